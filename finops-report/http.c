@@ -1,0 +1,275 @@
+/*
+ * finops-report: one HTTP GET with libcurl, as a good API citizen: a total
+ * timeout, a bounded number of retries with exponential back-off on 503 (and
+ * 502, 504, 429) and on network errors, bearer or basic auth, a custom CA, a
+ * cap on the body size, and errors that name the URL and what went wrong.
+ *
+ * Thread safety: fr_http_get may run from several threads on the same fr_http
+ * (the configuration is read-only; only the query counter changes, atomically).
+ * curl_global_init must have run before any thread starts.
+ */
+#include "fr.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define FR_MAX_BODY (256u * 1024u * 1024u)
+
+void *fr_xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (!q) {
+        fputs("finops-report: out of memory\n", stderr);
+        exit(FR_EXIT_ERROR);
+    }
+    return q;
+}
+
+char *fr_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = fr_xrealloc(NULL, n);
+    memcpy(d, s, n);
+    return d;
+}
+
+char *fr_printf(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    char *s = fr_xrealloc(NULL, (size_t)n + 1);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+/* Percent-encodes s for a query string (RFC 3986 unreserved kept). */
+char *fr_url_escape(const char *s)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t n = strlen(s);
+    char *o = fr_xrealloc(NULL, 3 * n + 1), *q = o;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+            || (*p >= '0' && *p <= '9') || *p == '-' || *p == '_'
+            || *p == '.' || *p == '~') {
+            *q++ = (char)*p;
+        } else {
+            *q++ = '%';
+            *q++ = hex[*p >> 4];
+            *q++ = hex[*p & 15];
+        }
+    }
+    *q = '\0';
+    return o;
+}
+
+typedef struct buf {
+    char *p;
+    size_t n, cap;
+    int too_big;
+} buf;
+
+static size_t on_body(char *data, size_t sz, size_t nm, void *ud)
+{
+    buf *b = ud;
+    size_t n = sz * nm;
+    if (b->n + n + 1 > FR_MAX_BODY) {
+        b->too_big = 1;
+        return 0;
+    }
+    if (b->n + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 16384;
+        while (cap < b->n + n + 1)
+            cap *= 2;
+        b->p = fr_xrealloc(b->p, cap);
+        b->cap = cap;
+    }
+    memcpy(b->p + b->n, data, n);
+    b->n += n;
+    b->p[b->n] = '\0';
+    return n;
+}
+
+typedef struct hdrs {
+    long retry_after;
+} hdrs;
+
+static size_t on_header(char *data, size_t sz, size_t nm, void *ud)
+{
+    hdrs *h = ud;
+    size_t n = sz * nm;
+    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
+        h->retry_after = strtol(data + 12, NULL, 10);
+    return n;
+}
+
+static void sleep_s(double s)
+{
+    if (s <= 0)
+        return;
+    struct timespec ts = {(time_t)s, (long)((s - (double)(time_t)s) * 1e9)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
+
+/* The URL as shown in messages: at most ~300 characters so that a long PromQL
+ * query does not bury the reason; never contains credentials (they travel in
+ * headers, not in the URL). */
+static void shown_url(const char *url, char *o, size_t n)
+{
+    size_t len = strlen(url);
+    if (len < 300)
+        snprintf(o, n, "%s", url);
+    else
+        snprintf(o, n, "%.280s...(%zu bytes)", url, len);
+}
+
+/* Extracts a one-line reason from an error body: the "error" or "message"
+ * field of a JSON body (Prometheus, Kubecost), else the first line of text. */
+static void body_reason(const char *body, char *o, size_t n)
+{
+    o[0] = '\0';
+    if (!body || !*body)
+        return;
+    json_t *j = json_loads(body, 0, NULL);
+    if (j) {
+        const char *m = json_string_value(json_object_get(j, "error"));
+        if (!m)
+            m = json_string_value(json_object_get(j, "message"));
+        if (m)
+            snprintf(o, n, "%s", m);
+        json_decref(j);
+        if (o[0])
+            return;
+    }
+    size_t i = 0;
+    while (body[i] && body[i] != '\n' && i + 1 < n && i < 200) {
+        o[i] = (body[i] >= 32 && body[i] < 127) ? body[i] : '?';
+        i++;
+    }
+    o[i] = '\0';
+}
+
+/* GETs base + path_and_query. On success returns 0, *body (owned, NUL-ended)
+ * and *status (2xx, or 4xx when the caller wants the body of an API error:
+ * statuses 400 and 422 carry Prometheus' JSON error and are returned, not
+ * failed, so the caller can say what the query did wrong). Everything else
+ * (network error, timeout, other statuses after the retries) returns -1 with a
+ * message naming the URL. Retries back off 1x, 2x, 4x... retry_delay_s, or
+ * as a Retry-After header asks (capped at 30 s). Timeouts are not retried: a
+ * query that is slow once will be slow again and only adds load. */
+int fr_http_get(fr_http *h, const char *path_and_query, char **body,
+                long *status, char *err, size_t errsz)
+{
+    char *url = fr_printf("%s%s", h->base, path_and_query);
+    char shown[400];
+    shown_url(url, shown, sizeof shown);
+    *body = NULL;
+    int rc = -1;
+    for (int attempt = 0;; attempt++) {
+        CURL *c = curl_easy_init();
+        if (!c) {
+            snprintf(err, errsz, "%s: GET %s: cannot initialise libcurl",
+                     h->name, shown);
+            break;
+        }
+        buf b = {0};
+        hdrs hd = {-1};
+        char cerr[CURL_ERROR_SIZE] = "";
+        struct curl_slist *hl = NULL;
+        char *authz = NULL;
+        hl = curl_slist_append(hl, "Accept: application/json");
+        if (h->token) {
+            authz = fr_printf("Authorization: Bearer %s", h->token);
+            hl = curl_slist_append(hl, authz);
+        }
+        curl_easy_setopt(c, CURLOPT_URL, url);
+        curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+        curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+        curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+        curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+        curl_easy_setopt(c, CURLOPT_HEADERDATA, &hd);
+        curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+        curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout_s);
+        curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
+                         h->timeout_s < 10 ? h->timeout_s : 10L);
+        curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+        curl_easy_setopt(c, CURLOPT_USERAGENT, "finops-report/" FR_VERSION);
+        curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+        if (h->cacert)
+            curl_easy_setopt(c, CURLOPT_CAINFO, h->cacert);
+        if (h->user) {
+            curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+            curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
+            curl_easy_setopt(c, CURLOPT_PASSWORD,
+                             h->password ? h->password : "");
+        }
+        __atomic_add_fetch(&h->queries, 1, __ATOMIC_RELAXED);
+        CURLcode cc = curl_easy_perform(c);
+        long code = 0;
+        curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+        curl_easy_cleanup(c);
+        curl_slist_free_all(hl);
+        if (authz) {
+            memset(authz, 0, strlen(authz));
+            free(authz);
+        }
+        int retryable = 0;
+        if (cc != CURLE_OK) {
+            if (b.too_big)
+                snprintf(err, errsz,
+                         "%s: GET %s: response larger than %u MiB; narrow "
+                         "the selection (--namespace) or lower --batch-pods",
+                         h->name, shown, FR_MAX_BODY >> 20);
+            else if (cc == CURLE_OPERATION_TIMEDOUT)
+                snprintf(err, errsz, "%s: GET %s: timed out after %ld s "
+                         "(--timeout)", h->name, shown, h->timeout_s);
+            else
+                snprintf(err, errsz, "%s: GET %s: %s", h->name, shown,
+                         cerr[0] ? cerr : curl_easy_strerror(cc));
+            retryable = cc == CURLE_COULDNT_CONNECT
+                        || cc == CURLE_COULDNT_RESOLVE_HOST
+                        || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR
+                        || cc == CURLE_GOT_NOTHING
+                        || cc == CURLE_PARTIAL_FILE;
+        } else if (code >= 200 && code < 300) {
+            *body = b.p ? b.p : fr_strdup("");
+            *status = code;
+            rc = 0;
+            break;
+        } else if (code == 400 || code == 422) {
+            *body = b.p ? b.p : fr_strdup("");
+            *status = code;
+            rc = 0;
+            break;
+        } else {
+            char why[256];
+            body_reason(b.p, why, sizeof why);
+            snprintf(err, errsz, "%s: GET %s: HTTP %ld%s%s", h->name, shown,
+                     code, why[0] ? ": " : "", why);
+            retryable = code == 503 || code == 502 || code == 504
+                        || code == 429;
+        }
+        free(b.p);
+        if (!retryable || attempt >= h->retries)
+            break;
+        double d = h->retry_delay_s * (double)(1L << (attempt < 10 ? attempt : 10));
+        if (hd.retry_after >= 0)
+            d = (double)hd.retry_after;
+        if (d > 30)
+            d = 30;
+        sleep_s(d);
+    }
+    free(url);
+    return rc;
+}

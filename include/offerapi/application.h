@@ -1,0 +1,141 @@
+/*
+ * offerapi/application.h - applications (a CV and answers to an offer) and
+ * their scores.
+ *
+ * A candidate applies once per open offer. The PDF is checked and its text
+ * extracted (see cv.h) before anything is written; the PDF, its text and the
+ * answers are then stored in one transaction. Scores are stored afterwards,
+ * one per (application, scorer name, scorer version); a failed scoring never
+ * loses the application.
+ *
+ * Who reads what: a candidate reads their own applications; a recruiter reads
+ * the applications of their own offers; nobody else reads any.
+ */
+#ifndef OFFERAPI_APPLICATION_H
+#define OFFERAPI_APPLICATION_H
+
+#include "common.h"
+#include "store.h"
+#include "user.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define OFFERAPI_FILENAME_MAX 255
+#define OFFERAPI_ANSWER_MAX 5000
+#define OFFERAPI_EXPLANATION_MAX 2000
+#define OFFERAPI_SCORER_NAME_MAX 64
+
+/** An answer to one screening question. */
+typedef struct offerapi_answer {
+	char *question; /**< the question as it was when answered */
+	char *answer;   /**< may be "" */
+} offerapi_answer;
+
+/** One stored score. */
+typedef struct offerapi_score {
+	char *scorer;          /**< scorer name */
+	char *scorer_version;
+	double score;          /**< in [0, 1] */
+	char *explanation;     /**< may be "" */
+	int64_t created_at;
+} offerapi_score;
+
+/** An application. */
+typedef struct offerapi_application {
+	offerapi_id id;
+	offerapi_id offer_id;
+	offerapi_id candidate_id;
+	char *offer_title;
+	int offer_is_open;
+	char *candidate_name;   /**< display name */
+	char *candidate_login;
+	char *filename;         /**< the CV's original file name */
+	size_t pdf_size;        /**< bytes; read the PDF with offerapi_application_pdf() */
+	char *cv_text;          /**< extracted text (NULL in lists unless asked for) */
+	offerapi_answer *answers;
+	size_t nanswers;
+	offerapi_score *scores; /**< every stored score, ordered by scorer name */
+	size_t nscores;
+	int64_t created_at;
+} offerapi_application;
+
+/** A list of applications. */
+typedef struct offerapi_application_list {
+	size_t count;
+	offerapi_application *items;
+} offerapi_application_list;
+
+/** What a candidate sends. */
+typedef struct offerapi_application_input {
+	const char *filename;            /**< required; only its last path part is kept */
+	const void *pdf;                 /**< the CV */
+	size_t pdf_len;
+	const char *const *answers;      /**< in the order of the offer's questions; */
+	size_t nanswers;                 /**< fewer than the questions are padded with "" */
+} offerapi_application_input;
+
+/**
+ * Apply to an offer as @p actor (a candidate).
+ * @return 0 and the id in @p out_id; OFFERAPI_EPERM (not a candidate),
+ *         OFFERAPI_ENOTFOUND (no such offer), OFFERAPI_ECLOSED,
+ *         OFFERAPI_EEXISTS (already applied), OFFERAPI_EINVAL / OFFERAPI_ETOOBIG
+ *         (a field), any error of offerapi_cv_extract(), or a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_submit(offerapi_store *store,
+						const offerapi_user *actor,
+						offerapi_id offer_id,
+						const offerapi_application_input *in,
+						offerapi_id *out_id);
+
+/** Read one application with its text, answers and scores.
+ *  @return 0, OFFERAPI_ENOTFOUND, OFFERAPI_EPERM or a database error */
+OFFERAPI_EXTERN int offerapi_application_get(offerapi_store *store, const offerapi_user *actor,
+					     offerapi_id id, offerapi_application **out);
+
+/** The PDF of an application; free *out with offerapi_free(). */
+OFFERAPI_EXTERN int offerapi_application_pdf(offerapi_store *store, const offerapi_user *actor,
+					     offerapi_id id, void **out, size_t *out_len);
+
+/** Flags for the list functions. */
+#define OFFERAPI_LIST_WITH_TEXT 1u /**< fill cv_text too */
+
+/** The applications to an offer, for its recruiter, ranked by the score of
+ *  @p rank_by (a scorer name; NULL: the first scorer by name), best first,
+ *  unscored last, then oldest first. */
+OFFERAPI_EXTERN int offerapi_application_list_offer(offerapi_store *store,
+						    const offerapi_user *actor,
+						    offerapi_id offer_id, const char *rank_by,
+						    unsigned flags,
+						    offerapi_application_list **out);
+
+/** The applications of @p actor (a candidate), newest first. */
+OFFERAPI_EXTERN int offerapi_application_list_mine(offerapi_store *store,
+						   const offerapi_user *actor, unsigned flags,
+						   offerapi_application_list **out);
+
+/** Free an application / a list. NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_application_free(offerapi_application *app);
+OFFERAPI_EXTERN void offerapi_application_list_free(offerapi_application_list *list);
+
+/**
+ * Store (or replace) the score of application @p id by a scorer. This is the
+ * host's call (the server's scoring step), not a user's: it checks no role.
+ * @return 0, OFFERAPI_EINVAL (score not in [0, 1] or NaN, bad name),
+ *         OFFERAPI_ENOTFOUND, or a database error
+ */
+OFFERAPI_EXTERN int offerapi_score_put(offerapi_store *store, offerapi_id id,
+				       const char *scorer, const char *scorer_version,
+				       double score, const char *explanation);
+
+/** Ids of applications lacking a score from (scorer, version), oldest first,
+ *  at most @p max; free *out with offerapi_free(). For rescoring. */
+OFFERAPI_EXTERN int offerapi_score_missing(offerapi_store *store, const char *scorer,
+					   const char *scorer_version, size_t max,
+					   offerapi_id **out, size_t *out_count);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

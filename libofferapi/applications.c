@@ -1,0 +1,614 @@
+/*
+ * applications.c - applying with a PDF CV, reading applications, scores.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "store_internal.h"
+#include "offerapi/offer.h"
+#include "offerapi/application.h"
+
+#define APP_COLUMNS \
+	"a.id, a.offer_id, a.candidate_id, o.title, o.is_open, u.display_name, u.login," \
+	" a.filename, a.pdf_size, a.answers, a.created_at"
+#define APP_FROM \
+	" FROM applications a JOIN offers o ON o.id = a.offer_id" \
+	" JOIN users u ON u.id = a.candidate_id"
+
+/* ---- freeing ---- */
+
+static void app_clear(offerapi_application *a)
+{
+	free(a->offer_title);
+	free(a->candidate_name);
+	free(a->candidate_login);
+	free(a->filename);
+	free(a->cv_text);
+	for (size_t i = 0; i < a->nanswers; i++) {
+		free(a->answers[i].question);
+		free(a->answers[i].answer);
+	}
+	free(a->answers);
+	for (size_t i = 0; i < a->nscores; i++) {
+		free(a->scores[i].scorer);
+		free(a->scores[i].scorer_version);
+		free(a->scores[i].explanation);
+	}
+	free(a->scores);
+	memset(a, 0, sizeof *a);
+}
+
+void offerapi_application_free(offerapi_application *a)
+{
+	if (!a)
+		return;
+	app_clear(a);
+	free(a);
+}
+
+void offerapi_application_list_free(offerapi_application_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->count; i++)
+		app_clear(&l->items[i]);
+	free(l->items);
+	free(l);
+}
+
+/* ---- answers as JSON ---- */
+
+static char *answers_to_json(char *const *questions, size_t nq, const char *const *answers,
+			     size_t na)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < nq; i++) {
+		json_t *o = json_pack("{s:s, s:s}", "question", questions[i], "answer",
+				      i < na && answers[i] ? answers[i] : "");
+		if (!o || json_array_append_new(arr, o) < 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+	json_decref(arr);
+	if (!s)
+		oa_error(OFFERAPI_ENOMEM, "out of memory");
+	return s;
+}
+
+static int answers_from_json(const char *text, offerapi_application *a)
+{
+	json_error_t jerr;
+	json_t *arr = json_loads(text ? text : "[]", 0, &jerr);
+	if (!arr || !json_is_array(arr)) {
+		json_decref(arr);
+		return oa_error(OFFERAPI_ERROR, "stored answers are not a JSON array: %s", jerr.text);
+	}
+	size_t n = json_array_size(arr);
+	a->answers = calloc(n ? n : 1, sizeof *a->answers);
+	if (!a->answers) {
+		json_decref(arr);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(arr, i);
+		const char *q = json_string_value(json_object_get(o, "question"));
+		const char *ans = json_string_value(json_object_get(o, "answer"));
+		a->answers[i].question = oa_strdup(q ? q : "");
+		a->answers[i].answer = oa_strdup(ans ? ans : "");
+		a->nanswers++;
+		if (!a->answers[i].question || !a->answers[i].answer) {
+			json_decref(arr);
+			return OFFERAPI_ENOMEM;
+		}
+	}
+	json_decref(arr);
+	return 0;
+}
+
+/* ---- reading ---- */
+
+static int app_from_row(const db_result *r, int row, offerapi_application *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = db_int(r, row, 0);
+	a->offer_id = db_int(r, row, 1);
+	a->candidate_id = db_int(r, row, 2);
+	a->offer_title = oa_strdup(db_text(r, row, 3));
+	a->offer_is_open = db_int(r, row, 4) != 0;
+	a->candidate_name = oa_strdup(db_text(r, row, 5));
+	a->candidate_login = oa_strdup(db_text(r, row, 6));
+	a->filename = oa_strdup(db_text(r, row, 7));
+	a->pdf_size = (size_t)db_int(r, row, 8);
+	a->created_at = db_int(r, row, 10);
+	int rc = 0;
+	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = answers_from_json(db_text(r, row, 9), a);
+	if (rc == 0 && r->ncols > 11 && !db_isnull(r, row, 11) &&
+	    !(a->cv_text = oa_strdup(db_text(r, row, 11))))
+		rc = OFFERAPI_ENOMEM;
+	if (rc < 0)
+		app_clear(a);
+	return rc;
+}
+
+/* Attach the scores in @r (columns application_id, scorer, version, score,
+ * explanation, created_at; ordered by application id, then scorer) to the
+ * applications of @items. */
+static int attach_scores(const db_result *r, offerapi_application *items, size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		offerapi_application *a = &items[i];
+		size_t n = 0;
+		for (int k = 0; k < r->nrows; k++)
+			n += db_int(r, k, 0) == a->id;
+		if (!n)
+			continue;
+		a->scores = calloc(n, sizeof *a->scores);
+		if (!a->scores)
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		for (int k = 0; k < r->nrows; k++) {
+			if (db_int(r, k, 0) != a->id)
+				continue;
+			offerapi_score *sc = &a->scores[a->nscores++];
+			sc->scorer = oa_strdup(db_text(r, k, 1));
+			sc->scorer_version = oa_strdup(db_text(r, k, 2));
+			sc->score = db_real(r, k, 3);
+			sc->explanation = oa_strdup(db_text(r, k, 4));
+			sc->created_at = db_int(r, k, 5);
+			if (!sc->scorer || !sc->scorer_version || !sc->explanation)
+				return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		}
+	}
+	return 0;
+}
+
+/* Who may read application rows: the candidate or the offer's recruiter. */
+static bool may_read(const offerapi_user *actor, offerapi_id candidate_id,
+		     offerapi_id recruiter_id)
+{
+	if (!actor)
+		return false;
+	if (actor->role == OFFERAPI_ROLE_CANDIDATE)
+		return actor->id == candidate_id;
+	return actor->role == OFFERAPI_ROLE_RECRUITER && actor->id == recruiter_id;
+}
+
+/* Read one application (checking the actor) into @out. */
+static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+		    bool with_text, offerapi_application **out)
+{
+	*out = NULL;
+	db_result *r = NULL;
+	int rc = store_exec(s, with_text
+			    ? "SELECT " APP_COLUMNS ", a.cv_text, o.recruiter_id" APP_FROM
+			      " WHERE a.id = $1"
+			    : "SELECT " APP_COLUMNS ", NULL, o.recruiter_id" APP_FROM
+			      " WHERE a.id = $1",
+			    (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0 || !may_read(actor, db_int(r, 0, 2), db_int(r, 0, 12))) {
+		/* the same answer for "absent" and "not yours" to anyone who
+		 * could not see it anyway hides which ids exist */
+		bool exists = r->nrows > 0;
+		db_result_free(r);
+		if (!actor)
+			return oa_error(OFFERAPI_EPERM, "log in to read applications");
+		return exists ? oa_error(OFFERAPI_EPERM,
+					 "application %lld is not yours to read", (long long)id)
+			      : oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found",
+					 (long long)id);
+	}
+	offerapi_application *a = calloc(1, sizeof *a);
+	if (!a) {
+		db_result_free(r);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	rc = app_from_row(r, 0, a);
+	db_result_free(r);
+	if (rc < 0) {
+		free(a);
+		return rc;
+	}
+	rc = store_exec(s, "SELECT application_id, scorer, scorer_version, score, explanation,"
+			" created_at FROM scores WHERE application_id = $1 ORDER BY scorer",
+			(db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0)
+		rc = attach_scores(r, a, 1);
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_application_free(a);
+		return rc;
+	}
+	*out = a;
+	return 0;
+}
+
+int offerapi_application_get(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+			     offerapi_application **out)
+{
+	return app_read(s, actor, id, true, out);
+}
+
+int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+			     void **out, size_t *out_len)
+{
+	*out = NULL;
+	*out_len = 0;
+	offerapi_application *a;
+	int rc = app_read(s, actor, id, false, &a); /* checks the actor */
+	if (rc < 0)
+		return rc;
+	offerapi_application_free(a);
+	db_result *r = NULL;
+	rc = store_exec(s, "SELECT pdf FROM applications WHERE id = $1",
+			(db_param[]){ P_INT(id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0) {
+		db_result_free(r);
+		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	}
+	db_cell *c = &r->cells[0];
+	*out = c->data; /* steal the cell's buffer */
+	*out_len = c->len;
+	c->data = NULL;
+	db_result_free(r);
+	return 0;
+}
+
+static offerapi_application_list *list_from_rows(const db_result *r, int *rc)
+{
+	offerapi_application_list *l = calloc(1, sizeof *l);
+	if (l)
+		l->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *l->items);
+	if (!l || !l->items) {
+		free(l);
+		*rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+		return NULL;
+	}
+	for (int i = 0; i < r->nrows; i++) {
+		if ((*rc = app_from_row(r, i, &l->items[i])) < 0) {
+			offerapi_application_list_free(l);
+			return NULL;
+		}
+		l->count++;
+	}
+	*rc = 0;
+	return l;
+}
+
+
+static const offerapi_score *score_of(const offerapi_application *a, const char *scorer)
+{
+	for (size_t i = 0; i < a->nscores; i++)
+		if (strcmp(a->scores[i].scorer, scorer) == 0)
+			return &a->scores[i];
+	return NULL;
+}
+
+/* qsort has no payload: the ranking scorer is passed through a thread-local. */
+static _Thread_local const char *tl_rank;
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+	const offerapi_application *a = pa, *b = pb;
+	const offerapi_score *sa = tl_rank ? score_of(a, tl_rank) : NULL;
+	const offerapi_score *sb = tl_rank ? score_of(b, tl_rank) : NULL;
+	if (sa && !sb) return -1;
+	if (!sa && sb) return 1;
+	if (sa && sb && sa->score != sb->score)
+		return sa->score > sb->score ? -1 : 1;
+	if (a->created_at != b->created_at)
+		return a->created_at < b->created_at ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *actor,
+				    offerapi_id offer_id, const char *rank_by, unsigned flags,
+				    offerapi_application_list **out)
+{
+	*out = NULL;
+	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER,
+				    "read the applications to an offer");
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s, "SELECT recruiter_id FROM offers WHERE id = $1",
+			(db_param[]){ P_INT(offer_id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
+	else if (db_int(r, 0, 0) != actor->id)
+		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
+			      (long long)offer_id);
+	db_result_free(r);
+	if (rc < 0)
+		return rc;
+	rc = store_exec(s, (flags & OFFERAPI_LIST_WITH_TEXT)
+			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
+			  " ORDER BY a.id"
+			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
+			(db_param[]){ P_INT(offer_id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_application_list *l = list_from_rows(r, &rc);
+	db_result_free(r);
+	if (!l)
+		return rc;
+	rc = store_exec(s, "SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score,"
+			" sc.explanation, sc.created_at FROM scores sc"
+			" JOIN applications a ON a.id = sc.application_id"
+			" WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
+			(db_param[]){ P_INT(offer_id) }, 1, &r);
+	if (rc == 0)
+		rc = attach_scores(r, l->items, l->count);
+	/* default ranking scorer: the first by name among stored scores */
+	const char *rank = rank_by;
+	for (size_t i = 0; rc == 0 && !rank_by && i < l->count; i++)
+		if (l->items[i].nscores &&
+		    (!rank || strcmp(l->items[i].scores[0].scorer, rank) < 0))
+			rank = l->items[i].scores[0].scorer;
+	if (rc == 0) {
+		tl_rank = rank;
+		qsort(l->items, l->count, sizeof *l->items, rank_cmp);
+		tl_rank = NULL;
+	}
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_application_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor,
+				   unsigned flags, offerapi_application_list **out)
+{
+	*out = NULL;
+	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "list your applications");
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s, (flags & OFFERAPI_LIST_WITH_TEXT)
+			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
+			  " ORDER BY a.created_at DESC, a.id DESC"
+			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
+			  " ORDER BY a.created_at DESC, a.id DESC",
+			(db_param[]){ P_INT(actor->id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_application_list *l = list_from_rows(r, &rc);
+	db_result_free(r);
+	if (!l)
+		return rc;
+	rc = store_exec(s, "SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score,"
+			" sc.explanation, sc.created_at FROM scores sc"
+			" JOIN applications a ON a.id = sc.application_id"
+			" WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
+			(db_param[]){ P_INT(actor->id) }, 1, &r);
+	if (rc == 0)
+		rc = attach_scores(r, l->items, l->count);
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_application_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+/* ---- applying ---- */
+
+/* The last path component of a file name as browsers may send it
+ * ("C:\\Users\\me\\cv.pdf" or "/home/me/cv.pdf"). */
+static const char *base_name(const char *f)
+{
+	const char *b = f;
+	for (const char *p = f; *p; p++)
+		if (*p == '/' || *p == '\\')
+			b = p + 1;
+	return b;
+}
+
+int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor,
+				offerapi_id offer_id, const offerapi_application_input *in,
+				offerapi_id *out_id)
+{
+	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "apply to an offer");
+	if (rc < 0)
+		return rc;
+	if (!in)
+		return oa_error(OFFERAPI_EINVAL, "application: nothing given");
+	const char *fname = in->filename ? base_name(in->filename) : NULL;
+	if ((rc = oa_check_text("file name", fname, 1, OFFERAPI_FILENAME_MAX, false, false)) < 0)
+		return rc;
+	if (!in->pdf || !in->pdf_len)
+		return oa_error(OFFERAPI_ENOTPDF, "the CV file is empty");
+	if (in->nanswers && !in->answers)
+		return oa_error(OFFERAPI_EINVAL, "answers: missing list");
+
+	/* Cheap checks first, so that a closed offer or a second application
+	 * costs no PDF extraction. The transaction below checks again. */
+	offerapi_offer *offer;
+	if ((rc = offerapi_offer_get(s, offer_id, &offer)) < 0)
+		return rc;
+	if (!offer->is_open) {
+		offerapi_offer_free(offer);
+		return oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
+				(long long)offer_id);
+	}
+	if (in->nanswers > offer->nquestions) {
+		size_t nq = offer->nquestions;
+		offerapi_offer_free(offer);
+		return oa_error(OFFERAPI_EINVAL, "answers: %zu given, the offer asks %zu questions",
+				in->nanswers, nq);
+	}
+	for (size_t i = 0; i < in->nanswers; i++) {
+		char field[32];
+		snprintf(field, sizeof field, "answer %zu", i + 1);
+		if ((rc = oa_check_text(field, in->answers[i], 0, OFFERAPI_ANSWER_MAX,
+					true, true)) < 0) {
+			offerapi_offer_free(offer);
+			return rc;
+		}
+	}
+	db_result *r = NULL;
+	rc = store_exec(s, "SELECT 1 FROM applications WHERE offer_id = $1 AND candidate_id = $2",
+			(db_param[]){ P_INT(offer_id), P_INT(actor->id) }, 2, &r);
+	bool applied = rc == 0 && r->nrows > 0;
+	db_result_free(r);
+	if (rc == 0 && applied)
+		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
+	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions,
+						   in->answers, in->nanswers) : NULL;
+	offerapi_offer_free(offer);
+	if (rc == 0 && !answers)
+		rc = OFFERAPI_ENOMEM;
+	if (rc < 0)
+		return rc;
+
+	char *text = NULL;
+	size_t text_len = 0;
+	rc = offerapi_cv_extract(&text, &text_len, in->pdf, in->pdf_len, &s->opts.cv_limits);
+	if (rc < 0) {
+		free(answers);
+		return rc;
+	}
+
+	db_conn *c;
+	if ((rc = store_conn(s, &c)) == 0) {
+		rc = db_begin(c);
+		if (rc == 0)
+			rc = db_exec(c, "SELECT is_open FROM offers WHERE id = $1",
+				     (db_param[]){ P_INT(offer_id) }, 1, &r);
+		if (rc == 0) {
+			if (r->nrows == 0)
+				rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found",
+					      (long long)offer_id);
+			else if (!db_int(r, 0, 0))
+				rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
+					      (long long)offer_id);
+			db_result_free(r);
+			r = NULL;
+		}
+		if (rc == 0)
+			rc = db_exec(c, "INSERT INTO applications (offer_id, candidate_id, filename,"
+				     " pdf, pdf_size, cv_text, answers, created_at)"
+				     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+				     (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
+						   P_BLOB(in->pdf, in->pdf_len),
+						   P_INT((int64_t)in->pdf_len), P_TEXT(text),
+						   P_TEXT(answers), P_INT(oa_now()) }, 8, &r);
+		if (rc == OFFERAPI_EEXISTS)
+			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
+		if (rc == 0 && out_id)
+			*out_id = db_int(r, 0, 0);
+		db_result_free(r);
+		if (rc == 0)
+			rc = db_commit(c);
+		else
+			db_rollback(c);
+		db_release(s->pool, c);
+	}
+	free(text);
+	free(answers);
+	return rc;
+}
+
+/* ---- scores ---- */
+
+static int check_scorer_name(const char *name)
+{
+	if (!name || !*name)
+		return oa_error(OFFERAPI_EINVAL, "scorer name: missing");
+	if (strlen(name) > OFFERAPI_SCORER_NAME_MAX)
+		return oa_error(OFFERAPI_EINVAL, "scorer name: too long");
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
+			return oa_error(OFFERAPI_EINVAL, "scorer name \"%s\": use a-z, 0-9 and -",
+					name);
+	return 0;
+}
+
+int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer,
+		       const char *version, double score, const char *explanation)
+{
+	int rc;
+	if ((rc = check_scorer_name(scorer)) < 0 ||
+	    (rc = oa_check_text("scorer version", version, 1, 64, false, false)) < 0 ||
+	    (rc = oa_check_text("explanation", explanation, 0, OFFERAPI_EXPLANATION_MAX,
+				true, true)) < 0)
+		return rc;
+	if (!(score >= 0.0 && score <= 1.0)) /* also false for NaN */
+		return oa_error(OFFERAPI_EINVAL, "score from %s: %g is not in [0, 1]", scorer, score);
+	db_conn *c;
+	if ((rc = store_conn(s, &c)) < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_exec(c, "SELECT 1 FROM applications WHERE id = $1",
+			     (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	db_result_free(r);
+	if (rc == 0)
+		rc = db_exec(c, "DELETE FROM scores WHERE application_id = $1 AND scorer = $2",
+			     (db_param[]){ P_INT(id), P_TEXT(scorer) }, 2, NULL);
+	if (rc == 0)
+		rc = db_exec(c, "INSERT INTO scores (application_id, scorer, scorer_version, score,"
+			     " explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+			     (db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version),
+					   P_REAL(score), P_TEXT(explanation ? explanation : ""),
+					   P_INT(oa_now()) }, 6, NULL);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(s->pool, c);
+	return rc;
+}
+
+int offerapi_score_missing(offerapi_store *s, const char *scorer, const char *version,
+			   size_t max, offerapi_id **out, size_t *out_count)
+{
+	*out = NULL;
+	*out_count = 0;
+	int rc;
+	if ((rc = check_scorer_name(scorer)) < 0 ||
+	    (rc = oa_check_text("scorer version", version, 1, 64, false, false)) < 0)
+		return rc;
+	if (max == 0 || max > 100000)
+		max = 100000;
+	db_result *r = NULL;
+	rc = store_exec(s, "SELECT a.id FROM applications a WHERE NOT EXISTS"
+			" (SELECT 1 FROM scores sc WHERE sc.application_id = a.id"
+			" AND sc.scorer = $1 AND sc.scorer_version = $2)"
+			" ORDER BY a.id LIMIT $3",
+			(db_param[]){ P_TEXT(scorer), P_TEXT(version), P_INT((int64_t)max) }, 3, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_id *ids = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *ids);
+	if (!ids) {
+		db_result_free(r);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	for (int i = 0; i < r->nrows; i++)
+		ids[i] = db_int(r, i, 0);
+	*out = ids;
+	*out_count = (size_t)r->nrows;
+	db_result_free(r);
+	return 0;
+}

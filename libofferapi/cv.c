@@ -1,0 +1,542 @@
+/*
+ * cv.c - text extraction from PDF CVs with MuPDF.
+ *
+ * One public function, offerapi_cv_extract(). Each call builds its own MuPDF
+ * context, so calls on different threads share nothing and need no locks.
+ * The cost of a context is small next to parsing a page (see bench/extract).
+ *
+ * Memory is bounded twice, on purpose:
+ *  - MuPDF's resource store (a cache of fonts, images and other decoded
+ *    resources) is limited to CV_STORE_BYTES instead of the 256 MiB default:
+ *    the cache lives only for one call, a CV uses a handful of fonts, and
+ *    several worker threads may each hold one, so a small cache is both
+ *    enough and predictable.
+ *  - Every allocation goes through a counting allocator that refuses to go
+ *    above CV_MEMORY_CAP. The store bound does not limit working memory, and a
+ *    10 MiB upload can inflate (a "zip bomb" object stream, a huge font) to
+ *    gigabytes; the cap turns that into a clean OFFERAPI_ETOOBIG instead of an
+ *    OOM-killed server.
+ *
+ * MuPDF prints warnings and errors to stderr by default; each context gets
+ * callbacks that route them to oa_log() at DEBUG level instead.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mupdf/fitz.h>
+#include <mupdf/pdf.h>
+
+#include "offerapi/cv.h"
+#include "internal.h"
+
+/* Store (cache) size of each context: see the file comment. */
+#define CV_STORE_BYTES ((size_t)16 << 20)
+/* Hard limit on everything one extraction allocates inside MuPDF. */
+#define CV_MEMORY_CAP ((size_t)256 << 20)
+/* Readers accept a "%PDF-" header anywhere in the first 1024 bytes. */
+#define CV_HEADER_WINDOW 1024
+/* MuPDF messages logged per call; a damaged file can produce thousands. */
+#define CV_MAX_LOGGED 50
+
+/* ---- bounded allocator ---- */
+
+/*
+ * Per-call allocator state. Each block carries a header with its size so that
+ * free and realloc can keep the count exact; the header is as large as
+ * max_align_t so the block after it keeps malloc's alignment.
+ */
+typedef struct cv_alloc {
+	size_t used;    /* bytes currently allocated (without headers) */
+	size_t peak;    /* most bytes ever allocated at once */
+	size_t cap;     /* refuse allocations that would go above this */
+	bool refused;   /* an allocation was refused because of the cap */
+} cv_alloc;
+
+typedef union cv_block_header {
+	size_t size;
+	max_align_t align;
+} cv_block_header;
+
+/* malloc for MuPDF: NULL (MuPDF then throws FZ_ERROR_MEMORY) above the cap. */
+static void *cv_malloc(void *user, size_t size)
+{
+	cv_alloc *a = user;
+	if (size > a->cap - a->used) {
+		a->refused = true;
+		return NULL;
+	}
+	cv_block_header *h = malloc(sizeof *h + size);
+	if (!h)
+		return NULL;
+	h->size = size;
+	a->used += size;
+	if (a->used > a->peak)
+		a->peak = a->used;
+	return h + 1;
+}
+
+/* free for MuPDF: returns the block's size to the budget. */
+static void cv_free(void *user, void *ptr)
+{
+	cv_alloc *a = user;
+	if (!ptr)
+		return;
+	cv_block_header *h = (cv_block_header *)ptr - 1;
+	a->used -= h->size;
+	free(h);
+}
+
+/* realloc for MuPDF: same contract as realloc(3), under the cap. */
+static void *cv_realloc(void *user, void *ptr, size_t size)
+{
+	cv_alloc *a = user;
+	if (!ptr)
+		return cv_malloc(user, size);
+	if (size == 0) {
+		cv_free(user, ptr);
+		return NULL;
+	}
+	cv_block_header *h = (cv_block_header *)ptr - 1;
+	size_t old = h->size;
+	if (size > old && size - old > a->cap - a->used) {
+		a->refused = true;
+		return NULL;
+	}
+	cv_block_header *n = realloc(h, sizeof *n + size);
+	if (!n)
+		return NULL;
+	n->size = size;
+	a->used = a->used - old + size;
+	if (a->used > a->peak)
+		a->peak = a->used;
+	return n + 1;
+}
+
+/* ---- MuPDF messages ---- */
+
+/* Per-call state of the message callbacks. */
+typedef struct cv_messages {
+	unsigned logged;
+} cv_messages;
+
+/* Warning and error callback: keep MuPDF off stderr, log a bounded number. */
+static void cv_on_message(void *user, const char *message)
+{
+	cv_messages *m = user;
+	if (m->logged < CV_MAX_LOGGED)
+		oa_log(OFFERAPI_LOG_DEBUG, "cv: mupdf: %s", message);
+	else if (m->logged == CV_MAX_LOGGED)
+		oa_log(OFFERAPI_LOG_DEBUG, "cv: mupdf: further messages not logged");
+	m->logged++;
+}
+
+/* ---- text output ---- */
+
+/*
+ * The output text, built one code point at a time while whitespace is
+ * normalised: spaces are only written before the next visible character of
+ * the same line, and line or paragraph breaks only before the next visible
+ * character of the text. So lines are trimmed, runs collapse, and nothing
+ * blank can lead or trail, without a second pass over the text.
+ */
+typedef struct cv_text {
+	char *buf;
+	size_t len;
+	size_t cap;          /* allocated bytes, including room for the NUL */
+	size_t max;          /* max_text */
+	bool pending_space;  /* whitespace seen after content on this line */
+	int pending_breaks;  /* 0, 1 (new line) or 2 (blank line) before next */
+	bool line_content;   /* the current line has a visible character */
+	bool full;           /* max was reached: stop reading */
+	bool nomem;          /* growing buf failed */
+	int pages_read;      /* pages read so far, for the log */
+} cv_text;
+
+/* True for code points that count as horizontal whitespace. C0 controls and
+ * DEL are included: they have no business in extracted text. */
+static bool cv_is_space(int c)
+{
+	return c <= 0x20 || c == 0x7F || c == 0xA0 || c == 0x1680 ||
+	       (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+	       c == 0x3000;
+}
+
+/* Encode @p c (a valid scalar value) as UTF-8 into @p b; returns the length. */
+static size_t cv_utf8_encode(char b[4], uint32_t c)
+{
+	if (c < 0x80) {
+		b[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		b[0] = (char)(0xC0 | (c >> 6));
+		b[1] = (char)(0x80 | (c & 0x3F));
+		return 2;
+	}
+	if (c < 0x10000) {
+		b[0] = (char)(0xE0 | (c >> 12));
+		b[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+		b[2] = (char)(0x80 | (c & 0x3F));
+		return 3;
+	}
+	b[0] = (char)(0xF0 | (c >> 18));
+	b[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+	b[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+	b[3] = (char)(0x80 | (c & 0x3F));
+	return 4;
+}
+
+/*
+ * Append @p n bytes (separators plus one code point) if they fit in max,
+ * else mark the text full. All or nothing: the text is always cut between
+ * code points, so it stays valid UTF-8.
+ */
+static void cv_text_append(cv_text *t, const char *bytes, size_t n)
+{
+	if (n > t->max - t->len) {
+		t->full = true;
+		return;
+	}
+	if (t->len + n + 1 > t->cap) {
+		size_t cap = t->cap ? t->cap : 4096;
+		while (cap < t->len + n + 1)
+			cap *= 2;
+		if (cap > t->max + 1)
+			cap = t->max + 1;
+		char *b = realloc(t->buf, cap);
+		if (!b) {
+			t->nomem = true;
+			t->full = true;
+			return;
+		}
+		t->buf = b;
+		t->cap = cap;
+	}
+	memcpy(t->buf + t->len, bytes, n);
+	t->len += n;
+}
+
+/*
+ * Add one character as MuPDF gave it. NUL is dropped; values that are not
+ * Unicode scalar values (negative, surrogates, above U+10FFFF: fonts with
+ * broken ToUnicode maps produce them) become U+FFFD.
+ */
+static void cv_text_char(cv_text *t, int c)
+{
+	if (t->full || c == 0)
+		return;
+	if (cv_is_space(c)) {
+		if (t->line_content)
+			t->pending_space = true;
+		return;
+	}
+	if (c >= 0x80 && c <= 0x9F)   /* C1 controls: invisible noise */
+		return;
+	if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+		c = 0xFFFD;
+	char b[2 + 4];
+	size_t n = 0;
+	if (t->len > 0) {
+		if (t->pending_breaks > 0) {
+			b[n++] = '\n';
+			if (t->pending_breaks > 1)
+				b[n++] = '\n';
+		} else if (t->pending_space) {
+			b[n++] = ' ';
+		}
+	}
+	n += cv_utf8_encode(b + n, (uint32_t)c);
+	cv_text_append(t, b, n);
+	if (!t->full) {
+		t->pending_space = false;
+		t->pending_breaks = 0;
+		t->line_content = true;
+	}
+}
+
+/* End the current line (@p breaks 1) or paragraph (@p breaks 2). */
+static void cv_text_break(cv_text *t, int breaks)
+{
+	if (t->line_content && t->pending_breaks < 1)
+		t->pending_breaks = 1;
+	if (t->len > 0 && breaks > t->pending_breaks)
+		t->pending_breaks = breaks;
+	t->pending_space = false;
+	t->line_content = false;
+}
+
+/*
+ * Walk one structured-text page into @p t: a line break after each line, a
+ * blank line after each block (MuPDF's paragraphs) and each page. MuPDF has
+ * already joined hyphenated words (FZ_STEXT_DEHYPHENATE merges the lines).
+ */
+static void cv_text_page(cv_text *t, const fz_stext_page *page)
+{
+	for (const fz_stext_block *b = page->first_block; b && !t->full; b = b->next) {
+		if (b->type != FZ_STEXT_BLOCK_TEXT)
+			continue;
+		for (const fz_stext_line *l = b->u.t.first_line; l && !t->full; l = l->next) {
+			for (const fz_stext_char *ch = l->first_char; ch && !t->full; ch = ch->next)
+				cv_text_char(t, ch->c);
+			cv_text_break(t, 1);
+		}
+		cv_text_break(t, 2);
+	}
+	cv_text_break(t, 2);
+}
+
+/* ---- the extraction ---- */
+
+/* "12.3 MiB", "10 MiB", "800 KiB", "512 bytes": sizes for people. */
+static void cv_format_size(char *buf, size_t size, size_t bytes)
+{
+	if (bytes >= (size_t)1 << 20)
+		snprintf(buf, size, "%.1f MiB", (double)bytes / (1 << 20));
+	else if (bytes >= 1024)
+		snprintf(buf, size, "%.1f KiB", (double)bytes / 1024);
+	else
+		snprintf(buf, size, "%zu bytes", bytes);
+	char *zero = strstr(buf, ".0 ");
+	if (zero)
+		memmove(zero, zero + 2, strlen(zero + 2) + 1);
+}
+
+/* True when "%PDF-" occurs in the first CV_HEADER_WINDOW bytes. */
+static bool cv_has_pdf_header(const unsigned char *p, size_t len)
+{
+	size_t end = len < CV_HEADER_WINDOW ? len : CV_HEADER_WINDOW;
+	for (size_t i = 0; i + 5 <= end; i++)
+		if (p[i] == '%' && memcmp(p + i, "%PDF-", 5) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The error for a MuPDF exception caught in @p ctx: a memory failure is
+ * ETOOBIG when our cap refused it (the file needs too much to read) and
+ * ENOMEM otherwise; anything else means the file could not be parsed.
+ */
+static int cv_fz_error(fz_context *ctx, const cv_alloc *alloc, const char *what)
+{
+	if (fz_caught(ctx) == FZ_ERROR_MEMORY) {
+		if (alloc->refused)
+			return oa_error(OFFERAPI_ETOOBIG,
+					"the PDF needs more than %zu MiB of memory to read",
+					alloc->cap >> 20);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory while reading the PDF");
+	}
+	return oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged and cannot be read "
+			"(%s: %s)", what, fz_caught_message(ctx));
+}
+
+/*
+ * Extract page @p i (from 0) of @p doc into @p t. Returns 0; 1 when MuPDF
+ * could not read the page (the reason goes to @p why when not NULL); or a
+ * negative error, set, when memory ran out (then reading further is futile).
+ */
+static int cv_read_page(fz_context *ctx, const cv_alloc *alloc, fz_document *doc,
+			int i, cv_text *t, char *why, size_t why_size)
+{
+	static const fz_stext_options opts = {
+		.flags = FZ_STEXT_DEHYPHENATE | FZ_STEXT_MEDIABOX_CLIP,
+		.scale = 1,
+	};
+	fz_page *volatile page = NULL;
+	fz_stext_page *volatile text = NULL;
+	volatile int rc = 0;
+
+	fz_try(ctx) {
+		page = fz_load_page(ctx, doc, i);
+		text = fz_new_stext_page_from_page(ctx, page, &opts);
+		cv_text_page(t, text);
+	}
+	fz_always(ctx) {
+		fz_drop_stext_page(ctx, text);
+		fz_drop_page(ctx, page);
+	}
+	fz_catch(ctx) {
+		if (fz_caught(ctx) == FZ_ERROR_MEMORY) {
+			rc = cv_fz_error(ctx, alloc, "reading a page");
+		} else {
+			rc = 1;
+			if (why)
+				snprintf(why, why_size, "page %d: %s", i + 1,
+					 fz_caught_message(ctx));
+			oa_log(OFFERAPI_LOG_DEBUG, "cv: skipping page %d: %s", i + 1,
+			       fz_caught_message(ctx));
+		}
+	}
+	return rc;
+}
+
+/*
+ * Everything that happens inside one MuPDF context: open, check the password
+ * and the page count, then extract page by page into @p t until the end or
+ * until max_text. A page that fails is skipped (its neighbours are still
+ * worth reading); the file is damaged only when no page could be read.
+ * Returns 0 or an error already set with oa_error().
+ *
+ * Variables assigned inside fz_try and read after it (in fz_always, fz_catch
+ * or later) are volatile: fz_try is setjmp-based.
+ */
+static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
+			  const unsigned char *pdf, size_t len, unsigned max_pages)
+{
+	fz_stream *volatile stm = NULL;
+	fz_document *volatile doc = NULL;
+	volatile int rc = 0;
+	volatile int pages = 0;
+	volatile int encrypted = 0;
+	volatile int repaired = 0;
+
+	fz_try(ctx) {
+		fz_register_document_handlers(ctx);
+		stm = fz_open_memory(ctx, pdf, len);
+		doc = fz_open_document_with_stream(ctx, "application/pdf", stm);
+		/* An owner password alone leaves the user password empty,
+		 * which MuPDF may or may not have tried already. */
+		if (fz_needs_password(ctx, doc) &&
+		    !fz_authenticate_password(ctx, doc, ""))
+			encrypted = 1;
+		else
+			pages = fz_count_pages(ctx, doc);
+	}
+	fz_catch(ctx) {
+		rc = cv_fz_error(ctx, alloc, "opening");
+	}
+	fz_drop_stream(ctx, stm);
+	if (rc == 0 && encrypted)
+		rc = oa_error(OFFERAPI_EPDFENCRYPTED, "the PDF is protected by a password: "
+			      "send a copy without password");
+	else if (rc == 0 && pages <= 0)
+		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged: it has no pages");
+	else if (rc == 0 && (unsigned)pages > max_pages)
+		rc = oa_error(OFFERAPI_ETOOMANYPAGES, "the PDF has %d pages, at most %u "
+			      "are accepted", pages, max_pages);
+	if (rc != 0) {
+		fz_drop_document(ctx, doc);
+		return rc;
+	}
+
+	int failed = 0;
+	char first_failure[256] = "";
+	for (int i = 0; i < pages && !t->full && rc == 0; i++) {
+		int r = cv_read_page(ctx, alloc, doc, i, t,
+				     failed ? NULL : first_failure, sizeof first_failure);
+		t->pages_read = i + 1;
+		if (r > 0)
+			failed++;
+		else if (r < 0)
+			rc = r;
+	}
+	if (rc == 0 && t->nomem)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory while extracting the text");
+
+	pdf_document *pdoc = pdf_specifics(ctx, doc);
+	if (pdoc)
+		repaired = pdf_was_repaired(ctx, pdoc);
+	fz_drop_document(ctx, doc);
+
+	if (rc == 0 && failed == pages)
+		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged and no page "
+			      "could be read (%s)", first_failure);
+	/* Text is missing from a file MuPDF had to repair: say it is damaged,
+	 * not that it is a scan, which would mislead the candidate. */
+	else if (rc == 0 && t->len == 0 && (repaired || failed > 0))
+		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged: no text "
+			      "could be recovered from it");
+	else if (rc == 0 && t->len == 0)
+		rc = oa_error(OFFERAPI_ENOTEXT, "the PDF has no extractable text "
+			      "(a scanned image?)");
+	else if (rc == 0 && failed > 0)
+		oa_log(OFFERAPI_LOG_INFO, "cv: %d of %d pages could not be read (%s)",
+		       failed, pages, first_failure);
+	return rc;
+}
+
+/*
+ * Contract: include/offerapi/cv.h. Cheap checks first (arguments, size,
+ * header), so that junk never reaches MuPDF; then one private MuPDF context
+ * for the whole call.
+ */
+int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len,
+			const offerapi_cv_limits *limits)
+{
+	if (out)
+		*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "out: missing");
+	if (!pdf)
+		return oa_error(OFFERAPI_EINVAL, "pdf: missing");
+	if (limits && limits->version != OFFERAPI_CV_LIMITS_VERSION)
+		return oa_error(OFFERAPI_EINVAL, "limits: unsupported version %u "
+				"(expected %u)", limits->version,
+				OFFERAPI_CV_LIMITS_VERSION);
+
+	size_t max_bytes = limits && limits->max_bytes ? limits->max_bytes
+		: OFFERAPI_CV_DEFAULT_MAX_BYTES;
+	unsigned max_pages = limits && limits->max_pages ? limits->max_pages
+		: OFFERAPI_CV_DEFAULT_MAX_PAGES;
+	size_t max_text = limits && limits->max_text ? limits->max_text
+		: OFFERAPI_CV_DEFAULT_MAX_TEXT;
+	/* MuPDF counts pages in an int, and page numbers are ints. */
+	if (max_pages > INT32_MAX)
+		max_pages = INT32_MAX;
+
+	if (len > max_bytes) {
+		char have[32], most[32];
+		cv_format_size(have, sizeof have, len);
+		cv_format_size(most, sizeof most, max_bytes);
+		if (strcmp(have, most) == 0) {   /* rounding hid the difference */
+			snprintf(have, sizeof have, "%zu bytes", len);
+			snprintf(most, sizeof most, "%zu bytes", max_bytes);
+		}
+		return oa_error(OFFERAPI_ETOOBIG, "the PDF is %s, at most %s are accepted",
+				have, most);
+	}
+	if (len == 0)
+		return oa_error(OFFERAPI_ENOTPDF, "the file is empty");
+	if (!cv_has_pdf_header(pdf, len))
+		return oa_error(OFFERAPI_ENOTPDF, "the file is not a PDF");
+
+	cv_alloc alloc = { .cap = CV_MEMORY_CAP };
+	cv_messages messages = { 0 };
+	fz_alloc_context allocator = {
+		.user = &alloc, .malloc = cv_malloc, .realloc = cv_realloc,
+		.free = cv_free,
+	};
+	fz_context *ctx = fz_new_context(&allocator, NULL, CV_STORE_BYTES);
+	if (!ctx)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory (cannot start the PDF reader)");
+	fz_set_warning_callback(ctx, cv_on_message, &messages);
+	fz_set_error_callback(ctx, cv_on_message, &messages);
+
+	cv_text t = { .max = max_text };
+	int rc = cv_extract_ctx(ctx, &alloc, &t, pdf, len, max_pages);
+	fz_drop_context(ctx);
+	oa_log(OFFERAPI_LOG_DEBUG, "cv: read %d pages of a %zu-byte PDF: %zu bytes "
+	       "of text%s; MuPDF peak %zu KiB", t.pages_read, len, t.len,
+	       t.full ? " (cut at max_text)" : "", alloc.peak >> 10);
+	if (rc != 0) {
+		free(t.buf);
+		return rc;
+	}
+
+	/* Valid by construction; checked anyway because this text goes into
+	 * the database and to scorers, which trust it. */
+	t.buf[t.len] = '\0';
+	if (!oa_utf8_valid(t.buf, t.len)) {
+		free(t.buf);
+		return oa_error(OFFERAPI_ERROR, "internal error: extracted text is not "
+				"valid UTF-8");
+	}
+	*out = t.buf;
+	if (out_len)
+		*out_len = t.len;
+	return 0;
+}

@@ -1,0 +1,249 @@
+/*
+ * db.c - results, and the connection pool shared by all threads of a store.
+ *
+ * The pool holds a fixed number of slots. A slot's connection is opened on
+ * first use (so opening a store with a database that is briefly down still
+ * fails fast and clearly in store.c, which pings it) and reset in place when
+ * a statement finds it lost.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "internal.h"
+
+struct db_conn {
+	void *handle;      /* backend connection, NULL until opened */
+	bool in_use;
+	bool fresh;        /* no statement run since db_acquire() */
+	bool in_tx;
+	db_pool *pool;
+};
+
+struct db_pool {
+	const db_backend *be;
+	char *url;
+	db_config cfg;
+	unsigned int size;
+	db_conn *conns;
+	pthread_mutex_t lock;
+	pthread_cond_t freed;
+};
+
+/* ---- results ---- */
+
+int db_result_new(db_result **out, int nrows, int ncols)
+{
+	db_result *r = calloc(1, sizeof *r);
+	size_t n = (size_t)nrows * (size_t)ncols;
+	if (!r || (n && !(r->cells = calloc(n, sizeof *r->cells)))) {
+		free(r);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
+	}
+	r->nrows = nrows;
+	r->ncols = ncols;
+	*out = r;
+	return 0;
+}
+
+void db_result_free(db_result *r)
+{
+	if (!r)
+		return;
+	size_t n = (size_t)r->nrows * (size_t)r->ncols;
+	for (size_t i = 0; i < n; i++)
+		free(r->cells[i].data);
+	free(r->cells);
+	free(r);
+}
+
+const char *db_text(const db_result *r, int row, int col)
+{
+	return db_cell_at(r, row, col)->data;
+}
+
+int64_t db_int(const db_result *r, int row, int col)
+{
+	const char *s = db_cell_at(r, row, col)->data;
+	return s ? strtoll(s, NULL, 10) : 0;
+}
+
+double db_real(const db_result *r, int row, int col)
+{
+	const char *s = db_cell_at(r, row, col)->data;
+	return s ? strtod(s, NULL) : 0.0;
+}
+
+bool db_isnull(const db_result *r, int row, int col)
+{
+	return db_cell_at(r, row, col)->data == NULL;
+}
+
+/* ---- pool ---- */
+
+int db_pool_open(db_pool **out, const db_backend *be, const char *url,
+		 const db_config *cfg, unsigned int size)
+{
+	db_pool *p = calloc(1, sizeof *p);
+	if (!p)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	p->be = be;
+	p->cfg = *cfg;
+	p->size = size ? size : 1;
+	p->url = strdup(url);
+	p->conns = calloc(p->size, sizeof *p->conns);
+	if (!p->url || !p->conns) {
+		free(p->url);
+		free(p->conns);
+		free(p);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	for (unsigned int i = 0; i < p->size; i++)
+		p->conns[i].pool = p;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->freed, NULL);
+	*out = p;
+	return 0;
+}
+
+void db_pool_free(db_pool *p)
+{
+	if (!p)
+		return;
+	for (unsigned int i = 0; i < p->size; i++)
+		if (p->conns[i].handle)
+			p->be->disconnect(p->conns[i].handle);
+	pthread_cond_destroy(&p->freed);
+	pthread_mutex_destroy(&p->lock);
+	free(p->conns);
+	free(p->url);
+	free(p);
+}
+
+const db_backend *db_pool_backend(const db_pool *p)
+{
+	return p->be;
+}
+
+int db_acquire(db_pool *p, db_conn **out)
+{
+	struct timespec deadline;
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	unsigned int ms = p->cfg.busy_timeout_ms;
+	deadline.tv_sec += ms / 1000;
+	deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (deadline.tv_nsec >= 1000000000L) {
+		deadline.tv_sec++;
+		deadline.tv_nsec -= 1000000000L;
+	}
+
+	db_conn *c = NULL;
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		/* prefer a slot whose connection is already open */
+		for (unsigned int i = 0; i < p->size && !c; i++)
+			if (!p->conns[i].in_use && p->conns[i].handle)
+				c = &p->conns[i];
+		for (unsigned int i = 0; i < p->size && !c; i++)
+			if (!p->conns[i].in_use)
+				c = &p->conns[i];
+		if (c)
+			break;
+		int rc = pthread_cond_timedwait(&p->freed, &p->lock, &deadline);
+		if (rc == ETIMEDOUT) {
+			pthread_mutex_unlock(&p->lock);
+			return oa_error(OFFERAPI_EBUSY,
+					"all %u database connections stayed busy for %u ms",
+					p->size, ms);
+		}
+	}
+	c->in_use = true;
+	pthread_mutex_unlock(&p->lock);
+
+	if (!c->handle) {
+		int rc = p->be->connect(&c->handle, p->url, &p->cfg);
+		if (rc < 0) {
+			c->handle = NULL;
+			db_release(p, c);
+			return rc;
+		}
+	}
+	c->fresh = true;
+	c->in_tx = false;
+	*out = c;
+	return 0;
+}
+
+void db_release(db_pool *p, db_conn *c)
+{
+	if (!c)
+		return;
+	if (c->in_tx)
+		db_rollback(c);
+	pthread_mutex_lock(&p->lock);
+	c->in_use = false;
+	pthread_cond_signal(&p->freed);
+	pthread_mutex_unlock(&p->lock);
+}
+
+int db_exec(db_conn *c, const char *sql, const db_param *params, int nparams,
+	    db_result **out)
+{
+	const db_backend *be = c->pool->be;
+	bool fresh = c->fresh;
+	c->fresh = false;
+	if (out)
+		*out = NULL;
+	int rc = be->exec(c->handle, sql, params, nparams, out);
+	if (rc == OFFERAPI_EUNAVAILABLE && fresh && !c->in_tx) {
+		/* The connection died while idle in the pool (a server restart):
+		 * nothing was done on it yet, so reconnect and run it again. */
+		oa_log(OFFERAPI_LOG_INFO, "%s: connection lost, reconnecting", be->name);
+		if (be->reset(c->handle) == 0)
+			rc = be->exec(c->handle, sql, params, nparams, out);
+	}
+	return rc;
+}
+
+int db_begin(db_conn *c)
+{
+	int rc = db_exec(c, c->pool->be->begin_sql, NULL, 0, NULL);
+	if (rc == 0)
+		c->in_tx = true;
+	return rc;
+}
+
+int db_commit(db_conn *c)
+{
+	int rc = db_exec(c, "COMMIT", NULL, 0, NULL);
+	if (rc < 0) {
+		/* keep the error of COMMIT, not of the rollback that follows */
+		const offerapi_error *e = offerapi_error_last();
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", e->message);
+		db_rollback(c);
+		oa_error(rc, "%s", msg);
+		return rc;
+	}
+	c->in_tx = false;
+	return 0;
+}
+
+void db_rollback(db_conn *c)
+{
+	if (!c->in_tx)
+		return;
+	c->in_tx = false;
+	const offerapi_error *e = offerapi_error_last();
+	int code = e->code;
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", e->message);
+	if (c->pool->be->exec(c->handle, "ROLLBACK", NULL, 0, NULL) < 0)
+		c->pool->be->reset(c->handle);
+	/* the caller reports its own error, not ours */
+	oa_error(code, "%s", msg);
+}

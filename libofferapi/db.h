@@ -1,0 +1,132 @@
+/*
+ * db.h - the storage interface under the domain code (never installed).
+ *
+ * The domain code (store.c, users.c, offers.c, applications.c) writes SQL
+ * once, with PostgreSQL-style numbered parameters ($1, $2, ...), and runs it
+ * through a backend. A backend is a small table of functions over one
+ * connection; the pool in db.c hands connections to threads.
+ *
+ * Portable SQL rules the domain code follows: parameters are $1..$n (the
+ * SQLite backend rewrites them to ?1..?n); integers are BIGINT; booleans are
+ * integers 0/1; times are Unix seconds in BIGINT; lists are JSON text;
+ * "RETURNING id" after INSERT; no backend-specific functions outside
+ * migrations, where {{ID}} / {{BLOB}} / {{REAL}} expand per backend.
+ */
+#ifndef OFFERAPI_DB_H
+#define OFFERAPI_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum db_type { DB_NULL = 0, DB_INT, DB_REAL, DB_TEXT, DB_BLOB };
+
+/* A parameter. TEXT is NUL-terminated (len ignored); BLOB uses len. A TEXT
+ * or BLOB with a NULL pointer binds SQL NULL. */
+typedef struct db_param {
+	enum db_type type;
+	int64_t i;
+	double r;
+	const void *p;
+	size_t len;
+} db_param;
+
+#define P_NULL() ((db_param){ DB_NULL, 0, 0.0, NULL, 0 })
+#define P_INT(x) ((db_param){ DB_INT, (int64_t)(x), 0.0, NULL, 0 })
+#define P_REAL(x) ((db_param){ DB_REAL, 0, (double)(x), NULL, 0 })
+#define P_TEXT(s) ((db_param){ DB_TEXT, 0, 0.0, (s), 0 })
+#define P_BLOB(b, n) ((db_param){ DB_BLOB, 0, 0.0, (b), (n) })
+
+/* One cell of a result: always a NUL-terminated copy (blobs too, with the
+ * NUL after len bytes), or NULL data for SQL NULL. */
+typedef struct db_cell {
+	char *data;
+	size_t len;
+} db_cell;
+
+/* A whole result, materialised in memory (rows * cols cells, row-major). */
+typedef struct db_result {
+	int nrows;
+	int ncols;
+	db_cell *cells;
+} db_result;
+
+/* Connection settings from offerapi_store_options, defaults applied. */
+typedef struct db_config {
+	unsigned int busy_timeout_ms;
+	unsigned int connect_timeout_s;
+} db_config;
+
+/*
+ * A backend. Every function sets the thread's last error (oa_error) when it
+ * fails and returns a negative OFFERAPI_E* code:
+ *   OFFERAPI_EUNAVAILABLE  the connection is lost or cannot be made
+ *   OFFERAPI_EBUSY         lock timeout / serialization failure
+ *   OFFERAPI_EREADONLY     the database refuses writes
+ *   OFFERAPI_EEXISTS       a UNIQUE constraint was violated
+ *   OFFERAPI_ERROR         anything else (the message quotes the database)
+ */
+typedef struct db_backend {
+	const char *name; /* "sqlite", "postgresql" */
+	/* Open one connection to @url (the whole store URL). */
+	int (*connect)(void **out, const char *url, const db_config *cfg);
+	void (*disconnect)(void *conn);
+	/* Run one statement. @out (may be NULL) receives the rows, if any;
+	 * free it with db_result_free(). */
+	int (*exec)(void *conn, const char *sql, const db_param *params, int nparams,
+		    db_result **out);
+	/* Re-establish a lost connection in place (PostgreSQL: PQreset). */
+	int (*reset)(void *conn);
+	/* Statement that opens a write transaction ("BEGIN IMMEDIATE" / "BEGIN"). */
+	const char *begin_sql;
+	/* Expansions of {{ID}}, {{BLOB}}, {{REAL}} in migrations. */
+	const char *id_type, *blob_type, *real_type;
+	/* Statement run inside the migration transaction before reading the
+	 * schema version, to serialise concurrent start-ups (may be NULL). */
+	const char *migration_lock_sql;
+} db_backend;
+
+extern const db_backend db_sqlite_backend;
+extern const db_backend db_pg_backend;
+
+void db_result_free(db_result *r);
+static inline const db_cell *db_cell_at(const db_result *r, int row, int col)
+{
+	return &r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];
+}
+/* Accessors: NULL cells read as NULL / 0 / 0.0. */
+const char *db_text(const db_result *r, int row, int col);
+int64_t db_int(const db_result *r, int row, int col);
+double db_real(const db_result *r, int row, int col);
+bool db_isnull(const db_result *r, int row, int col);
+
+/* Helper for backends: allocate an empty result of rows x cols. */
+int db_result_new(db_result **out, int nrows, int ncols);
+
+/* ---- the pool (db.c) ---- */
+
+typedef struct db_pool db_pool;
+typedef struct db_conn db_conn; /* a pooled connection */
+
+int db_pool_open(db_pool **out, const db_backend *be, const char *url,
+		 const db_config *cfg, unsigned int size);
+void db_pool_free(db_pool *pool);
+const db_backend *db_pool_backend(const db_pool *pool);
+
+/* Borrow a connection (waits up to busy_timeout_ms for a free one, then
+ * OFFERAPI_EBUSY) and give it back. */
+int db_acquire(db_pool *pool, db_conn **out);
+void db_release(db_pool *pool, db_conn *conn);
+
+/* Run a statement on a borrowed connection. When the first statement after
+ * db_acquire() finds the connection lost, the connection is reset and the
+ * statement retried once: nothing had been done on it yet. */
+int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams,
+	    db_result **out);
+
+/* Transactions on a borrowed connection. */
+int db_begin(db_conn *conn);
+int db_commit(db_conn *conn);
+void db_rollback(db_conn *conn); /* errors ignored: the connection is reset if lost */
+
+#endif

@@ -1,0 +1,596 @@
+/*
+ * db_pg.c - the PostgreSQL backend of db.h, over libpq.
+ *
+ * One pg_conn wraps one PGconn. libpq is thread-safe as long as a PGconn is
+ * used by one thread at a time, and the pool in db.c guarantees exactly that,
+ * so nothing here locks.
+ *
+ * Nothing may block forever:
+ *  - connecting (and PQreset) is bounded by connect_timeout;
+ *  - waiting for a lock is bounded by lock_timeout = busy_timeout_ms, set on
+ *    every new session (and again after every reset, since a reset is a new
+ *    server session);
+ *  - a peer that vanishes (cable cut, node gone, no RST) is detected by TCP
+ *    keepalives and tcp_user_timeout in about a minute instead of the
+ *    kernel's default of hours.
+ * statement_timeout is deliberately NOT set. busy_timeout_ms means "how long
+ * to wait for someone else's lock", which lock_timeout already covers; the
+ * only statements left that run long are ones doing real work (a migration
+ * building an index on a big table, a large dashboard read), and killing
+ * those after a few seconds would make start-up fail in a loop on a large
+ * database. Operators who want a cap set it in the URL, where it wins:
+ * postgresql://.../db?options=-c%20statement_timeout%3D30s
+ *
+ * Errors are mapped by SQLSTATE (see pg_fail) and every message is one line
+ * starting "postgresql: ". The password of the URL never appears in one: the
+ * URL is only ever echoed with its password masked.
+ */
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "internal.h"
+
+/* Type OIDs from the server's catalog (pg_type.dat); stable since 7.x. */
+#define PG_OID_BYTEA 17
+#define PG_OID_INT8 20
+#define PG_OID_FLOAT8 701
+
+/* The wire protocol counts parameters in an unsigned 16-bit integer. */
+#define PG_MAX_PARAMS 65535
+
+/* Used when the configuration leaves connect_timeout at 0, which libpq
+ * would read as "wait forever". */
+#define PG_DEFAULT_CONNECT_TIMEOUT_S 10
+
+typedef struct pg_conn {
+	PGconn *pg;
+	char *where;    /* the store URL with its password masked, for messages */
+	bool masked;    /* where had a password to mask */
+	char *password; /* decoded password from the URL, only to scrub messages */
+	unsigned int lock_timeout_ms;
+	bool set_lock_timeout; /* false when the URL's own options set it */
+} pg_conn;
+
+/* ---- messages ---- */
+
+/*
+ * Copy @in to @out (size @sz, always NUL-terminated), folding every run of
+ * whitespace (libpq's messages end with "\n" and continue on "\t" lines)
+ * into one space and trimming both ends, so that a message is one line.
+ */
+static void tidy(char *out, size_t sz, const char *in)
+{
+	size_t n = 0;
+	bool space = false;
+	for (const char *p = in ? in : ""; *p && n + 1 < sz; p++) {
+		if (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t') {
+			space = n > 0;
+			continue;
+		}
+		if (space && n + 2 < sz)
+			out[n++] = ' ';
+		space = false;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+}
+
+/*
+ * Replace, in place, every occurrence of @secret in @buf (size @sz) with
+ * "***". libpq does not quote passwords in its messages; this is a second
+ * line of defence in case a future message quotes a connection string.
+ * Secrets shorter than 4 bytes are left alone: masking every "a" of a
+ * message would garble it while protecting nothing a guess would not find.
+ */
+static void scrub(char *buf, const char *secret)
+{
+	size_t slen = secret ? strlen(secret) : 0;
+	if (slen < 4)
+		return;
+	char *p = buf;
+	while ((p = strstr(p, secret)) != NULL) {
+		/* "***" is never longer than the secret: shift the tail left */
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + slen, strlen(p + slen) + 1);
+		p += 3;
+	}
+}
+
+/*
+ * A new copy of the URL @url with its password masked: the one in the
+ * user-info part (postgresql://user:PASSWORD@host/db) and the value of any
+ * password=... query parameter; *@masked tells whether anything was.
+ * Returns NULL when out of memory.
+ */
+static char *redact_url(const char *url, bool *masked)
+{
+	size_t len = strlen(url);
+	/* each masked run is at least 1 byte and becomes 3: at most 3x */
+	char *out = malloc(len * 3 + 4);
+	if (!out)
+		return NULL;
+	size_t n = 0;
+	const char *p = url;
+	*masked = false;
+	const char *auth = strstr(url, "://");
+	if (auth) {
+		auth += 3;
+		size_t alen = strcspn(auth, "/?#");
+		const char *at = NULL;
+		for (const char *q = auth; q < auth + alen; q++)
+			if (*q == '@')
+				at = q; /* the last '@': a password may hold one */
+		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon && colon + 1 < at) {
+			memcpy(out, url, (size_t)(colon + 1 - url));
+			n = (size_t)(colon + 1 - url);
+			memcpy(out + n, "***", 3);
+			n += 3;
+			p = at;
+			*masked = true;
+		}
+	}
+	/* copy the rest, masking password=... in the query string */
+	const char *query = strchr(p, '?');
+	while (*p) {
+		bool param_start = query && p > query && (p[-1] == '?' || p[-1] == '&');
+		if (param_start && strncmp(p, "password=", 9) == 0) {
+			memcpy(out + n, "password=***", 12);
+			n += 12;
+			p += 9;
+			*masked = true;
+			p += strcspn(p, "&#");
+			continue;
+		}
+		out[n++] = *p++;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* libpq's notices (NOTICE, WARNING from the server) go to our log at DEBUG
+ * level instead of stderr, which a library must never write to. */
+static void notice_to_log(void *arg, const char *message)
+{
+	(void)arg;
+	char line[512];
+	tidy(line, sizeof line, message);
+	oa_log(OFFERAPI_LOG_DEBUG, "postgresql: %s", line);
+}
+
+/* Fail with OFFERAPI_EUNAVAILABLE, quoting @what, the masked URL and
+ * libpq's connection message (scrubbed). */
+static int conn_fail(const pg_conn *c, const char *what)
+{
+	char msg[400];
+	tidy(msg, sizeof msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+	scrub(msg, c->password);
+	if (!msg[0])
+		snprintf(msg, sizeof msg, "no answer from the server");
+	return oa_error(OFFERAPI_EUNAVAILABLE, "postgresql: %s %s: %s", what,
+			c->where, msg);
+}
+
+/* The code for a SQLSTATE while the connection itself is still healthy. */
+static int code_of_sqlstate(const char *st)
+{
+	if (!st || strlen(st) != 5)
+		return OFFERAPI_ERROR;
+	if (strcmp(st, "23505") == 0) /* unique_violation */
+		return OFFERAPI_EEXISTS;
+	if (strcmp(st, "40001") == 0 ||  /* serialization_failure */
+	    strcmp(st, "40P01") == 0 ||  /* deadlock_detected */
+	    strcmp(st, "55P03") == 0 ||  /* lock_not_available (lock_timeout) */
+	    strcmp(st, "57014") == 0)    /* query_canceled (statement_timeout) */
+		return OFFERAPI_EBUSY;
+	if (strcmp(st, "25006") == 0) /* read_only_sql_transaction */
+		return OFFERAPI_EREADONLY;
+	/* 08P01 (protocol_violation) with a live connection is what the server
+	 * answers to a wrong parameter count: a bug in our SQL, not an outage,
+	 * and retrying elsewhere would not help. */
+	if (strcmp(st, "08P01") == 0)
+		return OFFERAPI_ERROR;
+	if (strncmp(st, "08", 2) == 0 ||     /* connection_exception */
+	    strcmp(st, "57P01") == 0 ||      /* admin_shutdown */
+	    strcmp(st, "57P02") == 0 ||      /* crash_shutdown */
+	    strcmp(st, "57P03") == 0)        /* cannot_connect_now */
+		return OFFERAPI_EUNAVAILABLE;
+	return OFFERAPI_ERROR;
+}
+
+/*
+ * Set the thread's error for a failed statement (@res may be NULL: libpq
+ * returns NULL only when it could not even build a result) and return its
+ * code. A dead connection wins over any SQLSTATE: whatever the statement
+ * said, the caller can only retry on a new connection.
+ */
+static int pg_fail(const pg_conn *c, const PGresult *res)
+{
+	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char msg[400];
+	if (primary)
+		tidy(msg, sizeof msg, primary);
+	else if (res && PQresultErrorMessage(res)[0])
+		tidy(msg, sizeof msg, PQresultErrorMessage(res));
+	else
+		tidy(msg, sizeof msg, PQerrorMessage(c->pg));
+	scrub(msg, c->password);
+	if (!msg[0])
+		snprintf(msg, sizeof msg, "no answer from the server");
+
+	char state[32] = "";
+	if (st)
+		snprintf(state, sizeof state, " (SQLSTATE %s)", st);
+
+	int code;
+	if (!res || PQstatus(c->pg) == CONNECTION_BAD)
+		code = OFFERAPI_EUNAVAILABLE;
+	else
+		code = code_of_sqlstate(st);
+	if (code == OFFERAPI_EUNAVAILABLE)
+		return oa_error(code, "postgresql: lost the connection to %s: %s%s",
+				c->where, msg, state);
+	return oa_error(code, "postgresql: %s%s", msg, state);
+}
+
+/* ---- results ---- */
+
+/*
+ * Copy every cell of @res into a new db_result. Text cells are copied as
+ * they are; bytea cells (requested in text format, so hex-escaped by the
+ * server) are decoded to their raw bytes. Every non-NULL cell gets a
+ * trailing NUL after its len bytes, as db.h promises.
+ */
+static int materialise(const PGresult *res, db_result **out)
+{
+	int nrows = PQntuples(res), ncols = PQnfields(res);
+	db_result *r;
+	int rc = db_result_new(&r, nrows, ncols);
+	if (rc < 0)
+		return rc;
+	for (int col = 0; col < ncols; col++) {
+		bool bytea = PQftype(res, col) == PG_OID_BYTEA && PQfformat(res, col) == 0;
+		for (int row = 0; row < nrows; row++) {
+			if (PQgetisnull(res, row, col))
+				continue;
+			db_cell *cell = &r->cells[(size_t)row * (size_t)ncols + (size_t)col];
+			const char *v = PQgetvalue(res, row, col);
+			size_t len = (size_t)PQgetlength(res, row, col);
+			unsigned char *raw = NULL;
+			if (bytea) {
+				/* libpq allocates the decoded copy; we hand out our
+				 * own malloc'd copy so callers free with free() */
+				raw = PQunescapeBytea((const unsigned char *)v, &len);
+				if (!raw)
+					goto nomem;
+				v = (const char *)raw;
+			}
+			cell->data = malloc(len + 1);
+			if (!cell->data) {
+				PQfreemem(raw);
+				goto nomem;
+			}
+			memcpy(cell->data, v, len);
+			cell->data[len] = '\0';
+			cell->len = len;
+			PQfreemem(raw);
+		}
+	}
+	*out = r;
+	return 0;
+nomem:
+	db_result_free(r);
+	return oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
+}
+
+/* ---- the backend ---- */
+
+/*
+ * Per-session settings, run after every connect and every reset (a reset
+ * opens a new server session, which forgets any SET). Sent with SET rather
+ * than the "options" startup parameter because connection poolers such as
+ * PgBouncer refuse unknown startup parameters.
+ */
+static int session_setup(pg_conn *c)
+{
+	if (PQserverVersion(c->pg) < 100000)
+		/* identity columns ({{ID}}) need PostgreSQL 10 */
+		return oa_error(OFFERAPI_ERROR,
+				"postgresql: server %s runs version %d, 10 or later is needed",
+				c->where, PQserverVersion(c->pg));
+	if (!c->set_lock_timeout)
+		return 0;
+	char sql[64];
+	snprintf(sql, sizeof sql, "SET lock_timeout = %u", c->lock_timeout_ms);
+	PGresult *res = PQexec(c->pg, sql);
+	int rc = 0;
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+		rc = pg_fail(c, res);
+	PQclear(res);
+	return rc;
+}
+
+static void pg_disconnect(void *handle)
+{
+	pg_conn *c = handle;
+	if (!c)
+		return;
+	PQfinish(c->pg);
+	free(c->where);
+	if (c->password) {
+		/* do not leave the password lying around in freed memory */
+		volatile char *p = c->password;
+		while (*p)
+			*p++ = 0;
+		free(c->password);
+	}
+	free(c);
+}
+
+/*
+ * Open one connection to @url, a postgresql:// or postgres:// URI as libpq
+ * understands it. Settings we add sit before the URL in the keyword list
+ * (libpq lets later entries win), so the URL can override them, except for
+ * client_encoding: every string in the library is UTF-8, and another
+ * client encoding would silently transcode it.
+ */
+static int pg_connect(void **out, const char *url, const db_config *cfg)
+{
+	*out = NULL;
+	if (strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0)
+		return oa_error(OFFERAPI_EINVAL,
+				"postgresql: the store URL must start with postgresql:// or postgres://");
+	if (!PQisthreadsafe())
+		return oa_error(OFFERAPI_ERROR, "postgresql: this libpq was built without thread safety");
+
+	pg_conn *c = calloc(1, sizeof *c);
+	if (!c || !(c->where = redact_url(url, &c->masked))) {
+		free(c);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	c->lock_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 1; /* 0 = forever */
+	c->set_lock_timeout = true;
+
+	/* Parse first: it catches a malformed URL without touching the network
+	 * and tells us the password (to scrub) and the user's own options. */
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(url, &perr);
+	int rc;
+	if (!opts) {
+		char msg[300];
+		tidy(msg, sizeof msg, perr ? perr : "out of memory");
+		PQfreemem(perr);
+		/* the message may quote a piece of the URL: drop it when the
+		 * URL holds a password that piece could belong to */
+		if (c->masked)
+			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s",
+				      c->where);
+		else
+			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s: %s",
+				      c->where, msg);
+		pg_disconnect(c);
+		return rc;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0 && o->val[0])
+			c->password = strdup(o->val);
+		else if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
+			c->set_lock_timeout = false;
+	}
+	PQconninfoFree(opts);
+
+	char timeout[16];
+	snprintf(timeout, sizeof timeout, "%u", cfg->connect_timeout_s
+		 ? cfg->connect_timeout_s : PG_DEFAULT_CONNECT_TIMEOUT_S);
+	const char *const keys[] = {
+		"connect_timeout", "fallback_application_name",
+		/* detect a vanished peer in about a minute: 30 s idle, then
+		 * 3 probes 10 s apart; unacknowledged data after 60 s */
+		"keepalives", "keepalives_idle", "keepalives_interval",
+		"keepalives_count", "tcp_user_timeout",
+		"dbname",
+		"client_encoding",
+		NULL
+	};
+	const char *const vals[] = {
+		timeout, "offerapi",
+		"1", "30", "10", "3", "60000",
+		url,
+		"UTF8",
+		NULL
+	};
+	c->pg = PQconnectdbParams(keys, vals, 1);
+	if (!c->pg) {
+		pg_disconnect(c);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	if (PQstatus(c->pg) != CONNECTION_OK) {
+		rc = conn_fail(c, "cannot connect to");
+		pg_disconnect(c);
+		return rc;
+	}
+	/* kept by the PGconn across PQreset */
+	PQsetNoticeProcessor(c->pg, notice_to_log, NULL);
+	rc = session_setup(c);
+	if (rc < 0) {
+		pg_disconnect(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * Re-establish a lost connection in place. Blocks at most connect_timeout
+ * (per host of the URL). On success the session settings are applied again.
+ */
+static int pg_reset(void *handle)
+{
+	pg_conn *c = handle;
+	PQreset(c->pg);
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		return conn_fail(c, "cannot reconnect to");
+	return session_setup(c);
+}
+
+/*
+ * Leave the COPY state a stray COPY statement put the connection in, so the
+ * next statement on it works: refuse to send data, discard data sent to us,
+ * and read the results to the end.
+ */
+static void abandon_copy(pg_conn *c)
+{
+	PGresult *res;
+	while ((res = PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = PQresultStatus(res);
+		PQclear(res);
+		if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
+			if (PQputCopyEnd(c->pg, "COPY is not supported") < 0)
+				return;
+		} else if (st == PGRES_COPY_OUT) {
+			char *buf;
+			int n;
+			while ((n = PQgetCopyData(c->pg, &buf, 0)) > 0)
+				PQfreemem(buf);
+			if (n == -2)
+				return;
+		}
+	}
+}
+
+/*
+ * Run one statement. Parameters travel out of line ($1..$n), never spliced
+ * into the SQL: integers and reals as text with explicit types (bigint,
+ * double precision) so that "$1 + 1" cannot be inferred as a 32-bit integer,
+ * text as text of unknown type (the server infers text, json, ...), blobs as
+ * binary bytea. Results come back in text format and are materialised.
+ *
+ * A parameterless statement whose rows nobody reads goes through PQexec,
+ * which accepts several statements separated by ';' (a migration script);
+ * everything else is exactly one statement.
+ */
+static int pg_exec(void *handle, const char *sql, const db_param *params, int nparams,
+		   db_result **out)
+{
+	pg_conn *c = handle;
+	if (out)
+		*out = NULL;
+	if (nparams < 0 || nparams > PG_MAX_PARAMS || (nparams > 0 && !params))
+		return oa_error(OFFERAPI_EINVAL, "postgresql: %d parameters given, at most %d allowed",
+				nparams, PG_MAX_PARAMS);
+	if (PQstatus(c->pg) != CONNECTION_OK)
+		/* do not even try: libpq would only say "no connection" */
+		return conn_fail(c, "lost the connection to");
+
+	PGresult *res;
+	if (nparams == 0 && !out) {
+		res = PQexec(c->pg, sql);
+	} else {
+		size_t n = (size_t)nparams;
+		const char **values = calloc(n + 1, sizeof *values);
+		int *lengths = calloc(n + 1, sizeof *lengths);
+		int *formats = calloc(n + 1, sizeof *formats);
+		Oid *types = calloc(n + 1, sizeof *types);
+		char (*num)[40] = calloc(n + 1, sizeof *num);
+		if (!values || !lengths || !formats || !types || !num) {
+			free(values), free(lengths), free(formats), free(types), free(num);
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		}
+		int rc = 0;
+		for (size_t i = 0; i < n && rc == 0; i++) {
+			const db_param *p = &params[i];
+			switch (p->type) {
+			case DB_NULL:
+				break; /* values[i] NULL, type inferred */
+			case DB_INT:
+				types[i] = PG_OID_INT8;
+				snprintf(num[i], sizeof num[i], "%" PRId64, p->i);
+				values[i] = num[i];
+				break;
+			case DB_REAL:
+				types[i] = PG_OID_FLOAT8;
+				if (isnan(p->r))
+					snprintf(num[i], sizeof num[i], "NaN");
+				else if (isinf(p->r))
+					snprintf(num[i], sizeof num[i], "%sInfinity", p->r < 0 ? "-" : "");
+				else /* 17 significant digits: the double comes back exact */
+					snprintf(num[i], sizeof num[i], "%.17g", p->r);
+				values[i] = num[i];
+				break;
+			case DB_TEXT:
+				values[i] = p->p;
+				break;
+			case DB_BLOB:
+				types[i] = PG_OID_BYTEA;
+				if (!p->p)
+					break;
+				if (p->len > INT_MAX) {
+					rc = oa_error(OFFERAPI_ETOOBIG,
+						      "postgresql: parameter $%zu is %zu bytes, at most %d allowed",
+						      i + 1, p->len, INT_MAX);
+					break;
+				}
+				values[i] = p->p;
+				lengths[i] = (int)p->len;
+				formats[i] = 1;
+				break;
+			default:
+				rc = oa_error(OFFERAPI_EINVAL, "postgresql: parameter $%zu has unknown type %d",
+					      i + 1, (int)p->type);
+			}
+		}
+		res = NULL;
+		if (rc == 0)
+			res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+		free(values), free(lengths), free(formats), free(types), free(num);
+		if (rc < 0)
+			return rc;
+	}
+
+	int rc;
+	switch (res ? PQresultStatus(res) : PGRES_FATAL_ERROR) {
+	case PGRES_COMMAND_OK:
+	case PGRES_TUPLES_OK:
+	case PGRES_EMPTY_QUERY:
+		/* a command yields an empty 0 x 0 result, never NULL, so that
+		 * callers can always read nrows */
+		rc = out ? materialise(res, out) : 0;
+		break;
+	case PGRES_COPY_IN:
+	case PGRES_COPY_OUT:
+	case PGRES_COPY_BOTH:
+		rc = oa_error(OFFERAPI_ERROR, "postgresql: COPY is not supported through this interface");
+		abandon_copy(c);
+		break;
+	default:
+		rc = pg_fail(c, res);
+	}
+	PQclear(res);
+	return rc;
+}
+
+const db_backend db_pg_backend = {
+	.name = "postgresql",
+	.connect = pg_connect,
+	.disconnect = pg_disconnect,
+	.exec = pg_exec,
+	.reset = pg_reset,
+	.begin_sql = "BEGIN",
+	.id_type = "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+	.blob_type = "BYTEA",
+	.real_type = "DOUBLE PRECISION",
+	/* "OffreAPI" in ASCII, 0x4F66667265415049: an application-wide key
+	 * that no other user of the database is likely to pick */
+	.migration_lock_sql = "SELECT pg_advisory_xact_lock(5721373018131877961)",
+};

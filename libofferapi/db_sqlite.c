@@ -1,0 +1,253 @@
+/*
+ * db_sqlite.c - the embedded SQLite backend ("sqlite:PATH").
+ *
+ * Each pooled connection is its own sqlite3 handle, used by one thread at a
+ * time (the pool guarantees it), in WAL mode so readers do not block the
+ * writer, with foreign keys on and a busy timeout.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "internal.h"
+
+static int map_error(sqlite3 *db, int rc, const char *what)
+{
+	int ext = db ? sqlite3_extended_errcode(db) : rc;
+	const char *msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+	switch (rc & 0xFF) {
+	case SQLITE_CONSTRAINT:
+		if (ext == SQLITE_CONSTRAINT_UNIQUE || ext == SQLITE_CONSTRAINT_PRIMARYKEY)
+			return oa_error(OFFERAPI_EEXISTS, "sqlite: %s", msg);
+		return oa_error(OFFERAPI_EINVAL, "sqlite: %s", msg);
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		return oa_error(OFFERAPI_EBUSY, "sqlite: database is locked (%s)", msg);
+	case SQLITE_READONLY:
+		return oa_error(OFFERAPI_EREADONLY, "sqlite: the database is read-only (%s)", msg);
+	case SQLITE_CANTOPEN:
+	case SQLITE_NOTADB:
+		return oa_error(OFFERAPI_EUNAVAILABLE, "sqlite: %s: %s", what, msg);
+	case SQLITE_NOMEM:
+		return oa_error(OFFERAPI_ENOMEM, "sqlite: out of memory");
+	default:
+		return oa_error(OFFERAPI_ERROR, "sqlite: %s: %s", what, msg);
+	}
+}
+
+/* "sqlite:PATH" -> PATH (also "sqlite://PATH"). */
+static const char *url_path(const char *url)
+{
+	if (strncmp(url, "sqlite://", 9) == 0)
+		return url + 9;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		return url + 7;
+	return url;
+}
+
+static void sq_disconnect(void *conn)
+{
+	sqlite3_close_v2(conn);
+}
+
+static int sq_connect(void **out, const char *url, const db_config *cfg)
+{
+	const char *path = url_path(url);
+	if (!*path)
+		return oa_error(OFFERAPI_EINVAL, "database URL %s: no file path after sqlite:", url);
+	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
+		return oa_error(OFFERAPI_EINVAL,
+				"database URL %s: give a file path (an in-memory database "
+				"would differ per pooled connection)", url);
+	sqlite3 *db = NULL;
+	int rc = sqlite3_open_v2(path, &db,
+				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+				 SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		int code = oa_error(rc == SQLITE_NOMEM ? OFFERAPI_ENOMEM : OFFERAPI_EUNAVAILABLE,
+				    "sqlite: cannot open %s: %s", path,
+				    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		sqlite3_close_v2(db);
+		return code;
+	}
+	sqlite3_extended_result_codes(db, 1);
+	sqlite3_busy_timeout(db, (int)cfg->busy_timeout_ms);
+	/* WAL needs write access; a read-only file keeps its journal mode and
+	 * the store still serves reads (writes then fail with EREADONLY). */
+	const char *pragmas[] = {
+		"PRAGMA foreign_keys = ON",
+		"PRAGMA synchronous = NORMAL",
+	};
+	for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++) {
+		rc = sqlite3_exec(db, pragmas[i], NULL, NULL, NULL);
+		if (rc != SQLITE_OK) {
+			int code = map_error(db, rc, path);
+			sqlite3_close_v2(db);
+			return code;
+		}
+	}
+	if (!sqlite3_db_readonly(db, "main")) {
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc != SQLITE_OK && (rc & 0xFF) != SQLITE_READONLY) {
+			int code = map_error(db, rc, path);
+			sqlite3_close_v2(db);
+			return code;
+		}
+	}
+	*out = db;
+	return 0;
+}
+
+/* Rewrite $N placeholders to SQLite's ?N (the domain SQL never holds a '$'
+ * inside a string literal). */
+static char *rewrite_params(const char *sql)
+{
+	char *s = strdup(sql);
+	if (!s)
+		return NULL;
+	for (char *p = s; *p; p++)
+		if (p[0] == '$' && p[1] >= '0' && p[1] <= '9')
+			*p = '?';
+	return s;
+}
+
+static int bind_params(sqlite3 *db, sqlite3_stmt *st, const db_param *params, int n)
+{
+	for (int i = 0; i < n; i++) {
+		const db_param *p = &params[i];
+		int rc;
+		switch (p->type) {
+		case DB_INT: rc = sqlite3_bind_int64(st, i + 1, p->i); break;
+		case DB_REAL: rc = sqlite3_bind_double(st, i + 1, p->r); break;
+		case DB_TEXT:
+			rc = p->p ? sqlite3_bind_text(st, i + 1, p->p, -1, SQLITE_STATIC)
+				  : sqlite3_bind_null(st, i + 1);
+			break;
+		case DB_BLOB:
+			rc = p->p ? sqlite3_bind_blob64(st, i + 1, p->p, p->len, SQLITE_STATIC)
+				  : sqlite3_bind_null(st, i + 1);
+			break;
+		default: rc = sqlite3_bind_null(st, i + 1); break;
+		}
+		if (rc != SQLITE_OK)
+			return map_error(db, rc, "binding a parameter");
+	}
+	return 0;
+}
+
+/* Copy the current row's column into a cell. */
+static int copy_cell(sqlite3_stmt *st, int col, db_cell *cell)
+{
+	int type = sqlite3_column_type(st, col);
+	const void *src;
+	size_t len;
+	char num[40];
+	switch (type) {
+	case SQLITE_NULL:
+		cell->data = NULL;
+		cell->len = 0;
+		return 0;
+	case SQLITE_FLOAT:
+		/* %.17g round-trips a double; SQLite's own text keeps 15 digits */
+		len = (size_t)snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, col));
+		src = num;
+		break;
+	case SQLITE_BLOB:
+		src = sqlite3_column_blob(st, col);
+		len = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	default: /* INTEGER, TEXT */
+		src = sqlite3_column_text(st, col);
+		len = (size_t)sqlite3_column_bytes(st, col);
+		break;
+	}
+	cell->data = malloc(len + 1);
+	if (!cell->data)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
+	if (len)
+		memcpy(cell->data, src, len);
+	cell->data[len] = '\0';
+	cell->len = len;
+	return 0;
+}
+
+static int sq_exec(void *conn, const char *sql, const db_param *params, int nparams,
+		   db_result **out)
+{
+	sqlite3 *db = conn;
+	char *q = rewrite_params(sql);
+	if (!q)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
+	free(q);
+	if (rc != SQLITE_OK)
+		return map_error(db, rc, "preparing a statement");
+	int code = bind_params(db, st, params, nparams);
+	db_cell *cells = NULL;
+	size_t nrows = 0, cap = 0;
+	int ncols = sqlite3_column_count(st);
+	while (code == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!out || ncols == 0)
+			continue;
+		if (nrows == cap) {
+			size_t ncap = cap ? cap * 2 : 16;
+			db_cell *n = realloc(cells, ncap * (size_t)ncols * sizeof *cells);
+			if (!n) {
+				code = oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
+				break;
+			}
+			cells = n;
+			cap = ncap;
+		}
+		for (int c = 0; c < ncols && code == 0; c++) {
+			db_cell *cell = &cells[nrows * (size_t)ncols + (size_t)c];
+			code = copy_cell(st, c, cell);
+			if (code < 0) /* keep the row consistent for freeing */
+				for (int k = c; k < ncols; k++)
+					cells[nrows * (size_t)ncols + (size_t)k].data = NULL;
+		}
+		nrows++;
+	}
+	if (code == 0 && rc != SQLITE_DONE)
+		code = map_error(db, rc, "running a statement");
+	sqlite3_finalize(st);
+	if (code == 0 && out) {
+		db_result *r = calloc(1, sizeof *r);
+		if (!r) {
+			code = oa_error(OFFERAPI_ENOMEM, "out of memory");
+		} else {
+			r->nrows = (int)nrows;
+			r->ncols = ncols;
+			r->cells = cells;
+			*out = r;
+			return 0;
+		}
+	}
+	for (size_t i = 0; i < nrows * (size_t)ncols; i++)
+		free(cells[i].data);
+	free(cells);
+	return code;
+}
+
+static int sq_reset(void *conn)
+{
+	(void)conn; /* an open SQLite handle is never "lost" */
+	return 0;
+}
+
+const db_backend db_sqlite_backend = {
+	.name = "sqlite",
+	.connect = sq_connect,
+	.disconnect = sq_disconnect,
+	.exec = sq_exec,
+	.reset = sq_reset,
+	.begin_sql = "BEGIN IMMEDIATE",
+	.id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
+	.blob_type = "BLOB",
+	.real_type = "REAL",
+	.migration_lock_sql = NULL,
+};

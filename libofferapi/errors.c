@@ -1,0 +1,207 @@
+/*
+ * errors.c - per-thread last error, strerror, logging and small utilities.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+#define OA_ERRMSG_SIZE 512
+
+static _Thread_local struct {
+	int code;
+	char message[OA_ERRMSG_SIZE];
+	offerapi_error view;
+} last_error;
+
+int oa_verror(int code, const char *fmt, va_list ap)
+{
+	last_error.code = code;
+	vsnprintf(last_error.message, sizeof last_error.message, fmt, ap);
+	/* one line: fold any newline a lower layer gave us */
+	for (char *p = last_error.message; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return code;
+}
+
+int oa_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	oa_verror(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+const offerapi_error *offerapi_error_last(void)
+{
+	last_error.view.code = last_error.code;
+	last_error.view.message = last_error.code == OFFERAPI_OK && !last_error.message[0]
+		? "no error" : last_error.message;
+	return &last_error.view;
+}
+
+void offerapi_error_clear(void)
+{
+	last_error.code = OFFERAPI_OK;
+	last_error.message[0] = '\0';
+}
+
+const char *offerapi_strerror(int code)
+{
+	switch (code) {
+	case OFFERAPI_OK: return "no error";
+	case OFFERAPI_ERROR: return "unexpected error";
+	case OFFERAPI_ENOMEM: return "out of memory";
+	case OFFERAPI_EINVAL: return "invalid input";
+	case OFFERAPI_ENOTFOUND: return "not found";
+	case OFFERAPI_EEXISTS: return "already exists";
+	case OFFERAPI_EPERM: return "not allowed";
+	case OFFERAPI_EAUTH: return "authentication failed";
+	case OFFERAPI_ETOOBIG: return "too large";
+	case OFFERAPI_ENOTPDF: return "not a PDF file";
+	case OFFERAPI_EPDFDAMAGED: return "damaged PDF file";
+	case OFFERAPI_EPDFENCRYPTED: return "encrypted PDF file";
+	case OFFERAPI_ETOOMANYPAGES: return "too many pages";
+	case OFFERAPI_ENOTEXT: return "no extractable text";
+	case OFFERAPI_ECLOSED: return "offer closed";
+	case OFFERAPI_EUNAVAILABLE: return "database unavailable";
+	case OFFERAPI_EBUSY: return "database busy";
+	case OFFERAPI_EREADONLY: return "database read-only";
+	case OFFERAPI_EPLUGIN: return "scorer plugin error";
+	case OFFERAPI_ETIMEOUT: return "timed out";
+	default: return "unknown error code";
+	}
+}
+
+/* ---- logging ---- */
+
+static offerapi_log_fn log_fn;
+static void *log_payload;
+static offerapi_log_level log_max = OFFERAPI_LOG_ERROR;
+
+void offerapi_set_log(offerapi_log_level max_level, offerapi_log_fn fn, void *payload)
+{
+	log_max = max_level;
+	log_payload = payload;
+	log_fn = fn;
+}
+
+void oa_log(offerapi_log_level level, const char *fmt, ...)
+{
+	if (!log_fn || level > log_max)
+		return;
+	char line[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	log_fn(level, line, log_payload);
+}
+
+/* ---- small utilities ---- */
+
+const char *offerapi_version(void)
+{
+	return OFFERAPI_VERSION;
+}
+
+void offerapi_free(void *ptr)
+{
+	free(ptr);
+}
+
+char *oa_strdup(const char *s)
+{
+	char *d = s ? strdup(s) : NULL;
+	if (s && !d)
+		oa_error(OFFERAPI_ENOMEM, "out of memory");
+	return d;
+}
+
+char *oa_strndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+	if (!d) {
+		oa_error(OFFERAPI_ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
+double oa_monotonic(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int64_t oa_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+bool oa_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned c = s[i];
+		size_t n;
+		uint32_t cp;
+		if (c == 0)
+			return false;
+		if (c < 0x80) { i++; continue; }
+		if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
+		else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
+		else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
+		else return false;
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+int oa_check_text(const char *field, const char *s, size_t min, size_t max,
+		  bool multiline, bool optional)
+{
+	if (!s) {
+		if (optional)
+			return 0;
+		return oa_error(OFFERAPI_EINVAL, "%s: missing", field);
+	}
+	size_t len = strlen(s);
+	if (len > max)
+		return oa_error(OFFERAPI_ETOOBIG, "%s: too long (%zu bytes, at most %zu)",
+				field, len, max);
+	if (!oa_utf8_valid(s, len))
+		return oa_error(OFFERAPI_EINVAL, "%s: not valid UTF-8 text", field);
+	size_t visible = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p < 0x20 || *p == 0x7F) {
+			if (!(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
+				return oa_error(OFFERAPI_EINVAL,
+						"%s: contains a control character", field);
+		} else if (*p != ' ') {
+			visible++;
+		}
+	}
+	if (visible < min || len < min)
+		return oa_error(OFFERAPI_EINVAL, min == 1 ? "%s: must not be empty"
+				: "%s: too short", field);
+	return 0;
+}

@@ -1,0 +1,50 @@
+/*
+ * internal.h - helpers shared inside libofferapi; never installed.
+ */
+#ifndef OFFERAPI_INTERNAL_H
+#define OFFERAPI_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "offerapi/common.h"
+#include "offerapi/errors.h"
+
+/*
+ * Set the calling thread's last error and return @p code, so that a failing
+ * path reads "return oa_error(OFFERAPI_EINVAL, "title: too long");".
+ * The message is one line, no trailing period, naming what is at fault.
+ */
+int oa_error(int code, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+int oa_verror(int code, const char *fmt, va_list ap);
+
+/* Log through the callback installed with offerapi_set_log(), if any. */
+void oa_log(offerapi_log_level level, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+
+/* True when the @p len bytes at @p s are valid UTF-8 (no overlongs, no
+ * surrogates, nothing above U+10FFFF) and contain no NUL byte. */
+bool oa_utf8_valid(const char *s, size_t len);
+
+/* Check a text field: not NULL (unless @p optional), valid UTF-8, at most
+ * @p max bytes, at least @p min, and no control characters other than \n,
+ * \r and \t when @p multiline (none at all otherwise). On failure sets an
+ * error naming @p field and returns OFFERAPI_EINVAL or OFFERAPI_ETOOBIG. */
+int oa_check_text(const char *field, const char *s, size_t min, size_t max,
+		  bool multiline, bool optional);
+
+/* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
+char *oa_strdup(const char *s);
+char *oa_strndup(const char *s, size_t n);
+
+/* Monotonic and wall-clock time in seconds. */
+double oa_monotonic(void);
+int64_t oa_now(void);
+
+#endif
+
+/* Fold text for search: Unicode case folding, accents removed (NFD then
+ * combining marks dropped). "Développeur Élève" -> "developpeur eleve".
+ * Returns a malloc'd string, or NULL with OFFERAPI_ENOMEM / OFFERAPI_EINVAL. */
+char *oa_fold(const char *s);

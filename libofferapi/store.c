@@ -1,0 +1,304 @@
+/*
+ * store.c - opening a store: URL dispatch, pool, numbered migrations.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+#include "store_internal.h"
+
+/*
+ * Migrations: numbered, applied in order, each in one transaction together
+ * with its row in schema_migrations. Never edit a released migration; append
+ * a new one. {{ID}}, {{BLOB}} and {{REAL}} expand per backend (db.h).
+ */
+static const char *const migration_1[] = {
+	"CREATE TABLE users ("
+	" id {{ID}},"
+	" login TEXT NOT NULL UNIQUE,"
+	" display_name TEXT NOT NULL,"
+	" role INTEGER NOT NULL CHECK (role IN (1, 2)),"
+	" password_hash TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL)",
+
+	"CREATE TABLE sessions ("
+	" token_hash TEXT PRIMARY KEY,"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"CREATE INDEX sessions_expires ON sessions (expires_at)",
+	"CREATE INDEX sessions_user ON sessions (user_id)",
+
+	"CREATE TABLE offers ("
+	" id {{ID}},"
+	" recruiter_id BIGINT NOT NULL REFERENCES users(id),"
+	" title TEXT NOT NULL,"
+	" description TEXT NOT NULL,"
+	" location TEXT NOT NULL,"
+	" skills TEXT NOT NULL,"          /* JSON array of strings */
+	" questions TEXT NOT NULL,"       /* JSON array of strings */
+	" search_text TEXT NOT NULL,"     /* folded title, description, location, skills */
+	" location_fold TEXT NOT NULL,"   /* folded location */
+	" skills_fold TEXT NOT NULL,"     /* folded skills, each between newlines */
+	" published_at BIGINT NOT NULL,"
+	" updated_at BIGINT NOT NULL,"
+	" is_open INTEGER NOT NULL DEFAULT 1)",
+	"CREATE INDEX offers_open_published ON offers (is_open, published_at)",
+	"CREATE INDEX offers_recruiter ON offers (recruiter_id)",
+
+	"CREATE TABLE applications ("
+	" id {{ID}},"
+	" offer_id BIGINT NOT NULL REFERENCES offers(id),"
+	" candidate_id BIGINT NOT NULL REFERENCES users(id),"
+	" filename TEXT NOT NULL,"
+	" pdf {{BLOB}} NOT NULL,"
+	" pdf_size BIGINT NOT NULL,"
+	" cv_text TEXT NOT NULL,"
+	" answers TEXT NOT NULL,"         /* JSON [{"question":..,"answer":..}] */
+	" created_at BIGINT NOT NULL,"
+	" UNIQUE (offer_id, candidate_id))",
+	"CREATE INDEX applications_candidate ON applications (candidate_id)",
+
+	/* one score per (application, scorer): a new scorer version replaces it */
+	"CREATE TABLE scores ("
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" scorer TEXT NOT NULL,"
+	" scorer_version TEXT NOT NULL,"
+	" score {{REAL}} NOT NULL CHECK (score >= 0 AND score <= 1),"
+	" explanation TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" PRIMARY KEY (application_id, scorer))",
+	NULL
+};
+
+static const char *const *const migrations[] = { migration_1 };
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
+
+/* Expand {{ID}}, {{BLOB}}, {{REAL}} for the backend. */
+static char *expand(const db_backend *be, const char *sql)
+{
+	size_t cap = strlen(sql) * 2 + 256, n = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	for (const char *p = sql; *p;) {
+		const char *rep = NULL;
+		size_t skip = 0;
+		if (strncmp(p, "{{ID}}", 6) == 0) { rep = be->id_type; skip = 6; }
+		else if (strncmp(p, "{{BLOB}}", 8) == 0) { rep = be->blob_type; skip = 8; }
+		else if (strncmp(p, "{{REAL}}", 8) == 0) { rep = be->real_type; skip = 8; }
+		if (rep) {
+			size_t l = strlen(rep);
+			if (n + l + 1 > cap) { free(out); return NULL; }
+			memcpy(out + n, rep, l);
+			n += l;
+			p += skip;
+		} else {
+			if (n + 2 > cap) { free(out); return NULL; }
+			out[n++] = *p++;
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int migrate(offerapi_store *s)
+{
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		     " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+		     NULL, 0, NULL);
+	/* Two replicas starting at once both try; the loser sees the table. */
+	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
+		rc = 0;
+	for (int v = 1; rc == 0 && v <= NMIGRATIONS; v++) {
+		db_result *r = NULL;
+		rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+			     (db_param[]){ P_INT(v) }, 1, &r);
+		bool applied = rc == 0 && db_int(r, 0, 0) > 0;
+		db_result_free(r);
+		if (rc < 0 || applied)
+			continue;
+		if ((rc = db_begin(c)) < 0)
+			break;
+		if (s->be->migration_lock_sql)
+			rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
+		/* re-check under the lock: another replica may have won */
+		if (rc == 0)
+			rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+				     (db_param[]){ P_INT(v) }, 1, &r);
+		if (rc == 0 && db_int(r, 0, 0) > 0) {
+			db_result_free(r);
+			db_rollback(c);
+			continue;
+		}
+		db_result_free(r);
+		for (const char *const *stmt = migrations[v - 1]; rc == 0 && *stmt; stmt++) {
+			char *sql = expand(s->be, *stmt);
+			if (!sql) {
+				rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+				break;
+			}
+			rc = db_exec(c, sql, NULL, 0, NULL);
+			free(sql);
+		}
+		if (rc == 0)
+			rc = db_exec(c, "INSERT INTO schema_migrations (version, applied_at)"
+				     " VALUES ($1, $2)",
+				     (db_param[]){ P_INT(v), P_INT(oa_now()) }, 2, NULL);
+		if (rc == 0)
+			rc = db_commit(c);
+		else
+			db_rollback(c);
+		if (rc < 0) {
+			const offerapi_error *e = offerapi_error_last();
+			char msg[512];
+			snprintf(msg, sizeof msg, "%s", e->message);
+			rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
+				      rc == OFFERAPI_EBUSY ? rc : OFFERAPI_ERROR,
+				      "schema migration %d failed: %s", v, msg);
+		}
+	}
+	db_release(s->pool, c);
+	return rc;
+}
+
+int store_conn(offerapi_store *s, db_conn **out)
+{
+	return db_acquire(s->pool, out);
+}
+
+int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n,
+	       db_result **out)
+{
+	db_conn *c;
+	int rc = db_acquire(s->pool, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_exec(c, sql, p, n, out);
+	db_release(s->pool, c);
+	return rc;
+}
+
+static int apply_defaults(offerapi_store_options *o, const offerapi_store_options *in)
+{
+	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;
+	if (in) {
+		if (in->version != OFFERAPI_STORE_OPTIONS_VERSION)
+			return oa_error(OFFERAPI_EINVAL,
+					"store options: version %u, this library knows %u",
+					in->version, OFFERAPI_STORE_OPTIONS_VERSION);
+		def = *in;
+	}
+	*o = def;
+	if (!o->pool_size) o->pool_size = 4;
+	if (o->pool_size > 256)
+		return oa_error(OFFERAPI_EINVAL, "store options: pool_size %u is over 256",
+				o->pool_size);
+	if (!o->busy_timeout_ms) o->busy_timeout_ms = 5000;
+	if (!o->connect_timeout_s) o->connect_timeout_s = 5;
+	if (!o->pwhash_concurrency) o->pwhash_concurrency = 2;
+	if (!o->pwhash_memlimit) o->pwhash_memlimit = (size_t)19 * 1024 * 1024;
+	if (!o->pwhash_opslimit) o->pwhash_opslimit = 2;
+	if (o->pwhash_memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+	    o->pwhash_opslimit < crypto_pwhash_OPSLIMIT_MIN)
+		return oa_error(OFFERAPI_EINVAL,
+				"store options: Argon2id limits below libsodium's minimum");
+	if (!o->session_ttl_s) o->session_ttl_s = 7 * 24 * 3600;
+	if (o->cv_limits.version == 0)
+		o->cv_limits = (offerapi_cv_limits)OFFERAPI_CV_LIMITS_INIT;
+	return 0;
+}
+
+int offerapi_store_open(offerapi_store **out, const char *url,
+			const offerapi_store_options *opts)
+{
+	if (!out || !url)
+		return oa_error(OFFERAPI_EINVAL, "store: no database URL given");
+	*out = NULL;
+	const db_backend *be;
+	if (strncmp(url, "sqlite:", 7) == 0)
+		be = &db_sqlite_backend;
+	else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+		be = &db_pg_backend;
+	else
+		return oa_error(OFFERAPI_EINVAL,
+				"database URL must start with sqlite: or postgresql:// (got \"%.40s\")",
+				strncmp(url, "postgres", 8) == 0 ? "postgres..." : url);
+	if (sodium_init() < 0)
+		return oa_error(OFFERAPI_ERROR, "libsodium failed to initialise");
+
+	offerapi_store *s = calloc(1, sizeof *s);
+	if (!s)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = apply_defaults(&s->opts, opts);
+	if (rc < 0) {
+		free(s);
+		return rc;
+	}
+	s->be = be;
+	pthread_mutex_init(&s->pw_lock, NULL);
+	pthread_cond_init(&s->pw_cond, NULL);
+	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
+	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
+	if (rc == 0)
+		rc = migrate(s);
+	if (rc < 0) {
+		offerapi_store_free(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void offerapi_store_free(offerapi_store *s)
+{
+	if (!s)
+		return;
+	db_pool_free(s->pool);
+	pthread_cond_destroy(&s->pw_cond);
+	pthread_mutex_destroy(&s->pw_lock);
+	free(s->dummy_hash);
+	free(s);
+}
+
+int offerapi_store_ping(offerapi_store *s)
+{
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "store: NULL");
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT 1", NULL, 0, &r);
+	db_result_free(r);
+	return rc;
+}
+
+const char *offerapi_store_backend(const offerapi_store *s)
+{
+	return s ? s->be->name : NULL;
+}
+
+int offerapi_store_schema_version(offerapi_store *s)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT MAX(version) FROM schema_migrations", NULL, 0, &r);
+	if (rc < 0)
+		return rc;
+	int v = (int)db_int(r, 0, 0);
+	db_result_free(r);
+	return v;
+}
+
+int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what)
+{
+	if (!actor)
+		return oa_error(OFFERAPI_EPERM, "log in to %s", what);
+	if (actor->role != role)
+		return oa_error(OFFERAPI_EPERM, "only a %s can %s", offerapi_role_name(role), what);
+	return 0;
+}

@@ -1,0 +1,40 @@
+/*
+ * store_internal.h - the store object, shared by the domain files.
+ */
+#ifndef OFFERAPI_STORE_INTERNAL_H
+#define OFFERAPI_STORE_INTERNAL_H
+
+#include <pthread.h>
+
+#include "offerapi/store.h"
+#include "offerapi/user.h"
+#include "db.h"
+
+struct offerapi_store {
+	db_pool *pool;
+	const db_backend *be;
+	offerapi_store_options opts;   /* defaults applied */
+	/* Argon2id admission: at most opts.pwhash_concurrency at once */
+	pthread_mutex_t pw_lock;
+	pthread_cond_t pw_cond;
+	unsigned int pw_running;
+	/* a hash to verify against when a login is unknown, so that an unknown
+	 * login takes as long as a wrong password (made on first need) */
+	char *dummy_hash;
+};
+
+/* Borrow a connection; on failure the error is set. */
+int store_conn(offerapi_store *s, db_conn **out);
+
+/* Run a single statement on a borrowed connection of its own. */
+int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n,
+	       db_result **out);
+
+/* Fill a user from columns id, login, display_name, role, created_at
+ * starting at @col of @row. */
+int store_user_from_row(const db_result *r, int row, int col, offerapi_user **out);
+
+/* Check that the actor is a user of @role; EPERM with a message otherwise. */
+int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what);
+
+#endif

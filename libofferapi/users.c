@@ -1,0 +1,331 @@
+/*
+ * users.c - accounts, password hashing and sessions.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+#include "store_internal.h"
+
+#define USER_COLUMNS "u.id, u.login, u.display_name, u.role, u.created_at"
+
+const char *offerapi_role_name(offerapi_role role)
+{
+	switch (role) {
+	case OFFERAPI_ROLE_CANDIDATE: return "candidate";
+	case OFFERAPI_ROLE_RECRUITER: return "recruiter";
+	default: return NULL;
+	}
+}
+
+int offerapi_role_parse(offerapi_role *out, const char *name)
+{
+	if (name && strcmp(name, "candidate") == 0)
+		*out = OFFERAPI_ROLE_CANDIDATE;
+	else if (name && strcmp(name, "recruiter") == 0)
+		*out = OFFERAPI_ROLE_RECRUITER;
+	else
+		return oa_error(OFFERAPI_EINVAL, "role: must be \"candidate\" or \"recruiter\"");
+	return 0;
+}
+
+void offerapi_user_free(offerapi_user *u)
+{
+	if (!u)
+		return;
+	free(u->login);
+	free(u->display_name);
+	free(u);
+}
+
+int store_user_from_row(const db_result *r, int row, int col, offerapi_user **out)
+{
+	offerapi_user *u = calloc(1, sizeof *u);
+	if (!u)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	u->id = db_int(r, row, col);
+	u->login = oa_strdup(db_text(r, row, col + 1));
+	u->display_name = oa_strdup(db_text(r, row, col + 2));
+	u->role = (offerapi_role)db_int(r, row, col + 3);
+	u->created_at = db_int(r, row, col + 4);
+	if (!u->login || !u->display_name) {
+		offerapi_user_free(u);
+		return OFFERAPI_ENOMEM;
+	}
+	*out = u;
+	return 0;
+}
+
+/* Fold a login to lower case and check its characters and length. */
+static int normalize_login(const char *login, char out[OFFERAPI_LOGIN_MAX + 1])
+{
+	if (!login || !*login)
+		return oa_error(OFFERAPI_EINVAL, "login: missing");
+	size_t n = strlen(login);
+	if (n > OFFERAPI_LOGIN_MAX)
+		return oa_error(OFFERAPI_ETOOBIG, "login: too long (at most %d characters)",
+				OFFERAPI_LOGIN_MAX);
+	if (n < OFFERAPI_LOGIN_MIN)
+		return oa_error(OFFERAPI_EINVAL, "login: too short (at least %d characters)",
+				OFFERAPI_LOGIN_MIN);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)login[i];
+		if (!(isascii(ch) && (isalnum(ch) || strchr(".@_+-", ch))))
+			return oa_error(OFFERAPI_EINVAL,
+					"login: use only letters, digits and . @ _ + -");
+		out[i] = (char)tolower(ch);
+	}
+	out[n] = '\0';
+	return 0;
+}
+
+static int check_password(const char *pw)
+{
+	if (!pw)
+		return oa_error(OFFERAPI_EINVAL, "password: missing");
+	size_t n = strlen(pw);
+	if (n > OFFERAPI_PASSWORD_MAX)
+		return oa_error(OFFERAPI_ETOOBIG, "password: too long (at most %d bytes)",
+				OFFERAPI_PASSWORD_MAX);
+	if (n < OFFERAPI_PASSWORD_MIN)
+		return oa_error(OFFERAPI_EINVAL, "password: too short (at least %d characters)",
+				OFFERAPI_PASSWORD_MIN);
+	if (!oa_utf8_valid(pw, n))
+		return oa_error(OFFERAPI_EINVAL, "password: not valid UTF-8 text");
+	return 0;
+}
+
+/* Admission control: Argon2id takes pwhash_memlimit bytes while it runs, so
+ * at most pwhash_concurrency hashes run at once; others wait their turn. */
+static void pw_enter(offerapi_store *s)
+{
+	pthread_mutex_lock(&s->pw_lock);
+	while (s->pw_running >= s->opts.pwhash_concurrency)
+		pthread_cond_wait(&s->pw_cond, &s->pw_lock);
+	s->pw_running++;
+	pthread_mutex_unlock(&s->pw_lock);
+}
+
+static void pw_leave(offerapi_store *s)
+{
+	pthread_mutex_lock(&s->pw_lock);
+	s->pw_running--;
+	pthread_cond_signal(&s->pw_cond);
+	pthread_mutex_unlock(&s->pw_lock);
+}
+
+static int pw_hash(offerapi_store *s, const char *pw, char out[crypto_pwhash_STRBYTES])
+{
+	pw_enter(s);
+	int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), s->opts.pwhash_opslimit,
+				       s->opts.pwhash_memlimit, crypto_pwhash_ALG_ARGON2ID13);
+	pw_leave(s);
+	if (rc != 0)
+		return oa_error(OFFERAPI_ENOMEM, "password hashing ran out of memory");
+	return 0;
+}
+
+static bool pw_verify(offerapi_store *s, const char *hash, const char *pw)
+{
+	pw_enter(s);
+	bool ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	pw_leave(s);
+	return ok;
+}
+
+int offerapi_user_create(offerapi_store *s, const char *login, const char *display_name,
+			 const char *password, offerapi_role role, offerapi_user **out)
+{
+	char norm[OFFERAPI_LOGIN_MAX + 1];
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "store: NULL");
+	if ((rc = normalize_login(login, norm)) < 0 ||
+	    (rc = oa_check_text("display name", display_name, 1, OFFERAPI_NAME_MAX,
+				false, false)) < 0 ||
+	    (rc = check_password(password)) < 0)
+		return rc;
+	if (!offerapi_role_name(role))
+		return oa_error(OFFERAPI_EINVAL, "role: must be candidate or recruiter");
+
+	/* A cheap look first, so a taken login does not cost a hash. The
+	 * UNIQUE constraint still decides a race. */
+	db_result *r = NULL;
+	rc = store_exec(s, "SELECT 1 FROM users WHERE login = $1",
+			(db_param[]){ P_TEXT(norm) }, 1, &r);
+	bool taken = rc == 0 && r->nrows > 0;
+	db_result_free(r);
+	if (rc < 0)
+		return rc;
+	if (taken)
+		return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", norm);
+
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = pw_hash(s, password, hash)) < 0)
+		return rc;
+	int64_t now = oa_now();
+	rc = store_exec(s, "INSERT INTO users (login, display_name, role, password_hash, created_at)"
+			" VALUES ($1, $2, $3, $4, $5)"
+			" RETURNING id, login, display_name, role, created_at",
+			(db_param[]){ P_TEXT(norm), P_TEXT(display_name), P_INT(role),
+				      P_TEXT(hash), P_INT(now) }, 5, &r);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == OFFERAPI_EEXISTS)
+		return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", norm);
+	if (rc < 0)
+		return rc;
+	if (out)
+		rc = store_user_from_row(r, 0, 0, out);
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_user_authenticate(offerapi_store *s, const char *login, const char *password,
+			       offerapi_user **out)
+{
+	char norm[OFFERAPI_LOGIN_MAX + 1];
+	*out = NULL;
+	if (!s || !password || strlen(password) > OFFERAPI_PASSWORD_MAX)
+		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
+	bool valid_login = normalize_login(login, norm) == 0;
+	db_result *r = NULL;
+	int rc = 0;
+	if (valid_login) {
+		rc = store_exec(s, "SELECT " USER_COLUMNS ", u.password_hash FROM users u"
+				" WHERE u.login = $1", (db_param[]){ P_TEXT(norm) }, 1, &r);
+		if (rc < 0)
+			return rc;
+	}
+	if (!r || r->nrows == 0) {
+		/* Spend the time of a real verification so that response times
+		 * do not tell which logins exist. */
+		pthread_mutex_lock(&s->pw_lock);
+		bool need = !s->dummy_hash;
+		pthread_mutex_unlock(&s->pw_lock);
+		if (need) {
+			char h[crypto_pwhash_STRBYTES];
+			if (pw_hash(s, "offerapi-no-such-user", h) == 0) {
+				pthread_mutex_lock(&s->pw_lock);
+				if (!s->dummy_hash)
+					s->dummy_hash = strdup(h);
+				pthread_mutex_unlock(&s->pw_lock);
+			}
+		} else {
+			pw_verify(s, s->dummy_hash, password);
+		}
+		db_result_free(r);
+		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
+	}
+	bool ok = pw_verify(s, db_text(r, 0, 5), password);
+	if (ok)
+		rc = store_user_from_row(r, 0, 0, out);
+	db_result_free(r);
+	if (!ok)
+		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
+	return rc;
+}
+
+int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
+{
+	*out = NULL;
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1",
+			    (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)id);
+	else
+		rc = store_user_from_row(r, 0, 0, out);
+	db_result_free(r);
+	return rc;
+}
+
+/* hex(SHA-256(token)): what the sessions table keeps instead of the token. */
+static void token_hash(const char *token, char out[2 * crypto_hash_sha256_BYTES + 1])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	sodium_bin2hex(out, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof h);
+}
+
+static bool token_wellformed(const char *t)
+{
+	if (!t || strlen(t) != OFFERAPI_TOKEN_SIZE - 1)
+		return false;
+	for (const char *p = t; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+int offerapi_session_create(offerapi_store *s, const offerapi_user *user,
+			    char token[OFFERAPI_TOKEN_SIZE])
+{
+	if (!s || !user || !token)
+		return oa_error(OFFERAPI_EINVAL, "session: missing argument");
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(token, OFFERAPI_TOKEN_SIZE, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+	char th[2 * crypto_hash_sha256_BYTES + 1];
+	token_hash(token, th);
+	int64_t now = oa_now();
+	int rc = store_exec(s, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+			    " VALUES ($1, $2, $3, $4)",
+			    (db_param[]){ P_TEXT(th), P_INT(user->id), P_INT(now),
+					  P_INT(now + (int64_t)s->opts.session_ttl_s) }, 4, NULL);
+	if (rc < 0)
+		token[0] = '\0';
+	return rc;
+}
+
+int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **out)
+{
+	*out = NULL;
+	if (!s || !token_wellformed(token))
+		return oa_error(OFFERAPI_EAUTH, "unknown or expired session");
+	char th[2 * crypto_hash_sha256_BYTES + 1];
+	token_hash(token, th);
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT " USER_COLUMNS ", s.token_hash FROM sessions s"
+			    " JOIN users u ON u.id = s.user_id"
+			    " WHERE s.token_hash = $1 AND s.expires_at > $2",
+			    (db_param[]){ P_TEXT(th), P_INT(oa_now()) }, 2, &r);
+	if (rc < 0)
+		return rc;
+	/* The index lookup already matched; compare again in constant time so
+	 * that no collation or backend quirk can accept a near miss. */
+	if (r->nrows == 1 && sodium_memcmp(db_text(r, 0, 5), th, sizeof th - 1) == 0)
+		rc = store_user_from_row(r, 0, 0, out);
+	else
+		rc = oa_error(OFFERAPI_EAUTH, "unknown or expired session");
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_session_delete(offerapi_store *s, const char *token)
+{
+	if (!s || !token_wellformed(token))
+		return 0;
+	char th[2 * crypto_hash_sha256_BYTES + 1];
+	token_hash(token, th);
+	return store_exec(s, "DELETE FROM sessions WHERE token_hash = $1",
+			  (db_param[]){ P_TEXT(th) }, 1, NULL);
+}
+
+int offerapi_session_purge(offerapi_store *s, int64_t *out_count)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, "DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1",
+			    (db_param[]){ P_INT(oa_now()) }, 1, &r);
+	if (rc == 0 && out_count)
+		*out_count = r->nrows;
+	db_result_free(r);
+	return rc;
+}

@@ -1,0 +1,95 @@
+/*
+ * testdb.c - see testdb.h.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+#include <sodium.h>
+
+#include "testdb.h"
+
+const char *testdb_backend = "sqlite";
+
+static void pg_admin(const char *admin_url, const char *sql)
+{
+	PGconn *c = PQconnectdb(admin_url);
+	if (PQstatus(c) != CONNECTION_OK)
+		fail_msg("cannot connect to the test PostgreSQL: %s", PQerrorMessage(c));
+	PGresult *r = PQexec(c, sql);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		fail_msg("%s: %s", sql, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+void testdb_create(testdb *t)
+{
+	static unsigned counter;
+	memset(t, 0, sizeof *t);
+	if (strcmp(testdb_backend, "sqlite") == 0) {
+		snprintf(t->dir, sizeof t->dir, "/tmp/offerapi-test-XXXXXX");
+		if (!mkdtemp(t->dir))
+			fail_msg("mkdtemp failed");
+		snprintf(t->url, sizeof t->url, "sqlite:%s/test.db", t->dir);
+		return;
+	}
+	const char *base = getenv("OFFERAPI_TEST_PG_URL");
+	if (!base || !*base)
+		fail_msg("OFFERAPI_TEST_PG_URL is not set: run this suite through "
+			 "tests/with-postgresql.sh");
+	/* postgresql://user:pass@host:port/db -> same with a new db name */
+	const char *slash = strrchr(base, '/');
+	if (!slash || slash < base + 13)
+		fail_msg("OFFERAPI_TEST_PG_URL has no database part: %s", base);
+	snprintf(t->dbname, sizeof t->dbname, "t_%ld_%u_%u", (long)getpid(), counter++,
+		 randombytes_uniform(1000000));
+	int n = (int)(slash - base);
+	/* the test role creates (and so owns) the database: PostgreSQL 15 lets
+	 * only a database's owner create tables in its public schema */
+	snprintf(t->admin_url, sizeof t->admin_url, "%s", base);
+	snprintf(t->url, sizeof t->url, "%.*s/%s", n, base, t->dbname);
+	char sql[128];
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->dbname);
+	pg_admin(t->admin_url, sql);
+}
+
+void testdb_destroy(testdb *t)
+{
+	if (t->dir[0]) {
+		char cmd[512];
+		snprintf(cmd, sizeof cmd, "rm -rf '%s'", t->dir);
+		if (system(cmd) != 0)
+			fprintf(stderr, "could not remove %s\n", t->dir);
+	}
+	if (t->dbname[0]) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->dbname);
+		pg_admin(t->admin_url, sql);
+	}
+}
+
+offerapi_store_options testdb_options(void)
+{
+	offerapi_store_options o = OFFERAPI_STORE_OPTIONS_INIT;
+	o.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
+	o.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
+	o.pool_size = 4;
+	return o;
+}
+
+offerapi_store *testdb_open(testdb *t)
+{
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s = NULL;
+	int rc = offerapi_store_open(&s, t->url, &o);
+	if (rc != 0)
+		fail_msg("offerapi_store_open(%s): %s", t->url, offerapi_error_last()->message);
+	return s;
+}
