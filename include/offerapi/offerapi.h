@@ -14,5 +14,8 @@
 #include "user.h"
 #include "offer.h"
 #include "application.h"
+#include "scorer.h"
+#include "scorers.h"
+#include "scoring.h"
 
 #endif

@@ -1,0 +1,120 @@
+/*
+ * test_scoring.c - offerapi_application_score() with real plugins: the
+ * random scorer (stable per application) and one that always fails.
+ * argv[1] names the backend; argv[2] and argv[3] are the plugin files.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <offerapi/offerapi.h>
+
+#include "pdfgen.h"
+#include "testdb.h"
+
+static const char *random_so, *failing_so;
+
+#define assert_rc(expr, code) do {                                           \
+	int rc_ = (expr);                                                    \
+	if (rc_ != (code))                                                   \
+		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
+			 offerapi_error_last()->message, (code));             \
+} while (0)
+
+typedef struct calls {
+	int ok, failed;
+	char last_error[256];
+} calls;
+
+static void on_score(const char *scorer, int rc, double seconds, const char *message,
+		     void *payload)
+{
+	calls *c = payload;
+	assert_true(seconds >= 0.0);
+	if (rc == 0) {
+		c->ok++;
+		assert_null(message);
+	} else {
+		c->failed++;
+		assert_non_null(message);
+		snprintf(c->last_error, sizeof c->last_error, "%s: %s", scorer, message);
+	}
+}
+
+static void test_score_application(void **state)
+{
+	(void)state;
+	testdb db;
+	testdb_create(&db);
+	offerapi_store *s = testdb_open(&db);
+	offerapi_user *rec, *cand;
+	assert_rc(offerapi_user_create(s, "rec", "Rec", "password1", OFFERAPI_ROLE_RECRUITER, &rec), 0);
+	assert_rc(offerapi_user_create(s, "cand", "Cand", "password1", OFFERAPI_ROLE_CANDIDATE, &cand), 0);
+	const char *skills[] = { "C", "SQL" };
+	offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 2, NULL, 0 };
+	offerapi_id offer, app;
+	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
+	const char *lines[] = { "I write C and SQL every day." };
+	size_t len;
+	char *pdf = pdfgen_text(lines, 1, 1, &len);
+	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+
+	offerapi_scorers *set;
+	assert_rc(offerapi_scorers_new(&set), 0);
+	assert_rc(offerapi_scorers_load_file(set, random_so), 0);
+	assert_rc(offerapi_scorers_load_file(set, failing_so), 0);
+
+	calls c = { 0 };
+	assert_rc(offerapi_application_score(s, set, app, 0, on_score, &c), OFFERAPI_EPLUGIN);
+	assert_int_equal(c.ok, 1);
+	assert_int_equal(c.failed, 1);
+	assert_non_null(strstr(c.last_error, "out to lunch"));
+	assert_non_null(strstr(offerapi_error_last()->message, "always-fails"));
+
+	offerapi_application *a;
+	assert_rc(offerapi_application_get(s, rec, app, &a), 0);
+	assert_int_equal(a->nscores, 1); /* the failing scorer stored nothing */
+	assert_string_equal(a->scores[0].scorer, "random");
+	double first = a->scores[0].score;
+	assert_true(first >= 0.0 && first < 1.0);
+	offerapi_application_free(a);
+
+	/* missing-only skips what is stored; rescoring gives the same stable score */
+	c = (calls){ 0 };
+	assert_rc(offerapi_application_score(s, set, app, OFFERAPI_SCORE_MISSING_ONLY, on_score, &c),
+		  OFFERAPI_EPLUGIN);
+	assert_int_equal(c.ok, 0);
+	assert_int_equal(c.failed, 1);
+	assert_rc(offerapi_application_score(s, set, app, 0, NULL, NULL), OFFERAPI_EPLUGIN);
+	assert_rc(offerapi_application_get(s, rec, app, &a), 0);
+	assert_true(a->scores[0].score == first);
+	offerapi_application_free(a);
+
+	assert_rc(offerapi_application_score(s, set, app + 100, 0, NULL, NULL), OFFERAPI_ENOTFOUND);
+
+	offerapi_scorers_free(set);
+	free(pdf);
+	offerapi_user_free(rec);
+	offerapi_user_free(cand);
+	offerapi_store_free(s);
+	testdb_destroy(&db);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 4) {
+		fprintf(stderr, "usage: %s sqlite|postgresql RANDOM.so FAILING.so\n", argv[0]);
+		return 2;
+	}
+	testdb_backend = argv[1];
+	random_so = argv[2];
+	failing_so = argv[3];
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_score_application) };
+	return cmocka_run_group_tests_name("scoring", tests, NULL, NULL);
+}

@@ -1,0 +1,167 @@
+/*
+ * test_sqlite_faults.c - SQLite-only faults: a database file that is
+ * read-only, and one that another process holds locked. Each must give a
+ * clear error and lose nothing.
+ */
+#include <pwd.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include <offerapi/offerapi.h>
+
+#include "testdb.h"
+
+#define assert_rc(expr, code) do {                                           \
+	int rc_ = (expr);                                                    \
+	if (rc_ != (code))                                                   \
+		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
+			 offerapi_error_last()->message, (code));             \
+} while (0)
+
+/* Fill a store with one recruiter and one offer, then close it. */
+static void seed(const char *url)
+{
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s;
+	assert_rc(offerapi_store_open(&s, url, &o), 0);
+	offerapi_user *rec;
+	assert_rc(offerapi_user_create(s, "rec", "Rec", "password1", OFFERAPI_ROLE_RECRUITER, &rec), 0);
+	offerapi_offer_fields f = { "Kept", "Must survive", "", NULL, 0, NULL, 0 };
+	offerapi_id id;
+	assert_rc(offerapi_offer_create(s, rec, &f, &id), 0);
+	offerapi_user_free(rec);
+	offerapi_store_free(s);
+}
+
+/* In a child process that cannot write the file (root ignores file modes,
+ * so the child drops to "nobody" first): reads work, writes fail with
+ * OFFERAPI_EREADONLY and a message saying so. Returns the child's verdict. */
+static int readonly_child(const char *url)
+{
+	if (getuid() == 0) {
+		struct passwd *pw = getpwnam("nobody");
+		if (!pw || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+			fprintf(stderr, "cannot drop to nobody\n");
+			return 10;
+		}
+	}
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s;
+	if (offerapi_store_open(&s, url, &o) != 0) {
+		fprintf(stderr, "open read-only: %s\n", offerapi_error_last()->message);
+		return 11;
+	}
+	offerapi_offer_list *l;
+	if (offerapi_offer_search(s, NULL, &l) != 0 || l->count != 1 ||
+	    strcmp(l->items[0].title, "Kept") != 0) {
+		fprintf(stderr, "read: %s\n", offerapi_error_last()->message);
+		return 12;
+	}
+	offerapi_offer_list_free(l);
+	int rc = offerapi_user_create(s, "newbie", "New", "password1", OFFERAPI_ROLE_CANDIDATE, NULL);
+	if (rc != OFFERAPI_EREADONLY || !strstr(offerapi_error_last()->message, "read-only")) {
+		fprintf(stderr, "write gave %d: %s\n", rc, offerapi_error_last()->message);
+		return 13;
+	}
+	offerapi_store_free(s);
+	return 0;
+}
+
+static void test_readonly_file(void **state)
+{
+	(void)state;
+	testdb db;
+	testdb_create(&db);
+	seed(db.url);
+	char path[512];
+	snprintf(path, sizeof path, "%s/test.db", db.dir);
+	/* the folder stays writable for SQLite's -shm file; the database is not */
+	assert_int_equal(chmod(db.dir, 0777), 0);
+	assert_int_equal(chmod(path, 0444), 0);
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(readonly_child(db.url));
+	int st;
+	waitpid(pid, &st, 0);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	chmod(path, 0644);
+	testdb_destroy(&db);
+}
+
+static void test_locked_file(void **state)
+{
+	(void)state;
+	testdb db;
+	testdb_create(&db);
+	seed(db.url);
+	char path[512];
+	snprintf(path, sizeof path, "%s/test.db", db.dir);
+
+	offerapi_store_options o = testdb_options();
+	o.busy_timeout_ms = 300;
+	offerapi_store *s;
+	assert_rc(offerapi_store_open(&s, db.url, &o), 0);
+
+	/* another writer holds the write lock */
+	sqlite3 *other;
+	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+
+	int rc = offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL);
+	assert_int_equal(rc, OFFERAPI_EBUSY);
+	assert_non_null(strstr(offerapi_error_last()->message, "locked"));
+	/* reads still work in WAL mode while the writer holds its lock */
+	offerapi_offer_list *l;
+	assert_rc(offerapi_offer_search(s, NULL, &l), 0);
+	assert_int_equal(l->count, 1);
+	offerapi_offer_list_free(l);
+
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	/* and once released, the same write goes through */
+	assert_rc(offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL), 0);
+	offerapi_store_free(s);
+	testdb_destroy(&db);
+}
+
+static void test_not_a_database(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/offerapi-notdb-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256], url[300];
+	snprintf(path, sizeof path, "%s/garbage.db", dir);
+	FILE *f = fopen(path, "w");
+	fputs("this is not an SQLite database, just a text file that is long enough", f);
+	fclose(f);
+	snprintf(url, sizeof url, "sqlite:%s", path);
+	offerapi_store *s = NULL;
+	int rc = offerapi_store_open(&s, url, NULL);
+	assert_true(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_ERROR);
+	assert_non_null(strstr(offerapi_error_last()->message, "not a database"));
+	assert_null(s);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	testdb_backend = "sqlite";
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_readonly_file),
+		cmocka_unit_test(test_locked_file),
+		cmocka_unit_test(test_not_a_database),
+	};
+	return cmocka_run_group_tests_name("sqlite-faults", tests, NULL, NULL);
+}

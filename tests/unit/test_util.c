@@ -1,0 +1,128 @@
+/*
+ * test_util.c - unit tests of the library's small parts: the per-thread
+ * last error, strerror, UTF-8 validation, text checks and folding.
+ * Linked against the static build to reach internal functions.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static void test_error_last(void **state)
+{
+	(void)state;
+	offerapi_error_clear();
+	assert_int_equal(offerapi_error_last()->code, OFFERAPI_OK);
+	assert_string_equal(offerapi_error_last()->message, "no error");
+	assert_int_equal(oa_error(OFFERAPI_EINVAL, "title: %s", "too\nlong"), OFFERAPI_EINVAL);
+	assert_int_equal(offerapi_error_last()->code, OFFERAPI_EINVAL);
+	/* one line, always */
+	assert_string_equal(offerapi_error_last()->message, "title: too long");
+	char big[2000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	oa_error(OFFERAPI_ERROR, "%s", big);
+	assert_true(strlen(offerapi_error_last()->message) < 600);
+}
+
+static void *other_thread(void *arg)
+{
+	(void)arg;
+	/* a fresh thread starts with no error, whatever the others did */
+	return (void *)(intptr_t)offerapi_error_last()->code;
+}
+
+static void test_error_per_thread(void **state)
+{
+	(void)state;
+	oa_error(OFFERAPI_EPERM, "mine");
+	pthread_t t;
+	void *ret;
+	pthread_create(&t, NULL, other_thread, NULL);
+	pthread_join(t, &ret);
+	assert_int_equal((intptr_t)ret, OFFERAPI_OK);
+	assert_string_equal(offerapi_error_last()->message, "mine");
+}
+
+static void test_strerror(void **state)
+{
+	(void)state;
+	for (int c = 0; c >= OFFERAPI_ETIMEOUT; c--) {
+		assert_non_null(offerapi_strerror(c));
+		assert_string_not_equal(offerapi_strerror(c), "unknown error code");
+	}
+	assert_string_equal(offerapi_strerror(-999), "unknown error code");
+	assert_string_equal(offerapi_strerror(OFFERAPI_ENOTPDF), "not a PDF file");
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	struct { const char *s; bool ok; } cases[] = {
+		{ "", true },
+		{ "plain ascii", true },
+		{ "Montr\xC3\xA9" "al", true },              /* é */
+		{ "\xE2\x82\xAC", true },                    /* € */
+		{ "\xF0\x9F\x98\x80", true },                /* U+1F600 */
+		{ "\xF4\x8F\xBF\xBF", true },                /* U+10FFFF */
+		{ "\xC3", false },                           /* truncated */
+		{ "\xC3\x28", false },                       /* bad continuation */
+		{ "\xC0\xAF", false },                       /* overlong '/' */
+		{ "\xE0\x80\xAF", false },                   /* overlong */
+		{ "\xED\xA0\x80", false },                   /* surrogate */
+		{ "\xF4\x90\x80\x80", false },               /* > U+10FFFF */
+		{ "\xF5\x80\x80\x80", false },
+		{ "\xFF", false },
+		{ "\x80", false },                           /* lone continuation */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		assert_int_equal(oa_utf8_valid(cases[i].s, strlen(cases[i].s)), cases[i].ok);
+	assert_false(oa_utf8_valid("a\0b", 3)); /* embedded NUL */
+}
+
+static void test_check_text(void **state)
+{
+	(void)state;
+	assert_int_equal(oa_check_text("title", "ok", 1, 10, false, false), 0);
+	assert_int_equal(oa_check_text("title", NULL, 1, 10, false, false), OFFERAPI_EINVAL);
+	assert_string_equal(offerapi_error_last()->message, "title: missing");
+	assert_int_equal(oa_check_text("title", NULL, 1, 10, false, true), 0);
+	assert_int_equal(oa_check_text("title", "   ", 1, 10, false, false), OFFERAPI_EINVAL);
+	assert_string_equal(offerapi_error_last()->message, "title: must not be empty");
+	assert_int_equal(oa_check_text("title", "12345678901", 1, 10, false, false), OFFERAPI_ETOOBIG);
+	assert_non_null(strstr(offerapi_error_last()->message, "at most 10"));
+	assert_int_equal(oa_check_text("t", "a\nb", 1, 10, false, false), OFFERAPI_EINVAL);
+	assert_int_equal(oa_check_text("t", "a\nb\tc\r\n", 1, 10, true, false), 0);
+	assert_int_equal(oa_check_text("t", "a\x1b[31m", 1, 10, true, false), OFFERAPI_EINVAL);
+	assert_int_equal(oa_check_text("t", "a\x7f", 1, 10, true, false), OFFERAPI_EINVAL);
+}
+
+static void test_fold(void **state)
+{
+	(void)state;
+	char *f = oa_fold("Développeur ÉLÈVE à Montréal, Straße ŒUVRE");
+	assert_non_null(f);
+	assert_string_equal(f, "developpeur eleve a montreal, strasse œuvre");
+	free(f);
+	assert_null(oa_fold("bad \xC3"));
+	assert_int_equal(offerapi_error_last()->code, OFFERAPI_EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_error_last),
+		cmocka_unit_test(test_error_per_thread),
+		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_check_text),
+		cmocka_unit_test(test_fold),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
