@@ -64,7 +64,14 @@ typedef struct db_config {
  *   OFFERAPI_EBUSY         lock timeout / serialization failure
  *   OFFERAPI_EREADONLY     the database refuses writes
  *   OFFERAPI_EEXISTS       a UNIQUE constraint was violated
+ *   OFFERAPI_EINVAL        a bad URL (connect), or a CHECK constraint
+ *   OFFERAPI_ENOMEM, OFFERAPI_ETOOBIG  out of memory / a value too large
  *   OFFERAPI_ERROR         anything else (the message quotes the database)
+ *
+ * exec runs exactly one statement, except that a call with no parameters
+ * and no @out may run several separated by ';' (PostgreSQL only: the
+ * domain code never relies on it outside migration_lock_sql). With @out
+ * set, a successful exec always gives a result (0 x 0 for a command).
  */
 typedef struct db_backend {
 	const char *name; /* "sqlite", "postgresql" */

@@ -20,6 +20,10 @@
  * those after a few seconds would make start-up fail in a loop on a large
  * database. Operators who want a cap set it in the URL, where it wins:
  * postgresql://.../db?options=-c%20statement_timeout%3D30s
+ * Not covered: a server that still answers TCP but is frozen (a stopped
+ * process, a hung disk) keeps a statement waiting until it thaws. Bounding
+ * that needs a client-side deadline (PQsendQueryParams, poll, PQcancel),
+ * and a per-statement time budget that db.h does not carry.
  *
  * Errors are mapped by SQLSTATE (see pg_fail) and every message is one line
  * starting "postgresql: ". The password of the URL never appears in one: the
@@ -123,11 +127,14 @@ static char *redact_url(const char *url, bool *masked)
 	const char *auth = strstr(url, "://");
 	if (auth) {
 		auth += 3;
-		size_t alen = strcspn(auth, "/?#");
+		/* libpq looks for the credentials up to the first '/' (a
+		 * password may hold a raw '?' or '#'); take the last '@' before
+		 * it, so that a raw '@' in a password is masked too */
+		size_t alen = strcspn(auth, "/");
 		const char *at = NULL;
 		for (const char *q = auth; q < auth + alen; q++)
 			if (*q == '@')
-				at = q; /* the last '@': a password may hold one */
+				at = q;
 		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
 		if (colon && colon + 1 < at) {
 			memcpy(out, url, (size_t)(colon + 1 - url));
@@ -359,12 +366,24 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	}
 	c->lock_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 1; /* 0 = forever */
 	c->set_lock_timeout = true;
+	int rc;
+
+	/* libpq ends the credentials at the first '@', so a raw '@' in a
+	 * password would make the rest of it part of the host name, which
+	 * its messages then quote: refuse such a URL, with the fix. */
+	const char *auth = strstr(url, "://") + 3;
+	const char *at = memchr(auth, '@', strcspn(auth, "/"));
+	if (at && memchr(at + 1, '@', strcspn(at + 1, "/"))) {
+		rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s: write '@' in a "
+			      "user name or password as %%40", c->where);
+		pg_disconnect(c);
+		return rc;
+	}
 
 	/* Parse first: it catches a malformed URL without touching the network
 	 * and tells us the password (to scrub) and the user's own options. */
 	char *perr = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &perr);
-	int rc;
 	if (!opts) {
 		char msg[300];
 		tidy(msg, sizeof msg, perr ? perr : "out of memory");
@@ -383,9 +402,13 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	for (PQconninfoOption *o = opts; o->keyword; o++) {
 		if (!o->val)
 			continue;
-		if (strcmp(o->keyword, "password") == 0 && o->val[0])
-			c->password = strdup(o->val);
-		else if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
+		if (strcmp(o->keyword, "password") == 0 && o->val[0] &&
+		    !(c->password = strdup(o->val))) {
+			PQconninfoFree(opts);
+			pg_disconnect(c);
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		}
+		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
 			c->set_lock_timeout = false;
 	}
 	PQconninfoFree(opts);
@@ -491,7 +514,7 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 				nparams, PG_MAX_PARAMS);
 	if (PQstatus(c->pg) != CONNECTION_OK)
 		/* do not even try: libpq would only say "no connection" */
-		return conn_fail(c, "lost the connection to");
+		return conn_fail(c, "not connected to");
 
 	PGresult *res;
 	if (nparams == 0 && !out) {
@@ -592,5 +615,9 @@ const db_backend db_pg_backend = {
 	.real_type = "DOUBLE PRECISION",
 	/* "OffreAPI" in ASCII, 0x4F66667265415049: an application-wide key
 	 * that no other user of the database is likely to pick */
-	.migration_lock_sql = "SELECT pg_advisory_xact_lock(5721373018131877961)",
+	/* A replica that starts while another migrates waits for it: the
+	 * session's lock_timeout (busy_timeout_ms) is raised for this one
+	 * transaction, since a migration may take longer than a request. */
+	.migration_lock_sql = "SET LOCAL lock_timeout = '300s';"
+			      " SELECT pg_advisory_xact_lock(5721373018131877961)",
 };
