@@ -7,19 +7,30 @@
  *
  * Memory is bounded twice, on purpose:
  *  - MuPDF's resource store (a cache of fonts, images and other decoded
- *    resources) is limited to CV_STORE_BYTES instead of the 256 MiB default:
- *    the cache lives only for one call, a CV uses a handful of fonts, and
- *    several worker threads may each hold one, so a small cache is both
- *    enough and predictable.
+ *    resources) is limited to CV_STORE_BYTES (16 MiB) instead of the 256 MiB
+ *    default: the cache lives only for one call, a CV uses a handful of
+ *    fonts, and several worker threads may each hold one, so a small cache
+ *    is both enough and predictable.
  *  - Every allocation goes through a counting allocator that refuses to go
- *    above CV_MEMORY_CAP. The store bound does not limit working memory, and a
- *    10 MiB upload can inflate (a "zip bomb" object stream, a huge font) to
- *    gigabytes; the cap turns that into a clean OFFERAPI_ETOOBIG instead of an
- *    OOM-killed server.
+ *    above CV_MEMORY_CAP (64 MiB, the store included). The store bound does
+ *    not limit working memory, and a 10 MiB upload can inflate (a deflate
+ *    "bomb" in an embedded font or object stream) to gigabytes. Real CVs
+ *    peak under 1 MiB of MuPDF memory (50 pages: 0.9 MiB) and large embedded
+ *    CJK fonts stay well under 64 MiB, so with N workers the server needs at
+ *    most N x 64 MiB for extraction. A refused allocation makes MuPDF throw
+ *    (then OFFERAPI_ETOOBIG), or skip the resource and go on, as it does for
+ *    an embedded font it cannot load.
  *
  * MuPDF prints warnings and errors to stderr by default; each context gets
  * callbacks that route them to oa_log() at DEBUG level instead.
+ *
+ * Separate contexts are not quite independent in MuPDF 1.21: two globals are
+ * shared (found with valgrind --tool=helgrind on tests/cv). fz_new_context()
+ * reseeds a global random generator, so contexts are created under a mutex;
+ * the AES tables used to decrypt PDFs are built lazily on first use, so they
+ * are built once, before any context, with pthread_once().
  */
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -35,7 +46,7 @@
 /* Store (cache) size of each context: see the file comment. */
 #define CV_STORE_BYTES ((size_t)16 << 20)
 /* Hard limit on everything one extraction allocates inside MuPDF. */
-#define CV_MEMORY_CAP ((size_t)256 << 20)
+#define CV_MEMORY_CAP ((size_t)64 << 20)
 /* Readers accept a "%PDF-" header anywhere in the first 1024 bytes. */
 #define CV_HEADER_WINDOW 1024
 /* MuPDF messages logged per call; a damaged file can produce thousands. */
@@ -44,21 +55,49 @@
 /* ---- bounded allocator ---- */
 
 /*
- * Per-call allocator state. Each block carries a header with its size so that
- * free and realloc can keep the count exact; the header is as large as
- * max_align_t so the block after it keeps malloc's alignment.
+ * Per-call allocator state. Every block MuPDF allocates carries a header:
+ * its size, so that free and realloc keep the count exact, and links in a
+ * list of live blocks, so that whatever MuPDF still holds after
+ * fz_drop_context() can be freed (cv_alloc_reclaim). MuPDF 1.21 leaks on some
+ * paths: with FZ_STEXT_DEHYPHENATE it drops a joined hyphen without dropping
+ * its font reference, so the font (about 50 KiB with its FreeType face)
+ * outlives the context on every CV with a hyphenated line end. No pointer
+ * into these blocks survives the context, so freeing them is safe.
  */
+typedef union cv_block {
+	struct {
+		union cv_block *prev, *next;
+		size_t size;
+	} h;
+	max_align_t align;   /* keeps the payload aligned as malloc's */
+} cv_block;
+
 typedef struct cv_alloc {
-	size_t used;    /* bytes currently allocated (without headers) */
-	size_t peak;    /* most bytes ever allocated at once */
-	size_t cap;     /* refuse allocations that would go above this */
-	bool refused;   /* an allocation was refused because of the cap */
+	cv_block *live;  /* blocks not yet freed, most recent first */
+	size_t used;     /* bytes currently allocated (without headers) */
+	size_t peak;     /* most bytes ever allocated at once */
+	size_t cap;      /* refuse allocations that would go above this */
+	bool refused;    /* an allocation was refused because of the cap */
 } cv_alloc;
 
-typedef union cv_block_header {
-	size_t size;
-	max_align_t align;
-} cv_block_header;
+static void cv_block_link(cv_alloc *a, cv_block *b)
+{
+	b->h.prev = NULL;
+	b->h.next = a->live;
+	if (a->live)
+		a->live->h.prev = b;
+	a->live = b;
+}
+
+static void cv_block_unlink(cv_alloc *a, cv_block *b)
+{
+	if (b->h.prev)
+		b->h.prev->h.next = b->h.next;
+	else
+		a->live = b->h.next;
+	if (b->h.next)
+		b->h.next->h.prev = b->h.prev;
+}
 
 /* malloc for MuPDF: NULL (MuPDF then throws FZ_ERROR_MEMORY) above the cap. */
 static void *cv_malloc(void *user, size_t size)
@@ -68,14 +107,15 @@ static void *cv_malloc(void *user, size_t size)
 		a->refused = true;
 		return NULL;
 	}
-	cv_block_header *h = malloc(sizeof *h + size);
-	if (!h)
+	cv_block *b = malloc(sizeof *b + size);
+	if (!b)
 		return NULL;
-	h->size = size;
+	b->h.size = size;
+	cv_block_link(a, b);
 	a->used += size;
 	if (a->used > a->peak)
 		a->peak = a->used;
-	return h + 1;
+	return b + 1;
 }
 
 /* free for MuPDF: returns the block's size to the budget. */
@@ -84,9 +124,10 @@ static void cv_free(void *user, void *ptr)
 	cv_alloc *a = user;
 	if (!ptr)
 		return;
-	cv_block_header *h = (cv_block_header *)ptr - 1;
-	a->used -= h->size;
-	free(h);
+	cv_block *b = (cv_block *)ptr - 1;
+	cv_block_unlink(a, b);
+	a->used -= b->h.size;
+	free(b);
 }
 
 /* realloc for MuPDF: same contract as realloc(3), under the cap. */
@@ -99,20 +140,39 @@ static void *cv_realloc(void *user, void *ptr, size_t size)
 		cv_free(user, ptr);
 		return NULL;
 	}
-	cv_block_header *h = (cv_block_header *)ptr - 1;
-	size_t old = h->size;
+	cv_block *b = (cv_block *)ptr - 1;
+	size_t old = b->h.size;
 	if (size > old && size - old > a->cap - a->used) {
 		a->refused = true;
 		return NULL;
 	}
-	cv_block_header *n = realloc(h, sizeof *n + size);
-	if (!n)
+	/* The block may move: take it out of the list while it does. */
+	cv_block_unlink(a, b);
+	cv_block *n = realloc(b, sizeof *n + size);
+	if (!n) {
+		cv_block_link(a, b);
 		return NULL;
-	n->size = size;
+	}
+	n->h.size = size;
+	cv_block_link(a, n);
 	a->used = a->used - old + size;
 	if (a->used > a->peak)
 		a->peak = a->used;
 	return n + 1;
+}
+
+/* After fz_drop_context(): free what MuPDF left; returns its byte count. */
+static size_t cv_alloc_reclaim(cv_alloc *a)
+{
+	size_t bytes = 0;
+	while (a->live) {
+		cv_block *b = a->live;
+		a->live = b->h.next;
+		bytes += b->h.size;
+		free(b);
+	}
+	a->used = 0;
+	return bytes;
 }
 
 /* ---- MuPDF messages ---- */
@@ -131,6 +191,30 @@ static void cv_on_message(void *user, const char *message)
 	else if (m->logged == CV_MAX_LOGGED)
 		oa_log(OFFERAPI_LOG_DEBUG, "cv: mupdf: further messages not logged");
 	m->logged++;
+}
+
+/* ---- MuPDF's shared state ---- */
+
+static pthread_once_t cv_globals_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t cv_context_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Build MuPDF's AES tables (aes_gen_tables, run by the first key setup)
+ * while no other thread can race on them. */
+static void cv_init_globals(void)
+{
+	static const unsigned char key[16];
+	fz_aes aes;
+	fz_aes_setkey_enc(&aes, key, 128);
+}
+
+/* fz_new_context() under cv_context_lock: see the file comment. */
+static fz_context *cv_new_context(fz_alloc_context *allocator)
+{
+	pthread_once(&cv_globals_once, cv_init_globals);
+	pthread_mutex_lock(&cv_context_lock);
+	fz_context *ctx = fz_new_context(allocator, NULL, CV_STORE_BYTES);
+	pthread_mutex_unlock(&cv_context_lock);
+	return ctx;
 }
 
 /* ---- text output ---- */
@@ -153,6 +237,7 @@ typedef struct cv_text {
 	bool full;           /* max was reached: stop reading */
 	bool nomem;          /* growing buf failed */
 	int pages_read;      /* pages read so far, for the log */
+	size_t readable;     /* characters other than U+FFFD written */
 } cv_text;
 
 /* True for code points that count as horizontal whitespace. C0 controls and
@@ -191,14 +276,14 @@ static size_t cv_utf8_encode(char b[4], uint32_t c)
 
 /*
  * Append @p n bytes (separators plus one code point) if they fit in max,
- * else mark the text full. All or nothing: the text is always cut between
- * code points, so it stays valid UTF-8.
+ * else mark the text full and return false. All or nothing: the text is
+ * always cut between code points, so it stays valid UTF-8.
  */
-static void cv_text_append(cv_text *t, const char *bytes, size_t n)
+static bool cv_text_append(cv_text *t, const char *bytes, size_t n)
 {
 	if (n > t->max - t->len) {
 		t->full = true;
-		return;
+		return false;
 	}
 	if (t->len + n + 1 > t->cap) {
 		size_t cap = t->cap ? t->cap : 4096;
@@ -210,13 +295,16 @@ static void cv_text_append(cv_text *t, const char *bytes, size_t n)
 		if (!b) {
 			t->nomem = true;
 			t->full = true;
-			return;
+			return false;
 		}
 		t->buf = b;
 		t->cap = cap;
 	}
 	memcpy(t->buf + t->len, bytes, n);
 	t->len += n;
+	if (t->len == t->max)   /* nothing more fits: read no further page */
+		t->full = true;
+	return true;
 }
 
 /*
@@ -249,8 +337,9 @@ static void cv_text_char(cv_text *t, int c)
 		}
 	}
 	n += cv_utf8_encode(b + n, (uint32_t)c);
-	cv_text_append(t, b, n);
-	if (!t->full) {
+	if (cv_text_append(t, b, n)) {
+		if (c != 0xFFFD)
+			t->readable++;
 		t->pending_space = false;
 		t->pending_breaks = 0;
 		t->line_content = true;
@@ -319,7 +408,7 @@ static bool cv_has_pdf_header(const unsigned char *p, size_t len)
  * ETOOBIG when our cap refused it (the file needs too much to read) and
  * ENOMEM otherwise; anything else means the file could not be parsed.
  */
-static int cv_fz_error(fz_context *ctx, const cv_alloc *alloc, const char *what)
+static int cv_fz_error(fz_context *ctx, const cv_alloc *alloc)
 {
 	if (fz_caught(ctx) == FZ_ERROR_MEMORY) {
 		if (alloc->refused)
@@ -329,7 +418,7 @@ static int cv_fz_error(fz_context *ctx, const cv_alloc *alloc, const char *what)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory while reading the PDF");
 	}
 	return oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged and cannot be read "
-			"(%s: %s)", what, fz_caught_message(ctx));
+			"(%s)", fz_caught_message(ctx));
 }
 
 /*
@@ -359,7 +448,7 @@ static int cv_read_page(fz_context *ctx, const cv_alloc *alloc, fz_document *doc
 	}
 	fz_catch(ctx) {
 		if (fz_caught(ctx) == FZ_ERROR_MEMORY) {
-			rc = cv_fz_error(ctx, alloc, "reading a page");
+			rc = cv_fz_error(ctx, alloc);
 		} else {
 			rc = 1;
 			if (why)
@@ -390,7 +479,6 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 	volatile int rc = 0;
 	volatile int pages = 0;
 	volatile int encrypted = 0;
-	volatile int repaired = 0;
 
 	fz_try(ctx) {
 		fz_register_document_handlers(ctx);
@@ -405,7 +493,7 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 			pages = fz_count_pages(ctx, doc);
 	}
 	fz_catch(ctx) {
-		rc = cv_fz_error(ctx, alloc, "opening");
+		rc = cv_fz_error(ctx, alloc);
 	}
 	fz_drop_stream(ctx, stm);
 	if (rc == 0 && encrypted)
@@ -436,8 +524,7 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory while extracting the text");
 
 	pdf_document *pdoc = pdf_specifics(ctx, doc);
-	if (pdoc)
-		repaired = pdf_was_repaired(ctx, pdoc);
+	int repaired = pdoc ? pdf_was_repaired(ctx, pdoc) : 0;
 	fz_drop_document(ctx, doc);
 
 	if (rc == 0 && failed == pages)
@@ -445,10 +532,12 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 			      "could be read (%s)", first_failure);
 	/* Text is missing from a file MuPDF had to repair: say it is damaged,
 	 * not that it is a scan, which would mislead the candidate. */
-	else if (rc == 0 && t->len == 0 && (repaired || failed > 0))
+	else if (rc == 0 && t->readable == 0 && (repaired || failed > 0))
 		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged: no text "
 			      "could be recovered from it");
-	else if (rc == 0 && t->len == 0)
+	/* Blanks only, or only glyphs that map to no character (U+FFFD: a font
+	 * without a Unicode map) is no text a scorer can use. */
+	else if (rc == 0 && t->readable == 0)
 		rc = oa_error(OFFERAPI_ENOTEXT, "the PDF has no extractable text "
 			      "(a scanned image?)");
 	else if (rc == 0 && failed > 0)
@@ -484,9 +573,12 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 		: OFFERAPI_CV_DEFAULT_MAX_PAGES;
 	size_t max_text = limits && limits->max_text ? limits->max_text
 		: OFFERAPI_CV_DEFAULT_MAX_TEXT;
-	/* MuPDF counts pages in an int, and page numbers are ints. */
+	/* MuPDF counts pages in an int; and the text buffer's growth
+	 * (cv_text_append) must not overflow with a huge max_text. */
 	if (max_pages > INT32_MAX)
 		max_pages = INT32_MAX;
+	if (max_text > SIZE_MAX / 4)
+		max_text = SIZE_MAX / 4;
 
 	if (len > max_bytes) {
 		char have[32], most[32];
@@ -510,7 +602,7 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 		.user = &alloc, .malloc = cv_malloc, .realloc = cv_realloc,
 		.free = cv_free,
 	};
-	fz_context *ctx = fz_new_context(&allocator, NULL, CV_STORE_BYTES);
+	fz_context *ctx = cv_new_context(&allocator);
 	if (!ctx)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory (cannot start the PDF reader)");
 	fz_set_warning_callback(ctx, cv_on_message, &messages);
@@ -519,9 +611,11 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 	cv_text t = { .max = max_text };
 	int rc = cv_extract_ctx(ctx, &alloc, &t, pdf, len, max_pages);
 	fz_drop_context(ctx);
+	size_t leaked = cv_alloc_reclaim(&alloc);
 	oa_log(OFFERAPI_LOG_DEBUG, "cv: read %d pages of a %zu-byte PDF: %zu bytes "
-	       "of text%s; MuPDF peak %zu KiB", t.pages_read, len, t.len,
-	       t.full ? " (cut at max_text)" : "", alloc.peak >> 10);
+	       "of text%s; MuPDF peak %zu KiB, %zu bytes reclaimed from MuPDF",
+	       t.pages_read, len, t.len, t.full ? " (cut at max_text)" : "",
+	       alloc.peak >> 10, leaked);
 	if (rc != 0) {
 		free(t.buf);
 		return rc;
