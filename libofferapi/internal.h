@@ -18,7 +18,7 @@
  * The message is one line, no trailing period, naming what is at fault.
  */
 int oa_error(int code, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
-int oa_verror(int code, const char *fmt, va_list ap);
+int oa_verror(int code, const char *fmt, va_list ap) OFFERAPI_PRINTF(2, 0);
 
 /* Log through the callback installed with offerapi_set_log(), if any. */
 void oa_log(offerapi_log_level level, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);

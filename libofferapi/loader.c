@@ -548,8 +548,8 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 		set->cap = cap;
 	}
 
-	const char **kv;
-	char **owned;
+	const char **kv = NULL;
+	char **owned = NULL;
 	rc = build_kv(set, d->name, &kv, &owned);
 	if (rc < 0)
 		goto refuse;
@@ -706,10 +706,18 @@ uint64_t offerapi_scorers_violations(const offerapi_scorers *set, size_t index)
 	return atomic_load(&set->items[index]->violations);
 }
 
-static int violation(plugin *p, const char *fmt, const char *detail)
+static int violation(plugin *p, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+
+/* Count a contract violation of @p p and set "name: what (plugin bug)". */
+static int violation(plugin *p, const char *fmt, ...)
 {
+	char what[256];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
 	atomic_fetch_add(&p->violations, 1);
-	return oa_error(OFFERAPI_EPLUGIN, fmt, p->name, detail);
+	return oa_error(OFFERAPI_EPLUGIN, "%s: %s (plugin bug)", p->name, what);
 }
 
 int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_score_input *in,
@@ -769,22 +777,19 @@ int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_s
 		pthread_mutex_unlock(&p->lock);
 
 	if (!guard_intact(err + PLUGIN_ERR_SIZE))
-		return violation(p, "%s: wrote past the error buffer%s (plugin bug)", "");
+		return violation(p, "wrote past the error buffer");
 	if (guarded && !guard_intact(ebuf + pexplsz))
-		return violation(p, "%s: wrote past the explanation buffer%s (plugin bug)", "");
+		return violation(p, "wrote past the explanation buffer");
 	if (rc != 0) {
 		sanitize_line((char *)err, PLUGIN_ERR_SIZE);
 		if (!err[0])
-			return violation(p, "%s: failed without an error message%s (plugin bug)", "");
+			return violation(p, "failed without an error message");
 		return oa_error(OFFERAPI_EPLUGIN, "%s: %s", p->name, (char *)err);
 	}
 	if (isnan(score))
-		return violation(p, "%s: returned NaN%s (plugin bug)", "");
-	if (!(score >= 0.0 && score <= 1.0)) {
-		char detail[64];
-		snprintf(detail, sizeof detail, " %g, outside [0, 1]", score);
-		return violation(p, "%s: returned a score%s (plugin bug)", detail);
-	}
+		return violation(p, "returned NaN");
+	if (!(score >= 0.0 && score <= 1.0))
+		return violation(p, "returned a score %g, outside [0, 1]", score);
 	sanitize_line(pexpl, pexplsz);
 	if (guarded && explsz)
 		memcpy(expl, ebuf, strlen((char *)ebuf) + 1);

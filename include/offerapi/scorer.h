@@ -86,6 +86,7 @@ extern "C" {
 #define OFFERAPI_SCORER_HAS_FIELD(ptr, type, field) \
 	((size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
+/** The host's services to a plugin (defined just below). */
 typedef struct offerapi_host_v1 offerapi_host_v1;
 
 /**
@@ -226,6 +227,7 @@ typedef struct offerapi_scorer_v1 {
 #  define OFFERAPI_SCORER_EXPORT
 #endif
 
+/** C linkage for the entry point when a plugin is written in C++. */
 #ifdef __cplusplus
 #  define OFFERAPI_SCORER_EXTERN_C extern "C"
 #else

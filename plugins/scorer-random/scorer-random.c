@@ -13,6 +13,10 @@
  *   seed  unsigned 64-bit integer (default 0)
  *   fresh 0 or 1 (default 0): 1 gives a fresh draw on every call
  */
+/* POSIX (strdup, clock_gettime, nanosleep) also when built out of tree */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
 #include <errno.h>
 #include <math.h>
 #include <stdatomic.h>

@@ -5,9 +5,10 @@
  * uses), then scores edge cases and prints one PASS/FAIL line per check.
  * Exit status: 0 all passed, 1 a check failed, 2 bad usage.
  */
-#include <inttypes.h>
 #include <dlfcn.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,7 +47,7 @@ static int verbose;
 
 static void report(int ok, const char *check, const char *fmt, ...) OFFERAPI_PRINTF(3, 4);
 
-#include <stdarg.h>
+/* Print one PASS/FAIL line and count it. */
 static void report(int ok, const char *check, const char *fmt, ...)
 {
 	char detail[1024] = "";
@@ -507,8 +508,10 @@ int main(int argc, char **argv)
 				run(again, &cases[k], &r);
 				diff += !same(&r, &first[k]);
 			}
-			report(!diff, "same scores after a reload",
-			       diff ? "%d case(s) differ" : "%s", diff ? "" : "all equal");
+			if (diff)
+				report(0, "same scores after a reload", "%d case(s) differ", diff);
+			else
+				report(1, "same scores after a reload", "all equal");
 			offerapi_scorers_free(again);
 		}
 	}
