@@ -19,13 +19,6 @@
 
 static const char *random_so, *failing_so;
 
-#define assert_rc(expr, code) do {                                           \
-	int rc_ = (expr);                                                    \
-	if (rc_ != (code))                                                   \
-		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
-			 offerapi_error_last()->message, (code));             \
-} while (0)
-
 typedef struct calls {
 	int ok, failed;
 	char last_error[256];
@@ -53,8 +46,8 @@ static void test_score_application(void **state)
 	testdb_create(&db);
 	offerapi_store *s = testdb_open(&db);
 	offerapi_user *rec, *cand;
-	assert_rc(offerapi_user_create(s, "rec", "Rec", "password1", OFFERAPI_ROLE_RECRUITER, &rec), 0);
-	assert_rc(offerapi_user_create(s, "cand", "Cand", "password1", OFFERAPI_ROLE_CANDIDATE, &cand), 0);
+	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
+	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "C", "SQL" };
 	offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 2, NULL, 0 };
 	offerapi_id offer, app;

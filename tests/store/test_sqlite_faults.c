@@ -21,21 +21,13 @@
 
 #include "testdb.h"
 
-#define assert_rc(expr, code) do {                                           \
-	int rc_ = (expr);                                                    \
-	if (rc_ != (code))                                                   \
-		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
-			 offerapi_error_last()->message, (code));             \
-} while (0)
-
 /* Fill a store with one recruiter and one offer, then close it. */
 static void seed(const char *url)
 {
 	offerapi_store_options o = testdb_options();
 	offerapi_store *s;
 	assert_rc(offerapi_store_open(&s, url, &o), 0);
-	offerapi_user *rec;
-	assert_rc(offerapi_user_create(s, "rec", "Rec", "password1", OFFERAPI_ROLE_RECRUITER, &rec), 0);
+	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	offerapi_offer_fields f = { "Kept", "Must survive", "", NULL, 0, NULL, 0 };
 	offerapi_id id;
 	assert_rc(offerapi_offer_create(s, rec, &f, &id), 0);

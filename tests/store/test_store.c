@@ -28,13 +28,6 @@ typedef struct fixture {
 	size_t pdf_len;
 } fixture;
 
-#define assert_rc(expr, code) do {                                           \
-	int rc_ = (expr);                                                    \
-	if (rc_ != (code))                                                   \
-		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
-			 offerapi_error_last()->message, (code));             \
-} while (0)
-
 static offerapi_user *mkuser(offerapi_store *s, const char *login, offerapi_role role)
 {
 	offerapi_user *u = NULL;

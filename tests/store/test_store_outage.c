@@ -19,13 +19,6 @@
 #include "pdfgen.h"
 #include "testdb.h"
 
-#define assert_rc(expr, code) do {                                           \
-	int rc_ = (expr);                                                    \
-	if (rc_ != (code))                                                   \
-		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
-			 offerapi_error_last()->message, (code));             \
-} while (0)
-
 static void server(const char *what)
 {
 	const char *ctl = getenv("OFFERAPI_TEST_PG_CTL");
@@ -55,8 +48,8 @@ static void test_outage_and_recovery(void **state)
 	assert_rc(offerapi_store_open(&s, db.url, &o), 0);
 
 	offerapi_user *rec, *cand;
-	assert_rc(offerapi_user_create(s, "rec", "Rec", "password1", OFFERAPI_ROLE_RECRUITER, &rec), 0);
-	assert_rc(offerapi_user_create(s, "cand", "Cand", "password1", OFFERAPI_ROLE_CANDIDATE, &cand), 0);
+	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
+	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	offerapi_offer_fields f = { "Survivor", "Must outlive a restart", "", NULL, 0, NULL, 0 };
 	offerapi_id offer, app;
 	assert_rc(offerapi_offer_create(s, rec, &f, &offer), 0);

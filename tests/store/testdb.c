@@ -93,3 +93,10 @@ offerapi_store *testdb_open(testdb *t)
 		fail_msg("offerapi_store_open(%s): %s", t->url, offerapi_error_last()->message);
 	return s;
 }
+
+offerapi_user *testdb_user(offerapi_store *s, const char *login, offerapi_role role)
+{
+	offerapi_user *u = NULL;
+	assert_rc(offerapi_user_create(s, login, login, "password1", role, &u), 0);
+	return u;
+}

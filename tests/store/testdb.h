@@ -17,6 +17,18 @@ typedef struct testdb {
 	char admin_url[1024];
 } testdb;
 
+/* Fail the current test unless @expr returns @code, quoting the library's
+ * last error message. Needs <cmocka.h> included before this header. */
+#define assert_rc(expr, code) do {                                           \
+	int rc_ = (expr);                                                    \
+	if (rc_ != (code))                                                   \
+		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
+			 offerapi_error_last()->message, (code));             \
+} while (0)
+
+/* Create a user whose password is "password1" (fails the test on error). */
+offerapi_user *testdb_user(offerapi_store *s, const char *login, offerapi_role role);
+
 /* Which backend this run uses: set once from argv[1] by main(). */
 extern const char *testdb_backend;
 
