@@ -1,0 +1,186 @@
+/*
+ * demo.c - --demo: fill an empty database with a recruiter, offers,
+ * candidates and real PDF CVs, scored, so that a newcomer's first page
+ * shows a full dashboard. Does nothing on a database that has offers.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "app.h"
+
+/* A one-page PDF (Helvetica, WinAnsi) showing @lines, with a correct
+ * cross-reference table so MuPDF reads it without repair. Parentheses and
+ * backslashes in the text are escaped for the PDF string syntax. */
+char *demo_pdf(const char *const *lines, size_t n, size_t *len)
+{
+	buf content, out;
+	buf_init(&content, 1024);
+	buf_puts(&content, "BT /F1 11 Tf 14 TL 56 780 Td\n");
+	for (size_t i = 0; i < n; i++) {
+		buf_puts(&content, "(");
+		for (const char *p = lines[i]; *p; p++) {
+			if (*p == '(' || *p == ')' || *p == '\\')
+				buf_puts(&content, "\\");
+			buf_add(&content, p, 1);
+		}
+		buf_puts(&content, ") Tj T*\n");
+	}
+	buf_puts(&content, "ET\n");
+	buf_init(&out, content.len + 1024);
+	size_t off[6];
+	buf_puts(&out, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
+	off[1] = out.len;
+	buf_puts(&out, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
+	off[2] = out.len;
+	buf_puts(&out, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
+	off[3] = out.len;
+	buf_puts(&out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+		       "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
+	off[4] = out.len;
+	buf_puts(&out, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
+		       "/Encoding /WinAnsiEncoding >>\nendobj\n");
+	off[5] = out.len;
+	buf_printf(&out, "5 0 obj\n<< /Length %zu >>\nstream\n", content.len);
+	buf_add(&out, content.data, content.len);
+	buf_puts(&out, "endstream\nendobj\n");
+	size_t xref = out.len;
+	buf_puts(&out, "xref\n0 6\n0000000000 65535 f \n");
+	for (int i = 1; i < 6; i++)
+		buf_printf(&out, "%010zu 00000 n \n", off[i]);
+	buf_printf(&out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+	buf_free(&content);
+	if (out.failed) {
+		buf_free(&out);
+		return NULL;
+	}
+	*len = out.len;
+	return out.data;
+}
+
+typedef struct demo_offer {
+	const char *title, *description, *location;
+	const char *skills[6];
+	const char *questions[2];
+} demo_offer;
+
+static const demo_offer offers[] = {
+	{ "Développeur C embarqué", "Nous cherchons un développeur C pour notre équipe systèmes :\n"
+	  "pilotes, protocoles réseau et outils de mesure. Tests, revue de code et sobriété.",
+	  "Lyon", { "C", "Linux", "PostgreSQL", "Meson", NULL }, { "Quel projet en C vous rend fier ?", NULL } },
+	{ "Ingénieure FinOps", "Mesurer et réduire les coûts de nos clusters Kubernetes avec Kubecost et Prometheus.",
+	  "Paris", { "Kubernetes", "Prometheus", "FinOps", NULL }, { "Quelle économie avez-vous obtenue ?", NULL } },
+	{ "Data engineer (remote)", "Pipelines SQL, qualité des données et tableaux de bord.",
+	  "Remote", { "SQL", "Python", "Grafana", NULL }, { NULL } },
+};
+
+typedef struct demo_cand {
+	const char *login, *name;
+	const char *cv[6];
+} demo_cand;
+
+static const demo_cand cands[] = {
+	{ "alice", "Alice Martin", { "Alice Martin - Developpeuse C", "C, Linux, PostgreSQL, Meson",
+	  "8 ans de drivers et de protocoles reseau", "Tests unitaires, fuzzing, sanitizers", NULL } },
+	{ "bruno", "Bruno Lefèvre", { "Bruno Lefevre - Ingenieur systemes", "Linux, Kubernetes, Prometheus",
+	  "FinOps: reduction de 30% des couts cloud", NULL } },
+	{ "chloe", "Chloé Bernard", { "Chloe Bernard - Data engineer", "SQL, Python, Grafana",
+	  "Pipelines de donnees et qualite", NULL } },
+	{ "david", "David Nguyen", { "David Nguyen - Developpeur", "C, Python, SQL", "Outils de mesure et benchmarks", NULL } },
+	{ "emma", "Emma Petit", { "Emma Petit - SRE", "Kubernetes, Prometheus, Grafana, Linux", "Astreintes et observabilite", NULL } },
+	{ "farid", "Farid Benali", { "Farid Benali - Developpeur C++", "C, C++, Linux, Meson", "Compilateurs et performance", NULL } },
+};
+
+/* Make a printable random password (shown once at start-up). */
+static void random_password(char *dst, size_t n)
+{
+	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+	for (size_t i = 0; i + 1 < n; i++)
+		dst[i] = alphabet[randombytes_uniform(sizeof alphabet - 1)];
+	dst[n - 1] = '\0';
+}
+
+int demo_fill(offerapi_store *store, offerapi_scorers *set)
+{
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	q.include_closed = 1;
+	q.limit = 1;
+	offerapi_offer_list *l = NULL;
+	if (offerapi_offer_search(store, &q, &l) < 0) {
+		fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
+		return -1;
+	}
+	size_t existing = l->count;
+	offerapi_offer_list_free(l);
+	if (existing) {
+		fprintf(stderr, "level=info msg=\"--demo: the database already has offers; nothing added\"\n");
+		return 0;
+	}
+	char pw[17];
+	random_password(pw, sizeof pw);
+	offerapi_user *rec = NULL;
+	int rc = offerapi_user_create(store, "demo-recruiter", "Recruteuse démo", pw,
+				      OFFERAPI_ROLE_RECRUITER, &rec);
+	if (rc < 0) {
+		fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
+		return -1;
+	}
+	offerapi_id ids[3];
+	for (size_t i = 0; i < 3; i++) {
+		size_t ns = 0, nq = 0;
+		while (ns < 6 && offers[i].skills[ns])
+			ns++;
+		while (nq < 2 && offers[i].questions[nq])
+			nq++;
+		offerapi_offer_fields f = { offers[i].title, offers[i].description, offers[i].location,
+					    offers[i].skills, ns, offers[i].questions, nq };
+		if ((rc = offerapi_offer_create(store, rec, &f, &ids[i])) < 0)
+			goto fail;
+	}
+	/* Every candidate applies to the first offer, and some to the others. */
+	for (size_t c = 0; c < sizeof cands / sizeof cands[0]; c++) {
+		char cpw[17];
+		random_password(cpw, sizeof cpw);
+		offerapi_user *u = NULL;
+		if ((rc = offerapi_user_create(store, cands[c].login, cands[c].name, cpw,
+					       OFFERAPI_ROLE_CANDIDATE, &u)) < 0)
+			goto fail;
+		size_t nl = 0;
+		while (nl < 6 && cands[c].cv[nl])
+			nl++;
+		size_t len = 0;
+		char *pdf = demo_pdf(cands[c].cv, nl, &len);
+		for (size_t o = 0; o < 3 && pdf; o++) {
+			if (o > 0 && (c + o) % 2)
+				continue;
+			char fname[64];
+			snprintf(fname, sizeof fname, "cv-%s.pdf", cands[c].login);
+			const char *ans[1] = { "Un outil de mesure open source, sobre et bien testé." };
+			size_t nq = offers[o].questions[0] ? 1 : 0;
+			offerapi_application_input in = { fname, pdf, len, ans, nq };
+			offerapi_id app_id;
+			if ((rc = offerapi_application_submit(store, u, ids[o], &in, &app_id)) < 0) {
+				free(pdf);
+				offerapi_user_free(u);
+				goto fail;
+			}
+			if (offerapi_scorers_count(set) &&
+			    offerapi_application_score(store, set, app_id, 0, metrics_scoring, NULL) < 0)
+				fprintf(stderr, "level=warn msg=\"--demo: scoring failed\" detail=\"%s\"\n",
+					offerapi_error_last()->message);
+		}
+		free(pdf);
+		offerapi_user_free(u);
+	}
+	offerapi_user_free(rec);
+	/* Printed on stdout so that a newcomer sees it first. */
+	printf("Demo data loaded. Log in as recruiter \"demo-recruiter\" with password \"%s\"\n", pw);
+	fflush(stdout);
+	return 0;
+fail:
+	fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
+	offerapi_user_free(rec);
+	return -1;
+}

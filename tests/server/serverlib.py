@@ -1,0 +1,373 @@
+"""serverlib.py - start the real offerapi-server on loopback and talk to it.
+
+Used by every test under tests/server/. Only the Python standard library:
+http.client for requests (cookies handled by hand so tests see exactly what
+the server sends), a minimal PDF writer for real CVs.
+
+Environment (set by tests/server/meson.build):
+  OFFERAPI_SERVER_BIN   path of build/server/offerapi-server
+  OFFERAPI_PLUGINS      scorer plugin files (.so), separated by ':'
+  OFFERAPI_TEST_PG_URL  when set and the test asks for PostgreSQL
+"""
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import uuid
+
+BIN = os.environ.get("OFFERAPI_SERVER_BIN", "")
+
+
+def fail(msg):
+    print("FAIL: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def make_pdf(lines, pages=1):
+    """A real PDF (Helvetica) of @pages pages, each showing @lines (ASCII),
+    with a correct cross-reference table."""
+    text = "BT /F1 11 Tf 14 TL 56 780 Td\n"
+    for line in lines:
+        esc = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        text += "(%s) Tj T*\n" % esc
+    text += "ET\n"
+    content = text.encode("latin-1")
+    kids = " ".join("%d 0 R" % (5 + i) for i in range(pages)).encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages,
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+    ]
+    for _ in range(pages):
+        objs.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
+                    b"/Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def make_image_only_pdf():
+    """A valid PDF with one page and no text at all (draws a rectangle)."""
+    content = b"0 0 1 rg 10 10 100 100 re f\n"
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def multipart(fields, files):
+    """Encode @fields {name: str} and @files {name: (filename, bytes, ctype)}."""
+    boundary = "----offerapi" + uuid.uuid4().hex
+    body = b""
+    for k, v in fields.items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"\r\n\r\n" % (boundary, k)).encode()
+        body += v.encode("utf-8") + b"\r\n"
+    for k, (fn, data, ct) in files.items():
+        body += ("--%s\r\nContent-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                 "Content-Type: %s\r\n\r\n" % (boundary, k, fn, ct)).encode()
+        body += data + b"\r\n"
+    body += ("--%s--\r\n" % boundary).encode()
+    return body, "multipart/form-data; boundary=" + boundary
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers  # list of (name, value)
+        self.body = body
+
+    def header(self, name):
+        for k, v in self.headers:
+            if k.lower() == name.lower():
+                return v
+        return None
+
+    def headers_all(self, name):
+        return [v for k, v in self.headers if k.lower() == name.lower()]
+
+    @property
+    def text(self):
+        return self.body.decode("utf-8", "replace")
+
+    def json(self):
+        return json.loads(self.body)
+
+
+class Client:
+    """A browser-like client: keeps the cookies the server sets, one
+    keep-alive connection, never follows redirects (tests check them)."""
+
+    def __init__(self, port, lang="fr"):
+        self.port = port
+        self.cookies = {}
+        self.lang = lang
+        self.conn = None
+        self.token = None  # bearer token for the API when set
+
+    def _conn(self):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        return self.conn
+
+    def request(self, method, path, body=None, headers=None, cookies=True):
+        h = {"Accept-Language": self.lang}
+        if cookies and self.cookies:
+            h["Cookie"] = "; ".join("%s=%s" % kv for kv in self.cookies.items())
+        if self.token:
+            h["Authorization"] = "Bearer " + self.token
+        if headers:
+            h.update(headers)
+        for attempt in range(2):
+            try:
+                c = self._conn()
+                c.request(method, path, body=body, headers=h)
+                r = c.getresponse()
+                data = r.read()
+                break
+            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError,
+                    http.client.CannotSendRequest, http.client.ResponseNotReady):
+                # The server closed a keep-alive connection: open another.
+                self.close()
+                if attempt:
+                    raise
+        resp = Response(r.status, r.getheaders(), data)
+        for sc in resp.headers_all("Set-Cookie"):
+            name, _, rest = sc.partition("=")
+            value = rest.split(";")[0]
+            if "Max-Age=0" in sc:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = value
+        if (resp.header("Connection") or "").lower() == "close":
+            self.close()
+        return resp
+
+    def close(self):
+        if self.conn:
+            self.conn.close()
+            self.conn = None
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def csrf(self, path="/login"):
+        r = self.get(path)
+        m = re.search(r'name="csrf" value="([0-9a-f]{64})"', r.text)
+        if not m:
+            fail("no CSRF token on %s (status %d)" % (path, r.status))
+        return m.group(1)
+
+    def post_form(self, path, fields, csrf_from="/login", csrf=True):
+        f = dict(fields)
+        if csrf and "csrf" not in f:
+            f["csrf"] = self.csrf(csrf_from)
+        body = urllib.parse.urlencode(f).encode()
+        return self.request("POST", path, body=body,
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+
+    def post_multipart(self, path, fields, files, csrf_from=None):
+        f = dict(fields)
+        if csrf_from is not None and "csrf" not in f:
+            f["csrf"] = self.csrf(csrf_from)
+        body, ct = multipart(f, files)
+        return self.request("POST", path, body=body, headers={"Content-Type": ct})
+
+    def api(self, method, path, obj=None, headers=None):
+        h = {"Content-Type": "application/json"} if obj is not None else {}
+        if headers:
+            h.update(headers)
+        body = json.dumps(obj).encode() if obj is not None else None
+        return self.request(method, path, body=body, headers=h)
+
+
+class Server:
+    """One offerapi-server process on a free loopback port."""
+
+    def __init__(self, db_url=None, extra=(), env=None, plugins=None, scorers="random,similarity",
+                 tmp=None):
+        if not BIN or not os.access(BIN, os.X_OK):
+            fail("OFFERAPI_SERVER_BIN does not name the server binary: %r" % BIN)
+        self.tmp = tmp or tempfile.mkdtemp(prefix="offerapi-server-test.")
+        self.own_tmp = tmp is None
+        self.plugin_dir = os.path.join(self.tmp, "plugins")
+        if not os.path.isdir(self.plugin_dir):
+            os.makedirs(self.plugin_dir)
+            for p in (plugins if plugins is not None else
+                      [p for p in os.environ.get("OFFERAPI_PLUGINS", "").split(":") if p]):
+                os.symlink(os.path.abspath(p), os.path.join(self.plugin_dir, os.path.basename(p)))
+        self.db_url = db_url or "sqlite:" + os.path.join(self.tmp, "test.db")
+        self.port = free_port()
+        self.log_path = os.path.join(self.tmp, "server-%d.log" % self.port)
+        args = [BIN, "--listen", "127.0.0.1:%d" % self.port, "--database", self.db_url,
+                "--plugin-dir", self.plugin_dir, "--scorers", scorers,
+                "--pwhash-memlimit", "8192", "--pwhash-opslimit", "1",
+                "--secret", "test-secret"] + list(extra)
+        e = dict(os.environ)
+        if env:
+            e.update(env)
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=e)
+        deadline = time.time() + 30
+        while True:
+            if self.proc.poll() is not None:
+                self.log.flush()
+                fail("the server exited with %d at start-up:\n%s" % (self.proc.returncode, self.logtext()))
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
+                c.request("GET", "/healthz")
+                if c.getresponse().status == 200:
+                    c.close()
+                    break
+            except OSError:
+                pass
+            if time.time() > deadline:
+                self.proc.kill()
+                fail("the server did not answer /healthz within 30 s:\n" + self.logtext())
+            time.sleep(0.05)
+
+    def logtext(self):
+        try:
+            with open(self.log_path, "rb") as f:
+                return f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    def client(self, lang="fr"):
+        return Client(self.port, lang)
+
+    def stop(self, expect_code=0):
+        """SIGTERM, wait, and check the exit status."""
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                fail("the server did not stop within 60 s of SIGTERM")
+        self.log.close()
+        if expect_code is not None and self.proc.returncode != expect_code:
+            fail("the server exited with %s, expected %s:\n%s" %
+                 (self.proc.returncode, expect_code, self.logtext()[-4000:]))
+        text = self.logtext()
+        for bad in ("AddressSanitizer", "runtime error:", "LeakSanitizer"):
+            if bad in text:
+                fail("sanitizer report in the server's log:\n" + text[-6000:])
+        return text
+
+    def cleanup(self):
+        if self.own_tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Checker:
+    """Counts checks; prints the closing 'N passed, N failed' line."""
+
+    def __init__(self, name):
+        self.name = name
+        self.passed = 0
+        self.failed = 0
+
+    def check(self, cond, what):
+        if cond:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print("FAIL: %s: %s" % (self.name, what), file=sys.stderr)
+        return cond
+
+    def status(self, resp, expected, what):
+        exp = expected if isinstance(expected, (list, tuple, set)) else [expected]
+        ok = resp.status in exp
+        if not ok:
+            what = "%s: got %d, expected %s; body: %s" % (what, resp.status, "/".join(map(str, exp)),
+                                                         resp.text[:300])
+        return self.check(ok, what)
+
+    def done(self):
+        print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
+        sys.exit(1 if self.failed else 0)
+
+
+_seq = [0]
+
+
+def unique(prefix):
+    _seq[0] += 1
+    return "%s%d%s" % (prefix, _seq[0], uuid.uuid4().hex[:6])
+
+
+def signup(server_or_client, role, login=None, name=None, password="password123"):
+    """Sign a new user up through the API; returns a Client logged in by
+    cookie (as a browser) and its bearer token."""
+    c = server_or_client.client() if isinstance(server_or_client, Server) else server_or_client
+    login = login or unique(role[:3])
+    r = c.api("POST", "/api/v1/users", {"login": login, "display_name": name or login.title(),
+                                         "password": password, "role": role})
+    if r.status != 201:
+        fail("sign-up of %s failed: %d %s" % (login, r.status, r.text))
+    c.login = login
+    c.password = password
+    c.user = r.json()["user"]
+    c.bearer = r.json()["token"]
+    return c
+
+
+def create_offer(c, title="Développeur C", questions=("Pourquoi nous ?",), skills=("C", "Linux"),
+                 location="Lyon", description="Écrire du C sobre et testé."):
+    r = c.api("POST", "/api/v1/offers", {"title": title, "description": description,
+                                          "location": location, "skills": list(skills),
+                                          "questions": list(questions)},
+              headers={"X-Requested-With": "test"})
+    if r.status != 201:
+        fail("offer creation failed: %d %s" % (r.status, r.text))
+    return r.json()["offer"]["id"]
+
+
+CV_LINES = ["Jeanne Dupont - Developpeuse C", "C, Linux, PostgreSQL, Meson",
+            "Dix ans de pilotes et de protocoles"]
+
+
+def apply_api(c, offer_id, answers=("Parce que.",), pdf=None, filename="cv.pdf"):
+    body, ct = multipart({"answer_%d" % i: a for i, a in enumerate(answers)},
+                         {"cv": (filename, pdf if pdf is not None else make_pdf(CV_LINES),
+                                 "application/pdf")})
+    return c.request("POST", "/api/v1/offers/%d/applications" % offer_id, body=body,
+                     headers={"Content-Type": ct, "X-Requested-With": "test"})

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""test_replicas.py - two offerapi-server processes on one PostgreSQL
+database (run under tests/with-postgresql.sh): a session opened on one is
+used on the other, forms rendered by one are accepted by the other (same
+--secret), and concurrent applications through both lose nothing."""
+import os
+import re
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverlib import CV_LINES, Checker, Server, apply_api, fail, make_pdf, signup  # noqa: E402
+
+url = os.environ.get("OFFERAPI_TEST_PG_URL") or fail("run under tests/with-postgresql.sh")
+T = Checker("server-replicas")
+a = Server(url)
+b = Server(url, tmp=None)
+ca = a.client()
+r = ca.post_form("/signup", {"login": "rep-owner", "display_name": "Owner", "password": "password123",
+                             "role": "recruiter"}, csrf_from="/signup")
+T.status(r, 303, "sign up on A")
+r = ca.post_form("/login", {"login": "rep-owner", "password": "password123"})
+T.status(r, 303, "log in on A")
+cb = b.client()
+cb.cookies = dict(ca.cookies)  # the same browser, now routed to B
+r = cb.get("/offers/new")
+T.status(r, 200, "the session opened on A works on B")
+csrf_a = ca.csrf("/offers/new")
+r = cb.post_form("/offers", {"title": "Replica offer", "description": "d", "questions": "Q ?",
+                             "csrf": csrf_a})
+T.status(r, 303, "a form rendered by A is accepted by B")
+oid = int(re.match(r"/offers/(\d+)", r.header("Location")).group(1))
+
+N = 20
+cands = [signup(a if i % 2 else b, "candidate") for i in range(N)]
+results = []
+
+
+def go(i):
+    srv = a if i % 2 else b
+    c = srv.client()
+    c.token = cands[i].bearer
+    r = apply_api(c, oid, answers=["r%d" % i], pdf=make_pdf(CV_LINES + ["candidate %d" % i]))
+    results.append(r.status)
+
+
+threads = [threading.Thread(target=go, args=(i,)) for i in range(N)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+T.check(results.count(201) == N, "all %d concurrent applications accepted: %s" % (N, results))
+for srv, name in ((a, "A"), (b, "B")):
+    c = srv.client()
+    c.cookies = dict(ca.cookies)
+    r = c.get("/offers/%d/dashboard" % oid)
+    T.status(r, 200, "dashboard on " + name)
+    T.check('<strong id="count">%d</strong>' % N in r.text, "dashboard on %s sees all %d" % (name, N))
+    r = c.get("/api/v1/offers/%d/applications" % oid)
+    d = r.json()
+    T.check(d["count"] == N and all(len(x["scores"]) >= 1 for x in d["applications"]),
+            "every application on %s is stored and scored" % name)
+    T.check(sorted(x["answers"][0]["answer"] for x in d["applications"]) ==
+            sorted("r%d" % i for i in range(N)), "no answer lost (%s)" % name)
+received = 0
+for srv in (a, b):
+    m = re.search(r"^offerapi_applications_received_total (\d+)", srv.client().get("/metrics").text, re.M)
+    received += int(m.group(1))
+T.check(received == N, "the two replicas' counters add up to %d" % N)
+r = cb.post_form("/logout", {})
+T.status(r, 303, "log out on B")
+r = ca.get("/offers/new")
+T.status(r, 303, "the session is gone on A too")
+a.stop()
+b.stop()
+a.cleanup()
+b.cleanup()
+T.done()
