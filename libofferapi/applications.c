@@ -2,6 +2,7 @@
  * applications.c - applying with a PDF CV, reading applications, scores.
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,35 +141,72 @@ static int app_from_row(const db_result *r, int row, offerapi_application *a)
 	return rc;
 }
 
+/* An application's id and its place in a list, for lookups by id. */
+typedef struct id_slot {
+	offerapi_id id;
+	size_t index;
+} id_slot;
+
+static int id_slot_cmp(const void *a, const void *b)
+{
+	const id_slot *x = a, *y = b;
+	return (x->id > y->id) - (x->id < y->id);
+}
+
 /* Attach the scores in @r (columns application_id, scorer, version, score,
  * explanation, created_at; ordered by application id, then scorer) to the
- * applications of @items. */
+ * applications of @items, whatever their order: one sorted index of the
+ * items, one binary search per score row (a dashboard of n applications
+ * with m scores costs O((n + m) log n), not O(n * m)). */
 static int attach_scores(const db_result *r, offerapi_application *items, size_t count)
 {
-	for (size_t i = 0; i < count; i++) {
-		offerapi_application *a = &items[i];
-		size_t n = 0;
-		for (int k = 0; k < r->nrows; k++)
-			n += db_int(r, k, 0) == a->id;
-		if (!n)
+	if (r->nrows == 0 || count == 0)
+		return 0;
+	int rc = 0;
+	size_t nrows = (size_t)r->nrows;
+	id_slot *slots = malloc(count * sizeof *slots);
+	size_t *owner = malloc(nrows * sizeof *owner);
+	size_t *per = calloc(count, sizeof *per);
+	if (!slots || !owner || !per) {
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < count; i++)
+		slots[i] = (id_slot){ items[i].id, i };
+	qsort(slots, count, sizeof *slots, id_slot_cmp);
+	for (size_t k = 0; k < nrows; k++) {
+		id_slot key = { db_int(r, (int)k, 0), 0 };
+		id_slot *hit = bsearch(&key, slots, count, sizeof *slots, id_slot_cmp);
+		owner[k] = hit ? hit->index : SIZE_MAX;
+		if (hit)
+			per[hit->index]++;
+	}
+	for (size_t i = 0; i < count; i++)
+		if (per[i] && !(items[i].scores = calloc(per[i], sizeof *items[i].scores))) {
+			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+			goto out;
+		}
+	for (size_t k = 0; k < nrows; k++) {
+		if (owner[k] == SIZE_MAX)
 			continue;
-		a->scores = calloc(n, sizeof *a->scores);
-		if (!a->scores)
-			return oa_error(OFFERAPI_ENOMEM, "out of memory");
-		for (int k = 0; k < r->nrows; k++) {
-			if (db_int(r, k, 0) != a->id)
-				continue;
-			offerapi_score *sc = &a->scores[a->nscores++];
-			sc->scorer = oa_strdup(db_text(r, k, 1));
-			sc->scorer_version = oa_strdup(db_text(r, k, 2));
-			sc->score = db_real(r, k, 3);
-			sc->explanation = oa_strdup(db_text(r, k, 4));
-			sc->created_at = db_int(r, k, 5);
-			if (!sc->scorer || !sc->scorer_version || !sc->explanation)
-				return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		offerapi_application *a = &items[owner[k]];
+		offerapi_score *sc = &a->scores[a->nscores++];
+		int row = (int)k;
+		sc->scorer = oa_strdup(db_text(r, row, 1));
+		sc->scorer_version = oa_strdup(db_text(r, row, 2));
+		sc->score = db_real(r, row, 3);
+		sc->explanation = oa_strdup(db_text(r, row, 4));
+		sc->created_at = db_int(r, row, 5);
+		if (!sc->scorer || !sc->scorer_version || !sc->explanation) {
+			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+			goto out;
 		}
 	}
-	return 0;
+out:
+	free(slots);
+	free(owner);
+	free(per);
+	return rc;
 }
 
 /* Who may read application rows: the candidate or the offer's recruiter. */

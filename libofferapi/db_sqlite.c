@@ -3,7 +3,9 @@
  *
  * Each pooled connection is its own sqlite3 handle, used by one thread at a
  * time (the pool guarantees it), in WAL mode so readers do not block the
- * writer, with foreign keys on and a busy timeout.
+ * writer, with foreign keys on and a busy timeout. Each keeps its prepared
+ * statements in a small cache keyed by SQL text: the domain code runs a few
+ * dozen distinct statements, and preparing one costs more than running it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,9 +50,33 @@ static const char *url_path(const char *url)
 	return url;
 }
 
+/* Statements kept per connection; the domain code has fewer distinct ones
+ * (the offer search builds a few variants), so eviction is rare. */
+#define STMT_CACHE 48
+
+typedef struct cached_stmt {
+	char *sql;            /* the statement as the caller gave it ($N form) */
+	sqlite3_stmt *st;
+	uint64_t last_used;
+} cached_stmt;
+
+typedef struct sq_conn {
+	sqlite3 *db;
+	uint64_t tick;
+	cached_stmt cache[STMT_CACHE];
+} sq_conn;
+
 static void sq_disconnect(void *conn)
 {
-	sqlite3_close_v2(conn);
+	sq_conn *c = conn;
+	if (!c)
+		return;
+	for (int i = 0; i < STMT_CACHE; i++) {
+		sqlite3_finalize(c->cache[i].st);
+		free(c->cache[i].sql);
+	}
+	sqlite3_close_v2(c->db);
+	free(c);
 }
 
 static int sq_connect(void **out, const char *url, const db_config *cfg)
@@ -97,7 +123,13 @@ static int sq_connect(void **out, const char *url, const db_config *cfg)
 			return code;
 		}
 	}
-	*out = db;
+	sq_conn *c = calloc(1, sizeof *c);
+	if (!c) {
+		sqlite3_close_v2(db);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	c->db = db;
+	*out = c;
 	return 0;
 }
 
@@ -174,18 +206,48 @@ static int copy_cell(sqlite3_stmt *st, int col, db_cell *cell)
 	return 0;
 }
 
+/* The prepared statement for @sql: from the cache, or prepared now and
+ * cached in place of the least recently used one. NULL with the error set
+ * on failure. */
+static sqlite3_stmt *get_stmt(sq_conn *c, const char *sql)
+{
+	cached_stmt *victim = &c->cache[0];
+	for (int i = 0; i < STMT_CACHE; i++) {
+		cached_stmt *e = &c->cache[i];
+		if (e->sql && strcmp(e->sql, sql) == 0) {
+			e->last_used = ++c->tick;
+			return e->st;
+		}
+		if (!e->sql || (victim->sql && e->last_used < victim->last_used))
+			victim = e;
+	}
+	char *q = rewrite_params(sql), *key = strdup(sql);
+	sqlite3_stmt *st = NULL;
+	int rc = q && key ? sqlite3_prepare_v3(c->db, q, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
+			  : SQLITE_NOMEM;
+	free(q);
+	if (rc != SQLITE_OK) {
+		free(key);
+		map_error(c->db, rc, "preparing a statement");
+		return NULL;
+	}
+	sqlite3_finalize(victim->st);
+	free(victim->sql);
+	victim->sql = key;
+	victim->st = st;
+	victim->last_used = ++c->tick;
+	return st;
+}
+
 static int sq_exec(void *conn, const char *sql, const db_param *params, int nparams,
 		   db_result **out)
 {
-	sqlite3 *db = conn;
-	char *q = rewrite_params(sql);
-	if (!q)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	sqlite3_stmt *st = NULL;
-	int rc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
-	free(q);
-	if (rc != SQLITE_OK)
-		return map_error(db, rc, "preparing a statement");
+	sq_conn *conn_ = conn;
+	sqlite3 *db = conn_->db;
+	sqlite3_stmt *st = get_stmt(conn_, sql);
+	if (!st)
+		return offerapi_error_last()->code;
+	int rc = SQLITE_DONE;
 	int code = bind_params(db, st, params, nparams);
 	db_cell *cells = NULL;
 	size_t nrows = 0, cap = 0;
@@ -214,7 +276,10 @@ static int sq_exec(void *conn, const char *sql, const db_param *params, int npar
 	}
 	if (code == 0 && rc != SQLITE_DONE)
 		code = map_error(db, rc, "running a statement");
-	sqlite3_finalize(st);
+	/* reset ends the statement's read transaction; parameters that point
+	 * into the caller's memory are forgotten before it is freed */
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
 	if (code == 0 && out) {
 		db_result *r = calloc(1, sizeof *r);
 		if (!r) {
