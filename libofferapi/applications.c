@@ -297,9 +297,18 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
 	}
 	db_cell *c = &r->cells[0];
-	*out = c->data; /* steal the cell's buffer */
+	if (r->arena) {
+		/* the cell lives inside the result's arena: copy it out */
+		if (!(*out = malloc(c->len ? c->len : 1))) {
+			db_result_free(r);
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		}
+		memcpy(*out, c->data, c->len);
+	} else {
+		*out = c->data; /* steal the cell's own buffer */
+		c->data = NULL;
+	}
 	*out_len = c->len;
-	c->data = NULL;
 	db_result_free(r);
 	return 0;
 }

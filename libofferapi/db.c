@@ -55,8 +55,11 @@ void db_result_free(db_result *r)
 	if (!r)
 		return;
 	size_t n = (size_t)r->nrows * (size_t)r->ncols;
-	for (size_t i = 0; i < n; i++)
-		free(r->cells[i].data);
+	if (r->arena)
+		free(r->arena);
+	else
+		for (size_t i = 0; i < n; i++)
+			free(r->cells[i].data);
 	free(r->cells);
 	free(r);
 }

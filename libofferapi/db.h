@@ -44,11 +44,14 @@ typedef struct db_cell {
 	size_t len;
 } db_cell;
 
-/* A whole result, materialised in memory (rows * cols cells, row-major). */
+/* A whole result, materialised in memory (rows * cols cells, row-major).
+ * With @arena set, every cell's data points into that one block (freed
+ * with it); otherwise each cell's data is its own malloc'd block. */
 typedef struct db_result {
 	int nrows;
 	int ncols;
 	db_cell *cells;
+	char *arena;
 } db_result;
 
 /* Connection settings from offerapi_store_options, defaults applied. */

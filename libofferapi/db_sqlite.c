@@ -170,39 +170,55 @@ static int bind_params(sqlite3 *db, sqlite3_stmt *st, const db_param *params, in
 	return 0;
 }
 
-/* Copy the current row's column into a cell. */
-static int copy_cell(sqlite3_stmt *st, int col, db_cell *cell)
+/* A growing buffer that holds every value of one result, so that a result
+ * of R rows and C columns costs a handful of allocations, not R * C. */
+typedef struct arena {
+	char *p;
+	size_t n, cap;
+} arena;
+
+#define NULL_CELL SIZE_MAX
+
+/* Append the current row's column @col to @a (NUL-terminated); its offset
+ * goes to *@off (NULL_CELL for SQL NULL) and its length to *@len. */
+static int copy_cell(sqlite3_stmt *st, int col, arena *a, size_t *off, size_t *len)
 {
-	int type = sqlite3_column_type(st, col);
 	const void *src;
-	size_t len;
 	char num[40];
-	switch (type) {
+	switch (sqlite3_column_type(st, col)) {
 	case SQLITE_NULL:
-		cell->data = NULL;
-		cell->len = 0;
+		*off = NULL_CELL;
+		*len = 0;
 		return 0;
 	case SQLITE_FLOAT:
 		/* %.17g round-trips a double; SQLite's own text keeps 15 digits */
-		len = (size_t)snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, col));
+		*len = (size_t)snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, col));
 		src = num;
 		break;
 	case SQLITE_BLOB:
 		src = sqlite3_column_blob(st, col);
-		len = (size_t)sqlite3_column_bytes(st, col);
+		*len = (size_t)sqlite3_column_bytes(st, col);
 		break;
 	default: /* INTEGER, TEXT */
 		src = sqlite3_column_text(st, col);
-		len = (size_t)sqlite3_column_bytes(st, col);
+		*len = (size_t)sqlite3_column_bytes(st, col);
 		break;
 	}
-	cell->data = malloc(len + 1);
-	if (!cell->data)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
-	if (len)
-		memcpy(cell->data, src, len);
-	cell->data[len] = '\0';
-	cell->len = len;
+	if (a->n + *len + 1 > a->cap) {
+		size_t cap = a->cap ? a->cap : 4096;
+		while (cap < a->n + *len + 1)
+			cap *= 2;
+		char *p = realloc(a->p, cap);
+		if (!p)
+			return oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
+		a->p = p;
+		a->cap = cap;
+	}
+	if (*len)
+		memcpy(a->p + a->n, src, *len);
+	a->p[a->n + *len] = '\0';
+	*off = a->n;
+	a->n += *len + 1;
 	return 0;
 }
 
@@ -249,29 +265,29 @@ static int sq_exec(void *conn, const char *sql, const db_param *params, int npar
 		return offerapi_error_last()->code;
 	int rc = SQLITE_DONE;
 	int code = bind_params(db, st, params, nparams);
-	db_cell *cells = NULL;
-	size_t nrows = 0, cap = 0;
+	arena a = { 0 };
+	size_t *offs = NULL, *lens = NULL, nrows = 0, cap = 0;
 	int ncols = sqlite3_column_count(st);
 	while (code == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!out || ncols == 0)
 			continue;
 		if (nrows == cap) {
-			size_t ncap = cap ? cap * 2 : 16;
-			db_cell *n = realloc(cells, ncap * (size_t)ncols * sizeof *cells);
-			if (!n) {
+			size_t ncap = cap ? cap * 2 : 16, bytes = ncap * (size_t)ncols * sizeof(size_t);
+			size_t *o = realloc(offs, bytes);
+			if (o)
+				offs = o;
+			size_t *l = o ? realloc(lens, bytes) : NULL;
+			if (l)
+				lens = l;
+			if (!o || !l) {
 				code = oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
 				break;
 			}
-			cells = n;
 			cap = ncap;
 		}
-		for (int c = 0; c < ncols && code == 0; c++) {
-			db_cell *cell = &cells[nrows * (size_t)ncols + (size_t)c];
-			code = copy_cell(st, c, cell);
-			if (code < 0) /* keep the row consistent for freeing */
-				for (int k = c; k < ncols; k++)
-					cells[nrows * (size_t)ncols + (size_t)k].data = NULL;
-		}
+		size_t base = nrows * (size_t)ncols;
+		for (int c = 0; c < ncols && code == 0; c++)
+			code = copy_cell(st, c, &a, &offs[base + (size_t)c], &lens[base + (size_t)c]);
 		nrows++;
 	}
 	if (code == 0 && rc != SQLITE_DONE)
@@ -280,21 +296,38 @@ static int sq_exec(void *conn, const char *sql, const db_param *params, int npar
 	 * into the caller's memory are forgotten before it is freed */
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
+	db_result *r = NULL;
 	if (code == 0 && out) {
-		db_result *r = calloc(1, sizeof *r);
+		size_t n = nrows * (size_t)ncols;
+		r = calloc(1, sizeof *r);
+		if (r && n && !(r->cells = calloc(n, sizeof *r->cells))) {
+			free(r);
+			r = NULL;
+		}
 		if (!r) {
 			code = oa_error(OFFERAPI_ENOMEM, "out of memory");
 		} else {
 			r->nrows = (int)nrows;
 			r->ncols = ncols;
-			r->cells = cells;
-			*out = r;
-			return 0;
+			/* the arena no longer moves: point the cells into it */
+			for (size_t i = 0; i < n; i++) {
+				r->cells[i].data = offs[i] == NULL_CELL ? NULL : a.p + offs[i];
+				r->cells[i].len = lens[i];
+			}
+			r->arena = a.p ? a.p : malloc(1);
+			a.p = NULL;
+			if (!r->arena) {
+				db_result_free(r);
+				r = NULL;
+				code = oa_error(OFFERAPI_ENOMEM, "out of memory");
+			}
 		}
 	}
-	for (size_t i = 0; i < nrows * (size_t)ncols; i++)
-		free(cells[i].data);
-	free(cells);
+	free(a.p);
+	free(offs);
+	free(lens);
+	if (code == 0 && out)
+		*out = r;
 	return code;
 }
 
