@@ -516,6 +516,7 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor,
 			(db_param[]){ P_INT(offer_id), P_INT(actor->id) }, 2, &r);
 	bool applied = rc == 0 && r->nrows > 0;
 	db_result_free(r);
+	r = NULL; /* reused below, where a failed BEGIN leaves it untouched */
 	if (rc == 0 && applied)
 		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
 	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions,
@@ -611,12 +612,14 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer,
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_exec(c, "DELETE FROM scores WHERE application_id = $1 AND scorer = $2",
-			     (db_param[]){ P_INT(id), P_TEXT(scorer) }, 2, NULL);
+	/* one upsert: two writers storing the same (application, scorer) at
+	 * once (two replicas rescoring) both succeed, the last one wins */
 	if (rc == 0)
 		rc = db_exec(c, "INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			     " explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)",
+			     " explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+			     " ON CONFLICT (application_id, scorer) DO UPDATE SET"
+			     " scorer_version = excluded.scorer_version, score = excluded.score,"
+			     " explanation = excluded.explanation, created_at = excluded.created_at",
 			     (db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version),
 					   P_REAL(score), P_TEXT(explanation ? explanation : ""),
 					   P_INT(oa_now()) }, 6, NULL);

@@ -19,7 +19,6 @@
 struct db_conn {
 	void *handle;      /* backend connection, NULL until opened */
 	bool in_use;
-	bool fresh;        /* no statement run since db_acquire() */
 	bool in_tx;
 	db_pool *pool;
 };
@@ -108,7 +107,12 @@ int db_pool_open(db_pool **out, const db_backend *be, const char *url,
 	for (unsigned int i = 0; i < p->size; i++)
 		p->conns[i].pool = p;
 	pthread_mutex_init(&p->lock, NULL);
-	pthread_cond_init(&p->freed, NULL);
+	/* wait on the monotonic clock: a wall-clock step must not stretch it */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->freed, &ca);
+	pthread_condattr_destroy(&ca);
 	*out = p;
 	return 0;
 }
@@ -135,7 +139,7 @@ const db_backend *db_pool_backend(const db_pool *p)
 int db_acquire(db_pool *p, db_conn **out)
 {
 	struct timespec deadline;
-	clock_gettime(CLOCK_REALTIME, &deadline);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	unsigned int ms = p->cfg.busy_timeout_ms;
 	deadline.tv_sec += ms / 1000;
 	deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
@@ -167,15 +171,20 @@ int db_acquire(db_pool *p, db_conn **out)
 	c->in_use = true;
 	pthread_mutex_unlock(&p->lock);
 
+	int rc = 0;
 	if (!c->handle) {
-		int rc = p->be->connect(&c->handle, p->url, &p->cfg);
-		if (rc < 0) {
+		rc = p->be->connect(&c->handle, p->url, &p->cfg);
+		if (rc < 0)
 			c->handle = NULL;
-			db_release(p, c);
-			return rc;
-		}
+	} else if (p->be->check) {
+		/* an idle connection whose server restarted is reset here, before
+		 * any statement, so that nothing is ever sent twice */
+		rc = p->be->check(c->handle);
 	}
-	c->fresh = true;
+	if (rc < 0) {
+		db_release(p, c);
+		return rc;
+	}
 	c->in_tx = false;
 	*out = c;
 	return 0;
@@ -196,20 +205,9 @@ void db_release(db_pool *p, db_conn *c)
 int db_exec(db_conn *c, const char *sql, const db_param *params, int nparams,
 	    db_result **out)
 {
-	const db_backend *be = c->pool->be;
-	bool fresh = c->fresh;
-	c->fresh = false;
 	if (out)
 		*out = NULL;
-	int rc = be->exec(c->handle, sql, params, nparams, out);
-	if (rc == OFFERAPI_EUNAVAILABLE && fresh && !c->in_tx) {
-		/* The connection died while idle in the pool (a server restart):
-		 * nothing was done on it yet, so reconnect and run it again. */
-		oa_log(OFFERAPI_LOG_INFO, "%s: connection lost, reconnecting", be->name);
-		if (be->reset(c->handle) == 0)
-			rc = be->exec(c->handle, sql, params, nparams, out);
-	}
-	return rc;
+	return c->pool->be->exec(c->handle, sql, params, nparams, out);
 }
 
 int db_begin(db_conn *c)

@@ -87,6 +87,10 @@ typedef struct db_backend {
 		    db_result **out);
 	/* Re-establish a lost connection in place (PostgreSQL: PQreset). */
 	int (*reset)(void *conn);
+	/* Before an idle pooled connection is lent: make sure it is alive,
+	 * resetting it if the server closed it meanwhile (a restart). Runs no
+	 * statement. NULL when connections cannot die (SQLite). */
+	int (*check)(void *conn);
 	/* Statement that opens a write transaction ("BEGIN IMMEDIATE" / "BEGIN"). */
 	const char *begin_sql;
 	/* Expansions of {{ID}}, {{BLOB}}, {{REAL}} in migrations. */
@@ -128,9 +132,9 @@ const db_backend *db_pool_backend(const db_pool *pool);
 int db_acquire(db_pool *pool, db_conn **out);
 void db_release(db_pool *pool, db_conn *conn);
 
-/* Run a statement on a borrowed connection. When the first statement after
- * db_acquire() finds the connection lost, the connection is reset and the
- * statement retried once: nothing had been done on it yet. */
+/* Run a statement on a borrowed connection. A statement is never retried:
+ * a connection lost mid-statement may have committed it already, so the
+ * error goes to the caller (db_acquire() checks idle connections instead). */
 int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams,
 	    db_result **out);
 

@@ -123,6 +123,7 @@ static int migrate(offerapi_store *s)
 			     (db_param[]){ P_INT(v) }, 1, &r);
 		bool applied = rc == 0 && db_int(r, 0, 0) > 0;
 		db_result_free(r);
+		r = NULL; /* reused below, where a failed lock leaves it untouched */
 		if (rc < 0 || applied)
 			continue;
 		if ((rc = db_begin(c)) < 0)
@@ -228,9 +229,10 @@ int offerapi_store_open(offerapi_store **out, const char *url,
 	else if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
 		be = &db_pg_backend;
 	else
+		/* quote only the scheme: the rest may hold a password */
 		return oa_error(OFFERAPI_EINVAL,
-				"database URL must start with sqlite: or postgresql:// (got \"%.40s\")",
-				strncmp(url, "postgres", 8) == 0 ? "postgres..." : url);
+				"database URL must start with sqlite: or postgresql:// (got \"%.*s...\")",
+				(int)strcspn(url, ":/@"), url);
 	if (sodium_init() < 0)
 		return oa_error(OFFERAPI_ERROR, "libsodium failed to initialise");
 

@@ -19,6 +19,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "pdfgen.h"
 #include "testdb.h"
 
 /* Fill a store with one recruiter and one offer, then close it. */
@@ -119,7 +120,32 @@ static void test_locked_file(void **state)
 	assert_int_equal(l->count, 1);
 	offerapi_offer_list_free(l);
 
+	/* an application too: refused as busy, before or after its extraction,
+	 * and nothing half-written (this path once freed a result twice) */
+	offerapi_user *cand = NULL, *rec = NULL;
 	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
+	assert_rc(offerapi_user_authenticate(s, "rec", "password1", &rec), 0);
+	offerapi_offer_list *offers;
+	assert_rc(offerapi_offer_search(s, NULL, &offers), 0);
+	offerapi_id offer = offers->items[0].id;
+	offerapi_offer_list_free(offers);
+	const char *lines[] = { "A CV that waits for a lock" };
+	size_t len;
+	char *pdf = pdfgen_text(lines, 1, 1, &len);
+	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_id app;
+	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), OFFERAPI_EBUSY);
+	assert_int_equal(sqlite3_exec(other, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+	offerapi_application_list *mine;
+	assert_rc(offerapi_application_list_mine(s, cand, 0, &mine), 0);
+	assert_int_equal(mine->count, 0);
+	offerapi_application_list_free(mine);
+	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+	free(pdf);
+	offerapi_user_free(cand);
+	offerapi_user_free(rec);
 	sqlite3_close(other);
 	/* and once released, the same write goes through */
 	assert_rc(offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL), 0);

@@ -573,6 +573,57 @@ static void test_lists_and_scores(void **state)
 
 /* ---- concurrency: nothing lost ---- */
 
+typedef struct scorer_worker {
+	offerapi_store *s;
+	offerapi_id app;
+	int index, failures;
+} scorer_worker;
+
+static void *score_worker(void *arg)
+{
+	scorer_worker *w = arg;
+	for (int i = 0; i < 20; i++) {
+		char version[16];
+		snprintf(version, sizeof version, "%d.%d", w->index, i);
+		int rc;
+		while ((rc = offerapi_score_put(w->s, w->app, "random", version,
+						(double)i / 20.0, "")) == OFFERAPI_EBUSY)
+			usleep(1000);
+		if (rc != 0) {
+			fprintf(stderr, "score_put: %s\n", offerapi_error_last()->message);
+			w->failures++;
+		}
+	}
+	return NULL;
+}
+
+/* Two replicas rescoring the same application store one score each time,
+ * last writer wins, never a duplicate-key error. */
+static void test_concurrent_score_put(void **state)
+{
+	fixture *f = *state;
+	offerapi_id offer = mkoffer(f, "Dev C", "Paris", NULL, 0);
+	offerapi_id app = apply(f, f->cand, offer);
+	enum { N = 4 };
+	pthread_t t[N];
+	scorer_worker w[N];
+	for (int i = 0; i < N; i++) {
+		w[i] = (scorer_worker){ f->s, app, i, 0 };
+		pthread_create(&t[i], NULL, score_worker, &w[i]);
+	}
+	int failures = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		failures += w[i].failures;
+	}
+	assert_int_equal(failures, 0);
+	offerapi_application *a;
+	assert_rc(offerapi_application_get(f->s, f->rec, app, &a), 0);
+	assert_int_equal(a->nscores, 1);
+	assert_true(fabs(a->scores[0].score - 19.0 / 20.0) < 1e-12);
+	offerapi_application_free(a);
+}
+
 typedef struct worker {
 	fixture *f;
 	offerapi_id offer;
@@ -655,6 +706,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_apply_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lists_and_scores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_applications, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_score_put, setup, teardown),
 	};
 	char name[64];
 	snprintf(name, sizeof name, "store-%s", testdb_backend);

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include <offerapi/offerapi.h>
 
@@ -95,9 +96,39 @@ static void test_outage_and_recovery(void **state)
 	testdb_destroy(&db);
 }
 
+/* A replica opening the store while another holds the migration lock waits;
+ * with a statement_timeout in its URL it gives up with OFFERAPI_EBUSY and a
+ * message, never a crash (this path once freed a result twice). */
+static void test_migration_lock_busy(void **state)
+{
+	(void)state;
+	testdb db;
+	testdb_create(&db);
+	PGconn *holder = PQconnectdb(db.url);
+	assert_int_equal(PQstatus(holder), CONNECTION_OK);
+	PGresult *res = PQexec(holder, "SELECT pg_advisory_lock(5721373018131877961)");
+	assert_int_equal(PQresultStatus(res), PGRES_TUPLES_OK);
+	PQclear(res);
+	char url[1200];
+	snprintf(url, sizeof url, "%s?options=-c%%20statement_timeout%%3D300", db.url);
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s = NULL;
+	assert_rc(offerapi_store_open(&s, url, &o), OFFERAPI_EBUSY);
+	assert_non_null(strstr(offerapi_error_last()->message, "migration"));
+	assert_null(s);
+	PQfinish(holder); /* the lock goes with the session */
+	assert_rc(offerapi_store_open(&s, url, &o), 0);
+	assert_int_equal(offerapi_store_schema_version(s), 1);
+	offerapi_store_free(s);
+	testdb_destroy(&db);
+}
+
 int main(void)
 {
 	testdb_backend = "postgresql";
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_outage_and_recovery) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_outage_and_recovery),
+		cmocka_unit_test(test_migration_lock_busy),
+	};
 	return cmocka_run_group_tests_name("store-outage", tests, NULL, NULL);
 }
