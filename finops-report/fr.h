@@ -137,6 +137,7 @@ typedef struct fr_pod {
     int from_kubecost_only;
     int kubecost_matched;
     int excluded;            /* filtered out by the label selector */
+    double kc_cpu_req, kc_cpu_use, kc_ram_req, kc_ram_use; /* Kubecost avgs */
     char **labels;           /* name=value pairs, NULL-terminated; may be NULL */
 } fr_pod;
 
@@ -147,6 +148,7 @@ typedef struct fr_group {     /* a controller or a namespace */
     double cost_month, savings_month, extra_month;
     double eff_cpu, eff_ram, eff_total;
     double cpu_req, cpu_rec, mem_req, mem_rec;
+    double num_cpu, den_cpu, num_ram, den_ram; /* efficiency accumulators */
     int risks;
     int hpa;
 } fr_group;
@@ -173,6 +175,7 @@ typedef struct fr_model {
     fr_cost total;
     double total_month, savings_month, extra_month;
     double eff_cpu, eff_ram, eff_total;
+    double num_cpu, den_cpu, num_ram, den_ram;
     size_t ncontainers, nrisky, nmissing;
     int cost_from_kubecost;
     size_t *index;           /* open-addressing hash of pods, by ns/pod */
@@ -198,6 +201,7 @@ typedef struct fr_http {
     long timeout_s;
     int retries;
     double retry_delay_s;
+    int compress;            /* ask for gzip: less traffic, more CPU */
     long queries;            /* requests sent, including retries */
 } fr_http;
 
@@ -223,6 +227,13 @@ int fr_prom_query_range(fr_http *h, const char *promql, double start,
                         double end, long step, fr_promres *out, char *err,
                         size_t errsz);
 void fr_promres_free(fr_promres *r);
+typedef int (*fr_series_cb)(void *ud, json_t *metric, const double *ts,
+                            const double *v, size_t n);
+int fr_prom_range_each(fr_http *h, const char *promql, double start,
+                       double end, long step, fr_series_cb cb, void *ud,
+                       char **warnings, char *err, size_t errsz);
+int fr_prom_series(fr_http *h, const char *match, double start, double end,
+                   json_t **out, char *err, size_t errsz);
 const char *fr_prom_label(json_t *series, const char *name);
 double fr_prom_value(json_t *series);
 char *fr_promql_regex_quote(const char *s);
@@ -265,6 +276,8 @@ void fr_model_merge(fr_model *dst, fr_model *src);
 void fr_model_drop_empty(fr_model *m, int keep_kubecost_only);
 
 void fr_report_compute(const fr_options *o, fr_model *m);
+int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err,
+                     size_t errsz);
 
 /* ---------------------------------------------------------------- output */
 
@@ -294,7 +307,7 @@ typedef struct fr_outctx {
 } fr_outctx;
 
 void fr_out_table(FILE *f, const fr_outctx *c);
-json_t *fr_out_json(const fr_outctx *c);
+void fr_out_json(FILE *f, const fr_outctx *c);
 void fr_out_csv(FILE *f, const fr_outctx *c);
 void fr_out_markdown(FILE *f, const fr_outctx *c);
 void fr_out_html(FILE *f, const fr_outctx *c);

@@ -14,10 +14,13 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #define FR_MAX_BODY (256u * 1024u * 1024u)
 
+/* realloc that exits (code 1) on out of memory: the tool has no partial
+ * result worth keeping when a few KiB cannot be had. */
 void *fr_xrealloc(void *p, size_t n)
 {
     void *q = realloc(p, n ? n : 1);
@@ -28,6 +31,7 @@ void *fr_xrealloc(void *p, size_t n)
     return q;
 }
 
+/* strdup through fr_xrealloc; NULL stays NULL. */
 char *fr_strdup(const char *s)
 {
     if (!s)
@@ -38,13 +42,25 @@ char *fr_strdup(const char *s)
     return d;
 }
 
+/* Returns a newly allocated formatted string (exits on out of memory). The
+ * first attempt goes to a stack buffer, which serves most short strings
+ * without formatting twice. */
 char *fr_printf(const char *fmt, ...)
 {
+    char small[256];
     va_list ap;
+    if (!fmt) /* never; keeps GCC 12's -fsanitize=undefined analysis quiet */
+        return fr_strdup("");
     va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
     va_end(ap);
+    if (n < 0)
+        n = 0;
     char *s = fr_xrealloc(NULL, (size_t)n + 1);
+    if ((size_t)n < sizeof small) {
+        memcpy(s, small, (size_t)n + 1);
+        return s;
+    }
     va_start(ap, fmt);
     vsnprintf(s, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -78,6 +94,9 @@ typedef struct buf {
     int too_big;
 } buf;
 
+/* libcurl write callback: appends to a growing buffer, refusing (and
+ * aborting the transfer) past FR_MAX_BODY. Grows by doubling so that a
+ * large body costs O(n) copies. */
 static size_t on_body(char *data, size_t sz, size_t nm, void *ud)
 {
     buf *b = ud;
@@ -103,6 +122,7 @@ typedef struct hdrs {
     long retry_after;
 } hdrs;
 
+/* libcurl header callback: remembers Retry-After (seconds form only). */
 static size_t on_header(char *data, size_t sz, size_t nm, void *ud)
 {
     hdrs *h = ud;
@@ -112,6 +132,7 @@ static size_t on_header(char *data, size_t sz, size_t nm, void *ud)
     return n;
 }
 
+/* Sleeps s seconds, resuming after signals. */
 static void sleep_s(double s)
 {
     if (s <= 0)
@@ -203,7 +224,8 @@ int fr_http_get(fr_http *h, const char *path_and_query, char **body,
         curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT,
                          h->timeout_s < 10 ? h->timeout_s : 10L);
         curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-        curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+        if (h->compress)
+            curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
         curl_easy_setopt(c, CURLOPT_USERAGENT, "finops-report/" FR_VERSION);
         curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
         if (h->cacert)

@@ -321,6 +321,7 @@ void fr_pricing_default(fr_pricing *p)
     snprintf(p->mem_unit, sizeof p->mem_unit, "GiB");
 }
 
+/* Trims white space at both ends, in place. */
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Marks every figure of a resource unknown (NAN). */
 void fr_res_init(fr_res *r)
 {
     r->request = r->limit = NAN;
@@ -18,6 +19,7 @@ void fr_res_init(fr_res *r)
     r->recommended = NAN;
 }
 
+/* FNV-1a of "namespace/pod". */
 static size_t hash_key(const char *ns, const char *pod)
 {
     size_t h = 1469598103934665603u; /* FNV-1a */
@@ -142,6 +144,7 @@ void fr_model_warn(fr_model *m, const char *fmt, ...)
         m->warnings[m->nwarn++] = fr_strdup(buf);
 }
 
+/* Frees what a pod owns (not the pod itself, which lives in an array). */
 static void free_pod(fr_pod *p)
 {
     free(p->ns);
@@ -158,6 +161,7 @@ static void free_pod(fr_pod *p)
     }
 }
 
+/* Frees an array of groups and their strings. */
 static void free_groups(fr_group *g, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -169,6 +173,7 @@ static void free_groups(fr_group *g, size_t n)
     free(g);
 }
 
+/* Frees everything the model owns and zeroes it. */
 void fr_model_free(fr_model *m)
 {
     for (size_t i = 0; i < m->npods; i++)
@@ -243,6 +248,8 @@ void fr_model_drop_empty(fr_model *m, int keep_kubecost_only)
 static regex_t ns_re, pod_re;
 static int have_ns_re, have_pod_re;
 
+/* Compiles ^(src)$ as a POSIX extended regex; the message names the
+ * option. */
 static int compile_anchored(regex_t *re, const char *what, const char *src,
                             char *err, size_t errsz)
 {
@@ -278,6 +285,7 @@ int fr_selection_init(const fr_options *o, char *err, size_t errsz)
     return 0;
 }
 
+/* Frees the compiled regexes. */
 void fr_selection_free(void)
 {
     if (have_ns_re)

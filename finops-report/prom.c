@@ -66,6 +66,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body,
     return 0;
 }
 
+/* GETs an API path with its query string and parses the envelope. */
 static int run(fr_http *h, const char *what, const char *qs, fr_promres *out,
                char *err, size_t errsz)
 {
@@ -117,6 +118,7 @@ int fr_prom_query_range(fr_http *h, const char *promql, double start,
     return rc;
 }
 
+/* Frees a query result and zeroes it. */
 void fr_promres_free(fr_promres *r)
 {
     json_decref(r->root);
@@ -164,4 +166,365 @@ char *fr_promql_regex_quote(const char *s)
     }
     *q = '\0';
     return o;
+}
+
+/* Lists the series matching one selector between start and end through
+ * /api/v1/series (index only, no samples read). *out is the "data" array of
+ * label sets (owned). Returns 0, or -1 with a message naming the URL. */
+int fr_prom_series(fr_http *h, const char *match, double start, double end,
+                   json_t **out, char *err, size_t errsz)
+{
+    char *q = fr_url_escape(match);
+    char *path = fr_printf("/api/v1/series?match%%5B%%5D=%s&start=%.3f&"
+                           "end=%.3f", q, start, end);
+    free(q);
+    char *body = NULL;
+    long status = 0;
+    *out = NULL;
+    int rc = fr_http_get(h, path, &body, &status, err, errsz);
+    free(path);
+    if (rc)
+        return -1;
+    json_error_t je;
+    json_t *root = json_loads(body, 0, &je);
+    free(body);
+    const char *st = json_string_value(json_object_get(root, "status"));
+    json_t *data = json_object_get(root, "data");
+    if (!st || strcmp(st, "success") != 0 || !json_is_array(data)) {
+        const char *e = json_string_value(json_object_get(root, "error"));
+        const char *et = json_string_value(json_object_get(root,
+                                                           "errorType"));
+        snprintf(err, errsz, "%s: %s/api/v1/series: HTTP %ld, %s: %s",
+                 h->name, h->base, status, et ? et : "error",
+                 e ? e : root ? "no data array" : "not a Prometheus API "
+                                                  "response");
+        json_decref(root);
+        return -1;
+    }
+    *out = json_incref(data);
+    json_decref(root);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * A range query's matrix, parsed without building a JSON tree: a week of
+ * points for hundreds of series is tens of MiB of JSON, and a jansson tree of
+ * it several times that; this scanner keeps one series' values at a time and
+ * hands each series to a callback. It accepts any key order and skips keys
+ * it does not know, like a JSON parser would.
+ */
+
+typedef struct scan {
+    const char *p, *end;
+    int bad;
+} scan;
+
+/* Skips JSON white space. */
+static void ws(scan *s)
+{
+    while (s->p < s->end && (*s->p == ' ' || *s->p == '\n' || *s->p == '\t'
+                             || *s->p == '\r'))
+        s->p++;
+}
+
+/* Consumes c after white space; 1 if it was there. */
+static int eat(scan *s, char c)
+{
+    ws(s);
+    if (s->p < s->end && *s->p == c) {
+        s->p++;
+        return 1;
+    }
+    return 0;
+}
+
+/* Scans a string token; returns it decoded (owned) or NULL on bad input.
+ * Strings without escapes (nearly all) are copied as they are; the others
+ * go through jansson so that \" and \u escapes come out right. */
+static char *str(scan *s)
+{
+    ws(s);
+    if (s->p >= s->end || *s->p != '"') {
+        s->bad = 1;
+        return NULL;
+    }
+    const char *b = ++s->p;
+    int esc = 0;
+    while (s->p < s->end && *s->p != '"') {
+        if (*s->p == '\\') {
+            esc = 1;
+            s->p++;
+        }
+        s->p++;
+    }
+    if (s->p >= s->end) {
+        s->bad = 1;
+        return NULL;
+    }
+    const char *e = s->p++;
+    if (!esc) {
+        char *o = fr_xrealloc(NULL, (size_t)(e - b) + 1);
+        memcpy(o, b, (size_t)(e - b));
+        o[e - b] = '\0';
+        return o;
+    }
+    json_t *j = json_loadb(b - 1, (size_t)(e - b) + 2, JSON_DECODE_ANY, NULL);
+    char *o = j && json_is_string(j) ? fr_strdup(json_string_value(j)) : NULL;
+    json_decref(j);
+    if (!o)
+        s->bad = 1;
+    return o;
+}
+
+/* Skips one value of any type. */
+static void skip(scan *s)
+{
+    ws(s);
+    if (s->p >= s->end) {
+        s->bad = 1;
+        return;
+    }
+    char c = *s->p;
+    if (c == '"') {
+        free(str(s));
+    } else if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        s->p++;
+        if (eat(s, close))
+            return;
+        do {
+            if (c == '{') {
+                free(str(s));
+                if (!eat(s, ':'))
+                    s->bad = 1;
+            }
+            skip(s);
+        } while (!s->bad && eat(s, ','));
+        if (!eat(s, close))
+            s->bad = 1;
+    } else {
+        while (s->p < s->end && *s->p != ',' && *s->p != '}' && *s->p != ']'
+               && *s->p != ' ' && *s->p != '\n')
+            s->p++;
+    }
+}
+
+typedef struct vals {
+    double *t, *v;
+    size_t n, cap;
+} vals;
+
+/* Parses one series object and calls cb with it. */
+static int series(scan *s, vals *vs, fr_series_cb cb, void *ud)
+{
+    json_t *metric = json_object();
+    vs->n = 0;
+    int rc = 0;
+    if (!eat(s, '{'))
+        s->bad = 1;
+    else if (!eat(s, '}')) {
+        do {
+            char *k = str(s);
+            if (!k || !eat(s, ':')) {
+                s->bad = 1;
+                free(k);
+                break;
+            }
+            if (strcmp(k, "metric") == 0) {
+                if (!eat(s, '{'))
+                    s->bad = 1;
+                else if (!eat(s, '}')) {
+                    do {
+                        char *lk = str(s);
+                        char *lv = lk && eat(s, ':') ? str(s) : NULL;
+                        if (lk && lv)
+                            json_object_set_new(metric, lk, json_string(lv));
+                        else
+                            s->bad = 1;
+                        free(lk);
+                        free(lv);
+                    } while (!s->bad && eat(s, ','));
+                    if (!eat(s, '}'))
+                        s->bad = 1;
+                }
+            } else if (strcmp(k, "values") == 0) {
+                if (!eat(s, '['))
+                    s->bad = 1;
+                else if (!eat(s, ']')) {
+                    do {
+                        if (!eat(s, '[')) {
+                            s->bad = 1;
+                            break;
+                        }
+                        ws(s);
+                        char *e;
+                        double t = strtod(s->p, &e);
+                        if (e == s->p || e > s->end) {
+                            s->bad = 1;
+                            break;
+                        }
+                        s->p = e;
+                        char *vstr = eat(s, ',') ? str(s) : NULL;
+                        if (!vstr || !eat(s, ']')) {
+                            free(vstr);
+                            s->bad = 1;
+                            break;
+                        }
+                        double v = strtod(vstr, &e);
+                        if (e == vstr || *e || isinf(v))
+                            v = NAN;
+                        free(vstr);
+                        if (vs->n == vs->cap) {
+                            vs->cap = vs->cap ? 2 * vs->cap : 1024;
+                            vs->t = fr_xrealloc(vs->t, vs->cap * sizeof *vs->t);
+                            vs->v = fr_xrealloc(vs->v, vs->cap * sizeof *vs->v);
+                        }
+                        vs->t[vs->n] = t;
+                        vs->v[vs->n++] = v;
+                    } while (eat(s, ','));
+                    if (!s->bad && !eat(s, ']'))
+                        s->bad = 1;
+                }
+            } else {
+                skip(s);
+            }
+            free(k);
+        } while (!s->bad && eat(s, ','));
+        if (!s->bad && !eat(s, '}'))
+            s->bad = 1;
+    }
+    if (!s->bad)
+        rc = cb(ud, metric, vs->t, vs->v, vs->n);
+    json_decref(metric);
+    return rc;
+}
+
+/* Runs a range query (step checked against the 11 000-point limit) and calls
+ * cb once per series with its timestamps and values (NaN for unreadable
+ * values). *warnings gets Prometheus' warnings, joined, or NULL. Returns 0, or
+ * -1 with a message naming the URL for transport errors, error envelopes and
+ * bodies that are not a matrix response. */
+int fr_prom_range_each(fr_http *h, const char *promql, double start,
+                       double end, long step, fr_series_cb cb, void *ud,
+                       char **warnings, char *err, size_t errsz)
+{
+    *warnings = NULL;
+    if (step <= 0 || (end - start) / (double)step + 1 > FR_MAX_POINTS) {
+        snprintf(err, errsz,
+                 "%s: query_range with step %lds over %.0fs exceeds %d points",
+                 h->name, step, end - start, FR_MAX_POINTS);
+        return -1;
+    }
+    char *q = fr_url_escape(promql);
+    char *path = fr_printf("/api/v1/query_range?query=%s&start=%.3f&end=%.3f"
+                           "&step=%ld", q, start, end, step);
+    free(q);
+    char *body = NULL;
+    long status = 0;
+    int rc = fr_http_get(h, path, &body, &status, err, errsz);
+    free(path);
+    if (rc)
+        return -1;
+    scan s = {body, body + strlen(body), 0};
+    vals vs = {0};
+    char *st = NULL, *et = NULL, *emsg = NULL, *rt = NULL;
+    int cbrc = 0, have_result = 0;
+    if (!eat(&s, '{'))
+        s.bad = 1;
+    else if (!eat(&s, '}')) {
+        do {
+            char *k = str(&s);
+            if (!k || !eat(&s, ':')) {
+                free(k);
+                s.bad = 1;
+                break;
+            }
+            if (strcmp(k, "status") == 0) {
+                free(st);
+                st = str(&s);
+            } else if (strcmp(k, "errorType") == 0) {
+                free(et);
+                et = str(&s);
+            } else if (strcmp(k, "error") == 0) {
+                free(emsg);
+                emsg = str(&s);
+            } else if (strcmp(k, "warnings") == 0 && eat(&s, '[')) {
+                if (!eat(&s, ']')) {
+                    do {
+                        char *w = str(&s);
+                        char *n = fr_printf("%s%s%s", *warnings ? *warnings
+                                                                : "",
+                                            *warnings ? "; " : "",
+                                            w ? w : "?");
+                        free(*warnings);
+                        free(w);
+                        *warnings = n;
+                    } while (!s.bad && eat(&s, ','));
+                    if (!eat(&s, ']'))
+                        s.bad = 1;
+                }
+            } else if (strcmp(k, "data") == 0 && eat(&s, '{')) {
+                if (!eat(&s, '}')) {
+                    do {
+                        char *dk = str(&s);
+                        if (!dk || !eat(&s, ':')) {
+                            free(dk);
+                            s.bad = 1;
+                            break;
+                        }
+                        if (strcmp(dk, "resultType") == 0) {
+                            free(rt);
+                            rt = str(&s);
+                        } else if (strcmp(dk, "result") == 0 && eat(&s, '[')) {
+                            have_result = 1;
+                            if (!eat(&s, ']')) {
+                                do {
+                                    if (series(&s, &vs, cb, ud))
+                                        cbrc = -1;
+                                } while (!s.bad && !cbrc && eat(&s, ','));
+                                if (!cbrc && !eat(&s, ']'))
+                                    s.bad = 1;
+                            }
+                        } else {
+                            skip(&s);
+                        }
+                        free(dk);
+                    } while (!s.bad && !cbrc && eat(&s, ','));
+                    if (!s.bad && !cbrc && !eat(&s, '}'))
+                        s.bad = 1;
+                }
+            } else {
+                skip(&s);
+            }
+            free(k);
+        } while (!s.bad && !cbrc && eat(&s, ','));
+    }
+    rc = 0;
+    if (cbrc) {
+        snprintf(err, errsz, "%s: %s/api/v1/query_range: stopped by the "
+                 "caller", h->name, h->base);
+        rc = -1;
+    } else if (!st || strcmp(st, "success") != 0) {
+        snprintf(err, errsz, "%s: %s/api/v1/query_range: HTTP %ld, %s: %s",
+                 h->name, h->base, status, et ? et : "error",
+                 emsg ? emsg : s.bad ? "not a Prometheus API response"
+                                     : "no error message in the response");
+        rc = -1;
+    } else if (s.bad || !have_result || !rt || strcmp(rt, "matrix") != 0) {
+        snprintf(err, errsz, "%s: %s/api/v1/query_range: response is not a "
+                 "matrix", h->name, h->base);
+        rc = -1;
+    }
+    if (rc) {
+        free(*warnings);
+        *warnings = NULL;
+    }
+    free(st);
+    free(et);
+    free(emsg);
+    free(rt);
+    free(vs.t);
+    free(vs.v);
+    free(body);
+    return rc;
 }
