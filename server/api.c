@@ -109,16 +109,20 @@ static json_t *str_array(char **items, size_t n)
 	return a;
 }
 
-static json_t *offer_json(const offerapi_offer *o)
+/* An offer as JSON. The number of applications is the dashboard's data:
+ * only the offer's own recruiter (@viewer) sees it. */
+static json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 {
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b,s:I}", "id", (json_int_t)o->id,
-			 "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
-			 o->recruiter_name, "title", o->title, "description", o->description,
-			 "location", o->location ? o->location : "", "skills",
-			 str_array(o->skills, o->nskills), "questions",
-			 str_array(o->questions, o->nquestions), "published_at",
-			 (json_int_t)o->published_at, "is_open", o->is_open, "applications",
-			 (json_int_t)o->napplications);
+	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b}", "id", (json_int_t)o->id,
+			      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
+			      o->recruiter_name, "title", o->title, "description", o->description,
+			      "location", o->location ? o->location : "", "skills",
+			      str_array(o->skills, o->nskills), "questions",
+			      str_array(o->questions, o->nquestions), "published_at",
+			      (json_int_t)o->published_at, "is_open", o->is_open);
+	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER && viewer->id == o->recruiter_id)
+		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
+	return j;
 }
 
 static json_t *application_json(const offerapi_application *a, bool scores)
@@ -321,7 +325,7 @@ void api_offers_list(req *r)
 	}
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
-		json_array_append_new(a, offer_json(&l->items[i]));
+		json_array_append_new(a, offer_json(&l->items[i], r->user));
 	offerapi_offer_list_free(l);
 	respond_json(r, 200, json_pack("{s:o,s:I,s:I}", "offers", a, "limit", (json_int_t)query.limit,
 				       "offset", (json_int_t)offset));
@@ -390,7 +394,7 @@ void api_offers_create(req *r)
 			api_fail(r, rc, false);
 		} else {
 			req_header(r, "Location: /api/v1/offers/%lld", (long long)id);
-			respond_json(r, 201, json_pack("{s:o}", "offer", offer_json(o)));
+			respond_json(r, 201, json_pack("{s:o}", "offer", offer_json(o, r->user)));
 		}
 		offerapi_offer_free(o);
 	}
@@ -405,7 +409,7 @@ void api_offer_get(req *r)
 		api_fail(r, rc, false);
 		return;
 	}
-	respond_json(r, 200, json_pack("{s:o}", "offer", offer_json(o)));
+	respond_json(r, 200, json_pack("{s:o}", "offer", offer_json(o, r->user)));
 	offerapi_offer_free(o);
 }
 
@@ -426,7 +430,7 @@ void api_offer_update(req *r)
 		if (rc < 0)
 			api_fail(r, rc, false);
 		else
-			respond_json(r, 200, json_pack("{s:o}", "offer", offer_json(o)));
+			respond_json(r, 200, json_pack("{s:o}", "offer", offer_json(o, r->user)));
 		offerapi_offer_free(o);
 	}
 	json_decref(j);
@@ -443,7 +447,7 @@ static void api_set_open(req *r, int open)
 	if (rc < 0)
 		api_fail(r, rc, false);
 	else
-		respond_json(r, 200, json_pack("{s:o}", "offer", offer_json(o)));
+		respond_json(r, 200, json_pack("{s:o}", "offer", offer_json(o, r->user)));
 	offerapi_offer_free(o);
 }
 

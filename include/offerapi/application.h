@@ -5,8 +5,10 @@
  * A candidate applies once per open offer. The PDF is checked and its text
  * extracted (see cv.h) before anything is written; the PDF, its text and the
  * answers are then stored in one transaction. Scores are stored afterwards,
- * one per (application, scorer name, scorer version); a failed scoring never
- * loses the application.
+ * one per (application, scorer name), with the scorer's version: a new
+ * version of a scorer replaces its older score (offerapi_score_missing()
+ * finds what it has not scored yet); a failed scoring never loses the
+ * application.
  *
  * Who reads what: a candidate reads their own applications; a recruiter reads
  * the applications of their own offers; nobody else reads any.

@@ -38,7 +38,9 @@ typedef struct offerapi_offer {
 	size_t nquestions;
 	int64_t published_at;     /**< Unix time, seconds */
 	int is_open;              /**< 1 while it accepts applications */
-	int64_t napplications;    /**< applications received */
+	int64_t napplications;    /**< applications received: dashboard data, for
+				       the recruiter's views (the server shows it
+				       to the offer's recruiter only) */
 } offerapi_offer;
 
 /** The fields a recruiter writes. */
@@ -83,9 +85,10 @@ OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id,
 /** A search over offers; every criterion is optional. */
 typedef struct offerapi_offer_query {
 	unsigned int version;     /**< OFFERAPI_OFFER_QUERY_VERSION */
-	const char *words;        /**< every word must occur in title, description or skills */
-	const char *location;     /**< substring of the location, ignoring ASCII case */
-	const char *skill;        /**< one of the skills, ignoring ASCII case */
+	const char *words;        /**< every word must occur in the title, description,
+				       location or skills (case and accents ignored) */
+	const char *location;     /**< substring of the location (case and accents ignored) */
+	const char *skill;        /**< one whole skill (case and accents ignored) */
 	offerapi_id recruiter_id; /**< only this recruiter's offers */
 	int include_closed;       /**< also closed offers */
 	size_t limit;             /**< at most this many (default and maximum 200) */

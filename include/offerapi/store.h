@@ -53,7 +53,9 @@ typedef struct offerapi_store_options {
  * @param url   see the top of this file
  * @param opts  NULL for the defaults
  * @return 0, OFFERAPI_EINVAL (bad URL or options), OFFERAPI_EUNAVAILABLE
- *         (cannot connect), OFFERAPI_EREADONLY, OFFERAPI_ERROR (migration failed)
+ *         (cannot connect), OFFERAPI_EBUSY (locked, or another replica's
+ *         migration outlasted the wait), OFFERAPI_EREADONLY, OFFERAPI_ENOMEM,
+ *         OFFERAPI_ERROR (a migration failed)
  */
 OFFERAPI_EXTERN int offerapi_store_open(offerapi_store **out, const char *url,
 					const offerapi_store_options *opts);

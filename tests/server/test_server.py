@@ -310,6 +310,13 @@ T.status(r, 201, "apply to the API offer")
 aid = r.json()["application"]["id"]
 r = c4.get("/api/v1/me/applications")
 T.check(r.status == 200 and r.json()["applications"][0]["id"] == aid, "GET /api/v1/me/applications")
+# the number of applications is dashboard data: its recruiter only
+T.check(rec.get("/api/v1/offers/%d" % oid).json()["offer"].get("applications") == 1,
+        "the owner sees the number of applications")
+T.check("applications" not in c4.get("/api/v1/offers/%d" % oid).json()["offer"],
+        "a candidate does not see the number of applications")
+T.check("applications" not in srv.client().get("/api/v1/offers/%d" % oid).json()["offer"],
+        "an anonymous visitor does not see the number of applications")
 r = c4.get("/api/v1/applications/%d" % aid)
 T.status(r, 200, "candidate GET own application")
 r = rec.get("/api/v1/offers/%d/applications" % oid)
