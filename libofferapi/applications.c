@@ -360,62 +360,63 @@ static int rank_cmp(const void *pa, const void *pb)
 	return a->id < b->id ? -1 : a->id > b->id;
 }
 
-int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *actor,
-				    offerapi_id offer_id, const char *rank_by, unsigned flags,
-				    offerapi_application_list **out)
+/* Run @apps_sql and @scores_sql (both with the one parameter @key) and
+ * build the list with every application's scores attached. */
+static int load_list(offerapi_store *s, const char *apps_sql, const char *scores_sql,
+		     offerapi_id key, offerapi_application_list **out)
 {
-	*out = NULL;
-	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER,
-				    "read the applications to an offer");
-	if (rc < 0)
-		return rc;
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT recruiter_id FROM offers WHERE id = $1",
-			(db_param[]){ P_INT(offer_id) }, 1, &r);
-	if (rc < 0)
-		return rc;
-	if (r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
-	else if (db_int(r, 0, 0) != actor->id)
-		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
-			      (long long)offer_id);
-	db_result_free(r);
-	if (rc < 0)
-		return rc;
-	rc = store_exec(s, (flags & OFFERAPI_LIST_WITH_TEXT)
-			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
-			  " ORDER BY a.id"
-			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
-			(db_param[]){ P_INT(offer_id) }, 1, &r);
+	int rc = store_exec(s, apps_sql, (db_param[]){ P_INT(key) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	offerapi_application_list *l = list_from_rows(r, &rc);
 	db_result_free(r);
 	if (!l)
 		return rc;
-	rc = store_exec(s, "SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score,"
-			" sc.explanation, sc.created_at FROM scores sc"
-			" JOIN applications a ON a.id = sc.application_id"
-			" WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
-			(db_param[]){ P_INT(offer_id) }, 1, &r);
+	r = NULL;
+	rc = store_exec(s, scores_sql, (db_param[]){ P_INT(key) }, 1, &r);
 	if (rc == 0)
 		rc = attach_scores(r, l->items, l->count);
-	/* default ranking scorer: the first by name among stored scores */
-	const char *rank = rank_by;
-	for (size_t i = 0; rc == 0 && !rank_by && i < l->count; i++)
-		if (l->items[i].nscores &&
-		    (!rank || strcmp(l->items[i].scores[0].scorer, rank) < 0))
-			rank = l->items[i].scores[0].scorer;
-	if (rc == 0) {
-		tl_rank = rank;
-		qsort(l->items, l->count, sizeof *l->items, rank_cmp);
-		tl_rank = NULL;
-	}
 	db_result_free(r);
 	if (rc < 0) {
 		offerapi_application_list_free(l);
 		return rc;
 	}
+	*out = l;
+	return 0;
+}
+
+#define SCORE_COLUMNS \
+	"SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score," \
+	" sc.explanation, sc.created_at FROM scores sc" \
+	" JOIN applications a ON a.id = sc.application_id"
+
+int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *actor,
+				    offerapi_id offer_id, const char *rank_by, unsigned flags,
+				    offerapi_application_list **out)
+{
+	*out = NULL;
+	int rc = store_check_owner(s, actor, offer_id, "read the applications to an offer");
+	if (rc < 0)
+		return rc;
+	offerapi_application_list *l;
+	rc = load_list(s, (flags & OFFERAPI_LIST_WITH_TEXT)
+		       ? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
+			 " ORDER BY a.id"
+		       : "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
+		       SCORE_COLUMNS " WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
+		       offer_id, &l);
+	if (rc < 0)
+		return rc;
+	/* default ranking scorer: the first by name among stored scores */
+	const char *rank = rank_by;
+	for (size_t i = 0; !rank_by && i < l->count; i++)
+		if (l->items[i].nscores &&
+		    (!rank || strcmp(l->items[i].scores[0].scorer, rank) < 0))
+			rank = l->items[i].scores[0].scorer;
+	tl_rank = rank;
+	qsort(l->items, l->count, sizeof *l->items, rank_cmp);
+	tl_rank = NULL;
 	*out = l;
 	return 0;
 }
@@ -427,33 +428,13 @@ int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor
 	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "list your applications");
 	if (rc < 0)
 		return rc;
-	db_result *r = NULL;
-	rc = store_exec(s, (flags & OFFERAPI_LIST_WITH_TEXT)
-			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
-			  " ORDER BY a.created_at DESC, a.id DESC"
-			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
-			  " ORDER BY a.created_at DESC, a.id DESC",
-			(db_param[]){ P_INT(actor->id) }, 1, &r);
-	if (rc < 0)
-		return rc;
-	offerapi_application_list *l = list_from_rows(r, &rc);
-	db_result_free(r);
-	if (!l)
-		return rc;
-	rc = store_exec(s, "SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score,"
-			" sc.explanation, sc.created_at FROM scores sc"
-			" JOIN applications a ON a.id = sc.application_id"
-			" WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
-			(db_param[]){ P_INT(actor->id) }, 1, &r);
-	if (rc == 0)
-		rc = attach_scores(r, l->items, l->count);
-	db_result_free(r);
-	if (rc < 0) {
-		offerapi_application_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+	return load_list(s, (flags & OFFERAPI_LIST_WITH_TEXT)
+			 ? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
+			   " ORDER BY a.created_at DESC, a.id DESC"
+			 : "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
+			   " ORDER BY a.created_at DESC, a.id DESC",
+			 SCORE_COLUMNS " WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
+			 actor->id, out);
 }
 
 /* ---- applying ---- */

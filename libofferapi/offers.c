@@ -300,9 +300,8 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 	return rc;
 }
 
-/* ENOTFOUND / EPERM unless @actor owns offer @id. */
-static int check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-		       const char *what)
+int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+		      const char *what)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, what);
 	if (rc < 0)
@@ -324,7 +323,7 @@ static int check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_i
 int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
 			  const offerapi_offer_fields *f)
 {
-	int rc = check_owner(s, actor, id, "edit an offer");
+	int rc = store_check_owner(s, actor, id, "edit an offer");
 	if (rc < 0)
 		return rc;
 	clean_offer c;
@@ -347,7 +346,7 @@ int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerap
 int offerapi_offer_set_open(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
 			    int open)
 {
-	int rc = check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
+	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
 	if (rc < 0)
 		return rc;
 	return store_exec(s, "UPDATE offers SET is_open = $1, updated_at = $2"

@@ -34,6 +34,12 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n,
  * starting at @col of @row. */
 int store_user_from_row(const db_result *r, int row, int col, offerapi_user **out);
 
+/* OFFERAPI_EPERM unless @actor is a recruiter and owns offer @id
+ * (OFFERAPI_ENOTFOUND when there is no such offer); @what says what the
+ * actor tried ("edit an offer"). */
+int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+		      const char *what);
+
 /* Check that the actor is a user of @role; EPERM with a message otherwise. */
 int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what);
 
