@@ -190,6 +190,21 @@ static int copy_cell(sqlite3_stmt *st, int col, arena *a, size_t *off, size_t *l
 		*off = NULL_CELL;
 		*len = 0;
 		return 0;
+	case SQLITE_INTEGER: {
+		/* formatted here: sqlite3_column_text() would allocate a string
+		 * inside SQLite for every integer cell */
+		int64_t v = sqlite3_column_int64(st, col);
+		uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+		char *p = num + sizeof num;
+		do
+			*--p = (char)('0' + u % 10);
+		while (u /= 10);
+		if (v < 0)
+			*--p = '-';
+		src = p;
+		*len = (size_t)(num + sizeof num - p);
+		break;
+	}
 	case SQLITE_FLOAT:
 		/* %.17g round-trips a double; SQLite's own text keeps 15 digits */
 		*len = (size_t)snprintf(num, sizeof num, "%.17g", sqlite3_column_double(st, col));
@@ -199,7 +214,7 @@ static int copy_cell(sqlite3_stmt *st, int col, arena *a, size_t *off, size_t *l
 		src = sqlite3_column_blob(st, col);
 		*len = (size_t)sqlite3_column_bytes(st, col);
 		break;
-	default: /* INTEGER, TEXT */
+	default: /* TEXT */
 		src = sqlite3_column_text(st, col);
 		*len = (size_t)sqlite3_column_bytes(st, col);
 		break;
