@@ -56,6 +56,7 @@ static const char *url_path(const char *url)
 
 typedef struct cached_stmt {
 	char *sql;            /* the statement as the caller gave it ($N form) */
+	uint64_t hash;        /* of sql: most lookups compare this alone */
 	sqlite3_stmt *st;
 	uint64_t last_used;
 } cached_stmt;
@@ -242,10 +243,13 @@ static int copy_cell(sqlite3_stmt *st, int col, arena *a, size_t *off, size_t *l
  * on failure. */
 static sqlite3_stmt *get_stmt(sq_conn *c, const char *sql)
 {
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
 	cached_stmt *victim = &c->cache[0];
 	for (int i = 0; i < STMT_CACHE; i++) {
 		cached_stmt *e = &c->cache[i];
-		if (e->sql && strcmp(e->sql, sql) == 0) {
+		if (e->sql && e->hash == h && strcmp(e->sql, sql) == 0) {
 			e->last_used = ++c->tick;
 			return e->st;
 		}
@@ -265,6 +269,7 @@ static sqlite3_stmt *get_stmt(sq_conn *c, const char *sql)
 	sqlite3_finalize(victim->st);
 	free(victim->sql);
 	victim->sql = key;
+	victim->hash = h;
 	victim->st = st;
 	victim->last_used = ++c->tick;
 	return st;
