@@ -79,18 +79,28 @@ static const demo_offer offers[] = {
 typedef struct demo_cand {
 	const char *login, *name;
 	const char *cv[6];
+	const char *answers[2]; /* to the first two offers' questions */
 } demo_cand;
 
 static const demo_cand cands[] = {
 	{ "alice", "Alice Martin", { "Alice Martin - Developpeuse C", "C, Linux, PostgreSQL, Meson",
-	  "8 ans de drivers et de protocoles reseau", "Tests unitaires, fuzzing, sanitizers", NULL } },
+	  "8 ans de drivers et de protocoles reseau", "Tests unitaires, fuzzing, sanitizers", NULL },
+	  { "Un pilote réseau libre, testé sous ASan et fuzzé chaque nuit.", "" } },
 	{ "bruno", "Bruno Lefèvre", { "Bruno Lefevre - Ingenieur systemes", "Linux, Kubernetes, Prometheus",
-	  "FinOps: reduction de 30% des couts cloud", NULL } },
+	  "FinOps: reduction de 30% des couts cloud", NULL },
+	  { "Un exporteur Prometheus écrit en C pendant un hackathon.",
+	    "30 % de la facture cloud, en réduisant les requêtes CPU surdimensionnées." } },
 	{ "chloe", "Chloé Bernard", { "Chloe Bernard - Data engineer", "SQL, Python, Grafana",
-	  "Pipelines de donnees et qualite", NULL } },
-	{ "david", "David Nguyen", { "David Nguyen - Developpeur", "C, Python, SQL", "Outils de mesure et benchmarks", NULL } },
-	{ "emma", "Emma Petit", { "Emma Petit - SRE", "Kubernetes, Prometheus, Grafana, Linux", "Astreintes et observabilite", NULL } },
-	{ "farid", "Farid Benali", { "Farid Benali - Developpeur C++", "C, C++, Linux, Meson", "Compilateurs et performance", NULL } },
+	  "Pipelines de donnees et qualite", NULL },
+	  { "Aucun : je viens de la data, mais j'apprends vite.", "" } },
+	{ "david", "David Nguyen", { "David Nguyen - Developpeur", "C, Python, SQL", "Outils de mesure et benchmarks", NULL },
+	  { "Un outil de mesure open source, sobre et bien testé.",
+	    "Des benchmarks qui ont évité un cluster de trop." } },
+	{ "emma", "Emma Petit", { "Emma Petit - SRE", "Kubernetes, Prometheus, Grafana, Linux", "Astreintes et observabilite", NULL },
+	  { "Un petit agent de supervision, sans dépendance.", "" } },
+	{ "farid", "Farid Benali", { "Farid Benali - Developpeur C++", "C, C++, Linux, Meson", "Compilateurs et performance", NULL },
+	  { "Une passe d'optimisation dans un compilateur C.",
+	    "Des builds deux fois plus rapides sur nos runners CI." } },
 };
 
 /* Make a printable random password (shown once at start-up). */
@@ -157,7 +167,7 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 				continue;
 			char fname[64];
 			snprintf(fname, sizeof fname, "cv-%s.pdf", cands[c].login);
-			const char *ans[1] = { "Un outil de mesure open source, sobre et bien testé." };
+			const char *ans[1] = { o < 2 ? cands[c].answers[o] : "" };
 			size_t nq = offers[o].questions[0] ? 1 : 0;
 			offerapi_application_input in = { fname, pdf, len, ans, nq };
 			offerapi_id app_id;
