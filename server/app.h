@@ -144,6 +144,7 @@ const char *cookie_value(req *r, const char *name, char *dst, size_t dstsz);
 typedef struct form_field {
 	char *name;
 	buf value;
+	bool is_file; /* the file part: its data goes to form.file, not value */
 } form_field;
 
 typedef struct form {
@@ -154,6 +155,7 @@ typedef struct form {
 	buf file;
 	size_t max_file, max_fields; /* bounds */
 	size_t fields_total;
+	bool urlencoded;             /* application/x-www-form-urlencoded body */
 	int error;                   /* 0, 413 (too big), 400 (malformed/too many) */
 	const char *error_what;
 } form;
@@ -171,9 +173,9 @@ void cookie_set_session(req *r, const char *token);
 void cookie_clear_session(req *r);
 
 /* Failed-login limiter: returns seconds to wait (0 = allowed). */
-unsigned login_limited(const char *login, const char *addr);
-void login_failed(const char *login, const char *addr);
-void login_succeeded(const char *login);
+unsigned login_attempt_begin(const char *login, const char *addr);
+void login_succeeded(const char *login, const char *addr);
+void login_attempt_undo(const char *login, const char *addr);
 
 /* ---- metrics (metrics.c) ------------------------------------------------------ */
 

@@ -239,6 +239,9 @@ void respond_json(req *r, int status, json_t *j)
 		respond(r, 500, "application/json", e, sizeof e - 1);
 		return;
 	}
+	/* API answers carry personal data and tokens: never cached */
+	if (!strstr(r->extra_headers, "Cache-Control:"))
+		req_header(r, "Cache-Control: no-store");
 	respond(r, status, "application/json", s, strlen(s));
 	free(s);
 }
@@ -394,15 +397,16 @@ static int ff_found(const char *key, const char *filename, char *path, size_t pa
 		f->has_file = true;
 		snprintf(f->filename, sizeof f->filename, "%s", filename);
 		buf_init(&f->file, 64 * 1024);
-		/* The file's data goes to f->file: a field named "\x01file" (a
-		 * name no form can send) marks that the current piece is file data. */
+		/* The file's data goes to f->file; its field entry is marked so
+		 * (a flag, not a name: a client chooses every name it sends). */
 		if (f->nfields >= sizeof f->fields / sizeof f->fields[0]) {
 			f->error = 400;
 			f->error_what = "too many form fields";
 			return MG_FORM_FIELD_STORAGE_ABORT;
 		}
 		form_field *fld = &f->fields[f->nfields++];
-		fld->name = strdup("\x01" "file");
+		fld->name = strdup(key ? key : "");
+		fld->is_file = true;
 		buf_init(&fld->value, 1);
 		return MG_FORM_FIELD_STORAGE_GET;
 	}
@@ -420,18 +424,28 @@ static int ff_found(const char *key, const char *filename, char *path, size_t pa
 /* Called with a piece of the current field's value: @value is NOT
  * NUL-terminated (FIELD-NOTES), so only @len bytes are read. A long value
  * arrives in several pieces, appended to the field opened by ff_found. */
+/* How ff_get stops after an error. CivetWeb 1.15 aborts the whole process
+ * ("buffer overflow detected") when the value callback returns
+ * HANDLE_ABORT for a url-encoded body, so there the rest of the body is
+ * skipped instead (ff_found then stops the parse at the next field); a
+ * multipart parse is stopped at once. */
+static int ff_stop(const form *f)
+{
+	return f->urlencoded ? MG_FORM_FIELD_HANDLE_NEXT : MG_FORM_FIELD_HANDLE_ABORT;
+}
+
 static int ff_get(const char *key, const char *value, size_t len, void *ud)
 {
 	form *f = ud;
 	(void)key;
 	if (f->error || !f->nfields)
-		return MG_FORM_FIELD_HANDLE_ABORT;
+		return ff_stop(f);
 	form_field *fld = &f->fields[f->nfields - 1];
-	if (fld->name && fld->name[0] == '\x01') {
+	if (fld->is_file) {
 		if (f->file.len + len > f->max_file) {
 			f->error = 413;
 			f->error_what = "file";
-			return MG_FORM_FIELD_HANDLE_ABORT;
+			return ff_stop(f);
 		}
 		buf_add(&f->file, value, len);
 	} else {
@@ -439,7 +453,7 @@ static int ff_get(const char *key, const char *value, size_t len, void *ud)
 		if (f->fields_total > f->max_fields) {
 			f->error = 413;
 			f->error_what = "fields";
-			return MG_FORM_FIELD_HANDLE_ABORT;
+			return ff_stop(f);
 		}
 		buf_add(&fld->value, value, len);
 	}
@@ -478,6 +492,7 @@ int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 	}
 	if (cl == 0)
 		return 0; /* an empty form (a bare logout button has only its token) */
+	f->urlencoded = strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
 	struct mg_form_data_handler h = { ff_found, ff_get, ff_store, f };
 	int n = mg_handle_form_request(r->conn, &h);
 	if (f->error) {
@@ -507,7 +522,7 @@ int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 const char *form_get(const form *f, const char *name)
 {
 	for (size_t i = 0; i < f->nfields; i++)
-		if (f->fields[i].name && !strcmp(f->fields[i].name, name))
+		if (!f->fields[i].is_file && f->fields[i].name && !strcmp(f->fields[i].name, name))
 			return f->fields[i].value.data ? f->fields[i].value.data : "";
 	return NULL;
 }
@@ -518,8 +533,7 @@ void form_free(form *f)
 		free(f->fields[i].name);
 		buf_free(&f->fields[i].value);
 	}
-	if (f->has_file)
-		buf_free(&f->file);
+	buf_free(&f->file); /* zeroed by form_parse when no file came */
 	f->nfields = 0;
 }
 
@@ -641,15 +655,26 @@ static unsigned limit_check_one(uint64_t h, time_t now, unsigned max)
 	return 0;
 }
 
-unsigned login_limited(const char *login, const char *addr)
+static void limit_bump(uint64_t h, time_t now);
+
+/* Check the limits and, when the attempt may go on, count it as a failure
+ * in the same step, before the slow password hash: attempts sent at the
+ * same moment cannot all pass the check. login_succeeded() takes the count
+ * back. Returns 0, or the seconds to wait. */
+unsigned login_attempt_begin(const char *login, const char *addr)
 {
 	if (!g_app.cfg.login_max_failures)
 		return 0;
 	time_t now = time(NULL);
+	uint64_t hl = limit_hash('l', login), ha = limit_hash('a', addr);
 	pthread_mutex_lock(&limit_lock);
 	/* Addresses get four times the allowance: many people share one NAT. */
-	unsigned a = limit_check_one(limit_hash('l', login), now, g_app.cfg.login_max_failures);
-	unsigned b = limit_check_one(limit_hash('a', addr), now, 4 * g_app.cfg.login_max_failures);
+	unsigned a = limit_check_one(hl, now, g_app.cfg.login_max_failures);
+	unsigned b = limit_check_one(ha, now, 4 * g_app.cfg.login_max_failures);
+	if (!a && !b) {
+		limit_bump(hl, now);
+		limit_bump(ha, now);
+	}
 	pthread_mutex_unlock(&limit_lock);
 	return a > b ? a : b;
 }
@@ -664,20 +689,36 @@ static void limit_bump(uint64_t h, time_t now)
 	s->failures++;
 }
 
-void login_failed(const char *login, const char *addr)
+/* An attempt that never reached a verdict (the database failed): give
+ * back what login_attempt_begin() counted, on both counters. */
+void login_attempt_undo(const char *login, const char *addr)
 {
-	time_t now = time(NULL);
+	if (!g_app.cfg.login_max_failures)
+		return;
 	pthread_mutex_lock(&limit_lock);
-	limit_bump(limit_hash('l', login), now);
-	limit_bump(limit_hash('a', addr), now);
+	time_t now = time(NULL);
+	limit_slot *s = limit_find(limit_hash('l', login), now, false);
+	if (s && s->failures)
+		s->failures--;
+	s = limit_find(limit_hash('a', addr), now, false);
+	if (s && s->failures)
+		s->failures--;
 	pthread_mutex_unlock(&limit_lock);
 }
 
-void login_succeeded(const char *login)
+/* A good password: the account's count starts again, and the address gets
+ * back the attempt login_attempt_begin() counted. */
+void login_succeeded(const char *login, const char *addr)
 {
+	if (!g_app.cfg.login_max_failures)
+		return;
 	pthread_mutex_lock(&limit_lock);
-	limit_slot *s = limit_find(limit_hash('l', login), time(NULL), false);
+	time_t now = time(NULL);
+	limit_slot *s = limit_find(limit_hash('l', login), now, false);
 	if (s)
 		s->hash = 0;
+	s = limit_find(limit_hash('a', addr), now, false);
+	if (s && s->failures)
+		s->failures--;
 	pthread_mutex_unlock(&limit_lock);
 }

@@ -251,17 +251,21 @@ static int load_session(req *r)
 	return rc;
 }
 
-/* The client's address: the socket's peer, or with --trust-proxy the first
- * X-Forwarded-For entry (the proxy appends; only a trusted proxy may be
- * believed, else anyone could dodge the failed-login limit per address). */
+/* The client's address: the socket's peer, or with --trust-proxy the LAST
+ * X-Forwarded-For entry: the one our proxy appended for the peer it saw.
+ * Earlier entries come from the client and prove nothing (taking the first
+ * would let anyone dodge the failed-login limit per address). */
 static void client_addr(req *r)
 {
 	snprintf(r->addr, sizeof r->addr, "%s", r->ri->remote_addr);
 	const char *xff = g_app.cfg.trust_proxy ? mg_get_header(r->conn, "X-Forwarded-For") : NULL;
 	if (!xff)
 		return;
+	const char *last = strrchr(xff, ',');
+	if (last)
+		xff = last + 1;
 	size_t n = 0;
-	while (xff[n] == ' ')
+	while (*xff == ' ')
 		xff++;
 	while (n + 1 < sizeof r->addr && xff[n] && xff[n] != ',' && xff[n] != ' ' &&
 	       (strchr("0123456789abcdefABCDEF.:", xff[n])))
@@ -361,7 +365,17 @@ static int on_request(struct mg_connection *conn, void *cbdata)
 	if (!hit) {
 		if (other) {
 			r.route = other->tmpl;
-			req_header(&r, "Allow: %s", other->method);
+			/* every method routed on this path, not just the first */
+			char allow[64] = "";
+			for (size_t i = 0; i < NROUTES; i++) {
+				offerapi_id unused_id;
+				enum lang unused_lang;
+				if (route_match(routes[i].tmpl, r.path, &unused_id, &unused_lang) &&
+				    !strstr(allow, routes[i].method))
+					snprintf(allow + strlen(allow), sizeof allow - strlen(allow),
+						 "%s%s", allow[0] ? ", " : "", routes[i].method);
+			}
+			req_header(&r, "Allow: %s", allow);
 			if (r.is_api)
 				respond_api_error(&r, 405, "method_not_allowed",
 						  "this method is not allowed on this resource");

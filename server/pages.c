@@ -191,7 +191,12 @@ void page_lang(req *r)
 		const char *p = strstr(ref, "://");
 		if (p && !strncmp(p + 3, host, strlen(host))) {
 			p += 3 + strlen(host);
-			if (*p == '/' && p[1] != '/' && strlen(p) < sizeof back && !strpbrk(p, "\r\n"))
+			/* a local path only: not "//host" nor "/\\host" (browsers
+			 * read both as another site), no control characters */
+			bool ok = *p == '/' && p[1] != '/' && p[1] != '\\' && strlen(p) < sizeof back;
+			for (const char *c = p; ok && *c; c++)
+				ok = (unsigned char)*c >= 0x20 && *c != 0x7f;
+			if (ok)
 				snprintf(back, sizeof back, "%s", p);
 		}
 	}
@@ -440,21 +445,22 @@ int do_login(req *r, const char *login, const char *pw, offerapi_user **u, char 
 int do_login(req *r, const char *login, const char *pw, offerapi_user **u, char *token,
 	     unsigned *retry_after)
 {
-	*retry_after = login_limited(login, r->addr);
+	*retry_after = login_attempt_begin(login, r->addr);
 	if (*retry_after) {
 		metrics_login(false, true);
 		return 429;
 	}
 	int rc = offerapi_user_authenticate(g_app.store, login, pw, u);
 	if (rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL) {
-		metrics_login(false, false);
-		login_failed(login, r->addr);
+		metrics_login(false, false); /* counted by login_attempt_begin() */
 		return OFFERAPI_EAUTH;
 	}
-	if (rc < 0)
+	if (rc < 0) {
+		login_attempt_undo(login, r->addr);
 		return rc;
+	}
 	metrics_login(true, false);
-	login_succeeded(login);
+	login_succeeded(login, r->addr);
 	return offerapi_session_create(g_app.store, *u, token);
 }
 
