@@ -452,6 +452,16 @@ typedef struct rangectx {
     size_t nslots;
 } rangectx;
 
+/* Records that a container ran `steps` cost steps of the window, counted
+ * over the same hours its allocation is (so a pod's savings and its cost per
+ * month scale alike); the larger of the CPU and memory counts wins. */
+static void run_hours_add(fr_container *c, size_t steps, long step)
+{
+    double h = (double)steps * (double)step / 3600.0;
+    if (isnan(c->run_hours) || h > c->run_hours)
+        c->run_hours = h;
+}
+
 /* The existing, selected container a series' labels name, or NULL. */
 static fr_container *find_container(batch *b, json_t *metric)
 {
@@ -541,12 +551,17 @@ static int on_range(void *ud, json_t *metric, const double *ts,
         sum += v[i];
         cnt++;
     }
-    for (size_t j = 0; a && j < x->npoints; j++)
-        if (!seen[j] && !isnan(a[j]))
+    size_t ran = 0; /* steps with a request or usage: the pod existed */
+    for (size_t j = 0; j < x->npoints; j++) {
+        if (!seen[j] && a && !isnan(a[j]))
             alloc += a[j]; /* requested, no usage that hour */
+        if (seen[j] || (a && !isnan(a[j])))
+            ran++;
+    }
     free(seen);
     fr_res *r = x->cpu ? &c->cpu : &c->mem;
     r->alloc_hours = alloc * (double)x->step / 3600.0;
+    run_hours_add(c, ran, x->step);
     if (!x->cpu && cnt > 0)
         c->mem.avg = sum / (double)cnt;
     return 0;
@@ -631,11 +646,15 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
                         slot *sl = &x.slots[k];
                         if (!sl->used) {
                             double sum = 0;
+                            size_t ran = 0;
                             for (size_t j = 0; j < npoints; j++)
-                                if (!isnan(sl->a[j]))
+                                if (!isnan(sl->a[j])) {
                                     sum += sl->a[j];
+                                    ran++;
+                                }
                             fr_res *r = cpu ? &sl->c->cpu : &sl->c->mem;
                             r->alloc_hours = sum * (double)st / 3600.0;
+                            run_hours_add(sl->c, ran, st);
                         }
                         free(sl->a);
                     }

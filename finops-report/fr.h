@@ -108,7 +108,11 @@ typedef struct fr_container {
     double oom_kills, restarts;
     double cost_cpu, cost_ram;        /* over the window; NAN if unknown */
     double cpu_eff, mem_eff;          /* avg usage / request; NAN unknown */
-    double savings_month;             /* >0 saves money, <0 costs more */
+    double savings_month;             /* >0 saves money, <0 costs more;
+                                       * scaled by run_hours / window */
+    double run_hours;                 /* hours of the window the container
+                                       * ran (hourly request or usage
+                                       * samples); NAN unknown = all */
     int severity;
     unsigned risks;
     int missing_usage;
@@ -194,7 +198,9 @@ void fr_res_init(fr_res *r);
 
 typedef struct fr_http {
     const char *name;        /* "prometheus" or "kubecost", for messages */
-    char *base;              /* without trailing slash */
+    char *base;              /* without trailing slash; sent, may hold
+                              * user:password@ */
+    char *shown;             /* base as messages show it: fr_url_redact */
     char *token;             /* bearer; never printed */
     char *user, *password;   /* basic auth */
     const char *cacert;
@@ -208,6 +214,8 @@ typedef struct fr_http {
 int fr_http_get(fr_http *h, const char *path_and_query, char **body,
                 long *status, char *err, size_t errsz);
 char *fr_url_escape(const char *s);
+char *fr_url_redact(const char *url);
+double fr_retry_after(const char *value, double now);
 char *fr_strdup(const char *s);
 char *fr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *fr_xrealloc(void *p, size_t n);
@@ -307,7 +315,7 @@ typedef struct fr_outctx {
 } fr_outctx;
 
 void fr_out_table(FILE *f, const fr_outctx *c);
-void fr_out_json(FILE *f, const fr_outctx *c);
+int fr_out_json(FILE *f, const fr_outctx *c);
 void fr_out_csv(FILE *f, const fr_outctx *c);
 void fr_out_markdown(FILE *f, const fr_outctx *c);
 void fr_out_html(FILE *f, const fr_outctx *c);

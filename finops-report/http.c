@@ -88,6 +88,61 @@ char *fr_url_escape(const char *s)
     return o;
 }
 
+/* The URL with its userinfo masked, for every message and report: a
+ * password given as http://user:password@host/ must reach the server (libcurl
+ * sends it as basic auth) but never a terminal, a CI log or a report. With a
+ * password it becomes user:***@; a userinfo without ':' may itself be a
+ * token (https://TOKEN@host/), so it becomes ***@. Only the authority (between
+ * "//" and the first '/', '?' or '#') is looked at: an '@' in a path or query
+ * is not userinfo. Returns an owned string. */
+char *fr_url_redact(const char *url)
+{
+    if (!url)
+        return NULL;
+    const char *a = strstr(url, "://");
+    a = a ? a + 3 : url;
+    size_t alen = strcspn(a, "/?#");
+    const char *at = NULL;
+    for (const char *q = a; q < a + alen; q++)
+        if (*q == '@')
+            at = q; /* the last '@' ends the userinfo (RFC 3986 3.2) */
+    if (!at)
+        return fr_strdup(url);
+    const char *colon = memchr(a, ':', (size_t)(at - a));
+    if (colon)
+        return fr_printf("%.*s:***%s", (int)(colon - url), url, at);
+    return fr_printf("%.*s***%s", (int)(a - url), url, at);
+}
+
+/* Seconds a Retry-After value asks to wait (RFC 9110 10.2.3): delay-seconds
+ * (digits only) or an HTTP-date, read with curl_getdate and counted from
+ * `now` (a date in the past asks for 0). -1 when the value is neither: the
+ * caller then keeps its own back-off. */
+double fr_retry_after(const char *value, double now)
+{
+    while (*value == ' ' || *value == '\t')
+        value++;
+    size_t n = strlen(value);
+    while (n > 0 && (value[n - 1] == '\r' || value[n - 1] == '\n'
+                     || value[n - 1] == ' ' || value[n - 1] == '\t'))
+        n--;
+    if (n == 0 || n > 64)
+        return -1;
+    char v[65];
+    memcpy(v, value, n);
+    v[n] = '\0';
+    size_t digits = strspn(v, "0123456789");
+    if (digits == n) {
+        /* all digits: no overflow worth handling, callers cap at 30 s */
+        return digits > 9 ? 1e9 : (double)strtol(v, NULL, 10);
+    }
+    time_t t = curl_getdate(v, NULL);
+    if (t == (time_t)-1)
+        return -1;
+    double d = (double)t - now;
+    return d > 0 ? d : 0;
+}
+
 typedef struct buf {
     char *p;
     size_t n, cap;
@@ -119,16 +174,22 @@ static size_t on_body(char *data, size_t sz, size_t nm, void *ud)
 }
 
 typedef struct hdrs {
-    long retry_after;
+    double retry_after;      /* seconds; -1 without a readable header */
 } hdrs;
 
-/* libcurl header callback: remembers Retry-After (seconds form only). */
+/* libcurl header callback: remembers Retry-After, in either of its forms.
+ * The header line is not NUL-terminated: it is copied first. */
 static size_t on_header(char *data, size_t sz, size_t nm, void *ud)
 {
     hdrs *h = ud;
     size_t n = sz * nm;
-    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
-        h->retry_after = strtol(data + 12, NULL, 10);
+    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
+        char v[128];
+        size_t k = n - 12 < sizeof v - 1 ? n - 12 : sizeof v - 1;
+        memcpy(v, data + 12, k);
+        v[k] = '\0';
+        h->retry_after = fr_retry_after(v, (double)time(NULL));
+    }
     return n;
 }
 
@@ -143,15 +204,18 @@ static void sleep_s(double s)
 }
 
 /* The URL as shown in messages: at most ~300 characters so that a long PromQL
- * query does not bury the reason; never contains credentials (they travel in
- * headers, not in the URL). */
+ * query does not bury the reason; never contains credentials (tokens and
+ * --*-user passwords travel in headers, and a password written in the URL is
+ * masked by fr_url_redact). */
 static void shown_url(const char *url, char *o, size_t n)
 {
-    size_t len = strlen(url);
+    char *r = fr_url_redact(url);
+    size_t len = strlen(r);
     if (len < 300)
-        snprintf(o, n, "%s", url);
+        snprintf(o, n, "%s", r);
     else
-        snprintf(o, n, "%.280s...(%zu bytes)", url, len);
+        snprintf(o, n, "%.280s...(%zu bytes)", r, len);
+    free(r);
 }
 
 /* Extracts a one-line reason from an error body: the "error" or "message"
@@ -186,7 +250,9 @@ static void body_reason(const char *body, char *o, size_t n)
  * failed, so the caller can say what the query did wrong). Everything else
  * (network error, timeout, other statuses after the retries) returns -1 with a
  * message naming the URL. Retries back off 1x, 2x, 4x... retry_delay_s, or
- * as a Retry-After header asks (capped at 30 s). Timeouts are not retried: a
+ * longer when a Retry-After header asks for more (capped at 30 s): a server
+ * saying "retry now" (0, or a date already past) does not turn the back-off
+ * off, since hammering an overloaded server is what back-off avoids. Timeouts are not retried: a
  * query that is slow once will be slow again and only adds load. */
 int fr_http_get(fr_http *h, const char *path_and_query, char **body,
                 long *status, char *err, size_t errsz)
@@ -286,8 +352,8 @@ int fr_http_get(fr_http *h, const char *path_and_query, char **body,
         if (!retryable || attempt >= h->retries)
             break;
         double d = h->retry_delay_s * (double)(1L << (attempt < 10 ? attempt : 10));
-        if (hd.retry_after >= 0)
-            d = (double)hd.retry_after;
+        if (hd.retry_after > d)
+            d = hd.retry_after;
         if (d > 30)
             d = 30;
         sleep_s(d);

@@ -286,7 +286,7 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m,
                 json_decref(j);
             }
             snprintf(err, errsz, "%s: GET %s%s: HTTP %ld, %s", h->name,
-                     h->base, path, status, why);
+                     h->shown, path, status, why);
             rc = -1;
         } else if (!create) {
             for (size_t i = 0; i < before; i++)

@@ -229,6 +229,41 @@ static int num_arg(const char *name, const char *s, double lo, double *out)
     return 0;
 }
 
+/* 1 if s is valid UTF-8 (no overlong forms, surrogates or code points above
+ * U+10FFFF). Options that end up in the report are checked with it when
+ * parsed: JSON strings must be UTF-8, and jansson refuses anything else by
+ * returning NULL, which would otherwise lose the whole report. */
+static int utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = *p;
+        size_t n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0
+                   ? 2 : (c & 0xF8) == 0xF0 ? 3 : 4;
+        if (n == 4 || (n == 1 && c < 0xC2) || (n == 3 && c > 0xF4))
+            return 0;
+        unsigned cp = n ? c & (0x3Fu >> n) : c;
+        for (size_t i = 1; i <= n; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return 0;
+            cp = (cp << 6) | (p[i] & 0x3Fu);
+        }
+        if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF)))
+            || (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+            return 0;
+        p += n + 1;
+    }
+    return 1;
+}
+
+/* Frees the -n lists on an early exit, so that LeakSanitizer stays quiet. */
+static void free_ns(const char **nss, char **nscopy, size_t n)
+{
+    free(nss);
+    for (size_t i = 0; i < n; i++)
+        free(nscopy[i]);
+}
+
 /* A base URL without trailing slashes, so paths join with one. */
 static char *strip_slash(const char *u)
 {
@@ -447,6 +482,26 @@ int main(int argc, char **argv)
         return die("unexpected argument '%s'", argv[optind]);
     o.namespaces = nss;
     o.nnamespaces = nns;
+    {
+        /* every text option that can reach the report or its messages */
+        const char *name[] = {"--prometheus", "--kubecost", "--currency",
+                              "--namespace-regex", "--pod", "--selector",
+                              "--requests-metric", "--applications-metric"};
+        const char *val[] = {o.prometheus, o.kubecost, cur, o.namespace_regex,
+                             o.pod_regex, o.selector, o.requests_metric,
+                             o.applications_metric};
+        const char *bad = NULL;
+        for (size_t i = 0; i < sizeof val / sizeof val[0] && !bad; i++)
+            if (val[i] && !utf8_valid(val[i]))
+                bad = name[i];
+        for (size_t i = 0; i < nns && !bad; i++)
+            if (!utf8_valid(nss[i]))
+                bad = "--namespace";
+        if (bad) {
+            free_ns(nss, nscopy, nnscopy);
+            return die("%s: not valid UTF-8", bad);
+        }
+    }
 
     /* flags override the pricing file, whatever their order */
     if (cur) {
@@ -454,6 +509,10 @@ int main(int argc, char **argv)
             return die("--currency '%s': expected a short code such as EUR",
                        cur);
         snprintf(o.pricing.currency, sizeof o.pricing.currency, "%s", cur);
+    }
+    if (!utf8_valid(o.pricing.currency)) { /* from --pricing FILE */
+        free_ns(nss, nscopy, nnscopy);
+        return die("currency in the pricing file: not valid UTF-8");
     }
     if (!isnan(cpu_price))
         o.pricing.cpu_hour = cpu_price;
@@ -546,6 +605,8 @@ int main(int argc, char **argv)
         prom.base = strip_slash(o.prometheus);
     if (o.kubecost)
         kc.base = strip_slash(o.kubecost);
+    prom.shown = fr_url_redact(prom.base);
+    kc.shown = fr_url_redact(kc.base);
     const char *tf[2] = {ptoken, ktoken}, *pf[2] = {ppass, kpass};
     const char *te[2] = {"FINOPS_PROMETHEUS_TOKEN", "FINOPS_KUBECOST_TOKEN"};
     const char *pe[2] = {"FINOPS_PROMETHEUS_PASSWORD",
@@ -634,27 +695,28 @@ int main(int argc, char **argv)
     char srcs[1024];
     if (o.prometheus && o.kubecost)
         snprintf(srcs, sizeof srcs, "Prometheus %s (requests, usage), %s %s "
-                 "(costs)", prom.base, o.opencost ? "OpenCost" : "Kubecost",
-                 kc.base);
+                 "(costs)", prom.shown, o.opencost ? "OpenCost" : "Kubecost",
+                 kc.shown);
     else if (o.prometheus)
         snprintf(srcs, sizeof srcs, "Prometheus %s; costs from the pricing "
-                 "model", prom.base);
+                 "model", prom.shown);
     else
         snprintf(srcs, sizeof srcs, "%s %s (no Prometheus: no percentiles, no "
                  "recommendations)", o.opencost ? "OpenCost" : "Kubecost",
-                 kc.base);
+                 kc.shown);
     int use_color = strcmp(color, "always") == 0
                     || (strcmp(color, "auto") == 0 && f == stdout
                         && isatty(fileno(stdout)) && !getenv("NO_COLOR"));
     fr_outctx ctx = {&o, &m, &t, use_color, gb, top, code, srcs};
+    int werr = 0;
     switch (fmt) {
     case FR_FMT_TABLE: fr_out_table(f, &ctx); break;
     case FR_FMT_CSV: fr_out_csv(f, &ctx); break;
     case FR_FMT_MARKDOWN: fr_out_markdown(f, &ctx); break;
     case FR_FMT_HTML: fr_out_html(f, &ctx); break;
-    default: fr_out_json(f, &ctx); break;
+    default: werr = fr_out_json(f, &ctx) != 0; break; /* JSON not built */
     }
-    int werr = ferror(f);
+    werr |= ferror(f);
     if (f != stdout)
         werr |= fclose(f) != 0;
     else
@@ -694,6 +756,8 @@ out:
         free(t.breached[i]);
     free(prom.base);
     free(kc.base);
+    free(prom.shown);
+    free(kc.shown);
     fr_model_free(&m);
     fr_selection_free();
     free(nss);

@@ -273,25 +273,48 @@ int fr_parse_bytes(const char *s, double *out)
 }
 
 /* Parses a time: unix seconds ("1700000000", fractions allowed) or RFC 3339
- * in UTC ("2026-11-01T00:00:00Z"; a bare date means midnight UTC). */
+ * in UTC ("2026-11-01T00:00:00Z"; a bare date means midnight UTC; the Z may
+ * be left out). The whole string must be read, and each field must be in
+ * range: timegm would quietly turn 2023-02-31 into 2023-03-03 and
+ * 25:00:00 into the next day, and a window that is not the one asked for is
+ * worse than an error. */
 int fr_parse_time(const char *s, double *out)
 {
     char *end;
     double v = strtod(s, &end);
-    if (end != s && *end == '\0' && v > 0) {
+    if (end != s && *end == '\0' && v > 0 && isfinite(v)
+        && isdigit((unsigned char)s[0])) {
         *out = v;
         return 0;
     }
+    /* digits exactly where the format has them: sscanf's %d alone would
+     * also take signs, spaces and 1-digit fields */
+    static const char full[] = "dddd-dd-ddTdd:dd:ddZ";
+    size_t len = strlen(s);
+    if (len != 10 && len != 19 && len != 20)
+        return -1;
+    for (size_t i = 0; i < len; i++)
+        if (full[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != full[i])
+            return -1;
+    int Y, M, D, h = 0, mi = 0, sec = 0, n = -1;
+    if (len == 10) {
+        if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3)
+            return -1;
+    } else if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &mi,
+                      &sec, &n) != 6) {
+        return -1;
+    }
+    if (n != (len == 20 ? 19 : (int)len)) /* the whole string, but the Z */
+        return -1;
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30,
+                                  31};
+    int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+    if (Y < 1970 || M < 1 || M > 12 || D < 1
+        || D > mdays[M - 1] + (M == 2 && leap) || h > 23 || mi > 59
+        || sec > 59)
+        return -1;
     struct tm tm;
     memset(&tm, 0, sizeof tm);
-    int Y, M, D, h = 0, mi = 0, sec = 0;
-    char z = 'Z';
-    int n = sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &Y, &M, &D, &h, &mi, &sec,
-                   &z);
-    if (!(n == 3 || n == 7 || n == 6) || z != 'Z')
-        return -1;
-    if (n == 3 && strlen(s) != 10)
-        return -1;
     tm.tm_year = Y - 1900;
     tm.tm_mon = M - 1;
     tm.tm_mday = D;

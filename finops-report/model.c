@@ -116,6 +116,7 @@ fr_container *fr_pod_container(fr_pod *p, const char *name)
     c->cost_cpu = c->cost_ram = NAN;
     c->cpu_eff = c->mem_eff = NAN;
     c->savings_month = NAN;
+    c->run_hours = NAN;
     return c;
 }
 

@@ -548,6 +548,8 @@ static json_t *json_head(const fr_outctx *c)
         json_array_append_new(br, json_string(c->t->breached[i]));
     const fr_pricing *pr = &o->pricing;
     const fr_strategy *st = &o->strategy;
+    /* the URLs as given, without their passwords (fr_url_redact) */
+    char *sp = fr_url_redact(o->prometheus), *sk = fr_url_redact(o->kubecost);
     json_t *j = json_pack(
         "{s:s,s:s,s:s,s:{s:s,s:s,s:I},"
         "s:{s:o,s:o,s:s},"
@@ -560,8 +562,8 @@ static json_t *json_head(const fr_outctx *c)
         gen, "window", "start", s, "end", e, "seconds",
         (json_int_t)o->window_s,
         "sources", "prometheus",
-        o->prometheus ? json_string(o->prometheus) : json_null(), "kubecost",
-        o->kubecost ? json_string(o->kubecost) : json_null(), "cost_source",
+        sp ? json_string(sp) : json_null(), "kubecost",
+        sk ? json_string(sk) : json_null(), "cost_source",
         m->cost_from_kubecost ? "kubecost" : "pricing-model",
         "pricing", "currency", pr->currency, "cpu_per_vcpu_hour",
         pr->cpu_hour, "ram_per_unit_hour", pr->ram_hour,
@@ -589,6 +591,8 @@ static json_t *json_head(const fr_outctx *c)
         "min_efficiency_pct", jnum(c->t->min_efficiency), "max_cost_month",
         jnum(c->t->max_cost), "fail_on_risk", c->t->fail_on_risk, "breached",
         br, "exit_code", c->exit_code);
+    free(sp);
+    free(sk);
     return j;
 }
 
@@ -778,7 +782,7 @@ void fr_out_markdown(FILE *f, const fr_outctx *c)
             "to %s and %s. Under an HPA the CPU request is divided by the "
             "HPA's target utilisation.\n"
             "- Cost: %s. Saving per month = (request - recommended) x price "
-            "x 720 h, per replica.\n"
+            "x 720 h x the share of the window the container ran.\n"
             "- Under-provisioning (usage above request, OOM kills, memory "
             "near its limit, no request) is a **risk**, never counted as "
             "good efficiency.\n\n",
@@ -1157,21 +1161,27 @@ void fr_out_html(FILE *f, const fr_outctx *c)
 /* Writes the JSON report. The pods are built and written one at a time into
  * the place of the marker: a tree of every pod of a 2 000-pod cluster would
  * cost more memory than everything else the tool holds. The text is the same
- * as dumping the whole tree with an indent of 2. */
-void fr_out_json(FILE *f, const fr_outctx *c)
+ * as dumping the whole tree with an indent of 2. Returns -1 when a part could
+ * not be built (jansson returns NULL for a string that is not UTF-8, or out
+ * of memory): the caller must not exit 0 on a missing or truncated report. */
+int fr_out_json(FILE *f, const fr_outctx *c)
 {
     json_t *head = json_head(c);
-    char *txt = json_dumps(head, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+    char *txt = head ? json_dumps(head, JSON_INDENT(2)
+                                        | JSON_REAL_PRECISION(12)) : NULL;
     json_decref(head);
-    if (!txt)
-        return;
+    if (!txt) {
+        fputs("finops-report: cannot build the JSON report (a text that is "
+              "not UTF-8?)\n", stderr);
+        return -1;
+    }
     const char *marker = "\"\\u0001PODS\\u0001\"";
     char *at = strstr(txt, marker);
     if (!at) {
         fputs(txt, f);
         fputc('\n', f);
         free(txt);
-        return;
+        return 0;
     }
     fwrite(txt, 1, (size_t)(at - txt), f);
     if (c->m->npods == 0)
@@ -1180,8 +1190,15 @@ void fr_out_json(FILE *f, const fr_outctx *c)
         fputs("[\n", f);
     for (size_t i = 0; i < c->m->npods; i++) {
         json_t *p = jpod(c, &c->m->pods[i]);
-        char *pt = json_dumps(p, JSON_INDENT(2) | JSON_REAL_PRECISION(12));
+        char *pt = p ? json_dumps(p, JSON_INDENT(2)
+                                     | JSON_REAL_PRECISION(12)) : NULL;
         json_decref(p);
+        if (!pt) {
+            fprintf(stderr, "finops-report: cannot build the JSON of pod "
+                    "%s/%s\n", c->m->pods[i].ns, c->m->pods[i].name);
+            free(txt);
+            return -1;
+        }
         fputs("    ", f);
         for (const char *q = pt; q && *q; q++) {
             fputc(*q, f);
@@ -1194,4 +1211,5 @@ void fr_out_json(FILE *f, const fr_outctx *c)
     fputs(at + strlen(marker), f);
     fputc('\n', f);
     free(txt);
+    return 0;
 }

@@ -20,7 +20,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body,
     if (!root || !json_is_object(root)) {
         snprintf(err, errsz,
                  "%s: %s%s: HTTP %ld but the body is not a Prometheus API "
-                 "response (%s)", h->name, h->base, what, status,
+                 "response (%s)", h->name, h->shown, what, status,
                  root ? "not an object" : je.text);
         json_decref(root);
         return -1;
@@ -29,7 +29,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body,
     if (!st || strcmp(st, "success") != 0) {
         const char *et = json_string_value(json_object_get(root, "errorType"));
         const char *e = json_string_value(json_object_get(root, "error"));
-        snprintf(err, errsz, "%s: %s%s: HTTP %ld, %s: %s", h->name, h->base,
+        snprintf(err, errsz, "%s: %s%s: HTTP %ld, %s: %s", h->name, h->shown,
                  what, status, et ? et : "error",
                  e ? e : "no error message in the response");
         json_decref(root);
@@ -42,7 +42,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body,
         || (strcmp(rt, "vector") != 0 && strcmp(rt, "matrix") != 0)) {
         snprintf(err, errsz,
                  "%s: %s%s: response has no data.result vector or matrix",
-                 h->name, h->base, what);
+                 h->name, h->shown, what);
         json_decref(root);
         return -1;
     }
@@ -195,7 +195,7 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end,
         const char *et = json_string_value(json_object_get(root,
                                                            "errorType"));
         snprintf(err, errsz, "%s: %s/api/v1/series: HTTP %ld, %s: %s",
-                 h->name, h->base, status, et ? et : "error",
+                 h->name, h->shown, status, et ? et : "error",
                  e ? e : root ? "no data array" : "not a Prometheus API "
                                                   "response");
         json_decref(root);
@@ -217,7 +217,13 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end,
 typedef struct scan {
     const char *p, *end;
     int bad;
+    int too_deep;            /* bad because of nesting beyond FR_SKIP_DEPTH */
 } scan;
+
+/* Deepest nesting skip() follows. It recurses once per array or object, so
+ * an answer of a million '[' under an unknown key would otherwise overflow
+ * the stack; no Prometheus answer nests more than a handful of levels. */
+#define FR_SKIP_DEPTH 512
 
 /* Skips JSON white space. */
 static void ws(scan *s)
@@ -276,8 +282,8 @@ static char *str(scan *s)
     return o;
 }
 
-/* Skips one value of any type. */
-static void skip(scan *s)
+/* Skips one value of any type, nested at most FR_SKIP_DEPTH deep. */
+static void skip_at(scan *s, int depth)
 {
     ws(s);
     if (s->p >= s->end) {
@@ -289,6 +295,10 @@ static void skip(scan *s)
         free(str(s));
     } else if (c == '{' || c == '[') {
         char close = c == '{' ? '}' : ']';
+        if (depth >= FR_SKIP_DEPTH) {
+            s->bad = s->too_deep = 1;
+            return;
+        }
         s->p++;
         if (eat(s, close))
             return;
@@ -298,15 +308,20 @@ static void skip(scan *s)
                 if (!eat(s, ':'))
                     s->bad = 1;
             }
-            skip(s);
+            skip_at(s, depth + 1);
         } while (!s->bad && eat(s, ','));
-        if (!eat(s, close))
+        if (!s->bad && !eat(s, close))
             s->bad = 1;
     } else {
         while (s->p < s->end && *s->p != ',' && *s->p != '}' && *s->p != ']'
                && *s->p != ' ' && *s->p != '\n')
             s->p++;
     }
+}
+
+static void skip(scan *s)
+{
+    skip_at(s, 0);
 }
 
 typedef struct vals {
@@ -425,7 +440,7 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start,
     free(path);
     if (rc)
         return -1;
-    scan s = {body, body + strlen(body), 0};
+    scan s = {body, body + strlen(body), 0, 0};
     vals vs = {0};
     char *st = NULL, *et = NULL, *emsg = NULL, *rt = NULL;
     int cbrc = 0, have_result = 0;
@@ -500,19 +515,26 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start,
         } while (!s.bad && !cbrc && eat(&s, ','));
     }
     rc = 0;
-    if (cbrc) {
+    if (s.too_deep) {
+        /* before the status check: the status may sit after the deep value,
+         * unread, and "not a Prometheus API response" would hide why */
+        snprintf(err, errsz, "%s: %s/api/v1/query_range: response nests "
+                 "deeper than %d levels; refusing it", h->name, h->shown,
+                 FR_SKIP_DEPTH);
+        rc = -1;
+    } else if (cbrc) {
         snprintf(err, errsz, "%s: %s/api/v1/query_range: stopped by the "
-                 "caller", h->name, h->base);
+                 "caller", h->name, h->shown);
         rc = -1;
     } else if (!st || strcmp(st, "success") != 0) {
         snprintf(err, errsz, "%s: %s/api/v1/query_range: HTTP %ld, %s: %s",
-                 h->name, h->base, status, et ? et : "error",
+                 h->name, h->shown, status, et ? et : "error",
                  emsg ? emsg : s.bad ? "not a Prometheus API response"
                                      : "no error message in the response");
         rc = -1;
     } else if (s.bad || !have_result || !rt || strcmp(rt, "matrix") != 0) {
         snprintf(err, errsz, "%s: %s/api/v1/query_range: response is not a "
-                 "matrix", h->name, h->base);
+                 "matrix", h->name, h->shown);
         rc = -1;
     }
     if (rc) {

@@ -34,6 +34,21 @@ static double waste(double req, double rec)
     return (req - rec) / req;
 }
 
+/* Share of the window a container ran, in [0, 1]; 1 when unknown. A
+ * Deployment rolled out mid-window shows one pod name before and another
+ * after: each ran part of the window, and counting each as a replica running
+ * all month would add up the same replica's saving once per pod name. The
+ * cost per month already works this way (cost over the hours the pod ran,
+ * x 720 / window hours), so savings and cost stay comparable. */
+static double run_share(const fr_options *o, const fr_container *c)
+{
+    double wh = (double)o->window_s / 3600.0;
+    if (isnan(c->run_hours) || !(wh > 0))
+        return 1.0;
+    double f = c->run_hours / wh;
+    return f < 0 ? 0 : f > 1 ? 1 : f;
+}
+
 /* Works out one container's recommendation, risks, severity and costs.
  * Severity: "unknown" without usage series; "risk" when the container is
  * under-provisioned (p95 CPU or max memory above its request, OOM kills,
@@ -55,7 +70,8 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa,
     c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
     c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
     c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended,
-                                        c->mem.request, c->mem.recommended);
+                                        c->mem.request, c->mem.recommended)
+                       * run_share(o, c);
     if (c->missing_usage)
         c->savings_month = 0;
     c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);

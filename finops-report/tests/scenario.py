@@ -222,3 +222,54 @@ PV_COST_DB = 0.01
 COST_LEGACY = 0.048 + 0.03
 # shop = api + 2 web + legacy
 COST_SHOP = 0.60 + 2 * 0.30 + COST_LEGACY
+
+
+# ---- a rollout: one replica, replaced halfway through the window ----------
+# Deployment roll/api: pod api-5d8f7c9b6-aaaaa runs from the lead-in until
+# hour 12, pod api-7f6e5d4c3-bbbbb (the new ReplicaSet) from a minute after
+# hour 12 to the end, so that each has 12 of the 24 hourly samples. Same spec
+# and usage as the scenario's API pod, at a constant 0.028 CPU and 150 MiB:
+# recommended 30m and 176 Mi, saving 16.3305 per month for one replica.
+ROLLOUT_PODS = (("api-5d8f7c9b6-aaaaa", "api-5d8f7c9b6", 0, 12 * HOUR),
+                ("api-7f6e5d4c3-bbbbb", "api-7f6e5d4c3", 12 * HOUR + 60,
+                 WINDOW))
+ROLLOUT_SAVINGS_ONE_REPLICA = 13.968 + 2.3625
+# each pod: 12 core-h * 0.02 + 12 * 0.5 GiB-h * 0.01 = 0.30 over the window;
+# together 0.60 over 24 h, 18.0 per month: one replica's cost
+ROLLOUT_COST = 0.60
+
+
+def build_rollout(end):
+    w0 = end - WINDOW
+    s = []
+    for pod, rs, t_from, t_to in ROLLOUT_PODS:
+        a = w0 + t_from if t_from else w0 - LEAD
+        b = w0 + t_to
+
+        def alive(v, a=a, b=b):
+            return lambda t: v(t) if a <= t < b or (b == end and t == b) \
+                else None
+        base = {"namespace": "roll", "pod": pod, "container": "api"}
+        for res, v, unit in (("cpu", 1.0, "core"),
+                             ("memory", 512 * MIB, "byte")):
+            s.append(Series("kube_pod_container_resource_requests",
+                            dict(base, resource=res, unit=unit,
+                                 node="node-1"), alive(lambda t, v=v: v)))
+        s.append(Series("kube_pod_owner",
+                        {"namespace": "roll", "pod": pod,
+                         "owner_kind": "ReplicaSet", "owner_name": rs,
+                         "owner_is_controller": "true"},
+                        alive(lambda t: 1)))
+        s.append(Series("kube_replicaset_owner",
+                        {"namespace": "roll", "replicaset": rs,
+                         "owner_kind": "Deployment", "owner_name": "api",
+                         "owner_is_controller": "true"},
+                        alive(lambda t: 1)))
+        s.append(Series("container_cpu_usage_seconds_total",
+                        dict(base, id="/kubepods/" + pod + "/api",
+                             image="img"),
+                        alive(lambda t, a=a: 0.028 * (t - a))))
+        s.append(Series("container_memory_working_set_bytes",
+                        dict(base, id="/kubepods/" + pod + "/api",
+                             image="img"), alive(lambda t: 150 * MIB)))
+    return s

@@ -176,6 +176,31 @@ static void test_parsers(void **st)
     assert_int_equal(fr_parse_time("2026-11-01T00:00:00+02:00", &v), -1);
 }
 
+/* --start/--end: the whole string is read, and a field out of range is an
+ * error rather than a date timegm normalises into another one. */
+static void test_parse_time_strict(void **st)
+{
+    (void)st;
+    double v = 0;
+    assert_int_equal(fr_parse_time("2024-02-29T23:59:59Z", &v), 0);
+    NEAR(v, 1709251199.0);
+    assert_int_equal(fr_parse_time("2026-11-01T00:00:00", &v), 0);
+    NEAR(v, 1793491200.0);
+    const char *bad[] = {
+        "2023-02-31", "2023-02-29", "2023-02-31T00:00:00Z", "2026-13-01",
+        "2026-00-10", "2026-04-31", "2026-11-00", "2026-11-01T24:00:00Z",
+        "2026-11-01T00:60:00Z", "2026-11-01T00:00:60Z",
+        "2026-11-01T00:00:00Zjunk", "2026-11-01T00:00:00ZZ",
+        "2026-11-01junk", "2026-11-01T00:00", "2026-1-01", "2026-+1-01",
+        " 2026-11-01", "2026-11-01T00:00:00z0", "1793491200junk", "inf",
+        "-5", "", "1900-01-01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        v = -1;
+        if (fr_parse_time(bad[i], &v) != -1)
+            fail_msg("fr_parse_time accepted '%s' as %.0f", bad[i], v);
+    }
+}
+
 static void test_pricing_file(void **st)
 {
     (void)st;
@@ -299,6 +324,82 @@ static void test_report(void **st)
     fr_model_free(&m);
 }
 
+/* A rollout: api-1 ran the first half of the window, api-2 (same spec) the
+ * second. Together they are one replica: one replica's saving, and a cost
+ * per month of one replica, not two. */
+static void test_rollout_report(void **st)
+{
+    (void)st;
+    fr_options o;
+    memset(&o, 0, sizeof o);
+    fr_strategy_default(&o.strategy);
+    fr_pricing_default(&o.pricing);
+    o.window_s = 86400;
+    o.end = 1793491200;
+    fr_model m;
+    memset(&m, 0, sizeof m);
+    const char *names[2] = {"api-5d8f7c9b6-aaaaa", "api-5d8f7c9b6-bbbbb"};
+    for (int i = 0; i < 2; i++) {
+        fr_pod *p = fr_model_pod(&m, "shop", names[i]);
+        p->ctrl_kind = fr_strdup("Deployment");
+        p->ctrl_name = fr_strdup("api");
+        fr_container *c = fr_pod_container(p, "api");
+        c->cpu.request = 1.0;
+        c->cpu.p95 = 0.03;
+        c->cpu.max = 0.05;
+        c->cpu.avg = 0.02;
+        c->mem.request = 512 * FR_MIB;
+        c->mem.max = 150 * FR_MIB;
+        c->mem.avg = 140 * FR_MIB;
+        c->run_hours = 12;
+        c->cpu.alloc_hours = 12.0;              /* 1 core for 12 h */
+        c->mem.alloc_hours = 0.5 * FR_GIB * 12; /* 512 Mi for 12 h */
+    }
+    fr_report_compute(&o, &m);
+    /* one replica all month: 13.968 + 2.3625 = 16.3305; each pod half */
+    NEAR(m.pods[0].c[0].savings_month, 16.3305 / 2);
+    NEAR(m.pods[1].c[0].savings_month, 16.3305 / 2);
+    NEAR(m.savings_month, 16.3305);
+    assert_int_equal(m.nctrls, 1);
+    NEAR(m.ctrls[0].savings_month, 16.3305);
+    /* cost per month of one replica: (1 * 0.02 + 0.5 * 0.01) * 720 = 18 */
+    NEAR(m.total_month, 18.0);
+    fr_model_free(&m);
+}
+
+/* A text jansson cannot put in JSON (not UTF-8) makes json_pack return
+ * NULL: fr_out_json must say it failed, not write nothing and succeed. */
+static void test_json_refuses_bad_utf8(void **st)
+{
+    (void)st;
+    fr_options o;
+    memset(&o, 0, sizeof o);
+    fr_strategy_default(&o.strategy);
+    fr_pricing_default(&o.pricing);
+    o.window_s = 86400;
+    o.end = 1793491200;
+    fr_thresholds t;
+    memset(&t, 0, sizeof t);
+    t.savings_over = t.min_efficiency = t.max_cost = NAN;
+    for (int bad_pod = 0; bad_pod < 2; bad_pod++) {
+        fr_model m;
+        memset(&m, 0, sizeof m);
+        fr_pod *p = fr_model_pod(&m, "shop", bad_pod ? "api-\xff" : "api");
+        fr_pod_container(p, "api")->cpu.request = 1.0;
+        fr_report_compute(&o, &m);
+        fr_pricing_default(&o.pricing);
+        if (!bad_pod) /* the head: a currency given as E\xffR */
+            snprintf(o.pricing.currency, sizeof o.pricing.currency, "E\xffR");
+        fr_outctx c = {&o, &m, &t, 0, FR_BY_POD, 20, 0, "test"};
+        FILE *f = tmpfile();
+        assert_non_null(f);
+        assert_int_equal(fr_out_json(f, &c), -1);
+        fclose(f);
+        fr_model_free(&m);
+    }
+    fr_pricing_default(&o.pricing);
+}
+
 static void test_hpa_report(void **st)
 {
     (void)st;
@@ -347,10 +448,13 @@ int main(void)
         cmocka_unit_test(test_costs),
         cmocka_unit_test(test_efficiency_units),
         cmocka_unit_test(test_parsers),
+        cmocka_unit_test(test_parse_time_strict),
         cmocka_unit_test(test_pricing_file),
         cmocka_unit_test(test_selector),
         cmocka_unit_test(test_report),
         cmocka_unit_test(test_hpa_report),
+        cmocka_unit_test(test_rollout_report),
+        cmocka_unit_test(test_json_refuses_bad_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -377,7 +377,53 @@ def run(tmp):
         ck.near(r.json["pods"][0]["cost"]["cpu"], 0.04, "2h window cost")
     finally:
         prom.close()
+    rollout(tmp, end, ck)
     return ck.finish()
+
+
+def rollout(tmp, end, ck):
+    """A Deployment's only replica replaced halfway through the window (a
+    rollout): two pod names, one replica. Savings and cost per month must be
+    one replica's, not one per pod name."""
+    d = os.path.join(tmp, "rollout")
+    os.makedirs(d)
+    om = os.path.join(d, "rollout.om")
+    harness.write_openmetrics(om, scenario.build_rollout(end),
+                              end - scenario.WINDOW - scenario.LEAD, end, 60)
+    prom = harness.Prometheus(d, om)
+    try:
+        out = os.path.join(d, "out.json")
+        r = harness.run_tool(TOOL, ["--prometheus", prom.url, "--window",
+                                    "24h", "--end", str(end), "-f", "json",
+                                    "-o", out], out_file=out)
+        ck.check(r.code == 0, "rollout: exit 0: %d %s" % (r.code, r.stderr))
+        rep = json.loads(r.out)
+        cs = containers(rep)
+        ck.check(len(cs) == 2, "rollout: 2 pods: %s" % sorted(cs))
+        one = scenario.ROLLOUT_SAVINGS_ONE_REPLICA
+        for pod, _, _, _ in scenario.ROLLOUT_PODS:
+            p, c = cs[("roll", pod, "api")]
+            ck.near(c["cpu"]["recommended_cores"], 0.03,
+                    pod + " cpu recommended")
+            ck.near(c["memory"]["recommended_bytes"], 176 * MIB,
+                    pod + " memory recommended")
+            # ran 12 of 24 hours: half a replica's monthly saving
+            ck.near(c["savings_month"], one / 2, pod + " savings/month")
+        ck.near(rep["totals"]["savings_month"], one,
+                "rollout: total savings = one replica's")
+        ck.near(rep["totals"]["cost"]["total"], scenario.ROLLOUT_COST,
+                "rollout: cost over the window")
+        ck.near(rep["totals"]["cost_month"], 18.0,
+                "rollout: cost per month = one replica's")
+        ctr = {(g["namespace"], g["kind"], g["name"]): g
+               for g in rep["controllers"]}
+        g = ctr.get(("roll", "Deployment", "api"))
+        ck.check(g is not None and g["pods"] == 2,
+                 "rollout: one Deployment of 2 pods: %s" % sorted(ctr))
+        if g:
+            ck.near(g["savings_month"], one, "rollout: Deployment savings")
+    finally:
+        prom.close()
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ every flag, the exit codes and the environment variables.
 Usage: test_sources.py PATH/TO/finops-report
 """
 import base64
+import email.utils
 import json
 import os
 import re
@@ -114,12 +115,35 @@ def routes(prom_url):
         except OSError:
             pass
 
+    def pdeep(h, rest, n):
+        # a million nested arrays under a key the tool does not know, in the
+        # range query answer it scans itself (the rest: real answers)
+        if not rest.startswith("/api/v1/query_range"):
+            return proxy(h, rest)
+        deep = 1000000
+        h.reply(200, '{"status":"success","x":' + "[" * deep + "]" * deep +
+                ',"data":{"resultType":"matrix","result":[]}}')
+
+    def kdate(h, rest, n):
+        # Retry-After as an HTTP-date (in the past: "now"), on every try
+        h.reply(503, '{"code":503,"message":"unavailable"}',
+                headers=[("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT")])
+
+    def kfuture(h, rest, n):
+        # Retry-After as an HTTP-date 3 s ahead, then success
+        if n <= 1:
+            return h.reply(503, '{"code":503,"message":"busy"}', headers=[
+                ("Retry-After",
+                 email.utils.formatdate(time.time() + 3, usegmt=True))])
+        h.reply(200, RECORDED)
+
     return {"ok": ok, "oc": opencost, "err400": err400,
             "err500text": err500text, "codebody": code_in_body,
             "notjson": notjson, "nodata": nodata, "slow": slow,
             "flaky": flaky, "down": down, "bearer": bearer, "pwarn": pwarn,
             "pbad": pbad, "p503": p503, "phtml": phtml, "pbasic": pbasic,
-            "pslow": pslow}
+            "pslow": pslow, "pdeep": pdeep, "kdate": kdate,
+            "kfuture": kfuture}
 
 
 def make_cert(tmp):
@@ -314,6 +338,97 @@ def run(tmp):
         r = tool("--prometheus", prom.url, "-n", "data",
                  env={"FINOPS_PROMETHEUS_TOKEN": TOKEN})
         ck.check(r.code == 0, "token env accepted by Prometheus")
+
+        # ---- a pathological answer: deep nesting is refused, no crash -------
+        r = tool("--prometheus", fake.url + "/pdeep", "-n", "data")
+        ck.check(r.code == 1 and "deeper than 512 levels" in r.stderr and
+                 fake.url + "/pdeep/api/v1/query_range" in r.stderr,
+                 "1M nested arrays -> exit 1 naming the URL (not a crash): "
+                 "%d %s" % (r.code, r.stderr[-500:]))
+
+        # ---- Retry-After as an HTTP-date keeps the back-off ----------------
+        t0 = time.monotonic()
+        r = tool("--kubecost", fake.url + "/kdate", "--retries", "3",
+                 "--retry-delay", "0.2")
+        took = time.monotonic() - t0
+        ck.check(r.code == 1 and len(fake.hits("kdate")) == 4,
+                 "date Retry-After: 4 tries then exit 1: %d, %d hits"
+                 % (r.code, len(fake.hits("kdate"))))
+        # a date already past means "now", which must not turn the
+        # back-off off: at least 0.2 + 0.4 + 0.8 s (a lower bound only)
+        ck.check(took >= 1.4, "date Retry-After: retries spaced by the "
+                 "back-off, %.3f s >= 1.4 s" % took)
+        t0 = time.monotonic()
+        r = tool("--kubecost", fake.url + "/kfuture", "--retries", "1",
+                 "--retry-delay", "0.01")
+        took = time.monotonic() - t0
+        ck.check(r.code == 3 and len(fake.hits("kfuture")) == 2,
+                 "future date Retry-After then success: %d, %d hits"
+                 % (r.code, len(fake.hits("kfuture"))))
+        # the date is 3 s ahead, rounded down to the second: >= 1 s waited
+        ck.check(took >= 1.0, "Retry-After date honoured: %.3f s >= 1 s"
+                 % took)
+
+        # ---- a password in a URL is sent, never shown -----------------------
+        host = fake.url.split("://", 1)[1]
+        cred = "http://analyst:%s@%s" % (PASSWORD, host)
+        masked = "http://analyst:***@%s" % host
+        r = tool("--prometheus", cred + "/pbasic", "-n", "data")
+        ck.check(r.code == 0, "basic auth from the URL's userinfo: %d %s"
+                 % (r.code, r.stderr))
+        ck.check(PASSWORD not in r.stdout + r.stderr,
+                 "URL password not in the JSON report nor stderr")
+        ck.check(r.json and r.json["sources"]["prometheus"] ==
+                 masked + "/pbasic", "JSON sources show user:***@: %s"
+                 % (r.json and r.json["sources"]))
+        for fmt in ("table", "markdown", "html", "csv"):
+            r = harness.run_tool(TOOL, base[:-2] + [
+                "-f", fmt, "--prometheus", cred + "/pbasic", "-n", "data",
+                "--kubecost", cred + "/ok"])
+            ck.check(r.code in (0, 3) and PASSWORD not in r.stdout + r.stderr,
+                     "URL password not in the %s report: %d" % (fmt, r.code))
+            if fmt == "html":  # (the table cuts its source line)
+                ck.check(masked + "/pbasic" in r.stdout and masked + "/ok"
+                         in r.stdout, "html source line masked: "
+                         + r.stdout[:400])
+            if fmt == "table":
+                ck.check("http://analyst:***@" in r.stdout,
+                         "table source line masked: " + r.stdout[:400])
+        r = tool("--prometheus", cred + "/pbad")
+        ck.check(r.code == 1 and masked + "/pbad/api/v1/" in r.stderr and
+                 PASSWORD not in r.stdout + r.stderr,
+                 "Prometheus error names the masked URL: " + r.stderr)
+        r = tool("--kubecost", cred + "/err400", "--retries", "0")
+        ck.check(r.code == 1 and masked + "/err400" in r.stderr and
+                 PASSWORD not in r.stdout + r.stderr,
+                 "Kubecost error names the masked URL: " + r.stderr)
+        r = tool("--kubecost", cred + "/down", "--retries", "0")
+        ck.check(r.code == 1 and "HTTP 503" in r.stderr and
+                 masked + "/down" in r.stderr and PASSWORD not in r.stderr,
+                 "HTTP error names the masked URL: " + r.stderr)
+        r = tool("--kubecost", "http://%s@%s/ok" % (TOKEN, host))
+        ck.check(r.code == 3 and TOKEN not in r.stdout + r.stderr and
+                 r.json["sources"]["kubecost"] == "http://***@%s/ok" % host,
+                 "a bare userinfo (a token?) is masked whole: %s"
+                 % (r.json and r.json["sources"]))
+
+        # ---- text options must be UTF-8 (JSON cannot carry anything else) ---
+        r = tool("--prometheus", prom.url, "-n", "data", "--currency",
+                 "E\udcffR")
+        ck.check(r.code == 1 and "--currency" in r.stderr and
+                 "UTF-8" in r.stderr and not r.stdout,
+                 "non-UTF-8 --currency -> exit 1: %d %s" % (r.code, r.stderr))
+        bpf = os.path.join(tmp, "latin1.conf")
+        with open(bpf, "wb") as f:
+            f.write(b"currency = E\xffR\n")
+        r = tool("--prometheus", prom.url, "-n", "data", "--pricing", bpf)
+        ck.check(r.code == 1 and "UTF-8" in r.stderr,
+                 "non-UTF-8 currency in a pricing file -> exit 1: %d %s"
+                 % (r.code, r.stderr))
+        r = tool("--prometheus", prom.url + "/\udcff", "-n", "data")
+        ck.check(r.code == 1 and "--prometheus" in r.stderr and
+                 "UTF-8" in r.stderr,
+                 "non-UTF-8 URL -> exit 1: %d %s" % (r.code, r.stderr))
 
         # ---- custom CA over HTTPS -------------------------------------------
         key, crt = make_cert(tmp)

@@ -70,7 +70,9 @@ typedef struct handle {
 
 typedef struct llm {
 	const offerapi_host_v1 *host;
-	char *endpoint;         /* full URL of the embeddings endpoint */
+	char *endpoint;         /* full URL of the embeddings endpoint, sent as
+				 * given (user:password@ included) */
+	char *shown;            /* endpoint as messages and logs show it */
 	char *model;
 	char *auth;             /* "Authorization: Bearer ..." or NULL: a secret */
 	long timeout_ms;
@@ -135,6 +137,67 @@ static bool buf_add(buf *b, const void *data, size_t n)
 	b->len += n;
 	b->p[b->len] = '\0';
 	return true;
+}
+
+/*
+ * Bytes of @p s to print so that at most @p max bytes are taken and the cut
+ * falls on a UTF-8 character boundary: "%.150s" alone can split a character
+ * and hand the host a string that is not UTF-8 (its log and JSON need it).
+ */
+static int u8_fit(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	if (s[n]) /* cut: back off the continuation bytes of a split character */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return (int)n;
+}
+
+/*
+ * After an snprintf into a buffer that may have been too small, drop a
+ * trailing character whose bytes did not all fit.
+ */
+static void u8_trim(char *s, size_t size)
+{
+	if (!s || size == 0)
+		return;
+	size_t n = strnlen(s, size - 1), i = n;
+	while (i > 0 && n - i < 4 && ((unsigned char)s[i - 1] & 0xC0) == 0x80)
+		i--;
+	if (i == 0)
+		return;
+	unsigned char lead = (unsigned char)s[i - 1];
+	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+	if (i - 1 + want > n)
+		s[i - 1] = '\0';
+}
+
+/*
+ * The URL as messages and logs show it: a password in its userinfo
+ * (http://user:password@host/) must reach the server, which gets it as basic
+ * auth, but never a log. With a password it becomes user:***@; a userinfo
+ * without ':' may itself be a token, so it becomes ***@. Only the authority
+ * (after "//", up to '/', '?' or '#') can hold userinfo. NULL on out of
+ * memory.
+ */
+static char *redact_url(const char *url)
+{
+	const char *a = strstr(url, "://");
+	a = a ? a + 3 : url;
+	size_t alen = strcspn(a, "/?#");
+	const char *at = NULL;
+	for (const char *q = a; q < a + alen; q++)
+		if (*q == '@')
+			at = q; /* the last '@' ends the userinfo (RFC 3986 3.2) */
+	if (!at)
+		return strdup(url);
+	const char *colon = memchr(a, ':', (size_t)(at - a));
+	size_t keep = (size_t)((colon ? colon : a) - url);
+	size_t n = keep + 4 + strlen(at) + 1;
+	char *o = malloc(n);
+	if (o)
+		snprintf(o, n, "%.*s%s%s", (int)keep, url, colon ? ":***" : "***", at);
+	return o;
 }
 
 /*
@@ -358,7 +421,7 @@ static void error_detail(const buf *body, char *out, size_t size)
 	json_t *e = root ? json_object_get(root, "error") : NULL;
 	const char *msg = json_string_value(json_is_object(e) ? json_object_get(e, "message") : e);
 	if (msg)
-		snprintf(out, size, ": %.150s", msg);
+		snprintf(out, size, ": %.*s", u8_fit(msg, 150), msg);
 	json_decref(root);
 	for (char *c = out; *c; c++)
 		if ((unsigned char)*c < 0x20)
@@ -436,13 +499,13 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 		CURLcode cc = curl_easy_perform(c);
 		if (cc == CURLE_OPERATION_TIMEDOUT) {
-			snprintf(err, errsz, "timeout: no answer from %s within %ld ms", L->endpoint,
+			snprintf(err, errsz, "timeout: no answer from %s within %ld ms", L->shown,
 				 L->timeout_ms);
 			break;
 		}
 		if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
 		    cc == CURLE_COULDNT_RESOLVE_PROXY) {
-			snprintf(err, errsz, "unreachable: cannot connect to %s: %s", L->endpoint,
+			snprintf(err, errsz, "unreachable: cannot connect to %s: %s", L->shown,
 				 curlerr[0] ? curlerr : curl_easy_strerror(cc));
 			break;
 		}
@@ -451,7 +514,7 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 			break;
 		}
 		if (cc != CURLE_OK) {
-			snprintf(err, errsz, "request to %s failed: %s", L->endpoint,
+			snprintf(err, errsz, "request to %s failed: %s", L->shown,
 				 curlerr[0] ? curlerr : curl_easy_strerror(cc));
 			break;
 		}
@@ -471,7 +534,7 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 			break;
 		}
 		if (status != 429 && status < 500) {
-			snprintf(err, errsz, "HTTP %ld from %s%s", status, L->endpoint, detail);
+			snprintf(err, errsz, "HTTP %ld from %s%s", status, L->shown, detail);
 			break;
 		}
 		/* 429 or 5xx: wait and retry, within the count and the budget */
@@ -645,8 +708,11 @@ static int llm_score(void *self, const offerapi_score_input *in, double *out_sco
 		score = 1;
 	*out_score = score;
 	snprintf(expl, explsz, "cosine %.3f (%s, %zu dimensions)", cosine, L->model, dim);
+	u8_trim(expl, explsz); /* a small explsz may split the model's name */
 	rc = 0;
 out:
+	if (rc)
+		u8_trim(err, errsz); /* a small errsz may split a character */
 	free(vecs);
 	free(ovec);
 	free(offer.p);
@@ -669,6 +735,7 @@ static void llm_destroy(void *self)
 		free(L->cache[i].vec);
 	free(L->cache);
 	free(L->endpoint);
+	free(L->shown);
 	free(L->model);
 	if (L->auth) { /* a secret: do not leave it in freed memory */
 		volatile char *p = L->auth;
@@ -765,7 +832,7 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 			goto fail;
 		} else if (host && host->log) {
 			char msg[160];
-			snprintf(msg, sizeof msg, "unknown setting '%.64s' ignored", k);
+			snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", u8_fit(k, 64), k);
 			host->log(host, OFFERAPI_SCORER_LOG_WARNING, msg);
 		}
 	}
@@ -775,7 +842,10 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 		goto fail;
 	}
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-		snprintf(err, errsz, "url: '%.100s' is not an http:// or https:// URL", url);
+		char *shown = redact_url(url);
+		snprintf(err, errsz, "url: '%.*s' is not an http:// or https:// URL",
+			 shown ? u8_fit(shown, 100) : 0, shown ? shown : "");
+		free(shown);
 		goto fail;
 	}
 	size_t ulen = strlen(url);
@@ -791,11 +861,16 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	}
 	snprintf(L->endpoint, ulen + 16, "%.*s%s", (int)ulen, url,
 		 has_path ? "" : "/v1/embeddings");
+	L->shown = redact_url(L->endpoint);
+	if (!L->shown) {
+		snprintf(err, errsz, "out of memory");
+		goto fail;
+	}
 	if (key_env && *key_env) {
 		const char *key = getenv(key_env);
 		if (!key || !*key) {
-			snprintf(err, errsz, "api_key_env: the environment variable %.64s is not set",
-				 key_env);
+			snprintf(err, errsz, "api_key_env: the environment variable %.*s is not set",
+				 u8_fit(key_env, 64), key_env);
 			goto fail;
 		}
 		size_t n = strlen(key) + 32;
@@ -808,13 +883,15 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	}
 	if (host && host->log) {
 		char msg[400];
-		snprintf(msg, sizeof msg, "endpoint %.200s, model %.64s, %s", L->endpoint, L->model,
+		snprintf(msg, sizeof msg, "endpoint %.*s, model %.*s, %s", u8_fit(L->shown, 200),
+			 L->shown, u8_fit(L->model, 64), L->model,
 			 L->auth ? "with an API key" : "without an API key");
 		host->log(host, OFFERAPI_SCORER_LOG_INFO, msg);
 	}
 	*out = L;
 	return 0;
 fail:
+	u8_trim(err, errsz); /* a small errsz may split a character */
 	llm_destroy(L);
 	return -1;
 }

@@ -10,6 +10,9 @@ get a higher cosine.
 The path prefix chooses a behaviour, so each test asks for its own failure:
   /                      normal answers
   /status/CODE           always answer HTTP CODE (401, 403, 500, ...)
+  /errmsg/CODE           always answer HTTP CODE with a long error message
+                         of 2-byte characters after one ASCII byte, so that
+                         a cut by bytes falls inside a character
   /flaky/ID/N/CODE       the first N requests for ID answer CODE, then normal
   /retryafter/ID/SECS    the first request for ID answers 429 with
                          Retry-After: SECS, then normal
@@ -123,6 +126,9 @@ class Handler(BaseHTTPRequestHandler):
         kind = mode[0] if mode else ""
         if kind == "status":
             self.send(int(mode[1]), {"error": {"message": "status %s as asked" % mode[1]}})
+            return
+        if kind == "errmsg":
+            self.send(int(mode[1]), {"error": {"message": "x" + "\u00e9" * 200}})
             return
         if kind == "flaky" and count(mode[1]) <= int(mode[2]):
             self.send(int(mode[3]), {"error": {"message": "try again"}})

@@ -18,10 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <dlfcn.h>
+
 #include <cmocka.h>
 #include <curl/curl.h>
 #include <jansson.h>
 
+#include "offerapi/scorer.h"
 #include "offerapi/scorers.h"
 
 static const char *llm_so, *base_url;
@@ -421,6 +424,143 @@ static void fails_empty_cv(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* base_url with "user:PASSWORD@" put after the scheme, then @p path. */
+static void url_with_password(char *out, size_t size, const char *path)
+{
+	const char *rest = strstr(base_url, "://");
+	assert_non_null(rest);
+	snprintf(out, size, "%.*s://analyst:pw-very-secret-7@%s%s",
+		 (int)(rest - base_url), base_url, rest + 3, path);
+}
+
+static void never_shows_the_url_password(void **state)
+{
+	(void)state;
+	char url[512];
+	logs[0] = '\0';
+	offerapi_set_log(OFFERAPI_LOG_DEBUG, capture, NULL);
+	/* sent: the server sees basic auth from the URL's userinfo */
+	url_with_password(url, sizeof url, "");
+	offerapi_scorers *set;
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_set(set, "llm", "url", url), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, llm_so), 0);
+	json_decref(get_json("/stats/reset"));
+	double s;
+	assert_int_equal(score(set, pair(1, "C"), &s), 0);
+	json_t *st = get_json("/stats");
+	assert_true(json_is_true(json_object_get(st, "auth_seen")));
+	json_decref(st);
+	offerapi_scorers_free(set);
+	/* never shown: not in an error naming the URL... */
+	url_with_password(url, sizeof url, "/status/400");
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_set(set, "llm", "url", url), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, llm_so), 0);
+	expect_error(set, "HTTP 400 from http://analyst:***@127.0.0.1:");
+	assert_null(strstr(offerapi_error_last()->message, "pw-very-secret"));
+	offerapi_scorers_free(set);
+	/* ...nor when the URL is refused, nor unreachable */
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_set(set, "llm", "url",
+					      "ftp://analyst:pw-very-secret-7@127.0.0.1/"), 0);
+	assert_int_not_equal(offerapi_scorers_load_file(set, llm_so), 0);
+	print_message("    refused: %s\n", offerapi_error_last()->message);
+	assert_null(strstr(offerapi_error_last()->message, "pw-very-secret"));
+	assert_non_null(strstr(offerapi_error_last()->message, "analyst:***@"));
+	offerapi_scorers_free(set);
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_set(set, "llm", "url",
+					      "http://analyst:pw-very-secret-7@127.0.0.1:1"), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, llm_so), 0);
+	expect_error(set, "unreachable: cannot connect to http://analyst:***@127.0.0.1:1/");
+	assert_null(strstr(offerapi_error_last()->message, "pw-very-secret"));
+	offerapi_scorers_free(set);
+	/* ...nor in the log, which names the endpoint with the user only */
+	offerapi_set_log(OFFERAPI_LOG_ERROR, NULL, NULL);
+	print_message("    log: %s", logs);
+	assert_null(strstr(logs, "pw-very-secret"));
+	assert_non_null(strstr(logs, "endpoint http://analyst:***@127.0.0.1:"));
+}
+
+/* 1 when @p s is valid UTF-8 (jansson refuses anything else). */
+static int valid_utf8(const char *s)
+{
+	json_t *j = json_string(s);
+	json_decref(j);
+	return j != NULL;
+}
+
+static void host_log(const offerapi_host_v1 *host, int level, const char *msg)
+{
+	(void)host;
+	(void)level;
+	if (!valid_utf8(msg))
+		fail_msg("log line is not UTF-8: '%s'", msg);
+}
+
+/* The plugin loaded directly (the library's loader would hand it buffers of
+ * its own size): every explanation and error size from 1 byte up must give
+ * a string cut at a character boundary, never inside one. */
+static void cuts_at_utf8_boundaries(void **state)
+{
+	(void)state;
+	void *so = dlopen(llm_so, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(so);
+	const offerapi_scorer_v1 *(*entry)(void);
+	*(void **)&entry = dlsym(so, OFFERAPI_SCORER_ENTRY_SYMBOL);
+	assert_non_null(entry);
+	const offerapi_scorer_v1 *d = entry();
+	offerapi_host_v1 host = { sizeof host, OFFERAPI_SCORER_ABI, "0.0.0", host_log, NULL };
+	char url[512], err[256], expl[64];
+	snprintf(url, sizeof url, "%s", base_url);
+	/* 2-, 3- and 4-byte characters in the model's name, which the
+	 * explanation quotes: "cosine 0.123 (modèle-€-𝄞-é, 64 dimensions)" */
+	const char *kv[] = { "url", url, "model", "mod\xc3\xa8le-\xe2\x82\xac-\xf0\x9d\x84\x9e-\xc3\xa9",
+			     NULL };
+	void *inst = NULL;
+	assert_int_equal(d->create(&inst, &host, kv, err, sizeof err), 0);
+	offerapi_score_input in = pair(7, "C developer on Linux");
+	for (size_t sz = 1; sz <= sizeof expl; sz++) {
+		double s;
+		memset(expl, 'Z', sizeof expl);
+		assert_int_equal(d->score(inst, &in, &s, expl, sz, err, sizeof err), 0);
+		assert_true(strlen(expl) < sz);
+		if (!valid_utf8(expl))
+			fail_msg("explsz %zu: '%s' is cut inside a character", sz, expl);
+	}
+	d->destroy(inst);
+
+	/* error texts: a server message of 2-byte characters, cut at 150 bytes
+	 * by the plugin and at any errsz by the caller's buffer */
+	snprintf(url, sizeof url, "%s/errmsg/400", base_url);
+	kv[3] = "m";
+	assert_int_equal(d->create(&inst, &host, kv, err, sizeof err), 0);
+	for (size_t sz = 1; sz <= sizeof err; sz++) {
+		double s = -1;
+		memset(err, 'Z', sizeof err);
+		assert_int_equal(d->score(inst, &in, &s, expl, sizeof expl, err, sz), -1);
+		assert_true(strlen(err) < sz);
+		if (!valid_utf8(err))
+			fail_msg("errsz %zu: '%s' is cut inside a character", sz, err);
+	}
+	print_message("    %s\n", err);
+	assert_non_null(strstr(err, "HTTP 400 from"));
+	assert_non_null(strstr(err, ": x\xc3\xa9\xc3\xa9"));
+	d->destroy(inst);
+
+	/* a refused setting echoed in an error cut by a small errsz */
+	const char *bad[] = { "url", url, "timeout_ms", "\xc3\xa9\xc3\xa9\xc3\xa9", NULL };
+	for (size_t sz = 1; sz <= 40; sz++) {
+		memset(err, 'Z', sizeof err);
+		inst = NULL;
+		assert_int_equal(d->create(&inst, &host, bad, err, sz), -1);
+		if (!valid_utf8(err))
+			fail_msg("create errsz %zu: '%s' is cut inside a character", sz, err);
+	}
+	dlclose(so);
+}
+
 int main(int argc, char **argv)
 {
 	base_url = getenv("FAKE_EMBEDDINGS_URL");
@@ -450,6 +590,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(fails_wrong_count),
 		cmocka_unit_test(fails_dimension_mismatch),
 		cmocka_unit_test(fails_empty_cv),
+		cmocka_unit_test(never_shows_the_url_password),
+		cmocka_unit_test(cuts_at_utf8_boundaries),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	curl_global_cleanup();
