@@ -55,8 +55,26 @@
  * would read as "wait forever". */
 #define PG_DEFAULT_CONNECT_TIMEOUT_S 10
 
+/* Statements prepared on one connection (named "oa1", "oa2", ...): a
+ * statement is parsed and planned once per connection instead of on every
+ * call. The domain code runs a few dozen distinct ones; past PG_PREPARED,
+ * statements simply run unprepared. Server-side they live as long as the
+ * session, so the list is emptied whenever the session is replaced. */
+#define PG_PREPARED 64
+
+typedef struct pg_prepared {
+	char *sql;
+	uint64_t hash;     /* of sql and of the parameter types */
+	int nparams;
+	Oid *types;        /* nparams parameter types it was prepared with */
+	char name[16];
+} pg_prepared;
+
 typedef struct pg_conn {
 	PGconn *pg;
+	pg_prepared prepared[PG_PREPARED];
+	int nprepared;
+	unsigned next_name;
 	char *where;    /* the store URL with its password masked, for messages */
 	bool masked;    /* where had a password to mask */
 	char *password; /* decoded password from the URL, only to scrub messages */
@@ -327,11 +345,22 @@ static int session_setup(pg_conn *c)
 	return rc;
 }
 
+/* Forget every prepared statement (their session is gone). */
+static void prepared_clear(pg_conn *c)
+{
+	for (int i = 0; i < c->nprepared; i++) {
+		free(c->prepared[i].sql);
+		free(c->prepared[i].types);
+	}
+	c->nprepared = 0;
+}
+
 static void pg_disconnect(void *handle)
 {
 	pg_conn *c = handle;
 	if (!c)
 		return;
+	prepared_clear(c);
 	PQfinish(c->pg);
 	free(c->where);
 	if (c->password) {
@@ -462,6 +491,7 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 static int pg_reset(void *handle)
 {
 	pg_conn *c = handle;
+	prepared_clear(c); /* a new session has none */
 	PQreset(c->pg);
 	if (PQstatus(c->pg) != CONNECTION_OK)
 		return conn_fail(c, "cannot reconnect to");
@@ -517,6 +547,56 @@ static void abandon_copy(pg_conn *c)
 				return;
 		}
 	}
+}
+
+/*
+ * The name of the statement prepared for (@sql, @types) on this connection,
+ * preparing it now if needed; NULL when the list is full (run it
+ * unprepared). A statement the server refuses to prepare (a syntax error,
+ * an aborted transaction) sets *rc with the server's error, as running it
+ * would have.
+ */
+static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const Oid *types,
+				 int *rc)
+{
+	uint64_t h = 14695981039346656037u; /* FNV-1a over the text and the types */
+	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	for (int i = 0; i < nparams; i++)
+		h = (h ^ (uint64_t)types[i]) * 1099511628211u;
+	for (int i = 0; i < c->nprepared; i++) {
+		pg_prepared *e = &c->prepared[i];
+		if (e->hash == h && e->nparams == nparams && strcmp(e->sql, sql) == 0 &&
+		    (nparams == 0 || memcmp(e->types, types, (size_t)nparams * sizeof *types) == 0))
+			return e->name;
+	}
+	if (c->nprepared == PG_PREPARED)
+		return NULL;
+	pg_prepared *e = &c->prepared[c->nprepared];
+	e->sql = strdup(sql);
+	e->types = malloc((size_t)(nparams ? nparams : 1) * sizeof *types);
+	if (!e->sql || !e->types) {
+		free(e->sql);
+		free(e->types);
+		*rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+		return NULL;
+	}
+	if (nparams)
+		memcpy(e->types, types, (size_t)nparams * sizeof *types);
+	snprintf(e->name, sizeof e->name, "oa%u", ++c->next_name);
+	PGresult *res = PQprepare(c->pg, e->name, sql, nparams, types);
+	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+		*rc = pg_fail(c, res);
+		PQclear(res);
+		free(e->sql);
+		free(e->types);
+		return NULL;
+	}
+	PQclear(res);
+	e->hash = h;
+	e->nparams = nparams;
+	c->nprepared++;
+	return e->name;
 }
 
 /*
@@ -601,8 +681,23 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 			}
 		}
 		res = NULL;
-		if (rc == 0)
-			res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+		if (rc == 0) {
+			const char *name = prepared_name(c, sql, nparams, types, &rc);
+			if (name) {
+				res = PQexecPrepared(c->pg, name, nparams, values, lengths, formats, 0);
+				/* 26000: the statement is gone (a pooler's DISCARD ALL):
+				 * it never ran, so forget them all and run it unprepared */
+				const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+				if (st && strcmp(st, "26000") == 0) {
+					PQclear(res);
+					prepared_clear(c);
+					res = PQexecParams(c->pg, sql, nparams, types, values, lengths,
+							   formats, 0);
+				}
+			} else if (rc == 0) {
+				res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+			}
+		}
 		free(values), free(lengths), free(formats), free(types), free(num);
 		if (rc < 0)
 			return rc;

@@ -307,6 +307,40 @@ static void test_transactions(void **state)
 	assert_int_equal(count_rows(f->pool, "tx"), 1);
 }
 
+/* Statements are prepared once per connection: the same statement with
+ * other parameter types is another statement; a prepared statement
+ * outlives the transaction that prepared it, even one rolled back; and
+ * when the server forgets them (a pooler's DISCARD ALL), the next call
+ * runs anyway. */
+static void test_prepared_statements(void **state)
+{
+	fixture *f = *state;
+	pgt_exec(f->pool, "CREATE TABLE ps (x BIGINT, t TEXT)");
+	db_conn *c;
+	PGT_OK(db_acquire(f->pool, &c));
+	db_param a[] = { P_INT(1), P_TEXT("one") }, b[] = { P_INT(2), P_NULL() };
+	PGT_OK(db_begin(c));
+	PGT_OK(db_exec(c, "INSERT INTO ps VALUES ($1, $2)", a, 2, NULL));
+	db_rollback(c);
+	PGT_OK(db_exec(c, "INSERT INTO ps VALUES ($1, $2)", a, 2, NULL));
+	PGT_OK(db_exec(c, "INSERT INTO ps VALUES ($1, $2)", b, 2, NULL));
+	db_result *r;
+	PGT_OK(db_exec(c, "SELECT COUNT(*) FROM pg_prepared_statements", NULL, 0, &r));
+	int64_t prepared = db_int(r, 0, 0);
+	db_result_free(r);
+	assert_true(prepared >= 2); /* (int, text) and (int, unknown) */
+	PGT_OK(db_exec(c, "DEALLOCATE ALL", NULL, 0, NULL));
+	PGT_OK(db_exec(c, "INSERT INTO ps VALUES ($1, $2)", a, 2, NULL));
+	PGT_OK(db_exec(c, "SELECT COUNT(*) FROM ps WHERE x = $1", (db_param[]){ P_INT(1) }, 1, &r));
+	assert_int_equal(db_int(r, 0, 0), 2);
+	db_result_free(r);
+	/* a statement the server refuses to prepare reports its error */
+	PGT_FAILS(db_exec(c, "SELEC nonsense $1", (db_param[]){ P_INT(1) }, 1, NULL), OFFERAPI_ERROR);
+	PGT_MSG_HAS("42601");
+	PGT_OK(db_exec(c, "SELECT 1", NULL, 0, NULL));
+	db_release(f->pool, c);
+}
+
 /* Constraint and programming errors map to their codes with one-line
  * messages quoting the server and the SQLSTATE; the connection survives. */
 static void test_error_mapping(void **state)
@@ -575,6 +609,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bytea, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_result_shapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_prepared_statements, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_mapping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lock_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_statement_timeout_from_url, setup, teardown),
