@@ -163,6 +163,14 @@ static json_t *application_json(const offerapi_application *a, bool scores)
 
 /* ---- accounts --------------------------------------------------------------------- */
 
+/* A new session (sign-up or login): the cookie for browsers, and the user
+ * and the token in the body for programs (Authorization: Bearer). */
+static void respond_session(req *r, const offerapi_user *u, const char *token)
+{
+	cookie_set_session(r, token);
+	respond_json(r, 201, json_pack("{s:o,s:s}", "user", user_json(u), "token", token));
+}
+
 void api_signup(req *r)
 {
 	json_t *j = api_body(r);
@@ -186,8 +194,7 @@ void api_signup(req *r)
 		if (rc < 0) {
 			api_fail(r, rc, false);
 		} else {
-			cookie_set_session(r, token);
-			respond_json(r, 201, json_pack("{s:o,s:s}", "user", user_json(u), "token", token));
+			respond_session(r, u, token);
 		}
 		offerapi_user_free(u);
 	}
@@ -219,8 +226,7 @@ void api_login(req *r)
 	} else if (rc < 0) {
 		api_fail(r, rc, false);
 	} else {
-		cookie_set_session(r, token);
-		respond_json(r, 201, json_pack("{s:o,s:s}", "user", user_json(u), "token", token));
+		respond_session(r, u, token);
 	}
 	offerapi_user_free(u);
 	json_decref(j);
