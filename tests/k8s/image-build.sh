@@ -19,24 +19,9 @@ build=$(mkdir -p "${2:?build root}" && cd "$2" && pwd)
 work=$build/k8s-image
 here=$(cd "$(dirname "$0")" && pwd)
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || fail "needs root (debootstrap, chroot, mount)"
-for t in debootstrap chroot python3 mount umount; do
-	command -v "$t" >/dev/null || fail "$t is missing"
-done
-mirror=$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-	| head -n1 | tr -d ' ' || true)
-mirror=${mirror:-http://deb.debian.org/debian}
-mkdir -p "$work"
-
-base=$work/rootfs-base
-if [ ! -e "$base/.complete" ]; then
-	rm -rf "$base"
-	echo "debootstrap --variant=minbase bookworm from $mirror (once)"
-	debootstrap --variant=minbase bookworm "$base" "$mirror" > "$work/debootstrap.log" 2>&1 \
-		|| { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
-	touch "$base/.complete"
-fi
+image_tools="debootstrap chroot python3 mount umount"
+# shellcheck source=image-base.sh
+source "$here/image-base.sh"
 
 steps=$work/build-steps.txt
 python3 "$here/dockerfile_stage.py" "$src/Dockerfile" build > "$steps" || fail "cannot read the build stage"

@@ -25,26 +25,10 @@ build=$(mkdir -p "${2:?build root}" && cd "$2" && pwd)
 work=$build/k8s-image
 here=$(cd "$(dirname "$0")" && pwd)
 
-fail() { echo "FAIL: $*" >&2; exit 1; }
-[ "$(id -u)" = 0 ] || fail "needs root (debootstrap, chroot, mount)"
-for t in debootstrap chroot meson ninja curl python3 mount umount; do
-	command -v "$t" >/dev/null || fail "$t is missing (Debian package: ${t/chroot/coreutils})"
-done
-
-mirror=$(grep -rhoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/ 2>/dev/null \
-	| head -n1 | tr -d ' ' || true)
-mirror=${mirror:-http://deb.debian.org/debian}
-mkdir -p "$work"
-
-# 1. the base root, once
-base=$work/rootfs-base
-if [ ! -e "$base/.complete" ]; then
-	rm -rf "$base"
-	echo "debootstrap --variant=minbase bookworm from $mirror (once)"
-	debootstrap --variant=minbase bookworm "$base" "$mirror" > "$work/debootstrap.log" 2>&1 \
-		|| { tail -20 "$work/debootstrap.log" >&2; fail "debootstrap"; }
-	touch "$base/.complete"
-fi
+# 1. the base root, once (image-base.sh)
+image_tools="debootstrap chroot meson ninja curl python3 mount umount"
+# shellcheck source=image-base.sh
+source "$here/image-base.sh"
 
 # 2. the installed tree, as the Dockerfile's build stage makes it; or the
 # tree image-build.sh made inside a clean root (OFFERAPI_INSTALL_TREE)
