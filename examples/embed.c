@@ -49,8 +49,10 @@ static char *read_file(const char *path, size_t *len)
 int main(int argc, char **argv)
 {
 	if (argc != 3 || argv[1][0] == '-') {
-		fprintf(stderr, "usage: %s DATABASE-URL CV.pdf\n"
-			"  e.g. %s sqlite:/tmp/demo.db cv.pdf\n", argv[0], argv[0]);
+		fprintf(stderr,
+		        "usage: %s DATABASE-URL CV.pdf\n"
+		        "  e.g. %s sqlite:/tmp/demo.db cv.pdf\n",
+		        argv[0], argv[0]);
 		return argc == 2 ? 0 : 2;
 	}
 	size_t len;
@@ -68,9 +70,9 @@ int main(int argc, char **argv)
 	offerapi_user *rec = NULL, *cand = NULL;
 	int rc = 1;
 	if (offerapi_user_create(store, "embed-recruiter", "Rita Recruiter", "a long password",
-				 OFFERAPI_ROLE_RECRUITER, &rec) != 0 ||
+	                         OFFERAPI_ROLE_RECRUITER, &rec) != 0 ||
 	    offerapi_user_create(store, "embed-candidate", "Carl Candidate", "another password",
-				 OFFERAPI_ROLE_CANDIDATE, &cand) != 0) {
+	                         OFFERAPI_ROLE_CANDIDATE, &cand) != 0) {
 		rc = die("creating the users (run it on a new database)");
 		goto out;
 	}
@@ -81,8 +83,10 @@ int main(int argc, char **argv)
 		.title = "C developer",
 		.description = "Build a small, fast job board.",
 		.location = "Paris",
-		.skills = skills, .nskills = 2,
-		.questions = questions, .nquestions = 1,
+		.skills = skills,
+		.nskills = 2,
+		.questions = questions,
+		.nquestions = 1,
 	};
 	offerapi_id offer_id, app_id;
 	if (offerapi_offer_create(store, rec, &fields, &offer_id) != 0) {
@@ -102,9 +106,8 @@ int main(int argc, char **argv)
 		rc = die("reading the application");
 		goto out;
 	}
-	printf("offer %lld \"%s\": application %lld from %s (%zu bytes)\n",
-	       (long long)offer_id, app->offer_title, (long long)app_id, app->candidate_name,
-	       app->pdf_size);
+	printf("offer %lld \"%s\": application %lld from %s (%zu bytes)\n", (long long)offer_id,
+	       app->offer_title, (long long)app_id, app->candidate_name, app->pdf_size);
 	printf("answer: %s -> %s\n", app->answers[0].question, app->answers[0].answer);
 	printf("--- extracted text ---\n%s\n", app->cv_text);
 	offerapi_application_free(app);

@@ -28,55 +28,55 @@
 #include <unistd.h>
 
 typedef struct batch {
-    char **ns;
-    size_t nns;
-    size_t pods;
-    fr_model m;
-    char err[1024];
-    int rc;
+	char **ns;
+	size_t nns;
+	size_t pods;
+	fr_model m;
+	char err[1024];
+	int rc;
 } batch;
 
 typedef struct shared {
-    const fr_options *o;
-    fr_http *h;
-    batch *b;
-    size_t nb;
-    size_t next, done;
-    pthread_mutex_t mu;
-    double t0;
-    int progress;
-    int failed;
+	const fr_options *o;
+	fr_http *h;
+	batch *b;
+	size_t nb;
+	size_t next, done;
+	pthread_mutex_t mu;
+	double t0;
+	int progress;
+	int failed;
 } shared;
 
 /* Monotonic seconds, for the progress line. */
 static double now_s(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* The namespace matcher for a list of namespaces: `namespace="a"` for one,
  * `namespace=~"a|b"` (each name quoted) for several. */
 static char *ns_matcher(char *const *ns, size_t n)
 {
-    if (n == 1) {
-        char *q = fr_promql_regex_quote(ns[0]);
-        char *r = fr_printf("namespace=~\"%s\"", q);
-        free(q);
-        return r;
-    }
-    char *acc = fr_strdup("");
-    for (size_t i = 0; i < n; i++) {
-        char *q = fr_promql_regex_quote(ns[i]);
-        char *x = fr_printf("%s%s%s", acc, i ? "|" : "", q);
-        free(q);
-        free(acc);
-        acc = x;
-    }
-    char *r = fr_printf("namespace=~\"%s\"", acc);
-    free(acc);
-    return r;
+	if (n == 1) {
+		char *q = fr_promql_regex_quote(ns[0]);
+		char *r = fr_printf("namespace=~\"%s\"", q);
+		free(q);
+		return r;
+	}
+	char *acc = fr_strdup("");
+	for (size_t i = 0; i < n; i++) {
+		char *q = fr_promql_regex_quote(ns[i]);
+		char *x = fr_printf("%s%s%s", acc, i ? "|" : "", q);
+		free(q);
+		free(acc);
+		acc = x;
+	}
+	char *r = fr_printf("namespace=~\"%s\"", acc);
+	free(acc);
+	return r;
 }
 
 /* Runs one instant query for a batch; a failure is fatal for the batch (the
@@ -84,93 +84,103 @@ static char *ns_matcher(char *const *ns, size_t n)
  * warnings. */
 static int q(shared *s, batch *b, const char *promql, fr_promres *r)
 {
-    if (fr_prom_query(s->h, promql, s->o->end, r, b->err, sizeof b->err))
-        return -1;
-    if (r->warnings)
-        fr_model_warn(&b->m, "prometheus warning: %s", r->warnings);
-    return 0;
+	if (fr_prom_query(s->h, promql, s->o->end, r, b->err, sizeof b->err))
+		return -1;
+	if (r->warnings)
+		fr_model_warn(&b->m, "prometheus warning: %s", r->warnings);
+	return 0;
 }
 
 /* The per-container figures read with instant queries; CPU statistics and
  * hourly allocations come from range queries (collect_ranges). The first
  * six create the containers they find. */
 enum field {
-    F_CPU_REQ, F_MEM_REQ, F_CPU_LIM, F_MEM_LIM, F_MEM_P95, F_MEM_MAX,
-    F_OOM_FLAG, F_RESTARTS, F_OOM_EVENTS,
-    F_COUNT
+	F_CPU_REQ,
+	F_MEM_REQ,
+	F_CPU_LIM,
+	F_MEM_LIM,
+	F_MEM_P95,
+	F_MEM_MAX,
+	F_OOM_FLAG,
+	F_RESTARTS,
+	F_OOM_EVENTS,
+	F_COUNT
 };
 
 /* Where an instant-query field lands in a container; NULL for the fields
  * handled apart (OOM flag, restarts, OOM events). */
 static double *field_ptr(fr_container *c, int f)
 {
-    switch (f) {
-    case F_CPU_REQ: return &c->cpu.request;
-    case F_MEM_REQ: return &c->mem.request;
-    case F_CPU_LIM: return &c->cpu.limit;
-    case F_MEM_LIM: return &c->mem.limit;
-    case F_MEM_P95: return &c->mem.p95;
-    case F_MEM_MAX: return &c->mem.max;
-    default: return NULL;
-    }
+	switch (f) {
+	case F_CPU_REQ: return &c->cpu.request;
+	case F_MEM_REQ: return &c->mem.request;
+	case F_CPU_LIM: return &c->cpu.limit;
+	case F_MEM_LIM: return &c->mem.limit;
+	case F_MEM_P95: return &c->mem.p95;
+	case F_MEM_MAX: return &c->mem.max;
+	default: return NULL;
+	}
 }
 
 /* Builds the PromQL of one per-container statistic for a batch. */
 static char *field_query(const fr_options *o, int f, const char *S)
 {
-    char W[32];
-    fr_format_duration(o->window_s, W, sizeof W);
-    const char *by = "max by (namespace, pod, container)";
-    char *CS = fr_printf("%s, container!=\"\", container!=\"POD\"", S);
-    char *r = NULL;
-    switch (f) {
-    case F_CPU_REQ: case F_MEM_REQ: case F_CPU_LIM: case F_MEM_LIM:
-        r = fr_printf("%s (last_over_time(kube_pod_container_resource_%s{%s, "
-                      "resource=\"%s\"}[%s]))", by,
-                      (f == F_CPU_REQ || f == F_MEM_REQ) ? "requests" : "limits",
-                      S, (f == F_CPU_REQ || f == F_CPU_LIM) ? "cpu" : "memory", W);
-        break;
-    case F_MEM_P95:
-        r = fr_printf("%s (quantile_over_time(0.95, "
-                      "container_memory_working_set_bytes{%s}[%s]))", by, CS,
-                      W);
-        break;
-    case F_MEM_MAX:
-        r = fr_printf("%s (max_over_time(container_memory_working_set_bytes{%s}"
-                      "[%s]))", by, CS, W);
-        break;
-    case F_OOM_FLAG:
-        r = fr_printf("%s (max_over_time(kube_pod_container_status_last_"
-                      "terminated_reason{%s, reason=\"OOMKilled\"}[%s]))", by,
-                      S, W);
-        break;
-    case F_RESTARTS:
-        r = fr_printf("%s (increase(kube_pod_container_status_restarts_total"
-                      "{%s}[%s]))", by, S, W);
-        break;
-    case F_OOM_EVENTS:
-        r = fr_printf("%s (increase(container_oom_events_total{%s}[%s]))", by,
-                      CS, W);
-        break;
-    }
-    free(CS);
-    return r;
+	char W[32];
+	fr_format_duration(o->window_s, W, sizeof W);
+	const char *by = "max by (namespace, pod, container)";
+	char *CS = fr_printf("%s, container!=\"\", container!=\"POD\"", S);
+	char *r = NULL;
+	switch (f) {
+	case F_CPU_REQ:
+	case F_MEM_REQ:
+	case F_CPU_LIM:
+	case F_MEM_LIM:
+		r = fr_printf("%s (last_over_time(kube_pod_container_resource_%s{%s, "
+		              "resource=\"%s\"}[%s]))",
+		              by, (f == F_CPU_REQ || f == F_MEM_REQ) ? "requests" : "limits", S,
+		              (f == F_CPU_REQ || f == F_CPU_LIM) ? "cpu" : "memory", W);
+		break;
+	case F_MEM_P95:
+		r = fr_printf("%s (quantile_over_time(0.95, "
+		              "container_memory_working_set_bytes{%s}[%s]))",
+		              by, CS, W);
+		break;
+	case F_MEM_MAX:
+		r = fr_printf("%s (max_over_time(container_memory_working_set_bytes{%s}"
+		              "[%s]))",
+		              by, CS, W);
+		break;
+	case F_OOM_FLAG:
+		r = fr_printf("%s (max_over_time(kube_pod_container_status_last_"
+		              "terminated_reason{%s, reason=\"OOMKilled\"}[%s]))",
+		              by, S, W);
+		break;
+	case F_RESTARTS:
+		r = fr_printf("%s (increase(kube_pod_container_status_restarts_total"
+		              "{%s}[%s]))",
+		              by, S, W);
+		break;
+	case F_OOM_EVENTS:
+		r = fr_printf("%s (increase(container_oom_events_total{%s}[%s]))", by, CS, W);
+		break;
+	}
+	free(CS);
+	return r;
 }
 
 /* Whether the pod passes the filters; creates it in the batch if so. Returns
  * NULL for pods the filters exclude. With a label selector, pods must have
  * been created by the labels query first (pods it never saw stay out). */
-static fr_pod *batch_pod(shared *s, batch *b, const char *ns, const char *pod,
-                         int create)
+static fr_pod *batch_pod(shared *s, batch *b, const char *ns, const char *pod, int create)
 {
-    if (!ns || !pod)
-        return NULL;
-    fr_pod *p = fr_model_find_pod(&b->m, ns, pod);
-    if (p)
-        return p->excluded ? NULL : p;
-    if (!create || s->o->selector || !fr_selection_match(ns, pod))
-        return NULL;
-    return fr_model_pod(&b->m, ns, pod);
+	if (!ns || !pod)
+		return NULL;
+	fr_pod *p = fr_model_find_pod(&b->m, ns, pod);
+	if (p)
+		return p->excluded ? NULL : p;
+	if (!create || s->o->selector || !fr_selection_match(ns, pod))
+		return NULL;
+	return fr_model_pod(&b->m, ns, pod);
 }
 
 /* With a label selector: reads kube_pod_labels first and creates every pod
@@ -179,40 +189,39 @@ static fr_pod *batch_pod(shared *s, batch *b, const char *ns, const char *pod,
  * (message in b->err). */
 static int collect_labels(shared *s, batch *b, const char *S)
 {
-    char W[32];
-    fr_format_duration(s->o->window_s, W, sizeof W);
-    char *pq = fr_printf("last_over_time(kube_pod_labels{%s}[%s])", S, W);
-    fr_promres r;
-    int rc = q(s, b, pq, &r);
-    free(pq);
-    if (rc)
-        return -1;
-    size_t i;
-    json_t *ser;
-    json_array_foreach(r.result, i, ser) {
-        const char *ns = fr_prom_label(ser, "namespace");
-        const char *pod = fr_prom_label(ser, "pod");
-        if (!ns || !pod || !fr_selection_match(ns, pod))
-            continue;
-        if (fr_model_find_pod(&b->m, ns, pod))
-            continue;
-        json_t *met = json_object_get(ser, "metric");
-        size_t n = json_object_size(met), k = 0;
-        char **labels = fr_xrealloc(NULL, (n + 1) * sizeof *labels);
-        const char *key;
-        json_t *v;
-        json_object_foreach(met, key, v)
-            labels[k++] = fr_printf("%s=%s", key,
-                                    json_string_value(v) ? json_string_value(v)
-                                                         : "");
-        labels[k] = NULL;
-        int match = fr_selector_match(s->o->selector, labels, 1);
-        fr_pod *p = fr_model_pod(&b->m, ns, pod);
-        p->labels = labels;
-        p->excluded = match != 1;
-    }
-    fr_promres_free(&r);
-    return 0;
+	char W[32];
+	fr_format_duration(s->o->window_s, W, sizeof W);
+	char *pq = fr_printf("last_over_time(kube_pod_labels{%s}[%s])", S, W);
+	fr_promres r;
+	int rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc)
+		return -1;
+	size_t i;
+	json_t *ser;
+	json_array_foreach(r.result, i, ser)
+	{
+		const char *ns = fr_prom_label(ser, "namespace");
+		const char *pod = fr_prom_label(ser, "pod");
+		if (!ns || !pod || !fr_selection_match(ns, pod))
+			continue;
+		if (fr_model_find_pod(&b->m, ns, pod))
+			continue;
+		json_t *met = json_object_get(ser, "metric");
+		size_t n = json_object_size(met), k = 0;
+		char **labels = fr_xrealloc(NULL, (n + 1) * sizeof *labels);
+		const char *key;
+		json_t *v;
+		json_object_foreach(met, key, v) labels[k++] = fr_printf(
+			"%s=%s", key, json_string_value(v) ? json_string_value(v) : "");
+		labels[k] = NULL;
+		int match = fr_selector_match(s->o->selector, labels, 1);
+		fr_pod *p = fr_model_pod(&b->m, ns, pod);
+		p->labels = labels;
+		p->excluded = match != 1;
+	}
+	fr_promres_free(&r);
+	return 0;
 }
 
 /* Runs the per-container instant queries of a batch. The requests, limits
@@ -222,234 +231,239 @@ static int collect_labels(shared *s, batch *b, const char *S)
  * all, the sign of a missing kube-state-metrics. Returns 0 or -1. */
 static int collect_fields(shared *s, batch *b, const char *S)
 {
-    int fields[F_COUNT], nf = 0;
-    for (int f = 0; f < F_COUNT; f++)
-        fields[nf++] = f;
-    size_t nreq = 0;
-    for (int k = 0; k < nf; k++) {
-        int f = fields[k];
-        char *pq = field_query(s->o, f, S);
-        fr_promres r;
-        int rc = q(s, b, pq, &r);
-        free(pq);
-        if (rc)
-            return -1;
-        size_t i;
-        json_t *ser;
-        json_array_foreach(r.result, i, ser) {
-            const char *ctr = fr_prom_label(ser, "container");
-            fr_pod *p = batch_pod(s, b, fr_prom_label(ser, "namespace"),
-                                  fr_prom_label(ser, "pod"),
-                                  f <= F_MEM_MAX);
-            if (!p || !ctr || !*ctr || strcmp(ctr, "POD") == 0)
-                continue;
-            double v = fr_prom_value(ser);
-            if (f > F_MEM_MAX) {
-                /* only for containers a resource query already found */
-                size_t j;
-                for (j = 0; j < p->nc; j++)
-                    if (strcmp(p->c[j].name, ctr) == 0)
-                        break;
-                if (j == p->nc)
-                    continue;
-            }
-            fr_container *c = fr_pod_container(p, ctr);
-            if (f == F_CPU_REQ || f == F_MEM_REQ)
-                nreq++;
-            if (f == F_OOM_FLAG) {
-                if (v > 0)
-                    c->risks |= FR_RISK_OOM;
-            } else if (f == F_RESTARTS) {
-                c->restarts = round(v);
-            } else if (f == F_OOM_EVENTS) {
-                c->oom_kills = round(v);
-            } else {
-                double *d = field_ptr(c, f);
-                if (d)
-                    *d = v;
-            }
-        }
-        fr_promres_free(&r);
-    }
-    if (nreq == 0 && b->m.npods > 0)
-        fr_model_warn(&b->m,
-                      "no kube_pod_container_resource_requests series in "
-                      "namespace(s) %s: is kube-state-metrics scraped?", S);
-    return 0;
+	int fields[F_COUNT], nf = 0;
+	for (int f = 0; f < F_COUNT; f++)
+		fields[nf++] = f;
+	size_t nreq = 0;
+	for (int k = 0; k < nf; k++) {
+		int f = fields[k];
+		char *pq = field_query(s->o, f, S);
+		fr_promres r;
+		int rc = q(s, b, pq, &r);
+		free(pq);
+		if (rc)
+			return -1;
+		size_t i;
+		json_t *ser;
+		json_array_foreach(r.result, i, ser)
+		{
+			const char *ctr = fr_prom_label(ser, "container");
+			fr_pod *p = batch_pod(s, b, fr_prom_label(ser, "namespace"),
+			                      fr_prom_label(ser, "pod"), f <= F_MEM_MAX);
+			if (!p || !ctr || !*ctr || strcmp(ctr, "POD") == 0)
+				continue;
+			double v = fr_prom_value(ser);
+			if (f > F_MEM_MAX) {
+				/* only for containers a resource query already found */
+				size_t j;
+				for (j = 0; j < p->nc; j++)
+					if (strcmp(p->c[j].name, ctr) == 0)
+						break;
+				if (j == p->nc)
+					continue;
+			}
+			fr_container *c = fr_pod_container(p, ctr);
+			if (f == F_CPU_REQ || f == F_MEM_REQ)
+				nreq++;
+			if (f == F_OOM_FLAG) {
+				if (v > 0)
+					c->risks |= FR_RISK_OOM;
+			} else if (f == F_RESTARTS) {
+				c->restarts = round(v);
+			} else if (f == F_OOM_EVENTS) {
+				c->oom_kills = round(v);
+			} else {
+				double *d = field_ptr(c, f);
+				if (d)
+					*d = v;
+			}
+		}
+		fr_promres_free(&r);
+	}
+	if (nreq == 0 && b->m.npods > 0)
+		fr_model_warn(&b->m,
+		              "no kube_pod_container_resource_requests series in "
+		              "namespace(s) %s: is kube-state-metrics scraped?",
+		              S);
+	return 0;
 }
 
 /* Runs the per-pod queries of a batch: volumes (byte-hours), owners
  * (ReplicaSet resolved to its Deployment) and HPAs with their targets.
  * Returns 0 or -1. */
-static int collect_pod_level(shared *s, batch *b, const char *S,
-                             long cost_step)
+static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
 {
-    const fr_options *o = s->o;
-    char W[32], CW[32], CST[32];
-    fr_format_duration(o->window_s, W, sizeof W);
-    fr_format_duration(o->window_s - 1, CW, sizeof CW);
-    fr_format_duration(cost_step, CST, sizeof CST);
-    fr_promres r;
-    size_t i;
-    json_t *ser;
+	const fr_options *o = s->o;
+	char W[32], CW[32], CST[32];
+	fr_format_duration(o->window_s, W, sizeof W);
+	fr_format_duration(o->window_s - 1, CW, sizeof CW);
+	fr_format_duration(cost_step, CST, sizeof CST);
+	fr_promres r;
+	size_t i;
+	json_t *ser;
 
-    /* persistent volumes: byte-hours of the claims each pod mounts */
-    char *pq = fr_printf(
-        "sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
-        "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_"
-        "info{%s}) * on (namespace, persistentvolumeclaim) group_left max by "
-        "(namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_"
-        "resource_requests_storage_bytes{%s}))[%s:%s])) * %g",
-        S, S, CW, CST, (double)cost_step / 3600.0);
-    int rc = q(s, b, pq, &r);
-    free(pq);
-    if (rc)
-        return -1;
-    json_array_foreach(r.result, i, ser) {
-        fr_pod *p = batch_pod(s, b, fr_prom_label(ser, "namespace"),
-                              fr_prom_label(ser, "pod"), 0);
-        if (p)
-            p->pv_byte_hours = fr_prom_value(ser);
-    }
-    fr_promres_free(&r);
+	/* persistent volumes: byte-hours of the claims each pod mounts */
+	char *pq = fr_printf("sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
+	                     "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_"
+	                     "info{%s}) * on (namespace, persistentvolumeclaim) group_left max by "
+	                     "(namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_"
+	                     "resource_requests_storage_bytes{%s}))[%s:%s])) * %g",
+	                     S, S, CW, CST, (double)cost_step / 3600.0);
+	int rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc)
+		return -1;
+	json_array_foreach(r.result, i, ser)
+	{
+		fr_pod *p = batch_pod(s, b, fr_prom_label(ser, "namespace"),
+		                      fr_prom_label(ser, "pod"), 0);
+		if (p)
+			p->pv_byte_hours = fr_prom_value(ser);
+	}
+	fr_promres_free(&r);
 
-    /* owners: pod -> ReplicaSet -> Deployment, or pod -> StatefulSet... */
-    pq = fr_printf("max by (namespace, replicaset, owner_kind, owner_name) "
-                   "(last_over_time(kube_replicaset_owner{%s}[%s]))", S, W);
-    rc = q(s, b, pq, &r);
-    free(pq);
-    if (rc)
-        return -1;
-    fr_promres rs = r;
-    pq = fr_printf("max by (namespace, pod, owner_kind, owner_name) "
-                   "(last_over_time(kube_pod_owner{%s}[%s]))", S, W);
-    rc = q(s, b, pq, &r);
-    free(pq);
-    if (rc) {
-        fr_promres_free(&rs);
-        return -1;
-    }
-    json_array_foreach(r.result, i, ser) {
-        fr_pod *p = batch_pod(s, b, fr_prom_label(ser, "namespace"),
-                              fr_prom_label(ser, "pod"), 0);
-        const char *kind = fr_prom_label(ser, "owner_kind");
-        const char *name = fr_prom_label(ser, "owner_name");
-        if (!p || !kind || !name || !*kind || strcmp(kind, "<none>") == 0)
-            continue;
-        if (strcmp(kind, "ReplicaSet") == 0) {
-            size_t k;
-            json_t *x;
-            json_array_foreach(rs.result, k, x) {
-                const char *rsn = fr_prom_label(x, "replicaset");
-                const char *rk = fr_prom_label(x, "owner_kind");
-                const char *rns = fr_prom_label(x, "namespace");
-                if (rsn && rk && rns && strcmp(rsn, name) == 0
-                    && strcmp(rns, p->ns) == 0
-                    && strcmp(rk, "<none>") != 0 && *rk) {
-                    kind = rk;
-                    name = fr_prom_label(x, "owner_name");
-                    break;
-                }
-            }
-        }
-        free(p->ctrl_kind);
-        free(p->ctrl_name);
-        p->ctrl_kind = fr_strdup(kind);
-        p->ctrl_name = fr_strdup(name ? name : "");
-    }
-    fr_promres_free(&r);
-    fr_promres_free(&rs);
+	/* owners: pod -> ReplicaSet -> Deployment, or pod -> StatefulSet... */
+	pq = fr_printf("max by (namespace, replicaset, owner_kind, owner_name) "
+	               "(last_over_time(kube_replicaset_owner{%s}[%s]))",
+	               S, W);
+	rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc)
+		return -1;
+	fr_promres rs = r;
+	pq = fr_printf("max by (namespace, pod, owner_kind, owner_name) "
+	               "(last_over_time(kube_pod_owner{%s}[%s]))",
+	               S, W);
+	rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc) {
+		fr_promres_free(&rs);
+		return -1;
+	}
+	json_array_foreach(r.result, i, ser)
+	{
+		fr_pod *p = batch_pod(s, b, fr_prom_label(ser, "namespace"),
+		                      fr_prom_label(ser, "pod"), 0);
+		const char *kind = fr_prom_label(ser, "owner_kind");
+		const char *name = fr_prom_label(ser, "owner_name");
+		if (!p || !kind || !name || !*kind || strcmp(kind, "<none>") == 0)
+			continue;
+		if (strcmp(kind, "ReplicaSet") == 0) {
+			size_t k;
+			json_t *x;
+			json_array_foreach(rs.result, k, x)
+			{
+				const char *rsn = fr_prom_label(x, "replicaset");
+				const char *rk = fr_prom_label(x, "owner_kind");
+				const char *rns = fr_prom_label(x, "namespace");
+				if (rsn && rk && rns && strcmp(rsn, name) == 0 &&
+				    strcmp(rns, p->ns) == 0 && strcmp(rk, "<none>") != 0 && *rk) {
+					kind = rk;
+					name = fr_prom_label(x, "owner_name");
+					break;
+				}
+			}
+		}
+		free(p->ctrl_kind);
+		free(p->ctrl_name);
+		p->ctrl_kind = fr_strdup(kind);
+		p->ctrl_name = fr_strdup(name ? name : "");
+	}
+	fr_promres_free(&r);
+	fr_promres_free(&rs);
 
-    /* HPAs and their targets */
-    if (!o->hpa_aware)
-        return 0;
-    pq = fr_printf("max by (namespace, horizontalpodautoscaler, "
-                   "scaletargetref_kind, scaletargetref_name) (last_over_time("
-                   "kube_horizontalpodautoscaler_info{%s}[%s]))", S, W);
-    rc = q(s, b, pq, &r);
-    free(pq);
-    if (rc)
-        return -1;
-    json_array_foreach(r.result, i, ser) {
-        const char *ns = fr_prom_label(ser, "namespace");
-        const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
-        const char *tk = fr_prom_label(ser, "scaletargetref_kind");
-        const char *tn = fr_prom_label(ser, "scaletargetref_name");
-        if (!ns || !name || !tn)
-            continue;
-        fr_model *m = &b->m;
-        if (m->nhpas == m->caphpas) {
-            m->caphpas = m->caphpas ? 2 * m->caphpas : 4;
-            m->hpas = fr_xrealloc(m->hpas, m->caphpas * sizeof *m->hpas);
-        }
-        fr_hpa *hp = &m->hpas[m->nhpas++];
-        hp->ns = fr_strdup(ns);
-        hp->name = fr_strdup(name);
-        hp->target_kind = fr_strdup(tk ? tk : "Deployment");
-        hp->target_name = fr_strdup(tn);
-        hp->cpu_target = hp->mem_target = NAN;
-        hp->min_replicas = hp->max_replicas = NAN;
-    }
-    fr_promres_free(&r);
-    if (b->m.nhpas == 0)
-        return 0;
-    static const char *const extra[] = {
-        "kube_horizontalpodautoscaler_spec_target_metric",
-        "kube_horizontalpodautoscaler_spec_min_replicas",
-        "kube_horizontalpodautoscaler_spec_max_replicas"};
-    for (int e = 0; e < 3; e++) {
-        pq = fr_printf("last_over_time(%s{%s}[%s])", extra[e], S, W);
-        rc = q(s, b, pq, &r);
-        free(pq);
-        if (rc)
-            return -1;
-        json_array_foreach(r.result, i, ser) {
-            const char *ns = fr_prom_label(ser, "namespace");
-            const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
-            double v = fr_prom_value(ser);
-            for (size_t k = 0; ns && name && k < b->m.nhpas; k++) {
-                fr_hpa *hp = &b->m.hpas[k];
-                if (strcmp(hp->ns, ns) || strcmp(hp->name, name))
-                    continue;
-                if (e == 1)
-                    hp->min_replicas = v;
-                else if (e == 2)
-                    hp->max_replicas = v;
-                else {
-                    const char *mn = fr_prom_label(ser, "metric_name");
-                    const char *tt = fr_prom_label(ser, "metric_target_type");
-                    if (!mn || !tt || strcmp(tt, "utilization") != 0)
-                        continue;
-                    if (strcmp(mn, "cpu") == 0)
-                        hp->cpu_target = v / 100.0;
-                    else if (strcmp(mn, "memory") == 0)
-                        hp->mem_target = v / 100.0;
-                }
-            }
-        }
-        fr_promres_free(&r);
-    }
-    return 0;
+	/* HPAs and their targets */
+	if (!o->hpa_aware)
+		return 0;
+	pq = fr_printf("max by (namespace, horizontalpodautoscaler, "
+	               "scaletargetref_kind, scaletargetref_name) (last_over_time("
+	               "kube_horizontalpodautoscaler_info{%s}[%s]))",
+	               S, W);
+	rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc)
+		return -1;
+	json_array_foreach(r.result, i, ser)
+	{
+		const char *ns = fr_prom_label(ser, "namespace");
+		const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
+		const char *tk = fr_prom_label(ser, "scaletargetref_kind");
+		const char *tn = fr_prom_label(ser, "scaletargetref_name");
+		if (!ns || !name || !tn)
+			continue;
+		fr_model *m = &b->m;
+		if (m->nhpas == m->caphpas) {
+			m->caphpas = m->caphpas ? 2 * m->caphpas : 4;
+			m->hpas = fr_xrealloc(m->hpas, m->caphpas * sizeof *m->hpas);
+		}
+		fr_hpa *hp = &m->hpas[m->nhpas++];
+		hp->ns = fr_strdup(ns);
+		hp->name = fr_strdup(name);
+		hp->target_kind = fr_strdup(tk ? tk : "Deployment");
+		hp->target_name = fr_strdup(tn);
+		hp->cpu_target = hp->mem_target = NAN;
+		hp->min_replicas = hp->max_replicas = NAN;
+	}
+	fr_promres_free(&r);
+	if (b->m.nhpas == 0)
+		return 0;
+	static const char *const extra[] = { "kube_horizontalpodautoscaler_spec_target_metric",
+		                             "kube_horizontalpodautoscaler_spec_min_replicas",
+		                             "kube_horizontalpodautoscaler_spec_max_replicas" };
+	for (int e = 0; e < 3; e++) {
+		pq = fr_printf("last_over_time(%s{%s}[%s])", extra[e], S, W);
+		rc = q(s, b, pq, &r);
+		free(pq);
+		if (rc)
+			return -1;
+		json_array_foreach(r.result, i, ser)
+		{
+			const char *ns = fr_prom_label(ser, "namespace");
+			const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
+			double v = fr_prom_value(ser);
+			for (size_t k = 0; ns && name && k < b->m.nhpas; k++) {
+				fr_hpa *hp = &b->m.hpas[k];
+				if (strcmp(hp->ns, ns) || strcmp(hp->name, name))
+					continue;
+				if (e == 1)
+					hp->min_replicas = v;
+				else if (e == 2)
+					hp->max_replicas = v;
+				else {
+					const char *mn = fr_prom_label(ser, "metric_name");
+					const char *tt = fr_prom_label(ser, "metric_target_type");
+					if (!mn || !tt || strcmp(tt, "utilization") != 0)
+						continue;
+					if (strcmp(mn, "cpu") == 0)
+						hp->cpu_target = v / 100.0;
+					else if (strcmp(mn, "memory") == 0)
+						hp->mem_target = v / 100.0;
+				}
+			}
+		}
+		fr_promres_free(&r);
+	}
+	return 0;
 }
 
 /* ------------------------------------------------------------ ranges */
 
-typedef struct slot {        /* one container's hourly request series */
-    fr_container *c;
-    double *a;
-    int used;
+typedef struct slot { /* one container's hourly request series */
+	fr_container *c;
+	double *a;
+	int used;
 } slot;
 
 typedef struct rangectx {
-    batch *b;
-    double start;
-    long step;
-    size_t npoints;
-    int what;                /* 0 CPU stats, 1 hourly request, 2 hourly usage */
-    int cpu;                 /* hourly: CPU (1) or memory (0) */
-    const fr_options *o;
-    slot *slots;
-    size_t nslots;
+	batch *b;
+	double start;
+	long step;
+	size_t npoints;
+	int what; /* 0 CPU stats, 1 hourly request, 2 hourly usage */
+	int cpu; /* hourly: CPU (1) or memory (0) */
+	const fr_options *o;
+	slot *slots;
+	size_t nslots;
 } rangectx;
 
 /* Records that a container ran `steps` cost steps of the window, counted
@@ -457,26 +471,26 @@ typedef struct rangectx {
  * month scale alike); the larger of the CPU and memory counts wins. */
 static void run_hours_add(fr_container *c, size_t steps, long step)
 {
-    double h = (double)steps * (double)step / 3600.0;
-    if (isnan(c->run_hours) || h > c->run_hours)
-        c->run_hours = h;
+	double h = (double)steps * (double)step / 3600.0;
+	if (isnan(c->run_hours) || h > c->run_hours)
+		c->run_hours = h;
 }
 
 /* The existing, selected container a series' labels name, or NULL. */
 static fr_container *find_container(batch *b, json_t *metric)
 {
-    const char *ns = json_string_value(json_object_get(metric, "namespace"));
-    const char *pod = json_string_value(json_object_get(metric, "pod"));
-    const char *ctr = json_string_value(json_object_get(metric, "container"));
-    if (!ns || !pod || !ctr)
-        return NULL;
-    fr_pod *p = fr_model_find_pod(&b->m, ns, pod);
-    if (!p || p->excluded)
-        return NULL;
-    for (size_t j = 0; j < p->nc; j++)
-        if (strcmp(p->c[j].name, ctr) == 0)
-            return &p->c[j];
-    return NULL;
+	const char *ns = json_string_value(json_object_get(metric, "namespace"));
+	const char *pod = json_string_value(json_object_get(metric, "pod"));
+	const char *ctr = json_string_value(json_object_get(metric, "container"));
+	if (!ns || !pod || !ctr)
+		return NULL;
+	fr_pod *p = fr_model_find_pod(&b->m, ns, pod);
+	if (!p || p->excluded)
+		return NULL;
+	for (size_t j = 0; j < p->nc; j++)
+		if (strcmp(p->c[j].name, ctr) == 0)
+			return &p->c[j];
+	return NULL;
 }
 
 /* Series callback of the range queries. CPU: the usage percentiles, maximum
@@ -486,98 +500,96 @@ static fr_container *find_container(batch *b, json_t *metric)
  * sum(max(request, usage)), the allocation OpenCost prices. Containers the
  * instant queries did not find are ignored rather than created, so the
  * pointers kept in slots stay valid. */
-static int on_range(void *ud, json_t *metric, const double *ts,
-                    const double *v, size_t n)
+static int on_range(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
 {
-    rangectx *x = ud;
-    fr_container *c = find_container(x->b, metric);
-    if (!c || n == 0)
-        return 0;
-    if (x->what == 0) {
-        double *w = fr_xrealloc(NULL, n * sizeof *w), sum = 0, mx = -INFINITY;
-        size_t k = 0;
-        for (size_t i = 0; i < n; i++)
-            if (!isnan(v[i])) {
-                w[k++] = v[i];
-                sum += v[i];
-                if (v[i] > mx)
-                    mx = v[i];
-            }
-        if (k > 0) {
-            c->cpu.max = mx;
-            c->cpu.avg = sum / (double)k;
-            c->cpu.p50 = fr_quantile(0.5, w, k);
-            c->cpu.p95 = fr_quantile(0.95, w, k);
-            c->cpu.pct = fr_quantile(x->o->strategy.cpu_percentile / 100.0, w,
-                                     k);
-        }
-        free(w);
-        return 0;
-    }
-    if (x->what == 1) {
-        x->slots = fr_xrealloc(x->slots, (x->nslots + 1) * sizeof *x->slots);
-        slot *sl = &x->slots[x->nslots++];
-        sl->c = c;
-        sl->used = 0;
-        sl->a = fr_xrealloc(NULL, x->npoints * sizeof *sl->a);
-        for (size_t i = 0; i < x->npoints; i++)
-            sl->a[i] = NAN;
-        for (size_t i = 0; i < n; i++) {
-            double idx = round((ts[i] - x->start) / (double)x->step);
-            if (idx >= 0 && idx < (double)x->npoints)
-                sl->a[(size_t)idx] = v[i];
-        }
-        return 0;
-    }
-    double *a = NULL;
-    for (size_t k = 0; k < x->nslots; k++)
-        if (x->slots[k].c == c) {
-            a = x->slots[k].a;
-            x->slots[k].used = 1;
-        }
-    double alloc = 0, sum = 0;
-    size_t cnt = 0;
-    char *seen = calloc(x->npoints ? x->npoints : 1, 1);
-    if (!seen)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        double idx = round((ts[i] - x->start) / (double)x->step);
-        if (isnan(v[i]) || idx < 0 || idx >= (double)x->npoints)
-            continue;
-        size_t j = (size_t)idx;
-        double req = a ? a[j] : NAN;
-        alloc += isnan(req) || v[i] > req ? v[i] : req;
-        seen[j] = 1;
-        sum += v[i];
-        cnt++;
-    }
-    size_t ran = 0; /* steps with a request or usage: the pod existed */
-    for (size_t j = 0; j < x->npoints; j++) {
-        if (!seen[j] && a && !isnan(a[j]))
-            alloc += a[j]; /* requested, no usage that hour */
-        if (seen[j] || (a && !isnan(a[j])))
-            ran++;
-    }
-    free(seen);
-    fr_res *r = x->cpu ? &c->cpu : &c->mem;
-    r->alloc_hours = alloc * (double)x->step / 3600.0;
-    run_hours_add(c, ran, x->step);
-    if (!x->cpu && cnt > 0)
-        c->mem.avg = sum / (double)cnt;
-    return 0;
+	rangectx *x = ud;
+	fr_container *c = find_container(x->b, metric);
+	if (!c || n == 0)
+		return 0;
+	if (x->what == 0) {
+		double *w = fr_xrealloc(NULL, n * sizeof *w), sum = 0, mx = -INFINITY;
+		size_t k = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!isnan(v[i])) {
+				w[k++] = v[i];
+				sum += v[i];
+				if (v[i] > mx)
+					mx = v[i];
+			}
+		if (k > 0) {
+			c->cpu.max = mx;
+			c->cpu.avg = sum / (double)k;
+			c->cpu.p50 = fr_quantile(0.5, w, k);
+			c->cpu.p95 = fr_quantile(0.95, w, k);
+			c->cpu.pct = fr_quantile(x->o->strategy.cpu_percentile / 100.0, w, k);
+		}
+		free(w);
+		return 0;
+	}
+	if (x->what == 1) {
+		x->slots = fr_xrealloc(x->slots, (x->nslots + 1) * sizeof *x->slots);
+		slot *sl = &x->slots[x->nslots++];
+		sl->c = c;
+		sl->used = 0;
+		sl->a = fr_xrealloc(NULL, x->npoints * sizeof *sl->a);
+		for (size_t i = 0; i < x->npoints; i++)
+			sl->a[i] = NAN;
+		for (size_t i = 0; i < n; i++) {
+			double idx = round((ts[i] - x->start) / (double)x->step);
+			if (idx >= 0 && idx < (double)x->npoints)
+				sl->a[(size_t)idx] = v[i];
+		}
+		return 0;
+	}
+	double *a = NULL;
+	for (size_t k = 0; k < x->nslots; k++)
+		if (x->slots[k].c == c) {
+			a = x->slots[k].a;
+			x->slots[k].used = 1;
+		}
+	double alloc = 0, sum = 0;
+	size_t cnt = 0;
+	char *seen = calloc(x->npoints ? x->npoints : 1, 1);
+	if (!seen)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		double idx = round((ts[i] - x->start) / (double)x->step);
+		if (isnan(v[i]) || idx < 0 || idx >= (double)x->npoints)
+			continue;
+		size_t j = (size_t)idx;
+		double req = a ? a[j] : NAN;
+		alloc += isnan(req) || v[i] > req ? v[i] : req;
+		seen[j] = 1;
+		sum += v[i];
+		cnt++;
+	}
+	size_t ran = 0; /* steps with a request or usage: the pod existed */
+	for (size_t j = 0; j < x->npoints; j++) {
+		if (!seen[j] && a && !isnan(a[j]))
+			alloc += a[j]; /* requested, no usage that hour */
+		if (seen[j] || (a && !isnan(a[j])))
+			ran++;
+	}
+	free(seen);
+	fr_res *r = x->cpu ? &c->cpu : &c->mem;
+	r->alloc_hours = alloc * (double)x->step / 3600.0;
+	run_hours_add(c, ran, x->step);
+	if (!x->cpu && cnt > 0)
+		c->mem.avg = sum / (double)cnt;
+	return 0;
 }
 
 /* Runs one range query over a group of pods; Prometheus warnings become
  * incomplete-data warnings. */
 static int range_query(shared *s, batch *b, const char *pq, rangectx *x)
 {
-    char *warn = NULL;
-    int rc = fr_prom_range_each(s->h, pq, x->start, s->o->end, x->step,
-                                on_range, x, &warn, b->err, sizeof b->err);
-    if (warn)
-        fr_model_warn(&b->m, "prometheus warning: %s", warn);
-    free(warn);
-    return rc;
+	char *warn = NULL;
+	int rc = fr_prom_range_each(s->h, pq, x->start, s->o->end, x->step, on_range, x, &warn,
+	                            b->err, sizeof b->err);
+	if (warn)
+		fr_model_warn(&b->m, "prometheus warning: %s", warn);
+	free(warn);
+	return rc;
 }
 
 /* The range-query part of a batch, by groups of pods sized so that one
@@ -587,266 +599,269 @@ static int range_query(shared *s, batch *b, const char *pq, rangectx *x)
  * memory. */
 static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 {
-    const fr_options *o = s->o;
-    long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
-    char RW[32], CST[32];
-    fr_format_duration(o->rate_window_s, RW, sizeof RW);
-    fr_format_duration(cost_step, CST, sizeof CST);
-    const char *by = "max by (namespace, pod, container)";
-    for (int pass = 0; pass < 2; pass++) {
-        long st = pass == 0 ? step : cost_step;
-        size_t npoints = (size_t)(o->window_s / st);
-        size_t group = 50000 / (npoints ? npoints : 1);
-        if (group < 1)
-            group = 1;
-        if (group > 100) /* keeps the URL (a regex of pod names) near 3 KB */
-            group = 100;
-        for (size_t g0 = 0; g0 < b->m.npods; g0 += group) {
-            size_t g1 = g0 + group < b->m.npods ? g0 + group : b->m.npods;
-            char *re = fr_strdup("");
-            for (size_t i = g0; i < g1; i++) {
-                char *qp = fr_promql_regex_quote(b->m.pods[i].name);
-                char *x = fr_printf("%s%s%s", re, i > g0 ? "|" : "", qp);
-                free(qp);
-                free(re);
-                re = x;
-            }
-            char *G = fr_printf("%s, pod=~\"%s\"", S, re);
-            char *CG = fr_printf("%s, container!=\"\", container!=\"POD\"", G);
-            free(re);
-            rangectx x = {b, o->end - (double)o->window_s + (double)st, st,
-                          npoints, 0, 0, o, NULL, 0};
-            int rc = 0;
-            if (pass == 0) {
-                char *pq = fr_printf("%s (rate(container_cpu_usage_seconds_"
-                                     "total{%s}[%s]))", by, CG, RW);
-                rc = range_query(s, b, pq, &x);
-                free(pq);
-            } else {
-                for (int cpu = 1; cpu >= 0 && rc == 0; cpu--) {
-                    x.cpu = cpu;
-                    x.what = 1;
-                    char *pq = fr_printf(
-                        "%s (avg_over_time(kube_pod_container_resource_"
-                        "requests{%s, resource=\"%s\"}[%s]))", by, G,
-                        cpu ? "cpu" : "memory", CST);
-                    rc = range_query(s, b, pq, &x);
-                    free(pq);
-                    x.what = 2;
-                    pq = cpu ? fr_printf("%s (rate(container_cpu_usage_seconds"
-                                         "_total{%s}[%s]))", by, CG, CST)
-                             : fr_printf("%s (avg_over_time(container_memory_"
-                                         "working_set_bytes{%s}[%s]))", by,
-                                         CG, CST);
-                    if (rc == 0)
-                        rc = range_query(s, b, pq, &x);
-                    free(pq);
-                    /* requested hours of containers without usage series */
-                    for (size_t k = 0; k < x.nslots; k++) {
-                        slot *sl = &x.slots[k];
-                        if (!sl->used) {
-                            double sum = 0;
-                            size_t ran = 0;
-                            for (size_t j = 0; j < npoints; j++)
-                                if (!isnan(sl->a[j])) {
-                                    sum += sl->a[j];
-                                    ran++;
-                                }
-                            fr_res *r = cpu ? &sl->c->cpu : &sl->c->mem;
-                            r->alloc_hours = sum * (double)st / 3600.0;
-                            run_hours_add(sl->c, ran, st);
-                        }
-                        free(sl->a);
-                    }
-                    free(x.slots);
-                    x.slots = NULL;
-                    x.nslots = 0;
-                }
-            }
-            free(G);
-            free(CG);
-            if (rc)
-                return -1;
-        }
-    }
-    return 0;
+	const fr_options *o = s->o;
+	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
+	char RW[32], CST[32];
+	fr_format_duration(o->rate_window_s, RW, sizeof RW);
+	fr_format_duration(cost_step, CST, sizeof CST);
+	const char *by = "max by (namespace, pod, container)";
+	for (int pass = 0; pass < 2; pass++) {
+		long st = pass == 0 ? step : cost_step;
+		size_t npoints = (size_t)(o->window_s / st);
+		size_t group = 50000 / (npoints ? npoints : 1);
+		if (group < 1)
+			group = 1;
+		if (group > 100) /* keeps the URL (a regex of pod names) near 3 KB */
+			group = 100;
+		for (size_t g0 = 0; g0 < b->m.npods; g0 += group) {
+			size_t g1 = g0 + group < b->m.npods ? g0 + group : b->m.npods;
+			char *re = fr_strdup("");
+			for (size_t i = g0; i < g1; i++) {
+				char *qp = fr_promql_regex_quote(b->m.pods[i].name);
+				char *x = fr_printf("%s%s%s", re, i > g0 ? "|" : "", qp);
+				free(qp);
+				free(re);
+				re = x;
+			}
+			char *G = fr_printf("%s, pod=~\"%s\"", S, re);
+			char *CG = fr_printf("%s, container!=\"\", container!=\"POD\"", G);
+			free(re);
+			rangectx x = { b,  o->end - (double)o->window_s + (double)st,
+				       st, npoints,
+				       0,  0,
+				       o,  NULL,
+				       0 };
+			int rc = 0;
+			if (pass == 0) {
+				char *pq = fr_printf("%s (rate(container_cpu_usage_seconds_"
+				                     "total{%s}[%s]))",
+				                     by, CG, RW);
+				rc = range_query(s, b, pq, &x);
+				free(pq);
+			} else {
+				for (int cpu = 1; cpu >= 0 && rc == 0; cpu--) {
+					x.cpu = cpu;
+					x.what = 1;
+					char *pq = fr_printf(
+						"%s (avg_over_time(kube_pod_container_resource_"
+						"requests{%s, resource=\"%s\"}[%s]))",
+						by, G, cpu ? "cpu" : "memory", CST);
+					rc = range_query(s, b, pq, &x);
+					free(pq);
+					x.what = 2;
+					pq = cpu ? fr_printf("%s (rate(container_cpu_usage_seconds"
+					                     "_total{%s}[%s]))",
+					                     by, CG, CST)
+					         : fr_printf("%s (avg_over_time(container_memory_"
+					                     "working_set_bytes{%s}[%s]))",
+					                     by, CG, CST);
+					if (rc == 0)
+						rc = range_query(s, b, pq, &x);
+					free(pq);
+					/* requested hours of containers without usage series */
+					for (size_t k = 0; k < x.nslots; k++) {
+						slot *sl = &x.slots[k];
+						if (!sl->used) {
+							double sum = 0;
+							size_t ran = 0;
+							for (size_t j = 0; j < npoints; j++)
+								if (!isnan(sl->a[j])) {
+									sum += sl->a[j];
+									ran++;
+								}
+							fr_res *r = cpu ? &sl->c->cpu : &sl->c->mem;
+							r->alloc_hours = sum * (double)st / 3600.0;
+							run_hours_add(sl->c, ran, st);
+						}
+						free(sl->a);
+					}
+					free(x.slots);
+					x.slots = NULL;
+					x.nslots = 0;
+				}
+			}
+			free(G);
+			free(CG);
+			if (rc)
+				return -1;
+		}
+	}
+	return 0;
 }
 
 /* Collects one batch into its own model; b->rc is 0 or -1 with b->err. */
 static void collect_batch(shared *s, batch *b)
 {
-    char *S = ns_matcher(b->ns, b->nns);
-    long cost_step = fr_choose_step(s->o->window_s, 3600, FR_MAX_POINTS);
-    b->rc = -1;
-    if (s->o->selector && collect_labels(s, b, S))
-        goto out;
-    if (collect_fields(s, b, S))
-        goto out;
-    if (collect_ranges(s, b, S, cost_step))
-        goto out;
-    if (collect_pod_level(s, b, S, cost_step))
-        goto out;
-    b->rc = 0;
+	char *S = ns_matcher(b->ns, b->nns);
+	long cost_step = fr_choose_step(s->o->window_s, 3600, FR_MAX_POINTS);
+	b->rc = -1;
+	if (s->o->selector && collect_labels(s, b, S))
+		goto out;
+	if (collect_fields(s, b, S))
+		goto out;
+	if (collect_ranges(s, b, S, cost_step))
+		goto out;
+	if (collect_pod_level(s, b, S, cost_step))
+		goto out;
+	b->rc = 0;
 out:
-    free(S);
+	free(S);
 }
 
 /* A worker thread: takes batches until none is left or one has failed,
  * and draws the progress line (stderr is a TTY, after a second). */
 static void *worker(void *arg)
 {
-    shared *s = arg;
-    for (;;) {
-        pthread_mutex_lock(&s->mu);
-        size_t i = s->next < s->nb && !s->failed ? s->next++ : s->nb;
-        pthread_mutex_unlock(&s->mu);
-        if (i >= s->nb)
-            break;
-        collect_batch(s, &s->b[i]);
-        pthread_mutex_lock(&s->mu);
-        s->done++;
-        if (s->b[i].rc)
-            s->failed = 1;
-        if (s->progress && now_s() - s->t0 > 1.0) {
-            fprintf(stderr, "\rfinops-report: %zu/%zu batches, %ld queries ",
-                    s->done, s->nb,
-                    __atomic_load_n(&s->h->queries, __ATOMIC_RELAXED));
-            fflush(stderr);
-        }
-        pthread_mutex_unlock(&s->mu);
-    }
-    return NULL;
+	shared *s = arg;
+	for (;;) {
+		pthread_mutex_lock(&s->mu);
+		size_t i = s->next < s->nb && !s->failed ? s->next++ : s->nb;
+		pthread_mutex_unlock(&s->mu);
+		if (i >= s->nb)
+			break;
+		collect_batch(s, &s->b[i]);
+		pthread_mutex_lock(&s->mu);
+		s->done++;
+		if (s->b[i].rc)
+			s->failed = 1;
+		if (s->progress && now_s() - s->t0 > 1.0) {
+			fprintf(stderr, "\rfinops-report: %zu/%zu batches, %ld queries ", s->done,
+			        s->nb, __atomic_load_n(&s->h->queries, __ATOMIC_RELAXED));
+			fflush(stderr);
+		}
+		pthread_mutex_unlock(&s->mu);
+	}
+	return NULL;
 }
 
 /* Collects every pod of the selection from Prometheus into m. Returns 0, or
  * -1 with the first failing query's message in err. */
-int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m,
-                          char *err, size_t errsz)
+int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
 {
-    /* discovery through the series API: it reads the index, not the
+	/* discovery through the series API: it reads the index, not the
      * samples, so it costs milliseconds where an instant query over a
      * 14-day window decodes every chunk of every container */
-    char *S = o->nnamespaces ? ns_matcher((char *const *)o->namespaces,
-                                          o->nnamespaces)
-                             : fr_strdup("namespace!=\"\"");
-    char *m1 = fr_printf("kube_pod_container_resource_requests{%s, "
-                         "resource=\"cpu\"}", S);
-    char *m2 = fr_printf("container_memory_working_set_bytes{%s, "
-                         "container!=\"\", container!=\"POD\"}", S);
-    free(S);
-    json_t *series[2] = {NULL, NULL};
-    int rc = fr_prom_series(h, m1, o->end - (double)o->window_s, o->end,
-                            &series[0], err, errsz);
-    if (rc == 0)
-        rc = fr_prom_series(h, m2, o->end - (double)o->window_s, o->end,
-                            &series[1], err, errsz);
-    free(m1);
-    free(m2);
-    if (rc) {
-        json_decref(series[0]);
-        return -1;
-    }
-    /* namespaces and their pods: KSM's pods, else cAdvisor's */
-    size_t nns = 0, i, cap = 16;
-    char **names = fr_xrealloc(NULL, cap * sizeof *names);
-    double *counts = fr_xrealloc(NULL, cap * sizeof *counts);
-    fr_model seen;
-    memset(&seen, 0, sizeof seen);
-    for (int k = 0; k < 2; k++) {
-        json_t *ser;
-        json_array_foreach(series[k], i, ser) {
-            const char *ns = json_string_value(json_object_get(ser,
-                                                               "namespace"));
-            const char *pod = json_string_value(json_object_get(ser, "pod"));
-            if (!ns || !pod || !fr_selection_match(ns, NULL)
-                || fr_model_find_pod(&seen, ns, pod))
-                continue;
-            fr_model_pod(&seen, ns, pod);
-            size_t j;
-            for (j = 0; j < nns; j++)
-                if (strcmp(names[j], ns) == 0)
-                    break;
-            if (j == nns) {
-                if (nns == cap) {
-                    cap *= 2;
-                    names = fr_xrealloc(names, cap * sizeof *names);
-                    counts = fr_xrealloc(counts, cap * sizeof *counts);
-                }
-                names[nns] = fr_strdup(ns);
-                counts[nns++] = 0;
-            }
-            counts[j] += 1;
-        }
-        json_decref(series[k]);
-    }
-    fr_model_free(&seen);
-    /* sort names and counts together */
-    for (size_t a = 1; a < nns; a++)
-        for (size_t b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
-            char *tn = names[b];
-            names[b] = names[b - 1];
-            names[b - 1] = tn;
-            double tc = counts[b];
-            counts[b] = counts[b - 1];
-            counts[b - 1] = tc;
-        }
+	char *S = o->nnamespaces ? ns_matcher((char *const *)o->namespaces, o->nnamespaces)
+	                         : fr_strdup("namespace!=\"\"");
+	char *m1 = fr_printf("kube_pod_container_resource_requests{%s, "
+	                     "resource=\"cpu\"}",
+	                     S);
+	char *m2 = fr_printf("container_memory_working_set_bytes{%s, "
+	                     "container!=\"\", container!=\"POD\"}",
+	                     S);
+	free(S);
+	json_t *series[2] = { NULL, NULL };
+	int rc = fr_prom_series(h, m1, o->end - (double)o->window_s, o->end, &series[0], err,
+	                        errsz);
+	if (rc == 0)
+		rc = fr_prom_series(h, m2, o->end - (double)o->window_s, o->end, &series[1], err,
+		                    errsz);
+	free(m1);
+	free(m2);
+	if (rc) {
+		json_decref(series[0]);
+		return -1;
+	}
+	/* namespaces and their pods: KSM's pods, else cAdvisor's */
+	size_t nns = 0, i, cap = 16;
+	char **names = fr_xrealloc(NULL, cap * sizeof *names);
+	double *counts = fr_xrealloc(NULL, cap * sizeof *counts);
+	fr_model seen;
+	memset(&seen, 0, sizeof seen);
+	for (int k = 0; k < 2; k++) {
+		json_t *ser;
+		json_array_foreach(series[k], i, ser)
+		{
+			const char *ns = json_string_value(json_object_get(ser, "namespace"));
+			const char *pod = json_string_value(json_object_get(ser, "pod"));
+			if (!ns || !pod || !fr_selection_match(ns, NULL) ||
+			    fr_model_find_pod(&seen, ns, pod))
+				continue;
+			fr_model_pod(&seen, ns, pod);
+			size_t j;
+			for (j = 0; j < nns; j++)
+				if (strcmp(names[j], ns) == 0)
+					break;
+			if (j == nns) {
+				if (nns == cap) {
+					cap *= 2;
+					names = fr_xrealloc(names, cap * sizeof *names);
+					counts = fr_xrealloc(counts, cap * sizeof *counts);
+				}
+				names[nns] = fr_strdup(ns);
+				counts[nns++] = 0;
+			}
+			counts[j] += 1;
+		}
+		json_decref(series[k]);
+	}
+	fr_model_free(&seen);
+	/* sort names and counts together */
+	for (size_t a = 1; a < nns; a++)
+		for (size_t b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
+			char *tn = names[b];
+			names[b] = names[b - 1];
+			names[b - 1] = tn;
+			double tc = counts[b];
+			counts[b] = counts[b - 1];
+			counts[b - 1] = tc;
+		}
 
-    /* group namespaces, in name order, into batches of about batch_pods */
-    shared s;
-    memset(&s, 0, sizeof s);
-    s.o = o;
-    s.h = h;
-    s.b = fr_xrealloc(NULL, (nns + 1) * sizeof *s.b);
-    for (size_t k = 0; k < nns; k++) {
-        if (s.nb == 0 || s.b[s.nb - 1].pods >= (size_t)o->batch_pods
-            || s.b[s.nb - 1].pods + (size_t)counts[k] > (size_t)o->batch_pods
-                   * 3 / 2) {
-            memset(&s.b[s.nb], 0, sizeof s.b[s.nb]);
-            s.b[s.nb].ns = fr_xrealloc(NULL, nns * sizeof(char *));
-            s.nb++;
-        }
-        batch *b = &s.b[s.nb - 1];
-        b->ns[b->nns++] = names[k];
-        b->pods += (size_t)counts[k];
-    }
-    free(counts);
-    pthread_mutex_init(&s.mu, NULL);
-    s.t0 = now_s();
-    s.progress = !o->quiet && isatty(2);
-    int nt = o->concurrency < 1 ? 1 : o->concurrency;
-    if ((size_t)nt > s.nb)
-        nt = (int)s.nb;
-    pthread_t th[64];
-    if (nt > 64)
-        nt = 64;
-    int started = 0;
-    for (int t = 0; t < nt; t++)
-        if (pthread_create(&th[t], NULL, worker, &s) == 0)
-            started++;
-    if (started == 0 && s.nb > 0)
-        worker(&s);
-    for (int t = 0; t < started; t++)
-        pthread_join(th[t], NULL);
-    if (s.progress && now_s() - s.t0 > 1.0)
-        fputs("\r\033[K", stderr);
-    pthread_mutex_destroy(&s.mu);
-    rc = 0;
-    for (size_t k = 0; k < s.nb; k++) {
-        if (s.b[k].rc && rc == 0 && s.b[k].err[0]) {
-            snprintf(err, errsz, "%s", s.b[k].err);
-            rc = -1;
-        }
-        fr_model_merge(m, &s.b[k].m);
-        free(s.b[k].ns);
-    }
-    if (rc == 0 && s.failed) {
-        snprintf(err, errsz, "prometheus: a batch failed");
-        rc = -1;
-    }
-    for (size_t k = 0; k < nns; k++)
-        free(names[k]);
-    free(names);
-    free(s.b);
-    fr_model_drop_empty(m, 0);
-    return rc;
+	/* group namespaces, in name order, into batches of about batch_pods */
+	shared s;
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.h = h;
+	s.b = fr_xrealloc(NULL, (nns + 1) * sizeof *s.b);
+	for (size_t k = 0; k < nns; k++) {
+		if (s.nb == 0 || s.b[s.nb - 1].pods >= (size_t)o->batch_pods ||
+		    s.b[s.nb - 1].pods + (size_t)counts[k] > (size_t)o->batch_pods * 3 / 2) {
+			memset(&s.b[s.nb], 0, sizeof s.b[s.nb]);
+			s.b[s.nb].ns = fr_xrealloc(NULL, nns * sizeof(char *));
+			s.nb++;
+		}
+		batch *b = &s.b[s.nb - 1];
+		b->ns[b->nns++] = names[k];
+		b->pods += (size_t)counts[k];
+	}
+	free(counts);
+	pthread_mutex_init(&s.mu, NULL);
+	s.t0 = now_s();
+	s.progress = !o->quiet && isatty(2);
+	int nt = o->concurrency < 1 ? 1 : o->concurrency;
+	if ((size_t)nt > s.nb)
+		nt = (int)s.nb;
+	pthread_t th[64];
+	if (nt > 64)
+		nt = 64;
+	int started = 0;
+	for (int t = 0; t < nt; t++)
+		if (pthread_create(&th[t], NULL, worker, &s) == 0)
+			started++;
+	if (started == 0 && s.nb > 0)
+		worker(&s);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	if (s.progress && now_s() - s.t0 > 1.0)
+		fputs("\r\033[K", stderr);
+	pthread_mutex_destroy(&s.mu);
+	rc = 0;
+	for (size_t k = 0; k < s.nb; k++) {
+		if (s.b[k].rc && rc == 0 && s.b[k].err[0]) {
+			snprintf(err, errsz, "%s", s.b[k].err);
+			rc = -1;
+		}
+		fr_model_merge(m, &s.b[k].m);
+		free(s.b[k].ns);
+	}
+	if (rc == 0 && s.failed) {
+		snprintf(err, errsz, "prometheus: a batch failed");
+		rc = -1;
+	}
+	for (size_t k = 0; k < nns; k++)
+		free(names[k]);
+	free(names);
+	free(s.b);
+	fr_model_drop_empty(m, 0);
+	return rc;
 }

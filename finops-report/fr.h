@@ -22,14 +22,14 @@
 
 /* Exit codes, documented in --help and docs/finops-report.md. */
 enum {
-    FR_EXIT_OK = 0,
-    FR_EXIT_ERROR = 1,
-    FR_EXIT_THRESHOLD = 2,
-    FR_EXIT_INCOMPLETE = 3,
+	FR_EXIT_OK = 0,
+	FR_EXIT_ERROR = 1,
+	FR_EXIT_THRESHOLD = 2,
+	FR_EXIT_INCOMPLETE = 3,
 };
 
 #define FR_MONTH_HOURS 720.0 /* a 30-day month */
-#define FR_MAX_POINTS 11000  /* Prometheus' per-series point limit */
+#define FR_MAX_POINTS 11000 /* Prometheus' per-series point limit */
 #define FR_GIB 1073741824.0
 #define FR_GB 1000000000.0
 #define FR_MIB 1048576.0
@@ -37,12 +37,12 @@ enum {
 /* ---------------------------------------------------------------- pricing */
 
 typedef struct fr_pricing {
-    char currency[16];
-    double cpu_hour;       /* per vCPU-hour */
-    double ram_hour;       /* per memory-unit-hour */
-    double storage_month;  /* per storage-unit-month (30 days) */
-    double mem_unit_bytes; /* FR_GIB (default) or FR_GB */
-    char mem_unit[4];      /* "GiB" or "GB": the unit the prices are per */
+	char currency[16];
+	double cpu_hour; /* per vCPU-hour */
+	double ram_hour; /* per memory-unit-hour */
+	double storage_month; /* per storage-unit-month (30 days) */
+	double mem_unit_bytes; /* FR_GIB (default) or FR_GB */
+	char mem_unit[4]; /* "GiB" or "GB": the unit the prices are per */
 } fr_pricing;
 
 void fr_pricing_default(fr_pricing *p);
@@ -51,13 +51,13 @@ int fr_pricing_load(fr_pricing *p, const char *path, char *err, size_t errsz);
 /* ------------------------------------------------------------------ maths */
 
 typedef struct fr_strategy {
-    double cpu_percentile;   /* 0..100; the usage percentile CPU is sized to */
-    int cpu_use_max;         /* size CPU to the maximum instead */
-    double mem_buffer;       /* fraction added to max working set (0.15) */
-    double cpu_floor;        /* cores */
-    double mem_floor;        /* bytes */
-    double cpu_round;        /* cores: recommendations round up to this */
-    double mem_round;        /* bytes */
+	double cpu_percentile; /* 0..100; the usage percentile CPU is sized to */
+	int cpu_use_max; /* size CPU to the maximum instead */
+	double mem_buffer; /* fraction added to max working set (0.15) */
+	double cpu_floor; /* cores */
+	double mem_floor; /* bytes */
+	double cpu_round; /* cores: recommendations round up to this */
+	double mem_round; /* bytes */
 } fr_strategy;
 
 void fr_strategy_default(fr_strategy *s);
@@ -67,8 +67,8 @@ double fr_ceil_to(double x, double step);
 long fr_choose_step(long range_s, long min_step_s, long max_points);
 double fr_recommend_cpu(const fr_strategy *s, double usage, double hpa_target);
 double fr_recommend_mem(const fr_strategy *s, double max_ws, double hpa_target);
-double fr_savings_month(const fr_pricing *p, double cpu_req, double cpu_rec,
-                        double mem_req, double mem_rec);
+double fr_savings_month(const fr_pricing *p, double cpu_req, double cpu_rec, double mem_req,
+                        double mem_rec);
 double fr_cost_cpu(const fr_pricing *p, double core_hours);
 double fr_cost_ram(const fr_pricing *p, double byte_hours);
 double fr_cost_storage(const fr_pricing *p, double byte_hours);
@@ -84,135 +84,133 @@ int fr_parse_time(const char *s, double *out);
 
 /* --------------------------------------------------------------- model */
 
-enum fr_severity { FR_SEV_UNKNOWN, FR_SEV_OK, FR_SEV_LOW, FR_SEV_MEDIUM,
-                   FR_SEV_HIGH, FR_SEV_RISK };
+enum fr_severity { FR_SEV_UNKNOWN, FR_SEV_OK, FR_SEV_LOW, FR_SEV_MEDIUM, FR_SEV_HIGH, FR_SEV_RISK };
 const char *fr_severity_name(int sev);
 
 /* risk bits */
-#define FR_RISK_CPU_OVER_REQUEST 1u  /* p95 CPU above its request */
-#define FR_RISK_MEM_OVER_REQUEST 2u  /* max working set above request */
-#define FR_RISK_OOM 4u               /* OOM kills in the window */
-#define FR_RISK_NO_REQUEST 8u        /* no request: unbounded, unpriced */
-#define FR_RISK_MEM_NEAR_LIMIT 16u   /* max working set >= 90% of limit */
+#define FR_RISK_CPU_OVER_REQUEST 1u /* p95 CPU above its request */
+#define FR_RISK_MEM_OVER_REQUEST 2u /* max working set above request */
+#define FR_RISK_OOM 4u /* OOM kills in the window */
+#define FR_RISK_NO_REQUEST 8u /* no request: unbounded, unpriced */
+#define FR_RISK_MEM_NEAR_LIMIT 16u /* max working set >= 90% of limit */
 
 typedef struct fr_res {
-    double request, limit;            /* last value in window, NAN unset */
-    double p50, p95, pct, max, avg;   /* usage over the window */
-    double alloc_hours;               /* sum over hours of max(req, usage) */
-    double recommended;
+	double request, limit; /* last value in window, NAN unset */
+	double p50, p95, pct, max, avg; /* usage over the window */
+	double alloc_hours; /* sum over hours of max(req, usage) */
+	double recommended;
 } fr_res;
 
 typedef struct fr_container {
-    char *name;
-    fr_res cpu, mem;
-    double oom_kills, restarts;
-    double cost_cpu, cost_ram;        /* over the window; NAN if unknown */
-    double cpu_eff, mem_eff;          /* avg usage / request; NAN unknown */
-    double savings_month;             /* >0 saves money, <0 costs more;
+	char *name;
+	fr_res cpu, mem;
+	double oom_kills, restarts;
+	double cost_cpu, cost_ram; /* over the window; NAN if unknown */
+	double cpu_eff, mem_eff; /* avg usage / request; NAN unknown */
+	double savings_month; /* >0 saves money, <0 costs more;
                                        * scaled by run_hours / window */
-    double run_hours;                 /* hours of the window the container
+	double run_hours; /* hours of the window the container
                                        * ran (hourly request or usage
                                        * samples); NAN unknown = all */
-    int severity;
-    unsigned risks;
-    int missing_usage;
-    char note[192];
+	int severity;
+	unsigned risks;
+	int missing_usage;
+	char note[192];
 } fr_container;
 
 typedef struct fr_hpa {
-    char *ns, *name, *target_kind, *target_name;
-    double cpu_target, mem_target;    /* utilisation fraction, NAN if none */
-    double min_replicas, max_replicas;
+	char *ns, *name, *target_kind, *target_name;
+	double cpu_target, mem_target; /* utilisation fraction, NAN if none */
+	double min_replicas, max_replicas;
 } fr_hpa;
 
 typedef struct fr_cost {
-    double cpu, ram, pv, network, total;
+	double cpu, ram, pv, network, total;
 } fr_cost;
 
 typedef struct fr_pod {
-    char *ns, *name, *ctrl_kind, *ctrl_name;
-    fr_container *c;
-    size_t nc, capc;
-    double pv_byte_hours;
-    fr_cost cost;            /* window; from Kubecost or the pricing model */
-    int cost_known;
-    double eff_cpu, eff_ram, eff_total;
-    const fr_hpa *hpa;       /* borrowed from the model */
-    int from_kubecost_only;
-    int kubecost_matched;
-    int excluded;            /* filtered out by the label selector */
-    double kc_cpu_req, kc_cpu_use, kc_ram_req, kc_ram_use; /* Kubecost avgs */
-    char **labels;           /* name=value pairs, NULL-terminated; may be NULL */
+	char *ns, *name, *ctrl_kind, *ctrl_name;
+	fr_container *c;
+	size_t nc, capc;
+	double pv_byte_hours;
+	fr_cost cost; /* window; from Kubecost or the pricing model */
+	int cost_known;
+	double eff_cpu, eff_ram, eff_total;
+	const fr_hpa *hpa; /* borrowed from the model */
+	int from_kubecost_only;
+	int kubecost_matched;
+	int excluded; /* filtered out by the label selector */
+	double kc_cpu_req, kc_cpu_use, kc_ram_req, kc_ram_use; /* Kubecost avgs */
+	char **labels; /* name=value pairs, NULL-terminated; may be NULL */
 } fr_pod;
 
-typedef struct fr_group {     /* a controller or a namespace */
-    char *key, *ns, *kind, *name;
-    size_t pods, containers;
-    fr_cost cost;
-    double cost_month, savings_month, extra_month;
-    double eff_cpu, eff_ram, eff_total;
-    double cpu_req, cpu_rec, mem_req, mem_rec;
-    double num_cpu, den_cpu, num_ram, den_ram; /* efficiency accumulators */
-    int risks;
-    int hpa;
+typedef struct fr_group { /* a controller or a namespace */
+	char *key, *ns, *kind, *name;
+	size_t pods, containers;
+	fr_cost cost;
+	double cost_month, savings_month, extra_month;
+	double eff_cpu, eff_ram, eff_total;
+	double cpu_req, cpu_rec, mem_req, mem_rec;
+	double num_cpu, den_cpu, num_ram, den_ram; /* efficiency accumulators */
+	int risks;
+	int hpa;
 } fr_group;
 
 typedef struct fr_unit {
-    char *ns;                 /* NULL for the whole selection */
-    double requests, applications, cost;
-    double per_1000_requests, per_application;
+	char *ns; /* NULL for the whole selection */
+	double requests, applications, cost;
+	double per_1000_requests, per_application;
 } fr_unit;
 
 typedef struct fr_model {
-    fr_pod *pods;
-    size_t npods, cappods;
-    fr_hpa *hpas;
-    size_t nhpas, caphpas;
-    char **warnings;        /* incomplete-data reasons, deduplicated */
-    size_t nwarn, capwarn;
-    fr_group *ctrls, *nss;
-    size_t nctrls, nnss;
-    fr_unit *units;
-    size_t nunits;
-    fr_cost idle, unallocated;
-    int have_idle, have_unallocated;
-    fr_cost total;
-    double total_month, savings_month, extra_month;
-    double eff_cpu, eff_ram, eff_total;
-    double num_cpu, den_cpu, num_ram, den_ram;
-    size_t ncontainers, nrisky, nmissing;
-    int cost_from_kubecost;
-    size_t *index;           /* open-addressing hash of pods, by ns/pod */
-    size_t capindex;
+	fr_pod *pods;
+	size_t npods, cappods;
+	fr_hpa *hpas;
+	size_t nhpas, caphpas;
+	char **warnings; /* incomplete-data reasons, deduplicated */
+	size_t nwarn, capwarn;
+	fr_group *ctrls, *nss;
+	size_t nctrls, nnss;
+	fr_unit *units;
+	size_t nunits;
+	fr_cost idle, unallocated;
+	int have_idle, have_unallocated;
+	fr_cost total;
+	double total_month, savings_month, extra_month;
+	double eff_cpu, eff_ram, eff_total;
+	double num_cpu, den_cpu, num_ram, den_ram;
+	size_t ncontainers, nrisky, nmissing;
+	int cost_from_kubecost;
+	size_t *index; /* open-addressing hash of pods, by ns/pod */
+	size_t capindex;
 } fr_model;
 
 fr_pod *fr_model_pod(fr_model *m, const char *ns, const char *pod);
 fr_pod *fr_model_find_pod(fr_model *m, const char *ns, const char *pod);
 fr_container *fr_pod_container(fr_pod *p, const char *name);
-void fr_model_warn(fr_model *m, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void fr_model_warn(fr_model *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fr_model_free(fr_model *m);
 void fr_res_init(fr_res *r);
 
 /* ------------------------------------------------------------------ http */
 
 typedef struct fr_http {
-    const char *name;        /* "prometheus" or "kubecost", for messages */
-    char *base;              /* without trailing slash; sent, may hold
+	const char *name; /* "prometheus" or "kubecost", for messages */
+	char *base; /* without trailing slash; sent, may hold
                               * user:password@ */
-    char *shown;             /* base as messages show it: fr_url_redact */
-    char *token;             /* bearer; never printed */
-    char *user, *password;   /* basic auth */
-    const char *cacert;
-    long timeout_s;
-    int retries;
-    double retry_delay_s;
-    int compress;            /* ask for gzip: less traffic, more CPU */
-    long queries;            /* requests sent, including retries */
+	char *shown; /* base as messages show it: fr_url_redact */
+	char *token; /* bearer; never printed */
+	char *user, *password; /* basic auth */
+	const char *cacert;
+	long timeout_s;
+	int retries;
+	double retry_delay_s;
+	int compress; /* ask for gzip: less traffic, more CPU */
+	long queries; /* requests sent, including retries */
 } fr_http;
 
-int fr_http_get(fr_http *h, const char *path_and_query, char **body,
-                long *status, char *err, size_t errsz);
+int fr_http_get(fr_http *h, const char *path_and_query, char **body, long *status, char *err,
+                size_t errsz);
 char *fr_url_escape(const char *s);
 char *fr_url_redact(const char *url);
 double fr_retry_after(const char *value, double now);
@@ -224,24 +222,21 @@ void *fr_xrealloc(void *p, size_t n);
 
 /* Result of one query: the "result" array of data, owned; warnings. */
 typedef struct fr_promres {
-    json_t *root;            /* whole response */
-    json_t *result;          /* borrowed from root */
-    char *warnings;          /* joined, or NULL */
+	json_t *root; /* whole response */
+	json_t *result; /* borrowed from root */
+	char *warnings; /* joined, or NULL */
 } fr_promres;
 
-int fr_prom_query(fr_http *h, const char *promql, double at,
-                  fr_promres *out, char *err, size_t errsz);
-int fr_prom_query_range(fr_http *h, const char *promql, double start,
-                        double end, long step, fr_promres *out, char *err,
-                        size_t errsz);
+int fr_prom_query(fr_http *h, const char *promql, double at, fr_promres *out, char *err,
+                  size_t errsz);
+int fr_prom_query_range(fr_http *h, const char *promql, double start, double end, long step,
+                        fr_promres *out, char *err, size_t errsz);
 void fr_promres_free(fr_promres *r);
-typedef int (*fr_series_cb)(void *ud, json_t *metric, const double *ts,
-                            const double *v, size_t n);
-int fr_prom_range_each(fr_http *h, const char *promql, double start,
-                       double end, long step, fr_series_cb cb, void *ud,
-                       char **warnings, char *err, size_t errsz);
-int fr_prom_series(fr_http *h, const char *match, double start, double end,
-                   json_t **out, char *err, size_t errsz);
+typedef int (*fr_series_cb)(void *ud, json_t *metric, const double *ts, const double *v, size_t n);
+int fr_prom_range_each(fr_http *h, const char *promql, double start, double end, long step,
+                       fr_series_cb cb, void *ud, char **warnings, char *err, size_t errsz);
+int fr_prom_series(fr_http *h, const char *match, double start, double end, json_t **out, char *err,
+                   size_t errsz);
 const char *fr_prom_label(json_t *series, const char *name);
 double fr_prom_value(json_t *series);
 char *fr_promql_regex_quote(const char *s);
@@ -249,33 +244,31 @@ char *fr_promql_regex_quote(const char *s);
 /* ---------------------------------------------------------------- config */
 
 typedef struct fr_options {
-    const char *prometheus, *kubecost;
-    int opencost;                 /* use /allocation instead of /model/allocation */
-    long window_s;
-    double start, end;            /* unix seconds; end defaults to now */
-    const char **namespaces;
-    size_t nnamespaces;
-    const char *namespace_regex, *pod_regex, *selector;
-    fr_strategy strategy;
-    fr_pricing pricing;
-    long rate_window_s, resolution_s;
-    int concurrency;
-    int batch_pods;
-    const char *cacert;
-    long timeout_s;
-    int retries;
-    double retry_delay_s;
-    int hpa_aware;
-    const char *requests_metric, *applications_metric;
-    int quiet;
+	const char *prometheus, *kubecost;
+	int opencost; /* use /allocation instead of /model/allocation */
+	long window_s;
+	double start, end; /* unix seconds; end defaults to now */
+	const char **namespaces;
+	size_t nnamespaces;
+	const char *namespace_regex, *pod_regex, *selector;
+	fr_strategy strategy;
+	fr_pricing pricing;
+	long rate_window_s, resolution_s;
+	int concurrency;
+	int batch_pods;
+	const char *cacert;
+	long timeout_s;
+	int retries;
+	double retry_delay_s;
+	int hpa_aware;
+	const char *requests_metric, *applications_metric;
+	int quiet;
 } fr_options;
 
-int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m,
-                          char *err, size_t errsz);
-int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m,
-                        char *err, size_t errsz);
-int fr_kubecost_parse(const char *body, fr_model *m, int create_pods,
-                      const fr_options *o, char *err, size_t errsz);
+int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
+int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
+int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_options *o,
+                      char *err, size_t errsz);
 int fr_selection_init(const fr_options *o, char *err, size_t errsz);
 int fr_selection_match(const char *ns, const char *pod);
 int fr_selector_match(const char *selector, char *const *labels, int prefixed);
@@ -284,34 +277,31 @@ void fr_model_merge(fr_model *dst, fr_model *src);
 void fr_model_drop_empty(fr_model *m, int keep_kubecost_only);
 
 void fr_report_compute(const fr_options *o, fr_model *m);
-int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err,
-                     size_t errsz);
+int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 
 /* ---------------------------------------------------------------- output */
 
 typedef struct fr_thresholds {
-    double savings_over;      /* monthly; NAN unset */
-    double min_efficiency;    /* percent; NAN unset */
-    double max_cost;          /* monthly; NAN unset */
-    int fail_on_risk;
-    char *breached[8];
-    int nbreached;
+	double savings_over; /* monthly; NAN unset */
+	double min_efficiency; /* percent; NAN unset */
+	double max_cost; /* monthly; NAN unset */
+	int fail_on_risk;
+	char *breached[8];
+	int nbreached;
 } fr_thresholds;
 
-enum fr_format { FR_FMT_TABLE, FR_FMT_JSON, FR_FMT_CSV, FR_FMT_MARKDOWN,
-                 FR_FMT_HTML };
-enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER,
-                  FR_BY_NAMESPACE };
+enum fr_format { FR_FMT_TABLE, FR_FMT_JSON, FR_FMT_CSV, FR_FMT_MARKDOWN, FR_FMT_HTML };
+enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER, FR_BY_NAMESPACE };
 
 typedef struct fr_outctx {
-    const fr_options *o;
-    const fr_model *m;
-    const fr_thresholds *t;
-    int color;
-    int groupby;
-    int top;                  /* table: rows shown per section, 0 = all */
-    int exit_code;
-    const char *sources;      /* human description of the data sources */
+	const fr_options *o;
+	const fr_model *m;
+	const fr_thresholds *t;
+	int color;
+	int groupby;
+	int top; /* table: rows shown per section, 0 = all */
+	int exit_code;
+	const char *sources; /* human description of the data sources */
 } fr_outctx;
 
 void fr_out_table(FILE *f, const fr_outctx *c);

@@ -18,174 +18,174 @@
  * unreadable as NAN. */
 static double num(json_t *o, const char *k)
 {
-    json_t *v = json_object_get(o, k);
-    if (json_is_number(v))
-        return json_number_value(v);
-    if (json_is_string(v)) {
-        char *end;
-        double d = strtod(json_string_value(v), &end);
-        if (end != json_string_value(v) && !*end && !isinf(d))
-            return d;
-    }
-    return NAN;
+	json_t *v = json_object_get(o, k);
+	if (json_is_number(v))
+		return json_number_value(v);
+	if (json_is_string(v)) {
+		char *end;
+		double d = strtod(json_string_value(v), &end);
+		if (end != json_string_value(v) && !*end && !isinf(d))
+			return d;
+	}
+	return NAN;
 }
 
 static double nz(double v)
 {
-    return isnan(v) ? 0 : v;
+	return isnan(v) ? 0 : v;
 }
 
 /* Adds an allocation's costs to c; a null totalCost is rebuilt from the
  * parts that are known. */
 static void add_cost(fr_cost *c, json_t *a)
 {
-    c->cpu += nz(num(a, "cpuCost"));
-    c->ram += nz(num(a, "ramCost"));
-    c->pv += nz(num(a, "pvCost"));
-    c->network += nz(num(a, "networkCost"));
-    double t = num(a, "totalCost");
-    if (isnan(t))
-        t = nz(num(a, "cpuCost")) + nz(num(a, "ramCost"))
-            + nz(num(a, "pvCost")) + nz(num(a, "networkCost"))
-            + nz(num(a, "loadBalancerCost")) + nz(num(a, "sharedCost"));
-    c->total += t;
+	c->cpu += nz(num(a, "cpuCost"));
+	c->ram += nz(num(a, "ramCost"));
+	c->pv += nz(num(a, "pvCost"));
+	c->network += nz(num(a, "networkCost"));
+	double t = num(a, "totalCost");
+	if (isnan(t))
+		t = nz(num(a, "cpuCost")) + nz(num(a, "ramCost")) + nz(num(a, "pvCost")) +
+		    nz(num(a, "networkCost")) + nz(num(a, "loadBalancerCost")) +
+		    nz(num(a, "sharedCost"));
+	c->total += t;
 }
 
 /* Whether the allocation passes the namespace list, the regexes and the
  * label selector (Kubecost gives labels unprefixed in properties.labels). */
-static int selected(const fr_options *o, const char *ns, const char *pod,
-                    json_t *props)
+static int selected(const fr_options *o, const char *ns, const char *pod, json_t *props)
 {
-    if (o->nnamespaces) {
-        int ok = 0;
-        for (size_t i = 0; i < o->nnamespaces; i++)
-            if (strcmp(o->namespaces[i], ns) == 0)
-                ok = 1;
-        if (!ok)
-            return 0;
-    }
-    if (!fr_selection_match(ns, pod))
-        return 0;
-    if (o->selector) {
-        json_t *lab = json_object_get(props, "labels");
-        size_t n = json_object_size(lab), k = 0;
-        char **l = fr_xrealloc(NULL, (n + 1) * sizeof *l);
-        const char *key;
-        json_t *v;
-        json_object_foreach(lab, key, v)
-            l[k++] = fr_printf("%s=%s", key, json_string_value(v)
-                                                 ? json_string_value(v) : "");
-        l[k] = NULL;
-        int ok = fr_selector_match(o->selector, l, 0) == 1;
-        for (size_t i = 0; i < k; i++)
-            free(l[i]);
-        free(l);
-        if (!ok)
-            return 0;
-    }
-    return 1;
+	if (o->nnamespaces) {
+		int ok = 0;
+		for (size_t i = 0; i < o->nnamespaces; i++)
+			if (strcmp(o->namespaces[i], ns) == 0)
+				ok = 1;
+		if (!ok)
+			return 0;
+	}
+	if (!fr_selection_match(ns, pod))
+		return 0;
+	if (o->selector) {
+		json_t *lab = json_object_get(props, "labels");
+		size_t n = json_object_size(lab), k = 0;
+		char **l = fr_xrealloc(NULL, (n + 1) * sizeof *l);
+		const char *key;
+		json_t *v;
+		json_object_foreach(lab, key, v) l[k++] = fr_printf(
+			"%s=%s", key, json_string_value(v) ? json_string_value(v) : "");
+		l[k] = NULL;
+		int ok = fr_selector_match(o->selector, l, 0) == 1;
+		for (size_t i = 0; i < k; i++)
+			free(l[i]);
+		free(l);
+		if (!ok)
+			return 0;
+	}
+	return 1;
 }
 
 /* Merges one allocation set ({name: allocation}) into m: idle and
  * unallocated apart, each selected pod matched by namespace/pod from its
  * properties (else from its name), created when missing. */
-static void one_set(json_t *set, fr_model *m, int create_pods,
-                    const fr_options *o)
+static void one_set(json_t *set, fr_model *m, int create_pods, const fr_options *o)
 {
-    const char *name;
-    json_t *a;
-    json_object_foreach(set, name, a) {
-        if (!json_is_object(a))
-            continue;
-        if (strstr(name, "__idle__")) {
-            add_cost(&m->idle, a);
-            m->have_idle = 1;
-            continue;
-        }
-        if (strstr(name, "__unallocated__")) {
-            add_cost(&m->unallocated, a);
-            m->have_unallocated = 1;
-            continue;
-        }
-        json_t *props = json_object_get(a, "properties");
-        const char *ns = json_string_value(json_object_get(props, "namespace"));
-        const char *pod = json_string_value(json_object_get(props, "pod"));
-        char nsbuf[256] = "", podbuf[256] = "";
-        if (!pod || !ns) {
-            /* fall back on the name: [cluster/]namespace/pod or pod */
-            const char *last = strrchr(name, '/');
-            snprintf(podbuf, sizeof podbuf, "%s", last ? last + 1 : name);
-            if (last) {
-                const char *prev = last;
-                while (prev > name && prev[-1] != '/')
-                    prev--;
-                snprintf(nsbuf, sizeof nsbuf, "%.*s", (int)(last - prev), prev);
-            }
-            if (!pod)
-                pod = podbuf;
-            if (!ns)
-                ns = nsbuf;
-        }
-        if (!*ns || !*pod) {
-            fr_model_warn(m, "kubecost: allocation '%s' has no namespace/pod",
-                          name);
-            continue;
-        }
-        if (!selected(o, ns, pod, props))
-            continue;
-        fr_pod *p = fr_model_find_pod(m, ns, pod);
-        if (!p) {
-            if (!create_pods) {
-                fr_model_warn(m, "%s/%s: priced by Kubecost but no "
-                              "Prometheus series", ns, pod);
-            }
-            p = fr_model_pod(m, ns, pod);
-            p->from_kubecost_only = 1;
-            const char *ck = json_string_value(
-                json_object_get(props, "controllerKind"));
-            const char *cn = json_string_value(
-                json_object_get(props, "controller"));
-            if (cn && *cn && !p->ctrl_name) {
-                /* Kubecost writes kinds in lower case ("deployment") */
-                char kind[64];
-                snprintf(kind, sizeof kind, "%s", ck && *ck ? ck : "Controller");
-                if (kind[0] >= 'a' && kind[0] <= 'z')
-                    kind[0] = (char)(kind[0] - 'a' + 'A');
-                if (strcmp(kind, "Statefulset") == 0)
-                    snprintf(kind, sizeof kind, "StatefulSet");
-                if (strcmp(kind, "Daemonset") == 0)
-                    snprintf(kind, sizeof kind, "DaemonSet");
-                if (strcmp(kind, "Replicaset") == 0)
-                    snprintf(kind, sizeof kind, "ReplicaSet");
-                p->ctrl_kind = fr_strdup(kind);
-                p->ctrl_name = fr_strdup(cn);
-            }
-        }
-        if (isnan(num(a, "totalCost")) && isnan(num(a, "cpuCost"))
-            && isnan(num(a, "ramCost"))) {
-            /* null costs are unknown costs, not zero: keep the pricing
+	const char *name;
+	json_t *a;
+	json_object_foreach(set, name, a)
+	{
+		if (!json_is_object(a))
+			continue;
+		if (strstr(name, "__idle__")) {
+			add_cost(&m->idle, a);
+			m->have_idle = 1;
+			continue;
+		}
+		if (strstr(name, "__unallocated__")) {
+			add_cost(&m->unallocated, a);
+			m->have_unallocated = 1;
+			continue;
+		}
+		json_t *props = json_object_get(a, "properties");
+		const char *ns = json_string_value(json_object_get(props, "namespace"));
+		const char *pod = json_string_value(json_object_get(props, "pod"));
+		char nsbuf[256] = "", podbuf[256] = "";
+		if (!pod || !ns) {
+			/* fall back on the name: [cluster/]namespace/pod or pod */
+			const char *last = strrchr(name, '/');
+			snprintf(podbuf, sizeof podbuf, "%s", last ? last + 1 : name);
+			if (last) {
+				const char *prev = last;
+				while (prev > name && prev[-1] != '/')
+					prev--;
+				snprintf(nsbuf, sizeof nsbuf, "%.*s", (int)(last - prev), prev);
+			}
+			if (!pod)
+				pod = podbuf;
+			if (!ns)
+				ns = nsbuf;
+		}
+		if (!*ns || !*pod) {
+			fr_model_warn(m, "kubecost: allocation '%s' has no namespace/pod", name);
+			continue;
+		}
+		if (!selected(o, ns, pod, props))
+			continue;
+		fr_pod *p = fr_model_find_pod(m, ns, pod);
+		if (!p) {
+			if (!create_pods) {
+				fr_model_warn(m,
+				              "%s/%s: priced by Kubecost but no "
+				              "Prometheus series",
+				              ns, pod);
+			}
+			p = fr_model_pod(m, ns, pod);
+			p->from_kubecost_only = 1;
+			const char *ck = json_string_value(
+				json_object_get(props, "controllerKind"));
+			const char *cn = json_string_value(json_object_get(props, "controller"));
+			if (cn && *cn && !p->ctrl_name) {
+				/* Kubecost writes kinds in lower case ("deployment") */
+				char kind[64];
+				snprintf(kind, sizeof kind, "%s", ck && *ck ? ck : "Controller");
+				if (kind[0] >= 'a' && kind[0] <= 'z')
+					kind[0] = (char)(kind[0] - 'a' + 'A');
+				if (strcmp(kind, "Statefulset") == 0)
+					snprintf(kind, sizeof kind, "StatefulSet");
+				if (strcmp(kind, "Daemonset") == 0)
+					snprintf(kind, sizeof kind, "DaemonSet");
+				if (strcmp(kind, "Replicaset") == 0)
+					snprintf(kind, sizeof kind, "ReplicaSet");
+				p->ctrl_kind = fr_strdup(kind);
+				p->ctrl_name = fr_strdup(cn);
+			}
+		}
+		if (isnan(num(a, "totalCost")) && isnan(num(a, "cpuCost")) &&
+		    isnan(num(a, "ramCost"))) {
+			/* null costs are unknown costs, not zero: keep the pricing
              * model's figure (or none) and say the data is incomplete */
-            fr_model_warn(m, "kubecost: %s/%s has no cost (null values); "
-                          "priced with the pricing model", ns, pod);
-            if (!p->kubecost_matched)
-                p->kubecost_matched = 2;
-            continue;
-        }
-        if (p->kubecost_matched != 1) {
-            memset(&p->cost, 0, sizeof p->cost);
-            p->kc_cpu_req = p->kc_cpu_use = p->kc_ram_req = p->kc_ram_use = 0;
-        }
-        add_cost(&p->cost, a);
-        p->kc_cpu_req += nz(num(a, "cpuCoreRequestAverage"));
-        p->kc_cpu_use += nz(num(a, "cpuCoreUsageAverage"));
-        p->kc_ram_req += nz(num(a, "ramByteRequestAverage"));
-        p->kc_ram_use += nz(num(a, "ramByteUsageAverage"));
-        p->eff_cpu = num(a, "cpuEfficiency");
-        p->eff_ram = num(a, "ramEfficiency");
-        p->eff_total = num(a, "totalEfficiency");
-        p->cost_known = 1;
-        p->kubecost_matched = 1;
-    }
+			fr_model_warn(m,
+			              "kubecost: %s/%s has no cost (null values); "
+			              "priced with the pricing model",
+			              ns, pod);
+			if (!p->kubecost_matched)
+				p->kubecost_matched = 2;
+			continue;
+		}
+		if (p->kubecost_matched != 1) {
+			memset(&p->cost, 0, sizeof p->cost);
+			p->kc_cpu_req = p->kc_cpu_use = p->kc_ram_req = p->kc_ram_use = 0;
+		}
+		add_cost(&p->cost, a);
+		p->kc_cpu_req += nz(num(a, "cpuCoreRequestAverage"));
+		p->kc_cpu_use += nz(num(a, "cpuCoreUsageAverage"));
+		p->kc_ram_req += nz(num(a, "ramByteRequestAverage"));
+		p->kc_ram_use += nz(num(a, "ramByteUsageAverage"));
+		p->eff_cpu = num(a, "cpuEfficiency");
+		p->eff_ram = num(a, "ramEfficiency");
+		p->eff_total = num(a, "totalEfficiency");
+		p->cost_known = 1;
+		p->kubecost_matched = 1;
+	}
 }
 
 /* Parses an allocation response body into m. With create_pods, every
@@ -193,111 +193,107 @@ static void one_set(json_t *set, fr_model *m, int create_pods,
  * matched to those Prometheus found and the others are added with a warning.
  * Returns 0, or -1 with a message for an error envelope or a body that is
  * not the allocation shape. */
-int fr_kubecost_parse(const char *body, fr_model *m, int create_pods,
-                      const fr_options *o, char *err, size_t errsz)
+int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_options *o,
+                      char *err, size_t errsz)
 {
-    json_error_t je;
-    json_t *root = json_loads(body, 0, &je);
-    if (!root) {
-        char first[120];
-        size_t i = 0;
-        while (body[i] && body[i] != '\n' && i + 1 < sizeof first) {
-            first[i] = (body[i] >= 32 && body[i] < 127) ? body[i] : '?';
-            i++;
-        }
-        first[i] = '\0';
-        snprintf(err, errsz, "not JSON (%s): \"%s\"", je.text, first);
-        return -1;
-    }
-    json_t *code = json_object_get(root, "code");
-    if (!json_is_object(root) || (code && json_integer_value(code) != 200)) {
-        const char *msg = json_string_value(json_object_get(root, "message"));
-        snprintf(err, errsz, "error code %lld: %s",
-                 (long long)json_integer_value(code),
-                 msg ? msg : "no message");
-        json_decref(root);
-        return -1;
-    }
-    json_t *data = json_object_get(root, "data");
-    if (json_is_object(data)) {
-        one_set(data, m, create_pods, o);
-    } else if (json_is_array(data)) {
-        size_t i;
-        json_t *set;
-        json_array_foreach(data, i, set)
-            if (json_is_object(set))
-                one_set(set, m, create_pods, o);
-    } else {
-        snprintf(err, errsz, "no \"data\" array of allocation sets");
-        json_decref(root);
-        return -1;
-    }
-    json_t *w = json_object_get(root, "warning");
-    if (!w)
-        w = json_object_get(root, "warnings");
-    if (json_is_string(w))
-        fr_model_warn(m, "kubecost warning: %s", json_string_value(w));
-    else if (json_is_array(w) && json_array_size(w))
-        fr_model_warn(m, "kubecost warning: %s",
-                      json_string_value(json_array_get(w, 0))
-                          ? json_string_value(json_array_get(w, 0)) : "?");
-    json_decref(root);
-    return 0;
+	json_error_t je;
+	json_t *root = json_loads(body, 0, &je);
+	if (!root) {
+		char first[120];
+		size_t i = 0;
+		while (body[i] && body[i] != '\n' && i + 1 < sizeof first) {
+			first[i] = (body[i] >= 32 && body[i] < 127) ? body[i] : '?';
+			i++;
+		}
+		first[i] = '\0';
+		snprintf(err, errsz, "not JSON (%s): \"%s\"", je.text, first);
+		return -1;
+	}
+	json_t *code = json_object_get(root, "code");
+	if (!json_is_object(root) || (code && json_integer_value(code) != 200)) {
+		const char *msg = json_string_value(json_object_get(root, "message"));
+		snprintf(err, errsz, "error code %lld: %s", (long long)json_integer_value(code),
+		         msg ? msg : "no message");
+		json_decref(root);
+		return -1;
+	}
+	json_t *data = json_object_get(root, "data");
+	if (json_is_object(data)) {
+		one_set(data, m, create_pods, o);
+	} else if (json_is_array(data)) {
+		size_t i;
+		json_t *set;
+		json_array_foreach(data, i, set) if (json_is_object(set))
+			one_set(set, m, create_pods, o);
+	} else {
+		snprintf(err, errsz, "no \"data\" array of allocation sets");
+		json_decref(root);
+		return -1;
+	}
+	json_t *w = json_object_get(root, "warning");
+	if (!w)
+		w = json_object_get(root, "warnings");
+	if (json_is_string(w))
+		fr_model_warn(m, "kubecost warning: %s", json_string_value(w));
+	else if (json_is_array(w) && json_array_size(w))
+		fr_model_warn(m, "kubecost warning: %s",
+		              json_string_value(json_array_get(w, 0))
+		                      ? json_string_value(json_array_get(w, 0))
+		                      : "?");
+	json_decref(root);
+	return 0;
 }
 
 static void rfc3339(double t, char *buf, size_t n)
 {
-    time_t tt = (time_t)t;
-    struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* Fetches the allocations of the window and merges them into m. Pods that
  * Prometheus found but Kubecost did not price keep the pricing model's cost
  * and are reported as incomplete data. */
-int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m,
-                        char *err, size_t errsz)
+int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
 {
-    char a[40], b[40];
-    rfc3339(o->end - (double)o->window_s, a, sizeof a);
-    rfc3339(o->end, b, sizeof b);
-    char *win = fr_printf("%s,%s", a, b);
-    char *ew = fr_url_escape(win);
-    char *path = fr_printf("%s?window=%s&aggregate=pod&accumulate=true",
-                           o->opencost ? "/allocation" : "/model/allocation",
-                           ew);
-    free(win);
-    free(ew);
-    char *body = NULL;
-    long status = 0;
-    int rc = fr_http_get(h, path, &body, &status, err, errsz);
-    if (rc == 0) {
-        char why[800];
-        int create = m->npods == 0;
-        size_t before = m->npods;
-        if (status >= 300 || fr_kubecost_parse(body, m, create, o, why,
-                                               sizeof why)) {
-            if (status >= 300) {
-                json_t *j = json_loads(body, 0, NULL);
-                const char *msg = json_string_value(json_object_get(j,
-                                                                    "message"));
-                snprintf(why, sizeof why, "%s", msg ? msg : body);
-                json_decref(j);
-            }
-            snprintf(err, errsz, "%s: GET %s%s: HTTP %ld, %s", h->name,
-                     h->shown, path, status, why);
-            rc = -1;
-        } else if (!create) {
-            for (size_t i = 0; i < before; i++)
-                if (!m->pods[i].kubecost_matched)
-                    fr_model_warn(m, "%s/%s: no Kubecost allocation; cost "
-                                  "from the pricing model", m->pods[i].ns,
-                                  m->pods[i].name);
-        }
-        m->cost_from_kubecost = rc == 0;
-    }
-    free(body);
-    free(path);
-    return rc;
+	char a[40], b[40];
+	rfc3339(o->end - (double)o->window_s, a, sizeof a);
+	rfc3339(o->end, b, sizeof b);
+	char *win = fr_printf("%s,%s", a, b);
+	char *ew = fr_url_escape(win);
+	char *path = fr_printf("%s?window=%s&aggregate=pod&accumulate=true",
+	                       o->opencost ? "/allocation" : "/model/allocation", ew);
+	free(win);
+	free(ew);
+	char *body = NULL;
+	long status = 0;
+	int rc = fr_http_get(h, path, &body, &status, err, errsz);
+	if (rc == 0) {
+		char why[800];
+		int create = m->npods == 0;
+		size_t before = m->npods;
+		if (status >= 300 || fr_kubecost_parse(body, m, create, o, why, sizeof why)) {
+			if (status >= 300) {
+				json_t *j = json_loads(body, 0, NULL);
+				const char *msg = json_string_value(json_object_get(j, "message"));
+				snprintf(why, sizeof why, "%s", msg ? msg : body);
+				json_decref(j);
+			}
+			snprintf(err, errsz, "%s: GET %s%s: HTTP %ld, %s", h->name, h->shown, path,
+			         status, why);
+			rc = -1;
+		} else if (!create) {
+			for (size_t i = 0; i < before; i++)
+				if (!m->pods[i].kubecost_matched)
+					fr_model_warn(m,
+					              "%s/%s: no Kubecost allocation; cost "
+					              "from the pricing model",
+					              m->pods[i].ns, m->pods[i].name);
+		}
+		m->cost_from_kubecost = rc == 0;
+	}
+	free(body);
+	free(path);
+	return rc;
 }

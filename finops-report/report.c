@@ -10,28 +10,28 @@
 
 const char *fr_severity_name(int sev)
 {
-    switch (sev) {
-    case FR_SEV_OK: return "ok";
-    case FR_SEV_LOW: return "low";
-    case FR_SEV_MEDIUM: return "medium";
-    case FR_SEV_HIGH: return "high";
-    case FR_SEV_RISK: return "risk";
-    default: return "unknown";
-    }
+	switch (sev) {
+	case FR_SEV_OK: return "ok";
+	case FR_SEV_LOW: return "low";
+	case FR_SEV_MEDIUM: return "medium";
+	case FR_SEV_HIGH: return "high";
+	case FR_SEV_RISK: return "risk";
+	default: return "unknown";
+	}
 }
 
 static double nz(double v)
 {
-    return isnan(v) ? 0.0 : v;
+	return isnan(v) ? 0.0 : v;
 }
 
 /* Fraction of a request the recommendation would give back (0 when the
  * recommendation is larger or either is unknown). */
 static double waste(double req, double rec)
 {
-    if (isnan(req) || isnan(rec) || !(req > 0) || rec >= req)
-        return 0;
-    return (req - rec) / req;
+	if (isnan(req) || isnan(rec) || !(req > 0) || rec >= req)
+		return 0;
+	return (req - rec) / req;
 }
 
 /* Share of the window a container ran, in [0, 1]; 1 when unknown. A
@@ -42,11 +42,11 @@ static double waste(double req, double rec)
  * x 720 / window hours), so savings and cost stay comparable. */
 static double run_share(const fr_options *o, const fr_container *c)
 {
-    double wh = (double)o->window_s / 3600.0;
-    if (isnan(c->run_hours) || !(wh > 0))
-        return 1.0;
-    double f = c->run_hours / wh;
-    return f < 0 ? 0 : f > 1 ? 1 : f;
+	double wh = (double)o->window_s / 3600.0;
+	if (isnan(c->run_hours) || !(wh > 0))
+		return 1.0;
+	double f = c->run_hours / wh;
+	return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
 /* Works out one container's recommendation, risks, severity and costs.
@@ -55,208 +55,204 @@ static double run_share(const fr_options *o, const fr_container *c)
  * memory within 10 % of its limit, or no request at all) because fixing that
  * comes before saving money; otherwise by the share of the larger request the
  * recommendation gives back: >= 75 % high, >= 50 % medium, >= 25 % low. */
-static void compute_container(const fr_options *o, const fr_hpa *hpa,
-                              fr_container *c)
+static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_container *c)
 {
-    const fr_strategy *st = &o->strategy;
-    const fr_pricing *pr = &o->pricing;
-    double cpu_use = st->cpu_use_max ? c->cpu.max
-                     : st->cpu_percentile == 95.0 ? c->cpu.p95
-                     : st->cpu_percentile == 50.0 ? c->cpu.p50
-                                                  : c->cpu.pct;
-    double cpu_t = hpa ? hpa->cpu_target : NAN;
-    double mem_t = hpa ? hpa->mem_target : NAN;
-    c->cpu.recommended = fr_recommend_cpu(st, cpu_use, cpu_t);
-    c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
-    c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
-    c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended,
-                                        c->mem.request, c->mem.recommended)
-                       * run_share(o, c);
-    if (c->missing_usage)
-        c->savings_month = 0;
-    c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
-    c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
+	const fr_strategy *st = &o->strategy;
+	const fr_pricing *pr = &o->pricing;
+	double cpu_use = st->cpu_use_max              ? c->cpu.max
+	                 : st->cpu_percentile == 95.0 ? c->cpu.p95
+	                 : st->cpu_percentile == 50.0 ? c->cpu.p50
+	                                              : c->cpu.pct;
+	double cpu_t = hpa ? hpa->cpu_target : NAN;
+	double mem_t = hpa ? hpa->mem_target : NAN;
+	c->cpu.recommended = fr_recommend_cpu(st, cpu_use, cpu_t);
+	c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
+	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
+	c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended, c->mem.request,
+	                                    c->mem.recommended) *
+	                   run_share(o, c);
+	if (c->missing_usage)
+		c->savings_month = 0;
+	c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
+	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
 
-    if (!isnan(c->oom_kills) && c->oom_kills > 0)
-        c->risks |= FR_RISK_OOM;
-    if ((c->risks & FR_RISK_OOM) && !(c->oom_kills > 0))
-        c->oom_kills = c->restarts > 0 ? c->restarts : 1;
-    if (!isnan(c->cpu.request) && c->cpu.request > 0 && !isnan(cpu_use)
-        && cpu_use > c->cpu.request * 1.0001)
-        c->risks |= FR_RISK_CPU_OVER_REQUEST;
-    if (!isnan(c->mem.request) && c->mem.request > 0 && !isnan(c->mem.max)
-        && c->mem.max > c->mem.request * 1.0001)
-        c->risks |= FR_RISK_MEM_OVER_REQUEST;
-    if (!isnan(c->mem.limit) && c->mem.limit > 0 && !isnan(c->mem.max)
-        && c->mem.max >= 0.9 * c->mem.limit)
-        c->risks |= FR_RISK_MEM_NEAR_LIMIT;
-    if (isnan(c->cpu.request) || isnan(c->mem.request) || c->cpu.request <= 0
-        || c->mem.request <= 0)
-        c->risks |= FR_RISK_NO_REQUEST;
+	if (!isnan(c->oom_kills) && c->oom_kills > 0)
+		c->risks |= FR_RISK_OOM;
+	if ((c->risks & FR_RISK_OOM) && !(c->oom_kills > 0))
+		c->oom_kills = c->restarts > 0 ? c->restarts : 1;
+	if (!isnan(c->cpu.request) && c->cpu.request > 0 && !isnan(cpu_use) &&
+	    cpu_use > c->cpu.request * 1.0001)
+		c->risks |= FR_RISK_CPU_OVER_REQUEST;
+	if (!isnan(c->mem.request) && c->mem.request > 0 && !isnan(c->mem.max) &&
+	    c->mem.max > c->mem.request * 1.0001)
+		c->risks |= FR_RISK_MEM_OVER_REQUEST;
+	if (!isnan(c->mem.limit) && c->mem.limit > 0 && !isnan(c->mem.max) &&
+	    c->mem.max >= 0.9 * c->mem.limit)
+		c->risks |= FR_RISK_MEM_NEAR_LIMIT;
+	if (isnan(c->cpu.request) || isnan(c->mem.request) || c->cpu.request <= 0 ||
+	    c->mem.request <= 0)
+		c->risks |= FR_RISK_NO_REQUEST;
 
-    if (c->missing_usage)
-        c->severity = FR_SEV_UNKNOWN;
-    else if (c->risks)
-        c->severity = FR_SEV_RISK;
-    else {
-        double w = waste(c->cpu.request, c->cpu.recommended);
-        double wm = waste(c->mem.request, c->mem.recommended);
-        if (wm > w)
-            w = wm;
-        c->severity = w >= 0.75 ? FR_SEV_HIGH : w >= 0.5 ? FR_SEV_MEDIUM
-                      : w >= 0.25 ? FR_SEV_LOW : FR_SEV_OK;
-    }
+	if (c->missing_usage)
+		c->severity = FR_SEV_UNKNOWN;
+	else if (c->risks)
+		c->severity = FR_SEV_RISK;
+	else {
+		double w = waste(c->cpu.request, c->cpu.recommended);
+		double wm = waste(c->mem.request, c->mem.recommended);
+		if (wm > w)
+			w = wm;
+		c->severity = w >= 0.75   ? FR_SEV_HIGH
+		              : w >= 0.5  ? FR_SEV_MEDIUM
+		              : w >= 0.25 ? FR_SEV_LOW
+		                          : FR_SEV_OK;
+	}
 
-    c->note[0] = '\0';
-    size_t n = 0;
-#define NOTE(...)                                                            \
-    do {                                                                     \
-        if (n < sizeof c->note) {                                            \
-            int k_ = snprintf(c->note + n, sizeof c->note - n, "%s",         \
-                              n ? "; " : "");                                \
-            n += (size_t)(k_ > 0 ? k_ : 0);                                  \
-        }                                                                    \
-        if (n < sizeof c->note) {                                            \
-            int k_ = snprintf(c->note + n, sizeof c->note - n, __VA_ARGS__); \
-            n += (size_t)(k_ > 0 ? k_ : 0);                                  \
-        }                                                                    \
-    } while (0)
-    if (c->missing_usage)
-        NOTE("no usage series (cAdvisor): no recommendation");
-    if (c->risks & FR_RISK_OOM)
-        NOTE("OOM-killed %.0f time(s)", c->oom_kills);
-    if (c->risks & FR_RISK_MEM_OVER_REQUEST)
-        NOTE("memory above request");
-    if (c->risks & FR_RISK_CPU_OVER_REQUEST)
-        NOTE("CPU above request");
-    if (c->risks & FR_RISK_MEM_NEAR_LIMIT)
-        NOTE("memory near limit");
-    if (c->risks & FR_RISK_NO_REQUEST)
-        NOTE("no request set");
-    if (hpa && (!isnan(cpu_t) || !isnan(mem_t)))
-        NOTE("HPA %s targets %s%.0f%%: request sized so the HPA sees its "
-             "target at p%.0f load", hpa->name,
-             !isnan(cpu_t) ? "CPU " : "memory ",
-             100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
-             st->cpu_use_max ? 100.0 : st->cpu_percentile);
+	c->note[0] = '\0';
+	size_t n = 0;
+#define NOTE(...)                                                                                  \
+	do {                                                                                       \
+		if (n < sizeof c->note) {                                                          \
+			int k_ = snprintf(c->note + n, sizeof c->note - n, "%s", n ? "; " : "");   \
+			n += (size_t)(k_ > 0 ? k_ : 0);                                            \
+		}                                                                                  \
+		if (n < sizeof c->note) {                                                          \
+			int k_ = snprintf(c->note + n, sizeof c->note - n, __VA_ARGS__);           \
+			n += (size_t)(k_ > 0 ? k_ : 0);                                            \
+		}                                                                                  \
+	} while (0)
+	if (c->missing_usage)
+		NOTE("no usage series (cAdvisor): no recommendation");
+	if (c->risks & FR_RISK_OOM)
+		NOTE("OOM-killed %.0f time(s)", c->oom_kills);
+	if (c->risks & FR_RISK_MEM_OVER_REQUEST)
+		NOTE("memory above request");
+	if (c->risks & FR_RISK_CPU_OVER_REQUEST)
+		NOTE("CPU above request");
+	if (c->risks & FR_RISK_MEM_NEAR_LIMIT)
+		NOTE("memory near limit");
+	if (c->risks & FR_RISK_NO_REQUEST)
+		NOTE("no request set");
+	if (hpa && (!isnan(cpu_t) || !isnan(mem_t)))
+		NOTE("HPA %s targets %s%.0f%%: request sized so the HPA sees its "
+		     "target at p%.0f load",
+		     hpa->name, !isnan(cpu_t) ? "CPU " : "memory ",
+		     100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
+		     st->cpu_use_max ? 100.0 : st->cpu_percentile);
 #undef NOTE
 
-    c->cost_cpu = fr_cost_cpu(pr, nz(c->cpu.alloc_hours));
-    c->cost_ram = fr_cost_ram(pr, nz(c->mem.alloc_hours));
+	c->cost_cpu = fr_cost_cpu(pr, nz(c->cpu.alloc_hours));
+	c->cost_ram = fr_cost_ram(pr, nz(c->mem.alloc_hours));
 }
 
 /* Adds one container's efficiency terms to accumulators. Usage above the
  * request is capped at the request: a container that outgrows its request is
  * a risk, not an efficient one, and must not raise an aggregate. Terms are in
  * money per hour so that CPU and memory weigh as much as they cost. */
-static void eff_add(const fr_pricing *pr, const fr_container *c, double *nc,
-                    double *dc, double *nr, double *dr)
+static void eff_add(const fr_pricing *pr, const fr_container *c, double *nc, double *dc, double *nr,
+                    double *dr)
 {
-    if (!isnan(c->cpu.request) && c->cpu.request > 0 && !isnan(c->cpu.avg)) {
-        double u = c->cpu.avg < c->cpu.request ? c->cpu.avg : c->cpu.request;
-        *nc += u * pr->cpu_hour;
-        *dc += c->cpu.request * pr->cpu_hour;
-    }
-    if (!isnan(c->mem.request) && c->mem.request > 0 && !isnan(c->mem.avg)) {
-        double u = c->mem.avg < c->mem.request ? c->mem.avg : c->mem.request;
-        *nr += u / pr->mem_unit_bytes * pr->ram_hour;
-        *dr += c->mem.request / pr->mem_unit_bytes * pr->ram_hour;
-    }
+	if (!isnan(c->cpu.request) && c->cpu.request > 0 && !isnan(c->cpu.avg)) {
+		double u = c->cpu.avg < c->cpu.request ? c->cpu.avg : c->cpu.request;
+		*nc += u * pr->cpu_hour;
+		*dc += c->cpu.request * pr->cpu_hour;
+	}
+	if (!isnan(c->mem.request) && c->mem.request > 0 && !isnan(c->mem.avg)) {
+		double u = c->mem.avg < c->mem.request ? c->mem.avg : c->mem.request;
+		*nr += u / pr->mem_unit_bytes * pr->ram_hour;
+		*dr += c->mem.request / pr->mem_unit_bytes * pr->ram_hour;
+	}
 }
 
 /* Finds or appends the group `key` (linear: groups are few, and this runs
  * once per pod). */
-static fr_group *group_get(fr_group **g, size_t *n, const char *key,
-                           const char *ns, const char *kind, const char *name)
+static fr_group *group_get(fr_group **g, size_t *n, const char *key, const char *ns,
+                           const char *kind, const char *name)
 {
-    for (size_t i = 0; i < *n; i++)
-        if (strcmp((*g)[i].key, key) == 0)
-            return &(*g)[i];
-    *g = fr_xrealloc(*g, (*n + 1) * sizeof **g);
-    fr_group *x = &(*g)[(*n)++];
-    memset(x, 0, sizeof *x);
-    x->key = fr_strdup(key);
-    x->ns = fr_strdup(ns);
-    x->kind = fr_strdup(kind);
-    x->name = fr_strdup(name);
-    return x;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp((*g)[i].key, key) == 0)
+			return &(*g)[i];
+	*g = fr_xrealloc(*g, (*n + 1) * sizeof **g);
+	fr_group *x = &(*g)[(*n)++];
+	memset(x, 0, sizeof *x);
+	x->key = fr_strdup(key);
+	x->ns = fr_strdup(ns);
+	x->kind = fr_strdup(kind);
+	x->name = fr_strdup(name);
+	return x;
 }
 
 static void cost_add(fr_cost *a, const fr_cost *b)
 {
-    a->cpu += nz(b->cpu);
-    a->ram += nz(b->ram);
-    a->pv += nz(b->pv);
-    a->network += nz(b->network);
-    a->total += nz(b->total);
+	a->cpu += nz(b->cpu);
+	a->ram += nz(b->ram);
+	a->pv += nz(b->pv);
+	a->network += nz(b->network);
+	a->total += nz(b->total);
 }
 
 /* Adds a pod (its cost, savings, requests and efficiency terms) to a
  * group. */
 static void group_add(const fr_options *o, fr_group *g, const fr_pod *p)
 {
-    g->pods++;
-    cost_add(&g->cost, &p->cost);
-    g->cost_month += nz(fr_per_month(p->cost.total, (double)o->window_s));
-    for (size_t j = 0; j < p->nc; j++) {
-        const fr_container *c = &p->c[j];
-        g->containers++;
-        if (c->savings_month > 0)
-            g->savings_month += c->savings_month;
-        else if (c->savings_month < 0)
-            g->extra_month -= c->savings_month;
-        g->cpu_req += nz(c->cpu.request);
-        g->mem_req += nz(c->mem.request);
-        g->cpu_rec += isnan(c->cpu.recommended) ? nz(c->cpu.request)
-                                                : c->cpu.recommended;
-        g->mem_rec += isnan(c->mem.recommended) ? nz(c->mem.request)
-                                                : c->mem.recommended;
-        if (c->severity == FR_SEV_RISK)
-            g->risks++;
-        eff_add(&o->pricing, c, &g->num_cpu, &g->den_cpu, &g->num_ram,
-                &g->den_ram);
-    }
-    if (p->nc == 0 && !isnan(p->eff_total)) {
-        /* a pod only Kubecost knows: weigh its efficiencies by its cost */
-        double h = (double)o->window_s / 3600.0;
-        double cc = nz(p->cost.cpu) / h, rc = nz(p->cost.ram) / h;
-        if (!isnan(p->eff_cpu)) {
-            g->num_cpu += (p->eff_cpu < 1 ? p->eff_cpu : 1) * cc;
-            g->den_cpu += cc;
-        }
-        if (!isnan(p->eff_ram)) {
-            g->num_ram += (p->eff_ram < 1 ? p->eff_ram : 1) * rc;
-            g->den_ram += rc;
-        }
-    }
-    if (p->hpa)
-        g->hpa = 1;
+	g->pods++;
+	cost_add(&g->cost, &p->cost);
+	g->cost_month += nz(fr_per_month(p->cost.total, (double)o->window_s));
+	for (size_t j = 0; j < p->nc; j++) {
+		const fr_container *c = &p->c[j];
+		g->containers++;
+		if (c->savings_month > 0)
+			g->savings_month += c->savings_month;
+		else if (c->savings_month < 0)
+			g->extra_month -= c->savings_month;
+		g->cpu_req += nz(c->cpu.request);
+		g->mem_req += nz(c->mem.request);
+		g->cpu_rec += isnan(c->cpu.recommended) ? nz(c->cpu.request) : c->cpu.recommended;
+		g->mem_rec += isnan(c->mem.recommended) ? nz(c->mem.request) : c->mem.recommended;
+		if (c->severity == FR_SEV_RISK)
+			g->risks++;
+		eff_add(&o->pricing, c, &g->num_cpu, &g->den_cpu, &g->num_ram, &g->den_ram);
+	}
+	if (p->nc == 0 && !isnan(p->eff_total)) {
+		/* a pod only Kubecost knows: weigh its efficiencies by its cost */
+		double h = (double)o->window_s / 3600.0;
+		double cc = nz(p->cost.cpu) / h, rc = nz(p->cost.ram) / h;
+		if (!isnan(p->eff_cpu)) {
+			g->num_cpu += (p->eff_cpu < 1 ? p->eff_cpu : 1) * cc;
+			g->den_cpu += cc;
+		}
+		if (!isnan(p->eff_ram)) {
+			g->num_ram += (p->eff_ram < 1 ? p->eff_ram : 1) * rc;
+			g->den_ram += rc;
+		}
+	}
+	if (p->hpa)
+		g->hpa = 1;
 }
 
 /* Turns a group's efficiency accumulators into ratios. */
 static void group_finish(fr_group *g)
 {
-    g->eff_cpu = fr_ratio(g->num_cpu, g->den_cpu);
-    g->eff_ram = fr_ratio(g->num_ram, g->den_ram);
-    g->eff_total = fr_ratio(g->num_cpu + g->num_ram, g->den_cpu + g->den_ram);
+	g->eff_cpu = fr_ratio(g->num_cpu, g->den_cpu);
+	g->eff_ram = fr_ratio(g->num_ram, g->den_ram);
+	g->eff_total = fr_ratio(g->num_cpu + g->num_ram, g->den_cpu + g->den_ram);
 }
 
 static int cmp_pod(const void *a, const void *b)
 {
-    const fr_pod *x = a, *y = b;
-    int c = strcmp(x->ns, y->ns);
-    return c ? c : strcmp(x->name, y->name);
+	const fr_pod *x = a, *y = b;
+	int c = strcmp(x->ns, y->ns);
+	return c ? c : strcmp(x->name, y->name);
 }
 
 static int cmp_ctr(const void *a, const void *b)
 {
-    return strcmp(((const fr_container *)a)->name,
-                  ((const fr_container *)b)->name);
+	return strcmp(((const fr_container *)a)->name, ((const fr_container *)b)->name);
 }
 
 static int cmp_group(const void *a, const void *b)
 {
-    return strcmp(((const fr_group *)a)->key, ((const fr_group *)b)->key);
+	return strcmp(((const fr_group *)a)->key, ((const fr_group *)b)->key);
 }
 
 /* Computes everything derived. Costs come from Kubecost where it priced the
@@ -264,169 +260,169 @@ static int cmp_group(const void *a, const void *b)
  * Prometheus' hourly max(request, usage). */
 void fr_report_compute(const fr_options *o, fr_model *m)
 {
-    const fr_pricing *pr = &o->pricing;
-    if (m->npods > 1)
-        qsort(m->pods, m->npods, sizeof *m->pods, cmp_pod);
-    fr_model_drop_empty(m, 1); /* also rebuilds the index after the sort */
-    for (size_t i = 0; i < m->npods; i++) {
-        fr_pod *p = &m->pods[i];
-        if (p->nc > 1)
-            qsort(p->c, p->nc, sizeof *p->c, cmp_ctr);
-        p->hpa = NULL;
-        for (size_t k = 0; k < m->nhpas && p->ctrl_name; k++) {
-            const fr_hpa *h = &m->hpas[k];
-            if (strcmp(h->ns, p->ns) == 0 && strcmp(h->target_name,
-                                                    p->ctrl_name) == 0
-                && (!p->ctrl_kind || strcmp(h->target_kind, p->ctrl_kind) == 0))
-                p->hpa = h;
-        }
-        fr_cost pc = {0, 0, 0, NAN, 0};
-        double nc = 0, dc = 0, nr = 0, dr = 0;
-        for (size_t j = 0; j < p->nc; j++) {
-            fr_container *c = &p->c[j];
-            compute_container(o, p->hpa, c);
-            pc.cpu += c->cost_cpu;
-            pc.ram += c->cost_ram;
-            eff_add(pr, c, &nc, &dc, &nr, &dr);
-            if (c->missing_usage) {
-                m->nmissing++;
-                fr_model_warn(m, "%s/%s container %s: no usage series "
-                              "(container_cpu_usage_seconds_total or "
-                              "container_memory_working_set_bytes)",
-                              p->ns, p->name, c->name);
-            }
-            m->ncontainers++;
-            if (c->severity == FR_SEV_RISK)
-                m->nrisky++;
-        }
-        pc.pv = fr_cost_storage(pr, p->pv_byte_hours);
-        pc.total = pc.cpu + pc.ram + pc.pv;
-        if (!p->cost_known) {
-            p->cost = pc;
-            p->cost_known = 1;
-            p->eff_cpu = fr_ratio(nc, dc);
-            p->eff_ram = fr_ratio(nr, dr);
-            p->eff_total = fr_ratio(nc + nr, dc + dr);
-        }
-        if (!p->ctrl_kind) {
-            p->ctrl_kind = fr_strdup("Pod");
-            p->ctrl_name = fr_strdup(p->name);
-        }
-    }
+	const fr_pricing *pr = &o->pricing;
+	if (m->npods > 1)
+		qsort(m->pods, m->npods, sizeof *m->pods, cmp_pod);
+	fr_model_drop_empty(m, 1); /* also rebuilds the index after the sort */
+	for (size_t i = 0; i < m->npods; i++) {
+		fr_pod *p = &m->pods[i];
+		if (p->nc > 1)
+			qsort(p->c, p->nc, sizeof *p->c, cmp_ctr);
+		p->hpa = NULL;
+		for (size_t k = 0; k < m->nhpas && p->ctrl_name; k++) {
+			const fr_hpa *h = &m->hpas[k];
+			if (strcmp(h->ns, p->ns) == 0 &&
+			    strcmp(h->target_name, p->ctrl_name) == 0 &&
+			    (!p->ctrl_kind || strcmp(h->target_kind, p->ctrl_kind) == 0))
+				p->hpa = h;
+		}
+		fr_cost pc = { 0, 0, 0, NAN, 0 };
+		double nc = 0, dc = 0, nr = 0, dr = 0;
+		for (size_t j = 0; j < p->nc; j++) {
+			fr_container *c = &p->c[j];
+			compute_container(o, p->hpa, c);
+			pc.cpu += c->cost_cpu;
+			pc.ram += c->cost_ram;
+			eff_add(pr, c, &nc, &dc, &nr, &dr);
+			if (c->missing_usage) {
+				m->nmissing++;
+				fr_model_warn(m,
+				              "%s/%s container %s: no usage series "
+				              "(container_cpu_usage_seconds_total or "
+				              "container_memory_working_set_bytes)",
+				              p->ns, p->name, c->name);
+			}
+			m->ncontainers++;
+			if (c->severity == FR_SEV_RISK)
+				m->nrisky++;
+		}
+		pc.pv = fr_cost_storage(pr, p->pv_byte_hours);
+		pc.total = pc.cpu + pc.ram + pc.pv;
+		if (!p->cost_known) {
+			p->cost = pc;
+			p->cost_known = 1;
+			p->eff_cpu = fr_ratio(nc, dc);
+			p->eff_ram = fr_ratio(nr, dr);
+			p->eff_total = fr_ratio(nc + nr, dc + dr);
+		}
+		if (!p->ctrl_kind) {
+			p->ctrl_kind = fr_strdup("Pod");
+			p->ctrl_name = fr_strdup(p->name);
+		}
+	}
 
-    /* aggregates */
-    memset(&m->total, 0, sizeof m->total);
-    fr_group all;
-    memset(&all, 0, sizeof all);
-    for (size_t i = 0; i < m->npods; i++) {
-        fr_pod *p = &m->pods[i];
-        char *ck = fr_printf("%s/%s/%s", p->ns, p->ctrl_kind, p->ctrl_name);
-        group_add(o, group_get(&m->ctrls, &m->nctrls, ck, p->ns, p->ctrl_kind,
-                               p->ctrl_name), p);
-        free(ck);
-        group_add(o, group_get(&m->nss, &m->nnss, p->ns, p->ns, "Namespace",
-                               p->ns), p);
-        group_add(o, &all, p);
-    }
-    for (size_t i = 0; i < m->nctrls; i++)
-        group_finish(&m->ctrls[i]);
-    for (size_t i = 0; i < m->nnss; i++)
-        group_finish(&m->nss[i]);
-    group_finish(&all);
-    if (m->nctrls > 1)
-        qsort(m->ctrls, m->nctrls, sizeof *m->ctrls, cmp_group);
-    if (m->nnss > 1)
-        qsort(m->nss, m->nnss, sizeof *m->nss, cmp_group);
-    m->total = all.cost;
-    m->total_month = all.cost_month;
-    m->savings_month = all.savings_month;
-    m->extra_month = all.extra_month;
-    m->eff_cpu = all.eff_cpu;
-    m->eff_ram = all.eff_ram;
-    m->eff_total = all.eff_total;
+	/* aggregates */
+	memset(&m->total, 0, sizeof m->total);
+	fr_group all;
+	memset(&all, 0, sizeof all);
+	for (size_t i = 0; i < m->npods; i++) {
+		fr_pod *p = &m->pods[i];
+		char *ck = fr_printf("%s/%s/%s", p->ns, p->ctrl_kind, p->ctrl_name);
+		group_add(o,
+		          group_get(&m->ctrls, &m->nctrls, ck, p->ns, p->ctrl_kind, p->ctrl_name),
+		          p);
+		free(ck);
+		group_add(o, group_get(&m->nss, &m->nnss, p->ns, p->ns, "Namespace", p->ns), p);
+		group_add(o, &all, p);
+	}
+	for (size_t i = 0; i < m->nctrls; i++)
+		group_finish(&m->ctrls[i]);
+	for (size_t i = 0; i < m->nnss; i++)
+		group_finish(&m->nss[i]);
+	group_finish(&all);
+	if (m->nctrls > 1)
+		qsort(m->ctrls, m->nctrls, sizeof *m->ctrls, cmp_group);
+	if (m->nnss > 1)
+		qsort(m->nss, m->nnss, sizeof *m->nss, cmp_group);
+	m->total = all.cost;
+	m->total_month = all.cost_month;
+	m->savings_month = all.savings_month;
+	m->extra_month = all.extra_month;
+	m->eff_cpu = all.eff_cpu;
+	m->eff_ram = all.eff_ram;
+	m->eff_total = all.eff_total;
 
-    /* unit economics: the cost of the namespaces that serve the counters */
-    double ucost = 0, ureq = 0, uapp = 0;
-    int any_req = 0, any_app = 0;
-    for (size_t i = 0; i < m->nunits; i++) {
-        fr_unit *u = &m->units[i];
-        u->cost = 0;
-        for (size_t k = 0; k < m->nnss; k++)
-            if (strcmp(m->nss[k].ns, u->ns) == 0)
-                u->cost = m->nss[k].cost.total;
-        u->per_1000_requests = fr_unit_cost(u->cost, u->requests, 1000.0);
-        u->per_application = fr_unit_cost(u->cost, u->applications, 1.0);
-        ucost += u->cost;
-        if (!isnan(u->requests)) {
-            ureq += u->requests;
-            any_req = 1;
-        }
-        if (!isnan(u->applications)) {
-            uapp += u->applications;
-            any_app = 1;
-        }
-    }
-    if (m->nunits > 1) {
-        m->units = fr_xrealloc(m->units, (m->nunits + 1) * sizeof *m->units);
-        fr_unit *t = &m->units[m->nunits++];
-        t->ns = NULL;
-        t->cost = ucost;
-        t->requests = any_req ? ureq : NAN;
-        t->applications = any_app ? uapp : NAN;
-        t->per_1000_requests = fr_unit_cost(ucost, t->requests, 1000.0);
-        t->per_application = fr_unit_cost(ucost, t->applications, 1.0);
-    }
+	/* unit economics: the cost of the namespaces that serve the counters */
+	double ucost = 0, ureq = 0, uapp = 0;
+	int any_req = 0, any_app = 0;
+	for (size_t i = 0; i < m->nunits; i++) {
+		fr_unit *u = &m->units[i];
+		u->cost = 0;
+		for (size_t k = 0; k < m->nnss; k++)
+			if (strcmp(m->nss[k].ns, u->ns) == 0)
+				u->cost = m->nss[k].cost.total;
+		u->per_1000_requests = fr_unit_cost(u->cost, u->requests, 1000.0);
+		u->per_application = fr_unit_cost(u->cost, u->applications, 1.0);
+		ucost += u->cost;
+		if (!isnan(u->requests)) {
+			ureq += u->requests;
+			any_req = 1;
+		}
+		if (!isnan(u->applications)) {
+			uapp += u->applications;
+			any_app = 1;
+		}
+	}
+	if (m->nunits > 1) {
+		m->units = fr_xrealloc(m->units, (m->nunits + 1) * sizeof *m->units);
+		fr_unit *t = &m->units[m->nunits++];
+		t->ns = NULL;
+		t->cost = ucost;
+		t->requests = any_req ? ureq : NAN;
+		t->applications = any_app ? uapp : NAN;
+		t->per_1000_requests = fr_unit_cost(ucost, t->requests, 1000.0);
+		t->per_application = fr_unit_cost(ucost, t->applications, 1.0);
+	}
 }
 
 /* Reads the application's own counters (requests served, applications
  * received) over the window, per namespace, for unit economics. Missing
  * counters are not an error: most workloads are not OffreAPI. */
-int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err,
-                     size_t errsz)
+int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
 {
-    const char *metric[2] = {o->requests_metric, o->applications_metric};
-    char W[32];
-    fr_format_duration(o->window_s, W, sizeof W);
-    for (int k = 0; k < 2; k++) {
-        if (!metric[k] || !*metric[k])
-            continue;
-        char *pq = fr_printf("sum by (namespace) (increase(%s[%s]))",
-                             metric[k], W);
-        fr_promres r;
-        int rc = fr_prom_query(h, pq, o->end, &r, err, errsz);
-        free(pq);
-        if (rc)
-            return -1;
-        size_t i;
-        json_t *ser;
-        json_array_foreach(r.result, i, ser) {
-            const char *ns = fr_prom_label(ser, "namespace");
-            if (!ns || !fr_selection_match(ns, NULL))
-                continue;
-            int listed = o->nnamespaces == 0;
-            for (size_t j = 0; j < o->nnamespaces; j++)
-                if (strcmp(o->namespaces[j], ns) == 0)
-                    listed = 1;
-            if (!listed)
-                continue;
-            fr_unit *u = NULL;
-            for (size_t j = 0; j < m->nunits; j++)
-                if (strcmp(m->units[j].ns, ns) == 0)
-                    u = &m->units[j];
-            if (!u) {
-                m->units = fr_xrealloc(m->units,
-                                       (m->nunits + 1) * sizeof *m->units);
-                u = &m->units[m->nunits++];
-                memset(u, 0, sizeof *u);
-                u->ns = fr_strdup(ns);
-                u->requests = u->applications = NAN;
-            }
-            if (k == 0)
-                u->requests = round(fr_prom_value(ser));
-            else
-                u->applications = round(fr_prom_value(ser));
-        }
-        fr_promres_free(&r);
-    }
-    return 0;
+	const char *metric[2] = { o->requests_metric, o->applications_metric };
+	char W[32];
+	fr_format_duration(o->window_s, W, sizeof W);
+	for (int k = 0; k < 2; k++) {
+		if (!metric[k] || !*metric[k])
+			continue;
+		char *pq = fr_printf("sum by (namespace) (increase(%s[%s]))", metric[k], W);
+		fr_promres r;
+		int rc = fr_prom_query(h, pq, o->end, &r, err, errsz);
+		free(pq);
+		if (rc)
+			return -1;
+		size_t i;
+		json_t *ser;
+		json_array_foreach(r.result, i, ser)
+		{
+			const char *ns = fr_prom_label(ser, "namespace");
+			if (!ns || !fr_selection_match(ns, NULL))
+				continue;
+			int listed = o->nnamespaces == 0;
+			for (size_t j = 0; j < o->nnamespaces; j++)
+				if (strcmp(o->namespaces[j], ns) == 0)
+					listed = 1;
+			if (!listed)
+				continue;
+			fr_unit *u = NULL;
+			for (size_t j = 0; j < m->nunits; j++)
+				if (strcmp(m->units[j].ns, ns) == 0)
+					u = &m->units[j];
+			if (!u) {
+				m->units = fr_xrealloc(m->units,
+				                       (m->nunits + 1) * sizeof *m->units);
+				u = &m->units[m->nunits++];
+				memset(u, 0, sizeof *u);
+				u->ns = fr_strdup(ns);
+				u->requests = u->applications = NAN;
+			}
+			if (k == 0)
+				u->requests = round(fr_prom_value(ser));
+			else
+				u->applications = round(fr_prom_value(ser));
+		}
+		fr_promres_free(&r);
+	}
+	return 0;
 }

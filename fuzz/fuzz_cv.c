@@ -21,17 +21,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	offerapi_cv_limits lim = OFFERAPI_CV_LIMITS_INIT;
-	lim.max_pages = 8;          /* keep each run short */
+	lim.max_pages = 8; /* keep each run short */
 	lim.max_text = 64 * 1024;
 	char *text = NULL;
 	size_t len = 0;
 	int rc = offerapi_cv_extract(&text, &len, data, size, &lim);
 	if (rc == 0) {
-		if (!text || strlen(text) != len || len > lim.max_text ||
-		    !oa_utf8_valid(text, len))
+		if (!text || strlen(text) != len || len > lim.max_text || !oa_utf8_valid(text, len))
 			abort();
 	} else if (text || !offerapi_error_last()->message[0] ||
-		   offerapi_error_last()->code != rc) {
+	           offerapi_error_last()->code != rc) {
 		abort();
 	}
 	offerapi_free(text);

@@ -45,10 +45,10 @@ int main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "--help") == 0) {
 		fprintf(argc < 2 ? stderr : stdout,
-			"usage: %s FILE...\n"
-			"Runs the CV extraction fuzz target on each FILE, 64 truncations of it\n"
-			"and 2000 deterministic mutations of it; exits non-zero on a crash.\n",
-			argv[0]);
+		        "usage: %s FILE...\n"
+		        "Runs the CV extraction fuzz target on each FILE, 64 truncations of it\n"
+		        "and 2000 deterministic mutations of it; exits non-zero on a crash.\n",
+		        argv[0]);
 		return argc < 2 ? 2 : 0;
 	}
 	unsigned long runs = 0;
@@ -79,12 +79,13 @@ int main(int argc, char **argv)
 					if (n > 16) {
 						size_t d = 1 + (size_t)(next() % 8);
 						memmove(m + at, m + at + (at + d < n ? d : 0),
-							n - at - (at + d < n ? d : 0));
+						        n - at - (at + d < n ? d : 0));
 						n -= at + d < n ? d : 0;
 					}
 					break;
 				default: { /* copy a chunk from elsewhere over this place */
-					size_t from = (size_t)(next() % n), d = 1 + (size_t)(next() % 32);
+					size_t from = (size_t)(next() % n),
+					       d = 1 + (size_t)(next() % 32);
 					if (from + d <= n && at + d <= n)
 						memmove(m + at, m + from, d);
 				}

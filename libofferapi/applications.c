@@ -14,11 +14,11 @@
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
-#define APP_COLUMNS \
-	"a.id, a.offer_id, a.candidate_id, o.title, o.is_open, u.display_name, u.login," \
+#define APP_COLUMNS                                                                                \
+	"a.id, a.offer_id, a.candidate_id, o.title, o.is_open, u.display_name, u.login,"           \
 	" a.filename, a.pdf_size, a.answers, a.created_at"
-#define APP_FROM \
-	" FROM applications a JOIN offers o ON o.id = a.offer_id" \
+#define APP_FROM                                                                                   \
+	" FROM applications a JOIN offers o ON o.id = a.offer_id"                                  \
 	" JOIN users u ON u.id = a.candidate_id"
 
 /* ---- freeing ---- */
@@ -65,12 +65,12 @@ void offerapi_application_list_free(offerapi_application_list *l)
 /* ---- answers as JSON ---- */
 
 static char *answers_to_json(char *const *questions, size_t nq, const char *const *answers,
-			     size_t na)
+                             size_t na)
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < nq; i++) {
 		json_t *o = json_pack("{s:s, s:s}", "question", questions[i], "answer",
-				      i < na && answers[i] ? answers[i] : "");
+		                      i < na && answers[i] ? answers[i] : "");
 		if (!o || json_array_append_new(arr, o) < 0) {
 			json_decref(arr);
 			arr = NULL;
@@ -89,7 +89,8 @@ static int answers_from_json(const char *text, offerapi_application *a)
 	json_t *arr = json_loads(text ? text : "[]", 0, &jerr);
 	if (!arr || !json_is_array(arr)) {
 		json_decref(arr);
-		return oa_error(OFFERAPI_ERROR, "stored answers are not a JSON array: %s", jerr.text);
+		return oa_error(OFFERAPI_ERROR, "stored answers are not a JSON array: %s",
+		                jerr.text);
 	}
 	size_t n = json_array_size(arr);
 	a->answers = calloc(n ? n : 1, sizeof *a->answers);
@@ -210,8 +211,7 @@ out:
 }
 
 /* Who may read application rows: the candidate or the offer's recruiter. */
-static bool may_read(const offerapi_user *actor, offerapi_id candidate_id,
-		     offerapi_id recruiter_id)
+static bool may_read(const offerapi_user *actor, offerapi_id candidate_id, offerapi_id recruiter_id)
 {
 	if (!actor)
 		return false;
@@ -221,17 +221,17 @@ static bool may_read(const offerapi_user *actor, offerapi_id candidate_id,
 }
 
 /* Read one application (checking the actor) into @out. */
-static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-		    bool with_text, offerapi_application **out)
+static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id id, bool with_text,
+                    offerapi_application **out)
 {
 	*out = NULL;
 	db_result *r = NULL;
-	int rc = store_exec(s, with_text
-			    ? "SELECT " APP_COLUMNS ", a.cv_text, o.recruiter_id" APP_FROM
-			      " WHERE a.id = $1"
-			    : "SELECT " APP_COLUMNS ", NULL, o.recruiter_id" APP_FROM
-			      " WHERE a.id = $1",
-			    (db_param[]){ P_INT(id) }, 1, &r);
+	int rc = store_exec(s,
+	                    with_text ? "SELECT " APP_COLUMNS ", a.cv_text, o.recruiter_id" APP_FROM
+	                                " WHERE a.id = $1"
+	                              : "SELECT " APP_COLUMNS ", NULL, o.recruiter_id" APP_FROM
+	                                " WHERE a.id = $1",
+	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0 || !may_read(actor, db_int(r, 0, 2), db_int(r, 0, 12))) {
@@ -241,10 +241,10 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 		db_result_free(r);
 		if (!actor)
 			return oa_error(OFFERAPI_EPERM, "log in to read applications");
-		return exists ? oa_error(OFFERAPI_EPERM,
-					 "application %lld is not yours to read", (long long)id)
-			      : oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found",
-					 (long long)id);
+		return exists ? oa_error(OFFERAPI_EPERM, "application %lld is not yours to read",
+		                         (long long)id)
+		              : oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found",
+		                         (long long)id);
 	}
 	offerapi_application *a = calloc(1, sizeof *a);
 	if (!a) {
@@ -257,9 +257,10 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 		free(a);
 		return rc;
 	}
-	rc = store_exec(s, "SELECT application_id, scorer, scorer_version, score, explanation,"
-			" created_at FROM scores WHERE application_id = $1 ORDER BY scorer",
-			(db_param[]){ P_INT(id) }, 1, &r);
+	rc = store_exec(s,
+	                "SELECT application_id, scorer, scorer_version, score, explanation,"
+	                " created_at FROM scores WHERE application_id = $1 ORDER BY scorer",
+	                (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0)
 		rc = attach_scores(r, a, 1);
 	db_result_free(r);
@@ -272,13 +273,13 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 }
 
 int offerapi_application_get(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-			     offerapi_application **out)
+                             offerapi_application **out)
 {
 	return app_read(s, actor, id, true, out);
 }
 
 int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-			     void **out, size_t *out_len)
+                             void **out, size_t *out_len)
 {
 	*out = NULL;
 	*out_len = 0;
@@ -288,8 +289,8 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 		return rc;
 	offerapi_application_free(a);
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT pdf FROM applications WHERE id = $1",
-			(db_param[]){ P_INT(id) }, 1, &r);
+	rc = store_exec(s, "SELECT pdf FROM applications WHERE id = $1", (db_param[]){ P_INT(id) },
+	                1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {
@@ -334,7 +335,6 @@ static offerapi_application_list *list_from_rows(const db_result *r, int *rc)
 	return l;
 }
 
-
 static const offerapi_score *score_of(const offerapi_application *a, const char *scorer)
 {
 	for (size_t i = 0; i < a->nscores; i++)
@@ -351,8 +351,10 @@ static int rank_cmp(const void *pa, const void *pb)
 	const offerapi_application *a = pa, *b = pb;
 	const offerapi_score *sa = tl_rank ? score_of(a, tl_rank) : NULL;
 	const offerapi_score *sb = tl_rank ? score_of(b, tl_rank) : NULL;
-	if (sa && !sb) return -1;
-	if (!sa && sb) return 1;
+	if (sa && !sb)
+		return -1;
+	if (!sa && sb)
+		return 1;
 	if (sa && sb && sa->score != sb->score)
 		return sa->score > sb->score ? -1 : 1;
 	if (a->created_at != b->created_at)
@@ -363,7 +365,7 @@ static int rank_cmp(const void *pa, const void *pb)
 /* Run @apps_sql and @scores_sql (both with the one parameter @key) and
  * build the list with every application's scores attached. */
 static int load_list(offerapi_store *s, const char *apps_sql, const char *scores_sql,
-		     offerapi_id key, offerapi_application_list **out)
+                     offerapi_id key, offerapi_application_list **out)
 {
 	db_result *r = NULL;
 	int rc = store_exec(s, apps_sql, (db_param[]){ P_INT(key) }, 1, &r);
@@ -386,26 +388,28 @@ static int load_list(offerapi_store *s, const char *apps_sql, const char *scores
 	return 0;
 }
 
-#define SCORE_COLUMNS \
-	"SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score," \
-	" sc.explanation, sc.created_at FROM scores sc" \
+#define SCORE_COLUMNS                                                                              \
+	"SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score,"                        \
+	" sc.explanation, sc.created_at FROM scores sc"                                            \
 	" JOIN applications a ON a.id = sc.application_id"
 
 int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *actor,
-				    offerapi_id offer_id, const char *rank_by, unsigned flags,
-				    offerapi_application_list **out)
+                                    offerapi_id offer_id, const char *rank_by, unsigned flags,
+                                    offerapi_application_list **out)
 {
 	*out = NULL;
 	int rc = store_check_owner(s, actor, offer_id, "read the applications to an offer");
 	if (rc < 0)
 		return rc;
 	offerapi_application_list *l;
-	rc = load_list(s, (flags & OFFERAPI_LIST_WITH_TEXT)
-		       ? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
-			 " ORDER BY a.id"
-		       : "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
-		       SCORE_COLUMNS " WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
-		       offer_id, &l);
+	rc = load_list(
+		s,
+		(flags & OFFERAPI_LIST_WITH_TEXT)
+			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
+			  " ORDER BY a.id"
+			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
+		SCORE_COLUMNS " WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
+		offer_id, &l);
 	if (rc < 0)
 		return rc;
 	/* default ranking scorer: the first by name among stored scores */
@@ -421,20 +425,22 @@ int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *acto
 	return 0;
 }
 
-int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor,
-				   unsigned flags, offerapi_application_list **out)
+int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor, unsigned flags,
+                                   offerapi_application_list **out)
 {
 	*out = NULL;
 	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "list your applications");
 	if (rc < 0)
 		return rc;
-	return load_list(s, (flags & OFFERAPI_LIST_WITH_TEXT)
-			 ? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
-			   " ORDER BY a.created_at DESC, a.id DESC"
-			 : "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
-			   " ORDER BY a.created_at DESC, a.id DESC",
-			 SCORE_COLUMNS " WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
-			 actor->id, out);
+	return load_list(
+		s,
+		(flags & OFFERAPI_LIST_WITH_TEXT)
+			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
+			  " ORDER BY a.created_at DESC, a.id DESC"
+			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
+			  " ORDER BY a.created_at DESC, a.id DESC",
+		SCORE_COLUMNS " WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
+		actor->id, out);
 }
 
 /* ---- applying ---- */
@@ -450,9 +456,8 @@ static const char *base_name(const char *f)
 	return b;
 }
 
-int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor,
-				offerapi_id offer_id, const offerapi_application_input *in,
-				offerapi_id *out_id)
+int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                                const offerapi_application_input *in, offerapi_id *out_id)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "apply to an offer");
 	if (rc < 0)
@@ -475,33 +480,34 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor,
 	if (!offer->is_open) {
 		offerapi_offer_free(offer);
 		return oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
-				(long long)offer_id);
+		                (long long)offer_id);
 	}
 	if (in->nanswers > offer->nquestions) {
 		size_t nq = offer->nquestions;
 		offerapi_offer_free(offer);
 		return oa_error(OFFERAPI_EINVAL, "answers: %zu given, the offer asks %zu questions",
-				in->nanswers, nq);
+		                in->nanswers, nq);
 	}
 	for (size_t i = 0; i < in->nanswers; i++) {
 		char field[32];
 		snprintf(field, sizeof field, "answer %zu", i + 1);
-		if ((rc = oa_check_text(field, in->answers[i], 0, OFFERAPI_ANSWER_MAX,
-					true, true)) < 0) {
+		if ((rc = oa_check_text(field, in->answers[i], 0, OFFERAPI_ANSWER_MAX, true,
+		                        true)) < 0) {
 			offerapi_offer_free(offer);
 			return rc;
 		}
 	}
 	db_result *r = NULL;
 	rc = store_exec(s, "SELECT 1 FROM applications WHERE offer_id = $1 AND candidate_id = $2",
-			(db_param[]){ P_INT(offer_id), P_INT(actor->id) }, 2, &r);
+	                (db_param[]){ P_INT(offer_id), P_INT(actor->id) }, 2, &r);
 	bool applied = rc == 0 && r->nrows > 0;
 	db_result_free(r);
 	r = NULL; /* reused below, where a failed BEGIN leaves it untouched */
 	if (rc == 0 && applied)
 		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions,
-						   in->answers, in->nanswers) : NULL;
+	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions, in->answers,
+	                                          in->nanswers)
+	                        : NULL;
 	offerapi_offer_free(offer);
 	if (rc == 0 && !answers)
 		rc = OFFERAPI_ENOMEM;
@@ -521,25 +527,28 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor,
 		rc = db_begin(c);
 		if (rc == 0)
 			rc = db_exec(c, "SELECT is_open FROM offers WHERE id = $1",
-				     (db_param[]){ P_INT(offer_id) }, 1, &r);
+			             (db_param[]){ P_INT(offer_id) }, 1, &r);
 		if (rc == 0) {
 			if (r->nrows == 0)
 				rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found",
-					      (long long)offer_id);
+				              (long long)offer_id);
 			else if (!db_int(r, 0, 0))
-				rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
-					      (long long)offer_id);
+				rc = oa_error(OFFERAPI_ECLOSED,
+				              "offer %lld is closed to applications",
+				              (long long)offer_id);
 			db_result_free(r);
 			r = NULL;
 		}
 		if (rc == 0)
-			rc = db_exec(c, "INSERT INTO applications (offer_id, candidate_id, filename,"
-				     " pdf, pdf_size, cv_text, answers, created_at)"
-				     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
-				     (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
-						   P_BLOB(in->pdf, in->pdf_len),
-						   P_INT((int64_t)in->pdf_len), P_TEXT(text),
-						   P_TEXT(answers), P_INT(oa_now()) }, 8, &r);
+			rc = db_exec(c,
+			             "INSERT INTO applications (offer_id, candidate_id, filename,"
+			             " pdf, pdf_size, cv_text, answers, created_at)"
+			             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			             (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
+			                           P_BLOB(in->pdf, in->pdf_len),
+			                           P_INT((int64_t)in->pdf_len), P_TEXT(text),
+			                           P_TEXT(answers), P_INT(oa_now()) },
+			             8, &r);
 		if (rc == OFFERAPI_EEXISTS)
 			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
 		if (rc == 0 && out_id)
@@ -567,21 +576,22 @@ static int check_scorer_name(const char *name)
 	for (const char *p = name; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
 			return oa_error(OFFERAPI_EINVAL, "scorer name \"%s\": use a-z, 0-9 and -",
-					name);
+			                name);
 	return 0;
 }
 
-int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer,
-		       const char *version, double score, const char *explanation)
+int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, const char *version,
+                       double score, const char *explanation)
 {
 	int rc;
 	if ((rc = check_scorer_name(scorer)) < 0 ||
 	    (rc = oa_check_text("scorer version", version, 1, 64, false, false)) < 0 ||
-	    (rc = oa_check_text("explanation", explanation, 0, OFFERAPI_EXPLANATION_MAX,
-				true, true)) < 0)
+	    (rc = oa_check_text("explanation", explanation, 0, OFFERAPI_EXPLANATION_MAX, true,
+	                        true)) < 0)
 		return rc;
 	if (!(score >= 0.0 && score <= 1.0)) /* also false for NaN */
-		return oa_error(OFFERAPI_EINVAL, "score from %s: %g is not in [0, 1]", scorer, score);
+		return oa_error(OFFERAPI_EINVAL, "score from %s: %g is not in [0, 1]", scorer,
+		                score);
 	db_conn *c;
 	if ((rc = store_conn(s, &c)) < 0)
 		return rc;
@@ -589,21 +599,23 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer,
 	rc = db_begin(c);
 	if (rc == 0)
 		rc = db_exec(c, "SELECT 1 FROM applications WHERE id = $1",
-			     (db_param[]){ P_INT(id) }, 1, &r);
+		             (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
 	db_result_free(r);
 	/* one upsert: two writers storing the same (application, scorer) at
 	 * once (two replicas rescoring) both succeed, the last one wins */
 	if (rc == 0)
-		rc = db_exec(c, "INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			     " explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
-			     " ON CONFLICT (application_id, scorer) DO UPDATE SET"
-			     " scorer_version = excluded.scorer_version, score = excluded.score,"
-			     " explanation = excluded.explanation, created_at = excluded.created_at",
-			     (db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version),
-					   P_REAL(score), P_TEXT(explanation ? explanation : ""),
-					   P_INT(oa_now()) }, 6, NULL);
+		rc = db_exec(
+			c,
+			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
+			" explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+			" ON CONFLICT (application_id, scorer) DO UPDATE SET"
+			" scorer_version = excluded.scorer_version, score = excluded.score,"
+			" explanation = excluded.explanation, created_at = excluded.created_at",
+			(db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version), P_REAL(score),
+		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()) },
+			6, NULL);
 	if (rc == 0)
 		rc = db_commit(c);
 	else
@@ -612,8 +624,8 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer,
 	return rc;
 }
 
-int offerapi_score_missing(offerapi_store *s, const char *scorer, const char *version,
-			   size_t max, offerapi_id **out, size_t *out_count)
+int offerapi_score_missing(offerapi_store *s, const char *scorer, const char *version, size_t max,
+                           offerapi_id **out, size_t *out_count)
 {
 	*out = NULL;
 	*out_count = 0;
@@ -624,11 +636,13 @@ int offerapi_score_missing(offerapi_store *s, const char *scorer, const char *ve
 	if (max == 0 || max > 100000)
 		max = 100000;
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT a.id FROM applications a WHERE NOT EXISTS"
-			" (SELECT 1 FROM scores sc WHERE sc.application_id = a.id"
-			" AND sc.scorer = $1 AND sc.scorer_version = $2)"
-			" ORDER BY a.id LIMIT $3",
-			(db_param[]){ P_TEXT(scorer), P_TEXT(version), P_INT((int64_t)max) }, 3, &r);
+	rc = store_exec(s,
+	                "SELECT a.id FROM applications a WHERE NOT EXISTS"
+	                " (SELECT 1 FROM scores sc WHERE sc.application_id = a.id"
+	                " AND sc.scorer = $1 AND sc.scorer_version = $2)"
+	                " ORDER BY a.id LIMIT $3",
+	                (db_param[]){ P_TEXT(scorer), P_TEXT(version), P_INT((int64_t)max) }, 3,
+	                &r);
 	if (rc < 0)
 		return rc;
 	offerapi_id *ids = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *ids);

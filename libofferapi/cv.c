@@ -69,15 +69,15 @@ typedef union cv_block {
 		union cv_block *prev, *next;
 		size_t size;
 	} h;
-	max_align_t align;   /* keeps the payload aligned as malloc's */
+	max_align_t align; /* keeps the payload aligned as malloc's */
 } cv_block;
 
 typedef struct cv_alloc {
-	cv_block *live;  /* blocks not yet freed, most recent first */
-	size_t used;     /* bytes currently allocated (without headers) */
-	size_t peak;     /* most bytes ever allocated at once */
-	size_t cap;      /* refuse allocations that would go above this */
-	bool refused;    /* an allocation was refused because of the cap */
+	cv_block *live; /* blocks not yet freed, most recent first */
+	size_t used; /* bytes currently allocated (without headers) */
+	size_t peak; /* most bytes ever allocated at once */
+	size_t cap; /* refuse allocations that would go above this */
+	bool refused; /* an allocation was refused because of the cap */
 } cv_alloc;
 
 static void cv_block_link(cv_alloc *a, cv_block *b)
@@ -229,24 +229,23 @@ static fz_context *cv_new_context(fz_alloc_context *allocator)
 typedef struct cv_text {
 	char *buf;
 	size_t len;
-	size_t cap;          /* allocated bytes, including room for the NUL */
-	size_t max;          /* max_text */
-	bool pending_space;  /* whitespace seen after content on this line */
-	int pending_breaks;  /* 0, 1 (new line) or 2 (blank line) before next */
-	bool line_content;   /* the current line has a visible character */
-	bool full;           /* max was reached: stop reading */
-	bool nomem;          /* growing buf failed */
-	int pages_read;      /* pages read so far, for the log */
-	size_t readable;     /* characters other than U+FFFD written */
+	size_t cap; /* allocated bytes, including room for the NUL */
+	size_t max; /* max_text */
+	bool pending_space; /* whitespace seen after content on this line */
+	int pending_breaks; /* 0, 1 (new line) or 2 (blank line) before next */
+	bool line_content; /* the current line has a visible character */
+	bool full; /* max was reached: stop reading */
+	bool nomem; /* growing buf failed */
+	int pages_read; /* pages read so far, for the log */
+	size_t readable; /* characters other than U+FFFD written */
 } cv_text;
 
 /* True for code points that count as horizontal whitespace. C0 controls and
  * DEL are included: they have no business in extracted text. */
 static bool cv_is_space(int c)
 {
-	return c <= 0x20 || c == 0x7F || c == 0xA0 || c == 0x1680 ||
-	       (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
-	       c == 0x3000;
+	return c <= 0x20 || c == 0x7F || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) ||
+	       c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 /* Encode @p c (a valid scalar value) as UTF-8 into @p b; returns the length. */
@@ -302,7 +301,7 @@ static bool cv_text_append(cv_text *t, const char *bytes, size_t n)
 	}
 	memcpy(t->buf + t->len, bytes, n);
 	t->len += n;
-	if (t->len == t->max)   /* nothing more fits: read no further page */
+	if (t->len == t->max) /* nothing more fits: read no further page */
 		t->full = true;
 	return true;
 }
@@ -321,7 +320,7 @@ static void cv_text_char(cv_text *t, int c)
 			t->pending_space = true;
 		return;
 	}
-	if (c >= 0x80 && c <= 0x9F)   /* C1 controls: invisible noise */
+	if (c >= 0x80 && c <= 0x9F) /* C1 controls: invisible noise */
 		return;
 	if (c < 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
 		c = 0xFFFD;
@@ -413,12 +412,14 @@ static int cv_fz_error(fz_context *ctx, const cv_alloc *alloc)
 	if (fz_caught(ctx) == FZ_ERROR_MEMORY) {
 		if (alloc->refused)
 			return oa_error(OFFERAPI_ETOOBIG,
-					"the PDF needs more than %zu MiB of memory to read",
-					alloc->cap >> 20);
+			                "the PDF needs more than %zu MiB of memory to read",
+			                alloc->cap >> 20);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory while reading the PDF");
 	}
-	return oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged and cannot be read "
-			"(%s)", fz_caught_message(ctx));
+	return oa_error(OFFERAPI_EPDFDAMAGED,
+	                "the PDF is damaged and cannot be read "
+	                "(%s)",
+	                fz_caught_message(ctx));
 }
 
 /*
@@ -426,8 +427,8 @@ static int cv_fz_error(fz_context *ctx, const cv_alloc *alloc)
  * could not read the page (the reason goes to @p why when not NULL); or a
  * negative error, set, when memory ran out (then reading further is futile).
  */
-static int cv_read_page(fz_context *ctx, const cv_alloc *alloc, fz_document *doc,
-			int i, cv_text *t, char *why, size_t why_size)
+static int cv_read_page(fz_context *ctx, const cv_alloc *alloc, fz_document *doc, int i, cv_text *t,
+                        char *why, size_t why_size)
 {
 	static const fz_stext_options opts = {
 		.flags = FZ_STEXT_DEHYPHENATE | FZ_STEXT_MEDIABOX_CLIP,
@@ -437,23 +438,26 @@ static int cv_read_page(fz_context *ctx, const cv_alloc *alloc, fz_document *doc
 	fz_stext_page *volatile text = NULL;
 	volatile int rc = 0;
 
-	fz_try(ctx) {
+	fz_try(ctx)
+	{
 		page = fz_load_page(ctx, doc, i);
 		text = fz_new_stext_page_from_page(ctx, page, &opts);
 		cv_text_page(t, text);
 	}
-	fz_always(ctx) {
+	fz_always(ctx)
+	{
 		fz_drop_stext_page(ctx, text);
 		fz_drop_page(ctx, page);
 	}
-	fz_catch(ctx) {
+	fz_catch(ctx)
+	{
 		if (fz_caught(ctx) == FZ_ERROR_MEMORY) {
 			rc = cv_fz_error(ctx, alloc);
 		} else {
 			rc = 1;
 			if (why)
 				snprintf(why, why_size, "page %d: %s", i + 1,
-					 fz_caught_message(ctx));
+				         fz_caught_message(ctx));
 			oa_log(OFFERAPI_LOG_DEBUG, "cv: skipping page %d: %s", i + 1,
 			       fz_caught_message(ctx));
 		}
@@ -472,7 +476,7 @@ static int cv_read_page(fz_context *ctx, const cv_alloc *alloc, fz_document *doc
  * or later) are volatile: fz_try is setjmp-based.
  */
 static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
-			  const unsigned char *pdf, size_t len, unsigned max_pages)
+                          const unsigned char *pdf, size_t len, unsigned max_pages)
 {
 	fz_stream *volatile stm = NULL;
 	fz_document *volatile doc = NULL;
@@ -480,30 +484,33 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 	volatile int pages = 0;
 	volatile int encrypted = 0;
 
-	fz_try(ctx) {
+	fz_try(ctx)
+	{
 		fz_register_document_handlers(ctx);
 		stm = fz_open_memory(ctx, pdf, len);
 		doc = fz_open_document_with_stream(ctx, "application/pdf", stm);
 		/* An owner password alone leaves the user password empty,
 		 * which MuPDF may or may not have tried already. */
-		if (fz_needs_password(ctx, doc) &&
-		    !fz_authenticate_password(ctx, doc, ""))
+		if (fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, ""))
 			encrypted = 1;
 		else
 			pages = fz_count_pages(ctx, doc);
 	}
-	fz_catch(ctx) {
+	fz_catch(ctx)
+	{
 		rc = cv_fz_error(ctx, alloc);
 	}
 	fz_drop_stream(ctx, stm);
 	if (rc == 0 && encrypted)
 		rc = oa_error(OFFERAPI_EPDFENCRYPTED, "the PDF is protected by a password: "
-			      "send a copy without password");
+		                                      "send a copy without password");
 	else if (rc == 0 && pages <= 0)
 		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged: it has no pages");
 	else if (rc == 0 && (unsigned)pages > max_pages)
-		rc = oa_error(OFFERAPI_ETOOMANYPAGES, "the PDF has %d pages, at most %u "
-			      "are accepted", pages, max_pages);
+		rc = oa_error(OFFERAPI_ETOOMANYPAGES,
+		              "the PDF has %d pages, at most %u "
+		              "are accepted",
+		              pages, max_pages);
 	if (rc != 0) {
 		fz_drop_document(ctx, doc);
 		return rc;
@@ -512,8 +519,8 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 	int failed = 0;
 	char first_failure[256] = "";
 	for (int i = 0; i < pages && !t->full && rc == 0; i++) {
-		int r = cv_read_page(ctx, alloc, doc, i, t,
-				     failed ? NULL : first_failure, sizeof first_failure);
+		int r = cv_read_page(ctx, alloc, doc, i, t, failed ? NULL : first_failure,
+		                     sizeof first_failure);
 		t->pages_read = i + 1;
 		if (r > 0)
 			failed++;
@@ -528,21 +535,23 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
 	fz_drop_document(ctx, doc);
 
 	if (rc == 0 && failed == pages)
-		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged and no page "
-			      "could be read (%s)", first_failure);
+		rc = oa_error(OFFERAPI_EPDFDAMAGED,
+		              "the PDF is damaged and no page "
+		              "could be read (%s)",
+		              first_failure);
 	/* Text is missing from a file MuPDF had to repair: say it is damaged,
 	 * not that it is a scan, which would mislead the candidate. */
 	else if (rc == 0 && t->readable == 0 && (repaired || failed > 0))
 		rc = oa_error(OFFERAPI_EPDFDAMAGED, "the PDF is damaged: no text "
-			      "could be recovered from it");
+		                                    "could be recovered from it");
 	/* Blanks only, or only glyphs that map to no character (U+FFFD: a font
 	 * without a Unicode map) is no text a scorer can use. */
 	else if (rc == 0 && t->readable == 0)
 		rc = oa_error(OFFERAPI_ENOTEXT, "the PDF has no extractable text "
-			      "(a scanned image?)");
+		                                "(a scanned image?)");
 	else if (rc == 0 && failed > 0)
-		oa_log(OFFERAPI_LOG_INFO, "cv: %d of %d pages could not be read (%s)",
-		       failed, pages, first_failure);
+		oa_log(OFFERAPI_LOG_INFO, "cv: %d of %d pages could not be read (%s)", failed,
+		       pages, first_failure);
 	return rc;
 }
 
@@ -552,7 +561,7 @@ static int cv_extract_ctx(fz_context *ctx, const cv_alloc *alloc, cv_text *t,
  * for the whole call.
  */
 int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len,
-			const offerapi_cv_limits *limits)
+                        const offerapi_cv_limits *limits)
 {
 	if (out)
 		*out = NULL;
@@ -563,16 +572,17 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 	if (!pdf)
 		return oa_error(OFFERAPI_EINVAL, "pdf: missing");
 	if (limits && limits->version != OFFERAPI_CV_LIMITS_VERSION)
-		return oa_error(OFFERAPI_EINVAL, "limits: unsupported version %u "
-				"(expected %u)", limits->version,
-				OFFERAPI_CV_LIMITS_VERSION);
+		return oa_error(OFFERAPI_EINVAL,
+		                "limits: unsupported version %u "
+		                "(expected %u)",
+		                limits->version, OFFERAPI_CV_LIMITS_VERSION);
 
 	size_t max_bytes = limits && limits->max_bytes ? limits->max_bytes
-		: OFFERAPI_CV_DEFAULT_MAX_BYTES;
+	                                               : OFFERAPI_CV_DEFAULT_MAX_BYTES;
 	unsigned max_pages = limits && limits->max_pages ? limits->max_pages
-		: OFFERAPI_CV_DEFAULT_MAX_PAGES;
+	                                                 : OFFERAPI_CV_DEFAULT_MAX_PAGES;
 	size_t max_text = limits && limits->max_text ? limits->max_text
-		: OFFERAPI_CV_DEFAULT_MAX_TEXT;
+	                                             : OFFERAPI_CV_DEFAULT_MAX_TEXT;
 	/* MuPDF counts pages in an int; and the text buffer's growth
 	 * (cv_text_append) must not overflow with a huge max_text. */
 	if (max_pages > INT32_MAX)
@@ -584,12 +594,12 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 		char have[32], most[32];
 		cv_format_size(have, sizeof have, len);
 		cv_format_size(most, sizeof most, max_bytes);
-		if (strcmp(have, most) == 0) {   /* rounding hid the difference */
+		if (strcmp(have, most) == 0) { /* rounding hid the difference */
 			snprintf(have, sizeof have, "%zu bytes", len);
 			snprintf(most, sizeof most, "%zu bytes", max_bytes);
 		}
-		return oa_error(OFFERAPI_ETOOBIG, "the PDF is %s, at most %s are accepted",
-				have, most);
+		return oa_error(OFFERAPI_ETOOBIG, "the PDF is %s, at most %s are accepted", have,
+		                most);
 	}
 	if (len == 0)
 		return oa_error(OFFERAPI_ENOTPDF, "the file is empty");
@@ -599,7 +609,9 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 	cv_alloc alloc = { .cap = CV_MEMORY_CAP };
 	cv_messages messages = { 0 };
 	fz_alloc_context allocator = {
-		.user = &alloc, .malloc = cv_malloc, .realloc = cv_realloc,
+		.user = &alloc,
+		.malloc = cv_malloc,
+		.realloc = cv_realloc,
 		.free = cv_free,
 	};
 	fz_context *ctx = cv_new_context(&allocator);
@@ -612,10 +624,11 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 	int rc = cv_extract_ctx(ctx, &alloc, &t, pdf, len, max_pages);
 	fz_drop_context(ctx);
 	size_t leaked = cv_alloc_reclaim(&alloc);
-	oa_log(OFFERAPI_LOG_DEBUG, "cv: read %d pages of a %zu-byte PDF: %zu bytes "
+	oa_log(OFFERAPI_LOG_DEBUG,
+	       "cv: read %d pages of a %zu-byte PDF: %zu bytes "
 	       "of text%s; MuPDF peak %zu KiB, %zu bytes reclaimed from MuPDF",
-	       t.pages_read, len, t.len, t.full ? " (cut at max_text)" : "",
-	       alloc.peak >> 10, leaked);
+	       t.pages_read, len, t.len, t.full ? " (cut at max_text)" : "", alloc.peak >> 10,
+	       leaked);
 	if (rc != 0) {
 		free(t.buf);
 		return rc;
@@ -627,7 +640,7 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 	if (!oa_utf8_valid(t.buf, t.len)) {
 		free(t.buf);
 		return oa_error(OFFERAPI_ERROR, "internal error: extracted text is not "
-				"valid UTF-8");
+		                                "valid UTF-8");
 	}
 	*out = t.buf;
 	if (out_len)

@@ -17,7 +17,7 @@
 #include "internal.h"
 
 struct db_conn {
-	void *handle;      /* backend connection, NULL until opened */
+	void *handle; /* backend connection, NULL until opened */
 	bool in_use;
 	bool in_tx;
 	db_pool *pool;
@@ -87,8 +87,8 @@ bool db_isnull(const db_result *r, int row, int col)
 
 /* ---- pool ---- */
 
-int db_pool_open(db_pool **out, const db_backend *be, const char *url,
-		 const db_config *cfg, unsigned int size)
+int db_pool_open(db_pool **out, const db_backend *be, const char *url, const db_config *cfg,
+                 unsigned int size)
 {
 	db_pool *p = calloc(1, sizeof *p);
 	if (!p)
@@ -164,8 +164,8 @@ int db_acquire(db_pool *p, db_conn **out)
 		if (rc == ETIMEDOUT) {
 			pthread_mutex_unlock(&p->lock);
 			return oa_error(OFFERAPI_EBUSY,
-					"all %u database connections stayed busy for %u ms",
-					p->size, ms);
+			                "all %u database connections stayed busy for %u ms",
+			                p->size, ms);
 		}
 	}
 	c->in_use = true;
@@ -202,8 +202,7 @@ void db_release(db_pool *p, db_conn *c)
 	pthread_mutex_unlock(&p->lock);
 }
 
-int db_exec(db_conn *c, const char *sql, const db_param *params, int nparams,
-	    db_result **out)
+int db_exec(db_conn *c, const char *sql, const db_param *params, int nparams, db_result **out)
 {
 	if (out)
 		*out = NULL;

@@ -84,7 +84,7 @@ typedef struct db_backend {
 	/* Run one statement. @out (may be NULL) receives the rows, if any;
 	 * free it with db_result_free(). */
 	int (*exec)(void *conn, const char *sql, const db_param *params, int nparams,
-		    db_result **out);
+	            db_result **out);
 	/* Re-establish a lost connection in place (PostgreSQL: PQreset). */
 	int (*reset)(void *conn);
 	/* Before an idle pooled connection is lent: make sure it is alive,
@@ -122,8 +122,8 @@ int db_result_new(db_result **out, int nrows, int ncols);
 typedef struct db_pool db_pool;
 typedef struct db_conn db_conn; /* a pooled connection */
 
-int db_pool_open(db_pool **out, const db_backend *be, const char *url,
-		 const db_config *cfg, unsigned int size);
+int db_pool_open(db_pool **out, const db_backend *be, const char *url, const db_config *cfg,
+                 unsigned int size);
 void db_pool_free(db_pool *pool);
 const db_backend *db_pool_backend(const db_pool *pool);
 
@@ -135,8 +135,7 @@ void db_release(db_pool *pool, db_conn *conn);
 /* Run a statement on a borrowed connection. A statement is never retried:
  * a connection lost mid-statement may have committed it already, so the
  * error goes to the caller (db_acquire() checks idle connections instead). */
-int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams,
-	    db_result **out);
+int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams, db_result **out);
 
 /* Transactions on a borrowed connection. */
 int db_begin(db_conn *conn);

@@ -64,9 +64,9 @@
 
 typedef struct pg_prepared {
 	char *sql;
-	uint64_t hash;     /* of sql and of the parameter types */
+	uint64_t hash; /* of sql and of the parameter types */
 	int nparams;
-	Oid *types;        /* nparams parameter types it was prepared with */
+	Oid *types; /* nparams parameter types it was prepared with */
 	char name[16];
 } pg_prepared;
 
@@ -75,8 +75,8 @@ typedef struct pg_conn {
 	pg_prepared prepared[PG_PREPARED];
 	int nprepared;
 	unsigned next_name;
-	char *where;    /* the store URL with its password masked, for messages */
-	bool masked;    /* where had a password to mask */
+	char *where; /* the store URL with its password masked, for messages */
+	bool masked; /* where had a password to mask */
 	char *password; /* decoded password from the URL, only to scrub messages */
 	unsigned int lock_timeout_ms;
 	bool set_lock_timeout; /* false when the URL's own options set it */
@@ -201,8 +201,7 @@ static int conn_fail(const pg_conn *c, const char *what)
 	scrub(msg, c->password);
 	if (!msg[0])
 		snprintf(msg, sizeof msg, "no answer from the server");
-	return oa_error(OFFERAPI_EUNAVAILABLE, "postgresql: %s %s: %s", what,
-			c->where, msg);
+	return oa_error(OFFERAPI_EUNAVAILABLE, "postgresql: %s %s: %s", what, c->where, msg);
 }
 
 /* The code for a SQLSTATE while the connection itself is still healthy. */
@@ -212,10 +211,10 @@ static int code_of_sqlstate(const char *st)
 		return OFFERAPI_ERROR;
 	if (strcmp(st, "23505") == 0) /* unique_violation */
 		return OFFERAPI_EEXISTS;
-	if (strcmp(st, "40001") == 0 ||  /* serialization_failure */
-	    strcmp(st, "40P01") == 0 ||  /* deadlock_detected */
-	    strcmp(st, "55P03") == 0 ||  /* lock_not_available (lock_timeout) */
-	    strcmp(st, "57014") == 0)    /* query_canceled (statement_timeout) */
+	if (strcmp(st, "40001") == 0 || /* serialization_failure */
+	    strcmp(st, "40P01") == 0 || /* deadlock_detected */
+	    strcmp(st, "55P03") == 0 || /* lock_not_available (lock_timeout) */
+	    strcmp(st, "57014") == 0) /* query_canceled (statement_timeout) */
 		return OFFERAPI_EBUSY;
 	if (strcmp(st, "25006") == 0) /* read_only_sql_transaction */
 		return OFFERAPI_EREADONLY;
@@ -224,10 +223,10 @@ static int code_of_sqlstate(const char *st)
 	 * and retrying elsewhere would not help. */
 	if (strcmp(st, "08P01") == 0)
 		return OFFERAPI_ERROR;
-	if (strncmp(st, "08", 2) == 0 ||     /* connection_exception */
-	    strcmp(st, "57P01") == 0 ||      /* admin_shutdown */
-	    strcmp(st, "57P02") == 0 ||      /* crash_shutdown */
-	    strcmp(st, "57P03") == 0)        /* cannot_connect_now */
+	if (strncmp(st, "08", 2) == 0 || /* connection_exception */
+	    strcmp(st, "57P01") == 0 || /* admin_shutdown */
+	    strcmp(st, "57P02") == 0 || /* crash_shutdown */
+	    strcmp(st, "57P03") == 0) /* cannot_connect_now */
 		return OFFERAPI_EUNAVAILABLE;
 	return OFFERAPI_ERROR;
 }
@@ -263,8 +262,8 @@ static int pg_fail(const pg_conn *c, const PGresult *res)
 	else
 		code = code_of_sqlstate(st);
 	if (code == OFFERAPI_EUNAVAILABLE)
-		return oa_error(code, "postgresql: lost the connection to %s: %s%s",
-				c->where, msg, state);
+		return oa_error(code, "postgresql: lost the connection to %s: %s%s", c->where, msg,
+		                state);
 	return oa_error(code, "postgresql: %s%s", msg, state);
 }
 
@@ -331,8 +330,8 @@ static int session_setup(pg_conn *c)
 	if (PQserverVersion(c->pg) < 100000)
 		/* identity columns ({{ID}}) need PostgreSQL 10 */
 		return oa_error(OFFERAPI_ERROR,
-				"postgresql: server %s runs version %d, 10 or later is needed",
-				c->where, PQserverVersion(c->pg));
+		                "postgresql: server %s runs version %d, 10 or later is needed",
+		                c->where, PQserverVersion(c->pg));
 	if (!c->set_lock_timeout)
 		return 0;
 	char sql[64];
@@ -384,10 +383,12 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 {
 	*out = NULL;
 	if (strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0)
-		return oa_error(OFFERAPI_EINVAL,
-				"postgresql: the store URL must start with postgresql:// or postgres://");
+		return oa_error(
+			OFFERAPI_EINVAL,
+			"postgresql: the store URL must start with postgresql:// or postgres://");
 	if (!PQisthreadsafe())
-		return oa_error(OFFERAPI_ERROR, "postgresql: this libpq was built without thread safety");
+		return oa_error(OFFERAPI_ERROR,
+		                "postgresql: this libpq was built without thread safety");
 
 	pg_conn *c = calloc(1, sizeof *c);
 	if (!c || !(c->where = redact_url(url, &c->masked))) {
@@ -404,8 +405,10 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	const char *auth = strstr(url, "://") + 3;
 	const char *at = memchr(auth, '@', strcspn(auth, "/"));
 	if (at && memchr(at + 1, '@', strcspn(at + 1, "/"))) {
-		rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s: write '@' in a "
-			      "user name or password as %%40", c->where);
+		rc = oa_error(OFFERAPI_EINVAL,
+		              "postgresql: invalid store URL %s: write '@' in a "
+		              "user name or password as %%40",
+		              c->where);
 		pg_disconnect(c);
 		return rc;
 	}
@@ -422,10 +425,10 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 		 * URL holds a password that piece could belong to */
 		if (c->masked)
 			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s",
-				      c->where);
+			              c->where);
 		else
 			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s: %s",
-				      c->where, msg);
+			              c->where, msg);
 		pg_disconnect(c);
 		return rc;
 	}
@@ -444,25 +447,16 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	PQconninfoFree(opts);
 
 	char timeout[16];
-	snprintf(timeout, sizeof timeout, "%u", cfg->connect_timeout_s
-		 ? cfg->connect_timeout_s : PG_DEFAULT_CONNECT_TIMEOUT_S);
-	const char *const keys[] = {
-		"connect_timeout", "fallback_application_name",
-		/* detect a vanished peer in about a minute: 30 s idle, then
+	snprintf(timeout, sizeof timeout, "%u",
+	         cfg->connect_timeout_s ? cfg->connect_timeout_s : PG_DEFAULT_CONNECT_TIMEOUT_S);
+	const char *const keys[] = { "connect_timeout", "fallback_application_name",
+		                     /* detect a vanished peer in about a minute: 30 s idle, then
 		 * 3 probes 10 s apart; unacknowledged data after 60 s */
-		"keepalives", "keepalives_idle", "keepalives_interval",
-		"keepalives_count", "tcp_user_timeout",
-		"dbname",
-		"client_encoding",
-		NULL
-	};
-	const char *const vals[] = {
-		timeout, "offerapi",
-		"1", "30", "10", "3", "60000",
-		url,
-		"UTF8",
-		NULL
-	};
+		                     "keepalives", "keepalives_idle", "keepalives_interval",
+		                     "keepalives_count", "tcp_user_timeout", "dbname",
+		                     "client_encoding", NULL };
+	const char *const vals[] = { timeout, "offerapi", "1", "30",   "10",
+		                     "3",     "60000",    url, "UTF8", NULL };
 	c->pg = PQconnectdbParams(keys, vals, 1);
 	if (!c->pg) {
 		pg_disconnect(c);
@@ -515,8 +509,7 @@ static int pg_check(void *handle)
 		int n = poll(&p, 1, 0);
 		if (n == 0)
 			return 0; /* quiet: alive */
-		if (n < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)) ||
-		    !PQconsumeInput(c->pg))
+		if (n < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)) || !PQconsumeInput(c->pg))
 			break;
 	}
 	oa_log(OFFERAPI_LOG_INFO, "postgresql: connection to %s lost while idle, reconnecting",
@@ -557,7 +550,7 @@ static void abandon_copy(pg_conn *c)
  * would have.
  */
 static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const Oid *types,
-				 int *rc)
+                                 int *rc)
 {
 	uint64_t h = 14695981039346656037u; /* FNV-1a over the text and the types */
 	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
@@ -611,14 +604,15 @@ static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const
  * everything else is exactly one statement.
  */
 static int pg_exec(void *handle, const char *sql, const db_param *params, int nparams,
-		   db_result **out)
+                   db_result **out)
 {
 	pg_conn *c = handle;
 	if (out)
 		*out = NULL;
 	if (nparams < 0 || nparams > PG_MAX_PARAMS || (nparams > 0 && !params))
-		return oa_error(OFFERAPI_EINVAL, "postgresql: %d parameters given, at most %d allowed",
-				nparams, PG_MAX_PARAMS);
+		return oa_error(OFFERAPI_EINVAL,
+		                "postgresql: %d parameters given, at most %d allowed", nparams,
+		                PG_MAX_PARAMS);
 	if (PQstatus(c->pg) != CONNECTION_OK)
 		/* do not even try: libpq would only say "no connection" */
 		return conn_fail(c, "not connected to");
@@ -632,7 +626,7 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 		int *lengths = calloc(n + 1, sizeof *lengths);
 		int *formats = calloc(n + 1, sizeof *formats);
 		Oid *types = calloc(n + 1, sizeof *types);
-		char (*num)[40] = calloc(n + 1, sizeof *num);
+		char(*num)[40] = calloc(n + 1, sizeof *num);
 		if (!values || !lengths || !formats || !types || !num) {
 			free(values), free(lengths), free(formats), free(types), free(num);
 			return oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -641,8 +635,7 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 		for (size_t i = 0; i < n && rc == 0; i++) {
 			const db_param *p = &params[i];
 			switch (p->type) {
-			case DB_NULL:
-				break; /* values[i] NULL, type inferred */
+			case DB_NULL: break; /* values[i] NULL, type inferred */
 			case DB_INT:
 				types[i] = PG_OID_INT8;
 				snprintf(num[i], sizeof num[i], "%" PRId64, p->i);
@@ -653,22 +646,22 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 				if (isnan(p->r))
 					snprintf(num[i], sizeof num[i], "NaN");
 				else if (isinf(p->r))
-					snprintf(num[i], sizeof num[i], "%sInfinity", p->r < 0 ? "-" : "");
+					snprintf(num[i], sizeof num[i], "%sInfinity",
+					         p->r < 0 ? "-" : "");
 				else /* 17 significant digits: the double comes back exact */
 					snprintf(num[i], sizeof num[i], "%.17g", p->r);
 				values[i] = num[i];
 				break;
-			case DB_TEXT:
-				values[i] = p->p;
-				break;
+			case DB_TEXT: values[i] = p->p; break;
 			case DB_BLOB:
 				types[i] = PG_OID_BYTEA;
 				if (!p->p)
 					break;
 				if (p->len > INT_MAX) {
-					rc = oa_error(OFFERAPI_ETOOBIG,
-						      "postgresql: parameter $%zu is %zu bytes, at most %d allowed",
-						      i + 1, p->len, INT_MAX);
+					rc = oa_error(
+						OFFERAPI_ETOOBIG,
+						"postgresql: parameter $%zu is %zu bytes, at most %d allowed",
+						i + 1, p->len, INT_MAX);
 					break;
 				}
 				values[i] = p->p;
@@ -676,26 +669,30 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 				formats[i] = 1;
 				break;
 			default:
-				rc = oa_error(OFFERAPI_EINVAL, "postgresql: parameter $%zu has unknown type %d",
-					      i + 1, (int)p->type);
+				rc = oa_error(OFFERAPI_EINVAL,
+				              "postgresql: parameter $%zu has unknown type %d",
+				              i + 1, (int)p->type);
 			}
 		}
 		res = NULL;
 		if (rc == 0) {
 			const char *name = prepared_name(c, sql, nparams, types, &rc);
 			if (name) {
-				res = PQexecPrepared(c->pg, name, nparams, values, lengths, formats, 0);
+				res = PQexecPrepared(c->pg, name, nparams, values, lengths, formats,
+				                     0);
 				/* 26000: the statement is gone (a pooler's DISCARD ALL):
 				 * it never ran, so forget them all and run it unprepared */
-				const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+				const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
+				                     : NULL;
 				if (st && strcmp(st, "26000") == 0) {
 					PQclear(res);
 					prepared_clear(c);
-					res = PQexecParams(c->pg, sql, nparams, types, values, lengths,
-							   formats, 0);
+					res = PQexecParams(c->pg, sql, nparams, types, values,
+					                   lengths, formats, 0);
 				}
 			} else if (rc == 0) {
-				res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+				res = PQexecParams(c->pg, sql, nparams, types, values, lengths,
+				                   formats, 0);
 			}
 		}
 		free(values), free(lengths), free(formats), free(types), free(num);
@@ -715,11 +712,11 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 	case PGRES_COPY_IN:
 	case PGRES_COPY_OUT:
 	case PGRES_COPY_BOTH:
-		rc = oa_error(OFFERAPI_ERROR, "postgresql: COPY is not supported through this interface");
+		rc = oa_error(OFFERAPI_ERROR,
+		              "postgresql: COPY is not supported through this interface");
 		abandon_copy(c);
 		break;
-	default:
-		rc = pg_fail(c, res);
+	default: rc = pg_fail(c, res);
 	}
 	PQclear(res);
 	return rc;

@@ -26,17 +26,13 @@ static int map_error(sqlite3 *db, int rc, const char *what)
 			return oa_error(OFFERAPI_EEXISTS, "sqlite: %s", msg);
 		return oa_error(OFFERAPI_EINVAL, "sqlite: %s", msg);
 	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		return oa_error(OFFERAPI_EBUSY, "sqlite: database is locked (%s)", msg);
+	case SQLITE_LOCKED: return oa_error(OFFERAPI_EBUSY, "sqlite: database is locked (%s)", msg);
 	case SQLITE_READONLY:
 		return oa_error(OFFERAPI_EREADONLY, "sqlite: the database is read-only (%s)", msg);
 	case SQLITE_CANTOPEN:
-	case SQLITE_NOTADB:
-		return oa_error(OFFERAPI_EUNAVAILABLE, "sqlite: %s: %s", what, msg);
-	case SQLITE_NOMEM:
-		return oa_error(OFFERAPI_ENOMEM, "sqlite: out of memory");
-	default:
-		return oa_error(OFFERAPI_ERROR, "sqlite: %s: %s", what, msg);
+	case SQLITE_NOTADB: return oa_error(OFFERAPI_EUNAVAILABLE, "sqlite: %s: %s", what, msg);
+	case SQLITE_NOMEM: return oa_error(OFFERAPI_ENOMEM, "sqlite: out of memory");
+	default: return oa_error(OFFERAPI_ERROR, "sqlite: %s: %s", what, msg);
 	}
 }
 
@@ -55,8 +51,8 @@ static const char *url_path(const char *url)
 #define STMT_CACHE 48
 
 typedef struct cached_stmt {
-	char *sql;            /* the statement as the caller gave it ($N form) */
-	uint64_t hash;        /* of sql: most lookups compare this alone */
+	char *sql; /* the statement as the caller gave it ($N form) */
+	uint64_t hash; /* of sql: most lookups compare this alone */
 	sqlite3_stmt *st;
 	uint64_t last_used;
 } cached_stmt;
@@ -84,19 +80,20 @@ static int sq_connect(void **out, const char *url, const db_config *cfg)
 {
 	const char *path = url_path(url);
 	if (!*path)
-		return oa_error(OFFERAPI_EINVAL, "database URL %s: no file path after sqlite:", url);
+		return oa_error(OFFERAPI_EINVAL,
+		                "database URL %s: no file path after sqlite:", url);
 	if (strcmp(path, ":memory:") == 0 || strncmp(path, "file:", 5) == 0)
 		return oa_error(OFFERAPI_EINVAL,
-				"database URL %s: give a file path (an in-memory database "
-				"would differ per pooled connection)", url);
+		                "database URL %s: give a file path (an in-memory database "
+		                "would differ per pooled connection)",
+		                url);
 	sqlite3 *db = NULL;
-	int rc = sqlite3_open_v2(path, &db,
-				 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-				 SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(
+		path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		int code = oa_error(rc == SQLITE_NOMEM ? OFFERAPI_ENOMEM : OFFERAPI_EUNAVAILABLE,
-				    "sqlite: cannot open %s: %s", path,
-				    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
+		                    "sqlite: cannot open %s: %s", path,
+		                    db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
 		sqlite3_close_v2(db);
 		return code;
 	}
@@ -157,11 +154,11 @@ static int bind_params(sqlite3 *db, sqlite3_stmt *st, const db_param *params, in
 		case DB_REAL: rc = sqlite3_bind_double(st, i + 1, p->r); break;
 		case DB_TEXT:
 			rc = p->p ? sqlite3_bind_text(st, i + 1, p->p, -1, SQLITE_STATIC)
-				  : sqlite3_bind_null(st, i + 1);
+			          : sqlite3_bind_null(st, i + 1);
 			break;
 		case DB_BLOB:
 			rc = p->p ? sqlite3_bind_blob64(st, i + 1, p->p, p->len, SQLITE_STATIC)
-				  : sqlite3_bind_null(st, i + 1);
+			          : sqlite3_bind_null(st, i + 1);
 			break;
 		default: rc = sqlite3_bind_null(st, i + 1); break;
 		}
@@ -259,7 +256,7 @@ static sqlite3_stmt *get_stmt(sq_conn *c, const char *sql)
 	char *q = rewrite_params(sql), *key = strdup(sql);
 	sqlite3_stmt *st = NULL;
 	int rc = q && key ? sqlite3_prepare_v3(c->db, q, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL)
-			  : SQLITE_NOMEM;
+	                  : SQLITE_NOMEM;
 	free(q);
 	if (rc != SQLITE_OK) {
 		free(key);
@@ -276,7 +273,7 @@ static sqlite3_stmt *get_stmt(sq_conn *c, const char *sql)
 }
 
 static int sq_exec(void *conn, const char *sql, const db_param *params, int nparams,
-		   db_result **out)
+                   db_result **out)
 {
 	sq_conn *conn_ = conn;
 	sqlite3 *db = conn_->db;
@@ -292,7 +289,8 @@ static int sq_exec(void *conn, const char *sql, const db_param *params, int npar
 		if (!out || ncols == 0)
 			continue;
 		if (nrows == cap) {
-			size_t ncap = cap ? cap * 2 : 16, bytes = ncap * (size_t)ncols * sizeof(size_t);
+			size_t ncap = cap ? cap * 2 : 16,
+			       bytes = ncap * (size_t)ncols * sizeof(size_t);
 			size_t *o = realloc(offs, bytes);
 			if (o)
 				offs = o;
@@ -300,14 +298,16 @@ static int sq_exec(void *conn, const char *sql, const db_param *params, int npar
 			if (l)
 				lens = l;
 			if (!o || !l) {
-				code = oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
+				code = oa_error(OFFERAPI_ENOMEM,
+				                "out of memory reading a database result");
 				break;
 			}
 			cap = ncap;
 		}
 		size_t base = nrows * (size_t)ncols;
 		for (int c = 0; c < ncols && code == 0; c++)
-			code = copy_cell(st, c, &a, &offs[base + (size_t)c], &lens[base + (size_t)c]);
+			code = copy_cell(st, c, &a, &offs[base + (size_t)c],
+			                 &lens[base + (size_t)c]);
 		nrows++;
 	}
 	if (code == 0 && rc != SQLITE_DONE)

@@ -40,7 +40,8 @@ const offerapi_error *offerapi_error_last(void)
 {
 	last_error.view.code = last_error.code;
 	last_error.view.message = last_error.code == OFFERAPI_OK && !last_error.message[0]
-		? "no error" : last_error.message;
+	                                  ? "no error"
+	                                  : last_error.message;
 	return &last_error.view;
 }
 
@@ -156,11 +157,21 @@ bool oa_utf8_valid(const char *str, size_t len)
 		uint32_t cp;
 		if (c == 0)
 			return false;
-		if (c < 0x80) { i++; continue; }
-		if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
-		else if (c >= 0xE0 && c <= 0xEF) { n = 2; cp = c & 0x0F; }
-		else if (c >= 0xF0 && c <= 0xF4) { n = 3; cp = c & 0x07; }
-		else return false;
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else
+			return false;
 		if (len - i <= n)
 			return false;
 		for (size_t k = 1; k <= n; k++) {
@@ -168,16 +179,16 @@ bool oa_utf8_valid(const char *str, size_t len)
 				return false;
 			cp = (cp << 6) | (s[i + k] & 0x3F);
 		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+		    (cp >= 0xD800 && cp <= 0xDFFF))
 			return false;
 		i += n + 1;
 	}
 	return true;
 }
 
-int oa_check_text(const char *field, const char *s, size_t min, size_t max,
-		  bool multiline, bool optional)
+int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,
+                  bool optional)
 {
 	if (!s) {
 		if (optional)
@@ -186,22 +197,22 @@ int oa_check_text(const char *field, const char *s, size_t min, size_t max,
 	}
 	size_t len = strlen(s);
 	if (len > max)
-		return oa_error(OFFERAPI_ETOOBIG, "%s: too long (%zu bytes, at most %zu)",
-				field, len, max);
+		return oa_error(OFFERAPI_ETOOBIG, "%s: too long (%zu bytes, at most %zu)", field,
+		                len, max);
 	if (!oa_utf8_valid(s, len))
 		return oa_error(OFFERAPI_EINVAL, "%s: not valid UTF-8 text", field);
 	size_t visible = 0;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p < 0x20 || *p == 0x7F) {
 			if (!(multiline && (*p == '\n' || *p == '\r' || *p == '\t')))
-				return oa_error(OFFERAPI_EINVAL,
-						"%s: contains a control character", field);
+				return oa_error(OFFERAPI_EINVAL, "%s: contains a control character",
+				                field);
 		} else if (*p != ' ') {
 			visible++;
 		}
 	}
 	if (visible < min || len < min)
-		return oa_error(OFFERAPI_EINVAL, min == 1 ? "%s: must not be empty"
-				: "%s: too short", field);
+		return oa_error(OFFERAPI_EINVAL,
+		                min == 1 ? "%s: must not be empty" : "%s: too short", field);
 	return 0;
 }

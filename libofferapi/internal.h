@@ -31,8 +31,8 @@ bool oa_utf8_valid(const char *s, size_t len);
  * @p max bytes, at least @p min, and no control characters other than \n,
  * \r and \t when @p multiline (none at all otherwise). On failure sets an
  * error naming @p field and returns OFFERAPI_EINVAL or OFFERAPI_ETOOBIG. */
-int oa_check_text(const char *field, const char *s, size_t min, size_t max,
-		  bool multiline, bool optional);
+int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,
+                  bool optional);
 
 /* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
 char *oa_strdup(const char *s);

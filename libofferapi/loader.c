@@ -23,10 +23,10 @@
 #include "offerapi/scorers.h"
 
 _Static_assert(OFFERAPI_SCORER_LOG_ERROR == (int)OFFERAPI_LOG_ERROR &&
-		       OFFERAPI_SCORER_LOG_WARNING == (int)OFFERAPI_LOG_WARNING &&
-		       OFFERAPI_SCORER_LOG_INFO == (int)OFFERAPI_LOG_INFO &&
-		       OFFERAPI_SCORER_LOG_DEBUG == (int)OFFERAPI_LOG_DEBUG,
-	       "scorer.h log levels must equal offerapi_log_level");
+                       OFFERAPI_SCORER_LOG_WARNING == (int)OFFERAPI_LOG_WARNING &&
+                       OFFERAPI_SCORER_LOG_INFO == (int)OFFERAPI_LOG_INFO &&
+                       OFFERAPI_SCORER_LOG_DEBUG == (int)OFFERAPI_LOG_DEBUG,
+               "scorer.h log levels must equal offerapi_log_level");
 
 #define NAME_MAX_LEN 32
 #define VERSION_MAX_LEN 32
@@ -40,18 +40,17 @@ _Static_assert(OFFERAPI_SCORER_LOG_ERROR == (int)OFFERAPI_LOG_ERROR &&
 #define EXPL_GUARDED_MAX 4096
 
 /* Version-1 size of offerapi_score_input: the host requires at least this. */
-#define SCORE_INPUT_V1_SIZE \
-	(offsetof(offerapi_score_input, application_id) + sizeof(int64_t))
+#define SCORE_INPUT_V1_SIZE (offsetof(offerapi_score_input, application_id) + sizeof(int64_t))
 
 typedef struct plugin {
-	offerapi_scorer_info info;   /* strings owned below */
+	offerapi_scorer_info info; /* strings owned below */
 	char *name, *version, *description, *file;
-	void *dl;                    /* dlopen handle, closed in free */
+	void *dl; /* dlopen handle, closed in free */
 	const offerapi_scorer_v1 *desc;
-	void *self;                  /* the instance create() returned */
-	bool serialize;              /* no THREADSAFE flag: one call at a time */
+	void *self; /* the instance create() returned */
+	bool serialize; /* no THREADSAFE flag: one call at a time */
 	pthread_mutex_t lock;
-	offerapi_host_v1 host;       /* stable address: plugins may keep it */
+	offerapi_host_v1 host; /* stable address: plugins may keep it */
 	atomic_uint_least64_t violations;
 } plugin;
 
@@ -62,7 +61,7 @@ typedef struct setting {
 struct offerapi_scorers {
 	plugin **items;
 	size_t count, cap;
-	char **allow;                /* NULL: no restriction */
+	char **allow; /* NULL: no restriction */
 	size_t nallow;
 	setting *settings;
 	size_t nsettings;
@@ -142,8 +141,7 @@ static void host_log(const offerapi_host_v1 *host, int level, const char *msg)
 		level = OFFERAPI_SCORER_LOG_ERROR;
 	if (level > OFFERAPI_SCORER_LOG_DEBUG)
 		level = OFFERAPI_SCORER_LOG_DEBUG;
-	oa_log((offerapi_log_level)level, "scorer %s: %s", p ? p->name : "?",
-	       msg ? msg : "(null)");
+	oa_log((offerapi_log_level)level, "scorer %s: %s", p ? p->name : "?", msg ? msg : "(null)");
 }
 
 static void plugin_free(plugin *p, bool created)
@@ -226,9 +224,9 @@ int offerapi_scorers_allow(offerapi_scorers *set, const char *names)
 				goto fail_nomem;
 			if (!valid_name(name)) {
 				int rc = oa_error(OFFERAPI_EINVAL,
-						  "enabled scorers: '%s' is not a scorer name "
-						  "(1 to %d characters from a-z, 0-9 and '-')",
-						  name, NAME_MAX_LEN);
+				                  "enabled scorers: '%s' is not a scorer name "
+				                  "(1 to %d characters from a-z, 0-9 and '-')",
+				                  name, NAME_MAX_LEN);
 				free(name);
 				for (size_t i = 0; i < n; i++)
 					free(allow[i]);
@@ -256,7 +254,7 @@ fail_nomem:
 }
 
 int offerapi_scorers_set(offerapi_scorers *set, const char *name, const char *key,
-			 const char *value)
+                         const char *value)
 {
 	if (!set || !name || !key || !value)
 		return oa_error(OFFERAPI_EINVAL, "scorer setting: NULL argument");
@@ -264,7 +262,7 @@ int offerapi_scorers_set(offerapi_scorers *set, const char *name, const char *ke
 		return oa_error(OFFERAPI_EINVAL, "scorer setting: '%s' is not a scorer name", name);
 	if (!*key || strchr(key, '='))
 		return oa_error(OFFERAPI_EINVAL, "scorer setting for %s: empty key or key with '='",
-				name);
+		                name);
 	char *lkey = oa_strdup(key);
 	if (!lkey)
 		return OFFERAPI_ENOMEM;
@@ -314,8 +312,7 @@ extern char **environ;
  * settings first, then environment variables for keys not set explicitly.
  * Strings are borrowed from the set or from environ except env keys, which
  * are lower-cased copies listed in *owned (free them with the array). */
-static int build_kv(const offerapi_scorers *set, const char *name, const char ***out,
-		    char ***owned)
+static int build_kv(const offerapi_scorers *set, const char *name, const char ***out, char ***owned)
 {
 	char prefix[NAME_MAX_LEN + 32];
 	env_prefix(name, prefix, sizeof prefix);
@@ -417,7 +414,7 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	struct stat st;
 	if (stat(file, &st) != 0) {
 		int rc = oa_error(OFFERAPI_EPLUGIN, "%s: cannot load scorer plugin: %s", file,
-				  strerror(errno));
+		                  strerror(errno));
 		plugin_free(p, false);
 		return rc;
 	}
@@ -427,8 +424,8 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	if (!p->dl) {
 		const char *why = dlerror();
 		int rc = oa_error(OFFERAPI_EPLUGIN,
-				  "%s: not a loadable shared object: %s (check it with `ldd %s`)",
-				  file, why ? why : "unknown dlopen error", file);
+		                  "%s: not a loadable shared object: %s (check it with `ldd %s`)",
+		                  file, why ? why : "unknown dlopen error", file);
 		plugin_free(p, false);
 		return rc;
 	}
@@ -436,8 +433,9 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	void *sym = dlsym(p->dl, OFFERAPI_SCORER_ENTRY_SYMBOL);
 	if (!sym) {
 		int rc = oa_error(OFFERAPI_EPLUGIN,
-				  "%s: no %s symbol: not a scorer plugin, or built without "
-				  "OFFERAPI_SCORER_DEFINE", file, OFFERAPI_SCORER_ENTRY_SYMBOL);
+		                  "%s: no %s symbol: not a scorer plugin, or built without "
+		                  "OFFERAPI_SCORER_DEFINE",
+		                  file, OFFERAPI_SCORER_ENTRY_SYMBOL);
 		plugin_free(p, false);
 		return rc;
 	}
@@ -451,32 +449,39 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	const char *null_field = NULL;
 	if (!d) {
 		rc = oa_error(OFFERAPI_EPLUGIN, "%s: %s() returned NULL", file,
-			      OFFERAPI_SCORER_ENTRY_SYMBOL);
+		              OFFERAPI_SCORER_ENTRY_SYMBOL);
 		goto refuse;
 	}
 	/* abi_version and struct_size are the first 8 bytes of every version */
 	if (d->abi_version != OFFERAPI_SCORER_ABI) {
 		rc = oa_error(OFFERAPI_EPLUGIN,
-			      "%s: built for scorer ABI %u, this host speaks ABI %d "
-			      "(rebuild it against this offerapi/scorer.h)",
-			      file, (unsigned)d->abi_version, OFFERAPI_SCORER_ABI);
+		              "%s: built for scorer ABI %u, this host speaks ABI %d "
+		              "(rebuild it against this offerapi/scorer.h)",
+		              file, (unsigned)d->abi_version, OFFERAPI_SCORER_ABI);
 		goto refuse;
 	}
 	if (d->struct_size < OFFERAPI_SCORER_V1_SIZE) {
 		rc = oa_error(OFFERAPI_EPLUGIN,
-			      "%s: descriptor struct_size %u is smaller than version 1's %zu",
-			      file, (unsigned)d->struct_size, (size_t)OFFERAPI_SCORER_V1_SIZE);
+		              "%s: descriptor struct_size %u is smaller than version 1's %zu", file,
+		              (unsigned)d->struct_size, (size_t)OFFERAPI_SCORER_V1_SIZE);
 		goto refuse;
 	}
 	/* every field read below lies inside OFFERAPI_SCORER_V1_SIZE */
-	if (!d->name) null_field = "name";
-	else if (!d->version) null_field = "version";
-	else if (!d->description) null_field = "description";
-	else if (!d->create) null_field = "create";
-	else if (!d->score) null_field = "score";
-	else if (!d->destroy) null_field = "destroy";
+	if (!d->name)
+		null_field = "name";
+	else if (!d->version)
+		null_field = "version";
+	else if (!d->description)
+		null_field = "description";
+	else if (!d->create)
+		null_field = "create";
+	else if (!d->score)
+		null_field = "score";
+	else if (!d->destroy)
+		null_field = "destroy";
 	if (null_field) {
-		rc = oa_error(OFFERAPI_EPLUGIN, "%s: descriptor field '%s' is NULL", file, null_field);
+		rc = oa_error(OFFERAPI_EPLUGIN, "%s: descriptor field '%s' is NULL", file,
+		              null_field);
 		goto refuse;
 	}
 	if (!valid_name(d->name)) {
@@ -484,20 +489,23 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 		snprintf(shown, sizeof shown, "%s", d->name);
 		sanitize_line(shown, sizeof shown);
 		rc = oa_error(OFFERAPI_EPLUGIN,
-			      "%s: bad scorer name '%s' (1 to %d characters from a-z, 0-9 "
-			      "and '-', not starting with '-')", file, shown, NAME_MAX_LEN);
+		              "%s: bad scorer name '%s' (1 to %d characters from a-z, 0-9 "
+		              "and '-', not starting with '-')",
+		              file, shown, NAME_MAX_LEN);
 		goto refuse;
 	}
 	if (!valid_version(d->version)) {
 		rc = oa_error(OFFERAPI_EPLUGIN,
-			      "%s: scorer %s: bad version string (1 to %d printable ASCII "
-			      "characters, no spaces)", file, d->name, VERSION_MAX_LEN);
+		              "%s: scorer %s: bad version string (1 to %d printable ASCII "
+		              "characters, no spaces)",
+		              file, d->name, VERSION_MAX_LEN);
 		goto refuse;
 	}
 	if (!valid_line(d->description, DESCRIPTION_MAX_LEN)) {
 		rc = oa_error(OFFERAPI_EPLUGIN,
-			      "%s: scorer %s: bad description (one line of UTF-8, at most %d "
-			      "bytes)", file, d->name, DESCRIPTION_MAX_LEN);
+		              "%s: scorer %s: bad description (one line of UTF-8, at most %d "
+		              "bytes)",
+		              file, d->name, DESCRIPTION_MAX_LEN);
 		goto refuse;
 	}
 	if (use_allow && !allowed(set, d->name)) {
@@ -508,8 +516,8 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	for (size_t i = 0; i < set->count; i++) {
 		if (!strcmp(set->items[i]->name, d->name)) {
 			rc = oa_error(OFFERAPI_EPLUGIN,
-				      "%s: scorer name '%s' is already taken by %s", file,
-				      d->name, set->items[i]->file);
+			              "%s: scorer name '%s' is already taken by %s", file, d->name,
+			              set->items[i]->file);
 			goto refuse;
 		}
 	}
@@ -524,7 +532,9 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	}
 	p->serialize = !(d->flags & OFFERAPI_SCORER_THREADSAFE);
 	p->info = (offerapi_scorer_info){
-		.name = p->name, .version = p->version, .description = p->description,
+		.name = p->name,
+		.version = p->version,
+		.description = p->description,
 		.file = p->file,
 		.flags = d->flags & (OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC),
 	};
@@ -558,7 +568,7 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	memset(errbuf + PLUGIN_ERR_SIZE, GUARD_BYTE, GUARD_LEN);
 	p->self = NULL;
 	int crc = d->create(&p->self, &p->host, (const char *const *)kv, (char *)errbuf,
-			    PLUGIN_ERR_SIZE);
+	                    PLUGIN_ERR_SIZE);
 	for (char **k = owned; *k; k++)
 		free(*k);
 	free(owned);
@@ -567,16 +577,16 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	sanitize_line((char *)errbuf, PLUGIN_ERR_SIZE);
 	if (crc != 0) {
 		rc = oa_error(OFFERAPI_EPLUGIN, "%s: scorer %s refused to start: %s%s", file,
-			      d->name, errbuf[0] ? (char *)errbuf : "(no message: a plugin bug)",
-			      overrun ? " (and it overran its error buffer)" : "");
+		              d->name, errbuf[0] ? (char *)errbuf : "(no message: a plugin bug)",
+		              overrun ? " (and it overran its error buffer)" : "");
 		goto refuse;
 	}
 	if (overrun) {
 		/* created fine but scribbled past the buffer: do not trust it */
 		d->destroy(p->self);
 		rc = oa_error(OFFERAPI_EPLUGIN,
-			      "%s: scorer %s wrote past the error buffer in create()", file,
-			      d->name);
+		              "%s: scorer %s wrote past the error buffer in create()", file,
+		              d->name);
 		goto refuse;
 	}
 	set->items[set->count++] = p;
@@ -606,7 +616,7 @@ int offerapi_scorers_load_dir(offerapi_scorers *set, const char *dir)
 	DIR *d = opendir(dir);
 	if (!d)
 		return oa_error(errno == ENOENT ? OFFERAPI_ENOTFOUND : OFFERAPI_EPLUGIN,
-				"scorer directory %s: %s", dir, strerror(errno));
+		                "scorer directory %s: %s", dir, strerror(errno));
 	char **names = NULL;
 	size_t n = 0, cap = 0;
 	int rc = 0;
@@ -630,8 +640,8 @@ int offerapi_scorers_load_dir(offerapi_scorers *set, const char *dir)
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 			break;
 		}
-		snprintf(path, dlen + len + 2, "%s%s%s", dir,
-			 dir[dlen - 1] == '/' ? "" : "/", e->d_name);
+		snprintf(path, dlen + len + 2, "%s%s%s", dir, dir[dlen - 1] == '/' ? "" : "/",
+		         e->d_name);
 		names[n++] = path;
 	}
 	closedir(d);
@@ -662,8 +672,8 @@ int offerapi_scorers_load_dir(offerapi_scorers *set, const char *dir)
 		if (offerapi_scorers_find(set, set->allow[i], &idx) < 0) {
 			first_rc = OFFERAPI_ENOTFOUND;
 			snprintf(first, sizeof first,
-				 "scorer '%s' is enabled but no plugin in %s provides it",
-				 set->allow[i], dir);
+			         "scorer '%s' is enabled but no plugin in %s provides it",
+			         set->allow[i], dir);
 		}
 	}
 	if (first_rc)
@@ -721,16 +731,17 @@ static int violation(plugin *p, const char *fmt, ...)
 }
 
 int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_score_input *in,
-			   double *out_score, char *expl, size_t explsz)
+                           double *out_score, char *expl, size_t explsz)
 {
 	if (!set || index >= set->count)
 		return oa_error(OFFERAPI_EINVAL, "scorer index %zu out of range (%zu loaded)",
-				index, set ? set->count : 0);
+		                index, set ? set->count : 0);
 	if (!in || !out_score || (!expl && explsz))
 		return oa_error(OFFERAPI_EINVAL, "score: NULL input, score or explanation");
 	if (in->struct_size < SCORE_INPUT_V1_SIZE)
-		return oa_error(OFFERAPI_EINVAL, "score: input struct_size %u below version 1's %zu",
-				(unsigned)in->struct_size, (size_t)SCORE_INPUT_V1_SIZE);
+		return oa_error(OFFERAPI_EINVAL,
+		                "score: input struct_size %u below version 1's %zu",
+		                (unsigned)in->struct_size, (size_t)SCORE_INPUT_V1_SIZE);
 	if ((in->skill_count && !in->skills) || (in->cv_len && !in->cv_text))
 		return oa_error(OFFERAPI_EINVAL, "score: NULL skills or CV text with a length");
 	for (size_t i = 0; i < in->skill_count; i++)
@@ -771,8 +782,7 @@ int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_s
 	double score = NAN;
 	if (p->serialize)
 		pthread_mutex_lock(&p->lock);
-	int rc = p->desc->score(p->self, &v, &score, pexpl, pexplsz, (char *)err,
-				PLUGIN_ERR_SIZE);
+	int rc = p->desc->score(p->self, &v, &score, pexpl, pexplsz, (char *)err, PLUGIN_ERR_SIZE);
 	if (p->serialize)
 		pthread_mutex_unlock(&p->lock);
 

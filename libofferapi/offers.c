@@ -13,9 +13,9 @@
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
-#define OFFER_COLUMNS \
-	"o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location," \
-	" o.skills, o.questions, o.published_at, o.is_open," \
+#define OFFER_COLUMNS                                                                              \
+	"o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location,"                \
+	" o.skills, o.questions, o.published_at, o.is_open,"                                       \
 	" (SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
 #define OFFER_FROM " FROM offers o JOIN users u ON u.id = o.recruiter_id"
 
@@ -92,7 +92,7 @@ static char *trimmed(const char *s)
 
 /* Checked, trimmed, de-duplicated copy of a list of one-line items. */
 static int clean_list(const char *what, const char *const *in, size_t n, size_t max_items,
-		      size_t max_len, bool dedupe, char ***out, size_t *count)
+                      size_t max_len, bool dedupe, char ***out, size_t *count)
 {
 	*out = NULL;
 	*count = 0;
@@ -154,15 +154,15 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 		return oa_error(OFFERAPI_EINVAL, "offer: no fields given");
 	int rc;
 	if ((rc = oa_check_text("title", f->title, 1, OFFERAPI_TITLE_MAX, false, false)) < 0 ||
-	    (rc = oa_check_text("description", f->description, 1, OFFERAPI_DESCRIPTION_MAX,
-				true, false)) < 0 ||
-	    (rc = oa_check_text("location", f->location, 0, OFFERAPI_LOCATION_MAX,
-				false, true)) < 0)
+	    (rc = oa_check_text("description", f->description, 1, OFFERAPI_DESCRIPTION_MAX, true,
+	                        false)) < 0 ||
+	    (rc = oa_check_text("location", f->location, 0, OFFERAPI_LOCATION_MAX, false, true)) <
+	            0)
 		return rc;
 	if ((rc = clean_list("skill", f->skills, f->nskills, OFFERAPI_SKILLS_MAX,
-			     OFFERAPI_SKILL_MAX, true, &c->skills, &c->nskills)) < 0 ||
+	                     OFFERAPI_SKILL_MAX, true, &c->skills, &c->nskills)) < 0 ||
 	    (rc = clean_list("question", f->questions, f->nquestions, OFFERAPI_QUESTIONS_MAX,
-			     OFFERAPI_QUESTION_MAX, false, &c->questions, &c->nquestions)) < 0) {
+	                     OFFERAPI_QUESTION_MAX, false, &c->questions, &c->nquestions)) < 0) {
 		clean_offer_free(c);
 		return rc;
 	}
@@ -181,7 +181,8 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 		const char *loc = f->location ? f->location : "";
 		size_t alen = strlen(f->title) + strlen(f->description) + strlen(loc) + slen + 4;
 		if ((all = malloc(alen)))
-			snprintf(all, alen, "%s\n%s\n%s%s", f->title, f->description, loc, skills_nl);
+			snprintf(all, alen, "%s\n%s\n%s%s", f->title, f->description, loc,
+			         skills_nl);
 		c->location_fold = oa_fold(loc);
 	}
 	c->skills_fold = skills_nl ? oa_fold(skills_nl) : NULL;
@@ -253,7 +254,7 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 	*out = NULL;
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT " OFFER_COLUMNS OFFER_FROM " WHERE o.id = $1",
-			    (db_param[]){ P_INT(id) }, 1, &r);
+	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {
@@ -274,7 +275,7 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 /* ---- writing ---- */
 
 int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
-			  const offerapi_offer_fields *f, offerapi_id *out_id)
+                          const offerapi_offer_fields *f, offerapi_id *out_id)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, "publish an offer");
 	if (rc < 0)
@@ -284,15 +285,16 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 		return rc;
 	int64_t now = oa_now();
 	db_result *r = NULL;
-	rc = store_exec(s, "INSERT INTO offers (recruiter_id, title, description, location,"
-			" skills, questions, search_text, location_fold, skills_fold,"
-			" published_at, updated_at, is_open)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
-			(db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
-				      P_TEXT(f->location ? f->location : ""),
-				      P_TEXT(c.skills_json), P_TEXT(c.questions_json),
-				      P_TEXT(c.search), P_TEXT(c.location_fold),
-				      P_TEXT(c.skills_fold), P_INT(now) }, 10, &r);
+	rc = store_exec(s,
+	                "INSERT INTO offers (recruiter_id, title, description, location,"
+	                " skills, questions, search_text, location_fold, skills_fold,"
+	                " published_at, updated_at, is_open)"
+	                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
+	                (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
+	                              P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
+	                              P_TEXT(c.questions_json), P_TEXT(c.search),
+	                              P_TEXT(c.location_fold), P_TEXT(c.skills_fold), P_INT(now) },
+	                10, &r);
 	clean_offer_free(&c);
 	if (rc == 0 && out_id)
 		*out_id = db_int(r, 0, 0);
@@ -301,27 +303,27 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 }
 
 int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-		      const char *what)
+                      const char *what)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, what);
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
 	rc = store_exec(s, "SELECT recruiter_id FROM offers WHERE id = $1",
-			(db_param[]){ P_INT(id) }, 1, &r);
+	                (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)id);
 	else if (db_int(r, 0, 0) != actor->id)
 		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
-			      (long long)id);
+		              (long long)id);
 	db_result_free(r);
 	return rc;
 }
 
 int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-			  const offerapi_offer_fields *f)
+                          const offerapi_offer_fields *f)
 {
 	int rc = store_check_owner(s, actor, id, "edit an offer");
 	if (rc < 0)
@@ -330,29 +332,31 @@ int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerap
 	if ((rc = clean_offer_fields(f, &c)) < 0)
 		return rc;
 	/* recruiter_id in the WHERE clause keeps the check and the write one step */
-	rc = store_exec(s, "UPDATE offers SET title = $1, description = $2, location = $3,"
-			" skills = $4, questions = $5, search_text = $6, location_fold = $7,"
-			" skills_fold = $8, updated_at = $9 WHERE id = $10 AND recruiter_id = $11",
-			(db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
-				      P_TEXT(f->location ? f->location : ""),
-				      P_TEXT(c.skills_json), P_TEXT(c.questions_json),
-				      P_TEXT(c.search), P_TEXT(c.location_fold),
-				      P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id),
-				      P_INT(actor->id) }, 11, NULL);
+	rc = store_exec(s,
+	                "UPDATE offers SET title = $1, description = $2, location = $3,"
+	                " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
+	                " skills_fold = $8, updated_at = $9 WHERE id = $10 AND recruiter_id = $11",
+	                (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
+	                              P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
+	                              P_TEXT(c.questions_json), P_TEXT(c.search),
+	                              P_TEXT(c.location_fold), P_TEXT(c.skills_fold),
+	                              P_INT(oa_now()), P_INT(id), P_INT(actor->id) },
+	                11, NULL);
 	clean_offer_free(&c);
 	return rc;
 }
 
-int offerapi_offer_set_open(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-			    int open)
+int offerapi_offer_set_open(offerapi_store *s, const offerapi_user *actor, offerapi_id id, int open)
 {
 	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
 	if (rc < 0)
 		return rc;
-	return store_exec(s, "UPDATE offers SET is_open = $1, updated_at = $2"
-			  " WHERE id = $3 AND recruiter_id = $4",
-			  (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
-					P_INT(actor->id) }, 4, NULL);
+	return store_exec(
+		s,
+		"UPDATE offers SET is_open = $1, updated_at = $2"
+		" WHERE id = $3 AND recruiter_id = $4",
+		(db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id), P_INT(actor->id) },
+		4, NULL);
 }
 
 /* ---- search ---- */
@@ -384,7 +388,7 @@ static char *like_pattern(const char *s, bool nl)
 #define MAX_QUERY 200
 
 int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
-			offerapi_offer_list **out)
+                          offerapi_offer_list **out)
 {
 	*out = NULL;
 	offerapi_offer_query def = OFFERAPI_OFFER_QUERY_INIT;
@@ -392,7 +396,7 @@ int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
 		q = &def;
 	if (q->version != OFFERAPI_OFFER_QUERY_VERSION)
 		return oa_error(OFFERAPI_EINVAL, "offer query: version %u, this library knows %u",
-				q->version, OFFERAPI_OFFER_QUERY_VERSION);
+		                q->version, OFFERAPI_OFFER_QUERY_VERSION);
 	int rc;
 	if ((rc = oa_check_text("search words", q->words, 0, MAX_QUERY, false, true)) < 0 ||
 	    (rc = oa_check_text("location", q->location, 0, MAX_QUERY, false, true)) < 0 ||
@@ -428,9 +432,13 @@ int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
 		owned[no++] = pat;
 		params[np++] = P_TEXT(pat);
 		n += snprintf(sql + n, sizeof sql - (size_t)n,
-			      " AND o.search_text LIKE $%d ESCAPE '\\'", np);
+		              " AND o.search_text LIKE $%d ESCAPE '\\'", np);
 	}
-	struct { const char *value; const char *column; bool whole; } filters[] = {
+	struct {
+		const char *value;
+		const char *column;
+		bool whole;
+	} filters[] = {
 		{ q->location, "o.location_fold", false },
 		{ q->skill, "o.skills_fold", true },
 	};
@@ -448,13 +456,13 @@ int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
 		owned[no++] = pat;
 		params[np++] = P_TEXT(pat);
 		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s LIKE $%d ESCAPE '\\'",
-			      filters[i].column, np);
+		              filters[i].column, np);
 	}
 	size_t limit = q->limit && q->limit < 200 ? q->limit : 200;
 	params[np++] = P_INT((int64_t)limit);
 	params[np++] = P_INT((int64_t)(q->offset > 1000000 ? 1000000 : q->offset));
 	snprintf(sql + n, sizeof sql - (size_t)n,
-		 " ORDER BY o.published_at DESC, o.id DESC LIMIT $%d OFFSET $%d", np - 1, np);
+	         " ORDER BY o.published_at DESC, o.id DESC LIMIT $%d OFFSET $%d", np - 1, np);
 
 	db_result *r = NULL;
 	if (rc == 0)

@@ -13,13 +13,14 @@
 #include "offerapi/scoring.h"
 
 /* Whether (scorer, version) is already stored for application @id. */
-static int has_score(offerapi_store *s, offerapi_id id, const char *scorer,
-		     const char *version, bool *out)
+static int has_score(offerapi_store *s, offerapi_id id, const char *scorer, const char *version,
+                     bool *out)
 {
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT 1 FROM scores WHERE application_id = $1 AND scorer = $2"
-			    " AND scorer_version = $3",
-			    (db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version) }, 3, &r);
+	int rc = store_exec(s,
+	                    "SELECT 1 FROM scores WHERE application_id = $1 AND scorer = $2"
+	                    " AND scorer_version = $3",
+	                    (db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version) }, 3, &r);
 	if (rc == 0)
 		*out = r->nrows > 0;
 	db_result_free(r);
@@ -27,13 +28,13 @@ static int has_score(offerapi_store *s, offerapi_id id, const char *scorer,
 }
 
 int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerapi_id id,
-			       unsigned flags, offerapi_scoring_fn fn, void *payload)
+                               unsigned flags, offerapi_scoring_fn fn, void *payload)
 {
 	if (!s || !set)
 		return oa_error(OFFERAPI_EINVAL, "scoring: no store or no scorers");
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT offer_id, cv_text FROM applications WHERE id = $1",
-			    (db_param[]){ P_INT(id) }, 1, &r);
+	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {

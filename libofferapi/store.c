@@ -38,11 +38,11 @@ static const char *const migration_1[] = {
 	" title TEXT NOT NULL,"
 	" description TEXT NOT NULL,"
 	" location TEXT NOT NULL,"
-	" skills TEXT NOT NULL,"          /* JSON array of strings */
-	" questions TEXT NOT NULL,"       /* JSON array of strings */
-	" search_text TEXT NOT NULL,"     /* folded title, description, location, skills */
-	" location_fold TEXT NOT NULL,"   /* folded location */
-	" skills_fold TEXT NOT NULL,"     /* folded skills, each between newlines */
+	" skills TEXT NOT NULL," /* JSON array of strings */
+	" questions TEXT NOT NULL," /* JSON array of strings */
+	" search_text TEXT NOT NULL," /* folded title, description, location, skills */
+	" location_fold TEXT NOT NULL," /* folded location */
+	" skills_fold TEXT NOT NULL," /* folded skills, each between newlines */
 	" published_at BIGINT NOT NULL,"
 	" updated_at BIGINT NOT NULL,"
 	" is_open INTEGER NOT NULL DEFAULT 1)",
@@ -57,7 +57,7 @@ static const char *const migration_1[] = {
 	" pdf {{BLOB}} NOT NULL,"
 	" pdf_size BIGINT NOT NULL,"
 	" cv_text TEXT NOT NULL,"
-	" answers TEXT NOT NULL,"         /* JSON [{"question":..,"answer":..}] */
+	" answers TEXT NOT NULL," /* JSON [{"question":..,"answer":..}] */
 	" created_at BIGINT NOT NULL,"
 	" UNIQUE (offer_id, candidate_id))",
 	"CREATE INDEX applications_candidate ON applications (candidate_id)",
@@ -87,17 +87,30 @@ static char *expand(const db_backend *be, const char *sql)
 	for (const char *p = sql; *p;) {
 		const char *rep = NULL;
 		size_t skip = 0;
-		if (strncmp(p, "{{ID}}", 6) == 0) { rep = be->id_type; skip = 6; }
-		else if (strncmp(p, "{{BLOB}}", 8) == 0) { rep = be->blob_type; skip = 8; }
-		else if (strncmp(p, "{{REAL}}", 8) == 0) { rep = be->real_type; skip = 8; }
+		if (strncmp(p, "{{ID}}", 6) == 0) {
+			rep = be->id_type;
+			skip = 6;
+		} else if (strncmp(p, "{{BLOB}}", 8) == 0) {
+			rep = be->blob_type;
+			skip = 8;
+		} else if (strncmp(p, "{{REAL}}", 8) == 0) {
+			rep = be->real_type;
+			skip = 8;
+		}
 		if (rep) {
 			size_t l = strlen(rep);
-			if (n + l + 1 > cap) { free(out); return NULL; }
+			if (n + l + 1 > cap) {
+				free(out);
+				return NULL;
+			}
 			memcpy(out + n, rep, l);
 			n += l;
 			p += skip;
 		} else {
-			if (n + 2 > cap) { free(out); return NULL; }
+			if (n + 2 > cap) {
+				free(out);
+				return NULL;
+			}
 			out[n++] = *p++;
 		}
 	}
@@ -111,16 +124,17 @@ static int migrate(offerapi_store *s)
 	int rc = store_conn(s, &c);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
-		     " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
-		     NULL, 0, NULL);
+	rc = db_exec(c,
+	             "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	             " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+	             NULL, 0, NULL);
 	/* Two replicas starting at once both try; the loser sees the table. */
 	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
 		rc = 0;
 	for (int v = 1; rc == 0 && v <= NMIGRATIONS; v++) {
 		db_result *r = NULL;
 		rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
-			     (db_param[]){ P_INT(v) }, 1, &r);
+		             (db_param[]){ P_INT(v) }, 1, &r);
 		bool applied = rc == 0 && db_int(r, 0, 0) > 0;
 		db_result_free(r);
 		r = NULL; /* reused below, where a failed lock leaves it untouched */
@@ -133,7 +147,7 @@ static int migrate(offerapi_store *s)
 		/* re-check under the lock: another replica may have won */
 		if (rc == 0)
 			rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
-				     (db_param[]){ P_INT(v) }, 1, &r);
+			             (db_param[]){ P_INT(v) }, 1, &r);
 		if (rc == 0 && db_int(r, 0, 0) > 0) {
 			db_result_free(r);
 			db_rollback(c);
@@ -150,9 +164,10 @@ static int migrate(offerapi_store *s)
 			free(sql);
 		}
 		if (rc == 0)
-			rc = db_exec(c, "INSERT INTO schema_migrations (version, applied_at)"
-				     " VALUES ($1, $2)",
-				     (db_param[]){ P_INT(v), P_INT(oa_now()) }, 2, NULL);
+			rc = db_exec(c,
+			             "INSERT INTO schema_migrations (version, applied_at)"
+			             " VALUES ($1, $2)",
+			             (db_param[]){ P_INT(v), P_INT(oa_now()) }, 2, NULL);
 		if (rc == 0)
 			rc = db_commit(c);
 		else
@@ -162,8 +177,10 @@ static int migrate(offerapi_store *s)
 			char msg[512];
 			snprintf(msg, sizeof msg, "%s", e->message);
 			rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
-				      rc == OFFERAPI_EBUSY ? rc : OFFERAPI_ERROR,
-				      "schema migration %d failed: %s", v, msg);
+			                              rc == OFFERAPI_EBUSY
+			                      ? rc
+			                      : OFFERAPI_ERROR,
+			              "schema migration %d failed: %s", v, msg);
 		}
 	}
 	db_release(s->pool, c);
@@ -175,8 +192,7 @@ int store_conn(offerapi_store *s, db_conn **out)
 	return db_acquire(s->pool, out);
 }
 
-int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n,
-	       db_result **out)
+int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
 	db_conn *c;
 	int rc = db_acquire(s->pool, &c);
@@ -193,32 +209,38 @@ static int apply_defaults(offerapi_store_options *o, const offerapi_store_option
 	if (in) {
 		if (in->version != OFFERAPI_STORE_OPTIONS_VERSION)
 			return oa_error(OFFERAPI_EINVAL,
-					"store options: version %u, this library knows %u",
-					in->version, OFFERAPI_STORE_OPTIONS_VERSION);
+			                "store options: version %u, this library knows %u",
+			                in->version, OFFERAPI_STORE_OPTIONS_VERSION);
 		def = *in;
 	}
 	*o = def;
-	if (!o->pool_size) o->pool_size = 4;
+	if (!o->pool_size)
+		o->pool_size = 4;
 	if (o->pool_size > 256)
 		return oa_error(OFFERAPI_EINVAL, "store options: pool_size %u is over 256",
-				o->pool_size);
-	if (!o->busy_timeout_ms) o->busy_timeout_ms = 5000;
-	if (!o->connect_timeout_s) o->connect_timeout_s = 5;
-	if (!o->pwhash_concurrency) o->pwhash_concurrency = 2;
-	if (!o->pwhash_memlimit) o->pwhash_memlimit = (size_t)19 * 1024 * 1024;
-	if (!o->pwhash_opslimit) o->pwhash_opslimit = 2;
+		                o->pool_size);
+	if (!o->busy_timeout_ms)
+		o->busy_timeout_ms = 5000;
+	if (!o->connect_timeout_s)
+		o->connect_timeout_s = 5;
+	if (!o->pwhash_concurrency)
+		o->pwhash_concurrency = 2;
+	if (!o->pwhash_memlimit)
+		o->pwhash_memlimit = (size_t)19 * 1024 * 1024;
+	if (!o->pwhash_opslimit)
+		o->pwhash_opslimit = 2;
 	if (o->pwhash_memlimit < crypto_pwhash_MEMLIMIT_MIN ||
 	    o->pwhash_opslimit < crypto_pwhash_OPSLIMIT_MIN)
 		return oa_error(OFFERAPI_EINVAL,
-				"store options: Argon2id limits below libsodium's minimum");
-	if (!o->session_ttl_s) o->session_ttl_s = 7 * 24 * 3600;
+		                "store options: Argon2id limits below libsodium's minimum");
+	if (!o->session_ttl_s)
+		o->session_ttl_s = 7 * 24 * 3600;
 	if (o->cv_limits.version == 0)
 		o->cv_limits = (offerapi_cv_limits)OFFERAPI_CV_LIMITS_INIT;
 	return 0;
 }
 
-int offerapi_store_open(offerapi_store **out, const char *url,
-			const offerapi_store_options *opts)
+int offerapi_store_open(offerapi_store **out, const char *url, const offerapi_store_options *opts)
 {
 	if (!out || !url)
 		return oa_error(OFFERAPI_EINVAL, "store: no database URL given");
@@ -230,9 +252,10 @@ int offerapi_store_open(offerapi_store **out, const char *url,
 		be = &db_pg_backend;
 	else
 		/* quote only the scheme: the rest may hold a password */
-		return oa_error(OFFERAPI_EINVAL,
-				"database URL must start with sqlite: or postgresql:// (got \"%.*s...\")",
-				(int)strcspn(url, ":/@"), url);
+		return oa_error(
+			OFFERAPI_EINVAL,
+			"database URL must start with sqlite: or postgresql:// (got \"%.*s...\")",
+			(int)strcspn(url, ":/@"), url);
 	if (sodium_init() < 0)
 		return oa_error(OFFERAPI_ERROR, "libsodium failed to initialise");
 

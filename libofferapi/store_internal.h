@@ -13,7 +13,7 @@
 struct offerapi_store {
 	db_pool *pool;
 	const db_backend *be;
-	offerapi_store_options opts;   /* defaults applied */
+	offerapi_store_options opts; /* defaults applied */
 	/* Argon2id admission: at most opts.pwhash_concurrency at once */
 	pthread_mutex_t pw_lock;
 	pthread_cond_t pw_cond;
@@ -27,8 +27,7 @@ struct offerapi_store {
 int store_conn(offerapi_store *s, db_conn **out);
 
 /* Run a single statement on a borrowed connection of its own. */
-int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n,
-	       db_result **out);
+int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
 /* Fill a user from columns id, login, display_name, role, created_at
  * starting at @col of @row. */
@@ -38,7 +37,7 @@ int store_user_from_row(const db_result *r, int row, int col, offerapi_user **ou
  * (OFFERAPI_ENOTFOUND when there is no such offer); @what says what the
  * actor tried ("edit an offer"). */
 int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-		      const char *what);
+                      const char *what);
 
 /* Check that the actor is a user of @role; EPERM with a message otherwise. */
 int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what);

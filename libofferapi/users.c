@@ -67,15 +67,15 @@ static int normalize_login(const char *login, char out[OFFERAPI_LOGIN_MAX + 1])
 	size_t n = strlen(login);
 	if (n > OFFERAPI_LOGIN_MAX)
 		return oa_error(OFFERAPI_ETOOBIG, "login: too long (at most %d characters)",
-				OFFERAPI_LOGIN_MAX);
+		                OFFERAPI_LOGIN_MAX);
 	if (n < OFFERAPI_LOGIN_MIN)
 		return oa_error(OFFERAPI_EINVAL, "login: too short (at least %d characters)",
-				OFFERAPI_LOGIN_MIN);
+		                OFFERAPI_LOGIN_MIN);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)login[i];
 		if (!(isascii(ch) && (isalnum(ch) || strchr(".@_+-", ch))))
 			return oa_error(OFFERAPI_EINVAL,
-					"login: use only letters, digits and . @ _ + -");
+			                "login: use only letters, digits and . @ _ + -");
 		out[i] = (char)tolower(ch);
 	}
 	out[n] = '\0';
@@ -89,10 +89,10 @@ static int check_password(const char *pw)
 	size_t n = strlen(pw);
 	if (n > OFFERAPI_PASSWORD_MAX)
 		return oa_error(OFFERAPI_ETOOBIG, "password: too long (at most %d bytes)",
-				OFFERAPI_PASSWORD_MAX);
+		                OFFERAPI_PASSWORD_MAX);
 	if (n < OFFERAPI_PASSWORD_MIN)
 		return oa_error(OFFERAPI_EINVAL, "password: too short (at least %d characters)",
-				OFFERAPI_PASSWORD_MIN);
+		                OFFERAPI_PASSWORD_MIN);
 	if (!oa_utf8_valid(pw, n))
 		return oa_error(OFFERAPI_EINVAL, "password: not valid UTF-8 text");
 	return 0;
@@ -121,7 +121,7 @@ static int pw_hash(offerapi_store *s, const char *pw, char out[crypto_pwhash_STR
 {
 	pw_enter(s);
 	int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), s->opts.pwhash_opslimit,
-				       s->opts.pwhash_memlimit, crypto_pwhash_ALG_ARGON2ID13);
+	                               s->opts.pwhash_memlimit, crypto_pwhash_ALG_ARGON2ID13);
 	pw_leave(s);
 	if (rc != 0)
 		return oa_error(OFFERAPI_ENOMEM, "password hashing ran out of memory");
@@ -137,7 +137,7 @@ static bool pw_verify(offerapi_store *s, const char *hash, const char *pw)
 }
 
 int offerapi_user_create(offerapi_store *s, const char *login, const char *display_name,
-			 const char *password, offerapi_role role, offerapi_user **out)
+                         const char *password, offerapi_role role, offerapi_user **out)
 {
 	char norm[OFFERAPI_LOGIN_MAX + 1];
 	int rc;
@@ -146,8 +146,8 @@ int offerapi_user_create(offerapi_store *s, const char *login, const char *displ
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "store: NULL");
 	if ((rc = normalize_login(login, norm)) < 0 ||
-	    (rc = oa_check_text("display name", display_name, 1, OFFERAPI_NAME_MAX,
-				false, false)) < 0 ||
+	    (rc = oa_check_text("display name", display_name, 1, OFFERAPI_NAME_MAX, false, false)) <
+	            0 ||
 	    (rc = check_password(password)) < 0)
 		return rc;
 	if (!offerapi_role_name(role))
@@ -156,8 +156,8 @@ int offerapi_user_create(offerapi_store *s, const char *login, const char *displ
 	/* A cheap look first, so a taken login does not cost a hash. The
 	 * UNIQUE constraint still decides a race. */
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT 1 FROM users WHERE login = $1",
-			(db_param[]){ P_TEXT(norm) }, 1, &r);
+	rc = store_exec(s, "SELECT 1 FROM users WHERE login = $1", (db_param[]){ P_TEXT(norm) }, 1,
+	                &r);
 	bool taken = rc == 0 && r->nrows > 0;
 	db_result_free(r);
 	if (rc < 0)
@@ -169,11 +169,13 @@ int offerapi_user_create(offerapi_store *s, const char *login, const char *displ
 	if ((rc = pw_hash(s, password, hash)) < 0)
 		return rc;
 	int64_t now = oa_now();
-	rc = store_exec(s, "INSERT INTO users (login, display_name, role, password_hash, created_at)"
-			" VALUES ($1, $2, $3, $4, $5)"
-			" RETURNING id, login, display_name, role, created_at",
-			(db_param[]){ P_TEXT(norm), P_TEXT(display_name), P_INT(role),
-				      P_TEXT(hash), P_INT(now) }, 5, &r);
+	rc = store_exec(s,
+	                "INSERT INTO users (login, display_name, role, password_hash, created_at)"
+	                " VALUES ($1, $2, $3, $4, $5)"
+	                " RETURNING id, login, display_name, role, created_at",
+	                (db_param[]){ P_TEXT(norm), P_TEXT(display_name), P_INT(role), P_TEXT(hash),
+	                              P_INT(now) },
+	                5, &r);
 	sodium_memzero(hash, sizeof hash);
 	if (rc == OFFERAPI_EEXISTS)
 		return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", norm);
@@ -186,7 +188,7 @@ int offerapi_user_create(offerapi_store *s, const char *login, const char *displ
 }
 
 int offerapi_user_authenticate(offerapi_store *s, const char *login, const char *password,
-			       offerapi_user **out)
+                               offerapi_user **out)
 {
 	char norm[OFFERAPI_LOGIN_MAX + 1];
 	*out = NULL;
@@ -196,8 +198,10 @@ int offerapi_user_authenticate(offerapi_store *s, const char *login, const char 
 	db_result *r = NULL;
 	int rc = 0;
 	if (valid_login) {
-		rc = store_exec(s, "SELECT " USER_COLUMNS ", u.password_hash FROM users u"
-				" WHERE u.login = $1", (db_param[]){ P_TEXT(norm) }, 1, &r);
+		rc = store_exec(s,
+		                "SELECT " USER_COLUMNS ", u.password_hash FROM users u"
+		                " WHERE u.login = $1",
+		                (db_param[]){ P_TEXT(norm) }, 1, &r);
 		if (rc < 0)
 			return rc;
 	}
@@ -235,7 +239,7 @@ int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
 	*out = NULL;
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1",
-			    (db_param[]){ P_INT(id) }, 1, &r);
+	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0)
@@ -265,7 +269,7 @@ static bool token_wellformed(const char *t)
 }
 
 int offerapi_session_create(offerapi_store *s, const offerapi_user *user,
-			    char token[OFFERAPI_TOKEN_SIZE])
+                            char token[OFFERAPI_TOKEN_SIZE])
 {
 	if (!s || !user || !token)
 		return oa_error(OFFERAPI_EINVAL, "session: missing argument");
@@ -276,10 +280,12 @@ int offerapi_session_create(offerapi_store *s, const offerapi_user *user,
 	char th[2 * crypto_hash_sha256_BYTES + 1];
 	token_hash(token, th);
 	int64_t now = oa_now();
-	int rc = store_exec(s, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
-			    " VALUES ($1, $2, $3, $4)",
-			    (db_param[]){ P_TEXT(th), P_INT(user->id), P_INT(now),
-					  P_INT(now + (int64_t)s->opts.session_ttl_s) }, 4, NULL);
+	int rc = store_exec(s,
+	                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
+	                    " VALUES ($1, $2, $3, $4)",
+	                    (db_param[]){ P_TEXT(th), P_INT(user->id), P_INT(now),
+	                                  P_INT(now + (int64_t)s->opts.session_ttl_s) },
+	                    4, NULL);
 	if (rc < 0)
 		token[0] = '\0';
 	return rc;
@@ -293,10 +299,11 @@ int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **
 	char th[2 * crypto_hash_sha256_BYTES + 1];
 	token_hash(token, th);
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT " USER_COLUMNS ", s.token_hash FROM sessions s"
-			    " JOIN users u ON u.id = s.user_id"
-			    " WHERE s.token_hash = $1 AND s.expires_at > $2",
-			    (db_param[]){ P_TEXT(th), P_INT(oa_now()) }, 2, &r);
+	int rc = store_exec(s,
+	                    "SELECT " USER_COLUMNS ", s.token_hash FROM sessions s"
+	                    " JOIN users u ON u.id = s.user_id"
+	                    " WHERE s.token_hash = $1 AND s.expires_at > $2",
+	                    (db_param[]){ P_TEXT(th), P_INT(oa_now()) }, 2, &r);
 	if (rc < 0)
 		return rc;
 	/* The index lookup already matched; compare again in constant time so
@@ -316,14 +323,14 @@ int offerapi_session_delete(offerapi_store *s, const char *token)
 	char th[2 * crypto_hash_sha256_BYTES + 1];
 	token_hash(token, th);
 	return store_exec(s, "DELETE FROM sessions WHERE token_hash = $1",
-			  (db_param[]){ P_TEXT(th) }, 1, NULL);
+	                  (db_param[]){ P_TEXT(th) }, 1, NULL);
 }
 
 int offerapi_session_purge(offerapi_store *s, int64_t *out_count)
 {
 	db_result *r = NULL;
 	int rc = store_exec(s, "DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1",
-			    (db_param[]){ P_INT(oa_now()) }, 1, &r);
+	                    (db_param[]){ P_INT(oa_now()) }, 1, &r);
 	if (rc == 0 && out_count)
 		*out_count = r->nrows;
 	db_result_free(r);

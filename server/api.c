@@ -12,7 +12,7 @@
 #include "app.h"
 
 int do_login(req *r, const char *login, const char *pw, offerapi_user **u, char *token,
-	     unsigned *retry_after);
+             unsigned *retry_after);
 
 /* ---- helpers --------------------------------------------------------------------- */
 
@@ -26,14 +26,14 @@ static bool api_need(req *r, int role)
 	if (!r->user) {
 		req_header(r, "WWW-Authenticate: Bearer");
 		respond_api_error(r, 401, "unauthenticated",
-				  "log in first (POST /api/v1/sessions), then send the token as "
-				  "Authorization: Bearer");
+		                  "log in first (POST /api/v1/sessions), then send the token as "
+		                  "Authorization: Bearer");
 		return false;
 	}
 	if (role && (int)r->user->role != role) {
 		respond_api_error(r, 403, "forbidden",
-				  role == OFFERAPI_ROLE_RECRUITER ? "only recruiters may do this"
-								  : "only candidates may do this");
+		                  role == OFFERAPI_ROLE_RECRUITER ? "only recruiters may do this"
+		                                                  : "only candidates may do this");
 		return false;
 	}
 	return true;
@@ -46,7 +46,7 @@ static json_t *api_body(req *r)
 	const char *ct = mg_get_header(r->conn, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
 		respond_api_error(r, 415, "unsupported_media_type",
-				  "send the body as application/json");
+		                  "send the body as application/json");
 		return NULL;
 	}
 	char *body = NULL;
@@ -68,7 +68,7 @@ static json_t *api_body(req *r)
 	if (!j) {
 		char msg[300];
 		snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d: %s", err.line,
-			 err.column, err.text);
+		         err.column, err.text);
 		respond_api_error(r, 400, "bad_json", msg);
 		return NULL;
 	}
@@ -97,8 +97,8 @@ static const char *jstr(json_t *o, const char *key, bool *bad)
 static json_t *user_json(const offerapi_user *u)
 {
 	return json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)u->id, "login", u->login,
-			 "display_name", u->display_name, "role", offerapi_role_name(u->role),
-			 "created_at", (json_int_t)u->created_at);
+	                 "display_name", u->display_name, "role", offerapi_role_name(u->role),
+	                 "created_at", (json_int_t)u->created_at);
 }
 
 static json_t *str_array(char **items, size_t n)
@@ -114,12 +114,12 @@ static json_t *str_array(char **items, size_t n)
 static json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 {
 	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b}", "id", (json_int_t)o->id,
-			      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
-			      o->recruiter_name, "title", o->title, "description", o->description,
-			      "location", o->location ? o->location : "", "skills",
-			      str_array(o->skills, o->nskills), "questions",
-			      str_array(o->questions, o->nquestions), "published_at",
-			      (json_int_t)o->published_at, "is_open", o->is_open);
+	                      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
+	                      o->recruiter_name, "title", o->title, "description", o->description,
+	                      "location", o->location ? o->location : "", "skills",
+	                      str_array(o->skills, o->nskills), "questions",
+	                      str_array(o->questions, o->nquestions), "published_at",
+	                      (json_int_t)o->published_at, "is_open", o->is_open);
 	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER && viewer->id == o->recruiter_id)
 		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
 	return j;
@@ -127,28 +127,29 @@ static json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 
 static json_t *application_json(const offerapi_application *a, bool scores)
 {
-	json_t *j = json_pack("{s:I,s:I,s:s,s:b,s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)a->id,
-			      "offer_id", (json_int_t)a->offer_id, "offer_title", a->offer_title,
-			      "offer_is_open", a->offer_is_open, "candidate_id",
-			      (json_int_t)a->candidate_id, "candidate_name", a->candidate_name,
-			      "candidate_login", a->candidate_login, "filename", a->filename,
-			      "pdf_size", (json_int_t)a->pdf_size, "created_at", (json_int_t)a->created_at);
+	json_t *j = json_pack(
+		"{s:I,s:I,s:s,s:b,s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)a->id, "offer_id",
+		(json_int_t)a->offer_id, "offer_title", a->offer_title, "offer_is_open",
+		a->offer_is_open, "candidate_id", (json_int_t)a->candidate_id, "candidate_name",
+		a->candidate_name, "candidate_login", a->candidate_login, "filename", a->filename,
+		"pdf_size", (json_int_t)a->pdf_size, "created_at", (json_int_t)a->created_at);
 	if (!j)
 		return NULL;
 	json_t *ans = json_array();
 	for (size_t i = 0; i < a->nanswers; i++)
-		json_array_append_new(ans, json_pack("{s:s,s:s}", "question", a->answers[i].question,
-						     "answer", a->answers[i].answer));
+		json_array_append_new(ans,
+		                      json_pack("{s:s,s:s}", "question", a->answers[i].question,
+		                                "answer", a->answers[i].answer));
 	json_object_set_new(j, "answers", ans);
 	if (scores) {
 		json_t *sc = json_array();
 		for (size_t i = 0; i < a->nscores; i++)
 			json_array_append_new(sc, json_pack("{s:s,s:s,s:f,s:s,s:I}", "scorer",
-							    a->scores[i].scorer, "scorer_version",
-							    a->scores[i].scorer_version, "score",
-							    a->scores[i].score, "explanation",
-							    a->scores[i].explanation, "created_at",
-							    (json_int_t)a->scores[i].created_at));
+			                                    a->scores[i].scorer, "scorer_version",
+			                                    a->scores[i].scorer_version, "score",
+			                                    a->scores[i].score, "explanation",
+			                                    a->scores[i].explanation, "created_at",
+			                                    (json_int_t)a->scores[i].created_at));
 		json_object_set_new(j, "scores", sc);
 	}
 	char link[80];
@@ -181,14 +182,16 @@ void api_signup(req *r)
 	const char *pw = jstr(j, "password", &bad), *role_s = jstr(j, "role", &bad);
 	offerapi_role role;
 	if (bad) {
-		respond_api_error(r, 422, "invalid", "login, display_name, password and role must be strings");
+		respond_api_error(r, 422, "invalid",
+		                  "login, display_name, password and role must be strings");
 	} else if (!role_s || offerapi_role_parse(&role, role_s) < 0) {
-		respond_api_error(r, 422, "invalid", "role: must be \"candidate\" or \"recruiter\"");
+		respond_api_error(r, 422, "invalid",
+		                  "role: must be \"candidate\" or \"recruiter\"");
 	} else {
 		offerapi_user *u = NULL;
 		char token[OFFERAPI_TOKEN_SIZE];
 		int rc = offerapi_user_create(g_app.store, login ? login : "", name ? name : "",
-					      pw ? pw : "", role, &u);
+		                              pw ? pw : "", role, &u);
 		if (rc == 0)
 			rc = offerapi_session_create(g_app.store, u, token);
 		if (rc < 0) {
@@ -219,8 +222,9 @@ void api_login(req *r)
 	int rc = do_login(r, login, pw, &u, token, &wait);
 	if (rc == 429) {
 		req_header(r, "Retry-After: %u", wait);
-		respond_api_error(r, 429, "rate_limited",
-				  "too many failed logins for this account or address; try again later");
+		respond_api_error(
+			r, 429, "rate_limited",
+			"too many failed logins for this account or address; try again later");
 	} else if (rc == OFFERAPI_EAUTH) {
 		respond_api_error(r, 401, "unauthenticated", "wrong login or password");
 	} else if (rc < 0) {
@@ -259,7 +263,7 @@ void api_scorers(req *r)
 	for (size_t i = 0; i < offerapi_scorers_count(g_app.scorers); i++) {
 		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", in->name, "version",
-						   in->version, "description", in->description));
+		                                   in->version, "description", in->description));
 	}
 	respond_json(r, 200, json_pack("{s:o}", "scorers", a));
 }
@@ -308,8 +312,9 @@ void api_offers_list(req *r)
 	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1], mine[8];
 	size_t limit = 50, offset = 0;
 	if (!query_param(r, "q", q, sizeof q) || !query_param(r, "location", loc, sizeof loc) ||
-	    !query_param(r, "skill", skill, sizeof skill) || !query_param(r, "mine", mine, sizeof mine) ||
-	    !query_uint(r, "limit", 200, &limit) || !query_uint(r, "offset", 1000000, &offset))
+	    !query_param(r, "skill", skill, sizeof skill) ||
+	    !query_param(r, "mine", mine, sizeof mine) || !query_uint(r, "limit", 200, &limit) ||
+	    !query_uint(r, "offset", 1000000, &offset))
 		return;
 	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
 	query.words = q[0] ? q : NULL;
@@ -333,14 +338,15 @@ void api_offers_list(req *r)
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, offer_json(&l->items[i], r->user));
 	offerapi_offer_list_free(l);
-	respond_json(r, 200, json_pack("{s:o,s:I,s:I}", "offers", a, "limit", (json_int_t)query.limit,
-				       "offset", (json_int_t)offset));
+	respond_json(r, 200,
+	             json_pack("{s:o,s:I,s:I}", "offers", a, "limit", (json_int_t)query.limit,
+	                       "offset", (json_int_t)offset));
 }
 
 /* Parse {title, description, location, skills[], questions[]}; answers and
  * returns false on a type error. Arrays point into the JSON (borrowed). */
 static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const char **sk,
-			      const char **qs)
+                              const char **qs)
 {
 	bool bad = false;
 	memset(f, 0, sizeof *f);
@@ -348,7 +354,8 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);
 	if (bad) {
-		respond_api_error(r, 422, "invalid", "title, description and location must be strings");
+		respond_api_error(r, 422, "invalid",
+		                  "title, description and location must be strings");
 		return false;
 	}
 	const char *names[2] = { "skills", "questions" };
@@ -361,7 +368,8 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 			continue;
 		char msg[128];
 		if (!json_is_array(a) || json_array_size(a) > max[k]) {
-			snprintf(msg, sizeof msg, "%s: an array of at most %zu strings", names[k], max[k]);
+			snprintf(msg, sizeof msg, "%s: an array of at most %zu strings", names[k],
+			         max[k]);
 			respond_api_error(r, 422, "invalid", msg);
 			return false;
 		}
@@ -500,10 +508,13 @@ void api_apply(req *r)
 		if (rc) {
 			char msg[128];
 			if (rc == 413)
-				snprintf(msg, sizeof msg, "%s: larger than allowed (CV at most %zu bytes)",
-					 f.error_what ? f.error_what : "body", g_app.cfg.max_upload);
+				snprintf(msg, sizeof msg,
+				         "%s: larger than allowed (CV at most %zu bytes)",
+				         f.error_what ? f.error_what : "body",
+				         g_app.cfg.max_upload);
 			else
-				snprintf(msg, sizeof msg, "%s", f.error_what ? f.error_what : "malformed form");
+				snprintf(msg, sizeof msg, "%s",
+				         f.error_what ? f.error_what : "malformed form");
 			form_free(&f);
 			respond_api_error(r, rc, rc == 413 ? "too_big" : "bad_request", msg);
 			return;
@@ -526,7 +537,8 @@ void api_apply(req *r)
 				return;
 			}
 		}
-		rc = apply_and_score(r, r->id, f.filename, f.file.data, f.file.len, answers, n, &id);
+		rc = apply_and_score(r, r->id, f.filename, f.file.data, f.file.len, answers, n,
+		                     &id);
 		form_free(&f);
 		apply_result(r, rc, id);
 		return;
@@ -536,8 +548,9 @@ void api_apply(req *r)
 	{
 		size_t lim = g_app.cfg.max_upload / 3 * 4 + 8 + g_app.cfg.max_body;
 		if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-			respond_api_error(r, 415, "unsupported_media_type",
-					  "send multipart/form-data (field cv) or application/json");
+			respond_api_error(
+				r, 415, "unsupported_media_type",
+				"send multipart/form-data (field cv) or application/json");
 			return;
 		}
 		char *body = NULL;
@@ -546,7 +559,7 @@ void api_apply(req *r)
 		if (rc == 413) {
 			char msg[128];
 			snprintf(msg, sizeof msg, "cv: larger than allowed (CV at most %zu bytes)",
-				 g_app.cfg.max_upload);
+			         g_app.cfg.max_upload);
 			respond_api_error(r, 413, "too_big", msg);
 			return;
 		}
@@ -575,14 +588,16 @@ void api_apply(req *r)
 	}
 	if (ans && !json_is_null(ans)) {
 		if (!json_is_array(ans) || json_array_size(ans) > OFFERAPI_QUESTIONS_MAX) {
-			respond_api_error(r, 422, "invalid", "answers: an array of at most 20 strings");
+			respond_api_error(r, 422, "invalid",
+			                  "answers: an array of at most 20 strings");
 			json_decref(j);
 			return;
 		}
 		for (; n < json_array_size(ans); n++) {
 			json_t *v = json_array_get(ans, n);
 			if (!json_is_string(v)) {
-				respond_api_error(r, 422, "invalid", "answers: every answer must be a string");
+				respond_api_error(r, 422, "invalid",
+				                  "answers: every answer must be a string");
 				json_decref(j);
 				return;
 			}
@@ -597,7 +612,7 @@ void api_apply(req *r)
 		return;
 	}
 	if (sodium_base642bin(pdf, cap, b64, b64len, " \r\n", &pdf_len, NULL,
-			      sodium_base64_VARIANT_ORIGINAL) != 0) {
+	                      sodium_base64_VARIANT_ORIGINAL) != 0) {
 		free(pdf);
 		respond_api_error(r, 422, "invalid", "pdf_base64: not valid base64");
 		json_decref(j);
@@ -607,11 +622,13 @@ void api_apply(req *r)
 		free(pdf);
 		json_decref(j);
 		char msg[128];
-		snprintf(msg, sizeof msg, "cv: larger than allowed (CV at most %zu bytes)", g_app.cfg.max_upload);
+		snprintf(msg, sizeof msg, "cv: larger than allowed (CV at most %zu bytes)",
+		         g_app.cfg.max_upload);
 		respond_api_error(r, 413, "too_big", msg);
 		return;
 	}
-	int rc = apply_and_score(r, r->id, filename ? filename : "cv.pdf", pdf, pdf_len, answers, n, &id);
+	int rc = apply_and_score(r, r->id, filename ? filename : "cv.pdf", pdf, pdf_len, answers, n,
+	                         &id);
 	free(pdf);
 	json_decref(j);
 	apply_result(r, rc, id);
@@ -626,7 +643,7 @@ void api_offer_applications(req *r)
 		return;
 	offerapi_application_list *l = NULL;
 	int rc = offerapi_application_list_offer(g_app.store, r->user, r->id, rank[0] ? rank : NULL,
-						 0, &l);
+	                                         0, &l);
 	if (rc < 0) {
 		api_fail(r, rc, false);
 		return;
@@ -647,13 +664,15 @@ void api_offer_applications(req *r)
 	}
 	json_t *scorers = json_array();
 	for (size_t i = 0; i < offerapi_scorers_count(g_app.scorers); i++)
-		json_array_append_new(scorers, json_string(offerapi_scorers_info(g_app.scorers, i)->name));
-	json_t *out = json_pack("{s:I,s:o,s:I,s:I,s:o}", "offer_id", (json_int_t)r->id, "applications",
-				a, "count", (json_int_t)l->count, "scored", (json_int_t)scored,
-				"scorers", scorers);
+		json_array_append_new(scorers,
+		                      json_string(offerapi_scorers_info(g_app.scorers, i)->name));
+	json_t *out = json_pack("{s:I,s:o,s:I,s:I,s:o}", "offer_id", (json_int_t)r->id,
+	                        "applications", a, "count", (json_int_t)l->count, "scored",
+	                        (json_int_t)scored, "scorers", scorers);
 	if (out) {
 		json_object_set_new(out, "rank_by", by ? json_string(by) : json_null());
-		json_object_set_new(out, "mean", scored ? json_real(sum / (double)scored) : json_null());
+		json_object_set_new(out, "mean",
+		                    scored ? json_real(sum / (double)scored) : json_null());
 	}
 	offerapi_application_list_free(l);
 	respond_json(r, 200, out);

@@ -42,27 +42,27 @@ void buf_escn(buf *b, const char *s, size_t n);
 /* ---- configuration --------------------------------------------------------- */
 
 typedef struct config {
-	char listen[128];          /* "127.0.0.1:8080" */
-	char db_url[1024];         /* "sqlite:offerapi.db" */
-	char plugin_dir[1024];     /* where scorer-*.so live */
-	char scorers[512];         /* "random" */
-	char secret[256];          /* CSRF key material; random when empty */
-	unsigned threads;          /* CivetWeb workers */
-	unsigned keep_alive_ms;    /* 0 disables keep-alive */
+	char listen[128]; /* "127.0.0.1:8080" */
+	char db_url[1024]; /* "sqlite:offerapi.db" */
+	char plugin_dir[1024]; /* where scorer-*.so live */
+	char scorers[512]; /* "random" */
+	char secret[256]; /* CSRF key material; random when empty */
+	unsigned threads; /* CivetWeb workers */
+	unsigned keep_alive_ms; /* 0 disables keep-alive */
 	unsigned request_timeout_ms;
-	unsigned drain_ms;         /* after SIGTERM, keep serving (readyz 503) this long */
-	size_t max_upload;         /* largest CV in bytes */
-	size_t max_body;           /* largest non-file request body */
-	size_t max_header;         /* largest request head */
-	unsigned max_pages;        /* CV pages read */
-	unsigned db_pool;          /* store connections */
+	unsigned drain_ms; /* after SIGTERM, keep serving (readyz 503) this long */
+	size_t max_upload; /* largest CV in bytes */
+	size_t max_body; /* largest non-file request body */
+	size_t max_header; /* largest request head */
+	unsigned max_pages; /* CV pages read */
+	unsigned db_pool; /* store connections */
 	unsigned pwhash_concurrency;
-	size_t pwhash_mem;         /* Argon2id memory, bytes (0: library default) */
+	size_t pwhash_mem; /* Argon2id memory, bytes (0: library default) */
 	unsigned long long pwhash_ops;
 	unsigned login_max_failures; /* per account and per address, per window */
 	unsigned login_window_s;
-	bool secure_cookies;       /* always mark cookies Secure */
-	bool trust_proxy;          /* believe X-Forwarded-Proto / -For */
+	bool secure_cookies; /* always mark cookies Secure */
+	bool trust_proxy; /* believe X-Forwarded-Proto / -For */
 	bool demo;
 	bool log_requests;
 } config;
@@ -75,8 +75,8 @@ typedef struct app {
 	offerapi_scorers *scorers;
 	struct mg_context *mg;
 	unsigned char csrf_key[32];
-	volatile int draining;     /* set on SIGTERM: /readyz answers 503 */
-	double start_time;         /* Unix time, for process_start_time_seconds */
+	volatile int draining; /* set on SIGTERM: /readyz answers 503 */
+	double start_time; /* Unix time, for process_start_time_seconds */
 } app;
 
 extern app g_app;
@@ -89,25 +89,25 @@ typedef struct req {
 	struct mg_connection *conn;
 	const struct mg_request_info *ri;
 	const char *method;
-	const char *path;          /* decoded local path */
-	const char *query;         /* raw query string or "" */
-	const char *route;         /* template, for metrics and logs */
-	offerapi_id id;            /* the {id} of the route, 0 if none */
+	const char *path; /* decoded local path */
+	const char *query; /* raw query string or "" */
+	const char *route; /* template, for metrics and logs */
+	offerapi_id id; /* the {id} of the route, 0 if none */
 	char request_id[40];
 	enum lang lang;
 	bool is_api;
-	bool secure;               /* cookies get Secure */
-	bool keep_alive_off;       /* answer with Connection: close */
-	char addr[48];             /* client address (X-Forwarded-For with --trust-proxy) */
+	bool secure; /* cookies get Secure */
+	bool keep_alive_off; /* answer with Connection: close */
+	char addr[48]; /* client address (X-Forwarded-For with --trust-proxy) */
 	char session[OFFERAPI_TOKEN_SIZE]; /* session token from cookie/bearer, or "" */
 	bool via_bearer;
-	char anon[33];             /* anonymous CSRF seed cookie, or "" */
-	bool set_anon;             /* send the anon cookie with the response */
-	offerapi_user *user;       /* the logged-in user or NULL */
-	char csrf[65];             /* the token forms must carry */
-	int status;                /* sent status, for metrics */
-	size_t sent;               /* bytes sent */
-	char extra_headers[1024];  /* additional response header lines */
+	char anon[33]; /* anonymous CSRF seed cookie, or "" */
+	bool set_anon; /* send the anon cookie with the response */
+	offerapi_user *user; /* the logged-in user or NULL */
+	char csrf[65]; /* the token forms must carry */
+	int status; /* sent status, for metrics */
+	size_t sent; /* bytes sent */
+	char extra_headers[1024]; /* additional response header lines */
 	size_t extra_len;
 } req;
 
@@ -155,8 +155,8 @@ typedef struct form {
 	buf file;
 	size_t max_file, max_fields; /* bounds */
 	size_t fields_total;
-	bool urlencoded;             /* application/x-www-form-urlencoded body */
-	int error;                   /* 0, 413 (too big), 400 (malformed/too many) */
+	bool urlencoded; /* application/x-www-form-urlencoded body */
+	int error; /* 0, 413 (too big), 400 (malformed/too many) */
 	const char *error_what;
 } form;
 
@@ -185,7 +185,7 @@ void metrics_request(const char *method, const char *route, int status, double s
 void metrics_application_received(void);
 void metrics_submit(double seconds, int rc);
 void metrics_scoring(const char *scorer, int rc, double seconds, const char *message,
-		     void *payload);
+                     void *payload);
 void metrics_scoring_failed(void);
 void metrics_db_error(int rc);
 void metrics_login(bool ok, bool limited);
@@ -254,8 +254,8 @@ void ops_readyz(req *r);
 
 /* Shared logic used by pages and API (pages.c). */
 /* Submit an application and score it; returns 0 or a library error code. */
-int apply_and_score(req *r, offerapi_id offer_id, const char *filename, const void *pdf,
-		    size_t len, const char *const *answers, size_t nanswers, offerapi_id *out);
+int apply_and_score(req *r, offerapi_id offer_id, const char *filename, const void *pdf, size_t len,
+                    const char *const *answers, size_t nanswers, offerapi_id *out);
 /* Split "a, b,c" into trimmed items (malloc'd array of pointers into @copy). */
 size_t split_list(char *copy, const char *seps, char **items, size_t max);
 /* Build the CSV export of an offer's applications into @b. */

@@ -38,10 +38,10 @@ char *demo_pdf(const char *const *lines, size_t n, size_t *len)
 	buf_puts(&out, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
 	off[3] = out.len;
 	buf_puts(&out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-		       "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
+	               "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
 	off[4] = out.len;
 	buf_puts(&out, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-		       "/Encoding /WinAnsiEncoding >>\nendobj\n");
+	               "/Encoding /WinAnsiEncoding >>\nendobj\n");
 	off[5] = out.len;
 	buf_printf(&out, "5 0 obj\n<< /Length %zu >>\nstream\n", content.len);
 	buf_add(&out, content.data, content.len);
@@ -67,13 +67,22 @@ typedef struct demo_offer {
 } demo_offer;
 
 static const demo_offer offers[] = {
-	{ "Développeur C embarqué", "Nous cherchons un développeur C pour notre équipe systèmes :\n"
+	{ "Développeur C embarqué",
+	  "Nous cherchons un développeur C pour notre équipe systèmes :\n"
 	  "pilotes, protocoles réseau et outils de mesure. Tests, revue de code et sobriété.",
-	  "Lyon", { "C", "Linux", "PostgreSQL", "Meson", NULL }, { "Quel projet en C vous rend fier ?", NULL } },
-	{ "Ingénieure FinOps", "Mesurer et réduire les coûts de nos clusters Kubernetes avec Kubecost et Prometheus.",
-	  "Paris", { "Kubernetes", "Prometheus", "FinOps", NULL }, { "Quelle économie avez-vous obtenue ?", NULL } },
-	{ "Data engineer (remote)", "Pipelines SQL, qualité des données et tableaux de bord.",
-	  "Remote", { "SQL", "Python", "Grafana", NULL }, { NULL } },
+	  "Lyon",
+	  { "C", "Linux", "PostgreSQL", "Meson", NULL },
+	  { "Quel projet en C vous rend fier ?", NULL } },
+	{ "Ingénieure FinOps",
+	  "Mesurer et réduire les coûts de nos clusters Kubernetes avec Kubecost et Prometheus.",
+	  "Paris",
+	  { "Kubernetes", "Prometheus", "FinOps", NULL },
+	  { "Quelle économie avez-vous obtenue ?", NULL } },
+	{ "Data engineer (remote)",
+	  "Pipelines SQL, qualité des données et tableaux de bord.",
+	  "Remote",
+	  { "SQL", "Python", "Grafana", NULL },
+	  { NULL } },
 };
 
 typedef struct demo_cand {
@@ -83,22 +92,38 @@ typedef struct demo_cand {
 } demo_cand;
 
 static const demo_cand cands[] = {
-	{ "alice", "Alice Martin", { "Alice Martin - Developpeuse C", "C, Linux, PostgreSQL, Meson",
-	  "8 ans de drivers et de protocoles reseau", "Tests unitaires, fuzzing, sanitizers", NULL },
+	{ "alice",
+	  "Alice Martin",
+	  { "Alice Martin - Developpeuse C", "C, Linux, PostgreSQL, Meson",
+	    "8 ans de drivers et de protocoles reseau", "Tests unitaires, fuzzing, sanitizers",
+	    NULL },
 	  { "Un pilote réseau libre, testé sous ASan et fuzzé chaque nuit.", "" } },
-	{ "bruno", "Bruno Lefèvre", { "Bruno Lefevre - Ingenieur systemes", "Linux, Kubernetes, Prometheus",
-	  "FinOps: reduction de 30% des couts cloud", NULL },
+	{ "bruno",
+	  "Bruno Lefèvre",
+	  { "Bruno Lefevre - Ingenieur systemes", "Linux, Kubernetes, Prometheus",
+	    "FinOps: reduction de 30% des couts cloud", NULL },
 	  { "Un exporteur Prometheus écrit en C pendant un hackathon.",
 	    "30 % de la facture cloud, en réduisant les requêtes CPU surdimensionnées." } },
-	{ "chloe", "Chloé Bernard", { "Chloe Bernard - Data engineer", "SQL, Python, Grafana",
-	  "Pipelines de donnees et qualite", NULL },
+	{ "chloe",
+	  "Chloé Bernard",
+	  { "Chloe Bernard - Data engineer", "SQL, Python, Grafana",
+	    "Pipelines de donnees et qualite", NULL },
 	  { "Aucun : je viens de la data, mais j'apprends vite.", "" } },
-	{ "david", "David Nguyen", { "David Nguyen - Developpeur", "C, Python, SQL", "Outils de mesure et benchmarks", NULL },
+	{ "david",
+	  "David Nguyen",
+	  { "David Nguyen - Developpeur", "C, Python, SQL", "Outils de mesure et benchmarks",
+	    NULL },
 	  { "Un outil de mesure open source, sobre et bien testé.",
 	    "Des benchmarks qui ont évité un cluster de trop." } },
-	{ "emma", "Emma Petit", { "Emma Petit - SRE", "Kubernetes, Prometheus, Grafana, Linux", "Astreintes et observabilite", NULL },
+	{ "emma",
+	  "Emma Petit",
+	  { "Emma Petit - SRE", "Kubernetes, Prometheus, Grafana, Linux",
+	    "Astreintes et observabilite", NULL },
 	  { "Un petit agent de supervision, sans dépendance.", "" } },
-	{ "farid", "Farid Benali", { "Farid Benali - Developpeur C++", "C, C++, Linux, Meson", "Compilateurs et performance", NULL },
+	{ "farid",
+	  "Farid Benali",
+	  { "Farid Benali - Developpeur C++", "C, C++, Linux, Meson", "Compilateurs et performance",
+	    NULL },
 	  { "Une passe d'optimisation dans un compilateur C.",
 	    "Des builds deux fois plus rapides sur nos runners CI." } },
 };
@@ -125,14 +150,15 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 	size_t existing = l->count;
 	offerapi_offer_list_free(l);
 	if (existing) {
-		fprintf(stderr, "level=info msg=\"--demo: the database already has offers; nothing added\"\n");
+		fprintf(stderr,
+		        "level=info msg=\"--demo: the database already has offers; nothing added\"\n");
 		return 0;
 	}
 	char pw[17];
 	random_password(pw, sizeof pw);
 	offerapi_user *rec = NULL;
 	int rc = offerapi_user_create(store, "demo-recruiter", "Recruteuse démo", pw,
-				      OFFERAPI_ROLE_RECRUITER, &rec);
+	                              OFFERAPI_ROLE_RECRUITER, &rec);
 	if (rc < 0) {
 		fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
 		return -1;
@@ -144,8 +170,13 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 			ns++;
 		while (nq < 2 && offers[i].questions[nq])
 			nq++;
-		offerapi_offer_fields f = { offers[i].title, offers[i].description, offers[i].location,
-					    offers[i].skills, ns, offers[i].questions, nq };
+		offerapi_offer_fields f = { offers[i].title,
+			                    offers[i].description,
+			                    offers[i].location,
+			                    offers[i].skills,
+			                    ns,
+			                    offers[i].questions,
+			                    nq };
 		if ((rc = offerapi_offer_create(store, rec, &f, &ids[i])) < 0)
 			goto fail;
 	}
@@ -155,7 +186,7 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 		random_password(cpw, sizeof cpw);
 		offerapi_user *u = NULL;
 		if ((rc = offerapi_user_create(store, cands[c].login, cands[c].name, cpw,
-					       OFFERAPI_ROLE_CANDIDATE, &u)) < 0)
+		                               OFFERAPI_ROLE_CANDIDATE, &u)) < 0)
 			goto fail;
 		size_t nl = 0;
 		while (nl < 6 && cands[c].cv[nl])
@@ -171,22 +202,26 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 			size_t nq = offers[o].questions[0] ? 1 : 0;
 			offerapi_application_input in = { fname, pdf, len, ans, nq };
 			offerapi_id app_id;
-			if ((rc = offerapi_application_submit(store, u, ids[o], &in, &app_id)) < 0) {
+			if ((rc = offerapi_application_submit(store, u, ids[o], &in, &app_id)) <
+			    0) {
 				free(pdf);
 				offerapi_user_free(u);
 				goto fail;
 			}
 			if (offerapi_scorers_count(set) &&
-			    offerapi_application_score(store, set, app_id, 0, metrics_scoring, NULL) < 0)
-				fprintf(stderr, "level=warn msg=\"--demo: scoring failed\" detail=\"%s\"\n",
-					offerapi_error_last()->message);
+			    offerapi_application_score(store, set, app_id, 0, metrics_scoring,
+			                               NULL) < 0)
+				fprintf(stderr,
+				        "level=warn msg=\"--demo: scoring failed\" detail=\"%s\"\n",
+				        offerapi_error_last()->message);
 		}
 		free(pdf);
 		offerapi_user_free(u);
 	}
 	offerapi_user_free(rec);
 	/* Printed on stdout so that a newcomer sees it first. */
-	printf("Demo data loaded. Log in as recruiter \"demo-recruiter\" with password \"%s\"\n", pw);
+	printf("Demo data loaded. Log in as recruiter \"demo-recruiter\" with password \"%s\"\n",
+	       pw);
 	fflush(stdout);
 	return 0;
 fail:

@@ -188,22 +188,24 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 		return;
 	if (r->set_anon)
 		req_header(r, "Set-Cookie: oa_anon=%s; Path=/; HttpOnly; SameSite=Lax%s", r->anon,
-			   r->secure ? "; Secure" : "");
+		           r->secure ? "; Secure" : "");
 	buf out;
 	buf_init(&out, 512 + len);
 	buf_printf(&out,
-		   "HTTP/1.1 %d %s\r\n"
-		   "Content-Length: %zu\r\n"
-		   "X-Request-Id: %s\r\n"
-		   "X-Content-Type-Options: nosniff\r\n"
-		   "Referrer-Policy: same-origin\r\n",
-		   status, reason(status), len, r->request_id);
+	           "HTTP/1.1 %d %s\r\n"
+	           "Content-Length: %zu\r\n"
+	           "X-Request-Id: %s\r\n"
+	           "X-Content-Type-Options: nosniff\r\n"
+	           "Referrer-Policy: same-origin\r\n",
+	           status, reason(status), len, r->request_id);
 	if (ctype) {
 		buf_printf(&out, "Content-Type: %s\r\n", ctype);
 		if (!strncmp(ctype, "text/html", 9))
-			buf_puts(&out, "Content-Security-Policy: default-src 'none'; style-src 'self'; "
-				       "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
-				       "base-uri 'none'\r\nX-Frame-Options: DENY\r\n");
+			buf_puts(
+				&out,
+				"Content-Security-Policy: default-src 'none'; style-src 'self'; "
+				"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
+				"base-uri 'none'\r\nX-Frame-Options: DENY\r\n");
 	}
 	if (r->keep_alive_off)
 		buf_puts(&out, "Connection: close\r\n");
@@ -235,7 +237,8 @@ void respond_json(req *r, int status, json_t *j)
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(j);
 	if (!s) {
-		static const char e[] = "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+		static const char e[] =
+			"{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
 		respond(r, 500, "application/json", e, sizeof e - 1);
 		return;
 	}
@@ -249,7 +252,7 @@ void respond_json(req *r, int status, json_t *j)
 void respond_api_error(req *r, int status, const char *code, const char *message)
 {
 	json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-			      message ? message : "");
+	                      message ? message : "");
 	respond_json(r, status, j);
 }
 
@@ -292,7 +295,7 @@ void api_fail(req *r, int rc, bool upload)
 	const char *msg = e->code == rc ? e->message : offerapi_strerror(rc);
 	if (status == 500) {
 		fprintf(stderr, "level=error request_id=%s msg=\"internal error\" detail=\"%s\"\n",
-			r->request_id, msg);
+		        r->request_id, msg);
 		msg = "internal error";
 	}
 	respond_api_error(r, status, code, msg);
@@ -349,10 +352,17 @@ bool valid_utf8(const char *str, size_t n)
 		}
 		size_t k;
 		unsigned cp;
-		if (c >= 0xC2 && c <= 0xDF) { k = 1; cp = c & 0x1F; }
-		else if (c >= 0xE0 && c <= 0xEF) { k = 2; cp = c & 0x0F; }
-		else if (c >= 0xF0 && c <= 0xF4) { k = 3; cp = c & 0x07; }
-		else return false;
+		if (c >= 0xC2 && c <= 0xDF) {
+			k = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			k = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			k = 3;
+			cp = c & 0x07;
+		} else
+			return false;
 		if (k >= n - i) /* truncated sequence */
 			return false;
 		for (size_t j = 1; j <= k; j++) {
@@ -380,8 +390,7 @@ const char *cookie_value(req *r, const char *name, char *dst, size_t dstsz)
 
 /* Called by CivetWeb for each new field. Files go to memory (never to disk:
  * the server keeps no state of its own); at most one file per form. */
-static int ff_found(const char *key, const char *filename, char *path, size_t pathlen,
-		    void *ud)
+static int ff_found(const char *key, const char *filename, char *path, size_t pathlen, void *ud)
 {
 	form *f = ud;
 	(void)path;
@@ -484,7 +493,7 @@ int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 	}
 	const char *ct = mg_get_header(r->conn, "Content-Type");
 	if (!ct || (strncasecmp(ct, "multipart/form-data", 19) != 0 &&
-		    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
+	            strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
 		f->error = 400;
 		f->error_what = "the body must be a form (multipart/form-data or "
 				"application/x-www-form-urlencoded)";
@@ -551,7 +560,7 @@ void csrf_compute(req *r)
 	if (r->user && r->session[0]) {
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)"s:", 2);
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)r->session,
-					      strlen(r->session));
+		                              strlen(r->session));
 	} else {
 		if (!r->anon[0]) {
 			unsigned char rnd[16];
@@ -578,13 +587,13 @@ bool csrf_ok(req *r, const char *token)
 void cookie_set_session(req *r, const char *token)
 {
 	req_header(r, "Set-Cookie: oa_session=%s; Path=/; Max-Age=604800; HttpOnly; SameSite=Lax%s",
-		   token, r->secure ? "; Secure" : "");
+	           token, r->secure ? "; Secure" : "");
 }
 
 void cookie_clear_session(req *r)
 {
 	req_header(r, "Set-Cookie: oa_session=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
-		   r->secure ? "; Secure" : "");
+	           r->secure ? "; Secure" : "");
 }
 
 /* ---- failed-login limiter ----------------------------------------------------------------- */

@@ -15,12 +15,16 @@ typedef struct msg {
 } msg;
 
 static msg msgs[] = {
-	{ "apply.already", { "Vous avez déjà postulé à cette offre.", "You have already applied to this offer." } },
-	{ "apply.closed", { "Cette offre est fermée aux candidatures.", "This offer is closed to applications." } },
+	{ "apply.already",
+	  { "Vous avez déjà postulé à cette offre.", "You have already applied to this offer." } },
+	{ "apply.closed",
+	  { "Cette offre est fermée aux candidatures.", "This offer is closed to applications." } },
 	{ "apply.cv", { "Votre CV (PDF)", "Your CV (PDF)" } },
 	{ "apply.done", { "Candidature envoyée. Merci !", "Application sent. Thank you!" } },
 	{ "apply.go", { "Envoyer ma candidature", "Send my application" } },
-	{ "apply.login", { "Connectez-vous en tant que candidat pour postuler.", "Log in as a candidate to apply." } },
+	{ "apply.login",
+	  { "Connectez-vous en tant que candidat pour postuler.",
+	    "Log in as a candidate to apply." } },
 	{ "apply.max", { "PDF avec du texte, au plus", "A PDF with text, at most" } },
 	{ "apply.title", { "Postuler", "Apply" } },
 	{ "back.home", { "Retour à l'accueil", "Back to the home page" } },
@@ -41,10 +45,12 @@ static msg msgs[] = {
 	{ "dash.ranking", { "Classement des candidats", "Ranking of the candidates" } },
 	{ "dash.text", { "texte", "text" } },
 	{ "err.bad_form", { "Le formulaire envoyé est invalide.", "The form sent is not valid." } },
-	{ "err.bad_login", { "Identifiant ou mot de passe incorrect.", "Wrong login or password." } },
+	{ "err.bad_login",
+	  { "Identifiant ou mot de passe incorrect.", "Wrong login or password." } },
 	{ "err.candidates_only", { "Réservé aux candidats.", "For candidates only." } },
-	{ "err.csrf", { "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.",
-		       "The form has expired or does not come from this site: reload the page and try again." } },
+	{ "err.csrf",
+	  { "Le formulaire a expiré ou ne vient pas de ce site : rechargez la page et réessayez.",
+	    "The form has expired or does not come from this site: reload the page and try again." } },
 	{ "err.file_too_big", { "Le fichier est trop volumineux.", "The file is too large." } },
 	{ "err.form_too_big", { "Le formulaire est trop volumineux.", "The form is too large." } },
 	{ "err.login_taken", { "Cet identifiant est déjà pris.", "This login is already taken." } },
@@ -53,25 +59,32 @@ static msg msgs[] = {
 	{ "err.not_yours", { "Cette offre n'est pas la vôtre.", "This offer is not yours." } },
 	{ "err.notfound", { "Page introuvable.", "Page not found." } },
 	{ "err.page", { "Numéro de page invalide.", "Invalid page number." } },
-	{ "err.rate_limited", { "Trop d'échecs de connexion : réessayez dans quelques minutes.",
-			       "Too many failed logins: try again in a few minutes." } },
+	{ "err.rate_limited",
+	  { "Trop d'échecs de connexion : réessayez dans quelques minutes.",
+	    "Too many failed logins: try again in a few minutes." } },
 	{ "err.recruiters_only", { "Réservé aux recruteurs.", "For recruiters only." } },
 	{ "err.role", { "Choisissez candidat ou recruteur.", "Choose candidate or recruiter." } },
 	{ "err.search_too_long", { "Recherche trop longue.", "Search too long." } },
 	{ "err.too_many_questions", { "Au plus 20 questions.", "At most 20 questions." } },
 	{ "err.too_many_skills", { "Au plus 50 compétences.", "At most 50 skills." } },
-	{ "err.utf8", { "Le texte envoyé n'est pas de l'UTF-8 valide.", "The text sent is not valid UTF-8." } },
+	{ "err.utf8",
+	  { "Le texte envoyé n'est pas de l'UTF-8 valide.", "The text sent is not valid UTF-8." } },
 	{ "field.description", { "Description", "Description" } },
 	{ "field.location", { "Lieu", "Location" } },
 	{ "field.login", { "Identifiant", "Login" } },
 	{ "field.name", { "Nom affiché", "Display name" } },
-	{ "field.password", { "Mot de passe (8 caractères au moins)", "Password (at least 8 characters)" } },
-	{ "field.questions", { "Questions aux candidats (une par ligne)", "Questions for candidates (one per line)" } },
+	{ "field.password",
+	  { "Mot de passe (8 caractères au moins)", "Password (at least 8 characters)" } },
+	{ "field.questions",
+	  { "Questions aux candidats (une par ligne)",
+	    "Questions for candidates (one per line)" } },
 	{ "field.role", { "Je suis", "I am" } },
-	{ "field.skills", { "Compétences (séparées par des virgules)", "Skills (separated by commas)" } },
+	{ "field.skills",
+	  { "Compétences (séparées par des virgules)", "Skills (separated by commas)" } },
 	{ "field.title", { "Intitulé du poste", "Job title" } },
 	{ "home.mine", { "Mes offres", "My offers" } },
-	{ "home.mine_none", { "Vous n'avez publié aucune offre.", "You have not published any offer." } },
+	{ "home.mine_none",
+	  { "Vous n'avez publié aucune offre.", "You have not published any offer." } },
 	{ "home.next", { "Offres suivantes →", "Next offers →" } },
 	{ "home.prev", { "← Offres précédentes", "← Previous offers" } },
 	{ "home.none", { "Aucune offre ne correspond.", "No offer matches." } },
@@ -79,7 +92,8 @@ static msg msgs[] = {
 	{ "login.go", { "Se connecter", "Log in" } },
 	{ "login.new", { "Pas encore de compte ?", "No account yet?" } },
 	{ "login.title", { "Connexion", "Log in" } },
-	{ "myapps.none", { "Vous n'avez envoyé aucune candidature.", "You have not applied yet." } },
+	{ "myapps.none",
+	  { "Vous n'avez envoyé aucune candidature.", "You have not applied yet." } },
 	{ "nav.login", { "Connexion", "Log in" } },
 	{ "nav.logout", { "Déconnexion", "Log out" } },
 	{ "nav.myapps", { "Mes candidatures", "My applications" } },
@@ -134,34 +148,37 @@ const char *error_text(const req *r, int rc)
 	switch (rc) {
 	case OFFERAPI_ETOOBIG:
 		return en ? "The file is too large: send a PDF of at most 10 MiB."
-			  : "Le fichier est trop volumineux : envoyez un PDF de 10 Mio au plus.";
+		          : "Le fichier est trop volumineux : envoyez un PDF de 10 Mio au plus.";
 	case OFFERAPI_ENOTPDF:
 		return en ? "This file is not a PDF: export your CV as PDF and send it again."
-			  : "Ce fichier n'est pas un PDF : exportez votre CV en PDF et renvoyez-le.";
+		          : "Ce fichier n'est pas un PDF : exportez votre CV en PDF et renvoyez-le.";
 	case OFFERAPI_EPDFDAMAGED:
-		return en ? "This PDF is damaged and cannot be read." : "Ce PDF est endommagé et illisible.";
+		return en ? "This PDF is damaged and cannot be read."
+		          : "Ce PDF est endommagé et illisible.";
 	case OFFERAPI_EPDFENCRYPTED:
 		return en ? "This PDF is protected by a password: send it without protection."
-			  : "Ce PDF est protégé par un mot de passe : envoyez-le sans protection.";
+		          : "Ce PDF est protégé par un mot de passe : envoyez-le sans protection.";
 	case OFFERAPI_ETOOMANYPAGES:
 		return en ? "This PDF has too many pages." : "Ce PDF a trop de pages.";
 	case OFFERAPI_ENOTEXT:
 		return en ? "No text could be read from this PDF (a scanned image?): send a PDF with text."
-			  : "Aucun texte lisible dans ce PDF (une image scannée ?) : envoyez un PDF contenant du texte.";
+		          : "Aucun texte lisible dans ce PDF (une image scannée ?) : envoyez un PDF contenant du texte.";
 	case OFFERAPI_EEXISTS:
-		return en ? "You have already applied to this offer." : "Vous avez déjà postulé à cette offre.";
+		return en ? "You have already applied to this offer."
+		          : "Vous avez déjà postulé à cette offre.";
 	case OFFERAPI_ECLOSED:
-		return en ? "This offer is closed to applications." : "Cette offre est fermée aux candidatures.";
-	case OFFERAPI_ENOTFOUND:
-		return en ? "Not found." : "Introuvable.";
+		return en ? "This offer is closed to applications."
+		          : "Cette offre est fermée aux candidatures.";
+	case OFFERAPI_ENOTFOUND: return en ? "Not found." : "Introuvable.";
 	case OFFERAPI_EPERM:
 		return en ? "You may not do this." : "Vous n'avez pas le droit de faire cela.";
-	case OFFERAPI_EUNAVAILABLE: case OFFERAPI_EBUSY: case OFFERAPI_EREADONLY: case OFFERAPI_ETIMEOUT:
+	case OFFERAPI_EUNAVAILABLE:
+	case OFFERAPI_EBUSY:
+	case OFFERAPI_EREADONLY:
+	case OFFERAPI_ETIMEOUT:
 		return en ? "The service is unavailable for a moment: try again in a few seconds."
-			  : "Le service est momentanément indisponible : réessayez dans quelques secondes.";
-	case OFFERAPI_EINVAL:
-		return offerapi_error_last()->message;
-	default:
-		return en ? "Internal error." : "Erreur interne.";
+		          : "Le service est momentanément indisponible : réessayez dans quelques secondes.";
+	case OFFERAPI_EINVAL: return offerapi_error_last()->message;
+	default: return en ? "Internal error." : "Erreur interne.";
 	}
 }

@@ -33,7 +33,7 @@ enum { R_PAGE = 0, R_API = 1, R_OPS = 2 };
 
 typedef struct route {
 	const char *method;
-	const char *tmpl;   /* "/offers/{id}/edit": {id} matches a positive integer */
+	const char *tmpl; /* "/offers/{id}/edit": {id} matches a positive integer */
 	handler_fn fn;
 	int kind;
 } route;
@@ -158,10 +158,10 @@ void ops_readyz(req *r)
 		metrics_db_error(rc);
 		char msg[300];
 		int n = snprintf(msg, sizeof msg, "database unavailable: %s\n",
-				 offerapi_error_last()->message);
+		                 offerapi_error_last()->message);
 		req_header(r, "Retry-After: 5");
 		respond(r, 503, "text/plain; charset=utf-8", msg,
-			(size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
+		        (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1);
 		return;
 	}
 	respond(r, 200, "text/plain; charset=utf-8", "ready\n", 6);
@@ -182,7 +182,8 @@ static void request_id(req *r)
 		bool ok = n > 0 && n < sizeof r->request_id;
 		for (size_t i = 0; ok && i < n; i++)
 			ok = (h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
-			     (h[i] >= '0' && h[i] <= '9') || h[i] == '-' || h[i] == '_' || h[i] == '.';
+			     (h[i] >= '0' && h[i] <= '9') || h[i] == '-' || h[i] == '_' ||
+			     h[i] == '.';
 		if (ok) {
 			memcpy(r->request_id, h, n + 1);
 			return;
@@ -299,10 +300,10 @@ static void log_request(req *r, double seconds)
 		path[j++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '_' : *p;
 	path[j] = '\0';
 	int n = snprintf(line, sizeof line,
-			 "ts=%s level=info msg=request request_id=%s method=%s route=\"%s\" "
-			 "path=\"%s\" status=%d duration_ms=%.3f bytes=%zu remote=%s user=%lld\n",
-			 ts, r->request_id, r->method, r->route, path, r->status, seconds * 1000.0,
-			 r->sent, r->addr, r->user ? (long long)r->user->id : 0LL);
+	                 "ts=%s level=info msg=request request_id=%s method=%s route=\"%s\" "
+	                 "path=\"%s\" status=%d duration_ms=%.3f bytes=%zu remote=%s user=%lld\n",
+	                 ts, r->request_id, r->method, r->route, path, r->status, seconds * 1000.0,
+	                 r->sent, r->addr, r->user ? (long long)r->user->id : 0LL);
 	if (n > 0) {
 		size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
 		/* One write(2) per line: lines from several workers never mix. */
@@ -311,8 +312,8 @@ static void log_request(req *r, double seconds)
 	}
 }
 
-static const char *const known_methods[] = { "GET", "HEAD", "POST", "PUT", "DELETE",
-					     "PATCH", "OPTIONS" };
+static const char *const known_methods[] = { "GET",    "HEAD",  "POST",   "PUT",
+	                                     "DELETE", "PATCH", "OPTIONS" };
 
 /* The one CivetWeb handler: route, authenticate, dispatch, account. */
 static int on_request(struct mg_connection *conn, void *cbdata)
@@ -372,13 +373,14 @@ static int on_request(struct mg_connection *conn, void *cbdata)
 				enum lang unused_lang;
 				if (route_match(routes[i].tmpl, r.path, &unused_id, &unused_lang) &&
 				    !strstr(allow, routes[i].method))
-					snprintf(allow + strlen(allow), sizeof allow - strlen(allow),
-						 "%s%s", allow[0] ? ", " : "", routes[i].method);
+					snprintf(allow + strlen(allow),
+					         sizeof allow - strlen(allow), "%s%s",
+					         allow[0] ? ", " : "", routes[i].method);
 			}
 			req_header(&r, "Allow: %s", allow);
 			if (r.is_api)
 				respond_api_error(&r, 405, "method_not_allowed",
-						  "this method is not allowed on this resource");
+				                  "this method is not allowed on this resource");
 			else
 				page_error(&r, 405, T(&r, "err.method"));
 		} else if (r.is_api) {
@@ -395,10 +397,10 @@ static int on_request(struct mg_connection *conn, void *cbdata)
 			else
 				page_fail(&r, rc);
 		} else if (r.is_api && r.user && !r.via_bearer && !is_safe_method(r.method) &&
-			   !mg_get_header(conn, "X-Requested-With")) {
+		           !mg_get_header(conn, "X-Requested-With")) {
 			respond_api_error(&r, 403, "csrf",
-					  "with the session cookie, changing requests need an "
-					  "X-Requested-With header (or use Authorization: Bearer)");
+			                  "with the session cookie, changing requests need an "
+			                  "X-Requested-With header (or use Authorization: Bearer)");
 		} else {
 			hit->fn(&r);
 		}
@@ -439,42 +441,63 @@ static void lib_log(offerapi_log_level level, const char *message, void *payload
 	(void)payload;
 	static const char *const names[] = { "error", "warn", "info", "debug" };
 	fprintf(stderr, "level=%s msg=library detail=\"%s\"\n",
-		names[level <= OFFERAPI_LOG_DEBUG ? level : 0], message);
+	        names[level <= OFFERAPI_LOG_DEBUG ? level : 0], message);
 }
 
 /* ---- configuration ---------------------------------------------------------------------- */
 
 typedef struct opt_desc {
-	const char *flag;    /* long option */
-	const char *env;     /* OFFERAPI_* variable */
-	const char *arg;     /* placeholder, NULL for a switch */
+	const char *flag; /* long option */
+	const char *env; /* OFFERAPI_* variable */
+	const char *arg; /* placeholder, NULL for a switch */
 	const char *help;
 } opt_desc;
 
 static const opt_desc opts[] = {
-	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT", "address and port to listen on (default 127.0.0.1:8080; IPv4 only)" },
-	{ "database", "OFFERAPI_DATABASE_URL", "URL", "sqlite:PATH or postgresql://... (default sqlite:offerapi.db)" },
-	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", "folders of scorer plugins (*.so), separated by ':' (default " OFFERAPI_DEFAULT_PLUGIN_DIR ", or the build tree's when not installed)" },
-	{ "scorers", "OFFERAPI_SCORERS", "LIST", "scorers to load, comma-separated (default random; \"\" loads none)" },
-	{ "threads", "OFFERAPI_THREADS", "N", "worker threads = connections served at once (default 64, 2..1024)" },
-	{ "keep-alive-ms", "OFFERAPI_KEEP_ALIVE_MS", "MS", "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off (default 500)" },
-	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS", "time allowed to receive a request (default 10000)" },
-	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", "after SIGTERM, keep serving this long with /readyz at 503 so load balancers stop sending, then stop (default 0)" },
-	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", "largest CV PDF accepted (default 10485760)" },
-	{ "max-body", "OFFERAPI_MAX_BODY", "BYTES", "largest form or JSON body without a file (default 262144)" },
-	{ "max-header", "OFFERAPI_MAX_HEADER", "BYTES", "largest request line plus headers (default 16384)" },
+	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT",
+	  "address and port to listen on (default 127.0.0.1:8080; IPv4 only)" },
+	{ "database", "OFFERAPI_DATABASE_URL", "URL",
+	  "sqlite:PATH or postgresql://... (default sqlite:offerapi.db)" },
+	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS",
+	  "folders of scorer plugins (*.so), separated by ':' (default " OFFERAPI_DEFAULT_PLUGIN_DIR
+	  ", or the build tree's when not installed)" },
+	{ "scorers", "OFFERAPI_SCORERS", "LIST",
+	  "scorers to load, comma-separated (default random; \"\" loads none)" },
+	{ "threads", "OFFERAPI_THREADS", "N",
+	  "worker threads = connections served at once (default 64, 2..1024)" },
+	{ "keep-alive-ms", "OFFERAPI_KEEP_ALIVE_MS", "MS",
+	  "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off (default 500)" },
+	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS",
+	  "time allowed to receive a request (default 10000)" },
+	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS",
+	  "after SIGTERM, keep serving this long with /readyz at 503 so load balancers stop sending, then stop (default 0)" },
+	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES",
+	  "largest CV PDF accepted (default 10485760)" },
+	{ "max-body", "OFFERAPI_MAX_BODY", "BYTES",
+	  "largest form or JSON body without a file (default 262144)" },
+	{ "max-header", "OFFERAPI_MAX_HEADER", "BYTES",
+	  "largest request line plus headers (default 16384)" },
 	{ "max-pages", "OFFERAPI_MAX_PAGES", "N", "most CV pages read (default 50)" },
 	{ "db-pool", "OFFERAPI_DB_POOL", "N", "database connections (default: the library's, 4)" },
-	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N", "password hashes computed at once (default 2)" },
-	{ "pwhash-memlimit", "OFFERAPI_PWHASH_MEMLIMIT", "BYTES", "Argon2id memory per hash (default: library's, 19 MiB)" },
-	{ "pwhash-opslimit", "OFFERAPI_PWHASH_OPSLIMIT", "N", "Argon2id passes (default: library's, 2)" },
-	{ "login-max-failures", "OFFERAPI_LOGIN_MAX_FAILURES", "N", "failed logins per account per window before 429 (an address gets 4x; 0 disables; default 5)" },
-	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", "window of the failed-login limit (default 900)" },
-	{ "secret", "OFFERAPI_SECRET", "STRING", "key for CSRF tokens; give all replicas the same (default: random per process)" },
-	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
-	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, "take the client address from X-Forwarded-For (login limits, logs)" },
+	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N",
+	  "password hashes computed at once (default 2)" },
+	{ "pwhash-memlimit", "OFFERAPI_PWHASH_MEMLIMIT", "BYTES",
+	  "Argon2id memory per hash (default: library's, 19 MiB)" },
+	{ "pwhash-opslimit", "OFFERAPI_PWHASH_OPSLIMIT", "N",
+	  "Argon2id passes (default: library's, 2)" },
+	{ "login-max-failures", "OFFERAPI_LOGIN_MAX_FAILURES", "N",
+	  "failed logins per account per window before 429 (an address gets 4x; 0 disables; default 5)" },
+	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S",
+	  "window of the failed-login limit (default 900)" },
+	{ "secret", "OFFERAPI_SECRET", "STRING",
+	  "key for CSRF tokens; give all replicas the same (default: random per process)" },
+	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL,
+	  "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
+	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL,
+	  "take the client address from X-Forwarded-For (login limits, logs)" },
 	{ "no-request-log", "OFFERAPI_NO_REQUEST_LOG", NULL, "do not log one line per request" },
-	{ "demo", "OFFERAPI_DEMO", NULL, "fill an empty database with demo offers, candidates and CVs" },
+	{ "demo", "OFFERAPI_DEMO", NULL,
+	  "fill an empty database with demo offers, candidates and CVs" },
 	{ "list-routes", NULL, NULL, "print the route table (METHOD TEMPLATE KIND) and exit" },
 	{ "help", NULL, NULL, "print this help and exit" },
 	{ "version", NULL, NULL, "print the version and exit" },
@@ -484,31 +507,32 @@ static const opt_desc opts[] = {
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: offerapi-server [OPTION]...\n\n"
-		   "The OffreAPI web application: HTML pages, the JSON API under /api/v1,\n"
-		   "/metrics, /healthz and /readyz. Every option can also be given as an\n"
-		   "environment variable; a flag wins over the variable.\n\n");
+	           "The OffreAPI web application: HTML pages, the JSON API under /api/v1,\n"
+	           "/metrics, /healthz and /readyz. Every option can also be given as an\n"
+	           "environment variable; a flag wins over the variable.\n\n");
 	for (size_t i = 0; i < NOPTS; i++) {
 		char left[64];
 		snprintf(left, sizeof left, "--%s%s%s", opts[i].flag, opts[i].arg ? "=" : "",
-			 opts[i].arg ? opts[i].arg : "");
+		         opts[i].arg ? opts[i].arg : "");
 		fprintf(f, "  %-30s %s\n", left, opts[i].help);
 		if (opts[i].env)
-			fprintf(f, "  %-30s   env: %s%s\n", "", opts[i].env, opts[i].arg ? "" : "=1");
+			fprintf(f, "  %-30s   env: %s%s\n", "", opts[i].env,
+			        opts[i].arg ? "" : "=1");
 	}
 	fprintf(f, "\nScorer settings come from OFFERAPI_SCORER_<NAME>_<KEY> variables.\n"
-		   "SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n");
+	           "SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n");
 }
 
 /* Parse an unsigned number within [lo, hi]; print a message naming @what. */
-static bool parse_num(const char *what, const char *s, unsigned long long lo,
-		      unsigned long long hi, unsigned long long *out)
+static bool parse_num(const char *what, const char *s, unsigned long long lo, unsigned long long hi,
+                      unsigned long long *out)
 {
 	char *end;
 	errno = 0;
 	unsigned long long v = strtoull(s, &end, 10);
 	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
-		fprintf(stderr, "offerapi-server: %s: '%s' is not a number in %llu..%llu\n", what, s,
-			lo, hi);
+		fprintf(stderr, "offerapi-server: %s: '%s' is not a number in %llu..%llu\n", what,
+		        s, lo, hi);
 		return false;
 	}
 	*out = v;
@@ -528,7 +552,7 @@ static bool set_str(char *dst, size_t dstsz, const char *what, const char *v)
 static bool truthy(const char *v)
 {
 	return v && (!strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
-		     !strcasecmp(v, "on") || !*v);
+	             !strcasecmp(v, "on") || !*v);
 }
 
 /* Apply option @name = @v (from a flag or the environment). */
@@ -536,30 +560,94 @@ static int apply_opt(config *c, const char *name, const char *v)
 {
 	unsigned long long n;
 	const char *w = name;
-#define NUM(lo, hi, field) do { if (!parse_num(w, v, lo, hi, &n)) return -1; c->field = n; } while (0)
-	if (!strcmp(name, "listen")) return set_str(c->listen, sizeof c->listen, w, v) ? 0 : -1;
-	if (!strcmp(name, "database")) return set_str(c->db_url, sizeof c->db_url, w, v) ? 0 : -1;
-	if (!strcmp(name, "plugin-dir")) return set_str(c->plugin_dir, sizeof c->plugin_dir, w, v) ? 0 : -1;
-	if (!strcmp(name, "scorers")) return set_str(c->scorers, sizeof c->scorers, w, v) ? 0 : -1;
-	if (!strcmp(name, "secret")) return set_str(c->secret, sizeof c->secret, w, v) ? 0 : -1;
-	if (!strcmp(name, "threads")) { NUM(2, 1024, threads); return 0; }
-	if (!strcmp(name, "keep-alive-ms")) { NUM(0, 600000, keep_alive_ms); return 0; }
-	if (!strcmp(name, "request-timeout-ms")) { NUM(100, 600000, request_timeout_ms); return 0; }
-	if (!strcmp(name, "drain-ms")) { NUM(0, 600000, drain_ms); return 0; }
-	if (!strcmp(name, "max-upload")) { NUM(1024, 1ULL << 30, max_upload); return 0; }
-	if (!strcmp(name, "max-body")) { NUM(1024, 64ULL << 20, max_body); return 0; }
-	if (!strcmp(name, "max-header")) { NUM(1024, 1ULL << 20, max_header); return 0; }
-	if (!strcmp(name, "max-pages")) { NUM(1, 10000, max_pages); return 0; }
-	if (!strcmp(name, "db-pool")) { NUM(1, 256, db_pool); return 0; }
-	if (!strcmp(name, "pwhash-concurrency")) { NUM(1, 256, pwhash_concurrency); return 0; }
-	if (!strcmp(name, "pwhash-memlimit")) { NUM(8192, 1ULL << 32, pwhash_mem); return 0; }
-	if (!strcmp(name, "pwhash-opslimit")) { NUM(1, 100, pwhash_ops); return 0; }
-	if (!strcmp(name, "login-max-failures")) { NUM(0, 1000000, login_max_failures); return 0; }
-	if (!strcmp(name, "login-window-s")) { NUM(1, 86400 * 7, login_window_s); return 0; }
-	if (!strcmp(name, "secure-cookies")) { c->secure_cookies = truthy(v); return 0; }
-	if (!strcmp(name, "trust-proxy")) { c->trust_proxy = truthy(v); return 0; }
-	if (!strcmp(name, "no-request-log")) { c->log_requests = !truthy(v); return 0; }
-	if (!strcmp(name, "demo")) { c->demo = truthy(v); return 0; }
+#define NUM(lo, hi, field)                                                                         \
+	do {                                                                                       \
+		if (!parse_num(w, v, lo, hi, &n))                                                  \
+			return -1;                                                                 \
+		c->field = n;                                                                      \
+	} while (0)
+	if (!strcmp(name, "listen"))
+		return set_str(c->listen, sizeof c->listen, w, v) ? 0 : -1;
+	if (!strcmp(name, "database"))
+		return set_str(c->db_url, sizeof c->db_url, w, v) ? 0 : -1;
+	if (!strcmp(name, "plugin-dir"))
+		return set_str(c->plugin_dir, sizeof c->plugin_dir, w, v) ? 0 : -1;
+	if (!strcmp(name, "scorers"))
+		return set_str(c->scorers, sizeof c->scorers, w, v) ? 0 : -1;
+	if (!strcmp(name, "secret"))
+		return set_str(c->secret, sizeof c->secret, w, v) ? 0 : -1;
+	if (!strcmp(name, "threads")) {
+		NUM(2, 1024, threads);
+		return 0;
+	}
+	if (!strcmp(name, "keep-alive-ms")) {
+		NUM(0, 600000, keep_alive_ms);
+		return 0;
+	}
+	if (!strcmp(name, "request-timeout-ms")) {
+		NUM(100, 600000, request_timeout_ms);
+		return 0;
+	}
+	if (!strcmp(name, "drain-ms")) {
+		NUM(0, 600000, drain_ms);
+		return 0;
+	}
+	if (!strcmp(name, "max-upload")) {
+		NUM(1024, 1ULL << 30, max_upload);
+		return 0;
+	}
+	if (!strcmp(name, "max-body")) {
+		NUM(1024, 64ULL << 20, max_body);
+		return 0;
+	}
+	if (!strcmp(name, "max-header")) {
+		NUM(1024, 1ULL << 20, max_header);
+		return 0;
+	}
+	if (!strcmp(name, "max-pages")) {
+		NUM(1, 10000, max_pages);
+		return 0;
+	}
+	if (!strcmp(name, "db-pool")) {
+		NUM(1, 256, db_pool);
+		return 0;
+	}
+	if (!strcmp(name, "pwhash-concurrency")) {
+		NUM(1, 256, pwhash_concurrency);
+		return 0;
+	}
+	if (!strcmp(name, "pwhash-memlimit")) {
+		NUM(8192, 1ULL << 32, pwhash_mem);
+		return 0;
+	}
+	if (!strcmp(name, "pwhash-opslimit")) {
+		NUM(1, 100, pwhash_ops);
+		return 0;
+	}
+	if (!strcmp(name, "login-max-failures")) {
+		NUM(0, 1000000, login_max_failures);
+		return 0;
+	}
+	if (!strcmp(name, "login-window-s")) {
+		NUM(1, 86400 * 7, login_window_s);
+		return 0;
+	}
+	if (!strcmp(name, "secure-cookies")) {
+		c->secure_cookies = truthy(v);
+		return 0;
+	}
+	if (!strcmp(name, "trust-proxy")) {
+		c->trust_proxy = truthy(v);
+		return 0;
+	}
+	if (!strcmp(name, "no-request-log")) {
+		c->log_requests = !truthy(v);
+		return 0;
+	}
+	if (!strcmp(name, "demo")) {
+		c->demo = truthy(v);
+		return 0;
+	}
 #undef NUM
 	return -1;
 }
@@ -599,8 +687,9 @@ static int configure(config *c, int argc, char **argv)
 	}
 	struct option lo[NOPTS + 1];
 	for (size_t i = 0; i < NOPTS; i++)
-		lo[i] = (struct option){ opts[i].flag, opts[i].arg ? required_argument : no_argument,
-					 NULL, (int)(256 + i) };
+		lo[i] = (struct option){ opts[i].flag,
+			                 opts[i].arg ? required_argument : no_argument, NULL,
+			                 (int)(256 + i) };
 	lo[NOPTS] = (struct option){ 0, 0, 0, 0 };
 	int ch;
 	opterr = 0;
@@ -611,8 +700,9 @@ static int configure(config *c, int argc, char **argv)
 			return 1;
 		}
 		if (ch < 256) {
-			fprintf(stderr, "offerapi-server: unknown or incomplete option '%s' (see --help)\n",
-				argv[optind - 1]);
+			fprintf(stderr,
+			        "offerapi-server: unknown or incomplete option '%s' (see --help)\n",
+			        argv[optind - 1]);
 			return -1;
 		}
 		const opt_desc *o = &opts[ch - 256];
@@ -623,19 +713,21 @@ static int configure(config *c, int argc, char **argv)
 		if (!strcmp(o->flag, "list-routes")) {
 			static const char *const kinds[] = { "page", "api", "ops" };
 			for (size_t i = 0; i < NROUTES; i++)
-				printf("%s %s %s\n", routes[i].method, routes[i].tmpl, kinds[routes[i].kind]);
+				printf("%s %s %s\n", routes[i].method, routes[i].tmpl,
+				       kinds[routes[i].kind]);
 			return 1;
 		}
 		if (!strcmp(o->flag, "version")) {
-			printf("offerapi-server %s (libofferapi %s, CivetWeb %s)\n", OFFERAPI_VERSION,
-			       offerapi_version(), mg_version());
+			printf("offerapi-server %s (libofferapi %s, CivetWeb %s)\n",
+			       OFFERAPI_VERSION, offerapi_version(), mg_version());
 			return 1;
 		}
 		if (apply_opt(c, o->flag, o->arg ? optarg : "1") < 0)
 			return -1;
 	}
 	if (optind < argc) {
-		fprintf(stderr, "offerapi-server: unexpected argument '%s' (see --help)\n", argv[optind]);
+		fprintf(stderr, "offerapi-server: unexpected argument '%s' (see --help)\n",
+		        argv[optind]);
 		return -1;
 	}
 	/* CivetWeb 1.15 here has no IPv6 and must never do TLS (FIELD-NOTES). */
@@ -643,8 +735,9 @@ static int configure(config *c, int argc, char **argv)
 	size_t ll = strlen(c->listen);
 	if (!colon || colon == c->listen || strchr(c->listen, '[') || strchr(c->listen, ',') ||
 	    c->listen[ll - 1] < '0' || c->listen[ll - 1] > '9') {
-		fprintf(stderr, "offerapi-server: --listen: expected IPV4:PORT such as 127.0.0.1:8080, got '%s'\n",
-			c->listen);
+		fprintf(stderr,
+		        "offerapi-server: --listen: expected IPV4:PORT such as 127.0.0.1:8080, got '%s'\n",
+		        c->listen);
 		return -1;
 	}
 	return 0;
@@ -665,7 +758,7 @@ static int load_scorers(config *c)
 		snprintf(dirs, sizeof dirs, "%s", OFFERAPI_BUILD_PLUGIN_DIRS);
 	if (offerapi_scorers_allow(g_app.scorers, c->scorers) < 0) {
 		fprintf(stderr, "offerapi-server: --scorers '%s': %s\n", c->scorers,
-			offerapi_error_last()->message);
+		        offerapi_error_last()->message);
 		return -1;
 	}
 	char *save = NULL;
@@ -677,7 +770,7 @@ static int load_scorers(config *c)
 		int rc = offerapi_scorers_load_dir(g_app.scorers, d);
 		if (rc < 0 && rc != OFFERAPI_ENOTFOUND) {
 			fprintf(stderr, "offerapi-server: scorer plugins in %s: %s\n", d,
-				offerapi_error_last()->message);
+			        offerapi_error_last()->message);
 			return -1;
 		}
 	}
@@ -686,8 +779,9 @@ static int load_scorers(config *c)
 	for (char *n = strtok_r(names, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
 		size_t idx;
 		if (offerapi_scorers_find(g_app.scorers, n, &idx) < 0) {
-			fprintf(stderr, "offerapi-server: scorer '%s' not found in %s (see --plugin-dir, --scorers)\n",
-				n, c->plugin_dir);
+			fprintf(stderr,
+			        "offerapi-server: scorer '%s' not found in %s (see --plugin-dir, --scorers)\n",
+			        n, c->plugin_dir);
 			return -1;
 		}
 	}
@@ -720,7 +814,7 @@ int main(int argc, char **argv)
 	sodium_bin2hex(request_prefix, sizeof request_prefix, rnd, sizeof rnd);
 	if (c->secret[0]) {
 		crypto_generichash(g_app.csrf_key, sizeof g_app.csrf_key,
-				   (const unsigned char *)c->secret, strlen(c->secret), NULL, 0);
+		                   (const unsigned char *)c->secret, strlen(c->secret), NULL, 0);
 	} else {
 		randombytes_buf(g_app.csrf_key, sizeof g_app.csrf_key);
 	}
@@ -746,7 +840,7 @@ int main(int argc, char **argv)
 	so.cv_limits.max_pages = c->max_pages;
 	if ((rc = offerapi_store_open(&g_app.store, c->db_url, &so)) < 0) {
 		fprintf(stderr, "offerapi-server: cannot open the database: %s\n",
-			offerapi_error_last()->message);
+		        offerapi_error_last()->message);
 		return 1;
 	}
 	if ((rc = offerapi_scorers_new(&g_app.scorers)) < 0) {
@@ -765,18 +859,30 @@ int main(int argc, char **argv)
 	snprintf(rto, sizeof rto, "%u", c->request_timeout_ms);
 	snprintf(maxreq, sizeof maxreq, "%zu", c->max_header);
 	const char *mgopts[] = {
-		"listening_ports", c->listen,
-		"num_threads", threads,
-		"enable_keep_alive", kabool,
-		"keep_alive_timeout_ms", ka,
-		"request_timeout_ms", rto,
-		"max_request_size", maxreq,
-		"tcp_nodelay", "1",
-		"listen_backlog", "1024",
-		"connection_queue", "256",
-		"decode_url", "yes",
-		"enable_directory_listing", "no",
-		"access_control_allow_origin", "",
+		"listening_ports",
+		c->listen,
+		"num_threads",
+		threads,
+		"enable_keep_alive",
+		kabool,
+		"keep_alive_timeout_ms",
+		ka,
+		"request_timeout_ms",
+		rto,
+		"max_request_size",
+		maxreq,
+		"tcp_nodelay",
+		"1",
+		"listen_backlog",
+		"1024",
+		"connection_queue",
+		"256",
+		"decode_url",
+		"yes",
+		"enable_directory_listing",
+		"no",
+		"access_control_allow_origin",
+		"",
 		NULL,
 	};
 	struct mg_callbacks cbs;
@@ -790,16 +896,17 @@ int main(int argc, char **argv)
 	g_app.mg = mg_start2(&init, &err);
 	if (!g_app.mg) {
 		fprintf(stderr, "offerapi-server: cannot listen on %s: %s\n", c->listen,
-			errtext[0] ? errtext : "unknown CivetWeb error");
+		        errtext[0] ? errtext : "unknown CivetWeb error");
 		return 1;
 	}
 	mg_set_request_handler(g_app.mg, "/", on_request, NULL);
 	rescore_start();
-	fprintf(stderr, "level=info msg=started listen=%s backend=%s scorers=%zu threads=%u "
-			"keep_alive_ms=%u version=%s\n",
-		c->listen, offerapi_store_backend(g_app.store),
-		offerapi_scorers_count(g_app.scorers), c->threads, c->keep_alive_ms,
-		OFFERAPI_VERSION);
+	fprintf(stderr,
+	        "level=info msg=started listen=%s backend=%s scorers=%zu threads=%u "
+	        "keep_alive_ms=%u version=%s\n",
+	        c->listen, offerapi_store_backend(g_app.store),
+	        offerapi_scorers_count(g_app.scorers), c->threads, c->keep_alive_ms,
+	        OFFERAPI_VERSION);
 
 	int sig = 0;
 	while (sigwait(&stop, &sig) != 0)

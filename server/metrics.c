@@ -20,10 +20,10 @@
 #include "app.h"
 
 static const double http_buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-				       0.1, 0.25, 0.5, 1, 2.5, 5, 10 };
+	                               0.1,    0.25,  0.5,    1,     2.5,  5,     10 };
 #define NHB (sizeof http_buckets / sizeof http_buckets[0])
 static const double slow_buckets[] = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-				       0.5, 1, 2.5, 5, 10, 30, 60 };
+	                               0.5,   1,     2.5,  5,     10,   30,  60 };
 #define NSB (sizeof slow_buckets / sizeof slow_buckets[0])
 
 typedef struct hist {
@@ -58,7 +58,7 @@ static struct {
 	size_t nscorers;
 	uint64_t scoring_failed;
 	uint64_t db_errors[4]; /* unavailable, busy, read_only, other */
-	uint64_t logins[3];    /* ok, failed, limited */
+	uint64_t logins[3]; /* ok, failed, limited */
 } M = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 double now_mono(void)
@@ -136,8 +136,8 @@ void metrics_application_received(void)
 	pthread_mutex_unlock(&M.lock);
 }
 
-static const char *const submit_reasons[8] = { "ok", "too_big", "not_pdf", "bad_pdf",
-					       "no_text", "refused", "database", "other" };
+static const char *const submit_reasons[8] = { "ok",      "too_big", "not_pdf",  "bad_pdf",
+	                                       "no_text", "refused", "database", "other" };
 
 static int submit_reason(int rc)
 {
@@ -145,11 +145,18 @@ static int submit_reason(int rc)
 	case 0: return 0;
 	case OFFERAPI_ETOOBIG: return 1;
 	case OFFERAPI_ENOTPDF: return 2;
-	case OFFERAPI_EPDFDAMAGED: case OFFERAPI_EPDFENCRYPTED: case OFFERAPI_ETOOMANYPAGES: return 3;
+	case OFFERAPI_EPDFDAMAGED:
+	case OFFERAPI_EPDFENCRYPTED:
+	case OFFERAPI_ETOOMANYPAGES: return 3;
 	case OFFERAPI_ENOTEXT: return 4;
-	case OFFERAPI_EPERM: case OFFERAPI_EEXISTS: case OFFERAPI_ECLOSED: case OFFERAPI_ENOTFOUND:
+	case OFFERAPI_EPERM:
+	case OFFERAPI_EEXISTS:
+	case OFFERAPI_ECLOSED:
+	case OFFERAPI_ENOTFOUND:
 	case OFFERAPI_EINVAL: return 5;
-	case OFFERAPI_EUNAVAILABLE: case OFFERAPI_EBUSY: case OFFERAPI_EREADONLY: return 6;
+	case OFFERAPI_EUNAVAILABLE:
+	case OFFERAPI_EBUSY:
+	case OFFERAPI_EREADONLY: return 6;
 	default: return 7;
 	}
 }
@@ -164,13 +171,13 @@ void metrics_submit(double seconds, int rc)
 
 /* offerapi_scoring_fn: called by offerapi_application_score() once per
  * scorer run, on the request's thread. */
-void metrics_scoring(const char *scorer, int rc, double seconds, const char *message,
-		     void *payload)
+void metrics_scoring(const char *scorer, int rc, double seconds, const char *message, void *payload)
 {
 	const char *request_id = payload;
 	if (rc != 0)
-		fprintf(stderr, "level=warn request_id=%s msg=\"scorer failed\" scorer=%s detail=\"%s\"\n",
-			request_id ? request_id : "-", scorer, message ? message : "");
+		fprintf(stderr,
+		        "level=warn request_id=%s msg=\"scorer failed\" scorer=%s detail=\"%s\"\n",
+		        request_id ? request_id : "-", scorer, message ? message : "");
 	pthread_mutex_lock(&M.lock);
 	size_t i;
 	for (i = 0; i < M.nscorers; i++)
@@ -195,8 +202,10 @@ void metrics_scoring_failed(void)
 
 void metrics_db_error(int rc)
 {
-	int k = rc == OFFERAPI_EUNAVAILABLE ? 0 : rc == OFFERAPI_EBUSY ? 1
-		: rc == OFFERAPI_EREADONLY ? 2 : 3;
+	int k = rc == OFFERAPI_EUNAVAILABLE ? 0
+	        : rc == OFFERAPI_EBUSY      ? 1
+	        : rc == OFFERAPI_EREADONLY  ? 2
+	                                    : 3;
 	pthread_mutex_lock(&M.lock);
 	M.db_errors[k]++;
 	pthread_mutex_unlock(&M.lock);
@@ -211,20 +220,21 @@ void metrics_login(bool ok, bool limited)
 
 /* Write a histogram's buckets (cumulative, with +Inf), sum and count. */
 static void hist_render(buf *b, const char *name, const char *labels, const hist *h,
-			const double *bounds, size_t n)
+                        const double *bounds, size_t n)
 {
 	uint64_t cum = 0;
 	const char *sep = labels[0] ? "," : "";
 	for (size_t i = 0; i < n; i++) {
 		cum += h->counts[i];
 		buf_printf(b, "%s_bucket{%s%sle=\"%g\"} %llu\n", name, labels, sep, bounds[i],
-			   (unsigned long long)cum);
+		           (unsigned long long)cum);
 	}
 	buf_printf(b, "%s_bucket{%s%sle=\"+Inf\"} %llu\n", name, labels, sep,
-		   (unsigned long long)h->count);
+	           (unsigned long long)h->count);
 	const char *open = labels[0] ? "{" : "", *close = labels[0] ? "}" : "";
 	buf_printf(b, "%s_sum%s%s%s %.9g\n", name, open, labels, close, h->sum);
-	buf_printf(b, "%s_count%s%s%s %llu\n", name, open, labels, close, (unsigned long long)h->count);
+	buf_printf(b, "%s_count%s%s%s %llu\n", name, open, labels, close,
+	           (unsigned long long)h->count);
 }
 
 /* Label values here are method names, route templates and scorer names:
@@ -259,27 +269,39 @@ static void process_render(buf *b)
 			unsigned long utime = 0, stime = 0, vsize = 0;
 			unsigned long long starttime = 0;
 			long rss = 0;
-			if (p && sscanf(p + 2,
-					"%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
-					"%*d %*d %llu %lu %ld",
-					&utime, &stime, &starttime, &vsize, &rss) == 5) {
-				buf_printf(b, "# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
-					      "# TYPE process_cpu_seconds_total counter\n"
-					      "process_cpu_seconds_total %.2f\n",
-					   (double)(utime + stime) / (double)tick);
-				buf_printf(b, "# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
-					      "# TYPE process_virtual_memory_bytes gauge\n"
-					      "process_virtual_memory_bytes %lu\n", vsize);
-				buf_printf(b, "# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
-					      "# TYPE process_resident_memory_bytes gauge\n"
-					      "process_resident_memory_bytes %ld\n", rss * page);
+			if (p &&
+			    sscanf(p + 2,
+			           "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %*d %*d %*d %*d "
+			           "%*d %*d %llu %lu %ld",
+			           &utime, &stime, &starttime, &vsize, &rss) == 5) {
+				buf_printf(
+					b,
+					"# HELP process_cpu_seconds_total Total user and system CPU time spent in seconds.\n"
+					"# TYPE process_cpu_seconds_total counter\n"
+					"process_cpu_seconds_total %.2f\n",
+					(double)(utime + stime) / (double)tick);
+				buf_printf(
+					b,
+					"# HELP process_virtual_memory_bytes Virtual memory size in bytes.\n"
+					"# TYPE process_virtual_memory_bytes gauge\n"
+					"process_virtual_memory_bytes %lu\n",
+					vsize);
+				buf_printf(
+					b,
+					"# HELP process_resident_memory_bytes Resident memory size in bytes.\n"
+					"# TYPE process_resident_memory_bytes gauge\n"
+					"process_resident_memory_bytes %ld\n",
+					rss * page);
 			}
 		}
 		fclose(f);
 	}
-	buf_printf(b, "# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
-		      "# TYPE process_start_time_seconds gauge\n"
-		      "process_start_time_seconds %.3f\n", g_app.start_time);
+	buf_printf(
+		b,
+		"# HELP process_start_time_seconds Start time of the process since unix epoch in seconds.\n"
+		"# TYPE process_start_time_seconds gauge\n"
+		"process_start_time_seconds %.3f\n",
+		g_app.start_time);
 	int nfds = 0;
 	DIR *d = opendir("/proc/self/fd");
 	if (d) {
@@ -289,28 +311,33 @@ static void process_render(buf *b)
 				nfds++;
 		closedir(d);
 		nfds--; /* the directory stream itself */
-		buf_printf(b, "# HELP process_open_fds Number of open file descriptors.\n"
-			      "# TYPE process_open_fds gauge\nprocess_open_fds %d\n", nfds);
+		buf_printf(b,
+		           "# HELP process_open_fds Number of open file descriptors.\n"
+		           "# TYPE process_open_fds gauge\nprocess_open_fds %d\n",
+		           nfds);
 	}
 	struct rlimit rl;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0)
-		buf_printf(b, "# HELP process_max_fds Maximum number of open file descriptors.\n"
-			      "# TYPE process_max_fds gauge\nprocess_max_fds %llu\n",
-			   (unsigned long long)rl.rlim_cur);
+		buf_printf(b,
+		           "# HELP process_max_fds Maximum number of open file descriptors.\n"
+		           "# TYPE process_max_fds gauge\nprocess_max_fds %llu\n",
+		           (unsigned long long)rl.rlim_cur);
 }
 
 void metrics_render(buf *b)
 {
 	char l1[256], l2[256];
 	process_render(b);
-	buf_printf(b, "# HELP offerapi_build_info Version of offerapi-server and libofferapi; always 1.\n"
-		      "# TYPE offerapi_build_info gauge\n"
-		      "offerapi_build_info{version=\"%s\",library=\"%s\",civetweb=\"%s\",backend=\"%s\"} 1\n",
-		   OFFERAPI_VERSION, offerapi_version(), mg_version(),
-		   offerapi_store_backend(g_app.store));
+	buf_printf(
+		b,
+		"# HELP offerapi_build_info Version of offerapi-server and libofferapi; always 1.\n"
+		"# TYPE offerapi_build_info gauge\n"
+		"offerapi_build_info{version=\"%s\",library=\"%s\",civetweb=\"%s\",backend=\"%s\"} 1\n",
+		OFFERAPI_VERSION, offerapi_version(), mg_version(),
+		offerapi_store_backend(g_app.store));
 	size_t nloaded = g_app.scorers ? offerapi_scorers_count(g_app.scorers) : 0;
 	buf_puts(b, "# HELP offerapi_scorer_info Loaded scorer plugins; always 1.\n"
-		    "# TYPE offerapi_scorer_info gauge\n");
+	            "# TYPE offerapi_scorer_info gauge\n");
 	for (size_t i = 0; i < nloaded; i++) {
 		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
 		label_esc(l1, sizeof l1, in->name);
@@ -320,21 +347,27 @@ void metrics_render(buf *b)
 
 	pthread_mutex_lock(&M.lock);
 	buf_puts(b, "# HELP offerapi_http_requests_in_flight Requests being served now.\n"
-		    "# TYPE offerapi_http_requests_in_flight gauge\n");
+	            "# TYPE offerapi_http_requests_in_flight gauge\n");
 	buf_printf(b, "offerapi_http_requests_in_flight %lld\n", (long long)M.inflight);
 
-	buf_puts(b, "# HELP offerapi_http_requests_total HTTP requests answered, by method, route template and status.\n"
-		    "# TYPE offerapi_http_requests_total counter\n");
+	buf_puts(
+		b,
+		"# HELP offerapi_http_requests_total HTTP requests answered, by method, route template and status.\n"
+		"# TYPE offerapi_http_requests_total counter\n");
 	for (size_t i = 0; i < MAX_HTTP_SERIES; i++) {
 		http_series *s = &M.http[i];
 		if (!s->route)
 			continue;
 		label_esc(l1, sizeof l1, s->route);
-		buf_printf(b, "offerapi_http_requests_total{method=\"%s\",path=\"%s\",status=\"%d\"} %llu\n",
-			   s->method, l1, s->status, (unsigned long long)s->h.count);
+		buf_printf(
+			b,
+			"offerapi_http_requests_total{method=\"%s\",path=\"%s\",status=\"%d\"} %llu\n",
+			s->method, l1, s->status, (unsigned long long)s->h.count);
 	}
-	buf_puts(b, "# HELP offerapi_http_request_errors_total HTTP requests answered with a 5xx status.\n"
-		    "# TYPE offerapi_http_request_errors_total counter\n");
+	buf_puts(
+		b,
+		"# HELP offerapi_http_request_errors_total HTTP requests answered with a 5xx status.\n"
+		"# TYPE offerapi_http_request_errors_total counter\n");
 	uint64_t e5 = 0, e4 = 0;
 	for (size_t i = 0; i < MAX_HTTP_SERIES; i++) {
 		if (M.http[i].status >= 500)
@@ -342,47 +375,58 @@ void metrics_render(buf *b)
 		else if (M.http[i].status >= 400)
 			e4 += M.http[i].h.count;
 	}
-	buf_printf(b, "offerapi_http_request_errors_total{class=\"5xx\"} %llu\n"
-		      "offerapi_http_request_errors_total{class=\"4xx\"} %llu\n",
-		   (unsigned long long)e5, (unsigned long long)e4);
-	buf_puts(b, "# HELP offerapi_http_request_duration_seconds Time to answer an HTTP request.\n"
-		    "# TYPE offerapi_http_request_duration_seconds histogram\n");
+	buf_printf(b,
+	           "offerapi_http_request_errors_total{class=\"5xx\"} %llu\n"
+	           "offerapi_http_request_errors_total{class=\"4xx\"} %llu\n",
+	           (unsigned long long)e5, (unsigned long long)e4);
+	buf_puts(b,
+	         "# HELP offerapi_http_request_duration_seconds Time to answer an HTTP request.\n"
+	         "# TYPE offerapi_http_request_duration_seconds histogram\n");
 	for (size_t i = 0; i < MAX_HTTP_SERIES; i++) {
 		http_series *s = &M.http[i];
 		if (!s->route)
 			continue;
 		char labels[400];
 		label_esc(l1, sizeof l1, s->route);
-		snprintf(labels, sizeof labels, "method=\"%s\",path=\"%s\",status=\"%d\"", s->method,
-			 l1, s->status);
+		snprintf(labels, sizeof labels, "method=\"%s\",path=\"%s\",status=\"%d\"",
+		         s->method, l1, s->status);
 		hist_render(b, "offerapi_http_request_duration_seconds", labels, &s->h,
-			    http_buckets, NHB);
+		            http_buckets, NHB);
 	}
 
-	buf_printf(b, "# HELP offerapi_applications_received_total Applications accepted and stored.\n"
-		      "# TYPE offerapi_applications_received_total counter\n"
-		      "offerapi_applications_received_total %llu\n",
-		   (unsigned long long)M.applications);
-	buf_puts(b, "# HELP offerapi_application_submissions_total Application submissions, by outcome.\n"
-		    "# TYPE offerapi_application_submissions_total counter\n");
+	buf_printf(b,
+	           "# HELP offerapi_applications_received_total Applications accepted and stored.\n"
+	           "# TYPE offerapi_applications_received_total counter\n"
+	           "offerapi_applications_received_total %llu\n",
+	           (unsigned long long)M.applications);
+	buf_puts(
+		b,
+		"# HELP offerapi_application_submissions_total Application submissions, by outcome.\n"
+		"# TYPE offerapi_application_submissions_total counter\n");
 	for (int i = 0; i < 8; i++)
 		buf_printf(b, "offerapi_application_submissions_total{outcome=\"%s\"} %llu\n",
-			   submit_reasons[i], (unsigned long long)M.submit_fail[i]);
-	buf_puts(b, "# HELP offerapi_cv_extraction_duration_seconds Time to check a CV, extract its text with MuPDF and store the application.\n"
-		    "# TYPE offerapi_cv_extraction_duration_seconds histogram\n");
+		           submit_reasons[i], (unsigned long long)M.submit_fail[i]);
+	buf_puts(
+		b,
+		"# HELP offerapi_cv_extraction_duration_seconds Time to check a CV, extract its text with MuPDF and store the application.\n"
+		"# TYPE offerapi_cv_extraction_duration_seconds histogram\n");
 	hist_render(b, "offerapi_cv_extraction_duration_seconds", "", &M.submit, slow_buckets, NSB);
 
-	buf_puts(b, "# HELP offerapi_scoring_duration_seconds Time one scorer took on one application.\n"
-		    "# TYPE offerapi_scoring_duration_seconds histogram\n");
+	buf_puts(
+		b,
+		"# HELP offerapi_scoring_duration_seconds Time one scorer took on one application.\n"
+		"# TYPE offerapi_scoring_duration_seconds histogram\n");
 	for (size_t i = 0; i < M.nscorers; i++) {
 		char labels[320];
 		label_esc(l1, sizeof l1, M.scorer[i].name);
 		snprintf(labels, sizeof labels, "scorer=\"%s\"", l1);
 		hist_render(b, "offerapi_scoring_duration_seconds", labels, &M.scorer[i].h,
-			    slow_buckets, NSB);
+		            slow_buckets, NSB);
 	}
-	buf_puts(b, "# HELP offerapi_scorer_errors_total Scorer runs that failed (nothing stored), by scorer.\n"
-		    "# TYPE offerapi_scorer_errors_total counter\n");
+	buf_puts(
+		b,
+		"# HELP offerapi_scorer_errors_total Scorer runs that failed (nothing stored), by scorer.\n"
+		"# TYPE offerapi_scorer_errors_total counter\n");
 	for (size_t i = 0; i < nloaded; i++) {
 		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
 		uint64_t n = 0;
@@ -391,34 +435,41 @@ void metrics_render(buf *b)
 				n = M.scorer[k].errors;
 		label_esc(l1, sizeof l1, in->name);
 		buf_printf(b, "offerapi_scorer_errors_total{scorer=\"%s\"} %llu\n", l1,
-			   (unsigned long long)n);
+		           (unsigned long long)n);
 	}
-	buf_puts(b, "# HELP offerapi_scorer_violations_total Contract violations by a scorer plugin (NaN, out of range, overrun).\n"
-		    "# TYPE offerapi_scorer_violations_total counter\n");
+	buf_puts(
+		b,
+		"# HELP offerapi_scorer_violations_total Contract violations by a scorer plugin (NaN, out of range, overrun).\n"
+		"# TYPE offerapi_scorer_violations_total counter\n");
 	for (size_t i = 0; i < nloaded; i++) {
 		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
 		label_esc(l1, sizeof l1, in->name);
 		buf_printf(b, "offerapi_scorer_violations_total{scorer=\"%s\"} %llu\n", l1,
-			   (unsigned long long)offerapi_scorers_violations(g_app.scorers, i));
+		           (unsigned long long)offerapi_scorers_violations(g_app.scorers, i));
 	}
-	buf_printf(b, "# HELP offerapi_scoring_failures_total Applications stored whose scoring failed for at least one scorer.\n"
-		      "# TYPE offerapi_scoring_failures_total counter\n"
-		      "offerapi_scoring_failures_total %llu\n",
-		   (unsigned long long)M.scoring_failed);
-	buf_printf(b, "# HELP offerapi_database_errors_total Requests that failed on the database, by kind.\n"
-		      "# TYPE offerapi_database_errors_total counter\n"
-		      "offerapi_database_errors_total{kind=\"unavailable\"} %llu\n"
-		      "offerapi_database_errors_total{kind=\"busy\"} %llu\n"
-		      "offerapi_database_errors_total{kind=\"read_only\"} %llu\n"
-		      "offerapi_database_errors_total{kind=\"other\"} %llu\n",
-		   (unsigned long long)M.db_errors[0], (unsigned long long)M.db_errors[1],
-		   (unsigned long long)M.db_errors[2], (unsigned long long)M.db_errors[3]);
-	buf_printf(b, "# HELP offerapi_logins_total Login attempts, by outcome.\n"
-		      "# TYPE offerapi_logins_total counter\n"
-		      "offerapi_logins_total{outcome=\"ok\"} %llu\n"
-		      "offerapi_logins_total{outcome=\"failed\"} %llu\n"
-		      "offerapi_logins_total{outcome=\"rate_limited\"} %llu\n",
-		   (unsigned long long)M.logins[0], (unsigned long long)M.logins[1],
-		   (unsigned long long)M.logins[2]);
+	buf_printf(
+		b,
+		"# HELP offerapi_scoring_failures_total Applications stored whose scoring failed for at least one scorer.\n"
+		"# TYPE offerapi_scoring_failures_total counter\n"
+		"offerapi_scoring_failures_total %llu\n",
+		(unsigned long long)M.scoring_failed);
+	buf_printf(
+		b,
+		"# HELP offerapi_database_errors_total Requests that failed on the database, by kind.\n"
+		"# TYPE offerapi_database_errors_total counter\n"
+		"offerapi_database_errors_total{kind=\"unavailable\"} %llu\n"
+		"offerapi_database_errors_total{kind=\"busy\"} %llu\n"
+		"offerapi_database_errors_total{kind=\"read_only\"} %llu\n"
+		"offerapi_database_errors_total{kind=\"other\"} %llu\n",
+		(unsigned long long)M.db_errors[0], (unsigned long long)M.db_errors[1],
+		(unsigned long long)M.db_errors[2], (unsigned long long)M.db_errors[3]);
+	buf_printf(b,
+	           "# HELP offerapi_logins_total Login attempts, by outcome.\n"
+	           "# TYPE offerapi_logins_total counter\n"
+	           "offerapi_logins_total{outcome=\"ok\"} %llu\n"
+	           "offerapi_logins_total{outcome=\"failed\"} %llu\n"
+	           "offerapi_logins_total{outcome=\"rate_limited\"} %llu\n",
+	           (unsigned long long)M.logins[0], (unsigned long long)M.logins[1],
+	           (unsigned long long)M.logins[2]);
 	pthread_mutex_unlock(&M.lock);
 }

@@ -26,12 +26,16 @@ static void page_start(req *r, buf *b, const char *title)
 {
 	if (!r->csrf[0])
 		csrf_compute(r);
-	buf_printf(b, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-		      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-		      "<title>", r->lang == LANG_EN ? "en" : "fr");
+	buf_printf(b,
+	           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	           "<title>",
+	           r->lang == LANG_EN ? "en" : "fr");
 	buf_esc(b, title);
-	buf_puts(b, " · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
-		    "</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a><nav>");
+	buf_puts(
+		b,
+		" · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
+		"</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a><nav>");
 	buf_printf(b, "<a href=\"/\">%s</a>", T(r, "nav.offers"));
 	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
 		buf_printf(b, "<a href=\"/offers/new\">%s</a>", T(r, "nav.publish"));
@@ -41,18 +45,22 @@ static void page_start(req *r, buf *b, const char *title)
 		buf_puts(b, "<span class=\"who\">");
 		buf_esc(b, r->user->display_name);
 		buf_printf(b, " <small>(%s)</small></span>",
-			   T(r, r->user->role == OFFERAPI_ROLE_RECRUITER ? "role.recruiter" : "role.candidate"));
-		buf_printf(b, "<form method=\"post\" action=\"/logout\" class=\"inline\">"
-			      "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
-			      "<button class=\"link\" type=\"submit\">%s</button></form>",
-			   r->csrf, T(r, "nav.logout"));
+		           T(r, r->user->role == OFFERAPI_ROLE_RECRUITER ? "role.recruiter"
+		                                                         : "role.candidate"));
+		buf_printf(b,
+		           "<form method=\"post\" action=\"/logout\" class=\"inline\">"
+		           "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		           "<button class=\"link\" type=\"submit\">%s</button></form>",
+		           r->csrf, T(r, "nav.logout"));
 	} else {
-		buf_printf(b, "<a href=\"/login\">%s</a><a href=\"/signup\">%s</a>", T(r, "nav.login"),
-			   T(r, "nav.signup"));
+		buf_printf(b, "<a href=\"/login\">%s</a><a href=\"/signup\">%s</a>",
+		           T(r, "nav.login"), T(r, "nav.signup"));
 	}
-	buf_printf(b, "<span class=\"lang\"><a href=\"/lang/fr\"%s>FR</a> <a href=\"/lang/en\"%s>EN</a></span>",
-		   r->lang == LANG_FR ? " aria-current=\"true\"" : "",
-		   r->lang == LANG_EN ? " aria-current=\"true\"" : "");
+	buf_printf(
+		b,
+		"<span class=\"lang\"><a href=\"/lang/fr\"%s>FR</a> <a href=\"/lang/en\"%s>EN</a></span>",
+		r->lang == LANG_FR ? " aria-current=\"true\"" : "",
+		r->lang == LANG_EN ? " aria-current=\"true\"" : "");
 	buf_puts(b, "</nav></header><main>");
 }
 
@@ -121,8 +129,9 @@ static bool need_role(req *r, int role)
 		return false;
 	}
 	if (role && (int)r->user->role != role) {
-		page_error(r, 403, T(r, role == OFFERAPI_ROLE_RECRUITER ? "err.recruiters_only"
-									: "err.candidates_only"));
+		page_error(r, 403,
+		           T(r, role == OFFERAPI_ROLE_RECRUITER ? "err.recruiters_only"
+		                                                : "err.candidates_only"));
 		return false;
 	}
 	return true;
@@ -137,7 +146,9 @@ static bool page_form(req *r, form *f, size_t max_file)
 		const char *what = f->error_what ? f->error_what : "";
 		form_free(f);
 		if (rc == 413)
-			page_error(r, 413, T(r, !strcmp(what, "file") ? "err.file_too_big" : "err.form_too_big"));
+			page_error(r, 413,
+			           T(r, !strcmp(what, "file") ? "err.file_too_big"
+			                                      : "err.form_too_big"));
 		else
 			page_error(r, 400, T(r, "err.bad_form"));
 		return false;
@@ -162,8 +173,8 @@ static void hidden_csrf(req *r, buf *b)
 	buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
 }
 
-static void field(buf *b, const char *type, const char *name, const char *label,
-		  const char *value, const char *attrs)
+static void field(buf *b, const char *type, const char *name, const char *label, const char *value,
+                  const char *attrs)
 {
 	buf_printf(b, "<label>%s<input type=\"%s\" name=\"%s\" value=\"", label, type, name);
 	buf_esc(b, value ? value : "");
@@ -183,7 +194,7 @@ void page_css(req *r)
 void page_lang(req *r)
 {
 	req_header(r, "Set-Cookie: oa_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
-		   r->id == 2 ? "en" : "fr", r->secure ? "; Secure" : "");
+	           r->id == 2 ? "en" : "fr", r->secure ? "; Secure" : "");
 	const char *ref = mg_get_header(r->conn, "Referer");
 	const char *host = mg_get_header(r->conn, "Host");
 	char back[512] = "/";
@@ -193,7 +204,8 @@ void page_lang(req *r)
 			p += 3 + strlen(host);
 			/* a local path only: not "//host" nor "/\\host" (browsers
 			 * read both as another site), no control characters */
-			bool ok = *p == '/' && p[1] != '/' && p[1] != '\\' && strlen(p) < sizeof back;
+			bool ok = *p == '/' && p[1] != '/' && p[1] != '\\' &&
+			          strlen(p) < sizeof back;
 			for (const char *c = p; ok && *c; c++)
 				ok = (unsigned char)*c >= 0x20 && *c != 0x7f;
 			if (ok)
@@ -234,10 +246,11 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 		buf_puts(b, "</ul>");
 	}
 	if (owner)
-		buf_printf(b, "<p class=\"actions\"><a href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
-			      "<a href=\"/offers/%lld/edit\">%s</a></p>",
-			   (long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
-			   (long long)o->id, T(r, "offer.edit"));
+		buf_printf(b,
+		           "<p class=\"actions\"><a href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
+		           "<a href=\"/offers/%lld/edit\">%s</a></p>",
+		           (long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
+		           (long long)o->id, T(r, "offer.edit"));
 	buf_puts(b, "</article>");
 }
 
@@ -295,8 +308,8 @@ void page_home(req *r)
 	if (mine) {
 		buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.mine"));
 		if (!mine->count)
-			buf_printf(&b, "<p>%s <a href=\"/offers/new\">%s</a></p>", T(r, "home.mine_none"),
-				   T(r, "nav.publish"));
+			buf_printf(&b, "<p>%s <a href=\"/offers/new\">%s</a></p>",
+			           T(r, "home.mine_none"), T(r, "nav.publish"));
 		for (size_t i = 0; i < mine->count; i++)
 			offer_card(r, &b, &mine->items[i], true);
 		buf_puts(&b, "</section>");
@@ -311,7 +324,7 @@ void page_home(req *r)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "home.none"));
 	for (size_t i = 0; i < list->count; i++)
 		offer_card(r, &b, &list->items[i],
-			   r->user && list->items[i].recruiter_id == r->user->id);
+		           r->user && list->items[i].recruiter_id == r->user->id);
 	if (page > 1 || list->count == HOME_PAGE_SIZE) {
 		/* Page links keep the search, URL-encoded then HTML-escaped. */
 		char eq[3 * sizeof q], el[3 * sizeof loc], es[3 * sizeof skill];
@@ -329,7 +342,8 @@ void page_home(req *r)
 			buf_esc(&b, el);
 			buf_puts(&b, "&amp;skill=");
 			buf_esc(&b, es);
-			buf_printf(&b, "&amp;page=%ld\">%s</a> ", to, T(r, k == 0 ? "home.prev" : "home.next"));
+			buf_printf(&b, "&amp;page=%ld\">%s</a> ", to,
+			           T(r, k == 0 ? "home.prev" : "home.next"));
 		}
 		buf_puts(&b, "</nav>");
 	}
@@ -359,15 +373,17 @@ static void signup_form(req *r, int status, const char *err, const form *f)
 	      "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"");
 	const char *role = f ? form_get(f, "role") : NULL;
 	bool rec = role && !strcmp(role, "recruiter");
-	buf_printf(&b, "<fieldset><legend>%s</legend>"
-		       "<label class=\"radio\"><input type=\"radio\" name=\"role\" value=\"candidate\"%s> %s</label>"
-		       "<label class=\"radio\"><input type=\"radio\" name=\"role\" value=\"recruiter\"%s> %s</label>"
-		       "</fieldset>",
-		   T(r, "field.role"), rec ? "" : " checked", T(r, "role.candidate"),
-		   rec ? " checked" : "", T(r, "role.recruiter"));
+	buf_printf(
+		&b,
+		"<fieldset><legend>%s</legend>"
+		"<label class=\"radio\"><input type=\"radio\" name=\"role\" value=\"candidate\"%s> %s</label>"
+		"<label class=\"radio\"><input type=\"radio\" name=\"role\" value=\"recruiter\"%s> %s</label>"
+		"</fieldset>",
+		T(r, "field.role"), rec ? "" : " checked", T(r, "role.candidate"),
+		rec ? " checked" : "", T(r, "role.recruiter"));
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "signup.go"));
 	buf_printf(&b, "<p>%s <a href=\"/login\">%s</a></p></section>", T(r, "signup.have"),
-		   T(r, "nav.login"));
+	           T(r, "nav.login"));
 	page_send(r, status, &b);
 }
 
@@ -391,7 +407,7 @@ void page_signup_post(req *r)
 	}
 	offerapi_user *u = NULL;
 	int rc = offerapi_user_create(g_app.store, login ? login : "", name ? name : "",
-				      pw ? pw : "", role, &u);
+	                              pw ? pw : "", role, &u);
 	char token[OFFERAPI_TOKEN_SIZE];
 	if (rc == 0)
 		rc = offerapi_session_create(g_app.store, u, token);
@@ -401,8 +417,10 @@ void page_signup_post(req *r)
 		if (status >= 500) {
 			page_fail(r, rc);
 		} else {
-			signup_form(r, status, rc == OFFERAPI_EEXISTS ? T(r, "err.login_taken")
-								       : offerapi_error_last()->message, &f);
+			signup_form(r, status,
+			            rc == OFFERAPI_EEXISTS ? T(r, "err.login_taken")
+			                                   : offerapi_error_last()->message,
+			            &f);
 		}
 		offerapi_user_free(u);
 		form_free(&f);
@@ -424,12 +442,13 @@ static void login_form(req *r, int status, const char *err, const char *login)
 		alert(r, &b, "error", err);
 	buf_puts(&b, "<form method=\"post\" action=\"/login\">");
 	hidden_csrf(r, &b);
-	field(&b, "text", "login", T(r, "field.login"), login, "required maxlength=\"64\" autocomplete=\"username\"");
+	field(&b, "text", "login", T(r, "field.login"), login,
+	      "required maxlength=\"64\" autocomplete=\"username\"");
 	field(&b, "password", "password", T(r, "field.password"), "",
 	      "required maxlength=\"1024\" autocomplete=\"current-password\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "login.go"));
 	buf_printf(&b, "<p>%s <a href=\"/signup\">%s</a></p></section>", T(r, "login.new"),
-		   T(r, "nav.signup"));
+	           T(r, "nav.signup"));
 	page_send(r, status, &b);
 }
 
@@ -441,9 +460,9 @@ void page_login(req *r)
 /* Log in, rate-limited per account and per address (each replica counts
  * its own failures). The password hash makes a login slow on purpose. */
 int do_login(req *r, const char *login, const char *pw, offerapi_user **u, char *token,
-	     unsigned *retry_after);
+             unsigned *retry_after);
 int do_login(req *r, const char *login, const char *pw, offerapi_user **u, char *token,
-	     unsigned *retry_after)
+             unsigned *retry_after)
 {
 	*retry_after = login_attempt_begin(login, r->addr);
 	if (*retry_after) {
@@ -530,9 +549,9 @@ size_t split_list(char *copy, const char *seps, char **items, size_t max)
 	return n;
 }
 
-static void offer_form(req *r, int status, const char *err, const char *action,
-		       const char *title, const char *desc, const char *loc, const char *skills,
-		       const char *questions, const char *heading)
+static void offer_form(req *r, int status, const char *err, const char *action, const char *title,
+                       const char *desc, const char *loc, const char *skills, const char *questions,
+                       const char *heading)
 {
 	buf b;
 	buf_init(&b, 8192);
@@ -543,17 +562,19 @@ static void offer_form(req *r, int status, const char *err, const char *action,
 	buf_printf(&b, "<form method=\"post\" action=\"%s\">", action);
 	hidden_csrf(r, &b);
 	field(&b, "text", "title", T(r, "field.title"), title, "required maxlength=\"200\"");
-	buf_printf(&b, "<label>%s<textarea name=\"description\" rows=\"8\" required maxlength=\"20000\">",
-		   T(r, "field.description"));
+	buf_printf(
+		&b,
+		"<label>%s<textarea name=\"description\" rows=\"8\" required maxlength=\"20000\">",
+		T(r, "field.description"));
 	buf_esc(&b, desc ? desc : "");
 	buf_puts(&b, "</textarea></label>");
 	field(&b, "text", "location", T(r, "field.location"), loc, "maxlength=\"200\"");
 	field(&b, "text", "skills", T(r, "field.skills"), skills, "maxlength=\"4000\"");
 	buf_printf(&b, "<label>%s<textarea name=\"questions\" rows=\"4\" maxlength=\"10000\">",
-		   T(r, "field.questions"));
+	           T(r, "field.questions"));
 	buf_esc(&b, questions ? questions : "");
 	buf_printf(&b, "</textarea></label><button type=\"submit\">%s</button></form></section>",
-		   T(r, "offer.save"));
+	           T(r, "offer.save"));
 	page_send(r, status, &b);
 }
 
@@ -567,7 +588,7 @@ void page_offer_new(req *r)
 /* Fill @fields from the form; the arrays point into @skcopy/@qcopy. Returns
  * NULL or a message for too many items. */
 static const char *offer_fields_from_form(req *r, const form *f, offerapi_offer_fields *fields,
-					  char **skcopy, char **qcopy, char **sk, char **qs)
+                                          char **skcopy, char **qcopy, char **sk, char **qs)
 {
 	memset(fields, 0, sizeof *fields);
 	fields->title = form_get(f, "title");
@@ -607,9 +628,9 @@ void page_offer_create(req *r)
 			page_fail(r, rc);
 		else
 			offer_form(r, status, err ? err : offerapi_error_last()->message, "/offers",
-				   form_get(&f, "title"), form_get(&f, "description"),
-				   form_get(&f, "location"), form_get(&f, "skills"),
-				   form_get(&f, "questions"), T(r, "offer.new"));
+			           form_get(&f, "title"), form_get(&f, "description"),
+			           form_get(&f, "location"), form_get(&f, "skills"),
+			           form_get(&f, "questions"), T(r, "offer.new"));
 	} else {
 		char loc[64];
 		snprintf(loc, sizeof loc, "/offers/%lld", (long long)id);
@@ -662,7 +683,7 @@ void page_offer_edit(req *r)
 	char action[64];
 	snprintf(action, sizeof action, "/offers/%lld/edit", (long long)o->id);
 	offer_form(r, 200, NULL, action, o->title, o->description, o->location, sk.data, qs.data,
-		   T(r, "offer.edit"));
+	           T(r, "offer.edit"));
 	buf_free(&sk);
 	buf_free(&qs);
 	offerapi_offer_free(o);
@@ -680,7 +701,8 @@ void page_offer_update(req *r)
 	offerapi_offer_fields fields;
 	char *skc = NULL, *qc = NULL, *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
 	const char *err = offer_fields_from_form(r, &f, &fields, &skc, &qc, sk, qs);
-	int rc = err ? OFFERAPI_EINVAL : offerapi_offer_update(g_app.store, r->user, r->id, &fields);
+	int rc = err ? OFFERAPI_EINVAL
+	             : offerapi_offer_update(g_app.store, r->user, r->id, &fields);
 	char loc[64];
 	snprintf(loc, sizeof loc, "/offers/%lld", (long long)r->id);
 	if (rc < 0) {
@@ -692,9 +714,9 @@ void page_offer_update(req *r)
 			page_fail(r, rc);
 		else
 			offer_form(r, status, err ? err : offerapi_error_last()->message, action,
-				   form_get(&f, "title"), form_get(&f, "description"),
-				   form_get(&f, "location"), form_get(&f, "skills"),
-				   form_get(&f, "questions"), T(r, "offer.edit"));
+			           form_get(&f, "title"), form_get(&f, "description"),
+			           form_get(&f, "location"), form_get(&f, "skills"),
+			           form_get(&f, "questions"), T(r, "offer.edit"));
 	} else {
 		respond_redirect(r, loc);
 	}
@@ -787,42 +809,51 @@ static void offer_page(req *r, int status, const char *err, const form *f)
 	buf_esc(&b, o->description);
 	buf_puts(&b, "</div>");
 	if (owner) {
-		buf_printf(&b, "<p class=\"actions\"><a class=\"button\" href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
-			       "<a class=\"button secondary\" href=\"/offers/%lld/edit\">%s</a></p>",
-			   (long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
-			   (long long)o->id, T(r, "offer.edit"));
-		buf_printf(&b, "<form method=\"post\" action=\"/offers/%lld/%s\">", (long long)o->id,
-			   o->is_open ? "close" : "reopen");
+		buf_printf(
+			&b,
+			"<p class=\"actions\"><a class=\"button\" href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
+			"<a class=\"button secondary\" href=\"/offers/%lld/edit\">%s</a></p>",
+			(long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
+			(long long)o->id, T(r, "offer.edit"));
+		buf_printf(&b, "<form method=\"post\" action=\"/offers/%lld/%s\">",
+		           (long long)o->id, o->is_open ? "close" : "reopen");
 		hidden_csrf(r, &b);
 		buf_printf(&b, "<button type=\"submit\" class=\"secondary\">%s</button></form>",
-			   T(r, o->is_open ? "offer.close" : "offer.reopen"));
+		           T(r, o->is_open ? "offer.close" : "offer.reopen"));
 	}
 	buf_puts(&b, "</article>");
 	if (err)
 		alert(r, &b, "error", err);
 	if (applied) {
 		buf_printf(&b, "<p class=\"alert ok\">%s <a href=\"/me/applications\">%s</a></p>",
-			   T(r, "apply.already"), T(r, "nav.myapps"));
+		           T(r, "apply.already"), T(r, "nav.myapps"));
 	} else if (candidate && o->is_open) {
-		buf_printf(&b, "<section class=\"apply\"><h2>%s</h2>"
-			       "<form method=\"post\" action=\"/offers/%lld/apply\" enctype=\"multipart/form-data\">",
-			   T(r, "apply.title"), (long long)o->id);
+		buf_printf(
+			&b,
+			"<section class=\"apply\"><h2>%s</h2>"
+			"<form method=\"post\" action=\"/offers/%lld/apply\" enctype=\"multipart/form-data\">",
+			T(r, "apply.title"), (long long)o->id);
 		hidden_csrf(r, &b);
-		buf_printf(&b, "<label>%s<input type=\"file\" name=\"cv\" accept=\"application/pdf,.pdf\" required></label>"
-			       "<p class=\"hint\">%s %zu MiB</p>",
-			   T(r, "apply.cv"), T(r, "apply.max"), g_app.cfg.max_upload >> 20);
+		buf_printf(
+			&b,
+			"<label>%s<input type=\"file\" name=\"cv\" accept=\"application/pdf,.pdf\" required></label>"
+			"<p class=\"hint\">%s %zu MiB</p>",
+			T(r, "apply.cv"), T(r, "apply.max"), g_app.cfg.max_upload >> 20);
 		for (size_t i = 0; i < o->nquestions; i++) {
 			char name[32];
 			snprintf(name, sizeof name, "answer_%zu", i);
 			buf_puts(&b, "<label>");
 			buf_esc(&b, o->questions[i]);
-			buf_printf(&b, "<textarea name=\"%s\" rows=\"3\" maxlength=\"5000\">", name);
+			buf_printf(&b, "<textarea name=\"%s\" rows=\"3\" maxlength=\"5000\">",
+			           name);
 			buf_esc(&b, f && form_get(f, name) ? form_get(f, name) : "");
 			buf_puts(&b, "</textarea></label>");
 		}
-		buf_printf(&b, "<button type=\"submit\">%s</button></form></section>", T(r, "apply.go"));
+		buf_printf(&b, "<button type=\"submit\">%s</button></form></section>",
+		           T(r, "apply.go"));
 	} else if (!r->user && o->is_open) {
-		buf_printf(&b, "<p class=\"alert\"><a href=\"/login\">%s</a></p>", T(r, "apply.login"));
+		buf_printf(&b, "<p class=\"alert\"><a href=\"/login\">%s</a></p>",
+		           T(r, "apply.login"));
 	} else if (!o->is_open && !owner) {
 		buf_printf(&b, "<p class=\"alert\">%s</p>", T(r, "apply.closed"));
 	}
@@ -837,8 +868,8 @@ void page_offer(req *r)
 
 /* Submit, then score with every loaded scorer. A scoring failure is counted
  * and logged but never undoes the stored application. */
-int apply_and_score(req *r, offerapi_id offer_id, const char *filename, const void *pdf,
-		    size_t len, const char *const *answers, size_t nanswers, offerapi_id *out)
+int apply_and_score(req *r, offerapi_id offer_id, const char *filename, const void *pdf, size_t len,
+                    const char *const *answers, size_t nanswers, offerapi_id *out)
 {
 	/* A file name that is not UTF-8 would make pages invalid: keep a plain one. */
 	if (!filename || !valid_utf8(filename, strlen(filename)))
@@ -852,11 +883,12 @@ int apply_and_score(req *r, offerapi_id offer_id, const char *filename, const vo
 	metrics_application_received();
 	if (offerapi_scorers_count(g_app.scorers)) {
 		int src = offerapi_application_score(g_app.store, g_app.scorers, *out, 0,
-						     metrics_scoring, r->request_id);
+		                                     metrics_scoring, r->request_id);
 		if (src < 0) {
 			metrics_scoring_failed();
-			fprintf(stderr, "level=warn request_id=%s msg=\"scoring failed\" application=%lld detail=\"%s\"\n",
-				r->request_id, (long long)*out, offerapi_error_last()->message);
+			fprintf(stderr,
+			        "level=warn request_id=%s msg=\"scoring failed\" application=%lld detail=\"%s\"\n",
+			        r->request_id, (long long)*out, offerapi_error_last()->message);
 		}
 	}
 	return 0;
@@ -916,16 +948,21 @@ void page_my_applications(req *r)
 	if (!list->count)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "myapps.none"));
 	else
-		buf_printf(&b, "<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-			   T(r, "col.offer"), T(r, "col.status"), T(r, "col.applied"), T(r, "col.cv"));
+		buf_printf(
+			&b,
+			"<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			T(r, "col.offer"), T(r, "col.status"), T(r, "col.applied"), T(r, "col.cv"));
 	for (size_t i = 0; i < list->count; i++) {
 		offerapi_application *a = &list->items[i];
 		char d[16];
 		date_str(d, sizeof d, a->created_at);
 		buf_printf(&b, "<tr><td><a href=\"/offers/%lld\">", (long long)a->offer_id);
 		buf_esc(&b, a->offer_title);
-		buf_printf(&b, "</a></td><td>%s</td><td>%s</td><td><a href=\"/applications/%lld/cv.pdf\">",
-			   T(r, a->offer_is_open ? "offer.open" : "offer.closed"), d, (long long)a->id);
+		buf_printf(
+			&b,
+			"</a></td><td>%s</td><td>%s</td><td><a href=\"/applications/%lld/cv.pdf\">",
+			T(r, a->offer_is_open ? "offer.open" : "offer.closed"), d,
+			(long long)a->id);
 		buf_esc(&b, a->filename);
 		buf_puts(&b, "</a></td></tr>");
 	}
@@ -967,7 +1004,7 @@ static const offerapi_score *find_score(const offerapi_application *a, const cha
 
 /* Read ?rank= and the ranked list. Answers and returns -1 on failure. */
 static int dashboard_load(req *r, char *rank, size_t ranksz, offerapi_application_list **list,
-			  unsigned flags)
+                          unsigned flags)
 {
 	int n = form_var(r->query, strlen(r->query), "rank", rank, ranksz);
 	if (n == -2) {
@@ -976,7 +1013,7 @@ static int dashboard_load(req *r, char *rank, size_t ranksz, offerapi_applicatio
 		rank[0] = '\0';
 	}
 	int rc = offerapi_application_list_offer(g_app.store, r->user, r->id, rank[0] ? rank : NULL,
-						 flags, list);
+	                                         flags, list);
 	if (rc < 0)
 		return rc;
 	return 0;
@@ -1000,31 +1037,39 @@ static void svg_charts(req *r, buf *b, const offerapi_application_list *l, const
 		if (++bins[k] > maxbin)
 			maxbin = bins[k];
 	}
-	buf_printf(b, "<figure class=\"chart\"><svg viewBox=\"0 0 420 220\" role=\"img\" "
-		      "xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"dist-t\">"
-		      "<title id=\"dist-t\">%s</title>", T(r, "dash.distribution"));
+	buf_printf(b,
+	           "<figure class=\"chart\"><svg viewBox=\"0 0 420 220\" role=\"img\" "
+	           "xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"dist-t\">"
+	           "<title id=\"dist-t\">%s</title>",
+	           T(r, "dash.distribution"));
 	buf_puts(b, "<line x1=\"30\" y1=\"190\" x2=\"410\" y2=\"190\" class=\"axis\"/>");
 	for (int k = 0; k < 10; k++) {
 		double h = 170.0 * bins[k] / maxbin;
-		buf_printf(b, "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"34\" height=\"%.1f\">"
-			      "<title>%.1f-%.1f: %u</title></rect>",
-			   32 + k * 38, 190 - h, h, k / 10.0, (k + 1) / 10.0, bins[k]);
+		buf_printf(b,
+		           "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"34\" height=\"%.1f\">"
+		           "<title>%.1f-%.1f: %u</title></rect>",
+		           32 + k * 38, 190 - h, h, k / 10.0, (k + 1) / 10.0, bins[k]);
 		if (bins[k])
-			buf_printf(b, "<text x=\"%d\" y=\"%.1f\" class=\"val\">%u</text>", 49 + k * 38,
-				   185 - h, bins[k]);
-		buf_printf(b, "<text x=\"%d\" y=\"205\" class=\"lbl\">%.1f</text>", 32 + k * 38, k / 10.0);
+			buf_printf(b, "<text x=\"%d\" y=\"%.1f\" class=\"val\">%u</text>",
+			           49 + k * 38, 185 - h, bins[k]);
+		buf_printf(b, "<text x=\"%d\" y=\"205\" class=\"lbl\">%.1f</text>", 32 + k * 38,
+		           k / 10.0);
 	}
-	buf_printf(b, "<text x=\"400\" y=\"205\" class=\"lbl\">1.0</text></svg><figcaption>%s</figcaption></figure>",
-		   T(r, "dash.distribution"));
+	buf_printf(
+		b,
+		"<text x=\"400\" y=\"205\" class=\"lbl\">1.0</text></svg><figcaption>%s</figcaption></figure>",
+		T(r, "dash.distribution"));
 
 	size_t nbars = 0;
 	for (size_t i = 0; i < l->count && nbars < 40; i++)
 		if (find_score(&l->items[i], scorer))
 			nbars++;
 	int height = 20 + (int)nbars * 18;
-	buf_printf(b, "<figure class=\"chart\"><svg viewBox=\"0 0 420 %d\" role=\"img\" "
-		      "xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"rank-t\"><title id=\"rank-t\">%s</title>",
-		   height, T(r, "dash.ranking"));
+	buf_printf(
+		b,
+		"<figure class=\"chart\"><svg viewBox=\"0 0 420 %d\" role=\"img\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"rank-t\"><title id=\"rank-t\">%s</title>",
+		height, T(r, "dash.ranking"));
 	size_t row = 0;
 	for (size_t i = 0; i < l->count && row < nbars; i++) {
 		const offerapi_score *s = find_score(&l->items[i], scorer);
@@ -1041,9 +1086,11 @@ static void svg_charts(req *r, buf *b, const offerapi_application_list *l, const
 				len--;
 		}
 		buf_escn(b, nm, len);
-		buf_printf(b, "</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>"
-			      "<text x=\"%.1f\" y=\"%zu\" class=\"val\">%.2f</text>",
-			   3 + row * 18, w, 154 + w, 14 + row * 18, s->score);
+		buf_printf(
+			b,
+			"</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>"
+			"<text x=\"%.1f\" y=\"%zu\" class=\"val\">%.2f</text>",
+			3 + row * 18, w, 154 + w, 14 + row * 18, s->score);
 		row++;
 	}
 	buf_printf(b, "</svg><figcaption>%s</figcaption></figure>", T(r, "dash.ranking"));
@@ -1082,21 +1129,28 @@ void page_dashboard(req *r)
 	buf b;
 	buf_init(&b, 65536);
 	page_start(r, &b, T(r, "offer.dashboard"));
-	buf_printf(&b, "<h1>%s: <a href=\"/offers/%lld\">", T(r, "offer.dashboard"), (long long)o->id);
+	buf_printf(&b, "<h1>%s: <a href=\"/offers/%lld\">", T(r, "offer.dashboard"),
+	           (long long)o->id);
 	buf_esc(&b, o->title);
 	buf_puts(&b, "</a></h1><div class=\"stats\">");
 	buf_printf(&b, "<div class=\"stat\"><span>%s</span><strong id=\"count\">%zu</strong></div>",
-		   T(r, "dash.count"), l->count);
+	           T(r, "dash.count"), l->count);
 	if (scored)
-		buf_printf(&b, "<div class=\"stat\"><span>%s</span><strong id=\"mean\">%.2f</strong></div>",
-			   T(r, "dash.mean"), sum / (double)scored);
+		buf_printf(
+			&b,
+			"<div class=\"stat\"><span>%s</span><strong id=\"mean\">%.2f</strong></div>",
+			T(r, "dash.mean"), sum / (double)scored);
 	else
-		buf_printf(&b, "<div class=\"stat\"><span>%s</span><strong id=\"mean\">-</strong></div>",
-			   T(r, "dash.mean"));
+		buf_printf(
+			&b,
+			"<div class=\"stat\"><span>%s</span><strong id=\"mean\">-</strong></div>",
+			T(r, "dash.mean"));
 	buf_puts(&b, "</div>");
 	if (ncols) {
-		buf_printf(&b, "<form method=\"get\" class=\"inline rank\"><label>%s <select name=\"rank\">",
-			   T(r, "dash.rank_by"));
+		buf_printf(
+			&b,
+			"<form method=\"get\" class=\"inline rank\"><label>%s <select name=\"rank\">",
+			T(r, "dash.rank_by"));
 		for (size_t i = 0; i < ncols; i++) {
 			buf_puts(&b, "<option value=\"");
 			buf_esc(&b, cols[i]);
@@ -1104,9 +1158,11 @@ void page_dashboard(req *r)
 			buf_esc(&b, cols[i]);
 			buf_puts(&b, "</option>");
 		}
-		buf_printf(&b, "</select></label><button type=\"submit\">%s</button></form>", T(r, "dash.apply"));
+		buf_printf(&b, "</select></label><button type=\"submit\">%s</button></form>",
+		           T(r, "dash.apply"));
 	}
-	buf_printf(&b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv", (long long)o->id);
+	buf_printf(&b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv",
+	           (long long)o->id);
 	if (by) {
 		char enc[3 * sizeof rank + 1];
 		mg_url_encode(by, enc, sizeof enc);
@@ -1122,15 +1178,17 @@ void page_dashboard(req *r)
 	if (!l->count) {
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "dash.none"));
 	} else {
-		buf_printf(&b, "<div class=\"scroll\"><table class=\"ranked\"><thead><tr><th>#</th><th>%s</th><th>%s</th>",
-			   T(r, "col.candidate"), T(r, "col.applied"));
+		buf_printf(
+			&b,
+			"<div class=\"scroll\"><table class=\"ranked\"><thead><tr><th>#</th><th>%s</th><th>%s</th>",
+			T(r, "col.candidate"), T(r, "col.applied"));
 		for (size_t i = 0; i < ncols; i++) {
 			buf_printf(&b, "<th class=\"num%s\">", cols[i] == by ? " by" : "");
 			buf_esc(&b, cols[i]);
 			buf_puts(&b, "</th>");
 		}
 		buf_printf(&b, "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-			   T(r, "col.explanation"), T(r, "col.answers"), T(r, "col.cv"));
+		           T(r, "col.explanation"), T(r, "col.answers"), T(r, "col.cv"));
 		for (size_t i = 0; i < l->count; i++) {
 			offerapi_application *a = &l->items[i];
 			char d[16];
@@ -1158,9 +1216,10 @@ void page_dashboard(req *r)
 				buf_esc(&b, a->answers[k].answer);
 				buf_puts(&b, "</p>");
 			}
-			buf_printf(&b, "</td><td><a href=\"/applications/%lld/cv.pdf\">PDF</a> · "
-				       "<a href=\"/applications/%lld/cv.txt\">%s</a></td></tr>",
-				   (long long)a->id, (long long)a->id, T(r, "dash.text"));
+			buf_printf(&b,
+			           "</td><td><a href=\"/applications/%lld/cv.pdf\">PDF</a> · "
+			           "<a href=\"/applications/%lld/cv.txt\">%s</a></td></tr>",
+			           (long long)a->id, (long long)a->id, T(r, "dash.text"));
 		}
 		buf_puts(&b, "</tbody></table></div>");
 	}
@@ -1264,7 +1323,7 @@ void page_dashboard_csv(req *r)
 		return;
 	}
 	req_header(r, "Content-Disposition: attachment; filename=\"offer-%lld-applications.csv\"",
-		   (long long)r->id);
+	           (long long)r->id);
 	req_header(r, "Cache-Control: no-store");
 	respond(r, 200, "text/csv; charset=utf-8", b.data, b.len);
 	buf_free(&b);

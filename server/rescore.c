@@ -27,18 +27,19 @@ static void *rescore_main(void *arg)
 		const offerapi_scorer_info *info = offerapi_scorers_info(g_app.scorers, i);
 		offerapi_id *ids = NULL;
 		size_t count = 0;
-		if (offerapi_score_missing(g_app.store, info->name, info->version, RESCORE_MAX, &ids,
-					   &count) < 0) {
-			fprintf(stderr, "level=warn msg=\"rescore: cannot list missing scores\" scorer=%s detail=\"%s\"\n",
-				info->name, offerapi_error_last()->message);
+		if (offerapi_score_missing(g_app.store, info->name, info->version, RESCORE_MAX,
+		                           &ids, &count) < 0) {
+			fprintf(stderr,
+			        "level=warn msg=\"rescore: cannot list missing scores\" scorer=%s detail=\"%s\"\n",
+			        info->name, offerapi_error_last()->message);
 			continue;
 		}
 		for (size_t k = 0; k < count && !atomic_load(&stop_flag); k++) {
 			/* MISSING_ONLY: an application scored meanwhile (by a request, or
 			 * another replica's pass) is not scored twice. */
 			int rc = offerapi_application_score(g_app.store, g_app.scorers, ids[k],
-							    OFFERAPI_SCORE_MISSING_ONLY, metrics_scoring,
-							    "rescore");
+			                                    OFFERAPI_SCORE_MISSING_ONLY,
+			                                    metrics_scoring, "rescore");
 			if (rc < 0 && rc != OFFERAPI_ENOTFOUND)
 				failed++;
 			else
@@ -47,7 +48,8 @@ static void *rescore_main(void *arg)
 		offerapi_free(ids);
 	}
 	if (done || failed)
-		fprintf(stderr, "level=info msg=\"rescore pass done\" scored=%zu failed=%zu\n", done, failed);
+		fprintf(stderr, "level=info msg=\"rescore pass done\" scored=%zu failed=%zu\n",
+		        done, failed);
 	return NULL;
 }
 

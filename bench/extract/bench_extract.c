@@ -93,22 +93,90 @@ static uint32_t next_random(void)
 
 /* Words for the body text; \351 etc. are WinAnsi bytes for accents. */
 static const char *const words[] = {
-	"d\351veloppement", "logiciel", "embarqu\351", "syst\350mes", "temps", "r\351el",
-	"conception", "architecture", "biblioth\350que", "performance", "m\351moire",
-	"tests", "unitaires", "int\351gration", "continue", "Linux", "noyau", "pilotes",
-	"r\351seau", "protocoles", "s\351curit\351", "cryptographie", "analyse",
-	"donn\351es", "PostgreSQL", "SQLite", "optimisation", "requ\352tes", "C11",
-	"meson", "ninja", "valgrind", "sanitizers", "fuzzing", "documentation",
-	"\351quipe", "projet", "client", "qualit\351", "revue", "code", "livraison",
-	"maintenance", "migration", "API", "HTTP", "JSON", "PDF", "MuPDF", "extraction",
-	"a\351ronautique", "ferroviaire", "automobile", "m\351dical", "\351nergie",
-	"encadrement", "stagiaires", "formation", "fran\347ais", "anglais", "et", "de",
-	"la", "le", "des", "pour", "avec", "sur", "une", "un", "du", "en", "les",
+	"d\351veloppement",
+	"logiciel",
+	"embarqu\351",
+	"syst\350mes",
+	"temps",
+	"r\351el",
+	"conception",
+	"architecture",
+	"biblioth\350que",
+	"performance",
+	"m\351moire",
+	"tests",
+	"unitaires",
+	"int\351gration",
+	"continue",
+	"Linux",
+	"noyau",
+	"pilotes",
+	"r\351seau",
+	"protocoles",
+	"s\351curit\351",
+	"cryptographie",
+	"analyse",
+	"donn\351es",
+	"PostgreSQL",
+	"SQLite",
+	"optimisation",
+	"requ\352tes",
+	"C11",
+	"meson",
+	"ninja",
+	"valgrind",
+	"sanitizers",
+	"fuzzing",
+	"documentation",
+	"\351quipe",
+	"projet",
+	"client",
+	"qualit\351",
+	"revue",
+	"code",
+	"livraison",
+	"maintenance",
+	"migration",
+	"API",
+	"HTTP",
+	"JSON",
+	"PDF",
+	"MuPDF",
+	"extraction",
+	"a\351ronautique",
+	"ferroviaire",
+	"automobile",
+	"m\351dical",
+	"\351nergie",
+	"encadrement",
+	"stagiaires",
+	"formation",
+	"fran\347ais",
+	"anglais",
+	"et",
+	"de",
+	"la",
+	"le",
+	"des",
+	"pour",
+	"avec",
+	"sur",
+	"une",
+	"un",
+	"du",
+	"en",
+	"les",
 };
 
 static const char *const headings[] = {
-	"Exp\351rience professionnelle", "Formation", "Comp\351tences techniques",
-	"Projets", "Langues", "Centres d'int\351r\352t", "Publications", "R\351f\351rences",
+	"Exp\351rience professionnelle",
+	"Formation",
+	"Comp\351tences techniques",
+	"Projets",
+	"Langues",
+	"Centres d'int\351r\352t",
+	"Publications",
+	"R\351f\351rences",
 };
 
 /*
@@ -122,18 +190,20 @@ static void write_page(const char *path, int number)
 	if (!f)
 		die("%s: %s", path, strerror(errno));
 	fprintf(f, "%%%%MediaBox 0 0 595 842\n%%%%Font F1 Helvetica\n"
-		   "%%%%Font F2 Helvetica-Bold\n");
+	           "%%%%Font F2 Helvetica-Bold\n");
 	int y = 790;
 	if (number == 1) {
 		fprintf(f, "BT /F2 18 Tf 60 %d Td (Camille Rousseau-B\351rard) Tj ET\n", y);
 		y -= 22;
-		fprintf(f, "BT /F1 10 Tf 60 %d Td (Ing\351nieure logiciel C - Lyon - "
-			   "camille@example.org) Tj ET\n", y);
+		fprintf(f,
+		        "BT /F1 10 Tf 60 %d Td (Ing\351nieure logiciel C - Lyon - "
+		        "camille@example.org) Tj ET\n",
+		        y);
 		y -= 30;
 	}
 	while (y > 70) {
 		fprintf(f, "BT /F2 12 Tf 60 %d Td (%s) Tj ET\n", y,
-			headings[next_random() % (sizeof headings / sizeof *headings)]);
+		        headings[next_random() % (sizeof headings / sizeof *headings)]);
 		y -= 18;
 		int lines = 3 + (int)(next_random() % 6);
 		bool split = false;
@@ -146,8 +216,8 @@ static void write_page(const char *path, int number)
 				split = false;
 			}
 			while (width < 80) {
-				const char *w = words[next_random() %
-						      (sizeof words / sizeof *words)];
+				const char *w =
+					words[next_random() % (sizeof words / sizeof *words)];
 				fprintf(f, "%s%s", width ? " " : "", w);
 				width += (int)strlen(w) + 1;
 			}
@@ -223,7 +293,7 @@ static result bench_lib(const char *pdf_path, int runs)
 			double t = now() - t0;
 			if (rc != 0) {
 				fprintf(stderr, "bench-extract: %s: %s\n", pdf_path,
-					offerapi_error_last()->message);
+				        offerapi_error_last()->message);
 				_exit(1);
 			}
 			if (i >= 0)
@@ -273,8 +343,7 @@ static int extract_once(const char *path)
 	int rc = offerapi_cv_extract(&text, NULL, pdf, len, NULL);
 	free(pdf);
 	if (rc != 0) {
-		fprintf(stderr, "bench-extract: %s: %s\n", path,
-			offerapi_error_last()->message);
+		fprintf(stderr, "bench-extract: %s: %s\n", path, offerapi_error_last()->message);
 		return 1;
 	}
 	offerapi_free(text);
@@ -283,14 +352,15 @@ static int extract_once(const char *path)
 
 static void usage(FILE *to, int status)
 {
-	fprintf(to, "usage: bench-extract [-n RUNS] [-m MUTOOL] [-k]\n"
-		    "Pages per second and peak memory of offerapi_cv_extract() against\n"
-		    "mutool draw -F txt on generated 1-, 10- and 50-page CVs.\n"
-		    "  -n RUNS    documents per measurement (default 20)\n"
-		    "  -m MUTOOL  mutool to compare with (default %s)\n"
-		    "  -k         keep the generated PDFs (their folder is printed)\n"
-		    "  -h, --help this text\n",
-		MUTOOL_PATH);
+	fprintf(to,
+	        "usage: bench-extract [-n RUNS] [-m MUTOOL] [-k]\n"
+	        "Pages per second and peak memory of offerapi_cv_extract() against\n"
+	        "mutool draw -F txt on generated 1-, 10- and 50-page CVs.\n"
+	        "  -n RUNS    documents per measurement (default 20)\n"
+	        "  -m MUTOOL  mutool to compare with (default %s)\n"
+	        "  -k         keep the generated PDFs (their folder is printed)\n"
+	        "  -h, --help this text\n",
+	        MUTOOL_PATH);
 	exit(status);
 }
 
@@ -355,9 +425,9 @@ int main(int argc, char **argv)
 	printf("bench-extract: %d documents per measurement, mutool = %s\n", runs, mutool);
 	printf("lib = offerapi_cv_extract() in one process; proc = one process per "
 	       "document; mutool = mutool draw -F txt\n\n");
-	printf("%5s %8s | %9s %9s | %9s %9s | %9s %9s | %11s %11s %10s\n",
-	       "pages", "PDF KiB", "lib p/s", "lib RSS", "proc p/s", "proc RSS",
-	       "mutool p/s", "mut. RSS", "lib/mutool", "proc/mutool", "RSS ratio");
+	printf("%5s %8s | %9s %9s | %9s %9s | %9s %9s | %11s %11s %10s\n", "pages", "PDF KiB",
+	       "lib p/s", "lib RSS", "proc p/s", "proc RSS", "mutool p/s", "mut. RSS", "lib/mutool",
+	       "proc/mutool", "RSS ratio");
 	for (int s = 0; s < 3; s++) {
 		struct stat st;
 		if (stat(pdfs[s], &st) != 0)
@@ -365,18 +435,16 @@ int main(int argc, char **argv)
 		result lib = bench_lib(pdfs[s], runs);
 		char *proc_argv[] = { self, "--once", pdfs[s], NULL };
 		result proc = bench_process(proc_argv, runs);
-		char *mutool_argv[] = { (char *)mutool, "draw", "-q", "-F", "txt", "-o",
-					"/dev/null", pdfs[s], NULL };
+		char *mutool_argv[] = { (char *)mutool, "draw",      "-q",    "-F", "txt",
+			                "-o",           "/dev/null", pdfs[s], NULL };
 		result mut = bench_process(mutool_argv, runs);
 		double n = sizes[s];
 		printf("%5d %8.1f | %9.0f %6.1f MiB | %9.0f %6.1f MiB | %10.0f %5.1f MiB | "
 		       "%11.2f %11.2f %10.2f\n",
-		       sizes[s], (double)st.st_size / 1024,
-		       n / lib.sec_per_doc, lib.peak_kib / 1024.0,
-		       n / proc.sec_per_doc, proc.peak_kib / 1024.0,
+		       sizes[s], (double)st.st_size / 1024, n / lib.sec_per_doc,
+		       lib.peak_kib / 1024.0, n / proc.sec_per_doc, proc.peak_kib / 1024.0,
 		       n / mut.sec_per_doc, mut.peak_kib / 1024.0,
-		       mut.sec_per_doc / lib.sec_per_doc,
-		       mut.sec_per_doc / proc.sec_per_doc,
+		       mut.sec_per_doc / lib.sec_per_doc, mut.sec_per_doc / proc.sec_per_doc,
 		       (double)lib.peak_kib / (double)mut.peak_kib);
 		fflush(stdout);
 	}

@@ -31,9 +31,10 @@ int main(int argc, char **argv)
 	}
 	char body[1024];
 	memset(body, 'x', sizeof body);
-	int n = snprintf(response, sizeof response,
-			 "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %zu\r\n\r\n",
-			 sizeof body);
+	int n = snprintf(
+		response, sizeof response,
+		"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: %zu\r\n\r\n",
+		sizeof body);
 	memcpy(response + n, body, sizeof body);
 	response_len = (size_t)n + sizeof body;
 	sigset_t stop;
@@ -41,10 +42,21 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	const char *opts[] = { "listening_ports", argv[1], "num_threads", argv[2],
-			       "enable_keep_alive", "yes", "keep_alive_timeout_ms", "500",
-			       "tcp_nodelay", "1", "listen_backlog", "1024", "connection_queue", "256",
-			       NULL };
+	const char *opts[] = { "listening_ports",
+		               argv[1],
+		               "num_threads",
+		               argv[2],
+		               "enable_keep_alive",
+		               "yes",
+		               "keep_alive_timeout_ms",
+		               "500",
+		               "tcp_nodelay",
+		               "1",
+		               "listen_backlog",
+		               "1024",
+		               "connection_queue",
+		               "256",
+		               NULL };
 	mg_init_library(0);
 	struct mg_callbacks cbs;
 	memset(&cbs, 0, sizeof cbs);

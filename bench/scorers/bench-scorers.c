@@ -29,22 +29,26 @@
 #include <offerapi/scorers.h>
 
 static const char *const vocab[] = {
-	"développeur", "developer", "C", "Linux", "PostgreSQL", "réseau", "network",
-	"performance", "experience", "expérience", "projet", "project", "équipe", "team",
-	"Python", "Java", "Spring", "Kubernetes", "Terraform", "AWS", "React", "TypeScript",
-	"comptabilité", "accounting", "soins", "patient", "chantier", "sécurité", "safety",
-	"the", "and", "of", "with", "in", "de", "la", "le", "et", "des", "pour", "avec",
-	"managed", "géré", "conçu", "designed", "built", "développé", "optimised", "tests",
-	"clients", "customers", "données", "data", "pipeline", "services", "API", "REST",
-	"SQL", "Git", "Docker", "monitoring", "supervision", "production", "release",
-	"2019", "2021", "ans", "years", "master", "ingénieur", "engineer", "université",
-	"university", "anglais", "English", "français", "French", "latency", "latence",
-	"mémoire", "memory", "sockets", "epoll", "valgrind", "profiling", "optimisation",
+	"développeur", "developer",    "C",          "Linux",      "PostgreSQL",   "réseau",
+	"network",     "performance",  "experience", "expérience", "projet",       "project",
+	"équipe",      "team",         "Python",     "Java",       "Spring",       "Kubernetes",
+	"Terraform",   "AWS",          "React",      "TypeScript", "comptabilité", "accounting",
+	"soins",       "patient",      "chantier",   "sécurité",   "safety",       "the",
+	"and",         "of",           "with",       "in",         "de",           "la",
+	"le",          "et",           "des",        "pour",       "avec",         "managed",
+	"géré",        "conçu",        "designed",   "built",      "développé",    "optimised",
+	"tests",       "clients",      "customers",  "données",    "data",         "pipeline",
+	"services",    "API",          "REST",       "SQL",        "Git",          "Docker",
+	"monitoring",  "supervision",  "production", "release",    "2019",         "2021",
+	"ans",         "years",        "master",     "ingénieur",  "engineer",     "université",
+	"university",  "anglais",      "English",    "français",   "French",       "latency",
+	"latence",     "mémoire",      "memory",     "sockets",    "epoll",        "valgrind",
+	"profiling",   "optimisation",
 };
 #define NVOCAB (sizeof vocab / sizeof *vocab)
 
 static const char *skills[] = { "C", "Linux", "PostgreSQL", "network programming",
-				"performance tuning" };
+	                        "performance tuning" };
 
 static uint64_t rng(uint64_t *s)
 {
@@ -56,9 +60,9 @@ static uint64_t rng(uint64_t *s)
 
 /* Syllables of made-up words (names, companies, places): they defeat the
  * scorers' caches the way real CVs do. */
-static const char *const syll[] = { "ka", "lo", "mi", "ren", "tor", "bé", "sa", "vin",
-				     "du", "mar", "ti", "gel", "pa", "ro", "né", "shi",
-				     "ber", "na", "quo", "lé" };
+static const char *const syll[] = { "ka",  "lo",  "mi",  "ren", "tor", "bé", "sa",
+	                            "vin", "du",  "mar", "ti",  "gel", "pa", "ro",
+	                            "né",  "shi", "ber", "na",  "quo", "lé" };
 #define NSYLL (sizeof syll / sizeof *syll)
 static int rare_percent = 15;
 
@@ -109,7 +113,7 @@ static double cpu(void)
 }
 
 typedef struct result {
-	double seconds;         /* wall */
+	double seconds; /* wall */
 	double cpu_seconds;
 	long scored, errors;
 	double checksum;
@@ -140,7 +144,7 @@ static int child(const char *path, int n, int words, int fd)
 		}
 		if (offerapi_scorers_load_file(set, path) < 0) {
 			snprintf(r.first_error, sizeof r.first_error, "%s",
-				 offerapi_error_last()->message);
+			         offerapi_error_last()->message);
 			r.errors = -1;
 			if (write(fd, &r, sizeof r) < 0)
 				return 1;
@@ -181,7 +185,7 @@ static int child(const char *path, int n, int words, int fd)
 			r.checksum += score;
 		} else if (!r.errors++) {
 			snprintf(r.first_error, sizeof r.first_error, "%s",
-				 offerapi_error_last()->message);
+			         offerapi_error_last()->message);
 		}
 	}
 	r.seconds = now() - t0;
@@ -239,14 +243,16 @@ int main(int argc, char **argv)
 			plugins[nplugins++] = argv[i];
 	}
 	if (n < 1 || words < 1 || nplugins == 0) {
-		fprintf(stderr, "usage: %s [--n N] [--words W] [--rare PERCENT] [--set NAME:KEY=VALUE] PLUGIN.so...\n",
-			argv[0]);
+		fprintf(stderr,
+		        "usage: %s [--n N] [--words W] [--rare PERCENT] [--set NAME:KEY=VALUE] PLUGIN.so...\n",
+		        argv[0]);
 		return 2;
 	}
 	printf("%d generated CVs of %d words (%d%% made-up words) against one offer, "
-	       "one thread\n\n", n, words, rare_percent);
-	printf("%-24s %8s %8s %8s %12s %9s %9s\n", "scorer", "CVs", "wall s", "CPU s",
-	       "scores/s", "peak MiB", "added MiB");
+	       "one thread\n\n",
+	       n, words, rare_percent);
+	printf("%-24s %8s %8s %8s %12s %9s %9s\n", "scorer", "CVs", "wall s", "CPU s", "scores/s",
+	       "peak MiB", "added MiB");
 	result base;
 	long base_rss;
 	if (run(NULL, n, words, &base, &base_rss) < 0)
@@ -264,9 +270,9 @@ int main(int argc, char **argv)
 		}
 		char label[96];
 		snprintf(label, sizeof label, "%s %s", r.name, r.version);
-		printf("%-24s %8ld %8.3f %8.3f %12.0f %9.1f %9.1f\n", label, r.scored,
-		       r.seconds, r.cpu_seconds, r.scored / (r.seconds > 0 ? r.seconds : 1e-9),
-		       rss / 1024.0, (rss - base_rss) / 1024.0);
+		printf("%-24s %8ld %8.3f %8.3f %12.0f %9.1f %9.1f\n", label, r.scored, r.seconds,
+		       r.cpu_seconds, r.scored / (r.seconds > 0 ? r.seconds : 1e-9), rss / 1024.0,
+		       (rss - base_rss) / 1024.0);
 		if (r.errors)
 			printf("  %ld errors, first: %s\n", r.errors, r.first_error);
 	}

@@ -25,8 +25,8 @@ static int contains(const char *hay, size_t len, const char *needle)
 		return 0;
 	for (size_t i = 0; i + n <= len; i++) {
 		size_t k = 0;
-		while (k < n && tolower((unsigned char)hay[i + k]) ==
-				       tolower((unsigned char)needle[k]))
+		while (k < n &&
+		       tolower((unsigned char)hay[i + k]) == tolower((unsigned char)needle[k]))
 			k++;
 		if (k == n)
 			return 1;
@@ -38,7 +38,7 @@ static int contains(const char *hay, size_t len, const char *needle)
  * parses kv here, fails on bad values with a message in err, and warns
  * about unknown keys through host->log. */
 static int minimal_create(void **out, const offerapi_host_v1 *host, const char *const *kv,
-			  char *err, size_t errsz)
+                          char *err, size_t errsz)
 {
 	(void)host;
 	(void)kv;
@@ -48,8 +48,8 @@ static int minimal_create(void **out, const offerapi_host_v1 *host, const char *
 	return 0;
 }
 
-static int minimal_score(void *self, const offerapi_score_input *in, double *out_score,
-			 char *expl, size_t explsz, char *err, size_t errsz)
+static int minimal_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                         size_t explsz, char *err, size_t errsz)
 {
 	(void)self;
 	(void)err;

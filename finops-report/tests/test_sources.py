@@ -448,7 +448,7 @@ def run(tmp):
         r = harness.run_tool(TOOL, ["--help"])
         ck.check(r.code == 0, "--help exit 0")
         with open(os.path.join(HERE, "..", "main.c")) as f:
-            flags = re.findall(r'\{"([a-z-]+)", (?:no|required)_argument',
+            flags = re.findall(r'\{\s*"([a-z-]+)",\s*(?:no|required)_argument',
                                f.read())
         ck.check(len(flags) > 40, "found the option table")
         missing = [x for x in flags if "--" + x not in r.stdout]

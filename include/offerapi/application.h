@@ -32,15 +32,15 @@ extern "C" {
 /** An answer to one screening question. */
 typedef struct offerapi_answer {
 	char *question; /**< the question as it was when answered */
-	char *answer;   /**< may be "" */
+	char *answer; /**< may be "" */
 } offerapi_answer;
 
 /** One stored score. */
 typedef struct offerapi_score {
-	char *scorer;          /**< scorer name */
+	char *scorer; /**< scorer name */
 	char *scorer_version;
-	double score;          /**< in [0, 1] */
-	char *explanation;     /**< may be "" */
+	double score; /**< in [0, 1] */
+	char *explanation; /**< may be "" */
 	int64_t created_at;
 } offerapi_score;
 
@@ -51,11 +51,11 @@ typedef struct offerapi_application {
 	offerapi_id candidate_id;
 	char *offer_title;
 	int offer_is_open;
-	char *candidate_name;   /**< display name */
+	char *candidate_name; /**< display name */
 	char *candidate_login;
-	char *filename;         /**< the CV's original file name */
-	size_t pdf_size;        /**< bytes; read the PDF with offerapi_application_pdf() */
-	char *cv_text;          /**< extracted text (NULL in lists unless asked for) */
+	char *filename; /**< the CV's original file name */
+	size_t pdf_size; /**< bytes; read the PDF with offerapi_application_pdf() */
+	char *cv_text; /**< extracted text (NULL in lists unless asked for) */
 	offerapi_answer *answers;
 	size_t nanswers;
 	offerapi_score *scores; /**< every stored score, ordered by scorer name */
@@ -71,11 +71,11 @@ typedef struct offerapi_application_list {
 
 /** What a candidate sends. */
 typedef struct offerapi_application_input {
-	const char *filename;            /**< required; only its last path part is kept */
-	const void *pdf;                 /**< the CV */
+	const char *filename; /**< required; only its last path part is kept */
+	const void *pdf; /**< the CV */
 	size_t pdf_len;
-	const char *const *answers;      /**< in the order of the offer's questions; */
-	size_t nanswers;                 /**< fewer than the questions are padded with "" */
+	const char *const *answers; /**< in the order of the offer's questions; */
+	size_t nanswers; /**< fewer than the questions are padded with "" */
 } offerapi_application_input;
 
 /**
@@ -85,20 +85,19 @@ typedef struct offerapi_application_input {
  *         OFFERAPI_EEXISTS (already applied), OFFERAPI_EINVAL / OFFERAPI_ETOOBIG
  *         (a field), any error of offerapi_cv_extract(), or a database error
  */
-OFFERAPI_EXTERN int offerapi_application_submit(offerapi_store *store,
-						const offerapi_user *actor,
-						offerapi_id offer_id,
-						const offerapi_application_input *in,
-						offerapi_id *out_id);
+OFFERAPI_EXTERN int offerapi_application_submit(offerapi_store *store, const offerapi_user *actor,
+                                                offerapi_id offer_id,
+                                                const offerapi_application_input *in,
+                                                offerapi_id *out_id);
 
 /** Read one application with its text, answers and scores.
  *  @return 0, OFFERAPI_ENOTFOUND, OFFERAPI_EPERM or a database error */
 OFFERAPI_EXTERN int offerapi_application_get(offerapi_store *store, const offerapi_user *actor,
-					     offerapi_id id, offerapi_application **out);
+                                             offerapi_id id, offerapi_application **out);
 
 /** The PDF of an application; free *out with offerapi_free(). */
 OFFERAPI_EXTERN int offerapi_application_pdf(offerapi_store *store, const offerapi_user *actor,
-					     offerapi_id id, void **out, size_t *out_len);
+                                             offerapi_id id, void **out, size_t *out_len);
 
 /** Flags for the list functions. */
 #define OFFERAPI_LIST_WITH_TEXT 1u /**< fill cv_text too */
@@ -107,15 +106,15 @@ OFFERAPI_EXTERN int offerapi_application_pdf(offerapi_store *store, const offera
  *  @p rank_by (a scorer name; NULL: the first scorer by name), best first,
  *  unscored last, then oldest first. */
 OFFERAPI_EXTERN int offerapi_application_list_offer(offerapi_store *store,
-						    const offerapi_user *actor,
-						    offerapi_id offer_id, const char *rank_by,
-						    unsigned flags,
-						    offerapi_application_list **out);
+                                                    const offerapi_user *actor,
+                                                    offerapi_id offer_id, const char *rank_by,
+                                                    unsigned flags,
+                                                    offerapi_application_list **out);
 
 /** The applications of @p actor (a candidate), newest first. */
 OFFERAPI_EXTERN int offerapi_application_list_mine(offerapi_store *store,
-						   const offerapi_user *actor, unsigned flags,
-						   offerapi_application_list **out);
+                                                   const offerapi_user *actor, unsigned flags,
+                                                   offerapi_application_list **out);
 
 /** Free an application / a list. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_application_free(offerapi_application *app);
@@ -127,15 +126,15 @@ OFFERAPI_EXTERN void offerapi_application_list_free(offerapi_application_list *l
  * @return 0, OFFERAPI_EINVAL (score not in [0, 1] or NaN, bad name),
  *         OFFERAPI_ENOTFOUND, or a database error
  */
-OFFERAPI_EXTERN int offerapi_score_put(offerapi_store *store, offerapi_id id,
-				       const char *scorer, const char *scorer_version,
-				       double score, const char *explanation);
+OFFERAPI_EXTERN int offerapi_score_put(offerapi_store *store, offerapi_id id, const char *scorer,
+                                       const char *scorer_version, double score,
+                                       const char *explanation);
 
 /** Ids of applications lacking a score from (scorer, version), oldest first,
  *  at most @p max; free *out with offerapi_free(). For rescoring. */
 OFFERAPI_EXTERN int offerapi_score_missing(offerapi_store *store, const char *scorer,
-					   const char *scorer_version, size_t max,
-					   offerapi_id **out, size_t *out_count);
+                                           const char *scorer_version, size_t max,
+                                           offerapi_id **out, size_t *out_count);
 
 #ifdef __cplusplus
 }

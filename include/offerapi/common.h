@@ -11,11 +11,11 @@
 #include <stdint.h>
 
 #if defined(__GNUC__) || defined(__clang__)
-#  define OFFERAPI_EXTERN __attribute__((visibility("default")))
-#  define OFFERAPI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#define OFFERAPI_EXTERN __attribute__((visibility("default")))
+#define OFFERAPI_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
 #else
-#  define OFFERAPI_EXTERN
-#  define OFFERAPI_PRINTF(fmt, args)
+#define OFFERAPI_EXTERN
+#define OFFERAPI_PRINTF(fmt, args)
 #endif
 
 #ifdef __cplusplus
@@ -43,16 +43,15 @@ typedef enum offerapi_log_level {
  * Log callback: receives one line without a trailing newline. It may be
  * called from any thread that calls into the library.
  */
-typedef void (*offerapi_log_fn)(offerapi_log_level level, const char *message,
-				void *payload);
+typedef void (*offerapi_log_fn)(offerapi_log_level level, const char *message, void *payload);
 
 /**
  * Install a log callback for messages at @p max_level or more severe.
  * The library is silent until this is called. Pass NULL to silence it again.
  * Call it once at start-up, before other threads use the library.
  */
-OFFERAPI_EXTERN void offerapi_set_log(offerapi_log_level max_level,
-				      offerapi_log_fn fn, void *payload);
+OFFERAPI_EXTERN void offerapi_set_log(offerapi_log_level max_level, offerapi_log_fn fn,
+                                      void *payload);
 
 /** Free memory that the library returned as a plain buffer or string. */
 OFFERAPI_EXTERN void offerapi_free(void *ptr);

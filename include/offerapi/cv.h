@@ -18,15 +18,18 @@ extern "C" {
 
 /** Bounds on one extraction. A zero field takes its default. */
 typedef struct offerapi_cv_limits {
-	unsigned int version;  /**< OFFERAPI_CV_LIMITS_VERSION */
-	size_t max_bytes;      /**< largest accepted PDF; default 10 MiB */
-	unsigned int max_pages;/**< most pages read; default 50 */
-	size_t max_text;       /**< longest text kept, in bytes; default 1 MiB.
+	unsigned int version; /**< OFFERAPI_CV_LIMITS_VERSION */
+	size_t max_bytes; /**< largest accepted PDF; default 10 MiB */
+	unsigned int max_pages; /**< most pages read; default 50 */
+	size_t max_text; /**< longest text kept, in bytes; default 1 MiB.
 				    Longer text is cut at a UTF-8 boundary. */
 } offerapi_cv_limits;
 
 /** Initialiser giving every default. */
-#define OFFERAPI_CV_LIMITS_INIT { OFFERAPI_CV_LIMITS_VERSION, 0, 0, 0 }
+#define OFFERAPI_CV_LIMITS_INIT                                                                    \
+	{                                                                                          \
+		OFFERAPI_CV_LIMITS_VERSION, 0, 0, 0                                                \
+	}
 
 #define OFFERAPI_CV_DEFAULT_MAX_BYTES ((size_t)10 * 1024 * 1024)
 #define OFFERAPI_CV_DEFAULT_MAX_PAGES 50u
@@ -49,9 +52,8 @@ typedef struct offerapi_cv_limits {
  *         OFFERAPI_ETOOMANYPAGES, OFFERAPI_ENOTEXT, OFFERAPI_ENOMEM,
  *         OFFERAPI_EINVAL (NULL arguments or a bad limits version).
  */
-OFFERAPI_EXTERN int offerapi_cv_extract(char **out, size_t *out_len,
-					const void *pdf, size_t len,
-					const offerapi_cv_limits *limits);
+OFFERAPI_EXTERN int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len,
+                                        const offerapi_cv_limits *limits);
 
 #ifdef __cplusplus
 }

@@ -19,30 +19,30 @@ extern "C" {
 /** Error codes. Values are stable; new codes are only appended. */
 typedef enum offerapi_error_code {
 	OFFERAPI_OK = 0,
-	OFFERAPI_ERROR = -1,          /**< unexpected failure (see message) */
-	OFFERAPI_ENOMEM = -2,         /**< out of memory */
-	OFFERAPI_EINVAL = -3,         /**< invalid input: the message names the field */
-	OFFERAPI_ENOTFOUND = -4,      /**< no such user, offer or application */
-	OFFERAPI_EEXISTS = -5,        /**< already exists (login taken, applied twice) */
-	OFFERAPI_EPERM = -6,          /**< this user may not do that */
-	OFFERAPI_EAUTH = -7,          /**< wrong login or password, unknown or expired session */
-	OFFERAPI_ETOOBIG = -8,        /**< input over a configured bound */
-	OFFERAPI_ENOTPDF = -9,        /**< the file is not a PDF */
-	OFFERAPI_EPDFDAMAGED = -10,   /**< the PDF is damaged beyond repair */
+	OFFERAPI_ERROR = -1, /**< unexpected failure (see message) */
+	OFFERAPI_ENOMEM = -2, /**< out of memory */
+	OFFERAPI_EINVAL = -3, /**< invalid input: the message names the field */
+	OFFERAPI_ENOTFOUND = -4, /**< no such user, offer or application */
+	OFFERAPI_EEXISTS = -5, /**< already exists (login taken, applied twice) */
+	OFFERAPI_EPERM = -6, /**< this user may not do that */
+	OFFERAPI_EAUTH = -7, /**< wrong login or password, unknown or expired session */
+	OFFERAPI_ETOOBIG = -8, /**< input over a configured bound */
+	OFFERAPI_ENOTPDF = -9, /**< the file is not a PDF */
+	OFFERAPI_EPDFDAMAGED = -10, /**< the PDF is damaged beyond repair */
 	OFFERAPI_EPDFENCRYPTED = -11, /**< the PDF is encrypted / password protected */
 	OFFERAPI_ETOOMANYPAGES = -12, /**< the PDF has more pages than allowed */
-	OFFERAPI_ENOTEXT = -13,       /**< no extractable text (a scanned image?) */
-	OFFERAPI_ECLOSED = -14,       /**< the offer is closed to applications */
-	OFFERAPI_EUNAVAILABLE = -15,  /**< the database cannot be reached; retry later */
-	OFFERAPI_EBUSY = -16,         /**< the database is locked or too busy; retry later */
-	OFFERAPI_EREADONLY = -17,     /**< the database refuses writes (read-only file) */
-	OFFERAPI_EPLUGIN = -18,       /**< a scorer plugin was refused or failed */
-	OFFERAPI_ETIMEOUT = -19       /**< an operation took longer than allowed */
+	OFFERAPI_ENOTEXT = -13, /**< no extractable text (a scanned image?) */
+	OFFERAPI_ECLOSED = -14, /**< the offer is closed to applications */
+	OFFERAPI_EUNAVAILABLE = -15, /**< the database cannot be reached; retry later */
+	OFFERAPI_EBUSY = -16, /**< the database is locked or too busy; retry later */
+	OFFERAPI_EREADONLY = -17, /**< the database refuses writes (read-only file) */
+	OFFERAPI_EPLUGIN = -18, /**< a scorer plugin was refused or failed */
+	OFFERAPI_ETIMEOUT = -19 /**< an operation took longer than allowed */
 } offerapi_error_code;
 
 /** The last error of the calling thread. */
 typedef struct offerapi_error {
-	int code;            /**< an offerapi_error_code */
+	int code; /**< an offerapi_error_code */
 	const char *message; /**< one line, never NULL, owned by the library */
 } offerapi_error;
 

@@ -69,10 +69,10 @@ extern "C" {
 #define OFFERAPI_SCORER_DETERMINISTIC (1u << 1)
 
 /** Log levels for offerapi_host_v1.log (same values as offerapi_log_level). */
-#define OFFERAPI_SCORER_LOG_ERROR 0   /**< something failed */
+#define OFFERAPI_SCORER_LOG_ERROR 0 /**< something failed */
 #define OFFERAPI_SCORER_LOG_WARNING 1 /**< something looks wrong (unknown setting, ...) */
-#define OFFERAPI_SCORER_LOG_INFO 2    /**< one-off facts (settings in use, ...) */
-#define OFFERAPI_SCORER_LOG_DEBUG 3   /**< details for developers */
+#define OFFERAPI_SCORER_LOG_INFO 2 /**< one-off facts (settings in use, ...) */
+#define OFFERAPI_SCORER_LOG_DEBUG 3 /**< details for developers */
 
 /** Suggested size of the err buffers the host passes (it may pass more or
  *  less: always honour errsz). */
@@ -83,7 +83,7 @@ extern "C" {
  * struct_size) is large enough to contain @p field of @p type. Use it before
  * reading any field added after version 1 of a struct.
  */
-#define OFFERAPI_SCORER_HAS_FIELD(ptr, type, field) \
+#define OFFERAPI_SCORER_HAS_FIELD(ptr, type, field)                                                \
 	((size_t)(ptr)->struct_size >= offsetof(type, field) + sizeof(((type *)0)->field))
 
 /** The host's services to a plugin (defined just below). */
@@ -187,8 +187,8 @@ typedef struct offerapi_scorer_v1 {
 	 *         failure create() frees what it allocated: destroy() is not
 	 *         called.
 	 */
-	int (*create)(void **out, const offerapi_host_v1 *host, const char *const *kv,
-		      char *err, size_t errsz);
+	int (*create)(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
+	              size_t errsz);
 	/**
 	 * Score one pair. Runs concurrently on the same instance only when
 	 * flags has OFFERAPI_SCORER_THREADSAFE.
@@ -207,8 +207,8 @@ typedef struct offerapi_scorer_v1 {
 	 * @return 0 on success, nonzero on failure with a message in err. A
 	 *         failure is never a score of 0: the host records it as an error.
 	 */
-	int (*score)(void *self, const offerapi_score_input *in, double *out_score,
-		     char *expl, size_t explsz, char *err, size_t errsz);
+	int (*score)(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+	             size_t explsz, char *err, size_t errsz);
 	/**
 	 * Free an instance. Called once, after the last score() has returned.
 	 * Must accept whatever create() put in *out (even NULL).
@@ -217,21 +217,20 @@ typedef struct offerapi_scorer_v1 {
 } offerapi_scorer_v1;
 
 /** Smallest struct_size a version-1 descriptor may have. */
-#define OFFERAPI_SCORER_V1_SIZE \
-	(offsetof(offerapi_scorer_v1, destroy) + sizeof(void (*)(void *)))
+#define OFFERAPI_SCORER_V1_SIZE (offsetof(offerapi_scorer_v1, destroy) + sizeof(void (*)(void *)))
 
 /** Export attribute for the entry symbol (build the rest hidden). */
 #if defined(__GNUC__) || defined(__clang__)
-#  define OFFERAPI_SCORER_EXPORT __attribute__((visibility("default")))
+#define OFFERAPI_SCORER_EXPORT __attribute__((visibility("default")))
 #else
-#  define OFFERAPI_SCORER_EXPORT
+#define OFFERAPI_SCORER_EXPORT
 #endif
 
 /** C linkage for the entry point when a plugin is written in C++. */
 #ifdef __cplusplus
-#  define OFFERAPI_SCORER_EXTERN_C extern "C"
+#define OFFERAPI_SCORER_EXTERN_C extern "C"
 #else
-#  define OFFERAPI_SCORER_EXTERN_C
+#define OFFERAPI_SCORER_EXTERN_C
 #endif
 
 /**
@@ -241,13 +240,13 @@ typedef struct offerapi_scorer_v1 {
  *     const offerapi_scorer_v1 *offerapi_scorer_entry(void)
  * which returns &desc.
  */
-#define OFFERAPI_SCORER_DEFINE(desc)                                              \
-	OFFERAPI_SCORER_EXTERN_C OFFERAPI_SCORER_EXPORT const offerapi_scorer_v1 *  \
-	offerapi_scorer_entry(void);                                                \
-	OFFERAPI_SCORER_EXTERN_C OFFERAPI_SCORER_EXPORT const offerapi_scorer_v1 *  \
-	offerapi_scorer_entry(void)                                                 \
-	{                                                                           \
-		return &(desc);                                                     \
+#define OFFERAPI_SCORER_DEFINE(desc)                                                               \
+	OFFERAPI_SCORER_EXTERN_C OFFERAPI_SCORER_EXPORT const offerapi_scorer_v1 *                 \
+	offerapi_scorer_entry(void);                                                               \
+	OFFERAPI_SCORER_EXTERN_C OFFERAPI_SCORER_EXPORT const offerapi_scorer_v1 *                 \
+	offerapi_scorer_entry(void)                                                                \
+	{                                                                                          \
+		return &(desc);                                                                    \
 	}
 
 /** Type of offerapi_scorer_entry, for hosts that dlsym() it. */

@@ -48,11 +48,11 @@ typedef struct offerapi_scorers offerapi_scorers;
 
 /** What was loaded; all strings are borrowed from the set. */
 typedef struct offerapi_scorer_info {
-	const char *name;        /**< unique scorer name ("random") */
-	const char *version;     /**< scorer version, stored with each score */
+	const char *name; /**< unique scorer name ("random") */
+	const char *version; /**< scorer version, stored with each score */
 	const char *description; /**< one line */
-	const char *file;        /**< path of the shared object it came from */
-	uint32_t flags;          /**< OFFERAPI_SCORER_THREADSAFE, ..._DETERMINISTIC */
+	const char *file; /**< path of the shared object it came from */
+	uint32_t flags; /**< OFFERAPI_SCORER_THREADSAFE, ..._DETERMINISTIC */
 } offerapi_scorer_info;
 
 /** Create an empty set. @return 0 or OFFERAPI_ENOMEM. */
@@ -77,8 +77,8 @@ OFFERAPI_EXTERN int offerapi_scorers_allow(offerapi_scorers *set, const char *na
  * overrides OFFERAPI_SCORER_<NAME>_<KEY>. Setting a key twice keeps the last.
  * @return 0, OFFERAPI_EINVAL (bad name or empty key) or OFFERAPI_ENOMEM
  */
-OFFERAPI_EXTERN int offerapi_scorers_set(offerapi_scorers *set, const char *name,
-					 const char *key, const char *value);
+OFFERAPI_EXTERN int offerapi_scorers_set(offerapi_scorers *set, const char *name, const char *key,
+                                         const char *value);
 
 /**
  * Load every regular file whose name ends in ".so" in directory @p dir, in
@@ -109,12 +109,12 @@ OFFERAPI_EXTERN size_t offerapi_scorers_count(const offerapi_scorers *set);
 /** Scorer number @p index (0 .. count-1, in load order), or NULL. Borrowed:
  *  valid until offerapi_scorers_free(). */
 OFFERAPI_EXTERN const offerapi_scorer_info *offerapi_scorers_info(const offerapi_scorers *set,
-								   size_t index);
+                                                                  size_t index);
 
 /** Find a scorer by name. @return 0 and its index in @p out_index, or
  *  OFFERAPI_ENOTFOUND. */
 OFFERAPI_EXTERN int offerapi_scorers_find(const offerapi_scorers *set, const char *name,
-					  size_t *out_index);
+                                          size_t *out_index);
 
 /**
  * Score one pair with scorer number @p index.
@@ -129,8 +129,8 @@ OFFERAPI_EXTERN int offerapi_scorers_find(const offerapi_scorers *set, const cha
  *         without a message, a buffer overrun) - *out_score is then untouched
  */
 OFFERAPI_EXTERN int offerapi_scorers_score(offerapi_scorers *set, size_t index,
-					   const offerapi_score_input *in, double *out_score,
-					   char *expl, size_t explsz);
+                                           const offerapi_score_input *in, double *out_score,
+                                           char *expl, size_t explsz);
 
 /**
  * Number of contract violations (NaN, out-of-range score, error without a

@@ -25,11 +25,12 @@ extern "C" {
  * @param seconds  wall time the scorer took
  * @param message  NULL on success, else one line naming the scorer
  */
-typedef void (*offerapi_scoring_fn)(const char *scorer, int rc, double seconds,
-				    const char *message, void *payload);
+typedef void (*offerapi_scoring_fn)(const char *scorer, int rc, double seconds, const char *message,
+                                    void *payload);
 
 /** Flags of offerapi_application_score(). */
-#define OFFERAPI_SCORE_MISSING_ONLY 1u /**< skip scorers whose (name, version)
+#define OFFERAPI_SCORE_MISSING_ONLY                                                                \
+	1u /**< skip scorers whose (name, version)
 					    score is already stored */
 
 /**
@@ -42,8 +43,8 @@ typedef void (*offerapi_scoring_fn)(const char *scorer, int rc, double seconds,
  *         an unknown application
  */
 OFFERAPI_EXTERN int offerapi_application_score(offerapi_store *store, offerapi_scorers *set,
-					       offerapi_id id, unsigned flags,
-					       offerapi_scoring_fn fn, void *payload);
+                                               offerapi_id id, unsigned flags,
+                                               offerapi_scoring_fn fn, void *payload);
 
 #ifdef __cplusplus
 }

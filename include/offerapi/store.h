@@ -32,20 +32,22 @@ typedef struct offerapi_store offerapi_store;
 
 /** Options of offerapi_store_open(). A zero field takes its default. */
 typedef struct offerapi_store_options {
-	unsigned int version;            /**< OFFERAPI_STORE_OPTIONS_VERSION */
-	unsigned int pool_size;          /**< connections kept open; default 4 */
-	unsigned int busy_timeout_ms;    /**< wait for a lock or a free connection; default 5000 */
-	unsigned int connect_timeout_s;  /**< PostgreSQL connect timeout; default 5 */
+	unsigned int version; /**< OFFERAPI_STORE_OPTIONS_VERSION */
+	unsigned int pool_size; /**< connections kept open; default 4 */
+	unsigned int busy_timeout_ms; /**< wait for a lock or a free connection; default 5000 */
+	unsigned int connect_timeout_s; /**< PostgreSQL connect timeout; default 5 */
 	unsigned int pwhash_concurrency; /**< Argon2id hashes run at once; default 2 */
-	size_t pwhash_memlimit;          /**< Argon2id memory in bytes; default 19 MiB (OWASP) */
+	size_t pwhash_memlimit; /**< Argon2id memory in bytes; default 19 MiB (OWASP) */
 	unsigned long long pwhash_opslimit; /**< Argon2id passes; default 2 (OWASP) */
-	unsigned int session_ttl_s;      /**< session lifetime; default 7 days */
-	offerapi_cv_limits cv_limits;    /**< bounds on CV extraction */
+	unsigned int session_ttl_s; /**< session lifetime; default 7 days */
+	offerapi_cv_limits cv_limits; /**< bounds on CV extraction */
 } offerapi_store_options;
 
 /** Initialiser giving every default. */
-#define OFFERAPI_STORE_OPTIONS_INIT \
-	{ OFFERAPI_STORE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, OFFERAPI_CV_LIMITS_INIT }
+#define OFFERAPI_STORE_OPTIONS_INIT                                                                \
+	{                                                                                          \
+		OFFERAPI_STORE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, OFFERAPI_CV_LIMITS_INIT       \
+	}
 
 /**
  * Open (and migrate) the store at @p url.
@@ -58,7 +60,7 @@ typedef struct offerapi_store_options {
  *         OFFERAPI_ERROR (a migration failed)
  */
 OFFERAPI_EXTERN int offerapi_store_open(offerapi_store **out, const char *url,
-					const offerapi_store_options *opts);
+                                        const offerapi_store_options *opts);
 
 /** Close every connection and free the store. NULL is ignored. No call may be
  *  running on the store. */

@@ -20,7 +20,7 @@ extern "C" {
 /** What a user may do. */
 typedef enum offerapi_role {
 	OFFERAPI_ROLE_CANDIDATE = 1, /**< browses offers and applies */
-	OFFERAPI_ROLE_RECRUITER = 2  /**< publishes offers and reads their applications */
+	OFFERAPI_ROLE_RECRUITER = 2 /**< publishes offers and reads their applications */
 } offerapi_role;
 
 /** Bounds on account fields, in bytes. */
@@ -33,10 +33,10 @@ typedef enum offerapi_role {
 /** A user account (no password hash ever leaves the library). */
 typedef struct offerapi_user {
 	offerapi_id id;
-	char *login;         /**< lower-case, [a-z0-9.@_+-] */
-	char *display_name;  /**< UTF-8 */
+	char *login; /**< lower-case, [a-z0-9.@_+-] */
+	char *display_name; /**< UTF-8 */
 	offerapi_role role;
-	int64_t created_at;  /**< Unix time, seconds */
+	int64_t created_at; /**< Unix time, seconds */
 } offerapi_user;
 
 /** Free a user returned by the library. NULL is ignored. */
@@ -55,8 +55,8 @@ OFFERAPI_EXTERN int offerapi_role_parse(offerapi_role *out, const char *name);
  *         message), OFFERAPI_EEXISTS (login taken), or a database error
  */
 OFFERAPI_EXTERN int offerapi_user_create(offerapi_store *store, const char *login,
-					 const char *display_name, const char *password,
-					 offerapi_role role, offerapi_user **out);
+                                         const char *display_name, const char *password,
+                                         offerapi_role role, offerapi_user **out);
 
 /**
  * Check a login and password. Takes the time of one Argon2id hash whether or
@@ -65,11 +65,10 @@ OFFERAPI_EXTERN int offerapi_user_create(offerapi_store *store, const char *logi
  *         the message does not say which), or a database error
  */
 OFFERAPI_EXTERN int offerapi_user_authenticate(offerapi_store *store, const char *login,
-					       const char *password, offerapi_user **out);
+                                               const char *password, offerapi_user **out);
 
 /** Look a user up by id. @return 0, OFFERAPI_ENOTFOUND or a database error. */
-OFFERAPI_EXTERN int offerapi_user_get(offerapi_store *store, offerapi_id id,
-				      offerapi_user **out);
+OFFERAPI_EXTERN int offerapi_user_get(offerapi_store *store, offerapi_id id, offerapi_user **out);
 
 /** Size of a session token buffer: 64 hex digits and a NUL. */
 #define OFFERAPI_TOKEN_SIZE 65
@@ -79,12 +78,12 @@ OFFERAPI_EXTERN int offerapi_user_get(offerapi_store *store, offerapi_id id,
  * NUL-terminated) into @p token. Only the token's hash is stored.
  */
 OFFERAPI_EXTERN int offerapi_session_create(offerapi_store *store, const offerapi_user *user,
-					    char token[OFFERAPI_TOKEN_SIZE]);
+                                            char token[OFFERAPI_TOKEN_SIZE]);
 
 /** The user of a live session. @return 0, OFFERAPI_EAUTH (unknown, malformed
  *  or expired token) or a database error. */
 OFFERAPI_EXTERN int offerapi_session_user(offerapi_store *store, const char *token,
-					  offerapi_user **out);
+                                          offerapi_user **out);
 
 /** End a session (log out). Unknown tokens are not an error. */
 OFFERAPI_EXTERN int offerapi_session_delete(offerapi_store *store, const char *token);

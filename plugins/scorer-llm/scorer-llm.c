@@ -50,15 +50,15 @@
 
 #include "offerapi/scorer.h"
 
-#define MAX_BODY (16u << 20)    /* an answer larger than this is refused */
+#define MAX_BODY (16u << 20) /* an answer larger than this is refused */
 #define MAX_DIM 65536
 #define BACKOFF_FIRST_MS 250
 #define BACKOFF_MAX_MS 8000
 
 typedef struct cached {
 	int64_t offer_id;
-	uint64_t hash;          /* of the offer text sent */
-	double *vec;            /* NULL: free slot */
+	uint64_t hash; /* of the offer text sent */
+	double *vec; /* NULL: free slot */
 	size_t dim;
 	uint64_t tick;
 } cached;
@@ -70,17 +70,17 @@ typedef struct handle {
 
 typedef struct llm {
 	const offerapi_host_v1 *host;
-	char *endpoint;         /* full URL of the embeddings endpoint, sent as
+	char *endpoint; /* full URL of the embeddings endpoint, sent as
 				 * given (user:password@ included) */
-	char *shown;            /* endpoint as messages and logs show it */
+	char *shown; /* endpoint as messages and logs show it */
 	char *model;
-	char *auth;             /* "Authorization: Bearer ..." or NULL: a secret */
+	char *auth; /* "Authorization: Bearer ..." or NULL: a secret */
 	long timeout_ms;
 	size_t max_chars;
 	int retries;
 	long budget_ms;
 	size_t cache_size;
-	pthread_mutex_t lock;   /* guards pool, cache, tick */
+	pthread_mutex_t lock; /* guards pool, cache, tick */
 	handle *pool;
 	cached *cache;
 	uint64_t tick;
@@ -242,7 +242,7 @@ static bool blank(const buf *b)
 
 typedef struct response {
 	buf body;
-	long retry_after_ms;    /* -1: no Retry-After header */
+	long retry_after_ms; /* -1: no Retry-After header */
 } response;
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *userp)
@@ -283,7 +283,9 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 			time_t when = curl_getdate(v, NULL);
 			if (when > 0) {
 				double d = difftime(when, time(NULL));
-				r->retry_after_ms = d <= 0 ? 0 : d > 86400 ? 86400000L : (long)d * 1000L;
+				r->retry_after_ms = d <= 0      ? 0
+				                    : d > 86400 ? 86400000L
+				                                : (long)d * 1000L;
 			}
 		}
 	}
@@ -322,13 +324,13 @@ static void handle_put(llm *L, handle *h)
  * message in err.
  */
 static int parse_answer(const buf *body, size_t n, double **vecs, size_t *dim, char *err,
-			size_t errsz)
+                        size_t errsz)
 {
 	json_error_t jerr;
 	json_t *root = json_loadb(body->p ? body->p : "", body->len, 0, &jerr);
 	if (!root) {
 		snprintf(err, errsz, "malformed JSON in the answer: %s (line %d, column %d)",
-			 jerr.text, jerr.line, jerr.column);
+		         jerr.text, jerr.line, jerr.column);
 		return -1;
 	}
 	int rc = -1;
@@ -340,7 +342,7 @@ static int parse_answer(const buf *body, size_t n, double **vecs, size_t *dim, c
 	}
 	if (json_array_size(data) != n) {
 		snprintf(err, errsz, "asked for %zu embedding(s), the answer has %zu", n,
-			 json_array_size(data));
+		         json_array_size(data));
 		goto out;
 	}
 	*dim = 0;
@@ -376,7 +378,7 @@ static int parse_answer(const buf *body, size_t n, double **vecs, size_t *dim, c
 		if (!block) {
 			if (d > MAX_DIM) {
 				snprintf(err, errsz, "embedding of %zu dimensions (at most %d)", d,
-					 MAX_DIM);
+				         MAX_DIM);
 				goto out_seen;
 			}
 			*dim = d;
@@ -387,16 +389,16 @@ static int parse_answer(const buf *body, size_t n, double **vecs, size_t *dim, c
 			}
 		} else if (d != *dim) {
 			snprintf(err, errsz,
-				 "embedding dimensions differ within one answer: %zu and %zu", *dim,
-				 d);
+			         "embedding dimensions differ within one answer: %zu and %zu", *dim,
+			         d);
 			goto out_seen;
 		}
 		for (size_t k = 0; k < d; k++) {
 			json_t *x = json_array_get(emb, k);
 			double v = json_number_value(x);
 			if (!json_is_number(x) || !isfinite(v)) {
-				snprintf(err, errsz, "data[%zu].embedding[%zu] is not a finite number",
-					 i, k);
+				snprintf(err, errsz,
+				         "data[%zu].embedding[%zu] is not a finite number", i, k);
 				goto out_seen;
 			}
 			block[slot * d + k] = v;
@@ -433,7 +435,7 @@ static void error_detail(const buf *body, char *out, size_t size)
  * an n x *dim block (free it). Returns 0 or -1 with a message in err.
  */
 static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n, double **vecs,
-		 size_t *dim, char *err, size_t errsz)
+                 size_t *dim, char *err, size_t errsz)
 {
 	json_t *req = json_object();
 	json_t *input = json_array();
@@ -500,13 +502,13 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 		CURLcode cc = curl_easy_perform(c);
 		if (cc == CURLE_OPERATION_TIMEDOUT) {
 			snprintf(err, errsz, "timeout: no answer from %s within %ld ms", L->shown,
-				 L->timeout_ms);
+			         L->timeout_ms);
 			break;
 		}
 		if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
 		    cc == CURLE_COULDNT_RESOLVE_PROXY) {
 			snprintf(err, errsz, "unreachable: cannot connect to %s: %s", L->shown,
-				 curlerr[0] ? curlerr : curl_easy_strerror(cc));
+			         curlerr[0] ? curlerr : curl_easy_strerror(cc));
 			break;
 		}
 		if (cc == CURLE_WRITE_ERROR && r.body.too_big) {
@@ -515,7 +517,7 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 		}
 		if (cc != CURLE_OK) {
 			snprintf(err, errsz, "request to %s failed: %s", L->shown,
-				 curlerr[0] ? curlerr : curl_easy_strerror(cc));
+			         curlerr[0] ? curlerr : curl_easy_strerror(cc));
 			break;
 		}
 		long status = 0;
@@ -527,10 +529,11 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 		char detail[200];
 		error_detail(&r.body, detail, sizeof detail);
 		if (status == 401 || status == 403) {
-			snprintf(err, errsz,
-				 "HTTP %ld: the server refused the credentials%s (check the API key "
-				 "in the variable named by api_key_env)%s",
-				 status, L->auth ? "" : " and no key was sent", detail);
+			snprintf(
+				err, errsz,
+				"HTTP %ld: the server refused the credentials%s (check the API key "
+				"in the variable named by api_key_env)%s",
+				status, L->auth ? "" : " and no key was sent", detail);
 			break;
 		}
 		if (status != 429 && status < 500) {
@@ -539,27 +542,29 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 		}
 		/* 429 or 5xx: wait and retry, within the count and the budget */
 		double elapsed = now_ms() - start;
-		double wait = r.retry_after_ms >= 0 ? (double)r.retry_after_ms
-			      : (double)(BACKOFF_FIRST_MS << (attempt < 5 ? attempt : 5));
+		double wait = r.retry_after_ms >= 0
+		                      ? (double)r.retry_after_ms
+		                      : (double)(BACKOFF_FIRST_MS << (attempt < 5 ? attempt : 5));
 		if (r.retry_after_ms < 0 && wait > BACKOFF_MAX_MS)
 			wait = BACKOFF_MAX_MS;
 		if (attempt >= L->retries) {
 			snprintf(err, errsz, "HTTP %ld after %d attempt(s)%s", status, attempt + 1,
-				 detail);
+			         detail);
 			break;
 		}
 		if (elapsed + wait > (double)L->budget_ms) {
-			snprintf(err, errsz,
-				 "HTTP %ld after %d attempt(s); the next retry (in %.0f ms%s) would "
-				 "exceed retry_budget_ms=%ld",
-				 status, attempt + 1, wait,
-				 r.retry_after_ms >= 0 ? ", from Retry-After" : "", L->budget_ms);
+			snprintf(
+				err, errsz,
+				"HTTP %ld after %d attempt(s); the next retry (in %.0f ms%s) would "
+				"exceed retry_budget_ms=%ld",
+				status, attempt + 1, wait,
+				r.retry_after_ms >= 0 ? ", from Retry-After" : "", L->budget_ms);
 			break;
 		}
 		if (L->host && L->host->log) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "HTTP %ld, retry %d in %.0f ms", status,
-				 attempt + 1, wait);
+			         attempt + 1, wait);
 			L->host->log(L->host, OFFERAPI_SCORER_LOG_INFO, msg);
 		}
 		sleep_ms(wait);
@@ -624,8 +629,8 @@ static void cache_put(llm *L, int64_t offer_id, uint64_t hash, const double *vec
 
 /* ---- the ABI ---- */
 
-static int llm_score(void *self, const offerapi_score_input *in, double *out_score,
-		     char *expl, size_t explsz, char *err, size_t errsz)
+static int llm_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                     size_t explsz, char *err, size_t errsz)
 {
 	llm *L = self;
 	buf offer = { 0 }, cv = { 0 };
@@ -634,8 +639,7 @@ static int llm_score(void *self, const offerapi_score_input *in, double *out_sco
 
 	/* what the offer says, in one text: title, skills, description */
 	buf raw = { 0 };
-	bool ok = buf_add(&raw, in->offer_title, strlen(in->offer_title)) &&
-		  buf_add(&raw, "\n", 1);
+	bool ok = buf_add(&raw, in->offer_title, strlen(in->offer_title)) && buf_add(&raw, "\n", 1);
 	for (size_t i = 0; ok && i < in->skill_count; i++)
 		ok = buf_add(&raw, i ? ", " : "Skills: ", i ? 2 : 8) &&
 		     buf_add(&raw, in->skills[i], strlen(in->skills[i]));
@@ -669,9 +673,11 @@ static int llm_score(void *self, const offerapi_score_input *in, double *out_sco
 			goto out;
 		cvec = vecs;
 		if (dim != odim) {
-			snprintf(err, errsz,
-				 "dimension mismatch: the offer's embedding has %zu dimensions, the "
-				 "CV's %zu (did the model change?)", odim, dim);
+			snprintf(
+				err, errsz,
+				"dimension mismatch: the offer's embedding has %zu dimensions, the "
+				"CV's %zu (did the model change?)",
+				odim, dim);
 			goto out;
 		}
 	} else {
@@ -697,7 +703,8 @@ static int llm_score(void *self, const offerapi_score_input *in, double *out_sco
 		nc += cvec[k] * cvec[k];
 	}
 	if (!(no > 0) || !(nc > 0)) {
-		snprintf(err, errsz, "the server returned a zero embedding: no direction to compare");
+		snprintf(err, errsz,
+		         "the server returned a zero embedding: no direction to compare");
 		goto out;
 	}
 	double cosine = dot / (sqrt(no) * sqrt(nc));
@@ -759,8 +766,8 @@ static bool parse_long(const char *v, long min, long max, long *out)
 	return true;
 }
 
-static int llm_create(void **out, const offerapi_host_v1 *host, const char *const *kv,
-		      char *err, size_t errsz)
+static int llm_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
+                      size_t errsz)
 {
 	/* create() never runs concurrently, so this is the safe place for
 	 * curl's global init (reference counted: destroy() undoes it) */
@@ -815,7 +822,8 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 			L->retries = (int)n;
 		} else if (!strcmp(k, "retry_budget_ms")) {
 			if (!parse_long(v, 0, 3600000, &n)) {
-				snprintf(err, errsz, "retry_budget_ms: '%s' is not in 0..3600000", v);
+				snprintf(err, errsz, "retry_budget_ms: '%s' is not in 0..3600000",
+				         v);
 				goto fail;
 			}
 			L->budget_ms = n;
@@ -827,24 +835,28 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 			L->cache_size = (size_t)n;
 		} else if (!strcmp(k, "api_key") || !strcmp(k, "key")) {
 			/* refuse rather than accept a secret in plain settings */
-			snprintf(err, errsz, "%s: give the key in an environment variable and its "
-				 "name in api_key_env", k);
+			snprintf(err, errsz,
+			         "%s: give the key in an environment variable and its "
+			         "name in api_key_env",
+			         k);
 			goto fail;
 		} else if (host && host->log) {
 			char msg[160];
-			snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", u8_fit(k, 64), k);
+			snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", u8_fit(k, 64),
+			         k);
 			host->log(host, OFFERAPI_SCORER_LOG_WARNING, msg);
 		}
 	}
 	if (!url || !*url) {
-		snprintf(err, errsz, "no endpoint: set OFFERAPI_SCORER_LLM_URL (setting 'url') to "
-			 "the base URL of an OpenAI-compatible embeddings server");
+		snprintf(err, errsz,
+		         "no endpoint: set OFFERAPI_SCORER_LLM_URL (setting 'url') to "
+		         "the base URL of an OpenAI-compatible embeddings server");
 		goto fail;
 	}
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
 		char *shown = redact_url(url);
 		snprintf(err, errsz, "url: '%.*s' is not an http:// or https:// URL",
-			 shown ? u8_fit(shown, 100) : 0, shown ? shown : "");
+		         shown ? u8_fit(shown, 100) : 0, shown ? shown : "");
 		free(shown);
 		goto fail;
 	}
@@ -860,7 +872,7 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 		goto fail;
 	}
 	snprintf(L->endpoint, ulen + 16, "%.*s%s", (int)ulen, url,
-		 has_path ? "" : "/v1/embeddings");
+	         has_path ? "" : "/v1/embeddings");
 	L->shown = redact_url(L->endpoint);
 	if (!L->shown) {
 		snprintf(err, errsz, "out of memory");
@@ -869,8 +881,9 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	if (key_env && *key_env) {
 		const char *key = getenv(key_env);
 		if (!key || !*key) {
-			snprintf(err, errsz, "api_key_env: the environment variable %.*s is not set",
-				 u8_fit(key_env, 64), key_env);
+			snprintf(err, errsz,
+			         "api_key_env: the environment variable %.*s is not set",
+			         u8_fit(key_env, 64), key_env);
 			goto fail;
 		}
 		size_t n = strlen(key) + 32;
@@ -884,8 +897,8 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	if (host && host->log) {
 		char msg[400];
 		snprintf(msg, sizeof msg, "endpoint %.*s, model %.*s, %s", u8_fit(L->shown, 200),
-			 L->shown, u8_fit(L->model, 64), L->model,
-			 L->auth ? "with an API key" : "without an API key");
+		         L->shown, u8_fit(L->model, 64), L->model,
+		         L->auth ? "with an API key" : "without an API key");
 		host->log(host, OFFERAPI_SCORER_LOG_INFO, msg);
 	}
 	*out = L;

@@ -67,8 +67,8 @@ static bool parse_unit(const char *s, double *out)
 	return true;
 }
 
-static int random_create(void **out, const offerapi_host_v1 *host, const char *const *kv,
-			 char *err, size_t errsz)
+static int random_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
+                         size_t errsz)
 {
 	rnd *r = calloc(1, sizeof *r);
 	if (!r) {
@@ -116,8 +116,8 @@ static int random_create(void **out, const offerapi_host_v1 *host, const char *c
 	 * processes with the same seed still draw different sequences */
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
-	atomic_init(&r->counter, mix64(r->seed ^ (uint64_t)ts.tv_nsec ^
-				       ((uint64_t)ts.tv_sec << 32)));
+	atomic_init(&r->counter,
+	            mix64(r->seed ^ (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32)));
 	*out = r;
 	return 0;
 fail:
@@ -125,8 +125,8 @@ fail:
 	return -1;
 }
 
-static int random_score(void *self, const offerapi_score_input *in, double *out_score,
-			char *expl, size_t explsz, char *err, size_t errsz)
+static int random_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                        size_t explsz, char *err, size_t errsz)
 {
 	rnd *r = self;
 	uint64_t bits;
@@ -147,7 +147,7 @@ static int random_score(void *self, const offerapi_score_input *in, double *out_
 		s = nextafter(r->high, r->low);
 	*out_score = s;
 	snprintf(expl, explsz, "random draw in [%g, %g), %s", r->low, r->high,
-		 r->fresh ? "fresh on each call" : "stable per application");
+	         r->fresh ? "fresh on each call" : "stable per application");
 	(void)err;
 	(void)errsz;
 	return 0;

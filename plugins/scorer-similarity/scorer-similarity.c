@@ -65,15 +65,15 @@ enum { LANG_EN = 0, LANG_FR = 1, NLANG = 2 };
 static const char *const lang_names[NLANG] = { "en", "fr" };
 static const char *const stemmer_names[NLANG] = { "english", "french" };
 
-#define TOKEN_MAX 64          /* longer runs (hashes, base64) are noise */
+#define TOKEN_MAX 64 /* longer runs (hashes, base64) are noise */
 #define CACHE_SIZE (1u << 15) /* token cache entries per worker (1 MiB) */
-#define DOOR_BITS (1u << 20)  /* "seen once" filter per worker (128 KiB) */
-#define OFFER_CACHE 16        /* offers kept */
+#define DOOR_BITS (1u << 20) /* "seen once" filter per worker (128 KiB) */
+#define OFFER_CACHE 16 /* offers kept */
 #define TITLE_WEIGHT 3
 
 #define STOP_EN 1u
 #define STOP_FR 2u
-#define DROP 4u               /* numbers: never a term */
+#define DROP 4u /* numbers: never a term */
 
 /* ---- hashing ---- */
 
@@ -151,13 +151,13 @@ static bool hashset_has(const hashset *s, uint64_t h)
 /* ---- per-worker state ---- */
 
 typedef struct cache_entry {
-	uint64_t key;           /* hash of the raw token bytes; 0 = empty */
-	uint64_t term[NLANG];   /* stemmed, folded term id per language */
-	uint32_t flags;         /* STOP_EN, STOP_FR, DROP */
+	uint64_t key; /* hash of the raw token bytes; 0 = empty */
+	uint64_t term[NLANG]; /* stemmed, folded term id per language */
+	uint32_t flags; /* STOP_EN, STOP_FR, DROP */
 } cache_entry;
 
 typedef struct tf_entry {
-	uint64_t term;          /* 0 = empty */
+	uint64_t term; /* 0 = empty */
 	uint32_t tf;
 } tf_entry;
 
@@ -168,27 +168,27 @@ typedef struct token {
 } token;
 
 typedef struct worker {
-	struct worker *next;    /* free list of the pool */
+	struct worker *next; /* free list of the pool */
 	struct sb_stemmer *stem[NLANG];
 	cache_entry *cache;
 	size_t cache_used;
-	uint64_t *door;         /* DOOR_BITS bits: tokens seen once */
+	uint64_t *door; /* DOOR_BITS bits: tokens seen once */
 	size_t door_used;
-	cache_entry once;       /* the analysis of a token seen for the first time */
+	cache_entry once; /* the analysis of a token seen for the first time */
 	token *toks;
 	size_t ntoks, tokcap;
-	size_t stops[NLANG];    /* stop-word hits of the current text */
-	tf_entry *tab;          /* term -> tf of the current text */
-	size_t tabcap;          /* entries allocated */
-	size_t tabsize;         /* entries in use: a power of 2, <= tabcap */
-	size_t tabused;         /* distinct terms */
+	size_t stops[NLANG]; /* stop-word hits of the current text */
+	tf_entry *tab; /* term -> tf of the current text */
+	size_t tabcap; /* entries allocated */
+	size_t tabsize; /* entries in use: a power of 2, <= tabcap */
+	size_t tabused; /* distinct terms */
 } worker;
 
 /* ---- offers ---- */
 
 typedef struct skill_terms {
-	uint64_t *terms;        /* contiguous sequence to find in the CV */
-	size_t n;               /* 0: the skill is only stop words: ignored */
+	uint64_t *terms; /* contiguous sequence to find in the CV */
+	size_t n; /* 0: the skill is only stop words: ignored */
 } skill_terms;
 
 typedef struct weighted {
@@ -199,9 +199,9 @@ typedef struct weighted {
 typedef struct offer_model {
 	uint64_t key;
 	atomic_int refs;
-	uint64_t tick;          /* last use, for LRU eviction */
-	int lang;               /* guessed language of the offer */
-	weighted *vec[NLANG];   /* term weights, stemmed in each language */
+	uint64_t tick; /* last use, for LRU eviction */
+	int lang; /* guessed language of the offer */
+	weighted *vec[NLANG]; /* term weights, stemmed in each language */
 	size_t nvec[NLANG];
 	double norm[NLANG];
 	size_t nskills;
@@ -212,11 +212,11 @@ typedef struct offer_model {
 typedef struct sim {
 	const offerapi_host_v1 *host;
 	double skills_weight;
-	int force_lang;         /* -1 auto */
+	int force_lang; /* -1 auto */
 	size_t max_bytes;
 	hashset stop[NLANG];
-	pthread_mutex_t lock;   /* guards pool, nworkers, offers, tick */
-	pthread_cond_t freed;   /* a worker went back to the pool */
+	pthread_mutex_t lock; /* guards pool, nworkers, offers, tick */
+	pthread_cond_t freed; /* a worker went back to the pool */
 	worker *pool;
 	size_t nworkers, max_workers;
 	offer_model *offers[OFFER_CACHE];
@@ -331,8 +331,8 @@ static size_t strip_marks(const uint8_t *s, size_t n, uint8_t *out, size_t size)
 }
 
 /* Fill a cache entry for the raw token @p raw: stop flags and both terms. */
-static void analyse(const sim *s, worker *w, const uint8_t *raw, size_t n, bool ascii,
-		    bool alpha, cache_entry *e)
+static void analyse(const sim *s, worker *w, const uint8_t *raw, size_t n, bool ascii, bool alpha,
+                    cache_entry *e)
 {
 	uint8_t lowbuf[4 * TOKEN_MAX];
 	uint8_t folded[4 * TOKEN_MAX + 1];
@@ -340,7 +340,8 @@ static void analyse(const sim *s, worker *w, const uint8_t *raw, size_t n, bool 
 	uint8_t *cf = NULL;
 	if (ascii) {
 		for (size_t i = 0; i < n; i++)
-			folded[i] = (uint8_t)((raw[i] >= 'A' && raw[i] <= 'Z') ? raw[i] + 32 : raw[i]);
+			folded[i] = (uint8_t)((raw[i] >= 'A' && raw[i] <= 'Z') ? raw[i] + 32
+			                                                       : raw[i]);
 		flen = n;
 		folded[n] = '\0';
 	} else {
@@ -381,8 +382,8 @@ static void analyse(const sim *s, worker *w, const uint8_t *raw, size_t n, bool 
 		free(cf);
 }
 
-static const cache_entry *lookup(const sim *s, worker *w, const uint8_t *raw, size_t n,
-				 bool ascii, bool alpha)
+static const cache_entry *lookup(const sim *s, worker *w, const uint8_t *raw, size_t n, bool ascii,
+                                 bool alpha)
 {
 	uint64_t key = hash_bytes(0x5EED, raw, n);
 	size_t mask = CACHE_SIZE - 1;
@@ -424,8 +425,8 @@ static const cache_entry *lookup(const sim *s, worker *w, const uint8_t *raw, si
 
 static bool is_elision(const uint8_t *raw, size_t n)
 {
-	static const char *const el[] = { "l", "d", "j", "m", "n", "s", "t", "c", "qu",
-					   "jusqu", "lorsqu", "puisqu", "quoiqu" };
+	static const char *const el[] = { "l", "d",  "j",     "m",      "n",      "s",     "t",
+		                          "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu" };
 	if (n > 6)
 		return false;
 	for (size_t k = 0; k < sizeof el / sizeof *el; k++) {
@@ -458,16 +459,14 @@ static bool push_token(worker *w, const cache_entry *e)
 /* ASCII characters of tokens: letters and digits. A table, because this
  * test runs for every byte of every CV. */
 static const unsigned char ascii_token[128] = {
-	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
-	['7'] = 1, ['8'] = 1, ['9'] = 1,
-	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
-	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
-	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
-	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
-	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
-	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
-	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
-	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+	['8'] = 1, ['9'] = 1, ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1,
+	['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1,
+	['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+	['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
 };
 
 /*
@@ -539,8 +538,10 @@ static bool tokenize(const sim *s, worker *w, const char *text, size_t len, int 
 		if (n > TOKEN_MAX)
 			continue;
 		/* an elided article or pronoun before an apostrophe: l'équipe */
-		if (p < end && (*p == '\'' || (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 &&
-						p[2] == 0x99)) && is_elision(start, n)) {
+		if (p < end &&
+		    (*p == '\'' ||
+		     (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99)) &&
+		    is_elision(start, n)) {
 			w->stops[LANG_FR]++;
 			continue;
 		}
@@ -659,7 +660,7 @@ static uint64_t offer_key(const offerapi_score_input *in)
 /* Build the model of the offer of @p in with worker @p w (its tables are
  * free: the CV is processed after). Returns NULL on out of memory. */
 static offer_model *offer_build(const sim *s, worker *w, const offerapi_score_input *in,
-				uint64_t key)
+                                uint64_t key)
 {
 	offer_model *o = calloc(1, sizeof *o);
 	if (!o)
@@ -820,7 +821,7 @@ static void out_add(outbuf *b, const char *s)
 }
 
 static void explain(const offer_model *o, const bool *found, size_t nfound, size_t nreal,
-		    double cosine, int lang, char *expl, size_t explsz)
+                    double cosine, int lang, char *expl, size_t explsz)
 {
 	outbuf b = { expl, explsz, 0, false };
 	char num[96];
@@ -828,7 +829,7 @@ static void explain(const offer_model *o, const bool *found, size_t nfound, size
 		expl[0] = '\0';
 	if (nreal == 0) {
 		snprintf(num, sizeof num, "text similarity %.2f (%s); no skills listed", cosine,
-			 lang_names[lang]);
+		         lang_names[lang]);
 		out_add(&b, num);
 		return;
 	}
@@ -850,8 +851,8 @@ static void explain(const offer_model *o, const bool *found, size_t nfound, size
 
 /* ---- the ABI ---- */
 
-static int sim_score(void *self, const offerapi_score_input *in, double *out_score,
-		     char *expl, size_t explsz, char *err, size_t errsz)
+static int sim_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                     size_t explsz, char *err, size_t errsz)
 {
 	sim *s = self;
 	worker *w = worker_get(s);
@@ -886,7 +887,7 @@ static int sim_score(void *self, const offerapi_score_input *in, double *out_sco
 			dot += o->vec[lang][i].w * tf_weight(tf);
 	}
 	double cosine = (cvnorm > 0 && o->norm[lang] > 0) ? dot / (sqrt(cvnorm) * o->norm[lang])
-							  : 0.0;
+	                                                  : 0.0;
 	if (!(cosine >= 0))
 		cosine = 0;
 	if (cosine > 1)
@@ -945,8 +946,8 @@ static void sim_destroy(void *self)
 	free(s);
 }
 
-static int sim_create(void **out, const offerapi_host_v1 *host, const char *const *kv,
-		      char *err, size_t errsz)
+static int sim_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
+                      size_t errsz)
 {
 	sim *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -967,7 +968,8 @@ static int sim_create(void **out, const offerapi_host_v1 *host, const char *cons
 		if (!strcmp(k, "skills_weight")) {
 			double d = strtod(v, &end);
 			if (errno || end == v || *end || !(d >= 0 && d <= 1)) {
-				snprintf(err, errsz, "skills_weight: '%s' is not a number in [0, 1]", v);
+				snprintf(err, errsz,
+				         "skills_weight: '%s' is not a number in [0, 1]", v);
 				goto fail;
 			}
 			s->skills_weight = d;
@@ -992,7 +994,8 @@ static int sim_create(void **out, const offerapi_host_v1 *host, const char *cons
 		} else if (!strcmp(k, "max_bytes")) {
 			unsigned long long n = strtoull(v, &end, 10);
 			if (errno || end == v || *end || *v == '-' || n < 1) {
-				snprintf(err, errsz, "max_bytes: '%s' is not a positive integer", v);
+				snprintf(err, errsz, "max_bytes: '%s' is not a positive integer",
+				         v);
 				goto fail;
 			}
 			s->max_bytes = (size_t)n;

@@ -79,14 +79,15 @@ char *pdfgen_text(const char *const *lines, size_t nlines, unsigned npages, size
 	putf(&b, " ] >>\nendobj\n");
 	off[3] = b.n;
 	putf(&b, "3 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica"
-	     " /Encoding /WinAnsiEncoding >>\nendobj\n");
+	         " /Encoding /WinAnsiEncoding >>\nendobj\n");
 	off[4] = b.n;
 	putf(&b, "4 0 obj\n<< /Length %zu >>\nstream\n", c.n);
 	put(&b, c.p, c.n);
 	putf(&b, "endstream\nendobj\n");
 	for (unsigned i = 0; i < npages; i++) {
 		off[5 + i] = b.n;
-		putf(&b, "%u 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
+		putf(&b,
+		     "%u 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
 		     " /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>\nendobj\n",
 		     5 + i);
 	}
@@ -94,8 +95,9 @@ char *pdfgen_text(const char *const *lines, size_t nlines, unsigned npages, size
 	putf(&b, "xref\n0 %zu\n0000000000 65535 f \n", nobj + 1);
 	for (size_t i = 1; i <= nobj; i++)
 		putf(&b, "%010zu 00000 n \n", off[i]);
-	if (putf(&b, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n",
-		 nobj + 1, xref) < 0 || !b.p)
+	if (putf(&b, "trailer\n<< /Size %zu /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", nobj + 1,
+	         xref) < 0 ||
+	    !b.p)
 		goto fail;
 	free(off);
 	free(c.p);

@@ -30,36 +30,33 @@
 
 /* ---- expected texts (the fixtures' content, normalised) ---- */
 
-static const char CV_FR_TEXT[] =
-	"Amélie Lefèvre\n"
-	"\n"
-	"Développeuse C confirmée à Besançon\n"
-	"\n"
-	"Expérience\n"
-	"\n"
-	"2019-2024 : ingénieure logiciel embarqué, aéronautique\n"
-	"Naïve au départ, expérimentée à l'arrivée ; cœur de métier : C11\n"
-	"\n"
-	"Compétences\n"
-	"\n"
-	"C, meson, MuPDF, SQLite, PostgreSQL";
+static const char CV_FR_TEXT[] = "Amélie Lefèvre\n"
+				 "\n"
+				 "Développeuse C confirmée à Besançon\n"
+				 "\n"
+				 "Expérience\n"
+				 "\n"
+				 "2019-2024 : ingénieure logiciel embarqué, aéronautique\n"
+				 "Naïve au départ, expérimentée à l'arrivée ; cœur de métier : C11\n"
+				 "\n"
+				 "Compétences\n"
+				 "\n"
+				 "C, meson, MuPDF, SQLite, PostgreSQL";
 
-static const char MULTI_TEXT[] =
-	"Page un : José García\n"
-	"\n"
-	"Formation : master d'informatique, Université de Lyon\n"
-	"\n"
-	"Page deux : expérience\n"
-	"\n"
-	"Cinq ans de développement C sous Linux\n"
-	"\n"
-	"Page trois : langues\n"
-	"\n"
-	"Français, anglais, espagnol";
+static const char MULTI_TEXT[] = "Page un : José García\n"
+				 "\n"
+				 "Formation : master d'informatique, Université de Lyon\n"
+				 "\n"
+				 "Page deux : expérience\n"
+				 "\n"
+				 "Cinq ans de développement C sous Linux\n"
+				 "\n"
+				 "Page trois : langues\n"
+				 "\n"
+				 "Français, anglais, espagnol";
 
-static const char HYPHEN_TEXT[] =
-	"Spécialiste du développement de bibliothèques et de "
-	"l'interopérabilité des systèmes.";
+static const char HYPHEN_TEXT[] = "Spécialiste du développement de bibliothèques et de "
+				  "l'interopérabilité des systèmes.";
 
 /* ---- helpers ---- */
 
@@ -111,10 +108,20 @@ static bool valid_utf8(const char *str, size_t len)
 			i++;
 			continue;
 		}
-		if ((c & 0xE0) == 0xC0) { n = 1; cp = c & 0x1F; min = 0x80; }
-		else if ((c & 0xF0) == 0xE0) { n = 2; cp = c & 0x0F; min = 0x800; }
-		else if ((c & 0xF8) == 0xF0) { n = 3; cp = c & 0x07; min = 0x10000; }
-		else return false;
+		if ((c & 0xE0) == 0xC0) {
+			n = 1;
+			cp = c & 0x1F;
+			min = 0x80;
+		} else if ((c & 0xF0) == 0xE0) {
+			n = 2;
+			cp = c & 0x0F;
+			min = 0x800;
+		} else if ((c & 0xF8) == 0xF0) {
+			n = 3;
+			cp = c & 0x07;
+			min = 0x10000;
+		} else
+			return false;
 		if (n >= len - i)
 			return false;
 		for (size_t k = 1; k <= n; k++) {
@@ -144,15 +151,15 @@ static char *extract_ok(const void *pdf, size_t len, const offerapi_cv_limits *l
 }
 
 /* Extract, asserting failure with @p code and exactly @p message. */
-static void extract_fails(const void *pdf, size_t len, const offerapi_cv_limits *limits,
-			  int code, const char *message)
+static void extract_fails(const void *pdf, size_t len, const offerapi_cv_limits *limits, int code,
+                          const char *message)
 {
 	char *out = (char *)1;
 	size_t out_len = 12345;
 	int rc = offerapi_cv_extract(&out, &out_len, pdf, len, limits);
 	if (rc != code)
 		fail_msg("expected %d, got %d: %s", code, rc,
-			 rc ? offerapi_error_last()->message : out);
+		         rc ? offerapi_error_last()->message : out);
 	assert_null(out);
 	assert_int_equal(out_len, 0);
 	const offerapi_error *e = offerapi_error_last();
@@ -179,18 +186,19 @@ static void assert_fixture_text(const char *name, const char *expected)
  * for none) is instead the @p bin_len bytes at @p bin. The cross-reference
  * table has exact offsets.
  */
-static blob build_pdf_bin(const char *const *objs, size_t n, size_t bin_obj,
-			  const void *bin, size_t bin_len)
+static blob build_pdf_bin(const char *const *objs, size_t n, size_t bin_obj, const void *bin,
+                          size_t bin_len)
 {
 	size_t cap = ((size_t)1 << 16) + bin_len;
 	blob b = { malloc(cap), 0 };
 	assert_non_null(b.data);
 	size_t *offsets = calloc(n + 1, sizeof *offsets);
 	assert_non_null(offsets);
-#define PUT(...) do { \
-		int w_ = snprintf((char *)b.data + b.len, cap - b.len, __VA_ARGS__); \
-		assert_true(w_ >= 0 && (size_t)w_ < cap - b.len); \
-		b.len += (size_t)w_; \
+#define PUT(...)                                                                                   \
+	do {                                                                                       \
+		int w_ = snprintf((char *)b.data + b.len, cap - b.len, __VA_ARGS__);               \
+		assert_true(w_ >= 0 && (size_t)w_ < cap - b.len);                                  \
+		b.len += (size_t)w_;                                                               \
 	} while (0)
 	PUT("%%PDF-1.7\n%%\xe2\xe3\xcf\xd3\n");
 	for (size_t i = 0; i < n; i++) {
@@ -201,8 +209,8 @@ static blob build_pdf_bin(const char *const *objs, size_t n, size_t bin_obj,
 			assert_non_null(bar);
 			const char *data = bar + 1;
 			size_t len = i + 1 == bin_obj ? bin_len : strlen(data);
-			PUT("%zu 0 obj\n<<%.*s /Length %zu>>\nstream\n", i + 1,
-			    (int)(bar - dict), dict, len);
+			PUT("%zu 0 obj\n<<%.*s /Length %zu>>\nstream\n", i + 1, (int)(bar - dict),
+			    dict, len);
 			memcpy(b.data + b.len, i + 1 == bin_obj ? bin : data, len);
 			b.len += len;
 			PUT("\nendstream\nendobj\n");
@@ -380,14 +388,14 @@ static void test_too_many_pages(void **state)
 	(void)state;
 	blob b = fixture("pages-1000.pdf");
 	extract_fails(b.data, b.len, NULL, OFFERAPI_ETOOMANYPAGES,
-		      "the PDF has 1000 pages, at most 50 are accepted");
+	              "the PDF has 1000 pages, at most 50 are accepted");
 	free(b.data);
 
 	b = fixture("cv-multi.pdf");
 	offerapi_cv_limits limits = OFFERAPI_CV_LIMITS_INIT;
 	limits.max_pages = 2;
 	extract_fails(b.data, b.len, &limits, OFFERAPI_ETOOMANYPAGES,
-		      "the PDF has 3 pages, at most 2 are accepted");
+	              "the PDF has 3 pages, at most 2 are accepted");
 	limits.max_pages = 3;
 	char *text = extract_ok(b.data, b.len, &limits);
 	assert_string_equal(text, MULTI_TEXT);
@@ -407,13 +415,13 @@ static void test_max_bytes(void **state)
 
 	char expected[128];
 	limits.max_bytes = b.len - 1;
-	snprintf(expected, sizeof expected,
-		 "the PDF is %zu bytes, at most %zu bytes are accepted", b.len, b.len - 1);
+	snprintf(expected, sizeof expected, "the PDF is %zu bytes, at most %zu bytes are accepted",
+	         b.len, b.len - 1);
 	extract_fails(b.data, b.len, &limits, OFFERAPI_ETOOBIG, expected);
 
 	limits.max_bytes = 1000;
 	extract_fails(b.data, b.len, &limits, OFFERAPI_ETOOBIG,
-		      "the PDF is 1.1 KiB, at most 1000 bytes are accepted");
+	              "the PDF is 1.1 KiB, at most 1000 bytes are accepted");
 	free(b.data);
 
 	/* The default bound, checked before anything is parsed. */
@@ -423,7 +431,7 @@ static void test_max_bytes(void **state)
 	memcpy(p, "%PDF-1.7\n", 9);
 	/* 10 MiB and 10 MiB + 1 byte round alike: exact figures then. */
 	extract_fails(p, big, NULL, OFFERAPI_ETOOBIG,
-		      "the PDF is 10485761 bytes, at most 10485760 bytes are accepted");
+	              "the PDF is 10485761 bytes, at most 10485760 bytes are accepted");
 	free(p);
 }
 
@@ -435,7 +443,7 @@ static void test_max_bytes_default_message(void **state)
 	assert_non_null(p);
 	memcpy(p, "%PDF-1.7\n", 9);
 	extract_fails(p, big, NULL, OFFERAPI_ETOOBIG,
-		      "the PDF is 12.3 MiB, at most 10 MiB are accepted");
+	              "the PDF is 12.3 MiB, at most 10 MiB are accepted");
 	free(p);
 }
 
@@ -513,7 +521,7 @@ static void test_random_bytes(void **state)
 {
 	(void)state;
 	unsigned char buf[8192];
-	uint32_t x = 2463534242u;   /* xorshift32: same bytes on every run */
+	uint32_t x = 2463534242u; /* xorshift32: same bytes on every run */
 	for (size_t i = 0; i < sizeof buf; i++) {
 		x ^= x << 13;
 		x ^= x >> 17;
@@ -524,7 +532,7 @@ static void test_random_bytes(void **state)
 	/* Behind a PDF header the same junk is a damaged PDF. */
 	memcpy(buf, "%PDF-1.4\n", 9);
 	extract_fails(buf, sizeof buf, NULL, OFFERAPI_EPDFDAMAGED,
-		      "the PDF is damaged and cannot be read (no objects found)");
+	              "the PDF is damaged and cannot be read (no objects found)");
 }
 
 static void test_jpeg_named_pdf(void **state)
@@ -532,7 +540,7 @@ static void test_jpeg_named_pdf(void **state)
 	(void)state;
 	blob b = fixture("photo.jpg");
 	assert_true(b.len > 100);
-	assert_memory_equal(b.data, "\xff\xd8\xff", 3);   /* a real JPEG */
+	assert_memory_equal(b.data, "\xff\xd8\xff", 3); /* a real JPEG */
 	extract_fails(b.data, b.len, NULL, OFFERAPI_ENOTPDF, "the file is not a PDF");
 	free(b.data);
 }
@@ -544,11 +552,11 @@ static void test_truncated_half(void **state)
 	 * these files nothing readable is left, so they are damaged. */
 	blob b = fixture("cv-fr.pdf");
 	extract_fails(b.data, b.len / 2, NULL, OFFERAPI_EPDFDAMAGED,
-		      "the PDF is damaged: no text could be recovered from it");
+	              "the PDF is damaged: no text could be recovered from it");
 	free(b.data);
 	b = fixture("cv-multi.pdf");
 	extract_fails(b.data, b.len / 2, NULL, OFFERAPI_EPDFDAMAGED,
-		      "the PDF is damaged and cannot be read (invalid key in dict)");
+	              "the PDF is damaged and cannot be read (invalid key in dict)");
 	free(b.data);
 }
 
@@ -557,7 +565,7 @@ static void test_user_password(void **state)
 	(void)state;
 	blob b = fixture("cv-user-password.pdf");
 	extract_fails(b.data, b.len, NULL, OFFERAPI_EPDFENCRYPTED,
-		      "the PDF is protected by a password: send a copy without password");
+	              "the PDF is protected by a password: send a copy without password");
 	free(b.data);
 }
 
@@ -566,7 +574,7 @@ static void test_image_only(void **state)
 	(void)state;
 	blob b = fixture("image-only.pdf");
 	extract_fails(b.data, b.len, NULL, OFFERAPI_ENOTEXT,
-		      "the PDF has no extractable text (a scanned image?)");
+	              "the PDF has no extractable text (a scanned image?)");
 	free(b.data);
 }
 
@@ -585,7 +593,7 @@ static void test_blank_text_only(void **state)
 	};
 	blob b = build_pdf(objs, sizeof objs / sizeof *objs);
 	extract_fails(b.data, b.len, NULL, OFFERAPI_ENOTEXT,
-		      "the PDF has no extractable text (a scanned image?)");
+	              "the PDF has no extractable text (a scanned image?)");
 	free(b.data);
 }
 
@@ -598,7 +606,7 @@ static void test_no_pages(void **state)
 	};
 	blob b = build_pdf(objs, 2);
 	extract_fails(b.data, b.len, NULL, OFFERAPI_EPDFDAMAGED,
-		      "the PDF is damaged: it has no pages");
+	              "the PDF is damaged: it has no pages");
 	free(b.data);
 }
 
@@ -607,18 +615,17 @@ static void test_bad_arguments(void **state)
 	(void)state;
 	blob b = fixture("cv-fr.pdf");
 	size_t n = 7;
-	assert_int_equal(offerapi_cv_extract(NULL, &n, b.data, b.len, NULL),
-			 OFFERAPI_EINVAL);
+	assert_int_equal(offerapi_cv_extract(NULL, &n, b.data, b.len, NULL), OFFERAPI_EINVAL);
 	assert_string_equal(offerapi_error_last()->message, "out: missing");
 	assert_int_equal(n, 0);
 	extract_fails(NULL, 10, NULL, OFFERAPI_EINVAL, "pdf: missing");
 	offerapi_cv_limits limits = OFFERAPI_CV_LIMITS_INIT;
 	limits.version = 0;
 	extract_fails(b.data, b.len, &limits, OFFERAPI_EINVAL,
-		      "limits: unsupported version 0 (expected 1)");
+	              "limits: unsupported version 0 (expected 1)");
 	limits.version = 2;
 	extract_fails(b.data, b.len, &limits, OFFERAPI_EINVAL,
-		      "limits: unsupported version 2 (expected 1)");
+	              "limits: unsupported version 2 (expected 1)");
 	free(b.data);
 }
 
@@ -769,15 +776,15 @@ typedef struct thread_job {
 static void *thread_main(void *arg)
 {
 	thread_job *job = arg;
-	static const char *const expected[] = { CV_FR_TEXT, MULTI_TEXT, HYPHEN_TEXT,
-						CV_FR_TEXT, NULL };
+	static const char *const expected[] = { CV_FR_TEXT, MULTI_TEXT, HYPHEN_TEXT, CV_FR_TEXT,
+		                                NULL };
 	pthread_barrier_wait(job->start);
 	for (int r = 0; r < N_ROUNDS; r++) {
 		for (int f = 0; f < 5; f++) {
 			char *out = NULL;
 			size_t len = 0;
 			int rc = offerapi_cv_extract(&out, &len, job->files[f].data,
-						     job->files[f].len, NULL);
+			                             job->files[f].len, NULL);
 			bool ok;
 			if (expected[f])
 				ok = rc == 0 && strcmp(out, expected[f]) == 0 &&
@@ -787,8 +794,8 @@ static void *thread_main(void *arg)
 				     offerapi_error_last()->code == OFFERAPI_EPDFENCRYPTED &&
 				     strstr(offerapi_error_last()->message, "password");
 			if (!ok && job->failures++ == 0)
-				snprintf(job->why, sizeof job->why, "file %d round %d: rc %d", f,
-					 r, rc);
+				snprintf(job->why, sizeof job->why, "file %d round %d: rc %d", f, r,
+				         rc);
 			offerapi_free(out);
 		}
 	}
@@ -800,9 +807,8 @@ static void test_threads(void **state)
 	(void)state;
 	/* Plain, multi-page, dehyphenated (MuPDF's font leak, reclaimed),
 	 * AES-128 decrypted, and refused for its password. */
-	blob files[5] = { fixture("cv-fr.pdf"), fixture("cv-multi.pdf"),
-			  fixture("hyphen.pdf"), fixture("cv-owner-password.pdf"),
-			  fixture("cv-user-password.pdf") };
+	blob files[5] = { fixture("cv-fr.pdf"), fixture("cv-multi.pdf"), fixture("hyphen.pdf"),
+		          fixture("cv-owner-password.pdf"), fixture("cv-user-password.pdf") };
 	pthread_barrier_t start;
 	assert_int_equal(pthread_barrier_init(&start, NULL, N_THREADS), 0);
 	pthread_t tid[N_THREADS];
@@ -819,7 +825,7 @@ static void test_threads(void **state)
 	for (int i = 0; i < N_THREADS; i++)
 		if (jobs[i].failures)
 			fail_msg("thread %d: %d failures, first: %s", i, jobs[i].failures,
-				 jobs[i].why);
+			         jobs[i].why);
 	for (int f = 0; f < 5; f++)
 		free(files[f].data);
 }

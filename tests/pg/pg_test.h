@@ -29,37 +29,35 @@ static inline const char *pgt_env(const char *name)
 }
 
 /* Assert that @call returns 0, showing the library's last error if not. */
-#define PGT_OK(call)                                                              \
-	do {                                                                      \
-		int pgt_rc_ = (call);                                             \
-		if (pgt_rc_ != 0)                                                 \
-			fail_msg("%s -> %d: %s", #call, pgt_rc_,                  \
-				 offerapi_error_last()->message);                 \
+#define PGT_OK(call)                                                                               \
+	do {                                                                                       \
+		int pgt_rc_ = (call);                                                              \
+		if (pgt_rc_ != 0)                                                                  \
+			fail_msg("%s -> %d: %s", #call, pgt_rc_, offerapi_error_last()->message);  \
 	} while (0)
 
 /* Assert that @call fails with @code. */
-#define PGT_FAILS(call, code)                                                     \
-	do {                                                                      \
-		int pgt_rc_ = (call);                                             \
-		if (pgt_rc_ != (code))                                            \
-			fail_msg("%s -> %d, expected %d (%s); last error: %s", #call, \
-				 pgt_rc_, (code), #code,                          \
-				 offerapi_error_last()->message);                 \
+#define PGT_FAILS(call, code)                                                                      \
+	do {                                                                                       \
+		int pgt_rc_ = (call);                                                              \
+		if (pgt_rc_ != (code))                                                             \
+			fail_msg("%s -> %d, expected %d (%s); last error: %s", #call, pgt_rc_,     \
+			         (code), #code, offerapi_error_last()->message);                   \
 	} while (0)
 
 /* Assert that the last error message contains @needle. */
-#define PGT_MSG_HAS(needle)                                                       \
-	do {                                                                      \
-		const char *pgt_m_ = offerapi_error_last()->message;              \
-		if (!strstr(pgt_m_, (needle)))                                    \
-			fail_msg("error message \"%s\" lacks \"%s\"", pgt_m_, (needle)); \
+#define PGT_MSG_HAS(needle)                                                                        \
+	do {                                                                                       \
+		const char *pgt_m_ = offerapi_error_last()->message;                               \
+		if (!strstr(pgt_m_, (needle)))                                                     \
+			fail_msg("error message \"%s\" lacks \"%s\"", pgt_m_, (needle));           \
 	} while (0)
 
-#define PGT_MSG_LACKS(needle)                                                     \
-	do {                                                                      \
-		const char *pgt_m_ = offerapi_error_last()->message;              \
-		if (strstr(pgt_m_, (needle)))                                     \
-			fail_msg("error message \"%s\" contains \"%s\"", pgt_m_, (needle)); \
+#define PGT_MSG_LACKS(needle)                                                                      \
+	do {                                                                                       \
+		const char *pgt_m_ = offerapi_error_last()->message;                               \
+		if (strstr(pgt_m_, (needle)))                                                      \
+			fail_msg("error message \"%s\" contains \"%s\"", pgt_m_, (needle));        \
 	} while (0)
 
 static inline double pgt_now(void)
@@ -80,8 +78,7 @@ static inline char *pgt_url_with(const char *url, const char *db, const char *qu
 	size_t sz = keep + strlen(db) + (query ? strlen(query) : 0) + 4;
 	char *out = malloc(sz);
 	assert_non_null(out);
-	snprintf(out, sz, "%.*s/%s%s%s", (int)keep, url, db, query ? "?" : "",
-		 query ? query : "");
+	snprintf(out, sz, "%.*s/%s%s%s", (int)keep, url, db, query ? "?" : "", query ? query : "");
 	return out;
 }
 
@@ -120,8 +117,8 @@ static inline char *pgt_fresh_db(const char *name)
 	static const db_config cfg = { 5000, 5 };
 	db_pool *admin;
 	char sql[256];
-	PGT_OK(db_pool_open(&admin, &db_pg_backend, pgt_env("OFFERAPI_TEST_PG_ADMIN_URL"),
-			    &cfg, 1));
+	PGT_OK(db_pool_open(&admin, &db_pg_backend, pgt_env("OFFERAPI_TEST_PG_ADMIN_URL"), &cfg,
+	                    1));
 	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", name);
 	pgt_exec(admin, sql);
 	snprintf(sql, sizeof sql, "CREATE DATABASE %s OWNER offerapi", name);

@@ -68,7 +68,7 @@ static void expect_unavailable(db_pool *pool, const char *password)
 	double took = pgt_now() - t0;
 	if (rc != OFFERAPI_EUNAVAILABLE)
 		fail_msg("expected OFFERAPI_EUNAVAILABLE, got %d: %s", rc,
-			 offerapi_error_last()->message);
+		         offerapi_error_last()->message);
 	PGT_MSG_HAS("postgresql: ");
 	PGT_MSG_HAS("127.0.0.1");
 	PGT_MSG_LACKS(password);
@@ -208,7 +208,7 @@ static void test_unreachable_port(void **state)
 	assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
 	char url[256];
 	snprintf(url, sizeof url, "postgresql://offerapi:N0tThere-123@127.0.0.1:%u/offerapi",
-		 (unsigned)ntohs(sa.sin_port));
+	         (unsigned)ntohs(sa.sin_port));
 
 	db_pool *pool;
 	PGT_OK(db_pool_open(&pool, &db_pg_backend, url, &cfg, 1));

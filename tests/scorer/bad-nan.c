@@ -1,9 +1,14 @@
 /* Returns NaN: loads, but every score is a contract violation. */
 #include "bad-common.h"
-static int nan_score(void *self, const offerapi_score_input *in, double *out_score,
-		     char *expl, size_t explsz, char *err, size_t errsz)
+static int nan_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                     size_t explsz, char *err, size_t errsz)
 {
-	(void)self; (void)in; (void)expl; (void)explsz; (void)err; (void)errsz;
+	(void)self;
+	(void)in;
+	(void)expl;
+	(void)explsz;
+	(void)err;
+	(void)errsz;
 	*out_score = NAN;
 	return 0;
 }

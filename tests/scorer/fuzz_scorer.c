@@ -35,7 +35,8 @@ static char *field(const uint8_t **p, const uint8_t *end)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!set) {
-		if (offerapi_scorers_new(&set) < 0 || offerapi_scorers_load_file(set, SCORER_PATH) < 0) {
+		if (offerapi_scorers_new(&set) < 0 ||
+		    offerapi_scorers_load_file(set, SCORER_PATH) < 0) {
 			fprintf(stderr, "fuzz_scorer: %s\n", offerapi_error_last()->message);
 			abort();
 		}

@@ -181,10 +181,16 @@ static void scores_and_ranks(void **state)
 	offerapi_scorers *set = load_llm("", NULL);
 	assert_non_null(set);
 	double good, bad;
-	assert_int_equal(score(set, pair(1, "I write network services in C on Linux and "
-					    "store data in PostgreSQL"), &good), 0);
-	assert_int_equal(score(set, pair(1, "Registered nurse, intensive care, patient care "
-					    "and medication"), &bad), 0);
+	assert_int_equal(score(set,
+	                       pair(1, "I write network services in C on Linux and "
+	                               "store data in PostgreSQL"),
+	                       &good),
+	                 0);
+	assert_int_equal(score(set,
+	                       pair(1, "Registered nurse, intensive care, patient care "
+	                               "and medication"),
+	                       &bad),
+	                 0);
 	assert_true(good >= 0 && good <= 1 && bad >= 0 && bad <= 1);
 	assert_true(good > bad);
 	/* invalid UTF-8 and NUL bytes are cleaned before they are sent */
@@ -220,7 +226,7 @@ static void caches_the_offer(void **state)
 	json_decref(get_json("/stats/reset"));
 	assert_int_equal(score(set, pair(9, "x"), &s), 0); /* cached */
 	assert_int_equal(stat_of("inputs"), 1);
-	assert_int_equal(score(set, in, &s), 0);            /* evicted */
+	assert_int_equal(score(set, in, &s), 0); /* evicted */
 	assert_int_equal(stat_of("inputs"), 3);
 	offerapi_scorers_free(set);
 }
@@ -302,7 +308,7 @@ static void sends_the_key_and_never_shows_it(void **state)
 	setenv("OFFERAPI_TEST_KEY", "sk-very-secret-42", 1);
 	offerapi_set_log(OFFERAPI_LOG_DEBUG, capture, NULL);
 	offerapi_scorers *set = load_llm("/auth/24-terces-yrev-ks", "api_key_env",
-					 "OFFERAPI_TEST_KEY", NULL);
+	                                 "OFFERAPI_TEST_KEY", NULL);
 	assert_non_null(set);
 	double s;
 	assert_int_equal(score(set, pair(1, "C"), &s), 0);
@@ -409,7 +415,7 @@ static void fails_dimension_mismatch(void **state)
 	double s;
 	assert_int_equal(score(set, pair(1, "C"), &s), 0); /* caches offer 1 */
 	expect_error(set, "dimension mismatch: the offer's embedding has 64 dimensions, "
-			  "the CV's 32");
+	                  "the CV's 32");
 	offerapi_scorers_free(set);
 }
 
@@ -429,8 +435,8 @@ static void url_with_password(char *out, size_t size, const char *path)
 {
 	const char *rest = strstr(base_url, "://");
 	assert_non_null(rest);
-	snprintf(out, size, "%.*s://analyst:pw-very-secret-7@%s%s",
-		 (int)(rest - base_url), base_url, rest + 3, path);
+	snprintf(out, size, "%.*s://analyst:pw-very-secret-7@%s%s", (int)(rest - base_url),
+	         base_url, rest + 3, path);
 }
 
 static void never_shows_the_url_password(void **state)
@@ -463,7 +469,8 @@ static void never_shows_the_url_password(void **state)
 	/* ...nor when the URL is refused, nor unreachable */
 	assert_int_equal(offerapi_scorers_new(&set), 0);
 	assert_int_equal(offerapi_scorers_set(set, "llm", "url",
-					      "ftp://analyst:pw-very-secret-7@127.0.0.1/"), 0);
+	                                      "ftp://analyst:pw-very-secret-7@127.0.0.1/"),
+	                 0);
 	assert_int_not_equal(offerapi_scorers_load_file(set, llm_so), 0);
 	print_message("    refused: %s\n", offerapi_error_last()->message);
 	assert_null(strstr(offerapi_error_last()->message, "pw-very-secret"));
@@ -471,7 +478,8 @@ static void never_shows_the_url_password(void **state)
 	offerapi_scorers_free(set);
 	assert_int_equal(offerapi_scorers_new(&set), 0);
 	assert_int_equal(offerapi_scorers_set(set, "llm", "url",
-					      "http://analyst:pw-very-secret-7@127.0.0.1:1"), 0);
+	                                      "http://analyst:pw-very-secret-7@127.0.0.1:1"),
+	                 0);
 	assert_int_equal(offerapi_scorers_load_file(set, llm_so), 0);
 	expect_error(set, "unreachable: cannot connect to http://analyst:***@127.0.0.1:1/");
 	assert_null(strstr(offerapi_error_last()->message, "pw-very-secret"));
@@ -516,8 +524,8 @@ static void cuts_at_utf8_boundaries(void **state)
 	snprintf(url, sizeof url, "%s", base_url);
 	/* 2-, 3- and 4-byte characters in the model's name, which the
 	 * explanation quotes: "cosine 0.123 (modèle-€-𝄞-é, 64 dimensions)" */
-	const char *kv[] = { "url", url, "model", "mod\xc3\xa8le-\xe2\x82\xac-\xf0\x9d\x84\x9e-\xc3\xa9",
-			     NULL };
+	const char *kv[] = { "url", url, "model",
+		             "mod\xc3\xa8le-\xe2\x82\xac-\xf0\x9d\x84\x9e-\xc3\xa9", NULL };
 	void *inst = NULL;
 	assert_int_equal(d->create(&inst, &host, kv, err, sizeof err), 0);
 	offerapi_score_input in = pair(7, "C developer on Linux");
@@ -565,8 +573,10 @@ int main(int argc, char **argv)
 {
 	base_url = getenv("FAKE_EMBEDDINGS_URL");
 	if (argc < 2 || !base_url) {
-		fprintf(stderr, "usage: with-fake-server.sh python3 fake_embeddings.py "
-				"%s LLM.so [TEST]\n(FAKE_EMBEDDINGS_URL is not set)\n", argv[0]);
+		fprintf(stderr,
+		        "usage: with-fake-server.sh python3 fake_embeddings.py "
+		        "%s LLM.so [TEST]\n(FAKE_EMBEDDINGS_URL is not set)\n",
+		        argv[0]);
 		return 1;
 	}
 	llm_so = argv[1];

@@ -85,8 +85,7 @@ static void refuses_small_struct(void **state)
 static void refuses_missing_symbol(void **state)
 {
 	(void)state;
-	expect_refusal(bad("bad-nosym"), OFFERAPI_EPLUGIN, "no offerapi_scorer_entry symbol",
-		       NULL);
+	expect_refusal(bad("bad-nosym"), OFFERAPI_EPLUGIN, "no offerapi_scorer_entry symbol", NULL);
 }
 
 static void refuses_null_field(void **state)
@@ -105,7 +104,7 @@ static void refuses_failing_create(void **state)
 {
 	(void)state;
 	expect_refusal(bad("bad-create"), OFFERAPI_EPLUGIN,
-		       "bad-create refused to start: setting token is required", NULL);
+	               "bad-create refused to start: setting token is required", NULL);
 }
 
 static void refuses_not_a_shared_object(void **state)
@@ -181,7 +180,7 @@ static void expect_violation(const char *file, const char *want)
 	double s = 0.25;
 	char expl[100];
 	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s, expl, sizeof expl),
-			 OFFERAPI_EPLUGIN);
+	                 OFFERAPI_EPLUGIN);
 	const char *msg = offerapi_error_last()->message;
 	print_message("    caught: %s\n", msg);
 	assert_true(s == 0.25); /* untouched: never a silent score */
@@ -226,10 +225,10 @@ static void checks_input(void **state)
 	char expl[64];
 	offerapi_score_input in = input(1);
 	assert_int_equal(offerapi_scorers_score(set, 1, &in, &s, expl, sizeof expl),
-			 OFFERAPI_EINVAL);
+	                 OFFERAPI_EINVAL);
 	in.struct_size = 8;
 	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s, expl, sizeof expl),
-			 OFFERAPI_EINVAL);
+	                 OFFERAPI_EINVAL);
 	/* NULL strings reach the plugin as "" */
 	in = input(1);
 	in.offer_title = in.offer_description = in.offer_location = NULL;
@@ -245,7 +244,7 @@ static void checks_input(void **state)
 	assert_string_equal(expl, "2 of");
 	in.skills = NULL;
 	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s, expl, sizeof expl),
-			 OFFERAPI_EINVAL);
+	                 OFFERAPI_EINVAL);
 	offerapi_scorers_free(set);
 }
 
@@ -335,8 +334,7 @@ static void loads_a_directory(void **state)
 
 /* ---- scorer-random ---- */
 
-static offerapi_scorers *load_random(const char *k1, const char *v1, const char *k2,
-				     const char *v2)
+static offerapi_scorers *load_random(const char *k1, const char *v1, const char *k2, const char *v2)
 {
 	offerapi_scorers *set;
 	assert_int_equal(offerapi_scorers_new(&set), 0);
@@ -465,8 +463,7 @@ static void plugins_log_through_the_host(void **state)
 int main(int argc, char **argv)
 {
 	if (argc != 4 && argc != 5) {
-		fprintf(stderr, "usage: %s BAD_PLUGIN_DIR RANDOM.so MINIMAL.so [TEST]\n",
-			argv[0]);
+		fprintf(stderr, "usage: %s BAD_PLUGIN_DIR RANDOM.so MINIMAL.so [TEST]\n", argv[0]);
 		return 2;
 	}
 	bad_dir = argv[1];

@@ -30,7 +30,7 @@
 
 typedef struct doc {
 	char name[256];
-	int offer;              /* number of the offer (CVs: the one it is for) */
+	int offer; /* number of the offer (CVs: the one it is for) */
 	char *title, *location, *text;
 	char *skills[32];
 	size_t nskills;
@@ -190,7 +190,8 @@ static figures evaluate(void)
 		for (int c = 0; c < ncvs; c++)
 			order[c] = c;
 		for (int i = 1; i < ncvs; i++)
-			for (int j = i; j > 0 && scores[o][order[j]] > scores[o][order[j - 1]]; j--) {
+			for (int j = i; j > 0 && scores[o][order[j]] > scores[o][order[j - 1]];
+			     j--) {
 				int t = order[j];
 				order[j] = order[j - 1];
 				order[j - 1] = t;
@@ -279,8 +280,8 @@ int main(int argc, char **argv)
 			if (scores[o][c] > scores[best][c])
 				best = o;
 		if (offers[best].offer != cvs[c].offer)
-			printf("  miss: CV %s fits %s best (%.3f)\n", cvs[c].name, offers[best].name,
-			       scores[best][c]);
+			printf("  miss: CV %s fits %s best (%.3f)\n", cvs[c].name,
+			       offers[best].name, scores[best][c]);
 	}
 	/* the text alone: no skill list to match */
 	hide_skills = 1;
@@ -338,7 +339,7 @@ int main(int argc, char **argv)
 		printf("FAIL: random top-1 %.3f is suspiciously high\n", fr.top1);
 		ok = 0;
 	}
-	printf("\n%s\n", ok ? "PASS: similarity ranks the intended CVs first; random does not"
-			    : "FAIL");
+	printf("\n%s\n",
+	       ok ? "PASS: similarity ranks the intended CVs first; random does not" : "FAIL");
 	return ok ? 0 : 1;
 }

@@ -67,7 +67,7 @@ static void folds_case_and_accents(void **state)
 	(void)state;
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "DÉVELOPPEMENT LOGICIEL et Sécurité", "developpement",
-				 "securite", NULL) == 1.0);
+	                         "securite", NULL) == 1.0);
 	assert_true(score_skills(set, "developpement logiciel", "Développement", NULL) == 1.0);
 	/* decomposed (NFD) input meets composed (NFC) skills */
 	assert_true(score_skills(set, "re\xcc\x81seau", "réseau", NULL) == 1.0);
@@ -80,9 +80,9 @@ static void stems_french_and_english(void **state)
 	(void)state;
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "J'ai géré des projets informatiques pendant des années.",
-				 "projet", NULL) == 1.0);
-	assert_true(score_skills(set, "I managed databases and designed networks.",
-				 "database", "network", NULL) == 1.0);
+	                         "projet", NULL) == 1.0);
+	assert_true(score_skills(set, "I managed databases and designed networks.", "database",
+	                         "network", NULL) == 1.0);
 	offerapi_scorers_free(set);
 }
 
@@ -91,10 +91,10 @@ static void matches_multiword_skills_in_a_row(void **state)
 	(void)state;
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "Expérience en gestion des projets agiles.",
-				 "gestion de projet", NULL) == 1.0);
+	                         "gestion de projet", NULL) == 1.0);
 	/* the words present but apart are not the skill */
 	assert_true(score_skills(set, "La gestion comptable; un projet de loi.",
-				 "gestion de projet", NULL) == 0.0);
+	                         "gestion de projet", NULL) == 0.0);
 	assert_non_null(strstr(why, "missing: gestion de projet"));
 	offerapi_scorers_free(set);
 }
@@ -105,7 +105,7 @@ static void tells_c_from_cpp_and_elisions(void **state)
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "Développeur C++ et C#.", "C", NULL) == 0.0);
 	assert_true(score_skills(set, "C'est un plaisir, d'autant que j'aime l'équipe.", "C",
-				 NULL) == 0.0);
+	                         NULL) == 0.0);
 	assert_true(score_skills(set, "Programmation en C sous Linux.", "C", "C++", NULL) == 0.5);
 	assert_true(score_skills(set, "node.js and ASP.NET", "Node.js", "asp.net", NULL) == 1.0);
 	offerapi_scorers_free(set);
@@ -116,10 +116,10 @@ static void guesses_the_language(void **state)
 	(void)state;
 	offerapi_scorers *set = load(NULL, NULL);
 	score_skills(set, "Je suis un développeur et je travaille avec une équipe dans le sud.",
-		     "x", NULL);
+	             "x", NULL);
 	assert_non_null(strstr(why, "(fr)"));
-	score_skills(set, "I am a developer and I work with a team in the south of the city.",
-		     "x", NULL);
+	score_skills(set, "I am a developer and I work with a team in the south of the city.", "x",
+	             NULL);
 	assert_non_null(strstr(why, "(en)"));
 	offerapi_scorers_free(set);
 	set = load("language", "fr");

@@ -6,18 +6,24 @@
 
 #include <offerapi/scorer.h>
 
-static int fail_create(void **out, const offerapi_host_v1 *host, const char *const *kv,
-		       char *err, size_t errsz)
+static int fail_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
+                       size_t errsz)
 {
-	(void)host; (void)kv; (void)err; (void)errsz;
+	(void)host;
+	(void)kv;
+	(void)err;
+	(void)errsz;
 	*out = NULL;
 	return 0;
 }
 
-static int fail_score(void *self, const offerapi_score_input *in, double *out_score,
-		      char *expl, size_t explsz, char *err, size_t errsz)
+static int fail_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                      size_t explsz, char *err, size_t errsz)
 {
-	(void)self; (void)in; (void)expl; (void)explsz;
+	(void)self;
+	(void)in;
+	(void)expl;
+	(void)explsz;
 	*out_score = 0.0;
 	snprintf(err, errsz, "the model is out to lunch");
 	return -1;

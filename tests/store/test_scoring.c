@@ -24,8 +24,7 @@ typedef struct calls {
 	char last_error[256];
 } calls;
 
-static void on_score(const char *scorer, int rc, double seconds, const char *message,
-		     void *payload)
+static void on_score(const char *scorer, int rc, double seconds, const char *message, void *payload)
 {
 	calls *c = payload;
 	assert_true(seconds >= 0.0);
@@ -80,8 +79,9 @@ static void test_score_application(void **state)
 
 	/* missing-only skips what is stored; rescoring gives the same stable score */
 	c = (calls){ 0 };
-	assert_rc(offerapi_application_score(s, set, app, OFFERAPI_SCORE_MISSING_ONLY, on_score, &c),
-		  OFFERAPI_EPLUGIN);
+	assert_rc(
+		offerapi_application_score(s, set, app, OFFERAPI_SCORE_MISSING_ONLY, on_score, &c),
+		OFFERAPI_EPLUGIN);
 	assert_int_equal(c.ok, 0);
 	assert_int_equal(c.failed, 1);
 	assert_rc(offerapi_application_score(s, set, app, 0, NULL, NULL), OFFERAPI_EPLUGIN);

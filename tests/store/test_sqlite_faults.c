@@ -61,7 +61,8 @@ static int readonly_child(const char *url)
 		return 12;
 	}
 	offerapi_offer_list_free(l);
-	int rc = offerapi_user_create(s, "newbie", "New", "password1", OFFERAPI_ROLE_CANDIDATE, NULL);
+	int rc = offerapi_user_create(s, "newbie", "New", "password1", OFFERAPI_ROLE_CANDIDATE,
+	                              NULL);
 	if (rc != OFFERAPI_EREADONLY || !strstr(offerapi_error_last()->message, "read-only")) {
 		fprintf(stderr, "write gave %d: %s\n", rc, offerapi_error_last()->message);
 		return 13;
@@ -111,7 +112,8 @@ static void test_locked_file(void **state)
 	assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 
-	int rc = offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL);
+	int rc = offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE,
+	                              NULL);
 	assert_int_equal(rc, OFFERAPI_EBUSY);
 	assert_non_null(strstr(offerapi_error_last()->message, "locked"));
 	/* reads still work in WAL mode while the writer holds its lock */
@@ -148,7 +150,9 @@ static void test_locked_file(void **state)
 	offerapi_user_free(rec);
 	sqlite3_close(other);
 	/* and once released, the same write goes through */
-	assert_rc(offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL), 0);
+	assert_rc(
+		offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL),
+		0);
 	offerapi_store_free(s);
 	testdb_destroy(&db);
 }

@@ -74,11 +74,12 @@ static int teardown(void **state)
 }
 
 static offerapi_id mkoffer(fixture *f, const char *title, const char *location,
-			   const char *const *skills, size_t nskills)
+                           const char *const *skills, size_t nskills)
 {
 	const char *questions[] = { "Pourquoi nous ?", "Disponible quand ?" };
-	offerapi_offer_fields o = { title, "A job writing C for a living.", location,
-				    skills, nskills, questions, 2 };
+	offerapi_offer_fields o = {
+		title, "A job writing C for a living.", location, skills, nskills, questions, 2
+	};
 	offerapi_id id = 0;
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), 0);
 	assert_true(id > 0);
@@ -88,8 +89,8 @@ static offerapi_id mkoffer(fixture *f, const char *title, const char *location,
 static offerapi_id apply(fixture *f, const offerapi_user *who, offerapi_id offer)
 {
 	const char *answers[] = { "Parce que <b>C</b> & \"SQL\"", "lundi" };
-	offerapi_application_input in = { "C:\\Users\\alice\\cv.pdf", f->pdf, f->pdf_len,
-					  answers, 2 };
+	offerapi_application_input in = { "C:\\Users\\alice\\cv.pdf", f->pdf, f->pdf_len, answers,
+		                          2 };
 	offerapi_id id = 0;
 	assert_rc(offerapi_application_submit(f->s, who, offer, &in, &id), 0);
 	assert_true(id > 0);
@@ -119,7 +120,7 @@ static void test_store_bad_urls(void **state)
 	assert_rc(offerapi_store_open(&s, "sqlite::memory:", NULL), OFFERAPI_EINVAL);
 	assert_rc(offerapi_store_open(&s, "sqlite:", NULL), OFFERAPI_EINVAL);
 	assert_rc(offerapi_store_open(&s, "sqlite:/nonexistent-dir/x/y.db", NULL),
-		  OFFERAPI_EUNAVAILABLE);
+	          OFFERAPI_EUNAVAILABLE);
 	assert_non_null(strstr(offerapi_error_last()->message, "/nonexistent-dir/x/y.db"));
 	offerapi_store_options o = OFFERAPI_STORE_OPTIONS_INIT;
 	o.version = 99;
@@ -134,33 +135,39 @@ static void test_user_create_rules(void **state)
 	fixture *f = *state;
 	offerapi_user *u = NULL;
 	assert_rc(offerapi_user_create(f->s, "ALICE", "Alice 2", "password1",
-				       OFFERAPI_ROLE_CANDIDATE, &u), OFFERAPI_EEXISTS);
+	                               OFFERAPI_ROLE_CANDIDATE, &u),
+	          OFFERAPI_EEXISTS);
 	assert_non_null(strstr(offerapi_error_last()->message, "already taken"));
 	assert_rc(offerapi_user_create(f->s, "a b", "x", "password1", OFFERAPI_ROLE_CANDIDATE, &u),
-		  OFFERAPI_EINVAL);
+	          OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "login"));
 	assert_rc(offerapi_user_create(f->s, "ab", "x", "password1", OFFERAPI_ROLE_CANDIDATE, &u),
-		  OFFERAPI_EINVAL);
+	          OFFERAPI_EINVAL);
 	char longlogin[100];
 	memset(longlogin, 'a', 99);
 	longlogin[99] = '\0';
-	assert_rc(offerapi_user_create(f->s, longlogin, "x", "password1",
-				       OFFERAPI_ROLE_CANDIDATE, &u), OFFERAPI_ETOOBIG);
+	assert_rc(offerapi_user_create(f->s, longlogin, "x", "password1", OFFERAPI_ROLE_CANDIDATE,
+	                               &u),
+	          OFFERAPI_ETOOBIG);
 	assert_rc(offerapi_user_create(f->s, "carol", "x", "short", OFFERAPI_ROLE_CANDIDATE, &u),
-		  OFFERAPI_EINVAL);
+	          OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "password"));
 	assert_rc(offerapi_user_create(f->s, "carol", "bad \xC3\x28 utf8", "password1",
-				       OFFERAPI_ROLE_CANDIDATE, &u), OFFERAPI_EINVAL);
+	                               OFFERAPI_ROLE_CANDIDATE, &u),
+	          OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "display name"));
 	assert_rc(offerapi_user_create(f->s, "carol", "tab\there", "password1",
-				       OFFERAPI_ROLE_CANDIDATE, &u), OFFERAPI_EINVAL);
-	assert_rc(offerapi_user_create(f->s, "carol", "   ", "password1",
-				       OFFERAPI_ROLE_CANDIDATE, &u), OFFERAPI_EINVAL);
+	                               OFFERAPI_ROLE_CANDIDATE, &u),
+	          OFFERAPI_EINVAL);
+	assert_rc(offerapi_user_create(f->s, "carol", "   ", "password1", OFFERAPI_ROLE_CANDIDATE,
+	                               &u),
+	          OFFERAPI_EINVAL);
 	assert_rc(offerapi_user_create(f->s, "carol", "Carol", "password1", (offerapi_role)7, &u),
-		  OFFERAPI_EINVAL);
+	          OFFERAPI_EINVAL);
 	assert_null(u);
 	assert_rc(offerapi_user_create(f->s, "Carol.Dupont+jobs@Example.org", "Carol Dupont é",
-				       "password1", OFFERAPI_ROLE_CANDIDATE, &u), 0);
+	                               "password1", OFFERAPI_ROLE_CANDIDATE, &u),
+	          0);
 	assert_string_equal(u->login, "carol.dupont+jobs@example.org");
 	assert_string_equal(u->display_name, "Carol Dupont é");
 	offerapi_user *g = NULL;
@@ -243,8 +250,9 @@ static void test_offer_create_and_get(void **state)
 	fixture *f = *state;
 	const char *skills[] = { "  C ", "PostgreSQL", "c", "", "Kubernetes" };
 	const char *questions[] = { "Pourquoi nous ?" };
-	offerapi_offer_fields o = { "Développeur C", "Écrire du C.\nEt le tester.", "Montréal",
-				    skills, 5, questions, 1 };
+	offerapi_offer_fields o = {
+		"Développeur C", "Écrire du C.\nEt le tester.", "Montréal", skills, 5, questions, 1
+	};
 	offerapi_id id = 0;
 	assert_rc(offerapi_offer_create(f->s, f->cand, &o, &id), OFFERAPI_EPERM);
 	assert_rc(offerapi_offer_create(f->s, NULL, &o, &id), OFFERAPI_EPERM);
@@ -328,7 +336,7 @@ static void test_offer_update_close(void **state)
 }
 
 static size_t search_count(fixture *f, const char *words, const char *loc, const char *skill,
-			   int closed)
+                           int closed)
 {
 	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
 	q.words = words;
@@ -363,7 +371,7 @@ static void test_offer_search(void **state)
 	assert_int_equal(search_count(f, "postgresql", NULL, NULL, 0), 1); /* skills searched */
 	assert_int_equal(search_count(f, NULL, "montreal", NULL, 0), 1);
 	assert_int_equal(search_count(f, NULL, "PARIS", NULL, 0), 1);
-	assert_int_equal(search_count(f, NULL, NULL, "c", 0), 1);   /* whole skill: not C++ */
+	assert_int_equal(search_count(f, NULL, NULL, "c", 0), 1); /* whole skill: not C++ */
 	assert_int_equal(search_count(f, NULL, NULL, "c++", 0), 1);
 	assert_int_equal(search_count(f, NULL, NULL, "Postgre", 0), 0);
 	assert_int_equal(search_count(f, "100%", NULL, NULL, 0), 1); /* LIKE wildcards escaped */
@@ -451,7 +459,7 @@ static void test_apply_refusals(void **state)
 	assert_rc(offerapi_application_submit(f->s, f->rec, offer, &in, &id), OFFERAPI_EPERM);
 	assert_rc(offerapi_application_submit(f->s, NULL, offer, &in, &id), OFFERAPI_EPERM);
 	assert_rc(offerapi_application_submit(f->s, f->cand, offer + 99, &in, &id),
-		  OFFERAPI_ENOTFOUND);
+	          OFFERAPI_ENOTFOUND);
 	const char *three[] = { "a", "b", "c" };
 	in.answers = three;
 	in.nanswers = 3;
@@ -507,10 +515,12 @@ static void test_lists_and_scores(void **state)
 	offerapi_id a3 = apply(f, f->cand, other);
 
 	offerapi_application_list *l = NULL;
-	assert_rc(offerapi_application_list_offer(f->s, f->rec2, offer, NULL, 0, &l), OFFERAPI_EPERM);
-	assert_rc(offerapi_application_list_offer(f->s, f->cand, offer, NULL, 0, &l), OFFERAPI_EPERM);
+	assert_rc(offerapi_application_list_offer(f->s, f->rec2, offer, NULL, 0, &l),
+	          OFFERAPI_EPERM);
+	assert_rc(offerapi_application_list_offer(f->s, f->cand, offer, NULL, 0, &l),
+	          OFFERAPI_EPERM);
 	assert_rc(offerapi_application_list_offer(f->s, f->rec, 9999, NULL, 0, &l),
-		  OFFERAPI_ENOTFOUND);
+	          OFFERAPI_ENOTFOUND);
 	assert_rc(offerapi_application_list_offer(f->s, f->rec, offer, NULL, 0, &l), 0);
 	assert_int_equal(l->count, 2);
 	assert_int_equal(l->items[0].id, a1); /* unscored: oldest first */
@@ -528,7 +538,8 @@ static void test_lists_and_scores(void **state)
 
 	/* default ranking: first scorer by name ("random") */
 	assert_rc(offerapi_application_list_offer(f->s, f->rec, offer, NULL,
-						  OFFERAPI_LIST_WITH_TEXT, &l), 0);
+	                                          OFFERAPI_LIST_WITH_TEXT, &l),
+	          0);
 	assert_int_equal(l->items[0].id, a2);
 	assert_int_equal(l->items[0].nscores, 1);
 	assert_string_equal(l->items[0].scores[0].explanation, "lucky");
@@ -586,8 +597,8 @@ static void *score_worker(void *arg)
 		char version[16];
 		snprintf(version, sizeof version, "%d.%d", w->index, i);
 		int rc;
-		while ((rc = offerapi_score_put(w->s, w->app, "random", version,
-						(double)i / 20.0, "")) == OFFERAPI_EBUSY)
+		while ((rc = offerapi_score_put(w->s, w->app, "random", version, (double)i / 20.0,
+		                                "")) == OFFERAPI_EBUSY)
 			usleep(1000);
 		if (rc != 0) {
 			fprintf(stderr, "score_put: %s\n", offerapi_error_last()->message);
@@ -639,7 +650,7 @@ static void *apply_worker(void *arg)
 		snprintf(login, sizeof login, "w%d-%d", w->index, i);
 		offerapi_user *u = NULL;
 		if (offerapi_user_create(w->f->s, login, login, "correct horse",
-					 OFFERAPI_ROLE_CANDIDATE, &u) != 0) {
+		                         OFFERAPI_ROLE_CANDIDATE, &u) != 0) {
 			fprintf(stderr, "create %s: %s\n", login, offerapi_error_last()->message);
 			w->failures++;
 			continue;

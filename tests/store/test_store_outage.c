@@ -69,8 +69,9 @@ static void test_outage_and_recovery(void **state)
 	assert_rc(offerapi_offer_get(s, offer, &got), OFFERAPI_EUNAVAILABLE);
 	/* a write during the outage fails as a whole, nothing half-done */
 	offerapi_user *late = NULL;
-	assert_rc(offerapi_user_create(s, "late", "Late", "password1", OFFERAPI_ROLE_CANDIDATE, &late),
-		  OFFERAPI_EUNAVAILABLE);
+	assert_rc(offerapi_user_create(s, "late", "Late", "password1", OFFERAPI_ROLE_CANDIDATE,
+	                               &late),
+	          OFFERAPI_EUNAVAILABLE);
 	/* bounded by the connect timeout, never a hang */
 	assert_true(now() - t0 < 30.0);
 
@@ -86,7 +87,9 @@ static void test_outage_and_recovery(void **state)
 	assert_rc(offerapi_application_get(s, rec, app, &a), 0);
 	assert_non_null(strstr(a->cv_text, "A CV written before the outage"));
 	offerapi_application_free(a);
-	assert_rc(offerapi_user_create(s, "late", "Late", "password1", OFFERAPI_ROLE_CANDIDATE, &late), 0);
+	assert_rc(offerapi_user_create(s, "late", "Late", "password1", OFFERAPI_ROLE_CANDIDATE,
+	                               &late),
+	          0);
 
 	offerapi_user_free(late);
 	offerapi_user_free(rec);

@@ -43,13 +43,13 @@ void testdb_create(testdb *t)
 	const char *base = getenv("OFFERAPI_TEST_PG_URL");
 	if (!base || !*base)
 		fail_msg("OFFERAPI_TEST_PG_URL is not set: run this suite through "
-			 "tests/with-postgresql.sh");
+		         "tests/with-postgresql.sh");
 	/* postgresql://user:pass@host:port/db -> same with a new db name */
 	const char *slash = strrchr(base, '/');
 	if (!slash || slash < base + 13)
 		fail_msg("OFFERAPI_TEST_PG_URL has no database part: %s", base);
 	snprintf(t->dbname, sizeof t->dbname, "t_%ld_%u_%u", (long)getpid(), counter++,
-		 randombytes_uniform(1000000));
+	         randombytes_uniform(1000000));
 	int n = (int)(slash - base);
 	/* the test role creates (and so owns) the database: PostgreSQL 15 lets
 	 * only a database's owner create tables in its public schema */

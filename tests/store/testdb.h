@@ -12,19 +12,20 @@
 
 typedef struct testdb {
 	char url[1024];
-	char dir[256];       /* sqlite: the temporary folder */
-	char dbname[64];     /* postgresql: the database made for this test */
+	char dir[256]; /* sqlite: the temporary folder */
+	char dbname[64]; /* postgresql: the database made for this test */
 	char admin_url[1024];
 } testdb;
 
 /* Fail the current test unless @expr returns @code, quoting the library's
  * last error message. Needs <cmocka.h> included before this header. */
-#define assert_rc(expr, code) do {                                           \
-	int rc_ = (expr);                                                    \
-	if (rc_ != (code))                                                   \
-		fail_msg("%s returned %d (%s), expected %d", #expr, rc_,      \
-			 offerapi_error_last()->message, (code));             \
-} while (0)
+#define assert_rc(expr, code)                                                                      \
+	do {                                                                                       \
+		int rc_ = (expr);                                                                  \
+		if (rc_ != (code))                                                                 \
+			fail_msg("%s returned %d (%s), expected %d", #expr, rc_,                   \
+			         offerapi_error_last()->message, (code));                          \
+	} while (0)
 
 /* Create a user whose password is "password1" (fails the test on error). */
 offerapi_user *testdb_user(offerapi_store *s, const char *login, offerapi_role role);

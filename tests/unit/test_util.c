@@ -64,22 +64,27 @@ static void test_strerror(void **state)
 static void test_utf8(void **state)
 {
 	(void)state;
-	struct { const char *s; bool ok; } cases[] = {
+	struct {
+		const char *s;
+		bool ok;
+	} cases[] = {
 		{ "", true },
 		{ "plain ascii", true },
-		{ "Montr\xC3\xA9" "al", true },              /* é */
-		{ "\xE2\x82\xAC", true },                    /* € */
-		{ "\xF0\x9F\x98\x80", true },                /* U+1F600 */
-		{ "\xF4\x8F\xBF\xBF", true },                /* U+10FFFF */
-		{ "\xC3", false },                           /* truncated */
-		{ "\xC3\x28", false },                       /* bad continuation */
-		{ "\xC0\xAF", false },                       /* overlong '/' */
-		{ "\xE0\x80\xAF", false },                   /* overlong */
-		{ "\xED\xA0\x80", false },                   /* surrogate */
-		{ "\xF4\x90\x80\x80", false },               /* > U+10FFFF */
+		{ "Montr\xC3\xA9"
+		  "al",
+		  true }, /* é */
+		{ "\xE2\x82\xAC", true }, /* € */
+		{ "\xF0\x9F\x98\x80", true }, /* U+1F600 */
+		{ "\xF4\x8F\xBF\xBF", true }, /* U+10FFFF */
+		{ "\xC3", false }, /* truncated */
+		{ "\xC3\x28", false }, /* bad continuation */
+		{ "\xC0\xAF", false }, /* overlong '/' */
+		{ "\xE0\x80\xAF", false }, /* overlong */
+		{ "\xED\xA0\x80", false }, /* surrogate */
+		{ "\xF4\x90\x80\x80", false }, /* > U+10FFFF */
 		{ "\xF5\x80\x80\x80", false },
 		{ "\xFF", false },
-		{ "\x80", false },                           /* lone continuation */
+		{ "\x80", false }, /* lone continuation */
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
 		assert_int_equal(oa_utf8_valid(cases[i].s, strlen(cases[i].s)), cases[i].ok);
@@ -95,7 +100,8 @@ static void test_check_text(void **state)
 	assert_int_equal(oa_check_text("title", NULL, 1, 10, false, true), 0);
 	assert_int_equal(oa_check_text("title", "   ", 1, 10, false, false), OFFERAPI_EINVAL);
 	assert_string_equal(offerapi_error_last()->message, "title: must not be empty");
-	assert_int_equal(oa_check_text("title", "12345678901", 1, 10, false, false), OFFERAPI_ETOOBIG);
+	assert_int_equal(oa_check_text("title", "12345678901", 1, 10, false, false),
+	                 OFFERAPI_ETOOBIG);
 	assert_non_null(strstr(offerapi_error_last()->message, "at most 10"));
 	assert_int_equal(oa_check_text("t", "a\nb", 1, 10, false, false), OFFERAPI_EINVAL);
 	assert_int_equal(oa_check_text("t", "a\nb\tc\r\n", 1, 10, true, false), 0);
@@ -117,12 +123,9 @@ static void test_fold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_error_last),
-		cmocka_unit_test(test_error_per_thread),
-		cmocka_unit_test(test_strerror),
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_check_text),
-		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_error_last), cmocka_unit_test(test_error_per_thread),
+		cmocka_unit_test(test_strerror),   cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_check_text), cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -100,8 +100,9 @@ static void make_inputs(void)
 {
 	/* 1 MiB of plausible text, not one repeated byte, so that tokenisers,
 	 * stemmers and hash tables all get real work */
-	const char *words[] = { "engineer", "développeur", "PostgreSQL", "Linux", "réseau",
-				"project", "the", "de", "C", "backend", "équipe", "kernel" };
+	const char *words[] = { "engineer", "développeur", "PostgreSQL", "Linux",
+		                "réseau",   "project",     "the",        "de",
+		                "C",        "backend",     "équipe",     "kernel" };
 	size_t size = 1u << 20;
 	big_text = malloc(size + 1);
 	size_t n = 0, w = 0;
@@ -121,9 +122,10 @@ static void make_inputs(void)
 
 	/* invalid UTF-8 of every kind, with NUL bytes in the middle */
 	static const unsigned char bad[] = {
-		'C', 'V', ' ', 0xFF, 0xFE, ' ', 0xC3, ' ', 0xE2, 0x82, ' ', 0xC0, 0xAF, ' ',
-		0xED, 0xA0, 0x80, ' ', 0xF4, 0x90, 0x80, 0x80, 0x00, 'L', 'i', 'n', 'u', 'x',
-		0x00, 0x80, 0xBF, ' ', 'P', 'o', 's', 't', 'g', 'r', 'e', 'S', 'Q', 'L', 0xC3,
+		'C',  'V',  ' ', 0xFF, 0xFE, ' ',  0xC3, ' ',  0xE2, 0x82, ' ',
+		0xC0, 0xAF, ' ', 0xED, 0xA0, 0x80, ' ',  0xF4, 0x90, 0x80, 0x80,
+		0x00, 'L',  'i', 'n',  'u',  'x',  0x00, 0x80, 0xBF, ' ',  'P',
+		'o',  's',  't', 'g',  'r',  'e',  'S',  'Q',  'L',  0xC3,
 	};
 	bad_utf8_len = sizeof bad;
 	bad_utf8 = malloc(bad_utf8_len);
@@ -289,8 +291,8 @@ typedef struct hammer_arg {
 	const result *expected; /* NULL unless deterministic */
 	int iterations;
 	int seed;
-	int bad;                /* out: wrong or inconsistent results */
-	int errors;             /* out: errors reported by the plugin */
+	int bad; /* out: wrong or inconsistent results */
+	int errors; /* out: errors reported by the plugin */
 	char first[600];
 } hammer_arg;
 
@@ -303,14 +305,13 @@ static void *hammer(void *p)
 			continue;
 		result r;
 		run(a->set, &a->cases[k], &r);
-		int bad = r.violations > 0 ||
-			  (r.rc == 0 && !(r.score >= 0 && r.score <= 1)) ||
-			  (a->expected && !same(&r, &a->expected[k]));
+		int bad = r.violations > 0 || (r.rc == 0 && !(r.score >= 0 && r.score <= 1)) ||
+		          (a->expected && !same(&r, &a->expected[k]));
 		if (r.rc != 0 && !r.violations)
 			a->errors++;
 		if (bad && !a->bad++)
 			snprintf(a->first, sizeof a->first, "%s: %s", a->cases[k].label,
-				 r.rc ? r.err : "result differs from the single-threaded one");
+			         r.rc ? r.err : "result differs from the single-threaded one");
 	}
 	return NULL;
 }
@@ -352,8 +353,7 @@ static int peek_name(const char *path, char *name, size_t size)
 	return rc;
 }
 
-static int load(const char *path, const char *name, char **sets, int nsets,
-		offerapi_scorers **out)
+static int load(const char *path, const char *name, char **sets, int nsets, offerapi_scorers **out)
 {
 	offerapi_scorers *set;
 	if (offerapi_scorers_new(&set) < 0)
@@ -398,12 +398,14 @@ int main(int argc, char **argv)
 			       OFFERAPI_SCORER_ABI);
 			return 0;
 		} else if (!strcmp(a, "--set") && i + 1 < argc) {
-			if (nsets == MAX_SETS || !strchr(argv[i + 1], '=') || argv[i + 1][0] == '=') {
+			if (nsets == MAX_SETS || !strchr(argv[i + 1], '=') ||
+			    argv[i + 1][0] == '=') {
 				fprintf(stderr, "offerapi-scorer-check: --set wants KEY=VALUE\n");
 				return 2;
 			}
 			sets[nsets++] = argv[++i];
-		} else if ((!strcmp(a, "--threads") || !strcmp(a, "--iterations")) && i + 1 < argc) {
+		} else if ((!strcmp(a, "--threads") || !strcmp(a, "--iterations")) &&
+		           i + 1 < argc) {
 			int v = atoi(argv[++i]);
 			if (v < 1 || v > 100000) {
 				fprintf(stderr, "offerapi-scorer-check: %s wants 1..100000\n", a);
@@ -413,12 +415,14 @@ int main(int argc, char **argv)
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			verbose = 1;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "offerapi-scorer-check: unknown option %s (try --help)\n", a);
+			fprintf(stderr, "offerapi-scorer-check: unknown option %s (try --help)\n",
+			        a);
 			return 2;
 		} else if (!path) {
 			path = a;
 		} else {
-			fprintf(stderr, "offerapi-scorer-check: one plugin at a time (try --help)\n");
+			fprintf(stderr,
+			        "offerapi-scorer-check: one plugin at a time (try --help)\n");
 			return 2;
 		}
 	}
@@ -522,9 +526,12 @@ int main(int argc, char **argv)
 	hammer_arg *args = calloc((size_t)nthreads, sizeof *args);
 	double t0 = now_ms();
 	for (int t = 0; t < nthreads; t++) {
-		args[t] = (hammer_arg){ .set = set, .cases = cases, .ncases = ncases,
-					.expected = deterministic ? first : NULL,
-					.iterations = iterations, .seed = t };
+		args[t] = (hammer_arg){ .set = set,
+			                .cases = cases,
+			                .ncases = ncases,
+			                .expected = deterministic ? first : NULL,
+			                .iterations = iterations,
+			                .seed = t };
 		pthread_create(&tids[t], NULL, hammer, &args[t]);
 	}
 	int bad = 0, errors = 0;
@@ -538,13 +545,14 @@ int main(int argc, char **argv)
 	}
 	char label[64];
 	snprintf(label, sizeof label, "%d threads x %d calls%s", nthreads, iterations,
-		 threadsafe ? "" : " (serialised)");
+	         threadsafe ? "" : " (serialised)");
 	if (bad)
 		report(0, label, "%d bad result(s); first: %s", bad, why);
 	else
 		report(1, label, "%s, %d reported error(s), %.0f ms",
 		       deterministic ? "all equal to the single-threaded results"
-				     : "all scores in [0, 1]", errors, now_ms() - t0);
+		                     : "all scores in [0, 1]",
+		       errors, now_ms() - t0);
 	free(tids);
 	free(args);
 	free(first);
