@@ -11,6 +11,7 @@
 
 #include "offerapi/common.h"
 #include "offerapi/errors.h"
+#include "oacommon.h"
 
 /*
  * Set the calling thread's last error and return @p code, so that a failing
@@ -25,7 +26,6 @@ void oa_log(offerapi_log_level level, const char *fmt, ...) OFFERAPI_PRINTF(2, 3
 
 /* True when the @p len bytes at @p s are valid UTF-8 (no overlongs, no
  * surrogates, nothing above U+10FFFF) and contain no NUL byte. */
-bool oa_utf8_valid(const char *s, size_t len);
 
 /* Check a text field: not NULL (unless @p optional), valid UTF-8, at most
  * @p max bytes, at least @p min, and no control characters other than \n,

@@ -39,9 +39,11 @@ static bool api_need(req *r, int role)
 	return true;
 }
 
-/* Read a JSON object body (bounded by --max-body). Answers and returns NULL
- * on failure. */
-static json_t *api_body(req *r)
+/* Read a JSON object body of at most @max bytes. Nesting is bounded before
+ * jansson sees the bytes: its parser recurses once per level, and a
+ * CivetWeb worker's stack is 100 KiB (docs/dependencies.md). Answers and
+ * returns NULL on failure; @toobig names what is too large. */
+static json_t *api_body_max(req *r, size_t max, const char *toobig)
 {
 	const char *ct = mg_get_header(r->conn, "Content-Type");
 	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
@@ -51,15 +53,21 @@ static json_t *api_body(req *r)
 	}
 	char *body = NULL;
 	size_t len = 0;
-	int rc = read_body(r, g_app.cfg.max_body, &body, &len);
+	int rc = read_body(r, max, &body, &len);
 	if (rc == 413) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "the body is larger than %zu bytes", g_app.cfg.max_body);
-		respond_api_error(r, 413, "too_big", msg);
+		respond_api_error(r, 413, "too_big", toobig);
 		return NULL;
 	}
 	if (rc) {
 		respond_api_error(r, 400, "bad_request", "the body could not be read");
+		return NULL;
+	}
+	if (json_depth(body, len) > JSON_MAX_DEPTH) {
+		free(body);
+		char msg[96];
+		snprintf(msg, sizeof msg, "the JSON body is nested deeper than %d levels",
+		         JSON_MAX_DEPTH);
+		respond_api_error(r, 400, "bad_json", msg);
 		return NULL;
 	}
 	json_error_t err;
@@ -78,6 +86,14 @@ static json_t *api_body(req *r)
 		return NULL;
 	}
 	return j;
+}
+
+/* A JSON object body within --max-body. */
+static json_t *api_body(req *r)
+{
+	char msg[96];
+	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", g_app.cfg.max_body);
+	return api_body_max(r, g_app.cfg.max_body, msg);
 }
 
 /* A string member, or NULL (absent or JSON null); *bad set when present
@@ -279,9 +295,15 @@ static bool query_param(req *r, const char *name, char *dst, size_t n)
 		respond_api_error(r, 400, "invalid", msg);
 		return false;
 	}
+	if (rc == -3) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "%s: a bad %%-escape or a NUL byte", name);
+		respond_api_error(r, 400, "invalid", msg);
+		return false;
+	}
 	if (rc < 0)
 		dst[0] = '\0';
-	if (!valid_utf8(dst, strlen(dst))) {
+	if (!oa_utf8_valid(dst, strlen(dst))) {
 		respond_api_error(r, 400, "invalid", "query parameters must be UTF-8");
 		return false;
 	}
@@ -519,7 +541,7 @@ void api_apply(req *r)
 			respond_api_error(r, rc, rc == 413 ? "too_big" : "bad_request", msg);
 			return;
 		}
-		if (!f.has_file || !f.file.len) {
+		if (!f.has_file || !f.file_len) {
 			form_free(&f);
 			respond_api_error(r, 422, "invalid", "cv: a PDF file is required");
 			return;
@@ -531,51 +553,29 @@ void api_apply(req *r)
 			snprintf(name, sizeof name, "answer_%zu", n);
 			if (!(answers[n] = form_get(&f, name)))
 				break;
-			if (!valid_utf8(answers[n], strlen(answers[n]))) {
+			if (!oa_utf8_valid(answers[n], strlen(answers[n]))) {
 				form_free(&f);
 				respond_api_error(r, 422, "invalid", "answers must be UTF-8 text");
 				return;
 			}
 		}
-		rc = apply_and_score(r, r->id, f.filename, f.file.data, f.file.len, answers, n,
-		                     &id);
+		rc = apply_and_score(r, r->id, f.filename, f.file, f.file_len, answers, n, &id);
 		form_free(&f);
 		apply_result(r, rc, id);
 		return;
 	}
 	/* JSON: the PDF in base64 makes the body a third larger. */
-	json_t *j;
-	{
-		size_t lim = g_app.cfg.max_upload / 3 * 4 + 8 + g_app.cfg.max_body;
-		if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-			respond_api_error(
-				r, 415, "unsupported_media_type",
-				"send multipart/form-data (field cv) or application/json");
-			return;
-		}
-		char *body = NULL;
-		size_t len = 0;
-		int rc = read_body(r, lim, &body, &len);
-		if (rc == 413) {
-			char msg[128];
-			snprintf(msg, sizeof msg, "cv: larger than allowed (CV at most %zu bytes)",
-			         g_app.cfg.max_upload);
-			respond_api_error(r, 413, "too_big", msg);
-			return;
-		}
-		if (rc) {
-			respond_api_error(r, 400, "bad_request", "the body could not be read");
-			return;
-		}
-		json_error_t err;
-		j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
-		free(body);
-		if (!j || !json_is_object(j)) {
-			json_decref(j);
-			respond_api_error(r, 400, "bad_json", "the body must be a JSON object");
-			return;
-		}
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+		respond_api_error(r, 415, "unsupported_media_type",
+		                  "send multipart/form-data (field cv) or application/json");
+		return;
 	}
+	char toobig[128];
+	snprintf(toobig, sizeof toobig, "cv: larger than allowed (CV at most %zu bytes)",
+	         g_app.cfg.max_upload);
+	json_t *j = api_body_max(r, g_app.cfg.max_upload / 3 * 4 + 8 + g_app.cfg.max_body, toobig);
+	if (!j)
+		return;
 	bool bad = false;
 	const char *filename = jstr(j, "filename", &bad), *b64 = jstr(j, "pdf_base64", &bad);
 	json_t *ans = json_object_get(j, "answers");

@@ -5,7 +5,7 @@
  * every request through a small table (router in main.c). A request is
  * handled entirely on its CivetWeb worker thread: it builds its whole
  * response in a growable buffer and sends it with one mg_write() (headers
- * and body together; see FIELD-NOTES: two writes meet Nagle + delayed ACK).
+ * and body together; see docs/dependencies.md: two writes meet Nagle + delayed ACK).
  */
 #ifndef OFFERAPI_SERVER_APP_H
 #define OFFERAPI_SERVER_APP_H
@@ -18,6 +18,8 @@
 #include <civetweb.h>
 #include <jansson.h>
 #include <offerapi/offerapi.h>
+
+#include "oacommon.h"
 
 /* ---- growable byte buffer ------------------------------------------------ */
 
@@ -132,36 +134,48 @@ void api_fail(req *r, int rc, bool upload);
 /* ---- request helpers (http.c) ----------------------------------------------- */
 
 /* Value of query/form variable @name in url-encoded @data (length @len),
- * decoded into @dst. Returns the length, or -1 when absent, -2 when too long. */
+ * decoded into @dst (form.c). Returns the length, -1 when absent, -2 when
+ * too long for @dst, -3 when malformed (a bad %-escape or a NUL byte). */
 int form_var(const char *data, size_t len, const char *name, char *dst, size_t dstsz);
-/* Read the whole request body, at most @max bytes. Returns 0, or 413 when
- * longer, 400 when unreadable. *out is malloc'd and NUL-terminated. */
+/* Decode url-encoded @s into @dst: the length, -2 (too long) or -3 (malformed). */
+int urlenc_decode(const char *s, size_t n, char *dst, size_t dstsz);
 int read_body(req *r, size_t max, char **out, size_t *out_len);
-bool valid_utf8(const char *s, size_t n);
+/* Deepest nesting of [ and { in JSON text (outside strings). Request bodies
+ * deeper than JSON_MAX_DEPTH are refused before parsing. */
+int json_depth(const char *s, size_t n);
+#define JSON_MAX_DEPTH 32
 const char *cookie_value(req *r, const char *name, char *dst, size_t dstsz);
 
-/* A parsed form (url-encoded or multipart) with at most one file. */
+/* A parsed form (url-encoded or multipart) with at most one file. Names,
+ * values and the file point into the body, which the form owns. */
 typedef struct form_field {
-	char *name;
-	buf value;
-	bool is_file; /* the file part: its data goes to form.file, not value */
+	const char *name;
+	const char *value; /* NUL-terminated, no NUL inside */
+	size_t len;
 } form_field;
 
 typedef struct form {
 	form_field fields[64];
 	size_t nfields;
-	char filename[OFFERAPI_FILENAME_MAX + 1];
+	char filename[OFFERAPI_FILENAME_MAX + 1]; /* last path component, no control characters */
 	bool has_file;
-	buf file;
+	const char *file; /* the file's bytes, inside body */
+	size_t file_len;
+	char *body; /* the request body (malloc'd) */
 	size_t max_file, max_fields; /* bounds */
 	size_t fields_total;
-	bool urlencoded; /* application/x-www-form-urlencoded body */
 	int error; /* 0, 413 (too big), 400 (malformed/too many) */
-	const char *error_what;
+	const char *error_what; /* "file", "fields" or a sentence */
 } form;
 
-/* Parse the request's form with mg_handle_form_request. Returns 0, 413 or 400. */
+/* Read the request's body (bounded by max_file + max_fields + 16 KiB) and
+ * parse it. Returns 0, 413 or 400 (f->error_what says what). Always call
+ * form_free(). */
 int form_parse(req *r, form *f, size_t max_file, size_t max_fields);
+/* Parse @body (malloc'd, @len bytes plus a NUL; the form takes it) of
+ * Content-Type @ct. The parser fuzz/fuzz_form.c drives. */
+int form_parse_body(form *f, const char *ct, char *body, size_t len, size_t max_file,
+                    size_t max_fields);
 const char *form_get(const form *f, const char *name); /* NULL when absent */
 void form_free(form *f);
 

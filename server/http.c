@@ -180,7 +180,7 @@ void req_header(req *r, const char *fmt, ...)
 }
 
 /* Build the head into a buffer that already has room for the body, then
- * send both with one mg_write: see FIELD-NOTES (Nagle + delayed ACK). HEAD
+ * send both with one mg_write: see docs/dependencies.md (Nagle + delayed ACK). HEAD
  * requests get the head only. */
 void respond(req *r, int status, const char *ctype, const void *body, size_t len)
 {
@@ -303,14 +303,6 @@ void api_fail(req *r, int rc, bool upload)
 
 /* ---- request helpers ------------------------------------------------------------- */
 
-int form_var(const char *data, size_t len, const char *name, char *dst, size_t dstsz)
-{
-	if (!data)
-		return -1;
-	int n = mg_get_var(data, len, name, dst, dstsz);
-	return n; /* -1 absent, -2 too long for dst */
-}
-
 int read_body(req *r, size_t max, char **out, size_t *out_len)
 {
 	long long cl = r->ri->content_length;
@@ -339,43 +331,27 @@ int read_body(req *r, size_t max, char **out, size_t *out_len)
 	return 0;
 }
 
-/* Strict UTF-8: no overlongs, no surrogates, nothing above U+10FFFF. */
-bool valid_utf8(const char *str, size_t n)
+/* Read the body (bounded) and parse it as a form: see form.c. */
+int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < n) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			i++;
-			continue;
-		}
-		size_t k;
-		unsigned cp;
-		if (c >= 0xC2 && c <= 0xDF) {
-			k = 1;
-			cp = c & 0x1F;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2;
-			cp = c & 0x0F;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3;
-			cp = c & 0x07;
-		} else
-			return false;
-		if (k >= n - i) /* truncated sequence */
-			return false;
-		for (size_t j = 1; j <= k; j++) {
-			if ((s[i + j] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + j] & 0x3F);
-		}
-		if ((k == 2 && cp < 0x800) || (k == 3 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-		    (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		i += k + 1;
+	memset(f, 0, sizeof *f);
+	const char *ct = mg_get_header(r->conn, "Content-Type");
+	if (!ct || (strncasecmp(ct, "multipart/form-data", 19) != 0 &&
+	            strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0))
+		return form_parse_body(f, ct, NULL, 0, max_file, max_fields);
+	/* the margin covers the multipart boundaries and part heads */
+	char *body = NULL;
+	size_t len = 0;
+	int rc = read_body(r, max_file + max_fields + 16384, &body, &len);
+	if (rc) {
+		f->error = rc;
+		f->error_what = rc == 413 ? (max_file ? "file" : "fields") : "unreadable body";
+		return rc;
 	}
-	return true;
+	rc = form_parse_body(f, ct, body, len, max_file, max_fields);
+	if (rc)
+		r->keep_alive_off = true;
+	return rc;
 }
 
 const char *cookie_value(req *r, const char *name, char *dst, size_t dstsz)
@@ -384,166 +360,6 @@ const char *cookie_value(req *r, const char *name, char *dst, size_t dstsz)
 	if (!c || mg_get_cookie(c, name, dst, dstsz) < 0)
 		return NULL;
 	return dst;
-}
-
-/* ---- forms -------------------------------------------------------------------------- */
-
-/* Called by CivetWeb for each new field. Files go to memory (never to disk:
- * the server keeps no state of its own); at most one file per form. */
-static int ff_found(const char *key, const char *filename, char *path, size_t pathlen, void *ud)
-{
-	form *f = ud;
-	(void)path;
-	(void)pathlen;
-	if (f->error)
-		return MG_FORM_FIELD_STORAGE_ABORT;
-	if (filename && *filename) {
-		if (f->has_file) {
-			f->error = 400;
-			f->error_what = "only one file may be sent";
-			return MG_FORM_FIELD_STORAGE_ABORT;
-		}
-		f->has_file = true;
-		snprintf(f->filename, sizeof f->filename, "%s", filename);
-		buf_init(&f->file, 64 * 1024);
-		/* The file's data goes to f->file; its field entry is marked so
-		 * (a flag, not a name: a client chooses every name it sends). */
-		if (f->nfields >= sizeof f->fields / sizeof f->fields[0]) {
-			f->error = 400;
-			f->error_what = "too many form fields";
-			return MG_FORM_FIELD_STORAGE_ABORT;
-		}
-		form_field *fld = &f->fields[f->nfields++];
-		fld->name = strdup(key ? key : "");
-		fld->is_file = true;
-		buf_init(&fld->value, 1);
-		return MG_FORM_FIELD_STORAGE_GET;
-	}
-	if (f->nfields >= sizeof f->fields / sizeof f->fields[0]) {
-		f->error = 400;
-		f->error_what = "too many form fields";
-		return MG_FORM_FIELD_STORAGE_ABORT;
-	}
-	form_field *fld = &f->fields[f->nfields++];
-	fld->name = strdup(key ? key : "");
-	buf_init(&fld->value, 64);
-	return MG_FORM_FIELD_STORAGE_GET;
-}
-
-/* Called with a piece of the current field's value: @value is NOT
- * NUL-terminated (FIELD-NOTES), so only @len bytes are read. A long value
- * arrives in several pieces, appended to the field opened by ff_found. */
-/* How ff_get stops after an error. CivetWeb 1.15 aborts the whole process
- * ("buffer overflow detected") when the value callback returns
- * HANDLE_ABORT for a url-encoded body, so there the rest of the body is
- * skipped instead (ff_found then stops the parse at the next field); a
- * multipart parse is stopped at once. */
-static int ff_stop(const form *f)
-{
-	return f->urlencoded ? MG_FORM_FIELD_HANDLE_NEXT : MG_FORM_FIELD_HANDLE_ABORT;
-}
-
-static int ff_get(const char *key, const char *value, size_t len, void *ud)
-{
-	form *f = ud;
-	(void)key;
-	if (f->error || !f->nfields)
-		return ff_stop(f);
-	form_field *fld = &f->fields[f->nfields - 1];
-	if (fld->is_file) {
-		if (f->file.len + len > f->max_file) {
-			f->error = 413;
-			f->error_what = "file";
-			return ff_stop(f);
-		}
-		buf_add(&f->file, value, len);
-	} else {
-		f->fields_total += len;
-		if (f->fields_total > f->max_fields) {
-			f->error = 413;
-			f->error_what = "fields";
-			return ff_stop(f);
-		}
-		buf_add(&fld->value, value, len);
-	}
-	return MG_FORM_FIELD_HANDLE_GET;
-}
-
-static int ff_store(const char *path, long long size, void *ud)
-{
-	(void)path;
-	(void)size;
-	(void)ud;
-	return MG_FORM_FIELD_HANDLE_ABORT; /* never stored to disk */
-}
-
-int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
-{
-	memset(f, 0, sizeof *f);
-	f->max_file = max_file;
-	f->max_fields = max_fields;
-	long long cl = r->ri->content_length;
-	/* Refuse early what cannot fit, before reading a byte of it: the margin
-	 * covers the multipart boundaries and headers. */
-	if (cl > 0 && (unsigned long long)cl > max_file + max_fields + 16384) {
-		r->keep_alive_off = true;
-		f->error = 413;
-		f->error_what = max_file ? "file" : "fields";
-		return 413;
-	}
-	const char *ct = mg_get_header(r->conn, "Content-Type");
-	if (!ct || (strncasecmp(ct, "multipart/form-data", 19) != 0 &&
-	            strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)) {
-		f->error = 400;
-		f->error_what = "the body must be a form (multipart/form-data or "
-				"application/x-www-form-urlencoded)";
-		return 400;
-	}
-	if (cl == 0)
-		return 0; /* an empty form (a bare logout button has only its token) */
-	f->urlencoded = strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
-	struct mg_form_data_handler h = { ff_found, ff_get, ff_store, f };
-	int n = mg_handle_form_request(r->conn, &h);
-	if (f->error) {
-		r->keep_alive_off = true; /* the rest of the body is unread */
-		return f->error;
-	}
-	if (n < 0) {
-		r->keep_alive_off = true;
-		f->error = 400;
-		f->error_what = "malformed form";
-		return 400;
-	}
-	for (size_t i = 0; i < f->nfields; i++)
-		if (f->fields[i].value.failed || !f->fields[i].name) {
-			f->error = 400;
-			f->error_what = "out of memory";
-			return 400;
-		}
-	if (f->has_file && f->file.failed) {
-		f->error = 413;
-		f->error_what = "file";
-		return 413;
-	}
-	return 0;
-}
-
-const char *form_get(const form *f, const char *name)
-{
-	for (size_t i = 0; i < f->nfields; i++)
-		if (!f->fields[i].is_file && f->fields[i].name && !strcmp(f->fields[i].name, name))
-			return f->fields[i].value.data ? f->fields[i].value.data : "";
-	return NULL;
-}
-
-void form_free(form *f)
-{
-	for (size_t i = 0; i < f->nfields; i++) {
-		free(f->fields[i].name);
-		buf_free(&f->fields[i].value);
-	}
-	buf_free(&f->file); /* zeroed by form_parse when no file came */
-	f->nfields = 0;
 }
 
 /* ---- CSRF and cookies ------------------------------------------------------------------ */

@@ -730,7 +730,7 @@ static int configure(config *c, int argc, char **argv)
 		        argv[optind]);
 		return -1;
 	}
-	/* CivetWeb 1.15 here has no IPv6 and must never do TLS (FIELD-NOTES). */
+	/* CivetWeb 1.15 here has no IPv6 and must never do TLS (docs/dependencies.md). */
 	const char *colon = strrchr(c->listen, ':');
 	size_t ll = strlen(c->listen);
 	if (!colon || colon == c->listen || strchr(c->listen, '[') || strchr(c->listen, ',') ||

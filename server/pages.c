@@ -154,8 +154,7 @@ static bool page_form(req *r, form *f, size_t max_file)
 		return false;
 	}
 	for (size_t i = 0; i < f->nfields; i++)
-		if (!valid_utf8(f->fields[i].value.data, f->fields[i].value.len) ||
-		    strlen(f->fields[i].value.data) != f->fields[i].value.len) {
+		if (!oa_utf8_valid(f->fields[i].value, f->fields[i].len)) {
 			form_free(f);
 			page_error(r, 400, T(r, "err.utf8"));
 			return false;
@@ -258,14 +257,19 @@ void page_home(req *r)
 {
 	char q[512] = "", loc[OFFERAPI_LOCATION_MAX + 1] = "", skill[OFFERAPI_SKILL_MAX + 1] = "";
 	size_t ql = strlen(r->query);
-	if (form_var(r->query, ql, "q", q, sizeof q) == -2 ||
-	    form_var(r->query, ql, "location", loc, sizeof loc) == -2 ||
-	    form_var(r->query, ql, "skill", skill, sizeof skill) == -2) {
+	int vq = form_var(r->query, ql, "q", q, sizeof q);
+	int vl = form_var(r->query, ql, "location", loc, sizeof loc);
+	int vs = form_var(r->query, ql, "skill", skill, sizeof skill);
+	if (vq == -2 || vl == -2 || vs == -2) {
 		page_error(r, 400, T(r, "err.search_too_long"));
 		return;
 	}
-	if (!valid_utf8(q, strlen(q)) || !valid_utf8(loc, strlen(loc)) ||
-	    !valid_utf8(skill, strlen(skill))) {
+	if (vq == -3 || vl == -3 || vs == -3) {
+		page_error(r, 400, T(r, "err.bad_form"));
+		return;
+	}
+	if (!oa_utf8_valid(q, strlen(q)) || !oa_utf8_valid(loc, strlen(loc)) ||
+	    !oa_utf8_valid(skill, strlen(skill))) {
 		page_error(r, 400, T(r, "err.utf8"));
 		return;
 	}
@@ -872,7 +876,7 @@ int apply_and_score(req *r, offerapi_id offer_id, const char *filename, const vo
                     const char *const *answers, size_t nanswers, offerapi_id *out)
 {
 	/* A file name that is not UTF-8 would make pages invalid: keep a plain one. */
-	if (!filename || !valid_utf8(filename, strlen(filename)))
+	if (!filename || !oa_utf8_valid(filename, strlen(filename)))
 		filename = "cv.pdf";
 	offerapi_application_input in = { filename, pdf, len, answers, nanswers };
 	double t0 = now_mono();
@@ -901,7 +905,7 @@ void page_apply(req *r)
 	form f;
 	if (!page_form(r, &f, g_app.cfg.max_upload))
 		return;
-	if (!f.has_file || !f.file.len) {
+	if (!f.has_file || !f.file_len) {
 		offer_page(r, 422, T(r, "err.no_file"), &f);
 		form_free(&f);
 		return;
@@ -915,7 +919,7 @@ void page_apply(req *r)
 			break;
 	}
 	offerapi_id id = 0;
-	int rc = apply_and_score(r, r->id, f.filename, f.file.data, f.file.len, answers, n, &id);
+	int rc = apply_and_score(r, r->id, f.filename, f.file, f.file_len, answers, n, &id);
 	if (rc < 0) {
 		const char *code;
 		int status = http_status_for(rc, true, &code);
