@@ -202,6 +202,7 @@ static void load_set(const char *dir)
 		x->cv[x->n] = find_cv(dir, cn);
 		x->grade[x->n++] = g;
 	}
+	free(buf);
 	for (int o = 0; o < noffers; o++) {
 		int threes = 0;
 		for (int k = 0; k < offers[o].n; k++)
