@@ -226,7 +226,8 @@ static bool each_variant(variant_fn fn, void *ctx, size_t *nconcepts)
 	uint32_t concept = 0;
 	bool ok = true;
 	char *save = NULL;
-	for (char *line = strtok_r(copy, "\n", &save); ok && line; line = strtok_r(NULL, "\n", &save)) {
+	for (char *line = strtok_r(copy, "\n", &save); ok && line;
+	     line = strtok_r(NULL, "\n", &save)) {
 		if (line[0] == '#')
 			continue;
 		char *bar = strchr(line, '|');
@@ -236,15 +237,16 @@ static bool each_variant(variant_fn fn, void *ctx, size_t *nconcepts)
 		char *side[NLANG] = { bar + 1, line };
 		for (int l = 0; ok && l < NLANG; l++) {
 			char *s2 = NULL;
-			for (char *v = strtok_r(side[l], ";", &s2); ok && v; v = strtok_r(NULL, ";", &s2))
+			for (char *v = strtok_r(side[l], ";", &s2); ok && v;
+			     v = strtok_r(NULL, ";", &s2))
 				if (*trim(v))
 					ok = fn(ctx, trim(v), l, concept);
 		}
-		concept++;
+		concept ++;
 	}
 	free(copy);
 	if (nconcepts)
-		*nconcepts = concept;
+	*nconcepts = concept;
 	return ok;
 }
 
@@ -339,9 +341,9 @@ static bool build_phrases(lexicon *lex, vocab_ctx *c)
 			uint32_t concept = (uint32_t)c->pairs.v[j].b;
 			bool dup = false; /* two variants of one concept stem alike */
 			for (size_t k = s->first; k < nc; k++)
-				dup |= lex->concepts[k] == concept;
+			dup |= lex->concepts[k] == concept;
 			if (!dup)
-				lex->concepts[nc++] = concept;
+			lex->concepts[nc++] = concept;
 		}
 		s->count = (uint32_t)(nc - s->first);
 		lex->nphrases++;
@@ -485,7 +487,8 @@ static bool parse_entry(dict_ctx *c, uint64_t head, char *def)
 			char *paren = strchr(t, '(');
 			if (paren)
 				*paren = '\0';
-			uint64_t x = one_word(c->a, c->w, t, strlen(t), c->fr_to_en ? LANG_EN : LANG_FR);
+			uint64_t x = one_word(c->a, c->w, t, strlen(t),
+			                      c->fr_to_en ? LANG_EN : LANG_FR);
 			if (!x)
 				continue;
 			taken++;
@@ -505,8 +508,8 @@ static bool parse_dict(dict_ctx *c, char *index, const char *dict, size_t dlen)
 		uint64_t off, len;
 		if (!t2 || !strncmp(line, "00database", 10) ||
 		    !b64num(t1 + 1, (size_t)(t2 - t1 - 1), &off) ||
-		    !b64num(t2 + 1, strcspn(t2 + 1, "\r\n"), &len) || off > dlen || len > dlen - off ||
-		    len > 4096)
+		    !b64num(t2 + 1, strcspn(t2 + 1, "\r\n"), &len) || off > dlen ||
+		    len > dlen - off || len > 4096)
 			continue;
 		uint64_t head = one_word(c->a, c->w, line, (size_t)(t1 - line),
 		                         c->fr_to_en ? LANG_FR : LANG_EN);

@@ -553,6 +553,21 @@ static void explain(const offer_model *o, const result *r, char *expl, size_t ex
 	out_add(&b, num);
 }
 
+/* The same details as data, for hosts that collect them (ABI 1 rev. 2). */
+static void report(const offer_model *o, const result *r, const offerapi_score_input *in)
+{
+	if (!OFFERAPI_SCORER_HAS_FIELD(in, offerapi_score_input, report) || !in->report)
+		return;
+	offerapi_score_report *rep = in->report;
+	for (size_t i = 0; i < o->nskills && i < in->skill_count; i++)
+		if (sim_skill_real(o->skills[i]))
+			rep->skill(rep, i, r->credit[i]);
+	rep->subscore(rep, "text", r->text);
+	rep->subscore(rep, "title", r->title);
+	if (r->nreal)
+		rep->subscore(rep, "skills", r->skills);
+}
+
 /* ---- the ABI ---- */
 
 static int score_cv(sim *s, worker *w, const offer_model *o, const offerapi_score_input *in,
@@ -598,6 +613,7 @@ static int sim_score(void *self, const offerapi_score_input *in, double *out_sco
 	if (rc == 0) {
 		*out_score = r.score;
 		explain(o, &r, expl, explsz);
+		report(o, &r, in);
 	} else {
 		snprintf(err, errsz, "out of memory");
 	}

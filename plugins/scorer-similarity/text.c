@@ -244,12 +244,12 @@ uint64_t sim_stem(worker *w, int lang, const uint8_t *s, size_t n)
 static uint64_t cognate_key(const uint8_t *f, size_t n)
 {
 	static const char *const rules[][2] = {
-		{ "iques", "ic" }, { "ique", "ic" }, { "ical", "ic" }, { "ics", "ic" },
-		{ "ities", "it" }, { "ites", "it" }, { "ite", "it" },   { "ity", "it" },
-		{ "iens", "ian" }, { "ien", "ian" }, { "ians", "ian" }, { "aires", "ary" },
-		{ "aire", "ary" }, { "ies", "y" },   { "ie", "y" },     { "ifs", "ive" },
-		{ "if", "ive" },   { "ives", "ive" }, { "els", "al" },  { "el", "al" },
-		{ "eurs", "or" },  { "eur", "or" },  { "ors", "or" },   { "ismes", "ism" },
+		{ "iques", "ic" }, { "ique", "ic" },   { "ical", "ic" },  { "ics", "ic" },
+		{ "ities", "it" }, { "ites", "it" },   { "ite", "it" },   { "ity", "it" },
+		{ "iens", "ian" }, { "ien", "ian" },   { "ians", "ian" }, { "aires", "ary" },
+		{ "aire", "ary" }, { "ies", "y" },     { "ie", "y" },     { "ifs", "ive" },
+		{ "if", "ive" },   { "ives", "ive" },  { "els", "al" },   { "el", "al" },
+		{ "eurs", "or" },  { "eur", "or" },    { "ors", "or" },   { "ismes", "ism" },
 		{ "isme", "ism" }, { "istes", "ist" }, { "iste", "ist" }, { "ists", "ist" },
 	};
 	if (n < 5 || n > TOKEN_MAX)
@@ -450,8 +450,8 @@ static size_t line_hyphen(const uint8_t *p, const uint8_t *end)
 	q++;
 	while (q < end && *q == ' ')
 		q++;
-	if (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= 0xC3 && *q <= 0xC5 && q + 1 < end &&
-	                                              q[1] >= 0xA0 && q[1] <= 0xBF)))
+	if (q < end && ((*q >= 'a' && *q <= 'z') ||
+	                (*q >= 0xC3 && *q <= 0xC5 && q + 1 < end && q[1] >= 0xA0 && q[1] <= 0xBF)))
 		return (size_t)(q - p);
 	return 0;
 }
@@ -540,7 +540,8 @@ bool sim_tokenize(const analyser *a, worker *w, const char *text, size_t len)
 			continue;
 		/* an elided article or pronoun before an apostrophe: l'équipe */
 		if (p < end &&
-		    (*p == '\'' || (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99)) &&
+		    (*p == '\'' ||
+		     (end - p >= 3 && p[0] == 0xE2 && p[1] == 0x80 && p[2] == 0x99)) &&
 		    is_elision(r.b, r.n)) {
 			w->stops[LANG_FR]++;
 			continue;
