@@ -129,13 +129,15 @@ static json_t *build_doc(const oa_report *c, const char *const *skills, const ch
 	json_t *doc = json_object(), *sk = json_array(), *sub = json_object();
 	if (!doc || !sk || !sub)
 		goto fail;
-	json_object_set_new(doc, "offerapi_explanation", json_integer(OFFERAPI_EXPLANATION_VERSION));
+	json_object_set_new(doc, "offerapi_explanation",
+	                    json_integer(OFFERAPI_EXPLANATION_VERSION));
 	if (with_text && text && *text)
 		json_object_set_new(doc, "text", json_string(text));
 	for (size_t i = 0; i < c->nskills; i++) {
 		if (isnan(c->credit[i]))
 			continue;
-		json_t *o = json_pack("{s:s, s:o}", "skill", skills[i], "credit", real3(c->credit[i]));
+		json_t *o = json_pack("{s:s, s:o}", "skill", skills[i], "credit",
+		                      real3(c->credit[i]));
 		if (!o || json_array_append_new(sk, o) < 0)
 			goto fail;
 	}
@@ -161,7 +163,8 @@ int oa_report_compose(const oa_report *c, const char *const *skills, const char 
 		json_t *d = build_doc(c, skills, text, with_text);
 		if (!d)
 			return oa_error(OFFERAPI_ENOMEM, "out of memory");
-		char *s = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
+		char *s = json_dumps(d,
+		                     JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(4));
 		json_decref(d);
 		if (!s)
 			return oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -231,9 +234,8 @@ static int parse_skills(expl_impl *x, json_t *a)
 		double credit;
 		if (!json_is_string(name) || !unit_number(json_object_get(o, "credit"), &credit))
 			return 1;
-		x->skills[i] = (offerapi_explanation_skill){
-			json_string_value(name), credit, offerapi_explanation_match(credit)
-		};
+		x->skills[i] = (offerapi_explanation_skill){ json_string_value(name), credit,
+			                                     offerapi_explanation_match(credit) };
 	}
 	x->pub.skills = x->skills;
 	x->pub.nskills = n;
@@ -248,7 +250,8 @@ static int parse_subscores(expl_impl *x, json_t *o)
 		return -1;
 	const char *key;
 	json_t *v;
-	json_object_foreach (o, key, v) {
+	json_object_foreach(o, key, v)
+	{
 		double value;
 		if (!unit_number(v, &value))
 			return 1;

@@ -21,7 +21,8 @@ static int found(const char *hay, size_t len, const char *needle)
 		n++;
 	for (size_t i = 0; n && i + n <= len; i++) {
 		size_t k = 0;
-		while (k < n && tolower((unsigned char)hay[i + k]) == tolower((unsigned char)needle[k]))
+		while (k < n &&
+		       tolower((unsigned char)hay[i + k]) == tolower((unsigned char)needle[k]))
 			k++;
 		if (k == n)
 			return 1;
