@@ -70,8 +70,12 @@ typedef struct unit {
 	float cred[3 + NPIV];
 	uint8_t nalt;
 	bool title;
+	bool concept;
+	int32_t cover[2]; /* a word: concept units whose phrases contain it, -1 none */
 	double w;
 } unit;
+
+#define COVER_CREDIT 0.9 /* a word inside a concept the CV shows */
 
 typedef struct offer_model {
 	uint64_t key;
@@ -303,7 +307,7 @@ static unit *unit_add(offer_model *o, size_t *cap, const unit *u)
 
 static unit word_unit(const tok *t, int lang, bool title)
 {
-	unit u = { .title = title };
+	unit u = { .title = title, .cover = { -1, -1 } };
 	u.alt[u.nalt] = sim_feature(F_WORD, t->term[lang]);
 	u.cred[u.nalt++] = 1.0f;
 	uint64_t p[1 + NPIV];
@@ -319,26 +323,53 @@ static unit word_unit(const tok *t, int lang, bool title)
 	return u;
 }
 
+/* Remember that word unit @p wu lies inside the phrase of concept unit @p cu:
+ * when the CV shows the concept ("project management" for "gestion de
+ * projet"), it shows the word's meaning too. */
+static void add_cover(unit *wu, int32_t cu)
+{
+	for (int k = 0; k < 2; k++) {
+		if (wu->cover[k] == cu)
+			return;
+		if (wu->cover[k] < 0) {
+			wu->cover[k] = cu;
+			return;
+		}
+	}
+}
+
 /* Units of the offer's words and concepts, weighted. */
 static bool offer_units(const sim *s, worker *w, offer_model *o, size_t ntitle)
 {
 	size_t cap = 0;
+	int32_t *at = malloc((w->ntoks ? w->ntoks : 1) * sizeof *at); /* token -> word unit */
+	if (!at)
+		return false;
 	for (size_t i = 0; i < w->ntoks; i++) {
+		at[i] = -1;
 		if (w->toks[i].flags & T_MINOR)
 			continue;
 		unit u = word_unit(&w->toks[i], o->lang, i < ntitle);
-		if (!unit_add(o, &cap, &u))
-			return false;
+		unit *added = unit_add(o, &cap, &u);
+		if (!added)
+			goto fail;
+		at[i] = (int32_t)(added - o->units);
 	}
 	if (!sim_find_concepts(s->lex, w, o->lang))
-		return false;
+		goto fail;
 	for (size_t i = 0; i < w->nconc; i += 3) {
-		unit u = { .title = w->conc[i + 1] < ntitle, .nalt = 1 };
+		unit u = { .title = w->conc[i + 1] < ntitle, .nalt = 1, .concept = true };
+		u.cover[0] = u.cover[1] = -1;
 		u.alt[0] = sim_feature(F_CONCEPT, w->conc[i]);
 		u.cred[0] = 1.0f;
-		if (!unit_add(o, &cap, &u))
-			return false;
+		unit *added = unit_add(o, &cap, &u);
+		if (!added)
+			goto fail;
+		for (uint32_t p = w->conc[i + 1]; p < w->conc[i + 1] + w->conc[i + 2]; p++)
+			if (at[p] >= 0)
+				add_cover(&o->units[at[p]], (int32_t)(added - o->units));
 	}
+	free(at);
 	for (size_t i = 0; i < o->nunits; i++) {
 		unit *u = &o->units[i];
 		double idf = sim_lexicon_idf(s->lex, u->alt[0]);
@@ -349,6 +380,9 @@ static bool offer_units(const sim *s, worker *w, offer_model *o, size_t ntitle)
 			o->wtitle += u->w;
 	}
 	return true;
+fail:
+	free(at);
+	return false;
 }
 
 static bool offer_skills(const sim *s, worker *w, offer_model *o, const offerapi_score_input *in)
@@ -468,20 +502,38 @@ static double unit_credit(const worker *w, const unit *u, double norm, bool *hea
 	return best;
 }
 
-static void text_scores(const offer_model *o, const worker *w, size_t nwords, result *r)
+static bool text_scores(const offer_model *o, worker *w, size_t nwords, result *r)
 {
+	if (o->nunits > w->scratchcap) {
+		double *n = realloc(w->scratch, o->nunits * 2 * sizeof *n);
+		if (!n)
+			return false;
+		w->scratch = n;
+		w->scratchcap = o->nunits;
+	}
+	double *cred = w->scratch, *head = w->scratch + o->nunits;
 	double norm = 1 - BM25_B + BM25_B * (double)nwords / AVG_TOKENS;
+	for (size_t i = 0; i < o->nunits; i++) {
+		bool h;
+		cred[i] = unit_credit(w, &o->units[i], norm, &h);
+		head[i] = h;
+	}
 	double got = 0, gott = 0;
 	for (size_t i = 0; i < o->nunits; i++) {
 		const unit *u = &o->units[i];
-		bool head;
-		double c = unit_credit(w, u, norm, &head);
+		double c = cred[i], hd = head[i];
+		for (int k = 0; k < 2 && u->cover[k] >= 0; k++)
+			if (COVER_CREDIT * cred[u->cover[k]] > c) {
+				c = COVER_CREDIT * cred[u->cover[k]];
+				hd = head[u->cover[k]];
+			}
 		got += u->w * c;
 		if (u->title)
-			gott += u->w * c * (head ? 1.0 : 0.8);
+			gott += u->w * c * (hd > 0 ? 1.0 : 0.8);
 	}
 	r->text = o->wsum > 0 ? got / o->wsum : 0;
 	r->title = o->wtitle > 0 ? gott / o->wtitle : r->text;
+	return true;
 }
 
 static void combine(const sim *s, result *r)
@@ -583,7 +635,8 @@ static int score_cv(sim *s, worker *w, const offer_model *o, const offerapi_scor
 	size_t nwords = 0;
 	for (size_t i = 0; i < w->ntoks; i++)
 		nwords += !(w->toks[i].flags & T_MINOR);
-	text_scores(o, w, nwords, r);
+	if (!text_scores(o, w, nwords, r))
+		return -1;
 	double sum = 0;
 	for (size_t i = 0; i < o->nskills; i++) {
 		if (!sim_skill_real(o->skills[i]))

@@ -79,6 +79,8 @@ typedef struct worker {
 	size_t nocc, occcap;
 	uint32_t *conc; /* concepts found in the current text, with positions */
 	size_t nconc, conccap;
+	double *scratch; /* per-call credits of the offer's units */
+	size_t scratchcap;
 } worker;
 
 /* What text analysis needs to know (owned by the scorer instance). */

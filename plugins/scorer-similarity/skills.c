@@ -11,7 +11,8 @@
  * ou/or (alternatives, the best counts). Its credit is the mean over groups
  * of the best alternative; an alternative of several words earns its credit
  * from the words found anywhere in the CV (40 %) and from the best window of
- * words + 3 tokens where they appear in any order (60 %), so "gestion des
+ * words + 3 tokens where they appear in any order (60 %), each word weighted
+ * by its background IDF ("stock" counts more than "management"), so "gestion des
  * stocks" matches "gestion des achats et des stocks" in full and "stocks"
  * alone in part. A word matches the same stem in the CV's language (1), an
  * English stem of its translation (CRED_PIVOT) or a cognate (CRED_COGNATE);
@@ -29,6 +30,8 @@
 
 typedef struct part {
 	tok t[PART_WORDS];
+	double w[PART_WORDS]; /* weight of each word (background IDF) */
+	double wsum;
 	size_t n;
 	uint32_t concepts[4]; /* concepts that span the whole part */
 	size_t nconcepts;
@@ -97,6 +100,14 @@ static bool add_part(const analyser *a, worker *w, skill_model *s, const char *t
 	memset(p, 0, sizeof *p);
 	p->n = w->ntoks < PART_WORDS ? w->ntoks : PART_WORDS;
 	memcpy(p->t, w->toks, p->n * sizeof *p->t);
+	/* "Stock management": finding "stock" is worth more than "management" */
+	for (size_t j = 0; j < p->n; j++) {
+		double idf = a->lex ? sim_lexicon_idf(a->lex,
+		                                      sim_feature(F_WORD, p->t[j].term[lang]))
+		                    : 1.0;
+		p->w[j] = (p->t[j].flags & T_MINOR) ? 1.0 : idf < 0.5 ? 0.5 : idf;
+		p->wsum += p->w[j];
+	}
 	p->nconcepts = whole_concepts(a, w, lang, p->concepts, 4);
 	return true;
 }
@@ -220,8 +231,8 @@ static double part_credit(const part *p, const worker *w, int cvlang)
 		if (h[i].cred > best[h[i].word])
 			best[h[i].word] = h[i].cred;
 	for (size_t j = 0; j < p->n; j++)
-		present += best[j];
-	present /= (double)p->n;
+		present += best[j] * p->w[j];
+	present /= p->wsum;
 	if (p->n == 1)
 		return present;
 	qsort(h, nh, sizeof *h, cmp_hit);
@@ -232,9 +243,9 @@ static double part_credit(const part *p, const worker *w, int cvlang)
 			if (h[k].cred > in[h[k].word])
 				in[h[k].word] = h[k].cred;
 		for (size_t j = 0; j < p->n; j++)
-			sum += in[j];
-		if (sum / (double)p->n > window)
-			window = sum / (double)p->n;
+			sum += in[j] * p->w[j];
+		if (sum / p->wsum > window)
+			window = sum / p->wsum;
 	}
 	return 0.4 * present + 0.6 * window;
 }

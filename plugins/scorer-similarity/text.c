@@ -127,6 +127,7 @@ void sim_worker_free(worker *w)
 	free(w->occ_pos);
 	free(w->occ_next);
 	free(w->conc);
+	free(w->scratch);
 	free(w);
 }
 

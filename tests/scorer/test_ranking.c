@@ -221,6 +221,7 @@ typedef struct figures {
 } figures;
 
 static double scores[MAXO][PER_OFFER];
+static char expls[MAXO][PER_OFFER][512]; /* with -v: the first scorer's explanations */
 
 static int score_all(offerapi_scorers *set)
 {
@@ -245,6 +246,8 @@ static int score_all(offerapi_scorers *set)
 				fprintf(stderr, "%s\n", offerapi_error_last()->message);
 				return -1;
 			}
+			if (verbose)
+				snprintf(expls[o][k], sizeof expls[o][k], "%.500s", expl);
 		}
 	}
 	return 0;
@@ -334,7 +337,8 @@ static void print_misses(void)
 			continue;
 		printf("  dev miss: %s (NDCG %.3f)\n", x->name, ndcg);
 		for (int k = 0; k < x->n; k++)
-			printf("    %d %.4f %s\n", x->grade[k], scores[o][k], cvs[x->cv[k]].name);
+			printf("    %d %.4f %s\n        %s\n", x->grade[k], scores[o][k],
+			       cvs[x->cv[k]].name, expls[o][k]);
 	}
 }
 
