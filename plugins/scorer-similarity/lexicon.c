@@ -55,7 +55,10 @@ typedef struct df_slot {
 	uint32_t df;
 } df_slot;
 
+#define FIRST_BITS (1u << 16) /* filter of the words that start a phrase, per language */
+
 struct lexicon {
+	uint64_t first[NLANG][FIRST_BITS / 64]; /* most words of a CV start no phrase */
 	phrase_slot *phrases; /* open addressing, size a power of 2 */
 	size_t nphrases, phrase_mask;
 	uint32_t *concepts;
@@ -125,9 +128,17 @@ static bool push_conc(worker *w, uint32_t c, size_t pos, size_t len)
 /* Every vocabulary phrase starting at token @p i in @p lang ("gestion",
  * "gestion de projet"), into w->conc; returns how many, 0 on none, -1 on
  * out of memory. */
+static bool may_start(const lexicon *lex, int lang, uint64_t term)
+{
+	size_t b = (size_t)(term >> 17) & (FIRST_BITS - 1);
+	return lex->first[lang][b / 64] >> (b & 63) & 1;
+}
+
 static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang)
 {
 	int found = 0;
+	if (!may_start(lex, lang, w->toks[i].term[lang]))
+		return 0;
 	uint64_t h = 0x51D0u + (uint64_t)lang;
 	for (size_t k = 0; k < PHRASE_MAX && i + k < w->ntoks; k++) {
 		h = phrase_step(h, w->toks[i + k].term[lang]);
@@ -251,6 +262,7 @@ static bool each_variant(variant_fn fn, void *ctx, size_t *nconcepts)
 }
 
 typedef struct vocab_ctx {
+	uint64_t (*first)[FIRST_BITS / 64]; /* the lexicon's filter */
 	analyser *a;
 	worker *w;
 	builder pairs; /* (phrase key, concept) */
@@ -280,6 +292,8 @@ static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 	size_t n = c->w->ntoks;
 	if (n == 0 || n > PHRASE_MAX)
 		return true;
+	size_t b = (size_t)(c->w->toks[0].term[lang] >> 17) & (FIRST_BITS - 1);
+	c->first[lang][b / 64] |= 1ull << (b & 63);
 	uint64_t h = 0x51D0u + (uint64_t)lang;
 	for (size_t k = 0; k < n; k++) {
 		h = phrase_step(h, c->w->toks[k].term[lang]);
@@ -362,7 +376,7 @@ static bool build_phrases(lexicon *lex, vocab_ctx *c)
 
 static bool load_vocabulary(lexicon *lex, analyser *a, worker *w)
 {
-	vocab_ctx c = { .a = a, .w = w };
+	vocab_ctx c = { .first = lex->first, .a = a, .w = w };
 	bool ok = build_acronyms(&c) && each_variant(add_variant, &c, &lex->stats.concepts) &&
 	          build_phrases(lex, &c);
 	lex->stats.variants = c.variants;

@@ -165,14 +165,20 @@ static bool cv_reset(worker *w, size_t expect)
 		size *= 2;
 	if (size > w->fcap) {
 		free(w->ftab);
-		w->ftab = malloc(size * sizeof *w->ftab);
+		w->ftab = calloc(size, sizeof *w->ftab);
 		if (!w->ftab) {
 			w->fcap = w->fsize = 0;
 			return false;
 		}
 		w->fcap = size;
+		w->fepoch = 0;
 	}
-	memset(w->ftab, 0, size * sizeof *w->ftab);
+	/* a new epoch empties every slot at once; clear for real only when the
+	 * counter wraps */
+	if (++w->fepoch == 0) {
+		memset(w->ftab, 0, w->fcap * sizeof *w->ftab);
+		w->fepoch = 1;
+	}
 	w->fsize = size;
 	w->fused = 0;
 	w->nocc = 0;
@@ -194,11 +200,11 @@ static bool cv_add(worker *w, uint64_t f, uint32_t pos)
 		w->occcap = cap;
 	}
 	size_t mask = w->fsize - 1, i = (size_t)f & mask;
-	while (w->ftab[i].key && w->ftab[i].key != f)
+	while (w->ftab[i].epoch == w->fepoch && w->ftab[i].key != f)
 		i = (i + 1) & mask;
 	fslot *s = &w->ftab[i];
-	if (!s->key) {
-		*s = (fslot){ f, 0, pos, UINT32_MAX };
+	if (s->epoch != w->fepoch) {
+		*s = (fslot){ f, w->fepoch, 0, pos, UINT32_MAX };
 		w->fused++;
 	}
 	s->count++;
@@ -211,7 +217,7 @@ static bool cv_add(worker *w, uint64_t f, uint32_t pos)
 const fslot *sim_cv_find(const worker *w, uint64_t f)
 {
 	size_t mask = w->fsize - 1, i = (size_t)f & mask;
-	while (w->ftab[i].key) {
+	while (w->ftab[i].epoch == w->fepoch) {
 		if (w->ftab[i].key == f)
 			return &w->ftab[i];
 		i = (i + 1) & mask;

@@ -40,7 +40,8 @@ typedef struct tok {
 
 /* A feature of the current CV: how often, where first, and its positions. */
 typedef struct fslot {
-	uint64_t key; /* 0: empty */
+	uint64_t key; /* meaningful only when epoch is the table's */
+	uint32_t epoch; /* the CV it belongs to: older ones are empty slots */
 	uint32_t count;
 	uint32_t first; /* first position */
 	uint32_t last; /* last occurrence (into occ_pos/occ_next), chained back */
@@ -75,6 +76,7 @@ typedef struct worker {
 	size_t stops[NLANG]; /* stop-word hits of the current text */
 	struct fslot *ftab; /* feature table of the current CV */
 	size_t fcap, fsize, fused;
+	uint32_t fepoch; /* slots of other epochs are empty: no clearing per CV */
 	uint32_t *occ_pos, *occ_next; /* positions of each feature, chained */
 	size_t nocc, occcap;
 	uint32_t *conc; /* concepts found in the current text, with positions */
