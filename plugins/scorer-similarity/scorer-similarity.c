@@ -775,11 +775,12 @@ static void log_lexicon(const sim *s, const char *note)
 	const lexicon_stats *st = sim_lexicon_stats(s->lex);
 	char msg[512];
 	snprintf(msg, sizeof msg,
-	         "lexicon: %zu concepts (%zu variants, %zu acronyms), FreeDict %s (%zu + %zu "
-	         "entries, %zu French words translated), %zu background passages; %zu KiB",
-	         st->concepts, st->variants, st->acronyms, st->dictionaries ? "loaded" : "absent",
-	         st->dict_words[0], st->dict_words[1], st->translations, st->background_docs,
-	         (st->bytes[0] + st->bytes[1] + st->bytes[2]) / 1024);
+	         "lexicon: %zu concepts (%zu variants, %zu acronyms; %zu KiB), FreeDict %s (%zu + "
+	         "%zu entries, %zu French words translated; %zu KiB), %zu background passages "
+	         "(%zu KiB)",
+	         st->concepts, st->variants, st->acronyms, st->bytes[0] / 1024,
+	         st->dictionaries ? "loaded" : "absent", st->dict_words[0], st->dict_words[1],
+	         st->translations, st->bytes[1] / 1024, st->background_docs, st->bytes[2] / 1024);
 	s->host->log(s->host, OFFERAPI_SCORER_LOG_INFO, msg);
 	if (note[0])
 		s->host->log(s->host, OFFERAPI_SCORER_LOG_WARNING, note);
