@@ -19,7 +19,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "explain.h"
 #include "internal.h"
+#include "offerapi/application.h"
 #include "offerapi/scorers.h"
 
 _Static_assert(OFFERAPI_SCORER_LOG_ERROR == (int)OFFERAPI_LOG_ERROR &&
@@ -730,8 +732,11 @@ static int violation(plugin *p, const char *fmt, ...)
 	return oa_error(OFFERAPI_EPLUGIN, "%s: %s (plugin bug)", p->name, what);
 }
 
-int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_score_input *in,
-                           double *out_score, char *expl, size_t explsz)
+/* Check the caller's input and copy it into @p v, a current-revision input
+ * with no NULL strings, whatever revision the caller built. */
+static int check_input(const offerapi_scorers *set, size_t index, const offerapi_score_input *in,
+                       const double *out_score, const char *expl, size_t explsz,
+                       offerapi_score_input *v)
 {
 	if (!set || index >= set->count)
 		return oa_error(OFFERAPI_EINVAL, "scorer index %zu out of range (%zu loaded)",
@@ -747,11 +752,8 @@ int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_s
 	for (size_t i = 0; i < in->skill_count; i++)
 		if (!in->skills[i])
 			return oa_error(OFFERAPI_EINVAL, "score: skill %zu is NULL", i);
-
-	plugin *p = set->items[index];
-	/* the plugin sees a v1 input with no NULL strings, whatever we got */
-	offerapi_score_input v = {
-		.struct_size = sizeof v,
+	*v = (offerapi_score_input){
+		.struct_size = sizeof *v,
 		.offer_id = in->offer_id,
 		.offer_title = in->offer_title ? in->offer_title : "",
 		.offer_description = in->offer_description ? in->offer_description : "",
@@ -761,8 +763,16 @@ int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_s
 		.cv_text = in->cv_text ? in->cv_text : "",
 		.cv_len = in->cv_text ? in->cv_len : 0,
 		.application_id = in->application_id,
+		.report = NULL, /* the host's own, set by the caller of call_plugin */
 	};
+	return 0;
+}
 
+/* Call the plugin's score() on @p v with guarded buffers and check what it
+ * gave back. */
+static int call_plugin(plugin *p, const offerapi_score_input *v, double *out_score, char *expl,
+                       size_t explsz)
+{
 	unsigned char err[PLUGIN_ERR_SIZE + GUARD_LEN];
 	err[0] = '\0';
 	memset(err + PLUGIN_ERR_SIZE, GUARD_BYTE, GUARD_LEN);
@@ -782,7 +792,7 @@ int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_s
 	double score = NAN;
 	if (p->serialize)
 		pthread_mutex_lock(&p->lock);
-	int rc = p->desc->score(p->self, &v, &score, pexpl, pexplsz, (char *)err, PLUGIN_ERR_SIZE);
+	int rc = p->desc->score(p->self, v, &score, pexpl, pexplsz, (char *)err, PLUGIN_ERR_SIZE);
 	if (p->serialize)
 		pthread_mutex_unlock(&p->lock);
 
@@ -805,4 +815,62 @@ int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_s
 		memcpy(expl, ebuf, strlen((char *)ebuf) + 1);
 	*out_score = score;
 	return 0;
+}
+
+int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_score_input *in,
+                           double *out_score, char *expl, size_t explsz)
+{
+	offerapi_score_input v;
+	int rc = check_input(set, index, in, out_score, expl, explsz, &v);
+	return rc < 0 ? rc : call_plugin(set->items[index], &v, out_score, expl, explsz);
+}
+
+int offerapi_scorers_score_explained(offerapi_scorers *set, size_t index,
+                                     const offerapi_score_input *in, double *out_score, char *doc,
+                                     size_t docsz)
+{
+	offerapi_score_input v;
+	int rc = check_input(set, index, in, out_score, doc, docsz, &v);
+	if (rc < 0)
+		return rc;
+	if (docsz == 0)
+		return oa_error(OFFERAPI_EINVAL, "score: no room for the explanation");
+	plugin *p = set->items[index];
+	oa_report report;
+	if ((rc = oa_report_init(&report, v.skill_count)) < 0)
+		return rc;
+	v.report = &report.abi;
+	char text[OFFERAPI_EXPLANATION_TEXT_MAX + 1];
+	double score = 0;
+	rc = call_plugin(p, &v, &score, text, sizeof text);
+	if (rc == 0 && report.bad) {
+		atomic_fetch_add(&p->violations, report.bad);
+		oa_log(OFFERAPI_LOG_WARNING,
+		       "scorer %s: %u detail(s) of its report broke the contract and were left out "
+		       "(plugin bug)",
+		       p->name, report.bad);
+	}
+	if (rc == 0 && oa_report_any(&report)) {
+		rc = oa_report_compose(&report, v.skills, text, doc, docsz);
+		if (rc == OFFERAPI_ETOOBIG)
+			oa_log(OFFERAPI_LOG_INFO,
+			       "scorer %s: details of %zu skills do not fit in %zu bytes: "
+			       "stored as its sentence only",
+			       p->name, v.skill_count, docsz - 1);
+	}
+	if (rc == OFFERAPI_ETOOBIG || (rc == 0 && !oa_report_any(&report))) {
+		rc = 0;
+		size_t n = strlen(text);
+		if (n >= docsz) { /* cut at a character boundary */
+			n = docsz - 1;
+			while (n > 0 && ((unsigned char)text[n] & 0xC0) == 0x80)
+				n--;
+		}
+		memcpy(doc, text, n);
+		doc[n] = '\0';
+	}
+	oa_report_fini(&report);
+	if (rc == 0)
+		*out_score = score;
+	return rc;
 }

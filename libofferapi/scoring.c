@@ -76,7 +76,7 @@ int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerap
 		}
 		double score = 0.0, t0 = oa_monotonic();
 		char expl[OFFERAPI_EXPLANATION_MAX + 1] = "";
-		rc = offerapi_scorers_score(set, i, &in, &score, expl, sizeof expl);
+		rc = offerapi_scorers_score_explained(set, i, &in, &score, expl, sizeof expl);
 		double seconds = oa_monotonic() - t0;
 		if (rc == 0)
 			rc = offerapi_score_put(s, id, info->name, info->version, score, expl);

@@ -3,6 +3,8 @@
  *
  * Score = share of the offer's skills that appear in the CV text (ASCII
  * case-insensitive substring match); 0.5 when the offer lists no skills.
+ * Each skill found or missing is also reported as data (in->report), so a
+ * host shows it in its reader's language.
  * Stateless, so it is thread-safe and deterministic. Build:
  *
  *   cc -std=c11 -shared -fPIC -fvisibility=hidden \
@@ -59,9 +61,18 @@ static int minimal_score(void *self, const offerapi_score_input *in, double *out
 		snprintf(expl, explsz, "the offer lists no skills");
 		return 0;
 	}
+	/* A host of ABI 1 revision 2 or later may collect the details as data
+	 * (shown in its reader's language); an older host has no such field. */
+	offerapi_score_report *report = OFFERAPI_SCORER_HAS_FIELD(in, offerapi_score_input, report)
+	                                        ? in->report
+	                                        : NULL;
 	size_t found = 0;
-	for (size_t i = 0; i < in->skill_count; i++)
-		found += (size_t)contains(in->cv_text, in->cv_len, in->skills[i]);
+	for (size_t i = 0; i < in->skill_count; i++) {
+		int hit = contains(in->cv_text, in->cv_len, in->skills[i]);
+		found += (size_t)hit;
+		if (report)
+			report->skill(report, i, hit ? 1.0 : 0.0);
+	}
 	*out_score = (double)found / (double)in->skill_count;
 	/* snprintf truncates safely; the explanation is ASCII here, so no
 	 * UTF-8 sequence can be cut in half */

@@ -26,7 +26,12 @@ extern "C" {
 
 #define OFFERAPI_FILENAME_MAX 255
 #define OFFERAPI_ANSWER_MAX 5000
-#define OFFERAPI_EXPLANATION_MAX 2000
+/** Longest stored explanation (bytes): a scorer's sentence (at most
+ *  OFFERAPI_EXPLANATION_TEXT_MAX) plus its details as a JSON document for
+ *  up to OFFERAPI_SKILLS_MAX skills (scoring.h). */
+#define OFFERAPI_EXPLANATION_MAX 16384
+/** Longest sentence a scorer's explanation may hold (bytes). */
+#define OFFERAPI_EXPLANATION_TEXT_MAX 2000
 #define OFFERAPI_SCORER_NAME_MAX 64
 
 /** An answer to one screening question. */

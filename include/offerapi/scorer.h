@@ -18,7 +18,14 @@
  *     static int my_score(void *self, const offerapi_score_input *in,
  *                         double *out_score, char *expl, size_t explsz,
  *                         char *err, size_t errsz)
- *     { *out_score = in->cv_len > 0 ? 1.0 : 0.0; return 0; }
+ *     {
+ *         *out_score = in->cv_len > 0 ? 1.0 : 0.0;
+ *         // optional: the details as data, when the host collects them
+ *         if (OFFERAPI_SCORER_HAS_FIELD(in, offerapi_score_input, report) &&
+ *             in->report)
+ *             in->report->subscore(in->report, "text", *out_score);
+ *         return 0;
+ *     }
  *     static void my_destroy(void *self) { }
  *
  *     static const offerapi_scorer_v1 desc = {
@@ -34,6 +41,13 @@
  * Build it with -fvisibility=hidden so that only the entry symbol is
  * exported, and check it with `offerapi-scorer-check ./nonempty.so`.
  * docs/writing-a-scorer.md tells the whole story.
+ *
+ * Revisions of ABI 1 (each only appends fields):
+ *  - revision 1: the descriptor, the host and the input as first published;
+ *  - revision 2: offerapi_score_input.report, through which a plugin
+ *    reports matched and missing skills and sub-scores as data. A plugin
+ *    built against revision 1 runs unchanged: its explanation is stored as
+ *    plain text, as before.
  *
  * Compatibility rules (the ABI is a product):
  *  - Every struct of this header starts with its own size in bytes. Fields
@@ -56,6 +70,9 @@ extern "C" {
 
 /** The ABI number a plugin built against this header speaks. */
 #define OFFERAPI_SCORER_ABI 1
+
+/** The revision of ABI 1 this header describes (fields appended). */
+#define OFFERAPI_SCORER_ABI_REVISION 2
 
 /** Name of the one symbol a plugin exports (for dlsym). */
 #define OFFERAPI_SCORER_ENTRY_SYMBOL "offerapi_scorer_entry"
@@ -88,6 +105,14 @@ extern "C" {
 
 /** The host's services to a plugin (defined just below). */
 typedef struct offerapi_host_v1 offerapi_host_v1;
+
+/** Where a plugin reports the details of one score (defined below). */
+typedef struct offerapi_score_report offerapi_score_report;
+
+/** Longest sub-score name a report accepts (bytes, [a-z0-9_]). */
+#define OFFERAPI_SCORER_SUBSCORE_NAME_MAX 32
+/** Most sub-scores a report keeps for one score. */
+#define OFFERAPI_SCORER_SUBSCORES_MAX 8
 
 /**
  * What the host offers to a plugin. Given to create(); the pointer stays
@@ -147,7 +172,47 @@ typedef struct offerapi_score_input {
 	 *  scorer that draws random numbers can derive them from it so that a
 	 *  dashboard does not reshuffle on every reload. */
 	int64_t application_id;
+	/* ---- appended in ABI 1, revision 2 (read it only when
+	 * OFFERAPI_SCORER_HAS_FIELD(in, offerapi_score_input, report)) ---- */
+	/** Where to report the details of this score as data (which of the
+	 *  offer's skills the CV shows, sub-scores), so that the host shows them
+	 *  in its reader's language instead of the English of @p expl; NULL when
+	 *  the host does not collect them. Valid during this score() call only,
+	 *  from the calling thread. A plugin that ignores it stays correct. */
+	offerapi_score_report *report;
 } offerapi_score_input;
+
+/**
+ * The details of one score, reported by the plugin during score() (ABI 1,
+ * revision 2). Owned by the host. Every function returns 0, or -1 when an
+ * argument breaks its contract: the report is then ignored and counted as
+ * a plugin bug (the score itself still counts).
+ */
+struct offerapi_score_report {
+	/** sizeof(offerapi_score_report) as the host knows it. */
+	uint32_t struct_size;
+	/**
+	 * How much of the offer's skill number @p index the CV shows.
+	 * @param r      the report (in->report)
+	 * @param index  0 .. in->skill_count - 1; a later call for the same
+	 *               index replaces the earlier one
+	 * @param credit in [0, 1]: 1 the skill is there, 0 it is missing, in
+	 *               between partly (one part of "Docker (Kubernetes)", the
+	 *               words far apart...). Hosts show 0.75 and more as
+	 *               matched, 0 as missing, the rest as partly.
+	 */
+	int (*skill)(offerapi_score_report *r, size_t index, double credit);
+	/**
+	 * A named part of the score ("text", "title", "skills", "cosine").
+	 * @param name   1 to OFFERAPI_SCORER_SUBSCORE_NAME_MAX characters from
+	 *               [a-z0-9_]; a later call with the same name replaces the
+	 *               value; at most OFFERAPI_SCORER_SUBSCORES_MAX names
+	 * @param value  in [0, 1]
+	 */
+	int (*subscore)(offerapi_score_report *r, const char *name, double value);
+	/** Reserved for the host; a plugin never reads or writes it. */
+	void *host_private;
+};
 
 /**
  * The descriptor a plugin returns from offerapi_scorer_entry(). It must be a

@@ -133,6 +133,25 @@ OFFERAPI_EXTERN int offerapi_scorers_score(offerapi_scorers *set, size_t index,
                                            char *expl, size_t explsz);
 
 /**
+ * Score one pair like offerapi_scorers_score(), and give the explanation as
+ * the library stores it: when the plugin reported details through
+ * in->report (ABI 1, revision 2), the versioned JSON document that
+ * offerapi_explanation_parse() (scoring.h) reads, holding the plugin's
+ * sentence, the skills it judged and its sub-scores; otherwise the
+ * plugin's sentence as plain text. A report that breaks its contract (a
+ * skill index out of range, a credit or sub-score outside [0, 1], a bad
+ * name) is left out and counted as a contract violation; the score stands.
+ * @param doc    receives the explanation; with OFFERAPI_EXPLANATION_MAX + 1
+ *               bytes (application.h) the details of up to
+ *               OFFERAPI_SKILLS_MAX skills always fit; details that do not
+ *               fit are dropped (logged) and the sentence is kept
+ * @return as offerapi_scorers_score()
+ */
+OFFERAPI_EXTERN int offerapi_scorers_score_explained(offerapi_scorers *set, size_t index,
+                                                     const offerapi_score_input *in,
+                                                     double *out_score, char *doc, size_t docsz);
+
+/**
  * Number of contract violations (NaN, out-of-range score, error without a
  * message, buffer overrun) scorer @p index committed since it was loaded.
  * Each is also returned as an OFFERAPI_EPLUGIN error. Conformance tools and

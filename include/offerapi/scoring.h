@@ -46,6 +46,73 @@ OFFERAPI_EXTERN int offerapi_application_score(offerapi_store *store, offerapi_s
                                                offerapi_id id, unsigned flags,
                                                offerapi_scoring_fn fn, void *payload);
 
+/* ---- explanations as stored ---- */
+
+/** Version of the explanation documents this header reads. */
+#define OFFERAPI_EXPLANATION_VERSION 1
+
+/** A skill credited at least this much shows as matched. */
+#define OFFERAPI_EXPLANATION_MATCHED 0.75
+
+/** How a scorer judged one of the offer's skills in a CV. */
+typedef enum offerapi_skill_match {
+	OFFERAPI_SKILL_MISSING = 0, /**< credit 0 */
+	OFFERAPI_SKILL_PARTLY = 1, /**< credit in (0, OFFERAPI_EXPLANATION_MATCHED) */
+	OFFERAPI_SKILL_MATCHED = 2, /**< credit >= OFFERAPI_EXPLANATION_MATCHED */
+} offerapi_skill_match;
+
+/** One of the offer's skills as a scorer judged it. */
+typedef struct offerapi_explanation_skill {
+	const char *skill; /**< the skill as the offer writes it */
+	double credit; /**< in [0, 1] */
+	offerapi_skill_match match; /**< credit, classified */
+} offerapi_explanation_skill;
+
+/** A named part of a score ("text", "title", "skills", "cosine"). */
+typedef struct offerapi_explanation_subscore {
+	const char *name; /**< [a-z0-9_], at most 32 characters */
+	double value; /**< in [0, 1] */
+} offerapi_explanation_subscore;
+
+/**
+ * An explanation read back from offerapi_score.explanation. Strings and
+ * arrays belong to the explanation: free it with offerapi_explanation_free().
+ */
+typedef struct offerapi_explanation {
+	/** 0: plain text only (a plugin that reports no details, or a score
+	 *  stored before they existed); 1 or more: a structured document. */
+	int version;
+	/** The scorer's own sentence, in English ("" when none). Show it when
+	 *  version is 0; with details, prefer skills and subscores, which a
+	 *  reader's language can render. */
+	const char *text;
+	/** The offer's skills the scorer judged, in the offer's order. */
+	const offerapi_explanation_skill *skills;
+	size_t nskills;
+	/** Named parts of the score, in the scorer's order. */
+	const offerapi_explanation_subscore *subscores;
+	size_t nsubscores;
+} offerapi_explanation;
+
+/**
+ * Read a stored explanation (offerapi_score.explanation): the versioned
+ * JSON document a scorer of ABI revision 2 produces through its report, or
+ * plain text. A document of a newer version is read as far as its fields
+ * are known.
+ * @param stored  the stored text (not NULL)
+ * @param out     receives a new explanation
+ * @return 0; OFFERAPI_EINVAL when @p stored starts as a document but is not
+ *         a valid one (the message says why: show the raw text then);
+ *         OFFERAPI_ENOMEM
+ */
+OFFERAPI_EXTERN int offerapi_explanation_parse(const char *stored, offerapi_explanation **out);
+
+/** Free an explanation from offerapi_explanation_parse(); NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_explanation_free(offerapi_explanation *e);
+
+/** The class of a credit: missing (0), partly, or matched (>= 0.75). */
+OFFERAPI_EXTERN offerapi_skill_match offerapi_explanation_match(double credit);
+
 #ifdef __cplusplus
 }
 #endif

@@ -715,6 +715,10 @@ static int llm_score(void *self, const offerapi_score_input *in, double *out_sco
 		score = 1;
 	*out_score = score;
 	snprintf(expl, explsz, "cosine %.3f (%s, %zu dimensions)", cosine, L->model, dim);
+	/* the same as data for hosts that collect it (ABI 1, revision 2): an
+	 * embedding judges the whole texts, not the offer's skills one by one */
+	if (OFFERAPI_SCORER_HAS_FIELD(in, offerapi_score_input, report) && in->report)
+		in->report->subscore(in->report, "embedding", score);
 	u8_trim(expl, explsz); /* a small explsz may split the model's name */
 	rc = 0;
 out:

@@ -7,6 +7,7 @@
  * Usage: test_llm LLM.so [TEST_NAME]
  */
 #include <limits.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +26,9 @@
 #include <jansson.h>
 
 #include "offerapi/scorer.h"
+#include "offerapi/application.h"
 #include "offerapi/scorers.h"
+#include "offerapi/scoring.h"
 
 static const char *llm_so, *base_url;
 
@@ -200,6 +203,27 @@ static void scores_and_ranks(void **state)
 	in.cv_len = sizeof weird - 1;
 	double w;
 	assert_int_equal(score(set, in, &w), 0);
+	offerapi_scorers_free(set);
+}
+
+static void reports_its_subscore(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load_llm("", NULL);
+	assert_non_null(set);
+	offerapi_score_input in = pair(3, "I write network services in C on Linux");
+	char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double s = -1;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &s, doc, sizeof doc), 0);
+	offerapi_explanation *e;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_int_equal(e->version, 1);
+	assert_int_equal(e->nsubscores, 1);
+	assert_string_equal(e->subscores[0].name, "embedding");
+	assert_true(fabs(e->subscores[0].value - s) < 0.001);
+	assert_int_equal(e->nskills, 0); /* an embedding does not judge skills one by one */
+	assert_non_null(strstr(e->text, "cosine"));
+	offerapi_explanation_free(e);
 	offerapi_scorers_free(set);
 }
 
@@ -587,6 +611,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(refuses_without_url),
 		cmocka_unit_test(refuses_bad_settings),
 		cmocka_unit_test(scores_and_ranks),
+		cmocka_unit_test(reports_its_subscore),
 		cmocka_unit_test(caches_the_offer),
 		cmocka_unit_test(truncates_long_texts),
 		cmocka_unit_test(fails_unreachable),

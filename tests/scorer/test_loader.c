@@ -17,7 +17,10 @@
 
 #include <cmocka.h>
 
+#include "offerapi/application.h"
+#include "offerapi/offer.h"
 #include "offerapi/scorers.h"
+#include "offerapi/scoring.h"
 
 static const char *bad_dir, *random_so, *minimal_so;
 static char tmpdir[256];
@@ -460,6 +463,170 @@ static void plugins_log_through_the_host(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* ---- structured explanations (ABI 1, revision 2) ---- */
+
+static offerapi_scorers *load_one_file(const char *path)
+{
+	offerapi_scorers *set;
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, path), 0);
+	return set;
+}
+
+static void reports_details_as_a_document(void **state)
+{
+	(void)state;
+	/* the minimal example reports each skill found (1) or missing (0) */
+	offerapi_scorers *set = load_one_file(minimal_so);
+	const char *sk[] = { "C", "Rust \"2021\"", "Linux" };
+	offerapi_score_input in = input(1);
+	in.skills = sk;
+	in.skill_count = 3;
+	char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double score = -1;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	print_message("    %s\n", doc);
+	assert_true(score > 0.66 && score < 0.67);
+	assert_true(!strncmp(doc, "{\"offerapi_explanation\":1,", 26));
+	offerapi_explanation *e;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_int_equal(e->version, 1);
+	assert_string_equal(e->text, "2 of 3 skills found");
+	assert_int_equal(e->nskills, 3);
+	assert_string_equal(e->skills[1].skill, "Rust \"2021\"");
+	assert_true(e->skills[0].credit == 1.0 && e->skills[1].credit == 0.0);
+	assert_int_equal(e->skills[0].match, OFFERAPI_SKILL_MATCHED);
+	assert_int_equal(e->skills[1].match, OFFERAPI_SKILL_MISSING);
+	assert_int_equal(e->nsubscores, 0);
+	offerapi_explanation_free(e);
+	/* the plain call still gives the sentence alone */
+	char expl[128];
+	assert_int_equal(offerapi_scorers_score(set, 0, &in, &score, expl, sizeof expl), 0);
+	assert_string_equal(expl, "2 of 3 skills found");
+	assert_int_equal(offerapi_scorers_violations(set, 0), 0);
+	offerapi_scorers_free(set);
+}
+
+static void rev1_plugin_keeps_plain_text(void **state)
+{
+	(void)state;
+	/* built against the revision-1 header: no report, plain text stored */
+	offerapi_scorers *set = load_one_file(bad("rev1-plugin"));
+	offerapi_score_input in = input(2);
+	char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double score = -1;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	assert_true(score == 1.0);
+	assert_string_equal(doc, "2 of 2 skills found (revision 1)");
+	offerapi_explanation *e;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_int_equal(e->version, 0);
+	assert_string_equal(e->text, "2 of 2 skills found (revision 1)");
+	assert_int_equal(e->nskills, 0);
+	offerapi_explanation_free(e);
+	/* a caller still on revision 1 of the input struct is served too */
+	in.struct_size = (uint32_t)(offsetof(offerapi_score_input, application_id) +
+	                            sizeof(int64_t));
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	set = (offerapi_scorers_free(set), load_one_file(minimal_so));
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	assert_true(!strncmp(doc, "{\"offerapi_explanation\"", 23));
+	offerapi_scorers_free(set);
+}
+
+static void leaves_out_bad_reports(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load_one_file(bad("bad-report"));
+	offerapi_score_input in = input(3);
+	char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double score = -1;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	print_message("    %s\n", doc);
+	assert_true(score == 0.5); /* the score stands */
+	/* index out of range, credit 1.5, "Text", NaN, the ninth sub-score */
+	assert_int_equal(offerapi_scorers_violations(set, 0), 5);
+	offerapi_explanation *e;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_int_equal(e->nskills, 1);
+	assert_string_equal(e->skills[0].skill, "C");
+	assert_int_equal(e->nsubscores, OFFERAPI_SCORER_SUBSCORES_MAX);
+	assert_string_equal(e->subscores[0].name, "part0");
+	offerapi_explanation_free(e);
+	offerapi_scorers_free(set);
+}
+
+static void reads_explanations_back(void **state)
+{
+	(void)state;
+	offerapi_explanation *e;
+	assert_int_equal(offerapi_explanation_parse("matched: C; missing: Go", &e), 0);
+	assert_int_equal(e->version, 0);
+	assert_string_equal(e->text, "matched: C; missing: Go");
+	offerapi_explanation_free(e);
+	/* a newer version: known fields read, unknown ones ignored */
+	assert_int_equal(offerapi_explanation_parse(
+				 "{\"offerapi_explanation\":2,\"skills\":[{\"skill\":\"Go\","
+				 "\"credit\":0.5,\"evidence\":\"golang\"}],\"colour\":\"red\"}",
+				 &e),
+	                 0);
+	assert_int_equal(e->version, 2);
+	assert_string_equal(e->text, "");
+	assert_int_equal(e->skills[0].match, OFFERAPI_SKILL_PARTLY);
+	offerapi_explanation_free(e);
+	/* damaged documents are refused with a reason */
+	const char *bad_docs[] = {
+		"{\"offerapi_explanation\":1,",
+		"{\"offerapi_explanation\":\"1\"}",
+		"{\"offerapi_explanation\":1,\"skills\":{}}",
+		"{\"offerapi_explanation\":1,\"skills\":[{\"skill\":\"C\",\"credit\":2}]}",
+		"{\"offerapi_explanation\":1,\"skills\":[{\"credit\":1}]}",
+		"{\"offerapi_explanation\":1,\"subscores\":{\"x\":-1}}",
+		"{\"offerapi_explanation\":1,\"text\":3}",
+	};
+	for (size_t i = 0; i < sizeof bad_docs / sizeof *bad_docs; i++) {
+		e = (offerapi_explanation *)1;
+		assert_int_equal(offerapi_explanation_parse(bad_docs[i], &e), OFFERAPI_EINVAL);
+		assert_null(e);
+		assert_non_null(strstr(offerapi_error_last()->message, "not a valid explanation"));
+	}
+	assert_int_equal(offerapi_explanation_parse(NULL, &e), OFFERAPI_EINVAL);
+	offerapi_explanation_free(NULL);
+	assert_int_equal(offerapi_explanation_match(0.75), OFFERAPI_SKILL_MATCHED);
+	assert_int_equal(offerapi_explanation_match(0.7), OFFERAPI_SKILL_PARTLY);
+	assert_int_equal(offerapi_explanation_match(0), OFFERAPI_SKILL_MISSING);
+}
+
+static void bounds_the_document(void **state)
+{
+	(void)state;
+	/* the most an offer can hold: 50 skills of 80 bytes full of quotes */
+	offerapi_scorers *set = load_one_file(minimal_so);
+	static char names[OFFERAPI_SKILLS_MAX][OFFERAPI_SKILL_MAX + 1];
+	const char *sk[OFFERAPI_SKILLS_MAX];
+	for (int i = 0; i < OFFERAPI_SKILLS_MAX; i++) {
+		memset(names[i], '"', OFFERAPI_SKILL_MAX);
+		names[i][0] = (char)('A' + i % 26);
+		sk[i] = names[i];
+	}
+	offerapi_score_input in = input(4);
+	in.skills = sk;
+	in.skill_count = OFFERAPI_SKILLS_MAX;
+	char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double score;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	offerapi_explanation *e;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_int_equal(e->nskills, OFFERAPI_SKILLS_MAX);
+	offerapi_explanation_free(e);
+	/* a small buffer: the sentence alone, cut, never a broken document */
+	char small[64];
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, small, sizeof small),
+	                 0);
+	assert_true(small[0] != '{');
+	offerapi_scorers_free(set);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc != 4 && argc != 5) {
@@ -494,6 +661,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(random_is_uniform),
 		cmocka_unit_test(random_settings),
 		cmocka_unit_test(plugins_log_through_the_host),
+		cmocka_unit_test(reports_details_as_a_document),
+		cmocka_unit_test(rev1_plugin_keeps_plain_text),
+		cmocka_unit_test(leaves_out_bad_reports),
+		cmocka_unit_test(reads_explanations_back),
+		cmocka_unit_test(bounds_the_document),
 	};
 	if (argc == 5)
 		cmocka_set_test_filter(argv[4]); /* one meson test per case */

@@ -1,59 +1,90 @@
 /*
- * test_ranking.c - does scorer-similarity rank the right CVs first?
+ * test_ranking.c - do the scorers rank candidates the way a recruiter would?
  *
- * The corpus (tests/scorer/corpus) holds 12 offers (6 French, 6 English)
- * and 36 CVs written for them, 3 per offer, some in the other language:
- * cvs/NN-x-LANG.txt was written for offers/NN-*.txt. Every CV is scored
- * against every offer, and for each scorer we print:
- *   top-1     share of offers whose best-scored CV is one written for it
- *             (ties share the credit);
- *   P@3       share of the 3 best-scored CVs of an offer written for it;
- *   MRR       mean reciprocal rank of the first CV written for the offer;
- *   CV top-1  share of CVs whose best-scored offer is the one they were
- *             written for.
- * "similarity, text only" scores with the skill lists hidden, to show that
- * the text similarity works on its own and not only the skill matching.
- * Random's figures are averaged over 200 seeds (its expectation: top-1
- * 3/36 = 0.083, CV top-1 1/12 = 0.083).
+ * Reads the graded development set (tests/scorer/devset, see its README):
+ * 48 offers, five CVs each graded 3 (the job), 2 (adjacent role), 1 (same
+ * sector, other job) or 0 (unrelated). Each offer's five CVs are scored and
+ * ranked, and for every scorer and both splits (development, held-out) it
+ * prints:
+ *   top-1     share of offers whose grade-3 CV is ranked first;
+ *   NDCG@5    normalised discounted cumulative gain over the five CVs, gain
+ *             = grade, discount 1/log2(rank + 1);
+ *   x-lang    top-1 over the offers whose grade-3 CV is in the other
+ *             language.
+ * Ties count as the expectation over a random order of the tied CVs (a
+ * scorer that gives every CV the same score earns random's figures, not
+ * the best ones). Random's figures are means over 200 seeds.
  *
- * Usage: test_ranking CORPUS_DIR SIMILARITY.so RANDOM.so [MINIMAL.so]
+ * It fails when similarity falls under the floors below, or when it does
+ * not clearly beat random and the minimal example. With -v it prints the
+ * ranking of every development offer it gets wrong (never the held-out
+ * ones: they are not for tuning).
+ *
+ * Usage: test_ranking [-v] DEVSET SIMILARITY.so RANDOM.so MINIMAL.so
  */
-#include <dirent.h>
+#include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "offerapi/scorers.h"
 
-#define MAXO 64
+#define MAXO 128
 #define MAXC 256
+#define PER_OFFER 5
+#define MAXSKILLS 50
+#define SEEDS 200
 
-typedef struct doc {
-	char name[256];
-	int offer; /* number of the offer (CVs: the one it is for) */
+/* Floors on the held-out split (issue 11's "done when") and on the
+ * development split. */
+#define FLOOR_HELD_TOP1 0.85
+#define FLOOR_HELD_NDCG 0.97
+#define FLOOR_HELD_XLANG 0.70
+#define FLOOR_DEV_TOP1 0.85
+#define FLOOR_DEV_NDCG 0.97
+#define FLOOR_DEV_XLANG 0.80
+
+typedef struct cv {
+	char name[128];
+	char lang[3];
+	char *text;
+} cv;
+
+typedef struct offer {
+	char name[128];
+	char lang[3];
+	int cluster;
+	bool held; /* held-out split */
 	char *title, *location, *text;
-	char *skills[32];
+	char *skills[MAXSKILLS];
 	size_t nskills;
-} doc;
+	int cv[PER_OFFER]; /* index into cvs */
+	int grade[PER_OFFER];
+	int n;
+} offer;
 
-static doc offers[MAXO], cvs[MAXC];
+static offer offers[MAXO];
+static cv cvs[MAXC];
 static int noffers, ncvs;
+static int verbose;
 
 static char *slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
+	if (!f) {
+		perror(path);
+		exit(2);
+	}
 	fseek(f, 0, SEEK_END);
 	long n = ftell(f);
 	rewind(f);
 	char *b = malloc((size_t)n + 1);
-	if (b && fread(b, 1, (size_t)n, f) != (size_t)n) {
-		free(b);
-		b = NULL;
+	if (!b || fread(b, 1, (size_t)n, f) != (size_t)n) {
+		fprintf(stderr, "%s: cannot read\n", path);
+		exit(2);
 	}
-	if (b)
-		b[n] = '\0';
+	b[n] = '\0';
 	fclose(f);
 	return b;
 }
@@ -63,166 +94,252 @@ static char *trim(char *s)
 	while (*s == ' ' || *s == '\t')
 		s++;
 	char *e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\n' || e[-1] == '\r'))
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' || e[-1] == '\n'))
 		*--e = '\0';
 	return s;
 }
 
-/* An offer: "key: value" lines (title, location, skills: a; b), "---", text. */
-static void parse_offer(doc *d, char *buf)
+/* "name.fr" -> "fr" */
+static void lang_of(const char *name, char out[3])
 {
+	const char *dot = strrchr(name, '.');
+	snprintf(out, 3, "%s", dot ? dot + 1 : "");
+}
+
+/* Skills as the server's offer form splits them: on commas and newlines,
+ * trimmed, empty ones dropped. */
+static void split_skills(offer *o, char *v)
+{
+	char *save = NULL;
+	for (char *t = strtok_r(v, ",\n", &save); t; t = strtok_r(NULL, ",\n", &save)) {
+		t = trim(t);
+		if (*t && o->nskills < MAXSKILLS)
+			o->skills[o->nskills++] = t;
+	}
+}
+
+static void load_offer(const char *dir, offer *o)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/offers/%s.txt", dir, o->name);
+	char *buf = slurp(path);
 	char *sep = strstr(buf, "\n---\n");
 	if (!sep) {
-		fprintf(stderr, "%s: no --- line\n", d->name);
+		fprintf(stderr, "%s: no --- line\n", path);
 		exit(2);
 	}
 	*sep = '\0';
-	d->text = sep + 5;
-	d->title = d->location = "";
-	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+	o->text = sep + 5;
+	o->title = o->location = "";
+	char *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *colon = strchr(line, ':');
 		if (!colon)
 			continue;
 		*colon = '\0';
 		char *v = trim(colon + 1);
 		if (!strcmp(line, "title"))
-			d->title = v;
+			o->title = v;
 		else if (!strcmp(line, "location"))
-			d->location = v;
+			o->location = v;
 		else if (!strcmp(line, "skills"))
-			for (char *sk = strtok_r(v, ";", &v); sk && d->nskills < 32;
-			     sk = strtok_r(NULL, ";", &v))
-				d->skills[d->nskills++] = trim(sk);
+			split_skills(o, v);
 	}
+	lang_of(o->name, o->lang);
+	o->cluster = atoi(o->name + 1);
+	o->held = o->cluster % 3 == 0; /* the rule of devset/README.md */
 }
 
-static int cmp_doc(const void *a, const void *b)
+static int find_cv(const char *dir, const char *name)
 {
-	return strcmp(((const doc *)a)->name, ((const doc *)b)->name);
-}
-
-static int read_dir(const char *dir, doc *docs, int max, int is_offer)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		perror(dir);
+	for (int i = 0; i < ncvs; i++)
+		if (!strcmp(cvs[i].name, name))
+			return i;
+	if (ncvs == MAXC) {
+		fprintf(stderr, "too many CVs\n");
 		exit(2);
 	}
-	int n = 0;
-	struct dirent *e;
-	while ((e = readdir(d)) && n < max) {
-		if (!strstr(e->d_name, ".txt"))
+	cv *c = &cvs[ncvs];
+	snprintf(c->name, sizeof c->name, "%s", name);
+	char path[1024];
+	snprintf(path, sizeof path, "%s/cvs/%s.txt", dir, name);
+	c->text = slurp(path);
+	lang_of(name, c->lang);
+	return ncvs++;
+}
+
+static void load_set(const char *dir)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/grades.tsv", dir);
+	char *buf = slurp(path), *save = NULL;
+	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '#')
 			continue;
-		doc *x = &docs[n++];
-		memset(x, 0, sizeof *x);
-		snprintf(x->name, sizeof x->name, "%s", e->d_name);
-	}
-	closedir(d);
-	qsort(docs, (size_t)n, sizeof *docs, cmp_doc);
-	for (int i = 0; i < n; i++) {
-		char path[1024];
-		snprintf(path, sizeof path, "%s/%s", dir, docs[i].name);
-		char *buf = slurp(path);
-		if (!buf) {
-			perror(path);
+		char on[128], cn[128];
+		int g;
+		if (sscanf(line, "%127s %127s %d", on, cn, &g) != 3 || g < 0 || g > 3) {
+			fprintf(stderr, "%s: bad line '%s'\n", path, line);
 			exit(2);
 		}
-		docs[i].offer = atoi(docs[i].name);
-		if (is_offer)
-			parse_offer(&docs[i], buf);
-		else
-			docs[i].text = buf;
+		int o = 0;
+		while (o < noffers && strcmp(offers[o].name, on))
+			o++;
+		if (o == noffers) {
+			if (noffers == MAXO) {
+				fprintf(stderr, "too many offers\n");
+				exit(2);
+			}
+			snprintf(offers[o].name, sizeof offers[o].name, "%s", on);
+			load_offer(dir, &offers[o]);
+			noffers++;
+		}
+		offer *x = &offers[o];
+		if (x->n == PER_OFFER) {
+			fprintf(stderr, "%s: more than %d CVs for %s\n", path, PER_OFFER, on);
+			exit(2);
+		}
+		x->cv[x->n] = find_cv(dir, cn);
+		x->grade[x->n++] = g;
 	}
-	return n;
+	free(buf);
+	for (int o = 0; o < noffers; o++) {
+		int threes = 0;
+		for (int k = 0; k < offers[o].n; k++)
+			threes += offers[o].grade[k] == 3;
+		if (offers[o].n != PER_OFFER || threes != 1) {
+			fprintf(stderr, "%s: %s needs %d CVs and exactly one grade 3\n", path,
+			        offers[o].name, PER_OFFER);
+			exit(2);
+		}
+	}
 }
 
 typedef struct figures {
-	double top1, p3, mrr, cvtop1;
+	double top1, ndcg, xlang;
+	int n, nx;
 } figures;
 
-static double scores[MAXO][MAXC];
-static int hide_skills; /* score with the offers' skill lists hidden */
+static double scores[MAXO][PER_OFFER];
+static char expls[MAXO][PER_OFFER][512]; /* with -v: the first scorer's explanations */
 
-/* Score every pair with the scorer of @p set; 0 on success. */
 static int score_all(offerapi_scorers *set)
 {
-	for (int o = 0; o < noffers; o++)
-		for (int c = 0; c < ncvs; c++) {
+	for (int o = 0; o < noffers; o++) {
+		const offer *x = &offers[o];
+		for (int k = 0; k < x->n; k++) {
+			const cv *c = &cvs[x->cv[k]];
 			offerapi_score_input in = {
 				.struct_size = sizeof in,
-				.offer_id = offers[o].offer,
-				.offer_title = offers[o].title,
-				.offer_description = offers[o].text,
-				.offer_location = offers[o].location,
-				.skills = (const char *const *)offers[o].skills,
-				.skill_count = hide_skills ? 0 : offers[o].nskills,
-				.cv_text = cvs[c].text,
-				.cv_len = strlen(cvs[c].text),
-				.application_id = 1000 * (o + 1) + c + 1,
+				.offer_id = o + 1,
+				.offer_title = x->title,
+				.offer_description = x->text,
+				.offer_location = x->location,
+				.skills = (const char *const *)x->skills,
+				.skill_count = x->nskills,
+				.cv_text = c->text,
+				.cv_len = strlen(c->text),
+				.application_id = 1000 * (o + 1) + x->cv[k] + 1,
 			};
-			char expl[512];
-			if (offerapi_scorers_score(set, 0, &in, &scores[o][c], expl, sizeof expl)) {
+			char expl[2048];
+			if (offerapi_scorers_score(set, 0, &in, &scores[o][k], expl, sizeof expl)) {
 				fprintf(stderr, "%s\n", offerapi_error_last()->message);
 				return -1;
 			}
+			if (verbose)
+				snprintf(expls[o][k], sizeof expls[o][k], "%.500s", expl);
 		}
+	}
 	return 0;
 }
 
-static figures evaluate(void)
+/* Expected discount of the CVs tied over ranks first..last (1-based). */
+static double tie_discount(int first, int last)
 {
-	figures f = { 0, 0, 0, 0 };
+	double d = 0;
+	for (int r = first; r <= last; r++)
+		d += 1.0 / log2(r + 1.0);
+	return d / (last - first + 1);
+}
+
+/* NDCG and top-1 credit of offer @p o, ties as expectations. */
+static void offer_figures(int o, double *ndcg, double *top1)
+{
+	const offer *x = &offers[o];
+	double dcg = 0, idcg = 0;
+	*top1 = 0;
+	for (int k = 0; k < x->n; k++) {
+		int above = 0, tied = 0;
+		for (int j = 0; j < x->n; j++) {
+			if (scores[o][j] > scores[o][k])
+				above++;
+			else if (scores[o][j] == scores[o][k])
+				tied++;
+		}
+		dcg += x->grade[k] * tie_discount(above + 1, above + tied);
+		if (x->grade[k] == 3 && above == 0)
+			*top1 = 1.0 / tied;
+	}
+	int sorted[PER_OFFER];
+	memcpy(sorted, x->grade, sizeof sorted);
+	for (int i = 0; i < x->n; i++)
+		for (int j = i + 1; j < x->n; j++)
+			if (sorted[j] > sorted[i]) {
+				int t = sorted[i];
+				sorted[i] = sorted[j];
+				sorted[j] = t;
+			}
+	for (int r = 0; r < x->n; r++)
+		idcg += sorted[r] / log2(r + 2.0);
+	*ndcg = dcg / idcg;
+}
+
+static bool best_is_other_language(const offer *x)
+{
+	for (int k = 0; k < x->n; k++)
+		if (x->grade[k] == 3)
+			return strcmp(cvs[x->cv[k]].lang, x->lang) != 0;
+	return false;
+}
+
+static figures evaluate(bool held)
+{
+	figures f = { 0, 0, 0, 0, 0 };
 	for (int o = 0; o < noffers; o++) {
-		/* rank of each CV = 1 + number of CVs scored strictly higher,
-		 * ties share: credit for top-1 = intended among the best / best */
-		double best = -1;
-		for (int c = 0; c < ncvs; c++)
-			best = scores[o][c] > best ? scores[o][c] : best;
-		int nbest = 0, nbest_ok = 0;
-		for (int c = 0; c < ncvs; c++)
-			if (scores[o][c] == best) {
-				nbest++;
-				nbest_ok += cvs[c].offer == offers[o].offer;
-			}
-		f.top1 += (double)nbest_ok / nbest;
-		/* P@3 and MRR with a stable order: score, then file name */
-		int order[MAXC];
-		for (int c = 0; c < ncvs; c++)
-			order[c] = c;
-		for (int i = 1; i < ncvs; i++)
-			for (int j = i; j > 0 && scores[o][order[j]] > scores[o][order[j - 1]];
-			     j--) {
-				int t = order[j];
-				order[j] = order[j - 1];
-				order[j - 1] = t;
-			}
-		int hits = 0;
-		for (int r = 0; r < 3 && r < ncvs; r++)
-			hits += cvs[order[r]].offer == offers[o].offer;
-		f.p3 += hits / 3.0;
-		for (int r = 0; r < ncvs; r++)
-			if (cvs[order[r]].offer == offers[o].offer) {
-				f.mrr += 1.0 / (r + 1);
-				break;
-			}
+		if (offers[o].held != held)
+			continue;
+		double ndcg, top1;
+		offer_figures(o, &ndcg, &top1);
+		f.top1 += top1;
+		f.ndcg += ndcg;
+		f.n++;
+		if (best_is_other_language(&offers[o])) {
+			f.xlang += top1;
+			f.nx++;
+		}
 	}
-	for (int c = 0; c < ncvs; c++) {
-		double best = -1;
-		for (int o = 0; o < noffers; o++)
-			best = scores[o][c] > best ? scores[o][c] : best;
-		int nbest = 0, nok = 0;
-		for (int o = 0; o < noffers; o++)
-			if (scores[o][c] == best) {
-				nbest++;
-				nok += cvs[c].offer == offers[o].offer;
-			}
-		f.cvtop1 += (double)nok / nbest;
+	if (f.n) {
+		f.top1 /= f.n;
+		f.ndcg /= f.n;
 	}
-	f.top1 /= noffers;
-	f.p3 /= noffers;
-	f.mrr /= noffers;
-	f.cvtop1 /= ncvs;
+	if (f.nx)
+		f.xlang /= f.nx;
 	return f;
+}
+
+static void print_misses(void)
+{
+	for (int o = 0; o < noffers; o++) {
+		const offer *x = &offers[o];
+		double ndcg, top1;
+		offer_figures(o, &ndcg, &top1);
+		if (x->held || top1 == 1.0)
+			continue;
+		printf("  dev miss: %s (NDCG %.3f)\n", x->name, ndcg);
+		for (int k = 0; k < x->n; k++)
+			printf("    %d %.4f %s\n        %s\n", x->grade[k], scores[o][k],
+			       cvs[x->cv[k]].name, expls[o][k]);
+	}
 }
 
 static offerapi_scorers *load(const char *path, const char *name, const char *seed)
@@ -240,106 +357,102 @@ static offerapi_scorers *load(const char *path, const char *name, const char *se
 	return set;
 }
 
-static void print_row(const char *label, figures f)
+static void print_row(const char *label, figures d, figures h)
 {
-	printf("%-22s %6.3f %6.3f %6.3f %8.3f\n", label, f.top1, f.p3, f.mrr, f.cvtop1);
+	printf("%-26s %6.3f %7.3f %7.3f   %6.3f %7.3f %7.3f\n", label, d.top1, d.ndcg, d.xlang,
+	       h.top1, h.ndcg, h.xlang);
+}
+
+/* Run scorer @p path once (or over SEEDS seeds) and return both splits. */
+static int run(const char *path, const char *name, bool seeded, figures *dev, figures *held)
+{
+	int runs = seeded ? SEEDS : 1;
+	memset(dev, 0, sizeof *dev);
+	memset(held, 0, sizeof *held);
+	for (int s = 1; s <= runs; s++) {
+		char seed[16];
+		snprintf(seed, sizeof seed, "%d", s);
+		offerapi_scorers *set = load(path, name, seeded ? seed : NULL);
+		if (!set || score_all(set)) {
+			offerapi_scorers_free(set);
+			return -1;
+		}
+		offerapi_scorers_free(set);
+		figures d = evaluate(false), h = evaluate(true);
+		dev->top1 += d.top1 / runs;
+		dev->ndcg += d.ndcg / runs;
+		dev->xlang += d.xlang / runs;
+		held->top1 += h.top1 / runs;
+		held->ndcg += h.ndcg / runs;
+		held->xlang += h.xlang / runs;
+		dev->n = d.n;
+		dev->nx = d.nx;
+		held->n = h.n;
+		held->nx = h.nx;
+	}
+	return 0;
+}
+
+static int check(bool cond, const char *what, double v, double floor)
+{
+	if (cond)
+		return 1;
+	printf("FAIL: %s %.3f is below %.3f\n", what, v, floor);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	if (argc < 4) {
-		fprintf(stderr, "usage: %s CORPUS SIMILARITY.so RANDOM.so [MINIMAL.so]\n", argv[0]);
+	int a = 1;
+	if (a < argc && !strcmp(argv[a], "-v")) {
+		verbose = 1;
+		a++;
+	}
+	if (argc - a != 4) {
+		fprintf(stderr, "usage: %s [-v] DEVSET SIMILARITY.so RANDOM.so MINIMAL.so\n",
+		        argv[0]);
 		return 2;
 	}
-	char dir[1024];
-	snprintf(dir, sizeof dir, "%s/offers", argv[1]);
-	noffers = read_dir(dir, offers, MAXO, 1);
-	snprintf(dir, sizeof dir, "%s/cvs", argv[1]);
-	ncvs = read_dir(dir, cvs, MAXC, 0);
-	printf("corpus: %d offers, %d CVs\n\n", noffers, ncvs);
-	printf("%-22s %6s %6s %6s %8s\n", "scorer", "top-1", "P@3", "MRR", "CV top-1");
-
-	offerapi_scorers *sim = load(argv[2], "similarity", NULL);
-	if (!sim || score_all(sim))
+	load_set(argv[a]);
+	figures sd, sh, rd, rh, md, mh;
+	if (run(argv[a + 1], "similarity", false, &sd, &sh))
 		return 1;
-	figures fs = evaluate();
-	print_row("similarity", fs);
-	/* which offers and CVs it gets wrong, for whoever tunes it */
-	for (int o = 0; o < noffers; o++) {
-		int best = 0;
-		for (int c = 1; c < ncvs; c++)
-			if (scores[o][c] > scores[o][best])
-				best = c;
-		if (cvs[best].offer != offers[o].offer)
-			printf("  miss: offer %s ranks %s first (%.3f)\n", offers[o].name,
-			       cvs[best].name, scores[o][best]);
-	}
-	for (int c = 0; c < ncvs; c++) {
-		int best = 0;
-		for (int o = 1; o < noffers; o++)
-			if (scores[o][c] > scores[best][c])
-				best = o;
-		if (offers[best].offer != cvs[c].offer)
-			printf("  miss: CV %s fits %s best (%.3f)\n", cvs[c].name,
-			       offers[best].name, scores[best][c]);
-	}
-	/* the text alone: no skill list to match */
-	hide_skills = 1;
-	if (score_all(sim))
+	if (verbose)
+		print_misses();
+	if (run(argv[a + 2], "random", true, &rd, &rh) ||
+	    run(argv[a + 3], "minimal", false, &md, &mh))
 		return 1;
-	figures ft = evaluate();
-	print_row("similarity, text only", ft);
-	hide_skills = 0;
-	offerapi_scorers_free(sim);
 
-	figures fr = { 0, 0, 0, 0 };
-	int seeds = 200;
-	for (int s = 1; s <= seeds; s++) {
-		char seed[16];
-		snprintf(seed, sizeof seed, "%d", s);
-		offerapi_scorers *rnd = load(argv[3], "random", seed);
-		if (!rnd || score_all(rnd))
-			return 1;
-		figures f = evaluate();
-		fr.top1 += f.top1 / seeds;
-		fr.p3 += f.p3 / seeds;
-		fr.mrr += f.mrr / seeds;
-		fr.cvtop1 += f.cvtop1 / seeds;
-		offerapi_scorers_free(rnd);
-	}
-	print_row("random (200 seeds)", fr);
-
-	if (argc > 4) {
-		offerapi_scorers *min = load(argv[4], "minimal", NULL);
-		if (!min || score_all(min))
-			return 1;
-		print_row("minimal (example)", evaluate());
-		offerapi_scorers_free(min);
-	}
+	printf("devset: %d offers, %d CVs; development split %d offers (%d with the best CV "
+	       "in the other language), held-out %d (%d)\n\n",
+	       noffers, ncvs, sd.n, sd.nx, sh.n, sh.nx);
+	printf("%-26s %-24s   %s\n", "", "development", "held-out");
+	printf("%-26s %6s %7s %7s   %6s %7s %7s\n", "scorer", "top-1", "NDCG@5", "x-lang", "top-1",
+	       "NDCG@5", "x-lang");
+	print_row("similarity", sd, sh);
+	print_row("random (mean of 200 seeds)", rd, rh);
+	print_row("minimal (example)", md, mh);
+	printf("\n(x-lang: top-1 over the offers whose grade-3 CV is in the other language)\n");
 
 	int ok = 1;
-	/* "most offers": at least 10 of 12 */
-	if (fs.top1 < 10.0 / 12 - 1e-9) {
-		printf("FAIL: similarity top-1 %.3f is below 10/12\n", fs.top1);
-		ok = 0;
-	}
-	if (fs.cvtop1 < 0.75) {
-		printf("FAIL: similarity CV top-1 %.3f is below 0.75\n", fs.cvtop1);
-		ok = 0;
-	}
-	if (ft.top1 < 0.75) {
-		printf("FAIL: similarity on text alone: top-1 %.3f is below 0.75\n", ft.top1);
-		ok = 0;
-	}
-	if (fs.top1 - fr.top1 < 0.5 || fs.mrr - fr.mrr < 0.4) {
-		printf("FAIL: similarity does not clearly beat random\n");
-		ok = 0;
-	}
-	if (fr.top1 > 0.25) {
-		printf("FAIL: random top-1 %.3f is suspiciously high\n", fr.top1);
-		ok = 0;
-	}
-	printf("\n%s\n",
-	       ok ? "PASS: similarity ranks the intended CVs first; random does not" : "FAIL");
+	ok &= check(sh.top1 >= FLOOR_HELD_TOP1, "held-out top-1", sh.top1, FLOOR_HELD_TOP1);
+	ok &= check(sh.ndcg >= FLOOR_HELD_NDCG, "held-out NDCG@5", sh.ndcg, FLOOR_HELD_NDCG);
+	ok &= check(sh.xlang >= FLOOR_HELD_XLANG, "held-out x-lang top-1", sh.xlang,
+	            FLOOR_HELD_XLANG);
+	ok &= check(sd.top1 >= FLOOR_DEV_TOP1, "development top-1", sd.top1, FLOOR_DEV_TOP1);
+	ok &= check(sd.ndcg >= FLOOR_DEV_NDCG, "development NDCG@5", sd.ndcg, FLOOR_DEV_NDCG);
+	ok &= check(sd.xlang >= FLOOR_DEV_XLANG, "development x-lang top-1", sd.xlang,
+	            FLOOR_DEV_XLANG);
+	/* far above the baselines, on both splits */
+	ok &= check(sh.top1 - rh.top1 >= 0.5, "held-out top-1 margin over random",
+	            sh.top1 - rh.top1, 0.5);
+	ok &= check(sh.top1 - mh.top1 >= 0.25, "held-out top-1 margin over minimal",
+	            sh.top1 - mh.top1, 0.25);
+	ok &= check(sd.top1 - md.top1 >= 0.25, "development top-1 margin over minimal",
+	            sd.top1 - md.top1, 0.25);
+	/* the metric itself: random must land near its expectation (1/5) */
+	ok &= check(fabs(rd.top1 - 0.2) < 0.06 && fabs(rh.top1 - 0.2) < 0.06,
+	            "random top-1 near 0.2 (sanity)", rd.top1, 0.2);
+	printf("\n%s\n", ok ? "PASS" : "FAIL");
 	return ok ? 0 : 1;
 }

@@ -1,7 +1,10 @@
 /*
  * test_similarity.c - what scorer-similarity promises, one property at a
- * time: case and accent folding, stemming, multi-word skills, C vs C++ vs
- * French elisions, the language guess, bounded whyanations and settings.
+ * time: folding (case, accents, NFKC), letters and digits, stemming, skills
+ * written as people write them (any order, compounds, synonyms, acronyms),
+ * the French-English bridge (vocabulary, FreeDict, cognates), C vs C++ vs
+ * French elisions, the language guess, fixed term weights, bounded
+ * explanations and settings.
  *
  * Usage: test_similarity SIMILARITY.so [TEST_NAME]
  */
@@ -14,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "offerapi/common.h"
 #include "offerapi/scorers.h"
 
 static const char *sim_so;
@@ -75,6 +79,32 @@ static void folds_case_and_accents(void **state)
 	offerapi_scorers_free(set);
 }
 
+static void normalizes_compatibility_forms(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	/* NFKC: subscript two, ligature fi, full-width letters */
+	assert_true(score_skills(set, "Bilan des émissions de CO2 du site", "Bilan CO₂", NULL) ==
+	            1.0);
+	assert_true(score_skills(set, "réduction du CO₂", "CO2", NULL) == 1.0);
+	assert_true(score_skills(set, "ﬁbre optique", "fibre", NULL) == 1.0);
+	assert_true(score_skills(set, "ＳＱＬ", "SQL", NULL) == 1.0);
+	offerapi_scorers_free(set);
+}
+
+static void splits_letters_and_digits(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "Firmware on STM32F4 boards", "STM32", NULL) == 1.0);
+	assert_true(score_skills(set, "Java17, Spring", "Java", NULL) == 1.0);
+	assert_true(score_skills(set, "certified ISO9001 plant", "ISO 9001", NULL) == 1.0);
+	/* a different number is not the same product */
+	assert_true(score_skills(set, "Firmware on STM8 boards", "STM32", NULL) < 1.0);
+	assert_true(score_skills(set, "ISO 14001 audits", "ISO 9001", NULL) < 1.0);
+	offerapi_scorers_free(set);
+}
+
 static void stems_french_and_english(void **state)
 {
 	(void)state;
@@ -86,16 +116,132 @@ static void stems_french_and_english(void **state)
 	offerapi_scorers_free(set);
 }
 
-static void matches_multiword_skills_in_a_row(void **state)
+static void matches_words_in_any_order(void **state)
 {
 	(void)state;
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "Expérience en gestion des projets agiles.",
 	                         "gestion de projet", NULL) == 1.0);
-	/* the words present but apart are not the skill */
-	assert_true(score_skills(set, "La gestion comptable; un projet de loi.",
-	                         "gestion de projet", NULL) == 0.0);
-	assert_non_null(strstr(why, "missing: gestion de projet"));
+	/* another word between, another order: still the skill */
+	assert_true(score_skills(set, "Gestion des achats et des stocks", "gestion des stocks",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "stocks : gestion quotidienne", "gestion des stocks", NULL) ==
+	            1.0);
+	/* the words present but far apart: partial credit */
+	double apart = score_skills(set,
+	                            "La gestion comptable de la société, la paie, la trésorerie, "
+	                            "les déclarations fiscales et sociales, puis les stocks.",
+	                            "gestion des stocks", NULL);
+	assert_true(apart > 0.5 && apart < 1.0);
+	/* only the generic word: little credit, listed as partly */
+	double generic = score_skills(set, "La gestion comptable de la société.",
+	                              "gestion des stocks", NULL);
+	assert_true(generic > 0.0 && generic < 0.4);
+	assert_non_null(strstr(why, "partly: gestion des stocks"));
+	assert_true(score_skills(set, "Rien à voir.", "gestion des stocks", NULL) == 0.0);
+	assert_non_null(strstr(why, "missing: gestion des stocks"));
+	offerapi_scorers_free(set);
+}
+
+static void splits_compound_skills(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "Kubernetes, Helm and Docker", "Docker (Kubernetes)", NULL) ==
+	            1.0);
+	assert_true(score_skills(set, "Docker only", "Docker (Kubernetes)", NULL) == 0.5);
+	/* "ou" and "or": one of them is enough */
+	assert_true(score_skills(set, "Kotlin and Java", "Java ou Kotlin", NULL) == 1.0);
+	assert_true(score_skills(set, "Kotlin coroutines", "Java or Kotlin", NULL) == 1.0);
+	/* "/" and "et": credit per part */
+	double two = score_skills(set, "SPI and I2C drivers", "Bus CAN / SPI / I2C", NULL);
+	assert_true(two > 0.66 && two < 0.67);
+	assert_true(score_skills(set, "pneumatique", "Pneumatique et hydraulique", NULL) == 0.5);
+	offerapi_scorers_free(set);
+}
+
+static void knows_synonyms_and_acronyms(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "10 ans en ressources humaines", "RH", NULL) == 1.0);
+	assert_true(score_skills(set, "Expert RH", "ressources humaines", NULL) == 1.0);
+	assert_true(score_skills(set, "référencement naturel et netlinking", "SEO", NULL) == 1.0);
+	assert_true(score_skills(set, "outil de gestion de la relation client", "CRM", NULL) ==
+	            1.0);
+	/* "IT" in capitals is an acronym, "it" is a stop word */
+	assert_true(score_skills(set, "Support IT niveau 2", "informatique", NULL) == 1.0);
+	assert_true(score_skills(set, "it was fine", "informatique", NULL) == 0.0);
+	offerapi_scorers_free(set);
+}
+
+static void bridges_french_and_english(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "Project management (Prince2)", "gestion de projet", NULL) ==
+	            1.0);
+	assert_true(score_skills(set, "SQL databases", "base de données", NULL) == 1.0);
+	assert_true(score_skills(set, "Customer service in retail", "service client", NULL) == 1.0);
+	assert_true(score_skills(set, "Warehouse operative", "entrepôt", NULL) == 1.0);
+	assert_true(score_skills(set, "Comptabilité fournisseurs", "Accounts payable", NULL) ==
+	            1.0);
+	assert_true(score_skills(set, "Infirmière en réanimation", "ICU nurse", NULL) == 1.0);
+	offerapi_scorers_free(set);
+}
+
+static int warnings;
+static char last_warning[2048];
+
+static void count_warnings(offerapi_log_level level, const char *msg, void *payload)
+{
+	(void)payload;
+	if (level == OFFERAPI_LOG_WARNING && strstr(msg, "FreeDict")) {
+		warnings++;
+		snprintf(last_warning, sizeof last_warning, "%s", msg);
+	}
+}
+
+static void uses_the_dictionaries_when_present(void **state)
+{
+	(void)state;
+	/* "facteur" / "postman" is in FreeDict, not in the vocabulary */
+	offerapi_set_log(OFFERAPI_LOG_DEBUG, count_warnings, NULL);
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_int_equal(warnings, 0);
+	assert_true(score_skills(set, "Postman for the Royal Mail", "facteur", NULL) > 0.8);
+	offerapi_scorers_free(set);
+	/* without them: loads, says so once, bridges with the vocabulary only */
+	set = load("freedict_dir", "/nonexistent/dictd");
+	assert_non_null(set);
+	assert_int_equal(warnings, 1);
+	assert_non_null(strstr(last_warning, "/nonexistent/dictd/freedict-fra-eng.index"));
+	assert_true(score_skills(set, "Postman for the Royal Mail", "facteur", NULL) == 0.0);
+	assert_true(score_skills(set, "Warehouse operative", "entrepôt", NULL) == 1.0);
+	score_skills(set, "Postman", "facteur", NULL);
+	assert_int_equal(warnings, 1);
+	offerapi_scorers_free(set);
+	offerapi_set_log(OFFERAPI_LOG_ERROR, NULL, NULL);
+}
+
+static void finds_cognates(void **state)
+{
+	(void)state;
+	/* neither in the vocabulary nor in FreeDict: spelling alone */
+	offerapi_scorers *set = load("freedict_dir", "/nonexistent");
+	assert_true(score_skills(set, "Cartography and GIS", "cartographie", NULL) > 0.6);
+	assert_true(score_skills(set, "Photogrammetry surveys", "photogrammétrie", NULL) > 0.6);
+	offerapi_scorers_free(set);
+}
+
+static void joins_words_cut_at_line_ends(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "cinq ans de dévelop-\npement logiciel", "développement",
+	                         NULL) == 1.0);
+	/* a real hyphen before a capital stays a separator */
+	assert_true(score_skills(set, "Jean-\nMarc", "jeanmarc", NULL) == 0.0);
 	offerapi_scorers_free(set);
 }
 
@@ -117,15 +263,31 @@ static void guesses_the_language(void **state)
 	offerapi_scorers *set = load(NULL, NULL);
 	score_skills(set, "Je suis un développeur et je travaille avec une équipe dans le sud.",
 	             "x", NULL);
-	assert_non_null(strstr(why, "(fr)"));
+	assert_non_null(strstr(why, "(CV fr"));
 	score_skills(set, "I am a developer and I work with a team in the south of the city.", "x",
 	             NULL);
-	assert_non_null(strstr(why, "(en)"));
+	assert_non_null(strstr(why, "(CV en"));
 	offerapi_scorers_free(set);
 	set = load("language", "fr");
 	score_skills(set, "I am a developer and I work with a team.", "x", NULL);
-	assert_non_null(strstr(why, "(fr)"));
+	assert_non_null(strstr(why, "(CV fr"));
 	offerapi_scorers_free(set);
+}
+
+static double score_pair(offerapi_scorers *set, const char *title, const char *desc, const char *cv)
+{
+	offerapi_score_input in = {
+		.struct_size = sizeof in,
+		.offer_id = 7,
+		.offer_title = title,
+		.offer_description = desc,
+		.cv_text = cv,
+		.cv_len = strlen(cv),
+	};
+	double s = -1;
+	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s, why, sizeof why), 0);
+	print_message("    %.3f \"%s\"\n", s, why);
+	return s;
 }
 
 static void scores_text_similarity(void **state)
@@ -134,27 +296,49 @@ static void scores_text_similarity(void **state)
 	offerapi_scorers *set;
 	assert_int_equal(offerapi_scorers_new(&set), 0);
 	assert_int_equal(offerapi_scorers_load_file(set, sim_so), 0);
-	offerapi_score_input in = {
-		.struct_size = sizeof in,
-		.offer_title = "Infirmier de bloc opératoire",
-		.offer_description = "Instrumentation, stérilisation et hygiène au bloc.",
-	};
-	const char *near = "Infirmière au bloc opératoire : instrumentation et stérilisation.";
-	const char *far = "Développeur Java, microservices Spring Boot et API REST.";
-	double s1, s2;
-	in.cv_text = near;
-	in.cv_len = strlen(near);
-	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s1, why, sizeof why), 0);
-	in.cv_text = far;
-	in.cv_len = strlen(far);
-	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s2, why, sizeof why), 0);
-	print_message("    near %.3f, far %.3f\n", s1, s2);
-	assert_true(s1 > 0.3 && s2 < 0.05);
-	assert_non_null(strstr(why, "no skills listed"));
+	const char *t = "Infirmier de bloc opératoire";
+	const char *d = "Instrumentation, stérilisation et hygiène au bloc.";
+	double near = score_pair(
+		set, t, d, "Infirmière au bloc opératoire : instrumentation et stérilisation.");
+	/* the same job in English: scrub nurse in the operating theatre */
+	double english = score_pair(set, t, d,
+	                            "Scrub nurse in the operating theatre: instruments, sterile "
+	                            "field, infection control.");
+	double far = score_pair(set, t, d,
+	                        "Développeur Java, microservices Spring Boot et API REST.");
+	assert_true(near > 0.3 && english > 0.2 && far < 0.05);
+	assert_true(english > far + 0.15);
+	assert_non_null(strstr(why, "text "));
 	offerapi_scorers_free(set);
 }
 
-static void bounds_the_whyanation(void **state)
+static void weights_terms_from_a_fixed_background(void **state)
+{
+	(void)state;
+	offerapi_scorers *set;
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, sim_so), 0);
+	const char *t = "Offre d'emploi";
+	const char *d = "Vous rejoignez une équipe dynamique et motivée. Expérience exigée. "
+			"Soudure TIG.";
+	/* two specific words outweigh five generic ones */
+	double specific = score_pair(set, t, d, "Soudure TIG.");
+	double generic = score_pair(set, t, d,
+	                            "Équipe dynamique et motivée, expérience exigée, "
+	                            "rejoindre.");
+	assert_true(specific > generic);
+	/* and a score never moves when others are scored */
+	double before = score_pair(set, t, d, "Soudeur MIG en chaudronnerie");
+	for (int i = 0; i < 40; i++) {
+		char cv[64];
+		snprintf(cv, sizeof cv, "soudeur soudure tig candidat %d", i);
+		score_pair(set, i % 2 ? t : "Autre offre", d, cv);
+	}
+	assert_true(score_pair(set, t, d, "Soudeur MIG en chaudronnerie") == before);
+	offerapi_scorers_free(set);
+}
+
+static void bounds_the_explanation(void **state)
 {
 	(void)state;
 	offerapi_scorers *set = load(NULL, NULL);
@@ -190,6 +374,9 @@ static void refuses_bad_settings(void **state)
 	assert_null(load("language", "de"));
 	assert_null(load("max_bytes", "-5"));
 	assert_null(load("workers", "0"));
+	assert_null(load("title_weight", "-0.1"));
+	assert_non_null(strstr(offerapi_error_last()->message, "title_weight: '-0.1'"));
+	assert_null(load("freedict_dir", ""));
 	offerapi_scorers *set = load("max_bytes", "10");
 	/* only the first 10 bytes count */
 	assert_true(score_skills(set, "0123456789 Linux", "Linux", NULL) == 0.0);
@@ -207,12 +394,21 @@ int main(int argc, char **argv)
 		cmocka_set_test_filter(argv[2]);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(folds_case_and_accents),
+		cmocka_unit_test(normalizes_compatibility_forms),
+		cmocka_unit_test(splits_letters_and_digits),
 		cmocka_unit_test(stems_french_and_english),
-		cmocka_unit_test(matches_multiword_skills_in_a_row),
+		cmocka_unit_test(matches_words_in_any_order),
+		cmocka_unit_test(splits_compound_skills),
+		cmocka_unit_test(knows_synonyms_and_acronyms),
+		cmocka_unit_test(bridges_french_and_english),
+		cmocka_unit_test(uses_the_dictionaries_when_present),
+		cmocka_unit_test(finds_cognates),
+		cmocka_unit_test(joins_words_cut_at_line_ends),
 		cmocka_unit_test(tells_c_from_cpp_and_elisions),
 		cmocka_unit_test(guesses_the_language),
 		cmocka_unit_test(scores_text_similarity),
-		cmocka_unit_test(bounds_the_whyanation),
+		cmocka_unit_test(weights_terms_from_a_fixed_background),
+		cmocka_unit_test(bounds_the_explanation),
 		cmocka_unit_test(refuses_bad_settings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL) ? 1 : 0;

@@ -1,7 +1,8 @@
 /*
  * test_scoring.c - offerapi_application_score() with real plugins: the
- * random scorer (stable per application) and one that always fails.
- * argv[1] names the backend; argv[2] and argv[3] are the plugin files.
+ * random scorer (stable per application), one that always fails, and the
+ * minimal example, whose details are stored as a document and read back.
+ * argv[1] names the backend; argv[2..4] are the plugin files.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +18,7 @@
 #include "pdfgen.h"
 #include "testdb.h"
 
-static const char *random_so, *failing_so;
+static const char *random_so, *failing_so, *minimal_so;
 
 typedef struct calls {
 	int ok, failed;
@@ -99,15 +100,72 @@ static void test_score_application(void **state)
 	testdb_destroy(&db);
 }
 
+/* Details reported by a plugin are stored as the versioned document and
+ * read back; a plugin without details keeps its plain sentence. */
+static void test_stores_structured_explanations(void **state)
+{
+	(void)state;
+	testdb db;
+	testdb_create(&db);
+	offerapi_store *s = testdb_open(&db);
+	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
+	offerapi_user *cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
+	const char *skills[] = { "SQL", "Gestion de projet", "C" };
+	offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 3, NULL, 0 };
+	offerapi_id offer, app;
+	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
+	const char *lines[] = { "I write C and SQL every day." };
+	size_t len;
+	char *pdf = pdfgen_text(lines, 1, 1, &len);
+	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+
+	offerapi_scorers *set;
+	assert_rc(offerapi_scorers_new(&set), 0);
+	assert_rc(offerapi_scorers_load_file(set, minimal_so), 0);
+	assert_rc(offerapi_scorers_load_file(set, random_so), 0);
+	assert_rc(offerapi_application_score(s, set, app, 0, NULL, NULL), 0);
+
+	offerapi_application *a;
+	assert_rc(offerapi_application_get(s, rec, app, &a), 0);
+	assert_int_equal(a->nscores, 2);
+	for (size_t i = 0; i < a->nscores; i++) {
+		offerapi_explanation *e;
+		assert_rc(offerapi_explanation_parse(a->scores[i].explanation, &e), 0);
+		if (!strcmp(a->scores[i].scorer, "minimal")) {
+			assert_int_equal(e->version, 1);
+			assert_int_equal(e->nskills, 3);
+			assert_string_equal(e->skills[1].skill, "Gestion de projet");
+			assert_int_equal(e->skills[0].match, OFFERAPI_SKILL_MATCHED);
+			assert_int_equal(e->skills[1].match, OFFERAPI_SKILL_MISSING);
+			assert_string_equal(e->text, "2 of 3 skills found");
+		} else {
+			assert_int_equal(e->version, 0); /* random reports no details */
+			assert_string_equal(e->text, a->scores[i].explanation);
+		}
+		offerapi_explanation_free(e);
+	}
+	offerapi_application_free(a);
+	offerapi_scorers_free(set);
+	free(pdf);
+	offerapi_user_free(rec);
+	offerapi_user_free(cand);
+	offerapi_store_free(s);
+	testdb_destroy(&db);
+}
+
 int main(int argc, char **argv)
 {
-	if (argc < 4) {
-		fprintf(stderr, "usage: %s sqlite|postgresql RANDOM.so FAILING.so\n", argv[0]);
+	if (argc < 5) {
+		fprintf(stderr, "usage: %s sqlite|postgresql RANDOM.so FAILING.so MINIMAL.so\n",
+		        argv[0]);
 		return 2;
 	}
 	testdb_backend = argv[1];
 	random_so = argv[2];
 	failing_so = argv[3];
-	const struct CMUnitTest tests[] = { cmocka_unit_test(test_score_application) };
+	minimal_so = argv[4];
+	const struct CMUnitTest tests[] = { cmocka_unit_test(test_score_application),
+		                            cmocka_unit_test(test_stores_structured_explanations) };
 	return cmocka_run_group_tests_name("scoring", tests, NULL, NULL);
 }

@@ -14,9 +14,11 @@
 #include <string.h>
 #include <time.h>
 
+#include <offerapi/application.h>
 #include <offerapi/common.h>
 #include <offerapi/errors.h>
 #include <offerapi/scorers.h>
+#include <offerapi/scoring.h>
 
 #define MAX_SETS 64
 #define EXPL_SIZE 512
@@ -27,9 +29,12 @@ static const char *usage_text =
 	"Check that a scorer plugin honours the OffreAPI scorer ABI: it loads\n"
 	"through libofferapi's loader, survives edge cases (empty texts, 1 MiB of\n"
 	"text, invalid UTF-8, only stop words, many skills, tiny buffers), keeps\n"
-	"every score in [0, 1], gives a message with every error, is deterministic\n"
-	"if it says so (also across a reload), and survives calls from many\n"
-	"threads if it says it is thread-safe.\n"
+	"every score in [0, 1], gives a message with every error, reports its\n"
+	"details as data correctly when it reports any (ABI 1 revision 2: skills\n"
+	"of the offer only, credits and sub-scores in [0, 1], a document the\n"
+	"library reads back), is deterministic if it says so (also across a\n"
+	"reload), and survives calls from many threads if it says it is\n"
+	"thread-safe. A plugin that reports no details (revision 1) passes too.\n"
 	"\n"
 	"Options:\n"
 	"  --set KEY=VALUE   pass a setting to the plugin (repeatable); the\n"
@@ -263,16 +268,32 @@ typedef struct result {
 	char expl[EXPL_SIZE];
 	char err[512];
 	uint64_t violations; /* added by this call */
+	/* the same pair through offerapi_scorers_score_explained() */
+	int drc;
+	double dscore;
+	char doc[OFFERAPI_EXPLANATION_MAX + 1];
 } result;
 
 static void run(offerapi_scorers *set, const test_case *tc, result *r)
 {
 	uint64_t before = offerapi_scorers_violations(set, 0);
 	memset(r->expl, 0, sizeof r->expl);
-	r->score = -1;
+	r->score = r->dscore = -1;
+	r->doc[0] = '\0';
 	r->rc = offerapi_scorers_score(set, 0, &tc->in, &r->score, r->expl, tc->explsz);
 	snprintf(r->err, sizeof r->err, "%s", r->rc ? offerapi_error_last()->message : "");
+	if (r->rc == 0) {
+		r->drc = offerapi_scorers_score_explained(set, 0, &tc->in, &r->dscore, r->doc,
+		                                          sizeof r->doc);
+		if (r->drc)
+			snprintf(r->err, sizeof r->err, "%s", offerapi_error_last()->message);
+	}
 	r->violations = offerapi_scorers_violations(set, 0) - before;
+	if (r->violations && !r->err[0])
+		snprintf(r->err, sizeof r->err,
+		         "its report of details broke the contract %" PRIu64
+		         " time(s) (plugin bug)",
+		         r->violations);
 }
 
 static int same(const result *a, const result *b)
@@ -280,8 +301,42 @@ static int same(const result *a, const result *b)
 	if (a->rc != b->rc)
 		return 0;
 	if (a->rc == 0)
-		return a->score == b->score && !strcmp(a->expl, b->expl);
+		return a->score == b->score && !strcmp(a->expl, b->expl) && a->drc == b->drc &&
+		       a->dscore == b->dscore && !strcmp(a->doc, b->doc);
 	return 1;
+}
+
+/* Check the details a plugin reported for one case: the document reads
+ * back, names only the offer's skills. Returns NULL or what is wrong. */
+static const char *check_details(const test_case *tc, const result *r, char *why, size_t size,
+                                 size_t *nskills, size_t *nsub)
+{
+	offerapi_explanation *e = NULL;
+	*nskills = *nsub = 0;
+	if (r->drc) {
+		snprintf(why, size, "score with details failed: %s", r->err);
+		return why;
+	}
+	if (offerapi_explanation_parse(r->doc, &e) < 0) {
+		snprintf(why, size, "%s", offerapi_error_last()->message);
+		return why;
+	}
+	const char *bad = NULL;
+	size_t next = 0; /* skills come in the offer's order */
+	for (size_t i = 0; !bad && i < e->nskills; i++) {
+		while (next < tc->in.skill_count && strcmp(tc->in.skills[next], e->skills[i].skill))
+			next++;
+		if (next++ >= tc->in.skill_count) {
+			snprintf(why, size,
+			         "reported skill '%.60s' is not one of the offer's, in order",
+			         e->skills[i].skill);
+			bad = why;
+		}
+	}
+	*nskills = e->nskills;
+	*nsub = e->nsubscores;
+	offerapi_explanation_free(e);
+	return bad;
 }
 
 typedef struct hammer_arg {
@@ -303,7 +358,7 @@ static void *hammer(void *p)
 		size_t k = (size_t)(i * 7 + a->seed) % a->ncases;
 		if (!a->cases[k].threaded)
 			continue;
-		result r;
+		static _Thread_local result r;
 		run(a->set, &a->cases[k], &r);
 		int bad = r.violations > 0 || (r.rc == 0 && !(r.score >= 0 && r.score <= 1)) ||
 		          (a->expected && !same(&r, &a->expected[k]));
@@ -452,6 +507,7 @@ int main(int argc, char **argv)
 	test_case cases[32];
 	size_t ncases = make_cases(cases);
 	result *first = calloc(ncases, sizeof *first);
+	size_t details_skills = 0, details_subs = 0;
 	for (size_t k = 0; k < ncases; k++) {
 		result *r = &first[k];
 		double t0 = now_ms();
@@ -481,21 +537,42 @@ int main(int argc, char **argv)
 			report(0, cases[k].label, "explanation longer than its buffer");
 			continue;
 		}
+		char why[256];
+		size_t nsk, nsub;
+		if (check_details(&cases[k], r, why, sizeof why, &nsk, &nsub)) {
+			report(0, cases[k].label, "details: %s", why);
+			continue;
+		}
+		details_skills += nsk;
+		details_subs += nsub;
 		if (deterministic) {
-			result again;
-			run(set, &cases[k], &again);
-			if (!same(r, &again)) {
-				report(0, cases[k].label,
-				       "claims DETERMINISTIC but gave %.17g then %.17g%s", r->score,
-				       again.score, again.rc ? " (then an error)" : "");
+			result *again = malloc(sizeof *again);
+			if (!again) {
+				report(0, cases[k].label, "out of memory");
 				continue;
 			}
+			run(set, &cases[k], again);
+			int differ = !same(r, again);
+			if (differ)
+				report(0, cases[k].label,
+				       "claims DETERMINISTIC but gave %.17g then %.17g%s", r->score,
+				       again->score, again->rc ? " (then an error)" : "");
+			free(again);
+			if (differ)
+				continue;
 		}
 		if (verbose)
 			report(1, cases[k].label, "%.4f in %.1f ms \"%s\"", r->score, ms, r->expl);
 		else
 			report(1, cases[k].label, "%.4f (%.1f ms)", r->score, ms);
 	}
+
+	/* what it reports as data (ABI 1, revision 2), all cases together */
+	if (details_skills || details_subs)
+		report(1, "details as data", "%zu skill judgement(s), %zu sub-score(s), all valid",
+		       details_skills, details_subs);
+	else
+		report(1, "details as data", "none reported (explanations stored as plain text)");
 
 	/* a dashboard reloads: the same input after a reload gives the same score */
 	if (deterministic) {
@@ -508,9 +585,14 @@ int main(int argc, char **argv)
 			for (size_t k = 0; k < ncases; k++) {
 				if (!cases[k].threaded)
 					continue;
-				result r;
-				run(again, &cases[k], &r);
-				diff += !same(&r, &first[k]);
+				result *r = malloc(sizeof *r);
+				if (!r) {
+					diff++;
+					continue;
+				}
+				run(again, &cases[k], r);
+				diff += !same(r, &first[k]);
+				free(r);
 			}
 			if (diff)
 				report(0, "same scores after a reload", "%d case(s) differ", diff);
