@@ -274,6 +274,9 @@ int fr_selection_match(const char *ns, const char *pod);
 int fr_selector_match(const char *selector, char *const *labels, int prefixed);
 void fr_selection_free(void);
 void fr_model_merge(fr_model *dst, fr_model *src);
+char **fr_labels_from(json_t *obj);
+void fr_labels_free(char **labels);
+int fr_namespace_listed(const fr_options *o, const char *ns);
 void fr_model_drop_empty(fr_model *m, int keep_kubecost_only);
 
 void fr_report_compute(const fr_options *o, fr_model *m);
@@ -290,7 +293,6 @@ typedef struct fr_thresholds {
 	int nbreached;
 } fr_thresholds;
 
-enum fr_format { FR_FMT_TABLE, FR_FMT_JSON, FR_FMT_CSV, FR_FMT_MARKDOWN, FR_FMT_HTML };
 enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER, FR_BY_NAMESPACE };
 
 typedef struct fr_outctx {
@@ -304,10 +306,99 @@ typedef struct fr_outctx {
 	const char *sources; /* human description of the data sources */
 } fr_outctx;
 
-void fr_out_table(FILE *f, const fr_outctx *c);
+/* A renderer writes the whole report to f; 0, or -1 when the report could
+ * not be built (the caller then exits 1, never 0 on a truncated report). */
+typedef int (*fr_render_fn)(FILE *f, const fr_outctx *c);
+
+/* An output format: the registry is one table in formats.c. */
+typedef struct fr_format {
+	const char *name;
+	const char *alias; /* another accepted name, or NULL */
+	fr_render_fn render;
+	int csv_like; /* defaults to one row per container with Prometheus */
+} fr_format;
+
+const fr_format *fr_format_find(const char *name);
+/* The names of the formats, comma-separated ("table, json, ..."). */
+const char *fr_format_names(void);
+
+/* ---------------------------------------------------------------- rows
+ * Every renderer walks the report through these rows, in the same orders:
+ * containers (risks first, then the largest saving), pods, controllers,
+ * namespaces, and the cost section at the chosen --group-by (most expensive
+ * first). One row holds what every format shows of it. */
+
+enum fr_rowkind {
+	FR_ROWS_CONTAINERS,
+	FR_ROWS_PODS,
+	FR_ROWS_CONTROLLERS,
+	FR_ROWS_NAMESPACES,
+	FR_ROWS_COST, /* pods, controllers or namespaces by c->groupby */
+};
+
+typedef struct fr_row {
+	const fr_pod *p; /* pod and container rows */
+	const fr_container *c; /* container rows */
+	const fr_group *g; /* controller and namespace rows */
+	char label[320]; /* "ns/pod", "ns/controller" or "ns" */
+	fr_cost cost; /* over the window */
+	double month; /* cost per month */
+	double eff; /* total efficiency */
+	double savings; /* per month, positive savings only */
+} fr_row;
+
+typedef struct fr_rows {
+	fr_row *r;
+	size_t n, next;
+} fr_rows;
+
+/* Opens rows of a kind, ranked (the orders above) or in the model's order
+ * (namespace, pod, container names). */
+void fr_rows_open(fr_rows *it, const fr_outctx *c, int kind, int ranked);
+/* The next row, or NULL at the end. */
+const fr_row *fr_rows_next(fr_rows *it);
+void fr_rows_close(fr_rows *it);
+
+int fr_out_table(FILE *f, const fr_outctx *c);
 int fr_out_json(FILE *f, const fr_outctx *c);
-void fr_out_csv(FILE *f, const fr_outctx *c);
-void fr_out_markdown(FILE *f, const fr_outctx *c);
-void fr_out_html(FILE *f, const fr_outctx *c);
+int fr_out_csv(FILE *f, const fr_outctx *c);
+int fr_out_markdown(FILE *f, const fr_outctx *c);
+int fr_out_html(FILE *f, const fr_outctx *c);
+
+/* ------------------------------------------------------- formatting helpers
+ * Shared by the renderers (out_common.c). Each writes into b and returns it;
+ * an unknown value (NAN) is "-". */
+const char *fr_fmt_cpu(double cores, char *b, size_t n); /* "250m", "12.5" */
+const char *fr_fmt_mem(double bytes, char *b, size_t n); /* "512Mi", "1.5Gi" */
+const char *fr_fmt_money(double v, char *b, size_t n); /* "%.2f" */
+const char *fr_fmt_pct(double frac, char *b, size_t n); /* "25%" */
+void fr_fmt_time(double t, char *b, size_t n); /* RFC 3339 UTC */
+const char *fr_fit(const char *s, size_t w, char *b, size_t n);
+const char *fr_cut(const char *s, size_t w, char *b, size_t n);
+const char *fr_risk_names(unsigned risks, char *b, size_t n);
+void fr_window_text(const fr_outctx *c, char *b, size_t n);
+void fr_pricing_text(const fr_pricing *p, char *b, size_t n);
+const char *fr_group_word(int groupby);
+/* The usage figure CPU is sized to under the strategy (p95, pN or max). */
+double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu);
+/* Cells of a cost row: CPU, RAM, PV, total, per month, efficiency. */
+void fr_cost_cells(const fr_row *r, char cells[6][24]);
+/* Cells of a container row, in Kubernetes units and money. */
+enum {
+	FR_CC_CPU_REQ,
+	FR_CC_CPU_P50,
+	FR_CC_CPU_P95,
+	FR_CC_CPU_MAX,
+	FR_CC_CPU_REC,
+	FR_CC_MEM_REQ,
+	FR_CC_MEM_MAX,
+	FR_CC_MEM_REC,
+	FR_CC_SAVE,
+	FR_CC_N
+};
+void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24]);
+/* Writes each item as pre, esc(item), post. */
+void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
+                 void (*esc)(FILE *, const char *));
 
 #endif

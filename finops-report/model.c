@@ -143,6 +143,39 @@ void fr_model_warn(fr_model *m, const char *fmt, ...)
 		m->warnings[m->nwarn++] = fr_strdup(buf);
 }
 
+/* The labels of a JSON object as "name=value" strings, NULL-terminated
+ * (owned; free with fr_labels_free). */
+char **fr_labels_from(json_t *obj)
+{
+	size_t n = json_object_size(obj), k = 0;
+	char **l = fr_xrealloc(NULL, (n + 1) * sizeof *l);
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		const char *t = json_string_value(v);
+		l[k++] = fr_printf("%s=%s", key, t ? t : "");
+	}
+	l[k] = NULL;
+	return l;
+}
+
+void fr_labels_free(char **l)
+{
+	for (char **x = l; x && *x; x++)
+		free(*x);
+	free(l);
+}
+
+/* Whether ns is in the -n list (any namespace when there is none). */
+int fr_namespace_listed(const fr_options *o, const char *ns)
+{
+	for (size_t i = 0; i < o->nnamespaces; i++)
+		if (strcmp(o->namespaces[i], ns) == 0)
+			return 1;
+	return o->nnamespaces == 0;
+}
+
 /* Frees what a pod owns (not the pod itself, which lives in an array). */
 static void free_pod(fr_pod *p)
 {
@@ -153,11 +186,7 @@ static void free_pod(fr_pod *p)
 	for (size_t j = 0; j < p->nc; j++)
 		free(p->c[j].name);
 	free(p->c);
-	if (p->labels) {
-		for (char **l = p->labels; *l; l++)
-			free(*l);
-		free(p->labels);
-	}
+	fr_labels_free(p->labels);
 }
 
 /* Frees an array of groups and their strings. */

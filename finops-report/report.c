@@ -49,33 +49,9 @@ static double run_share(const fr_options *o, const fr_container *c)
 	return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-/* Works out one container's recommendation, risks, severity and costs.
- * Severity: "unknown" without usage series; "risk" when the container is
- * under-provisioned (p95 CPU or max memory above its request, OOM kills,
- * memory within 10 % of its limit, or no request at all) because fixing that
- * comes before saving money; otherwise by the share of the larger request the
- * recommendation gives back: >= 75 % high, >= 50 % medium, >= 25 % low. */
-static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_container *c)
+/* Under-provisioning risks, then the severity (see compute_container). */
+static void set_risks(fr_container *c, double cpu_use)
 {
-	const fr_strategy *st = &o->strategy;
-	const fr_pricing *pr = &o->pricing;
-	double cpu_use = st->cpu_use_max              ? c->cpu.max
-	                 : st->cpu_percentile == 95.0 ? c->cpu.p95
-	                 : st->cpu_percentile == 50.0 ? c->cpu.p50
-	                                              : c->cpu.pct;
-	double cpu_t = hpa ? hpa->cpu_target : NAN;
-	double mem_t = hpa ? hpa->mem_target : NAN;
-	c->cpu.recommended = fr_recommend_cpu(st, cpu_use, cpu_t);
-	c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
-	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
-	c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended, c->mem.request,
-	                                    c->mem.recommended) *
-	                   run_share(o, c);
-	if (c->missing_usage)
-		c->savings_month = 0;
-	c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
-	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
-
 	if (!isnan(c->oom_kills) && c->oom_kills > 0)
 		c->risks |= FR_RISK_OOM;
 	if ((c->risks & FR_RISK_OOM) && !(c->oom_kills > 0))
@@ -107,7 +83,14 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 		              : w >= 0.25 ? FR_SEV_LOW
 		                          : FR_SEV_OK;
 	}
+}
 
+/* The human note: why a container is at risk, and the HPA's part. */
+static void write_note(const fr_options *o, const fr_hpa *hpa, fr_container *c)
+{
+	const fr_strategy *st = &o->strategy;
+	double cpu_t = hpa ? hpa->cpu_target : NAN;
+	double mem_t = hpa ? hpa->mem_target : NAN;
 	c->note[0] = '\0';
 	size_t n = 0;
 #define NOTE(...)                                                                                  \
@@ -140,6 +123,37 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 		     100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
 		     st->cpu_use_max ? 100.0 : st->cpu_percentile);
 #undef NOTE
+}
+
+/* Works out one container's recommendation, risks, severity and costs.
+ * Severity: "unknown" without usage series; "risk" when the container is
+ * under-provisioned (p95 CPU or max memory above its request, OOM kills,
+ * memory within 10 % of its limit, or no request at all) because fixing that
+ * comes before saving money; otherwise by the share of the larger request the
+ * recommendation gives back: >= 75 % high, >= 50 % medium, >= 25 % low. */
+static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_container *c)
+{
+	const fr_strategy *st = &o->strategy;
+	const fr_pricing *pr = &o->pricing;
+	double cpu_use = st->cpu_use_max              ? c->cpu.max
+	                 : st->cpu_percentile == 95.0 ? c->cpu.p95
+	                 : st->cpu_percentile == 50.0 ? c->cpu.p50
+	                                              : c->cpu.pct;
+	double cpu_t = hpa ? hpa->cpu_target : NAN;
+	double mem_t = hpa ? hpa->mem_target : NAN;
+	c->cpu.recommended = fr_recommend_cpu(st, cpu_use, cpu_t);
+	c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
+	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
+	c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended, c->mem.request,
+	                                    c->mem.recommended) *
+	                   run_share(o, c);
+	if (c->missing_usage)
+		c->savings_month = 0;
+	c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
+	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
+
+	set_risks(c, cpu_use);
+	write_note(o, hpa, c);
 
 	c->cost_cpu = fr_cost_cpu(pr, nz(c->cpu.alloc_hours));
 	c->cost_ram = fr_cost_ram(pr, nz(c->mem.alloc_hours));
@@ -255,63 +269,65 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(((const fr_group *)a)->key, ((const fr_group *)b)->key);
 }
 
-/* Computes everything derived. Costs come from Kubecost where it priced the
- * pod (p->cost_known already set), else from the pricing model over
- * Prometheus' hourly max(request, usage). */
-void fr_report_compute(const fr_options *o, fr_model *m)
+/* The HPA that scales the pod's controller, or NULL. */
+static const fr_hpa *pod_hpa(const fr_model *m, const fr_pod *p)
+{
+	const fr_hpa *found = NULL;
+	for (size_t k = 0; k < m->nhpas && p->ctrl_name; k++) {
+		const fr_hpa *h = &m->hpas[k];
+		if (strcmp(h->ns, p->ns) == 0 && strcmp(h->target_name, p->ctrl_name) == 0 &&
+		    (!p->ctrl_kind || strcmp(h->target_kind, p->ctrl_kind) == 0))
+			found = h;
+	}
+	return found;
+}
+
+/* One pod: its containers, its cost by the pricing model unless Kubecost
+ * priced it, its efficiencies and its controller. */
+static void compute_pod(const fr_options *o, fr_model *m, fr_pod *p)
 {
 	const fr_pricing *pr = &o->pricing;
-	if (m->npods > 1)
-		qsort(m->pods, m->npods, sizeof *m->pods, cmp_pod);
-	fr_model_drop_empty(m, 1); /* also rebuilds the index after the sort */
-	for (size_t i = 0; i < m->npods; i++) {
-		fr_pod *p = &m->pods[i];
-		if (p->nc > 1)
-			qsort(p->c, p->nc, sizeof *p->c, cmp_ctr);
-		p->hpa = NULL;
-		for (size_t k = 0; k < m->nhpas && p->ctrl_name; k++) {
-			const fr_hpa *h = &m->hpas[k];
-			if (strcmp(h->ns, p->ns) == 0 &&
-			    strcmp(h->target_name, p->ctrl_name) == 0 &&
-			    (!p->ctrl_kind || strcmp(h->target_kind, p->ctrl_kind) == 0))
-				p->hpa = h;
+	if (p->nc > 1)
+		qsort(p->c, p->nc, sizeof *p->c, cmp_ctr);
+	p->hpa = pod_hpa(m, p);
+	fr_cost pc = { 0, 0, 0, NAN, 0 };
+	double nc = 0, dc = 0, nr = 0, dr = 0;
+	for (size_t j = 0; j < p->nc; j++) {
+		fr_container *c = &p->c[j];
+		compute_container(o, p->hpa, c);
+		pc.cpu += c->cost_cpu;
+		pc.ram += c->cost_ram;
+		eff_add(pr, c, &nc, &dc, &nr, &dr);
+		if (c->missing_usage) {
+			m->nmissing++;
+			fr_model_warn(m,
+			              "%s/%s container %s: no usage series "
+			              "(container_cpu_usage_seconds_total or "
+			              "container_memory_working_set_bytes)",
+			              p->ns, p->name, c->name);
 		}
-		fr_cost pc = { 0, 0, 0, NAN, 0 };
-		double nc = 0, dc = 0, nr = 0, dr = 0;
-		for (size_t j = 0; j < p->nc; j++) {
-			fr_container *c = &p->c[j];
-			compute_container(o, p->hpa, c);
-			pc.cpu += c->cost_cpu;
-			pc.ram += c->cost_ram;
-			eff_add(pr, c, &nc, &dc, &nr, &dr);
-			if (c->missing_usage) {
-				m->nmissing++;
-				fr_model_warn(m,
-				              "%s/%s container %s: no usage series "
-				              "(container_cpu_usage_seconds_total or "
-				              "container_memory_working_set_bytes)",
-				              p->ns, p->name, c->name);
-			}
-			m->ncontainers++;
-			if (c->severity == FR_SEV_RISK)
-				m->nrisky++;
-		}
-		pc.pv = fr_cost_storage(pr, p->pv_byte_hours);
-		pc.total = pc.cpu + pc.ram + pc.pv;
-		if (!p->cost_known) {
-			p->cost = pc;
-			p->cost_known = 1;
-			p->eff_cpu = fr_ratio(nc, dc);
-			p->eff_ram = fr_ratio(nr, dr);
-			p->eff_total = fr_ratio(nc + nr, dc + dr);
-		}
-		if (!p->ctrl_kind) {
-			p->ctrl_kind = fr_strdup("Pod");
-			p->ctrl_name = fr_strdup(p->name);
-		}
+		m->ncontainers++;
+		if (c->severity == FR_SEV_RISK)
+			m->nrisky++;
 	}
+	pc.pv = fr_cost_storage(pr, p->pv_byte_hours);
+	pc.total = pc.cpu + pc.ram + pc.pv;
+	if (!p->cost_known) {
+		p->cost = pc;
+		p->cost_known = 1;
+		p->eff_cpu = fr_ratio(nc, dc);
+		p->eff_ram = fr_ratio(nr, dr);
+		p->eff_total = fr_ratio(nc + nr, dc + dr);
+	}
+	if (!p->ctrl_kind) {
+		p->ctrl_kind = fr_strdup("Pod");
+		p->ctrl_name = fr_strdup(p->name);
+	}
+}
 
-	/* aggregates */
+/* Controllers, namespaces and totals. */
+static void aggregate(const fr_options *o, fr_model *m)
+{
 	memset(&m->total, 0, sizeof m->total);
 	fr_group all;
 	memset(&all, 0, sizeof all);
@@ -341,8 +357,11 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 	m->eff_cpu = all.eff_cpu;
 	m->eff_ram = all.eff_ram;
 	m->eff_total = all.eff_total;
+}
 
-	/* unit economics: the cost of the namespaces that serve the counters */
+/* Unit economics: the cost of the namespaces that serve the counters. */
+static void unit_economics(fr_model *m)
+{
 	double ucost = 0, ureq = 0, uapp = 0;
 	int any_req = 0, any_app = 0;
 	for (size_t i = 0; i < m->nunits; i++) {
@@ -375,6 +394,20 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 	}
 }
 
+/* Computes everything derived. Costs come from Kubecost where it priced the
+ * pod (p->cost_known already set), else from the pricing model over
+ * Prometheus' hourly max(request, usage). */
+void fr_report_compute(const fr_options *o, fr_model *m)
+{
+	if (m->npods > 1)
+		qsort(m->pods, m->npods, sizeof *m->pods, cmp_pod);
+	fr_model_drop_empty(m, 1); /* also rebuilds the index after the sort */
+	for (size_t i = 0; i < m->npods; i++)
+		compute_pod(o, m, &m->pods[i]);
+	aggregate(o, m);
+	unit_economics(m);
+}
+
 /* Reads the application's own counters (requests served, applications
  * received) over the window, per namespace, for unit economics. Missing
  * counters are not an error: most workloads are not OffreAPI. */
@@ -399,11 +432,7 @@ int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 			const char *ns = fr_prom_label(ser, "namespace");
 			if (!ns || !fr_selection_match(ns, NULL))
 				continue;
-			int listed = o->nnamespaces == 0;
-			for (size_t j = 0; j < o->nnamespaces; j++)
-				if (strcmp(o->namespaces[j], ns) == 0)
-					listed = 1;
-			if (!listed)
+			if (!fr_namespace_listed(o, ns))
 				continue;
 			fr_unit *u = NULL;
 			for (size_t j = 0; j < m->nunits; j++)

@@ -1,0 +1,182 @@
+/*
+ * finops-report: the terminal table (-f table, the default): a summary, the
+ * cost per pod (or controller, namespace), the right-sizing of each
+ * container, unit economics, and what made the data incomplete. Fits 80
+ * columns; colour only when asked or on a TTY.
+ */
+#include "fr.h"
+
+#include <string.h>
+
+static const char *col(const fr_outctx *c, int sev)
+{
+	if (!c->color)
+		return "";
+	switch (sev) {
+	case FR_SEV_RISK: return "\033[1;31m";
+	case FR_SEV_HIGH: return "\033[33m";
+	case FR_SEV_MEDIUM: return "\033[36m";
+	case FR_SEV_UNKNOWN: return "\033[2m";
+	default: return "";
+	}
+}
+
+static const char *reset(const fr_outctx *c, int sev)
+{
+	return c->color && *col(c, sev) ? "\033[0m" : "";
+}
+
+/* How many of n rows a section shows under --top. */
+static size_t shown_rows(const fr_outctx *c, size_t n)
+{
+	return c->top > 0 && (size_t)c->top < n ? (size_t)c->top : n;
+}
+
+static void summary(FILE *f, const fr_outctx *c)
+{
+	const fr_model *m = c->m;
+	const fr_pricing *pr = &c->o->pricing;
+	const char *cur = pr->currency;
+	char w[128], a[32], b[32], d[32], src[96];
+	fr_window_text(c, w, sizeof w);
+	fprintf(f, "%sfinops-report%s  window %s\n", c->color ? "\033[1m" : "",
+	        c->color ? "\033[0m" : "", w);
+	fprintf(f, "source: %s\n", fr_fit(c->sources, 72, src, sizeof src));
+	fprintf(f, "pricing: %g %s/vCPU-h, %g %s/%s-h RAM, %g %s/%s-month disk\n", pr->cpu_hour,
+	        cur, pr->ram_hour, cur, pr->mem_unit, pr->storage_month, cur, pr->mem_unit);
+	fprintf(f, "         (1 %s = %s bytes; month = 30 days = 720 h)\n\n", pr->mem_unit,
+	        pr->mem_unit_bytes == FR_GIB ? "2^30" : "10^9");
+	fprintf(f, "Cost over the window: %s %s; per month: %s %s\n",
+	        fr_fmt_money(m->total.total, a, sizeof a), cur,
+	        fr_fmt_money(m->total_month, b, sizeof b), cur);
+	fprintf(f, "Potential savings per month: %s %s\n",
+	        fr_fmt_money(m->savings_month, a, sizeof a), cur);
+	fprintf(f, "Containers: %zu, at risk: %zu, without usage data: %zu\n", m->ncontainers,
+	        m->nrisky, m->nmissing);
+	if (m->extra_month > 0)
+		fprintf(f, "Fixing under-provisioned containers: +%s %s per month\n",
+		        fr_fmt_money(m->extra_month, a, sizeof a), cur);
+	fprintf(f, "Efficiency (usage/request, capped): CPU %s, RAM %s, total %s\n",
+	        fr_fmt_pct(m->eff_cpu, a, sizeof a), fr_fmt_pct(m->eff_ram, b, sizeof b),
+	        fr_fmt_pct(m->eff_total, d, sizeof d));
+	if (m->have_idle)
+		fprintf(f, "Kubecost idle cost: %s %s\n", fr_fmt_money(m->idle.total, a, sizeof a),
+		        cur);
+	if (m->have_unallocated)
+		fprintf(f, "Kubecost unallocated cost: %s %s\n",
+		        fr_fmt_money(m->unallocated.total, a, sizeof a), cur);
+}
+
+static void cost_section(FILE *f, const fr_outctx *c)
+{
+	static const char *const title[] = { "POD", "POD", "CONTROLLER", "NAMESPACE" };
+	static const char *const head[] = { "NAMESPACE/POD", "NAMESPACE/POD",
+		                            "NAMESPACE/CONTROLLER", "NAMESPACE" };
+	fr_rows it;
+	fr_rows_open(&it, c, FR_ROWS_COST, 1);
+	fprintf(f, "\nCOST PER %s (%s, window)\n", title[c->groupby], c->o->pricing.currency);
+	fprintf(f, "%-32s %7s %7s %6s %8s %8s %5s\n", head[c->groupby], "CPU", "RAM", "PV", "TOTAL",
+	        "/MONTH", "EFF");
+	size_t shown = shown_rows(c, it.n);
+	const fr_row *r;
+	for (size_t i = 0; i < shown && (r = fr_rows_next(&it)); i++) {
+		char nm[64], x[6][24];
+		fr_cost_cells(r, x);
+		fprintf(f, "%-32s %7s %7s %6s %8s %8s %5s\n", fr_fit(r->label, 32, nm, sizeof nm),
+		        x[0], x[1], x[2], x[3], x[4], x[5]);
+	}
+	if (shown < it.n)
+		fprintf(f, "... %zu more (--top 0 shows all)\n", it.n - shown);
+	fr_rows_close(&it);
+}
+
+static void rightsizing_row(FILE *f, const fr_outctx *c, const fr_row *r)
+{
+	const fr_container *x = r->c;
+	char a[32], b[32], d[32], e[32], g[32], h[64], money[32];
+	char nm[160], nmf[64], cpu[80], mem[80];
+	snprintf(nm, sizeof nm, "%s/%s", r->p->name, x->name);
+	snprintf(cpu, sizeof cpu, "%s>%s", fr_fmt_cpu(x->cpu.request, a, sizeof a),
+	         fr_fmt_cpu(x->cpu.recommended, b, sizeof b));
+	snprintf(mem, sizeof mem, "%s>%s", fr_fmt_mem(x->mem.request, d, sizeof d),
+	         fr_fmt_mem(x->mem.recommended, e, sizeof e));
+	double used = fr_cpu_sized_usage(&c->o->strategy, &x->cpu);
+	fprintf(f, "%-26s %10s %5s %12s %6s %7s %s%s%s\n", fr_fit(nm, 26, nmf, sizeof nmf), cpu,
+	        fr_fmt_cpu(used, g, sizeof g), mem, fr_fmt_mem(x->mem.max, h, sizeof h),
+	        fr_fmt_money(x->savings_month, money, sizeof money), col(c, x->severity),
+	        fr_severity_name(x->severity), reset(c, x->severity));
+	if (x->note[0]) {
+		char nt[80];
+		fprintf(f, "  %s\n", fr_cut(x->note, 76, nt, sizeof nt));
+	}
+}
+
+static void rightsizing_section(FILE *f, const fr_outctx *c)
+{
+	fr_rows it;
+	fr_rows_open(&it, c, FR_ROWS_CONTAINERS, 1);
+	fprintf(f,
+	        "\nRIGHT-SIZING (request > recommended; CPU p%.0f, memory max"
+	        " +%.0f%%)\n",
+	        c->o->strategy.cpu_use_max ? 100.0 : c->o->strategy.cpu_percentile,
+	        c->o->strategy.mem_buffer * 100.0);
+	fprintf(f, "%-26s %10s %5s %12s %6s %7s %-7s\n", "POD/CONTAINER", "CPU", "USED", "MEMORY",
+	        "MAX", "SAVE/MO", "SEV");
+	size_t shown = shown_rows(c, it.n);
+	const fr_row *r;
+	for (size_t i = 0; i < shown && (r = fr_rows_next(&it)); i++)
+		rightsizing_row(f, c, r);
+	if (shown < it.n)
+		fprintf(f, "... %zu more (--top 0 shows all)\n", it.n - shown);
+	fr_rows_close(&it);
+}
+
+/* A figure with `decimals` decimals, or "-" when unknown. */
+static const char *count(double v, int decimals, char *b, size_t n)
+{
+	if (isnan(v))
+		snprintf(b, n, "-");
+	else
+		snprintf(b, n, "%.*f", decimals, v);
+	return b;
+}
+
+static void units_section(FILE *f, const fr_outctx *c)
+{
+	const fr_model *m = c->m;
+	if (!m->nunits)
+		return;
+	fprintf(f, "\nUNIT ECONOMICS (%s, window)\n", c->o->pricing.currency);
+	fprintf(f, "%-22s %9s %11s %9s %7s %9s\n", "NAMESPACE", "COST", "REQUESTS", "PER 1000",
+	        "APPS", "PER APP");
+	for (size_t i = 0; i < m->nunits; i++) {
+		const fr_unit *u = &m->units[i];
+		char un[64], a[32], r1[32], r2[32], p1[32], p2[32];
+		fprintf(f, "%-22s %9s %11s %9s %7s %9s\n",
+		        fr_fit(u->ns ? u->ns : "(all)", 22, un, sizeof un),
+		        fr_fmt_money(u->cost, a, sizeof a), count(u->requests, 0, r1, sizeof r1),
+		        count(u->per_1000_requests, 4, p1, sizeof p1),
+		        count(u->applications, 0, r2, sizeof r2),
+		        count(u->per_application, 4, p2, sizeof p2));
+	}
+}
+
+int fr_out_table(FILE *f, const fr_outctx *c)
+{
+	const fr_model *m = c->m;
+	summary(f, c);
+	cost_section(f, c);
+	rightsizing_section(f, c);
+	units_section(f, c);
+	if (m->nwarn) {
+		fprintf(f, "\nINCOMPLETE DATA (%zu)\n", m->nwarn);
+		for (size_t i = 0; i < m->nwarn; i++) {
+			char wt[80];
+			fprintf(f, "  - %s\n", fr_cut(m->warnings[i], 76, wt, sizeof wt));
+		}
+	}
+	for (int i = 0; i < c->t->nbreached; i++)
+		fprintf(f, "%sTHRESHOLD BREACHED%s: %s\n", c->color ? "\033[1;31m" : "",
+		        c->color ? "\033[0m" : "", c->t->breached[i]);
+	return 0;
+}
