@@ -43,18 +43,8 @@ typedef struct shared {
 	size_t nb;
 	size_t next, done;
 	pthread_mutex_t mu;
-	double t0;
-	int progress;
 	int failed;
 } shared;
-
-/* Monotonic seconds, for the progress line. */
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The namespace matcher for a list of namespaces: `namespace="a"` for one,
  * `namespace=~"a|b"` (each name quoted) for several. */
@@ -99,6 +89,7 @@ enum field {
 	F_MEM_REQ,
 	F_CPU_LIM,
 	F_MEM_LIM,
+	F_MEM_P50,
 	F_MEM_P95,
 	F_MEM_MAX,
 	F_OOM_FLAG,
@@ -116,6 +107,7 @@ static double *field_ptr(fr_container *c, int f)
 	case F_MEM_REQ: return &c->mem.request;
 	case F_CPU_LIM: return &c->cpu.limit;
 	case F_MEM_LIM: return &c->mem.limit;
+	case F_MEM_P50: return &c->mem.p50;
 	case F_MEM_P95: return &c->mem.p95;
 	case F_MEM_MAX: return &c->mem.max;
 	default: return NULL;
@@ -140,10 +132,11 @@ static char *field_query(const fr_options *o, int f, const char *S)
 		              by, (f == F_CPU_REQ || f == F_MEM_REQ) ? "requests" : "limits", S,
 		              (f == F_CPU_REQ || f == F_CPU_LIM) ? "cpu" : "memory", W);
 		break;
+	case F_MEM_P50:
 	case F_MEM_P95:
-		r = fr_printf("%s (quantile_over_time(0.95, "
+		r = fr_printf("%s (quantile_over_time(%s, "
 		              "container_memory_working_set_bytes{%s}[%s]))",
-		              by, CS, W);
+		              by, f == F_MEM_P50 ? "0.5" : "0.95", CS, W);
 		break;
 	case F_MEM_MAX:
 		r = fr_printf("%s (max_over_time(container_memory_working_set_bytes{%s}"
@@ -540,6 +533,7 @@ static int on_range(void *ud, json_t *metric, const double *ts, const double *v,
 					mx = v[i];
 			}
 		if (k > 0) {
+			c->usage_hours = (double)k * (double)x->step / 3600.0;
 			c->cpu.max = mx;
 			c->cpu.avg = sum / (double)k;
 			c->cpu.p50 = fr_quantile(0.5, w, k);
@@ -763,16 +757,12 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (i >= s->nb)
 			break;
+		fr_progress_batch(i, s->b[i].ns[0]);
 		collect_batch(s, &s->b[i]);
 		pthread_mutex_lock(&s->mu);
 		s->done++;
 		if (s->b[i].rc)
 			s->failed = 1;
-		if (s->progress && now_s() - s->t0 > 1.0) {
-			fprintf(stderr, "\rfinops-report: %zu/%zu batches, %ld queries ", s->done,
-			        s->nb, __atomic_load_n(&s->h->queries, __ATOMIC_RELAXED));
-			fflush(stderr);
-		}
 		pthread_mutex_unlock(&s->mu);
 	}
 	return NULL;
@@ -854,6 +844,26 @@ static int discover(const fr_options *o, fr_http *h, nslist *l, char *err, size_
 	return rc ? -1 : 0;
 }
 
+/* The queries the batches will send, about: for the progress line. */
+static long expected_queries(const shared *s)
+{
+	const fr_options *o = s->o;
+	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
+	long cost_step = fr_choose_step(o->window_s, 3600, FR_MAX_POINTS);
+	long total = 0;
+	for (size_t k = 0; k < s->nb; k++) {
+		long pods = (long)s->b[k].pods;
+		for (int pass = 0; pass < 2; pass++) {
+			long np = o->window_s / (pass ? cost_step : step);
+			long group = 50000 / (np ? np : 1);
+			group = group < 1 ? 1 : group > 100 ? 100 : group;
+			total += ((pods + group - 1) / group) * (pass ? 4 : 1);
+		}
+		total += F_COUNT + 3 + (o->selector ? 1 : 0) + (o->hpa_aware ? 1 : 0);
+	}
+	return total;
+}
+
 /* Groups namespaces, in name order, into batches of about batch_pods. */
 static void make_batches(shared *s, const nslist *l, int batch_pods)
 {
@@ -869,14 +879,13 @@ static void make_batches(shared *s, const nslist *l, int batch_pods)
 		b->ns[b->nns++] = l->names[k];
 		b->pods += (size_t)l->counts[k];
 	}
+	fr_progress_plan(expected_queries(s), s->nb);
 }
 
 /* Runs the batches on at most --concurrency threads. */
 static void run_batches(shared *s)
 {
 	pthread_mutex_init(&s->mu, NULL);
-	s->t0 = now_s();
-	s->progress = !s->o->quiet && isatty(2);
 	int nt = s->o->concurrency < 1 ? 1 : s->o->concurrency;
 	if ((size_t)nt > s->nb)
 		nt = (int)s->nb;
@@ -891,8 +900,6 @@ static void run_batches(shared *s)
 		worker(s);
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
-	if (s->progress && now_s() - s->t0 > 1.0)
-		fputs("\r\033[K", stderr);
 	pthread_mutex_destroy(&s->mu);
 }
 

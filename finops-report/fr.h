@@ -69,6 +69,9 @@ double fr_recommend_cpu(const fr_strategy *s, double usage, double hpa_target);
 double fr_recommend_mem(const fr_strategy *s, double max_ws, double hpa_target);
 double fr_savings_month(const fr_pricing *p, double cpu_req, double cpu_rec, double mem_req,
                         double mem_rec);
+/* Money per month moving one resource's request from req to rec (signed;
+ * 0 when either is unknown): mem 0 prices cores, 1 bytes. */
+double fr_delta_month(const fr_pricing *p, int mem, double req, double rec);
 double fr_cost_cpu(const fr_pricing *p, double core_hours);
 double fr_cost_ram(const fr_pricing *p, double byte_hours);
 double fr_cost_storage(const fr_pricing *p, double byte_hours);
@@ -99,7 +102,13 @@ typedef struct fr_res {
 	double p50, p95, pct, max, avg; /* usage over the window */
 	double alloc_hours; /* sum over hours of max(req, usage) */
 	double recommended;
+	double recommended_limit; /* NAN: no limit recommended */
 } fr_res;
+
+/* Money per month, per resource; never negative. */
+typedef struct fr_money {
+	double cpu, mem, total;
+} fr_money;
 
 typedef struct fr_container {
 	char *name;
@@ -107,15 +116,21 @@ typedef struct fr_container {
 	double oom_kills, restarts;
 	double cost_cpu, cost_ram; /* over the window; NAN if unknown */
 	double cpu_eff, mem_eff; /* avg usage / request; NAN unknown */
-	double savings_month; /* >0 saves money, <0 costs more;
-                                       * scaled by run_hours / window */
+	double savings_month; /* = savings.total (kept for callers) */
+	fr_money savings; /* request above recommendation, per resource,
+	                   * scaled by run_hours / window */
+	fr_money extra; /* recommendation above request: cost of raising */
+	int rec_above_request; /* a recommendation above its request */
+	char rec_above_reason[160];
+	int not_enough_data; /* usage over less than --min-history */
+	double usage_hours; /* hours of CPU usage samples; NAN unknown */
 	double run_hours; /* hours of the window the container
                                        * ran (hourly request or usage
                                        * samples); NAN unknown = all */
 	int severity;
 	unsigned risks;
 	int missing_usage;
-	char note[192];
+	char note[400];
 } fr_container;
 
 typedef struct fr_hpa {
@@ -149,6 +164,7 @@ typedef struct fr_group { /* a controller or a namespace */
 	size_t pods, containers;
 	fr_cost cost;
 	double cost_month, savings_month, extra_month;
+	fr_money savings, extra;
 	double eff_cpu, eff_ram, eff_total;
 	double cpu_req, cpu_rec, mem_req, mem_rec;
 	double num_cpu, den_cpu, num_ram, den_ram; /* efficiency accumulators */
@@ -177,9 +193,10 @@ typedef struct fr_model {
 	int have_idle, have_unallocated;
 	fr_cost total;
 	double total_month, savings_month, extra_month;
+	fr_money savings, extra;
 	double eff_cpu, eff_ram, eff_total;
 	double num_cpu, den_cpu, num_ram, den_ram;
-	size_t ncontainers, nrisky, nmissing;
+	size_t ncontainers, nrisky, nmissing, nyoung;
 	int cost_from_kubecost;
 	size_t *index; /* open-addressing hash of pods, by ns/pod */
 	size_t capindex;
@@ -217,6 +234,16 @@ double fr_retry_after(const char *value, double now);
 char *fr_strdup(const char *s);
 char *fr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *fr_xrealloc(void *p, size_t n);
+
+/* -------------------------------------------------------------- progress */
+
+/* On when forced (--progress) or when stderr is a terminal and not quiet. */
+void fr_progress_init(int forced, int quiet);
+void fr_progress_plan(long queries, size_t nbatches); /* adds expected queries */
+void fr_progress_batch(size_t i, const char *ns);
+void fr_progress_query(void);
+void fr_progress_retry(const char *source, const char *why, double wait_s);
+void fr_progress_end(void);
 
 /* ------------------------------------------------------------ prometheus */
 
@@ -261,6 +288,8 @@ typedef struct fr_options {
 	int retries;
 	double retry_delay_s;
 	int hpa_aware;
+	double min_history_h; /* hours of usage below which: not enough data */
+	double cpu_limit_factor; /* CPU limit = factor x request; 0 = none */
 	const char *requests_metric, *applications_metric;
 	int quiet;
 } fr_options;

@@ -10,6 +10,7 @@
  */
 #include "fr.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -202,18 +203,45 @@ static void sleep_s(double s)
 		;
 }
 
-/* The URL as shown in messages: at most ~300 characters so that a long PromQL
- * query does not bury the reason; never contains credentials (tokens and
- * --*-user passwords travel in headers, and a password written in the URL is
- * masked by fr_url_redact). */
+/* Percent-decodes the value that starts at v (up to '&' or the end) into
+ * o, at most n - 1 bytes, "..." marking a cut. */
+static void query_value(const char *v, char *o, size_t n)
+{
+	size_t k = 0;
+	for (; *v && *v != '&' && k + 4 < n; v++) {
+		unsigned x;
+		if (*v == '%' && sscanf(v + 1, "%2x", &x) == 1 && isxdigit((unsigned char)v[1]) &&
+		    isxdigit((unsigned char)v[2])) {
+			o[k++] = x >= 32 && x < 127 ? (char)x : '?';
+			v += 2;
+		} else {
+			o[k++] = *v == '+' ? ' ' : *v;
+		}
+	}
+	if (*v && *v != '&')
+		k += (size_t)snprintf(o + k, n - k, "...");
+	o[k < n ? k : n - 1] = '\0';
+}
+
+/* The URL as shown in messages: without its query string, which is long and
+ * URL-encoded, but with the PromQL it carries decoded (at most 160
+ * characters), so the reason stays readable; never contains credentials
+ * (tokens and --*-user passwords travel in headers, and a password written
+ * in the URL is masked by fr_url_redact). */
 static void shown_url(const char *url, char *o, size_t n)
 {
 	char *r = fr_url_redact(url);
-	size_t len = strlen(r);
-	if (len < 300)
-		snprintf(o, n, "%s", r);
-	else
-		snprintf(o, n, "%.280s...(%zu bytes)", r, len);
+	char *qs = strchr(r, '?');
+	if (qs)
+		*qs++ = '\0';
+	const char *q = qs ? strstr(qs, "query=") : NULL;
+	if (q && (q == qs || q[-1] == '&')) {
+		char pq[164];
+		query_value(q + 6, pq, sizeof pq);
+		snprintf(o, n, "%.200s (query: %s)", r, pq);
+	} else {
+		snprintf(o, n, "%.300s", r);
+	}
 	free(r);
 }
 
@@ -336,6 +364,7 @@ int fr_http_get(fr_http *h, const char *path_and_query, char **body, long *statu
 		char cerr[CURL_ERROR_SIZE] = "";
 		long code = 0;
 		CURLcode cc = attempt(h, url, &b, &hd, &code, cerr);
+		fr_progress_query();
 		int retryable = 0;
 		if (cc == CURLE_FAILED_INIT) {
 			snprintf(err, errsz, "%s: GET %s: cannot initialise libcurl", h->name,
@@ -363,6 +392,7 @@ int fr_http_get(fr_http *h, const char *path_and_query, char **body, long *statu
 			d = hd.retry_after;
 		if (d > 30)
 			d = 30;
+		fr_progress_retry(h->name, err, d);
 		sleep_s(d);
 	}
 	free(url);

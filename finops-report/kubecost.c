@@ -259,7 +259,6 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err,
 	char *ew = fr_url_escape(win);
 	char *path = fr_printf("%s?window=%s&aggregate=pod&accumulate=true",
 	                       o->opencost ? "/allocation" : "/model/allocation", ew);
-	free(win);
 	free(ew);
 	char *body = NULL;
 	long status = 0;
@@ -275,7 +274,8 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err,
 				snprintf(why, sizeof why, "%s", msg ? msg : body);
 				json_decref(j);
 			}
-			snprintf(err, errsz, "%s: GET %s%s: HTTP %ld, %s", h->name, h->shown, path,
+			snprintf(err, errsz, "%s: GET %s%s (window %s): HTTP %ld, %s", h->name,
+			         h->shown, o->opencost ? "/allocation" : "/model/allocation", win,
 			         status, why);
 			rc = -1;
 		} else if (!create) {
@@ -290,5 +290,6 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err,
 	}
 	free(body);
 	free(path);
+	free(win);
 	return rc;
 }

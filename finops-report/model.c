@@ -16,7 +16,7 @@ void fr_res_init(fr_res *r)
 	r->request = r->limit = NAN;
 	r->p50 = r->p95 = r->pct = r->max = r->avg = NAN;
 	r->alloc_hours = NAN;
-	r->recommended = NAN;
+	r->recommended = r->recommended_limit = NAN;
 }
 
 /* FNV-1a of "namespace/pod". */
@@ -117,6 +117,7 @@ fr_container *fr_pod_container(fr_pod *p, const char *name)
 	c->cpu_eff = c->mem_eff = NAN;
 	c->savings_month = NAN;
 	c->run_hours = NAN;
+	c->usage_hours = NAN;
 	return c;
 }
 

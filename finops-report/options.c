@@ -61,10 +61,10 @@ static const optdef opts[] = {
 	{ "window", 0, "DUR", OT_DUR, C(o.window_s), "7d", NONE, NULL, NULL, 0,
 	  "Window and selection", "length of the window, e.g. 24h, 7d, 1d12h" },
 	{ "start", 0, "TIME", OT_STR, C(start), NULL, NONE, NULL, NULL, 0, NULL,
-	  "start of the window instead of --window: RFC 3339 UTC "
-	  "(2026-11-01T00:00:00Z) or unix seconds" },
+	  "start of the window instead of --window: RFC 3339 with its zone "
+	  "(2026-11-01T00:00:00Z, 2026-11-01T01:00:00+01:00) or unix seconds" },
 	{ "end", 0, "TIME", OT_STR, C(end), NULL, NONE, NULL, NULL, 0, NULL,
-	  "end of the window, same forms; default now" },
+	  "end of the window, same forms, from 2015 to a day from now; default now" },
 	{ "namespace", 'n', "NS", OT_LIST, 0, NULL, NONE, NULL, NULL, 1, NULL,
 	  "namespace; repeat or comma-separate for several" },
 	{ "namespace-regex", 0, "RE", OT_STR, C(o.namespace_regex), NULL, NONE, NULL, NULL, 1, NULL,
@@ -84,6 +84,13 @@ static const optdef opts[] = {
 	  "floor of CPU recommendations" },
 	{ "memory-min", 0, "Q", OT_BYTES, C(o.strategy.mem_floor), "100Mi", NONE, NULL, NULL, 0,
 	  NULL, "floor of memory recommendations" },
+	{ "min-history", 0, "DUR", OT_DUR, C(min_history_s), "6h", NONE, NULL, NULL, 0, NULL,
+	  "containers with less usage history (or less than half a shorter window) are listed "
+	  "as not enough data, never recommended" },
+	{ "cpu-limit-factor", 0, "X", OT_NUM, C(o.cpu_limit_factor), "0", 0, 100, NULL, NULL, 0,
+	  NULL,
+	  "recommended CPU limit = X x recommended request; 0: no CPU limit (memory limit = "
+	  "recommended memory request)" },
 	{ "no-hpa", 0, NULL, OT_FLAG, C(no_hpa), NULL, NONE, NULL, NULL, 0, NULL,
 	  "ignore HPAs (otherwise CPU is sized to usage / the HPA's target)" },
 	{ "pricing", 0, "FILE", OT_STR, C(pricing_file), NULL, NONE, NULL, NULL, 0,
@@ -114,10 +121,13 @@ static const optdef opts[] = {
 	{ "stats", 0, NULL, OT_FLAG, C(stats), NULL, NONE, NULL, NULL, 0, NULL,
 	  "print queries sent, wall time and peak RSS to stderr" },
 	{ "quiet", 'q', NULL, OT_FLAG, C(o.quiet), NULL, NONE, NULL, NULL, 0, NULL,
-	  "no progress on stderr" },
+	  "no progress line, no data-incomplete or threshold lines on stderr" },
+	{ "progress", 0, NULL, OT_FLAG, C(progress), NULL, NONE, NULL, NULL, 0, NULL,
+	  "progress on stderr even when it is not a terminal (queries done and expected, "
+	  "batch, retries with their reason and wait); on a terminal it is on unless -q" },
 	{ "fail-if-savings-over", 0, "X", OT_NUM, C(t.savings_over), NULL, 0, NAN, NULL, NULL, 0,
 	  "Thresholds (exit code 2 when breached)", "potential savings per month above X" },
-	{ "min-efficiency", 0, "PCT", OT_NUM, C(t.min_efficiency), NULL, 0, NAN, NULL, NULL, 0,
+	{ "min-efficiency", 0, "PCT", OT_NUM, C(t.min_efficiency), NULL, 0, 100, NULL, NULL, 0,
 	  NULL, "total efficiency below PCT percent" },
 	{ "max-monthly-cost", 0, "X", OT_NUM, C(t.max_cost), NULL, 0, NAN, NULL, NULL, 0, NULL,
 	  "cost per month above X" },
@@ -569,21 +579,32 @@ static int apply_pricing(fr_config *cfg)
 	return FR_CONTINUE;
 }
 
+/* Parses --start or --end: a time from 2015 (before Kubernetes, no
+ * cluster has data) to a day from now (a typo, not a window). */
+static int parse_when(const char *name, const char *s, double *out)
+{
+	double now = (double)time(NULL);
+	if (fr_parse_time(s, out))
+		return die("--%s '%s': expected RFC 3339 with a zone (2026-11-01T00:00:00Z or "
+		           "+01:00) or unix seconds",
+		           name, s);
+	if (*out < 1420070400.0 || *out > now + 86400)
+		return die("--%s '%s': outside 2015-01-01 .. a day from now", name, s);
+	return FR_CONTINUE;
+}
+
 /* The window: --start/--end win over --window. */
 static int set_window(fr_config *cfg)
 {
 	fr_options *o = &cfg->o;
-	if (cfg->end) {
-		if (fr_parse_time(cfg->end, &o->end))
-			return die("--end '%s': expected RFC 3339 UTC or unix seconds", cfg->end);
-	} else {
-		o->end = (double)((time(NULL) / 60) * 60);
-	}
+	int rc = FR_CONTINUE;
+	o->end = (double)((time(NULL) / 60) * 60);
+	if (cfg->end && (rc = parse_when("end", cfg->end, &o->end)) != FR_CONTINUE)
+		return rc;
 	if (cfg->start) {
 		double s;
-		if (fr_parse_time(cfg->start, &s))
-			return die("--start '%s': expected RFC 3339 UTC or unix seconds",
-			           cfg->start);
+		if ((rc = parse_when("start", cfg->start, &s)) != FR_CONTINUE)
+			return rc;
 		if (s >= o->end)
 			return die("--start '%s' is not before the end", cfg->start);
 		for (size_t i = 0; i < NOPTS; i++)
@@ -668,6 +689,11 @@ static int check_rest(fr_config *cfg)
 		return die("no source: give --prometheus URL and/or --kubecost URL "
 		           "(or FINOPS_PROMETHEUS_URL)");
 	o->hpa_aware = !cfg->no_hpa;
+	o->min_history_h = (double)cfg->min_history_s / 3600.0;
+	if (o->cpu_limit_factor > 0 && o->cpu_limit_factor < 1)
+		return die("--cpu-limit-factor %g: a CPU limit below the request; give 0 (none) or "
+		           "at least 1",
+		           o->cpu_limit_factor);
 	o->strategy.cpu_use_max = cfg->strategy == 1;
 	int rc = set_window(cfg);
 	if (rc != FR_CONTINUE)

@@ -50,7 +50,10 @@ static void container_rows(FILE *f, const fr_outctx *c)
 	      "memory_limit_bytes,memory_p95_bytes,memory_max_bytes,"
 	      "memory_recommended_bytes,oom_kills,cost_window,cost_month,"
 	      "savings_month,cpu_efficiency,memory_efficiency,severity,risks,"
-	      "hpa,note,currency\n",
+	      "hpa,note,currency,savings_cpu_month,savings_memory_month,"
+	      "extra_cost_cpu_month,extra_cost_memory_month,extra_cost_month,memory_p50_bytes,"
+	      "cpu_recommended_limit_cores,memory_recommended_limit_bytes,"
+	      "recommendation_above_request,not_enough_data\n",
 	      f);
 	fr_rows it;
 	fr_rows_open(&it, c, FR_ROWS_CONTAINERS, 0);
@@ -84,7 +87,19 @@ static void container_rows(FILE *f, const fr_outctx *c)
 		csv_s(f, fr_risk_names(x->risks, rk, sizeof rk), 0);
 		csv_s(f, p->hpa ? p->hpa->name : "", 0);
 		csv_s(f, x->note, 0);
-		csv_s(f, cur, 1);
+		csv_s(f, cur, 0);
+		const double more[] = { x->savings.cpu,
+			                x->savings.mem,
+			                x->extra.cpu,
+			                x->extra.mem,
+			                x->extra.total,
+			                x->mem.p50,
+			                x->cpu.recommended_limit,
+			                x->mem.recommended_limit };
+		for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
+			csv_n(f, more[i], 0);
+		csv_s(f, x->rec_above_request ? "yes" : "no", 0);
+		csv_s(f, x->not_enough_data ? "yes" : "no", 1);
 	}
 	fr_rows_close(&it);
 }
@@ -123,7 +138,8 @@ static void group_rows(FILE *f, const fr_outctx *c)
 	      "savings_month,extra_cost_month,cpu_request_cores,"
 	      "cpu_recommended_cores,memory_request_bytes,"
 	      "memory_recommended_bytes,total_efficiency,containers_at_risk,hpa,"
-	      "currency\n",
+	      "currency,savings_cpu_month,savings_memory_month,extra_cost_cpu_month,"
+	      "extra_cost_memory_month\n",
 	      f);
 	fr_rows it;
 	fr_rows_open(&it, c, FR_ROWS_COST, 0);
@@ -141,7 +157,11 @@ static void group_rows(FILE *f, const fr_outctx *c)
 		for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
 			csv_n(f, num[i], 0);
 		csv_s(f, g->hpa ? "yes" : "no", 0);
-		csv_s(f, c->o->pricing.currency, 1);
+		csv_s(f, c->o->pricing.currency, 0);
+		csv_n(f, g->savings.cpu, 0);
+		csv_n(f, g->savings.mem, 0);
+		csv_n(f, g->extra.cpu, 0);
+		csv_n(f, g->extra.mem, 1);
 	}
 	fr_rows_close(&it);
 }

@@ -107,7 +107,7 @@ static void head(FILE *f, const fr_outctx *c)
 {
 	const fr_model *m = c->m;
 	const char *cur = c->o->pricing.currency;
-	char w[128], pt[400], a[32], b[32], d[32];
+	char w[128], pt[400], a[32], b[32], d[32], e[32];
 	fr_window_text(c, w, sizeof w);
 	fr_pricing_text(&c->o->pricing, pt, sizeof pt);
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
@@ -128,13 +128,15 @@ static void head(FILE *f, const fr_outctx *c)
 	        "<table id=\"summary\"><tr><th>Cost over the window</th>"
 	        "<td class=\"n\">%s %s</td></tr><tr><th>Cost per month</th>"
 	        "<td class=\"n\">%s %s</td></tr><tr><th>Potential savings per "
-	        "month</th><td class=\"n\">%s %s</td></tr><tr><th>Containers / at "
-	        "risk / no usage data</th><td class=\"n\">%zu / %zu / %zu</td></tr>"
-	        "</table>\n",
+	        "month</th><td class=\"n\">%s %s</td></tr><tr><th>Extra cost of raising "
+	        "requests per month</th><td class=\"n\">%s %s</td></tr><tr><th>Containers / at "
+	        "risk / no usage data / not enough data</th><td class=\"n\">%zu / %zu / %zu / "
+	        "%zu</td></tr></table>\n",
 	        fr_fmt_money(m->total.total, a, sizeof a), cur,
 	        fr_fmt_money(m->total_month, b, sizeof b), cur,
-	        fr_fmt_money(m->savings_month, d, sizeof d), cur, m->ncontainers, m->nrisky,
-	        m->nmissing);
+	        fr_fmt_money(m->savings.total, d, sizeof d), cur,
+	        fr_fmt_money(m->extra.total, e, sizeof e), cur, m->ncontainers, m->nrisky,
+	        m->nmissing, m->nyoung);
 }
 
 /* The three charts: cost per month of the 40 most expensive rows; CPU and
@@ -222,6 +224,7 @@ static void rightsizing_table(FILE *f, const fr_outctx *c)
 	        "<th>Container</th><th>CPU request</th><th>CPU p95</th>"
 	        "<th>CPU recommended</th><th>Memory request</th><th>Memory max"
 	        "</th><th>Memory recommended</th><th>Saving per month (%s)</th>"
+	        "<th>CPU saving</th><th>Memory saving</th><th>Extra cost</th>"
 	        "<th>Severity</th><th>Note</th></tr>\n",
 	        c->o->pricing.currency);
 	fr_rows it;
@@ -237,6 +240,9 @@ static void rightsizing_table(FILE *f, const fr_outctx *c)
 		fputs("</td>", f);
 		for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
 			fprintf(f, "<td class=\"n\">%s</td>", y[col[i]]);
+		const double mo[] = { x->savings.cpu, x->savings.mem, x->extra.total };
+		for (size_t i = 0; i < 3; i++)
+			fprintf(f, "<td class=\"n\">%s</td>", fr_fmt_money(mo[i], y[0], 24));
 		fprintf(f, "<td class=\"%s\">%s</td><td>",
 		        x->severity == FR_SEV_RISK ? "risk" : "sev", fr_severity_name(x->severity));
 		hesc(f, x->note);

@@ -1,5 +1,5 @@
 /*
- * finops-report: the JSON report (-f json), schema "finops-report/1": stable
+ * finops-report: the JSON report (-f json), schema "finops-report/2": stable
  * field names, documented in docs/finops-report.md and only ever added to;
  * unknown values are null, never 0.
  */
@@ -22,6 +22,13 @@ static json_t *jcost(const fr_cost *x)
 }
 
 /* One controller or namespace of the JSON report. */
+/* {cpu, memory, total}: money per month, never negative. */
+static json_t *jmoney(const fr_money *x)
+{
+	return json_pack("{s:o,s:o,s:o}", "cpu", jnum(x->cpu), "memory", jnum(x->mem), "total",
+	                 jnum(x->total));
+}
+
 static json_t *jgroup(const fr_group *g, const fr_outctx *c)
 {
 	(void)c;
@@ -30,8 +37,8 @@ static json_t *jgroup(const fr_group *g, const fr_outctx *c)
 	                 "namespace", g->ns, "kind", g->kind, "name", g->name, "pods",
 	                 (json_int_t)g->pods, "containers", (json_int_t)g->containers, "cost",
 	                 jcost(&g->cost), "cost_month", jnum(g->cost_month), "savings_month",
-	                 jnum(g->savings_month), "extra_cost_month", jnum(g->extra_month),
-	                 "efficiency", "cpu", jnum(g->eff_cpu), "ram", jnum(g->eff_ram), "total",
+	                 jmoney(&g->savings), "extra_cost_month", jmoney(&g->extra), "efficiency",
+	                 "cpu", jnum(g->eff_cpu), "ram", jnum(g->eff_ram), "total",
 	                 jnum(g->eff_total), "cpu_request_cores", jnum(g->cpu_req),
 	                 "cpu_recommended_cores", jnum(g->cpu_rec), "memory_request_bytes",
 	                 jnum(g->mem_req), "memory_recommended_bytes", jnum(g->mem_rec),
@@ -40,48 +47,58 @@ static json_t *jgroup(const fr_group *g, const fr_outctx *c)
 
 static json_t *jres_cpu(const fr_res *r)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "request_cores", jnum(r->request),
-	                 "limit_cores", jnum(r->limit), "p50_cores", jnum(r->p50), "p95_cores",
-	                 jnum(r->p95), "percentile_cores", jnum(r->pct), "max_cores", jnum(r->max),
-	                 "avg_cores", jnum(r->avg), "allocated_core_hours", jnum(r->alloc_hours),
-	                 "recommended_cores", jnum(r->recommended));
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "request_cores",
+	                 jnum(r->request), "limit_cores", jnum(r->limit), "p50_cores", jnum(r->p50),
+	                 "p95_cores", jnum(r->p95), "percentile_cores", jnum(r->pct), "max_cores",
+	                 jnum(r->max), "avg_cores", jnum(r->avg), "allocated_core_hours",
+	                 jnum(r->alloc_hours), "recommended_cores", jnum(r->recommended),
+	                 "recommended_limit_cores", jnum(r->recommended_limit));
 }
 
 static json_t *jres_mem(const fr_res *r)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "request_bytes", jnum(r->request),
-	                 "limit_bytes", jnum(r->limit), "p95_bytes", jnum(r->p95), "max_bytes",
-	                 jnum(r->max), "avg_bytes", jnum(r->avg), "allocated_byte_hours",
-	                 jnum(r->alloc_hours), "recommended_bytes", jnum(r->recommended));
+	return json_pack("{s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "request_bytes", jnum(r->request),
+	                 "limit_bytes", jnum(r->limit), "p50_bytes", jnum(r->p50), "p95_bytes",
+	                 jnum(r->p95), "max_bytes", jnum(r->max), "avg_bytes", jnum(r->avg),
+	                 "allocated_byte_hours", jnum(r->alloc_hours), "recommended_bytes",
+	                 jnum(r->recommended), "recommended_limit_bytes",
+	                 jnum(r->recommended_limit));
+}
+
+/* One container of a pod. */
+static json_t *jcontainer(const fr_outctx *c, const fr_container *x)
+{
+	int kc = c->m->cost_from_kubecost;
+	char rk[200];
+	json_t *risks = json_array();
+	fr_risk_names(x->risks, rk, sizeof rk);
+	char *save = NULL;
+	for (char *t = strtok_r(rk, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		json_array_append_new(risks, json_string(t));
+	json_t *j = json_pack(
+		"{s:s,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:{s:o,s:o},s:o,s:o,s:s,s:o,s:b,s:b,s:o,s:b,"
+		"s:o,s:b,s:s}",
+		"container", x->name, "cpu", jres_cpu(&x->cpu), "memory", jres_mem(&x->mem),
+		"oom_kills", jnum(x->oom_kills), "restarts", jnum(x->restarts), "cost", "cpu",
+		jnum(kc ? NAN : x->cost_cpu), "ram", jnum(kc ? NAN : x->cost_ram), "efficiency",
+		"cpu", jnum(x->cpu_eff), "ram", jnum(x->mem_eff), "savings_month",
+		jmoney(&x->savings), "extra_cost_month", jmoney(&x->extra), "severity",
+		fr_severity_name(x->severity), "risks", risks, "under_provisioned",
+		x->severity == FR_SEV_RISK, "recommendation_above_request", x->rec_above_request,
+		"recommendation_above_request_reason",
+		x->rec_above_request ? json_string(x->rec_above_reason) : json_null(),
+		"not_enough_data", x->not_enough_data, "usage_hours", jnum(x->usage_hours),
+		"missing_usage", x->missing_usage, "note", x->note);
+	return j;
 }
 
 /* One pod of the JSON report (a new reference). */
 static json_t *jpod(const fr_outctx *c, const fr_pod *p)
 {
-	const fr_model *m = c->m;
 	const fr_options *o = c->o;
-	char rk[200];
 	json_t *cs = json_array();
-	for (size_t j = 0; j < p->nc; j++) {
-		const fr_container *x = &p->c[j];
-		json_t *risks = json_array();
-		fr_risk_names(x->risks, rk, sizeof rk);
-		char *save = NULL;
-		for (char *t = strtok_r(rk, " ", &save); t; t = strtok_r(NULL, " ", &save))
-			json_array_append_new(risks, json_string(t));
-		json_array_append_new(
-			cs, json_pack("{s:s,s:o,s:o,s:o,s:o,s:{s:o,s:o},s:{s:o,s:o},s:o,s:s,s:o,"
-		                      "s:b,s:s}",
-		                      "container", x->name, "cpu", jres_cpu(&x->cpu), "memory",
-		                      jres_mem(&x->mem), "oom_kills", jnum(x->oom_kills),
-		                      "restarts", jnum(x->restarts), "cost", "cpu",
-		                      jnum(m->cost_from_kubecost ? NAN : x->cost_cpu), "ram",
-		                      jnum(m->cost_from_kubecost ? NAN : x->cost_ram), "efficiency",
-		                      "cpu", jnum(x->cpu_eff), "ram", jnum(x->mem_eff),
-		                      "savings_month", jnum(x->savings_month), "severity",
-		                      fr_severity_name(x->severity), "risks", risks,
-		                      "missing_usage", x->missing_usage, "note", x->note));
-	}
+	for (size_t j = 0; j < p->nc; j++)
+		json_array_append_new(cs, jcontainer(c, &p->c[j]));
 	json_t *hpa = json_null();
 	if (p->hpa)
 		hpa = json_pack("{s:s,s:o,s:o,s:o,s:o}", "name", p->hpa->name, "cpu_target",
@@ -161,13 +178,14 @@ static json_t *jsettings(const fr_outctx *c, json_t **pricing)
 
 static json_t *jtotals(const fr_model *m)
 {
-	return json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:I,s:I,s:I,s:I,s:o,s:o}", "cost",
+	return json_pack("{s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:I,s:I,s:I,s:I,s:I,s:o,s:o}", "cost",
 	                 jcost(&m->total), "cost_month", jnum(m->total_month), "savings_month",
-	                 jnum(m->savings_month), "extra_cost_month", jnum(m->extra_month),
-	                 "efficiency", "cpu", jnum(m->eff_cpu), "ram", jnum(m->eff_ram), "total",
+	                 jmoney(&m->savings), "extra_cost_month", jmoney(&m->extra), "efficiency",
+	                 "cpu", jnum(m->eff_cpu), "ram", jnum(m->eff_ram), "total",
 	                 jnum(m->eff_total), "pods", (json_int_t)m->npods, "containers",
 	                 (json_int_t)m->ncontainers, "containers_at_risk", (json_int_t)m->nrisky,
-	                 "containers_missing_usage", (json_int_t)m->nmissing, "idle",
+	                 "containers_missing_usage", (json_int_t)m->nmissing,
+	                 "containers_not_enough_data", (json_int_t)m->nyoung, "idle",
 	                 m->have_idle ? jcost(&m->idle) : json_null(), "unallocated",
 	                 m->have_unallocated ? jcost(&m->unallocated) : json_null());
 }
@@ -187,7 +205,7 @@ static json_t *json_head(const fr_outctx *c)
 	json_t *j = json_pack(
 		"{s:s,s:s,s:s,s:{s:s,s:s,s:I},s:{s:o,s:o,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
 		"s:{s:o,s:o,s:o,s:b,s:o},s:i}",
-		"schema", "finops-report/1", "version", FR_VERSION, "generated_at", gen, "window",
+		"schema", "finops-report/2", "version", FR_VERSION, "generated_at", gen, "window",
 		"start", s, "end", e, "seconds", (json_int_t)o->window_s, "sources", "prometheus",
 		sp ? json_string(sp) : json_null(), "kubecost", sk ? json_string(sk) : json_null(),
 		"cost_source", m->cost_from_kubecost ? "kubecost" : "pricing-model", "pricing",

@@ -37,14 +37,17 @@ static void md_method(FILE *f, const fr_outctx *c)
 	        ".\n\n## Method\n\n"
 	        "- Requests and limits come from kube-state-metrics; usage from "
 	        "cAdvisor (`container_cpu_usage_seconds_total`, "
-	        "`container_memory_working_set_bytes`), percentiles computed by "
-	        "Prometheus over the whole window.\n"
+	        "`container_memory_working_set_bytes`), CPU percentiles "
+	        "computed by this tool from a range query of the usage rate at the resolution "
+	        "step (same interpolation as Prometheus' quantile_over_time), memory p50, p95 "
+	        "and maximum by Prometheus over the raw working set of the whole window.\n"
 	        "- Recommended request: CPU = %s of usage, memory = maximum "
 	        "working set + %.0f %%, floors %s CPU and %s memory, rounded up "
 	        "to %s and %s. Under an HPA the CPU request is divided by the "
 	        "HPA's target utilisation.\n"
-	        "- Cost: %s. Saving per month = (request - recommended) x price "
-	        "x 720 h x the share of the window the container ran.\n"
+	        "- Cost: %s. Per resource, (request - recommended) x price x 720 h x "
+	        "the share of the window the container ran is a saving when positive, an extra "
+	        "cost when negative; savings and extra costs are never netted.\n"
 	        "- Under-provisioning (usage above request, OOM kills, memory "
 	        "near its limit, no request) is a **risk**, never counted as "
 	        "good efficiency.\n\n",
@@ -67,7 +70,11 @@ static void md_summary(FILE *f, const fr_outctx *c)
 	const fr_model *m = c->m;
 	const fr_pricing *pr = &c->o->pricing;
 	const char *cur = pr->currency;
-	char a[32], b[32], d[32], e[32], g[32], h[32], tt[32];
+	char a[32], b[32], d[32], e[32], g[32], h[32], tt[32], s1[24], s2[24], e1[24], e2[24];
+	fr_fmt_money(m->savings.cpu, s1, sizeof s1);
+	fr_fmt_money(m->savings.mem, s2, sizeof s2);
+	fr_fmt_money(m->extra.cpu, e1, sizeof e1);
+	fr_fmt_money(m->extra.mem, e2, sizeof e2);
 	fprintf(f,
 	        "## Pricing\n\n| Resource | Price |\n|---|---|\n"
 	        "| CPU | %g %s per vCPU-hour |\n| RAM | %g %s per %s-hour |\n"
@@ -78,17 +85,19 @@ static void md_summary(FILE *f, const fr_outctx *c)
 	fprintf(f,
 	        "## Summary\n\n| | |\n|---|---|\n"
 	        "| Cost over the window | %s %s |\n| Cost per month | %s %s |\n"
-	        "| Potential savings per month | %s %s |\n"
-	        "| Extra cost to fix risks per month | %s %s |\n"
+	        "| Potential savings per month (CPU + memory) | %s %s (%s + %s) |\n"
+	        "| Extra cost of raising requests per month (CPU + memory) | %s %s (%s + %s) "
+	        "|\n"
 	        "| Efficiency CPU / RAM / total | %s / %s / %s |\n"
-	        "| Pods / containers / at risk / no usage data | %zu / %zu / %zu "
-	        "/ %zu |\n\n",
+	        "| Pods / containers / at risk / no usage data / not enough data | %zu / %zu / "
+	        "%zu / %zu / %zu |\n\n",
 	        fr_fmt_money(m->total.total, a, sizeof a), cur,
 	        fr_fmt_money(m->total_month, b, sizeof b), cur,
-	        fr_fmt_money(m->savings_month, d, sizeof d), cur,
-	        fr_fmt_money(m->extra_month, e, sizeof e), cur, fr_fmt_pct(m->eff_cpu, g, sizeof g),
-	        fr_fmt_pct(m->eff_ram, h, sizeof h), fr_fmt_pct(m->eff_total, tt, sizeof tt),
-	        m->npods, m->ncontainers, m->nrisky, m->nmissing);
+	        fr_fmt_money(m->savings.total, d, sizeof d), cur, s1, s2,
+	        fr_fmt_money(m->extra.total, e, sizeof e), cur, e1, e2,
+	        fr_fmt_pct(m->eff_cpu, g, sizeof g), fr_fmt_pct(m->eff_ram, h, sizeof h),
+	        fr_fmt_pct(m->eff_total, tt, sizeof tt), m->npods, m->ncontainers, m->nrisky,
+	        m->nmissing, m->nyoung);
 }
 
 static void md_cost(FILE *f, const fr_outctx *c)
@@ -141,15 +150,19 @@ static void md_containers(FILE *f, const fr_outctx *c)
 		                                      : fr_severity_name(r->c->severity));
 	}
 	fprintf(f, "\n## Recommendations\n\n| Container | CPU before -> after "
-	           "| Memory before -> after | Saving per month | Note |\n"
-	           "|---|---|---|---:|---|\n");
+	           "| Memory before -> after | CPU saving | Memory saving | Extra cost | Note |\n"
+	           "|---|---|---|---:|---:|---:|---|\n");
 	it.next = 0;
 	for (const fr_row *r; (r = fr_rows_next(&it));) {
 		char y[FR_CC_N][24];
 		fr_container_cells(r->c, y);
 		md_container(f, r);
-		fprintf(f, " | %s -> %s | %s -> %s | %s %s | ", y[FR_CC_CPU_REQ], y[FR_CC_CPU_REC],
-		        y[FR_CC_MEM_REQ], y[FR_CC_MEM_REC], y[FR_CC_SAVE], cur);
+		char sc[24], sm[24], ex[24];
+		fprintf(f, " | %s -> %s | %s -> %s | %s %s | %s %s | %s %s | ", y[FR_CC_CPU_REQ],
+		        y[FR_CC_CPU_REC], y[FR_CC_MEM_REQ], y[FR_CC_MEM_REC],
+		        fr_fmt_money(r->c->savings.cpu, sc, sizeof sc), cur,
+		        fr_fmt_money(r->c->savings.mem, sm, sizeof sm), cur,
+		        fr_fmt_money(r->c->extra.total, ex, sizeof ex), cur);
 		md(f, r->c->note);
 		fputs(" |\n", f);
 	}

@@ -49,13 +49,15 @@ static void summary(FILE *f, const fr_outctx *c)
 	fprintf(f, "Cost over the window: %s %s; per month: %s %s\n",
 	        fr_fmt_money(m->total.total, a, sizeof a), cur,
 	        fr_fmt_money(m->total_month, b, sizeof b), cur);
-	fprintf(f, "Potential savings per month: %s %s\n",
-	        fr_fmt_money(m->savings_month, a, sizeof a), cur);
-	fprintf(f, "Containers: %zu, at risk: %zu, without usage data: %zu\n", m->ncontainers,
-	        m->nrisky, m->nmissing);
-	if (m->extra_month > 0)
-		fprintf(f, "Fixing under-provisioned containers: +%s %s per month\n",
-		        fr_fmt_money(m->extra_month, a, sizeof a), cur);
+	fprintf(f, "Potential savings per month: %s %s (CPU %s, memory %s)\n",
+	        fr_fmt_money(m->savings.total, a, sizeof a), cur,
+	        fr_fmt_money(m->savings.cpu, b, sizeof b),
+	        fr_fmt_money(m->savings.mem, d, sizeof d));
+	fprintf(f, "Extra cost of raising requests per month: +%s %s (CPU %s, memory %s)\n",
+	        fr_fmt_money(m->extra.total, a, sizeof a), cur,
+	        fr_fmt_money(m->extra.cpu, b, sizeof b), fr_fmt_money(m->extra.mem, d, sizeof d));
+	fprintf(f, "Containers: %zu, at risk: %zu, without usage data: %zu, not enough data: %zu\n",
+	        m->ncontainers, m->nrisky, m->nmissing, m->nyoung);
 	fprintf(f, "Efficiency (usage/request, capped): CPU %s, RAM %s, total %s\n",
 	        fr_fmt_pct(m->eff_cpu, a, sizeof a), fr_fmt_pct(m->eff_ram, b, sizeof b),
 	        fr_fmt_pct(m->eff_total, d, sizeof d));
@@ -80,9 +82,12 @@ static void cost_section(FILE *f, const fr_outctx *c)
 	size_t shown = shown_rows(c, it.n);
 	const fr_row *r;
 	for (size_t i = 0; i < shown && (r = fr_rows_next(&it)); i++) {
-		char nm[64], x[6][24];
+		char x[6][24];
 		fr_cost_cells(r, x);
-		fprintf(f, "%-32s %7s %7s %6s %8s %8s %5s\n", fr_fit(r->label, 32, nm, sizeof nm),
+		/* a name longer than its column has a line of its own: never cut */
+		if (strlen(r->label) > 32)
+			fprintf(f, "%s\n", r->label);
+		fprintf(f, "%-32s %7s %7s %6s %8s %8s %5s\n", strlen(r->label) > 32 ? "" : r->label,
 		        x[0], x[1], x[2], x[3], x[4], x[5]);
 	}
 	if (shown < it.n)
@@ -90,20 +95,19 @@ static void cost_section(FILE *f, const fr_outctx *c)
 	fr_rows_close(&it);
 }
 
+/* Two lines a container: its whole name, then the figures. */
 static void rightsizing_row(FILE *f, const fr_outctx *c, const fr_row *r)
 {
 	const fr_container *x = r->c;
-	char a[32], b[32], d[32], e[32], g[32], h[64], money[32];
-	char nm[160], nmf[64], cpu[80], mem[80];
-	snprintf(nm, sizeof nm, "%s/%s", r->p->name, x->name);
-	snprintf(cpu, sizeof cpu, "%s>%s", fr_fmt_cpu(x->cpu.request, a, sizeof a),
-	         fr_fmt_cpu(x->cpu.recommended, b, sizeof b));
-	snprintf(mem, sizeof mem, "%s>%s", fr_fmt_mem(x->mem.request, d, sizeof d),
-	         fr_fmt_mem(x->mem.recommended, e, sizeof e));
-	double used = fr_cpu_sized_usage(&c->o->strategy, &x->cpu);
-	fprintf(f, "%-26s %10s %5s %12s %6s %7s %s%s%s\n", fr_fit(nm, 26, nmf, sizeof nmf), cpu,
-	        fr_fmt_cpu(used, g, sizeof g), mem, fr_fmt_mem(x->mem.max, h, sizeof h),
-	        fr_fmt_money(x->savings_month, money, sizeof money), col(c, x->severity),
+	char y[FR_CC_N][24], used[24], cpu[64], mem[64], save[24], extra[24];
+	fr_container_cells(x, y);
+	snprintf(cpu, sizeof cpu, "%s->%s", y[FR_CC_CPU_REQ], y[FR_CC_CPU_REC]);
+	snprintf(mem, sizeof mem, "%s->%s", y[FR_CC_MEM_REQ], y[FR_CC_MEM_REC]);
+	fr_fmt_cpu(fr_cpu_sized_usage(&c->o->strategy, &x->cpu), used, sizeof used);
+	fprintf(f, "%s\n", r->label);
+	fprintf(f, "  %12s %6s %14s %7s %8s %8s %s%s%s\n", cpu, used, mem, y[FR_CC_MEM_MAX],
+	        fr_fmt_money(x->savings.total, save, sizeof save),
+	        fr_fmt_money(x->extra.total, extra, sizeof extra), col(c, x->severity),
 	        fr_severity_name(x->severity), reset(c, x->severity));
 	if (x->note[0]) {
 		char nt[80];
@@ -116,18 +120,34 @@ static void rightsizing_section(FILE *f, const fr_outctx *c)
 	fr_rows it;
 	fr_rows_open(&it, c, FR_ROWS_CONTAINERS, 1);
 	fprintf(f,
-	        "\nRIGHT-SIZING (request > recommended; CPU p%.0f, memory max"
-	        " +%.0f%%)\n",
+	        "\nRIGHT-SIZING (request->recommended; CPU p%.0f, memory max"
+	        " +%.0f%%; %s per month)\n",
 	        c->o->strategy.cpu_use_max ? 100.0 : c->o->strategy.cpu_percentile,
-	        c->o->strategy.mem_buffer * 100.0);
-	fprintf(f, "%-26s %10s %5s %12s %6s %7s %-7s\n", "POD/CONTAINER", "CPU", "USED", "MEMORY",
-	        "MAX", "SAVE/MO", "SEV");
-	size_t shown = shown_rows(c, it.n);
+	        c->o->strategy.mem_buffer * 100.0, c->o->pricing.currency);
+	fprintf(f, "  %12s %6s %14s %7s %8s %8s %-7s\n", "CPU", "USED", "MEMORY", "MAX", "SAVING",
+	        "EXTRA", "SEV");
+	size_t shown = 0, young = 0;
 	const fr_row *r;
-	for (size_t i = 0; i < shown && (r = fr_rows_next(&it)); i++)
-		rightsizing_row(f, c, r);
-	if (shown < it.n)
-		fprintf(f, "... %zu more (--top 0 shows all)\n", it.n - shown);
+	while ((r = fr_rows_next(&it))) {
+		if (r->c->not_enough_data) {
+			young++;
+		} else if (c->top <= 0 || shown < (size_t)c->top) {
+			rightsizing_row(f, c, r);
+			shown++;
+		}
+	}
+	if (shown < it.n - young)
+		fprintf(f, "... %zu more (--top 0 shows all)\n", it.n - young - shown);
+	if (young) {
+		fprintf(f,
+		        "\nNOT ENOUGH DATA (%zu: less than --min-history of usage; no "
+		        "recommendation)\n",
+		        young);
+		it.next = 0;
+		while ((r = fr_rows_next(&it)))
+			if (r->c->not_enough_data)
+				fprintf(f, "  %s (%.1f h)\n", r->label, r->c->usage_hours);
+	}
 	fr_rows_close(&it);
 }
 

@@ -73,6 +73,8 @@ static void set_risks(fr_container *c, double cpu_use)
 		c->severity = FR_SEV_UNKNOWN;
 	else if (c->risks)
 		c->severity = FR_SEV_RISK;
+	else if (c->not_enough_data)
+		c->severity = FR_SEV_UNKNOWN;
 	else {
 		double w = waste(c->cpu.request, c->cpu.recommended);
 		double wm = waste(c->mem.request, c->mem.recommended);
@@ -106,6 +108,9 @@ static void write_note(const fr_options *o, const fr_hpa *hpa, fr_container *c)
 	} while (0)
 	if (c->missing_usage)
 		NOTE("no usage series (cAdvisor): no recommendation");
+	if (c->not_enough_data)
+		NOTE("not enough data: %.1f h of usage (--min-history): no recommendation",
+		     c->usage_hours);
 	if (c->risks & FR_RISK_OOM)
 		NOTE("OOM-killed %.0f time(s)", c->oom_kills);
 	if (c->risks & FR_RISK_MEM_OVER_REQUEST)
@@ -116,6 +121,9 @@ static void write_note(const fr_options *o, const fr_hpa *hpa, fr_container *c)
 		NOTE("memory near limit");
 	if (c->risks & FR_RISK_NO_REQUEST)
 		NOTE("no request set");
+	if (c->rec_above_request &&
+	    !(c->risks & (FR_RISK_CPU_OVER_REQUEST | FR_RISK_MEM_OVER_REQUEST)))
+		NOTE("recommendation above request: %s", c->rec_above_reason);
 	if (hpa && (!isnan(cpu_t) || !isnan(mem_t)))
 		NOTE("HPA %s targets %s%.0f%%: request sized so the HPA sees its "
 		     "target at p%.0f load",
@@ -123,6 +131,75 @@ static void write_note(const fr_options *o, const fr_hpa *hpa, fr_container *c)
 		     100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
 		     st->cpu_use_max ? 100.0 : st->cpu_percentile);
 #undef NOTE
+}
+
+/* Whether a container has too little usage history to be sized: less
+ * than --min-history hours of usage samples, or than half the window when
+ * the window is shorter. */
+static int young(const fr_options *o, const fr_container *c)
+{
+	double need = o->min_history_h;
+	double half = (double)o->window_s / 7200.0;
+	if (half < need)
+		need = half;
+	return need > 0 && !isnan(c->usage_hours) && c->usage_hours < need;
+}
+
+/* Savings and extra cost per resource, never netted: a CPU request above
+ * its recommendation saves money, a memory recommendation above its
+ * request costs money, and each is counted apart. Scaled by the share of
+ * the window the container ran. */
+static void money(const fr_options *o, fr_container *c)
+{
+	memset(&c->savings, 0, sizeof c->savings);
+	memset(&c->extra, 0, sizeof c->extra);
+	if (!c->missing_usage && !c->not_enough_data) {
+		double share = run_share(o, c);
+		double dc = fr_delta_month(&o->pricing, 0, c->cpu.request, c->cpu.recommended) *
+		            share;
+		double dm = fr_delta_month(&o->pricing, 1, c->mem.request, c->mem.recommended) *
+		            share;
+		c->savings.cpu = dc > 0 ? dc : 0;
+		c->extra.cpu = dc < 0 ? -dc : 0;
+		c->savings.mem = dm > 0 ? dm : 0;
+		c->extra.mem = dm < 0 ? -dm : 0;
+	}
+	c->savings.total = c->savings.cpu + c->savings.mem;
+	c->extra.total = c->extra.cpu + c->extra.mem;
+	c->savings_month = c->savings.total;
+}
+
+/* The recommendation_above_request flag and its reason: usage above the
+ * request (under-provisioned), or the buffer, rounding, floor or HPA
+ * raising a recommendation above a request that usage stays under. */
+static void above_request(const fr_options *o, fr_container *c, double cpu_use)
+{
+	char a[32], b[32], u[32];
+	size_t n = 0;
+	c->rec_above_request = 0;
+	c->rec_above_reason[0] = '\0';
+	for (int mem = 0; mem < 2; mem++) {
+		const fr_res *r = mem ? &c->mem : &c->cpu;
+		double use = mem ? c->mem.max : cpu_use;
+		if (isnan(r->request) || isnan(r->recommended) ||
+		    !(r->recommended > r->request * 1.0001))
+			continue;
+		c->rec_above_request = 1;
+		const char *(*fmt)(double, char *, size_t) = mem ? fr_fmt_mem : fr_fmt_cpu;
+		int over = use > r->request * 1.0001;
+		int k = snprintf(c->rec_above_reason + n, sizeof c->rec_above_reason - n,
+		                 "%s%s %s > request %s: %s %s", n ? "; " : "",
+		                 mem ? "memory" : "CPU", fmt(r->recommended, a, sizeof a),
+		                 fmt(r->request, b, sizeof b),
+		                 over ? "usage above request," : "usage under request, raised by",
+		                 over  ? fmt(use, u, sizeof u)
+		                 : mem ? "the buffer and rounding"
+		                       : "the HPA target, floor or rounding");
+		if (k > 0)
+			n += (size_t)k < sizeof c->rec_above_reason - n
+			             ? (size_t)k
+			             : sizeof c->rec_above_reason - n - 1;
+	}
 }
 
 /* Works out one container's recommendation, risks, severity and costs.
@@ -135,24 +212,23 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 {
 	const fr_strategy *st = &o->strategy;
 	const fr_pricing *pr = &o->pricing;
-	double cpu_use = st->cpu_use_max              ? c->cpu.max
-	                 : st->cpu_percentile == 95.0 ? c->cpu.p95
-	                 : st->cpu_percentile == 50.0 ? c->cpu.p50
-	                                              : c->cpu.pct;
-	double cpu_t = hpa ? hpa->cpu_target : NAN;
-	double mem_t = hpa ? hpa->mem_target : NAN;
-	c->cpu.recommended = fr_recommend_cpu(st, cpu_use, cpu_t);
-	c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
+	double cpu_use = fr_cpu_sized_usage(st, &c->cpu);
 	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
-	c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended, c->mem.request,
-	                                    c->mem.recommended) *
-	                   run_share(o, c);
-	if (c->missing_usage)
-		c->savings_month = 0;
+	c->not_enough_data = !c->missing_usage && young(o, c);
+	if (!c->not_enough_data) {
+		c->cpu.recommended = fr_recommend_cpu(st, cpu_use, hpa ? hpa->cpu_target : NAN);
+		c->mem.recommended = fr_recommend_mem(st, c->mem.max, hpa ? hpa->mem_target : NAN);
+	}
+	c->mem.recommended_limit = c->mem.recommended;
+	c->cpu.recommended_limit = o->cpu_limit_factor > 0
+	                                   ? c->cpu.recommended * o->cpu_limit_factor
+	                                   : NAN;
+	money(o, c);
 	c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
 	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
 
 	set_risks(c, cpu_use);
+	above_request(o, c, cpu_use);
 	write_note(o, hpa, c);
 
 	c->cost_cpu = fr_cost_cpu(pr, nz(c->cpu.alloc_hours));
@@ -215,10 +291,14 @@ static void group_add(const fr_options *o, fr_group *g, const fr_pod *p)
 	for (size_t j = 0; j < p->nc; j++) {
 		const fr_container *c = &p->c[j];
 		g->containers++;
-		if (c->savings_month > 0)
-			g->savings_month += c->savings_month;
-		else if (c->savings_month < 0)
-			g->extra_month -= c->savings_month;
+		g->savings.cpu += c->savings.cpu;
+		g->savings.mem += c->savings.mem;
+		g->savings.total += c->savings.total;
+		g->extra.cpu += c->extra.cpu;
+		g->extra.mem += c->extra.mem;
+		g->extra.total += c->extra.total;
+		g->savings_month = g->savings.total;
+		g->extra_month = g->extra.total;
 		g->cpu_req += nz(c->cpu.request);
 		g->mem_req += nz(c->mem.request);
 		g->cpu_rec += isnan(c->cpu.recommended) ? nz(c->cpu.request) : c->cpu.recommended;
@@ -307,6 +387,7 @@ static void compute_pod(const fr_options *o, fr_model *m, fr_pod *p)
 			              p->ns, p->name, c->name);
 		}
 		m->ncontainers++;
+		m->nyoung += c->not_enough_data;
 		if (c->severity == FR_SEV_RISK)
 			m->nrisky++;
 	}
@@ -354,6 +435,8 @@ static void aggregate(const fr_options *o, fr_model *m)
 	m->total_month = all.cost_month;
 	m->savings_month = all.savings_month;
 	m->extra_month = all.extra_month;
+	m->savings = all.savings;
+	m->extra = all.extra;
 	m->eff_cpu = all.eff_cpu;
 	m->eff_ram = all.eff_ram;
 	m->eff_total = all.eff_total;

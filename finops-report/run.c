@@ -67,12 +67,16 @@ int fr_run_collect(fr_config *cfg, fr_run *r)
 		return FR_EXIT_ERROR;
 	}
 	r->curl_ready = 1;
-	if (o->prometheus && (fr_collect_prometheus(o, &r->prom, &r->m, err, sizeof err) ||
-	                      fr_collect_units(o, &r->prom, &r->m, err, sizeof err))) {
-		fprintf(stderr, "finops-report: %s\n", err);
-		return FR_EXIT_ERROR;
-	}
-	if (o->kubecost && fr_collect_kubecost(o, &r->kc, &r->m, err, sizeof err)) {
+	fr_progress_init(cfg->progress, o->quiet);
+	fr_progress_plan((o->prometheus ? 4 : 0) + (o->kubecost ? 1 : 0), 0);
+	int rc = 0;
+	if (o->prometheus)
+		rc = fr_collect_prometheus(o, &r->prom, &r->m, err, sizeof err) ||
+		     fr_collect_units(o, &r->prom, &r->m, err, sizeof err);
+	if (rc == 0 && o->kubecost)
+		rc = fr_collect_kubecost(o, &r->kc, &r->m, err, sizeof err);
+	fr_progress_end();
+	if (rc) {
 		fprintf(stderr, "finops-report: %s\n", err);
 		return FR_EXIT_ERROR;
 	}
@@ -132,6 +136,18 @@ static void sources_text(const fr_config *cfg, const fr_run *r, char *b, size_t 
 		         r->kc.shown);
 }
 
+/* The reasons the data is incomplete, on stderr: every format, CSV too, then
+ * says why, and a breach does not hide them. */
+static void incomplete_lines(const fr_model *m, int code)
+{
+	fprintf(stderr, "finops-report: data incomplete (%zu warning(s))%s:\n", m->nwarn,
+	        code == FR_EXIT_INCOMPLETE ? "; exit 3" : "");
+	for (size_t i = 0; i < m->nwarn && i < 5; i++)
+		fprintf(stderr, "  - %s\n", m->warnings[i]);
+	if (m->nwarn > 5)
+		fprintf(stderr, "  (%zu more in the report)\n", m->nwarn - 5);
+}
+
 int fr_run_render(fr_config *cfg, fr_run *r)
 {
 	const char *output = cfg->output;
@@ -159,10 +175,8 @@ int fr_run_render(fr_config *cfg, fr_run *r)
 		fprintf(stderr, "finops-report: writing %s failed\n", output ? output : "stdout");
 		return FR_EXIT_ERROR;
 	}
-	if (r->m.nwarn && !cfg->o.quiet && r->code == FR_EXIT_INCOMPLETE)
-		fprintf(stderr,
-		        "finops-report: data incomplete (%zu warning(s), see the report); exit 3\n",
-		        r->m.nwarn);
+	if (r->m.nwarn && !cfg->o.quiet && !cfg->allow_incomplete)
+		incomplete_lines(&r->m, r->code);
 	for (int i = 0; i < cfg->t.nbreached && !cfg->o.quiet; i++)
 		fprintf(stderr, "finops-report: threshold breached: %s\n", cfg->t.breached[i]);
 	return r->code;

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""finops-report's second edition (issue 17) against a real Prometheus
+backfilled with scenario.build_edition2 (an over-provisioned, a right-sized,
+an under-provisioned container, one whose memory recommendation just exceeds
+its request, a young pod, teams labelled on pods and namespaces, a node):
+per-resource savings and extra cost, memory p50, recommendation above
+request, not enough data, group-by label, idle cost from the node, and the
+defects the issue lists, each checked against values computed by hand in
+scenario.py.
+
+Usage: test_edition2.py PATH/TO/finops-report
+"""
+import csv
+import io
+import json
+import re
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+import scenario  # noqa: E402
+from harness import MIB  # noqa: E402
+
+TOOL = os.path.abspath(sys.argv[1])
+E = scenario.E2_EXPECTED
+
+
+def containers(rep):
+    return {(p["namespace"], p["pod"], c["container"]): (p, c)
+            for p in rep["pods"] for c in p["containers"]}
+
+
+def per_resource(ck, cs):
+    for key, exp in E.items():
+        p, c = cs[scenario.E2_KEYS[key]]
+        if key == "young":
+            ck.check(c["not_enough_data"] is True and
+                     c["cpu"]["recommended_cores"] is None and
+                     c["savings_month"]["total"] == 0 and
+                     "not enough data" in c["note"],
+                     "young: not enough data, never recommended: %s" % c)
+            ck.near(p["cost"]["total"], exp["cost"], "young cost (3 h)")
+            continue
+        ck.check(c["not_enough_data"] is False, key + " has enough data")
+        ck.near(c["cpu"]["recommended_cores"], exp["cpu_rec"], key + " cpu rec")
+        ck.near(c["memory"]["recommended_bytes"], exp["mem_rec"], key + " mem rec")
+        ck.near(c["memory"]["p50_bytes"], exp["mem_p50"], key + " memory p50")
+        ck.near(c["memory"]["max_bytes"], exp["mem_max"], key + " memory max")
+        s, x = c["savings_month"], c["extra_cost_month"]
+        ck.near(s["cpu"], exp["save_cpu"], key + " CPU saving", absolute=1e-6)
+        ck.near(s["memory"], exp["save_mem"], key + " memory saving",
+                absolute=1e-6)
+        ck.near(s["total"], exp["save_cpu"] + exp["save_mem"],
+                key + " total saving", absolute=1e-6)
+        ck.near(x["cpu"], exp["extra_cpu"], key + " CPU extra", absolute=1e-6)
+        ck.near(x["memory"], exp["extra_mem"], key + " memory extra",
+                absolute=1e-6)
+        ck.check(min(s.values()) >= 0 and min(x.values()) >= 0,
+                 key + ": savings and extra costs never negative")
+        ck.check(c["recommendation_above_request"] is exp["above"],
+                 "%s recommendation_above_request %s" % (key, exp["above"]))
+        ck.check(c["under_provisioned"] is exp["under"],
+                 "%s under_provisioned %s" % (key, exp["under"]))
+        ck.near(p["cost"]["total"], exp["cost"], key + " cost over 24 h")
+        ck.near(c["memory"]["recommended_limit_bytes"], exp["mem_rec"],
+                key + " memory limit = recommended request")
+        ck.check(c["cpu"]["recommended_limit_cores"] is None,
+                 key + " no CPU limit by default")
+    _, t = cs[scenario.E2_KEYS["tight"]]
+    ck.check(t["severity"] != "risk" and "recommendation above request" in
+             t["note"] and "memory 208Mi > request 200Mi" in
+             t["recommendation_above_request_reason"],
+             "tight: the raise is said, with its reason: %s" % t["note"])
+
+
+def totals(ck, rep):
+    t = rep["totals"]
+    for k in ("cpu", "memory"):
+        ck.near(t["savings_month"][k], scenario.E2_SAVINGS[k],
+                "total %s saving" % k, absolute=1e-6)
+        ck.near(t["extra_cost_month"][k], scenario.E2_EXTRA[k],
+                "total %s extra" % k, absolute=1e-6)
+    ck.near(t["savings_month"]["total"], sum(scenario.E2_SAVINGS.values()),
+            "total saving = sum of positive savings", absolute=1e-6)
+    ck.check(t["containers_not_enough_data"] == 1, "1 young container")
+    ck.check(rep["schema"] == "finops-report/2", "schema finops-report/2")
+
+
+def formats(ck, tool):
+    r = tool(fmt="table", args=["--top", "0"])
+    ck.check("1000m->100m" in r.out and "512Mi->232Mi" in r.out and
+             not re.search(r"\d(m|Mi|Gi)>\d", r.out),
+             "table writes request->recommended, no bare '>'")
+    ck.check("team-b/under-6c5d4e3f2-bbbbb/app" in r.out,
+             "table shows whole pod names: " + r.out[:2000])
+    ck.check(all(len(x) <= 80 for x in r.out.splitlines()),
+             "table fits 80 columns")
+    ck.check("NOT ENOUGH DATA" in r.out and "misc/young-5b4c3d2e1-ccccc/app"
+             in r.out, "table lists young containers apart")
+    ck.check("Extra cost of raising requests per month: +1.42" in r.out,
+             "table: extra cost on its own line")
+    r = tool(fmt="csv")
+    rows = {x["pod"]: x for x in csv.DictReader(io.StringIO(r.out))}
+    t = rows["tight-x7k2p"]
+    ck.near(float(t["savings_cpu_month"]), 2.16, "csv tight CPU saving")
+    ck.near(float(t["extra_cost_memory_month"]), 0.05625, "csv tight extra")
+    ck.near(float(t["memory_p50_bytes"]), 180 * MIB, "csv memory p50")
+    ck.check(t["recommendation_above_request"] == "yes", "csv flag")
+    r = tool(fmt="markdown")
+    ck.check("| CPU saving | Memory saving | Extra cost |" in r.out and
+             "computed by this tool from a range query" in r.out,
+             "markdown: per-resource columns, true Method")
+    r = tool(fmt="html")
+    ck.check("<th>CPU saving</th>" in r.out, "html per-resource columns")
+
+
+def defects(ck, tool, prom, end):
+    """Each defect of the issue; each of these failed with the first
+    version."""
+    r = harness.run_tool(TOOL, ["--prometheus", prom.url, "--cpu-percentile",
+                                "101"])
+    ck.check(r.code == 1 and "--cpu-percentile '101'" in r.stderr,
+             "--cpu-percentile 101 says why: " + r.stderr)
+    r = harness.run_tool(TOOL, ["--prometheus", prom.url, "--min-efficiency",
+                                "150"])
+    ck.check(r.code == 1 and "--min-efficiency" in r.stderr,
+             "--min-efficiency 150 refused: " + r.stderr)
+    iso = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(end + 3600))
+    r = tool(args=["--end", iso + "+01:00", "-n", "team-a"], base=False)
+    ck.check(r.code == 0 and r.json["window"]["end"] ==
+             time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(end)),
+             "--end with +01:00 read as UTC - 1 h: %d %s"
+             % (r.code, r.stderr))
+    r = tool(args=["--end", iso[:19], "-n", "team-a"], base=False)
+    ck.check(r.code == 1 and "zone" in r.stderr,
+             "--end without a zone refused: " + r.stderr)
+    for absurd in ("1000000000", "2999-01-01T00:00:00Z"):
+        r = tool(args=["--end", absurd], base=False)
+        ck.check(r.code == 1 and "--end" in r.stderr,
+                 "absurd --end %s refused: %s" % (absurd, r.stderr))
+    r = tool(fmt="csv", args=["-n", "nosuch"])
+    ck.check(r.code == 3 and "no pod matched" in r.stderr,
+             "empty CSV: stderr says why: " + r.stderr)
+    r = tool(args=["-n", "nosuch", "--min-efficiency", "99"])
+    ck.check(r.code == 2 and "threshold breached" in r.stderr and
+             "data incomplete" in r.stderr,
+             "breach and incomplete data both said: " + r.stderr)
+    fake = harness.FakeServer({"p503": lambda h, rest, n: h.reply(
+        503, "Service Unavailable\n", "text/plain")})
+    try:
+        r = harness.run_tool(TOOL, ["--prometheus", fake.url + "/p503",
+                                    "--retries", "1", "--retry-delay", "0.1",
+                                    "--progress", "-n", "team-a"])
+        ck.check(r.code == 1 and "%5B" not in r.stderr and "%7B" not in
+                 r.stderr, "error message without the URL-encoded query: "
+                 + r.stderr)
+        ck.check("retry in 0.1 s" in r.stderr and "HTTP 503" in r.stderr and
+                 "queries" in r.stderr,
+                 "--progress shows queries and the retry's reason and wait: "
+                 + r.stderr)
+        r = harness.run_tool(TOOL, ["--prometheus", fake.url + "/p503",
+                                    "--retries", "1", "--retry-delay", "0.1",
+                                    "-n", "team-a"])
+        ck.check("retry in" not in r.stderr,
+                 "no progress when stderr is not a terminal: " + r.stderr)
+    finally:
+        fake.close()
+
+
+def run(tmp):
+    ck = harness.Checker()
+    end = (int(time.time()) // 3600) * 3600 - 3 * 86400
+    om = os.path.join(tmp, "e2.om")
+    harness.write_openmetrics(om, scenario.build_edition2(end),
+                              end - 2 * scenario.WINDOW - scenario.LEAD, end, 60)
+    prom = harness.Prometheus(tmp, om)
+    try:
+        def tool(fmt="json", args=(), base=True):
+            out = os.path.join(tmp, "out")
+            if os.path.exists(out):
+                os.unlink(out)
+            b = ["--prometheus", prom.url, "--retry-delay", "0.05"]
+            if base:
+                b += ["--window", "24h", "--end", str(end)]
+            r = harness.run_tool(TOOL, b + ["-f", fmt, "-o", out] + list(args),
+                                 out_file=out)
+            r.json = json.loads(r.out) if fmt == "json" and r.out else None
+            return r
+        r = tool()
+        ck.check(r.code == 0, "edition 2: exit 0: %d %s" % (r.code, r.stderr))
+        cs = containers(r.json)
+        ck.check(len(cs) == 5, "5 containers: %s" % sorted(cs))
+        per_resource(ck, cs)
+        totals(ck, r.json)
+        formats(ck, tool)
+        defects(ck, tool, prom, end)
+    finally:
+        prom.close()
+    return ck.finish()
+
+
+if __name__ == "__main__":
+    harness.main_wrapper(run)
