@@ -17,7 +17,7 @@
 typedef struct fr_config {
 	fr_options o;
 	fr_thresholds t;
-	const char *output;
+	const char *output, *groupby_name;
 	const char *start, *end, *pricing_file, *currency, *memory_unit;
 	double cpu_price, ram_price, storage_price; /* NAN: from the pricing */
 	const char *token_file[2], *password_file[2], *user[2]; /* [0] Prometheus */

@@ -201,7 +201,7 @@ static int collect_labels(shared *s, batch *b, const char *S)
 		if (fr_model_find_pod(&b->m, ns, pod))
 			continue;
 		char **labels = fr_labels_from(json_object_get(ser, "metric"));
-		int match = fr_selector_match(s->o->selector, labels, 1);
+		int match = s->o->selector ? fr_selector_match(s->o->selector, labels, 1) : 1;
 		fr_pod *p = fr_model_pod(&b->m, ns, pod);
 		p->labels = labels;
 		p->excluded = match != 1;
@@ -727,19 +727,56 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 	return 0;
 }
 
+/* --group-by label:KEY: each pod's value, from its own labels, else from
+ * its namespace's (kube_namespace_labels); none: "unlabelled" later. */
+static int group_values(shared *s, batch *b, const char *S)
+{
+	char W[32];
+	fr_format_duration(s->o->window_s, W, sizeof W);
+	char *pq = fr_printf("last_over_time(kube_namespace_labels{%s}[%s])", S, W);
+	fr_promres r;
+	int rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc)
+		return -1;
+	for (size_t i = 0; i < b->m.npods; i++) {
+		fr_pod *p = &b->m.pods[i];
+		const char *v = fr_label_value(p->labels, s->o->group_label, 1);
+		size_t k;
+		json_t *ser;
+		json_array_foreach(r.result, k, ser)
+		{
+			const char *ns = fr_prom_label(ser, "namespace");
+			if (v || !ns || strcmp(ns, p->ns) != 0)
+				continue;
+			char **l = fr_labels_from(json_object_get(ser, "metric"));
+			const char *nv = fr_label_value(l, s->o->group_label, 1);
+			if (nv && *nv)
+				p->group_value = fr_strdup(nv);
+			fr_labels_free(l);
+		}
+		if (v && *v && !p->group_value)
+			p->group_value = fr_strdup(v);
+	}
+	fr_promres_free(&r);
+	return 0;
+}
+
 /* Collects one batch into its own model; b->rc is 0 or -1 with b->err. */
 static void collect_batch(shared *s, batch *b)
 {
 	char *S = ns_matcher(b->ns, b->nns);
 	long cost_step = fr_choose_step(s->o->window_s, 3600, FR_MAX_POINTS);
 	b->rc = -1;
-	if (s->o->selector && collect_labels(s, b, S))
+	if ((s->o->selector || s->o->group_label) && collect_labels(s, b, S))
 		goto out;
 	if (collect_fields(s, b, S))
 		goto out;
 	if (collect_ranges(s, b, S, cost_step))
 		goto out;
 	if (collect_pod_level(s, b, S, cost_step))
+		goto out;
+	if (s->o->group_label && group_values(s, b, S))
 		goto out;
 	b->rc = 0;
 out:
@@ -901,6 +938,62 @@ static void run_batches(shared *s)
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
 	pthread_mutex_destroy(&s->mu);
+}
+
+/* Sums a range query's points into *acc (value x step in hours). */
+typedef struct nodesum {
+	double cpu, mem;
+	long step;
+} nodesum;
+
+static int on_node(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
+{
+	(void)ts;
+	nodesum *x = ud;
+	const char *res = json_string_value(json_object_get(metric, "resource"));
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			sum += v[i] * (double)x->step / 3600.0;
+	if (res && strcmp(res, "cpu") == 0)
+		x->cpu += sum;
+	else if (res && strcmp(res, "memory") == 0)
+		x->mem += sum;
+	return 0;
+}
+
+/* Node capacity and allocatable over the window, in resource-hours, hour
+ * by hour as the pods' allocation is counted. Without node series the
+ * model has no node figures (and says so). Returns 0 or -1. */
+int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+{
+	long step = fr_choose_step(o->window_s, 3600, FR_MAX_POINTS);
+	char ST[32];
+	fr_format_duration(step, ST, sizeof ST);
+	nodesum x[2] = { { 0, 0, step }, { 0, 0, step } };
+	static const char *const what[2] = { "capacity", "allocatable" };
+	for (int k = 0; k < 2; k++) {
+		char *pq = fr_printf("sum by (resource) (avg_over_time(kube_node_status_%s{"
+		                     "resource=~\"cpu|memory\"}[%s]))",
+		                     what[k], ST);
+		char *warn = NULL;
+		int rc = fr_prom_range_each(h, pq, o->end - (double)o->window_s + (double)step,
+		                            o->end, step, on_node, &x[k], &warn, err, errsz);
+		free(pq);
+		if (warn)
+			fr_model_warn(m, "prometheus warning: %s", warn);
+		free(warn);
+		if (rc)
+			return -1;
+	}
+	m->have_nodes = x[0].cpu > 0 && x[1].cpu > 0 && x[0].mem > 0 && x[1].mem > 0;
+	if (!m->have_nodes) /* no node series: no idle cost (nodes: null), not an error */
+		return 0;
+	m->nodes.cap_core_h = x[0].cpu;
+	m->nodes.cap_byte_h = x[0].mem;
+	m->nodes.alloc_core_h = x[1].cpu;
+	m->nodes.alloc_byte_h = x[1].mem;
+	return 0;
 }
 
 /* Collects every pod of the selection from Prometheus into m. Returns 0, or

@@ -157,6 +157,7 @@ typedef struct fr_pod {
 	int excluded; /* filtered out by the label selector */
 	double kc_cpu_req, kc_cpu_use, kc_ram_req, kc_ram_use; /* Kubecost avgs */
 	char **labels; /* name=value pairs, NULL-terminated; may be NULL */
+	char *group_value; /* --group-by label:KEY: pod's, else namespace's */
 } fr_pod;
 
 typedef struct fr_group { /* a controller or a namespace */
@@ -170,7 +171,15 @@ typedef struct fr_group { /* a controller or a namespace */
 	double num_cpu, den_cpu, num_ram, den_ram; /* efficiency accumulators */
 	int risks;
 	int hpa;
+	fr_cost idle_share; /* --share-idle: idle cost given to this group */
 } fr_group;
+
+/* Node capacity over the window (kube_node_status_*), priced. */
+typedef struct fr_nodes {
+	double cap_core_h, cap_byte_h; /* capacity: core-hours, byte-hours */
+	double alloc_core_h, alloc_byte_h; /* allocatable */
+	fr_cost capacity, allocatable, reserved, idle; /* priced, window */
+} fr_nodes;
 
 typedef struct fr_unit {
 	char *ns; /* NULL for the whole selection */
@@ -185,8 +194,10 @@ typedef struct fr_model {
 	size_t nhpas, caphpas;
 	char **warnings; /* incomplete-data reasons, deduplicated */
 	size_t nwarn, capwarn;
-	fr_group *ctrls, *nss;
-	size_t nctrls, nnss;
+	fr_group *ctrls, *nss, *lbls;
+	size_t nctrls, nnss, nlbls;
+	int have_nodes;
+	fr_nodes nodes;
 	fr_unit *units;
 	size_t nunits;
 	fr_cost idle, unallocated;
@@ -289,6 +300,8 @@ typedef struct fr_options {
 	double retry_delay_s;
 	int hpa_aware;
 	double min_history_h; /* hours of usage below which: not enough data */
+	const char *group_label; /* --group-by label:KEY: KEY, else NULL */
+	int share_idle; /* share node idle cost over namespaces */
 	double cpu_limit_factor; /* CPU limit = factor x request; 0 = none */
 	const char *requests_metric, *applications_metric;
 	int quiet;
@@ -301,6 +314,10 @@ int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_o
 int fr_selection_init(const fr_options *o, char *err, size_t errsz);
 int fr_selection_match(const char *ns, const char *pod);
 int fr_selector_match(const char *selector, char *const *labels, int prefixed);
+/* Value of label key in "name=value" strings (prefixed: kube-state-metrics'
+ * label_<name> spelling), or NULL. */
+const char *fr_label_value(char *const *labels, const char *key, int prefixed);
+int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 void fr_selection_free(void);
 void fr_model_merge(fr_model *dst, fr_model *src);
 char **fr_labels_from(json_t *obj);
@@ -322,7 +339,7 @@ typedef struct fr_thresholds {
 	int nbreached;
 } fr_thresholds;
 
-enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER, FR_BY_NAMESPACE };
+enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER, FR_BY_NAMESPACE, FR_BY_LABEL };
 
 typedef struct fr_outctx {
 	const fr_options *o;
@@ -362,7 +379,8 @@ enum fr_rowkind {
 	FR_ROWS_PODS,
 	FR_ROWS_CONTROLLERS,
 	FR_ROWS_NAMESPACES,
-	FR_ROWS_COST, /* pods, controllers or namespaces by c->groupby */
+	FR_ROWS_LABELS, /* --group-by label:KEY */
+	FR_ROWS_COST, /* pods, controllers, namespaces or labels by c->groupby */
 };
 
 typedef struct fr_row {

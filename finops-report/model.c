@@ -188,6 +188,7 @@ static void free_pod(fr_pod *p)
 		free(p->c[j].name);
 	free(p->c);
 	fr_labels_free(p->labels);
+	free(p->group_value);
 }
 
 /* Frees an array of groups and their strings. */
@@ -220,6 +221,7 @@ void fr_model_free(fr_model *m)
 	free(m->warnings);
 	free_groups(m->ctrls, m->nctrls);
 	free_groups(m->nss, m->nnss);
+	free_groups(m->lbls, m->nlbls);
 	for (size_t i = 0; i < m->nunits; i++)
 		free(m->units[i].ns);
 	free(m->units);
@@ -353,6 +355,11 @@ static const char *label_get(char *const *labels, const char *key, int prefixed)
 		if (strncmp(*labels, want, wl) == 0 && (*labels)[wl] == '=')
 			return *labels + wl + 1;
 	return NULL;
+}
+
+const char *fr_label_value(char *const *labels, const char *key, int prefixed)
+{
+	return label_get(labels, key, prefixed);
 }
 
 /* Evaluates a Kubernetes equality-based label selector ("app=api,tier!=db",

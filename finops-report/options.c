@@ -110,10 +110,13 @@ static const optdef opts[] = {
 	  "output format" },
 	{ "output", 'o', "FILE", OT_STR, C(output), NULL, NONE, NULL, NULL, 0, NULL,
 	  "write there instead of stdout" },
-	{ "group-by", 0, "G", OT_ENUM, C(groupby), NULL, NONE, "container|pod|controller|namespace",
-	  NULL, 0, NULL,
-	  "level of the cost table or CSV rows; default container for CSV with Prometheus, "
-	  "else pod" },
+	{ "group-by", 0, "G", OT_STR, C(groupby_name), NULL, NONE, NULL, NULL, 1, NULL,
+	  "level of the cost table or CSV rows: container, pod, controller, namespace, or "
+	  "label:KEY (pod label KEY, else the namespace's, else \"unlabelled\"); default "
+	  "container for CSV with Prometheus, else pod" },
+	{ "share-idle", 0, NULL, OT_FLAG, C(o.share_idle), NULL, NONE, NULL, NULL, 0, NULL,
+	  "share the nodes' idle cost over the namespaces in proportion to their CPU and RAM "
+	  "cost (showback)" },
 	{ "top", 0, "N", OT_INT, C(top), "20", 0, NAN, NULL, NULL, 0, NULL,
 	  "table: rows per section, 0 = all" },
 	{ "color", 0, "WHEN", OT_ENUM, C(color), "auto", NONE, "auto|always|never", NULL, 0, NULL,
@@ -676,6 +679,36 @@ static int read_secrets(fr_config *cfg)
 	return FR_CONTINUE;
 }
 
+/* --group-by: a level, or label:KEY. CSV defaults to one row per
+ * container, except without Prometheus, where Kubecost's allocations have
+ * no containers. */
+static int set_groupby(fr_config *cfg)
+{
+	const char *g = cfg->groupby_name;
+	if (!g) {
+		cfg->groupby = cfg->format->csv_like && cfg->o.prometheus ? FR_BY_CONTAINER
+		                                                          : FR_BY_POD;
+		return FR_CONTINUE;
+	}
+	if (strncmp(g, "label:", 6) == 0) {
+		const char *k = g + 6;
+		if (!*k || strlen(k) > 200 ||
+		    strspn(k, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTU"
+		              "VWXYZ0123456789-_./") != strlen(k))
+			return die("--group-by '%s': label:KEY with a Kubernetes label name", g);
+		cfg->o.group_label = k;
+		cfg->groupby = FR_BY_LABEL;
+		return FR_CONTINUE;
+	}
+	int i = choice("container|pod|controller|namespace", g);
+	if (i < 0)
+		return die("--group-by '%s': expected one of container, pod, controller, namespace "
+		           "or label:KEY",
+		           g);
+	cfg->groupby = i;
+	return FR_CONTINUE;
+}
+
 /* Output choices, sources and selection. */
 static int check_rest(fr_config *cfg)
 {
@@ -683,8 +716,9 @@ static int check_rest(fr_config *cfg)
 	fr_options *o = &cfg->o;
 	/* CSV defaults to one row per container, except without Prometheus,
 	 * where Kubecost's allocations have no containers */
-	if (cfg->groupby < 0)
-		cfg->groupby = cfg->format->csv_like && o->prometheus ? FR_BY_CONTAINER : FR_BY_POD;
+	int rc = set_groupby(cfg);
+	if (rc != FR_CONTINUE)
+		return rc;
 	if (!o->prometheus && !o->kubecost)
 		return die("no source: give --prometheus URL and/or --kubecost URL "
 		           "(or FINOPS_PROMETHEUS_URL)");
@@ -695,7 +729,7 @@ static int check_rest(fr_config *cfg)
 		           "at least 1",
 		           o->cpu_limit_factor);
 	o->strategy.cpu_use_max = cfg->strategy == 1;
-	int rc = set_window(cfg);
+	rc = set_window(cfg);
 	if (rc != FR_CONTINUE)
 		return rc;
 	if (fr_selection_init(o, err, sizeof err))

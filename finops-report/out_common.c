@@ -121,7 +121,10 @@ const char *fr_risk_names(unsigned r, char *b, size_t n)
 
 const char *fr_group_word(int g)
 {
-	return g == FR_BY_CONTROLLER ? "controller" : g == FR_BY_NAMESPACE ? "namespace" : "pod";
+	return g == FR_BY_CONTROLLER  ? "controller"
+	       : g == FR_BY_NAMESPACE ? "namespace"
+	       : g == FR_BY_LABEL     ? "label"
+	                              : "pod";
 }
 
 /* "7d (start .. end)". */
@@ -248,10 +251,12 @@ void fr_rows_open(fr_rows *it, const fr_outctx *c, int kind, int ranked)
 	if (kind == FR_ROWS_COST)
 		kind = c->groupby == FR_BY_CONTROLLER  ? FR_ROWS_CONTROLLERS
 		       : c->groupby == FR_BY_NAMESPACE ? FR_ROWS_NAMESPACES
+		       : c->groupby == FR_BY_LABEL     ? FR_ROWS_LABELS
 		                                       : FR_ROWS_PODS;
 	size_t cap = kind == FR_ROWS_CONTAINERS    ? m->ncontainers
 	             : kind == FR_ROWS_CONTROLLERS ? m->nctrls
 	             : kind == FR_ROWS_NAMESPACES  ? m->nnss
+	             : kind == FR_ROWS_LABELS      ? m->nlbls
 	                                           : m->npods;
 	it->r = fr_xrealloc(NULL, (cap + 1) * sizeof *it->r);
 	memset(it->r, 0, (cap + 1) * sizeof *it->r);
@@ -270,8 +275,9 @@ void fr_rows_open(fr_rows *it, const fr_outctx *c, int kind, int ranked)
 			pod_row(&it->r[it->n++], c, &m->pods[i]);
 	} else {
 		int ctl = kind == FR_ROWS_CONTROLLERS;
+		const fr_group *g = ctl ? m->ctrls : kind == FR_ROWS_LABELS ? m->lbls : m->nss;
 		for (size_t i = 0; i < cap; i++)
-			group_row(&it->r[it->n++], ctl ? &m->ctrls[i] : &m->nss[i], ctl);
+			group_row(&it->r[it->n++], &g[i], ctl);
 	}
 	if (ranked && it->n > 1)
 		qsort(it->r, it->n, sizeof *it->r,

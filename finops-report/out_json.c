@@ -31,18 +31,21 @@ static json_t *jmoney(const fr_money *x)
 
 static json_t *jgroup(const fr_group *g, const fr_outctx *c)
 {
-	(void)c;
-	return json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:o,"
-	                 "s:o,s:I,s:b}",
-	                 "namespace", g->ns, "kind", g->kind, "name", g->name, "pods",
-	                 (json_int_t)g->pods, "containers", (json_int_t)g->containers, "cost",
-	                 jcost(&g->cost), "cost_month", jnum(g->cost_month), "savings_month",
-	                 jmoney(&g->savings), "extra_cost_month", jmoney(&g->extra), "efficiency",
-	                 "cpu", jnum(g->eff_cpu), "ram", jnum(g->eff_ram), "total",
-	                 jnum(g->eff_total), "cpu_request_cores", jnum(g->cpu_req),
-	                 "cpu_recommended_cores", jnum(g->cpu_rec), "memory_request_bytes",
-	                 jnum(g->mem_req), "memory_recommended_bytes", jnum(g->mem_rec),
-	                 "containers_at_risk", (json_int_t)g->risks, "hpa", g->hpa);
+	json_t *j = json_pack("{s:s,s:s,s:s,s:I,s:I,s:o,s:o,s:o,s:o,s:{s:o,s:o,s:o},s:o,s:o,s:o,"
+	                      "s:o,s:I,s:b}",
+	                      "namespace", g->ns, "kind", g->kind, "name", g->name, "pods",
+	                      (json_int_t)g->pods, "containers", (json_int_t)g->containers, "cost",
+	                      jcost(&g->cost), "cost_month", jnum(g->cost_month), "savings_month",
+	                      jmoney(&g->savings), "extra_cost_month", jmoney(&g->extra),
+	                      "efficiency", "cpu", jnum(g->eff_cpu), "ram", jnum(g->eff_ram),
+	                      "total", jnum(g->eff_total), "cpu_request_cores", jnum(g->cpu_req),
+	                      "cpu_recommended_cores", jnum(g->cpu_rec), "memory_request_bytes",
+	                      jnum(g->mem_req), "memory_recommended_bytes", jnum(g->mem_rec),
+	                      "containers_at_risk", (json_int_t)g->risks, "hpa", g->hpa);
+	if (j && c->o->share_idle && strcmp(g->kind, "Namespace") == 0)
+		json_object_set_new(j, "idle_share",
+		                    c->m->have_nodes ? jcost(&g->idle_share) : json_null());
+	return j;
 }
 
 static json_t *jres_cpu(const fr_res *r)
@@ -190,6 +193,19 @@ static json_t *jtotals(const fr_model *m)
 	                 m->have_unallocated ? jcost(&m->unallocated) : json_null());
 }
 
+/* The nodes' capacity priced, or null without node series. */
+static json_t *jnodes(const fr_model *m)
+{
+	if (!m->have_nodes)
+		return json_null();
+	const fr_nodes *n = &m->nodes;
+	return json_pack("{s:f,s:f,s:f,s:f,s:o,s:o,s:o,s:o}", "capacity_core_hours", n->cap_core_h,
+	                 "capacity_byte_hours", n->cap_byte_h, "allocatable_core_hours",
+	                 n->alloc_core_h, "allocatable_byte_hours", n->alloc_byte_h, "capacity",
+	                 jcost(&n->capacity), "allocatable", jcost(&n->allocatable),
+	                 "system_reserved", jcost(&n->reserved), "idle", jcost(&n->idle));
+}
+
 /* The JSON report without its pods, whose place holds a marker string. */
 static json_t *json_head(const fr_outctx *c)
 {
@@ -203,14 +219,18 @@ static json_t *json_head(const fr_outctx *c)
 	/* the URLs as given, without their passwords (fr_url_redact) */
 	char *sp = fr_url_redact(o->prometheus), *sk = fr_url_redact(o->kubecost);
 	json_t *j = json_pack(
-		"{s:s,s:s,s:s,s:{s:s,s:s,s:I},s:{s:o,s:o,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-		"s:{s:o,s:o,s:o,s:b,s:o},s:i}",
+		"{s:s,s:s,s:s,s:{s:s,s:s,s:I},s:{s:o,s:o,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
+		"s:o,s:{s:o,s:o,s:o,s:b,s:o},s:i}",
 		"schema", "finops-report/2", "version", FR_VERSION, "generated_at", gen, "window",
 		"start", s, "end", e, "seconds", (json_int_t)o->window_s, "sources", "prometheus",
 		sp ? json_string(sp) : json_null(), "kubecost", sk ? json_string(sk) : json_null(),
 		"cost_source", m->cost_from_kubecost ? "kubecost" : "pricing-model", "pricing",
-		pricing, "strategy", strategy, "totals", jtotals(m), "pods",
+		pricing, "strategy", strategy, "totals", jtotals(m), "nodes", jnodes(m), "pods",
 		json_string("\x01PODS\x01"), "controllers", jgroups(c, FR_ROWS_CONTROLLERS),
+		"labels",
+		o->group_label ? json_pack("{s:s,s:o}", "key", o->group_label, "groups",
+	                                   jgroups(c, FR_ROWS_LABELS))
+			       : json_null(),
 		"namespaces", jgroups(c, FR_ROWS_NAMESPACES), "unit_economics", junits(m),
 		"incomplete", jstrings(m->warnings, m->nwarn), "thresholds", "savings_over_month",
 		jnum(c->t->savings_over), "min_efficiency_pct", jnum(c->t->min_efficiency),

@@ -37,7 +37,7 @@ static void summary(FILE *f, const fr_outctx *c)
 	const fr_model *m = c->m;
 	const fr_pricing *pr = &c->o->pricing;
 	const char *cur = pr->currency;
-	char w[128], a[32], b[32], d[32], src[96];
+	char w[128], a[32], b[32], d[32], e[32], g[32], src[96];
 	fr_window_text(c, w, sizeof w);
 	fprintf(f, "%sfinops-report%s  window %s\n", c->color ? "\033[1m" : "",
 	        c->color ? "\033[0m" : "", w);
@@ -64,6 +64,13 @@ static void summary(FILE *f, const fr_outctx *c)
 	if (m->have_idle)
 		fprintf(f, "Kubecost idle cost: %s %s\n", fr_fmt_money(m->idle.total, a, sizeof a),
 		        cur);
+	if (m->have_nodes)
+		fprintf(f, "Nodes: allocatable %s %s, reserved %s, idle %s (CPU %s, RAM %s)\n",
+		        fr_fmt_money(m->nodes.allocatable.total, a, sizeof a), cur,
+		        fr_fmt_money(m->nodes.reserved.total, b, sizeof b),
+		        fr_fmt_money(m->nodes.idle.total, d, sizeof d),
+		        fr_fmt_money(m->nodes.idle.cpu, e, sizeof e),
+		        fr_fmt_money(m->nodes.idle.ram, g, sizeof g));
 	if (m->have_unallocated)
 		fprintf(f, "Kubecost unallocated cost: %s %s\n",
 		        fr_fmt_money(m->unallocated.total, a, sizeof a), cur);
@@ -71,12 +78,14 @@ static void summary(FILE *f, const fr_outctx *c)
 
 static void cost_section(FILE *f, const fr_outctx *c)
 {
-	static const char *const title[] = { "POD", "POD", "CONTROLLER", "NAMESPACE" };
+	static const char *const title[] = { "POD", "POD", "CONTROLLER", "NAMESPACE", "LABEL" };
 	static const char *const head[] = { "NAMESPACE/POD", "NAMESPACE/POD",
-		                            "NAMESPACE/CONTROLLER", "NAMESPACE" };
+		                            "NAMESPACE/CONTROLLER", "NAMESPACE", "VALUE" };
 	fr_rows it;
 	fr_rows_open(&it, c, FR_ROWS_COST, 1);
-	fprintf(f, "\nCOST PER %s (%s, window)\n", title[c->groupby], c->o->pricing.currency);
+	fprintf(f, "\nCOST PER %s%s%s (%s, window)\n", title[c->groupby],
+	        c->o->group_label ? " " : "", c->o->group_label ? c->o->group_label : "",
+	        c->o->pricing.currency);
 	fprintf(f, "%-32s %7s %7s %6s %8s %8s %5s\n", head[c->groupby], "CPU", "RAM", "PV", "TOTAL",
 	        "/MONTH", "EFF");
 	size_t shown = shown_rows(c, it.n);

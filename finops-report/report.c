@@ -421,11 +421,21 @@ static void aggregate(const fr_options *o, fr_model *m)
 		free(ck);
 		group_add(o, group_get(&m->nss, &m->nnss, p->ns, p->ns, "Namespace", p->ns), p);
 		group_add(o, &all, p);
+		if (o->group_label) {
+			const char *v = p->group_value ? p->group_value : "unlabelled";
+			char *kind = fr_printf("label:%s", o->group_label);
+			group_add(o, group_get(&m->lbls, &m->nlbls, v, v, kind, v), p);
+			free(kind);
+		}
 	}
 	for (size_t i = 0; i < m->nctrls; i++)
 		group_finish(&m->ctrls[i]);
 	for (size_t i = 0; i < m->nnss; i++)
 		group_finish(&m->nss[i]);
+	for (size_t i = 0; i < m->nlbls; i++)
+		group_finish(&m->lbls[i]);
+	if (m->nlbls > 1)
+		qsort(m->lbls, m->nlbls, sizeof *m->lbls, cmp_group);
 	group_finish(&all);
 	if (m->nctrls > 1)
 		qsort(m->ctrls, m->nctrls, sizeof *m->ctrls, cmp_group);
@@ -440,6 +450,45 @@ static void aggregate(const fr_options *o, fr_model *m)
 	m->eff_cpu = all.eff_cpu;
 	m->eff_ram = all.eff_ram;
 	m->eff_total = all.eff_total;
+}
+
+/* a - b per resource, total = cpu + ram (PV and network: none). */
+static fr_cost cost_minus(const fr_cost *a, const fr_cost *b, int floor0)
+{
+	fr_cost c = { a->cpu - b->cpu, a->ram - b->ram, 0, 0, 0 };
+	if (floor0) {
+		c.cpu = c.cpu > 0 ? c.cpu : 0;
+		c.ram = c.ram > 0 ? c.ram : 0;
+	}
+	c.total = c.cpu + c.ram;
+	return c;
+}
+
+/* Node costs by the pricing model: capacity, allocatable, what the system
+ * reserves (capacity - allocatable) and idle (allocatable - what the pods
+ * are allocated, per resource, never below 0); with --share-idle, idle CPU
+ * and RAM go to the namespaces in proportion to their CPU and RAM cost. */
+static void node_costs(const fr_options *o, fr_model *m)
+{
+	if (!m->have_nodes)
+		return;
+	const fr_pricing *pr = &o->pricing;
+	fr_nodes *n = &m->nodes;
+	n->capacity = (fr_cost){ fr_cost_cpu(pr, n->cap_core_h), fr_cost_ram(pr, n->cap_byte_h), 0,
+		                 0, 0 };
+	n->capacity.total = n->capacity.cpu + n->capacity.ram;
+	n->allocatable = (fr_cost){ fr_cost_cpu(pr, n->alloc_core_h),
+		                    fr_cost_ram(pr, n->alloc_byte_h), 0, 0, 0 };
+	n->allocatable.total = n->allocatable.cpu + n->allocatable.ram;
+	n->reserved = cost_minus(&n->capacity, &n->allocatable, 1);
+	fr_cost pods = { nz(m->total.cpu), nz(m->total.ram), 0, 0, 0 };
+	n->idle = cost_minus(&n->allocatable, &pods, 1);
+	for (size_t i = 0; o->share_idle && i < m->nnss; i++) {
+		fr_group *g = &m->nss[i];
+		g->idle_share.cpu = pods.cpu > 0 ? n->idle.cpu * nz(g->cost.cpu) / pods.cpu : 0;
+		g->idle_share.ram = pods.ram > 0 ? n->idle.ram * nz(g->cost.ram) / pods.ram : 0;
+		g->idle_share.total = g->idle_share.cpu + g->idle_share.ram;
+	}
 }
 
 /* Unit economics: the cost of the namespaces that serve the counters. */
@@ -488,6 +537,7 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 	for (size_t i = 0; i < m->npods; i++)
 		compute_pod(o, m, &m->pods[i]);
 	aggregate(o, m);
+	node_costs(o, m);
 	unit_economics(m);
 }
 

@@ -55,6 +55,12 @@ static void setup_http(const fr_config *cfg, fr_http *h, const char *url, int i)
 	}
 }
 
+/* Node idle cost is measured against every pod: only without a selection. */
+static int whole_cluster(const fr_options *o)
+{
+	return !o->nnamespaces && !o->namespace_regex && !o->pod_regex && !o->selector;
+}
+
 int fr_run_collect(fr_config *cfg, fr_run *r)
 {
 	char err[2048];
@@ -72,7 +78,8 @@ int fr_run_collect(fr_config *cfg, fr_run *r)
 	int rc = 0;
 	if (o->prometheus)
 		rc = fr_collect_prometheus(o, &r->prom, &r->m, err, sizeof err) ||
-		     fr_collect_units(o, &r->prom, &r->m, err, sizeof err);
+		     fr_collect_units(o, &r->prom, &r->m, err, sizeof err) ||
+		     (whole_cluster(o) && fr_collect_nodes(o, &r->prom, &r->m, err, sizeof err));
 	if (rc == 0 && o->kubecost)
 		rc = fr_collect_kubecost(o, &r->kc, &r->m, err, sizeof err);
 	fr_progress_end();

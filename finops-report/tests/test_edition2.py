@@ -116,6 +116,55 @@ def formats(ck, tool):
     ck.check("<th>CPU saving</th>" in r.out, "html per-resource columns")
 
 
+def teams_and_idle(ck, tool):
+    r = tool(args=["--group-by", "label:team", "--share-idle"])
+    ck.check(r.code == 0, "--group-by label:team: %d %s" % (r.code, r.stderr))
+    lab = r.json["labels"]
+    ck.check(lab and lab["key"] == "team", "labels.key team")
+    got = {g["name"]: g for g in lab["groups"]}
+    ck.check(sorted(got) == sorted(scenario.E2_TEAMS),
+             "teams: pod label, else namespace label, else unlabelled: %s"
+             % sorted(got))
+    for team, cost in scenario.E2_TEAMS.items():
+        if team in got:
+            ck.near(got[team]["cost"]["total"], cost, "team %s cost" % team)
+    ck.near(got["beta"]["savings_month"]["cpu"], 2.16, "team beta CPU saving")
+    ck.near(got["beta"]["extra_cost_month"]["total"], 0.72 + 0.646875 + 0.05625,
+            "team beta extra cost")
+    n = r.json["nodes"]
+    ck.check(n is not None, "nodes priced")
+    if n:
+        ck.near(n["allocatable"]["cpu"], 1.68, "allocatable CPU cost (3.5 x 24 h)")
+        ck.near(n["capacity"]["ram"], 1.92, "capacity RAM cost (8 GiB x 24 h)")
+        ck.near(n["system_reserved"]["total"], scenario.E2_RESERVED,
+                "system reserved")
+        ck.near(n["idle"]["cpu"], scenario.E2_IDLE["cpu"], "idle CPU")
+        ck.near(n["idle"]["ram"], scenario.E2_IDLE["ram"], "idle RAM")
+    nss = {g["name"]: g for g in r.json["namespaces"]}
+    shared = sum(g["idle_share"]["total"] for g in nss.values())
+    ck.near(shared, sum(scenario.E2_IDLE.values()),
+            "--share-idle shares all the idle cost")
+    # team-a: CPU cost 0.48 + 0.24 of 0.99, RAM 0.12 + 0.24 of 0.4846875
+    ck.near(nss["team-a"]["idle_share"]["cpu"],
+            scenario.E2_IDLE["cpu"] * 0.72 / scenario.E2_POD_CPU_COST,
+            "team-a's idle CPU share")
+    ck.near(nss["team-a"]["idle_share"]["ram"],
+            scenario.E2_IDLE["ram"] * 0.36 / scenario.E2_POD_RAM_COST,
+            "team-a's idle RAM share")
+    r = tool(fmt="table", args=["--group-by", "label:team"])
+    ck.check("COST PER LABEL team" in r.out and "unlabelled" in r.out and
+             "Nodes: allocatable 3.36 EUR" in r.out,
+             "table by team, with the nodes line: " + r.out[:1500])
+    r = tool(fmt="csv", args=["--group-by", "label:team"])
+    rows = {x["name"]: x for x in csv.DictReader(io.StringIO(r.out))}
+    ck.check(rows.get("alpha", {}).get("kind") == "label:team",
+             "csv rows per team")
+    r = tool(args=["--group-by", "label:"])
+    ck.check(r.code == 1 and "label:KEY" in r.stderr, "label: without a key")
+    r = tool(args=["-n", "team-a"])
+    ck.check(r.json["nodes"] is None, "no idle cost with a selection")
+
+
 def defects(ck, tool, prom, end):
     """Each defect of the issue; each of these failed with the first
     version."""
@@ -195,6 +244,7 @@ def run(tmp):
         per_resource(ck, cs)
         totals(ck, r.json)
         formats(ck, tool)
+        teams_and_idle(ck, tool)
         defects(ck, tool, prom, end)
     finally:
         prom.close()
