@@ -9,10 +9,12 @@
 #include <string.h>
 
 static const fr_format formats[] = {
-	/* name, alias, renderer, one row per container in CSV-like formats */
-	{ "table", NULL, fr_out_table, 0 }, { "json", NULL, fr_out_json, 0 },
-	{ "csv", NULL, fr_out_csv, 1 },     { "markdown", "md", fr_out_markdown, 0 },
-	{ "html", NULL, fr_out_html, 0 },
+	/* name, alias, renderer, one row per container in CSV-like formats,
+	 * a change to apply (--emit) rather than a report (--format) */
+	{ "table", NULL, fr_out_table, 0, 0 }, { "json", NULL, fr_out_json, 0, 0 },
+	{ "csv", NULL, fr_out_csv, 1, 0 },     { "markdown", "md", fr_out_markdown, 0, 0 },
+	{ "html", NULL, fr_out_html, 0, 0 },   { "patch", NULL, fr_out_patch, 0, 1 },
+	{ "vpa", NULL, fr_out_vpa, 0, 1 },
 };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
@@ -28,16 +30,19 @@ const fr_format *fr_format_find(const char *name)
 }
 
 /* "table, json, csv, markdown, html": for --help and error messages. */
-const char *fr_format_names(void)
+const char *fr_format_names(int emit)
 {
-	static char names[256];
-	if (!names[0]) {
+	static char names[2][256];
+	char *b = names[emit ? 1 : 0];
+	if (!b[0]) {
 		size_t used = 0;
-		for (size_t i = 0; i < NFORMATS && used < sizeof names; i++) {
-			int k = snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+		for (size_t i = 0; i < NFORMATS && used < sizeof names[0]; i++) {
+			if (formats[i].emit != (emit ? 1 : 0))
+				continue;
+			int k = snprintf(b + used, sizeof names[0] - used, "%s%s", used ? ", " : "",
 			                 formats[i].name);
 			used += k > 0 ? (size_t)k : 0;
 		}
 	}
-	return names;
+	return b;
 }

@@ -362,11 +362,13 @@ typedef struct fr_format {
 	const char *alias; /* another accepted name, or NULL */
 	fr_render_fn render;
 	int csv_like; /* defaults to one row per container with Prometheus */
+	int emit; /* a change to apply (--emit), not a report (--format) */
 } fr_format;
 
 const fr_format *fr_format_find(const char *name);
-/* The names of the formats, comma-separated ("table, json, ..."). */
-const char *fr_format_names(void);
+/* The names of the reports (emit 0) or of the changes (emit 1),
+ * comma-separated ("table, json, ..."). */
+const char *fr_format_names(int emit);
 
 /* ---------------------------------------------------------------- rows
  * Every renderer walks the report through these rows, in the same orders:
@@ -411,6 +413,8 @@ int fr_out_json(FILE *f, const fr_outctx *c);
 int fr_out_csv(FILE *f, const fr_outctx *c);
 int fr_out_markdown(FILE *f, const fr_outctx *c);
 int fr_out_html(FILE *f, const fr_outctx *c);
+int fr_out_patch(FILE *f, const fr_outctx *c);
+int fr_out_vpa(FILE *f, const fr_outctx *c);
 
 /* ------------------------------------------------------- formatting helpers
  * Shared by the renderers (out_common.c). Each writes into b and returns it;

@@ -108,6 +108,10 @@ static const optdef opts[] = {
 	  "GiB or GB: the unit RAM and storage prices are per; default GiB" },
 	{ "format", 'f', "F", OT_FORMAT, C(format), "table", NONE, NULL, NULL, 0, "Output",
 	  "output format" },
+	{ "emit", 0, "KIND", OT_FORMAT, C(format), NULL, NONE, NULL, NULL, 0, NULL,
+	  "instead of a report, changes to apply, one per Deployment, StatefulSet or "
+	  "DaemonSet: patch (strategic-merge patches with the recommended requests and "
+	  "limits) or vpa (VerticalPodAutoscalers, updateMode Off)" },
 	{ "output", 'o', "FILE", OT_STR, C(output), NULL, NONE, NULL, NULL, 0, NULL,
 	  "write there instead of stdout" },
 	{ "group-by", 0, "G", OT_STR, C(groupby_name), NULL, NONE, NULL, NULL, 1, NULL,
@@ -255,7 +259,7 @@ static void help_line(FILE *f, const optdef *d)
 	else
 		snprintf(lead, sizeof lead, "  --%s%s%s", d->name, d->arg ? " " : "",
 		         d->arg ? d->arg : "");
-	const char *choices = d->type == OT_FORMAT ? fr_format_names()
+	const char *choices = d->type == OT_FORMAT ? fr_format_names(strcmp(d->name, "emit") == 0)
 	                      : d->choices         ? choices_text(d->choices, ch, sizeof ch)
 	                                           : NULL;
 #define ADD(...)                                                                                   \
@@ -406,11 +410,16 @@ static int set_value(fr_config *cfg, const optdef *d, const char *s)
 			       -1;
 		}
 		return 0;
-	case OT_FORMAT:
-		if (!(*(const fr_format **)at = fr_format_find(s)))
-			return die("--%s '%s': expected one of %s", d->name, s, fr_format_names()),
+	case OT_FORMAT: {
+		int emit = strcmp(d->name, "emit") == 0;
+		const fr_format *fmt = fr_format_find(s);
+		if (!fmt || fmt->emit != emit)
+			return die("--%s '%s': expected one of %s", d->name, s,
+			           fr_format_names(emit)),
 			       -1;
+		*(const fr_format **)at = fmt;
 		return 0;
+	}
 	}
 	return -1;
 }

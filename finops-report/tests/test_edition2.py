@@ -14,6 +14,8 @@ import csv
 import io
 import json
 import re
+import shutil
+import subprocess
 import os
 import sys
 import time
@@ -24,6 +26,7 @@ import scenario  # noqa: E402
 from harness import MIB  # noqa: E402
 
 TOOL = os.path.abspath(sys.argv[1])
+HERE = os.path.dirname(os.path.abspath(__file__))
 E = scenario.E2_EXPECTED
 
 
@@ -165,6 +168,99 @@ def teams_and_idle(ck, tool):
     ck.check(r.json["nodes"] is None, "no idle cost with a selection")
 
 
+def stream(text):
+    """The documents of a YAML stream of JSON documents."""
+    docs = []
+    for part in text.split("\n---\n")[1:]:
+        docs.append(json.loads(part))
+    return docs
+
+
+def merge(base, patch):
+    """A strategic merge for what the patches hold: maps merge key by key,
+    lists of containers merge by name."""
+    out = dict(base)
+    for k, v in patch.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = merge(out[k], v)
+        elif k == "containers" and isinstance(v, list):
+            by = {c["name"]: c for c in out.get(k, [])}
+            for c in v:
+                by[c["name"]] = merge(by.get(c["name"], {}), c)
+            out[k] = list(by.values())
+        else:
+            out[k] = v
+    return out
+
+
+def base_workload(doc):
+    """The workload a cluster would hold for a patch's target."""
+    key = [k for k, v in scenario.E2.items()
+           if v[0] == doc["metadata"]["namespace"] and
+           (v[5] or v[4]) == doc["metadata"]["name"]][0]
+    e = scenario.E2[key]
+    labels = {"app": doc["metadata"]["name"]}
+    spec = {"selector": {"matchLabels": labels},
+            "template": {"metadata": {"labels": labels},
+                         "spec": {"containers": [
+                             {"name": e[2], "image": "registry.example/app:1",
+                              "resources": {"requests": {"cpu": "1",
+                                                         "memory": "1Gi"}}}]}}}
+    if doc["kind"] == "StatefulSet":
+        spec["serviceName"] = doc["metadata"]["name"]
+    return {"apiVersion": "apps/v1", "kind": doc["kind"],
+            "metadata": {"name": doc["metadata"]["name"],
+                         "namespace": doc["metadata"]["namespace"]},
+            "spec": spec}
+
+
+def emit(ck, tool, tmp):
+    r = tool(fmt=None, args=["--emit", "patch"])
+    ck.check(r.code == 0, "--emit patch: %d %s" % (r.code, r.stderr))
+    patches = stream(r.out)
+    got = {(d["kind"], d["metadata"]["name"]): d for d in patches}
+    ck.check(sorted(got) == [("DaemonSet", "tight"), ("Deployment", "over"),
+                             ("Deployment", "under"), ("StatefulSet", "right")],
+             "one patch per workload with recommendations (young has none): %s"
+             % sorted(got))
+    want = {"over": ("100m", "232Mi"), "under": ("300m", "348Mi"),
+            "tight": ("50m", "208Mi"), "right": ("480m", "1012Mi")}
+    for (kind, name), d in got.items():
+        c = d["spec"]["template"]["spec"]["containers"][0]
+        res = c["resources"]
+        ck.check(res["requests"] == {"cpu": want[name][0], "memory": want[name][1]}
+                 and res["limits"] == {"memory": want[name][1]},
+                 "%s patch: requests and memory limit: %s" % (name, res))
+    r = tool(fmt=None, args=["--emit", "patch", "--cpu-limit-factor", "2"])
+    d = [x for x in stream(r.out) if x["metadata"]["name"] == "over"][0]
+    ck.check(d["spec"]["template"]["spec"]["containers"][0]["resources"]
+             ["limits"].get("cpu") == "200m", "--cpu-limit-factor 2: 200m")
+    r = tool(fmt=None, args=["--emit", "vpa"])
+    vpas = stream(r.out)
+    ck.check(r.code == 0 and len(vpas) == 4 and
+             all(v["spec"]["updatePolicy"]["updateMode"] == "Off" for v in vpas),
+             "--emit vpa: 4 VPAs in recommendation mode")
+    merged = [merge(base_workload(d), d) for d in patches]
+    wl, vp = os.path.join(tmp, "workloads.json"), os.path.join(tmp, "vpas.json")
+    with open(wl, "w") as f:
+        json.dump(merged, f)
+    with open(vp, "w") as f:
+        json.dump(vpas, f)
+    k8s = os.path.join(HERE, "..", "..", "tests", "k8s")
+    if not os.path.isdir(os.path.join(k8s, "node_modules", "kubernetes-models")):
+        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--prefer-offline"],
+                       cwd=k8s, capture_output=True)
+    node = shutil.which("node") or shutil.which("nodejs")
+    if not node:
+        raise harness.Fail("node is missing (Debian package nodejs)")
+    p = subprocess.run([node, os.path.join(HERE, "validate_emit.cjs"), k8s, wl, vp,
+                        os.path.join(HERE, "data", "vpa-v1.schema.json")],
+                       capture_output=True, text=True)
+    ck.check(p.returncode == 0 and "8 objects, 0 failures" in p.stdout,
+             "patched workloads pass kubernetes-models, VPAs the VPA schema: %s %s"
+             % (p.stdout[-1500:], p.stderr[-1500:]))
+
+
 def defects(ck, tool, prom, end):
     """Each defect of the issue; each of these failed with the first
     version."""
@@ -233,7 +329,8 @@ def run(tmp):
             b = ["--prometheus", prom.url, "--retry-delay", "0.05"]
             if base:
                 b += ["--window", "24h", "--end", str(end)]
-            r = harness.run_tool(TOOL, b + ["-f", fmt, "-o", out] + list(args),
+            b += ["-f", fmt] if fmt else []
+            r = harness.run_tool(TOOL, b + ["-o", out] + list(args),
                                  out_file=out)
             r.json = json.loads(r.out) if fmt == "json" and r.out else None
             return r
@@ -245,6 +342,7 @@ def run(tmp):
         totals(ck, r.json)
         formats(ck, tool)
         teams_and_idle(ck, tool)
+        emit(ck, tool, tmp)
         defects(ck, tool, prom, end)
     finally:
         prom.close()
