@@ -22,7 +22,7 @@ typedef struct fr_config {
 	double cpu_price, ram_price, storage_price; /* NAN: from the pricing */
 	const char *token_file[2], *password_file[2], *user[2]; /* [0] Prometheus */
 	char *token[2], *password[2]; /* owned, wiped when freed */
-	int stats, allow_incomplete, top, compress, no_hpa, progress;
+	int stats, allow_incomplete, top, compress, no_hpa, progress, no_trend;
 	long min_history_s;
 	int strategy, color, groupby; /* indexes in the options' choices */
 	char **ns_args; /* owned copies of the -n arguments */

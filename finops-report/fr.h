@@ -187,6 +187,22 @@ typedef struct fr_unit {
 	double per_1000_requests, per_application;
 } fr_unit;
 
+/* Sums over the selection, one hour (CPU in cores, memory in bytes; the
+ * hour's average request, usage and max(request, usage) per container). */
+typedef struct fr_hour {
+	double cpu_req, cpu_use, cpu_alloc, mem_req, mem_use, mem_alloc;
+	int seen;
+} fr_hour;
+
+/* A stretch of the trend: a day of the window, the window, or the one
+ * before it. Costs by the pricing model (CPU and RAM; no storage). */
+typedef struct fr_period {
+	double start, end; /* unix seconds */
+	double hours; /* hours with data */
+	double cost_cpu, cost_ram, cost;
+	double cpu_req, cpu_use, mem_req, mem_use; /* averages over hours */
+} fr_period;
+
 typedef struct fr_model {
 	fr_pod *pods;
 	size_t npods, cappods;
@@ -198,6 +214,11 @@ typedef struct fr_model {
 	size_t nctrls, nnss, nlbls;
 	int have_nodes;
 	fr_nodes nodes;
+	fr_hour *hours; /* the previous window then the window, hour by hour */
+	size_t nhours;
+	int have_trend;
+	fr_period *days, current, previous;
+	size_t ndays;
 	fr_unit *units;
 	size_t nunits;
 	fr_cost idle, unallocated;
@@ -318,6 +339,7 @@ int fr_selector_match(const char *selector, char *const *labels, int prefixed);
  * label_<name> spelling), or NULL. */
 const char *fr_label_value(char *const *labels, const char *key, int prefixed);
 int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
+int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 void fr_selection_free(void);
 void fr_model_merge(fr_model *dst, fr_model *src);
 char **fr_labels_from(json_t *obj);
@@ -326,6 +348,7 @@ int fr_namespace_listed(const fr_options *o, const char *ns);
 void fr_model_drop_empty(fr_model *m, int keep_kubecost_only);
 
 void fr_report_compute(const fr_options *o, fr_model *m);
+void fr_trend_compute(const fr_options *o, fr_model *m);
 int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 
 /* ---------------------------------------------------------------- output */
@@ -448,6 +471,12 @@ enum {
 	FR_CC_N
 };
 void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24]);
+/* Cells of a trend period: cost, CPU request, CPU usage, memory request,
+ * memory usage; and its label ("2026-11-22", "previous window"...). */
+void fr_period_cells(const fr_period *p, char cells[5][24]);
+/* The trend's rows in order: previous window, window, then each day;
+ * returns how many (0 without a trend) and fills at most 64. */
+size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32]);
 /* Writes each item as pre, esc(item), post. */
 void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
                  void (*esc)(FILE *, const char *));

@@ -226,6 +226,8 @@ void fr_model_free(fr_model *m)
 		free(m->units[i].ns);
 	free(m->units);
 	free(m->index);
+	free(m->hours);
+	free(m->days);
 	memset(m, 0, sizeof *m);
 }
 

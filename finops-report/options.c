@@ -112,6 +112,8 @@ static const optdef opts[] = {
 	  "instead of a report, changes to apply, one per Deployment, StatefulSet or "
 	  "DaemonSet: patch (strategic-merge patches with the recommended requests and "
 	  "limits) or vpa (VerticalPodAutoscalers, updateMode Off)" },
+	{ "no-trend", 0, NULL, OT_FLAG, C(no_trend), NULL, NONE, NULL, NULL, 0, NULL,
+	  "no daily breakdown and no comparison with the previous window (six queries less)" },
 	{ "output", 'o', "FILE", OT_STR, C(output), NULL, NONE, NULL, NULL, 0, NULL,
 	  "write there instead of stdout" },
 	{ "group-by", 0, "G", OT_STR, C(groupby_name), NULL, NONE, NULL, NULL, 1, NULL,

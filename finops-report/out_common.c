@@ -178,6 +178,32 @@ void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24])
 	fr_fmt_money(x->savings_month, cells[FR_CC_SAVE], 24);
 }
 
+void fr_period_cells(const fr_period *p, char cells[5][24])
+{
+	fr_fmt_money(p->cost, cells[0], 24);
+	fr_fmt_cpu(p->cpu_req, cells[1], 24);
+	fr_fmt_cpu(p->cpu_use, cells[2], 24);
+	fr_fmt_mem(p->mem_req, cells[3], 24);
+	fr_fmt_mem(p->mem_use, cells[4], 24);
+}
+
+size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32])
+{
+	if (!m->have_trend)
+		return 0;
+	rows[0] = &m->previous;
+	snprintf(labels[0], 32, "previous window");
+	rows[1] = &m->current;
+	snprintf(labels[1], 32, "this window");
+	size_t n = 2;
+	for (size_t d = 0; d < m->ndays && n < 64; d++, n++) {
+		rows[n] = &m->days[d];
+		fr_fmt_time(m->days[d].start, labels[n], 32);
+		labels[n][16] = '\0'; /* 2026-11-22T20:00 */
+	}
+	return n;
+}
+
 void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
                  void (*esc)(FILE *, const char *))
 {

@@ -282,9 +282,52 @@ static void tail(FILE *f, const fr_outctx *c)
 	            "<p class=\"risk\">Threshold breached: ", "</p>\n", hesc);
 }
 
+/* A sparkline of the daily cost: an inline SVG polyline, no axis. */
+static void sparkline(FILE *f, const fr_model *m)
+{
+	double mx = 0;
+	for (size_t i = 0; i < m->ndays; i++)
+		mx = m->days[i].cost > mx ? m->days[i].cost : mx;
+	fprintf(f, "<svg class=\"spark\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" "
+	           "width=\"160\" height=\"32\" viewBox=\"0 0 160 32\"><title>daily cost</title>"
+	           "<polyline fill=\"none\" stroke=\"#4e79a7\" stroke-width=\"2\" points=\"");
+	for (size_t i = 0; i < m->ndays; i++) {
+		double x = m->ndays > 1 ? 4.0 + 152.0 * (double)i / (double)(m->ndays - 1) : 80.0;
+		double y = 28.0 - (mx > 0 ? 24.0 * nz(m->days[i].cost) / mx : 0);
+		fprintf(f, "%s%.1f,%.1f", i ? " " : "", x, y);
+	}
+	fputs("\"/></svg>", f);
+}
+
+static void trend_table(FILE *f, const fr_outctx *c)
+{
+	const fr_period *rows[64];
+	char labels[64][32];
+	size_t n = fr_trend_rows(c->m, rows, labels);
+	if (!n)
+		return;
+	fputs("<h2>Trend</h2>\n<p>Daily cost ", f);
+	sparkline(f, c->m);
+	fprintf(f,
+	        " (%s; CPU and RAM allocation by the pricing model)</p>\n<table id=\"trend\">"
+	        "<tr><th>Period</th><th>Cost</th><th>CPU request</th><th>CPU usage</th>"
+	        "<th>Memory request</th><th>Memory usage</th></tr>\n",
+	        c->o->pricing.currency);
+	for (size_t i = 0; i < n; i++) {
+		char x[5][24];
+		fr_period_cells(rows[i], x);
+		fprintf(f, "<tr><td>%s</td>", labels[i]);
+		for (int k = 0; k < 5; k++)
+			fprintf(f, "<td class=\"n\">%s</td>", x[k]);
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
 int fr_out_html(FILE *f, const fr_outctx *c)
 {
 	head(f, c);
+	trend_table(f, c);
 	charts(f, c);
 	cost_table(f, c);
 	rightsizing_table(f, c);

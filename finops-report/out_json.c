@@ -206,6 +206,42 @@ static json_t *jnodes(const fr_model *m)
 	                 "system_reserved", jcost(&n->reserved), "idle", jcost(&n->idle));
 }
 
+static json_t *jperiod(const fr_period *p)
+{
+	char a[40], b[40];
+	fr_fmt_time(p->start, a, sizeof a);
+	fr_fmt_time(p->end, b, sizeof b);
+	return json_pack("{s:s,s:s,s:f,s:{s:o,s:o,s:o},s:o,s:o,s:o,s:o}", "start", a, "end", b,
+	                 "hours", p->hours, "cost", "cpu", jnum(p->cost_cpu), "ram",
+	                 jnum(p->cost_ram), "total", jnum(p->cost), "cpu_request_cores",
+	                 jnum(p->cpu_req), "cpu_usage_cores", jnum(p->cpu_use),
+	                 "memory_request_bytes", jnum(p->mem_req), "memory_usage_bytes",
+	                 jnum(p->mem_use));
+}
+
+/* (now - before) / before, null when unknown or before is 0. */
+static json_t *jchange(double now, double before)
+{
+	return jnum(fr_ratio(now - before, before));
+}
+
+/* The daily breakdown and the comparison with the previous window. */
+static json_t *jtrend(const fr_model *m)
+{
+	if (!m->have_trend)
+		return json_null();
+	json_t *days = json_array();
+	for (size_t i = 0; i < m->ndays; i++)
+		json_array_append_new(days, jperiod(&m->days[i]));
+	const fr_period *c = &m->current, *p = &m->previous;
+	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o,s:o}}", "days", days, "window",
+	                 jperiod(c), "previous_window", jperiod(p), "change", "cost",
+	                 jchange(c->cost, p->cost), "cpu_request", jchange(c->cpu_req, p->cpu_req),
+	                 "cpu_usage", jchange(c->cpu_use, p->cpu_use), "memory_request",
+	                 jchange(c->mem_req, p->mem_req), "memory_usage",
+	                 jchange(c->mem_use, p->mem_use));
+}
+
 /* The JSON report without its pods, whose place holds a marker string. */
 static json_t *json_head(const fr_outctx *c)
 {
@@ -220,14 +256,14 @@ static json_t *json_head(const fr_outctx *c)
 	char *sp = fr_url_redact(o->prometheus), *sk = fr_url_redact(o->kubecost);
 	json_t *j = json_pack(
 		"{s:s,s:s,s:s,s:{s:s,s:s,s:I},s:{s:o,s:o,s:s},s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,"
-		"s:o,s:{s:o,s:o,s:o,s:b,s:o},s:i}",
+		"s:o,s:o,s:{s:o,s:o,s:o,s:b,s:o},s:i}",
 		"schema", "finops-report/2", "version", FR_VERSION, "generated_at", gen, "window",
 		"start", s, "end", e, "seconds", (json_int_t)o->window_s, "sources", "prometheus",
 		sp ? json_string(sp) : json_null(), "kubecost", sk ? json_string(sk) : json_null(),
 		"cost_source", m->cost_from_kubecost ? "kubecost" : "pricing-model", "pricing",
-		pricing, "strategy", strategy, "totals", jtotals(m), "nodes", jnodes(m), "pods",
-		json_string("\x01PODS\x01"), "controllers", jgroups(c, FR_ROWS_CONTROLLERS),
-		"labels",
+		pricing, "strategy", strategy, "totals", jtotals(m), "nodes", jnodes(m), "trend",
+		jtrend(m), "pods", json_string("\x01PODS\x01"), "controllers",
+		jgroups(c, FR_ROWS_CONTROLLERS), "labels",
 		o->group_label ? json_pack("{s:s,s:o}", "key", o->group_label, "groups",
 	                                   jgroups(c, FR_ROWS_LABELS))
 			       : json_null(),

@@ -199,10 +199,32 @@ static void md_tail(FILE *f, const fr_outctx *c)
 	}
 }
 
+static void md_trend(FILE *f, const fr_outctx *c)
+{
+	const fr_period *rows[64];
+	char labels[64][32];
+	size_t n = fr_trend_rows(c->m, rows, labels);
+	if (!n)
+		return;
+	fprintf(f,
+	        "## Trend\n\nCPU and RAM allocation priced by the pricing model (%s); "
+	        "requests and usage are hourly averages.\n\n| Period | Cost | CPU request | "
+	        "CPU usage | Memory request | Memory usage |\n|---|---:|---:|---:|---:|---:|\n",
+	        c->o->pricing.currency);
+	for (size_t i = 0; i < n; i++) {
+		char x[5][24];
+		fr_period_cells(rows[i], x);
+		fprintf(f, "| %s | %s | %s | %s | %s | %s |\n", labels[i], x[0], x[1], x[2], x[3],
+		        x[4]);
+	}
+	fputc('\n', f);
+}
+
 int fr_out_markdown(FILE *f, const fr_outctx *c)
 {
 	md_method(f, c);
 	md_summary(f, c);
+	md_trend(f, c);
 	md_cost(f, c);
 	md_containers(f, c);
 	md_tail(f, c);

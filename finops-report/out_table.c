@@ -190,10 +190,35 @@ static void units_section(FILE *f, const fr_outctx *c)
 	}
 }
 
+/* The daily breakdown and the previous window. */
+static void trend_section(FILE *f, const fr_outctx *c)
+{
+	const fr_period *rows[64];
+	char labels[64][32];
+	size_t n = fr_trend_rows(c->m, rows, labels);
+	if (!n)
+		return;
+	fprintf(f, "\nTREND (%s; CPU and RAM allocation by the pricing model; averages)\n",
+	        c->o->pricing.currency);
+	fprintf(f, "%-18s %9s %9s %9s %9s %9s %7s\n", "PERIOD", "COST", "CPU REQ", "CPU USED",
+	        "MEM REQ", "MEM USED", "CHANGE");
+	for (size_t i = 0; i < n; i++) {
+		char x[5][24], ch[24] = "";
+		fr_period_cells(rows[i], x);
+		if (i == 1) {
+			double r = fr_ratio(rows[1]->cost - rows[0]->cost, rows[0]->cost);
+			snprintf(ch, sizeof ch, isnan(r) ? "-" : "%+.0f%%", r * 100.0);
+		}
+		fprintf(f, "%-18s %9s %9s %9s %9s %9s %7s\n", labels[i], x[0], x[1], x[2], x[3],
+		        x[4], ch);
+	}
+}
+
 int fr_out_table(FILE *f, const fr_outctx *c)
 {
 	const fr_model *m = c->m;
 	summary(f, c);
+	trend_section(f, c);
 	cost_section(f, c);
 	rightsizing_section(f, c);
 	units_section(f, c);

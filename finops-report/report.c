@@ -539,6 +539,7 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 	aggregate(o, m);
 	node_costs(o, m);
 	unit_economics(m);
+	fr_trend_compute(o, m);
 }
 
 /* Reads the application's own counters (requests served, applications

@@ -422,3 +422,14 @@ E2_POD_RAM_COST = 24 * (0.005 + 0.01 + 300 / 1024 * 0.01 +
                         200 / 1024 * 0.01) + 3 * 0.0025
 E2_IDLE = {"cpu": 1.68 - E2_POD_CPU_COST, "ram": 1.68 - E2_POD_RAM_COST}
 E2_RESERVED = 0.48
+
+# Trend, by hand. The window: the pods' cost (CPU 0.99, RAM 0.4846875); its
+# average CPU request: (1 + 0.5 + 0.25 + 0.2) x 24 h + 0.5 x 3 h, over 24 h.
+E2_WINDOW_COST = E2_POD_CPU_COST + E2_POD_RAM_COST
+E2_WINDOW_CPU_REQ = (1.95 * 24 + 0.5 * 3) / 24
+# The previous window: "over" requests 2 CPUs, no young pod. Prometheus 2.42
+# reads a [1h] range with both ends, so the hour ending at the window's start
+# averages 60 samples of 2 and one of 1 (121 / 61).
+E2_PREV_CPU_COST = 0.02 * (23 * 2.0 + 121 / 61 + 24 * (0.5 + 0.3 + 0.2))
+E2_PREV_RAM_COST = 24 * (0.005 + 0.01 + 300 / 1024 * 0.01 + 200 / 1024 * 0.01)
+E2_PREV_COST = E2_PREV_CPU_COST + E2_PREV_RAM_COST

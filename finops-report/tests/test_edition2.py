@@ -28,6 +28,7 @@ from harness import MIB  # noqa: E402
 TOOL = os.path.abspath(sys.argv[1])
 HERE = os.path.dirname(os.path.abspath(__file__))
 E = scenario.E2_EXPECTED
+END = [0]
 
 
 def containers(rep):
@@ -261,6 +262,37 @@ def emit(ck, tool, tmp):
              % (p.stdout[-1500:], p.stderr[-1500:]))
 
 
+def trends(ck, tool):
+    r = tool()
+    t = r.json["trend"]
+    ck.check(t is not None and len(t["days"]) == 1, "trend: one day in 24 h")
+    ck.near(t["window"]["cost"]["total"], scenario.E2_WINDOW_COST,
+            "trend: the window's cost = the pods' cost")
+    ck.near(t["window"]["cpu_request_cores"], scenario.E2_WINDOW_CPU_REQ,
+            "trend: average CPU request")
+    ck.near(t["previous_window"]["cost"]["cpu"], scenario.E2_PREV_CPU_COST,
+            "previous window CPU cost")
+    ck.near(t["previous_window"]["cost"]["ram"], scenario.E2_PREV_RAM_COST,
+            "previous window RAM cost")
+    ck.near(t["change"]["cost"],
+            scenario.E2_WINDOW_COST / scenario.E2_PREV_COST - 1,
+            "change of cost against the previous window")
+    r2 = tool(args=["--window", "2d", "--end", str(END[0])], base=False)
+    days = r2.json["trend"]["days"]
+    ck.check(len(days) == 2, "2 days: %d" % len(days))
+    if len(days) == 2:
+        ck.near(days[0]["cost"]["total"], scenario.E2_PREV_COST,
+                "day 1 = the previous day's cost")
+        ck.near(days[1]["cost"]["total"], scenario.E2_WINDOW_COST,
+                "day 2 = the last day's cost")
+    r = tool(fmt="html")
+    ck.check('class="spark"' in r.out and "<polyline" in r.out and
+             'id="trend"' in r.out, "html: trend table and sparkline")
+    r = tool(fmt="table")
+    ck.check("TREND" in r.out and "previous window" in r.out,
+             "table: trend section")
+
+
 def defects(ck, tool, prom, end):
     """Each defect of the issue; each of these failed with the first
     version."""
@@ -343,6 +375,8 @@ def run(tmp):
         formats(ck, tool)
         teams_and_idle(ck, tool)
         emit(ck, tool, tmp)
+        END[0] = end
+        trends(ck, tool)
         defects(ck, tool, prom, end)
     finally:
         prom.close()

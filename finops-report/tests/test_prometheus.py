@@ -251,7 +251,7 @@ def run(tmp):
         tc.feed(r.out)
         ck.check(not tc.errors and not tc.stack, "html well nested: %s %s"
                  % (tc.errors[:3], tc.stack))
-        ck.check(tc.tags.get("svg", 0) == 3, "3 svg charts")
+        ck.check(tc.tags.get("svg", 0) == 4, "3 svg charts and the sparkline")
         ck.check(tc.tags.get("rect", 0) >= 6 + 2 * 12, "bars drawn")
         for key in ('id="rightsizing"', 'id="cost"', "request versus p95",
                     "Cost per month per pod", "api-5d8f7c9b6-x2x9q",

@@ -1,0 +1,174 @@
+/*
+ * finops-report: trends. Hour by hour over the window and the window of the
+ * same length before it, the selection's summed requests, usage and
+ * max(request, usage) per container (the allocation costs are priced on),
+ * for CPU and memory: six range queries at a one-hour step, each summed by
+ * Prometheus into one series. From them: a daily breakdown of the window
+ * and the comparison with the previous window (cost, requests, usage).
+ * The per-container max is PromQL's `(R >= U) or U or R`.
+ */
+#include "fr.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct trendctx {
+	fr_model *m;
+	double start; /* time of the first point */
+	int what; /* index of the field in fr_hour */
+} trendctx;
+
+static int on_trend(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
+{
+	(void)metric;
+	trendctx *x = ud;
+	for (size_t i = 0; i < n; i++) {
+		double idx = round((ts[i] - x->start) / 3600.0);
+		if (isnan(v[i]) || idx < 0 || idx >= (double)x->m->nhours)
+			continue;
+		fr_hour *h = &x->m->hours[(size_t)idx];
+		double *f[] = { &h->cpu_req, &h->cpu_use, &h->cpu_alloc,
+			        &h->mem_req, &h->mem_use, &h->mem_alloc };
+		*f[x->what] += v[i];
+		h->seen = 1;
+	}
+	return 0;
+}
+
+/* The PromQL of one field over selector S. */
+static char *trend_query(int what, const char *S)
+{
+	const char *by = "max by (namespace, pod, container)";
+	int mem = what >= 3;
+	char *R = fr_printf("%s (avg_over_time(kube_pod_container_resource_requests{%s, "
+	                    "resource=\"%s\"}[1h]))",
+	                    by, S, mem ? "memory" : "cpu");
+	char *U = mem ? fr_printf("%s (avg_over_time(container_memory_working_set_bytes{%s, "
+	                          "container!=\"\", container!=\"POD\"}[1h]))",
+	                          by, S)
+	              : fr_printf("%s (rate(container_cpu_usage_seconds_total{%s, "
+	                          "container!=\"\", container!=\"POD\"}[1h]))",
+	                          by, S);
+	char *q = what % 3 == 0   ? fr_printf("sum(%s)", R)
+	          : what % 3 == 1 ? fr_printf("sum(%s)", U)
+	                          : fr_printf("sum(((%s) >= (%s)) or (%s) or (%s))", R, U, U, R);
+	free(R);
+	free(U);
+	return q;
+}
+
+/* Collects the hours of the previous window and the window. Only for a
+ * selection PromQL can express (namespaces, namespace regex): with --pod or
+ * --selector there is no trend. Returns 0 or -1 with err. */
+int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+{
+	if (o->pod_regex || o->selector || 2 * o->window_s / 3600 + 1 > FR_MAX_POINTS)
+		return 0;
+	char *S;
+	if (o->nnamespaces) {
+		char *acc = fr_strdup("");
+		for (size_t i = 0; i < o->nnamespaces; i++) {
+			char *q = fr_promql_regex_quote(o->namespaces[i]);
+			char *x = fr_printf("%s%s%s", acc, i ? "|" : "", q);
+			free(q);
+			free(acc);
+			acc = x;
+		}
+		S = fr_printf("namespace=~\"%s\"", acc);
+		free(acc);
+	} else {
+		/* the POSIX regex as a PromQL string: backslashes and quotes escaped */
+		const char *re = o->namespace_regex;
+		char *q = re ? fr_xrealloc(NULL, 2 * strlen(re) + 1) : NULL, *w = q;
+		for (; re && *re; re++) {
+			if (*re == '\\' || *re == '"')
+				*w++ = '\\';
+			*w++ = *re;
+		}
+		if (q)
+			*w = '\0';
+		S = q ? fr_printf("namespace=~\"%s\"", q) : fr_strdup("namespace!=\"\"");
+		free(q);
+	}
+	m->nhours = (size_t)(2 * o->window_s / 3600);
+	m->hours = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *m->hours);
+	memset(m->hours, 0, (m->nhours + 1) * sizeof *m->hours);
+	double first = o->end - 2.0 * (double)o->window_s + 3600.0;
+	int rc = 0;
+	for (int what = 0; what < 6 && rc == 0; what++) {
+		trendctx x = { m, first, what };
+		char *q = trend_query(what, S), *warn = NULL;
+		rc = fr_prom_range_each(h, q, first, o->end, 3600, on_trend, &x, &warn, err, errsz);
+		if (warn)
+			fr_model_warn(m, "prometheus warning: %s", warn);
+		free(warn);
+		free(q);
+	}
+	free(S);
+	m->have_trend = rc == 0;
+	return rc ? -1 : 0;
+}
+
+/* Adds hour i (ending at t) to a period. */
+static void period_add(fr_period *p, const fr_hour *h)
+{
+	if (!h->seen)
+		return;
+	p->hours += 1;
+	p->cpu_req += h->cpu_req;
+	p->cpu_use += h->cpu_use;
+	p->mem_req += h->mem_req;
+	p->mem_use += h->mem_use;
+	p->cost_cpu += h->cpu_alloc;
+	p->cost_ram += h->mem_alloc;
+}
+
+/* Sums into averages and prices: cost_cpu and cost_ram hold core-hours and
+ * byte-hours until then. */
+static void period_finish(const fr_pricing *pr, fr_period *p)
+{
+	p->cost_cpu = fr_cost_cpu(pr, p->cost_cpu);
+	p->cost_ram = fr_cost_ram(pr, p->cost_ram);
+	p->cost = p->cost_cpu + p->cost_ram;
+	double n = p->hours > 0 ? p->hours : NAN;
+	p->cpu_req /= n;
+	p->cpu_use /= n;
+	p->mem_req /= n;
+	p->mem_use /= n;
+}
+
+/* The daily breakdown (24-hour slices from the window's start; the last
+ * may be shorter), the window and the previous window. */
+void fr_trend_compute(const fr_options *o, fr_model *m)
+{
+	if (!m->have_trend)
+		return;
+	double start = o->end - (double)o->window_s;
+	m->ndays = (size_t)((o->window_s + 86399) / 86400);
+	m->days = fr_xrealloc(NULL, (m->ndays + 1) * sizeof *m->days);
+	memset(m->days, 0, (m->ndays + 1) * sizeof *m->days);
+	memset(&m->current, 0, sizeof m->current);
+	memset(&m->previous, 0, sizeof m->previous);
+	m->previous = (fr_period){ .start = start - (double)o->window_s, .end = start };
+	m->current = (fr_period){ .start = start, .end = o->end };
+	for (size_t d = 0; d < m->ndays; d++) {
+		m->days[d].start = start + 86400.0 * (double)d;
+		m->days[d].end = fmin(m->days[d].start + 86400.0, o->end);
+	}
+	double first = o->end - 2.0 * (double)o->window_s + 3600.0;
+	for (size_t i = 0; i < m->nhours; i++) {
+		double t = first + 3600.0 * (double)i; /* the hour (t - 1h, t] */
+		if (t <= start) {
+			period_add(&m->previous, &m->hours[i]);
+			continue;
+		}
+		period_add(&m->current, &m->hours[i]);
+		size_t d = (size_t)((t - start - 1) / 86400.0);
+		if (d < m->ndays)
+			period_add(&m->days[d], &m->hours[i]);
+	}
+	period_finish(&o->pricing, &m->previous);
+	period_finish(&o->pricing, &m->current);
+	for (size_t d = 0; d < m->ndays; d++)
+		period_finish(&o->pricing, &m->days[d]);
+}
