@@ -1,21 +1,29 @@
 /*
  * finops-report: the registry of output formats. Adding a format is one new
- * file defining `int fr_out_NAME(FILE *, const fr_outctx *)` (declared in
- * fr.h) and one line here; --format, --help and the docs' option list read
- * this table.
+ * file defining `int fr_out_NAME(FILE *, const fr_outctx *)`, its line in
+ * FR_FORMATS below, and its name in meson.build's source list; --format,
+ * --emit, --help and the docs' option list read this table.
  */
 #include "fr.h"
 
 #include <string.h>
 
-static const fr_format formats[] = {
-	/* name, alias, renderer, one row per container in CSV-like formats,
-	 * a change to apply (--emit) rather than a report (--format) */
-	{ "table", NULL, fr_out_table, 0, 0 }, { "json", NULL, fr_out_json, 0, 0 },
-	{ "csv", NULL, fr_out_csv, 1, 0 },     { "markdown", "md", fr_out_markdown, 0, 0 },
-	{ "html", NULL, fr_out_html, 0, 0 },   { "patch", NULL, fr_out_patch, 0, 1 },
-	{ "vpa", NULL, fr_out_vpa, 0, 1 },
-};
+/* One line a format: name, alias, one row per container in CSV-like
+ * formats, a change to apply (--emit) rather than a report (--format). The
+ * renderer is fr_out_<name>, defined in its own file. */
+#define FR_FORMATS(X)                                                                              \
+	X(table, NULL, 0, 0)                                                                       \
+	X(json, NULL, 0, 0)                                                                        \
+	X(csv, NULL, 1, 0)                                                                         \
+	X(markdown, "md", 0, 0)                                                                    \
+	X(html, NULL, 0, 0)                                                                        \
+	X(patch, NULL, 0, 1)                                                                       \
+	X(vpa, NULL, 0, 1)
+
+#define FR_DECLARE(name, alias, csv, emit) int fr_out_##name(FILE *f, const fr_outctx *c);
+#define FR_ENTRY(name, alias, csv, emit) { #name, alias, fr_out_##name, csv, emit },
+FR_FORMATS(FR_DECLARE)
+static const fr_format formats[] = { FR_FORMATS(FR_ENTRY) };
 
 #define NFORMATS (sizeof formats / sizeof formats[0])
 

@@ -431,13 +431,14 @@ void fr_rows_open(fr_rows *it, const fr_outctx *c, int kind, int ranked);
 const fr_row *fr_rows_next(fr_rows *it);
 void fr_rows_close(fr_rows *it);
 
-int fr_out_table(FILE *f, const fr_outctx *c);
+/* Defines the renderer of format `name` (registered in formats.c):
+ * FR_RENDERER(table) { ... }. */
+#define FR_RENDERER(name)                                                                          \
+	int fr_out_##name(FILE *f, const fr_outctx *c);                                            \
+	int fr_out_##name(FILE *f, const fr_outctx *c)
+
+/* The JSON renderer, called by the unit tests too. */
 int fr_out_json(FILE *f, const fr_outctx *c);
-int fr_out_csv(FILE *f, const fr_outctx *c);
-int fr_out_markdown(FILE *f, const fr_outctx *c);
-int fr_out_html(FILE *f, const fr_outctx *c);
-int fr_out_patch(FILE *f, const fr_outctx *c);
-int fr_out_vpa(FILE *f, const fr_outctx *c);
 
 /* ------------------------------------------------------- formatting helpers
  * Shared by the renderers (out_common.c). Each writes into b and returns it;

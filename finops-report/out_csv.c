@@ -166,7 +166,7 @@ static void group_rows(FILE *f, const fr_outctx *c)
 	fr_rows_close(&it);
 }
 
-int fr_out_csv(FILE *f, const fr_outctx *c)
+FR_RENDERER(csv)
 {
 	if (c->groupby == FR_BY_CONTAINER)
 		container_rows(f, c);

@@ -166,12 +166,12 @@ static int emit(FILE *f, const fr_outctx *c, int vpa)
 	return rc;
 }
 
-int fr_out_patch(FILE *f, const fr_outctx *c)
+FR_RENDERER(patch)
 {
 	return emit(f, c, 0);
 }
 
-int fr_out_vpa(FILE *f, const fr_outctx *c)
+FR_RENDERER(vpa)
 {
 	return emit(f, c, 1);
 }

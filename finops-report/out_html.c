@@ -324,7 +324,7 @@ static void trend_table(FILE *f, const fr_outctx *c)
 	fputs("</table>\n", f);
 }
 
-int fr_out_html(FILE *f, const fr_outctx *c)
+FR_RENDERER(html)
 {
 	head(f, c);
 	trend_table(f, c);

@@ -220,7 +220,7 @@ static void md_trend(FILE *f, const fr_outctx *c)
 	fputc('\n', f);
 }
 
-int fr_out_markdown(FILE *f, const fr_outctx *c)
+FR_RENDERER(markdown)
 {
 	md_method(f, c);
 	md_summary(f, c);

@@ -214,7 +214,7 @@ static void trend_section(FILE *f, const fr_outctx *c)
 	}
 }
 
-int fr_out_table(FILE *f, const fr_outctx *c)
+FR_RENDERER(table)
 {
 	const fr_model *m = c->m;
 	summary(f, c);

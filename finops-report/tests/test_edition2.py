@@ -293,6 +293,33 @@ def trends(ck, tool):
              "table: trend section")
 
 
+def worked_example(ck, cs):
+    """docs/finops-report.md's worked example: every line recomputed, and
+    the figures compared with the report's."""
+    import math
+    with open(os.path.join(HERE, "..", "..", "docs", "finops-report.md")) as f:
+        text = f.read()
+    a = text.index("<!-- worked-example:begin -->")
+    b = text.index("<!-- worked-example:end -->")
+    vals = {}
+    for line in text[a:b].splitlines():
+        if " = " not in line:
+            continue
+        name, expr, value = [x.strip() for x in line.split(" = ")]
+        got = eval(expr, {"__builtins__": {}, "max": max, "ceil": math.ceil})
+        ck.near(got, float(value), "worked example: " + name)
+        vals[name] = float(value)
+    p, c = cs[scenario.E2_KEYS["tight"]]
+    pairs = ((c["cpu"]["recommended_cores"], "cpu_recommended_cores"),
+             (c["memory"]["recommended_bytes"] / MIB, "memory_recommended_mib"),
+             (c["savings_month"]["cpu"], "cpu_saving_month"),
+             (c["extra_cost_month"]["memory"], "memory_extra_cost_month"),
+             (p["cost"]["total"], "cost_window"),
+             (p["cost_month"], "cost_month"))
+    for got, name in pairs:
+        ck.near(got, vals.get(name), "worked example %s = the report's" % name)
+
+
 def defects(ck, tool, prom, end):
     """Each defect of the issue; each of these failed with the first
     version."""
@@ -371,6 +398,7 @@ def run(tmp):
         cs = containers(r.json)
         ck.check(len(cs) == 5, "5 containers: %s" % sorted(cs))
         per_resource(ck, cs)
+        worked_example(ck, cs)
         totals(ck, r.json)
         formats(ck, tool)
         teams_and_idle(ck, tool)
