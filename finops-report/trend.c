@@ -9,13 +9,20 @@
  */
 #include "fr.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct trendctx {
-	fr_model *m;
-	double start; /* time of the first point */
+	fr_http *h;
+	const char *S;
+	double first, end; /* times of the first and last points */
+	size_t n;
 	int what; /* index of the field in fr_hour */
+	double *v; /* n sums, NAN where no series had a point */
+	char err[1024];
+	char *warn;
+	int rc;
 } trendctx;
 
 static int on_trend(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
@@ -23,14 +30,11 @@ static int on_trend(void *ud, json_t *metric, const double *ts, const double *v,
 	(void)metric;
 	trendctx *x = ud;
 	for (size_t i = 0; i < n; i++) {
-		double idx = round((ts[i] - x->start) / 3600.0);
-		if (isnan(v[i]) || idx < 0 || idx >= (double)x->m->nhours)
+		double idx = round((ts[i] - x->first) / 3600.0);
+		if (isnan(v[i]) || idx < 0 || idx >= (double)x->n)
 			continue;
-		fr_hour *h = &x->m->hours[(size_t)idx];
-		double *f[] = { &h->cpu_req, &h->cpu_use, &h->cpu_alloc,
-			        &h->mem_req, &h->mem_use, &h->mem_alloc };
-		*f[x->what] += v[i];
-		h->seen = 1;
+		double *d = &x->v[(size_t)idx];
+		*d = isnan(*d) ? v[i] : *d + v[i];
 	}
 	return 0;
 }
@@ -55,6 +59,17 @@ static char *trend_query(int what, const char *S)
 	free(R);
 	free(U);
 	return q;
+}
+
+/* Runs one of the six queries (a thread). */
+static void *trend_query_run(void *arg)
+{
+	trendctx *x = arg;
+	char *q = trend_query(x->what, x->S);
+	x->rc = fr_prom_range_each(x->h, q, x->first, x->end, 3600, on_trend, x, &x->warn, x->err,
+	                           sizeof x->err);
+	free(q);
+	return NULL;
 }
 
 /* Collects the hours of the previous window and the window. Only for a
@@ -93,16 +108,46 @@ int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 	m->nhours = (size_t)(2 * o->window_s / 3600);
 	m->hours = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *m->hours);
 	memset(m->hours, 0, (m->nhours + 1) * sizeof *m->hours);
-	double first = o->end - 2.0 * (double)o->window_s + 3600.0;
+	/* the six queries at once: after the batches, Prometheus has cores to
+	 * spare, and each query is one long evaluation on one core */
+	trendctx x[6];
+	pthread_t th[6];
+	int started[6] = { 0 };
+	for (int w = 0; w < 6; w++) {
+		x[w] = (trendctx){ .h = h,
+			           .S = S,
+			           .first = o->end - 2.0 * (double)o->window_s + 3600.0,
+			           .end = o->end,
+			           .n = m->nhours,
+			           .what = w };
+		x[w].v = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *x[w].v);
+		for (size_t i = 0; i <= m->nhours; i++)
+			x[w].v[i] = NAN;
+		started[w] = pthread_create(&th[w], NULL, trend_query_run, &x[w]) == 0;
+		if (!started[w])
+			trend_query_run(&x[w]);
+	}
 	int rc = 0;
-	for (int what = 0; what < 6 && rc == 0; what++) {
-		trendctx x = { m, first, what };
-		char *q = trend_query(what, S), *warn = NULL;
-		rc = fr_prom_range_each(h, q, first, o->end, 3600, on_trend, &x, &warn, err, errsz);
-		if (warn)
-			fr_model_warn(m, "prometheus warning: %s", warn);
-		free(warn);
-		free(q);
+	for (int w = 0; w < 6; w++) {
+		if (started[w])
+			pthread_join(th[w], NULL);
+		if (x[w].warn)
+			fr_model_warn(m, "prometheus warning: %s", x[w].warn);
+		free(x[w].warn);
+		if (x[w].rc && rc == 0) {
+			snprintf(err, errsz, "%s", x[w].err);
+			rc = -1;
+		}
+		for (size_t i = 0; i < m->nhours; i++) {
+			fr_hour *hr = &m->hours[i];
+			double *f[] = { &hr->cpu_req, &hr->cpu_use, &hr->cpu_alloc,
+				        &hr->mem_req, &hr->mem_use, &hr->mem_alloc };
+			if (!isnan(x[w].v[i])) {
+				*f[w] = x[w].v[i];
+				hr->seen = 1;
+			}
+		}
+		free(x[w].v);
 	}
 	free(S);
 	m->have_trend = rc == 0;
