@@ -509,6 +509,36 @@ static fr_container *find_container(batch *b, json_t *metric)
 	return NULL;
 }
 
+/* Adds one container-hour (request, usage; NAN unknown) of the window to
+ * the model's hourly sums, which the trend reads: the window's hours cost no
+ * query of their own. Only at a one-hour step. */
+static void hour_add(const rangectx *x, size_t j, double req, double use)
+{
+	fr_model *m = &x->b->m;
+	if (x->step != 3600)
+		return;
+	if (!m->cur) {
+		m->ncur = x->npoints;
+		m->cur = fr_xrealloc(NULL, (m->ncur + 1) * sizeof *m->cur);
+		memset(m->cur, 0, (m->ncur + 1) * sizeof *m->cur);
+	}
+	if (j >= m->ncur)
+		return;
+	fr_hour *h = &m->cur[j];
+	double alloc = isnan(req) ? use : isnan(use) || req > use ? req : use;
+	double r = isnan(req) ? 0 : req, u = isnan(use) ? 0 : use;
+	if (x->cpu) {
+		h->cpu_req += r;
+		h->cpu_use += u;
+		h->cpu_alloc += alloc;
+	} else {
+		h->mem_req += r;
+		h->mem_use += u;
+		h->mem_alloc += alloc;
+	}
+	h->seen = 1;
+}
+
 /* Series callback of the range queries. CPU: the usage percentiles, maximum
  * and average over the window, computed here with fr_quantile (the same
  * interpolation as Prometheus' quantile_over_time). Hourly request: kept in
@@ -576,14 +606,17 @@ static int on_range(void *ud, json_t *metric, const double *ts, const double *v,
 		size_t j = (size_t)idx;
 		double req = a ? a[j] : NAN;
 		alloc += isnan(req) || v[i] > req ? v[i] : req;
+		hour_add(x, j, req, v[i]);
 		seen[j] = 1;
 		sum += v[i];
 		cnt++;
 	}
 	size_t ran = 0; /* steps with a request or usage: the pod existed */
 	for (size_t j = 0; j < x->npoints; j++) {
-		if (!seen[j] && a && !isnan(a[j]))
+		if (!seen[j] && a && !isnan(a[j])) {
 			alloc += a[j]; /* requested, no usage that hour */
+			hour_add(x, j, a[j], NAN);
+		}
 		if (seen[j] || (a && !isnan(a[j])))
 			ran++;
 	}
@@ -622,6 +655,7 @@ static void finish_slots(rangectx *x)
 				if (!isnan(sl->a[j])) {
 					sum += sl->a[j];
 					ran++;
+					hour_add(x, j, sl->a[j], NAN);
 				}
 			fr_res *r = x->cpu ? &sl->c->cpu : &sl->c->mem;
 			r->alloc_hours = sum * (double)x->step / 3600.0;

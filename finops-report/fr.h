@@ -214,8 +214,10 @@ typedef struct fr_model {
 	size_t nctrls, nnss, nlbls;
 	int have_nodes;
 	fr_nodes nodes;
-	fr_hour *hours; /* the previous window then the window, hour by hour */
+	fr_hour *hours; /* the previous window, hour by hour (queried) */
 	size_t nhours;
+	fr_hour *cur; /* the window, hour by hour (from the per-container hours) */
+	size_t ncur;
 	int have_trend;
 	fr_period *days, current, previous;
 	size_t ndays;

@@ -227,6 +227,7 @@ void fr_model_free(fr_model *m)
 	free(m->units);
 	free(m->index);
 	free(m->hours);
+	free(m->cur);
 	free(m->days);
 	memset(m, 0, sizeof *m);
 }
@@ -253,6 +254,21 @@ void fr_model_merge(fr_model *dst, fr_model *src)
 	src->nhpas = 0;
 	for (size_t i = 0; i < src->nwarn; i++)
 		fr_model_warn(dst, "%s", src->warnings[i]);
+	if (src->cur && !dst->cur) {
+		dst->cur = src->cur;
+		dst->ncur = src->ncur;
+		src->cur = NULL;
+	}
+	for (size_t i = 0; src->cur && i < src->ncur && i < dst->ncur; i++) {
+		fr_hour *d = &dst->cur[i], *h = &src->cur[i];
+		d->cpu_req += h->cpu_req;
+		d->cpu_use += h->cpu_use;
+		d->cpu_alloc += h->cpu_alloc;
+		d->mem_req += h->mem_req;
+		d->mem_use += h->mem_use;
+		d->mem_alloc += h->mem_alloc;
+		d->seen |= h->seen;
+	}
 	reindex(dst);
 	fr_model_free(src);
 }

@@ -2,7 +2,9 @@
  * finops-report: trends. Hour by hour over the window and the window of the
  * same length before it, the selection's summed requests, usage and
  * max(request, usage) per container (the allocation costs are priced on),
- * for CPU and memory: six range queries at a one-hour step, each summed by
+ * for CPU and memory. The window's hours come from the per-container hourly
+ * series the costs are computed from (collect.c, hour_add); the previous
+ * window's from six range queries at a one-hour step, each summed by
  * Prometheus into one series. From them: a daily breakdown of the window
  * and the comparison with the previous window (cost, requests, usage).
  * The per-container max is PromQL's `(R >= U) or U or R`.
@@ -105,7 +107,7 @@ int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 		S = q ? fr_printf("namespace=~\"%s\"", q) : fr_strdup("namespace!=\"\"");
 		free(q);
 	}
-	m->nhours = (size_t)(2 * o->window_s / 3600);
+	m->nhours = (size_t)(o->window_s / 3600);
 	m->hours = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *m->hours);
 	memset(m->hours, 0, (m->nhours + 1) * sizeof *m->hours);
 	/* the six queries at once: after the batches, Prometheus has cores to
@@ -200,17 +202,14 @@ void fr_trend_compute(const fr_options *o, fr_model *m)
 		m->days[d].start = start + 86400.0 * (double)d;
 		m->days[d].end = fmin(m->days[d].start + 86400.0, o->end);
 	}
-	double first = o->end - 2.0 * (double)o->window_s + 3600.0;
-	for (size_t i = 0; i < m->nhours; i++) {
-		double t = first + 3600.0 * (double)i; /* the hour (t - 1h, t] */
-		if (t <= start) {
-			period_add(&m->previous, &m->hours[i]);
-			continue;
-		}
-		period_add(&m->current, &m->hours[i]);
-		size_t d = (size_t)((t - start - 1) / 86400.0);
+	for (size_t i = 0; i < m->nhours; i++)
+		period_add(&m->previous, &m->hours[i]);
+	for (size_t j = 0; j < m->ncur; j++) {
+		/* hour j of the window: (start + j h, start + (j + 1) h] */
+		period_add(&m->current, &m->cur[j]);
+		size_t d = j / 24;
 		if (d < m->ndays)
-			period_add(&m->days[d], &m->hours[i]);
+			period_add(&m->days[d], &m->cur[j]);
 	}
 	period_finish(&o->pricing, &m->previous);
 	period_finish(&o->pricing, &m->current);
