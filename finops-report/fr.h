@@ -351,6 +351,7 @@ void fr_model_drop_empty(fr_model *m, int keep_kubecost_only);
 
 void fr_report_compute(const fr_options *o, fr_model *m);
 void fr_trend_compute(const fr_options *o, fr_model *m);
+int fr_trend_comparable(const fr_model *m);
 int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 
 /* ---------------------------------------------------------------- output */

@@ -234,6 +234,9 @@ static json_t *jtrend(const fr_model *m)
 	for (size_t i = 0; i < m->ndays; i++)
 		json_array_append_new(days, jperiod(&m->days[i]));
 	const fr_period *c = &m->current, *p = &m->previous;
+	if (!fr_trend_comparable(m))
+		return json_pack("{s:o,s:o,s:o,s:o}", "days", days, "window", jperiod(c),
+		                 "previous_window", jperiod(p), "change", json_null());
 	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o,s:o}}", "days", days, "window",
 	                 jperiod(c), "previous_window", jperiod(p), "change", "cost",
 	                 jchange(c->cost, p->cost), "cpu_request", jchange(c->cpu_req, p->cpu_req),

@@ -205,7 +205,7 @@ static void trend_section(FILE *f, const fr_outctx *c)
 	for (size_t i = 0; i < n; i++) {
 		char x[5][24], ch[24] = "";
 		fr_period_cells(rows[i], x);
-		if (i == 1) {
+		if (i == 1 && fr_trend_comparable(c->m)) {
 			double r = fr_ratio(rows[1]->cost - rows[0]->cost, rows[0]->cost);
 			snprintf(ch, sizeof ch, isnan(r) ? "-" : "%+.0f%%", r * 100.0);
 		}

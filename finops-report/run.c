@@ -79,8 +79,12 @@ int fr_run_collect(fr_config *cfg, fr_run *r)
 	if (o->prometheus)
 		rc = fr_collect_prometheus(o, &r->prom, &r->m, err, sizeof err) ||
 		     fr_collect_units(o, &r->prom, &r->m, err, sizeof err) ||
-		     (whole_cluster(o) && fr_collect_nodes(o, &r->prom, &r->m, err, sizeof err)) ||
-		     (!cfg->no_trend && fr_collect_trend(o, &r->prom, &r->m, err, sizeof err));
+		     (whole_cluster(o) && fr_collect_nodes(o, &r->prom, &r->m, err, sizeof err));
+	/* the trend is an extra: when its queries fail, the report stands,
+	 * without it, and says why (incomplete data) */
+	if (rc == 0 && o->prometheus && !cfg->no_trend &&
+	    fr_collect_trend(o, &r->prom, &r->m, err, sizeof err))
+		fr_model_warn(&r->m, "no trend: %s", err);
 	if (rc == 0 && o->kubecost)
 		rc = fr_collect_kubecost(o, &r->kc, &r->m, err, sizeof err);
 	fr_progress_end();

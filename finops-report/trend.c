@@ -153,6 +153,11 @@ int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 	}
 	free(S);
 	m->have_trend = rc == 0;
+	if (rc) {
+		free(m->hours);
+		m->hours = NULL;
+		m->nhours = 0;
+	}
 	return rc ? -1 : 0;
 }
 
@@ -215,4 +220,12 @@ void fr_trend_compute(const fr_options *o, fr_model *m)
 	period_finish(&o->pricing, &m->current);
 	for (size_t d = 0; d < m->ndays; d++)
 		period_finish(&o->pricing, &m->days[d]);
+}
+
+/* Whether the previous window has data for at least 90 % of the hours the
+ * window has: otherwise a change would compare with a window Prometheus
+ * holds only part of, and is not given. */
+int fr_trend_comparable(const fr_model *m)
+{
+	return m->have_trend && m->current.hours > 0 && m->previous.hours >= 0.9 * m->current.hours;
 }
