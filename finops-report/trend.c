@@ -63,24 +63,10 @@ static char *trend_query(int what, const char *S)
 	return q;
 }
 
-/* Runs one of the six queries (a thread). */
-static void *trend_query_run(void *arg)
+/* The selection as a PromQL matcher: the -n list, or the namespace regex
+ * (backslashes and quotes escaped for a PromQL string), or every namespace. */
+static char *trend_selector(const fr_options *o)
 {
-	trendctx *x = arg;
-	char *q = trend_query(x->what, x->S);
-	x->rc = fr_prom_range_each(x->h, q, x->first, x->end, 3600, on_trend, x, &x->warn, x->err,
-	                           sizeof x->err);
-	free(q);
-	return NULL;
-}
-
-/* Collects the hours of the previous window and the window. Only for a
- * selection PromQL can express (namespaces, namespace regex): with --pod or
- * --selector there is no trend. Returns 0 or -1 with err. */
-int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
-{
-	if (o->pod_regex || o->selector || 2 * o->window_s / 3600 + 1 > FR_MAX_POINTS)
-		return 0;
 	char *S;
 	if (o->nnamespaces) {
 		char *acc = fr_strdup("");
@@ -107,6 +93,28 @@ int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 		S = q ? fr_printf("namespace=~\"%s\"", q) : fr_strdup("namespace!=\"\"");
 		free(q);
 	}
+	return S;
+}
+
+/* Runs one of the six queries (a thread). */
+static void *trend_query_run(void *arg)
+{
+	trendctx *x = arg;
+	char *q = trend_query(x->what, x->S);
+	x->rc = fr_prom_range_each(x->h, q, x->first, x->end, 3600, on_trend, x, &x->warn, x->err,
+	                           sizeof x->err);
+	free(q);
+	return NULL;
+}
+
+/* Collects the hours of the previous window and the window. Only for a
+ * selection PromQL can express (namespaces, namespace regex): with --pod or
+ * --selector there is no trend. Returns 0 or -1 with err. */
+int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+{
+	if (o->pod_regex || o->selector || 2 * o->window_s / 3600 + 1 > FR_MAX_POINTS)
+		return 0;
+	char *S = trend_selector(o);
 	m->nhours = (size_t)(o->window_s / 3600);
 	m->hours = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *m->hours);
 	memset(m->hours, 0, (m->nhours + 1) * sizeof *m->hours);
