@@ -43,18 +43,8 @@ typedef struct shared {
 	size_t nb;
 	size_t next, done;
 	pthread_mutex_t mu;
-	double t0;
-	int progress;
 	int failed;
 } shared;
-
-/* Monotonic seconds, for the progress line. */
-static double now_s(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* The namespace matcher for a list of namespaces: `namespace="a"` for one,
  * `namespace=~"a|b"` (each name quoted) for several. */
@@ -99,6 +89,7 @@ enum field {
 	F_MEM_REQ,
 	F_CPU_LIM,
 	F_MEM_LIM,
+	F_MEM_P50,
 	F_MEM_P95,
 	F_MEM_MAX,
 	F_OOM_FLAG,
@@ -116,6 +107,7 @@ static double *field_ptr(fr_container *c, int f)
 	case F_MEM_REQ: return &c->mem.request;
 	case F_CPU_LIM: return &c->cpu.limit;
 	case F_MEM_LIM: return &c->mem.limit;
+	case F_MEM_P50: return &c->mem.p50;
 	case F_MEM_P95: return &c->mem.p95;
 	case F_MEM_MAX: return &c->mem.max;
 	default: return NULL;
@@ -140,10 +132,11 @@ static char *field_query(const fr_options *o, int f, const char *S)
 		              by, (f == F_CPU_REQ || f == F_MEM_REQ) ? "requests" : "limits", S,
 		              (f == F_CPU_REQ || f == F_CPU_LIM) ? "cpu" : "memory", W);
 		break;
+	case F_MEM_P50:
 	case F_MEM_P95:
-		r = fr_printf("%s (quantile_over_time(0.95, "
+		r = fr_printf("%s (quantile_over_time(%s, "
 		              "container_memory_working_set_bytes{%s}[%s]))",
-		              by, CS, W);
+		              by, f == F_MEM_P50 ? "0.5" : "0.95", CS, W);
 		break;
 	case F_MEM_MAX:
 		r = fr_printf("%s (max_over_time(container_memory_working_set_bytes{%s}"
@@ -207,15 +200,8 @@ static int collect_labels(shared *s, batch *b, const char *S)
 			continue;
 		if (fr_model_find_pod(&b->m, ns, pod))
 			continue;
-		json_t *met = json_object_get(ser, "metric");
-		size_t n = json_object_size(met), k = 0;
-		char **labels = fr_xrealloc(NULL, (n + 1) * sizeof *labels);
-		const char *key;
-		json_t *v;
-		json_object_foreach(met, key, v) labels[k++] = fr_printf(
-			"%s=%s", key, json_string_value(v) ? json_string_value(v) : "");
-		labels[k] = NULL;
-		int match = fr_selector_match(s->o->selector, labels, 1);
+		char **labels = fr_labels_from(json_object_get(ser, "metric"));
+		int match = s->o->selector ? fr_selector_match(s->o->selector, labels, 1) : 1;
 		fr_pod *p = fr_model_pod(&b->m, ns, pod);
 		p->labels = labels;
 		p->excluded = match != 1;
@@ -288,21 +274,15 @@ static int collect_fields(shared *s, batch *b, const char *S)
 	return 0;
 }
 
-/* Runs the per-pod queries of a batch: volumes (byte-hours), owners
- * (ReplicaSet resolved to its Deployment) and HPAs with their targets.
- * Returns 0 or -1. */
-static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
+/* Persistent volumes: byte-hours of the claims each pod mounts. */
+static int collect_volumes(shared *s, batch *b, const char *S, long cost_step)
 {
-	const fr_options *o = s->o;
-	char W[32], CW[32], CST[32];
-	fr_format_duration(o->window_s, W, sizeof W);
-	fr_format_duration(o->window_s - 1, CW, sizeof CW);
+	char CW[32], CST[32];
+	fr_format_duration(s->o->window_s - 1, CW, sizeof CW);
 	fr_format_duration(cost_step, CST, sizeof CST);
 	fr_promres r;
 	size_t i;
 	json_t *ser;
-
-	/* persistent volumes: byte-hours of the claims each pod mounts */
 	char *pq = fr_printf("sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
 	                     "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_"
 	                     "info{%s}) * on (namespace, persistentvolumeclaim) group_left max by "
@@ -321,16 +301,44 @@ static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
 			p->pv_byte_hours = fr_prom_value(ser);
 	}
 	fr_promres_free(&r);
+	return 0;
+}
 
-	/* owners: pod -> ReplicaSet -> Deployment, or pod -> StatefulSet... */
-	pq = fr_printf("max by (namespace, replicaset, owner_kind, owner_name) "
-	               "(last_over_time(kube_replicaset_owner{%s}[%s]))",
-	               S, W);
-	rc = q(s, b, pq, &r);
+/* The owner of ReplicaSet `name` in namespace ns (its Deployment), from the
+ * kube_replicaset_owner answer; kind and name stay as they are if none. */
+static void replicaset_owner(json_t *rs, const char *ns, const char **kind, const char **name)
+{
+	size_t k;
+	json_t *x;
+	json_array_foreach(rs, k, x)
+	{
+		const char *rsn = fr_prom_label(x, "replicaset");
+		const char *rk = fr_prom_label(x, "owner_kind");
+		const char *rns = fr_prom_label(x, "namespace");
+		if (rsn && rk && rns && strcmp(rsn, *name) == 0 && strcmp(rns, ns) == 0 &&
+		    strcmp(rk, "<none>") != 0 && *rk) {
+			*kind = rk;
+			*name = fr_prom_label(x, "owner_name");
+			return;
+		}
+	}
+}
+
+/* Owners: pod -> ReplicaSet -> Deployment, or pod -> StatefulSet... */
+static int collect_owners(shared *s, batch *b, const char *S)
+{
+	char W[32];
+	fr_format_duration(s->o->window_s, W, sizeof W);
+	fr_promres r, rs;
+	size_t i;
+	json_t *ser;
+	char *pq = fr_printf("max by (namespace, replicaset, owner_kind, owner_name) "
+	                     "(last_over_time(kube_replicaset_owner{%s}[%s]))",
+	                     S, W);
+	int rc = q(s, b, pq, &rs);
 	free(pq);
 	if (rc)
 		return -1;
-	fr_promres rs = r;
 	pq = fr_printf("max by (namespace, pod, owner_kind, owner_name) "
 	               "(last_over_time(kube_pod_owner{%s}[%s]))",
 	               S, W);
@@ -348,22 +356,8 @@ static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
 		const char *name = fr_prom_label(ser, "owner_name");
 		if (!p || !kind || !name || !*kind || strcmp(kind, "<none>") == 0)
 			continue;
-		if (strcmp(kind, "ReplicaSet") == 0) {
-			size_t k;
-			json_t *x;
-			json_array_foreach(rs.result, k, x)
-			{
-				const char *rsn = fr_prom_label(x, "replicaset");
-				const char *rk = fr_prom_label(x, "owner_kind");
-				const char *rns = fr_prom_label(x, "namespace");
-				if (rsn && rk && rns && strcmp(rsn, name) == 0 &&
-				    strcmp(rns, p->ns) == 0 && strcmp(rk, "<none>") != 0 && *rk) {
-					kind = rk;
-					name = fr_prom_label(x, "owner_name");
-					break;
-				}
-			}
-		}
+		if (strcmp(kind, "ReplicaSet") == 0)
+			replicaset_owner(rs.result, p->ns, &kind, &name);
 		free(p->ctrl_kind);
 		free(p->ctrl_name);
 		p->ctrl_kind = fr_strdup(kind);
@@ -371,79 +365,101 @@ static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
 	}
 	fr_promres_free(&r);
 	fr_promres_free(&rs);
+	return 0;
+}
 
-	/* HPAs and their targets */
-	if (!o->hpa_aware)
-		return 0;
-	pq = fr_printf("max by (namespace, horizontalpodautoscaler, "
-	               "scaletargetref_kind, scaletargetref_name) (last_over_time("
-	               "kube_horizontalpodautoscaler_info{%s}[%s]))",
-	               S, W);
-	rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
-		return -1;
-	json_array_foreach(r.result, i, ser)
-	{
-		const char *ns = fr_prom_label(ser, "namespace");
-		const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
-		const char *tk = fr_prom_label(ser, "scaletargetref_kind");
-		const char *tn = fr_prom_label(ser, "scaletargetref_name");
-		if (!ns || !name || !tn)
+/* Sets what one series of an HPA's spec says (e: 0 target metric, 1 min
+ * replicas, 2 max replicas) on the batch's HPA it names. */
+static void hpa_spec(batch *b, json_t *ser, int e)
+{
+	const char *ns = fr_prom_label(ser, "namespace");
+	const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
+	double v = fr_prom_value(ser);
+	for (size_t k = 0; ns && name && k < b->m.nhpas; k++) {
+		fr_hpa *hp = &b->m.hpas[k];
+		if (strcmp(hp->ns, ns) || strcmp(hp->name, name))
 			continue;
-		fr_model *m = &b->m;
-		if (m->nhpas == m->caphpas) {
-			m->caphpas = m->caphpas ? 2 * m->caphpas : 4;
-			m->hpas = fr_xrealloc(m->hpas, m->caphpas * sizeof *m->hpas);
+		if (e == 1) {
+			hp->min_replicas = v;
+		} else if (e == 2) {
+			hp->max_replicas = v;
+		} else {
+			const char *mn = fr_prom_label(ser, "metric_name");
+			const char *tt = fr_prom_label(ser, "metric_target_type");
+			if (!mn || !tt || strcmp(tt, "utilization") != 0)
+				continue;
+			if (strcmp(mn, "cpu") == 0)
+				hp->cpu_target = v / 100.0;
+			else if (strcmp(mn, "memory") == 0)
+				hp->mem_target = v / 100.0;
 		}
-		fr_hpa *hp = &m->hpas[m->nhpas++];
-		hp->ns = fr_strdup(ns);
-		hp->name = fr_strdup(name);
-		hp->target_kind = fr_strdup(tk ? tk : "Deployment");
-		hp->target_name = fr_strdup(tn);
-		hp->cpu_target = hp->mem_target = NAN;
-		hp->min_replicas = hp->max_replicas = NAN;
 	}
-	fr_promres_free(&r);
-	if (b->m.nhpas == 0)
-		return 0;
-	static const char *const extra[] = { "kube_horizontalpodautoscaler_spec_target_metric",
-		                             "kube_horizontalpodautoscaler_spec_min_replicas",
-		                             "kube_horizontalpodautoscaler_spec_max_replicas" };
-	for (int e = 0; e < 3; e++) {
-		pq = fr_printf("last_over_time(%s{%s}[%s])", extra[e], S, W);
-		rc = q(s, b, pq, &r);
+}
+
+/* Appends one HPA of a kube_horizontalpodautoscaler_info series. */
+static void hpa_add(fr_model *m, json_t *ser)
+{
+	const char *ns = fr_prom_label(ser, "namespace");
+	const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
+	const char *tk = fr_prom_label(ser, "scaletargetref_kind");
+	const char *tn = fr_prom_label(ser, "scaletargetref_name");
+	if (!ns || !name || !tn)
+		return;
+	if (m->nhpas == m->caphpas) {
+		m->caphpas = m->caphpas ? 2 * m->caphpas : 4;
+		m->hpas = fr_xrealloc(m->hpas, m->caphpas * sizeof *m->hpas);
+	}
+	fr_hpa *hp = &m->hpas[m->nhpas++];
+	hp->ns = fr_strdup(ns);
+	hp->name = fr_strdup(name);
+	hp->target_kind = fr_strdup(tk ? tk : "Deployment");
+	hp->target_name = fr_strdup(tn);
+	hp->cpu_target = hp->mem_target = NAN;
+	hp->min_replicas = hp->max_replicas = NAN;
+}
+
+/* HPAs and their targets. Returns 0 or -1. */
+static int collect_hpas(shared *s, batch *b, const char *S)
+{
+	static const char *const q_of[] = { "kube_horizontalpodautoscaler_info",
+		                            "kube_horizontalpodautoscaler_spec_target_metric",
+		                            "kube_horizontalpodautoscaler_spec_min_replicas",
+		                            "kube_horizontalpodautoscaler_spec_max_replicas" };
+	char W[32];
+	fr_format_duration(s->o->window_s, W, sizeof W);
+	for (int e = 0; e < 4 && (e == 0 || b->m.nhpas > 0); e++) {
+		fr_promres r;
+		size_t i;
+		json_t *ser;
+		char *pq = e == 0 ? fr_printf("max by (namespace, horizontalpodautoscaler, "
+		                              "scaletargetref_kind, scaletargetref_name) "
+		                              "(last_over_time(%s{%s}[%s]))",
+		                              q_of[e], S, W)
+		                  : fr_printf("last_over_time(%s{%s}[%s])", q_of[e], S, W);
+		int rc = q(s, b, pq, &r);
 		free(pq);
 		if (rc)
 			return -1;
 		json_array_foreach(r.result, i, ser)
 		{
-			const char *ns = fr_prom_label(ser, "namespace");
-			const char *name = fr_prom_label(ser, "horizontalpodautoscaler");
-			double v = fr_prom_value(ser);
-			for (size_t k = 0; ns && name && k < b->m.nhpas; k++) {
-				fr_hpa *hp = &b->m.hpas[k];
-				if (strcmp(hp->ns, ns) || strcmp(hp->name, name))
-					continue;
-				if (e == 1)
-					hp->min_replicas = v;
-				else if (e == 2)
-					hp->max_replicas = v;
-				else {
-					const char *mn = fr_prom_label(ser, "metric_name");
-					const char *tt = fr_prom_label(ser, "metric_target_type");
-					if (!mn || !tt || strcmp(tt, "utilization") != 0)
-						continue;
-					if (strcmp(mn, "cpu") == 0)
-						hp->cpu_target = v / 100.0;
-					else if (strcmp(mn, "memory") == 0)
-						hp->mem_target = v / 100.0;
-				}
-			}
+			if (e == 0)
+				hpa_add(&b->m, ser);
+			else
+				hpa_spec(b, ser, e - 1);
 		}
 		fr_promres_free(&r);
 	}
 	return 0;
+}
+
+/* Runs the per-pod queries of a batch: volumes (byte-hours), owners
+ * (ReplicaSet resolved to its Deployment) and HPAs with their targets.
+ * Returns 0 or -1. */
+static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
+{
+	if (collect_volumes(s, b, S, cost_step) || collect_owners(s, b, S))
+		return -1;
+	return s->o->hpa_aware ? collect_hpas(s, b, S) : 0;
 }
 
 /* ------------------------------------------------------------ ranges */
@@ -493,6 +509,36 @@ static fr_container *find_container(batch *b, json_t *metric)
 	return NULL;
 }
 
+/* Adds one container-hour (request, usage; NAN unknown) of the window to
+ * the model's hourly sums, which the trend reads: the window's hours cost no
+ * query of their own. Only at a one-hour step. */
+static void hour_add(const rangectx *x, size_t j, double req, double use)
+{
+	fr_model *m = &x->b->m;
+	if (x->step != 3600)
+		return;
+	if (!m->cur) {
+		m->ncur = x->npoints;
+		m->cur = fr_xrealloc(NULL, (m->ncur + 1) * sizeof *m->cur);
+		memset(m->cur, 0, (m->ncur + 1) * sizeof *m->cur);
+	}
+	if (j >= m->ncur)
+		return;
+	fr_hour *h = &m->cur[j];
+	double alloc = isnan(req) ? use : isnan(use) || req > use ? req : use;
+	double r = isnan(req) ? 0 : req, u = isnan(use) ? 0 : use;
+	if (x->cpu) {
+		h->cpu_req += r;
+		h->cpu_use += u;
+		h->cpu_alloc += alloc;
+	} else {
+		h->mem_req += r;
+		h->mem_use += u;
+		h->mem_alloc += alloc;
+	}
+	h->seen = 1;
+}
+
 /* Series callback of the range queries. CPU: the usage percentiles, maximum
  * and average over the window, computed here with fr_quantile (the same
  * interpolation as Prometheus' quantile_over_time). Hourly request: kept in
@@ -517,6 +563,7 @@ static int on_range(void *ud, json_t *metric, const double *ts, const double *v,
 					mx = v[i];
 			}
 		if (k > 0) {
+			c->usage_hours = (double)k * (double)x->step / 3600.0;
 			c->cpu.max = mx;
 			c->cpu.avg = sum / (double)k;
 			c->cpu.p50 = fr_quantile(0.5, w, k);
@@ -559,14 +606,17 @@ static int on_range(void *ud, json_t *metric, const double *ts, const double *v,
 		size_t j = (size_t)idx;
 		double req = a ? a[j] : NAN;
 		alloc += isnan(req) || v[i] > req ? v[i] : req;
+		hour_add(x, j, req, v[i]);
 		seen[j] = 1;
 		sum += v[i];
 		cnt++;
 	}
 	size_t ran = 0; /* steps with a request or usage: the pod existed */
 	for (size_t j = 0; j < x->npoints; j++) {
-		if (!seen[j] && a && !isnan(a[j]))
+		if (!seen[j] && a && !isnan(a[j])) {
 			alloc += a[j]; /* requested, no usage that hour */
+			hour_add(x, j, a[j], NAN);
+		}
 		if (seen[j] || (a && !isnan(a[j])))
 			ran++;
 	}
@@ -592,6 +642,78 @@ static int range_query(shared *s, batch *b, const char *pq, rangectx *x)
 	return rc;
 }
 
+/* Containers whose hourly requests came without usage series: their
+ * allocation is the request itself. Frees the slots. */
+static void finish_slots(rangectx *x)
+{
+	for (size_t k = 0; k < x->nslots; k++) {
+		slot *sl = &x->slots[k];
+		if (!sl->used) {
+			double sum = 0;
+			size_t ran = 0;
+			for (size_t j = 0; j < x->npoints; j++)
+				if (!isnan(sl->a[j])) {
+					sum += sl->a[j];
+					ran++;
+					hour_add(x, j, sl->a[j], NAN);
+				}
+			fr_res *r = x->cpu ? &sl->c->cpu : &sl->c->mem;
+			r->alloc_hours = sum * (double)x->step / 3600.0;
+			run_hours_add(sl->c, ran, x->step);
+		}
+		free(sl->a);
+	}
+	free(x->slots);
+	x->slots = NULL;
+	x->nslots = 0;
+}
+
+/* The hourly requests, then usage, of CPU and memory, combined into
+ * allocations (on_range). G selects the group of pods. */
+static int hourly_ranges(shared *s, batch *b, const char *G, const char *CG, rangectx *x)
+{
+	const char *by = "max by (namespace, pod, container)";
+	char CST[32];
+	fr_format_duration(x->step, CST, sizeof CST);
+	int rc = 0;
+	for (int cpu = 1; cpu >= 0 && rc == 0; cpu--) {
+		x->cpu = cpu;
+		x->what = 1;
+		char *pq = fr_printf("%s (avg_over_time(kube_pod_container_resource_"
+		                     "requests{%s, resource=\"%s\"}[%s]))",
+		                     by, G, cpu ? "cpu" : "memory", CST);
+		rc = range_query(s, b, pq, x);
+		free(pq);
+		x->what = 2;
+		pq = cpu ? fr_printf("%s (rate(container_cpu_usage_seconds_total{%s}[%s]))", by, CG,
+		                     CST)
+		         : fr_printf(
+				   "%s (avg_over_time(container_memory_working_set_bytes{%s}[%s]))",
+				   by, CG, CST);
+		if (rc == 0)
+			rc = range_query(s, b, pq, x);
+		free(pq);
+		finish_slots(x);
+	}
+	return rc;
+}
+
+/* `S, pod=~"a|b|..."` for the pods [g0, g1) of a batch. */
+static char *group_selector(const batch *b, const char *S, size_t g0, size_t g1)
+{
+	char *re = fr_strdup("");
+	for (size_t i = g0; i < g1; i++) {
+		char *qp = fr_promql_regex_quote(b->m.pods[i].name);
+		char *x = fr_printf("%s%s%s", re, i > g0 ? "|" : "", qp);
+		free(qp);
+		free(re);
+		re = x;
+	}
+	char *G = fr_printf("%s, pod=~\"%s\"", S, re);
+	free(re);
+	return G;
+}
+
 /* The range-query part of a batch, by groups of pods sized so that one
  * response stays near 1.5 MB of JSON (about 30 bytes a point), which bounds
  * the memory of --concurrency responses in flight: the CPU usage
@@ -601,10 +723,8 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 {
 	const fr_options *o = s->o;
 	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
-	char RW[32], CST[32];
+	char RW[32];
 	fr_format_duration(o->rate_window_s, RW, sizeof RW);
-	fr_format_duration(cost_step, CST, sizeof CST);
-	const char *by = "max by (namespace, pod, container)";
 	for (int pass = 0; pass < 2; pass++) {
 		long st = pass == 0 ? step : cost_step;
 		size_t npoints = (size_t)(o->window_s / st);
@@ -615,70 +735,22 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 			group = 100;
 		for (size_t g0 = 0; g0 < b->m.npods; g0 += group) {
 			size_t g1 = g0 + group < b->m.npods ? g0 + group : b->m.npods;
-			char *re = fr_strdup("");
-			for (size_t i = g0; i < g1; i++) {
-				char *qp = fr_promql_regex_quote(b->m.pods[i].name);
-				char *x = fr_printf("%s%s%s", re, i > g0 ? "|" : "", qp);
-				free(qp);
-				free(re);
-				re = x;
-			}
-			char *G = fr_printf("%s, pod=~\"%s\"", S, re);
+			char *G = group_selector(b, S, g0, g1);
 			char *CG = fr_printf("%s, container!=\"\", container!=\"POD\"", G);
-			free(re);
-			rangectx x = { b,  o->end - (double)o->window_s + (double)st,
-				       st, npoints,
-				       0,  0,
-				       o,  NULL,
-				       0 };
-			int rc = 0;
+			rangectx x = { .b = b,
+				       .start = o->end - (double)o->window_s + (double)st,
+				       .step = st,
+				       .npoints = npoints,
+				       .o = o };
+			int rc;
 			if (pass == 0) {
-				char *pq = fr_printf("%s (rate(container_cpu_usage_seconds_"
-				                     "total{%s}[%s]))",
-				                     by, CG, RW);
+				char *pq = fr_printf("max by (namespace, pod, container) (rate("
+				                     "container_cpu_usage_seconds_total{%s}[%s]))",
+				                     CG, RW);
 				rc = range_query(s, b, pq, &x);
 				free(pq);
 			} else {
-				for (int cpu = 1; cpu >= 0 && rc == 0; cpu--) {
-					x.cpu = cpu;
-					x.what = 1;
-					char *pq = fr_printf(
-						"%s (avg_over_time(kube_pod_container_resource_"
-						"requests{%s, resource=\"%s\"}[%s]))",
-						by, G, cpu ? "cpu" : "memory", CST);
-					rc = range_query(s, b, pq, &x);
-					free(pq);
-					x.what = 2;
-					pq = cpu ? fr_printf("%s (rate(container_cpu_usage_seconds"
-					                     "_total{%s}[%s]))",
-					                     by, CG, CST)
-					         : fr_printf("%s (avg_over_time(container_memory_"
-					                     "working_set_bytes{%s}[%s]))",
-					                     by, CG, CST);
-					if (rc == 0)
-						rc = range_query(s, b, pq, &x);
-					free(pq);
-					/* requested hours of containers without usage series */
-					for (size_t k = 0; k < x.nslots; k++) {
-						slot *sl = &x.slots[k];
-						if (!sl->used) {
-							double sum = 0;
-							size_t ran = 0;
-							for (size_t j = 0; j < npoints; j++)
-								if (!isnan(sl->a[j])) {
-									sum += sl->a[j];
-									ran++;
-								}
-							fr_res *r = cpu ? &sl->c->cpu : &sl->c->mem;
-							r->alloc_hours = sum * (double)st / 3600.0;
-							run_hours_add(sl->c, ran, st);
-						}
-						free(sl->a);
-					}
-					free(x.slots);
-					x.slots = NULL;
-					x.nslots = 0;
-				}
+				rc = hourly_ranges(s, b, G, CG, &x);
 			}
 			free(G);
 			free(CG);
@@ -689,19 +761,56 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 	return 0;
 }
 
+/* --group-by label:KEY: each pod's value, from its own labels, else from
+ * its namespace's (kube_namespace_labels); none: "unlabelled" later. */
+static int group_values(shared *s, batch *b, const char *S)
+{
+	char W[32];
+	fr_format_duration(s->o->window_s, W, sizeof W);
+	char *pq = fr_printf("last_over_time(kube_namespace_labels{%s}[%s])", S, W);
+	fr_promres r;
+	int rc = q(s, b, pq, &r);
+	free(pq);
+	if (rc)
+		return -1;
+	for (size_t i = 0; i < b->m.npods; i++) {
+		fr_pod *p = &b->m.pods[i];
+		const char *v = fr_label_value(p->labels, s->o->group_label, 1);
+		size_t k;
+		json_t *ser;
+		json_array_foreach(r.result, k, ser)
+		{
+			const char *ns = fr_prom_label(ser, "namespace");
+			if (v || !ns || strcmp(ns, p->ns) != 0)
+				continue;
+			char **l = fr_labels_from(json_object_get(ser, "metric"));
+			const char *nv = fr_label_value(l, s->o->group_label, 1);
+			if (nv && *nv)
+				p->group_value = fr_strdup(nv);
+			fr_labels_free(l);
+		}
+		if (v && *v && !p->group_value)
+			p->group_value = fr_strdup(v);
+	}
+	fr_promres_free(&r);
+	return 0;
+}
+
 /* Collects one batch into its own model; b->rc is 0 or -1 with b->err. */
 static void collect_batch(shared *s, batch *b)
 {
 	char *S = ns_matcher(b->ns, b->nns);
 	long cost_step = fr_choose_step(s->o->window_s, 3600, FR_MAX_POINTS);
 	b->rc = -1;
-	if (s->o->selector && collect_labels(s, b, S))
+	if ((s->o->selector || s->o->group_label) && collect_labels(s, b, S))
 		goto out;
 	if (collect_fields(s, b, S))
 		goto out;
 	if (collect_ranges(s, b, S, cost_step))
 		goto out;
 	if (collect_pod_level(s, b, S, cost_step))
+		goto out;
+	if (s->o->group_label && group_values(s, b, S))
 		goto out;
 	b->rc = 0;
 out:
@@ -719,58 +828,68 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&s->mu);
 		if (i >= s->nb)
 			break;
+		fr_progress_batch(i, s->b[i].ns[0]);
 		collect_batch(s, &s->b[i]);
 		pthread_mutex_lock(&s->mu);
 		s->done++;
 		if (s->b[i].rc)
 			s->failed = 1;
-		if (s->progress && now_s() - s->t0 > 1.0) {
-			fprintf(stderr, "\rfinops-report: %zu/%zu batches, %ld queries ", s->done,
-			        s->nb, __atomic_load_n(&s->h->queries, __ATOMIC_RELAXED));
-			fflush(stderr);
-		}
 		pthread_mutex_unlock(&s->mu);
 	}
 	return NULL;
 }
 
-/* Collects every pod of the selection from Prometheus into m. Returns 0, or
- * -1 with the first failing query's message in err. */
-int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+/* The namespaces of the selection and their pod counts, sorted by name. */
+typedef struct nslist {
+	char **names;
+	double *counts;
+	size_t n, cap;
+} nslist;
+
+/* Counts one pod of namespace ns. */
+static void ns_count(nslist *l, const char *ns)
 {
-	/* discovery through the series API: it reads the index, not the
-     * samples, so it costs milliseconds where an instant query over a
-     * 14-day window decodes every chunk of every container */
+	size_t j;
+	for (j = 0; j < l->n; j++)
+		if (strcmp(l->names[j], ns) == 0)
+			break;
+	if (j == l->n) {
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 16;
+			l->names = fr_xrealloc(l->names, l->cap * sizeof *l->names);
+			l->counts = fr_xrealloc(l->counts, l->cap * sizeof *l->counts);
+		}
+		l->names[l->n] = fr_strdup(ns);
+		l->counts[l->n++] = 0;
+	}
+	l->counts[j] += 1;
+}
+
+/* Discovery through the series API: it reads the index, not the samples, so
+ * it costs milliseconds where an instant query over a 14-day window decodes
+ * every chunk of every container. Namespaces and their pods: KSM's pods,
+ * else cAdvisor's. Returns 0 or -1 with err. */
+static int discover(const fr_options *o, fr_http *h, nslist *l, char *err, size_t errsz)
+{
 	char *S = o->nnamespaces ? ns_matcher((char *const *)o->namespaces, o->nnamespaces)
 	                         : fr_strdup("namespace!=\"\"");
-	char *m1 = fr_printf("kube_pod_container_resource_requests{%s, "
-	                     "resource=\"cpu\"}",
-	                     S);
-	char *m2 = fr_printf("container_memory_working_set_bytes{%s, "
-	                     "container!=\"\", container!=\"POD\"}",
-	                     S);
+	char *match[2] = { fr_printf("kube_pod_container_resource_requests{%s, resource=\"cpu\"}",
+		                     S),
+		           fr_printf("container_memory_working_set_bytes{%s, container!=\"\", "
+		                     "container!=\"POD\"}",
+		                     S) };
 	free(S);
-	json_t *series[2] = { NULL, NULL };
-	int rc = fr_prom_series(h, m1, o->end - (double)o->window_s, o->end, &series[0], err,
-	                        errsz);
-	if (rc == 0)
-		rc = fr_prom_series(h, m2, o->end - (double)o->window_s, o->end, &series[1], err,
-		                    errsz);
-	free(m1);
-	free(m2);
-	if (rc) {
-		json_decref(series[0]);
-		return -1;
-	}
-	/* namespaces and their pods: KSM's pods, else cAdvisor's */
-	size_t nns = 0, i, cap = 16;
-	char **names = fr_xrealloc(NULL, cap * sizeof *names);
-	double *counts = fr_xrealloc(NULL, cap * sizeof *counts);
 	fr_model seen;
 	memset(&seen, 0, sizeof seen);
+	int rc = 0;
 	for (int k = 0; k < 2; k++) {
-		json_t *ser;
-		json_array_foreach(series[k], i, ser)
+		json_t *series = NULL, *ser;
+		size_t i;
+		if (rc == 0)
+			rc = fr_prom_series(h, match[k], o->end - (double)o->window_s, o->end,
+			                    &series, err, errsz);
+		free(match[k]);
+		json_array_foreach(series, i, ser)
 		{
 			const char *ns = json_string_value(json_object_get(ser, "namespace"));
 			const char *pod = json_string_value(json_object_get(ser, "pod"));
@@ -778,74 +897,153 @@ int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *er
 			    fr_model_find_pod(&seen, ns, pod))
 				continue;
 			fr_model_pod(&seen, ns, pod);
-			size_t j;
-			for (j = 0; j < nns; j++)
-				if (strcmp(names[j], ns) == 0)
-					break;
-			if (j == nns) {
-				if (nns == cap) {
-					cap *= 2;
-					names = fr_xrealloc(names, cap * sizeof *names);
-					counts = fr_xrealloc(counts, cap * sizeof *counts);
-				}
-				names[nns] = fr_strdup(ns);
-				counts[nns++] = 0;
-			}
-			counts[j] += 1;
+			ns_count(l, ns);
 		}
-		json_decref(series[k]);
+		json_decref(series);
 	}
 	fr_model_free(&seen);
 	/* sort names and counts together */
-	for (size_t a = 1; a < nns; a++)
-		for (size_t b = a; b > 0 && strcmp(names[b - 1], names[b]) > 0; b--) {
-			char *tn = names[b];
-			names[b] = names[b - 1];
-			names[b - 1] = tn;
-			double tc = counts[b];
-			counts[b] = counts[b - 1];
-			counts[b - 1] = tc;
+	for (size_t a = 1; a < l->n; a++)
+		for (size_t b = a; b > 0 && strcmp(l->names[b - 1], l->names[b]) > 0; b--) {
+			char *tn = l->names[b];
+			l->names[b] = l->names[b - 1];
+			l->names[b - 1] = tn;
+			double tc = l->counts[b];
+			l->counts[b] = l->counts[b - 1];
+			l->counts[b - 1] = tc;
 		}
+	return rc ? -1 : 0;
+}
 
-	/* group namespaces, in name order, into batches of about batch_pods */
-	shared s;
-	memset(&s, 0, sizeof s);
-	s.o = o;
-	s.h = h;
-	s.b = fr_xrealloc(NULL, (nns + 1) * sizeof *s.b);
-	for (size_t k = 0; k < nns; k++) {
-		if (s.nb == 0 || s.b[s.nb - 1].pods >= (size_t)o->batch_pods ||
-		    s.b[s.nb - 1].pods + (size_t)counts[k] > (size_t)o->batch_pods * 3 / 2) {
-			memset(&s.b[s.nb], 0, sizeof s.b[s.nb]);
-			s.b[s.nb].ns = fr_xrealloc(NULL, nns * sizeof(char *));
-			s.nb++;
+/* The queries the batches will send, about: for the progress line. */
+static long expected_queries(const shared *s)
+{
+	const fr_options *o = s->o;
+	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
+	long cost_step = fr_choose_step(o->window_s, 3600, FR_MAX_POINTS);
+	long total = 0;
+	for (size_t k = 0; k < s->nb; k++) {
+		long pods = (long)s->b[k].pods;
+		for (int pass = 0; pass < 2; pass++) {
+			long np = o->window_s / (pass ? cost_step : step);
+			long group = 50000 / (np ? np : 1);
+			group = group < 1 ? 1 : group > 100 ? 100 : group;
+			total += ((pods + group - 1) / group) * (pass ? 4 : 1);
 		}
-		batch *b = &s.b[s.nb - 1];
-		b->ns[b->nns++] = names[k];
-		b->pods += (size_t)counts[k];
+		total += F_COUNT + 3 + (o->selector ? 1 : 0) + (o->hpa_aware ? 1 : 0);
 	}
-	free(counts);
-	pthread_mutex_init(&s.mu, NULL);
-	s.t0 = now_s();
-	s.progress = !o->quiet && isatty(2);
-	int nt = o->concurrency < 1 ? 1 : o->concurrency;
-	if ((size_t)nt > s.nb)
-		nt = (int)s.nb;
+	return total;
+}
+
+/* Groups namespaces, in name order, into batches of about batch_pods. */
+static void make_batches(shared *s, const nslist *l, int batch_pods)
+{
+	s->b = fr_xrealloc(NULL, (l->n + 1) * sizeof *s->b);
+	for (size_t k = 0; k < l->n; k++) {
+		if (s->nb == 0 || s->b[s->nb - 1].pods >= (size_t)batch_pods ||
+		    s->b[s->nb - 1].pods + (size_t)l->counts[k] > (size_t)batch_pods * 3 / 2) {
+			memset(&s->b[s->nb], 0, sizeof s->b[s->nb]);
+			s->b[s->nb].ns = fr_xrealloc(NULL, l->n * sizeof(char *));
+			s->nb++;
+		}
+		batch *b = &s->b[s->nb - 1];
+		b->ns[b->nns++] = l->names[k];
+		b->pods += (size_t)l->counts[k];
+	}
+	fr_progress_plan(expected_queries(s), s->nb);
+}
+
+/* Runs the batches on at most --concurrency threads. */
+static void run_batches(shared *s)
+{
+	pthread_mutex_init(&s->mu, NULL);
+	int nt = s->o->concurrency < 1 ? 1 : s->o->concurrency;
+	if ((size_t)nt > s->nb)
+		nt = (int)s->nb;
 	pthread_t th[64];
 	if (nt > 64)
 		nt = 64;
 	int started = 0;
 	for (int t = 0; t < nt; t++)
-		if (pthread_create(&th[t], NULL, worker, &s) == 0)
+		if (pthread_create(&th[t], NULL, worker, s) == 0)
 			started++;
-	if (started == 0 && s.nb > 0)
-		worker(&s);
+	if (started == 0 && s->nb > 0)
+		worker(s);
 	for (int t = 0; t < started; t++)
 		pthread_join(th[t], NULL);
-	if (s.progress && now_s() - s.t0 > 1.0)
-		fputs("\r\033[K", stderr);
-	pthread_mutex_destroy(&s.mu);
-	rc = 0;
+	pthread_mutex_destroy(&s->mu);
+}
+
+/* Sums a range query's points into *acc (value x step in hours). */
+typedef struct nodesum {
+	double cpu, mem;
+	long step;
+} nodesum;
+
+static int on_node(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
+{
+	(void)ts;
+	nodesum *x = ud;
+	const char *res = json_string_value(json_object_get(metric, "resource"));
+	double sum = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(v[i]))
+			sum += v[i] * (double)x->step / 3600.0;
+	if (res && strcmp(res, "cpu") == 0)
+		x->cpu += sum;
+	else if (res && strcmp(res, "memory") == 0)
+		x->mem += sum;
+	return 0;
+}
+
+/* Node capacity and allocatable over the window, in resource-hours, hour
+ * by hour as the pods' allocation is counted. Without node series the
+ * model has no node figures (and says so). Returns 0 or -1. */
+int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+{
+	long step = fr_choose_step(o->window_s, 3600, FR_MAX_POINTS);
+	char ST[32];
+	fr_format_duration(step, ST, sizeof ST);
+	nodesum x[2] = { { 0, 0, step }, { 0, 0, step } };
+	static const char *const what[2] = { "capacity", "allocatable" };
+	for (int k = 0; k < 2; k++) {
+		char *pq = fr_printf("sum by (resource) (avg_over_time(kube_node_status_%s{"
+		                     "resource=~\"cpu|memory\"}[%s]))",
+		                     what[k], ST);
+		char *warn = NULL;
+		int rc = fr_prom_range_each(h, pq, o->end - (double)o->window_s + (double)step,
+		                            o->end, step, on_node, &x[k], &warn, err, errsz);
+		free(pq);
+		if (warn)
+			fr_model_warn(m, "prometheus warning: %s", warn);
+		free(warn);
+		if (rc)
+			return -1;
+	}
+	m->have_nodes = x[0].cpu > 0 && x[1].cpu > 0 && x[0].mem > 0 && x[1].mem > 0;
+	if (!m->have_nodes) /* no node series: no idle cost (nodes: null), not an error */
+		return 0;
+	m->nodes.cap_core_h = x[0].cpu;
+	m->nodes.cap_byte_h = x[0].mem;
+	m->nodes.alloc_core_h = x[1].cpu;
+	m->nodes.alloc_byte_h = x[1].mem;
+	return 0;
+}
+
+/* Collects every pod of the selection from Prometheus into m. Returns 0, or
+ * -1 with the first failing query's message in err. */
+int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+{
+	nslist l = { 0 };
+	int rc = discover(o, h, &l, err, errsz);
+	shared s;
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.h = h;
+	if (rc == 0) {
+		make_batches(&s, &l, o->batch_pods);
+		run_batches(&s);
+	}
 	for (size_t k = 0; k < s.nb; k++) {
 		if (s.b[k].rc && rc == 0 && s.b[k].err[0]) {
 			snprintf(err, errsz, "%s", s.b[k].err);
@@ -858,9 +1056,10 @@ int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *er
 		snprintf(err, errsz, "prometheus: a batch failed");
 		rc = -1;
 	}
-	for (size_t k = 0; k < nns; k++)
-		free(names[k]);
-	free(names);
+	for (size_t k = 0; k < l.n; k++)
+		free(l.names[k]);
+	free(l.names);
+	free(l.counts);
 	free(s.b);
 	fr_model_drop_empty(m, 0);
 	return rc;

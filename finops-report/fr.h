@@ -69,6 +69,9 @@ double fr_recommend_cpu(const fr_strategy *s, double usage, double hpa_target);
 double fr_recommend_mem(const fr_strategy *s, double max_ws, double hpa_target);
 double fr_savings_month(const fr_pricing *p, double cpu_req, double cpu_rec, double mem_req,
                         double mem_rec);
+/* Money per month moving one resource's request from req to rec (signed;
+ * 0 when either is unknown): mem 0 prices cores, 1 bytes. */
+double fr_delta_month(const fr_pricing *p, int mem, double req, double rec);
 double fr_cost_cpu(const fr_pricing *p, double core_hours);
 double fr_cost_ram(const fr_pricing *p, double byte_hours);
 double fr_cost_storage(const fr_pricing *p, double byte_hours);
@@ -99,7 +102,13 @@ typedef struct fr_res {
 	double p50, p95, pct, max, avg; /* usage over the window */
 	double alloc_hours; /* sum over hours of max(req, usage) */
 	double recommended;
+	double recommended_limit; /* NAN: no limit recommended */
 } fr_res;
+
+/* Money per month, per resource; never negative. */
+typedef struct fr_money {
+	double cpu, mem, total;
+} fr_money;
 
 typedef struct fr_container {
 	char *name;
@@ -107,15 +116,21 @@ typedef struct fr_container {
 	double oom_kills, restarts;
 	double cost_cpu, cost_ram; /* over the window; NAN if unknown */
 	double cpu_eff, mem_eff; /* avg usage / request; NAN unknown */
-	double savings_month; /* >0 saves money, <0 costs more;
-                                       * scaled by run_hours / window */
+	double savings_month; /* = savings.total (kept for callers) */
+	fr_money savings; /* request above recommendation, per resource,
+	                   * scaled by run_hours / window */
+	fr_money extra; /* recommendation above request: cost of raising */
+	int rec_above_request; /* a recommendation above its request */
+	char rec_above_reason[160];
+	int not_enough_data; /* usage over less than --min-history */
+	double usage_hours; /* hours of CPU usage samples; NAN unknown */
 	double run_hours; /* hours of the window the container
                                        * ran (hourly request or usage
                                        * samples); NAN unknown = all */
 	int severity;
 	unsigned risks;
 	int missing_usage;
-	char note[192];
+	char note[400];
 } fr_container;
 
 typedef struct fr_hpa {
@@ -142,6 +157,7 @@ typedef struct fr_pod {
 	int excluded; /* filtered out by the label selector */
 	double kc_cpu_req, kc_cpu_use, kc_ram_req, kc_ram_use; /* Kubecost avgs */
 	char **labels; /* name=value pairs, NULL-terminated; may be NULL */
+	char *group_value; /* --group-by label:KEY: pod's, else namespace's */
 } fr_pod;
 
 typedef struct fr_group { /* a controller or a namespace */
@@ -149,18 +165,43 @@ typedef struct fr_group { /* a controller or a namespace */
 	size_t pods, containers;
 	fr_cost cost;
 	double cost_month, savings_month, extra_month;
+	fr_money savings, extra;
 	double eff_cpu, eff_ram, eff_total;
 	double cpu_req, cpu_rec, mem_req, mem_rec;
 	double num_cpu, den_cpu, num_ram, den_ram; /* efficiency accumulators */
 	int risks;
 	int hpa;
+	fr_cost idle_share; /* --share-idle: idle cost given to this group */
 } fr_group;
+
+/* Node capacity over the window (kube_node_status_*), priced. */
+typedef struct fr_nodes {
+	double cap_core_h, cap_byte_h; /* capacity: core-hours, byte-hours */
+	double alloc_core_h, alloc_byte_h; /* allocatable */
+	fr_cost capacity, allocatable, reserved, idle; /* priced, window */
+} fr_nodes;
 
 typedef struct fr_unit {
 	char *ns; /* NULL for the whole selection */
 	double requests, applications, cost;
 	double per_1000_requests, per_application;
 } fr_unit;
+
+/* Sums over the selection, one hour (CPU in cores, memory in bytes; the
+ * hour's average request, usage and max(request, usage) per container). */
+typedef struct fr_hour {
+	double cpu_req, cpu_use, cpu_alloc, mem_req, mem_use, mem_alloc;
+	int seen;
+} fr_hour;
+
+/* A stretch of the trend: a day of the window, the window, or the one
+ * before it. Costs by the pricing model (CPU and RAM; no storage). */
+typedef struct fr_period {
+	double start, end; /* unix seconds */
+	double hours; /* hours with data */
+	double cost_cpu, cost_ram, cost;
+	double cpu_req, cpu_use, mem_req, mem_use; /* averages over hours */
+} fr_period;
 
 typedef struct fr_model {
 	fr_pod *pods;
@@ -169,17 +210,27 @@ typedef struct fr_model {
 	size_t nhpas, caphpas;
 	char **warnings; /* incomplete-data reasons, deduplicated */
 	size_t nwarn, capwarn;
-	fr_group *ctrls, *nss;
-	size_t nctrls, nnss;
+	fr_group *ctrls, *nss, *lbls;
+	size_t nctrls, nnss, nlbls;
+	int have_nodes;
+	fr_nodes nodes;
+	fr_hour *hours; /* the previous window, hour by hour (queried) */
+	size_t nhours;
+	fr_hour *cur; /* the window, hour by hour (from the per-container hours) */
+	size_t ncur;
+	int have_trend;
+	fr_period *days, current, previous;
+	size_t ndays;
 	fr_unit *units;
 	size_t nunits;
 	fr_cost idle, unallocated;
 	int have_idle, have_unallocated;
 	fr_cost total;
 	double total_month, savings_month, extra_month;
+	fr_money savings, extra;
 	double eff_cpu, eff_ram, eff_total;
 	double num_cpu, den_cpu, num_ram, den_ram;
-	size_t ncontainers, nrisky, nmissing;
+	size_t ncontainers, nrisky, nmissing, nyoung;
 	int cost_from_kubecost;
 	size_t *index; /* open-addressing hash of pods, by ns/pod */
 	size_t capindex;
@@ -217,6 +268,16 @@ double fr_retry_after(const char *value, double now);
 char *fr_strdup(const char *s);
 char *fr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void *fr_xrealloc(void *p, size_t n);
+
+/* -------------------------------------------------------------- progress */
+
+/* On when forced (--progress) or when stderr is a terminal and not quiet. */
+void fr_progress_init(int forced, int quiet);
+void fr_progress_plan(long queries, size_t nbatches); /* adds expected queries */
+void fr_progress_batch(size_t i, const char *ns);
+void fr_progress_query(void);
+void fr_progress_retry(const char *source, const char *why, double wait_s);
+void fr_progress_end(void);
 
 /* ------------------------------------------------------------ prometheus */
 
@@ -261,6 +322,10 @@ typedef struct fr_options {
 	int retries;
 	double retry_delay_s;
 	int hpa_aware;
+	double min_history_h; /* hours of usage below which: not enough data */
+	const char *group_label; /* --group-by label:KEY: KEY, else NULL */
+	int share_idle; /* share node idle cost over namespaces */
+	double cpu_limit_factor; /* CPU limit = factor x request; 0 = none */
 	const char *requests_metric, *applications_metric;
 	int quiet;
 } fr_options;
@@ -272,11 +337,21 @@ int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_o
 int fr_selection_init(const fr_options *o, char *err, size_t errsz);
 int fr_selection_match(const char *ns, const char *pod);
 int fr_selector_match(const char *selector, char *const *labels, int prefixed);
+/* Value of label key in "name=value" strings (prefixed: kube-state-metrics'
+ * label_<name> spelling), or NULL. */
+const char *fr_label_value(char *const *labels, const char *key, int prefixed);
+int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
+int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 void fr_selection_free(void);
 void fr_model_merge(fr_model *dst, fr_model *src);
+char **fr_labels_from(json_t *obj);
+void fr_labels_free(char **labels);
+int fr_namespace_listed(const fr_options *o, const char *ns);
 void fr_model_drop_empty(fr_model *m, int keep_kubecost_only);
 
 void fr_report_compute(const fr_options *o, fr_model *m);
+void fr_trend_compute(const fr_options *o, fr_model *m);
+int fr_trend_comparable(const fr_model *m);
 int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 
 /* ---------------------------------------------------------------- output */
@@ -290,8 +365,7 @@ typedef struct fr_thresholds {
 	int nbreached;
 } fr_thresholds;
 
-enum fr_format { FR_FMT_TABLE, FR_FMT_JSON, FR_FMT_CSV, FR_FMT_MARKDOWN, FR_FMT_HTML };
-enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER, FR_BY_NAMESPACE };
+enum fr_groupby { FR_BY_CONTAINER, FR_BY_POD, FR_BY_CONTROLLER, FR_BY_NAMESPACE, FR_BY_LABEL };
 
 typedef struct fr_outctx {
 	const fr_options *o;
@@ -304,10 +378,111 @@ typedef struct fr_outctx {
 	const char *sources; /* human description of the data sources */
 } fr_outctx;
 
-void fr_out_table(FILE *f, const fr_outctx *c);
+/* A renderer writes the whole report to f; 0, or -1 when the report could
+ * not be built (the caller then exits 1, never 0 on a truncated report). */
+typedef int (*fr_render_fn)(FILE *f, const fr_outctx *c);
+
+/* An output format: the registry is one table in formats.c. */
+typedef struct fr_format {
+	const char *name;
+	const char *alias; /* another accepted name, or NULL */
+	fr_render_fn render;
+	int csv_like; /* defaults to one row per container with Prometheus */
+	int emit; /* a change to apply (--emit), not a report (--format) */
+} fr_format;
+
+const fr_format *fr_format_find(const char *name);
+/* The names of the reports (emit 0) or of the changes (emit 1),
+ * comma-separated ("table, json, ..."). */
+const char *fr_format_names(int emit);
+
+/* ---------------------------------------------------------------- rows
+ * Every renderer walks the report through these rows, in the same orders:
+ * containers (risks first, then the largest saving), pods, controllers,
+ * namespaces, and the cost section at the chosen --group-by (most expensive
+ * first). One row holds what every format shows of it. */
+
+enum fr_rowkind {
+	FR_ROWS_CONTAINERS,
+	FR_ROWS_PODS,
+	FR_ROWS_CONTROLLERS,
+	FR_ROWS_NAMESPACES,
+	FR_ROWS_LABELS, /* --group-by label:KEY */
+	FR_ROWS_COST, /* pods, controllers, namespaces or labels by c->groupby */
+};
+
+typedef struct fr_row {
+	const fr_pod *p; /* pod and container rows */
+	const fr_container *c; /* container rows */
+	const fr_group *g; /* controller and namespace rows */
+	char label[320]; /* "ns/pod", "ns/controller" or "ns" */
+	fr_cost cost; /* over the window */
+	double month; /* cost per month */
+	double eff; /* total efficiency */
+	double savings; /* per month, positive savings only */
+} fr_row;
+
+typedef struct fr_rows {
+	fr_row *r;
+	size_t n, next;
+} fr_rows;
+
+/* Opens rows of a kind, ranked (the orders above) or in the model's order
+ * (namespace, pod, container names). */
+void fr_rows_open(fr_rows *it, const fr_outctx *c, int kind, int ranked);
+/* The next row, or NULL at the end. */
+const fr_row *fr_rows_next(fr_rows *it);
+void fr_rows_close(fr_rows *it);
+
+/* Defines the renderer of format `name` (registered in formats.c):
+ * FR_RENDERER(table) { ... }. */
+#define FR_RENDERER(name)                                                                          \
+	int fr_out_##name(FILE *f, const fr_outctx *c);                                            \
+	int fr_out_##name(FILE *f, const fr_outctx *c)
+
+/* The JSON renderer, called by the unit tests too. */
 int fr_out_json(FILE *f, const fr_outctx *c);
-void fr_out_csv(FILE *f, const fr_outctx *c);
-void fr_out_markdown(FILE *f, const fr_outctx *c);
-void fr_out_html(FILE *f, const fr_outctx *c);
+
+/* ------------------------------------------------------- formatting helpers
+ * Shared by the renderers (out_common.c). Each writes into b and returns it;
+ * an unknown value (NAN) is "-". */
+const char *fr_fmt_cpu(double cores, char *b, size_t n); /* "250m", "12.5" */
+const char *fr_fmt_mem(double bytes, char *b, size_t n); /* "512Mi", "1.5Gi" */
+const char *fr_fmt_money(double v, char *b, size_t n); /* "%.2f" */
+const char *fr_fmt_pct(double frac, char *b, size_t n); /* "25%" */
+void fr_fmt_time(double t, char *b, size_t n); /* RFC 3339 UTC */
+const char *fr_fit(const char *s, size_t w, char *b, size_t n);
+const char *fr_cut(const char *s, size_t w, char *b, size_t n);
+const char *fr_risk_names(unsigned risks, char *b, size_t n);
+void fr_window_text(const fr_outctx *c, char *b, size_t n);
+void fr_pricing_text(const fr_pricing *p, char *b, size_t n);
+const char *fr_group_word(int groupby);
+/* The usage figure CPU is sized to under the strategy (p95, pN or max). */
+double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu);
+/* Cells of a cost row: CPU, RAM, PV, total, per month, efficiency. */
+void fr_cost_cells(const fr_row *r, char cells[6][24]);
+/* Cells of a container row, in Kubernetes units and money. */
+enum {
+	FR_CC_CPU_REQ,
+	FR_CC_CPU_P50,
+	FR_CC_CPU_P95,
+	FR_CC_CPU_MAX,
+	FR_CC_CPU_REC,
+	FR_CC_MEM_REQ,
+	FR_CC_MEM_MAX,
+	FR_CC_MEM_REC,
+	FR_CC_SAVE,
+	FR_CC_N
+};
+void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24]);
+/* Cells of a trend period: cost, CPU request, CPU usage, memory request,
+ * memory usage; and its label ("2026-11-22", "previous window"...). */
+void fr_period_cells(const fr_period *p, char cells[5][24]);
+/* The trend's rows in order: previous window, window, then each day;
+ * returns how many (0 without a trend) and fills at most 64. */
+size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32]);
+/* Writes each item as pre, esc(item), post. */
+void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
+                 void (*esc)(FILE *, const char *));
 
 #endif

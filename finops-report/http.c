@@ -10,6 +10,7 @@
  */
 #include "fr.h"
 
+#include <ctype.h>
 #include <curl/curl.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -202,18 +203,45 @@ static void sleep_s(double s)
 		;
 }
 
-/* The URL as shown in messages: at most ~300 characters so that a long PromQL
- * query does not bury the reason; never contains credentials (tokens and
- * --*-user passwords travel in headers, and a password written in the URL is
- * masked by fr_url_redact). */
+/* Percent-decodes the value that starts at v (up to '&' or the end) into
+ * o, at most n - 1 bytes, "..." marking a cut. */
+static void query_value(const char *v, char *o, size_t n)
+{
+	size_t k = 0;
+	for (; *v && *v != '&' && k + 4 < n; v++) {
+		unsigned x;
+		if (*v == '%' && sscanf(v + 1, "%2x", &x) == 1 && isxdigit((unsigned char)v[1]) &&
+		    isxdigit((unsigned char)v[2])) {
+			o[k++] = x >= 32 && x < 127 ? (char)x : '?';
+			v += 2;
+		} else {
+			o[k++] = *v == '+' ? ' ' : *v;
+		}
+	}
+	if (*v && *v != '&')
+		k += (size_t)snprintf(o + k, n - k, "...");
+	o[k < n ? k : n - 1] = '\0';
+}
+
+/* The URL as shown in messages: without its query string, which is long and
+ * URL-encoded, but with the PromQL it carries decoded (at most 160
+ * characters), so the reason stays readable; never contains credentials
+ * (tokens and --*-user passwords travel in headers, and a password written
+ * in the URL is masked by fr_url_redact). */
 static void shown_url(const char *url, char *o, size_t n)
 {
 	char *r = fr_url_redact(url);
-	size_t len = strlen(r);
-	if (len < 300)
-		snprintf(o, n, "%s", r);
-	else
-		snprintf(o, n, "%.280s...(%zu bytes)", r, len);
+	char *qs = strchr(r, '?');
+	if (qs)
+		*qs++ = '\0';
+	const char *q = qs ? strstr(qs, "query=") : NULL;
+	if (q && (q == qs || q[-1] == '&')) {
+		char pq[164];
+		query_value(q + 6, pq, sizeof pq);
+		snprintf(o, n, "%.200s (query: %s)", r, pq);
+	} else {
+		snprintf(o, n, "%.300s", r);
+	}
 	free(r);
 }
 
@@ -253,6 +281,75 @@ static void body_reason(const char *body, char *o, size_t n)
  * saying "retry now" (0, or a date already past) does not turn the back-off
  * off, since hammering an overloaded server is what back-off avoids. Timeouts are not retried: a
  * query that is slow once will be slow again and only adds load. */
+/* One try: GET url into b, Retry-After into hd. Returns libcurl's code and
+ * sets *code to the HTTP status (0 without an answer). */
+static CURLcode attempt(fr_http *h, const char *url, buf *b, hdrs *hd, long *code,
+                        char cerr[CURL_ERROR_SIZE])
+{
+	CURL *c = curl_easy_init();
+	if (!c)
+		return CURLE_FAILED_INIT;
+	struct curl_slist *hl = NULL;
+	char *authz = NULL;
+	hl = curl_slist_append(hl, "Accept: application/json");
+	if (h->token) {
+		authz = fr_printf("Authorization: Bearer %s", h->token);
+		hl = curl_slist_append(hl, authz);
+	}
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, hd);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout_s);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout_s < 10 ? h->timeout_s : 10L);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	if (h->compress)
+		curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "finops-report/" FR_VERSION);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	if (h->cacert)
+		curl_easy_setopt(c, CURLOPT_CAINFO, h->cacert);
+	if (h->user) {
+		curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
+		curl_easy_setopt(c, CURLOPT_PASSWORD, h->password ? h->password : "");
+	}
+	__atomic_add_fetch(&h->queries, 1, __ATOMIC_RELAXED);
+	CURLcode cc = curl_easy_perform(c);
+	*code = 0;
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, code);
+	curl_easy_cleanup(c);
+	curl_slist_free_all(hl);
+	if (authz) {
+		memset(authz, 0, strlen(authz));
+		free(authz);
+	}
+	return cc;
+}
+
+/* The message of a transport failure; 1 when it is worth retrying. */
+static int transport_error(const fr_http *h, CURLcode cc, const buf *b, const char *cerr,
+                           const char *shown, char *err, size_t errsz)
+{
+	if (b->too_big)
+		snprintf(err, errsz,
+		         "%s: GET %s: response larger than %u MiB; narrow "
+		         "the selection (--namespace) or lower --batch-pods",
+		         h->name, shown, FR_MAX_BODY >> 20);
+	else if (cc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errsz, "%s: GET %s: timed out after %ld s (--timeout)", h->name,
+		         shown, h->timeout_s);
+	else
+		snprintf(err, errsz, "%s: GET %s: %s", h->name, shown,
+		         cerr[0] ? cerr : curl_easy_strerror(cc));
+	return cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	       cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
+	       cc == CURLE_PARTIAL_FILE;
+}
+
 int fr_http_get(fr_http *h, const char *path_and_query, char **body, long *status, char *err,
                 size_t errsz)
 {
@@ -261,79 +358,21 @@ int fr_http_get(fr_http *h, const char *path_and_query, char **body, long *statu
 	shown_url(url, shown, sizeof shown);
 	*body = NULL;
 	int rc = -1;
-	for (int attempt = 0;; attempt++) {
-		CURL *c = curl_easy_init();
-		if (!c) {
-			snprintf(err, errsz, "%s: GET %s: cannot initialise libcurl", h->name,
-			         shown);
-			break;
-		}
+	for (int attempt_no = 0;; attempt_no++) {
 		buf b = { 0 };
 		hdrs hd = { -1 };
 		char cerr[CURL_ERROR_SIZE] = "";
-		struct curl_slist *hl = NULL;
-		char *authz = NULL;
-		hl = curl_slist_append(hl, "Accept: application/json");
-		if (h->token) {
-			authz = fr_printf("Authorization: Bearer %s", h->token);
-			hl = curl_slist_append(hl, authz);
-		}
-		curl_easy_setopt(c, CURLOPT_URL, url);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hl);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &hd);
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, h->timeout_s);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, h->timeout_s < 10 ? h->timeout_s : 10L);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		if (h->compress)
-			curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-		curl_easy_setopt(c, CURLOPT_USERAGENT, "finops-report/" FR_VERSION);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		if (h->cacert)
-			curl_easy_setopt(c, CURLOPT_CAINFO, h->cacert);
-		if (h->user) {
-			curl_easy_setopt(c, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
-			curl_easy_setopt(c, CURLOPT_USERNAME, h->user);
-			curl_easy_setopt(c, CURLOPT_PASSWORD, h->password ? h->password : "");
-		}
-		__atomic_add_fetch(&h->queries, 1, __ATOMIC_RELAXED);
-		CURLcode cc = curl_easy_perform(c);
 		long code = 0;
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
-		curl_easy_cleanup(c);
-		curl_slist_free_all(hl);
-		if (authz) {
-			memset(authz, 0, strlen(authz));
-			free(authz);
-		}
+		CURLcode cc = attempt(h, url, &b, &hd, &code, cerr);
+		fr_progress_query();
 		int retryable = 0;
-		if (cc != CURLE_OK) {
-			if (b.too_big)
-				snprintf(err, errsz,
-				         "%s: GET %s: response larger than %u MiB; narrow "
-				         "the selection (--namespace) or lower --batch-pods",
-				         h->name, shown, FR_MAX_BODY >> 20);
-			else if (cc == CURLE_OPERATION_TIMEDOUT)
-				snprintf(err, errsz,
-				         "%s: GET %s: timed out after %ld s "
-				         "(--timeout)",
-				         h->name, shown, h->timeout_s);
-			else
-				snprintf(err, errsz, "%s: GET %s: %s", h->name, shown,
-				         cerr[0] ? cerr : curl_easy_strerror(cc));
-			retryable = cc == CURLE_COULDNT_CONNECT ||
-			            cc == CURLE_COULDNT_RESOLVE_HOST || cc == CURLE_RECV_ERROR ||
-			            cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
-			            cc == CURLE_PARTIAL_FILE;
-		} else if (code >= 200 && code < 300) {
-			*body = b.p ? b.p : fr_strdup("");
-			*status = code;
-			rc = 0;
+		if (cc == CURLE_FAILED_INIT) {
+			snprintf(err, errsz, "%s: GET %s: cannot initialise libcurl", h->name,
+			         shown);
 			break;
-		} else if (code == 400 || code == 422) {
+		} else if (cc != CURLE_OK) {
+			retryable = transport_error(h, cc, &b, cerr, shown, err, errsz);
+		} else if ((code >= 200 && code < 300) || code == 400 || code == 422) {
 			*body = b.p ? b.p : fr_strdup("");
 			*status = code;
 			rc = 0;
@@ -346,13 +385,14 @@ int fr_http_get(fr_http *h, const char *path_and_query, char **body, long *statu
 			retryable = code == 503 || code == 502 || code == 504 || code == 429;
 		}
 		free(b.p);
-		if (!retryable || attempt >= h->retries)
+		if (!retryable || attempt_no >= h->retries)
 			break;
-		double d = h->retry_delay_s * (double)(1L << (attempt < 10 ? attempt : 10));
+		double d = h->retry_delay_s * (double)(1L << (attempt_no < 10 ? attempt_no : 10));
 		if (hd.retry_after > d)
 			d = hd.retry_after;
 		if (d > 30)
 			d = 30;
+		fr_progress_retry(h->name, err, d);
 		sleep_s(d);
 	}
 	free(url);

@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* A number field: JSON numbers as they are; null, absent, "NaN" and anything
@@ -55,33 +56,57 @@ static void add_cost(fr_cost *c, json_t *a)
  * label selector (Kubecost gives labels unprefixed in properties.labels). */
 static int selected(const fr_options *o, const char *ns, const char *pod, json_t *props)
 {
-	if (o->nnamespaces) {
-		int ok = 0;
-		for (size_t i = 0; i < o->nnamespaces; i++)
-			if (strcmp(o->namespaces[i], ns) == 0)
-				ok = 1;
-		if (!ok)
-			return 0;
-	}
+	if (!fr_namespace_listed(o, ns))
+		return 0;
 	if (!fr_selection_match(ns, pod))
 		return 0;
 	if (o->selector) {
-		json_t *lab = json_object_get(props, "labels");
-		size_t n = json_object_size(lab), k = 0;
-		char **l = fr_xrealloc(NULL, (n + 1) * sizeof *l);
-		const char *key;
-		json_t *v;
-		json_object_foreach(lab, key, v) l[k++] = fr_printf(
-			"%s=%s", key, json_string_value(v) ? json_string_value(v) : "");
-		l[k] = NULL;
+		char **l = fr_labels_from(json_object_get(props, "labels"));
 		int ok = fr_selector_match(o->selector, l, 0) == 1;
-		for (size_t i = 0; i < k; i++)
-			free(l[i]);
-		free(l);
+		fr_labels_free(l);
 		if (!ok)
 			return 0;
 	}
 	return 1;
+}
+
+/* Namespace and pod from an allocation's name, [cluster/]namespace/pod or
+ * pod, for those *ns and *pod that are NULL (into the buffers, 256 bytes). */
+static void name_parts(const char *name, char *nsbuf, char *podbuf, const char **ns,
+                       const char **pod)
+{
+	const char *last = strrchr(name, '/');
+	snprintf(podbuf, 256, "%s", last ? last + 1 : name);
+	if (last) {
+		const char *prev = last;
+		while (prev > name && prev[-1] != '/')
+			prev--;
+		snprintf(nsbuf, 256, "%.*s", (int)(last - prev), prev);
+	}
+	if (!*pod)
+		*pod = podbuf;
+	if (!*ns)
+		*ns = nsbuf;
+}
+
+/* The controller of a pod only Kubecost knows, from its properties.
+ * Kubecost writes kinds in lower case ("deployment"). */
+static void set_controller(fr_pod *p, json_t *props)
+{
+	const char *ck = json_string_value(json_object_get(props, "controllerKind"));
+	const char *cn = json_string_value(json_object_get(props, "controller"));
+	if (!cn || !*cn || p->ctrl_name)
+		return;
+	char kind[64];
+	snprintf(kind, sizeof kind, "%s", ck && *ck ? ck : "Controller");
+	if (kind[0] >= 'a' && kind[0] <= 'z')
+		kind[0] = (char)(kind[0] - 'a' + 'A');
+	static const char *const camel[] = { "StatefulSet", "DaemonSet", "ReplicaSet" };
+	for (size_t i = 0; i < 3; i++)
+		if (strcasecmp(kind, camel[i]) == 0)
+			snprintf(kind, sizeof kind, "%s", camel[i]);
+	p->ctrl_kind = fr_strdup(kind);
+	p->ctrl_name = fr_strdup(cn);
 }
 
 /* Merges one allocation set ({name: allocation}) into m: idle and
@@ -109,21 +134,8 @@ static void one_set(json_t *set, fr_model *m, int create_pods, const fr_options 
 		const char *ns = json_string_value(json_object_get(props, "namespace"));
 		const char *pod = json_string_value(json_object_get(props, "pod"));
 		char nsbuf[256] = "", podbuf[256] = "";
-		if (!pod || !ns) {
-			/* fall back on the name: [cluster/]namespace/pod or pod */
-			const char *last = strrchr(name, '/');
-			snprintf(podbuf, sizeof podbuf, "%s", last ? last + 1 : name);
-			if (last) {
-				const char *prev = last;
-				while (prev > name && prev[-1] != '/')
-					prev--;
-				snprintf(nsbuf, sizeof nsbuf, "%.*s", (int)(last - prev), prev);
-			}
-			if (!pod)
-				pod = podbuf;
-			if (!ns)
-				ns = nsbuf;
-		}
+		if (!pod || !ns)
+			name_parts(name, nsbuf, podbuf, &ns, &pod);
 		if (!*ns || !*pod) {
 			fr_model_warn(m, "kubecost: allocation '%s' has no namespace/pod", name);
 			continue;
@@ -140,24 +152,7 @@ static void one_set(json_t *set, fr_model *m, int create_pods, const fr_options 
 			}
 			p = fr_model_pod(m, ns, pod);
 			p->from_kubecost_only = 1;
-			const char *ck = json_string_value(
-				json_object_get(props, "controllerKind"));
-			const char *cn = json_string_value(json_object_get(props, "controller"));
-			if (cn && *cn && !p->ctrl_name) {
-				/* Kubecost writes kinds in lower case ("deployment") */
-				char kind[64];
-				snprintf(kind, sizeof kind, "%s", ck && *ck ? ck : "Controller");
-				if (kind[0] >= 'a' && kind[0] <= 'z')
-					kind[0] = (char)(kind[0] - 'a' + 'A');
-				if (strcmp(kind, "Statefulset") == 0)
-					snprintf(kind, sizeof kind, "StatefulSet");
-				if (strcmp(kind, "Daemonset") == 0)
-					snprintf(kind, sizeof kind, "DaemonSet");
-				if (strcmp(kind, "Replicaset") == 0)
-					snprintf(kind, sizeof kind, "ReplicaSet");
-				p->ctrl_kind = fr_strdup(kind);
-				p->ctrl_name = fr_strdup(cn);
-			}
+			set_controller(p, props);
 		}
 		if (isnan(num(a, "totalCost")) && isnan(num(a, "cpuCost")) &&
 		    isnan(num(a, "ramCost"))) {
@@ -264,7 +259,6 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err,
 	char *ew = fr_url_escape(win);
 	char *path = fr_printf("%s?window=%s&aggregate=pod&accumulate=true",
 	                       o->opencost ? "/allocation" : "/model/allocation", ew);
-	free(win);
 	free(ew);
 	char *body = NULL;
 	long status = 0;
@@ -280,7 +274,8 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err,
 				snprintf(why, sizeof why, "%s", msg ? msg : body);
 				json_decref(j);
 			}
-			snprintf(err, errsz, "%s: GET %s%s: HTTP %ld, %s", h->name, h->shown, path,
+			snprintf(err, errsz, "%s: GET %s%s (window %s): HTTP %ld, %s", h->name,
+			         h->shown, o->opencost ? "/allocation" : "/model/allocation", win,
 			         status, why);
 			rc = -1;
 		} else if (!create) {
@@ -295,5 +290,6 @@ int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err,
 	}
 	free(body);
 	free(path);
+	free(win);
 	return rc;
 }

@@ -128,6 +128,14 @@ double fr_savings_month(const fr_pricing *p, double cpu_req, double cpu_rec, dou
 	return s;
 }
 
+double fr_delta_month(const fr_pricing *p, int mem, double req, double rec)
+{
+	if (isnan(req) || isnan(rec))
+		return 0;
+	double price = mem ? p->ram_hour / p->mem_unit_bytes : p->cpu_hour;
+	return (req - rec) * price * FR_MONTH_HOURS;
+}
+
 /* Cost of core_hours vCPU-hours. */
 double fr_cost_cpu(const fr_pricing *p, double core_hours)
 {
@@ -291,12 +299,32 @@ int fr_parse_bytes(const char *s, double *out)
 	return -1;
 }
 
+/* Parses the zone of an RFC 3339 time: "Z", or "+hh:mm" / "-hh:mm" (the
+ * offset of local time from UTC, in seconds, into *off). -1 otherwise. */
+static int parse_zone(const char *z, long *off)
+{
+	if (strcmp(z, "Z") == 0) {
+		*off = 0;
+		return 0;
+	}
+	if ((z[0] != '+' && z[0] != '-') || strlen(z) != 6 || z[3] != ':')
+		return -1;
+	for (int i = 1; i < 6; i++)
+		if (i != 3 && !isdigit((unsigned char)z[i]))
+			return -1;
+	int h = (z[1] - '0') * 10 + (z[2] - '0'), m = (z[4] - '0') * 10 + (z[5] - '0');
+	if (h > 23 || m > 59)
+		return -1;
+	*off = (z[0] == '-' ? -1 : 1) * (h * 3600L + m * 60L);
+	return 0;
+}
+
 /* Parses a time: unix seconds ("1700000000", fractions allowed) or RFC 3339
- * in UTC ("2026-11-01T00:00:00Z"; a bare date means midnight UTC; the Z may
- * be left out). The whole string must be read, and each field must be in
- * range: timegm would quietly turn 2023-02-31 into 2023-03-03 and
- * 25:00:00 into the next day, and a window that is not the one asked for is
- * worse than an error. */
+ * with its zone ("2026-11-01T00:00:00Z", "2026-11-01T01:00:00+01:00"). A
+ * time without a zone is refused rather than guessed as UTC. The whole
+ * string must be read, and each field must be in range: timegm would quietly
+ * turn 2023-02-31 into 2023-03-03 and 25:00:00 into the next day, and a
+ * window that is not the one asked for is worse than an error. */
 int fr_parse_time(const char *s, double *out)
 {
 	char *end;
@@ -306,22 +334,16 @@ int fr_parse_time(const char *s, double *out)
 		return 0;
 	}
 	/* digits exactly where the format has them: sscanf's %d alone would
-     * also take signs, spaces and 1-digit fields */
-	static const char full[] = "dddd-dd-ddTdd:dd:ddZ";
-	size_t len = strlen(s);
-	if (len != 10 && len != 19 && len != 20)
+	 * also take signs, spaces and 1-digit fields */
+	static const char full[] = "dddd-dd-ddTdd:dd:dd";
+	long off;
+	if (strlen(s) < 20 || parse_zone(s + 19, &off))
 		return -1;
-	for (size_t i = 0; i < len; i++)
+	for (size_t i = 0; i < 19; i++)
 		if (full[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != full[i])
 			return -1;
-	int Y, M, D, h = 0, mi = 0, sec = 0, n = -1;
-	if (len == 10) {
-		if (sscanf(s, "%4d-%2d-%2d%n", &Y, &M, &D, &n) != 3)
-			return -1;
-	} else if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &Y, &M, &D, &h, &mi, &sec, &n) != 6) {
-		return -1;
-	}
-	if (n != (len == 20 ? 19 : (int)len)) /* the whole string, but the Z */
+	int Y, M, D, h, mi, sec;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &Y, &M, &D, &h, &mi, &sec) != 6)
 		return -1;
 	static const int mdays[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
 	int leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
@@ -339,7 +361,7 @@ int fr_parse_time(const char *s, double *out)
 	time_t t = timegm(&tm);
 	if (t == (time_t)-1)
 		return -1;
-	*out = (double)t;
+	*out = (double)t - (double)off;
 	return 0;
 }
 

@@ -16,7 +16,7 @@ void fr_res_init(fr_res *r)
 	r->request = r->limit = NAN;
 	r->p50 = r->p95 = r->pct = r->max = r->avg = NAN;
 	r->alloc_hours = NAN;
-	r->recommended = NAN;
+	r->recommended = r->recommended_limit = NAN;
 }
 
 /* FNV-1a of "namespace/pod". */
@@ -117,6 +117,7 @@ fr_container *fr_pod_container(fr_pod *p, const char *name)
 	c->cpu_eff = c->mem_eff = NAN;
 	c->savings_month = NAN;
 	c->run_hours = NAN;
+	c->usage_hours = NAN;
 	return c;
 }
 
@@ -143,6 +144,39 @@ void fr_model_warn(fr_model *m, const char *fmt, ...)
 		m->warnings[m->nwarn++] = fr_strdup(buf);
 }
 
+/* The labels of a JSON object as "name=value" strings, NULL-terminated
+ * (owned; free with fr_labels_free). */
+char **fr_labels_from(json_t *obj)
+{
+	size_t n = json_object_size(obj), k = 0;
+	char **l = fr_xrealloc(NULL, (n + 1) * sizeof *l);
+	const char *key;
+	json_t *v;
+	json_object_foreach(obj, key, v)
+	{
+		const char *t = json_string_value(v);
+		l[k++] = fr_printf("%s=%s", key, t ? t : "");
+	}
+	l[k] = NULL;
+	return l;
+}
+
+void fr_labels_free(char **l)
+{
+	for (char **x = l; x && *x; x++)
+		free(*x);
+	free(l);
+}
+
+/* Whether ns is in the -n list (any namespace when there is none). */
+int fr_namespace_listed(const fr_options *o, const char *ns)
+{
+	for (size_t i = 0; i < o->nnamespaces; i++)
+		if (strcmp(o->namespaces[i], ns) == 0)
+			return 1;
+	return o->nnamespaces == 0;
+}
+
 /* Frees what a pod owns (not the pod itself, which lives in an array). */
 static void free_pod(fr_pod *p)
 {
@@ -153,11 +187,8 @@ static void free_pod(fr_pod *p)
 	for (size_t j = 0; j < p->nc; j++)
 		free(p->c[j].name);
 	free(p->c);
-	if (p->labels) {
-		for (char **l = p->labels; *l; l++)
-			free(*l);
-		free(p->labels);
-	}
+	fr_labels_free(p->labels);
+	free(p->group_value);
 }
 
 /* Frees an array of groups and their strings. */
@@ -190,10 +221,14 @@ void fr_model_free(fr_model *m)
 	free(m->warnings);
 	free_groups(m->ctrls, m->nctrls);
 	free_groups(m->nss, m->nnss);
+	free_groups(m->lbls, m->nlbls);
 	for (size_t i = 0; i < m->nunits; i++)
 		free(m->units[i].ns);
 	free(m->units);
 	free(m->index);
+	free(m->hours);
+	free(m->cur);
+	free(m->days);
 	memset(m, 0, sizeof *m);
 }
 
@@ -219,6 +254,21 @@ void fr_model_merge(fr_model *dst, fr_model *src)
 	src->nhpas = 0;
 	for (size_t i = 0; i < src->nwarn; i++)
 		fr_model_warn(dst, "%s", src->warnings[i]);
+	if (src->cur && !dst->cur) {
+		dst->cur = src->cur;
+		dst->ncur = src->ncur;
+		src->cur = NULL;
+	}
+	for (size_t i = 0; src->cur && i < src->ncur && i < dst->ncur; i++) {
+		fr_hour *d = &dst->cur[i], *h = &src->cur[i];
+		d->cpu_req += h->cpu_req;
+		d->cpu_use += h->cpu_use;
+		d->cpu_alloc += h->cpu_alloc;
+		d->mem_req += h->mem_req;
+		d->mem_use += h->mem_use;
+		d->mem_alloc += h->mem_alloc;
+		d->seen |= h->seen;
+	}
 	reindex(dst);
 	fr_model_free(src);
 }
@@ -323,6 +373,11 @@ static const char *label_get(char *const *labels, const char *key, int prefixed)
 		if (strncmp(*labels, want, wl) == 0 && (*labels)[wl] == '=')
 			return *labels + wl + 1;
 	return NULL;
+}
+
+const char *fr_label_value(char *const *labels, const char *key, int prefixed)
+{
+	return label_get(labels, key, prefixed);
 }
 
 /* Evaluates a Kubernetes equality-based label selector ("app=api,tier!=db",

@@ -63,19 +63,26 @@ static int parse_envelope(fr_http *h, const char *what, char *body, long status,
 	return 0;
 }
 
+/* GETs path (taken and freed) into *body; 0 or -1 with err. */
+static int fetch(fr_http *h, char *path, char **body, long *status, char *err, size_t errsz)
+{
+	*body = NULL;
+	*status = 0;
+	int rc = fr_http_get(h, path, body, status, err, errsz);
+	free(path);
+	return rc ? -1 : 0;
+}
+
 /* GETs an API path with its query string and parses the envelope. */
 static int run(fr_http *h, const char *what, const char *qs, fr_promres *out, char *err,
                size_t errsz)
 {
-	char *path = fr_printf("%s?%s", what, qs);
-	char *body = NULL;
-	long status = 0;
+	char *body;
+	long status;
 	memset(out, 0, sizeof *out);
-	int rc = fr_http_get(h, path, &body, &status, err, errsz);
-	free(path);
-	if (rc != 0)
+	if (fetch(h, fr_printf("%s?%s", what, qs), &body, &status, err, errsz))
 		return -1;
-	rc = parse_envelope(h, what, body, status, out, err, errsz);
+	int rc = parse_envelope(h, what, body, status, out, err, errsz);
 	free(body);
 	return rc;
 }
@@ -171,12 +178,10 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end, json
 	                       "end=%.3f",
 	                       q, start, end);
 	free(q);
-	char *body = NULL;
-	long status = 0;
+	char *body;
+	long status;
 	*out = NULL;
-	int rc = fr_http_get(h, path, &body, &status, err, errsz);
-	free(path);
-	if (rc)
+	if (fetch(h, path, &body, &status, err, errsz))
 		return -1;
 	json_error_t je;
 	json_t *root = json_loads(body, 0, &je);
@@ -322,92 +327,212 @@ typedef struct vals {
 	size_t n, cap;
 } vals;
 
+/* Reads an object, calling fn with each key and the scanner at its value,
+ * which fn must consume; stops early when *stop becomes non-zero. */
+typedef void (*key_fn)(scan *s, const char *key, void *ctx);
+static void each_key(scan *s, key_fn fn, void *ctx, const int *stop)
+{
+	if (!eat(s, '{')) {
+		s->bad = 1;
+		return;
+	}
+	if (eat(s, '}'))
+		return;
+	do {
+		char *k = str(s);
+		if (!k || !eat(s, ':')) {
+			free(k);
+			s->bad = 1;
+			return;
+		}
+		fn(s, k, ctx);
+		free(k);
+	} while (!s->bad && !*stop && eat(s, ','));
+	if (!s->bad && !*stop && !eat(s, '}'))
+		s->bad = 1;
+}
+
+static const int never = 0;
+
+/* A label of a series' "metric" object. */
+static void metric_key(scan *s, const char *key, void *metric)
+{
+	char *v = str(s);
+	if (v)
+		json_object_set_new(metric, key, json_string(v));
+	free(v);
+}
+
+/* Reads one [t, "v"] pair into vs; NaN for an unreadable value. */
+static void read_point(scan *s, vals *vs)
+{
+	if (!eat(s, '[')) {
+		s->bad = 1;
+		return;
+	}
+	ws(s);
+	char *e;
+	double t = strtod(s->p, &e);
+	if (e == s->p || e > s->end) {
+		s->bad = 1;
+		return;
+	}
+	s->p = e;
+	char *vstr = eat(s, ',') ? str(s) : NULL;
+	if (!vstr || !eat(s, ']')) {
+		free(vstr);
+		s->bad = 1;
+		return;
+	}
+	double v = strtod(vstr, &e);
+	if (e == vstr || *e || isinf(v))
+		v = NAN;
+	free(vstr);
+	if (vs->n == vs->cap) {
+		vs->cap = vs->cap ? 2 * vs->cap : 1024;
+		vs->t = fr_xrealloc(vs->t, vs->cap * sizeof *vs->t);
+		vs->v = fr_xrealloc(vs->v, vs->cap * sizeof *vs->v);
+	}
+	vs->t[vs->n] = t;
+	vs->v[vs->n++] = v;
+}
+
+/* Reads a series' "values" array into vs. */
+static void read_values(scan *s, vals *vs)
+{
+	if (!eat(s, '[')) {
+		s->bad = 1;
+		return;
+	}
+	if (eat(s, ']'))
+		return;
+	do
+		read_point(s, vs);
+	while (!s->bad && eat(s, ','));
+	if (!s->bad && !eat(s, ']'))
+		s->bad = 1;
+}
+
+typedef struct one_series {
+	json_t *metric;
+	vals *vs;
+} one_series;
+
+static void series_key(scan *s, const char *key, void *ctx)
+{
+	one_series *o = ctx;
+	if (strcmp(key, "metric") == 0)
+		each_key(s, metric_key, o->metric, &never);
+	else if (strcmp(key, "values") == 0)
+		read_values(s, o->vs);
+	else
+		skip(s);
+}
+
 /* Parses one series object and calls cb with it. */
 static int series(scan *s, vals *vs, fr_series_cb cb, void *ud)
 {
-	json_t *metric = json_object();
+	one_series o = { json_object(), vs };
 	vs->n = 0;
-	int rc = 0;
-	if (!eat(s, '{'))
-		s->bad = 1;
-	else if (!eat(s, '}')) {
-		do {
-			char *k = str(s);
-			if (!k || !eat(s, ':')) {
-				s->bad = 1;
-				free(k);
-				break;
-			}
-			if (strcmp(k, "metric") == 0) {
-				if (!eat(s, '{'))
-					s->bad = 1;
-				else if (!eat(s, '}')) {
-					do {
-						char *lk = str(s);
-						char *lv = lk && eat(s, ':') ? str(s) : NULL;
-						if (lk && lv)
-							json_object_set_new(metric, lk,
-							                    json_string(lv));
-						else
-							s->bad = 1;
-						free(lk);
-						free(lv);
-					} while (!s->bad && eat(s, ','));
-					if (!eat(s, '}'))
-						s->bad = 1;
-				}
-			} else if (strcmp(k, "values") == 0) {
-				if (!eat(s, '['))
-					s->bad = 1;
-				else if (!eat(s, ']')) {
-					do {
-						if (!eat(s, '[')) {
-							s->bad = 1;
-							break;
-						}
-						ws(s);
-						char *e;
-						double t = strtod(s->p, &e);
-						if (e == s->p || e > s->end) {
-							s->bad = 1;
-							break;
-						}
-						s->p = e;
-						char *vstr = eat(s, ',') ? str(s) : NULL;
-						if (!vstr || !eat(s, ']')) {
-							free(vstr);
-							s->bad = 1;
-							break;
-						}
-						double v = strtod(vstr, &e);
-						if (e == vstr || *e || isinf(v))
-							v = NAN;
-						free(vstr);
-						if (vs->n == vs->cap) {
-							vs->cap = vs->cap ? 2 * vs->cap : 1024;
-							vs->t = fr_xrealloc(
-								vs->t, vs->cap * sizeof *vs->t);
-							vs->v = fr_xrealloc(
-								vs->v, vs->cap * sizeof *vs->v);
-						}
-						vs->t[vs->n] = t;
-						vs->v[vs->n++] = v;
-					} while (eat(s, ','));
-					if (!s->bad && !eat(s, ']'))
-						s->bad = 1;
-				}
-			} else {
-				skip(s);
-			}
-			free(k);
-		} while (!s->bad && eat(s, ','));
-		if (!s->bad && !eat(s, '}'))
-			s->bad = 1;
-	}
-	if (!s->bad)
-		rc = cb(ud, metric, vs->t, vs->v, vs->n);
-	json_decref(metric);
+	each_key(s, series_key, &o, &never);
+	int rc = s->bad ? 0 : cb(ud, o.metric, vs->t, vs->v, vs->n);
+	json_decref(o.metric);
 	return rc;
+}
+
+/* What the scan of a range query's answer finds. */
+typedef struct answer {
+	char *st, *et, *emsg, *rt; /* status, errorType, error, resultType */
+	char *warnings;
+	int cbrc, have_result;
+	vals vs;
+	fr_series_cb cb;
+	void *ud;
+} answer;
+
+/* Reads the "warnings" array, joined with "; ". */
+static void read_warnings(scan *s, answer *a)
+{
+	if (eat(s, ']'))
+		return;
+	do {
+		char *w = str(s);
+		char *n = fr_printf("%s%s%s", a->warnings ? a->warnings : "",
+		                    a->warnings ? "; " : "", w ? w : "?");
+		free(a->warnings);
+		free(w);
+		a->warnings = n;
+	} while (!s->bad && eat(s, ','));
+	if (!eat(s, ']'))
+		s->bad = 1;
+}
+
+/* A key of the "data" object: resultType, and each series of "result". */
+static void data_key(scan *s, const char *key, void *ctx)
+{
+	answer *a = ctx;
+	if (strcmp(key, "resultType") == 0) {
+		free(a->rt);
+		a->rt = str(s);
+	} else if (strcmp(key, "result") == 0 && eat(s, '[')) {
+		a->have_result = 1;
+		if (eat(s, ']'))
+			return;
+		do {
+			if (series(s, &a->vs, a->cb, a->ud))
+				a->cbrc = -1;
+		} while (!s->bad && !a->cbrc && eat(s, ','));
+		if (!a->cbrc && !eat(s, ']'))
+			s->bad = 1;
+	} else {
+		skip(s);
+	}
+}
+
+/* A key of the answer. */
+static void answer_key(scan *s, const char *key, void *ctx)
+{
+	answer *a = ctx;
+	char **dst = strcmp(key, "status") == 0      ? &a->st
+	             : strcmp(key, "errorType") == 0 ? &a->et
+	             : strcmp(key, "error") == 0     ? &a->emsg
+	                                             : NULL;
+	if (dst) {
+		free(*dst);
+		*dst = str(s);
+	} else if (strcmp(key, "warnings") == 0 && eat(s, '[')) {
+		read_warnings(s, a);
+	} else if (strcmp(key, "data") == 0) {
+		each_key(s, data_key, a, &a->cbrc);
+	} else {
+		skip(s);
+	}
+}
+
+/* The error of a scanned answer, or 0 when it is a matrix. */
+static int answer_error(fr_http *h, const scan *s, const answer *a, long status, char *err,
+                        size_t errsz)
+{
+	const char *what = "/api/v1/query_range";
+	if (s->too_deep) {
+		/* before the status check: the status may sit after the deep value,
+		 * unread, and "not a Prometheus API response" would hide why */
+		snprintf(err, errsz, "%s: %s%s: response nests deeper than %d levels; refusing it",
+		         h->name, h->shown, what, FR_SKIP_DEPTH);
+	} else if (a->cbrc) {
+		snprintf(err, errsz, "%s: %s%s: stopped by the caller", h->name, h->shown, what);
+	} else if (!a->st || strcmp(a->st, "success") != 0) {
+		snprintf(err, errsz, "%s: %s%s: HTTP %ld, %s: %s", h->name, h->shown, what, status,
+		         a->et ? a->et : "error",
+		         a->emsg  ? a->emsg
+		         : s->bad ? "not a Prometheus API response"
+		                  : "no error message in the response");
+	} else if (s->bad || !a->have_result || !a->rt || strcmp(a->rt, "matrix") != 0) {
+		snprintf(err, errsz, "%s: %s%s: response is not a matrix", h->name, h->shown, what);
+	} else {
+		return 0;
+	}
+	return -1;
 }
 
 /* Runs a range query (step checked against the 11 000-point limit) and calls
@@ -429,126 +554,25 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
 	                       "&step=%ld",
 	                       q, start, end, step);
 	free(q);
-	char *body = NULL;
-	long status = 0;
-	int rc = fr_http_get(h, path, &body, &status, err, errsz);
-	free(path);
-	if (rc)
+	char *body;
+	long status;
+	if (fetch(h, path, &body, &status, err, errsz))
 		return -1;
 	scan s = { body, body + strlen(body), 0, 0 };
-	vals vs = { 0 };
-	char *st = NULL, *et = NULL, *emsg = NULL, *rt = NULL;
-	int cbrc = 0, have_result = 0;
-	if (!eat(&s, '{'))
-		s.bad = 1;
-	else if (!eat(&s, '}')) {
-		do {
-			char *k = str(&s);
-			if (!k || !eat(&s, ':')) {
-				free(k);
-				s.bad = 1;
-				break;
-			}
-			if (strcmp(k, "status") == 0) {
-				free(st);
-				st = str(&s);
-			} else if (strcmp(k, "errorType") == 0) {
-				free(et);
-				et = str(&s);
-			} else if (strcmp(k, "error") == 0) {
-				free(emsg);
-				emsg = str(&s);
-			} else if (strcmp(k, "warnings") == 0 && eat(&s, '[')) {
-				if (!eat(&s, ']')) {
-					do {
-						char *w = str(&s);
-						char *n = fr_printf(
-							"%s%s%s", *warnings ? *warnings : "",
-							*warnings ? "; " : "", w ? w : "?");
-						free(*warnings);
-						free(w);
-						*warnings = n;
-					} while (!s.bad && eat(&s, ','));
-					if (!eat(&s, ']'))
-						s.bad = 1;
-				}
-			} else if (strcmp(k, "data") == 0 && eat(&s, '{')) {
-				if (!eat(&s, '}')) {
-					do {
-						char *dk = str(&s);
-						if (!dk || !eat(&s, ':')) {
-							free(dk);
-							s.bad = 1;
-							break;
-						}
-						if (strcmp(dk, "resultType") == 0) {
-							free(rt);
-							rt = str(&s);
-						} else if (strcmp(dk, "result") == 0 &&
-						           eat(&s, '[')) {
-							have_result = 1;
-							if (!eat(&s, ']')) {
-								do {
-									if (series(&s, &vs, cb, ud))
-										cbrc = -1;
-								} while (!s.bad && !cbrc &&
-								         eat(&s, ','));
-								if (!cbrc && !eat(&s, ']'))
-									s.bad = 1;
-							}
-						} else {
-							skip(&s);
-						}
-						free(dk);
-					} while (!s.bad && !cbrc && eat(&s, ','));
-					if (!s.bad && !cbrc && !eat(&s, '}'))
-						s.bad = 1;
-				}
-			} else {
-				skip(&s);
-			}
-			free(k);
-		} while (!s.bad && !cbrc && eat(&s, ','));
-	}
-	rc = 0;
-	if (s.too_deep) {
-		/* before the status check: the status may sit after the deep value,
-         * unread, and "not a Prometheus API response" would hide why */
-		snprintf(err, errsz,
-		         "%s: %s/api/v1/query_range: response nests "
-		         "deeper than %d levels; refusing it",
-		         h->name, h->shown, FR_SKIP_DEPTH);
-		rc = -1;
-	} else if (cbrc) {
-		snprintf(err, errsz,
-		         "%s: %s/api/v1/query_range: stopped by the "
-		         "caller",
-		         h->name, h->shown);
-		rc = -1;
-	} else if (!st || strcmp(st, "success") != 0) {
-		snprintf(err, errsz, "%s: %s/api/v1/query_range: HTTP %ld, %s: %s", h->name,
-		         h->shown, status, et ? et : "error",
-		         emsg    ? emsg
-		         : s.bad ? "not a Prometheus API response"
-		                 : "no error message in the response");
-		rc = -1;
-	} else if (s.bad || !have_result || !rt || strcmp(rt, "matrix") != 0) {
-		snprintf(err, errsz,
-		         "%s: %s/api/v1/query_range: response is not a "
-		         "matrix",
-		         h->name, h->shown);
-		rc = -1;
-	}
+	answer an = { .cb = cb, .ud = ud };
+	each_key(&s, answer_key, &an, &an.cbrc);
+	int rc = answer_error(h, &s, &an, status, err, errsz);
 	if (rc) {
-		free(*warnings);
-		*warnings = NULL;
+		free(an.warnings);
+		an.warnings = NULL;
 	}
-	free(st);
-	free(et);
-	free(emsg);
-	free(rt);
-	free(vs.t);
-	free(vs.v);
+	*warnings = an.warnings;
+	free(an.st);
+	free(an.et);
+	free(an.emsg);
+	free(an.rt);
+	free(an.vs.t);
+	free(an.vs.v);
 	free(body);
 	return rc;
 }

@@ -49,33 +49,9 @@ static double run_share(const fr_options *o, const fr_container *c)
 	return f < 0 ? 0 : f > 1 ? 1 : f;
 }
 
-/* Works out one container's recommendation, risks, severity and costs.
- * Severity: "unknown" without usage series; "risk" when the container is
- * under-provisioned (p95 CPU or max memory above its request, OOM kills,
- * memory within 10 % of its limit, or no request at all) because fixing that
- * comes before saving money; otherwise by the share of the larger request the
- * recommendation gives back: >= 75 % high, >= 50 % medium, >= 25 % low. */
-static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_container *c)
+/* Under-provisioning risks, then the severity (see compute_container). */
+static void set_risks(fr_container *c, double cpu_use)
 {
-	const fr_strategy *st = &o->strategy;
-	const fr_pricing *pr = &o->pricing;
-	double cpu_use = st->cpu_use_max              ? c->cpu.max
-	                 : st->cpu_percentile == 95.0 ? c->cpu.p95
-	                 : st->cpu_percentile == 50.0 ? c->cpu.p50
-	                                              : c->cpu.pct;
-	double cpu_t = hpa ? hpa->cpu_target : NAN;
-	double mem_t = hpa ? hpa->mem_target : NAN;
-	c->cpu.recommended = fr_recommend_cpu(st, cpu_use, cpu_t);
-	c->mem.recommended = fr_recommend_mem(st, c->mem.max, mem_t);
-	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
-	c->savings_month = fr_savings_month(pr, c->cpu.request, c->cpu.recommended, c->mem.request,
-	                                    c->mem.recommended) *
-	                   run_share(o, c);
-	if (c->missing_usage)
-		c->savings_month = 0;
-	c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
-	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
-
 	if (!isnan(c->oom_kills) && c->oom_kills > 0)
 		c->risks |= FR_RISK_OOM;
 	if ((c->risks & FR_RISK_OOM) && !(c->oom_kills > 0))
@@ -97,6 +73,8 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 		c->severity = FR_SEV_UNKNOWN;
 	else if (c->risks)
 		c->severity = FR_SEV_RISK;
+	else if (c->not_enough_data)
+		c->severity = FR_SEV_UNKNOWN;
 	else {
 		double w = waste(c->cpu.request, c->cpu.recommended);
 		double wm = waste(c->mem.request, c->mem.recommended);
@@ -107,7 +85,14 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 		              : w >= 0.25 ? FR_SEV_LOW
 		                          : FR_SEV_OK;
 	}
+}
 
+/* The human note: why a container is at risk, and the HPA's part. */
+static void write_note(const fr_options *o, const fr_hpa *hpa, fr_container *c)
+{
+	const fr_strategy *st = &o->strategy;
+	double cpu_t = hpa ? hpa->cpu_target : NAN;
+	double mem_t = hpa ? hpa->mem_target : NAN;
 	c->note[0] = '\0';
 	size_t n = 0;
 #define NOTE(...)                                                                                  \
@@ -123,6 +108,9 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 	} while (0)
 	if (c->missing_usage)
 		NOTE("no usage series (cAdvisor): no recommendation");
+	if (c->not_enough_data)
+		NOTE("not enough data: %.1f h of usage (--min-history): no recommendation",
+		     c->usage_hours);
 	if (c->risks & FR_RISK_OOM)
 		NOTE("OOM-killed %.0f time(s)", c->oom_kills);
 	if (c->risks & FR_RISK_MEM_OVER_REQUEST)
@@ -133,6 +121,9 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 		NOTE("memory near limit");
 	if (c->risks & FR_RISK_NO_REQUEST)
 		NOTE("no request set");
+	if (c->rec_above_request &&
+	    !(c->risks & (FR_RISK_CPU_OVER_REQUEST | FR_RISK_MEM_OVER_REQUEST)))
+		NOTE("recommendation above request: %s", c->rec_above_reason);
 	if (hpa && (!isnan(cpu_t) || !isnan(mem_t)))
 		NOTE("HPA %s targets %s%.0f%%: request sized so the HPA sees its "
 		     "target at p%.0f load",
@@ -140,6 +131,105 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 		     100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
 		     st->cpu_use_max ? 100.0 : st->cpu_percentile);
 #undef NOTE
+}
+
+/* Whether a container has too little usage history to be sized: less
+ * than --min-history hours of usage samples, or than half the window when
+ * the window is shorter. */
+static int young(const fr_options *o, const fr_container *c)
+{
+	double need = o->min_history_h;
+	double half = (double)o->window_s / 7200.0;
+	if (half < need)
+		need = half;
+	return need > 0 && !isnan(c->usage_hours) && c->usage_hours < need;
+}
+
+/* Savings and extra cost per resource, never netted: a CPU request above
+ * its recommendation saves money, a memory recommendation above its
+ * request costs money, and each is counted apart. Scaled by the share of
+ * the window the container ran. */
+static void money(const fr_options *o, fr_container *c)
+{
+	memset(&c->savings, 0, sizeof c->savings);
+	memset(&c->extra, 0, sizeof c->extra);
+	if (!c->missing_usage && !c->not_enough_data) {
+		double share = run_share(o, c);
+		double dc = fr_delta_month(&o->pricing, 0, c->cpu.request, c->cpu.recommended) *
+		            share;
+		double dm = fr_delta_month(&o->pricing, 1, c->mem.request, c->mem.recommended) *
+		            share;
+		c->savings.cpu = dc > 0 ? dc : 0;
+		c->extra.cpu = dc < 0 ? -dc : 0;
+		c->savings.mem = dm > 0 ? dm : 0;
+		c->extra.mem = dm < 0 ? -dm : 0;
+	}
+	c->savings.total = c->savings.cpu + c->savings.mem;
+	c->extra.total = c->extra.cpu + c->extra.mem;
+	c->savings_month = c->savings.total;
+}
+
+/* The recommendation_above_request flag and its reason: usage above the
+ * request (under-provisioned), or the buffer, rounding, floor or HPA
+ * raising a recommendation above a request that usage stays under. */
+static void above_request(const fr_options *o, fr_container *c, double cpu_use)
+{
+	char a[32], b[32], u[32];
+	size_t n = 0;
+	c->rec_above_request = 0;
+	c->rec_above_reason[0] = '\0';
+	for (int mem = 0; mem < 2; mem++) {
+		const fr_res *r = mem ? &c->mem : &c->cpu;
+		double use = mem ? c->mem.max : cpu_use;
+		if (isnan(r->request) || isnan(r->recommended) ||
+		    !(r->recommended > r->request * 1.0001))
+			continue;
+		c->rec_above_request = 1;
+		const char *(*fmt)(double, char *, size_t) = mem ? fr_fmt_mem : fr_fmt_cpu;
+		int over = use > r->request * 1.0001;
+		int k = snprintf(c->rec_above_reason + n, sizeof c->rec_above_reason - n,
+		                 "%s%s %s > request %s: %s %s", n ? "; " : "",
+		                 mem ? "memory" : "CPU", fmt(r->recommended, a, sizeof a),
+		                 fmt(r->request, b, sizeof b),
+		                 over ? "usage above request," : "usage under request, raised by",
+		                 over  ? fmt(use, u, sizeof u)
+		                 : mem ? "the buffer and rounding"
+		                       : "the HPA target, floor or rounding");
+		if (k > 0)
+			n += (size_t)k < sizeof c->rec_above_reason - n
+			             ? (size_t)k
+			             : sizeof c->rec_above_reason - n - 1;
+	}
+}
+
+/* Works out one container's recommendation, risks, severity and costs.
+ * Severity: "unknown" without usage series; "risk" when the container is
+ * under-provisioned (p95 CPU or max memory above its request, OOM kills,
+ * memory within 10 % of its limit, or no request at all) because fixing that
+ * comes before saving money; otherwise by the share of the larger request the
+ * recommendation gives back: >= 75 % high, >= 50 % medium, >= 25 % low. */
+static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_container *c)
+{
+	const fr_strategy *st = &o->strategy;
+	const fr_pricing *pr = &o->pricing;
+	double cpu_use = fr_cpu_sized_usage(st, &c->cpu);
+	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
+	c->not_enough_data = !c->missing_usage && young(o, c);
+	if (!c->not_enough_data) {
+		c->cpu.recommended = fr_recommend_cpu(st, cpu_use, hpa ? hpa->cpu_target : NAN);
+		c->mem.recommended = fr_recommend_mem(st, c->mem.max, hpa ? hpa->mem_target : NAN);
+	}
+	c->mem.recommended_limit = c->mem.recommended;
+	c->cpu.recommended_limit = o->cpu_limit_factor > 0
+	                                   ? c->cpu.recommended * o->cpu_limit_factor
+	                                   : NAN;
+	money(o, c);
+	c->cpu_eff = fr_ratio(c->cpu.avg, c->cpu.request);
+	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
+
+	set_risks(c, cpu_use);
+	above_request(o, c, cpu_use);
+	write_note(o, hpa, c);
 
 	c->cost_cpu = fr_cost_cpu(pr, nz(c->cpu.alloc_hours));
 	c->cost_ram = fr_cost_ram(pr, nz(c->mem.alloc_hours));
@@ -201,10 +291,14 @@ static void group_add(const fr_options *o, fr_group *g, const fr_pod *p)
 	for (size_t j = 0; j < p->nc; j++) {
 		const fr_container *c = &p->c[j];
 		g->containers++;
-		if (c->savings_month > 0)
-			g->savings_month += c->savings_month;
-		else if (c->savings_month < 0)
-			g->extra_month -= c->savings_month;
+		g->savings.cpu += c->savings.cpu;
+		g->savings.mem += c->savings.mem;
+		g->savings.total += c->savings.total;
+		g->extra.cpu += c->extra.cpu;
+		g->extra.mem += c->extra.mem;
+		g->extra.total += c->extra.total;
+		g->savings_month = g->savings.total;
+		g->extra_month = g->extra.total;
 		g->cpu_req += nz(c->cpu.request);
 		g->mem_req += nz(c->mem.request);
 		g->cpu_rec += isnan(c->cpu.recommended) ? nz(c->cpu.request) : c->cpu.recommended;
@@ -255,63 +349,66 @@ static int cmp_group(const void *a, const void *b)
 	return strcmp(((const fr_group *)a)->key, ((const fr_group *)b)->key);
 }
 
-/* Computes everything derived. Costs come from Kubecost where it priced the
- * pod (p->cost_known already set), else from the pricing model over
- * Prometheus' hourly max(request, usage). */
-void fr_report_compute(const fr_options *o, fr_model *m)
+/* The HPA that scales the pod's controller, or NULL. */
+static const fr_hpa *pod_hpa(const fr_model *m, const fr_pod *p)
+{
+	const fr_hpa *found = NULL;
+	for (size_t k = 0; k < m->nhpas && p->ctrl_name; k++) {
+		const fr_hpa *h = &m->hpas[k];
+		if (strcmp(h->ns, p->ns) == 0 && strcmp(h->target_name, p->ctrl_name) == 0 &&
+		    (!p->ctrl_kind || strcmp(h->target_kind, p->ctrl_kind) == 0))
+			found = h;
+	}
+	return found;
+}
+
+/* One pod: its containers, its cost by the pricing model unless Kubecost
+ * priced it, its efficiencies and its controller. */
+static void compute_pod(const fr_options *o, fr_model *m, fr_pod *p)
 {
 	const fr_pricing *pr = &o->pricing;
-	if (m->npods > 1)
-		qsort(m->pods, m->npods, sizeof *m->pods, cmp_pod);
-	fr_model_drop_empty(m, 1); /* also rebuilds the index after the sort */
-	for (size_t i = 0; i < m->npods; i++) {
-		fr_pod *p = &m->pods[i];
-		if (p->nc > 1)
-			qsort(p->c, p->nc, sizeof *p->c, cmp_ctr);
-		p->hpa = NULL;
-		for (size_t k = 0; k < m->nhpas && p->ctrl_name; k++) {
-			const fr_hpa *h = &m->hpas[k];
-			if (strcmp(h->ns, p->ns) == 0 &&
-			    strcmp(h->target_name, p->ctrl_name) == 0 &&
-			    (!p->ctrl_kind || strcmp(h->target_kind, p->ctrl_kind) == 0))
-				p->hpa = h;
+	if (p->nc > 1)
+		qsort(p->c, p->nc, sizeof *p->c, cmp_ctr);
+	p->hpa = pod_hpa(m, p);
+	fr_cost pc = { 0, 0, 0, NAN, 0 };
+	double nc = 0, dc = 0, nr = 0, dr = 0;
+	for (size_t j = 0; j < p->nc; j++) {
+		fr_container *c = &p->c[j];
+		compute_container(o, p->hpa, c);
+		pc.cpu += c->cost_cpu;
+		pc.ram += c->cost_ram;
+		eff_add(pr, c, &nc, &dc, &nr, &dr);
+		if (c->missing_usage) {
+			m->nmissing++;
+			fr_model_warn(m,
+			              "%s/%s container %s: no usage series "
+			              "(container_cpu_usage_seconds_total or "
+			              "container_memory_working_set_bytes)",
+			              p->ns, p->name, c->name);
 		}
-		fr_cost pc = { 0, 0, 0, NAN, 0 };
-		double nc = 0, dc = 0, nr = 0, dr = 0;
-		for (size_t j = 0; j < p->nc; j++) {
-			fr_container *c = &p->c[j];
-			compute_container(o, p->hpa, c);
-			pc.cpu += c->cost_cpu;
-			pc.ram += c->cost_ram;
-			eff_add(pr, c, &nc, &dc, &nr, &dr);
-			if (c->missing_usage) {
-				m->nmissing++;
-				fr_model_warn(m,
-				              "%s/%s container %s: no usage series "
-				              "(container_cpu_usage_seconds_total or "
-				              "container_memory_working_set_bytes)",
-				              p->ns, p->name, c->name);
-			}
-			m->ncontainers++;
-			if (c->severity == FR_SEV_RISK)
-				m->nrisky++;
-		}
-		pc.pv = fr_cost_storage(pr, p->pv_byte_hours);
-		pc.total = pc.cpu + pc.ram + pc.pv;
-		if (!p->cost_known) {
-			p->cost = pc;
-			p->cost_known = 1;
-			p->eff_cpu = fr_ratio(nc, dc);
-			p->eff_ram = fr_ratio(nr, dr);
-			p->eff_total = fr_ratio(nc + nr, dc + dr);
-		}
-		if (!p->ctrl_kind) {
-			p->ctrl_kind = fr_strdup("Pod");
-			p->ctrl_name = fr_strdup(p->name);
-		}
+		m->ncontainers++;
+		m->nyoung += c->not_enough_data;
+		if (c->severity == FR_SEV_RISK)
+			m->nrisky++;
 	}
+	pc.pv = fr_cost_storage(pr, p->pv_byte_hours);
+	pc.total = pc.cpu + pc.ram + pc.pv;
+	if (!p->cost_known) {
+		p->cost = pc;
+		p->cost_known = 1;
+		p->eff_cpu = fr_ratio(nc, dc);
+		p->eff_ram = fr_ratio(nr, dr);
+		p->eff_total = fr_ratio(nc + nr, dc + dr);
+	}
+	if (!p->ctrl_kind) {
+		p->ctrl_kind = fr_strdup("Pod");
+		p->ctrl_name = fr_strdup(p->name);
+	}
+}
 
-	/* aggregates */
+/* Controllers, namespaces and totals. */
+static void aggregate(const fr_options *o, fr_model *m)
+{
 	memset(&m->total, 0, sizeof m->total);
 	fr_group all;
 	memset(&all, 0, sizeof all);
@@ -324,11 +421,21 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 		free(ck);
 		group_add(o, group_get(&m->nss, &m->nnss, p->ns, p->ns, "Namespace", p->ns), p);
 		group_add(o, &all, p);
+		if (o->group_label) {
+			const char *v = p->group_value ? p->group_value : "unlabelled";
+			char *kind = fr_printf("label:%s", o->group_label);
+			group_add(o, group_get(&m->lbls, &m->nlbls, v, v, kind, v), p);
+			free(kind);
+		}
 	}
 	for (size_t i = 0; i < m->nctrls; i++)
 		group_finish(&m->ctrls[i]);
 	for (size_t i = 0; i < m->nnss; i++)
 		group_finish(&m->nss[i]);
+	for (size_t i = 0; i < m->nlbls; i++)
+		group_finish(&m->lbls[i]);
+	if (m->nlbls > 1)
+		qsort(m->lbls, m->nlbls, sizeof *m->lbls, cmp_group);
 	group_finish(&all);
 	if (m->nctrls > 1)
 		qsort(m->ctrls, m->nctrls, sizeof *m->ctrls, cmp_group);
@@ -338,11 +445,55 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 	m->total_month = all.cost_month;
 	m->savings_month = all.savings_month;
 	m->extra_month = all.extra_month;
+	m->savings = all.savings;
+	m->extra = all.extra;
 	m->eff_cpu = all.eff_cpu;
 	m->eff_ram = all.eff_ram;
 	m->eff_total = all.eff_total;
+}
 
-	/* unit economics: the cost of the namespaces that serve the counters */
+/* a - b per resource, total = cpu + ram (PV and network: none). */
+static fr_cost cost_minus(const fr_cost *a, const fr_cost *b, int floor0)
+{
+	fr_cost c = { a->cpu - b->cpu, a->ram - b->ram, 0, 0, 0 };
+	if (floor0) {
+		c.cpu = c.cpu > 0 ? c.cpu : 0;
+		c.ram = c.ram > 0 ? c.ram : 0;
+	}
+	c.total = c.cpu + c.ram;
+	return c;
+}
+
+/* Node costs by the pricing model: capacity, allocatable, what the system
+ * reserves (capacity - allocatable) and idle (allocatable - what the pods
+ * are allocated, per resource, never below 0); with --share-idle, idle CPU
+ * and RAM go to the namespaces in proportion to their CPU and RAM cost. */
+static void node_costs(const fr_options *o, fr_model *m)
+{
+	if (!m->have_nodes)
+		return;
+	const fr_pricing *pr = &o->pricing;
+	fr_nodes *n = &m->nodes;
+	n->capacity = (fr_cost){ fr_cost_cpu(pr, n->cap_core_h), fr_cost_ram(pr, n->cap_byte_h), 0,
+		                 0, 0 };
+	n->capacity.total = n->capacity.cpu + n->capacity.ram;
+	n->allocatable = (fr_cost){ fr_cost_cpu(pr, n->alloc_core_h),
+		                    fr_cost_ram(pr, n->alloc_byte_h), 0, 0, 0 };
+	n->allocatable.total = n->allocatable.cpu + n->allocatable.ram;
+	n->reserved = cost_minus(&n->capacity, &n->allocatable, 1);
+	fr_cost pods = { nz(m->total.cpu), nz(m->total.ram), 0, 0, 0 };
+	n->idle = cost_minus(&n->allocatable, &pods, 1);
+	for (size_t i = 0; o->share_idle && i < m->nnss; i++) {
+		fr_group *g = &m->nss[i];
+		g->idle_share.cpu = pods.cpu > 0 ? n->idle.cpu * nz(g->cost.cpu) / pods.cpu : 0;
+		g->idle_share.ram = pods.ram > 0 ? n->idle.ram * nz(g->cost.ram) / pods.ram : 0;
+		g->idle_share.total = g->idle_share.cpu + g->idle_share.ram;
+	}
+}
+
+/* Unit economics: the cost of the namespaces that serve the counters. */
+static void unit_economics(fr_model *m)
+{
 	double ucost = 0, ureq = 0, uapp = 0;
 	int any_req = 0, any_app = 0;
 	for (size_t i = 0; i < m->nunits; i++) {
@@ -375,6 +526,22 @@ void fr_report_compute(const fr_options *o, fr_model *m)
 	}
 }
 
+/* Computes everything derived. Costs come from Kubecost where it priced the
+ * pod (p->cost_known already set), else from the pricing model over
+ * Prometheus' hourly max(request, usage). */
+void fr_report_compute(const fr_options *o, fr_model *m)
+{
+	if (m->npods > 1)
+		qsort(m->pods, m->npods, sizeof *m->pods, cmp_pod);
+	fr_model_drop_empty(m, 1); /* also rebuilds the index after the sort */
+	for (size_t i = 0; i < m->npods; i++)
+		compute_pod(o, m, &m->pods[i]);
+	aggregate(o, m);
+	node_costs(o, m);
+	unit_economics(m);
+	fr_trend_compute(o, m);
+}
+
 /* Reads the application's own counters (requests served, applications
  * received) over the window, per namespace, for unit economics. Missing
  * counters are not an error: most workloads are not OffreAPI. */
@@ -399,11 +566,7 @@ int fr_collect_units(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 			const char *ns = fr_prom_label(ser, "namespace");
 			if (!ns || !fr_selection_match(ns, NULL))
 				continue;
-			int listed = o->nnamespaces == 0;
-			for (size_t j = 0; j < o->nnamespaces; j++)
-				if (strcmp(o->namespaces[j], ns) == 0)
-					listed = 1;
-			if (!listed)
+			if (!fr_namespace_listed(o, ns))
 				continue;
 			fr_unit *u = NULL;
 			for (size_t j = 0; j < m->nunits; j++)

@@ -10,7 +10,10 @@ number of queries it sent, and its peak RSS, with the targets (< 30 s,
 < 64 MiB).
 
 Usage: run.py PATH/TO/finops-report [--pods N] [--days N] [--runs N]
-              [--keep DIR] [--concurrency N]
+              [--keep DIR] [--concurrency N] [--extra "ARGS"]
+--extra adds arguments to finops-report's (for the second edition's
+features: --extra "--group-by label:app --share-idle"; the trend and the
+node idle cost are on by default).
 --keep DIR keeps (and reuses) the generated TSDB blocks in DIR, since
 generating and backfilling take longer than the measured runs.
 Not a test: no figure decides a pass; it prints, it does not assert.
@@ -107,6 +110,19 @@ def write_slice(path, plist, t0, a, b):
                 pre = "%s{%s} %.10g " % (name, lab(ns, dep, pod, i), val(i))
                 out.extend("%s%d\n" % (pre, t) for t in ts_k)
             last = name
+        # 20 nodes (capacity and allocatable) and one team label per
+        # namespace, for the node idle cost and --group-by label:team
+        for kind, cpu, mem in (("capacity", 16, 64), ("allocatable", 15.5, 62)):
+            for node in range(20):
+                for res, v, unit in (("cpu", cpu, "core"),
+                                     ("memory", mem * 1073741824, "byte")):
+                    pre = ('kube_node_status_%s{node="node-%02d",resource="%s",'
+                           'unit="%s"} %.10g ' % (kind, node, res, unit, v))
+                    out.extend("%s%d\n" % (pre, t) for t in ts_k)
+        for ns in sorted({x[0] for x in plist}):
+            pre = ('kube_namespace_labels{namespace="%s",label_team="team-%s"} 1 '
+                   % (ns, ns[-1]))
+            out.extend("%s%d\n" % (pre, t) for t in ts_k)
         seen = set()
         for ns, dep, pod, i in plist:
             if (ns, dep) in seen:
@@ -168,6 +184,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--keep")
+    ap.add_argument("--extra", default="")
     a = ap.parse_args()
     tool = os.path.abspath(a.tool)
     work = a.keep or tempfile.mkdtemp(prefix="finops-bench-")
@@ -199,7 +216,7 @@ def main():
                 "--end", str(end), "--rate-window", "20m", "--resolution",
                 "5m", "--concurrency", str(a.concurrency), "--stats", "-q",
                 "-f", "json", "-o", os.path.join(work, "report.json"),
-                "--allow-incomplete"]
+                "--allow-incomplete"] + a.extra.split()
         tick = os.sysconf("SC_CLK_TCK")
 
         def prom_cpu():

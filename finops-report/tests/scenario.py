@@ -273,3 +273,163 @@ def build_rollout(end):
                         dict(base, id="/kubepods/" + pod + "/api",
                              image="img"), alive(lambda t: 150 * MIB)))
     return s
+
+
+# ---- edition 2 (issue 17): teams, nodes, a tight and a young container ----
+# 24 hours, every figure constant per container (so each is computed by hand
+# below), on one node; the day before the window (the previous window of a
+# 24 h report) holds the same pods with the "over" container requesting 2
+# CPUs instead of 1.
+#   team-a/over-7d9f8c6b5-aaaaa   Deployment over, pod label team=alpha:
+#                                 1 CPU / 512Mi requested, 0.1 CPU and
+#                                 150Mi (20 h) then 200Mi (4 h) used
+#   team-a/right-0                StatefulSet right, pod label team=gamma:
+#                                 0.5 CPU / 1Gi, 0.48 CPU and 880Mi used
+#   team-b/under-6c5d4e3f2-bbbbb  Deployment under: 0.25 CPU / 256Mi
+#                                 requested, 0.3 CPU and 300Mi used
+#   team-b/tight-x7k2p            DaemonSet tight: 0.2 CPU / 200Mi, 0.05 CPU
+#                                 and 180Mi used: memory max x 1.15 = 207Mi
+#                                 -> 208Mi, just above its request
+#   misc/young-5b4c3d2e1-ccccc    Deployment young, the last 3 hours only
+# Namespaces team-a and team-b carry namespace label team=alpha / team=beta;
+# misc has none. Node node-1: capacity 4 CPU / 8Gi, allocatable 3.5 / 7Gi.
+E2 = {
+    # key: ns, pod, container, (owner kind, owner name), replicaset owner
+    #      (Deployment name) or None, cpu req, mem req, cpu use, mem use
+    #      (segments), pod labels, alive from hour (None = all window)
+    "over": ("team-a", "over-7d9f8c6b5-aaaaa", "app", "ReplicaSet",
+             "over-7d9f8c6b5", "over", 1.0, 512 * MIB, 0.1,
+             [(20, 150 * MIB), (4, 200 * MIB)], {"team": "alpha"}, None),
+    "right": ("team-a", "right-0", "db", "StatefulSet", "right", None, 0.5,
+              1 * GIB, 0.48, [(24, 880 * MIB)], {"team": "gamma"}, None),
+    "under": ("team-b", "under-6c5d4e3f2-bbbbb", "app", "ReplicaSet",
+              "under-6c5d4e3f2", "under", 0.25, 256 * MIB, 0.3,
+              [(24, 300 * MIB)], {}, None),
+    "tight": ("team-b", "tight-x7k2p", "agent", "DaemonSet", "tight", None,
+              0.2, 200 * MIB, 0.05, [(24, 180 * MIB)], {}, None),
+    "young": ("misc", "young-5b4c3d2e1-ccccc", "app", "ReplicaSet",
+              "young-5b4c3d2e1", "young", 0.5, 256 * MIB, 0.1,
+              [(24, 100 * MIB)], {}, 21),
+}
+E2_NS_LABELS = {"team-a": {"team": "alpha"}, "team-b": {"team": "beta"},
+                "misc": {}}
+E2_NODE = {"capacity": (4.0, 8 * GIB), "allocatable": (3.5, 7 * GIB)}
+E2_PREV_OVER_CPU_REQ = 2.0
+
+
+def build_edition2(end):
+    """The edition-2 cluster over 48 hours before END plus a 2-hour lead-in:
+    the window (24 h) and the previous window (24 h) before it."""
+    w0 = end - WINDOW
+    t0 = w0 - WINDOW - LEAD
+    s = []
+    for key, c in E2.items():
+        (ns, pod, ctr, okind, oname, dep, creq, mreq, cuse, mseg, labels,
+         from_h) = c
+        a = w0 + from_h * HOUR + 60 if from_h is not None else t0
+
+        def alive(fn, a=a):
+            return lambda t: fn(t) if t >= a else None
+        base = {"namespace": ns, "pod": pod, "container": ctr}
+        if key == "over":
+            cpu_req = (lambda t: E2_PREV_OVER_CPU_REQ if t < w0 else 1.0)
+        else:
+            cpu_req = (lambda t, v=creq: v)
+        s.append(Series("kube_pod_container_resource_requests",
+                        dict(base, resource="cpu", unit="core", node="node-1"),
+                        alive(cpu_req)))
+        s.append(Series("kube_pod_container_resource_requests",
+                        dict(base, resource="memory", unit="byte",
+                             node="node-1"), alive(lambda t, v=mreq: v)))
+        s.append(Series("kube_pod_owner",
+                        {"namespace": ns, "pod": pod, "owner_kind": okind,
+                         "owner_name": oname, "owner_is_controller": "true"},
+                        alive(lambda t: 1)))
+        if dep:
+            s.append(Series("kube_replicaset_owner",
+                            {"namespace": ns, "replicaset": oname,
+                             "owner_kind": "Deployment", "owner_name": dep,
+                             "owner_is_controller": "true"},
+                            alive(lambda t: 1)))
+        lab = {"namespace": ns, "pod": pod}
+        lab.update({"label_" + k: v for k, v in labels.items()})
+        s.append(Series("kube_pod_labels", lab, alive(lambda t: 1)))
+        s.append(Series("container_cpu_usage_seconds_total",
+                        dict(base, id="/kubepods/" + pod, image="img"),
+                        alive(lambda t, a=a, u=cuse: u * (t - a))))
+        mem = pieces(end, mseg)
+        s.append(Series("container_memory_working_set_bytes",
+                        dict(base, id="/kubepods/" + pod, image="img"),
+                        alive(lambda t, m=mem, b=mseg[0][1]:
+                              b if t < w0 else m(t))))
+    for ns, labels in E2_NS_LABELS.items():
+        lab = {"namespace": ns}
+        lab.update({"label_" + k: v for k, v in labels.items()})
+        s.append(Series("kube_namespace_labels", lab, lambda t: 1))
+    for kind, (cpu, mem) in E2_NODE.items():
+        for res, v, unit in (("cpu", cpu, "core"), ("memory", mem, "byte")):
+            s.append(Series("kube_node_status_" + kind,
+                            {"node": "node-1", "resource": res, "unit": unit},
+                            lambda t, v=v: v))
+    return s
+
+
+# What edition 2 implies, by hand (default pricing: 0.02 per vCPU-hour, 0.01
+# per GiB-hour, month = 720 h).
+E2_EXPECTED = {
+    # CPU 1 -> 0.1: (1 - 0.1) * 0.02 * 720 = 12.96 saved; memory max 200Mi
+    # x 1.15 = 230 -> 232Mi: (512 - 232) / 1024 * 0.01 * 720 = 1.96875
+    "over": dict(cpu_rec=0.1, mem_rec=232 * MIB, mem_p50=150 * MIB,
+                 mem_max=200 * MIB, save_cpu=12.96, save_mem=1.96875,
+                 extra_cpu=0.0, extra_mem=0.0, above=False, under=False,
+                 # 24 h x (1 x 0.02 + 0.5 x 0.01)
+                 cost=0.6),
+    # 0.5 -> 0.48: 0.02 * 0.02 * 720 = 0.288; 880 x 1.15 = 1012Mi:
+    # 12 / 1024 * 7.2 = 0.084375
+    "right": dict(cpu_rec=0.48, mem_rec=1012 * MIB, mem_p50=880 * MIB,
+                  mem_max=880 * MIB, save_cpu=0.288, save_mem=0.084375,
+                  extra_cpu=0.0, extra_mem=0.0, above=False, under=False,
+                  cost=0.48),
+    # 0.25 -> 0.3: 0.05 * 0.02 * 720 = 0.72 more; 256 -> 300 x 1.15 = 345
+    # -> 348Mi: 92 / 1024 * 7.2 = 0.646875 more
+    "under": dict(cpu_rec=0.3, mem_rec=348 * MIB, mem_p50=300 * MIB,
+                  mem_max=300 * MIB, save_cpu=0.0, save_mem=0.0,
+                  extra_cpu=0.72, extra_mem=0.646875, above=True, under=True,
+                  # 24 x (0.3 x 0.02 + 300/1024 x 0.01)
+                  cost=24 * (0.006 + 300 / 1024 * 0.01)),
+    # 0.2 -> 0.05: 0.15 * 14.4 = 2.16 saved; 200 -> 208Mi: 8 / 1024 * 7.2
+    # = 0.05625 more, never netted into 2.10375
+    "tight": dict(cpu_rec=0.05, mem_rec=208 * MIB, mem_p50=180 * MIB,
+                  mem_max=180 * MIB, save_cpu=2.16, save_mem=0.0,
+                  extra_cpu=0.0, extra_mem=0.05625, above=True, under=False,
+                  cost=24 * (0.004 + 200 / 1024 * 0.01)),
+    # 3 h x (0.5 x 0.02 + 0.25 x 0.01); not enough data: no recommendation
+    "young": dict(cost=3 * (0.01 + 0.0025)),
+}
+E2_KEYS = {k: (v[0], v[1], v[2]) for k, v in E2.items()}
+E2_SAVINGS = {"cpu": 12.96 + 0.288 + 2.16, "memory": 1.96875 + 0.084375}
+E2_EXTRA = {"cpu": 0.72, "memory": 0.646875 + 0.05625}
+# --group-by label:team: pod label first, then the namespace's, else
+# "unlabelled"
+E2_TEAMS = {"alpha": E2_EXPECTED["over"]["cost"],
+            "gamma": E2_EXPECTED["right"]["cost"],
+            "beta": E2_EXPECTED["under"]["cost"] + E2_EXPECTED["tight"]["cost"],
+            "unlabelled": E2_EXPECTED["young"]["cost"]}
+# Nodes over 24 h: allocatable 3.5 CPU x 0.02 x 24 = 1.68, 7 GiB x 0.01 x
+# 24 = 1.68; capacity 1.92 and 1.92, so 0.48 reserved for the system.
+E2_POD_CPU_COST = 24 * (0.02 + 0.01 + 0.006 + 0.004) + 3 * 0.01
+E2_POD_RAM_COST = 24 * (0.005 + 0.01 + 300 / 1024 * 0.01 +
+                        200 / 1024 * 0.01) + 3 * 0.0025
+E2_IDLE = {"cpu": 1.68 - E2_POD_CPU_COST, "ram": 1.68 - E2_POD_RAM_COST}
+E2_RESERVED = 0.48
+
+# Trend, by hand. The window: the pods' cost (CPU 0.99, RAM 0.4846875); its
+# average CPU request: (1 + 0.5 + 0.25 + 0.2) x 24 h + 0.5 x 3 h, over 24 h.
+E2_WINDOW_COST = E2_POD_CPU_COST + E2_POD_RAM_COST
+E2_WINDOW_CPU_REQ = (1.95 * 24 + 0.5 * 3) / 24
+# The previous window: "over" requests 2 CPUs, no young pod. Prometheus 2.42
+# reads a [1h] range with both ends, so the hour ending at the window's start
+# averages 60 samples of 2 and one of 1 (121 / 61).
+E2_PREV_CPU_COST = 0.02 * (23 * 2.0 + 121 / 61 + 24 * (0.5 + 0.3 + 0.2))
+E2_PREV_RAM_COST = 24 * (0.005 + 0.01 + 300 / 1024 * 0.01 + 200 / 1024 * 0.01)
+E2_PREV_COST = E2_PREV_CPU_COST + E2_PREV_RAM_COST

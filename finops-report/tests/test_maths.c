@@ -166,11 +166,11 @@ static void test_parsers(void **st)
 	assert_int_equal(fr_parse_cpu("1k", &v), -1);
 	assert_int_equal(fr_parse_time("2026-11-01T00:00:00Z", &v), 0);
 	NEAR(v, 1793491200.0);
-	assert_int_equal(fr_parse_time("2026-11-01", &v), 0);
-	NEAR(v, 1793491200.0);
 	assert_int_equal(fr_parse_time("1793491200", &v), 0);
 	NEAR(v, 1793491200.0);
-	assert_int_equal(fr_parse_time("2026-11-01T00:00:00+02:00", &v), -1);
+	/* issue 17: +02:00 is read, two hours ahead of UTC */
+	assert_int_equal(fr_parse_time("2026-11-01T02:00:00+02:00", &v), 0);
+	NEAR(v, 1793491200.0);
 }
 
 /* --start/--end: the whole string is read, and a field out of range is an
@@ -181,9 +181,16 @@ static void test_parse_time_strict(void **st)
 	double v = 0;
 	assert_int_equal(fr_parse_time("2024-02-29T23:59:59Z", &v), 0);
 	NEAR(v, 1709251199.0);
-	assert_int_equal(fr_parse_time("2026-11-01T00:00:00", &v), 0);
+	/* issue 17: an offset is read; 01:00+01:00 is midnight UTC */
+	assert_int_equal(fr_parse_time("2026-11-01T01:00:00+01:00", &v), 0);
 	NEAR(v, 1793491200.0);
-	const char *bad[] = { "2023-02-31",
+	assert_int_equal(fr_parse_time("2026-10-31T22:30:00-01:30", &v), 0);
+	NEAR(v, 1793491200.0);
+	const char *bad[] = { "2026-11-01T00:00:00", /* no zone: refused, not taken as UTC */
+		              "2026-11-01",
+		              "2026-11-01T00:00:00+1:00",
+		              "2026-11-01T00:00:00+24:00",
+		              "2023-02-31",
 		              "2023-02-29",
 		              "2023-02-31T00:00:00Z",
 		              "2026-13-01",
@@ -320,13 +327,27 @@ static void test_report(void **st)
 	assert_true(wk->risks & FR_RISK_MEM_OVER_REQUEST);
 	assert_true(wk->risks & FR_RISK_MEM_NEAR_LIMIT); /* 300 >= 0.9 * 320 */
 	assert_false(wk->risks & FR_RISK_CPU_OVER_REQUEST); /* p95 0.4 < 0.5 */
-	NEAR(wk->savings_month, 0.793125);
+	/* issue 17: never netted. CPU 500m -> 400m saves 0.1 * 0.02 * 720 = 1.44;
+	 * memory 256Mi -> 300 * 1.15 = 345 -> 348Mi costs 92 / 1024 * 0.01 * 720
+	 * = 0.646875 more. The first version showed 1.44 - 0.646875 = 0.793125. */
+	NEAR(wk->savings.cpu, 1.44);
+	NEAR(wk->savings.mem, 0.0);
+	NEAR(wk->extra.cpu, 0.0);
+	NEAR(wk->extra.mem, 0.646875);
+	NEAR(wk->savings_month, 1.44);
+	assert_true(wk->rec_above_request);
+	NEAR(wk->mem.recommended_limit, 348 * FR_MIB);
+	assert_true(isnan(wk->cpu.recommended_limit));
 	/* raw CPU efficiency above 100 % ... */
 	NEAR(wk->cpu_eff, 1.2);
 	/* ... but capped in the pod's: min(0.6, 0.5) / 0.5 */
 	NEAR(m.pods[1].eff_cpu, 1.0);
 	/* totals: savings count positive savings of every container */
-	NEAR(m.savings_month, 16.3305 + 0.793125);
+	NEAR(m.savings_month, 16.3305 + 1.44);
+	NEAR(m.savings.cpu, 13.968 + 1.44);
+	NEAR(m.savings.mem, 2.3625);
+	NEAR(m.extra.mem, 0.646875);
+	NEAR(m.extra_month, 0.646875);
 	NEAR(m.total_month, 4.2 * 720.0 / 168.0);
 	assert_int_equal(m.nrisky, 1);
 	assert_int_equal(m.nctrls, 2);

@@ -90,7 +90,7 @@ def run(tmp):
         ck.check(r.code == 3, "scenario exit code 3 (legacy has no usage): "
                  "%d %s" % (r.code, r.stderr))
         rep = r.json
-        ck.check(rep["schema"] == "finops-report/1", "schema")
+        ck.check(rep["schema"] == "finops-report/2", "schema")
         ck.check(rep["exit_code"] == 3, "exit_code field")
         ck.check(rep["pricing"]["currency"] == "EUR", "currency")
         ck.check(rep["pricing"]["memory_unit"] == "GiB", "memory unit GiB")
@@ -111,7 +111,12 @@ def run(tmp):
                     key + " cpu recommended")
             ck.near(c["memory"]["recommended_bytes"], exp["mem_rec"],
                     key + " memory recommended")
-            ck.near(c["savings_month"], exp["savings"], key + " savings/month")
+            # per resource since issue 17: the positive part is a saving,
+            # the negative part an extra cost (none of these mixes them)
+            ck.near(c["savings_month"]["total"], max(exp["savings"], 0),
+                    key + " savings/month")
+            ck.near(c["extra_cost_month"]["cpu"] + c["extra_cost_month"]["memory"],
+                    max(-exp["savings"], 0), key + " extra cost/month")
             ck.check(c["severity"] == exp["severity"], "%s severity %s != %s"
                      % (key, c["severity"], exp["severity"]))
             ck.near(c["cost"]["cpu"], exp["cost_cpu"], key + " cpu cost")
@@ -159,8 +164,9 @@ def run(tmp):
         t = rep["totals"]
         sav = sum(e["savings"] for e in scenario.EXPECTED.values()
                   if e["savings"] > 0) + scenario.EXPECTED["web-a"]["savings"]
-        ck.near(t["savings_month"], sav, "total savings/month")
-        ck.near(t["extra_cost_month"], 1.5075, "extra cost of fixing risks")
+        ck.near(t["savings_month"]["total"], sav, "total savings/month")
+        ck.near(t["extra_cost_month"]["total"], 1.5075,
+                "extra cost of fixing risks")
         ck.check(t["containers_at_risk"] == 1, "1 at risk")
         ck.check(t["containers_missing_usage"] == 1, "1 missing")
         # aggregation
@@ -169,8 +175,8 @@ def run(tmp):
         ck.check(len(ctr) == 5, "5 controllers: %s" % sorted(ctr))
         web = ctr.get(("shop", "Deployment", "web"))
         ck.check(web and web["pods"] == 2 and web["hpa"] is True, "web group")
-        ck.near(web["savings_month"], 2 * scenario.EXPECTED["web-a"]["savings"],
-                "web group savings")
+        ck.near(web["savings_month"]["total"],
+                2 * scenario.EXPECTED["web-a"]["savings"], "web group savings")
         nss = {g["namespace"]: g for g in rep["namespaces"]}
         ck.check(sorted(nss) == ["batch", "data", "shop"], "namespaces")
         ck.near(nss["shop"]["cost"]["total"], scenario.COST_SHOP, "shop cost")
@@ -213,8 +219,8 @@ def run(tmp):
         r = tool("--top", "0", fmt="table")
         lines = r.out.splitlines()
         for key in ("COST PER POD", "RIGHT-SIZING", "UNIT ECONOMICS",
-                    "INCOMPLETE DATA", "api-5d8f7c9b6-x2x9q", "1000m>30m",
-                    "512Mi>176Mi", "0.02 EUR/vCPU-h", "2^30 bytes", "16.33",
+                    "INCOMPLETE DATA", "api-5d8f7c9b6-x2x9q", "1000m->30m",
+                    "512Mi->176Mi", "0.02 EUR/vCPU-h", "2^30 bytes", "16.33",
                     "risk", "OOM-killed 3"):
             ck.check(key in r.out, "table has " + key)
         ck.check(all(len(x) <= 80 for x in lines), "table fits 80 columns: %s"
@@ -234,7 +240,7 @@ def run(tmp):
                     "| Storage | 0.03 EUR per GiB-month |",
                     "## Cost per pod", "## Over-provisioning",
                     "## Recommendations", "1000m -> 30m", "512Mi -> 176Mi",
-                    "16.33 EUR", "**risk**", "## Unit economics",
+                    "13.97 EUR | 2.36 EUR", "**risk**", "## Unit economics",
                     "## Incomplete data",
                     "| Efficiency CPU / RAM / total | 30% / 67% / 41% |"):
             ck.check(key in r.out, "markdown has " + key)
@@ -245,7 +251,7 @@ def run(tmp):
         tc.feed(r.out)
         ck.check(not tc.errors and not tc.stack, "html well nested: %s %s"
                  % (tc.errors[:3], tc.stack))
-        ck.check(tc.tags.get("svg", 0) == 3, "3 svg charts")
+        ck.check(tc.tags.get("svg", 0) == 4, "3 svg charts and the sparkline")
         ck.check(tc.tags.get("rect", 0) >= 6 + 2 * 12, "bars drawn")
         for key in ('id="rightsizing"', 'id="cost"', "request versus p95",
                     "Cost per month per pod", "api-5d8f7c9b6-x2x9q",
@@ -408,8 +414,9 @@ def rollout(tmp, end, ck):
             ck.near(c["memory"]["recommended_bytes"], 176 * MIB,
                     pod + " memory recommended")
             # ran 12 of 24 hours: half a replica's monthly saving
-            ck.near(c["savings_month"], one / 2, pod + " savings/month")
-        ck.near(rep["totals"]["savings_month"], one,
+            ck.near(c["savings_month"]["total"], one / 2,
+                    pod + " savings/month")
+        ck.near(rep["totals"]["savings_month"]["total"], one,
                 "rollout: total savings = one replica's")
         ck.near(rep["totals"]["cost"]["total"], scenario.ROLLOUT_COST,
                 "rollout: cost over the window")
@@ -421,7 +428,8 @@ def rollout(tmp, end, ck):
         ck.check(g is not None and g["pods"] == 2,
                  "rollout: one Deployment of 2 pods: %s" % sorted(ctr))
         if g:
-            ck.near(g["savings_month"], one, "rollout: Deployment savings")
+            ck.near(g["savings_month"]["total"], one,
+                    "rollout: Deployment savings")
     finally:
         prom.close()
 
