@@ -33,12 +33,15 @@ static void check_form(const form *f, const char *body, size_t len)
 		check(f->fields[i].name != NULL, "field name");
 	}
 	if (f->has_file) {
-		check(f->file >= body && f->file + f->file_len <= body + len, "file inside the body");
+		check(f->file >= body && f->file + f->file_len <= body + len,
+		      "file inside the body");
 		check(f->filename[0] && oa_utf8_valid(f->filename, strlen(f->filename)),
 		      "file name is UTF-8");
-		check(!strchr(f->filename, '/') && !strchr(f->filename, '\\'), "file name has no path");
+		check(!strchr(f->filename, '/') && !strchr(f->filename, '\\'),
+		      "file name has no path");
 		for (const char *p = f->filename; *p; p++)
-			check((unsigned char)*p >= 0x20 && *p != 0x7f, "file name has no control byte");
+			check((unsigned char)*p >= 0x20 && *p != 0x7f,
+			      "file name has no control byte");
 	}
 }
 
@@ -54,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (data[0] % 3 == 2) {
 		const uint8_t *nl = memchr(in, '\n', n < 100 ? n : 100);
 		size_t bl = nl ? (size_t)(nl - in) : 0;
-		snprintf(ct, sizeof ct, "multipart/form-data; boundary=%.*s", (int)bl, (const char *)in);
+		snprintf(ct, sizeof ct, "multipart/form-data; boundary=%.*s", (int)bl,
+		         (const char *)in);
 		if (nl) {
 			n -= bl + 1;
 			in = nl + 1;

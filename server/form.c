@@ -43,7 +43,8 @@ int urlenc_decode(const char *s, size_t n, char *dst, size_t dstsz)
 		} else if (c == '%') {
 			if (n - i < 3)
 				return -3;
-			int a = hexval((unsigned char)s[i + 1]), b = hexval((unsigned char)s[i + 2]);
+			int a = hexval((unsigned char)s[i + 1]),
+			    b = hexval((unsigned char)s[i + 2]);
 			if (a < 0 || b < 0)
 				return -3;
 			c = a * 16 + b;
@@ -304,7 +305,8 @@ static int mp_part(form *f, char *h, char *hend, char *c, size_t n)
 			return form_fail(f, 400, "malformed form: a NUL byte in a part's head");
 		if (!strncasecmp(h, "content-disposition:", 20)) {
 			if (seen || !mp_disposition(h + 20, &name, &filename))
-				return form_fail(f, 400, "malformed form: a bad Content-Disposition");
+				return form_fail(f, 400,
+				                 "malformed form: a bad Content-Disposition");
 			seen = true;
 		}
 		h = eol + 2;
@@ -356,7 +358,9 @@ static int parse_multipart(form *f, const char *ct, char *body, size_t len)
 		} else {
 			size_t room = (size_t)(end - p) < 8192 ? (size_t)(end - p) : 8192;
 			if (!(hend = memmem(p, room, "\r\n\r\n", 4)))
-				return form_fail(f, 400, "malformed form: a part's head is missing or too long");
+				return form_fail(
+					f, 400,
+					"malformed form: a part's head is missing or too long");
 			content = hend + 4;
 		}
 		char *next = memmem(content, (size_t)(end - content), b, bl);
