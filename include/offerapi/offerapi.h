@@ -17,5 +17,6 @@
 #include "scorer.h"
 #include "scorers.h"
 #include "scoring.h"
+#include "jobs.h"
 
 #endif
