@@ -18,5 +18,6 @@
 #include "scorers.h"
 #include "scoring.h"
 #include "jobs.h"
+#include "throttle.h"
 
 #endif

@@ -171,8 +171,8 @@ static offerapi_job_options fast_options(void)
 	offerapi_job_options o = OFFERAPI_JOB_OPTIONS_INIT;
 	o.lease_s = 30;
 	o.max_attempts = 3;
-	o.backoff_base_ms = 1000;
-	o.backoff_max_ms = 1500;
+	o.backoff_base_ms = 10000;
+	o.backoff_max_ms = 15000;
 	return o;
 }
 
@@ -317,7 +317,8 @@ static void test_backoff_and_failure(void **state)
 	offerapi_scorers *set = load(failing_so, NULL, NULL);
 	offerapi_id app = apply(f, set);
 	offerapi_job_options o = fast_options();
-	int64_t delays[][2] = { { 500, 1000 }, { 750, 1500 } }; /* 1000, 2000 capped at 1500 */
+	/* 10 s, then 20 s capped at 15 s, each drawn in [half, all] */
+	int64_t delays[][2] = { { 5000, 10000 }, { 7500, 15000 } };
 	for (unsigned attempt = 1; attempt <= 3; attempt++) {
 		offerapi_job *j;
 		assert_rc(offerapi_job_claim(f->s, set, NULL, &o, &j), 0);
@@ -404,10 +405,10 @@ static void test_lease_expiry(void **state)
 	offerapi_job *first, *second, *none;
 	assert_rc(offerapi_job_claim(f->s, set, "dies", &o, &first), 0);
 	assert_non_null(first);
-	oa_test_clock_advance(29 * 1000);
+	oa_test_clock_advance(25 * 1000); /* real time passes too: leave room */
 	assert_rc(offerapi_job_claim(f->s, set, "other", &o, &none), 0);
 	assert_null(none); /* the lease still runs */
-	oa_test_clock_advance(2 * 1000);
+	oa_test_clock_advance(6 * 1000);
 	assert_rc(offerapi_job_claim(f->s, set, "other", &o, &second), 0);
 	assert_non_null(second);
 	assert_int_equal(second->id, first->id);
