@@ -74,6 +74,29 @@ static bool is_pg(const offerapi_store *s)
 	return strcmp(s->be->name, "postgresql") == 0;
 }
 
+/* On SQLite, one job writer of this process at a time (see jobs_write);
+ * PostgreSQL's row locks need no such help. */
+static void write_lock(offerapi_store *s)
+{
+	if (!is_pg(s))
+		pthread_mutex_lock(&s->jobs_write);
+}
+
+static void write_unlock(offerapi_store *s)
+{
+	if (!is_pg(s))
+		pthread_mutex_unlock(&s->jobs_write);
+}
+
+/* store_exec() of a job write. */
+static int job_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
+{
+	write_lock(s);
+	int rc = store_exec(s, sql, p, n, out);
+	write_unlock(s);
+	return rc;
+}
+
 void store_jobs_signal(offerapi_store *s)
 {
 	pthread_mutex_lock(&s->jobs_lock);
@@ -192,7 +215,7 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 	if (!due)
 		return 0;
 	db_result *r = NULL;
-	int rc = store_exec(
+	int rc = job_write(
 		s,
 		"UPDATE jobs SET state = CASE WHEN attempts >= $2 THEN 3 ELSE 0 END,"
 		" finished_ms = CASE WHEN attempts >= $2 THEN $1 ELSE NULL END,"
@@ -234,10 +257,10 @@ static int claim_one(offerapi_store *s, const offerapi_scorer_info *info, const 
 {
 	int64_t token = new_token(), until = now + (int64_t)o->lease_s * 1000;
 	db_result *r = NULL;
-	int rc = store_exec(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
-	                    (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
-	                                  P_TEXT(info->name), P_TEXT(info->version), P_INT(now) },
-	                    6, &r);
+	int rc = job_write(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
+	                   (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
+	                                 P_TEXT(info->name), P_TEXT(info->version), P_INT(now) },
+	                   6, &r);
 	if (rc < 0 || r->nrows == 0) {
 		db_result_free(r);
 		return rc;
@@ -362,6 +385,7 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 	if ((rc = store_conn(s, &c)) < 0)
 		return rc;
 	int64_t now = oa_now_ms(), enqueued = now;
+	write_lock(s);
 	rc = db_begin(c);
 	if (rc == 0)
 		rc = complete_tx(c, j, score, explanation ? explanation : "", now, &enqueued);
@@ -369,6 +393,7 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 		rc = db_commit(c);
 	else
 		db_rollback(c);
+	write_unlock(s);
 	db_release(s->pool, c);
 	if (rc == 0 && out_latency_s)
 		*out_latency_s = now > enqueued ? (double)(now - enqueued) / 1000.0 : 0.0;
@@ -420,15 +445,15 @@ int offerapi_job_fail(offerapi_store *s, const offerapi_job *j, const char *erro
 	error_text(err, sizeof err, error);
 	int64_t now = oa_now_ms(), retry = now + backoff_ms(&o, j->attempt);
 	db_result *r = NULL;
-	rc = store_exec(s,
-	                "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
-	                " run_after_ms = $4, last_error = $5,"
-	                " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
-	                " claimed_until_ms = NULL, claim_token = NULL"
-	                " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
-	                (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(o.max_attempts),
-	                              P_INT(retry), P_TEXT(err), P_INT(now) },
-	                6, &r);
+	rc = job_write(s,
+	               "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
+	               " run_after_ms = $4, last_error = $5,"
+	               " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
+	               " claimed_until_ms = NULL, claim_token = NULL"
+	               " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
+	               (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(o.max_attempts),
+	                             P_INT(retry), P_TEXT(err), P_INT(now) },
+	               6, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was lost before its "
@@ -451,12 +476,12 @@ int offerapi_job_release(offerapi_store *s, const offerapi_job *j)
 	if (!s || (rc = check_job(j)) < 0)
 		return s ? rc : oa_error(OFFERAPI_EINVAL, "jobs: no store");
 	db_result *r = NULL;
-	rc = store_exec(s,
-	                "UPDATE jobs SET state = 0,"
-	                " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	                " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	                " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	                (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(oa_now_ms()) }, 3, &r);
+	rc = job_write(s,
+	               "UPDATE jobs SET state = 0,"
+	               " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+	               " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
+	               " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
+	               (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(oa_now_ms()) }, 3, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was already lost",

@@ -319,6 +319,7 @@ int offerapi_store_open(offerapi_store **out, const char *url, const offerapi_st
 	pthread_mutex_init(&s->pw_lock, NULL);
 	pthread_cond_init(&s->pw_cond, NULL);
 	pthread_mutex_init(&s->jobs_lock, NULL);
+	pthread_mutex_init(&s->jobs_write, NULL);
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -345,6 +346,7 @@ void offerapi_store_free(offerapi_store *s)
 	pthread_mutex_destroy(&s->pw_lock);
 	pthread_cond_destroy(&s->jobs_cond);
 	pthread_mutex_destroy(&s->jobs_lock);
+	pthread_mutex_destroy(&s->jobs_write);
 	free(s->dummy_hash);
 	free(s);
 }

@@ -28,6 +28,10 @@ struct offerapi_store {
 	uint64_t jobs_seq;
 	int64_t jobs_requeued_ms; /* last look for expired leases (under jobs_lock) */
 	int64_t throttle_purged_s; /* last purge of expired login rows (under jobs_lock) */
+	/* SQLite: the job writes (claim, complete, fail, release) of this
+	 * process's threads take turns here rather than in SQLite's busy
+	 * handler, which sleeps for milliseconds between tries */
+	pthread_mutex_t jobs_write;
 };
 
 /* Wake the job runners of this process (after enqueuing). */
