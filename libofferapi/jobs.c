@@ -88,12 +88,19 @@ static void write_unlock(offerapi_store *s)
 		pthread_mutex_unlock(&s->jobs_write);
 }
 
-/* store_exec() of a job write. */
+/* store_exec() of a job write. The connection is taken before the turn:
+ * a thread waiting for its turn must never hold the connection that the
+ * thread whose turn it is waits for. */
 static int job_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
 	write_lock(s);
-	int rc = store_exec(s, sql, p, n, out);
+	rc = db_exec(c, sql, p, n, out);
 	write_unlock(s);
+	db_release(s->pool, c);
 	return rc;
 }
 
