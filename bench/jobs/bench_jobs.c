@@ -58,12 +58,12 @@ static void sleep_ms(long ms)
 
 /* Words of made-up CVs: job vocabulary in French and English. */
 static const char *const words[] = {
-	"développeur", "developer", "python",     "java",      "sql",        "postgresql",
-	"kubernetes",  "docker",    "linux",      "réseau",    "network",    "gestion",
-	"projet",      "project",   "management", "équipe",    "team",       "client",
+	"développeur", "developer",  "python",     "java",      "sql",         "postgresql",
+	"kubernetes",  "docker",     "linux",      "réseau",    "network",     "gestion",
+	"projet",      "project",    "management", "équipe",    "team",        "client",
 	"comptable",   "accounting", "logistique", "warehouse", "électricien", "maintenance",
-	"analyse",     "données",   "data",       "cloud",     "sécurité",   "security",
-	"formation",   "anglais",   "english",    "français",  "rigueur",    "autonomie",
+	"analyse",     "données",    "data",       "cloud",     "sécurité",    "security",
+	"formation",   "anglais",    "english",    "français",  "rigueur",     "autonomie",
 };
 #define NWORDS (sizeof words / sizeof *words)
 
@@ -98,8 +98,13 @@ static offerapi_id *fill(offerapi_store *s, int n)
 	                         &rec) < 0)
 		die("recruiter");
 	const char *skills[] = { "Python", "PostgreSQL", "Kubernetes", "gestion de projet" };
-	offerapi_offer_fields of = { "Développeur Python", "Python, SQL et Kubernetes en équipe",
-		                     "Paris", skills, 4, NULL, 0 };
+	offerapi_offer_fields of = { "Développeur Python",
+		                     "Python, SQL et Kubernetes en équipe",
+		                     "Paris",
+		                     skills,
+		                     4,
+		                     NULL,
+		                     0 };
 	offerapi_id offer;
 	if (offerapi_offer_create(s, rec, &of, &offer) < 0)
 		die("offer");
