@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "metrics.h"
+#include "http.h"
 
 static const double http_buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 	                               0.1,    0.25,  0.5,    1,     2.5,  5,     10 };
@@ -60,20 +62,6 @@ static struct {
 	uint64_t db_errors[4]; /* unavailable, busy, read_only, other */
 	uint64_t logins[3]; /* ok, failed, limited */
 } M = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double now_real(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void metrics_init(void)
 {
