@@ -190,7 +190,7 @@ void api_offer_applications_csv(req *r)
 	}
 	buf b;
 	buf_init(&b, 16384);
-	svc_dashboard_csv(&d, &b);
+	svc_dashboard_csv(&d, r->lang, &b);
 	svc_dashboard_free(&d);
 	respond_csv(r, &b);
 	buf_free(&b);

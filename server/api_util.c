@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "api.h"
+#include "explain.h"
 #include "form.h"
 
 void api_fail(req *r, int rc, bool upload)
@@ -191,13 +192,19 @@ json_t *application_json(const offerapi_application *a, bool scores)
 	json_object_set_new(j, "answers", ans);
 	if (scores) {
 		json_t *sc = json_array();
-		for (size_t i = 0; i < a->nscores; i++)
-			json_array_append_new(sc, json_pack("{s:s,s:s,s:f,s:s,s:I}", "scorer",
-			                                    a->scores[i].scorer, "scorer_version",
-			                                    a->scores[i].scorer_version, "score",
-			                                    a->scores[i].score, "explanation",
-			                                    a->scores[i].explanation, "created_at",
-			                                    (json_int_t)a->scores[i].created_at));
+		for (size_t i = 0; i < a->nscores; i++) {
+			json_t *one = json_pack(
+				"{s:s,s:s,s:f,s:s,s:I}", "scorer", a->scores[i].scorer,
+				"scorer_version", a->scores[i].scorer_version, "score",
+				a->scores[i].score, "explanation", a->scores[i].explanation,
+				"created_at", (json_int_t)a->scores[i].created_at);
+			json_t *details = explain_json(a->scores[i].explanation);
+			if (one && details)
+				json_object_set_new(one, "details", details);
+			else
+				json_decref(details);
+			json_array_append_new(sc, one);
+		}
 		json_object_set_new(j, "scores", sc);
 	}
 	char link[80];

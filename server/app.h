@@ -59,6 +59,8 @@ typedef struct app {
 	config cfg;
 	offerapi_store *store;
 	offerapi_scorers *scorers;
+	size_t ranked[32]; /* indices in scorers, in --scorers order: the first ranks */
+	size_t nranked;
 	struct mg_context *mg;
 	unsigned char csrf_key[32];
 	volatile int draining; /* set on SIGTERM: /readyz answers 503 */

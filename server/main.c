@@ -89,6 +89,8 @@ static int load_scorers(config *c)
 			        n, c->plugin_dir);
 			return -1;
 		}
+		if (g_app.nranked < sizeof g_app.ranked / sizeof g_app.ranked[0])
+			g_app.ranked[g_app.nranked++] = idx;
 	}
 	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "explain.h"
 #include "pages.h"
 
 /* Two SVG charts: the distribution of scores in ten bins and the ranking
@@ -84,6 +85,105 @@ static void svg_charts(req *r, buf *b, const offerapi_application_list *l, const
 	buf_printf(b, "</svg><figcaption>%s</figcaption></figure>", T(r, "dash.ranking"));
 }
 
+/* Title, count and mean, the ranking choice and the CSV link. */
+static void dash_header(req *r, buf *b, const svc_dashboard *d)
+{
+	buf_printf(b, "<h1>%s: <a href=\"/offers/%lld\">", T(r, "offer.dashboard"),
+	           (long long)d->offer->id);
+	buf_esc(b, d->offer->title);
+	buf_printf(b,
+	           "</a></h1><div class=\"stats\"><div class=\"stat\"><span>%s</span>"
+	           "<strong id=\"count\">%zu</strong></div>",
+	           T(r, "dash.count"), d->list->count);
+	buf_printf(b, "<div class=\"stat\"><span>%s</span><strong id=\"mean\">", T(r, "dash.mean"));
+	if (d->scored)
+		buf_printf(b, "%.2f", d->mean);
+	else
+		buf_puts(b, "-");
+	buf_puts(b, "</strong></div></div>");
+	if (d->ncols) {
+		buf_printf(
+			b,
+			"<form method=\"get\" class=\"inline rank\"><label>%s <select name=\"rank\">",
+			T(r, "dash.rank_by"));
+		for (size_t i = 0; i < d->ncols; i++) {
+			buf_puts(b, "<option value=\"");
+			buf_esc(b, d->cols[i]);
+			buf_printf(b, "\"%s>", d->cols[i] == d->by ? " selected" : "");
+			buf_esc(b, d->cols[i]);
+			buf_puts(b, "</option>");
+		}
+		buf_printf(b, "</select></label><button type=\"submit\">%s</button></form>",
+		           T(r, "dash.apply"));
+	}
+	buf_printf(b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv",
+	           (long long)d->offer->id);
+	if (d->by) {
+		char enc[3 * OFFERAPI_SCORER_NAME_MAX + 1];
+		mg_url_encode(d->by, enc, sizeof enc);
+		buf_puts(b, "?rank=");
+		buf_esc(b, enc);
+	}
+	buf_printf(b, "\">%s</a>", T(r, "dash.csv"));
+}
+
+/* One candidate's row: rank, name, date, scores, explanation, answers, CV. */
+static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i)
+{
+	const offerapi_application *a = &d->list->items[i];
+	char day[16];
+	date_str(day, sizeof day, a->created_at);
+	buf_printf(b, "<tr><td>%zu</td><td>", i + 1);
+	buf_esc(b, a->candidate_name);
+	buf_puts(b, " <small>");
+	buf_esc(b, a->candidate_login);
+	buf_printf(b, "</small></td><td>%s</td>", day);
+	for (size_t c = 0; c < d->ncols; c++) {
+		const offerapi_score *s = svc_find_score(a, d->cols[c]);
+		if (s)
+			buf_printf(b, "<td class=\"num\">%.2f</td>", s->score);
+		else
+			buf_puts(b, "<td class=\"num\">-</td>");
+	}
+	const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
+	buf_puts(b, "<td class=\"expl\">");
+	explain_html(r->lang, b, s ? s->explanation : "");
+	buf_puts(b, "</td><td class=\"answers\">");
+	for (size_t k = 0; k < a->nanswers; k++) {
+		buf_puts(b, "<p><strong>");
+		buf_esc(b, a->answers[k].question);
+		buf_puts(b, "</strong> ");
+		buf_esc(b, a->answers[k].answer);
+		buf_puts(b, "</p>");
+	}
+	buf_printf(b,
+	           "</td><td><a href=\"/applications/%lld/cv.pdf\">PDF</a> · "
+	           "<a href=\"/applications/%lld/cv.txt\">%s</a></td></tr>",
+	           (long long)a->id, (long long)a->id, T(r, "dash.text"));
+}
+
+static void dash_table(req *r, buf *b, const svc_dashboard *d)
+{
+	if (!d->list->count) {
+		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, "dash.none"));
+		return;
+	}
+	buf_printf(
+		b,
+		"<div class=\"scroll\"><table class=\"ranked\"><thead><tr><th>#</th><th>%s</th><th>%s</th>",
+		T(r, "col.candidate"), T(r, "col.applied"));
+	for (size_t i = 0; i < d->ncols; i++) {
+		buf_printf(b, "<th class=\"num%s\">", d->cols[i] == d->by ? " by" : "");
+		buf_esc(b, d->cols[i]);
+		buf_puts(b, "</th>");
+	}
+	buf_printf(b, "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+	           T(r, "col.explanation"), T(r, "col.answers"), T(r, "col.cv"));
+	for (size_t i = 0; i < d->list->count; i++)
+		dash_row(r, b, d, i);
+	buf_puts(b, "</tbody></table></div>");
+}
+
 void page_dashboard(req *r)
 {
 	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
@@ -95,112 +195,20 @@ void page_dashboard(req *r)
 		page_fail(r, rc);
 		return;
 	}
-	const offerapi_offer *o = d.offer;
-	const offerapi_application_list *l = d.list;
-	const char *const *cols = d.cols, *by = d.by;
-	size_t ncols = d.ncols, scored = d.scored;
 	buf b;
 	buf_init(&b, 65536);
 	page_start(r, &b, T(r, "offer.dashboard"));
-	buf_printf(&b, "<h1>%s: <a href=\"/offers/%lld\">", T(r, "offer.dashboard"),
-	           (long long)o->id);
-	buf_esc(&b, o->title);
-	buf_puts(&b, "</a></h1><div class=\"stats\">");
-	buf_printf(&b, "<div class=\"stat\"><span>%s</span><strong id=\"count\">%zu</strong></div>",
-	           T(r, "dash.count"), l->count);
-	if (scored)
-		buf_printf(
-			&b,
-			"<div class=\"stat\"><span>%s</span><strong id=\"mean\">%.2f</strong></div>",
-			T(r, "dash.mean"), d.mean);
-	else
-		buf_printf(
-			&b,
-			"<div class=\"stat\"><span>%s</span><strong id=\"mean\">-</strong></div>",
-			T(r, "dash.mean"));
-	buf_puts(&b, "</div>");
-	if (ncols) {
-		buf_printf(
-			&b,
-			"<form method=\"get\" class=\"inline rank\"><label>%s <select name=\"rank\">",
-			T(r, "dash.rank_by"));
-		for (size_t i = 0; i < ncols; i++) {
-			buf_puts(&b, "<option value=\"");
-			buf_esc(&b, cols[i]);
-			buf_printf(&b, "\"%s>", cols[i] == by ? " selected" : "");
-			buf_esc(&b, cols[i]);
-			buf_puts(&b, "</option>");
-		}
-		buf_printf(&b, "</select></label><button type=\"submit\">%s</button></form>",
-		           T(r, "dash.apply"));
-	}
-	buf_printf(&b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv",
-	           (long long)o->id);
-	if (by) {
-		char enc[3 * sizeof rank + 1];
-		mg_url_encode(by, enc, sizeof enc);
-		buf_puts(&b, "?rank=");
-		buf_esc(&b, enc);
-	}
-	buf_printf(&b, "\">%s</a>", T(r, "dash.csv"));
-	if (by && scored) {
+	dash_header(r, &b, &d);
+	if (d.by && d.scored) {
 		buf_puts(&b, "<div class=\"charts\">");
-		svg_charts(r, &b, l, by);
+		svg_charts(r, &b, d.list, d.by);
 		buf_puts(&b, "</div>");
 	}
-	if (!l->count) {
-		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "dash.none"));
-	} else {
-		buf_printf(
-			&b,
-			"<div class=\"scroll\"><table class=\"ranked\"><thead><tr><th>#</th><th>%s</th><th>%s</th>",
-			T(r, "col.candidate"), T(r, "col.applied"));
-		for (size_t i = 0; i < ncols; i++) {
-			buf_printf(&b, "<th class=\"num%s\">", cols[i] == by ? " by" : "");
-			buf_esc(&b, cols[i]);
-			buf_puts(&b, "</th>");
-		}
-		buf_printf(&b, "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		           T(r, "col.explanation"), T(r, "col.answers"), T(r, "col.cv"));
-		for (size_t i = 0; i < l->count; i++) {
-			const offerapi_application *a = &l->items[i];
-			char day[16];
-			date_str(day, sizeof day, a->created_at);
-			buf_printf(&b, "<tr><td>%zu</td><td>", i + 1);
-			buf_esc(&b, a->candidate_name);
-			buf_puts(&b, " <small>");
-			buf_esc(&b, a->candidate_login);
-			buf_printf(&b, "</small></td><td>%s</td>", day);
-			for (size_t c = 0; c < ncols; c++) {
-				const offerapi_score *s = svc_find_score(a, cols[c]);
-				if (s)
-					buf_printf(&b, "<td class=\"num\">%.2f</td>", s->score);
-				else
-					buf_puts(&b, "<td class=\"num\">-</td>");
-			}
-			const offerapi_score *s = by ? svc_find_score(a, by) : NULL;
-			buf_puts(&b, "<td class=\"expl\">");
-			buf_esc(&b, s ? s->explanation : "");
-			buf_puts(&b, "</td><td class=\"answers\">");
-			for (size_t k = 0; k < a->nanswers; k++) {
-				buf_puts(&b, "<p><strong>");
-				buf_esc(&b, a->answers[k].question);
-				buf_puts(&b, "</strong> ");
-				buf_esc(&b, a->answers[k].answer);
-				buf_puts(&b, "</p>");
-			}
-			buf_printf(&b,
-			           "</td><td><a href=\"/applications/%lld/cv.pdf\">PDF</a> · "
-			           "<a href=\"/applications/%lld/cv.txt\">%s</a></td></tr>",
-			           (long long)a->id, (long long)a->id, T(r, "dash.text"));
-		}
-		buf_puts(&b, "</tbody></table></div>");
-	}
+	dash_table(r, &b, &d);
 	svc_dashboard_free(&d);
 	page_send(r, 200, &b);
 }
 
-/* Shared by the page and the API route: the API answers errors in JSON. */
 void page_dashboard_csv(req *r)
 {
 	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
@@ -214,7 +222,7 @@ void page_dashboard_csv(req *r)
 	}
 	buf b;
 	buf_init(&b, 16384);
-	svc_dashboard_csv(&d, &b);
+	svc_dashboard_csv(&d, r->lang, &b);
 	svc_dashboard_free(&d);
 	respond_csv(r, &b);
 	buf_free(&b);

@@ -100,7 +100,8 @@ int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d);
 void svc_dashboard_free(svc_dashboard *d);
 /* The score of @a by @scorer, or NULL. */
 const offerapi_score *svc_find_score(const offerapi_application *a, const char *scorer);
-/* The CSV export (RFC 4180, formula-safe) of a loaded dashboard. */
-void svc_dashboard_csv(const svc_dashboard *d, buf *out);
+/* The CSV export (RFC 4180, formula-safe) of a loaded dashboard, with the
+ * explanations in @lang. */
+void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *out);
 
 #endif

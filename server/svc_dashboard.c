@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "app.h"
+#include "explain.h"
 #include "svc.h"
 
 const offerapi_score *svc_find_score(const offerapi_application *a, const char *scorer)
@@ -18,16 +19,15 @@ const offerapi_score *svc_find_score(const offerapi_application *a, const char *
 	return NULL;
 }
 
-/* The scorer columns: every loaded scorer in configured order, then names
+/* The scorer columns: every loaded scorer in --scorers order, then names
  * found in stored scores that no loaded scorer has (kept from an earlier
  * configuration). */
-static size_t score_columns(const offerapi_scorers *set, const offerapi_application_list *l,
-                            const char **cols, size_t max)
+static size_t score_columns(const app *a, const offerapi_application_list *l, const char **cols,
+                            size_t max)
 {
 	size_t n = 0;
-	size_t nl = offerapi_scorers_count(set);
-	for (size_t i = 0; i < nl && n < max; i++)
-		cols[n++] = offerapi_scorers_info(set, i)->name;
+	for (size_t i = 0; i < a->nranked && n < max; i++)
+		cols[n++] = offerapi_scorers_info(a->scorers, a->ranked[i])->name;
 	for (size_t i = 0; i < l->count; i++)
 		for (size_t k = 0; k < l->items[i].nscores; k++) {
 			const char *s = l->items[i].scores[k].scorer;
@@ -56,13 +56,13 @@ int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d)
 	int rc = svc_offer_own(r, &d->offer);
 	if (rc)
 		return rc;
-	const offerapi_scorers *set = r->app->scorers;
+	const app *a = r->app;
 	const char *want = rank && *rank ? rank : NULL;
-	if (!want && offerapi_scorers_count(set))
-		want = offerapi_scorers_info(set, 0)->name;
+	if (!want && a->nranked)
+		want = offerapi_scorers_info(a->scorers, a->ranked[0])->name;
 	rc = offerapi_application_list_offer(r->app->store, r->user, r->id, want, 0, &d->list);
 	if (rc == 0) {
-		d->ncols = score_columns(set, d->list, d->cols, SVC_MAX_COLUMNS);
+		d->ncols = score_columns(a, d->list, d->cols, SVC_MAX_COLUMNS);
 		d->by = find_column(d, want);
 		if (!d->by && d->ncols) {
 			/* an unknown name: rank by the default column instead */
@@ -71,7 +71,7 @@ int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d)
 			d->list = NULL;
 			rc = offerapi_application_list_offer(r->app->store, r->user, r->id, d->by,
 			                                     0, &d->list);
-			d->ncols = rc ? 0 : score_columns(set, d->list, d->cols, SVC_MAX_COLUMNS);
+			d->ncols = rc ? 0 : score_columns(a, d->list, d->cols, SVC_MAX_COLUMNS);
 			d->by = rc ? NULL : find_column(d, d->by);
 		}
 	}
@@ -122,7 +122,7 @@ static void date_ymd(char *dst, size_t n, int64_t t)
 	strftime(dst, n, "%Y-%m-%d", &tm);
 }
 
-void svc_dashboard_csv(const svc_dashboard *d, buf *b)
+void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *b)
 {
 	const offerapi_application_list *l = d->list;
 	size_t maxq = 0;
@@ -157,7 +157,11 @@ void svc_dashboard_csv(const svc_dashboard *d, buf *b)
 		}
 		const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
 		buf_puts(b, ",");
-		csv_cell(b, s ? s->explanation : "");
+		buf line;
+		buf_init(&line, 256);
+		explain_line(lang, &line, s ? s->explanation : "");
+		csv_cell(b, line.data ? line.data : "");
+		buf_free(&line);
 		for (size_t q = 0; q < maxq; q++) {
 			buf_puts(b, ",");
 			csv_cell(b, q < a->nanswers ? a->answers[q].question : "");
