@@ -74,6 +74,7 @@ const char *offerapi_strerror(int code)
 	case OFFERAPI_EREADONLY: return "database read-only";
 	case OFFERAPI_EPLUGIN: return "scorer plugin error";
 	case OFFERAPI_ETIMEOUT: return "timed out";
+	case OFFERAPI_EPDFTOOCOMPLEX: return "PDF file too complex to read";
 	default: return "unknown error code";
 	}
 }

@@ -1,6 +1,7 @@
 /*
  * store.c - opening a store: URL dispatch, pool, numbered migrations.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,17 +204,28 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+/* Size of a version-1 offerapi_store_options: it ended with a version-1
+ * offerapi_cv_limits, which ended after max_text (no tail padding: both
+ * end on a size_t). */
+#define STORE_OPTIONS_V1_SIZE                                                                      \
+	(offsetof(offerapi_store_options, cv_limits) + offsetof(offerapi_cv_limits, max_cpu_ms))
+
 static int apply_defaults(offerapi_store_options *o, const offerapi_store_options *in)
 {
 	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;
 	if (in) {
-		if (in->version != OFFERAPI_STORE_OPTIONS_VERSION)
+		if (in->version < 1 || in->version > OFFERAPI_STORE_OPTIONS_VERSION)
 			return oa_error(OFFERAPI_EINVAL,
-			                "store options: version %u, this library knows %u",
+			                "store options: version %u, this library knows 1 to %u",
 			                in->version, OFFERAPI_STORE_OPTIONS_VERSION);
-		def = *in;
+		/* a version-1 struct is shorter: read only what it has */
+		memcpy(&def, in, in->version == 1 ? STORE_OPTIONS_V1_SIZE : sizeof def);
 	}
 	*o = def;
+	if (o->cv_limits.version > OFFERAPI_CV_LIMITS_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "store options: cv_limits version %u, this library knows 1 to %u",
+		                o->cv_limits.version, OFFERAPI_CV_LIMITS_VERSION);
 	if (!o->pool_size)
 		o->pool_size = 4;
 	if (o->pool_size > 256)

@@ -53,7 +53,7 @@ static void test_error_per_thread(void **state)
 static void test_strerror(void **state)
 {
 	(void)state;
-	for (int c = 0; c >= OFFERAPI_ETIMEOUT; c--) {
+	for (int c = 0; c >= OFFERAPI_EPDFTOOCOMPLEX; c--) {
 		assert_non_null(offerapi_strerror(c));
 		assert_string_not_equal(offerapi_strerror(c), "unknown error code");
 	}
