@@ -177,8 +177,10 @@ static int migrate(offerapi_store *s)
 			const offerapi_error *e = offerapi_error_last();
 			char msg[512];
 			snprintf(msg, sizeof msg, "%s", e->message);
+			/* conditions a caller acts on keep their code (retry later,
+			 * free memory); anything else is a failed migration */
 			rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
-			                              rc == OFFERAPI_EBUSY
+			                              rc == OFFERAPI_EBUSY || rc == OFFERAPI_ENOMEM
 			                      ? rc
 			                      : OFFERAPI_ERROR,
 			              "schema migration %d failed: %s", v, msg);
