@@ -227,16 +227,17 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 		return rc;
 	int64_t now = oa_now();
 	db_result *r = NULL;
-	rc = store_exec(s,
-	                "INSERT INTO offers (recruiter_id, title, description, location,"
-	                " skills, questions, search_text, location_fold, skills_fold,"
-	                " published_at, updated_at, is_open)"
-	                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
-	                (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
-	                              P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
-	                              P_TEXT(c.questions_json), P_TEXT(c.search),
-	                              P_TEXT(c.location_fold), P_TEXT(c.skills_fold), P_INT(now) },
-	                10, &r);
+	rc = store_write(s,
+	                 "INSERT INTO offers (recruiter_id, title, description, location,"
+	                 " skills, questions, search_text, location_fold, skills_fold,"
+	                 " published_at, updated_at, is_open)"
+	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
+	                 (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
+	                               P_TEXT(f->location ? f->location : ""),
+	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
+	                               P_TEXT(c.search), P_TEXT(c.location_fold),
+	                               P_TEXT(c.skills_fold), P_INT(now) },
+	                 10, &r);
 	clean_offer_free(&c);
 	if (rc == 0 && out_id)
 		*out_id = db_int(r, 0, 0);

@@ -195,6 +195,27 @@ int store_conn(offerapi_store *s, db_conn **out)
 	return db_acquire(s->pool, out);
 }
 
+int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
+{
+	db_conn *c;
+	int rc = db_acquire(s->pool, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_exec(c, sql, p, n, out);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (rc < 0 && out) {
+		db_result_free(*out);
+		*out = NULL;
+	}
+	db_release(s->pool, c);
+	return rc;
+}
+
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
 	db_conn *c;
