@@ -2,6 +2,7 @@
  * users.c - accounts, password hashing and sessions.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,12 +129,23 @@ static int pw_hash(offerapi_store *s, const char *pw, char out[crypto_pwhash_STR
 	return 0;
 }
 
-static bool pw_verify(offerapi_store *s, const char *hash, const char *pw)
+/* 0 when @p pw matches @p hash, 1 when it does not, OFFERAPI_ENOMEM (set)
+ * when Argon2id could not get its memory: libsodium returns -1 for both,
+ * with errno EINVAL for a mismatch and ENOMEM from malloc otherwise. A
+ * failure to verify must never read as a wrong password: it would count
+ * toward locking the account. */
+static int pw_verify(offerapi_store *s, const char *hash, const char *pw)
 {
 	pw_enter(s);
-	bool ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	errno = 0;
+	int rc = crypto_pwhash_str_verify(hash, pw, strlen(pw));
+	int err = errno;
 	pw_leave(s);
-	return ok;
+	if (rc == 0)
+		return 0;
+	if (err == ENOMEM)
+		return oa_error(OFFERAPI_ENOMEM, "password check ran out of memory");
+	return 1;
 }
 
 /* Insert the user and make *out (when not NULL) in one transaction: when
@@ -244,17 +256,17 @@ int offerapi_user_authenticate(offerapi_store *s, const char *login, const char 
 				pthread_mutex_unlock(&s->pw_lock);
 			}
 		} else {
-			pw_verify(s, s->dummy_hash, password);
+			(void)pw_verify(s, s->dummy_hash, password);
 		}
 		db_result_free(r);
 		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	}
-	bool ok = pw_verify(s, db_text(r, 0, 5), password);
-	if (ok)
+	rc = pw_verify(s, db_text(r, 0, 5), password);
+	if (rc == 0)
 		rc = store_user_from_row(r, 0, 0, out);
+	else if (rc == 1)
+		rc = oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	db_result_free(r);
-	if (!ok)
-		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	return rc;
 }
 
