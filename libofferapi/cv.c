@@ -72,6 +72,10 @@
 #define CV_STORE_BYTES ((size_t)16 << 20)
 /* Hard limit on everything one extraction allocates inside MuPDF. */
 #define CV_MEMORY_CAP ((size_t)64 << 20)
+/* Memory set aside for MuPDF to unwind once the call is stopping (see
+ * cv_block_new): one malloc per call, touched only when needed. 128 KiB
+ * was enough for every run of tests/alloc; past it MuPDF gets NULL. */
+#define CV_RESERVE_BYTES ((size_t)1 << 17)
 /* Readers accept a "%PDF-" header anywhere in the first 1024 bytes. */
 #define CV_HEADER_WINDOW 1024
 /* MuPDF messages logged per call; a damaged file can produce thousands. */
@@ -142,19 +146,64 @@ typedef struct cv_alloc {
 	size_t peak; /* most bytes ever allocated at once */
 	size_t cap; /* refuse allocations that would go above this */
 	bool refused; /* an allocation was refused because of the cap */
-	cv_budget *budget; /* refuse every allocation once it is spent */
+	bool failed; /* malloc itself failed: the call will fail with ENOMEM */
+	cv_budget *budget; /* once spent, the call is stopping */
+	unsigned char *reserve; /* CV_RESERVE_BYTES served once stopping */
+	size_t reserve_used;
 } cv_alloc;
 
-/* True when an allocation must be refused because time is up; reads the
- * clock every CV_BUDGET_ALLOC_STRIDE allocations. */
-static bool cv_alloc_late(cv_alloc *a)
+/* True once the call is stopping: malloc failed, or the budget is spent
+ * (the clock is read every CV_BUDGET_ALLOC_STRIDE allocations). The call
+ * then ends in an error whatever MuPDF does. */
+static bool cv_stopping(cv_alloc *a)
 {
 	cv_budget *b = a->budget;
-	if (b->expired)
+	if (a->failed || b->expired)
 		return true;
 	if (++b->ticks % CV_BUDGET_ALLOC_STRIDE)
 		return false;
 	return cv_budget_spent(b);
+}
+
+static bool cv_in_reserve(const cv_alloc *a, const cv_block *b)
+{
+	const unsigned char *p = (const unsigned char *)b;
+	return a->reserve && p >= a->reserve && p < a->reserve + CV_RESERVE_BYTES;
+}
+
+/* A block from the reserve (bump allocation, never freed one by one), or
+ * NULL when it is used up. */
+static cv_block *cv_reserve_take(cv_alloc *a, size_t size)
+{
+	size_t unit = sizeof(cv_block);
+	if (size > CV_RESERVE_BYTES)
+		return NULL;
+	size_t need = unit + (size + unit - 1) / unit * unit;
+	if (need > CV_RESERVE_BYTES - a->reserve_used)
+		return NULL;
+	cv_block *b = (cv_block *)(void *)(a->reserve + a->reserve_used);
+	a->reserve_used += need;
+	return b;
+}
+
+/*
+ * A new block of @p size bytes. Once the call is stopping it comes from the
+ * reserve: MuPDF, and FreeType inside it, then unwind (the cookie stops the
+ * interpreter at its next operator) without meeting a NULL in the middle of
+ * a glyph, which FreeType 2.12 does not always survive (found by
+ * tests/alloc: a crash in FT_Load_Glyph once every allocation failed).
+ * NULL only when the reserve is used up too.
+ */
+static cv_block *cv_block_new(cv_alloc *a, size_t size)
+{
+	if (!cv_stopping(a)) {
+		cv_block *b = malloc(sizeof *b + size);
+		if (b)
+			return b;
+		a->failed = true;
+		a->budget->cookie.abort = 1;
+	}
+	return cv_reserve_take(a, size);
 }
 
 static void cv_block_link(cv_alloc *a, cv_block *b)
@@ -176,17 +225,16 @@ static void cv_block_unlink(cv_alloc *a, cv_block *b)
 		b->h.next->h.prev = b->h.prev;
 }
 
-/* malloc for MuPDF: NULL (MuPDF then throws FZ_ERROR_MEMORY) above the cap. */
+/* malloc for MuPDF: NULL (MuPDF then throws FZ_ERROR_MEMORY, or skips the
+ * resource) above the cap. */
 static void *cv_malloc(void *user, size_t size)
 {
 	cv_alloc *a = user;
-	if (cv_alloc_late(a))
-		return NULL;
 	if (size > a->cap - a->used) {
 		a->refused = true;
 		return NULL;
 	}
-	cv_block *b = malloc(sizeof *b + size);
+	cv_block *b = cv_block_new(a, size);
 	if (!b)
 		return NULL;
 	b->h.size = size;
@@ -206,7 +254,8 @@ static void cv_free(void *user, void *ptr)
 	cv_block *b = (cv_block *)ptr - 1;
 	cv_block_unlink(a, b);
 	a->used -= b->h.size;
-	free(b);
+	if (!cv_in_reserve(a, b))
+		free(b);
 }
 
 /* realloc for MuPDF: same contract as realloc(3), under the cap. */
@@ -221,28 +270,37 @@ static void *cv_realloc(void *user, void *ptr, size_t size)
 	}
 	cv_block *b = (cv_block *)ptr - 1;
 	size_t old = b->h.size;
-	if (cv_alloc_late(a))
-		return NULL;
 	if (size > old && size - old > a->cap - a->used) {
 		a->refused = true;
 		return NULL;
 	}
-	/* The block may move: take it out of the list while it does. */
-	cv_block_unlink(a, b);
-	cv_block *n = realloc(b, sizeof *n + size);
-	if (!n) {
+	if (!cv_in_reserve(a, b) && !cv_stopping(a)) {
+		/* The block may move: take it out of the list while it does. */
+		cv_block_unlink(a, b);
+		cv_block *n = realloc(b, sizeof *n + size);
+		if (n) {
+			n->h.size = size;
+			cv_block_link(a, n);
+			a->used = a->used - old + size;
+			if (a->used > a->peak)
+				a->peak = a->used;
+			return n + 1;
+		}
 		cv_block_link(a, b);
-		return NULL;
+		a->failed = true;
+		a->budget->cookie.abort = 1;
 	}
-	n->h.size = size;
-	cv_block_link(a, n);
-	a->used = a->used - old + size;
-	if (a->used > a->peak)
-		a->peak = a->used;
-	return n + 1;
+	/* stopping, or a reserve block: a new block and a copy */
+	void *p = cv_malloc(user, size);
+	if (p) {
+		memcpy(p, ptr, old < size ? old : size);
+		cv_free(user, ptr);
+	}
+	return p;
 }
 
-/* After fz_drop_context(): free what MuPDF left; returns its byte count. */
+/* After fz_drop_context(): free what MuPDF left, and the reserve; returns
+ * the bytes MuPDF left. */
 static size_t cv_alloc_reclaim(cv_alloc *a)
 {
 	size_t bytes = 0;
@@ -250,9 +308,12 @@ static size_t cv_alloc_reclaim(cv_alloc *a)
 		cv_block *b = a->live;
 		a->live = b->h.next;
 		bytes += b->h.size;
-		free(b);
+		if (!cv_in_reserve(a, b))
+			free(b);
 	}
 	a->used = 0;
+	free(a->reserve);
+	a->reserve = NULL;
 	return bytes;
 }
 
@@ -743,12 +804,14 @@ static int cv_extract_ctx(fz_context *ctx, cv_call *call, cv_text *t, const unsi
 	int failed = 0;
 	char first_failure[256] = "";
 	for (int i = 0; i < pages && !t->full && rc == 0; i++) {
-		int r = cv_budget_spent(&call->budget)
+		int r = cv_budget_spent(&call->budget) || call->alloc.failed
 		                ? 0
 		                : cv_read_page(ctx, call, doc, i, t, failed ? NULL : first_failure,
 		                               sizeof first_failure);
 		t->pages_read = i + 1;
-		if (call->budget.expired)
+		if (call->alloc.failed)
+			rc = oa_error(OFFERAPI_ENOMEM, "out of memory while reading the PDF");
+		else if (call->budget.expired)
 			rc = cv_timeout_error(&call->budget, i + 1, pages);
 		else if (r > 0)
 			failed++;
@@ -871,16 +934,27 @@ int offerapi_cv_extract(char **out, size_t *out_len, const void *pdf, size_t len
 		.realloc = cv_realloc,
 		.free = cv_free,
 	};
-	fz_context *ctx = cv_new_context(&allocator);
-	if (!ctx)
+	call.alloc.reserve = malloc(CV_RESERVE_BYTES);
+	fz_context *ctx = call.alloc.reserve ? cv_new_context(&allocator) : NULL;
+	if (!ctx) {
+		cv_alloc_reclaim(&call.alloc);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory (cannot start the PDF reader)");
+	}
 	fz_set_user_context(ctx, &call);
 	fz_set_warning_callback(ctx, cv_on_message, &call.messages);
 	fz_set_error_callback(ctx, cv_on_message, &call.messages);
 
 	cv_text t = { .max = bounds.max_text };
-	rc = cv_extract_ctx(ctx, &call, &t, pdf, len, bounds.max_pages);
+	rc = call.alloc.failed ? OFFERAPI_ENOMEM
+	                       : cv_extract_ctx(ctx, &call, &t, pdf, len, bounds.max_pages);
 	fz_drop_context(ctx);
+	/* MuPDF gets over many failed allocations (a font it cannot load, a
+	 * stream it cannot inflate) and reads on: the text could then lack
+	 * words, or the file look damaged. Memory running out is not a
+	 * property of the file: say so, whatever MuPDF made of it. (A refusal
+	 * by the cap is, and is handled as such above.) */
+	if (call.alloc.failed && rc != OFFERAPI_EPDFTOOCOMPLEX)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory while reading the PDF");
 	size_t leaked = cv_alloc_reclaim(&call.alloc);
 	oa_log(OFFERAPI_LOG_DEBUG,
 	       "cv: read %d pages of a %zu-byte PDF: %zu bytes "
