@@ -73,9 +73,10 @@
 /* Hard limit on everything one extraction allocates inside MuPDF. */
 #define CV_MEMORY_CAP ((size_t)64 << 20)
 /* Memory set aside for MuPDF to unwind once the call is stopping (see
- * cv_block_new): one malloc per call, touched only when needed. 128 KiB
- * was enough for every run of tests/alloc; past it MuPDF gets NULL. */
-#define CV_RESERVE_BYTES ((size_t)1 << 17)
+ * cv_block_new): one malloc per call, touched only when needed. MuPDF asks
+ * for 224 KiB in one block while it makes a context; 512 KiB was enough for
+ * every run of tests/alloc; past it MuPDF gets NULL. */
+#define CV_RESERVE_BYTES ((size_t)1 << 19)
 /* Readers accept a "%PDF-" header anywhere in the first 1024 bytes. */
 #define CV_HEADER_WINDOW 1024
 /* MuPDF messages logged per call; a damaged file can produce thousands. */
