@@ -46,7 +46,8 @@ typedef enum offerapi_error_code {
 /** The last error of the calling thread. */
 typedef struct offerapi_error {
 	int code; /**< an offerapi_error_code */
-	const char *message; /**< one line, never NULL, owned by the library */
+	const char *message; /**< one line of valid UTF-8 without control
+				   characters, never NULL, owned by the library */
 } offerapi_error;
 
 /**
