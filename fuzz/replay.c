@@ -4,7 +4,7 @@
  * points, then deterministic mutations of it (byte flips, insertions,
  * deletions, spliced chunks). Used as a test in every build over the
  * target's corpus, and to replay a crash file found by the fuzzer.
- * usage: fuzz-NAME-replay [-m MUTATIONS] FILE|FOLDER...
+ * usage: fuzz-NAME-replay [-m MUTATIONS] [-t TRUNCATIONS] FILE|FOLDER...
  */
 #include <dirent.h>
 #include <stdint.h>
@@ -69,12 +69,14 @@ static void mutate(uint8_t *m, size_t *n)
 	}
 }
 
+static unsigned truncations = 64; /* -t */
+
 static void replay(const uint8_t *data, size_t len, unsigned mutations)
 {
 	LLVMFuzzerTestOneInput(data, len);
 	runs++;
-	for (size_t k = 1; k <= 64 && len; k++) {
-		LLVMFuzzerTestOneInput(data, len * k / 65);
+	for (size_t k = 1; k <= truncations && len; k++) {
+		LLVMFuzzerTestOneInput(data, len * k / (truncations + 1));
 		runs++;
 	}
 	uint8_t *m = malloc(len + 64);
@@ -143,15 +145,20 @@ int main(int argc, char **argv)
 {
 	unsigned mutations = 2000;
 	int first = 1;
-	if (argc > 2 && strcmp(argv[1], "-m") == 0) {
-		mutations = (unsigned)strtoul(argv[2], NULL, 10);
-		first = 3;
+	while (first + 1 < argc && (!strcmp(argv[first], "-m") || !strcmp(argv[first], "-t"))) {
+		unsigned v = (unsigned)strtoul(argv[first + 1], NULL, 10);
+		if (argv[first][1] == 'm')
+			mutations = v;
+		else
+			truncations = v;
+		first += 2;
 	}
 	if (argc <= first || strcmp(argv[1], "--help") == 0) {
 		fprintf(argc <= first ? stderr : stdout,
-		        "usage: %s [-m MUTATIONS] FILE|FOLDER...\n"
-		        "Runs the fuzz target on each FILE (each file of each FOLDER), 64\n"
-		        "truncations of it and MUTATIONS (default 2000) deterministic mutations\n"
+		        "usage: %s [-m MUTATIONS] [-t TRUNCATIONS] FILE|FOLDER...\n"
+		        "Runs the fuzz target on each FILE (each file of each FOLDER), TRUNCATIONS\n"
+		        "(default 64) truncations of it and MUTATIONS (default 2000) deterministic\n"
+		        "mutations\n"
 		        "of it; exits non-zero on a crash or a missing input.\n",
 		        argv[0]);
 		return argc <= first ? 2 : 0;
