@@ -48,12 +48,14 @@ typedef struct oa_setting {
 	const char *reason; /* REFUSE */
 } oa_setting;
 
+struct offerapi_host_v1;
+
 /* Apply the NULL-terminated key/value list @kv (as a plugin's create()
- * receives it) to @state by @table. A key not in the table is passed to
- * @unknown (may be NULL). Returns 0, or -1 with one line in @err naming the
- * key and the value at fault. Values of TEXT settings stay borrowed from
- * @kv: copy what must outlive create(). */
+ * receives it) to @state by @table. A key not in the table is ignored with
+ * a warning through @host's log (@host may be NULL). Returns 0, or -1 with
+ * one line in @err naming the key and the value at fault. Values of TEXT
+ * settings stay borrowed from @kv: copy what must outlive create(). */
 int oa_settings_apply(const oa_setting *table, size_t n, void *state, const char *const *kv,
-                      void (*unknown)(void *state, const char *key), char *err, size_t errsz);
+                      const struct offerapi_host_v1 *host, char *err, size_t errsz);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <offerapi/scorer.h>
+
 #include "oacommon.h"
 
 static int fail(char *err, size_t errsz, const oa_setting *s, const char *v, const char *what)
@@ -97,18 +99,27 @@ static int set_one(const oa_setting *s, void *state, const char *v, char *err, s
 	}
 }
 
+static void unknown(const offerapi_host_v1 *host, const char *key)
+{
+	if (host && host->log) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", oa_utf8_fit(key, 64),
+		         key);
+		host->log(host, OFFERAPI_SCORER_LOG_WARNING, msg);
+	}
+}
+
 int oa_settings_apply(const oa_setting *table, size_t n, void *state, const char *const *kv,
-                      void (*unknown)(void *state, const char *key), char *err, size_t errsz)
+                      const offerapi_host_v1 *host, char *err, size_t errsz)
 {
 	for (size_t i = 0; kv && kv[i] && kv[i + 1]; i += 2) {
 		const oa_setting *s = NULL;
 		for (size_t k = 0; k < n && !s; k++)
 			if (!strcmp(table[k].key, kv[i]))
 				s = &table[k];
-		if (!s) {
-			if (unknown)
-				unknown(state, kv[i]);
-		} else if (set_one(s, state, kv[i + 1], err, errsz) < 0) {
+		if (!s)
+			unknown(host, kv[i]);
+		else if (set_one(s, state, kv[i + 1], err, errsz) < 0) {
 			return -1;
 		}
 	}

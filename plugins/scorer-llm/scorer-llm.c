@@ -752,17 +752,6 @@ static const oa_setting settings[] = {
 	SECRET("key"),
 };
 
-static void unknown_setting(void *state, const char *key)
-{
-	llm *L = state;
-	if (L->host && L->host->log) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", oa_utf8_fit(key, 64),
-		         key);
-		L->host->log(L->host, OFFERAPI_SCORER_LOG_WARNING, msg);
-	}
-}
-
 static int llm_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
                       size_t errsz)
 {
@@ -786,8 +775,8 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	L->budget_ms = 30000;
 	L->cache_size = 64;
 	L->set_model = "text-embedding-3-small";
-	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], L, kv,
-	                      unknown_setting, err, errsz) < 0)
+	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], L, kv, host, err,
+	                      errsz) < 0)
 		goto fail;
 	const char *url = L->set_url, *model = L->set_model, *key_env = L->set_key_env;
 	if (!url || !*url) {

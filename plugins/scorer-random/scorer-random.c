@@ -70,19 +70,6 @@ static const oa_setting settings[] = {
 	{ .key = "fresh", .kind = OA_SETTING_BOOL, .offset = offsetof(rnd, fresh) },
 };
 
-static const offerapi_host_v1 *log_host; /* create() never runs concurrently */
-
-static void unknown_setting(void *state, const char *key)
-{
-	(void)state;
-	if (log_host && log_host->log) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", oa_utf8_fit(key, 64),
-		         key);
-		log_host->log(log_host, OFFERAPI_SCORER_LOG_WARNING, msg);
-	}
-}
-
 static int random_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
                          size_t errsz)
 {
@@ -93,9 +80,8 @@ static int random_create(void **out, const offerapi_host_v1 *host, const char *c
 	}
 	r->low = 0.0;
 	r->high = 1.0;
-	log_host = host;
-	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], r, kv,
-	                      unknown_setting, err, errsz) < 0)
+	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], r, kv, host, err,
+	                      errsz) < 0)
 		goto fail;
 	if (r->low > r->high) {
 		snprintf(err, errsz, "low (%g) is above high (%g)", r->low, r->high);

@@ -743,17 +743,6 @@ static const oa_setting settings[] = {
 	  .hi = 900 },
 };
 
-static void unknown_setting(void *state, const char *key)
-{
-	sim *s = state;
-	if (s->host && s->host->log) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", oa_utf8_fit(key, 64),
-		         key);
-		s->host->log(s->host, OFFERAPI_SCORER_LOG_WARNING, msg);
-	}
-}
-
 static void log_lexicon(const sim *s, const char *note)
 {
 	if (!s->host || !s->host->log)
@@ -788,8 +777,8 @@ static int sim_create(void **out, const offerapi_host_v1 *host, const char *cons
 	s->title_weight = 0.4;
 	s->force_lang = -1;
 	s->max_bytes = 256u << 10;
-	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], s, kv,
-	                      unknown_setting, err, errsz) < 0)
+	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], s, kv, host, err,
+	                      errsz) < 0)
 		goto fail;
 	s->force_lang = s->language == 1 ? LANG_EN : s->language == 2 ? LANG_FR : -1;
 	s->freedict_dir = strdup(s->freedict_setting ? s->freedict_setting : "/usr/share/dictd");

@@ -7,10 +7,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+
+#include <offerapi/scorer.h>
 
 #include "oacommon.h"
 
@@ -21,7 +24,6 @@ typedef struct state {
 	bool flag;
 	const char *text;
 	int choice;
-	int unknown;
 } state;
 
 static const char *const choices[] = { "auto", "en", "fr", NULL };
@@ -53,15 +55,20 @@ static const oa_setting table[] = {
 };
 #define N (sizeof table / sizeof table[0])
 
-static void count_unknown(void *st, const char *key)
+static char logged[256];
+
+static void host_log(const offerapi_host_v1 *host, int level, const char *msg)
 {
-	(void)key;
-	((state *)st)->unknown++;
+	(void)host;
+	assert_int_equal(level, OFFERAPI_SCORER_LOG_WARNING);
+	snprintf(logged, sizeof logged, "%s", msg);
 }
+
+static const offerapi_host_v1 host = { .struct_size = sizeof host, .log = host_log };
 
 static int apply(state *s, const char *const *kv, char *err)
 {
-	return oa_settings_apply(table, N, s, kv, count_unknown, err, 200);
+	return oa_settings_apply(table, N, s, kv, &host, err, 200);
 }
 
 static void test_settings_accepted(void **unused)
@@ -79,7 +86,7 @@ static void test_settings_accepted(void **unused)
 	assert_true(s.flag);
 	assert_string_equal(s.text, "abc");
 	assert_int_equal(s.choice, 2);
-	assert_int_equal(s.unknown, 1);
+	assert_string_equal(logged, "unknown setting 'other' ignored");
 }
 
 /* Each refusal names the key and the value. */
