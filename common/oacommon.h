@@ -15,4 +15,47 @@
  * C strings everywhere). */
 bool oa_utf8_valid(const char *s, size_t len);
 
+/* The number of bytes of @s, at most @max, that end on a character
+ * boundary: for "%.*s" in bounded messages. */
+int oa_utf8_fit(const char *s, size_t max);
+
+/* ---- URLs (url.c) --------------------------------------------------------- */
+
+/* @url with any password in its userinfo replaced by "***" (and a user
+ * without password by "***"), for messages and logs. malloc'd; NULL on
+ * out of memory. */
+char *oa_url_redact(const char *url);
+
+/* ---- plugin settings (settings.c) ------------------------------------------ */
+
+typedef enum oa_setting_kind {
+	OA_SETTING_REAL, /* a double in [min, max] */
+	OA_SETTING_COUNT, /* an integer in [lo, hi], into a field of size 4 or 8 */
+	OA_SETTING_BOOL, /* 1/0, true/false, yes/no, into a bool */
+	OA_SETTING_TEXT, /* a borrowed const char * of lo..hi bytes */
+	OA_SETTING_CHOICE, /* the index of the value in choices, into an int */
+	OA_SETTING_REFUSE, /* never accepted: reason says why */
+} oa_setting_kind;
+
+/* One setting a plugin accepts: its key, kind, field and bounds. */
+typedef struct oa_setting {
+	const char *key;
+	oa_setting_kind kind;
+	size_t offset, size; /* the field in the plugin's state, and its size */
+	double min, max; /* REAL */
+	unsigned long long lo, hi; /* COUNT; TEXT: length in bytes */
+	const char *const *choices; /* CHOICE: NULL-terminated */
+	const char *reason; /* REFUSE */
+} oa_setting;
+
+struct offerapi_host_v1;
+
+/* Apply the NULL-terminated key/value list @kv (as a plugin's create()
+ * receives it) to @state by @table. A key not in the table is ignored with
+ * a warning through @host's log (@host may be NULL). Returns 0, or -1 with
+ * one line in @err naming the key and the value at fault. Values of TEXT
+ * settings stay borrowed from @kv: copy what must outlive create(). */
+int oa_settings_apply(const oa_setting *table, size_t n, void *state, const char *const *kv,
+                      const struct offerapi_host_v1 *host, char *err, size_t errsz);
+
 #endif

@@ -7,9 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "internal.h"
+#include "jsonlist.h"
 #include "store_internal.h"
 #include "jobs_internal.h"
 #include "offerapi/offer.h"
@@ -63,58 +62,6 @@ void offerapi_application_list_free(offerapi_application_list *l)
 	free(l);
 }
 
-/* ---- answers as JSON ---- */
-
-static char *answers_to_json(char *const *questions, size_t nq, const char *const *answers,
-                             size_t na)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < nq; i++) {
-		json_t *o = json_pack("{s:s, s:s}", "question", questions[i], "answer",
-		                      i < na && answers[i] ? answers[i] : "");
-		if (!o || json_array_append_new(arr, o) < 0) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
-	json_decref(arr);
-	if (!s)
-		oa_error(OFFERAPI_ENOMEM, "out of memory");
-	return s;
-}
-
-static int answers_from_json(const char *text, offerapi_application *a)
-{
-	json_error_t jerr;
-	json_t *arr = json_loads(text ? text : "[]", 0, &jerr);
-	if (!arr || !json_is_array(arr)) {
-		json_decref(arr);
-		return oa_error(OFFERAPI_ERROR, "stored answers are not a JSON array: %s",
-		                jerr.text);
-	}
-	size_t n = json_array_size(arr);
-	a->answers = calloc(n ? n : 1, sizeof *a->answers);
-	if (!a->answers) {
-		json_decref(arr);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
-		const char *q = json_string_value(json_object_get(o, "question"));
-		const char *ans = json_string_value(json_object_get(o, "answer"));
-		a->answers[i].question = oa_strdup(q ? q : "");
-		a->answers[i].answer = oa_strdup(ans ? ans : "");
-		a->nanswers++;
-		if (!a->answers[i].question || !a->answers[i].answer) {
-			json_decref(arr);
-			return OFFERAPI_ENOMEM;
-		}
-	}
-	json_decref(arr);
-	return 0;
-}
-
 /* ---- reading ---- */
 
 static int app_from_row(const db_result *r, int row, offerapi_application *a)
@@ -134,7 +81,7 @@ static int app_from_row(const db_result *r, int row, offerapi_application *a)
 	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0)
-		rc = answers_from_json(db_text(r, row, 9), a);
+		rc = oa_json_answers_parse(db_text(r, row, 9), &a->answers, &a->nanswers);
 	if (rc == 0 && r->ncols > 11 && !db_isnull(r, row, 11) &&
 	    !(a->cv_text = oa_strdup(db_text(r, row, 11))))
 		rc = OFFERAPI_ENOMEM;
@@ -509,7 +456,7 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 	r = NULL; /* reused below, where a failed BEGIN leaves it untouched */
 	if (rc == 0 && applied)
 		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions, in->answers,
+	char *answers = rc == 0 ? oa_json_answers(offer->questions, offer->nquestions, in->answers,
 	                                          in->nanswers)
 	                        : NULL;
 	offerapi_offer_free(offer);

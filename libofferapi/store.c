@@ -1,6 +1,7 @@
 /*
  * store.c - opening a store: URL dispatch, pool, numbered migrations.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -224,8 +225,10 @@ static int migrate(offerapi_store *s)
 			const offerapi_error *e = offerapi_error_last();
 			char msg[512];
 			snprintf(msg, sizeof msg, "%s", e->message);
+			/* conditions a caller acts on keep their code (retry later,
+			 * free memory); anything else is a failed migration */
 			rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
-			                              rc == OFFERAPI_EBUSY
+			                              rc == OFFERAPI_EBUSY || rc == OFFERAPI_ENOMEM
 			                      ? rc
 			                      : OFFERAPI_ERROR,
 			              "schema migration %d failed: %s", v, msg);
@@ -240,6 +243,27 @@ int store_conn(offerapi_store *s, db_conn **out)
 	return db_acquire(s->pool, out);
 }
 
+int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
+{
+	db_conn *c;
+	int rc = db_acquire(s->pool, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_exec(c, sql, p, n, out);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (rc < 0 && out) {
+		db_result_free(*out);
+		*out = NULL;
+	}
+	db_release(s->pool, c);
+	return rc;
+}
+
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
 	db_conn *c;
@@ -251,17 +275,28 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+/* Size of a version-1 offerapi_store_options: it ended with a version-1
+ * offerapi_cv_limits, which ended after max_text (no tail padding: both
+ * end on a size_t). */
+#define STORE_OPTIONS_V1_SIZE                                                                      \
+	(offsetof(offerapi_store_options, cv_limits) + offsetof(offerapi_cv_limits, max_cpu_ms))
+
 static int apply_defaults(offerapi_store_options *o, const offerapi_store_options *in)
 {
 	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;
 	if (in) {
-		if (in->version != OFFERAPI_STORE_OPTIONS_VERSION)
+		if (in->version < 1 || in->version > OFFERAPI_STORE_OPTIONS_VERSION)
 			return oa_error(OFFERAPI_EINVAL,
-			                "store options: version %u, this library knows %u",
+			                "store options: version %u, this library knows 1 to %u",
 			                in->version, OFFERAPI_STORE_OPTIONS_VERSION);
-		def = *in;
+		/* a version-1 struct is shorter: read only what it has */
+		memcpy(&def, in, in->version == 1 ? STORE_OPTIONS_V1_SIZE : sizeof def);
 	}
 	*o = def;
+	if (o->cv_limits.version > OFFERAPI_CV_LIMITS_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "store options: cv_limits version %u, this library knows 1 to %u",
+		                o->cv_limits.version, OFFERAPI_CV_LIMITS_VERSION);
 	if (!o->pool_size)
 		o->pool_size = 4;
 	if (o->pool_size > 256)

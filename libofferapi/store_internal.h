@@ -43,6 +43,12 @@ int store_conn(offerapi_store *s, db_conn **out);
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
+/* The same in a transaction of its own, for a write whose result rows
+ * (RETURNING) matter: when they cannot be read (out of memory) the write is
+ * rolled back, so that an error always means nothing was written. In
+ * autocommit the write would already be done when its rows are read. */
+int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
+
 /* Fill a user from columns id, login, display_name, role, created_at
  * starting at @col of @row. */
 int store_user_from_row(const db_result *r, int row, int col, offerapi_user **out);
