@@ -17,8 +17,9 @@
  * enqueue-to-done latency of single jobs when the worker is in the same
  * process (woken at once) and when it is not (found by polling).
  *
- * Not a test: no figure decides anything. It links the library's internal
- * archive only to empty the scores and jobs tables between rounds.
+ * Every round scores new applications (the same N candidates apply to a
+ * new offer), so nothing is deleted between rounds and only the public API
+ * is used. Not a test: no figure decides anything.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,9 +32,6 @@
 
 #include <offerapi/offerapi.h>
 
-#include "internal.h"
-#include "store_internal.h"
-#include "jobs_internal.h"
 #include "pdfgen.h"
 
 static double now_s(void)
@@ -90,13 +88,53 @@ static char *cv_pdf(unsigned seed, size_t *len)
 	return pdf;
 }
 
-/* N applications of N candidates to one offer. */
-static offerapi_id *fill(offerapi_store *s, int n)
-{
+/* The candidates and their CVs, made once. */
+typedef struct world {
+	offerapi_store *s;
 	offerapi_user *rec;
+	offerapi_user **cands;
+	char **pdfs;
+	size_t *lens;
+	int n;
+} world;
+
+static void world_make(world *w, offerapi_store *s, int n)
+{
+	memset(w, 0, sizeof *w);
+	w->s = s;
+	w->n = n;
 	if (offerapi_user_create(s, "bench-rec", "Bench", "bench-password", OFFERAPI_ROLE_RECRUITER,
-	                         &rec) < 0)
+	                         &w->rec) < 0)
 		die("recruiter");
+	w->cands = calloc((size_t)n, sizeof *w->cands);
+	w->pdfs = calloc((size_t)n, sizeof *w->pdfs);
+	w->lens = calloc((size_t)n, sizeof *w->lens);
+	for (int i = 0; i < n; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "cand%d", i);
+		if (offerapi_user_create(s, login, login, "bench-password", OFFERAPI_ROLE_CANDIDATE,
+		                         &w->cands[i]) < 0)
+			die("candidate");
+		w->pdfs[i] = cv_pdf((unsigned)i + 1, &w->lens[i]);
+	}
+}
+
+static void world_free(world *w)
+{
+	for (int i = 0; i < w->n; i++) {
+		offerapi_user_free(w->cands[i]);
+		free(w->pdfs[i]);
+	}
+	free(w->cands);
+	free(w->pdfs);
+	free(w->lens);
+	offerapi_user_free(w->rec);
+}
+
+/* A new offer and the first @n candidates' applications to it, each with
+ * its jobs when @set is given; their ids (malloc'd). */
+static offerapi_id *fill(world *w, int n, const offerapi_scorers *set)
+{
 	const char *skills[] = { "Python", "PostgreSQL", "Kubernetes", "gestion de projet" };
 	offerapi_offer_fields of = { "Développeur Python",
 		                     "Python, SQL et Kubernetes en équipe",
@@ -106,33 +144,16 @@ static offerapi_id *fill(offerapi_store *s, int n)
 		                     NULL,
 		                     0 };
 	offerapi_id offer;
-	if (offerapi_offer_create(s, rec, &of, &offer) < 0)
+	if (offerapi_offer_create(w->s, w->rec, &of, &offer) < 0)
 		die("offer");
 	offerapi_id *ids = calloc((size_t)n, sizeof *ids);
 	for (int i = 0; i < n; i++) {
-		char login[32];
-		snprintf(login, sizeof login, "cand%d", i);
-		offerapi_user *u;
-		if (offerapi_user_create(s, login, login, "bench-password", OFFERAPI_ROLE_CANDIDATE,
-		                         &u) < 0)
-			die("candidate");
-		size_t len;
-		char *pdf = cv_pdf((unsigned)i + 1, &len);
-		offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
-		if (offerapi_application_submit(s, u, offer, &in, &ids[i]) < 0)
+		offerapi_application_input in = { "cv.pdf", w->pdfs[i], w->lens[i], NULL, 0 };
+		if (offerapi_application_submit_jobs(w->s, w->cands[i], offer, &in, set, &ids[i]) <
+		    0)
 			die("application");
-		free(pdf);
-		offerapi_user_free(u);
 	}
-	offerapi_user_free(rec);
 	return ids;
-}
-
-static void clear(offerapi_store *s)
-{
-	if (store_exec(s, "DELETE FROM scores", NULL, 0, NULL) < 0 ||
-	    store_exec(s, "DELETE FROM jobs", NULL, 0, NULL) < 0)
-		die("clearing scores and jobs");
 }
 
 typedef struct direct_run {
@@ -152,18 +173,19 @@ static void *direct_thread(void *arg)
 	return NULL;
 }
 
-static double run_direct(offerapi_store *s, offerapi_scorers *set, const offerapi_id *ids, int n,
-                         int workers)
+static double run_direct(world *w, offerapi_scorers *set, int workers)
 {
-	clear(s);
-	direct_run d = { .s = s, .set = set, .ids = ids, .n = n };
+	offerapi_id *ids = fill(w, w->n, NULL);
+	direct_run d = { .s = w->s, .set = set, .ids = ids, .n = w->n };
 	pthread_t t[64];
 	double t0 = now_s();
 	for (int i = 0; i < workers; i++)
 		pthread_create(&t[i], NULL, direct_thread, &d);
 	for (int i = 0; i < workers; i++)
 		pthread_join(t[i], NULL);
-	return now_s() - t0;
+	double elapsed = now_s() - t0;
+	free(ids);
+	return elapsed;
 }
 
 typedef struct counter {
@@ -199,15 +221,13 @@ static offerapi_job_runner *runner(offerapi_store *s, offerapi_scorers *set, int
 	return r;
 }
 
-static double run_queue(offerapi_store *s, offerapi_scorers *set, int n, int workers)
+static double run_queue(world *w, offerapi_scorers *set, int workers)
 {
-	clear(s);
-	size_t queued = 0;
-	if (offerapi_job_enqueue_missing(s, set, &queued) < 0 || (int)queued != n)
-		die("enqueuing");
+	free(fill(w, w->n, set)); /* N applications and their N jobs */
+	int n = w->n;
 	counter c = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	double t0 = now_s();
-	offerapi_job_runner *r = runner(s, set, workers, 10, &c);
+	offerapi_job_runner *r = runner(w->s, set, workers, 10, &c);
 	while (atomic_load(&c.done) + atomic_load(&c.failed) < n)
 		sleep_ms(1);
 	double t = now_s() - t0;
@@ -217,40 +237,40 @@ static double run_queue(offerapi_store *s, offerapi_scorers *set, int n, int wor
 	return t;
 }
 
-/* Mean time of a claim that finds nothing (an idle worker's poll). */
+/* Mean time of a claim that finds nothing (an idle worker's poll); the
+ * queue is empty once every round is done. */
 static double idle_claim(offerapi_store *s, offerapi_scorers *set)
 {
-	clear(s);
 	int rounds = 2000;
 	double t0 = now_s();
 	for (int i = 0; i < rounds; i++) {
 		offerapi_job *j;
 		if (offerapi_job_claim(s, set, "bench", NULL, &j) < 0)
 			die("claiming");
-		offerapi_job_free(j);
+		if (j)
+			die("the queue was not empty");
 	}
 	return (now_s() - t0) / rounds;
 }
 
-/* Mean enqueue-to-done latency of @k single jobs submitted one at a time
- * on @front while a 1-thread runner works on @back (the same store: woken
- * at once; another store: found by its poll of @poll_ms). */
-static double pickup(offerapi_store *front, offerapi_store *back, offerapi_scorers *set,
-                     const offerapi_id *ids, int k, unsigned poll_ms)
+/* Mean enqueue-to-done latency of @k applications submitted one at a time
+ * on store @w->s while a 1-thread runner works on @back (the same store:
+ * woken at once; another store: found by its poll of @poll_ms). */
+static double pickup(world *w, offerapi_store *back, offerapi_scorers *set, int k, unsigned poll_ms)
 {
-	clear(front);
 	counter c = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	offerapi_job_runner *r = runner(back, set, 1, poll_ms, &c);
 	sleep_ms(50);
+	const char *skills[] = { "Python" };
+	offerapi_offer_fields of = { "Dev", "Python", "Lyon", skills, 1, NULL, 0 };
+	offerapi_id offer, app;
+	if (offerapi_offer_create(w->s, w->rec, &of, &offer) < 0)
+		die("offer");
 	unsigned seed = 7;
 	for (int i = 0; i < k; i++) {
-		/* what a submit does, without the PDF: one job, then a wake-up */
-		db_conn *conn;
-		if (store_conn(front, &conn) < 0 || db_begin(conn) < 0 ||
-		    jobs_enqueue_tx(conn, ids[i], set) < 0 || db_commit(conn) < 0)
-			die("enqueuing one job");
-		db_release(front->pool, conn);
-		store_jobs_signal(front);
+		offerapi_application_input in = { "cv.pdf", w->pdfs[i], w->lens[i], NULL, 0 };
+		if (offerapi_application_submit_jobs(w->s, w->cands[i], offer, &in, set, &app) < 0)
+			die("application");
 		while (atomic_load(&c.done) + atomic_load(&c.failed) <= i)
 			sleep_ms(1);
 		/* land anywhere in the worker's next poll */
@@ -297,21 +317,21 @@ static int cmp_double(const void *a, const void *b)
 
 /* Each figure is the median of @rounds runs, direct and queue taking turns
  * so that a change of the machine's load hits both alike. */
-static void bench_scorer(offerapi_store *s, const char *so, const offerapi_id *ids, int n,
-                         const int *ws, int nw, int rounds)
+static void bench_scorer(world *w, const char *so, const int *ws, int nw, int rounds)
 {
 	offerapi_scorers *set;
 	offerapi_scorers_new(&set);
 	if (offerapi_scorers_load_file(set, so) < 0)
 		die(so);
 	const char *name = offerapi_scorers_info(set, 0)->name;
-	run_direct(s, set, ids, n, 1); /* warm up caches and statements */
-	run_queue(s, set, n, 1);
+	run_direct(w, set, 1); /* warm up caches and statements */
+	run_queue(w, set, 1);
+	int n = w->n;
 	for (int i = 0; i < nw; i++) {
 		double td[16], tq[16];
 		for (int r = 0; r < rounds; r++) {
-			td[r] = run_direct(s, set, ids, n, ws[i]);
-			tq[r] = run_queue(s, set, n, ws[i]);
+			td[r] = run_direct(w, set, ws[i]);
+			tq[r] = run_queue(w, set, ws[i]);
 		}
 		qsort(td, (size_t)rounds, sizeof *td, cmp_double);
 		qsort(tq, (size_t)rounds, sizeof *tq, cmp_double);
@@ -350,15 +370,17 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	offerapi_store *s = open_store(url, 16);
-	fprintf(stderr, "bench-jobs: storing %d applications on %s...\n", n,
+	fprintf(stderr, "bench-jobs: making %d candidates on %s...\n", n,
 	        offerapi_store_backend(s));
-	offerapi_id *ids = fill(s, n);
-	printf("backend %s, %d applications, one offer; medians of %d rounds\n",
+	world w;
+	world_make(&w, s, n);
+	printf("backend %s, %d applications per round, one offer per round; medians of %d "
+	       "rounds\n",
 	       offerapi_store_backend(s), n, rounds);
 	printf("%-10s %7s %12s %12s %7s %14s\n", "scorer", "workers", "direct/s", "queue/s",
 	       "ratio", "extra ms/job");
 	for (int p = first; p < argc; p++)
-		bench_scorer(s, argv[p], ids, n, ws, nw, rounds);
+		bench_scorer(&w, argv[p], ws, nw, rounds);
 
 	offerapi_scorers *set;
 	offerapi_scorers_new(&set);
@@ -368,16 +390,17 @@ int main(int argc, char **argv)
 	       idle_claim(s, set) * 1e6);
 	offerapi_store *other = open_store(url, 4);
 	int k = n < 40 ? n : 40;
-	printf("enqueue to done, one job at a time (%s):\n", offerapi_scorers_info(set, 0)->name);
+	printf("enqueue to done, one application at a time (%s):\n",
+	       offerapi_scorers_info(set, 0)->name);
 	printf("  worker in the same process (woken at once):   %.1f ms\n",
-	       pickup(s, s, set, ids, k, 250) * 1000.0);
+	       pickup(&w, s, set, k, 250) * 1000.0);
 	printf("  worker in another process, poll 250 ms:        %.1f ms\n",
-	       pickup(s, other, set, ids, k, 250) * 1000.0);
+	       pickup(&w, other, set, k, 250) * 1000.0);
 	printf("  worker in another process, poll 50 ms:         %.1f ms\n",
-	       pickup(s, other, set, ids, k, 50) * 1000.0);
+	       pickup(&w, other, set, k, 50) * 1000.0);
 	offerapi_store_free(other);
 	offerapi_scorers_free(set);
-	free(ids);
+	world_free(&w);
 	offerapi_store_free(s);
 	return 0;
 }
