@@ -63,6 +63,8 @@ typedef struct fr_strategy {
 void fr_strategy_default(fr_strategy *s);
 
 double fr_quantile(double q, double *v, size_t n);
+double fr_quantile_sorted(double q, const double *v, size_t n);
+int fr_cmp_double(const void *a, const void *b); /* qsort, ascending */
 double fr_ceil_to(double x, double step);
 long fr_choose_step(long range_s, long min_step_s, long max_points);
 double fr_recommend_cpu(const fr_strategy *s, double usage, double hpa_target);
@@ -201,6 +203,7 @@ typedef struct fr_period {
 	double hours; /* hours with data */
 	double cost_cpu, cost_ram, cost;
 	double cpu_req, cpu_use, mem_req, mem_use; /* averages over hours */
+	fr_money savings, extra; /* per month; NAN for a day (not computed) */
 } fr_period;
 
 typedef struct fr_model {
@@ -214,8 +217,9 @@ typedef struct fr_model {
 	size_t nctrls, nnss, nlbls;
 	int have_nodes;
 	fr_nodes nodes;
-	fr_hour *hours; /* the previous window, hour by hour (queried) */
+	fr_hour *hours; /* the previous window, hour by hour (its own pass) */
 	size_t nhours;
+	fr_money prev_savings, prev_extra; /* the previous window's, per month */
 	fr_hour *cur; /* the window, hour by hour (from the per-container hours) */
 	size_t ncur;
 	int have_trend;
@@ -330,7 +334,8 @@ typedef struct fr_options {
 	int quiet;
 } fr_options;
 
-int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
+int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, int previous, char *err,
+                          size_t errsz);
 int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_options *o,
                       char *err, size_t errsz);
@@ -459,6 +464,8 @@ void fr_pricing_text(const fr_pricing *p, char *b, size_t n);
 const char *fr_group_word(int groupby);
 /* The usage figure CPU is sized to under the strategy (p95, pN or max). */
 double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu);
+/* Where that figure is kept in cpu. */
+double *fr_cpu_sized_field(const fr_strategy *s, fr_res *cpu);
 /* Cells of a cost row: CPU, RAM, PV, total, per month, efficiency. */
 void fr_cost_cells(const fr_row *r, char cells[6][24]);
 /* Cells of a container row, in Kubernetes units and money. */
@@ -476,8 +483,8 @@ enum {
 };
 void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24]);
 /* Cells of a trend period: cost, CPU request, CPU usage, memory request,
- * memory usage; and its label ("2026-11-22", "previous window"...). */
-void fr_period_cells(const fr_period *p, char cells[5][24]);
+ * memory usage, savings per month ("-" for a day). */
+void fr_period_cells(const fr_period *p, char cells[6][24]);
 /* The trend's rows in order: previous window, window, then each day;
  * returns how many (0 without a trend) and fills at most 64. */
 size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32]);

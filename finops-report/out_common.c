@@ -148,12 +148,17 @@ void fr_pricing_text(const fr_pricing *p, char *b, size_t n)
 	         p->mem_unit_bytes == FR_GIB ? "2^30" : "10^9");
 }
 
+double *fr_cpu_sized_field(const fr_strategy *s, fr_res *cpu)
+{
+	return s->cpu_use_max              ? &cpu->max
+	       : s->cpu_percentile == 95.0 ? &cpu->p95
+	       : s->cpu_percentile == 50.0 ? &cpu->p50
+	                                   : &cpu->pct;
+}
+
 double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu)
 {
-	return s->cpu_use_max              ? cpu->max
-	       : s->cpu_percentile == 95.0 ? cpu->p95
-	       : s->cpu_percentile == 50.0 ? cpu->p50
-	                                   : cpu->pct;
+	return *fr_cpu_sized_field(s, (fr_res *)cpu);
 }
 
 void fr_cost_cells(const fr_row *r, char cells[6][24])
@@ -178,13 +183,14 @@ void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24])
 	fr_fmt_money(x->savings_month, cells[FR_CC_SAVE], 24);
 }
 
-void fr_period_cells(const fr_period *p, char cells[5][24])
+void fr_period_cells(const fr_period *p, char cells[6][24])
 {
 	fr_fmt_money(p->cost, cells[0], 24);
 	fr_fmt_cpu(p->cpu_req, cells[1], 24);
 	fr_fmt_cpu(p->cpu_use, cells[2], 24);
 	fr_fmt_mem(p->mem_req, cells[3], 24);
 	fr_fmt_mem(p->mem_use, cells[4], 24);
+	fr_fmt_money(p->savings.total, cells[5], 24);
 }
 
 size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32])

@@ -311,13 +311,13 @@ static void trend_table(FILE *f, const fr_outctx *c)
 	fprintf(f,
 	        " (%s; CPU and RAM allocation by the pricing model)</p>\n<table id=\"trend\">"
 	        "<tr><th>Period</th><th>Cost</th><th>CPU request</th><th>CPU usage</th>"
-	        "<th>Memory request</th><th>Memory usage</th></tr>\n",
+	        "<th>Memory request</th><th>Memory usage</th><th>Savings per month</th></tr>\n",
 	        c->o->pricing.currency);
 	for (size_t i = 0; i < n; i++) {
-		char x[5][24];
+		char x[6][24];
 		fr_period_cells(rows[i], x);
 		fprintf(f, "<tr><td>%s</td>", labels[i]);
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < 6; k++)
 			fprintf(f, "<td class=\"n\">%s</td>", x[k]);
 		fputs("</tr>\n", f);
 	}

@@ -208,14 +208,15 @@ static void md_trend(FILE *f, const fr_outctx *c)
 		return;
 	fprintf(f,
 	        "## Trend\n\nCPU and RAM allocation priced by the pricing model (%s); "
-	        "requests and usage are hourly averages.\n\n| Period | Cost | CPU request | "
-	        "CPU usage | Memory request | Memory usage |\n|---|---:|---:|---:|---:|---:|\n",
+	        "requests and usage are hourly averages; savings per month.\n\n| Period | Cost | "
+	        "CPU request | CPU usage | Memory request | Memory usage | Savings per month "
+	        "|\n|---|---:|---:|---:|---:|---:|---:|\n",
 	        c->o->pricing.currency);
 	for (size_t i = 0; i < n; i++) {
-		char x[5][24];
+		char x[6][24];
 		fr_period_cells(rows[i], x);
-		fprintf(f, "| %s | %s | %s | %s | %s | %s |\n", labels[i], x[0], x[1], x[2], x[3],
-		        x[4]);
+		fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n", labels[i], x[0], x[1], x[2],
+		        x[3], x[4], x[5]);
 	}
 	fputc('\n', f);
 }

@@ -200,17 +200,17 @@ static void trend_section(FILE *f, const fr_outctx *c)
 		return;
 	fprintf(f, "\nTREND (%s; CPU and RAM allocation by the pricing model; averages)\n",
 	        c->o->pricing.currency);
-	fprintf(f, "%-18s %9s %9s %9s %9s %9s %7s\n", "PERIOD", "COST", "CPU REQ", "CPU USED",
-	        "MEM REQ", "MEM USED", "CHANGE");
+	fprintf(f, "%-16s %8s %8s %8s %8s %8s %8s %6s\n", "PERIOD", "COST", "CPU REQ", "CPU USED",
+	        "MEM REQ", "MEM USED", "SAVING/M", "CHANGE");
 	for (size_t i = 0; i < n; i++) {
-		char x[5][24], ch[24] = "";
+		char x[6][24], ch[24] = "";
 		fr_period_cells(rows[i], x);
 		if (i == 1 && fr_trend_comparable(c->m)) {
 			double r = fr_ratio(rows[1]->cost - rows[0]->cost, rows[0]->cost);
 			snprintf(ch, sizeof ch, isnan(r) ? "-" : "%+.0f%%", r * 100.0);
 		}
-		fprintf(f, "%-18s %9s %9s %9s %9s %9s %7s\n", labels[i], x[0], x[1], x[2], x[3],
-		        x[4], ch);
+		fprintf(f, "%-16s %8s %8s %8s %8s %8s %8s %6s\n", labels[i], x[0], x[1], x[2], x[3],
+		        x[4], x[5], ch);
 	}
 }
 

@@ -213,7 +213,7 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 	const fr_strategy *st = &o->strategy;
 	const fr_pricing *pr = &o->pricing;
 	double cpu_use = fr_cpu_sized_usage(st, &c->cpu);
-	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
+	c->missing_usage = isnan(cpu_use) || isnan(c->mem.max);
 	c->not_enough_data = !c->missing_usage && young(o, c);
 	if (!c->not_enough_data) {
 		c->cpu.recommended = fr_recommend_cpu(st, cpu_use, hpa ? hpa->cpu_target : NAN);

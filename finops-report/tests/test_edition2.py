@@ -262,6 +262,27 @@ def emit(ck, tool, tmp):
              % (p.stdout[-1500:], p.stderr[-1500:]))
 
 
+def trend_savings(ck, t):
+    """Savings and extra costs of both windows in the comparison, by hand."""
+    prev, win = t["previous_window"], t["window"]
+    for what, exp in (("savings_month", scenario.E2_PREV_SAVINGS),
+                      ("extra_cost_month", scenario.E2_PREV_EXTRA)):
+        got = prev[what] or {}
+        for res in ("cpu", "memory"):
+            ck.near(got.get(res), exp[res], "previous window %s %s" % (what, res),
+                    absolute=1e-6)
+        ck.near(got.get("total"), sum(exp.values()),
+                "previous window %s total" % what, absolute=1e-6)
+    cur = sum(scenario.E2_SAVINGS.values())
+    ck.near((win["savings_month"] or {}).get("total"), cur,
+            "window savings in the trend = the report's", absolute=1e-6)
+    ck.near(t["change"]["savings"],
+            cur / sum(scenario.E2_PREV_SAVINGS.values()) - 1,
+            "change of savings against the previous window")
+    ck.check(all(d["savings_month"] is None for d in t["days"]),
+             "no savings per day (a day has no percentiles of its own)")
+
+
 def trends(ck, tool):
     r = tool()
     t = r.json["trend"]
@@ -277,6 +298,7 @@ def trends(ck, tool):
     ck.near(t["change"]["cost"],
             scenario.E2_WINDOW_COST / scenario.E2_PREV_COST - 1,
             "change of cost against the previous window")
+    trend_savings(ck, t)
     r2 = tool(args=["--window", "2d", "--end", str(END[0])], base=False)
     days = r2.json["trend"]["days"]
     ck.check(len(days) == 2, "2 days: %d" % len(days))
