@@ -22,6 +22,7 @@
 #include "fr.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -47,6 +48,7 @@ typedef struct shared {
 	int prev; /* the previous window's pass: what the trend and its savings
 	           * need only */
 	double at; /* time of the instant queries */
+	char W[32]; /* the window as a PromQL duration */
 } shared;
 
 /* The namespace matcher for a list of namespaces: `namespace="a"` for one,
@@ -72,12 +74,20 @@ static char *ns_matcher(char *const *ns, size_t n)
 	return r;
 }
 
-/* Runs one instant query for a batch; a failure is fatal for the batch (the
- * message is kept in b->err), Prometheus warnings become incomplete-data
- * warnings. */
-static int q(shared *s, batch *b, const char *promql, fr_promres *r)
+/* Runs one instant query for a batch, its PromQL formatted from fmt; a
+ * failure is fatal for the batch (the message is kept in b->err),
+ * Prometheus warnings become incomplete-data warnings. */
+static int q(shared *s, batch *b, fr_promres *r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int q(shared *s, batch *b, fr_promres *r, const char *fmt, ...)
 {
-	if (fr_prom_query(s->h, promql, s->at, r, b->err, sizeof b->err))
+	va_list ap;
+	va_start(ap, fmt);
+	char *promql = fr_vprintf(fmt, ap);
+	va_end(ap);
+	int rc = fr_prom_query(s->h, promql, s->at, r, b->err, sizeof b->err);
+	free(promql);
+	if (rc)
 		return -1;
 	if (r->warnings)
 		fr_model_warn(&b->m, "prometheus warning: %s", r->warnings);
@@ -185,13 +195,8 @@ static fr_pod *batch_pod(shared *s, batch *b, const char *ns, const char *pod, i
  * (message in b->err). */
 static int collect_labels(shared *s, batch *b, const char *S)
 {
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
-	char *pq = fr_printf("last_over_time(kube_pod_labels{%s}[%s])", S, W);
 	fr_promres r;
-	int rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
+	if (q(s, b, &r, "last_over_time(kube_pod_labels{%s}[%s])", S, s->W))
 		return -1;
 	size_t i;
 	json_t *ser;
@@ -227,17 +232,16 @@ static int collect_fields(shared *s, batch *b, const char *S)
 		fields[nf++] = s->prev ? prev_fields[f % 3] : f;
 	if (s->prev)
 		nf = 3;
-	size_t nreq = 0;
+	size_t nreq = 0, i;
+	json_t *ser;
 	for (int k = 0; k < nf; k++) {
 		int f = fields[k];
 		char *pq = field_query(s->o, f, S);
 		fr_promres r;
-		int rc = q(s, b, pq, &r);
+		int rc = q(s, b, &r, "%s", pq);
 		free(pq);
 		if (rc)
 			return -1;
-		size_t i;
-		json_t *ser;
 		json_array_foreach(r.result, i, ser)
 		{
 			const char *ctr = fr_prom_label(ser, "container");
@@ -290,15 +294,13 @@ static int collect_volumes(shared *s, batch *b, const char *S, long cost_step)
 	fr_promres r;
 	size_t i;
 	json_t *ser;
-	char *pq = fr_printf("sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
-	                     "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_"
-	                     "info{%s}) * on (namespace, persistentvolumeclaim) group_left max by "
-	                     "(namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_"
-	                     "resource_requests_storage_bytes{%s}))[%s:%s])) * %g",
-	                     S, S, CW, CST, (double)cost_step / 3600.0);
-	int rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
+	if (q(s, b, &r,
+	      "sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
+	      "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_info{%s}) * on "
+	      "(namespace, persistentvolumeclaim) group_left max by (namespace, "
+	      "persistentvolumeclaim) (kube_persistentvolumeclaim_resource_requests_storage_bytes{"
+	      "%s}))[%s:%s])) * %g",
+	      S, S, CW, CST, (double)cost_step / 3600.0))
 		return -1;
 	json_array_foreach(r.result, i, ser)
 	{
@@ -334,24 +336,18 @@ static void replicaset_owner(json_t *rs, const char *ns, const char **kind, cons
 /* Owners: pod -> ReplicaSet -> Deployment, or pod -> StatefulSet... */
 static int collect_owners(shared *s, batch *b, const char *S)
 {
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
 	fr_promres r, rs;
 	size_t i;
 	json_t *ser;
-	char *pq = fr_printf("max by (namespace, replicaset, owner_kind, owner_name) "
-	                     "(last_over_time(kube_replicaset_owner{%s}[%s]))",
-	                     S, W);
-	int rc = q(s, b, pq, &rs);
-	free(pq);
-	if (rc)
+	if (q(s, b, &rs,
+	      "max by (namespace, replicaset, owner_kind, owner_name) "
+	      "(last_over_time(kube_replicaset_owner{%s}[%s]))",
+	      S, s->W))
 		return -1;
-	pq = fr_printf("max by (namespace, pod, owner_kind, owner_name) "
-	               "(last_over_time(kube_pod_owner{%s}[%s]))",
-	               S, W);
-	rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc) {
+	if (q(s, b, &r,
+	      "max by (namespace, pod, owner_kind, owner_name) "
+	      "(last_over_time(kube_pod_owner{%s}[%s]))",
+	      S, s->W)) {
 		fr_promres_free(&rs);
 		return -1;
 	}
@@ -432,20 +428,15 @@ static int collect_hpas(shared *s, batch *b, const char *S)
 		                            "kube_horizontalpodautoscaler_spec_target_metric",
 		                            "kube_horizontalpodautoscaler_spec_min_replicas",
 		                            "kube_horizontalpodautoscaler_spec_max_replicas" };
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
 	for (int e = 0; e < 4 && (e == 0 || b->m.nhpas > 0); e++) {
 		fr_promres r;
 		size_t i;
 		json_t *ser;
-		char *pq = e == 0 ? fr_printf("max by (namespace, horizontalpodautoscaler, "
-		                              "scaletargetref_kind, scaletargetref_name) "
-		                              "(last_over_time(%s{%s}[%s]))",
-		                              q_of[e], S, W)
-		                  : fr_printf("last_over_time(%s{%s}[%s])", q_of[e], S, W);
-		int rc = q(s, b, pq, &r);
-		free(pq);
-		if (rc)
+		if (q(s, b, &r, "%s(last_over_time(%s{%s}[%s]))",
+		      e == 0 ? "max by (namespace, horizontalpodautoscaler, scaletargetref_kind, "
+		               "scaletargetref_name) "
+		             : "",
+		      q_of[e], S, s->W))
 			return -1;
 		json_array_foreach(r.result, i, ser)
 		{
@@ -825,13 +816,8 @@ static int collect_cpu_sized(shared *s, batch *b, const char *S)
  * its namespace's (kube_namespace_labels); none: "unlabelled" later. */
 static int group_values(shared *s, batch *b, const char *S)
 {
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
-	char *pq = fr_printf("last_over_time(kube_namespace_labels{%s}[%s])", S, W);
 	fr_promres r;
-	int rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
+	if (q(s, b, &r, "last_over_time(kube_namespace_labels{%s}[%s])", S, s->W))
 		return -1;
 	for (size_t i = 0; i < b->m.npods; i++) {
 		fr_pod *p = &b->m.pods[i];
@@ -1110,6 +1096,7 @@ int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, int prev
 	/* the previous window's instant queries stop a millisecond before the
 	 * window starts: a sample at that instant belongs to the window */
 	s.at = previous ? o->end - 0.001 : o->end;
+	fr_format_duration(o->window_s, s.W, sizeof s.W);
 	if (rc == 0) {
 		make_batches(&s, &l, o->batch_pods);
 		run_batches(&s);

@@ -13,6 +13,7 @@
 #define FR_H
 
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -201,6 +202,7 @@ typedef struct fr_hour {
 typedef struct fr_period {
 	double start, end; /* unix seconds */
 	double hours; /* hours with data */
+	fr_hour sum; /* the sums of those hours */
 	double cost_cpu, cost_ram, cost;
 	double cpu_req, cpu_use, mem_req, mem_use; /* averages over hours */
 	fr_money savings, extra; /* per month; NAN for a day (not computed) */
@@ -271,7 +273,9 @@ char *fr_url_redact(const char *url);
 double fr_retry_after(const char *value, double now);
 char *fr_strdup(const char *s);
 char *fr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *fr_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void *fr_xrealloc(void *p, size_t n);
+void *fr_grow(void *p, size_t *cap, size_t n, size_t sz);
 
 /* -------------------------------------------------------------- progress */
 
@@ -349,6 +353,7 @@ int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 void fr_selection_free(void);
 void fr_model_merge(fr_model *dst, fr_model *src);
+void fr_hour_add(fr_hour *d, const fr_hour *h);
 char **fr_labels_from(json_t *obj);
 void fr_labels_free(char **labels);
 int fr_namespace_listed(const fr_options *o, const char *ns);

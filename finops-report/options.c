@@ -49,6 +49,17 @@ typedef struct optdef {
 } optdef;
 
 #define C(f) offsetof(fr_config, f)
+/* A source's three authentication options (bearer token file, basic auth
+ * user and password file): src is its name, i its index in fr_config. */
+/* clang-format off */
+#define AUTH_OPTIONS(src, i, ENV) \
+	{ src "-token-file", 0, "F", OT_SECRET, C(token_file[i]), NULL, NONE, NULL, \
+	  "FINOPS_" ENV "_TOKEN", 0, NULL, "bearer token, first line of F" }, \
+	{ src "-user", 0, "USER", OT_STR, C(user[i]), NULL, NONE, NULL, NULL, 0, NULL, \
+	  "basic auth user" }, \
+	{ src "-password-file", 0, "F", OT_SECRET, C(password_file[i]), NULL, NONE, NULL, \
+	  "FINOPS_" ENV "_PASSWORD", 0, NULL, "basic auth password, with --" src "-user" }
+/* clang-format on */
 #define NONE NAN, NAN
 
 static const optdef opts[] = {
@@ -162,18 +173,8 @@ static const optdef opts[] = {
 	  "CA bundle for HTTPS" },
 	{ "compress", 0, NULL, OT_FLAG, C(compress), NULL, NONE, NULL, NULL, 0, NULL,
 	  "ask for gzip responses (a remote Prometheus: less traffic, more CPU)" },
-	{ "prometheus-token-file", 0, "F", OT_SECRET, C(token_file[0]), NULL, NONE, NULL,
-	  "FINOPS_PROMETHEUS_TOKEN", 0, NULL, "bearer token, first line of F" },
-	{ "prometheus-user", 0, "USER", OT_STR, C(user[0]), NULL, NONE, NULL, NULL, 0, NULL,
-	  "basic auth user" },
-	{ "prometheus-password-file", 0, "F", OT_SECRET, C(password_file[0]), NULL, NONE, NULL,
-	  "FINOPS_PROMETHEUS_PASSWORD", 0, NULL, "basic auth password, with --prometheus-user" },
-	{ "kubecost-token-file", 0, "F", OT_SECRET, C(token_file[1]), NULL, NONE, NULL,
-	  "FINOPS_KUBECOST_TOKEN", 0, NULL, "bearer token, first line of F" },
-	{ "kubecost-user", 0, "USER", OT_STR, C(user[1]), NULL, NONE, NULL, NULL, 0, NULL,
-	  "basic auth user" },
-	{ "kubecost-password-file", 0, "F", OT_SECRET, C(password_file[1]), NULL, NONE, NULL,
-	  "FINOPS_KUBECOST_PASSWORD", 0, NULL, "basic auth password, with --kubecost-user" },
+	AUTH_OPTIONS("prometheus", 0, "PROMETHEUS"),
+	AUTH_OPTIONS("kubecost", 1, "KUBECOST"),
 	{ "requests-metric", 0, "NAME", OT_STR, C(o.requests_metric),
 	  "offerapi_http_requests_total", NONE, NULL, NULL, 1, "Unit economics",
 	  "requests counter ('' = off)" },

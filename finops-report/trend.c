@@ -45,32 +45,26 @@ int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 	return rc ? -1 : 0;
 }
 
-/* Adds hour i (ending at t) to a period. */
+/* Adds an hour to a period's sums (hours without data do not count). */
 static void period_add(fr_period *p, const fr_hour *h)
 {
 	if (!h->seen)
 		return;
 	p->hours += 1;
-	p->cpu_req += h->cpu_req;
-	p->cpu_use += h->cpu_use;
-	p->mem_req += h->mem_req;
-	p->mem_use += h->mem_use;
-	p->cost_cpu += h->cpu_alloc;
-	p->cost_ram += h->mem_alloc;
+	fr_hour_add(&p->sum, h);
 }
 
-/* Sums into averages and prices: cost_cpu and cost_ram hold core-hours and
- * byte-hours until then. */
+/* The period's sums priced and turned into hourly averages. */
 static void period_finish(const fr_pricing *pr, fr_period *p)
 {
-	p->cost_cpu = fr_cost_cpu(pr, p->cost_cpu);
-	p->cost_ram = fr_cost_ram(pr, p->cost_ram);
+	p->cost_cpu = fr_cost_cpu(pr, p->sum.cpu_alloc);
+	p->cost_ram = fr_cost_ram(pr, p->sum.mem_alloc);
 	p->cost = p->cost_cpu + p->cost_ram;
 	double n = p->hours > 0 ? p->hours : NAN;
-	p->cpu_req /= n;
-	p->cpu_use /= n;
-	p->mem_req /= n;
-	p->mem_use /= n;
+	p->cpu_req = p->sum.cpu_req / n;
+	p->cpu_use = p->sum.cpu_use / n;
+	p->mem_req = p->sum.mem_req / n;
+	p->mem_use = p->sum.mem_use / n;
 }
 
 /* The daily breakdown (24-hour slices from the window's start; the last
