@@ -386,11 +386,27 @@ typedef struct fr_outctx {
 	int top; /* table: rows shown per section, 0 = all */
 	int exit_code;
 	const char *sources; /* human description of the data sources */
+	int lang; /* FR_LANG_EN or FR_LANG_FR: table, Markdown, HTML */
 } fr_outctx;
 
 /* A renderer writes the whole report to f; 0, or -1 when the report could
  * not be built (the caller then exits 1, never 0 on a truncated report). */
 typedef int (*fr_render_fn)(FILE *f, const fr_outctx *c);
+
+/* The language of the reports people read (i18n.c). */
+enum { FR_LANG_EN, FR_LANG_FR };
+typedef struct fr_msg {
+	const char *en, *fr;
+} fr_msg;
+/* The text en in language lang (en itself when untranslated). */
+const char *fr_tr(int lang, const char *en) __attribute__((format_arg(2)));
+#define FR_T(c, en) fr_tr((c)->lang, en)
+/* Marks a text translated where it is used (a table of texts). */
+#define FR_N(en) en
+/* The catalogue, for the tests. */
+const fr_msg *fr_messages(size_t *n);
+/* FR_LANG_FR when LC_ALL, else LC_MESSAGES, else LANG starts with "fr". */
+int fr_lang_from_env(void);
 
 /* An output format: the registry is one table in formats.c. */
 typedef struct fr_format {
@@ -465,7 +481,7 @@ const char *fr_fit(const char *s, size_t w, char *b, size_t n);
 const char *fr_cut(const char *s, size_t w, char *b, size_t n);
 const char *fr_risk_names(unsigned risks, char *b, size_t n);
 void fr_window_text(const fr_outctx *c, char *b, size_t n);
-void fr_pricing_text(const fr_pricing *p, char *b, size_t n);
+void fr_pricing_text(const fr_outctx *c, char *b, size_t n);
 const char *fr_group_word(int groupby);
 /* The usage figure CPU is sized to under the strategy (p95, pN or max). */
 double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu);
@@ -487,12 +503,35 @@ enum {
 	FR_CC_N
 };
 void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24]);
-/* Cells of a trend period: cost, CPU request, CPU usage, memory request,
- * memory usage, savings per month ("-" for a day). */
-void fr_period_cells(const fr_period *p, char cells[6][24]);
-/* The trend's rows in order: previous window, window, then each day;
- * returns how many (0 without a trend) and fills at most 64. */
-size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32]);
+
+/* A table the Markdown, HTML and terminal reports share: headers and rows
+ * of cells already formatted for people; the first column names the row,
+ * the others are figures. Each format writes it in its own syntax. */
+#define FR_GRID_COLS 12
+typedef struct fr_grid {
+	size_t ncols, nrows, cap;
+	const char *head[FR_GRID_COLS]; /* borrowed */
+	char **cells; /* nrows x ncols, owned */
+	size_t more; /* rows left out (a --top) */
+} fr_grid;
+
+void fr_grid_init(fr_grid *g, size_t ncols, const char *const *head);
+void fr_grid_add(fr_grid *g, const char *const *cells); /* ncols cells, copied */
+const char *fr_grid_cell(const fr_grid *g, size_t row, size_t col);
+void fr_grid_free(fr_grid *g);
+/* The trend: previous window, window, then each day (cost, requests,
+ * usage, savings per month, change of cost); 0 without a trend. */
+int fr_grid_trend(const fr_outctx *c, fr_grid *g);
+/* The cost table at --group-by, most expensive first, at most top rows
+ * (0: all). */
+void fr_grid_cost(const fr_outctx *c, fr_grid *g, size_t top);
+/* Unit economics; 0 without any. */
+int fr_grid_units(const fr_outctx *c, fr_grid *g);
+/* Writes s in w columns (UTF-8: one column per character), right-aligned
+ * or left-aligned. */
+void fr_pad(FILE *f, const char *s, size_t w, int right);
+/* A container row's note in the report's language. */
+const char *fr_note_text(const fr_outctx *c, const fr_row *r, char *b, size_t n);
 /* Writes each item as pre, esc(item), post. */
 void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
                  void (*esc)(FILE *, const char *));

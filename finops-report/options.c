@@ -138,6 +138,10 @@ static const optdef opts[] = {
 	  "table: rows per section, 0 = all" },
 	{ "color", 0, "WHEN", OT_ENUM, C(color), "auto", NONE, "auto|always|never", NULL, 0, NULL,
 	  "auto: only on a TTY without NO_COLOR" },
+	{ "lang", 0, "L", OT_ENUM, C(lang), NULL, NONE, "en|fr", NULL, 0, NULL,
+	  "language of the table, Markdown and HTML reports (JSON and CSV never change; "
+	  "messages on stderr stay English); default French when LC_ALL, else LC_MESSAGES, "
+	  "else LANG starts with fr" },
 	{ "stats", 0, NULL, OT_FLAG, C(stats), NULL, NONE, NULL, NULL, 0, NULL,
 	  "print queries sent, wall time and peak RSS to stderr" },
 	{ "quiet", 'q', NULL, OT_FLAG, C(o.quiet), NULL, NONE, NULL, NULL, 0, NULL,
@@ -436,6 +440,7 @@ static void defaults(fr_config *cfg)
 	cfg->t.savings_over = cfg->t.min_efficiency = cfg->t.max_cost = NAN;
 	cfg->cpu_price = cfg->ram_price = cfg->storage_price = NAN;
 	cfg->groupby = -1;
+	cfg->lang = -1; /* from the environment unless --lang */
 	for (size_t i = 0; i < NOPTS; i++)
 		if (opts[i].def && set_value(cfg, &opts[i], opts[i].def))
 			abort(); /* a default the table cannot parse: a bug */
@@ -741,6 +746,8 @@ static int check_rest(fr_config *cfg)
 		           "at least 1",
 		           o->cpu_limit_factor);
 	o->strategy.cpu_use_max = cfg->strategy == 1;
+	if (cfg->lang < 0)
+		cfg->lang = fr_lang_from_env();
 	rc = set_window(cfg);
 	if (rc != FR_CONTINUE)
 		return rc;

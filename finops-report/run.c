@@ -179,6 +179,7 @@ int fr_run_render(fr_config *cfg, fr_run *r)
 		          .groupby = cfg->groupby,
 		          .top = cfg->top,
 		          .exit_code = r->code,
+		          .lang = cfg->lang,
 		          .sources = srcs };
 	int werr = cfg->format->render(f, &ctx) != 0;
 	werr |= ferror(f);
