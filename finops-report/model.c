@@ -248,14 +248,20 @@ void fr_hour_add(fr_hour *d, const fr_hour *h)
  * dst: batches partition the namespaces) and leaves src empty. */
 void fr_model_merge(fr_model *dst, fr_model *src)
 {
-	dst->pods = fr_grow(dst->pods, &dst->cappods, dst->npods + src->npods, sizeof *dst->pods);
-	memcpy(dst->pods + dst->npods, src->pods, src->npods * sizeof *src->pods);
-	dst->npods += src->npods;
-	src->npods = 0;
-	dst->hpas = fr_grow(dst->hpas, &dst->caphpas, dst->nhpas + src->nhpas, sizeof *dst->hpas);
-	memcpy(dst->hpas + dst->nhpas, src->hpas, src->nhpas * sizeof *src->hpas);
-	dst->nhpas += src->nhpas;
-	src->nhpas = 0;
+	if (src->npods) { /* memcpy takes no NULL, even for 0 bytes */
+		dst->pods = fr_grow(dst->pods, &dst->cappods, dst->npods + src->npods,
+		                    sizeof *dst->pods);
+		memcpy(dst->pods + dst->npods, src->pods, src->npods * sizeof *src->pods);
+		dst->npods += src->npods;
+		src->npods = 0;
+	}
+	if (src->nhpas) {
+		dst->hpas = fr_grow(dst->hpas, &dst->caphpas, dst->nhpas + src->nhpas,
+		                    sizeof *dst->hpas);
+		memcpy(dst->hpas + dst->nhpas, src->hpas, src->nhpas * sizeof *src->hpas);
+		dst->nhpas += src->nhpas;
+		src->nhpas = 0;
+	}
 	for (size_t i = 0; i < src->nwarn; i++)
 		fr_model_warn(dst, "%s", src->warnings[i]);
 	if (src->cur && !dst->cur) {
