@@ -42,8 +42,8 @@ int fr_lang_from_env(void)
 	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
 		const char *v = getenv(vars[i]);
 		if (v && *v)
-			return strncmp(v, "fr", 2) == 0 && (v[2] == '\0' || v[2] == '_' || v[2] == '.' ||
-			                                    v[2] == '@')
+			return strncmp(v, "fr", 2) == 0 && (v[2] == '\0' || v[2] == '_' ||
+			                                    v[2] == '.' || v[2] == '@')
 			               ? FR_LANG_FR
 			               : FR_LANG_EN;
 	}

@@ -124,7 +124,7 @@ static const optdef opts[] = {
 	  "DaemonSet: patch (strategic-merge patches with the recommended requests and "
 	  "limits) or vpa (VerticalPodAutoscalers, updateMode Off)" },
 	{ "no-trend", 0, NULL, OT_FLAG, C(no_trend), NULL, NONE, NULL, NULL, 0, NULL,
-	  "no daily breakdown and no comparison with the previous window (six queries less)" },
+	  "no daily breakdown and no comparison with the previous window (no pass over it)" },
 	{ "output", 'o', "FILE", OT_STR, C(output), NULL, NONE, NULL, NULL, 0, NULL,
 	  "write there instead of stdout" },
 	{ "group-by", 0, "G", OT_STR, C(groupby_name), NULL, NONE, NULL, NULL, 1, NULL,
