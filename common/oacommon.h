@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when the @len bytes at @s are strict UTF-8: no overlong forms, no
  * surrogates, nothing above U+10FFFF, and no NUL byte (text is handled as
@@ -26,7 +27,7 @@ int oa_utf8_fit(const char *s, size_t max);
  * out of memory. */
 char *oa_url_redact(const char *url);
 
-/* ---- plugin settings (settings.c) ------------------------------------------ */
+/* ---- plugin settings (settings.c) ----------------------------------------- */
 
 typedef enum oa_setting_kind {
 	OA_SETTING_REAL, /* a double in [min, max] */
@@ -57,5 +58,38 @@ struct offerapi_host_v1;
  * settings stay borrowed from @kv: copy what must outlive create(). */
 int oa_settings_apply(const oa_setting *table, size_t n, void *state, const char *const *kv,
                       const struct offerapi_host_v1 *host, char *err, size_t errsz);
+
+/* ---- arrays (array.c) ----------------------------------------------------- */
+
+/* Room for @need elements of @elem bytes in the array @p (NULL when it has
+ * none) that has room for *@cap elements. Returns @p itself when *@cap >=
+ * @need; otherwise @p reallocated to *@cap doubled (or to @first when *@cap
+ * is 0), doubled again until it holds @need, and *@cap set to that. Returns
+ * NULL on out of memory or size overflow, with @p still valid and *@cap
+ * unchanged: the caller keeps owning @p. @need is at least 1. Doubling
+ * keeps n appends O(n).
+ *
+ *     tok *v = oa_grow(w->toks, &w->tokcap, w->ntoks + 1, sizeof *v, 1024);
+ *     if (!v)
+ *             return false;
+ *     w->toks = v;
+ */
+void *oa_grow(void *p, size_t *cap, size_t need, size_t elem, size_t first);
+
+/* ---- hashing (hash.c) ----------------------------------------------------- */
+
+/* The FNV-1a offset basis: the @h to start a hash with. */
+#define OA_FNV1A_BASIS UINT64_C(0xCBF29CE484222325)
+
+/* FNV-1a (64 bits) of the @len bytes at @data, continuing from @h
+ * (OA_FNV1A_BASIS to start), so that several pieces hash as one. Not for
+ * keys an attacker chooses to collide. */
+uint64_t oa_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* ---- time (clock.c) ------------------------------------------------------- */
+
+/* Milliseconds on the monotonic clock (CLOCK_MONOTONIC): only differences
+ * between two calls mean something. */
+double oa_now_ms(void);
 
 #endif

@@ -1,6 +1,7 @@
 /*
  * test_common.c - the helpers of common/ (oacommon.h): UTF-8, URL
- * redaction and the table-driven plugin settings.
+ * redaction, the table-driven plugin settings, growing arrays, FNV-1a and
+ * the monotonic clock.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -149,6 +151,64 @@ static void test_url_redact(void **unused)
 	}
 }
 
+/* oa_grow doubles from @first until @need fits, and leaves the array and
+ * its capacity as they were when the size would overflow. */
+static void test_grow(void **unused)
+{
+	(void)unused;
+	size_t cap = 0;
+	int *v = oa_grow(NULL, &cap, 1, sizeof *v, 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 4);
+	for (int i = 0; i < 4; i++)
+		v[i] = i;
+	assert_ptr_equal(oa_grow(v, &cap, 4, sizeof *v, 4), v); /* room already */
+	assert_int_equal(cap, 4);
+	int *w = oa_grow(v, &cap, 5, sizeof *w, 4); /* one more: doubled */
+	assert_non_null(w);
+	assert_int_equal(cap, 8);
+	v = w;
+	w = oa_grow(v, &cap, 33, sizeof *w, 4); /* far more: doubled until it fits */
+	assert_non_null(w);
+	assert_int_equal(cap, 64);
+	v = w;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(v[i], i); /* the contents moved with it */
+	assert_null(oa_grow(v, &cap, SIZE_MAX, sizeof *v, 4)); /* count overflow */
+	assert_null(oa_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 4)); /* bytes overflow */
+	assert_int_equal(cap, 64);
+	v[63] = 63; /* still the caller's, still 64 long */
+	free(v);
+	cap = 0;
+	char *c = oa_grow(NULL, &cap, 3000, 1, 1024); /* an empty array, a big first need */
+	assert_non_null(c);
+	assert_int_equal(cap, 4096);
+	free(c);
+}
+
+/* The published FNV-1a 64 test vectors, and hashing in pieces. */
+static void test_fnv1a(void **unused)
+{
+	(void)unused;
+	assert_true(oa_fnv1a(OA_FNV1A_BASIS, "", 0) == UINT64_C(0xcbf29ce484222325));
+	assert_true(oa_fnv1a(OA_FNV1A_BASIS, "a", 1) == UINT64_C(0xaf63dc4c8601ec8c));
+	assert_true(oa_fnv1a(OA_FNV1A_BASIS, "foobar", 6) == UINT64_C(0x85944171f73967e8));
+	assert_true(oa_fnv1a(oa_fnv1a(OA_FNV1A_BASIS, "foo", 3), "bar", 3) ==
+	            oa_fnv1a(OA_FNV1A_BASIS, "foobar", 6));
+}
+
+/* The clock moves forward across a sleep; no figure is asserted. */
+static void test_now_ms(void **unused)
+{
+	(void)unused;
+	double a = oa_now_ms();
+	struct timespec ts = { 0, 2000000 };
+	nanosleep(&ts, NULL);
+	double b = oa_now_ms();
+	assert_true(a > 0);
+	assert_true(b > a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -156,6 +216,9 @@ int main(void)
 		cmocka_unit_test(test_settings_refused),
 		cmocka_unit_test(test_utf8_fit),
 		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_fnv1a),
+		cmocka_unit_test(test_now_ms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
