@@ -3,7 +3,7 @@
 
 #include "oacommon.h"
 
-double oa_now_ms(void)
+double oa_mono_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);

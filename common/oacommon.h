@@ -90,6 +90,6 @@ uint64_t oa_fnv1a(uint64_t h, const void *data, size_t len);
 
 /* Milliseconds on the monotonic clock (CLOCK_MONOTONIC): only differences
  * between two calls mean something. */
-double oa_now_ms(void);
+double oa_mono_ms(void);
 
 #endif
