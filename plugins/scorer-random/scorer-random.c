@@ -48,17 +48,6 @@ static uint64_t mix64(uint64_t z)
 	return z ^ (z >> 31);
 }
 
-/* FNV-1a over bytes, used only when the application has no id yet. */
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001B3u;
-	}
-	return h;
-}
-
 static const oa_setting settings[] = {
 	{ .key = "low", .kind = OA_SETTING_REAL, .offset = offsetof(rnd, low), .max = 1.0 },
 	{ .key = "high", .kind = OA_SETTING_REAL, .offset = offsetof(rnd, high), .max = 1.0 },
@@ -111,8 +100,8 @@ static int random_score(void *self, const offerapi_score_input *in, double *out_
 		bits = mix64(r->seed ^ mix64((uint64_t)in->application_id));
 	} else {
 		/* no id yet (a preview): derive it from what identifies the pair */
-		uint64_t h = fnv1a(0xCBF29CE484222325u, &in->offer_id, sizeof in->offer_id);
-		h = fnv1a(h, in->cv_text, in->cv_len);
+		uint64_t h = oa_fnv1a(OA_FNV1A_BASIS, &in->offer_id, sizeof in->offer_id);
+		h = oa_fnv1a(h, in->cv_text, in->cv_len);
 		bits = mix64(r->seed ^ h);
 	}
 	/* 53 random bits -> a double uniform in [0, 1), as numpy does */
