@@ -387,154 +387,113 @@ static bool allowed(const offerapi_scorers *set, const char *name)
 	return false;
 }
 
-/*
- * Load one file. @p use_allow: skip (return 1, nothing loaded) a plugin whose
- * name the allow-list does not contain. Returns 0 when loaded, 1 when
- * skipped, a negative code when refused.
- */
-static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
+/* The file name dlopen() is to get for @p path: dlopen() searches the
+ * library path for a name without a '/', and a plugin file is always meant
+ * relative to the working directory. malloc'd; NULL on out of memory. */
+static char *plugin_path(const char *path)
 {
-	if (!set || !path || !*path)
-		return oa_error(OFFERAPI_EINVAL, "scorer plugin: no file given");
+	if (strchr(path, '/'))
+		return oa_strdup(path);
+	char *file = malloc(strlen(path) + 3);
+	if (file)
+		sprintf(file, "./%s", path);
+	return file;
+}
 
-	/* dlopen() searches the library path for a name without a '/'; a
-	 * plugin file is always meant relative to the working directory. */
-	char *file = strchr(path, '/') ? oa_strdup(path) : NULL;
-	if (!file && !strchr(path, '/')) {
-		file = malloc(strlen(path) + 3);
-		if (file)
-			sprintf(file, "./%s", path);
-	}
-	if (!file)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-
-	plugin *p = calloc(1, sizeof *p);
-	if (!p) {
-		free(file);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	p->file = file;
-	pthread_mutex_init(&p->lock, NULL);
-
+/* Open @p p->file and call its entry point: *@p out is the descriptor it
+ * returned (not checked yet). Returns 0 or OFFERAPI_EPLUGIN naming the file. */
+static int plugin_open(plugin *p, const offerapi_scorer_v1 **out)
+{
+	const char *file = p->file;
 	struct stat st;
-	if (stat(file, &st) != 0) {
-		int rc = oa_error(OFFERAPI_EPLUGIN, "%s: cannot load scorer plugin: %s", file,
-		                  strerror(errno));
-		plugin_free(p, false);
-		return rc;
-	}
-
+	if (stat(file, &st) != 0)
+		return oa_error(OFFERAPI_EPLUGIN, "%s: cannot load scorer plugin: %s", file,
+		                strerror(errno));
 	dlerror();
 	p->dl = dlopen(file, RTLD_NOW | RTLD_LOCAL);
 	if (!p->dl) {
 		const char *why = dlerror();
-		int rc = oa_error(OFFERAPI_EPLUGIN,
-		                  "%s: not a loadable shared object: %s (check it with `ldd %s`)",
-		                  file, why ? why : "unknown dlopen error", file);
-		plugin_free(p, false);
-		return rc;
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: not a loadable shared object: %s (check it with `ldd %s`)",
+		                file, why ? why : "unknown dlopen error", file);
 	}
 	dlerror();
 	void *sym = dlsym(p->dl, OFFERAPI_SCORER_ENTRY_SYMBOL);
-	if (!sym) {
-		int rc = oa_error(OFFERAPI_EPLUGIN,
-		                  "%s: no %s symbol: not a scorer plugin, or built without "
-		                  "OFFERAPI_SCORER_DEFINE",
-		                  file, OFFERAPI_SCORER_ENTRY_SYMBOL);
-		plugin_free(p, false);
-		return rc;
-	}
+	if (!sym)
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: no %s symbol: not a scorer plugin, or built without "
+		                "OFFERAPI_SCORER_DEFINE",
+		                file, OFFERAPI_SCORER_ENTRY_SYMBOL);
 	/* ISO C forbids object-to-function pointer casts; POSIX allows them
 	 * for dlsym, so copy the bits. */
 	offerapi_scorer_entry_fn entry;
 	_Static_assert(sizeof entry == sizeof sym, "function and data pointers differ");
 	memcpy(&entry, &sym, sizeof entry);
-	const offerapi_scorer_v1 *d = entry();
-	int rc = 0;
-	const char *null_field = NULL;
-	if (!d) {
-		rc = oa_error(OFFERAPI_EPLUGIN, "%s: %s() returned NULL", file,
-		              OFFERAPI_SCORER_ENTRY_SYMBOL);
-		goto refuse;
-	}
+	*out = entry();
+	if (!*out)
+		return oa_error(OFFERAPI_EPLUGIN, "%s: %s() returned NULL", file,
+		                OFFERAPI_SCORER_ENTRY_SYMBOL);
+	return 0;
+}
+
+/* Check the descriptor @p d that @p file's entry point returned: ABI,
+ * size, no NULL field, name, version and description. Returns 0 or
+ * OFFERAPI_EPLUGIN naming the file and the field at fault. */
+static int check_descriptor(const char *file, const offerapi_scorer_v1 *d)
+{
 	/* abi_version and struct_size are the first 8 bytes of every version */
-	if (d->abi_version != OFFERAPI_SCORER_ABI) {
-		rc = oa_error(OFFERAPI_EPLUGIN,
-		              "%s: built for scorer ABI %u, this host speaks ABI %d "
-		              "(rebuild it against this offerapi/scorer.h)",
-		              file, (unsigned)d->abi_version, OFFERAPI_SCORER_ABI);
-		goto refuse;
-	}
-	if (d->struct_size < OFFERAPI_SCORER_V1_SIZE) {
-		rc = oa_error(OFFERAPI_EPLUGIN,
-		              "%s: descriptor struct_size %u is smaller than version 1's %zu", file,
-		              (unsigned)d->struct_size, (size_t)OFFERAPI_SCORER_V1_SIZE);
-		goto refuse;
-	}
+	if (d->abi_version != OFFERAPI_SCORER_ABI)
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: built for scorer ABI %u, this host speaks ABI %d "
+		                "(rebuild it against this offerapi/scorer.h)",
+		                file, (unsigned)d->abi_version, OFFERAPI_SCORER_ABI);
+	if (d->struct_size < OFFERAPI_SCORER_V1_SIZE)
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: descriptor struct_size %u is smaller than version 1's %zu",
+		                file, (unsigned)d->struct_size, (size_t)OFFERAPI_SCORER_V1_SIZE);
 	/* every field read below lies inside OFFERAPI_SCORER_V1_SIZE */
-	if (!d->name)
-		null_field = "name";
-	else if (!d->version)
-		null_field = "version";
-	else if (!d->description)
-		null_field = "description";
-	else if (!d->create)
-		null_field = "create";
-	else if (!d->score)
-		null_field = "score";
-	else if (!d->destroy)
-		null_field = "destroy";
-	if (null_field) {
-		rc = oa_error(OFFERAPI_EPLUGIN, "%s: descriptor field '%s' is NULL", file,
-		              null_field);
-		goto refuse;
-	}
+	const char *null_field = !d->name          ? "name"
+	                         : !d->version     ? "version"
+	                         : !d->description ? "description"
+	                         : !d->create      ? "create"
+	                         : !d->score       ? "score"
+	                         : !d->destroy     ? "destroy"
+	                                           : NULL;
+	if (null_field)
+		return oa_error(OFFERAPI_EPLUGIN, "%s: descriptor field '%s' is NULL", file,
+		                null_field);
 	if (!valid_name(d->name)) {
 		char shown[48];
 		snprintf(shown, sizeof shown, "%s", d->name);
 		sanitize_line(shown, sizeof shown);
-		rc = oa_error(OFFERAPI_EPLUGIN,
-		              "%s: bad scorer name '%s' (1 to %d characters from a-z, 0-9 "
-		              "and '-', not starting with '-')",
-		              file, shown, NAME_MAX_LEN);
-		goto refuse;
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: bad scorer name '%s' (1 to %d characters from a-z, 0-9 "
+		                "and '-', not starting with '-')",
+		                file, shown, NAME_MAX_LEN);
 	}
-	if (!valid_version(d->version)) {
-		rc = oa_error(OFFERAPI_EPLUGIN,
-		              "%s: scorer %s: bad version string (1 to %d printable ASCII "
-		              "characters, no spaces)",
-		              file, d->name, VERSION_MAX_LEN);
-		goto refuse;
-	}
-	if (!valid_line(d->description, DESCRIPTION_MAX_LEN)) {
-		rc = oa_error(OFFERAPI_EPLUGIN,
-		              "%s: scorer %s: bad description (one line of UTF-8, at most %d "
-		              "bytes)",
-		              file, d->name, DESCRIPTION_MAX_LEN);
-		goto refuse;
-	}
-	if (use_allow && !allowed(set, d->name)) {
-		oa_log(OFFERAPI_LOG_DEBUG, "%s: scorer %s is not enabled, skipped", file, d->name);
-		plugin_free(p, false);
-		return 1;
-	}
-	for (size_t i = 0; i < set->count; i++) {
-		if (!strcmp(set->items[i]->name, d->name)) {
-			rc = oa_error(OFFERAPI_EPLUGIN,
-			              "%s: scorer name '%s' is already taken by %s", file, d->name,
-			              set->items[i]->file);
-			goto refuse;
-		}
-	}
+	if (!valid_version(d->version))
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: scorer %s: bad version string (1 to %d printable ASCII "
+		                "characters, no spaces)",
+		                file, d->name, VERSION_MAX_LEN);
+	if (!valid_line(d->description, DESCRIPTION_MAX_LEN))
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: scorer %s: bad description (one line of UTF-8, at most %d "
+		                "bytes)",
+		                file, d->name, DESCRIPTION_MAX_LEN);
+	return 0;
+}
 
+/* Make @p p the plugin of the checked descriptor @p d: copies of its
+ * strings, the info callers see, the host it gets. */
+static int plugin_adopt(plugin *p, const offerapi_scorer_v1 *d)
+{
 	p->desc = d;
 	p->name = oa_strdup(d->name);
 	p->version = oa_strdup(d->version);
 	p->description = oa_strdup(d->description);
-	if (!p->name || !p->version || !p->description) {
-		rc = OFFERAPI_ENOMEM;
-		goto refuse;
-	}
+	if (!p->name || !p->version || !p->description)
+		return OFFERAPI_ENOMEM;
 	p->serialize = !(d->flags & OFFERAPI_SCORER_THREADSAFE);
 	p->info = (offerapi_scorer_info){
 		.name = p->name,
@@ -551,23 +510,21 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 		.host_private = p,
 	};
 	atomic_init(&p->violations, 0);
+	return 0;
+}
 
-	if (set->count == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 4;
-		plugin **items = realloc(set->items, cap * sizeof *items);
-		if (!items) {
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-			goto refuse;
-		}
-		set->items = items;
-		set->cap = cap;
-	}
-
+/* Call the create() of the adopted plugin @p p with its settings from @p
+ * set and the environment, through an error buffer with guard bytes.
+ * Returns 0 (p->self is the instance) or OFFERAPI_EPLUGIN with the
+ * plugin's own message. */
+static int plugin_create(const offerapi_scorers *set, plugin *p)
+{
+	const offerapi_scorer_v1 *d = p->desc;
 	const char **kv = NULL;
 	char **owned = NULL;
-	rc = build_kv(set, d->name, &kv, &owned);
+	int rc = build_kv(set, d->name, &kv, &owned);
 	if (rc < 0)
-		goto refuse;
+		return rc;
 	unsigned char errbuf[PLUGIN_ERR_SIZE + GUARD_LEN];
 	errbuf[0] = '\0';
 	memset(errbuf + PLUGIN_ERR_SIZE, GUARD_BYTE, GUARD_LEN);
@@ -580,20 +537,71 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 	free(kv);
 	bool overrun = !guard_intact(errbuf + PLUGIN_ERR_SIZE);
 	sanitize_line((char *)errbuf, PLUGIN_ERR_SIZE);
-	if (crc != 0) {
-		rc = oa_error(OFFERAPI_EPLUGIN, "%s: scorer %s refused to start: %s%s", file,
-		              d->name, errbuf[0] ? (char *)errbuf : "(no message: a plugin bug)",
-		              overrun ? " (and it overran its error buffer)" : "");
-		goto refuse;
-	}
+	if (crc != 0)
+		return oa_error(OFFERAPI_EPLUGIN, "%s: scorer %s refused to start: %s%s", p->file,
+		                d->name, errbuf[0] ? (char *)errbuf : "(no message: a plugin bug)",
+		                overrun ? " (and it overran its error buffer)" : "");
 	if (overrun) {
 		/* created fine but scribbled past the buffer: do not trust it */
 		d->destroy(p->self);
-		rc = oa_error(OFFERAPI_EPLUGIN,
-		              "%s: scorer %s wrote past the error buffer in create()", file,
-		              d->name);
+		return oa_error(OFFERAPI_EPLUGIN,
+		                "%s: scorer %s wrote past the error buffer in create()", p->file,
+		                d->name);
+	}
+	return 0;
+}
+
+/*
+ * Load one file. @p use_allow: skip (return 1, nothing loaded) a plugin whose
+ * name the allow-list does not contain. Returns 0 when loaded, 1 when
+ * skipped, a negative code when refused.
+ */
+static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
+{
+	if (!set || !path || !*path)
+		return oa_error(OFFERAPI_EINVAL, "scorer plugin: no file given");
+	char *file = plugin_path(path);
+	if (!file)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	plugin *p = calloc(1, sizeof *p);
+	if (!p) {
+		free(file);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	p->file = file;
+	pthread_mutex_init(&p->lock, NULL);
+
+	const offerapi_scorer_v1 *d = NULL;
+	int rc = plugin_open(p, &d);
+	if (rc == 0)
+		rc = check_descriptor(file, d);
+	if (rc < 0)
+		goto refuse;
+	if (use_allow && !allowed(set, d->name)) {
+		oa_log(OFFERAPI_LOG_DEBUG, "%s: scorer %s is not enabled, skipped", file, d->name);
+		plugin_free(p, false);
+		return 1;
+	}
+	for (size_t i = 0; i < set->count; i++) {
+		if (!strcmp(set->items[i]->name, d->name)) {
+			rc = oa_error(OFFERAPI_EPLUGIN,
+			              "%s: scorer name '%s' is already taken by %s", file, d->name,
+			              set->items[i]->file);
+			goto refuse;
+		}
+	}
+	rc = plugin_adopt(p, d);
+	if (rc < 0)
+		goto refuse;
+	plugin **items = oa_grow(set->items, &set->cap, set->count + 1, sizeof *items, 4);
+	if (!items) {
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 		goto refuse;
 	}
+	set->items = items;
+	rc = plugin_create(set, p);
+	if (rc < 0)
+		goto refuse;
 	set->items[set->count++] = p;
 	oa_log(OFFERAPI_LOG_INFO, "scorer %s %s loaded from %s", p->name, p->version, p->file);
 	return 0;

@@ -9,6 +9,95 @@
 
 /* The offer page; @err (and @status) when re-shown after a refused
  * application, with the answers the candidate typed. */
+/* The id of the current candidate's application to @p o in *@p applied (0:
+ * none). Returns 0 or a library error code. */
+static int applied_to(req *r, const offerapi_offer *o, offerapi_id *applied)
+{
+	*applied = 0;
+	offerapi_application_list *mine = NULL;
+	int rc = offerapi_application_list_mine(r->app->store, r->user, 0, &mine);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < mine->count; i++)
+		if (mine->items[i].offer_id == o->id)
+			*applied = mine->items[i].id;
+	offerapi_application_list_free(mine);
+	return 0;
+}
+
+/* The offer itself: title, meta line, skills, description, and the
+ * recruiter's actions when @p owner. */
+static void offer_article(req *r, buf *b, const offerapi_offer *o, bool owner)
+{
+	buf_puts(b, "<article class=\"offer\"><h1>");
+	buf_esc(b, o->title);
+	buf_puts(b, "</h1><p class=\"meta\">");
+	if (o->location && *o->location) {
+		buf_esc(b, o->location);
+		buf_puts(b, " · ");
+	}
+	char d[16];
+	date_str(d, sizeof d, o->published_at);
+	buf_esc(b, o->recruiter_name);
+	buf_printf(b, " · %s · %s</p>", d, T(r, o->is_open ? "offer.open" : "offer.closed"));
+	if (o->nskills) {
+		buf_puts(b, "<ul class=\"chips\">");
+		for (size_t i = 0; i < o->nskills; i++) {
+			buf_printf(b, "<li><a href=\"/?skill=");
+			char enc[3 * OFFERAPI_SKILL_MAX + 1];
+			mg_url_encode(o->skills[i], enc, sizeof enc);
+			buf_esc(b, enc);
+			buf_puts(b, "\">");
+			buf_esc(b, o->skills[i]);
+			buf_puts(b, "</a></li>");
+		}
+		buf_puts(b, "</ul>");
+	}
+	buf_puts(b, "<div class=\"description\">");
+	buf_esc(b, o->description);
+	buf_puts(b, "</div>");
+	if (owner) {
+		buf_printf(
+			b,
+			"<p class=\"actions\"><a class=\"button\" href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
+			"<a class=\"button secondary\" href=\"/offers/%lld/edit\">%s</a></p>",
+			(long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
+			(long long)o->id, T(r, "offer.edit"));
+		buf_printf(b, "<form method=\"post\" action=\"/offers/%lld/%s\">", (long long)o->id,
+		           o->is_open ? "close" : "reopen");
+		hidden_csrf(r, b);
+		buf_printf(b, "<button type=\"submit\" class=\"secondary\">%s</button></form>",
+		           T(r, o->is_open ? "offer.close" : "offer.reopen"));
+	}
+	buf_puts(b, "</article>");
+}
+
+/* The application form for @p o, refilled from @p f after a refusal. */
+static void apply_form(req *r, buf *b, const offerapi_offer *o, const form *f)
+{
+	buf_printf(
+		b,
+		"<section class=\"apply\"><h2>%s</h2>"
+		"<form method=\"post\" action=\"/offers/%lld/apply\" enctype=\"multipart/form-data\">",
+		T(r, "apply.title"), (long long)o->id);
+	hidden_csrf(r, b);
+	buf_printf(
+		b,
+		"<label>%s<input type=\"file\" name=\"cv\" accept=\"application/pdf,.pdf\" required></label>"
+		"<p class=\"hint\">%s %zu MiB</p>",
+		T(r, "apply.cv"), T(r, "apply.max"), r->app->cfg.max_upload >> 20);
+	for (size_t i = 0; i < o->nquestions; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "answer_%zu", i);
+		buf_puts(b, "<label>");
+		buf_esc(b, o->questions[i]);
+		buf_printf(b, "<textarea name=\"%s\" rows=\"3\" maxlength=\"5000\">", name);
+		buf_esc(b, f && form_get(f, name) ? form_get(f, name) : "");
+		buf_puts(b, "</textarea></label>");
+	}
+	buf_printf(b, "<button type=\"submit\">%s</button></form></section>", T(r, "apply.go"));
+}
+
 static void offer_page(req *r, int status, const char *err, const form *f)
 {
 	offerapi_offer *o = NULL;
@@ -20,97 +109,27 @@ static void offer_page(req *r, int status, const char *err, const form *f)
 	bool owner = r->user && r->user->id == o->recruiter_id;
 	bool candidate = r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE;
 	offerapi_id applied = 0;
-	if (candidate) {
-		offerapi_application_list *mine = NULL;
-		if ((rc = offerapi_application_list_mine(r->app->store, r->user, 0, &mine)) < 0) {
-			offerapi_offer_free(o);
-			page_fail(r, rc);
-			return;
-		}
-		for (size_t i = 0; i < mine->count; i++)
-			if (mine->items[i].offer_id == o->id)
-				applied = mine->items[i].id;
-		offerapi_application_list_free(mine);
+	if (candidate && (rc = applied_to(r, o, &applied)) < 0) {
+		offerapi_offer_free(o);
+		page_fail(r, rc);
+		return;
 	}
 	buf b;
 	buf_init(&b, 16384);
 	page_start(r, &b, o->title);
-	buf_puts(&b, "<article class=\"offer\"><h1>");
-	buf_esc(&b, o->title);
-	buf_puts(&b, "</h1><p class=\"meta\">");
-	if (o->location && *o->location) {
-		buf_esc(&b, o->location);
-		buf_puts(&b, " · ");
-	}
-	char d[16];
-	date_str(d, sizeof d, o->published_at);
-	buf_esc(&b, o->recruiter_name);
-	buf_printf(&b, " · %s · %s</p>", d, T(r, o->is_open ? "offer.open" : "offer.closed"));
-	if (o->nskills) {
-		buf_puts(&b, "<ul class=\"chips\">");
-		for (size_t i = 0; i < o->nskills; i++) {
-			buf_printf(&b, "<li><a href=\"/?skill=");
-			char enc[3 * OFFERAPI_SKILL_MAX + 1];
-			mg_url_encode(o->skills[i], enc, sizeof enc);
-			buf_esc(&b, enc);
-			buf_puts(&b, "\">");
-			buf_esc(&b, o->skills[i]);
-			buf_puts(&b, "</a></li>");
-		}
-		buf_puts(&b, "</ul>");
-	}
-	buf_puts(&b, "<div class=\"description\">");
-	buf_esc(&b, o->description);
-	buf_puts(&b, "</div>");
-	if (owner) {
-		buf_printf(
-			&b,
-			"<p class=\"actions\"><a class=\"button\" href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
-			"<a class=\"button secondary\" href=\"/offers/%lld/edit\">%s</a></p>",
-			(long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
-			(long long)o->id, T(r, "offer.edit"));
-		buf_printf(&b, "<form method=\"post\" action=\"/offers/%lld/%s\">",
-		           (long long)o->id, o->is_open ? "close" : "reopen");
-		hidden_csrf(r, &b);
-		buf_printf(&b, "<button type=\"submit\" class=\"secondary\">%s</button></form>",
-		           T(r, o->is_open ? "offer.close" : "offer.reopen"));
-	}
-	buf_puts(&b, "</article>");
+	offer_article(r, &b, o, owner);
 	if (err)
 		alert(r, &b, "error", err);
-	if (applied) {
+	if (applied)
 		buf_printf(&b, "<p class=\"alert ok\">%s <a href=\"/me/applications\">%s</a></p>",
 		           T(r, "apply.already"), T(r, "nav.myapps"));
-	} else if (candidate && o->is_open) {
-		buf_printf(
-			&b,
-			"<section class=\"apply\"><h2>%s</h2>"
-			"<form method=\"post\" action=\"/offers/%lld/apply\" enctype=\"multipart/form-data\">",
-			T(r, "apply.title"), (long long)o->id);
-		hidden_csrf(r, &b);
-		buf_printf(
-			&b,
-			"<label>%s<input type=\"file\" name=\"cv\" accept=\"application/pdf,.pdf\" required></label>"
-			"<p class=\"hint\">%s %zu MiB</p>",
-			T(r, "apply.cv"), T(r, "apply.max"), r->app->cfg.max_upload >> 20);
-		for (size_t i = 0; i < o->nquestions; i++) {
-			char name[32];
-			snprintf(name, sizeof name, "answer_%zu", i);
-			buf_puts(&b, "<label>");
-			buf_esc(&b, o->questions[i]);
-			buf_printf(&b, "<textarea name=\"%s\" rows=\"3\" maxlength=\"5000\">",
-			           name);
-			buf_esc(&b, f && form_get(f, name) ? form_get(f, name) : "");
-			buf_puts(&b, "</textarea></label>");
-		}
-		buf_printf(&b, "<button type=\"submit\">%s</button></form></section>",
-		           T(r, "apply.go"));
-	} else if (!r->user && o->is_open) {
+	else if (candidate && o->is_open)
+		apply_form(r, &b, o, f);
+	else if (!r->user && o->is_open)
 		buf_printf(&b, "<p class=\"alert\"><a href=\"/login\">%s</a></p>",
 		           T(r, "apply.login"));
-	} else if (!o->is_open && !owner) {
+	else if (!o->is_open && !owner)
 		buf_printf(&b, "<p class=\"alert\">%s</p>", T(r, "apply.closed"));
-	}
 	offerapi_offer_free(o);
 	page_send(r, status, &b);
 }

@@ -45,42 +45,91 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 	buf_puts(b, "</article>");
 }
 
+/* The home page's search, from the query string. */
+typedef struct home_search {
+	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1];
+	long page;
+} home_search;
+
+/* Read the search from the query string into @p s. Returns NULL, or the
+ * i18n key of the 400 answer's message. */
+static const char *home_parse(req *r, home_search *s)
+{
+	*s = (home_search){ .page = 1 };
+	size_t ql = strlen(r->query);
+	int vq = form_var(r->query, ql, "q", s->q, sizeof s->q);
+	int vl = form_var(r->query, ql, "location", s->loc, sizeof s->loc);
+	int vs = form_var(r->query, ql, "skill", s->skill, sizeof s->skill);
+	if (vq == -2 || vl == -2 || vs == -2)
+		return "err.search_too_long";
+	if (vq == -3 || vl == -3 || vs == -3)
+		return "err.bad_form";
+	if (!oa_utf8_valid(s->q, strlen(s->q)) || !oa_utf8_valid(s->loc, strlen(s->loc)) ||
+	    !oa_utf8_valid(s->skill, strlen(s->skill)))
+		return "err.utf8";
+	char pg[12] = "";
+	if (form_var(r->query, ql, "page", pg, sizeof pg) >= 0 && pg[0]) {
+		char *end;
+		s->page = strtol(pg, &end, 10);
+		if (*end || s->page < 1 || s->page > 10000)
+			return "err.page";
+	}
+	return NULL;
+}
+
+/* Links to the previous and next pages, keeping the search (URL-encoded
+ * then HTML-escaped); @p count: offers on this page. */
+static void home_pages(req *r, buf *b, const home_search *s, size_t count)
+{
+	if (s->page <= 1 && count < HOME_PAGE_SIZE)
+		return;
+	char eq[3 * sizeof s->q], el[3 * sizeof s->loc], es[3 * sizeof s->skill];
+	mg_url_encode(s->q, eq, sizeof eq);
+	mg_url_encode(s->loc, el, sizeof el);
+	mg_url_encode(s->skill, es, sizeof es);
+	buf_puts(b, "<nav class=\"pages\">");
+	for (int k = 0; k < 2; k++) {
+		long to = k == 0 ? s->page - 1 : s->page + 1;
+		if ((k == 0 && s->page <= 1) || (k == 1 && count < HOME_PAGE_SIZE))
+			continue;
+		buf_puts(b, "<a href=\"/?q=");
+		buf_esc(b, eq);
+		buf_puts(b, "&amp;location=");
+		buf_esc(b, el);
+		buf_puts(b, "&amp;skill=");
+		buf_esc(b, es);
+		buf_printf(b, "&amp;page=%ld\">%s</a> ", to,
+		           T(r, k == 0 ? "home.prev" : "home.next"));
+	}
+	buf_puts(b, "</nav>");
+}
+
+/* A recruiter's own offers, open and closed, above the search. */
+static void home_mine(req *r, buf *b, const offerapi_offer_list *mine)
+{
+	buf_printf(b, "<section><h1>%s</h1>", T(r, "home.mine"));
+	if (!mine->count)
+		buf_printf(b, "<p>%s <a href=\"/offers/new\">%s</a></p>", T(r, "home.mine_none"),
+		           T(r, "nav.publish"));
+	for (size_t i = 0; i < mine->count; i++)
+		offer_card(r, b, &mine->items[i], true);
+	buf_puts(b, "</section>");
+}
+
 void page_home(req *r)
 {
-	char q[512] = "", loc[OFFERAPI_LOCATION_MAX + 1] = "", skill[OFFERAPI_SKILL_MAX + 1] = "";
-	size_t ql = strlen(r->query);
-	int vq = form_var(r->query, ql, "q", q, sizeof q);
-	int vl = form_var(r->query, ql, "location", loc, sizeof loc);
-	int vs = form_var(r->query, ql, "skill", skill, sizeof skill);
-	if (vq == -2 || vl == -2 || vs == -2) {
-		page_error(r, 400, T(r, "err.search_too_long"));
-		return;
-	}
-	if (vq == -3 || vl == -3 || vs == -3) {
-		page_error(r, 400, T(r, "err.bad_form"));
-		return;
-	}
-	if (!oa_utf8_valid(q, strlen(q)) || !oa_utf8_valid(loc, strlen(loc)) ||
-	    !oa_utf8_valid(skill, strlen(skill))) {
-		page_error(r, 400, T(r, "err.utf8"));
+	home_search s;
+	const char *bad = home_parse(r, &s);
+	if (bad) {
+		page_error(r, 400, T(r, bad));
 		return;
 	}
 	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
-	query.words = q[0] ? q : NULL;
-	query.location = loc[0] ? loc : NULL;
-	query.skill = skill[0] ? skill : NULL;
-	char pg[12] = "";
-	long page = 1;
-	if (form_var(r->query, ql, "page", pg, sizeof pg) >= 0 && pg[0]) {
-		char *end;
-		page = strtol(pg, &end, 10);
-		if (*end || page < 1 || page > 10000) {
-			page_error(r, 400, T(r, "err.page"));
-			return;
-		}
-	}
+	query.words = s.q[0] ? s.q : NULL;
+	query.location = s.loc[0] ? s.loc : NULL;
+	query.skill = s.skill[0] ? s.skill : NULL;
 	query.limit = HOME_PAGE_SIZE;
-	query.offset = (size_t)(page - 1) * HOME_PAGE_SIZE;
+	query.offset = (size_t)(s.page - 1) * HOME_PAGE_SIZE;
 	offerapi_offer_list *list = NULL;
 	int rc = offerapi_offer_search(r->app->store, &query, &list);
 	if (rc < 0) {
@@ -101,48 +150,20 @@ void page_home(req *r)
 	buf b;
 	buf_init(&b, 16384);
 	page_start(r, &b, T(r, "home.title"));
-	if (mine) {
-		buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.mine"));
-		if (!mine->count)
-			buf_printf(&b, "<p>%s <a href=\"/offers/new\">%s</a></p>",
-			           T(r, "home.mine_none"), T(r, "nav.publish"));
-		for (size_t i = 0; i < mine->count; i++)
-			offer_card(r, &b, &mine->items[i], true);
-		buf_puts(&b, "</section>");
-	}
+	if (mine)
+		home_mine(r, &b, mine);
 	buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.title"));
 	buf_puts(&b, "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">");
-	field(&b, "search", "q", T(r, "search.words"), q, "maxlength=\"500\"");
-	field(&b, "text", "location", T(r, "search.location"), loc, "maxlength=\"200\"");
-	field(&b, "text", "skill", T(r, "search.skill"), skill, "maxlength=\"80\"");
+	field(&b, "search", "q", T(r, "search.words"), s.q, "maxlength=\"500\"");
+	field(&b, "text", "location", T(r, "search.location"), s.loc, "maxlength=\"200\"");
+	field(&b, "text", "skill", T(r, "search.skill"), s.skill, "maxlength=\"80\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "search.go"));
 	if (!list->count)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "home.none"));
 	for (size_t i = 0; i < list->count; i++)
 		offer_card(r, &b, &list->items[i],
 		           r->user && list->items[i].recruiter_id == r->user->id);
-	if (page > 1 || list->count == HOME_PAGE_SIZE) {
-		/* Page links keep the search, URL-encoded then HTML-escaped. */
-		char eq[3 * sizeof q], el[3 * sizeof loc], es[3 * sizeof skill];
-		mg_url_encode(q, eq, sizeof eq);
-		mg_url_encode(loc, el, sizeof el);
-		mg_url_encode(skill, es, sizeof es);
-		buf_puts(&b, "<nav class=\"pages\">");
-		for (int k = 0; k < 2; k++) {
-			long to = k == 0 ? page - 1 : page + 1;
-			if ((k == 0 && page <= 1) || (k == 1 && list->count < HOME_PAGE_SIZE))
-				continue;
-			buf_puts(&b, "<a href=\"/?q=");
-			buf_esc(&b, eq);
-			buf_puts(&b, "&amp;location=");
-			buf_esc(&b, el);
-			buf_puts(&b, "&amp;skill=");
-			buf_esc(&b, es);
-			buf_printf(&b, "&amp;page=%ld\">%s</a> ", to,
-			           T(r, k == 0 ? "home.prev" : "home.next"));
-		}
-		buf_puts(&b, "</nav>");
-	}
+	home_pages(r, &b, &s, list->count);
 	buf_puts(&b, "</section>");
 	offerapi_offer_list_free(list);
 	offerapi_offer_list_free(mine);

@@ -261,95 +261,120 @@ static const char *const known_methods[] = { "GET",    "HEAD",  "POST",   "PUT",
 	                                     "DELETE", "PATCH", "OPTIONS" };
 
 /* The one CivetWeb handler: route, authenticate, dispatch, account. */
+/* The request frame: method, path, request id, language, client address,
+ * anonymous cookie. */
+static void req_frame(req *r, struct mg_connection *conn, app *a)
+{
+	memset(r, 0, sizeof *r);
+	r->app = a;
+	r->conn = conn;
+	r->ri = mg_get_request_info(conn);
+	r->method = "OTHER";
+	for (size_t i = 0; i < sizeof known_methods / sizeof known_methods[0]; i++)
+		if (!strcmp(r->ri->request_method, known_methods[i]))
+			r->method = known_methods[i];
+	r->path = r->ri->local_uri ? r->ri->local_uri : "/";
+	r->query = r->ri->query_string ? r->ri->query_string : "";
+	r->route = "unmatched";
+	request_id(r);
+	r->is_api = !strncmp(r->path, "/api/", 5);
+	r->lang = pick_lang(r);
+	/* Secure cookies when the proxy in front says the visitor used TLS; a
+	 * forged header only marks the forger's own cookies Secure. */
+	const char *xfp = mg_get_header(conn, "X-Forwarded-Proto");
+	r->secure = r->app->cfg.secure_cookies || (xfp && !strcasecmp(xfp, "https"));
+	client_addr(r);
+	if (!cookie_value(r, "oa_anon", r->anon, sizeof r->anon) || strlen(r->anon) != 32)
+		r->anon[0] = '\0';
+}
+
+/* Route: the first template that matches the path and method (r->id set
+ * from it), or NULL with *@p other the first that matches the path only. */
+static const route *find_route(req *r, const route **other)
+{
+	const route *hit = NULL;
+	*other = NULL;
+	enum lang lang_arg = r->lang;
+	const char *match_method = strcmp(r->method, "HEAD") ? r->method : "GET";
+	for (size_t i = 0; i < NROUTES; i++) {
+		offerapi_id id = 0;
+		if (!route_match(routes[i].tmpl, r->path, &id, &lang_arg))
+			continue;
+		if (!strcmp(routes[i].method, match_method)) {
+			hit = &routes[i];
+			r->id = id;
+			break;
+		}
+		if (!*other)
+			*other = &routes[i];
+	}
+	if (hit && !strcmp(hit->tmpl, "/lang/{lang}"))
+		r->lang = lang_arg, r->id = lang_arg == LANG_EN ? 2 : 1;
+	return hit;
+}
+
+/* No route for this method: 405 with Allow when the path matches @p other
+ * (the first template that matches), else 404. */
+static void answer_unrouted(req *r, const route *other)
+{
+	if (!other) {
+		if (r->is_api)
+			api_not_found(r);
+		else
+			page_not_found(r);
+		return;
+	}
+	r->route = other->tmpl;
+	/* every method routed on this path, not just the first */
+	char allow[64] = "";
+	for (size_t i = 0; i < NROUTES; i++) {
+		offerapi_id unused_id;
+		enum lang unused_lang;
+		if (route_match(routes[i].tmpl, r->path, &unused_id, &unused_lang) &&
+		    !strstr(allow, routes[i].method))
+			snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
+			         allow[0] ? ", " : "", routes[i].method);
+	}
+	req_header(r, "Allow: %s", allow);
+	if (r->is_api)
+		respond_api_error(r, 405, "method_not_allowed",
+		                  "this method is not allowed on this resource");
+	else
+		page_error(r, 405, T(r, "err.method"));
+}
+
+/* Run the handler of @p hit after the session and the API's CSRF rule. */
+static void run_route(req *r, const route *hit)
+{
+	r->route = hit->tmpl;
+	int rc = hit->kind == R_OPS ? 0 : load_session(r);
+	if (rc != 0) {
+		if (r->is_api)
+			api_fail(r, rc, false);
+		else
+			page_fail(r, rc);
+	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
+	           !mg_get_header(r->conn, "X-Requested-With")) {
+		respond_api_error(r, 403, "csrf",
+		                  "with the session cookie, changing requests need an "
+		                  "X-Requested-With header (or use Authorization: Bearer)");
+	} else {
+		hit->fn(r);
+	}
+}
+
 int router_handle(struct mg_connection *conn, void *cbdata)
 {
 	double t0 = now_mono();
 	metrics_inflight(1);
 	req r;
-	memset(&r, 0, sizeof r);
-	r.app = cbdata;
-	r.conn = conn;
-	r.ri = mg_get_request_info(conn);
-	r.method = "OTHER";
-	for (size_t i = 0; i < sizeof known_methods / sizeof known_methods[0]; i++)
-		if (!strcmp(r.ri->request_method, known_methods[i]))
-			r.method = known_methods[i];
-	r.path = r.ri->local_uri ? r.ri->local_uri : "/";
-	r.query = r.ri->query_string ? r.ri->query_string : "";
-	r.route = "unmatched";
-	request_id(&r);
-	r.is_api = !strncmp(r.path, "/api/", 5);
-	r.lang = pick_lang(&r);
-	/* Secure cookies when the proxy in front says the visitor used TLS; a
-	 * forged header only marks the forger's own cookies Secure. */
-	const char *xfp = mg_get_header(conn, "X-Forwarded-Proto");
-	r.secure = r.app->cfg.secure_cookies || (xfp && !strcasecmp(xfp, "https"));
-	client_addr(&r);
-	if (!cookie_value(&r, "oa_anon", r.anon, sizeof r.anon) || strlen(r.anon) != 32)
-		r.anon[0] = '\0';
-
-	/* Route: the first template that matches the path; a path that matches
-	 * with another method is 405 with its template, else 404. */
-	const route *hit = NULL, *other = NULL;
-	enum lang lang_arg = r.lang;
-	const char *match_method = strcmp(r.method, "HEAD") ? r.method : "GET";
-	for (size_t i = 0; i < NROUTES; i++) {
-		offerapi_id id = 0;
-		if (!route_match(routes[i].tmpl, r.path, &id, &lang_arg))
-			continue;
-		if (!strcmp(routes[i].method, match_method)) {
-			hit = &routes[i];
-			r.id = id;
-			break;
-		}
-		if (!other)
-			other = &routes[i];
-	}
-	if (hit && !strcmp(hit->tmpl, "/lang/{lang}"))
-		r.lang = lang_arg, r.id = lang_arg == LANG_EN ? 2 : 1;
-
-	if (!hit) {
-		if (other) {
-			r.route = other->tmpl;
-			/* every method routed on this path, not just the first */
-			char allow[64] = "";
-			for (size_t i = 0; i < NROUTES; i++) {
-				offerapi_id unused_id;
-				enum lang unused_lang;
-				if (route_match(routes[i].tmpl, r.path, &unused_id, &unused_lang) &&
-				    !strstr(allow, routes[i].method))
-					snprintf(allow + strlen(allow),
-					         sizeof allow - strlen(allow), "%s%s",
-					         allow[0] ? ", " : "", routes[i].method);
-			}
-			req_header(&r, "Allow: %s", allow);
-			if (r.is_api)
-				respond_api_error(&r, 405, "method_not_allowed",
-				                  "this method is not allowed on this resource");
-			else
-				page_error(&r, 405, T(&r, "err.method"));
-		} else if (r.is_api) {
-			api_not_found(&r);
-		} else {
-			page_not_found(&r);
-		}
-	} else {
-		r.route = hit->tmpl;
-		int rc = hit->kind == R_OPS ? 0 : load_session(&r);
-		if (rc != 0) {
-			if (r.is_api)
-				api_fail(&r, rc, false);
-			else
-				page_fail(&r, rc);
-		} else if (r.is_api && r.user && !r.via_bearer && !is_safe_method(r.method) &&
-		           !mg_get_header(conn, "X-Requested-With")) {
-			respond_api_error(&r, 403, "csrf",
-			                  "with the session cookie, changing requests need an "
-			                  "X-Requested-With header (or use Authorization: Bearer)");
-		} else {
-			hit->fn(&r);
-		}
-	}
+	req_frame(&r, conn, cbdata);
+	const route *other;
+	const route *hit = find_route(&r, &other);
+	if (hit)
+		run_route(&r, hit);
+	else
+		answer_unrouted(&r, other);
 	if (!r.status) /* a handler that forgot to answer is a bug: say so */
 		respond(&r, 500, "text/plain; charset=utf-8", "internal error\n", 15);
 	double dt = now_mono() - t0;

@@ -92,13 +92,6 @@ typedef struct llm {
 
 /* ---- small helpers ---- */
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 static void sleep_ms(double ms)
 {
 	if (ms <= 0)
@@ -106,16 +99,6 @@ static void sleep_ms(double ms)
 	struct timespec ts = { (time_t)(ms / 1000), (long)(fmod(ms, 1000) * 1e6) };
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
-}
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	for (size_t i = 0; i < len; i++) {
-		h ^= p[i];
-		h *= 0x100000001B3u;
-	}
-	return h;
 }
 
 /* A growable byte buffer. */
@@ -280,6 +263,68 @@ static void handle_put(llm *L, handle *h)
 	pthread_mutex_unlock(&L->lock);
 }
 
+/* The vectors being read from an answer: n x dim doubles in one block. */
+typedef struct answer {
+	size_t n, dim;
+	double *block; /* NULL until the first embedding sets dim */
+	bool *seen; /* [n]: an embedding for this input was read */
+} answer;
+
+/* Read data[@p i] of an answer into @p a. Returns 0 or -1 with a message. */
+static int parse_item(answer *a, json_t *item, size_t i, char *err, size_t errsz)
+{
+	json_t *emb = json_object_get(item, "embedding");
+	if (!json_is_array(emb) || json_array_size(emb) == 0) {
+		snprintf(err, errsz, "the answer has no data[%zu].embedding array", i);
+		return -1;
+	}
+	/* servers may answer out of order: "index" says which input */
+	size_t slot = i;
+	json_t *index = json_object_get(item, "index");
+	if (index) {
+		if (!json_is_integer(index) || json_integer_value(index) < 0 ||
+		    (size_t)json_integer_value(index) >= a->n) {
+			snprintf(err, errsz, "data[%zu].index is not an input number", i);
+			return -1;
+		}
+		slot = (size_t)json_integer_value(index);
+	}
+	if (a->seen[slot]) {
+		snprintf(err, errsz, "the answer has two embeddings for input %zu", slot);
+		return -1;
+	}
+	a->seen[slot] = true;
+	size_t d = json_array_size(emb);
+	if (!a->block) {
+		if (d > MAX_DIM) {
+			snprintf(err, errsz, "embedding of %zu dimensions (at most %d)", d,
+			         MAX_DIM);
+			return -1;
+		}
+		a->dim = d;
+		a->block = malloc(a->n * d * sizeof *a->block);
+		if (!a->block) {
+			snprintf(err, errsz, "out of memory");
+			return -1;
+		}
+	} else if (d != a->dim) {
+		snprintf(err, errsz, "embedding dimensions differ within one answer: %zu and %zu",
+		         a->dim, d);
+		return -1;
+	}
+	for (size_t k = 0; k < d; k++) {
+		json_t *x = json_array_get(emb, k);
+		double v = json_number_value(x);
+		if (!json_is_number(x) || !isfinite(v)) {
+			snprintf(err, errsz, "data[%zu].embedding[%zu] is not a finite number", i,
+			         k);
+			return -1;
+		}
+		a->block[slot * d + k] = v;
+	}
+	return 0;
+}
+
 /*
  * Parse an embeddings answer for @p n inputs into @p vecs (n arrays of
  * *dim doubles, malloc'ed as one block in vecs[0]). Returns 0 or -1 with a
@@ -296,7 +341,8 @@ static int parse_answer(const buf *body, size_t n, double **vecs, size_t *dim, c
 		return -1;
 	}
 	int rc = -1;
-	double *block = NULL;
+	answer a = { .n = n };
+	*dim = 0;
 	json_t *data = json_object_get(root, "data");
 	if (!json_is_array(data)) {
 		snprintf(err, errsz, "the answer has no \"data\" array");
@@ -307,72 +353,21 @@ static int parse_answer(const buf *body, size_t n, double **vecs, size_t *dim, c
 		         json_array_size(data));
 		goto out;
 	}
-	*dim = 0;
-	bool *seen = calloc(n, sizeof *seen);
-	if (!seen) {
+	a.seen = calloc(n, sizeof *a.seen);
+	if (!a.seen) {
 		snprintf(err, errsz, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *item = json_array_get(data, i);
-		json_t *emb = json_object_get(item, "embedding");
-		if (!json_is_array(emb) || json_array_size(emb) == 0) {
-			snprintf(err, errsz, "the answer has no data[%zu].embedding array", i);
-			goto out_seen;
-		}
-		/* servers may answer out of order: "index" says which input */
-		size_t slot = i;
-		json_t *index = json_object_get(item, "index");
-		if (index) {
-			if (!json_is_integer(index) || json_integer_value(index) < 0 ||
-			    (size_t)json_integer_value(index) >= n) {
-				snprintf(err, errsz, "data[%zu].index is not an input number", i);
-				goto out_seen;
-			}
-			slot = (size_t)json_integer_value(index);
-		}
-		if (seen[slot]) {
-			snprintf(err, errsz, "the answer has two embeddings for input %zu", slot);
-			goto out_seen;
-		}
-		seen[slot] = true;
-		size_t d = json_array_size(emb);
-		if (!block) {
-			if (d > MAX_DIM) {
-				snprintf(err, errsz, "embedding of %zu dimensions (at most %d)", d,
-				         MAX_DIM);
-				goto out_seen;
-			}
-			*dim = d;
-			block = malloc(n * d * sizeof *block);
-			if (!block) {
-				snprintf(err, errsz, "out of memory");
-				goto out_seen;
-			}
-		} else if (d != *dim) {
-			snprintf(err, errsz,
-			         "embedding dimensions differ within one answer: %zu and %zu", *dim,
-			         d);
-			goto out_seen;
-		}
-		for (size_t k = 0; k < d; k++) {
-			json_t *x = json_array_get(emb, k);
-			double v = json_number_value(x);
-			if (!json_is_number(x) || !isfinite(v)) {
-				snprintf(err, errsz,
-				         "data[%zu].embedding[%zu] is not a finite number", i, k);
-				goto out_seen;
-			}
-			block[slot * d + k] = v;
-		}
-	}
-	*vecs = block;
-	block = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (parse_item(&a, json_array_get(data, i), i, err, errsz) < 0)
+			goto out;
+	*vecs = a.block;
+	*dim = a.dim;
+	a.block = NULL;
 	rc = 0;
-out_seen:
-	free(seen);
 out:
-	free(block);
+	free(a.seen);
+	free(a.block);
 	json_decref(root);
 	return rc;
 }
@@ -392,12 +387,10 @@ static void error_detail(const buf *body, char *out, size_t size)
 			*c = ' ';
 }
 
-/*
- * Embed @p n texts in one request, retrying 429 and 5xx. On success *vecs is
- * an n x *dim block (free it). Returns 0 or -1 with a message in err.
- */
-static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n, double **vecs,
-                 size_t *dim, char *err, size_t errsz)
+/* The JSON request embedding @p n texts with the model of @p L. malloc'd;
+ * NULL with a message in err. */
+static char *encode_request(const llm *L, const char *const *texts, const size_t *lens, size_t n,
+                            char *err, size_t errsz)
 {
 	json_t *req = json_object();
 	json_t *input = json_array();
@@ -405,7 +398,7 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 		json_decref(req);
 		json_decref(input);
 		snprintf(err, errsz, "out of memory");
-		return -1;
+		return NULL;
 	}
 	json_object_set_new(req, "model", json_string(L->model));
 	for (size_t i = 0; i < n; i++)
@@ -416,11 +409,106 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 	json_object_set_new(req, "input", input);
 	char *payload = complete ? json_dumps(req, JSON_COMPACT) : NULL;
 	json_decref(req);
-	if (!payload) {
+	if (!payload)
 		snprintf(err, errsz, "cannot encode the request (out of memory?)");
+	return payload;
+}
+
+/* One POST of @p payload on @p c into a fresh @p r; @p curlerr gets
+ * curl's own message. */
+static CURLcode post_once(const llm *L, CURL *c, const char *payload, struct curl_slist *headers,
+                          response *r, char *curlerr)
+{
+	free(r->body.p);
+	memset(r, 0, sizeof *r);
+	r->retry_after_ms = -1;
+	curlerr[0] = '\0';
+	curl_easy_reset(c);
+	curl_easy_setopt(c, CURLOPT_URL, L->endpoint);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, "offerapi-scorer-llm/1.0");
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, L->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, L->timeout_ms);
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* required with threads */
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, r);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	return curl_easy_perform(c);
+}
+
+/* The message for a request that failed before any HTTP status (@p cc is
+ * not CURLE_OK): never retried. */
+static void transport_error(const llm *L, CURLcode cc, const response *r, const char *curlerr,
+                            char *err, size_t errsz)
+{
+	const char *why = curlerr[0] ? curlerr : curl_easy_strerror(cc);
+	if (cc == CURLE_OPERATION_TIMEDOUT)
+		snprintf(err, errsz, "timeout: no answer from %s within %ld ms", L->shown,
+		         L->timeout_ms);
+	else if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
+	         cc == CURLE_COULDNT_RESOLVE_PROXY)
+		snprintf(err, errsz, "unreachable: cannot connect to %s: %s", L->shown, why);
+	else if (cc == CURLE_WRITE_ERROR && r->body.too_big)
+		snprintf(err, errsz, "the answer is larger than %u MiB", MAX_BODY >> 20);
+	else
+		snprintf(err, errsz, "request to %s failed: %s", L->shown, why);
+}
+
+/* After HTTP @p status (not 200) on attempt @p attempt, begun at @p start:
+ * the milliseconds to wait before the next attempt (429 or 5xx, within
+ * the count and the budget), or -1 with the final message in err. */
+static double retry_wait(const llm *L, long status, const response *r, int attempt, double start,
+                         char *err, size_t errsz)
+{
+	char detail[200];
+	error_detail(&r->body, detail, sizeof detail);
+	if (status == 401 || status == 403) {
+		snprintf(err, errsz,
+		         "HTTP %ld: the server refused the credentials%s (check the API key "
+		         "in the variable named by api_key_env)%s",
+		         status, L->auth ? "" : " and no key was sent", detail);
 		return -1;
 	}
+	if (status != 429 && status < 500) {
+		snprintf(err, errsz, "HTTP %ld from %s%s", status, L->shown, detail);
+		return -1;
+	}
+	double elapsed = oa_mono_ms() - start;
+	double wait = r->retry_after_ms >= 0
+	                      ? (double)r->retry_after_ms
+	                      : (double)(BACKOFF_FIRST_MS << (attempt < 5 ? attempt : 5));
+	if (r->retry_after_ms < 0 && wait > BACKOFF_MAX_MS)
+		wait = BACKOFF_MAX_MS;
+	if (attempt >= L->retries) {
+		snprintf(err, errsz, "HTTP %ld after %d attempt(s)%s", status, attempt + 1, detail);
+		return -1;
+	}
+	if (elapsed + wait > (double)L->budget_ms) {
+		snprintf(err, errsz,
+		         "HTTP %ld after %d attempt(s); the next retry (in %.0f ms%s) would "
+		         "exceed retry_budget_ms=%ld",
+		         status, attempt + 1, wait,
+		         r->retry_after_ms >= 0 ? ", from Retry-After" : "", L->budget_ms);
+		return -1;
+	}
+	return wait;
+}
 
+/*
+ * Embed @p n texts in one request, retrying 429 and 5xx. On success *vecs is
+ * an n x *dim block (free it). Returns 0 or -1 with a message in err.
+ */
+static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n, double **vecs,
+                 size_t *dim, char *err, size_t errsz)
+{
+	char *payload = encode_request(L, texts, lens, n, err, errsz);
+	if (!payload)
+		return -1;
 	handle *h;
 	CURL *c = handle_get(L, &h);
 	struct curl_slist *headers = NULL;
@@ -438,48 +526,13 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 	}
 
 	int rc = -1;
-	double start = now_ms();
-	response r;
-	memset(&r, 0, sizeof r);
+	double start = oa_mono_ms();
+	response r = { 0 };
 	for (int attempt = 0;; attempt++) {
-		free(r.body.p);
-		memset(&r, 0, sizeof r);
-		r.retry_after_ms = -1;
-		char curlerr[CURL_ERROR_SIZE] = "";
-		curl_easy_reset(c);
-		curl_easy_setopt(c, CURLOPT_URL, L->endpoint);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, payload);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(payload));
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-		curl_easy_setopt(c, CURLOPT_USERAGENT, "offerapi-scorer-llm/1.0");
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, L->timeout_ms);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, L->timeout_ms);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L); /* required with threads */
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, curlerr);
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-		CURLcode cc = curl_easy_perform(c);
-		if (cc == CURLE_OPERATION_TIMEDOUT) {
-			snprintf(err, errsz, "timeout: no answer from %s within %ld ms", L->shown,
-			         L->timeout_ms);
-			break;
-		}
-		if (cc == CURLE_COULDNT_CONNECT || cc == CURLE_COULDNT_RESOLVE_HOST ||
-		    cc == CURLE_COULDNT_RESOLVE_PROXY) {
-			snprintf(err, errsz, "unreachable: cannot connect to %s: %s", L->shown,
-			         curlerr[0] ? curlerr : curl_easy_strerror(cc));
-			break;
-		}
-		if (cc == CURLE_WRITE_ERROR && r.body.too_big) {
-			snprintf(err, errsz, "the answer is larger than %u MiB", MAX_BODY >> 20);
-			break;
-		}
+		char curlerr[CURL_ERROR_SIZE];
+		CURLcode cc = post_once(L, c, payload, headers, &r, curlerr);
 		if (cc != CURLE_OK) {
-			snprintf(err, errsz, "request to %s failed: %s", L->shown,
-			         curlerr[0] ? curlerr : curl_easy_strerror(cc));
+			transport_error(L, cc, &r, curlerr, err, errsz);
 			break;
 		}
 		long status = 0;
@@ -488,41 +541,9 @@ static int embed(llm *L, const char *const *texts, const size_t *lens, size_t n,
 			rc = parse_answer(&r.body, n, vecs, dim, err, errsz);
 			break;
 		}
-		char detail[200];
-		error_detail(&r.body, detail, sizeof detail);
-		if (status == 401 || status == 403) {
-			snprintf(
-				err, errsz,
-				"HTTP %ld: the server refused the credentials%s (check the API key "
-				"in the variable named by api_key_env)%s",
-				status, L->auth ? "" : " and no key was sent", detail);
+		double wait = retry_wait(L, status, &r, attempt, start, err, errsz);
+		if (wait < 0)
 			break;
-		}
-		if (status != 429 && status < 500) {
-			snprintf(err, errsz, "HTTP %ld from %s%s", status, L->shown, detail);
-			break;
-		}
-		/* 429 or 5xx: wait and retry, within the count and the budget */
-		double elapsed = now_ms() - start;
-		double wait = r.retry_after_ms >= 0
-		                      ? (double)r.retry_after_ms
-		                      : (double)(BACKOFF_FIRST_MS << (attempt < 5 ? attempt : 5));
-		if (r.retry_after_ms < 0 && wait > BACKOFF_MAX_MS)
-			wait = BACKOFF_MAX_MS;
-		if (attempt >= L->retries) {
-			snprintf(err, errsz, "HTTP %ld after %d attempt(s)%s", status, attempt + 1,
-			         detail);
-			break;
-		}
-		if (elapsed + wait > (double)L->budget_ms) {
-			snprintf(
-				err, errsz,
-				"HTTP %ld after %d attempt(s); the next retry (in %.0f ms%s) would "
-				"exceed retry_budget_ms=%ld",
-				status, attempt + 1, wait,
-				r.retry_after_ms >= 0 ? ", from Retry-After" : "", L->budget_ms);
-			break;
-		}
 		if (L->host && L->host->log) {
 			char msg[160];
 			snprintf(msg, sizeof msg, "HTTP %ld, retry %d in %.0f ms", status,
@@ -591,15 +612,11 @@ static void cache_put(llm *L, int64_t offer_id, uint64_t hash, const double *vec
 
 /* ---- the ABI ---- */
 
-static int llm_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
-                     size_t explsz, char *err, size_t errsz)
+/* The two texts to embed, cleaned and cut: what the offer says in one text
+ * (title, skills, description) and the CV. Returns 0 or -1 with a message. */
+static int score_texts(const llm *L, const offerapi_score_input *in, buf *offer, buf *cv, char *err,
+                       size_t errsz)
 {
-	llm *L = self;
-	buf offer = { 0 }, cv = { 0 };
-	int rc = -1;
-	double *vecs = NULL, *ovec = NULL;
-
-	/* what the offer says, in one text: title, skills, description */
 	buf raw = { 0 };
 	bool ok = buf_add(&raw, in->offer_title, strlen(in->offer_title)) && buf_add(&raw, "\n", 1);
 	for (size_t i = 0; ok && i < in->skill_count; i++)
@@ -607,56 +624,71 @@ static int llm_score(void *self, const offerapi_score_input *in, double *out_sco
 		     buf_add(&raw, in->skills[i], strlen(in->skills[i]));
 	ok = ok && buf_add(&raw, "\n", 1) &&
 	     buf_add(&raw, in->offer_description, strlen(in->offer_description)) &&
-	     clean_text(&offer, raw.p, raw.len, L->max_chars) &&
-	     clean_text(&cv, in->cv_text, in->cv_len, L->max_chars);
+	     clean_text(offer, raw.p, raw.len, L->max_chars) &&
+	     clean_text(cv, in->cv_text, in->cv_len, L->max_chars);
 	free(raw.p);
-	if (!ok) {
+	if (!ok)
 		snprintf(err, errsz, "out of memory");
-		goto out;
-	}
-	if (blank(&cv)) {
+	else if (blank(cv))
 		snprintf(err, errsz, "the CV has no text to embed");
-		goto out;
-	}
-	if (blank(&offer)) {
+	else if (blank(offer))
 		snprintf(err, errsz, "the offer has no text to embed");
-		goto out;
-	}
+	return ok && !blank(cv) && !blank(offer) ? 0 : -1;
+}
 
-	uint64_t hash = fnv1a(0xCBF29CE484222325u, offer.p, offer.len);
-	hash = fnv1a(hash, L->model, strlen(L->model));
-	size_t odim = 0, dim = 0;
-	ovec = cache_get(L, in->offer_id, hash, &odim);
-	const double *cvec;
-	if (ovec) {
-		const char *t[1] = { cv.p };
-		size_t l[1] = { cv.len };
-		if (embed(L, t, l, 1, &vecs, &dim, err, errsz) < 0)
-			goto out;
-		cvec = vecs;
-		if (dim != odim) {
+/* The embeddings of the offer (*@p ovec, from the cache when it holds it)
+ * and of the CV (*@p cvec, inside *@p vecs), both of *@p dim dimensions.
+ * Returns 0 or -1 with a message. */
+static int embed_pair(llm *L, int64_t offer_id, const buf *offer, const buf *cv, double **ovec,
+                      double **vecs, const double **cvec, size_t *dim, char *err, size_t errsz)
+{
+	uint64_t hash = oa_fnv1a(OA_FNV1A_BASIS, offer->p, offer->len);
+	hash = oa_fnv1a(hash, L->model, strlen(L->model));
+	size_t odim = 0;
+	*ovec = cache_get(L, offer_id, hash, &odim);
+	if (*ovec) {
+		const char *t[1] = { cv->p };
+		size_t l[1] = { cv->len };
+		if (embed(L, t, l, 1, vecs, dim, err, errsz) < 0)
+			return -1;
+		*cvec = *vecs;
+		if (*dim != odim) {
 			snprintf(
 				err, errsz,
 				"dimension mismatch: the offer's embedding has %zu dimensions, the "
 				"CV's %zu (did the model change?)",
-				odim, dim);
-			goto out;
+				odim, *dim);
+			return -1;
 		}
-	} else {
-		const char *t[2] = { offer.p, cv.p };
-		size_t l[2] = { offer.len, cv.len };
-		if (embed(L, t, l, 2, &vecs, &dim, err, errsz) < 0)
-			goto out;
-		ovec = malloc(dim * sizeof *ovec);
-		if (!ovec) {
-			snprintf(err, errsz, "out of memory");
-			goto out;
-		}
-		memcpy(ovec, vecs, dim * sizeof *ovec);
-		odim = dim;
-		cvec = vecs + dim;
-		cache_put(L, in->offer_id, hash, ovec, dim);
+		return 0;
 	}
+	const char *t[2] = { offer->p, cv->p };
+	size_t l[2] = { offer->len, cv->len };
+	if (embed(L, t, l, 2, vecs, dim, err, errsz) < 0)
+		return -1;
+	*ovec = malloc(*dim * sizeof **ovec);
+	if (!*ovec) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	memcpy(*ovec, *vecs, *dim * sizeof **ovec);
+	*cvec = *vecs + *dim;
+	cache_put(L, offer_id, hash, *ovec, *dim);
+	return 0;
+}
+
+static int llm_score(void *self, const offerapi_score_input *in, double *out_score, char *expl,
+                     size_t explsz, char *err, size_t errsz)
+{
+	llm *L = self;
+	buf offer = { 0 }, cv = { 0 };
+	int rc = -1;
+	double *vecs = NULL, *ovec = NULL;
+	const double *cvec = NULL;
+	size_t dim = 0;
+	if (score_texts(L, in, &offer, &cv, err, errsz) < 0 ||
+	    embed_pair(L, in->offer_id, &offer, &cv, &ovec, &vecs, &cvec, &dim, err, errsz) < 0)
+		goto out;
 
 	double dot = 0, no = 0, nc = 0;
 	for (size_t k = 0; k < dim; k++) {
@@ -752,6 +784,64 @@ static const oa_setting settings[] = {
 	SECRET("key"),
 };
 
+/* The embeddings endpoint from the setting url: checked, and shown
+ * redacted in messages. Returns 0 or -1 with a message. */
+static int set_endpoint(llm *L, const char *url, char *err, size_t errsz)
+{
+	if (!url || !*url) {
+		snprintf(err, errsz,
+		         "no endpoint: set OFFERAPI_SCORER_LLM_URL (setting 'url') to "
+		         "the base URL of an OpenAI-compatible embeddings server");
+		return -1;
+	}
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
+		char *shown = oa_url_redact(url);
+		snprintf(err, errsz, "url: '%.*s' is not an http:// or https:// URL",
+		         shown ? oa_utf8_fit(shown, 100) : 0, shown ? shown : "");
+		free(shown);
+		return -1;
+	}
+	size_t ulen = strlen(url);
+	while (ulen > 0 && url[ulen - 1] == '/')
+		ulen--;
+	bool has_path = ulen >= 11 && !strncmp(url + ulen - 11, "/embeddings", 11);
+	L->endpoint = malloc(ulen + 16);
+	if (!L->endpoint) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	snprintf(L->endpoint, ulen + 16, "%.*s%s", (int)ulen, url,
+	         has_path ? "" : "/v1/embeddings");
+	L->shown = oa_url_redact(L->endpoint);
+	if (!L->shown) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+/* The Authorization header from the variable named by api_key_env (none
+ * when it is not set). Returns 0 or -1 with a message. */
+static int set_auth(llm *L, const char *key_env, char *err, size_t errsz)
+{
+	if (!key_env || !*key_env)
+		return 0;
+	const char *key = getenv(key_env);
+	if (!key || !*key) {
+		snprintf(err, errsz, "api_key_env: the environment variable %.*s is not set",
+		         oa_utf8_fit(key_env, 64), key_env);
+		return -1;
+	}
+	size_t n = strlen(key) + 32;
+	L->auth = malloc(n);
+	if (!L->auth) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	snprintf(L->auth, n, "Authorization: Bearer %s", key);
+	return 0;
+}
+
 static int llm_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
                       size_t errsz)
 {
@@ -776,56 +866,17 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	L->cache_size = 64;
 	L->set_model = "text-embedding-3-small";
 	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], L, kv, host, err,
-	                      errsz) < 0)
+	                      errsz) < 0 ||
+	    set_endpoint(L, L->set_url, err, errsz) < 0)
 		goto fail;
-	const char *url = L->set_url, *model = L->set_model, *key_env = L->set_key_env;
-	if (!url || !*url) {
-		snprintf(err, errsz,
-		         "no endpoint: set OFFERAPI_SCORER_LLM_URL (setting 'url') to "
-		         "the base URL of an OpenAI-compatible embeddings server");
-		goto fail;
-	}
-	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-		char *shown = oa_url_redact(url);
-		snprintf(err, errsz, "url: '%.*s' is not an http:// or https:// URL",
-		         shown ? oa_utf8_fit(shown, 100) : 0, shown ? shown : "");
-		free(shown);
-		goto fail;
-	}
-	size_t ulen = strlen(url);
-	while (ulen > 0 && url[ulen - 1] == '/')
-		ulen--;
-	bool has_path = ulen >= 11 && !strncmp(url + ulen - 11, "/embeddings", 11);
-	L->endpoint = malloc(ulen + 16);
-	L->model = strdup(model);
+	L->model = strdup(L->set_model);
 	L->cache = calloc(L->cache_size, sizeof *L->cache);
-	if (!L->endpoint || !L->model || !L->cache) {
+	if (!L->model || !L->cache) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
-	snprintf(L->endpoint, ulen + 16, "%.*s%s", (int)ulen, url,
-	         has_path ? "" : "/v1/embeddings");
-	L->shown = oa_url_redact(L->endpoint);
-	if (!L->shown) {
-		snprintf(err, errsz, "out of memory");
+	if (set_auth(L, L->set_key_env, err, errsz) < 0)
 		goto fail;
-	}
-	if (key_env && *key_env) {
-		const char *key = getenv(key_env);
-		if (!key || !*key) {
-			snprintf(err, errsz,
-			         "api_key_env: the environment variable %.*s is not set",
-			         oa_utf8_fit(key_env, 64), key_env);
-			goto fail;
-		}
-		size_t n = strlen(key) + 32;
-		L->auth = malloc(n);
-		if (!L->auth) {
-			snprintf(err, errsz, "out of memory");
-			goto fail;
-		}
-		snprintf(L->auth, n, "Authorization: Bearer %s", key);
-	}
 	if (host && host->log) {
 		char msg[400];
 		snprintf(msg, sizeof msg, "endpoint %.*s, model %.*s, %s",

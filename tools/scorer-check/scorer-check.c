@@ -20,6 +20,8 @@
 #include <offerapi/scorers.h>
 #include <offerapi/scoring.h>
 
+#include "oacommon.h"
+
 #define MAX_SETS 64
 #define EXPL_SIZE 512
 
@@ -68,13 +70,6 @@ static void report(int ok, const char *check, const char *fmt, ...)
 		passed++;
 	else
 		failed++;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 /* ---- the edge cases ---- */
@@ -173,59 +168,58 @@ static offerapi_score_input base_input(void)
 	};
 }
 
-static size_t make_cases(test_case *c)
+/* base_input() with @p cv as the CV text and @p id as the application. */
+static offerapi_score_input with_cv(const char *cv, size_t len, int64_t id)
+{
+	offerapi_score_input in = base_input();
+	in.cv_text = cv;
+	in.cv_len = len;
+	in.application_id = id;
+	return in;
+}
+
+/* The cases about the texts: ordinary pairs in both languages, then empty,
+ * huge, broken and meaningless ones. */
+static size_t make_text_cases(test_case *c)
 {
 	size_t n = 0;
-	offerapi_score_input in;
-
-	in = base_input();
+	offerapi_score_input in = base_input();
 	c[n++] = (test_case){ "typical English pair", in, EXPL_SIZE, 1 };
 
-	in = base_input();
+	in = with_cv(cv_fr, strlen(cv_fr), 1002);
 	in.offer_title = "Développeur C backend";
 	in.offer_description = "Nous développons une plateforme en C sous Linux. "
 			       "Vous écrirez des services réseau et des tests.";
-	in.cv_text = cv_fr;
-	in.cv_len = strlen(cv_fr);
-	in.application_id = 1002;
 	c[n++] = (test_case){ "typical French pair (accents)", in, EXPL_SIZE, 1 };
 
-	in = base_input();
+	in = with_cv("", 0, 1003);
 	in.offer_title = in.offer_description = in.offer_location = "";
 	in.skills = NULL;
 	in.skill_count = 0;
-	in.cv_text = "";
-	in.cv_len = 0;
-	in.application_id = 1003;
 	c[n++] = (test_case){ "empty texts, no skills", in, EXPL_SIZE, 1 };
 
-	in = base_input();
-	in.cv_text = "";
-	in.cv_len = 0;
-	in.application_id = 1004;
+	in = with_cv("", 0, 1004);
 	c[n++] = (test_case){ "empty CV", in, EXPL_SIZE, 1 };
 
-	in = base_input();
-	in.cv_text = big_text;
-	in.cv_len = strlen(big_text);
-	in.application_id = 1005;
+	in = with_cv(big_text, strlen(big_text), 1005);
 	c[n++] = (test_case){ "1 MiB of CV text", in, EXPL_SIZE, 0 };
 
-	in = base_input();
-	in.cv_text = bad_utf8;
-	in.cv_len = bad_utf8_len;
-	in.application_id = 1006;
+	in = with_cv(bad_utf8, bad_utf8_len, 1006);
 	c[n++] = (test_case){ "invalid UTF-8 and NUL bytes in CV", in, EXPL_SIZE, 1 };
 
-	in = base_input();
+	in = with_cv(stop_words, strlen(stop_words), 1007);
 	in.offer_title = "the and of";
 	in.offer_description = stop_words;
-	in.cv_text = stop_words;
-	in.cv_len = strlen(stop_words);
-	in.application_id = 1007;
 	c[n++] = (test_case){ "only stop words (FR and EN)", in, EXPL_SIZE, 1 };
+	return n;
+}
 
-	in = base_input();
+/* The cases about the limits: many or long skills, extreme ids, tiny
+ * explanation buffers. */
+static size_t make_limit_cases(test_case *c)
+{
+	size_t n = 0;
+	offerapi_score_input in = base_input();
 	in.skills = (const char *const *)many_skills;
 	in.skill_count = 1000;
 	in.application_id = 1008;
@@ -247,17 +241,20 @@ static size_t make_cases(test_case *c)
 	in.application_id = INT64_MAX;
 	c[n++] = (test_case){ "extreme ids", in, EXPL_SIZE, 1 };
 
-	in = base_input();
-	in.cv_text = cv_fr;
-	in.cv_len = strlen(cv_fr);
+	in = with_cv(cv_fr, strlen(cv_fr), 1010);
 	in.skills = (const char *const *)many_skills;
 	in.skill_count = 40;
-	in.application_id = 1010;
 	c[n++] = (test_case){ "1-byte explanation buffer", in, 1, 1 };
 
 	in.application_id = 1011;
 	c[n++] = (test_case){ "7-byte explanation buffer", in, 7, 1 };
 	return n;
+}
+
+static size_t make_cases(test_case *c)
+{
+	size_t n = make_text_cases(c);
+	return n + make_limit_cases(c + n);
 }
 
 /* ---- running the checks ---- */
@@ -438,11 +435,17 @@ static void stderr_log(offerapi_log_level level, const char *msg, void *payload)
 	fprintf(stderr, "    [%s] %s\n", names[level], msg);
 }
 
-int main(int argc, char **argv)
-{
+typedef struct options {
 	char *sets[MAX_SETS];
-	int nsets = 0, nthreads = 8, iterations = 200;
-	const char *path = NULL;
+	int nsets, nthreads, iterations;
+	const char *path;
+} options;
+
+/* Parse the command line into @p o. Returns -1 to go on, or the exit
+ * status (--help, --version, a usage error). */
+static int parse_args(int argc, char **argv, options *o)
+{
+	*o = (options){ .nthreads = 8, .iterations = 200 };
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -453,12 +456,12 @@ int main(int argc, char **argv)
 			       OFFERAPI_SCORER_ABI);
 			return 0;
 		} else if (!strcmp(a, "--set") && i + 1 < argc) {
-			if (nsets == MAX_SETS || !strchr(argv[i + 1], '=') ||
+			if (o->nsets == MAX_SETS || !strchr(argv[i + 1], '=') ||
 			    argv[i + 1][0] == '=') {
 				fprintf(stderr, "offerapi-scorer-check: --set wants KEY=VALUE\n");
 				return 2;
 			}
-			sets[nsets++] = argv[++i];
+			o->sets[o->nsets++] = argv[++i];
 		} else if ((!strcmp(a, "--threads") || !strcmp(a, "--iterations")) &&
 		           i + 1 < argc) {
 			int v = atoi(argv[++i]);
@@ -466,32 +469,175 @@ int main(int argc, char **argv)
 				fprintf(stderr, "offerapi-scorer-check: %s wants 1..100000\n", a);
 				return 2;
 			}
-			*(a[2] == 't' ? &nthreads : &iterations) = v;
+			*(a[2] == 't' ? &o->nthreads : &o->iterations) = v;
 		} else if (!strcmp(a, "--verbose") || !strcmp(a, "-v")) {
 			verbose = 1;
 		} else if (a[0] == '-' && a[1]) {
 			fprintf(stderr, "offerapi-scorer-check: unknown option %s (try --help)\n",
 			        a);
 			return 2;
-		} else if (!path) {
-			path = a;
+		} else if (!o->path) {
+			o->path = a;
 		} else {
 			fprintf(stderr,
 			        "offerapi-scorer-check: one plugin at a time (try --help)\n");
 			return 2;
 		}
 	}
-	if (!path) {
+	if (!o->path) {
 		fputs(usage_text, stderr);
 		return 2;
 	}
+	return -1;
+}
+
+/* What the single-threaded pass over the cases found in the reported
+ * details, for the "details as data" line. */
+typedef struct details_seen {
+	size_t skills, subs;
+} details_seen;
+
+/* Score one case into @p r and report it: PASS or FAIL with why. */
+static void check_case(offerapi_scorers *set, const test_case *tc, size_t k, result *r,
+                       int deterministic, details_seen *seen)
+{
+	double t0 = oa_mono_ms();
+	run(set, tc, r);
+	double ms = oa_mono_ms() - t0;
+	if (r->violations || (r->rc && k < 2)) {
+		/* a contract violation, or a scorer that cannot score an
+		 * ordinary pair */
+		report(0, tc->label, "%s", r->err);
+		return;
+	}
+	if (r->rc) {
+		/* on edge cases a reported failure with a message is allowed: the
+		 * host records it as an error, never as a score */
+		report(1, tc->label, "error with a message: %s (%.1f ms)", r->err, ms);
+		return;
+	}
+	if (!(r->score >= 0 && r->score <= 1)) {
+		report(0, tc->label, "score %g outside [0, 1]", r->score);
+		return;
+	}
+	if (tc->explsz && strlen(r->expl) >= tc->explsz) {
+		report(0, tc->label, "explanation longer than its buffer");
+		return;
+	}
+	char why[256];
+	size_t nsk, nsub;
+	if (check_details(tc, r, why, sizeof why, &nsk, &nsub)) {
+		report(0, tc->label, "details: %s", why);
+		return;
+	}
+	seen->skills += nsk;
+	seen->subs += nsub;
+	if (deterministic) {
+		result *again = malloc(sizeof *again);
+		if (!again) {
+			report(0, tc->label, "out of memory");
+			return;
+		}
+		run(set, tc, again);
+		int differ = !same(r, again);
+		if (differ)
+			report(0, tc->label, "claims DETERMINISTIC but gave %.17g then %.17g%s",
+			       r->score, again->score, again->rc ? " (then an error)" : "");
+		free(again);
+		if (differ)
+			return;
+	}
+	if (verbose)
+		report(1, tc->label, "%.4f in %.1f ms \"%s\"", r->score, ms, r->expl);
+	else
+		report(1, tc->label, "%.4f (%.1f ms)", r->score, ms);
+}
+
+/* A dashboard reloads: the same input after a reload gives the same score
+ * as @p first (a deterministic plugin only). */
+static void check_reload(options *o, const char *name, const test_case *cases, size_t ncases,
+                         const result *first)
+{
+	offerapi_scorers *again = NULL;
+	if (load(o->path, name, o->sets, o->nsets, &again) < 0) {
+		report(0, "same scores after a reload", "reload failed: %s",
+		       offerapi_error_last()->message);
+		return;
+	}
+	int diff = 0;
+	for (size_t k = 0; k < ncases; k++) {
+		if (!cases[k].threaded)
+			continue;
+		result *r = malloc(sizeof *r);
+		if (!r) {
+			diff++;
+			continue;
+		}
+		run(again, &cases[k], r);
+		diff += !same(r, &first[k]);
+		free(r);
+	}
+	if (diff)
+		report(0, "same scores after a reload", "%d case(s) differ", diff);
+	else
+		report(1, "same scores after a reload", "all equal");
+	offerapi_scorers_free(again);
+}
+
+/* Concurrency: a THREADSAFE plugin is called in parallel; any other is
+ * serialised by the loader, which this checks as well. */
+static void check_threads(offerapi_scorers *set, const options *o, const test_case *cases,
+                          size_t ncases, const result *first, int deterministic, int threadsafe)
+{
+	int nthreads = o->nthreads;
+	pthread_t *tids = calloc((size_t)nthreads, sizeof *tids);
+	hammer_arg *args = calloc((size_t)nthreads, sizeof *args);
+	double t0 = oa_mono_ms();
+	for (int t = 0; t < nthreads; t++) {
+		args[t] = (hammer_arg){ .set = set,
+			                .cases = cases,
+			                .ncases = ncases,
+			                .expected = deterministic ? first : NULL,
+			                .iterations = o->iterations,
+			                .seed = t };
+		pthread_create(&tids[t], NULL, hammer, &args[t]);
+	}
+	int bad = 0, errors = 0;
+	const char *why = NULL;
+	for (int t = 0; t < nthreads; t++) {
+		pthread_join(tids[t], NULL);
+		bad += args[t].bad;
+		errors += args[t].errors;
+		if (args[t].bad && !why)
+			why = args[t].first;
+	}
+	char label[64];
+	snprintf(label, sizeof label, "%d threads x %d calls%s", nthreads, o->iterations,
+	         threadsafe ? "" : " (serialised)");
+	if (bad)
+		report(0, label, "%d bad result(s); first: %s", bad, why);
+	else
+		report(1, label, "%s, %d reported error(s), %.0f ms",
+		       deterministic ? "all equal to the single-threaded results"
+		                     : "all scores in [0, 1]",
+		       errors, oa_mono_ms() - t0);
+	free(tids);
+	free(args);
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	int status = parse_args(argc, argv, &o);
+	if (status >= 0)
+		return status;
 	offerapi_set_log(verbose ? OFFERAPI_LOG_DEBUG : OFFERAPI_LOG_WARNING, stderr_log, NULL);
 
-	printf("offerapi-scorer-check %s: %s\n", offerapi_version(), path);
+	printf("offerapi-scorer-check %s: %s\n", offerapi_version(), o.path);
 	char name[64] = "";
-	peek_name(path, name, sizeof name);
+	peek_name(o.path, name, sizeof name);
 	offerapi_scorers *set = NULL;
-	if (load(path, name, sets, nsets, &set) < 0) {
+	if (load(o.path, name, o.sets, o.nsets, &set) < 0) {
 		report(0, "load through the loader", "%s", offerapi_error_last()->message);
 		printf("%d passed, %d failed\n", passed, failed);
 		return 1;
@@ -507,136 +653,19 @@ int main(int argc, char **argv)
 	test_case cases[32];
 	size_t ncases = make_cases(cases);
 	result *first = calloc(ncases, sizeof *first);
-	size_t details_skills = 0, details_subs = 0;
-	for (size_t k = 0; k < ncases; k++) {
-		result *r = &first[k];
-		double t0 = now_ms();
-		run(set, &cases[k], r);
-		double ms = now_ms() - t0;
-		if (r->violations) {
-			report(0, cases[k].label, "%s", r->err);
-			continue;
-		}
-		if (r->rc && k < 2) {
-			/* a scorer must be able to score an ordinary pair */
-			report(0, cases[k].label, "%s", r->err);
-			continue;
-		}
-		if (r->rc) {
-			/* on edge cases a reported failure with a message is
-			 * allowed: the host records it as an error, never as a
-			 * score */
-			report(1, cases[k].label, "error with a message: %s (%.1f ms)", r->err, ms);
-			continue;
-		}
-		if (!(r->score >= 0 && r->score <= 1)) {
-			report(0, cases[k].label, "score %g outside [0, 1]", r->score);
-			continue;
-		}
-		if (cases[k].explsz && strlen(r->expl) >= cases[k].explsz) {
-			report(0, cases[k].label, "explanation longer than its buffer");
-			continue;
-		}
-		char why[256];
-		size_t nsk, nsub;
-		if (check_details(&cases[k], r, why, sizeof why, &nsk, &nsub)) {
-			report(0, cases[k].label, "details: %s", why);
-			continue;
-		}
-		details_skills += nsk;
-		details_subs += nsub;
-		if (deterministic) {
-			result *again = malloc(sizeof *again);
-			if (!again) {
-				report(0, cases[k].label, "out of memory");
-				continue;
-			}
-			run(set, &cases[k], again);
-			int differ = !same(r, again);
-			if (differ)
-				report(0, cases[k].label,
-				       "claims DETERMINISTIC but gave %.17g then %.17g%s", r->score,
-				       again->score, again->rc ? " (then an error)" : "");
-			free(again);
-			if (differ)
-				continue;
-		}
-		if (verbose)
-			report(1, cases[k].label, "%.4f in %.1f ms \"%s\"", r->score, ms, r->expl);
-		else
-			report(1, cases[k].label, "%.4f (%.1f ms)", r->score, ms);
-	}
+	details_seen seen = { 0 };
+	for (size_t k = 0; k < ncases; k++)
+		check_case(set, &cases[k], k, &first[k], deterministic, &seen);
 
 	/* what it reports as data (ABI 1, revision 2), all cases together */
-	if (details_skills || details_subs)
+	if (seen.skills || seen.subs)
 		report(1, "details as data", "%zu skill judgement(s), %zu sub-score(s), all valid",
-		       details_skills, details_subs);
+		       seen.skills, seen.subs);
 	else
 		report(1, "details as data", "none reported (explanations stored as plain text)");
-
-	/* a dashboard reloads: the same input after a reload gives the same score */
-	if (deterministic) {
-		offerapi_scorers *again = NULL;
-		if (load(path, name, sets, nsets, &again) < 0) {
-			report(0, "same scores after a reload", "reload failed: %s",
-			       offerapi_error_last()->message);
-		} else {
-			int diff = 0;
-			for (size_t k = 0; k < ncases; k++) {
-				if (!cases[k].threaded)
-					continue;
-				result *r = malloc(sizeof *r);
-				if (!r) {
-					diff++;
-					continue;
-				}
-				run(again, &cases[k], r);
-				diff += !same(r, &first[k]);
-				free(r);
-			}
-			if (diff)
-				report(0, "same scores after a reload", "%d case(s) differ", diff);
-			else
-				report(1, "same scores after a reload", "all equal");
-			offerapi_scorers_free(again);
-		}
-	}
-
-	/* concurrency: a THREADSAFE plugin is called in parallel; any other is
-	 * serialised by the loader, which this checks as well */
-	pthread_t *tids = calloc((size_t)nthreads, sizeof *tids);
-	hammer_arg *args = calloc((size_t)nthreads, sizeof *args);
-	double t0 = now_ms();
-	for (int t = 0; t < nthreads; t++) {
-		args[t] = (hammer_arg){ .set = set,
-			                .cases = cases,
-			                .ncases = ncases,
-			                .expected = deterministic ? first : NULL,
-			                .iterations = iterations,
-			                .seed = t };
-		pthread_create(&tids[t], NULL, hammer, &args[t]);
-	}
-	int bad = 0, errors = 0;
-	const char *why = NULL;
-	for (int t = 0; t < nthreads; t++) {
-		pthread_join(tids[t], NULL);
-		bad += args[t].bad;
-		errors += args[t].errors;
-		if (args[t].bad && !why)
-			why = args[t].first;
-	}
-	char label[64];
-	snprintf(label, sizeof label, "%d threads x %d calls%s", nthreads, iterations,
-	         threadsafe ? "" : " (serialised)");
-	if (bad)
-		report(0, label, "%d bad result(s); first: %s", bad, why);
-	else
-		report(1, label, "%s, %d reported error(s), %.0f ms",
-		       deterministic ? "all equal to the single-threaded results"
-		                     : "all scores in [0, 1]",
-		       errors, now_ms() - t0);
-	free(tids);
-	free(args);
+	if (deterministic)
+		check_reload(&o, name, cases, ncases, first);
+	check_threads(set, &o, cases, ncases, first, deterministic, threadsafe);
 	free(first);
 	free_inputs();
 	offerapi_scorers_free(set);
