@@ -92,4 +92,12 @@ uint64_t oa_fnv1a(uint64_t h, const void *data, size_t len);
  * between two calls mean something. */
 double oa_mono_ms(void);
 
+/* ---- PDF (pdf.c) ---------------------------------------------------------- */
+
+/* A PDF of @npages pages, each showing the @nlines @lines in Helvetica
+ * (WinAnsiEncoding: Latin-1 bytes for accents), with a correct
+ * cross-reference table; ( ) and \ in the lines are escaped. Returns
+ * malloc'd bytes and their count in *@len, or NULL on out of memory. */
+char *oa_pdf_text(const char *const *lines, size_t nlines, unsigned npages, size_t *len);
+
 #endif

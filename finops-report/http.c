@@ -9,6 +9,7 @@
  * curl_global_init must have run before any thread starts.
  */
 #include "fr.h"
+#include "oacommon.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -109,28 +110,20 @@ char *fr_url_escape(const char *s)
 
 /* The URL with its userinfo masked, for every message and report: a
  * password given as http://user:password@host/ must reach the server (libcurl
- * sends it as basic auth) but never a terminal, a CI log or a report. With a
- * password it becomes user:***@; a userinfo without ':' may itself be a
- * token (https://TOKEN@host/), so it becomes ***@. Only the authority (between
- * "//" and the first '/', '?' or '#') is looked at: an '@' in a path or query
- * is not userinfo. Returns an owned string. */
+ * sends it as basic auth) but never a terminal, a CI log or a report. The
+ * rule is common/'s oa_url_redact (user:***@, or ***@ for a userinfo without
+ * ':', looked for in the authority only); this adds finops-report's
+ * conventions: NULL stays NULL, out of memory exits. Returns an owned string. */
 char *fr_url_redact(const char *url)
 {
 	if (!url)
 		return NULL;
-	const char *a = strstr(url, "://");
-	a = a ? a + 3 : url;
-	size_t alen = strcspn(a, "/?#");
-	const char *at = NULL;
-	for (const char *q = a; q < a + alen; q++)
-		if (*q == '@')
-			at = q; /* the last '@' ends the userinfo (RFC 3986 3.2) */
-	if (!at)
-		return fr_strdup(url);
-	const char *colon = memchr(a, ':', (size_t)(at - a));
-	if (colon)
-		return fr_printf("%.*s:***%s", (int)(colon - url), url, at);
-	return fr_printf("%.*s***%s", (int)(a - url), url, at);
+	char *shown = oa_url_redact(url);
+	if (!shown) {
+		fputs("finops-report: out of memory\n", stderr);
+		exit(FR_EXIT_ERROR);
+	}
+	return shown;
 }
 
 /* Seconds a Retry-After value asks to wait (RFC 9110 10.2.3): delay-seconds

@@ -12,55 +12,6 @@
 #include "app.h"
 #include "metrics.h"
 
-/* A one-page PDF (Helvetica, WinAnsi) showing @lines, with a correct
- * cross-reference table so MuPDF reads it without repair. Parentheses and
- * backslashes in the text are escaped for the PDF string syntax. */
-static char *demo_pdf(const char *const *lines, size_t n, size_t *len)
-{
-	buf content, out;
-	buf_init(&content, 1024);
-	buf_puts(&content, "BT /F1 11 Tf 14 TL 56 780 Td\n");
-	for (size_t i = 0; i < n; i++) {
-		buf_puts(&content, "(");
-		for (const char *p = lines[i]; *p; p++) {
-			if (*p == '(' || *p == ')' || *p == '\\')
-				buf_puts(&content, "\\");
-			buf_add(&content, p, 1);
-		}
-		buf_puts(&content, ") Tj T*\n");
-	}
-	buf_puts(&content, "ET\n");
-	buf_init(&out, content.len + 1024);
-	size_t off[6];
-	buf_puts(&out, "%PDF-1.4\n%\xe2\xe3\xcf\xd3\n");
-	off[1] = out.len;
-	buf_puts(&out, "1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n");
-	off[2] = out.len;
-	buf_puts(&out, "2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n");
-	off[3] = out.len;
-	buf_puts(&out, "3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-	               "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>\nendobj\n");
-	off[4] = out.len;
-	buf_puts(&out, "4 0 obj\n<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica "
-	               "/Encoding /WinAnsiEncoding >>\nendobj\n");
-	off[5] = out.len;
-	buf_printf(&out, "5 0 obj\n<< /Length %zu >>\nstream\n", content.len);
-	buf_add(&out, content.data, content.len);
-	buf_puts(&out, "endstream\nendobj\n");
-	size_t xref = out.len;
-	buf_puts(&out, "xref\n0 6\n0000000000 65535 f \n");
-	for (int i = 1; i < 6; i++)
-		buf_printf(&out, "%010zu 00000 n \n", off[i]);
-	buf_printf(&out, "trailer\n<< /Size 6 /Root 1 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
-	buf_free(&content);
-	if (out.failed) {
-		buf_free(&out);
-		return NULL;
-	}
-	*len = out.len;
-	return out.data;
-}
-
 typedef struct demo_offer {
 	const char *title, *description, *location;
 	const char *skills[6];
@@ -138,6 +89,74 @@ static void random_password(char *dst, size_t n)
 	dst[n - 1] = '\0';
 }
 
+/* Publish the demo offers as @p rec, their ids in @p ids. */
+static int demo_offers(offerapi_store *store, const offerapi_user *rec, offerapi_id ids[3])
+{
+	for (size_t i = 0; i < 3; i++) {
+		size_t ns = 0, nq = 0;
+		while (ns < 6 && offers[i].skills[ns])
+			ns++;
+		while (nq < 2 && offers[i].questions[nq])
+			nq++;
+		offerapi_offer_fields f = {
+			.title = offers[i].title,
+			.description = offers[i].description,
+			.location = offers[i].location,
+			.skills = offers[i].skills,
+			.nskills = ns,
+			.questions = offers[i].questions,
+			.nquestions = nq,
+		};
+		int rc = offerapi_offer_create(store, rec, &f, &ids[i]);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Candidate @p c: an account, a PDF CV, and applications to the first
+ * offer and some of the others, scored when a scorer is loaded. */
+static int demo_candidate(offerapi_store *store, offerapi_scorers *set, size_t c,
+                          const offerapi_id ids[3])
+{
+	char cpw[17];
+	random_password(cpw, sizeof cpw);
+	offerapi_user *u = NULL;
+	int rc = offerapi_user_create(store, cands[c].login, cands[c].name, cpw,
+	                              OFFERAPI_ROLE_CANDIDATE, &u);
+	if (rc < 0)
+		return rc;
+	size_t nl = 0;
+	while (nl < 6 && cands[c].cv[nl])
+		nl++;
+	size_t len = 0;
+	char *pdf = oa_pdf_text(cands[c].cv, nl, 1, &len);
+	for (size_t o = 0; o < 3 && pdf; o++) {
+		if (o > 0 && (c + o) % 2)
+			continue;
+		char fname[64];
+		snprintf(fname, sizeof fname, "cv-%s.pdf", cands[c].login);
+		const char *ans[1] = { o < 2 ? cands[c].answers[o] : "" };
+		offerapi_application_input in = {
+			.filename = fname,
+			.pdf = pdf,
+			.pdf_len = len,
+			.answers = ans,
+			.nanswers = offers[o].questions[0] ? 1 : 0,
+		};
+		offerapi_id app_id;
+		if ((rc = offerapi_application_submit(store, u, ids[o], &in, &app_id)) < 0)
+			break;
+		if (offerapi_scorers_count(set) &&
+		    offerapi_application_score(store, set, app_id, 0, metrics_scoring, NULL) < 0)
+			fprintf(stderr, "level=warn msg=\"--demo: scoring failed\" detail=\"%s\"\n",
+			        offerapi_error_last()->message);
+	}
+	free(pdf);
+	offerapi_user_free(u);
+	return rc < 0 ? rc : 0;
+}
+
 int demo_fill(offerapi_store *store, offerapi_scorers *set)
 {
 	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
@@ -158,75 +177,24 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 	char pw[17];
 	random_password(pw, sizeof pw);
 	offerapi_user *rec = NULL;
-	int rc = offerapi_user_create(store, "demo-recruiter", "Recruteuse démo", pw,
-	                              OFFERAPI_ROLE_RECRUITER, &rec);
-	if (rc < 0) {
+	if (offerapi_user_create(store, "demo-recruiter", "Recruteuse démo", pw,
+	                         OFFERAPI_ROLE_RECRUITER, &rec) < 0) {
 		fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
 		return -1;
 	}
 	offerapi_id ids[3];
-	for (size_t i = 0; i < 3; i++) {
-		size_t ns = 0, nq = 0;
-		while (ns < 6 && offers[i].skills[ns])
-			ns++;
-		while (nq < 2 && offers[i].questions[nq])
-			nq++;
-		offerapi_offer_fields f = { offers[i].title,
-			                    offers[i].description,
-			                    offers[i].location,
-			                    offers[i].skills,
-			                    ns,
-			                    offers[i].questions,
-			                    nq };
-		if ((rc = offerapi_offer_create(store, rec, &f, &ids[i])) < 0)
-			goto fail;
-	}
+	int rc = demo_offers(store, rec, ids);
 	/* Every candidate applies to the first offer, and some to the others. */
-	for (size_t c = 0; c < sizeof cands / sizeof cands[0]; c++) {
-		char cpw[17];
-		random_password(cpw, sizeof cpw);
-		offerapi_user *u = NULL;
-		if ((rc = offerapi_user_create(store, cands[c].login, cands[c].name, cpw,
-		                               OFFERAPI_ROLE_CANDIDATE, &u)) < 0)
-			goto fail;
-		size_t nl = 0;
-		while (nl < 6 && cands[c].cv[nl])
-			nl++;
-		size_t len = 0;
-		char *pdf = demo_pdf(cands[c].cv, nl, &len);
-		for (size_t o = 0; o < 3 && pdf; o++) {
-			if (o > 0 && (c + o) % 2)
-				continue;
-			char fname[64];
-			snprintf(fname, sizeof fname, "cv-%s.pdf", cands[c].login);
-			const char *ans[1] = { o < 2 ? cands[c].answers[o] : "" };
-			size_t nq = offers[o].questions[0] ? 1 : 0;
-			offerapi_application_input in = { fname, pdf, len, ans, nq };
-			offerapi_id app_id;
-			if ((rc = offerapi_application_submit(store, u, ids[o], &in, &app_id)) <
-			    0) {
-				free(pdf);
-				offerapi_user_free(u);
-				goto fail;
-			}
-			if (offerapi_scorers_count(set) &&
-			    offerapi_application_score(store, set, app_id, 0, metrics_scoring,
-			                               NULL) < 0)
-				fprintf(stderr,
-				        "level=warn msg=\"--demo: scoring failed\" detail=\"%s\"\n",
-				        offerapi_error_last()->message);
-		}
-		free(pdf);
-		offerapi_user_free(u);
-	}
+	for (size_t c = 0; rc == 0 && c < sizeof cands / sizeof cands[0]; c++)
+		rc = demo_candidate(store, set, c, ids);
 	offerapi_user_free(rec);
+	if (rc < 0) {
+		fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
+		return -1;
+	}
 	/* Printed on stdout so that a newcomer sees it first. */
 	printf("Demo data loaded. Log in as recruiter \"demo-recruiter\" with password \"%s\"\n",
 	       pw);
 	fflush(stdout);
 	return 0;
-fail:
-	fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
-	offerapi_user_free(rec);
-	return -1;
 }
