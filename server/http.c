@@ -34,7 +34,7 @@ double now_real(void)
 
 /* ---- responses ---------------------------------------------------------------------- */
 
-static const char *reason(int status)
+const char *http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
@@ -47,14 +47,18 @@ static const char *reason(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
 	case 409: return "Conflict";
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return "Unknown";
 	}
 }
@@ -76,6 +80,20 @@ void req_header(req *r, const char *fmt, ...)
 	r->extra_len += 2;
 }
 
+/* Make CivetWeb close the connection once this request is answered.
+ * CivetWeb 1.15 has no call for it: it keeps a connection when the
+ * request asked for keep-alive (its Connection header, else HTTP/1.1), so
+ * the request is made to say "close". Without this, bytes a client sent
+ * after a refused request (a smuggled second request) would be served. */
+static void close_after(req *r)
+{
+	struct mg_request_info *ri = (struct mg_request_info *)r->ri;
+	for (int i = 0; i < ri->num_headers; i++)
+		if (!strcasecmp(ri->http_headers[i].name, "Connection"))
+			ri->http_headers[i].value = "close";
+	ri->http_version = "1.0";
+}
+
 /* Build the head into a buffer that already has room for the body, then
  * send both with one mg_write: see docs/dependencies.md (Nagle + delayed ACK). HEAD
  * requests get the head only. */
@@ -94,7 +112,7 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 	           "X-Request-Id: %s\r\n"
 	           "X-Content-Type-Options: nosniff\r\n"
 	           "Referrer-Policy: same-origin\r\n",
-	           status, reason(status), len, r->request_id);
+	           status, http_reason(status), len, r->request_id);
 	if (ctype) {
 		buf_printf(&out, "Content-Type: %s\r\n", ctype);
 		if (!strncmp(ctype, "text/html", 9))
@@ -104,8 +122,10 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 				"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
 				"base-uri 'none'\r\nX-Frame-Options: DENY\r\n");
 	}
-	if (r->keep_alive_off)
+	if (r->keep_alive_off) {
 		buf_puts(&out, "Connection: close\r\n");
+		close_after(r);
+	}
 	buf_add(&out, r->extra_headers, r->extra_len);
 	buf_puts(&out, "\r\n");
 	if (strcmp(r->method, "HEAD") != 0)

@@ -40,6 +40,34 @@ static int on_log_message(const struct mg_connection *conn, const char *message)
 	return 1;
 }
 
+/* Requests CivetWeb refuses before our handler (a malformed request line,
+ * a head too large, an HTTP version other than 1.0 and 1.1): its own answer
+ * would echo the request's version into the status line and the body.
+ * Ours says only the status; the reason goes to the log. The connection is
+ * closed after it. */
+static int on_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+	char detail[160];
+	size_t j = 0;
+	for (const char *p = msg; p && *p && j + 1 < sizeof detail; p++)
+		detail[j++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '_' : *p;
+	detail[j] = '\0';
+	fprintf(stderr, "level=warn msg=\"request refused by civetweb\" status=%d detail=\"%s\"\n",
+	        status, detail);
+	if (status < 400 || status > 599)
+		status = 400;
+	char body[64], out[512];
+	int bl = snprintf(body, sizeof body, "%d %s\n", status, http_reason(status));
+	int n = snprintf(out, sizeof out,
+	                 "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	                 "Content-Length: %d\r\nConnection: close\r\nCache-Control: no-store\r\n"
+	                 "X-Content-Type-Options: nosniff\r\n\r\n%s",
+	                 status, http_reason(status), bl, body);
+	mg_write(conn, out, (size_t)n);
+	metrics_request("OTHER", "malformed", status, 0.0);
+	return 0;
+}
+
 static void lib_log(offerapi_log_level level, const char *message, void *payload)
 {
 	(void)payload;
@@ -167,7 +195,7 @@ static int start_http(app *a)
 		"tcp_nodelay", "1",
 		"listen_backlog", "1024",
 		"connection_queue", "256",
-		"decode_url", "yes",
+		"decode_url", "no", /* router.c decodes, refusing "%00" */
 		"enable_directory_listing", "no",
 		"access_control_allow_origin", "",
 		NULL,
@@ -176,6 +204,7 @@ static int start_http(app *a)
 	struct mg_callbacks cbs;
 	memset(&cbs, 0, sizeof cbs);
 	cbs.log_message = on_log_message;
+	cbs.http_error = on_http_error;
 	mg_init_library(0);
 	char errtext[256] = "";
 	unsigned errcode = 0;
