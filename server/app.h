@@ -36,6 +36,7 @@ typedef struct config {
 	size_t max_body; /* largest non-file request body */
 	size_t max_header; /* largest request head */
 	unsigned max_pages; /* CV pages read */
+	unsigned max_cv_cpu_ms; /* CPU time of one CV extraction */
 	unsigned db_pool; /* store connections (0: the library's default) */
 	unsigned pwhash_concurrency;
 	size_t pwhash_mem; /* Argon2id memory, bytes (0: library default) */

@@ -61,6 +61,8 @@ static const opt opts[] = {
 	  "16384", "largest request line plus headers" },
 	{ "max-pages", "OFFERAPI_MAX_PAGES", "N", O_UINT, F(max_pages), 1, 10000, "50",
 	  "most CV pages read" },
+	{ "max-cv-cpu-ms", "OFFERAPI_MAX_CV_CPU_MS", "MS", O_UINT, F(max_cv_cpu_ms), 10, 600000,
+	  "3000", "processor time one CV may take to read; past it the CV is refused (422)" },
 	{ "db-pool", "OFFERAPI_DB_POOL", "N", O_UINT, F(db_pool), 0, 256, "0",
 	  "database connections (0: the library's default, 4)" },
 	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N", O_UINT, F(pwhash_concurrency),

@@ -192,6 +192,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_EPDFDAMAGED: *code = "pdf_damaged"; return 422;
 	case OFFERAPI_EPDFENCRYPTED: *code = "pdf_encrypted"; return 422;
 	case OFFERAPI_ETOOMANYPAGES: *code = "too_many_pages"; return 422;
+	case OFFERAPI_EPDFTOOCOMPLEX: *code = "pdf_too_complex"; return 422;
 	case OFFERAPI_ENOTEXT: *code = "no_text"; return 422;
 	case OFFERAPI_ECLOSED: *code = "closed"; return 409;
 	case OFFERAPI_EUNAVAILABLE: *code = "unavailable"; return 503;

@@ -185,6 +185,11 @@ const char *error_text(const req *r, int rc)
 		          : "Ce PDF est protégé par un mot de passe : envoyez-le sans protection.";
 	case OFFERAPI_ETOOMANYPAGES:
 		return en ? "This PDF has too many pages." : "Ce PDF a trop de pages.";
+	case OFFERAPI_EPDFTOOCOMPLEX:
+		return en ? "This PDF takes too long to read: export your CV again as a simple PDF "
+		            "(from your word processor) and send it again."
+		          : "Ce PDF est trop long à lire : exportez de nouveau votre CV en PDF simple "
+		            "(depuis votre traitement de texte) et renvoyez-le.";
 	case OFFERAPI_ENOTEXT:
 		return en ? "No text could be read from this PDF (a scanned image?): send a PDF with text."
 		          : "Aucun texte lisible dans ce PDF (une image scannée ?) : envoyez un PDF contenant du texte.";

@@ -159,6 +159,7 @@ static int open_store(app *a)
 	so.pwhash_opslimit = c->pwhash_ops;
 	so.cv_limits.max_bytes = c->max_upload;
 	so.cv_limits.max_pages = c->max_pages;
+	so.cv_limits.max_cpu_ms = c->max_cv_cpu_ms;
 	if (offerapi_store_open(&a->store, c->db_url, &so) < 0) {
 		fprintf(stderr, "offerapi-server: cannot open the database: %s\n",
 		        offerapi_error_last()->message);

@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+import zlib
 
 BIN = os.environ.get("OFFERAPI_SERVER_BIN", "")
 
@@ -81,6 +82,36 @@ def make_image_only_pdf():
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
     ]
     out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def make_pdf_bomb(blank_mib=4, draws=2000):
+    """A 5 KB PDF that costs MuPDF about 30 s of CPU (tests/common/pdfbomb.c,
+    PDFBOMB_FORM): a page with one line of text, then a form of @blank_mib
+    MiB of deflated blanks drawn @draws times."""
+    text = b"BT /F1 11 Tf 56 780 Td (Jeanne Dupont - Developpeuse C) Tj ET\n"
+    page = zlib.compress(text + b"/X1 Do\n" * draws, 9)
+    form = zlib.compress(b" " * (blank_mib << 20), 9)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>"
+        b" /XObject << /X1 6 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Filter /FlateDecode /Length %d >>"
+        b"\nstream\n" % len(form) + form + b"\nendstream",
+    ]
+    out = b"%PDF-1.7\n"
     offsets = []
     for i, o in enumerate(objs, 1):
         offsets.append(len(out))
