@@ -77,7 +77,8 @@ static const opt opts[] = {
 	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
 	  "900", "window of the failed-login limit" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
-	  "key for CSRF tokens; give all replicas the same (default: random per process)" },
+	  "key for CSRF tokens; give all replicas the same (default: random per process); "
+	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },
 	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, O_BOOL, F(secure_cookies), 0, 0, NULL,
 	  "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
 	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, O_BOOL, F(trust_proxy), 0, 0, NULL,
@@ -170,6 +171,46 @@ static int opt_action(const opt *o)
 	return 1;
 }
 
+/* Values the project's Kubernetes manifests once shipped as placeholders:
+ * anyone can read them in the repository's history. */
+static const char *const known_placeholders[] = {
+	"FAKE-change-me-csrf-key-0000000000000000",
+	"FAKE-change-me-postgres-password",
+	"FAKE-sk-not-a-real-key",
+};
+
+/* A listening address on this machine only: 127.0.0.0/8 or "localhost". */
+static bool listen_loopback(const char *listen)
+{
+	return !strncmp(listen, "127.", 4) || !strncmp(listen, "localhost:", 10);
+}
+
+/* The CSRF and session key: never a known placeholder; at least 32 bytes
+ * when others can reach the server (an empty --secret means a random key
+ * per process, which is strong but differs between replicas). */
+static int secret_check(const config *c)
+{
+	for (size_t i = 0; i < sizeof known_placeholders / sizeof known_placeholders[0]; i++)
+		if (!strcmp(c->secret, known_placeholders[i]) ||
+		    !strncmp(c->secret, "FAKE-change-me", 14)) {
+			fprintf(stderr,
+			        "offerapi-server: --secret (OFFERAPI_SECRET) is a placeholder published in "
+			        "the repository; generate a key: k8s/make-secrets.sh, or "
+			        "head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n'\n");
+			return -1;
+		}
+	size_t n = strlen(c->secret);
+	if (n > 0 && n < 32 && !listen_loopback(c->listen)) {
+		fprintf(stderr,
+		        "offerapi-server: --secret (OFFERAPI_SECRET) is %zu bytes; at least 32 are "
+		        "needed when listening on %s (not loopback). Generate one with "
+		        "k8s/make-secrets.sh, or leave it empty for a random key per process\n",
+		        n, c->listen);
+		return -1;
+	}
+	return 0;
+}
+
 /* What the options must say together, beyond each one's range. */
 static int config_check(config *c)
 {
@@ -187,7 +228,7 @@ static int config_check(config *c)
 		fprintf(stderr, "offerapi-server: --pwhash-memlimit: at least 8192 bytes, or 0\n");
 		return -1;
 	}
-	return 0;
+	return secret_check(c);
 }
 
 int config_load(config *c, int argc, char **argv)
