@@ -21,8 +21,11 @@ void api_signup(req *r)
 		             jstr(j, "password", &bad), jstr(j, "role", &bad) };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
+	unsigned wait = 0;
 	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.signup_types")
-	             : svc_signup(r, &in, &u, token);
+	             : svc_signup(r, &in, &u, token, &wait);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
 	if (rc)
 		api_fail(r, rc, false);
 	else

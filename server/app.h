@@ -43,6 +43,7 @@ typedef struct config {
 	unsigned long long pwhash_ops; /* (0: library default) */
 	unsigned login_max_failures; /* per account and per address, per window */
 	unsigned login_window_s;
+	unsigned signup_limit; /* sign-ups per address per hour, 0: off */
 	bool secure_cookies; /* always mark cookies Secure */
 	bool trust_proxy; /* believe X-Forwarded-Proto / -For */
 	bool demo;

@@ -76,6 +76,9 @@ static const opt opts[] = {
 	  "failed logins per account per window before 429 (an address gets 4x; 0 disables)" },
 	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
 	  "900", "window of the failed-login limit" },
+	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
+	  "sign-ups per client address per hour before 429, counted per process (0 disables: "
+	  "tests, bulk imports)" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "
 	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },

@@ -52,7 +52,8 @@ void page_signup_post(req *r)
 		             form_get(&f, "password"), form_get(&f, "role") };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
-	int rc = svc_signup(r, &in, &u, token);
+	unsigned wait = 0;
+	int rc = svc_signup(r, &in, &u, token, &wait);
 	offerapi_user_free(u);
 	if (rc == 0) {
 		cookie_set_session(r, token);
@@ -60,6 +61,8 @@ void page_signup_post(req *r)
 	} else {
 		http_error e;
 		http_error_for(r, rc, false, &e);
+		if (rc == SVC_ELIMITED)
+			req_header(r, "Retry-After: %u", wait);
 		if (e.status >= 500)
 			page_error(r, e.status, e.message);
 		else

@@ -21,7 +21,8 @@
 #include "buf.h"
 #include "http.h"
 
-/* Too many failed logins for this account or address: retry later (429). */
+/* Too many failed logins for this account or address, or sign-ups from this
+ * address: retry later (429). */
 #define SVC_ELIMITED (-1001)
 
 /* The i18n key of the last refusal a service made on this thread for code
@@ -40,9 +41,11 @@ typedef struct svc_signup_in {
 	const char *login, *display_name, *password, *role; /* NULL counts as "" */
 } svc_signup_in;
 
-/* Create an account and open its session. *user is the caller's. */
+/* Create an account and open its session. *user is the caller's. Limited
+ * per address (--signup-limit an hour, per process): SVC_ELIMITED with
+ * *retry_after set. */
 int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
-               char token[OFFERAPI_TOKEN_SIZE]);
+               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
 /* Log in, limited per account and per address: SVC_ELIMITED with
  * *retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,

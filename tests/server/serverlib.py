@@ -270,7 +270,7 @@ class Server:
         args = [BIN, "--listen", "127.0.0.1:%d" % self.port, "--database", self.db_url,
                 "--plugin-dir", self.plugin_dir, "--scorers", scorers,
                 "--pwhash-memlimit", "8192", "--pwhash-opslimit", "1",
-                "--secret", "test-secret"] + list(extra)
+                "--secret", "test-secret", "--signup-limit", "0"] + list(extra)
         e = dict(os.environ)
         if env:
             e.update(env)
