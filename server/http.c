@@ -200,6 +200,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_EREADONLY: *code = "read_only"; return 503;
 	case OFFERAPI_ETIMEOUT: *code = "timeout"; return 503;
 	case SVC_ELIMITED: *code = "rate_limited"; return 429;
+	case SVC_EWEAKPW: *code = "weak_password"; return 422;
 	default: *code = "internal"; return 500;
 	}
 }

@@ -30,6 +30,7 @@ typedef struct req {
 	const char *query; /* raw query string or "" */
 	const char *route; /* template, for metrics and logs */
 	offerapi_id id; /* the {id} of the route, 0 if none */
+	char sid[OFFERAPI_SESSION_ID_SIZE]; /* the {sid} of the route (a session id), or "" */
 	char request_id[40];
 	enum lang lang;
 	bool is_api;

@@ -22,6 +22,7 @@
 #include "app.h"
 #include "i18n.h"
 #include "metrics.h"
+#include "password.h"
 
 app g_app;
 
@@ -259,7 +260,7 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (open_store(a) < 0 || start_http(a) < 0)
+	if (password_init() < 0 || open_store(a) < 0 || start_http(a) < 0)
 		return 1;
 	rescore_start();
 	fprintf(stderr,

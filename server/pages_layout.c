@@ -38,6 +38,7 @@ void page_start(req *r, buf *b, const char *title)
 	if (r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE)
 		buf_printf(b, "<a href=\"/me/applications\">%s</a>", T(r, "nav.myapps"));
 	if (r->user) {
+		buf_printf(b, "<a href=\"/me/sessions\">%s</a>", T(r, "nav.sessions"));
 		buf_puts(b, "<span class=\"who\">");
 		buf_esc(b, r->user->display_name);
 		buf_printf(b, " <small>(%s)</small></span>",

@@ -47,6 +47,8 @@ static const route routes[] = {
 	{ "GET", "/offers/{id}/dashboard", page_dashboard, R_PAGE },
 	{ "GET", "/offers/{id}/dashboard.csv", page_dashboard_csv, R_PAGE },
 	{ "GET", "/me/applications", page_my_applications, R_PAGE },
+	{ "GET", "/me/sessions", page_my_sessions, R_PAGE },
+	{ "POST", "/me/sessions/{sid}/revoke", page_session_revoke, R_PAGE },
 	{ "GET", "/applications/{id}/cv.pdf", page_cv_pdf, R_PAGE },
 	{ "GET", "/applications/{id}/cv.txt", page_cv_text, R_PAGE },
 
@@ -55,6 +57,8 @@ static const route routes[] = {
 	{ "DELETE", "/api/v1/sessions/current", api_logout, R_API },
 	{ "GET", "/api/v1/me", api_me, R_API },
 	{ "GET", "/api/v1/me/applications", api_my_applications, R_API },
+	{ "GET", "/api/v1/me/sessions", api_my_sessions, R_API },
+	{ "DELETE", "/api/v1/me/sessions/{sid}", api_session_revoke, R_API },
 	{ "GET", "/api/v1/scorers", api_scorers, R_API },
 	{ "GET", "/api/v1/offers", api_offers_list, R_API },
 	{ "POST", "/api/v1/offers", api_offers_create, R_API },
@@ -75,12 +79,32 @@ static const route routes[] = {
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
+/* A session id: 16 lower-case hex digits (offerapi_session_id()). */
+static bool match_sid(const char *path, char *sid)
+{
+	for (int i = 0; i < OFFERAPI_SESSION_ID_SIZE - 1; i++)
+		if (!((path[i] >= '0' && path[i] <= '9') || (path[i] >= 'a' && path[i] <= 'f')))
+			return false;
+	if (sid) {
+		memcpy(sid, path, OFFERAPI_SESSION_ID_SIZE - 1);
+		sid[OFFERAPI_SESSION_ID_SIZE - 1] = '\0';
+	}
+	return true;
+}
+
 /* Match @path against @tmpl. "{id}" takes 1-18 digits (no leading zero);
- * "{lang}" takes "fr" or "en" (stored in *lang). */
-static bool route_match(const char *tmpl, const char *path, offerapi_id *id, enum lang *lang)
+ * "{lang}" takes "fr" or "en" (stored in *lang); "{sid}" a session id
+ * (copied to @sid when not NULL). */
+static bool route_match(const char *tmpl, const char *path, offerapi_id *id, enum lang *lang,
+                        char *sid)
 {
 	while (*tmpl && *path) {
-		if (!strncmp(tmpl, "{id}", 4)) {
+		if (!strncmp(tmpl, "{sid}", 5)) {
+			if (!match_sid(path, sid))
+				return false;
+			tmpl += 5;
+			path += OFFERAPI_SESSION_ID_SIZE - 1;
+		} else if (!strncmp(tmpl, "{id}", 4)) {
 			size_t n = 0;
 			offerapi_id v = 0;
 			if (path[0] == '0')
@@ -433,7 +457,7 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	const char *match_method = strcmp(r.method, "HEAD") ? r.method : "GET";
 	for (size_t i = 0; i < NROUTES; i++) {
 		offerapi_id id = 0;
-		if (!route_match(routes[i].tmpl, r.path, &id, &lang_arg))
+		if (!route_match(routes[i].tmpl, r.path, &id, &lang_arg, r.sid))
 			continue;
 		if (!strcmp(routes[i].method, match_method)) {
 			hit = &routes[i];
@@ -454,7 +478,8 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 			for (size_t i = 0; i < NROUTES; i++) {
 				offerapi_id unused_id;
 				enum lang unused_lang;
-				if (route_match(routes[i].tmpl, r.path, &unused_id, &unused_lang) &&
+				if (route_match(routes[i].tmpl, r.path, &unused_id, &unused_lang,
+				                NULL) &&
 				    !strstr(allow, routes[i].method))
 					snprintf(allow + strlen(allow),
 					         sizeof allow - strlen(allow), "%s%s",

@@ -25,6 +25,10 @@
  * address: retry later (429). */
 #define SVC_ELIMITED (-1001)
 
+/* A new password the policy refuses (password.c): 422 weak_password, the
+ * message names the reason. */
+#define SVC_EWEAKPW (-1002)
+
 /* The i18n key of the last refusal a service made on this thread for code
  * @rc, or NULL (the library's message applies then). */
 const char *svc_last_key(int rc);
@@ -52,6 +56,12 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
+/* The user's live sessions, newest first; *current is the id of the
+ * request's own session ("" with none). */
+int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE]);
+/* End the user's session r->sid (OFFERAPI_ENOTFOUND when the user has no
+ * such live session); *was_current says it was the request's own. */
+int svc_session_revoke(req *r, bool *was_current);
 
 /* ---- offers (svc_offer.c) ------------------------------------------------- */
 

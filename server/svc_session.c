@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 
 #include "app.h"
 #include "metrics.h"
+#include "password.h"
 #include "svc.h"
 
 /* ---- failed-login limiter ----------------------------------------------------------------- */
@@ -218,6 +220,23 @@ static void signup_attempt_undo(const char *addr)
 
 /* ---- services ------------------------------------------------------------------------------- */
 
+/* A new login or sign-up ends the session whose cookie the browser still
+ * held (any user's): a cookie set before, by someone else on a shared
+ * computer or planted by an attacker, is not kept alive beside the new
+ * one (session fixation). */
+static void revoke_held_session(req *r)
+{
+	char old[OFFERAPI_TOKEN_SIZE + 8];
+	if (!cookie_value(r, "oa_session", old, sizeof old) ||
+	    strlen(old) != OFFERAPI_TOKEN_SIZE - 1)
+		return;
+	if (offerapi_session_delete(r->app->store, old) < 0)
+		fprintf(stderr,
+		        "level=warn request_id=%s msg=\"the previous session was not revoked\" "
+		        "detail=\"%s\"\n",
+		        r->request_id, offerapi_error_last()->message);
+}
+
 int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
                char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after)
 {
@@ -225,6 +244,9 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	offerapi_role role;
 	if (!in->role || offerapi_role_parse(&role, in->role) < 0)
 		return svc_fail(OFFERAPI_EINVAL, "err.role");
+	const char *weak = password_refusal(in->password, in->login, in->display_name);
+	if (weak)
+		return svc_fail(SVC_EWEAKPW, weak);
 	*retry_after = signup_attempt_begin(r->addr);
 	if (*retry_after)
 		return svc_fail(SVC_ELIMITED, "err.signup_limited");
@@ -235,8 +257,10 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 		signup_attempt_undo(r->addr);
 	if (rc == OFFERAPI_EEXISTS)
 		return svc_fail(rc, "err.login_taken");
-	if (rc == 0)
+	if (rc == 0) {
+		revoke_held_session(r);
 		rc = offerapi_session_create(r->app->store, *user, token);
+	}
 	return rc;
 }
 
@@ -264,7 +288,36 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
 	}
 	metrics_login(true, false);
 	login_succeeded(login, r->addr);
+	revoke_held_session(r);
 	return offerapi_session_create(r->app->store, *user, token);
+}
+
+int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE])
+{
+	*out = NULL;
+	current[0] = '\0';
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	if (r->session[0])
+		offerapi_session_id(r->session, current);
+	return offerapi_session_list_user(r->app->store, r->user->id, out);
+}
+
+int svc_session_revoke(req *r, bool *was_current)
+{
+	*was_current = false;
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	char current[OFFERAPI_SESSION_ID_SIZE] = "";
+	if (r->session[0])
+		offerapi_session_id(r->session, current);
+	rc = offerapi_session_revoke(r->app->store, r->user->id, r->sid);
+	if (rc == OFFERAPI_ENOTFOUND)
+		return svc_fail(rc, "err.no_session");
+	*was_current = rc == 0 && !strcmp(current, r->sid);
+	return rc;
 }
 
 int svc_logout(req *r)

@@ -365,7 +365,7 @@ def unique(prefix):
     return "%s%d%s" % (prefix, _seq[0], uuid.uuid4().hex[:6])
 
 
-def signup(server_or_client, role, login=None, name=None, password="password123"):
+def signup(server_or_client, role, login=None, name=None, password="staple-battery-horse-42"):
     """Sign a new user up through the API; returns a Client logged in by
     cookie (as a browser) and its bearer token."""
     c = server_or_client.client() if isinstance(server_or_client, Server) else server_or_client
