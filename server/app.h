@@ -30,7 +30,8 @@ typedef struct config {
 	char secret[256]; /* CSRF key material; random when empty */
 	unsigned threads; /* CivetWeb workers */
 	unsigned keep_alive_ms; /* 0 disables keep-alive */
-	unsigned request_timeout_ms;
+	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
+	unsigned body_timeout_ms; /* the whole body (deadline.c) */
 	unsigned drain_ms; /* after SIGTERM, keep serving (readyz 503) this long */
 	size_t max_upload; /* largest CV in bytes */
 	size_t max_body; /* largest non-file request body */

@@ -49,7 +49,12 @@ static const opt opts[] = {
 	  "500",
 	  "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off" },
 	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS", O_UINT, F(request_timeout_ms),
-	  100, 600000, "10000", "time allowed to receive a request" },
+	  100, 600000, "5000",
+	  "time allowed to receive a request's line and headers (CivetWeb checks it after each "
+	  "read: a trickling client gets up to about twice this); also the longest wait for "
+	  "any one read or write" },
+	{ "body-timeout-ms", "OFFERAPI_BODY_TIMEOUT_MS", "MS", O_UINT, F(body_timeout_ms), 100,
+	  3600000, "60000", "time allowed to receive a request's body, once its head is in (408)" },
 	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", O_UINT, F(drain_ms), 0, 600000, "0",
 	  "after SIGTERM, keep serving this long with /readyz at 503 so load balancers stop "
 	  "sending, then stop" },

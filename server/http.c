@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "deadline.h"
 #include "form.h"
 #include "i18n.h"
 #include "metrics.h"
@@ -227,6 +228,8 @@ void http_error_for(req *r, int rc, bool upload, http_error *out)
 
 /* ---- request helpers -------------------------------------------------------------------- */
 
+/* The whole body arrives within --body-timeout-ms (deadline.c: CivetWeb
+ * alone lets a trickling client hold the worker for as long as it likes). */
 int read_body(req *r, size_t max, char **out, size_t *out_len)
 {
 	long long cl = r->ri->content_length;
@@ -238,13 +241,20 @@ int read_body(req *r, size_t max, char **out, size_t *out_len)
 	buf_init(&b, cl > 0 ? (size_t)cl + 1 : 1024);
 	char tmp[8192];
 	int n;
-	while ((n = mg_read(r->conn, tmp, sizeof tmp)) > 0) {
+	deadline_arm(r->app->cfg.body_timeout_ms);
+	while (!deadline_expired() && (n = mg_read(r->conn, tmp, sizeof tmp)) > 0) {
 		if (b.len + (size_t)n > max) {
+			deadline_disarm();
 			buf_free(&b);
 			r->keep_alive_off = true;
 			return 413;
 		}
 		buf_add(&b, tmp, (size_t)n);
+	}
+	if (deadline_disarm()) {
+		buf_free(&b);
+		r->keep_alive_off = true;
+		return 408;
 	}
 	if (b.failed) {
 		buf_free(&b);
@@ -274,7 +284,9 @@ int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 	int rc = read_body(r, max_file + max_fields + 16384, &body, &len);
 	if (rc) {
 		f->error = rc;
-		f->error_what = rc == 413 ? (max_file ? "file" : "fields") : "unreadable body";
+		f->error_what = rc == 413   ? (max_file ? "file" : "fields")
+		                : rc == 408 ? "the body took too long to arrive"
+		                            : "unreadable body";
 		return rc;
 	}
 	rc = form_parse_body(f, ct, body, len, max_file, max_fields);

@@ -93,8 +93,9 @@ void http_error_for(req *r, int rc, bool upload, http_error *out);
 
 /* ---- request helpers ------------------------------------------------------ */
 
-/* Read the whole request body, at most @max bytes. Returns 0, or 413 when
- * longer, 400 when unreadable. *out is malloc'd and NUL-terminated. */
+/* Read the whole request body, at most @max bytes, within --body-timeout-ms.
+ * Returns 0, or 413 when longer, 408 when too slow, 400 when unreadable.
+ * *out is malloc'd and NUL-terminated. */
 int read_body(req *r, size_t max, char **out, size_t *out_len);
 /* Value of @name in the query string, decoded (form.c rules): the length,
  * -1 absent, -2 too long, -3 malformed. */

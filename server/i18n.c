@@ -52,6 +52,8 @@ static msg msgs[] = {
 	{ "expl.sub.skills", { "Compétences", "Skills" } },
 	{ "expl.sub.text", { "Texte", "Text" } },
 	{ "expl.sub.title", { "Titre", "Title" } },
+	{ "err.body_timeout",
+	  { "L'envoi a pris trop de temps : réessayez.", "Sending took too long: try again." } },
 	{ "err.bad_request", { "Requête HTTP invalide.", "Malformed HTTP request." } },
 	{ "err.bad_form", { "Le formulaire envoyé est invalide.", "The form sent is not valid." } },
 	{ "err.bad_login",

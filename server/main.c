@@ -21,6 +21,7 @@
 
 #include "app.h"
 #include "i18n.h"
+#include "deadline.h"
 #include "metrics.h"
 #include "password.h"
 
@@ -235,6 +236,7 @@ static void drain_and_stop(app *a, int sig)
 			;
 	}
 	mg_stop(a->mg); /* closes the listener, waits for workers in flight */
+	deadline_stop();
 	rescore_stop();
 	mg_exit_library();
 	offerapi_scorers_free(a->scorers);
@@ -260,7 +262,7 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (password_init() < 0 || open_store(a) < 0 || start_http(a) < 0)
+	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || start_http(a) < 0)
 		return 1;
 	rescore_start();
 	fprintf(stderr,

@@ -131,6 +131,8 @@ bool page_form(req *r, form *f, size_t max_file)
 			page_error(r, 413,
 			           T(r, !strcmp(what, "file") ? "err.file_too_big"
 			                                      : "err.form_too_big"));
+		else if (rc == 408)
+			page_error(r, 408, T(r, "err.body_timeout"));
 		else
 			page_error(r, 400, T(r, "err.bad_form"));
 		return false;

@@ -14,7 +14,12 @@ SIGTERM must still stop it.
   request (request smuggling behind a proxy), and other framing shapes;
 - a malformed request line was echoed into the status line and the body;
 - "%00" in a path was accepted (CivetWeb cut the path there);
-- absurd heads and random bytes: answered or closed, never a hang.
+- absurd heads and random bytes: answered or closed, never a hang;
+- slow clients: a head trickled a byte at a time is cut after about
+  --request-timeout-ms (CivetWeb checks it after each read); a body
+  trickled a byte at a time held the worker as long as the client liked
+  (CivetWeb bounds each wait for a byte, not the whole body): it gets 408
+  after --body-timeout-ms.
 """
 import concurrent.futures
 import os
@@ -28,7 +33,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import Checker, Server  # noqa: E402
 
 T = Checker("server-attack")
-srv = Server(scorers="random")
+HEAD_MS, BODY_MS = 1500, 2000
+srv = Server(scorers="random", extra=["--request-timeout-ms", str(HEAD_MS), "--body-timeout-ms", str(BODY_MS)])
 HZ = os.sysconf("SC_CLK_TCK")
 
 
@@ -268,7 +274,55 @@ for i in range(300):
     T.check(all(x < 500 for x in st), "random input %d: no 5xx (%s)" % (i, st))
 alive("the framing and random-byte cases")
 
-# 4. afterwards: no worker busy, CPU idle
+# 4. slow clients, several at once: each sends a byte every 0.25 s, up to
+# 120 bytes (30 s); the server must end each long before
+def trickle(prefix, what, total=120, every=0.25):
+    """Send @prefix, then one byte of @what at a time; return (bytes of @what
+    sent before the server answered or closed, seconds, first line)."""
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    t0 = time.monotonic()
+    got, sent = b"", 0
+    try:
+        s.sendall(prefix)
+        s.setblocking(False)
+        for sent in range(total):
+            try:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+                break
+            except BlockingIOError:
+                pass
+            s.send(what[sent:sent + 1])
+            time.sleep(every)
+    except (BrokenPipeError, ConnectionResetError):
+        pass
+    finally:
+        dt = time.monotonic() - t0
+        s.close()
+    return sent, dt, got.split(b"\r\n", 1)[0].decode("latin-1")
+
+
+slow_head = b"GET / HTTP/1.1\r\nHost: t\r\nX-Slow: " + b"a" * 200 + b"\r\n\r\n"
+slow_body_head = (b"POST /login HTTP/1.1\r\nHost: t\r\nContent-Type: application/x-www-form-urlencoded"
+                  b"\r\nContent-Length: 200\r\n\r\n")
+slow_api_head = (b"POST /api/v1/sessions HTTP/1.1\r\nHost: t\r\nContent-Type: application/json"
+                 b"\r\nContent-Length: 200\r\n\r\n")
+jobs = [(b"", slow_head, "head")] * 4 + [(slow_body_head, b"login=" + b"a" * 194, "form body")] * 4 + \
+       [(slow_api_head, b'{"login":"' + b"a" * 190, "JSON body")] * 4
+with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as ex:
+    results = list(ex.map(lambda j: trickle(j[0], j[1]) + (j[2],), jobs))
+for sent, dt, line, what in results:
+    print("server-attack: slow %s: ended by the server after %.1f s (%d bytes sent a byte at a time; "
+          "%s)" % (what, dt, sent, line or "closed"))
+    T.check(sent < 119, "a slow %s is ended by the server before the client is done (%d of 120 bytes)"
+            % (what, sent))
+    if what != "head":
+        T.check(status_of(line) == 408, "a slow %s gets 408 (%r)" % (what, line))
+alive("slow clients")
+
+# 5. afterwards: no worker busy, CPU idle
 time.sleep(0.5)
 c0 = cpu_seconds()
 time.sleep(1.5)
@@ -290,7 +344,7 @@ rss_end = rss_kib()
 print("server-attack: RSS %d KiB at the start, %d KiB after every attack" % (rss_start, rss_end))
 T.check(rss_end < rss_start + 16384, "RSS back near its start (%d -> %d KiB)" % (rss_start, rss_end))
 
-# 5. SIGTERM still stops it (a wedged worker blocked mg_stop forever)
+# 6. SIGTERM still stops it (a wedged worker blocked mg_stop forever)
 t0 = time.monotonic()
 srv.stop()
 T.check(time.monotonic() - t0 < 15, "SIGTERM stops the server promptly")
