@@ -74,6 +74,16 @@ typedef struct app {
  * without a request (metrics, logging, start-up). Handlers use r->app. */
 extern app g_app;
 
+/* ---- start and stop (serve.c) -------------------------------------------- */
+
+/* With @a->cfg loaded: process settings, the password checker, the body
+ * deadline's watchdog, the store and scorers (and demo data), CivetWeb on
+ * --listen, the catch-up scoring pass. Returns 0, or -1 with a message
+ * printed. The caller blocks the signals its threads must not take first. */
+int app_start(app *a);
+/* Stop serving (waits for requests in flight), then free everything. */
+void app_stop(app *a);
+
 /* ---- router (router.c) ---------------------------------------------------- */
 
 /* Once at start-up, before the first request. */
