@@ -10,6 +10,7 @@
 #include "internal.h"
 #include "jsonlist.h"
 #include "store_internal.h"
+#include "jobs_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
@@ -403,8 +404,11 @@ static const char *base_name(const char *f)
 	return b;
 }
 
-int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
-                                const offerapi_application_input *in, offerapi_id *out_id)
+/* Apply, and enqueue a scoring job per scorer of @set (may be NULL) in the
+ * same transaction (jobs.c). */
+static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                  const offerapi_application_input *in, const offerapi_scorers *set,
+                  offerapi_id *out_id)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "apply to an offer");
 	if (rc < 0)
@@ -498,18 +502,36 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, o
 			             8, &r);
 		if (rc == OFFERAPI_EEXISTS)
 			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-		if (rc == 0 && out_id)
-			*out_id = db_int(r, 0, 0);
+		offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
 		db_result_free(r);
+		if (rc == 0)
+			rc = jobs_enqueue_tx(c, id, set);
 		if (rc == 0)
 			rc = db_commit(c);
 		else
 			db_rollback(c);
 		db_release(s->pool, c);
+		if (rc == 0 && out_id)
+			*out_id = id;
+		if (rc == 0 && set && offerapi_scorers_count(set))
+			store_jobs_signal(s);
 	}
 	free(text);
 	free(answers);
 	return rc;
+}
+
+int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                                const offerapi_application_input *in, offerapi_id *out_id)
+{
+	return submit(s, actor, offer_id, in, NULL, out_id);
+}
+
+int offerapi_application_submit_jobs(offerapi_store *s, const offerapi_user *actor,
+                                     offerapi_id offer_id, const offerapi_application_input *in,
+                                     const offerapi_scorers *set, offerapi_id *out_id)
+{
+	return submit(s, actor, offer_id, in, set, out_id);
 }
 
 /* ---- scores ---- */

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -75,7 +76,54 @@ static const char *const migration_1[] = {
 	NULL
 };
 
-static const char *const *const migrations[] = { migration_1 };
+/*
+ * Migration 2: durable scoring jobs and failed-login counting shared by
+ * every replica (issue 12). Times in these tables are Unix milliseconds
+ * (columns ending in _ms), since a job's latency is often under a second.
+ */
+static const char *const migration_2[] = {
+	/* one job per (application, scorer): its state is what a dashboard
+	 * shows; a new scorer version turns a done job back into a pending one */
+	"CREATE TABLE jobs ("
+	" id {{ID}},"
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" scorer TEXT NOT NULL,"
+	" scorer_version TEXT NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2, 3)),"
+	" priority INTEGER NOT NULL DEFAULT 0," /* 1: a new application or a retry */
+	" attempts INTEGER NOT NULL DEFAULT 0," /* claims so far (a release gives one back) */
+	" run_after_ms BIGINT NOT NULL," /* not claimable before (backoff) */
+	" enqueued_ms BIGINT NOT NULL,"
+	" claimed_until_ms BIGINT," /* the lease, while running */
+	" claim_token BIGINT," /* identifies the current claim */
+	" claimed_by TEXT," /* the worker's name, for operators */
+	" last_error TEXT,"
+	" finished_ms BIGINT,"
+	" UNIQUE (application_id, scorer))",
+	"CREATE INDEX jobs_ready ON jobs (scorer, scorer_version, priority DESC, run_after_ms, id)"
+	" WHERE state = 0",
+	"CREATE INDEX jobs_leases ON jobs (claimed_until_ms) WHERE state = 1",
+	"CREATE INDEX jobs_state ON jobs (state, scorer)",
+
+	/* failed logins per key (a hash of the account or of the address) in
+	 * the current window, which ends at expires_at (Unix seconds) */
+	"CREATE TABLE login_throttle ("
+	" key TEXT PRIMARY KEY,"
+	" failures INTEGER NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"CREATE INDEX login_throttle_expires ON login_throttle (expires_at)",
+	/* password checks in flight: each holds a place under the limits until
+	 * its verdict, or until it expires (a process killed mid-check) */
+	"CREATE TABLE login_attempts ("
+	" id {{ID}},"
+	" account_key TEXT NOT NULL,"
+	" address_key TEXT NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"CREATE INDEX login_attempts_account ON login_attempts (account_key, expires_at)",
+	"CREATE INDEX login_attempts_address ON login_attempts (address_key, expires_at)", NULL
+};
+
+static const char *const *const migrations[] = { migration_1, migration_2 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}} for the backend. */
@@ -305,6 +353,13 @@ int offerapi_store_open(offerapi_store **out, const char *url, const offerapi_st
 	s->be = be;
 	pthread_mutex_init(&s->pw_lock, NULL);
 	pthread_cond_init(&s->pw_cond, NULL);
+	pthread_mutex_init(&s->jobs_lock, NULL);
+	pthread_mutex_init(&s->jobs_write, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->jobs_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
 	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
 	if (rc == 0)
@@ -324,6 +379,9 @@ void offerapi_store_free(offerapi_store *s)
 	db_pool_free(s->pool);
 	pthread_cond_destroy(&s->pw_cond);
 	pthread_mutex_destroy(&s->pw_lock);
+	pthread_cond_destroy(&s->jobs_cond);
+	pthread_mutex_destroy(&s->jobs_lock);
+	pthread_mutex_destroy(&s->jobs_write);
 	free(s->dummy_hash);
 	free(s);
 }

@@ -21,7 +21,21 @@ struct offerapi_store {
 	/* a hash to verify against when a login is unknown, so that an unknown
 	 * login takes as long as a wrong password (made on first need) */
 	char *dummy_hash;
+	/* jobs (jobs.c): runners of this process wait on jobs_cond and are
+	 * woken when this process enqueues; jobs_seq counts enqueues */
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_cond;
+	uint64_t jobs_seq;
+	int64_t jobs_requeued_ms; /* last look for expired leases (under jobs_lock) */
+	int64_t throttle_purged_s; /* last purge of expired login rows (under jobs_lock) */
+	/* SQLite: the job writes (claim, complete, fail, release) of this
+	 * process's threads take turns here rather than in SQLite's busy
+	 * handler, which sleeps for milliseconds between tries */
+	pthread_mutex_t jobs_write;
 };
+
+/* Wake the job runners of this process (after enqueuing). */
+void store_jobs_signal(offerapi_store *s);
 
 /* Borrow a connection; on failure the error is set. */
 int store_conn(offerapi_store *s, db_conn **out);

@@ -151,11 +151,8 @@ void api_offer_applications(req *r)
 {
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 		return;
-	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
-	if (!query_param(r, "rank", rank, sizeof rank))
-		return;
 	svc_dashboard d;
-	int rc = svc_dashboard_load(r, rank, &d);
+	int rc = svc_dashboard_for(r, &d);
 	if (rc) {
 		api_fail(r, rc, false);
 		return;
@@ -181,20 +178,13 @@ void api_offer_applications_csv(req *r)
 {
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 		return;
-	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
-	if (!query_param(r, "rank", rank, sizeof rank))
-		return;
-	svc_dashboard d;
-	int rc = svc_dashboard_load(r, rank, &d);
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
 	buf b;
 	buf_init(&b, 16384);
-	svc_dashboard_csv(&d, r->lang, &b);
-	svc_dashboard_free(&d);
-	respond_csv(r, &b);
+	int rc = svc_dashboard_csv_for(r, &b);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_csv(r, &b);
 	buf_free(&b);
 }
 

@@ -110,7 +110,8 @@ static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 	offerapi_offer_free(o);
 }
 
-void api_offers_create(req *r)
+/* Publish (@create: 201 with its Location) or replace offer r->id. */
+static void offer_write(req *r, bool create)
 {
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 		return;
@@ -120,14 +121,19 @@ void api_offers_create(req *r)
 	offerapi_offer_fields f;
 	const char *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
 	if (offer_fields_json(r, j, &f, sk, qs)) {
-		offerapi_id id = 0;
+		offerapi_id id = r->id;
 		offerapi_offer *o = NULL;
-		int rc = svc_offer_create(r, &f, &id, &o);
-		if (rc == 0)
+		int rc = create ? svc_offer_create(r, &f, &id, &o) : svc_offer_update(r, &f, &o);
+		if (rc == 0 && create)
 			req_header(r, "Location: /api/v1/offers/%lld", (long long)id);
-		offer_result(r, rc, 201, o);
+		offer_result(r, rc, create ? 201 : 200, o);
 	}
 	json_decref(j);
+}
+
+void api_offers_create(req *r)
+{
+	offer_write(r, true);
 }
 
 void api_offer_get(req *r)
@@ -139,19 +145,7 @@ void api_offer_get(req *r)
 
 void api_offer_update(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
-		return;
-	json_t *j = api_body(r);
-	if (!j)
-		return;
-	offerapi_offer_fields f;
-	const char *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
-	if (offer_fields_json(r, j, &f, sk, qs)) {
-		offerapi_offer *o = NULL;
-		int rc = svc_offer_update(r, &f, &o);
-		offer_result(r, rc, 200, o);
-	}
-	json_decref(j);
+	offer_write(r, false);
 }
 
 void api_offer_close(req *r)

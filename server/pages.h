@@ -57,6 +57,9 @@ bool need_role(req *r, int role);
  * returns false on failure. */
 bool page_form(req *r, form *f, size_t max_file);
 void alert(req *r, buf *b, const char *kind, const char *msg);
+/* Start @b (initialised here) as a page holding one form: its heading, the
+ * error @err if any, and the form's opening tag with its CSRF token. */
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action);
 void hidden_csrf(req *r, buf *b);
 /* A labelled <input>. */
 void field(buf *b, const char *type, const char *name, const char *label, const char *value,

@@ -9,13 +9,7 @@
 static void signup_form(req *r, int status, const char *err, const form *f)
 {
 	buf b;
-	buf_init(&b, 4096);
-	page_start(r, &b, T(r, "signup.title"));
-	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1>", T(r, "signup.title"));
-	if (err)
-		alert(r, &b, "error", err);
-	buf_puts(&b, "<form method=\"post\" action=\"/signup\">");
-	hidden_csrf(r, &b);
+	form_page_start(r, &b, T(r, "signup.title"), err, "/signup");
 	field(&b, "text", "login", T(r, "field.login"), f ? form_get(f, "login") : "",
 	      "required minlength=\"3\" maxlength=\"64\" autocomplete=\"username\"");
 	field(&b, "text", "display_name", T(r, "field.name"), f ? form_get(f, "display_name") : "",
@@ -74,13 +68,7 @@ void page_signup_post(req *r)
 static void login_form(req *r, int status, const char *err, const char *login)
 {
 	buf b;
-	buf_init(&b, 4096);
-	page_start(r, &b, T(r, "login.title"));
-	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1>", T(r, "login.title"));
-	if (err)
-		alert(r, &b, "error", err);
-	buf_puts(&b, "<form method=\"post\" action=\"/login\">");
-	hidden_csrf(r, &b);
+	form_page_start(r, &b, T(r, "login.title"), err, "/login");
 	field(&b, "text", "login", T(r, "field.login"), login,
 	      "required maxlength=\"64\" autocomplete=\"username\"");
 	field(&b, "password", "password", T(r, "field.password"), "",

@@ -186,11 +186,8 @@ static void dash_table(req *r, buf *b, const svc_dashboard *d)
 
 void page_dashboard(req *r)
 {
-	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
-	if (query_var(r, "rank", rank, sizeof rank) < 0)
-		rank[0] = '\0';
 	svc_dashboard d;
-	int rc = svc_dashboard_load(r, rank, &d);
+	int rc = svc_dashboard_for(r, &d);
 	if (rc) {
 		page_fail(r, rc);
 		return;
@@ -211,20 +208,13 @@ void page_dashboard(req *r)
 
 void page_dashboard_csv(req *r)
 {
-	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
-	if (query_var(r, "rank", rank, sizeof rank) < 0)
-		rank[0] = '\0';
-	svc_dashboard d;
-	int rc = svc_dashboard_load(r, rank, &d);
-	if (rc) {
-		page_fail(r, rc);
-		return;
-	}
 	buf b;
 	buf_init(&b, 16384);
-	svc_dashboard_csv(&d, r->lang, &b);
-	svc_dashboard_free(&d);
-	respond_csv(r, &b);
+	int rc = svc_dashboard_csv_for(r, &b);
+	if (rc)
+		page_fail(r, rc);
+	else
+		respond_csv(r, &b);
 	buf_free(&b);
 }
 

@@ -195,3 +195,18 @@ void page_lang(req *r)
 	}
 	respond_redirect(r, back);
 }
+
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action)
+{
+	buf_init(b, 8192);
+	page_start(r, b, heading);
+	buf_puts(b, "<section class=\"narrow\"><h1>");
+	buf_esc(b, heading);
+	buf_puts(b, "</h1>");
+	if (err)
+		alert(r, b, "error", err);
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_esc(b, action);
+	buf_puts(b, "\">");
+	hidden_csrf(r, b);
+}

@@ -176,13 +176,7 @@ static void offer_form(req *r, int status, const char *err, const char *action, 
                        const char *heading)
 {
 	buf b;
-	buf_init(&b, 8192);
-	page_start(r, &b, heading);
-	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1>", heading);
-	if (err)
-		alert(r, &b, "error", err);
-	buf_printf(&b, "<form method=\"post\" action=\"%s\">", action);
-	hidden_csrf(r, &b);
+	form_page_start(r, &b, heading, err, action);
 	field(&b, "text", "title", T(r, "field.title"), title, "required maxlength=\"200\"");
 	buf_printf(
 		&b,

@@ -111,6 +111,11 @@ typedef struct svc_dashboard {
  * @rank is NULL, "" or unknown, by the first configured scorer. */
 int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d);
 void svc_dashboard_free(svc_dashboard *d);
+/* The dashboard the request's ?rank asks for (a malformed value is
+ * OFFERAPI_EINVAL; a too long or unknown one ranks by the default). */
+int svc_dashboard_for(req *r, svc_dashboard *d);
+/* Its CSV export in the request's language, into @out. */
+int svc_dashboard_csv_for(req *r, buf *out);
 /* The score of @a by @scorer, or NULL. */
 const offerapi_score *svc_find_score(const offerapi_application *a, const char *scorer);
 /* The CSV export (RFC 4180, formula-safe) of a loaded dashboard, with the

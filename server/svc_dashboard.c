@@ -171,3 +171,24 @@ void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *b)
 		buf_puts(b, "\r\n");
 	}
 }
+
+int svc_dashboard_for(req *r, svc_dashboard *d)
+{
+	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
+	int n = query_var(r, "rank", rank, sizeof rank);
+	if (n == -3) {
+		memset(d, 0, sizeof *d);
+		return svc_fail(OFFERAPI_EINVAL, "err.bad_query");
+	}
+	return svc_dashboard_load(r, n < 0 ? NULL : rank, d);
+}
+
+int svc_dashboard_csv_for(req *r, buf *out)
+{
+	svc_dashboard d;
+	int rc = svc_dashboard_for(r, &d);
+	if (rc == 0)
+		svc_dashboard_csv(&d, r->lang, out);
+	svc_dashboard_free(&d);
+	return rc;
+}
