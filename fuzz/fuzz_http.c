@@ -21,6 +21,7 @@
  * FUZZ_HTTP_VERBOSE=1 in the environment, each answer's status line is
  * printed (to see which handlers a corpus reaches).
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
@@ -144,8 +145,25 @@ static void stop(void)
 	rmdir(dir);
 }
 
+/* libFuzzer keeps the coverage counters of every instrumented module it
+ * saw, and clears them before each input: a plugin the server loads then
+ * closes (dlclose) would leave it writing into freed memory. Opened here
+ * first with RTLD_NODELETE, the plugins stay mapped whatever the loader
+ * closes (same files, same objects). */
+static void pin_plugins(void)
+{
+#ifdef FUZZ_SCORER_RANDOM
+	static const char *const so[] = { FUZZ_SCORER_RANDOM, FUZZ_SCORER_SIMILARITY,
+		                          FUZZ_SCORER_LLM };
+	for (size_t i = 0; i < sizeof so / sizeof so[0]; i++)
+		if (!dlopen(so[i], RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE))
+			die(dlerror());
+#endif
+}
+
 static void start(void)
 {
+	pin_plugins();
 	snprintf(dir, sizeof dir, "/tmp/fuzz-http.XXXXXX");
 	if (!mkdtemp(dir) || sodium_init() < 0)
 		die("set-up failed");
