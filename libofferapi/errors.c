@@ -1,6 +1,7 @@
 /*
  * errors.c - per-thread last error, strerror, logging and small utilities.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -189,7 +190,7 @@ int64_t oa_now_ms(void)
 
 int64_t oa_test_clock_advance(int64_t ms)
 {
-	return clock_offset_ms += ms;
+	return atomic_fetch_add(&clock_offset_ms, ms) + ms;
 }
 
 int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,

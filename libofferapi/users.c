@@ -362,6 +362,104 @@ int offerapi_session_delete(offerapi_store *s, const char *token)
 	                  (db_param[]){ P_TEXT(th) }, 1, NULL);
 }
 
+/* The id shown for a session: hex(SHA-256("offerapi-session-id:" + token
+ * hash)), cut to 16 digits. One-way from the stored hash, so it names the
+ * session without letting anyone log in with it. */
+static void id_from_hash(const char *th, char id[OFFERAPI_SESSION_ID_SIZE])
+{
+	static const char domain[] = "offerapi-session-id:";
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256_state st;
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)domain, sizeof domain - 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)th, strlen(th));
+	crypto_hash_sha256_final(&st, h);
+	sodium_bin2hex(id, OFFERAPI_SESSION_ID_SIZE, h, (OFFERAPI_SESSION_ID_SIZE - 1) / 2);
+}
+
+int offerapi_session_id(const char *token, char id[OFFERAPI_SESSION_ID_SIZE])
+{
+	if (!id)
+		return oa_error(OFFERAPI_EINVAL, "session id: missing argument");
+	id[0] = '\0';
+	if (!token_wellformed(token))
+		return oa_error(OFFERAPI_EINVAL, "session id: malformed token");
+	char th[2 * crypto_hash_sha256_BYTES + 1];
+	token_hash(token, th);
+	id_from_hash(th, id);
+	return 0;
+}
+
+/* The live sessions of @user_id: token hash, created_at, expires_at. */
+static int session_rows(offerapi_store *s, offerapi_id user_id, db_result **r)
+{
+	return store_exec(s,
+	                  "SELECT token_hash, created_at, expires_at FROM sessions"
+	                  " WHERE user_id = $1 AND expires_at > $2"
+	                  " ORDER BY created_at DESC, token_hash",
+	                  (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, 2, r);
+}
+
+int offerapi_session_list_user(offerapi_store *s, offerapi_id user_id, offerapi_session_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "session list: missing argument");
+	*out = NULL;
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "session list: missing argument");
+	db_result *r = NULL;
+	int rc = session_rows(s, user_id, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_session_list *l = calloc(1, sizeof *l);
+	if (l && r->nrows > 0)
+		l->items = calloc((size_t)r->nrows, sizeof *l->items);
+	if (!l || (r->nrows > 0 && !l->items)) {
+		free(l);
+		db_result_free(r);
+		return oa_error(OFFERAPI_ENOMEM, "session list: out of memory");
+	}
+	for (int i = 0; i < r->nrows; i++) {
+		id_from_hash(db_text(r, i, 0), l->items[i].id);
+		l->items[i].created_at = db_int(r, i, 1);
+		l->items[i].expires_at = db_int(r, i, 2);
+	}
+	l->count = (size_t)r->nrows;
+	db_result_free(r);
+	*out = l;
+	return 0;
+}
+
+void offerapi_session_list_free(offerapi_session_list *list)
+{
+	if (!list)
+		return;
+	free(list->items);
+	free(list);
+}
+
+int offerapi_session_revoke(offerapi_store *s, offerapi_id user_id, const char *id)
+{
+	if (!s || !id)
+		return oa_error(OFFERAPI_EINVAL, "session revoke: missing argument");
+	db_result *r = NULL;
+	int rc = session_rows(s, user_id, &r);
+	if (rc < 0)
+		return rc;
+	char th[2 * crypto_hash_sha256_BYTES + 1] = "";
+	for (int i = 0; i < r->nrows && !th[0]; i++) {
+		char cand[OFFERAPI_SESSION_ID_SIZE];
+		id_from_hash(db_text(r, i, 0), cand);
+		if (!strcmp(cand, id))
+			snprintf(th, sizeof th, "%s", db_text(r, i, 0));
+	}
+	db_result_free(r);
+	if (!th[0])
+		return oa_error(OFFERAPI_ENOTFOUND, "session %.16s: no such session", id);
+	return store_exec(s, "DELETE FROM sessions WHERE token_hash = $1 AND user_id = $2",
+	                  (db_param[]){ P_TEXT(th), P_INT(user_id) }, 2, NULL);
+}
+
 int offerapi_session_purge(offerapi_store *s, int64_t *out_count)
 {
 	db_result *r = NULL;

@@ -20,6 +20,8 @@ void api_signup(req *r);
 void api_login(req *r);
 void api_logout(req *r);
 void api_me(req *r);
+void api_my_sessions(req *r);
+void api_session_revoke(req *r);
 void api_offers_list(req *r);
 void api_offers_create(req *r);
 void api_offer_get(req *r);

@@ -1,6 +1,8 @@
 /*
  * api_account.c - accounts and sessions: sign-up, login, logout, me.
  */
+#include <string.h>
+
 #include "api.h"
 
 /* A new session (sign-up or login): the cookie for browsers, and the user
@@ -21,8 +23,11 @@ void api_signup(req *r)
 		             jstr(j, "password", &bad), jstr(j, "role", &bad) };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
+	unsigned wait = 0;
 	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.signup_types")
-	             : svc_signup(r, &in, &u, token);
+	             : svc_signup(r, &in, &u, token, &wait);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
 	if (rc)
 		api_fail(r, rc, false);
 	else
@@ -72,4 +77,37 @@ void api_me(req *r)
 	if (!api_need(r, 0))
 		return;
 	respond_json(r, 200, json_pack("{s:o}", "user", user_json(r->user)));
+}
+
+void api_my_sessions(req *r)
+{
+	offerapi_session_list *l = NULL;
+	char current[OFFERAPI_SESSION_ID_SIZE];
+	int rc = svc_sessions(r, &l, current);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(arr,
+		                      json_pack("{s:s,s:I,s:I,s:b}", "id", l->items[i].id,
+		                                "created_at", (json_int_t)l->items[i].created_at,
+		                                "expires_at", (json_int_t)l->items[i].expires_at,
+		                                "current", !strcmp(l->items[i].id, current)));
+	offerapi_session_list_free(l);
+	respond_json(r, 200, json_pack("{s:o}", "sessions", arr));
+}
+
+void api_session_revoke(req *r)
+{
+	bool was_current;
+	int rc = svc_session_revoke(r, &was_current);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	if (was_current && !r->via_bearer)
+		cookie_clear_session(r);
+	respond(r, 204, NULL, "", 0);
 }

@@ -45,6 +45,8 @@ static bool apply_from_form(req *r, apply_body *b)
 	int rc = form_parse(r, &b->f, r->app->cfg.max_upload, r->app->cfg.max_body);
 	if (rc == 413) {
 		too_big(r);
+	} else if (rc == 408) {
+		respond_api_error(r, 408, "request_timeout", "the body took too long to arrive");
 	} else if (rc) {
 		respond_api_error(r, 400, "bad_request",
 		                  b->f.error_what ? b->f.error_what : "malformed form");

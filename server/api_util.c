@@ -48,6 +48,10 @@ json_t *api_body_max(req *r, size_t max, const char *toobig)
 		respond_api_error(r, 413, "too_big", toobig);
 		return NULL;
 	}
+	if (rc == 408) {
+		respond_api_error(r, 408, "request_timeout", "the body took too long to arrive");
+		return NULL;
+	}
 	if (rc) {
 		respond_api_error(r, 400, "bad_request", "the body could not be read");
 		return NULL;

@@ -30,18 +30,21 @@ typedef struct config {
 	char secret[256]; /* CSRF key material; random when empty */
 	unsigned threads; /* CivetWeb workers */
 	unsigned keep_alive_ms; /* 0 disables keep-alive */
-	unsigned request_timeout_ms;
+	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
+	unsigned body_timeout_ms; /* the whole body (deadline.c) */
 	unsigned drain_ms; /* after SIGTERM, keep serving (readyz 503) this long */
 	size_t max_upload; /* largest CV in bytes */
 	size_t max_body; /* largest non-file request body */
 	size_t max_header; /* largest request head */
 	unsigned max_pages; /* CV pages read */
+	unsigned max_cv_cpu_ms; /* CPU time of one CV extraction */
 	unsigned db_pool; /* store connections (0: the library's default) */
 	unsigned pwhash_concurrency;
 	size_t pwhash_mem; /* Argon2id memory, bytes (0: library default) */
 	unsigned long long pwhash_ops; /* (0: library default) */
 	unsigned login_max_failures; /* per account and per address, per window */
 	unsigned login_window_s;
+	unsigned signup_limit; /* sign-ups per address per hour, 0: off */
 	bool secure_cookies; /* always mark cookies Secure */
 	bool trust_proxy; /* believe X-Forwarded-Proto / -For */
 	bool demo;
@@ -70,6 +73,16 @@ typedef struct app {
 /* The one instance, for the places CivetWeb and the library call back
  * without a request (metrics, logging, start-up). Handlers use r->app. */
 extern app g_app;
+
+/* ---- start and stop (serve.c) -------------------------------------------- */
+
+/* With @a->cfg loaded: process settings, the password checker, the body
+ * deadline's watchdog, the store and scorers (and demo data), CivetWeb on
+ * --listen, the catch-up scoring pass. Returns 0, or -1 with a message
+ * printed. The caller blocks the signals its threads must not take first. */
+int app_start(app *a);
+/* Stop serving (waits for requests in flight), then free everything. */
+void app_stop(app *a);
 
 /* ---- router (router.c) ---------------------------------------------------- */
 

@@ -49,7 +49,12 @@ static const opt opts[] = {
 	  "500",
 	  "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off" },
 	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS", O_UINT, F(request_timeout_ms),
-	  100, 600000, "10000", "time allowed to receive a request" },
+	  100, 600000, "5000",
+	  "time allowed to receive a request's line and headers (CivetWeb checks it after each "
+	  "read: a trickling client gets up to about twice this); also the longest wait for "
+	  "any one read or write" },
+	{ "body-timeout-ms", "OFFERAPI_BODY_TIMEOUT_MS", "MS", O_UINT, F(body_timeout_ms), 100,
+	  3600000, "60000", "time allowed to receive a request's body, once its head is in (408)" },
 	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", O_UINT, F(drain_ms), 0, 600000, "0",
 	  "after SIGTERM, keep serving this long with /readyz at 503 so load balancers stop "
 	  "sending, then stop" },
@@ -61,6 +66,8 @@ static const opt opts[] = {
 	  "16384", "largest request line plus headers" },
 	{ "max-pages", "OFFERAPI_MAX_PAGES", "N", O_UINT, F(max_pages), 1, 10000, "50",
 	  "most CV pages read" },
+	{ "max-cv-cpu-ms", "OFFERAPI_MAX_CV_CPU_MS", "MS", O_UINT, F(max_cv_cpu_ms), 10, 600000,
+	  "3000", "processor time one CV may take to read; past it the CV is refused (422)" },
 	{ "db-pool", "OFFERAPI_DB_POOL", "N", O_UINT, F(db_pool), 0, 256, "0",
 	  "database connections (0: the library's default, 4)" },
 	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N", O_UINT, F(pwhash_concurrency),
@@ -74,8 +81,12 @@ static const opt opts[] = {
 	  "failed logins per account per window before 429 (an address gets 4x; 0 disables)" },
 	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
 	  "900", "window of the failed-login limit" },
+	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
+	  "sign-ups per client address per hour before 429, counted per process (0 disables: "
+	  "tests, bulk imports)" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
-	  "key for CSRF tokens; give all replicas the same (default: random per process)" },
+	  "key for CSRF tokens; give all replicas the same (default: random per process); "
+	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },
 	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, O_BOOL, F(secure_cookies), 0, 0, NULL,
 	  "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
 	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, O_BOOL, F(trust_proxy), 0, 0, NULL,
@@ -168,6 +179,46 @@ static int opt_action(const opt *o)
 	return 1;
 }
 
+/* Values the project's Kubernetes manifests once shipped as placeholders:
+ * anyone can read them in the repository's history. */
+static const char *const known_placeholders[] = {
+	"FAKE-change-me-csrf-key-0000000000000000",
+	"FAKE-change-me-postgres-password",
+	"FAKE-sk-not-a-real-key",
+};
+
+/* A listening address on this machine only: 127.0.0.0/8 or "localhost". */
+static bool listen_loopback(const char *listen)
+{
+	return !strncmp(listen, "127.", 4) || !strncmp(listen, "localhost:", 10);
+}
+
+/* The CSRF and session key: never a known placeholder; at least 32 bytes
+ * when others can reach the server (an empty --secret means a random key
+ * per process, which is strong but differs between replicas). */
+static int secret_check(const config *c)
+{
+	for (size_t i = 0; i < sizeof known_placeholders / sizeof known_placeholders[0]; i++)
+		if (!strcmp(c->secret, known_placeholders[i]) ||
+		    !strncmp(c->secret, "FAKE-change-me", 14)) {
+			fprintf(stderr,
+			        "offerapi-server: --secret (OFFERAPI_SECRET) is a placeholder published in "
+			        "the repository; generate a key: k8s/make-secrets.sh, or "
+			        "head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \\n'\n");
+			return -1;
+		}
+	size_t n = strlen(c->secret);
+	if (n > 0 && n < 32 && !listen_loopback(c->listen)) {
+		fprintf(stderr,
+		        "offerapi-server: --secret (OFFERAPI_SECRET) is %zu bytes; at least 32 are "
+		        "needed when listening on %s (not loopback). Generate one with "
+		        "k8s/make-secrets.sh, or leave it empty for a random key per process\n",
+		        n, c->listen);
+		return -1;
+	}
+	return 0;
+}
+
 /* What the options must say together, beyond each one's range. */
 static int config_check(config *c)
 {
@@ -185,7 +236,7 @@ static int config_check(config *c)
 		fprintf(stderr, "offerapi-server: --pwhash-memlimit: at least 8192 bytes, or 0\n");
 		return -1;
 	}
-	return 0;
+	return secret_check(c);
 }
 
 int config_load(config *c, int argc, char **argv)

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "deadline.h"
 #include "form.h"
 #include "i18n.h"
 #include "metrics.h"
@@ -34,7 +35,7 @@ double now_real(void)
 
 /* ---- responses ---------------------------------------------------------------------- */
 
-static const char *reason(int status)
+const char *http_reason(int status)
 {
 	switch (status) {
 	case 200: return "OK";
@@ -47,14 +48,18 @@ static const char *reason(int status)
 	case 403: return "Forbidden";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
+	case 408: return "Request Timeout";
 	case 409: return "Conflict";
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
+	case 414: return "URI Too Long";
 	case 415: return "Unsupported Media Type";
 	case 422: return "Unprocessable Entity";
 	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
 	case 500: return "Internal Server Error";
 	case 503: return "Service Unavailable";
+	case 505: return "HTTP Version Not Supported";
 	default: return "Unknown";
 	}
 }
@@ -76,6 +81,20 @@ void req_header(req *r, const char *fmt, ...)
 	r->extra_len += 2;
 }
 
+/* Make CivetWeb close the connection once this request is answered.
+ * CivetWeb 1.15 has no call for it: it keeps a connection when the
+ * request asked for keep-alive (its Connection header, else HTTP/1.1), so
+ * the request is made to say "close". Without this, bytes a client sent
+ * after a refused request (a smuggled second request) would be served. */
+static void close_after(req *r)
+{
+	struct mg_request_info *ri = (struct mg_request_info *)r->ri;
+	for (int i = 0; i < ri->num_headers; i++)
+		if (!strcasecmp(ri->http_headers[i].name, "Connection"))
+			ri->http_headers[i].value = "close";
+	ri->http_version = "1.0";
+}
+
 /* Build the head into a buffer that already has room for the body, then
  * send both with one mg_write: see docs/dependencies.md (Nagle + delayed ACK). HEAD
  * requests get the head only. */
@@ -94,7 +113,7 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 	           "X-Request-Id: %s\r\n"
 	           "X-Content-Type-Options: nosniff\r\n"
 	           "Referrer-Policy: same-origin\r\n",
-	           status, reason(status), len, r->request_id);
+	           status, http_reason(status), len, r->request_id);
 	if (ctype) {
 		buf_printf(&out, "Content-Type: %s\r\n", ctype);
 		if (!strncmp(ctype, "text/html", 9))
@@ -104,8 +123,10 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 				"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
 				"base-uri 'none'\r\nX-Frame-Options: DENY\r\n");
 	}
-	if (r->keep_alive_off)
+	if (r->keep_alive_off) {
 		buf_puts(&out, "Connection: close\r\n");
+		close_after(r);
+	}
 	buf_add(&out, r->extra_headers, r->extra_len);
 	buf_puts(&out, "\r\n");
 	if (strcmp(r->method, "HEAD") != 0)
@@ -172,6 +193,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_EPDFDAMAGED: *code = "pdf_damaged"; return 422;
 	case OFFERAPI_EPDFENCRYPTED: *code = "pdf_encrypted"; return 422;
 	case OFFERAPI_ETOOMANYPAGES: *code = "too_many_pages"; return 422;
+	case OFFERAPI_EPDFTOOCOMPLEX: *code = "pdf_too_complex"; return 422;
 	case OFFERAPI_ENOTEXT: *code = "no_text"; return 422;
 	case OFFERAPI_ECLOSED: *code = "closed"; return 409;
 	case OFFERAPI_EUNAVAILABLE: *code = "unavailable"; return 503;
@@ -179,6 +201,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_EREADONLY: *code = "read_only"; return 503;
 	case OFFERAPI_ETIMEOUT: *code = "timeout"; return 503;
 	case SVC_ELIMITED: *code = "rate_limited"; return 429;
+	case SVC_EWEAKPW: *code = "weak_password"; return 422;
 	default: *code = "internal"; return 500;
 	}
 }
@@ -205,6 +228,8 @@ void http_error_for(req *r, int rc, bool upload, http_error *out)
 
 /* ---- request helpers -------------------------------------------------------------------- */
 
+/* The whole body arrives within --body-timeout-ms (deadline.c: CivetWeb
+ * alone lets a trickling client hold the worker for as long as it likes). */
 int read_body(req *r, size_t max, char **out, size_t *out_len)
 {
 	long long cl = r->ri->content_length;
@@ -216,13 +241,20 @@ int read_body(req *r, size_t max, char **out, size_t *out_len)
 	buf_init(&b, cl > 0 ? (size_t)cl + 1 : 1024);
 	char tmp[8192];
 	int n;
-	while ((n = mg_read(r->conn, tmp, sizeof tmp)) > 0) {
+	deadline_arm(r->app->cfg.body_timeout_ms);
+	while (!deadline_expired() && (n = mg_read(r->conn, tmp, sizeof tmp)) > 0) {
 		if (b.len + (size_t)n > max) {
+			deadline_disarm();
 			buf_free(&b);
 			r->keep_alive_off = true;
 			return 413;
 		}
 		buf_add(&b, tmp, (size_t)n);
+	}
+	if (deadline_disarm()) {
+		buf_free(&b);
+		r->keep_alive_off = true;
+		return 408;
 	}
 	if (b.failed) {
 		buf_free(&b);
@@ -252,7 +284,9 @@ int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 	int rc = read_body(r, max_file + max_fields + 16384, &body, &len);
 	if (rc) {
 		f->error = rc;
-		f->error_what = rc == 413 ? (max_file ? "file" : "fields") : "unreadable body";
+		f->error_what = rc == 413   ? (max_file ? "file" : "fields")
+		                : rc == 408 ? "the body took too long to arrive"
+		                            : "unreadable body";
 		return rc;
 	}
 	rc = form_parse_body(f, ct, body, len, max_file, max_fields);

@@ -26,15 +26,16 @@ typedef struct req {
 	struct mg_connection *conn;
 	const struct mg_request_info *ri;
 	const char *method;
-	const char *path; /* decoded local path */
+	const char *path; /* decoded local path (pathbuf) */
 	const char *query; /* raw query string or "" */
 	const char *route; /* template, for metrics and logs */
 	offerapi_id id; /* the {id} of the route, 0 if none */
+	char sid[OFFERAPI_SESSION_ID_SIZE]; /* the {sid} of the route (a session id), or "" */
 	char request_id[40];
 	enum lang lang;
 	bool is_api;
 	bool secure; /* cookies get Secure */
-	bool keep_alive_off; /* answer with Connection: close */
+	bool keep_alive_off; /* answer with Connection: close, and close */
 	char addr[48]; /* client address (X-Forwarded-For with --trust-proxy) */
 	char session[OFFERAPI_TOKEN_SIZE]; /* session token from cookie/bearer, or "" */
 	bool via_bearer;
@@ -45,6 +46,7 @@ typedef struct req {
 	int status; /* sent status, for metrics */
 	size_t sent; /* bytes sent */
 	char extra_headers[1024]; /* additional response header lines */
+	char pathbuf[2048]; /* the decoded path */
 	size_t extra_len;
 } req;
 
@@ -56,6 +58,8 @@ typedef void (*handler_fn)(req *r);
  * empty body. Adds the security headers, the request id and any headers
  * queued with req_header(). A second call on the same request is ignored. */
 void respond(req *r, int status, const char *ctype, const void *body, size_t len);
+/* The reason phrase of @status ("Bad Request"), "Unknown" for others. */
+const char *http_reason(int status);
 /* Queue one header line ("Name: value", no CRLF) for the response. */
 void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 void respond_redirect(req *r, const char *location);
@@ -89,8 +93,9 @@ void http_error_for(req *r, int rc, bool upload, http_error *out);
 
 /* ---- request helpers ------------------------------------------------------ */
 
-/* Read the whole request body, at most @max bytes. Returns 0, or 413 when
- * longer, 400 when unreadable. *out is malloc'd and NUL-terminated. */
+/* Read the whole request body, at most @max bytes, within --body-timeout-ms.
+ * Returns 0, or 413 when longer, 408 when too slow, 400 when unreadable.
+ * *out is malloc'd and NUL-terminated. */
 int read_body(req *r, size_t max, char **out, size_t *out_len);
 /* Value of @name in the query string, decoded (form.c rules): the length,
  * -1 absent, -2 too long, -3 malformed. */

@@ -55,6 +55,9 @@ static msg msgs[] = {
 	{ "err.bad_query",
 	  { "Un paramètre de l'adresse est mal formé.",
 	    "A query parameter is malformed (a bad %-escape or a NUL byte)." } },
+	{ "err.body_timeout",
+	  { "L'envoi a pris trop de temps : réessayez.", "Sending took too long: try again." } },
+	{ "err.bad_request", { "Requête HTTP invalide.", "Malformed HTTP request." } },
 	{ "err.bad_form", { "Le formulaire envoyé est invalide.", "The form sent is not valid." } },
 	{ "err.bad_login",
 	  { "Identifiant ou mot de passe incorrect.", "Wrong login or password." } },
@@ -78,16 +81,46 @@ static msg msgs[] = {
 	{ "err.method", { "Méthode non autorisée ici.", "Method not allowed here." } },
 	{ "err.no_file", { "Joignez votre CV au format PDF.", "Attach your CV as a PDF." } },
 	{ "err.not_yours", { "Cette offre n'est pas la vôtre.", "This offer is not yours." } },
+	{ "err.no_session",
+	  { "Cette session n'existe pas ou est déjà fermée.",
+	    "This session does not exist or has already ended." } },
 	{ "err.notfound", { "Page introuvable.", "Page not found." } },
 	{ "err.page", { "Numéro de page invalide.", "Invalid page number." } },
 	{ "err.rate_limited",
 	  { "Trop d'échecs de connexion : réessayez dans quelques minutes.",
 	    "Too many failed logins: try again in a few minutes." } },
+	{ "err.pw_dictionary",
+	  { "Mot de passe refusé : il vient d'un mot du dictionnaire et se devine vite. Une phrase "
+	    "de plusieurs mots fait un bon mot de passe.",
+	    "Password refused: it comes from a dictionary word and is quickly guessed. A sentence "
+	    "of several words makes a good password." } },
+	{ "err.pw_guessable",
+	  { "Mot de passe refusé : il se devine trop facilement.",
+	    "Password refused: it is too easy to guess." } },
+	{ "err.pw_login",
+	  { "Mot de passe refusé : il contient votre identifiant.",
+	    "Password refused: it contains your login." } },
+	{ "err.pw_name",
+	  { "Mot de passe refusé : il contient votre nom.",
+	    "Password refused: it contains your name." } },
+	{ "err.pw_palindrome",
+	  { "Mot de passe refusé : il se lit pareil dans les deux sens.",
+	    "Password refused: it reads the same both ways." } },
+	{ "err.pw_short",
+	  { "Mot de passe refusé : 8 caractères au moins.",
+	    "Password refused: at least 8 characters." } },
+	{ "err.pw_simple",
+	  { "Mot de passe refusé : trop simple (une suite ou une répétition de caractères).",
+	    "Password refused: too simple (a sequence or a repetition of characters)." } },
 	{ "err.recruiters_only", { "Réservé aux recruteurs.", "For recruiters only." } },
 	{ "err.role", { "Choisissez candidat ou recruteur.", "Choose candidate or recruiter." } },
+	{ "err.signup_limited",
+	  { "Trop d'inscriptions depuis votre adresse : réessayez dans une heure.",
+	    "Too many sign-ups from your address: try again in an hour." } },
 	{ "err.search_too_long", { "Recherche trop longue.", "Search too long." } },
 	{ "err.too_many_questions", { "Au plus 20 questions.", "At most 20 questions." } },
 	{ "err.too_many_skills", { "Au plus 50 compétences.", "At most 50 skills." } },
+	{ "err.uri_too_long", { "Adresse trop longue.", "Address too long." } },
 	{ "err.utf8",
 	  { "Le texte envoyé n'est pas de l'UTF-8 valide.", "The text sent is not valid UTF-8." } },
 	{ "field.description", { "Description", "Description" } },
@@ -120,6 +153,7 @@ static msg msgs[] = {
 	{ "nav.myapps", { "Mes candidatures", "My applications" } },
 	{ "nav.offers", { "Offres", "Offers" } },
 	{ "nav.publish", { "Publier une offre", "Publish an offer" } },
+	{ "nav.sessions", { "Mes sessions", "My sessions" } },
 	{ "nav.signup", { "Inscription", "Sign up" } },
 	{ "offer.close", { "Fermer l'offre", "Close the offer" } },
 	{ "offer.closed", { "fermée", "closed" } },
@@ -135,6 +169,15 @@ static msg msgs[] = {
 	{ "search.location", { "Lieu", "Location" } },
 	{ "search.skill", { "Compétence", "Skill" } },
 	{ "search.words", { "Mots-clés", "Keywords" } },
+	{ "sessions.created", { "Ouverte le", "Opened" } },
+	{ "sessions.expires", { "Expire le", "Expires" } },
+	{ "sessions.intro",
+	  { "Les appareils où vous êtes connecté. Fermez une session que vous ne reconnaissez pas.",
+	    "The devices where you are logged in. End a session you do not recognise." } },
+	{ "sessions.logout", { "Me déconnecter", "Log out" } },
+	{ "sessions.revoke", { "Fermer cette session", "End this session" } },
+	{ "sessions.revoked", { "Session fermée.", "Session ended." } },
+	{ "sessions.this", { " (cette session)", " (this session)" } },
 	{ "signup.go", { "Créer mon compte", "Create my account" } },
 	{ "signup.have", { "Déjà inscrit ?", "Already registered?" } },
 	{ "signup.title", { "Inscription", "Sign up" } },
@@ -186,6 +229,11 @@ const char *error_text(const req *r, int rc)
 		          : "Ce PDF est protégé par un mot de passe : envoyez-le sans protection.";
 	case OFFERAPI_ETOOMANYPAGES:
 		return en ? "This PDF has too many pages." : "Ce PDF a trop de pages.";
+	case OFFERAPI_EPDFTOOCOMPLEX:
+		return en ? "This PDF takes too long to read: export your CV again as a simple PDF "
+		            "(from your word processor) and send it again."
+		          : "Ce PDF est trop long à lire : exportez de nouveau votre CV en PDF simple "
+		            "(depuis votre traitement de texte) et renvoyez-le.";
 	case OFFERAPI_ENOTEXT:
 		return en ? "No text could be read from this PDF (a scanned image?): send a PDF with text."
 		          : "Aucun texte lisible dans ce PDF (une image scannée ?) : envoyez un PDF contenant du texte.";

@@ -51,7 +51,7 @@ static struct {
 	int64_t inflight;
 	uint64_t applications;
 	hist submit;
-	uint64_t submit_fail[8]; /* by reason, see submit_reason() */
+	uint64_t submit_fail[9]; /* by reason, see submit_reason() */
 	struct {
 		char name[OFFERAPI_SCORER_NAME_MAX + 1];
 		hist h;
@@ -124,8 +124,9 @@ void metrics_application_received(void)
 	pthread_mutex_unlock(&M.lock);
 }
 
-static const char *const submit_reasons[8] = { "ok",      "too_big", "not_pdf",  "bad_pdf",
-	                                       "no_text", "refused", "database", "other" };
+static const char *const submit_reasons[9] = { "ok",      "too_big",     "not_pdf",
+	                                       "bad_pdf", "too_complex", "no_text",
+	                                       "refused", "database",    "other" };
 
 static int submit_reason(int rc)
 {
@@ -136,16 +137,17 @@ static int submit_reason(int rc)
 	case OFFERAPI_EPDFDAMAGED:
 	case OFFERAPI_EPDFENCRYPTED:
 	case OFFERAPI_ETOOMANYPAGES: return 3;
-	case OFFERAPI_ENOTEXT: return 4;
+	case OFFERAPI_EPDFTOOCOMPLEX: return 4;
+	case OFFERAPI_ENOTEXT: return 5;
 	case OFFERAPI_EPERM:
 	case OFFERAPI_EEXISTS:
 	case OFFERAPI_ECLOSED:
 	case OFFERAPI_ENOTFOUND:
-	case OFFERAPI_EINVAL: return 5;
+	case OFFERAPI_EINVAL: return 6;
 	case OFFERAPI_EUNAVAILABLE:
 	case OFFERAPI_EBUSY:
-	case OFFERAPI_EREADONLY: return 6;
-	default: return 7;
+	case OFFERAPI_EREADONLY: return 7;
+	default: return 8;
 	}
 }
 
@@ -391,7 +393,7 @@ static void render_applications(buf *b, const offerapi_scorers *set, size_t nloa
 	           (unsigned long long)M.applications);
 	family(b, "offerapi_application_submissions_total", "counter",
 	       "Application submissions, by outcome.");
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 9; i++)
 		buf_printf(b, "offerapi_application_submissions_total{outcome=\"%s\"} %llu\n",
 		           submit_reasons[i], (unsigned long long)M.submit_fail[i]);
 	family(b, "offerapi_cv_extraction_duration_seconds", "histogram",

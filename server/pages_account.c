@@ -46,7 +46,8 @@ void page_signup_post(req *r)
 		             form_get(&f, "password"), form_get(&f, "role") };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
-	int rc = svc_signup(r, &in, &u, token);
+	unsigned wait = 0;
+	int rc = svc_signup(r, &in, &u, token, &wait);
 	offerapi_user_free(u);
 	if (rc == 0) {
 		cookie_set_session(r, token);
@@ -54,6 +55,8 @@ void page_signup_post(req *r)
 	} else {
 		http_error e;
 		http_error_for(r, rc, false, &e);
+		if (rc == SVC_ELIMITED)
+			req_header(r, "Retry-After: %u", wait);
 		if (e.status >= 500)
 			page_error(r, e.status, e.message);
 		else
@@ -121,4 +124,63 @@ void page_logout(req *r)
 	}
 	cookie_clear_session(r);
 	respond_redirect(r, "/");
+}
+
+void page_my_sessions(req *r)
+{
+	if (!need_role(r, 0))
+		return;
+	offerapi_session_list *l = NULL;
+	char current[OFFERAPI_SESSION_ID_SIZE];
+	int rc = svc_sessions(r, &l, current);
+	if (rc) {
+		page_fail(r, rc);
+		return;
+	}
+	buf b;
+	buf_init(&b, 4096);
+	page_start(r, &b, T(r, "nav.sessions"));
+	buf_printf(&b, "<h1>%s</h1><p>%s</p>", T(r, "nav.sessions"), T(r, "sessions.intro"));
+	if (strstr(r->query, "revoked=1"))
+		alert(r, &b, "ok", T(r, "sessions.revoked"));
+	buf_printf(&b,
+	           "<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th></th>"
+	           "</tr></thead><tbody>",
+	           T(r, "sessions.created"), T(r, "sessions.expires"));
+	for (size_t i = 0; i < l->count; i++) {
+		char c[16], e[16];
+		date_str(c, sizeof c, l->items[i].created_at);
+		date_str(e, sizeof e, l->items[i].expires_at);
+		bool cur = !strcmp(l->items[i].id, current);
+		buf_printf(&b,
+		           "<tr><td>%s%s</td><td>%s</td><td><form method=\"post\" "
+		           "action=\"/me/sessions/%s/revoke\" class=\"inline\">",
+		           c, cur ? T(r, "sessions.this") : "", e, l->items[i].id);
+		hidden_csrf(r, &b);
+		buf_printf(&b, "<button type=\"submit\">%s</button></form></td></tr>",
+		           T(r, cur ? "sessions.logout" : "sessions.revoke"));
+	}
+	buf_puts(&b, "</tbody></table></div>");
+	offerapi_session_list_free(l);
+	page_send(r, 200, &b);
+}
+
+void page_session_revoke(req *r)
+{
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	form_free(&f);
+	bool was_current;
+	int rc = svc_session_revoke(r, &was_current);
+	if (rc) {
+		page_fail(r, rc);
+		return;
+	}
+	if (was_current) {
+		cookie_clear_session(r);
+		respond_redirect(r, "/login");
+	} else {
+		respond_redirect(r, "/me/sessions?revoked=1");
+	}
 }

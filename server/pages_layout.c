@@ -38,6 +38,7 @@ void page_start(req *r, buf *b, const char *title)
 	if (r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE)
 		buf_printf(b, "<a href=\"/me/applications\">%s</a>", T(r, "nav.myapps"));
 	if (r->user) {
+		buf_printf(b, "<a href=\"/me/sessions\">%s</a>", T(r, "nav.sessions"));
 		buf_puts(b, "<span class=\"who\">");
 		buf_esc(b, r->user->display_name);
 		buf_printf(b, " <small>(%s)</small></span>",
@@ -130,6 +131,8 @@ bool page_form(req *r, form *f, size_t max_file)
 			page_error(r, 413,
 			           T(r, !strcmp(what, "file") ? "err.file_too_big"
 			                                      : "err.form_too_big"));
+		else if (rc == 408)
+			page_error(r, 408, T(r, "err.body_timeout"));
 		else
 			page_error(r, 400, T(r, "err.bad_form"));
 		return false;

@@ -47,6 +47,8 @@ static const route routes[] = {
 	{ "GET", "/offers/{id}/dashboard", page_dashboard, R_PAGE },
 	{ "GET", "/offers/{id}/dashboard.csv", page_dashboard_csv, R_PAGE },
 	{ "GET", "/me/applications", page_my_applications, R_PAGE },
+	{ "GET", "/me/sessions", page_my_sessions, R_PAGE },
+	{ "POST", "/me/sessions/{sid}/revoke", page_session_revoke, R_PAGE },
 	{ "GET", "/applications/{id}/cv.pdf", page_cv_pdf, R_PAGE },
 	{ "GET", "/applications/{id}/cv.txt", page_cv_text, R_PAGE },
 
@@ -55,6 +57,8 @@ static const route routes[] = {
 	{ "DELETE", "/api/v1/sessions/current", api_logout, R_API },
 	{ "GET", "/api/v1/me", api_me, R_API },
 	{ "GET", "/api/v1/me/applications", api_my_applications, R_API },
+	{ "GET", "/api/v1/me/sessions", api_my_sessions, R_API },
+	{ "DELETE", "/api/v1/me/sessions/{sid}", api_session_revoke, R_API },
 	{ "GET", "/api/v1/scorers", api_scorers, R_API },
 	{ "GET", "/api/v1/offers", api_offers_list, R_API },
 	{ "POST", "/api/v1/offers", api_offers_create, R_API },
@@ -75,12 +79,32 @@ static const route routes[] = {
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
+/* A session id: 16 lower-case hex digits (offerapi_session_id()). */
+static bool match_sid(const char *path, char *sid)
+{
+	for (int i = 0; i < OFFERAPI_SESSION_ID_SIZE - 1; i++)
+		if (!((path[i] >= '0' && path[i] <= '9') || (path[i] >= 'a' && path[i] <= 'f')))
+			return false;
+	if (sid) {
+		memcpy(sid, path, OFFERAPI_SESSION_ID_SIZE - 1);
+		sid[OFFERAPI_SESSION_ID_SIZE - 1] = '\0';
+	}
+	return true;
+}
+
 /* Match @path against @tmpl. "{id}" takes 1-18 digits (no leading zero);
- * "{lang}" takes "fr" or "en" (stored in *lang). */
-static bool route_match(const char *tmpl, const char *path, offerapi_id *id, enum lang *lang)
+ * "{lang}" takes "fr" or "en" (stored in *lang); "{sid}" a session id
+ * (copied to @sid when not NULL). */
+static bool route_match(const char *tmpl, const char *path, offerapi_id *id, enum lang *lang,
+                        char *sid)
 {
 	while (*tmpl && *path) {
-		if (!strncmp(tmpl, "{id}", 4)) {
+		if (!strncmp(tmpl, "{sid}", 5)) {
+			if (!match_sid(path, sid))
+				return false;
+			tmpl += 5;
+			path += OFFERAPI_SESSION_ID_SIZE - 1;
+		} else if (!strncmp(tmpl, "{id}", 4)) {
 			size_t n = 0;
 			offerapi_id v = 0;
 			if (path[0] == '0')
@@ -257,13 +281,144 @@ static void log_request(req *r, double seconds)
 	}
 }
 
+/* ---- framing: what CivetWeb 1.15 lets through, refused here ------------------------------ */
+
+/* Header lines CivetWeb did not parse. It stops at a line it cannot read (a
+ * folded line, a name with a byte above 126) and after MG_MAX_HEADERS lines,
+ * and drops the rest silently, while a proxy in front may have read them: a
+ * Transfer-Encoding hidden there smuggles a second request. CivetWeb parses
+ * in place, replacing each line's CR LF by two NULs, so the lines it kept
+ * are back to back in its buffer: each name starts two bytes after the
+ * previous value, and the last value is followed by the CR of the empty
+ * line ending the head. Anything else (a bare LF, a skipped line) is
+ * refused. */
+static bool hidden_lines(const struct mg_request_info *ri)
+{
+	int n = ri->num_headers;
+	if (n >= MG_MAX_HEADERS)
+		return true;
+	for (int i = 0; i < n; i++) {
+		const char *end = ri->http_headers[i].value + strlen(ri->http_headers[i].value);
+		if (i + 1 < n ? ri->http_headers[i + 1].name != end + 2
+		              : (end[1] != '\0' || end[2] != '\r'))
+			return true;
+	}
+	return false;
+}
+
+static bool all_digits(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+	return n > 0 && n <= 18 && s[n] == '\0';
+}
+
+/* RFC 9112: one Host for HTTP/1.1; a body framed one way only (Content-Length
+ * of digits, or Transfer-Encoding: chunked, never both, each once); no
+ * header CivetWeb skipped. Returns NULL or what is wrong. */
+static const char *framing_error(const struct mg_request_info *ri)
+{
+	if (hidden_lines(ri))
+		return "a header line is malformed, or there are too many";
+	int host = 0, cl = 0, te = 0;
+	for (int i = 0; i < ri->num_headers; i++) {
+		const char *name = ri->http_headers[i].name, *v = ri->http_headers[i].value;
+		if (!strcasecmp(name, "Host")) {
+			host++;
+		} else if (!strcasecmp(name, "Content-Length")) {
+			cl++;
+			if (!all_digits(v))
+				return "Content-Length is not a number";
+		} else if (!strcasecmp(name, "Transfer-Encoding")) {
+			te++;
+			if (strcasecmp(v, "chunked"))
+				return "Transfer-Encoding is not chunked";
+		}
+	}
+	if (host > 1 || (host == 0 && !strcmp(ri->http_version, "1.1")))
+		return "an HTTP/1.1 request needs one Host header";
+	if (cl > 1 || te > 1 || (cl && te))
+		return "the body's length is given twice";
+	return NULL;
+}
+
+static int hexval(char c)
+{
+	return c >= '0' && c <= '9'   ? c - '0'
+	       : c >= 'a' && c <= 'f' ? c - 'a' + 10
+	       : c >= 'A' && c <= 'F' ? c - 'A' + 10
+	                              : -1;
+}
+
+/* Decode the path into r->pathbuf. CivetWeb's decoding is off: it decodes
+ * in place and cuts the path at "%00" ("/a%00b" became "/a"). A bad escape,
+ * a NUL or control character, or bytes that are not UTF-8 are refused.
+ * Returns 0, 400 or 414. */
+static int path_decode(req *r)
+{
+	const char *s = r->ri->local_uri;
+	if (!s || s[0] != '/')
+		return 400;
+	size_t j = 0;
+	for (size_t i = 0; s[i]; i++) {
+		int c = (unsigned char)s[i];
+		if (c == '%') {
+			int hi = hexval(s[i + 1]), lo = hi < 0 ? -1 : hexval(s[i + 2]);
+			if (lo < 0)
+				return 400;
+			c = hi * 16 + lo;
+			i += 2;
+		}
+		if (c < 0x20 || c == 0x7f)
+			return 400;
+		if (j + 1 >= sizeof r->pathbuf)
+			return 414;
+		r->pathbuf[j++] = (char)c;
+	}
+	r->pathbuf[j] = '\0';
+	r->path = r->pathbuf;
+	return oa_utf8_valid(r->pathbuf, j) ? 0 : 400;
+}
+
+/* Refuse a request before routing, and close its connection: what follows
+ * it on the connection cannot be trusted to start a request. */
+static void refuse_request(req *r, int status, const char *detail)
+{
+	r->keep_alive_off = true;
+	r->route = "malformed";
+	const char *msg = T(r, status == 414 ? "err.uri_too_long" : "err.bad_request");
+	if (r->is_api)
+		respond_api_error(r, status, status == 414 ? "uri_too_long" : "bad_request",
+		                  detail ? detail : msg);
+	else
+		page_error(r, status, msg);
+}
+
 static const char *const known_methods[] = { "GET",    "HEAD",  "POST",   "PUT",
 	                                     "DELETE", "PATCH", "OPTIONS" };
 
-/* The one CivetWeb handler: route, authenticate, dispatch, account. */
+/* After the answer: account, log, free. Returns the status for CivetWeb. */
+static int finish(req *r, double t0)
+{
+	if (!r->status) /* a handler that forgot to answer is a bug: say so */
+		respond(r, 500, "text/plain; charset=utf-8", "internal error\n", 15);
+	double dt = now_mono() - t0;
+	metrics_request(r->method, r->route, r->status, dt);
+	metrics_inflight(-1);
+	log_request(r, dt);
+	offerapi_user_free(r->user);
+	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
+	 * give the heap those left behind back to the system, so a pod's
+	 * resident memory falls back after uploads and logins. GETs never grow
+	 * it much, and POSTs are rare next to them. */
+	if (strcmp(r->method, "POST") == 0)
+		malloc_trim(0);
+	return r->status;
+}
+
 /* The request frame: method, path, request id, language, client address,
- * anonymous cookie. */
-static void req_frame(req *r, struct mg_connection *conn, app *a)
+ * anonymous cookie. Returns 0, or the status to refuse the request with
+ * (400, 414) and in *@p detail what is wrong with its framing (or NULL). */
+static int req_frame(req *r, struct mg_connection *conn, app *a, const char **detail)
 {
 	memset(r, 0, sizeof *r);
 	r->app = a;
@@ -273,10 +428,12 @@ static void req_frame(req *r, struct mg_connection *conn, app *a)
 	for (size_t i = 0; i < sizeof known_methods / sizeof known_methods[0]; i++)
 		if (!strcmp(r->ri->request_method, known_methods[i]))
 			r->method = known_methods[i];
-	r->path = r->ri->local_uri ? r->ri->local_uri : "/";
+	r->path = "/";
 	r->query = r->ri->query_string ? r->ri->query_string : "";
 	r->route = "unmatched";
 	request_id(r);
+	*detail = framing_error(r->ri);
+	int path_status = path_decode(r);
 	r->is_api = !strncmp(r->path, "/api/", 5);
 	r->lang = pick_lang(r);
 	/* Secure cookies when the proxy in front says the visitor used TLS; a
@@ -286,6 +443,7 @@ static void req_frame(req *r, struct mg_connection *conn, app *a)
 	client_addr(r);
 	if (!cookie_value(r, "oa_anon", r->anon, sizeof r->anon) || strlen(r->anon) != 32)
 		r->anon[0] = '\0';
+	return *detail ? 400 : path_status;
 }
 
 /* Route: the first template that matches the path and method (r->id set
@@ -298,7 +456,7 @@ static const route *find_route(req *r, const route **other)
 	const char *match_method = strcmp(r->method, "HEAD") ? r->method : "GET";
 	for (size_t i = 0; i < NROUTES; i++) {
 		offerapi_id id = 0;
-		if (!route_match(routes[i].tmpl, r->path, &id, &lang_arg))
+		if (!route_match(routes[i].tmpl, r->path, &id, &lang_arg, r->sid))
 			continue;
 		if (!strcmp(routes[i].method, match_method)) {
 			hit = &routes[i];
@@ -330,7 +488,7 @@ static void answer_unrouted(req *r, const route *other)
 	for (size_t i = 0; i < NROUTES; i++) {
 		offerapi_id unused_id;
 		enum lang unused_lang;
-		if (route_match(routes[i].tmpl, r->path, &unused_id, &unused_lang) &&
+		if (route_match(routes[i].tmpl, r->path, &unused_id, &unused_lang, NULL) &&
 		    !strstr(allow, routes[i].method))
 			snprintf(allow + strlen(allow), sizeof allow - strlen(allow), "%s%s",
 			         allow[0] ? ", " : "", routes[i].method);
@@ -363,32 +521,25 @@ static void run_route(req *r, const route *hit)
 	}
 }
 
+/* The one CivetWeb handler: frame, route, authenticate, dispatch, account. */
 int router_handle(struct mg_connection *conn, void *cbdata)
 {
 	double t0 = now_mono();
 	metrics_inflight(1);
 	req r;
-	req_frame(&r, conn, cbdata);
+	const char *detail;
+	int refuse = req_frame(&r, conn, cbdata, &detail);
+	if (refuse) {
+		refuse_request(&r, refuse, detail);
+		return finish(&r, t0);
+	}
 	const route *other;
 	const route *hit = find_route(&r, &other);
 	if (hit)
 		run_route(&r, hit);
 	else
 		answer_unrouted(&r, other);
-	if (!r.status) /* a handler that forgot to answer is a bug: say so */
-		respond(&r, 500, "text/plain; charset=utf-8", "internal error\n", 15);
-	double dt = now_mono() - t0;
-	metrics_request(r.method, r.route, r.status, dt);
-	metrics_inflight(-1);
-	log_request(&r, dt);
-	offerapi_user_free(r.user);
-	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
-	 * give the heap those left behind back to the system, so a pod's
-	 * resident memory falls back after uploads and logins. GETs never grow
-	 * it much, and POSTs are rare next to them. */
-	if (strcmp(r.method, "POST") == 0)
-		malloc_trim(0);
-	return r.status;
+	return finish(&r, t0);
 }
 
 void router_init(void)

@@ -21,8 +21,13 @@
 #include "buf.h"
 #include "http.h"
 
-/* Too many failed logins for this account or address: retry later (429). */
+/* Too many failed logins for this account or address, or sign-ups from this
+ * address: retry later (429). */
 #define SVC_ELIMITED (-1001)
+
+/* A new password the policy refuses (password.c): 422 weak_password, the
+ * message names the reason. */
+#define SVC_EWEAKPW (-1002)
 
 /* The i18n key of the last refusal a service made on this thread for code
  * @rc, or NULL (the library's message applies then). */
@@ -40,15 +45,23 @@ typedef struct svc_signup_in {
 	const char *login, *display_name, *password, *role; /* NULL counts as "" */
 } svc_signup_in;
 
-/* Create an account and open its session. *user is the caller's. */
+/* Create an account and open its session. *user is the caller's. Limited
+ * per address (--signup-limit an hour, per process): SVC_ELIMITED with
+ * *retry_after set. */
 int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
-               char token[OFFERAPI_TOKEN_SIZE]);
+               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
 /* Log in, limited per account and per address: SVC_ELIMITED with
  * *retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
+/* The user's live sessions, newest first; *current is the id of the
+ * request's own session ("" with none). */
+int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE]);
+/* End the user's session r->sid (OFFERAPI_ENOTFOUND when the user has no
+ * such live session); *was_current says it was the request's own. */
+int svc_session_revoke(req *r, bool *was_current);
 
 /* ---- offers (svc_offer.c) ------------------------------------------------- */
 

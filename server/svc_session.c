@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 
 #include "app.h"
 #include "metrics.h"
+#include "password.h"
 #include "svc.h"
 
 /* ---- failed-login limiter ----------------------------------------------------------------- */
@@ -149,22 +151,116 @@ static void login_succeeded(const char *login, const char *addr)
 	pthread_mutex_unlock(&limit_lock);
 }
 
+/* ---- sign-up throttle ----------------------------------------------------------------------- */
+
+/* Sign-ups per address per hour (--signup-limit; 0: off). Per process like
+ * the login limiter (each replica counts its own: documented), in a fixed
+ * table: a slot per address with the start of its hour and its count; when
+ * the 8 slots of a probe run are taken, the oldest is reused, so memory
+ * stays bounded whatever an attacker sends. */
+#define SIGNUP_SLOTS 4096
+#define SIGNUP_WINDOW_S 3600
+static limit_slot signup_table[SIGNUP_SLOTS];
+static pthread_mutex_t signup_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static limit_slot *signup_slot(uint64_t h, time_t now)
+{
+	size_t i0 = (size_t)(h % SIGNUP_SLOTS);
+	limit_slot *victim = NULL;
+	for (size_t k = 0; k < 8; k++) {
+		limit_slot *s = &signup_table[(i0 + k) % SIGNUP_SLOTS];
+		if (s->hash == h)
+			return s;
+		if (!victim || s->hash == 0 || (victim->hash != 0 && s->first < victim->first))
+			victim = s;
+	}
+	victim->hash = h;
+	victim->failures = 0;
+	victim->first = now;
+	return victim;
+}
+
+/* Count one sign-up from @addr (before the slow password hash, so that a
+ * burst cannot pass the check together). Returns 0, or the seconds to wait
+ * when the address has used its allowance for this hour. */
+static unsigned signup_attempt_begin(const char *addr)
+{
+	unsigned max = g_app.cfg.signup_limit;
+	if (!max)
+		return 0;
+	time_t now = time(NULL);
+	uint64_t h = limit_hash('s', addr);
+	unsigned wait = 0;
+	pthread_mutex_lock(&signup_lock);
+	limit_slot *s = signup_slot(h, now);
+	if (now - s->first >= SIGNUP_WINDOW_S) {
+		s->first = now;
+		s->failures = 0;
+	}
+	if (s->failures >= max)
+		wait = (unsigned)(SIGNUP_WINDOW_S - (now - s->first));
+	else
+		s->failures++;
+	pthread_mutex_unlock(&signup_lock);
+	return wait;
+}
+
+/* A sign-up that created no account (a field refused, the login taken, the
+ * database failing) gives its count back. */
+static void signup_attempt_undo(const char *addr)
+{
+	if (!g_app.cfg.signup_limit)
+		return;
+	pthread_mutex_lock(&signup_lock);
+	limit_slot *s = signup_slot(limit_hash('s', addr), time(NULL));
+	if (s->failures)
+		s->failures--;
+	pthread_mutex_unlock(&signup_lock);
+}
+
 /* ---- services ------------------------------------------------------------------------------- */
 
+/* A new login or sign-up ends the session whose cookie the browser still
+ * held (any user's): a cookie set before, by someone else on a shared
+ * computer or planted by an attacker, is not kept alive beside the new
+ * one (session fixation). */
+static void revoke_held_session(req *r)
+{
+	char old[OFFERAPI_TOKEN_SIZE + 8];
+	if (!cookie_value(r, "oa_session", old, sizeof old) ||
+	    strlen(old) != OFFERAPI_TOKEN_SIZE - 1)
+		return;
+	if (offerapi_session_delete(r->app->store, old) < 0)
+		fprintf(stderr,
+		        "level=warn request_id=%s msg=\"the previous session was not revoked\" "
+		        "detail=\"%s\"\n",
+		        r->request_id, offerapi_error_last()->message);
+}
+
 int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
-               char token[OFFERAPI_TOKEN_SIZE])
+               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after)
 {
 	*user = NULL;
 	offerapi_role role;
 	if (!in->role || offerapi_role_parse(&role, in->role) < 0)
 		return svc_fail(OFFERAPI_EINVAL, "err.role");
+	const char *weak = password_refusal(in->password, in->login, in->display_name);
+	if (weak)
+		return svc_fail(SVC_EWEAKPW, weak);
+	*retry_after = signup_attempt_begin(r->addr);
+	if (*retry_after)
+		return svc_fail(SVC_ELIMITED, "err.signup_limited");
 	int rc = offerapi_user_create(r->app->store, in->login ? in->login : "",
 	                              in->display_name ? in->display_name : "",
 	                              in->password ? in->password : "", role, user);
+	if (rc < 0)
+		signup_attempt_undo(r->addr);
 	if (rc == OFFERAPI_EEXISTS)
 		return svc_fail(rc, "err.login_taken");
-	if (rc == 0)
+	if (rc == 0) {
+		revoke_held_session(r);
 		rc = offerapi_session_create(r->app->store, *user, token);
+	}
 	return rc;
 }
 
@@ -192,7 +288,36 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
 	}
 	metrics_login(true, false);
 	login_succeeded(login, r->addr);
+	revoke_held_session(r);
 	return offerapi_session_create(r->app->store, *user, token);
+}
+
+int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE])
+{
+	*out = NULL;
+	current[0] = '\0';
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	if (r->session[0])
+		offerapi_session_id(r->session, current);
+	return offerapi_session_list_user(r->app->store, r->user->id, out);
+}
+
+int svc_session_revoke(req *r, bool *was_current)
+{
+	*was_current = false;
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	char current[OFFERAPI_SESSION_ID_SIZE] = "";
+	if (r->session[0])
+		offerapi_session_id(r->session, current);
+	rc = offerapi_session_revoke(r->app->store, r->user->id, r->sid);
+	if (rc == OFFERAPI_ENOTFOUND)
+		return svc_fail(rc, "err.no_session");
+	*was_current = rc == 0 && !strcmp(current, r->sid);
+	return rc;
 }
 
 int svc_logout(req *r)

@@ -117,7 +117,8 @@ def main():
     srv = subprocess.Popen([server_bin, "--listen", "127.0.0.1:%d" % port, "--database",
                             "sqlite:" + os.path.join(tmp, "bench.db"), "--plugin-dir", plugins,
                             "--scorers", "random,similarity", "--threads", str(a.threads),
-                            "--no-request-log", "--login-max-failures", "0"],
+                            "--no-request-log", "--login-max-failures", "0",
+                            "--signup-limit", "0"],
                            stdout=log, stderr=log)
     try:
         wait_up(port, srv)

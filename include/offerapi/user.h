@@ -91,6 +91,46 @@ OFFERAPI_EXTERN int offerapi_session_delete(offerapi_store *store, const char *t
 /** Delete expired sessions; @p out_count (may be NULL) receives how many. */
 OFFERAPI_EXTERN int offerapi_session_purge(offerapi_store *store, int64_t *out_count);
 
+/** Size of a session id buffer: 16 hex digits and a NUL. */
+#define OFFERAPI_SESSION_ID_SIZE 17
+
+/** A live session as its user may see it: an id that names it (derived
+ *  from the stored hash; it cannot be used to log in), never the token. */
+typedef struct offerapi_session_info {
+	char id[OFFERAPI_SESSION_ID_SIZE]; /**< 16 lower-case hex digits */
+	int64_t created_at; /**< Unix time, seconds */
+	int64_t expires_at; /**< Unix time, seconds */
+} offerapi_session_info;
+
+/** A list of sessions, newest first. */
+typedef struct offerapi_session_list {
+	size_t count;
+	offerapi_session_info *items;
+} offerapi_session_list;
+
+/** The id of the session of @p token (to tell "this session" in a list).
+ *  @return 0, or OFFERAPI_EINVAL for a malformed token (@p id is then ""). */
+OFFERAPI_EXTERN int offerapi_session_id(const char *token, char id[OFFERAPI_SESSION_ID_SIZE]);
+
+/**
+ * The live (unexpired) sessions of user @p user_id, newest first.
+ * @param out  receives the list (free with offerapi_session_list_free)
+ * @return 0, or a database error
+ */
+OFFERAPI_EXTERN int offerapi_session_list_user(offerapi_store *store, offerapi_id user_id,
+                                               offerapi_session_list **out);
+
+/** Free a list returned by offerapi_session_list_user(). NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_session_list_free(offerapi_session_list *list);
+
+/**
+ * End the live session @p id of user @p user_id (log it out wherever it is).
+ * @return 0, OFFERAPI_ENOTFOUND (no live session of that user has that id:
+ *         another user's session is not found either), or a database error
+ */
+OFFERAPI_EXTERN int offerapi_session_revoke(offerapi_store *store, offerapi_id user_id,
+                                            const char *id);
+
 #ifdef __cplusplus
 }
 #endif

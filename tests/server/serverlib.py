@@ -22,6 +22,7 @@ import tempfile
 import time
 import urllib.parse
 import uuid
+import zlib
 
 BIN = os.environ.get("OFFERAPI_SERVER_BIN", "")
 
@@ -81,6 +82,36 @@ def make_image_only_pdf():
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"endstream",
     ]
     out = b"%PDF-1.4\n"
+    offsets = []
+    for i, o in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + o + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    for off in offsets:
+        out += b"%010d 00000 n \n" % off
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return out
+
+
+def make_pdf_bomb(blank_mib=4, draws=2000):
+    """A 5 KB PDF that costs MuPDF about 30 s of CPU (tests/common/pdfbomb.c,
+    PDFBOMB_FORM): a page with one line of text, then a form of @blank_mib
+    MiB of deflated blanks drawn @draws times."""
+    text = b"BT /F1 11 Tf 56 780 Td (Jeanne Dupont - Developpeuse C) Tj ET\n"
+    page = zlib.compress(text + b"/X1 Do\n" * draws, 9)
+    form = zlib.compress(b" " * (blank_mib << 20), 9)
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >>"
+        b" /XObject << /X1 6 0 R >> >> /Contents 5 0 R >>",
+        b"<< /Filter /FlateDecode /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+        b"<< /Type /XObject /Subtype /Form /BBox [0 0 10 10] /Filter /FlateDecode /Length %d >>"
+        b"\nstream\n" % len(form) + form + b"\nendstream",
+    ]
+    out = b"%PDF-1.7\n"
     offsets = []
     for i, o in enumerate(objs, 1):
         offsets.append(len(out))
@@ -239,7 +270,7 @@ class Server:
         args = [BIN, "--listen", "127.0.0.1:%d" % self.port, "--database", self.db_url,
                 "--plugin-dir", self.plugin_dir, "--scorers", scorers,
                 "--pwhash-memlimit", "8192", "--pwhash-opslimit", "1",
-                "--secret", "test-secret"] + list(extra)
+                "--secret", "test-secret", "--signup-limit", "0"] + list(extra)
         e = dict(os.environ)
         if env:
             e.update(env)
@@ -334,7 +365,7 @@ def unique(prefix):
     return "%s%d%s" % (prefix, _seq[0], uuid.uuid4().hex[:6])
 
 
-def signup(server_or_client, role, login=None, name=None, password="password123"):
+def signup(server_or_client, role, login=None, name=None, password="staple-battery-horse-42"):
     """Sign a new user up through the API; returns a Client logged in by
     cookie (as a browser) and its bearer token."""
     c = server_or_client.client() if isinstance(server_or_client, Server) else server_or_client

@@ -5,7 +5,10 @@ and the PDF refusals that need special files:
 - a scorer that always fails (tests/store/failing-scorer.c): the
   application is stored, the other scorer's score too, the failure is
   counted in /metrics and logged;
-- a damaged PDF, an encrypted PDF (made with mutool), a PDF over --max-pages.
+- a damaged PDF, an encrypted PDF (made with mutool), a PDF over --max-pages;
+- a PDF bomb (30 s of MuPDF's time): 422 pdf_too_complex after the CPU
+  budget (--max-cv-cpu-ms, 3 s by default), in the candidate's language,
+  counted in the metrics.
 """
 import os
 import re
@@ -13,9 +16,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import CV_LINES, Checker, Server, apply_api, create_offer, fail, make_pdf, signup  # noqa: E402
+from serverlib import (CV_LINES, Checker, Server, apply_api, create_offer, fail, make_pdf,  # noqa: E402
+                       make_pdf_bomb, signup)
 
 T = Checker("server-faults")
 failing = os.environ.get("OFFERAPI_FAILING_SCORER") or fail("OFFERAPI_FAILING_SCORER not set")
@@ -70,6 +75,41 @@ if T.check(mutool is not None, "mutool is installed (Debian package mupdf-tools)
     T.status(r, 422, "page: an encrypted PDF")
     T.check("mot de passe" in r.text, "page: the encrypted-PDF message")
     shutil.rmtree(tmp)
+
+
+def cpu_seconds(pid):
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+bomb = make_pdf_bomb()
+t0, c0 = time.monotonic(), cpu_seconds(srv.proc.pid)
+r = apply_api(c2, oid, answers=[], pdf=bomb)
+dt, cpu = time.monotonic() - t0, cpu_seconds(srv.proc.pid) - c0
+print("server-faults: a %d-byte PDF bomb refused after %.2f s (%.2f s of the server's CPU)"
+      % (len(bomb), dt, cpu))
+T.status(r, 422, "a PDF bomb (%d bytes)" % len(bomb))
+T.check(r.json()["error"]["code"] == "pdf_too_complex", "pdf_too_complex code: %s" % r.text)
+# CPU time, not wall time (a loaded machine stretches the latter): the
+# budget is 3 s; reading the whole file costs MuPDF about 30 s
+T.check(cpu < 10, "refused after the CPU budget, not after the 30 s MuPDF needs (%.1f s)" % cpu)
+c2.cookies["oa_session"] = c2.bearer
+c2.token = None
+r = c2.post_multipart("/offers/%d/apply" % oid, {}, {"cv": ("bomb.pdf", bomb, "application/pdf")},
+                      csrf_from="/offers/%d" % oid)
+T.status(r, 422, "page: a PDF bomb")
+T.check("trop long à lire" in r.text, "page: the message in French")
+c2.lang = "en"
+r = c2.post_multipart("/offers/%d/apply" % oid, {}, {"cv": ("bomb.pdf", bomb, "application/pdf")},
+                      csrf_from="/offers/%d" % oid)
+T.check(r.status == 422 and "takes too long to read" in r.text, "page: the message in English")
+c2.lang = "fr"
+c2.cookies.pop("oa_session", None)
+c2.token = c2.bearer
+m = c2.get("/metrics").text
+T.check('offerapi_application_submissions_total{outcome="too_complex"} 3' in m,
+        "PDF bombs counted as too_complex: %s" % re.findall(r'outcome="too_complex"} \d+', m))
 r = apply_api(c2, oid, answers=[])
 T.status(r, 201, "after the refusals, a good CV is accepted")
 srv.stop()

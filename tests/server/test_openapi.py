@@ -47,9 +47,9 @@ cand.token = cand.bearer
 r = apply_api(cand, oid, answers=["A"])
 aid = r.json()["application"]["id"]
 bodies = {
-    ("POST", "/api/v1/users"): {"login": "openapi-user", "display_name": "O", "password": "password123",
+    ("POST", "/api/v1/users"): {"login": "openapi-user", "display_name": "O", "password": "staple-battery-horse-42",
                                 "role": "candidate"},
-    ("POST", "/api/v1/sessions"): {"login": rec.login, "password": "password123"},
+    ("POST", "/api/v1/sessions"): {"login": rec.login, "password": "staple-battery-horse-42"},
     ("POST", "/api/v1/offers"): {"title": "t", "description": "d"},
     ("PUT", "/api/v1/offers/{id}"): {"title": "t", "description": "d", "questions": ["Q ?"]},
 }

@@ -16,10 +16,10 @@ T = Checker("server-replicas")
 a = Server(url)
 b = Server(url, tmp=None)
 ca = a.client()
-r = ca.post_form("/signup", {"login": "rep-owner", "display_name": "Owner", "password": "password123",
+r = ca.post_form("/signup", {"login": "rep-owner", "display_name": "Owner", "password": "staple-battery-horse-42",
                              "role": "recruiter"}, csrf_from="/signup")
 T.status(r, 303, "sign up on A")
-r = ca.post_form("/login", {"login": "rep-owner", "password": "password123"})
+r = ca.post_form("/login", {"login": "rep-owner", "password": "staple-battery-horse-42"})
 T.status(r, 303, "log in on A")
 cb = b.client()
 cb.cookies = dict(ca.cookies)  # the same browser, now routed to B

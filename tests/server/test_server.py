@@ -40,7 +40,7 @@ def page_signup(role):
     c = srv.client()
     login = unique(role[:3])
     r = c.post_form("/signup", {"login": login, "display_name": login.title(),
-                                "password": "password123", "role": role}, csrf_from="/signup")
+                                "password": "staple-battery-horse-42", "role": role}, csrf_from="/signup")
     T.status(r, 303, "POST /signup as " + role)
     T.check("oa_session" in c.cookies, "sign-up sets the session cookie")
     c.login = login
@@ -102,10 +102,10 @@ T.check(r.header("Location") == "/", "the switch never redirects to another site
 owner = page_signup("recruiter")
 cand = page_signup("candidate")
 r = srv.client().post_form("/signup", {"login": unique("x"), "display_name": "X",
-                                       "password": "password123", "role": "candidate"}, csrf=False)
+                                       "password": "staple-battery-horse-42", "role": "candidate"}, csrf=False)
 T.status(r, 403, "POST /signup without a CSRF token")
 r = srv.client().post_form("/signup", {"login": owner.login, "display_name": "X",
-                                       "password": "password123", "role": "candidate"},
+                                       "password": "staple-battery-horse-42", "role": "candidate"},
                            csrf_from="/signup")
 T.status(r, 409, "sign-up with a taken login")
 T.check("déjà pris" in r.text, "taken login: a clear message")
@@ -113,12 +113,12 @@ r = srv.client().post_form("/signup", {"login": unique("y"), "display_name": "Y"
                                        "password": "short", "role": "candidate"}, csrf_from="/signup")
 T.status(r, 422, "sign-up with a short password")
 r = srv.client().post_form("/signup", {"login": unique("z"), "display_name": "Z",
-                                       "password": "password123", "role": "admin"}, csrf_from="/signup")
+                                       "password": "staple-battery-horse-42", "role": "admin"}, csrf_from="/signup")
 T.status(r, 422, "sign-up with an unknown role")
 
 # login / logout
 c = srv.client()
-r = c.post_form("/login", {"login": cand.login, "password": "password123"}, csrf_from="/login")
+r = c.post_form("/login", {"login": cand.login, "password": "staple-battery-horse-42"}, csrf_from="/login")
 T.status(r, 303, "POST /login")
 sc = " ".join(r.headers_all("Set-Cookie"))
 T.check("HttpOnly" in sc and "SameSite=Lax" in sc, "session cookie is HttpOnly, SameSite=Lax")
@@ -347,7 +347,7 @@ r = rec.request("POST", "/api/v1/offers/%d/reopen" % oid)
 T.check(r.status == 200 and r.json()["offer"]["is_open"] is True, "API reopen")
 # login through the API, the cookie rule, logout
 c6 = srv.client()
-r = c6.api("POST", "/api/v1/sessions", {"login": rec.login, "password": "password123"})
+r = c6.api("POST", "/api/v1/sessions", {"login": rec.login, "password": "staple-battery-horse-42"})
 T.status(r, 201, "POST /api/v1/sessions")
 tok = r.json()["token"]
 T.check(re.fullmatch(r"[0-9a-f]{64}", tok) is not None, "a token")
@@ -391,7 +391,7 @@ att = srv.client()
 for i in range(5):
     r = att.api("POST", "/api/v1/sessions", {"login": victim.login, "password": "bad-password-%d" % i})
     T.status(r, 401, "failed login %d" % (i + 1))
-r = att.api("POST", "/api/v1/sessions", {"login": victim.login, "password": "password123"})
+r = att.api("POST", "/api/v1/sessions", {"login": victim.login, "password": "staple-battery-horse-42"})
 T.status(r, 429, "sixth attempt is limited, even with the right password")
 T.check(int(r.header("Retry-After") or 0) > 0, "429 has Retry-After")
 
@@ -450,7 +450,7 @@ for who, e in zip(names, (303, 409, 403, 403)):
 api_actors = {"anon": srv.client(), "cand": srv.client(), "rec2": srv.client(), "owner": srv.client()}
 api_actors["cand"].token = signup(srv.client(), "candidate").bearer  # placeholder, replaced below
 for who, c in (("cand", cand), ("rec2", other), ("owner", owner)):
-    r = srv.client().api("POST", "/api/v1/sessions", {"login": c.login, "password": "password123"})
+    r = srv.client().api("POST", "/api/v1/sessions", {"login": c.login, "password": "staple-battery-horse-42"})
     if r.status != 201:
         fail("login of %s for the API walk: %d %s" % (who, r.status, r.text))
     api_actors[who].token = r.json()["token"]
@@ -505,7 +505,7 @@ T.status(r, 201, "apply with hostile answers and file name")
 eaid = r.json()["application"]["id"]
 # log the two in by cookie to see the pages as they do
 for c in (evil_rec, evil_c):
-    r2 = srv.client().api("POST", "/api/v1/sessions", {"login": c.login, "password": "password123"})
+    r2 = srv.client().api("POST", "/api/v1/sessions", {"login": c.login, "password": "staple-battery-horse-42"})
     c.cookies["oa_session"] = r2.json()["token"]
     c.token = None
 pages = [(anon, "/"), (anon, "/offers/%d" % eo), (evil_c, "/offers/%d" % eo), (evil_c, "/me/applications"),

@@ -224,6 +224,62 @@ static void test_sessions(void **state)
 	offerapi_user_free(u);
 }
 
+/* A user lists their live sessions (ids, never tokens) and revokes one;
+ * another user's session is not found. */
+static void test_session_list_revoke(void **state)
+{
+	fixture *f = *state;
+	char t1[OFFERAPI_TOKEN_SIZE], t2[OFFERAPI_TOKEN_SIZE], t3[OFFERAPI_TOKEN_SIZE];
+	assert_rc(offerapi_session_create(f->s, f->cand, t1), 0);
+	assert_rc(offerapi_session_create(f->s, f->cand, t2), 0);
+	assert_rc(offerapi_session_create(f->s, f->cand2, t3), 0);
+	char id1[OFFERAPI_SESSION_ID_SIZE], id2[OFFERAPI_SESSION_ID_SIZE],
+		id3[OFFERAPI_SESSION_ID_SIZE];
+	assert_rc(offerapi_session_id(t1, id1), 0);
+	assert_rc(offerapi_session_id(t2, id2), 0);
+	assert_rc(offerapi_session_id(t3, id3), 0);
+	assert_int_equal(strlen(id1), 16);
+	assert_string_not_equal(id1, id2);
+	assert_null(strstr(t1, id1)); /* not a piece of the token */
+	assert_rc(offerapi_session_id("nope", id3), OFFERAPI_EINVAL);
+	assert_string_equal(id3, "");
+
+	offerapi_session_list *l = NULL;
+	assert_rc(offerapi_session_list_user(f->s, f->cand->id, &l), 0);
+	assert_int_equal(l->count, 2);
+	int seen = 0;
+	for (size_t i = 0; i < l->count; i++) {
+		seen |= !strcmp(l->items[i].id, id1) ? 1 : !strcmp(l->items[i].id, id2) ? 2 : 4;
+		assert_true(l->items[i].expires_at > l->items[i].created_at);
+	}
+	assert_int_equal(seen, 3);
+	offerapi_session_list_free(l);
+
+	/* another user's session cannot be revoked through this user */
+	assert_rc(offerapi_session_id(t3, id3), 0);
+	assert_rc(offerapi_session_revoke(f->s, f->cand->id, id3), OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_session_revoke(f->s, f->cand->id, "0123456789abcdef"),
+	          OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_session_revoke(f->s, f->cand->id, "' OR 1=1 --"), OFFERAPI_ENOTFOUND);
+	offerapi_user *u = NULL;
+	assert_rc(offerapi_session_user(f->s, t3, &u), 0);
+	offerapi_user_free(u);
+
+	assert_rc(offerapi_session_revoke(f->s, f->cand->id, id1), 0);
+	assert_rc(offerapi_session_user(f->s, t1, &u), OFFERAPI_EAUTH);
+	assert_rc(offerapi_session_user(f->s, t2, &u), 0);
+	offerapi_user_free(u);
+	assert_rc(offerapi_session_revoke(f->s, f->cand->id, id1), OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_session_list_user(f->s, f->cand->id, &l), 0);
+	assert_int_equal(l->count, 1);
+	assert_string_equal(l->items[0].id, id2);
+	offerapi_session_list_free(l);
+	assert_rc(offerapi_session_list_user(f->s, 999999, &l), 0);
+	assert_int_equal(l->count, 0);
+	offerapi_session_list_free(l);
+	offerapi_session_list_free(NULL);
+}
+
 static void test_session_expiry(void **state)
 {
 	fixture *f = *state;
@@ -748,6 +804,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_user_create_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_authenticate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_session_list_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_bad_fields, setup, teardown),

@@ -1,0 +1,244 @@
+/*
+ * serve.c - the application's start and stop, shared by offerapi-server
+ * (main.c) and the in-process HTTP fuzz target (fuzz/fuzz_http.c): process
+ * settings, the store and the scorers, CivetWeb and its callbacks, the
+ * helper threads.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "deadline.h"
+#include "i18n.h"
+#include "metrics.h"
+#include "password.h"
+
+app g_app;
+
+/* CivetWeb's own messages (bad requests it answers itself, errors) go to
+ * stderr as logfmt too. */
+static int on_log_message(const struct mg_connection *conn, const char *message)
+{
+	(void)conn;
+	char line[600];
+	int n = snprintf(line, sizeof line, "level=warn msg=civetweb detail=\"%.500s\"\n", message);
+	for (int i = 0; i < n - 1 && i < (int)sizeof line - 2; i++)
+		if (line[i] == '\n')
+			line[i] = ' ';
+	ssize_t w = write(STDERR_FILENO, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
+	(void)w;
+	return 1;
+}
+
+/* Requests CivetWeb refuses before our handler (a malformed request line,
+ * a head too large, an HTTP version other than 1.0 and 1.1): its own answer
+ * would echo the request's version into the status line and the body.
+ * Ours says only the status; the reason goes to the log. The connection is
+ * closed after it. */
+static int on_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+	char detail[160];
+	size_t j = 0;
+	for (const char *p = msg; p && *p && j + 1 < sizeof detail; p++)
+		detail[j++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '_' : *p;
+	detail[j] = '\0';
+	if (!g_app.cfg.no_request_log)
+		fprintf(stderr,
+		        "level=warn msg=\"request refused by civetweb\" status=%d detail=\"%s\"\n",
+		        status, detail);
+	if (status < 400 || status > 599)
+		status = 400;
+	char body[64], out[512];
+	int bl = snprintf(body, sizeof body, "%d %s\n", status, http_reason(status));
+	int n = snprintf(out, sizeof out,
+	                 "HTTP/1.1 %d %s\r\nContent-Type: text/plain; charset=utf-8\r\n"
+	                 "Content-Length: %d\r\nConnection: close\r\nCache-Control: no-store\r\n"
+	                 "X-Content-Type-Options: nosniff\r\n\r\n%s",
+	                 status, http_reason(status), bl, body);
+	mg_write(conn, out, (size_t)n);
+	metrics_request("OTHER", "malformed", status, 0.0);
+	return 0;
+}
+
+static void lib_log(offerapi_log_level level, const char *message, void *payload)
+{
+	(void)payload;
+	static const char *const names[] = { "error", "warn", "info", "debug" };
+	fprintf(stderr, "level=%s msg=library detail=\"%s\"\n",
+	        names[level <= OFFERAPI_LOG_DEBUG ? level : 0], message);
+}
+
+/* Load the allowed scorers from the folders of --plugin-dir (a list
+ * separated by ':'). Each folder may hold only some of the allowed names,
+ * so "not found" is judged after all folders. When no --plugin-dir was
+ * given and the installed folder does not exist, the build tree's plugin
+ * folders are used: `build/server/offerapi-server` runs uninstalled. */
+static int load_scorers(config *c)
+{
+	char dirs[sizeof c->plugin_dir];
+	snprintf(dirs, sizeof dirs, "%s", c->plugin_dir);
+	struct stat st;
+	if (!strcmp(c->plugin_dir, OFFERAPI_DEFAULT_PLUGIN_DIR) &&
+	    stat(OFFERAPI_DEFAULT_PLUGIN_DIR, &st) != 0)
+		snprintf(dirs, sizeof dirs, "%s", OFFERAPI_BUILD_PLUGIN_DIRS);
+	if (offerapi_scorers_allow(g_app.scorers, c->scorers) < 0) {
+		fprintf(stderr, "offerapi-server: --scorers '%s': %s\n", c->scorers,
+		        offerapi_error_last()->message);
+		return -1;
+	}
+	char *save = NULL;
+	for (char *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		if (stat(d, &st) != 0 || !S_ISDIR(st.st_mode)) {
+			fprintf(stderr, "offerapi-server: --plugin-dir: %s is not a folder\n", d);
+			return -1;
+		}
+		int rc = offerapi_scorers_load_dir(g_app.scorers, d);
+		if (rc < 0 && rc != OFFERAPI_ENOTFOUND) {
+			fprintf(stderr, "offerapi-server: scorer plugins in %s: %s\n", d,
+			        offerapi_error_last()->message);
+			return -1;
+		}
+	}
+	char names[sizeof c->scorers];
+	snprintf(names, sizeof names, "%s", c->scorers);
+	for (char *n = strtok_r(names, ", ", &save); n; n = strtok_r(NULL, ", ", &save)) {
+		size_t idx;
+		if (offerapi_scorers_find(g_app.scorers, n, &idx) < 0) {
+			fprintf(stderr,
+			        "offerapi-server: scorer '%s' not found in %s (see --plugin-dir, --scorers)\n",
+			        n, c->plugin_dir);
+			return -1;
+		}
+		if (g_app.nranked < sizeof g_app.ranked / sizeof g_app.ranked[0])
+			g_app.ranked[g_app.nranked++] = idx;
+	}
+	return 0;
+}
+
+/* Process-wide settings before any thread starts. */
+static void process_setup(app *a)
+{
+	/* Memory: glibc would give each of the 64 workers its own arena and
+	 * raise the mmap threshold after the first Argon2id buffer (19 MiB) is
+	 * freed, keeping such buffers on the heap for good. Two arenas and a
+	 * fixed threshold give large buffers back to the kernel at once, so the
+	 * resident size falls back after a burst of logins or uploads. */
+	mallopt(M_ARENA_MAX, 2);
+	mallopt(M_MMAP_THRESHOLD, 512 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 1024 * 1024);
+	a->start_time = now_real();
+	if (a->cfg.secret[0])
+		crypto_generichash(a->csrf_key, sizeof a->csrf_key,
+		                   (const unsigned char *)a->cfg.secret, strlen(a->cfg.secret),
+		                   NULL, 0);
+	else
+		randombytes_buf(a->csrf_key, sizeof a->csrf_key);
+	offerapi_set_log(OFFERAPI_LOG_WARNING, lib_log, NULL);
+	metrics_init();
+	i18n_init();
+	router_init();
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* The store, the scorers and, with --demo, the demo data. */
+static int open_store(app *a)
+{
+	const config *c = &a->cfg;
+	offerapi_store_options so = OFFERAPI_STORE_OPTIONS_INIT;
+	so.pool_size = c->db_pool;
+	so.pwhash_concurrency = c->pwhash_concurrency;
+	so.pwhash_memlimit = c->pwhash_mem;
+	so.pwhash_opslimit = c->pwhash_ops;
+	so.cv_limits.max_bytes = c->max_upload;
+	so.cv_limits.max_pages = c->max_pages;
+	so.cv_limits.max_cpu_ms = c->max_cv_cpu_ms;
+	if (offerapi_store_open(&a->store, c->db_url, &so) < 0) {
+		fprintf(stderr, "offerapi-server: cannot open the database: %s\n",
+		        offerapi_error_last()->message);
+		return -1;
+	}
+	if (offerapi_scorers_new(&a->scorers) < 0) {
+		fprintf(stderr, "offerapi-server: out of memory\n");
+		return -1;
+	}
+	if (c->scorers[0] && load_scorers(&a->cfg) < 0)
+		return -1;
+	if (c->demo && demo_fill(a->store, a->scorers) < 0)
+		return -1;
+	return 0;
+}
+
+/* Listen and serve (the workers start here). */
+static int start_http(app *a)
+{
+	const config *c = &a->cfg;
+	char threads[16], ka[16], rto[16], maxreq[24];
+	snprintf(threads, sizeof threads, "%u", c->threads);
+	snprintf(ka, sizeof ka, "%u", c->keep_alive_ms ? c->keep_alive_ms : 1);
+	snprintf(rto, sizeof rto, "%u", c->request_timeout_ms);
+	snprintf(maxreq, sizeof maxreq, "%zu", c->max_header);
+	/* clang-format off */
+	const char *mgopts[] = {
+		"listening_ports", c->listen,
+		"num_threads", threads,
+		"enable_keep_alive", c->keep_alive_ms ? "yes" : "no",
+		"keep_alive_timeout_ms", ka,
+		"request_timeout_ms", rto,
+		"max_request_size", maxreq,
+		"tcp_nodelay", "1",
+		"listen_backlog", "1024",
+		"connection_queue", "256",
+		"decode_url", "no", /* router.c decodes, refusing "%00" */
+		"enable_directory_listing", "no",
+		"access_control_allow_origin", "",
+		NULL,
+	};
+	/* clang-format on */
+	struct mg_callbacks cbs;
+	memset(&cbs, 0, sizeof cbs);
+	cbs.log_message = on_log_message;
+	cbs.http_error = on_http_error;
+	mg_init_library(0);
+	char errtext[256] = "";
+	unsigned errcode = 0;
+	struct mg_error_data err = { &errcode, errtext, sizeof errtext };
+	struct mg_init_data init = { &cbs, a, mgopts };
+	a->mg = mg_start2(&init, &err);
+	if (!a->mg) {
+		fprintf(stderr, "offerapi-server: cannot listen on %s: %s\n", c->listen,
+		        errtext[0] ? errtext : "unknown CivetWeb error");
+		return -1;
+	}
+	mg_set_request_handler(a->mg, "/", router_handle, a);
+	return 0;
+}
+
+int app_start(app *a)
+{
+	process_setup(a);
+	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || start_http(a) < 0)
+		return -1;
+	return rescore_start();
+}
+
+void app_stop(app *a)
+{
+	mg_stop(a->mg); /* closes the listener, waits for workers in flight */
+	deadline_stop();
+	rescore_stop();
+	mg_exit_library();
+	offerapi_scorers_free(a->scorers);
+	offerapi_store_free(a->store);
+	a->mg = NULL;
+	a->scorers = NULL;
+	a->store = NULL;
+}
