@@ -227,7 +227,8 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 	*out = NULL;
 	db_result *r = NULL;
 	int rc = store_exec(s,
-	                    with_text ? "SELECT " APP_COLUMNS ", a.cv_text, o.recruiter_id" APP_FROM
+	                    with_text ? "SELECT " APP_COLUMNS ", c.cv_text, o.recruiter_id" APP_FROM
+	                                " LEFT JOIN application_cvs c ON c.application_id = a.id"
 	                                " WHERE a.id = $1"
 	                              : "SELECT " APP_COLUMNS ", NULL, o.recruiter_id" APP_FROM
 	                                " WHERE a.id = $1",
@@ -289,8 +290,8 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 		return rc;
 	offerapi_application_free(a);
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT pdf FROM applications WHERE id = $1", (db_param[]){ P_INT(id) },
-	                1, &r);
+	rc = store_exec(s, "SELECT pdf FROM application_cvs WHERE application_id = $1",
+	                (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {
@@ -402,14 +403,15 @@ int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *acto
 	if (rc < 0)
 		return rc;
 	offerapi_application_list *l;
-	rc = load_list(
-		s,
-		(flags & OFFERAPI_LIST_WITH_TEXT)
-			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
-			  " ORDER BY a.id"
-			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
-		SCORE_COLUMNS " WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
-		offer_id, &l);
+	rc = load_list(s,
+	               (flags & OFFERAPI_LIST_WITH_TEXT)
+	                       ? "SELECT " APP_COLUMNS ", c.cv_text" APP_FROM
+	                         " LEFT JOIN application_cvs c ON c.application_id = a.id"
+	                         " WHERE a.offer_id = $1 ORDER BY a.id"
+	                       : "SELECT " APP_COLUMNS APP_FROM
+	                         " WHERE a.offer_id = $1 ORDER BY a.id",
+	               SCORE_COLUMNS " WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
+	               offer_id, &l);
 	if (rc < 0)
 		return rc;
 	/* default ranking scorer: the first by name among stored scores */
@@ -435,8 +437,9 @@ int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor
 	return load_list(
 		s,
 		(flags & OFFERAPI_LIST_WITH_TEXT)
-			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
-			  " ORDER BY a.created_at DESC, a.id DESC"
+			? "SELECT " APP_COLUMNS ", c.cv_text" APP_FROM
+			  " LEFT JOIN application_cvs c ON c.application_id = a.id"
+			  " WHERE a.candidate_id = $1 ORDER BY a.created_at DESC, a.id DESC"
 			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
 			  " ORDER BY a.created_at DESC, a.id DESC",
 		SCORE_COLUMNS " WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
@@ -508,6 +511,7 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, o
 	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions, in->answers,
 	                                          in->nanswers)
 	                        : NULL;
+	size_t nanswers = offer->nquestions; /* answers_to_json pads to the questions */
 	offerapi_offer_free(offer);
 	if (rc == 0 && !answers)
 		rc = OFFERAPI_ENOMEM;
@@ -542,18 +546,26 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, o
 		if (rc == 0)
 			rc = db_exec(c,
 			             "INSERT INTO applications (offer_id, candidate_id, filename,"
-			             " pdf, pdf_size, cv_text, answers, created_at)"
-			             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			             " pdf_size, answers, nanswers, created_at)"
+			             " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 			             (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
-			                           P_BLOB(in->pdf, in->pdf_len),
-			                           P_INT((int64_t)in->pdf_len), P_TEXT(text),
-			                           P_TEXT(answers), P_INT(oa_now()) },
-			             8, &r);
+			                           P_INT((int64_t)in->pdf_len), P_TEXT(answers),
+			                           P_INT((int64_t)nanswers), P_INT(oa_now()) },
+			             7, &r);
 		if (rc == OFFERAPI_EEXISTS)
 			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-		if (rc == 0 && out_id)
-			*out_id = db_int(r, 0, 0);
+		offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
 		db_result_free(r);
+		/* the CV apart: list reads never walk it (migration 3) */
+		if (rc == 0)
+			rc = db_exec(c,
+			             "INSERT INTO application_cvs (application_id, pdf, cv_text)"
+			             " VALUES ($1, $2, $3)",
+			             (db_param[]){ P_INT(id), P_BLOB(in->pdf, in->pdf_len),
+			                           P_TEXT(text) },
+			             3, NULL);
+		if (rc == 0 && out_id)
+			*out_id = id;
 		if (rc == 0)
 			rc = db_commit(c);
 		else
@@ -598,10 +610,13 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 	db_result *r = NULL;
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = db_exec(c, "SELECT 1 FROM applications WHERE id = $1",
+		rc = db_exec(c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
 		             (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	/* the application's offer and date ride along, for scores_rank */
+	offerapi_id offer_id = rc == 0 ? db_int(r, 0, 0) : 0;
+	int64_t app_created_at = rc == 0 ? db_int(r, 0, 1) : 0;
 	db_result_free(r);
 	/* one upsert: two writers storing the same (application, scorer) at
 	 * once (two replicas rescoring) both succeed, the last one wins */
@@ -609,13 +624,15 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 		rc = db_exec(
 			c,
 			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+			" explanation, created_at, offer_id, app_created_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 			" ON CONFLICT (application_id, scorer) DO UPDATE SET"
 			" scorer_version = excluded.scorer_version, score = excluded.score,"
 			" explanation = excluded.explanation, created_at = excluded.created_at",
 			(db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version), P_REAL(score),
-		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()) },
-			6, NULL);
+		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()),
+		                      P_INT(offer_id), P_INT(app_created_at) },
+			8, NULL);
 	if (rc == 0)
 		rc = db_commit(c);
 	else

@@ -33,8 +33,11 @@ int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerap
 	if (!s || !set)
 		return oa_error(OFFERAPI_EINVAL, "scoring: no store or no scorers");
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT offer_id, cv_text FROM applications WHERE id = $1",
-	                    (db_param[]){ P_INT(id) }, 1, &r);
+	int rc = store_exec(
+		s,
+		"SELECT a.offer_id, c.cv_text FROM applications a"
+		" LEFT JOIN application_cvs c ON c.application_id = a.id WHERE a.id = $1",
+		(db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {

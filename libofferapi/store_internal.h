@@ -23,6 +23,11 @@ struct offerapi_store {
 	char *dummy_hash;
 };
 
+/* offerapi_store_open(), applying only the migrations up to @upto: for the
+ * tests that build a store as an older version left it. */
+int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_options *opts,
+                    int upto);
+
 /* Borrow a connection; on failure the error is set. */
 int store_conn(offerapi_store *s, db_conn **out);
 
