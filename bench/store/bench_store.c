@@ -79,13 +79,14 @@ static offerapi_store *open_store(const char *url, unsigned pool)
 /* ---- fill ---- */
 
 static const char *const words[] = {
-	"développeur", "ingénieure", "data", "backend", "frontend", "chef", "projet",
-	"technicien", "maintenance", "comptable", "analyste", "logistique", "commercial",
-	"infirmier", "électricien", "support", "réseau", "sécurité", "produit", "qualité",
+	"développeur", "ingénieure", "data",       "backend",     "frontend",
+	"chef",        "projet",     "technicien", "maintenance", "comptable",
+	"analyste",    "logistique", "commercial", "infirmier",   "électricien",
+	"support",     "réseau",     "sécurité",   "produit",     "qualité",
 };
 #define NWORDS (sizeof words / sizeof *words)
-static const char *const skills[] = { "C", "SQL", "Python", "Kubernetes", "Go", "Excel",
-	                              "Linux", "Java", "PostgreSQL", "Rust", "SAP", "Docker" };
+static const char *const skills[] = { "C",     "SQL",  "Python",     "Kubernetes", "Go",  "Excel",
+	                              "Linux", "Java", "PostgreSQL", "Rust",       "SAP", "Docker" };
 #define NSKILLS (sizeof skills / sizeof *skills)
 static const char *const cities[] = { "Paris", "Lyon", "Montréal", "Nantes", "Lille", "Bordeaux" };
 
@@ -149,7 +150,10 @@ static char *cv_of(size_t i, size_t pad, size_t *len)
 	         words[hash32(i + 1) % NWORDS], 1 + i % 20);
 	snprintf(l3, sizeof l3, "Competences: %s, %s, %s", skills[i % NSKILLS],
 	         skills[(i + 5) % NSKILLS], skills[(i + 7) % NSKILLS]);
-	const char *lines[] = { "Curriculum vitae", name, l2, l3,
+	const char *lines[] = { "Curriculum vitae",
+		                name,
+		                l2,
+		                l3,
 		                "Formation: master informatique, Universite de Lyon",
 		                "Langues: francais, anglais" };
 	return pdfgen_text_padded(lines, 6, 1, pad, (unsigned)i + 1, len);
@@ -278,8 +282,7 @@ static int fill(const config *c)
 	}
 	for (size_t i = 0; i < c->offers; i++)
 		make_offer(s, rec, i, NULL);
-	fprintf(stderr, "bench-store: %zu offers in %.1f s\n", c->offers + c->nsizes,
-	        now_s() - t0);
+	fprintf(stderr, "bench-store: %zu offers in %.1f s\n", c->offers + c->nsizes, now_s() - t0);
 	filler f = { s, c, &st, 0, maxsize, PTHREAD_MUTEX_INITIALIZER };
 	pthread_t th[16];
 	unsigned n = c->threads > 16 ? 16 : c->threads;
