@@ -276,6 +276,19 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out)
+{
+	char sql[2048];
+	if (snprintf(sql, sizeof sql, "SELECT COUNT(*)%s", from) >= (int)sizeof sql)
+		return oa_error(OFFERAPI_ERROR, "count: a statement over %zu bytes", sizeof sql);
+	db_result *r = NULL;
+	int rc = store_exec(s, sql, p, n, &r);
+	if (rc == 0)
+		*out = db_int(r, 0, 0);
+	db_result_free(r);
+	return rc;
+}
+
 static int apply_defaults(offerapi_store_options *o, const offerapi_store_options *in)
 {
 	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;

@@ -34,6 +34,9 @@ int store_conn(offerapi_store *s, db_conn **out);
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
+/* COUNT(*) of " FROM ... WHERE ..." (@from) with parameters @p. */
+int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out);
+
 /* Fill a user from columns id, login, display_name, role, created_at
  * starting at @col of @row. */
 int store_user_from_row(const db_result *r, int row, int col, offerapi_user **out);

@@ -12,6 +12,7 @@
 #include "cv.h"
 #include "store.h"
 #include "user.h"
+#include "page.h"
 #include "offer.h"
 #include "application.h"
 #include "scorer.h"
