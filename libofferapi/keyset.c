@@ -147,7 +147,8 @@ static int cursor_parse(const char *s, const ks_spec *spec, uint32_t scope, ks_c
 	if (strcmp(f[2], "x") && ((rc = parse_int(f[2], &c->pos, "position")) < 0 || c->pos < 0))
 		return oa_error(OFFERAPI_EINVAL, "cursor: position \"%.24s\" is not a count", f[2]);
 	if (strlen(f[3]) != 8 || strspn(f[3], "0123456789abcdef") != 8)
-		return oa_error(OFFERAPI_EINVAL, "cursor: scope \"%.16s\" is not 8 hex digits", f[3]);
+		return oa_error(OFFERAPI_EINVAL, "cursor: scope \"%.16s\" is not 8 hex digits",
+		                f[3]);
 	if ((uint32_t)strtoul(f[3], NULL, 16) != scope)
 		return oa_error(OFFERAPI_EINVAL, "cursor: it belongs to another list (other "
 		                                 "filters, offer, scorer or user)");
@@ -234,8 +235,7 @@ static void arm(sqlbuf *b, const ks_spec *spec, int p, int branch, bool back, in
 }
 
 int ks_build(const ks_spec *spec, const ks_cursor *c, bool last, bool total, size_t limit,
-             size_t offset, const char *cols, const char *join, const db_param *fixed,
-             ks_query *q)
+             size_t offset, const char *cols, const char *join, const db_param *fixed, ks_query *q)
 {
 	sqlbuf b = { q->sql, 0, sizeof q->sql, false };
 	int F = spec->nfixed, narms = 0;
@@ -256,7 +256,8 @@ int ks_build(const ks_spec *spec, const ks_cursor *c, bool last, bool total, siz
 		add(&b, " OFFSET $%d", F + 2);
 	add(&b, ") k%s", join);
 	if (b.full)
-		return oa_error(OFFERAPI_ERROR, "keyset: a statement over %zu bytes", sizeof q->sql);
+		return oa_error(OFFERAPI_ERROR, "keyset: a statement over %zu bytes",
+		                sizeof q->sql);
 	q->nparams = 0;
 	for (int i = 0; i < F; i++)
 		q->params[q->nparams++] = fixed[i];
@@ -341,8 +342,8 @@ int ks_finish(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last
 		if (more)
 			out->prev = cursor_format(spec, true, out->offset, scope, head);
 		if (c->set && tail)
-			out->next = cursor_format(spec, false, out->offset >= 0 ? out->offset + k : -1,
-			                          scope, tail);
+			out->next = cursor_format(
+				spec, false, out->offset >= 0 ? out->offset + k : -1, scope, tail);
 	}
 	if ((more && back && !out->prev) || (more && !back && !out->next) ||
 	    (c->set && out->count && !(back ? out->next : out->prev))) {

@@ -105,8 +105,7 @@ typedef struct ks_query {
  * @offset (legacy OFFSET paging, first page only) rows are skipped.
  */
 int ks_build(const ks_spec *spec, const ks_cursor *c, bool last, bool total, size_t limit,
-             size_t offset, const char *cols, const char *join, const db_param *fixed,
-             ks_query *q);
+             size_t offset, const char *cols, const char *join, const db_param *fixed, ks_query *q);
 
 /* A distinct row of the result: its key and the result row it came from. */
 typedef struct ks_row {

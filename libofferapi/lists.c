@@ -91,7 +91,8 @@ static int page_items(const db_result *r, int base, bool with_text, const ks_row
 	int rc = 0;
 	for (size_t i = 0; i < pg->count && rc == 0; i++)
 		if ((rc = app_from_row(r, rows[pg->first + i].row, base,
-		                       with_text ? base + APP_NCOLUMNS + 5 : -1, &l->items[i])) == 0)
+		                       with_text ? base + APP_NCOLUMNS + 5 : -1, &l->items[i])) ==
+		    0)
 			l->count++;
 	if (rc == 0)
 		rc = attach_scores(r, base, base + APP_NCOLUMNS, l->items, l->count);
@@ -126,9 +127,9 @@ static int page_from_result(const ks_spec *spec, uint32_t scope, const ks_cursor
 }
 
 /* One page of @spec over @fixed; @total as ranked_page() takes it. */
-static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope,
-                     const db_param *fixed, const ks_cursor *c, bool last, int64_t total,
-                     size_t limit, bool with_text, offerapi_application_list **out)
+static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
+                     const ks_cursor *c, bool last, int64_t total, size_t limit, bool with_text,
+                     offerapi_application_list **out)
 {
 	bool count = total == RANK_TOTAL_COUNT;
 	ks_query *q = malloc(sizeof *q);
@@ -284,8 +285,7 @@ int rank_allowed(const char *by, char *const *names, size_t n)
 
 int offerapi_application_list_offer_page(offerapi_store *s, const offerapi_user *actor,
                                          offerapi_id offer_id, const offerapi_rank *rank,
-                                         const offerapi_page *page,
-                                         offerapi_application_list **out)
+                                         const offerapi_page *page, offerapi_application_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "application list: no output given");
@@ -315,13 +315,12 @@ int offerapi_application_list_offer_page(offerapi_store *s, const offerapi_user 
 	}
 	unsigned pf = page ? page->flags : 0;
 	return ranked_page(s, offer_id, by, &c, pf & OFFERAPI_PAGE_LAST,
-	                   pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit, false,
-	                   out);
+	                   pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit,
+	                   false, out);
 }
 
 int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *actor,
-                                        const offerapi_page *page,
-                                        offerapi_application_list **out)
+                                        const offerapi_page *page, offerapi_application_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "application list: no output given");
@@ -337,10 +336,9 @@ int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *
 	if ((rc = ks_page_parse(&spec, scope, page, &c, &limit)) < 0)
 		return rc;
 	unsigned pf = page ? page->flags : 0;
-	return apps_page(s, &spec, scope, (db_param[]){ P_INT(actor->id) }, &c,
-	                 pf & OFFERAPI_PAGE_LAST,
-	                 pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit, false,
-	                 out);
+	return apps_page(
+		s, &spec, scope, (db_param[]){ P_INT(actor->id) }, &c, pf & OFFERAPI_PAGE_LAST,
+		pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit, false, out);
 }
 
 /* ---- the whole lists, page after page ---- */
@@ -348,8 +346,8 @@ int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *
 /* Move @src's items to the end of @dst. */
 static int list_append(offerapi_application_list *dst, offerapi_application_list *src)
 {
-	offerapi_application *items =
-		realloc(dst->items, (dst->count + src->count + 1) * sizeof *items);
+	offerapi_application *items = realloc(dst->items,
+	                                      (dst->count + src->count + 1) * sizeof *items);
 	if (!items)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	memcpy(items + dst->count, src->items, src->count * sizeof *items);
@@ -360,9 +358,8 @@ static int list_append(offerapi_application_list *dst, offerapi_application_list
 }
 
 /* Every page of a list of @spec. @by non-NULL: the ranked list. */
-static int whole_list(offerapi_store *s, const ks_spec *spec, uint32_t scope,
-                      const db_param *fixed, const char *by, bool with_text,
-                      offerapi_application_list **out)
+static int whole_list(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
+                      const char *by, bool with_text, offerapi_application_list **out)
 {
 	offerapi_application_list *all = calloc(1, sizeof *all), *l = NULL;
 	int rc = all ? 0 : oa_error(OFFERAPI_ENOMEM, "out of memory");

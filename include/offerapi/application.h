@@ -183,7 +183,7 @@ OFFERAPI_EXTERN int offerapi_application_list_mine_page(offerapi_store *store,
  *  "Ranking" above (@p rank_by NULL: the first scorer by name among the
  *  offer's stored scores, else OFFERAPI_RANK_DEFAULT). Memory grows with
  *  the offer: prefer offerapi_application_list_offer_page(), or
- *  the iterator of dashboard.h to stream them. */
+ *  offerapi_application_iter_new() to stream them. */
 OFFERAPI_EXTERN int offerapi_application_list_offer(offerapi_store *store,
                                                     const offerapi_user *actor,
                                                     offerapi_id offer_id, const char *rank_by,

@@ -15,6 +15,7 @@
 #include "page.h"
 #include "offer.h"
 #include "application.h"
+#include "dashboard.h"
 #include "scorer.h"
 #include "scorers.h"
 #include "scoring.h"

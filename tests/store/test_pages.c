@@ -5,6 +5,7 @@
  * cursors survive insertions; forged cursors are refused. argv[1] names
  * the backend.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,10 +84,9 @@ static void mkoffers(fixture *f, offerapi_user *rec, int n)
 		char title[64];
 		snprintf(title, sizeof title, "Offre %d %s", i, i % 4 == 0 ? "alpha" : "beta");
 		const char *skills[] = { i % 3 ? "C" : "Go" };
-		offerapi_offer_fields o = { .title = title,
-			                    .description = "Un poste.",
-			                    .skills = skills,
-			                    .nskills = 1 };
+		offerapi_offer_fields o = {
+			.title = title, .description = "Un poste.", .skills = skills, .nskills = 1
+		};
 		offerapi_id id;
 		assert_rc(offerapi_offer_create(f->s, rec, &o, &id), 0);
 	}
@@ -313,7 +313,8 @@ static offerapi_id apply(fixture *f, int who, offerapi_id offer)
 		snprintf(login, sizeof login, "cand%02d@example.org", who);
 		f->cand[who] = testdb_user(f->s, login, OFFERAPI_ROLE_CANDIDATE);
 	}
-	offerapi_application_input in = { .filename = "cv.pdf", .pdf = f->pdf,
+	offerapi_application_input in = { .filename = "cv.pdf",
+		                          .pdf = f->pdf,
 		                          .pdf_len = f->pdf_len };
 	offerapi_id id;
 	assert_rc(offerapi_application_submit(f->s, f->cand[who], offer, &in, &id), 0);
@@ -340,8 +341,7 @@ static int ranked_cmp(const void *x, const void *y)
 	return (a->id > b->id) - (a->id < b->id);
 }
 
-static size_t expected_ranking(fixture *f, offerapi_id offer, const char *scorer,
-                               offerapi_id *ids)
+static size_t expected_ranking(fixture *f, offerapi_id offer, const char *scorer, offerapi_id *ids)
 {
 	char sql[400];
 	snprintf(sql, sizeof sql,
@@ -374,7 +374,8 @@ static size_t walk_ranked(fixture *f, offerapi_id offer, const offerapi_rank *ra
 	int64_t total = -1;
 	for (int pages = 0; pages < 200; pages++) {
 		offerapi_application_list *l;
-		assert_rc(offerapi_application_list_offer_page(f->s, f->rec, offer, rank, &p, &l), 0);
+		assert_rc(offerapi_application_list_offer_page(f->s, f->rec, offer, rank, &p, &l),
+		          0);
 		char *more = back ? l->prev : l->next;
 		if (more)
 			assert_int_equal(l->count, limit);
@@ -564,6 +565,156 @@ static void test_mine_pages(void **state)
 	assert_rc(offerapi_application_list_mine_page(f->s, f->rec, NULL, &l), OFFERAPI_EPERM);
 }
 
+/* ---- the dashboard and the iterator ---- */
+
+/* The summary computed apart: from every stored score, in C. */
+static void expected_summary(fixture *f, offerapi_id offer, const char *scorer,
+                             offerapi_dashboard *e)
+{
+	memset(e, 0, sizeof *e);
+	char sql[300];
+	snprintf(sql, sizeof sql,
+	         "SELECT sc.score FROM scores sc JOIN applications a ON a.id = sc.application_id"
+	         " WHERE a.offer_id = %lld AND sc.scorer = '%s'",
+	         (long long)offer, scorer);
+	db_result *r = NULL;
+	assert_rc(store_exec(f->s, sql, NULL, 0, &r), 0);
+	const double bounds[] = { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9 };
+	double sum = 0;
+	for (int i = 0; i < r->nrows; i++) {
+		double v = db_real(r, i, 0);
+		int k = 0;
+		while (k < 9 && v >= bounds[k])
+			k++;
+		e->histogram[k]++;
+		sum += v;
+		e->min = i == 0 || v < e->min ? v : e->min;
+		e->max = i == 0 || v > e->max ? v : e->max;
+	}
+	e->scored = r->nrows;
+	e->mean = r->nrows ? sum / r->nrows : 0;
+	db_result_free(r);
+}
+
+static void test_dashboard(void **state)
+{
+	fixture *f = *state;
+	offerapi_id offer = ranked_offer(f);
+	const char *host[] = { "similarity", "random" };
+	offerapi_rank rank = OFFERAPI_RANK_INIT;
+	rank.scorers = host;
+	rank.nscorers = 2;
+	offerapi_dashboard *d;
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, &rank, NULL, &d), 0);
+	assert_string_equal(d->rank_by, "similarity");
+	assert_int_equal(d->nscorers, 3);
+	assert_string_equal(d->scorers[0], "similarity");
+	assert_string_equal(d->scorers[1], "random");
+	assert_string_equal(d->scorers[2], "old-scorer");
+	assert_int_equal(d->count, 23);
+	offerapi_dashboard e;
+	expected_summary(f, offer, "similarity", &e);
+	assert_int_equal(d->scored, 19);
+	assert_int_equal(d->scored, e.scored);
+	assert_true(fabs(d->mean - e.mean) < 1e-12);
+	assert_true(d->min == e.min && d->max == e.max);
+	for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++)
+		assert_int_equal(d->histogram[k], e.histogram[k]);
+	assert_int_equal(d->max_answers, 0);
+	offerapi_id want[MAXROWS];
+	size_t nw = expected_ranking(f, offer, "similarity", want);
+	assert_int_equal(d->page->count, nw);
+	assert_int_equal(d->page->total, 23);
+	for (size_t i = 0; i < nw; i++)
+		assert_int_equal(d->page->items[i].id, want[i]);
+	offerapi_dashboard_free(d);
+	/* the last page knows its place */
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.limit = 5;
+	p.flags = OFFERAPI_PAGE_LAST;
+	rank.by = "random";
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, &rank, &p, &d), 0);
+	nw = expected_ranking(f, offer, "random", want);
+	expected_summary(f, offer, "random", &e);
+	assert_int_equal(d->scored, e.scored);
+	assert_true(fabs(d->mean - e.mean) < 1e-12);
+	assert_int_equal(d->page->offset, 18);
+	for (size_t i = 0; i < 5; i++)
+		assert_int_equal(d->page->items[i].id, want[18 + i]);
+	assert_null(d->page->next);
+	offerapi_dashboard_free(d);
+	rank.by = "llm";
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, &rank, NULL, &d), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "allowed: similarity, random"));
+	rank.by = NULL;
+	assert_rc(offerapi_dashboard_get(f->s, f->rec2, offer, &rank, NULL, &d), OFFERAPI_EPERM);
+	assert_rc(offerapi_dashboard_get(f->s, f->cand[0], offer, &rank, NULL, &d), OFFERAPI_EPERM);
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, 99999, &rank, NULL, &d), OFFERAPI_ENOTFOUND);
+}
+
+static void test_dashboard_empty_and_answers(void **state)
+{
+	fixture *f = *state;
+	const char *q[] = { "Pourquoi ?", "Quand ?" };
+	offerapi_offer_fields o = {
+		.title = "Dev", .description = "C.", .questions = q, .nquestions = 2
+	};
+	offerapi_id offer;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &offer), 0);
+	offerapi_dashboard *d;
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, NULL, NULL, &d), 0);
+	assert_string_equal(d->rank_by, OFFERAPI_RANK_DEFAULT);
+	assert_int_equal(d->count, 0);
+	assert_int_equal(d->scored, 0);
+	assert_true(d->mean == 0 && d->min == 0 && d->max == 0);
+	assert_int_equal(d->nscorers, 0);
+	assert_int_equal(d->page->count, 0);
+	assert_null(d->page->next);
+	offerapi_dashboard_free(d);
+	apply(f, 0, offer);
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, NULL, NULL, &d), 0);
+	assert_int_equal(d->max_answers, 2);
+	assert_int_equal(d->page->items[0].nanswers, 2);
+	offerapi_dashboard_free(d);
+}
+
+static void test_iterator(void **state)
+{
+	fixture *f = *state;
+	offerapi_id offer = ranked_offer(f);
+	const char *host[] = { "similarity" };
+	offerapi_rank rank = OFFERAPI_RANK_INIT;
+	rank.scorers = host;
+	rank.nscorers = 1;
+	offerapi_id want[MAXROWS];
+	size_t nw = expected_ranking(f, offer, "similarity", want);
+	for (size_t batch = 1; batch <= 25; batch += 6) {
+		offerapi_application_iter *it;
+		assert_rc(offerapi_application_iter_new(&it, f->s, f->rec, offer, &rank, batch), 0);
+		const offerapi_dashboard *sum = offerapi_application_iter_summary(it);
+		assert_string_equal(sum->rank_by, "similarity");
+		assert_int_equal(sum->count, 23);
+		assert_null(sum->page);
+		size_t n = 0;
+		const offerapi_application *a;
+		while (offerapi_application_iter_next(it, &a) == 0 && a) {
+			assert_true(n < nw);
+			assert_int_equal(a->id, want[n++]);
+			assert_null(a->cv_text);
+		}
+		assert_int_equal(n, nw);
+		assert_rc(offerapi_application_iter_next(it, &a), 0); /* stays at the end */
+		assert_null(a);
+		offerapi_application_iter_free(it);
+	}
+	offerapi_application_iter *it;
+	assert_rc(offerapi_application_iter_new(&it, f->s, f->rec, offer, &rank, 501),
+	          OFFERAPI_EINVAL);
+	assert_rc(offerapi_application_iter_new(&it, f->s, f->rec2, offer, &rank, 0),
+	          OFFERAPI_EPERM);
+	assert_null(it);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -575,6 +726,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ranked_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mine_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard_empty_and_answers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
