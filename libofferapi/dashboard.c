@@ -21,21 +21,22 @@
  */
 #define SC " FROM scores s WHERE s.offer_id = o.id AND s.scorer = $2"
 #define BIN(lo, hi) ", (SELECT COUNT(*)" SC " AND s.score >= " lo " AND s.score < " hi ")"
-#define SUMMARY_SQL                                                                                \
-	"WITH RECURSIVE n(s) AS (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"               \
-	" UNION ALL SELECT (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                    \
-	" AND scorer > n.s) FROM n WHERE n.s IS NOT NULL)"                                         \
-	" SELECT NULL AS name, o.recruiter_id,"                                                    \
-	" (SELECT COUNT(*) FROM applications c WHERE c.offer_id = o.id),"                          \
-	" (SELECT SUM(s.score)" SC "), (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"  \
-	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id),"                   \
-	" (SELECT COUNT(*)" SC " AND s.score < 0.1)" BIN("0.1", "0.2") BIN("0.2", "0.3")            \
-		BIN("0.3", "0.4") BIN("0.4", "0.5") BIN("0.5", "0.6") BIN("0.6", "0.7")             \
-			BIN("0.7", "0.8") BIN("0.8", "0.9") ", (SELECT COUNT(*)" SC                 \
-		" AND s.score >= 0.9)"                                                             \
-		" FROM offers o WHERE o.id = $1"                                                   \
-		" UNION ALL SELECT s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-		" NULL, NULL, NULL, NULL, NULL, NULL FROM n WHERE s IS NOT NULL"
+#define SUMMARY_SQL                                                                                           \
+	"WITH RECURSIVE n(s) AS (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                          \
+	" UNION ALL SELECT (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                               \
+	" AND scorer > n.s) FROM n WHERE n.s IS NOT NULL)"                                                    \
+	" SELECT NULL AS name, o.recruiter_id,"                                                               \
+	" (SELECT COUNT(*) FROM applications c WHERE c.offer_id = o.id),"                                     \
+	" (SELECT SUM(s.score)" SC "), (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"             \
+	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id),"                              \
+	" (SELECT COUNT(*)" SC                                                                                \
+	" AND s.score < 0.1)" BIN("0.1", "0.2") BIN("0.2", "0.3") BIN("0.3", "0.4") BIN(                      \
+		"0.4", "0.5") BIN("0.5", "0.6") BIN("0.6", "0.7") BIN("0.7", "0.8")                           \
+		BIN("0.8",                                                                                    \
+	            "0.9") ", (SELECT COUNT(*)" SC " AND s.score >= 0.9)"                                     \
+			   " FROM offers o WHERE o.id = $1"                                                   \
+			   " UNION ALL SELECT s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+			   " NULL, NULL, NULL, NULL, NULL, NULL FROM n WHERE s IS NOT NULL"
 
 void offerapi_dashboard_free(offerapi_dashboard *d)
 {
@@ -225,8 +226,7 @@ static int iter_fetch(offerapi_application_iter *it)
 	return 0;
 }
 
-int offerapi_application_iter_next(offerapi_application_iter *it,
-                                   const offerapi_application **out)
+int offerapi_application_iter_next(offerapi_application_iter *it, const offerapi_application **out)
 {
 	if (!it || !out)
 		return oa_error(OFFERAPI_EINVAL, "iterator: NULL");

@@ -140,6 +140,11 @@ void db_release(db_pool *pool, db_conn *conn);
  * error goes to the caller (db_acquire() checks idle connections instead). */
 int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams, db_result **out);
 
+/* Tests only: call @fn with every statement db_exec() is about to run
+ * (NULL stops). Not synchronised: set it while no other thread runs. */
+typedef void (*db_trace_fn)(const char *sql, const db_param *params, int nparams, void *payload);
+void db_set_trace(db_trace_fn fn, void *payload);
+
 /* Transactions on a borrowed connection. */
 int db_begin(db_conn *conn);
 int db_commit(db_conn *conn);

@@ -80,6 +80,7 @@ typedef struct pg_conn {
 	char *password; /* decoded password from the URL, only to scrub messages */
 	unsigned int lock_timeout_ms;
 	bool set_lock_timeout; /* false when the URL's own options set it */
+	bool set_page_cost; /* false when the URL's own options set random_page_cost */
 } pg_conn;
 
 /* ---- messages ---- */
@@ -321,9 +322,15 @@ nomem:
 
 /*
  * Per-session settings, run after every connect and every reset (a reset
- * opens a new server session, which forgets any SET). Sent with SET rather
- * than the "options" startup parameter because connection poolers such as
- * PgBouncer refuse unknown startup parameters.
+ * opens a new server session, which forgets any SET), in one round trip.
+ * Sent with SET rather than the "options" startup parameter because
+ * connection poolers such as PgBouncer refuse unknown startup parameters.
+ *
+ * random_page_cost = 1.1 (the default, 4, models spinning disks): every
+ * statement of the library reads a page of rows by key, and with the
+ * default the planner hashes a whole table of 20 000 applications rather
+ * than look up the 50 rows of a page one by one (docs/performance.md). A
+ * value in the URL's options wins, as for lock_timeout.
  */
 static int session_setup(pg_conn *c)
 {
@@ -332,10 +339,15 @@ static int session_setup(pg_conn *c)
 		return oa_error(OFFERAPI_ERROR,
 		                "postgresql: server %s runs version %d, 10 or later is needed",
 		                c->where, PQserverVersion(c->pg));
-	if (!c->set_lock_timeout)
+	char sql[128] = "";
+	size_t n = 0;
+	if (c->set_lock_timeout)
+		n += (size_t)snprintf(sql + n, sizeof sql - n, "SET lock_timeout = %u;",
+		                      c->lock_timeout_ms);
+	if (c->set_page_cost)
+		snprintf(sql + n, sizeof sql - n, "SET random_page_cost = 1.1;");
+	if (!sql[0])
 		return 0;
-	char sql[64];
-	snprintf(sql, sizeof sql, "SET lock_timeout = %u", c->lock_timeout_ms);
 	PGresult *res = PQexec(c->pg, sql);
 	int rc = 0;
 	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
@@ -397,6 +409,7 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	}
 	c->lock_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 1; /* 0 = forever */
 	c->set_lock_timeout = true;
+	c->set_page_cost = true;
 	int rc;
 
 	/* libpq ends the credentials at the first '@', so a raw '@' in a
@@ -443,6 +456,8 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 		}
 		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
 			c->set_lock_timeout = false;
+		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "random_page_cost"))
+			c->set_page_cost = false;
 	}
 	PQconninfoFree(opts);
 

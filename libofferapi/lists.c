@@ -16,7 +16,10 @@
  * The ranked list, as application.h's "Ranking" says: the applications
  * the scorer scored ($2), score descending, then date and id ascending,
  * read from scores_rank; then the others, by date and id, from
- * applications_offer_created.
+ * applications_offer_created, each probed in the scores' primary key. The
+ * probe is a scalar subquery, not NOT EXISTS: PostgreSQL turns NOT EXISTS
+ * into an anti-join that hashes every score of the scorer, then sorts;
+ * the subquery keeps the walk in index order, stopping at the page.
  */
 void ranked_spec(ks_spec *spec)
 {
@@ -31,9 +34,9 @@ void ranked_spec(ks_spec *spec)
 		                      3,
 		                      's' };
 	spec->phases[1] = (ks_phase){ "a0.id",
-		                      " FROM applications a0 WHERE a0.offer_id = $1 AND NOT EXISTS"
+		                      " FROM applications a0 WHERE a0.offer_id = $1 AND"
 		                      " (SELECT 1 FROM scores x WHERE x.application_id = a0.id"
-		                      " AND x.scorer = $2)",
+		                      " AND x.scorer = $2) IS NULL",
 		                      { { "a0.created_at", false }, { "a0.id", false } },
 		                      2,
 		                      'u' };
@@ -76,8 +79,8 @@ static uint32_t mine_scope(offerapi_id candidate)
  * scores (NULL when none: a row per score), and with_text its CV text. */
 #define LIST_COLUMNS                                                                               \
 	", " APP_COLUMNS ", s2.scorer, s2.scorer_version, s2.score, s2.explanation, s2.created_at"
-#define LIST_JOIN                                                                                  \
-	" JOIN applications a ON a.id = k.id JOIN offers o ON o.id = a.offer_id"                   \
+#define LIST_JOIN(offer)                                                                           \
+	" JOIN applications a ON a.id = k.id JOIN offers o ON o.id = " offer                       \
 	" JOIN users u ON u.id = a.candidate_id LEFT JOIN scores s2 ON s2.application_id = a.id"
 #define LIST_TEXT_JOIN " LEFT JOIN application_cvs c ON c.application_id = a.id"
 
@@ -135,9 +138,14 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 	ks_query *q = malloc(sizeof *q);
 	if (!q)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	/* a ranked list has one offer ($1): its row is read once, not joined
+	 * to each application (PostgreSQL would merge-join offers_pkey) */
+	const char *join = spec->kind == 'r' ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
+	const char *tjoin = spec->kind == 'r' ? LIST_JOIN("$1") LIST_TEXT_JOIN
+	                                      : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
 	int rc = ks_build(spec, c, last, count, limit, 0,
 	                  with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
-	                  with_text ? LIST_JOIN LIST_TEXT_JOIN : LIST_JOIN, fixed, q);
+	                  with_text ? tjoin : join, fixed, q);
 	db_result *r = NULL;
 	if (rc == 0)
 		rc = store_exec(s, q->sql, q->params, q->nparams, &r);

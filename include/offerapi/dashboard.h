@@ -81,10 +81,9 @@ typedef struct offerapi_application_iter offerapi_application_iter;
  * @return 0 or the errors of offerapi_dashboard_get()
  */
 OFFERAPI_EXTERN int offerapi_application_iter_new(offerapi_application_iter **out,
-                                                  offerapi_store *store,
-                                                  const offerapi_user *actor,
-                                                  offerapi_id offer_id,
-                                                  const offerapi_rank *rank, size_t batch);
+                                                  offerapi_store *store, const offerapi_user *actor,
+                                                  offerapi_id offer_id, const offerapi_rank *rank,
+                                                  size_t batch);
 
 /**
  * The next application in ranked order. @p *out is borrowed from the
@@ -96,8 +95,8 @@ OFFERAPI_EXTERN int offerapi_application_iter_next(offerapi_application_iter *it
 
 /** The summary of the iterated offer (page is NULL): the CSV's header
  *  (rank_by, scorers, max_answers). Borrowed from the iterator. */
-OFFERAPI_EXTERN const offerapi_dashboard *
-offerapi_application_iter_summary(const offerapi_application_iter *it);
+OFFERAPI_EXTERN const offerapi_dashboard *offerapi_application_iter_summary(
+	const offerapi_application_iter *it);
 
 /** Free an iterator. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_application_iter_free(offerapi_application_iter *it);
