@@ -38,6 +38,7 @@ RUN apt-get update \
       libstemmer0d libunistring2 \
       libmujs2 libgumbo1 libopenjp2-7 libjbig2dec0 libjpeg62-turbo \
       libfreetype6 libharfbuzz0b zlib1g \
+      dict-freedict-fra-eng dict-freedict-eng-fra \
  && rm -rf /var/lib/apt/lists/*
 # END runtime packages
 RUN groupadd --system --gid 10001 offerapi \

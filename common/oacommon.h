@@ -9,10 +9,87 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* True when the @len bytes at @s are strict UTF-8: no overlong forms, no
  * surrogates, nothing above U+10FFFF, and no NUL byte (text is handled as
  * C strings everywhere). */
 bool oa_utf8_valid(const char *s, size_t len);
+
+/* The number of bytes of @s, at most @max, that end on a character
+ * boundary: for "%.*s" in bounded messages. */
+int oa_utf8_fit(const char *s, size_t max);
+
+/* ---- URLs (url.c) --------------------------------------------------------- */
+
+/* @url with any password in its userinfo replaced by "***" (and a user
+ * without password by "***"), for messages and logs. malloc'd; NULL on
+ * out of memory. */
+char *oa_url_redact(const char *url);
+
+/* ---- plugin settings (settings.c) ----------------------------------------- */
+
+typedef enum oa_setting_kind {
+	OA_SETTING_REAL, /* a double in [min, max] */
+	OA_SETTING_COUNT, /* an integer in [lo, hi], into a field of size 4 or 8 */
+	OA_SETTING_BOOL, /* 1/0, true/false, yes/no, into a bool */
+	OA_SETTING_TEXT, /* a borrowed const char * of lo..hi bytes */
+	OA_SETTING_CHOICE, /* the index of the value in choices, into an int */
+	OA_SETTING_REFUSE, /* never accepted: reason says why */
+} oa_setting_kind;
+
+/* One setting a plugin accepts: its key, kind, field and bounds. */
+typedef struct oa_setting {
+	const char *key;
+	oa_setting_kind kind;
+	size_t offset, size; /* the field in the plugin's state, and its size */
+	double min, max; /* REAL */
+	unsigned long long lo, hi; /* COUNT; TEXT: length in bytes */
+	const char *const *choices; /* CHOICE: NULL-terminated */
+	const char *reason; /* REFUSE */
+} oa_setting;
+
+struct offerapi_host_v1;
+
+/* Apply the NULL-terminated key/value list @kv (as a plugin's create()
+ * receives it) to @state by @table. A key not in the table is ignored with
+ * a warning through @host's log (@host may be NULL). Returns 0, or -1 with
+ * one line in @err naming the key and the value at fault. Values of TEXT
+ * settings stay borrowed from @kv: copy what must outlive create(). */
+int oa_settings_apply(const oa_setting *table, size_t n, void *state, const char *const *kv,
+                      const struct offerapi_host_v1 *host, char *err, size_t errsz);
+
+/* ---- arrays (array.c) ----------------------------------------------------- */
+
+/* Room for @need elements of @elem bytes in the array @p (NULL when it has
+ * none) that has room for *@cap elements. Returns @p itself when *@cap >=
+ * @need; otherwise @p reallocated to *@cap doubled (or to @first when *@cap
+ * is 0), doubled again until it holds @need, and *@cap set to that. Returns
+ * NULL on out of memory or size overflow, with @p still valid and *@cap
+ * unchanged: the caller keeps owning @p. @need is at least 1. Doubling
+ * keeps n appends O(n).
+ *
+ *     tok *v = oa_grow(w->toks, &w->tokcap, w->ntoks + 1, sizeof *v, 1024);
+ *     if (!v)
+ *             return false;
+ *     w->toks = v;
+ */
+void *oa_grow(void *p, size_t *cap, size_t need, size_t elem, size_t first);
+
+/* ---- hashing (hash.c) ----------------------------------------------------- */
+
+/* The FNV-1a offset basis: the @h to start a hash with. */
+#define OA_FNV1A_BASIS UINT64_C(0xCBF29CE484222325)
+
+/* FNV-1a (64 bits) of the @len bytes at @data, continuing from @h
+ * (OA_FNV1A_BASIS to start), so that several pieces hash as one. Not for
+ * keys an attacker chooses to collide. */
+uint64_t oa_fnv1a(uint64_t h, const void *data, size_t len);
+
+/* ---- time (clock.c) ------------------------------------------------------- */
+
+/* Milliseconds on the monotonic clock (CLOCK_MONOTONIC): only differences
+ * between two calls mean something. */
+double oa_mono_ms(void);
 
 #endif

@@ -43,3 +43,14 @@ bool oa_utf8_valid(const char *str, size_t len)
 	}
 	return true;
 }
+
+int oa_utf8_fit(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	if (s[n]) /* cut: back off the continuation bytes of a split character */
+		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+			n--;
+	return (int)n;
+}

@@ -25,6 +25,7 @@ typedef struct fr_config {
 	int stats, allow_incomplete, top, compress, no_hpa, progress, no_trend;
 	long min_history_s;
 	int strategy, color, groupby; /* indexes in the options' choices */
+	int lang; /* FR_LANG_EN (0) or FR_LANG_FR (1), as the choices "en|fr" */
 	char **ns_args; /* owned copies of the -n arguments */
 	size_t nns_args;
 	const fr_format *format;

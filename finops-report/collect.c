@@ -22,6 +22,7 @@
 #include "fr.h"
 
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -44,6 +45,10 @@ typedef struct shared {
 	size_t next, done;
 	pthread_mutex_t mu;
 	int failed;
+	int prev; /* the previous window's pass: what the trend and its savings
+	           * need only */
+	double at; /* time of the instant queries */
+	char W[32]; /* the window as a PromQL duration */
 } shared;
 
 /* The namespace matcher for a list of namespaces: `namespace="a"` for one,
@@ -69,12 +74,20 @@ static char *ns_matcher(char *const *ns, size_t n)
 	return r;
 }
 
-/* Runs one instant query for a batch; a failure is fatal for the batch (the
- * message is kept in b->err), Prometheus warnings become incomplete-data
- * warnings. */
-static int q(shared *s, batch *b, const char *promql, fr_promres *r)
+/* Runs one instant query for a batch, its PromQL formatted from fmt; a
+ * failure is fatal for the batch (the message is kept in b->err),
+ * Prometheus warnings become incomplete-data warnings. */
+static int q(shared *s, batch *b, fr_promres *r, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int q(shared *s, batch *b, fr_promres *r, const char *fmt, ...)
 {
-	if (fr_prom_query(s->h, promql, s->o->end, r, b->err, sizeof b->err))
+	va_list ap;
+	va_start(ap, fmt);
+	char *promql = fr_vprintf(fmt, ap);
+	va_end(ap);
+	int rc = fr_prom_query(s->h, promql, s->at, r, b->err, sizeof b->err);
+	free(promql);
+	if (rc)
 		return -1;
 	if (r->warnings)
 		fr_model_warn(&b->m, "prometheus warning: %s", r->warnings);
@@ -182,13 +195,8 @@ static fr_pod *batch_pod(shared *s, batch *b, const char *ns, const char *pod, i
  * (message in b->err). */
 static int collect_labels(shared *s, batch *b, const char *S)
 {
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
-	char *pq = fr_printf("last_over_time(kube_pod_labels{%s}[%s])", S, W);
 	fr_promres r;
-	int rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
+	if (q(s, b, &r, "last_over_time(kube_pod_labels{%s}[%s])", S, s->W))
 		return -1;
 	size_t i;
 	json_t *ser;
@@ -217,20 +225,23 @@ static int collect_labels(shared *s, batch *b, const char *S)
  * all, the sign of a missing kube-state-metrics. Returns 0 or -1. */
 static int collect_fields(shared *s, batch *b, const char *S)
 {
+	/* the previous window's pass: requests and the memory maximum */
+	static const int prev_fields[] = { F_CPU_REQ, F_MEM_REQ, F_MEM_MAX };
 	int fields[F_COUNT], nf = 0;
 	for (int f = 0; f < F_COUNT; f++)
-		fields[nf++] = f;
-	size_t nreq = 0;
+		fields[nf++] = s->prev ? prev_fields[f % 3] : f;
+	if (s->prev)
+		nf = 3;
+	size_t nreq = 0, i;
+	json_t *ser;
 	for (int k = 0; k < nf; k++) {
 		int f = fields[k];
 		char *pq = field_query(s->o, f, S);
 		fr_promres r;
-		int rc = q(s, b, pq, &r);
+		int rc = q(s, b, &r, "%s", pq);
 		free(pq);
 		if (rc)
 			return -1;
-		size_t i;
-		json_t *ser;
 		json_array_foreach(r.result, i, ser)
 		{
 			const char *ctr = fr_prom_label(ser, "container");
@@ -283,15 +294,13 @@ static int collect_volumes(shared *s, batch *b, const char *S, long cost_step)
 	fr_promres r;
 	size_t i;
 	json_t *ser;
-	char *pq = fr_printf("sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
-	                     "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_"
-	                     "info{%s}) * on (namespace, persistentvolumeclaim) group_left max by "
-	                     "(namespace, persistentvolumeclaim) (kube_persistentvolumeclaim_"
-	                     "resource_requests_storage_bytes{%s}))[%s:%s])) * %g",
-	                     S, S, CW, CST, (double)cost_step / 3600.0);
-	int rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
+	if (q(s, b, &r,
+	      "sum by (namespace, pod) (sum_over_time((max by (namespace, pod, "
+	      "persistentvolumeclaim) (kube_pod_spec_volumes_persistentvolumeclaims_info{%s}) * on "
+	      "(namespace, persistentvolumeclaim) group_left max by (namespace, "
+	      "persistentvolumeclaim) (kube_persistentvolumeclaim_resource_requests_storage_bytes{"
+	      "%s}))[%s:%s])) * %g",
+	      S, S, CW, CST, (double)cost_step / 3600.0))
 		return -1;
 	json_array_foreach(r.result, i, ser)
 	{
@@ -327,24 +336,18 @@ static void replicaset_owner(json_t *rs, const char *ns, const char **kind, cons
 /* Owners: pod -> ReplicaSet -> Deployment, or pod -> StatefulSet... */
 static int collect_owners(shared *s, batch *b, const char *S)
 {
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
 	fr_promres r, rs;
 	size_t i;
 	json_t *ser;
-	char *pq = fr_printf("max by (namespace, replicaset, owner_kind, owner_name) "
-	                     "(last_over_time(kube_replicaset_owner{%s}[%s]))",
-	                     S, W);
-	int rc = q(s, b, pq, &rs);
-	free(pq);
-	if (rc)
+	if (q(s, b, &rs,
+	      "max by (namespace, replicaset, owner_kind, owner_name) "
+	      "(last_over_time(kube_replicaset_owner{%s}[%s]))",
+	      S, s->W))
 		return -1;
-	pq = fr_printf("max by (namespace, pod, owner_kind, owner_name) "
-	               "(last_over_time(kube_pod_owner{%s}[%s]))",
-	               S, W);
-	rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc) {
+	if (q(s, b, &r,
+	      "max by (namespace, pod, owner_kind, owner_name) "
+	      "(last_over_time(kube_pod_owner{%s}[%s]))",
+	      S, s->W)) {
 		fr_promres_free(&rs);
 		return -1;
 	}
@@ -425,20 +428,15 @@ static int collect_hpas(shared *s, batch *b, const char *S)
 		                            "kube_horizontalpodautoscaler_spec_target_metric",
 		                            "kube_horizontalpodautoscaler_spec_min_replicas",
 		                            "kube_horizontalpodautoscaler_spec_max_replicas" };
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
 	for (int e = 0; e < 4 && (e == 0 || b->m.nhpas > 0); e++) {
 		fr_promres r;
 		size_t i;
 		json_t *ser;
-		char *pq = e == 0 ? fr_printf("max by (namespace, horizontalpodautoscaler, "
-		                              "scaletargetref_kind, scaletargetref_name) "
-		                              "(last_over_time(%s{%s}[%s]))",
-		                              q_of[e], S, W)
-		                  : fr_printf("last_over_time(%s{%s}[%s])", q_of[e], S, W);
-		int rc = q(s, b, pq, &r);
-		free(pq);
-		if (rc)
+		if (q(s, b, &r, "%s(last_over_time(%s{%s}[%s]))",
+		      e == 0 ? "max by (namespace, horizontalpodautoscaler, scaletargetref_kind, "
+		               "scaletargetref_name) "
+		             : "",
+		      q_of[e], S, s->W))
 			return -1;
 		json_array_foreach(r.result, i, ser)
 		{
@@ -457,17 +455,21 @@ static int collect_hpas(shared *s, batch *b, const char *S)
  * Returns 0 or -1. */
 static int collect_pod_level(shared *s, batch *b, const char *S, long cost_step)
 {
-	if (collect_volumes(s, b, S, cost_step) || collect_owners(s, b, S))
+	if ((!s->prev && collect_volumes(s, b, S, cost_step)) || collect_owners(s, b, S))
 		return -1;
 	return s->o->hpa_aware ? collect_hpas(s, b, S) : 0;
 }
 
 /* ------------------------------------------------------------ ranges */
 
-typedef struct slot { /* one container's hourly request series */
+/* One container's points in a range query: the series that name it (a
+ * container split over several cAdvisor or kube-state-metrics series at
+ * once) merged point by point with max, as `max by (namespace, pod,
+ * container)` would, but here rather than in Prometheus, where that
+ * aggregation at every step costs twice the query itself. */
+typedef struct slot {
 	fr_container *c;
-	double *a;
-	int used;
+	double *a; /* npoints values, NAN where no series had a point */
 } slot;
 
 typedef struct rangectx {
@@ -475,10 +477,10 @@ typedef struct rangectx {
 	double start;
 	long step;
 	size_t npoints;
-	int what; /* 0 CPU stats, 1 hourly request, 2 hourly usage */
 	int cpu; /* hourly: CPU (1) or memory (0) */
 	const fr_options *o;
-	slot *slots;
+	int prev; /* the previous window's pass */
+	slot *slots; /* the query being read, one per container */
 	size_t nslots;
 } rangectx;
 
@@ -539,101 +541,55 @@ static void hour_add(const rangectx *x, size_t j, double req, double use)
 	h->seen = 1;
 }
 
-/* Series callback of the range queries. CPU: the usage percentiles, maximum
- * and average over the window, computed here with fr_quantile (the same
- * interpolation as Prometheus' quantile_over_time). Hourly request: kept in
- * a slot. Hourly usage: combined with the slot, hour by hour, into
- * sum(max(request, usage)), the allocation OpenCost prices. Containers the
- * instant queries did not find are ignored rather than created, so the
- * pointers kept in slots stay valid. */
+/* Series callback of the range queries: merges the series into its
+ * container's slot (max per point). Containers the instant queries did not
+ * find are ignored rather than created, so the pointers kept in slots stay
+ * valid. */
 static int on_range(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
 {
 	rangectx *x = ud;
 	fr_container *c = find_container(x->b, metric);
 	if (!c || n == 0)
 		return 0;
-	if (x->what == 0) {
-		double *w = fr_xrealloc(NULL, n * sizeof *w), sum = 0, mx = -INFINITY;
-		size_t k = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!isnan(v[i])) {
-				w[k++] = v[i];
-				sum += v[i];
-				if (v[i] > mx)
-					mx = v[i];
-			}
-		if (k > 0) {
-			c->usage_hours = (double)k * (double)x->step / 3600.0;
-			c->cpu.max = mx;
-			c->cpu.avg = sum / (double)k;
-			c->cpu.p50 = fr_quantile(0.5, w, k);
-			c->cpu.p95 = fr_quantile(0.95, w, k);
-			c->cpu.pct = fr_quantile(x->o->strategy.cpu_percentile / 100.0, w, k);
-		}
-		free(w);
-		return 0;
-	}
-	if (x->what == 1) {
+	slot *sl = NULL;
+	for (size_t k = 0; k < x->nslots && !sl; k++)
+		if (x->slots[k].c == c)
+			sl = &x->slots[k];
+	if (!sl) {
 		x->slots = fr_xrealloc(x->slots, (x->nslots + 1) * sizeof *x->slots);
-		slot *sl = &x->slots[x->nslots++];
+		sl = &x->slots[x->nslots++];
 		sl->c = c;
-		sl->used = 0;
-		sl->a = fr_xrealloc(NULL, x->npoints * sizeof *sl->a);
+		sl->a = fr_xrealloc(NULL, (x->npoints ? x->npoints : 1) * sizeof *sl->a);
 		for (size_t i = 0; i < x->npoints; i++)
 			sl->a[i] = NAN;
-		for (size_t i = 0; i < n; i++) {
-			double idx = round((ts[i] - x->start) / (double)x->step);
-			if (idx >= 0 && idx < (double)x->npoints)
-				sl->a[(size_t)idx] = v[i];
-		}
-		return 0;
 	}
-	double *a = NULL;
-	for (size_t k = 0; k < x->nslots; k++)
-		if (x->slots[k].c == c) {
-			a = x->slots[k].a;
-			x->slots[k].used = 1;
-		}
-	double alloc = 0, sum = 0;
-	size_t cnt = 0;
-	char *seen = calloc(x->npoints ? x->npoints : 1, 1);
-	if (!seen)
-		return -1;
 	for (size_t i = 0; i < n; i++) {
 		double idx = round((ts[i] - x->start) / (double)x->step);
 		if (isnan(v[i]) || idx < 0 || idx >= (double)x->npoints)
 			continue;
-		size_t j = (size_t)idx;
-		double req = a ? a[j] : NAN;
-		alloc += isnan(req) || v[i] > req ? v[i] : req;
-		hour_add(x, j, req, v[i]);
-		seen[j] = 1;
-		sum += v[i];
-		cnt++;
+		double *d = &sl->a[(size_t)idx];
+		if (isnan(*d) || v[i] > *d)
+			*d = v[i];
 	}
-	size_t ran = 0; /* steps with a request or usage: the pod existed */
-	for (size_t j = 0; j < x->npoints; j++) {
-		if (!seen[j] && a && !isnan(a[j])) {
-			alloc += a[j]; /* requested, no usage that hour */
-			hour_add(x, j, a[j], NAN);
-		}
-		if (seen[j] || (a && !isnan(a[j])))
-			ran++;
-	}
-	free(seen);
-	fr_res *r = x->cpu ? &c->cpu : &c->mem;
-	r->alloc_hours = alloc * (double)x->step / 3600.0;
-	run_hours_add(c, ran, x->step);
-	if (!x->cpu && cnt > 0)
-		c->mem.avg = sum / (double)cnt;
 	return 0;
 }
 
-/* Runs one range query over a group of pods; Prometheus warnings become
- * incomplete-data warnings. */
+/* Frees the slots of a query. */
+static void slots_free(slot *sl, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		free(sl[k].a);
+	free(sl);
+}
+
+/* Runs one range query over a group of pods into x->slots (emptied first);
+ * Prometheus warnings become incomplete-data warnings. */
 static int range_query(shared *s, batch *b, const char *pq, rangectx *x)
 {
 	char *warn = NULL;
+	slots_free(x->slots, x->nslots);
+	x->slots = NULL;
+	x->nslots = 0;
 	int rc = fr_prom_range_each(s->h, pq, x->start, s->o->end, x->step, on_range, x, &warn,
 	                            b->err, sizeof b->err);
 	if (warn)
@@ -642,58 +598,109 @@ static int range_query(shared *s, batch *b, const char *pq, rangectx *x)
 	return rc;
 }
 
-/* Containers whose hourly requests came without usage series: their
- * allocation is the request itself. Frees the slots. */
-static void finish_slots(rangectx *x)
+/* The CPU usage statistics of each container of the last query: the
+ * percentiles, maximum and average over the window, computed here with one
+ * sort (the same interpolation as Prometheus' quantile_over_time). */
+static void cpu_stats(rangectx *x)
 {
 	for (size_t k = 0; k < x->nslots; k++) {
-		slot *sl = &x->slots[k];
-		if (!sl->used) {
-			double sum = 0;
-			size_t ran = 0;
-			for (size_t j = 0; j < x->npoints; j++)
-				if (!isnan(sl->a[j])) {
-					sum += sl->a[j];
-					ran++;
-					hour_add(x, j, sl->a[j], NAN);
-				}
-			fr_res *r = x->cpu ? &sl->c->cpu : &sl->c->mem;
-			r->alloc_hours = sum * (double)x->step / 3600.0;
-			run_hours_add(sl->c, ran, x->step);
-		}
-		free(sl->a);
+		fr_container *c = x->slots[k].c;
+		double *w = x->slots[k].a, sum = 0;
+		size_t n = 0;
+		for (size_t i = 0; i < x->npoints; i++)
+			if (!isnan(w[i])) {
+				sum += w[i];
+				w[n++] = w[i];
+			}
+		if (n == 0)
+			continue;
+		qsort(w, n, sizeof *w, fr_cmp_double);
+		c->usage_hours = (double)n * (double)x->step / 3600.0;
+		c->cpu.max = w[n - 1];
+		c->cpu.avg = sum / (double)n;
+		c->cpu.p50 = fr_quantile_sorted(0.5, w, n);
+		c->cpu.p95 = fr_quantile_sorted(0.95, w, n);
+		c->cpu.pct = fr_quantile_sorted(x->o->strategy.cpu_percentile / 100.0, w, n);
 	}
-	free(x->slots);
-	x->slots = NULL;
-	x->nslots = 0;
+}
+
+/* One container's hours: its hourly request a and usage u (either may be
+ * NULL), combined hour by hour into sum(max(request, usage)), the
+ * allocation OpenCost prices, the hours it ran (a request or usage that
+ * hour) and the mean usage. */
+static void hours_combine(const rangectx *x, fr_container *c, const double *a, const double *u)
+{
+	double alloc = 0, sum = 0;
+	size_t cnt = 0, ran = 0;
+	for (size_t j = 0; j < x->npoints; j++) {
+		double req = a ? a[j] : NAN, use = u ? u[j] : NAN;
+		if (isnan(req) && isnan(use))
+			continue;
+		ran++;
+		alloc += isnan(req) || use > req ? use : req;
+		hour_add(x, j, req, use);
+		if (!isnan(use)) {
+			sum += use;
+			cnt++;
+		}
+	}
+	fr_res *r = x->cpu ? &c->cpu : &c->mem;
+	r->alloc_hours = alloc * (double)x->step / 3600.0;
+	run_hours_add(c, ran, x->step);
+	if (cnt > 0 && (!x->cpu || x->prev))
+		r->avg = sum / (double)cnt;
+	if (x->cpu && x->prev) /* no CPU range query there: hours of usage */
+		c->usage_hours = (double)cnt * (double)x->step / 3600.0;
+}
+
+/* Combines the request slots req[0..nreq) with the usage slots of the last
+ * query, container by container. */
+static void hours_finish(rangectx *x, const slot *req, size_t nreq)
+{
+	for (size_t k = 0; k < nreq; k++) {
+		const double *u = NULL;
+		for (size_t i = 0; i < x->nslots && !u; i++)
+			if (x->slots[i].c == req[k].c)
+				u = x->slots[i].a;
+		hours_combine(x, req[k].c, req[k].a, u);
+	}
+	for (size_t i = 0; i < x->nslots; i++) {
+		size_t k;
+		for (k = 0; k < nreq; k++)
+			if (req[k].c == x->slots[i].c)
+				break;
+		if (k == nreq) /* usage without a request series */
+			hours_combine(x, x->slots[i].c, NULL, x->slots[i].a);
+	}
 }
 
 /* The hourly requests, then usage, of CPU and memory, combined into
- * allocations (on_range). G selects the group of pods. */
+ * allocations. G selects the group of pods. */
 static int hourly_ranges(shared *s, batch *b, const char *G, const char *CG, rangectx *x)
 {
-	const char *by = "max by (namespace, pod, container)";
 	char CST[32];
 	fr_format_duration(x->step, CST, sizeof CST);
 	int rc = 0;
 	for (int cpu = 1; cpu >= 0 && rc == 0; cpu--) {
 		x->cpu = cpu;
-		x->what = 1;
-		char *pq = fr_printf("%s (avg_over_time(kube_pod_container_resource_"
-		                     "requests{%s, resource=\"%s\"}[%s]))",
-		                     by, G, cpu ? "cpu" : "memory", CST);
+		char *pq = fr_printf("avg_over_time(kube_pod_container_resource_requests{%s, "
+		                     "resource=\"%s\"}[%s])",
+		                     G, cpu ? "cpu" : "memory", CST);
 		rc = range_query(s, b, pq, x);
 		free(pq);
-		x->what = 2;
-		pq = cpu ? fr_printf("%s (rate(container_cpu_usage_seconds_total{%s}[%s]))", by, CG,
-		                     CST)
-		         : fr_printf(
-				   "%s (avg_over_time(container_memory_working_set_bytes{%s}[%s]))",
-				   by, CG, CST);
+		slot *req = x->slots;
+		size_t nreq = x->nslots;
+		x->slots = NULL;
+		x->nslots = 0;
+		pq = cpu ? fr_printf("rate(container_cpu_usage_seconds_total{%s}[%s])", CG, CST)
+		         : fr_printf("avg_over_time(container_memory_working_set_bytes{%s}[%s])",
+		                     CG, CST);
 		if (rc == 0)
 			rc = range_query(s, b, pq, x);
 		free(pq);
-		finish_slots(x);
+		if (rc == 0)
+			hours_finish(x, req, nreq);
+		slots_free(req, nreq);
 	}
 	return rc;
 }
@@ -714,25 +721,28 @@ static char *group_selector(const batch *b, const char *S, size_t g0, size_t g1)
 	return G;
 }
 
-/* The range-query part of a batch, by groups of pods sized so that one
- * response stays near 1.5 MB of JSON (about 30 bytes a point), which bounds
- * the memory of --concurrency responses in flight: the CPU usage
- * at the resolution step, then the hourly requests and usage of CPU and
- * memory. */
+/* Pods per range query: a response near 1.5 MB of JSON (about 30 bytes a
+ * point), which bounds the memory of --concurrency responses in flight, and
+ * at most 100 pods, which keeps the URL (a regex of pod names) near 3 KB. */
+static size_t group_size(size_t npoints)
+{
+	size_t group = 50000 / (npoints ? npoints : 1);
+	return group < 1 ? 1 : group > 100 ? 100 : group;
+}
+
+/* The range-query part of a batch, by groups of pods: the CPU usage at the
+ * resolution step (not in the previous window's pass, whose CPU figure is
+ * one subquery), then the hourly requests and usage of CPU and memory. */
 static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 {
 	const fr_options *o = s->o;
 	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
 	char RW[32];
 	fr_format_duration(o->rate_window_s, RW, sizeof RW);
-	for (int pass = 0; pass < 2; pass++) {
+	for (int pass = s->prev ? 1 : 0; pass < 2; pass++) {
 		long st = pass == 0 ? step : cost_step;
 		size_t npoints = (size_t)(o->window_s / st);
-		size_t group = 50000 / (npoints ? npoints : 1);
-		if (group < 1)
-			group = 1;
-		if (group > 100) /* keeps the URL (a regex of pod names) near 3 KB */
-			group = 100;
+		size_t group = group_size(npoints);
 		for (size_t g0 = 0; g0 < b->m.npods; g0 += group) {
 			size_t g1 = g0 + group < b->m.npods ? g0 + group : b->m.npods;
 			char *G = group_selector(b, S, g0, g1);
@@ -741,17 +751,20 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 				       .start = o->end - (double)o->window_s + (double)st,
 				       .step = st,
 				       .npoints = npoints,
-				       .o = o };
+				       .o = o,
+				       .prev = s->prev };
 			int rc;
 			if (pass == 0) {
-				char *pq = fr_printf("max by (namespace, pod, container) (rate("
-				                     "container_cpu_usage_seconds_total{%s}[%s]))",
-				                     CG, RW);
+				char *pq = fr_printf(
+					"rate(container_cpu_usage_seconds_total{%s}[%s])", CG, RW);
 				rc = range_query(s, b, pq, &x);
 				free(pq);
+				if (rc == 0)
+					cpu_stats(&x);
 			} else {
 				rc = hourly_ranges(s, b, G, CG, &x);
 			}
+			slots_free(x.slots, x.nslots);
 			free(G);
 			free(CG);
 			if (rc)
@@ -761,17 +774,50 @@ static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
 	return 0;
 }
 
+/* The previous window's pass: the CPU usage a recommendation is sized to
+ * (the --cpu-percentile, or the maximum), as one subquery evaluated by
+ * Prometheus at the resolution step over the window, instead of the range
+ * query whose every point the window's pass reads. A container split over
+ * several series gets the largest of their figures. */
+static int collect_cpu_sized(shared *s, batch *b, const char *S)
+{
+	const fr_options *o = s->o;
+	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
+	char RW[32], W1[32], ST[32], Q[32];
+	fr_format_duration(o->rate_window_s, RW, sizeof RW);
+	fr_format_duration(o->window_s - 1, W1, sizeof W1);
+	fr_format_duration(step, ST, sizeof ST);
+	snprintf(Q, sizeof Q, "%.10g, ", o->strategy.cpu_percentile / 100.0);
+	char *pq = fr_printf("max by (namespace, pod, container) (%s_over_time(%srate("
+	                     "container_cpu_usage_seconds_total{%s, container!=\"\", "
+	                     "container!=\"POD\"}[%s])[%s:%s]))",
+	                     o->strategy.cpu_use_max ? "max" : "quantile",
+	                     o->strategy.cpu_use_max ? "" : Q, S, RW, W1, ST);
+	fr_promres r;
+	int rc = fr_prom_query(s->h, pq, o->end, &r, b->err, sizeof b->err);
+	free(pq);
+	if (rc)
+		return -1;
+	if (r.warnings)
+		fr_model_warn(&b->m, "prometheus warning: %s", r.warnings);
+	size_t i;
+	json_t *ser;
+	json_array_foreach(r.result, i, ser)
+	{
+		fr_container *c = find_container(b, json_object_get(ser, "metric"));
+		if (c)
+			*fr_cpu_sized_field(&o->strategy, &c->cpu) = fr_prom_value(ser);
+	}
+	fr_promres_free(&r);
+	return 0;
+}
+
 /* --group-by label:KEY: each pod's value, from its own labels, else from
  * its namespace's (kube_namespace_labels); none: "unlabelled" later. */
 static int group_values(shared *s, batch *b, const char *S)
 {
-	char W[32];
-	fr_format_duration(s->o->window_s, W, sizeof W);
-	char *pq = fr_printf("last_over_time(kube_namespace_labels{%s}[%s])", S, W);
 	fr_promres r;
-	int rc = q(s, b, pq, &r);
-	free(pq);
-	if (rc)
+	if (q(s, b, &r, "last_over_time(kube_namespace_labels{%s}[%s])", S, s->W))
 		return -1;
 	for (size_t i = 0; i < b->m.npods; i++) {
 		fr_pod *p = &b->m.pods[i];
@@ -802,15 +848,17 @@ static void collect_batch(shared *s, batch *b)
 	char *S = ns_matcher(b->ns, b->nns);
 	long cost_step = fr_choose_step(s->o->window_s, 3600, FR_MAX_POINTS);
 	b->rc = -1;
-	if ((s->o->selector || s->o->group_label) && collect_labels(s, b, S))
+	if ((s->o->selector || (!s->prev && s->o->group_label)) && collect_labels(s, b, S))
 		goto out;
 	if (collect_fields(s, b, S))
 		goto out;
 	if (collect_ranges(s, b, S, cost_step))
 		goto out;
+	if (s->prev && collect_cpu_sized(s, b, S))
+		goto out;
 	if (collect_pod_level(s, b, S, cost_step))
 		goto out;
-	if (s->o->group_label && group_values(s, b, S))
+	if (!s->prev && s->o->group_label && group_values(s, b, S))
 		goto out;
 	b->rc = 0;
 out:
@@ -924,13 +972,14 @@ static long expected_queries(const shared *s)
 	long total = 0;
 	for (size_t k = 0; k < s->nb; k++) {
 		long pods = (long)s->b[k].pods;
-		for (int pass = 0; pass < 2; pass++) {
-			long np = o->window_s / (pass ? cost_step : step);
-			long group = 50000 / (np ? np : 1);
-			group = group < 1 ? 1 : group > 100 ? 100 : group;
+		for (int pass = s->prev ? 1 : 0; pass < 2; pass++) {
+			long group = (long)group_size(
+				(size_t)(o->window_s / (pass ? cost_step : step)));
 			total += ((pods + group - 1) / group) * (pass ? 4 : 1);
 		}
-		total += F_COUNT + 3 + (o->selector ? 1 : 0) + (o->hpa_aware ? 1 : 0);
+		int labels = o->selector || (!s->prev && o->group_label);
+		total += (s->prev ? 3 + 1 + 2 : F_COUNT + 3) + labels + (o->hpa_aware ? 1 : 0) +
+		         (!s->prev && o->group_label ? 1 : 0);
 	}
 	return total;
 }
@@ -1030,9 +1079,12 @@ int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 	return 0;
 }
 
-/* Collects every pod of the selection from Prometheus into m. Returns 0, or
- * -1 with the first failing query's message in err. */
-int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
+/* Collects every pod of the selection from Prometheus into m: the window's
+ * whole pass, or with `previous` what the previous window's savings and
+ * hours need (o then ends where the window starts). Returns 0, or -1 with
+ * the first failing query's message in err. */
+int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, int previous, char *err,
+                          size_t errsz)
 {
 	nslist l = { 0 };
 	int rc = discover(o, h, &l, err, errsz);
@@ -1040,6 +1092,11 @@ int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *er
 	memset(&s, 0, sizeof s);
 	s.o = o;
 	s.h = h;
+	s.prev = previous;
+	/* the previous window's instant queries stop a millisecond before the
+	 * window starts: a sample at that instant belongs to the window */
+	s.at = previous ? o->end - 0.001 : o->end;
+	fr_format_duration(o->window_s, s.W, sizeof s.W);
 	if (rc == 0) {
 		make_batches(&s, &l, o->batch_pods);
 		run_batches(&s);

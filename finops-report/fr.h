@@ -13,6 +13,7 @@
 #define FR_H
 
 #include <math.h>
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -63,6 +64,8 @@ typedef struct fr_strategy {
 void fr_strategy_default(fr_strategy *s);
 
 double fr_quantile(double q, double *v, size_t n);
+double fr_quantile_sorted(double q, const double *v, size_t n);
+int fr_cmp_double(const void *a, const void *b); /* qsort, ascending */
 double fr_ceil_to(double x, double step);
 long fr_choose_step(long range_s, long min_step_s, long max_points);
 double fr_recommend_cpu(const fr_strategy *s, double usage, double hpa_target);
@@ -199,8 +202,10 @@ typedef struct fr_hour {
 typedef struct fr_period {
 	double start, end; /* unix seconds */
 	double hours; /* hours with data */
+	fr_hour sum; /* the sums of those hours */
 	double cost_cpu, cost_ram, cost;
 	double cpu_req, cpu_use, mem_req, mem_use; /* averages over hours */
+	fr_money savings, extra; /* per month; NAN for a day (not computed) */
 } fr_period;
 
 typedef struct fr_model {
@@ -214,8 +219,9 @@ typedef struct fr_model {
 	size_t nctrls, nnss, nlbls;
 	int have_nodes;
 	fr_nodes nodes;
-	fr_hour *hours; /* the previous window, hour by hour (queried) */
+	fr_hour *hours; /* the previous window, hour by hour (its own pass) */
 	size_t nhours;
+	fr_money prev_savings, prev_extra; /* the previous window's, per month */
 	fr_hour *cur; /* the window, hour by hour (from the per-container hours) */
 	size_t ncur;
 	int have_trend;
@@ -267,7 +273,9 @@ char *fr_url_redact(const char *url);
 double fr_retry_after(const char *value, double now);
 char *fr_strdup(const char *s);
 char *fr_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *fr_vprintf(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void *fr_xrealloc(void *p, size_t n);
+void *fr_grow(void *p, size_t *cap, size_t n, size_t sz);
 
 /* -------------------------------------------------------------- progress */
 
@@ -330,7 +338,8 @@ typedef struct fr_options {
 	int quiet;
 } fr_options;
 
-int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
+int fr_collect_prometheus(const fr_options *o, fr_http *h, fr_model *m, int previous, char *err,
+                          size_t errsz);
 int fr_collect_kubecost(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_options *o,
                       char *err, size_t errsz);
@@ -344,6 +353,7 @@ int fr_collect_nodes(const fr_options *o, fr_http *h, fr_model *m, char *err, si
 int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz);
 void fr_selection_free(void);
 void fr_model_merge(fr_model *dst, fr_model *src);
+void fr_hour_add(fr_hour *d, const fr_hour *h);
 char **fr_labels_from(json_t *obj);
 void fr_labels_free(char **labels);
 int fr_namespace_listed(const fr_options *o, const char *ns);
@@ -376,11 +386,27 @@ typedef struct fr_outctx {
 	int top; /* table: rows shown per section, 0 = all */
 	int exit_code;
 	const char *sources; /* human description of the data sources */
+	int lang; /* FR_LANG_EN or FR_LANG_FR: table, Markdown, HTML */
 } fr_outctx;
 
 /* A renderer writes the whole report to f; 0, or -1 when the report could
  * not be built (the caller then exits 1, never 0 on a truncated report). */
 typedef int (*fr_render_fn)(FILE *f, const fr_outctx *c);
+
+/* The language of the reports people read (i18n.c). */
+enum { FR_LANG_EN, FR_LANG_FR };
+typedef struct fr_msg {
+	const char *en, *fr;
+} fr_msg;
+/* The text en in language lang (en itself when untranslated). */
+const char *fr_tr(int lang, const char *en) __attribute__((format_arg(2)));
+#define FR_T(c, en) fr_tr((c)->lang, en)
+/* Marks a text translated where it is used (a table of texts). */
+#define FR_N(en) en
+/* The catalogue, for the tests. */
+const fr_msg *fr_messages(size_t *n);
+/* FR_LANG_FR when LC_ALL, else LC_MESSAGES, else LANG starts with "fr". */
+int fr_lang_from_env(void);
 
 /* An output format: the registry is one table in formats.c. */
 typedef struct fr_format {
@@ -455,10 +481,12 @@ const char *fr_fit(const char *s, size_t w, char *b, size_t n);
 const char *fr_cut(const char *s, size_t w, char *b, size_t n);
 const char *fr_risk_names(unsigned risks, char *b, size_t n);
 void fr_window_text(const fr_outctx *c, char *b, size_t n);
-void fr_pricing_text(const fr_pricing *p, char *b, size_t n);
+void fr_pricing_text(const fr_outctx *c, char *b, size_t n);
 const char *fr_group_word(int groupby);
 /* The usage figure CPU is sized to under the strategy (p95, pN or max). */
 double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu);
+/* Where that figure is kept in cpu. */
+double *fr_cpu_sized_field(const fr_strategy *s, fr_res *cpu);
 /* Cells of a cost row: CPU, RAM, PV, total, per month, efficiency. */
 void fr_cost_cells(const fr_row *r, char cells[6][24]);
 /* Cells of a container row, in Kubernetes units and money. */
@@ -475,12 +503,35 @@ enum {
 	FR_CC_N
 };
 void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24]);
-/* Cells of a trend period: cost, CPU request, CPU usage, memory request,
- * memory usage; and its label ("2026-11-22", "previous window"...). */
-void fr_period_cells(const fr_period *p, char cells[5][24]);
-/* The trend's rows in order: previous window, window, then each day;
- * returns how many (0 without a trend) and fills at most 64. */
-size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32]);
+
+/* A table the Markdown, HTML and terminal reports share: headers and rows
+ * of cells already formatted for people; the first column names the row,
+ * the others are figures. Each format writes it in its own syntax. */
+#define FR_GRID_COLS 12
+typedef struct fr_grid {
+	size_t ncols, nrows, cap;
+	const char *head[FR_GRID_COLS]; /* borrowed */
+	char **cells; /* nrows x ncols, owned */
+	size_t more; /* rows left out (a --top) */
+} fr_grid;
+
+void fr_grid_init(fr_grid *g, size_t ncols, const char *const *head);
+void fr_grid_add(fr_grid *g, const char *const *cells); /* ncols cells, copied */
+const char *fr_grid_cell(const fr_grid *g, size_t row, size_t col);
+void fr_grid_free(fr_grid *g);
+/* The trend: previous window, window, then each day (cost, requests,
+ * usage, savings per month, change of cost); 0 without a trend. */
+int fr_grid_trend(const fr_outctx *c, fr_grid *g);
+/* The cost table at --group-by, most expensive first, at most top rows
+ * (0: all). */
+void fr_grid_cost(const fr_outctx *c, fr_grid *g, size_t top);
+/* Unit economics; 0 without any. */
+int fr_grid_units(const fr_outctx *c, fr_grid *g);
+/* Writes s in w columns (UTF-8: one column per character), right-aligned
+ * or left-aligned. */
+void fr_pad(FILE *f, const char *s, size_t w, int right);
+/* A container row's note in the report's language. */
+const char *fr_note_text(const fr_outctx *c, const fr_row *r, char *b, size_t n);
 /* Writes each item as pre, esc(item), post. */
 void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
                  void (*esc)(FILE *, const char *));

@@ -32,6 +32,19 @@ void *fr_xrealloc(void *p, size_t n)
 	return q;
 }
 
+/* Grows an array of elements of size sz to hold at least n, doubling its
+ * capacity *cap (64 at first); exits on out of memory like fr_xrealloc. */
+void *fr_grow(void *p, size_t *cap, size_t n, size_t sz)
+{
+	if (n <= *cap)
+		return p;
+	size_t c = *cap ? *cap : 64;
+	while (c < n)
+		c *= 2;
+	*cap = c;
+	return fr_xrealloc(p, c * sz);
+}
+
 /* strdup through fr_xrealloc; NULL stays NULL. */
 char *fr_strdup(const char *s)
 {
@@ -46,24 +59,30 @@ char *fr_strdup(const char *s)
 /* Returns a newly allocated formatted string (exits on out of memory). The
  * first attempt goes to a stack buffer, which serves most short strings
  * without formatting twice. */
-char *fr_printf(const char *fmt, ...)
+char *fr_vprintf(const char *fmt, va_list ap)
 {
 	char small[256];
-	va_list ap;
+	va_list again;
 	if (!fmt) /* never; keeps GCC 12's -fsanitize=undefined analysis quiet */
 		return fr_strdup("");
-	va_start(ap, fmt);
+	va_copy(again, ap);
 	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
 	if (n < 0)
 		n = 0;
 	char *s = fr_xrealloc(NULL, (size_t)n + 1);
-	if ((size_t)n < sizeof small) {
+	if ((size_t)n < sizeof small)
 		memcpy(s, small, (size_t)n + 1);
-		return s;
-	}
+	else
+		vsnprintf(s, (size_t)n + 1, fmt, again);
+	va_end(again);
+	return s;
+}
+
+char *fr_printf(const char *fmt, ...)
+{
+	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
+	char *s = fr_vprintf(fmt, ap);
 	va_end(ap);
 	return s;
 }

@@ -26,7 +26,7 @@ void fr_strategy_default(fr_strategy *s)
 	s->mem_round = 4.0 * FR_MIB;
 }
 
-static int cmp_double(const void *a, const void *b)
+int fr_cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
 	return (x > y) - (x < y);
@@ -38,9 +38,17 @@ static int cmp_double(const void *a, const void *b)
  * that a figure computed here agrees with the one Prometheus computes. */
 double fr_quantile(double q, double *v, size_t n)
 {
+	if (n > 1)
+		qsort(v, n, sizeof *v, fr_cmp_double);
+	return fr_quantile_sorted(q, v, n);
+}
+
+/* The same over v[0..n) already sorted in ascending order: several
+ * quantiles of one series cost one sort. */
+double fr_quantile_sorted(double q, const double *v, size_t n)
+{
 	if (n == 0 || !(q >= 0.0 && q <= 1.0))
 		return NAN;
-	qsort(v, n, sizeof *v, cmp_double);
 	double rank = q * (double)(n - 1);
 	size_t lo = (size_t)floor(rank);
 	size_t hi = lo + 1 < n ? lo + 1 : lo;

@@ -232,26 +232,36 @@ void fr_model_free(fr_model *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* Adds hour h's sums to d. */
+void fr_hour_add(fr_hour *d, const fr_hour *h)
+{
+	d->cpu_req += h->cpu_req;
+	d->cpu_use += h->cpu_use;
+	d->cpu_alloc += h->cpu_alloc;
+	d->mem_req += h->mem_req;
+	d->mem_use += h->mem_use;
+	d->mem_alloc += h->mem_alloc;
+	d->seen |= h->seen;
+}
+
 /* Moves everything src holds into dst (pods of src must not already be in
  * dst: batches partition the namespaces) and leaves src empty. */
 void fr_model_merge(fr_model *dst, fr_model *src)
 {
-	for (size_t i = 0; i < src->npods; i++) {
-		if (dst->npods == dst->cappods) {
-			dst->cappods = dst->cappods ? 2 * dst->cappods : 64;
-			dst->pods = fr_xrealloc(dst->pods, dst->cappods * sizeof *dst->pods);
-		}
-		dst->pods[dst->npods++] = src->pods[i];
+	if (src->npods) { /* memcpy takes no NULL, even for 0 bytes */
+		dst->pods = fr_grow(dst->pods, &dst->cappods, dst->npods + src->npods,
+		                    sizeof *dst->pods);
+		memcpy(dst->pods + dst->npods, src->pods, src->npods * sizeof *src->pods);
+		dst->npods += src->npods;
+		src->npods = 0;
 	}
-	src->npods = 0;
-	for (size_t i = 0; i < src->nhpas; i++) {
-		if (dst->nhpas == dst->caphpas) {
-			dst->caphpas = dst->caphpas ? 2 * dst->caphpas : 8;
-			dst->hpas = fr_xrealloc(dst->hpas, dst->caphpas * sizeof *dst->hpas);
-		}
-		dst->hpas[dst->nhpas++] = src->hpas[i];
+	if (src->nhpas) {
+		dst->hpas = fr_grow(dst->hpas, &dst->caphpas, dst->nhpas + src->nhpas,
+		                    sizeof *dst->hpas);
+		memcpy(dst->hpas + dst->nhpas, src->hpas, src->nhpas * sizeof *src->hpas);
+		dst->nhpas += src->nhpas;
+		src->nhpas = 0;
 	}
-	src->nhpas = 0;
 	for (size_t i = 0; i < src->nwarn; i++)
 		fr_model_warn(dst, "%s", src->warnings[i]);
 	if (src->cur && !dst->cur) {
@@ -259,16 +269,8 @@ void fr_model_merge(fr_model *dst, fr_model *src)
 		dst->ncur = src->ncur;
 		src->cur = NULL;
 	}
-	for (size_t i = 0; src->cur && i < src->ncur && i < dst->ncur; i++) {
-		fr_hour *d = &dst->cur[i], *h = &src->cur[i];
-		d->cpu_req += h->cpu_req;
-		d->cpu_use += h->cpu_use;
-		d->cpu_alloc += h->cpu_alloc;
-		d->mem_req += h->mem_req;
-		d->mem_use += h->mem_use;
-		d->mem_alloc += h->mem_alloc;
-		d->seen |= h->seen;
-	}
+	for (size_t i = 0; src->cur && i < src->ncur && i < dst->ncur; i++)
+		fr_hour_add(&dst->cur[i], &src->cur[i]);
 	reindex(dst);
 	fr_model_free(src);
 }

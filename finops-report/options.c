@@ -49,6 +49,17 @@ typedef struct optdef {
 } optdef;
 
 #define C(f) offsetof(fr_config, f)
+/* A source's three authentication options (bearer token file, basic auth
+ * user and password file): src is its name, i its index in fr_config. */
+/* clang-format off */
+#define AUTH_OPTIONS(src, i, ENV) \
+	{ src "-token-file", 0, "F", OT_SECRET, C(token_file[i]), NULL, NONE, NULL, \
+	  "FINOPS_" ENV "_TOKEN", 0, NULL, "bearer token, first line of F" }, \
+	{ src "-user", 0, "USER", OT_STR, C(user[i]), NULL, NONE, NULL, NULL, 0, NULL, \
+	  "basic auth user" }, \
+	{ src "-password-file", 0, "F", OT_SECRET, C(password_file[i]), NULL, NONE, NULL, \
+	  "FINOPS_" ENV "_PASSWORD", 0, NULL, "basic auth password, with --" src "-user" }
+/* clang-format on */
 #define NONE NAN, NAN
 
 static const optdef opts[] = {
@@ -113,7 +124,7 @@ static const optdef opts[] = {
 	  "DaemonSet: patch (strategic-merge patches with the recommended requests and "
 	  "limits) or vpa (VerticalPodAutoscalers, updateMode Off)" },
 	{ "no-trend", 0, NULL, OT_FLAG, C(no_trend), NULL, NONE, NULL, NULL, 0, NULL,
-	  "no daily breakdown and no comparison with the previous window (six queries less)" },
+	  "no daily breakdown and no comparison with the previous window (no pass over it)" },
 	{ "output", 'o', "FILE", OT_STR, C(output), NULL, NONE, NULL, NULL, 0, NULL,
 	  "write there instead of stdout" },
 	{ "group-by", 0, "G", OT_STR, C(groupby_name), NULL, NONE, NULL, NULL, 1, NULL,
@@ -127,6 +138,10 @@ static const optdef opts[] = {
 	  "table: rows per section, 0 = all" },
 	{ "color", 0, "WHEN", OT_ENUM, C(color), "auto", NONE, "auto|always|never", NULL, 0, NULL,
 	  "auto: only on a TTY without NO_COLOR" },
+	{ "lang", 0, "L", OT_ENUM, C(lang), NULL, NONE, "en|fr", NULL, 0, NULL,
+	  "language of the table, Markdown and HTML reports (JSON and CSV never change; "
+	  "messages on stderr stay English); default French when LC_ALL, else LC_MESSAGES, "
+	  "else LANG starts with fr" },
 	{ "stats", 0, NULL, OT_FLAG, C(stats), NULL, NONE, NULL, NULL, 0, NULL,
 	  "print queries sent, wall time and peak RSS to stderr" },
 	{ "quiet", 'q', NULL, OT_FLAG, C(o.quiet), NULL, NONE, NULL, NULL, 0, NULL,
@@ -162,18 +177,8 @@ static const optdef opts[] = {
 	  "CA bundle for HTTPS" },
 	{ "compress", 0, NULL, OT_FLAG, C(compress), NULL, NONE, NULL, NULL, 0, NULL,
 	  "ask for gzip responses (a remote Prometheus: less traffic, more CPU)" },
-	{ "prometheus-token-file", 0, "F", OT_SECRET, C(token_file[0]), NULL, NONE, NULL,
-	  "FINOPS_PROMETHEUS_TOKEN", 0, NULL, "bearer token, first line of F" },
-	{ "prometheus-user", 0, "USER", OT_STR, C(user[0]), NULL, NONE, NULL, NULL, 0, NULL,
-	  "basic auth user" },
-	{ "prometheus-password-file", 0, "F", OT_SECRET, C(password_file[0]), NULL, NONE, NULL,
-	  "FINOPS_PROMETHEUS_PASSWORD", 0, NULL, "basic auth password, with --prometheus-user" },
-	{ "kubecost-token-file", 0, "F", OT_SECRET, C(token_file[1]), NULL, NONE, NULL,
-	  "FINOPS_KUBECOST_TOKEN", 0, NULL, "bearer token, first line of F" },
-	{ "kubecost-user", 0, "USER", OT_STR, C(user[1]), NULL, NONE, NULL, NULL, 0, NULL,
-	  "basic auth user" },
-	{ "kubecost-password-file", 0, "F", OT_SECRET, C(password_file[1]), NULL, NONE, NULL,
-	  "FINOPS_KUBECOST_PASSWORD", 0, NULL, "basic auth password, with --kubecost-user" },
+	AUTH_OPTIONS("prometheus", 0, "PROMETHEUS"),
+	AUTH_OPTIONS("kubecost", 1, "KUBECOST"),
 	{ "requests-metric", 0, "NAME", OT_STR, C(o.requests_metric),
 	  "offerapi_http_requests_total", NONE, NULL, NULL, 1, "Unit economics",
 	  "requests counter ('' = off)" },
@@ -435,6 +440,7 @@ static void defaults(fr_config *cfg)
 	cfg->t.savings_over = cfg->t.min_efficiency = cfg->t.max_cost = NAN;
 	cfg->cpu_price = cfg->ram_price = cfg->storage_price = NAN;
 	cfg->groupby = -1;
+	cfg->lang = -1; /* from the environment unless --lang */
 	for (size_t i = 0; i < NOPTS; i++)
 		if (opts[i].def && set_value(cfg, &opts[i], opts[i].def))
 			abort(); /* a default the table cannot parse: a bug */
@@ -740,6 +746,8 @@ static int check_rest(fr_config *cfg)
 		           "at least 1",
 		           o->cpu_limit_factor);
 	o->strategy.cpu_use_max = cfg->strategy == 1;
+	if (cfg->lang < 0)
+		cfg->lang = fr_lang_from_env();
 	rc = set_window(cfg);
 	if (rc != FR_CONTINUE)
 		return rc;

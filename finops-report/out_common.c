@@ -121,10 +121,10 @@ const char *fr_risk_names(unsigned r, char *b, size_t n)
 
 const char *fr_group_word(int g)
 {
-	return g == FR_BY_CONTROLLER  ? "controller"
-	       : g == FR_BY_NAMESPACE ? "namespace"
-	       : g == FR_BY_LABEL     ? "label"
-	                              : "pod";
+	return g == FR_BY_CONTROLLER  ? FR_N("controller")
+	       : g == FR_BY_NAMESPACE ? FR_N("namespace")
+	       : g == FR_BY_LABEL     ? FR_N("label")
+	                              : FR_N("pod");
 }
 
 /* "7d (start .. end)". */
@@ -138,22 +138,28 @@ void fr_window_text(const fr_outctx *c, char *b, size_t n)
 }
 
 /* The pricing model in words, units and currency explicit. */
-void fr_pricing_text(const fr_pricing *p, char *b, size_t n)
+void fr_pricing_text(const fr_outctx *c, char *b, size_t n)
 {
+	const fr_pricing *p = &c->o->pricing;
 	snprintf(b, n,
-	         "%g %s per vCPU-hour, %g %s per %s-hour of RAM, %g %s per "
-	         "%s-month of storage (1 %s = %s bytes; month = 30 days)",
+	         FR_T(c, "%g %s per vCPU-hour, %g %s per %s-hour of RAM, %g %s per %s-month of "
+	                 "storage (1 %s = %s bytes; month = 30 days)"),
 	         p->cpu_hour, p->currency, p->ram_hour, p->currency, p->mem_unit, p->storage_month,
 	         p->currency, p->mem_unit, p->mem_unit,
 	         p->mem_unit_bytes == FR_GIB ? "2^30" : "10^9");
 }
 
+double *fr_cpu_sized_field(const fr_strategy *s, fr_res *cpu)
+{
+	return s->cpu_use_max              ? &cpu->max
+	       : s->cpu_percentile == 95.0 ? &cpu->p95
+	       : s->cpu_percentile == 50.0 ? &cpu->p50
+	                                   : &cpu->pct;
+}
+
 double fr_cpu_sized_usage(const fr_strategy *s, const fr_res *cpu)
 {
-	return s->cpu_use_max              ? cpu->max
-	       : s->cpu_percentile == 95.0 ? cpu->p95
-	       : s->cpu_percentile == 50.0 ? cpu->p50
-	                                   : cpu->pct;
+	return *fr_cpu_sized_field(s, (fr_res *)cpu);
 }
 
 void fr_cost_cells(const fr_row *r, char cells[6][24])
@@ -178,30 +184,144 @@ void fr_container_cells(const fr_container *x, char cells[FR_CC_N][24])
 	fr_fmt_money(x->savings_month, cells[FR_CC_SAVE], 24);
 }
 
-void fr_period_cells(const fr_period *p, char cells[5][24])
+/* ------------------------------------------------------------------ grids */
+
+void fr_grid_init(fr_grid *g, size_t ncols, const char *const *head)
 {
-	fr_fmt_money(p->cost, cells[0], 24);
-	fr_fmt_cpu(p->cpu_req, cells[1], 24);
-	fr_fmt_cpu(p->cpu_use, cells[2], 24);
-	fr_fmt_mem(p->mem_req, cells[3], 24);
-	fr_fmt_mem(p->mem_use, cells[4], 24);
+	memset(g, 0, sizeof *g);
+	g->ncols = ncols < FR_GRID_COLS ? ncols : FR_GRID_COLS;
+	for (size_t i = 0; i < g->ncols; i++)
+		g->head[i] = head[i];
 }
 
-size_t fr_trend_rows(const fr_model *m, const fr_period **rows, char labels[][32])
+void fr_grid_add(fr_grid *g, const char *const *cells)
 {
+	g->cells = fr_grow(g->cells, &g->cap, (g->nrows + 1) * g->ncols, sizeof *g->cells);
+	for (size_t i = 0; i < g->ncols; i++)
+		g->cells[g->nrows * g->ncols + i] = fr_strdup(cells[i] ? cells[i] : "");
+	g->nrows++;
+}
+
+const char *fr_grid_cell(const fr_grid *g, size_t row, size_t col)
+{
+	return g->cells[row * g->ncols + col];
+}
+
+void fr_grid_free(fr_grid *g)
+{
+	for (size_t i = 0; i < g->nrows * g->ncols; i++)
+		free(g->cells[i]);
+	free(g->cells);
+	memset(g, 0, sizeof *g);
+}
+
+/* One period's row: its label, cost, requests, usage, savings, change. */
+static void trend_row(fr_grid *g, const char *label, const fr_period *p, const char *change)
+{
+	char x[6][24];
+	fr_fmt_money(p->cost, x[0], 24);
+	fr_fmt_cpu(p->cpu_req, x[1], 24);
+	fr_fmt_cpu(p->cpu_use, x[2], 24);
+	fr_fmt_mem(p->mem_req, x[3], 24);
+	fr_fmt_mem(p->mem_use, x[4], 24);
+	fr_fmt_money(p->savings.total, x[5], 24);
+	const char *cells[] = { label, x[0], x[1], x[2], x[3], x[4], x[5], change };
+	fr_grid_add(g, cells);
+}
+
+int fr_grid_trend(const fr_outctx *c, fr_grid *g)
+{
+	const fr_model *m = c->m;
+	const char *head[] = { FR_T(c, "Period"),         FR_T(c, "Cost"),
+		               FR_T(c, "CPU request"),    FR_T(c, "CPU usage"),
+		               FR_T(c, "Memory request"), FR_T(c, "Memory usage"),
+		               FR_T(c, "Savings/month"),  FR_T(c, "Change") };
+	fr_grid_init(g, 8, head);
 	if (!m->have_trend)
 		return 0;
-	rows[0] = &m->previous;
-	snprintf(labels[0], 32, "previous window");
-	rows[1] = &m->current;
-	snprintf(labels[1], 32, "this window");
-	size_t n = 2;
-	for (size_t d = 0; d < m->ndays && n < 64; d++, n++) {
-		rows[n] = &m->days[d];
-		fr_fmt_time(m->days[d].start, labels[n], 32);
-		labels[n][16] = '\0'; /* 2026-11-22T20:00 */
+	char ch[24] = "";
+	if (fr_trend_comparable(m)) {
+		double r = fr_ratio(m->current.cost - m->previous.cost, m->previous.cost);
+		snprintf(ch, sizeof ch, isnan(r) ? "-" : "%+.0f%%", r * 100.0);
 	}
+	trend_row(g, FR_T(c, "previous window"), &m->previous, "");
+	trend_row(g, FR_T(c, "this window"), &m->current, ch);
+	for (size_t d = 0; d < m->ndays; d++) {
+		char day[40];
+		fr_fmt_time(m->days[d].start, day, sizeof day);
+		day[16] = '\0'; /* 2026-11-22T20:00 */
+		trend_row(g, day, &m->days[d], "");
+	}
+	return 1;
+}
+
+void fr_grid_cost(const fr_outctx *c, fr_grid *g, size_t top)
+{
+	const char *head[] = { FR_T(c, fr_group_word(c->groupby)),
+		               "CPU",
+		               "RAM",
+		               "PV",
+		               FR_T(c, "Total"),
+		               FR_T(c, "Per month"),
+		               FR_T(c, "Efficiency") };
+	fr_grid_init(g, 7, head);
+	fr_rows it;
+	fr_rows_open(&it, c, FR_ROWS_COST, 1);
+	for (const fr_row *r; (top == 0 || g->nrows < top) && (r = fr_rows_next(&it));) {
+		char x[6][24];
+		fr_cost_cells(r, x);
+		const char *cells[] = { r->label, x[0], x[1], x[2], x[3], x[4], x[5] };
+		fr_grid_add(g, cells);
+	}
+	g->more = it.n - g->nrows;
+	fr_rows_close(&it);
+}
+
+/* A figure with `decimals` decimals, or "-" when unknown. */
+static const char *count(double v, int decimals, char *b, size_t n)
+{
+	snprintf(b, n, isnan(v) ? "-" : "%.*f", decimals, v);
+	return b;
+}
+
+int fr_grid_units(const fr_outctx *c, fr_grid *g)
+{
+	const char *head[] = { FR_T(c, "Namespace"),    FR_T(c, "Cost"),
+		               FR_T(c, "Requests"),     FR_T(c, "Per 1 000 requests"),
+		               FR_T(c, "Applications"), FR_T(c, "Per application") };
+	fr_grid_init(g, 6, head);
+	for (size_t i = 0; i < c->m->nunits; i++) {
+		const fr_unit *u = &c->m->units[i];
+		char x[5][32];
+		const char *cells[] = { u->ns ? u->ns : FR_T(c, "(all)"),
+			                fr_fmt_money(u->cost, x[0], 32),
+			                count(u->requests, 0, x[1], 32),
+			                count(u->per_1000_requests, 4, x[2], 32),
+			                count(u->applications, 0, x[3], 32),
+			                count(u->per_application, 4, x[4], 32) };
+		fr_grid_add(g, cells);
+	}
+	return c->m->nunits > 0;
+}
+
+/* Columns a UTF-8 string takes (one per code point: no wide characters in
+ * the texts padded). */
+static size_t columns(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
 	return n;
+}
+
+void fr_pad(FILE *f, const char *s, size_t w, int right)
+{
+	size_t n = columns(s);
+	for (size_t i = n; right && i < w; i++)
+		fputc(' ', f);
+	fputs(s, f);
+	for (size_t i = n; !right && i < w; i++)
+		fputc(' ', f);
 }
 
 void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,

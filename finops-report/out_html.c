@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define T(s) FR_T(c, s)
+
 static double nz(double v)
 {
 	return isnan(v) ? 0 : v;
@@ -103,40 +105,72 @@ static void svg_bars(FILE *f, const chart *ch)
 	fprintf(f, "</svg></figure>\n");
 }
 
+/* A grid as an HTML table: the first column text, figures right. */
+static void html_grid(FILE *f, const fr_grid *g, const char *id)
+{
+	fprintf(f, "<table id=\"%s\"><tr>", id);
+	for (size_t k = 0; k < g->ncols; k++) {
+		fputs("<th>", f);
+		hesc(f, g->head[k]);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
+	for (size_t i = 0; i < g->nrows; i++) {
+		for (size_t k = 0; k < g->ncols; k++) {
+			fputs(k ? "<td class=\"n\">" : "<tr><td>", f);
+			hesc(f, fr_grid_cell(g, i, k));
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</table>\n", f);
+}
+
+/* A heading and a paragraph, escaped. */
+static void h2(FILE *f, const char *title)
+{
+	fputs("<h2>", f);
+	hesc(f, title);
+	fputs("</h2>\n", f);
+}
+
 static void head(FILE *f, const fr_outctx *c)
 {
 	const fr_model *m = c->m;
 	const char *cur = c->o->pricing.currency;
-	char w[128], pt[400], a[32], b[32], d[32], e[32];
+	char w[128], pt[400], a[32], b[32], d[32], e[32], cnt[96];
 	fr_window_text(c, w, sizeof w);
-	fr_pricing_text(&c->o->pricing, pt, sizeof pt);
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	      "<title>FinOps report</title><style>body{font-family:sans-serif;"
-	      "margin:2em;max-width:1100px}table{border-collapse:collapse;"
-	      "margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px}"
-	      "td.n{text-align:right}.risk{color:#b00;font-weight:bold}"
-	      "figure{margin:1em 0}</style></head><body>\n<h1>FinOps report</h1>\n",
-	      f);
-	fputs("<p>Window: ", f);
+	fr_pricing_text(c, pt, sizeof pt);
+	fprintf(f,
+	        "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	        "<title>%s</title><style>body{font-family:sans-serif;"
+	        "margin:2em;max-width:1100px}table{border-collapse:collapse;"
+	        "margin:1em 0}td,th{border:1px solid #ccc;padding:2px 6px}"
+	        "td.n{text-align:right}.risk{color:#b00;font-weight:bold}"
+	        "figure{margin:1em 0}</style></head><body>\n<h1>%s</h1>\n",
+	        c->lang == FR_LANG_FR ? "fr" : "en", T("FinOps report"), T("FinOps report"));
+	fprintf(f, "<p>%s: ", T("Window"));
 	hesc(f, w);
-	fputs(". Source: ", f);
+	fprintf(f, ". %s: ", T("Source"));
 	hesc(f, c->sources);
-	fputs(".</p>\n<p>Pricing: ", f);
+	fprintf(f, ".</p>\n<p>%s: ", T("Pricing"));
 	hesc(f, pt);
 	fputs(".</p>\n", f);
-	fprintf(f,
-	        "<table id=\"summary\"><tr><th>Cost over the window</th>"
-	        "<td class=\"n\">%s %s</td></tr><tr><th>Cost per month</th>"
-	        "<td class=\"n\">%s %s</td></tr><tr><th>Potential savings per "
-	        "month</th><td class=\"n\">%s %s</td></tr><tr><th>Extra cost of raising "
-	        "requests per month</th><td class=\"n\">%s %s</td></tr><tr><th>Containers / at "
-	        "risk / no usage data / not enough data</th><td class=\"n\">%zu / %zu / %zu / "
-	        "%zu</td></tr></table>\n",
-	        fr_fmt_money(m->total.total, a, sizeof a), cur,
-	        fr_fmt_money(m->total_month, b, sizeof b), cur,
-	        fr_fmt_money(m->savings.total, d, sizeof d), cur,
-	        fr_fmt_money(m->extra.total, e, sizeof e), cur, m->ncontainers, m->nrisky,
-	        m->nmissing, m->nyoung);
+	snprintf(cnt, sizeof cnt, "%zu / %zu / %zu / %zu", m->ncontainers, m->nrisky, m->nmissing,
+	         m->nyoung);
+	const char *rows[][2] = {
+		{ T("Cost over the window"), fr_fmt_money(m->total.total, a, sizeof a) },
+		{ T("Cost per month"), fr_fmt_money(m->total_month, b, sizeof b) },
+		{ T("Potential savings per month"), fr_fmt_money(m->savings.total, d, sizeof d) },
+		{ T("Extra cost of raising requests per month"),
+		  fr_fmt_money(m->extra.total, e, sizeof e) },
+		{ T("Containers / at risk / no usage data / not enough data"), cnt }
+	};
+	fputs("<table id=\"summary\">", f);
+	for (size_t i = 0; i < 5; i++)
+		fprintf(f, "<tr><th>%s</th><td class=\"n\">%s%s%s</td></tr>", rows[i][0],
+		        rows[i][1], i < 4 ? " " : "", i < 4 ? cur : "");
+	fputs("</table>\n", f);
 }
 
 /* The three charts: cost per month of the 40 most expensive rows; CPU and
@@ -155,7 +189,11 @@ static void charts(FILE *f, const fr_outctx *c)
 		ch.labels[i] = it.r[i].label;
 		ch.va[i] = it.r[i].month;
 	}
-	char *title = fr_printf("Cost per month per %s (%s, top %zu)", fr_group_word(c->groupby),
+	char *title = fr_printf("%s (%s, top %zu)",
+	                        T(c->groupby == FR_BY_CONTROLLER  ? "Cost per month per controller"
+	                          : c->groupby == FR_BY_NAMESPACE ? "Cost per month per namespace"
+	                          : c->groupby == FR_BY_LABEL     ? "Cost per month per label"
+	                                                          : "Cost per month per pod"),
 	                        cur, n);
 	ch = (chart){ title, n, ch.labels, ch.va, NULL, cur, NULL, U_MONEY };
 	svg_bars(f, &ch);
@@ -176,14 +214,14 @@ static void charts(FILE *f, const fr_outctx *c)
 			ch.va[i] = mem ? x->mem.request : x->cpu.request;
 			vb[i] = mem ? x->mem.max : x->cpu.p95;
 		}
-		ch = (chart){ mem ? "Memory: request versus max working set"
-			          : "CPU: request versus p95 usage (cores)",
+		ch = (chart){ mem ? T("Memory: request versus max working set")
+			          : T("CPU: request versus p95 usage (cores)"),
 			      n,
 			      ch.labels,
 			      ch.va,
 			      vb,
-			      "request",
-			      mem ? "max usage" : "p95 usage",
+			      T("request"),
+			      mem ? T("max usage") : T("p95 usage"),
 			      mem ? U_BYTES : U_CORES };
 		svg_bars(f, &ch);
 	}
@@ -196,58 +234,67 @@ static void charts(FILE *f, const fr_outctx *c)
 
 static void cost_table(FILE *f, const fr_outctx *c)
 {
-	fprintf(f,
-	        "<h2>Cost per %s</h2>\n<table id=\"cost\"><tr><th>%s</th>"
-	        "<th>CPU</th><th>RAM</th><th>PV</th><th>Total</th><th>Per month"
-	        "</th><th>Efficiency</th></tr>\n",
-	        fr_group_word(c->groupby), fr_group_word(c->groupby));
-	fr_rows it;
-	fr_rows_open(&it, c, FR_ROWS_COST, 1);
-	for (const fr_row *r; (r = fr_rows_next(&it));) {
-		char x[6][24];
-		fr_cost_cells(r, x);
-		fputs("<tr><td>", f);
-		hesc(f, r->label);
-		fputs("</td>", f);
-		for (int i = 0; i < 6; i++)
-			fprintf(f, "<td class=\"n\">%s</td>", x[i]);
-		fputs("</tr>\n", f);
-	}
-	fputs("</table>\n", f);
-	fr_rows_close(&it);
+	fr_grid g;
+	fr_grid_cost(c, &g, 0);
+	h2(f, T(c->groupby == FR_BY_CONTROLLER  ? "Cost per controller"
+	        : c->groupby == FR_BY_NAMESPACE ? "Cost per namespace"
+	        : c->groupby == FR_BY_LABEL     ? "Cost per label"
+	                                        : "Cost per pod"));
+	html_grid(f, &g, "cost");
+	fr_grid_free(&g);
+}
+
+/* One container's row of the recommendations. */
+static void rightsizing_row(FILE *f, const fr_outctx *c, const fr_row *r)
+{
+	static const int col[] = { FR_CC_CPU_REQ, FR_CC_CPU_P95, FR_CC_CPU_REC, FR_CC_MEM_REQ,
+		                   FR_CC_MEM_MAX, FR_CC_MEM_REC, FR_CC_SAVE };
+	const fr_container *x = r->c;
+	char y[FR_CC_N][24], note[512];
+	fr_container_cells(x, y);
+	fputs("<tr><td>", f);
+	hesc(f, r->label);
+	fputs("</td>", f);
+	for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
+		fprintf(f, "<td class=\"n\">%s</td>", y[col[i]]);
+	const double mo[] = { x->savings.cpu, x->savings.mem, x->extra.total };
+	for (size_t i = 0; i < 3; i++)
+		fprintf(f, "<td class=\"n\">%s</td>", fr_fmt_money(mo[i], y[0], 24));
+	fprintf(f, "<td class=\"%s\">%s</td><td>", x->severity == FR_SEV_RISK ? "risk" : "sev",
+	        T(fr_severity_name(x->severity)));
+	hesc(f, fr_note_text(c, r, note, sizeof note));
+	fputs("</td></tr>\n", f);
 }
 
 static void rightsizing_table(FILE *f, const fr_outctx *c)
 {
-	fprintf(f,
-	        "<h2>Recommendations</h2>\n<table id=\"rightsizing\"><tr>"
-	        "<th>Container</th><th>CPU request</th><th>CPU p95</th>"
-	        "<th>CPU recommended</th><th>Memory request</th><th>Memory max"
-	        "</th><th>Memory recommended</th><th>Saving per month (%s)</th>"
-	        "<th>CPU saving</th><th>Memory saving</th><th>Extra cost</th>"
-	        "<th>Severity</th><th>Note</th></tr>\n",
-	        c->o->pricing.currency);
+	static const char *const head[] = { FR_N("Container"),
+		                            FR_N("CPU request"),
+		                            FR_N("CPU p95"),
+		                            FR_N("CPU recommended"),
+		                            FR_N("Memory request"),
+		                            FR_N("Memory max"),
+		                            FR_N("Memory recommended"),
+		                            FR_N("Saving per month"),
+		                            FR_N("CPU saving"),
+		                            FR_N("Memory saving"),
+		                            FR_N("Extra cost"),
+		                            FR_N("Severity"),
+		                            FR_N("Note") };
+	h2(f, T("Recommendations"));
+	fputs("<table id=\"rightsizing\"><tr>", f);
+	for (size_t i = 0; i < sizeof head / sizeof head[0]; i++) {
+		fputs("<th>", f);
+		hesc(f, T(head[i]));
+		if (i == 7)
+			fprintf(f, " (%s)", c->o->pricing.currency);
+		fputs("</th>", f);
+	}
+	fputs("</tr>\n", f);
 	fr_rows it;
 	fr_rows_open(&it, c, FR_ROWS_CONTAINERS, 1);
-	static const int col[] = { FR_CC_CPU_REQ, FR_CC_CPU_P95, FR_CC_CPU_REC, FR_CC_MEM_REQ,
-		                   FR_CC_MEM_MAX, FR_CC_MEM_REC, FR_CC_SAVE };
-	for (const fr_row *r; (r = fr_rows_next(&it));) {
-		const fr_container *x = r->c;
-		char y[FR_CC_N][24];
-		fr_container_cells(x, y);
-		fputs("<tr><td>", f);
-		hesc(f, r->label);
-		fputs("</td>", f);
-		for (size_t i = 0; i < sizeof col / sizeof col[0]; i++)
-			fprintf(f, "<td class=\"n\">%s</td>", y[col[i]]);
-		const double mo[] = { x->savings.cpu, x->savings.mem, x->extra.total };
-		for (size_t i = 0; i < 3; i++)
-			fprintf(f, "<td class=\"n\">%s</td>", fr_fmt_money(mo[i], y[0], 24));
-		fprintf(f, "<td class=\"%s\">%s</td><td>",
-		        x->severity == FR_SEV_RISK ? "risk" : "sev", fr_severity_name(x->severity));
-		hesc(f, x->note);
-		fputs("</td></tr>\n", f);
-	}
+	for (const fr_row *r; (r = fr_rows_next(&it));)
+		rightsizing_row(f, c, r);
 	fputs("</table>\n", f);
 	fr_rows_close(&it);
 }
@@ -255,31 +302,23 @@ static void rightsizing_table(FILE *f, const fr_outctx *c)
 static void tail(FILE *f, const fr_outctx *c)
 {
 	const fr_model *m = c->m;
-	if (m->nunits) {
-		fputs("<h2>Unit economics</h2>\n<table id=\"units\"><tr><th>Namespace"
-		      "</th><th>Cost</th><th>Cost per 1 000 requests</th><th>Cost per"
-		      " application</th></tr>\n",
-		      f);
-		for (size_t i = 0; i < m->nunits; i++) {
-			const fr_unit *u = &m->units[i];
-			char a[32];
-			fputs("<tr><td>", f);
-			hesc(f, u->ns ? u->ns : "(all)");
-			fprintf(f,
-			        "</td><td class=\"n\">%s %s</td><td class=\"n\">%.4f"
-			        "</td><td class=\"n\">%.4f</td></tr>\n",
-			        fr_fmt_money(u->cost, a, sizeof a), c->o->pricing.currency,
-			        nz(u->per_1000_requests), nz(u->per_application));
-		}
-		fputs("</table>\n", f);
+	fr_grid g;
+	if (fr_grid_units(c, &g)) {
+		char *t = fr_printf("%s (%s)", T("Unit economics"), c->o->pricing.currency);
+		h2(f, t);
+		free(t);
+		html_grid(f, &g, "units");
 	}
+	fr_grid_free(&g);
 	if (m->nwarn) {
-		fputs("<h2>Incomplete data</h2>\n<ul id=\"incomplete\">\n", f);
+		h2(f, T("Incomplete data"));
+		fputs("<ul id=\"incomplete\">\n", f);
 		fr_out_list(f, m->warnings, m->nwarn, "<li>", "</li>\n", hesc);
 		fputs("</ul>\n", f);
 	}
-	fr_out_list(f, c->t->breached, (size_t)c->t->nbreached,
-	            "<p class=\"risk\">Threshold breached: ", "</p>\n", hesc);
+	char *pre = fr_printf("<p class=\"risk\">%s: ", T("Threshold breached"));
+	fr_out_list(f, c->t->breached, (size_t)c->t->nbreached, pre, "</p>\n", hesc);
+	free(pre);
 }
 
 /* A sparkline of the daily cost: an inline SVG polyline, no axis. */
@@ -301,27 +340,16 @@ static void sparkline(FILE *f, const fr_model *m)
 
 static void trend_table(FILE *f, const fr_outctx *c)
 {
-	const fr_period *rows[64];
-	char labels[64][32];
-	size_t n = fr_trend_rows(c->m, rows, labels);
-	if (!n)
-		return;
-	fputs("<h2>Trend</h2>\n<p>Daily cost ", f);
-	sparkline(f, c->m);
-	fprintf(f,
-	        " (%s; CPU and RAM allocation by the pricing model)</p>\n<table id=\"trend\">"
-	        "<tr><th>Period</th><th>Cost</th><th>CPU request</th><th>CPU usage</th>"
-	        "<th>Memory request</th><th>Memory usage</th></tr>\n",
-	        c->o->pricing.currency);
-	for (size_t i = 0; i < n; i++) {
-		char x[5][24];
-		fr_period_cells(rows[i], x);
-		fprintf(f, "<tr><td>%s</td>", labels[i]);
-		for (int k = 0; k < 5; k++)
-			fprintf(f, "<td class=\"n\">%s</td>", x[k]);
-		fputs("</tr>\n", f);
+	fr_grid g;
+	if (fr_grid_trend(c, &g)) {
+		h2(f, T("Trend"));
+		fprintf(f, "<p>%s ", T("Daily cost"));
+		sparkline(f, c->m);
+		fprintf(f, " (%s; %s)</p>\n", c->o->pricing.currency,
+		        T("CPU and RAM allocation by the pricing model"));
+		html_grid(f, &g, "trend");
 	}
-	fputs("</table>\n", f);
+	fr_grid_free(&g);
 }
 
 FR_RENDERER(html)

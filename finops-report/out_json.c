@@ -211,12 +211,14 @@ static json_t *jperiod(const fr_period *p)
 	char a[40], b[40];
 	fr_fmt_time(p->start, a, sizeof a);
 	fr_fmt_time(p->end, b, sizeof b);
-	return json_pack("{s:s,s:s,s:f,s:{s:o,s:o,s:o},s:o,s:o,s:o,s:o}", "start", a, "end", b,
-	                 "hours", p->hours, "cost", "cpu", jnum(p->cost_cpu), "ram",
-	                 jnum(p->cost_ram), "total", jnum(p->cost), "cpu_request_cores",
-	                 jnum(p->cpu_req), "cpu_usage_cores", jnum(p->cpu_use),
-	                 "memory_request_bytes", jnum(p->mem_req), "memory_usage_bytes",
-	                 jnum(p->mem_use));
+	int money = !isnan(p->savings.total); /* not computed for a day */
+	return json_pack(
+		"{s:s,s:s,s:f,s:{s:o,s:o,s:o},s:o,s:o,s:o,s:o,s:o,s:o}", "start", a, "end", b,
+		"hours", p->hours, "cost", "cpu", jnum(p->cost_cpu), "ram", jnum(p->cost_ram),
+		"total", jnum(p->cost), "cpu_request_cores", jnum(p->cpu_req), "cpu_usage_cores",
+		jnum(p->cpu_use), "memory_request_bytes", jnum(p->mem_req), "memory_usage_bytes",
+		jnum(p->mem_use), "savings_month", money ? jmoney(&p->savings) : json_null(),
+		"extra_cost_month", money ? jmoney(&p->extra) : json_null());
 }
 
 /* (now - before) / before, null when unknown or before is 0. */
@@ -237,12 +239,14 @@ static json_t *jtrend(const fr_model *m)
 	if (!fr_trend_comparable(m))
 		return json_pack("{s:o,s:o,s:o,s:o}", "days", days, "window", jperiod(c),
 		                 "previous_window", jperiod(p), "change", json_null());
-	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o,s:o}}", "days", days, "window",
+	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o,s:o,s:o,s:o,s:o}}", "days", days, "window",
 	                 jperiod(c), "previous_window", jperiod(p), "change", "cost",
 	                 jchange(c->cost, p->cost), "cpu_request", jchange(c->cpu_req, p->cpu_req),
 	                 "cpu_usage", jchange(c->cpu_use, p->cpu_use), "memory_request",
 	                 jchange(c->mem_req, p->mem_req), "memory_usage",
-	                 jchange(c->mem_use, p->mem_use));
+	                 jchange(c->mem_use, p->mem_use), "savings",
+	                 jchange(c->savings.total, p->savings.total), "extra_cost",
+	                 jchange(c->extra.total, p->extra.total));
 }
 
 /* The JSON report without its pods, whose place holds a marker string. */

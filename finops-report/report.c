@@ -11,12 +11,12 @@
 const char *fr_severity_name(int sev)
 {
 	switch (sev) {
-	case FR_SEV_OK: return "ok";
-	case FR_SEV_LOW: return "low";
-	case FR_SEV_MEDIUM: return "medium";
-	case FR_SEV_HIGH: return "high";
-	case FR_SEV_RISK: return "risk";
-	default: return "unknown";
+	case FR_SEV_OK: return FR_N("ok");
+	case FR_SEV_LOW: return FR_N("low");
+	case FR_SEV_MEDIUM: return FR_N("medium");
+	case FR_SEV_HIGH: return FR_N("high");
+	case FR_SEV_RISK: return FR_N("risk");
+	default: return FR_N("unknown");
 	}
 }
 
@@ -87,52 +87,6 @@ static void set_risks(fr_container *c, double cpu_use)
 	}
 }
 
-/* The human note: why a container is at risk, and the HPA's part. */
-static void write_note(const fr_options *o, const fr_hpa *hpa, fr_container *c)
-{
-	const fr_strategy *st = &o->strategy;
-	double cpu_t = hpa ? hpa->cpu_target : NAN;
-	double mem_t = hpa ? hpa->mem_target : NAN;
-	c->note[0] = '\0';
-	size_t n = 0;
-#define NOTE(...)                                                                                  \
-	do {                                                                                       \
-		if (n < sizeof c->note) {                                                          \
-			int k_ = snprintf(c->note + n, sizeof c->note - n, "%s", n ? "; " : "");   \
-			n += (size_t)(k_ > 0 ? k_ : 0);                                            \
-		}                                                                                  \
-		if (n < sizeof c->note) {                                                          \
-			int k_ = snprintf(c->note + n, sizeof c->note - n, __VA_ARGS__);           \
-			n += (size_t)(k_ > 0 ? k_ : 0);                                            \
-		}                                                                                  \
-	} while (0)
-	if (c->missing_usage)
-		NOTE("no usage series (cAdvisor): no recommendation");
-	if (c->not_enough_data)
-		NOTE("not enough data: %.1f h of usage (--min-history): no recommendation",
-		     c->usage_hours);
-	if (c->risks & FR_RISK_OOM)
-		NOTE("OOM-killed %.0f time(s)", c->oom_kills);
-	if (c->risks & FR_RISK_MEM_OVER_REQUEST)
-		NOTE("memory above request");
-	if (c->risks & FR_RISK_CPU_OVER_REQUEST)
-		NOTE("CPU above request");
-	if (c->risks & FR_RISK_MEM_NEAR_LIMIT)
-		NOTE("memory near limit");
-	if (c->risks & FR_RISK_NO_REQUEST)
-		NOTE("no request set");
-	if (c->rec_above_request &&
-	    !(c->risks & (FR_RISK_CPU_OVER_REQUEST | FR_RISK_MEM_OVER_REQUEST)))
-		NOTE("recommendation above request: %s", c->rec_above_reason);
-	if (hpa && (!isnan(cpu_t) || !isnan(mem_t)))
-		NOTE("HPA %s targets %s%.0f%%: request sized so the HPA sees its "
-		     "target at p%.0f load",
-		     hpa->name, !isnan(cpu_t) ? "CPU " : "memory ",
-		     100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
-		     st->cpu_use_max ? 100.0 : st->cpu_percentile);
-#undef NOTE
-}
-
 /* Whether a container has too little usage history to be sized: less
  * than --min-history hours of usage samples, or than half the window when
  * the window is shorter. */
@@ -169,37 +123,97 @@ static void money(const fr_options *o, fr_container *c)
 	c->savings_month = c->savings.total;
 }
 
-/* The recommendation_above_request flag and its reason: usage above the
- * request (under-provisioned), or the buffer, rounding, floor or HPA
- * raising a recommendation above a request that usage stays under. */
-static void above_request(const fr_options *o, fr_container *c, double cpu_use)
+/* Why a recommendation is above its request, in language lang: usage
+ * above the request (under-provisioned), or the buffer, rounding, floor or
+ * HPA raising a recommendation above a request that usage stays under. */
+static void above_reason(const fr_container *c, double cpu_use, int lang, char *why, size_t size)
 {
 	char a[32], b[32], u[32];
 	size_t n = 0;
-	c->rec_above_request = 0;
-	c->rec_above_reason[0] = '\0';
-	for (int mem = 0; mem < 2; mem++) {
+	why[0] = '\0';
+	for (int mem = 0; mem < 2 && n < size; mem++) {
 		const fr_res *r = mem ? &c->mem : &c->cpu;
 		double use = mem ? c->mem.max : cpu_use;
 		if (isnan(r->request) || isnan(r->recommended) ||
 		    !(r->recommended > r->request * 1.0001))
 			continue;
-		c->rec_above_request = 1;
 		const char *(*fmt)(double, char *, size_t) = mem ? fr_fmt_mem : fr_fmt_cpu;
 		int over = use > r->request * 1.0001;
-		int k = snprintf(c->rec_above_reason + n, sizeof c->rec_above_reason - n,
-		                 "%s%s %s > request %s: %s %s", n ? "; " : "",
-		                 mem ? "memory" : "CPU", fmt(r->recommended, a, sizeof a),
-		                 fmt(r->request, b, sizeof b),
-		                 over ? "usage above request," : "usage under request, raised by",
+		int k = snprintf(why + n, size - n, fr_tr(lang, "%s%s %s > request %s: %s %s"),
+		                 n ? "; " : "", mem ? fr_tr(lang, "memory") : "CPU",
+		                 fmt(r->recommended, a, sizeof a), fmt(r->request, b, sizeof b),
+		                 over ? fr_tr(lang, "usage above request,")
+		                      : fr_tr(lang, "usage under request, raised by"),
 		                 over  ? fmt(use, u, sizeof u)
-		                 : mem ? "the buffer and rounding"
-		                       : "the HPA target, floor or rounding");
+		                 : mem ? fr_tr(lang, "the buffer and rounding")
+		                       : fr_tr(lang, "the HPA target, floor or rounding"));
 		if (k > 0)
-			n += (size_t)k < sizeof c->rec_above_reason - n
-			             ? (size_t)k
-			             : sizeof c->rec_above_reason - n - 1;
+			n += (size_t)k < size - n ? (size_t)k : size - n - 1;
 	}
+}
+
+/* The recommendation_above_request flag and its reason (English: JSON and
+ * CSV). */
+static void above_request(fr_container *c, double cpu_use)
+{
+	c->rec_above_request = (!isnan(c->cpu.request) &&
+	                        c->cpu.recommended > c->cpu.request * 1.0001) ||
+	                       (!isnan(c->mem.request) &&
+	                        c->mem.recommended > c->mem.request * 1.0001);
+	above_reason(c, cpu_use, FR_LANG_EN, c->rec_above_reason, sizeof c->rec_above_reason);
+}
+
+/* The human note in language lang: why a container is at risk, its
+ * recommendation above its request, and the HPA's part. */
+static void write_note(const fr_options *o, const fr_hpa *hpa, const fr_container *c, int lang,
+                       char *note, size_t size)
+{
+	const fr_strategy *st = &o->strategy;
+	double cpu_t = hpa ? hpa->cpu_target : NAN;
+	double mem_t = hpa ? hpa->mem_target : NAN;
+	note[0] = '\0';
+	size_t n = 0;
+#define NOTE(...)                                                                                  \
+	do {                                                                                       \
+		if (n < size) {                                                                    \
+			int k_ = snprintf(note + n, size - n, "%s", n ? "; " : "");                \
+			n += (size_t)(k_ > 0 ? k_ : 0);                                            \
+		}                                                                                  \
+		if (n < size) {                                                                    \
+			int k_ = snprintf(note + n, size - n, __VA_ARGS__);                        \
+			n += (size_t)(k_ > 0 ? k_ : 0);                                            \
+		}                                                                                  \
+	} while (0)
+#define TR(s) fr_tr(lang, s)
+	if (c->missing_usage)
+		NOTE("%s", TR("no usage series (cAdvisor): no recommendation"));
+	if (c->not_enough_data)
+		NOTE(TR("not enough data: %.1f h of usage (--min-history): no recommendation"),
+		     c->usage_hours);
+	if (c->risks & FR_RISK_OOM)
+		NOTE(TR("OOM-killed %.0f time(s)"), c->oom_kills);
+	if (c->risks & FR_RISK_MEM_OVER_REQUEST)
+		NOTE("%s", TR("memory above request"));
+	if (c->risks & FR_RISK_CPU_OVER_REQUEST)
+		NOTE("%s", TR("CPU above request"));
+	if (c->risks & FR_RISK_MEM_NEAR_LIMIT)
+		NOTE("%s", TR("memory near limit"));
+	if (c->risks & FR_RISK_NO_REQUEST)
+		NOTE("%s", TR("no request set"));
+	if (c->rec_above_request &&
+	    !(c->risks & (FR_RISK_CPU_OVER_REQUEST | FR_RISK_MEM_OVER_REQUEST))) {
+		char why[160];
+		above_reason(c, fr_cpu_sized_usage(st, &c->cpu), lang, why, sizeof why);
+		NOTE(TR("recommendation above request: %s"), why);
+	}
+	if (hpa && (!isnan(cpu_t) || !isnan(mem_t)))
+		NOTE(TR("HPA %s targets %s %.0f%%: request sized so the HPA sees its target at "
+		        "p%.0f load"),
+		     hpa->name, !isnan(cpu_t) ? "CPU" : TR("memory"),
+		     100.0 * (!isnan(cpu_t) ? cpu_t : mem_t),
+		     st->cpu_use_max ? 100.0 : st->cpu_percentile);
+#undef TR
+#undef NOTE
 }
 
 /* Works out one container's recommendation, risks, severity and costs.
@@ -213,7 +227,7 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 	const fr_strategy *st = &o->strategy;
 	const fr_pricing *pr = &o->pricing;
 	double cpu_use = fr_cpu_sized_usage(st, &c->cpu);
-	c->missing_usage = isnan(c->cpu.max) || isnan(c->mem.max);
+	c->missing_usage = isnan(cpu_use) || isnan(c->mem.max);
 	c->not_enough_data = !c->missing_usage && young(o, c);
 	if (!c->not_enough_data) {
 		c->cpu.recommended = fr_recommend_cpu(st, cpu_use, hpa ? hpa->cpu_target : NAN);
@@ -228,8 +242,8 @@ static void compute_container(const fr_options *o, const fr_hpa *hpa, fr_contain
 	c->mem_eff = fr_ratio(c->mem.avg, c->mem.request);
 
 	set_risks(c, cpu_use);
-	above_request(o, c, cpu_use);
-	write_note(o, hpa, c);
+	above_request(c, cpu_use);
+	write_note(o, hpa, c, FR_LANG_EN, c->note, sizeof c->note);
 
 	c->cost_cpu = fr_cost_cpu(pr, nz(c->cpu.alloc_hours));
 	c->cost_ram = fr_cost_ram(pr, nz(c->mem.alloc_hours));
@@ -524,6 +538,16 @@ static void unit_economics(fr_model *m)
 		t->per_1000_requests = fr_unit_cost(ucost, t->requests, 1000.0);
 		t->per_application = fr_unit_cost(ucost, t->applications, 1.0);
 	}
+}
+
+const char *fr_note_text(const fr_outctx *c, const fr_row *r, char *b, size_t n)
+{
+	if (c->lang == FR_LANG_EN) {
+		snprintf(b, n, "%s", r->c->note);
+		return b;
+	}
+	write_note(c->o, r->p->hpa, r->c, c->lang, b, n);
+	return b;
 }
 
 /* Computes everything derived. Costs come from Kubecost where it priced the

@@ -77,7 +77,7 @@ int fr_run_collect(fr_config *cfg, fr_run *r)
 	fr_progress_plan((o->prometheus ? 4 : 0) + (o->kubecost ? 1 : 0), 0);
 	int rc = 0;
 	if (o->prometheus)
-		rc = fr_collect_prometheus(o, &r->prom, &r->m, err, sizeof err) ||
+		rc = fr_collect_prometheus(o, &r->prom, &r->m, 0, err, sizeof err) ||
 		     fr_collect_units(o, &r->prom, &r->m, err, sizeof err) ||
 		     (whole_cluster(o) && fr_collect_nodes(o, &r->prom, &r->m, err, sizeof err));
 	/* the trend is an extra: when its queries fail, the report stands,
@@ -179,6 +179,7 @@ int fr_run_render(fr_config *cfg, fr_run *r)
 		          .groupby = cfg->groupby,
 		          .top = cfg->top,
 		          .exit_code = r->code,
+		          .lang = cfg->lang,
 		          .sources = srcs };
 	int werr = cfg->format->render(f, &ctx) != 0;
 	werr |= ferror(f);

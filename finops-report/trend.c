@@ -4,197 +4,67 @@
  * max(request, usage) per container (the allocation costs are priced on),
  * for CPU and memory. The window's hours come from the per-container hourly
  * series the costs are computed from (collect.c, hour_add); the previous
- * window's from six range queries at a one-hour step, each summed by
- * Prometheus into one series. From them: a daily breakdown of the window
- * and the comparison with the previous window (cost, requests, usage).
- * The per-container max is PromQL's `(R >= U) or U or R`.
+ * window's from a pass of the same collection over that window, reduced to
+ * what its hours and its savings need: requests, the memory maximum, the
+ * CPU figure recommendations are sized to (one subquery), owners and HPAs,
+ * and the hourly series. From them: a daily breakdown of the window and the
+ * comparison with the previous window (cost, requests, usage, savings).
  */
 #include "fr.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct trendctx {
-	fr_http *h;
-	const char *S;
-	double first, end; /* times of the first and last points */
-	size_t n;
-	int what; /* index of the field in fr_hour */
-	double *v; /* n sums, NAN where no series had a point */
-	char err[1024];
-	char *warn;
-	int rc;
-} trendctx;
-
-static int on_trend(void *ud, json_t *metric, const double *ts, const double *v, size_t n)
-{
-	(void)metric;
-	trendctx *x = ud;
-	for (size_t i = 0; i < n; i++) {
-		double idx = round((ts[i] - x->first) / 3600.0);
-		if (isnan(v[i]) || idx < 0 || idx >= (double)x->n)
-			continue;
-		double *d = &x->v[(size_t)idx];
-		*d = isnan(*d) ? v[i] : *d + v[i];
-	}
-	return 0;
-}
-
-/* The PromQL of one field over selector S. */
-static char *trend_query(int what, const char *S)
-{
-	const char *by = "max by (namespace, pod, container)";
-	int mem = what >= 3;
-	char *R = fr_printf("%s (avg_over_time(kube_pod_container_resource_requests{%s, "
-	                    "resource=\"%s\"}[1h]))",
-	                    by, S, mem ? "memory" : "cpu");
-	char *U = mem ? fr_printf("%s (avg_over_time(container_memory_working_set_bytes{%s, "
-	                          "container!=\"\", container!=\"POD\"}[1h]))",
-	                          by, S)
-	              : fr_printf("%s (rate(container_cpu_usage_seconds_total{%s, "
-	                          "container!=\"\", container!=\"POD\"}[1h]))",
-	                          by, S);
-	char *q = what % 3 == 0   ? fr_printf("sum(%s)", R)
-	          : what % 3 == 1 ? fr_printf("sum(%s)", U)
-	                          : fr_printf("sum(((%s) >= (%s)) or (%s) or (%s))", R, U, U, R);
-	free(R);
-	free(U);
-	return q;
-}
-
-/* The selection as a PromQL matcher: the -n list, or the namespace regex
- * (backslashes and quotes escaped for a PromQL string), or every namespace. */
-static char *trend_selector(const fr_options *o)
-{
-	char *S;
-	if (o->nnamespaces) {
-		char *acc = fr_strdup("");
-		for (size_t i = 0; i < o->nnamespaces; i++) {
-			char *q = fr_promql_regex_quote(o->namespaces[i]);
-			char *x = fr_printf("%s%s%s", acc, i ? "|" : "", q);
-			free(q);
-			free(acc);
-			acc = x;
-		}
-		S = fr_printf("namespace=~\"%s\"", acc);
-		free(acc);
-	} else {
-		/* the POSIX regex as a PromQL string: backslashes and quotes escaped */
-		const char *re = o->namespace_regex;
-		char *q = re ? fr_xrealloc(NULL, 2 * strlen(re) + 1) : NULL, *w = q;
-		for (; re && *re; re++) {
-			if (*re == '\\' || *re == '"')
-				*w++ = '\\';
-			*w++ = *re;
-		}
-		if (q)
-			*w = '\0';
-		S = q ? fr_printf("namespace=~\"%s\"", q) : fr_strdup("namespace!=\"\"");
-		free(q);
-	}
-	return S;
-}
-
-/* Runs one of the six queries (a thread). */
-static void *trend_query_run(void *arg)
-{
-	trendctx *x = arg;
-	char *q = trend_query(x->what, x->S);
-	x->rc = fr_prom_range_each(x->h, q, x->first, x->end, 3600, on_trend, x, &x->warn, x->err,
-	                           sizeof x->err);
-	free(q);
-	return NULL;
-}
-
-/* Collects the hours of the previous window and the window. Only for a
- * selection PromQL can express (namespaces, namespace regex): with --pod or
- * --selector there is no trend. Returns 0 or -1 with err. */
+/* Collects the previous window (the same selection over the same length,
+ * ending where the window starts), computes its savings as the report does,
+ * and keeps its hours and savings in m. Windows whose cost step is not an
+ * hour (over 458 days) have no trend. Returns 0 or -1 with err. */
 int fr_collect_trend(const fr_options *o, fr_http *h, fr_model *m, char *err, size_t errsz)
 {
-	if (o->pod_regex || o->selector || 2 * o->window_s / 3600 + 1 > FR_MAX_POINTS)
+	if (fr_choose_step(o->window_s, 3600, FR_MAX_POINTS) != 3600)
 		return 0;
-	char *S = trend_selector(o);
-	m->nhours = (size_t)(o->window_s / 3600);
-	m->hours = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *m->hours);
-	memset(m->hours, 0, (m->nhours + 1) * sizeof *m->hours);
-	/* the six queries at once: after the batches, Prometheus has cores to
-	 * spare, and each query is one long evaluation on one core */
-	trendctx x[6];
-	pthread_t th[6];
-	int started[6] = { 0 };
-	for (int w = 0; w < 6; w++) {
-		x[w] = (trendctx){ .h = h,
-			           .S = S,
-			           .first = o->end - 2.0 * (double)o->window_s + 3600.0,
-			           .end = o->end,
-			           .n = m->nhours,
-			           .what = w };
-		x[w].v = fr_xrealloc(NULL, (m->nhours + 1) * sizeof *x[w].v);
-		for (size_t i = 0; i <= m->nhours; i++)
-			x[w].v[i] = NAN;
-		started[w] = pthread_create(&th[w], NULL, trend_query_run, &x[w]) == 0;
-		if (!started[w])
-			trend_query_run(&x[w]);
-	}
-	int rc = 0;
-	for (int w = 0; w < 6; w++) {
-		if (started[w])
-			pthread_join(th[w], NULL);
-		if (x[w].warn)
-			fr_model_warn(m, "prometheus warning: %s", x[w].warn);
-		free(x[w].warn);
-		if (x[w].rc && rc == 0) {
-			snprintf(err, errsz, "%s", x[w].err);
-			rc = -1;
-		}
-		for (size_t i = 0; i < m->nhours; i++) {
-			fr_hour *hr = &m->hours[i];
-			double *f[] = { &hr->cpu_req, &hr->cpu_use, &hr->cpu_alloc,
-				        &hr->mem_req, &hr->mem_use, &hr->mem_alloc };
-			if (!isnan(x[w].v[i])) {
-				*f[w] = x[w].v[i];
-				hr->seen = 1;
-			}
-		}
-		free(x[w].v);
-	}
-	free(S);
-	m->have_trend = rc == 0;
-	if (rc) {
+	fr_options po = *o;
+	po.end = o->end - (double)o->window_s;
+	fr_model prev;
+	memset(&prev, 0, sizeof prev);
+	int rc = fr_collect_prometheus(&po, h, &prev, 1, err, errsz);
+	if (rc == 0) {
+		fr_report_compute(&po, &prev);
+		for (size_t i = 0; i < prev.nwarn; i++)
+			if (strncmp(prev.warnings[i], "prometheus warning", 18) == 0)
+				fr_model_warn(m, "previous window: %s", prev.warnings[i]);
 		free(m->hours);
-		m->hours = NULL;
-		m->nhours = 0;
+		m->hours = prev.cur;
+		m->nhours = prev.cur ? prev.ncur : 0;
+		prev.cur = NULL;
+		m->prev_savings = prev.savings;
+		m->prev_extra = prev.extra;
+		m->have_trend = 1;
 	}
+	fr_model_free(&prev);
 	return rc ? -1 : 0;
 }
 
-/* Adds hour i (ending at t) to a period. */
+/* Adds an hour to a period's sums (hours without data do not count). */
 static void period_add(fr_period *p, const fr_hour *h)
 {
 	if (!h->seen)
 		return;
 	p->hours += 1;
-	p->cpu_req += h->cpu_req;
-	p->cpu_use += h->cpu_use;
-	p->mem_req += h->mem_req;
-	p->mem_use += h->mem_use;
-	p->cost_cpu += h->cpu_alloc;
-	p->cost_ram += h->mem_alloc;
+	fr_hour_add(&p->sum, h);
 }
 
-/* Sums into averages and prices: cost_cpu and cost_ram hold core-hours and
- * byte-hours until then. */
+/* The period's sums priced and turned into hourly averages. */
 static void period_finish(const fr_pricing *pr, fr_period *p)
 {
-	p->cost_cpu = fr_cost_cpu(pr, p->cost_cpu);
-	p->cost_ram = fr_cost_ram(pr, p->cost_ram);
+	p->cost_cpu = fr_cost_cpu(pr, p->sum.cpu_alloc);
+	p->cost_ram = fr_cost_ram(pr, p->sum.mem_alloc);
 	p->cost = p->cost_cpu + p->cost_ram;
 	double n = p->hours > 0 ? p->hours : NAN;
-	p->cpu_req /= n;
-	p->cpu_use /= n;
-	p->mem_req /= n;
-	p->mem_use /= n;
+	p->cpu_req = p->sum.cpu_req / n;
+	p->cpu_use = p->sum.cpu_use / n;
+	p->mem_req = p->sum.mem_req / n;
+	p->mem_use = p->sum.mem_use / n;
 }
 
 /* The daily breakdown (24-hour slices from the window's start; the last
@@ -226,8 +96,14 @@ void fr_trend_compute(const fr_options *o, fr_model *m)
 	}
 	period_finish(&o->pricing, &m->previous);
 	period_finish(&o->pricing, &m->current);
-	for (size_t d = 0; d < m->ndays; d++)
+	for (size_t d = 0; d < m->ndays; d++) {
 		period_finish(&o->pricing, &m->days[d]);
+		m->days[d].savings = m->days[d].extra = (fr_money){ NAN, NAN, NAN };
+	}
+	m->previous.savings = m->prev_savings;
+	m->previous.extra = m->prev_extra;
+	m->current.savings = m->savings;
+	m->current.extra = m->extra;
 }
 
 /* Whether the previous window has data for at least 90 % of the hours the

@@ -14,7 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "app.h"
+#include "form.h"
+#include "oacommon.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

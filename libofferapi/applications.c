@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
 #include "internal.h"
+#include "jsonlist.h"
 #include "store_internal.h"
 #include "app_internal.h"
+#include "jobs_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
@@ -63,58 +63,6 @@ void offerapi_application_list_free(offerapi_application_list *l)
 	free(l);
 }
 
-/* ---- answers as JSON ---- */
-
-static char *answers_to_json(char *const *questions, size_t nq, const char *const *answers,
-                             size_t na)
-{
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < nq; i++) {
-		json_t *o = json_pack("{s:s, s:s}", "question", questions[i], "answer",
-		                      i < na && answers[i] ? answers[i] : "");
-		if (!o || json_array_append_new(arr, o) < 0) {
-			json_decref(arr);
-			arr = NULL;
-		}
-	}
-	char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
-	json_decref(arr);
-	if (!s)
-		oa_error(OFFERAPI_ENOMEM, "out of memory");
-	return s;
-}
-
-static int answers_from_json(const char *text, offerapi_application *a)
-{
-	json_error_t jerr;
-	json_t *arr = json_loads(text ? text : "[]", 0, &jerr);
-	if (!arr || !json_is_array(arr)) {
-		json_decref(arr);
-		return oa_error(OFFERAPI_ERROR, "stored answers are not a JSON array: %s",
-		                jerr.text);
-	}
-	size_t n = json_array_size(arr);
-	a->answers = calloc(n ? n : 1, sizeof *a->answers);
-	if (!a->answers) {
-		json_decref(arr);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		json_t *o = json_array_get(arr, i);
-		const char *q = json_string_value(json_object_get(o, "question"));
-		const char *ans = json_string_value(json_object_get(o, "answer"));
-		a->answers[i].question = oa_strdup(q ? q : "");
-		a->answers[i].answer = oa_strdup(ans ? ans : "");
-		a->nanswers++;
-		if (!a->answers[i].question || !a->answers[i].answer) {
-			json_decref(arr);
-			return OFFERAPI_ENOMEM;
-		}
-	}
-	json_decref(arr);
-	return 0;
-}
-
 /* ---- reading ---- */
 
 int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_application *a)
@@ -134,7 +82,7 @@ int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_appl
 	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0)
-		rc = answers_from_json(db_text(r, row, c + 9), a);
+		rc = oa_json_answers_parse(db_text(r, row, c + 9), &a->answers, &a->nanswers);
 	if (rc == 0 && text_col >= 0 && !db_isnull(r, row, text_col) &&
 	    !(a->cv_text = oa_strdup(db_text(r, row, text_col))))
 		rc = OFFERAPI_ENOMEM;
@@ -339,8 +287,11 @@ static const char *base_name(const char *f)
 	return b;
 }
 
-int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
-                                const offerapi_application_input *in, offerapi_id *out_id)
+/* Apply, and enqueue a scoring job per scorer of @set (may be NULL) in the
+ * same transaction (jobs.c). */
+static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                  const offerapi_application_input *in, const offerapi_scorers *set,
+                  offerapi_id *out_id)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "apply to an offer");
 	if (rc < 0)
@@ -388,10 +339,10 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, o
 	r = NULL; /* reused below, where a failed BEGIN leaves it untouched */
 	if (rc == 0 && applied)
 		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-	char *answers = rc == 0 ? answers_to_json(offer->questions, offer->nquestions, in->answers,
+	char *answers = rc == 0 ? oa_json_answers(offer->questions, offer->nquestions, in->answers,
 	                                          in->nanswers)
 	                        : NULL;
-	size_t nanswers = offer->nquestions; /* answers_to_json pads to the questions */
+	size_t nanswers = offer->nquestions; /* oa_json_answers pads to the questions */
 	offerapi_offer_free(offer);
 	if (rc == 0 && !answers)
 		rc = OFFERAPI_ENOMEM;
@@ -447,14 +398,33 @@ int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, o
 		if (rc == 0 && out_id)
 			*out_id = id;
 		if (rc == 0)
+			rc = jobs_enqueue_tx(c, id, set);
+		if (rc == 0)
 			rc = db_commit(c);
 		else
 			db_rollback(c);
 		db_release(s->pool, c);
+		if (rc == 0 && out_id)
+			*out_id = id;
+		if (rc == 0 && set && offerapi_scorers_count(set))
+			store_jobs_signal(s);
 	}
 	free(text);
 	free(answers);
 	return rc;
+}
+
+int offerapi_application_submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                                const offerapi_application_input *in, offerapi_id *out_id)
+{
+	return submit(s, actor, offer_id, in, NULL, out_id);
+}
+
+int offerapi_application_submit_jobs(offerapi_store *s, const offerapi_user *actor,
+                                     offerapi_id offer_id, const offerapi_application_input *in,
+                                     const offerapi_scorers *set, offerapi_id *out_id)
+{
+	return submit(s, actor, offer_id, in, set, out_id);
 }
 
 /* ---- scores ---- */

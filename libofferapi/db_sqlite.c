@@ -217,6 +217,12 @@ static int copy_cell(sqlite3_stmt *st, int col, arena *a, size_t *off, size_t *l
 		*len = (size_t)sqlite3_column_bytes(st, col);
 		break;
 	}
+	/* NULL for a value that is not SQL NULL (only an empty BLOB may give
+	 * NULL) means SQLite ran out of memory making it: never pass that on
+	 * as an empty value */
+	if (!src && (*len > 0 || sqlite3_column_type(st, col) == SQLITE_TEXT ||
+	             sqlite3_errcode(sqlite3_db_handle(st)) == SQLITE_NOMEM))
+		return oa_error(OFFERAPI_ENOMEM, "out of memory reading a database result");
 	if (a->n + *len + 1 > a->cap) {
 		size_t cap = a->cap ? a->cap : 4096;
 		while (cap < a->n + *len + 1)

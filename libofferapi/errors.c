@@ -16,14 +16,42 @@ static _Thread_local struct {
 	offerapi_error view;
 } last_error;
 
+/* Length of the valid UTF-8 sequence at @p s (of @p left bytes), or 0. */
+static size_t utf8_seq_len(const char *s, size_t left)
+{
+	unsigned char c = (unsigned char)*s;
+	size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+	return n <= left && oa_utf8_valid(s, n) ? n : 0;
+}
+
+/* Make @p msg one printable line of valid UTF-8, whatever was quoted into
+ * it (a value from outside, a lower layer's message, a cut made by
+ * vsnprintf in the middle of a character): control characters become
+ * spaces and bytes that start no valid sequence become '?'. Callers put
+ * messages in logs, JSON and HTML; a JSON library refuses invalid UTF-8. */
+static void message_sanitize(char *msg)
+{
+	size_t len = strlen(msg);
+	for (size_t i = 0; i < len;) {
+		unsigned char c = (unsigned char)msg[i];
+		if (c < 0x20 || c == 0x7F) {
+			msg[i++] = ' ';
+			continue;
+		}
+		size_t n = utf8_seq_len(msg + i, len - i);
+		if (n == 0) {
+			msg[i++] = '?';
+			continue;
+		}
+		i += n;
+	}
+}
+
 int oa_verror(int code, const char *fmt, va_list ap)
 {
 	last_error.code = code;
 	vsnprintf(last_error.message, sizeof last_error.message, fmt, ap);
-	/* one line: fold any newline a lower layer gave us */
-	for (char *p = last_error.message; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
+	message_sanitize(last_error.message);
 	return code;
 }
 
@@ -74,6 +102,7 @@ const char *offerapi_strerror(int code)
 	case OFFERAPI_EREADONLY: return "database read-only";
 	case OFFERAPI_EPLUGIN: return "scorer plugin error";
 	case OFFERAPI_ETIMEOUT: return "timed out";
+	case OFFERAPI_EPDFTOOCOMPLEX: return "PDF file too complex to read";
 	default: return "unknown error code";
 	}
 }
@@ -142,9 +171,25 @@ double oa_monotonic(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* Added to the wall clock by the tests (oa_test_clock_advance), never by
+ * anything else; 0 in every real process. */
+static _Atomic int64_t clock_offset_ms;
+
 int64_t oa_now(void)
 {
-	return (int64_t)time(NULL);
+	return oa_now_ms() / 1000;
+}
+
+int64_t oa_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 + clock_offset_ms;
+}
+
+int64_t oa_test_clock_advance(int64_t ms)
+{
+	return clock_offset_ms += ms;
 }
 
 int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,

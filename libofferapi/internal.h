@@ -38,9 +38,16 @@ int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool
 char *oa_strdup(const char *s);
 char *oa_strndup(const char *s, size_t n);
 
-/* Monotonic and wall-clock time in seconds. */
+/* Monotonic and wall-clock time in seconds; wall-clock in milliseconds. */
 double oa_monotonic(void);
 int64_t oa_now(void);
+int64_t oa_now_ms(void);
+
+/* Tests only (they link the internal static library): move the wall clock
+ * that oa_now() and oa_now_ms() read by @ms, so leases, backoff and windows
+ * can be tested without sleeping; returns the total offset now in force.
+ * Hidden: never exported. */
+int64_t oa_test_clock_advance(int64_t ms);
 
 #endif
 

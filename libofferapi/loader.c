@@ -208,10 +208,13 @@ int offerapi_scorers_allow(offerapi_scorers *set, const char *names)
 	free_allow(set);
 	if (!names || !*names)
 		return 0;
-	/* at most one name per separator + 1 */
+	/* at most one name per separator + 1; the separators are exactly those
+	 * of the strcspn() below (a tab counted nowhere overflowed the array:
+	 * found by fuzz/fuzz_settings.c) */
+	static const char seps[] = ", \t";
 	size_t max = 1;
 	for (const char *p = names; *p; p++)
-		if (*p == ',' || *p == ' ')
+		if (strchr(seps, *p))
 			max++;
 	char **allow = calloc(max, sizeof *allow);
 	if (!allow)
@@ -219,7 +222,7 @@ int offerapi_scorers_allow(offerapi_scorers *set, const char *names)
 	size_t n = 0;
 	const char *p = names;
 	while (*p) {
-		size_t len = strcspn(p, ", \t");
+		size_t len = strcspn(p, seps);
 		if (len > 0) {
 			char *name = oa_strndup(p, len);
 			if (!name)

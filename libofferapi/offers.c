@@ -6,10 +6,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include <jansson.h>
-
 #include "internal.h"
 #include "keyset.h"
+#include "jsonlist.h"
 #include "store_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
@@ -19,64 +18,6 @@
 	" o.skills, o.questions, o.published_at, o.is_open,"                                       \
 	" (SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
 #define OFFER_FROM " FROM offers o JOIN users u ON u.id = o.recruiter_id"
-
-/* ---- JSON string arrays ---- */
-
-/* Serialise @n strings as a JSON array (malloc'd). */
-static char *strings_to_json(char *const *v, size_t n)
-{
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(v[i])) < 0) {
-			json_decref(a);
-			a = NULL;
-		}
-	char *s = a ? json_dumps(a, JSON_COMPACT) : NULL;
-	json_decref(a);
-	if (!s)
-		oa_error(OFFERAPI_ENOMEM, "out of memory");
-	return s;
-}
-
-/* Parse a JSON array of strings written by strings_to_json. */
-static int strings_from_json(const char *text, char ***out, size_t *count)
-{
-	*out = NULL;
-	*count = 0;
-	json_error_t jerr;
-	json_t *a = json_loads(text ? text : "[]", 0, &jerr);
-	if (!a || !json_is_array(a)) {
-		json_decref(a);
-		return oa_error(OFFERAPI_ERROR, "stored list is not a JSON array: %s", jerr.text);
-	}
-	size_t n = json_array_size(a);
-	char **v = calloc(n ? n : 1, sizeof *v);
-	if (!v) {
-		json_decref(a);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *s = json_string_value(json_array_get(a, i));
-		if (!(v[i] = oa_strdup(s ? s : ""))) {
-			for (size_t k = 0; k < i; k++)
-				free(v[k]);
-			free(v);
-			json_decref(a);
-			return OFFERAPI_ENOMEM;
-		}
-	}
-	json_decref(a);
-	*out = v;
-	*count = n;
-	return 0;
-}
-
-static void free_strings(char **v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
 
 /* ---- validation ---- */
 
@@ -113,7 +54,7 @@ static int clean_list(const char *what, const char *const *in, size_t n, size_t 
 		if (rc == 0 && !t)
 			rc = OFFERAPI_ENOMEM;
 		if (rc < 0) {
-			free_strings(v, k);
+			oa_strings_free(v, k);
 			return rc;
 		}
 		bool dup = !*t;
@@ -139,8 +80,8 @@ typedef struct clean_offer {
 
 static void clean_offer_free(clean_offer *c)
 {
-	free_strings(c->skills, c->nskills);
-	free_strings(c->questions, c->nquestions);
+	oa_strings_free(c->skills, c->nskills);
+	oa_strings_free(c->questions, c->nquestions);
 	free(c->skills_json);
 	free(c->questions_json);
 	free(c->search);
@@ -190,8 +131,8 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 	c->search = all ? oa_fold(all) : NULL;
 	free(skills_nl);
 	free(all);
-	c->skills_json = strings_to_json(c->skills, c->nskills);
-	c->questions_json = strings_to_json(c->questions, c->nquestions);
+	c->skills_json = oa_json_strings(c->skills, c->nskills);
+	c->questions_json = oa_json_strings(c->questions, c->nquestions);
 	if (!c->skills_fold || !c->search || !c->location_fold || !c->skills_json ||
 	    !c->questions_json) {
 		clean_offer_free(c);
@@ -210,8 +151,8 @@ void offerapi_offer_free(offerapi_offer *o)
 	free(o->title);
 	free(o->description);
 	free(o->location);
-	free_strings(o->skills, o->nskills);
-	free_strings(o->questions, o->nquestions);
+	oa_strings_free(o->skills, o->nskills);
+	oa_strings_free(o->questions, o->nquestions);
 	free(o);
 }
 
@@ -221,8 +162,8 @@ static void offer_clear(offerapi_offer *o)
 	free(o->title);
 	free(o->description);
 	free(o->location);
-	free_strings(o->skills, o->nskills);
-	free_strings(o->questions, o->nquestions);
+	oa_strings_free(o->skills, o->nskills);
+	oa_strings_free(o->questions, o->nquestions);
 	memset(o, 0, sizeof *o);
 }
 
@@ -243,9 +184,11 @@ static int offer_from_row(const db_result *r, int row, int c, offerapi_offer *o)
 	if (!o->recruiter_name || !o->title || !o->description || !o->location)
 		rc = OFFERAPI_ENOMEM;
 	if (rc == 0)
-		rc = strings_from_json(db_text(r, row, c + 6), &o->skills, &o->nskills);
+		rc = oa_json_strings_parse(db_text(r, row, c + 6), "skills", &o->skills,
+		                           &o->nskills);
 	if (rc == 0)
-		rc = strings_from_json(db_text(r, row, c + 7), &o->questions, &o->nquestions);
+		rc = oa_json_strings_parse(db_text(r, row, c + 7), "questions", &o->questions,
+		                           &o->nquestions);
 	if (rc < 0)
 		offer_clear(o);
 	return rc;
@@ -287,16 +230,17 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 		return rc;
 	int64_t now = oa_now();
 	db_result *r = NULL;
-	rc = store_exec(s,
-	                "INSERT INTO offers (recruiter_id, title, description, location,"
-	                " skills, questions, search_text, location_fold, skills_fold,"
-	                " published_at, updated_at, is_open)"
-	                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
-	                (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
-	                              P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
-	                              P_TEXT(c.questions_json), P_TEXT(c.search),
-	                              P_TEXT(c.location_fold), P_TEXT(c.skills_fold), P_INT(now) },
-	                10, &r);
+	rc = store_write(s,
+	                 "INSERT INTO offers (recruiter_id, title, description, location,"
+	                 " skills, questions, search_text, location_fold, skills_fold,"
+	                 " published_at, updated_at, is_open)"
+	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
+	                 (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
+	                               P_TEXT(f->location ? f->location : ""),
+	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
+	                               P_TEXT(c.search), P_TEXT(c.location_fold),
+	                               P_TEXT(c.skills_fold), P_INT(now) },
+	                 10, &r);
 	clean_offer_free(&c);
 	if (rc == 0 && out_id)
 		*out_id = db_int(r, 0, 0);

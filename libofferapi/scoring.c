@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "store_internal.h"
+#include "jobs_internal.h"
 #include "offerapi/application.h"
 #include "offerapi/offer.h"
 #include "offerapi/scoring.h"
@@ -27,31 +28,24 @@ static int has_score(offerapi_store *s, offerapi_id id, const char *scorer, cons
 	return rc;
 }
 
-int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerapi_id id,
-                               unsigned flags, offerapi_scoring_fn fn, void *payload)
+int score_ctx_load(offerapi_store *s, offerapi_id id, score_ctx *ctx)
 {
-	if (!s || !set)
-		return oa_error(OFFERAPI_EINVAL, "scoring: no store or no scorers");
-	db_result *r = NULL;
+	memset(ctx, 0, sizeof *ctx);
 	int rc = store_exec(
 		s,
 		"SELECT a.offer_id, c.cv_text FROM applications a"
 		" LEFT JOIN application_cvs c ON c.application_id = a.id WHERE a.id = $1",
-		(db_param[]){ P_INT(id) }, 1, &r);
+		(db_param[]){ P_INT(id) }, 1, &ctx->row);
 	if (rc < 0)
 		return rc;
-	if (r->nrows == 0) {
-		db_result_free(r);
+	if (ctx->row->nrows == 0)
 		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
-	}
-	offerapi_offer *offer = NULL;
-	if ((rc = offerapi_offer_get(s, db_int(r, 0, 0), &offer)) < 0) {
-		db_result_free(r);
+	if ((rc = offerapi_offer_get(s, db_int(ctx->row, 0, 0), &ctx->offer)) < 0)
 		return rc;
-	}
-	const db_cell *text = db_cell_at(r, 0, 1);
-	offerapi_score_input in = {
-		.struct_size = sizeof in,
+	const offerapi_offer *offer = ctx->offer;
+	const db_cell *text = db_cell_at(ctx->row, 0, 1);
+	ctx->in = (offerapi_score_input){
+		.struct_size = sizeof ctx->in,
 		.offer_id = offer->id,
 		.offer_title = offer->title,
 		.offer_description = offer->description,
@@ -62,6 +56,27 @@ int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerap
 		.cv_len = text->data ? text->len : 0,
 		.application_id = id,
 	};
+	return 0;
+}
+
+void score_ctx_clear(score_ctx *ctx)
+{
+	offerapi_offer_free(ctx->offer);
+	db_result_free(ctx->row);
+	memset(ctx, 0, sizeof *ctx);
+}
+
+int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerapi_id id,
+                               unsigned flags, offerapi_scoring_fn fn, void *payload)
+{
+	if (!s || !set)
+		return oa_error(OFFERAPI_EINVAL, "scoring: no store or no scorers");
+	score_ctx ctx;
+	int rc = score_ctx_load(s, id, &ctx);
+	if (rc < 0) {
+		score_ctx_clear(&ctx);
+		return rc;
+	}
 	int first_error = 0;
 	char first_msg[512] = "";
 	size_t n = offerapi_scorers_count(set);
@@ -79,7 +94,7 @@ int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerap
 		}
 		double score = 0.0, t0 = oa_monotonic();
 		char expl[OFFERAPI_EXPLANATION_MAX + 1] = "";
-		rc = offerapi_scorers_score_explained(set, i, &in, &score, expl, sizeof expl);
+		rc = offerapi_scorers_score_explained(set, i, &ctx.in, &score, expl, sizeof expl);
 		double seconds = oa_monotonic() - t0;
 		if (rc == 0)
 			rc = offerapi_score_put(s, id, info->name, info->version, score, expl);
@@ -97,8 +112,7 @@ int offerapi_application_score(offerapi_store *s, offerapi_scorers *set, offerap
 			fn(info->name, 0, seconds, NULL, payload);
 		}
 	}
-	offerapi_offer_free(offer);
-	db_result_free(r);
+	score_ctx_clear(&ctx);
 	if (first_error && first_msg[0])
 		oa_error(first_error, "%s", first_msg);
 	return first_error;

@@ -1,9 +1,11 @@
 /*
  * store.c - opening a store: URL dispatch, pool, numbered migrations.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -75,6 +77,53 @@ static const char *const migration_1[] = {
 };
 
 /*
+ * Migration 2: durable scoring jobs and failed-login counting shared by
+ * every replica (issue 12). Times in these tables are Unix milliseconds
+ * (columns ending in _ms), since a job's latency is often under a second.
+ */
+static const char *const migration_2[] = {
+	/* one job per (application, scorer): its state is what a dashboard
+	 * shows; a new scorer version turns a done job back into a pending one */
+	"CREATE TABLE jobs ("
+	" id {{ID}},"
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" scorer TEXT NOT NULL,"
+	" scorer_version TEXT NOT NULL,"
+	" state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2, 3)),"
+	" priority INTEGER NOT NULL DEFAULT 0," /* 1: a new application or a retry */
+	" attempts INTEGER NOT NULL DEFAULT 0," /* claims so far (a release gives one back) */
+	" run_after_ms BIGINT NOT NULL," /* not claimable before (backoff) */
+	" enqueued_ms BIGINT NOT NULL,"
+	" claimed_until_ms BIGINT," /* the lease, while running */
+	" claim_token BIGINT," /* identifies the current claim */
+	" claimed_by TEXT," /* the worker's name, for operators */
+	" last_error TEXT,"
+	" finished_ms BIGINT,"
+	" UNIQUE (application_id, scorer))",
+	"CREATE INDEX jobs_ready ON jobs (scorer, scorer_version, priority DESC, run_after_ms, id)"
+	" WHERE state = 0",
+	"CREATE INDEX jobs_leases ON jobs (claimed_until_ms) WHERE state = 1",
+	"CREATE INDEX jobs_state ON jobs (state, scorer)",
+
+	/* failed logins per key (a hash of the account or of the address) in
+	 * the current window, which ends at expires_at (Unix seconds) */
+	"CREATE TABLE login_throttle ("
+	" key TEXT PRIMARY KEY,"
+	" failures INTEGER NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"CREATE INDEX login_throttle_expires ON login_throttle (expires_at)",
+	/* password checks in flight: each holds a place under the limits until
+	 * its verdict, or until it expires (a process killed mid-check) */
+	"CREATE TABLE login_attempts ("
+	" id {{ID}},"
+	" account_key TEXT NOT NULL,"
+	" address_key TEXT NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"CREATE INDEX login_attempts_account ON login_attempts (account_key, expires_at)",
+	"CREATE INDEX login_attempts_address ON login_attempts (address_key, expires_at)", NULL
+};
+
+/*
  * Migration 3: hot rows stay small (issue 18).
  *
  * - The PDF and the CV text leave the application row for their own table,
@@ -135,14 +184,8 @@ static const char *const migration_3[] = {
 	NULL
 };
 
-/* Index = version - 1. A NULL entry is a number kept for a migration that
- * lives on another branch until it is merged; it is skipped (and applied
- * later, once present: each version is checked on its own). */
-static const char *const *const migrations[] = {
-	migration_1,
-	NULL, /* 2: the job queue (branch jobs) */
-	migration_3,
-};
+/* Index = version - 1. */
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */
@@ -249,8 +292,10 @@ static int migrate(offerapi_store *s, int upto)
 			const offerapi_error *e = offerapi_error_last();
 			char msg[512];
 			snprintf(msg, sizeof msg, "%s", e->message);
+			/* conditions a caller acts on keep their code (retry later,
+			 * free memory); anything else is a failed migration */
 			rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
-			                              rc == OFFERAPI_EBUSY
+			                              rc == OFFERAPI_EBUSY || rc == OFFERAPI_ENOMEM
 			                      ? rc
 			                      : OFFERAPI_ERROR,
 			              "schema migration %d failed: %s", v, msg);
@@ -263,6 +308,27 @@ static int migrate(offerapi_store *s, int upto)
 int store_conn(offerapi_store *s, db_conn **out)
 {
 	return db_acquire(s->pool, out);
+}
+
+int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
+{
+	db_conn *c;
+	int rc = db_acquire(s->pool, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_exec(c, sql, p, n, out);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (rc < 0 && out) {
+		db_result_free(*out);
+		*out = NULL;
+	}
+	db_release(s->pool, c);
+	return rc;
 }
 
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
@@ -289,17 +355,28 @@ int store_count(offerapi_store *s, const char *from, const db_param *p, int n, i
 	return rc;
 }
 
+/* Size of a version-1 offerapi_store_options: it ended with a version-1
+ * offerapi_cv_limits, which ended after max_text (no tail padding: both
+ * end on a size_t). */
+#define STORE_OPTIONS_V1_SIZE                                                                      \
+	(offsetof(offerapi_store_options, cv_limits) + offsetof(offerapi_cv_limits, max_cpu_ms))
+
 static int apply_defaults(offerapi_store_options *o, const offerapi_store_options *in)
 {
 	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;
 	if (in) {
-		if (in->version != OFFERAPI_STORE_OPTIONS_VERSION)
+		if (in->version < 1 || in->version > OFFERAPI_STORE_OPTIONS_VERSION)
 			return oa_error(OFFERAPI_EINVAL,
-			                "store options: version %u, this library knows %u",
+			                "store options: version %u, this library knows 1 to %u",
 			                in->version, OFFERAPI_STORE_OPTIONS_VERSION);
-		def = *in;
+		/* a version-1 struct is shorter: read only what it has */
+		memcpy(&def, in, in->version == 1 ? STORE_OPTIONS_V1_SIZE : sizeof def);
 	}
 	*o = def;
+	if (o->cv_limits.version > OFFERAPI_CV_LIMITS_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "store options: cv_limits version %u, this library knows 1 to %u",
+		                o->cv_limits.version, OFFERAPI_CV_LIMITS_VERSION);
 	if (!o->pool_size)
 		o->pool_size = 4;
 	if (o->pool_size > 256)
@@ -362,6 +439,13 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	s->be = be;
 	pthread_mutex_init(&s->pw_lock, NULL);
 	pthread_cond_init(&s->pw_cond, NULL);
+	pthread_mutex_init(&s->jobs_lock, NULL);
+	pthread_mutex_init(&s->jobs_write, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&s->jobs_cond, &ca);
+	pthread_condattr_destroy(&ca);
 	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
 	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
 	if (rc == 0)
@@ -381,6 +465,9 @@ void offerapi_store_free(offerapi_store *s)
 	db_pool_free(s->pool);
 	pthread_cond_destroy(&s->pw_cond);
 	pthread_mutex_destroy(&s->pw_lock);
+	pthread_cond_destroy(&s->jobs_cond);
+	pthread_mutex_destroy(&s->jobs_lock);
+	pthread_mutex_destroy(&s->jobs_write);
 	free(s->dummy_hash);
 	free(s);
 }

@@ -21,12 +21,26 @@ struct offerapi_store {
 	/* a hash to verify against when a login is unknown, so that an unknown
 	 * login takes as long as a wrong password (made on first need) */
 	char *dummy_hash;
+	/* jobs (jobs.c): runners of this process wait on jobs_cond and are
+	 * woken when this process enqueues; jobs_seq counts enqueues */
+	pthread_mutex_t jobs_lock;
+	pthread_cond_t jobs_cond;
+	uint64_t jobs_seq;
+	int64_t jobs_requeued_ms; /* last look for expired leases (under jobs_lock) */
+	int64_t throttle_purged_s; /* last purge of expired login rows (under jobs_lock) */
+	/* SQLite: the job writes (claim, complete, fail, release) of this
+	 * process's threads take turns here rather than in SQLite's busy
+	 * handler, which sleeps for milliseconds between tries */
+	pthread_mutex_t jobs_write;
 };
 
 /* offerapi_store_open(), applying only the migrations up to @upto: for the
  * tests that build a store as an older version left it. */
 int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_options *opts,
                     int upto);
+
+/* Wake the job runners of this process (after enqueuing). */
+void store_jobs_signal(offerapi_store *s);
 
 /* Borrow a connection; on failure the error is set. */
 int store_conn(offerapi_store *s, db_conn **out);
@@ -36,6 +50,12 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 
 /* COUNT(*) of " FROM ... WHERE ..." (@from) with parameters @p. */
 int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out);
+
+/* The same in a transaction of its own, for a write whose result rows
+ * (RETURNING) matter: when they cannot be read (out of memory) the write is
+ * rolled back, so that an error always means nothing was written. In
+ * autocommit the write would already be done when its rows are read. */
+int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
 /* Fill a user from columns id, login, display_name, role, created_at
  * starting at @col of @row. */

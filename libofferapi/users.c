@@ -2,6 +2,7 @@
  * users.c - accounts, password hashing and sessions.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -128,12 +129,59 @@ static int pw_hash(offerapi_store *s, const char *pw, char out[crypto_pwhash_STR
 	return 0;
 }
 
-static bool pw_verify(offerapi_store *s, const char *hash, const char *pw)
+/* 0 when @p pw matches @p hash, 1 when it does not, OFFERAPI_ENOMEM (set)
+ * when Argon2id could not get its memory: libsodium returns -1 for both,
+ * with errno EINVAL for a mismatch and ENOMEM from malloc otherwise. A
+ * failure to verify must never read as a wrong password: it would count
+ * toward locking the account. */
+static int pw_verify(offerapi_store *s, const char *hash, const char *pw)
 {
 	pw_enter(s);
-	bool ok = crypto_pwhash_str_verify(hash, pw, strlen(pw)) == 0;
+	errno = 0;
+	int rc = crypto_pwhash_str_verify(hash, pw, strlen(pw));
+	int err = errno;
 	pw_leave(s);
-	return ok;
+	if (rc == 0)
+		return 0;
+	if (err == ENOMEM)
+		return oa_error(OFFERAPI_ENOMEM, "password check ran out of memory");
+	return 1;
+}
+
+/* Insert the user and make *out (when not NULL) in one transaction: when
+ * the record cannot be made, nothing was written, so a caller told "out of
+ * memory" may try again with the same login. */
+static int insert_user(offerapi_store *s, const char *login, const char *display_name,
+                       offerapi_role role, const char *hash, offerapi_user **out)
+{
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"INSERT INTO users (login, display_name, role, password_hash, created_at)"
+			" VALUES ($1, $2, $3, $4, $5)"
+			" RETURNING id, login, display_name, role, created_at",
+			(db_param[]){ P_TEXT(login), P_TEXT(display_name), P_INT(role),
+		                      P_TEXT(hash), P_INT(oa_now()) },
+			5, &r);
+	if (rc == 0 && out)
+		rc = store_user_from_row(r, 0, 0, out);
+	db_result_free(r);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (rc < 0 && out) {
+		offerapi_user_free(*out);
+		*out = NULL;
+	}
+	db_release(s->pool, c);
+	return rc;
 }
 
 int offerapi_user_create(offerapi_store *s, const char *login, const char *display_name,
@@ -168,22 +216,10 @@ int offerapi_user_create(offerapi_store *s, const char *login, const char *displ
 	char hash[crypto_pwhash_STRBYTES];
 	if ((rc = pw_hash(s, password, hash)) < 0)
 		return rc;
-	int64_t now = oa_now();
-	rc = store_exec(s,
-	                "INSERT INTO users (login, display_name, role, password_hash, created_at)"
-	                " VALUES ($1, $2, $3, $4, $5)"
-	                " RETURNING id, login, display_name, role, created_at",
-	                (db_param[]){ P_TEXT(norm), P_TEXT(display_name), P_INT(role), P_TEXT(hash),
-	                              P_INT(now) },
-	                5, &r);
+	rc = insert_user(s, norm, display_name, role, hash, out);
 	sodium_memzero(hash, sizeof hash);
 	if (rc == OFFERAPI_EEXISTS)
 		return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", norm);
-	if (rc < 0)
-		return rc;
-	if (out)
-		rc = store_user_from_row(r, 0, 0, out);
-	db_result_free(r);
 	return rc;
 }
 
@@ -220,17 +256,17 @@ int offerapi_user_authenticate(offerapi_store *s, const char *login, const char 
 				pthread_mutex_unlock(&s->pw_lock);
 			}
 		} else {
-			pw_verify(s, s->dummy_hash, password);
+			(void)pw_verify(s, s->dummy_hash, password);
 		}
 		db_result_free(r);
 		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	}
-	bool ok = pw_verify(s, db_text(r, 0, 5), password);
-	if (ok)
+	rc = pw_verify(s, db_text(r, 0, 5), password);
+	if (rc == 0)
 		rc = store_user_from_row(r, 0, 0, out);
+	else if (rc == 1)
+		rc = oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	db_result_free(r);
-	if (!ok)
-		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	return rc;
 }
 
@@ -329,8 +365,8 @@ int offerapi_session_delete(offerapi_store *s, const char *token)
 int offerapi_session_purge(offerapi_store *s, int64_t *out_count)
 {
 	db_result *r = NULL;
-	int rc = store_exec(s, "DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1",
-	                    (db_param[]){ P_INT(oa_now()) }, 1, &r);
+	int rc = store_write(s, "DELETE FROM sessions WHERE expires_at <= $1 RETURNING 1",
+	                     (db_param[]){ P_INT(oa_now()) }, 1, &r);
 	if (rc == 0 && out_count)
 		*out_count = r->nrows;
 	db_result_free(r);

@@ -10,11 +10,12 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "metrics.h"
 
 /* A one-page PDF (Helvetica, WinAnsi) showing @lines, with a correct
  * cross-reference table so MuPDF reads it without repair. Parentheses and
  * backslashes in the text are escaped for the PDF string syntax. */
-char *demo_pdf(const char *const *lines, size_t n, size_t *len)
+static char *demo_pdf(const char *const *lines, size_t n, size_t *len)
 {
 	buf content, out;
 	buf_init(&content, 1024);

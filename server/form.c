@@ -16,7 +16,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "app.h"
+#include "form.h"
+#include "oacommon.h"
 
 static int hexval(unsigned char c)
 {
@@ -400,6 +401,18 @@ const char *form_get(const form *f, const char *name)
 		if (!strcmp(f->fields[i].name, name))
 			return f->fields[i].value;
 	return NULL;
+}
+
+size_t form_answers(const form *f, const char **answers, size_t max)
+{
+	size_t n = 0;
+	for (; n < max; n++) {
+		char name[32];
+		snprintf(name, sizeof name, "answer_%zu", n);
+		if (!(answers[n] = form_get(f, name)))
+			break;
+	}
+	return n;
 }
 
 void form_free(form *f)

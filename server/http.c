@@ -1,141 +1,38 @@
 /*
- * http.c - buffers, escaping, responses, forms, cookies, CSRF and the
- * failed-login limiter of offerapi-server.
+ * http.c - responses (one write each), the error mapping shared by pages and
+ * API, request bodies, query strings, cookies and CSRF tokens.
  */
-#include <ctype.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include <sodium.h>
 
 #include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "metrics.h"
+#include "svc.h"
 
-/* ---- buf --------------------------------------------------------------------- */
+/* ---- clocks ------------------------------------------------------------------------- */
 
-/* Start an empty buffer with room for @cap bytes (allocation is lazy on
- * failure: .failed is set and appends are dropped). */
-void buf_init(buf *b, size_t cap)
+double now_mono(void)
 {
-	b->len = 0;
-	b->failed = false;
-	b->cap = cap ? cap : 64;
-	b->data = malloc(b->cap);
-	if (!b->data) {
-		b->cap = 0;
-		b->failed = true;
-	} else {
-		b->data[0] = '\0';
-	}
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-void buf_free(buf *b)
+double now_real(void)
 {
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Make room for @n more bytes plus the NUL; doubles to keep appends O(1). */
-static bool buf_grow(buf *b, size_t n)
-{
-	if (b->failed)
-		return false;
-	if (b->len + n + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < b->len + n + 1) {
-		if (cap > SIZE_MAX / 2) {
-			b->failed = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	char *p = realloc(b->data, cap);
-	if (!p) {
-		b->failed = true;
-		return false;
-	}
-	b->data = p;
-	b->cap = cap;
-	return true;
-}
-
-void buf_add(buf *b, const void *p, size_t n)
-{
-	if (!n || !buf_grow(b, n))
-		return;
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void buf_puts(buf *b, const char *s)
-{
-	if (s)
-		buf_add(b, s, strlen(s));
-}
-
-void buf_printf(buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char small[256];
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = true;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
-		buf_add(b, small, (size_t)n);
-		return;
-	}
-	if (!buf_grow(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
-}
-
-/* Escape for HTML: the five characters that can end a text node or an
- * attribute value. Control characters other than tab/newline are dropped
- * so that stored junk cannot produce invalid documents. */
-void buf_escn(buf *b, const char *s, size_t n)
-{
-	size_t start = 0;
-	for (size_t i = 0; i < n; i++) {
-		const char *rep = NULL;
-		unsigned char c = (unsigned char)s[i];
-		switch (c) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default:
-			if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
-				rep = "";
-		}
-		if (rep) {
-			buf_add(b, s + start, i - start);
-			buf_puts(b, rep);
-			start = i + 1;
-		}
-	}
-	buf_add(b, s + start, n - start);
-}
-
-void buf_esc(buf *b, const char *s)
-{
-	if (s)
-		buf_escn(b, s, strlen(s));
-}
-
-/* ---- responses ------------------------------------------------------------------ */
+/* ---- responses ---------------------------------------------------------------------- */
 
 static const char *reason(int status)
 {
@@ -256,11 +153,13 @@ void respond_api_error(req *r, int status, const char *code, const char *message
 	respond_json(r, status, j);
 }
 
-/* The mapping documented in docs/server.md: validation errors are 422,
- * malformed requests (found by the server) 400; a file that is not a PDF is
- * 415, a PDF we cannot use 422; too large 413 only for uploads (a too long
- * field is a validation error); database trouble 503 with Retry-After. */
-int http_status_for(int rc, bool upload, const char **code)
+/* ---- errors ------------------------------------------------------------------------- */
+
+/* Status and stable code of each error (docs/server.md, "Errors"): validation
+ * errors are 422; a file that is not a PDF 415, a PDF we cannot use 422; too
+ * large 413 only for uploads (a too long field is a validation error);
+ * database trouble 503 with Retry-After. */
+static int status_of(int rc, bool upload, const char **code)
 {
 	switch (rc) {
 	case OFFERAPI_EINVAL: *code = "invalid"; return 422;
@@ -279,29 +178,32 @@ int http_status_for(int rc, bool upload, const char **code)
 	case OFFERAPI_EBUSY: *code = "busy"; return 503;
 	case OFFERAPI_EREADONLY: *code = "read_only"; return 503;
 	case OFFERAPI_ETIMEOUT: *code = "timeout"; return 503;
+	case SVC_ELIMITED: *code = "rate_limited"; return 429;
 	default: *code = "internal"; return 500;
 	}
 }
 
-void api_fail(req *r, int rc, bool upload)
+void http_error_for(req *r, int rc, bool upload, http_error *out)
 {
-	const char *code;
-	int status = http_status_for(rc, upload, &code);
-	if (status >= 500)
+	out->status = status_of(rc, upload, &out->code);
+	const char *key = svc_last_key(rc);
+	if (out->status >= 500) {
+		/* the detail (a database host, a libpq message) is for the log only */
 		metrics_db_error(rc);
-	if (status == 503)
-		req_header(r, "Retry-After: 5");
-	const offerapi_error *e = offerapi_error_last();
-	const char *msg = e->code == rc ? e->message : offerapi_strerror(rc);
-	if (status == 500) {
-		fprintf(stderr, "level=error request_id=%s msg=\"internal error\" detail=\"%s\"\n",
-		        r->request_id, msg);
-		msg = "internal error";
+		const offerapi_error *e = offerapi_error_last();
+		fprintf(stderr, "level=error request_id=%s msg=\"%s\" code=%d detail=\"%s\"\n",
+		        r->request_id, out->status == 503 ? "unavailable" : "internal error", rc,
+		        e->code == rc ? e->message : offerapi_strerror(rc));
+		if (out->status == 503)
+			req_header(r, "Retry-After: 5");
 	}
-	respond_api_error(r, status, code, msg);
+	out->message = key ? T(r, key) : error_text(r, rc);
+	const offerapi_error *e = offerapi_error_last();
+	out->detail = !key && out->status < 500 && e->code == rc && e->message[0] ? e->message
+	                                                                          : out->message;
 }
 
-/* ---- request helpers ------------------------------------------------------------- */
+/* ---- request helpers -------------------------------------------------------------------- */
 
 int read_body(req *r, size_t max, char **out, size_t *out_len)
 {
@@ -329,6 +231,11 @@ int read_body(req *r, size_t max, char **out, size_t *out_len)
 	*out = b.data;
 	*out_len = b.len;
 	return 0;
+}
+
+int query_var(const req *r, const char *name, char *dst, size_t dstsz)
+{
+	return form_var(r->query, strlen(r->query), name, dst, dstsz);
 }
 
 /* Read the body (bounded) and parse it as a form: see form.c. */
@@ -372,7 +279,7 @@ void csrf_compute(req *r)
 {
 	unsigned char mac[crypto_auth_hmacsha256_BYTES];
 	crypto_auth_hmacsha256_state st;
-	crypto_auth_hmacsha256_init(&st, g_app.csrf_key, sizeof g_app.csrf_key);
+	crypto_auth_hmacsha256_init(&st, r->app->csrf_key, sizeof r->app->csrf_key);
 	if (r->user && r->session[0]) {
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)"s:", 2);
 		crypto_auth_hmacsha256_update(&st, (const unsigned char *)r->session,
@@ -412,138 +319,31 @@ void cookie_clear_session(req *r)
 	           r->secure ? "; Secure" : "");
 }
 
-/* ---- failed-login limiter ----------------------------------------------------------------- */
+/* ---- downloads: the same answer for pages and API ---------------------------------------- */
 
-/* A fixed table of recent failures keyed by "l:login" or "a:address". Per
- * process (each replica limits on its own: documented); entries older than
- * the window are reused, so memory stays bounded whatever an attacker sends. */
-#define LIMIT_SLOTS 4096
-typedef struct limit_slot {
-	uint64_t hash;
-	unsigned failures;
-	time_t first;
-} limit_slot;
-static limit_slot limit_table[LIMIT_SLOTS];
-static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static uint64_t limit_hash(char kind, const char *s)
+void respond_csv(req *r, const buf *b)
 {
-	unsigned char h[8];
-	unsigned char in[2 + OFFERAPI_LOGIN_MAX + 64];
-	size_t n = strlen(s);
-	if (n > sizeof in - 2)
-		n = sizeof in - 2;
-	in[0] = (unsigned char)kind;
-	in[1] = ':';
-	for (size_t i = 0; i < n; i++)
-		in[2 + i] = (unsigned char)tolower((unsigned char)s[i]);
-	crypto_shorthash(h, in, n + 2, g_app.csrf_key);
-	uint64_t v;
-	memcpy(&v, h, 8);
-	return v ? v : 1;
+	req_header(r, "Content-Disposition: attachment; filename=\"offer-%lld-applications.csv\"",
+	           (long long)r->id);
+	req_header(r, "Cache-Control: no-store");
+	respond(r, 200, "text/csv; charset=utf-8", b->data, b->len);
 }
 
-/* Find the slot of @h among the 8 slots of its probe run. With @create,
- * a missing key takes a free slot, else an expired one, else the oldest:
- * an attacker flooding the table can only evict, never grow it. */
-static limit_slot *limit_find(uint64_t h, time_t now, bool create)
+/* A CV is a document a stranger wrote: it is downloaded, never rendered
+ * from our origin, and sandboxed should a browser render it anyway. */
+void respond_pdf(req *r, const void *pdf, size_t len)
 {
-	size_t i0 = (size_t)(h % LIMIT_SLOTS);
-	limit_slot *victim = NULL;
-	for (size_t k = 0; k < 8; k++) {
-		limit_slot *s = &limit_table[(i0 + k) % LIMIT_SLOTS];
-		if (s->hash == h)
-			return s;
-		bool reusable = s->hash == 0 || now - s->first >= (time_t)g_app.cfg.login_window_s;
-		if (!victim || (reusable && victim->hash != 0) ||
-		    (victim->hash != 0 && s->first < victim->first))
-			victim = s;
-	}
-	if (!create)
-		return NULL;
-	victim->hash = h;
-	victim->failures = 0;
-	victim->first = now;
-	return victim;
+	req_header(r, "Content-Disposition: attachment; filename=\"cv-%lld.pdf\"",
+	           (long long)r->id);
+	req_header(r, "Content-Security-Policy: sandbox; default-src 'none'");
+	req_header(r, "Cache-Control: private, no-store");
+	respond(r, 200, "application/pdf", pdf, len);
 }
 
-static unsigned limit_check_one(uint64_t h, time_t now, unsigned max)
+void respond_cv_text(req *r, const offerapi_application *a)
 {
-	limit_slot *s = limit_find(h, now, false);
-	if (!s)
-		return 0;
-	time_t age = now - s->first;
-	if (age >= (time_t)g_app.cfg.login_window_s)
-		return 0;
-	if (s->failures >= max)
-		return (unsigned)(g_app.cfg.login_window_s - (unsigned)age);
-	return 0;
-}
-
-static void limit_bump(uint64_t h, time_t now);
-
-/* Check the limits and, when the attempt may go on, count it as a failure
- * in the same step, before the slow password hash: attempts sent at the
- * same moment cannot all pass the check. login_succeeded() takes the count
- * back. Returns 0, or the seconds to wait. */
-unsigned login_attempt_begin(const char *login, const char *addr)
-{
-	if (!g_app.cfg.login_max_failures)
-		return 0;
-	time_t now = time(NULL);
-	uint64_t hl = limit_hash('l', login), ha = limit_hash('a', addr);
-	pthread_mutex_lock(&limit_lock);
-	/* Addresses get four times the allowance: many people share one NAT. */
-	unsigned a = limit_check_one(hl, now, g_app.cfg.login_max_failures);
-	unsigned b = limit_check_one(ha, now, 4 * g_app.cfg.login_max_failures);
-	if (!a && !b) {
-		limit_bump(hl, now);
-		limit_bump(ha, now);
-	}
-	pthread_mutex_unlock(&limit_lock);
-	return a > b ? a : b;
-}
-
-static void limit_bump(uint64_t h, time_t now)
-{
-	limit_slot *s = limit_find(h, now, true);
-	if (now - s->first >= (time_t)g_app.cfg.login_window_s) {
-		s->first = now;
-		s->failures = 0;
-	}
-	s->failures++;
-}
-
-/* An attempt that never reached a verdict (the database failed): give
- * back what login_attempt_begin() counted, on both counters. */
-void login_attempt_undo(const char *login, const char *addr)
-{
-	if (!g_app.cfg.login_max_failures)
-		return;
-	pthread_mutex_lock(&limit_lock);
-	time_t now = time(NULL);
-	limit_slot *s = limit_find(limit_hash('l', login), now, false);
-	if (s && s->failures)
-		s->failures--;
-	s = limit_find(limit_hash('a', addr), now, false);
-	if (s && s->failures)
-		s->failures--;
-	pthread_mutex_unlock(&limit_lock);
-}
-
-/* A good password: the account's count starts again, and the address gets
- * back the attempt login_attempt_begin() counted. */
-void login_succeeded(const char *login, const char *addr)
-{
-	if (!g_app.cfg.login_max_failures)
-		return;
-	pthread_mutex_lock(&limit_lock);
-	time_t now = time(NULL);
-	limit_slot *s = limit_find(limit_hash('l', login), now, false);
-	if (s)
-		s->hash = 0;
-	s = limit_find(limit_hash('a', addr), now, false);
-	if (s && s->failures)
-		s->failures--;
-	pthread_mutex_unlock(&limit_lock);
+	const char *t = a->cv_text ? a->cv_text : "";
+	req_header(r, "Content-Security-Policy: sandbox; default-src 'none'");
+	req_header(r, "Cache-Control: private, no-store");
+	respond(r, 200, "text/plain; charset=utf-8", t, strlen(t));
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "i18n.h"
 
 typedef struct msg {
 	const char *key;
@@ -44,6 +45,16 @@ static msg msgs[] = {
 	{ "dash.rank_by", { "Classer par", "Rank by" } },
 	{ "dash.ranking", { "Classement des candidats", "Ranking of the candidates" } },
 	{ "dash.text", { "texte", "text" } },
+	{ "expl.matched", { "Compétences présentes :", "Skills shown:" } },
+	{ "expl.missing", { "Compétences absentes :", "Skills missing:" } },
+	{ "expl.partly", { "En partie :", "Partly:" } },
+	{ "expl.sub.embedding", { "Sens (LLM)", "Meaning (LLM)" } },
+	{ "expl.sub.skills", { "Compétences", "Skills" } },
+	{ "expl.sub.text", { "Texte", "Text" } },
+	{ "expl.sub.title", { "Titre", "Title" } },
+	{ "err.bad_query",
+	  { "Un paramètre de l'adresse est mal formé.",
+	    "A query parameter is malformed (a bad %-escape or a NUL byte)." } },
 	{ "err.bad_form", { "Le formulaire envoyé est invalide.", "The form sent is not valid." } },
 	{ "err.bad_login",
 	  { "Identifiant ou mot de passe incorrect.", "Wrong login or password." } },
@@ -54,6 +65,16 @@ static msg msgs[] = {
 	{ "err.file_too_big", { "Le fichier est trop volumineux.", "The file is too large." } },
 	{ "err.form_too_big", { "Le formulaire est trop volumineux.", "The form is too large." } },
 	{ "err.login_taken", { "Cet identifiant est déjà pris.", "This login is already taken." } },
+	{ "err.internal", { "Erreur interne.", "Internal error." } },
+	{ "err.login_fields",
+	  { "Indiquez votre identifiant et votre mot de passe.",
+	    "Give your login and your password (strings)." } },
+	{ "err.login_first",
+	  { "Connectez-vous d'abord.",
+	    "Log in first (POST /api/v1/sessions), then send the token as Authorization: Bearer." } },
+	{ "err.signup_types",
+	  { "Identifiant, nom, mot de passe et rôle doivent être du texte.",
+	    "login, display_name, password and role must be strings." } },
 	{ "err.method", { "Méthode non autorisée ici.", "Method not allowed here." } },
 	{ "err.no_file", { "Joignez votre CV au format PDF.", "Attach your CV as a PDF." } },
 	{ "err.not_yours", { "Cette offre n'est pas la vôtre.", "This offer is not yours." } },
@@ -133,11 +154,16 @@ void i18n_init(void)
 
 /* The text of @key in the request's language; a missing key shows itself
  * (a test walks every page, so a typo is seen). */
-const char *T(const req *r, const char *key)
+const char *i18n_text(enum lang lang, const char *key)
 {
 	msg k = { key, { NULL, NULL } };
 	const msg *m = bsearch(&k, msgs, NMSGS, sizeof msgs[0], cmp);
-	return m ? m->text[r->lang] : key;
+	return m ? m->text[lang] : key;
+}
+
+const char *T(const req *r, const char *key)
+{
+	return i18n_text(r->lang, key);
 }
 
 /* A sentence a person understands for each library error. Validation

@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "app.h"
+#include "metrics.h"
+#include "http.h"
 
 static const double http_buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 	                               0.1,    0.25,  0.5,    1,     2.5,  5,     10 };
@@ -60,20 +62,6 @@ static struct {
 	uint64_t db_errors[4]; /* unavailable, busy, read_only, other */
 	uint64_t logins[3]; /* ok, failed, limited */
 } M = { .lock = PTHREAD_MUTEX_INITIALIZER };
-
-double now_mono(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-double now_real(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 void metrics_init(void)
 {
@@ -324,36 +312,40 @@ static void process_render(buf *b)
 		           (unsigned long long)rl.rlim_cur);
 }
 
-void metrics_render(buf *b)
+/* The # HELP and # TYPE lines of a metric family. */
+static void family(buf *b, const char *name, const char *type, const char *help)
+{
+	buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+static void render_info(buf *b, const offerapi_scorers *set, size_t nloaded)
 {
 	char l1[256], l2[256];
-	process_render(b);
+	family(b, "offerapi_build_info", "gauge",
+	       "Version of offerapi-server and libofferapi; always 1.");
 	buf_printf(
 		b,
-		"# HELP offerapi_build_info Version of offerapi-server and libofferapi; always 1.\n"
-		"# TYPE offerapi_build_info gauge\n"
 		"offerapi_build_info{version=\"%s\",library=\"%s\",civetweb=\"%s\",backend=\"%s\"} 1\n",
 		OFFERAPI_VERSION, offerapi_version(), mg_version(),
 		offerapi_store_backend(g_app.store));
-	size_t nloaded = g_app.scorers ? offerapi_scorers_count(g_app.scorers) : 0;
-	buf_puts(b, "# HELP offerapi_scorer_info Loaded scorer plugins; always 1.\n"
-	            "# TYPE offerapi_scorer_info gauge\n");
+	family(b, "offerapi_scorer_info", "gauge", "Loaded scorer plugins; always 1.");
 	for (size_t i = 0; i < nloaded; i++) {
-		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
+		const offerapi_scorer_info *in = offerapi_scorers_info(set, i);
 		label_esc(l1, sizeof l1, in->name);
 		label_esc(l2, sizeof l2, in->version);
 		buf_printf(b, "offerapi_scorer_info{scorer=\"%s\",version=\"%s\"} 1\n", l1, l2);
 	}
+}
 
-	pthread_mutex_lock(&M.lock);
-	buf_puts(b, "# HELP offerapi_http_requests_in_flight Requests being served now.\n"
-	            "# TYPE offerapi_http_requests_in_flight gauge\n");
+/* Requests: in flight, counts, error classes, durations (M.lock held). */
+static void render_http(buf *b)
+{
+	char l1[256];
+	family(b, "offerapi_http_requests_in_flight", "gauge", "Requests being served now.");
 	buf_printf(b, "offerapi_http_requests_in_flight %lld\n", (long long)M.inflight);
-
-	buf_puts(
-		b,
-		"# HELP offerapi_http_requests_total HTTP requests answered, by method, route template and status.\n"
-		"# TYPE offerapi_http_requests_total counter\n");
+	family(b, "offerapi_http_requests_total", "counter",
+	       "HTTP requests answered, by method, route template and status.");
+	uint64_t e5 = 0, e4 = 0;
 	for (size_t i = 0; i < MAX_HTTP_SERIES; i++) {
 		http_series *s = &M.http[i];
 		if (!s->route)
@@ -363,25 +355,19 @@ void metrics_render(buf *b)
 			b,
 			"offerapi_http_requests_total{method=\"%s\",path=\"%s\",status=\"%d\"} %llu\n",
 			s->method, l1, s->status, (unsigned long long)s->h.count);
+		if (s->status >= 500)
+			e5 += s->h.count;
+		else if (s->status >= 400)
+			e4 += s->h.count;
 	}
-	buf_puts(
-		b,
-		"# HELP offerapi_http_request_errors_total HTTP requests answered with a 5xx status.\n"
-		"# TYPE offerapi_http_request_errors_total counter\n");
-	uint64_t e5 = 0, e4 = 0;
-	for (size_t i = 0; i < MAX_HTTP_SERIES; i++) {
-		if (M.http[i].status >= 500)
-			e5 += M.http[i].h.count;
-		else if (M.http[i].status >= 400)
-			e4 += M.http[i].h.count;
-	}
+	family(b, "offerapi_http_request_errors_total", "counter",
+	       "HTTP requests answered with a 5xx status.");
 	buf_printf(b,
 	           "offerapi_http_request_errors_total{class=\"5xx\"} %llu\n"
 	           "offerapi_http_request_errors_total{class=\"4xx\"} %llu\n",
 	           (unsigned long long)e5, (unsigned long long)e4);
-	buf_puts(b,
-	         "# HELP offerapi_http_request_duration_seconds Time to answer an HTTP request.\n"
-	         "# TYPE offerapi_http_request_duration_seconds histogram\n");
+	family(b, "offerapi_http_request_duration_seconds", "histogram",
+	       "Time to answer an HTTP request.");
 	for (size_t i = 0; i < MAX_HTTP_SERIES; i++) {
 		http_series *s = &M.http[i];
 		if (!s->route)
@@ -393,42 +379,36 @@ void metrics_render(buf *b)
 		hist_render(b, "offerapi_http_request_duration_seconds", labels, &s->h,
 		            http_buckets, NHB);
 	}
+}
 
-	buf_printf(b,
-	           "# HELP offerapi_applications_received_total Applications accepted and stored.\n"
-	           "# TYPE offerapi_applications_received_total counter\n"
-	           "offerapi_applications_received_total %llu\n",
+/* Applications, extraction and scoring (M.lock held). */
+static void render_applications(buf *b, const offerapi_scorers *set, size_t nloaded)
+{
+	char l1[256], labels[320];
+	family(b, "offerapi_applications_received_total", "counter",
+	       "Applications accepted and stored.");
+	buf_printf(b, "offerapi_applications_received_total %llu\n",
 	           (unsigned long long)M.applications);
-	buf_puts(
-		b,
-		"# HELP offerapi_application_submissions_total Application submissions, by outcome.\n"
-		"# TYPE offerapi_application_submissions_total counter\n");
+	family(b, "offerapi_application_submissions_total", "counter",
+	       "Application submissions, by outcome.");
 	for (int i = 0; i < 8; i++)
 		buf_printf(b, "offerapi_application_submissions_total{outcome=\"%s\"} %llu\n",
 		           submit_reasons[i], (unsigned long long)M.submit_fail[i]);
-	buf_puts(
-		b,
-		"# HELP offerapi_cv_extraction_duration_seconds Time to check a CV, extract its text with MuPDF and store the application.\n"
-		"# TYPE offerapi_cv_extraction_duration_seconds histogram\n");
+	family(b, "offerapi_cv_extraction_duration_seconds", "histogram",
+	       "Time to check a CV, extract its text with MuPDF and store the application.");
 	hist_render(b, "offerapi_cv_extraction_duration_seconds", "", &M.submit, slow_buckets, NSB);
-
-	buf_puts(
-		b,
-		"# HELP offerapi_scoring_duration_seconds Time one scorer took on one application.\n"
-		"# TYPE offerapi_scoring_duration_seconds histogram\n");
+	family(b, "offerapi_scoring_duration_seconds", "histogram",
+	       "Time one scorer took on one application.");
 	for (size_t i = 0; i < M.nscorers; i++) {
-		char labels[320];
 		label_esc(l1, sizeof l1, M.scorer[i].name);
 		snprintf(labels, sizeof labels, "scorer=\"%s\"", l1);
 		hist_render(b, "offerapi_scoring_duration_seconds", labels, &M.scorer[i].h,
 		            slow_buckets, NSB);
 	}
-	buf_puts(
-		b,
-		"# HELP offerapi_scorer_errors_total Scorer runs that failed (nothing stored), by scorer.\n"
-		"# TYPE offerapi_scorer_errors_total counter\n");
+	family(b, "offerapi_scorer_errors_total", "counter",
+	       "Scorer runs that failed (nothing stored), by scorer.");
 	for (size_t i = 0; i < nloaded; i++) {
-		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
+		const offerapi_scorer_info *in = offerapi_scorers_info(set, i);
 		uint64_t n = 0;
 		for (size_t k = 0; k < M.nscorers; k++)
 			if (!strcmp(M.scorer[k].name, in->name))
@@ -437,39 +417,44 @@ void metrics_render(buf *b)
 		buf_printf(b, "offerapi_scorer_errors_total{scorer=\"%s\"} %llu\n", l1,
 		           (unsigned long long)n);
 	}
-	buf_puts(
-		b,
-		"# HELP offerapi_scorer_violations_total Contract violations by a scorer plugin (NaN, out of range, overrun).\n"
-		"# TYPE offerapi_scorer_violations_total counter\n");
+	family(b, "offerapi_scorer_violations_total", "counter",
+	       "Contract violations by a scorer plugin (NaN, out of range, overrun).");
 	for (size_t i = 0; i < nloaded; i++) {
-		const offerapi_scorer_info *in = offerapi_scorers_info(g_app.scorers, i);
-		label_esc(l1, sizeof l1, in->name);
+		label_esc(l1, sizeof l1, offerapi_scorers_info(set, i)->name);
 		buf_printf(b, "offerapi_scorer_violations_total{scorer=\"%s\"} %llu\n", l1,
-		           (unsigned long long)offerapi_scorers_violations(g_app.scorers, i));
+		           (unsigned long long)offerapi_scorers_violations(set, i));
 	}
-	buf_printf(
-		b,
-		"# HELP offerapi_scoring_failures_total Applications stored whose scoring failed for at least one scorer.\n"
-		"# TYPE offerapi_scoring_failures_total counter\n"
-		"offerapi_scoring_failures_total %llu\n",
-		(unsigned long long)M.scoring_failed);
-	buf_printf(
-		b,
-		"# HELP offerapi_database_errors_total Requests that failed on the database, by kind.\n"
-		"# TYPE offerapi_database_errors_total counter\n"
-		"offerapi_database_errors_total{kind=\"unavailable\"} %llu\n"
-		"offerapi_database_errors_total{kind=\"busy\"} %llu\n"
-		"offerapi_database_errors_total{kind=\"read_only\"} %llu\n"
-		"offerapi_database_errors_total{kind=\"other\"} %llu\n",
-		(unsigned long long)M.db_errors[0], (unsigned long long)M.db_errors[1],
-		(unsigned long long)M.db_errors[2], (unsigned long long)M.db_errors[3]);
-	buf_printf(b,
-	           "# HELP offerapi_logins_total Login attempts, by outcome.\n"
-	           "# TYPE offerapi_logins_total counter\n"
-	           "offerapi_logins_total{outcome=\"ok\"} %llu\n"
-	           "offerapi_logins_total{outcome=\"failed\"} %llu\n"
-	           "offerapi_logins_total{outcome=\"rate_limited\"} %llu\n",
-	           (unsigned long long)M.logins[0], (unsigned long long)M.logins[1],
-	           (unsigned long long)M.logins[2]);
+	family(b, "offerapi_scoring_failures_total", "counter",
+	       "Applications stored whose scoring failed for at least one scorer.");
+	buf_printf(b, "offerapi_scoring_failures_total %llu\n",
+	           (unsigned long long)M.scoring_failed);
+}
+
+/* Database errors and logins (M.lock held). */
+static void render_counters(buf *b)
+{
+	static const char *const kinds[] = { "unavailable", "busy", "read_only", "other" };
+	static const char *const logins[] = { "ok", "failed", "rate_limited" };
+	family(b, "offerapi_database_errors_total", "counter",
+	       "Requests that failed on the database, by kind.");
+	for (size_t i = 0; i < 4; i++)
+		buf_printf(b, "offerapi_database_errors_total{kind=\"%s\"} %llu\n", kinds[i],
+		           (unsigned long long)M.db_errors[i]);
+	family(b, "offerapi_logins_total", "counter", "Login attempts, by outcome.");
+	for (size_t i = 0; i < 3; i++)
+		buf_printf(b, "offerapi_logins_total{outcome=\"%s\"} %llu\n", logins[i],
+		           (unsigned long long)M.logins[i]);
+}
+
+void metrics_render(buf *b)
+{
+	const offerapi_scorers *set = g_app.scorers;
+	size_t nloaded = set ? offerapi_scorers_count(set) : 0;
+	process_render(b);
+	render_info(b, set, nloaded);
+	pthread_mutex_lock(&M.lock);
+	render_http(b);
+	render_applications(b, set, nloaded);
+	render_counters(b);
 	pthread_mutex_unlock(&M.lock);
 }

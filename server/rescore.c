@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "app.h"
+#include "metrics.h"
 
 #define RESCORE_MAX 100000 /* applications looked at per scorer and start */
 

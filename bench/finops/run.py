@@ -11,9 +11,16 @@ number of queries it sent, and its peak RSS, with the targets (< 30 s,
 
 Usage: run.py PATH/TO/finops-report [--pods N] [--days N] [--runs N]
               [--keep DIR] [--concurrency N] [--extra "ARGS"]
+              [--window DUR] [--reference PATH [--reference-extra "ARGS"]]
 --extra adds arguments to finops-report's (for the second edition's
-features: --extra "--group-by label:app --share-idle"; the trend and the
+features: --extra "--group-by label:team --share-idle"; the trend and the
 node idle cost are on by default).
+--reference runs another finops-report (an older build) before each run of
+the tool, on the same Prometheus and data, and prints both with the load
+average at the start of each run, then the medians and their ratio: on a
+shared machine only runs side by side compare.
+--window (default: the generated days) measures another window over the
+same data: --window 7d over 14 days holds a whole previous window.
 --keep DIR keeps (and reuses) the generated TSDB blocks in DIR, since
 generating and backfilling take longer than the measured runs.
 Not a test: no figure decides a pass; it prints, it does not assert.
@@ -23,6 +30,7 @@ import math
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -176,6 +184,52 @@ def generate(work, data, pods, days, end):
     return nns, samples, size / MIB
 
 
+def prom_cpu(prom):
+    """Prometheus' CPU seconds so far (user + system)."""
+    with open("/proc/%d/stat" % prom.proc.pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def one_run(tool, args, prom):
+    """Runs the tool once; its figures, or None (printed) when it failed."""
+    load = os.getloadavg()[0]
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t, c0 = time.time(), prom_cpu(prom)
+    p = subprocess.run([tool] + args, capture_output=True, text=True)
+    wall, pcpu = time.time() - t, prom_cpu(prom) - c0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        print("%s: exit %d: %s" % (tool, p.returncode, p.stderr.strip()))
+        return None
+    stats = [x for x in p.stderr.splitlines() if "stats:" in x]
+    kv = dict(x.split("=", 1) for x in stats[0].split()[2:]) if stats else {}
+    return {"load": load, "wall": wall, "prom": pcpu,
+            "cpu": (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime),
+            "rss": int(kv.get("peak_rss_kib", 0)) / 1024.0,
+            "queries": kv.get("queries", "?"), "pods": kv.get("pods", "?")}
+
+
+def medians(figures):
+    """The median of each figure per tool, and tool / reference."""
+    med = {}
+    for name, runs in figures.items():
+        if not runs:
+            continue
+        med[name] = {k: statistics.median(r[k] for r in runs)
+                     for k in ("load", "wall", "prom", "cpu", "rss")}
+        m = med[name]
+        print("median %-9s (%d runs, load %.2f): wall %.2f s, Prometheus CPU %.1f s, "
+              "tool CPU %.2f s, peak RSS %.1f MiB"
+              % (name, len(runs), m["load"], m["wall"], m["prom"], m["cpu"],
+                 m["rss"]))
+    if len(med) == 2:
+        t, r = med["tool"], med["reference"]
+        print("tool / reference: wall %.2f, Prometheus CPU %.2f, tool CPU %.2f, "
+              "peak RSS %.2f" % (t["wall"] / r["wall"], t["prom"] / r["prom"],
+                                 t["cpu"] / r["cpu"], t["rss"] / r["rss"]))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tool")
@@ -185,6 +239,9 @@ def main():
     ap.add_argument("--concurrency", type=int, default=4)
     ap.add_argument("--keep")
     ap.add_argument("--extra", default="")
+    ap.add_argument("--window")
+    ap.add_argument("--reference")
+    ap.add_argument("--reference-extra", default="")
     a = ap.parse_args()
     tool = os.path.abspath(a.tool)
     work = a.keep or tempfile.mkdtemp(prefix="finops-bench-")
@@ -212,41 +269,31 @@ def main():
         print("Prometheus ready in %.1f s" % (time.time() - t), flush=True)
         print("finops-report --window %dd over %d pods, concurrency %d:"
               % (a.days, a.pods, a.concurrency))
-        args = ["--prometheus", prom.url, "--window", "%dd" % a.days,
+        window = a.window or "%dd" % a.days
+        args = ["--prometheus", prom.url, "--window", window,
                 "--end", str(end), "--rate-window", "20m", "--resolution",
                 "5m", "--concurrency", str(a.concurrency), "--stats", "-q",
                 "-f", "json", "-o", os.path.join(work, "report.json"),
-                "--allow-incomplete"] + a.extra.split()
-        tick = os.sysconf("SC_CLK_TCK")
-
-        def prom_cpu():
-            with open("/proc/%d/stat" % prom.proc.pid) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / tick
+                "--allow-incomplete"]
+        tools = [("tool", tool, args + a.extra.split())]
+        if a.reference:
+            tools.insert(0, ("reference", os.path.abspath(a.reference),
+                             args + a.reference_extra.split()))
+        figures = {name: [] for name, _, _ in tools}
         for run in range(a.runs):
-            before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            t = time.time()
-            c0 = prom_cpu()
-            p = subprocess.run([tool] + args, capture_output=True, text=True)
-            wall = time.time() - t
-            pcpu = prom_cpu() - c0
-            rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-            stats = [x for x in p.stderr.splitlines() if "stats:" in x]
-            kv = dict(x.split("=", 1) for x in stats[0].split()[2:]) \
-                if stats else {}
-            if p.returncode != 0:
-                print("run %d: exit %d: %s" % (run + 1, p.returncode,
-                                               p.stderr.strip()))
-                continue
-            peak = int(kv.get("peak_rss_kib", rss if rss > before else 0))
-            print("run %d: wall %.2f s, %s queries, peak RSS %.1f MiB, "
-                  "Prometheus CPU %.1f s, %s pods, %s containers  "
-                  "(targets: < 30 s, < 64 MiB: %s)"
-                  % (run + 1, wall, kv.get("queries", "?"), peak / 1024.0,
-                     pcpu,
-                     kv.get("pods", "?"), kv.get("containers", "?"),
-                     "met" if wall < 30 and peak < 64 * 1024 else "MISSED"),
-                  flush=True)
+            for name, path, targs in tools:
+                fig = one_run(path, targs, prom)
+                if fig is None:
+                    continue
+                figures[name].append(fig)
+                print("run %d %-9s load %4.2f: wall %6.2f s, %s queries, peak RSS "
+                      "%.1f MiB, Prometheus CPU %5.1f s, tool CPU %5.2f s, %s pods"
+                      "  (targets < 30 s, < 64 MiB: %s)"
+                      % (run + 1, name, fig["load"], fig["wall"], fig["queries"],
+                         fig["rss"], fig["prom"], fig["cpu"], fig["pods"],
+                         "met" if fig["wall"] < 30 and fig["rss"] < 64 else
+                         "MISSED"), flush=True)
+        medians(figures)
     finally:
         if prom:
             prom.close()

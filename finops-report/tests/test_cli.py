@@ -32,6 +32,18 @@ def docs_options():
     return block.rsplit("```", 1)[0]
 
 
+def translations(ck):
+    """Every text the renderers translate has its French line in
+    i18n_fr.h, and every line there is used (--lang fr leaves no English
+    behind, and no dead text piles up)."""
+    import i18n_keys
+    used, cat = i18n_keys.used_keys(), i18n_keys.catalogue()
+    ck.check(len(used) > 100, "texts to translate found: %d" % len(used))
+    ck.check(not used - set(cat), "untranslated: %s" % sorted(used - set(cat)))
+    ck.check(not set(cat) - used, "translated, never used: %s"
+             % sorted(set(cat) - used))
+
+
 def run(tmp):
     ck = harness.Checker()
 
@@ -118,6 +130,7 @@ def run(tmp):
     finally:
         fake.close()
         prom.close()
+    translations(ck)
     return ck.finish()
 
 

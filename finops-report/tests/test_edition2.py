@@ -120,6 +120,51 @@ def formats(ck, tool):
     ck.check("<th>CPU saving</th>" in r.out, "html per-resource columns")
 
 
+def french(ck, tool):
+    """--lang fr: the table, Markdown and HTML reports in French (headings,
+    labels, notes), English nowhere in their headings; JSON and CSV the same
+    in both languages; the default follows LC_ALL, LC_MESSAGES, LANG."""
+    t = tool(fmt="table", args=["--lang", "fr", "--top", "0"]).out or ""
+    ck.check("COÛT PAR POD" in t and "DIMENSIONNEMENT" in t and
+             "TENDANCE" in t and "fenêtre précédente" in t and
+             "Économies possibles par mois : 17.46 EUR" in t and
+             "DONNÉES INSUFFISANTES" in t and "élevée" in t,
+             "table in French: " + t[:1500])
+    ck.check(all(len(x) <= 80 for x in t.splitlines()),
+             "French table fits 80 columns (characters, not bytes)")
+    ck.check(not re.search(r"COST PER|RIGHT-SIZING|TREND|previous window|"
+                           r"Potential savings", t), "no English heading left")
+    md = tool(fmt="markdown", args=["--lang", "fr"]).out or ""
+    ck.check(md.startswith("# Rapport FinOps") and "## Méthode" in md and
+             "## Synthèse" in md and "## Recommandations" in md and
+             "| Conteneur | CPU avant -> après |" in md and
+             "recommandation au-dessus de la demande : mémoire 208Mi \\> "
+             "demande 200Mi" in md, "markdown in French, notes too: " + md[:800])
+    ck.check(not re.search(r"^## (Method|Summary|Trend|Cost per|Recommendations)",
+                           md, re.M), "no English heading in the French Markdown")
+    h = tool(fmt="html", args=["--lang", "fr"]).out or ""
+    ck.check('<html lang="fr">' in h and "<h1>Rapport FinOps</h1>" in h and
+             "<h2>Tendance</h2>" in h and "<th>Économie CPU</th>" in h and
+             ">risque<" in h, "html in French")
+    en = tool(fmt="table").out or ""
+    ck.check("COST PER POD" in en and "COÛT" not in en,
+             "English by default under LANG unset")
+    for fmt in ("json", "csv"):
+        a = tool(fmt=fmt, args=["--lang", "fr"]).out or ""
+        b = tool(fmt=fmt, args=["--lang", "en"]).out or ""
+        strip = re.compile(r'"generated_at": "[^"]*"')
+        ck.check(a and strip.sub("", a) == strip.sub("", b),
+                 fmt + ": the same in French and English")
+    for env, want in (({"LANG": "fr_FR.UTF-8"}, "COÛT PAR POD"),
+                      ({"LC_ALL": "C.UTF-8", "LANG": "fr_FR.UTF-8"}, "COST PER POD"),
+                      ({"LC_MESSAGES": "fr_CA.UTF-8"}, "COÛT PAR POD")):
+        r = tool(fmt="table", env=env)
+        ck.check(want in (r.out or ""), "%s gives %s" % (env, want))
+    r = tool(fmt="table", args=["--lang", "de"])
+    ck.check(r.code == 1 and "--lang" in r.stderr,
+             "--lang de is refused, naming the option: " + r.stderr)
+
+
 def teams_and_idle(ck, tool):
     r = tool(args=["--group-by", "label:team", "--share-idle"])
     ck.check(r.code == 0, "--group-by label:team: %d %s" % (r.code, r.stderr))
@@ -262,6 +307,27 @@ def emit(ck, tool, tmp):
              % (p.stdout[-1500:], p.stderr[-1500:]))
 
 
+def trend_savings(ck, t):
+    """Savings and extra costs of both windows in the comparison, by hand."""
+    prev, win = t["previous_window"], t["window"]
+    for what, exp in (("savings_month", scenario.E2_PREV_SAVINGS),
+                      ("extra_cost_month", scenario.E2_PREV_EXTRA)):
+        got = prev[what] or {}
+        for res in ("cpu", "memory"):
+            ck.near(got.get(res), exp[res], "previous window %s %s" % (what, res),
+                    absolute=1e-6)
+        ck.near(got.get("total"), sum(exp.values()),
+                "previous window %s total" % what, absolute=1e-6)
+    cur = sum(scenario.E2_SAVINGS.values())
+    ck.near((win["savings_month"] or {}).get("total"), cur,
+            "window savings in the trend = the report's", absolute=1e-6)
+    ck.near(t["change"]["savings"],
+            cur / sum(scenario.E2_PREV_SAVINGS.values()) - 1,
+            "change of savings against the previous window")
+    ck.check(all(d["savings_month"] is None for d in t["days"]),
+             "no savings per day (a day has no percentiles of its own)")
+
+
 def trends(ck, tool):
     r = tool()
     t = r.json["trend"]
@@ -277,6 +343,7 @@ def trends(ck, tool):
     ck.near(t["change"]["cost"],
             scenario.E2_WINDOW_COST / scenario.E2_PREV_COST - 1,
             "change of cost against the previous window")
+    trend_savings(ck, t)
     r2 = tool(args=["--window", "2d", "--end", str(END[0])], base=False)
     days = r2.json["trend"]["days"]
     ck.check(len(days) == 2, "2 days: %d" % len(days))
@@ -381,7 +448,7 @@ def run(tmp):
                               end - 2 * scenario.WINDOW - scenario.LEAD, end, 60)
     prom = harness.Prometheus(tmp, om)
     try:
-        def tool(fmt="json", args=(), base=True):
+        def tool(fmt="json", args=(), base=True, env=None):
             out = os.path.join(tmp, "out")
             if os.path.exists(out):
                 os.unlink(out)
@@ -390,7 +457,7 @@ def run(tmp):
                 b += ["--window", "24h", "--end", str(end)]
             b += ["-f", fmt] if fmt else []
             r = harness.run_tool(TOOL, b + ["-o", out] + list(args),
-                                 out_file=out)
+                                 env=env, out_file=out)
             r.json = json.loads(r.out) if fmt == "json" and r.out else None
             return r
         r = tool()
@@ -401,6 +468,7 @@ def run(tmp):
         worked_example(ck, cs)
         totals(ck, r.json)
         formats(ck, tool)
+        french(ck, tool)
         teams_and_idle(ck, tool)
         emit(ck, tool, tmp)
         END[0] = end

@@ -424,7 +424,7 @@ static void test_json_refuses_bad_utf8(void **st)
 		fr_pricing_default(&o.pricing);
 		if (!bad_pod) /* the head: a currency given as E\xffR */
 			snprintf(o.pricing.currency, sizeof o.pricing.currency, "E\xffR");
-		fr_outctx c = { &o, &m, &t, 0, FR_BY_POD, 20, 0, "test" };
+		fr_outctx c = { &o, &m, &t, 0, FR_BY_POD, 20, 0, "test", FR_LANG_EN };
 		FILE *f = tmpfile();
 		assert_non_null(f);
 		assert_int_equal(fr_out_json(f, &c), -1);
@@ -432,6 +432,74 @@ static void test_json_refuses_bad_utf8(void **st)
 		fr_model_free(&m);
 	}
 	fr_pricing_default(&o.pricing);
+}
+
+/* The printf conversions of s, in order ("%s%.0f%%" -> "s.0f%"), so that a
+ * translation of a format takes the same arguments. */
+static void conversions(const char *s, char *out, size_t n)
+{
+	size_t k = 0;
+	for (; *s && k + 1 < n; s++) {
+		if (*s != '%')
+			continue;
+		s++;
+		while (*s && strchr("0123456789.+- #", *s) && k + 1 < n)
+			out[k++] = *s++;
+		while (*s && strchr("hlzjt", *s) && k + 1 < n)
+			out[k++] = *s++;
+		if (*s && k + 1 < n)
+			out[k++] = *s;
+		if (!*s)
+			break;
+	}
+	out[k] = '\0';
+}
+
+/* Every French text takes the same printf arguments as its English one,
+ * is not empty, and is what fr_tr gives; English is the identity; the
+ * language follows LC_ALL, then LC_MESSAGES, then LANG. */
+static void test_i18n(void **st)
+{
+	(void)st;
+	size_t n;
+	const fr_msg *msg = fr_messages(&n);
+	assert_true(n > 100);
+	for (size_t i = 0; i < n; i++) {
+		char a[64], b[64];
+		conversions(msg[i].en, a, sizeof a);
+		conversions(msg[i].fr, b, sizeof b);
+		if (strcmp(a, b) != 0)
+			fail_msg("'%s': conversions %s in English, %s in French", msg[i].en, a, b);
+		assert_true(msg[i].fr[0] != '\0');
+		assert_ptr_equal(fr_tr(FR_LANG_FR, msg[i].en), msg[i].fr);
+		assert_ptr_equal(fr_tr(FR_LANG_EN, msg[i].en), msg[i].en);
+	}
+	assert_string_equal(fr_tr(FR_LANG_FR, "Cost per pod"), "Coût par pod");
+	assert_string_equal(fr_tr(FR_LANG_FR, "no such text"), "no such text");
+	static const struct {
+		const char *all, *messages, *lang;
+		int want;
+	} env[] = { { NULL, NULL, NULL, FR_LANG_EN },
+		    { NULL, NULL, "fr_FR.UTF-8", FR_LANG_FR },
+		    { NULL, NULL, "fr", FR_LANG_FR },
+		    { NULL, NULL, "fry_DE.UTF-8", FR_LANG_EN },
+		    { NULL, NULL, "C.UTF-8", FR_LANG_EN },
+		    { "en_GB.UTF-8", NULL, "fr_FR.UTF-8", FR_LANG_EN },
+		    { NULL, "fr_CA.UTF-8", "en_US.UTF-8", FR_LANG_FR },
+		    { "", "", "fr_BE.UTF-8", FR_LANG_FR } };
+	for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
+		const char *v[] = { env[i].all, env[i].messages, env[i].lang };
+		const char *name[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+		for (int k = 0; k < 3; k++)
+			if (v[k])
+				setenv(name[k], v[k], 1);
+			else
+				unsetenv(name[k]);
+		assert_int_equal(fr_lang_from_env(), env[i].want);
+	}
+	unsetenv("LC_ALL");
+	unsetenv("LC_MESSAGES");
+	unsetenv("LANG");
 }
 
 static void test_hpa_report(void **st)
@@ -475,13 +543,21 @@ static void test_hpa_report(void **st)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_quantile),       cmocka_unit_test(test_step),
-		cmocka_unit_test(test_recommend),      cmocka_unit_test(test_rounding),
-		cmocka_unit_test(test_costs),          cmocka_unit_test(test_efficiency_units),
-		cmocka_unit_test(test_parsers),        cmocka_unit_test(test_parse_time_strict),
-		cmocka_unit_test(test_pricing_file),   cmocka_unit_test(test_selector),
-		cmocka_unit_test(test_report),         cmocka_unit_test(test_hpa_report),
-		cmocka_unit_test(test_rollout_report), cmocka_unit_test(test_json_refuses_bad_utf8),
+		cmocka_unit_test(test_quantile),
+		cmocka_unit_test(test_step),
+		cmocka_unit_test(test_recommend),
+		cmocka_unit_test(test_rounding),
+		cmocka_unit_test(test_costs),
+		cmocka_unit_test(test_efficiency_units),
+		cmocka_unit_test(test_parsers),
+		cmocka_unit_test(test_parse_time_strict),
+		cmocka_unit_test(test_pricing_file),
+		cmocka_unit_test(test_selector),
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_hpa_report),
+		cmocka_unit_test(test_i18n),
+		cmocka_unit_test(test_rollout_report),
+		cmocka_unit_test(test_json_refuses_bad_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

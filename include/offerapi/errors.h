@@ -37,13 +37,17 @@ typedef enum offerapi_error_code {
 	OFFERAPI_EBUSY = -16, /**< the database is locked or too busy; retry later */
 	OFFERAPI_EREADONLY = -17, /**< the database refuses writes (read-only file) */
 	OFFERAPI_EPLUGIN = -18, /**< a scorer plugin was refused or failed */
-	OFFERAPI_ETIMEOUT = -19 /**< an operation took longer than allowed */
+	OFFERAPI_ETIMEOUT = -19, /**< an operation took longer than allowed */
+	OFFERAPI_EPDFTOOCOMPLEX = -20 /**< the PDF needs more processor time to read
+					   than allowed (offerapi_cv_limits.max_cpu_ms):
+					   a property of the file, retrying is useless */
 } offerapi_error_code;
 
 /** The last error of the calling thread. */
 typedef struct offerapi_error {
 	int code; /**< an offerapi_error_code */
-	const char *message; /**< one line, never NULL, owned by the library */
+	const char *message; /**< one line of valid UTF-8 without control
+				   characters, never NULL, owned by the library */
 } offerapi_error;
 
 /**

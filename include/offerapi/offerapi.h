@@ -19,5 +19,7 @@
 #include "scorer.h"
 #include "scorers.h"
 #include "scoring.h"
+#include "jobs.h"
+#include "throttle.h"
 
 #endif

@@ -27,8 +27,12 @@ extern "C" {
 
 typedef struct offerapi_store offerapi_store;
 
-/** Version of offerapi_store_options; set .version to this. */
-#define OFFERAPI_STORE_OPTIONS_VERSION 1
+/**
+ * Version of offerapi_store_options; set .version to this. Version 2 holds a
+ * version-2 offerapi_cv_limits, with max_cpu_ms appended: the struct grew at its
+ * end. The library accepts versions 1 and 2.
+ */
+#define OFFERAPI_STORE_OPTIONS_VERSION 2
 
 /** Options of offerapi_store_open(). A zero field takes its default. */
 typedef struct offerapi_store_options {

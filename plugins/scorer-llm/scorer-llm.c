@@ -37,6 +37,7 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,6 +50,8 @@
 #include <unistr.h>
 
 #include "offerapi/scorer.h"
+
+#include "oacommon.h"
 
 #define MAX_BODY (16u << 20) /* an answer larger than this is refused */
 #define MAX_DIM 65536
@@ -75,6 +78,7 @@ typedef struct llm {
 	char *shown; /* endpoint as messages and logs show it */
 	char *model;
 	char *auth; /* "Authorization: Bearer ..." or NULL: a secret */
+	const char *set_url, *set_model, *set_key_env; /* borrowed during create() */
 	long timeout_ms;
 	size_t max_chars;
 	int retries;
@@ -140,20 +144,6 @@ static bool buf_add(buf *b, const void *data, size_t n)
 }
 
 /*
- * Bytes of @p s to print so that at most @p max bytes are taken and the cut
- * falls on a UTF-8 character boundary: "%.150s" alone can split a character
- * and hand the host a string that is not UTF-8 (its log and JSON need it).
- */
-static int u8_fit(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max);
-	if (s[n]) /* cut: back off the continuation bytes of a split character */
-		while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
-			n--;
-	return (int)n;
-}
-
-/*
  * After an snprintf into a buffer that may have been too small, drop a
  * trailing character whose bytes did not all fit.
  */
@@ -170,34 +160,6 @@ static void u8_trim(char *s, size_t size)
 	size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
 	if (i - 1 + want > n)
 		s[i - 1] = '\0';
-}
-
-/*
- * The URL as messages and logs show it: a password in its userinfo
- * (http://user:password@host/) must reach the server, which gets it as basic
- * auth, but never a log. With a password it becomes user:***@; a userinfo
- * without ':' may itself be a token, so it becomes ***@. Only the authority
- * (after "//", up to '/', '?' or '#') can hold userinfo. NULL on out of
- * memory.
- */
-static char *redact_url(const char *url)
-{
-	const char *a = strstr(url, "://");
-	a = a ? a + 3 : url;
-	size_t alen = strcspn(a, "/?#");
-	const char *at = NULL;
-	for (const char *q = a; q < a + alen; q++)
-		if (*q == '@')
-			at = q; /* the last '@' ends the userinfo (RFC 3986 3.2) */
-	if (!at)
-		return strdup(url);
-	const char *colon = memchr(a, ':', (size_t)(at - a));
-	size_t keep = (size_t)((colon ? colon : a) - url);
-	size_t n = keep + 4 + strlen(at) + 1;
-	char *o = malloc(n);
-	if (o)
-		snprintf(o, n, "%.*s%s%s", (int)keep, url, colon ? ":***" : "***", at);
-	return o;
 }
 
 /*
@@ -423,7 +385,7 @@ static void error_detail(const buf *body, char *out, size_t size)
 	json_t *e = root ? json_object_get(root, "error") : NULL;
 	const char *msg = json_string_value(json_is_object(e) ? json_object_get(e, "message") : e);
 	if (msg)
-		snprintf(out, size, ": %.*s", u8_fit(msg, 150), msg);
+		snprintf(out, size, ": %.*s", oa_utf8_fit(msg, 150), msg);
 	json_decref(root);
 	for (char *c = out; *c; c++)
 		if ((unsigned char)*c < 0x20)
@@ -759,16 +721,36 @@ static void llm_destroy(void *self)
 	curl_global_cleanup();
 }
 
-static bool parse_long(const char *v, long min, long max, long *out)
-{
-	char *end;
-	errno = 0;
-	long n = strtol(v, &end, 10);
-	if (errno || end == v || *end || n < min || n > max)
-		return false;
-	*out = n;
-	return true;
-}
+#define COUNT(k, field, min, max)                                                                  \
+	{                                                                                          \
+		.key = k, .kind = OA_SETTING_COUNT, .offset = offsetof(llm, field),                \
+		.size = sizeof(((llm *)0)->field), .lo = min, .hi = max                            \
+	}
+#define TEXT(k, field, min)                                                                        \
+	{                                                                                          \
+		.key = k, .kind = OA_SETTING_TEXT, .offset = offsetof(llm, field), .lo = min,      \
+		.hi = 4096                                                                         \
+	}
+#define SECRET(k)                                                                                  \
+	{                                                                                          \
+		.key = k, .kind = OA_SETTING_REFUSE,                                               \
+		.reason = "give the key in an environment variable and its name in api_key_env"    \
+	}
+
+/* Every setting, bounded (common/settings.c parses and refuses them). A key
+ * in plain settings is refused: it would end up in logs and process lists. */
+static const oa_setting settings[] = {
+	TEXT("url", set_url, 0),
+	TEXT("model", set_model, 1),
+	TEXT("api_key_env", set_key_env, 1),
+	COUNT("timeout_ms", timeout_ms, 1, 3600000),
+	COUNT("max_chars", max_chars, 1, 100000000),
+	COUNT("retries", retries, 0, 20),
+	COUNT("retry_budget_ms", budget_ms, 0, 3600000),
+	COUNT("cache_size", cache_size, 1, 100000),
+	SECRET("api_key"),
+	SECRET("key"),
+};
 
 static int llm_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
                       size_t errsz)
@@ -792,65 +774,11 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	L->retries = 3;
 	L->budget_ms = 30000;
 	L->cache_size = 64;
-	const char *url = NULL, *model = "text-embedding-3-small", *key_env = NULL;
-	for (size_t i = 0; kv[i] && kv[i + 1]; i += 2) {
-		const char *k = kv[i], *v = kv[i + 1];
-		long n;
-		if (!strcmp(k, "url")) {
-			url = v;
-		} else if (!strcmp(k, "model")) {
-			if (!*v) {
-				snprintf(err, errsz, "model: empty");
-				goto fail;
-			}
-			model = v;
-		} else if (!strcmp(k, "api_key_env")) {
-			key_env = v;
-		} else if (!strcmp(k, "timeout_ms")) {
-			if (!parse_long(v, 1, 3600000, &n)) {
-				snprintf(err, errsz, "timeout_ms: '%s' is not in 1..3600000", v);
-				goto fail;
-			}
-			L->timeout_ms = n;
-		} else if (!strcmp(k, "max_chars")) {
-			if (!parse_long(v, 1, 100000000, &n)) {
-				snprintf(err, errsz, "max_chars: '%s' is not in 1..100000000", v);
-				goto fail;
-			}
-			L->max_chars = (size_t)n;
-		} else if (!strcmp(k, "retries")) {
-			if (!parse_long(v, 0, 20, &n)) {
-				snprintf(err, errsz, "retries: '%s' is not in 0..20", v);
-				goto fail;
-			}
-			L->retries = (int)n;
-		} else if (!strcmp(k, "retry_budget_ms")) {
-			if (!parse_long(v, 0, 3600000, &n)) {
-				snprintf(err, errsz, "retry_budget_ms: '%s' is not in 0..3600000",
-				         v);
-				goto fail;
-			}
-			L->budget_ms = n;
-		} else if (!strcmp(k, "cache_size")) {
-			if (!parse_long(v, 1, 100000, &n)) {
-				snprintf(err, errsz, "cache_size: '%s' is not in 1..100000", v);
-				goto fail;
-			}
-			L->cache_size = (size_t)n;
-		} else if (!strcmp(k, "api_key") || !strcmp(k, "key")) {
-			/* refuse rather than accept a secret in plain settings */
-			snprintf(err, errsz,
-			         "%s: give the key in an environment variable and its "
-			         "name in api_key_env",
-			         k);
-			goto fail;
-		} else if (host && host->log) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "unknown setting '%.*s' ignored", u8_fit(k, 64),
-			         k);
-			host->log(host, OFFERAPI_SCORER_LOG_WARNING, msg);
-		}
-	}
+	L->set_model = "text-embedding-3-small";
+	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], L, kv, host, err,
+	                      errsz) < 0)
+		goto fail;
+	const char *url = L->set_url, *model = L->set_model, *key_env = L->set_key_env;
 	if (!url || !*url) {
 		snprintf(err, errsz,
 		         "no endpoint: set OFFERAPI_SCORER_LLM_URL (setting 'url') to "
@@ -858,9 +786,9 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 		goto fail;
 	}
 	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)) {
-		char *shown = redact_url(url);
+		char *shown = oa_url_redact(url);
 		snprintf(err, errsz, "url: '%.*s' is not an http:// or https:// URL",
-		         shown ? u8_fit(shown, 100) : 0, shown ? shown : "");
+		         shown ? oa_utf8_fit(shown, 100) : 0, shown ? shown : "");
 		free(shown);
 		goto fail;
 	}
@@ -877,7 +805,7 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	}
 	snprintf(L->endpoint, ulen + 16, "%.*s%s", (int)ulen, url,
 	         has_path ? "" : "/v1/embeddings");
-	L->shown = redact_url(L->endpoint);
+	L->shown = oa_url_redact(L->endpoint);
 	if (!L->shown) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
@@ -887,7 +815,7 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 		if (!key || !*key) {
 			snprintf(err, errsz,
 			         "api_key_env: the environment variable %.*s is not set",
-			         u8_fit(key_env, 64), key_env);
+			         oa_utf8_fit(key_env, 64), key_env);
 			goto fail;
 		}
 		size_t n = strlen(key) + 32;
@@ -900,8 +828,8 @@ static int llm_create(void **out, const offerapi_host_v1 *host, const char *cons
 	}
 	if (host && host->log) {
 		char msg[400];
-		snprintf(msg, sizeof msg, "endpoint %.*s, model %.*s, %s", u8_fit(L->shown, 200),
-		         L->shown, u8_fit(L->model, 64), L->model,
+		snprintf(msg, sizeof msg, "endpoint %.*s, model %.*s, %s",
+		         oa_utf8_fit(L->shown, 200), L->shown, oa_utf8_fit(L->model, 64), L->model,
 		         L->auth ? "with an API key" : "without an API key");
 		host->log(host, OFFERAPI_SCORER_LOG_INFO, msg);
 	}

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,8 @@
 #include <time.h>
 
 #include "offerapi/scorer.h"
+
+#include "oacommon.h"
 
 typedef struct rnd {
 	double low, high;
@@ -56,16 +59,16 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t len)
 	return h;
 }
 
-static bool parse_unit(const char *s, double *out)
-{
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v < 0.0 || v > 1.0)
-		return false;
-	*out = v;
-	return true;
-}
+static const oa_setting settings[] = {
+	{ .key = "low", .kind = OA_SETTING_REAL, .offset = offsetof(rnd, low), .max = 1.0 },
+	{ .key = "high", .kind = OA_SETTING_REAL, .offset = offsetof(rnd, high), .max = 1.0 },
+	{ .key = "seed",
+	  .kind = OA_SETTING_COUNT,
+	  .offset = offsetof(rnd, seed),
+	  .size = sizeof(uint64_t),
+	  .hi = UINT64_MAX },
+	{ .key = "fresh", .kind = OA_SETTING_BOOL, .offset = offsetof(rnd, fresh) },
+};
 
 static int random_create(void **out, const offerapi_host_v1 *host, const char *const *kv, char *err,
                          size_t errsz)
@@ -77,37 +80,9 @@ static int random_create(void **out, const offerapi_host_v1 *host, const char *c
 	}
 	r->low = 0.0;
 	r->high = 1.0;
-	for (size_t i = 0; kv[i] && kv[i + 1]; i += 2) {
-		const char *k = kv[i], *v = kv[i + 1];
-		if (!strcmp(k, "low") || !strcmp(k, "high")) {
-			if (!parse_unit(v, !strcmp(k, "low") ? &r->low : &r->high)) {
-				snprintf(err, errsz, "%s: '%s' is not a number in [0, 1]", k, v);
-				goto fail;
-			}
-		} else if (!strcmp(k, "seed")) {
-			char *end;
-			errno = 0;
-			unsigned long long s = strtoull(v, &end, 10);
-			if (errno || end == v || *end || *v == '-') {
-				snprintf(err, errsz, "seed: '%s' is not an unsigned integer", v);
-				goto fail;
-			}
-			r->seed = s;
-		} else if (!strcmp(k, "fresh")) {
-			if (!strcmp(v, "1") || !strcmp(v, "true") || !strcmp(v, "yes"))
-				r->fresh = true;
-			else if (!strcmp(v, "0") || !strcmp(v, "false") || !strcmp(v, "no"))
-				r->fresh = false;
-			else {
-				snprintf(err, errsz, "fresh: '%s' is not 0 or 1", v);
-				goto fail;
-			}
-		} else if (host && host->log) {
-			char msg[160];
-			snprintf(msg, sizeof msg, "unknown setting '%.64s' ignored", k);
-			host->log(host, OFFERAPI_SCORER_LOG_WARNING, msg);
-		}
-	}
+	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], r, kv, host, err,
+	                      errsz) < 0)
+		goto fail;
 	if (r->low > r->high) {
 		snprintf(err, errsz, "low (%g) is above high (%g)", r->low, r->high);
 		goto fail;

@@ -564,7 +564,8 @@ static int load_dict(dict_ctx *c, const char *dir, const char *name, char *missi
 /* French stem -> up to NPIV English stems, fra-eng's order first. */
 static bool build_translations(lexicon *lex, builder *pairs)
 {
-	qsort(pairs->v, pairs->n, sizeof *pairs->v, cmp_pair);
+	if (pairs->n)
+		qsort(pairs->v, pairs->n, sizeof *pairs->v, cmp_pair);
 	lex->trans = calloc(pairs->n ? pairs->n : 1, sizeof *lex->trans);
 	if (!lex->trans)
 		return false;

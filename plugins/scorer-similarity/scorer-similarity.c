@@ -48,10 +48,12 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "oacommon.h"
 #include "sim.h"
 #include "stopwords.h"
 
@@ -93,7 +95,9 @@ typedef struct offer_model {
 typedef struct sim {
 	const offerapi_host_v1 *host;
 	double skills_weight, title_weight;
+	int language; /* the setting: 0 auto, 1 en, 2 fr */
 	int force_lang; /* -1 auto */
+	const char *freedict_setting; /* borrowed during create() */
 	size_t max_bytes;
 	char *freedict_dir;
 	analyser an;
@@ -704,69 +708,40 @@ static void sim_destroy(void *self)
 	free(s);
 }
 
-static int parse_weight(const char *k, const char *v, double *out, char *err, size_t errsz)
-{
-	char *end;
-	errno = 0;
-	double d = strtod(v, &end);
-	if (errno || end == v || *end || !(d >= 0 && d <= 1)) {
-		snprintf(err, errsz, "%s: '%s' is not a number in [0, 1]", k, v);
-		return -1;
-	}
-	*out = d;
-	return 0;
-}
+static const char *const languages[] = { "auto", "en", "fr", NULL };
 
-static int parse_count(const char *k, const char *v, unsigned long long max, size_t *out, char *err,
-                       size_t errsz)
-{
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || end == v || *end || *v == '-' || n < 1 || n > max) {
-		snprintf(err, errsz, "%s: '%s' is not in 1..%llu", k, v, max);
-		return -1;
-	}
-	*out = (size_t)n;
-	return 0;
-}
-
-static int parse_setting(sim *s, const char *k, const char *v, char *err, size_t errsz)
-{
-	if (!strcmp(k, "skills_weight"))
-		return parse_weight(k, v, &s->skills_weight, err, errsz);
-	if (!strcmp(k, "title_weight"))
-		return parse_weight(k, v, &s->title_weight, err, errsz);
-	if (!strcmp(k, "workers"))
-		return parse_count(k, v, 1024, &s->max_workers, err, errsz);
-	if (!strcmp(k, "max_bytes"))
-		return parse_count(k, v, 1ull << 30, &s->max_bytes, err, errsz);
-	if (!strcmp(k, "language")) {
-		if (!strcmp(v, "auto") || !strcmp(v, "en") || !strcmp(v, "fr")) {
-			s->force_lang = !strcmp(v, "en")   ? LANG_EN
-			                : !strcmp(v, "fr") ? LANG_FR
-			                                   : -1;
-			return 0;
-		}
-		snprintf(err, errsz, "language: '%s' is not auto, en or fr", v);
-		return -1;
-	}
-	if (!strcmp(k, "freedict_dir")) {
-		if (!*v || strlen(v) > 900) {
-			snprintf(err, errsz, "freedict_dir: empty or longer than 900 bytes");
-			return -1;
-		}
-		free(s->freedict_dir);
-		s->freedict_dir = strdup(v);
-		return s->freedict_dir ? 0 : (snprintf(err, errsz, "out of memory"), -1);
-	}
-	if (s->host && s->host->log) {
-		char msg[160];
-		snprintf(msg, sizeof msg, "unknown setting '%.64s' ignored", k);
-		s->host->log(s->host, OFFERAPI_SCORER_LOG_WARNING, msg);
-	}
-	return 0;
-}
+/* Every setting, bounded (common/settings.c parses and refuses them). */
+static const oa_setting settings[] = {
+	{ .key = "skills_weight",
+	  .kind = OA_SETTING_REAL,
+	  .offset = offsetof(sim, skills_weight),
+	  .max = 1.0 },
+	{ .key = "title_weight",
+	  .kind = OA_SETTING_REAL,
+	  .offset = offsetof(sim, title_weight),
+	  .max = 1.0 },
+	{ .key = "workers",
+	  .kind = OA_SETTING_COUNT,
+	  .offset = offsetof(sim, max_workers),
+	  .size = sizeof(size_t),
+	  .lo = 1,
+	  .hi = 1024 },
+	{ .key = "max_bytes",
+	  .kind = OA_SETTING_COUNT,
+	  .offset = offsetof(sim, max_bytes),
+	  .size = sizeof(size_t),
+	  .lo = 1,
+	  .hi = 1ull << 30 },
+	{ .key = "language",
+	  .kind = OA_SETTING_CHOICE,
+	  .offset = offsetof(sim, language),
+	  .choices = languages },
+	{ .key = "freedict_dir",
+	  .kind = OA_SETTING_TEXT,
+	  .offset = offsetof(sim, freedict_setting),
+	  .lo = 1,
+	  .hi = 900 },
+};
 
 static void log_lexicon(const sim *s, const char *note)
 {
@@ -802,10 +777,12 @@ static int sim_create(void **out, const offerapi_host_v1 *host, const char *cons
 	s->title_weight = 0.4;
 	s->force_lang = -1;
 	s->max_bytes = 256u << 10;
-	for (size_t i = 0; kv[i] && kv[i + 1]; i += 2)
-		if (parse_setting(s, kv[i], kv[i + 1], err, errsz) < 0)
-			goto fail;
-	if (!s->freedict_dir && !(s->freedict_dir = strdup("/usr/share/dictd"))) {
+	if (oa_settings_apply(settings, sizeof settings / sizeof settings[0], s, kv, host, err,
+	                      errsz) < 0)
+		goto fail;
+	s->force_lang = s->language == 1 ? LANG_EN : s->language == 2 ? LANG_FR : -1;
+	s->freedict_dir = strdup(s->freedict_setting ? s->freedict_setting : "/usr/share/dictd");
+	if (!s->freedict_dir) {
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}

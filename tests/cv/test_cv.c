@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -27,6 +28,7 @@
 
 #include "offerapi/cv.h"
 #include "offerapi/errors.h"
+#include "pdfbomb.h"
 
 /* ---- expected texts (the fixtures' content, normalised) ---- */
 
@@ -622,10 +624,10 @@ static void test_bad_arguments(void **state)
 	offerapi_cv_limits limits = OFFERAPI_CV_LIMITS_INIT;
 	limits.version = 0;
 	extract_fails(b.data, b.len, &limits, OFFERAPI_EINVAL,
-	              "limits: unsupported version 0 (expected 1)");
-	limits.version = 2;
+	              "limits: unsupported version 0 (expected 1 to 2)");
+	limits.version = 3;
 	extract_fails(b.data, b.len, &limits, OFFERAPI_EINVAL,
-	              "limits: unsupported version 2 (expected 1)");
+	              "limits: unsupported version 3 (expected 1 to 2)");
 	free(b.data);
 }
 
@@ -758,6 +760,121 @@ static void test_memory_bomb_bounded(void **state)
 		fail_msg("MuPDF used %lu KiB, above the 64 MiB cap", kib);
 }
 
+/* ---- time bound ---- */
+
+/* Processor time of the calling thread, in seconds. */
+static double thread_cpu(void)
+{
+	struct timespec ts;
+	assert_int_equal(clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts), 0);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static unsigned char *bomb(pdfbomb_kind kind, size_t blank, unsigned count, size_t *len)
+{
+	unsigned char *pdf = pdfbomb_make(kind, blank, count, len);
+	assert_non_null(pdf);
+	return pdf;
+}
+
+/* Extract @p pdf expecting OFFERAPI_EPDFTOOCOMPLEX with a message that
+ * names the budget (@p budget_text); prints the CPU time it took. */
+static void expect_too_complex(const unsigned char *pdf, size_t len,
+                               const offerapi_cv_limits *limits, const char *what,
+                               const char *budget_text)
+{
+	char *out = (char *)1;
+	double start = thread_cpu();
+	int rc = offerapi_cv_extract(&out, NULL, pdf, len, limits);
+	double used = thread_cpu() - start;
+	print_message("%s, %zu bytes: rc %d after %.2f s of CPU\n", what, len, rc, used);
+	if (rc != OFFERAPI_EPDFTOOCOMPLEX)
+		fail_msg("%s: expected OFFERAPI_EPDFTOOCOMPLEX, got %d (%s)", what, rc,
+		         rc ? offerapi_error_last()->message : "accepted");
+	assert_null(out);
+	assert_int_equal(offerapi_error_last()->code, OFFERAPI_EPDFTOOCOMPLEX);
+	const char *msg = offerapi_error_last()->message;
+	if (!strstr(msg, "the PDF takes too long to read") || !strstr(msg, budget_text))
+		fail_msg("%s: message \"%s\" lacks \"%s\"", what, msg, budget_text);
+}
+
+static void test_bomb_files_are_valid(void **state)
+{
+	(void)state;
+	/* Small versions of each bomb read normally: the files are sound, so
+	 * the refusals below come from the time budget, nothing else. */
+	static const struct {
+		pdfbomb_kind kind;
+		size_t blank;
+		unsigned count;
+		const char *text;
+	} cases[] = {
+		{ PDFBOMB_FLATE, (size_t)16 << 20, 0, "Bonjour bombe" },
+		{ PDFBOMB_DOUBLE_FLATE, (size_t)16 << 20, 0, "Bonjour bombe" },
+		{ PDFBOMB_FORM, (size_t)1 << 20, 4, "Bonjour bombe" },
+		{ PDFBOMB_PAGES, (size_t)1 << 20, 3,
+		  "Bonjour bombe\n\nBonjour bombe\n\nBonjour bombe" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len;
+		unsigned char *pdf = bomb(cases[i].kind, cases[i].blank, cases[i].count, &len);
+		char *text = extract_ok(pdf, len, NULL);
+		assert_string_equal(text, cases[i].text);
+		offerapi_free(text);
+		free(pdf);
+	}
+}
+
+static void test_cpu_bomb_whitespace(void **state)
+{
+	(void)state;
+	/* The issue's attack: about 3 MB of deflated whitespace behind one line
+	 * of text, 3 GiB once inflated, accepted after 12.9 s of CPU before the
+	 * budget existed. With the default limits it is refused. */
+	size_t len;
+	unsigned char *pdf = bomb(PDFBOMB_FLATE, (size_t)3 << 30, 0, &len);
+	assert_in_range(len, 2u << 20, 4u << 20);
+	expect_too_complex(pdf, len, NULL, "3 GiB of blanks, deflated, default budget",
+	                   "at most 3 s are allowed");
+	free(pdf);
+}
+
+static void test_cpu_bomb_shapes(void **state)
+{
+	(void)state;
+	/* The same work reached in other ways, under a 200 ms budget: the
+	 * check sits on the decoded bytes and the allocator, not on the
+	 * filter or the object that brings them. */
+	offerapi_cv_limits lim = OFFERAPI_CV_LIMITS_INIT;
+	lim.max_cpu_ms = 200;
+	size_t len;
+	unsigned char *pdf = bomb(PDFBOMB_DOUBLE_FLATE, (size_t)3 << 30, 0, &len);
+	assert_true(len < 16 * 1024);
+	expect_too_complex(pdf, len, &lim, "3 GiB of blanks, deflated twice", "at most 0.2 s");
+	free(pdf);
+	pdf = bomb(PDFBOMB_FORM, (size_t)4 << 20, 2000, &len);
+	expect_too_complex(pdf, len, &lim, "a 4 MiB form drawn 2000 times", "at most 0.2 s");
+	free(pdf);
+	pdf = bomb(PDFBOMB_PAGES, (size_t)64 << 20, 50, &len);
+	expect_too_complex(pdf, len, &lim, "50 pages of 64 MiB of blanks", "page ");
+	free(pdf);
+}
+
+static void test_cpu_budget_version_1(void **state)
+{
+	(void)state;
+	/* A caller built with version 1 of offerapi_cv_limits passes a struct
+	 * that ends before max_cpu_ms: whatever follows it in memory is not
+	 * read, and the default budget applies. */
+	offerapi_cv_limits lim = OFFERAPI_CV_LIMITS_INIT;
+	lim.version = 1;
+	lim.max_cpu_ms = 1; /* stands for the bytes after a version-1 struct */
+	size_t len;
+	unsigned char *pdf = bomb(PDFBOMB_DOUBLE_FLATE, (size_t)3 << 30, 0, &len);
+	expect_too_complex(pdf, len, &lim, "version-1 limits", "at most 3 s are allowed");
+	free(pdf);
+}
+
 /* ---- threads ---- */
 
 #define N_THREADS 4
@@ -858,6 +975,10 @@ int main(void)
 		cmocka_unit_test(test_weird_font_sanitised),
 		cmocka_unit_test(test_mupdf_prints_nothing),
 		cmocka_unit_test(test_memory_bomb_bounded),
+		cmocka_unit_test(test_bomb_files_are_valid),
+		cmocka_unit_test(test_cpu_bomb_whitespace),
+		cmocka_unit_test(test_cpu_bomb_shapes),
+		cmocka_unit_test(test_cpu_budget_version_1),
 		cmocka_unit_test(test_threads),
 	};
 	/* CV_TEST_FILTER=test_threads runs matching tests only, CV_TEST_SKIP

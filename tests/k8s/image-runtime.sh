@@ -137,7 +137,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 log=$work/server.log
 chroot --userspec="$user" "$ro" /usr/bin/env -i PATH=/usr/bin:/bin "${envs[@]}" \
 	OFFERAPI_LISTEN="127.0.0.1:$port" \
-	/bin/sh -c "cd '$workdir' && exec /usr/bin/offerapi-server --demo --scorers random,similarity" > "$log" 2>&1 &
+	/bin/sh -c "cd '$workdir' && exec /usr/bin/offerapi-server --demo --scorers similarity,random" > "$log" 2>&1 &
 pid=$!
 base_url=http://127.0.0.1:$port
 ok=

@@ -4,21 +4,27 @@ depend on kubectl: resources (files, or directories with a
 kustomization.yaml), namespace, labels (pairs, includeSelectors false,
 without includeTemplates), images (name, newName, newTag, digest),
 generatorOptions (disableNameSuffixHash true, labels), configMapGenerator
-(files) and patches (target kind/name with an inline JSON 6902 patch). Any
+(files), secretGenerator (envs, options.labels: an Opaque Secret whose data
+are base64) and patches (target kind/name with an inline JSON 6902 patch). Any
 other field is an error, so the renderer never silently differs from
 `kubectl kustomize`; test_render.py compares the two where kubectl exists.
 
   render.py DIR            prints the rendered YAML stream
   import render; render.build(DIR) -> list of objects
 """
+import base64
 import copy
 import os
+import re
+import shutil
+import subprocess
 import sys
+import tempfile
 
 import yaml
 
 KNOWN = {"apiVersion", "kind", "resources", "namespace", "labels", "images",
-         "generatorOptions", "configMapGenerator", "patches"}
+         "generatorOptions", "configMapGenerator", "secretGenerator", "patches"}
 CLUSTER_SCOPED = {"Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume",
                   "StorageClass", "CustomResourceDefinition", "PriorityClass"}
 
@@ -96,6 +102,83 @@ def _split_image(image):
     return name, tag, digest
 
 
+def _env_file(path):
+    """KEY=VALUE lines as kustomize reads them: blank lines and # comments
+    skipped, the value is the rest of the line, as it is."""
+    data = {}
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n").lstrip()
+            if not line or line.startswith("#"):
+                continue
+            key, eq, value = line.partition("=")
+            if not eq or not re.fullmatch(r"[-._a-zA-Z0-9]+", key):
+                raise RenderError("%s:%d: not KEY=VALUE" % (path, n))
+            data[key] = value
+    return data
+
+
+def _base64(value):
+    """Base64 as kustomize writes Secret data: from 70 characters on, in
+    lines of 70, each ended by a line break."""
+    enc = base64.b64encode(value.encode("utf-8")).decode("ascii")
+    if len(enc) < 70:
+        return enc
+    return "".join(enc[i:i + 70] + "\n" for i in range(0, len(enc), 70))
+
+
+def _secrets(directory, gens, gopts):
+    if gens and not gopts.get("disableNameSuffixHash"):
+        raise RenderError("secretGenerator needs disableNameSuffixHash: true here (no hash suffixes)")
+    out = []
+    for g in gens:
+        if set(g) - {"name", "envs", "options"} or set(g.get("options", {})) - {"labels"}:
+            raise RenderError("secretGenerator: only name, envs and options.labels")
+        data = {}
+        for e in g.get("envs", []):
+            for key, value in _env_file(os.path.join(directory, e)).items():
+                data[key] = _base64(value)
+        labels = dict(gopts.get("labels") or {})
+        labels.update(g.get("options", {}).get("labels") or {})
+        meta = {"name": g["name"]}
+        if labels:
+            meta["labels"] = labels
+        out.append({"apiVersion": "v1", "kind": "Secret", "metadata": meta, "type": "Opaque",
+                    "data": data})
+    return out
+
+
+def secret_values(secret):
+    """The decoded values of a rendered Secret (data or stringData)."""
+    values = {k: base64.b64decode(v).decode("utf-8") for k, v in (secret.get("data") or {}).items()}
+    values.update(secret.get("stringData") or {})
+    return values
+
+
+_prepared = {}
+
+
+def prepared(src):
+    """A copy of SOURCE_ROOT/k8s in a temporary folder, with the Secrets'
+    files made by k8s/make-secrets.sh as an operator would (never the
+    files of a developer's checkout): the k8s folder to render. One per
+    process, removed at exit."""
+    if src in _prepared:
+        return _prepared[src]
+    import atexit
+    tmp = tempfile.mkdtemp(prefix="offerapi-k8s-")
+    atexit.register(shutil.rmtree, tmp, True)
+    k8s = os.path.join(tmp, "k8s")
+    shutil.copytree(os.path.join(src, "k8s"), k8s,
+                    ignore=shutil.ignore_patterns("*.env", "*.env.tmp.*"))
+    r = subprocess.run(["/bin/sh", os.path.join(k8s, "make-secrets.sh")],
+                       capture_output=True, text=True, env={"PATH": "/usr/bin:/bin"})
+    if r.returncode != 0:
+        raise RenderError("k8s/make-secrets.sh failed: %s" % (r.stderr or r.stdout).strip())
+    _prepared[src] = k8s
+    return k8s
+
+
 def build(directory):
     kpath = os.path.join(directory, "kustomization.yaml")
     if not os.path.exists(kpath):
@@ -130,6 +213,8 @@ def build(directory):
         if gopts.get("labels"):
             cm["metadata"]["labels"] = dict(gopts["labels"])
         objs.append(cm)
+
+    objs += _secrets(directory, k.get("secretGenerator", []) or [], gopts)
 
     for p in k.get("patches", []) or []:
         if set(p) - {"target", "patch"} or set(p.get("target", {})) - {"kind", "name"}:

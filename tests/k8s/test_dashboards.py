@@ -158,7 +158,7 @@ def check_cronjob(src, finops, papi, tmp):
     import threading
     sys.path.insert(0, HERE)
     import render
-    cj = [o for o in render.build(os.path.join(src, "k8s")) if o["kind"] == "CronJob"]
+    cj = [o for o in render.build(render.prepared(src)) if o["kind"] == "CronJob"]
     if len(cj) != 1:
         fail("expected one CronJob, found %d" % len(cj))
         return

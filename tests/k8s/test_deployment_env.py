@@ -5,7 +5,7 @@ PostgreSQL, and its probes and shutdown behave as the manifest expects.
   with-postgresql.sh test_deployment_env.py SOURCE_ROOT SERVER_BINARY
 
 Takes the container's env from the rendered single-node overlay (Secrets
-resolved from its example Secrets), points the database URL's host at the
+resolved from the values k8s/make-secrets.sh made in a copy of k8s/), points the database URL's host at the
 throwaway cluster of tests/with-postgresql.sh (PGPASSWORD from it: the URL
 in the manifest carries no password, libpq reads the variable) and
 OFFERAPI_LISTEN at a free loopback port; everything else is the manifest's.
@@ -52,11 +52,11 @@ def main():
     pg = os.environ.get("OFFERAPI_TEST_PG_URL")
     if not pg:
         raise SystemExit("FAIL: run under tests/with-postgresql.sh (no OFFERAPI_TEST_PG_URL)")
-    objs = render.build(os.path.join(src, "k8s", "overlays", "single-node"))
+    objs = render.build(os.path.join(render.prepared(src), "overlays", "single-node"))
     dep = [o for o in objs if o["kind"] == "Deployment" and o["metadata"]["name"] == "offerapi-server"][0]
     pod = dep["spec"]["template"]["spec"]
     c = [x for x in pod["containers"] if x["name"] == "server"][0]
-    secrets = {o["metadata"]["name"]: o.get("stringData", {}) for o in objs if o["kind"] == "Secret"}
+    secrets = {o["metadata"]["name"]: render.secret_values(o) for o in objs if o["kind"] == "Secret"}
     env = {}
     for e in c.get("env", []):
         if "value" in e:

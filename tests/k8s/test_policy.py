@@ -14,9 +14,13 @@ have readiness and liveness probes (the server also a startup probe, on
 /readyz and /healthz). Every Service selector matches a pod template and
 its target ports exist; every probe port exists; the ServiceMonitor selects
 a Service and names one of its ports; PDB, HPA and NetworkPolicy selectors
-and ports resolve; Secrets referenced exist (overlay) or are left to the
-operator (base); the dashboards' ConfigMaps carry grafana_dashboard="1" and
-the dashboards' JSON unchanged."""
+and ports resolve; every Secret referenced exists with its key, in the base
+and the overlay. No secret is shipped: the Secrets are generated
+(secretGenerator) from the files k8s/make-secrets.sh writes, whose values
+are 64 random hex digits, differ from each other and from every placeholder
+the project ever shipped; no file of k8s/ holds a Secret or a placeholder,
+and the generated files are git-ignored. The dashboards' ConfigMaps carry
+grafana_dashboard="1" and the dashboards' JSON unchanged."""
 import json
 import os
 import re
@@ -130,6 +134,58 @@ def check_container(where, c, pod_sc, long_running, is_server):
     return ports
 
 
+# Values the manifests once shipped in k8s/overlays/single-node/
+# secrets.example.yaml: the server refuses them at start (not on loopback).
+PLACEHOLDERS = ("FAKE-change-me-postgres-password", "FAKE-change-me-csrf-key-0000000000000000",
+                "FAKE-sk-not-a-real-key")
+
+
+def check_secrets(label, secrets):
+    """Generated Secrets with make-secrets.sh's random values."""
+    seen = {}
+    for s in secrets:
+        where = "%s %s" % (label, name_of(s))
+        if s.get("stringData") or s.get("type", "Opaque") != "Opaque":
+            err(where, "not a generated Secret (stringData or another type)")
+        for key, value in render.secret_values(s).items():
+            if key == "llm-api-key":
+                continue  # the operator's own key, when given
+            if not re.fullmatch(r"[0-9a-f]{64}", value):
+                err(where, "key %s: not 64 random hex digits (make-secrets.sh)" % key)
+            if any(p.lower() in value.lower() for p in PLACEHOLDERS + ("FAKE", "change-me")):
+                err(where, "key %s: a placeholder value" % key)
+            if value in seen:
+                err(where, "key %s: the same value as %s" % (key, seen[value]))
+            seen[value] = "%s/%s" % (name_of(s), key)
+    names = {s["metadata"]["name"] for s in secrets}
+    if names != {"offerapi-postgres", "offerapi-server"}:
+        err(label, "Secrets %s, expected offerapi-postgres and offerapi-server" % sorted(names))
+
+
+def check_source_secrets(src):
+    """No Secret and no placeholder in the files of k8s/; the generated
+    files are git-ignored and make-secrets.sh is there to make them."""
+    k8s = os.path.join(src, "k8s")
+    for d, _, files in os.walk(k8s):
+        for f in files:
+            if f.endswith(".env"):
+                continue  # an operator's generated values (git-ignored)
+            path = os.path.join(d, f)
+            with open(path, encoding="utf-8", errors="replace") as fh:
+                text = fh.read()
+            rel = os.path.relpath(path, src)
+            if re.search(r"^kind:\s*Secret\s*$", text, re.M):
+                err(rel, "a Secret manifest in the repository (use the secretGenerator)")
+            for p in PLACEHOLDERS:
+                if p in text:
+                    err(rel, "ships the placeholder %s" % p)
+    ignore = os.path.join(k8s, "base", "secrets", ".gitignore")
+    if not os.path.exists(ignore) or "*.env" not in open(ignore, encoding="utf-8").read().split():
+        err("k8s/base/secrets", ".gitignore does not ignore *.env")
+    if not os.access(os.path.join(k8s, "make-secrets.sh"), os.X_OK):
+        err("k8s/make-secrets.sh", "missing or not executable")
+
+
 def check(objs, src, overlay):
     label = "overlay" if overlay else "base"
     byk = {}
@@ -168,9 +224,9 @@ def check(objs, src, overlay):
                 if not ref:
                     continue
                 s = secrets.get((o["metadata"].get("namespace"), ref["name"]))
-                if overlay and not s and not ref.get("optional"):
-                    err(where, "Secret %s is not in the overlay" % ref["name"])
-                if s and not ref.get("optional") and ref["key"] not in {**s.get("data", {}), **s.get("stringData", {})}:
+                if not s and not ref.get("optional"):
+                    err(where, "Secret %s is not in the %s" % (ref["name"], label))
+                if s and not ref.get("optional") and ref["key"] not in render.secret_values(s):
                     err(where, "Secret %s has no key %s" % (ref["name"], ref["key"]))
         pods.append((o["metadata"].get("namespace"), meta.get("labels", {}), ports, o))
         if is_server:
@@ -267,12 +323,7 @@ def check(objs, src, overlay):
     if not byk.get("Namespace"):
         err(label, "no Namespace")
 
-    if not overlay and byk.get("Secret"):
-        err(label, "the base must not carry Secrets (apply -k would overwrite the real ones)")
-    for s in byk.get("Secret", []):
-        vals = list(s.get("stringData", {}).values())
-        if not vals or not all("FAKE" in v for v in vals):
-            err("%s %s" % (label, name_of(s)), "example Secret values must be obviously fake (contain FAKE)")
+    check_secrets(label, byk.get("Secret", []))
 
     dash_dir = os.path.join(src, "k8s", "base", "grafana", "dashboards")
     wanted = {f for f in os.listdir(dash_dir) if f.endswith(".json")}
@@ -318,8 +369,10 @@ def check_dockerfile(src, objs):
 
 def main():
     src = sys.argv[1]
-    base = render.build(os.path.join(src, "k8s"))
-    overlay = render.build(os.path.join(src, "k8s", "overlays", "single-node"))
+    k8s = render.prepared(src)
+    base = render.build(k8s)
+    overlay = render.build(os.path.join(k8s, "overlays", "single-node"))
+    check_source_secrets(src)
     check(base, src, False)
     check(overlay, src, True)
     check_dockerfile(src, base)

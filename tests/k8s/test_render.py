@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """k8s/ and its overlays render: with tests/k8s/render.py always, and, where
-kubectl is installed, `kubectl kustomize` must give the same objects.
+kubectl is installed, `kubectl kustomize` must give the same objects. Both
+render a copy of k8s/ whose Secrets' files k8s/make-secrets.sh made
+(render.prepared), as an operator does before `kubectl apply -k k8s/`.
 
   test_render.py SOURCE_ROOT
 
@@ -25,8 +27,9 @@ def key(o):
 
 
 def main():
-    src = sys.argv[1]
-    dirs = [os.path.join(src, "k8s"), os.path.join(src, "k8s", "overlays", "single-node")]
+    k8s = render.prepared(sys.argv[1])
+    src = os.path.dirname(k8s)
+    dirs = [k8s, os.path.join(k8s, "overlays", "single-node")]
     bad = 0
     kubectl = shutil.which("kubectl")
     for d in dirs:

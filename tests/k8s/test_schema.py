@@ -39,7 +39,13 @@ def main():
             return 1
     bad = 0
     for d in ("k8s", os.path.join("k8s", "overlays", "single-node")):
-        objs = render.build(os.path.join(src, d))
+        objs = render.build(os.path.join(os.path.dirname(render.prepared(src)), d))
+        # kustomize writes Secret data as base64 in lines of 70; the API
+        # server's decoder (Go's encoding/base64) skips the line breaks,
+        # the schema's "byte" format does not: give it what the API reads.
+        for o in objs:
+            if o.get("kind") == "Secret":
+                o["data"] = {k: v.replace("\n", "") for k, v in (o.get("data") or {}).items()}
         path = os.path.join(work, d.replace(os.sep, "_") + ".json")
         with open(path, "w") as f:
             json.dump(objs, f)

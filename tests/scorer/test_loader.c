@@ -320,6 +320,14 @@ static void loads_a_directory(void **state)
 	assert_int_equal(offerapi_scorers_allow(set, "Random"), OFFERAPI_EINVAL);
 	offerapi_scorers_free(set);
 
+	/* tabs separate names too (more names than commas and spaces) */
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_allow(set, "llm\tminimal\t\trandom\t"), 0);
+	assert_int_equal(offerapi_scorers_load_dir(set, dir), OFFERAPI_ENOTFOUND);
+	assert_non_null(strstr(offerapi_error_last()->message, "'llm' is enabled but"));
+	assert_int_equal(offerapi_scorers_count(set), 2);
+	offerapi_scorers_free(set);
+
 	/* one bad file: refused and reported, the others still load */
 	link_into(dir, bad("bad-abi"), "scorer-0bad.so");
 	assert_int_equal(offerapi_scorers_new(&set), 0);

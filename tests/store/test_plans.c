@@ -162,8 +162,8 @@ static void fill_store(offerapi_store *s, int x)
 	}
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
-	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE",
-	    NULL, 0);
+	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
+	    0);
 }
 
 /* ---- the plans ---- */
@@ -419,8 +419,8 @@ static void test_plans(void **state)
 			bad += check_plan(s, &t.s[i], pg);
 			reads++;
 		}
-	fprintf(stderr, "test_plans: %d statements checked, %d plan lines break the rules\n",
-	        reads, bad);
+	fprintf(stderr, "test_plans: %d statements checked, %d plan lines break the rules\n", reads,
+	        bad);
 	assert_true(reads >= 20);
 	assert_int_equal(bad, 0);
 	trace_free(&t);

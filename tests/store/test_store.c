@@ -17,6 +17,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "pdfbomb.h"
 #include "pdfgen.h"
 #include "testdb.h"
 
@@ -505,6 +506,45 @@ static void test_apply_refusals(void **state)
 	offerapi_application_free(a);
 }
 
+static void test_apply_cpu_budget(void **state)
+{
+	fixture *f = *state;
+	/* The store hands its cv_limits to the extraction: a CV that needs
+	 * more processor time than max_cpu_ms is refused, and nothing stored. */
+	offerapi_store_options o = testdb_options();
+	o.cv_limits.max_cpu_ms = 100;
+	offerapi_store *s = NULL;
+	assert_rc(offerapi_store_open(&s, f->db.url, &o), 0);
+	offerapi_id offer = mkoffer(f, "Dev C", "Paris", NULL, 0);
+	size_t len;
+	unsigned char *pdf = pdfbomb_make(PDFBOMB_DOUBLE_FLATE, (size_t)3 << 30, 0, &len);
+	assert_non_null(pdf);
+	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_id id = 0;
+	assert_rc(offerapi_application_submit(s, f->cand, offer, &in, &id),
+	          OFFERAPI_EPDFTOOCOMPLEX);
+	assert_non_null(strstr(offerapi_error_last()->message, "at most 0.1 s"));
+	offerapi_application_list *l;
+	assert_rc(offerapi_application_list_mine(s, f->cand, 0, &l), 0);
+	assert_int_equal(l->count, 0);
+	offerapi_application_list_free(l);
+	free(pdf);
+	offerapi_store_free(s);
+
+	/* A caller built against version 1 of the options (before max_cpu_ms)
+	 * is still served. */
+	o = testdb_options();
+	o.version = 1;
+	o.cv_limits.version = 1;
+	assert_rc(offerapi_store_open(&s, f->db.url, &o), 0);
+	in = (offerapi_application_input){ "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	assert_rc(offerapi_application_submit(s, f->cand, offer, &in, &id), 0);
+	offerapi_store_free(s);
+	o.cv_limits.version = 3;
+	assert_rc(offerapi_store_open(&s, f->db.url, &o), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "cv_limits version 3"));
+}
+
 static void test_lists_and_scores(void **state)
 {
 	fixture *f = *state;
@@ -715,6 +755,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_offer_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_and_read, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_apply_cpu_budget, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lists_and_scores, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_applications, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_score_put, setup, teardown),

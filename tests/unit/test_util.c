@@ -50,10 +50,29 @@ static void test_error_per_thread(void **state)
 	assert_string_equal(offerapi_error_last()->message, "mine");
 }
 
+static void test_error_message_sanitized(void **state)
+{
+	(void)state;
+	/* Whatever is quoted into a message (here a name with a Latin-1 byte,
+	 * a tab and a newline), it comes out one printable line of UTF-8. */
+	oa_error(OFFERAPI_EINVAL, "'%s' is not a scorer name", "r\xA5ndom\tx\ny\xC3");
+	assert_string_equal(offerapi_error_last()->message, "'r?ndom x y?' is not a scorer name");
+	oa_error(OFFERAPI_EINVAL, "caf\xC3\xA9 \xF0\x9F\x98\x80 \xED\xA0\x80");
+	assert_string_equal(offerapi_error_last()->message, "caf\xC3\xA9 \xF0\x9F\x98\x80 ???");
+	/* a cut by the 512-byte buffer inside a character leaves no half */
+	char long_text[1200];
+	for (size_t i = 0; i + 2 < sizeof long_text; i += 2)
+		memcpy(long_text + i, "\xC3\xA9", 2);
+	long_text[sizeof long_text - 1] = '\0';
+	oa_error(OFFERAPI_EINVAL, "x%s", long_text);
+	const char *m = offerapi_error_last()->message;
+	assert_true(oa_utf8_valid(m, strlen(m)));
+}
+
 static void test_strerror(void **state)
 {
 	(void)state;
-	for (int c = 0; c >= OFFERAPI_ETIMEOUT; c--) {
+	for (int c = 0; c >= OFFERAPI_EPDFTOOCOMPLEX; c--) {
 		assert_non_null(offerapi_strerror(c));
 		assert_string_not_equal(offerapi_strerror(c), "unknown error code");
 	}
@@ -123,9 +142,13 @@ static void test_fold(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_error_last), cmocka_unit_test(test_error_per_thread),
-		cmocka_unit_test(test_strerror),   cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_check_text), cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_error_last),
+		cmocka_unit_test(test_error_per_thread),
+		cmocka_unit_test(test_error_message_sanitized),
+		cmocka_unit_test(test_strerror),
+		cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_check_text),
+		cmocka_unit_test(test_fold),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }

@@ -1,0 +1,120 @@
+/*
+ * offerapi/throttle.h - failed-login limits kept in the database, so that
+ * every replica of a server counts the same failures.
+ *
+ * Failures are counted per account and per address over a window; only a
+ * wrong password counts (a right one never does, and resets its account's
+ * count). The check is made BEFORE the password is verified, and counts
+ * the password checks in flight as if they were failures until their
+ * verdict: so that a burst of attempts sent at the same moment, to any
+ * replicas, lets at most the limit reach the password check. An attempt
+ * that would pass the limit only if the checks in flight failed waits (up
+ * to wait_ms) for their verdicts instead of being refused, so concurrent
+ * right passwords all go through.
+ *
+ *     offerapi_login_ticket t;
+ *     unsigned int wait_s;
+ *     if (offerapi_login_throttle_begin(store, &opts, login, addr, &t, &wait_s) < 0)
+ *         ... 503: the database failed
+ *     else if (wait_s)
+ *         ... 429, Retry-After: wait_s
+ *     else {
+ *         int rc = offerapi_user_authenticate(store, login, password, &user);
+ *         offerapi_login_throttle_end(store, &opts, &t,
+ *             rc == 0 ? OFFERAPI_LOGIN_SUCCEEDED :
+ *             rc == OFFERAPI_EAUTH ? OFFERAPI_LOGIN_FAILED : OFFERAPI_LOGIN_UNDECIDED);
+ *     }
+ *
+ * Accounts and addresses are stored as BLAKE2b hashes (of the lower-cased
+ * login, of the address), not in clear, which keeps them out of casual
+ * view only (an IPv4 address is found again by hashing all of them); rows
+ * are purged after their window ends. Atomic on both backends: the rows of
+ * the account and of the address are locked (PostgreSQL, in a fixed order)
+ * or the database is (SQLite) while the check is made and the ticket taken.
+ */
+#ifndef OFFERAPI_THROTTLE_H
+#define OFFERAPI_THROTTLE_H
+
+#include "common.h"
+#include "store.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of offerapi_login_throttle_options; set .version to this. */
+#define OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION 1
+
+/** The limits. A zero field takes its default. */
+typedef struct offerapi_login_throttle_options {
+	unsigned int version; /**< OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION */
+	/** Failed logins per account per window before refusing; default 5,
+	 *  at most 1 000 000. (To turn limits off, do not call this API.) */
+	unsigned int max_failures;
+	/** Failed logins per address per window; default 4 x max_failures
+	 *  (many people may share one address behind a NAT). */
+	unsigned int max_failures_address;
+	/** The window in seconds, counted from the first failure; default 900,
+	 *  at most 7 days. */
+	unsigned int window_s;
+	/** How long an attempt may wait for the verdicts of checks in flight
+	 *  before it is refused (with 1 s to wait); default 5000 ms, at most
+	 *  60 000. */
+	unsigned int wait_ms;
+} offerapi_login_throttle_options;
+
+/** Initialiser giving every default. */
+#define OFFERAPI_LOGIN_THROTTLE_OPTIONS_INIT                                                       \
+	{                                                                                          \
+		OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION, 0, 0, 0, 0                                \
+	}
+
+/** An admitted attempt, from begin() to end(). Caller-allocated; the
+ *  library fills it. */
+typedef struct offerapi_login_ticket {
+	offerapi_id id; /**< the place it holds among the checks in flight */
+	char account_key[65]; /**< hex hash of the account */
+	char address_key[65]; /**< hex hash of the address */
+} offerapi_login_ticket;
+
+/** What the password check said. */
+typedef enum offerapi_login_verdict {
+	OFFERAPI_LOGIN_SUCCEEDED = 0, /**< right password: the account's count restarts */
+	OFFERAPI_LOGIN_FAILED = 1, /**< wrong login or password: counts on both */
+	OFFERAPI_LOGIN_UNDECIDED = 2 /**< no verdict (the database failed): counts nothing */
+} offerapi_login_verdict;
+
+/**
+ * Before checking a password: may this attempt go on?
+ * @param opts     NULL for the defaults
+ * @param login    what was typed as the login (case is ignored; any length,
+ *                 only its hash is kept)
+ * @param address  the client's address as the host knows it (at most 255
+ *                 bytes)
+ * @param ticket   filled when the attempt may go on; give it to end()
+ * @param out_wait_s  0: go on and check the password; more: refused, try
+ *                 again in that many seconds (no ticket was taken)
+ * @return 0, OFFERAPI_EINVAL (bad options or arguments) or a database error
+ *         (then check nothing: the host answers "unavailable")
+ */
+OFFERAPI_EXTERN int offerapi_login_throttle_begin(offerapi_store *store,
+                                                  const offerapi_login_throttle_options *opts,
+                                                  const char *login, const char *address,
+                                                  offerapi_login_ticket *ticket,
+                                                  unsigned int *out_wait_s);
+
+/**
+ * After the password check: record its verdict and give the ticket's place
+ * back. Each ticket must be ended once. A ticket never ended (a process
+ * killed mid-check) stops counting after 60 s.
+ * @return 0, OFFERAPI_EINVAL or a database error
+ */
+OFFERAPI_EXTERN int offerapi_login_throttle_end(offerapi_store *store,
+                                                const offerapi_login_throttle_options *opts,
+                                                const offerapi_login_ticket *ticket,
+                                                offerapi_login_verdict verdict);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,40 @@
+/*
+ * jobs_internal.h - what jobs.c shares with the rest of the library.
+ */
+#ifndef OFFERAPI_JOBS_INTERNAL_H
+#define OFFERAPI_JOBS_INTERNAL_H
+
+#include "offerapi/jobs.h"
+#include "offerapi/offer.h"
+#include "offerapi/scorer.h"
+#include "store_internal.h"
+
+/* Priorities of jobs: new applications and retries before rescoring. */
+#define JOB_PRIORITY_RESCORE 0
+#define JOB_PRIORITY_NEW 1
+
+/* Room for a worker name (stored with claims), NUL included. */
+#define WORKER_NAME_BUF 129
+
+/* Copy @in (NULL: defaults) into @o, defaults applied, bounds checked. */
+int jobs_options(offerapi_job_options *o, const offerapi_job_options *in);
+
+/* Enqueue one pending job per scorer of @set for application @app, on @c
+ * inside the caller's transaction (set NULL or empty: nothing). The caller
+ * calls store_jobs_signal() after its commit. */
+int jobs_enqueue_tx(db_conn *c, offerapi_id app, const offerapi_scorers *set);
+
+/* An application ready to be scored: its offer and CV text as the input a
+ * scorer takes (scoring.c). */
+typedef struct score_ctx {
+	db_result *row; /* offer_id, cv_text */
+	offerapi_offer *offer;
+	offerapi_score_input in;
+} score_ctx;
+
+/* Read application @id and its offer into @ctx (OFFERAPI_ENOTFOUND when
+ * either is gone). score_ctx_clear() frees it, also after a failure. */
+int score_ctx_load(offerapi_store *s, offerapi_id id, score_ctx *ctx);
+void score_ctx_clear(score_ctx *ctx);
+
+#endif

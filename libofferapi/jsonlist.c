@@ -1,0 +1,164 @@
+/*
+ * jsonlist.c - the JSON lists kept in text columns (jsonlist.h), with
+ * jansson.
+ *
+ * Two things jansson 2.14 gets wrong when memory runs out, found by the
+ * allocation-failure pass (tests/alloc):
+ *  - json_dumps() ignores a failure to append an object's key to its
+ *    buffer: after one refused allocation it returns {:"..."} as if nothing
+ *    happened, and that text would be stored for good. So text is made with
+ *    json_dumpb() into a buffer of the exact size, whose writer cannot fail.
+ *  - json_loads() reports a refused allocation in its lexer as "invalid
+ *    token", and worse, ignores a failure to grow the buffer of a string
+ *    being read: "Pourquoi nous ?" comes back as "Pourquoi nous " and the
+ *    parse succeeds. malloc and realloc set errno to ENOMEM when they fail
+ *    (POSIX), and nothing else jansson calls does, so errno set to ENOMEM
+ *    after json_loads() means its result cannot be trusted, whether it
+ *    failed or not.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "jsonlist.h"
+
+/* Compact JSON text of @p j (malloc'd), or NULL with OFFERAPI_ENOMEM set. */
+static char *json_text(const json_t *j)
+{
+	size_t n = j ? json_dumpb(j, NULL, 0, JSON_COMPACT) : 0;
+	char *s = n ? malloc(n + 1) : NULL;
+	if (!s || json_dumpb(j, s, n, JSON_COMPACT) != n) {
+		free(s);
+		oa_error(OFFERAPI_ENOMEM, "out of memory");
+		return NULL;
+	}
+	s[n] = '\0';
+	return s;
+}
+
+/* Parse @p text (NULL: "[]") as a JSON array into *out. */
+static int load_array(const char *text, const char *what, json_t **out)
+{
+	json_error_t jerr;
+	errno = 0;
+	json_t *a = json_loads(text ? text : "[]", 0, &jerr);
+	if (errno == ENOMEM) {
+		json_decref(a);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	if (!a || !json_is_array(a)) {
+		json_decref(a);
+		return oa_error(OFFERAPI_ERROR, "stored %s are not a JSON array: %s", what,
+		                a ? "another JSON value" : jerr.text);
+	}
+	*out = a;
+	return 0;
+}
+
+char *oa_json_strings(char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i])) < 0) {
+			json_decref(a);
+			a = NULL;
+		}
+	char *s = json_text(a);
+	json_decref(a);
+	return s;
+}
+
+void oa_strings_free(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+int oa_json_strings_parse(const char *text, const char *what, char ***out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	json_t *a;
+	int rc = load_array(text, what, &a);
+	if (rc < 0)
+		return rc;
+	size_t n = json_array_size(a);
+	char **v = calloc(n ? n : 1, sizeof *v);
+	if (!v) {
+		json_decref(a);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *s = json_string_value(json_array_get(a, i));
+		if (!(v[i] = oa_strdup(s ? s : ""))) {
+			oa_strings_free(v, i);
+			json_decref(a);
+			return OFFERAPI_ENOMEM;
+		}
+	}
+	json_decref(a);
+	*out = v;
+	*count = n;
+	return 0;
+}
+
+char *oa_json_answers(char *const *questions, size_t nq, const char *const *answers, size_t na)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < nq; i++) {
+		json_t *o = json_pack("{s:s, s:s}", "question", questions[i], "answer",
+		                      i < na && answers[i] ? answers[i] : "");
+		if (!o || json_array_append_new(arr, o) < 0) {
+			json_decref(arr);
+			arr = NULL;
+		}
+	}
+	char *s = json_text(arr);
+	json_decref(arr);
+	return s;
+}
+
+void oa_answers_free(offerapi_answer *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].question);
+		free(v[i].answer);
+	}
+	free(v);
+}
+
+int oa_json_answers_parse(const char *text, offerapi_answer **out, size_t *count)
+{
+	*out = NULL;
+	*count = 0;
+	json_t *arr;
+	int rc = load_array(text, "answers", &arr);
+	if (rc < 0)
+		return rc;
+	size_t n = json_array_size(arr);
+	offerapi_answer *v = calloc(n ? n : 1, sizeof *v);
+	if (!v) {
+		json_decref(arr);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_array_get(arr, i);
+		const char *q = json_string_value(json_object_get(o, "question"));
+		const char *a = json_string_value(json_object_get(o, "answer"));
+		v[i].question = oa_strdup(q ? q : "");
+		v[i].answer = oa_strdup(a ? a : "");
+		if (!v[i].question || !v[i].answer) {
+			oa_answers_free(v, i + 1);
+			json_decref(arr);
+			return OFFERAPI_ENOMEM;
+		}
+	}
+	json_decref(arr);
+	*out = v;
+	*count = n;
+	return 0;
+}

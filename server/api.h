@@ -1,0 +1,60 @@
+/*
+ * api.h - the JSON API under /api/v1: handlers that parse a request and
+ * render JSON, nothing else (the domain actions are services: svc.h).
+ * Errors are {"error":{"code","message"}} (docs/server.md); every route is
+ * in server/openapi.yaml.
+ */
+#ifndef OFFERAPI_SERVER_API_H
+#define OFFERAPI_SERVER_API_H
+
+#include <stdbool.h>
+
+#include <jansson.h>
+
+#include "app.h"
+#include "svc.h"
+
+/* ---- handlers (one per route) ----------------------------------------------- */
+
+void api_signup(req *r);
+void api_login(req *r);
+void api_logout(req *r);
+void api_me(req *r);
+void api_offers_list(req *r);
+void api_offers_create(req *r);
+void api_offer_get(req *r);
+void api_offer_update(req *r);
+void api_offer_close(req *r);
+void api_offer_reopen(req *r);
+void api_apply(req *r);
+void api_offer_applications(req *r);
+void api_offer_applications_csv(req *r);
+void api_my_applications(req *r);
+void api_application_get(req *r);
+void api_cv_pdf(req *r);
+void api_cv_text(req *r);
+void api_scorers(req *r);
+void api_not_found(req *r);
+
+/* ---- shared by the API (api_util.c) --------------------------------------------- */
+
+/* Answer failure @rc (library or service code) as JSON. */
+void api_fail(req *r, int rc, bool upload);
+/* The user must have @role (0: any): answers and returns false otherwise. */
+bool api_need(req *r, int role);
+/* A JSON object body within --max-body, or NULL once answered. */
+json_t *api_body(req *r);
+/* The same within @max bytes; @toobig is the message when larger. */
+json_t *api_body_max(req *r, size_t max, const char *toobig);
+/* A string member, or NULL (absent or null); *bad set for another type. */
+const char *jstr(json_t *o, const char *key, bool *bad);
+/* Query parameter @name (UTF-8, decoded) into @dst, "" when absent: answers
+ * 400 and returns false when malformed or too long. */
+bool query_param(req *r, const char *name, char *dst, size_t n);
+bool query_uint(req *r, const char *name, size_t max, size_t *out);
+
+json_t *user_json(const offerapi_user *u);
+json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer);
+json_t *application_json(const offerapi_application *a, bool scores);
+
+#endif

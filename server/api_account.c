@@ -1,0 +1,75 @@
+/*
+ * api_account.c - accounts and sessions: sign-up, login, logout, me.
+ */
+#include "api.h"
+
+/* A new session (sign-up or login): the cookie for browsers, and the user
+ * and the token in the body for programs (Authorization: Bearer). */
+static void respond_session(req *r, const offerapi_user *u, const char *token)
+{
+	cookie_set_session(r, token);
+	respond_json(r, 201, json_pack("{s:o,s:s}", "user", user_json(u), "token", token));
+}
+
+void api_signup(req *r)
+{
+	json_t *j = api_body(r);
+	if (!j)
+		return;
+	bool bad = false;
+	svc_signup_in in = { jstr(j, "login", &bad), jstr(j, "display_name", &bad),
+		             jstr(j, "password", &bad), jstr(j, "role", &bad) };
+	offerapi_user *u = NULL;
+	char token[OFFERAPI_TOKEN_SIZE];
+	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.signup_types")
+	             : svc_signup(r, &in, &u, token);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_session(r, u, token);
+	offerapi_user_free(u);
+	json_decref(j);
+}
+
+void api_login(req *r)
+{
+	json_t *j = api_body(r);
+	if (!j)
+		return;
+	bool bad = false;
+	const char *login = jstr(j, "login", &bad), *pw = jstr(j, "password", &bad);
+	offerapi_user *u = NULL;
+	char token[OFFERAPI_TOKEN_SIZE];
+	unsigned wait = 0;
+	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.login_fields")
+	             : svc_login(r, login, pw, &u, token, &wait);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_session(r, u, token);
+	offerapi_user_free(u);
+	json_decref(j);
+}
+
+void api_logout(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	int rc = svc_logout(r);
+	if (rc < 0) {
+		api_fail(r, rc, false);
+		return;
+	}
+	if (!r->via_bearer)
+		cookie_clear_session(r);
+	respond(r, 204, NULL, "", 0);
+}
+
+void api_me(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	respond_json(r, 200, json_pack("{s:o}", "user", user_json(r->user)));
+}

@@ -1,0 +1,248 @@
+/*
+ * api_application.c - applying, an offer's ranked applications (and their
+ * CSV), a candidate's own applications, one application and its CV.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
+
+#include "api.h"
+#include "form.h"
+
+/* An application read from either kind of body; owns what @in points into. */
+typedef struct apply_body {
+	form f;
+	bool has_form;
+	json_t *j;
+	unsigned char *pdf;
+	const char *answers[OFFERAPI_QUESTIONS_MAX];
+	svc_apply_in in;
+} apply_body;
+
+static void apply_body_free(apply_body *b)
+{
+	if (b->has_form)
+		form_free(&b->f);
+	json_decref(b->j);
+	free(b->pdf);
+}
+
+static void too_big(req *r)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "cv: larger than allowed (CV at most %zu bytes)",
+	         r->app->cfg.max_upload);
+	respond_api_error(r, 413, "too_big", msg);
+}
+
+/* multipart/form-data: the file in field cv, answers as answer_0, answer_1... */
+static bool apply_from_form(req *r, apply_body *b)
+{
+	b->has_form = true;
+	int rc = form_parse(r, &b->f, r->app->cfg.max_upload, r->app->cfg.max_body);
+	if (rc == 413) {
+		too_big(r);
+	} else if (rc) {
+		respond_api_error(r, 400, "bad_request",
+		                  b->f.error_what ? b->f.error_what : "malformed form");
+	} else {
+		b->in = (svc_apply_in){ b->f.filename, b->f.has_file ? b->f.file : NULL,
+			                b->f.file_len, b->answers,
+			                form_answers(&b->f, b->answers, OFFERAPI_QUESTIONS_MAX) };
+	}
+	return rc == 0;
+}
+
+/* The "answers" member: an array of at most OFFERAPI_QUESTIONS_MAX strings. */
+static bool json_answers(req *r, apply_body *b)
+{
+	json_t *ans = json_object_get(b->j, "answers");
+	if (!ans || json_is_null(ans))
+		return true;
+	size_t n = json_is_array(ans) ? json_array_size(ans) : SIZE_MAX;
+	for (size_t i = 0; i < n && n <= OFFERAPI_QUESTIONS_MAX; i++)
+		if (!(b->answers[i] = json_string_value(json_array_get(ans, i))))
+			n = SIZE_MAX;
+	if (n > OFFERAPI_QUESTIONS_MAX) {
+		respond_api_error(r, 422, "invalid", "answers: an array of at most 20 strings");
+		return false;
+	}
+	b->in.nanswers = n;
+	return true;
+}
+
+/* application/json: {filename, pdf_base64, answers[]}; base64 makes the
+ * body a third larger than the CV. */
+static bool apply_from_json(req *r, apply_body *b)
+{
+	char msg[128];
+	snprintf(msg, sizeof msg, "cv: larger than allowed (CV at most %zu bytes)",
+	         r->app->cfg.max_upload);
+	b->j = api_body_max(r, r->app->cfg.max_upload / 3 * 4 + 8 + r->app->cfg.max_body, msg);
+	if (!b->j)
+		return false;
+	bool bad = false;
+	const char *b64 = jstr(b->j, "pdf_base64", &bad);
+	b->in.filename = jstr(b->j, "filename", &bad);
+	b->in.answers = b->answers;
+	if (bad || !b64) {
+		respond_api_error(r, 422, "invalid", "pdf_base64: the CV in base64 is required");
+		return false;
+	}
+	if (!json_answers(r, b))
+		return false;
+	size_t b64len = strlen(b64), cap = b64len / 4 * 3 + 3;
+	if (!(b->pdf = malloc(cap))) {
+		respond_api_error(r, 500, "internal", "out of memory");
+		return false;
+	}
+	if (sodium_base642bin(b->pdf, cap, b64, b64len, " \r\n", &b->in.len, NULL,
+	                      sodium_base64_VARIANT_ORIGINAL) != 0) {
+		respond_api_error(r, 422, "invalid", "pdf_base64: not valid base64");
+		return false;
+	}
+	if (b->in.len > r->app->cfg.max_upload) {
+		too_big(r);
+		return false;
+	}
+	b->in.pdf = b->pdf;
+	return true;
+}
+
+void api_apply(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	const char *ct = mg_get_header(r->conn, "Content-Type");
+	apply_body b;
+	memset(&b, 0, sizeof b);
+	bool ok;
+	if (ct && !strncasecmp(ct, "multipart/form-data", 19)) {
+		ok = apply_from_form(r, &b);
+	} else if (ct && !strncasecmp(ct, "application/json", 16)) {
+		ok = apply_from_json(r, &b);
+	} else {
+		respond_api_error(r, 415, "unsupported_media_type",
+		                  "send multipart/form-data (field cv) or application/json");
+		ok = false;
+	}
+	offerapi_id id = 0;
+	offerapi_application *a = NULL;
+	int rc = ok ? svc_apply(r, r->id, &b.in, &id) : 0;
+	if (ok && rc == 0)
+		rc = offerapi_application_get(r->app->store, r->user, id, &a);
+	if (ok && rc) {
+		api_fail(r, rc, true);
+	} else if (ok) {
+		req_header(r, "Location: /api/v1/applications/%lld", (long long)id);
+		/* The candidate sees their application, not its scores. */
+		respond_json(r, 201, json_pack("{s:o}", "application", application_json(a, false)));
+	}
+	offerapi_application_free(a);
+	apply_body_free(&b);
+}
+
+void api_offer_applications(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	svc_dashboard d;
+	int rc = svc_dashboard_for(r, &d);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *a = json_array(), *scorers = json_array();
+	for (size_t i = 0; i < d.list->count; i++)
+		json_array_append_new(a, application_json(&d.list->items[i], true));
+	for (size_t i = 0; i < offerapi_scorers_count(r->app->scorers); i++)
+		json_array_append_new(scorers,
+		                      json_string(offerapi_scorers_info(r->app->scorers, i)->name));
+	json_t *out = json_pack("{s:I,s:o,s:I,s:I,s:o}", "offer_id", (json_int_t)r->id,
+	                        "applications", a, "count", (json_int_t)d.list->count, "scored",
+	                        (json_int_t)d.scored, "scorers", scorers);
+	if (out) {
+		json_object_set_new(out, "rank_by", d.by ? json_string(d.by) : json_null());
+		json_object_set_new(out, "mean", d.scored ? json_real(d.mean) : json_null());
+	}
+	svc_dashboard_free(&d);
+	respond_json(r, 200, out);
+}
+
+void api_offer_applications_csv(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	buf b;
+	buf_init(&b, 16384);
+	int rc = svc_dashboard_csv_for(r, &b);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_csv(r, &b);
+	buf_free(&b);
+}
+
+void api_my_applications(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	offerapi_application_list *l = NULL;
+	int rc = offerapi_application_list_mine(r->app->store, r->user, 0, &l);
+	if (rc < 0) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(a, application_json(&l->items[i], false));
+	offerapi_application_list_free(l);
+	respond_json(r, 200, json_pack("{s:o}", "applications", a));
+}
+
+/* One application: a candidate sees their own (without scores), the
+ * offer's recruiter sees it with scores and the extracted text. */
+void api_application_get(req *r)
+{
+	offerapi_application *a = NULL;
+	int rc = svc_application(r, &a);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_json(
+			r, 200,
+			json_pack("{s:o}", "application",
+		                  application_json(a, r->user->role == OFFERAPI_ROLE_RECRUITER)));
+	offerapi_application_free(a);
+}
+
+void api_cv_pdf(req *r)
+{
+	void *pdf = NULL;
+	size_t len = 0;
+	int rc = svc_cv_pdf(r, &pdf, &len);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_pdf(r, pdf, len);
+	offerapi_free(pdf);
+}
+
+void api_cv_text(req *r)
+{
+	offerapi_application *a = NULL;
+	int rc = svc_application(r, &a);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_cv_text(r, a);
+	offerapi_application_free(a);
+}
+
+void api_not_found(req *r)
+{
+	respond_api_error(r, 404, "not_found", "no such route");
+}

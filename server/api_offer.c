@@ -1,0 +1,163 @@
+/*
+ * api_offer.c - offers (list, search, publish, read, edit, close, reopen)
+ * and the scorers a dashboard can rank by.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+
+void api_scorers(req *r)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < offerapi_scorers_count(r->app->scorers); i++) {
+		const offerapi_scorer_info *in = offerapi_scorers_info(r->app->scorers, i);
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s}", "name", in->name, "version",
+		                                   in->version, "description", in->description));
+	}
+	respond_json(r, 200, json_pack("{s:o}", "scorers", a));
+}
+
+void api_offers_list(req *r)
+{
+	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1], mine[8];
+	size_t limit = 50, offset = 0;
+	if (!query_param(r, "q", q, sizeof q) || !query_param(r, "location", loc, sizeof loc) ||
+	    !query_param(r, "skill", skill, sizeof skill) ||
+	    !query_param(r, "mine", mine, sizeof mine) || !query_uint(r, "limit", 200, &limit) ||
+	    !query_uint(r, "offset", 1000000, &offset))
+		return;
+	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
+	query.words = q[0] ? q : NULL;
+	query.location = loc[0] ? loc : NULL;
+	query.skill = skill[0] ? skill : NULL;
+	query.limit = limit ? limit : 50;
+	query.offset = offset;
+	if (mine[0] && strcmp(mine, "0")) {
+		if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+			return;
+		query.recruiter_id = r->user->id;
+		query.include_closed = 1;
+	}
+	offerapi_offer_list *l = NULL;
+	int rc = offerapi_offer_search(r->app->store, &query, &l);
+	if (rc < 0) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(a, offer_json(&l->items[i], r->user));
+	offerapi_offer_list_free(l);
+	respond_json(r, 200,
+	             json_pack("{s:o,s:I,s:I}", "offers", a, "limit", (json_int_t)query.limit,
+	                       "offset", (json_int_t)offset));
+}
+
+/* Parse {title, description, location, skills[], questions[]}; answers and
+ * returns false on a type error. Arrays point into the JSON (borrowed). */
+static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const char **sk,
+                              const char **qs)
+{
+	bool bad = false;
+	memset(f, 0, sizeof *f);
+	f->title = jstr(j, "title", &bad);
+	f->description = jstr(j, "description", &bad);
+	f->location = jstr(j, "location", &bad);
+	if (bad) {
+		respond_api_error(r, 422, "invalid",
+		                  "title, description and location must be strings");
+		return false;
+	}
+	const char *names[2] = { "skills", "questions" };
+	const char **dst[2] = { sk, qs };
+	size_t max[2] = { OFFERAPI_SKILLS_MAX, OFFERAPI_QUESTIONS_MAX };
+	size_t *cnt[2] = { &f->nskills, &f->nquestions };
+	for (int k = 0; k < 2; k++) {
+		json_t *a = json_object_get(j, names[k]);
+		if (!a || json_is_null(a))
+			continue;
+		char msg[128];
+		if (!json_is_array(a) || json_array_size(a) > max[k]) {
+			snprintf(msg, sizeof msg, "%s: an array of at most %zu strings", names[k],
+			         max[k]);
+			respond_api_error(r, 422, "invalid", msg);
+			return false;
+		}
+		for (size_t i = 0; i < json_array_size(a); i++) {
+			json_t *v = json_array_get(a, i);
+			if (!json_is_string(v)) {
+				snprintf(msg, sizeof msg, "%s[%zu]: must be a string", names[k], i);
+				respond_api_error(r, 422, "invalid", msg);
+				return false;
+			}
+			dst[k][i] = json_string_value(v);
+		}
+		*cnt[k] = json_array_size(a);
+	}
+	f->skills = sk;
+	f->questions = qs;
+	return true;
+}
+
+/* Answer the offer a service returned, or its failure. */
+static void offer_result(req *r, int rc, int status, offerapi_offer *o)
+{
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_json(r, status, json_pack("{s:o}", "offer", offer_json(o, r->user)));
+	offerapi_offer_free(o);
+}
+
+/* Publish (@create: 201 with its Location) or replace offer r->id. */
+static void offer_write(req *r, bool create)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	json_t *j = api_body(r);
+	if (!j)
+		return;
+	offerapi_offer_fields f;
+	const char *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
+	if (offer_fields_json(r, j, &f, sk, qs)) {
+		offerapi_id id = r->id;
+		offerapi_offer *o = NULL;
+		int rc = create ? svc_offer_create(r, &f, &id, &o) : svc_offer_update(r, &f, &o);
+		if (rc == 0 && create)
+			req_header(r, "Location: /api/v1/offers/%lld", (long long)id);
+		offer_result(r, rc, create ? 201 : 200, o);
+	}
+	json_decref(j);
+}
+
+void api_offers_create(req *r)
+{
+	offer_write(r, true);
+}
+
+void api_offer_get(req *r)
+{
+	offerapi_offer *o = NULL;
+	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	offer_result(r, rc, 200, o);
+}
+
+void api_offer_update(req *r)
+{
+	offer_write(r, false);
+}
+
+void api_offer_close(req *r)
+{
+	offerapi_offer *o = NULL;
+	int rc = svc_offer_set_open(r, 0, &o);
+	offer_result(r, rc, 200, o);
+}
+
+void api_offer_reopen(req *r)
+{
+	offerapi_offer *o = NULL;
+	int rc = svc_offer_set_open(r, 1, &o);
+	offer_result(r, rc, 200, o);
+}

@@ -1,0 +1,218 @@
+/*
+ * api_util.c - what the API handlers share: errors, the role check, JSON
+ * bodies, query parameters, and the JSON form of users, offers and
+ * applications.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api.h"
+#include "explain.h"
+#include "form.h"
+
+void api_fail(req *r, int rc, bool upload)
+{
+	http_error e;
+	http_error_for(r, rc, upload, &e);
+	if (rc == OFFERAPI_EAUTH)
+		req_header(r, "WWW-Authenticate: Bearer");
+	respond_api_error(r, e.status, e.code, e.detail);
+}
+
+bool api_need(req *r, int role)
+{
+	int rc = svc_require(r, role);
+	if (rc)
+		api_fail(r, rc, false);
+	return rc == 0;
+}
+
+/* Read a JSON object body of at most @max bytes. Nesting is bounded before
+ * jansson sees the bytes: its parser recurses once per level, and a
+ * CivetWeb worker's stack is 100 KiB (docs/dependencies.md). Answers and
+ * returns NULL on failure; @toobig names what is too large. */
+json_t *api_body_max(req *r, size_t max, const char *toobig)
+{
+	const char *ct = mg_get_header(r->conn, "Content-Type");
+	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
+		respond_api_error(r, 415, "unsupported_media_type",
+		                  "send the body as application/json");
+		return NULL;
+	}
+	char *body = NULL;
+	size_t len = 0;
+	int rc = read_body(r, max, &body, &len);
+	if (rc == 413) {
+		respond_api_error(r, 413, "too_big", toobig);
+		return NULL;
+	}
+	if (rc) {
+		respond_api_error(r, 400, "bad_request", "the body could not be read");
+		return NULL;
+	}
+	if (json_depth(body, len) > JSON_MAX_DEPTH) {
+		free(body);
+		char msg[96];
+		snprintf(msg, sizeof msg, "the JSON body is nested deeper than %d levels",
+		         JSON_MAX_DEPTH);
+		respond_api_error(r, 400, "bad_json", msg);
+		return NULL;
+	}
+	json_error_t err;
+	json_t *j = json_loadb(body, len, JSON_REJECT_DUPLICATES, &err);
+	free(body);
+	if (!j) {
+		char msg[300];
+		snprintf(msg, sizeof msg, "malformed JSON at line %d, column %d: %s", err.line,
+		         err.column, err.text);
+		respond_api_error(r, 400, "bad_json", msg);
+		return NULL;
+	}
+	if (!json_is_object(j)) {
+		json_decref(j);
+		respond_api_error(r, 400, "bad_json", "the body must be a JSON object");
+		return NULL;
+	}
+	return j;
+}
+
+/* A JSON object body within --max-body. */
+json_t *api_body(req *r)
+{
+	char msg[96];
+	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
+	return api_body_max(r, r->app->cfg.max_body, msg);
+}
+
+/* A string member, or NULL (absent or JSON null); *bad set when present
+ * but of another type. */
+const char *jstr(json_t *o, const char *key, bool *bad)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return NULL;
+	if (!json_is_string(v)) {
+		*bad = true;
+		return NULL;
+	}
+	return json_string_value(v);
+}
+
+bool query_param(req *r, const char *name, char *dst, size_t n)
+{
+	int rc = query_var(r, name, dst, n);
+	if (rc == -2) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "%s: longer than %zu bytes", name, n - 1);
+		respond_api_error(r, 400, "invalid", msg);
+		return false;
+	}
+	if (rc == -3) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "%s: a bad %%-escape or a NUL byte", name);
+		respond_api_error(r, 400, "invalid", msg);
+		return false;
+	}
+	if (rc < 0)
+		dst[0] = '\0';
+	if (!oa_utf8_valid(dst, strlen(dst))) {
+		respond_api_error(r, 400, "invalid", "query parameters must be UTF-8");
+		return false;
+	}
+	return true;
+}
+
+bool query_uint(req *r, const char *name, size_t max, size_t *out)
+{
+	char v[24];
+	if (!query_param(r, name, v, sizeof v))
+		return false;
+	if (!v[0])
+		return true;
+	char *end;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (*end || v[0] == '-' || n > max) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "%s: expected a number from 0 to %zu", name, max);
+		respond_api_error(r, 400, "invalid", msg);
+		return false;
+	}
+	*out = (size_t)n;
+	return true;
+}
+
+json_t *user_json(const offerapi_user *u)
+{
+	return json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)u->id, "login", u->login,
+	                 "display_name", u->display_name, "role", offerapi_role_name(u->role),
+	                 "created_at", (json_int_t)u->created_at);
+}
+
+static json_t *str_array(char **items, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, json_string(items[i]));
+	return a;
+}
+
+/* An offer as JSON. The number of applications is the dashboard's data:
+ * only the offer's own recruiter (@viewer) sees it. */
+json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
+{
+	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b}", "id", (json_int_t)o->id,
+	                      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
+	                      o->recruiter_name, "title", o->title, "description", o->description,
+	                      "location", o->location ? o->location : "", "skills",
+	                      str_array(o->skills, o->nskills), "questions",
+	                      str_array(o->questions, o->nquestions), "published_at",
+	                      (json_int_t)o->published_at, "is_open", o->is_open);
+	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER && viewer->id == o->recruiter_id)
+		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
+	return j;
+}
+
+json_t *application_json(const offerapi_application *a, bool scores)
+{
+	json_t *j = json_pack(
+		"{s:I,s:I,s:s,s:b,s:I,s:s,s:s,s:s,s:I,s:I}", "id", (json_int_t)a->id, "offer_id",
+		(json_int_t)a->offer_id, "offer_title", a->offer_title, "offer_is_open",
+		a->offer_is_open, "candidate_id", (json_int_t)a->candidate_id, "candidate_name",
+		a->candidate_name, "candidate_login", a->candidate_login, "filename", a->filename,
+		"pdf_size", (json_int_t)a->pdf_size, "created_at", (json_int_t)a->created_at);
+	if (!j)
+		return NULL;
+	json_t *ans = json_array();
+	for (size_t i = 0; i < a->nanswers; i++)
+		json_array_append_new(ans,
+		                      json_pack("{s:s,s:s}", "question", a->answers[i].question,
+		                                "answer", a->answers[i].answer));
+	json_object_set_new(j, "answers", ans);
+	if (scores) {
+		json_t *sc = json_array();
+		for (size_t i = 0; i < a->nscores; i++) {
+			json_t *one = json_pack(
+				"{s:s,s:s,s:f,s:s,s:I}", "scorer", a->scores[i].scorer,
+				"scorer_version", a->scores[i].scorer_version, "score",
+				a->scores[i].score, "explanation", a->scores[i].explanation,
+				"created_at", (json_int_t)a->scores[i].created_at);
+			json_t *details = explain_json(a->scores[i].explanation);
+			if (one && details)
+				json_object_set_new(one, "details", details);
+			else
+				json_decref(details);
+			json_array_append_new(sc, one);
+		}
+		json_object_set_new(j, "scores", sc);
+	}
+	char link[80];
+	snprintf(link, sizeof link, "/api/v1/applications/%lld/cv.pdf", (long long)a->id);
+	json_object_set_new(j, "cv_pdf_url", json_string(link));
+	snprintf(link, sizeof link, "/api/v1/applications/%lld/cv.txt", (long long)a->id);
+	json_object_set_new(j, "cv_text_url", json_string(link));
+	if (a->cv_text)
+		json_object_set_new(j, "cv_text", json_string(a->cv_text));
+	return j;
+}

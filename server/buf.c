@@ -1,0 +1,131 @@
+/*
+ * buf.c - the growable byte buffer of buf.h, and the HTML escaping every
+ * page goes through.
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* Start an empty buffer with room for @cap bytes (allocation is lazy on
+ * failure: .failed is set and appends are dropped). */
+void buf_init(buf *b, size_t cap)
+{
+	b->len = 0;
+	b->failed = false;
+	b->cap = cap ? cap : 64;
+	b->data = malloc(b->cap);
+	if (!b->data) {
+		b->cap = 0;
+		b->failed = true;
+	} else {
+		b->data[0] = '\0';
+	}
+}
+
+void buf_free(buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+}
+
+/* Make room for @n more bytes plus the NUL; doubles to keep appends O(1). */
+static bool buf_grow(buf *b, size_t n)
+{
+	if (b->failed)
+		return false;
+	if (b->len + n + 1 <= b->cap)
+		return true;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < b->len + n + 1) {
+		if (cap > SIZE_MAX / 2) {
+			b->failed = true;
+			return false;
+		}
+		cap *= 2;
+	}
+	char *p = realloc(b->data, cap);
+	if (!p) {
+		b->failed = true;
+		return false;
+	}
+	b->data = p;
+	b->cap = cap;
+	return true;
+}
+
+void buf_add(buf *b, const void *p, size_t n)
+{
+	if (!n || !buf_grow(b, n))
+		return;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+}
+
+void buf_puts(buf *b, const char *s)
+{
+	if (s)
+		buf_add(b, s, strlen(s));
+}
+
+void buf_printf(buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	char small[256];
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof small, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->failed = true;
+		return;
+	}
+	if ((size_t)n < sizeof small) {
+		buf_add(b, small, (size_t)n);
+		return;
+	}
+	if (!buf_grow(b, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	b->len += (size_t)n;
+}
+
+/* Escape for HTML: the five characters that can end a text node or an
+ * attribute value. Control characters other than tab/newline are dropped
+ * so that stored junk cannot produce invalid documents. */
+void buf_escn(buf *b, const char *s, size_t n)
+{
+	size_t start = 0;
+	for (size_t i = 0; i < n; i++) {
+		const char *rep = NULL;
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if (c < 0x20 && c != '\n' && c != '\t' && c != '\r')
+				rep = "";
+		}
+		if (rep) {
+			buf_add(b, s + start, i - start);
+			buf_puts(b, rep);
+			start = i + 1;
+		}
+	}
+	buf_add(b, s + start, n - start);
+}
+
+void buf_esc(buf *b, const char *s)
+{
+	if (s)
+		buf_escn(b, s, strlen(s));
+}

@@ -1,0 +1,239 @@
+/*
+ * config.c - every option of offerapi-server in one table: its flag, its
+ * OFFERAPI_* variable, its type and range, its default and its help. The
+ * parser, the range checks, the defaults and --help all come from it, and
+ * docs/server.md shows --help as it prints (a test compares them).
+ * Adding an option: one line here, one field in struct config (app.h).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <civetweb.h>
+
+#include "app.h"
+
+typedef enum { O_STR, O_UINT, O_SIZE, O_ULL, O_BOOL, O_ACTION } opt_type;
+
+typedef struct opt {
+	const char *flag; /* long option */
+	const char *env; /* OFFERAPI_* variable, NULL for none */
+	const char *arg; /* value placeholder, NULL for a switch */
+	opt_type type;
+	size_t off, size; /* the field in struct config and its size */
+	unsigned long long lo, hi; /* range of numbers */
+	const char *def; /* default, parsed like any value; NULL: none */
+	const char *help;
+} opt;
+
+#define F(field) offsetof(config, field), sizeof(((config *)0)->field)
+#define NONE 0, 0
+
+static const opt opts[] = {
+	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT", O_STR, F(listen), 0, 0, "127.0.0.1:8080",
+	  "address and port to listen on (IPv4 only)" },
+	{ "database", "OFFERAPI_DATABASE_URL", "URL", O_STR, F(db_url), 0, 0, "sqlite:offerapi.db",
+	  "sqlite:PATH or postgresql://..." },
+	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", O_STR, F(plugin_dir), 0, 0,
+	  OFFERAPI_DEFAULT_PLUGIN_DIR,
+	  "folders of scorer plugins (*.so), separated by ':' (the build tree's when not installed)" },
+	{ "scorers", "OFFERAPI_SCORERS", "LIST", O_STR, F(scorers), 0, 0, "similarity,random",
+	  "scorers to load, comma-separated; the first ranks dashboards (\"\" loads none)" },
+	{ "threads", "OFFERAPI_THREADS", "N", O_UINT, F(threads), 2, 1024, "64",
+	  "worker threads = connections served at once" },
+	{ "keep-alive-ms", "OFFERAPI_KEEP_ALIVE_MS", "MS", O_UINT, F(keep_alive_ms), 0, 600000,
+	  "500",
+	  "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off" },
+	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS", O_UINT, F(request_timeout_ms),
+	  100, 600000, "10000", "time allowed to receive a request" },
+	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", O_UINT, F(drain_ms), 0, 600000, "0",
+	  "after SIGTERM, keep serving this long with /readyz at 503 so load balancers stop "
+	  "sending, then stop" },
+	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", O_SIZE, F(max_upload), 1024, 1ULL << 30,
+	  "10485760", "largest CV PDF accepted" },
+	{ "max-body", "OFFERAPI_MAX_BODY", "BYTES", O_SIZE, F(max_body), 1024, 64ULL << 20,
+	  "262144", "largest form or JSON body without a file" },
+	{ "max-header", "OFFERAPI_MAX_HEADER", "BYTES", O_SIZE, F(max_header), 1024, 1ULL << 20,
+	  "16384", "largest request line plus headers" },
+	{ "max-pages", "OFFERAPI_MAX_PAGES", "N", O_UINT, F(max_pages), 1, 10000, "50",
+	  "most CV pages read" },
+	{ "db-pool", "OFFERAPI_DB_POOL", "N", O_UINT, F(db_pool), 0, 256, "0",
+	  "database connections (0: the library's default, 4)" },
+	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N", O_UINT, F(pwhash_concurrency),
+	  1, 256, "2", "password hashes computed at once" },
+	{ "pwhash-memlimit", "OFFERAPI_PWHASH_MEMLIMIT", "BYTES", O_SIZE, F(pwhash_mem), 0,
+	  1ULL << 32, "0", "Argon2id memory per hash (0: the library's, 19 MiB; at least 8192)" },
+	{ "pwhash-opslimit", "OFFERAPI_PWHASH_OPSLIMIT", "N", O_ULL, F(pwhash_ops), 0, 100, "0",
+	  "Argon2id passes (0: the library's, 2)" },
+	{ "login-max-failures", "OFFERAPI_LOGIN_MAX_FAILURES", "N", O_UINT, F(login_max_failures),
+	  0, 1000000, "5",
+	  "failed logins per account per window before 429 (an address gets 4x; 0 disables)" },
+	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
+	  "900", "window of the failed-login limit" },
+	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
+	  "key for CSRF tokens; give all replicas the same (default: random per process)" },
+	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, O_BOOL, F(secure_cookies), 0, 0, NULL,
+	  "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
+	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, O_BOOL, F(trust_proxy), 0, 0, NULL,
+	  "take the client address from X-Forwarded-For (login limits, logs)" },
+	{ "no-request-log", "OFFERAPI_NO_REQUEST_LOG", NULL, O_BOOL, F(no_request_log), 0, 0, NULL,
+	  "do not log one line per request" },
+	{ "demo", "OFFERAPI_DEMO", NULL, O_BOOL, F(demo), 0, 0, NULL,
+	  "fill an empty database with demo offers, candidates and CVs" },
+	{ "list-routes", NULL, NULL, O_ACTION, NONE, 0, 0, NULL,
+	  "print the route table (METHOD TEMPLATE KIND) and exit" },
+	{ "help", NULL, NULL, O_ACTION, NONE, 0, 0, NULL, "print this help and exit" },
+	{ "version", NULL, NULL, O_ACTION, NONE, 0, 0, NULL, "print the version and exit" },
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: offerapi-server [OPTION]...\n\n"
+	           "The OffreAPI web application: HTML pages, the JSON API under /api/v1,\n"
+	           "/metrics, /healthz and /readyz. Every option can also be given as an\n"
+	           "environment variable; a flag wins over the variable.\n\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		const opt *o = &opts[i];
+		char left[64];
+		snprintf(left, sizeof left, "--%s%s%s", o->flag, o->arg ? "=" : "",
+		         o->arg ? o->arg : "");
+		fprintf(f, "  %-30s %s\n", left, o->help);
+		if (o->def && o->def[0])
+			fprintf(f, "  %-30s   default: %s\n", "", o->def);
+		if (o->type == O_UINT || o->type == O_SIZE || o->type == O_ULL)
+			fprintf(f, "  %-30s   range: %llu..%llu\n", "", o->lo, o->hi);
+		if (o->env)
+			fprintf(f, "  %-30s   env: %s%s\n", "", o->env, o->arg ? "" : "=1");
+	}
+	fprintf(f, "\nScorer settings come from OFFERAPI_SCORER_<NAME>_<KEY> variables.\n"
+	           "SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n");
+}
+
+static bool truthy(const char *v)
+{
+	return !strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
+	       !strcasecmp(v, "on") || !*v;
+}
+
+/* Set option @o from text @v (a flag's value, a variable or the default);
+ * prints a message naming @source and returns false when @v is not valid. */
+static bool opt_set(config *c, const opt *o, const char *v, const char *source)
+{
+	char *field = (char *)c + o->off;
+	if (o->type == O_STR) {
+		if (strlen(v) >= o->size) {
+			fprintf(stderr, "offerapi-server: %s: longer than %zu bytes\n", source,
+			        o->size - 1);
+			return false;
+		}
+		memcpy(field, v, strlen(v) + 1);
+		return true;
+	}
+	if (o->type == O_BOOL) {
+		*(bool *)field = truthy(v);
+		return true;
+	}
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(v, &end, 10);
+	if (errno || end == v || *end || v[0] == '-' || n < o->lo || n > o->hi) {
+		fprintf(stderr, "offerapi-server: %s: '%s' is not a number in %llu..%llu\n", source,
+		        v, o->lo, o->hi);
+		return false;
+	}
+	if (o->type == O_UINT)
+		*(unsigned *)field = (unsigned)n;
+	else if (o->type == O_SIZE)
+		*(size_t *)field = (size_t)n;
+	else
+		*(unsigned long long *)field = n;
+	return true;
+}
+
+/* --help, --version, --list-routes: print and return 1. */
+static int opt_action(const opt *o)
+{
+	if (!strcmp(o->flag, "help"))
+		usage(stdout);
+	else if (!strcmp(o->flag, "list-routes"))
+		router_print();
+	else
+		printf("offerapi-server %s (libofferapi %s, CivetWeb %s)\n", OFFERAPI_VERSION,
+		       offerapi_version(), mg_version());
+	return 1;
+}
+
+/* What the options must say together, beyond each one's range. */
+static int config_check(config *c)
+{
+	/* CivetWeb 1.15 here has no IPv6 and must never do TLS (docs/dependencies.md). */
+	const char *colon = strrchr(c->listen, ':');
+	size_t ll = strlen(c->listen);
+	if (!colon || colon == c->listen || strchr(c->listen, '[') || strchr(c->listen, ',') ||
+	    c->listen[ll - 1] < '0' || c->listen[ll - 1] > '9') {
+		fprintf(stderr,
+		        "offerapi-server: --listen: expected IPV4:PORT such as 127.0.0.1:8080, got '%s'\n",
+		        c->listen);
+		return -1;
+	}
+	if (c->pwhash_mem && c->pwhash_mem < 8192) {
+		fprintf(stderr, "offerapi-server: --pwhash-memlimit: at least 8192 bytes, or 0\n");
+		return -1;
+	}
+	return 0;
+}
+
+int config_load(config *c, int argc, char **argv)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < NOPTS; i++) {
+		const opt *o = &opts[i];
+		char source[96];
+		snprintf(source, sizeof source, "default of --%s", o->flag);
+		if (o->def && !opt_set(c, o, o->def, source))
+			return -1;
+		const char *v = o->env ? getenv(o->env) : NULL;
+		if (v && !opt_set(c, o, v, o->env))
+			return -1;
+	}
+	struct option lo[NOPTS + 1];
+	for (size_t i = 0; i < NOPTS; i++)
+		lo[i] = (struct option){ opts[i].flag,
+			                 opts[i].arg ? required_argument : no_argument, NULL,
+			                 (int)(256 + i) };
+	lo[NOPTS] = (struct option){ 0, 0, 0, 0 };
+	int ch;
+	opterr = 0;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		if (ch == 'h')
+			ch = 'h' + 256; /* -h is --help */
+		if (ch < 256) {
+			fprintf(stderr,
+			        "offerapi-server: unknown or incomplete option '%s' (see --help)\n",
+			        argv[optind - 1]);
+			return -1;
+		}
+		const opt *o = ch == 'h' + 256 ? NULL : &opts[ch - 256];
+		for (size_t i = 0; !o && i < NOPTS; i++)
+			if (!strcmp(opts[i].flag, "help"))
+				o = &opts[i];
+		char source[96];
+		snprintf(source, sizeof source, "--%s", o->flag);
+		if (o->type == O_ACTION)
+			return opt_action(o);
+		if (!opt_set(c, o, o->arg ? optarg : "1", source))
+			return -1;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "offerapi-server: unexpected argument '%s' (see --help)\n",
+		        argv[optind]);
+		return -1;
+	}
+	return config_check(c);
+}

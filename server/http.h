@@ -1,0 +1,112 @@
+/*
+ * http.h - one request, and the HTTP toolkit every handler uses: responses
+ * (sent in one write: docs/dependencies.md), request bodies, query strings,
+ * cookies, CSRF tokens, and the one mapping from an error code to an HTTP
+ * status, a stable code and a message in the request's language.
+ */
+#ifndef OFFERAPI_SERVER_HTTP_H
+#define OFFERAPI_SERVER_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <civetweb.h>
+#include <jansson.h>
+#include <offerapi/offerapi.h>
+
+#include "buf.h"
+#include "oacommon.h"
+
+struct app;
+
+enum lang { LANG_FR = 0, LANG_EN = 1 };
+
+typedef struct req {
+	struct app *app; /* the application this request runs in */
+	struct mg_connection *conn;
+	const struct mg_request_info *ri;
+	const char *method;
+	const char *path; /* decoded local path */
+	const char *query; /* raw query string or "" */
+	const char *route; /* template, for metrics and logs */
+	offerapi_id id; /* the {id} of the route, 0 if none */
+	char request_id[40];
+	enum lang lang;
+	bool is_api;
+	bool secure; /* cookies get Secure */
+	bool keep_alive_off; /* answer with Connection: close */
+	char addr[48]; /* client address (X-Forwarded-For with --trust-proxy) */
+	char session[OFFERAPI_TOKEN_SIZE]; /* session token from cookie/bearer, or "" */
+	bool via_bearer;
+	char anon[33]; /* anonymous CSRF seed cookie, or "" */
+	bool set_anon; /* send the anon cookie with the response */
+	offerapi_user *user; /* the logged-in user or NULL */
+	char csrf[65]; /* the token forms must carry */
+	int status; /* sent status, for metrics */
+	size_t sent; /* bytes sent */
+	char extra_headers[1024]; /* additional response header lines */
+	size_t extra_len;
+} req;
+
+typedef void (*handler_fn)(req *r);
+
+/* ---- responses ----------------------------------------------------------- */
+
+/* Send status, headers and body in one mg_write(). @ctype may be NULL for an
+ * empty body. Adds the security headers, the request id and any headers
+ * queued with req_header(). A second call on the same request is ignored. */
+void respond(req *r, int status, const char *ctype, const void *body, size_t len);
+/* Queue one header line ("Name: value", no CRLF) for the response. */
+void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+void respond_redirect(req *r, const char *location);
+/* JSON body (steals @j); never cached. */
+void respond_json(req *r, int status, json_t *j);
+/* JSON error {"error":{"code","message"}}. */
+void respond_api_error(req *r, int status, const char *code, const char *message);
+
+/* Downloads, the same for pages and API: an offer's CSV export (r->id), a
+ * CV's PDF (as an attachment, sandboxed) and its extracted text. */
+void respond_csv(req *r, const buf *b);
+void respond_pdf(req *r, const void *pdf, size_t len);
+void respond_cv_text(req *r, const offerapi_application *a);
+
+/* ---- errors: one mapping for pages and API ------------------------------- */
+
+typedef struct http_error {
+	int status; /* 4xx or 5xx */
+	const char *code; /* stable machine code: "invalid", "not_found"... */
+	const char *message; /* for a person, in the request's language */
+	const char *detail; /* the library's one line naming the field or id at
+	                       fault when there is one (4xx only), else message */
+} http_error;
+
+/* Map a library (OFFERAPI_E*) or service (SVC_E*) code to a status, a code
+ * and a message. @upload: the request carried a file (a too-large body is
+ * 413 there, a too-long field 422 elsewhere). Internal errors get a generic
+ * message; their detail goes to the log with the request id. Counts
+ * database errors in the metrics. */
+void http_error_for(req *r, int rc, bool upload, http_error *out);
+
+/* ---- request helpers ------------------------------------------------------ */
+
+/* Read the whole request body, at most @max bytes. Returns 0, or 413 when
+ * longer, 400 when unreadable. *out is malloc'd and NUL-terminated. */
+int read_body(req *r, size_t max, char **out, size_t *out_len);
+/* Value of @name in the query string, decoded (form.c rules): the length,
+ * -1 absent, -2 too long, -3 malformed. */
+int query_var(const req *r, const char *name, char *dst, size_t dstsz);
+const char *cookie_value(req *r, const char *name, char *dst, size_t dstsz);
+
+/* ---- sessions and CSRF ---------------------------------------------------- */
+
+void csrf_compute(req *r);
+bool csrf_ok(req *r, const char *token);
+void cookie_set_session(req *r, const char *token);
+void cookie_clear_session(req *r);
+
+/* ---- clocks --------------------------------------------------------------- */
+
+double now_mono(void);
+double now_real(void);
+
+#endif

@@ -1,0 +1,68 @@
+/*
+ * pages.h - the HTML pages: handlers that parse a request and render a
+ * page, nothing else (the domain actions are services: svc.h). Every piece
+ * of data reaches a page through buf_esc(); the only unescaped text is the
+ * pages' own markup and the i18n strings.
+ */
+#ifndef OFFERAPI_SERVER_PAGES_H
+#define OFFERAPI_SERVER_PAGES_H
+
+#include <stdbool.h>
+
+#include "app.h"
+#include "form.h"
+#include "i18n.h"
+#include "svc.h"
+
+/* ---- handlers (one per route) ---------------------------------------------- */
+
+void page_home(req *r);
+void page_signup(req *r);
+void page_signup_post(req *r);
+void page_login(req *r);
+void page_login_post(req *r);
+void page_logout(req *r);
+void page_offer_new(req *r);
+void page_offer_create(req *r);
+void page_offer(req *r);
+void page_offer_edit(req *r);
+void page_offer_update(req *r);
+void page_offer_close(req *r);
+void page_offer_reopen(req *r);
+void page_apply(req *r);
+void page_my_applications(req *r);
+void page_dashboard(req *r);
+void page_dashboard_csv(req *r);
+void page_cv_pdf(req *r);
+void page_cv_text(req *r);
+void page_lang(req *r);
+void page_css(req *r);
+void page_not_found(req *r);
+
+/* ---- shared by the pages (pages_layout.c) ----------------------------------- */
+
+/* The head of every page and its navigation (depends on the role). */
+void page_start(req *r, buf *b, const char *title);
+/* Close the page and send it (500 if the buffer failed). */
+void page_send(req *r, int status, buf *b);
+void page_error(req *r, int status, const char *message);
+/* A failure @rc on a page: the status and message of http_error_for(); a
+ * visitor who must log in is sent to the login page. */
+void page_fail(req *r, int rc);
+/* The user must have @role (0: any): answers and returns false otherwise. */
+bool need_role(req *r, int role);
+/* Parse a POSTed form and check its CSRF token and UTF-8: answers and
+ * returns false on failure. */
+bool page_form(req *r, form *f, size_t max_file);
+void alert(req *r, buf *b, const char *kind, const char *msg);
+/* Start @b (initialised here) as a page holding one form: its heading, the
+ * error @err if any, and the form's opening tag with its CSRF token. */
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action);
+void hidden_csrf(req *r, buf *b);
+/* A labelled <input>. */
+void field(buf *b, const char *type, const char *name, const char *label, const char *value,
+           const char *attrs);
+/* YYYY-MM-DD of Unix time @t. */
+void date_str(char *dst, size_t n, int64_t t);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * pages_apply.c - an offer's page, applying to it, and a candidate's
+ * applications.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "pages.h"
+
+/* The offer page; @err (and @status) when re-shown after a refused
+ * application, with the answers the candidate typed. */
+static void offer_page(req *r, int status, const char *err, const form *f)
+{
+	offerapi_offer *o = NULL;
+	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc < 0) {
+		page_fail(r, rc);
+		return;
+	}
+	bool owner = r->user && r->user->id == o->recruiter_id;
+	bool candidate = r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE;
+	offerapi_id applied = 0;
+	if (candidate) {
+		offerapi_application_list *mine = NULL;
+		if ((rc = offerapi_application_list_mine(r->app->store, r->user, 0, &mine)) < 0) {
+			offerapi_offer_free(o);
+			page_fail(r, rc);
+			return;
+		}
+		for (size_t i = 0; i < mine->count; i++)
+			if (mine->items[i].offer_id == o->id)
+				applied = mine->items[i].id;
+		offerapi_application_list_free(mine);
+	}
+	buf b;
+	buf_init(&b, 16384);
+	page_start(r, &b, o->title);
+	buf_puts(&b, "<article class=\"offer\"><h1>");
+	buf_esc(&b, o->title);
+	buf_puts(&b, "</h1><p class=\"meta\">");
+	if (o->location && *o->location) {
+		buf_esc(&b, o->location);
+		buf_puts(&b, " · ");
+	}
+	char d[16];
+	date_str(d, sizeof d, o->published_at);
+	buf_esc(&b, o->recruiter_name);
+	buf_printf(&b, " · %s · %s</p>", d, T(r, o->is_open ? "offer.open" : "offer.closed"));
+	if (o->nskills) {
+		buf_puts(&b, "<ul class=\"chips\">");
+		for (size_t i = 0; i < o->nskills; i++) {
+			buf_printf(&b, "<li><a href=\"/?skill=");
+			char enc[3 * OFFERAPI_SKILL_MAX + 1];
+			mg_url_encode(o->skills[i], enc, sizeof enc);
+			buf_esc(&b, enc);
+			buf_puts(&b, "\">");
+			buf_esc(&b, o->skills[i]);
+			buf_puts(&b, "</a></li>");
+		}
+		buf_puts(&b, "</ul>");
+	}
+	buf_puts(&b, "<div class=\"description\">");
+	buf_esc(&b, o->description);
+	buf_puts(&b, "</div>");
+	if (owner) {
+		buf_printf(
+			&b,
+			"<p class=\"actions\"><a class=\"button\" href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
+			"<a class=\"button secondary\" href=\"/offers/%lld/edit\">%s</a></p>",
+			(long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
+			(long long)o->id, T(r, "offer.edit"));
+		buf_printf(&b, "<form method=\"post\" action=\"/offers/%lld/%s\">",
+		           (long long)o->id, o->is_open ? "close" : "reopen");
+		hidden_csrf(r, &b);
+		buf_printf(&b, "<button type=\"submit\" class=\"secondary\">%s</button></form>",
+		           T(r, o->is_open ? "offer.close" : "offer.reopen"));
+	}
+	buf_puts(&b, "</article>");
+	if (err)
+		alert(r, &b, "error", err);
+	if (applied) {
+		buf_printf(&b, "<p class=\"alert ok\">%s <a href=\"/me/applications\">%s</a></p>",
+		           T(r, "apply.already"), T(r, "nav.myapps"));
+	} else if (candidate && o->is_open) {
+		buf_printf(
+			&b,
+			"<section class=\"apply\"><h2>%s</h2>"
+			"<form method=\"post\" action=\"/offers/%lld/apply\" enctype=\"multipart/form-data\">",
+			T(r, "apply.title"), (long long)o->id);
+		hidden_csrf(r, &b);
+		buf_printf(
+			&b,
+			"<label>%s<input type=\"file\" name=\"cv\" accept=\"application/pdf,.pdf\" required></label>"
+			"<p class=\"hint\">%s %zu MiB</p>",
+			T(r, "apply.cv"), T(r, "apply.max"), r->app->cfg.max_upload >> 20);
+		for (size_t i = 0; i < o->nquestions; i++) {
+			char name[32];
+			snprintf(name, sizeof name, "answer_%zu", i);
+			buf_puts(&b, "<label>");
+			buf_esc(&b, o->questions[i]);
+			buf_printf(&b, "<textarea name=\"%s\" rows=\"3\" maxlength=\"5000\">",
+			           name);
+			buf_esc(&b, f && form_get(f, name) ? form_get(f, name) : "");
+			buf_puts(&b, "</textarea></label>");
+		}
+		buf_printf(&b, "<button type=\"submit\">%s</button></form></section>",
+		           T(r, "apply.go"));
+	} else if (!r->user && o->is_open) {
+		buf_printf(&b, "<p class=\"alert\"><a href=\"/login\">%s</a></p>",
+		           T(r, "apply.login"));
+	} else if (!o->is_open && !owner) {
+		buf_printf(&b, "<p class=\"alert\">%s</p>", T(r, "apply.closed"));
+	}
+	offerapi_offer_free(o);
+	page_send(r, status, &b);
+}
+
+void page_offer(req *r)
+{
+	offer_page(r, 200, NULL, NULL);
+}
+
+void page_apply(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	form f;
+	if (!page_form(r, &f, r->app->cfg.max_upload))
+		return;
+	const char *answers[OFFERAPI_QUESTIONS_MAX];
+	svc_apply_in in = { f.filename, f.has_file ? f.file : NULL, f.file_len, answers,
+		            form_answers(&f, answers, OFFERAPI_QUESTIONS_MAX) };
+	offerapi_id id = 0;
+	int rc = svc_apply(r, r->id, &in, &id);
+	if (rc == 0) {
+		respond_redirect(r, "/me/applications?applied=1");
+	} else {
+		http_error e;
+		http_error_for(r, rc, true, &e);
+		if (e.status >= 500 || rc == OFFERAPI_ENOTFOUND)
+			page_error(r, e.status, e.message);
+		else
+			offer_page(r, e.status, e.message, &f);
+	}
+	form_free(&f);
+}
+
+void page_my_applications(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	offerapi_application_list *list = NULL;
+	int rc = offerapi_application_list_mine(r->app->store, r->user, 0, &list);
+	if (rc < 0) {
+		page_fail(r, rc);
+		return;
+	}
+	buf b;
+	buf_init(&b, 8192);
+	page_start(r, &b, T(r, "nav.myapps"));
+	buf_printf(&b, "<h1>%s</h1>", T(r, "nav.myapps"));
+	if (strstr(r->query, "applied=1"))
+		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "apply.done"));
+	if (!list->count)
+		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "myapps.none"));
+	else
+		buf_printf(
+			&b,
+			"<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			T(r, "col.offer"), T(r, "col.status"), T(r, "col.applied"), T(r, "col.cv"));
+	for (size_t i = 0; i < list->count; i++) {
+		offerapi_application *a = &list->items[i];
+		char d[16];
+		date_str(d, sizeof d, a->created_at);
+		buf_printf(&b, "<tr><td><a href=\"/offers/%lld\">", (long long)a->offer_id);
+		buf_esc(&b, a->offer_title);
+		buf_printf(
+			&b,
+			"</a></td><td>%s</td><td>%s</td><td><a href=\"/applications/%lld/cv.pdf\">",
+			T(r, a->offer_is_open ? "offer.open" : "offer.closed"), d,
+			(long long)a->id);
+		buf_esc(&b, a->filename);
+		buf_puts(&b, "</a></td></tr>");
+	}
+	if (list->count)
+		buf_puts(&b, "</tbody></table></div>");
+	offerapi_application_list_free(list);
+	page_send(r, 200, &b);
+}

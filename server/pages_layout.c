@@ -1,0 +1,209 @@
+/*
+ * pages_layout.c - what every page shares: the layout, error pages, forms
+ * with their CSRF check, and the language switch.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "pages.h"
+
+void date_str(char *dst, size_t n, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(dst, n, "%Y-%m-%d", &tm);
+}
+
+/* The head of every page and its navigation (depends on the role). */
+void page_start(req *r, buf *b, const char *title)
+{
+	if (!r->csrf[0])
+		csrf_compute(r);
+	buf_printf(b,
+	           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	           "<title>",
+	           r->lang == LANG_EN ? "en" : "fr");
+	buf_esc(b, title);
+	buf_puts(
+		b,
+		" · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
+		"</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a><nav>");
+	buf_printf(b, "<a href=\"/\">%s</a>", T(r, "nav.offers"));
+	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
+		buf_printf(b, "<a href=\"/offers/new\">%s</a>", T(r, "nav.publish"));
+	if (r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE)
+		buf_printf(b, "<a href=\"/me/applications\">%s</a>", T(r, "nav.myapps"));
+	if (r->user) {
+		buf_puts(b, "<span class=\"who\">");
+		buf_esc(b, r->user->display_name);
+		buf_printf(b, " <small>(%s)</small></span>",
+		           T(r, r->user->role == OFFERAPI_ROLE_RECRUITER ? "role.recruiter"
+		                                                         : "role.candidate"));
+		buf_printf(b,
+		           "<form method=\"post\" action=\"/logout\" class=\"inline\">"
+		           "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"
+		           "<button class=\"link\" type=\"submit\">%s</button></form>",
+		           r->csrf, T(r, "nav.logout"));
+	} else {
+		buf_printf(b, "<a href=\"/login\">%s</a><a href=\"/signup\">%s</a>",
+		           T(r, "nav.login"), T(r, "nav.signup"));
+	}
+	buf_printf(
+		b,
+		"<span class=\"lang\"><a href=\"/lang/fr\"%s>FR</a> <a href=\"/lang/en\"%s>EN</a></span>",
+		r->lang == LANG_FR ? " aria-current=\"true\"" : "",
+		r->lang == LANG_EN ? " aria-current=\"true\"" : "");
+	buf_puts(b, "</nav></header><main>");
+}
+
+void page_send(req *r, int status, buf *b)
+{
+	buf_printf(b, "</main><footer>OffreAPI %s</footer></body></html>\n", OFFERAPI_VERSION);
+	if (b->failed) {
+		respond(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+	} else {
+		req_header(r, "Cache-Control: no-store");
+		respond(r, status, "text/html; charset=utf-8", b->data, b->len);
+	}
+	buf_free(b);
+}
+
+void alert(req *r, buf *b, const char *kind, const char *msg)
+{
+	(void)r;
+	buf_printf(b, "<p class=\"alert %s\" role=\"alert\">", kind);
+	buf_esc(b, msg);
+	buf_puts(b, "</p>");
+}
+
+void page_error(req *r, int status, const char *message)
+{
+	buf b;
+	buf_init(&b, 4096);
+	char title[16];
+	snprintf(title, sizeof title, "%d", status);
+	page_start(r, &b, title);
+	buf_printf(&b, "<h1>%d</h1>", status);
+	alert(r, &b, "error", message);
+	buf_printf(&b, "<p><a href=\"/\">%s</a></p>", T(r, "back.home"));
+	if (status == 503)
+		req_header(r, "Retry-After: 5");
+	page_send(r, status, &b);
+}
+
+void page_not_found(req *r)
+{
+	page_error(r, 404, T(r, "err.notfound"));
+}
+
+void page_fail(req *r, int rc)
+{
+	http_error e;
+	http_error_for(r, rc, false, &e);
+	if (rc == OFFERAPI_EAUTH)
+		respond_redirect(r, "/login");
+	else
+		page_error(r, e.status, e.message);
+}
+
+bool need_role(req *r, int role)
+{
+	int rc = svc_require(r, role);
+	if (rc)
+		page_fail(r, rc);
+	return rc == 0;
+}
+
+/* Parse a POSTed form and check its CSRF token. Answers and returns false
+ * on failure. */
+bool page_form(req *r, form *f, size_t max_file)
+{
+	int rc = form_parse(r, f, max_file, r->app->cfg.max_body);
+	if (rc) {
+		const char *what = f->error_what ? f->error_what : "";
+		form_free(f);
+		if (rc == 413)
+			page_error(r, 413,
+			           T(r, !strcmp(what, "file") ? "err.file_too_big"
+			                                      : "err.form_too_big"));
+		else
+			page_error(r, 400, T(r, "err.bad_form"));
+		return false;
+	}
+	for (size_t i = 0; i < f->nfields; i++)
+		if (!oa_utf8_valid(f->fields[i].value, f->fields[i].len)) {
+			form_free(f);
+			page_error(r, 400, T(r, "err.utf8"));
+			return false;
+		}
+	if (!csrf_ok(r, form_get(f, "csrf"))) {
+		form_free(f);
+		page_error(r, 403, T(r, "err.csrf"));
+		return false;
+	}
+	return true;
+}
+
+void hidden_csrf(req *r, buf *b)
+{
+	buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);
+}
+
+void field(buf *b, const char *type, const char *name, const char *label, const char *value,
+           const char *attrs)
+{
+	buf_printf(b, "<label>%s<input type=\"%s\" name=\"%s\" value=\"", label, type, name);
+	buf_esc(b, value ? value : "");
+	buf_printf(b, "\" %s></label>", attrs ? attrs : "");
+}
+
+void page_css(req *r)
+{
+	req_header(r, "Cache-Control: public, max-age=3600");
+	respond(r, 200, "text/css; charset=utf-8", server_css, strlen(server_css));
+}
+
+/* /lang/fr, /lang/en: remember the choice and go back where the visitor was
+ * (only a local path, never another site). */
+void page_lang(req *r)
+{
+	req_header(r, "Set-Cookie: oa_lang=%s; Path=/; Max-Age=31536000; SameSite=Lax%s",
+	           r->id == 2 ? "en" : "fr", r->secure ? "; Secure" : "");
+	const char *ref = mg_get_header(r->conn, "Referer");
+	const char *host = mg_get_header(r->conn, "Host");
+	char back[512] = "/";
+	if (ref && host) {
+		const char *p = strstr(ref, "://");
+		if (p && !strncmp(p + 3, host, strlen(host))) {
+			p += 3 + strlen(host);
+			/* a local path only: not "//host" nor "/\\host" (browsers
+			 * read both as another site), no control characters */
+			bool ok = *p == '/' && p[1] != '/' && p[1] != '\\' &&
+			          strlen(p) < sizeof back;
+			for (const char *c = p; ok && *c; c++)
+				ok = (unsigned char)*c >= 0x20 && *c != 0x7f;
+			if (ok)
+				snprintf(back, sizeof back, "%s", p);
+		}
+	}
+	respond_redirect(r, back);
+}
+
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action)
+{
+	buf_init(b, 8192);
+	page_start(r, b, heading);
+	buf_puts(b, "<section class=\"narrow\"><h1>");
+	buf_esc(b, heading);
+	buf_puts(b, "</h1>");
+	if (err)
+		alert(r, b, "error", err);
+	buf_puts(b, "<form method=\"post\" action=\"");
+	buf_esc(b, action);
+	buf_puts(b, "\">");
+	hidden_csrf(r, b);
+}

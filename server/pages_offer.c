@@ -1,0 +1,343 @@
+/*
+ * pages_offer.c - the home page (open offers, search) and the recruiter's
+ * pages to publish, edit, close and reopen an offer.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pages.h"
+
+#define HOME_PAGE_SIZE 50
+
+static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
+{
+	char d[16];
+	date_str(d, sizeof d, o->published_at);
+	buf_printf(b, "<article class=\"card\"><h2><a href=\"/offers/%lld\">", (long long)o->id);
+	buf_esc(b, o->title);
+	buf_puts(b, "</a></h2><p class=\"meta\">");
+	if (o->location && *o->location) {
+		buf_puts(b, "<span class=\"loc\">");
+		buf_esc(b, o->location);
+		buf_puts(b, "</span> · ");
+	}
+	buf_esc(b, o->recruiter_name);
+	buf_printf(b, " · %s", d);
+	if (!o->is_open)
+		buf_printf(b, " · <strong class=\"closed\">%s</strong>", T(r, "offer.closed"));
+	buf_puts(b, "</p>");
+	if (o->nskills) {
+		buf_puts(b, "<ul class=\"chips\">");
+		for (size_t i = 0; i < o->nskills; i++) {
+			buf_puts(b, "<li>");
+			buf_esc(b, o->skills[i]);
+			buf_puts(b, "</li>");
+		}
+		buf_puts(b, "</ul>");
+	}
+	if (owner)
+		buf_printf(b,
+		           "<p class=\"actions\"><a href=\"/offers/%lld/dashboard\">%s (%lld)</a> "
+		           "<a href=\"/offers/%lld/edit\">%s</a></p>",
+		           (long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
+		           (long long)o->id, T(r, "offer.edit"));
+	buf_puts(b, "</article>");
+}
+
+void page_home(req *r)
+{
+	char q[512] = "", loc[OFFERAPI_LOCATION_MAX + 1] = "", skill[OFFERAPI_SKILL_MAX + 1] = "";
+	size_t ql = strlen(r->query);
+	int vq = form_var(r->query, ql, "q", q, sizeof q);
+	int vl = form_var(r->query, ql, "location", loc, sizeof loc);
+	int vs = form_var(r->query, ql, "skill", skill, sizeof skill);
+	if (vq == -2 || vl == -2 || vs == -2) {
+		page_error(r, 400, T(r, "err.search_too_long"));
+		return;
+	}
+	if (vq == -3 || vl == -3 || vs == -3) {
+		page_error(r, 400, T(r, "err.bad_form"));
+		return;
+	}
+	if (!oa_utf8_valid(q, strlen(q)) || !oa_utf8_valid(loc, strlen(loc)) ||
+	    !oa_utf8_valid(skill, strlen(skill))) {
+		page_error(r, 400, T(r, "err.utf8"));
+		return;
+	}
+	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
+	query.words = q[0] ? q : NULL;
+	query.location = loc[0] ? loc : NULL;
+	query.skill = skill[0] ? skill : NULL;
+	char pg[12] = "";
+	long page = 1;
+	if (form_var(r->query, ql, "page", pg, sizeof pg) >= 0 && pg[0]) {
+		char *end;
+		page = strtol(pg, &end, 10);
+		if (*end || page < 1 || page > 10000) {
+			page_error(r, 400, T(r, "err.page"));
+			return;
+		}
+	}
+	query.limit = HOME_PAGE_SIZE;
+	query.offset = (size_t)(page - 1) * HOME_PAGE_SIZE;
+	offerapi_offer_list *list = NULL;
+	int rc = offerapi_offer_search(r->app->store, &query, &list);
+	if (rc < 0) {
+		page_fail(r, rc);
+		return;
+	}
+	offerapi_offer_list *mine = NULL;
+	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER) {
+		offerapi_offer_query mq = OFFERAPI_OFFER_QUERY_INIT;
+		mq.recruiter_id = r->user->id;
+		mq.include_closed = 1;
+		if ((rc = offerapi_offer_search(r->app->store, &mq, &mine)) < 0) {
+			offerapi_offer_list_free(list);
+			page_fail(r, rc);
+			return;
+		}
+	}
+	buf b;
+	buf_init(&b, 16384);
+	page_start(r, &b, T(r, "home.title"));
+	if (mine) {
+		buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.mine"));
+		if (!mine->count)
+			buf_printf(&b, "<p>%s <a href=\"/offers/new\">%s</a></p>",
+			           T(r, "home.mine_none"), T(r, "nav.publish"));
+		for (size_t i = 0; i < mine->count; i++)
+			offer_card(r, &b, &mine->items[i], true);
+		buf_puts(&b, "</section>");
+	}
+	buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.title"));
+	buf_puts(&b, "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">");
+	field(&b, "search", "q", T(r, "search.words"), q, "maxlength=\"500\"");
+	field(&b, "text", "location", T(r, "search.location"), loc, "maxlength=\"200\"");
+	field(&b, "text", "skill", T(r, "search.skill"), skill, "maxlength=\"80\"");
+	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "search.go"));
+	if (!list->count)
+		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "home.none"));
+	for (size_t i = 0; i < list->count; i++)
+		offer_card(r, &b, &list->items[i],
+		           r->user && list->items[i].recruiter_id == r->user->id);
+	if (page > 1 || list->count == HOME_PAGE_SIZE) {
+		/* Page links keep the search, URL-encoded then HTML-escaped. */
+		char eq[3 * sizeof q], el[3 * sizeof loc], es[3 * sizeof skill];
+		mg_url_encode(q, eq, sizeof eq);
+		mg_url_encode(loc, el, sizeof el);
+		mg_url_encode(skill, es, sizeof es);
+		buf_puts(&b, "<nav class=\"pages\">");
+		for (int k = 0; k < 2; k++) {
+			long to = k == 0 ? page - 1 : page + 1;
+			if ((k == 0 && page <= 1) || (k == 1 && list->count < HOME_PAGE_SIZE))
+				continue;
+			buf_puts(&b, "<a href=\"/?q=");
+			buf_esc(&b, eq);
+			buf_puts(&b, "&amp;location=");
+			buf_esc(&b, el);
+			buf_puts(&b, "&amp;skill=");
+			buf_esc(&b, es);
+			buf_printf(&b, "&amp;page=%ld\">%s</a> ", to,
+			           T(r, k == 0 ? "home.prev" : "home.next"));
+		}
+		buf_puts(&b, "</nav>");
+	}
+	buf_puts(&b, "</section>");
+	offerapi_offer_list_free(list);
+	offerapi_offer_list_free(mine);
+	page_send(r, 200, &b);
+}
+
+/* Split @copy in place at any of @seps; items are trimmed of spaces and
+ * empty ones dropped. Returns the number of items found, which may exceed
+ * @max (only @max are stored): the caller refuses too many. */
+static size_t split_list(char *copy, const char *seps, char **items, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
+		while (*t == ' ' || *t == '\t' || *t == '\r')
+			t++;
+		size_t l = strlen(t);
+		while (l && (t[l - 1] == ' ' || t[l - 1] == '\t' || t[l - 1] == '\r'))
+			t[--l] = '\0';
+		if (!l)
+			continue;
+		if (n < max)
+			items[n] = t;
+		n++;
+	}
+	return n;
+}
+
+static void offer_form(req *r, int status, const char *err, const char *action, const char *title,
+                       const char *desc, const char *loc, const char *skills, const char *questions,
+                       const char *heading)
+{
+	buf b;
+	form_page_start(r, &b, heading, err, action);
+	field(&b, "text", "title", T(r, "field.title"), title, "required maxlength=\"200\"");
+	buf_printf(
+		&b,
+		"<label>%s<textarea name=\"description\" rows=\"8\" required maxlength=\"20000\">",
+		T(r, "field.description"));
+	buf_esc(&b, desc ? desc : "");
+	buf_puts(&b, "</textarea></label>");
+	field(&b, "text", "location", T(r, "field.location"), loc, "maxlength=\"200\"");
+	field(&b, "text", "skills", T(r, "field.skills"), skills, "maxlength=\"4000\"");
+	buf_printf(&b, "<label>%s<textarea name=\"questions\" rows=\"4\" maxlength=\"10000\">",
+	           T(r, "field.questions"));
+	buf_esc(&b, questions ? questions : "");
+	buf_printf(&b, "</textarea></label><button type=\"submit\">%s</button></form></section>",
+	           T(r, "offer.save"));
+	page_send(r, status, &b);
+}
+
+void page_offer_new(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	offer_form(r, 200, NULL, "/offers", "", "", "", "", "", T(r, "offer.new"));
+}
+
+/* Fill @fields from the form; the arrays point into @skcopy/@qcopy. Returns
+ * NULL, or the i18n key of what is wrong (too many items). */
+static const char *offer_fields_from_form(const form *f, offerapi_offer_fields *fields,
+                                          char **skcopy, char **qcopy, char **sk, char **qs)
+{
+	memset(fields, 0, sizeof *fields);
+	fields->title = form_get(f, "title");
+	fields->description = form_get(f, "description");
+	fields->location = form_get(f, "location");
+	*skcopy = strdup(form_get(f, "skills") ? form_get(f, "skills") : "");
+	*qcopy = strdup(form_get(f, "questions") ? form_get(f, "questions") : "");
+	if (!*skcopy || !*qcopy)
+		return "err.internal";
+	fields->nskills = split_list(*skcopy, ",\n", sk, OFFERAPI_SKILLS_MAX);
+	fields->nquestions = split_list(*qcopy, "\n", qs, OFFERAPI_QUESTIONS_MAX);
+	fields->skills = (const char *const *)sk;
+	fields->questions = (const char *const *)qs;
+	if (fields->nskills > OFFERAPI_SKILLS_MAX)
+		return "err.too_many_skills";
+	if (fields->nquestions > OFFERAPI_QUESTIONS_MAX)
+		return "err.too_many_questions";
+	return NULL;
+}
+
+/* Publish (@create) or update offer r->id from the posted form; a refused
+ * form comes back with what was typed and the message. */
+static void offer_save(req *r, bool create)
+{
+	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	offerapi_offer *own = NULL;
+	int rc = create ? 0 : svc_offer_own(r, &own);
+	offerapi_offer_free(own);
+	form f;
+	if (rc) {
+		page_fail(r, rc);
+		return;
+	}
+	if (!page_form(r, &f, 0))
+		return;
+	offerapi_offer_fields fields;
+	char *skc = NULL, *qc = NULL, *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
+	const char *err = offer_fields_from_form(&f, &fields, &skc, &qc, sk, qs);
+	offerapi_id id = r->id;
+	if (err)
+		rc = svc_fail(OFFERAPI_EINVAL, err);
+	else
+		rc = create ? svc_offer_create(r, &fields, &id, NULL)
+		            : svc_offer_update(r, &fields, NULL);
+	if (rc == 0) {
+		char loc[64];
+		snprintf(loc, sizeof loc, "/offers/%lld", (long long)id);
+		respond_redirect(r, loc);
+	} else {
+		http_error e;
+		http_error_for(r, rc, false, &e);
+		char action[64] = "/offers";
+		if (!create)
+			snprintf(action, sizeof action, "/offers/%lld/edit", (long long)r->id);
+		if (e.status >= 500 || e.status == 403 || e.status == 404)
+			page_error(r, e.status, e.message);
+		else
+			offer_form(r, e.status, e.message, action, form_get(&f, "title"),
+			           form_get(&f, "description"), form_get(&f, "location"),
+			           form_get(&f, "skills"), form_get(&f, "questions"),
+			           T(r, create ? "offer.new" : "offer.edit"));
+	}
+	free(skc);
+	free(qc);
+	form_free(&f);
+}
+
+void page_offer_create(req *r)
+{
+	offer_save(r, true);
+}
+
+static void join_lines(buf *b, char **items, size_t n, const char *sep)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			buf_puts(b, sep);
+		buf_puts(b, items[i]);
+	}
+}
+
+void page_offer_edit(req *r)
+{
+	offerapi_offer *o = NULL;
+	int rc = svc_offer_own(r, &o);
+	if (rc) {
+		page_fail(r, rc);
+		return;
+	}
+	buf sk, qs;
+	buf_init(&sk, 256);
+	buf_init(&qs, 256);
+	join_lines(&sk, o->skills, o->nskills, ", ");
+	join_lines(&qs, o->questions, o->nquestions, "\n");
+	char action[64];
+	snprintf(action, sizeof action, "/offers/%lld/edit", (long long)o->id);
+	offer_form(r, 200, NULL, action, o->title, o->description, o->location, sk.data, qs.data,
+	           T(r, "offer.edit"));
+	buf_free(&sk);
+	buf_free(&qs);
+	offerapi_offer_free(o);
+}
+
+void page_offer_update(req *r)
+{
+	offer_save(r, false);
+}
+
+static void offer_set_open(req *r, int open)
+{
+	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	form_free(&f);
+	int rc = svc_offer_set_open(r, open, NULL);
+	if (rc < 0) {
+		page_fail(r, rc);
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof loc, "/offers/%lld", (long long)r->id);
+	respond_redirect(r, loc);
+}
+
+void page_offer_close(req *r)
+{
+	offer_set_open(r, 0);
+}
+
+void page_offer_reopen(req *r)
+{
+	offer_set_open(r, 1);
+}

@@ -1,0 +1,381 @@
+/*
+ * router.c - the one route table and the frame around every request:
+ * request id, language, client address, session, routing (404/405),
+ * CSRF rule for the API, metrics and the log line.
+ */
+#include <malloc.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "api.h"
+#include "metrics.h"
+#include "pages.h"
+
+enum { R_PAGE = 0, R_API = 1, R_OPS = 2 };
+
+typedef struct route {
+	const char *method;
+	const char *tmpl; /* "/offers/{id}/edit": {id} matches a positive integer */
+	handler_fn fn;
+	int kind;
+} route;
+
+static const route routes[] = {
+	{ "GET", "/", page_home, R_PAGE },
+	{ "GET", "/static/style.css", page_css, R_PAGE },
+	{ "GET", "/lang/{lang}", page_lang, R_PAGE },
+	{ "GET", "/signup", page_signup, R_PAGE },
+	{ "POST", "/signup", page_signup_post, R_PAGE },
+	{ "GET", "/login", page_login, R_PAGE },
+	{ "POST", "/login", page_login_post, R_PAGE },
+	{ "POST", "/logout", page_logout, R_PAGE },
+	{ "GET", "/offers/new", page_offer_new, R_PAGE },
+	{ "POST", "/offers", page_offer_create, R_PAGE },
+	{ "GET", "/offers/{id}", page_offer, R_PAGE },
+	{ "GET", "/offers/{id}/edit", page_offer_edit, R_PAGE },
+	{ "POST", "/offers/{id}/edit", page_offer_update, R_PAGE },
+	{ "POST", "/offers/{id}/close", page_offer_close, R_PAGE },
+	{ "POST", "/offers/{id}/reopen", page_offer_reopen, R_PAGE },
+	{ "POST", "/offers/{id}/apply", page_apply, R_PAGE },
+	{ "GET", "/offers/{id}/dashboard", page_dashboard, R_PAGE },
+	{ "GET", "/offers/{id}/dashboard.csv", page_dashboard_csv, R_PAGE },
+	{ "GET", "/me/applications", page_my_applications, R_PAGE },
+	{ "GET", "/applications/{id}/cv.pdf", page_cv_pdf, R_PAGE },
+	{ "GET", "/applications/{id}/cv.txt", page_cv_text, R_PAGE },
+
+	{ "POST", "/api/v1/users", api_signup, R_API },
+	{ "POST", "/api/v1/sessions", api_login, R_API },
+	{ "DELETE", "/api/v1/sessions/current", api_logout, R_API },
+	{ "GET", "/api/v1/me", api_me, R_API },
+	{ "GET", "/api/v1/me/applications", api_my_applications, R_API },
+	{ "GET", "/api/v1/scorers", api_scorers, R_API },
+	{ "GET", "/api/v1/offers", api_offers_list, R_API },
+	{ "POST", "/api/v1/offers", api_offers_create, R_API },
+	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
+	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
+	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
+	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
+	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },
+	{ "GET", "/api/v1/offers/{id}/applications", api_offer_applications, R_API },
+	{ "GET", "/api/v1/offers/{id}/applications.csv", api_offer_applications_csv, R_API },
+	{ "GET", "/api/v1/applications/{id}", api_application_get, R_API },
+	{ "GET", "/api/v1/applications/{id}/cv.pdf", api_cv_pdf, R_API },
+	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API },
+
+	{ "GET", "/metrics", ops_metrics, R_OPS },
+	{ "GET", "/healthz", ops_healthz, R_OPS },
+	{ "GET", "/readyz", ops_readyz, R_OPS },
+};
+#define NROUTES (sizeof routes / sizeof routes[0])
+
+/* Match @path against @tmpl. "{id}" takes 1-18 digits (no leading zero);
+ * "{lang}" takes "fr" or "en" (stored in *lang). */
+static bool route_match(const char *tmpl, const char *path, offerapi_id *id, enum lang *lang)
+{
+	while (*tmpl && *path) {
+		if (!strncmp(tmpl, "{id}", 4)) {
+			size_t n = 0;
+			offerapi_id v = 0;
+			if (path[0] == '0')
+				return false;
+			while (path[n] >= '0' && path[n] <= '9' && n < 18) {
+				v = v * 10 + (path[n] - '0');
+				n++;
+			}
+			if (n == 0 || (path[n] >= '0' && path[n] <= '9'))
+				return false;
+			*id = v;
+			tmpl += 4;
+			path += n;
+		} else if (!strncmp(tmpl, "{lang}", 6)) {
+			if (!strncmp(path, "fr", 2))
+				*lang = LANG_FR;
+			else if (!strncmp(path, "en", 2))
+				*lang = LANG_EN;
+			else
+				return false;
+			tmpl += 6;
+			path += 2;
+		} else if (*tmpl == *path) {
+			tmpl++;
+			path++;
+		} else {
+			return false;
+		}
+	}
+	return *tmpl == '\0' && *path == '\0';
+}
+
+static atomic_uint_fast64_t request_counter;
+static char request_prefix[9];
+
+/* Accept a caller's X-Request-Id only when short and made of safe
+ * characters (it goes into logs); otherwise make one. */
+static void request_id(req *r)
+{
+	const char *h = mg_get_header(r->conn, "X-Request-Id");
+	if (h) {
+		size_t n = strlen(h);
+		bool ok = n > 0 && n < sizeof r->request_id;
+		for (size_t i = 0; ok && i < n; i++)
+			ok = (h[i] >= 'a' && h[i] <= 'z') || (h[i] >= 'A' && h[i] <= 'Z') ||
+			     (h[i] >= '0' && h[i] <= '9') || h[i] == '-' || h[i] == '_' ||
+			     h[i] == '.';
+		if (ok) {
+			memcpy(r->request_id, h, n + 1);
+			return;
+		}
+	}
+	unsigned long long n = (unsigned long long)atomic_fetch_add(&request_counter, 1) + 1;
+	snprintf(r->request_id, sizeof r->request_id, "%s-%llu", request_prefix, n);
+}
+
+/* Case-insensitive position of the language tag @tag ("fr") in an
+ * Accept-Language value, or NULL. Only matches at a tag start. */
+static const char *find_tag(const char *al, const char *tag)
+{
+	for (const char *p = al; *p; p++) {
+		if ((p == al || p[-1] == ',' || p[-1] == ' ') && !strncasecmp(p, tag, 2) &&
+		    (p[2] == '\0' || p[2] == '-' || p[2] == ';' || p[2] == ',' || p[2] == ' '))
+			return p;
+	}
+	return NULL;
+}
+
+/* French unless the cookie or Accept-Language prefers English first. */
+static enum lang pick_lang(req *r)
+{
+	char c[8];
+	if (cookie_value(r, "oa_lang", c, sizeof c)) {
+		if (!strcmp(c, "en"))
+			return LANG_EN;
+		if (!strcmp(c, "fr"))
+			return LANG_FR;
+	}
+	const char *al = mg_get_header(r->conn, "Accept-Language");
+	if (!al)
+		return LANG_FR;
+	/* The first of fr/en listed wins (browsers list in preference order). */
+	const char *fr = find_tag(al, "fr"), *en = find_tag(al, "en");
+	if (en && (!fr || en < fr))
+		return LANG_EN;
+	return LANG_FR;
+}
+
+/* Find the session: "Authorization: Bearer T" (API) or the oa_session
+ * cookie. The API accepts the cookie on changing methods only with an
+ * X-Requested-With header, which a cross-site form cannot send. */
+static int load_session(req *r)
+{
+	const char *auth = mg_get_header(r->conn, "Authorization");
+	char tok[OFFERAPI_TOKEN_SIZE + 8] = "";
+	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
+		snprintf(tok, sizeof tok, "%s", auth + 7);
+		r->via_bearer = true;
+	} else if (!cookie_value(r, "oa_session", tok, sizeof tok)) {
+		tok[0] = '\0';
+	}
+	if (strlen(tok) != OFFERAPI_TOKEN_SIZE - 1)
+		return 0; /* a malformed token is no session */
+	memcpy(r->session, tok, OFFERAPI_TOKEN_SIZE);
+	int rc = offerapi_session_user(r->app->store, r->session, &r->user);
+	if (rc == OFFERAPI_EAUTH) {
+		r->session[0] = '\0';
+		r->user = NULL;
+		if (!r->via_bearer)
+			cookie_clear_session(r);
+		return 0;
+	}
+	return rc;
+}
+
+/* The client's address: the socket's peer, or with --trust-proxy the LAST
+ * X-Forwarded-For entry: the one our proxy appended for the peer it saw.
+ * Earlier entries come from the client and prove nothing (taking the first
+ * would let anyone dodge the failed-login limit per address). */
+static void client_addr(req *r)
+{
+	snprintf(r->addr, sizeof r->addr, "%s", r->ri->remote_addr);
+	const char *xff = r->app->cfg.trust_proxy ? mg_get_header(r->conn, "X-Forwarded-For")
+	                                          : NULL;
+	if (!xff)
+		return;
+	const char *last = strrchr(xff, ',');
+	if (last)
+		xff = last + 1;
+	size_t n = 0;
+	while (*xff == ' ')
+		xff++;
+	while (n + 1 < sizeof r->addr && xff[n] && xff[n] != ',' && xff[n] != ' ' &&
+	       (strchr("0123456789abcdefABCDEF.:", xff[n])))
+		n++;
+	if (n > 0 && (xff[n] == '\0' || xff[n] == ',' || xff[n] == ' ')) {
+		memcpy(r->addr, xff, n);
+		r->addr[n] = '\0';
+	}
+}
+
+static bool is_safe_method(const char *m)
+{
+	return !strcmp(m, "GET") || !strcmp(m, "HEAD");
+}
+
+static void log_request(req *r, double seconds)
+{
+	if (r->app->cfg.no_request_log)
+		return;
+	char line[1024];
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	char ts[32];
+	strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* The raw path is quoted with its quotes and backslashes replaced, so a
+	 * request cannot forge log fields. */
+	char path[256];
+	size_t j = 0;
+	for (const char *p = r->path; *p && j + 1 < sizeof path; p++)
+		path[j++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '_' : *p;
+	path[j] = '\0';
+	int n = snprintf(line, sizeof line,
+	                 "ts=%s level=info msg=request request_id=%s method=%s route=\"%s\" "
+	                 "path=\"%s\" status=%d duration_ms=%.3f bytes=%zu remote=%s user=%lld\n",
+	                 ts, r->request_id, r->method, r->route, path, r->status, seconds * 1000.0,
+	                 r->sent, r->addr, r->user ? (long long)r->user->id : 0LL);
+	if (n > 0) {
+		size_t len = (size_t)n < sizeof line ? (size_t)n : sizeof line - 1;
+		/* One write(2) per line: lines from several workers never mix. */
+		ssize_t w = write(STDERR_FILENO, line, len);
+		(void)w;
+	}
+}
+
+static const char *const known_methods[] = { "GET",    "HEAD",  "POST",   "PUT",
+	                                     "DELETE", "PATCH", "OPTIONS" };
+
+/* The one CivetWeb handler: route, authenticate, dispatch, account. */
+int router_handle(struct mg_connection *conn, void *cbdata)
+{
+	double t0 = now_mono();
+	metrics_inflight(1);
+	req r;
+	memset(&r, 0, sizeof r);
+	r.app = cbdata;
+	r.conn = conn;
+	r.ri = mg_get_request_info(conn);
+	r.method = "OTHER";
+	for (size_t i = 0; i < sizeof known_methods / sizeof known_methods[0]; i++)
+		if (!strcmp(r.ri->request_method, known_methods[i]))
+			r.method = known_methods[i];
+	r.path = r.ri->local_uri ? r.ri->local_uri : "/";
+	r.query = r.ri->query_string ? r.ri->query_string : "";
+	r.route = "unmatched";
+	request_id(&r);
+	r.is_api = !strncmp(r.path, "/api/", 5);
+	r.lang = pick_lang(&r);
+	/* Secure cookies when the proxy in front says the visitor used TLS; a
+	 * forged header only marks the forger's own cookies Secure. */
+	const char *xfp = mg_get_header(conn, "X-Forwarded-Proto");
+	r.secure = r.app->cfg.secure_cookies || (xfp && !strcasecmp(xfp, "https"));
+	client_addr(&r);
+	if (!cookie_value(&r, "oa_anon", r.anon, sizeof r.anon) || strlen(r.anon) != 32)
+		r.anon[0] = '\0';
+
+	/* Route: the first template that matches the path; a path that matches
+	 * with another method is 405 with its template, else 404. */
+	const route *hit = NULL, *other = NULL;
+	enum lang lang_arg = r.lang;
+	const char *match_method = strcmp(r.method, "HEAD") ? r.method : "GET";
+	for (size_t i = 0; i < NROUTES; i++) {
+		offerapi_id id = 0;
+		if (!route_match(routes[i].tmpl, r.path, &id, &lang_arg))
+			continue;
+		if (!strcmp(routes[i].method, match_method)) {
+			hit = &routes[i];
+			r.id = id;
+			break;
+		}
+		if (!other)
+			other = &routes[i];
+	}
+	if (hit && !strcmp(hit->tmpl, "/lang/{lang}"))
+		r.lang = lang_arg, r.id = lang_arg == LANG_EN ? 2 : 1;
+
+	if (!hit) {
+		if (other) {
+			r.route = other->tmpl;
+			/* every method routed on this path, not just the first */
+			char allow[64] = "";
+			for (size_t i = 0; i < NROUTES; i++) {
+				offerapi_id unused_id;
+				enum lang unused_lang;
+				if (route_match(routes[i].tmpl, r.path, &unused_id, &unused_lang) &&
+				    !strstr(allow, routes[i].method))
+					snprintf(allow + strlen(allow),
+					         sizeof allow - strlen(allow), "%s%s",
+					         allow[0] ? ", " : "", routes[i].method);
+			}
+			req_header(&r, "Allow: %s", allow);
+			if (r.is_api)
+				respond_api_error(&r, 405, "method_not_allowed",
+				                  "this method is not allowed on this resource");
+			else
+				page_error(&r, 405, T(&r, "err.method"));
+		} else if (r.is_api) {
+			api_not_found(&r);
+		} else {
+			page_not_found(&r);
+		}
+	} else {
+		r.route = hit->tmpl;
+		int rc = hit->kind == R_OPS ? 0 : load_session(&r);
+		if (rc != 0) {
+			if (r.is_api)
+				api_fail(&r, rc, false);
+			else
+				page_fail(&r, rc);
+		} else if (r.is_api && r.user && !r.via_bearer && !is_safe_method(r.method) &&
+		           !mg_get_header(conn, "X-Requested-With")) {
+			respond_api_error(&r, 403, "csrf",
+			                  "with the session cookie, changing requests need an "
+			                  "X-Requested-With header (or use Authorization: Bearer)");
+		} else {
+			hit->fn(&r);
+		}
+	}
+	if (!r.status) /* a handler that forgot to answer is a bug: say so */
+		respond(&r, 500, "text/plain; charset=utf-8", "internal error\n", 15);
+	double dt = now_mono() - t0;
+	metrics_request(r.method, r.route, r.status, dt);
+	metrics_inflight(-1);
+	log_request(&r, dt);
+	offerapi_user_free(r.user);
+	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
+	 * give the heap those left behind back to the system, so a pod's
+	 * resident memory falls back after uploads and logins. GETs never grow
+	 * it much, and POSTs are rare next to them. */
+	if (strcmp(r.method, "POST") == 0)
+		malloc_trim(0);
+	return r.status;
+}
+
+void router_init(void)
+{
+	unsigned char rnd[4];
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(request_prefix, sizeof request_prefix, rnd, sizeof rnd);
+}
+
+void router_print(void)
+{
+	static const char *const kinds[] = { "page", "api", "ops" };
+	for (size_t i = 0; i < NROUTES; i++)
+		printf("%s %s %s\n", routes[i].method, routes[i].tmpl, kinds[routes[i].kind]);
+}

@@ -1,0 +1,112 @@
+/*
+ * svc.h - the server's services: each domain action carried out once, for
+ * the HTML pages and the JSON API alike.
+ *
+ * A service takes parsed input and the request (for its application, user,
+ * address and request id), checks the role, calls the library and returns 0
+ * or a negative code: a library OFFERAPI_E* code, or one of the SVC_E*
+ * codes below. It never writes a response: the handler renders the result,
+ * or passes the code to http_error_for() (http.h), which maps it to a status
+ * and a message in the reader's language. When a service refuses something
+ * itself it records why (svc_last_key()), so the message can name it.
+ */
+#ifndef OFFERAPI_SERVER_SVC_H
+#define OFFERAPI_SERVER_SVC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <offerapi/offerapi.h>
+
+#include "buf.h"
+#include "http.h"
+
+/* Too many failed logins for this account or address: retry later (429). */
+#define SVC_ELIMITED (-1001)
+
+/* The i18n key of the last refusal a service made on this thread for code
+ * @rc, or NULL (the library's message applies then). */
+const char *svc_last_key(int rc);
+/* Record a refusal: returns @rc, so a service reads "return svc_fail(...)". */
+int svc_fail(int rc, const char *key);
+
+/* The request's user must exist (OFFERAPI_EAUTH) and, when @role is not 0,
+ * have that role (OFFERAPI_EPERM). */
+int svc_require(const req *r, int role);
+
+/* ---- sessions (svc_session.c) --------------------------------------------- */
+
+typedef struct svc_signup_in {
+	const char *login, *display_name, *password, *role; /* NULL counts as "" */
+} svc_signup_in;
+
+/* Create an account and open its session. *user is the caller's. */
+int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
+               char token[OFFERAPI_TOKEN_SIZE]);
+/* Log in, limited per account and per address: SVC_ELIMITED with
+ * *retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
+int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
+              char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
+/* End the request's session (nothing when there is none). */
+int svc_logout(req *r);
+
+/* ---- offers (svc_offer.c) ------------------------------------------------- */
+
+/* Publish an offer (recruiters). *out (the stored offer) is the caller's;
+ * @out may be NULL, then only *id is set. */
+int svc_offer_create(req *r, const offerapi_offer_fields *f, offerapi_id *id, offerapi_offer **out);
+/* Replace the fields of offer r->id (its recruiter). */
+int svc_offer_update(req *r, const offerapi_offer_fields *f, offerapi_offer **out);
+/* Close (@open 0) or reopen offer r->id (its recruiter). */
+int svc_offer_set_open(req *r, int open, offerapi_offer **out);
+/* Offer r->id for its own recruiter only (OFFERAPI_EPERM otherwise). */
+int svc_offer_own(req *r, offerapi_offer **out);
+
+/* ---- applications (svc_apply.c) ------------------------------------------- */
+
+typedef struct svc_apply_in {
+	const char *filename; /* as sent; replaced by "cv.pdf" when unusable */
+	const void *pdf;
+	size_t len;
+	const char *const *answers;
+	size_t nanswers;
+} svc_apply_in;
+
+/* Apply to offer @offer_id (candidates): store the application, then score
+ * it; a scoring failure is counted and logged, never undoes the storing. */
+int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id *out);
+/* The PDF of application r->id, for its candidate or the offer's recruiter. */
+int svc_cv_pdf(req *r, void **pdf, size_t *len);
+/* Application r->id with its CV text, for the same people. */
+int svc_application(req *r, offerapi_application **out);
+
+/* ---- dashboards (svc_dashboard.c) ----------------------------------------- */
+
+#define SVC_MAX_COLUMNS 32
+
+typedef struct svc_dashboard {
+	offerapi_offer *offer;
+	offerapi_application_list *list; /* ranked by @by, best first */
+	const char *cols[SVC_MAX_COLUMNS]; /* scorer columns: loaded ones, then stored others */
+	size_t ncols;
+	const char *by; /* the ranking scorer (one of cols), or NULL without scorers */
+	size_t scored; /* applications with a score from @by */
+	double mean; /* of those scores (0 when none) */
+} svc_dashboard;
+
+/* The dashboard of offer r->id for its recruiter, ranked by @rank or, when
+ * @rank is NULL, "" or unknown, by the first configured scorer. */
+int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d);
+void svc_dashboard_free(svc_dashboard *d);
+/* The dashboard the request's ?rank asks for (a malformed value is
+ * OFFERAPI_EINVAL; a too long or unknown one ranks by the default). */
+int svc_dashboard_for(req *r, svc_dashboard *d);
+/* Its CSV export in the request's language, into @out. */
+int svc_dashboard_csv_for(req *r, buf *out);
+/* The score of @a by @scorer, or NULL. */
+const offerapi_score *svc_find_score(const offerapi_application *a, const char *scorer);
+/* The CSV export (RFC 4180, formula-safe) of a loaded dashboard, with the
+ * explanations in @lang. */
+void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *out);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * svc_offer.c - publishing, editing, closing and reopening offers.
+ */
+#include "app.h"
+#include "svc.h"
+
+/* The stored offer after a change, when the caller wants it. */
+static int reload(req *r, offerapi_id id, offerapi_offer **out)
+{
+	return out ? offerapi_offer_get(r->app->store, id, out) : 0;
+}
+
+int svc_offer_create(req *r, const offerapi_offer_fields *f, offerapi_id *id, offerapi_offer **out)
+{
+	if (out)
+		*out = NULL;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_create(r->app->store, r->user, f, id);
+	return rc ? rc : reload(r, *id, out);
+}
+
+int svc_offer_update(req *r, const offerapi_offer_fields *f, offerapi_offer **out)
+{
+	if (out)
+		*out = NULL;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_update(r->app->store, r->user, r->id, f);
+	return rc ? rc : reload(r, r->id, out);
+}
+
+int svc_offer_set_open(req *r, int open, offerapi_offer **out)
+{
+	if (out)
+		*out = NULL;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_set_open(r->app->store, r->user, r->id, open);
+	return rc ? rc : reload(r, r->id, out);
+}
+
+int svc_offer_own(req *r, offerapi_offer **out)
+{
+	*out = NULL;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_get(r->app->store, r->id, out);
+	if (rc == 0 && (*out)->recruiter_id != r->user->id) {
+		offerapi_offer_free(*out);
+		*out = NULL;
+		rc = svc_fail(OFFERAPI_EPERM, "err.not_yours");
+	}
+	return rc;
+}

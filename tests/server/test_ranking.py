@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""test_ranking.py - the dashboard ranks by the first scorer of --scorers
+(similarity by default), the same for page, API and CSV, and shows the
+similarity scorer's structured explanation in the reader's language."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverlib import (Checker, Server, apply_api, create_offer, make_pdf,  # noqa: E402
+                       signup)
+
+T = Checker("server-ranking")
+GOOD = ["Camille Martin - Developpeuse C embarque", "Langage C, Linux embarque, STM32F4, FreeRTOS",
+        "Pilotes de peripheriques et protocoles CAN sur microcontroleurs"]
+POOR = ["Paul Durand - Boulanger", "Pain au levain, viennoiseries, patisserie",
+        "Fournil de quartier, ouverture a 4 heures"]
+
+
+def story(srv, expect_by):
+    rec = signup(srv, "recruiter")
+    oid = create_offer(rec, title="Développeur C embarqué", skills=("C", "Linux", "STM32"),
+                       description="Pilotes et firmware en C sur microcontrôleurs STM32 sous Linux.")
+    ids = {}
+    for name, lines in (("poor", POOR), ("good", GOOD)):  # the poor CV applies first
+        cand = signup(srv, "candidate", name=lines[0].split(" - ")[0])
+        r = apply_api(cand, oid, pdf=make_pdf(lines))
+        T.status(r, 201, "%s applies" % name)
+        ids[name] = r.json()["application"]["id"]
+    rec.token = rec.bearer
+    r = rec.api("GET", "/api/v1/offers/%d/applications" % oid,
+                headers={"Authorization": "Bearer " + rec.bearer})
+    T.status(r, 200, "API dashboard")
+    j = r.json()
+    T.check(j["rank_by"] == expect_by, "the API ranks by %s (got %s)" % (expect_by, j["rank_by"]))
+    return rec, oid, ids, j
+
+
+# 1. the default configuration: similarity ranks, random is a column
+srv = Server(scorers="similarity,random")
+rec, oid, ids, j = story(srv, "similarity")
+T.check([a["id"] for a in j["applications"]] == [ids["good"], ids["poor"]],
+        "the relevant CV is first, by similarity")
+sim = [s for s in j["applications"][0]["scores"] if s["scorer"] == "similarity"]
+T.check(sim and isinstance(sim[0].get("details"), dict) and sim[0]["details"]["skills"],
+        "the API gives the explanation's details as data: %s" % (sim[0] if sim else None))
+page = rec.get("/offers/%d/dashboard" % oid)
+T.status(page, 200, "dashboard page")
+html = page.text
+T.check(html.index("Camille") < html.index("Paul") if "Camille" in html else False,
+        "the page ranks the relevant CV first")
+T.check("Compétences présentes" in html, "the explanation is in French on a French page")
+T.check('{"v"' not in html and "&quot;v&quot;" not in html, "no raw JSON document on the page")
+en = srv.client(lang="en")
+en.cookies = rec.cookies
+page_en = en.get("/offers/%d/dashboard" % oid)
+T.check("Skills shown" in page_en.text, "the explanation is in English on an English page")
+csv = rec.get("/offers/%d/dashboard.csv" % oid)
+T.status(csv, 200, "CSV")
+lines = csv.text.splitlines()
+T.check(len(lines) == 3 and "Camille" in lines[1], "the CSV ranks as the page does")
+T.check("Compétences présentes" in lines[1], "the CSV explanation is in the reader's language")
+r = rec.get("/offers/%d/dashboard?rank=random" % oid)
+T.check('value="random" selected' in r.text, "?rank=random ranks by random on request")
+r = rec.get("/offers/%d/dashboard?rank=bogus" % oid)
+T.check('value="similarity" selected' in r.text, "an unknown ?rank falls back to the first scorer")
+srv.stop()
+srv.cleanup()
+
+# 2. the order of --scorers decides: random first ranks by random
+srv = Server(scorers="random,similarity")
+story(srv, "random")
+srv.stop()
+srv.cleanup()
+T.done()

@@ -1,0 +1,224 @@
+/*
+ * test_common.c - the helpers of common/ (oacommon.h): UTF-8, URL
+ * redaction, the table-driven plugin settings, growing arrays, FNV-1a and
+ * the monotonic clock.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include <offerapi/scorer.h>
+
+#include "oacommon.h"
+
+typedef struct state {
+	double w;
+	uint32_t small;
+	uint64_t big;
+	bool flag;
+	const char *text;
+	int choice;
+} state;
+
+static const char *const choices[] = { "auto", "en", "fr", NULL };
+
+static const oa_setting table[] = {
+	{ .key = "w", .kind = OA_SETTING_REAL, .offset = offsetof(state, w), .min = 0, .max = 1 },
+	{ .key = "small",
+	  .kind = OA_SETTING_COUNT,
+	  .offset = offsetof(state, small),
+	  .size = 4,
+	  .lo = 1,
+	  .hi = 20 },
+	{ .key = "big",
+	  .kind = OA_SETTING_COUNT,
+	  .offset = offsetof(state, big),
+	  .size = 8,
+	  .hi = UINT64_MAX },
+	{ .key = "flag", .kind = OA_SETTING_BOOL, .offset = offsetof(state, flag) },
+	{ .key = "text",
+	  .kind = OA_SETTING_TEXT,
+	  .offset = offsetof(state, text),
+	  .lo = 1,
+	  .hi = 5 },
+	{ .key = "lang",
+	  .kind = OA_SETTING_CHOICE,
+	  .offset = offsetof(state, choice),
+	  .choices = choices },
+	{ .key = "secret", .kind = OA_SETTING_REFUSE, .reason = "use an environment variable" },
+};
+#define N (sizeof table / sizeof table[0])
+
+static char logged[256];
+
+static void host_log(const offerapi_host_v1 *host, int level, const char *msg)
+{
+	(void)host;
+	assert_int_equal(level, OFFERAPI_SCORER_LOG_WARNING);
+	snprintf(logged, sizeof logged, "%s", msg);
+}
+
+static const offerapi_host_v1 host = { .struct_size = sizeof host, .log = host_log };
+
+static int apply(state *s, const char *const *kv, char *err)
+{
+	return oa_settings_apply(table, N, s, kv, &host, err, 200);
+}
+
+static void test_settings_accepted(void **unused)
+{
+	(void)unused;
+	state s = { 0 };
+	char err[200] = "";
+	const char *kv[] = { "w",     "0.25", "small", "20",  "big",  "18446744073709551615",
+		             "flag",  "yes",  "text",  "abc", "lang", "fr",
+		             "other", "x",    NULL };
+	assert_int_equal(apply(&s, kv, err), 0);
+	assert_true(s.w == 0.25);
+	assert_int_equal(s.small, 20);
+	assert_true(s.big == UINT64_MAX);
+	assert_true(s.flag);
+	assert_string_equal(s.text, "abc");
+	assert_int_equal(s.choice, 2);
+	assert_string_equal(logged, "unknown setting 'other' ignored");
+}
+
+/* Each refusal names the key and the value. */
+static void test_settings_refused(void **unused)
+{
+	(void)unused;
+	static const char *const bad[][3] = {
+		{ "w", "1.5", "w: '1.5' is not a number in [0, 1]" },
+		{ "w", "nan", "w: 'nan' is not a number in [0, 1]" },
+		{ "w", "", "w: '' is not a number in [0, 1]" },
+		{ "small", "0", "small: '0' is not in 1..20" },
+		{ "small", "-3", "small: '-3' is not in 1..20" },
+		{ "small", "7x", "small: '7x' is not in 1..20" },
+		{ "big", "18446744073709551616",
+		  "big: '18446744073709551616' is not in 0..18446744073709551615" },
+		{ "flag", "maybe", "flag: 'maybe' is not 1 or 0 (true/false, yes/no)" },
+		{ "text", "", "text: '' must be 1 to 5 bytes long" },
+		{ "text", "toolong", "text: 'toolong' must be 1 to 5 bytes long" },
+		{ "lang", "de", "lang: 'de' is not one of auto, en, fr" },
+		{ "secret", "x", "secret: use an environment variable" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		state s = { 0 };
+		char err[200] = "";
+		const char *kv[] = { bad[i][0], bad[i][1], NULL };
+		assert_int_equal(apply(&s, kv, err), -1);
+		assert_string_equal(err, bad[i][2]);
+	}
+}
+
+static void test_utf8_fit(void **unused)
+{
+	(void)unused;
+	assert_int_equal(oa_utf8_fit("abc", 10), 3);
+	assert_int_equal(oa_utf8_fit("été", 1), 0); /* é is 2 bytes: cut before it */
+	assert_int_equal(oa_utf8_fit("été", 2), 2);
+	assert_int_equal(oa_utf8_fit("été", 4), 3); /* not half of the second é */
+	assert_int_equal(oa_utf8_fit("aé", 2), 1);
+	assert_true(oa_utf8_valid("été", 5));
+	assert_false(oa_utf8_valid("a\0b", 3));
+	assert_false(oa_utf8_valid("\xc0\xaf", 2)); /* overlong */
+	assert_false(oa_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+}
+
+static void test_url_redact(void **unused)
+{
+	(void)unused;
+	static const char *const cases[][2] = {
+		{ "https://host:9090/x", "https://host:9090/x" },
+		{ "https://bob:secret@host/x", "https://bob:***@host/x" },
+		{ "https://token@host/x", "https://***@host/x" },
+		{ "https://a:b@c@host/p@q", "https://a:***@host/p@q" },
+		{ "host/x", "host/x" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *r = oa_url_redact(cases[i][0]);
+		assert_non_null(r);
+		assert_string_equal(r, cases[i][1]);
+		free(r);
+	}
+}
+
+/* oa_grow doubles from @first until @need fits, and leaves the array and
+ * its capacity as they were when the size would overflow. */
+static void test_grow(void **unused)
+{
+	(void)unused;
+	size_t cap = 0;
+	int *v = oa_grow(NULL, &cap, 1, sizeof *v, 4);
+	assert_non_null(v);
+	assert_int_equal(cap, 4);
+	for (int i = 0; i < 4; i++)
+		v[i] = i;
+	assert_ptr_equal(oa_grow(v, &cap, 4, sizeof *v, 4), v); /* room already */
+	assert_int_equal(cap, 4);
+	int *w = oa_grow(v, &cap, 5, sizeof *w, 4); /* one more: doubled */
+	assert_non_null(w);
+	assert_int_equal(cap, 8);
+	v = w;
+	w = oa_grow(v, &cap, 33, sizeof *w, 4); /* far more: doubled until it fits */
+	assert_non_null(w);
+	assert_int_equal(cap, 64);
+	v = w;
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(v[i], i); /* the contents moved with it */
+	assert_null(oa_grow(v, &cap, SIZE_MAX, sizeof *v, 4)); /* count overflow */
+	assert_null(oa_grow(v, &cap, SIZE_MAX / 2, sizeof *v, 4)); /* bytes overflow */
+	assert_int_equal(cap, 64);
+	v[63] = 63; /* still the caller's, still 64 long */
+	free(v);
+	cap = 0;
+	char *c = oa_grow(NULL, &cap, 3000, 1, 1024); /* an empty array, a big first need */
+	assert_non_null(c);
+	assert_int_equal(cap, 4096);
+	free(c);
+}
+
+/* The published FNV-1a 64 test vectors, and hashing in pieces. */
+static void test_fnv1a(void **unused)
+{
+	(void)unused;
+	assert_true(oa_fnv1a(OA_FNV1A_BASIS, "", 0) == UINT64_C(0xcbf29ce484222325));
+	assert_true(oa_fnv1a(OA_FNV1A_BASIS, "a", 1) == UINT64_C(0xaf63dc4c8601ec8c));
+	assert_true(oa_fnv1a(OA_FNV1A_BASIS, "foobar", 6) == UINT64_C(0x85944171f73967e8));
+	assert_true(oa_fnv1a(oa_fnv1a(OA_FNV1A_BASIS, "foo", 3), "bar", 3) ==
+	            oa_fnv1a(OA_FNV1A_BASIS, "foobar", 6));
+}
+
+/* The clock moves forward across a sleep; no figure is asserted. */
+static void test_now_ms(void **unused)
+{
+	(void)unused;
+	double a = oa_mono_ms();
+	struct timespec ts = { 0, 2000000 };
+	nanosleep(&ts, NULL);
+	double b = oa_mono_ms();
+	assert_true(a > 0);
+	assert_true(b > a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_settings_accepted),
+		cmocka_unit_test(test_settings_refused),
+		cmocka_unit_test(test_utf8_fit),
+		cmocka_unit_test(test_url_redact),
+		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_fnv1a),
+		cmocka_unit_test(test_now_ms),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
