@@ -45,6 +45,37 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 	buf_puts(b, "</article>");
 }
 
+/* Links to the pages before and after @l by key (?@param=cursor), keeping
+ * the search, URL-encoded then HTML-escaped. A last page has no next
+ * cursor, so "next" never leads to an empty page. */
+static void home_pager(req *r, buf *b, const offerapi_offer_list *l, const char *param,
+                       const char *q, const char *loc, const char *skill)
+{
+	if (!l->prev && !l->next)
+		return;
+	char eq[1536], el[640], es[256];
+	mg_url_encode(q, eq, sizeof eq);
+	mg_url_encode(loc, el, sizeof el);
+	mg_url_encode(skill, es, sizeof es);
+	buf_puts(b, "<nav class=\"pages\">");
+	for (int k = 0; k < 2; k++) {
+		const char *c = k == 0 ? l->prev : l->next;
+		if (!c)
+			continue;
+		buf_puts(b, "<a href=\"/?q=");
+		buf_esc(b, eq);
+		buf_puts(b, "&amp;location=");
+		buf_esc(b, el);
+		buf_puts(b, "&amp;skill=");
+		buf_esc(b, es);
+		buf_printf(b, "&amp;%s=", param);
+		buf_esc(b, c); /* [A-Za-z0-9.-] (page.h) */
+		buf_printf(b, "\" rel=\"%s\">%s</a> ", k == 0 ? "prev" : "next",
+		           T(r, k == 0 ? "home.prev" : "home.next"));
+	}
+	buf_puts(b, "</nav>");
+}
+
 void page_home(req *r)
 {
 	char q[512] = "", loc[OFFERAPI_LOCATION_MAX + 1] = "", skill[OFFERAPI_SKILL_MAX + 1] = "";
@@ -79,10 +110,26 @@ void page_home(req *r)
 			return;
 		}
 	}
-	query.limit = HOME_PAGE_SIZE;
-	query.offset = (size_t)(page - 1) * HOME_PAGE_SIZE;
+	/* pages by key (?cursor, ?mine); the old ?page=N still works */
+	char cur[OFFERAPI_CURSOR_MAX] = "", mcur[OFFERAPI_CURSOR_MAX] = "";
+	int cn = form_var(r->query, ql, "cursor", cur, sizeof cur);
+	int mn = form_var(r->query, ql, "mine", mcur, sizeof mcur);
+	if (cn == -2 || cn == -3 || mn == -2 || mn == -3) {
+		page_error(r, 400, T(r, "err.page"));
+		return;
+	}
+	offerapi_page pq = OFFERAPI_PAGE_INIT;
+	pq.limit = HOME_PAGE_SIZE;
+	pq.cursor = cur[0] ? cur : NULL;
 	offerapi_offer_list *list = NULL;
-	int rc = offerapi_offer_search(r->app->store, &query, &list);
+	int rc;
+	if (page > 1 && !cur[0]) {
+		query.limit = HOME_PAGE_SIZE;
+		query.offset = (size_t)(page - 1) * HOME_PAGE_SIZE;
+		rc = offerapi_offer_search(r->app->store, &query, &list);
+	} else {
+		rc = offerapi_offer_list_page(r->app->store, &query, &pq, &list);
+	}
 	if (rc < 0) {
 		page_fail(r, rc);
 		return;
@@ -92,7 +139,10 @@ void page_home(req *r)
 		offerapi_offer_query mq = OFFERAPI_OFFER_QUERY_INIT;
 		mq.recruiter_id = r->user->id;
 		mq.include_closed = 1;
-		if ((rc = offerapi_offer_search(r->app->store, &mq, &mine)) < 0) {
+		offerapi_page mp = OFFERAPI_PAGE_INIT;
+		mp.limit = HOME_PAGE_SIZE;
+		mp.cursor = mcur[0] ? mcur : NULL;
+		if ((rc = offerapi_offer_list_page(r->app->store, &mq, &mp, &mine)) < 0) {
 			offerapi_offer_list_free(list);
 			page_fail(r, rc);
 			return;
@@ -108,6 +158,7 @@ void page_home(req *r)
 			           T(r, "home.mine_none"), T(r, "nav.publish"));
 		for (size_t i = 0; i < mine->count; i++)
 			offer_card(r, &b, &mine->items[i], true);
+		home_pager(r, &b, mine, "mine", "", "", "");
 		buf_puts(&b, "</section>");
 	}
 	buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.title"));
@@ -121,28 +172,7 @@ void page_home(req *r)
 	for (size_t i = 0; i < list->count; i++)
 		offer_card(r, &b, &list->items[i],
 		           r->user && list->items[i].recruiter_id == r->user->id);
-	if (page > 1 || list->count == HOME_PAGE_SIZE) {
-		/* Page links keep the search, URL-encoded then HTML-escaped. */
-		char eq[3 * sizeof q], el[3 * sizeof loc], es[3 * sizeof skill];
-		mg_url_encode(q, eq, sizeof eq);
-		mg_url_encode(loc, el, sizeof el);
-		mg_url_encode(skill, es, sizeof es);
-		buf_puts(&b, "<nav class=\"pages\">");
-		for (int k = 0; k < 2; k++) {
-			long to = k == 0 ? page - 1 : page + 1;
-			if ((k == 0 && page <= 1) || (k == 1 && list->count < HOME_PAGE_SIZE))
-				continue;
-			buf_puts(&b, "<a href=\"/?q=");
-			buf_esc(&b, eq);
-			buf_puts(&b, "&amp;location=");
-			buf_esc(&b, el);
-			buf_puts(&b, "&amp;skill=");
-			buf_esc(&b, es);
-			buf_printf(&b, "&amp;page=%ld\">%s</a> ", to,
-			           T(r, k == 0 ? "home.prev" : "home.next"));
-		}
-		buf_puts(&b, "</nav>");
-	}
+	home_pager(r, &b, list, "cursor", q, loc, skill);
 	buf_puts(&b, "</section>");
 	offerapi_offer_list_free(list);
 	offerapi_offer_list_free(mine);
