@@ -100,4 +100,12 @@ double oa_mono_ms(void);
  * malloc'd bytes and their count in *@len, or NULL on out of memory. */
 char *oa_pdf_text(const char *const *lines, size_t nlines, unsigned npages, size_t *len);
 
+/* The same PDF with one more object: an unreferenced stream of @pad bytes
+ * of pseudo-random data drawn from @seed, standing for the fonts and images
+ * that make a real CV weigh tens of kilobytes. Readers never open it, so the
+ * text is that of oa_pdf_text(); the file is @pad bytes (and a few more)
+ * larger and does not compress. */
+char *oa_pdf_text_padded(const char *const *lines, size_t nlines, unsigned npages, size_t pad,
+                         unsigned seed, size_t *len);
+
 #endif

@@ -4,6 +4,7 @@
  * server's --demo and by the tests and benchmarks.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,10 +63,34 @@ static int content(buf *c, const char *const *lines, size_t nlines)
 	return rc ? rc : put(c, "ET\n", 3);
 }
 
+/* An unreferenced stream object @num of @pad pseudo-random bytes. */
+static int padding(buf *b, size_t num, size_t pad, unsigned seed)
+{
+	if (putf(b, "%zu 0 obj\n<< /Length %zu >>\nstream\n", num, pad) < 0)
+		return -1;
+	uint32_t x = seed * 2654435761u + 1u; /* xorshift32: any non-zero start */
+	for (size_t i = 0; i < pad; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		char ch = (char)(x & 0xFF);
+		if (put(b, &ch, 1) < 0)
+			return -1;
+	}
+	return putf(b, "\nendstream\nendobj\n");
+}
+
 char *oa_pdf_text(const char *const *lines, size_t nlines, unsigned npages, size_t *len)
 {
+	return oa_pdf_text_padded(lines, nlines, npages, 0, 0, len);
+}
+
+char *oa_pdf_text_padded(const char *const *lines, size_t nlines, unsigned npages, size_t pad,
+                         unsigned seed, size_t *len)
+{
 	buf b = { 0 }, c = { 0 };
-	size_t nobj = 4 + (size_t)npages; /* catalog, pages, font, content, pages... */
+	/* catalog, pages, font, content, pages..., and the padding if any */
+	size_t nobj = 4 + (size_t)npages + (pad ? 1 : 0);
 	size_t *off = calloc(nobj + 1, sizeof *off);
 	if (!off || content(&c, lines, nlines) < 0)
 		goto fail;
@@ -91,6 +116,11 @@ char *oa_pdf_text(const char *const *lines, size_t nlines, unsigned npages, size
 		     "%u 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842]"
 		     " /Resources << /Font << /F1 3 0 R >> >> /Contents 4 0 R >>\nendobj\n",
 		     5 + i);
+	}
+	if (pad) {
+		off[nobj] = b.n;
+		if (padding(&b, nobj, pad, seed) < 0)
+			goto fail;
 	}
 	size_t xref = b.n;
 	putf(&b, "xref\n0 %zu\n0000000000 65535 f \n", nobj + 1);

@@ -10,20 +10,18 @@
 #include "internal.h"
 #include "jsonlist.h"
 #include "store_internal.h"
+#include "app_internal.h"
 #include "jobs_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
-#define APP_COLUMNS                                                                                \
-	"a.id, a.offer_id, a.candidate_id, o.title, o.is_open, u.display_name, u.login,"           \
-	" a.filename, a.pdf_size, a.answers, a.created_at"
 #define APP_FROM                                                                                   \
 	" FROM applications a JOIN offers o ON o.id = a.offer_id"                                  \
 	" JOIN users u ON u.id = a.candidate_id"
 
 /* ---- freeing ---- */
 
-static void app_clear(offerapi_application *a)
+void app_clear(offerapi_application *a)
 {
 	free(a->offer_title);
 	free(a->candidate_name);
@@ -59,31 +57,34 @@ void offerapi_application_list_free(offerapi_application_list *l)
 	for (size_t i = 0; i < l->count; i++)
 		app_clear(&l->items[i]);
 	free(l->items);
+	free(l->next);
+	free(l->prev);
+	free(l->rank_by);
 	free(l);
 }
 
 /* ---- reading ---- */
 
-static int app_from_row(const db_result *r, int row, offerapi_application *a)
+int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_application *a)
 {
 	memset(a, 0, sizeof *a);
-	a->id = db_int(r, row, 0);
-	a->offer_id = db_int(r, row, 1);
-	a->candidate_id = db_int(r, row, 2);
-	a->offer_title = oa_strdup(db_text(r, row, 3));
-	a->offer_is_open = db_int(r, row, 4) != 0;
-	a->candidate_name = oa_strdup(db_text(r, row, 5));
-	a->candidate_login = oa_strdup(db_text(r, row, 6));
-	a->filename = oa_strdup(db_text(r, row, 7));
-	a->pdf_size = (size_t)db_int(r, row, 8);
-	a->created_at = db_int(r, row, 10);
+	a->id = db_int(r, row, c);
+	a->offer_id = db_int(r, row, c + 1);
+	a->candidate_id = db_int(r, row, c + 2);
+	a->offer_title = oa_strdup(db_text(r, row, c + 3));
+	a->offer_is_open = db_int(r, row, c + 4) != 0;
+	a->candidate_name = oa_strdup(db_text(r, row, c + 5));
+	a->candidate_login = oa_strdup(db_text(r, row, c + 6));
+	a->filename = oa_strdup(db_text(r, row, c + 7));
+	a->pdf_size = (size_t)db_int(r, row, c + 8);
+	a->created_at = db_int(r, row, c + 10);
 	int rc = 0;
 	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0)
-		rc = oa_json_answers_parse(db_text(r, row, 9), &a->answers, &a->nanswers);
-	if (rc == 0 && r->ncols > 11 && !db_isnull(r, row, 11) &&
-	    !(a->cv_text = oa_strdup(db_text(r, row, 11))))
+		rc = oa_json_answers_parse(db_text(r, row, c + 9), &a->answers, &a->nanswers);
+	if (rc == 0 && text_col >= 0 && !db_isnull(r, row, text_col) &&
+	    !(a->cv_text = oa_strdup(db_text(r, row, text_col))))
 		rc = OFFERAPI_ENOMEM;
 	if (rc < 0)
 		app_clear(a);
@@ -102,57 +103,67 @@ static int id_slot_cmp(const void *a, const void *b)
 	return (x->id > y->id) - (x->id < y->id);
 }
 
-/* Attach the scores in @r (columns application_id, scorer, version, score,
- * explanation, created_at; ordered by application id, then scorer) to the
- * applications of @items, whatever their order: one sorted index of the
- * items, one binary search per score row (a dashboard of n applications
- * with m scores costs O((n + m) log n), not O(n * m)). */
-static int attach_scores(const db_result *r, offerapi_application *items, size_t count)
+static int score_cmp(const void *x, const void *y)
 {
-	if (r->nrows == 0 || count == 0)
-		return 0;
-	int rc = 0;
-	size_t nrows = (size_t)r->nrows;
+	return strcmp(((const offerapi_score *)x)->scorer, ((const offerapi_score *)y)->scorer);
+}
+
+/* Count @r's scores per item (rows with a scorer only); owner[k] is the
+ * item of row k, or SIZE_MAX. */
+static int score_owners(const db_result *r, int idcol, int scol, offerapi_application *items,
+                        size_t count, size_t *owner, size_t *per)
+{
 	id_slot *slots = malloc(count * sizeof *slots);
-	size_t *owner = malloc(nrows * sizeof *owner);
-	size_t *per = calloc(count, sizeof *per);
-	if (!slots || !owner || !per) {
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		goto out;
-	}
+	if (!slots)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	for (size_t i = 0; i < count; i++)
 		slots[i] = (id_slot){ items[i].id, i };
 	qsort(slots, count, sizeof *slots, id_slot_cmp);
-	for (size_t k = 0; k < nrows; k++) {
-		id_slot key = { db_int(r, (int)k, 0), 0 };
-		id_slot *hit = bsearch(&key, slots, count, sizeof *slots, id_slot_cmp);
+	for (size_t k = 0; k < (size_t)r->nrows; k++) {
+		id_slot key = { db_int(r, (int)k, idcol), 0 };
+		id_slot *hit = db_isnull(r, (int)k, scol)
+		                       ? NULL
+		                       : bsearch(&key, slots, count, sizeof *slots, id_slot_cmp);
 		owner[k] = hit ? hit->index : SIZE_MAX;
 		if (hit)
 			per[hit->index]++;
 	}
-	for (size_t i = 0; i < count; i++)
-		if (per[i] && !(items[i].scores = calloc(per[i], sizeof *items[i].scores))) {
+	free(slots);
+	return 0;
+}
+
+int attach_scores(const db_result *r, int idcol, int scol, offerapi_application *items,
+                  size_t count)
+{
+	if (r->nrows == 0 || count == 0)
+		return 0;
+	size_t nrows = (size_t)r->nrows;
+	size_t *owner = malloc(nrows * sizeof *owner);
+	size_t *per = calloc(count, sizeof *per);
+	int rc = owner && per ? score_owners(r, idcol, scol, items, count, owner, per)
+	                      : oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		if (per[i] && !(items[i].scores = calloc(per[i], sizeof *items[i].scores)))
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-			goto out;
-		}
-	for (size_t k = 0; k < nrows; k++) {
+	for (size_t k = 0; rc == 0 && k < nrows; k++) {
 		if (owner[k] == SIZE_MAX)
 			continue;
 		offerapi_application *a = &items[owner[k]];
 		offerapi_score *sc = &a->scores[a->nscores++];
 		int row = (int)k;
-		sc->scorer = oa_strdup(db_text(r, row, 1));
-		sc->scorer_version = oa_strdup(db_text(r, row, 2));
-		sc->score = db_real(r, row, 3);
-		sc->explanation = oa_strdup(db_text(r, row, 4));
-		sc->created_at = db_int(r, row, 5);
-		if (!sc->scorer || !sc->scorer_version || !sc->explanation) {
+		sc->scorer = oa_strdup(db_text(r, row, scol));
+		sc->scorer_version = oa_strdup(db_text(r, row, scol + 1));
+		sc->score = db_real(r, row, scol + 2);
+		sc->explanation = oa_strdup(db_text(r, row, scol + 3));
+		sc->created_at = db_int(r, row, scol + 4);
+		if (!sc->scorer || !sc->scorer_version || !sc->explanation)
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-			goto out;
-		}
 	}
-out:
-	free(slots);
+	/* every item's scores by scorer name, whatever order the rows came in */
+	for (size_t i = 0; rc == 0 && i < count; i++)
+		if (items[i].nscores > 1)
+			qsort(items[i].scores, items[i].nscores, sizeof *items[i].scores,
+			      score_cmp);
 	free(owner);
 	free(per);
 	return rc;
@@ -175,7 +186,8 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 	*out = NULL;
 	db_result *r = NULL;
 	int rc = store_exec(s,
-	                    with_text ? "SELECT " APP_COLUMNS ", a.cv_text, o.recruiter_id" APP_FROM
+	                    with_text ? "SELECT " APP_COLUMNS ", c.cv_text, o.recruiter_id" APP_FROM
+	                                " LEFT JOIN application_cvs c ON c.application_id = a.id"
 	                                " WHERE a.id = $1"
 	                              : "SELECT " APP_COLUMNS ", NULL, o.recruiter_id" APP_FROM
 	                                " WHERE a.id = $1",
@@ -199,7 +211,7 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 		db_result_free(r);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	rc = app_from_row(r, 0, a);
+	rc = app_from_row(r, 0, 0, r->ncols > 11 ? 11 : -1, a);
 	db_result_free(r);
 	if (rc < 0) {
 		free(a);
@@ -210,7 +222,7 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 	                " created_at FROM scores WHERE application_id = $1 ORDER BY scorer",
 	                (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0)
-		rc = attach_scores(r, a, 1);
+		rc = attach_scores(r, 0, 1, a, 1);
 	db_result_free(r);
 	if (rc < 0) {
 		offerapi_application_free(a);
@@ -237,8 +249,8 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 		return rc;
 	offerapi_application_free(a);
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT pdf FROM applications WHERE id = $1", (db_param[]){ P_INT(id) },
-	                1, &r);
+	rc = store_exec(s, "SELECT pdf FROM application_cvs WHERE application_id = $1",
+	                (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {
@@ -260,135 +272,6 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 	*out_len = c->len;
 	db_result_free(r);
 	return 0;
-}
-
-static offerapi_application_list *list_from_rows(const db_result *r, int *rc)
-{
-	offerapi_application_list *l = calloc(1, sizeof *l);
-	if (l)
-		l->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *l->items);
-	if (!l || !l->items) {
-		free(l);
-		*rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		return NULL;
-	}
-	for (int i = 0; i < r->nrows; i++) {
-		if ((*rc = app_from_row(r, i, &l->items[i])) < 0) {
-			offerapi_application_list_free(l);
-			return NULL;
-		}
-		l->count++;
-	}
-	*rc = 0;
-	return l;
-}
-
-static const offerapi_score *score_of(const offerapi_application *a, const char *scorer)
-{
-	for (size_t i = 0; i < a->nscores; i++)
-		if (strcmp(a->scores[i].scorer, scorer) == 0)
-			return &a->scores[i];
-	return NULL;
-}
-
-/* qsort has no payload: the ranking scorer is passed through a thread-local. */
-static _Thread_local const char *tl_rank;
-
-static int rank_cmp(const void *pa, const void *pb)
-{
-	const offerapi_application *a = pa, *b = pb;
-	const offerapi_score *sa = tl_rank ? score_of(a, tl_rank) : NULL;
-	const offerapi_score *sb = tl_rank ? score_of(b, tl_rank) : NULL;
-	if (sa && !sb)
-		return -1;
-	if (!sa && sb)
-		return 1;
-	if (sa && sb && sa->score != sb->score)
-		return sa->score > sb->score ? -1 : 1;
-	if (a->created_at != b->created_at)
-		return a->created_at < b->created_at ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* Run @apps_sql and @scores_sql (both with the one parameter @key) and
- * build the list with every application's scores attached. */
-static int load_list(offerapi_store *s, const char *apps_sql, const char *scores_sql,
-                     offerapi_id key, offerapi_application_list **out)
-{
-	db_result *r = NULL;
-	int rc = store_exec(s, apps_sql, (db_param[]){ P_INT(key) }, 1, &r);
-	if (rc < 0)
-		return rc;
-	offerapi_application_list *l = list_from_rows(r, &rc);
-	db_result_free(r);
-	if (!l)
-		return rc;
-	r = NULL;
-	rc = store_exec(s, scores_sql, (db_param[]){ P_INT(key) }, 1, &r);
-	if (rc == 0)
-		rc = attach_scores(r, l->items, l->count);
-	db_result_free(r);
-	if (rc < 0) {
-		offerapi_application_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
-}
-
-#define SCORE_COLUMNS                                                                              \
-	"SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score,"                        \
-	" sc.explanation, sc.created_at FROM scores sc"                                            \
-	" JOIN applications a ON a.id = sc.application_id"
-
-int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *actor,
-                                    offerapi_id offer_id, const char *rank_by, unsigned flags,
-                                    offerapi_application_list **out)
-{
-	*out = NULL;
-	int rc = store_check_owner(s, actor, offer_id, "read the applications to an offer");
-	if (rc < 0)
-		return rc;
-	offerapi_application_list *l;
-	rc = load_list(
-		s,
-		(flags & OFFERAPI_LIST_WITH_TEXT)
-			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.offer_id = $1"
-			  " ORDER BY a.id"
-			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.offer_id = $1 ORDER BY a.id",
-		SCORE_COLUMNS " WHERE a.offer_id = $1 ORDER BY sc.application_id, sc.scorer",
-		offer_id, &l);
-	if (rc < 0)
-		return rc;
-	/* default ranking scorer: the first by name among stored scores */
-	const char *rank = rank_by;
-	for (size_t i = 0; !rank_by && i < l->count; i++)
-		if (l->items[i].nscores &&
-		    (!rank || strcmp(l->items[i].scores[0].scorer, rank) < 0))
-			rank = l->items[i].scores[0].scorer;
-	tl_rank = rank;
-	qsort(l->items, l->count, sizeof *l->items, rank_cmp);
-	tl_rank = NULL;
-	*out = l;
-	return 0;
-}
-
-int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor, unsigned flags,
-                                   offerapi_application_list **out)
-{
-	*out = NULL;
-	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "list your applications");
-	if (rc < 0)
-		return rc;
-	return load_list(
-		s,
-		(flags & OFFERAPI_LIST_WITH_TEXT)
-			? "SELECT " APP_COLUMNS ", a.cv_text" APP_FROM " WHERE a.candidate_id = $1"
-			  " ORDER BY a.created_at DESC, a.id DESC"
-			: "SELECT " APP_COLUMNS APP_FROM " WHERE a.candidate_id = $1"
-			  " ORDER BY a.created_at DESC, a.id DESC",
-		SCORE_COLUMNS " WHERE a.candidate_id = $1 ORDER BY sc.application_id, sc.scorer",
-		actor->id, out);
 }
 
 /* ---- applying ---- */
@@ -459,6 +342,7 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 	char *answers = rc == 0 ? oa_json_answers(offer->questions, offer->nquestions, in->answers,
 	                                          in->nanswers)
 	                        : NULL;
+	size_t nanswers = offer->nquestions; /* oa_json_answers pads to the questions */
 	offerapi_offer_free(offer);
 	if (rc == 0 && !answers)
 		rc = OFFERAPI_ENOMEM;
@@ -493,17 +377,26 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		if (rc == 0)
 			rc = db_exec(c,
 			             "INSERT INTO applications (offer_id, candidate_id, filename,"
-			             " pdf, pdf_size, cv_text, answers, created_at)"
-			             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+			             " pdf_size, answers, nanswers, created_at)"
+			             " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 			             (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
-			                           P_BLOB(in->pdf, in->pdf_len),
-			                           P_INT((int64_t)in->pdf_len), P_TEXT(text),
-			                           P_TEXT(answers), P_INT(oa_now()) },
-			             8, &r);
+			                           P_INT((int64_t)in->pdf_len), P_TEXT(answers),
+			                           P_INT((int64_t)nanswers), P_INT(oa_now()) },
+			             7, &r);
 		if (rc == OFFERAPI_EEXISTS)
 			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
 		offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
 		db_result_free(r);
+		/* the CV apart: list reads never walk it (migration 3) */
+		if (rc == 0)
+			rc = db_exec(c,
+			             "INSERT INTO application_cvs (application_id, pdf, cv_text)"
+			             " VALUES ($1, $2, $3)",
+			             (db_param[]){ P_INT(id), P_BLOB(in->pdf, in->pdf_len),
+			                           P_TEXT(text) },
+			             3, NULL);
+		if (rc == 0 && out_id)
+			*out_id = id;
 		if (rc == 0)
 			rc = jobs_enqueue_tx(c, id, set);
 		if (rc == 0)
@@ -536,7 +429,7 @@ int offerapi_application_submit_jobs(offerapi_store *s, const offerapi_user *act
 
 /* ---- scores ---- */
 
-static int check_scorer_name(const char *name)
+int check_scorer_name(const char *name)
 {
 	if (!name || !*name)
 		return oa_error(OFFERAPI_EINVAL, "scorer name: missing");
@@ -567,10 +460,13 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 	db_result *r = NULL;
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = db_exec(c, "SELECT 1 FROM applications WHERE id = $1",
+		rc = db_exec(c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
 		             (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	/* the application's offer and date ride along, for scores_rank */
+	offerapi_id offer_id = rc == 0 ? db_int(r, 0, 0) : 0;
+	int64_t app_created_at = rc == 0 ? db_int(r, 0, 1) : 0;
 	db_result_free(r);
 	/* one upsert: two writers storing the same (application, scorer) at
 	 * once (two replicas rescoring) both succeed, the last one wins */
@@ -578,13 +474,15 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 		rc = db_exec(
 			c,
 			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+			" explanation, created_at, offer_id, app_created_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
 			" ON CONFLICT (application_id, scorer) DO UPDATE SET"
 			" scorer_version = excluded.scorer_version, score = excluded.score,"
 			" explanation = excluded.explanation, created_at = excluded.created_at",
 			(db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version), P_REAL(score),
-		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()) },
-			6, NULL);
+		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()),
+		                      P_INT(offer_id), P_INT(app_created_at) },
+			8, NULL);
 	if (rc == 0)
 		rc = db_commit(c);
 	else

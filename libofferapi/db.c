@@ -202,10 +202,21 @@ void db_release(db_pool *p, db_conn *c)
 	pthread_mutex_unlock(&p->lock);
 }
 
+static db_trace_fn trace_fn;
+static void *trace_payload;
+
+void db_set_trace(db_trace_fn fn, void *payload)
+{
+	trace_fn = fn;
+	trace_payload = payload;
+}
+
 int db_exec(db_conn *c, const char *sql, const db_param *params, int nparams, db_result **out)
 {
 	if (out)
 		*out = NULL;
+	if (trace_fn)
+		trace_fn(sql, params, nparams, trace_payload);
 	return c->pool->be->exec(c->handle, sql, params, nparams, out);
 }
 

@@ -10,7 +10,8 @@
  * SQLite backend rewrites them to ?1..?n); integers are BIGINT; booleans are
  * integers 0/1; times are Unix seconds in BIGINT; lists are JSON text;
  * "RETURNING id" after INSERT; no backend-specific functions outside
- * migrations, where {{ID}} / {{BLOB}} / {{REAL}} expand per backend.
+ * migrations, where {{ID}} / {{BLOB}} / {{REAL}} / {{JSON}} expand per
+ * backend.
  */
 #ifndef OFFERAPI_DB_H
 #define OFFERAPI_DB_H
@@ -93,8 +94,10 @@ typedef struct db_backend {
 	int (*check)(void *conn);
 	/* Statement that opens a write transaction ("BEGIN IMMEDIATE" / "BEGIN"). */
 	const char *begin_sql;
-	/* Expansions of {{ID}}, {{BLOB}}, {{REAL}} in migrations. */
-	const char *id_type, *blob_type, *real_type;
+	/* Expansions of {{ID}}, {{BLOB}}, {{REAL}} in migrations, and of
+	 * {{JSON}}, written after a TEXT column holding JSON to give it to a
+	 * json_* function ("" / "::json"). */
+	const char *id_type, *blob_type, *real_type, *json_cast;
 	/* Statement run inside the migration transaction before reading the
 	 * schema version, to serialise concurrent start-ups (may be NULL). */
 	const char *migration_lock_sql;
@@ -136,6 +139,11 @@ void db_release(db_pool *pool, db_conn *conn);
  * a connection lost mid-statement may have committed it already, so the
  * error goes to the caller (db_acquire() checks idle connections instead). */
 int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams, db_result **out);
+
+/* Tests only: call @fn with every statement db_exec() is about to run
+ * (NULL stops). Not synchronised: set it while no other thread runs. */
+typedef void (*db_trace_fn)(const char *sql, const db_param *params, int nparams, void *payload);
+void db_set_trace(db_trace_fn fn, void *payload);
 
 /* Transactions on a borrowed connection. */
 int db_begin(db_conn *conn);

@@ -372,6 +372,7 @@ const db_backend db_sqlite_backend = {
 	.begin_sql = "BEGIN IMMEDIATE",
 	.id_type = "INTEGER PRIMARY KEY AUTOINCREMENT",
 	.blob_type = "BLOB",
+	.json_cast = "",
 	.real_type = "REAL",
 	.migration_lock_sql = NULL,
 };

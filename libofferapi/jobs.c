@@ -356,8 +356,9 @@ static int complete_tx(db_conn *c, const offerapi_job *j, double score, const ch
 		rc = db_exec(
 			c,
 			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
-			" ON CONFLICT (application_id, scorer) DO UPDATE SET"
+			" explanation, created_at, offer_id, app_created_at)"
+			" SELECT $1, $2, $3, $4, $5, $6, offer_id, created_at FROM applications"
+			" WHERE id = $1 ON CONFLICT (application_id, scorer) DO UPDATE SET"
 			" scorer_version = excluded.scorer_version, score = excluded.score,"
 			" explanation = excluded.explanation, created_at = excluded.created_at",
 			(db_param[]){ P_INT(j->application_id), P_TEXT(j->scorer),
@@ -380,8 +381,10 @@ static int complete_pg(offerapi_store *s, const offerapi_job *j, double score, c
 		" WHERE id = $1 AND claim_token = $2 AND state IN (1, 2)"
 		" RETURNING application_id, scorer, scorer_version, enqueued_ms),"
 		" stored AS (INSERT INTO scores (application_id, scorer, scorer_version, score,"
-		" explanation, created_at) SELECT application_id, scorer, scorer_version, $4, $5, $6"
-		" FROM done ON CONFLICT (application_id, scorer) DO UPDATE SET"
+		" explanation, created_at, offer_id, app_created_at)"
+		" SELECT d.application_id, d.scorer, d.scorer_version, $4, $5, $6, a.offer_id,"
+		" a.created_at FROM done d JOIN applications a ON a.id = d.application_id"
+		" ON CONFLICT (application_id, scorer) DO UPDATE SET"
 		" scorer_version = excluded.scorer_version, score = excluded.score,"
 		" explanation = excluded.explanation, created_at = excluded.created_at)"
 		" SELECT enqueued_ms FROM done",

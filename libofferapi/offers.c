@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "internal.h"
+#include "keyset.h"
 #include "jsonlist.h"
 #include "store_internal.h"
 #include "offerapi/offer.h"
@@ -166,25 +167,27 @@ static void offer_clear(offerapi_offer *o)
 	memset(o, 0, sizeof *o);
 }
 
-static int offer_from_row(const db_result *r, int row, offerapi_offer *o)
+/* Fill @o from the OFFER_COLUMNS of @row, starting at column @c. */
+static int offer_from_row(const db_result *r, int row, int c, offerapi_offer *o)
 {
 	memset(o, 0, sizeof *o);
-	o->id = db_int(r, row, 0);
-	o->recruiter_id = db_int(r, row, 1);
-	o->recruiter_name = oa_strdup(db_text(r, row, 2));
-	o->title = oa_strdup(db_text(r, row, 3));
-	o->description = oa_strdup(db_text(r, row, 4));
-	o->location = oa_strdup(db_text(r, row, 5));
-	o->published_at = db_int(r, row, 8);
-	o->is_open = db_int(r, row, 9) != 0;
-	o->napplications = db_int(r, row, 10);
+	o->id = db_int(r, row, c);
+	o->recruiter_id = db_int(r, row, c + 1);
+	o->recruiter_name = oa_strdup(db_text(r, row, c + 2));
+	o->title = oa_strdup(db_text(r, row, c + 3));
+	o->description = oa_strdup(db_text(r, row, c + 4));
+	o->location = oa_strdup(db_text(r, row, c + 5));
+	o->published_at = db_int(r, row, c + 8);
+	o->is_open = db_int(r, row, c + 9) != 0;
+	o->napplications = db_int(r, row, c + 10);
 	int rc = 0;
 	if (!o->recruiter_name || !o->title || !o->description || !o->location)
 		rc = OFFERAPI_ENOMEM;
 	if (rc == 0)
-		rc = oa_json_strings_parse(db_text(r, row, 6), "skills", &o->skills, &o->nskills);
+		rc = oa_json_strings_parse(db_text(r, row, c + 6), "skills", &o->skills,
+		                           &o->nskills);
 	if (rc == 0)
-		rc = oa_json_strings_parse(db_text(r, row, 7), "questions", &o->questions,
+		rc = oa_json_strings_parse(db_text(r, row, c + 7), "questions", &o->questions,
 		                           &o->nquestions);
 	if (rc < 0)
 		offer_clear(o);
@@ -206,7 +209,7 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 	offerapi_offer *o = calloc(1, sizeof *o);
 	if (!o)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	else if ((rc = offer_from_row(r, 0, o)) < 0)
+	else if ((rc = offer_from_row(r, 0, 0, o)) < 0)
 		free(o);
 	else
 		*out = o;
@@ -330,6 +333,217 @@ static char *like_pattern(const char *s, bool nl)
 #define MAX_WORDS 8
 #define MAX_QUERY 200
 
+/* The rows a query over offers ranges over: " FROM offers o WHERE ...",
+ * its parameters, and what identifies it (for the cursors' scope). */
+typedef struct offer_filter {
+	char from[1536];
+	db_param params[MAX_WORDS + 3];
+	int np;
+	char *owned[MAX_WORDS + 3];
+	int no;
+	char scope[1024];
+} offer_filter;
+
+static void filter_free(offer_filter *f)
+{
+	for (int i = 0; i < f->no; i++)
+		free(f->owned[i]);
+	f->no = 0;
+}
+
+static int check_query(const offerapi_offer_query *q)
+{
+	if (q->version < 1 || q->version > OFFERAPI_OFFER_QUERY_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "offer query: version %u, this library knows 1 to %d", q->version,
+		                OFFERAPI_OFFER_QUERY_VERSION);
+	int rc;
+	if ((rc = oa_check_text("search words", q->words, 0, MAX_QUERY, false, true)) < 0 ||
+	    (rc = oa_check_text("location", q->location, 0, MAX_QUERY, false, true)) < 0 ||
+	    (rc = oa_check_text("skill", q->skill, 0, MAX_QUERY, false, true)) < 0)
+		return rc;
+	return 0;
+}
+
+/* Append " AND @column LIKE $n" for a pattern made of @value. */
+static int filter_like(offer_filter *f, size_t *n, const char *column, const char *value,
+                       bool whole)
+{
+	char *pat = like_pattern(value, whole);
+	if (!pat)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	f->owned[f->no++] = pat;
+	f->params[f->np++] = P_TEXT(pat);
+	*n += (size_t)snprintf(f->from + *n, sizeof f->from - *n, " AND %s LIKE $%d ESCAPE '\\'",
+	                       column, f->np);
+	size_t l = strlen(f->scope);
+	snprintf(f->scope + l, sizeof f->scope - l, "|%s=%s", column, pat);
+	return 0;
+}
+
+static int filter_build(const offerapi_offer_query *q, offer_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	size_t n = (size_t)snprintf(f->from, sizeof f->from, " FROM offers o WHERE %s",
+	                            q->include_closed ? "1 = 1" : "o.is_open = 1");
+	snprintf(f->scope, sizeof f->scope, "o|%d|%lld", q->include_closed ? 1 : 0,
+	         (long long)q->recruiter_id);
+	if (q->recruiter_id) {
+		f->params[f->np++] = P_INT(q->recruiter_id);
+		n += (size_t)snprintf(f->from + n, sizeof f->from - n, " AND o.recruiter_id = $%d",
+		                      f->np);
+	}
+	char *words = q->words ? oa_fold(q->words) : NULL;
+	if (q->words && !words)
+		return OFFERAPI_ENOMEM;
+	int rc = 0, nwords = 0;
+	for (char *save = NULL, *w = words ? strtok_r(words, " \t", &save) : NULL; w && rc == 0;
+	     w = strtok_r(NULL, " \t", &save)) {
+		if (++nwords > MAX_WORDS)
+			rc = oa_error(OFFERAPI_EINVAL, "search words: at most %d words", MAX_WORDS);
+		else
+			rc = filter_like(f, &n, "o.search_text", w, false);
+	}
+	free(words);
+	const char *values[] = { q->location, q->skill },
+		   *columns[] = { "o.location_fold", "o.skills_fold" };
+	for (size_t i = 0; rc == 0 && i < 2; i++) {
+		if (!values[i] || !*values[i])
+			continue;
+		char *fold = oa_fold(values[i]), *t = fold ? trimmed(fold) : NULL;
+		rc = t ? filter_like(f, &n, columns[i], t, i == 1)
+		       : oa_error(OFFERAPI_ENOMEM, "out of memory");
+		free(fold);
+		free(t);
+	}
+	if (rc < 0)
+		filter_free(f);
+	return rc;
+}
+
+/* The offers list: newest first, ties by id (keyset.h). */
+static void offer_spec(ks_spec *spec, const offer_filter *f)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = 'o';
+	spec->nphases = 1;
+	spec->phases[0] = (ks_phase){
+		"o.id", f->from, { { "o.published_at", true }, { "o.id", true } }, 2, 0
+	};
+	spec->count_from = f->from;
+	spec->nfixed = f->np;
+}
+
+#define PAGE_COLUMNS                                                                               \
+	", o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location,"              \
+	" o.skills, o.questions, o.published_at, o.is_open,"
+#define PAGE_COUNT "(SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
+#define PAGE_JOIN " JOIN offers o ON o.id = k.id JOIN users u ON u.id = o.recruiter_id"
+
+/* Build the list from the page's rows (columns after @base: PAGE_COLUMNS). */
+static int offers_from_page(const db_result *r, int base, ks_row *rows, const ks_page *pg,
+                            offerapi_offer_list *l)
+{
+	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t i = 0; i < pg->count && rc == 0; i++)
+		if ((rc = offer_from_row(r, rows[pg->first + i].row, base, &l->items[i])) == 0)
+			l->count++;
+	return rc;
+}
+
+/*
+ * A page of offers: after a cursor (or first, or last), or at @offset
+ * (the legacy search, no cursor).
+ */
+static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor *c, bool last,
+                       bool total, bool counts, size_t limit, size_t offset, uint32_t scope,
+                       offerapi_offer_list **out)
+{
+	ks_spec spec;
+	offer_spec(&spec, f);
+	ks_query *q = malloc(sizeof *q);
+	if (!q)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = ks_build(&spec, c, last, total, limit, offset,
+	                  counts ? PAGE_COLUMNS PAGE_COUNT : PAGE_COLUMNS " -1", PAGE_JOIN,
+	                  f->params, q);
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
+	free(q);
+	if (rc < 0)
+		return rc;
+	int base = total ? 5 : 4;
+	int64_t count = -1;
+	if (total && r->nrows)
+		count = db_int(r, 0, 4);
+	else if (total)
+		rc = store_count(s, f->from, f->params, f->np, &count);
+	ks_row *rows = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *rows);
+	offerapi_offer_list *l = calloc(1, sizeof *l);
+	if (rc == 0 && (!rows || !l))
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	ks_page pg = { 0 };
+	size_t n = rc == 0 ? (size_t)r->nrows : 0;
+	for (size_t i = 0; i < n; i++) {
+		ks_row_key(r, (int)i, &rows[i].key);
+		rows[i].row = (int)i;
+	}
+	if (rc == 0)
+		rc = ks_finish(&spec, scope, c, last, limit, count, rows, &n, &pg);
+	if (rc == 0) {
+		l->next = pg.next;
+		l->prev = pg.prev;
+		l->total = count;
+		l->offset = offset ? (int64_t)offset : pg.offset;
+		rc = offers_from_page(r, base, rows, &pg, l);
+	}
+	free(rows);
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_offer_list_free(l);
+		return rc == OFFERAPI_ENOMEM ? oa_error(rc, "out of memory") : rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int offerapi_offer_list_page(offerapi_store *s, const offerapi_offer_query *q,
+                             const offerapi_page *page, offerapi_offer_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "offer list: no output given");
+	*out = NULL;
+	offerapi_offer_query def = OFFERAPI_OFFER_QUERY_INIT;
+	if (!q)
+		q = &def;
+	int rc = check_query(q);
+	if (rc < 0)
+		return rc;
+	if (q->limit || q->offset)
+		return oa_error(OFFERAPI_EINVAL, "offer query: limit and offset are for "
+		                                 "offerapi_offer_search; a page says how many");
+	offer_filter f;
+	if ((rc = filter_build(q, &f)) < 0)
+		return rc;
+	ks_spec spec;
+	offer_spec(&spec, &f);
+	uint32_t scope = ks_scope(f.scope);
+	ks_cursor c;
+	size_t limit;
+	if ((rc = ks_page_parse(&spec, scope, page, &c, &limit)) == 0) {
+		unsigned pf = page ? page->flags : 0;
+		bool counts = q->version >= 2 && (q->flags & OFFERAPI_OFFER_COUNTS);
+		rc = offers_page(s, &f, &c, pf & OFFERAPI_PAGE_LAST, pf & OFFERAPI_PAGE_TOTAL,
+		                 counts, limit, 0, scope, out);
+	}
+	filter_free(&f);
+	return rc;
+}
+
 int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
                           offerapi_offer_list **out)
 {
@@ -337,102 +551,23 @@ int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
 	offerapi_offer_query def = OFFERAPI_OFFER_QUERY_INIT;
 	if (!q)
 		q = &def;
-	if (q->version != OFFERAPI_OFFER_QUERY_VERSION)
-		return oa_error(OFFERAPI_EINVAL, "offer query: version %u, this library knows %u",
-		                q->version, OFFERAPI_OFFER_QUERY_VERSION);
-	int rc;
-	if ((rc = oa_check_text("search words", q->words, 0, MAX_QUERY, false, true)) < 0 ||
-	    (rc = oa_check_text("location", q->location, 0, MAX_QUERY, false, true)) < 0 ||
-	    (rc = oa_check_text("skill", q->skill, 0, MAX_QUERY, false, true)) < 0)
-		return rc;
-
-	char sql[2048];
-	int n = snprintf(sql, sizeof sql, "SELECT " OFFER_COLUMNS OFFER_FROM " WHERE 1 = 1");
-	db_param params[MAX_WORDS + 6];
-	char *owned[MAX_WORDS + 4] = { 0 };
-	int np = 0, no = 0;
-	if (!q->include_closed)
-		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND o.is_open = 1");
-	if (q->recruiter_id) {
-		params[np++] = P_INT(q->recruiter_id);
-		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND o.recruiter_id = $%d", np);
-	}
-	char *words = q->words ? oa_fold(q->words) : NULL;
-	if (q->words && !words)
-		return OFFERAPI_ENOMEM;
-	int nwords = 0;
-	for (char *save = NULL, *w = words ? strtok_r(words, " \t", &save) : NULL; w;
-	     w = strtok_r(NULL, " \t", &save)) {
-		if (++nwords > MAX_WORDS) {
-			rc = oa_error(OFFERAPI_EINVAL, "search words: at most %d words", MAX_WORDS);
-			break;
-		}
-		char *pat = like_pattern(w, false);
-		if (!pat) {
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-			break;
-		}
-		owned[no++] = pat;
-		params[np++] = P_TEXT(pat);
-		n += snprintf(sql + n, sizeof sql - (size_t)n,
-		              " AND o.search_text LIKE $%d ESCAPE '\\'", np);
-	}
-	struct {
-		const char *value;
-		const char *column;
-		bool whole;
-	} filters[] = {
-		{ q->location, "o.location_fold", false },
-		{ q->skill, "o.skills_fold", true },
-	};
-	for (size_t i = 0; rc == 0 && i < 2; i++) {
-		if (!filters[i].value || !*filters[i].value)
-			continue;
-		char *f = oa_fold(filters[i].value), *t = f ? trimmed(f) : NULL;
-		char *pat = t ? like_pattern(t, filters[i].whole) : NULL;
-		free(f);
-		free(t);
-		if (!pat) {
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-			break;
-		}
-		owned[no++] = pat;
-		params[np++] = P_TEXT(pat);
-		n += snprintf(sql + n, sizeof sql - (size_t)n, " AND %s LIKE $%d ESCAPE '\\'",
-		              filters[i].column, np);
-	}
-	size_t limit = q->limit && q->limit < 200 ? q->limit : 200;
-	params[np++] = P_INT((int64_t)limit);
-	params[np++] = P_INT((int64_t)(q->offset > 1000000 ? 1000000 : q->offset));
-	snprintf(sql + n, sizeof sql - (size_t)n,
-	         " ORDER BY o.published_at DESC, o.id DESC LIMIT $%d OFFSET $%d", np - 1, np);
-
-	db_result *r = NULL;
-	if (rc == 0)
-		rc = store_exec(s, sql, params, np, &r);
-	free(words);
-	for (int i = 0; i < no; i++)
-		free(owned[i]);
+	int rc = check_query(q);
 	if (rc < 0)
 		return rc;
-	offerapi_offer_list *l = calloc(1, sizeof *l);
-	if (l)
-		l->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *l->items);
-	if (!l || !l->items) {
-		free(l);
-		db_result_free(r);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	for (int i = 0; i < r->nrows && rc == 0; i++)
-		if ((rc = offer_from_row(r, i, &l->items[i])) == 0)
-			l->count++;
-	db_result_free(r);
-	if (rc < 0) {
-		offerapi_offer_list_free(l);
+	offer_filter f;
+	if ((rc = filter_build(q, &f)) < 0)
 		return rc;
+	ks_cursor first = { false, false, -1, { 0, 0, 0, 0 } };
+	size_t limit = q->limit && q->limit < 200 ? q->limit : 200;
+	size_t offset = q->offset > 1000000 ? 1000000 : q->offset;
+	rc = offers_page(s, &f, &first, false, false, true, limit, offset, 0, out);
+	filter_free(&f);
+	if (rc == 0) { /* no cursors: this call pages by offset */
+		free((*out)->next);
+		(*out)->next = NULL;
+		(*out)->total = -1;
 	}
-	*out = l;
-	return 0;
+	return rc;
 }
 
 void offerapi_offer_list_free(offerapi_offer_list *l)
@@ -442,5 +577,7 @@ void offerapi_offer_list_free(offerapi_offer_list *l)
 	for (size_t i = 0; i < l->count; i++)
 		offer_clear(&l->items[i]);
 	free(l->items);
+	free(l->next);
+	free(l->prev);
 	free(l);
 }

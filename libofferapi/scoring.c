@@ -31,8 +31,11 @@ static int has_score(offerapi_store *s, offerapi_id id, const char *scorer, cons
 int score_ctx_load(offerapi_store *s, offerapi_id id, score_ctx *ctx)
 {
 	memset(ctx, 0, sizeof *ctx);
-	int rc = store_exec(s, "SELECT offer_id, cv_text FROM applications WHERE id = $1",
-	                    (db_param[]){ P_INT(id) }, 1, &ctx->row);
+	int rc = store_exec(
+		s,
+		"SELECT a.offer_id, c.cv_text FROM applications a"
+		" LEFT JOIN application_cvs c ON c.application_id = a.id WHERE a.id = $1",
+		(db_param[]){ P_INT(id) }, 1, &ctx->row);
 	if (rc < 0)
 		return rc;
 	if (ctx->row->nrows == 0)

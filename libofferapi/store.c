@@ -123,12 +123,82 @@ static const char *const migration_2[] = {
 	"CREATE INDEX login_attempts_address ON login_attempts (address_key, expires_at)", NULL
 };
 
-static const char *const *const migrations[] = { migration_1, migration_2 };
+/*
+ * Migration 3: hot rows stay small (issue 18).
+ *
+ * - The PDF and the CV text leave the application row for their own table,
+ *   application_cvs, read only when a CV is opened or scored: lists and
+ *   dashboards read applications without walking a PDF (SQLite reads a
+ *   column after a blob through its overflow pages; rows of kilobytes also
+ *   overflow the page cache). The columns are dropped before the rows are
+ *   rewritten below, so that PostgreSQL's new row versions no longer carry
+ *   them (its DROP COLUMN alone only hides them).
+ * - applications.nanswers: how many answers a row holds, so that a CSV
+ *   knows its columns before its first row (one index seek).
+ * - scores carries its application's offer and date, so that an offer's
+ *   applications are ranked by one index, page by page (scores_rank).
+ * - Indexes for every list the library pages by key (see page.h): each
+ *   ends with the columns of its ORDER BY, ties broken by id.
+ */
+static const char *const migration_3[] = {
+	"CREATE TABLE application_cvs ("
+	" application_id BIGINT PRIMARY KEY REFERENCES applications(id) ON DELETE CASCADE,"
+	" pdf {{BLOB}} NOT NULL,"
+	" cv_text TEXT NOT NULL)",
+	"INSERT INTO application_cvs (application_id, pdf, cv_text)"
+	" SELECT id, pdf, cv_text FROM applications",
+	"ALTER TABLE applications DROP COLUMN pdf",
+	"ALTER TABLE applications DROP COLUMN cv_text",
+	"ALTER TABLE applications ADD COLUMN nanswers BIGINT NOT NULL DEFAULT 0",
+	"UPDATE applications SET nanswers = json_array_length(answers{{JSON}})",
+
+	"CREATE TABLE scores_v3 ("
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" scorer TEXT NOT NULL,"
+	" scorer_version TEXT NOT NULL,"
+	" score {{REAL}} NOT NULL CHECK (score >= 0 AND score <= 1),"
+	" explanation TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" offer_id BIGINT NOT NULL REFERENCES offers(id)," /* the application's */
+	" app_created_at BIGINT NOT NULL," /* the application's */
+	" PRIMARY KEY (application_id, scorer))",
+	"INSERT INTO scores_v3 (application_id, scorer, scorer_version, score, explanation,"
+	" created_at, offer_id, app_created_at)"
+	" SELECT sc.application_id, sc.scorer, sc.scorer_version, sc.score, sc.explanation,"
+	" sc.created_at, a.offer_id, a.created_at"
+	" FROM scores sc JOIN applications a ON a.id = sc.application_id",
+	"DROP TABLE scores",
+	"ALTER TABLE scores_v3 RENAME TO scores",
+	"CREATE INDEX scores_rank ON scores (offer_id, scorer, score DESC, app_created_at,"
+	" application_id)",
+
+	"DROP INDEX applications_candidate",
+	"CREATE INDEX applications_candidate_created ON applications (candidate_id, created_at, id)",
+	"CREATE INDEX applications_offer_created ON applications (offer_id, created_at, id)",
+	"CREATE INDEX applications_offer_answers ON applications (offer_id, nanswers)",
+	"DROP INDEX offers_open_published",
+	"CREATE INDEX offers_open_published ON offers (is_open, published_at, id)",
+	"DROP INDEX offers_recruiter",
+	"CREATE INDEX offers_recruiter_published ON offers (recruiter_id, published_at, id)",
+	"CREATE INDEX offers_published ON offers (published_at, id)",
+	NULL
+};
+
+/* Index = version - 1. */
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
-/* Expand {{ID}}, {{BLOB}}, {{REAL}} for the backend. */
+/* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */
 static char *expand(const db_backend *be, const char *sql)
 {
+	const struct {
+		const char *token, *rep;
+	} tokens[] = {
+		{ "{{ID}}", be->id_type },
+		{ "{{BLOB}}", be->blob_type },
+		{ "{{REAL}}", be->real_type },
+		{ "{{JSON}}", be->json_cast },
+	};
 	size_t cap = strlen(sql) * 2 + 256, n = 0;
 	char *out = malloc(cap);
 	if (!out)
@@ -136,16 +206,11 @@ static char *expand(const db_backend *be, const char *sql)
 	for (const char *p = sql; *p;) {
 		const char *rep = NULL;
 		size_t skip = 0;
-		if (strncmp(p, "{{ID}}", 6) == 0) {
-			rep = be->id_type;
-			skip = 6;
-		} else if (strncmp(p, "{{BLOB}}", 8) == 0) {
-			rep = be->blob_type;
-			skip = 8;
-		} else if (strncmp(p, "{{REAL}}", 8) == 0) {
-			rep = be->real_type;
-			skip = 8;
-		}
+		for (size_t t = 0; !rep && t < sizeof tokens / sizeof *tokens; t++)
+			if (strncmp(p, tokens[t].token, strlen(tokens[t].token)) == 0) {
+				rep = tokens[t].rep;
+				skip = strlen(tokens[t].token);
+			}
 		if (rep) {
 			size_t l = strlen(rep);
 			if (n + l + 1 > cap) {
@@ -167,7 +232,7 @@ static char *expand(const db_backend *be, const char *sql)
 	return out;
 }
 
-static int migrate(offerapi_store *s)
+static int migrate(offerapi_store *s, int upto)
 {
 	db_conn *c;
 	int rc = store_conn(s, &c);
@@ -180,7 +245,9 @@ static int migrate(offerapi_store *s)
 	/* Two replicas starting at once both try; the loser sees the table. */
 	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
 		rc = 0;
-	for (int v = 1; rc == 0 && v <= NMIGRATIONS; v++) {
+	for (int v = 1; rc == 0 && v <= NMIGRATIONS && v <= upto; v++) {
+		if (!migrations[v - 1])
+			continue;
 		db_result *r = NULL;
 		rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
 		             (db_param[]){ P_INT(v) }, 1, &r);
@@ -275,6 +342,19 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out)
+{
+	char sql[2048];
+	if (snprintf(sql, sizeof sql, "SELECT COUNT(*)%s", from) >= (int)sizeof sql)
+		return oa_error(OFFERAPI_ERROR, "count: a statement over %zu bytes", sizeof sql);
+	db_result *r = NULL;
+	int rc = store_exec(s, sql, p, n, &r);
+	if (rc == 0)
+		*out = db_int(r, 0, 0);
+	db_result_free(r);
+	return rc;
+}
+
 /* Size of a version-1 offerapi_store_options: it ended with a version-1
  * offerapi_cv_limits, which ended after max_text (no tail padding: both
  * end on a size_t). */
@@ -325,6 +405,12 @@ static int apply_defaults(offerapi_store_options *o, const offerapi_store_option
 
 int offerapi_store_open(offerapi_store **out, const char *url, const offerapi_store_options *opts)
 {
+	return store_open_upto(out, url, opts, NMIGRATIONS);
+}
+
+int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_options *opts,
+                    int upto)
+{
 	if (!out || !url)
 		return oa_error(OFFERAPI_EINVAL, "store: no database URL given");
 	*out = NULL;
@@ -363,7 +449,7 @@ int offerapi_store_open(offerapi_store **out, const char *url, const offerapi_st
 	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
 	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
 	if (rc == 0)
-		rc = migrate(s);
+		rc = migrate(s, upto);
 	if (rc < 0) {
 		offerapi_store_free(s);
 		return rc;

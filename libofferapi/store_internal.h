@@ -34,6 +34,11 @@ struct offerapi_store {
 	pthread_mutex_t jobs_write;
 };
 
+/* offerapi_store_open(), applying only the migrations up to @upto: for the
+ * tests that build a store as an older version left it. */
+int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_options *opts,
+                    int upto);
+
 /* Wake the job runners of this process (after enqueuing). */
 void store_jobs_signal(offerapi_store *s);
 
@@ -42,6 +47,9 @@ int store_conn(offerapi_store *s, db_conn **out);
 
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
+
+/* COUNT(*) of " FROM ... WHERE ..." (@from) with parameters @p. */
+int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out);
 
 /* The same in a transaction of its own, for a write whose result rows
  * (RETURNING) matter: when they cannot be read (out of memory) the write is

@@ -164,9 +164,18 @@ void api_offer_applications(req *r)
 		json_array_append_new(scorers,
 		                      json_string(offerapi_scorers_info(r->app->scorers, i)->name));
 	json_t *out = json_pack("{s:I,s:o,s:I,s:I,s:o}", "offer_id", (json_int_t)r->id,
-	                        "applications", a, "count", (json_int_t)d.list->count, "scored",
+	                        "applications", a, "count", (json_int_t)d.count, "scored",
 	                        (json_int_t)d.scored, "scorers", scorers);
 	if (out) {
+		/* the page: ?limit and the opaque ?cursor of next/prev */
+		json_object_set_new(out, "next",
+		                    d.list->next ? json_string(d.list->next) : json_null());
+		json_object_set_new(out, "prev",
+		                    d.list->prev ? json_string(d.list->prev) : json_null());
+		json_t *hist = json_array();
+		for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++)
+			json_array_append_new(hist, json_integer(d.dash->histogram[k]));
+		json_object_set_new(out, "histogram", hist);
 		json_object_set_new(out, "rank_by", d.by ? json_string(d.by) : json_null());
 		json_object_set_new(out, "mean", d.scored ? json_real(d.mean) : json_null());
 	}
@@ -174,18 +183,22 @@ void api_offer_applications(req *r)
 	respond_json(r, 200, out);
 }
 
+static int csv_produce(void *ctx, buf *out, size_t want)
+{
+	return svc_dashboard_csv_next(ctx, out, want);
+}
+
 void api_offer_applications_csv(req *r)
 {
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 		return;
-	buf b;
-	buf_init(&b, 16384);
-	int rc = svc_dashboard_csv_for(r, &b);
+	svc_csv *c = NULL;
+	int rc = svc_dashboard_csv_open(r, &c);
 	if (rc)
 		api_fail(r, rc, false);
 	else
-		respond_csv(r, &b);
-	buf_free(&b);
+		respond_csv_stream(r, csv_produce, c);
+	svc_dashboard_csv_close(c);
 }
 
 void api_my_applications(req *r)

@@ -98,50 +98,137 @@ static void close_after(req *r)
 /* Build the head into a buffer that already has room for the body, then
  * send both with one mg_write: see docs/dependencies.md (Nagle + delayed ACK). HEAD
  * requests get the head only. */
-void respond(req *r, int status, const char *ctype, const void *body, size_t len)
+/* The status line and headers of a response into @out; @length is the
+ * framing header line ("Content-Length: N" or "Transfer-Encoding: chunked"). */
+static void head(req *r, buf *out, int status, const char *ctype, const char *length)
 {
-	if (r->status) /* already answered: never write twice */
-		return;
 	if (r->set_anon)
 		req_header(r, "Set-Cookie: oa_anon=%s; Path=/; HttpOnly; SameSite=Lax%s", r->anon,
 		           r->secure ? "; Secure" : "");
-	buf out;
-	buf_init(&out, 512 + len);
-	buf_printf(&out,
+	buf_printf(out,
 	           "HTTP/1.1 %d %s\r\n"
-	           "Content-Length: %zu\r\n"
+	           "%s\r\n"
 	           "X-Request-Id: %s\r\n"
 	           "X-Content-Type-Options: nosniff\r\n"
 	           "Referrer-Policy: same-origin\r\n",
-	           status, http_reason(status), len, r->request_id);
+	           status, http_reason(status), length, r->request_id);
 	if (ctype) {
-		buf_printf(&out, "Content-Type: %s\r\n", ctype);
+		buf_printf(out, "Content-Type: %s\r\n", ctype);
 		if (!strncmp(ctype, "text/html", 9))
 			buf_puts(
-				&out,
+				out,
 				"Content-Security-Policy: default-src 'none'; style-src 'self'; "
 				"img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; "
 				"base-uri 'none'\r\nX-Frame-Options: DENY\r\n");
 	}
 	if (r->keep_alive_off) {
-		buf_puts(&out, "Connection: close\r\n");
+		buf_puts(out, "Connection: close\r\n");
 		close_after(r);
 	}
-	buf_add(&out, r->extra_headers, r->extra_len);
-	buf_puts(&out, "\r\n");
+	buf_add(out, r->extra_headers, r->extra_len);
+	buf_puts(out, "\r\n");
+}
+
+static void write_oom(req *r)
+{
+	static const char oom[] = "HTTP/1.1 500 Internal Server Error\r\n"
+				  "Content-Length: 0\r\nConnection: close\r\n\r\n";
+	mg_write(r->conn, oom, sizeof oom - 1);
+	r->status = 500;
+}
+
+void respond(req *r, int status, const char *ctype, const void *body, size_t len)
+{
+	if (r->status) /* already answered: never write twice */
+		return;
+	char length[48];
+	snprintf(length, sizeof length, "Content-Length: %zu", len);
+	buf out;
+	buf_init(&out, 512 + len);
+	head(r, &out, status, ctype, length);
 	if (strcmp(r->method, "HEAD") != 0)
 		buf_add(&out, body, len);
 	r->status = status;
 	if (out.failed) {
-		static const char oom[] = "HTTP/1.1 500 Internal Server Error\r\n"
-					  "Content-Length: 0\r\nConnection: close\r\n\r\n";
-		mg_write(r->conn, oom, sizeof oom - 1);
-		r->status = 500;
+		write_oom(r);
 	} else {
 		mg_write(r->conn, out.data, out.len);
 		r->sent = len;
 	}
 	buf_free(&out);
+}
+
+/* HTTP/1.0 knows no chunks: the body then ends with the connection. Read
+ * once at the start of a stream: head() may mark the request 1.0 to close
+ * the connection after it (close_after). */
+static bool chunked(const req *r)
+{
+	return r->stream_chunked;
+}
+
+void respond_stream_start(req *r, int status, const char *ctype)
+{
+	if (r->status)
+		return;
+	r->stream_chunked = !r->ri->http_version || strcmp(r->ri->http_version, "1.0") != 0;
+	if (!chunked(r))
+		r->keep_alive_off = true;
+	buf_init(&r->stream_head, 1024);
+	head(r, &r->stream_head, status, ctype,
+	     chunked(r) ? "Transfer-Encoding: chunked" : "Cache-Control: no-store");
+	r->status = status;
+	r->streaming = true;
+}
+
+/* Headers not yet written, then the chunk of @data (its size line, the
+ * data, CRLF), then @tail: one mg_write() (FIELD-NOTES: one write per
+ * message part, no Nagle stalls). */
+static int stream_write(req *r, const void *data, size_t len, const char *tail)
+{
+	if (!r->streaming)
+		return -1;
+	buf *b = &r->stream_head;
+	bool head_only = !strcmp(r->method, "HEAD");
+	if (len && !head_only) {
+		if (chunked(r))
+			buf_printf(b, "%zx\r\n", len);
+		buf_add(b, data, len);
+		if (chunked(r))
+			buf_puts(b, "\r\n");
+	}
+	if (tail && !head_only)
+		buf_puts(b, tail);
+	int rc = b->failed ? -1 : 0;
+	if (rc == 0 && b->len && mg_write(r->conn, b->data, b->len) <= 0)
+		rc = -1;
+	if (rc == 0 && !head_only)
+		r->sent += len;
+	b->len = 0;
+	if (rc)
+		r->streaming = false;
+	return rc;
+}
+
+int respond_stream_chunk(req *r, const void *data, size_t len)
+{
+	return len ? stream_write(r, data, len, NULL) : 0;
+}
+
+void respond_stream_end(req *r, bool ok)
+{
+	if (!r->streaming) {
+		buf_free(&r->stream_head);
+		return;
+	}
+	/* A stream cut short by an error must not look complete: the last
+	 * chunk is replaced by a malformed size line, so that the client
+	 * reports a failed transfer (and closes) instead of a short file. */
+	if (chunked(r))
+		stream_write(r, NULL, 0, ok ? "0\r\n\r\n" : "not-a-chunk\r\n\r\n");
+	else
+		stream_write(r, NULL, 0, ok ? "" : "\r\n-- incomplete --\r\n");
+	r->streaming = false;
+	buf_free(&r->stream_head);
 }
 
 void respond_redirect(req *r, const char *location)
@@ -361,6 +448,25 @@ void respond_csv(req *r, const buf *b)
 	           (long long)r->id);
 	req_header(r, "Cache-Control: no-store");
 	respond(r, 200, "text/csv; charset=utf-8", b->data, b->len);
+}
+
+void respond_csv_stream(req *r, stream_fn produce, void *ctx)
+{
+	req_header(r, "Content-Disposition: attachment; filename=\"offer-%lld-applications.csv\"",
+	           (long long)r->id);
+	req_header(r, "Cache-Control: no-store");
+	respond_stream_start(r, 200, "text/csv; charset=utf-8");
+	buf b;
+	buf_init(&b, STREAM_CHUNK + 4096);
+	int rc = 0;
+	while (rc == 0) {
+		b.len = 0;
+		rc = produce(ctx, &b, STREAM_CHUNK);
+		if (rc >= 0 && respond_stream_chunk(r, b.data, b.len) != 0)
+			rc = -1;
+	}
+	buf_free(&b);
+	respond_stream_end(r, rc == 1);
 }
 
 /* A CV is a document a stranger wrote: it is downloaded, never rendered

@@ -48,6 +48,9 @@ typedef struct req {
 	char extra_headers[1024]; /* additional response header lines */
 	char pathbuf[2048]; /* the decoded path */
 	size_t extra_len;
+	bool streaming; /* a streamed response is under way (respond_stream_*) */
+	bool stream_chunked; /* ... in chunks (else until the connection closes) */
+	buf stream_head; /* its headers until the first chunk, then each chunk */
 } req;
 
 typedef void (*handler_fn)(req *r);
@@ -60,6 +63,15 @@ typedef void (*handler_fn)(req *r);
 void respond(req *r, int status, const char *ctype, const void *body, size_t len);
 /* The reason phrase of @status ("Bad Request"), "Unknown" for others. */
 const char *http_reason(int status);
+/* A response of unknown length, streamed in chunks (Transfer-Encoding:
+ * chunked; HTTP/1.0: until the connection closes). Start sets the status
+ * and headers (written with the first chunk); each chunk is one write;
+ * end with @ok false marks the body as cut short (a malformed last chunk:
+ * the client reports a failed download, never a silently short file). */
+void respond_stream_start(req *r, int status, const char *ctype);
+/* 0, or -1 when the client is gone (stop producing). */
+int respond_stream_chunk(req *r, const void *data, size_t len);
+void respond_stream_end(req *r, bool ok);
 /* Queue one header line ("Name: value", no CRLF) for the response. */
 void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 void respond_redirect(req *r, const char *location);
@@ -70,6 +82,14 @@ void respond_api_error(req *r, int status, const char *code, const char *message
 
 /* Downloads, the same for pages and API: an offer's CSV export (r->id), a
  * CV's PDF (as an attachment, sandboxed) and its extracted text. */
+/* Rows are produced @want bytes at a time: 0 (more to come), 1 (the end),
+ * or an error (negative). */
+typedef int (*stream_fn)(void *ctx, buf *out, size_t want);
+#define STREAM_CHUNK 16384
+/* A CSV download of any length, streamed in chunks of about STREAM_CHUNK
+ * bytes (memory: one chunk). An error after the start cuts it short
+ * visibly (respond_stream_end). */
+void respond_csv_stream(req *r, stream_fn produce, void *ctx);
 void respond_csv(req *r, const buf *b);
 void respond_pdf(req *r, const void *pdf, size_t len);
 void respond_cv_text(req *r, const offerapi_application *a);

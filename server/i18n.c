@@ -140,6 +140,8 @@ static msg msgs[] = {
 	{ "home.mine_none",
 	  { "Vous n'avez publié aucune offre.", "You have not published any offer." } },
 	{ "home.next", { "Offres suivantes →", "Next offers →" } },
+	{ "page.next", { "Page suivante →", "Next page →" } },
+	{ "page.prev", { "← Page précédente", "← Previous page" } },
 	{ "home.prev", { "← Offres précédentes", "← Previous offers" } },
 	{ "home.none", { "Aucune offre ne correspond.", "No offer matches." } },
 	{ "home.title", { "Offres d'emploi", "Job offers" } },

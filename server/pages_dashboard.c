@@ -8,22 +8,18 @@
 #include "explain.h"
 #include "pages.h"
 
-/* Two SVG charts: the distribution of scores in ten bins and the ranking
- * (one bar per candidate, best first, at most 40). Text is escaped. */
-static void svg_charts(req *r, buf *b, const offerapi_application_list *l, const char *scorer)
+/* Two SVG charts: the distribution of every score in ten bins (from the
+ * summary's aggregate) and the ranking of this page (one bar per candidate,
+ * best first, at most 40). Text is escaped. */
+static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 {
-	unsigned bins[10] = { 0 };
-	unsigned maxbin = 1;
-	for (size_t i = 0; i < l->count; i++) {
-		const offerapi_score *s = svc_find_score(&l->items[i], scorer);
-		if (!s)
-			continue;
-		int k = (int)(s->score * 10);
-		if (k > 9)
-			k = 9;
-		if (k < 0)
-			k = 0;
-		if (++bins[k] > maxbin)
+	const offerapi_application_list *l = d->list;
+	const char *scorer = d->by;
+	int64_t bins[10];
+	int64_t maxbin = 1;
+	for (int k = 0; k < 10; k++) {
+		bins[k] = d->dash->histogram[k];
+		if (bins[k] > maxbin)
 			maxbin = bins[k];
 	}
 	buf_printf(b,
@@ -33,14 +29,14 @@ static void svg_charts(req *r, buf *b, const offerapi_application_list *l, const
 	           T(r, "dash.distribution"));
 	buf_puts(b, "<line x1=\"30\" y1=\"190\" x2=\"410\" y2=\"190\" class=\"axis\"/>");
 	for (int k = 0; k < 10; k++) {
-		double h = 170.0 * bins[k] / maxbin;
+		double h = 170.0 * (double)bins[k] / (double)maxbin;
 		buf_printf(b,
 		           "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"34\" height=\"%.1f\">"
-		           "<title>%.1f-%.1f: %u</title></rect>",
-		           32 + k * 38, 190 - h, h, k / 10.0, (k + 1) / 10.0, bins[k]);
+		           "<title>%.1f-%.1f: %lld</title></rect>",
+		           32 + k * 38, 190 - h, h, k / 10.0, (k + 1) / 10.0, (long long)bins[k]);
 		if (bins[k])
-			buf_printf(b, "<text x=\"%d\" y=\"%.1f\" class=\"val\">%u</text>",
-			           49 + k * 38, 185 - h, bins[k]);
+			buf_printf(b, "<text x=\"%d\" y=\"%.1f\" class=\"val\">%lld</text>",
+			           49 + k * 38, 185 - h, (long long)bins[k]);
 		buf_printf(b, "<text x=\"%d\" y=\"205\" class=\"lbl\">%.1f</text>", 32 + k * 38,
 		           k / 10.0);
 	}
@@ -93,8 +89,8 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 	buf_esc(b, d->offer->title);
 	buf_printf(b,
 	           "</a></h1><div class=\"stats\"><div class=\"stat\"><span>%s</span>"
-	           "<strong id=\"count\">%zu</strong></div>",
-	           T(r, "dash.count"), d->list->count);
+	           "<strong id=\"count\">%lld</strong></div>",
+	           T(r, "dash.count"), (long long)d->count);
 	buf_printf(b, "<div class=\"stat\"><span>%s</span><strong id=\"mean\">", T(r, "dash.mean"));
 	if (d->scored)
 		buf_printf(b, "%.2f", d->mean);
@@ -133,7 +129,11 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i)
 	const offerapi_application *a = &d->list->items[i];
 	char day[16];
 	date_str(day, sizeof day, a->created_at);
-	buf_printf(b, "<tr><td>%zu</td><td>", i + 1);
+	int64_t pos = d->list->offset >= 0 ? d->list->offset + (int64_t)i + 1 : 0;
+	if (pos)
+		buf_printf(b, "<tr><td>%lld</td><td>", (long long)pos);
+	else
+		buf_puts(b, "<tr><td></td><td>");
 	buf_esc(b, a->candidate_name);
 	buf_puts(b, " <small>");
 	buf_esc(b, a->candidate_login);
@@ -184,6 +184,35 @@ static void dash_table(req *r, buf *b, const svc_dashboard *d)
 	buf_puts(b, "</tbody></table></div>");
 }
 
+/* "?rank=...&cursor=..." links to the pages before and after this one. */
+static void pager_link(req *r, buf *b, const svc_dashboard *d, const char *cursor, const char *key)
+{
+	buf_printf(b, "<a class=\"button secondary\" rel=\"%s\" href=\"/offers/%lld/dashboard?",
+	           strcmp(key, "page.next") ? "prev" : "next", (long long)d->offer->id);
+	if (d->by) {
+		char enc[3 * OFFERAPI_SCORER_NAME_MAX + 1];
+		mg_url_encode(d->by, enc, sizeof enc);
+		buf_puts(b, "rank=");
+		buf_esc(b, enc);
+		buf_puts(b, "&amp;");
+	}
+	buf_puts(b, "cursor=");
+	buf_esc(b, cursor); /* [A-Za-z0-9.-] (page.h) */
+	buf_printf(b, "\">%s</a> ", T(r, key));
+}
+
+static void dash_pager(req *r, buf *b, const svc_dashboard *d)
+{
+	if (!d->list->prev && !d->list->next)
+		return;
+	buf_puts(b, "<nav class=\"pager\">");
+	if (d->list->prev)
+		pager_link(r, b, d, d->list->prev, "page.prev");
+	if (d->list->next)
+		pager_link(r, b, d, d->list->next, "page.next");
+	buf_puts(b, "</nav>");
+}
+
 void page_dashboard(req *r)
 {
 	svc_dashboard d;
@@ -198,24 +227,29 @@ void page_dashboard(req *r)
 	dash_header(r, &b, &d);
 	if (d.by && d.scored) {
 		buf_puts(&b, "<div class=\"charts\">");
-		svg_charts(r, &b, d.list, d.by);
+		svg_charts(r, &b, &d);
 		buf_puts(&b, "</div>");
 	}
 	dash_table(r, &b, &d);
+	dash_pager(r, &b, &d);
 	svc_dashboard_free(&d);
 	page_send(r, 200, &b);
 }
 
+static int csv_produce(void *ctx, buf *out, size_t want)
+{
+	return svc_dashboard_csv_next(ctx, out, want);
+}
+
 void page_dashboard_csv(req *r)
 {
-	buf b;
-	buf_init(&b, 16384);
-	int rc = svc_dashboard_csv_for(r, &b);
+	svc_csv *c = NULL;
+	int rc = svc_dashboard_csv_open(r, &c);
 	if (rc)
 		page_fail(r, rc);
 	else
-		respond_csv(r, &b);
-	buf_free(&b);
+		respond_csv_stream(r, csv_produce, c);
+	svc_dashboard_csv_close(c);
 }
 
 void page_cv_pdf(req *r)

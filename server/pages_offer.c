@@ -45,10 +45,11 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 	buf_puts(b, "</article>");
 }
 
-/* The home page's search, from the query string. */
+/* The home page's search and page, from the query string. */
 typedef struct home_search {
 	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1];
-	long page;
+	long page; /* the old ?page=N, still understood */
+	char cursor[OFFERAPI_CURSOR_MAX], mine[OFFERAPI_CURSOR_MAX]; /* pages by key */
 } home_search;
 
 /* Read the search from the query string into @p s. Returns NULL, or the
@@ -74,23 +75,29 @@ static const char *home_parse(req *r, home_search *s)
 		if (*end || s->page < 1 || s->page > 10000)
 			return "err.page";
 	}
+	int cn = form_var(r->query, ql, "cursor", s->cursor, sizeof s->cursor);
+	int mn = form_var(r->query, ql, "mine", s->mine, sizeof s->mine);
+	if (cn == -2 || cn == -3 || mn == -2 || mn == -3)
+		return "err.page";
 	return NULL;
 }
 
-/* Links to the previous and next pages, keeping the search (URL-encoded
- * then HTML-escaped); @p count: offers on this page. */
-static void home_pages(req *r, buf *b, const home_search *s, size_t count)
+/* Links to the pages before and after @l by key (?@param=cursor), keeping
+ * the search, URL-encoded then HTML-escaped. A last page has no next
+ * cursor, so "next" never leads to an empty page. */
+static void home_pager(req *r, buf *b, const offerapi_offer_list *l, const char *param,
+                       const char *q, const char *loc, const char *skill)
 {
-	if (s->page <= 1 && count < HOME_PAGE_SIZE)
+	if (!l->prev && !l->next)
 		return;
-	char eq[3 * sizeof s->q], el[3 * sizeof s->loc], es[3 * sizeof s->skill];
-	mg_url_encode(s->q, eq, sizeof eq);
-	mg_url_encode(s->loc, el, sizeof el);
-	mg_url_encode(s->skill, es, sizeof es);
+	char eq[1536], el[640], es[256];
+	mg_url_encode(q, eq, sizeof eq);
+	mg_url_encode(loc, el, sizeof el);
+	mg_url_encode(skill, es, sizeof es);
 	buf_puts(b, "<nav class=\"pages\">");
 	for (int k = 0; k < 2; k++) {
-		long to = k == 0 ? s->page - 1 : s->page + 1;
-		if ((k == 0 && s->page <= 1) || (k == 1 && count < HOME_PAGE_SIZE))
+		const char *c = k == 0 ? l->prev : l->next;
+		if (!c)
 			continue;
 		buf_puts(b, "<a href=\"/?q=");
 		buf_esc(b, eq);
@@ -98,7 +105,9 @@ static void home_pages(req *r, buf *b, const home_search *s, size_t count)
 		buf_esc(b, el);
 		buf_puts(b, "&amp;skill=");
 		buf_esc(b, es);
-		buf_printf(b, "&amp;page=%ld\">%s</a> ", to,
+		buf_printf(b, "&amp;%s=", param);
+		buf_esc(b, c); /* [A-Za-z0-9.-] (page.h) */
+		buf_printf(b, "\" rel=\"%s\">%s</a> ", k == 0 ? "prev" : "next",
 		           T(r, k == 0 ? "home.prev" : "home.next"));
 	}
 	buf_puts(b, "</nav>");
@@ -113,7 +122,38 @@ static void home_mine(req *r, buf *b, const offerapi_offer_list *mine)
 		           T(r, "nav.publish"));
 	for (size_t i = 0; i < mine->count; i++)
 		offer_card(r, b, &mine->items[i], true);
+	home_pager(r, b, mine, "mine", "", "", "");
 	buf_puts(b, "</section>");
+}
+
+/* The offers matching @p s: by key, or by the old ?page=N offset. */
+static int home_list(req *r, const home_search *s, offerapi_offer_list **list)
+{
+	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
+	query.words = s->q[0] ? s->q : NULL;
+	query.location = s->loc[0] ? s->loc : NULL;
+	query.skill = s->skill[0] ? s->skill : NULL;
+	if (s->page > 1 && !s->cursor[0]) {
+		query.limit = HOME_PAGE_SIZE;
+		query.offset = (size_t)(s->page - 1) * HOME_PAGE_SIZE;
+		return offerapi_offer_search(r->app->store, &query, list);
+	}
+	offerapi_page pq = OFFERAPI_PAGE_INIT;
+	pq.limit = HOME_PAGE_SIZE;
+	pq.cursor = s->cursor[0] ? s->cursor : NULL;
+	return offerapi_offer_list_page(r->app->store, &query, &pq, list);
+}
+
+/* A recruiter's own offers, open and closed, newest first, by key. */
+static int home_list_mine(req *r, const home_search *s, offerapi_offer_list **mine)
+{
+	offerapi_offer_query mq = OFFERAPI_OFFER_QUERY_INIT;
+	mq.recruiter_id = r->user->id;
+	mq.include_closed = 1;
+	offerapi_page mp = OFFERAPI_PAGE_INIT;
+	mp.limit = HOME_PAGE_SIZE;
+	mp.cursor = s->mine[0] ? s->mine : NULL;
+	return offerapi_offer_list_page(r->app->store, &mq, &mp, mine);
 }
 
 void page_home(req *r)
@@ -124,28 +164,14 @@ void page_home(req *r)
 		page_error(r, 400, T(r, bad));
 		return;
 	}
-	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
-	query.words = s.q[0] ? s.q : NULL;
-	query.location = s.loc[0] ? s.loc : NULL;
-	query.skill = s.skill[0] ? s.skill : NULL;
-	query.limit = HOME_PAGE_SIZE;
-	query.offset = (size_t)(s.page - 1) * HOME_PAGE_SIZE;
-	offerapi_offer_list *list = NULL;
-	int rc = offerapi_offer_search(r->app->store, &query, &list);
+	offerapi_offer_list *list = NULL, *mine = NULL;
+	int rc = home_list(r, &s, &list);
+	if (rc >= 0 && r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
+		rc = home_list_mine(r, &s, &mine);
 	if (rc < 0) {
+		offerapi_offer_list_free(list);
 		page_fail(r, rc);
 		return;
-	}
-	offerapi_offer_list *mine = NULL;
-	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER) {
-		offerapi_offer_query mq = OFFERAPI_OFFER_QUERY_INIT;
-		mq.recruiter_id = r->user->id;
-		mq.include_closed = 1;
-		if ((rc = offerapi_offer_search(r->app->store, &mq, &mine)) < 0) {
-			offerapi_offer_list_free(list);
-			page_fail(r, rc);
-			return;
-		}
 	}
 	buf b;
 	buf_init(&b, 16384);
@@ -163,7 +189,7 @@ void page_home(req *r)
 	for (size_t i = 0; i < list->count; i++)
 		offer_card(r, &b, &list->items[i],
 		           r->user && list->items[i].recruiter_id == r->user->id);
-	home_pages(r, &b, &s, list->count);
+	home_pager(r, &b, list, "cursor", s.q, s.loc, s.skill);
 	buf_puts(&b, "</section>");
 	offerapi_offer_list_free(list);
 	offerapi_offer_list_free(mine);

@@ -99,27 +99,36 @@ int svc_application(req *r, offerapi_application **out);
 
 typedef struct svc_dashboard {
 	offerapi_offer *offer;
-	offerapi_application_list *list; /* ranked by @by, best first */
+	offerapi_dashboard *dash; /* the library's: summary and page */
+	const offerapi_application_list *list; /* the page, ranked by @by, best first */
 	const char *cols[SVC_MAX_COLUMNS]; /* scorer columns: loaded ones, then stored others */
 	size_t ncols;
 	const char *by; /* the ranking scorer (one of cols), or NULL without scorers */
-	size_t scored; /* applications with a score from @by */
+	int64_t count; /* applications to the offer (every page) */
+	size_t scored; /* of them, with a score from @by */
 	double mean; /* of those scores (0 when none) */
 } svc_dashboard;
 
 /* The dashboard of offer r->id for its recruiter, ranked by @rank or, when
- * @rank is NULL, "" or unknown, by the first configured scorer. */
-int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d);
+ * @rank is NULL, "" or unknown, by the first configured scorer: the
+ * summary over every application, and the page @page (NULL: the first). */
+int svc_dashboard_load(req *r, const char *rank, const offerapi_page *page, svc_dashboard *d);
 void svc_dashboard_free(svc_dashboard *d);
-/* The dashboard the request's ?rank asks for (a malformed value is
- * OFFERAPI_EINVAL; a too long or unknown one ranks by the default). */
+/* The dashboard the request's ?rank, ?cursor and ?limit ask for (a
+ * malformed value is OFFERAPI_EINVAL; a too long or unknown rank ranks by
+ * the default). */
 int svc_dashboard_for(req *r, svc_dashboard *d);
-/* Its CSV export in the request's language, into @out. */
-int svc_dashboard_csv_for(req *r, buf *out);
 /* The score of @a by @scorer, or NULL. */
 const offerapi_score *svc_find_score(const offerapi_application *a, const char *scorer);
-/* The CSV export (RFC 4180, formula-safe) of a loaded dashboard, with the
- * explanations in @lang. */
-void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *out);
+
+/* The CSV export (RFC 4180, formula-safe, explanations in the request's
+ * language) of every application, in constant memory: open checks the
+ * request (?rank) and the permission; each next appends rows to @out until
+ * it holds @want bytes and returns 0, or 1 after the last row, or an
+ * error. */
+typedef struct svc_csv svc_csv;
+int svc_dashboard_csv_open(req *r, svc_csv **out);
+int svc_dashboard_csv_next(svc_csv *c, buf *out, size_t want);
+void svc_dashboard_csv_close(svc_csv *c);
 
 #endif

@@ -4,6 +4,7 @@
  * so they rank by the same scorer and show the same mean.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -19,81 +20,68 @@ const offerapi_score *svc_find_score(const offerapi_application *a, const char *
 	return NULL;
 }
 
-/* The scorer columns: every loaded scorer in --scorers order, then names
- * found in stored scores that no loaded scorer has (kept from an earlier
- * configuration). */
-static size_t score_columns(const app *a, const offerapi_application_list *l, const char **cols,
-                            size_t max)
+/* The host's scorers, in --scorers order: the ranking's default and the
+ * first columns (the library adds every other scorer with stored scores). */
+static size_t host_scorers(const app *a, const char **names, size_t max)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < a->nranked && n < max; i++)
-		cols[n++] = offerapi_scorers_info(a->scorers, a->ranked[i])->name;
-	for (size_t i = 0; i < l->count; i++)
-		for (size_t k = 0; k < l->items[i].nscores; k++) {
-			const char *s = l->items[i].scores[k].scorer;
-			size_t j = 0;
-			while (j < n && strcmp(cols[j], s))
-				j++;
-			if (j == n && n < max)
-				cols[n++] = s;
-		}
+		names[n++] = offerapi_scorers_info(a->scorers, a->ranked[i])->name;
 	return n;
 }
 
-static const char *find_column(const svc_dashboard *d, const char *name)
+static void take_summary(svc_dashboard *d, const offerapi_dashboard *x)
 {
-	for (size_t i = 0; name && i < d->ncols; i++)
-		if (!strcmp(d->cols[i], name))
-			return d->cols[i];
-	return NULL;
+	d->ncols = 0;
+	for (size_t i = 0; i < x->nscorers && d->ncols < SVC_MAX_COLUMNS; i++)
+		d->cols[d->ncols++] = x->scorers[i];
+	d->by = NULL;
+	for (size_t i = 0; x->rank_by && i < d->ncols; i++)
+		if (!strcmp(d->cols[i], x->rank_by))
+			d->by = d->cols[i];
+	d->count = x->count;
+	d->scored = (size_t)x->scored;
+	d->mean = x->mean;
 }
 
-/* The ranking rule: the scorer asked for when it has a column, else the
- * first configured scorer, else the first stored one. */
-int svc_dashboard_load(req *r, const char *rank, svc_dashboard *d)
+/* Ask the library: an unknown ranking name (OFFERAPI_EINVAL) ranks by the
+ * default instead, as the dashboard always did. */
+static int get_dashboard(req *r, const char *want, const offerapi_page *page,
+                         offerapi_dashboard **out)
+{
+	const char *host[SVC_MAX_COLUMNS];
+	offerapi_rank rank = OFFERAPI_RANK_INIT;
+	rank.scorers = host;
+	rank.nscorers = host_scorers(r->app, host, SVC_MAX_COLUMNS);
+	rank.by = want;
+	int rc = offerapi_dashboard_get(r->app->store, r->user, r->id, &rank, page, out);
+	if (rc == OFFERAPI_EINVAL && want) {
+		rank.by = NULL;
+		rc = offerapi_dashboard_get(r->app->store, r->user, r->id, &rank, page, out);
+	}
+	return rc;
+}
+
+/* The summary comes from aggregate queries over every application; the
+ * rows are one page of @page (library: offerapi_dashboard_get). */
+int svc_dashboard_load(req *r, const char *rank, const offerapi_page *page, svc_dashboard *d)
 {
 	memset(d, 0, sizeof *d);
 	int rc = svc_offer_own(r, &d->offer);
-	if (rc)
-		return rc;
-	const app *a = r->app;
-	const char *want = rank && *rank ? rank : NULL;
-	if (!want && a->nranked)
-		want = offerapi_scorers_info(a->scorers, a->ranked[0])->name;
-	rc = offerapi_application_list_offer(r->app->store, r->user, r->id, want, 0, &d->list);
-	if (rc == 0) {
-		d->ncols = score_columns(a, d->list, d->cols, SVC_MAX_COLUMNS);
-		d->by = find_column(d, want);
-		if (!d->by && d->ncols) {
-			/* an unknown name: rank by the default column instead */
-			d->by = d->cols[0];
-			offerapi_application_list_free(d->list);
-			d->list = NULL;
-			rc = offerapi_application_list_offer(r->app->store, r->user, r->id, d->by,
-			                                     0, &d->list);
-			d->ncols = rc ? 0 : score_columns(a, d->list, d->cols, SVC_MAX_COLUMNS);
-			d->by = rc ? NULL : find_column(d, d->by);
-		}
-	}
+	if (rc == 0)
+		rc = get_dashboard(r, rank && *rank ? rank : NULL, page, &d->dash);
 	if (rc) {
 		svc_dashboard_free(d);
 		return rc;
 	}
-	double sum = 0;
-	for (size_t i = 0; d->by && i < d->list->count; i++) {
-		const offerapi_score *s = svc_find_score(&d->list->items[i], d->by);
-		if (s) {
-			sum += s->score;
-			d->scored++;
-		}
-	}
-	d->mean = d->scored ? sum / (double)d->scored : 0;
+	d->list = d->dash->page;
+	take_summary(d, d->dash);
 	return 0;
 }
 
 void svc_dashboard_free(svc_dashboard *d)
 {
-	offerapi_application_list_free(d->list);
+	offerapi_dashboard_free(d->dash);
 	offerapi_offer_free(d->offer);
 	memset(d, 0, sizeof *d);
 }
@@ -122,13 +110,9 @@ static void date_ymd(char *dst, size_t n, int64_t t)
 	strftime(dst, n, "%Y-%m-%d", &tm);
 }
 
-void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *b)
+/* The CSV's first line. */
+static void csv_header(const svc_dashboard *d, size_t maxq, buf *b)
 {
-	const offerapi_application_list *l = d->list;
-	size_t maxq = 0;
-	for (size_t i = 0; i < l->count; i++)
-		if (l->items[i].nanswers > maxq)
-			maxq = l->items[i].nanswers;
 	buf_puts(b, "rank,application_id,candidate,login,applied_at,filename");
 	for (size_t c = 0; c < d->ncols; c++) {
 		buf_puts(b, ",");
@@ -138,57 +122,148 @@ void svc_dashboard_csv(const svc_dashboard *d, enum lang lang, buf *b)
 	for (size_t q = 0; q < maxq; q++)
 		buf_printf(b, ",question_%zu,answer_%zu", q + 1, q + 1);
 	buf_puts(b, "\r\n");
-	for (size_t i = 0; i < l->count; i++) {
-		const offerapi_application *a = &l->items[i];
-		char day[16];
-		date_ymd(day, sizeof day, a->created_at);
-		buf_printf(b, "%zu,%lld,", i + 1, (long long)a->id);
-		csv_cell(b, a->candidate_name);
-		buf_puts(b, ",");
-		csv_cell(b, a->candidate_login);
-		buf_printf(b, ",%s,", day);
-		csv_cell(b, a->filename);
-		for (size_t c = 0; c < d->ncols; c++) {
-			const offerapi_score *s = svc_find_score(a, d->cols[c]);
-			if (s)
-				buf_printf(b, ",%.4f", s->score);
-			else
-				buf_puts(b, ",");
-		}
-		const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
-		buf_puts(b, ",");
-		buf line;
-		buf_init(&line, 256);
-		explain_line(lang, &line, s ? s->explanation : "");
-		csv_cell(b, line.data ? line.data : "");
-		buf_free(&line);
-		for (size_t q = 0; q < maxq; q++) {
+}
+
+/* One application's line, ranked @rank (from 1). */
+static void csv_row(const svc_dashboard *d, enum lang lang, size_t maxq, size_t rank,
+                    const offerapi_application *a, buf *b)
+{
+	char day[16];
+	date_ymd(day, sizeof day, a->created_at);
+	buf_printf(b, "%zu,%lld,", rank, (long long)a->id);
+	csv_cell(b, a->candidate_name);
+	buf_puts(b, ",");
+	csv_cell(b, a->candidate_login);
+	buf_printf(b, ",%s,", day);
+	csv_cell(b, a->filename);
+	for (size_t c = 0; c < d->ncols; c++) {
+		const offerapi_score *s = svc_find_score(a, d->cols[c]);
+		if (s)
+			buf_printf(b, ",%.4f", s->score);
+		else
 			buf_puts(b, ",");
-			csv_cell(b, q < a->nanswers ? a->answers[q].question : "");
-			buf_puts(b, ",");
-			csv_cell(b, q < a->nanswers ? a->answers[q].answer : "");
-		}
-		buf_puts(b, "\r\n");
 	}
+	const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
+	buf_puts(b, ",");
+	buf line;
+	buf_init(&line, 256);
+	explain_line(lang, &line, s ? s->explanation : "");
+	csv_cell(b, line.data ? line.data : "");
+	buf_free(&line);
+	for (size_t q = 0; q < maxq; q++) {
+		buf_puts(b, ",");
+		csv_cell(b, q < a->nanswers ? a->answers[q].question : "");
+		buf_puts(b, ",");
+		csv_cell(b, q < a->nanswers ? a->answers[q].answer : "");
+	}
+	buf_puts(b, "\r\n");
+}
+
+/* The request's ?rank, ?cursor and ?limit (1..OFFERAPI_PAGE_MAX; absent:
+ * OFFERAPI_PAGE_DEFAULT). A malformed value is OFFERAPI_EINVAL; a too
+ * long or unknown ranking name ranks by the default. */
+static int page_query(req *r, char *rank, size_t nrank, char *cursor, size_t ncursor,
+                      offerapi_page *page, const char **want)
+{
+	int n = query_var(r, "rank", rank, nrank);
+	int c = query_var(r, "cursor", cursor, ncursor);
+	char limit[8];
+	int l = query_var(r, "limit", limit, sizeof limit);
+	*page = (offerapi_page)OFFERAPI_PAGE_INIT;
+	*want = n < 0 ? NULL : rank;
+	if (n == -3 || c == -3 || c == -2 || l == -3 || l == -2)
+		return svc_fail(OFFERAPI_EINVAL, "err.bad_query");
+	page->cursor = c < 0 ? NULL : cursor;
+	if (l >= 0) {
+		char *end;
+		long v = strtol(limit, &end, 10);
+		if (!*limit || *end || v < 1 || v > OFFERAPI_PAGE_MAX)
+			return svc_fail(OFFERAPI_EINVAL, "err.bad_query");
+		page->limit = (size_t)v;
+	}
+	return 0;
 }
 
 int svc_dashboard_for(req *r, svc_dashboard *d)
 {
-	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
-	int n = query_var(r, "rank", rank, sizeof rank);
-	if (n == -3) {
-		memset(d, 0, sizeof *d);
-		return svc_fail(OFFERAPI_EINVAL, "err.bad_query");
-	}
-	return svc_dashboard_load(r, n < 0 ? NULL : rank, d);
+	char rank[OFFERAPI_SCORER_NAME_MAX + 1], cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	const char *want;
+	memset(d, 0, sizeof *d);
+	int rc = page_query(r, rank, sizeof rank, cursor, sizeof cursor, &page, &want);
+	return rc ? rc : svc_dashboard_load(r, want, &page, d);
 }
 
-int svc_dashboard_csv_for(req *r, buf *out)
+/* ---- the CSV, streamed ---- */
+
+struct svc_csv {
+	svc_dashboard d; /* the summary only (no page) */
+	offerapi_application_iter *it;
+	enum lang lang;
+	size_t rank; /* rows written */
+	bool header_done;
+};
+
+int svc_dashboard_csv_open(req *r, svc_csv **out)
 {
-	svc_dashboard d;
-	int rc = svc_dashboard_for(r, &d);
+	*out = NULL;
+	char rank[OFFERAPI_SCORER_NAME_MAX + 1], cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	const char *want;
+	int rc = page_query(r, rank, sizeof rank, cursor, sizeof cursor, &page, &want);
+	svc_csv *c = rc ? NULL : calloc(1, sizeof *c);
+	if (rc == 0 && !c)
+		rc = OFFERAPI_ENOMEM;
 	if (rc == 0)
-		svc_dashboard_csv(&d, r->lang, out);
-	svc_dashboard_free(&d);
-	return rc;
+		rc = svc_offer_own(r, &c->d.offer);
+	const char *host[SVC_MAX_COLUMNS];
+	offerapi_rank rk = OFFERAPI_RANK_INIT;
+	rk.scorers = host;
+	rk.nscorers = host_scorers(r->app, host, SVC_MAX_COLUMNS);
+	rk.by = want && *want ? want : NULL;
+	if (rc == 0) {
+		rc = offerapi_application_iter_new(&c->it, r->app->store, r->user, r->id, &rk, 0);
+		if (rc == OFFERAPI_EINVAL && rk.by) {
+			rk.by = NULL;
+			rc = offerapi_application_iter_new(&c->it, r->app->store, r->user, r->id,
+			                                   &rk, 0);
+		}
+	}
+	if (rc) {
+		svc_dashboard_csv_close(c);
+		return rc;
+	}
+	take_summary(&c->d, offerapi_application_iter_summary(c->it));
+	c->lang = r->lang;
+	*out = c;
+	return 0;
+}
+
+int svc_dashboard_csv_next(svc_csv *c, buf *out, size_t want)
+{
+	const offerapi_dashboard *x = offerapi_application_iter_summary(c->it);
+	size_t maxq = x->max_answers > 0 ? (size_t)x->max_answers : 0;
+	if (!c->header_done) {
+		csv_header(&c->d, maxq, out);
+		c->header_done = true;
+	}
+	while (out->len < want && !out->failed) {
+		const offerapi_application *a = NULL;
+		int rc = offerapi_application_iter_next(c->it, &a);
+		if (rc)
+			return rc;
+		if (!a)
+			return 1;
+		csv_row(&c->d, c->lang, maxq, ++c->rank, a, out);
+	}
+	return out->failed ? OFFERAPI_ENOMEM : 0;
+}
+
+void svc_dashboard_csv_close(svc_csv *c)
+{
+	if (!c)
+		return;
+	offerapi_application_iter_free(c->it);
+	offerapi_offer_free(c->d.offer);
+	free(c);
 }

@@ -17,6 +17,7 @@
 #define OFFERAPI_APPLICATION_H
 
 #include "common.h"
+#include "page.h"
 #include "store.h"
 #include "user.h"
 
@@ -68,10 +69,18 @@ typedef struct offerapi_application {
 	int64_t created_at;
 } offerapi_application;
 
-/** A list of applications. */
+/**
+ * A list of applications. The fields after items are filled by the paged
+ * calls (the others leave NULL, NULL, -1, 0 and NULL, except rank_by).
+ */
 typedef struct offerapi_application_list {
 	size_t count;
 	offerapi_application *items;
+	char *next; /**< cursor of the page after this one (page.h); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< applications in the whole list with OFFERAPI_PAGE_TOTAL, else -1 */
+	int64_t offset; /**< position of items[0] in the list (from 0), -1 unknown */
+	char *rank_by; /**< ranked lists: the scorer that ranks them; else NULL */
 } offerapi_application_list;
 
 /** What a candidate sends. */
@@ -107,16 +116,81 @@ OFFERAPI_EXTERN int offerapi_application_pdf(offerapi_store *store, const offera
 /** Flags for the list functions. */
 #define OFFERAPI_LIST_WITH_TEXT 1u /**< fill cv_text too */
 
-/** The applications to an offer, for its recruiter, ranked by the score of
- *  @p rank_by (a scorer name; NULL: the first scorer by name), best first,
- *  unscored last, then oldest first. */
+/*
+ * Ranking: the rules of every ranked view (dashboard page, API list, CSV),
+ * defined here once and applied by the database's index scores_rank.
+ *
+ * - The ranking scorer: offerapi_rank.by when given; otherwise the first
+ *   of offerapi_rank.scorers (the host's scorers in configured order, for
+ *   the server the order of --scorers); otherwise OFFERAPI_RANK_DEFAULT.
+ * - The allowed names: those of offerapi_rank.scorers, and every scorer
+ *   that has stored scores for the offer (a plugin since removed keeps its
+ *   column). Another name is OFFERAPI_EINVAL, whose message lists them.
+ * - The order: applications with a score from the ranking scorer first,
+ *   higher score first; equal scores, the older application first (its
+ *   created_at), then the smaller id; then the applications without that
+ *   score, older first, then by id. Every application has one place, so
+ *   pages never overlap and ties are stable from call to call.
+ */
+
+/** Version of offerapi_rank. */
+#define OFFERAPI_RANK_VERSION 1
+
+/** The ranking scorer when neither a name nor a host list is given: the
+ *  original's simulation, as the library's default scorer. */
+#define OFFERAPI_RANK_DEFAULT "random"
+
+/** How an offer's applications are ranked (see "Ranking" above). */
+typedef struct offerapi_rank {
+	unsigned int version; /**< OFFERAPI_RANK_VERSION */
+	const char *by; /**< a scorer name, or NULL for the default */
+	const char *const *scorers; /**< the host's scorers, in configured order; may be NULL */
+	size_t nscorers;
+} offerapi_rank;
+
+/** Initialiser: the default scorer, no host list. */
+#define OFFERAPI_RANK_INIT                                                                         \
+	{                                                                                          \
+		OFFERAPI_RANK_VERSION, NULL, NULL, 0                                               \
+	}
+
+/**
+ * One page of the applications to an offer, for its recruiter, in the
+ * order of "Ranking" above, with every stored score and its explanation,
+ * without CV texts. list.rank_by names the ranking scorer.
+ * @param rank  NULL: the default scorer, no host list
+ * @param page  NULL: the first page of OFFERAPI_PAGE_DEFAULT (page.h)
+ * @return 0; OFFERAPI_EPERM (not the offer's recruiter), OFFERAPI_ENOTFOUND
+ *         (no such offer), OFFERAPI_EINVAL (an unknown scorer, a bad page or
+ *         cursor, a cursor of another offer or scorer), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_list_offer_page(
+	offerapi_store *store, const offerapi_user *actor, offerapi_id offer_id,
+	const offerapi_rank *rank, const offerapi_page *page, offerapi_application_list **out);
+
+/**
+ * One page of the applications of @p actor (a candidate), newest first
+ * (date, then id, both descending), with their scores.
+ * @return 0, OFFERAPI_EPERM (not a candidate), OFFERAPI_EINVAL (page or
+ *         cursor), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_list_mine_page(offerapi_store *store,
+                                                        const offerapi_user *actor,
+                                                        const offerapi_page *page,
+                                                        offerapi_application_list **out);
+
+/** Every application to an offer, for its recruiter, in the order of
+ *  "Ranking" above (@p rank_by NULL: the first scorer by name among the
+ *  offer's stored scores, else OFFERAPI_RANK_DEFAULT). Memory grows with
+ *  the offer: prefer offerapi_application_list_offer_page(), or
+ *  offerapi_application_iter_new() to stream them. */
 OFFERAPI_EXTERN int offerapi_application_list_offer(offerapi_store *store,
                                                     const offerapi_user *actor,
                                                     offerapi_id offer_id, const char *rank_by,
                                                     unsigned flags,
                                                     offerapi_application_list **out);
 
-/** The applications of @p actor (a candidate), newest first. */
+/** Every application of @p actor (a candidate), newest first. */
 OFFERAPI_EXTERN int offerapi_application_list_mine(offerapi_store *store,
                                                    const offerapi_user *actor, unsigned flags,
                                                    offerapi_application_list **out);

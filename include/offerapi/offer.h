@@ -8,6 +8,7 @@
 #define OFFERAPI_OFFER_H
 
 #include "common.h"
+#include "page.h"
 #include "store.h"
 #include "user.h"
 
@@ -77,36 +78,73 @@ OFFERAPI_EXTERN int offerapi_offer_set_open(offerapi_store *store, const offerap
 /** Read one offer. @return 0, OFFERAPI_ENOTFOUND or a database error. */
 OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, offerapi_offer **out);
 
-/** Version of offerapi_offer_query. */
-#define OFFERAPI_OFFER_QUERY_VERSION 1
+/** Version of offerapi_offer_query: 2 added flags (1 is still read). */
+#define OFFERAPI_OFFER_QUERY_VERSION 2
+
+/** Flags of offerapi_offer_query, version 2. */
+#define OFFERAPI_OFFER_COUNTS                                                                      \
+	1u /**< fill napplications in offerapi_offer_list_page() (one index
+	        count per offer of the page, as long as its applications) */
 
 /** A search over offers; every criterion is optional. */
 typedef struct offerapi_offer_query {
-	unsigned int version; /**< OFFERAPI_OFFER_QUERY_VERSION */
+	unsigned int version; /**< OFFERAPI_OFFER_QUERY_VERSION (1 or 2) */
 	const char *words; /**< every word must occur in the title, description,
 				       location or skills (case and accents ignored) */
 	const char *location; /**< substring of the location (case and accents ignored) */
 	const char *skill; /**< one whole skill (case and accents ignored) */
 	offerapi_id recruiter_id; /**< only this recruiter's offers */
 	int include_closed; /**< also closed offers */
-	size_t limit; /**< at most this many (default and maximum 200) */
-	size_t offset; /**< skip this many */
+	size_t limit; /**< offerapi_offer_search() only: at most this many
+				       (default and maximum 200) */
+	size_t offset; /**< offerapi_offer_search() only: skip this many */
+	unsigned int flags; /**< version 2: OFFERAPI_OFFER_COUNTS */
 } offerapi_offer_query;
 
 #define OFFERAPI_OFFER_QUERY_INIT                                                                  \
 	{                                                                                          \
-		OFFERAPI_OFFER_QUERY_VERSION, NULL, NULL, NULL, 0, 0, 0, 0                         \
+		OFFERAPI_OFFER_QUERY_VERSION, NULL, NULL, NULL, 0, 0, 0, 0, 0                      \
 	}
 
-/** A list of offers, newest first. */
+/**
+ * A list of offers, newest first: by publication time, then by id, both
+ * descending. The fields after items are filled by
+ * offerapi_offer_list_page() (offerapi_offer_search() leaves NULL, NULL,
+ * -1 and 0).
+ */
 typedef struct offerapi_offer_list {
 	size_t count;
 	offerapi_offer *items;
+	char *next; /**< cursor of the page after this one; NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< offers in the whole list with OFFERAPI_PAGE_TOTAL, else -1 */
+	int64_t offset; /**< position of items[0] in the list (from 0), -1 unknown */
 } offerapi_offer_list;
 
-/** Search offers. @p q NULL lists the open offers. */
+/**
+ * Search offers, skipping @p q->offset of them (the pages before page.h).
+ * @p q NULL lists the open offers. Every offer's napplications is filled.
+ * Deep offsets cost as much as the rows they skip: prefer
+ * offerapi_offer_list_page().
+ */
 OFFERAPI_EXTERN int offerapi_offer_search(offerapi_store *store, const offerapi_offer_query *q,
                                           offerapi_offer_list **out);
+
+/**
+ * One page of offers (page.h): the open offers newest first (the home
+ * page), filtered by @p q's words, location and skill; a recruiter's own
+ * offers with recruiter_id and include_closed. Every list reads one index
+ * in its order (offers_open_published, offers_recruiter_published,
+ * offers_published); words, location and skill filter the rows it walks.
+ * @param q     NULL for the open offers; limit and offset must be 0 (the
+ *              page says how many); napplications is -1 unless
+ *              OFFERAPI_OFFER_COUNTS
+ * @param page  NULL for the first page of OFFERAPI_PAGE_DEFAULT
+ * @return 0; OFFERAPI_EINVAL (a field of @p q or @p page, a bad cursor or
+ *         one of another search); a database error
+ */
+OFFERAPI_EXTERN int offerapi_offer_list_page(offerapi_store *store, const offerapi_offer_query *q,
+                                             const offerapi_page *page, offerapi_offer_list **out);
 
 /** Free a list. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_offer_list_free(offerapi_offer_list *list);

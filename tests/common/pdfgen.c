@@ -13,6 +13,12 @@ char *pdfgen_text(const char *const *lines, size_t nlines, unsigned npages, size
 	return oa_pdf_text(lines, nlines, npages, len);
 }
 
+char *pdfgen_text_padded(const char *const *lines, size_t nlines, unsigned npages, size_t pad,
+                         unsigned seed, size_t *len)
+{
+	return oa_pdf_text_padded(lines, nlines, npages, pad, seed, len);
+}
+
 char *pdfgen_latin1(const char *s)
 {
 	char *out = malloc(strlen(s) + 1), *o = out;

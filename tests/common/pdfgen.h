@@ -14,6 +14,16 @@
  */
 char *pdfgen_text(const char *const *lines, size_t nlines, unsigned npages, size_t *len);
 
+/*
+ * The same PDF with one more object: an unreferenced stream of @pad bytes
+ * of pseudo-random data drawn from @seed, standing for the fonts and images
+ * that make a real CV weigh tens of kilobytes. Readers never open it, so the
+ * text is that of pdfgen_text(); the file is @pad bytes (and a few more)
+ * larger and does not compress.
+ */
+char *pdfgen_text_padded(const char *const *lines, size_t nlines, unsigned npages, size_t pad,
+                         unsigned seed, size_t *len);
+
 /* Convert a UTF-8 string with only Latin-1 characters to Latin-1 (malloc'd). */
 char *pdfgen_latin1(const char *utf8);
 

@@ -59,6 +59,24 @@ T.status(csv, 200, "CSV")
 lines = csv.text.splitlines()
 T.check(len(lines) == 3 and "Camille" in lines[1], "the CSV ranks as the page does")
 T.check("Compétences présentes" in lines[1], "the CSV explanation is in the reader's language")
+T.check(csv.headers_all("Transfer-Encoding") == ["chunked"] and not csv.headers_all("Content-Length"),
+        "the CSV is streamed in chunks: %s" % dict(csv.headers))
+# pages by key: limit 1 gives one row a page, the counts cover both
+hdr = {"Authorization": "Bearer " + rec.bearer}
+p1 = rec.api("GET", "/api/v1/offers/%d/applications?limit=1" % oid, headers=hdr).json()
+T.check(len(p1["applications"]) == 1 and p1["count"] == 2 and p1["next"] and not p1["prev"],
+        "API page 1 of 2: one row, count 2, a next cursor: %s" % p1)
+p2 = rec.api("GET", "/api/v1/offers/%d/applications?limit=1&cursor=%s" % (oid, p1["next"]),
+             headers=hdr).json()
+T.check([a["id"] for a in p1["applications"] + p2["applications"]] == [ids["good"], ids["poor"]]
+        and not p2["next"] and p2["prev"], "API page 2 follows page 1: %s" % p2)
+T.check(sum(p1["histogram"]) == 2, "the histogram counts every application")
+for q in ("limit=0", "limit=501", "limit=x", "cursor=r1.n.0.00000000.s.1.1.1"):
+    r = rec.api("GET", "/api/v1/offers/%d/applications?%s" % (oid, q), headers=hdr)
+    T.status(r, 422, "API dashboard ?%s" % q)
+r = rec.get("/offers/%d/dashboard?limit=1" % oid)
+T.check('rel="next"' in r.text and "Camille" in r.text and "Paul" not in r.text,
+        "the page shows one row and a link to the next")
 r = rec.get("/offers/%d/dashboard?rank=random" % oid)
 T.check('value="random" selected' in r.text, "?rank=random ranks by random on request")
 r = rec.get("/offers/%d/dashboard?rank=bogus" % oid)

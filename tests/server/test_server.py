@@ -376,12 +376,21 @@ T.check(r.header("WWW-Authenticate") == "Bearer", "401 says Bearer")
 for i in range(50):
     create_offer(rec, title="Bulk offer %d" % i, questions=[])
 r = anon.get("/")
-T.check(r.text.count('class="card"') == 50 and "page=2" in r.text, "home shows 50 offers and a next link")
+nxt = re.search(r'cursor=([A-Za-z0-9.-]+)" rel="next"', r.text)
+T.check(r.text.count('class="card"') == 50 and nxt, "home shows 50 offers and a next link")
+r = anon.get("/?cursor=" + nxt.group(1)) if nxt else r
+T.status(r, 200, "home page 2 (by key)")
+T.check(r.text.count('class="card"') >= 1 and 'rel="prev"' in r.text,
+        "page 2 lists the rest and links back")
+T.check('rel="next"' not in r.text, "the last page has no next link")
 r = anon.get("/?page=2")
-T.status(r, 200, "home page 2")
-T.check(r.text.count('class="card"') >= 1 and "page=1" in r.text, "page 2 lists the rest and links back")
-r = anon.get("/?q=Bulk&page=2")
-T.check("q=Bulk&amp;location=&amp;skill=&amp;page=1" in r.text, "page links keep the search")
+T.status(r, 200, "the old ?page=2 still works")
+r = anon.get("/?q=Bulk")
+T.check(r.text.count('class="card"') == 50 and 'rel="next"' not in r.text,
+        "exactly 50 matches: no next link to an empty page")
+create_offer(rec, title="Bulk offer 50", questions=[])
+r = anon.get("/?q=Bulk")
+T.check("q=Bulk&amp;location=&amp;skill=&amp;cursor=" in r.text, "page links keep the search")
 T.status(anon.get("/?page=0"), 400, "page 0 is refused")
 T.status(anon.get("/?page=abc"), 400, "a non-numeric page is refused")
 

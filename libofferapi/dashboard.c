@@ -1,0 +1,263 @@
+/*
+ * dashboard.c - an offer's dashboard (summary and a ranked page) and the
+ * iterator that streams its ranked applications (offerapi/dashboard.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "app_internal.h"
+#include "offerapi/dashboard.h"
+
+/*
+ * The summary in one statement: its first row from the offer (whose
+ * recruiter_id checks the permission), with one aggregate per column over
+ * the indexes (applications_offer_created, scores_rank: a count is a walk
+ * of the offer's index entries, MIN and MAX a seek each, the largest
+ * number of answers a seek in applications_offer_answers); then a row per
+ * scorer with stored scores (a loose index scan of scores_rank).
+ * $1 the offer, $2 the ranking scorer.
+ */
+#define SC " FROM scores s WHERE s.offer_id = o.id AND s.scorer = $2"
+#define BIN(lo, hi) ", (SELECT COUNT(*)" SC " AND s.score >= " lo " AND s.score < " hi ")"
+#define SUMMARY_SQL                                                                                           \
+	"WITH RECURSIVE n(s) AS (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                          \
+	" UNION ALL SELECT (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                               \
+	" AND scorer > n.s) FROM n WHERE n.s IS NOT NULL)"                                                    \
+	" SELECT NULL AS name, o.recruiter_id,"                                                               \
+	" (SELECT COUNT(*) FROM applications c WHERE c.offer_id = o.id),"                                     \
+	" (SELECT SUM(s.score)" SC "), (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"             \
+	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id),"                              \
+	" (SELECT COUNT(*)" SC                                                                                \
+	" AND s.score < 0.1)" BIN("0.1", "0.2") BIN("0.2", "0.3") BIN("0.3", "0.4") BIN(                      \
+		"0.4", "0.5") BIN("0.5", "0.6") BIN("0.6", "0.7") BIN("0.7", "0.8")                           \
+		BIN("0.8",                                                                                    \
+	            "0.9") ", (SELECT COUNT(*)" SC " AND s.score >= 0.9)"                                     \
+			   " FROM offers o WHERE o.id = $1"                                                   \
+			   " UNION ALL SELECT s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
+			   " NULL, NULL, NULL, NULL, NULL, NULL FROM n WHERE s IS NOT NULL"
+
+void offerapi_dashboard_free(offerapi_dashboard *d)
+{
+	if (!d)
+		return;
+	free(d->rank_by);
+	rank_names_free(d->scorers, d->nscorers);
+	offerapi_application_list_free(d->page);
+	free(d);
+}
+
+/* The summary's first row into @d; EPERM / ENOTFOUND as the owner check. */
+static int summary_row(const db_result *r, const offerapi_user *actor, offerapi_id offer_id,
+                       offerapi_dashboard *d)
+{
+	int row = 0; /* the offer's row: the one without a name */
+	while (row < r->nrows && !db_isnull(r, row, 0))
+		row++;
+	if (row == r->nrows)
+		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
+	if (db_int(r, row, 1) != actor->id)
+		return oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
+		                (long long)offer_id);
+	d->count = db_int(r, row, 2);
+	for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++) {
+		d->histogram[k] = db_int(r, row, 7 + k);
+		d->scored += d->histogram[k];
+	}
+	if (d->scored) {
+		d->mean = db_real(r, row, 3) / (double)d->scored;
+		d->min = db_real(r, row, 4);
+		d->max = db_real(r, row, 5);
+	}
+	d->max_answers = db_int(r, row, 6);
+	return 0;
+}
+
+/* The columns: the host's scorers, then those of the summary's name rows. */
+static int summary_names(const db_result *r, const offerapi_rank *rank, offerapi_dashboard *d)
+{
+	size_t host = rank ? rank->nscorers : 0, k = 0;
+	d->scorers = calloc(host + (size_t)r->nrows + 1, sizeof *d->scorers);
+	if (!d->scorers)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; i < host + (size_t)r->nrows; i++) {
+		const char *name = i < host ? rank->scorers[i] : db_text(r, (int)(i - host), 0);
+		bool seen = !name;
+		for (size_t j = 0; j < k && !seen; j++)
+			seen = strcmp(d->scorers[j], name) == 0;
+		if (seen)
+			continue;
+		if (!(d->scorers[k] = oa_strdup(name)))
+			return OFFERAPI_ENOMEM;
+		d->nscorers = ++k;
+	}
+	return 0;
+}
+
+/*
+ * The summary of @offer_id ranked by @by (checked against the allowed
+ * names unless @known), the permission checked.
+ */
+static int summary(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                   const offerapi_rank *rank, const char *by, bool known, offerapi_dashboard **out)
+{
+	*out = NULL;
+	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER,
+	                            "read the applications to an offer");
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s, SUMMARY_SQL, (db_param[]){ P_INT(offer_id), P_TEXT(by) }, 2, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_dashboard *d = calloc(1, sizeof *d);
+	if (!d)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (rc == 0)
+		rc = summary_row(r, actor, offer_id, d);
+	if (rc == 0 && (rc = summary_names(r, rank, d)) == OFFERAPI_ENOMEM)
+		rc = oa_error(rc, "out of memory");
+	db_result_free(r);
+	if (rc == 0 && !known)
+		rc = rank_allowed(by, d->scorers, d->nscorers);
+	if (rc == 0 && !(d->rank_by = oa_strdup(by)))
+		rc = OFFERAPI_ENOMEM;
+	if (rc < 0) {
+		offerapi_dashboard_free(d);
+		return rc;
+	}
+	d->offer_id = offer_id;
+	*out = d;
+	return 0;
+}
+
+int offerapi_dashboard_get(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                           const offerapi_rank *rank, const offerapi_page *page,
+                           offerapi_dashboard **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "dashboard: no output given");
+	*out = NULL;
+	char by[OFFERAPI_SCORER_NAME_MAX + 1];
+	bool known;
+	int rc = rank_choose(rank, by, &known);
+	if (rc < 0)
+		return rc;
+	ks_spec spec;
+	ranked_spec(&spec);
+	ks_cursor c;
+	size_t limit;
+	if ((rc = ks_page_parse(&spec, ranked_scope(offer_id, by), page, &c, &limit)) < 0)
+		return rc;
+	offerapi_dashboard *d;
+	if ((rc = summary(s, actor, offer_id, rank, by, known, &d)) < 0)
+		return rc;
+	bool last = page && (page->flags & OFFERAPI_PAGE_LAST);
+	rc = ranked_page(s, offer_id, by, &c, last, d->count, limit, false, &d->page);
+	if (rc < 0) {
+		offerapi_dashboard_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+/* ---- the iterator ---- */
+
+struct offerapi_application_iter {
+	offerapi_store *s;
+	offerapi_dashboard *summary;
+	size_t batch;
+	offerapi_application_list *cur; /* the batch being read */
+	size_t next; /* its next item */
+	bool done;
+};
+
+int offerapi_application_iter_new(offerapi_application_iter **out, offerapi_store *s,
+                                  const offerapi_user *actor, offerapi_id offer_id,
+                                  const offerapi_rank *rank, size_t batch)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "iterator: no output given");
+	*out = NULL;
+	if (batch > OFFERAPI_PAGE_MAX)
+		return oa_error(OFFERAPI_EINVAL, "iterator: batch %zu is over %d", batch,
+		                OFFERAPI_PAGE_MAX);
+	char by[OFFERAPI_SCORER_NAME_MAX + 1];
+	bool known;
+	int rc = rank_choose(rank, by, &known);
+	if (rc < 0)
+		return rc;
+	offerapi_application_iter *it = calloc(1, sizeof *it);
+	if (!it)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if ((rc = summary(s, actor, offer_id, rank, by, known, &it->summary)) < 0) {
+		free(it);
+		return rc;
+	}
+	it->s = s;
+	it->batch = batch ? batch : 200;
+	*out = it;
+	return 0;
+}
+
+/* Read the batch after the current one (the first without one). */
+static int iter_fetch(offerapi_application_iter *it)
+{
+	ks_cursor c = { false, false, -1, { 0, 0, 0, 0 } };
+	if (it->cur) {
+		ks_spec spec;
+		ranked_spec(&spec);
+		offerapi_page p = { OFFERAPI_PAGE_VERSION, it->cur->next, it->batch, 0 };
+		uint32_t scope = ranked_scope(it->summary->offer_id, it->summary->rank_by);
+		int rc = ks_page_parse(&spec, scope, &p, &c, &(size_t){ 0 });
+		if (rc < 0)
+			return rc;
+	}
+	offerapi_application_list *l;
+	int rc = ranked_page(it->s, it->summary->offer_id, it->summary->rank_by, &c, false,
+	                     RANK_TOTAL_NO, it->batch, false, &l);
+	if (rc < 0)
+		return rc;
+	offerapi_application_list_free(it->cur);
+	it->cur = l;
+	it->next = 0;
+	return 0;
+}
+
+int offerapi_application_iter_next(offerapi_application_iter *it, const offerapi_application **out)
+{
+	if (!it || !out)
+		return oa_error(OFFERAPI_EINVAL, "iterator: NULL");
+	*out = NULL;
+	if (it->done)
+		return 0;
+	if (!it->cur || (it->next == it->cur->count && it->cur->next)) {
+		int rc = iter_fetch(it);
+		if (rc < 0) {
+			it->done = true;
+			return rc;
+		}
+	}
+	if (it->next == it->cur->count) {
+		it->done = true;
+		return 0;
+	}
+	*out = &it->cur->items[it->next++];
+	return 0;
+}
+
+const offerapi_dashboard *offerapi_application_iter_summary(const offerapi_application_iter *it)
+{
+	return it ? it->summary : NULL;
+}
+
+void offerapi_application_iter_free(offerapi_application_iter *it)
+{
+	if (!it)
+		return;
+	offerapi_dashboard_free(it->summary);
+	offerapi_application_list_free(it->cur);
+	free(it);
+}

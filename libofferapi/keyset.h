@@ -1,0 +1,134 @@
+/*
+ * keyset.h - keyset pagination for the lists of the domain code (never
+ * installed; the public side is offerapi/page.h).
+ *
+ * A list is described once by a ks_spec: one or more phases (a ranked list
+ * has two: the scored applications, then the unscored ones), each with the
+ * rows it ranges over and its sort key, a few columns each sorted up or
+ * down, the last one the row's unique id. From the spec and a cursor,
+ * ks_build() writes one statement that reads a page, and ks_finish() puts
+ * its rows in list order, keeps the page and makes the cursors. The order
+ * is thus written once, in the spec, for the SQL and for C alike.
+ *
+ * The statement. The key is a tuple (c0, ..., cm) with mixed directions,
+ * which one row-value comparison cannot express, and SQLite does not seek
+ * on a rowid inside a row value either. So the rows after a key K are read
+ * as m + 1 index seeks, nearest first, each an equality prefix and one
+ * range, each in its index's own order, glued by UNION ALL:
+ *
+ *     c0 = K0 AND ... AND c(m-1) = K(m-1) AND cm > Km  ORDER BY cm
+ *     ...
+ *     c0 > K0                                           ORDER BY c0, ..., cm
+ *
+ * then the phases after the cursor's, whole; and LIMIT n + 1 over the union
+ * (the extra row tells whether a page follows). UNION ALL runs its arms in
+ * order and stops at the limit (SQLite's co-routines, PostgreSQL's Append),
+ * so a phase after the page is never read. The outer query joins the page's
+ * ids to the columns the caller wants, in no order: ks_finish() sorts the
+ * rows by key in C.
+ *
+ * Each branch selects: ph (the phase's number), id, k1 (a double or NULL),
+ * k2, k3 (integers). A key of m + 1 columns fills the last slots: (score,
+ * date, id) is k1, k2, k3; (date, id) is k2, k3.
+ */
+#ifndef OFFERAPI_KEYSET_H
+#define OFFERAPI_KEYSET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "offerapi/page.h"
+#include "db.h"
+
+#define KS_MAXCOLS 3
+#define KS_MAXPHASES 2
+
+/* One column of a key, as an SQL expression over the phase's table. */
+typedef struct ks_col {
+	const char *expr;
+	bool desc;
+} ks_col;
+
+/* A run of rows in one order. @from starts with " FROM" and holds a WHERE
+ * clause over parameters $1..$nfixed of the spec. */
+typedef struct ks_phase {
+	const char *id; /* the row's id expression (also the key's last column) */
+	const char *from;
+	ks_col cols[KS_MAXCOLS]; /* the key: 2 or 3 columns, the last the id */
+	int ncols; /* 3: k1 (double), k2, k3; 2: k2, k3 */
+	char letter; /* in cursors of lists with several phases, else 0 */
+} ks_phase;
+
+typedef struct ks_spec {
+	char kind; /* 'o', 'm', 'r' (page.h) */
+	ks_phase phases[KS_MAXPHASES];
+	int nphases;
+	const char *count_from; /* " FROM ... WHERE ...": the whole list */
+	int nfixed; /* parameters $1..$nfixed the phases use */
+} ks_spec;
+
+/* A row's place in its list. */
+typedef struct ks_key {
+	int phase;
+	double k1;
+	int64_t k2, k3;
+} ks_key;
+
+typedef struct ks_cursor {
+	bool set; /* false: the first page (or the last, with OFFERAPI_PAGE_LAST) */
+	bool back; /* the rows before the key */
+	int64_t pos; /* -1 when unknown */
+	ks_key key;
+} ks_cursor;
+
+/* The 8-hex-digit scope of a list, from what identifies it. */
+uint32_t ks_scope(const char *what);
+
+/* Check @p (version, limit, cursor) and parse the cursor for the list of
+ * @spec and @scope. Sets *limit (default applied). EINVAL naming the part
+ * at fault. */
+int ks_page_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, ks_cursor *out,
+                  size_t *limit);
+
+/* A statement and its parameters. */
+typedef struct ks_query {
+	char sql[8192];
+	db_param params[24];
+	int nparams;
+	bool back; /* rows come from before the cursor */
+} ks_query;
+
+/*
+ * Write the statement "SELECT k.ph, k.k1, k.k2, k.k3 [, total]" @cols
+ * " FROM (page) k" @join: @cols starts with ", " (or is ""), @join joins
+ * the tables the caller reads to k.id. @fixed are $1..$nfixed. With
+ * @offset (legacy OFFSET paging, first page only) rows are skipped.
+ */
+int ks_build(const ks_spec *spec, const ks_cursor *c, bool last, bool total, size_t limit,
+             size_t offset, const char *cols, const char *join, const db_param *fixed, ks_query *q);
+
+/* A distinct row of the result: its key and the result row it came from. */
+typedef struct ks_row {
+	ks_key key;
+	int row;
+} ks_row;
+
+/* Read the key of result row @row (columns 0..3). */
+void ks_row_key(const db_result *r, int row, ks_key *out);
+
+/* Compare two keys in list order. */
+int ks_compare(const ks_spec *spec, const ks_key *a, const ks_key *b);
+
+/* The page, from the query's rows: sorted in list order, duplicates (a row
+ * joined to several scores) merged, then the @limit rows next to the cursor
+ * kept. */
+typedef struct ks_page {
+	size_t first, count; /* kept rows: rows[first .. first + count) */
+	char *next, *prev; /* cursors (malloc'd) or NULL */
+	int64_t offset; /* position of the first kept row, -1 unknown */
+} ks_page;
+
+int ks_finish(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last, size_t limit,
+              int64_t total, ks_row *rows, size_t *nrows, ks_page *out);
+
+#endif

@@ -1,0 +1,445 @@
+/*
+ * lists.c - an offer's applications ranked by a scorer and a candidate's
+ * applications, page by page (page.h, keyset.h); the whole lists of the
+ * calls made before pages, built from pages.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "app_internal.h"
+
+/* ---- the lists ---- */
+
+/*
+ * The ranked list, as application.h's "Ranking" says: the applications
+ * the scorer scored ($2), score descending, then date and id ascending,
+ * read from scores_rank; then the others, by date and id, from
+ * applications_offer_created, each probed in the scores' primary key. The
+ * probe is a scalar subquery, not NOT EXISTS: PostgreSQL turns NOT EXISTS
+ * into an anti-join that hashes every score of the scorer, then sorts;
+ * the subquery keeps the walk in index order, stopping at the page.
+ */
+void ranked_spec(ks_spec *spec)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = 'r';
+	spec->nphases = 2;
+	spec->phases[0] = (ks_phase){ "sc.application_id",
+		                      " FROM scores sc WHERE sc.offer_id = $1 AND sc.scorer = $2",
+		                      { { "sc.score", true },
+		                        { "sc.app_created_at", false },
+		                        { "sc.application_id", false } },
+		                      3,
+		                      's' };
+	spec->phases[1] = (ks_phase){ "a0.id",
+		                      " FROM applications a0 WHERE a0.offer_id = $1 AND"
+		                      " (SELECT 1 FROM scores x WHERE x.application_id = a0.id"
+		                      " AND x.scorer = $2) IS NULL",
+		                      { { "a0.created_at", false }, { "a0.id", false } },
+		                      2,
+		                      'u' };
+	spec->count_from = " FROM applications c0 WHERE c0.offer_id = $1";
+	spec->nfixed = 2;
+}
+
+uint32_t ranked_scope(offerapi_id offer_id, const char *by)
+{
+	char what[128];
+	snprintf(what, sizeof what, "r|%lld|%.64s", (long long)offer_id, by);
+	return ks_scope(what);
+}
+
+/* A candidate's applications, newest first (applications_candidate_created). */
+static void mine_spec(ks_spec *spec)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = 'm';
+	spec->nphases = 1;
+	spec->phases[0] = (ks_phase){ "a0.id",
+		                      " FROM applications a0 WHERE a0.candidate_id = $1",
+		                      { { "a0.created_at", true }, { "a0.id", true } },
+		                      2,
+		                      0 };
+	spec->count_from = spec->phases[0].from;
+	spec->nfixed = 1;
+}
+
+static uint32_t mine_scope(offerapi_id candidate)
+{
+	char what[64];
+	snprintf(what, sizeof what, "m|%lld", (long long)candidate);
+	return ks_scope(what);
+}
+
+/* ---- a page ---- */
+
+/* After k.ph, k.k1, k.k2, k.k3 (and the total): the application, one of its
+ * scores (NULL when none: a row per score), and with_text its CV text. */
+#define LIST_COLUMNS                                                                               \
+	", " APP_COLUMNS ", s2.scorer, s2.scorer_version, s2.score, s2.explanation, s2.created_at"
+#define LIST_JOIN(offer)                                                                           \
+	" JOIN applications a ON a.id = k.id JOIN offers o ON o.id = " offer                       \
+	" JOIN users u ON u.id = a.candidate_id LEFT JOIN scores s2 ON s2.application_id = a.id"
+#define LIST_TEXT_JOIN " LEFT JOIN application_cvs c ON c.application_id = a.id"
+
+/* The items of the page's kept rows, with their scores. */
+static int page_items(const db_result *r, int base, bool with_text, const ks_row *rows,
+                      const ks_page *pg, offerapi_application_list *l)
+{
+	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t i = 0; i < pg->count && rc == 0; i++)
+		if ((rc = app_from_row(r, rows[pg->first + i].row, base,
+		                       with_text ? base + APP_NCOLUMNS + 5 : -1, &l->items[i])) ==
+		    0)
+			l->count++;
+	if (rc == 0)
+		rc = attach_scores(r, base, base + APP_NCOLUMNS, l->items, l->count);
+	return rc;
+}
+
+/* The rows of @r as keys, then the page (ks_finish) and its items. */
+static int page_from_result(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last,
+                            size_t limit, int base, bool with_text, const db_result *r,
+                            offerapi_application_list *l)
+{
+	size_t n = (size_t)r->nrows;
+	ks_row *rows = calloc(n ? n : 1, sizeof *rows);
+	if (!rows)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		ks_row_key(r, (int)i, &rows[i].key);
+		rows[i].row = (int)i;
+	}
+	ks_page pg;
+	int rc = ks_finish(spec, scope, c, last, limit, l->total, rows, &n, &pg);
+	if (rc == 0) {
+		l->next = pg.next;
+		l->prev = pg.prev;
+		l->offset = pg.offset;
+		rc = page_items(r, base, with_text, rows, &pg, l);
+	} else {
+		rc = oa_error(rc, "out of memory");
+	}
+	free(rows);
+	return rc;
+}
+
+/* One page of @spec over @fixed; @total as ranked_page() takes it. */
+static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
+                     const ks_cursor *c, bool last, int64_t total, size_t limit, bool with_text,
+                     offerapi_application_list **out)
+{
+	bool count = total == RANK_TOTAL_COUNT;
+	ks_query *q = malloc(sizeof *q);
+	if (!q)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	/* a ranked list has one offer ($1): its row is read once, not joined
+	 * to each application (PostgreSQL would merge-join offers_pkey) */
+	const char *join = spec->kind == 'r' ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
+	const char *tjoin = spec->kind == 'r' ? LIST_JOIN("$1") LIST_TEXT_JOIN
+	                                      : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
+	int rc = ks_build(spec, c, last, count, limit, 0,
+	                  with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
+	                  with_text ? tjoin : join, fixed, q);
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
+	free(q);
+	if (rc < 0)
+		return rc;
+	offerapi_application_list *l = calloc(1, sizeof *l);
+	if (!l) {
+		db_result_free(r);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	l->total = total >= 0 ? total : -1;
+	if (count && r->nrows)
+		l->total = db_int(r, 0, 4);
+	else if (count)
+		rc = store_count(s, spec->count_from, fixed, spec->nfixed, &l->total);
+	if (rc == 0)
+		rc = page_from_result(spec, scope, c, last, limit, count ? 5 : 4, with_text, r, l);
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_application_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+int ranked_page(offerapi_store *s, offerapi_id offer_id, const char *by, const ks_cursor *c,
+                bool last, int64_t total, size_t limit, bool with_text,
+                offerapi_application_list **out)
+{
+	ks_spec spec;
+	ranked_spec(&spec);
+	db_param fixed[] = { P_INT(offer_id), P_TEXT(by) };
+	int rc = apps_page(s, &spec, ranked_scope(offer_id, by), fixed, c, last, total, limit,
+	                   with_text, out);
+	if (rc == 0 && !((*out)->rank_by = oa_strdup(by))) {
+		offerapi_application_list_free(*out);
+		*out = NULL;
+		rc = OFFERAPI_ENOMEM;
+	}
+	return rc;
+}
+
+/* ---- the ranking scorer ---- */
+
+int rank_choose(const offerapi_rank *rank, char by[OFFERAPI_SCORER_NAME_MAX + 1], bool *known)
+{
+	offerapi_rank def = OFFERAPI_RANK_INIT;
+	if (!rank)
+		rank = &def;
+	if (rank->version < 1 || rank->version > OFFERAPI_RANK_VERSION)
+		return oa_error(OFFERAPI_EINVAL, "rank: version %u, this library knows 1 to %d",
+		                rank->version, OFFERAPI_RANK_VERSION);
+	if (rank->nscorers && !rank->scorers)
+		return oa_error(OFFERAPI_EINVAL, "rank: %zu scorers and no list", rank->nscorers);
+	for (size_t i = 0; i < rank->nscorers; i++)
+		if (check_scorer_name(rank->scorers[i]) < 0)
+			return oa_error(OFFERAPI_EINVAL, "rank: host scorer %zu: %s", i + 1,
+			                offerapi_error_last()->message);
+	const char *name = rank->by;
+	*known = true;
+	if (name) {
+		int rc = check_scorer_name(name);
+		if (rc < 0)
+			return rc;
+		*known = false;
+		for (size_t i = 0; i < rank->nscorers && !*known; i++)
+			*known = strcmp(rank->scorers[i], name) == 0;
+	} else {
+		name = rank->nscorers ? rank->scorers[0] : OFFERAPI_RANK_DEFAULT;
+	}
+	snprintf(by, OFFERAPI_SCORER_NAME_MAX + 1, "%s", name);
+	return 0;
+}
+
+void rank_names_free(char **names, size_t n)
+{
+	for (size_t i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* The distinct scorers with stored scores for the offer, by name: one seek
+ * per name in scores_rank (a loose index scan), not a walk of every score. */
+#define STORED_SCORERS                                                                             \
+	"WITH RECURSIVE n(s) AS (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"               \
+	" UNION ALL SELECT (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                    \
+	" AND scorer > n.s) FROM n WHERE n.s IS NOT NULL)"                                         \
+	" SELECT s FROM n WHERE s IS NOT NULL LIMIT 64"
+
+static bool has_name(char *const *names, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+int rank_names(offerapi_store *s, offerapi_id offer_id, const offerapi_rank *rank, char ***out,
+               size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	db_result *r = NULL;
+	int rc = store_exec(s, STORED_SCORERS, (db_param[]){ P_INT(offer_id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	size_t host = rank ? rank->nscorers : 0;
+	char **names = calloc(host + (size_t)r->nrows + 1, sizeof *names);
+	size_t k = 0;
+	for (size_t i = 0; names && rc == 0 && i < host + (size_t)r->nrows; i++) {
+		const char *name = i < host ? rank->scorers[i] : db_text(r, (int)(i - host), 0);
+		if (has_name(names, k, name))
+			continue;
+		if (!(names[k] = oa_strdup(name)))
+			rc = OFFERAPI_ENOMEM;
+		else
+			k++;
+	}
+	db_result_free(r);
+	if (!names || rc < 0) {
+		rank_names_free(names, k);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	*out = names;
+	*n = k;
+	return 0;
+}
+
+int rank_allowed(const char *by, char *const *names, size_t n)
+{
+	if (has_name(names, n, by))
+		return 0;
+	char list[1024] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < n && len + 80 < sizeof list; i++)
+		len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+		                        names[i]);
+	return oa_error(OFFERAPI_EINVAL, "rank: unknown scorer \"%s\" (allowed: %s)", by,
+	                n ? list : "none: no scorer is configured or has scored this offer");
+}
+
+/* ---- the public calls ---- */
+
+int offerapi_application_list_offer_page(offerapi_store *s, const offerapi_user *actor,
+                                         offerapi_id offer_id, const offerapi_rank *rank,
+                                         const offerapi_page *page, offerapi_application_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "application list: no output given");
+	*out = NULL;
+	char by[OFFERAPI_SCORER_NAME_MAX + 1];
+	bool known;
+	int rc = rank_choose(rank, by, &known);
+	if (rc < 0)
+		return rc;
+	ks_spec spec;
+	ranked_spec(&spec);
+	ks_cursor c;
+	size_t limit;
+	if ((rc = ks_page_parse(&spec, ranked_scope(offer_id, by), page, &c, &limit)) < 0)
+		return rc;
+	if ((rc = store_check_owner(s, actor, offer_id, "read the applications to an offer")) < 0)
+		return rc;
+	if (!known) {
+		char **names;
+		size_t n;
+		if ((rc = rank_names(s, offer_id, rank, &names, &n)) < 0)
+			return rc;
+		rc = rank_allowed(by, names, n);
+		rank_names_free(names, n);
+		if (rc < 0)
+			return rc;
+	}
+	unsigned pf = page ? page->flags : 0;
+	return ranked_page(s, offer_id, by, &c, pf & OFFERAPI_PAGE_LAST,
+	                   pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit,
+	                   false, out);
+}
+
+int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *actor,
+                                        const offerapi_page *page, offerapi_application_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "application list: no output given");
+	*out = NULL;
+	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "list your applications");
+	if (rc < 0)
+		return rc;
+	ks_spec spec;
+	mine_spec(&spec);
+	uint32_t scope = mine_scope(actor->id);
+	ks_cursor c;
+	size_t limit;
+	if ((rc = ks_page_parse(&spec, scope, page, &c, &limit)) < 0)
+		return rc;
+	unsigned pf = page ? page->flags : 0;
+	return apps_page(
+		s, &spec, scope, (db_param[]){ P_INT(actor->id) }, &c, pf & OFFERAPI_PAGE_LAST,
+		pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit, false, out);
+}
+
+/* ---- the whole lists, page after page ---- */
+
+/* Move @src's items to the end of @dst. */
+static int list_append(offerapi_application_list *dst, offerapi_application_list *src)
+{
+	offerapi_application *items = realloc(dst->items,
+	                                      (dst->count + src->count + 1) * sizeof *items);
+	if (!items)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	memcpy(items + dst->count, src->items, src->count * sizeof *items);
+	dst->items = items;
+	dst->count += src->count;
+	src->count = 0;
+	return 0;
+}
+
+/* Every page of a list of @spec. @by non-NULL: the ranked list. */
+static int whole_list(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
+                      const char *by, bool with_text, offerapi_application_list **out)
+{
+	offerapi_application_list *all = calloc(1, sizeof *all), *l = NULL;
+	int rc = all ? 0 : oa_error(OFFERAPI_ENOMEM, "out of memory");
+	ks_cursor c = { false, false, -1, { 0, 0, 0, 0 } };
+	while (rc == 0) {
+		rc = by ? ranked_page(s, fixed[0].i, by, &c, false, RANK_TOTAL_NO,
+		                      OFFERAPI_PAGE_MAX, with_text, &l)
+		        : apps_page(s, spec, scope, fixed, &c, false, RANK_TOTAL_NO,
+		                    OFFERAPI_PAGE_MAX, with_text, &l);
+		if (rc == 0)
+			rc = list_append(all, l);
+		if (rc == 0 && !l->next)
+			break;
+		offerapi_page next = { OFFERAPI_PAGE_VERSION, l ? l->next : NULL, OFFERAPI_PAGE_MAX,
+			               0 };
+		if (rc == 0)
+			rc = ks_page_parse(spec, scope, &next, &c, &(size_t){ 0 });
+		offerapi_application_list_free(l);
+		l = NULL;
+	}
+	if (rc == 0 && by && !(all->rank_by = oa_strdup(by)))
+		rc = OFFERAPI_ENOMEM;
+	offerapi_application_list_free(l);
+	if (rc < 0) {
+		offerapi_application_list_free(all);
+		return rc;
+	}
+	all->total = -1;
+	all->offset = 0;
+	*out = all;
+	return 0;
+}
+
+int offerapi_application_list_offer(offerapi_store *s, const offerapi_user *actor,
+                                    offerapi_id offer_id, const char *rank_by, unsigned flags,
+                                    offerapi_application_list **out)
+{
+	*out = NULL;
+	int rc = store_check_owner(s, actor, offer_id, "read the applications to an offer");
+	if (rc < 0)
+		return rc;
+	/* as before pages: by default the first scorer by name among the
+	 * stored scores (one seek in scores_rank); any name is accepted */
+	db_result *r = NULL;
+	char *first = NULL;
+	if (!rank_by) {
+		rc = store_exec(s, "SELECT MIN(scorer) FROM scores WHERE offer_id = $1",
+		                (db_param[]){ P_INT(offer_id) }, 1, &r);
+		if (rc == 0 && !db_isnull(r, 0, 0) && !(first = oa_strdup(db_text(r, 0, 0))))
+			rc = OFFERAPI_ENOMEM;
+		db_result_free(r);
+	}
+	const char *by = rank_by ? rank_by : first ? first : OFFERAPI_RANK_DEFAULT;
+	ks_spec spec;
+	ranked_spec(&spec);
+	if (rc == 0)
+		rc = whole_list(s, &spec, ranked_scope(offer_id, by),
+		                (db_param[]){ P_INT(offer_id), P_TEXT(by) }, by,
+		                flags & OFFERAPI_LIST_WITH_TEXT, out);
+	free(first);
+	return rc;
+}
+
+int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor, unsigned flags,
+                                   offerapi_application_list **out)
+{
+	*out = NULL;
+	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "list your applications");
+	if (rc < 0)
+		return rc;
+	ks_spec spec;
+	mine_spec(&spec);
+	return whole_list(s, &spec, mine_scope(actor->id), (db_param[]){ P_INT(actor->id) }, NULL,
+	                  flags & OFFERAPI_LIST_WITH_TEXT, out);
+}

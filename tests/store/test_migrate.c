@@ -1,0 +1,253 @@
+/*
+ * test_migrate.c - migration 3 moves the CVs out of the application rows
+ * without losing a byte. A store is first made as the code before it made
+ * one: the schema of migration 1 only, rows written with that code's own
+ * statements (PDFs and texts inside applications, scores without their
+ * offer). Then the store is opened as today and every byte is read back
+ * through the public API. argv[1] names the backend.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <offerapi/offerapi.h>
+
+#include "pdfgen.h"
+#include "store_internal.h"
+#include "testdb.h"
+
+/* One application as the old code stored it. */
+typedef struct old_app {
+	offerapi_id id, offer, candidate;
+	char *pdf;
+	size_t pdf_len;
+	char *text;
+	const char *answers; /* JSON as answers_to_json wrote it */
+	size_t nanswers;
+	int64_t created_at;
+} old_app;
+
+#define NAPPS 5
+
+/* The statements of the code before migration 3, as it ran them. */
+#define OLD_INSERT_APP                                                                             \
+	"INSERT INTO applications (offer_id, candidate_id, filename,"                              \
+	" pdf, pdf_size, cv_text, answers, created_at)"                                            \
+	" VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id"
+#define OLD_INSERT_SCORE                                                                           \
+	"INSERT INTO scores (application_id, scorer, scorer_version, score,"                       \
+	" explanation, created_at) VALUES ($1, $2, $3, $4, $5, $6)"
+
+static char *extracted(const char *pdf, size_t len)
+{
+	char *text = NULL;
+	size_t tlen = 0;
+	offerapi_cv_limits lim = OFFERAPI_CV_LIMITS_INIT;
+	assert_rc(offerapi_cv_extract(&text, &tlen, pdf, len, &lim), 0);
+	return text;
+}
+
+/* The five PDFs: small, with accents, 200 KiB (overflow pages), bytes of
+ * every value including NUL (the column is a blob), and a text of "". */
+static void make_apps(old_app *a)
+{
+	const char *l1[] = { "Curriculum vitae", "Alice Martin", "C, SQL" };
+	char *acc = pdfgen_latin1("Chloé Lefèvre, développeuse à Montréal");
+	const char *l2[] = { "CV", acc };
+	a[0].pdf = pdfgen_text(l1, 3, 1, &a[0].pdf_len);
+	a[1].pdf = pdfgen_text(l2, 2, 2, &a[1].pdf_len);
+	a[2].pdf = pdfgen_text_padded(l1, 3, 1, 200 * 1024, 7, &a[2].pdf_len);
+	free(acc);
+	for (int i = 0; i < 3; i++)
+		a[i].text = extracted(a[i].pdf, a[i].pdf_len);
+	a[3].pdf_len = 3000;
+	a[3].pdf = malloc(a[3].pdf_len);
+	for (size_t i = 0; i < a[3].pdf_len; i++)
+		a[3].pdf[i] = (char)(i * 7 % 256);
+	a[3].text = strdup("Texte «accentué» — ✓ \t tab\nligne");
+	a[4].pdf = pdfgen_text(l1, 1, 1, &a[4].pdf_len);
+	a[4].text = strdup("");
+	const char *ans[] = { "[{\"question\":\"Pourquoi ?\",\"answer\":\"Parce que\"},"
+		              "{\"question\":\"Quand ?\",\"answer\":\"\"}]",
+		              "[]",
+		              "[{\"question\":\"Q1\",\"answer\":\"a\"},{\"question\":\"Q2\","
+		              "\"answer\":\"b\"},{\"question\":\"Q3\",\"answer\":\"c\"}]" };
+	size_t nans[] = { 2, 0, 3 };
+	for (int i = 0; i < NAPPS; i++) {
+		a[i].answers = ans[i % 3];
+		a[i].nanswers = nans[i % 3];
+		a[i].created_at = 1700000000 + (i % 2) * 60; /* ties on the date */
+	}
+}
+
+static void old_store(testdb *t, old_app *a, offerapi_id offers[2], offerapi_id *rec)
+{
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s;
+	assert_rc(store_open_upto(&s, t->url, &o, 1), 0);
+	assert_int_equal(offerapi_store_schema_version(s), 1);
+	offerapi_user *r = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
+	*rec = r->id;
+	offerapi_offer_fields f = { .title = "Dev C", .description = "C." };
+	assert_rc(offerapi_offer_create(s, r, &f, &offers[0]), 0);
+	assert_rc(offerapi_offer_create(s, r, &f, &offers[1]), 0);
+	offerapi_user_free(r);
+	db_conn *c;
+	assert_rc(store_conn(s, &c), 0);
+	for (int i = 0; i < NAPPS; i++) {
+		char login[16];
+		snprintf(login, sizeof login, "cand%d", i);
+		offerapi_user *u = testdb_user(s, login, OFFERAPI_ROLE_CANDIDATE);
+		a[i].candidate = u->id;
+		a[i].offer = offers[i == 4];
+		offerapi_user_free(u);
+		db_result *res = NULL;
+		assert_rc(db_exec(c, OLD_INSERT_APP,
+		                  (db_param[]){ P_INT(a[i].offer), P_INT(a[i].candidate),
+		                                P_TEXT("cv.pdf"), P_BLOB(a[i].pdf, a[i].pdf_len),
+		                                P_INT((int64_t)a[i].pdf_len), P_TEXT(a[i].text),
+		                                P_TEXT(a[i].answers), P_INT(a[i].created_at) },
+		                  8, &res),
+		          0);
+		a[i].id = db_int(res, 0, 0);
+		db_result_free(res);
+		/* scored by "random" except the second; "similarity" for the first */
+		if (i != 1)
+			assert_rc(db_exec(c, OLD_INSERT_SCORE,
+			                  (db_param[]){ P_INT(a[i].id), P_TEXT("random"),
+			                                P_TEXT("1.0"), P_REAL(0.125 * i),
+			                                P_TEXT("expl"), P_INT(1700000100 + i) },
+			                  6, NULL),
+			          0);
+		if (i == 0)
+			assert_rc(db_exec(c, OLD_INSERT_SCORE,
+			                  (db_param[]){ P_INT(a[i].id), P_TEXT("similarity"),
+			                                P_TEXT("2.0.0"), P_REAL(0.3),
+			                                P_TEXT("{\"v\":1}"), P_INT(1700000200) },
+			                  6, NULL),
+			          0);
+	}
+	/* a table that references applications, as migration 2's jobs does:
+	 * migration 3 must neither cascade into it nor be refused by it */
+	assert_rc(db_exec(c,
+	                  "CREATE TABLE refs_apps (application_id BIGINT NOT NULL"
+	                  " REFERENCES applications(id) ON DELETE CASCADE)",
+	                  NULL, 0, NULL),
+	          0);
+	for (int i = 0; i < NAPPS; i++)
+		assert_rc(db_exec(c, "INSERT INTO refs_apps (application_id) VALUES ($1)",
+		                  (db_param[]){ P_INT(a[i].id) }, 1, NULL),
+		          0);
+	db_release(s->pool, c);
+	offerapi_store_free(s);
+}
+
+/* Read back every byte of @a through the public API. */
+static void check_app(offerapi_store *s, const offerapi_user *rec, const old_app *a, int i)
+{
+	void *pdf;
+	size_t len;
+	assert_rc(offerapi_application_pdf(s, rec, a->id, &pdf, &len), 0);
+	assert_int_equal(len, a->pdf_len);
+	assert_memory_equal(pdf, a->pdf, len);
+	offerapi_free(pdf);
+	offerapi_application *g;
+	assert_rc(offerapi_application_get(s, rec, a->id, &g), 0);
+	assert_string_equal(g->cv_text, a->text);
+	assert_int_equal(g->pdf_size, a->pdf_len);
+	assert_int_equal(g->created_at, a->created_at);
+	assert_int_equal(g->nanswers, a->nanswers);
+	assert_int_equal(g->offer_id, a->offer);
+	assert_string_equal(g->filename, "cv.pdf");
+	assert_int_equal(g->nscores, i == 0 ? 2 : i == 1 ? 0 : 1);
+	if (g->nscores) {
+		assert_string_equal(g->scores[0].scorer, "random");
+		assert_true(g->scores[0].score == 0.125 * i);
+		assert_string_equal(g->scores[0].explanation, "expl");
+		assert_int_equal(g->scores[0].created_at, 1700000100 + i);
+	}
+	if (i == 0) {
+		assert_string_equal(g->scores[1].scorer_version, "2.0.0");
+		assert_string_equal(g->scores[1].explanation, "{\"v\":1}");
+	}
+	offerapi_application_free(g);
+}
+
+/* SQL the old columns must now refuse, and the new rows the migration wrote. */
+static void check_layout(offerapi_store *s, const old_app *a)
+{
+	db_conn *c;
+	assert_rc(store_conn(s, &c), 0);
+	db_result *r = NULL;
+	assert_true(db_exec(c, "SELECT pdf FROM applications", NULL, 0, &r) < 0);
+	assert_true(db_exec(c, "SELECT cv_text FROM applications", NULL, 0, &r) < 0);
+	assert_rc(db_exec(c, "SELECT COUNT(*) FROM application_cvs", NULL, 0, &r), 0);
+	assert_int_equal(db_int(r, 0, 0), NAPPS);
+	db_result_free(r);
+	assert_rc(db_exec(c, "SELECT COUNT(*) FROM refs_apps", NULL, 0, &r), 0);
+	assert_int_equal(db_int(r, 0, 0), NAPPS);
+	db_result_free(r);
+	for (int i = 0; i < NAPPS; i++) {
+		assert_rc(db_exec(c,
+		                  "SELECT a.nanswers, (SELECT COUNT(*) FROM scores sc"
+		                  " WHERE sc.application_id = a.id AND sc.offer_id = a.offer_id"
+		                  " AND sc.app_created_at = a.created_at) FROM applications a"
+		                  " WHERE a.id = $1",
+		                  (db_param[]){ P_INT(a[i].id) }, 1, &r),
+		          0);
+		assert_int_equal(db_int(r, 0, 0), a[i].nanswers);
+		assert_int_equal(db_int(r, 0, 1), i == 0 ? 2 : i == 1 ? 0 : 1);
+		db_result_free(r);
+	}
+	db_release(s->pool, c);
+}
+
+static void test_migration_3_keeps_every_byte(void **state)
+{
+	(void)state;
+	testdb t;
+	testdb_create(&t);
+	old_app a[NAPPS] = { 0 };
+	make_apps(a);
+	offerapi_id offers[2], rec_id;
+	old_store(&t, a, offers, &rec_id);
+
+	offerapi_store *s = testdb_open(&t); /* applies migration 3 */
+	assert_int_equal(offerapi_store_schema_version(s), 3);
+	offerapi_user *rec;
+	assert_rc(offerapi_user_get(s, rec_id, &rec), 0);
+	for (int i = 0; i < NAPPS; i++)
+		check_app(s, rec, &a[i], i);
+	check_layout(s, a);
+	/* ranked as before: scored best first, unscored last */
+	offerapi_application_list *l;
+	assert_rc(offerapi_application_list_offer(s, rec, offers[0], "random", 0, &l), 0);
+	assert_int_equal(l->count, 4);
+	assert_int_equal(l->items[0].id, a[3].id);
+	assert_int_equal(l->items[1].id, a[2].id);
+	assert_int_equal(l->items[2].id, a[0].id);
+	assert_int_equal(l->items[3].id, a[1].id);
+	offerapi_application_list_free(l);
+	offerapi_user_free(rec);
+	offerapi_store_free(s);
+	for (int i = 0; i < NAPPS; i++) {
+		free(a[i].pdf);
+		free(a[i].text);
+	}
+	testdb_destroy(&t);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		testdb_backend = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_migration_3_keeps_every_byte),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,442 @@
+/*
+ * test_plans.c - no list or dashboard query of the library may scan a
+ * table or sort in a temporary b-tree, so that neither can come back
+ * unnoticed. On a store filled with enough rows (thousands of offers,
+ * users, applications and scores) and ANALYZEd, the test makes every read
+ * call of the lists, pages, dashboard and iterator, records each statement
+ * the library runs (db_set_trace) and asks the database for its plan, with
+ * the same parameters:
+ *
+ *   SQLite      EXPLAIN QUERY PLAN: no "SCAN" of a table (an index walked in
+ *               order, "SCAN x USING INDEX", is allowed: it stops at the
+ *               page's LIMIT), no "TEMP B-TREE";
+ *   PostgreSQL  EXPLAIN: no "Seq Scan", no "Sort" (of more than the one
+ *               row a key finds), no "Gather" (the arms of a page must run
+ *               in order); searches by substring excepted (see check_plan).
+ *               5 times as many rows: below, PostgreSQL rightly prefers
+ *               hashing a whole small table to looking rows up one by one.
+ *
+ * A count of a whole list (OFFERAPI_PAGE_TOTAL) reads every row by
+ * definition: its statements are held to "no sort" only. argv[1] names the
+ * backend; OFFERAPI_TEST_PLANS_VERBOSE=1 prints every plan.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <offerapi/offerapi.h>
+
+#include "store_internal.h"
+#include "testdb.h"
+
+#define MAXSTMT 128
+
+/* A statement the library ran, with a copy of its parameters. */
+typedef struct stmt {
+	char *sql;
+	db_param p[32];
+	int n;
+	bool relaxed; /* a whole-list count */
+} stmt;
+
+typedef struct trace {
+	stmt s[MAXSTMT];
+	int n;
+	bool relaxed; /* the calls being made count whole lists */
+} trace;
+
+static void on_stmt(const char *sql, const db_param *p, int n, void *payload)
+{
+	trace *t = payload;
+	for (int i = 0; i < t->n; i++)
+		if (!strcmp(t->s[i].sql, sql) && t->s[i].relaxed == t->relaxed)
+			return;
+	if (t->n == MAXSTMT || n > 32)
+		return;
+	stmt *s = &t->s[t->n++];
+	s->sql = strdup(sql);
+	s->n = n;
+	s->relaxed = t->relaxed;
+	for (int i = 0; i < n; i++) {
+		s->p[i] = p[i];
+		if ((p[i].type == DB_TEXT || p[i].type == DB_BLOB) && p[i].p) {
+			size_t len = p[i].type == DB_TEXT ? strlen(p[i].p) + 1 : p[i].len;
+			void *copy = malloc(len ? len : 1);
+			memcpy(copy, p[i].p, len);
+			s->p[i].p = copy;
+		}
+	}
+}
+
+static void trace_free(trace *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		for (int k = 0; k < t->s[i].n; k++)
+			if (t->s[i].p[k].type == DB_TEXT || t->s[i].p[k].type == DB_BLOB)
+				free((void *)t->s[i].p[k].p);
+		free(t->s[i].sql);
+	}
+	t->n = 0;
+}
+
+/* ---- the data ---- */
+
+static void run(offerapi_store *s, const char *sql, const db_param *p, int n)
+{
+	int rc = store_exec(s, sql, p, n, NULL);
+	if (rc != 0)
+		fail_msg("%s: %s", sql, offerapi_error_last()->message);
+}
+
+/* "INSERT INTO t (...) WITH RECURSIVE g(i) ... SELECT ... FROM g" for i < @n */
+static void fill(offerapi_store *s, int n, const char *insert, const char *select)
+{
+	char sql[1500];
+	snprintf(sql, sizeof sql,
+	         "%s WITH RECURSIVE g(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM g"
+	         " WHERE i < %d) %s FROM g",
+	         insert, n - 1, select);
+	run(s, sql, NULL, 0);
+}
+
+/*
+ * 3 000 candidates (ids 3..3002 after the two recruiters); 4 000 offers of
+ * recruiter 1, one in ten closed, publication times tied by twenties;
+ * offers 1..40 get 100 applications each and offer 41 gets 600, dates tied
+ * by fifties; "similarity" scores nine applications in ten, "random" one
+ * in two, "old" one in a hundred.
+ */
+/* The scale of the data set (OFFERAPI_TEST_PLANS_SCALE, default 1). */
+static int scale = 1;
+
+static void fill_store(offerapi_store *s, int x)
+{
+	char sel[600];
+	snprintf(sel, sizeof sel,
+	         "SELECT 'cand' || i || '@example.org', 'Candidat ' || i, %d, 'x', 1000",
+	         (int)OFFERAPI_ROLE_CANDIDATE);
+	fill(s, 3000 * x,
+	     "INSERT INTO users (login, display_name, role, password_hash, created_at)", sel);
+	fill(s, 4000 * x,
+	     "INSERT INTO offers (recruiter_id, title, description, location, skills, questions,"
+	     " search_text, location_fold, skills_fold, published_at, updated_at, is_open)",
+	     "SELECT 1, 'Offre ' || i, 'Un poste.', 'Lyon', '[\"C\"]', '[]',"
+	     " CASE WHEN i % 50 = 0 THEN 'offre alpha' ELSE 'offre beta' END, 'lyon',"
+	     " CASE WHEN i % 3 = 0 THEN '\ngo\n' ELSE '\nc\n' END, 1000 + i / 20, 1000,"
+	     " CASE WHEN i % 10 = 3 THEN 0 ELSE 1 END");
+	char sql[600];
+	int per = 100 * x, big = 4000 * x; /* offers 1..40: per each; offer 41: 600 */
+	snprintf(sql, sizeof sql,
+	         "SELECT CASE WHEN i < %d THEN 1 + i / %d ELSE 41 END,"
+	         " CASE WHEN i < %d THEN 3 + i %% %d ELSE 3 + i - %d END,"
+	         " 'cv.pdf', 10, '[]', 0, 5000 + i / 50",
+	         big, per, big, 3000 * x, big);
+	fill(s, big + 600,
+	     "INSERT INTO applications (offer_id, candidate_id, filename, pdf_size, answers,"
+	     " nanswers, created_at)",
+	     sql);
+	run(s,
+	    "INSERT INTO application_cvs (application_id, pdf, cv_text)"
+	    " SELECT id, $1, 'texte' FROM applications",
+	    (db_param[]){ P_BLOB("%PDF-1.4", 8) }, 1);
+	const char *scores[] = {
+		"SELECT id, 'similarity', '2', (id * 37 % 101) / 100.0, 'e', 1, offer_id, created_at"
+		" FROM applications WHERE id % 10 <> 0",
+		"SELECT id, 'random', '1', (id * 13 % 100) / 100.0, '', 1, offer_id, created_at"
+		" FROM applications WHERE id % 2 = 0",
+		"SELECT id, 'old', '1', 0.5, '', 1, offer_id, created_at"
+		" FROM applications WHERE id % 100 = 7",
+	};
+	for (int i = 0; i < 3; i++) {
+		char ins[600];
+		snprintf(ins, sizeof ins,
+		         "INSERT INTO scores (application_id, scorer, scorer_version, score,"
+		         " explanation, created_at, offer_id, app_created_at) %s",
+		         scores[i]);
+		run(s, ins, NULL, 0);
+	}
+	/* as autovacuum leaves a table: statistics, and a visibility map that
+	 * lets PostgreSQL answer from an index alone */
+	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
+	    0);
+}
+
+/* ---- the plans ---- */
+
+static bool sqlite_bad(const char *line, bool relaxed)
+{
+	if (strstr(line, "TEMP B-TREE"))
+		return true;
+	if (relaxed || strncmp(line, "SCAN ", 5) != 0)
+		return false;
+	if (strstr(line, " USING INDEX ") || strstr(line, " USING COVERING INDEX "))
+		return false; /* an index walked in its order */
+	const char *name = line + 5;
+	return !(!strcmp(name, "k") || !strcmp(name, "n") || !strncmp(name, "arm", 3) ||
+	         !strncmp(name, "(subquery", 9) || !strcmp(name, "CONSTANT ROW"));
+}
+
+/* A sort of more than the one row a primary key finds. */
+static bool pg_sort(const char *p)
+{
+	if (strncmp(p, "Sort  (", 7) && strncmp(p, "Incremental Sort  (", 19))
+		return false;
+	const char *rows = strstr(p, " rows=");
+	return !rows || strtol(rows + 6, NULL, 10) > 1;
+}
+
+static bool pg_bad(const char *line, bool relaxed)
+{
+	const char *p = line;
+	while (*p == ' ' || *p == '-' || *p == '>')
+		p++;
+	if (!strncmp(p, "Gather", 6) || strstr(p, "Parallel "))
+		return true;
+	if (relaxed)
+		return false;
+	return pg_sort(p) || strstr(p, "Seq Scan on ") != NULL;
+}
+
+/* The plan of @st, checked line by line; every failure printed. */
+static int check_plan(offerapi_store *s, const stmt *st, bool pg)
+{
+	size_t len = strlen(st->sql) + 32;
+	char *sql = malloc(len);
+	snprintf(sql, len, "%s%s", pg ? "EXPLAIN " : "EXPLAIN QUERY PLAN ", st->sql);
+	db_result *r = NULL;
+	int rc = store_exec(s, sql, st->p, st->n, &r);
+	free(sql);
+	if (rc != 0)
+		fail_msg("EXPLAIN %s: %s", st->sql, offerapi_error_last()->message);
+	int bad = 0;
+	/* PostgreSQL may read every offer and sort the matches of a search by
+	 * substring (LIKE '%word%'): with few matches it costs less than the
+	 * index walk, which reads every offer too; no index serves such a
+	 * filter. SQLite walks the index; both stop at the page's LIMIT. */
+	bool relaxed = st->relaxed || (pg && strstr(st->sql, " LIKE "));
+	for (int i = 0; i < r->nrows; i++) {
+		const char *line = db_text(r, i, pg ? 0 : 3);
+		if (line && (pg ? pg_bad(line, relaxed) : sqlite_bad(line, relaxed)))
+			bad++;
+	}
+	if (bad || getenv("OFFERAPI_TEST_PLANS_VERBOSE")) {
+		fprintf(stderr, "---- %d lines break the rules:\n%s\n", bad, st->sql);
+		for (int i = 0; i < r->nrows; i++)
+			fprintf(stderr, "    %s\n", db_text(r, i, pg ? 0 : 3));
+	}
+	db_result_free(r);
+	return bad;
+}
+
+/* ---- the calls ---- */
+
+static char *keep(char **slot, const char *cursor)
+{
+	free(*slot);
+	*slot = cursor ? strdup(cursor) : NULL;
+	return *slot;
+}
+
+static void offers_calls(offerapi_store *s, trace *t)
+{
+	offerapi_offer_query qs[6];
+	for (int i = 0; i < 6; i++)
+		qs[i] = (offerapi_offer_query)OFFERAPI_OFFER_QUERY_INIT;
+	qs[1].words = "alpha";
+	qs[2].location = "lyon";
+	qs[3].skill = "go";
+	qs[4].recruiter_id = 1;
+	qs[4].include_closed = 1;
+	qs[4].flags = OFFERAPI_OFFER_COUNTS;
+	qs[5].include_closed = 1;
+	char *c = NULL;
+	for (int i = 0; i < 6; i++) {
+		offerapi_page p = OFFERAPI_PAGE_INIT;
+		offerapi_offer_list *l;
+		assert_rc(offerapi_offer_list_page(s, &qs[i], &p, &l), 0); /* first */
+		p.cursor = keep(&c, l->next);
+		offerapi_offer_list_free(l);
+		assert_rc(offerapi_offer_list_page(s, &qs[i], &p, &l), 0); /* next */
+		p.cursor = keep(&c, l->prev);
+		offerapi_offer_list_free(l);
+		assert_rc(offerapi_offer_list_page(s, &qs[i], &p, &l), 0); /* prev */
+		offerapi_offer_list_free(l);
+		p.cursor = NULL;
+		p.flags = OFFERAPI_PAGE_LAST;
+		assert_rc(offerapi_offer_list_page(s, &qs[i], &p, &l), 0); /* last */
+		offerapi_offer_list_free(l);
+	}
+	qs[0].offset = 3000; /* the old call */
+	offerapi_offer_list *l;
+	assert_rc(offerapi_offer_search(s, &qs[0], &l), 0);
+	offerapi_offer_list_free(l);
+	offerapi_offer *o;
+	assert_rc(offerapi_offer_get(s, 41, &o), 0);
+	offerapi_offer_free(o);
+	t->relaxed = true;
+	for (int i = 0; i < 6; i += 4) {
+		offerapi_page p = OFFERAPI_PAGE_INIT;
+		p.flags = OFFERAPI_PAGE_TOTAL;
+		qs[i].offset = 0;
+		assert_rc(offerapi_offer_list_page(s, &qs[i], &p, &l), 0);
+		offerapi_offer_list_free(l);
+	}
+	t->relaxed = false;
+	free(c);
+}
+
+/* Every page of the ranked list of offer 41 with 90 rows a page: it crosses
+ * from the scored applications to the unscored ones. */
+static void ranked_calls(offerapi_store *s, const offerapi_user *rec)
+{
+	const char *host[] = { "similarity", "random" };
+	offerapi_rank rank = OFFERAPI_RANK_INIT;
+	rank.scorers = host;
+	rank.nscorers = 2;
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.limit = 90;
+	char *c = NULL;
+	for (int pages = 0; pages < 20; pages++) {
+		offerapi_application_list *l;
+		assert_rc(offerapi_application_list_offer_page(s, rec, 41, &rank, &p, &l), 0);
+		p.cursor = keep(&c, l->next);
+		offerapi_application_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	p.flags = OFFERAPI_PAGE_LAST;
+	for (int pages = 0; pages < 20; pages++) {
+		offerapi_application_list *l;
+		assert_rc(offerapi_application_list_offer_page(s, rec, 41, &rank, &p, &l), 0);
+		p.cursor = keep(&c, l->prev);
+		p.flags = 0;
+		offerapi_application_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	rank.by = "old"; /* stored only: the loose index scan of the names */
+	offerapi_application_list *l;
+	assert_rc(offerapi_application_list_offer_page(s, rec, 41, &rank, NULL, &l), 0);
+	offerapi_application_list_free(l);
+	free(c);
+}
+
+static void dashboard_calls(offerapi_store *s, const offerapi_user *rec)
+{
+	const char *host[] = { "similarity" };
+	offerapi_rank rank = OFFERAPI_RANK_INIT;
+	rank.scorers = host;
+	rank.nscorers = 1;
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	offerapi_dashboard *d;
+	assert_rc(offerapi_dashboard_get(s, rec, 41, &rank, &p, &d), 0);
+	assert_int_equal(d->count, 600);
+	offerapi_dashboard_free(d);
+	p.flags = OFFERAPI_PAGE_LAST;
+	assert_rc(offerapi_dashboard_get(s, rec, 41, &rank, &p, &d), 0);
+	offerapi_dashboard_free(d);
+	offerapi_application_iter *it;
+	assert_rc(offerapi_application_iter_new(&it, s, rec, 41, &rank, 400), 0);
+	const offerapi_application *a;
+	size_t n = 0;
+	while (offerapi_application_iter_next(it, &a) == 0 && a)
+		n++;
+	assert_int_equal(n, 600);
+	offerapi_application_iter_free(it);
+}
+
+/* The whole list of before pages, over two pages of 500: in order. */
+static void legacy_calls(offerapi_store *s, const offerapi_user *rec, const offerapi_user *cand)
+{
+	offerapi_application_list *l;
+	assert_rc(offerapi_application_list_offer(s, rec, 41, NULL, 0, &l), 0);
+	assert_int_equal(l->count, 600);
+	assert_string_equal(l->rank_by, "old"); /* the first by name */
+	offerapi_application_list_free(l);
+	assert_rc(offerapi_application_list_offer(s, rec, 41, "similarity", 0, &l), 0);
+	for (size_t i = 1; i < l->count; i++) {
+		const offerapi_application *a = &l->items[i - 1], *b = &l->items[i];
+		const offerapi_score *sa = NULL, *sb = NULL;
+		for (size_t k = 0; k < a->nscores; k++)
+			if (!strcmp(a->scores[k].scorer, "similarity"))
+				sa = &a->scores[k];
+		for (size_t k = 0; k < b->nscores; k++)
+			if (!strcmp(b->scores[k].scorer, "similarity"))
+				sb = &b->scores[k];
+		bool ok = (sa && !sb) || (sa && sb && sa->score > sb->score) ||
+		          ((!sa == !sb) && (!sa || sa->score == sb->score) &&
+		           (a->created_at < b->created_at ||
+		            (a->created_at == b->created_at && a->id < b->id)));
+		if (!ok)
+			fail_msg("rows %zu and %zu out of order", i - 1, i);
+	}
+	offerapi_application_list_free(l);
+	assert_rc(offerapi_application_list_mine(s, cand, 0, &l), 0);
+	offerapi_application_list_free(l);
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.flags = OFFERAPI_PAGE_LAST;
+	assert_rc(offerapi_application_list_mine_page(s, cand, &p, &l), 0);
+	offerapi_application_list_free(l);
+	offerapi_application *a;
+	assert_rc(offerapi_application_get(s, rec, 4000 * scale + 1, &a), 0);
+	offerapi_application_free(a);
+	void *pdf;
+	size_t len;
+	assert_rc(offerapi_application_pdf(s, rec, 4000 * scale + 1, &pdf, &len), 0);
+	offerapi_free(pdf);
+}
+
+static void test_plans(void **state)
+{
+	(void)state;
+	testdb db;
+	testdb_create(&db);
+	offerapi_store *s = testdb_open(&db);
+	offerapi_user *rec = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
+	offerapi_user *rec2 = testdb_user(s, "rh2@example.org", OFFERAPI_ROLE_RECRUITER);
+	assert_int_equal(rec->id, 1);
+	const char *x = getenv("OFFERAPI_TEST_PLANS_SCALE");
+	scale = x && atoi(x) > 0 ? atoi(x) : strcmp(testdb_backend, "postgresql") ? 1 : 5;
+	fill_store(s, scale);
+	offerapi_user *cand;
+	assert_rc(offerapi_user_get(s, 3, &cand), 0);
+	static trace t;
+	db_set_trace(on_stmt, &t);
+	offers_calls(s, &t);
+	ranked_calls(s, rec);
+	dashboard_calls(s, rec);
+	legacy_calls(s, rec, cand);
+	db_set_trace(NULL, NULL);
+	bool pg = !strcmp(offerapi_store_backend(s), "postgresql");
+	int bad = 0, reads = 0;
+	for (int i = 0; i < t.n; i++)
+		if (!strncmp(t.s[i].sql, "SELECT", 6) || !strncmp(t.s[i].sql, "WITH", 4)) {
+			bad += check_plan(s, &t.s[i], pg);
+			reads++;
+		}
+	fprintf(stderr, "test_plans: %d statements checked, %d plan lines break the rules\n", reads,
+	        bad);
+	assert_true(reads >= 20);
+	assert_int_equal(bad, 0);
+	trace_free(&t);
+	offerapi_user_free(rec);
+	offerapi_user_free(rec2);
+	offerapi_user_free(cand);
+	offerapi_store_free(s);
+	testdb_destroy(&db);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		testdb_backend = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plans),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
