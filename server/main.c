@@ -204,7 +204,13 @@ static void drain_and_stop(app *a, int sig)
 			;
 	}
 	mg_stop(a->mg); /* closes the listener, waits for workers in flight */
-	rescore_stop();
+	if (jobs_stop(a) < 0) {
+		/* released jobs' threads still run inside a scorer: exit without
+		 * freeing what they use */
+		fprintf(stderr, "level=info msg=stopped\n");
+		fflush(stderr);
+		_exit(0);
+	}
 	mg_exit_library();
 	offerapi_scorers_free(a->scorers);
 	offerapi_store_free(a->store);
@@ -229,14 +235,13 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
-	if (open_store(a) < 0 || start_http(a) < 0)
+	if (open_store(a) < 0 || jobs_start(a) < 0 || start_http(a) < 0)
 		return 1;
-	rescore_start();
 	fprintf(stderr,
 	        "level=info msg=started listen=%s backend=%s scorers=%zu threads=%u "
-	        "keep_alive_ms=%u version=%s\n",
+	        "workers=%u keep_alive_ms=%u version=%s\n",
 	        a->cfg.listen, offerapi_store_backend(a->store), offerapi_scorers_count(a->scorers),
-	        a->cfg.threads, a->cfg.keep_alive_ms, OFFERAPI_VERSION);
+	        a->cfg.threads, a->cfg.workers, a->cfg.keep_alive_ms, OFFERAPI_VERSION);
 	int sig = 0;
 	while (sigwait(&stop, &sig) != 0)
 		;
