@@ -43,7 +43,8 @@ T.check(re.search(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails re
 rec.cookies["oa_session"] = rec.bearer
 rec.token = None
 r = rec.get("/offers/%d/dashboard" % oid)
-T.check(r.status == 200 and '<td class="num">-</td>' in r.text, "dashboard shows the missing score as -")
+T.check(r.status == 200 and '<span class="job failed">échec</span>' in r.text,
+        "dashboard shows the failed score as failed")
 
 c2 = signup(srv, "candidate")
 c2.token = c2.bearer
