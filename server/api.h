@@ -35,6 +35,8 @@ void api_my_applications(req *r);
 void api_application_get(req *r);
 void api_cv_pdf(req *r);
 void api_cv_text(req *r);
+void api_application_jobs(req *r);
+void api_job_retry(req *r);
 void api_scorers(req *r);
 void api_not_found(req *r);
 
@@ -58,5 +60,9 @@ bool query_uint(req *r, const char *name, size_t max, size_t *out);
 json_t *user_json(const offerapi_user *u);
 json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer);
 json_t *application_json(const offerapi_application *a, bool scores);
+/* The scoring jobs of application @id in @l as a JSON array: scorer,
+ * scorer_version, state (pending, running, done, failed), attempts and, for
+ * the recruiter (@reasons), the last error. */
+json_t *jobs_json(const offerapi_job_status_list *l, offerapi_id id, bool reasons);
 
 #endif

@@ -157,9 +157,22 @@ void api_offer_applications(req *r)
 		api_fail(r, rc, false);
 		return;
 	}
+	offerapi_job_status_list *jobs = NULL;
+	rc = svc_jobs_offer(r, &jobs);
+	if (rc) {
+		svc_dashboard_free(&d);
+		api_fail(r, rc, false);
+		return;
+	}
 	json_t *a = json_array(), *scorers = json_array();
-	for (size_t i = 0; i < d.list->count; i++)
-		json_array_append_new(a, application_json(&d.list->items[i], true));
+	for (size_t i = 0; i < d.list->count; i++) {
+		json_t *one = application_json(&d.list->items[i], true);
+		if (one)
+			json_object_set_new(one, "jobs",
+			                    jobs_json(jobs, d.list->items[i].id, true));
+		json_array_append_new(a, one);
+	}
+	offerapi_job_status_list_free(jobs);
 	for (size_t i = 0; i < offerapi_scorers_count(r->app->scorers); i++)
 		json_array_append_new(scorers,
 		                      json_string(offerapi_scorers_info(r->app->scorers, i)->name));
@@ -232,6 +245,42 @@ void api_application_get(req *r)
 			json_pack("{s:o}", "application",
 		                  application_json(a, r->user->role == OFFERAPI_ROLE_RECRUITER)));
 	offerapi_application_free(a);
+}
+
+/* The scoring jobs of one application: its candidate sees the states,
+ * its offer's recruiter also the reasons of failures. */
+void api_application_jobs(req *r)
+{
+	offerapi_job_status_list *l = NULL;
+	int rc = svc_jobs_application(r, &l);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_json(
+			r, 200,
+			json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "jobs",
+		                  jobs_json(l, r->id, r->user->role == OFFERAPI_ROLE_RECRUITER)));
+	offerapi_job_status_list_free(l);
+}
+
+/* POST {"scorer": NAME}: the failed job of NAME goes back to the queue with
+ * all its attempts; answers the application's jobs. */
+void api_job_retry(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	json_t *body = api_body(r);
+	if (!body)
+		return;
+	bool bad = false;
+	const char *scorer = jstr(body, "scorer", &bad);
+	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.retry_scorer") : svc_job_retry(r, scorer);
+	json_decref(body);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	api_application_jobs(r);
 }
 
 void api_cv_pdf(req *r)

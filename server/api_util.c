@@ -178,6 +178,24 @@ json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 	return j;
 }
 
+json_t *jobs_json(const offerapi_job_status_list *l, offerapi_id id, bool reasons)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; l && i < l->count; i++) {
+		const offerapi_job_status *j = &l->items[i];
+		if (j->application_id != id)
+			continue;
+		json_t *one = json_pack("{s:s,s:s,s:s,s:I}", "scorer", j->scorer, "scorer_version",
+		                        j->scorer_version, "state",
+		                        offerapi_job_state_name(j->state), "attempts",
+		                        (json_int_t)j->attempts);
+		if (one && reasons && j->state == OFFERAPI_JOB_FAILED)
+			json_object_set_new(one, "error", json_string(j->last_error));
+		json_array_append_new(arr, one);
+	}
+	return arr;
+}
+
 json_t *application_json(const offerapi_application *a, bool scores)
 {
 	json_t *j = json_pack(
@@ -210,6 +228,9 @@ json_t *application_json(const offerapi_application *a, bool scores)
 			json_array_append_new(sc, one);
 		}
 		json_object_set_new(j, "scores", sc);
+	} else {
+		/* the candidate's view: received, whatever the scoring does */
+		json_object_set_new(j, "status", json_string("received"));
 	}
 	char link[80];
 	snprintf(link, sizeof link, "/api/v1/applications/%lld/cv.pdf", (long long)a->id);

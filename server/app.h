@@ -1,7 +1,7 @@
 /*
  * app.h - the application: its configuration (config.c: one option table),
  * its state shared by every request, and the parts around the request path
- * (metrics, texts, demo data, the catch-up scoring pass).
+ * (metrics, texts, demo data, the scoring workers).
  *
  * Layers, top to bottom (docs/hacking.md): router.c (one route table and the
  * request frame) -> handlers that only parse and render (pages_*.c, api_*.c)
@@ -33,6 +33,10 @@ typedef struct config {
 	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
 	unsigned body_timeout_ms; /* the whole body (deadline.c) */
 	unsigned drain_ms; /* after SIGTERM, keep serving (readyz 503) this long */
+	unsigned workers; /* scoring worker threads (0: offerapi-worker does it) */
+	unsigned worker_drain_ms; /* at stop, time for jobs being scored to finish */
+	unsigned apply_wait_ms; /* an application may wait this long for its scores */
+	unsigned lease_s, max_attempts, backoff_ms; /* scoring jobs (jobs.h) */
 	size_t max_upload; /* largest CV in bytes */
 	size_t max_body; /* largest non-file request body */
 	size_t max_header; /* largest request head */
@@ -78,11 +82,15 @@ extern app g_app;
 
 /* With @a->cfg loaded: process settings, the password checker, the body
  * deadline's watchdog, the store and scorers (and demo data), CivetWeb on
- * --listen, the catch-up scoring pass. Returns 0, or -1 with a message
- * printed. The caller blocks the signals its threads must not take first. */
+ * --listen, the scoring workers (jobs_start). Returns 0, or -1 with a
+ * message printed. The caller blocks the signals its threads must not take
+ * first. */
 int app_start(app *a);
-/* Stop serving (waits for requests in flight), then free everything. */
-void app_stop(app *a);
+/* Stop serving (waits for requests in flight), stop the scoring workers,
+ * then free everything. Returns 0, or -1 when jobs were released while
+ * their threads still run inside a scorer: nothing was freed, and the
+ * caller must exit without freeing (_exit). */
+int app_stop(app *a);
 
 /* ---- router (router.c) ---------------------------------------------------- */
 
@@ -99,13 +107,21 @@ void ops_metrics(req *r);
 void ops_healthz(req *r);
 void ops_readyz(req *r);
 
-/* ---- rescore.c ------------------------------------------------------------ */
+/* ---- scoring workers (jobs.c) --------------------------------------------- */
 
-/* Start the background pass that scores stored applications lacking a
- * score from a loaded scorer (after a crash, or a new scorer version). */
-int rescore_start(void);
-/* Ask the pass to stop after the current application and wait for it. */
-void rescore_stop(void);
+/* Enqueue the jobs missing for the loaded scorers (new scorer or version),
+ * then start --workers scoring threads (none with 0). 0 or -1. */
+int jobs_start(app *a);
+/* Stop claiming; jobs being scored get --worker-drain-ms to finish, then are
+ * released for another worker. 0, or -1 when jobs were released and their
+ * threads still run (the caller must then exit without freeing). */
+int jobs_stop(app *a);
+/* Wait at most @wait_ms for this process's workers to finish @njobs jobs of
+ * the application (returns at once when no worker runs here). */
+void jobs_wait(offerapi_id application_id, size_t njobs, unsigned wait_ms);
+/* Worker threads processing a job now; whether any runs in this process. */
+unsigned jobs_busy(void);
+bool jobs_local(void);
 
 /* ---- demo.c --------------------------------------------------------------- */
 

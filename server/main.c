@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -28,7 +29,13 @@ static void drain_and_stop(app *a, int sig)
 		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
 			;
 	}
-	app_stop(a);
+	if (app_stop(a) < 0) {
+		/* released jobs' threads still run inside a scorer: exit without
+		 * freeing what they use */
+		fprintf(stderr, "level=info msg=stopped\n");
+		fflush(stderr);
+		_exit(0);
+	}
 	fprintf(stderr, "level=info msg=stopped\n");
 }
 
@@ -53,9 +60,9 @@ int main(int argc, char **argv)
 		return 1;
 	fprintf(stderr,
 	        "level=info msg=started listen=%s backend=%s scorers=%zu threads=%u "
-	        "keep_alive_ms=%u version=%s\n",
+	        "workers=%u keep_alive_ms=%u version=%s\n",
 	        a->cfg.listen, offerapi_store_backend(a->store), offerapi_scorers_count(a->scorers),
-	        a->cfg.threads, a->cfg.keep_alive_ms, OFFERAPI_VERSION);
+	        a->cfg.threads, a->cfg.workers, a->cfg.keep_alive_ms, OFFERAPI_VERSION);
 	int sig = 0;
 	while (sigwait(&stop, &sig) != 0)
 		;

@@ -28,8 +28,20 @@ static const double slow_buckets[] = { 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.2
 	                               0.5,   1,     2.5,  5,     10,   30,  60 };
 #define NSB (sizeof slow_buckets / sizeof slow_buckets[0])
 
+/* enqueue to done: from a job picked at once to a backlog or a backoff
+ * (the same buckets as offerapi-worker's) */
+static const double job_buckets[] = { 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1,   2.5,
+	                              5,    10,    30,   60,  120,  300, 600, 1800 };
+#define NJB (sizeof job_buckets / sizeof job_buckets[0])
+#define NRESULTS 6
+#define NREASONS 6
+static const char *const job_results[NRESULTS] = { "completed", "retrying", "gave_up",
+	                                           "released",  "lost",     "unrecorded" };
+static const char *const job_reasons[NREASONS] = { "plugin",  "database", "not_found",
+	                                           "invalid", "other",    "unknown" };
+
 typedef struct hist {
-	uint64_t counts[NHB > NSB ? NHB : NSB]; /* non-cumulative per bucket */
+	uint64_t counts[NJB]; /* non-cumulative per bucket (NJB is the most) */
 	uint64_t count;
 	double sum;
 } hist;
@@ -56,6 +68,9 @@ static struct {
 		char name[OFFERAPI_SCORER_NAME_MAX + 1];
 		hist h;
 		uint64_t errors;
+		uint64_t results[NRESULTS]; /* jobs this process's workers processed */
+		uint64_t failures[NREASONS];
+		hist latency; /* enqueue to done */
 	} scorer[MAX_SCORERS];
 	size_t nscorers;
 	uint64_t scoring_failed;
@@ -159,6 +174,19 @@ void metrics_submit(double seconds, int rc)
 	pthread_mutex_unlock(&M.lock);
 }
 
+/* The scorer's series, created on first use (M.lock held); M.nscorers when the
+ * table is full. */
+static size_t scorer_index(const char *scorer)
+{
+	size_t i;
+	for (i = 0; i < M.nscorers; i++)
+		if (!strcmp(M.scorer[i].name, scorer))
+			return i;
+	if (M.nscorers < MAX_SCORERS)
+		snprintf(M.scorer[M.nscorers++].name, sizeof M.scorer[0].name, "%s", scorer);
+	return i;
+}
+
 /* offerapi_scoring_fn: called by offerapi_application_score() once per
  * scorer run, on the request's thread. */
 void metrics_scoring(const char *scorer, int rc, double seconds, const char *message, void *payload)
@@ -169,12 +197,7 @@ void metrics_scoring(const char *scorer, int rc, double seconds, const char *mes
 		        "level=warn request_id=%s msg=\"scorer failed\" scorer=%s detail=\"%s\"\n",
 		        request_id ? request_id : "-", scorer, message ? message : "");
 	pthread_mutex_lock(&M.lock);
-	size_t i;
-	for (i = 0; i < M.nscorers; i++)
-		if (!strcmp(M.scorer[i].name, scorer))
-			break;
-	if (i == M.nscorers && M.nscorers < MAX_SCORERS)
-		snprintf(M.scorer[M.nscorers++].name, sizeof M.scorer[0].name, "%s", scorer);
+	size_t i = scorer_index(scorer);
 	if (i < M.nscorers) {
 		hist_add(&M.scorer[i].h, slow_buckets, NSB, seconds);
 		if (rc != 0)
@@ -183,10 +206,33 @@ void metrics_scoring(const char *scorer, int rc, double seconds, const char *mes
 	pthread_mutex_unlock(&M.lock);
 }
 
-void metrics_scoring_failed(void)
+static size_t reason_index(const char *reason)
 {
+	for (size_t i = 0; reason && i < NREASONS - 1; i++)
+		if (!strcmp(reason, job_reasons[i]))
+			return i;
+	return NREASONS - 1;
+}
+
+void metrics_job_report(const offerapi_job_report *rep)
+{
+	bool failed = rep->result == OFFERAPI_JOB_RETRYING || rep->result == OFFERAPI_JOB_GAVE_UP;
 	pthread_mutex_lock(&M.lock);
-	M.scoring_failed++;
+	size_t i = scorer_index(rep->scorer);
+	if (i < M.nscorers) {
+		if ((unsigned)rep->result < NRESULTS)
+			M.scorer[i].results[rep->result]++;
+		if (failed) {
+			M.scorer[i].failures[reason_index(rep->reason)]++;
+			M.scorer[i].errors++;
+		}
+		if (rep->result == OFFERAPI_JOB_COMPLETED)
+			hist_add(&M.scorer[i].latency, job_buckets, NJB, rep->latency_s);
+		if (rep->score_s > 0)
+			hist_add(&M.scorer[i].h, slow_buckets, NSB, rep->score_s);
+	}
+	if (rep->result == OFFERAPI_JOB_GAVE_UP)
+		M.scoring_failed++;
 	pthread_mutex_unlock(&M.lock);
 }
 
@@ -427,7 +473,7 @@ static void render_applications(buf *b, const offerapi_scorers *set, size_t nloa
 		           (unsigned long long)offerapi_scorers_violations(set, i));
 	}
 	family(b, "offerapi_scoring_failures_total", "counter",
-	       "Applications stored whose scoring failed for at least one scorer.");
+	       "Scoring jobs this process's workers failed for good (all attempts used).");
 	buf_printf(b, "offerapi_scoring_failures_total %llu\n",
 	           (unsigned long long)M.scoring_failed);
 }
@@ -448,15 +494,99 @@ static void render_counters(buf *b)
 		           (unsigned long long)M.logins[i]);
 }
 
+/* Counters and latency of the jobs this process's workers processed, with
+ * the names offerapi-worker uses (M.lock held). */
+static void render_jobs(buf *b, const offerapi_scorers *set, size_t nloaded)
+{
+	char l1[256], labels[320];
+	family(b, "offerapi_worker_jobs_total", "counter",
+	       "Jobs this process processed, by scorer and result.");
+	for (size_t i = 0; i < nloaded; i++) {
+		size_t k = scorer_index(offerapi_scorers_info(set, i)->name);
+		label_esc(l1, sizeof l1, offerapi_scorers_info(set, i)->name);
+		for (size_t j = 0; j < NRESULTS; j++)
+			buf_printf(
+				b, "offerapi_worker_jobs_total{scorer=\"%s\",result=\"%s\"} %llu\n",
+				l1, job_results[j],
+				(unsigned long long)(k < M.nscorers ? M.scorer[k].results[j] : 0));
+	}
+	family(b, "offerapi_worker_job_failures_total", "counter",
+	       "Failed attempts, by scorer and reason.");
+	for (size_t i = 0; i < nloaded; i++) {
+		size_t k = scorer_index(offerapi_scorers_info(set, i)->name);
+		label_esc(l1, sizeof l1, offerapi_scorers_info(set, i)->name);
+		for (size_t j = 0; j < NREASONS; j++)
+			buf_printf(
+				b,
+				"offerapi_worker_job_failures_total{scorer=\"%s\",reason=\"%s\"} "
+				"%llu\n",
+				l1, job_reasons[j],
+				(unsigned long long)(k < M.nscorers ? M.scorer[k].failures[j] : 0));
+	}
+	family(b, "offerapi_job_latency_seconds", "histogram",
+	       "From enqueue to done, for the jobs this process completed.");
+	for (size_t i = 0; i < nloaded; i++) {
+		size_t k = scorer_index(offerapi_scorers_info(set, i)->name);
+		if (k >= M.nscorers)
+			continue;
+		label_esc(l1, sizeof l1, M.scorer[k].name);
+		snprintf(labels, sizeof labels, "scorer=\"%s\"", l1);
+		hist_render(b, "offerapi_job_latency_seconds", labels, &M.scorer[k].latency,
+		            job_buckets, NJB);
+	}
+	family(b, "offerapi_worker_threads", "gauge", "Scoring worker threads of this process.");
+	buf_printf(b, "offerapi_worker_threads %u\n", g_app.cfg.workers);
+	family(b, "offerapi_worker_threads_busy", "gauge",
+	       "Scoring worker threads processing a job now.");
+	buf_printf(b, "offerapi_worker_threads_busy %u\n", jobs_busy());
+}
+
+/* The queue as the database holds it (every server and worker together):
+ * every (loaded scorer, state) pair, 0 when absent. @st NULL: not read. */
+static void render_queue(buf *b, const offerapi_scorers *set, size_t nloaded,
+                         const offerapi_job_stats *st)
+{
+	char l1[256];
+	family(b, "offerapi_jobs_stats_up", "gauge",
+	       "Whether the queue could be read for this scrape.");
+	buf_printf(b, "offerapi_jobs_stats_up %d\n", st != NULL);
+	if (!st)
+		return;
+	family(b, "offerapi_jobs", "gauge", "Jobs in the queue, by scorer and state.");
+	for (size_t i = 0; i < nloaded; i++) {
+		const char *name = offerapi_scorers_info(set, i)->name;
+		label_esc(l1, sizeof l1, name);
+		for (int state = 0; state < 4; state++) {
+			long long n = 0;
+			for (size_t k = 0; k < st->count; k++)
+				if ((int)st->items[k].state == state &&
+				    !strcmp(st->items[k].scorer, name))
+					n = (long long)st->items[k].count;
+			buf_printf(b, "offerapi_jobs{scorer=\"%s\",state=\"%s\"} %lld\n", l1,
+			           offerapi_job_state_name((offerapi_job_state)state), n);
+		}
+	}
+	family(b, "offerapi_jobs_oldest_pending_seconds", "gauge",
+	       "Age of the oldest pending job (0 when none).");
+	buf_printf(b, "offerapi_jobs_oldest_pending_seconds %.3f\n", st->oldest_pending_s);
+}
+
 void metrics_render(buf *b)
 {
 	const offerapi_scorers *set = g_app.scorers;
 	size_t nloaded = set ? offerapi_scorers_count(set) : 0;
+	offerapi_job_stats *st = NULL;
+	if (g_app.store && nloaded && offerapi_job_stats_get(g_app.store, &st) < 0)
+		st = NULL;
 	process_render(b);
 	render_info(b, set, nloaded);
 	pthread_mutex_lock(&M.lock);
 	render_http(b);
 	render_applications(b, set, nloaded);
+	render_jobs(b, set, nloaded);
 	render_counters(b);
 	pthread_mutex_unlock(&M.lock);
+	if (nloaded)
+		render_queue(b, set, nloaded, st);
+	offerapi_job_stats_free(st);
 }

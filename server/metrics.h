@@ -6,6 +6,8 @@
 
 #include <stdbool.h>
 
+#include <offerapi/offerapi.h>
+
 #include "buf.h"
 
 void metrics_init(void);
@@ -16,7 +18,8 @@ void metrics_submit(double seconds, int rc);
 /* An offerapi_scoring_fn: counts and times one scorer run. */
 void metrics_scoring(const char *scorer, int rc, double seconds, const char *message,
                      void *payload);
-void metrics_scoring_failed(void);
+/* The scoring runner's report of one processed job (any worker thread). */
+void metrics_job_report(const offerapi_job_report *rep);
 void metrics_db_error(int rc);
 void metrics_login(bool ok, bool limited);
 void metrics_render(buf *b);

@@ -37,6 +37,7 @@ void page_dashboard(req *r);
 void page_dashboard_csv(req *r);
 void page_cv_pdf(req *r);
 void page_cv_text(req *r);
+void page_job_retry(req *r);
 void page_lang(req *r);
 void page_css(req *r);
 void page_not_found(req *r);

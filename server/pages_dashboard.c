@@ -123,8 +123,40 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 	buf_printf(b, "\">%s</a>", T(r, "dash.csv"));
 }
 
+/* A score cell: the score when there is one, else the job's state; a
+ * failed job also shows its reason and a retry button (CSRF-protected). */
+static void score_cell(req *r, buf *b, const offerapi_application *a, const char *scorer,
+                       const offerapi_job_status_list *jobs)
+{
+	const offerapi_score *s = svc_find_score(a, scorer);
+	const offerapi_job_status *j = svc_job_find(jobs, a->id, scorer);
+	buf_puts(b, "<td class=\"num\">");
+	if (s)
+		buf_printf(b, "%.2f", s->score);
+	else if (j && j->state != OFFERAPI_JOB_FAILED)
+		buf_printf(b, "<span class=\"job %s\">%s</span>", offerapi_job_state_name(j->state),
+		           T(r, j->state == OFFERAPI_JOB_DONE ? "job.done" : "job.pending"));
+	else if (!j)
+		buf_puts(b, "-");
+	if (j && j->state == OFFERAPI_JOB_FAILED) {
+		buf_printf(b, "<span class=\"job failed\">%s</span> <small class=\"reason\">",
+		           T(r, "job.failed"));
+		buf_esc(b, j->last_error);
+		buf_printf(b,
+		           "</small><form method=\"post\" class=\"inline\" "
+		           "action=\"/applications/%lld/retry\">",
+		           (long long)a->id);
+		hidden_csrf(r, b);
+		buf_puts(b, "<input type=\"hidden\" name=\"scorer\" value=\"");
+		buf_esc(b, scorer);
+		buf_printf(b, "\"><button type=\"submit\">%s</button></form>", T(r, "job.retry"));
+	}
+	buf_puts(b, "</td>");
+}
+
 /* One candidate's row: rank, name, date, scores, explanation, answers, CV. */
-static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i)
+static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i,
+                     const offerapi_job_status_list *jobs)
 {
 	const offerapi_application *a = &d->list->items[i];
 	char day[16];
@@ -138,13 +170,8 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i)
 	buf_puts(b, " <small>");
 	buf_esc(b, a->candidate_login);
 	buf_printf(b, "</small></td><td>%s</td>", day);
-	for (size_t c = 0; c < d->ncols; c++) {
-		const offerapi_score *s = svc_find_score(a, d->cols[c]);
-		if (s)
-			buf_printf(b, "<td class=\"num\">%.2f</td>", s->score);
-		else
-			buf_puts(b, "<td class=\"num\">-</td>");
-	}
+	for (size_t c = 0; c < d->ncols; c++)
+		score_cell(r, b, a, d->cols[c], jobs);
 	const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
 	buf_puts(b, "<td class=\"expl\">");
 	explain_html(r->lang, b, s ? s->explanation : "");
@@ -162,7 +189,7 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i)
 	           (long long)a->id, (long long)a->id, T(r, "dash.text"));
 }
 
-static void dash_table(req *r, buf *b, const svc_dashboard *d)
+static void dash_table(req *r, buf *b, const svc_dashboard *d, const offerapi_job_status_list *jobs)
 {
 	if (!d->list->count) {
 		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, "dash.none"));
@@ -180,7 +207,7 @@ static void dash_table(req *r, buf *b, const svc_dashboard *d)
 	buf_printf(b, "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 	           T(r, "col.explanation"), T(r, "col.answers"), T(r, "col.cv"));
 	for (size_t i = 0; i < d->list->count; i++)
-		dash_row(r, b, d, i);
+		dash_row(r, b, d, i, jobs);
 	buf_puts(b, "</tbody></table></div>");
 }
 
@@ -221,6 +248,13 @@ void page_dashboard(req *r)
 		page_fail(r, rc);
 		return;
 	}
+	offerapi_job_status_list *jobs = NULL;
+	rc = svc_jobs_offer(r, &jobs);
+	if (rc) {
+		svc_dashboard_free(&d);
+		page_fail(r, rc);
+		return;
+	}
 	buf b;
 	buf_init(&b, 65536);
 	page_start(r, &b, T(r, "offer.dashboard"));
@@ -230,8 +264,9 @@ void page_dashboard(req *r)
 		svg_charts(r, &b, &d);
 		buf_puts(&b, "</div>");
 	}
-	dash_table(r, &b, &d);
+	dash_table(r, &b, &d, jobs);
 	dash_pager(r, &b, &d);
+	offerapi_job_status_list_free(jobs);
 	svc_dashboard_free(&d);
 	page_send(r, 200, &b);
 }
@@ -239,6 +274,30 @@ void page_dashboard(req *r)
 static int csv_produce(void *ctx, buf *out, size_t want)
 {
 	return svc_dashboard_csv_next(ctx, out, want);
+}
+
+/* The retry button: the failed job of a scorer on application r->id goes
+ * back to the queue; then back to the offer's dashboard. */
+void page_job_retry(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	int rc = svc_job_retry(r, form_get(&f, "scorer"));
+	form_free(&f);
+	offerapi_application *a = NULL;
+	if (rc == 0)
+		rc = svc_application(r, &a);
+	if (rc) {
+		page_fail(r, rc);
+		return;
+	}
+	char loc[64];
+	snprintf(loc, sizeof loc, "/offers/%lld/dashboard", (long long)a->offer_id);
+	offerapi_application_free(a);
+	respond_redirect(r, loc);
 }
 
 void page_dashboard_csv(req *r)

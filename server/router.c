@@ -51,6 +51,7 @@ static const route routes[] = {
 	{ "POST", "/me/sessions/{sid}/revoke", page_session_revoke, R_PAGE },
 	{ "GET", "/applications/{id}/cv.pdf", page_cv_pdf, R_PAGE },
 	{ "GET", "/applications/{id}/cv.txt", page_cv_text, R_PAGE },
+	{ "POST", "/applications/{id}/retry", page_job_retry, R_PAGE },
 
 	{ "POST", "/api/v1/users", api_signup, R_API },
 	{ "POST", "/api/v1/sessions", api_login, R_API },
@@ -72,6 +73,8 @@ static const route routes[] = {
 	{ "GET", "/api/v1/applications/{id}", api_application_get, R_API },
 	{ "GET", "/api/v1/applications/{id}/cv.pdf", api_cv_pdf, R_API },
 	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API },
+	{ "GET", "/api/v1/applications/{id}/jobs", api_application_jobs, R_API },
+	{ "POST", "/api/v1/applications/{id}/retry", api_job_retry, R_API },
 
 	{ "GET", "/metrics", ops_metrics, R_OPS },
 	{ "GET", "/healthz", ops_healthz, R_OPS },

@@ -225,20 +225,23 @@ static int start_http(app *a)
 int app_start(app *a)
 {
 	process_setup(a);
-	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || start_http(a) < 0)
+	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
+	    start_http(a) < 0)
 		return -1;
-	return rescore_start();
+	return 0;
 }
 
-void app_stop(app *a)
+int app_stop(app *a)
 {
 	mg_stop(a->mg); /* closes the listener, waits for workers in flight */
 	deadline_stop();
-	rescore_stop();
+	if (jobs_stop(a) < 0)
+		return -1;
 	mg_exit_library();
 	offerapi_scorers_free(a->scorers);
 	offerapi_store_free(a->store);
 	a->mg = NULL;
 	a->scorers = NULL;
 	a->store = NULL;
+	return 0;
 }

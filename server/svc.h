@@ -93,6 +93,20 @@ int svc_cv_pdf(req *r, void **pdf, size_t *len);
 /* Application r->id with its CV text, for the same people. */
 int svc_application(req *r, offerapi_application **out);
 
+/* ---- scoring jobs (svc_jobs.c) -------------------------------------------- */
+
+/* The jobs of offer r->id, for its recruiter (one query). */
+int svc_jobs_offer(req *r, offerapi_job_status_list **out);
+/* The jobs of application r->id, for its candidate or its offer's recruiter
+ * (the library blanks the failure reason for the candidate). */
+int svc_jobs_application(req *r, offerapi_job_status_list **out);
+/* The recruiter's retry of the failed job of @scorer on application r->id
+ * (only the recruiter of its offer; a job not failed is left as it is). */
+int svc_job_retry(req *r, const char *scorer);
+/* The job of (@application_id, @scorer) in @l, or NULL. */
+const offerapi_job_status *svc_job_find(const offerapi_job_status_list *l,
+                                        offerapi_id application_id, const char *scorer);
+
 /* ---- dashboards (svc_dashboard.c) ----------------------------------------- */
 
 #define SVC_MAX_COLUMNS 32

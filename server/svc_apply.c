@@ -21,21 +21,15 @@ int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id 
 		filename = "cv.pdf";
 	offerapi_application_input ai = { filename, in->pdf, in->len, in->answers, in->nanswers };
 	double t0 = now_mono();
-	rc = offerapi_application_submit(r->app->store, r->user, offer_id, &ai, out);
+	/* the application and one scoring job per loaded scorer, in one
+	 * transaction: the workers score it, never this request's thread */
+	rc = offerapi_application_submit_jobs(r->app->store, r->user, offer_id, &ai,
+	                                      r->app->scorers, out);
 	metrics_submit(now_mono() - t0, rc);
 	if (rc < 0)
 		return rc;
 	metrics_application_received();
-	if (offerapi_scorers_count(r->app->scorers)) {
-		int src = offerapi_application_score(r->app->store, r->app->scorers, *out, 0,
-		                                     metrics_scoring, r->request_id);
-		if (src < 0) {
-			metrics_scoring_failed();
-			fprintf(stderr,
-			        "level=warn request_id=%s msg=\"scoring failed\" application=%lld detail=\"%s\"\n",
-			        r->request_id, (long long)*out, offerapi_error_last()->message);
-		}
-	}
+	jobs_wait(*out, offerapi_scorers_count(r->app->scorers), r->app->cfg.apply_wait_ms);
 	return 0;
 }
 

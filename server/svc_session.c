@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,17 +18,30 @@
 
 /* ---- failed-login limiter ----------------------------------------------------------------- */
 
-/* A fixed table of recent failures keyed by "l:login" or "a:address". Per
- * process (each replica limits on its own: documented); entries older than
- * the window are reused, so memory stays bounded whatever an attacker sends. */
-#define LIMIT_SLOTS 4096
+/* Failed logins are counted in the database (offerapi/throttle.h), per
+ * account and per address over --login-window-s, so that every replica
+ * counts the same failures; checks in flight count until their verdict, and
+ * a right password waits for them instead of being refused. */
+static offerapi_login_throttle_options throttle_opts(const app *a)
+{
+	offerapi_login_throttle_options o = OFFERAPI_LOGIN_THROTTLE_OPTIONS_INIT;
+	o.max_failures = a->cfg.login_max_failures;
+	o.window_s = a->cfg.login_window_s;
+	return o;
+}
+
+/* ---- sign-up throttle ----------------------------------------------------------------------- */
+
+/* Sign-ups per address per hour (--signup-limit; 0: off). Per process,
+ * unlike the login limiter (each replica counts its own: documented), in a
+ * fixed table: a slot per address with the start of its hour and its count;
+ * when the 8 slots of a probe run are taken, the oldest is reused, so memory
+ * stays bounded whatever an attacker sends. */
 typedef struct limit_slot {
 	uint64_t hash;
 	unsigned failures;
 	time_t first;
 } limit_slot;
-static limit_slot limit_table[LIMIT_SLOTS];
-static pthread_mutex_t limit_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static uint64_t limit_hash(char kind, const char *s)
 {
@@ -46,118 +60,6 @@ static uint64_t limit_hash(char kind, const char *s)
 	return v ? v : 1;
 }
 
-/* Find the slot of @h among the 8 slots of its probe run. With @create,
- * a missing key takes a free slot, else an expired one, else the oldest:
- * an attacker flooding the table can only evict, never grow it. */
-static limit_slot *limit_find(uint64_t h, time_t now, bool create)
-{
-	size_t i0 = (size_t)(h % LIMIT_SLOTS);
-	limit_slot *victim = NULL;
-	for (size_t k = 0; k < 8; k++) {
-		limit_slot *s = &limit_table[(i0 + k) % LIMIT_SLOTS];
-		if (s->hash == h)
-			return s;
-		bool reusable = s->hash == 0 || now - s->first >= (time_t)g_app.cfg.login_window_s;
-		if (!victim || (reusable && victim->hash != 0) ||
-		    (victim->hash != 0 && s->first < victim->first))
-			victim = s;
-	}
-	if (!create)
-		return NULL;
-	victim->hash = h;
-	victim->failures = 0;
-	victim->first = now;
-	return victim;
-}
-
-static unsigned limit_check_one(uint64_t h, time_t now, unsigned max)
-{
-	limit_slot *s = limit_find(h, now, false);
-	if (!s)
-		return 0;
-	time_t age = now - s->first;
-	if (age >= (time_t)g_app.cfg.login_window_s)
-		return 0;
-	if (s->failures >= max)
-		return (unsigned)(g_app.cfg.login_window_s - (unsigned)age);
-	return 0;
-}
-
-static void limit_bump(uint64_t h, time_t now);
-
-/* Check the limits and, when the attempt may go on, count it as a failure
- * in the same step, before the slow password hash: attempts sent at the
- * same moment cannot all pass the check. login_succeeded() takes the count
- * back. Returns 0, or the seconds to wait. */
-static unsigned login_attempt_begin(const char *login, const char *addr)
-{
-	if (!g_app.cfg.login_max_failures)
-		return 0;
-	time_t now = time(NULL);
-	uint64_t hl = limit_hash('l', login), ha = limit_hash('a', addr);
-	pthread_mutex_lock(&limit_lock);
-	/* Addresses get four times the allowance: many people share one NAT. */
-	unsigned a = limit_check_one(hl, now, g_app.cfg.login_max_failures);
-	unsigned b = limit_check_one(ha, now, 4 * g_app.cfg.login_max_failures);
-	if (!a && !b) {
-		limit_bump(hl, now);
-		limit_bump(ha, now);
-	}
-	pthread_mutex_unlock(&limit_lock);
-	return a > b ? a : b;
-}
-
-static void limit_bump(uint64_t h, time_t now)
-{
-	limit_slot *s = limit_find(h, now, true);
-	if (now - s->first >= (time_t)g_app.cfg.login_window_s) {
-		s->first = now;
-		s->failures = 0;
-	}
-	s->failures++;
-}
-
-/* An attempt that never reached a verdict (the database failed): give
- * back what login_attempt_begin() counted, on both counters. */
-static void login_attempt_undo(const char *login, const char *addr)
-{
-	if (!g_app.cfg.login_max_failures)
-		return;
-	pthread_mutex_lock(&limit_lock);
-	time_t now = time(NULL);
-	limit_slot *s = limit_find(limit_hash('l', login), now, false);
-	if (s && s->failures)
-		s->failures--;
-	s = limit_find(limit_hash('a', addr), now, false);
-	if (s && s->failures)
-		s->failures--;
-	pthread_mutex_unlock(&limit_lock);
-}
-
-/* A good password: the account's count starts again, and the address gets
- * back the attempt login_attempt_begin() counted. */
-static void login_succeeded(const char *login, const char *addr)
-{
-	if (!g_app.cfg.login_max_failures)
-		return;
-	pthread_mutex_lock(&limit_lock);
-	time_t now = time(NULL);
-	limit_slot *s = limit_find(limit_hash('l', login), now, false);
-	if (s)
-		s->hash = 0;
-	s = limit_find(limit_hash('a', addr), now, false);
-	if (s && s->failures)
-		s->failures--;
-	pthread_mutex_unlock(&limit_lock);
-}
-
-/* ---- sign-up throttle ----------------------------------------------------------------------- */
-
-/* Sign-ups per address per hour (--signup-limit; 0: off). Per process like
- * the login limiter (each replica counts its own: documented), in a fixed
- * table: a slot per address with the start of its hour and its count; when
- * the 8 slots of a probe run are taken, the oldest is reused, so memory
- * stays bounded whatever an attacker sends. */
 #define SIGNUP_SLOTS 4096
 #define SIGNUP_WINDOW_S 3600
 static limit_slot signup_table[SIGNUP_SLOTS];
@@ -264,30 +166,42 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	return rc;
 }
 
-/* Rate-limited per account and per address (each replica counts its own
- * failures). The password hash makes a login slow on purpose. */
+/* Rate-limited per account and per address, in the database (shared by
+ * replicas). The password hash makes a login slow on purpose. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after)
 {
 	*user = NULL;
+	*retry_after = 0;
 	if (!login || !password)
 		return svc_fail(OFFERAPI_EINVAL, "err.login_fields");
-	*retry_after = login_attempt_begin(login, r->addr);
-	if (*retry_after) {
-		metrics_login(false, true);
-		return svc_fail(SVC_ELIMITED, "err.rate_limited");
+	bool limit = r->app->cfg.login_max_failures > 0;
+	offerapi_login_throttle_options o = throttle_opts(r->app);
+	offerapi_login_ticket t;
+	if (limit) {
+		int trc = offerapi_login_throttle_begin(r->app->store, &o, login, r->addr, &t,
+		                                        retry_after);
+		if (trc < 0)
+			return trc;
+		if (*retry_after) {
+			metrics_login(false, true);
+			return svc_fail(SVC_ELIMITED, "err.rate_limited");
+		}
 	}
 	int rc = offerapi_user_authenticate(r->app->store, login, password, user);
-	if (rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL) {
-		metrics_login(false, false); /* counted by login_attempt_begin() */
+	bool bad = rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL;
+	if (limit)
+		offerapi_login_throttle_end(r->app->store, &o, &t,
+		                            rc == 0 ? OFFERAPI_LOGIN_SUCCEEDED
+		                            : bad   ? OFFERAPI_LOGIN_FAILED
+		                                    : OFFERAPI_LOGIN_UNDECIDED);
+	if (bad) {
+		metrics_login(false, false);
 		return svc_fail(OFFERAPI_EAUTH, "err.bad_login");
 	}
-	if (rc < 0) {
-		login_attempt_undo(login, r->addr);
+	if (rc < 0)
 		return rc;
-	}
 	metrics_login(true, false);
-	login_succeeded(login, r->addr);
 	revoke_held_session(r);
 	return offerapi_session_create(r->app->store, *user, token);
 }

@@ -25,7 +25,9 @@ from serverlib import (CV_LINES, Checker, Server, apply_api, create_offer, fail,
 T = Checker("server-faults")
 failing = os.environ.get("OFFERAPI_FAILING_SCORER") or fail("OFFERAPI_FAILING_SCORER not set")
 plugins = [p for p in os.environ.get("OFFERAPI_PLUGINS", "").split(":") if "scorer-random" in p] + [failing]
-srv = Server(plugins=plugins, scorers="random,always-fails", extra=["--max-pages", "2"])
+# one attempt: the failing job is failed for good at once
+srv = Server(plugins=plugins, scorers="random,always-fails",
+             extra=["--max-pages", "2", "--max-attempts", "1", "--apply-wait-ms", "2000"])
 rec = signup(srv, "recruiter")
 rec.token = rec.bearer
 oid = create_offer(rec, questions=[])
@@ -41,11 +43,13 @@ m = rec.get("/metrics").text
 T.check('offerapi_scorer_errors_total{scorer="always-fails"} 1' in m, "scorer error counted")
 T.check("offerapi_scoring_failures_total 1" in m, "scoring failure counted")
 T.check("offerapi_applications_received_total 1" in m, "application counted as received")
-T.check(re.search(r'msg="scorer failed" scorer=always-fails', srv.logtext()) is not None, "scorer failure logged")
+T.check(re.search(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up', srv.logtext())
+        is not None, "scorer failure logged")
 rec.cookies["oa_session"] = rec.bearer
 rec.token = None
 r = rec.get("/offers/%d/dashboard" % oid)
-T.check(r.status == 200 and '<td class="num">-</td>' in r.text, "dashboard shows the missing score as -")
+T.check(r.status == 200 and '<span class="job failed">échec</span>' in r.text,
+        "dashboard shows the failed score as failed")
 
 c2 = signup(srv, "candidate")
 c2.token = c2.bearer
@@ -135,8 +139,8 @@ c.close()
 d.stop(expect_code=0)
 T.check("msg=stopped" in d.logtext(), "clean stop after the drain")
 
-# A new scorer appears: at start-up the server scores the stored
-# applications that lack its score (a background pass).
+# A new scorer appears: at start-up the server enqueues jobs for the stored
+# applications that lack its score, and its workers score them.
 allp = [p for p in os.environ.get("OFFERAPI_PLUGINS", "").split(":") if p]
 if T.check(any("scorer-similarity" in p for p in allp), "the similarity plugin is built"):
     shutil.rmtree(os.path.join(srv.tmp, "plugins"))
@@ -152,7 +156,8 @@ if T.check(any("scorer-similarity" in p for p in allp), "the similarity plugin i
             break
         time.sleep(0.1)
     T.check(ok, "stored applications get the new scorer's score")
-    T.check("rescore pass done" in e.logtext(), "the pass is logged")
+    T.check(re.search(r'msg="rescoring enqueued" jobs=\d+', e.logtext()) is not None,
+            "the rescoring is logged")
     e.stop()
 srv.cleanup()
 T.done()

@@ -7,6 +7,7 @@ import os
 import re
 import sys
 import threading
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import CV_LINES, Checker, Server, apply_api, fail, make_pdf, signup  # noqa: E402
@@ -50,6 +51,15 @@ for t in threads:
 for t in threads:
     t.join()
 T.check(results.count(201) == N, "all %d concurrent applications accepted: %s" % (N, results))
+# scoring runs on the replicas' worker threads, after the 201: wait for it
+# (a hang guard only)
+poll = a.client()
+poll.cookies = dict(ca.cookies)
+for _ in range(600):
+    d = poll.get("/api/v1/offers/%d/applications" % oid).json()
+    if d["count"] == N and all(len(x["scores"]) >= 2 for x in d["applications"]):
+        break
+    time.sleep(0.1)
 for srv, name in ((a, "A"), (b, "B")):
     c = srv.client()
     c.cookies = dict(ca.cookies)
@@ -67,6 +77,35 @@ for srv in (a, b):
     m = re.search(r"^offerapi_applications_received_total (\d+)", srv.client().get("/metrics").text, re.M)
     received += int(m.group(1))
 T.check(received == N, "the two replicas' counters add up to %d" % N)
+# failed-login limits are counted in the database: the replicas share them
+victim = signup(a, "candidate")
+fails = []
+for i in range(5):
+    srv = (a, b)[i % 2]
+    fails.append(srv.client().api("POST", "/api/v1/sessions",
+                                  {"login": victim.login, "password": "wrong-%d" % i}).status)
+T.check(fails == [401] * 5, "five failures spread over A and B: %s" % fails)
+for srv, name in ((a, "A"), (b, "B")):
+    r = srv.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": "password123"})
+    T.status(r, 429, "the sixth attempt is refused on %s too" % name)
+# right passwords sent at once to both replicas are never refused: checks in
+# flight wait for each other's verdict instead
+friend = signup(b, "candidate")
+oks = []
+
+
+def login_ok(i):
+    r = (a, b)[i % 2].client().api("POST", "/api/v1/sessions",
+                                   {"login": friend.login, "password": "password123"})
+    oks.append(r.status)
+
+
+threads = [threading.Thread(target=login_ok, args=(i,)) for i in range(12)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+T.check(oks == [201] * 12, "12 right passwords at once through A and B all pass: %s" % oks)
 r = cb.post_form("/logout", {})
 T.status(r, 303, "log out on B")
 r = ca.get("/offers/new")
