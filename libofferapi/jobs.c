@@ -829,7 +829,8 @@ int offerapi_job_status_offer(offerapi_store *s, const offerapi_user *actor, off
 	db_result *r = NULL;
 	rc = store_exec(s,
 	                STATUS_SQL " JOIN applications a ON a.id = j.application_id"
-	                           " WHERE a.offer_id = $1 ORDER BY j.application_id, j.scorer",
+	                           " WHERE j.state IN (0, 1, 3) AND a.offer_id = $1"
+	                           " ORDER BY j.application_id, j.scorer",
 	                (db_param[]){ P_INT(offer_id) }, 1, &r);
 	if (rc == 0)
 		rc = status_list(r, true, out);

@@ -287,8 +287,10 @@ OFFERAPI_EXTERN int offerapi_job_status_application(offerapi_store *store,
                                                     offerapi_job_status_list **out);
 
 /**
- * The jobs of every application to an offer, for its recruiter (one query,
- * for a dashboard that shows each score as pending, done or failed).
+ * The jobs not done yet (pending, running or failed) of the applications to
+ * an offer, for its recruiter: one query, for a dashboard that shows each
+ * missing score as pending or failed (a done job's score is in the
+ * application). Its size follows the queue, not the number of applications.
  * @return 0, OFFERAPI_EPERM, OFFERAPI_ENOTFOUND or a database error
  */
 OFFERAPI_EXTERN int offerapi_job_status_offer(offerapi_store *store, const offerapi_user *actor,
