@@ -35,6 +35,10 @@ void api_cv_pdf(req *r);
 void api_cv_text(req *r);
 void api_scorers(req *r);
 void api_not_found(req *r);
+/* The OpenAPI document (api_doc.c) and its reference page. */
+void api_openapi_json(req *r);
+void api_openapi_yaml(req *r);
+void page_api_docs(req *r);
 
 /* ---- shared by the API (api_util.c) --------------------------------------------- */
 

@@ -41,6 +41,12 @@ void api_offers_list(req *r)
 	}
 	offerapi_offer_list *l = NULL;
 	int rc = offerapi_offer_search(r->app->store, &query, &l);
+	if (rc == OFFERAPI_EINVAL) {
+		/* a query value the library refuses (a control character...) is
+		 * a malformed query: 400 like the others, not a field's 422 */
+		respond_api_error(r, 400, "invalid", offerapi_error_last()->message);
+		return;
+	}
 	if (rc < 0) {
 		api_fail(r, rc, false);
 		return;

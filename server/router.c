@@ -68,6 +68,9 @@ static const route routes[] = {
 	{ "GET", "/api/v1/applications/{id}", api_application_get, R_API },
 	{ "GET", "/api/v1/applications/{id}/cv.pdf", api_cv_pdf, R_API },
 	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API },
+	{ "GET", "/api/v1/openapi.json", api_openapi_json, R_API },
+	{ "GET", "/api/v1/openapi.yaml", api_openapi_yaml, R_API },
+	{ "GET", "/api/docs", page_api_docs, R_PAGE },
 
 	{ "GET", "/metrics", ops_metrics, R_OPS },
 	{ "GET", "/healthz", ops_healthz, R_OPS },
