@@ -1,8 +1,8 @@
 /*
  * api.h - the JSON API under /api/v1: handlers that parse a request and
  * render JSON, nothing else (the domain actions are services: svc.h).
- * Errors are {"error":{"code","message"}} (docs/server.md); every route is
- * in server/openapi.yaml.
+ * Errors are RFC 9457 problems (application/problem+json, docs/server.md);
+ * every route is in server/openapi.yaml.
  */
 #ifndef OFFERAPI_SERVER_API_H
 #define OFFERAPI_SERVER_API_H
@@ -46,6 +46,12 @@ void page_api_docs(req *r);
 void api_fail(req *r, int rc, bool upload);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool api_need(req *r, int role);
+/* Field checks that report every invalid member at once (RFC 9457
+ * errors with JSON pointers): add what is wrong to @errs... */
+void api_check_string(req *r, json_t *j, const char *name, size_t max, bool required, json_t *errs);
+void api_check_strings(req *r, json_t *j, const char *name, size_t max, size_t len, json_t *errs);
+/* ...then answer 422 with them all and return false, or return true. Steals @errs. */
+bool api_fields_ok(req *r, json_t *errs);
 /* A JSON object body within --max-body, or NULL once answered. */
 json_t *api_body(req *r);
 /* The same within @max bytes; @toobig is the message when larger. */

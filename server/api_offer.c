@@ -60,46 +60,33 @@ void api_offers_list(req *r)
 	                       "offset", (json_int_t)offset));
 }
 
-/* Parse {title, description, location, skills[], questions[]}; answers and
- * returns false on a type error. Arrays point into the JSON (borrowed). */
+/* Parse {title, description, location, skills[], questions[]}: every
+ * invalid member is reported at once (422); the library still checks
+ * them all. Arrays point into the JSON (borrowed). */
 static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const char **sk,
                               const char **qs)
 {
+	json_t *errs = json_array();
+	api_check_string(r, j, "title", OFFERAPI_TITLE_MAX, true, errs);
+	api_check_string(r, j, "description", OFFERAPI_DESCRIPTION_MAX, true, errs);
+	api_check_string(r, j, "location", OFFERAPI_LOCATION_MAX, false, errs);
+	api_check_strings(r, j, "skills", OFFERAPI_SKILLS_MAX, OFFERAPI_SKILL_MAX, errs);
+	api_check_strings(r, j, "questions", OFFERAPI_QUESTIONS_MAX, OFFERAPI_QUESTION_MAX, errs);
+	if (!api_fields_ok(r, errs))
+		return false;
 	bool bad = false;
 	memset(f, 0, sizeof *f);
 	f->title = jstr(j, "title", &bad);
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);
-	if (bad) {
-		respond_api_error(r, 422, "invalid",
-		                  "title, description and location must be strings");
-		return false;
-	}
 	const char *names[2] = { "skills", "questions" };
 	const char **dst[2] = { sk, qs };
-	size_t max[2] = { OFFERAPI_SKILLS_MAX, OFFERAPI_QUESTIONS_MAX };
 	size_t *cnt[2] = { &f->nskills, &f->nquestions };
 	for (int k = 0; k < 2; k++) {
 		json_t *a = json_object_get(j, names[k]);
-		if (!a || json_is_null(a))
-			continue;
-		char msg[128];
-		if (!json_is_array(a) || json_array_size(a) > max[k]) {
-			snprintf(msg, sizeof msg, "%s: an array of at most %zu strings", names[k],
-			         max[k]);
-			respond_api_error(r, 422, "invalid", msg);
-			return false;
-		}
-		for (size_t i = 0; i < json_array_size(a); i++) {
-			json_t *v = json_array_get(a, i);
-			if (!json_is_string(v)) {
-				snprintf(msg, sizeof msg, "%s[%zu]: must be a string", names[k], i);
-				respond_api_error(r, 422, "invalid", msg);
-				return false;
-			}
-			dst[k][i] = json_string_value(v);
-		}
-		*cnt[k] = json_array_size(a);
+		for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++)
+			dst[k][i] = json_string_value(json_array_get(a, i));
+		*cnt[k] = json_is_array(a) ? json_array_size(a) : 0;
 	}
 	f->skills = sk;
 	f->questions = qs;

@@ -18,7 +18,7 @@ TEXT = {
            "intro": "Généré depuis le document OpenAPI {v} ; le document lui-même : ",
            "ops": "Opérations", "params": "Paramètres", "name": "Nom", "in": "Dans",
            "type": "Type", "req": "Requis", "desc": "Description", "body": "Corps de la requête",
-           "resp": "Réponses", "status": "Statut", "media": "Types", "schemas": "Schémas",
+           "resp": "Réponses", "problems": "Codes d'erreur", "status": "Statut", "media": "Types", "schemas": "Schémas",
            "prop": "Propriété", "yes": "oui", "no": "non", "auth": "Authentification :",
            "none": "aucune", "note": "Les descriptions détaillées sont en anglais.",
            "lang": "English", "other": "en"},
@@ -26,7 +26,7 @@ TEXT = {
            "intro": "Generated from the OpenAPI document {v}; the document itself: ",
            "ops": "Operations", "params": "Parameters", "name": "Name", "in": "In",
            "type": "Type", "req": "Required", "desc": "Description", "body": "Request body",
-           "resp": "Responses", "status": "Status", "media": "Types", "schemas": "Schemas",
+           "resp": "Responses", "problems": "Error codes", "status": "Status", "media": "Types", "schemas": "Schemas",
            "prop": "Property", "yes": "yes", "no": "no", "auth": "Authentication:",
            "none": "none", "note": "", "lang": "Français", "other": "fr"},
 }
@@ -113,8 +113,15 @@ def operation(doc, path, method, op, common, tx, lang):
     return "".join(out)
 
 
+def problems(doc, tx):
+    """One anchor per error code: a problem's type points here."""
+    codes = doc["components"]["schemas"]["Problem"]["properties"]["code"]["enum"]
+    rows = "".join('<li id="problem-%s"><code>%s</code></li>' % (e(c), e(c)) for c in codes)
+    return '<h2 id="problems">%s</h2><ul>%s</ul>' % (tx["problems"], rows)
+
+
 def schemas(doc, tx):
-    out = ['<h2 id="schemas">%s</h2>' % tx["schemas"]]
+    out = [problems(doc, tx), '<h2 id="schemas">%s</h2>' % tx["schemas"]]
     for name, s in doc["components"]["schemas"].items():
         out.append('<section aria-labelledby="schema-%s"><h3 id="schema-%s">%s</h3>'
                    % (e(name), e(name), e(name)))

@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "i18n.h"
 #include "metrics.h"
 #include "pages.h"
 
@@ -185,13 +186,16 @@ static int load_session(req *r)
 	} else if (!cookie_value(r, "oa_session", tok, sizeof tok)) {
 		tok[0] = '\0';
 	}
-	if (strlen(tok) != OFFERAPI_TOKEN_SIZE - 1)
-		return 0; /* a malformed token is no session */
+	if (strlen(tok) != OFFERAPI_TOKEN_SIZE - 1) {
+		r->bad_token = r->via_bearer; /* a malformed token is no session */
+		return 0;
+	}
 	memcpy(r->session, tok, OFFERAPI_TOKEN_SIZE);
 	int rc = offerapi_session_user(r->app->store, r->session, &r->user);
 	if (rc == OFFERAPI_EAUTH) {
 		r->session[0] = '\0';
 		r->user = NULL;
+		r->bad_token = r->via_bearer;
 		if (!r->via_bearer)
 			cookie_clear_session(r);
 		return 0;
@@ -328,7 +332,7 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 			req_header(&r, "Allow: %s", allow);
 			if (r.is_api)
 				respond_api_error(&r, 405, "method_not_allowed",
-				                  "this method is not allowed on this resource");
+				                  T(&r, "err.method"));
 			else
 				page_error(&r, 405, T(&r, "err.method"));
 		} else if (r.is_api) {
@@ -344,11 +348,14 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 				api_fail(&r, rc, false);
 			else
 				page_fail(&r, rc);
+		} else if (r.is_api && r.bad_token && hit->kind == R_API) {
+			/* RFC 6750: a token that is not (or no longer) valid is told
+			 * apart from no token at all */
+			req_header(&r, "WWW-Authenticate: Bearer error=\"invalid_token\"");
+			respond_api_error(&r, 401, "invalid_token", T(&r, "err.invalid_token"));
 		} else if (r.is_api && r.user && !r.via_bearer && !is_safe_method(r.method) &&
 		           !mg_get_header(conn, "X-Requested-With")) {
-			respond_api_error(&r, 403, "csrf",
-			                  "with the session cookie, changing requests need an "
-			                  "X-Requested-With header (or use Authorization: Bearer)");
+			respond_api_error(&r, 403, "csrf", T(&r, "err.api_csrf"));
 		} else {
 			hit->fn(&r);
 		}

@@ -2,10 +2,10 @@
 
 serverlib.Client.request() hands each answer to a path under /api/v1/ to
 Contract.check(): the (method, path) must be a documented operation (an
-unrouted path or method must answer the Error schema), the status one the
+unrouted path or method must answer a Problem), the status one the
 operation documents, the Content-Type one of that response's media types
 (no body when it documents none), the headers marked required present, and
-a JSON body must match the response's schema (JSON Schema 2020-12, which
+a JSON (or problem+json) body must match the response's schema (JSON Schema 2020-12, which
 OpenAPI 3.1 uses, with Debian's python3-jsonschema). Mismatches are kept
 and Checker.done() fails the test on any.
 
@@ -82,8 +82,8 @@ class Contract:
             # no operation: the router's own 404/405 with the Error schema
             if status not in (404, 405):
                 return ["%s %s: %d for an undocumented operation" % (method, path, status)]
-            return self._body(ctype, body, {"application/json": {
-                "schema": {"$ref": "#/components/schemas/Error"}}}, method, path, status)
+            return self._body(ctype, body, {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}, method, path, status)
         responses = op["responses"]
         resp = responses.get(str(status))
         if resp is None:
