@@ -8,34 +8,13 @@
 #include "api.h"
 #include "openapi_doc.h"
 
-/* True when @etag is one of the If-None-Match list (or it is "*"). */
-static bool etag_matches(req *r, const char *etag)
-{
-	const char *inm = mg_get_header(r->conn, "If-None-Match");
-	if (!inm)
-		return false;
-	size_t n = strlen(etag);
-	for (const char *p = inm; *p;) {
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (!strncmp(p, "W/", 2))
-			p += 2; /* weak comparison, as RFC 9110 asks for If-None-Match */
-		if (*p == '*' ||
-		    (!strncmp(p, etag, n) && (p[n] == '\0' || p[n] == ',' || p[n] == ' ')))
-			return true;
-		while (*p && *p != ',')
-			p++;
-	}
-	return false;
-}
-
 static void respond_static(req *r, const char *ctype, const unsigned char *data, size_t len,
                            const char *etag)
 {
 	req_header(r, "ETag: %s", etag);
 	req_header(r, "Cache-Control: no-cache");
 	req_header(r, "Vary: Accept-Language, Cookie");
-	if (etag_matches(r, etag))
+	if (etag_listed(r, "If-None-Match", etag, true))
 		respond(r, 304, NULL, "", 0);
 	else
 		respond(r, 200, ctype, data, len);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "i18n.h"
 
 void api_scorers(req *r)
 {
@@ -93,6 +94,30 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	return true;
 }
 
+/* If-Match on a write to offer r->id: the offer as GET shows it now must
+ * carry one of the listed ETags ("*": any), else 412 and false. (Checked
+ * before the write, not in its transaction: two writers racing past the
+ * check at the same moment both pass.) */
+static bool offer_if_match(req *r)
+{
+	if (!mg_get_header(r->conn, "If-Match"))
+		return true;
+	offerapi_offer *o = NULL;
+	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc) {
+		api_fail(r, rc, false);
+		return false;
+	}
+	json_t *j = json_pack("{s:o}", "offer", offer_json(o, r->user));
+	offerapi_offer_free(o);
+	char etag[35];
+	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
+	json_decref(j);
+	if (!ok)
+		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
+	return ok;
+}
+
 /* Answer the offer a service returned, or its failure. */
 static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 {
@@ -106,7 +131,7 @@ static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 /* Publish (@create: 201 with its Location) or replace offer r->id. */
 static void offer_write(req *r, bool create)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || (!create && !offer_if_match(r)))
 		return;
 	json_t *j = api_body(r);
 	if (!j)
@@ -143,6 +168,8 @@ void api_offer_update(req *r)
 
 void api_offer_close(req *r)
 {
+	if (!offer_if_match(r))
+		return;
 	offerapi_offer *o = NULL;
 	int rc = svc_offer_set_open(r, 0, &o);
 	offer_result(r, rc, 200, o);
@@ -150,6 +177,8 @@ void api_offer_close(req *r)
 
 void api_offer_reopen(req *r)
 {
+	if (!offer_if_match(r))
+		return;
 	offerapi_offer *o = NULL;
 	int rc = svc_offer_set_open(r, 1, &o);
 	offer_result(r, rc, 200, o);

@@ -48,6 +48,7 @@ static const char *reason(int status)
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
 	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
 	case 415: return "Unsupported Media Type";
@@ -129,10 +130,59 @@ void respond_redirect(req *r, const char *location)
 	respond(r, 303, NULL, "", 0);
 }
 
+void etag_of(const void *data, size_t len, char out[35])
+{
+	unsigned char h[16];
+	crypto_generichash(h, sizeof h, data, len, NULL, 0);
+	out[0] = '"';
+	sodium_bin2hex(out + 1, 33, h, sizeof h);
+	out[33] = '"';
+	out[34] = '\0';
+}
+
+bool json_etag(const json_t *j, char out[35])
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	if (s)
+		etag_of(s, strlen(s), out);
+	free(s);
+	return s != NULL;
+}
+
+bool etag_listed(req *r, const char *name, const char *etag, bool weak)
+{
+	const char *v = mg_get_header(r->conn, name);
+	size_t n = strlen(etag);
+	for (const char *p = v; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		bool is_weak = !strncmp(p, "W/", 2);
+		if (is_weak)
+			p += 2;
+		if (*p == '*' || ((weak || !is_weak) && !strncmp(p, etag, n) &&
+		                  (p[n] == '\0' || p[n] == ',' || p[n] == ' ')))
+			return true;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
+}
+
 static void respond_json_as(req *r, int status, const char *ctype, json_t *j)
 {
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(j);
+	if (s && status == 200 && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))) {
+		char etag[35];
+		etag_of(s, strlen(s), etag);
+		req_header(r, "ETag: %s", etag);
+		if (etag_listed(r, "If-None-Match", etag, true)) {
+			free(s);
+			req_header(r, "Cache-Control: no-store");
+			respond(r, 304, NULL, "", 0);
+			return;
+		}
+	}
 	if (!s) {
 		static const char e[] = "{\"type\":\"/api/docs#problem-internal\",\"title\":"
 					"\"Internal error\",\"status\":500,\"detail\":\"out of "

@@ -60,7 +60,8 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 /* Queue one header line ("Name: value", no CRLF) for the response. */
 void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 void respond_redirect(req *r, const char *location);
-/* JSON body (steals @j); never cached. */
+/* JSON body (steals @j); never cached. A 200 to a GET carries an ETag and
+ * becomes 304 when If-None-Match lists it. */
 void respond_json(req *r, int status, json_t *j);
 /* An RFC 9457 problem (application/problem+json): {type, title, status,
  * detail, code, request_id[, errors]}. @code is the stable machine code;
@@ -69,6 +70,14 @@ void respond_json(req *r, int status, json_t *j);
  * {pointer (RFC 6901, into the body) or parameter (a query parameter),
  * detail[, allowed]}. */
 void respond_problem(req *r, int status, const char *code, const char *detail, json_t *errors);
+/* A strong ETag ("\"" + 32 hex digits + "\"") of @len bytes at @data
+ * (BLAKE2b-128): GET answers carry it, writes compare it with If-Match. */
+void etag_of(const void *data, size_t len, char out[35]);
+/* The ETag of @j as respond_json() would send it (@j is borrowed). */
+bool json_etag(const json_t *j, char out[35]);
+/* Whether header @name (If-None-Match, If-Match) lists @etag or is "*".
+ * @weak: weak comparison (W/ tags match), as If-None-Match asks. */
+bool etag_listed(req *r, const char *name, const char *etag, bool weak);
 /* respond_problem() without a list of fields. */
 void respond_api_error(req *r, int status, const char *code, const char *message);
 /* Append {pointer|parameter: @where, detail: the text of i18n key @key}

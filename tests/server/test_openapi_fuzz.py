@@ -100,6 +100,7 @@ def fresh_session():
     """A session of its own, for the operation that ends its session."""
     c = srv.client()
     r = c.api("POST", "/api/v1/sessions", {"login": cand.login, "password": "password123"})
+    c.close()  # an idle keep-alive connection holds a server worker
     return r.json()["token"] if r.status == 201 else "0" * 64
 
 
@@ -139,6 +140,11 @@ def request_for(tmpl, method, op, common):
         qs = "&".join("%s=%s" % (k, v if v.startswith("%") else urllib.parse.quote(v, safe=""))
                       for k, v in q.items())
         headers = {"Accept-Language": draw(st.sampled_from(["fr", "en", "en-GB,fr;q=0.5", "de"]))}
+        for p in params:
+            if p["in"] == "header" and draw(st.booleans()):
+                headers[p["name"]] = draw(st.one_of(st.sampled_from(
+                    ['*', '"x"', 'W/"x"', '"' + "0" * 32 + '"', ",,", ""]),
+                    st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7e), max_size=40)))
         who = draw(st.sampled_from(["none", "candidate", "recruiter", "bad"]))
         token = {"candidate": cand.bearer, "recruiter": rec.bearer, "bad": draw(st.sampled_from(
             ["f" * 64, "x", "0" * 63, ""])), "none": None}[who]
@@ -189,6 +195,7 @@ def run_operation(tmpl, method, op, common):
         prop()
     except AssertionError as ex:
         T.check(False, str(ex)[:600])
+    client.close()
 
 
 for tmpl, item in spec["paths"].items():

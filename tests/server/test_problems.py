@@ -5,7 +5,8 @@ application/problem+json with type, title, status, detail, a stable code
 and the request id; every invalid field of a body at once, each with its
 JSON pointer; titles and details in the language of Accept-Language; a bad
 bearer token (invalid_token) told apart from none (unauthenticated); an
-unknown ?rank is 400 with the allowed values. (Every answer is also checked
+unknown ?rank is 400 with the allowed values. Conditional requests: ETag
+and 304 on GET, If-Match and 412 on offer writes. (Every answer is also checked
 against server/openapi.yaml by serverlib.)"""
 import os
 import sys
@@ -79,6 +80,31 @@ for path in ("/api/v1/offers/%d/applications" % oid, "/api/v1/offers/%d/applicat
     T.check(e.get("parameter") == "rank" and "random" in e.get("allowed", []),
             "the allowed values are listed: %s" % e)
     T.status(rec.get(path + "?rank=random"), 200, "?rank=random on " + path)
+
+# conditional requests: ETag and 304 on GET, If-Match and 412 on writes
+url = "/api/v1/offers/%d" % oid
+r = rec.get(url)
+etag = r.header("ETag") or ""
+T.check(len(etag) == 34 and etag[0] == '"', "GET gives a strong ETag: %r" % etag)
+r = rec.request("GET", url, headers={"If-None-Match": etag})
+T.status(r, 304, "If-None-Match with the current ETag")
+T.check(r.body == b"" and r.header("ETag") == etag, "304: no body, the same ETag")
+T.status(rec.request("GET", url, headers={"If-None-Match": '"0"'}), 200, "another ETag: 200")
+fields = {"title": "Nouveau titre", "description": "d"}
+r = rec.api("PUT", url, fields, headers={"If-Match": '"' + "0" * 32 + '"'})
+problem(r, 412, "precondition_failed", "PUT with a stale If-Match")
+T.check(rec.get(url).json()["offer"]["title"] != "Nouveau titre", "a 412 changes nothing")
+r = rec.api("PUT", url, fields, headers={"If-Match": etag})
+T.status(r, 200, "PUT with the current ETag")
+problem(rec.api("PUT", url, fields, headers={"If-Match": etag}), 412, "precondition_failed",
+        "the ETag read before the change is stale now")
+new_etag = rec.get(url).header("ETag")
+T.check(new_etag != etag, "the ETag changes with the offer")
+problem(rec.api("POST", url + "/close", None, headers={"If-Match": "W/" + new_etag}), 412,
+        "precondition_failed", "If-Match compares strongly: a weak tag never matches")
+T.status(rec.api("POST", url + "/close", None, headers={"If-Match": new_etag}), 200,
+         "close with the current ETag")
+T.status(rec.api("POST", url + "/reopen", None, headers={"If-Match": "*"}), 200, "If-Match: *")
 
 # the router's own answers
 problem(anon.get("/api/v1/nothing"), 404, "not_found", "an unknown API route")
