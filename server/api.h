@@ -24,6 +24,7 @@ void api_offers_list(req *r);
 void api_offers_create(req *r);
 void api_offer_get(req *r);
 void api_offer_update(req *r);
+void api_offer_patch(req *r);
 void api_offer_close(req *r);
 void api_offer_reopen(req *r);
 void api_apply(req *r);
@@ -56,6 +57,8 @@ bool api_fields_ok(req *r, json_t *errs);
 json_t *api_body(req *r);
 /* The same within @max bytes; @toobig is the message when larger. */
 json_t *api_body_max(req *r, size_t max, const char *toobig);
+/* The same with Content-Type @ctype ("application/merge-patch+json"). */
+json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype);
 /* A string member, or NULL (absent or null); *bad set for another type. */
 const char *jstr(json_t *o, const char *key, bool *bad);
 /* Query parameter @name (UTF-8, decoded) into @dst, "" when absent: answers

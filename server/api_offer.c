@@ -183,3 +183,54 @@ void api_offer_reopen(req *r)
 	int rc = svc_offer_set_open(r, 1, &o);
 	offer_result(r, rc, 200, o);
 }
+
+/* The offer's editable fields as JSON, the document a merge patch applies to. */
+static json_t *offer_fields_doc(const offerapi_offer *o)
+{
+	json_t *full = offer_json(o, NULL), *doc = json_object();
+	static const char *const keys[] = { "title", "description", "location", "skills",
+		                            "questions" };
+	for (size_t i = 0; full && i < sizeof keys / sizeof keys[0]; i++)
+		json_object_set(doc, keys[i], json_object_get(full, keys[i]));
+	json_decref(full);
+	return doc;
+}
+
+/* PATCH: a JSON Merge Patch (RFC 7396) of the offer's fields: members
+ * present replace, null removes (a required field removed is a 422 that
+ * names it), arrays are replaced whole; then the same checks and write as
+ * PUT. Honours If-Match. */
+void api_offer_patch(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r))
+		return;
+	char msg[96];
+	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
+	json_t *patch = api_body_as(r, r->app->cfg.max_body, msg, "application/merge-patch+json");
+	if (!patch)
+		return;
+	offerapi_offer *o = NULL;
+	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	json_t *doc = rc ? NULL : offer_fields_doc(o);
+	offerapi_offer_free(o);
+	o = NULL;
+	const char *key;
+	json_t *v;
+	json_object_foreach(patch, key, v)
+	{
+		if (doc && json_is_null(v))
+			json_object_del(doc, key);
+		else if (doc)
+			json_object_set(doc, key, v);
+	}
+	offerapi_offer_fields f;
+	const char *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
+	if (rc) {
+		api_fail(r, rc, false);
+	} else if (offer_fields_json(r, doc, &f, sk, qs)) {
+		rc = svc_offer_update(r, &f, &o); /* before offer_result reads o */
+		offer_result(r, rc, 200, o);
+	}
+	json_decref(doc);
+	json_decref(patch);
+}

@@ -134,10 +134,17 @@ bool api_need(req *r, int role)
  * returns NULL on failure; @toobig names what is too large. */
 json_t *api_body_max(req *r, size_t max, const char *toobig)
 {
+	return api_body_as(r, max, toobig, "application/json");
+}
+
+json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype)
+{
 	const char *ct = mg_get_header(r->conn, "Content-Type");
-	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-		respond_api_error(r, 415, "unsupported_media_type",
-		                  "send the body as application/json");
+	size_t n = strlen(ctype);
+	if (!ct || strncasecmp(ct, ctype, n) != 0 || (ct[n] && ct[n] != ';' && ct[n] != ' ')) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "send the body as %s", ctype);
+		respond_api_error(r, 415, "unsupported_media_type", msg);
 		return NULL;
 	}
 	char *body = NULL;

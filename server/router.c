@@ -61,6 +61,7 @@ static const route routes[] = {
 	{ "POST", "/api/v1/offers", api_offers_create, R_API },
 	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
 	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
+	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API },
 	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
 	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
 	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },

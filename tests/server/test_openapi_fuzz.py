@@ -121,10 +121,12 @@ def query_value(p):
 def request_for(tmpl, method, op, common):
     params = [C.resolve(p) for p in common + op.get("parameters", [])]
     query = [p for p in params if p["in"] == "query"]
-    body_schema = None
+    body_schema, body_type = None, None
     if "requestBody" in op:
         content = C.resolve(op["requestBody"])["content"]
-        body_schema = (content.get("application/json") or {}).get("schema")
+        for mt in content:
+            if mt.endswith("json") and body_type is None:
+                body_type, body_schema = mt, content[mt].get("schema")
 
     @st.composite
     def req(draw):
@@ -156,14 +158,15 @@ def request_for(tmpl, method, op, common):
                 if "pdf_base64" in v and draw(st.booleans()):
                     v["pdf_base64"] = CV
                 body = json.dumps(v).encode()
-                headers["Content-Type"] = "application/json"
+                headers["Content-Type"] = body_type
             elif kind < 9:
                 body = draw(broken(body_schema))
-                headers["Content-Type"] = "application/json"
+                headers["Content-Type"] = body_type
             else:
                 body = draw(st.binary(max_size=30))
                 headers["Content-Type"] = draw(st.sampled_from(
-                    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data"]))
+                    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data",
+                     "application/json", "application/json-patch+json"]))
         return path + ("?" + qs if qs else ""), headers, who, token, body
     return req()
 

@@ -32,7 +32,7 @@ def problem(r, status, code, what):
     T.check(p.get("status") == status and p.get("code") == code and
             p.get("type") == "/api/docs#problem-" + code and p.get("title") and
             isinstance(p.get("detail"), str) and p.get("request_id") == r.header("X-Request-Id"),
-            "%s: a complete problem: %s" % (what, r.text[:300]))
+            "%s: a complete problem: %s %s" % (what, r.status, r.text[:300]))
     return p
 
 
@@ -106,9 +106,29 @@ T.status(rec.api("POST", url + "/close", None, headers={"If-Match": new_etag}), 
          "close with the current ETag")
 T.status(rec.api("POST", url + "/reopen", None, headers={"If-Match": "*"}), 200, "If-Match: *")
 
+# PATCH: a JSON Merge Patch (RFC 7396)
+MP = {"Content-Type": "application/merge-patch+json"}
+before = rec.get(url).json()["offer"]
+r = rec.api("PATCH", url, {"location": "Paris", "questions": None}, headers=MP)
+T.status(r, 200, "PATCH location, remove questions")
+after = r.json()["offer"]
+T.check(after["location"] == "Paris" and after["questions"] == [] and
+        after["title"] == before["title"] and after["skills"] == before["skills"],
+        "only the patched members changed: %s" % after)
+p = problem(rec.api("PATCH", url, {"title": None, "skills": [1]}, headers=MP), 422, "invalid",
+            "PATCH removing the title, a bad skill")
+T.check(sorted(e["pointer"] for e in p.get("errors", [])) == ["/skills/0", "/title"],
+        "PATCH: both faults: %s" % p.get("errors"))
+problem(rec.api("PATCH", url, {"location": "x"}), 415, "unsupported_media_type",
+        "PATCH with application/json")
+problem(rec.api("PATCH", url, {"location": "x"}, headers=dict(MP, **{"If-Match": etag})), 412,
+        "precondition_failed", "PATCH with a stale If-Match")
+problem(cand.api("PATCH", url, {"location": "x"}, headers=MP), 403, "forbidden",
+        "a candidate's PATCH")
+
 # the router's own answers
 problem(anon.get("/api/v1/nothing"), 404, "not_found", "an unknown API route")
-p = problem(srv.client(lang="en").request("PATCH", "/api/v1/me"), 405, "method_not_allowed", "405")
+p = problem(srv.client(lang="en").request("PUT", "/api/v1/me"), 405, "method_not_allowed", "405")
 T.check(p["detail"] == "Method not allowed here.", "405 detail in English: %r" % p["detail"])
 srv.stop()
 srv.cleanup()
