@@ -17,7 +17,7 @@ RUN apt-get update \
       libcivetweb-dev libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev \
       libjbig2dec0-dev libjpeg-dev libfreetype-dev libharfbuzz-dev zlib1g-dev \
       libjansson-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev \
-      libsodium-dev libstemmer-dev libunistring-dev libpwquality-dev \
+      libsodium-dev libstemmer-dev libunistring-dev libpwquality-dev python3-yaml \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

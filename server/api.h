@@ -1,8 +1,8 @@
 /*
  * api.h - the JSON API under /api/v1: handlers that parse a request and
  * render JSON, nothing else (the domain actions are services: svc.h).
- * Errors are {"error":{"code","message"}} (docs/server.md); every route is
- * in server/openapi.yaml.
+ * Errors are RFC 9457 problems (application/problem+json, docs/server.md);
+ * every route is in server/openapi.yaml.
  */
 #ifndef OFFERAPI_SERVER_API_H
 #define OFFERAPI_SERVER_API_H
@@ -26,6 +26,7 @@ void api_offers_list(req *r);
 void api_offers_create(req *r);
 void api_offer_get(req *r);
 void api_offer_update(req *r);
+void api_offer_patch(req *r);
 void api_offer_close(req *r);
 void api_offer_reopen(req *r);
 void api_apply(req *r);
@@ -39,6 +40,10 @@ void api_application_jobs(req *r);
 void api_job_retry(req *r);
 void api_scorers(req *r);
 void api_not_found(req *r);
+/* The OpenAPI document (api_doc.c) and its reference page. */
+void api_openapi_json(req *r);
+void api_openapi_yaml(req *r);
+void page_api_docs(req *r);
 
 /* ---- shared by the API (api_util.c) --------------------------------------------- */
 
@@ -46,10 +51,18 @@ void api_not_found(req *r);
 void api_fail(req *r, int rc, bool upload);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool api_need(req *r, int role);
+/* Field checks that report every invalid member at once (RFC 9457
+ * errors with JSON pointers): add what is wrong to @errs... */
+void api_check_string(req *r, json_t *j, const char *name, size_t max, bool required, json_t *errs);
+void api_check_strings(req *r, json_t *j, const char *name, size_t max, size_t len, json_t *errs);
+/* ...then answer 422 with them all and return false, or return true. Steals @errs. */
+bool api_fields_ok(req *r, json_t *errs);
 /* A JSON object body within --max-body, or NULL once answered. */
 json_t *api_body(req *r);
 /* The same within @max bytes; @toobig is the message when larger. */
 json_t *api_body_max(req *r, size_t max, const char *toobig);
+/* The same with Content-Type @ctype ("application/merge-patch+json"). */
+json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype);
 /* A string member, or NULL (absent or null); *bad set for another type. */
 const char *jstr(json_t *o, const char *key, bool *bad);
 /* Query parameter @name (UTF-8, decoded) into @dst, "" when absent: answers

@@ -18,14 +18,22 @@ void api_signup(req *r)
 	json_t *j = api_body(r);
 	if (!j)
 		return;
+	json_t *errs = json_array();
+	api_check_string(r, j, "login", OFFERAPI_LOGIN_MAX * 4, true, errs); /* characters */
+	api_check_string(r, j, "display_name", OFFERAPI_NAME_MAX, true, errs);
+	api_check_string(r, j, "password", OFFERAPI_PASSWORD_MAX, true, errs);
+	api_check_string(r, j, "role", 16, true, errs);
+	if (!api_fields_ok(r, errs)) {
+		json_decref(j);
+		return;
+	}
 	bool bad = false;
 	svc_signup_in in = { jstr(j, "login", &bad), jstr(j, "display_name", &bad),
 		             jstr(j, "password", &bad), jstr(j, "role", &bad) };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
 	unsigned wait = 0;
-	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.signup_types")
-	             : svc_signup(r, &in, &u, token, &wait);
+	int rc = svc_signup(r, &in, &u, token, &wait);
 	if (rc == SVC_ELIMITED)
 		req_header(r, "Retry-After: %u", wait);
 	if (rc)

@@ -11,6 +11,7 @@
 
 #include "api.h"
 #include "form.h"
+#include "i18n.h"
 
 /* An application read from either kind of body; owns what @in points into. */
 typedef struct apply_body {
@@ -147,18 +148,53 @@ void api_apply(req *r)
 	apply_body_free(&b);
 }
 
-void api_offer_applications(req *r)
+/* ?rank must name one of the dashboard's scorer columns (loaded scorers,
+ * then stored ones): otherwise 400 with the allowed values, where the
+ * pages quietly rank by the default. Answers and returns false. */
+static bool rank_known(req *r, const svc_dashboard *d)
+{
+	char rank[OFFERAPI_SCORER_NAME_MAX + 1];
+	if (query_var(r, "rank", rank, sizeof rank) <= 0)
+		return true;
+	json_t *allowed = json_array();
+	for (size_t i = 0; i < d->ncols; i++) {
+		if (!strcmp(d->cols[i], rank)) {
+			json_decref(allowed);
+			return true;
+		}
+		json_array_append_new(allowed, json_string(d->cols[i]));
+	}
+	json_t *errs = json_array();
+	problem_add(r, errs, "rank", "field.rank");
+	json_object_set_new(json_array_get(errs, 0), "allowed", allowed);
+	respond_problem(r, 400, "invalid", T(r, "problem.bad_query"), errs);
+	return false;
+}
+
+/* The dashboard of offer r->id with a known ?rank, or false once answered. */
+static bool dashboard_load(req *r, svc_dashboard *d)
 {
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
-		return;
-	svc_dashboard d;
-	int rc = svc_dashboard_for(r, &d);
+		return false;
+	int rc = svc_dashboard_for(r, d);
 	if (rc) {
 		api_fail(r, rc, false);
-		return;
+		return false;
 	}
+	if (!rank_known(r, d)) {
+		svc_dashboard_free(d);
+		return false;
+	}
+	return true;
+}
+
+void api_offer_applications(req *r)
+{
+	svc_dashboard d;
+	if (!dashboard_load(r, &d))
+		return;
 	offerapi_job_status_list *jobs = NULL;
-	rc = svc_jobs_offer(r, &jobs);
+	int rc = svc_jobs_offer(r, &jobs);
 	if (rc) {
 		svc_dashboard_free(&d);
 		api_fail(r, rc, false);
@@ -203,8 +239,10 @@ static int csv_produce(void *ctx, buf *out, size_t want)
 
 void api_offer_applications_csv(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+	svc_dashboard d;
+	if (!dashboard_load(r, &d))
 		return;
+	svc_dashboard_free(&d);
 	svc_csv *c = NULL;
 	int rc = svc_dashboard_csv_open(r, &c);
 	if (rc)
@@ -308,5 +346,5 @@ void api_cv_text(req *r)
 
 void api_not_found(req *r)
 {
-	respond_api_error(r, 404, "not_found", "no such route");
+	respond_api_error(r, 404, "not_found", T(r, "err.no_route"));
 }

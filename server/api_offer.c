@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "i18n.h"
 
 void api_scorers(req *r)
 {
@@ -41,6 +42,12 @@ void api_offers_list(req *r)
 	}
 	offerapi_offer_list *l = NULL;
 	int rc = offerapi_offer_search(r->app->store, &query, &l);
+	if (rc == OFFERAPI_EINVAL) {
+		/* a query value the library refuses (a control character...) is
+		 * a malformed query: 400 like the others, not a field's 422 */
+		respond_api_error(r, 400, "invalid", offerapi_error_last()->message);
+		return;
+	}
 	if (rc < 0) {
 		api_fail(r, rc, false);
 		return;
@@ -54,50 +61,61 @@ void api_offers_list(req *r)
 	                       "offset", (json_int_t)offset));
 }
 
-/* Parse {title, description, location, skills[], questions[]}; answers and
- * returns false on a type error. Arrays point into the JSON (borrowed). */
+/* Parse {title, description, location, skills[], questions[]}: every
+ * invalid member is reported at once (422); the library still checks
+ * them all. Arrays point into the JSON (borrowed). */
 static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const char **sk,
                               const char **qs)
 {
+	json_t *errs = json_array();
+	api_check_string(r, j, "title", OFFERAPI_TITLE_MAX, true, errs);
+	api_check_string(r, j, "description", OFFERAPI_DESCRIPTION_MAX, true, errs);
+	api_check_string(r, j, "location", OFFERAPI_LOCATION_MAX, false, errs);
+	api_check_strings(r, j, "skills", OFFERAPI_SKILLS_MAX, OFFERAPI_SKILL_MAX, errs);
+	api_check_strings(r, j, "questions", OFFERAPI_QUESTIONS_MAX, OFFERAPI_QUESTION_MAX, errs);
+	if (!api_fields_ok(r, errs))
+		return false;
 	bool bad = false;
 	memset(f, 0, sizeof *f);
 	f->title = jstr(j, "title", &bad);
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);
-	if (bad) {
-		respond_api_error(r, 422, "invalid",
-		                  "title, description and location must be strings");
-		return false;
-	}
 	const char *names[2] = { "skills", "questions" };
 	const char **dst[2] = { sk, qs };
-	size_t max[2] = { OFFERAPI_SKILLS_MAX, OFFERAPI_QUESTIONS_MAX };
 	size_t *cnt[2] = { &f->nskills, &f->nquestions };
 	for (int k = 0; k < 2; k++) {
 		json_t *a = json_object_get(j, names[k]);
-		if (!a || json_is_null(a))
-			continue;
-		char msg[128];
-		if (!json_is_array(a) || json_array_size(a) > max[k]) {
-			snprintf(msg, sizeof msg, "%s: an array of at most %zu strings", names[k],
-			         max[k]);
-			respond_api_error(r, 422, "invalid", msg);
-			return false;
-		}
-		for (size_t i = 0; i < json_array_size(a); i++) {
-			json_t *v = json_array_get(a, i);
-			if (!json_is_string(v)) {
-				snprintf(msg, sizeof msg, "%s[%zu]: must be a string", names[k], i);
-				respond_api_error(r, 422, "invalid", msg);
-				return false;
-			}
-			dst[k][i] = json_string_value(v);
-		}
-		*cnt[k] = json_array_size(a);
+		for (size_t i = 0; json_is_array(a) && i < json_array_size(a); i++)
+			dst[k][i] = json_string_value(json_array_get(a, i));
+		*cnt[k] = json_is_array(a) ? json_array_size(a) : 0;
 	}
 	f->skills = sk;
 	f->questions = qs;
 	return true;
+}
+
+/* If-Match on a write to offer r->id: the offer as GET shows it now must
+ * carry one of the listed ETags ("*": any), else 412 and false. (Checked
+ * before the write, not in its transaction: two writers racing past the
+ * check at the same moment both pass.) */
+static bool offer_if_match(req *r)
+{
+	if (!mg_get_header(r->conn, "If-Match"))
+		return true;
+	offerapi_offer *o = NULL;
+	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc) {
+		api_fail(r, rc, false);
+		return false;
+	}
+	json_t *j = json_pack("{s:o}", "offer", offer_json(o, r->user));
+	offerapi_offer_free(o);
+	char etag[35];
+	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
+	json_decref(j);
+	if (!ok)
+		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
+	return ok;
 }
 
 /* Answer the offer a service returned, or its failure. */
@@ -113,7 +131,7 @@ static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 /* Publish (@create: 201 with its Location) or replace offer r->id. */
 static void offer_write(req *r, bool create)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || (!create && !offer_if_match(r)))
 		return;
 	json_t *j = api_body(r);
 	if (!j)
@@ -150,6 +168,8 @@ void api_offer_update(req *r)
 
 void api_offer_close(req *r)
 {
+	if (!offer_if_match(r))
+		return;
 	offerapi_offer *o = NULL;
 	int rc = svc_offer_set_open(r, 0, &o);
 	offer_result(r, rc, 200, o);
@@ -157,7 +177,60 @@ void api_offer_close(req *r)
 
 void api_offer_reopen(req *r)
 {
+	if (!offer_if_match(r))
+		return;
 	offerapi_offer *o = NULL;
 	int rc = svc_offer_set_open(r, 1, &o);
 	offer_result(r, rc, 200, o);
+}
+
+/* The offer's editable fields as JSON, the document a merge patch applies to. */
+static json_t *offer_fields_doc(const offerapi_offer *o)
+{
+	json_t *full = offer_json(o, NULL), *doc = json_object();
+	static const char *const keys[] = { "title", "description", "location", "skills",
+		                            "questions" };
+	for (size_t i = 0; full && i < sizeof keys / sizeof keys[0]; i++)
+		json_object_set(doc, keys[i], json_object_get(full, keys[i]));
+	json_decref(full);
+	return doc;
+}
+
+/* PATCH: a JSON Merge Patch (RFC 7396) of the offer's fields: members
+ * present replace, null removes (a required field removed is a 422 that
+ * names it), arrays are replaced whole; then the same checks and write as
+ * PUT. Honours If-Match. */
+void api_offer_patch(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r))
+		return;
+	char msg[96];
+	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
+	json_t *patch = api_body_as(r, r->app->cfg.max_body, msg, "application/merge-patch+json");
+	if (!patch)
+		return;
+	offerapi_offer *o = NULL;
+	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	json_t *doc = rc ? NULL : offer_fields_doc(o);
+	offerapi_offer_free(o);
+	o = NULL;
+	const char *key;
+	json_t *v;
+	json_object_foreach(patch, key, v)
+	{
+		if (doc && json_is_null(v))
+			json_object_del(doc, key);
+		else if (doc)
+			json_object_set(doc, key, v);
+	}
+	offerapi_offer_fields f;
+	const char *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
+	if (rc) {
+		api_fail(r, rc, false);
+	} else if (offer_fields_json(r, doc, &f, sk, qs)) {
+		rc = svc_offer_update(r, &f, &o); /* before offer_result reads o */
+		offer_result(r, rc, 200, o);
+	}
+	json_decref(doc);
+	json_decref(patch);
 }

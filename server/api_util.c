@@ -11,14 +11,113 @@
 #include "api.h"
 #include "explain.h"
 #include "form.h"
+#include "i18n.h"
 
+/* The library's "field: text" (the field it names first) as one entry of
+ * a problem's errors: a JSON pointer to the body member, and the text in
+ * the request's language when it is one of the library's usual ones (else
+ * the library's English line). NULL when the message names no field. */
+static json_t *field_errors(req *r, const char *msg)
+{
+	static const char *const names[][2] = { { "display name", "display_name" },
+		                                { "skill", "skills" },
+		                                { "question", "questions" } };
+	static const char *const texts[][2] = {
+		{ "missing", "field.missing" },         { "too long", "field.too_long" },
+		{ "must not be empty", "field.empty" }, { "contains a control", "field.control" },
+		{ "not valid UTF-8", "field.utf8" },    { "too short", "field.short" },
+	};
+	const char *colon = strstr(msg, ": ");
+	if (!colon || colon == msg || colon - msg > 24)
+		return NULL;
+	char name[32];
+	snprintf(name, sizeof name, "%.*s", (int)(colon - msg), msg);
+	const char *field = name;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (!strcmp(name, names[i][0]))
+			field = names[i][1];
+	if (strspn(field, "abcdefghijklmnopqrstuvwxyz_") != strlen(field))
+		return NULL;
+	const char *detail = msg;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
+		if (!strncmp(colon + 2, texts[i][0], strlen(texts[i][0])))
+			detail = T(r, texts[i][1]);
+	char ptr[40];
+	snprintf(ptr, sizeof ptr, "/%s", field);
+	return json_pack("[{s:s,s:s}]", "pointer", ptr, "detail", detail);
+}
+
+/* The problem for library or service code @rc. The detail is the
+ * library's line (English, precise) for English readers and the sentence
+ * of the request's language otherwise; a field error also gets its
+ * pointer in errors. */
 void api_fail(req *r, int rc, bool upload)
 {
 	http_error e;
 	http_error_for(r, rc, upload, &e);
 	if (rc == OFFERAPI_EAUTH)
 		req_header(r, "WWW-Authenticate: Bearer");
-	respond_api_error(r, e.status, e.code, e.detail);
+	json_t *errs = e.status == 422 ? field_errors(r, e.detail) : NULL;
+	const char *detail = r->lang == LANG_EN ? e.detail
+	                     : errs             ? T(r, "err.invalid_fields")
+	                                        : e.message;
+	respond_problem(r, e.status, e.code, detail, errs);
+}
+
+/* Check member @name of @j: a string of at most @max bytes, required or
+ * not; adds what is wrong to @errs (the library checks the rest). */
+void api_check_string(req *r, json_t *j, const char *name, size_t max, bool required, json_t *errs)
+{
+	json_t *v = json_object_get(j, name);
+	char ptr[48];
+	snprintf(ptr, sizeof ptr, "/%s", name);
+	if (!v || json_is_null(v)) {
+		if (required)
+			problem_add(r, errs, ptr, "field.missing");
+	} else if (!json_is_string(v)) {
+		problem_add(r, errs, ptr, "field.string");
+	} else if (json_string_length(v) > max) {
+		problem_add(r, errs, ptr, "field.too_long");
+	} else if (required && json_string_length(v) == 0) {
+		problem_add(r, errs, ptr, "field.empty");
+	}
+}
+
+/* Check member @name: absent, null, or an array of at most @max strings
+ * of at most @len bytes each; every bad item gets its own pointer. */
+void api_check_strings(req *r, json_t *j, const char *name, size_t max, size_t len, json_t *errs)
+{
+	json_t *a = json_object_get(j, name);
+	char ptr[48];
+	snprintf(ptr, sizeof ptr, "/%s", name);
+	if (!a || json_is_null(a))
+		return;
+	if (!json_is_array(a)) {
+		problem_add(r, errs, ptr, "field.array");
+		return;
+	}
+	if (json_array_size(a) > max)
+		problem_add(r, errs, ptr, "field.too_many");
+	for (size_t i = 0; i < json_array_size(a) && i < max; i++) {
+		json_t *v = json_array_get(a, i);
+		snprintf(ptr, sizeof ptr, "/%s/%zu", name, i);
+		if (!json_is_string(v))
+			problem_add(r, errs, ptr, "field.string");
+		else if (json_string_length(v) > len)
+			problem_add(r, errs, ptr, "field.too_long");
+	}
+}
+
+/* Answer 422 with every invalid field of @errs and return false, or
+ * return true (and free @errs) when there is none. */
+bool api_fields_ok(req *r, json_t *errs)
+{
+	if (!json_array_size(errs)) {
+		json_decref(errs);
+		return true;
+	}
+	respond_problem(r, 422, "invalid", T(r, "err.invalid_fields"), errs);
+	return false;
 }
 
 bool api_need(req *r, int role)
@@ -35,10 +134,17 @@ bool api_need(req *r, int role)
  * returns NULL on failure; @toobig names what is too large. */
 json_t *api_body_max(req *r, size_t max, const char *toobig)
 {
+	return api_body_as(r, max, toobig, "application/json");
+}
+
+json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype)
+{
 	const char *ct = mg_get_header(r->conn, "Content-Type");
-	if (!ct || strncasecmp(ct, "application/json", 16) != 0) {
-		respond_api_error(r, 415, "unsupported_media_type",
-		                  "send the body as application/json");
+	size_t n = strlen(ctype);
+	if (!ct || strncasecmp(ct, ctype, n) != 0 || (ct[n] && ct[n] != ';' && ct[n] != ' ')) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "send the body as %s", ctype);
+		respond_api_error(r, 415, "unsupported_media_type", msg);
 		return NULL;
 	}
 	char *body = NULL;

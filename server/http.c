@@ -50,6 +50,7 @@ const char *http_reason(int status)
 	case 405: return "Method Not Allowed";
 	case 408: return "Request Timeout";
 	case 409: return "Conflict";
+	case 412: return "Precondition Failed";
 	case 411: return "Length Required";
 	case 413: return "Payload Too Large";
 	case 414: return "URI Too Long";
@@ -237,28 +238,104 @@ void respond_redirect(req *r, const char *location)
 	respond(r, 303, NULL, "", 0);
 }
 
-void respond_json(req *r, int status, json_t *j)
+void etag_of(const void *data, size_t len, char out[35])
+{
+	unsigned char h[16];
+	crypto_generichash(h, sizeof h, data, len, NULL, 0);
+	out[0] = '"';
+	sodium_bin2hex(out + 1, 33, h, sizeof h);
+	out[33] = '"';
+	out[34] = '\0';
+}
+
+bool json_etag(const json_t *j, char out[35])
+{
+	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+	if (s)
+		etag_of(s, strlen(s), out);
+	free(s);
+	return s != NULL;
+}
+
+bool etag_listed(req *r, const char *name, const char *etag, bool weak)
+{
+	const char *v = mg_get_header(r->conn, name);
+	size_t n = strlen(etag);
+	for (const char *p = v; p && *p;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		bool is_weak = !strncmp(p, "W/", 2);
+		if (is_weak)
+			p += 2;
+		if (*p == '*' || ((weak || !is_weak) && !strncmp(p, etag, n) &&
+		                  (p[n] == '\0' || p[n] == ',' || p[n] == ' ')))
+			return true;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+static void respond_json_as(req *r, int status, const char *ctype, json_t *j)
 {
 	char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
 	json_decref(j);
+	if (s && status == 200 && (!strcmp(r->method, "GET") || !strcmp(r->method, "HEAD"))) {
+		char etag[35];
+		etag_of(s, strlen(s), etag);
+		req_header(r, "ETag: %s", etag);
+		if (etag_listed(r, "If-None-Match", etag, true)) {
+			free(s);
+			req_header(r, "Cache-Control: no-store");
+			respond(r, 304, NULL, "", 0);
+			return;
+		}
+	}
 	if (!s) {
-		static const char e[] =
-			"{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
-		respond(r, 500, "application/json", e, sizeof e - 1);
+		static const char e[] = "{\"type\":\"/api/docs#problem-internal\",\"title\":"
+					"\"Internal error\",\"status\":500,\"detail\":\"out of "
+					"memory\",\"code\":\"internal\"}";
+		respond(r, 500, "application/problem+json", e, sizeof e - 1);
 		return;
 	}
 	/* API answers carry personal data and tokens: never cached */
 	if (!strstr(r->extra_headers, "Cache-Control:"))
 		req_header(r, "Cache-Control: no-store");
-	respond(r, status, "application/json", s, strlen(s));
+	respond(r, status, ctype, s, strlen(s));
 	free(s);
+}
+
+void respond_json(req *r, int status, json_t *j)
+{
+	respond_json_as(r, status, "application/json", j);
+}
+
+/* The type is a URI reference to the code's entry on the reference page,
+ * resolved against the request's URL (RFC 9457, section 3.1.1). */
+void respond_problem(req *r, int status, const char *code, const char *detail, json_t *errors)
+{
+	char type[80], key[64];
+	snprintf(type, sizeof type, "/api/docs#problem-%s", code);
+	snprintf(key, sizeof key, "problem.%s", code);
+	json_t *j = json_pack("{s:s,s:s,s:i,s:s,s:s,s:s}", "type", type, "title", T(r, key),
+	                      "status", status, "detail", detail ? detail : "", "code", code,
+	                      "request_id", r->request_id);
+	if (j && errors && json_array_size(errors))
+		json_object_set(j, "errors", errors);
+	json_decref(errors);
+	respond_json_as(r, status, "application/problem+json", j);
 }
 
 void respond_api_error(req *r, int status, const char *code, const char *message)
 {
-	json_t *j = json_pack("{s:{s:s,s:s}}", "error", "code", code, "message",
-	                      message ? message : "");
-	respond_json(r, status, j);
+	respond_problem(r, status, code, message, NULL);
+}
+
+void problem_add(req *r, json_t *errors, const char *where, const char *key)
+{
+	json_array_append_new(errors,
+	                      json_pack("{s:s,s:s}", where[0] == '/' ? "pointer" : "parameter",
+	                                where, "detail", T(r, key)));
 }
 
 /* ---- errors ------------------------------------------------------------------------- */
@@ -307,6 +384,9 @@ void http_error_for(req *r, int rc, bool upload, http_error *out)
 		if (out->status == 503)
 			req_header(r, "Retry-After: 5");
 	}
+	char tkey[64];
+	snprintf(tkey, sizeof tkey, "problem.%s", out->code);
+	out->title = T(r, tkey);
 	out->message = key ? T(r, key) : error_text(r, rc);
 	const offerapi_error *e = offerapi_error_last();
 	out->detail = !key && out->status < 500 && e->code == rc && e->message[0] ? e->message

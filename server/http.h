@@ -39,6 +39,7 @@ typedef struct req {
 	char addr[48]; /* client address (X-Forwarded-For with --trust-proxy) */
 	char session[OFFERAPI_TOKEN_SIZE]; /* session token from cookie/bearer, or "" */
 	bool via_bearer;
+	bool bad_token; /* a bearer token that is malformed, unknown or expired */
 	char anon[33]; /* anonymous CSRF seed cookie, or "" */
 	bool set_anon; /* send the anon cookie with the response */
 	offerapi_user *user; /* the logged-in user or NULL */
@@ -75,10 +76,29 @@ void respond_stream_end(req *r, bool ok);
 /* Queue one header line ("Name: value", no CRLF) for the response. */
 void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 void respond_redirect(req *r, const char *location);
-/* JSON body (steals @j); never cached. */
+/* JSON body (steals @j); never cached. A 200 to a GET carries an ETag and
+ * becomes 304 when If-None-Match lists it. */
 void respond_json(req *r, int status, json_t *j);
-/* JSON error {"error":{"code","message"}}. */
+/* An RFC 9457 problem (application/problem+json): {type, title, status,
+ * detail, code, request_id[, errors]}. @code is the stable machine code;
+ * the title is its text in the request's language; @detail is for a
+ * person; @errors (stolen, may be NULL) lists the invalid fields, each
+ * {pointer (RFC 6901, into the body) or parameter (a query parameter),
+ * detail[, allowed]}. */
+void respond_problem(req *r, int status, const char *code, const char *detail, json_t *errors);
+/* A strong ETag ("\"" + 32 hex digits + "\"") of @len bytes at @data
+ * (BLAKE2b-128): GET answers carry it, writes compare it with If-Match. */
+void etag_of(const void *data, size_t len, char out[35]);
+/* The ETag of @j as respond_json() would send it (@j is borrowed). */
+bool json_etag(const json_t *j, char out[35]);
+/* Whether header @name (If-None-Match, If-Match) lists @etag or is "*".
+ * @weak: weak comparison (W/ tags match), as If-None-Match asks. */
+bool etag_listed(req *r, const char *name, const char *etag, bool weak);
+/* respond_problem() without a list of fields. */
 void respond_api_error(req *r, int status, const char *code, const char *message);
+/* Append {pointer|parameter: @where, detail: the text of i18n key @key}
+ * to @errors (@where starting with '/' is a JSON pointer). */
+void problem_add(req *r, json_t *errors, const char *where, const char *key);
 
 /* Downloads, the same for pages and API: an offer's CSV export (r->id), a
  * CV's PDF (as an attachment, sandboxed) and its extracted text. */
@@ -99,6 +119,7 @@ void respond_cv_text(req *r, const offerapi_application *a);
 typedef struct http_error {
 	int status; /* 4xx or 5xx */
 	const char *code; /* stable machine code: "invalid", "not_found"... */
+	const char *title; /* the code's short title, in the request's language */
 	const char *message; /* for a person, in the request's language */
 	const char *detail; /* the library's one line naming the field or id at
 	                       fault when there is one (4xx only), else message */

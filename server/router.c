@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "api.h"
+#include "i18n.h"
 #include "metrics.h"
 #include "pages.h"
 
@@ -65,6 +66,7 @@ static const route routes[] = {
 	{ "POST", "/api/v1/offers", api_offers_create, R_API },
 	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
 	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
+	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API },
 	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
 	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
 	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },
@@ -75,6 +77,9 @@ static const route routes[] = {
 	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API },
 	{ "GET", "/api/v1/applications/{id}/jobs", api_application_jobs, R_API },
 	{ "POST", "/api/v1/applications/{id}/retry", api_job_retry, R_API },
+	{ "GET", "/api/v1/openapi.json", api_openapi_json, R_API },
+	{ "GET", "/api/v1/openapi.yaml", api_openapi_yaml, R_API },
+	{ "GET", "/api/docs", page_api_docs, R_PAGE },
 
 	{ "GET", "/metrics", ops_metrics, R_OPS },
 	{ "GET", "/healthz", ops_healthz, R_OPS },
@@ -209,13 +214,16 @@ static int load_session(req *r)
 	} else if (!cookie_value(r, "oa_session", tok, sizeof tok)) {
 		tok[0] = '\0';
 	}
-	if (strlen(tok) != OFFERAPI_TOKEN_SIZE - 1)
-		return 0; /* a malformed token is no session */
+	if (strlen(tok) != OFFERAPI_TOKEN_SIZE - 1) {
+		r->bad_token = r->via_bearer; /* a malformed token is no session */
+		return 0;
+	}
 	memcpy(r->session, tok, OFFERAPI_TOKEN_SIZE);
 	int rc = offerapi_session_user(r->app->store, r->session, &r->user);
 	if (rc == OFFERAPI_EAUTH) {
 		r->session[0] = '\0';
 		r->user = NULL;
+		r->bad_token = r->via_bearer;
 		if (!r->via_bearer)
 			cookie_clear_session(r);
 		return 0;
@@ -498,8 +506,7 @@ static void answer_unrouted(req *r, const route *other)
 	}
 	req_header(r, "Allow: %s", allow);
 	if (r->is_api)
-		respond_api_error(r, 405, "method_not_allowed",
-		                  "this method is not allowed on this resource");
+		respond_api_error(r, 405, "method_not_allowed", T(r, "err.method"));
 	else
 		page_error(r, 405, T(r, "err.method"));
 }
@@ -514,11 +521,14 @@ static void run_route(req *r, const route *hit)
 			api_fail(r, rc, false);
 		else
 			page_fail(r, rc);
+	} else if (r->is_api && r->bad_token && hit->kind == R_API) {
+		/* RFC 6750: a token that is not (or no longer) valid is told
+		 * apart from no token at all */
+		req_header(r, "WWW-Authenticate: Bearer error=\"invalid_token\"");
+		respond_api_error(r, 401, "invalid_token", T(r, "err.invalid_token"));
 	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
 	           !mg_get_header(r->conn, "X-Requested-With")) {
-		respond_api_error(r, 403, "csrf",
-		                  "with the session cookie, changing requests need an "
-		                  "X-Requested-With header (or use Authorization: Bearer)");
+		respond_api_error(r, 403, "csrf", T(r, "err.api_csrf"));
 	} else {
 		hit->fn(r);
 	}

@@ -1,8 +1,10 @@
 """serverlib.py - start the real offerapi-server on loopback and talk to it.
 
-Used by every test under tests/server/. Only the Python standard library:
-http.client for requests (cookies handled by hand so tests see exactly what
-the server sends), a minimal PDF writer for real CVs.
+Used by every test under tests/server/. http.client for requests (cookies
+handled by hand so tests see exactly what the server sends), a minimal PDF
+writer for real CVs. Every answer under /api/v1/ is checked against
+server/openapi.yaml (contract.py: python3-yaml, python3-jsonschema) and
+Checker.done() fails the test on any mismatch.
 
 Environment (set by tests/server/meson.build):
   OFFERAPI_SERVER_BIN   path of build/server/offerapi-server
@@ -23,6 +25,9 @@ import time
 import urllib.parse
 import uuid
 import zlib
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from contract import contract  # noqa: E402
 
 BIN = os.environ.get("OFFERAPI_SERVER_BIN", "")
 
@@ -200,6 +205,10 @@ class Client:
                 if attempt:
                     raise
         resp = Response(r.status, r.getheaders(), data)
+        resp.contract_errors = []
+        if path.startswith("/api/v1/") or contract().operation(method, path)[0]:
+            resp.contract_errors = contract().check(method, path, resp.status, resp.headers,
+                                                    data)
         for sc in resp.headers_all("Set-Cookie"):
             name, _, rest = sc.partition("=")
             value = rest.split(";")[0]
@@ -353,6 +362,11 @@ class Checker:
         return self.check(ok, what)
 
     def done(self):
+        c = contract()
+        for p in c.problems:
+            self.check(False, "against server/openapi.yaml: " + p)
+        self.check(c.checked == 0 or not c.problems, "%d API answers match server/openapi.yaml"
+                   % c.checked)
         print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
 

@@ -4,10 +4,13 @@
 1. The documented (method, path) pairs equal the server's API and ops routes
    (offerapi-server --list-routes): nothing undocumented, nothing stale.
 2. Every documented operation is called on a running server, anonymously
-   and as the owning recruiter; the status it answers must be one the file
-   documents for that operation, and a JSON answer must be JSON.
+   and as the owning recruiter; each answer must match the document
+   (serverlib checks status, Content-Type and body schema: contract.py).
+3. The document is served as JSON and YAML (ETag, 304) and as the page
+   /api/docs in French and English, without any external asset.
 Needs python3-yaml (Debian package)."""
 import os
+import re
 import subprocess
 import sys
 
@@ -74,6 +77,43 @@ for method, path in sorted(documented):
                 r.json()
             except ValueError:
                 T.check(False, "%s %s: invalid JSON" % (method, path))
+
+# 3. The document is served: JSON equal to the file, YAML as written, a
+# strong ETag and 304 on If-None-Match; /api/docs in French and English,
+# with every operation, no script and no asset from elsewhere.
+anon = srv.client()
+r = anon.get("/api/v1/openapi.json")
+T.status(r, 200, "GET /api/v1/openapi.json")
+T.check(r.header("Content-Type") == "application/json", "openapi.json is application/json")
+T.check(r.json() == spec, "openapi.json equals server/openapi.yaml")
+etag = r.header("ETag") or ""
+T.check(etag.startswith('"') and etag.endswith('"') and len(etag) > 10, "a strong ETag: %r" % etag)
+r = anon.request("GET", "/api/v1/openapi.json", headers={"If-None-Match": 'W/"x", ' + etag})
+T.status(r, 304, "If-None-Match with the ETag")
+T.check(r.body == b"", "a 304 has no body")
+r = anon.request("GET", "/api/v1/openapi.json", headers={"If-None-Match": '"other"'})
+T.status(r, 200, "If-None-Match with another ETag")
+r = anon.get("/api/v1/openapi.yaml")
+T.status(r, 200, "GET /api/v1/openapi.yaml")
+with open(spec_path, "rb") as f:
+    T.check(r.body == f.read(), "openapi.yaml is the file as written")
+T.check((r.header("Content-Type") or "").startswith("application/yaml"), "application/yaml")
+op_ids = [op["operationId"] for item in spec["paths"].values() for m, op in item.items()
+          if m in ("get", "put", "post", "delete", "patch")]
+T.check(len(op_ids) == len(set(op_ids)), "operationIds are unique")
+for lang, word in (("fr", "Réponses"), ("en", "Responses")):
+    page = srv.client(lang=lang).get("/api/docs")
+    T.status(page, 200, "GET /api/docs in " + lang)
+    html = page.text
+    T.check('<html lang="%s">' % lang in html and word in html, "/api/docs in %s" % lang)
+    missing = [o for o in op_ids if 'id="op-%s"' % o not in html]
+    T.check(not missing, "/api/docs (%s) shows every operation; missing %s" % (lang, missing))
+    T.check("<script" not in html.lower(), "/api/docs has no script")
+    T.check(not re.search(r'(src|href)="(https?:)?//', html), "/api/docs loads nothing from elsewhere")
+    T.check("default-src 'none'" in (page.header("Content-Security-Policy") or ""),
+            "/api/docs is served with the pages' CSP")
+T.check(srv.client(lang="en").get("/api/docs").text
+        != srv.client(lang="fr").get("/api/docs").text, "the French and English pages differ")
 srv.stop()
 srv.cleanup()
 T.done()

@@ -66,7 +66,7 @@ T.status(r, 404, "unknown page")
 T.check("<h1>404</h1>" in r.text, "404 page is HTML")
 r = anon.get("/api/v1/nothing")
 T.status(r, 404, "unknown API route")
-T.check(r.json()["error"]["code"] == "not_found", "unknown API route gives a JSON error")
+T.check(r.json()["code"] == "not_found", "unknown API route gives a JSON error")
 r = anon.request("DELETE", "/")
 T.status(r, 405, "DELETE / is 405")
 r = anon.get("/offers/0")
@@ -75,7 +75,7 @@ r = anon.get("/offers/999999")
 T.status(r, 404, "unknown offer")
 r = anon.get("/api/v1/offers/999999")
 T.status(r, 404, "unknown offer (API)")
-T.check(r.json()["error"]["code"] == "not_found", "not_found code")
+T.check(r.json()["code"] == "not_found", "not_found code")
 r = srv.client().get("/", headers={"X-Big": "a" * 20000})
 T.status(r, (400, 413, 431), "a request head over --max-header is refused")
 r = anon.request("HEAD", "/")
@@ -217,13 +217,13 @@ api_c2 = signup(srv, "candidate")
 api_c2.token = api_c2.bearer
 r = apply_api(api_c2, offer_id, pdf=b"GIF89a not a pdf")
 T.status(r, 415, "API: not a PDF")
-T.check(r.json()["error"]["code"] == "not_pdf", "API: not_pdf code")
+T.check(r.json()["code"] == "not_pdf", "API: not_pdf code")
 r = apply_api(api_c2, offer_id, pdf=make_image_only_pdf())
 T.status(r, 422, "API: no text")
-T.check(r.json()["error"]["code"] == "no_text", "API: no_text code")
+T.check(r.json()["code"] == "no_text", "API: no_text code")
 r = apply_api(api_c2, offer_id, pdf=b"%PDF-1.4\n" + b"x" * (MAX_UPLOAD + 100))
 T.status(r, 413, "API: too big")
-T.check(r.json()["error"]["code"] == "too_big", "API: too_big code")
+T.check(r.json()["code"] == "too_big", "API: too_big code")
 api_c2.close()
 r = apply_api(api_c2, offer_id, pdf=make_pdf(CV_LINES), answers=("a", "b", "c"))
 T.status(r, 422, "API: more answers than questions")
@@ -234,7 +234,7 @@ T.check(app2["answers"][0]["answer"] == "Réponse API", "API apply returns the a
 T.check("scores" not in app2, "a candidate does not see scores")
 r = apply_api(api_c2, offer_id)
 T.status(r, 409, "API: already applied")
-T.check(r.json()["error"]["code"] == "exists", "API: exists code")
+T.check(r.json()["code"] == "exists", "API: exists code")
 
 api_c3 = signup(srv, "candidate")
 api_c3.token = api_c3.bearer
@@ -248,7 +248,7 @@ T.check(r.status in (409, 422), "API: bad base64 or duplicate refused")
 r = api_c3.request("POST", "/api/v1/offers/%d/applications" % offer_id, body=b"{not json",
                    headers={"Content-Type": "application/json"})
 T.status(r, 400, "API: malformed JSON")
-T.check(r.json()["error"]["code"] == "bad_json", "bad_json code")
+T.check(r.json()["code"] == "bad_json", "bad_json code")
 
 # ---- dashboard ----------------------------------------------------------------------------------------
 r = owner.get("/offers/%d/dashboard" % offer_id)
@@ -340,7 +340,7 @@ c5 = signup(srv, "candidate")
 c5.token = c5.bearer
 r = apply_api(c5, oid, answers=["x"])
 T.status(r, 409, "apply to a closed offer")
-T.check(r.json()["error"]["code"] == "closed", "closed code")
+T.check(r.json()["code"] == "closed", "closed code")
 r = c5.get("/offers/%d" % oid)
 T.check("fermée aux candidatures" in r.text, "closed offer page says so")
 r = rec.request("POST", "/api/v1/offers/%d/reopen" % oid)
@@ -353,7 +353,7 @@ tok = r.json()["token"]
 T.check(re.fullmatch(r"[0-9a-f]{64}", tok) is not None, "a token")
 r = c6.api("POST", "/api/v1/offers", {"title": "t", "description": "d"})
 T.status(r, 403, "API with the cookie and no X-Requested-With is refused")
-T.check(r.json()["error"]["code"] == "csrf", "csrf code")
+T.check(r.json()["code"] == "csrf", "csrf code")
 r = c6.get("/api/v1/me")
 T.status(r, 200, "API GET with the cookie works")
 r = c6.api("POST", "/api/v1/sessions", {"login": rec.login}, headers=XRW)
@@ -370,7 +370,12 @@ r = c7.request("DELETE", "/api/v1/sessions/current")
 T.status(r, 204, "DELETE /api/v1/sessions/current")
 r = c7.get("/api/v1/me")
 T.status(r, 401, "the token is dead after logout")
-T.check(r.header("WWW-Authenticate") == "Bearer", "401 says Bearer")
+T.check(r.json()["code"] == "invalid_token", "a dead token is invalid_token, not unauthenticated")
+T.check(r.header("WWW-Authenticate") == 'Bearer error="invalid_token"', "401 says Bearer, invalid_token")
+c7.token = None
+r = c7.get("/api/v1/me")
+T.check(r.status == 401 and r.json()["code"] == "unauthenticated", "no token: unauthenticated")
+T.check(r.header("WWW-Authenticate") == "Bearer", "401 without a token says Bearer")
 
 # home pagination: 50 offers a page
 for i in range(50):
@@ -491,9 +496,10 @@ for method, path, body, exp in api_walk:
         T.status(r, e, "walk %s %s as %s" % (method, path, who))
         if r.status >= 400:
             try:
-                err = r.json()["error"]
-                T.check(isinstance(err["code"], str) and isinstance(err["message"], str),
-                        "walk %s %s: JSON error shape" % (method, path))
+                err = r.json()
+                T.check(isinstance(err["code"], str) and isinstance(err["detail"], str) and
+                        r.header("Content-Type") == "application/problem+json",
+                        "walk %s %s: problem details (RFC 9457)" % (method, path))
             except (ValueError, KeyError):
                 T.check(False, "walk %s %s as %s: the error is not JSON" % (method, path, who))
 for who, e in zip(names, (401, 409, 403, 403)):
@@ -593,7 +599,7 @@ if backend == "postgresql":
         T.check(r.header("Retry-After") is not None, "readyz 503 has Retry-After")
         r = anon.get("/api/v1/offers")
         T.status(r, 503, "API while the database is down")
-        T.check(r.json()["error"]["code"] == "unavailable" and r.header("Retry-After"), "unavailable + Retry-After")
+        T.check(r.json()["code"] == "unavailable" and r.header("Retry-After"), "unavailable + Retry-After")
         r = anon.get("/")
         T.status(r, 503, "home page while the database is down")
         T.check(r.status == 503 and "indisponible" in r.text, "a page says the service is unavailable")
