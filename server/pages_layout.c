@@ -123,7 +123,10 @@ bool need_role(req *r, int role)
 bool page_form(req *r, form *f, size_t max_file)
 {
 	int rc = form_parse(r, f, max_file, r->app->cfg.max_body);
-	if (rc) {
+	/* a file over the limit: the form comes back with what was typed, the
+	 * caller sees f->error == 413 */
+	bool file_big = rc == 413 && max_file && !strcmp(f->error_what, "file");
+	if (rc && !file_big) {
 		const char *what = f->error_what ? f->error_what : "";
 		form_free(f);
 		if (rc == 413)
@@ -142,7 +145,8 @@ bool page_form(req *r, form *f, size_t max_file)
 		}
 	if (!csrf_ok(r, form_get(f, "csrf"))) {
 		form_free(f);
-		page_error(r, 403, T(r, "err.csrf"));
+		page_error(r, file_big ? 413 : 403,
+		           T(r, file_big ? "err.file_too_big" : "err.csrf"));
 		return false;
 	}
 	return true;
@@ -156,9 +160,7 @@ void hidden_csrf(req *r, buf *b)
 void field(buf *b, const char *type, const char *name, const char *label, const char *value,
            const char *attrs)
 {
-	buf_printf(b, "<label>%s<input type=\"%s\" name=\"%s\" value=\"", label, type, name);
-	buf_esc(b, value ? value : "");
-	buf_printf(b, "\" %s></label>", attrs ? attrs : "");
+	field_ex(b, type, name, label, value, attrs, NULL, NULL);
 }
 
 void page_css(req *r)
@@ -193,7 +195,8 @@ void page_lang(req *r)
 	respond_redirect(r, back);
 }
 
-void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action)
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const field_errs *errs,
+                     const char *action)
 {
 	buf_init(b, 8192);
 	page_start(r, b, heading);
@@ -202,7 +205,10 @@ void form_page_start(req *r, buf *b, const char *heading, const char *err, const
 	buf_puts(b, "</h1>");
 	if (err)
 		alert(r, b, "error", err);
-	buf_puts(b, "<form method=\"post\" action=\"");
+	ferr_summary(r, b, errs);
+	/* novalidate: the server says every error at once, in the page's
+	 * language, instead of the browser's bubbles one at a time */
+	buf_puts(b, "<form method=\"post\" novalidate action=\"");
 	buf_esc(b, action);
 	buf_puts(b, "\">");
 	hidden_csrf(r, b);
