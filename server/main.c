@@ -142,7 +142,7 @@ static int open_store(app *a)
 	}
 	if (c->scorers[0] && load_scorers(&a->cfg) < 0)
 		return -1;
-	if (c->demo && demo_fill(a->store, a->scorers) < 0)
+	if (c->demo && (demo_fill(a->store, a->scorers) < 0 || demo_passwords(a) < 0))
 		return -1;
 	return 0;
 }
@@ -232,6 +232,8 @@ int main(int argc, char **argv)
 	if (open_store(a) < 0 || start_http(a) < 0)
 		return 1;
 	rescore_start();
+	if (a->cfg.demo)
+		demo_announce(a);
 	fprintf(stderr,
 	        "level=info msg=started listen=%s backend=%s scorers=%zu threads=%u "
 	        "keep_alive_ms=%u version=%s\n",

@@ -103,6 +103,12 @@ void hidden_csrf(req *r, buf *b);
 /* A labelled <input>. */
 void field(buf *b, const char *type, const char *name, const char *label, const char *value,
            const char *attrs);
+/* On a --demo instance: a discreet banner with the demo logins and their
+ * passwords (nothing otherwise). */
+void demo_banner(req *r, buf *b);
+/* A scorer's name in the page's language ("similarity": "Similarité
+ * CV-offre"); the name itself for a scorer without a translation. */
+const char *scorer_label(req *r, const char *name);
 /* YYYY-MM-DD of Unix time @t. */
 void date_str(char *dst, size_t n, int64_t t);
 

@@ -136,6 +136,7 @@ static void login_form(req *r, int status, const char *err, const char *login, c
 {
 	buf b;
 	form_page_start(r, &b, T(r, "login.title"), err, NULL, "/login");
+	demo_banner(r, &b);
 	hidden_next(&b, next);
 	field(&b, "text", "login", T(r, "field.login"), login,
 	      "required maxlength=\"64\" autocomplete=\"username\"");

@@ -197,19 +197,23 @@ void page_my_applications(req *r)
 	else
 		buf_printf(
 			&b,
-			"<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			"<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 			T(r, "col.offer"), T(r, "col.status"), T(r, "col.applied"), T(r, "col.cv"));
 	for (size_t i = 0; i < list->count; i++) {
 		offerapi_application *a = &list->items[i];
 		char d[16];
 		date_str(d, sizeof d, a->created_at);
-		buf_printf(&b, "<tr><td><a href=\"/offers/%lld\">", (long long)a->offer_id);
+		/* data-label: the column's name, shown beside the value when
+		 * the rows are stacked on a phone */
+		buf_printf(&b, "<tr><td data-label=\"%s\"><a href=\"/offers/%lld\">",
+		           T(r, "col.offer"), (long long)a->offer_id);
 		buf_esc(&b, a->offer_title);
-		buf_printf(
-			&b,
-			"</a></td><td>%s</td><td>%s</td><td><a href=\"/applications/%lld/cv.pdf\">",
-			T(r, a->offer_is_open ? "offer.open" : "offer.closed"), d,
-			(long long)a->id);
+		buf_printf(&b,
+		           "</a></td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+		           "<td data-label=\"%s\"><a href=\"/applications/%lld/cv.pdf\">",
+		           T(r, "col.status"),
+		           T(r, a->offer_is_open ? "offer.open" : "offer.closed"),
+		           T(r, "col.applied"), d, T(r, "col.cv"), (long long)a->id);
 		buf_esc(&b, a->filename);
 		buf_puts(&b, "</a></td></tr>");
 	}

@@ -149,3 +149,11 @@ bool local_path_ok(const char *p)
 			return false;
 	return true;
 }
+
+const char *scorer_label(req *r, const char *name)
+{
+	char key[16 + OFFERAPI_SCORER_NAME_MAX];
+	snprintf(key, sizeof key, "scorer.%s", name);
+	const char *t = T(r, key);
+	return strcmp(t, key) ? t : name; /* a plugin we have no words for */
+}

@@ -17,21 +17,9 @@ void date_str(char *dst, size_t n, int64_t t)
 	strftime(dst, n, "%Y-%m-%d", &tm);
 }
 
-/* The head of every page and its navigation (depends on the role). */
-void page_start(req *r, buf *b, const char *title)
+/* The navigation's links (they depend on the role). */
+static void nav_links(req *r, buf *b)
 {
-	if (!r->csrf[0])
-		csrf_compute(r);
-	buf_printf(b,
-	           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	           "<title>",
-	           r->lang == LANG_EN ? "en" : "fr");
-	buf_esc(b, title);
-	buf_puts(
-		b,
-		" · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
-		"</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a><nav>");
 	buf_printf(b, "<a href=\"/\">%s</a>", T(r, "nav.offers"));
 	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
 		buf_printf(b, "<a href=\"/offers/new\">%s</a>", T(r, "nav.publish"));
@@ -52,12 +40,44 @@ void page_start(req *r, buf *b, const char *title)
 		buf_printf(b, "<a href=\"/login\">%s</a><a href=\"/signup\">%s</a>",
 		           T(r, "nav.login"), T(r, "nav.signup"));
 	}
-	buf_printf(
+	buf_printf(b,
+	           "<span class=\"lang\"><a href=\"/lang/fr\" lang=\"fr\"%s>FR</a> "
+	           "<a href=\"/lang/en\" lang=\"en\"%s>EN</a></span>",
+	           r->lang == LANG_FR ? " aria-current=\"true\"" : "",
+	           r->lang == LANG_EN ? " aria-current=\"true\"" : "");
+}
+
+/* The head of every page and its navigation (depends on the role). */
+void page_start(req *r, buf *b, const char *title)
+{
+	if (!r->csrf[0])
+		csrf_compute(r);
+	buf_printf(b,
+	           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	           "<title>",
+	           r->lang == LANG_EN ? "en" : "fr");
+	buf_esc(b, title);
+	buf_puts(
 		b,
-		"<span class=\"lang\"><a href=\"/lang/fr\"%s>FR</a> <a href=\"/lang/en\"%s>EN</a></span>",
-		r->lang == LANG_FR ? " aria-current=\"true\"" : "",
-		r->lang == LANG_EN ? " aria-current=\"true\"" : "");
-	buf_puts(b, "</nav></header><main>");
+		" · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
+		"</head><body>");
+	buf_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>", T(r, "nav.skip"));
+	buf_puts(b, "<header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a>");
+	/* The same links twice: in a line on wide screens, in a <details>
+	 * menu (no JavaScript) on phones; CSS shows one of the two. */
+	buf links;
+	buf_init(&links, 1024);
+	nav_links(r, &links);
+	buf_printf(b, "<nav class=\"wide\" aria-label=\"%s\">%s</nav>", T(r, "nav.label"),
+	           links.failed ? "" : links.data);
+	buf_printf(b,
+	           "<details class=\"menu\"><summary>%s</summary><nav aria-label=\"%s\">%s</nav>"
+	           "</details>",
+	           T(r, "nav.menu"), T(r, "nav.label"), links.failed ? "" : links.data);
+	b->failed |= links.failed;
+	buf_free(&links);
+	buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
 }
 
 void page_send(req *r, int status, buf *b)
@@ -212,4 +232,17 @@ void form_page_start(req *r, buf *b, const char *heading, const char *err, const
 	buf_esc(b, action);
 	buf_puts(b, "\">");
 	hidden_csrf(r, b);
+}
+
+void demo_banner(req *r, buf *b)
+{
+	const app *a = r->app;
+	if (!a->cfg.demo || !a->ndemo)
+		return;
+	buf_printf(b, "<aside class=\"demo\" aria-label=\"%s\"><strong>%s</strong> %s",
+	           T(r, "demo.label"), T(r, "demo.label"), T(r, "demo.try"));
+	for (size_t i = 0; i < a->ndemo; i++)
+		buf_printf(b, "%s%s <code>%s</code> / <code>%s</code>", i ? " · " : " ",
+		           T(r, a->demo[i].role), a->demo[i].login, a->demo[i].password);
+	buf_puts(b, "</aside>");
 }

@@ -101,6 +101,7 @@ void page_home(req *r)
 	buf b;
 	buf_init(&b, 16384);
 	page_start(r, &b, T(r, "home.title"));
+	demo_banner(r, &b);
 	if (mine) {
 		buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.mine"));
 		if (!mine->count)

@@ -257,13 +257,18 @@ T.check('<strong id="count">3</strong>' in r.text, "dashboard counts 3 applicati
 T.check("<svg" in r.text and "Distribution des scores" in r.text, "dashboard has the SVG charts")
 T.check("Un compilateur" in r.text and "Votre projet préféré ?" in r.text, "dashboard shows answers")
 T.check(re.search(r'<td class="num">\d\.\d\d</td>', r.text) is not None, "dashboard shows scores")
-T.check("<th class=\"num by\">random</th>" in r.text and ">similarity</th>" in r.text,
-        "one column per loaded scorer")
+T.check("<th class=\"num by\">Aléatoire (démo)</th>" in r.text and ">Similarité CV-offre</th>" in r.text,
+        "one column per loaded scorer, named in the page's language")
 T.check(re.search(r'id="mean">\d\.\d\d<', r.text) is not None, "dashboard shows the mean")
 T.check("/cv.pdf" in r.text and "/cv.txt" in r.text, "dashboard links PDF and text")
 r = owner.get("/offers/%d/dashboard?rank=similarity" % offer_id)
 T.status(r, 200, "dashboard ranked by similarity")
-T.check("<th class=\"num by\">similarity</th>" in r.text, "ranking scorer chosen")
+T.check("<th class=\"num by\">Similarité CV-offre</th>" in r.text, "ranking scorer chosen")
+T.check('<option value="similarity" selected>Similarité CV-offre</option>' in r.text,
+        "the ranking choice names the scorer in the page's language")
+r = owner.request("GET", "/offers/%d/dashboard?rank=similarity" % offer_id, headers={"Accept-Language": "en"})
+T.check("<th class=\"num by\">CV-offer similarity</th>" in r.text and ">Random (demo)</th>" in r.text,
+        "scorer names in English on an English page")
 r = owner.get("/offers/%d/dashboard.csv" % offer_id)
 T.status(r, 200, "GET dashboard.csv")
 T.check(r.header("Content-Type").startswith("text/csv"), "CSV content type")
