@@ -223,6 +223,28 @@ int offerapi_user_create(offerapi_store *s, const char *login, const char *displ
 	return rc;
 }
 
+int offerapi_user_set_password(offerapi_store *s, const char *login, const char *password)
+{
+	char norm[OFFERAPI_LOGIN_MAX + 1];
+	int rc;
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "store: NULL");
+	if ((rc = normalize_login(login, norm)) < 0 || (rc = check_password(password)) < 0)
+		return rc;
+	char hash[crypto_pwhash_STRBYTES];
+	if ((rc = pw_hash(s, password, hash)) < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s, "UPDATE users SET password_hash = $1 WHERE login = $2 RETURNING id",
+	                (db_param[]){ P_TEXT(hash), P_TEXT(norm) }, 2, &r);
+	sodium_memzero(hash, sizeof hash);
+	bool found = rc == 0 && r->nrows > 0;
+	db_result_free(r);
+	if (rc < 0)
+		return rc;
+	return found ? 0 : oa_error(OFFERAPI_ENOTFOUND, "login: no user \"%s\"", norm);
+}
+
 int offerapi_user_authenticate(offerapi_store *s, const char *login, const char *password,
                                offerapi_user **out)
 {

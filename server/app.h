@@ -72,6 +72,12 @@ typedef struct app {
 	unsigned char csrf_key[32];
 	volatile int draining; /* set on SIGTERM: /readyz answers 503 */
 	double start_time; /* Unix time, for process_start_time_seconds */
+	/* --demo: the demo accounts and their passwords, new at every start */
+	struct demo_login {
+		const char *login, *role; /* role: i18n key */
+		char password[17];
+	} demo[3];
+	size_t ndemo;
 } app;
 
 /* The one instance, for the places CivetWeb and the library call back
@@ -126,6 +132,11 @@ bool jobs_local(void);
 /* ---- demo.c --------------------------------------------------------------- */
 
 int demo_fill(offerapi_store *store, offerapi_scorers *set);
+/* Give the demo recruiter and two demo candidates new passwords (every
+ * start with --demo, so they can always be shown) into a->demo. */
+int demo_passwords(app *a);
+/* Print the URL to open and the demo logins on stdout. */
+void demo_announce(const app *a);
 
 extern const char server_css[];
 

@@ -80,7 +80,7 @@ static const demo_cand cands[] = {
 	    "Des builds deux fois plus rapides sur nos runners CI." } },
 };
 
-/* Make a printable random password (shown once at start-up). */
+/* Make a printable random password (shown at every start). */
 static void random_password(char *dst, size_t n)
 {
 	static const char alphabet[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -174,7 +174,7 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 		        "level=info msg=\"--demo: the database already has offers; nothing added\"\n");
 		return 0;
 	}
-	char pw[17];
+	char pw[17]; /* replaced by demo_passwords() */
 	random_password(pw, sizeof pw);
 	offerapi_user *rec = NULL;
 	if (offerapi_user_create(store, "demo-recruiter", "Recruteuse démo", pw,
@@ -192,9 +192,50 @@ int demo_fill(offerapi_store *store, offerapi_scorers *set)
 		fprintf(stderr, "offerapi-server: --demo: %s\n", offerapi_error_last()->message);
 		return -1;
 	}
-	/* Printed on stdout so that a newcomer sees it first. */
-	printf("Demo data loaded. Log in as recruiter \"demo-recruiter\" with password \"%s\"\n",
-	       pw);
-	fflush(stdout);
 	return 0;
+}
+
+/* The accounts shown: the recruiter and the first two candidates. */
+int demo_passwords(app *a)
+{
+	static const struct {
+		const char *login, *role;
+	} who[] = { { "demo-recruiter", "role.recruiter" },
+		    { "alice", "role.candidate" },
+		    { "bruno", "role.candidate" } };
+	a->ndemo = 0;
+	for (size_t i = 0; i < sizeof who / sizeof who[0]; i++) {
+		struct demo_login *d = &a->demo[a->ndemo];
+		random_password(d->password, sizeof d->password);
+		int rc = offerapi_user_set_password(a->store, who[i].login, d->password);
+		if (rc == OFFERAPI_ENOTFOUND) { /* a database not filled by --demo */
+			fprintf(stderr, "level=info msg=\"--demo: no account %s\"\n", who[i].login);
+			continue;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "offerapi-server: --demo: %s\n",
+			        offerapi_error_last()->message);
+			return -1;
+		}
+		d->login = who[i].login;
+		d->role = who[i].role;
+		a->ndemo++;
+	}
+	return 0;
+}
+
+void demo_announce(const app *a)
+{
+	/* "8080", "0.0.0.0:8080" or "127.0.0.1:8080": a URL a browser opens */
+	const char *l = a->cfg.listen, *colon = strrchr(l, ':');
+	char host[64] = "127.0.0.1";
+	if (colon && (size_t)(colon - l) < sizeof host && strncmp(l, "0.0.0.0:", 8) != 0)
+		snprintf(host, sizeof host, "%.*s", (int)(colon - l), l);
+	/* Printed on stdout so that a newcomer sees it first. */
+	printf("OffreAPI demo: open http://%s:%s/\n", host, colon ? colon + 1 : l);
+	for (size_t i = 0; i < a->ndemo; i++)
+		printf("  %-9s login \"%s\" password \"%s\"\n",
+		       strcmp(a->demo[i].role, "role.recruiter") ? "candidate" : "recruiter",
+		       a->demo[i].login, a->demo[i].password);
+	fflush(stdout);
 }

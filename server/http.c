@@ -437,6 +437,36 @@ int query_var(const req *r, const char *name, char *dst, size_t dstsz)
 	return form_var(r->query, strlen(r->query), name, dst, dstsz);
 }
 
+/* A multipart body whose file is over the limit: keep its first bytes
+ * (the pages put the file last, so the typed fields come first) and read
+ * and drop the rest, up to a bound, so the browser reads the answer (a
+ * connection closed on unsent data may reset the page). The fields found
+ * complete in the kept part stay in @f; returns 413, f->error_what "file". */
+static int form_parse_too_big(req *r, form *f, const char *ct, size_t max_file, size_t max_fields)
+{
+	size_t keep = max_fields + 16384, drain = 4 * (max_file + max_fields);
+	buf b;
+	buf_init(&b, keep + 1);
+	char tmp[16384];
+	size_t total = 0;
+	int n;
+	while (total < drain && (n = mg_read(r->conn, tmp, sizeof tmp)) > 0) {
+		if (b.len < keep)
+			buf_add(&b, tmp, (size_t)n < keep - b.len ? (size_t)n : keep - b.len);
+		total += (size_t)n;
+	}
+	r->keep_alive_off = true;
+	if (!b.failed) { /* NUL-terminated, as the parser needs */
+		form_parse_body(f, ct, b.data, b.len, max_file, max_fields);
+	} else {
+		buf_free(&b);
+		memset(f, 0, sizeof *f);
+	}
+	f->error = 413;
+	f->error_what = "file";
+	return 413;
+}
+
 /* Read the body (bounded) and parse it as a form: see form.c. */
 int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 {
@@ -447,8 +477,12 @@ int form_parse(req *r, form *f, size_t max_file, size_t max_fields)
 		return form_parse_body(f, ct, NULL, 0, max_file, max_fields);
 	/* the margin covers the multipart boundaries and part heads */
 	char *body = NULL;
-	size_t len = 0;
-	int rc = read_body(r, max_file + max_fields + 16384, &body, &len);
+	size_t len = 0, max = max_file + max_fields + 16384;
+	long long cl = r->ri->content_length;
+	if (max_file && cl > 0 && (unsigned long long)cl > max &&
+	    !strncasecmp(ct, "multipart/form-data", 19))
+		return form_parse_too_big(r, f, ct, max_file, max_fields);
+	int rc = read_body(r, max, &body, &len);
 	if (rc) {
 		f->error = rc;
 		f->error_what = rc == 413   ? (max_file ? "file" : "fields")

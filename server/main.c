@@ -58,6 +58,8 @@ int main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &stop, NULL);
 	if (app_start(a) < 0)
 		return 1;
+	if (a->cfg.demo)
+		demo_announce(a);
 	fprintf(stderr,
 	        "level=info msg=started listen=%s backend=%s scorers=%zu threads=%u "
 	        "workers=%u keep_alive_ms=%u version=%s\n",

@@ -42,6 +42,43 @@ void page_lang(req *r);
 void page_css(req *r);
 void page_not_found(req *r);
 
+/* ---- forms that help (pages_form.c) --------------------------------------- */
+
+#define FIELD_ERRS_MAX 12
+/* The errors of one form, each tied to a field name. */
+typedef struct field_errs {
+	size_t n;
+	const char *name[FIELD_ERRS_MAX];
+	char text[FIELD_ERRS_MAX][224];
+} field_errs;
+
+/* Record "<label>: <message>" for field @name: the label is i18n key
+ * @label_key, the message i18n key @fmt_key (a printf format). */
+void ferr_add(req *r, field_errs *e, const char *name, const char *label_key, const char *fmt_key,
+              ...);
+/* The error of field @name, or NULL (also when @e is NULL). */
+const char *ferr_get(const field_errs *e, const char *name);
+/* The library's text rules for one field: @min visible characters, @max
+ * bytes, no control character (but line breaks when @multiline). */
+void ferr_text(req *r, field_errs *e, const char *name, const char *label_key, const char *s,
+               size_t min, size_t max, bool multiline);
+/* The list of a form's errors, each a link to its field (nothing if none). */
+void ferr_summary(req *r, buf *b, const field_errs *e);
+/* A labelled field with id f-@name, tied to its error (e-@name) and hint
+ * (h-@name) by aria-describedby; aria-invalid when it has an error. */
+void field_ex(buf *b, const char *type, const char *name, const char *label, const char *value,
+              const char *attrs, const field_errs *errs, const char *hint);
+/* The label and the opening of <@tag ...> (not closed: the caller adds its
+ * attributes and '>'), then, after the element, field_notes(). */
+void field_open(buf *b, const char *tag, const char *name, const char *label, const char *err,
+                const char *hint);
+void field_notes(buf *b, const char *name, const char *err, const char *hint);
+/* @bytes in the reader's units: "10 Mo" / "10 MB", "1,5 Mo", "64 Ko". */
+void size_str(req *r, char *dst, size_t n, size_t bytes);
+/* True for a local path a page may send the visitor back to (not another
+ * site, no control characters, nothing to escape). */
+bool local_path_ok(const char *p);
+
 /* ---- shared by the pages (pages_layout.c) ----------------------------------- */
 
 /* The head of every page and its navigation (depends on the role). */
@@ -55,16 +92,26 @@ void page_fail(req *r, int rc);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool need_role(req *r, int role);
 /* Parse a POSTed form and check its CSRF token and UTF-8: answers and
- * returns false on failure. */
+ * returns false on failure. A file over @max_file is not a failure when the
+ * fields before it arrived: true, with f->error 413, so the page can come
+ * back with the answers kept. */
 bool page_form(req *r, form *f, size_t max_file);
 void alert(req *r, buf *b, const char *kind, const char *msg);
 /* Start @b (initialised here) as a page holding one form: its heading, the
- * error @err if any, and the form's opening tag with its CSRF token. */
-void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action);
+ * error @err if any, the list of @errs (may be NULL), and the form's
+ * opening tag with its CSRF token. */
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const field_errs *errs,
+                     const char *action);
 void hidden_csrf(req *r, buf *b);
 /* A labelled <input>. */
 void field(buf *b, const char *type, const char *name, const char *label, const char *value,
            const char *attrs);
+/* On a --demo instance: a discreet banner with the demo logins and their
+ * passwords (nothing otherwise). */
+void demo_banner(req *r, buf *b);
+/* A scorer's name in the page's language ("similarity": "Similarité
+ * CV-offre"); the name itself for a scorer without a translation. */
+const char *scorer_label(req *r, const char *name);
 /* YYYY-MM-DD of Unix time @t. */
 void date_str(char *dst, size_t n, int64_t t);
 

@@ -1,21 +1,42 @@
 /*
  * pages_account.c - sign-up, login and logout pages.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "pages.h"
 
-static void signup_form(req *r, int status, const char *err, const form *f)
+/* The path to return to after login or sign-up (?next= or the form's
+ * hidden field), or "/" when absent or not a local path. */
+static const char *next_path(req *r, const form *f, char *dst, size_t n)
+{
+	const char *v = f ? form_get(f, "next") : NULL;
+	if (!f && query_var(r, "next", dst, n) >= 0)
+		v = dst;
+	return local_path_ok(v) ? v : "/";
+}
+
+static void hidden_next(buf *b, const char *next)
+{
+	if (strcmp(next, "/") != 0)
+		buf_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
+}
+
+static void signup_form(req *r, int status, const char *err, const field_errs *errs, const form *f,
+                        const char *next)
 {
 	buf b;
-	form_page_start(r, &b, T(r, "signup.title"), err, "/signup");
-	field(&b, "text", "login", T(r, "field.login"), f ? form_get(f, "login") : "",
-	      "required minlength=\"3\" maxlength=\"64\" autocomplete=\"username\"");
-	field(&b, "text", "display_name", T(r, "field.name"), f ? form_get(f, "display_name") : "",
-	      "required maxlength=\"100\"");
-	field(&b, "password", "password", T(r, "field.password"), "",
-	      "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"");
+	form_page_start(r, &b, T(r, "signup.title"), err, errs, "/signup");
+	hidden_next(&b, next);
+	field_ex(&b, "text", "login", T(r, "field.login"), f ? form_get(f, "login") : "",
+	         "required minlength=\"3\" maxlength=\"64\" autocomplete=\"username\"", errs,
+	         T(r, "hint.login"));
+	field_ex(&b, "text", "display_name", T(r, "field.name"),
+	         f ? form_get(f, "display_name") : "", "required maxlength=\"100\"", errs, NULL);
+	field_ex(&b, "password", "password", T(r, "field.password"), "",
+	         "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"", errs,
+	         NULL);
 	const char *role = f ? form_get(f, "role") : NULL;
 	bool rec = role && !strcmp(role, "recruiter");
 	buf_printf(
@@ -27,14 +48,52 @@ static void signup_form(req *r, int status, const char *err, const form *f)
 		T(r, "field.role"), rec ? "" : " checked", T(r, "role.candidate"),
 		rec ? " checked" : "", T(r, "role.recruiter"));
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "signup.go"));
-	buf_printf(&b, "<p>%s <a href=\"/login\">%s</a></p></section>", T(r, "signup.have"),
+	buf_printf(&b, "<p>%s <a href=\"/login%s%s\">%s</a></p></section>", T(r, "signup.have"),
+	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
 	           T(r, "nav.login"));
 	page_send(r, status, &b);
 }
 
 void page_signup(req *r)
 {
-	signup_form(r, 200, NULL, NULL);
+	char next[256];
+	signup_form(r, 200, NULL, NULL, NULL, next_path(r, NULL, next, sizeof next));
+}
+
+/* Every sign-up rule of the library, said at once in the page's words. */
+static void signup_check(req *r, const form *f, field_errs *e)
+{
+	const char *login = form_get(f, "login");
+	size_t n = login ? strlen(login) : 0;
+	bool chars_ok = true;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)login[i];
+		chars_ok &= c < 0x80 && (isalnum(c) || strchr(".@_+-", c));
+	}
+	if (!n)
+		ferr_add(r, e, "login", "field.login", "ferr.empty");
+	else if (n < OFFERAPI_LOGIN_MIN)
+		ferr_add(r, e, "login", "field.login", "ferr.min", OFFERAPI_LOGIN_MIN);
+	else if (n > OFFERAPI_LOGIN_MAX)
+		ferr_add(r, e, "login", "field.login", "ferr.max", OFFERAPI_LOGIN_MAX);
+	else if (!chars_ok)
+		ferr_add(r, e, "login", "field.login", "ferr.login_chars");
+	ferr_text(r, e, "display_name", "field.name", form_get(f, "display_name"), 1,
+	          OFFERAPI_NAME_MAX, false);
+	const char *pw = form_get(f, "password");
+	n = pw ? strlen(pw) : 0;
+	if (n < OFFERAPI_PASSWORD_MIN)
+		ferr_add(r, e, "password", "field.pw", "ferr.min", OFFERAPI_PASSWORD_MIN);
+	else if (n > OFFERAPI_PASSWORD_MAX)
+		ferr_add(r, e, "password", "field.pw", "ferr.max", OFFERAPI_PASSWORD_MAX);
+}
+
+/* A refusal the checks above did not foresee: the library's detail is in
+ * English, so a page says it in general terms. */
+static const char *form_message(const http_error *e, int rc)
+{
+	return rc == OFFERAPI_EINVAL && e->message == offerapi_error_last()->message ? NULL
+	                                                                             : e->message;
 }
 
 void page_signup_post(req *r)
@@ -42,6 +101,15 @@ void page_signup_post(req *r)
 	form f;
 	if (!page_form(r, &f, 0))
 		return;
+	char nb[256];
+	const char *next = next_path(r, &f, nb, sizeof nb);
+	field_errs errs = { 0 };
+	signup_check(r, &f, &errs);
+	if (errs.n) {
+		signup_form(r, 422, NULL, &errs, &f, next);
+		form_free(&f);
+		return;
+	}
 	svc_signup_in in = { form_get(&f, "login"), form_get(&f, "display_name"),
 		             form_get(&f, "password"), form_get(&f, "role") };
 	offerapi_user *u = NULL;
@@ -51,37 +119,43 @@ void page_signup_post(req *r)
 	offerapi_user_free(u);
 	if (rc == 0) {
 		cookie_set_session(r, token);
-		respond_redirect(r, "/");
+		respond_redirect(r, next);
 	} else {
 		http_error e;
 		http_error_for(r, rc, false, &e);
 		if (rc == SVC_ELIMITED)
 			req_header(r, "Retry-After: %u", wait);
+		const char *msg = form_message(&e, rc);
 		if (e.status >= 500)
 			page_error(r, e.status, e.message);
 		else
-			signup_form(r, e.status, e.message, &f);
+			signup_form(r, e.status, msg ? msg : T(r, "err.check_form"), NULL, &f,
+			            next);
 	}
 	form_free(&f);
 }
 
-static void login_form(req *r, int status, const char *err, const char *login)
+static void login_form(req *r, int status, const char *err, const char *login, const char *next)
 {
 	buf b;
-	form_page_start(r, &b, T(r, "login.title"), err, "/login");
+	form_page_start(r, &b, T(r, "login.title"), err, NULL, "/login");
+	demo_banner(r, &b);
+	hidden_next(&b, next);
 	field(&b, "text", "login", T(r, "field.login"), login,
 	      "required maxlength=\"64\" autocomplete=\"username\"");
-	field(&b, "password", "password", T(r, "field.password"), "",
+	field(&b, "password", "password", T(r, "field.pw"), "",
 	      "required maxlength=\"1024\" autocomplete=\"current-password\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "login.go"));
-	buf_printf(&b, "<p>%s <a href=\"/signup\">%s</a></p></section>", T(r, "login.new"),
+	buf_printf(&b, "<p>%s <a href=\"/signup%s%s\">%s</a></p></section>", T(r, "login.new"),
+	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
 	           T(r, "nav.signup"));
 	page_send(r, status, &b);
 }
 
 void page_login(req *r)
 {
-	login_form(r, 200, NULL, "");
+	char next[256];
+	login_form(r, 200, NULL, "", next_path(r, NULL, next, sizeof next));
 }
 
 void page_login_post(req *r)
@@ -89,6 +163,8 @@ void page_login_post(req *r)
 	form f;
 	if (!page_form(r, &f, 0))
 		return;
+	char nb[256];
+	const char *next = next_path(r, &f, nb, sizeof nb);
 	const char *login = form_get(&f, "login"), *pw = form_get(&f, "password");
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
@@ -97,7 +173,7 @@ void page_login_post(req *r)
 	offerapi_user_free(u);
 	if (rc == 0) {
 		cookie_set_session(r, token);
-		respond_redirect(r, "/");
+		respond_redirect(r, next);
 	} else {
 		http_error e;
 		http_error_for(r, rc, false, &e);
@@ -106,7 +182,7 @@ void page_login_post(req *r)
 		if (e.status >= 500)
 			page_error(r, e.status, e.message);
 		else
-			login_form(r, e.status, e.message, login);
+			login_form(r, e.status, e.message, login, next);
 	}
 	form_free(&f);
 }

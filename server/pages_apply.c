@@ -7,8 +7,9 @@
 
 #include "pages.h"
 
-/* The offer page; @err (and @status) when re-shown after a refused
- * application, with the answers the candidate typed. */
+static void apply_form(req *r, buf *b, const offerapi_offer *o, const field_errs *errs,
+                       const form *f);
+
 /* The id of the current candidate's application to @p o in *@p applied (0:
  * none). Returns 0 or a library error code. */
 static int applied_to(req *r, const offerapi_offer *o, offerapi_id *applied)
@@ -72,33 +73,9 @@ static void offer_article(req *r, buf *b, const offerapi_offer *o, bool owner)
 	buf_puts(b, "</article>");
 }
 
-/* The application form for @p o, refilled from @p f after a refusal. */
-static void apply_form(req *r, buf *b, const offerapi_offer *o, const form *f)
-{
-	buf_printf(
-		b,
-		"<section class=\"apply\"><h2>%s</h2>"
-		"<form method=\"post\" action=\"/offers/%lld/apply\" enctype=\"multipart/form-data\">",
-		T(r, "apply.title"), (long long)o->id);
-	hidden_csrf(r, b);
-	buf_printf(
-		b,
-		"<label>%s<input type=\"file\" name=\"cv\" accept=\"application/pdf,.pdf\" required></label>"
-		"<p class=\"hint\">%s %zu MiB</p>",
-		T(r, "apply.cv"), T(r, "apply.max"), r->app->cfg.max_upload >> 20);
-	for (size_t i = 0; i < o->nquestions; i++) {
-		char name[32];
-		snprintf(name, sizeof name, "answer_%zu", i);
-		buf_puts(b, "<label>");
-		buf_esc(b, o->questions[i]);
-		buf_printf(b, "<textarea name=\"%s\" rows=\"3\" maxlength=\"5000\">", name);
-		buf_esc(b, f && form_get(f, name) ? form_get(f, name) : "");
-		buf_puts(b, "</textarea></label>");
-	}
-	buf_printf(b, "<button type=\"submit\">%s</button></form></section>", T(r, "apply.go"));
-}
-
-static void offer_page(req *r, int status, const char *err, const form *f)
+/* The offer page; @errs (and @status) when re-shown after a refused
+ * application, with the answers the candidate typed. */
+static void offer_page(req *r, int status, const field_errs *errs, const form *f)
 {
 	offerapi_offer *o = NULL;
 	int rc = offerapi_offer_get(r->app->store, r->id, &o);
@@ -118,20 +95,54 @@ static void offer_page(req *r, int status, const char *err, const form *f)
 	buf_init(&b, 16384);
 	page_start(r, &b, o->title);
 	offer_article(r, &b, o, owner);
-	if (err)
-		alert(r, &b, "error", err);
-	if (applied)
+	ferr_summary(r, &b, errs);
+	if (applied) {
 		buf_printf(&b, "<p class=\"alert ok\">%s <a href=\"/me/applications\">%s</a></p>",
 		           T(r, "apply.already"), T(r, "nav.myapps"));
-	else if (candidate && o->is_open)
-		apply_form(r, &b, o, f);
-	else if (!r->user && o->is_open)
-		buf_printf(&b, "<p class=\"alert\"><a href=\"/login\">%s</a></p>",
-		           T(r, "apply.login"));
-	else if (!o->is_open && !owner)
+	} else if (candidate && o->is_open) {
+		apply_form(r, &b, o, errs, f);
+	} else if (!r->user && o->is_open) {
+		buf_printf(&b,
+		           "<p class=\"alert\">%s <a href=\"/login?next=/offers/%lld\">%s</a> %s "
+		           "<a href=\"/signup?next=/offers/%lld\">%s</a>.</p>",
+		           T(r, "apply.anon"), (long long)o->id, T(r, "apply.anon_login"),
+		           T(r, "apply.anon_or"), (long long)o->id, T(r, "apply.anon_signup"));
+	} else if (!o->is_open && !owner) {
 		buf_printf(&b, "<p class=\"alert\">%s</p>", T(r, "apply.closed"));
+	}
 	offerapi_offer_free(o);
 	page_send(r, status, &b);
+}
+
+/* The application form: the answers first and the CV last, so that when
+ * the CV is over the limit the answers arrive before it and come back. */
+static void apply_form(req *r, buf *b, const offerapi_offer *o, const field_errs *errs,
+                       const form *f)
+{
+	buf_printf(b,
+	           "<section class=\"apply\"><h2>%s</h2>"
+	           "<form method=\"post\" action=\"/offers/%lld/apply\" "
+	           "enctype=\"multipart/form-data\">",
+	           T(r, "apply.title"), (long long)o->id);
+	hidden_csrf(r, b);
+	for (size_t i = 0; i < o->nquestions; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "answer_%zu", i);
+		buf_printf(b, "<label for=\"f-%s\">", name);
+		buf_esc(b, o->questions[i]);
+		buf_printf(
+			b,
+			"</label><textarea id=\"f-%s\" name=\"%s\" rows=\"3\" maxlength=\"5000\">",
+			name, name);
+		buf_esc(b, f && form_get(f, name) ? form_get(f, name) : "");
+		buf_puts(b, "</textarea>");
+	}
+	char size[32], hint[128];
+	size_str(r, size, sizeof size, r->app->cfg.max_upload);
+	snprintf(hint, sizeof hint, "%s %s.", T(r, "apply.max"), size);
+	field_ex(b, "file", "cv", T(r, "apply.cv"), "", "accept=\"application/pdf,.pdf\" required",
+	         errs, hint);
+	buf_printf(b, "<button type=\"submit\">%s</button></form></section>", T(r, "apply.go"));
 }
 
 void page_offer(req *r)
@@ -146,6 +157,15 @@ void page_apply(req *r)
 	form f;
 	if (!page_form(r, &f, r->app->cfg.max_upload))
 		return;
+	field_errs errs = { 0 };
+	char size[32];
+	size_str(r, size, sizeof size, r->app->cfg.max_upload);
+	if (f.error == 413) {
+		ferr_add(r, &errs, "cv", "apply.cv", "ferr.file_big", size);
+		offer_page(r, 413, &errs, &f);
+		form_free(&f);
+		return;
+	}
 	const char *answers[OFFERAPI_QUESTIONS_MAX];
 	svc_apply_in in = { f.filename, f.has_file ? f.file : NULL, f.file_len, answers,
 		            form_answers(&f, answers, OFFERAPI_QUESTIONS_MAX) };
@@ -156,10 +176,18 @@ void page_apply(req *r)
 	} else {
 		http_error e;
 		http_error_for(r, rc, true, &e);
-		if (e.status >= 500 || rc == OFFERAPI_ENOTFOUND)
+		if (e.status >= 500 || rc == OFFERAPI_ENOTFOUND) {
 			page_error(r, e.status, e.message);
-		else
-			offer_page(r, e.status, e.message, &f);
+		} else {
+			if (rc == OFFERAPI_ETOOBIG)
+				ferr_add(r, &errs, "cv", "apply.cv", "ferr.file_big", size);
+			else
+				ferr_add(r, &errs, "cv", "apply.cv", "ferr.verbatim",
+				         e.message == offerapi_error_last()->message
+				                 ? T(r, "err.check_form")
+				                 : e.message);
+			offer_page(r, e.status, &errs, &f);
+		}
 	}
 	form_free(&f);
 }
@@ -185,21 +213,25 @@ void page_my_applications(req *r)
 	else
 		buf_printf(
 			&b,
-			"<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			"<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 			T(r, "col.offer"), T(r, "col.received"), T(r, "col.status"),
 			T(r, "col.applied"), T(r, "col.cv"));
 	for (size_t i = 0; i < list->count; i++) {
 		offerapi_application *a = &list->items[i];
 		char d[16];
 		date_str(d, sizeof d, a->created_at);
-		buf_printf(&b, "<tr><td><a href=\"/offers/%lld\">", (long long)a->offer_id);
+		/* data-label: the column's name, shown beside the value when
+		 * the rows are stacked on a phone */
+		buf_printf(&b, "<tr><td data-label=\"%s\"><a href=\"/offers/%lld\">",
+		           T(r, "col.offer"), (long long)a->offer_id);
 		buf_esc(&b, a->offer_title);
 		buf_printf(&b,
-		           "</a></td><td class=\"received\">%s</td><td>%s</td><td>%s</td>"
-		           "<td><a href=\"/applications/%lld/cv.pdf\">",
-		           T(r, "app.received"),
-		           T(r, a->offer_is_open ? "offer.open" : "offer.closed"), d,
-		           (long long)a->id);
+		           "</a></td><td class=\"received\" data-label=\"%s\">%s</td>"
+		           "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+		           "<td data-label=\"%s\"><a href=\"/applications/%lld/cv.pdf\">",
+		           T(r, "col.received"), T(r, "app.received"), T(r, "col.status"),
+		           T(r, a->offer_is_open ? "offer.open" : "offer.closed"),
+		           T(r, "col.applied"), d, T(r, "col.cv"), (long long)a->id);
 		buf_esc(&b, a->filename);
 		buf_puts(&b, "</a></td></tr>");
 	}

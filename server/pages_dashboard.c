@@ -22,11 +22,12 @@ static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 		if (bins[k] > maxbin)
 			maxbin = bins[k];
 	}
-	buf_printf(b,
-	           "<figure class=\"chart\"><svg viewBox=\"0 0 420 220\" role=\"img\" "
-	           "xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"dist-t\">"
-	           "<title id=\"dist-t\">%s</title>",
-	           T(r, "dash.distribution"));
+	buf_printf(
+		b,
+		"<figure class=\"chart\" tabindex=\"0\"><svg viewBox=\"0 0 420 220\" role=\"img\" "
+		"xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"dist-t\">"
+		"<title id=\"dist-t\">%s</title>",
+		T(r, "dash.distribution"));
 	buf_puts(b, "<line x1=\"30\" y1=\"190\" x2=\"410\" y2=\"190\" class=\"axis\"/>");
 	for (int k = 0; k < 10; k++) {
 		double h = 170.0 * (double)bins[k] / (double)maxbin;
@@ -52,7 +53,7 @@ static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 	int height = 20 + (int)nbars * 18;
 	buf_printf(
 		b,
-		"<figure class=\"chart\"><svg viewBox=\"0 0 420 %d\" role=\"img\" "
+		"<figure class=\"chart\" tabindex=\"0\"><svg viewBox=\"0 0 420 %d\" role=\"img\" "
 		"xmlns=\"http://www.w3.org/2000/svg\" aria-labelledby=\"rank-t\"><title id=\"rank-t\">%s</title>",
 		height, T(r, "dash.ranking"));
 	size_t row = 0;
@@ -71,11 +72,15 @@ static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 				len--;
 		}
 		buf_escn(b, nm, len);
+		/* a long bar carries its value inside its end, never past the
+		 * right edge of the chart */
+		bool inside = w > 210;
 		buf_printf(
 			b,
 			"</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>"
-			"<text x=\"%.1f\" y=\"%zu\" class=\"val\">%.2f</text>",
-			3 + row * 18, w, 154 + w, 14 + row * 18, s->score);
+			"<text x=\"%.1f\" y=\"%zu\" class=\"val%s\">%.2f</text>",
+			3 + row * 18, w, inside ? 146 + w : 154 + w, 14 + row * 18,
+			inside ? " in" : "", s->score);
 		row++;
 	}
 	buf_printf(b, "</svg><figcaption>%s</figcaption></figure>", T(r, "dash.ranking"));
@@ -106,7 +111,7 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 			buf_puts(b, "<option value=\"");
 			buf_esc(b, d->cols[i]);
 			buf_printf(b, "\"%s>", d->cols[i] == d->by ? " selected" : "");
-			buf_esc(b, d->cols[i]);
+			buf_esc(b, scorer_label(r, d->cols[i]));
 			buf_puts(b, "</option>");
 		}
 		buf_printf(b, "</select></label><button type=\"submit\">%s</button></form>",
@@ -201,7 +206,7 @@ static void dash_table(req *r, buf *b, const svc_dashboard *d, const offerapi_jo
 		T(r, "col.candidate"), T(r, "col.applied"));
 	for (size_t i = 0; i < d->ncols; i++) {
 		buf_printf(b, "<th class=\"num%s\">", d->cols[i] == d->by ? " by" : "");
-		buf_esc(b, d->cols[i]);
+		buf_esc(b, scorer_label(r, d->cols[i]));
 		buf_puts(b, "</th>");
 	}
 	buf_printf(b, "<th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",

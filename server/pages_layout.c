@@ -17,21 +17,9 @@ void date_str(char *dst, size_t n, int64_t t)
 	strftime(dst, n, "%Y-%m-%d", &tm);
 }
 
-/* The head of every page and its navigation (depends on the role). */
-void page_start(req *r, buf *b, const char *title)
+/* The navigation's links (they depend on the role). */
+static void nav_links(req *r, buf *b)
 {
-	if (!r->csrf[0])
-		csrf_compute(r);
-	buf_printf(b,
-	           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
-	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	           "<title>",
-	           r->lang == LANG_EN ? "en" : "fr");
-	buf_esc(b, title);
-	buf_puts(
-		b,
-		" · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
-		"</head><body><header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a><nav>");
 	buf_printf(b, "<a href=\"/\">%s</a>", T(r, "nav.offers"));
 	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
 		buf_printf(b, "<a href=\"/offers/new\">%s</a>", T(r, "nav.publish"));
@@ -53,12 +41,44 @@ void page_start(req *r, buf *b, const char *title)
 		buf_printf(b, "<a href=\"/login\">%s</a><a href=\"/signup\">%s</a>",
 		           T(r, "nav.login"), T(r, "nav.signup"));
 	}
-	buf_printf(
+	buf_printf(b,
+	           "<span class=\"lang\"><a href=\"/lang/fr\" lang=\"fr\"%s>FR</a> "
+	           "<a href=\"/lang/en\" lang=\"en\"%s>EN</a></span>",
+	           r->lang == LANG_FR ? " aria-current=\"true\"" : "",
+	           r->lang == LANG_EN ? " aria-current=\"true\"" : "");
+}
+
+/* The head of every page and its navigation (depends on the role). */
+void page_start(req *r, buf *b, const char *title)
+{
+	if (!r->csrf[0])
+		csrf_compute(r);
+	buf_printf(b,
+	           "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">"
+	           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	           "<title>",
+	           r->lang == LANG_EN ? "en" : "fr");
+	buf_esc(b, title);
+	buf_puts(
 		b,
-		"<span class=\"lang\"><a href=\"/lang/fr\"%s>FR</a> <a href=\"/lang/en\"%s>EN</a></span>",
-		r->lang == LANG_FR ? " aria-current=\"true\"" : "",
-		r->lang == LANG_EN ? " aria-current=\"true\"" : "");
-	buf_puts(b, "</nav></header><main>");
+		" · OffreAPI</title><link rel=\"icon\" href=\"data:,\"><link rel=\"stylesheet\" href=\"/static/style.css\">"
+		"</head><body>");
+	buf_printf(b, "<a class=\"skip\" href=\"#main\">%s</a>", T(r, "nav.skip"));
+	buf_puts(b, "<header class=\"top\"><a class=\"brand\" href=\"/\">OffreAPI</a>");
+	/* The same links twice: in a line on wide screens, in a <details>
+	 * menu (no JavaScript) on phones; CSS shows one of the two. */
+	buf links;
+	buf_init(&links, 1024);
+	nav_links(r, &links);
+	buf_printf(b, "<nav class=\"wide\" aria-label=\"%s\">%s</nav>", T(r, "nav.label"),
+	           links.failed ? "" : links.data);
+	buf_printf(b,
+	           "<details class=\"menu\"><summary>%s</summary><nav aria-label=\"%s\">%s</nav>"
+	           "</details>",
+	           T(r, "nav.menu"), T(r, "nav.label"), links.failed ? "" : links.data);
+	b->failed |= links.failed;
+	buf_free(&links);
+	buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
 }
 
 void page_send(req *r, int status, buf *b)
@@ -124,7 +144,10 @@ bool need_role(req *r, int role)
 bool page_form(req *r, form *f, size_t max_file)
 {
 	int rc = form_parse(r, f, max_file, r->app->cfg.max_body);
-	if (rc) {
+	/* a file over the limit: the form comes back with what was typed, the
+	 * caller sees f->error == 413 */
+	bool file_big = rc == 413 && max_file && !strcmp(f->error_what, "file");
+	if (rc && !file_big) {
 		const char *what = f->error_what ? f->error_what : "";
 		form_free(f);
 		if (rc == 413)
@@ -145,7 +168,8 @@ bool page_form(req *r, form *f, size_t max_file)
 		}
 	if (!csrf_ok(r, form_get(f, "csrf"))) {
 		form_free(f);
-		page_error(r, 403, T(r, "err.csrf"));
+		page_error(r, file_big ? 413 : 403,
+		           T(r, file_big ? "err.file_too_big" : "err.csrf"));
 		return false;
 	}
 	return true;
@@ -159,9 +183,7 @@ void hidden_csrf(req *r, buf *b)
 void field(buf *b, const char *type, const char *name, const char *label, const char *value,
            const char *attrs)
 {
-	buf_printf(b, "<label>%s<input type=\"%s\" name=\"%s\" value=\"", label, type, name);
-	buf_esc(b, value ? value : "");
-	buf_printf(b, "\" %s></label>", attrs ? attrs : "");
+	field_ex(b, type, name, label, value, attrs, NULL, NULL);
 }
 
 void page_css(req *r)
@@ -196,7 +218,8 @@ void page_lang(req *r)
 	respond_redirect(r, back);
 }
 
-void form_page_start(req *r, buf *b, const char *heading, const char *err, const char *action)
+void form_page_start(req *r, buf *b, const char *heading, const char *err, const field_errs *errs,
+                     const char *action)
 {
 	buf_init(b, 8192);
 	page_start(r, b, heading);
@@ -205,8 +228,24 @@ void form_page_start(req *r, buf *b, const char *heading, const char *err, const
 	buf_puts(b, "</h1>");
 	if (err)
 		alert(r, b, "error", err);
-	buf_puts(b, "<form method=\"post\" action=\"");
+	ferr_summary(r, b, errs);
+	/* novalidate: the server says every error at once, in the page's
+	 * language, instead of the browser's bubbles one at a time */
+	buf_puts(b, "<form method=\"post\" novalidate action=\"");
 	buf_esc(b, action);
 	buf_puts(b, "\">");
 	hidden_csrf(r, b);
+}
+
+void demo_banner(req *r, buf *b)
+{
+	const app *a = r->app;
+	if (!a->cfg.demo || !a->ndemo)
+		return;
+	buf_printf(b, "<aside class=\"demo\" aria-label=\"%s\"><strong>%s</strong> %s",
+	           T(r, "demo.label"), T(r, "demo.label"), T(r, "demo.try"));
+	for (size_t i = 0; i < a->ndemo; i++)
+		buf_printf(b, "%s%s <code>%s</code> / <code>%s</code>", i ? " · " : " ",
+		           T(r, a->demo[i].role), a->demo[i].login, a->demo[i].password);
+	buf_puts(b, "</aside>");
 }

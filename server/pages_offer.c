@@ -116,7 +116,8 @@ static void home_pager(req *r, buf *b, const offerapi_offer_list *l, const char 
 /* A recruiter's own offers, open and closed, above the search. */
 static void home_mine(req *r, buf *b, const offerapi_offer_list *mine)
 {
-	buf_printf(b, "<section><h1>%s</h1>", T(r, "home.mine"));
+	/* one h1 a page: the board's title below is the page's */
+	buf_printf(b, "<section><h2>%s</h2>", T(r, "home.mine"));
 	if (!mine->count)
 		buf_printf(b, "<p>%s <a href=\"/offers/new\">%s</a></p>", T(r, "home.mine_none"),
 		           T(r, "nav.publish"));
@@ -176,6 +177,7 @@ void page_home(req *r)
 	buf b;
 	buf_init(&b, 16384);
 	page_start(r, &b, T(r, "home.title"));
+	demo_banner(r, &b);
 	if (mine)
 		home_mine(r, &b, mine);
 	buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.title"));
@@ -218,26 +220,34 @@ static size_t split_list(char *copy, const char *seps, char **items, size_t max)
 	return n;
 }
 
-static void offer_form(req *r, int status, const char *err, const char *action, const char *title,
-                       const char *desc, const char *loc, const char *skills, const char *questions,
-                       const char *heading)
+static void textarea_ex(req *r, buf *b, const char *name, const char *label_key, const char *value,
+                        const char *attrs, const field_errs *errs)
+{
+	const char *err = ferr_get(errs, name);
+	field_open(b, "textarea", name, T(r, label_key), err, NULL);
+	buf_printf(b, " %s>", attrs);
+	buf_esc(b, value ? value : "");
+	buf_puts(b, "</textarea>");
+	field_notes(b, name, err, NULL);
+}
+
+static void offer_form(req *r, int status, const char *err, const field_errs *errs,
+                       const char *action, const char *title, const char *desc, const char *loc,
+                       const char *skills, const char *questions, const char *heading)
 {
 	buf b;
-	form_page_start(r, &b, heading, err, action);
-	field(&b, "text", "title", T(r, "field.title"), title, "required maxlength=\"200\"");
-	buf_printf(
-		&b,
-		"<label>%s<textarea name=\"description\" rows=\"8\" required maxlength=\"20000\">",
-		T(r, "field.description"));
-	buf_esc(&b, desc ? desc : "");
-	buf_puts(&b, "</textarea></label>");
-	field(&b, "text", "location", T(r, "field.location"), loc, "maxlength=\"200\"");
-	field(&b, "text", "skills", T(r, "field.skills"), skills, "maxlength=\"4000\"");
-	buf_printf(&b, "<label>%s<textarea name=\"questions\" rows=\"4\" maxlength=\"10000\">",
-	           T(r, "field.questions"));
-	buf_esc(&b, questions ? questions : "");
-	buf_printf(&b, "</textarea></label><button type=\"submit\">%s</button></form></section>",
-	           T(r, "offer.save"));
+	form_page_start(r, &b, heading, err, errs, action);
+	field_ex(&b, "text", "title", T(r, "field.title"), title, "required maxlength=\"200\"",
+	         errs, NULL);
+	textarea_ex(r, &b, "description", "field.description", desc,
+	            "rows=\"8\" required maxlength=\"20000\"", errs);
+	field_ex(&b, "text", "location", T(r, "field.location"), loc, "maxlength=\"200\"", errs,
+	         NULL);
+	field_ex(&b, "text", "skills", T(r, "field.skills"), skills, "maxlength=\"4000\"", errs,
+	         NULL);
+	textarea_ex(r, &b, "questions", "field.questions", questions,
+	            "rows=\"4\" maxlength=\"10000\"", errs);
+	buf_printf(&b, "<button type=\"submit\">%s</button></form></section>", T(r, "offer.save"));
 	page_send(r, status, &b);
 }
 
@@ -245,13 +255,14 @@ void page_offer_new(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
 		return;
-	offer_form(r, 200, NULL, "/offers", "", "", "", "", "", T(r, "offer.new"));
+	offer_form(r, 200, NULL, NULL, "/offers", "", "", "", "", "", T(r, "offer.new"));
 }
 
-/* Fill @fields from the form; the arrays point into @skcopy/@qcopy. Returns
- * NULL, or the i18n key of what is wrong (too many items). */
-static const char *offer_fields_from_form(const form *f, offerapi_offer_fields *fields,
-                                          char **skcopy, char **qcopy, char **sk, char **qs)
+/* Fill @fields from the form; the arrays point into @skcopy/@qcopy. Every
+ * rule the library would refuse is said in @e, all at once. Returns false
+ * when out of memory. */
+static bool offer_fields_from_form(req *r, const form *f, offerapi_offer_fields *fields,
+                                   char **skcopy, char **qcopy, char **sk, char **qs, field_errs *e)
 {
 	memset(fields, 0, sizeof *fields);
 	fields->title = form_get(f, "title");
@@ -260,16 +271,33 @@ static const char *offer_fields_from_form(const form *f, offerapi_offer_fields *
 	*skcopy = strdup(form_get(f, "skills") ? form_get(f, "skills") : "");
 	*qcopy = strdup(form_get(f, "questions") ? form_get(f, "questions") : "");
 	if (!*skcopy || !*qcopy)
-		return "err.internal";
+		return false;
 	fields->nskills = split_list(*skcopy, ",\n", sk, OFFERAPI_SKILLS_MAX);
 	fields->nquestions = split_list(*qcopy, "\n", qs, OFFERAPI_QUESTIONS_MAX);
 	fields->skills = (const char *const *)sk;
 	fields->questions = (const char *const *)qs;
+	ferr_text(r, e, "title", "field.title", fields->title, 1, OFFERAPI_TITLE_MAX, false);
+	ferr_text(r, e, "description", "field.description", fields->description, 1,
+	          OFFERAPI_DESCRIPTION_MAX, true);
+	ferr_text(r, e, "location", "field.location", fields->location, 0, OFFERAPI_LOCATION_MAX,
+	          false);
 	if (fields->nskills > OFFERAPI_SKILLS_MAX)
-		return "err.too_many_skills";
+		ferr_add(r, e, "skills", "field.skills", "ferr.too_many", OFFERAPI_SKILLS_MAX);
+	for (size_t i = 0; i < fields->nskills && i < OFFERAPI_SKILLS_MAX; i++)
+		if (strlen(sk[i]) > OFFERAPI_SKILL_MAX) {
+			ferr_add(r, e, "skills", "field.skills", "ferr.max", OFFERAPI_SKILL_MAX);
+			break;
+		}
 	if (fields->nquestions > OFFERAPI_QUESTIONS_MAX)
-		return "err.too_many_questions";
-	return NULL;
+		ferr_add(r, e, "questions", "field.questions", "ferr.too_many",
+		         OFFERAPI_QUESTIONS_MAX);
+	for (size_t i = 0; i < fields->nquestions && i < OFFERAPI_QUESTIONS_MAX; i++)
+		if (strlen(qs[i]) > OFFERAPI_QUESTION_MAX) {
+			ferr_add(r, e, "questions", "field.questions", "ferr.max",
+			         OFFERAPI_QUESTION_MAX);
+			break;
+		}
+	return true;
 }
 
 /* Publish (@create) or update offer r->id from the posted form; a refused
@@ -290,10 +318,12 @@ static void offer_save(req *r, bool create)
 		return;
 	offerapi_offer_fields fields;
 	char *skc = NULL, *qc = NULL, *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
-	const char *err = offer_fields_from_form(&f, &fields, &skc, &qc, sk, qs);
+	field_errs errs = { 0 };
 	offerapi_id id = r->id;
-	if (err)
-		rc = svc_fail(OFFERAPI_EINVAL, err);
+	if (!offer_fields_from_form(r, &f, &fields, &skc, &qc, sk, qs, &errs))
+		rc = svc_fail(OFFERAPI_ENOMEM, "err.internal");
+	else if (errs.n)
+		rc = OFFERAPI_EINVAL;
 	else
 		rc = create ? svc_offer_create(r, &fields, &id, NULL)
 		            : svc_offer_update(r, &fields, NULL);
@@ -310,7 +340,12 @@ static void offer_save(req *r, bool create)
 		if (e.status >= 500 || e.status == 403 || e.status == 404)
 			page_error(r, e.status, e.message);
 		else
-			offer_form(r, e.status, e.message, action, form_get(&f, "title"),
+			offer_form(r, e.status,
+			           errs.n ? NULL
+			           : e.message == offerapi_error_last()->message
+			                   ? T(r, "err.check_form")
+			                   : e.message,
+			           &errs, action, form_get(&f, "title"),
 			           form_get(&f, "description"), form_get(&f, "location"),
 			           form_get(&f, "skills"), form_get(&f, "questions"),
 			           T(r, create ? "offer.new" : "offer.edit"));
@@ -349,8 +384,8 @@ void page_offer_edit(req *r)
 	join_lines(&qs, o->questions, o->nquestions, "\n");
 	char action[64];
 	snprintf(action, sizeof action, "/offers/%lld/edit", (long long)o->id);
-	offer_form(r, 200, NULL, action, o->title, o->description, o->location, sk.data, qs.data,
-	           T(r, "offer.edit"));
+	offer_form(r, 200, NULL, NULL, action, o->title, o->description, o->location, sk.data,
+	           qs.data, T(r, "offer.edit"));
 	buf_free(&sk);
 	buf_free(&qs);
 	offerapi_offer_free(o);

@@ -172,7 +172,7 @@ static int open_store(app *a)
 	}
 	if (c->scorers[0] && load_scorers(&a->cfg) < 0)
 		return -1;
-	if (c->demo && demo_fill(a->store, a->scorers) < 0)
+	if (c->demo && (demo_fill(a->store, a->scorers) < 0 || demo_passwords(a) < 0))
 		return -1;
 	return 0;
 }

@@ -59,6 +59,16 @@ OFFERAPI_EXTERN int offerapi_user_create(offerapi_store *store, const char *logi
                                          offerapi_role role, offerapi_user **out);
 
 /**
+ * Replace the password of the account @p login (for tools and the demo;
+ * sessions already open stay open).
+ * @return 0, OFFERAPI_EINVAL / OFFERAPI_ETOOBIG (the login or the password,
+ *         named in the message), OFFERAPI_ENOTFOUND (no such login), or a
+ *         database error
+ */
+OFFERAPI_EXTERN int offerapi_user_set_password(offerapi_store *store, const char *login,
+                                               const char *password);
+
+/**
  * Check a login and password. Takes the time of one Argon2id hash whether or
  * not the login exists.
  * @return 0 and the user in @p out, OFFERAPI_EAUTH (wrong login or password:

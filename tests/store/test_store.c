@@ -195,6 +195,14 @@ static void test_user_authenticate(void **state)
 	assert_string_equal(offerapi_error_last()->message, wrong_pw);
 	assert_rc(offerapi_user_authenticate(f->s, "nobody2", "correct horse", &u), OFFERAPI_EAUTH);
 	assert_rc(offerapi_user_authenticate(f->s, "a b c", "x", &u), OFFERAPI_EAUTH);
+	/* a new password replaces the old one */
+	assert_rc(offerapi_user_set_password(f->s, "ALICE", "battery staple"), 0);
+	assert_rc(offerapi_user_authenticate(f->s, "alice", "correct horse", &u), OFFERAPI_EAUTH);
+	assert_rc(offerapi_user_authenticate(f->s, "alice", "battery staple", &u), 0);
+	offerapi_user_free(u);
+	u = NULL;
+	assert_rc(offerapi_user_set_password(f->s, "nobody", "battery staple"), OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_user_set_password(f->s, "alice", "short"), OFFERAPI_EINVAL);
 	assert_null(u);
 }
 
