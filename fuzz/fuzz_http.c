@@ -16,7 +16,8 @@
  *
  * Beyond "no crash, no leak, no hang" (an answer takes more than 10 s:
  * abort), it checks the answer: nothing, or an HTTP/1.1 status line with a
- * Content-Length, and never 500 (an internal error is a bug whatever the
+ * framed body (Content-Length, chunks, or a connection closed after a
+ * streamed answer to HTTP/1.0), and never 500 (an internal error is a bug whatever the
  * input). The server starts on the first input and stops at exit. With
  * FUZZ_HTTP_VERBOSE=1 in the environment, each answer's status line is
  * printed (to see which handlers a corpus reaches).
@@ -292,8 +293,11 @@ static void check_answer(const char *ans, size_t n)
 	const char *end = find(ans, n, "\r\n\r\n", 4);
 	if (!end)
 		die("the answer's head does not end");
-	if (!find(ans, (size_t)(end - ans), "\r\nContent-Length: ", 18))
-		die("the answer has no Content-Length");
+	size_t hl = (size_t)(end - ans);
+	if (!find(ans, hl, "\r\nContent-Length: ", 18) &&
+	    !find(ans, hl, "\r\nTransfer-Encoding: chunked", 28) &&
+	    !find(ans, hl, "\r\nConnection: close", 19))
+		die("the answer's body is not framed (no Content-Length, chunks or close)");
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -88,7 +88,7 @@ def main():
     for n in range(2):
         login = "load-" + uuid.uuid4().hex[:10]
         st, body = c.req("POST", "/api/v1/users", {"login": login, "display_name": "Load %d" % n,
-                                                   "password": "load-password-%d" % n,
+                                                   "password": "Quartz-harbor-%d-%s" % (n, uuid.uuid4().hex[:6]),
                                                    "role": "candidate"})
         if st != 201:
             print("candidate sign-up failed: %d %s" % (st, body[:200]), file=sys.stderr)
