@@ -29,7 +29,8 @@ METHODS = ("get", "put", "post", "delete", "patch")
 def _template_re(tmpl):
     out = ""
     for part in re.split(r"(\{[a-z_]+\})", tmpl):
-        out += "[1-9][0-9]{0,17}" if part == "{id}" else re.escape(part)
+        out += ("[1-9][0-9]{0,17}" if part == "{id}" else "[0-9a-f]{16}" if part == "{sid}"
+                else re.escape(part))
     return re.compile(out + "$")
 
 
