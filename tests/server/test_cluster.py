@@ -238,7 +238,7 @@ def logins():
     while not stop.is_set():
         c = front.client()
         timed("login", lambda: c.api("POST", "/api/v1/sessions",
-                                     {"login": friend.login, "password": "password123"}))
+                                     {"login": friend.login, "password": friend.password}))
         time.sleep(0.2)
 
 
@@ -351,7 +351,7 @@ for i in range(5):
     seen.append(front.client().api("POST", "/api/v1/sessions",
                                    {"login": victim.login, "password": "wrong-%d" % i}).status)
 T.check(seen == [401] * 5, "five failed logins through the balancer: %s" % seen)
-r = front.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": "password123"})
+r = front.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": victim.password})
 T.status(r, 429, "the sixth, spread over the replicas, is refused")
 
 # ---- stop -----------------------------------------------------------------------------------

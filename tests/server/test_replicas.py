@@ -86,7 +86,7 @@ for i in range(5):
                                   {"login": victim.login, "password": "wrong-%d" % i}).status)
 T.check(fails == [401] * 5, "five failures spread over A and B: %s" % fails)
 for srv, name in ((a, "A"), (b, "B")):
-    r = srv.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": "password123"})
+    r = srv.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": victim.password})
     T.status(r, 429, "the sixth attempt is refused on %s too" % name)
 # right passwords sent at once to both replicas are never refused: checks in
 # flight wait for each other's verdict instead
@@ -96,7 +96,7 @@ oks = []
 
 def login_ok(i):
     r = (a, b)[i % 2].client().api("POST", "/api/v1/sessions",
-                                   {"login": friend.login, "password": "password123"})
+                                   {"login": friend.login, "password": friend.password})
     oks.append(r.status)
 
 
