@@ -335,8 +335,10 @@ def run_backend(backend, bd, a):
     out = {"cases": []}
     try:
         srv = Server(bd, tmp, db_url)
-        ids = seed_api(srv)
-        srv.stop()
+        try:
+            ids = seed_api(srv)
+        finally:
+            srv.stop()
         out["seed_s"] = seed_sql(backend, seed_target, ids)
         # A fresh process for the page cases: its peak is the pages' own.
         srv = Server(bd, tmp, db_url, ["--workers", "0", "--login-max-failures", "0"])
