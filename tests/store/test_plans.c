@@ -178,8 +178,7 @@ static bool sqlite_bad(const char *line, bool relaxed)
 		return false; /* an index walked in its order */
 	const char *name = line + 5;
 	return !(!strcmp(name, "k") || !strcmp(name, "n") || !strncmp(name, "arm", 3) ||
-	         !strncmp(name, "(subquery", 9) || !strcmp(name, "CONSTANT ROW") ||
-	         !strcmp(name, "h")); /* h: the one row of the dashboard summary's aggregates */
+	         !strncmp(name, "(subquery", 9) || !strcmp(name, "CONSTANT ROW"));
 }
 
 /* A sort of more than the one row a primary key finds. */
