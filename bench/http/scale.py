@@ -230,7 +230,7 @@ def seed_sql(backend, db, ids):
     sql = SEED_SQL.format(ncand=lo, apps="".join(apps), app=ids["app"],
                           noffers=BOARD_OFFERS - 1 - len(SIZES), tmpl_offer=ids["tmpl_offer"])
     if backend == "postgresql":
-        sql += "ANALYZE;\n"  # what autovacuum would do within a minute
+        sql += "VACUUM ANALYZE;\n"  # what autovacuum does after a bulk insert
         cmd = ["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", db]
     else:
         cmd = ["sqlite3", "-bail", db]
