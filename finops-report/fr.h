@@ -315,6 +315,9 @@ int fr_prom_range_parse(const fr_http *h, const char *body, long status, fr_seri
                         char **warnings, char *err, size_t errsz);
 int fr_prom_series_parse(const fr_http *h, const char *body, long status, json_t **out, char *err,
                          size_t errsz);
+/* Turns every control byte of @s into '?': a message quoting a server's
+ * text stays one line and cannot drive the terminal. */
+void fr_one_line(char *s);
 const char *fr_prom_label(json_t *series, const char *name);
 double fr_prom_value(json_t *series);
 char *fr_promql_regex_quote(const char *s);

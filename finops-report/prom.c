@@ -21,6 +21,7 @@ int fr_prom_parse(const fr_http *h, const char *what, const char *body, long sta
 		         "%s: %s%s: HTTP %ld but the body is not a Prometheus API "
 		         "response (%s)",
 		         h->name, h->shown, what, status, root ? "not an object" : je.text);
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -30,6 +31,7 @@ int fr_prom_parse(const fr_http *h, const char *what, const char *body, long sta
 		const char *e = json_string_value(json_object_get(root, "error"));
 		snprintf(err, errsz, "%s: %s%s: HTTP %ld, %s: %s", h->name, h->shown, what, status,
 		         et ? et : "error", e ? e : "no error message in the response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -127,6 +129,13 @@ void fr_promres_free(fr_promres *r)
 	memset(r, 0, sizeof *r);
 }
 
+void fr_one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 /* Borrowed label value of a series of a vector or matrix, NULL if absent. */
 const char *fr_prom_label(json_t *series, const char *name)
 {
@@ -205,6 +214,7 @@ int fr_prom_series_parse(const fr_http *h, const char *body, long status, json_t
 		         : root ? "no data array"
 		                : "not a Prometheus API "
 		                  "response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -559,6 +569,7 @@ static int answer_error(const fr_http *h, const scan *s, const answer *a, long s
 		         a->emsg  ? a->emsg
 		         : s->bad ? "not a Prometheus API response"
 		                  : "no error message in the response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 	} else if (s->bad || !a->have_result || !a->rt || strcmp(a->rt, "matrix") != 0) {
 		snprintf(err, errsz, "%s: %s%s: response is not a matrix", h->name, h->shown, what);
 	} else {
