@@ -306,6 +306,18 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
                        fr_series_cb cb, void *ud, char **warnings, char *err, size_t errsz);
 int fr_prom_series(fr_http *h, const char *match, double start, double end, json_t **out, char *err,
                    size_t errsz);
+/* The parsers of the functions above, on an answer already received (@status
+ * its HTTP status, for messages): what they do after the GET, and what
+ * fuzz/fuzz_finops.c feeds arbitrary bytes. @h names the source in messages. */
+int fr_prom_parse(const fr_http *h, const char *what, const char *body, long status,
+                  fr_promres *out, char *err, size_t errsz);
+int fr_prom_range_parse(const fr_http *h, const char *body, long status, fr_series_cb cb, void *ud,
+                        char **warnings, char *err, size_t errsz);
+int fr_prom_series_parse(const fr_http *h, const char *body, long status, json_t **out, char *err,
+                         size_t errsz);
+/* Turns every control byte of @s into '?': a message quoting a server's
+ * text stays one line and cannot drive the terminal. */
+void fr_one_line(char *s);
 const char *fr_prom_label(json_t *series, const char *name);
 double fr_prom_value(json_t *series);
 char *fr_promql_regex_quote(const char *s);

@@ -11,8 +11,8 @@
  * a vector or matrix; an error envelope becomes a message naming the URL path,
  * the error type and Prometheus' own text; warnings (partial data) are kept in
  * out->warnings for the caller to report as incomplete data. */
-static int parse_envelope(fr_http *h, const char *what, char *body, long status, fr_promres *out,
-                          char *err, size_t errsz)
+int fr_prom_parse(const fr_http *h, const char *what, const char *body, long status,
+                  fr_promres *out, char *err, size_t errsz)
 {
 	json_error_t je;
 	json_t *root = json_loads(body, 0, &je);
@@ -21,6 +21,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body, long status,
 		         "%s: %s%s: HTTP %ld but the body is not a Prometheus API "
 		         "response (%s)",
 		         h->name, h->shown, what, status, root ? "not an object" : je.text);
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -30,6 +31,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body, long status,
 		const char *e = json_string_value(json_object_get(root, "error"));
 		snprintf(err, errsz, "%s: %s%s: HTTP %ld, %s: %s", h->name, h->shown, what, status,
 		         et ? et : "error", e ? e : "no error message in the response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -82,7 +84,7 @@ static int run(fr_http *h, const char *what, const char *qs, fr_promres *out, ch
 	memset(out, 0, sizeof *out);
 	if (fetch(h, fr_printf("%s?%s", what, qs), &body, &status, err, errsz))
 		return -1;
-	int rc = parse_envelope(h, what, body, status, out, err, errsz);
+	int rc = fr_prom_parse(h, what, body, status, out, err, errsz);
 	free(body);
 	return rc;
 }
@@ -125,6 +127,13 @@ void fr_promres_free(fr_promres *r)
 	json_decref(r->root);
 	free(r->warnings);
 	memset(r, 0, sizeof *r);
+}
+
+void fr_one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }
 
 /* Borrowed label value of a series of a vector or matrix, NULL if absent. */
@@ -183,9 +192,17 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end, json
 	*out = NULL;
 	if (fetch(h, path, &body, &status, err, errsz))
 		return -1;
+	int rc = fr_prom_series_parse(h, body, status, out, err, errsz);
+	free(body);
+	return rc;
+}
+
+int fr_prom_series_parse(const fr_http *h, const char *body, long status, json_t **out, char *err,
+                         size_t errsz)
+{
+	*out = NULL;
 	json_error_t je;
 	json_t *root = json_loads(body, 0, &je);
-	free(body);
 	const char *st = json_string_value(json_object_get(root, "status"));
 	json_t *data = json_object_get(root, "data");
 	if (!st || strcmp(st, "success") != 0 || !json_is_array(data)) {
@@ -197,6 +214,7 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end, json
 		         : root ? "no data array"
 		                : "not a Prometheus API "
 		                  "response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -534,7 +552,7 @@ static void answer_key(scan *s, const char *key, void *ctx)
 }
 
 /* The error of a scanned answer, or 0 when it is a matrix. */
-static int answer_error(fr_http *h, const scan *s, const answer *a, long status, char *err,
+static int answer_error(const fr_http *h, const scan *s, const answer *a, long status, char *err,
                         size_t errsz)
 {
 	const char *what = "/api/v1/query_range";
@@ -551,6 +569,7 @@ static int answer_error(fr_http *h, const scan *s, const answer *a, long status,
 		         a->emsg  ? a->emsg
 		         : s->bad ? "not a Prometheus API response"
 		                  : "no error message in the response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 	} else if (s->bad || !a->have_result || !a->rt || strcmp(a->rt, "matrix") != 0) {
 		snprintf(err, errsz, "%s: %s%s: response is not a matrix", h->name, h->shown, what);
 	} else {
@@ -582,6 +601,15 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
 	long status;
 	if (fetch(h, path, &body, &status, err, errsz))
 		return -1;
+	int rc = fr_prom_range_parse(h, body, status, cb, ud, warnings, err, errsz);
+	free(body);
+	return rc;
+}
+
+int fr_prom_range_parse(const fr_http *h, const char *body, long status, fr_series_cb cb, void *ud,
+                        char **warnings, char *err, size_t errsz)
+{
+	*warnings = NULL;
 	scan s = { body, body + strlen(body), 0, 0 };
 	answer an = { .cb = cb, .ud = ud };
 	each_key(&s, answer_key, &an, &an.cbrc);
@@ -597,6 +625,5 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
 	free(an.rt);
 	free(an.vs.t);
 	free(an.vs.v);
-	free(body);
 	return rc;
 }
