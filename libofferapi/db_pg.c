@@ -336,11 +336,11 @@ nomem:
  * statements are prepared once per connection, and each plan is an index
  * walk whatever its parameters. Left to "auto", PostgreSQL plans each
  * execution again whenever a custom plan looks cheaper than the generic
- * one, which with statistics is always for a small offer: the dashboard's
- * summary took 10 ms to plan and 1 ms to run. bench/http/scale.py, same
- * sitting: backend CPU per dashboard page of 200 applications 2 547 us
- * before, 876 us after; of 20 000, 39 862 then 9 474; home page 425 then
- * 145 (PostgreSQL's CPU per request).
+ * one, which with statistics it often does: EXPLAIN ANALYZE gave the
+ * dashboard's summary 10.6 ms of planning for an offer of 20 000
+ * applications. bench/http/scale.py, two runs of the same sitting: backend
+ * CPU per dashboard page of 200 applications 2 547 us before, 876 us
+ * after; of 20 000, 39 862 then 9 474; home page 425 then 145.
  */
 static int session_setup(pg_conn *c)
 {
