@@ -65,6 +65,9 @@ void fr_strategy_default(fr_strategy *s);
 
 double fr_quantile(double q, double *v, size_t n);
 double fr_quantile_sorted(double q, const double *v, size_t n);
+/* The same as fr_quantile_sorted over v sorted, bit for bit, without
+ * sorting v[0..n) (NaN-free; left permuted): linear time. */
+double fr_quantile_select(double q, double *v, size_t n);
 int fr_cmp_double(const void *a, const void *b); /* qsort, ascending */
 double fr_ceil_to(double x, double step);
 long fr_choose_step(long range_s, long min_step_s, long max_points);
@@ -321,6 +324,10 @@ void fr_one_line(char *s);
 const char *fr_prom_label(json_t *series, const char *name);
 double fr_prom_value(json_t *series);
 char *fr_promql_regex_quote(const char *s);
+/* The decimal [b, e) as strtod reads it, when it is exact without strtod
+ * (digits and one point, at most 2^53 without the point, at most 22 digits
+ * after it); 0 otherwise (strtod must read it). */
+int fr_exact_decimal(const char *b, const char *e, double *out);
 
 /* ---------------------------------------------------------------- config */
 

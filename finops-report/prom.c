@@ -4,6 +4,7 @@
  */
 #include "fr.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -381,6 +382,37 @@ static void metric_key(scan *s, const char *key, void *metric)
 	free(v);
 }
 
+/* Reads the decimal number [b, e) ("1795251900", "0.005989166666666668")
+ * into *out when it is short enough to be exact without strtod: at most
+ * 2^53 once the point is dropped and at most 22 digits after the point, so
+ * that the mantissa and 10^k are exact doubles and the one division rounds
+ * correctly (Clinger's fast path): the same double strtod returns. Returns 0
+ * for anything else (sign, exponent, NaN, longer numbers): strtod reads it. */
+int fr_exact_decimal(const char *b, const char *e, double *out)
+{
+	static const double p10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+		                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+		                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	uint64_t m = 0;
+	int frac = -1, digits = 0;
+	for (const char *p = b; p < e; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || m > (UINT64_C(1) << 53) / 10)
+			return 0;
+		m = m * 10 + (uint64_t)(*p - '0');
+		digits++;
+		if (frac >= 0)
+			frac++;
+	}
+	if (digits == 0 || frac == 0 || frac > 22 || m > (UINT64_C(1) << 53))
+		return 0;
+	*out = frac > 0 ? (double)m / p10[frac] : (double)m;
+	return 1;
+}
+
 /* Reads a quoted number ("0.25", "NaN") where it stands, without copying
  * it: a week of points is millions of them. NaN for an unreadable or
  * infinite value; a string with escapes goes through str(). */
@@ -395,7 +427,9 @@ static double quoted_number(scan *s)
 	const char *q = memchr(b, '"', (size_t)(s->end - b));
 	double v;
 	char *e;
-	if (q && !memchr(b, '\\', (size_t)(q - b))) {
+	if (q && fr_exact_decimal(b, q, &v)) {
+		s->p = q + 1;
+	} else if (q && !memchr(b, '\\', (size_t)(q - b))) {
 		v = strtod(b, &e);
 		if (e != q || e == b)
 			v = NAN;
@@ -418,13 +452,21 @@ static void read_point(scan *s, vals *vs)
 		return;
 	}
 	ws(s);
-	char *e;
-	double t = strtod(s->p, &e);
-	if (e == s->p || e > s->end) {
-		s->bad = 1;
-		return;
+	const char *te = s->p;
+	while (te < s->end && ((*te >= '0' && *te <= '9') || *te == '.'))
+		te++;
+	double t;
+	if (te < s->end && *te != 'e' && *te != 'E' && fr_exact_decimal(s->p, te, &t)) {
+		s->p = te;
+	} else {
+		char *e;
+		t = strtod(s->p, &e);
+		if (e == s->p || e > s->end) {
+			s->bad = 1;
+			return;
+		}
+		s->p = e;
 	}
-	s->p = e;
 	double v = eat(s, ',') ? quoted_number(s) : (s->bad = 1, NAN);
 	if (s->bad || !eat(s, ']')) {
 		s->bad = 1;
