@@ -264,7 +264,7 @@ void page_offer_new(req *r)
 static bool offer_fields_from_form(req *r, const form *f, offerapi_offer_fields *fields,
                                    char **skcopy, char **qcopy, char **sk, char **qs, field_errs *e)
 {
-	memset(fields, 0, sizeof *fields);
+	*fields = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	fields->title = form_get(f, "title");
 	fields->description = form_get(f, "description");
 	fields->location = form_get(f, "location");
