@@ -164,8 +164,8 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i,
                      const offerapi_job_status_list *jobs)
 {
 	const offerapi_application *a = &d->list->items[i];
-	char day[16];
-	date_str(day, sizeof day, a->created_at);
+	char day[DATE_STR_MAX];
+	date_str(r, day, sizeof day, a->created_at);
 	int64_t pos = d->list->offset >= 0 ? d->list->offset + (int64_t)i + 1 : 0;
 	if (pos)
 		buf_printf(b, "<tr><td>%lld</td><td>", (long long)pos);

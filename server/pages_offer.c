@@ -12,8 +12,8 @@
 
 static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 {
-	char d[16];
-	date_str(d, sizeof d, o->published_at);
+	char d[DATE_STR_MAX];
+	date_str(r, d, sizeof d, o->published_at);
 	buf_printf(b, "<article class=\"card\"><h2><a href=\"/offers/%lld\">", (long long)o->id);
 	buf_esc(b, o->title);
 	buf_puts(b, "</a></h2><p class=\"meta\">");
