@@ -112,6 +112,9 @@ void demo_banner(req *r, buf *b);
 /* A scorer's name in the page's language ("similarity": "Similarité
  * CV-offre"); the name itself for a scorer without a translation. */
 const char *scorer_label(req *r, const char *name);
+/* @v with @decimals digits after the page's decimal separator: "0,98"
+ * in French, "0.98" in English (the server never calls setlocale). */
+void num_str(const req *r, char *dst, size_t n, double v, int decimals);
 /* Size of a buffer that holds any date_str(). */
 #define DATE_STR_MAX 80
 /* Unix time @t as HTML in the page's language, "8 déc. 2026" or

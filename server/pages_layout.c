@@ -33,6 +33,17 @@ void date_str(const req *r, char *dst, size_t n, int64_t t)
 	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_mday, mon, tm.tm_year + 1900);
 }
 
+void num_str(const req *r, char *dst, size_t n, double v, int decimals)
+{
+	if (!n)
+		return;
+	snprintf(dst, n, "%.*f", decimals, v);
+	if (r->lang != LANG_EN) /* 0,98 */
+		for (char *p = dst; *p; p++)
+			if (*p == '.')
+				*p = ',';
+}
+
 /* The navigation's links (they depend on the role). */
 static void nav_links(req *r, buf *b)
 {
