@@ -298,6 +298,12 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		return rc;
 	if (!in)
 		return oa_error(OFFERAPI_EINVAL, "application: nothing given");
+	if (in->version < 1 || in->version > OFFERAPI_APPLICATION_INPUT_VERSION)
+		return oa_error(
+			OFFERAPI_EINVAL,
+			"offerapi_application_input: version %u unknown (this library"
+			" reads 1 to %d: set .version = OFFERAPI_APPLICATION_INPUT_VERSION)",
+			in->version, OFFERAPI_APPLICATION_INPUT_VERSION);
 	const char *fname = in->filename ? base_name(in->filename) : NULL;
 	if ((rc = oa_check_text("file name", fname, 1, OFFERAPI_FILENAME_MAX, false, false)) < 0)
 		return rc;

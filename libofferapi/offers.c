@@ -94,6 +94,11 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 	memset(c, 0, sizeof *c);
 	if (!f)
 		return oa_error(OFFERAPI_EINVAL, "offer: no fields given");
+	if (f->version < 1 || f->version > OFFERAPI_OFFER_FIELDS_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "offerapi_offer_fields: version %u unknown (this library reads"
+		                " 1 to %d: set .version = OFFERAPI_OFFER_FIELDS_VERSION)",
+		                f->version, OFFERAPI_OFFER_FIELDS_VERSION);
 	int rc;
 	if ((rc = oa_check_text("title", f->title, 1, OFFERAPI_TITLE_MAX, false, false)) < 0 ||
 	    (rc = oa_check_text("description", f->description, 1, OFFERAPI_DESCRIPTION_MAX, true,

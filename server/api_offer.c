@@ -76,7 +76,7 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	if (!api_fields_ok(r, errs))
 		return false;
 	bool bad = false;
-	memset(f, 0, sizeof *f);
+	*f = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	f->title = jstr(j, "title", &bad);
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);

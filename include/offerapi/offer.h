@@ -44,8 +44,24 @@ typedef struct offerapi_offer {
 				       to the offer's recruiter only) */
 } offerapi_offer;
 
-/** The fields a recruiter writes. */
+/**
+ * Version of offerapi_offer_fields; set .version to this. The library
+ * accepts every version from 1 to the one it was built with ("known and
+ * not newer"); another is OFFERAPI_EINVAL naming the struct.
+ */
+#define OFFERAPI_OFFER_FIELDS_VERSION 1
+
+/**
+ * The fields a recruiter writes. Fill it with designated initializers so
+ * that fields added by later versions stay zero:
+ *
+ *     offerapi_offer_fields f = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+ *                                 .title = "Dev C", .description = "..." };
+ *
+ * or start from OFFERAPI_OFFER_FIELDS_INIT.
+ */
 typedef struct offerapi_offer_fields {
+	unsigned int version; /**< OFFERAPI_OFFER_FIELDS_VERSION */
 	const char *title; /**< required */
 	const char *description; /**< required */
 	const char *location; /**< NULL or "" for none */
@@ -55,13 +71,20 @@ typedef struct offerapi_offer_fields {
 	size_t nquestions;
 } offerapi_offer_fields;
 
+/** Initialiser: the current version, every field empty. */
+#define OFFERAPI_OFFER_FIELDS_INIT                                                                 \
+	{                                                                                          \
+		OFFERAPI_OFFER_FIELDS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, 0                  \
+	}
+
 /** Free an offer returned by the library. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_offer_free(offerapi_offer *offer);
 
 /**
  * Publish an offer as @p actor, who must be a recruiter.
  * @return 0 and the id in @p out_id, OFFERAPI_EPERM, OFFERAPI_EINVAL /
- *         OFFERAPI_ETOOBIG (the field is named), or a database error
+ *         OFFERAPI_ETOOBIG (the field is named; an unknown or newer
+ *         @p fields->version names the struct), or a database error
  */
 OFFERAPI_EXTERN int offerapi_offer_create(offerapi_store *store, const offerapi_user *actor,
                                           const offerapi_offer_fields *fields, offerapi_id *out_id);

@@ -114,10 +114,14 @@ static const char *const ANSWERS[] = { "Pour le C à Montréal", "Tout de suite"
 static offerapi_offer_fields offer_fields(const char *title)
 {
 	offerapi_offer_fields f = {
-		title,      "Écrire du C pour vivre, avec SQLite et PostgreSQL.",
-		"Montréal", SKILLS,
-		3,          QUESTIONS,
-		2
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = title,
+		.description = "Écrire du C pour vivre, avec SQLite et PostgreSQL.",
+		.location = "Montréal",
+		.skills = SKILLS,
+		.nskills = 3,
+		.questions = QUESTIONS,
+		.nquestions = 2,
 	};
 	return f;
 }
@@ -406,7 +410,14 @@ static void prep_submit(world *w)
 
 static int run_submit(world *w)
 {
-	offerapi_application_input in = { "CV de Zoé.pdf", w->pdf, w->pdf_len, ANSWERS, 2 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "CV de Zoé.pdf",
+		.pdf = w->pdf,
+		.pdf_len = w->pdf_len,
+		.answers = ANSWERS,
+		.nanswers = 2,
+	};
 	return offerapi_application_submit(w->s, w->tmp_user, w->offer, &in, &w->id);
 }
 
@@ -723,7 +734,14 @@ static void setup(world *w, const char *pdf_path)
 	NEED(offerapi_offer_create(w->s, w->rec, &f, &w->offer));
 	w->pdf = read_file(pdf_path, &w->pdf_len);
 	NEED(offerapi_cv_extract(&w->pdf_text, NULL, w->pdf, w->pdf_len, NULL));
-	offerapi_application_input in = { "cv.pdf", w->pdf, w->pdf_len, ANSWERS, 2 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = w->pdf,
+		.pdf_len = w->pdf_len,
+		.answers = ANSWERS,
+		.nanswers = 2,
+	};
 	NEED(offerapi_application_submit(w->s, w->cand, w->offer, &in, &w->app));
 	NEED(offerapi_scorers_new(&w->set));
 	NEED(offerapi_scorers_load_file(w->set, w->scorer_file));

@@ -89,6 +89,24 @@ r = cand.post_multipart("/offers/%d/apply" % offer_id, {"answer_0": "Because"},
                         csrf_from="/offers/%d" % offer_id)
 T.status(r, 303, "a CV under the limit is accepted")
 
+# ---- dates in the page's language: 8 déc. 2026 / 8 Dec 2026 ----------------------------------
+MONTHS = {"fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                 "oct.", "nov.", "déc."],
+          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                 "Dec"]}
+for lang in ("fr", "en"):
+    c = srv.client()
+    c.lang = lang
+    for path in ("/", "/offers/%d" % offer_id):
+        r = c.get(path)
+        m = re.search(r'<time datetime="(\d{4})-(\d\d)-(\d\d)">([^<]*)</time>', r.text)
+        want = m and "%d\u00a0%s\u00a0%s" % (int(m.group(3)), MONTHS[lang][int(m.group(2)) - 1],
+                                            m.group(1))
+        T.check(m is not None and m.group(4) == want,
+                "%s %s: the date in the page's language: %r" % (lang, path,
+                                                                 m.group(0) if m else None))
+        T.check(not re.search(r">\d{4}-\d\d-\d\d<", r.text), lang + " " + path + ": no ISO date shown")
+
 # ---- log in to apply: back to the offer -----------------------------------------------------
 anon = srv.client()
 r = anon.get("/offers/%d" % offer_id)

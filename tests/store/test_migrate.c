@@ -93,7 +93,11 @@ static void old_store(testdb *t, old_app *a, offerapi_id offers[2], offerapi_id 
 	assert_int_equal(offerapi_store_schema_version(s), 1);
 	offerapi_user *r = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	*rec = r->id;
-	offerapi_offer_fields f = { .title = "Dev C", .description = "C." };
+	offerapi_offer_fields f = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev C",
+		.description = "C.",
+	};
 	assert_rc(offerapi_offer_create(s, r, &f, &offers[0]), 0);
 	assert_rc(offerapi_offer_create(s, r, &f, &offers[1]), 0);
 	offerapi_user_free(r);
