@@ -185,7 +185,29 @@ static const char *const migration_3[] = {
 };
 
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1, migration_2, migration_3 };
+/*
+ * Migration 4 (branch api2): requests safe to retry (idempotency.h). One
+ * row per (user, key): running (state 0) or done (1) with the answer to
+ * replay; expires_at bounds it to a day, and the purge walks that index.
+ */
+static const char *const migration_4[] = {
+	"CREATE TABLE idempotency_keys ("
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" idem_key TEXT NOT NULL,"
+	" fingerprint TEXT NOT NULL,"
+	" state INTEGER NOT NULL CHECK (state IN (0, 1)),"
+	" status INTEGER,"
+	" content_type TEXT,"
+	" location TEXT,"
+	" body {{BLOB}},"
+	" created_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL,"
+	" PRIMARY KEY (user_id, idem_key))",
+	"CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at)", NULL
+};
+
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3,
+	                                         migration_4 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */

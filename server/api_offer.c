@@ -19,29 +19,39 @@ void api_scorers(req *r)
 	respond_json(r, 200, json_pack("{s:o}", "scorers", a));
 }
 
+/* One page of offers: open ones newest first, filtered by ?q, ?location
+ * and ?skill; with ?mine=1 the recruiter's own, closed ones included (and
+ * their total: one index range). Paged by ?limit and ?cursor (api_page.c). */
 void api_offers_list(req *r)
 {
+	static const char *const known[] = { "q", "location", "skill", "mine", NULL };
 	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1], mine[8];
-	size_t limit = 50, offset = 0;
-	if (!query_param(r, "q", q, sizeof q) || !query_param(r, "location", loc, sizeof loc) ||
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, known, &page, cursor) || !query_param(r, "q", q, sizeof q) ||
+	    !query_param(r, "location", loc, sizeof loc) ||
 	    !query_param(r, "skill", skill, sizeof skill) ||
-	    !query_param(r, "mine", mine, sizeof mine) || !query_uint(r, "limit", 200, &limit) ||
-	    !query_uint(r, "offset", 1000000, &offset))
+	    !query_param(r, "mine", mine, sizeof mine))
 		return;
 	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
 	query.words = q[0] ? q : NULL;
 	query.location = loc[0] ? loc : NULL;
 	query.skill = skill[0] ? skill : NULL;
-	query.limit = limit ? limit : 50;
-	query.offset = offset;
+	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
+		query.flags = OFFERAPI_OFFER_COUNTS; /* a recruiter sees their offers' counts */
 	if (mine[0] && strcmp(mine, "0")) {
 		if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 			return;
 		query.recruiter_id = r->user->id;
 		query.include_closed = 1;
+		page.flags = OFFERAPI_PAGE_TOTAL;
 	}
 	offerapi_offer_list *l = NULL;
-	int rc = offerapi_offer_search(r->app->store, &query, &l);
+	int rc = offerapi_offer_list_page(r->app->store, &query, &page, &l);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
 	if (rc == OFFERAPI_EINVAL) {
 		/* a query value the library refuses (a control character...) is
 		 * a malformed query: 400 like the others, not a field's 422 */
@@ -55,10 +65,10 @@ void api_offers_list(req *r)
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, offer_json(&l->items[i], r->user));
+	json_t *out = json_pack("{s:o}", "offers", a);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_offer_list_free(l);
-	respond_json(r, 200,
-	             json_pack("{s:o,s:I,s:I}", "offers", a, "limit", (json_int_t)query.limit,
-	                       "offset", (json_int_t)offset));
+	respond_json(r, 200, out);
 }
 
 /* Parse {title, description, location, skills[], questions[]}: every

@@ -417,6 +417,7 @@ static int finish(req *r, double t0)
 	metrics_inflight(-1);
 	log_request(r, dt);
 	offerapi_user_free(r->user);
+	free(r->pre_body);
 	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
 	 * give the heap those left behind back to the system, so a pod's
 	 * resident memory falls back after uploads and logins. GETs never grow
@@ -445,7 +446,10 @@ static int req_frame(req *r, struct mg_connection *conn, app *a, const char **de
 	request_id(r);
 	*detail = framing_error(r->ri);
 	int path_status = path_decode(r);
-	r->is_api = !strncmp(r->path, "/api/", 5);
+	/* a path refused by path_decode() is still the API's when its raw
+	 * form says so: it gets a problem, not an HTML page */
+	const char *raw = r->ri->local_uri ? r->ri->local_uri : "";
+	r->is_api = !strncmp(path_status ? raw : r->path, "/api/", 5);
 	r->lang = pick_lang(r);
 	/* Secure cookies when the proxy in front says the visitor used TLS; a
 	 * forged header only marks the forger's own cookies Secure. */
@@ -529,6 +533,8 @@ static void run_route(req *r, const route *hit)
 	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
 	           !mg_get_header(r->conn, "X-Requested-With")) {
 		respond_api_error(r, 403, "csrf", T(r, "err.api_csrf"));
+	} else if (r->is_api && !strcmp(r->method, "POST")) {
+		idem_run(r, hit->fn);
 	} else {
 		hit->fn(r);
 	}

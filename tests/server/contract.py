@@ -80,7 +80,11 @@ class Contract:
         tmpl, op = self.operation(method, path)
         if op is None:
             # no operation: the router's own 404/405 with the Error schema
-            if status not in (404, 405):
+            # a path the router refuses before routing (a NUL or control
+            # byte once decoded, a bad %-escape) is a 400 problem
+            refused = re.search(r"%(0[0-9a-fA-F]|1[0-9a-fA-F]|7[fF])|%(?![0-9a-fA-F]{2})",
+                                path.split("?", 1)[0])
+            if status not in (404, 405) and not (refused and status == 400):
                 return ["%s %s: %d for an undocumented operation" % (method, path, status)]
             return self._body(ctype, body, {"application/problem+json": {
                 "schema": {"$ref": "#/components/schemas/Problem"}}}, method, path, status)

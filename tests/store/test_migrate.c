@@ -218,7 +218,7 @@ static void test_migration_3_keeps_every_byte(void **state)
 	old_store(&t, a, offers, &rec_id);
 
 	offerapi_store *s = testdb_open(&t); /* applies migration 3 */
-	assert_int_equal(offerapi_store_schema_version(s), 3);
+	assert_true(offerapi_store_schema_version(s) >= 3); /* and later ones */
 	offerapi_user *rec;
 	assert_rc(offerapi_user_get(s, rec_id, &rec), 0);
 	for (int i = 0; i < NAPPS; i++)
