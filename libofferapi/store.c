@@ -189,6 +189,7 @@ static const char *const migration_3[] = {
  * Migration 4 (branch api2): requests safe to retry (idempotency.h). One
  * row per (user, key): running (state 0) or done (1) with the answer to
  * replay; expires_at bounds it to a day, and the purge walks that index.
+ * And offers.version, for writes conditional on the version read.
  */
 static const char *const migration_4[] = {
 	"CREATE TABLE idempotency_keys ("
@@ -203,7 +204,10 @@ static const char *const migration_4[] = {
 	" created_at BIGINT NOT NULL,"
 	" expires_at BIGINT NOT NULL,"
 	" PRIMARY KEY (user_id, idem_key))",
-	"CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at)", NULL
+	"CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at)",
+	/* If-Match made atomic: every change of an offer raises its version,
+	 * and a conditional write names the version it read */
+	"ALTER TABLE offers ADD COLUMN version BIGINT NOT NULL DEFAULT 1", NULL
 };
 
 static const char *const *const migrations[] = { migration_1, migration_2, migration_3,

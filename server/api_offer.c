@@ -105,11 +105,13 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 }
 
 /* If-Match on a write to offer r->id: the offer as GET shows it now must
- * carry one of the listed ETags ("*": any), else 412 and false. (Checked
- * before the write, not in its transaction: two writers racing past the
- * check at the same moment both pass.) */
-static bool offer_if_match(req *r)
+ * carry one of the listed ETags ("*": any), else 412 and false. *@p version
+ * is the version of the offer that matched (0 without If-Match): the write
+ * then names it (svc_offer_update_if), so a change between this read and
+ * the write is a 412 too, not a lost update. */
+static bool offer_if_match(req *r, int64_t *version)
 {
+	*version = 0;
 	if (!mg_get_header(r->conn, "If-Match"))
 		return true;
 	offerapi_offer *o = NULL;
@@ -119,6 +121,7 @@ static bool offer_if_match(req *r)
 		return false;
 	}
 	json_t *j = json_pack("{s:o}", "offer", offer_json(o, r->user));
+	*version = o->version;
 	offerapi_offer_free(o);
 	char etag[35];
 	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
@@ -141,7 +144,8 @@ static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 /* Publish (@create: 201 with its Location) or replace offer r->id. */
 static void offer_write(req *r, bool create)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || (!create && !offer_if_match(r)))
+	int64_t version = 0;
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || (!create && !offer_if_match(r, &version)))
 		return;
 	json_t *j = api_body(r);
 	if (!j)
@@ -151,7 +155,8 @@ static void offer_write(req *r, bool create)
 	if (offer_fields_json(r, j, &f, sk, qs)) {
 		offerapi_id id = r->id;
 		offerapi_offer *o = NULL;
-		int rc = create ? svc_offer_create(r, &f, &id, &o) : svc_offer_update(r, &f, &o);
+		int rc = create ? svc_offer_create(r, &f, &id, &o)
+		                : svc_offer_update_if(r, &f, version, &o);
 		if (rc == 0 && create)
 			req_header(r, "Location: /api/v1/offers/%lld", (long long)id);
 		offer_result(r, rc, create ? 201 : 200, o);
@@ -178,19 +183,21 @@ void api_offer_update(req *r)
 
 void api_offer_close(req *r)
 {
-	if (!offer_if_match(r))
+	int64_t version;
+	if (!offer_if_match(r, &version))
 		return;
 	offerapi_offer *o = NULL;
-	int rc = svc_offer_set_open(r, 0, &o);
+	int rc = svc_offer_set_open_if(r, 0, version, &o);
 	offer_result(r, rc, 200, o);
 }
 
 void api_offer_reopen(req *r)
 {
-	if (!offer_if_match(r))
+	int64_t version;
+	if (!offer_if_match(r, &version))
 		return;
 	offerapi_offer *o = NULL;
-	int rc = svc_offer_set_open(r, 1, &o);
+	int rc = svc_offer_set_open_if(r, 1, version, &o);
 	offer_result(r, rc, 200, o);
 }
 
@@ -212,7 +219,8 @@ static json_t *offer_fields_doc(const offerapi_offer *o)
  * PUT. Honours If-Match. */
 void api_offer_patch(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r))
+	int64_t version;
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r, &version))
 		return;
 	char msg[96];
 	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
@@ -238,7 +246,7 @@ void api_offer_patch(req *r)
 	if (rc) {
 		api_fail(r, rc, false);
 	} else if (offer_fields_json(r, doc, &f, sk, qs)) {
-		rc = svc_offer_update(r, &f, &o); /* before offer_result reads o */
+		rc = svc_offer_update_if(r, &f, version, &o); /* before offer_result reads o */
 		offer_result(r, rc, 200, o);
 	}
 	json_decref(doc);

@@ -367,6 +367,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_ETIMEOUT: *code = "timeout"; return 503;
 	case SVC_ELIMITED: *code = "rate_limited"; return 429;
 	case SVC_EWEAKPW: *code = "weak_password"; return 422;
+	case SVC_ESTALE: *code = "precondition_failed"; return 412;
 	default: *code = "internal"; return 500;
 	}
 }

@@ -4,7 +4,8 @@
  * replayed, another request with it is told apart, a running one is not
  * run twice even by two stores racing on one database (as two replicas
  * would), keys are per user, expire after a day, a stale running key is
- * taken over, an abandoned one runs again.
+ * taken over, an abandoned one runs again. And offers' versions, which
+ * make the server's If-Match one step with the write.
  *
  * usage: test_idempotency sqlite|postgresql
  */
@@ -190,6 +191,44 @@ static void test_race(void **state)
 	}
 }
 
+/* If-Match made atomic: a write conditional on the version read changes
+ * nothing once another write raised it. */
+static void test_offer_version(void **state)
+{
+	fixture *f = *state;
+	offerapi_store *s = f->s[0];
+	offerapi_offer_fields fl = { "Titre", "Description", NULL, NULL, 0, NULL, 0 };
+	offerapi_id id = 0;
+	assert_rc(offerapi_offer_create(s, f->u[0], &fl, &id), 0);
+	offerapi_offer *o = NULL;
+	assert_rc(offerapi_offer_get(s, id, &o), 0);
+	int64_t v1 = o->version;
+	offerapi_offer_free(o);
+	assert_true(v1 > 0);
+	/* another writer (another store) changes it after our read */
+	fl.title = "Titre 2";
+	assert_rc(offerapi_offer_update(f->s[1], f->u[0], id, &fl), 0);
+	int applied = -1;
+	fl.title = "Titre 3";
+	assert_rc(offerapi_offer_update_if(s, f->u[0], id, &fl, v1, &applied), 0);
+	assert_int_equal(applied, 0);
+	assert_rc(offerapi_offer_set_open_if(s, f->u[0], id, 0, v1, &applied), 0);
+	assert_int_equal(applied, 0);
+	assert_rc(offerapi_offer_get(s, id, &o), 0);
+	assert_string_equal(o->title, "Titre 2"); /* the stale write changed nothing */
+	assert_int_equal(o->is_open, 1);
+	int64_t v2 = o->version;
+	offerapi_offer_free(o);
+	assert_true(v2 > v1);
+	/* at the current version it writes, and raises the version */
+	assert_rc(offerapi_offer_set_open_if(s, f->u[0], id, 0, v2, &applied), 0);
+	assert_int_equal(applied, 1);
+	assert_rc(offerapi_offer_update_if(s, f->u[0], id, &fl, v2, &applied), 0);
+	assert_int_equal(applied, 0);
+	/* another recruiter is still refused, whatever the version */
+	assert_rc(offerapi_offer_update_if(s, f->u[1], id, &fl, 0, &applied), OFFERAPI_EPERM);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -202,6 +241,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_abandon_stale_purge, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_keys, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_race, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offer_version, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("idempotency", tests, NULL, NULL);
 }
