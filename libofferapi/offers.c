@@ -198,7 +198,9 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 {
 	*out = NULL;
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT " OFFER_COLUMNS ", o.version" OFFER_FROM " WHERE o.id = $1",
+	int rc = store_exec(s,
+	                    "SELECT " OFFER_COLUMNS ", o.version, o.archived_at" OFFER_FROM
+	                    " WHERE o.id = $1",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -213,8 +215,10 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 		free(o);
 	else
 		*out = o;
-	if (rc == 0)
+	if (rc == 0) {
 		o->version = db_int(r, 0, 11);
+		o->archived_at = db_int(r, 0, 12);
+	}
 	db_result_free(r);
 	return rc;
 }
@@ -270,13 +274,23 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
 	return rc;
 }
 
-/* The rows an UPDATE RETURNING wrote: 0 when the version no longer
- * matched (*@p applied is then 0). */
-static int written(int rc, db_result *res, int *applied)
+/* The rows an UPDATE RETURNING wrote to offer @id: none when the version
+ * no longer matched (*@p applied is then 0), or when the offer is archived
+ * (OFFERAPI_ENOTFOUND: an archived offer is gone for writes). */
+static int written(offerapi_store *s, offerapi_id id, int rc, db_result *res, int *applied)
 {
+	bool done = rc == 0 && res && res->nrows > 0;
 	if (applied)
-		*applied = rc == 0 && res && res->nrows > 0;
+		*applied = done;
 	db_result_free(res);
+	if (rc == 0 && !done) {
+		res = NULL;
+		rc = store_exec(s, "SELECT 1 FROM offers WHERE id = $1 AND archived_at IS NOT NULL",
+		                (db_param[]){ P_INT(id) }, 1, &res);
+		if (rc == 0 && res->nrows > 0)
+			rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: archived", (long long)id);
+		db_result_free(res);
+	}
 	return rc;
 }
 
@@ -299,6 +313,7 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	                 " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
 	                 " skills_fold = $8, updated_at = $9, version = version + 1"
 	                 " WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
+	                 " AND archived_at IS NULL"
 	                 " RETURNING id",
 	                 (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
 	                               P_TEXT(f->location ? f->location : ""),
@@ -308,7 +323,7 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	                               P_INT(actor->id), P_INT(if_version) },
 	                 12, &res);
 	clean_offer_free(&c);
-	return written(rc, res, applied);
+	return written(s, id, rc, res, applied);
 }
 
 int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
@@ -329,11 +344,31 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 	rc = store_write(s,
 	                 "UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
 	                 " WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
+	                 " AND archived_at IS NULL"
 	                 " RETURNING id",
 	                 (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
 	                               P_INT(actor->id), P_INT(if_version) },
 	                 5, &res);
-	return written(rc, res, applied);
+	return written(s, id, rc, res, applied);
+}
+
+int offerapi_offer_archive(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                           int64_t if_version, int *applied)
+{
+	if (applied)
+		*applied = 0;
+	int rc = store_check_owner(s, actor, id, "archive an offer");
+	if (rc < 0)
+		return rc;
+	db_result *res = NULL;
+	int64_t now = oa_now();
+	rc = store_write(s,
+	                 "UPDATE offers SET is_open = 0, archived_at = $1, updated_at = $1,"
+	                 " version = version + 1 WHERE id = $2 AND recruiter_id = $3"
+	                 " AND ($4 = 0 OR version = $4) AND archived_at IS NULL RETURNING id",
+	                 (db_param[]){ P_INT(now), P_INT(id), P_INT(actor->id), P_INT(if_version) },
+	                 4, &res);
+	return written(s, id, rc, res, applied);
 }
 
 int offerapi_offer_set_open(offerapi_store *s, const offerapi_user *actor, offerapi_id id, int open)
@@ -421,7 +456,7 @@ static int filter_build(const offerapi_offer_query *q, offer_filter *f)
 {
 	memset(f, 0, sizeof *f);
 	size_t n = (size_t)snprintf(f->from, sizeof f->from, " FROM offers o WHERE %s",
-	                            q->include_closed ? "1 = 1" : "o.is_open = 1");
+	                            q->include_closed ? "o.archived_at IS NULL" : "o.is_open = 1");
 	snprintf(f->scope, sizeof f->scope, "o|%d|%lld", q->include_closed ? 1 : 0,
 	         (long long)q->recruiter_id);
 	if (q->recruiter_id) {

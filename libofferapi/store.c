@@ -189,7 +189,8 @@ static const char *const migration_3[] = {
  * Migration 4 (branch api2): requests safe to retry (idempotency.h). One
  * row per (user, key): running (state 0) or done (1) with the answer to
  * replay; expires_at bounds it to a day, and the purge walks that index.
- * And offers.version, for writes conditional on the version read.
+ * And offers.version, for writes conditional on the version read, and
+ * offers.archived_at (DELETE of an offer archives it).
  */
 static const char *const migration_4[] = {
 	"CREATE TABLE idempotency_keys ("
@@ -207,7 +208,9 @@ static const char *const migration_4[] = {
 	"CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at)",
 	/* If-Match made atomic: every change of an offer raises its version,
 	 * and a conditional write names the version it read */
-	"ALTER TABLE offers ADD COLUMN version BIGINT NOT NULL DEFAULT 1", NULL
+	"ALTER TABLE offers ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+	/* DELETE archives: the offer stays for its applications' sake */
+	"ALTER TABLE offers ADD COLUMN archived_at BIGINT", NULL
 };
 
 static const char *const *const migrations[] = { migration_1, migration_2, migration_3,

@@ -27,6 +27,7 @@ void api_offers_create(req *r);
 void api_offer_get(req *r);
 void api_offer_update(req *r);
 void api_offer_patch(req *r);
+void api_offer_archive(req *r);
 void api_offer_close(req *r);
 void api_offer_reopen(req *r);
 void api_apply(req *r);

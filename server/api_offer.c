@@ -173,7 +173,24 @@ void api_offer_get(req *r)
 {
 	offerapi_offer *o = NULL;
 	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc == 0 && o->archived_at) /* archived: gone (DELETE) */
+		rc = svc_fail(OFFERAPI_ENOTFOUND, "err.offer_archived");
 	offer_result(r, rc, 200, o);
+}
+
+/* DELETE archives the offer (its recruiter): closed to applications for
+ * good, out of every list, 404 to GET; its applications stay readable by
+ * the recruiter (dashboard, CSV, CVs). Honours If-Match. 204. */
+void api_offer_archive(req *r)
+{
+	int64_t version;
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r, &version))
+		return;
+	int rc = svc_offer_archive_if(r, version);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, 204, NULL, NULL, 0);
 }
 
 void api_offer_update(req *r)

@@ -67,6 +67,7 @@ static const route routes[] = {
 	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
 	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
 	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API },
+	{ "DELETE", "/api/v1/offers/{id}", api_offer_archive, R_API },
 	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
 	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
 	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },

@@ -81,6 +81,9 @@ int svc_offer_set_open(req *r, int open, offerapi_offer **out);
 int svc_offer_update_if(req *r, const offerapi_offer_fields *f, int64_t if_version,
                         offerapi_offer **out);
 int svc_offer_set_open_if(req *r, int open, int64_t if_version, offerapi_offer **out);
+/* Archive offer r->id (its recruiter; DELETE): closed for good and out of
+ * every list; SVC_ESTALE as above, OFFERAPI_ENOTFOUND when archived. */
+int svc_offer_archive_if(req *r, int64_t if_version);
 /* Offer r->id for its own recruiter only (OFFERAPI_EPERM otherwise). */
 int svc_offer_own(req *r, offerapi_offer **out);
 

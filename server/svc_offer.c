@@ -54,6 +54,17 @@ int svc_offer_set_open_if(req *r, int open, int64_t if_version, offerapi_offer *
 	return rc ? rc : reload(r, r->id, out);
 }
 
+int svc_offer_archive_if(req *r, int64_t if_version)
+{
+	int applied = 0;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_archive(r->app->store, r->user, r->id, if_version, &applied);
+	if (rc == 0 && !applied)
+		rc = svc_fail(SVC_ESTALE, "err.precondition");
+	return rc;
+}
+
 int svc_offer_set_open(req *r, int open, offerapi_offer **out)
 {
 	return svc_offer_set_open_if(r, open, 0, out);

@@ -46,6 +46,8 @@ typedef struct offerapi_offer {
 				       row's version, raised by every change; give
 				       it to the _if writes to change exactly this
 				       version */
+	int64_t archived_at; /**< offerapi_offer_get() only: 0, or the Unix
+				       time it was archived (offerapi_offer_archive) */
 } offerapi_offer;
 
 /** The fields a recruiter writes. */
@@ -94,6 +96,19 @@ OFFERAPI_EXTERN int offerapi_offer_update_if(offerapi_store *store, const offera
 OFFERAPI_EXTERN int offerapi_offer_set_open_if(offerapi_store *store, const offerapi_user *actor,
                                                offerapi_id id, int open, int64_t if_version,
                                                int *applied);
+
+/**
+ * Archive an offer (its recruiter only), at version @p if_version (0:
+ * any), as offerapi_offer_update_if(). An archived offer is closed to
+ * applications for good and leaves every list, a recruiter's own included;
+ * writes to it are OFFERAPI_ENOTFOUND. offerapi_offer_get() still reads it
+ * (archived_at set): its applications stay its recruiter's records.
+ * @return 0 (*@p applied 0 when the version no longer matched),
+ *         OFFERAPI_ENOTFOUND (no such offer, or archived already),
+ *         OFFERAPI_EPERM, or a database error
+ */
+OFFERAPI_EXTERN int offerapi_offer_archive(offerapi_store *store, const offerapi_user *actor,
+                                           offerapi_id id, int64_t if_version, int *applied);
 
 /** Read one offer. @return 0, OFFERAPI_ENOTFOUND or a database error. */
 OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, offerapi_offer **out);

@@ -5,7 +5,7 @@
  * run twice even by two stores racing on one database (as two replicas
  * would), keys are per user, expire after a day, a stale running key is
  * taken over, an abandoned one runs again. And offers' versions, which
- * make the server's If-Match one step with the write.
+ * make the server's If-Match one step with the write, and archiving.
  *
  * usage: test_idempotency sqlite|postgresql
  */
@@ -227,6 +227,31 @@ static void test_offer_version(void **state)
 	assert_int_equal(applied, 0);
 	/* another recruiter is still refused, whatever the version */
 	assert_rc(offerapi_offer_update_if(s, f->u[1], id, &fl, 0, &applied), OFFERAPI_EPERM);
+	assert_rc(offerapi_offer_archive(s, f->u[1], id, 0, &applied), OFFERAPI_EPERM);
+	/* archive: at a stale version nothing, at the current one for good */
+	assert_rc(offerapi_offer_archive(s, f->u[0], id, v2, &applied), 0);
+	assert_int_equal(applied, 0);
+	assert_rc(offerapi_offer_get(s, id, &o), 0);
+	int64_t v3 = o->version;
+	assert_int_equal(o->archived_at, 0);
+	offerapi_offer_free(o);
+	assert_rc(offerapi_offer_archive(s, f->u[0], id, v3, &applied), 0);
+	assert_int_equal(applied, 1);
+	assert_rc(offerapi_offer_get(s, id, &o), 0);
+	assert_true(o->archived_at > 0);
+	assert_int_equal(o->is_open, 0);
+	offerapi_offer_free(o);
+	/* gone for writes and lists */
+	assert_rc(offerapi_offer_archive(s, f->u[0], id, 0, &applied), OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_offer_set_open(s, f->u[0], id, 1), OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_offer_update(s, f->u[0], id, &fl), OFFERAPI_ENOTFOUND);
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	q.recruiter_id = f->u[0]->id;
+	q.include_closed = 1;
+	offerapi_offer_list *l = NULL;
+	assert_rc(offerapi_offer_list_page(s, &q, NULL, &l), 0);
+	assert_int_equal(l->count, 0);
+	offerapi_offer_list_free(l);
 }
 
 int main(int argc, char **argv)
