@@ -16,6 +16,7 @@
  * (sign-up, log-in) the key is ignored: their answers carry a secret
  * token, which is never stored.
  */
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,19 @@ static bool read_ahead(req *r)
 	return true;
 }
 
+/* Delete expired keys, at most once a minute per process (an index range
+ * on expires_at): the table holds about a day of keys. */
+static void purge_now_and_then(req *r, int64_t now)
+{
+	static atomic_llong last;
+	long long prev = atomic_load(&last);
+	if (now - prev < 60 || !atomic_compare_exchange_strong(&last, &prev, now))
+		return;
+	if (offerapi_idem_purge(r->app->store, now, NULL) < 0)
+		fprintf(stderr, "level=warning msg=\"idempotency: purge failed\" error=\"%s\"\n",
+		        offerapi_error_last()->message);
+}
+
 void idem_run(req *r, handler_fn fn)
 {
 	bool bad;
@@ -112,8 +126,9 @@ void idem_run(req *r, handler_fn fn)
 	char fp[65];
 	fingerprint(r, fp);
 	offerapi_idem_record *rec = NULL;
-	int rc = offerapi_idem_begin(r->app->store, r->user->id, key, fp, (int64_t)time(NULL),
-	                             &rec);
+	int64_t now = (int64_t)time(NULL);
+	purge_now_and_then(r, now);
+	int rc = offerapi_idem_begin(r->app->store, r->user->id, key, fp, now, &rec);
 	switch (rc) {
 	case OFFERAPI_IDEM_NEW:
 		snprintf(r->idem_key, sizeof r->idem_key, "%s", key);
