@@ -196,8 +196,36 @@ static const char *const migration_4[] = {
 };
 
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1, migration_2, migration_3,
-	                                         migration_4 };
+/*
+ * Migration 5 (issue 15): requests safe to retry (idempotency.h). One
+ * row per (user, key): running (state 0) or done (1) with the answer to
+ * replay; expires_at bounds it to a day, and the purge walks that index.
+ * And offers.version, for writes conditional on the version read, and
+ * offers.archived_at (DELETE of an offer archives it).
+ */
+static const char *const migration_5[] = {
+	"CREATE TABLE idempotency_keys ("
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" idem_key TEXT NOT NULL,"
+	" fingerprint TEXT NOT NULL,"
+	" state INTEGER NOT NULL CHECK (state IN (0, 1)),"
+	" status INTEGER,"
+	" content_type TEXT,"
+	" location TEXT,"
+	" body {{BLOB}},"
+	" created_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL,"
+	" PRIMARY KEY (user_id, idem_key))",
+	"CREATE INDEX idempotency_keys_expires ON idempotency_keys (expires_at)",
+	/* If-Match made atomic: every change of an offer raises its version,
+	 * and a conditional write names the version it read */
+	"ALTER TABLE offers ADD COLUMN version BIGINT NOT NULL DEFAULT 1",
+	/* DELETE archives: the offer stays for its applications' sake */
+	"ALTER TABLE offers ADD COLUMN archived_at BIGINT", NULL
+};
+
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3, migration_4,
+	                                         migration_5 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */

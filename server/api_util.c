@@ -287,7 +287,8 @@ json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 	                      str_array(o->skills, o->nskills), "questions",
 	                      str_array(o->questions, o->nquestions), "published_at",
 	                      (json_int_t)o->published_at, "is_open", o->is_open);
-	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER && viewer->id == o->recruiter_id)
+	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER &&
+	    viewer->id == o->recruiter_id && o->napplications >= 0)
 		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
 	return j;
 }

@@ -79,6 +79,10 @@ static void offer_page(req *r, int status, const field_errs *errs, const form *f
 {
 	offerapi_offer *o = NULL;
 	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc == 0 && o->archived_at) { /* archived (DELETE): gone */
+		offerapi_offer_free(o);
+		rc = OFFERAPI_ENOTFOUND;
+	}
 	if (rc < 0) {
 		page_fail(r, rc);
 		return;

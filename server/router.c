@@ -67,6 +67,7 @@ static const route routes[] = {
 	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
 	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
 	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API },
+	{ "DELETE", "/api/v1/offers/{id}", api_offer_archive, R_API },
 	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
 	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
 	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },
@@ -417,6 +418,7 @@ static int finish(req *r, double t0)
 	metrics_inflight(-1);
 	log_request(r, dt);
 	offerapi_user_free(r->user);
+	free(r->pre_body);
 	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
 	 * give the heap those left behind back to the system, so a pod's
 	 * resident memory falls back after uploads and logins. GETs never grow
@@ -532,6 +534,8 @@ static void run_route(req *r, const route *hit)
 	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
 	           !mg_get_header(r->conn, "X-Requested-With")) {
 		respond_api_error(r, 403, "csrf", T(r, "err.api_csrf"));
+	} else if (r->is_api && !strcmp(r->method, "POST")) {
+		idem_run(r, hit->fn);
 	} else {
 		hit->fn(r);
 	}

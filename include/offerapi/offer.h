@@ -42,6 +42,12 @@ typedef struct offerapi_offer {
 	int64_t napplications; /**< applications received: dashboard data, for
 				       the recruiter's views (the server shows it
 				       to the offer's recruiter only) */
+	int64_t version; /**< offerapi_offer_get() only (0 in lists): the
+				       row's version, raised by every change; give
+				       it to the _if writes to change exactly this
+				       version */
+	int64_t archived_at; /**< offerapi_offer_get() only: 0, or the Unix
+				       time it was archived (offerapi_offer_archive) */
 } offerapi_offer;
 
 /**
@@ -97,6 +103,35 @@ OFFERAPI_EXTERN int offerapi_offer_update(offerapi_store *store, const offerapi_
 /** Close (@p open = 0) or reopen an offer (its recruiter only). */
 OFFERAPI_EXTERN int offerapi_offer_set_open(offerapi_store *store, const offerapi_user *actor,
                                             offerapi_id id, int open);
+
+/**
+ * offerapi_offer_update() only if the offer is still at version
+ * @p if_version (offerapi_offer.version; 0: whatever its version), in one
+ * statement: a write between the caller's read and this one makes it
+ * change nothing. @p applied (may be NULL): 1 when written, 0 when the
+ * version no longer matched (the return value is then 0 too).
+ */
+OFFERAPI_EXTERN int offerapi_offer_update_if(offerapi_store *store, const offerapi_user *actor,
+                                             offerapi_id id, const offerapi_offer_fields *fields,
+                                             int64_t if_version, int *applied);
+
+/** offerapi_offer_set_open() only at version @p if_version (as above). */
+OFFERAPI_EXTERN int offerapi_offer_set_open_if(offerapi_store *store, const offerapi_user *actor,
+                                               offerapi_id id, int open, int64_t if_version,
+                                               int *applied);
+
+/**
+ * Archive an offer (its recruiter only), at version @p if_version (0:
+ * any), as offerapi_offer_update_if(). An archived offer is closed to
+ * applications for good and leaves every list, a recruiter's own included;
+ * writes to it are OFFERAPI_ENOTFOUND. offerapi_offer_get() still reads it
+ * (archived_at set): its applications stay its recruiter's records.
+ * @return 0 (*@p applied 0 when the version no longer matched),
+ *         OFFERAPI_ENOTFOUND (no such offer, or archived already),
+ *         OFFERAPI_EPERM, or a database error
+ */
+OFFERAPI_EXTERN int offerapi_offer_archive(offerapi_store *store, const offerapi_user *actor,
+                                           offerapi_id id, int64_t if_version, int *applied);
 
 /** Read one offer. @return 0, OFFERAPI_ENOTFOUND or a database error. */
 OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, offerapi_offer **out);
