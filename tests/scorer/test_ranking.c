@@ -11,6 +11,18 @@
  *             = grade, discount 1/log2(rank + 1);
  *   x-lang    top-1 over the offers whose grade-3 CV is in the other
  *             language.
+ * and, for similarity, two checks of the failure a blind set showed (a
+ * same-sector CV in the offer's language beating the right CV in the other
+ * language):
+ *   trap      for the offers whose grade-3 CV is in the other language,
+ *             the grade-3 CV against the CVs of the same cluster written in
+ *             the offer's language that the offer grades 1 ("strict"), and
+ *             against those plus the cluster's CVs in the offer's language
+ *             that the offer does not grade ("sector": same sector, presumed
+ *             grade 1): share ranked first, mean rank, mean and worst margin;
+ *   bias      mean score of the graded pairs per grade, same-language pairs
+ *             against other-language pairs (a scorer fair to both languages
+ *             shows small gaps at equal grade).
  * Ties count as the expectation over a random order of the tied CVs (a
  * scorer that gives every CV the same score earns random's figures, not
  * the best ones). Random's figures are means over 200 seeds.
@@ -342,6 +354,135 @@ static void print_misses(void)
 	}
 }
 
+static offerapi_scorers *load(const char *path, const char *name, const char *seed);
+
+/* ---- the offer-language trap and the language bias ---- */
+
+static int cv_cluster(const cv *c)
+{
+	return atoi(c->name + 1);
+}
+
+static int grade_of(const offer *x, int c)
+{
+	for (int k = 0; k < x->n; k++)
+		if (x->cv[k] == c)
+			return x->grade[k];
+	return -1;
+}
+
+static double score_pair(offerapi_scorers *set, int o, int c)
+{
+	const offer *x = &offers[o];
+	offerapi_score_input in = {
+		.struct_size = sizeof in,
+		.offer_id = o + 1,
+		.offer_title = x->title,
+		.offer_description = x->text,
+		.offer_location = x->location,
+		.skills = (const char *const *)x->skills,
+		.skill_count = x->nskills,
+		.cv_text = cvs[c].text,
+		.cv_len = strlen(cvs[c].text),
+		.application_id = 1000 * (o + 1) + c + 1,
+	};
+	char expl[2048];
+	double v = -1;
+	if (offerapi_scorers_score(set, 0, &in, &v, expl, sizeof expl))
+		fprintf(stderr, "%s\n", offerapi_error_last()->message);
+	return v;
+}
+
+typedef struct trap {
+	double first, rank, margin, worst;
+	int n;
+} trap;
+
+/* One offer's grade-3 CV against its offer-language rivals: graded 1 only
+ * (@p sector false) or also the cluster's ungraded ones. */
+static void trap_offer(offerapi_scorers *set, int o, bool sector, trap *t)
+{
+	const offer *x = &offers[o];
+	int best = -1;
+	for (int k = 0; k < x->n; k++)
+		if (x->grade[k] == 3)
+			best = x->cv[k];
+	double s3 = score_pair(set, o, best), top = -1;
+	int above = 0, rivals = 0;
+	for (int c = 0; c < ncvs; c++) {
+		int g = grade_of(x, c);
+		if (cv_cluster(&cvs[c]) != x->cluster || strcmp(cvs[c].lang, x->lang) ||
+		    !(g == 1 || (sector && g < 0)))
+			continue;
+		double v = score_pair(set, o, c);
+		above += v >= s3;
+		top = v > top ? v : top;
+		rivals++;
+	}
+	if (!rivals)
+		return;
+	t->first += above == 0;
+	t->rank += 1 + above;
+	t->margin += s3 - top;
+	t->worst = t->n == 0 || s3 - top < t->worst ? s3 - top : t->worst;
+	t->n++;
+}
+
+static void trap_print(offerapi_scorers *set, bool held, bool sector)
+{
+	trap t = { 0, 0, 0, 0, 0 };
+	for (int o = 0; o < noffers; o++)
+		if (offers[o].held == held && best_is_other_language(&offers[o]))
+			trap_offer(set, o, sector, &t);
+	if (!t.n)
+		return;
+	printf("  %-9s %-7s %2d offers: ranked first %.3f, mean rank %.2f, margin mean %+.4f "
+	       "worst %+.4f\n",
+	       held ? "held-out" : "dev", sector ? "sector" : "strict", t.n, t.first / t.n,
+	       t.rank / t.n, t.margin / t.n, t.worst);
+}
+
+static void bias_print(bool held)
+{
+	printf("  %-9s", held ? "held-out" : "dev");
+	for (int g = 3; g >= 0; g--) {
+		double sum[2] = { 0, 0 };
+		int n[2] = { 0, 0 };
+		for (int o = 0; o < noffers; o++) {
+			const offer *x = &offers[o];
+			for (int k = 0; k < x->n && x->held == held; k++) {
+				if (x->grade[k] != g)
+					continue;
+				int cross = strcmp(cvs[x->cv[k]].lang, x->lang) != 0;
+				sum[cross] += scores[o][k];
+				n[cross]++;
+			}
+		}
+		printf("  g%d %.3f/%.3f", g, n[0] ? sum[0] / n[0] : 0, n[1] ? sum[1] / n[1] : 0);
+	}
+	printf("\n");
+}
+
+static int language_checks(const char *path)
+{
+	offerapi_scorers *set = load(path, "similarity", NULL);
+	if (!set || score_all(set)) {
+		offerapi_scorers_free(set);
+		return -1;
+	}
+	printf("\nsimilarity, offer-language trap (grade-3 CV in the other language against "
+	       "same-cluster CVs in the offer's language):\n");
+	for (int h = 0; h < 2; h++)
+		for (int sector = 0; sector < 2; sector++)
+			trap_print(set, h, sector);
+	printf("similarity, language bias (mean score per grade, same-language/other-language "
+	       "pairs):\n");
+	bias_print(false);
+	bias_print(true);
+	offerapi_scorers_free(set);
+	return 0;
+}
+
 static offerapi_scorers *load(const char *path, const char *name, const char *seed)
 {
 	offerapi_scorers *set;
@@ -433,6 +574,8 @@ int main(int argc, char **argv)
 	print_row("random (mean of 200 seeds)", rd, rh);
 	print_row("minimal (example)", md, mh);
 	printf("\n(x-lang: top-1 over the offers whose grade-3 CV is in the other language)\n");
+	if (language_checks(argv[a + 1]))
+		return 1;
 
 	int ok = 1;
 	ok &= check(sh.top1 >= FLOOR_HELD_TOP1, "held-out top-1", sh.top1, FLOOR_HELD_TOP1);
