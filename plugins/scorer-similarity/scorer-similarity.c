@@ -9,8 +9,8 @@
  * of features of four kinds:
  *   word     the stem in the text's language (same-language matches);
  *   pivot    English stems: an English word's own, a French word's
- *            translations (French-English matches, credit CRED_PIVOT);
- *   cognate  a spelling key shared by cognates (credit CRED_COGNATE);
+ *            translations (French-English matches);
+ *   cognate  a spelling key shared by cognates;
  *   concept  a vocabulary concept ("infirmier", "nurse" and "IDE" are one).
  *
  * The offer is the query. Each of its words and concepts is a unit weighted
@@ -77,7 +77,11 @@ typedef struct unit {
 	double w;
 } unit;
 
-#define COVER_CREDIT 0.9 /* a word inside a concept the CV shows */
+/* A word inside a concept the CV shows ("gestion" in "gestion de projet"
+ * when an English CV says "project management") earns what the word itself
+ * would: a bridge is worth an identical word, or a CV in the other language
+ * loses to a same-language one of equal relevance. */
+#define COVER_CREDIT 1.0
 
 typedef struct offer_model {
 	uint64_t key;
@@ -815,7 +819,7 @@ static const offerapi_scorer_v1 descriptor = {
 	.abi_version = OFFERAPI_SCORER_ABI,
 	.struct_size = sizeof(offerapi_scorer_v1),
 	.name = "similarity",
-	.version = "2.0.0",
+	.version = "2.1.0",
 	.description = "French/English similarity through a bilingual lexicon: offer words, "
 		       "title and skills found in the CV, weighted by a fixed background",
 	.flags = OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC,
