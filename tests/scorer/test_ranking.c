@@ -20,6 +20,9 @@
  *             against those plus the cluster's CVs in the offer's language
  *             that the offer does not grade ("sector": same sector, presumed
  *             grade 1): share ranked first, mean rank, mean and worst margin;
+ *   reverse   the same for the offers whose grade-3 CV is in the offer's
+ *             language, against the cluster's CVs in the other language (a
+ *             correction of the trap must not open this one);
  *   bias      mean score of the graded pairs per grade, same-language pairs
  *             against other-language pairs (a scorer fair to both languages
  *             shows small gaps at equal grade).
@@ -400,7 +403,7 @@ typedef struct trap {
 
 /* One offer's grade-3 CV against its offer-language rivals: graded 1 only
  * (@p sector false) or also the cluster's ungraded ones. */
-static void trap_offer(offerapi_scorers *set, int o, bool sector, trap *t)
+static void trap_offer(offerapi_scorers *set, int o, bool sector, bool reverse, trap *t)
 {
 	const offer *x = &offers[o];
 	int best = -1;
@@ -411,8 +414,8 @@ static void trap_offer(offerapi_scorers *set, int o, bool sector, trap *t)
 	int above = 0, rivals = 0;
 	for (int c = 0; c < ncvs; c++) {
 		int g = grade_of(x, c);
-		if (cv_cluster(&cvs[c]) != x->cluster || strcmp(cvs[c].lang, x->lang) ||
-		    !(g == 1 || (sector && g < 0)))
+		if (cv_cluster(&cvs[c]) != x->cluster ||
+		    !strcmp(cvs[c].lang, x->lang) != !reverse || !(g == 1 || (sector && g < 0)))
 			continue;
 		double v = score_pair(set, o, c);
 		above += v >= s3;
@@ -428,18 +431,19 @@ static void trap_offer(offerapi_scorers *set, int o, bool sector, trap *t)
 	t->n++;
 }
 
-static void trap_print(offerapi_scorers *set, bool held, bool sector)
+static void trap_print(offerapi_scorers *set, bool held, bool sector, bool reverse)
 {
 	trap t = { 0, 0, 0, 0, 0 };
 	for (int o = 0; o < noffers; o++)
-		if (offers[o].held == held && best_is_other_language(&offers[o]))
-			trap_offer(set, o, sector, &t);
+		if (offers[o].held == held && best_is_other_language(&offers[o]) != reverse)
+			trap_offer(set, o, sector, reverse, &t);
 	if (!t.n)
 		return;
-	printf("  %-9s %-7s %2d offers: ranked first %.3f, mean rank %.2f, margin mean %+.4f "
+	printf("  %-8s %-9s %-7s %2d offers: ranked first %.3f, mean rank %.2f, margin mean %+.4f "
 	       "worst %+.4f\n",
-	       held ? "held-out" : "dev", sector ? "sector" : "strict", t.n, t.first / t.n,
-	       t.rank / t.n, t.margin / t.n, t.worst);
+	       reverse ? "reverse" : "trap", held ? "held-out" : "dev",
+	       sector ? "sector" : "strict", t.n, t.first / t.n, t.rank / t.n, t.margin / t.n,
+	       t.worst);
 }
 
 static void bias_print(bool held)
@@ -471,10 +475,13 @@ static int language_checks(const char *path)
 		return -1;
 	}
 	printf("\nsimilarity, offer-language trap (grade-3 CV in the other language against "
-	       "same-cluster CVs in the offer's language):\n");
-	for (int h = 0; h < 2; h++)
-		for (int sector = 0; sector < 2; sector++)
-			trap_print(set, h, sector);
+	       "same-cluster CVs in the offer's language), and its reverse (grade-3 CV in the "
+	       "offer's language against same-cluster CVs in the other language, the check "
+	       "against over-correcting):\n");
+	for (int reverse = 0; reverse < 2; reverse++)
+		for (int h = 0; h < 2; h++)
+			for (int sector = 0; sector < 2; sector++)
+				trap_print(set, h, sector, reverse);
 	printf("similarity, language bias (mean score per grade, same-language/other-language "
 	       "pairs):\n");
 	bias_print(false);
