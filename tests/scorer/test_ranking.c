@@ -446,8 +446,11 @@ static void trap_print(offerapi_scorers *set, bool held, bool sector, bool rever
 	       t.worst);
 }
 
-static void bias_print(bool held)
+/* Prints the bias of one split; returns its grade-3 gap (same-language
+ * mean less other-language mean). */
+static double bias_print(bool held)
 {
+	double gap3 = 0;
 	printf("  %-9s", held ? "held-out" : "dev");
 	for (int g = 3; g >= 0; g--) {
 		double sum[2] = { 0, 0 };
@@ -462,11 +465,24 @@ static void bias_print(bool held)
 				n[cross]++;
 			}
 		}
-		printf("  g%d %.3f/%.3f", g, n[0] ? sum[0] / n[0] : 0, n[1] ? sum[1] / n[1] : 0);
+		double same = n[0] ? sum[0] / n[0] : 0, other = n[1] ? sum[1] / n[1] : 0;
+		printf("  g%d %.3f/%.3f", g, same, other);
+		if (g == 3)
+			gap3 = same - other;
 	}
 	printf("\n");
+	return gap3;
 }
 
+/* Scores of the development split's grade-3 pairs may not differ between
+ * same-language and other-language pairs by more than this (2.0.0: 0.136,
+ * 2.1.0: 0.119; the blind set's misses all came from that gap). */
+#define MAX_DEV_GAP3 0.08
+
+static int check(bool cond, const char *what, double v, double floor);
+
+/* Prints the trap and the bias; returns 1 when the bias is within bounds,
+ * 0 when not, -1 on error. */
 static int language_checks(const char *path)
 {
 	offerapi_scorers *set = load(path, "similarity", NULL);
@@ -484,10 +500,11 @@ static int language_checks(const char *path)
 				trap_print(set, h, sector, reverse);
 	printf("similarity, language bias (mean score per grade, same-language/other-language "
 	       "pairs):\n");
-	bias_print(false);
+	double gap = bias_print(false);
 	bias_print(true);
 	offerapi_scorers_free(set);
-	return 0;
+	return check(fabs(gap) <= MAX_DEV_GAP3, "development grade-3 language gap (at most)", gap,
+	             MAX_DEV_GAP3);
 }
 
 static offerapi_scorers *load(const char *path, const char *name, const char *seed)
@@ -545,7 +562,8 @@ static int check(bool cond, const char *what, double v, double floor)
 {
 	if (cond)
 		return 1;
-	printf("FAIL: %s %.3f is below %.3f\n", what, v, floor);
+	printf("FAIL: %s %.3f is %s %.3f\n", what, v,
+	       strstr(what, "(at most)") ? "beyond" : "below", floor);
 	return 0;
 }
 
@@ -581,10 +599,11 @@ int main(int argc, char **argv)
 	print_row("random (mean of 200 seeds)", rd, rh);
 	print_row("minimal (example)", md, mh);
 	printf("\n(x-lang: top-1 over the offers whose grade-3 CV is in the other language)\n");
-	if (language_checks(argv[a + 1]))
+	int fair = language_checks(argv[a + 1]);
+	if (fair < 0)
 		return 1;
 
-	int ok = 1;
+	int ok = fair;
 	ok &= check(sh.top1 >= FLOOR_HELD_TOP1, "held-out top-1", sh.top1, FLOOR_HELD_TOP1);
 	ok &= check(sh.ndcg >= FLOOR_HELD_NDCG, "held-out NDCG@5", sh.ndcg, FLOOR_HELD_NDCG);
 	ok &= check(sh.xlang >= FLOOR_HELD_XLANG, "held-out x-lang top-1", sh.xlang,

@@ -149,7 +149,7 @@ static void splits_compound_skills(void **state)
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "Kubernetes, Helm and Docker", "Docker (Kubernetes)", NULL) ==
 	            1.0);
-	assert_true(score_skills(set, "Docker only", "Docker (Kubernetes)", NULL) == 0.5);
+	assert_true(score_skills(set, "Docker seulement", "Docker (Kubernetes)", NULL) == 0.5);
 	/* "ou" and "or": one of them is enough */
 	assert_true(score_skills(set, "Kotlin and Java", "Java ou Kotlin", NULL) == 1.0);
 	assert_true(score_skills(set, "Kotlin coroutines", "Java or Kotlin", NULL) == 1.0);
