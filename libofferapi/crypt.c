@@ -463,3 +463,55 @@ const char *offerapi_store_data_key_file(const offerapi_store *s)
 {
 	return s && s->has_dk ? s->key_file : NULL;
 }
+
+/* Open the CVs of applications after @after (64 at most); *last is the last
+ * one read, 0 when none was left. */
+static int check_batch(offerapi_store *s, offerapi_id after, offerapi_id *last,
+                       offerapi_cv_check *out)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s,
+	                    "SELECT application_id, pdf, cv_text FROM cv_sealed"
+	                    " WHERE application_id > $1 ORDER BY application_id LIMIT 64",
+	                    (db_param[]){ P_INT(after) }, 1, &r);
+	*last = 0;
+	for (int i = 0; rc == 0 && i < r->nrows; i++) {
+		offerapi_id id = db_int(r, i, 0);
+		bool ok = true;
+		for (int f = 0; f < 2 && ok; f++) {
+			const db_cell *c = db_cell_at(r, i, 1 + f);
+			char *plain = NULL;
+			size_t n;
+			int orc = cv_open(s, id, f ? CV_TEXT : CV_PDF, c->data, c->len, &plain, &n);
+			if (orc == OFFERAPI_ENOMEM)
+				rc = orc;
+			ok = orc == 0;
+			if (plain)
+				sodium_memzero(plain, n);
+			free(plain);
+		}
+		out->sealed++;
+		if (!ok && rc == 0 && out->damaged++ == 0)
+			out->first_damaged = id;
+		*last = id;
+	}
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_store_check_cvs(offerapi_store *s, offerapi_cv_check *out)
+{
+	if (!s || !out)
+		return oa_error(OFFERAPI_EINVAL, "CV check: no store or no result");
+	memset(out, 0, sizeof *out);
+	offerapi_id k;
+	int rc = cv_key_id(s, &k);
+	int64_t plain = 0;
+	if (rc == 0)
+		rc = store_count(s, " FROM application_cvs", NULL, 0, &plain);
+	out->plaintext = (size_t)plain;
+	offerapi_id after = 0, last = 0;
+	while (rc == 0 && (rc = check_batch(s, after, &last, out)) == 0 && last)
+		after = last;
+	return rc;
+}

@@ -123,6 +123,23 @@ OFFERAPI_EXTERN int offerapi_store_rotate_key(offerapi_store *store, const char 
  *  has no data key (PostgreSQL without data_key_file). */
 OFFERAPI_EXTERN const char *offerapi_store_data_key_file(const offerapi_store *store);
 
+/** What offerapi_store_check_cvs() found. */
+typedef struct offerapi_cv_check {
+	size_t sealed; /**< CVs stored encrypted */
+	size_t damaged; /**< of those, CVs whose PDF or text does not open */
+	offerapi_id first_damaged; /**< the application of the first, or 0 */
+	size_t plaintext; /**< CVs still in plain text (a store opened without a key) */
+} offerapi_cv_check;
+
+/**
+ * Integrity of the stored CVs: open every sealed PDF and text (their MAC
+ * proves them whole and under this store's data key). Reads every CV once,
+ * 64 at a time.
+ * @return 0 (whatever was found: see @p out), OFFERAPI_EINVAL (no data key),
+ *         or a database error
+ */
+OFFERAPI_EXTERN int offerapi_store_check_cvs(offerapi_store *store, offerapi_cv_check *out);
+
 /** "sqlite" or "postgresql" (borrowed, static). */
 OFFERAPI_EXTERN const char *offerapi_store_backend(const offerapi_store *store);
 
