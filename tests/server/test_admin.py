@@ -3,7 +3,8 @@
 real server filled (SQLite): key-create, rotate-key (the old key no longer
 opens the store, the new one does), check (a damaged CV is found, exit 1),
 usage errors (exit 2), --json, --help in French and English. It also greps the
-database file for the sentences of the CV that was sent: absent."""
+database file and the server's log for the sentences of the CV that was sent
+and the logins used: absent."""
 import json
 import os
 import sqlite3
@@ -40,7 +41,11 @@ try:
     r = apply_api(cand, oid)
     T.status(r, 201, "apply")
 finally:
-    srv.stop()
+    log = srv.stop()
+
+# nothing personal in the server's log: no login, no CV line
+for what in [rec.login, cand.login] + CV_LINES:
+    T.check(what not in log, "the server's log does not hold %r" % what)
 
 st = os.stat(db + ".key")
 T.check(stat.S_IMODE(st.st_mode) == 0o600, "the default key file is mode 0600")
