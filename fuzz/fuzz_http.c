@@ -245,8 +245,12 @@ static size_t exchange(const char *msg, size_t n, char *ans, size_t cap)
 	struct sockaddr_in a = { .sin_family = AF_INET,
 		                 .sin_port = htons((uint16_t)port),
 		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0)
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0) {
+		/* say why: a refused connection is the server's, an exhausted
+		 * range of local ports (EADDRNOTAVAIL) the harness's */
+		fprintf(stderr, "fuzz_http: connect: %s\n", strerror(errno));
 		die("the server does not accept connections any more");
+	}
 	size_t sent = 0;
 	while (sent < n) {
 		ssize_t w = send(s, msg + sent, n - sent, MSG_NOSIGNAL);

@@ -413,7 +413,7 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
 		db_result_free(r);
 		/* the CV apart (list reads never walk it: migration 3), sealed
-		 * (migration 4) */
+		 * (migration 5) */
 		if (rc == 0)
 			rc = insert_cv(s, c, id, key_id, in->pdf, in->pdf_len, text, text_len);
 		if (rc == 0 && out_id)

@@ -99,7 +99,7 @@ static const opt opts[] = {
 	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
 	  "900", "window of the failed-login limit" },
 	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
-	  "sign-ups per client address per hour before 429, counted per process (0 disables: "
+	  "sign-ups per client address per hour before 429, counted in the database (0 disables: "
 	  "tests, bulk imports)" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "

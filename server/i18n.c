@@ -68,6 +68,8 @@ static msg msgs[] = {
 	  { "contient un caractère de contrôle", "contains a control character" } },
 	{ "field.utf8", { "texte UTF-8 invalide", "not valid UTF-8 text" } },
 	{ "field.short", { "trop court", "too short" } },
+	{ "field.at_least", { "au moins", "at least" } },
+	{ "field.characters", { "caractères", "characters" } },
 	{ "field.rank",
 	  { "classement inconnu ; valeurs permises : voir allowed",
 	    "unknown ranking; allowed values: see allowed" } },

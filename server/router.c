@@ -445,7 +445,10 @@ static int req_frame(req *r, struct mg_connection *conn, app *a, const char **de
 	request_id(r);
 	*detail = framing_error(r->ri);
 	int path_status = path_decode(r);
-	r->is_api = !strncmp(r->path, "/api/", 5);
+	/* a path that does not decode is still answered as the API when it
+	 * starts as one: a problem, not a page */
+	const char *raw = r->ri->local_uri ? r->ri->local_uri : "";
+	r->is_api = !strncmp(path_status ? raw : r->path, "/api/", 5);
 	r->lang = pick_lang(r);
 	/* Secure cookies when the proxy in front says the visitor used TLS; a
 	 * forged header only marks the forger's own cookies Secure. */

@@ -134,7 +134,8 @@ static const opt_desc opts[] = {
 	  ", or the build tree's when not installed)",
 	  "dossiers des greffons de notation (*.so), séparés par ':' (défaut " OFFERAPI_DEFAULT_PLUGIN_DIR
 	  ", ou ceux de l'arbre de construction)" },
-	{ "scorers", "OFFERAPI_SCORERS", "LIST", "scorers to run, comma-separated (default random)",
+	{ "scorers", "OFFERAPI_SCORERS", "LIST",
+	  "scorers to run, comma-separated (default similarity,random: the server's)",
 	  "notateurs à faire tourner, séparés par des virgules (défaut random)" },
 	{ "workers", "OFFERAPI_WORKERS", "N", "worker threads (default 2, 1..256)",
 	  "fils de travail (défaut 2, 1..256)" },
@@ -289,7 +290,7 @@ static void defaults(wconfig *c)
 	memset(c, 0, sizeof *c);
 	snprintf(c->db_url, sizeof c->db_url, "sqlite:offerapi.db");
 	snprintf(c->plugin_dir, sizeof c->plugin_dir, "%s", OFFERAPI_DEFAULT_PLUGIN_DIR);
-	snprintf(c->scorers, sizeof c->scorers, "random");
+	snprintf(c->scorers, sizeof c->scorers, "similarity,random");
 	c->workers = 2;
 	c->poll_ms = 250;
 	c->drain_ms = 30000;

@@ -175,6 +175,14 @@ static void fill_store(offerapi_store *s, int x)
 		         scores[i]);
 		run(s, ins, NULL, 0);
 	}
+	/* a similarity job per application: done, but one in a hundred pending
+	 * and one in two hundred failed (a queue that is mostly done) */
+	run(s,
+	    "INSERT INTO jobs (application_id, scorer, scorer_version, state, run_after_ms,"
+	    " enqueued_ms) SELECT id, 'similarity', '2',"
+	    " CASE WHEN id % 100 = 5 THEN 0 WHEN id % 200 = 11 THEN 3 ELSE 2 END, 1, 1"
+	    " FROM applications",
+	    NULL, 0);
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
 	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
@@ -363,6 +371,14 @@ static void dashboard_calls(offerapi_store *s, const offerapi_user *rec)
 		n++;
 	assert_int_equal(n, 600);
 	offerapi_application_iter_free(it);
+	/* the jobs not done, read from the queue's side, not by walking the
+	 * offer's applications (and not sorted in a temporary b-tree) */
+	offerapi_job_status_list *jl;
+	assert_rc(offerapi_job_status_offer(s, rec, 41, &jl), 0);
+	assert_true(jl->count > 0);
+	for (size_t i = 1; i < jl->count; i++)
+		assert_true(jl->items[i - 1].application_id <= jl->items[i].application_id);
+	offerapi_job_status_list_free(jl);
 }
 
 /* The whole list of before pages, over two pages of 500: in order. */

@@ -287,7 +287,7 @@ static void test_moved_value_does_not_open(void **state)
 	check_cv(f, f->s, a, SENTENCE);
 }
 
-/* A store as today's code before migration 4 left it: CVs in plain text in
+/* A store as the code before the sealed CVs (migration 5) left it: CVs in plain text in
  * application_cvs. Opening it with a key seals them and leaves no copy. */
 static void test_plaintext_store_sealed(void **state)
 {
