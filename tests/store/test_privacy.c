@@ -95,7 +95,9 @@ static int setup(void **state)
 	f->s = testdb_open(&f->db);
 	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	f->cand = testdb_user(f->s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
-	offerapi_offer_fields of = { .title = TITLE, .description = "C." };
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = TITLE,
+		                     .description = "C." };
 	assert_rc(offerapi_offer_create(f->s, f->rec, &of, &f->offer), 0);
 	const char *lines[] = { "Curriculum vitae", SENTENCE, "Langues : breton" };
 	f->pdf = pdfgen_text(lines, 3, 1, &f->pdf_len);
@@ -119,7 +121,10 @@ static int teardown(void **state)
 
 static offerapi_id apply(fixture *f, offerapi_store *s, const offerapi_user *cand)
 {
-	offerapi_application_input in = { "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		                          .filename = "cv.pdf",
+		                          .pdf = f->pdf,
+		                          .pdf_len = f->pdf_len };
 	offerapi_id id;
 	assert_rc(offerapi_application_submit(s, cand, f->offer, &in, &id), 0);
 	return id;
@@ -301,7 +306,9 @@ static void test_plaintext_store_sealed(void **state)
 	assert_rc(store_open_upto(&s, f->db.url, &o, 3), 0);
 	offerapi_user *rec = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = testdb_user(s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
-	offerapi_offer_fields of = { .title = TITLE, .description = "C." };
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = TITLE,
+		                     .description = "C." };
 	assert_rc(offerapi_offer_create(s, rec, &of, &f->offer), 0);
 	db_result *r = NULL;
 	assert_rc(
@@ -362,10 +369,15 @@ static void test_no_key_no_cv(void **state)
 	assert_null(offerapi_store_data_key_file(s));
 	offerapi_user *rec = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = testdb_user(s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
-	offerapi_offer_fields of = { .title = TITLE, .description = "C." };
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = TITLE,
+		                     .description = "C." };
 	offerapi_id offer, id;
 	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
-	offerapi_application_input in = { "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		                          .filename = "cv.pdf",
+		                          .pdf = f->pdf,
+		                          .pdf_len = f->pdf_len };
 	assert_rc(offerapi_application_submit(s, cand, offer, &in, &id), OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "no data key"));
 	offerapi_user_free(rec);
