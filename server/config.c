@@ -38,6 +38,10 @@ static const opt opts[] = {
 	  "address and port to listen on (IPv4 only)" },
 	{ "database", "OFFERAPI_DATABASE_URL", "URL", O_STR, F(db_url), 0, 0, "sqlite:offerapi.db",
 	  "sqlite:PATH or postgresql://..." },
+	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE", O_STR, F(data_key_file), 0, 0, NULL,
+	  "key that encrypts the stored CVs (64 hex digits; offerapi-admin key-create makes one); "
+	  "default on SQLite: PATH.key beside the database, created on first start; required on "
+	  "PostgreSQL" },
 	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", O_STR, F(plugin_dir), 0, 0,
 	  OFFERAPI_DEFAULT_PLUGIN_DIR,
 	  "folders of scorer plugins (*.so), separated by ':' (the build tree's when not installed)" },

@@ -160,9 +160,16 @@ static int open_store(app *a)
 	so.cv_limits.max_bytes = c->max_upload;
 	so.cv_limits.max_pages = c->max_pages;
 	so.cv_limits.max_cpu_ms = c->max_cv_cpu_ms;
+	so.data_key_file = c->data_key_file[0] ? c->data_key_file : NULL;
 	if (offerapi_store_open(&a->store, c->db_url, &so) < 0) {
 		fprintf(stderr, "offerapi-server: cannot open the database: %s\n",
 		        offerapi_error_last()->message);
+		return -1;
+	}
+	if (!offerapi_store_data_key_file(a->store)) {
+		fprintf(stderr, "offerapi-server: no data key to encrypt the CVs: give "
+		                "--data-key-file (OFFERAPI_DATA_KEY_FILE); offerapi-admin "
+		                "key-create FILE makes one\n");
 		return -1;
 	}
 	if (offerapi_scorers_new(&a->scorers) < 0) {

@@ -69,6 +69,11 @@ static offerapi_store *open_store(const char *url, unsigned pool)
 	o.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
 	o.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
 	o.pool_size = pool;
+#if OFFERAPI_STORE_OPTIONS_VERSION >= 3 /* a reference library may predate it */
+	/* CVs are encrypted at rest: on PostgreSQL the key file comes from
+	 * tests/with-postgresql.sh (SQLite makes one beside the database) */
+	o.data_key_file = getenv("OFFERAPI_DATA_KEY_FILE");
+#endif
 	o.busy_timeout_ms = 60000;
 	offerapi_store *s;
 	if (offerapi_store_open(&s, url, &o) < 0)

@@ -807,6 +807,8 @@ static int child_main(int argc, char **argv)
 	if (getppid() == 1)
 		return 1;
 	offerapi_store *s;
+	/* the parent's backend, for testdb_options() (its data key file) */
+	testdb_backend = strncmp(url, "postgresql:", 11) ? "sqlite" : "postgresql";
 	offerapi_store_options so_opts = testdb_options();
 	if (offerapi_store_open(&s, url, &so_opts) < 0) {
 		fprintf(stderr, "child: %s\n", offerapi_error_last()->message);

@@ -31,6 +31,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "crypt_internal.h"
 #include "store_internal.h"
 #include "testdb.h"
 
@@ -140,10 +141,24 @@ static void fill_store(offerapi_store *s, int x)
 	     "INSERT INTO applications (offer_id, candidate_id, filename, pdf_size, answers,"
 	     " nanswers, created_at)",
 	     sql);
+	/* a CV row per application, as many as a real store has (the planner
+	 * would rather scan a near-empty table); only the one the test reads
+	 * is sealed as the library seals them, the others never open */
 	run(s,
-	    "INSERT INTO application_cvs (application_id, pdf, cv_text)"
-	    " SELECT id, $1, 'texte' FROM applications",
-	    (db_param[]){ P_BLOB("%PDF-1.4", 8) }, 1);
+	    "INSERT INTO cv_sealed (application_id, key_id, pdf, cv_text)"
+	    " SELECT id, $1, $2, $2 FROM applications WHERE id <> $3",
+	    (db_param[]){ P_INT(s->dk_id), P_BLOB("x", 1), P_INT(big + 1) }, 3);
+	unsigned char *sp, *st;
+	size_t lp, lt;
+	offerapi_id app = big + 1;
+	if (cv_seal(s, app, CV_PDF, "%PDF-1.4", 8, &sp, &lp) != 0 ||
+	    cv_seal(s, app, CV_TEXT, "texte", 5, &st, &lt) != 0)
+		fail_msg("%s", offerapi_error_last()->message);
+	run(s,
+	    "INSERT INTO cv_sealed (application_id, key_id, pdf, cv_text) VALUES ($1, $2, $3, $4)",
+	    (db_param[]){ P_INT(app), P_INT(s->dk_id), P_BLOB(sp, lp), P_BLOB(st, lt) }, 4);
+	free(sp);
+	free(st);
 	const char *scores[] = {
 		"SELECT id, 'similarity', '2', (id * 37 % 101) / 100.0, 'e', 1, offer_id, created_at"
 		" FROM applications WHERE id % 10 <> 0",

@@ -87,6 +87,10 @@ static void test_readonly_file(void **state)
 	/* the folder stays writable for SQLite's -shm file; the database is not */
 	assert_int_equal(chmod(db.dir, 0777), 0);
 	assert_int_equal(chmod(path, 0444), 0);
+	/* the child runs as "nobody": let it read the data key file too */
+	char key[520];
+	snprintf(key, sizeof key, "%s.key", path);
+	assert_int_equal(chmod(key, 0444), 0);
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(readonly_child(db.url));

@@ -117,8 +117,9 @@ static void test_store_open(void **state)
 {
 	fixture *f = *state;
 	assert_string_equal(offerapi_store_backend(f->s), testdb_backend);
-	int version = offerapi_store_schema_version(f->s); /* the latest: never hard-coded */
-	assert_true(version >= 3);
+	/* every migration so far (their number grows: no exact figure here) */
+	int version = offerapi_store_schema_version(f->s);
+	assert_true(version >= 4);
 	assert_rc(offerapi_store_ping(f->s), 0);
 	/* reopening an up-to-date database applies nothing and works */
 	offerapi_store *again = testdb_open(&f->db);
@@ -667,10 +668,16 @@ static void test_apply_cpu_budget(void **state)
 	offerapi_store_free(s);
 
 	/* A caller built against version 1 of the options (before max_cpu_ms)
-	 * is still served. */
+	 * is still served; it cannot name a data key file (version 3), so on
+	 * PostgreSQL it cannot open a store whose CVs are encrypted. */
 	o = testdb_options();
 	o.version = 1;
 	o.cv_limits.version = 1;
+	if (strcmp(testdb_backend, "sqlite") != 0) {
+		assert_rc(offerapi_store_open(&s, f->db.url, &o), OFFERAPI_EINVAL);
+		assert_non_null(strstr(offerapi_error_last()->message, "data key file"));
+		o.version = 3;
+	}
 	assert_rc(offerapi_store_open(&s, f->db.url, &o), 0);
 	in = (offerapi_application_input){
 		.version = OFFERAPI_APPLICATION_INPUT_VERSION,

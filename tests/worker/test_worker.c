@@ -157,6 +157,11 @@ static void start(fixture *f, const char *sleep_ms_setting, const char *const *e
 	const char *argv[32] = { worker_bin,  "--database", f->db.url,  "--plugin-dir", plugins,
 		                 "--scorers", "slow",       "--listen", listen };
 	size_t n = 9;
+	const char *key = testdb_key_file(); /* PostgreSQL: the run's data key */
+	if (key) {
+		argv[n++] = "--data-key-file";
+		argv[n++] = key;
+	}
 	for (size_t i = 0; extra && extra[i] && n < 30; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;
