@@ -51,3 +51,9 @@ size_t oa_logfmt_quote(char *dst, size_t cap, const char *src)
 	dst[n] = '\0';
 	return n;
 }
+
+const char *oa_logfmt_q(char *dst, size_t cap, const char *src)
+{
+	oa_logfmt_quote(dst, cap, src);
+	return dst;
+}

@@ -30,6 +30,9 @@ int oa_utf8_fit(const char *s, size_t max);
  * NUL-terminated when @cap >= 3 (else ""). Returns the length written. */
 size_t oa_logfmt_quote(char *dst, size_t cap, const char *src);
 
+/* oa_logfmt_quote() that returns @dst, for a printf argument list. */
+const char *oa_logfmt_q(char *dst, size_t cap, const char *src);
+
 /* ---- URLs (url.c) --------------------------------------------------------- */
 
 /* @url with any password in its userinfo replaced by "***" (and a user

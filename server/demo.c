@@ -11,6 +11,7 @@
 
 #include "app.h"
 #include "metrics.h"
+#include "oacommon.h"
 
 typedef struct demo_offer {
 	const char *title, *description, *location;
@@ -147,12 +148,13 @@ static int demo_candidate(offerapi_store *store, offerapi_scorers *set, size_t c
 			.nanswers = offers[o].questions[0] ? 1 : 0,
 		};
 		offerapi_id app_id;
+		char q[600];
 		if ((rc = offerapi_application_submit(store, u, ids[o], &in, &app_id)) < 0)
 			break;
 		if (offerapi_scorers_count(set) &&
 		    offerapi_application_score(store, set, app_id, 0, metrics_scoring, NULL) < 0)
-			fprintf(stderr, "level=warn msg=\"--demo: scoring failed\" detail=\"%s\"\n",
-			        offerapi_error_last()->message);
+			fprintf(stderr, "level=warn msg=\"--demo: scoring failed\" detail=%s\n",
+			        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 	}
 	free(pdf);
 	offerapi_user_free(u);

@@ -16,6 +16,7 @@
 #include "i18n.h"
 #include "metrics.h"
 #include "svc.h"
+#include "oacommon.h"
 
 /* ---- clocks ------------------------------------------------------------------------- */
 
@@ -380,9 +381,11 @@ void http_error_for(req *r, int rc, bool upload, http_error *out)
 		/* the detail (a database host, a libpq message) is for the log only */
 		metrics_db_error(rc);
 		const offerapi_error *e = offerapi_error_last();
-		fprintf(stderr, "level=error request_id=%s msg=\"%s\" code=%d detail=\"%s\"\n",
+		char q[600];
+		fprintf(stderr, "level=error request_id=%s msg=\"%s\" code=%d detail=%s\n",
 		        r->request_id, out->status == 503 ? "unavailable" : "internal error", rc,
-		        e->code == rc ? e->message : offerapi_strerror(rc));
+		        oa_logfmt_q(q, sizeof q,
+		                    e->code == rc ? e->message : offerapi_strerror(rc)));
 		if (out->status == 503)
 			req_header(r, "Retry-After: 5");
 	}

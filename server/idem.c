@@ -26,6 +26,7 @@
 
 #include "api.h"
 #include "i18n.h"
+#include "oacommon.h"
 
 /* The key of the request, or NULL; *@p bad when present but malformed. */
 static const char *idem_key(req *r, bool *bad)
@@ -102,9 +103,10 @@ static void purge_now_and_then(req *r, int64_t now)
 	long long prev = atomic_load(&last);
 	if (now - prev < 60 || !atomic_compare_exchange_strong(&last, &prev, now))
 		return;
+	char q[600];
 	if (offerapi_idem_purge(r->app->store, now, NULL) < 0)
-		fprintf(stderr, "level=warning msg=\"idempotency: purge failed\" error=\"%s\"\n",
-		        offerapi_error_last()->message);
+		fprintf(stderr, "level=warn msg=\"idempotency: purge failed\" detail=%s\n",
+		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 }
 
 void idem_run(req *r, handler_fn fn)
@@ -167,15 +169,16 @@ void idem_store(req *r, int status, const char *ctype, const void *body, size_t 
 	if (!r->idem_key[0])
 		return;
 	if (status < 500) {
-		char loc[512];
+		char loc[512], q[600];
 		queued_location(r, loc, sizeof loc);
 		int rc = offerapi_idem_finish(r->app->store, r->user->id, r->idem_key, status,
 		                              ctype, loc[0] ? loc : NULL, body, len);
 		if (rc < 0 && rc != OFFERAPI_ETOOBIG)
 			fprintf(stderr,
-			        "level=warning msg=\"idempotency: answer not kept\" request_id=%s "
-			        "error=\"%s\"\n",
-			        r->request_id, offerapi_error_last()->message);
+			        "level=warn msg=\"idempotency: answer not kept\" request_id=%s "
+			        "detail=%s\n",
+			        r->request_id,
+			        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 	} else {
 		offerapi_idem_abandon(r->app->store, r->user->id, r->idem_key);
 	}

@@ -21,6 +21,7 @@
 
 #include "app.h"
 #include "metrics.h"
+#include "oacommon.h"
 
 #define RECENT 1024 /* applications whose jobs finished lately, for waiters */
 
@@ -41,13 +42,15 @@ static void on_report(const offerapi_job_report *rep, void *payload)
 {
 	(void)payload;
 	metrics_job_report(rep);
+	char qm[600]; /* scorer names and reasons are tokens: no quoting */
 	if (rep->result != OFFERAPI_JOB_COMPLETED)
 		fprintf(stderr,
 		        "level=warn msg=job job_id=%lld application_id=%lld scorer=%s result=%s "
-		        "attempt=%u reason=%s detail=\"%.400s\"\n",
+		        "attempt=%u reason=%s detail=%s\n",
 		        (long long)rep->job_id, (long long)rep->application_id, rep->scorer,
 		        (unsigned)rep->result < 6 ? result_names[rep->result] : "unknown",
-		        rep->attempt, rep->reason ? rep->reason : "none", rep->message);
+		        rep->attempt, rep->reason ? rep->reason : "none",
+		        oa_logfmt_q(qm, sizeof qm, rep->message));
 	if (rep->result != OFFERAPI_JOB_COMPLETED && rep->result != OFFERAPI_JOB_GAVE_UP)
 		return;
 	pthread_mutex_lock(&done_ring.lock);
@@ -61,10 +64,11 @@ int jobs_start(app *a)
 	if (!offerapi_scorers_count(a->scorers))
 		return 0;
 	size_t n = 0;
+	char q[600];
 	/* several replicas may do this at once: the library makes it safe */
 	if (offerapi_job_enqueue_missing(a->store, a->scorers, &n) < 0)
-		fprintf(stderr, "level=warn msg=\"cannot enqueue missing scores\" detail=\"%s\"\n",
-		        offerapi_error_last()->message);
+		fprintf(stderr, "level=warn msg=\"cannot enqueue missing scores\" detail=%s\n",
+		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 	else if (n)
 		fprintf(stderr, "level=info msg=\"rescoring enqueued\" jobs=%zu\n", n);
 	if (!a->cfg.workers)
@@ -131,8 +135,9 @@ int jobs_stop(app *a)
 	if (offerapi_job_runner_stop(runner, a->cfg.worker_drain_ms) < 0) {
 		/* the jobs still scoring were released for another worker; their
 		 * threads are inside a scorer: do not wait for them */
-		fprintf(stderr, "level=warn msg=\"scoring jobs released at stop\" detail=\"%s\"\n",
-		        offerapi_error_last()->message);
+		char q[600];
+		fprintf(stderr, "level=warn msg=\"scoring jobs released at stop\" detail=%s\n",
+		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 		runner = NULL;
 		return -1;
 	}

@@ -20,6 +20,7 @@
 #include "app.h"
 #include "metrics.h"
 #include "http.h"
+#include "oacommon.h"
 
 static const double http_buckets[] = { 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 	                               0.1,    0.25,  0.5,    1,     2.5,  5,     10 };
@@ -192,10 +193,12 @@ static size_t scorer_index(const char *scorer)
 void metrics_scoring(const char *scorer, int rc, double seconds, const char *message, void *payload)
 {
 	const char *request_id = payload;
-	if (rc != 0)
+	if (rc != 0) {
+		char qm[600]; /* a scorer's name is a token (the loader checks it) */
 		fprintf(stderr,
-		        "level=warn request_id=%s msg=\"scorer failed\" scorer=%s detail=\"%s\"\n",
-		        request_id ? request_id : "-", scorer, message ? message : "");
+		        "level=warn request_id=%s msg=\"scorer failed\" scorer=%s detail=%s\n",
+		        request_id ? request_id : "-", scorer, oa_logfmt_q(qm, sizeof qm, message));
+	}
 	pthread_mutex_lock(&M.lock);
 	size_t i = scorer_index(scorer);
 	if (i < M.nscorers) {

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "metrics.h"
+#include "oacommon.h"
 
 void ops_metrics(req *r)
 {
@@ -38,8 +39,9 @@ void ops_readyz(req *r)
 		/* anyone may ask: the detail (host, user, libpq's words) goes to
 		 * the log with the request id, never to the client */
 		metrics_db_error(rc);
-		fprintf(stderr, "level=warn request_id=%s msg=\"not ready\" detail=\"%s\"\n",
-		        r->request_id, offerapi_error_last()->message);
+		char q[600];
+		fprintf(stderr, "level=warn request_id=%s msg=\"not ready\" detail=%s\n",
+		        r->request_id, oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 		req_header(r, "Retry-After: 5");
 		static const char msg[] = "database unavailable\n";
 		respond(r, 503, "text/plain; charset=utf-8", msg, sizeof msg - 1);

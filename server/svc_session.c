@@ -9,6 +9,7 @@
 #include "metrics.h"
 #include "password.h"
 #include "svc.h"
+#include "oacommon.h"
 
 /* ---- failed-login limiter ----------------------------------------------------------------- */
 
@@ -42,11 +43,12 @@ static int signup_attempt_begin(const req *r, unsigned *wait)
 static void signup_attempt_undo(const req *r)
 {
 	unsigned max = r->app->cfg.signup_limit;
+	char q[600];
 	if (max && offerapi_rate_limit_undo(r->app->store, "signup", r->addr, max) < 0)
 		fprintf(stderr,
 		        "level=warn request_id=%s msg=\"a refused sign-up was not given back\" "
-		        "detail=\"%s\"\n",
-		        r->request_id, offerapi_error_last()->message);
+		        "detail=%s\n",
+		        r->request_id, oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 }
 
 /* ---- services ------------------------------------------------------------------------------- */
@@ -61,11 +63,12 @@ static void revoke_held_session(req *r)
 	if (!cookie_value(r, "oa_session", old, sizeof old) ||
 	    strlen(old) != OFFERAPI_TOKEN_SIZE - 1)
 		return;
+	char q[600];
 	if (offerapi_session_delete(r->app->store, old) < 0)
 		fprintf(stderr,
 		        "level=warn request_id=%s msg=\"the previous session was not revoked\" "
-		        "detail=\"%s\"\n",
-		        r->request_id, offerapi_error_last()->message);
+		        "detail=%s\n",
+		        r->request_id, oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 }
 
 int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,

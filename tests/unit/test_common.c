@@ -231,6 +231,9 @@ static void test_logfmt_quote(void **unused)
 	assert_string_equal(b, "\"a\xc3\xa9\"");
 	assert_int_equal(oa_logfmt_quote(b, 2, "x"), 0);
 	assert_string_equal(b, "");
+	/* the same, as a printf argument */
+	assert_string_equal(oa_logfmt_q(b, sizeof b, "a \"b\""), "\"a \\\"b\\\"\"");
+	assert_ptr_equal(oa_logfmt_q(b, sizeof b, "x"), b);
 	/* every output is one line with no unescaped quote inside */
 	char big[300], out[100];
 	for (int i = 0; i < 299; i++)
