@@ -185,10 +185,13 @@ static int runner_options(offerapi_job_runner_options *o, const offerapi_job_run
 {
 	*o = (offerapi_job_runner_options)OFFERAPI_JOB_RUNNER_OPTIONS_INIT;
 	if (in) {
-		if (in->version != OFFERAPI_JOB_RUNNER_OPTIONS_VERSION)
-			return oa_error(OFFERAPI_EINVAL,
-			                "job runner options: version %u, this library knows %u",
-			                in->version, OFFERAPI_JOB_RUNNER_OPTIONS_VERSION);
+		/* known and not newer; every version so far is 1, so the whole
+		 * struct is read (a version 2 will copy by size, as store.c does) */
+		if (in->version < 1 || in->version > OFFERAPI_JOB_RUNNER_OPTIONS_VERSION)
+			return oa_error(
+				OFFERAPI_EINVAL,
+				"job runner options: version %u, this library knows 1 to %u",
+				in->version, OFFERAPI_JOB_RUNNER_OPTIONS_VERSION);
 		*o = *in;
 	}
 	if (o->threads > 256)

@@ -42,9 +42,11 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 {
 	*o = (offerapi_job_options)OFFERAPI_JOB_OPTIONS_INIT;
 	if (in) {
-		if (in->version != OFFERAPI_JOB_OPTIONS_VERSION)
+		/* known and not newer; every version so far is 1, so the whole
+		 * struct is read (a version 2 will copy by size, as store.c does) */
+		if (in->version < 1 || in->version > OFFERAPI_JOB_OPTIONS_VERSION)
 			return oa_error(OFFERAPI_EINVAL,
-			                "job options: version %u, this library knows %u",
+			                "job options: version %u, this library knows 1 to %u",
 			                in->version, OFFERAPI_JOB_OPTIONS_VERSION);
 		*o = *in;
 	}

@@ -279,6 +279,10 @@ static void test_bad_arguments(void **state)
 	o.version = 99;
 	assert_rc(offerapi_login_throttle_begin(f->s[0], &o, "alice", "1.2.3.4", &t, &wait),
 	          OFFERAPI_EINVAL);
+	o.version = 0; /* known and not newer: 0 is unknown too */
+	assert_rc(offerapi_login_throttle_begin(f->s[0], &o, "alice", "1.2.3.4", &t, &wait),
+	          OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "knows 1 to 1"));
 	o = limits();
 	o.window_s = 8 * 86400;
 	assert_rc(offerapi_login_throttle_begin(f->s[0], &o, "alice", "1.2.3.4", &t, &wait),
