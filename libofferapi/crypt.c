@@ -51,36 +51,21 @@ static int open_with(const unsigned char key[32], const unsigned char *in, size_
 
 /* ---- the key file ---- */
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 64 hexadecimal digits, white space around them allowed. */
 static int parse_key(const char *path, const char *text, size_t n, unsigned char kek[32])
 {
-	size_t i = 0, got = 0;
-	while (i < n && strchr(" \t\r\n", text[i]))
-		i++;
-	for (; i + 1 < n && got < 32; i += 2) {
-		int hi = hexval((unsigned char)text[i]), lo = hexval((unsigned char)text[i + 1]);
-		if (hi < 0 || lo < 0)
-			break;
-		kek[got++] = (unsigned char)(hi << 4 | lo);
-	}
-	while (i < n && strchr(" \t\r\n", text[i]))
-		i++;
-	if (got != 32 || i != n)
+	size_t got = 0;
+	const char *end = text;
+	int rc = sodium_hex2bin(kek, 32, text, n, " \t\r\n", &got, &end);
+	while (rc == 0 && end < text + n && strchr(" \t\r\n", *end))
+		end++;
+	if (rc != 0 || got != 32 || end != text + n) {
+		sodium_memzero(kek, 32);
 		return oa_error(OFFERAPI_EINVAL,
 		                "data key file %s: expected 64 hexadecimal digits (a key made by "
 		                "offerapi-admin key-create)",
 		                path);
+	}
 	return 0;
 }
 

@@ -204,9 +204,18 @@ static void test_missing_or_wrong_key(void **state)
 	assert_non_null(strstr(offerapi_error_last()->message, other));
 	assert_non_null(strstr(offerapi_error_last()->message, "does not open"));
 	/* not a key */
-	write_file(other, "not a key\n");
-	assert_rc(open_with(&f->db, other), OFFERAPI_EINVAL);
-	assert_non_null(strstr(offerapi_error_last()->message, "64 hexadecimal"));
+	static const char *const not_keys[] = {
+		"not a key\n",
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddee\n", /* 62 */
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeef\n", /* 63 */
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00\n", /* 66 */
+		"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff x\n",
+	};
+	for (size_t i = 0; i < sizeof not_keys / sizeof *not_keys; i++) {
+		write_file(other, not_keys[i]);
+		assert_rc(open_with(&f->db, other), OFFERAPI_EINVAL);
+		assert_non_null(strstr(offerapi_error_last()->message, "64 hexadecimal"));
+	}
 	unlink(other);
 	assert_rc(open_with(&f->db, other), OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "No such file"));
