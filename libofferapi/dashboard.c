@@ -141,14 +141,10 @@ int offerapi_dashboard_get(offerapi_store *s, const offerapi_user *actor, offera
 	*out = NULL;
 	char by[OFFERAPI_SCORER_NAME_MAX + 1];
 	bool known;
-	int rc = rank_choose(rank, by, &known);
-	if (rc < 0)
-		return rc;
-	ks_spec spec;
-	ranked_spec(&spec);
 	ks_cursor c;
 	size_t limit;
-	if ((rc = ks_page_parse(&spec, ranked_scope(offer_id, by), page, &c, &limit)) < 0)
+	int rc = ranked_page_parse(offer_id, rank, page, by, &known, &c, &limit);
+	if (rc < 0)
 		return rc;
 	offerapi_dashboard *d;
 	if ((rc = summary(s, actor, offer_id, rank, by, known, &d)) < 0)

@@ -51,6 +51,18 @@ uint32_t ranked_scope(offerapi_id offer_id, const char *by)
 	return ks_scope(what);
 }
 
+int ranked_page_parse(offerapi_id offer_id, const offerapi_rank *rank, const offerapi_page *page,
+                      char by[OFFERAPI_SCORER_NAME_MAX + 1], bool *known, ks_cursor *c,
+                      size_t *limit)
+{
+	int rc = rank_choose(rank, by, known);
+	if (rc < 0)
+		return rc;
+	ks_spec spec;
+	ranked_spec(&spec);
+	return ks_page_parse(&spec, ranked_scope(offer_id, by), page, c, limit);
+}
+
 /* A candidate's applications, newest first (applications_candidate_created). */
 static void mine_spec(ks_spec *spec)
 {
@@ -302,14 +314,10 @@ int offerapi_application_list_offer_page(offerapi_store *s, const offerapi_user 
 	*out = NULL;
 	char by[OFFERAPI_SCORER_NAME_MAX + 1];
 	bool known;
-	int rc = rank_choose(rank, by, &known);
-	if (rc < 0)
-		return rc;
-	ks_spec spec;
-	ranked_spec(&spec);
 	ks_cursor c;
 	size_t limit;
-	if ((rc = ks_page_parse(&spec, ranked_scope(offer_id, by), page, &c, &limit)) < 0)
+	int rc = ranked_page_parse(offer_id, rank, page, by, &known, &c, &limit);
+	if (rc < 0)
 		return rc;
 	if ((rc = store_check_owner(s, actor, offer_id, "read the applications to an offer")) < 0)
 		return rc;
