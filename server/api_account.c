@@ -13,6 +13,18 @@ static void respond_session(req *r, const offerapi_user *u, const char *token)
 	respond_json(r, 201, json_pack("{s:o,s:s}", "user", user_json(u), "token", token));
 }
 
+/* The answer of a sign-up or login: the session, or the refusal (with
+ * Retry-After when a limit was hit). */
+static void answer_session(req *r, int rc, unsigned wait, const offerapi_user *u, const char *token)
+{
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_session(r, u, token);
+}
+
 void api_signup(req *r)
 {
 	json_t *j = api_body(r);
@@ -34,12 +46,7 @@ void api_signup(req *r)
 	char token[OFFERAPI_TOKEN_SIZE];
 	unsigned wait = 0;
 	int rc = svc_signup(r, &in, &u, token, &wait);
-	if (rc == SVC_ELIMITED)
-		req_header(r, "Retry-After: %u", wait);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_session(r, u, token);
+	answer_session(r, rc, wait, u, token);
 	offerapi_user_free(u);
 	json_decref(j);
 }
@@ -56,12 +63,7 @@ void api_login(req *r)
 	unsigned wait = 0;
 	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.login_fields")
 	             : svc_login(r, login, pw, &u, token, &wait);
-	if (rc == SVC_ELIMITED)
-		req_header(r, "Retry-After: %u", wait);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_session(r, u, token);
+	answer_session(r, rc, wait, u, token);
 	offerapi_user_free(u);
 	json_decref(j);
 }
