@@ -21,5 +21,6 @@
 #include "scoring.h"
 #include "jobs.h"
 #include "throttle.h"
+#include "mail.h"
 
 #endif
