@@ -23,13 +23,15 @@ void api_signup(req *r)
 	api_check_string(r, j, "display_name", OFFERAPI_NAME_MAX, true, errs);
 	api_check_string(r, j, "password", OFFERAPI_PASSWORD_MAX, true, errs);
 	api_check_string(r, j, "role", 16, true, errs);
+	api_check_string(r, j, "email", OFFERAPI_EMAIL_MAX, false, errs);
 	if (!api_fields_ok(r, errs)) {
 		json_decref(j);
 		return;
 	}
 	bool bad = false;
 	svc_signup_in in = { jstr(j, "login", &bad), jstr(j, "display_name", &bad),
-		             jstr(j, "password", &bad), jstr(j, "role", &bad) };
+		             jstr(j, "password", &bad), jstr(j, "role", &bad),
+		             json_string_value(json_object_get(j, "email")) };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
 	unsigned wait = 0;

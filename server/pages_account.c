@@ -111,7 +111,7 @@ void page_signup_post(req *r)
 		return;
 	}
 	svc_signup_in in = { form_get(&f, "login"), form_get(&f, "display_name"),
-		             form_get(&f, "password"), form_get(&f, "role") };
+		             form_get(&f, "password"), form_get(&f, "role"), NULL };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
 	unsigned wait = 0;

@@ -43,6 +43,7 @@ int svc_require(const req *r, int role);
 
 typedef struct svc_signup_in {
 	const char *login, *display_name, *password, *role; /* NULL counts as "" */
+	const char *email; /* NULL or "": none (a verification link goes to one) */
 } svc_signup_in;
 
 /* Create an account and open its session. *user is the caller's. Limited

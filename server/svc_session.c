@@ -149,14 +149,23 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	const char *weak = password_refusal(in->password, in->login, in->display_name);
 	if (weak)
 		return svc_fail(SVC_EWEAKPW, weak);
+	bool email = in->email && *in->email;
+	char addr[OFFERAPI_EMAIL_MAX + 1];
+	if (email && offerapi_email_normalize(in->email, addr) < 0)
+		return svc_fail(OFFERAPI_EINVAL, "err.email");
 	*retry_after = signup_attempt_begin(r->addr);
 	if (*retry_after)
 		return svc_fail(SVC_ELIMITED, "err.signup_limited");
-	int rc = offerapi_user_create(r->app->store, in->login ? in->login : "",
-	                              in->display_name ? in->display_name : "",
-	                              in->password ? in->password : "", role, user);
+	const char *login = in->login ? in->login : "",
+		   *name = in->display_name ? in->display_name : "",
+		   *pw = in->password ? in->password : "";
+	int rc = email ? offerapi_user_create_with_email(r->app->store, login, name, pw, role, addr,
+	                                                 r->lang == LANG_EN ? "en" : "fr", user)
+	               : offerapi_user_create(r->app->store, login, name, pw, role, user);
 	if (rc < 0)
 		signup_attempt_undo(r->addr);
+	if (rc == OFFERAPI_EEXISTS && strstr(offerapi_error_last()->message, "email"))
+		return svc_fail(rc, "err.email_taken");
 	if (rc == OFFERAPI_EEXISTS)
 		return svc_fail(rc, "err.login_taken");
 	if (rc == 0) {

@@ -1,0 +1,115 @@
+#!/usr/bin/python3
+"""test_mail.py: the server's mail outbox and sender end to end (issue 13).
+
+A real SMTP server on loopback (tests/mail/smtpd.py, Debian's
+python3-aiosmtpd) receives what offerapi-server sends; Python's email
+package parses it (MIME structure, RFC 2047 subject, UTF-8 parts).
+- sign-up with an e-mail through POST /api/v1/users: the verification
+  message arrives, in the request's language, with a link to this server;
+- a server killed (SIGKILL) after the sign-up and before its message went
+  out (--mail-senders 0: nothing sends) loses nothing: the next server
+  sends it, once;
+- an address that is not one, or another account's, is refused (422/409).
+"""
+import email
+import email.policy
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverlib import Checker, Server, fail, unique  # noqa: E402
+
+SMTPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail", "smtpd.py")
+T = Checker("server-mail")
+
+
+class Smtpd:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="offerapi-smtpd.")
+        self.proc = subprocess.Popen(["/usr/bin/python3", SMTPD, self.dir], stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("port "):
+            fail("smtpd.py did not start (python3-aiosmtpd missing?)")
+        self.port = int(line.split()[1])
+
+    def messages(self):
+        return sorted(f for f in os.listdir(self.dir) if f.endswith(".eml"))
+
+    def wait(self, n, timeout=20):
+        deadline = time.time() + timeout
+        while len(self.messages()) < n and time.time() < deadline:
+            time.sleep(0.05)
+        got = self.messages()
+        if len(got) < n:
+            fail("%d message(s) at the SMTP server, expected %d" % (len(got), n))
+        with open(os.path.join(self.dir, got[n - 1]), "rb") as f:
+            return email.message_from_bytes(f.read(), policy=email.policy.default)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=10)
+
+
+def signup(s, addr, lang="fr"):
+    c = s.client(lang)
+    login = unique("cand")
+    r = c.api("POST", "/api/v1/users", {"login": login, "display_name": "Zoé Dupré",
+                                         "password": "staple-battery-horse-42",
+                                         "role": "candidate", "email": addr})
+    return c, r
+
+
+def main():
+    d = Smtpd()
+    tmp = tempfile.mkdtemp(prefix="offerapi-mail-test.")
+    relay = ["--smtp-url", "smtp://127.0.0.1:%d" % d.port, "--mail-from", "jobs@example.org",
+             "--public-url", "https://jobs.example.org"]
+    s = Server(extra=relay, tmp=tmp)
+    c, r = signup(s, "Zoe@Example.org", "en")
+    T.status(r, 201, "sign-up with an e-mail")
+    m = d.wait(1)
+    T.check(m["To"] == "<zoe@example.org>" or "zoe@example.org" in m["To"], "To: %s" % m["To"])
+    T.check(m["Subject"] == "Confirm your e-mail address on OffreAPI", "English subject")
+    T.check(m["Content-Language"] == "en", "Content-Language en")
+    T.check(m.get_content_type() == "multipart/alternative", "multipart/alternative")
+    text = m.get_body(("plain",)).get_content()
+    html = m.get_body(("html",)).get_content()
+    T.check("Hello Zoé Dupré," in text, "the name in UTF-8 in the text part")
+    link = re.search(r"https://jobs\.example\.org/verify-email\?token=[0-9a-f]{64}", text)
+    T.check(link is not None, "a verification link to --public-url")
+    T.check(link and link.group(0) in html, "the same link in the HTML part")
+    T.check("OFFERAPI_SMTP" not in s.logtext(), "nothing about credentials in the log")
+
+    _, r = signup(s, "not an address")
+    T.status(r, 422, "an address that is not one")
+    _, r = signup(s, "ZOE@example.org")
+    T.status(r, 409, "another account's address")
+    s.stop()
+
+    # killed between the sign-up and its message: nothing lost, sent once
+    s = Server(extra=relay + ["--mail-senders", "0"], tmp=tmp)
+    _, r = signup(s, "kill@example.org", "fr")
+    T.status(r, 201, "sign-up on a server that sends nothing")
+    time.sleep(0.3)
+    T.check(len(d.messages()) == 1, "no message sent yet")
+    s.proc.kill()
+    s.proc.wait()
+    s.log.close()
+    s = Server(extra=relay, tmp=tmp)
+    m = d.wait(2)
+    T.check(m["Subject"] == "Confirmez votre adresse e-mail sur OffreAPI", "French subject")
+    T.check("kill@example.org" in m["To"], "the killed server's message went out")
+    time.sleep(1.5)
+    T.check(len(d.messages()) == 2, "once")
+    s.stop()
+    s.cleanup()
+    d.stop()
+    T.done()
+
+
+main()
