@@ -195,6 +195,7 @@ static int mail_start(app *a)
 	o.site.from = c->mail_from;
 	o.site.base_url = base;
 	o.threads = c->mail_senders;
+	o.on_report = metrics_mail_report;
 	int rc = c->mail_senders ? offerapi_mail_sender_start(&a->mail, a->store, &o)
 	                         : offerapi_mail_sender_check(&o);
 	if (rc < 0) {

@@ -85,6 +85,14 @@ def main():
     T.check(link and link.group(0) in html, "the same link in the HTML part")
     T.check("OFFERAPI_SMTP" not in s.logtext(), "nothing about credentials in the log")
 
+    deadline = time.time() + 10
+    metrics = ""
+    while 'offerapi_mail_messages_total{result="sent"} 1' not in metrics and time.time() < deadline:
+        metrics = s.client().get("/metrics").text
+        time.sleep(0.05)
+    T.check('offerapi_mail_messages_total{result="sent"} 1' in metrics, "metrics: one sent")
+    T.check('offerapi_mail_outbox{state="sent"} 1' in metrics, "metrics: the outbox")
+
     _, r = signup(s, "not an address")
     T.status(r, 422, "an address that is not one")
     _, r = signup(s, "ZOE@example.org")
