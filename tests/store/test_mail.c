@@ -290,10 +290,9 @@ static void test_retries_then_fails(void **state)
 {
 	fixture *f = *state;
 	assert_rc(offerapi_password_reset_request(f->s, "x@example.org"), 0); /* nothing */
-	assert_rc(offerapi_user_set_email(f->s,
-	                                  testdb_user(f->s, "ana", OFFERAPI_ROLE_CANDIDATE)->id,
-	                                  "ana@example.org", "fr"),
-	          0);
+	offerapi_user *u = testdb_user(f->s, "ana", OFFERAPI_ROLE_CANDIDATE);
+	assert_rc(offerapi_user_set_email(f->s, u->id, "ana@example.org", "fr"), 0);
+	offerapi_user_free(u);
 	offerapi_job_options o = fast(3);
 	offerapi_mail *m = NULL;
 	for (unsigned int attempt = 1; attempt <= 3; attempt++) {
