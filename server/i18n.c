@@ -132,6 +132,8 @@ static msg msgs[] = {
 	{ "err.file_too_big", { "Le fichier est trop volumineux.", "The file is too large." } },
 	{ "err.form_too_big", { "Le formulaire est trop volumineux.", "The form is too large." } },
 	{ "err.login_taken", { "Cet identifiant est déjà pris.", "This login is already taken." } },
+	{ "err.bad_link",
+	  { "Ce lien n'est pas valable (ou plus).", "This link is not valid (or no longer)." } },
 	{ "err.email",
 	  { "Adresse e-mail non valable (nom@exemple.fr).",
 	    "Not a valid e-mail address (name@example.org)." } },

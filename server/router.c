@@ -56,6 +56,9 @@ static const route routes[] = {
 
 	{ "POST", "/api/v1/users", api_signup, R_API },
 	{ "POST", "/api/v1/sessions", api_login, R_API },
+	{ "POST", "/api/v1/email-verifications", api_verify_email, R_API },
+	{ "POST", "/api/v1/password-resets", api_password_reset_request, R_API },
+	{ "POST", "/api/v1/password-resets/confirm", api_password_reset, R_API },
 	{ "DELETE", "/api/v1/sessions/current", api_logout, R_API },
 	{ "GET", "/api/v1/me", api_me, R_API },
 	{ "GET", "/api/v1/me/applications", api_my_applications, R_API },

@@ -55,6 +55,13 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
  * *retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
+/* Follow a verification link (OFFERAPI_EAUTH: not valid, or no longer). */
+int svc_verify_email(req *r, const char *token);
+/* Forgot password: 0 whether or not an account has @email. */
+int svc_password_reset_request(req *r, const char *email);
+/* Reset with a link's token: the sign-up password rules, then the library
+ * (every session of the account ends). */
+int svc_password_reset(req *r, const char *token, const char *password);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
 /* The user's live sessions, newest first; *current is the id of the

@@ -175,6 +175,30 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	return rc;
 }
 
+int svc_verify_email(req *r, const char *token)
+{
+	int rc = offerapi_email_verify(r->app->store, token ? token : "", NULL);
+	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
+}
+
+int svc_password_reset_request(req *r, const char *email)
+{
+	int rc = offerapi_password_reset_request(r->app->store, email ? email : "");
+	return rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG
+	               ? svc_fail(OFFERAPI_EINVAL, "err.email")
+	               : rc;
+}
+
+int svc_password_reset(req *r, const char *token, const char *password)
+{
+	const char *weak = password_refusal(password ? password : "", NULL, NULL);
+	if (weak)
+		return svc_fail(SVC_EWEAKPW, weak);
+	int rc = offerapi_password_reset(r->app->store, token ? token : "",
+	                                 password ? password : "", NULL);
+	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
+}
+
 /* Rate-limited per account and per address, in the database (shared by
  * replicas). The password hash makes a login slow on purpose. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,

@@ -71,6 +71,7 @@ def main():
              "--public-url", "https://jobs.example.org"]
     s = Server(extra=relay, tmp=tmp)
     c, r = signup(s, "Zoe@Example.org", "en")
+    c_login = r.json()["user"]["login"] if r.status == 201 else ""
     T.status(r, 201, "sign-up with an e-mail")
     m = d.wait(1)
     T.check(m["To"] == "<zoe@example.org>" or "zoe@example.org" in m["To"], "To: %s" % m["To"])
@@ -93,6 +94,38 @@ def main():
     T.check('offerapi_mail_messages_total{result="sent"} 1' in metrics, "metrics: one sent")
     T.check('offerapi_mail_outbox{state="sent"} 1' in metrics, "metrics: the outbox")
 
+    # the link, through the API: once
+    token = link.group(0).rsplit("=", 1)[1]
+    anon = s.client()
+    r = anon.api("POST", "/api/v1/email-verifications", {"token": token})
+    T.status(r, 204, "verification link followed")
+    r = anon.api("POST", "/api/v1/email-verifications", {"token": token})
+    T.status(r, 401, "a verification link works once")
+
+    # forgot password: the same answer for an unknown address, nothing sent
+    r = anon.api("POST", "/api/v1/password-resets", {"email": "nobody@example.org"})
+    T.status(r, 202, "reset for an unknown address")
+    r = anon.api("POST", "/api/v1/password-resets", {"email": "zoe@example.org"})
+    T.status(r, 202, "reset for a known address")
+    m = d.wait(2)
+    T.check(len(d.messages()) == 2, "one reset message, none for the unknown address")
+    T.check(m["Subject"] == "Reset your OffreAPI password", "reset subject in English")
+    reset = re.search(r"/reset-password\?token=([0-9a-f]{64})", m.get_body(("plain",)).get_content())
+    T.check(reset is not None, "a reset link")
+    r = anon.api("POST", "/api/v1/password-resets/confirm",
+                 {"token": reset.group(1), "password": "password"})
+    T.status(r, 422, "a weak new password is refused")
+    r = anon.api("POST", "/api/v1/password-resets/confirm",
+                 {"token": reset.group(1), "password": "new-staple-battery-43"})
+    T.status(r, 204, "password reset")
+    r = c.api("GET", "/api/v1/me")
+    T.status(r, 401, "every session ended by the reset")
+    r = anon.api("POST", "/api/v1/sessions", {"login": c_login, "password": "new-staple-battery-43"})
+    T.status(r, 201, "log in with the new password")
+    r = s.client().api("POST", "/api/v1/password-resets/confirm",
+                       {"token": reset.group(1), "password": "other-staple-battery-44"})
+    T.status(r, 401, "a reset link works once")
+
     _, r = signup(s, "not an address")
     T.status(r, 422, "an address that is not one")
     _, r = signup(s, "ZOE@example.org")
@@ -104,16 +137,16 @@ def main():
     _, r = signup(s, "kill@example.org", "fr")
     T.status(r, 201, "sign-up on a server that sends nothing")
     time.sleep(0.3)
-    T.check(len(d.messages()) == 1, "no message sent yet")
+    T.check(len(d.messages()) == 2, "no message sent yet")
     s.proc.kill()
     s.proc.wait()
     s.log.close()
     s = Server(extra=relay, tmp=tmp)
-    m = d.wait(2)
+    m = d.wait(3)
     T.check(m["Subject"] == "Confirmez votre adresse e-mail sur OffreAPI", "French subject")
     T.check("kill@example.org" in m["To"], "the killed server's message went out")
     time.sleep(1.5)
-    T.check(len(d.messages()) == 2, "once")
+    T.check(len(d.messages()) == 3, "once")
     s.stop()
     s.cleanup()
     d.stop()
