@@ -148,6 +148,32 @@ def main():
     time.sleep(1.5)
     T.check(len(d.messages()) == 3, "once")
     s.stop()
+
+    # offerapi-worker sends what a server with --mail-senders 0 wrote
+    s = Server(extra=relay + ["--mail-senders", "0"], tmp=tmp)
+    _, r = signup(s, "worker@example.org", "en")
+    T.status(r, 201, "sign-up for the worker to send")
+    wbin = os.environ.get("OFFERAPI_WORKER_BIN")
+    if not wbin:
+        fail("OFFERAPI_WORKER_BIN is not set")
+    plugins = os.path.join(tmp, "plugins")
+    wlog = open(os.path.join(tmp, "worker.log"), "wb")
+    wp = subprocess.Popen([wbin, "--database", s.db_url, "--plugin-dir", plugins,
+                           "--scorers", "random", "--workers", "1", "--mail-senders", "1",
+                           "--smtp-url", "smtp://127.0.0.1:%d" % d.port,
+                           "--mail-from", "jobs@example.org",
+                           "--public-url", "https://jobs.example.org"],
+                          stdout=wlog, stderr=subprocess.STDOUT)
+    m = d.wait(4)
+    T.check("worker@example.org" in m["To"], "the worker sent the message")
+    wp.send_signal(signal.SIGTERM)
+    T.check(wp.wait(timeout=30) == 0, "the worker stops cleanly")
+    wlog.close()
+    with open(os.path.join(tmp, "worker.log"), "rb") as f:
+        wtext = f.read().decode("utf-8", "replace")
+    T.check("AddressSanitizer" not in wtext and "runtime error" not in wtext,
+            "no sanitizer report from the worker")
+    s.stop()
     s.cleanup()
     d.stop()
     T.done()
