@@ -20,6 +20,16 @@ bool oa_utf8_valid(const char *s, size_t len);
  * boundary: for "%.*s" in bounded messages. */
 int oa_utf8_fit(const char *s, size_t max);
 
+/* ---- logfmt (logfmt.c) ---------------------------------------------------- */
+
+/* @src (NULL: "") as a quoted logfmt value into @dst of @cap bytes: between
+ * double quotes, with '"' and '\\' escaped by a backslash, newline, return
+ * and tab as \n, \r, \t, other control bytes as \u00XX, so that one
+ * message stays one field of one line whatever it holds. Cut to fit @cap
+ * (never inside an escape or a UTF-8 character), always closed and
+ * NUL-terminated when @cap >= 3 (else ""). Returns the length written. */
+size_t oa_logfmt_quote(char *dst, size_t cap, const char *src);
+
 /* ---- URLs (url.c) --------------------------------------------------------- */
 
 /* @url with any password in its userinfo replaced by "***" (and a user

@@ -80,6 +80,7 @@ int main(int argc, char **argv)
 	const char *skills[] = { "C", "PostgreSQL" };
 	const char *questions[] = { "When can you start?" };
 	offerapi_offer_fields fields = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
 		.title = "C developer",
 		.description = "Build a small, fast job board.",
 		.location = "Paris",
@@ -94,7 +95,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	const char *answers[] = { "Monday" };
-	offerapi_application_input in = { argv[2], pdf, len, answers, 1 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = argv[2],
+		.pdf = pdf,
+		.pdf_len = len,
+		.answers = answers,
+		.nanswers = 1,
+	};
 	if (offerapi_application_submit(store, cand, offer_id, &in, &app_id) != 0) {
 		rc = die(argv[2]);
 		goto out;

@@ -32,6 +32,7 @@ typedef struct batch {
 	char **ns;
 	size_t nns;
 	size_t pods;
+	size_t groups[2]; /* range queries' groups of pods: resolution, hourly */
 	fr_model m;
 	char err[1024];
 	int rc;
@@ -599,28 +600,29 @@ static int range_query(shared *s, batch *b, const char *pq, rangectx *x)
 }
 
 /* The CPU usage statistics of each container of the last query: the
- * percentiles, maximum and average over the window, computed here with one
- * sort (the same interpolation as Prometheus' quantile_over_time). */
+ * percentiles, maximum and average over the window, computed here (the same
+ * interpolation as Prometheus' quantile_over_time) by selecting the order
+ * statistics each percentile needs rather than sorting the points. */
 static void cpu_stats(rangectx *x)
 {
 	for (size_t k = 0; k < x->nslots; k++) {
 		fr_container *c = x->slots[k].c;
-		double *w = x->slots[k].a, sum = 0;
+		double *w = x->slots[k].a, sum = 0, max = -INFINITY;
 		size_t n = 0;
 		for (size_t i = 0; i < x->npoints; i++)
 			if (!isnan(w[i])) {
 				sum += w[i];
+				max = w[i] > max ? w[i] : max;
 				w[n++] = w[i];
 			}
 		if (n == 0)
 			continue;
-		qsort(w, n, sizeof *w, fr_cmp_double);
 		c->usage_hours = (double)n * (double)x->step / 3600.0;
-		c->cpu.max = w[n - 1];
+		c->cpu.max = max;
 		c->cpu.avg = sum / (double)n;
-		c->cpu.p50 = fr_quantile_sorted(0.5, w, n);
-		c->cpu.p95 = fr_quantile_sorted(0.95, w, n);
-		c->cpu.pct = fr_quantile_sorted(x->o->strategy.cpu_percentile / 100.0, w, n);
+		c->cpu.p50 = fr_quantile_select(0.5, w, n);
+		c->cpu.p95 = fr_quantile_select(0.95, w, n);
+		c->cpu.pct = fr_quantile_select(x->o->strategy.cpu_percentile / 100.0, w, n);
 	}
 }
 
@@ -705,20 +707,35 @@ static int hourly_ranges(shared *s, batch *b, const char *G, const char *CG, ran
 	return rc;
 }
 
-/* `S, pod=~"a|b|..."` for the pods [g0, g1) of a batch. */
-static char *group_selector(const batch *b, const char *S, size_t g0, size_t g1)
+/* `namespace="ns", pod=~"a|b|..."` for the pods idx[0..n) of a batch, all
+ * in namespace ns: a group never spans namespaces, so that a pod name that
+ * several namespaces of the batch share (a StatefulSet's db-0) is read once
+ * in its own namespace's group, not again in every group naming it. */
+static char *group_selector(const batch *b, const char *ns, const size_t *idx, size_t n)
 {
 	char *re = fr_strdup("");
-	for (size_t i = g0; i < g1; i++) {
-		char *qp = fr_promql_regex_quote(b->m.pods[i].name);
-		char *x = fr_printf("%s%s%s", re, i > g0 ? "|" : "", qp);
+	for (size_t i = 0; i < n; i++) {
+		char *qp = fr_promql_regex_quote(b->m.pods[idx[i]].name);
+		char *x = fr_printf("%s%s%s", re, i ? "|" : "", qp);
 		free(qp);
 		free(re);
 		re = x;
 	}
+	char *S = ns_matcher((char *const *)&ns, 1);
 	char *G = fr_printf("%s, pod=~\"%s\"", S, re);
+	free(S);
 	free(re);
 	return G;
+}
+
+/* The indexes of the batch's selected pods in namespace ns; their count. */
+static size_t ns_pods(const batch *b, const char *ns, size_t *idx)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < b->m.npods; i++)
+		if (!b->m.pods[i].excluded && strcmp(b->m.pods[i].ns, ns) == 0)
+			idx[n++] = i;
+	return n;
 }
 
 /* Pods per range query: a response near 1.5 MB of JSON (about 30 bytes a
@@ -730,48 +747,60 @@ static size_t group_size(size_t npoints)
 	return group < 1 ? 1 : group > 100 ? 100 : group;
 }
 
-/* The range-query part of a batch, by groups of pods: the CPU usage at the
- * resolution step (not in the previous window's pass, whose CPU figure is
- * one subquery), then the hourly requests and usage of CPU and memory. */
-static int collect_ranges(shared *s, batch *b, const char *S, long cost_step)
+/* One range query of a group of pods: the CPU usage at the resolution step
+ * (pass 0), or the hourly requests and usage of CPU and memory (pass 1). */
+static int group_ranges(shared *s, batch *b, const char *G, int pass, long st)
+{
+	const fr_options *o = s->o;
+	char RW[32];
+	fr_format_duration(o->rate_window_s, RW, sizeof RW);
+	char *CG = fr_printf("%s, container!=\"\", container!=\"POD\"", G);
+	rangectx x = { .b = b,
+		       .start = o->end - (double)o->window_s + (double)st,
+		       .step = st,
+		       .npoints = (size_t)(o->window_s / st),
+		       .o = o,
+		       .prev = s->prev };
+	int rc;
+	if (pass == 0) {
+		char *pq = fr_printf("rate(container_cpu_usage_seconds_total{%s}[%s])", CG, RW);
+		rc = range_query(s, b, pq, &x);
+		free(pq);
+		if (rc == 0)
+			cpu_stats(&x);
+	} else {
+		rc = hourly_ranges(s, b, G, CG, &x);
+	}
+	slots_free(x.slots, x.nslots);
+	free(CG);
+	return rc;
+}
+
+/* The range-query part of a batch, namespace by namespace and by groups of
+ * pods: the CPU usage at the resolution step (not in the previous window's
+ * pass, whose CPU figure is one subquery), then the hourly requests and
+ * usage of CPU and memory. */
+static int collect_ranges(shared *s, batch *b, long cost_step)
 {
 	const fr_options *o = s->o;
 	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
-	char RW[32];
-	fr_format_duration(o->rate_window_s, RW, sizeof RW);
-	for (int pass = s->prev ? 1 : 0; pass < 2; pass++) {
+	size_t *idx = fr_xrealloc(NULL, (b->m.npods + 1) * sizeof *idx);
+	int rc = 0;
+	for (int pass = s->prev ? 1 : 0; pass < 2 && rc == 0; pass++) {
 		long st = pass == 0 ? step : cost_step;
-		size_t npoints = (size_t)(o->window_s / st);
-		size_t group = group_size(npoints);
-		for (size_t g0 = 0; g0 < b->m.npods; g0 += group) {
-			size_t g1 = g0 + group < b->m.npods ? g0 + group : b->m.npods;
-			char *G = group_selector(b, S, g0, g1);
-			char *CG = fr_printf("%s, container!=\"\", container!=\"POD\"", G);
-			rangectx x = { .b = b,
-				       .start = o->end - (double)o->window_s + (double)st,
-				       .step = st,
-				       .npoints = npoints,
-				       .o = o,
-				       .prev = s->prev };
-			int rc;
-			if (pass == 0) {
-				char *pq = fr_printf(
-					"rate(container_cpu_usage_seconds_total{%s}[%s])", CG, RW);
-				rc = range_query(s, b, pq, &x);
-				free(pq);
-				if (rc == 0)
-					cpu_stats(&x);
-			} else {
-				rc = hourly_ranges(s, b, G, CG, &x);
+		size_t group = group_size((size_t)(o->window_s / st));
+		for (size_t k = 0; k < b->nns && rc == 0; k++) {
+			size_t n = ns_pods(b, b->ns[k], idx);
+			for (size_t g0 = 0; g0 < n && rc == 0; g0 += group) {
+				size_t g1 = g0 + group < n ? g0 + group : n;
+				char *G = group_selector(b, b->ns[k], idx + g0, g1 - g0);
+				rc = group_ranges(s, b, G, pass, st);
+				free(G);
 			}
-			slots_free(x.slots, x.nslots);
-			free(G);
-			free(CG);
-			if (rc)
-				return -1;
 		}
 	}
-	return 0;
+	free(idx);
+	return rc ? -1 : 0;
 }
 
 /* The previous window's pass: the CPU usage a recommendation is sized to
@@ -852,7 +881,7 @@ static void collect_batch(shared *s, batch *b)
 		goto out;
 	if (collect_fields(s, b, S))
 		goto out;
-	if (collect_ranges(s, b, S, cost_step))
+	if (collect_ranges(s, b, cost_step))
 		goto out;
 	if (s->prev && collect_cpu_sized(s, b, S))
 		goto out;
@@ -967,16 +996,10 @@ static int discover(const fr_options *o, fr_http *h, nslist *l, char *err, size_
 static long expected_queries(const shared *s)
 {
 	const fr_options *o = s->o;
-	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
-	long cost_step = fr_choose_step(o->window_s, 3600, FR_MAX_POINTS);
 	long total = 0;
 	for (size_t k = 0; k < s->nb; k++) {
-		long pods = (long)s->b[k].pods;
-		for (int pass = s->prev ? 1 : 0; pass < 2; pass++) {
-			long group = (long)group_size(
-				(size_t)(o->window_s / (pass ? cost_step : step)));
-			total += ((pods + group - 1) / group) * (pass ? 4 : 1);
-		}
+		for (int pass = s->prev ? 1 : 0; pass < 2; pass++)
+			total += (long)s->b[k].groups[pass] * (pass ? 4 : 1);
 		int labels = o->selector || (!s->prev && o->group_label);
 		total += (s->prev ? 3 + 1 + 2 : F_COUNT + 3) + labels + (o->hpa_aware ? 1 : 0) +
 		         (!s->prev && o->group_label ? 1 : 0);
@@ -987,6 +1010,11 @@ static long expected_queries(const shared *s)
 /* Groups namespaces, in name order, into batches of about batch_pods. */
 static void make_batches(shared *s, const nslist *l, int batch_pods)
 {
+	const fr_options *o = s->o;
+	long step = fr_choose_step(o->window_s, o->resolution_s, FR_MAX_POINTS);
+	long cost_step = fr_choose_step(o->window_s, 3600, FR_MAX_POINTS);
+	size_t group[2] = { group_size((size_t)(o->window_s / step)),
+		            group_size((size_t)(o->window_s / cost_step)) };
 	s->b = fr_xrealloc(NULL, (l->n + 1) * sizeof *s->b);
 	for (size_t k = 0; k < l->n; k++) {
 		if (s->nb == 0 || s->b[s->nb - 1].pods >= (size_t)batch_pods ||
@@ -998,6 +1026,8 @@ static void make_batches(shared *s, const nslist *l, int batch_pods)
 		batch *b = &s->b[s->nb - 1];
 		b->ns[b->nns++] = l->names[k];
 		b->pods += (size_t)l->counts[k];
+		for (int pass = 0; pass < 2; pass++) /* groups never span namespaces */
+			b->groups[pass] += ((size_t)l->counts[k] + group[pass] - 1) / group[pass];
 	}
 	fr_progress_plan(expected_queries(s), s->nb);
 }

@@ -65,6 +65,9 @@ void fr_strategy_default(fr_strategy *s);
 
 double fr_quantile(double q, double *v, size_t n);
 double fr_quantile_sorted(double q, const double *v, size_t n);
+/* The same as fr_quantile_sorted over v sorted, bit for bit, without
+ * sorting v[0..n) (NaN-free; left permuted): linear time. */
+double fr_quantile_select(double q, double *v, size_t n);
 int fr_cmp_double(const void *a, const void *b); /* qsort, ascending */
 double fr_ceil_to(double x, double step);
 long fr_choose_step(long range_s, long min_step_s, long max_points);
@@ -306,9 +309,25 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
                        fr_series_cb cb, void *ud, char **warnings, char *err, size_t errsz);
 int fr_prom_series(fr_http *h, const char *match, double start, double end, json_t **out, char *err,
                    size_t errsz);
+/* The parsers of the functions above, on an answer already received (@status
+ * its HTTP status, for messages): what they do after the GET, and what
+ * fuzz/fuzz_finops.c feeds arbitrary bytes. @h names the source in messages. */
+int fr_prom_parse(const fr_http *h, const char *what, const char *body, long status,
+                  fr_promres *out, char *err, size_t errsz);
+int fr_prom_range_parse(const fr_http *h, const char *body, long status, fr_series_cb cb, void *ud,
+                        char **warnings, char *err, size_t errsz);
+int fr_prom_series_parse(const fr_http *h, const char *body, long status, json_t **out, char *err,
+                         size_t errsz);
+/* Turns every control byte of @s into '?': a message quoting a server's
+ * text stays one line and cannot drive the terminal. */
+void fr_one_line(char *s);
 const char *fr_prom_label(json_t *series, const char *name);
 double fr_prom_value(json_t *series);
 char *fr_promql_regex_quote(const char *s);
+/* The decimal [b, e) as strtod reads it, when it is exact without strtod
+ * (digits and one point, at most 2^53 without the point, at most 22 digits
+ * after it); 0 otherwise (strtod must read it). */
+int fr_exact_decimal(const char *b, const char *e, double *out);
 
 /* ---------------------------------------------------------------- config */
 

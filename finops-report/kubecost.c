@@ -202,6 +202,7 @@ int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_o
 		}
 		first[i] = '\0';
 		snprintf(err, errsz, "not JSON (%s): \"%s\"", je.text, first);
+		fr_one_line(err);
 		return -1;
 	}
 	json_t *code = json_object_get(root, "code");
@@ -209,6 +210,7 @@ int fr_kubecost_parse(const char *body, fr_model *m, int create_pods, const fr_o
 		const char *msg = json_string_value(json_object_get(root, "message"));
 		snprintf(err, errsz, "error code %lld: %s", (long long)json_integer_value(code),
 		         msg ? msg : "no message");
+		fr_one_line(err); /* Kubecost's own text */
 		json_decref(root);
 		return -1;
 	}

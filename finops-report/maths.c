@@ -56,6 +56,63 @@ double fr_quantile_sorted(double q, const double *v, size_t n)
 	return v[lo] * (1.0 - w) + v[hi] * w;
 }
 
+/* Moves the k-th smallest of v[0..n) (no NaN, k < n) to v[k], with none
+ * larger before it and none smaller after it: a quickselect (Hoare
+ * partition around the median of three), which sorts the rest of the range
+ * when it has not converged in 64 rounds. */
+static void select_kth(double *v, size_t n, size_t k)
+{
+	long lo = 0, hi = (long)n - 1, kk = (long)k;
+	for (int rounds = 0; hi > lo; rounds++) {
+		if (rounds == 64) {
+			qsort(v + lo, (size_t)(hi - lo + 1), sizeof *v, fr_cmp_double);
+			return;
+		}
+		double a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi];
+		double pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		long i = lo, j = hi;
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				double t = v[i];
+				v[i++] = v[j];
+				v[j--] = t;
+			}
+		}
+		/* v[lo..j] <= pivot <= v[i..hi], and pivot between them */
+		if (kk <= j)
+			hi = j;
+		else if (kk >= i)
+			lo = i;
+		else
+			return;
+	}
+}
+
+/* fr_quantile_sorted(q, v, n) of v sorted, without sorting v[0..n) (no NaN):
+ * the two order statistics the interpolation needs are selected, v is left
+ * permuted. The same double as sorting gives, in linear time. */
+double fr_quantile_select(double q, double *v, size_t n)
+{
+	if (n == 0 || !(q >= 0.0 && q <= 1.0))
+		return NAN;
+	double rank = q * (double)(n - 1);
+	size_t lo = (size_t)floor(rank);
+	double w = rank - (double)lo;
+	select_kth(v, n, lo);
+	double vhi = v[lo];
+	if (lo + 1 < n) {
+		vhi = v[lo + 1];
+		for (size_t i = lo + 2; i < n; i++)
+			if (v[i] < vhi)
+				vhi = v[i];
+	}
+	return v[lo] * (1.0 - w) + vhi * w;
+}
+
 /* Rounds x up to a multiple of step (step > 0). The small tolerance keeps a
  * value that is already a multiple, but carries float noise (0.1 + 0.2), from
  * jumping to the next step. NAN stays NAN. */

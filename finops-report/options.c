@@ -482,7 +482,10 @@ static int read_args(fr_config *cfg, int argc, char **argv)
 	char shorts[64];
 	struct option *lo = getopt_tables(shorts, sizeof shorts);
 	int opt, rc = FR_CONTINUE;
-	optind = 1;
+	/* 0, not 1: glibc then forgets all of an earlier parse, whose place
+	 * in a cluster of short options ("-qX") would point into argv
+	 * strings that may be gone (a second parse: the fuzz target) */
+	optind = 0;
 	while (rc == FR_CONTINUE && (opt = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		int i = index_of(opt);
 		if (i < 0) {

@@ -4,6 +4,7 @@
  */
 #include "fr.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,8 +12,8 @@
  * a vector or matrix; an error envelope becomes a message naming the URL path,
  * the error type and Prometheus' own text; warnings (partial data) are kept in
  * out->warnings for the caller to report as incomplete data. */
-static int parse_envelope(fr_http *h, const char *what, char *body, long status, fr_promres *out,
-                          char *err, size_t errsz)
+int fr_prom_parse(const fr_http *h, const char *what, const char *body, long status,
+                  fr_promres *out, char *err, size_t errsz)
 {
 	json_error_t je;
 	json_t *root = json_loads(body, 0, &je);
@@ -21,6 +22,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body, long status,
 		         "%s: %s%s: HTTP %ld but the body is not a Prometheus API "
 		         "response (%s)",
 		         h->name, h->shown, what, status, root ? "not an object" : je.text);
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -30,6 +32,7 @@ static int parse_envelope(fr_http *h, const char *what, char *body, long status,
 		const char *e = json_string_value(json_object_get(root, "error"));
 		snprintf(err, errsz, "%s: %s%s: HTTP %ld, %s: %s", h->name, h->shown, what, status,
 		         et ? et : "error", e ? e : "no error message in the response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -82,7 +85,7 @@ static int run(fr_http *h, const char *what, const char *qs, fr_promres *out, ch
 	memset(out, 0, sizeof *out);
 	if (fetch(h, fr_printf("%s?%s", what, qs), &body, &status, err, errsz))
 		return -1;
-	int rc = parse_envelope(h, what, body, status, out, err, errsz);
+	int rc = fr_prom_parse(h, what, body, status, out, err, errsz);
 	free(body);
 	return rc;
 }
@@ -125,6 +128,13 @@ void fr_promres_free(fr_promres *r)
 	json_decref(r->root);
 	free(r->warnings);
 	memset(r, 0, sizeof *r);
+}
+
+void fr_one_line(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
 }
 
 /* Borrowed label value of a series of a vector or matrix, NULL if absent. */
@@ -183,9 +193,17 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end, json
 	*out = NULL;
 	if (fetch(h, path, &body, &status, err, errsz))
 		return -1;
+	int rc = fr_prom_series_parse(h, body, status, out, err, errsz);
+	free(body);
+	return rc;
+}
+
+int fr_prom_series_parse(const fr_http *h, const char *body, long status, json_t **out, char *err,
+                         size_t errsz)
+{
+	*out = NULL;
 	json_error_t je;
 	json_t *root = json_loads(body, 0, &je);
-	free(body);
 	const char *st = json_string_value(json_object_get(root, "status"));
 	json_t *data = json_object_get(root, "data");
 	if (!st || strcmp(st, "success") != 0 || !json_is_array(data)) {
@@ -197,6 +215,7 @@ int fr_prom_series(fr_http *h, const char *match, double start, double end, json
 		         : root ? "no data array"
 		                : "not a Prometheus API "
 		                  "response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 		json_decref(root);
 		return -1;
 	}
@@ -363,6 +382,37 @@ static void metric_key(scan *s, const char *key, void *metric)
 	free(v);
 }
 
+/* Reads the decimal number [b, e) ("1795251900", "0.005989166666666668")
+ * into *out when it is short enough to be exact without strtod: at most
+ * 2^53 once the point is dropped and at most 22 digits after the point, so
+ * that the mantissa and 10^k are exact doubles and the one division rounds
+ * correctly (Clinger's fast path): the same double strtod returns. Returns 0
+ * for anything else (sign, exponent, NaN, longer numbers): strtod reads it. */
+int fr_exact_decimal(const char *b, const char *e, double *out)
+{
+	static const double p10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+		                      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+		                      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+	uint64_t m = 0;
+	int frac = -1, digits = 0;
+	for (const char *p = b; p < e; p++) {
+		if (*p == '.' && frac < 0) {
+			frac = 0;
+			continue;
+		}
+		if (*p < '0' || *p > '9' || m > (UINT64_C(1) << 53) / 10)
+			return 0;
+		m = m * 10 + (uint64_t)(*p - '0');
+		digits++;
+		if (frac >= 0)
+			frac++;
+	}
+	if (digits == 0 || frac == 0 || frac > 22 || m > (UINT64_C(1) << 53))
+		return 0;
+	*out = frac > 0 ? (double)m / p10[frac] : (double)m;
+	return 1;
+}
+
 /* Reads a quoted number ("0.25", "NaN") where it stands, without copying
  * it: a week of points is millions of them. NaN for an unreadable or
  * infinite value; a string with escapes goes through str(). */
@@ -377,7 +427,9 @@ static double quoted_number(scan *s)
 	const char *q = memchr(b, '"', (size_t)(s->end - b));
 	double v;
 	char *e;
-	if (q && !memchr(b, '\\', (size_t)(q - b))) {
+	if (q && fr_exact_decimal(b, q, &v)) {
+		s->p = q + 1;
+	} else if (q && !memchr(b, '\\', (size_t)(q - b))) {
 		v = strtod(b, &e);
 		if (e != q || e == b)
 			v = NAN;
@@ -400,13 +452,21 @@ static void read_point(scan *s, vals *vs)
 		return;
 	}
 	ws(s);
-	char *e;
-	double t = strtod(s->p, &e);
-	if (e == s->p || e > s->end) {
-		s->bad = 1;
-		return;
+	const char *te = s->p;
+	while (te < s->end && ((*te >= '0' && *te <= '9') || *te == '.'))
+		te++;
+	double t;
+	if (te < s->end && *te != 'e' && *te != 'E' && fr_exact_decimal(s->p, te, &t)) {
+		s->p = te;
+	} else {
+		char *e;
+		t = strtod(s->p, &e);
+		if (e == s->p || e > s->end) {
+			s->bad = 1;
+			return;
+		}
+		s->p = e;
 	}
-	s->p = e;
 	double v = eat(s, ',') ? quoted_number(s) : (s->bad = 1, NAN);
 	if (s->bad || !eat(s, ']')) {
 		s->bad = 1;
@@ -534,7 +594,7 @@ static void answer_key(scan *s, const char *key, void *ctx)
 }
 
 /* The error of a scanned answer, or 0 when it is a matrix. */
-static int answer_error(fr_http *h, const scan *s, const answer *a, long status, char *err,
+static int answer_error(const fr_http *h, const scan *s, const answer *a, long status, char *err,
                         size_t errsz)
 {
 	const char *what = "/api/v1/query_range";
@@ -551,6 +611,7 @@ static int answer_error(fr_http *h, const scan *s, const answer *a, long status,
 		         a->emsg  ? a->emsg
 		         : s->bad ? "not a Prometheus API response"
 		                  : "no error message in the response");
+		fr_one_line(err); /* Prometheus' own text: one line, no control bytes */
 	} else if (s->bad || !a->have_result || !a->rt || strcmp(a->rt, "matrix") != 0) {
 		snprintf(err, errsz, "%s: %s%s: response is not a matrix", h->name, h->shown, what);
 	} else {
@@ -582,6 +643,15 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
 	long status;
 	if (fetch(h, path, &body, &status, err, errsz))
 		return -1;
+	int rc = fr_prom_range_parse(h, body, status, cb, ud, warnings, err, errsz);
+	free(body);
+	return rc;
+}
+
+int fr_prom_range_parse(const fr_http *h, const char *body, long status, fr_series_cb cb, void *ud,
+                        char **warnings, char *err, size_t errsz)
+{
+	*warnings = NULL;
 	scan s = { body, body + strlen(body), 0, 0 };
 	answer an = { .cb = cb, .ud = ud };
 	each_key(&s, answer_key, &an, &an.cbrc);
@@ -597,6 +667,5 @@ int fr_prom_range_each(fr_http *h, const char *promql, double start, double end,
 	free(an.rt);
 	free(an.vs.t);
 	free(an.vs.v);
-	free(body);
 	return rc;
 }

@@ -117,14 +117,19 @@ static void make_users(void)
 	    offerapi_user_create(s, "fuzz-cand", "Fuzz Cand", "staple-battery-horse-42",
 	                         OFFERAPI_ROLE_CANDIDATE, &cand))
 		die(offerapi_error_last()->message);
-	offerapi_offer_fields f = { 0 };
+	offerapi_offer_fields f = { .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	f.title = "Fuzz";
 	f.description = "An offer to fuzz";
 	offerapi_id id = 0;
 	if (offerapi_offer_create(s, rec, &f, &id))
 		die(offerapi_error_last()->message);
 	snprintf(offer_id, sizeof offer_id, "%lld", (long long)id);
-	offerapi_application_input in = { "cv.pdf", cv_pdf, sizeof cv_pdf - 1, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = cv_pdf,
+		.pdf_len = sizeof cv_pdf - 1,
+	};
 	offerapi_id aid = 0;
 	if (offerapi_application_submit(s, cand, id, &in, &aid))
 		die(offerapi_error_last()->message);
@@ -245,8 +250,12 @@ static size_t exchange(const char *msg, size_t n, char *ans, size_t cap)
 	struct sockaddr_in a = { .sin_family = AF_INET,
 		                 .sin_port = htons((uint16_t)port),
 		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0)
+	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0) {
+		/* say why: a refused connection is the server's, an exhausted
+		 * range of local ports (EADDRNOTAVAIL) the harness's */
+		fprintf(stderr, "fuzz_http: connect: %s\n", strerror(errno));
 		die("the server does not accept connections any more");
+	}
 	size_t sent = 0;
 	while (sent < n) {
 		ssize_t w = send(s, msg + sent, n - sent, MSG_NOSIGNAL);

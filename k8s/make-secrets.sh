@@ -11,6 +11,8 @@ usage: k8s/make-secrets.sh [--dir DIR] [--llm-api-key-from-env] [--force]
 Writes the Secrets' values for `kubectl apply -k k8s/` (docs/deployment.md):
   DIR/postgres.env  password=...     the database password (offerapi-postgres)
   DIR/server.env    secret=...       the CSRF and session key (offerapi-server)
+                    data-key=...     the key that encrypts the stored CVs (64 hex
+                                     digits); back it up apart from the database
                     llm-api-key=...  with --llm-api-key-from-env: $LLM_API_KEY
 Each value is 32 random bytes from /dev/urandom, written as 64 hex digits;
 the files are made readable by their owner only. DIR defaults to
@@ -91,7 +93,8 @@ write() {
 
 write "$dir/postgres.env" "password=$(random_hex)"
 if [ "$llm" = 1 ]; then
-	write "$dir/server.env" "secret=$(random_hex)" "llm-api-key=$LLM_API_KEY"
+	write "$dir/server.env" "secret=$(random_hex)" "data-key=$(random_hex)" \
+		"llm-api-key=$LLM_API_KEY"
 else
-	write "$dir/server.env" "secret=$(random_hex)"
+	write "$dir/server.env" "secret=$(random_hex)" "data-key=$(random_hex)"
 fi

@@ -24,6 +24,10 @@
 int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_application *a);
 void app_clear(offerapi_application *a);
 
+/* Open the sealed CV text in cell (@row, @col) of @r (NULL: none) into
+ * a->cv_text. */
+int app_text_open(offerapi_store *s, offerapi_application *a, const db_result *r, int row, int col);
+
 /* Attach the scores of @r's rows (the application's id in column @idcol;
  * scorer, version, score, explanation, created_at from column @scol; rows
  * whose scorer is NULL skipped) to @items, in any order; each item's scores

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypt_internal.h"
 #include "internal.h"
 #include "jsonlist.h"
 #include "store_internal.h"
@@ -89,6 +90,13 @@ int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_appl
 	if (rc < 0)
 		app_clear(a);
 	return rc;
+}
+
+int app_text_open(offerapi_store *s, offerapi_application *a, const db_result *r, int row, int col)
+{
+	const db_cell *c = db_cell_at(r, row, col);
+	size_t n;
+	return c->data ? cv_open(s, a->id, CV_TEXT, c->data, c->len, &a->cv_text, &n) : 0;
 }
 
 /* An application's id and its place in a list, for lookups by id. */
@@ -187,7 +195,7 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 	db_result *r = NULL;
 	int rc = store_exec(s,
 	                    with_text ? "SELECT " APP_COLUMNS ", c.cv_text, o.recruiter_id" APP_FROM
-	                                " LEFT JOIN application_cvs c ON c.application_id = a.id"
+	                                " LEFT JOIN cv_sealed c ON c.application_id = a.id"
 	                                " WHERE a.id = $1"
 	                              : "SELECT " APP_COLUMNS ", NULL, o.recruiter_id" APP_FROM
 	                                " WHERE a.id = $1",
@@ -211,7 +219,9 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 		db_result_free(r);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	rc = app_from_row(r, 0, 0, r->ncols > 11 ? 11 : -1, a);
+	rc = app_from_row(r, 0, 0, -1, a);
+	if (rc == 0 && (rc = app_text_open(s, a, r, 0, APP_NCOLUMNS)) < 0)
+		app_clear(a);
 	db_result_free(r);
 	if (rc < 0) {
 		free(a);
@@ -249,7 +259,7 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 		return rc;
 	offerapi_application_free(a);
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT pdf FROM application_cvs WHERE application_id = $1",
+	rc = store_exec(s, "SELECT pdf FROM cv_sealed WHERE application_id = $1",
 	                (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -257,21 +267,12 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 		db_result_free(r);
 		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
 	}
-	db_cell *c = &r->cells[0];
-	if (r->arena) {
-		/* the cell lives inside the result's arena: copy it out */
-		if (!(*out = malloc(c->len ? c->len : 1))) {
-			db_result_free(r);
-			return oa_error(OFFERAPI_ENOMEM, "out of memory");
-		}
-		memcpy(*out, c->data, c->len);
-	} else {
-		*out = c->data; /* steal the cell's own buffer */
-		c->data = NULL;
-	}
-	*out_len = c->len;
+	const db_cell *c = &r->cells[0];
+	char *pdf = NULL;
+	rc = cv_open(s, id, CV_PDF, c->data, c->len, &pdf, out_len);
 	db_result_free(r);
-	return 0;
+	*out = pdf;
+	return rc;
 }
 
 /* ---- applying ---- */
@@ -287,6 +288,27 @@ static const char *base_name(const char *f)
 	return b;
 }
 
+/* Store application @id's CV, sealed, on @c (in the caller's transaction). */
+static int insert_cv(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_id key_id,
+                     const void *pdf, size_t pdf_len, const char *text, size_t text_len)
+{
+	unsigned char *sp = NULL, *st = NULL;
+	size_t lp = 0, lt = 0;
+	int rc = cv_seal(s, id, CV_PDF, pdf, pdf_len, &sp, &lp);
+	if (rc == 0)
+		rc = cv_seal(s, id, CV_TEXT, text, text_len, &st, &lt);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"INSERT INTO cv_sealed (application_id, key_id, pdf, cv_text)"
+			" VALUES ($1, $2, $3, $4)",
+			(db_param[]){ P_INT(id), P_INT(key_id), P_BLOB(sp, lp), P_BLOB(st, lt) }, 4,
+			NULL);
+	free(sp);
+	free(st);
+	return rc;
+}
+
 /* Apply, and enqueue a scoring job per scorer of @set (may be NULL) in the
  * same transaction (jobs.c). */
 static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
@@ -298,6 +320,12 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		return rc;
 	if (!in)
 		return oa_error(OFFERAPI_EINVAL, "application: nothing given");
+	if (in->version < 1 || in->version > OFFERAPI_APPLICATION_INPUT_VERSION)
+		return oa_error(
+			OFFERAPI_EINVAL,
+			"offerapi_application_input: version %u unknown (this library"
+			" reads 1 to %d: set .version = OFFERAPI_APPLICATION_INPUT_VERSION)",
+			in->version, OFFERAPI_APPLICATION_INPUT_VERSION);
 	const char *fname = in->filename ? base_name(in->filename) : NULL;
 	if ((rc = oa_check_text("file name", fname, 1, OFFERAPI_FILENAME_MAX, false, false)) < 0)
 		return rc;
@@ -305,6 +333,9 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		return oa_error(OFFERAPI_ENOTPDF, "the CV file is empty");
 	if (in->nanswers && !in->answers)
 		return oa_error(OFFERAPI_EINVAL, "answers: missing list");
+	offerapi_id key_id;
+	if ((rc = cv_key_id(s, &key_id)) < 0) /* before any work: no key, no CV */
+		return rc;
 
 	/* Cheap checks first, so that a closed offer or a second application
 	 * costs no PDF extraction. The transaction below checks again. */
@@ -387,14 +418,10 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
 		offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
 		db_result_free(r);
-		/* the CV apart: list reads never walk it (migration 3) */
+		/* the CV apart (list reads never walk it: migration 3), sealed
+		 * (migration 5) */
 		if (rc == 0)
-			rc = db_exec(c,
-			             "INSERT INTO application_cvs (application_id, pdf, cv_text)"
-			             " VALUES ($1, $2, $3)",
-			             (db_param[]){ P_INT(id), P_BLOB(in->pdf, in->pdf_len),
-			                           P_TEXT(text) },
-			             3, NULL);
+			rc = insert_cv(s, c, id, key_id, in->pdf, in->pdf_len, text, text_len);
 		if (rc == 0 && out_id)
 			*out_id = id;
 		if (rc == 0)

@@ -104,6 +104,9 @@ static int sq_connect(void **out, const char *url, const db_config *cfg)
 	const char *pragmas[] = {
 		"PRAGMA foreign_keys = ON",
 		"PRAGMA synchronous = NORMAL",
+		/* a deleted row's bytes are overwritten, not left in free pages:
+		 * erased personal data must not stay readable in the file */
+		"PRAGMA secure_delete = ON",
 	};
 	for (size_t i = 0; i < sizeof pragmas / sizeof *pragmas; i++) {
 		rc = sqlite3_exec(db, pragmas[i], NULL, NULL, NULL);

@@ -816,6 +816,27 @@ int offerapi_job_status_application(offerapi_store *s, const offerapi_user *acto
 	return rc;
 }
 
+/*
+ * The jobs not done of an offer's applications, read from the queue's side
+ * (the partial index jobs_not_done, migration 4) and each checked against
+ * the offer by its application's primary key, so that the cost follows the
+ * jobs not done, not the offer's applications. A join let SQLite walk every
+ * application of the offer and probe its jobs instead: 40 000 probes for
+ * 20 000 applications, 12 ms per dashboard page. Sorted in C, not by an
+ * ORDER BY that would sort in a temporary b-tree.
+ */
+#define STATUS_OFFER_SQL                                                                           \
+	STATUS_SQL " WHERE j.state <> 2 AND"                                                       \
+		   " (SELECT a.offer_id FROM applications a WHERE a.id = j.application_id) = $1"
+
+static int status_cmp(const void *pa, const void *pb)
+{
+	const offerapi_job_status *a = pa, *b = pb;
+	if (a->application_id != b->application_id)
+		return a->application_id < b->application_id ? -1 : 1;
+	return strcmp(a->scorer, b->scorer);
+}
+
 int offerapi_job_status_offer(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
                               offerapi_job_status_list **out)
 {
@@ -827,14 +848,12 @@ int offerapi_job_status_offer(offerapi_store *s, const offerapi_user *actor, off
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = store_exec(s,
-	                STATUS_SQL " JOIN applications a ON a.id = j.application_id"
-	                           " WHERE j.state IN (0, 1, 3) AND a.offer_id = $1"
-	                           " ORDER BY j.application_id, j.scorer",
-	                (db_param[]){ P_INT(offer_id) }, 1, &r);
+	rc = store_exec(s, STATUS_OFFER_SQL, (db_param[]){ P_INT(offer_id) }, 1, &r);
 	if (rc == 0)
 		rc = status_list(r, true, out);
 	db_result_free(r);
+	if (rc == 0 && (*out)->count > 1)
+		qsort((*out)->items, (*out)->count, sizeof *(*out)->items, status_cmp);
 	return rc;
 }
 

@@ -27,7 +27,9 @@ int jobs_enqueue_tx(db_conn *c, offerapi_id app, const offerapi_scorers *set);
 /* An application ready to be scored: its offer and CV text as the input a
  * scorer takes (scoring.c). */
 typedef struct score_ctx {
-	db_result *row; /* offer_id, cv_text */
+	db_result *row; /* offer_id, the sealed cv_text */
+	char *text; /* the CV text, opened (wiped when cleared) */
+	size_t text_len;
 	offerapi_offer *offer;
 	offerapi_score_input in;
 } score_ctx;

@@ -82,30 +82,31 @@ static uint32_t mine_scope(offerapi_id candidate)
 #define LIST_JOIN(offer)                                                                           \
 	" JOIN applications a ON a.id = k.id JOIN offers o ON o.id = " offer                       \
 	" JOIN users u ON u.id = a.candidate_id LEFT JOIN scores s2 ON s2.application_id = a.id"
-#define LIST_TEXT_JOIN " LEFT JOIN application_cvs c ON c.application_id = a.id"
+#define LIST_TEXT_JOIN " LEFT JOIN cv_sealed c ON c.application_id = a.id"
 
 /* The items of the page's kept rows, with their scores. */
-static int page_items(const db_result *r, int base, bool with_text, const ks_row *rows,
-                      const ks_page *pg, offerapi_application_list *l)
+static int page_items(offerapi_store *s, const db_result *r, int base, bool with_text,
+                      const ks_row *rows, const ks_page *pg, offerapi_application_list *l)
 {
 	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	int rc = 0;
 	for (size_t i = 0; i < pg->count && rc == 0; i++)
-		if ((rc = app_from_row(r, rows[pg->first + i].row, base,
-		                       with_text ? base + APP_NCOLUMNS + 5 : -1, &l->items[i])) ==
-		    0)
+		if ((rc = app_from_row(r, rows[pg->first + i].row, base, -1, &l->items[i])) == 0)
 			l->count++;
+	for (size_t i = 0; with_text && rc == 0 && i < l->count; i++)
+		rc = app_text_open(s, &l->items[i], r, rows[pg->first + i].row,
+		                   base + APP_NCOLUMNS + 5);
 	if (rc == 0)
 		rc = attach_scores(r, base, base + APP_NCOLUMNS, l->items, l->count);
 	return rc;
 }
 
 /* The rows of @r as keys, then the page (ks_finish) and its items. */
-static int page_from_result(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last,
-                            size_t limit, int base, bool with_text, const db_result *r,
-                            offerapi_application_list *l)
+static int page_from_result(offerapi_store *s, const ks_spec *spec, uint32_t scope,
+                            const ks_cursor *c, bool last, size_t limit, int base, bool with_text,
+                            const db_result *r, offerapi_application_list *l)
 {
 	size_t n = (size_t)r->nrows;
 	ks_row *rows = calloc(n ? n : 1, sizeof *rows);
@@ -121,7 +122,7 @@ static int page_from_result(const ks_spec *spec, uint32_t scope, const ks_cursor
 		l->next = pg.next;
 		l->prev = pg.prev;
 		l->offset = pg.offset;
-		rc = page_items(r, base, with_text, rows, &pg, l);
+		rc = page_items(s, r, base, with_text, rows, &pg, l);
 	} else {
 		rc = oa_error(rc, "out of memory");
 	}
@@ -163,7 +164,8 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 	else if (count)
 		rc = store_count(s, spec->count_from, fixed, spec->nfixed, &l->total);
 	if (rc == 0)
-		rc = page_from_result(spec, scope, c, last, limit, count ? 5 : 4, with_text, r, l);
+		rc = page_from_result(s, spec, scope, c, last, limit, count ? 5 : 4, with_text, r,
+		                      l);
 	db_result_free(r);
 	if (rc < 0) {
 		offerapi_application_list_free(l);

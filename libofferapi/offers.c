@@ -94,6 +94,11 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 	memset(c, 0, sizeof *c);
 	if (!f)
 		return oa_error(OFFERAPI_EINVAL, "offer: no fields given");
+	if (f->version < 1 || f->version > OFFERAPI_OFFER_FIELDS_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "offerapi_offer_fields: version %u unknown (this library reads"
+		                " 1 to %d: set .version = OFFERAPI_OFFER_FIELDS_VERSION)",
+		                f->version, OFFERAPI_OFFER_FIELDS_VERSION);
 	int rc;
 	if ((rc = oa_check_text("title", f->title, 1, OFFERAPI_TITLE_MAX, false, false)) < 0 ||
 	    (rc = oa_check_text("description", f->description, 1, OFFERAPI_DESCRIPTION_MAX, true,
@@ -198,7 +203,9 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 {
 	*out = NULL;
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT " OFFER_COLUMNS OFFER_FROM " WHERE o.id = $1",
+	int rc = store_exec(s,
+	                    "SELECT " OFFER_COLUMNS ", o.version, o.archived_at" OFFER_FROM
+	                    " WHERE o.id = $1",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -213,6 +220,10 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 		free(o);
 	else
 		*out = o;
+	if (rc == 0) {
+		o->version = db_int(r, 0, 11);
+		o->archived_at = db_int(r, 0, 12);
+	}
 	db_result_free(r);
 	return rc;
 }
@@ -268,41 +279,106 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
 	return rc;
 }
 
-int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
-                          const offerapi_offer_fields *f)
+/* The rows an UPDATE RETURNING wrote to offer @id: none when the version
+ * no longer matched (*@p applied is then 0), or when the offer is archived
+ * (OFFERAPI_ENOTFOUND: an archived offer is gone for writes). */
+static int written(offerapi_store *s, offerapi_id id, int rc, db_result *res, int *applied)
 {
+	bool done = rc == 0 && res && res->nrows > 0;
+	if (applied)
+		*applied = done;
+	db_result_free(res);
+	if (rc == 0 && !done) {
+		res = NULL;
+		rc = store_exec(s, "SELECT 1 FROM offers WHERE id = $1 AND archived_at IS NOT NULL",
+		                (db_param[]){ P_INT(id) }, 1, &res);
+		if (rc == 0 && res->nrows > 0)
+			rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: archived", (long long)id);
+		db_result_free(res);
+	}
+	return rc;
+}
+
+int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                             const offerapi_offer_fields *f, int64_t if_version, int *applied)
+{
+	if (applied)
+		*applied = 0;
 	int rc = store_check_owner(s, actor, id, "edit an offer");
 	if (rc < 0)
 		return rc;
 	clean_offer c;
 	if ((rc = clean_offer_fields(f, &c)) < 0)
 		return rc;
-	/* recruiter_id in the WHERE clause keeps the check and the write one step */
-	rc = store_exec(s,
-	                "UPDATE offers SET title = $1, description = $2, location = $3,"
-	                " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
-	                " skills_fold = $8, updated_at = $9 WHERE id = $10 AND recruiter_id = $11",
-	                (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
-	                              P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
-	                              P_TEXT(c.questions_json), P_TEXT(c.search),
-	                              P_TEXT(c.location_fold), P_TEXT(c.skills_fold),
-	                              P_INT(oa_now()), P_INT(id), P_INT(actor->id) },
-	                11, NULL);
+	/* recruiter_id in the WHERE clause keeps the check and the write one
+	 * step; the version there makes If-Match and the write one step */
+	db_result *res = NULL;
+	rc = store_write(s,
+	                 "UPDATE offers SET title = $1, description = $2, location = $3,"
+	                 " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
+	                 " skills_fold = $8, updated_at = $9, version = version + 1"
+	                 " WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
+	                 " AND archived_at IS NULL"
+	                 " RETURNING id",
+	                 (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
+	                               P_TEXT(f->location ? f->location : ""),
+	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
+	                               P_TEXT(c.search), P_TEXT(c.location_fold),
+	                               P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id),
+	                               P_INT(actor->id), P_INT(if_version) },
+	                 12, &res);
 	clean_offer_free(&c);
-	return rc;
+	return written(s, id, rc, res, applied);
+}
+
+int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                          const offerapi_offer_fields *f)
+{
+	return offerapi_offer_update_if(s, actor, id, f, 0, NULL);
+}
+
+int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                               int open, int64_t if_version, int *applied)
+{
+	if (applied)
+		*applied = 0;
+	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
+	if (rc < 0)
+		return rc;
+	db_result *res = NULL;
+	rc = store_write(s,
+	                 "UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
+	                 " WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
+	                 " AND archived_at IS NULL"
+	                 " RETURNING id",
+	                 (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
+	                               P_INT(actor->id), P_INT(if_version) },
+	                 5, &res);
+	return written(s, id, rc, res, applied);
+}
+
+int offerapi_offer_archive(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                           int64_t if_version, int *applied)
+{
+	if (applied)
+		*applied = 0;
+	int rc = store_check_owner(s, actor, id, "archive an offer");
+	if (rc < 0)
+		return rc;
+	db_result *res = NULL;
+	int64_t now = oa_now();
+	rc = store_write(s,
+	                 "UPDATE offers SET is_open = 0, archived_at = $1, updated_at = $1,"
+	                 " version = version + 1 WHERE id = $2 AND recruiter_id = $3"
+	                 " AND ($4 = 0 OR version = $4) AND archived_at IS NULL RETURNING id",
+	                 (db_param[]){ P_INT(now), P_INT(id), P_INT(actor->id), P_INT(if_version) },
+	                 4, &res);
+	return written(s, id, rc, res, applied);
 }
 
 int offerapi_offer_set_open(offerapi_store *s, const offerapi_user *actor, offerapi_id id, int open)
 {
-	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
-	if (rc < 0)
-		return rc;
-	return store_exec(
-		s,
-		"UPDATE offers SET is_open = $1, updated_at = $2"
-		" WHERE id = $3 AND recruiter_id = $4",
-		(db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id), P_INT(actor->id) },
-		4, NULL);
+	return offerapi_offer_set_open_if(s, actor, id, open, 0, NULL);
 }
 
 /* ---- search ---- */
@@ -385,7 +461,7 @@ static int filter_build(const offerapi_offer_query *q, offer_filter *f)
 {
 	memset(f, 0, sizeof *f);
 	size_t n = (size_t)snprintf(f->from, sizeof f->from, " FROM offers o WHERE %s",
-	                            q->include_closed ? "1 = 1" : "o.is_open = 1");
+	                            q->include_closed ? "o.archived_at IS NULL" : "o.is_open = 1");
 	snprintf(f->scope, sizeof f->scope, "o|%d|%lld", q->include_closed ? 1 : 0,
 	         (long long)q->recruiter_id);
 	if (q->recruiter_id) {

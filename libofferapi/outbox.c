@@ -1,7 +1,7 @@
 /*
  * outbox.c - the mail outbox in the database (offerapi/mail.h).
  *
- * Table outbox (migration 4) is claimed exactly as table jobs is (jobs.c):
+ * Table outbox (migration 7) is claimed exactly as table jobs is (jobs.c):
  * one UPDATE of the oldest ready row, with FOR UPDATE SKIP LOCKED on
  * PostgreSQL and under the single write lock on SQLite; each claim has a
  * random token that every later change of the row must present, so a

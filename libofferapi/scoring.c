@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sodium.h>
+
+#include "crypt_internal.h"
 #include "internal.h"
 #include "store_internal.h"
 #include "jobs_internal.h"
@@ -31,11 +34,10 @@ static int has_score(offerapi_store *s, offerapi_id id, const char *scorer, cons
 int score_ctx_load(offerapi_store *s, offerapi_id id, score_ctx *ctx)
 {
 	memset(ctx, 0, sizeof *ctx);
-	int rc = store_exec(
-		s,
-		"SELECT a.offer_id, c.cv_text FROM applications a"
-		" LEFT JOIN application_cvs c ON c.application_id = a.id WHERE a.id = $1",
-		(db_param[]){ P_INT(id) }, 1, &ctx->row);
+	int rc = store_exec(s,
+	                    "SELECT a.offer_id, c.cv_text FROM applications a"
+	                    " LEFT JOIN cv_sealed c ON c.application_id = a.id WHERE a.id = $1",
+	                    (db_param[]){ P_INT(id) }, 1, &ctx->row);
 	if (rc < 0)
 		return rc;
 	if (ctx->row->nrows == 0)
@@ -44,6 +46,9 @@ int score_ctx_load(offerapi_store *s, offerapi_id id, score_ctx *ctx)
 		return rc;
 	const offerapi_offer *offer = ctx->offer;
 	const db_cell *text = db_cell_at(ctx->row, 0, 1);
+	if (text->data &&
+	    (rc = cv_open(s, id, CV_TEXT, text->data, text->len, &ctx->text, &ctx->text_len)) < 0)
+		return rc;
 	ctx->in = (offerapi_score_input){
 		.struct_size = sizeof ctx->in,
 		.offer_id = offer->id,
@@ -52,8 +57,8 @@ int score_ctx_load(offerapi_store *s, offerapi_id id, score_ctx *ctx)
 		.offer_location = offer->location,
 		.skills = (const char *const *)offer->skills,
 		.skill_count = offer->nskills,
-		.cv_text = text->data ? text->data : "",
-		.cv_len = text->data ? text->len : 0,
+		.cv_text = ctx->text ? ctx->text : "",
+		.cv_len = ctx->text_len,
 		.application_id = id,
 	};
 	return 0;
@@ -63,6 +68,9 @@ void score_ctx_clear(score_ctx *ctx)
 {
 	offerapi_offer_free(ctx->offer);
 	db_result_free(ctx->row);
+	if (ctx->text)
+		sodium_memzero(ctx->text, ctx->text_len);
+	free(ctx->text);
 	memset(ctx, 0, sizeof *ctx);
 }
 

@@ -32,6 +32,12 @@ struct offerapi_store {
 	 * process's threads take turns here rather than in SQLite's busy
 	 * handler, which sleeps for milliseconds between tries */
 	pthread_mutex_t jobs_write;
+	/* CVs at rest (crypt.c): the data key (sodium_malloc'd, 32 bytes),
+	 * its row in data_keys, and the key file that unwrapped it */
+	unsigned char *dk;
+	bool has_dk;
+	offerapi_id dk_id;
+	char *key_file;
 };
 
 /* offerapi_store_open(), applying only the migrations up to @upto: for the

@@ -305,3 +305,83 @@ int offerapi_login_throttle_end(offerapi_store *s, const offerapi_login_throttle
 	db_release(s->pool, c);
 	return rc;
 }
+
+/* ---- rate limits (offerapi_rate_limit_*) ---- */
+
+/* The counter's key: a hash of "r:" bucket, a unit separator, and key. */
+static int rate_key(char out[65], const char *bucket, const char *key)
+{
+	size_t bl = bucket ? strlen(bucket) : 0;
+	if (!bl || bl > 32 || !key)
+		return oa_error(OFFERAPI_EINVAL, "rate limit: the bucket must be 1 to 32 bytes");
+	char *joined = malloc(bl + 1 + strlen(key) + 1);
+	if (!joined)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	sprintf(joined, "%s\x1f%s", bucket, key);
+	key_of(out, 'r', joined);
+	free(joined);
+	return 0;
+}
+
+int offerapi_rate_limit_hit(offerapi_store *s, const char *bucket, const char *key,
+                            unsigned int max, unsigned int window_s, unsigned int *out_wait_s)
+{
+	if (out_wait_s)
+		*out_wait_s = 0;
+	if (!s || !out_wait_s)
+		return oa_error(OFFERAPI_EINVAL, "rate limit: missing argument");
+	if (max < 1 || max > 1000000)
+		return oa_error(OFFERAPI_EINVAL, "rate limit: max %u is not within 1..1000000",
+		                max);
+	if (window_s < 1 || window_s > 7 * 86400)
+		return oa_error(OFFERAPI_EINVAL,
+		                "rate limit: window_s %u is not within 1 s..7 days", window_s);
+	char k[65];
+	int rc = rate_key(k, bucket, key);
+	if (rc < 0)
+		return rc;
+	int64_t now = oa_now();
+	purge(s, now);
+	/* One statement: the count goes up to max + 1 at most, and an event
+	 * that finds max already counted is refused (the row then reads
+	 * max + 1 until its window ends or an undo) */
+	db_result *r = NULL;
+	rc = store_exec(s,
+	                "INSERT INTO login_throttle (key, failures, expires_at) VALUES ($1, 1, $2)"
+	                " ON CONFLICT (key) DO UPDATE SET"
+	                " failures = CASE WHEN login_throttle.expires_at <= $3 THEN 1"
+	                " WHEN login_throttle.failures <= $4 THEN login_throttle.failures + 1"
+	                " ELSE login_throttle.failures END,"
+	                " expires_at = CASE WHEN login_throttle.expires_at <= $3 THEN $2"
+	                " ELSE login_throttle.expires_at END"
+	                " RETURNING failures, expires_at",
+	                (db_param[]){ P_TEXT(k), P_INT(now + (int64_t)window_s), P_INT(now),
+	                              P_INT((int64_t)max) },
+	                4, &r);
+	if (rc == 0 && db_int(r, 0, 0) > (int64_t)max) {
+		int64_t w = db_int(r, 0, 1) - now;
+		*out_wait_s = w > 0 ? (unsigned int)w : 1;
+	}
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_rate_limit_undo(offerapi_store *s, const char *bucket, const char *key,
+                             unsigned int max)
+{
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "rate limit: missing argument");
+	if (max < 1 || max > 1000000)
+		return oa_error(OFFERAPI_EINVAL, "rate limit: max %u is not within 1..1000000",
+		                max);
+	char k[65];
+	int rc = rate_key(k, bucket, key);
+	if (rc < 0)
+		return rc;
+	/* the events counted are min(count, max): a refusal left max + 1 */
+	return store_exec(s,
+	                  "UPDATE login_throttle SET failures ="
+	                  " CASE WHEN failures > $3 THEN $3 - 1 ELSE failures - 1 END"
+	                  " WHERE key = $1 AND failures > 0 AND expires_at > $2",
+	                  (db_param[]){ P_TEXT(k), P_INT(oa_now()), P_INT((int64_t)max) }, 3, NULL);
+}

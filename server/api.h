@@ -30,6 +30,7 @@ void api_offers_create(req *r);
 void api_offer_get(req *r);
 void api_offer_update(req *r);
 void api_offer_patch(req *r);
+void api_offer_archive(req *r);
 void api_offer_close(req *r);
 void api_offer_reopen(req *r);
 void api_apply(req *r);
@@ -72,6 +73,22 @@ const char *jstr(json_t *o, const char *key, bool *bad);
  * 400 and returns false when malformed or too long. */
 bool query_param(req *r, const char *name, char *dst, size_t n);
 bool query_uint(req *r, const char *name, size_t max, size_t *out);
+
+/* ---- lists (api_page.c): one pagination scheme ---------------------------------- */
+
+/* ?limit (1..OFFERAPI_PAGE_MAX, default OFFERAPI_PAGE_DEFAULT) and ?cursor
+ * into @page (its cursor points into @cursor); any other parameter must
+ * be in @known (NULL-terminated, may be NULL). Answers 400 with every bad
+ * or unknown parameter (unknown ones with the allowed names) and returns
+ * false. */
+bool api_page_query(req *r, const char *const *known, offerapi_page *page,
+                    char cursor[OFFERAPI_CURSOR_MAX]);
+/* 400 for a cursor the library refused (OFFERAPI_EINVAL). */
+void api_page_bad_cursor(req *r);
+/* Set next, prev (cursors or null), limit and total (null when < 0) in
+ * @out and queue the RFC 8288 Link header (rel="next", rel="prev"). */
+void api_page_answer(req *r, json_t *out, const char *next, const char *prev, size_t limit,
+                     int64_t total);
 
 json_t *user_json(const offerapi_user *u);
 json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer);

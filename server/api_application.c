@@ -177,6 +177,11 @@ static bool dashboard_load(req *r, svc_dashboard *d)
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 		return false;
 	int rc = svc_dashboard_for(r, d);
+	char c[OFFERAPI_CURSOR_MAX];
+	if (rc == OFFERAPI_EINVAL && query_var(r, "cursor", c, sizeof c) >= 0) {
+		api_page_bad_cursor(r); /* the only value left the library can refuse */
+		return false;
+	}
 	if (rc) {
 		api_fail(r, rc, false);
 		return false;
@@ -190,8 +195,11 @@ static bool dashboard_load(req *r, svc_dashboard *d)
 
 void api_offer_applications(req *r)
 {
+	static const char *const known[] = { "rank", NULL };
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
 	svc_dashboard d;
-	if (!dashboard_load(r, &d))
+	if (!api_page_query(r, known, &page, cursor) || !dashboard_load(r, &d))
 		return;
 	offerapi_job_status_list *jobs = NULL;
 	int rc = svc_jobs_offer(r, &jobs);
@@ -217,10 +225,7 @@ void api_offer_applications(req *r)
 	                        (json_int_t)d.scored, "scorers", scorers);
 	if (out) {
 		/* the page: ?limit and the opaque ?cursor of next/prev */
-		json_object_set_new(out, "next",
-		                    d.list->next ? json_string(d.list->next) : json_null());
-		json_object_set_new(out, "prev",
-		                    d.list->prev ? json_string(d.list->prev) : json_null());
+		api_page_answer(r, out, d.list->next, d.list->prev, page.limit, (int64_t)d.count);
 		json_t *hist = json_array();
 		for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++)
 			json_array_append_new(hist, json_integer(d.dash->histogram[k]));
@@ -252,12 +257,21 @@ void api_offer_applications_csv(req *r)
 	svc_dashboard_csv_close(c);
 }
 
+/* The candidate's applications, newest first, by page (api_page.c);
+ * the total is one index range (applications_candidate_created). */
 void api_my_applications(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_CANDIDATE))
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_CANDIDATE))
 		return;
+	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_application_list *l = NULL;
-	int rc = offerapi_application_list_mine(r->app->store, r->user, 0, &l);
+	int rc = offerapi_application_list_mine_page(r->app->store, r->user, &page, &l);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
 	if (rc < 0) {
 		api_fail(r, rc, false);
 		return;
@@ -265,8 +279,10 @@ void api_my_applications(req *r)
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, application_json(&l->items[i], false));
+	json_t *out = json_pack("{s:o}", "applications", a);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_application_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "applications", a));
+	respond_json(r, 200, out);
 }
 
 /* One application: a candidate sees their own (without scores), the

@@ -19,29 +19,39 @@ void api_scorers(req *r)
 	respond_json(r, 200, json_pack("{s:o}", "scorers", a));
 }
 
+/* One page of offers: open ones newest first, filtered by ?q, ?location
+ * and ?skill; with ?mine=1 the recruiter's own, closed ones included (and
+ * their total: one index range). Paged by ?limit and ?cursor (api_page.c). */
 void api_offers_list(req *r)
 {
+	static const char *const known[] = { "q", "location", "skill", "mine", NULL };
 	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1], mine[8];
-	size_t limit = 50, offset = 0;
-	if (!query_param(r, "q", q, sizeof q) || !query_param(r, "location", loc, sizeof loc) ||
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, known, &page, cursor) || !query_param(r, "q", q, sizeof q) ||
+	    !query_param(r, "location", loc, sizeof loc) ||
 	    !query_param(r, "skill", skill, sizeof skill) ||
-	    !query_param(r, "mine", mine, sizeof mine) || !query_uint(r, "limit", 200, &limit) ||
-	    !query_uint(r, "offset", 1000000, &offset))
+	    !query_param(r, "mine", mine, sizeof mine))
 		return;
 	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
 	query.words = q[0] ? q : NULL;
 	query.location = loc[0] ? loc : NULL;
 	query.skill = skill[0] ? skill : NULL;
-	query.limit = limit ? limit : 50;
-	query.offset = offset;
+	if (r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
+		query.flags = OFFERAPI_OFFER_COUNTS; /* a recruiter sees their offers' counts */
 	if (mine[0] && strcmp(mine, "0")) {
 		if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
 			return;
 		query.recruiter_id = r->user->id;
 		query.include_closed = 1;
+		page.flags = OFFERAPI_PAGE_TOTAL;
 	}
 	offerapi_offer_list *l = NULL;
-	int rc = offerapi_offer_search(r->app->store, &query, &l);
+	int rc = offerapi_offer_list_page(r->app->store, &query, &page, &l);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
 	if (rc == OFFERAPI_EINVAL) {
 		/* a query value the library refuses (a control character...) is
 		 * a malformed query: 400 like the others, not a field's 422 */
@@ -55,10 +65,10 @@ void api_offers_list(req *r)
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, offer_json(&l->items[i], r->user));
+	json_t *out = json_pack("{s:o}", "offers", a);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_offer_list_free(l);
-	respond_json(r, 200,
-	             json_pack("{s:o,s:I,s:I}", "offers", a, "limit", (json_int_t)query.limit,
-	                       "offset", (json_int_t)offset));
+	respond_json(r, 200, out);
 }
 
 /* Parse {title, description, location, skills[], questions[]}: every
@@ -76,7 +86,7 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	if (!api_fields_ok(r, errs))
 		return false;
 	bool bad = false;
-	memset(f, 0, sizeof *f);
+	*f = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	f->title = jstr(j, "title", &bad);
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);
@@ -95,11 +105,13 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 }
 
 /* If-Match on a write to offer r->id: the offer as GET shows it now must
- * carry one of the listed ETags ("*": any), else 412 and false. (Checked
- * before the write, not in its transaction: two writers racing past the
- * check at the same moment both pass.) */
-static bool offer_if_match(req *r)
+ * carry one of the listed ETags ("*": any), else 412 and false. *@p version
+ * is the version of the offer that matched (0 without If-Match): the write
+ * then names it (svc_offer_update_if), so a change between this read and
+ * the write is a 412 too, not a lost update. */
+static bool offer_if_match(req *r, int64_t *version)
 {
+	*version = 0;
 	if (!mg_get_header(r->conn, "If-Match"))
 		return true;
 	offerapi_offer *o = NULL;
@@ -109,6 +121,7 @@ static bool offer_if_match(req *r)
 		return false;
 	}
 	json_t *j = json_pack("{s:o}", "offer", offer_json(o, r->user));
+	*version = o->version;
 	offerapi_offer_free(o);
 	char etag[35];
 	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
@@ -131,7 +144,8 @@ static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 /* Publish (@create: 201 with its Location) or replace offer r->id. */
 static void offer_write(req *r, bool create)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || (!create && !offer_if_match(r)))
+	int64_t version = 0;
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || (!create && !offer_if_match(r, &version)))
 		return;
 	json_t *j = api_body(r);
 	if (!j)
@@ -141,7 +155,8 @@ static void offer_write(req *r, bool create)
 	if (offer_fields_json(r, j, &f, sk, qs)) {
 		offerapi_id id = r->id;
 		offerapi_offer *o = NULL;
-		int rc = create ? svc_offer_create(r, &f, &id, &o) : svc_offer_update(r, &f, &o);
+		int rc = create ? svc_offer_create(r, &f, &id, &o)
+		                : svc_offer_update_if(r, &f, version, &o);
 		if (rc == 0 && create)
 			req_header(r, "Location: /api/v1/offers/%lld", (long long)id);
 		offer_result(r, rc, create ? 201 : 200, o);
@@ -158,7 +173,24 @@ void api_offer_get(req *r)
 {
 	offerapi_offer *o = NULL;
 	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc == 0 && o->archived_at) /* archived: gone (DELETE) */
+		rc = svc_fail(OFFERAPI_ENOTFOUND, "err.offer_archived");
 	offer_result(r, rc, 200, o);
+}
+
+/* DELETE archives the offer (its recruiter): closed to applications for
+ * good, out of every list, 404 to GET; its applications stay readable by
+ * the recruiter (dashboard, CSV, CVs). Honours If-Match. 204. */
+void api_offer_archive(req *r)
+{
+	int64_t version;
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r, &version))
+		return;
+	int rc = svc_offer_archive_if(r, version);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, 204, NULL, NULL, 0);
 }
 
 void api_offer_update(req *r)
@@ -168,19 +200,21 @@ void api_offer_update(req *r)
 
 void api_offer_close(req *r)
 {
-	if (!offer_if_match(r))
+	int64_t version;
+	if (!offer_if_match(r, &version))
 		return;
 	offerapi_offer *o = NULL;
-	int rc = svc_offer_set_open(r, 0, &o);
+	int rc = svc_offer_set_open_if(r, 0, version, &o);
 	offer_result(r, rc, 200, o);
 }
 
 void api_offer_reopen(req *r)
 {
-	if (!offer_if_match(r))
+	int64_t version;
+	if (!offer_if_match(r, &version))
 		return;
 	offerapi_offer *o = NULL;
-	int rc = svc_offer_set_open(r, 1, &o);
+	int rc = svc_offer_set_open_if(r, 1, version, &o);
 	offer_result(r, rc, 200, o);
 }
 
@@ -202,7 +236,8 @@ static json_t *offer_fields_doc(const offerapi_offer *o)
  * PUT. Honours If-Match. */
 void api_offer_patch(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r))
+	int64_t version;
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r, &version))
 		return;
 	char msg[96];
 	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
@@ -228,7 +263,7 @@ void api_offer_patch(req *r)
 	if (rc) {
 		api_fail(r, rc, false);
 	} else if (offer_fields_json(r, doc, &f, sk, qs)) {
-		rc = svc_offer_update(r, &f, &o); /* before offer_result reads o */
+		rc = svc_offer_update_if(r, &f, version, &o); /* before offer_result reads o */
 		offer_result(r, rc, 200, o);
 	}
 	json_decref(doc);

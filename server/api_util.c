@@ -42,6 +42,14 @@ static json_t *field_errors(req *r, const char *msg)
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++)
 		if (!strncmp(colon + 2, texts[i][0], strlen(texts[i][0])))
 			detail = T(r, texts[i][1]);
+	/* "too short (at least 8 characters)": keep the minimum */
+	int min = 0;
+	char with_min[96];
+	if (sscanf(colon + 2, "too short (at least %d characters)", &min) == 1 && min > 0) {
+		snprintf(with_min, sizeof with_min, "%s (%s %d %s)", T(r, "field.short"),
+		         T(r, "field.at_least"), min, T(r, "field.characters"));
+		detail = with_min;
+	}
 	char ptr[40];
 	snprintf(ptr, sizeof ptr, "/%s", field);
 	return json_pack("[{s:s,s:s}]", "pointer", ptr, "detail", detail);
@@ -279,7 +287,8 @@ json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 	                      str_array(o->skills, o->nskills), "questions",
 	                      str_array(o->questions, o->nquestions), "published_at",
 	                      (json_int_t)o->published_at, "is_open", o->is_open);
-	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER && viewer->id == o->recruiter_id)
+	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER &&
+	    viewer->id == o->recruiter_id && o->napplications >= 0)
 		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
 	return j;
 }

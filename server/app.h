@@ -25,6 +25,7 @@
 typedef struct config {
 	char listen[128]; /* "127.0.0.1:8080" */
 	char db_url[1024]; /* "sqlite:offerapi.db" */
+	char data_key_file[1024]; /* the CVs' key-encryption key; "" for the default */
 	char plugin_dir[1024]; /* where scorer-*.so live */
 	char scorers[512]; /* "random" */
 	char secret[256]; /* CSRF key material; random when empty */

@@ -38,6 +38,10 @@ static const opt opts[] = {
 	  "address and port to listen on (IPv4 only)" },
 	{ "database", "OFFERAPI_DATABASE_URL", "URL", O_STR, F(db_url), 0, 0, "sqlite:offerapi.db",
 	  "sqlite:PATH or postgresql://..." },
+	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE", O_STR, F(data_key_file), 0, 0, NULL,
+	  "key that encrypts the stored CVs (64 hex digits; offerapi-admin key-create makes one); "
+	  "default on SQLite: PATH.key beside the database, created on first start; required on "
+	  "PostgreSQL" },
 	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", O_STR, F(plugin_dir), 0, 0,
 	  OFFERAPI_DEFAULT_PLUGIN_DIR,
 	  "folders of scorer plugins (*.so), separated by ':' (the build tree's when not installed)" },
@@ -106,7 +110,7 @@ static const opt opts[] = {
 	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
 	  "900", "window of the failed-login limit" },
 	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
-	  "sign-ups per client address per hour before 429, counted per process (0 disables: "
+	  "sign-ups per client address per hour before 429, counted in the database (0 disables: "
 	  "tests, bulk imports)" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "

@@ -99,6 +99,7 @@ static int demo_offers(offerapi_store *store, const offerapi_user *rec, offerapi
 		while (nq < 2 && offers[i].questions[nq])
 			nq++;
 		offerapi_offer_fields f = {
+			.version = OFFERAPI_OFFER_FIELDS_VERSION,
 			.title = offers[i].title,
 			.description = offers[i].description,
 			.location = offers[i].location,
@@ -138,6 +139,7 @@ static int demo_candidate(offerapi_store *store, offerapi_scorers *set, size_t c
 		snprintf(fname, sizeof fname, "cv-%s.pdf", cands[c].login);
 		const char *ans[1] = { o < 2 ? cands[c].answers[o] : "" };
 		offerapi_application_input in = {
+			.version = OFFERAPI_APPLICATION_INPUT_VERSION,
 			.filename = fname,
 			.pdf = pdf,
 			.pdf_len = len,

@@ -142,6 +142,7 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 {
 	if (r->status) /* already answered: never write twice */
 		return;
+	idem_store(r, status, ctype, body, len);
 	char length[48];
 	snprintf(length, sizeof length, "Content-Length: %zu", len);
 	buf out;
@@ -366,6 +367,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_ETIMEOUT: *code = "timeout"; return 503;
 	case SVC_ELIMITED: *code = "rate_limited"; return 429;
 	case SVC_EWEAKPW: *code = "weak_password"; return 422;
+	case SVC_ESTALE: *code = "precondition_failed"; return 412;
 	default: *code = "internal"; return 500;
 	}
 }
@@ -399,6 +401,17 @@ void http_error_for(req *r, int rc, bool upload, http_error *out)
  * alone lets a trickling client hold the worker for as long as it likes). */
 int read_body(req *r, size_t max, char **out, size_t *out_len)
 {
+	if (r->pre_read) { /* read ahead by idem_run() */
+		if (r->pre_len > max)
+			return 413;
+		*out = malloc(r->pre_len + 1);
+		if (!*out)
+			return 400;
+		memcpy(*out, r->pre_body, r->pre_len);
+		(*out)[r->pre_len] = '\0';
+		*out_len = r->pre_len;
+		return 0;
+	}
 	long long cl = r->ri->content_length;
 	if (cl > 0 && (unsigned long long)cl > max) {
 		r->keep_alive_off = true;

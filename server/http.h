@@ -46,12 +46,18 @@ typedef struct req {
 	char csrf[65]; /* the token forms must carry */
 	int status; /* sent status, for metrics */
 	size_t sent; /* bytes sent */
-	char extra_headers[1024]; /* additional response header lines */
+	char extra_headers[4096]; /* additional response header lines (Link: two URLs) */
 	char pathbuf[2048]; /* the decoded path */
 	size_t extra_len;
 	bool streaming; /* a streamed response is under way (respond_stream_*) */
 	bool stream_chunked; /* ... in chunks (else until the connection closes) */
 	buf stream_head; /* its headers until the first chunk, then each chunk */
+	/* Idempotency-Key (idem.c): the body read ahead, and the key whose
+	 * answer respond() stores ("" when none or once stored) */
+	char *pre_body;
+	size_t pre_len;
+	bool pre_read;
+	char idem_key[OFFERAPI_IDEM_KEY_MAX + 1];
 } req;
 
 typedef void (*handler_fn)(req *r);
@@ -131,6 +137,16 @@ typedef struct http_error {
  * message; their detail goes to the log with the request id. Counts
  * database errors in the metrics. */
 void http_error_for(req *r, int rc, bool upload, http_error *out);
+
+/* ---- Idempotency-Key (idem.c) ---------------------------------------------- */
+
+/* Run @fn under the request's Idempotency-Key, if any (and a user):
+ * replay a stored answer, refuse a mismatch (422) or a duplicate still
+ * running (409), else run it and store its answer. */
+void idem_run(req *r, handler_fn fn);
+/* Called by respond() before it sends: store the answer of a request
+ * running under a key (a 5xx frees the key instead). */
+void idem_store(req *r, int status, const char *ctype, const void *body, size_t len);
 
 /* ---- request helpers ------------------------------------------------------ */
 

@@ -112,7 +112,13 @@ void demo_banner(req *r, buf *b);
 /* A scorer's name in the page's language ("similarity": "Similarité
  * CV-offre"); the name itself for a scorer without a translation. */
 const char *scorer_label(req *r, const char *name);
-/* YYYY-MM-DD of Unix time @t. */
-void date_str(char *dst, size_t n, int64_t t);
+/* @v with @decimals digits after the page's decimal separator: "0,98"
+ * in French, "0.98" in English (the server never calls setlocale). */
+void num_str(const req *r, char *dst, size_t n, double v, int decimals);
+/* Size of a buffer that holds any date_str(). */
+#define DATE_STR_MAX 80
+/* Unix time @t as HTML in the page's language, "8 déc. 2026" or
+ * "8 Dec 2026" (UTC day), inside <time datetime="2026-12-08">. */
+void date_str(const req *r, char *dst, size_t n, int64_t t);
 
 #endif

@@ -224,9 +224,9 @@ void page_my_sessions(req *r)
 	           "</tr></thead><tbody>",
 	           T(r, "sessions.created"), T(r, "sessions.expires"));
 	for (size_t i = 0; i < l->count; i++) {
-		char c[16], e[16];
-		date_str(c, sizeof c, l->items[i].created_at);
-		date_str(e, sizeof e, l->items[i].expires_at);
+		char c[DATE_STR_MAX], e[DATE_STR_MAX];
+		date_str(r, c, sizeof c, l->items[i].created_at);
+		date_str(r, e, sizeof e, l->items[i].expires_at);
 		bool cur = !strcmp(l->items[i].id, current);
 		buf_printf(&b,
 		           "<tr><td>%s%s</td><td>%s</td><td><form method=\"post\" "

@@ -37,8 +37,8 @@ static void offer_article(req *r, buf *b, const offerapi_offer *o, bool owner)
 		buf_esc(b, o->location);
 		buf_puts(b, " · ");
 	}
-	char d[16];
-	date_str(d, sizeof d, o->published_at);
+	char d[DATE_STR_MAX];
+	date_str(r, d, sizeof d, o->published_at);
 	buf_esc(b, o->recruiter_name);
 	buf_printf(b, " · %s · %s</p>", d, T(r, o->is_open ? "offer.open" : "offer.closed"));
 	if (o->nskills) {
@@ -79,6 +79,10 @@ static void offer_page(req *r, int status, const field_errs *errs, const form *f
 {
 	offerapi_offer *o = NULL;
 	int rc = offerapi_offer_get(r->app->store, r->id, &o);
+	if (rc == 0 && o->archived_at) { /* archived (DELETE): gone */
+		offerapi_offer_free(o);
+		rc = OFFERAPI_ENOTFOUND;
+	}
 	if (rc < 0) {
 		page_fail(r, rc);
 		return;
@@ -218,8 +222,8 @@ void page_my_applications(req *r)
 			T(r, "col.applied"), T(r, "col.cv"));
 	for (size_t i = 0; i < list->count; i++) {
 		offerapi_application *a = &list->items[i];
-		char d[16];
-		date_str(d, sizeof d, a->created_at);
+		char d[DATE_STR_MAX];
+		date_str(r, d, sizeof d, a->created_at);
 		/* data-label: the column's name, shown beside the value when
 		 * the rows are stacked on a phone */
 		buf_printf(&b, "<tr><td data-label=\"%s\"><a href=\"/offers/%lld\">",

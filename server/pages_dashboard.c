@@ -31,20 +31,24 @@ static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 	buf_puts(b, "<line x1=\"30\" y1=\"190\" x2=\"410\" y2=\"190\" class=\"axis\"/>");
 	for (int k = 0; k < 10; k++) {
 		double h = 170.0 * (double)bins[k] / (double)maxbin;
+		char lo[16], hi[16];
+		num_str(r, lo, sizeof lo, k / 10.0, 1);
+		num_str(r, hi, sizeof hi, (k + 1) / 10.0, 1);
 		buf_printf(b,
 		           "<rect class=\"bar\" x=\"%d\" y=\"%.1f\" width=\"34\" height=\"%.1f\">"
-		           "<title>%.1f-%.1f: %lld</title></rect>",
-		           32 + k * 38, 190 - h, h, k / 10.0, (k + 1) / 10.0, (long long)bins[k]);
+		           "<title>%s-%s: %lld</title></rect>",
+		           32 + k * 38, 190 - h, h, lo, hi, (long long)bins[k]);
 		if (bins[k])
 			buf_printf(b, "<text x=\"%d\" y=\"%.1f\" class=\"val\">%lld</text>",
 			           49 + k * 38, 185 - h, (long long)bins[k]);
-		buf_printf(b, "<text x=\"%d\" y=\"205\" class=\"lbl\">%.1f</text>", 32 + k * 38,
-		           k / 10.0);
+		buf_printf(b, "<text x=\"%d\" y=\"205\" class=\"lbl\">%s</text>", 32 + k * 38, lo);
 	}
+	char one[16];
+	num_str(r, one, sizeof one, 1.0, 1);
 	buf_printf(
 		b,
-		"<text x=\"400\" y=\"205\" class=\"lbl\">1.0</text></svg><figcaption>%s</figcaption></figure>",
-		T(r, "dash.distribution"));
+		"<text x=\"400\" y=\"205\" class=\"lbl\">%s</text></svg><figcaption>%s</figcaption></figure>",
+		one, T(r, "dash.distribution"));
 
 	size_t nbars = 0;
 	for (size_t i = 0; i < l->count && nbars < 40; i++)
@@ -75,12 +79,14 @@ static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 		/* a long bar carries its value inside its end, never past the
 		 * right edge of the chart */
 		bool inside = w > 210;
+		char val[16];
+		num_str(r, val, sizeof val, s->score, 2);
 		buf_printf(
 			b,
 			"</text><rect class=\"bar\" x=\"150\" y=\"%zu\" width=\"%.1f\" height=\"14\"/>"
-			"<text x=\"%.1f\" y=\"%zu\" class=\"val%s\">%.2f</text>",
+			"<text x=\"%.1f\" y=\"%zu\" class=\"val%s\">%s</text>",
 			3 + row * 18, w, inside ? 146 + w : 154 + w, 14 + row * 18,
-			inside ? " in" : "", s->score);
+			inside ? " in" : "", val);
 		row++;
 	}
 	buf_printf(b, "</svg><figcaption>%s</figcaption></figure>", T(r, "dash.ranking"));
@@ -97,8 +103,10 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 	           "<strong id=\"count\">%lld</strong></div>",
 	           T(r, "dash.count"), (long long)d->count);
 	buf_printf(b, "<div class=\"stat\"><span>%s</span><strong id=\"mean\">", T(r, "dash.mean"));
+	char mean[16];
+	num_str(r, mean, sizeof mean, d->mean, 2);
 	if (d->scored)
-		buf_printf(b, "%.2f", d->mean);
+		buf_puts(b, mean);
 	else
 		buf_puts(b, "-");
 	buf_puts(b, "</strong></div></div>");
@@ -136,8 +144,10 @@ static void score_cell(req *r, buf *b, const offerapi_application *a, const char
 	const offerapi_score *s = svc_find_score(a, scorer);
 	const offerapi_job_status *j = svc_job_find(jobs, a->id, scorer);
 	buf_puts(b, "<td class=\"num\">");
+	char v[16];
+	num_str(r, v, sizeof v, s ? s->score : 0, 2);
 	if (s)
-		buf_printf(b, "%.2f", s->score);
+		buf_puts(b, v);
 	else if (j && j->state != OFFERAPI_JOB_FAILED)
 		buf_printf(b, "<span class=\"job %s\">%s</span>", offerapi_job_state_name(j->state),
 		           T(r, j->state == OFFERAPI_JOB_DONE ? "job.done" : "job.pending"));
@@ -164,8 +174,8 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i,
                      const offerapi_job_status_list *jobs)
 {
 	const offerapi_application *a = &d->list->items[i];
-	char day[16];
-	date_str(day, sizeof day, a->created_at);
+	char day[DATE_STR_MAX];
+	date_str(r, day, sizeof day, a->created_at);
 	int64_t pos = d->list->offset >= 0 ? d->list->offset + (int64_t)i + 1 : 0;
 	if (pos)
 		buf_printf(b, "<tr><td>%lld</td><td>", (long long)pos);

@@ -9,12 +9,39 @@
 
 #include "pages.h"
 
-void date_str(char *dst, size_t n, int64_t t)
+/* Month abbreviations: French (CLDR's, with their dots) and English. */
+static const char *const months[2][12] = {
+	[LANG_FR] = { "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+	              "oct.", "nov.", "déc." },
+	[LANG_EN] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+	              "Dec" },
+};
+
+void date_str(const req *r, char *dst, size_t n, int64_t t)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(dst, n, "%Y-%m-%d", &tm);
+	if (!gmtime_r(&tt, &tm) || n < 1) {
+		if (n)
+			*dst = '\0';
+		return;
+	}
+	const char *mon = months[r->lang == LANG_EN ? LANG_EN : LANG_FR][tm.tm_mon];
+	/* a machine-readable date for tools, the page's language for people;
+	 * no-break spaces (U+00A0) so that a date never wraps on a phone */
+	snprintf(dst, n, "<time datetime=\"%04d-%02d-%02d\">%d\xc2\xa0%s\xc2\xa0%d</time>",
+	         tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_mday, mon, tm.tm_year + 1900);
+}
+
+void num_str(const req *r, char *dst, size_t n, double v, int decimals)
+{
+	if (!n)
+		return;
+	snprintf(dst, n, "%.*f", decimals, v);
+	if (r->lang != LANG_EN) /* 0,98 */
+		for (char *p = dst; *p; p++)
+			if (*p == '.')
+				*p = ',';
 }
 
 /* The navigation's links (they depend on the role). */

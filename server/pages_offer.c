@@ -12,8 +12,8 @@
 
 static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 {
-	char d[16];
-	date_str(d, sizeof d, o->published_at);
+	char d[DATE_STR_MAX];
+	date_str(r, d, sizeof d, o->published_at);
 	buf_printf(b, "<article class=\"card\"><h2><a href=\"/offers/%lld\">", (long long)o->id);
 	buf_esc(b, o->title);
 	buf_puts(b, "</a></h2><p class=\"meta\">");
@@ -264,7 +264,7 @@ void page_offer_new(req *r)
 static bool offer_fields_from_form(req *r, const form *f, offerapi_offer_fields *fields,
                                    char **skcopy, char **qcopy, char **sk, char **qs, field_errs *e)
 {
-	memset(fields, 0, sizeof *fields);
+	*fields = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	fields->title = form_get(f, "title");
 	fields->description = form_get(f, "description");
 	fields->location = form_get(f, "location");

@@ -70,6 +70,7 @@ static const route routes[] = {
 	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
 	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
 	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API },
+	{ "DELETE", "/api/v1/offers/{id}", api_offer_archive, R_API },
 	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
 	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
 	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },
@@ -420,6 +421,7 @@ static int finish(req *r, double t0)
 	metrics_inflight(-1);
 	log_request(r, dt);
 	offerapi_user_free(r->user);
+	free(r->pre_body);
 	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
 	 * give the heap those left behind back to the system, so a pod's
 	 * resident memory falls back after uploads and logins. GETs never grow
@@ -448,7 +450,10 @@ static int req_frame(req *r, struct mg_connection *conn, app *a, const char **de
 	request_id(r);
 	*detail = framing_error(r->ri);
 	int path_status = path_decode(r);
-	r->is_api = !strncmp(r->path, "/api/", 5);
+	/* a path that does not decode is still answered as the API when it
+	 * starts as one: a problem, not a page */
+	const char *raw = r->ri->local_uri ? r->ri->local_uri : "";
+	r->is_api = !strncmp(path_status ? raw : r->path, "/api/", 5);
 	r->lang = pick_lang(r);
 	/* Secure cookies when the proxy in front says the visitor used TLS; a
 	 * forged header only marks the forger's own cookies Secure. */
@@ -532,6 +537,8 @@ static void run_route(req *r, const route *hit)
 	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
 	           !mg_get_header(r->conn, "X-Requested-With")) {
 		respond_api_error(r, 403, "csrf", T(r, "err.api_csrf"));
+	} else if (r->is_api && !strcmp(r->method, "POST")) {
+		idem_run(r, hit->fn);
 	} else {
 		hit->fn(r);
 	}

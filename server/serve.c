@@ -29,11 +29,11 @@ app g_app;
 static int on_log_message(const struct mg_connection *conn, const char *message)
 {
 	(void)conn;
-	char line[600];
-	int n = snprintf(line, sizeof line, "level=warn msg=civetweb detail=\"%.500s\"\n", message);
-	for (int i = 0; i < n - 1 && i < (int)sizeof line - 2; i++)
-		if (line[i] == '\n')
-			line[i] = ' ';
+	/* CivetWeb's messages carry request bytes (paths, headers): quoted
+	 * and escaped, so that one stays one field of one logfmt line */
+	char detail[520], line[600];
+	oa_logfmt_quote(detail, sizeof detail, message);
+	int n = snprintf(line, sizeof line, "level=warn msg=civetweb detail=%s\n", detail);
 	ssize_t w = write(STDERR_FILENO, line, n > 0 && (size_t)n < sizeof line ? (size_t)n : 0);
 	(void)w;
 	return 1;
@@ -47,13 +47,10 @@ static int on_log_message(const struct mg_connection *conn, const char *message)
 static int on_http_error(struct mg_connection *conn, int status, const char *msg)
 {
 	char detail[160];
-	size_t j = 0;
-	for (const char *p = msg; p && *p && j + 1 < sizeof detail; p++)
-		detail[j++] = (*p == '"' || *p == '\\' || (unsigned char)*p < 0x20) ? '_' : *p;
-	detail[j] = '\0';
+	oa_logfmt_quote(detail, sizeof detail, msg);
 	if (!g_app.cfg.no_request_log)
 		fprintf(stderr,
-		        "level=warn msg=\"request refused by civetweb\" status=%d detail=\"%s\"\n",
+		        "level=warn msg=\"request refused by civetweb\" status=%d detail=%s\n",
 		        status, detail);
 	if (status < 400 || status > 599)
 		status = 400;
@@ -73,8 +70,10 @@ static void lib_log(offerapi_log_level level, const char *message, void *payload
 {
 	(void)payload;
 	static const char *const names[] = { "error", "warn", "info", "debug" };
-	fprintf(stderr, "level=%s msg=library detail=\"%s\"\n",
-	        names[level <= OFFERAPI_LOG_DEBUG ? level : 0], message);
+	char detail[1200];
+	oa_logfmt_quote(detail, sizeof detail, message);
+	fprintf(stderr, "level=%s msg=library detail=%s\n",
+	        names[level <= OFFERAPI_LOG_DEBUG ? level : 0], detail);
 }
 
 /* Load the allowed scorers from the folders of --plugin-dir (a list
@@ -161,9 +160,16 @@ static int open_store(app *a)
 	so.cv_limits.max_bytes = c->max_upload;
 	so.cv_limits.max_pages = c->max_pages;
 	so.cv_limits.max_cpu_ms = c->max_cv_cpu_ms;
+	so.data_key_file = c->data_key_file[0] ? c->data_key_file : NULL;
 	if (offerapi_store_open(&a->store, c->db_url, &so) < 0) {
 		fprintf(stderr, "offerapi-server: cannot open the database: %s\n",
 		        offerapi_error_last()->message);
+		return -1;
+	}
+	if (!offerapi_store_data_key_file(a->store)) {
+		fprintf(stderr, "offerapi-server: no data key to encrypt the CVs: give "
+		                "--data-key-file (OFFERAPI_DATA_KEY_FILE); offerapi-admin "
+		                "key-create FILE makes one\n");
 		return -1;
 	}
 	if (offerapi_scorers_new(&a->scorers) < 0) {

@@ -29,6 +29,10 @@
  * message names the reason. */
 #define SVC_EWEAKPW (-1002)
 
+/* A conditional write (If-Match) found the resource changed since the
+ * version read: 412 precondition_failed. */
+#define SVC_ESTALE (-1003)
+
 /* The i18n key of the last refusal a service made on this thread for code
  * @rc, or NULL (the library's message applies then). */
 const char *svc_last_key(int rc);
@@ -80,6 +84,14 @@ int svc_offer_create(req *r, const offerapi_offer_fields *f, offerapi_id *id, of
 int svc_offer_update(req *r, const offerapi_offer_fields *f, offerapi_offer **out);
 /* Close (@open 0) or reopen offer r->id (its recruiter). */
 int svc_offer_set_open(req *r, int open, offerapi_offer **out);
+/* The same two only while the offer is at version @if_version (0: any),
+ * checked by the write itself: SVC_ESTALE when it changed meanwhile. */
+int svc_offer_update_if(req *r, const offerapi_offer_fields *f, int64_t if_version,
+                        offerapi_offer **out);
+int svc_offer_set_open_if(req *r, int open, int64_t if_version, offerapi_offer **out);
+/* Archive offer r->id (its recruiter; DELETE): closed for good and out of
+ * every list; SVC_ESTALE as above, OFFERAPI_ENOTFOUND when archived. */
+int svc_offer_archive_if(req *r, int64_t if_version);
 /* Offer r->id for its own recruiter only (OFFERAPI_EPERM otherwise). */
 int svc_offer_own(req *r, offerapi_offer **out);
 

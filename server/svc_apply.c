@@ -19,7 +19,14 @@ int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id 
 	const char *filename = in->filename;
 	if (!filename || !*filename || !oa_utf8_valid(filename, strlen(filename)))
 		filename = "cv.pdf";
-	offerapi_application_input ai = { filename, in->pdf, in->len, in->answers, in->nanswers };
+	offerapi_application_input ai = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = filename,
+		.pdf = in->pdf,
+		.pdf_len = in->len,
+		.answers = in->answers,
+		.nanswers = in->nanswers,
+	};
 	double t0 = now_mono();
 	/* the application and one scoring job per loaded scorer, in one
 	 * transaction: the workers score it, never this request's thread */

@@ -20,24 +20,54 @@ int svc_offer_create(req *r, const offerapi_offer_fields *f, offerapi_id *id, of
 	return rc ? rc : reload(r, *id, out);
 }
 
-int svc_offer_update(req *r, const offerapi_offer_fields *f, offerapi_offer **out)
+int svc_offer_update_if(req *r, const offerapi_offer_fields *f, int64_t if_version,
+                        offerapi_offer **out)
 {
 	if (out)
 		*out = NULL;
+	int applied = 0;
 	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
 	if (rc == 0)
-		rc = offerapi_offer_update(r->app->store, r->user, r->id, f);
+		rc = offerapi_offer_update_if(r->app->store, r->user, r->id, f, if_version,
+		                              &applied);
+	if (rc == 0 && !applied)
+		rc = svc_fail(SVC_ESTALE, "err.precondition");
 	return rc ? rc : reload(r, r->id, out);
+}
+
+int svc_offer_update(req *r, const offerapi_offer_fields *f, offerapi_offer **out)
+{
+	return svc_offer_update_if(r, f, 0, out);
+}
+
+int svc_offer_set_open_if(req *r, int open, int64_t if_version, offerapi_offer **out)
+{
+	if (out)
+		*out = NULL;
+	int applied = 0;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_set_open_if(r->app->store, r->user, r->id, open, if_version,
+		                                &applied);
+	if (rc == 0 && !applied)
+		rc = svc_fail(SVC_ESTALE, "err.precondition");
+	return rc ? rc : reload(r, r->id, out);
+}
+
+int svc_offer_archive_if(req *r, int64_t if_version)
+{
+	int applied = 0;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc == 0)
+		rc = offerapi_offer_archive(r->app->store, r->user, r->id, if_version, &applied);
+	if (rc == 0 && !applied)
+		rc = svc_fail(SVC_ESTALE, "err.precondition");
+	return rc;
 }
 
 int svc_offer_set_open(req *r, int open, offerapi_offer **out)
 {
-	if (out)
-		*out = NULL;
-	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
-	if (rc == 0)
-		rc = offerapi_offer_set_open(r->app->store, r->user, r->id, open);
-	return rc ? rc : reload(r, r->id, out);
+	return svc_offer_set_open_if(r, open, 0, out);
 }
 
 int svc_offer_own(req *r, offerapi_offer **out)

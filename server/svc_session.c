@@ -1,15 +1,9 @@
 /*
  * svc_session.c - sign-up, login (with its failed-login limiter) and logout.
  */
-#include <ctype.h>
-#include <pthread.h>
 #include <stdbool.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
-
-#include <sodium.h>
 
 #include "app.h"
 #include "metrics.h"
@@ -32,92 +26,27 @@ static offerapi_login_throttle_options throttle_opts(const app *a)
 
 /* ---- sign-up throttle ----------------------------------------------------------------------- */
 
-/* Sign-ups per address per hour (--signup-limit; 0: off). Per process,
- * unlike the login limiter (each replica counts its own: documented), in a
- * fixed table: a slot per address with the start of its hour and its count;
- * when the 8 slots of a probe run are taken, the oldest is reused, so memory
- * stays bounded whatever an attacker sends. */
-typedef struct limit_slot {
-	uint64_t hash;
-	unsigned failures;
-	time_t first;
-} limit_slot;
-
-static uint64_t limit_hash(char kind, const char *s)
+/* Sign-ups per address per hour (--signup-limit; 0: off), counted in the
+ * database (offerapi_rate_limit_hit) so that every replica counts the same
+ * sign-ups. Returns 0 or a database error; *@p wait: 0, or the seconds to
+ * wait when the address has used its allowance for this hour. */
+static int signup_attempt_begin(const req *r, unsigned *wait)
 {
-	unsigned char h[8];
-	unsigned char in[2 + OFFERAPI_LOGIN_MAX + 64];
-	size_t n = strlen(s);
-	if (n > sizeof in - 2)
-		n = sizeof in - 2;
-	in[0] = (unsigned char)kind;
-	in[1] = ':';
-	for (size_t i = 0; i < n; i++)
-		in[2 + i] = (unsigned char)tolower((unsigned char)s[i]);
-	crypto_shorthash(h, in, n + 2, g_app.csrf_key);
-	uint64_t v;
-	memcpy(&v, h, 8);
-	return v ? v : 1;
-}
-
-#define SIGNUP_SLOTS 4096
-#define SIGNUP_WINDOW_S 3600
-static limit_slot signup_table[SIGNUP_SLOTS];
-static pthread_mutex_t signup_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static limit_slot *signup_slot(uint64_t h, time_t now)
-{
-	size_t i0 = (size_t)(h % SIGNUP_SLOTS);
-	limit_slot *victim = NULL;
-	for (size_t k = 0; k < 8; k++) {
-		limit_slot *s = &signup_table[(i0 + k) % SIGNUP_SLOTS];
-		if (s->hash == h)
-			return s;
-		if (!victim || s->hash == 0 || (victim->hash != 0 && s->first < victim->first))
-			victim = s;
-	}
-	victim->hash = h;
-	victim->failures = 0;
-	victim->first = now;
-	return victim;
-}
-
-/* Count one sign-up from @addr (before the slow password hash, so that a
- * burst cannot pass the check together). Returns 0, or the seconds to wait
- * when the address has used its allowance for this hour. */
-static unsigned signup_attempt_begin(const char *addr)
-{
-	unsigned max = g_app.cfg.signup_limit;
-	if (!max)
-		return 0;
-	time_t now = time(NULL);
-	uint64_t h = limit_hash('s', addr);
-	unsigned wait = 0;
-	pthread_mutex_lock(&signup_lock);
-	limit_slot *s = signup_slot(h, now);
-	if (now - s->first >= SIGNUP_WINDOW_S) {
-		s->first = now;
-		s->failures = 0;
-	}
-	if (s->failures >= max)
-		wait = (unsigned)(SIGNUP_WINDOW_S - (now - s->first));
-	else
-		s->failures++;
-	pthread_mutex_unlock(&signup_lock);
-	return wait;
+	*wait = 0;
+	unsigned max = r->app->cfg.signup_limit;
+	return max ? offerapi_rate_limit_hit(r->app->store, "signup", r->addr, max, 3600, wait) : 0;
 }
 
 /* A sign-up that created no account (a field refused, the login taken, the
  * database failing) gives its count back. */
-static void signup_attempt_undo(const char *addr)
+static void signup_attempt_undo(const req *r)
 {
-	if (!g_app.cfg.signup_limit)
-		return;
-	pthread_mutex_lock(&signup_lock);
-	limit_slot *s = signup_slot(limit_hash('s', addr), time(NULL));
-	if (s->failures)
-		s->failures--;
-	pthread_mutex_unlock(&signup_lock);
+	unsigned max = r->app->cfg.signup_limit;
+	if (max && offerapi_rate_limit_undo(r->app->store, "signup", r->addr, max) < 0)
+		fprintf(stderr,
+		        "level=warn request_id=%s msg=\"a refused sign-up was not given back\" "
+		        "detail=\"%s\"\n",
+		        r->request_id, offerapi_error_last()->message);
 }
 
 /* ---- services ------------------------------------------------------------------------------- */
@@ -153,17 +82,19 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	char addr[OFFERAPI_EMAIL_MAX + 1];
 	if (email && offerapi_email_normalize(in->email, addr) < 0)
 		return svc_fail(OFFERAPI_EINVAL, "err.email");
-	*retry_after = signup_attempt_begin(r->addr);
+	int rc = signup_attempt_begin(r, retry_after);
+	if (rc < 0)
+		return rc;
 	if (*retry_after)
 		return svc_fail(SVC_ELIMITED, "err.signup_limited");
 	const char *login = in->login ? in->login : "",
 		   *name = in->display_name ? in->display_name : "",
 		   *pw = in->password ? in->password : "";
-	int rc = email ? offerapi_user_create_with_email(r->app->store, login, name, pw, role, addr,
-	                                                 r->lang == LANG_EN ? "en" : "fr", user)
-	               : offerapi_user_create(r->app->store, login, name, pw, role, user);
+	rc = email ? offerapi_user_create_with_email(r->app->store, login, name, pw, role, addr,
+	                                             r->lang == LANG_EN ? "en" : "fr", user)
+	           : offerapi_user_create(r->app->store, login, name, pw, role, user);
 	if (rc < 0)
-		signup_attempt_undo(r->addr);
+		signup_attempt_undo(r);
 	if (rc == OFFERAPI_EEXISTS && strstr(offerapi_error_last()->message, "email"))
 		return svc_fail(rc, "err.email_taken");
 	if (rc == OFFERAPI_EEXISTS)

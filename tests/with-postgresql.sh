@@ -12,6 +12,8 @@
 #   OFFERAPI_TEST_PG_CTL        a script: "stop" or "start" this very cluster
 #                               (fast mode, returns when done)
 #   OFFERAPI_TEST_PG_LOG        the server's log file
+#   OFFERAPI_DATA_KEY_FILE      a data key file (the CVs' key-encryption key)
+#                               that every store and server of the run uses
 #
 # Exit status: COMMAND's. A missing PostgreSQL or a cluster that will not
 # start is an error (exit 1, with the log's tail), never a skip: a test that
@@ -166,6 +168,8 @@ export OFFERAPI_TEST_PG_URL="postgresql://offerapi:$app_pw@127.0.0.1:$port/offer
 export OFFERAPI_TEST_PG_ADMIN_URL="postgresql://postgres:$admin_pw@127.0.0.1:$port/postgres"
 export OFFERAPI_TEST_PG_CTL=$ctl
 export OFFERAPI_TEST_PG_LOG=$log
+(umask 077 && random_hex 32 >"$tmp/data.key")
+export OFFERAPI_DATA_KEY_FILE=$tmp/data.key
 
 set +e
 "$@"

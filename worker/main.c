@@ -30,6 +30,7 @@
 
 typedef struct wconfig {
 	char db_url[2048];
+	char data_key_file[2048];
 	char plugin_dir[2048];
 	char scorers[1024];
 	char listen[64];
@@ -128,12 +129,16 @@ static const opt_desc opts[] = {
 	{ "database", "OFFERAPI_DATABASE_URL", "URL",
 	  "sqlite:PATH or postgresql://... (default sqlite:offerapi.db)",
 	  "sqlite:CHEMIN ou postgresql://... (défaut sqlite:offerapi.db)" },
+	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE",
+	  "key that encrypts the stored CVs (default on SQLite: PATH.key beside the database)",
+	  "clé qui chiffre les CV stockés (défaut sur SQLite : CHEMIN.key à côté de la base)" },
 	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS",
 	  "folders of scorer plugins (*.so), separated by ':' (default " OFFERAPI_DEFAULT_PLUGIN_DIR
 	  ", or the build tree's when not installed)",
 	  "dossiers des greffons de notation (*.so), séparés par ':' (défaut " OFFERAPI_DEFAULT_PLUGIN_DIR
 	  ", ou ceux de l'arbre de construction)" },
-	{ "scorers", "OFFERAPI_SCORERS", "LIST", "scorers to run, comma-separated (default random)",
+	{ "scorers", "OFFERAPI_SCORERS", "LIST",
+	  "scorers to run, comma-separated (default similarity,random: the server's)",
 	  "notateurs à faire tourner, séparés par des virgules (défaut random)" },
 	{ "workers", "OFFERAPI_WORKERS", "N", "worker threads (default 2, 1..256)",
 	  "fils de travail (défaut 2, 1..256)" },
@@ -284,6 +289,8 @@ static bool apply_opt(wconfig *c, const char *name, const char *v)
 			                 (unsigned long long *)((char *)c + nums[i].off));
 	if (!strcmp(name, "database"))
 		return set_str(c->db_url, sizeof c->db_url, name, v);
+	if (!strcmp(name, "data-key-file"))
+		return set_str(c->data_key_file, sizeof c->data_key_file, name, v);
 	if (!strcmp(name, "plugin-dir"))
 		return set_str(c->plugin_dir, sizeof c->plugin_dir, name, v);
 	if (!strcmp(name, "scorers"))
@@ -308,7 +315,7 @@ static void defaults(wconfig *c)
 	memset(c, 0, sizeof *c);
 	snprintf(c->db_url, sizeof c->db_url, "sqlite:offerapi.db");
 	snprintf(c->plugin_dir, sizeof c->plugin_dir, "%s", OFFERAPI_DEFAULT_PLUGIN_DIR);
-	snprintf(c->scorers, sizeof c->scorers, "random");
+	snprintf(c->scorers, sizeof c->scorers, "similarity,random");
 	snprintf(c->mail_from, sizeof c->mail_from, "no-reply@offerapi.invalid");
 	c->workers = 2;
 	c->poll_ms = 250;
@@ -530,9 +537,15 @@ static bool open_all(const wconfig *c)
 {
 	offerapi_store_options so = OFFERAPI_STORE_OPTIONS_INIT;
 	so.pool_size = (unsigned)(c->db_pool ? c->db_pool : c->workers + c->mail_senders + 2);
+	so.data_key_file = c->data_key_file[0] ? c->data_key_file : NULL;
 	if (offerapi_store_open(&w.store, c->db_url, &so) < 0) {
 		fprintf(stderr, "offerapi-worker: cannot open the database: %s\n",
 		        offerapi_error_last()->message);
+		return false;
+	}
+	if (!offerapi_store_data_key_file(w.store)) {
+		fprintf(stderr, "offerapi-worker: no data key to read the CVs: give "
+		                "--data-key-file (OFFERAPI_DATA_KEY_FILE)\n");
 		return false;
 	}
 	if (offerapi_scorers_new(&w.set) < 0 || !load_scorers(c, w.set))

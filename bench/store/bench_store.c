@@ -69,6 +69,11 @@ static offerapi_store *open_store(const char *url, unsigned pool)
 	o.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
 	o.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
 	o.pool_size = pool;
+#if OFFERAPI_STORE_OPTIONS_VERSION >= 3 /* a reference library may predate it */
+	/* CVs are encrypted at rest: on PostgreSQL the key file comes from
+	 * tests/with-postgresql.sh (SQLite makes one beside the database) */
+	o.data_key_file = getenv("OFFERAPI_DATA_KEY_FILE");
+#endif
 	o.busy_timeout_ms = 60000;
 	offerapi_store *s;
 	if (offerapi_store_open(&s, url, &o) < 0)
@@ -119,7 +124,7 @@ static offerapi_id make_offer(offerapi_store *s, offerapi_user *rec, size_t i, c
 	const char *sk[3] = { skills[i % NSKILLS], skills[(i / 3 + 1) % NSKILLS],
 		              skills[(i / 7 + 2) % NSKILLS] };
 	const char *q[] = { "Pourquoi ce poste ?", "Disponible quand ?" };
-	offerapi_offer_fields f = { 0 };
+	offerapi_offer_fields f = { .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	f.title = title;
 	f.description = d;
 	f.location = cities[i % 6];
@@ -177,7 +182,7 @@ static void fill_one(filler *f, size_t i)
 	for (size_t k = 0; k < f->st->nsizes; k++) {
 		if (i >= f->st->sizes[k])
 			continue;
-		offerapi_application_input in = { 0 };
+		offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION };
 		in.filename = "cv.pdf";
 		in.pdf = pdf;
 		in.pdf_len = len;

@@ -16,6 +16,79 @@
 
 #define NEAR(a, b) assert_true(fabs((double)(a) - (double)(b)) < 1e-9 * (1 + fabs((double)(b))))
 
+/* xorshift64: reproducible pseudo-random test data */
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* Selecting the order statistics gives the very double sorting gives, for
+ * every size, with ties, constant and sorted runs, and every percentile the
+ * tool asks for. */
+static void test_quantile_select(void **st)
+{
+	(void)st;
+	static const double qs[] = { 0, 0.01, 0.5, 0.9, 0.95, 0.99, 1 };
+	uint64_t x = 88172645463325252u;
+	double a[700], b[700];
+	for (int round = 0; round < 600; round++) {
+		size_t n = 1 + rnd(&x) % 700;
+		int kind = round % 4; /* random, few values, constant, sorted */
+		for (size_t i = 0; i < n; i++)
+			a[i] = kind == 0   ? (double)(rnd(&x) % 1000000) / 7.0
+			       : kind == 1 ? (double)(rnd(&x) % 5)
+			       : kind == 2 ? 0.25
+			                   : (double)i * 0.5;
+		memcpy(b, a, n * sizeof *a);
+		qsort(b, n, sizeof *b, fr_cmp_double);
+		for (size_t k = 0; k < sizeof qs / sizeof *qs; k++) {
+			double want = fr_quantile_sorted(qs[k], b, n);
+			double got = fr_quantile_select(qs[k], a, n);
+			assert_memory_equal(&got, &want, sizeof got);
+		}
+	}
+	assert_true(isnan(fr_quantile_select(0.5, a, 0)));
+}
+
+/* The fast decimal path reads exactly what strtod reads, and leaves to it
+ * what it cannot read exactly. */
+static void test_exact_decimal(void **st)
+{
+	(void)st;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	char buf[64];
+	size_t taken = 0;
+	for (int round = 0; round < 200000; round++) {
+		/* mantissas up to 2^54 (some too long), up to 25 digits after the point */
+		uint64_t m = rnd(&x) >> (10 + rnd(&x) % 54);
+		int frac = (int)(rnd(&x) % 26);
+		char digits[32];
+		int nd = snprintf(digits, sizeof digits, "%0*llu", frac + 1, (unsigned long long)m);
+		snprintf(buf, sizeof buf, "%.*s%s%s", nd - frac, digits, frac ? "." : "",
+		         digits + nd - frac);
+		double got = 0, want = strtod(buf, NULL);
+		if (fr_exact_decimal(buf, buf + strlen(buf), &got)) {
+			taken++;
+			assert_memory_equal(&got, &want, sizeof got);
+		} else {
+			assert_true(m > (UINT64_C(1) << 53) / 10 || frac > 22);
+		}
+	}
+	assert_true(taken > 100000);
+	static const char *const refused[] = { "",     ".",     "5.",
+		                               "-1",   "1e5",   "NaN",
+		                               "+Inf", "1.2.3", "0.00000000000000000000001" };
+	double v;
+	for (size_t i = 0; i < sizeof refused / sizeof *refused; i++)
+		assert_false(fr_exact_decimal(refused[i], refused[i] + strlen(refused[i]), &v));
+	const char *ts = "1795251900";
+	assert_true(fr_exact_decimal(ts, ts + 10, &v));
+	assert_true(v == 1795251900.0);
+}
+
 static void test_quantile(void **st)
 {
 	(void)st;
@@ -553,6 +626,8 @@ int main(void)
 		cmocka_unit_test(test_parse_time_strict),
 		cmocka_unit_test(test_pricing_file),
 		cmocka_unit_test(test_selector),
+		cmocka_unit_test(test_quantile_select),
+		cmocka_unit_test(test_exact_decimal),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_hpa_report),
 		cmocka_unit_test(test_i18n),

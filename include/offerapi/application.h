@@ -83,8 +83,20 @@ typedef struct offerapi_application_list {
 	char *rank_by; /**< ranked lists: the scorer that ranks them; else NULL */
 } offerapi_application_list;
 
-/** What a candidate sends. */
+/**
+ * Version of offerapi_application_input; set .version to this. The library
+ * accepts every version from 1 to the one it was built with ("known and
+ * not newer"); another is OFFERAPI_EINVAL naming the struct.
+ */
+#define OFFERAPI_APPLICATION_INPUT_VERSION 1
+
+/**
+ * What a candidate sends. Fill it with designated initializers
+ * (.version = OFFERAPI_APPLICATION_INPUT_VERSION, .filename = ...) or start
+ * from OFFERAPI_APPLICATION_INPUT_INIT.
+ */
 typedef struct offerapi_application_input {
+	unsigned int version; /**< OFFERAPI_APPLICATION_INPUT_VERSION */
 	const char *filename; /**< required; only its last path part is kept */
 	const void *pdf; /**< the CV */
 	size_t pdf_len;
@@ -92,12 +104,18 @@ typedef struct offerapi_application_input {
 	size_t nanswers; /**< fewer than the questions are padded with "" */
 } offerapi_application_input;
 
+/** Initialiser: the current version, every field empty. */
+#define OFFERAPI_APPLICATION_INPUT_INIT                                                            \
+	{                                                                                          \
+		OFFERAPI_APPLICATION_INPUT_VERSION, NULL, NULL, 0, NULL, 0                         \
+	}
+
 /**
  * Apply to an offer as @p actor (a candidate).
  * @return 0 and the id in @p out_id; OFFERAPI_EPERM (not a candidate),
  *         OFFERAPI_ENOTFOUND (no such offer), OFFERAPI_ECLOSED,
  *         OFFERAPI_EEXISTS (already applied), OFFERAPI_EINVAL / OFFERAPI_ETOOBIG
- *         (a field), any error of offerapi_cv_extract(), or a database error
+ *         (a field; an unknown or newer @p in->version names the struct), any error of offerapi_cv_extract(), or a database error
  */
 OFFERAPI_EXTERN int offerapi_application_submit(offerapi_store *store, const offerapi_user *actor,
                                                 offerapi_id offer_id,

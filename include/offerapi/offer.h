@@ -42,10 +42,32 @@ typedef struct offerapi_offer {
 	int64_t napplications; /**< applications received: dashboard data, for
 				       the recruiter's views (the server shows it
 				       to the offer's recruiter only) */
+	int64_t version; /**< offerapi_offer_get() only (0 in lists): the
+				       row's version, raised by every change; give
+				       it to the _if writes to change exactly this
+				       version */
+	int64_t archived_at; /**< offerapi_offer_get() only: 0, or the Unix
+				       time it was archived (offerapi_offer_archive) */
 } offerapi_offer;
 
-/** The fields a recruiter writes. */
+/**
+ * Version of offerapi_offer_fields; set .version to this. The library
+ * accepts every version from 1 to the one it was built with ("known and
+ * not newer"); another is OFFERAPI_EINVAL naming the struct.
+ */
+#define OFFERAPI_OFFER_FIELDS_VERSION 1
+
+/**
+ * The fields a recruiter writes. Fill it with designated initializers so
+ * that fields added by later versions stay zero:
+ *
+ *     offerapi_offer_fields f = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+ *                                 .title = "Dev C", .description = "..." };
+ *
+ * or start from OFFERAPI_OFFER_FIELDS_INIT.
+ */
 typedef struct offerapi_offer_fields {
+	unsigned int version; /**< OFFERAPI_OFFER_FIELDS_VERSION */
 	const char *title; /**< required */
 	const char *description; /**< required */
 	const char *location; /**< NULL or "" for none */
@@ -55,13 +77,20 @@ typedef struct offerapi_offer_fields {
 	size_t nquestions;
 } offerapi_offer_fields;
 
+/** Initialiser: the current version, every field empty. */
+#define OFFERAPI_OFFER_FIELDS_INIT                                                                 \
+	{                                                                                          \
+		OFFERAPI_OFFER_FIELDS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, 0                  \
+	}
+
 /** Free an offer returned by the library. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_offer_free(offerapi_offer *offer);
 
 /**
  * Publish an offer as @p actor, who must be a recruiter.
  * @return 0 and the id in @p out_id, OFFERAPI_EPERM, OFFERAPI_EINVAL /
- *         OFFERAPI_ETOOBIG (the field is named), or a database error
+ *         OFFERAPI_ETOOBIG (the field is named; an unknown or newer
+ *         @p fields->version names the struct), or a database error
  */
 OFFERAPI_EXTERN int offerapi_offer_create(offerapi_store *store, const offerapi_user *actor,
                                           const offerapi_offer_fields *fields, offerapi_id *out_id);
@@ -74,6 +103,35 @@ OFFERAPI_EXTERN int offerapi_offer_update(offerapi_store *store, const offerapi_
 /** Close (@p open = 0) or reopen an offer (its recruiter only). */
 OFFERAPI_EXTERN int offerapi_offer_set_open(offerapi_store *store, const offerapi_user *actor,
                                             offerapi_id id, int open);
+
+/**
+ * offerapi_offer_update() only if the offer is still at version
+ * @p if_version (offerapi_offer.version; 0: whatever its version), in one
+ * statement: a write between the caller's read and this one makes it
+ * change nothing. @p applied (may be NULL): 1 when written, 0 when the
+ * version no longer matched (the return value is then 0 too).
+ */
+OFFERAPI_EXTERN int offerapi_offer_update_if(offerapi_store *store, const offerapi_user *actor,
+                                             offerapi_id id, const offerapi_offer_fields *fields,
+                                             int64_t if_version, int *applied);
+
+/** offerapi_offer_set_open() only at version @p if_version (as above). */
+OFFERAPI_EXTERN int offerapi_offer_set_open_if(offerapi_store *store, const offerapi_user *actor,
+                                               offerapi_id id, int open, int64_t if_version,
+                                               int *applied);
+
+/**
+ * Archive an offer (its recruiter only), at version @p if_version (0:
+ * any), as offerapi_offer_update_if(). An archived offer is closed to
+ * applications for good and leaves every list, a recruiter's own included;
+ * writes to it are OFFERAPI_ENOTFOUND. offerapi_offer_get() still reads it
+ * (archived_at set): its applications stay its recruiter's records.
+ * @return 0 (*@p applied 0 when the version no longer matched),
+ *         OFFERAPI_ENOTFOUND (no such offer, or archived already),
+ *         OFFERAPI_EPERM, or a database error
+ */
+OFFERAPI_EXTERN int offerapi_offer_archive(offerapi_store *store, const offerapi_user *actor,
+                                           offerapi_id id, int64_t if_version, int *applied);
 
 /** Read one offer. @return 0, OFFERAPI_ENOTFOUND or a database error. */
 OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, offerapi_offer **out);

@@ -22,5 +22,6 @@
 #include "jobs.h"
 #include "throttle.h"
 #include "mail.h"
+#include "idempotency.h"
 
 #endif

@@ -30,9 +30,9 @@ typedef struct offerapi_store offerapi_store;
 /**
  * Version of offerapi_store_options; set .version to this. Version 2 holds a
  * version-2 offerapi_cv_limits, with max_cpu_ms appended: the struct grew at its
- * end. The library accepts versions 1 and 2.
+ * end. Version 3 appends data_key_file. The library accepts versions 1 to 3.
  */
-#define OFFERAPI_STORE_OPTIONS_VERSION 2
+#define OFFERAPI_STORE_OPTIONS_VERSION 3
 
 /** Options of offerapi_store_open(). A zero field takes its default. */
 typedef struct offerapi_store_options {
@@ -45,13 +45,40 @@ typedef struct offerapi_store_options {
 	unsigned long long pwhash_opslimit; /**< Argon2id passes; default 2 (OWASP) */
 	unsigned int session_ttl_s; /**< session lifetime; default 7 days */
 	offerapi_cv_limits cv_limits; /**< bounds on CV extraction */
+	/**
+	 * (version 3) The data key file: the key-encryption key of the CVs
+	 * stored encrypted at rest (see "CVs at rest" below); borrowed during
+	 * offerapi_store_open() only. NULL: on SQLite, PATH.key beside the
+	 * database file; on PostgreSQL, no key (then CVs can be neither stored
+	 * nor read, and a store that holds encrypted CVs does not open).
+	 */
+	const char *data_key_file;
 } offerapi_store_options;
 
 /** Initialiser giving every default. */
 #define OFFERAPI_STORE_OPTIONS_INIT                                                                \
 	{                                                                                          \
-		OFFERAPI_STORE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, OFFERAPI_CV_LIMITS_INIT       \
+		OFFERAPI_STORE_OPTIONS_VERSION, 0, 0, 0, 0, 0, 0, 0, OFFERAPI_CV_LIMITS_INIT, NULL \
 	}
+
+/*
+ * CVs at rest. Each CV's PDF and extracted text are stored encrypted
+ * (libsodium crypto_secretbox, XSalsa20-Poly1305) under the store's data key,
+ * a random key made on the first opening and kept in the database wrapped
+ * (encrypted) by the key-encryption key read from the data key file: 64
+ * hexadecimal digits (offerapi_data_key_create() makes one). The file is never
+ * written to the database. This protects a copied database file, dump or
+ * backup; it does not protect against whoever controls a running server,
+ * which holds the data key in memory.
+ *
+ * On SQLite without data_key_file, the first opening of a store that has no
+ * data key creates PATH.key (mode 0600) beside the database and logs a
+ * warning saying so. A missing or wrong key file for a store that has a data
+ * key is an error of offerapi_store_open() (OFFERAPI_EINVAL, naming the
+ * file); the library never falls back to plain text. Opening a store made by
+ * a version that kept CVs in plain text encrypts them (and, on SQLite,
+ * rewrites the file so that no freed page keeps a plaintext copy).
+ */
 
 /**
  * Open (and migrate) the store at @p url.
@@ -73,6 +100,45 @@ OFFERAPI_EXTERN void offerapi_store_free(offerapi_store *store);
 /** Check that the database answers (for readiness probes).
  *  @return 0 or OFFERAPI_EUNAVAILABLE / OFFERAPI_EBUSY */
 OFFERAPI_EXTERN int offerapi_store_ping(offerapi_store *store);
+
+/**
+ * Create a new data key file at @p path (mode 0600): 32 random bytes as 64
+ * hexadecimal digits and a newline.
+ * @return 0, OFFERAPI_EEXISTS (the file exists: never overwritten),
+ *         OFFERAPI_EINVAL (cannot create it), OFFERAPI_ERROR (write failed)
+ */
+OFFERAPI_EXTERN int offerapi_data_key_create(const char *path);
+
+/**
+ * Re-wrap the store's data key under the key of @p new_key_file (which must
+ * exist: see offerapi_data_key_create()). No CV is re-encrypted. Servers that
+ * are running keep working; restart them with the new file, and keep the old
+ * file with the backups made before the rotation.
+ * @return 0, OFFERAPI_EINVAL (no data key, or the file is missing or not a
+ *         key), or a database error
+ */
+OFFERAPI_EXTERN int offerapi_store_rotate_key(offerapi_store *store, const char *new_key_file);
+
+/** The data key file that opened @p store (borrowed), or NULL when the store
+ *  has no data key (PostgreSQL without data_key_file). */
+OFFERAPI_EXTERN const char *offerapi_store_data_key_file(const offerapi_store *store);
+
+/** What offerapi_store_check_cvs() found. */
+typedef struct offerapi_cv_check {
+	size_t sealed; /**< CVs stored encrypted */
+	size_t damaged; /**< of those, CVs whose PDF or text does not open */
+	offerapi_id first_damaged; /**< the application of the first, or 0 */
+	size_t plaintext; /**< CVs still in plain text (a store opened without a key) */
+} offerapi_cv_check;
+
+/**
+ * Integrity of the stored CVs: open every sealed PDF and text (their MAC
+ * proves them whole and under this store's data key). Reads every CV once,
+ * 64 at a time.
+ * @return 0 (whatever was found: see @p out), OFFERAPI_EINVAL (no data key),
+ *         or a database error
+ */
+OFFERAPI_EXTERN int offerapi_store_check_cvs(offerapi_store *store, offerapi_cv_check *out);
 
 /** "sqlite" or "postgresql" (borrowed, static). */
 OFFERAPI_EXTERN const char *offerapi_store_backend(const offerapi_store *store);

@@ -114,6 +114,35 @@ OFFERAPI_EXTERN int offerapi_login_throttle_end(offerapi_store *store,
                                                 const offerapi_login_ticket *ticket,
                                                 offerapi_login_verdict verdict);
 
+/**
+ * A rate limit shared by every replica: count one event of @bucket for
+ * @key (for example bucket "signup", key a client address) when fewer than
+ * @max were counted in the current window of @window_s seconds (a window
+ * starts at its first event). Atomic on both backends: events at the same
+ * moment on any replica cannot pass the limit together. Kept in the same
+ * table as the login limits, as a BLAKE2b hash of bucket and key.
+ * @param bucket   what is limited: 1 to 32 bytes
+ * @param key      who is limited (case is ignored; any length, only its hash
+ *                 is kept)
+ * @param max      events allowed per window, 1 to 1 000 000
+ * @param window_s 1 s to 7 days
+ * @param out_wait_s  0: counted, go on; more: refused (not counted), try
+ *                 again in that many seconds
+ * @return 0, OFFERAPI_EINVAL or a database error
+ */
+OFFERAPI_EXTERN int offerapi_rate_limit_hit(offerapi_store *store, const char *bucket,
+                                            const char *key, unsigned int max,
+                                            unsigned int window_s, unsigned int *out_wait_s);
+
+/**
+ * Give back one event that offerapi_rate_limit_hit() counted, when the
+ * action it allowed did not happen (a refused form, a database failure).
+ * @param max  the same limit as given to offerapi_rate_limit_hit()
+ * @return 0, OFFERAPI_EINVAL or a database error
+ */
+OFFERAPI_EXTERN int offerapi_rate_limit_undo(offerapi_store *store, const char *bucket,
+                                             const char *key, unsigned int max);
+
 #ifdef __cplusplus
 }
 #endif

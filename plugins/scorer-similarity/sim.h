@@ -146,9 +146,12 @@ uint64_t sim_phrase_key(int lang, const uint64_t *terms, size_t n);
  * @p lang) into w->conc as (concept, position, length) triples. */
 bool sim_find_concepts(const lexicon *lex, worker *w, int lang);
 
-/* credits of a match that is not the same word */
-#define CRED_PIVOT 0.85f /* through a translation */
-#define CRED_COGNATE 0.7f /* through a cognate spelling */
+/* Credits of a match that is not the same word. A bridged word is worth an
+ * identical one: with less, every CV in the other language starts behind
+ * the same-language CVs of equal relevance (2.0.0 gave 0.85 and 0.7, and a
+ * blind set's misses were all such cross-language pairs). */
+#define CRED_PIVOT 1.0f /* through a translation */
+#define CRED_COGNATE 1.0f /* through a cognate spelling */
 
 /* the current CV's features (scorer-similarity.c) */
 const fslot *sim_cv_find(const worker *w, uint64_t f);

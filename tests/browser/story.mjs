@@ -145,13 +145,14 @@ try {
   check(main.includes('Jeanne Dupont'), 'dashboard shows the candidate');
   check(main.includes('Un pilote réseau libre, testé sous ASan.'), 'dashboard shows the answer');
   check((await rp.$$('td.num')).length >= 2, 'dashboard shows scores');
-  check(/^\d\.\d\d$/.test((await rp.textContent('td.num')).trim()), 'a score is a number in [0, 1]');
+  check(/^\d,\d\d$/.test((await rp.textContent('td.num')).trim()), 'a score is a number in [0, 1], written 0,98 in French');
   check((await rp.$$('figure.chart svg')).length === 2, 'dashboard shows the two SVG charts');
   check((await rp.textContent('#count')).trim() === '1', 'dashboard counts one application');
   await rp.screenshot({ path: path.join(artifacts, 'dashboard.png'), fullPage: true });
   // English via the switch
   await rp.click('a[href="/lang/en"]');
   check((await rp.textContent('main')).includes('Mean score'), 'the language switch gives English');
+  check(/^\d\.\d\d$/.test((await rp.textContent('td.num')).trim()), 'an English score is written 0.98');
   await rp.screenshot({ path: path.join(artifacts, 'dashboard-en.png'), fullPage: true });
   // A small screen: the layout stays usable
   await rp.setViewportSize({ width: 390, height: 844 });

@@ -20,6 +20,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -45,6 +46,30 @@ def status(url):
         return e.code, e.read().decode("utf-8", "replace")
     except (urllib.error.URLError, OSError):
         return None, ""
+
+
+def mount_secret_file(pod, c, secrets, path):
+    """The file @path of a Secret volume the container mounts, written as
+    the kubelet would (mode defaultMode) into a temporary folder; its path."""
+    if not path:
+        fail("OFFERAPI_DATA_KEY_FILE is not set: the server needs the CVs' data key")
+    for m in c.get("volumeMounts", []):
+        if path.startswith(m["mountPath"].rstrip("/") + "/"):
+            vol = [v for v in pod["volumes"] if v["name"] == m["name"]][0]
+            sec = vol.get("secret") or fail("volume %s is not a Secret" % m["name"])
+            rel = path[len(m["mountPath"].rstrip("/")) + 1:]
+            item = [i for i in sec.get("items", []) if i["path"] == rel]
+            key = item[0]["key"] if item else rel
+            v = secrets.get(sec["secretName"], {}).get(key)
+            if v is None:
+                fail("%s: Secret %s has no key %s" % (path, sec["secretName"], key))
+            d = tempfile.mkdtemp(prefix="k8s-secret-")
+            f = os.path.join(d, rel)
+            with open(f, "w") as out:
+                out.write(v)
+            os.chmod(f, sec.get("defaultMode", 0o644))
+            return f
+    fail("%s is on no volume the container mounts" % path)
 
 
 def main():
@@ -85,6 +110,7 @@ def main():
     s.close()
     env["OFFERAPI_LISTEN"] = "127.0.0.1:%d" % port
     env["PATH"] = "/usr/bin:/bin"
+    env["OFFERAPI_DATA_KEY_FILE"] = mount_secret_file(pod, c, secrets, env.get("OFFERAPI_DATA_KEY_FILE"))
     if os.environ.get("OFFERAPI_PLUGIN_DIR"):  # the build tree's plugins (the image has them installed)
         env["OFFERAPI_PLUGIN_DIR"] = os.environ["OFFERAPI_PLUGIN_DIR"]
     if os.environ.get("LD_LIBRARY_PATH"):

@@ -58,7 +58,7 @@ def main():
             fail("make-secrets.sh failed")
             return 1
         va, vb = read(a), read(b)
-        if set(va) != {"postgres.env:password", "server.env:secret"}:
+        if set(va) != {"postgres.env:password", "server.env:secret", "server.env:data-key"}:
             fail("unexpected keys %s" % sorted(va))
         for k, v in va.items():
             if not re.fullmatch(r"[0-9a-f]{64}", v):

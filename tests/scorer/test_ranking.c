@@ -11,6 +11,21 @@
  *             = grade, discount 1/log2(rank + 1);
  *   x-lang    top-1 over the offers whose grade-3 CV is in the other
  *             language.
+ * and, for similarity, two checks of the failure a blind set showed (a
+ * same-sector CV in the offer's language beating the right CV in the other
+ * language):
+ *   trap      for the offers whose grade-3 CV is in the other language,
+ *             the grade-3 CV against the CVs of the same cluster written in
+ *             the offer's language that the offer grades 1 ("strict"), and
+ *             against those plus the cluster's CVs in the offer's language
+ *             that the offer does not grade ("sector": same sector, presumed
+ *             grade 1): share ranked first, mean rank, mean and worst margin;
+ *   reverse   the same for the offers whose grade-3 CV is in the offer's
+ *             language, against the cluster's CVs in the other language (a
+ *             correction of the trap must not open this one);
+ *   bias      mean score of the graded pairs per grade, same-language pairs
+ *             against other-language pairs (a scorer fair to both languages
+ *             shows small gaps at equal grade).
  * Ties count as the expectation over a random order of the tied CVs (a
  * scorer that gives every CV the same score earns random's figures, not
  * the best ones). Random's figures are means over 200 seeds.
@@ -342,6 +357,156 @@ static void print_misses(void)
 	}
 }
 
+static offerapi_scorers *load(const char *path, const char *name, const char *seed);
+
+/* ---- the offer-language trap and the language bias ---- */
+
+static int cv_cluster(const cv *c)
+{
+	return atoi(c->name + 1);
+}
+
+static int grade_of(const offer *x, int c)
+{
+	for (int k = 0; k < x->n; k++)
+		if (x->cv[k] == c)
+			return x->grade[k];
+	return -1;
+}
+
+static double score_pair(offerapi_scorers *set, int o, int c)
+{
+	const offer *x = &offers[o];
+	offerapi_score_input in = {
+		.struct_size = sizeof in,
+		.offer_id = o + 1,
+		.offer_title = x->title,
+		.offer_description = x->text,
+		.offer_location = x->location,
+		.skills = (const char *const *)x->skills,
+		.skill_count = x->nskills,
+		.cv_text = cvs[c].text,
+		.cv_len = strlen(cvs[c].text),
+		.application_id = 1000 * (o + 1) + c + 1,
+	};
+	char expl[2048];
+	double v = -1;
+	if (offerapi_scorers_score(set, 0, &in, &v, expl, sizeof expl))
+		fprintf(stderr, "%s\n", offerapi_error_last()->message);
+	return v;
+}
+
+typedef struct trap {
+	double first, rank, margin, worst;
+	int n;
+} trap;
+
+/* One offer's grade-3 CV against its offer-language rivals: graded 1 only
+ * (@p sector false) or also the cluster's ungraded ones. */
+static void trap_offer(offerapi_scorers *set, int o, bool sector, bool reverse, trap *t)
+{
+	const offer *x = &offers[o];
+	int best = -1;
+	for (int k = 0; k < x->n; k++)
+		if (x->grade[k] == 3)
+			best = x->cv[k];
+	double s3 = score_pair(set, o, best), top = -1;
+	int above = 0, rivals = 0;
+	for (int c = 0; c < ncvs; c++) {
+		int g = grade_of(x, c);
+		if (cv_cluster(&cvs[c]) != x->cluster ||
+		    !strcmp(cvs[c].lang, x->lang) != !reverse || !(g == 1 || (sector && g < 0)))
+			continue;
+		double v = score_pair(set, o, c);
+		above += v >= s3;
+		top = v > top ? v : top;
+		rivals++;
+	}
+	if (!rivals)
+		return;
+	t->first += above == 0;
+	t->rank += 1 + above;
+	t->margin += s3 - top;
+	t->worst = t->n == 0 || s3 - top < t->worst ? s3 - top : t->worst;
+	t->n++;
+}
+
+static void trap_print(offerapi_scorers *set, bool held, bool sector, bool reverse)
+{
+	trap t = { 0, 0, 0, 0, 0 };
+	for (int o = 0; o < noffers; o++)
+		if (offers[o].held == held && best_is_other_language(&offers[o]) != reverse)
+			trap_offer(set, o, sector, reverse, &t);
+	if (!t.n)
+		return;
+	printf("  %-8s %-9s %-7s %2d offers: ranked first %.3f, mean rank %.2f, margin mean %+.4f "
+	       "worst %+.4f\n",
+	       reverse ? "reverse" : "trap", held ? "held-out" : "dev",
+	       sector ? "sector" : "strict", t.n, t.first / t.n, t.rank / t.n, t.margin / t.n,
+	       t.worst);
+}
+
+/* Prints the bias of one split; returns its grade-3 gap (same-language
+ * mean less other-language mean). */
+static double bias_print(bool held)
+{
+	double gap3 = 0;
+	printf("  %-9s", held ? "held-out" : "dev");
+	for (int g = 3; g >= 0; g--) {
+		double sum[2] = { 0, 0 };
+		int n[2] = { 0, 0 };
+		for (int o = 0; o < noffers; o++) {
+			const offer *x = &offers[o];
+			for (int k = 0; k < x->n && x->held == held; k++) {
+				if (x->grade[k] != g)
+					continue;
+				int cross = strcmp(cvs[x->cv[k]].lang, x->lang) != 0;
+				sum[cross] += scores[o][k];
+				n[cross]++;
+			}
+		}
+		double same = n[0] ? sum[0] / n[0] : 0, other = n[1] ? sum[1] / n[1] : 0;
+		printf("  g%d %.3f/%.3f", g, same, other);
+		if (g == 3)
+			gap3 = same - other;
+	}
+	printf("\n");
+	return gap3;
+}
+
+/* Scores of the development split's grade-3 pairs may not differ between
+ * same-language and other-language pairs by more than this (2.0.0: 0.136,
+ * 2.1.0: 0.119; the blind set's misses all came from that gap). */
+#define MAX_DEV_GAP3 0.08
+
+static int check(bool cond, const char *what, double v, double floor);
+
+/* Prints the trap and the bias; returns 1 when the bias is within bounds,
+ * 0 when not, -1 on error. */
+static int language_checks(const char *path)
+{
+	offerapi_scorers *set = load(path, "similarity", NULL);
+	if (!set || score_all(set)) {
+		offerapi_scorers_free(set);
+		return -1;
+	}
+	printf("\nsimilarity, offer-language trap (grade-3 CV in the other language against "
+	       "same-cluster CVs in the offer's language), and its reverse (grade-3 CV in the "
+	       "offer's language against same-cluster CVs in the other language, the check "
+	       "against over-correcting):\n");
+	for (int reverse = 0; reverse < 2; reverse++)
+		for (int h = 0; h < 2; h++)
+			for (int sector = 0; sector < 2; sector++)
+				trap_print(set, h, sector, reverse);
+	printf("similarity, language bias (mean score per grade, same-language/other-language "
+	       "pairs):\n");
+	double gap = bias_print(false);
+	bias_print(true);
+	offerapi_scorers_free(set);
+	return check(fabs(gap) <= MAX_DEV_GAP3, "development grade-3 language gap (at most)", gap,
+	             MAX_DEV_GAP3);
+}
+
 static offerapi_scorers *load(const char *path, const char *name, const char *seed)
 {
 	offerapi_scorers *set;
@@ -397,7 +562,8 @@ static int check(bool cond, const char *what, double v, double floor)
 {
 	if (cond)
 		return 1;
-	printf("FAIL: %s %.3f is below %.3f\n", what, v, floor);
+	printf("FAIL: %s %.3f is %s %.3f\n", what, v,
+	       strstr(what, "(at most)") ? "beyond" : "below", floor);
 	return 0;
 }
 
@@ -433,8 +599,11 @@ int main(int argc, char **argv)
 	print_row("random (mean of 200 seeds)", rd, rh);
 	print_row("minimal (example)", md, mh);
 	printf("\n(x-lang: top-1 over the offers whose grade-3 CV is in the other language)\n");
+	int fair = language_checks(argv[a + 1]);
+	if (fair < 0)
+		return 1;
 
-	int ok = 1;
+	int ok = fair;
 	ok &= check(sh.top1 >= FLOOR_HELD_TOP1, "held-out top-1", sh.top1, FLOOR_HELD_TOP1);
 	ok &= check(sh.ndcg >= FLOOR_HELD_NDCG, "held-out NDCG@5", sh.ndcg, FLOOR_HELD_NDCG);
 	ok &= check(sh.xlang >= FLOOR_HELD_XLANG, "held-out x-lang top-1", sh.xlang,

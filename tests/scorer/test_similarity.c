@@ -149,7 +149,7 @@ static void splits_compound_skills(void **state)
 	offerapi_scorers *set = load(NULL, NULL);
 	assert_true(score_skills(set, "Kubernetes, Helm and Docker", "Docker (Kubernetes)", NULL) ==
 	            1.0);
-	assert_true(score_skills(set, "Docker only", "Docker (Kubernetes)", NULL) == 0.5);
+	assert_true(score_skills(set, "Docker seulement", "Docker (Kubernetes)", NULL) == 0.5);
 	/* "ou" and "or": one of them is enough */
 	assert_true(score_skills(set, "Kotlin and Java", "Java ou Kotlin", NULL) == 1.0);
 	assert_true(score_skills(set, "Kotlin coroutines", "Java or Kotlin", NULL) == 1.0);
@@ -187,6 +187,20 @@ static void bridges_french_and_english(void **state)
 	assert_true(score_skills(set, "Comptabilité fournisseurs", "Accounts payable", NULL) ==
 	            1.0);
 	assert_true(score_skills(set, "Infirmière en réanimation", "ICU nurse", NULL) == 1.0);
+	offerapi_scorers_free(set);
+}
+
+/* A bridged word is worth the same word: an English CV that says "postman"
+ * (FreeDict's translation of "facteur") scores what a French CV that says
+ * "facteur" scores, so neither language starts ahead (2.0.0 gave a
+ * translation 0.85 of a word and ranked same-language CVs first). */
+static void weighs_a_bridge_like_the_same_word(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	double same = score_skills(set, "Facteur", "facteur", NULL);
+	assert_true(same > 0);
+	assert_true(score_skills(set, "Postman", "facteur", NULL) == same);
 	offerapi_scorers_free(set);
 }
 
@@ -401,6 +415,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(splits_compound_skills),
 		cmocka_unit_test(knows_synonyms_and_acronyms),
 		cmocka_unit_test(bridges_french_and_english),
+		cmocka_unit_test(weighs_a_bridge_like_the_same_word),
 		cmocka_unit_test(uses_the_dictionaries_when_present),
 		cmocka_unit_test(finds_cognates),
 		cmocka_unit_test(joins_words_cut_at_line_ends),

@@ -29,7 +29,8 @@ METHODS = ("get", "put", "post", "delete", "patch")
 def _template_re(tmpl):
     out = ""
     for part in re.split(r"(\{[a-z_]+\})", tmpl):
-        out += "[1-9][0-9]{0,17}" if part == "{id}" else re.escape(part)
+        out += ("[1-9][0-9]{0,17}" if part == "{id}" else "[0-9a-f]{16}" if part == "{sid}"
+                else re.escape(part))
     return re.compile(out + "$")
 
 
@@ -79,8 +80,10 @@ class Contract:
         ctype = (hget.get("content-type") or "").split(";")[0].strip().lower()
         tmpl, op = self.operation(method, path)
         if op is None:
-            # no operation: the router's own 404/405 with the Error schema
-            if status not in (404, 405):
+            # no operation: the router's own 404/405, or the refusal of a
+            # path that does not decode (400, "%00") or is too long (414),
+            # before any routing; a problem every time
+            if status not in (400, 404, 405, 414):
                 return ["%s %s: %d for an undocumented operation" % (method, path, status)]
             return self._body(ctype, body, {"application/problem+json": {
                 "schema": {"$ref": "#/components/schemas/Problem"}}}, method, path, status)

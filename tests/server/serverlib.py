@@ -177,6 +177,9 @@ class Client:
         self.lang = lang
         self.conn = None
         self.token = None  # bearer token for the API when set
+        # behind a proxy: the proxy's own answers (no X-Request-Id: our
+        # server sets one on every answer) are not the API's to check
+        self.proxied = False
 
     def _conn(self):
         if self.conn is None:
@@ -206,7 +209,8 @@ class Client:
                     raise
         resp = Response(r.status, r.getheaders(), data)
         resp.contract_errors = []
-        if path.startswith("/api/v1/") or contract().operation(method, path)[0]:
+        from_proxy = self.proxied and resp.header("X-Request-Id") is None
+        if not from_proxy and (path.startswith("/api/v1/") or contract().operation(method, path)[0]):
             resp.contract_errors = contract().check(method, path, resp.status, resp.headers,
                                                     data)
         for sc in resp.headers_all("Set-Cookie"):
@@ -379,14 +383,18 @@ def unique(prefix):
     return "%s%d%s" % (prefix, _seq[0], uuid.uuid4().hex[:6])
 
 
-def signup(server_or_client, role, login=None, name=None, password="staple-battery-horse-42"):
+def signup(server_or_client, role, login=None, name=None, password="staple-battery-horse-42",
+           must=True):
     """Sign a new user up through the API; returns a Client logged in by
-    cookie (as a browser) and its bearer token."""
+    cookie (as a browser) and its bearer token. With must=False, a refused
+    sign-up returns None instead of failing the test."""
     c = server_or_client.client() if isinstance(server_or_client, Server) else server_or_client
     login = login or unique(role[:3])
     r = c.api("POST", "/api/v1/users", {"login": login, "display_name": name or login.title(),
                                          "password": password, "role": role})
     if r.status != 201:
+        if not must:
+            return None
         fail("sign-up of %s failed: %d %s" % (login, r.status, r.text))
     c.login = login
     c.password = password

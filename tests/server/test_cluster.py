@@ -159,7 +159,9 @@ class Front:
     port = hport
 
     def client(self, lang="fr"):
-        return Client(hport, lang)
+        c = Client(hport, lang)
+        c.proxied = True
+        return c
 
 
 front = Front()
@@ -200,9 +202,9 @@ def applier(k):
     cand = None
     while not stop.is_set():
         if n % len(offers) == 0:
-            try:
-                cand = signup(front.client(), "candidate")
-            except SystemExit:
+            # refused while PostgreSQL restarts: try again
+            cand = signup(front.client(), "candidate", must=False)
+            if cand is None:
                 time.sleep(0.2)
                 continue
             cand.token = cand.bearer
@@ -238,7 +240,7 @@ def logins():
     while not stop.is_set():
         c = front.client()
         timed("login", lambda: c.api("POST", "/api/v1/sessions",
-                                     {"login": friend.login, "password": "password123"}))
+                                     {"login": friend.login, "password": friend.password}))
         time.sleep(0.2)
 
 
@@ -312,17 +314,24 @@ print("figures: queue drained %.1f s after the load" % drained)
 stored, jobs_ok, dup, missing_score = set(), 0, 0, 0
 states = {}
 for oid in offers:
-    d = rec.get("/api/v1/offers/%d/applications" % oid).json()
-    for a in d["applications"]:
-        stored.add(a["id"])
-        names = [s["scorer"] for s in a["scores"]]
-        dup += len(names) - len(set(names))
-        js = a.get("jobs", [])
-        jobs_ok += sorted(j["scorer"] for j in js) == ["llm", "random"]
-        for j in js:
-            states[j["state"]] = states.get(j["state"], 0) + 1
-            if j["state"] == "done" and j["scorer"] not in names:
-                missing_score += 1
+    cursor = None
+    while True:  # every page of the dashboard (the API pages by key)
+        d = rec.get("/api/v1/offers/%d/applications?limit=500%s" %
+                    (oid, "&cursor=" + cursor if cursor else "")).json()
+        for a in d["applications"]:
+            stored.add(a["id"])
+            names = [s["scorer"] for s in a["scores"]]
+            dup += len(names) - len(set(names))
+            # every job of the application, done ones included
+            js = rec.get("/api/v1/applications/%d/jobs" % a["id"]).json()["jobs"]
+            jobs_ok += sorted(j["scorer"] for j in js) == ["llm", "random"]
+            for j in js:
+                states[j["state"]] = states.get(j["state"], 0) + 1
+                if j["state"] == "done" and j["scorer"] not in names:
+                    missing_score += 1
+        cursor = d["next"]
+        if not cursor:
+            break
 print("figures: %d applications stored, jobs by state %s" % (len(stored), json.dumps(states, sort_keys=True)))
 T.check(set(accepted) <= stored, "every application answered 201 is stored (%d missing)" %
         len(set(accepted) - stored))
@@ -351,7 +360,7 @@ for i in range(5):
     seen.append(front.client().api("POST", "/api/v1/sessions",
                                    {"login": victim.login, "password": "wrong-%d" % i}).status)
 T.check(seen == [401] * 5, "five failed logins through the balancer: %s" % seen)
-r = front.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": "password123"})
+r = front.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": victim.password})
 T.status(r, 429, "the sixth, spread over the replicas, is refused")
 
 # ---- stop -----------------------------------------------------------------------------------

@@ -46,7 +46,7 @@ for lang, want in (("fr", ["Identifiant : à remplir.", "Nom affiché : à rempl
     T.check('href="#f-login"' in r.text, lang + ": the summary links to the field")
     T.check("novalidate" in r.text, lang + ": the server, not the browser, says every error")
 c = srv.client()
-r = c.post_form("/signup", {"login": "é-accent", "display_name": "Zoé", "password": "password123",
+r = c.post_form("/signup", {"login": "é-accent", "display_name": "Zoé", "password": "staple-battery-horse-42",
                             "role": "candidate"}, csrf_from="/signup")
 T.status(r, 422, "sign-up with a login the library refuses")
 T.check("Identifiant : lettres sans accent" in r.text, "the login rule in the page's words")
@@ -89,6 +89,24 @@ r = cand.post_multipart("/offers/%d/apply" % offer_id, {"answer_0": "Because"},
                         csrf_from="/offers/%d" % offer_id)
 T.status(r, 303, "a CV under the limit is accepted")
 
+# ---- dates in the page's language: 8 déc. 2026 / 8 Dec 2026 ----------------------------------
+MONTHS = {"fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                 "oct.", "nov.", "déc."],
+          "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                 "Dec"]}
+for lang in ("fr", "en"):
+    c = srv.client()
+    c.lang = lang
+    for path in ("/", "/offers/%d" % offer_id):
+        r = c.get(path)
+        m = re.search(r'<time datetime="(\d{4})-(\d\d)-(\d\d)">([^<]*)</time>', r.text)
+        want = m and "%d\u00a0%s\u00a0%s" % (int(m.group(3)), MONTHS[lang][int(m.group(2)) - 1],
+                                            m.group(1))
+        T.check(m is not None and m.group(4) == want,
+                "%s %s: the date in the page's language: %r" % (lang, path,
+                                                                 m.group(0) if m else None))
+        T.check(not re.search(r">\d{4}-\d\d-\d\d<", r.text), lang + " " + path + ": no ISO date shown")
+
 # ---- log in to apply: back to the offer -----------------------------------------------------
 anon = srv.client()
 r = anon.get("/offers/%d" % offer_id)
@@ -99,18 +117,18 @@ T.check('name="next" value="/offers/%d"' % offer_id in r.text, "the login form k
 T.check('href="/signup?next=/offers/%d"' % offer_id in r.text, "so does its sign-up link")
 login = unique("cand")
 r = anon.post_form("/signup?next=/offers/%d" % offer_id,
-                   {"login": login, "display_name": "Léa", "password": "password123",
+                   {"login": login, "display_name": "Léa", "password": "staple-battery-horse-42",
                     "role": "candidate", "next": "/offers/%d" % offer_id}, csrf_from="/signup")
 T.status(r, 303, "sign-up from an offer")
 T.check(r.header("Location") == "/offers/%d" % offer_id, "sign-up returns to the offer")
 other = srv.client()
-r = other.post_form("/login", {"login": login, "password": "password123",
+r = other.post_form("/login", {"login": login, "password": "staple-battery-horse-42",
                                "next": "/offers/%d" % offer_id}, csrf_from="/login")
 T.status(r, 303, "login from an offer")
 T.check(r.header("Location") == "/offers/%d" % offer_id, "login returns to the offer")
 for bad in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "/a\"b"):
     other = srv.client()
-    r = other.post_form("/login", {"login": login, "password": "password123", "next": bad},
+    r = other.post_form("/login", {"login": login, "password": "staple-battery-horse-42", "next": bad},
                         csrf_from="/login")
     T.check(r.header("Location") == "/", "never sent to another site: " + repr(bad))
     r = srv.client().get("/login?next=" + bad.replace('"', "%22"))

@@ -99,7 +99,7 @@ real_ids = {"offer": oid, "application": aid}
 def fresh_session():
     """A session of its own, for the operation that ends its session."""
     c = srv.client()
-    r = c.api("POST", "/api/v1/sessions", {"login": cand.login, "password": "password123"})
+    r = c.api("POST", "/api/v1/sessions", {"login": cand.login, "password": cand.password})
     c.close()  # an idle keep-alive connection holds a server worker
     return r.json()["token"] if r.status == 201 else "0" * 64
 

@@ -3,6 +3,7 @@
 database (run under tests/with-postgresql.sh): a session opened on one is
 used on the other, forms rendered by one are accepted by the other (same
 --secret), and concurrent applications through both lose nothing."""
+import concurrent.futures
 import os
 import re
 import sys
@@ -86,7 +87,7 @@ for i in range(5):
                                   {"login": victim.login, "password": "wrong-%d" % i}).status)
 T.check(fails == [401] * 5, "five failures spread over A and B: %s" % fails)
 for srv, name in ((a, "A"), (b, "B")):
-    r = srv.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": "password123"})
+    r = srv.client().api("POST", "/api/v1/sessions", {"login": victim.login, "password": victim.password})
     T.status(r, 429, "the sixth attempt is refused on %s too" % name)
 # right passwords sent at once to both replicas are never refused: checks in
 # flight wait for each other's verdict instead
@@ -96,7 +97,7 @@ oks = []
 
 def login_ok(i):
     r = (a, b)[i % 2].client().api("POST", "/api/v1/sessions",
-                                   {"login": friend.login, "password": "password123"})
+                                   {"login": friend.login, "password": friend.password})
     oks.append(r.status)
 
 
@@ -112,6 +113,26 @@ r = ca.get("/offers/new")
 T.status(r, 303, "the session is gone on A too")
 a.stop()
 b.stop()
+# sign-ups per address are counted in the database too: two more replicas
+# with a limit of 3 an hour, 10 sign-ups from one address sent at once to
+# both, exactly 3 pass
+lim = ["--signup-limit", "3", "--trust-proxy"]
+c2, d2 = Server(url, extra=lim, tmp=a.tmp), Server(url, extra=lim, tmp=a.tmp)
+
+
+def signup_from(i):
+    srv = (c2, d2)[i % 2]
+    return srv.client().api("POST", "/api/v1/users",
+                            {"login": "lim-%d-%d" % (os.getpid(), i), "display_name": "Lim",
+                             "password": "staple-battery-horse-42", "role": "candidate"},
+                            headers={"X-Forwarded-For": "198.51.100.77"}).status
+
+
+with concurrent.futures.ThreadPoolExecutor(max_workers=10) as ex:
+    codes = sorted(ex.map(signup_from, range(10)))
+T.check(codes == [201] * 3 + [429] * 7, "10 sign-ups from one address through two replicas: 3 pass (%s)" % codes)
+c2.stop()
+d2.stop()
 a.cleanup()
 b.cleanup()
 T.done()

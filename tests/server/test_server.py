@@ -256,10 +256,16 @@ T.status(r, 200, "GET dashboard")
 T.check('<strong id="count">3</strong>' in r.text, "dashboard counts 3 applications")
 T.check("<svg" in r.text and "Distribution des scores" in r.text, "dashboard has the SVG charts")
 T.check("Un compilateur" in r.text and "Votre projet préféré ?" in r.text, "dashboard shows answers")
-T.check(re.search(r'<td class="num">\d\.\d\d</td>', r.text) is not None, "dashboard shows scores")
+T.check(re.search(r'<td class="num">\d,\d\d</td>', r.text) is not None, "dashboard shows scores (0,98 in French)")
 T.check("<th class=\"num by\">Aléatoire (démo)</th>" in r.text and ">Similarité CV-offre</th>" in r.text,
         "one column per loaded scorer, named in the page's language")
-T.check(re.search(r'id="mean">\d\.\d\d<', r.text) is not None, "dashboard shows the mean")
+T.check(re.search(r'id="mean">\d,\d\d<', r.text) is not None, "dashboard shows the mean (French)")
+T.check(re.search(r'class="lbl">0,5</text>', r.text) is not None, "chart labels in French numbers")
+owner.lang = "en"
+r = owner.get("/offers/%d/dashboard" % offer_id)
+T.check(re.search(r'<td class="num">\d\.\d\d</td>', r.text) is not None
+        and re.search(r'id="mean">\d\.\d\d<', r.text) is not None, "English numbers: 0.98")
+owner.lang = "fr"
 T.check("/cv.pdf" in r.text and "/cv.txt" in r.text, "dashboard links PDF and text")
 r = owner.get("/offers/%d/dashboard?rank=similarity" % offer_id)
 T.status(r, 200, "dashboard ranked by similarity")

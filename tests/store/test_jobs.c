@@ -124,10 +124,22 @@ static int teardown(void **state)
 static offerapi_id apply(fixture *f, const offerapi_scorers *set)
 {
 	const char *skills[] = { "C", "SQL" };
-	offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 2, NULL, 0 };
+	offerapi_offer_fields of = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "Write C",
+		.location = "Paris",
+		.skills = skills,
+		.nskills = 2,
+	};
 	offerapi_id offer, app = 0;
 	assert_rc(offerapi_offer_create(f->s, f->rec, &of, &offer), 0);
-	offerapi_application_input in = { "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = f->pdf,
+		.pdf_len = f->pdf_len,
+	};
 	assert_rc(offerapi_application_submit_jobs(f->s, f->cand, offer, &in, set, &app), 0);
 	return app;
 }
@@ -225,7 +237,12 @@ static void test_submit_is_atomic(void **state)
 	offerapi_scorers *set = load(slow1_so, NULL, NULL);
 	offerapi_id app = apply(f, set);
 	offerapi_id offer = query_int(f->s, "SELECT MAX(id) FROM offers");
-	offerapi_application_input in = { "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = f->pdf,
+		.pdf_len = f->pdf_len,
+	};
 	offerapi_id again = 0;
 	assert_rc(offerapi_application_submit_jobs(f->s, f->cand, offer, &in, set, &again),
 	          OFFERAPI_EEXISTS);
@@ -248,7 +265,14 @@ static void test_submit_is_atomic(void **state)
 		                     NULL, 0, NULL),
 		          0);
 	const char *skills[] = { "C" };
-	offerapi_offer_fields of = { "Ops", "Run it", "Lyon", skills, 1, NULL, 0 };
+	offerapi_offer_fields of = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Ops",
+		.description = "Run it",
+		.location = "Lyon",
+		.skills = skills,
+		.nskills = 1,
+	};
 	offerapi_id offer2;
 	assert_rc(offerapi_offer_create(f->s, f->rec, &of, &offer2), 0);
 	int rc = offerapi_application_submit_jobs(f->s, f->cand, offer2, &in, set, &again);
@@ -783,6 +807,8 @@ static int child_main(int argc, char **argv)
 	if (getppid() == 1)
 		return 1;
 	offerapi_store *s;
+	/* the parent's backend, for testdb_options() (its data key file) */
+	testdb_backend = strncmp(url, "postgresql:", 11) ? "sqlite" : "postgresql";
 	offerapi_store_options so_opts = testdb_options();
 	if (offerapi_store_open(&s, url, &so_opts) < 0) {
 		fprintf(stderr, "child: %s\n", offerapi_error_last()->message);

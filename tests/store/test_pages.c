@@ -85,7 +85,11 @@ static void mkoffers(fixture *f, offerapi_user *rec, int n)
 		snprintf(title, sizeof title, "Offre %d %s", i, i % 4 == 0 ? "alpha" : "beta");
 		const char *skills[] = { i % 3 ? "C" : "Go" };
 		offerapi_offer_fields o = {
-			.title = title, .description = "Un poste.", .skills = skills, .nskills = 1
+			.version = OFFERAPI_OFFER_FIELDS_VERSION,
+			.title = title,
+			.description = "Un poste.",
+			.skills = skills,
+			.nskills = 1,
 		};
 		offerapi_id id;
 		assert_rc(offerapi_offer_create(f->s, rec, &o, &id), 0);
@@ -313,9 +317,12 @@ static offerapi_id apply(fixture *f, int who, offerapi_id offer)
 		snprintf(login, sizeof login, "cand%02d@example.org", who);
 		f->cand[who] = testdb_user(f->s, login, OFFERAPI_ROLE_CANDIDATE);
 	}
-	offerapi_application_input in = { .filename = "cv.pdf",
-		                          .pdf = f->pdf,
-		                          .pdf_len = f->pdf_len };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = f->pdf,
+		.pdf_len = f->pdf_len,
+	};
 	offerapi_id id;
 	assert_rc(offerapi_application_submit(f->s, f->cand[who], offer, &in, &id), 0);
 	return id;
@@ -404,7 +411,11 @@ static size_t walk_ranked(fixture *f, offerapi_id offer, const offerapi_rank *ra
 
 static offerapi_id ranked_offer(fixture *f)
 {
-	offerapi_offer_fields o = { .title = "Dev", .description = "C." };
+	offerapi_offer_fields o = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "C.",
+	};
 	offerapi_id offer, other;
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &offer), 0);
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &other), 0);
@@ -527,7 +538,11 @@ static void test_ranked_refusals(void **state)
 static void test_mine_pages(void **state)
 {
 	fixture *f = *state;
-	offerapi_offer_fields o = { .title = "Dev", .description = "C." };
+	offerapi_offer_fields o = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "C.",
+	};
 	for (int i = 0; i < 7; i++) {
 		offerapi_id id;
 		assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), 0);
@@ -657,7 +672,11 @@ static void test_dashboard_empty_and_answers(void **state)
 	fixture *f = *state;
 	const char *q[] = { "Pourquoi ?", "Quand ?" };
 	offerapi_offer_fields o = {
-		.title = "Dev", .description = "C.", .questions = q, .nquestions = 2
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "C.",
+		.questions = q,
+		.nquestions = 2,
 	};
 	offerapi_id offer;
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &offer), 0);

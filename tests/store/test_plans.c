@@ -31,6 +31,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "crypt_internal.h"
 #include "store_internal.h"
 #include "testdb.h"
 
@@ -140,10 +141,24 @@ static void fill_store(offerapi_store *s, int x)
 	     "INSERT INTO applications (offer_id, candidate_id, filename, pdf_size, answers,"
 	     " nanswers, created_at)",
 	     sql);
+	/* a CV row per application, as many as a real store has (the planner
+	 * would rather scan a near-empty table); only the one the test reads
+	 * is sealed as the library seals them, the others never open */
 	run(s,
-	    "INSERT INTO application_cvs (application_id, pdf, cv_text)"
-	    " SELECT id, $1, 'texte' FROM applications",
-	    (db_param[]){ P_BLOB("%PDF-1.4", 8) }, 1);
+	    "INSERT INTO cv_sealed (application_id, key_id, pdf, cv_text)"
+	    " SELECT id, $1, $2, $2 FROM applications WHERE id <> $3",
+	    (db_param[]){ P_INT(s->dk_id), P_BLOB("x", 1), P_INT(big + 1) }, 3);
+	unsigned char *sp, *st;
+	size_t lp, lt;
+	offerapi_id app = big + 1;
+	if (cv_seal(s, app, CV_PDF, "%PDF-1.4", 8, &sp, &lp) != 0 ||
+	    cv_seal(s, app, CV_TEXT, "texte", 5, &st, &lt) != 0)
+		fail_msg("%s", offerapi_error_last()->message);
+	run(s,
+	    "INSERT INTO cv_sealed (application_id, key_id, pdf, cv_text) VALUES ($1, $2, $3, $4)",
+	    (db_param[]){ P_INT(app), P_INT(s->dk_id), P_BLOB(sp, lp), P_BLOB(st, lt) }, 4);
+	free(sp);
+	free(st);
 	const char *scores[] = {
 		"SELECT id, 'similarity', '2', (id * 37 % 101) / 100.0, 'e', 1, offer_id, created_at"
 		" FROM applications WHERE id % 10 <> 0",
@@ -160,6 +175,14 @@ static void fill_store(offerapi_store *s, int x)
 		         scores[i]);
 		run(s, ins, NULL, 0);
 	}
+	/* a similarity job per application: done, but one in a hundred pending
+	 * and one in two hundred failed (a queue that is mostly done) */
+	run(s,
+	    "INSERT INTO jobs (application_id, scorer, scorer_version, state, run_after_ms,"
+	    " enqueued_ms) SELECT id, 'similarity', '2',"
+	    " CASE WHEN id % 100 = 5 THEN 0 WHEN id % 200 = 11 THEN 3 ELSE 2 END, 1, 1"
+	    " FROM applications",
+	    NULL, 0);
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
 	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
@@ -348,6 +371,14 @@ static void dashboard_calls(offerapi_store *s, const offerapi_user *rec)
 		n++;
 	assert_int_equal(n, 600);
 	offerapi_application_iter_free(it);
+	/* the jobs not done, read from the queue's side, not by walking the
+	 * offer's applications (and not sorted in a temporary b-tree) */
+	offerapi_job_status_list *jl;
+	assert_rc(offerapi_job_status_offer(s, rec, 41, &jl), 0);
+	assert_true(jl->count > 0);
+	for (size_t i = 1; i < jl->count; i++)
+		assert_true(jl->items[i - 1].application_id <= jl->items[i].application_id);
+	offerapi_job_status_list_free(jl);
 }
 
 /* The whole list of before pages, over two pages of 500: in order. */

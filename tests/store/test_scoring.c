@@ -49,13 +49,25 @@ static void test_score_application(void **state)
 	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "C", "SQL" };
-	offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 2, NULL, 0 };
+	offerapi_offer_fields of = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "Write C",
+		.location = "Paris",
+		.skills = skills,
+		.nskills = 2,
+	};
 	offerapi_id offer, app;
 	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
 	const char *lines[] = { "I write C and SQL every day." };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = pdf,
+		.pdf_len = len,
+	};
 	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
 
 	offerapi_scorers *set;
@@ -111,13 +123,25 @@ static void test_stores_structured_explanations(void **state)
 	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "SQL", "Gestion de projet", "C" };
-	offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 3, NULL, 0 };
+	offerapi_offer_fields of = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "Write C",
+		.location = "Paris",
+		.skills = skills,
+		.nskills = 3,
+	};
 	offerapi_id offer, app;
 	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
 	const char *lines[] = { "I write C and SQL every day." };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = pdf,
+		.pdf_len = len,
+	};
 	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
 
 	offerapi_scorers *set;

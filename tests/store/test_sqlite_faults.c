@@ -29,7 +29,12 @@ static void seed(const char *url)
 	offerapi_store *s;
 	assert_rc(offerapi_store_open(&s, url, &o), 0);
 	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
-	offerapi_offer_fields f = { "Kept", "Must survive", "", NULL, 0, NULL, 0 };
+	offerapi_offer_fields f = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Kept",
+		.description = "Must survive",
+		.location = "",
+	};
 	offerapi_id id;
 	assert_rc(offerapi_offer_create(s, rec, &f, &id), 0);
 	offerapi_user_free(rec);
@@ -82,6 +87,10 @@ static void test_readonly_file(void **state)
 	/* the folder stays writable for SQLite's -shm file; the database is not */
 	assert_int_equal(chmod(db.dir, 0777), 0);
 	assert_int_equal(chmod(path, 0444), 0);
+	/* the child runs as "nobody": let it read the data key file too */
+	char key[520];
+	snprintf(key, sizeof key, "%s.key", path);
+	assert_int_equal(chmod(key, 0444), 0);
 	pid_t pid = fork();
 	if (pid == 0)
 		_exit(readonly_child(db.url));
@@ -135,7 +144,12 @@ static void test_locked_file(void **state)
 	const char *lines[] = { "A CV that waits for a lock" };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = pdf,
+		.pdf_len = len,
+	};
 	offerapi_id app;
 	assert_int_equal(sqlite3_exec(other, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
 	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), OFFERAPI_EBUSY);

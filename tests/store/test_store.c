@@ -79,7 +79,14 @@ static offerapi_id mkoffer(fixture *f, const char *title, const char *location,
 {
 	const char *questions[] = { "Pourquoi nous ?", "Disponible quand ?" };
 	offerapi_offer_fields o = {
-		title, "A job writing C for a living.", location, skills, nskills, questions, 2
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = title,
+		.description = "A job writing C for a living.",
+		.location = location,
+		.skills = skills,
+		.nskills = nskills,
+		.questions = questions,
+		.nquestions = 2,
 	};
 	offerapi_id id = 0;
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), 0);
@@ -90,8 +97,14 @@ static offerapi_id mkoffer(fixture *f, const char *title, const char *location,
 static offerapi_id apply(fixture *f, const offerapi_user *who, offerapi_id offer)
 {
 	const char *answers[] = { "Parce que <b>C</b> & \"SQL\"", "lundi" };
-	offerapi_application_input in = { "C:\\Users\\alice\\cv.pdf", f->pdf, f->pdf_len, answers,
-		                          2 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "C:\\Users\\alice\\cv.pdf",
+		.pdf = f->pdf,
+		.pdf_len = f->pdf_len,
+		.answers = answers,
+		.nanswers = 2,
+	};
 	offerapi_id id = 0;
 	assert_rc(offerapi_application_submit(f->s, who, offer, &in, &id), 0);
 	assert_true(id > 0);
@@ -316,7 +329,14 @@ static void test_offer_create_and_get(void **state)
 	const char *skills[] = { "  C ", "PostgreSQL", "c", "", "Kubernetes" };
 	const char *questions[] = { "Pourquoi nous ?" };
 	offerapi_offer_fields o = {
-		"Développeur C", "Écrire du C.\nEt le tester.", "Montréal", skills, 5, questions, 1
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Développeur C",
+		.description = "Écrire du C.\nEt le tester.",
+		.location = "Montréal",
+		.skills = skills,
+		.nskills = 5,
+		.questions = questions,
+		.nquestions = 1,
 	};
 	offerapi_id id = 0;
 	assert_rc(offerapi_offer_create(f->s, f->cand, &o, &id), OFFERAPI_EPERM);
@@ -345,7 +365,11 @@ static void test_offer_bad_fields(void **state)
 {
 	fixture *f = *state;
 	offerapi_id id;
-	offerapi_offer_fields o = { "", "d", NULL, NULL, 0, NULL, 0 };
+	offerapi_offer_fields o = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "",
+		.description = "d",
+	};
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "title"));
 	o.title = "T";
@@ -379,11 +403,37 @@ static void test_offer_bad_fields(void **state)
 	assert_non_null(strstr(offerapi_error_last()->message, "question 2"));
 }
 
+static void test_offer_fields_version(void **state)
+{
+	fixture *f = *state;
+	offerapi_id id = 0;
+	offerapi_offer_fields o = { .title = "Dev", .description = "C." }; /* version 0 */
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "offerapi_offer_fields"));
+	o.version = OFFERAPI_OFFER_FIELDS_VERSION + 1;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "offerapi_offer_fields"));
+	o.version = OFFERAPI_OFFER_FIELDS_VERSION;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), 0);
+	o.version = OFFERAPI_OFFER_FIELDS_VERSION + 1;
+	assert_rc(offerapi_offer_update(f->s, f->rec, id, &o), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "offerapi_offer_fields"));
+	offerapi_offer_fields init = OFFERAPI_OFFER_FIELDS_INIT;
+	assert_int_equal(init.version, OFFERAPI_OFFER_FIELDS_VERSION);
+	offerapi_application_input ai = OFFERAPI_APPLICATION_INPUT_INIT;
+	assert_int_equal(ai.version, OFFERAPI_APPLICATION_INPUT_VERSION);
+}
+
 static void test_offer_update_close(void **state)
 {
 	fixture *f = *state;
 	offerapi_id id = mkoffer(f, "Ops", "Paris", NULL, 0);
-	offerapi_offer_fields o = { "Ops senior", "New text", "Lyon", NULL, 0, NULL, 0 };
+	offerapi_offer_fields o = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Ops senior",
+		.description = "New text",
+		.location = "Lyon",
+	};
 	assert_rc(offerapi_offer_update(f->s, f->rec2, id, &o), OFFERAPI_EPERM);
 	assert_rc(offerapi_offer_update(f->s, f->cand, id, &o), OFFERAPI_EPERM);
 	assert_rc(offerapi_offer_update(f->s, f->rec, id + 99, &o), OFFERAPI_ENOTFOUND);
@@ -519,12 +569,27 @@ static void test_apply_refusals(void **state)
 {
 	fixture *f = *state;
 	offerapi_id offer = mkoffer(f, "Dev C", "Paris", NULL, 0);
-	offerapi_application_input in = { "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = f->pdf,
+		.pdf_len = f->pdf_len,
+	};
 	offerapi_id id;
 	assert_rc(offerapi_application_submit(f->s, f->rec, offer, &in, &id), OFFERAPI_EPERM);
 	assert_rc(offerapi_application_submit(f->s, NULL, offer, &in, &id), OFFERAPI_EPERM);
 	assert_rc(offerapi_application_submit(f->s, f->cand, offer + 99, &in, &id),
 	          OFFERAPI_ENOTFOUND);
+	/* the version: known and not newer */
+	unsigned int versions[] = { 0, OFFERAPI_APPLICATION_INPUT_VERSION + 1 };
+	for (size_t i = 0; i < 2; i++) {
+		in.version = versions[i];
+		assert_rc(offerapi_application_submit(f->s, f->cand, offer, &in, &id),
+		          OFFERAPI_EINVAL);
+		assert_non_null(
+			strstr(offerapi_error_last()->message, "offerapi_application_input"));
+	}
+	in.version = OFFERAPI_APPLICATION_INPUT_VERSION;
 	const char *three[] = { "a", "b", "c" };
 	in.answers = three;
 	in.nanswers = 3;
@@ -583,7 +648,12 @@ static void test_apply_cpu_budget(void **state)
 	size_t len;
 	unsigned char *pdf = pdfbomb_make(PDFBOMB_DOUBLE_FLATE, (size_t)3 << 30, 0, &len);
 	assert_non_null(pdf);
-	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = pdf,
+		.pdf_len = len,
+	};
 	offerapi_id id = 0;
 	assert_rc(offerapi_application_submit(s, f->cand, offer, &in, &id),
 	          OFFERAPI_EPDFTOOCOMPLEX);
@@ -596,12 +666,23 @@ static void test_apply_cpu_budget(void **state)
 	offerapi_store_free(s);
 
 	/* A caller built against version 1 of the options (before max_cpu_ms)
-	 * is still served. */
+	 * is still served; it cannot name a data key file (version 3), so on
+	 * PostgreSQL it cannot open a store whose CVs are encrypted. */
 	o = testdb_options();
 	o.version = 1;
 	o.cv_limits.version = 1;
+	if (strcmp(testdb_backend, "sqlite") != 0) {
+		assert_rc(offerapi_store_open(&s, f->db.url, &o), OFFERAPI_EINVAL);
+		assert_non_null(strstr(offerapi_error_last()->message, "data key file"));
+		o.version = 3;
+	}
 	assert_rc(offerapi_store_open(&s, f->db.url, &o), 0);
-	in = (offerapi_application_input){ "cv.pdf", f->pdf, f->pdf_len, NULL, 0 };
+	in = (offerapi_application_input){
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = f->pdf,
+		.pdf_len = f->pdf_len,
+	};
 	assert_rc(offerapi_application_submit(s, f->cand, offer, &in, &id), 0);
 	offerapi_store_free(s);
 	o.cv_limits.version = 3;
@@ -759,7 +840,12 @@ static void *apply_worker(void *arg)
 			w->failures++;
 			continue;
 		}
-		offerapi_application_input in = { "cv.pdf", w->f->pdf, w->f->pdf_len, NULL, 0 };
+		offerapi_application_input in = {
+			.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+			.filename = "cv.pdf",
+			.pdf = w->f->pdf,
+			.pdf_len = w->f->pdf_len,
+		};
 		offerapi_id id;
 		int rc;
 		/* EBUSY is an honest "retry later"; anything else is a failure */
@@ -816,6 +902,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_session_expiry, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_bad_fields, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_offer_fields_version, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_update_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_search, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_apply_and_read, setup, teardown),

@@ -51,13 +51,23 @@ static void test_outage_and_recovery(void **state)
 	offerapi_user *rec, *cand;
 	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
-	offerapi_offer_fields f = { "Survivor", "Must outlive a restart", "", NULL, 0, NULL, 0 };
+	offerapi_offer_fields f = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Survivor",
+		.description = "Must outlive a restart",
+		.location = "",
+	};
 	offerapi_id offer, app;
 	assert_rc(offerapi_offer_create(s, rec, &f, &offer), 0);
 	const char *lines[] = { "A CV written before the outage" };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = pdf,
+		.pdf_len = len,
+	};
 	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
 
 	server("stop");

@@ -4,6 +4,8 @@
  * as two replicas would: concurrent wrong passwords cannot slip past the
  * limit, concurrent right ones are never refused, windows end, addresses
  * have their own limit, a ticket of a killed process stops counting.
+ * And the general rate limit (offerapi_rate_limit_*): the same guarantees
+ * for events that are counted whatever their outcome (sign-ups).
  *
  * usage: test_throttle sqlite|postgresql
  * It links the library's internal archive for oa_test_clock_advance().
@@ -294,6 +296,101 @@ static void test_bad_arguments(void **state)
 	free(longname);
 }
 
+/* ---- offerapi_rate_limit_* ---- */
+
+typedef struct burst {
+	fixture *f;
+	atomic_int counted, refused, failed;
+	pthread_barrier_t go;
+} burst;
+
+typedef struct hit_arg {
+	burst *b;
+	int index;
+} hit_arg;
+
+static void *one_hit(void *arg)
+{
+	hit_arg *h = arg;
+	pthread_barrier_wait(&h->b->go);
+	unsigned int wait = 0;
+	int rc = offerapi_rate_limit_hit(h->b->f->s[h->index % 2], "signup", "192.0.2.7", 3, 3600,
+	                                 &wait);
+	if (rc < 0)
+		atomic_fetch_add(&h->b->failed, 1);
+	else if (wait)
+		atomic_fetch_add(&h->b->refused, 1);
+	else
+		atomic_fetch_add(&h->b->counted, 1);
+	return NULL;
+}
+
+/* 20 events at once on two replicas with a limit of 3: exactly 3 counted. */
+static void test_rate_limit_burst(void **state)
+{
+	fixture *f = *state;
+	burst b = { .f = f };
+	pthread_t t[20];
+	hit_arg a[20];
+	pthread_barrier_init(&b.go, NULL, 20);
+	for (int i = 0; i < 20; i++) {
+		a[i] = (hit_arg){ &b, i };
+		assert_int_equal(pthread_create(&t[i], NULL, one_hit, &a[i]), 0);
+	}
+	for (int i = 0; i < 20; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&b.go);
+	printf("# 20 concurrent events, limit 3: %d counted, %d refused, %d failed\n",
+	       atomic_load(&b.counted), atomic_load(&b.refused), atomic_load(&b.failed));
+	assert_int_equal(atomic_load(&b.failed), 0);
+	assert_int_equal(atomic_load(&b.counted), 3);
+	assert_int_equal(atomic_load(&b.refused), 17);
+}
+
+static unsigned int hit(offerapi_store *s, const char *bucket, const char *key)
+{
+	unsigned int wait = 99999;
+	assert_rc(offerapi_rate_limit_hit(s, bucket, key, 2, 600, &wait), 0);
+	return wait;
+}
+
+/* Windows end; buckets and keys are apart (case ignored); an undo gives
+ * back exactly one counted event, even after refusals. */
+static void test_rate_limit_window_and_undo(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(hit(f->s[0], "signup", "a"), 0);
+	assert_int_equal(hit(f->s[1], "signup", "A"), 0);
+	unsigned int w = hit(f->s[0], "signup", "a");
+	assert_true(w > 590 && w <= 600);
+	assert_true(hit(f->s[1], "signup", "a") > 0); /* refused twice: still 2 counted */
+	assert_int_equal(hit(f->s[0], "other", "a"), 0);
+	assert_int_equal(hit(f->s[0], "signup", "b"), 0);
+	assert_rc(offerapi_rate_limit_undo(f->s[1], "signup", "a", 2), 0);
+	assert_int_equal(hit(f->s[0], "signup", "a"), 0); /* the place given back */
+	assert_true(hit(f->s[0], "signup", "a") > 0);
+	oa_test_clock_advance(601 * 1000);
+	assert_int_equal(hit(f->s[1], "signup", "a"), 0);
+	assert_int_equal(hit(f->s[1], "signup", "a"), 0);
+	assert_true(hit(f->s[1], "signup", "a") > 0);
+}
+
+static void test_rate_limit_bad_arguments(void **state)
+{
+	fixture *f = *state;
+	unsigned int wait;
+	assert_rc(offerapi_rate_limit_hit(f->s[0], "", "k", 1, 1, &wait), OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_hit(f->s[0], "a-bucket-name-longer-than-32-bytes", "k", 1, 1,
+	                                  &wait),
+	          OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_hit(f->s[0], "b", NULL, 1, 1, &wait), OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_hit(f->s[0], "b", "k", 0, 1, &wait), OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_hit(f->s[0], "b", "k", 1, 0, &wait), OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_hit(f->s[0], "b", "k", 1, 8 * 86400, &wait), OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_hit(NULL, "b", "k", 1, 1, &wait), OFFERAPI_EINVAL);
+	assert_rc(offerapi_rate_limit_undo(f->s[0], "b", "k", 0), OFFERAPI_EINVAL);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -309,6 +406,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_undecided_counts_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_abandoned_tickets_expire, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit_burst, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit_window_and_undo, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rate_limit_bad_arguments, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("login-throttle", tests, NULL, NULL);
 }

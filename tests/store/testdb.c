@@ -75,9 +75,21 @@ void testdb_destroy(testdb *t)
 	}
 }
 
+const char *testdb_key_file(void)
+{
+	if (strcmp(testdb_backend, "sqlite") == 0)
+		return NULL;
+	const char *k = getenv("OFFERAPI_DATA_KEY_FILE");
+	if (!k || !*k)
+		fail_msg("OFFERAPI_DATA_KEY_FILE is not set: run this suite through "
+		         "tests/with-postgresql.sh");
+	return k;
+}
+
 offerapi_store_options testdb_options(void)
 {
 	offerapi_store_options o = OFFERAPI_STORE_OPTIONS_INIT;
+	o.data_key_file = testdb_key_file();
 	o.pwhash_memlimit = crypto_pwhash_MEMLIMIT_MIN;
 	o.pwhash_opslimit = crypto_pwhash_OPSLIMIT_MIN;
 	o.pool_size = 4;

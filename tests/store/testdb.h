@@ -38,7 +38,13 @@ void testdb_create(testdb *t);
 /* Drop it and its files. */
 void testdb_destroy(testdb *t);
 
-/* Options for fast tests: Argon2id at libsodium's minimum, small pool. */
+/* The data key file of the run: NULL on SQLite (the default beside the
+ * database file); on PostgreSQL, OFFERAPI_DATA_KEY_FILE as
+ * tests/with-postgresql.sh sets it. */
+const char *testdb_key_file(void);
+
+/* Options for fast tests: Argon2id at libsodium's minimum, small pool, the
+ * run's data key file. */
 offerapi_store_options testdb_options(void);
 
 /* Open a store on a fresh database (fails the test on error). */

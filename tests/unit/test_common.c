@@ -209,6 +209,46 @@ static void test_now_ms(void **unused)
 	assert_true(b > a);
 }
 
+/* A logfmt value: quoted, escaped, cut on a boundary, always closed. */
+static void test_logfmt_quote(void **unused)
+{
+	(void)unused;
+	char b[64];
+	assert_int_equal(oa_logfmt_quote(b, sizeof b, "plain"), 7);
+	assert_string_equal(b, "\"plain\"");
+	/* CivetWeb's messages quote request bytes: the quote must not end the field */
+	oa_logfmt_quote(b, sizeof b, "bad \"GET /a\\b\"\r\nx=1\t\x01\x7f");
+	assert_string_equal(b, "\"bad \\\"GET /a\\\\b\\\"\\r\\nx=1\\t\\u0001\\u007f\"");
+	oa_logfmt_quote(b, sizeof b, NULL);
+	assert_string_equal(b, "\"\"");
+	/* cut: never inside an escape ... */
+	assert_int_equal(oa_logfmt_quote(b, 6, "ab\"cd"), 4);
+	assert_string_equal(b, "\"ab\"");
+	/* ... nor inside a UTF-8 character (\xc3\xa9 is e acute) */
+	assert_int_equal(oa_logfmt_quote(b, 5, "a\xc3\xa9"), 3);
+	assert_string_equal(b, "\"a\"");
+	assert_int_equal(oa_logfmt_quote(b, 6, "a\xc3\xa9"), 5);
+	assert_string_equal(b, "\"a\xc3\xa9\"");
+	assert_int_equal(oa_logfmt_quote(b, 2, "x"), 0);
+	assert_string_equal(b, "");
+	/* every output is one line with no unescaped quote inside */
+	char big[300], out[100];
+	for (int i = 0; i < 299; i++)
+		big[i] = (char)(1 + (i * 37) % 255);
+	big[299] = '\0';
+	for (size_t cap = 3; cap <= sizeof out; cap++) {
+		size_t n = oa_logfmt_quote(out, cap, big);
+		assert_true(n < cap && out[0] == '"' && out[n - 1] == '"' && !out[n]);
+		for (size_t i = 1; i + 1 < n; i++) {
+			assert_true((unsigned char)out[i] >= 0x20 && out[i] != 0x7f);
+			if (out[i] == '\\')
+				i++; /* an escape: its next byte is part of it */
+			else
+				assert_true(out[i] != '"');
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_fnv1a),
 		cmocka_unit_test(test_now_ms),
+		cmocka_unit_test(test_logfmt_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

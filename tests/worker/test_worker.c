@@ -108,10 +108,22 @@ static void applications(fixture *f, int n)
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
 	for (int i = 0; i < n; i++) {
 		const char *skills[] = { "C" };
-		offerapi_offer_fields of = { "Dev", "Write C", "Paris", skills, 1, NULL, 0 };
+		offerapi_offer_fields of = {
+			.version = OFFERAPI_OFFER_FIELDS_VERSION,
+			.title = "Dev",
+			.description = "Write C",
+			.location = "Paris",
+			.skills = skills,
+			.nskills = 1,
+		};
 		offerapi_id offer, app;
 		assert_rc(offerapi_offer_create(f->s, f->rec, &of, &offer), 0);
-		offerapi_application_input in = { "cv.pdf", pdf, len, NULL, 0 };
+		offerapi_application_input in = {
+			.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+			.filename = "cv.pdf",
+			.pdf = pdf,
+			.pdf_len = len,
+		};
 		assert_rc(offerapi_application_submit_jobs(f->s, f->cand, offer, &in, f->set, &app),
 		          0);
 	}
@@ -145,6 +157,11 @@ static void start(fixture *f, const char *sleep_ms_setting, const char *const *e
 	const char *argv[32] = { worker_bin,  "--database", f->db.url,  "--plugin-dir", plugins,
 		                 "--scorers", "slow",       "--listen", listen };
 	size_t n = 9;
+	const char *key = testdb_key_file(); /* PostgreSQL: the run's data key */
+	if (key) {
+		argv[n++] = "--data-key-file";
+		argv[n++] = key;
+	}
 	for (size_t i = 0; extra && extra[i] && n < 30; i++)
 		argv[n++] = extra[i];
 	argv[n] = NULL;

@@ -1,0 +1,259 @@
+/*
+ * offerapi-admin - the operator's command-line tool (issue 16), on the same
+ * store URL and data key file as the server. This first part carries the
+ * encryption key's commands and the integrity check; see docs/privacy.md.
+ *
+ * Exit status: 0 done; 1 the check found a problem; 2 usage error;
+ * 3 the store or a key file could not be used.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <offerapi/offerapi.h>
+
+enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_STORE = 3 };
+
+typedef struct admin {
+	const char *db_url;
+	const char *key_file;
+	const char *new_key_file;
+	bool json;
+	bool fr;
+} admin;
+
+static bool french(void)
+{
+	const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < 3; i++) {
+		const char *v = getenv(vars[i]);
+		if (v && *v)
+			return !strncmp(v, "fr", 2);
+	}
+	return false;
+}
+
+static void usage(FILE *f, bool fr)
+{
+	fputs(fr ? "Usage : offerapi-admin [OPTIONS] COMMANDE\n"
+	           "Outil de l'exploitant d'OffreAPI, sur la même base que le serveur.\n\n"
+	           "Commandes :\n"
+	           "  key-create FICHIER    créer un fichier de clé de données (mode 0600)\n"
+	           "  rotate-key            rechiffrer la clé des CV sous --new-key-file\n"
+	           "                        (aucun CV n'est rechiffré)\n"
+	           "  check                 vérifier que chaque CV chiffré s'ouvre\n\n"
+	           "Options :\n"
+	           "  --database URL        sqlite:CHEMIN ou postgresql://...\n"
+	           "                        env: OFFERAPI_DATABASE_URL (défaut sqlite:offerapi.db)\n"
+	           "  --data-key-file F     clé qui chiffre les CV (défaut sur SQLite : CHEMIN.key)\n"
+	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
+	           "  --new-key-file F      la nouvelle clé (rotate-key)\n"
+	           "  --json                résultat en JSON sur la sortie standard\n"
+	           "  --help, --version\n\n"
+	           "Codes de sortie : 0 fait ; 1 la vérification a trouvé un problème ;\n"
+	           "2 erreur d'usage ; 3 base ou fichier de clé inutilisable.\n"
+	         : "Usage: offerapi-admin [OPTIONS] COMMAND\n"
+	           "The OffreAPI operator's tool, on the same database as the server.\n\n"
+	           "Commands:\n"
+	           "  key-create FILE       create a data key file (mode 0600)\n"
+	           "  rotate-key            re-wrap the CVs' data key under --new-key-file\n"
+	           "                        (no CV is re-encrypted)\n"
+	           "  check                 check that every encrypted CV opens\n\n"
+	           "Options:\n"
+	           "  --database URL        sqlite:PATH or postgresql://...\n"
+	           "                        env: OFFERAPI_DATABASE_URL (default sqlite:offerapi.db)\n"
+	           "  --data-key-file F     key that encrypts the CVs (default on SQLite: PATH.key)\n"
+	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
+	           "  --new-key-file F      the new key (rotate-key)\n"
+	           "  --json                print the result as JSON on standard output\n"
+	           "  --help, --version\n\n"
+	           "Exit status: 0 done; 1 the check found a problem; 2 usage error;\n"
+	           "3 the database or a key file could not be used.\n",
+	      f);
+}
+
+/* A JSON string of @s (file names, messages: printable text). */
+static void json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int fail(const admin *a, const char *what)
+{
+	const char *msg = offerapi_error_last()->message;
+	if (a->json) {
+		printf("{\"ok\":false,\"error\":");
+		json_str(msg);
+		printf("}\n");
+	}
+	fprintf(stderr, "offerapi-admin: %s: %s\n", what, msg);
+	return EXIT_STORE;
+}
+
+static void lib_log(offerapi_log_level level, const char *msg, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "offerapi-admin: %s: %s\n", level == OFFERAPI_LOG_ERROR ? "error" : "note",
+	        msg);
+}
+
+static int open_store(const admin *a, offerapi_store **s)
+{
+	offerapi_store_options so = OFFERAPI_STORE_OPTIONS_INIT;
+	so.pool_size = 2;
+	so.data_key_file = a->key_file;
+	if (offerapi_store_open(s, a->db_url, &so) < 0)
+		return fail(a, a->fr ? "impossible d'ouvrir la base" : "cannot open the database");
+	if (!offerapi_store_data_key_file(*s)) {
+		offerapi_store_free(*s);
+		fprintf(stderr, "offerapi-admin: %s\n",
+		        a->fr ? "aucune clé de données : donnez --data-key-file"
+		              : "no data key: give --data-key-file");
+		return EXIT_STORE;
+	}
+	return EXIT_OK;
+}
+
+static int cmd_key_create(const admin *a, const char *path)
+{
+	if (offerapi_data_key_create(path) < 0)
+		return fail(a, a->fr ? "création de la clé" : "key creation");
+	if (a->json) {
+		printf("{\"ok\":true,\"key_file\":");
+		json_str(path);
+		printf("}\n");
+	} else {
+		printf(a->fr ? "clé créée : %s (mode 0600) ; sauvegardez-la à part de la base\n"
+		             : "key created: %s (mode 0600); back it up apart from the database\n",
+		       path);
+	}
+	return EXIT_OK;
+}
+
+static int cmd_rotate(const admin *a)
+{
+	if (!a->new_key_file) {
+		fprintf(stderr, "offerapi-admin: rotate-key: %s\n",
+		        a->fr ? "--new-key-file manque" : "--new-key-file is missing");
+		return EXIT_USAGE;
+	}
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	if (offerapi_store_rotate_key(s, a->new_key_file) < 0) {
+		rc = fail(a, "rotate-key");
+		offerapi_store_free(s);
+		return rc;
+	}
+	offerapi_store_free(s);
+	if (a->json) {
+		printf("{\"ok\":true,\"key_file\":");
+		json_str(a->new_key_file);
+		printf("}\n");
+	} else {
+		printf(a->fr ? "clé de données rechiffrée sous %s : redémarrez les serveurs avec "
+		               "ce fichier\n"
+		             : "data key re-wrapped under %s: restart the servers with this file\n",
+		       a->new_key_file);
+	}
+	return EXIT_OK;
+}
+
+static int cmd_check(const admin *a)
+{
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_cv_check c;
+	if (offerapi_store_check_cvs(s, &c) < 0) {
+		rc = fail(a, "check");
+		offerapi_store_free(s);
+		return rc;
+	}
+	offerapi_store_free(s);
+	bool ok = c.damaged == 0 && c.plaintext == 0;
+	if (a->json)
+		printf("{\"ok\":%s,\"cvs_sealed\":%zu,\"cvs_damaged\":%zu,"
+		       "\"first_damaged_application\":%lld,\"cvs_plaintext\":%zu}\n",
+		       ok ? "true" : "false", c.sealed, c.damaged, (long long)c.first_damaged,
+		       c.plaintext);
+	else
+		printf(a->fr ? "CV chiffrés : %zu ; endommagés : %zu%s ; en clair : %zu\n"
+		             : "encrypted CVs: %zu; damaged: %zu%s; in plain text: %zu\n",
+		       c.sealed, c.damaged,
+		       c.damaged ? (a->fr ? " (voir --json)" : " (see --json)") : "", c.plaintext);
+	return ok ? EXIT_OK : EXIT_FOUND;
+}
+
+/* The value of option @argv[*i] (advancing *i), or NULL with a message. */
+static const char *value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		fprintf(stderr, "offerapi-admin: %s needs a value\n", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+int main(int argc, char **argv)
+{
+	admin a = { getenv("OFFERAPI_DATABASE_URL"), getenv("OFFERAPI_DATA_KEY_FILE"), NULL, false,
+		    french() };
+	if (!a.db_url || !*a.db_url)
+		a.db_url = "sqlite:offerapi.db";
+	if (a.key_file && !*a.key_file)
+		a.key_file = NULL;
+	const char *cmd = NULL, *arg = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char **dst = !strcmp(o, "--database")        ? &a.db_url
+		                   : !strcmp(o, "--data-key-file") ? &a.key_file
+		                   : !strcmp(o, "--new-key-file")  ? &a.new_key_file
+		                                                   : NULL;
+		if (dst) {
+			if (!(*dst = value(argc, argv, &i)))
+				return EXIT_USAGE;
+		} else if (!strcmp(o, "--json")) {
+			a.json = true;
+		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			usage(stdout, a.fr);
+			return EXIT_OK;
+		} else if (!strcmp(o, "--version")) {
+			printf("offerapi-admin %s\n", offerapi_version());
+			return EXIT_OK;
+		} else if (o[0] == '-' || (cmd && arg)) {
+			fprintf(stderr, "offerapi-admin: %s: %s\n",
+			        a.fr ? "argument inconnu" : "unknown argument", o);
+			usage(stderr, a.fr);
+			return EXIT_USAGE;
+		} else if (!cmd) {
+			cmd = o;
+		} else {
+			arg = o;
+		}
+	}
+	offerapi_set_log(OFFERAPI_LOG_WARNING, lib_log, NULL);
+	if (cmd && !strcmp(cmd, "key-create") && arg)
+		return cmd_key_create(&a, arg);
+	if (cmd && !arg && !strcmp(cmd, "rotate-key"))
+		return cmd_rotate(&a);
+	if (cmd && !arg && !strcmp(cmd, "check"))
+		return cmd_check(&a);
+	fprintf(stderr, "offerapi-admin: %s\n",
+	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
+	usage(stderr, a.fr);
+	return EXIT_USAGE;
+}
