@@ -109,7 +109,10 @@ void api_password_reset_request(req *r)
 	                        1);
 	if (!j)
 		return;
-	int rc = svc_password_reset_request(r, sval(j, "email"));
+	unsigned wait = 0;
+	int rc = svc_password_reset_request(r, sval(j, "email"), &wait);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
 	if (rc)
 		api_fail(r, rc, false);
 	else
@@ -123,7 +126,7 @@ void api_password_reset(req *r)
 	                        (size_t[]){ 64, OFFERAPI_PASSWORD_MAX }, 2);
 	if (!j)
 		return;
-	int rc = svc_password_reset(r, sval(j, "token"), sval(j, "password"));
+	int rc = svc_password_reset(r, sval(j, "token"), sval(j, "password"), NULL);
 	if (rc)
 		api_fail(r, rc, false);
 	else

@@ -54,6 +54,7 @@ typedef struct config {
 	unsigned login_max_failures; /* per account and per address, per window */
 	unsigned login_window_s;
 	unsigned signup_limit; /* sign-ups per address per hour, 0: off */
+	unsigned reset_limit; /* password-reset asks per address per hour, 0: off */
 	bool secure_cookies; /* always mark cookies Secure */
 	bool trust_proxy; /* believe X-Forwarded-Proto / -For */
 	bool demo;

@@ -112,6 +112,9 @@ static const opt opts[] = {
 	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
 	  "sign-ups per client address per hour before 429, counted in the database (0 disables: "
 	  "tests, bulk imports)" },
+	{ "reset-limit", "OFFERAPI_RESET_LIMIT", "N", O_UINT, F(reset_limit), 0, 1000000, "10",
+	  "\"forgot password\" asks per client address per hour before 429, counted in the "
+	  "database (0 disables)" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "
 	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },

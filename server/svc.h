@@ -61,11 +61,17 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
 /* Follow a verification link (OFFERAPI_EAUTH: not valid, or no longer). */
 int svc_verify_email(req *r, const char *token);
-/* Forgot password: 0 whether or not an account has @email. */
-int svc_password_reset_request(req *r, const char *email);
-/* Reset with a link's token: the sign-up password rules, then the library
- * (every session of the account ends). */
-int svc_password_reset(req *r, const char *token, const char *password);
+/* Forgot password: 0 whether or not an account has @email; OFFERAPI_EINVAL
+ * when it is not an address. Limited per client address (--reset-limit an
+ * hour): SVC_ELIMITED with *retry_after set. */
+int svc_password_reset_request(req *r, const char *email, unsigned *retry_after);
+/* Whether a reset link's token still works, without using it
+ * (OFFERAPI_EAUTH: not valid, or no longer). */
+int svc_password_reset_check(req *r, const char *token);
+/* Reset with a link's token: the sign-up password rules (SVC_EWEAKPW), then
+ * the library (every session of the account ends). *user_id (may be NULL):
+ * the account. */
+int svc_password_reset(req *r, const char *token, const char *password, offerapi_id *user_id);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
 /* The user's live sessions, newest first; *current is the id of the
