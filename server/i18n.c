@@ -319,6 +319,56 @@ static msg msgs[] = {
 	{ "signup.go", { "Créer mon compte", "Create my account" } },
 	{ "signup.have", { "Déjà inscrit ?", "Already registered?" } },
 	{ "signup.title", { "Inscription", "Sign up" } },
+	{ "err.reset_limited",
+	  { "Trop de demandes depuis votre adresse : réessayez dans une heure.",
+	    "Too many requests from your address: try again in an hour." } },
+	{ "ferr.pw_mismatch",
+	  { "les deux mots de passe diffèrent.", "the two passwords differ." } },
+	{ "field.email", { "Adresse e-mail", "E-mail address" } },
+	{ "field.email_opt", { "Adresse e-mail (facultative)", "E-mail address (optional)" } },
+	{ "field.pw_new",
+	  { "Nouveau mot de passe (8 caractères au moins)",
+	    "New password (at least 8 characters)" } },
+	{ "field.pw_again", { "Le même, une seconde fois", "The same again" } },
+	{ "hint.email_signup",
+	  { "Pour retrouver votre compte si vous oubliez le mot de passe.",
+	    "To get your account back if you forget the password." } },
+	{ "forgot.go", { "Recevoir un lien", "Send me a link" } },
+	{ "forgot.intro",
+	  { "Indiquez l'adresse e-mail de votre compte : nous y enverrons un lien pour choisir un "
+	    "nouveau mot de passe.",
+	    "Give your account's e-mail address: we will send a link there to choose a new "
+	    "password." } },
+	{ "forgot.sent",
+	  { "Si un compte a cette adresse, un message vient d'y partir. Son lien est valable une "
+	    "heure. Rien reçu ? Regardez dans les indésirables, ou recommencez.",
+	    "If an account has this address, a message is on its way there. Its link works for "
+	    "one hour. Nothing came? Look in your spam folder, or try again." } },
+	{ "forgot.sent_title", { "Regardez vos messages", "Check your mail" } },
+	{ "forgot.title", { "Mot de passe oublié", "Forgotten password" } },
+	{ "link.bad",
+	  { "Ce lien n'est pas valable : il a déjà servi, il a expiré ou il est incomplet.",
+	    "This link does not work: it was already used, it expired, or it is incomplete." } },
+	{ "link.bad_title", { "Lien non valable", "Link not valid" } },
+	{ "link.new_reset", { "Demander un nouveau lien", "Ask for a new link" } },
+	{ "login.forgot", { "Mot de passe oublié ?", "Forgot your password?" } },
+	{ "reset.done",
+	  { "Votre mot de passe est changé. Toutes les sessions de ce compte ont été fermées : "
+	    "connectez-vous avec le nouveau.",
+	    "Your password is changed. Every session of this account was ended: log in with "
+	    "the new one." } },
+	{ "reset.done_title", { "Mot de passe changé", "Password changed" } },
+	{ "reset.go", { "Changer le mot de passe", "Change the password" } },
+	{ "reset.title", { "Nouveau mot de passe", "New password" } },
+	{ "verify.done",
+	  { "Votre adresse e-mail est confirmée. Merci !", "Your e-mail address is confirmed. "
+	                                                   "Thank you!" } },
+	{ "verify.done_title", { "Adresse confirmée", "Address confirmed" } },
+	{ "verify.go", { "Confirmer mon adresse", "Confirm my address" } },
+	{ "verify.intro",
+	  { "Confirmez que cette adresse e-mail est bien la vôtre.",
+	    "Confirm that this e-mail address is yours." } },
+	{ "verify.title", { "Confirmer l'adresse e-mail", "Confirm the e-mail address" } },
 };
 #define NMSGS (sizeof msgs / sizeof msgs[0])
 
