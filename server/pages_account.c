@@ -135,7 +135,11 @@ void page_signup_post(req *r)
 			page_error(r, e.status, e.message);
 		} else if (e.message == T(r, "err.email") || e.message == T(r, "err.email_taken")) {
 			/* the address: said beside its field */
-			ferr_add(r, &errs, "email", "field.email", "ferr.verbatim", e.message);
+			if (e.message == T(r, "err.email"))
+				ferr_add(r, &errs, "email", "field.email", "ferr.email");
+			else
+				ferr_add(r, &errs, "email", "field.email", "ferr.verbatim",
+				         e.message);
 			signup_form(r, e.status, NULL, &errs, &f, next);
 		} else {
 			signup_form(r, e.status, msg ? msg : T(r, "err.check_form"), NULL, &f,

@@ -140,7 +140,7 @@ void page_forgot_password_post(req *r)
 			page_error(r, e.status, e.message);
 		} else if (rc == OFFERAPI_EINVAL) {
 			field_errs errs = { 0 };
-			ferr_add(r, &errs, "email", "field.email", "ferr.verbatim", e.message);
+			ferr_add(r, &errs, "email", "field.email", "ferr.email");
 			forgot_form(r, 422, NULL, &errs, email);
 		} else {
 			forgot_form(r, e.status, e.message, NULL, email);

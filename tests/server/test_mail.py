@@ -174,8 +174,20 @@ def pages(s, d):
     T.check(len(d.messages()) == n, "no message for the unknown address")
     r = anon.post_form("/forgot-password", {"email": "not an address"}, csrf_from="/forgot-password")
     T.status(r, 422, "forgot password, not an address")
-    T.check(field_error(r, "email") is not None and 'aria-invalid="true"' in r.text,
-            "the address error beside its field")
+    T.check(field_error(r, "email") == "E-mail address: not a valid address (name@example.org).",
+            "the address error beside its field: %r" % field_error(r, "email"))
+    T.check('aria-invalid="true"' in r.text, "the field is marked invalid")
+
+    # the sign-up page says a bad or taken address beside its field
+    for addr, text in (("pas une adresse", "ce n'est pas une adresse valable"),
+                       ("lea.page@example.org", "Un autre compte a déjà cette adresse")):
+        cl = s.client("fr")
+        r = cl.post_form("/signup", {"login": unique("page"), "display_name": "Autre",
+                                     "password": "staple-battery-horse-42", "role": "candidate",
+                                     "email": addr}, csrf_from="/signup")
+        err = (field_error(r, "email") or "").replace("&#39;", "'")
+        T.check(r.status in (409, 422) and text in err,
+                "sign-up page, %s: %d, beside the field: %r" % (addr, r.status, err))
     reset = re.search(r"https://jobs\.example\.org(/reset-password\?token=([0-9a-f]{64}))",
                       m.get_body(("plain",)).get_content())
     T.check(reset is not None, "a reset link")
