@@ -248,9 +248,68 @@ static const char *const migration_6[] = {
 	NULL
 };
 
+/*
+ * Migration 7: e-mail on accounts and the mail outbox (issue 13).
+ *
+ * - users.email: lower-case, unique when set (NULL for accounts made
+ *   before it, asked at their next login); email_verified_at: Unix seconds
+ *   the current address was verified (NULL: not yet); lang: the language
+ *   of the account's mail ("fr" or "en").
+ * - account_tokens: e-mail verification (purpose 1) and password reset
+ *   (purpose 2) tokens; only their SHA-256 is kept, each is used once
+ *   (used_at) and expires (expires_at, Unix seconds). A verification token
+ *   names the address it verifies: a changed address is not verified by a
+ *   link sent to the old one.
+ * - outbox: messages to send, written in the transaction of the change
+ *   that causes them and claimed like jobs (lease, attempts, backoff,
+ *   failed state). Its own table rather than jobs: a message has a
+ *   recipient and a payload, not an (application, scorer) pair. params
+ *   (JSON) may carry a token: it is emptied once the message is sent.
+ *   Times in _ms columns are Unix milliseconds.
+ */
+static const char *const migration_7[] = {
+	"ALTER TABLE users ADD COLUMN email TEXT",
+	"ALTER TABLE users ADD COLUMN email_verified_at BIGINT",
+	"ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT 'fr'",
+	"CREATE UNIQUE INDEX users_email ON users (email)",
+
+	"CREATE TABLE account_tokens ("
+	" token_hash TEXT PRIMARY KEY,"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" purpose INTEGER NOT NULL CHECK (purpose IN (1, 2)),"
+	" email TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL,"
+	" used_at BIGINT)",
+	"CREATE INDEX account_tokens_user ON account_tokens (user_id, purpose)",
+	"CREATE INDEX account_tokens_expires ON account_tokens (expires_at)",
+
+	"CREATE TABLE outbox ("
+	" id {{ID}},"
+	" kind TEXT NOT NULL,"
+	" recipient TEXT NOT NULL,"
+	" lang TEXT NOT NULL,"
+	" params TEXT NOT NULL,"
+	" user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	" state INTEGER NOT NULL DEFAULT 0 CHECK (state IN (0, 1, 2, 3, 4)),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" run_after_ms BIGINT NOT NULL,"
+	" enqueued_ms BIGINT NOT NULL,"
+	" claimed_until_ms BIGINT,"
+	" claim_token BIGINT,"
+	" claimed_by TEXT,"
+	" last_error TEXT,"
+	" finished_ms BIGINT)",
+	"CREATE INDEX outbox_ready ON outbox (run_after_ms, id) WHERE state = 0",
+	"CREATE INDEX outbox_leases ON outbox (claimed_until_ms) WHERE state = 1",
+	"CREATE INDEX outbox_state ON outbox (state)",
+	"CREATE INDEX outbox_user ON outbox (user_id)",
+	NULL
+};
+
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1, migration_2, migration_3,
-	                                         migration_4, migration_5, migration_6 };
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3, migration_4,
+	                                         migration_5, migration_6, migration_7 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in
@@ -572,6 +631,11 @@ int offerapi_store_ping(offerapi_store *s)
 const char *offerapi_store_backend(const offerapi_store *s)
 {
 	return s ? s->be->name : NULL;
+}
+
+int offerapi_store_schema_latest(void)
+{
+	return NMIGRATIONS;
 }
 
 int offerapi_store_schema_version(offerapi_store *s)

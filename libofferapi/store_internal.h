@@ -73,6 +73,34 @@ int store_user_from_row(const db_result *r, int row, int col, offerapi_user **ou
 int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                       const char *what);
 
+/* ---- accounts (users.c, accounts.c) ---- */
+
+/* Room for an Argon2id hash string (crypto_pwhash_STRBYTES). */
+#define USERS_HASH_BUF 128
+
+/* The password rules of offerapi_user_create(); error set. */
+int users_check_password(const char *pw);
+
+/* Hash @pw with Argon2id under the store's admission limit. */
+int users_pw_hash(offerapi_store *s, const char *pw, char out[USERS_HASH_BUF]);
+
+/* 0 for "fr" or "en"; OFFERAPI_EINVAL (set) otherwise. */
+int accounts_check_lang(const char *lang);
+
+/* In the caller's transaction on @c: a verification token for @email of
+ * user @user_id, and its message in the outbox. Earlier unused
+ * verification tokens of the user are used up. The caller signals the
+ * sender (store_jobs_signal) after its commit. */
+int accounts_verify_tx(db_conn *c, offerapi_id user_id, const char *email, const char *lang,
+                       const char *name);
+
+/* ---- the outbox (outbox.c) ---- */
+
+/* Put a message in the outbox on @c, inside the caller's transaction.
+ * @params is a JSON object (the template's fields); @user_id may be 0. */
+int outbox_enqueue_tx(db_conn *c, const char *kind, const char *to, const char *lang,
+                      offerapi_id user_id, const char *params);
+
 /* Check that the actor is a user of @role; EPERM with a message otherwise. */
 int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what);
 

@@ -3,6 +3,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,7 +12,11 @@
 #include "internal.h"
 #include "store_internal.h"
 
-#define USER_COLUMNS "u.id, u.login, u.display_name, u.role, u.created_at"
+#define USER_COLUMNS                                                                               \
+	"u.id, u.login, u.display_name, u.role, u.created_at, u.email, u.email_verified_at, u.lang"
+_Static_assert(USERS_HASH_BUF == crypto_pwhash_STRBYTES, "hash buffer size");
+
+#define USER_NCOLS 8 /* the columns of USER_COLUMNS; extra columns follow */
 
 const char *offerapi_role_name(offerapi_role role)
 {
@@ -39,6 +44,7 @@ void offerapi_user_free(offerapi_user *u)
 		return;
 	free(u->login);
 	free(u->display_name);
+	free(u->email);
 	free(u);
 }
 
@@ -52,13 +58,27 @@ int store_user_from_row(const db_result *r, int row, int col, offerapi_user **ou
 	u->display_name = oa_strdup(db_text(r, row, col + 2));
 	u->role = (offerapi_role)db_int(r, row, col + 3);
 	u->created_at = db_int(r, row, col + 4);
-	if (!u->login || !u->display_name) {
+	const char *email = r->ncols > col + 5 ? db_text(r, row, col + 5) : NULL;
+	u->email = email ? oa_strdup(email) : NULL;
+	u->email_verified_at = r->ncols > col + 6 ? db_int(r, row, col + 6) : 0;
+	const char *lang = r->ncols > col + 7 ? db_text(r, row, col + 7) : NULL;
+	snprintf(u->lang, sizeof u->lang, "%s", lang && !strcmp(lang, "en") ? "en" : "fr");
+	if (!u->login || !u->display_name || (email && !u->email)) {
 		offerapi_user_free(u);
 		return OFFERAPI_ENOMEM;
 	}
 	*out = u;
 	return 0;
 }
+
+/* A new account's fields, checked. */
+typedef struct user_new {
+	char login[OFFERAPI_LOGIN_MAX + 1];
+	const char *display_name;
+	offerapi_role role;
+	const char *email; /* normalized, or NULL */
+	const char *lang; /* "fr" or "en" */
+} user_new;
 
 /* Fold a login to lower case and check its characters and length. */
 static int normalize_login(const char *login, char out[OFFERAPI_LOGIN_MAX + 1])
@@ -83,7 +103,7 @@ static int normalize_login(const char *login, char out[OFFERAPI_LOGIN_MAX + 1])
 	return 0;
 }
 
-static int check_password(const char *pw)
+int users_check_password(const char *pw)
 {
 	if (!pw)
 		return oa_error(OFFERAPI_EINVAL, "password: missing");
@@ -118,7 +138,7 @@ static void pw_leave(offerapi_store *s)
 	pthread_mutex_unlock(&s->pw_lock);
 }
 
-static int pw_hash(offerapi_store *s, const char *pw, char out[crypto_pwhash_STRBYTES])
+int users_pw_hash(offerapi_store *s, const char *pw, char out[USERS_HASH_BUF])
 {
 	pw_enter(s);
 	int rc = crypto_pwhash_str_alg(out, pw, strlen(pw), s->opts.pwhash_opslimit,
@@ -148,11 +168,11 @@ static int pw_verify(offerapi_store *s, const char *hash, const char *pw)
 	return 1;
 }
 
-/* Insert the user and make *out (when not NULL) in one transaction: when
- * the record cannot be made, nothing was written, so a caller told "out of
- * memory" may try again with the same login. */
-static int insert_user(offerapi_store *s, const char *login, const char *display_name,
-                       offerapi_role role, const char *hash, offerapi_user **out)
+/* Insert the user and make *out (when not NULL) in one transaction, with
+ * the verification message of @email when given: when the record cannot
+ * be made, nothing was written, so a caller told "out of memory" may try
+ * again with the same login. */
+static int insert_user(offerapi_store *s, const user_new *n, const char *hash, offerapi_user **out)
 {
 	db_conn *c;
 	int rc = store_conn(s, &c);
@@ -163,12 +183,16 @@ static int insert_user(offerapi_store *s, const char *login, const char *display
 	if (rc == 0)
 		rc = db_exec(
 			c,
-			"INSERT INTO users (login, display_name, role, password_hash, created_at)"
-			" VALUES ($1, $2, $3, $4, $5)"
-			" RETURNING id, login, display_name, role, created_at",
-			(db_param[]){ P_TEXT(login), P_TEXT(display_name), P_INT(role),
-		                      P_TEXT(hash), P_INT(oa_now()) },
-			5, &r);
+			"INSERT INTO users (login, display_name, role, password_hash, created_at,"
+			" email, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+			" RETURNING id, login, display_name, role, created_at, email,"
+			" email_verified_at, lang",
+			(db_param[]){ P_TEXT(n->login), P_TEXT(n->display_name), P_INT(n->role),
+		                      P_TEXT(hash), P_INT(oa_now()), P_TEXT(n->email),
+		                      P_TEXT(n->lang) },
+			7, &r);
+	if (rc == 0 && n->email)
+		rc = accounts_verify_tx(c, db_int(r, 0, 0), n->email, n->lang, n->display_name);
 	if (rc == 0 && out)
 		rc = store_user_from_row(r, 0, 0, out);
 	db_result_free(r);
@@ -181,46 +205,97 @@ static int insert_user(offerapi_store *s, const char *login, const char *display
 		*out = NULL;
 	}
 	db_release(s->pool, c);
+	if (rc == 0 && n->email)
+		store_jobs_signal(s); /* wake the mail sender */
+	return rc;
+}
+
+/* A field already taken: which one, named in the message. */
+static int taken_error(offerapi_store *s, const user_new *n)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT 1 FROM users WHERE email = $1",
+	                    (db_param[]){ P_TEXT(n->email) }, 1, &r);
+	bool email = rc == 0 && n->email && r->nrows > 0;
+	db_result_free(r);
+	if (rc < 0)
+		return rc;
+	if (email)
+		return oa_error(OFFERAPI_EEXISTS, "email: another account has this address");
+	return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", n->login);
+}
+
+static int user_new_check(user_new *n, const char *login, const char *display_name,
+                          const char *password, offerapi_role role)
+{
+	int rc;
+	if ((rc = normalize_login(login, n->login)) < 0 ||
+	    (rc = oa_check_text("display name", display_name, 1, OFFERAPI_NAME_MAX, false, false)) <
+	            0 ||
+	    (rc = users_check_password(password)) < 0)
+		return rc;
+	if (!offerapi_role_name(role))
+		return oa_error(OFFERAPI_EINVAL, "role: must be candidate or recruiter");
+	n->display_name = display_name;
+	n->role = role;
+	return 0;
+}
+
+static int create_user(offerapi_store *s, user_new *n, const char *password, offerapi_user **out)
+{
+	/* A cheap look first, so a taken login or address does not cost a
+	 * hash. The UNIQUE constraints still decide a race. */
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT 1 FROM users WHERE login = $1 OR email = $2",
+	                    (db_param[]){ P_TEXT(n->login), P_TEXT(n->email) }, 2, &r);
+	bool taken = rc == 0 && r->nrows > 0;
+	db_result_free(r);
+	if (rc < 0)
+		return rc;
+	if (taken)
+		return taken_error(s, n);
+	char hash[USERS_HASH_BUF];
+	if ((rc = users_pw_hash(s, password, hash)) < 0)
+		return rc;
+	rc = insert_user(s, n, hash, out);
+	sodium_memzero(hash, sizeof hash);
+	if (rc == OFFERAPI_EEXISTS)
+		return taken_error(s, n);
 	return rc;
 }
 
 int offerapi_user_create(offerapi_store *s, const char *login, const char *display_name,
                          const char *password, offerapi_role role, offerapi_user **out)
 {
-	char norm[OFFERAPI_LOGIN_MAX + 1];
+	user_new n = { .lang = "fr" };
 	int rc;
 	if (out)
 		*out = NULL;
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "store: NULL");
-	if ((rc = normalize_login(login, norm)) < 0 ||
-	    (rc = oa_check_text("display name", display_name, 1, OFFERAPI_NAME_MAX, false, false)) <
-	            0 ||
-	    (rc = check_password(password)) < 0)
+	if ((rc = user_new_check(&n, login, display_name, password, role)) < 0)
 		return rc;
-	if (!offerapi_role_name(role))
-		return oa_error(OFFERAPI_EINVAL, "role: must be candidate or recruiter");
+	return create_user(s, &n, password, out);
+}
 
-	/* A cheap look first, so a taken login does not cost a hash. The
-	 * UNIQUE constraint still decides a race. */
-	db_result *r = NULL;
-	rc = store_exec(s, "SELECT 1 FROM users WHERE login = $1", (db_param[]){ P_TEXT(norm) }, 1,
-	                &r);
-	bool taken = rc == 0 && r->nrows > 0;
-	db_result_free(r);
-	if (rc < 0)
+int offerapi_user_create_with_email(offerapi_store *s, const char *login, const char *display_name,
+                                    const char *password, offerapi_role role, const char *email,
+                                    const char *lang, offerapi_user **out)
+{
+	user_new n = { 0 };
+	char addr[OFFERAPI_EMAIL_MAX + 1];
+	int rc;
+	if (out)
+		*out = NULL;
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "store: NULL");
+	if ((rc = user_new_check(&n, login, display_name, password, role)) < 0 ||
+	    (rc = offerapi_email_normalize(email, addr)) < 0 ||
+	    (rc = accounts_check_lang(lang)) < 0)
 		return rc;
-	if (taken)
-		return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", norm);
-
-	char hash[crypto_pwhash_STRBYTES];
-	if ((rc = pw_hash(s, password, hash)) < 0)
-		return rc;
-	rc = insert_user(s, norm, display_name, role, hash, out);
-	sodium_memzero(hash, sizeof hash);
-	if (rc == OFFERAPI_EEXISTS)
-		return oa_error(OFFERAPI_EEXISTS, "login: \"%s\" is already taken", norm);
-	return rc;
+	n.email = addr;
+	n.lang = lang;
+	return create_user(s, &n, password, out);
 }
 
 int offerapi_user_set_password(offerapi_store *s, const char *login, const char *password)
@@ -229,10 +304,10 @@ int offerapi_user_set_password(offerapi_store *s, const char *login, const char 
 	int rc;
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "store: NULL");
-	if ((rc = normalize_login(login, norm)) < 0 || (rc = check_password(password)) < 0)
+	if ((rc = normalize_login(login, norm)) < 0 || (rc = users_check_password(password)) < 0)
 		return rc;
-	char hash[crypto_pwhash_STRBYTES];
-	if ((rc = pw_hash(s, password, hash)) < 0)
+	char hash[USERS_HASH_BUF];
+	if ((rc = users_pw_hash(s, password, hash)) < 0)
 		return rc;
 	db_result *r = NULL;
 	rc = store_exec(s, "UPDATE users SET password_hash = $1 WHERE login = $2 RETURNING id",
@@ -271,7 +346,7 @@ int offerapi_user_authenticate(offerapi_store *s, const char *login, const char 
 		pthread_mutex_unlock(&s->pw_lock);
 		if (need) {
 			char h[crypto_pwhash_STRBYTES];
-			if (pw_hash(s, "offerapi-no-such-user", h) == 0) {
+			if (users_pw_hash(s, "offerapi-no-such-user", h) == 0) {
 				pthread_mutex_lock(&s->pw_lock);
 				if (!s->dummy_hash)
 					s->dummy_hash = strdup(h);
@@ -283,7 +358,7 @@ int offerapi_user_authenticate(offerapi_store *s, const char *login, const char 
 		db_result_free(r);
 		return oa_error(OFFERAPI_EAUTH, "wrong login or password");
 	}
-	rc = pw_verify(s, db_text(r, 0, 5), password);
+	rc = pw_verify(s, db_text(r, 0, USER_NCOLS), password);
 	if (rc == 0)
 		rc = store_user_from_row(r, 0, 0, out);
 	else if (rc == 1)
@@ -366,7 +441,7 @@ int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **
 		return rc;
 	/* The index lookup already matched; compare again in constant time so
 	 * that no collation or backend quirk can accept a near miss. */
-	if (r->nrows == 1 && sodium_memcmp(db_text(r, 0, 5), th, sizeof th - 1) == 0)
+	if (r->nrows == 1 && sodium_memcmp(db_text(r, 0, USER_NCOLS), th, sizeof th - 1) == 0)
 		rc = store_user_from_row(r, 0, 0, out);
 	else
 		rc = oa_error(OFFERAPI_EAUTH, "unknown or expired session");

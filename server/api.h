@@ -18,6 +18,9 @@
 
 void api_signup(req *r);
 void api_login(req *r);
+void api_verify_email(req *r);
+void api_password_reset_request(req *r);
+void api_password_reset(req *r);
 void api_logout(req *r);
 void api_me(req *r);
 void api_my_sessions(req *r);

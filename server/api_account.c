@@ -35,13 +35,15 @@ void api_signup(req *r)
 	api_check_string(r, j, "display_name", OFFERAPI_NAME_MAX, true, errs);
 	api_check_string(r, j, "password", OFFERAPI_PASSWORD_MAX, true, errs);
 	api_check_string(r, j, "role", 16, true, errs);
+	api_check_string(r, j, "email", OFFERAPI_EMAIL_MAX, false, errs);
 	if (!api_fields_ok(r, errs)) {
 		json_decref(j);
 		return;
 	}
 	bool bad = false;
 	svc_signup_in in = { jstr(j, "login", &bad), jstr(j, "display_name", &bad),
-		             jstr(j, "password", &bad), jstr(j, "role", &bad) };
+		             jstr(j, "password", &bad), jstr(j, "role", &bad),
+		             json_string_value(json_object_get(j, "email")) };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
 	unsigned wait = 0;
@@ -65,6 +67,72 @@ void api_login(req *r)
 	             : svc_login(r, login, pw, &u, token, &wait);
 	answer_session(r, rc, wait, u, token);
 	offerapi_user_free(u);
+	json_decref(j);
+}
+
+/* The body's string fields @names (at most @max bytes each, all
+ * required); NULL when the answer was sent. */
+static json_t *api_strings(req *r, const char *const *names, const size_t *max, size_t n)
+{
+	json_t *j = api_body(r);
+	if (!j)
+		return NULL;
+	json_t *errs = json_array();
+	for (size_t i = 0; i < n; i++)
+		api_check_string(r, j, names[i], max[i], true, errs);
+	if (!api_fields_ok(r, errs)) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static const char *sval(json_t *j, const char *key)
+{
+	return json_string_value(json_object_get(j, key));
+}
+
+void api_verify_email(req *r)
+{
+	json_t *j = api_strings(r, (const char *[]){ "token" }, (size_t[]){ 64 }, 1);
+	if (!j)
+		return;
+	int rc = svc_verify_email(r, sval(j, "token"));
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, 204, NULL, "", 0);
+	json_decref(j);
+}
+
+void api_password_reset_request(req *r)
+{
+	json_t *j = api_strings(r, (const char *[]){ "email" }, (size_t[]){ OFFERAPI_EMAIL_MAX },
+	                        1);
+	if (!j)
+		return;
+	unsigned wait = 0;
+	int rc = svc_password_reset_request(r, sval(j, "email"), &wait);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, 202, NULL, "", 0);
+	json_decref(j);
+}
+
+void api_password_reset(req *r)
+{
+	json_t *j = api_strings(r, (const char *[]){ "token", "password" },
+	                        (size_t[]){ 64, OFFERAPI_PASSWORD_MAX }, 2);
+	if (!j)
+		return;
+	int rc = svc_password_reset(r, sval(j, "token"), sval(j, "password"), NULL);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, 204, NULL, "", 0);
 	json_decref(j);
 }
 

@@ -29,6 +29,10 @@ typedef struct config {
 	char plugin_dir[1024]; /* where scorer-*.so live */
 	char scorers[512]; /* "random" */
 	char secret[256]; /* CSRF key material; random when empty */
+	char smtp_url[1024]; /* mail relay; "" logs messages instead */
+	char mail_from[256]; /* From address of the mail */
+	char public_url[512]; /* base of links in mail; "" : http://LISTEN */
+	unsigned mail_senders; /* mail sender threads (0: offerapi-worker or none) */
 	unsigned threads; /* CivetWeb workers */
 	unsigned keep_alive_ms; /* 0 disables keep-alive */
 	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
@@ -50,6 +54,7 @@ typedef struct config {
 	unsigned login_max_failures; /* per account and per address, per window */
 	unsigned login_window_s;
 	unsigned signup_limit; /* sign-ups per address per hour, 0: off */
+	unsigned reset_limit; /* password-reset asks per address per hour, 0: off */
 	bool secure_cookies; /* always mark cookies Secure */
 	bool trust_proxy; /* believe X-Forwarded-Proto / -For */
 	bool demo;
@@ -70,6 +75,7 @@ typedef struct app {
 	size_t ranked[32]; /* indices in scorers, in --scorers order: the first ranks */
 	size_t nranked;
 	struct mg_context *mg;
+	struct offerapi_mail_sender *mail; /* the mail sender, or NULL */
 	unsigned char csrf_key[32];
 	volatile int draining; /* set on SIGTERM: /readyz answers 503 */
 	double start_time; /* Unix time, for process_start_time_seconds */

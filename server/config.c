@@ -73,6 +73,17 @@ static const opt opts[] = {
 	  "attempts before a scoring job is failed (the recruiter may retry it)" },
 	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", O_UINT, F(backoff_ms), 1, 900000, "10000",
 	  "first retry delay of a failed job, doubled each time (at most 15 min), with jitter" },
+	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL", O_STR, F(smtp_url), 0, 0, "",
+	  "mail relay: smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT]; credentials from "
+	  "OFFERAPI_SMTP_USER and OFFERAPI_SMTP_PASSWORD, never in the URL; \"\" logs each message "
+	  "instead of sending it" },
+	{ "mail-from", "OFFERAPI_MAIL_FROM", "ADDR", O_STR, F(mail_from), 0, 0,
+	  "no-reply@offerapi.invalid", "address the mail comes from" },
+	{ "public-url", "OFFERAPI_PUBLIC_URL", "URL", O_STR, F(public_url), 0, 0, "",
+	  "the site's address for links in mail, e.g. https://jobs.example.org (\"\": "
+	  "http://LISTEN)" },
+	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N", O_UINT, F(mail_senders), 0, 16, "1",
+	  "mail sender threads; 0 leaves the outbox to another process" },
 	{ "apply-wait-ms", "OFFERAPI_APPLY_WAIT_MS", "MS", O_UINT, F(apply_wait_ms), 0, 2000, "0",
 	  "an application may wait this long for this process's workers to score it (0: never)" },
 	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", O_SIZE, F(max_upload), 1024, 1ULL << 30,
@@ -101,6 +112,9 @@ static const opt opts[] = {
 	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
 	  "sign-ups per client address per hour before 429, counted in the database (0 disables: "
 	  "tests, bulk imports)" },
+	{ "reset-limit", "OFFERAPI_RESET_LIMIT", "N", O_UINT, F(reset_limit), 0, 1000000, "10",
+	  "\"forgot password\" asks per client address per hour before 429, counted in the "
+	  "database (0 disables)" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "
 	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },

@@ -77,6 +77,8 @@ static struct {
 	uint64_t scoring_failed;
 	uint64_t db_errors[4]; /* unavailable, busy, read_only, other */
 	uint64_t logins[3]; /* ok, failed, limited */
+	uint64_t mail[6]; /* by offerapi_mail_result */
+	hist mail_latency; /* written to sent */
 } M = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 void metrics_init(void)
@@ -236,6 +238,20 @@ void metrics_job_report(const offerapi_job_report *rep)
 	}
 	if (rep->result == OFFERAPI_JOB_GAVE_UP)
 		M.scoring_failed++;
+	pthread_mutex_unlock(&M.lock);
+}
+
+static const char *const mail_results[6] = { "sent",    "logged",   "retrying",
+	                                     "gave_up", "released", "unrecorded" };
+
+void metrics_mail_report(const offerapi_mail_report *rep, void *payload)
+{
+	(void)payload;
+	pthread_mutex_lock(&M.lock);
+	if ((unsigned)rep->result < 6)
+		M.mail[rep->result]++;
+	if (rep->result == OFFERAPI_MAIL_RESULT_SENT)
+		hist_add(&M.mail_latency, job_buckets, NJB, rep->latency_s);
 	pthread_mutex_unlock(&M.lock);
 }
 
@@ -574,6 +590,30 @@ static void render_queue(buf *b, const offerapi_scorers *set, size_t nloaded,
 	buf_printf(b, "offerapi_jobs_oldest_pending_seconds %.3f\n", st->oldest_pending_s);
 }
 
+/* This process's mail sender, and the outbox as the database holds it
+ * (@st NULL: not read). Called under M.lock for the counters. */
+static void render_mail(buf *b, const offerapi_mail_stats *st)
+{
+	family(b, "offerapi_mail_messages_total", "counter",
+	       "Messages this process's mail sender handled, by result.");
+	for (int i = 0; i < 6; i++)
+		buf_printf(b, "offerapi_mail_messages_total{result=\"%s\"} %llu\n", mail_results[i],
+		           (unsigned long long)M.mail[i]);
+	family(b, "offerapi_mail_latency_seconds", "histogram",
+	       "From writing a message to the relay accepting it, for this process's sender.");
+	hist_render(b, "offerapi_mail_latency_seconds", "", &M.mail_latency, job_buckets, NJB);
+	if (!st)
+		return;
+	family(b, "offerapi_mail_outbox", "gauge", "Messages in the outbox, by state.");
+	for (int s = 0; s < OFFERAPI_MAIL_NSTATES; s++)
+		buf_printf(b, "offerapi_mail_outbox{state=\"%s\"} %lld\n",
+		           offerapi_mail_state_name((offerapi_mail_state)s),
+		           (long long)st->count[s]);
+	family(b, "offerapi_mail_oldest_pending_seconds", "gauge",
+	       "Age of the oldest message waiting to be sent (0 when none).");
+	buf_printf(b, "offerapi_mail_oldest_pending_seconds %.3f\n", st->oldest_pending_s);
+}
+
 void metrics_render(buf *b)
 {
 	const offerapi_scorers *set = g_app.scorers;
@@ -581,6 +621,8 @@ void metrics_render(buf *b)
 	offerapi_job_stats *st = NULL;
 	if (g_app.store && nloaded && offerapi_job_stats_get(g_app.store, &st) < 0)
 		st = NULL;
+	offerapi_mail_stats ms;
+	bool mail_up = g_app.store && offerapi_mail_stats_get(g_app.store, &ms) == 0;
 	process_render(b);
 	render_info(b, set, nloaded);
 	pthread_mutex_lock(&M.lock);
@@ -588,6 +630,7 @@ void metrics_render(buf *b)
 	render_applications(b, set, nloaded);
 	render_jobs(b, set, nloaded);
 	render_counters(b);
+	render_mail(b, mail_up ? &ms : NULL);
 	pthread_mutex_unlock(&M.lock);
 	if (nloaded)
 		render_queue(b, set, nloaded, st);

@@ -1,5 +1,6 @@
 /*
- * pages_account.c - sign-up, login and logout pages.
+ * pages_account.c - sign-up, login and logout pages (the pages that account
+ * messages link to: pages_email.c).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -37,6 +38,9 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 	field_ex(&b, "password", "password", T(r, "field.password"), "",
 	         "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"", errs,
 	         NULL);
+	field_ex(&b, "email", "email", T(r, "field.email_opt"), f ? form_get(f, "email") : "",
+	         "maxlength=\"254\" autocomplete=\"email\" inputmode=\"email\"", errs,
+	         T(r, "hint.email_signup"));
 	const char *role = f ? form_get(f, "role") : NULL;
 	bool rec = role && !strcmp(role, "recruiter");
 	buf_printf(
@@ -111,7 +115,8 @@ void page_signup_post(req *r)
 		return;
 	}
 	svc_signup_in in = { form_get(&f, "login"), form_get(&f, "display_name"),
-		             form_get(&f, "password"), form_get(&f, "role") };
+		             form_get(&f, "password"), form_get(&f, "role"),
+		             form_get(&f, "email") };
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];
 	unsigned wait = 0;
@@ -126,11 +131,20 @@ void page_signup_post(req *r)
 		if (rc == SVC_ELIMITED)
 			req_header(r, "Retry-After: %u", wait);
 		const char *msg = form_message(&e, rc);
-		if (e.status >= 500)
+		if (e.status >= 500) {
 			page_error(r, e.status, e.message);
-		else
+		} else if (e.message == T(r, "err.email") || e.message == T(r, "err.email_taken")) {
+			/* the address: said beside its field */
+			if (e.message == T(r, "err.email"))
+				ferr_add(r, &errs, "email", "field.email", "ferr.email");
+			else
+				ferr_add(r, &errs, "email", "field.email", "ferr.verbatim",
+				         e.message);
+			signup_form(r, e.status, NULL, &errs, &f, next);
+		} else {
 			signup_form(r, e.status, msg ? msg : T(r, "err.check_form"), NULL, &f,
 			            next);
+		}
 	}
 	form_free(&f);
 }
@@ -146,6 +160,7 @@ static void login_form(req *r, int status, const char *err, const char *login, c
 	field(&b, "password", "password", T(r, "field.pw"), "",
 	      "required maxlength=\"1024\" autocomplete=\"current-password\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "login.go"));
+	buf_printf(&b, "<p><a href=\"/forgot-password\">%s</a></p>", T(r, "login.forgot"));
 	buf_printf(&b, "<p>%s <a href=\"/signup%s%s\">%s</a></p></section>", T(r, "login.new"),
 	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
 	           T(r, "nav.signup"));

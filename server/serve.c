@@ -183,6 +183,36 @@ static int open_store(app *a)
 	return 0;
 }
 
+/* The mail sender (--mail-senders threads; none with 0). The SMTP
+ * credentials come from the environment only, never from a flag (a flag
+ * shows in ps). */
+static int mail_start(app *a)
+{
+	const config *c = &a->cfg;
+	char base[600];
+	if (c->public_url[0])
+		snprintf(base, sizeof base, "%s", c->public_url);
+	else
+		snprintf(base, sizeof base, "http://%s", c->listen);
+	offerapi_mail_sender_options o = OFFERAPI_MAIL_SENDER_OPTIONS_INIT;
+	o.smtp_url = c->smtp_url;
+	o.smtp_user = getenv("OFFERAPI_SMTP_USER");
+	o.smtp_password = getenv("OFFERAPI_SMTP_PASSWORD");
+	o.site.from = c->mail_from;
+	o.site.base_url = base;
+	o.threads = c->mail_senders;
+	o.on_report = metrics_mail_report;
+	int rc = c->mail_senders ? offerapi_mail_sender_start(&a->mail, a->store, &o)
+	                         : offerapi_mail_sender_check(&o);
+	if (rc < 0) {
+		fprintf(stderr,
+		        "offerapi-server: mail (--smtp-url, --mail-from, --public-url): %s\n",
+		        offerapi_error_last()->message);
+		return -1;
+	}
+	return 0;
+}
+
 /* Listen and serve (the workers start here). */
 static int start_http(app *a)
 {
@@ -232,7 +262,7 @@ int app_start(app *a)
 {
 	process_setup(a);
 	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
-	    start_http(a) < 0)
+	    mail_start(a) < 0 || start_http(a) < 0)
 		return -1;
 	return 0;
 }
@@ -241,6 +271,8 @@ int app_stop(app *a)
 {
 	mg_stop(a->mg); /* closes the listener, waits for workers in flight */
 	deadline_stop();
+	offerapi_mail_sender_free(a->mail); /* a delivery in progress finishes */
+	a->mail = NULL;
 	if (jobs_stop(a) < 0)
 		return -1;
 	mg_exit_library();

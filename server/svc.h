@@ -47,6 +47,7 @@ int svc_require(const req *r, int role);
 
 typedef struct svc_signup_in {
 	const char *login, *display_name, *password, *role; /* NULL counts as "" */
+	const char *email; /* NULL or "": none (a verification link goes to one) */
 } svc_signup_in;
 
 /* Create an account and open its session. *user is the caller's. Limited
@@ -58,6 +59,19 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
  * *retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
+/* Follow a verification link (OFFERAPI_EAUTH: not valid, or no longer). */
+int svc_verify_email(req *r, const char *token);
+/* Forgot password: 0 whether or not an account has @email; OFFERAPI_EINVAL
+ * when it is not an address. Limited per client address (--reset-limit an
+ * hour): SVC_ELIMITED with *retry_after set. */
+int svc_password_reset_request(req *r, const char *email, unsigned *retry_after);
+/* Whether a reset link's token still works, without using it
+ * (OFFERAPI_EAUTH: not valid, or no longer). */
+int svc_password_reset_check(req *r, const char *token);
+/* Reset with a link's token: the sign-up password rules (SVC_EWEAKPW), then
+ * the library (every session of the account ends). *user_id (may be NULL):
+ * the account. */
+int svc_password_reset(req *r, const char *token, const char *password, offerapi_id *user_id);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
 /* The user's live sessions, newest first; *current is the id of the

@@ -1,5 +1,6 @@
 /*
- * svc_session.c - sign-up, login (with its failed-login limiter) and logout.
+ * svc_session.c - sign-up, login (with its failed-login limiter), logout,
+ * e-mail verification and password reset.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -81,16 +82,25 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	const char *weak = password_refusal(in->password, in->login, in->display_name);
 	if (weak)
 		return svc_fail(SVC_EWEAKPW, weak);
+	bool email = in->email && *in->email;
+	char addr[OFFERAPI_EMAIL_MAX + 1];
+	if (email && offerapi_email_normalize(in->email, addr) < 0)
+		return svc_fail(OFFERAPI_EINVAL, "err.email");
 	int rc = signup_attempt_begin(r, retry_after);
 	if (rc < 0)
 		return rc;
 	if (*retry_after)
 		return svc_fail(SVC_ELIMITED, "err.signup_limited");
-	rc = offerapi_user_create(r->app->store, in->login ? in->login : "",
-	                          in->display_name ? in->display_name : "",
-	                          in->password ? in->password : "", role, user);
+	const char *login = in->login ? in->login : "",
+		   *name = in->display_name ? in->display_name : "",
+		   *pw = in->password ? in->password : "";
+	rc = email ? offerapi_user_create_with_email(r->app->store, login, name, pw, role, addr,
+	                                             r->lang == LANG_EN ? "en" : "fr", user)
+	           : offerapi_user_create(r->app->store, login, name, pw, role, user);
 	if (rc < 0)
 		signup_attempt_undo(r);
+	if (rc == OFFERAPI_EEXISTS && strstr(offerapi_error_last()->message, "email"))
+		return svc_fail(rc, "err.email_taken");
 	if (rc == OFFERAPI_EEXISTS)
 		return svc_fail(rc, "err.login_taken");
 	if (rc == 0) {
@@ -98,6 +108,53 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 		rc = offerapi_session_create(r->app->store, *user, token);
 	}
 	return rc;
+}
+
+int svc_verify_email(req *r, const char *token)
+{
+	int rc = offerapi_email_verify(r->app->store, token ? token : "", NULL);
+	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
+}
+
+/* "Forgot password" asks per client address per hour (--reset-limit; 0:
+ * off), counted in the database as sign-ups are: each ask may send a
+ * message, so an address cannot flood someone's mailbox. Only asks that
+ * name an address at all are counted; the answer is the same whether or
+ * not an account has it. */
+int svc_password_reset_request(req *r, const char *email, unsigned *retry_after)
+{
+	*retry_after = 0;
+	char addr[OFFERAPI_EMAIL_MAX + 1];
+	if (offerapi_email_normalize(email ? email : "", addr) < 0)
+		return svc_fail(OFFERAPI_EINVAL, "err.email");
+	unsigned max = r->app->cfg.reset_limit;
+	int rc = max ? offerapi_rate_limit_hit(r->app->store, "password-reset", r->addr, max, 3600,
+	                                       retry_after)
+	             : 0;
+	if (rc < 0)
+		return rc;
+	if (*retry_after)
+		return svc_fail(SVC_ELIMITED, "err.reset_limited");
+	rc = offerapi_password_reset_request(r->app->store, addr);
+	return rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG
+	               ? svc_fail(OFFERAPI_EINVAL, "err.email")
+	               : rc;
+}
+
+int svc_password_reset_check(req *r, const char *token)
+{
+	int rc = offerapi_password_reset_check(r->app->store, token ? token : "");
+	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
+}
+
+int svc_password_reset(req *r, const char *token, const char *password, offerapi_id *user_id)
+{
+	const char *weak = password_refusal(password ? password : "", NULL, NULL);
+	if (weak)
+		return svc_fail(SVC_EWEAKPW, weak);
+	int rc = offerapi_password_reset(r->app->store, token ? token : "",
+	                                 password ? password : "", user_id);
+	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
 }
 
 /* Rate-limited per account and per address, in the database (shared by

@@ -34,6 +34,8 @@ typedef struct wconfig {
 	char plugin_dir[2048];
 	char scorers[1024];
 	char listen[64];
+	char smtp_url[1024], mail_from[256], public_url[512];
+	unsigned long long mail_senders;
 	unsigned long long workers, poll_ms, lease_s, max_attempts, backoff_ms, backoff_max_ms;
 	unsigned long long drain_ms, db_pool;
 	bool rescore, log_jobs;
@@ -44,6 +46,7 @@ static struct {
 	offerapi_store *store;
 	offerapi_scorers *set;
 	offerapi_job_runner *runner;
+	offerapi_mail_sender *mail;
 	volatile int draining;
 } w;
 
@@ -168,6 +171,21 @@ static const opt_desc opts[] = {
 	{ "no-job-log", "OFFERAPI_NO_JOB_LOG", NULL,
 	  "do not log a line per completed job (failures are always logged)",
 	  "ne pas écrire de ligne par tâche réussie (les échecs le sont toujours)" },
+	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N",
+	  "mail sender threads (default 0: this process sends no mail; 0..16)",
+	  "fils d'envoi des e-mails (défaut 0 : ce processus n'envoie rien ; 0..16)" },
+	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL",
+	  "mail relay, smtp:// (STARTTLS) or smtps://; credentials from OFFERAPI_SMTP_USER and "
+	  "OFFERAPI_SMTP_PASSWORD (default none: each message is logged instead)",
+	  "relais de courrier, smtp:// (STARTTLS) ou smtps:// ; identifiants dans "
+	  "OFFERAPI_SMTP_USER et OFFERAPI_SMTP_PASSWORD (défaut aucun : chaque message est "
+	  "journalisé)" },
+	{ "mail-from", "OFFERAPI_MAIL_FROM", "ADDR",
+	  "address the mail comes from (default no-reply@offerapi.invalid)",
+	  "adresse d'expédition (défaut no-reply@offerapi.invalid)" },
+	{ "public-url", "OFFERAPI_PUBLIC_URL", "URL",
+	  "the site's address for links in mail (required with --mail-senders)",
+	  "adresse du site pour les liens des e-mails (obligatoire avec --mail-senders)" },
 	{ "help", NULL, NULL, "print this help and exit", "afficher cette aide et quitter" },
 	{ "version", NULL, NULL, "print the version and exit", "afficher la version et quitter" },
 };
@@ -263,6 +281,7 @@ static bool apply_opt(wconfig *c, const char *name, const char *v)
 		{ "backoff-max-ms", offsetof(wconfig, backoff_max_ms), 1, 86400000 },
 		{ "drain-ms", offsetof(wconfig, drain_ms), 0, 3600000 },
 		{ "db-pool", offsetof(wconfig, db_pool), 1, 256 },
+		{ "mail-senders", offsetof(wconfig, mail_senders), 0, 16 },
 	};
 	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
 		if (!strcmp(name, nums[i].name))
@@ -278,6 +297,12 @@ static bool apply_opt(wconfig *c, const char *name, const char *v)
 		return set_str(c->scorers, sizeof c->scorers, name, v);
 	if (!strcmp(name, "listen"))
 		return set_str(c->listen, sizeof c->listen, name, v);
+	if (!strcmp(name, "smtp-url"))
+		return set_str(c->smtp_url, sizeof c->smtp_url, name, v);
+	if (!strcmp(name, "mail-from"))
+		return set_str(c->mail_from, sizeof c->mail_from, name, v);
+	if (!strcmp(name, "public-url"))
+		return set_str(c->public_url, sizeof c->public_url, name, v);
 	if (!strcmp(name, "no-rescore"))
 		c->rescore = !truthy(v);
 	else if (!strcmp(name, "no-job-log"))
@@ -291,6 +316,7 @@ static void defaults(wconfig *c)
 	snprintf(c->db_url, sizeof c->db_url, "sqlite:offerapi.db");
 	snprintf(c->plugin_dir, sizeof c->plugin_dir, "%s", OFFERAPI_DEFAULT_PLUGIN_DIR);
 	snprintf(c->scorers, sizeof c->scorers, "similarity,random");
+	snprintf(c->mail_from, sizeof c->mail_from, "no-reply@offerapi.invalid");
 	c->workers = 2;
 	c->poll_ms = 250;
 	c->drain_ms = 30000;
@@ -510,7 +536,7 @@ static struct mg_context *start_http(const wconfig *c)
 static bool open_all(const wconfig *c)
 {
 	offerapi_store_options so = OFFERAPI_STORE_OPTIONS_INIT;
-	so.pool_size = (unsigned)(c->db_pool ? c->db_pool : c->workers + 2);
+	so.pool_size = (unsigned)(c->db_pool ? c->db_pool : c->workers + c->mail_senders + 2);
 	so.data_key_file = c->data_key_file[0] ? c->data_key_file : NULL;
 	if (offerapi_store_open(&w.store, c->db_url, &so) < 0) {
 		fprintf(stderr, "offerapi-worker: cannot open the database: %s\n",
@@ -531,6 +557,29 @@ static bool open_all(const wconfig *c)
 			        offerapi_error_last()->message);
 		else if (n)
 			logline("info", "msg=\"rescoring enqueued\" jobs=%zu", n);
+	}
+	return true;
+}
+
+/* The mail sender (--mail-senders threads), after the same checks as the
+ * server's; credentials from the environment only. */
+static bool start_mail(const wconfig *c)
+{
+	if (!c->mail_senders)
+		return true;
+	offerapi_mail_sender_options o = OFFERAPI_MAIL_SENDER_OPTIONS_INIT;
+	o.smtp_url = c->smtp_url;
+	o.smtp_user = getenv("OFFERAPI_SMTP_USER");
+	o.smtp_password = getenv("OFFERAPI_SMTP_PASSWORD");
+	o.site.from = c->mail_from;
+	o.site.base_url = c->public_url;
+	o.threads = (unsigned)c->mail_senders;
+	if (!c->public_url[0] || offerapi_mail_sender_start(&w.mail, w.store, &o) < 0) {
+		fprintf(stderr,
+		        "offerapi-worker: mail (--smtp-url, --mail-from, --public-url): %s\n",
+		        c->public_url[0] ? offerapi_error_last()->message
+		                         : "--public-url is required with --mail-senders");
+		return false;
 	}
 	return true;
 }
@@ -578,7 +627,7 @@ int main(int argc, char **argv)
 		if (!(http = start_http(c)))
 			return 1;
 	}
-	if (!start_runner(c))
+	if (!start_runner(c) || !start_mail(c))
 		return 1;
 	logline("info", "msg=started backend=%s scorers=%zu workers=%llu listen=%s version=%s",
 	        offerapi_store_backend(w.store), offerapi_scorers_count(w.set), c->workers,
@@ -587,6 +636,8 @@ int main(int argc, char **argv)
 	while (sigwait(&stop, &sig) != 0)
 		;
 	w.draining = 1;
+	offerapi_mail_sender_free(w.mail); /* a delivery in progress finishes */
+	w.mail = NULL;
 	logline("info", "msg=stopping signal=%d drain_ms=%llu busy=%u", sig, c->drain_ms,
 	        offerapi_job_runner_busy(w.runner));
 	if (offerapi_job_runner_stop(w.runner, (unsigned)c->drain_ms) < 0) {

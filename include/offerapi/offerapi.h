@@ -21,6 +21,7 @@
 #include "scoring.h"
 #include "jobs.h"
 #include "throttle.h"
+#include "mail.h"
 #include "idempotency.h"
 
 #endif

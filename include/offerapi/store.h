@@ -146,6 +146,9 @@ OFFERAPI_EXTERN const char *offerapi_store_backend(const offerapi_store *store);
 /** Highest schema migration applied. */
 OFFERAPI_EXTERN int offerapi_store_schema_version(offerapi_store *store);
 
+/** The schema version this library brings a store to (its last migration). */
+OFFERAPI_EXTERN int offerapi_store_schema_latest(void);
+
 #ifdef __cplusplus
 }
 #endif

@@ -29,6 +29,7 @@ typedef enum offerapi_role {
 #define OFFERAPI_NAME_MAX 100
 #define OFFERAPI_PASSWORD_MIN 8
 #define OFFERAPI_PASSWORD_MAX 1024
+#define OFFERAPI_EMAIL_MAX 254 /**< an address, in bytes (RFC 5321's path limit) */
 
 /** A user account (no password hash ever leaves the library). */
 typedef struct offerapi_user {
@@ -37,6 +38,10 @@ typedef struct offerapi_user {
 	char *display_name; /**< UTF-8 */
 	offerapi_role role;
 	int64_t created_at; /**< Unix time, seconds */
+	/* appended in schema 4 (issue 13): */
+	char *email; /**< lower-case address, or NULL when the account has none yet */
+	int64_t email_verified_at; /**< Unix seconds the address was verified; 0: not yet */
+	char lang[4]; /**< language of the account's mail: "fr" or "en" */
 } offerapi_user;
 
 /** Free a user returned by the library. NULL is ignored. */
@@ -140,6 +145,94 @@ OFFERAPI_EXTERN void offerapi_session_list_free(offerapi_session_list *list);
  */
 OFFERAPI_EXTERN int offerapi_session_revoke(offerapi_store *store, offerapi_id user_id,
                                             const char *id);
+
+/* ---- e-mail addresses, verification and password reset (issue 13) ---- */
+
+/**
+ * Check an e-mail address and write its stored form (lower case) to @p out.
+ * Accepted: ASCII, one '@', a local part of 1 to 64 bytes of letters,
+ * digits and !#$%&'*+/=?^_`{|}~.- (no leading, trailing or doubled dot),
+ * a domain of labels of letters, digits and '-' with at least one dot;
+ * at most OFFERAPI_EMAIL_MAX bytes. No quoting, no comments, no spaces:
+ * nothing that could break a mail header or an SMTP command.
+ * @return 0, OFFERAPI_EINVAL or OFFERAPI_ETOOBIG (message names "email")
+ */
+OFFERAPI_EXTERN int offerapi_email_normalize(const char *email, char out[OFFERAPI_EMAIL_MAX + 1]);
+
+/**
+ * Create an account with an e-mail address, as offerapi_user_create(), and
+ * in the same transaction a verification token and its message in the
+ * outbox (mail.h): either the account and its message are stored, or
+ * nothing is. The address is not verified until the link is followed; the
+ * account may log in meanwhile.
+ * @param email  the address (see offerapi_email_normalize())
+ * @param lang   "fr" or "en": the language of the account's mail
+ * @return as offerapi_user_create(); OFFERAPI_EEXISTS also when another
+ *         account has this address (the message says which field)
+ */
+OFFERAPI_EXTERN int offerapi_user_create_with_email(offerapi_store *store, const char *login,
+                                                    const char *display_name, const char *password,
+                                                    offerapi_role role, const char *email,
+                                                    const char *lang, offerapi_user **out);
+
+/**
+ * Give account @p user_id an address, or change it: the new address is
+ * unverified, a verification message to it is put in the outbox in the
+ * same transaction, and links sent to a former address stop working.
+ * Giving the address the account already has sends a new link (unless it
+ * is verified: then nothing changes).
+ * @param lang  "fr", "en", or NULL to keep the account's
+ * @return 0, OFFERAPI_EINVAL / OFFERAPI_ETOOBIG (address or language),
+ *         OFFERAPI_EEXISTS (another account has it), OFFERAPI_ENOTFOUND (no
+ *         such account), or a database error
+ */
+OFFERAPI_EXTERN int offerapi_user_set_email(offerapi_store *store, offerapi_id user_id,
+                                            const char *email, const char *lang);
+
+/** How long links stay valid, in seconds. */
+#define OFFERAPI_VERIFY_TTL_S (48 * 3600)
+#define OFFERAPI_RESET_TTL_S 3600
+
+/**
+ * Follow a verification link: mark the address it was sent to as verified,
+ * if it is still the account's. A token works once, until it expires.
+ * @param out_user_id  may be NULL; receives the account verified
+ * @return 0; OFFERAPI_EAUTH (unknown, used, expired or malformed token, or
+ *         the account has another address now: the message does not say
+ *         which); or a database error
+ */
+OFFERAPI_EXTERN int offerapi_email_verify(offerapi_store *store, const char *token,
+                                          offerapi_id *out_user_id);
+
+/**
+ * "Forgot password": when an account has the address @p email, make a
+ * reset token and put its message in the outbox (one transaction). The
+ * return value is the same whether or not such an account exists, so the
+ * caller cannot tell anyone whether an address is known.
+ * @return 0 (sent or not); OFFERAPI_EINVAL / OFFERAPI_ETOOBIG (the text is
+ *         not an address at all); or a database error
+ */
+OFFERAPI_EXTERN int offerapi_password_reset_request(offerapi_store *store, const char *email);
+
+/**
+ * Check a reset token without using it (to show the reset form or not).
+ * @return 0 or OFFERAPI_EAUTH (unknown, used, expired or malformed)
+ */
+OFFERAPI_EXTERN int offerapi_password_reset_check(offerapi_store *store, const char *token);
+
+/**
+ * Reset a password with a token from a reset message: in one transaction
+ * the token is used up (with every other reset token of the account), the
+ * password replaced, every session of the account ended, and the address
+ * marked verified (the link proved it). The password rules are those of
+ * offerapi_user_create().
+ * @param out_user_id  may be NULL; receives the account
+ * @return 0; OFFERAPI_EINVAL / OFFERAPI_ETOOBIG (the password: nothing is
+ *         used up); OFFERAPI_EAUTH (unknown, used, expired or malformed
+ *         token); or a database error
+ */
+OFFERAPI_EXTERN int offerapi_password_reset(offerapi_store *store, const char *token,
+                                            const char *password, offerapi_id *out_user_id);
 
 #ifdef __cplusplus
 }

@@ -131,6 +131,8 @@ try {
   const who = { anonymous: null, candidate: cand, recruiter: rec };
   const pages = {
     anonymous: ['/', `/offers/${o1}`, '/login', `/login?next=/offers/${o1}`, '/signup', '/no-such-page',
+      '/forgot-password', `/verify-email?token=${'0'.repeat(64)}`, `/reset-password?token=${'0'.repeat(64)}`,
+      { name: 'forgot-errors', url: '/forgot-password', submit: 'form[action="/forgot-password"] button[type=submit]' },
       { name: 'signup-errors', url: '/signup', submit: 'form[action="/signup"] button[type=submit]' }],
     candidate: ['/', `/offers/${o1}`, `/offers/${o2}`, '/me/applications',
       { name: 'apply-too-big', url: `/offers/${o2}`, file: true }],

@@ -1,0 +1,419 @@
+/*
+ * mime.c - a message of the outbox as RFC 5322 / MIME text
+ * (offerapi_mail_render() in offerapi/mail.h).
+ *
+ * Headers are ASCII: a Subject or display name that is not is written as
+ * RFC 2047 "B" encoded-words of at most 75 characters, each holding whole
+ * UTF-8 characters, folded on separate lines. Bodies are UTF-8 in base64
+ * lines of 76 characters. Every value taken from the message (name, offer
+ * title, link) is checked as one line of UTF-8 and escaped in the HTML.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jansson.h>
+#include <sodium.h>
+
+#include "internal.h"
+#include "mail_internal.h"
+
+#define FIELD_MAX 1000 /* bytes of a field (name, offer title) */
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+	bool oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 1024;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->oom = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static void sb_printf(sbuf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+static void sb_printf(sbuf *b, const char *fmt, ...)
+{
+	char tmp[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= sizeof tmp)
+		b->oom = true; /* never with the short headers written this way */
+	else
+		sb_add(b, tmp, (size_t)n);
+}
+
+int mail_check_base_url(const char *what, const char *url)
+{
+	if (!url || (strncmp(url, "http://", 7) && strncmp(url, "https://", 8)))
+		return oa_error(OFFERAPI_EINVAL, "%s: must start with http:// or https://", what);
+	size_t n = strlen(url);
+	if (n > 512 || n < 9 || url[n - 1] == '/')
+		return oa_error(OFFERAPI_EINVAL,
+		                "%s: at most 512 bytes, a host after the scheme, no trailing '/'",
+		                what);
+	for (const char *p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7F ||
+		    strchr("\"'<>\\`", *p))
+			return oa_error(OFFERAPI_EINVAL,
+			                "%s: spaces, quotes, <, > and non-ASCII are not allowed",
+			                what);
+	return 0;
+}
+
+/* Whether @s can go into a header as it is. */
+static bool header_plain(const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7F || (p[0] == '=' && p[1] == '?'))
+			return false;
+	return strlen(s) <= 70;
+}
+
+/* Length of the longest prefix of @s (at most @max bytes) that ends on a
+ * UTF-8 character boundary. */
+static size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	size_t n = max;
+	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* @s as RFC 2047 encoded-words ("=?UTF-8?B?...?=", 64 characters each, so
+ * that a header line stays under 78), folded with CRLF SP. */
+static void sb_encoded_words(sbuf *b, const char *s)
+{
+	size_t len = strlen(s), off = 0;
+	while (off < len) {
+		size_t n = utf8_cut(s + off, len - off, 39); /* 52 base64 characters */
+		char enc[sodium_base64_ENCODED_LEN(39, sodium_base64_VARIANT_ORIGINAL)];
+		sodium_bin2base64(enc, sizeof enc, (const unsigned char *)s + off, n,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		if (off)
+			sb_str(b, "\r\n ");
+		sb_printf(b, "=?UTF-8?B?%s?=", enc);
+		off += n;
+	}
+}
+
+static void sb_header_text(sbuf *b, const char *name, const char *value)
+{
+	sb_printf(b, "%s: ", name);
+	if (header_plain(value))
+		sb_str(b, value);
+	else
+		sb_encoded_words(b, value);
+	sb_str(b, "\r\n");
+}
+
+/* @data in base64, 76 characters a line, CRLF after each. */
+static void sb_base64(sbuf *b, const char *data, size_t len)
+{
+	for (size_t off = 0; off < len; off += 57) {
+		size_t n = len - off < 57 ? len - off : 57;
+		char line[sodium_base64_ENCODED_LEN(57, sodium_base64_VARIANT_ORIGINAL)];
+		sodium_bin2base64(line, sizeof line, (const unsigned char *)data + off, n,
+		                  sodium_base64_VARIANT_ORIGINAL);
+		sb_str(b, line);
+		sb_str(b, "\r\n");
+	}
+}
+
+typedef struct fields {
+	const char *name, *offer, *link;
+} fields;
+
+static void sb_html_escape(sbuf *b, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': sb_str(b, "&amp;"); break;
+		case '<': sb_str(b, "&lt;"); break;
+		case '>': sb_str(b, "&gt;"); break;
+		case '"': sb_str(b, "&quot;"); break;
+		case '\'': sb_str(b, "&#39;"); break;
+		default: sb_add(b, s, 1);
+		}
+	}
+}
+
+/* @tpl with {name}, {offer}, {link} replaced; @html escapes the values,
+ * makes the link a link and each paragraph a <p>. */
+static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
+{
+	if (html)
+		sb_str(b, "<p>");
+	for (const char *p = tpl; *p;) {
+		const char *val = NULL;
+		size_t skip = 0;
+		if (!strncmp(p, "{name}", 6))
+			val = f->name, skip = 6;
+		else if (!strncmp(p, "{offer}", 7))
+			val = f->offer, skip = 7;
+		else if (!strncmp(p, "{link}", 6))
+			val = f->link, skip = 6;
+		if (skip && html && val == f->link) {
+			sb_str(b, "<a href=\"");
+			sb_html_escape(b, val);
+			sb_str(b, "\">");
+			sb_html_escape(b, val);
+			sb_str(b, "</a>");
+		} else if (skip) {
+			html ? sb_html_escape(b, val) : sb_str(b, val);
+		} else if (html && !strncmp(p, "\n\n", 2)) {
+			sb_str(b, "</p>\r\n<p>");
+			skip = 2;
+		} else if (*p == '\n') {
+			sb_str(b, html ? "<br>\r\n" : "\r\n");
+			skip = 1;
+		} else {
+			char one[2] = { *p, 0 };
+			html ? sb_html_escape(b, one) : sb_add(b, p, 1);
+			skip = 1;
+		}
+		p += skip;
+	}
+	sb_str(b, html ? "</p>\r\n" : "\r\n");
+}
+
+/* A field of the message's parameters: "" when absent; an error when it
+ * is not one line of UTF-8 of at most FIELD_MAX bytes. */
+static int get_field(json_t *params, const char *key, const char **out)
+{
+	json_t *v = json_object_get(params, key);
+	*out = v && json_is_string(v) ? json_string_value(v) : "";
+	return oa_check_text(key, *out, 0, FIELD_MAX, false, true);
+}
+
+/* Fill @f from @m and @site: the link is base URL + path + token. */
+static int load_fields(const offerapi_mail *m, const offerapi_mail_site *site,
+                       const mail_template *t, json_t *params, fields *f, char **link)
+{
+	const char *token = "";
+	int rc;
+	*link = NULL;
+	if ((rc = get_field(params, "name", &f->name)) < 0 ||
+	    (rc = get_field(params, "offer", &f->offer)) < 0 ||
+	    (rc = get_field(params, "token", &token)) < 0)
+		return rc;
+	for (const char *p = token; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed token",
+			                (long long)m->id);
+	size_t n = strlen(site->base_url) + (t->link_path ? strlen(t->link_path) : 0) +
+	           strlen(token) + 1;
+	*link = malloc(n);
+	if (!*link)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	snprintf(*link, n, "%s%s%s", site->base_url, t->link_path ? t->link_path : "",
+	         t->link_path ? token : "");
+	f->link = *link;
+	return 0;
+}
+
+static int check_site(const offerapi_mail_site *site)
+{
+	char from[OFFERAPI_EMAIL_MAX + 1];
+	int rc;
+	if (!site || site->version != OFFERAPI_MAIL_SITE_VERSION)
+		return oa_error(OFFERAPI_EINVAL, "mail site: missing, or another version");
+	if ((rc = offerapi_email_normalize(site->from, from)) < 0)
+		return oa_error(rc, "mail From address: %s", offerapi_error_last()->message);
+	if (site->from_name &&
+	    (rc = oa_check_text("mail From name", site->from_name, 1, 200, false, false)) < 0)
+		return rc;
+	return mail_check_base_url("mail base URL", site->base_url);
+}
+
+static void sb_date(sbuf *b, time_t t)
+{
+	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	sb_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
+	          tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	          tm.tm_sec);
+}
+
+static void sb_headers(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *site,
+                       const mail_template *t, const char *subject, const char *boundary)
+{
+	const char *fname = site->from_name ? site->from_name : "OffreAPI";
+	char from[OFFERAPI_EMAIL_MAX + 1];
+	if (offerapi_email_normalize(site->from, from) < 0) /* checked before */
+		from[0] = '\0';
+	sb_str(b, "From: ");
+	if (header_plain(fname) && !strpbrk(fname, "\"\\"))
+		sb_printf(b, "\"%s\"", fname);
+	else
+		sb_encoded_words(b, fname);
+	sb_printf(b, "\r\n <%s>\r\n", from);
+	sb_printf(b, "To: <%s>\r\n", m->recipient);
+	sb_header_text(b, "Subject", subject);
+	sb_date(b, (time_t)(oa_now_ms() / 1000));
+	sb_printf(b, "Message-ID: <offerapi.%lld.%lld@%s>\r\n", (long long)m->id,
+	          (long long)m->enqueued_ms,
+	          strchr(from, '@') ? strchr(from, '@') + 1 : "offerapi");
+	sb_str(b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
+	sb_printf(b, "Content-Language: %s\r\n", t->lang);
+	if (t->notification)
+		sb_printf(b, "List-Unsubscribe: <%s/me/notifications>\r\n", site->base_url);
+	sb_printf(b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", boundary);
+}
+
+static void sb_part(sbuf *b, const char *boundary, const char *type, const sbuf *body)
+{
+	sb_printf(b, "--%s\r\nContent-Type: %s; charset=UTF-8\r\n", boundary, type);
+	sb_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
+	sb_base64(b, body->p ? body->p : "", body->len);
+}
+
+/* The whole message into @b from its checked pieces. */
+static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *site,
+                    const mail_template *t, const fields *f)
+{
+	sbuf subject = { 0 }, text = { 0 }, html = { 0 };
+	sb_fill(&subject, t->subject, f, false);
+	if (subject.len >= 2)
+		subject.p[subject.len -= 2] = '\0'; /* sb_fill ends with CRLF */
+	sb_fill(&text, t->body, f, false);
+	sb_printf(&html, "<!DOCTYPE html>\r\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
+	          t->lang);
+	sb_str(&html, "<title>");
+	sb_html_escape(&html, subject.p ? subject.p : "");
+	sb_str(&html, "</title></head>\r\n<body style=\"font-family: sans-serif\">\r\n");
+	sb_fill(&html, t->body, f, true);
+	sb_str(&html, "</body></html>\r\n");
+	unsigned char rnd[12];
+	randombytes_buf(rnd, sizeof rnd);
+	char hex[2 * sizeof rnd + 1], boundary[48];
+	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
+	snprintf(boundary, sizeof boundary, "=_offerapi_%s", hex);
+	b->oom = subject.oom || text.oom || html.oom;
+	sb_headers(b, m, site, t, subject.p ? subject.p : "", boundary);
+	sb_part(b, boundary, "text/plain", &text);
+	sb_part(b, boundary, "text/html", &html);
+	sb_printf(b, "--%s--\r\n", boundary);
+	free(subject.p);
+	free(text.p);
+	free(html.p);
+}
+
+/* Parse the message's parameters and find its template. */
+static int prepare(const offerapi_mail *m, const offerapi_mail_site *site, const mail_template **t,
+                   json_t **params)
+{
+	char to[OFFERAPI_EMAIL_MAX + 1];
+	int rc;
+	*params = NULL;
+	if (!m || (rc = offerapi_email_normalize(m->recipient, to)) < 0)
+		return m ? oa_error(OFFERAPI_EINVAL, "mail %lld: bad recipient", (long long)m->id)
+		         : oa_error(OFFERAPI_EINVAL, "mail: NULL");
+	if (site && (rc = check_site(site)) < 0)
+		return rc;
+	if (!(*t = mail_template_find(m->kind, m->lang)))
+		return oa_error(OFFERAPI_EINVAL, "mail %lld: unknown kind \"%.40s\"",
+		                (long long)m->id, m->kind ? m->kind : "");
+	json_error_t je;
+	*params = json_loads(m->params ? m->params : "", 0, &je);
+	if (!*params || !json_is_object(*params)) {
+		json_decref(*params);
+		*params = NULL;
+		return oa_error(OFFERAPI_EINVAL, "mail %lld: its fields are not a JSON object",
+		                (long long)m->id);
+	}
+	return 0;
+}
+
+int offerapi_mail_render(const offerapi_mail *m, const offerapi_mail_site *site, char **out,
+                         size_t *out_len)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "mail render: no output");
+	*out = NULL;
+	if (out_len)
+		*out_len = 0;
+	if (!site)
+		return oa_error(OFFERAPI_EINVAL, "mail site: missing");
+	const mail_template *t = NULL;
+	json_t *params = NULL;
+	int rc = prepare(m, site, &t, &params);
+	fields f = { 0 };
+	char *link = NULL;
+	if (rc == 0)
+		rc = load_fields(m, site, t, params, &f, &link);
+	if (rc < 0) {
+		json_decref(params);
+		free(link);
+		return rc;
+	}
+	sbuf b = { 0 };
+	compose(&b, m, site, t, &f);
+	json_decref(params);
+	if (link) {
+		sodium_memzero(link, strlen(link));
+		free(link);
+	}
+	if (b.oom) {
+		free(b.p);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	*out = b.p;
+	if (out_len)
+		*out_len = b.len;
+	return 0;
+}
+
+int offerapi_mail_subject(const offerapi_mail *m, char *out, size_t outsz)
+{
+	if (!out || !outsz)
+		return oa_error(OFFERAPI_EINVAL, "mail subject: no output");
+	out[0] = '\0';
+	const mail_template *t = NULL;
+	json_t *params = NULL;
+	int rc = prepare(m, NULL, &t, &params);
+	fields f = { "", "", "" };
+	if (rc == 0 && ((rc = get_field(params, "name", &f.name)) < 0 ||
+	                (rc = get_field(params, "offer", &f.offer)) < 0))
+		f.name = f.offer = "";
+	if (t) {
+		sbuf s = { 0 };
+		sb_fill(&s, t->subject, &f, false);
+		if (s.len >= 2)
+			s.p[s.len - 2] = '\0';
+		snprintf(out, outsz, "%s", s.p && !s.oom ? s.p : "");
+		free(s.p);
+	}
+	json_decref(params);
+	return t ? 0 : rc;
+}
