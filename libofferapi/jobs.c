@@ -25,7 +25,6 @@
 #define ATTEMPTS_DEFAULT 5
 #define BACKOFF_BASE_DEFAULT_MS 10000
 #define BACKOFF_MAX_DEFAULT_MS 900000
-#define ERROR_KEPT_MAX 2000 /* bytes of a last error kept */
 #define REQUEUE_EVERY_MS 1000 /* look for expired leases at most this often */
 #define RESCORE_BATCH 5000 /* applications per statement of enqueue_missing */
 #define VERSION_MAX 64
@@ -452,7 +451,7 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 
 /* The delay before attempt @attempt + 1: base * 2^(attempt - 1) capped at
  * max, then drawn uniformly in [half of it, all of it]. */
-static int64_t backoff_ms(const offerapi_job_options *o, unsigned int attempt)
+int64_t jobs_backoff_ms(const offerapi_job_options *o, unsigned int attempt)
 {
 	double d = (double)o->backoff_base_ms * ldexp(1.0, attempt > 1 ? (int)attempt - 1 : 0);
 	if (d > (double)o->backoff_max_ms)
@@ -463,7 +462,7 @@ static int64_t backoff_ms(const offerapi_job_options *o, unsigned int attempt)
 
 /* A copy of an error message fit to keep: one line, valid UTF-8, at most
  * ERROR_KEPT_MAX bytes (cut on a character boundary). */
-static void error_text(char *out, size_t outsz, const char *in)
+void jobs_error_text(char *out, size_t outsz, const char *in)
 {
 	snprintf(out, outsz, "%s", in && *in ? in : "failed without a message");
 	size_t n = strlen(out);
@@ -492,8 +491,8 @@ int offerapi_job_fail(offerapi_store *s, const offerapi_job *j, const char *erro
 	if ((rc = jobs_options(&o, opts)) < 0)
 		return rc;
 	char err[ERROR_KEPT_MAX + 1];
-	error_text(err, sizeof err, error);
-	int64_t now = oa_now_ms(), retry = now + backoff_ms(&o, j->attempt);
+	jobs_error_text(err, sizeof err, error);
+	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(&o, j->attempt);
 	db_result *r = NULL;
 	rc = job_write(s,
 	               "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"

@@ -16,6 +16,17 @@
 /* Room for a worker name (stored with claims), NUL included. */
 #define WORKER_NAME_BUF 129
 
+/* Bytes of a failure's last error kept (jobs and mail). */
+#define ERROR_KEPT_MAX 2000
+
+/* The delay before attempt @attempt + 1: base * 2^(attempt - 1) capped at
+ * max, drawn uniformly in [half of it, all of it] (jobs and mail). */
+int64_t jobs_backoff_ms(const offerapi_job_options *o, unsigned int attempt);
+
+/* @in as an error fit to keep: one line, valid UTF-8, at most
+ * ERROR_KEPT_MAX bytes cut on a character boundary (jobs and mail). */
+void jobs_error_text(char *out, size_t outsz, const char *in);
+
 /* Copy @in (NULL: defaults) into @o, defaults applied, bounds checked. */
 int jobs_options(offerapi_job_options *o, const offerapi_job_options *in);
 

@@ -10,7 +10,6 @@
  * replaced by "{}": a verification or reset link does not outlive its
  * delivery in the database.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,6 @@
 #define MAIL_ATTEMPTS_DEFAULT 8
 #define MAIL_BACKOFF_BASE_DEFAULT_MS 30000
 #define MAIL_BACKOFF_MAX_DEFAULT_MS 900000
-#define ERROR_KEPT_MAX 2000
 #define REQUEUE_EVERY_MS 1000
 
 static const char *const state_names[] = { "pending", "sending", "sent", "failed", "logged" };
@@ -237,30 +235,6 @@ int offerapi_mail_done(offerapi_store *s, const offerapi_mail *m, bool logged,
 	return rc;
 }
 
-/* base * 2^(attempt - 1), capped at max, drawn in [half, all] of it. */
-static int64_t backoff_ms(const offerapi_job_options *o, unsigned int attempt)
-{
-	double d = (double)o->backoff_base_ms * ldexp(1.0, attempt > 1 ? (int)attempt - 1 : 0);
-	if (d > (double)o->backoff_max_ms)
-		d = (double)o->backoff_max_ms;
-	uint32_t half = (uint32_t)(d / 2.0);
-	return (int64_t)(d - (double)half) + (int64_t)randombytes_uniform(half + 1);
-}
-
-/* One line of valid UTF-8 of at most ERROR_KEPT_MAX bytes. */
-static void error_text(char *out, size_t outsz, const char *in)
-{
-	snprintf(out, outsz, "%s", in && *in ? in : "failed without a message");
-	size_t n = strlen(out);
-	for (int k = 0; k < 3 && n > 0 && !oa_utf8_valid(out, n); k++)
-		out[--n] = '\0';
-	if (!oa_utf8_valid(out, n))
-		snprintf(out, outsz, "failed (the error message was not valid UTF-8)");
-	for (char *p = out; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7F)
-			*p = ' ';
-}
-
 int offerapi_mail_fail(offerapi_store *s, const offerapi_mail *m, const char *error,
                        const offerapi_job_options *opts, offerapi_mail_state *out_state,
                        int64_t *out_retry_ms)
@@ -274,8 +248,8 @@ int offerapi_mail_fail(offerapi_store *s, const offerapi_mail *m, const char *er
 	if ((rc = check_mail(s, m)) < 0 || (rc = mail_options(&o, opts)) < 0)
 		return rc;
 	char err[ERROR_KEPT_MAX + 1];
-	error_text(err, sizeof err, error);
-	int64_t now = oa_now_ms(), retry = now + backoff_ms(&o, m->attempt);
+	jobs_error_text(err, sizeof err, error);
+	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(&o, m->attempt);
 	db_result *r = NULL;
 	rc = mail_write(s,
 	                "UPDATE outbox SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
