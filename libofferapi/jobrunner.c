@@ -47,41 +47,6 @@ struct offerapi_job_runner {
 	double last_error_log; /* under lock */
 };
 
-/* A deadline @ms from now on the monotonic clock. */
-static struct timespec deadline_in(unsigned int ms)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
-}
-
-/* Sleep up to @ms, unless this process enqueued since @seq or the runner
- * stops. */
-static void wait_for_work(offerapi_job_runner *r, uint64_t seq, unsigned int ms)
-{
-	offerapi_store *s = r->store;
-	struct timespec until = deadline_in(ms);
-	pthread_mutex_lock(&s->jobs_lock);
-	while (s->jobs_seq == seq && !atomic_load(&r->stop))
-		if (pthread_cond_timedwait(&s->jobs_cond, &s->jobs_lock, &until) == ETIMEDOUT)
-			break;
-	pthread_mutex_unlock(&s->jobs_lock);
-}
-
-static uint64_t jobs_seq(offerapi_store *s)
-{
-	pthread_mutex_lock(&s->jobs_lock);
-	uint64_t v = s->jobs_seq;
-	pthread_mutex_unlock(&s->jobs_lock);
-	return v;
-}
-
 static void log_claim_error(offerapi_job_runner *r, const worker *w)
 {
 	double now = oa_monotonic();
@@ -158,7 +123,7 @@ static void *worker_main(void *arg)
 	offerapi_job_runner *r = w->r;
 	unsigned int errors = 0;
 	while (!atomic_load(&r->stop)) {
-		uint64_t seq = jobs_seq(r->store); /* before the claim: no wake-up lost */
+		uint64_t seq = store_jobs_seq(r->store); /* before the claim: no wake-up lost */
 		int got = work_once(w);
 		if (got > 0) {
 			errors = 0;
@@ -172,7 +137,7 @@ static void *worker_main(void *arg)
 		}
 		/* an idle queue: poll_ms; a failing database: up to 10 times that */
 		unsigned int ms = r->o.poll_ms * (errors ? errors : 1);
-		wait_for_work(r, seq, ms);
+		store_jobs_wait(r->store, seq, &r->stop, ms);
 	}
 	pthread_mutex_lock(&r->lock);
 	r->alive--;
@@ -308,7 +273,7 @@ int offerapi_job_runner_stop(offerapi_job_runner *r, unsigned int timeout_ms)
 	pthread_mutex_lock(&s->jobs_lock);
 	pthread_cond_broadcast(&s->jobs_cond);
 	pthread_mutex_unlock(&s->jobs_lock);
-	struct timespec until = deadline_in(timeout_ms);
+	struct timespec until = store_deadline_in(timeout_ms);
 	int rc = 0;
 	pthread_mutex_lock(&r->lock);
 	r->stopped = true;

@@ -11,10 +11,12 @@
  * requires that token: a worker whose claim was lost cannot touch a job
  * that another worker now holds.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -110,6 +112,37 @@ void store_jobs_signal(offerapi_store *s)
 	pthread_mutex_lock(&s->jobs_lock);
 	s->jobs_seq++;
 	pthread_cond_broadcast(&s->jobs_cond);
+	pthread_mutex_unlock(&s->jobs_lock);
+}
+
+uint64_t store_jobs_seq(offerapi_store *s)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	uint64_t v = s->jobs_seq;
+	pthread_mutex_unlock(&s->jobs_lock);
+	return v;
+}
+
+struct timespec store_deadline_in(unsigned int ms)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	t.tv_sec += ms / 1000;
+	t.tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (t.tv_nsec >= 1000000000L) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000L;
+	}
+	return t;
+}
+
+void store_jobs_wait(offerapi_store *s, uint64_t seq, atomic_bool *stop, unsigned int ms)
+{
+	struct timespec until = store_deadline_in(ms);
+	pthread_mutex_lock(&s->jobs_lock);
+	while (s->jobs_seq == seq && !atomic_load(stop))
+		if (pthread_cond_timedwait(&s->jobs_cond, &s->jobs_lock, &until) == ETIMEDOUT)
+			break;
 	pthread_mutex_unlock(&s->jobs_lock);
 }
 

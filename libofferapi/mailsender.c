@@ -246,30 +246,6 @@ static void handle(offerapi_mail_sender *ms, sender_thread *t, offerapi_mail *m,
 	       t->name, rep->message);
 }
 
-static struct timespec deadline_in(unsigned int ms)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
-}
-
-static void wait_for_work(offerapi_mail_sender *ms, uint64_t seq, unsigned int ms_)
-{
-	offerapi_store *s = ms->store;
-	struct timespec until = deadline_in(ms_);
-	pthread_mutex_lock(&s->jobs_lock);
-	while (s->jobs_seq == seq && !atomic_load(&ms->stop))
-		if (pthread_cond_timedwait(&s->jobs_cond, &s->jobs_lock, &until) == ETIMEDOUT)
-			break;
-	pthread_mutex_unlock(&s->jobs_lock);
-}
-
 /* Claim and handle one message: 1 handled, 0 none ready, -1 error. */
 static int send_once(sender_thread *t)
 {
@@ -300,9 +276,7 @@ static void *sender_main(void *arg)
 	unsigned int errors = 0;
 	double last_log = 0;
 	while (!atomic_load(&ms->stop)) {
-		pthread_mutex_lock(&ms->store->jobs_lock);
-		uint64_t seq = ms->store->jobs_seq;
-		pthread_mutex_unlock(&ms->store->jobs_lock);
+		uint64_t seq = store_jobs_seq(ms->store);
 		int got = send_once(t);
 		if (got > 0) {
 			errors = 0;
@@ -314,7 +288,7 @@ static void *sender_main(void *arg)
 			       offerapi_error_last()->message);
 		}
 		errors = got < 0 ? errors + (errors < 10) : 0;
-		wait_for_work(ms, seq, ms->o.poll_ms * (errors ? errors : 1));
+		store_jobs_wait(ms->store, seq, &ms->stop, ms->o.poll_ms * (errors ? errors : 1));
 	}
 	return NULL;
 }

@@ -5,6 +5,10 @@
 #define OFFERAPI_STORE_INTERNAL_H
 
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <time.h>
 
 #include "offerapi/store.h"
 #include "offerapi/user.h"
@@ -47,6 +51,18 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 
 /* Wake the job runners of this process (after enqueuing). */
 void store_jobs_signal(offerapi_store *s);
+
+/* The count of this process's enqueues, read before a claim so that no
+ * wake-up between the claim and store_jobs_wait() is lost. */
+uint64_t store_jobs_seq(offerapi_store *s);
+
+/* A deadline @ms from now on the monotonic clock (the clock of
+ * jobs_cond, and of the runners' and senders' stop conditions). */
+struct timespec store_deadline_in(unsigned int ms);
+
+/* Sleep up to @ms, unless this process enqueued since @seq or *@stop is
+ * set (job runners and mail senders). */
+void store_jobs_wait(offerapi_store *s, uint64_t seq, atomic_bool *stop, unsigned int ms);
 
 /* Borrow a connection; on failure the error is set. */
 int store_conn(offerapi_store *s, db_conn **out);
