@@ -159,8 +159,18 @@ for s in random similarity; do
 done
 pw=$(sed -n 's/.*password "\(.*\)".*/\1/p' "$log" | head -n1)
 python3 "$here/load.py" "$base_url" "$pw" 2 || fail "applications and pages under the image"
-curl -fsS "$base_url/metrics" | grep -q '^offerapi_scoring_duration_seconds_count{scorer="similarity"} [1-9]' \
-	|| fail "no application was scored"
+# scoring is a job: the applications are answered before they are scored, so
+# wait (bounded) for the server's worker threads to score at least one
+scored=
+for _ in $(seq 1 300); do
+	if curl -fsS "$base_url/metrics" 2>/dev/null \
+		| grep '^offerapi_scoring_duration_seconds_count{scorer="similarity"} [1-9]' > /dev/null; then
+		scored=1; break
+	fi
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.2
+done
+[ -n "$scored" ] || { tail -20 "$log" >&2; fail "no application was scored within 60 s"; }
 chroot --userspec="$user" "$ro" /usr/bin/finops-report --version > /dev/null || fail "finops-report does not start"
 test -s "$root/usr/share/finops-report/pricing.default.conf" || fail "finops-report's pricing file is missing"
 echo "PASS: the runtime stage's packages run offerapi-server (uid $uid, read-only root, SQLite in /tmp, demo, plugins) and finops-report"
