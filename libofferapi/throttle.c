@@ -1,8 +1,8 @@
 /*
  * throttle.c - failed-login limits in the database (offerapi/throttle.h).
  *
- * Table login_throttle holds, per key (a hash of an account or of an
- * address), the failures of its current window and when the window ends;
+ * Table login_throttle holds, per key (a hash of an (account, address)
+ * pair or of an address), the failures of its current window and when the window ends;
  * table login_attempts holds the password checks in flight (tickets).
  * begin() locks the two counter rows (an upsert each, in the order of
  * their keys, so that two attempts never wait for each other in a cycle),
@@ -65,19 +65,32 @@ static int throttle_options(offerapi_login_throttle_options *o,
 	return 0;
 }
 
-/* The hex BLAKE2b-256 of @kind ":" @s, ASCII letters of @s lower-cased. */
-static void key_of(char out[65], char kind, const char *s)
+/* Feed @s to @st, ASCII letters lower-cased. */
+static void hash_lower(crypto_generichash_state *st, const char *s)
 {
-	crypto_generichash_state st;
-	unsigned char h[32], chunk[256];
-	crypto_generichash_init(&st, NULL, 0, sizeof h);
-	unsigned char prefix[2] = { (unsigned char)kind, ':' };
-	crypto_generichash_update(&st, prefix, 2);
+	unsigned char chunk[256];
 	while (*s) {
 		size_t n = 0;
 		while (*s && n < sizeof chunk)
 			chunk[n++] = (unsigned char)tolower((unsigned char)*s++);
-		crypto_generichash_update(&st, chunk, n);
+		crypto_generichash_update(st, chunk, n);
+	}
+}
+
+/* The hex BLAKE2b-256 of @kind ":" @s, or of @kind ":" @s US @s2 when @s2
+ * is given (a unit separator cannot occur in a login nor in an address
+ * the host gives), ASCII letters lower-cased. */
+static void key_of(char out[65], char kind, const char *s, const char *s2)
+{
+	crypto_generichash_state st;
+	unsigned char h[32];
+	crypto_generichash_init(&st, NULL, 0, sizeof h);
+	unsigned char prefix[2] = { (unsigned char)kind, ':' };
+	crypto_generichash_update(&st, prefix, 2);
+	hash_lower(&st, s);
+	if (s2) {
+		crypto_generichash_update(&st, (const unsigned char *)"\x1f", 1);
+		hash_lower(&st, s2);
 	}
 	crypto_generichash_final(&st, h, sizeof h);
 	sodium_bin2hex(out, 65, h, sizeof h);
@@ -220,8 +233,10 @@ int offerapi_login_throttle_begin(offerapi_store *s, const offerapi_login_thrott
 		return oa_error(OFFERAPI_EINVAL, "login throttle: address longer than %d bytes",
 		                ADDRESS_MAX);
 	memset(t, 0, sizeof *t);
-	key_of(t->account_key, 'a', login);
-	key_of(t->address_key, 'i', address);
+	/* the pair, not the account alone: failures typed from one address
+	 * never lock the account's owner out from another */
+	key_of(t->account_key, 'p', login, address);
+	key_of(t->address_key, 'i', address, NULL);
 	purge(s, oa_now());
 	double deadline = oa_monotonic() + o.wait_ms / 1000.0;
 	long nap = 2;
@@ -317,12 +332,7 @@ static int rate_key(char out[65], const char *bucket, const char *key)
 	size_t bl = bucket ? strlen(bucket) : 0;
 	if (!bl || bl > 32 || !key)
 		return oa_error(OFFERAPI_EINVAL, "rate limit: the bucket must be 1 to 32 bytes");
-	char *joined = malloc(bl + 1 + strlen(key) + 1);
-	if (!joined)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	sprintf(joined, "%s\x1f%s", bucket, key);
-	key_of(out, 'r', joined);
-	free(joined);
+	key_of(out, 'r', bucket, key);
 	return 0;
 }
 

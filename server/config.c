@@ -106,7 +106,7 @@ static const opt opts[] = {
 	  "Argon2id passes (0: the library's, 2)" },
 	{ "login-max-failures", "OFFERAPI_LOGIN_MAX_FAILURES", "N", O_UINT, F(login_max_failures),
 	  0, 1000000, "5",
-	  "failed logins per account per window before 429 (an address gets 4x; 0 disables)" },
+	  "failed logins per account from one address per window before 429 (an address gets 4x; 0 disables)" },
 	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
 	  "900", "window of the failed-login limit" },
 	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",

@@ -4,6 +4,8 @@
  * Accept-Language asks for it. Texts are trusted markup-free strings, but
  * the pages still print them unescaped only where they are literals here.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,6 +195,11 @@ static msg msgs[] = {
 	{ "job.failed", { "échec", "failed" } },
 	{ "job.pending", { "en attente", "pending" } },
 	{ "job.retry", { "Relancer", "Retry" } },
+	{ "err.login_wait",
+	  { "Trop d'échecs de connexion depuis votre adresse : réessayez dans %u min, "
+	    "ou choisissez un nouveau mot de passe (« Mot de passe oublié ? »).",
+	    "Too many failed logins from your address: try again in %u min, or "
+	    "choose a new password (\"Forgot your password?\")." } },
 	{ "err.rate_limited",
 	  { "Trop d'échecs de connexion : réessayez dans quelques minutes.",
 	    "Too many failed logins: try again in a few minutes." } },
@@ -398,6 +405,15 @@ const char *i18n_text(enum lang lang, const char *key)
 const char *T(const req *r, const char *key)
 {
 	return i18n_text(r->lang, key);
+}
+
+const char *TF(const req *r, char *out, size_t n, const char *key, ...)
+{
+	va_list ap;
+	va_start(ap, key);
+	vsnprintf(out, n, T(r, key), ap);
+	va_end(ap);
+	return out;
 }
 
 /* A sentence a person understands for each library error. Validation

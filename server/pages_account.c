@@ -192,8 +192,12 @@ void page_login_post(req *r)
 	} else {
 		http_error e;
 		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
+		char waitmsg[256];
+		if (rc == SVC_ELIMITED) {
 			req_header(r, "Retry-After: %u", wait);
+			/* how long, in minutes rounded up (the text holds one %u) */
+			e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait", (wait + 59) / 60);
+		}
 		if (e.status >= 500)
 			page_error(r, e.status, e.message);
 		else

@@ -157,8 +157,8 @@ int svc_password_reset(req *r, const char *token, const char *password, offerapi
 	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
 }
 
-/* Rate-limited per account and per address, in the database (shared by
- * replicas). The password hash makes a login slow on purpose. */
+/* Rate-limited per (account, address) and per address, in the database
+ * (shared by replicas). The password hash makes a login slow on purpose. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after)
 {

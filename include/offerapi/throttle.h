@@ -2,10 +2,12 @@
  * offerapi/throttle.h - failed-login limits kept in the database, so that
  * every replica of a server counts the same failures.
  *
- * Failures are counted per account and per address over a window; only a
- * wrong password counts (a right one never does, and resets its account's
- * count). The check is made BEFORE the password is verified, and counts
- * the password checks in flight as if they were failures until their
+ * Failures are counted per (account, address) pair and per address over
+ * a window, so that someone typing wrong passwords for an account from
+ * one address never locks its owner out from another. Only a wrong
+ * password counts (a right one never does, and resets its pair's count).
+ * The check is made BEFORE the password is verified, and counts the
+ * password checks in flight as if they were failures until their
  * verdict: so that a burst of attempts sent at the same moment, to any
  * replicas, lets at most the limit reach the password check. An attempt
  * that would pass the limit only if the checks in flight failed waits (up
@@ -25,11 +27,11 @@
  *             rc == OFFERAPI_EAUTH ? OFFERAPI_LOGIN_FAILED : OFFERAPI_LOGIN_UNDECIDED);
  *     }
  *
- * Accounts and addresses are stored as BLAKE2b hashes (of the lower-cased
- * login, of the address), not in clear, which keeps them out of casual
+ * Pairs and addresses are stored as BLAKE2b hashes (of the lower-cased
+ * login with the address, of the address), not in clear, which keeps them out of casual
  * view only (an IPv4 address is found again by hashing all of them); rows
  * are purged after their window ends. Atomic on both backends: the rows of
- * the account and of the address are locked (PostgreSQL, in a fixed order)
+ * the pair and of the address are locked (PostgreSQL, in a fixed order)
  * or the database is (SQLite) while the check is made and the ticket taken.
  */
 #ifndef OFFERAPI_THROTTLE_H
@@ -48,8 +50,8 @@ extern "C" {
 /** The limits. A zero field takes its default. */
 typedef struct offerapi_login_throttle_options {
 	unsigned int version; /**< OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION */
-	/** Failed logins per account per window before refusing; default 5,
-	 *  at most 1 000 000. (To turn limits off, do not call this API.) */
+	/** Failed logins per (account, address) pair per window before
+	 *  refusing that pair; default 5, at most 1 000 000. (To turn limits off, do not call this API.) */
 	unsigned int max_failures;
 	/** Failed logins per address per window; default 4 x max_failures
 	 *  (many people may share one address behind a NAT). */
@@ -73,13 +75,13 @@ typedef struct offerapi_login_throttle_options {
  *  library fills it. */
 typedef struct offerapi_login_ticket {
 	offerapi_id id; /**< the place it holds among the checks in flight */
-	char account_key[65]; /**< hex hash of the account */
+	char account_key[65]; /**< hex hash of the (account, address) pair */
 	char address_key[65]; /**< hex hash of the address */
 } offerapi_login_ticket;
 
 /** What the password check said. */
 typedef enum offerapi_login_verdict {
-	OFFERAPI_LOGIN_SUCCEEDED = 0, /**< right password: the account's count restarts */
+	OFFERAPI_LOGIN_SUCCEEDED = 0, /**< right password: the pair's count restarts */
 	OFFERAPI_LOGIN_FAILED = 1, /**< wrong login or password: counts on both */
 	OFFERAPI_LOGIN_UNDECIDED = 2 /**< no verdict (the database failed): counts nothing */
 } offerapi_login_verdict;

@@ -176,4 +176,32 @@ for i in range(25):
 T.check(ok == 25, "--signup-limit 0: 25 sign-ups from one address (%d)" % ok)
 srv.stop()
 srv.cleanup()
+
+# ---- failed logins: counted per (account, address), never a lockout for the owner ----
+srv = Server(scorers="random", extra=["--trust-proxy"])
+owner = signup(srv, "candidate")
+att = srv.client()
+codes = []
+for i in range(8):
+    r = att.api("POST", "/api/v1/sessions", {"login": owner.login, "password": "not the password %d" % i},
+                headers={"X-Forwarded-For": "203.0.113.66", "X-Requested-With": "t"})
+    codes.append(r.status)
+T.check(codes == [401] * 5 + [429] * 3, "8 wrong passwords from one address: 5 checked, then 429 (%s)" % codes)
+r = att.api("POST", "/api/v1/sessions", {"login": owner.login, "password": owner.password},
+            headers={"X-Forwarded-For": "203.0.113.66", "X-Requested-With": "t"})
+T.status(r, 429, "from that address even the right password waits")
+T.check(0 < int(r.header("Retry-After") or 0) <= 900, "with Retry-After: %s" % r.header("Retry-After"))
+home = srv.client()
+r = home.api("POST", "/api/v1/sessions", {"login": owner.login, "password": owner.password},
+             headers={"X-Forwarded-For": "198.51.100.77", "X-Requested-With": "t"})
+T.status(r, 201, "the owner logs in from another address")
+for lang, words in (("fr", "réessayez dans 15 min"), ("en", "try again in 15 min")):
+    c = srv.client(lang=lang)
+    csrf = c.csrf("/login")
+    r = c.request("POST", "/login", body=("csrf=%s&login=%s&password=x" % (csrf, owner.login)).encode(),
+                  headers={"Content-Type": "application/x-www-form-urlencoded",
+                           "X-Forwarded-For": "203.0.113.66"})
+    T.check(r.status == 429 and words in r.text, "page (%s): how long to wait, in minutes (%d)" % (lang, r.status))
+srv.stop()
+srv.cleanup()
 T.done()

@@ -160,8 +160,34 @@ static void test_concurrent_wrong_passwords(void **state)
 	assert_int_equal(atomic_load(&c.checked) + atomic_load(&c.refused), 30);
 	offerapi_login_ticket t;
 	unsigned int wait = 0;
-	assert_rc(offerapi_login_throttle_begin(f->s[1], &c.o, "ALICE", "10.9.9.9", &t, &wait), 0);
+	assert_rc(offerapi_login_throttle_begin(f->s[1], &c.o, "ALICE", "10.0.0.1", &t, &wait), 0);
 	assert_true(wait > 0 && wait <= 900); /* case does not matter */
+}
+
+/* Someone hammering an account from one address: that pair is refused,
+ * the owner still logs in from another address, and so does anyone else
+ * from the hammering address until its own limit (four times as many). */
+static void test_owner_logs_in_from_elsewhere(void **state)
+{
+	fixture *f = *state;
+	offerapi_login_throttle_options o = limits();
+	int checked_n = 0, refused = 0;
+	for (int i = 0; i < 30; i++) {
+		bool checked = false;
+		int rc = login(f->s[i % 2], &o, "alice", "guess guess", "10.6.6.6", &checked);
+		assert_true(rc == OFFERAPI_EAUTH || rc == 1);
+		checked_n += checked;
+		refused += rc == 1;
+	}
+	assert_int_equal(checked_n, 5);
+	assert_int_equal(refused, 25);
+	bool checked = false;
+	assert_int_equal(login(f->s[0], &o, "alice", "password1", "10.6.6.6", &checked), 1);
+	assert_false(checked); /* the pair is locked, even for the right password */
+	assert_int_equal(login(f->s[1], &o, "Alice", "password1", "10.7.7.7", &checked), 0);
+	assert_true(checked); /* the owner, elsewhere */
+	offerapi_user_free(testdb_user(f->s[0], "bob", OFFERAPI_ROLE_CANDIDATE));
+	assert_int_equal(login(f->s[0], &o, "bob", "password1", "10.6.6.6", &checked), 0);
 }
 
 /* 16 right passwords at once: every one logs in, even when the account
@@ -190,12 +216,12 @@ static void test_window_ends(void **state)
 	for (int i = 0; i < 5; i++)
 		assert_int_equal(login(f->s[i % 2], &o, "alice", "bad one!", "10.0.0.2", &checked),
 		                 OFFERAPI_EAUTH);
-	assert_int_equal(login(f->s[0], &o, "alice", "password1", "10.0.0.3", &checked), 1);
-	assert_false(checked); /* even the right password waits: that is a lockout */
+	assert_int_equal(login(f->s[0], &o, "alice", "password1", "10.0.0.2", &checked), 1);
+	assert_false(checked); /* even the right password waits from there */
 	oa_test_clock_advance(880 * 1000); /* real seconds pass too: leave room */
-	assert_int_equal(login(f->s[1], &o, "alice", "password1", "10.0.0.3", &checked), 1);
+	assert_int_equal(login(f->s[1], &o, "alice", "password1", "10.0.0.2", &checked), 1);
 	oa_test_clock_advance(21 * 1000);
-	assert_int_equal(login(f->s[1], &o, "alice", "password1", "10.0.0.3", &checked), 0);
+	assert_int_equal(login(f->s[1], &o, "alice", "password1", "10.0.0.2", &checked), 0);
 }
 
 static void test_success_resets_the_account(void **state)
@@ -404,6 +430,7 @@ int main(int argc, char **argv)
 	testdb_backend = argv[1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_concurrent_wrong_passwords, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_owner_logs_in_from_elsewhere, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_right_passwords, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_window_ends, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_success_resets_the_account, setup, teardown),
