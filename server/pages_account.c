@@ -196,7 +196,8 @@ void page_login_post(req *r)
 		if (rc == SVC_ELIMITED) {
 			req_header(r, "Retry-After: %u", wait);
 			/* how long, in minutes rounded up (the text holds one %u) */
-			e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait", (wait + 59) / 60);
+			e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait",
+			               (wait + 59) / 60);
 		}
 		if (e.status >= 500)
 			page_error(r, e.status, e.message);

@@ -712,7 +712,8 @@ static unsigned long pass_step(world *w, const step *s, bool persistent)
 	/* ALLOC_FROM=n starts at the n-th allocation (debugging) */
 	const char *from = getenv("ALLOC_FROM");
 	for (unsigned long n = from ? strtoul(from, NULL, 10) : 1;; n++) {
-		if (sample_from && n > sample_from && n + 3 < end && (n - sample_from) % stride != 0)
+		if (sample_from && n > sample_from && n + 3 < end &&
+		    (n - sample_from) % stride != 0)
 			continue;
 		cur_n = n;
 		runs++;
