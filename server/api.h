@@ -24,6 +24,7 @@ void api_password_reset(req *r);
 void api_logout(req *r);
 void api_me(req *r);
 void api_my_sessions(req *r);
+void api_my_email(req *r);
 void api_session_revoke(req *r);
 void api_offers_list(req *r);
 void api_offers_create(req *r);
@@ -90,6 +91,8 @@ void api_page_bad_cursor(req *r);
 void api_page_answer(req *r, json_t *out, const char *next, const char *prev, size_t limit,
                      int64_t total);
 
+/* The user as its owner sees it (with the address: only ever sent to the
+ * account's own session). */
 json_t *user_json(const offerapi_user *u);
 json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer);
 json_t *application_json(const offerapi_application *a, bool scores);

@@ -157,6 +157,30 @@ void api_me(req *r)
 	respond_json(r, 200, json_pack("{s:o}", "user", user_json(r->user)));
 }
 
+void api_my_email(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	json_t *j = api_strings(r, (const char *[]){ "email" }, (size_t[]){ OFFERAPI_EMAIL_MAX },
+	                        1);
+	if (!j)
+		return;
+	unsigned wait = 0;
+	int rc = svc_set_email(r, sval(j, "email"), &wait);
+	offerapi_user *u = NULL;
+	if (rc == 0)
+		rc = offerapi_user_get(r->app->store, r->user->id, &u);
+	if (rc) {
+		if (rc == SVC_ELIMITED)
+			req_header(r, "Retry-After: %u", wait);
+		api_fail(r, rc, false);
+	} else {
+		respond_json(r, 200, json_pack("{s:o}", "user", user_json(u)));
+	}
+	offerapi_user_free(u);
+	json_decref(j);
+}
+
 void api_my_sessions(req *r)
 {
 	offerapi_session_list *l = NULL;

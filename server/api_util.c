@@ -263,9 +263,10 @@ bool query_uint(req *r, const char *name, size_t max, size_t *out)
 
 json_t *user_json(const offerapi_user *u)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:I}", "id", (json_int_t)u->id, "login", u->login,
-	                 "display_name", u->display_name, "role", offerapi_role_name(u->role),
-	                 "created_at", (json_int_t)u->created_at);
+	return json_pack("{s:I,s:s,s:s,s:s,s:I,s:s?,s:b}", "id", (json_int_t)u->id, "login",
+	                 u->login, "display_name", u->display_name, "role",
+	                 offerapi_role_name(u->role), "created_at", (json_int_t)u->created_at,
+	                 "email", u->email, "email_verified", u->email_verified_at != 0);
 }
 
 static json_t *str_array(char **items, size_t n)

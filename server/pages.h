@@ -24,6 +24,8 @@ void page_login_post(req *r);
 void page_logout(req *r);
 void page_verify_email(req *r);
 void page_verify_email_post(req *r);
+void page_my_email(req *r);
+void page_my_email_post(req *r);
 void page_forgot_password(req *r);
 void page_forgot_password_post(req *r);
 void page_reset_password(req *r);
@@ -97,6 +99,9 @@ void page_error(req *r, int status, const char *message);
 void page_fail(req *r, int rc);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool need_role(req *r, int role);
+/* The path to return to after login, sign-up or giving an address (?next=
+ * or the form's hidden field @f), or "/" when absent or not a local path. */
+const char *next_path(req *r, const form *f, char *dst, size_t n);
 /* Parse a POSTed form and check its CSRF token and UTF-8: answers and
  * returns false on failure. A file over @max_file is not a failure when the
  * fields before it arrived: true, with f->error 413, so the page can come

@@ -8,9 +8,7 @@
 
 #include "pages.h"
 
-/* The path to return to after login or sign-up (?next= or the form's
- * hidden field), or "/" when absent or not a local path. */
-static const char *next_path(req *r, const form *f, char *dst, size_t n)
+const char *next_path(req *r, const form *f, char *dst, size_t n)
 {
 	const char *v = f ? form_get(f, "next") : NULL;
 	if (!f && query_var(r, "next", dst, n) >= 0)

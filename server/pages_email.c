@@ -220,3 +220,92 @@ void page_reset_password_post(req *r)
 	}
 	form_free(&f);
 }
+
+/* ---- GET/POST /me/email: give, change or confirm the account's address ---------------------- */
+
+static void email_form(req *r, int status, const char *err, const field_errs *errs,
+                       const char *typed, const char *next)
+{
+	const offerapi_user *u = r->user;
+	buf b;
+	form_page_start(r, &b, T(r, "email.title"), err, errs, "/me/email");
+	if (strstr(r->query, "sent=1"))
+		alert(r, &b, "ok", T(r, "email.sent"));
+	buf_puts(&b, "<p>");
+	if (!u->email) {
+		buf_puts(&b, T(r, "email.none"));
+	} else {
+		buf_printf(&b, "%s <strong>", T(r, "email.current"));
+		buf_esc(&b, u->email);
+		buf_printf(&b, "</strong> (%s)",
+		           T(r, u->email_verified_at ? "email.verified" : "email.unverified"));
+	}
+	buf_printf(&b, "</p><p>%s</p>", T(r, "email.why"));
+	if (next) {
+		buf_puts(&b, "<input type=\"hidden\" name=\"next\" value=\"");
+		buf_esc(&b, next);
+		buf_puts(&b, "\">");
+	}
+	field_ex(&b, "email", "email", T(r, "field.email"),
+	         typed      ? typed
+	         : u->email ? u->email
+	                    : "",
+	         "required maxlength=\"254\" autocomplete=\"email\" inputmode=\"email\"", errs,
+	         T(r, "email.hint"));
+	buf_printf(&b, "<button type=\"submit\">%s</button></form>",
+	           T(r, u->email && !u->email_verified_at ? "email.resend" : "email.save"));
+	if (next) {
+		buf_puts(&b, "<p><a href=\"");
+		buf_esc(&b, next);
+		buf_printf(&b, "\">%s</a></p>", T(r, "email.continue"));
+	}
+	buf_puts(&b, "</section>");
+	page_send(r, status, &b);
+}
+
+void page_my_email(req *r)
+{
+	if (!need_role(r, 0))
+		return;
+	char nb[256];
+	const char *next = next_path(r, NULL, nb, sizeof nb);
+	email_form(r, 200, NULL, NULL, NULL, strcmp(next, "/") ? next : NULL);
+}
+
+void page_my_email_post(req *r)
+{
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	if (!need_role(r, 0)) {
+		form_free(&f);
+		return;
+	}
+	char nb[256];
+	const char *next = next_path(r, &f, nb, sizeof nb);
+	const char *email = form_get(&f, "email");
+	unsigned wait = 0;
+	int rc = svc_set_email(r, email, &wait);
+	if (rc == 0) {
+		char to[300];
+		snprintf(to, sizeof to, "/me/email?sent=1%s%s", strcmp(next, "/") ? "&next=" : "",
+		         strcmp(next, "/") ? next : "");
+		respond_redirect(r, to);
+	} else {
+		http_error e;
+		http_error_for(r, rc, false, &e);
+		if (rc == SVC_ELIMITED)
+			req_header(r, "Retry-After: %u", wait);
+		field_errs errs = { 0 };
+		if (e.status >= 500) {
+			page_error(r, e.status, e.message);
+		} else if (rc == OFFERAPI_EINVAL) {
+			ferr_add(r, &errs, "email", "field.email", "ferr.email");
+			email_form(r, 422, NULL, &errs, email, strcmp(next, "/") ? next : NULL);
+		} else {
+			email_form(r, e.status, e.message, NULL, email,
+			           strcmp(next, "/") ? next : NULL);
+		}
+	}
+	form_free(&f);
+}

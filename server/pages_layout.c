@@ -54,6 +54,7 @@ static void nav_links(req *r, buf *b)
 		buf_printf(b, "<a href=\"/me/applications\">%s</a>", T(r, "nav.myapps"));
 	if (r->user) {
 		buf_printf(b, "<a href=\"/me/sessions\">%s</a>", T(r, "nav.sessions"));
+		buf_printf(b, "<a href=\"/me/email\">%s</a>", T(r, "nav.email"));
 		buf_puts(b, "<span class=\"who\">");
 		buf_esc(b, r->user->display_name);
 		buf_printf(b, " <small>(%s)</small></span>",
@@ -106,6 +107,11 @@ void page_start(req *r, buf *b, const char *title)
 	b->failed |= links.failed;
 	buf_free(&links);
 	buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");
+	/* a reminder on every page until the account's address is verified
+	 * (the account works meanwhile: nothing waits for a slow mailbox) */
+	if (r->user && !r->user->email_verified_at && strcmp(r->path, "/me/email") != 0)
+		buf_printf(b, "<p class=\"alert\"><a href=\"/me/email\">%s</a></p>",
+		           T(r, r->user->email ? "email.remind_verify" : "email.remind_add"));
 }
 
 void page_send(req *r, int status, buf *b)

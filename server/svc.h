@@ -65,6 +65,12 @@ int svc_verify_email(req *r, const char *token);
  * when it is not an address. Limited per client address (--reset-limit an
  * hour): SVC_ELIMITED with *retry_after set. */
 int svc_password_reset_request(req *r, const char *email, unsigned *retry_after);
+/* Give the request's account an address, or change it, or ask a new link
+ * for the unverified one: a verification message goes to it (nothing when
+ * it is the account's verified address already). OFFERAPI_EINVAL: not an
+ * address; OFFERAPI_EEXISTS: another account's. Limited per account
+ * (--reset-limit an hour): SVC_ELIMITED with *retry_after set. */
+int svc_set_email(req *r, const char *email, unsigned *retry_after);
 /* Whether a reset link's token still works, without using it
  * (OFFERAPI_EAUTH: not valid, or no longer). */
 int svc_password_reset_check(req *r, const char *token);

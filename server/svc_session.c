@@ -141,6 +141,38 @@ int svc_password_reset_request(req *r, const char *email, unsigned *retry_after)
 	               : rc;
 }
 
+/* Each call may send a message to the address given, so it is limited per
+ * account as "forgot password" is per address (--reset-limit an hour):
+ * nobody can use an account to flood someone else's mailbox. */
+int svc_set_email(req *r, const char *email, unsigned *retry_after)
+{
+	*retry_after = 0;
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	char addr[OFFERAPI_EMAIL_MAX + 1];
+	if (offerapi_email_normalize(email ? email : "", addr) < 0)
+		return svc_fail(OFFERAPI_EINVAL, "err.email");
+	if (r->user->email && r->user->email_verified_at && !strcmp(r->user->email, addr))
+		return 0; /* verified already: nothing to send */
+	char key[24];
+	snprintf(key, sizeof key, "%lld", (long long)r->user->id);
+	unsigned max = r->app->cfg.reset_limit;
+	rc = max ? offerapi_rate_limit_hit(r->app->store, "email-link", key, max, 3600, retry_after)
+	         : 0;
+	if (rc < 0)
+		return rc;
+	if (*retry_after)
+		return svc_fail(SVC_ELIMITED, "err.email_limited");
+	rc = offerapi_user_set_email(r->app->store, r->user->id, addr,
+	                             r->lang == LANG_EN ? "en" : "fr");
+	if (rc == OFFERAPI_EEXISTS)
+		return svc_fail(rc, "err.email_taken");
+	return rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG
+	               ? svc_fail(OFFERAPI_EINVAL, "err.email")
+	               : rc;
+}
+
 int svc_password_reset_check(req *r, const char *token)
 {
 	int rc = offerapi_password_reset_check(r->app->store, token ? token : "");

@@ -242,6 +242,67 @@ def pages(s, d):
     return n
 
 
+def my_email(s, d, n):
+    """An account without an address gives one later (the API and the page
+    /me/email), gets a link, confirms it; a change re-verifies; refusals."""
+    c = s.client("en")
+    login = unique("late")
+    r = c.api("POST", "/api/v1/users", {"login": login, "display_name": "Late Comer",
+                                         "password": "staple-battery-horse-42", "role": "candidate"})
+    T.status(r, 201, "sign-up without an address")
+    T.check(r.json()["user"]["email"] is None and r.json()["user"]["email_verified"] is False,
+            "the user has no address yet")
+    T.check('href="/me/email"' in c.get("/").text and "Add an e-mail address" in c.get("/").text,
+            "every page reminds the account to give an address")
+    T.status(s.client().api("PUT", "/api/v1/me/email", {"email": "a@example.org"}), 401,
+             "PUT /api/v1/me/email needs a session")
+    h = {"X-Requested-With": "t"}
+    r = c.api("PUT", "/api/v1/me/email", {"email": "Late.Comer@Example.org"}, headers=h)
+    T.status(r, 200, "PUT /api/v1/me/email")
+    u = r.json()["user"] if r.status == 200 else {}
+    T.check(u.get("email") == "late.comer@example.org" and u.get("email_verified") is False,
+            "the address is the account's, unverified: %s" % u)
+    n += 1
+    m = d.wait(n)
+    T.check("late.comer@example.org" in m["To"], "a link went to the new address")
+    tok = re.search(r"verify-email\?token=([0-9a-f]{64})", m.get_body(("plain",)).get_content())
+    T.check("Confirm your e-mail address" in c.get("/").text, "the reminder now asks to confirm")
+    r = s.client().api("POST", "/api/v1/email-verifications", {"token": tok.group(1) if tok else ""})
+    T.status(r, 204, "the link confirms it")
+    me = c.get("/api/v1/me").json()["user"]
+    T.check(me["email_verified"] is True, "GET /api/v1/me: verified")
+    page = c.get("/me/email")
+    T.check("late.comer@example.org" in page.text and "(confirmed)" in page.text,
+            "/me/email shows the address, confirmed")
+    T.check("Add an e-mail address" not in c.get("/").text and "Confirm your e-mail" not in c.get("/").text,
+            "no reminder once confirmed")
+    r = c.api("PUT", "/api/v1/me/email", {"email": "late.comer@example.org"}, headers=h)
+    T.check(r.status == 200 and r.json()["user"]["email_verified"] is True,
+            "the verified address again changes nothing")
+    time.sleep(0.3)
+    T.check(len(d.messages()) == n, "and sends nothing")
+    # a change through the page (French): unverified again, a new link
+    fr = s.client("fr")
+    fr.cookies = dict(c.cookies)
+    r = fr.post_form("/me/email", {"email": "pas une adresse"}, csrf_from="/me/email")
+    T.check(r.status == 422 and 'aria-invalid="true"' in r.text, "page: not an address, beside the field")
+    r = fr.post_form("/me/email", {"email": "zoe@example.org"}, csrf_from="/me/email")
+    T.check(r.status == 409, "page: another account's address (%d)" % r.status)
+    r = fr.post_form("/me/email", {"email": "nouvelle@example.org"}, csrf_from="/me/email")
+    T.check(r.status == 303 and r.header("Location") == "/me/email?sent=1", "page: saved, 303")
+    T.check("un lien de confirmation part" in fr.get("/me/email?sent=1").text, "page: says a link is on its way")
+    n += 1
+    m = d.wait(n)
+    T.check("nouvelle@example.org" in m["To"] and m["Content-Language"] == "fr",
+            "the new link, in French: %s" % m["To"])
+    me = c.get("/api/v1/me").json()["user"]
+    T.check(me["email"] == "nouvelle@example.org" and me["email_verified"] is False,
+            "a changed address is verified again: %s" % me)
+    r = fr.post_form("/me/email", {"email": "x@example.org"}, csrf=False)
+    T.status(r, 403, "page: no CSRF token, refused")
+    return n
+
+
 def rate_limit(relay):
     """--reset-limit: the API and the page count together, per address."""
     s = Server(extra=relay + ["--reset-limit", "2"])  # a database of its own
@@ -256,6 +317,13 @@ def rate_limit(relay):
     T.check("Too many requests" in r.text, "the page says why")
     r = c.api("POST", "/api/v1/password-resets", {"email": "nobody4@example.org"})
     T.status(r, 429, "reset ask 4 (API) is limited too")
+    # links to one's own address: per account, whatever the address
+    u = s.client("en")
+    u.api("POST", "/api/v1/users", {"login": unique("lim"), "display_name": "Lim It",
+                                     "password": "staple-battery-horse-42", "role": "candidate"})
+    codes = [u.api("PUT", "/api/v1/me/email", {"email": "lim%d@example.org" % i},
+                   headers={"X-Requested-With": "t"}).status for i in range(3)]
+    T.check(codes == [200, 200, 429], "links for one account: 2 an hour, then 429 (%s)" % codes)
     s.stop()
     s.cleanup()
 
@@ -323,6 +391,7 @@ def main():
     T.status(r, 401, "a reset link works once")
 
     n = pages(s, d)
+    n = my_email(s, d, n)
 
     _, r = signup(s, "not an address")
     T.status(r, 422, "an address that is not one")
