@@ -24,6 +24,7 @@ void api_password_reset(req *r);
 void api_logout(req *r);
 void api_me(req *r);
 void api_my_sessions(req *r);
+void api_my_export(req *r);
 void api_session_revoke(req *r);
 void api_offers_list(req *r);
 void api_offers_create(req *r);
