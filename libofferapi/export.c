@@ -30,6 +30,7 @@ typedef struct exporter {
 	offerapi_export_write_fn write;
 	void *payload;
 	bool write_failed; /* the caller's write function said stop */
+	bool discard; /* after an error: nothing more reaches the caller */
 	int64_t now;
 } exporter;
 
@@ -60,14 +61,17 @@ const char *offerapi_export_format_media_type(offerapi_export_format f)
 
 /* ---- the archive ---- */
 
+/* libarchive's writer. It never reports a failure to libarchive: a failed
+ * archive cannot be closed, and archive_write_free() then leaks the zip
+ * format's deflate stream. After the caller's refusal or any error, the
+ * bytes are dropped instead (the export checks write_failed after each
+ * call), and the close that frees everything writes nothing. */
 static la_ssize_t to_caller(struct archive *a, void *ctx, const void *buf, size_t n)
 {
 	(void)a;
 	exporter *x = ctx;
-	if (x->write(buf, n, x->payload) != 0) {
-		x->write_failed = true;
-		return -1;
-	}
+	if (!x->discard && x->write(buf, n, x->payload) != 0)
+		x->write_failed = x->discard = true;
 	return (la_ssize_t)n;
 }
 
@@ -111,12 +115,14 @@ static int add_file(exporter *x, const char *path, const void *data, size_t len)
 	archive_entry_set_perm(e, 0600);
 	archive_entry_set_size(e, (la_int64_t)len);
 	archive_entry_set_mtime(e, (time_t)x->now, 0);
-	int rc = archive_write_header(x->ar, e) == ARCHIVE_OK ? 0 : archive_fail(x, path);
+	int rc = archive_write_header(x->ar, e) == ARCHIVE_OK && !x->write_failed
+	                 ? 0
+	                 : archive_fail(x, path);
 	archive_entry_free(e);
 	const char *p = data;
 	while (rc == 0 && len > 0) {
 		la_ssize_t n = archive_write_data(x->ar, p, len);
-		if (n <= 0)
+		if (n <= 0 || x->write_failed)
 			return archive_fail(x, path);
 		p += n;
 		len -= (size_t)n;
@@ -622,10 +628,13 @@ int offerapi_user_export(offerapi_store *s, offerapi_id user_id, offerapi_export
 	if (rc == 0)
 		rc = u->role == OFFERAPI_ROLE_CANDIDATE ? add_applications(&x, u)
 		                                        : add_offers(&x, u);
-	if (rc == 0 && archive_write_close(x.ar) != ARCHIVE_OK)
+	if (rc == 0 && (archive_write_close(x.ar) != ARCHIVE_OK || x.write_failed))
 		rc = archive_fail(&x, "finishing the archive");
-	if (x.ar && rc < 0) /* no trailer after an error: the archive must not look whole */
-		archive_write_fail(x.ar);
+	/* after an error, close to free libarchive's buffers, but let no
+	 * trailer out: a failed archive must not look whole */
+	x.discard = true;
+	if (x.ar && rc < 0)
+		archive_write_close(x.ar);
 	if (x.ar)
 		archive_write_free(x.ar);
 	offerapi_user_free(u);
