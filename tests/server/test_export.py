@@ -236,8 +236,11 @@ T.check(rc == 0 and json.loads(out or "{}").get("format") == "tar.gz",
 if rc == 0:
     with open(tpath, "rb") as f:
         check_candidate(members(f.read(), "tar.gz"), "admin tar.gz", cand, apps, other)
-rc, out, err = admin("--database", db_url, "export", "--user", cand.login, "--out", zpath)
-T.check(rc == 5 and zpath in err, "an existing file is never overwritten: exit 5: %d %s" % (rc, err))
+rc, out, err = admin("--database", db_url, "--json", "export", "--user", cand.login, "--out", zpath)
+T.check(rc == 5 and zpath in err and json.loads(out or "{}").get("file") == zpath,
+        "an existing file is never overwritten: exit 5: %d %s %s" % (rc, out, err))
+with open(zpath, "rb") as f:
+    T.check(zipfile.is_zipfile(f), "the existing file is left as it was")
 missing = os.path.join(out_dir, "nobody.zip")
 rc, out, err = admin("--database", db_url, "export", "--user", "nobody-here", "--out", missing)
 T.check(rc == 4 and "nobody-here" in err and not os.path.exists(missing),

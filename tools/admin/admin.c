@@ -267,16 +267,29 @@ static int export_user(const admin *a, offerapi_store *s, offerapi_user **u)
 	                                                         : EXIT_STORE;
 }
 
+/* The output file @path failed with @err: EXIT_OUT, said on stderr (and
+ * on stdout with --json). */
+static int out_fail(const admin *a, const char *path, int err)
+{
+	if (a->json) {
+		printf("{\"ok\":false,\"error\":");
+		json_str(strerror(err));
+		printf(",\"file\":");
+		json_str(path);
+		printf("}\n");
+	}
+	fprintf(stderr, "offerapi-admin: export: %s: %s\n", path, strerror(err));
+	return EXIT_OUT;
+}
+
 /* Write the archive of @u to --out (created, never overwritten; removed
  * when the export fails). */
 static int export_write(const admin *a, offerapi_store *s, const offerapi_user *u,
                         offerapi_export_format f)
 {
 	out_file o = { open(a->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600), 0 };
-	if (o.fd < 0) {
-		fprintf(stderr, "offerapi-admin: export: %s: %s\n", a->out, strerror(errno));
-		return EXIT_OUT;
-	}
+	if (o.fd < 0)
+		return out_fail(a, a->out, errno);
 	int rc = offerapi_user_export(s, u->id, f, write_out, &o);
 	if (rc == 0 && fsync(o.fd) < 0)
 		o.err = errno;
@@ -285,11 +298,11 @@ static int export_write(const admin *a, offerapi_store *s, const offerapi_user *
 	if (rc == 0 && !o.err)
 		return EXIT_OK;
 	unlink(a->out);
-	if (o.err) {
-		fprintf(stderr, "offerapi-admin: export: %s: %s\n", a->out, strerror(o.err));
-		return EXIT_OUT;
-	}
-	return fail(a, "export");
+	if (o.err)
+		return out_fail(a, a->out, o.err);
+	char what[OFFERAPI_LOGIN_MAX + 32];
+	snprintf(what, sizeof what, "export %s", u->login);
+	return fail(a, what);
 }
 
 static int cmd_export(const admin *a)
