@@ -145,7 +145,7 @@ static int add_json(exporter *x, const char *path, json_t *j)
 	if (n > OFFERAPI_EXPORT_JSON_MAX)
 		rc = oa_error(OFFERAPI_ETOOBIG, "export: %s would exceed %u bytes", path,
 		              OFFERAPI_EXPORT_JSON_MAX);
-	char *buf = rc == 0 ? malloc(n + 1) : NULL;
+	char *buf = rc == 0 && n > 0 ? malloc(n + 1) : NULL; /* 0: jansson failed */
 	if (rc == 0 && (!buf || json_dumpb(j, buf, n, JSON_INDENT(2)) != n))
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
