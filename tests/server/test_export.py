@@ -13,9 +13,11 @@ sentence of each CV, applications.json holds the offers, answers with their
 questions and scores with their scorer, version and explanation; nothing of
 the other candidate is in them. A recruiter's archive holds the account and
 the offers. Anonymous: 401; a bad format: 400 naming the parameter."""
+import http.client
 import io
 import json
 import os
+import sqlite3
 import sys
 import tarfile
 import time
@@ -121,6 +123,46 @@ def wait_scored(rec, app_id, n=2, limit=60):
     return False
 
 
+def cut_short(srv, rec, offers):
+    """A CV that no longer opens, met after the first block was sent: the
+    transfer fails visibly (a malformed last chunk), never a whole-looking
+    zip. The newest application's CV comes first: a big one (random text,
+    which deflate cannot shrink) fills libarchive's 10 KiB blocks before the
+    older one fails."""
+    c = signup(srv, "candidate")
+    r = apply_api(c, offers[0], answers=["Oui."], pdf=make_pdf(CV_A))
+    T.status(r, 201, "cut-short: apply (small CV)")
+    small = r.json()["application"]["id"]
+    big_pdf = make_pdf([os.urandom(40).hex() for _ in range(400)])
+    r = apply_api(c, offers[1], answers=["Oui."], pdf=big_pdf)
+    T.status(r, 201, "cut-short: apply (big CV)")
+    big = r.json()["application"]["id"]
+    con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=30)
+    con.execute("UPDATE cv_sealed SET pdf = (SELECT pdf FROM cv_sealed WHERE application_id = ?)"
+                " WHERE application_id = ?", (big, small))
+    con.commit()
+    con.close()
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=60)
+    conn.request("GET", "/api/v1/me/export", headers={"Authorization": "Bearer " + c.bearer})
+    resp = conn.getresponse()
+    T.check(resp.status == 200 and resp.getheader("Transfer-Encoding") == "chunked",
+            "cut-short: the download had started (200, chunked): %d" % resp.status)
+    got, failed = b"", False
+    try:
+        while True:
+            part = resp.read(65536)
+            if not part:
+                break
+            got += part
+    except http.client.IncompleteRead as e:
+        got += e.partial
+        failed = True
+    conn.close()
+    T.check(failed, "cut-short: the client sees a failed transfer, not an end")
+    T.check(len(got) > 10000 and not zipfile.is_zipfile(io.BytesIO(got)),
+            "cut-short: what came (%d bytes) is no whole zip" % len(got))
+
+
 def admin(*args):
     e = dict(os.environ)
     e["LANG"] = "C"
@@ -217,6 +259,8 @@ try:
             and all(o["questions"] and o["skills"] for o in offs),
             "recruiter: offers.json holds both offers with questions and skills")
     T.check(b"Camille" not in b"".join(files.values()), "recruiter: no candidate's data")
+    if backend == "sqlite":
+        cut_short(srv, rec, offers)
 finally:
     log = srv.stop()
 T.check(CV_A[1] not in log and CV_OTHER[1] not in log, "the server's log holds no CV line")
