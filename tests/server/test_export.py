@@ -301,6 +301,11 @@ rc, out, err = admin("--database", db_url, "export", "--user", cand.login, "--ou
                      os.path.join(out_dir, "no-such-dir", "x.zip"))
 T.check(rc == 5 and "no-such-dir" in err, "an unwritable path: exit 5 naming it: %d %s" % (rc, err))
 rc, out, err = admin("--help")
-T.check(rc == 0 and "export --user LOGIN --out FILE" in out, "--help shows export")
+T.check(rc == 0 and "export --user LOGIN --out FILE" in out and "4 no account" in out,
+        "--help shows export and its exit codes")
+p = subprocess.run([ADMIN, "--help"], capture_output=True, timeout=60,
+                   env=dict(os.environ, LANG="fr_FR.UTF-8", LC_ALL="", LC_MESSAGES=""))
+T.check("export --user LOGIN --out FICHIER" in p.stdout.decode()
+        and "5 impossible d'écrire le fichier" in p.stdout.decode(), "--help in French shows export")
 srv.cleanup()
 T.done()
