@@ -14,6 +14,7 @@
 #include <jansson.h>
 
 #include "internal.h"
+#include "store_internal.h"
 #include "offerapi/application.h"
 #include "offerapi/export.h"
 #include "offerapi/jobs.h"
@@ -502,7 +503,8 @@ static json_t *offer_json(const offerapi_offer *f)
 	          put(o, "questions", strings_json(f->questions, f->nquestions)) &&
 	          put(o, "published_at", jdate(f->published_at)) &&
 	          put(o, "open", json_boolean(f->is_open)) &&
-	          put(o, "applications", json_integer(f->napplications));
+	          put(o, "applications", json_integer(f->napplications)) &&
+	          put(o, "archived_at", jdate(f->archived_at));
 	if (!ok)
 		json_decref(o);
 	return ok ? o : NULL;
@@ -537,6 +539,32 @@ static int offers_page(exporter *x, const offerapi_user *u, char **cursor, json_
 	return rc;
 }
 
+/* The recruiter's archived offers (which no list shows any more, but the
+ * store keeps with their applications), oldest first, appended to @arr. */
+static int archived_offers(exporter *x, const offerapi_user *u, json_t *arr, size_t *total)
+{
+	db_result *r = NULL;
+	int rc = store_exec(x->store,
+	                    "SELECT id FROM offers WHERE recruiter_id = $1"
+	                    " AND archived_at IS NOT NULL ORDER BY id",
+	                    (db_param[]){ P_INT(u->id) }, 1, &r);
+	for (int i = 0; rc == 0 && i < r->nrows; i++) {
+		offerapi_offer *f = NULL;
+		if ((rc = offerapi_offer_get(x->store, db_int(r, i, 0), &f)) < 0)
+			break;
+		json_t *o = offer_json(f);
+		offerapi_offer_free(f);
+		if (!o)
+			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+		else if ((rc = bound(total, o, "offers.json")) < 0)
+			json_decref(o);
+		else if (!push(arr, o))
+			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	db_result_free(r);
+	return rc;
+}
+
 static int add_offers(exporter *x, const offerapi_user *u)
 {
 	json_t *arr = json_array();
@@ -549,6 +577,8 @@ static int add_offers(exporter *x, const offerapi_user *u)
 		rc = offers_page(x, u, &cursor, arr, &total);
 	while (rc == 0 && cursor);
 	free(cursor);
+	if (rc == 0)
+		rc = archived_offers(x, u, arr, &total);
 	if (rc < 0) {
 		json_decref(arr);
 		return rc;
@@ -575,8 +605,9 @@ static const char readme_candidate_fr[] =
 	"  cv/application-N.pdf  le CV envoyé avec la candidature N, tel quel\n"
 	"  cv/application-N.txt  le texte qu'OffreAPI en a extrait\n";
 static const char readme_recruiter_fr[] =
-	"  offers.json         vos offres (ouvertes et fermées) : titre, description,\n"
-	"                      lieu, compétences, questions, date, nombre de candidatures\n";
+	"  offers.json         vos offres (ouvertes, fermées, archivées) : titre,\n"
+	"                      description, lieu, compétences, questions, date,\n"
+	"                      nombre de candidatures\n";
 static const char readme_en_head[] =
 	"\nEnglish\n-------\n"
 	"This archive holds all the data OffreAPI keeps about your account (GDPR,\n"
@@ -592,7 +623,7 @@ static const char readme_candidate_en[] =
 	"  cv/application-N.pdf  the CV sent with application N, as it was\n"
 	"  cv/application-N.txt  the text OffreAPI extracted from it\n";
 static const char readme_recruiter_en[] =
-	"  offers.json         your offers (open and closed): title, description,\n"
+	"  offers.json         your offers (open, closed, archived): title, description,\n"
 	"                      location, skills, questions, date, number of applications\n";
 
 static int add_readme(exporter *x, offerapi_role role)

@@ -16,7 +16,8 @@
  *                           and the names of the two files below
  *   cv/application-ID.pdf   a candidate's CV as uploaded (decrypted)
  *   cv/application-ID.txt   the text extracted from it
- *   offers.json             a recruiter's offers (open and closed)
+ *   offers.json             a recruiter's offers: open, closed and archived
+ *                           (archived_at set)
  *
  * Dates are ISO 8601 in UTC ("2026-12-06T03:21:28Z"). Memory is bounded:
  * one CV at a time, plus applications.json or offers.json, which are built

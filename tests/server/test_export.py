@@ -248,16 +248,22 @@ try:
     r = anon.get("/me/export")
     T.check(r.status == 303 and r.header("Location") == "/login", "page: anonymous to /login")
 
-    # a recruiter's archive: the account and the offers, no application
+    # a recruiter's archive: the account and the offers (archived ones too), no application
+    archived = create_offer(rec, title="Offre archivée")
+    r = rec.api("DELETE", "/api/v1/offers/%d" % archived, headers={"X-Requested-With": "test"})
+    T.status(r, [200, 204], "archive an offer")
     r = rec.api("GET", "/api/v1/me/export")
     T.status(r, 200, "recruiter export")
     files = members(r.body, "zip")
     T.check(set(files) == {"README.txt", "account.json", "offers.json"},
             "recruiter: README, account, offers: %s" % sorted(files))
     offs = json.loads(files.get("offers.json", b"[]"))
-    T.check(sorted(o["id"] for o in offs) == sorted(offers)
+    T.check(sorted(o["id"] for o in offs) == sorted(offers + [archived])
             and all(o["questions"] and o["skills"] for o in offs),
-            "recruiter: offers.json holds both offers with questions and skills")
+            "recruiter: offers.json holds the offers with questions and skills: %s"
+            % [o["id"] for o in offs])
+    T.check([o["id"] for o in offs if o["archived_at"]] == [archived],
+            "recruiter: the archived offer is there, with its date")
     T.check(b"Camille" not in b"".join(files.values()), "recruiter: no candidate's data")
     if backend == "sqlite":
         cut_short(srv, rec, offers)

@@ -517,11 +517,20 @@ static void test_export_contents(void **state)
 	free(tar);
 	free(k.data);
 
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = "Offre archivee temoin",
+		                     .description = "C." };
+	offerapi_id gone;
+	int applied;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &of, &gone), 0);
+	assert_rc(offerapi_offer_archive(f->s, f->rec, gone, 0, &applied), 0);
 	k = (sink){ 0 };
 	assert_rc(offerapi_user_export(f->s, f->rec->id, OFFERAPI_EXPORT_TAR_GZ, sink_write, &k),
 	          0);
 	tar = gunzip(&k, &n);
 	assert_non_null(memmem(tar, n, "offers.json", 11));
+	assert_non_null(memmem(tar, n, TITLE, strlen(TITLE)));
+	assert_non_null(memmem(tar, n, "Offre archivee temoin", 21)); /* archived, kept */
 	assert_null(memmem(tar, n, "cand@example.org", 16)); /* no candidate's data */
 	assert_null(memmem(tar, n, "applications.json", 17));
 	free(tar);
