@@ -17,7 +17,7 @@ RUN apt-get update \
       libcivetweb-dev libmupdf-dev libmujs-dev libgumbo-dev libopenjp2-7-dev \
       libjbig2dec0-dev libjpeg-dev libfreetype-dev libharfbuzz-dev zlib1g-dev \
       libjansson-dev libcurl4-openssl-dev libpq-dev libsqlite3-dev \
-      libsodium-dev libstemmer-dev libunistring-dev libpwquality-dev python3-yaml \
+      libsodium-dev libarchive-dev libstemmer-dev libunistring-dev libpwquality-dev python3-yaml \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -34,7 +34,7 @@ FROM debian:bookworm-slim AS runtime
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       ca-certificates \
-      libcivetweb1 libpq5 libsqlite3-0 libsodium23 libjansson4 libcurl4 \
+      libcivetweb1 libpq5 libsqlite3-0 libsodium23 libarchive13 libjansson4 libcurl4 \
       libstemmer0d libunistring2 \
       libpwquality1 cracklib-runtime wfrench \
       libmujs2 libgumbo1 libopenjp2-7 libjbig2dec0 libjpeg62-turbo \

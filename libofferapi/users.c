@@ -383,6 +383,26 @@ int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
 	return rc;
 }
 
+int offerapi_user_get_by_login(offerapi_store *s, const char *login, offerapi_user **out)
+{
+	*out = NULL;
+	char norm[OFFERAPI_LOGIN_MAX + 1];
+	int rc = normalize_login(login, norm);
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.login = $1",
+	                (db_param[]){ P_TEXT(norm) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "login: no user \"%s\"", norm);
+	else
+		rc = store_user_from_row(r, 0, 0, out);
+	db_result_free(r);
+	return rc;
+}
+
 /* hex(SHA-256(token)): what the sessions table keeps instead of the token. */
 static void token_hash(const char *token, char out[2 * crypto_hash_sha256_BYTES + 1])
 {

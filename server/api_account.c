@@ -1,9 +1,11 @@
 /*
- * api_account.c - accounts and sessions: sign-up, login, logout, me.
+ * api_account.c - accounts and sessions: sign-up, login, logout, me, and
+ * the export of one's data.
  */
 #include <string.h>
 
 #include "api.h"
+#include "i18n.h"
 
 /* A new session (sign-up or login): the cookie for browsers, and the user
  * and the token in the body for programs (Authorization: Bearer). */
@@ -212,4 +214,38 @@ void api_session_revoke(req *r)
 	if (was_current && !r->via_bearer)
 		cookie_clear_session(r);
 	respond(r, 204, NULL, "", 0);
+}
+
+/* ?format= as a format, or false once a 400 naming the parameter and the
+ * allowed values is sent. */
+static bool export_format(req *r, offerapi_export_format *f)
+{
+	char v[16];
+	int n = query_var(r, "format", v, sizeof v);
+	if (n == -1 || (n >= 0 && offerapi_export_format_parse(f, v) == 0)) {
+		if (n == -1)
+			*f = OFFERAPI_EXPORT_ZIP;
+		return true;
+	}
+	json_t *errs = json_array();
+	problem_add(r, errs, "format", "field.format");
+	json_object_set_new(json_array_get(errs, 0), "allowed",
+	                    json_pack("[s,s]", offerapi_export_format_name(OFFERAPI_EXPORT_ZIP),
+	                              offerapi_export_format_name(OFFERAPI_EXPORT_TAR_GZ)));
+	respond_problem(r, 400, "invalid", T(r, "problem.bad_query"), errs);
+	return false;
+}
+
+void api_my_export(req *r)
+{
+	offerapi_export_format f;
+	if (!api_need(r, 0) || !export_format(r, &f))
+		return;
+	char name[OFFERAPI_LOGIN_MAX + 32];
+	svc_export_filename(r, f, name, sizeof name);
+	download d;
+	download_begin(r, &d, offerapi_export_format_media_type(f), name);
+	int rc = download_end(&d, svc_export(r, f, download_write, &d));
+	if (rc)
+		api_fail(r, rc, false);
 }

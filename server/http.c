@@ -599,6 +599,37 @@ void respond_csv_stream(req *r, stream_fn produce, void *ctx)
 	respond_stream_end(r, rc == 1);
 }
 
+void download_begin(req *r, download *d, const char *ctype, const char *filename)
+{
+	*d = (download){ .r = r, .ctype = ctype, .mark = r->extra_len };
+	req_header(r, "Content-Disposition: attachment; filename=\"%s\"", filename);
+	req_header(r, "Cache-Control: private, no-store");
+}
+
+int download_write(const void *data, size_t len, void *payload)
+{
+	download *d = payload;
+	if (!d->started) {
+		respond_stream_start(d->r, 200, d->ctype);
+		d->started = true;
+	}
+	return respond_stream_chunk(d->r, data, len);
+}
+
+int download_end(download *d, int rc)
+{
+	if (d->started) {
+		respond_stream_end(d->r, rc == 0);
+		return 0;
+	}
+	d->r->extra_len = d->mark; /* an error answer is no attachment */
+	if (d->mark < sizeof d->r->extra_headers)
+		d->r->extra_headers[d->mark] = '\0';
+	if (rc == 0) /* nothing to send is still an answer */
+		respond(d->r, 200, d->ctype, "", 0);
+	return rc;
+}
+
 /* A CV is a document a stranger wrote: it is downloaded, never rendered
  * from our origin, and sandboxed should a browser render it anyway. */
 void respond_pdf(req *r, const void *pdf, size_t len)

@@ -117,6 +117,22 @@ typedef int (*stream_fn)(void *ctx, buf *out, size_t want);
  * visibly (respond_stream_end). */
 void respond_csv_stream(req *r, stream_fn produce, void *ctx);
 void respond_csv(req *r, const buf *b);
+/* A download produced by a writer (an export archive), streamed in chunks
+ * as it comes: download_begin() queues its headers (an attachment named
+ * @filename, never cached); download_write() is the writer (its first
+ * byte starts the 200); download_end() with the writer's result @rc ends
+ * it (cut short visibly when @rc is an error) and returns 0, or, when
+ * nothing was written, drops the headers and returns @rc: the caller then
+ * answers the error as usual. */
+typedef struct download {
+	req *r;
+	const char *ctype;
+	size_t mark; /* r->extra_len before the download's headers */
+	bool started;
+} download;
+void download_begin(req *r, download *d, const char *ctype, const char *filename);
+int download_write(const void *data, size_t len, void *download);
+int download_end(download *d, int rc);
 void respond_pdf(req *r, const void *pdf, size_t len);
 void respond_cv_text(req *r, const offerapi_application *a);
 

@@ -95,6 +95,22 @@ static msg msgs[] = {
 	{ "field.cursor",
 	  { "curseur invalide : reprenez le next ou le prev d'une page de cette liste",
 	    "invalid cursor: use the next or prev of a page of this list" } },
+	{ "field.format",
+	  { "format inconnu ; valeurs permises : voir allowed",
+	    "unknown format; allowed values: see allowed" } },
+	{ "export.title", { "Mes données", "My data" } },
+	{ "export.intro",
+	  { "Une archive de toutes les données que nous gardons sur vous : votre compte, vos "
+	    "candidatures avec leurs CV, réponses et scores, ou vos offres ; un fichier README.txt "
+	    "dit ce qu'est chaque fichier.",
+	    "An archive of all the data we keep about you: your account, your applications with "
+	    "their CVs, answers and scores, or your offers; a README.txt file says what each file "
+	    "is." } },
+	{ "export.zip", { "Télécharger mes données", "Download my data" } },
+	{ "export.targz", { "Télécharger en tar.gz", "Download as tar.gz" } },
+	{ "export.bad_format",
+	  { "Format inconnu : choisissez zip ou tar.gz.",
+	    "Unknown format: choose zip or tar.gz." } },
 	{ "field.rank",
 	  { "classement inconnu ; valeurs permises : voir allowed",
 	    "unknown ranking; allowed values: see allowed" } },

@@ -40,6 +40,7 @@ void page_offer_reopen(req *r);
 void page_apply(req *r);
 void page_my_applications(req *r);
 void page_my_sessions(req *r);
+void page_my_export(req *r);
 void page_session_revoke(req *r);
 void page_dashboard(req *r);
 void page_dashboard_csv(req *r);

@@ -256,6 +256,12 @@ void page_my_sessions(req *r)
 	}
 	buf_puts(&b, "</tbody></table></div>");
 	offerapi_session_list_free(l);
+	buf_printf(&b,
+	           "<h2>%s</h2><p>%s</p><p><a class=\"button\" href=\"/me/export\" download>%s</a> "
+	           "<a class=\"button secondary\" href=\"/me/export?format=tar.gz\" "
+	           "download>%s</a></p>",
+	           T(r, "export.title"), T(r, "export.intro"), T(r, "export.zip"),
+	           T(r, "export.targz"));
 	page_send(r, 200, &b);
 }
 
@@ -277,4 +283,25 @@ void page_session_revoke(req *r)
 	} else {
 		respond_redirect(r, "/me/sessions?revoked=1");
 	}
+}
+
+/* The archive of one's data; ?format=tar.gz for the other format. */
+void page_my_export(req *r)
+{
+	if (!need_role(r, 0))
+		return;
+	char v[16];
+	offerapi_export_format f = OFFERAPI_EXPORT_ZIP;
+	int n = query_var(r, "format", v, sizeof v);
+	if (n != -1 && (n < 0 || offerapi_export_format_parse(&f, v) < 0)) {
+		page_error(r, 400, T(r, "export.bad_format"));
+		return;
+	}
+	char name[OFFERAPI_LOGIN_MAX + 32];
+	svc_export_filename(r, f, name, sizeof name);
+	download d;
+	download_begin(r, &d, offerapi_export_format_media_type(f), name);
+	int rc = download_end(&d, svc_export(r, f, download_write, &d));
+	if (rc)
+		page_fail(r, rc);
 }

@@ -87,6 +87,16 @@ int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESS
  * such live session); *was_current says it was the request's own. */
 int svc_session_revoke(req *r, bool *was_current);
 
+/* ---- the export: the rights of access and portability (svc_session.c) ------ */
+
+/* Write every piece of the request user's data as an archive of format @f
+ * through @write (offerapi_user_export(); nothing is written before the
+ * account is read): any logged-in user, for themself only. */
+int svc_export(req *r, offerapi_export_format f, offerapi_export_write_fn write, void *payload);
+/* The archive's file name: "offreapi-LOGIN.zip" (a login is already safe
+ * in a header: [a-z0-9.@_+-]). */
+void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n);
+
 /* ---- offers (svc_offer.c) ------------------------------------------------- */
 
 /* Publish an offer (recruiters). *out (the stored offer) is the caller's;

@@ -263,3 +263,17 @@ int svc_logout(req *r)
 		return 0;
 	return offerapi_session_delete(r->app->store, r->session);
 }
+
+int svc_export(req *r, offerapi_export_format f, offerapi_export_write_fn write, void *payload)
+{
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	return offerapi_user_export(r->app->store, r->user->id, f, write, payload);
+}
+
+void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n)
+{
+	snprintf(out, n, "offreapi-%s.%s", r->user ? r->user->login : "export",
+	         offerapi_export_format_name(f));
+}

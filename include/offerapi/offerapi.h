@@ -23,5 +23,6 @@
 #include "throttle.h"
 #include "mail.h"
 #include "idempotency.h"
+#include "export.h"
 
 #endif

@@ -85,6 +85,16 @@ OFFERAPI_EXTERN int offerapi_user_authenticate(offerapi_store *store, const char
 /** Look a user up by id. @return 0, OFFERAPI_ENOTFOUND or a database error. */
 OFFERAPI_EXTERN int offerapi_user_get(offerapi_store *store, offerapi_id id, offerapi_user **out);
 
+/**
+ * Look a user up by login (folded to lower case first, as at sign-up): for
+ * operators' tools, which name accounts by login.
+ * @return 0, OFFERAPI_EINVAL / OFFERAPI_ETOOBIG (not a valid login),
+ *         OFFERAPI_ENOTFOUND (no such login, named in the message), or a
+ *         database error
+ */
+OFFERAPI_EXTERN int offerapi_user_get_by_login(offerapi_store *store, const char *login,
+                                               offerapi_user **out);
+
 /** Size of a session token buffer: 64 hex digits and a NUL. */
 #define OFFERAPI_TOKEN_SIZE 65
 

@@ -2,7 +2,9 @@
  * test_privacy.c - CVs encrypted at rest (issue 16): a database file or dump
  * reveals no CV sentence, a missing or wrong key is an error at opening, a
  * rotation re-wraps the data key, the plaintext CVs of an older store are
- * sealed, and a sealed value moved to another row does not open.
+ * sealed, and a sealed value moved to another row does not open. The export
+ * of one's data (export.h) holds the CV as sent, refuses what it must, stops
+ * at the writer's word and never ends a failed archive like a whole one.
  * argv[1] names the backend.
  */
 #define _GNU_SOURCE /* memmem */
@@ -16,6 +18,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include <offerapi/offerapi.h>
 
@@ -417,6 +420,150 @@ static void test_no_key_no_cv(void **state)
 	testdb_destroy(&t);
 }
 
+/* ---- the export (export.h) ---- */
+
+/* An archive in memory; @refuse_at: the call that says stop (0: none). */
+typedef struct sink {
+	char *data;
+	size_t len;
+	unsigned calls, refuse_at;
+} sink;
+
+static int sink_write(const void *data, size_t len, void *payload)
+{
+	sink *k = payload;
+	if (++k->calls == k->refuse_at)
+		return -1;
+	k->data = realloc(k->data, k->len + len);
+	assert_non_null(k->data);
+	memcpy(k->data + k->len, data, len);
+	k->len += len;
+	return 0;
+}
+
+/* The zip's end of central directory record: a whole archive ends with it. */
+static bool zip_whole(const sink *k)
+{
+	return k->len >= 22 && memmem(k->data + k->len - 22, 22, "PK\x05\x06", 4) != NULL;
+}
+
+/* @gz inflated (a tar); malloc'd, *len bytes. */
+static char *gunzip(const sink *gz, size_t *len)
+{
+	z_stream z = { 0 };
+	assert_int_equal(inflateInit2(&z, 16 + MAX_WBITS), Z_OK);
+	size_t cap = 1 << 20;
+	char *out = malloc(cap);
+	assert_non_null(out);
+	z.next_in = (Bytef *)gz->data;
+	z.avail_in = (uInt)gz->len;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	assert_int_equal(inflate(&z, Z_FINISH), Z_STREAM_END);
+	*len = z.total_out;
+	inflateEnd(&z);
+	return out;
+}
+
+static void test_export_refusals(void **state)
+{
+	fixture *f = *state;
+	offerapi_export_format fmt;
+	assert_rc(offerapi_export_format_parse(&fmt, NULL), 0);
+	assert_int_equal(fmt, OFFERAPI_EXPORT_ZIP);
+	assert_rc(offerapi_export_format_parse(&fmt, "tar.gz"), 0);
+	assert_int_equal(fmt, OFFERAPI_EXPORT_TAR_GZ);
+	assert_rc(offerapi_export_format_parse(&fmt, "rar"), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "format"));
+	assert_string_equal(offerapi_export_format_media_type(OFFERAPI_EXPORT_TAR_GZ),
+	                    "application/gzip");
+
+	sink k = { 0 };
+	assert_rc(
+		offerapi_user_export(f->s, f->cand->id, (offerapi_export_format)7, sink_write, &k),
+		OFFERAPI_EINVAL);
+	assert_rc(offerapi_user_export(f->s, f->cand->id, OFFERAPI_EXPORT_ZIP, NULL, &k),
+	          OFFERAPI_EINVAL);
+	assert_rc(offerapi_user_export(f->s, 987654, OFFERAPI_EXPORT_ZIP, sink_write, &k),
+	          OFFERAPI_ENOTFOUND);
+	assert_int_equal(k.calls, 0); /* nothing written: the caller may still answer */
+
+	apply(f, f->s, f->cand);
+	k.refuse_at = 1; /* the receiver is gone at the first block */
+	assert_rc(offerapi_user_export(f->s, f->cand->id, OFFERAPI_EXPORT_ZIP, sink_write, &k),
+	          OFFERAPI_ERROR);
+	assert_non_null(strstr(offerapi_error_last()->message, "refused"));
+	assert_int_equal(k.calls, 1); /* and is never written to again */
+	free(k.data);
+}
+
+/* The tar.gz holds the PDF as sent and its text; a recruiter's, the offer. */
+static void test_export_contents(void **state)
+{
+	fixture *f = *state;
+	offerapi_id a = apply(f, f->s, f->cand);
+	sink k = { 0 };
+	assert_rc(offerapi_user_export(f->s, f->cand->id, OFFERAPI_EXPORT_TAR_GZ, sink_write, &k),
+	          0);
+	size_t n;
+	char *tar = gunzip(&k, &n);
+	char name[64];
+	snprintf(name, sizeof name, "cv/application-%lld.pdf", (long long)a);
+	assert_non_null(memmem(tar, n, name, strlen(name)));
+	assert_non_null(memmem(tar, n, f->pdf, f->pdf_len)); /* byte for byte */
+	assert_non_null(memmem(tar, n, SENTENCE, strlen(SENTENCE)));
+	assert_non_null(memmem(tar, n, "\"login\": \"cand@example.org\"", 27));
+	assert_non_null(memmem(tar, n, TITLE, strlen(TITLE)));
+	free(tar);
+	free(k.data);
+
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = "Offre archivee temoin",
+		                     .description = "C." };
+	offerapi_id gone;
+	int applied;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &of, &gone), 0);
+	assert_rc(offerapi_offer_archive(f->s, f->rec, gone, 0, &applied), 0);
+	k = (sink){ 0 };
+	assert_rc(offerapi_user_export(f->s, f->rec->id, OFFERAPI_EXPORT_TAR_GZ, sink_write, &k),
+	          0);
+	tar = gunzip(&k, &n);
+	assert_non_null(memmem(tar, n, "offers.json", 11));
+	assert_non_null(memmem(tar, n, TITLE, strlen(TITLE)));
+	assert_non_null(memmem(tar, n, "Offre archivee temoin", 21)); /* archived, kept */
+	assert_null(memmem(tar, n, "cand@example.org", 16)); /* no candidate's data */
+	assert_null(memmem(tar, n, "applications.json", 17));
+	free(tar);
+	free(k.data);
+}
+
+/* A CV that does not open stops the export with the library's error, and
+ * what was written does not end like a whole zip (a good one does). */
+static void test_export_failure_not_whole(void **state)
+{
+	fixture *f = *state;
+	sink good = { 0 };
+	assert_rc(offerapi_user_export(f->s, f->cand->id, OFFERAPI_EXPORT_ZIP, sink_write, &good),
+	          0);
+	assert_true(zip_whole(&good));
+	free(good.data);
+	offerapi_id a = apply(f, f->s, f->cand);
+	offerapi_user *c2 = testdb_user(f->s, "c2@example.org", OFFERAPI_ROLE_CANDIDATE);
+	offerapi_id b = apply(f, f->s, c2);
+	assert_rc(store_exec(f->s,
+	                     "UPDATE cv_sealed SET pdf = (SELECT pdf FROM cv_sealed"
+	                     " WHERE application_id = $1) WHERE application_id = $2",
+	                     (db_param[]){ P_INT(a), P_INT(b) }, 2, NULL),
+	          0);
+	sink k = { 0 };
+	assert_rc(offerapi_user_export(f->s, c2->id, OFFERAPI_EXPORT_ZIP, sink_write, &k),
+	          OFFERAPI_ERROR);
+	assert_non_null(strstr(offerapi_error_last()->message, "does not open"));
+	assert_false(zip_whole(&k));
+	offerapi_user_free(c2);
+	free(k.data);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -428,6 +575,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_moved_value_does_not_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_plaintext_store_sealed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_key_no_cv, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_contents, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_export_failure_not_whole, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

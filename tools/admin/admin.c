@@ -1,11 +1,15 @@
 /*
  * offerapi-admin - the operator's command-line tool (issue 16), on the same
- * store URL and data key file as the server. This first part carries the
- * encryption key's commands and the integrity check; see docs/privacy.md.
+ * store URL and data key file as the server: the encryption key's commands,
+ * the integrity check and a person's export; see docs/privacy.md.
  *
  * Exit status: 0 done; 1 the check found a problem; 2 usage error;
- * 3 the store or a key file could not be used.
+ * 3 the store or a key file could not be used; 4 no account has the login;
+ * 5 the output file could not be written.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +17,15 @@
 
 #include <offerapi/offerapi.h>
 
-enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_STORE = 3 };
+enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_STORE = 3, EXIT_NOUSER = 4, EXIT_OUT = 5 };
 
 typedef struct admin {
 	const char *db_url;
 	const char *key_file;
 	const char *new_key_file;
+	const char *user; /* export: the account's login */
+	const char *out; /* export: the archive to write */
+	const char *format; /* export: zip (default) or tar.gz */
 	bool json;
 	bool fr;
 } admin;
@@ -42,34 +49,48 @@ static void usage(FILE *f, bool fr)
 	           "  key-create FICHIER    créer un fichier de clé de données (mode 0600)\n"
 	           "  rotate-key            rechiffrer la clé des CV sous --new-key-file\n"
 	           "                        (aucun CV n'est rechiffré)\n"
-	           "  check                 vérifier que chaque CV chiffré s'ouvre\n\n"
+	           "  check                 vérifier que chaque CV chiffré s'ouvre\n"
+	           "  export --user LOGIN --out FICHIER [--format zip|tar.gz]\n"
+	           "                        toutes les données d'une personne dans une archive\n"
+	           "                        (droit d'accès) ; FICHIER ne doit pas exister\n\n"
 	           "Options :\n"
 	           "  --database URL        sqlite:CHEMIN ou postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (défaut sqlite:offerapi.db)\n"
 	           "  --data-key-file F     clé qui chiffre les CV (défaut sur SQLite : CHEMIN.key)\n"
 	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
 	           "  --new-key-file F      la nouvelle clé (rotate-key)\n"
+	           "  --user LOGIN          le compte à exporter (export)\n"
+	           "  --out FICHIER         l'archive à écrire, mode 0600 (export)\n"
+	           "  --format F            zip (défaut) ou tar.gz (export)\n"
 	           "  --json                résultat en JSON sur la sortie standard\n"
 	           "  --help, --version\n\n"
 	           "Codes de sortie : 0 fait ; 1 la vérification a trouvé un problème ;\n"
-	           "2 erreur d'usage ; 3 base ou fichier de clé inutilisable.\n"
+	           "2 erreur d'usage ; 3 base ou fichier de clé inutilisable ;\n"
+	           "4 aucun compte n'a cet identifiant ; 5 impossible d'écrire le fichier.\n"
 	         : "Usage: offerapi-admin [OPTIONS] COMMAND\n"
 	           "The OffreAPI operator's tool, on the same database as the server.\n\n"
 	           "Commands:\n"
 	           "  key-create FILE       create a data key file (mode 0600)\n"
 	           "  rotate-key            re-wrap the CVs' data key under --new-key-file\n"
 	           "                        (no CV is re-encrypted)\n"
-	           "  check                 check that every encrypted CV opens\n\n"
+	           "  check                 check that every encrypted CV opens\n"
+	           "  export --user LOGIN --out FILE [--format zip|tar.gz]\n"
+	           "                        all of one person's data in an archive (right of\n"
+	           "                        access); FILE must not exist\n\n"
 	           "Options:\n"
 	           "  --database URL        sqlite:PATH or postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (default sqlite:offerapi.db)\n"
 	           "  --data-key-file F     key that encrypts the CVs (default on SQLite: PATH.key)\n"
 	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
 	           "  --new-key-file F      the new key (rotate-key)\n"
+	           "  --user LOGIN          the account to export (export)\n"
+	           "  --out FILE            the archive to write, mode 0600 (export)\n"
+	           "  --format F            zip (default) or tar.gz (export)\n"
 	           "  --json                print the result as JSON on standard output\n"
 	           "  --help, --version\n\n"
 	           "Exit status: 0 done; 1 the check found a problem; 2 usage error;\n"
-	           "3 the database or a key file could not be used.\n",
+	           "3 the database or a key file could not be used; 4 no account has the\n"
+	           "login; 5 the output file could not be written.\n",
 	      f);
 }
 
@@ -198,6 +219,126 @@ static int cmd_check(const admin *a)
 	return ok ? EXIT_OK : EXIT_FOUND;
 }
 
+/* The archive's file, written as the export goes. */
+typedef struct out_file {
+	int fd;
+	int err; /* errno of the first failed write, or 0 */
+} out_file;
+
+static int write_out(const void *data, size_t len, void *payload)
+{
+	out_file *o = payload;
+	const char *p = data;
+	while (len > 0) {
+		ssize_t n = write(o->fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			o->err = n < 0 ? errno : EIO;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int export_usage(const admin *a, const char *msg_fr, const char *msg_en)
+{
+	fprintf(stderr, "offerapi-admin: export: %s\n", a->fr ? msg_fr : msg_en);
+	return EXIT_USAGE;
+}
+
+/* The account of --user, or an exit status other than EXIT_OK. */
+static int export_user(const admin *a, offerapi_store *s, offerapi_user **u)
+{
+	int rc = offerapi_user_get_by_login(s, a->user, u);
+	if (rc == 0)
+		return EXIT_OK;
+	const char *msg = offerapi_error_last()->message;
+	if (a->json) {
+		printf("{\"ok\":false,\"error\":");
+		json_str(msg);
+		printf("}\n");
+	}
+	fprintf(stderr, "offerapi-admin: export: %s: %s\n", a->user, msg);
+	return rc == OFFERAPI_ENOTFOUND                          ? EXIT_NOUSER
+	       : rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG ? EXIT_USAGE
+	                                                         : EXIT_STORE;
+}
+
+/* The output file @path failed with @err: EXIT_OUT, said on stderr (and
+ * on stdout with --json). */
+static int out_fail(const admin *a, const char *path, int err)
+{
+	if (a->json) {
+		printf("{\"ok\":false,\"error\":");
+		json_str(strerror(err));
+		printf(",\"file\":");
+		json_str(path);
+		printf("}\n");
+	}
+	fprintf(stderr, "offerapi-admin: export: %s: %s\n", path, strerror(err));
+	return EXIT_OUT;
+}
+
+/* Write the archive of @u to --out (created, never overwritten; removed
+ * when the export fails). */
+static int export_write(const admin *a, offerapi_store *s, const offerapi_user *u,
+                        offerapi_export_format f)
+{
+	out_file o = { open(a->out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600), 0 };
+	if (o.fd < 0)
+		return out_fail(a, a->out, errno);
+	int rc = offerapi_user_export(s, u->id, f, write_out, &o);
+	if (rc == 0 && fsync(o.fd) < 0)
+		o.err = errno;
+	if (close(o.fd) < 0 && !o.err)
+		o.err = errno;
+	if (rc == 0 && !o.err)
+		return EXIT_OK;
+	unlink(a->out);
+	if (o.err)
+		return out_fail(a, a->out, o.err);
+	char what[OFFERAPI_LOGIN_MAX + 32];
+	snprintf(what, sizeof what, "export %s", u->login);
+	return fail(a, what);
+}
+
+static int cmd_export(const admin *a)
+{
+	offerapi_export_format f;
+	if (!a->user)
+		return export_usage(a, "--user manque", "--user is missing");
+	if (!a->out)
+		return export_usage(a, "--out manque", "--out is missing");
+	if (offerapi_export_format_parse(&f, a->format) < 0)
+		return export_usage(a, "--format : zip ou tar.gz", "--format: zip or tar.gz");
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_user *u = NULL;
+	if ((rc = export_user(a, s, &u)) == EXIT_OK)
+		rc = export_write(a, s, u, f);
+	if (rc == EXIT_OK) {
+		if (a->json) {
+			printf("{\"ok\":true,\"user\":");
+			json_str(u->login);
+			printf(",\"file\":");
+			json_str(a->out);
+			printf(",\"format\":\"%s\"}\n", offerapi_export_format_name(f));
+		} else {
+			printf(a->fr ? "données de %s écrites dans %s (%s, mode 0600)\n"
+			             : "data of %s written to %s (%s, mode 0600)\n",
+			       u->login, a->out, offerapi_export_format_name(f));
+		}
+	}
+	offerapi_user_free(u);
+	offerapi_store_free(s);
+	return rc;
+}
+
 /* The value of option @argv[*i] (advancing *i), or NULL with a message. */
 static const char *value(int argc, char **argv, int *i)
 {
@@ -210,8 +351,9 @@ static const char *value(int argc, char **argv, int *i)
 
 int main(int argc, char **argv)
 {
-	admin a = { getenv("OFFERAPI_DATABASE_URL"), getenv("OFFERAPI_DATA_KEY_FILE"), NULL, false,
-		    french() };
+	admin a = { .db_url = getenv("OFFERAPI_DATABASE_URL"),
+		    .key_file = getenv("OFFERAPI_DATA_KEY_FILE"),
+		    .fr = french() };
 	if (!a.db_url || !*a.db_url)
 		a.db_url = "sqlite:offerapi.db";
 	if (a.key_file && !*a.key_file)
@@ -222,6 +364,9 @@ int main(int argc, char **argv)
 		const char **dst = !strcmp(o, "--database")        ? &a.db_url
 		                   : !strcmp(o, "--data-key-file") ? &a.key_file
 		                   : !strcmp(o, "--new-key-file")  ? &a.new_key_file
+		                   : !strcmp(o, "--user")          ? &a.user
+		                   : !strcmp(o, "--out")           ? &a.out
+		                   : !strcmp(o, "--format")        ? &a.format
 		                                                   : NULL;
 		if (dst) {
 			if (!(*dst = value(argc, argv, &i)))
@@ -252,6 +397,8 @@ int main(int argc, char **argv)
 		return cmd_rotate(&a);
 	if (cmd && !arg && !strcmp(cmd, "check"))
 		return cmd_check(&a);
+	if (cmd && !arg && !strcmp(cmd, "export"))
+		return cmd_export(&a);
 	fprintf(stderr, "offerapi-admin: %s\n",
 	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
 	usage(stderr, a.fr);
