@@ -332,6 +332,7 @@ static msg msgs[] = {
 	{ "search.words", { "Mots-clés", "Keywords" } },
 	{ "sessions.created", { "Ouverte le", "Opened" } },
 	{ "sessions.expires", { "Expire le", "Expires" } },
+	{ "sessions.action", { "Action", "Action" } },
 	{ "sessions.intro",
 	  { "Les appareils où vous êtes connecté. Fermez une session que vous ne reconnaissez pas.",
 	    "The devices where you are logged in. End a session you do not recognise." } },

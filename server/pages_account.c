@@ -238,9 +238,9 @@ void page_my_sessions(req *r)
 	if (strstr(r->query, "revoked=1"))
 		alert(r, &b, "ok", T(r, "sessions.revoked"));
 	buf_printf(&b,
-	           "<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th></th>"
+	           "<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 	           "</tr></thead><tbody>",
-	           T(r, "sessions.created"), T(r, "sessions.expires"));
+	           T(r, "sessions.created"), T(r, "sessions.expires"), T(r, "sessions.action"));
 	for (size_t i = 0; i < l->count; i++) {
 		char c[DATE_STR_MAX], e[DATE_STR_MAX];
 		date_str(r, c, sizeof c, l->items[i].created_at);

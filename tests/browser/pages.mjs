@@ -134,7 +134,9 @@ try {
       '/forgot-password', `/verify-email?token=${'0'.repeat(64)}`, `/reset-password?token=${'0'.repeat(64)}`,
       { name: 'forgot-errors', url: '/forgot-password', submit: 'form[action="/forgot-password"] button[type=submit]' },
       { name: 'signup-errors', url: '/signup', submit: 'form[action="/signup"] button[type=submit]' }],
-    candidate: ['/', `/offers/${o1}`, `/offers/${o2}`, '/me/applications',
+    candidate: ['/', `/offers/${o1}`, `/offers/${o2}`, '/me/applications', '/me/sessions', '/me/email',
+      { name: 'email-errors', url: '/me/email', fill: { email: 'pas une adresse' },
+        submit: 'form[action="/me/email"] button[type=submit]' },
       { name: 'apply-too-big', url: `/offers/${o2}`, file: true }],
     recruiter: ['/', '/offers/new', `/offers/${o1}`, `/offers/${o1}/edit`, `/offers/${o1}/dashboard`,
       { name: 'offer-errors', url: '/offers/new', submit: 'form[action="/offers"] button[type=submit]' }],
@@ -152,6 +154,7 @@ try {
           await page.setViewportSize({ width: w, height: h });
           await page.goto(base + spec.url);
           if (spec.submit) {
+            for (const [k, v] of Object.entries(spec.fill || {})) await page.fill(`[name=${k}]`, v);
             await Promise.all([page.waitForNavigation(), page.click(spec.submit)]);
           } else if (spec.file) {
             await page.fill('textarea[name=answer_0]', 'gardé').catch(() => {});
