@@ -202,7 +202,11 @@ int search_index_text(const char *text, char **out)
 		char *forms[SEARCH_MAX_FORMS];
 		int nf = 0;
 		rc = word_forms(&st, f + start, n, forms, &nf);
+		/* the word, and the stems that are not a prefix of it (a
+		 * query's stem matches the word itself as a prefix) */
 		for (int i = 0; i < nf; i++) {
+			if (i > 0 && strncmp(forms[0], forms[i], strlen(forms[i])) == 0)
+				continue;
 			if (b.n)
 				put(&b, " ", 1);
 			puts_(&b, forms[i]);
@@ -226,6 +230,41 @@ void search_query_free(search_query *q)
 	q->nwords = 0;
 }
 
+/* Set which forms of @w match as prefixes (all of PREFIX_MIN bytes or
+ * more: the word and its stems), and drop the forms another one matches
+ * already: one form per term keeps a word of several forms from ranking
+ * as several words. */
+static void query_forms(search_word *w)
+{
+	for (int i = 0; i < w->nforms; i++)
+		w->prefix[i] = strlen(w->forms[i]) >= PREFIX_MIN;
+	int m = 0;
+	for (int j = 0; j < w->nforms; j++) {
+		bool covered = false;
+		for (int i = 0; i < w->nforms && !covered; i++)
+			covered = i != j && w->prefix[i] &&
+			          strncmp(w->forms[j], w->forms[i], strlen(w->forms[i])) == 0 &&
+			          (strcmp(w->forms[j], w->forms[i]) != 0 || i < j);
+		if (covered) {
+			free(w->forms[j]);
+		} else {
+			w->prefix[m] = w->prefix[j];
+			w->forms[m++] = w->forms[j];
+		}
+	}
+	w->nforms = m;
+}
+
+static bool same_forms(const search_word *a, const search_word *b)
+{
+	if (a->nforms != b->nforms)
+		return false;
+	for (int i = 0; i < a->nforms; i++)
+		if (a->prefix[i] != b->prefix[i] || strcmp(a->forms[i], b->forms[i]) != 0)
+			return false;
+	return true;
+}
+
 int search_query_parse(const char *words, search_query *q)
 {
 	memset(q, 0, sizeof *q);
@@ -239,26 +278,24 @@ int search_query_parse(const char *words, search_query *q)
 	bool opened = rc == 0;
 	size_t len = strlen(f), pos = 0, start, n;
 	while (rc == 0 && next_word(f, len, &pos, false, &start, &n)) {
-		bool dup = false; /* a word typed twice is one word */
-		for (int i = 0; i < q->nwords && !dup; i++)
-			dup = strlen(q->words[i].forms[0]) == n &&
-			      memcmp(q->words[i].forms[0], f + start, n) == 0;
-		if (dup)
+		search_word w = { 0 };
+		rc = word_forms(&st, f + start, n, w.forms, &w.nforms);
+		if (rc == 0)
+			query_forms(&w);
+		bool dup = false; /* a word typed twice (or two of one stem) is one */
+		for (int i = 0; rc == 0 && i < q->nwords && !dup; i++)
+			dup = same_forms(&q->words[i], &w);
+		if (rc < 0 || dup) {
+			forms_free(w.forms, w.nforms);
 			continue;
+		}
 		if (q->nwords == SEARCH_MAX_WORDS) {
+			forms_free(w.forms, w.nforms);
 			rc = oa_error(OFFERAPI_EINVAL, "search words: at most %d words",
 			              SEARCH_MAX_WORDS);
 			break;
 		}
-		search_word *w = &q->words[q->nwords++];
-		rc = word_forms(&st, f + start, n, w->forms, &w->nforms);
-		/* the word itself matches whole; its stems (and itself, when it
-		 * is its own stem) as prefixes */
-		for (int i = 1; i < w->nforms; i++) {
-			w->prefix[i] = strlen(w->forms[i]) >= PREFIX_MIN;
-			if (strcmp(w->forms[i], w->forms[0]) == 0)
-				w->prefix[0] = w->prefix[i];
-		}
+		q->words[q->nwords++] = w;
 	}
 	free(f);
 	if (opened)

@@ -14,9 +14,14 @@
  *    stems, space-separated (offers.search_title, offers.search_body);
  *    FTS5 (unicode61) and PostgreSQL ('simple' with unaccent) only split
  *    them on spaces and weight the title above the body;
+ *    Only the stems that are not a prefix of their word are indexed
+ *    ("happi" for "happy"), since a query's stem finds the word as a
+ *    prefix; a word thus counts once in a rank;
  *  - a query word becomes a group of forms: the folded word itself, and
- *    its stems as prefixes ("developpeuse" -> "developp*"), so a stem that
- *    is a prefix of another form of the word still finds it.
+ *    its stems, each of 4 bytes or more matched as a prefix
+ *    ("developpeuse" -> "developp*"), the forms that another covers
+ *    dropped. Words of 4 letters or more thus also find longer words
+ *    starting with them ("java" finds "javascript").
  *
  * Feminine job titles: Snowball stems "developpeuse" to "developp" but
  * leaves "developpeur" whole, and "directrice" / "directeur" share no
