@@ -133,8 +133,8 @@ static void test_title_ranks_above_body(void **state)
 	check(f, "infirmier", false, (offerapi_id[]){ f->nurse_title, f->nurse_body, 0 });
 	check(f, "infirmiere", false, (offerapi_id[]){ f->nurse_title, f->nurse_body, 0 });
 	/* the location is kept as a filter */
-	offerapi_offer_list *l =
-		expect(f, "infirmier", "nantes", (offerapi_id[]){ f->nurse_title, f->nurse_body, 0 });
+	offerapi_offer_list *l = expect(f, "infirmier", "nantes",
+	                                (offerapi_id[]){ f->nurse_title, f->nurse_body, 0 });
 	offerapi_offer_list_free(l);
 	l = expect(f, "infirmier", "lyon", (offerapi_id[]){ 0 });
 	offerapi_offer_list_free(l);
@@ -185,13 +185,27 @@ static void test_update_reindexes(void **state)
 static void test_hostile_input(void **state)
 {
 	fixture *f = *state;
-	const char *inputs[] = {
-		"\"",        "\"cobol",       "cobol*",       "-cobol",   "NEAR(cobol analyste)",
-		"cobol OR",  "OR",            "(cobol",       "cobol)",   "title:cobol",
-		"^cobol",    "cobol AND NOT", "' OR 1=1 --",  "cobol:*",  "!cobol & | ",
-		"\\",        "{cobol}",       "cobol + - * ", "\"\"\"\"", "NOT",
-		"AND OR NOT"
-	};
+	const char *inputs[] = { "\"",
+		                 "\"cobol",
+		                 "cobol*",
+		                 "-cobol",
+		                 "NEAR(cobol analyste)",
+		                 "cobol OR",
+		                 "OR",
+		                 "(cobol",
+		                 "cobol)",
+		                 "title:cobol",
+		                 "^cobol",
+		                 "cobol AND NOT",
+		                 "' OR 1=1 --",
+		                 "cobol:*",
+		                 "!cobol & | ",
+		                 "\\",
+		                 "{cobol}",
+		                 "cobol + - * ",
+		                 "\"\"\"\"",
+		                 "NOT",
+		                 "AND OR NOT" };
 	for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
 		offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
 		q.words = inputs[i];
@@ -230,13 +244,12 @@ static void test_hostile_input(void **state)
 static void test_snippets(void **state)
 {
 	fixture *f = *state;
-	offerapi_offer_list *l =
-		expect(f, "infirmier", NULL, (offerapi_id[]){ f->nurse_title, f->nurse_body, 0 });
+	offerapi_offer_list *l = expect(f, "infirmier", NULL,
+	                                (offerapi_id[]){ f->nurse_title, f->nurse_body, 0 });
 	assert_null(l->items[0].snippet); /* the word is in the title only */
 	assert_non_null(l->items[1].snippet);
-	assert_string_equal(l->items[1].snippet,
-	                    "Vous travaillez avec un " OFFERAPI_MARK_START
-	                    "infirmier" OFFERAPI_MARK_END " référent.");
+	assert_string_equal(l->items[1].snippet, "Vous travaillez avec un " OFFERAPI_MARK_START
+	                                         "infirmier" OFFERAPI_MARK_END " référent.");
 	offerapi_offer_list_free(l);
 	l = expect(f, "EMBARQUE", NULL, (offerapi_id[]){ f->dev, 0 });
 	assert_string_equal(l->items[0].snippet, "Un poste de firmware " OFFERAPI_MARK_START
@@ -261,8 +274,7 @@ static void test_snippets(void **state)
 	assert_true(strncmp(sn, "…lorem ", strlen("…lorem ")) == 0 ||
 	            strncmp(sn, "…ipsum ", strlen("…ipsum ")) == 0);
 	assert_non_null(strstr(sn, OFFERAPI_MARK_START "Sécurité" OFFERAPI_MARK_END " réseau."));
-	assert_true(strlen(sn) > strlen("…") &&
-	            strcmp(sn + strlen(sn) - strlen("…"), "…") == 0);
+	assert_true(strlen(sn) > strlen("…") && strcmp(sn + strlen(sn) - strlen("…"), "…") == 0);
 	offerapi_offer_list_free(l);
 }
 
@@ -276,9 +288,10 @@ static void test_cursor_pages(void **state)
 		char title[64], desc[128];
 		/* ranks differ (one to three mentions) and tie (same count) */
 		snprintf(title, sizeof title, "Poste %d", i);
-		snprintf(desc, sizeof desc, "%s", i % 3 == 0 ? "Magasinier." :
-		                                  i % 3 == 1 ? "Magasinier, magasinier." :
-		                                               "Magasinier, magasinier, magasinier.");
+		snprintf(desc, sizeof desc, "%s",
+		         i % 3 == 0   ? "Magasinier."
+		         : i % 3 == 1 ? "Magasinier, magasinier."
+		                      : "Magasinier, magasinier, magasinier.");
 		offerapi_offer_fields o = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
 			                    .title = title,
 			                    .description = desc };
