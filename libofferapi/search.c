@@ -238,14 +238,14 @@ static void query_forms(search_word *w)
 {
 	for (int i = 0; i < w->nforms; i++)
 		w->prefix[i] = strlen(w->forms[i]) >= PREFIX_MIN;
+	bool covered[SEARCH_MAX_FORMS] = { false }; /* decided first, freed after */
+	for (int j = 0; j < w->nforms; j++)
+		for (int i = 0; i < w->nforms && !covered[j]; i++)
+			covered[j] = i != j && w->prefix[i] &&
+			             strncmp(w->forms[j], w->forms[i], strlen(w->forms[i])) == 0;
 	int m = 0;
 	for (int j = 0; j < w->nforms; j++) {
-		bool covered = false;
-		for (int i = 0; i < w->nforms && !covered; i++)
-			covered = i != j && w->prefix[i] &&
-			          strncmp(w->forms[j], w->forms[i], strlen(w->forms[i])) == 0 &&
-			          (strcmp(w->forms[j], w->forms[i]) != 0 || i < j);
-		if (covered) {
+		if (covered[j]) {
 			free(w->forms[j]);
 		} else {
 			w->prefix[m] = w->prefix[j];
