@@ -174,8 +174,9 @@ void page_home(req *r)
 	int rc = home_list(r, &s, &list);
 	if ((rc == OFFERAPI_ETOOBIG || (rc == OFFERAPI_EINVAL && !s.cursor[0])) && s.q[0]) {
 		/* the words are bounded (200 bytes, 8 words): say which bound */
-		page_error(r, 400,
-		           T(r, rc == OFFERAPI_ETOOBIG ? "err.search_too_long" : "err.search_words"));
+		page_error(
+			r, 400,
+			T(r, rc == OFFERAPI_ETOOBIG ? "err.search_too_long" : "err.search_words"));
 		return;
 	}
 	if (rc >= 0 && r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
