@@ -824,7 +824,8 @@ static int search_page(offerapi_store *s, const offerapi_offer_query *q, offer_f
 	int64_t total = (int64_t)n;
 	unsigned pf = page ? page->flags : 0;
 	bool last = pf & OFFERAPI_PAGE_LAST;
-	after_cursor(&spec, &c, rows, &n);
+	if (rc == 0)
+		after_cursor(&spec, &c, rows, &n);
 	ks_page pg = { 0 };
 	offerapi_offer_list *l = rc == 0 ? calloc(1, sizeof *l) : NULL;
 	if (rc == 0 && !l)
