@@ -651,8 +651,8 @@ static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor
 #define BM25_WEIGHTS "10.0, 1.0"
 
 /* A ranked list: best match first, then newest, then by id. The rank
- * is the engine's score x (bm25 negated, ts_rank), both >= 0, as
- * x / (1 + x): in [0, 1), as the cursors' first key column must be. The key's
+ * is the engine's score x (bm25 negated, ts_rank), both >= 0, mapped in C
+ * to x / (1 + x): in [0, 1), as the cursors' first key column must be. The key's
  * columns name what ranked_rows() selects; the rows are read whole (at
  * most OFFERAPI_SEARCH_MAX) and paged in C, since a rank is not indexed. */
 static void ranked_spec(ks_spec *spec, const offer_filter *f)
@@ -686,16 +686,14 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 	char sql[2560];
 	if (lite)
 		snprintf(sql, sizeof sql,
-		         "SELECT o.id, -bm25(offers_fts, " BM25_WEIGHTS ")"
-		         " / (1.0 - bm25(offers_fts, " BM25_WEIGHTS ")) AS r, o.published_at"
+		         "SELECT o.id, -bm25(offers_fts, " BM25_WEIGHTS ") AS r, o.published_at"
 		         " FROM offers_fts JOIN offers o ON o.id = offers_fts.rowid"
 		         " WHERE offers_fts MATCH $%d AND %s"
 		         " ORDER BY r DESC, o.published_at DESC, o.id DESC LIMIT %d",
 		         f->np + 1, where, OFFERAPI_SEARCH_MAX);
 	else
 		snprintf(sql, sizeof sql,
-		         "SELECT o.id, ts_rank(o.search_vector, q)::float8"
-		         " / (1 + ts_rank(o.search_vector, q)::float8) AS r, o.published_at"
+		         "SELECT o.id, ts_rank(o.search_vector, q)::float8 AS r, o.published_at"
 		         " FROM offers o, to_tsquery('offerapi_search', $%d) q"
 		         " WHERE o.search_vector @@ q AND %s"
 		         " ORDER BY r DESC, o.published_at DESC, o.id DESC LIMIT %d",
@@ -711,8 +709,11 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 	ks_row *v = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *v);
 	if (!v)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	for (int i = 0; v && i < r->nrows; i++)
-		v[i] = (ks_row){ { 0, db_real(r, i, 1), db_int(r, i, 2), db_int(r, i, 0) }, i };
+	for (int i = 0; v && i < r->nrows; i++) {
+		double x = db_real(r, i, 1); /* the score, computed once a row */
+		x = x > 0 ? x / (1 + x) : 0;
+		v[i] = (ks_row){ { 0, x, db_int(r, i, 2), db_int(r, i, 0) }, i };
+	}
 	if (v) {
 		*rows = v;
 		*n = (size_t)r->nrows;
