@@ -13,6 +13,8 @@
 
 /* Words longer than this (bytes) are indexed as they are, unstemmed. */
 #define STEM_MAX 64
+/* A snippet's first match is looked for in this many bytes of the text. */
+#define SNIPPET_SCAN 4096
 /* Stems shorter than this (bytes) match whole words only, not prefixes. */
 #define PREFIX_MIN 4
 
@@ -415,8 +417,12 @@ int search_snippet(const search_query *q, const char *text, size_t max, char **o
 	int rc = stemmers_open(&st);
 	if (rc < 0)
 		return rc;
+	/* the first match is looked for in the first SNIPPET_SCAN bytes only:
+	 * a page of offers whose long descriptions lack the words (a title
+	 * match) costs a bounded number of words each */
 	size_t len = strlen(text), pos = 0, start, n, at = len;
-	while (at == len && next_word(text, len, &pos, true, &start, &n))
+	size_t scan = len > SNIPPET_SCAN ? char_start(text, SNIPPET_SCAN) : len;
+	while (at == len && next_word(text, scan, &pos, true, &start, &n))
 		if (raw_matches(&st, q, text + start, n))
 			at = start;
 	if (at < len) {

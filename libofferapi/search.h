@@ -69,7 +69,7 @@ char *search_fts5_match(const search_query *q, bool any);
 char *search_tsquery(const search_query *q, bool any);
 
 /* An extract of @text of at most about @max bytes around the first word
- * matching @q, matched words between "\x02" and "\x03" (OFFERAPI_MARK_*),
+ * matching @q (looked for in the first 4 KiB of @text), matched words between "\x02" and "\x03" (OFFERAPI_MARK_*),
  * "…" where text is cut. *@out is NULL when no word matches. 0 or
  * OFFERAPI_ENOMEM. */
 int search_snippet(const search_query *q, const char *text, size_t max, char **out);

@@ -52,7 +52,8 @@ typedef struct offerapi_offer {
 				       extract of the description around the words
 				       found, each between OFFERAPI_MARK_START and
 				       OFFERAPI_MARK_END, "…" where it is cut; NULL
-				       when only the title or skills matched. Plain
+				       when no word found is in the first 4 KiB
+				       of the description (a title match). Plain
 				       text: escape it before showing it as HTML */
 } offerapi_offer;
 

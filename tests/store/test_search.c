@@ -276,6 +276,16 @@ static void test_snippets(void **state)
 	assert_non_null(strstr(sn, OFFERAPI_MARK_START "Sécurité" OFFERAPI_MARK_END " réseau."));
 	assert_true(strlen(sn) > strlen("…") && strcmp(sn + strlen(sn) - strlen("…"), "…") == 0);
 	offerapi_offer_list_free(l);
+	/* past the first 4 KiB, a word is found but not extracted */
+	char far[6000] = "";
+	for (int i = 0; i < 450; i++)
+		strcat(far, "lorem ipsum ");
+	strcat(far, "Topographie.");
+	o.description = far;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), 0);
+	l = expect(f, "topographie", NULL, (offerapi_id[]){ id, 0 });
+	assert_null(l->items[0].snippet);
+	offerapi_offer_list_free(l);
 }
 
 /* A search paged by cursors, forwards then backwards, equals the whole. */
