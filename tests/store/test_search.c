@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 
 #include <offerapi/offerapi.h>
 
@@ -375,6 +376,24 @@ static void test_cursor_pages(void **state)
 	offerapi_offer_list_free(all);
 }
 
+/* PostgreSQL only: the migration created unaccent in the test cluster's
+ * database, and the search configuration folds accents with it. */
+static void test_postgresql_unaccent(void **state)
+{
+	fixture *f = *state;
+	PGconn *c = PQconnectdb(f->db.url);
+	assert_int_equal(PQstatus(c), CONNECTION_OK);
+	PGresult *r = PQexec(c, "SELECT extname FROM pg_extension WHERE extname = 'unaccent'");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_int_equal(PQntuples(r), 1);
+	PQclear(r);
+	r = PQexec(c, "SELECT to_tsvector('offerapi_search', 'Élève Ingénieure')::text");
+	assert_int_equal(PQresultStatus(r), PGRES_TUPLES_OK);
+	assert_string_equal(PQgetvalue(r, 0, 0), "'eleve':1 'ingenieure':2");
+	PQclear(r);
+	PQfinish(c);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -390,5 +409,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_pages, setup, teardown),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest pg_tests[] = {
+		cmocka_unit_test_setup_teardown(test_postgresql_unaccent, setup, teardown),
+	};
+	int failed = cmocka_run_group_tests(tests, NULL, NULL);
+	if (!strcmp(testdb_backend, "postgresql"))
+		failed += cmocka_run_group_tests(pg_tests, NULL, NULL);
+	return failed;
 }
