@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "keyset.h"
 #include "jsonlist.h"
+#include "search.h"
 #include "store_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
@@ -76,6 +77,7 @@ typedef struct clean_offer {
 	size_t nskills, nquestions;
 	char *skills_json, *questions_json;
 	char *search, *location_fold, *skills_fold;
+	char *search_title, *search_body; /* the terms indexed (search.h) */
 } clean_offer;
 
 static void clean_offer_free(clean_offer *c)
@@ -87,6 +89,34 @@ static void clean_offer_free(clean_offer *c)
 	free(c->search);
 	free(c->location_fold);
 	free(c->skills_fold);
+	free(c->search_title);
+	free(c->search_body);
+}
+
+/* The terms of an offer (search.h): its title's, and its body's (the
+ * description, location and skills). */
+static int offer_terms(const char *title, const char *description, const char *location,
+                       char *const *skills, size_t nskills, char **out_title, char **out_body)
+{
+	*out_title = *out_body = NULL;
+	size_t n = strlen(description) + strlen(location) + 3;
+	for (size_t i = 0; i < nskills; i++)
+		n += strlen(skills[i]) + 1;
+	char *body = malloc(n);
+	if (!body)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	char *p = body + sprintf(body, "%s\n%s\n", description, location);
+	for (size_t i = 0; i < nskills; i++)
+		p += sprintf(p, "%s\n", skills[i]);
+	int rc = search_index_text(title, out_title);
+	if (rc == 0)
+		rc = search_index_text(body, out_body);
+	free(body);
+	if (rc < 0) {
+		free(*out_title);
+		*out_title = NULL;
+	}
+	return rc;
 }
 
 static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
@@ -138,6 +168,11 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 	free(all);
 	c->skills_json = oa_json_strings(c->skills, c->nskills);
 	c->questions_json = oa_json_strings(c->questions, c->nquestions);
+	if ((rc = offer_terms(f->title, f->description, f->location ? f->location : "", c->skills,
+	                      c->nskills, &c->search_title, &c->search_body)) < 0) {
+		clean_offer_free(c);
+		return rc;
+	}
 	if (!c->skills_fold || !c->search || !c->location_fold || !c->skills_json ||
 	    !c->questions_json) {
 		clean_offer_free(c);
@@ -158,6 +193,7 @@ void offerapi_offer_free(offerapi_offer *o)
 	free(o->location);
 	oa_strings_free(o->skills, o->nskills);
 	oa_strings_free(o->questions, o->nquestions);
+	free(o->snippet);
 	free(o);
 }
 
@@ -169,6 +205,7 @@ static void offer_clear(offerapi_offer *o)
 	free(o->location);
 	oa_strings_free(o->skills, o->nskills);
 	oa_strings_free(o->questions, o->nquestions);
+	free(o->snippet);
 	memset(o, 0, sizeof *o);
 }
 
@@ -244,14 +281,16 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 	rc = store_write(s,
 	                 "INSERT INTO offers (recruiter_id, title, description, location,"
 	                 " skills, questions, search_text, location_fold, skills_fold,"
-	                 " published_at, updated_at, is_open)"
-	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1) RETURNING id",
+	                 " published_at, updated_at, is_open, search_title, search_body)"
+	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12)"
+	                 " RETURNING id",
 	                 (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
 	                               P_TEXT(f->location ? f->location : ""),
 	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
 	                               P_TEXT(c.search), P_TEXT(c.location_fold),
-	                               P_TEXT(c.skills_fold), P_INT(now) },
-	                 10, &r);
+	                               P_TEXT(c.skills_fold), P_INT(now), P_TEXT(c.search_title),
+	                               P_TEXT(c.search_body) },
+	                 12, &r);
 	clean_offer_free(&c);
 	if (rc == 0 && out_id)
 		*out_id = db_int(r, 0, 0);
@@ -313,20 +352,21 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	/* recruiter_id in the WHERE clause keeps the check and the write one
 	 * step; the version there makes If-Match and the write one step */
 	db_result *res = NULL;
-	rc = store_write(s,
-	                 "UPDATE offers SET title = $1, description = $2, location = $3,"
-	                 " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
-	                 " skills_fold = $8, updated_at = $9, version = version + 1"
-	                 " WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
-	                 " AND archived_at IS NULL"
-	                 " RETURNING id",
-	                 (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
-	                               P_TEXT(f->location ? f->location : ""),
-	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
-	                               P_TEXT(c.search), P_TEXT(c.location_fold),
-	                               P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id),
-	                               P_INT(actor->id), P_INT(if_version) },
-	                 12, &res);
+	rc = store_write(
+		s,
+		"UPDATE offers SET title = $1, description = $2, location = $3,"
+		" skills = $4, questions = $5, search_text = $6, location_fold = $7,"
+		" skills_fold = $8, updated_at = $9, version = version + 1,"
+		" search_title = $13, search_body = $14"
+		" WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
+		" AND archived_at IS NULL"
+		" RETURNING id",
+		(db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
+	                      P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
+	                      P_TEXT(c.questions_json), P_TEXT(c.search), P_TEXT(c.location_fold),
+	                      P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id), P_INT(actor->id),
+	                      P_INT(if_version), P_TEXT(c.search_title), P_TEXT(c.search_body) },
+		14, &res);
 	clean_offer_free(&c);
 	return written(s, id, rc, res, applied);
 }
@@ -381,6 +421,33 @@ int offerapi_offer_set_open(offerapi_store *s, const offerapi_user *actor, offer
 	return offerapi_offer_set_open_if(s, actor, id, open, 0, NULL);
 }
 
+int offers_search_backfill(db_conn *c)
+{
+	db_result *r = NULL;
+	int rc = db_exec(c, "SELECT id, title, description, location, skills FROM offers", NULL, 0,
+	                 &r);
+	for (int i = 0; rc == 0 && i < r->nrows; i++) {
+		char **skills = NULL, *title = NULL, *body = NULL;
+		size_t n = 0;
+		rc = oa_json_strings_parse(db_text(r, i, 4), "skills", &skills, &n);
+		if (rc == 0)
+			rc = offer_terms(db_text(r, i, 1), db_text(r, i, 2), db_text(r, i, 3),
+			                 skills, n, &title, &body);
+		if (rc == 0)
+			rc = db_exec(
+				c,
+				"UPDATE offers SET search_title = $1, search_body = $2"
+				" WHERE id = $3",
+				(db_param[]){ P_TEXT(title), P_TEXT(body), P_INT(db_int(r, i, 0)) },
+				3, NULL);
+		oa_strings_free(skills, n);
+		free(title);
+		free(body);
+	}
+	db_result_free(r);
+	return rc;
+}
+
 /* ---- search ---- */
 
 /* "%<escaped s>%" for LIKE ... ESCAPE '\' (malloc'd). With @nl, the pattern
@@ -406,16 +473,15 @@ static char *like_pattern(const char *s, bool nl)
 	return p;
 }
 
-#define MAX_WORDS 8
 #define MAX_QUERY 200
 
 /* The rows a query over offers ranges over: " FROM offers o WHERE ...",
  * its parameters, and what identifies it (for the cursors' scope). */
 typedef struct offer_filter {
 	char from[1536];
-	db_param params[MAX_WORDS + 3];
+	db_param params[4]; /* the recruiter, location, skill; the words (search) */
 	int np;
-	char *owned[MAX_WORDS + 3];
+	char *owned[4];
 	int no;
 	char scope[1024];
 } offer_filter;
@@ -457,6 +523,8 @@ static int filter_like(offer_filter *f, size_t *n, const char *column, const cha
 	return 0;
 }
 
+/* The filters of @q but its words (the search adds them): f->from is
+ * " FROM offers o WHERE <where>". */
 static int filter_build(const offerapi_offer_query *q, offer_filter *f)
 {
 	memset(f, 0, sizeof *f);
@@ -469,18 +537,7 @@ static int filter_build(const offerapi_offer_query *q, offer_filter *f)
 		n += (size_t)snprintf(f->from + n, sizeof f->from - n, " AND o.recruiter_id = $%d",
 		                      f->np);
 	}
-	char *words = q->words ? oa_fold(q->words) : NULL;
-	if (q->words && !words)
-		return OFFERAPI_ENOMEM;
-	int rc = 0, nwords = 0;
-	for (char *save = NULL, *w = words ? strtok_r(words, " \t", &save) : NULL; w && rc == 0;
-	     w = strtok_r(NULL, " \t", &save)) {
-		if (++nwords > MAX_WORDS)
-			rc = oa_error(OFFERAPI_EINVAL, "search words: at most %d words", MAX_WORDS);
-		else
-			rc = filter_like(f, &n, "o.search_text", w, false);
-	}
-	free(words);
+	int rc = 0;
 	const char *values[] = { q->location, q->skill },
 		   *columns[] = { "o.location_fold", "o.skills_fold" };
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
@@ -587,6 +644,240 @@ static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor
 	return 0;
 }
 
+/* ---- ranked search (search.h) ---- */
+
+/* bm25's weights of offers_fts's columns: a title's word counts as ten of
+ * the body's, so a title match ranks above a mention in a description. */
+#define BM25_WEIGHTS "10.0, 1.0"
+
+/* A ranked list: best match first, then newest, then by id. The rank
+ * is the engine's score x (bm25 negated, ts_rank), both >= 0, mapped in C
+ * to x / (1 + x): in [0, 1), as the cursors' first key column must be. The key's
+ * columns name what ranked_rows() selects; the rows are read whole (at
+ * most OFFERAPI_SEARCH_MAX) and paged in C, since a rank is not indexed. */
+static void ranked_spec(ks_spec *spec, const offer_filter *f)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = 'o';
+	spec->nphases = 1;
+	spec->phases[0] = (ks_phase){
+		"o.id",
+		f->from,
+		{ { "r", true }, { "o.published_at", true }, { "o.id", true } },
+		3,
+		0
+	};
+	spec->count_from = f->from;
+	spec->nfixed = f->np;
+}
+
+/* The offers matching @sq (every word, or any with @any) under @f, best
+ * first: their keys (rank, published_at, id) in *@rows, *@n of them. */
+static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_query *sq, bool any,
+                       ks_row **rows, size_t *n)
+{
+	*rows = NULL;
+	*n = 0;
+	bool lite = strcmp(s->be->name, db_sqlite_backend.name) == 0;
+	char *match = lite ? search_fts5_match(sq, any) : search_tsquery(sq, any);
+	if (!match)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	const char *where = f->from + strlen(" FROM offers o WHERE ");
+	char sql[2560];
+	if (lite)
+		snprintf(sql, sizeof sql,
+		         "SELECT o.id, -bm25(offers_fts, " BM25_WEIGHTS ") AS r, o.published_at"
+		         " FROM offers_fts JOIN offers o ON o.id = offers_fts.rowid"
+		         " WHERE offers_fts MATCH $%d AND %s"
+		         " ORDER BY r DESC, o.published_at DESC, o.id DESC LIMIT %d",
+		         f->np + 1, where, OFFERAPI_SEARCH_MAX);
+	else
+		snprintf(sql, sizeof sql,
+		         "SELECT o.id, ts_rank(o.search_vector, q)::float8 AS r, o.published_at"
+		         " FROM offers o, to_tsquery('offerapi_search', $%d) q"
+		         " WHERE o.search_vector @@ q AND %s"
+		         " ORDER BY r DESC, o.published_at DESC, o.id DESC LIMIT %d",
+		         f->np + 1, where, OFFERAPI_SEARCH_MAX);
+	db_param p[sizeof f->params / sizeof *f->params + 1];
+	memcpy(p, f->params, (size_t)f->np * sizeof *p);
+	p[f->np] = P_TEXT(match);
+	db_result *r = NULL;
+	int rc = store_exec(s, sql, p, f->np + 1, &r);
+	free(match);
+	if (rc < 0)
+		return rc;
+	ks_row *v = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *v);
+	if (!v)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (int i = 0; v && i < r->nrows; i++) {
+		double x = db_real(r, i, 1); /* the score, computed once a row */
+		x = x > 0 ? x / (1 + x) : 0;
+		v[i] = (ks_row){ { 0, x, db_int(r, i, 2), db_int(r, i, 0) }, i };
+	}
+	if (v) {
+		*rows = v;
+		*n = (size_t)r->nrows;
+	}
+	db_result_free(r);
+	return rc;
+}
+
+/* The matches of @sq: of every word; of any word when fewer than
+ * OFFERAPI_SEARCH_FALLBACK have them all and more have some (*@any). */
+static int ranked_matches(offerapi_store *s, const offer_filter *f, const search_query *sq,
+                          ks_row **rows, size_t *n, bool *any)
+{
+	*any = false;
+	int rc = ranked_rows(s, f, sq, false, rows, n);
+	if (rc < 0 || sq->nwords < 2 || *n >= OFFERAPI_SEARCH_FALLBACK)
+		return rc;
+	ks_row *some;
+	size_t nsome;
+	if ((rc = ranked_rows(s, f, sq, true, &some, &nsome)) < 0)
+		return rc;
+	if (nsome > *n) {
+		free(*rows);
+		*rows = some;
+		*n = nsome;
+		*any = true;
+	} else {
+		free(some);
+	}
+	return 0;
+}
+
+/* Fill l->items with the offers of @rows (ids in k3), in that order, each
+ * with its snippet. */
+static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row *rows, size_t n,
+                         bool counts, offerapi_offer_list *l)
+{
+	l->items = calloc(n ? n : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (!n)
+		return 0;
+	size_t cap = 512 + n * 24;
+	char *sql = malloc(cap);
+	if (!sql)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	size_t k = (size_t)snprintf(sql, cap,
+	                            "SELECT " OFFER_COLUMNS OFFER_FROM " WHERE o.id IN (");
+	for (size_t i = 0; i < n; i++) /* ids are integers: no quoting to get wrong */
+		k += (size_t)snprintf(sql + k, cap - k, "%s%lld", i ? ", " : "",
+		                      (long long)rows[i].key.k3);
+	snprintf(sql + k, cap - k, ")");
+	db_result *r = NULL;
+	int rc = store_exec(s, sql, NULL, 0, &r);
+	free(sql);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		int row = 0;
+		while (row < r->nrows && db_int(r, row, 0) != rows[i].key.k3)
+			row++;
+		if (row == r->nrows)
+			continue; /* deleted since it was ranked */
+		offerapi_offer *o = &l->items[l->count];
+		if ((rc = offer_from_row(r, row, 0, o)) < 0)
+			break;
+		l->count++;
+		if (!counts)
+			o->napplications = -1;
+		rc = search_snippet(sq, o->description, 200, &o->snippet);
+	}
+	db_result_free(r);
+	return rc;
+}
+
+/* Keep the rows after the cursor @c (before it, going back). */
+static void after_cursor(const ks_spec *spec, const ks_cursor *c, ks_row *rows, size_t *n)
+{
+	if (!c->set)
+		return;
+	size_t m = 0;
+	for (size_t i = 0; i < *n; i++) {
+		int cmp = ks_compare(spec, &rows[i].key, &c->key);
+		if (c->back ? cmp < 0 : cmp > 0)
+			rows[m++] = rows[i];
+	}
+	*n = m;
+}
+
+/* A page of the search of @sq (offerapi_offer_list_page()). */
+static int search_page(offerapi_store *s, const offerapi_offer_query *q, offer_filter *f,
+                       const search_query *sq, const offerapi_page *page, offerapi_offer_list **out)
+{
+	char *expr = search_fts5_match(sq, false);
+	if (!expr)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	size_t l0 = strlen(f->scope); /* a cursor belongs to its words */
+	snprintf(f->scope + l0, sizeof f->scope - l0, "|w=%s", expr);
+	free(expr);
+	ks_spec spec;
+	ranked_spec(&spec, f);
+	uint32_t scope = ks_scope(f->scope);
+	ks_cursor c;
+	size_t limit;
+	int rc = ks_page_parse(&spec, scope, page, &c, &limit);
+	ks_row *rows = NULL;
+	size_t n = 0;
+	bool any = false;
+	if (rc == 0)
+		rc = ranked_matches(s, f, sq, &rows, &n, &any);
+	int64_t total = (int64_t)n;
+	unsigned pf = page ? page->flags : 0;
+	bool last = pf & OFFERAPI_PAGE_LAST;
+	if (rc == 0)
+		after_cursor(&spec, &c, rows, &n);
+	ks_page pg = { 0 };
+	offerapi_offer_list *l = rc == 0 ? calloc(1, sizeof *l) : NULL;
+	if (rc == 0 && !l)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (rc == 0 && (rc = ks_finish(&spec, scope, &c, last, limit, total, rows, &n, &pg)) < 0)
+		rc = oa_error(rc, "out of memory");
+	if (rc == 0) {
+		l->next = pg.next;
+		l->prev = pg.prev;
+		l->total = pf & OFFERAPI_PAGE_TOTAL ? total : -1;
+		l->offset = pg.offset;
+		l->any_words = any;
+		bool counts = q->version >= 2 && (q->flags & OFFERAPI_OFFER_COUNTS);
+		rc = ranked_offers(s, sq, rows + pg.first, pg.count, counts, l);
+	}
+	free(rows);
+	if (rc < 0) {
+		offerapi_offer_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+/* The legacy search by words: the ranked matches from @offset. */
+static int search_offset(offerapi_store *s, offer_filter *f, const search_query *sq, size_t limit,
+                         size_t offset, offerapi_offer_list **out)
+{
+	ks_row *rows = NULL;
+	size_t n = 0;
+	bool any = false;
+	int rc = ranked_matches(s, f, sq, &rows, &n, &any);
+	offerapi_offer_list *l = rc == 0 ? calloc(1, sizeof *l) : NULL;
+	if (rc == 0 && !l)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (rc == 0) {
+		size_t from = offset < n ? offset : n, count = n - from < limit ? n - from : limit;
+		l->total = -1;
+		l->offset = (int64_t)offset;
+		l->any_words = any;
+		rc = ranked_offers(s, sq, rows + from, count, true, l);
+	}
+	free(rows);
+	if (rc < 0) {
+		offerapi_offer_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
 int offerapi_offer_list_page(offerapi_store *s, const offerapi_offer_query *q,
                              const offerapi_page *page, offerapi_offer_list **out)
 {
@@ -602,9 +893,20 @@ int offerapi_offer_list_page(offerapi_store *s, const offerapi_offer_query *q,
 	if (q->limit || q->offset)
 		return oa_error(OFFERAPI_EINVAL, "offer query: limit and offset are for "
 		                                 "offerapi_offer_search; a page says how many");
-	offer_filter f;
-	if ((rc = filter_build(q, &f)) < 0)
+	search_query sq;
+	if ((rc = search_query_parse(q->words, &sq)) < 0)
 		return rc;
+	offer_filter f;
+	if ((rc = filter_build(q, &f)) < 0) {
+		search_query_free(&sq);
+		return rc;
+	}
+	if (sq.nwords) {
+		rc = search_page(s, q, &f, &sq, page, out);
+		search_query_free(&sq);
+		filter_free(&f);
+		return rc;
+	}
 	ks_spec spec;
 	offer_spec(&spec, &f);
 	uint32_t scope = ks_scope(f.scope);
@@ -630,13 +932,22 @@ int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
 	int rc = check_query(q);
 	if (rc < 0)
 		return rc;
-	offer_filter f;
-	if ((rc = filter_build(q, &f)) < 0)
+	search_query sq;
+	if ((rc = search_query_parse(q->words, &sq)) < 0)
 		return rc;
+	offer_filter f;
+	if ((rc = filter_build(q, &f)) < 0) {
+		search_query_free(&sq);
+		return rc;
+	}
 	ks_cursor first = { false, false, -1, { 0, 0, 0, 0 } };
 	size_t limit = q->limit && q->limit < 200 ? q->limit : 200;
 	size_t offset = q->offset > 1000000 ? 1000000 : q->offset;
-	rc = offers_page(s, &f, &first, false, false, true, limit, offset, 0, out);
+	if (sq.nwords)
+		rc = search_offset(s, &f, &sq, limit, offset, out);
+	else
+		rc = offers_page(s, &f, &first, false, false, true, limit, offset, 0, out);
+	search_query_free(&sq);
 	filter_free(&f);
 	if (rc == 0) { /* no cursors: this call pages by offset */
 		free((*out)->next);

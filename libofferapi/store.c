@@ -307,9 +307,73 @@ static const char *const migration_7[] = {
 	NULL
 };
 
+/*
+ * Migration 8: full-text search (issue 14; the design is in search.h).
+ *
+ * - offers.search_title, offers.search_body: the offer's terms, folded
+ *   and stemmed in C (search_index_text), written by every create and
+ *   update in its own statement; {{SEARCH_BACKFILL}} computes them for the
+ *   offers already stored, in this migration's transaction.
+ * - SQLite: offers_fts, an FTS5 index over those two columns (external
+ *   content: the text stays in offers once), unicode61 with
+ *   remove_diacritics 2, prefix indexes for the stems searched as
+ *   prefixes; triggers keep it in step with offers in the writing
+ *   transaction. Ranked with bm25, the title weighted above the body.
+ * - PostgreSQL: offers.search_vector, a generated tsvector (title weight
+ *   A, body B) under the configuration offerapi_search: 'simple' (no
+ *   stemming of its own: the terms are stemmed already) behind unaccent,
+ *   which folds accents as unicode61 does; a GIN index. Ranked with
+ *   ts_rank. unaccent is a trusted extension (PostgreSQL 13 and later):
+ *   the database's owner may create it, when the server has the contrib
+ *   files (Debian's postgresql-15 ships them).
+ *
+ * A statement starting "sqlite:" or "postgresql:" runs on that backend
+ * only.
+ */
+static const char *const migration_8[] = {
+	"ALTER TABLE offers ADD COLUMN search_title TEXT NOT NULL DEFAULT ''",
+	"ALTER TABLE offers ADD COLUMN search_body TEXT NOT NULL DEFAULT ''",
+	"{{SEARCH_BACKFILL}}",
+
+	"sqlite:CREATE VIRTUAL TABLE offers_fts USING fts5(search_title, search_body,"
+	" content='offers', content_rowid='id', tokenize='unicode61 remove_diacritics 2',"
+	" prefix='3 4 5')",
+	"sqlite:INSERT INTO offers_fts (offers_fts) VALUES ('rebuild')",
+	"sqlite:CREATE TRIGGER offers_fts_insert AFTER INSERT ON offers BEGIN"
+	" INSERT INTO offers_fts (rowid, search_title, search_body)"
+	" VALUES (new.id, new.search_title, new.search_body); END",
+	"sqlite:CREATE TRIGGER offers_fts_update AFTER UPDATE OF search_title, search_body"
+	" ON offers BEGIN"
+	" INSERT INTO offers_fts (offers_fts, rowid, search_title, search_body)"
+	" VALUES ('delete', old.id, old.search_title, old.search_body);"
+	" INSERT INTO offers_fts (rowid, search_title, search_body)"
+	" VALUES (new.id, new.search_title, new.search_body); END",
+	"sqlite:CREATE TRIGGER offers_fts_delete AFTER DELETE ON offers BEGIN"
+	" INSERT INTO offers_fts (offers_fts, rowid, search_title, search_body)"
+	" VALUES ('delete', old.id, old.search_title, old.search_body); END",
+
+	"postgresql:DO $$ BEGIN CREATE EXTENSION IF NOT EXISTS unaccent;"
+	" EXCEPTION WHEN OTHERS THEN RAISE EXCEPTION"
+	" 'full-text search needs the PostgreSQL extension unaccent, and CREATE EXTENSION"
+	" unaccent failed (%): install the server''s contrib files (Debian: postgresql-15)"
+	" or have a superuser run CREATE EXTENSION unaccent in this database', SQLERRM;"
+	" END $$",
+	"postgresql:CREATE TEXT SEARCH CONFIGURATION offerapi_search (COPY = simple)",
+	"postgresql:ALTER TEXT SEARCH CONFIGURATION offerapi_search ALTER MAPPING FOR"
+	" asciiword, asciihword, hword_asciipart, word, hword, hword_part, numword,"
+	" hword_numpart, numhword WITH unaccent, simple",
+	"postgresql:ALTER TABLE offers ADD COLUMN search_vector tsvector GENERATED ALWAYS AS"
+	" (setweight(to_tsvector('offerapi_search', search_title), 'A')"
+	" || setweight(to_tsvector('offerapi_search', search_body), 'B')) STORED",
+	"postgresql:CREATE INDEX offers_search ON offers USING GIN (search_vector)",
+	NULL
+};
+
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1, migration_2, migration_3, migration_4,
-	                                         migration_5, migration_6, migration_7 };
+static const char *const *const migrations[] = {
+	migration_1, migration_2, migration_3, migration_4,
+	migration_5, migration_6, migration_7, migration_8
+};
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in
@@ -366,6 +430,19 @@ static char *expand(const db_backend *be, const char *sql)
 	return out;
 }
 
+/* @stmt without its "backend:" prefix, or NULL when it is for another
+ * backend. */
+static const char *for_backend(const db_backend *be, const char *stmt)
+{
+	const char *names[] = { db_sqlite_backend.name, db_pg_backend.name };
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		size_t n = strlen(names[i]);
+		if (strncmp(stmt, names[i], n) == 0 && stmt[n] == ':')
+			return strcmp(be->name, names[i]) == 0 ? stmt + n + 1 : NULL;
+	}
+	return stmt;
+}
+
 static int migrate(offerapi_store *s, int upto)
 {
 	db_conn *c;
@@ -405,7 +482,14 @@ static int migrate(offerapi_store *s, int upto)
 		}
 		db_result_free(r);
 		for (const char *const *stmt = migrations[v - 1]; rc == 0 && *stmt; stmt++) {
-			char *sql = expand(s->be, *stmt);
+			const char *text = for_backend(s->be, *stmt);
+			if (!text)
+				continue;
+			if (strcmp(text, "{{SEARCH_BACKFILL}}") == 0) {
+				rc = offers_search_backfill(c);
+				continue;
+			}
+			char *sql = expand(s->be, text);
 			if (!sql) {
 				rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 				break;

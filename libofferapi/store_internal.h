@@ -118,6 +118,10 @@ int outbox_enqueue_tx(db_conn *c, const char *kind, const char *to, const char *
                       offerapi_id user_id, const char *params);
 
 /* Check that the actor is a user of @role; EPERM with a message otherwise. */
+/* Migration 8: compute offers.search_title and search_body (search.h) of
+ * every stored offer, on @c inside the migration's transaction. */
+int offers_search_backfill(db_conn *c);
+
 int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what);
 
 #endif

@@ -52,7 +52,7 @@ void api_offers_list(req *r)
 		api_page_bad_cursor(r);
 		return;
 	}
-	if (rc == OFFERAPI_EINVAL) {
+	if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG) {
 		/* a query value the library refuses (a control character...) is
 		 * a malformed query: 400 like the others, not a field's 422 */
 		respond_api_error(r, 400, "invalid", offerapi_error_last()->message);
@@ -66,6 +66,8 @@ void api_offers_list(req *r)
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, offer_json(&l->items[i], r->user));
 	json_t *out = json_pack("{s:o}", "offers", a);
+	if (query.words) /* "some": too few offers had every word (i18n: search.some_words) */
+		json_object_set_new(out, "match", json_string(l->any_words ? "some" : "all"));
 	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_offer_list_free(l);
 	respond_json(r, 200, out);

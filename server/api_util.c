@@ -291,6 +291,14 @@ json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER &&
 	    viewer->id == o->recruiter_id && o->napplications >= 0)
 		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
+	if (j && o->snippet) {
+		buf b;
+		buf_init(&b, 256);
+		buf_snippet(&b, o->snippet);
+		if (!b.failed)
+			json_object_set_new(j, "snippet_html", json_string(b.data));
+		buf_free(&b);
+	}
 	return j;
 }
 

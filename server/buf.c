@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <offerapi/offer.h>
+
 #include "buf.h"
 
 /* Start an empty buffer with room for @cap bytes (allocation is lazy on
@@ -122,6 +124,25 @@ void buf_escn(buf *b, const char *s, size_t n)
 		}
 	}
 	buf_add(b, s + start, n - start);
+}
+
+void buf_snippet(buf *b, const char *s)
+{
+	bool open = false;
+	while (s && *s) {
+		size_t n = strcspn(s, OFFERAPI_MARK_START OFFERAPI_MARK_END);
+		buf_escn(b, s, n);
+		s += n;
+		if (!*s)
+			break;
+		bool start = *s == OFFERAPI_MARK_START[0];
+		if (start != open) /* marks alternate; a stray one is dropped */
+			buf_puts(b, start ? "<mark>" : "</mark>");
+		open = start;
+		s++;
+	}
+	if (open)
+		buf_puts(b, "</mark>");
 }
 
 void buf_esc(buf *b, const char *s)

@@ -26,5 +26,8 @@ void buf_printf(buf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
  * the one escaping function of every page, SVG and attribute. */
 void buf_esc(buf *b, const char *s);
 void buf_escn(buf *b, const char *s, size_t n);
+/* Append a search snippet (offerapi_offer.snippet) as HTML: its text
+ * escaped by buf_escn(), each matched word between <mark> and </mark>. */
+void buf_snippet(buf *b, const char *snippet);
 
 #endif

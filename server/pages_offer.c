@@ -27,6 +27,11 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 	if (!o->is_open)
 		buf_printf(b, " · <strong class=\"closed\">%s</strong>", T(r, "offer.closed"));
 	buf_puts(b, "</p>");
+	if (o->snippet) {
+		buf_puts(b, "<p class=\"snippet\">");
+		buf_snippet(b, o->snippet);
+		buf_puts(b, "</p>");
+	}
 	if (o->nskills) {
 		buf_puts(b, "<ul class=\"chips\">");
 		for (size_t i = 0; i < o->nskills; i++) {
@@ -167,6 +172,13 @@ void page_home(req *r)
 	}
 	offerapi_offer_list *list = NULL, *mine = NULL;
 	int rc = home_list(r, &s, &list);
+	if ((rc == OFFERAPI_ETOOBIG || (rc == OFFERAPI_EINVAL && !s.cursor[0])) && s.q[0]) {
+		/* the words are bounded (200 bytes, 8 words): say which bound */
+		page_error(
+			r, 400,
+			T(r, rc == OFFERAPI_ETOOBIG ? "err.search_too_long" : "err.search_words"));
+		return;
+	}
 	if (rc >= 0 && r->user && r->user->role == OFFERAPI_ROLE_RECRUITER)
 		rc = home_list_mine(r, &s, &mine);
 	if (rc < 0) {
@@ -186,6 +198,9 @@ void page_home(req *r)
 	field(&b, "text", "location", T(r, "search.location"), s.loc, "maxlength=\"200\"");
 	field(&b, "text", "skill", T(r, "search.skill"), s.skill, "maxlength=\"80\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "search.go"));
+	if (list->any_words)
+		buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
+		           T(r, "search.some_words"));
 	if (!list->count)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "home.none"));
 	for (size_t i = 0; i < list->count; i++)

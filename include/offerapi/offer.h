@@ -48,7 +48,19 @@ typedef struct offerapi_offer {
 				       version */
 	int64_t archived_at; /**< offerapi_offer_get() only: 0, or the Unix
 				       time it was archived (offerapi_offer_archive) */
+	char *snippet; /**< lists searched by words only (else NULL): an
+				       extract of the description around the words
+				       found, each between OFFERAPI_MARK_START and
+				       OFFERAPI_MARK_END, "…" where it is cut; NULL
+				       when no word found is in the first 4 KiB
+				       of the description (a title match). Plain
+				       text: escape it before showing it as HTML */
 } offerapi_offer;
+
+/** Around a matched word in offerapi_offer.snippet (control characters,
+ * which no offer field may contain). */
+#define OFFERAPI_MARK_START "\x02"
+#define OFFERAPI_MARK_END "\x03"
 
 /**
  * Version of offerapi_offer_fields; set .version to this. The library
@@ -147,8 +159,17 @@ OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, of
 /** A search over offers; every criterion is optional. */
 typedef struct offerapi_offer_query {
 	unsigned int version; /**< OFFERAPI_OFFER_QUERY_VERSION (1 or 2) */
-	const char *words; /**< every word must occur in the title, description,
-				       location or skills (case and accents ignored) */
+	const char *words; /**< full-text search over the title, description,
+				       location and skills: letters and digits make
+				       words, anything else separates them (no
+				       operators); case and accents ignored, French
+				       and English stems match ("developpeuse"
+				       finds "Développeur"). Offers with every word,
+				       best match first (a title match above a
+				       description's); when fewer than
+				       OFFERAPI_SEARCH_FALLBACK have every word,
+				       offers with any of them (see any_words). At
+				       most 200 bytes and 8 words */
 	const char *location; /**< substring of the location (case and accents ignored) */
 	const char *skill; /**< one whole skill (case and accents ignored) */
 	offerapi_id recruiter_id; /**< only this recruiter's offers */
@@ -164,11 +185,18 @@ typedef struct offerapi_offer_query {
 		OFFERAPI_OFFER_QUERY_VERSION, NULL, NULL, NULL, 0, 0, 0, 0, 0                      \
 	}
 
+/** Below this many offers with every word, a search lists the offers
+ * with any of them (offerapi_offer_list.any_words). */
+#define OFFERAPI_SEARCH_FALLBACK 3
+
+/** A search ranks at most this many offers, its best matches. */
+#define OFFERAPI_SEARCH_MAX 1000
+
 /**
  * A list of offers, newest first: by publication time, then by id, both
- * descending. The fields after items are filled by
- * offerapi_offer_list_page() (offerapi_offer_search() leaves NULL, NULL,
- * -1 and 0).
+ * descending; searched by words, best match first (rank, then newest).
+ * The fields after items are filled by offerapi_offer_list_page()
+ * (offerapi_offer_search() leaves NULL, NULL, -1 and 0).
  */
 typedef struct offerapi_offer_list {
 	size_t count;
@@ -177,6 +205,9 @@ typedef struct offerapi_offer_list {
 	char *prev; /**< cursor of the page before; NULL on the first */
 	int64_t total; /**< offers in the whole list with OFFERAPI_PAGE_TOTAL, else -1 */
 	int64_t offset; /**< position of items[0] in the list (from 0), -1 unknown */
+	int any_words; /**< 1 when the words were searched and too few offers
+				  had them all: the list holds the offers that
+				  have some of the words (tell the reader) */
 } offerapi_offer_list;
 
 /**

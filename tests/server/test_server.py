@@ -171,6 +171,46 @@ r = anon.get("/?location=lyon&q=zzzzunlikely")
 T.check("/offers/%d\"" % offer_id not in r.text, "search excludes non-matching offers")
 r = anon.get("/?q=" + "a" * 600)
 T.status(r, 400, "too long a search")
+# full-text search (issue 14): stems, snippets HTML-escaped with <mark>, the
+# "some of the words" notice, bounds, operators typed by the reader
+r = owner.post_form("/offers", {"title": "Développeur <Rust>",
+                                "description": "Un poste de développeur & d'ingénieur <b>système</b>.",
+                                "location": "Lyon", "skills": "Rust", "questions": ""},
+                    csrf_from="/offers/new")
+T.status(r, 303, "POST an offer to search")
+dev_id = int(re.match(r"^/offers/(\d+)$", r.header("Location") or "/offers/0").group(1))
+r = anon.get("/?q=developpeuse")
+T.check('/offers/%d"' % dev_id in r.text, "a feminine word finds the masculine title")
+T.check("<mark>développeur</mark> &amp; d&#39;ingénieur &lt;b&gt;système&lt;/b&gt;." in r.text,
+        "the snippet is escaped and marks the word")
+T.check("<b>système" not in r.text, "no markup from the description")
+T.check("une partie" not in r.text, "every word found: no notice")
+r = anon.get("/?q=developpeuse+zzzzunlikely")
+T.check('/offers/%d"' % dev_id in r.text and "qui en contiennent une partie" in r.text,
+        "too few offers with every word: some words, and the page says so")
+r = srv.client("en").get("/?q=developpeuse+zzzzunlikely")
+T.check("with some of them" in r.text, "the notice in English")
+r = anon.get("/?q=a+b+c+d+e+f+g+h+i")
+T.status(r, 400, "nine search words")
+T.check("8" in r.text, "the message gives the bound")
+r = anon.get("/?q=" + "a" * 300)
+T.status(r, 400, "a search over the library's bound")
+for hostile in ['%22NEAR(*+-OR', '%22', '*', 'AND+OR+NOT', '(((', "'%3A*+%26+!"]:
+    r = anon.get("/?q=" + hostile)
+    T.status(r, 200, "search operators are plain text: " + hostile)
+r = anon.get("/api/v1/offers?q=developpeuse")
+T.status(r, 200, "API search")
+j = r.json()
+T.check(j.get("match") == "all", "API: every word matched")
+T.check(any(o["id"] == dev_id and "<mark>développeur</mark>" in o.get("snippet_html", "")
+            and "&lt;b&gt;" in o["snippet_html"] for o in j["offers"]), "API: the snippet as HTML")
+r = anon.get("/api/v1/offers?q=developpeuse+zzzzunlikely")
+T.check(r.json().get("match") == "some", "API: some of the words")
+T.check("match" not in anon.get("/api/v1/offers").json(), "no match without words")
+r = anon.get("/api/v1/offers?q=" + "a" * 300)
+T.status(r, 400, "API: a search over the library's bound")
+r = anon.get("/api/v1/offers?q=a+b+c+d+e+f+g+h+i")
+T.status(r, 400, "API: nine search words")
 
 # ---- applying through the page --------------------------------------------------------------------
 r = cand.get("/offers/%d" % offer_id)
