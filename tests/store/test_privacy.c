@@ -340,11 +340,18 @@ static void test_plaintext_store_sealed(void **state)
 	assert_rc(store_open_upto(&s, f->db.url, &o, 3), 0);
 	offerapi_user *rec = old_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = old_user(s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
-	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
-		                     .title = TITLE,
-		                     .description = "C." };
-	assert_rc(offerapi_offer_create(s, rec, &of, &f->offer), 0);
+	/* an offer as schema 3 stored one (today's columns came later) */
 	db_result *r = NULL;
+	assert_rc(store_exec(s,
+	                     "INSERT INTO offers (recruiter_id, title, description, location,"
+	                     " skills, questions, search_text, location_fold, skills_fold,"
+	                     " published_at, updated_at, is_open) VALUES ($1, $2, 'C.', '',"
+	                     " '[]', '[]', '', '', '\n', 1700000000, 1700000000, 1) RETURNING id",
+	                     (db_param[]){ P_INT(rec->id), P_TEXT(TITLE) }, 2, &r),
+	          0);
+	f->offer = db_int(r, 0, 0);
+	db_result_free(r);
+	r = NULL;
 	assert_rc(
 		store_exec(s,
 	                   "INSERT INTO applications (offer_id, candidate_id, filename, pdf_size,"
