@@ -29,6 +29,7 @@ static msg msgs[] = {
 	{ "problem.method_not_allowed", { "Méthode non autorisée", "Method not allowed" } },
 	{ "problem.exists", { "Existe déjà", "Already exists" } },
 	{ "problem.closed", { "Offre fermée", "Offer closed" } },
+	{ "problem.conflict", { "Conflit avec l'état actuel", "Conflict with the current state" } },
 	{ "problem.too_big", { "Trop volumineux", "Too large" } },
 	{ "problem.not_pdf", { "Pas un PDF", "Not a PDF" } },
 	{ "problem.unsupported_media_type",
@@ -435,6 +436,11 @@ const char *error_text(const req *r, int rc)
 		return en ? "This offer is closed to applications."
 		          : "Cette offre est fermée aux candidatures.";
 	case OFFERAPI_ENOTFOUND: return en ? "Not found." : "Introuvable.";
+	case OFFERAPI_ECONFLICT:
+		return en ? "This change is not possible at the application's current stage, or the "
+		            "stage changed meanwhile: reload the page and try again."
+		          : "Ce changement n'est pas possible à l'étape actuelle de la candidature, ou "
+		            "l'étape a changé entre-temps : rechargez la page et réessayez.";
 	case OFFERAPI_EPERM:
 		return en ? "You may not do this." : "Vous n'avez pas le droit de faire cela.";
 	case OFFERAPI_EUNAVAILABLE:
