@@ -72,8 +72,14 @@ const char server_css[] =
 	"th{background:#eef1f5;font-size:.9rem}th.by{background:#dfe7fb}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"td.answers p{margin:0 0 .3rem}td.expl{max-width:18rem;color:var(--muted);font-size:.9rem}\n"
+	/* an application's stage and page (pages_stage.c) */
+	".stage{display:inline-block;padding:0 .45rem;border:1px solid var(--field);border-radius:4px;font-size:.9rem;font-weight:600;background:var(--card)}\n"
+	".stage-rejected,.stage-withdrawn{color:var(--err);border-color:var(--err)}.stage-offer,.stage-hired{color:var(--ok);border-color:var(--ok)}\n"
+	".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.facts dt{font-weight:600}.facts dd{margin:0}\n"
+	".note{border-left:3px solid var(--line);padding-left:.75rem;margin:.5rem 0}.note-text{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+	"label.check{display:flex;gap:.4rem;align-items:center;margin:.5rem 0}.stage-filter select{display:inline-block;width:auto}\n"
 	"@media (max-width:700px){.search{grid-template-columns:1fr}.charts{grid-template-columns:1fr}"
-	"nav .lang{margin-left:0}.stats{flex-wrap:wrap}\n"
+	"nav .lang{margin-left:0}.stats{flex-wrap:wrap}.facts{grid-template-columns:1fr}\n"
 	/* phones: one line of header with a menu, stacked rows, tables and
 	 * charts that scroll inside their box with a shadow at the edge that
 	 * has more, chart text at its own size (12 px) */
