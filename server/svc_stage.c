@@ -30,8 +30,6 @@ int svc_stage_set(req *r, const svc_stage_in *in)
 	/* a form sends every field: an empty text is no text */
 	ch.reason_text = in->reason_text && *in->reason_text ? in->reason_text : NULL;
 	ch.show_reason = in->show_reason;
-	if (ch.stage != OFFERAPI_STAGE_REJECTED && !ch.reason && !ch.reason_text)
-		ch.show_reason = 0; /* the page's checkbox means nothing then */
 	return offerapi_application_set_stage(r->app->store, r->user, r->id, &ch);
 }
 

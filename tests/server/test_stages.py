@@ -84,6 +84,12 @@ def api_checks(srv, d, rec, rec2, cand, cand2, offer):
     T.check(r.json()["code"] == "conflict" and "received" in r.json()["detail"]
             and "hired" in r.json()["detail"], "409 conflict naming both stages: %s" % r.text)
     T.status(stage(rec, app, {"stage": "withdrawn"}), 403, "the recruiter does not withdraw")
+    r = stage(rec, app, {"stage": "reviewed", "show_reason": True}, headers=EN)
+    T.status(r, 422, "show_reason without a rejection")
+    T.check(any(e.get("pointer") == "/reason" for e in r.json().get("errors", [])),
+            "its error points at /reason: %s" % r.text)
+    T.status(stage(rec, app, {"stage": "interview", "show_reason": "yes"}), 422,
+             "show_reason not a boolean")
 
     # the move, replayed with its Idempotency-Key
     key = {"Idempotency-Key": unique("k")}
@@ -241,6 +247,11 @@ def page_checks(srv, rec, rec2, cand, cand2, offer, app, app2):
     r = rec.get(page3)
     T.check('action="%s/stage"' % page3 in r.text and "<fieldset" in r.text,
             "an open application offers its stage actions in fieldsets")
+    T.check("Proposer un entretien" in r.text and '<label for="reject-reason">Motif' in r.text,
+            "in French")
+    en = rec.get(page3, headers={"Accept-Language": "en"}).text
+    T.check("Invite to an interview" in en and "<h2>History</h2>" in en and
+            '<label for="reject-reason">Reason' in en, "in English")
     r = rec.post_form(page3 + "/stage", {"csrf": csrf_of(r), "stage": "reviewed",
                                          "from": "received"})
     T.status(r, 303, "reviewed through the form")
