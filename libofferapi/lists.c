@@ -151,11 +151,13 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 	ks_query *q = malloc(sizeof *q);
 	if (!q)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	/* a ranked list has one offer ($1): its row is read once, not joined
-	 * to each application (PostgreSQL would merge-join offers_pkey) */
-	const char *join = spec->kind == 'r' ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
-	const char *tjoin = spec->kind == 'r' ? LIST_JOIN("$1") LIST_TEXT_JOIN
-	                                      : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
+	/* a ranked list, or one stage's, has one offer ($1): its row is read
+	 * once, not joined to each application (PostgreSQL would merge-join
+	 * offers_pkey) */
+	bool one_offer = spec->kind == 'r' || spec->kind == 's';
+	const char *join = one_offer ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
+	const char *tjoin = one_offer ? LIST_JOIN("$1") LIST_TEXT_JOIN
+	                              : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
 	int rc = ks_build(spec, c, last, count, limit, 0,
 	                  with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
 	                  with_text ? tjoin : join, fixed, q);
