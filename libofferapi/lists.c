@@ -120,23 +120,14 @@ static int page_from_result(offerapi_store *s, const ks_spec *spec, uint32_t sco
                             const ks_cursor *c, bool last, size_t limit, int base, bool with_text,
                             const db_result *r, offerapi_application_list *l)
 {
-	size_t n = (size_t)r->nrows;
-	ks_row *rows = calloc(n ? n : 1, sizeof *rows);
-	if (!rows)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		ks_row_key(r, (int)i, &rows[i].key);
-		rows[i].row = (int)i;
-	}
+	ks_row *rows = NULL;
 	ks_page pg;
-	int rc = ks_finish(spec, scope, c, last, limit, l->total, rows, &n, &pg);
+	int rc = ks_page_of(spec, scope, c, last, limit, l->total, r, &rows, &pg);
 	if (rc == 0) {
 		l->next = pg.next;
 		l->prev = pg.prev;
 		l->offset = pg.offset;
 		rc = page_items(s, r, base, with_text, rows, &pg, l);
-	} else {
-		rc = oa_error(rc, "out of memory");
 	}
 	free(rows);
 	return rc;

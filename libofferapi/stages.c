@@ -520,22 +520,13 @@ static int notes_items(const db_result *r, int base, const ks_row *rows, const k
 static int notes_page(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last,
                       size_t limit, int base, const db_result *r, offerapi_note_list *l)
 {
-	size_t n = (size_t)r->nrows;
-	ks_row *rows = calloc(n ? n : 1, sizeof *rows);
-	if (!rows)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		ks_row_key(r, (int)i, &rows[i].key);
-		rows[i].row = (int)i;
-	}
+	ks_row *rows = NULL;
 	ks_page pg;
-	int rc = ks_finish(spec, scope, c, last, limit, l->total, rows, &n, &pg);
+	int rc = ks_page_of(spec, scope, c, last, limit, l->total, r, &rows, &pg);
 	if (rc == 0) {
 		l->next = pg.next;
 		l->prev = pg.prev;
 		rc = notes_items(r, base, rows, &pg, l);
-	} else {
-		rc = oa_error(rc, "out of memory");
 	}
 	free(rows);
 	return rc;
