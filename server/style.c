@@ -68,7 +68,7 @@ const char server_css[] =
 	".chart text{font-size:12px;fill:var(--fg)}.chart .lbl{fill:var(--muted)}.chart .val.in{fill:#fff;text-anchor:end}\n"
 	".scroll{overflow-x:auto}\n"
 	"table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line)}\n"
-	"td:nth-child(3){white-space:nowrap}th,td{padding:.5rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
+	"td:nth-child(3),table.ranked td:nth-child(4){white-space:nowrap}th,td{padding:.5rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
 	"th{background:#eef1f5;font-size:.9rem}th.by{background:#dfe7fb}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"td.answers p{margin:0 0 .3rem}td.expl{max-width:18rem;color:var(--muted);font-size:.9rem}\n"
