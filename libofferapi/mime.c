@@ -20,7 +20,9 @@
 #include "internal.h"
 #include "mail_internal.h"
 
-#define FIELD_MAX 1000 /* bytes of a field (name, offer title) */
+/* bytes of a field (name, offer title, a rejection's reason: its label
+ * and up to OFFERAPI_REASON_TEXT_MAX bytes of text) */
+#define FIELD_MAX 2000
 
 typedef struct sbuf {
 	char *p;

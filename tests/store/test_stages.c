@@ -359,6 +359,27 @@ static void test_reject_reason(void **state)
 	assert_non_null(strstr(text, "Content-Language: en"));
 	free(text);
 	offerapi_mail_free(m);
+	/* the longest text a rejection takes still makes a message */
+	offerapi_user *dan = mkuser(f->s, "daniel", OFFERAPI_ROLE_CANDIDATE, "dan@example.org",
+	                            "fr");
+	offerapi_id longest = apply(f, dan);
+	expect_no_mail(f->s);
+	char text_max[OFFERAPI_REASON_TEXT_MAX + 1];
+	memset(text_max, 'e', OFFERAPI_REASON_TEXT_MAX);
+	text_max[OFFERAPI_REASON_TEXT_MAX] = '\0';
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	ch.reason = OFFERAPI_REASON_POSITION_FILLED;
+	ch.reason_text = text_max;
+	ch.show_reason = 1;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, longest, &ch), 0);
+	m = next_mail(f->s);
+	assert_non_null(m);
+	assert_rc(offerapi_mail_render(m, &site, &text, NULL), 0);
+	free(text);
+	offerapi_mail_free(m);
+	offerapi_user_free(dan);
+
 	offerapi_application_list *l = NULL;
 	assert_rc(offerapi_application_list_mine(f->s, carol, 0, &l), 0);
 	assert_int_equal(l->count, 1);
