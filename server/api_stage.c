@@ -51,7 +51,7 @@ static json_t *notes_json(const offerapi_note_list *l)
 static void detail_answer(req *r, int status)
 {
 	svc_detail d;
-	int rc = svc_detail_load(r, &d);
+	int rc = svc_detail_load(r, NULL, &d);
 	if (rc) {
 		api_fail(r, rc, false);
 		return;

@@ -130,6 +130,7 @@ static msg msgs[] = {
 	  { "Visibles par vous seul, jamais par le candidat.",
 	    "Seen by you only, never by the candidate." } },
 	{ "app.notes_more", { "Notes plus anciennes", "Older notes" } },
+	{ "app.notes_newer", { "Notes plus récentes", "Newer notes" } },
 	{ "app.note_new", { "Nouvelle note", "New note" } },
 	{ "app.note_add", { "Ajouter la note", "Add the note" } },
 	{ "app.now_at", { "Étape actuelle :", "Current stage:" } },

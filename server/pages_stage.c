@@ -196,9 +196,20 @@ static void app_notes(req *r, buf *b, const offerapi_application *a, const offer
 		buf_esc(b, l->items[i].text);
 		buf_puts(b, "</p></article>");
 	}
+	if (l && (l->prev || l->next))
+		buf_puts(b, "<nav class=\"pager\">");
+	if (l && l->prev) /* cursors are [A-Za-z0-9.-] (page.h) */
+		buf_printf(
+			b,
+			"<a class=\"button secondary\" rel=\"prev\" href=\"/applications/%lld?notes=%s#notes\">%s</a> ",
+			(long long)a->id, l->prev, T(r, "app.notes_newer"));
 	if (l && l->next)
-		buf_printf(b, "<p><a href=\"/api/v1/applications/%lld/notes\">%s</a></p>",
-		           (long long)a->id, T(r, "app.notes_more"));
+		buf_printf(
+			b,
+			"<a class=\"button secondary\" rel=\"next\" href=\"/applications/%lld?notes=%s#notes\">%s</a>",
+			(long long)a->id, l->next, T(r, "app.notes_more"));
+	if (l && (l->prev || l->next))
+		buf_puts(b, "</nav>");
 	buf_printf(b, "<form method=\"post\" action=\"/applications/%lld/notes\">",
 	           (long long)a->id);
 	hidden_csrf(r, b);
@@ -214,8 +225,11 @@ void page_application(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
 		return;
+	char cursor[OFFERAPI_CURSOR_MAX];
+	int n = query_var(r, "notes", cursor, sizeof cursor);
 	svc_detail d;
-	int rc = svc_detail_load(r, &d);
+	int rc = n < -1 ? svc_fail(OFFERAPI_EINVAL, "err.bad_query")
+	                : svc_detail_load(r, n > 0 ? cursor : NULL, &d);
 	if (rc) {
 		page_fail(r, rc);
 		return;
@@ -236,7 +250,7 @@ void page_application(req *r)
 static void stage_refused(req *r, int rc)
 {
 	svc_detail d;
-	if (rc != OFFERAPI_ECONFLICT || svc_detail_load(r, &d)) {
+	if (rc != OFFERAPI_ECONFLICT || svc_detail_load(r, NULL, &d)) {
 		page_fail(r, rc);
 		return;
 	}

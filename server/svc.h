@@ -138,14 +138,15 @@ int svc_stage_set(req *r, const svc_stage_in *in);
 /* The candidate withdraws their application r->id. */
 int svc_withdraw(req *r);
 /* Application r->id with its stage history, for its candidate or its
- * offer's recruiter; *notes (may be NULL) the first page of notes for the
- * recruiter, NULL for the candidate. Free with svc_detail_free(). */
+ * offer's recruiter; for the recruiter also a page of notes (the first, or
+ * the one at @notes_cursor), none for the candidate. Free with
+ * svc_detail_free(). */
 typedef struct svc_detail {
 	offerapi_application *app;
 	offerapi_stage_history *history;
 	offerapi_note_list *notes; /* the recruiter's; NULL for the candidate */
 } svc_detail;
-int svc_detail_load(req *r, svc_detail *d);
+int svc_detail_load(req *r, const char *notes_cursor, svc_detail *d);
 void svc_detail_free(svc_detail *d);
 /* Add a private note to application r->id (the offer's recruiter). */
 int svc_note_add(req *r, const char *text, offerapi_id *out);

@@ -39,7 +39,7 @@ int svc_withdraw(req *r)
 	return rc ? rc : offerapi_application_withdraw(r->app->store, r->user, r->id);
 }
 
-int svc_detail_load(req *r, svc_detail *d)
+int svc_detail_load(req *r, const char *notes_cursor, svc_detail *d)
 {
 	memset(d, 0, sizeof *d);
 	int rc = svc_require(r, 0);
@@ -48,8 +48,11 @@ int svc_detail_load(req *r, svc_detail *d)
 	rc = offerapi_application_get(r->app->store, r->user, r->id, &d->app);
 	if (rc == 0)
 		rc = offerapi_application_history(r->app->store, r->user, r->id, &d->history);
+	offerapi_page page = OFFERAPI_PAGE_INIT;
+	page.cursor = notes_cursor;
 	if (rc == 0 && r->user->role == OFFERAPI_ROLE_RECRUITER)
-		rc = offerapi_application_note_list(r->app->store, r->user, r->id, NULL, &d->notes);
+		rc = offerapi_application_note_list(r->app->store, r->user, r->id, &page,
+		                                    &d->notes);
 	if (rc)
 		svc_detail_free(d);
 	return rc;

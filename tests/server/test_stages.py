@@ -238,6 +238,18 @@ def page_checks(srv, rec, rec2, cand, cand2, offer, app, app2):
     T.check("Note depuis la page" in rec.get(path).text, "the note is on the page")
     T.status(rec.post_form(path + "/notes", {"csrf": "0" * 64, "text": "x"}), 403,
              "a form without the right CSRF token")
+    # more notes than a page: the page links to the older ones
+    for i in range(50):
+        rec.api("POST", "/api/v1/applications/%d/notes" % app2, {"text": "n%02d" % i},
+                headers=XRW)
+    page = rec.get(path).text
+    T.check("n49" in page and "Note depuis la page" not in page, "the newest 50 notes")
+    m = re.search(r'href="(/applications/%d\?notes=[A-Za-z0-9.-]+)#notes"' % app2, page)
+    T.check(bool(m), "a link to the older notes")
+    older = rec.get(m.group(1) if m else path).text
+    T.check("Note depuis la page" in older and "n49" not in older, "the older notes: %s"
+            % (m.group(1) if m else None))
+    T.status(rec.get(path + "?notes=zz"), 422, "a bad notes cursor")
     T.status(cand2.post_form(path + "/notes", {"text": "x"}, csrf_from="/me/applications"), 403,
              "the candidate posts no note")
 
