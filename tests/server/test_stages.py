@@ -110,6 +110,9 @@ def api_checks(srv, d, rec, rec2, cand, cand2, offer):
     T.check(m["Subject"] == 'Your application for "Développeur C": interview',
             "the interview message in the candidate's language: %s" % m["Subject"])
     T.check(m["Content-Language"] == "en", "Content-Language en")
+    body = m.get_body(("plain",)).get_content()
+    T.check("https://jobs.example.org/me/applications" in body and "Développeur C" in body,
+            "the message links to the candidate's applications: %s" % body)
 
     # the same move from interview twice at once: one wins, the other is a
     # conflict
@@ -200,6 +203,9 @@ def reject_and_withdraw(srv, d, rec, cand, cand2, offer, app):
     T.check("rh.%s@example.org" % SUFFIX in (m["To"] or ""), "to the recruiter: %s" % m["To"])
     T.check(m["Subject"] == "Candidature retirée : « Développeur C »",
             "the withdrawal message in the recruiter's language: %s" % m["Subject"])
+    body = m.get_body(("plain",)).get_content()
+    T.check("https://jobs.example.org/applications/%d" % app in body,
+            "it links to the application's page: %s" % body)
     return app2
 
 
