@@ -29,6 +29,8 @@ void app_clear(offerapi_application *a)
 	free(a->candidate_login);
 	free(a->filename);
 	free(a->cv_text);
+	free(a->reason_text);
+	free(a->candidate_email);
 	for (size_t i = 0; i < a->nanswers; i++) {
 		free(a->answers[i].question);
 		free(a->answers[i].answer);
@@ -66,6 +68,14 @@ void offerapi_application_list_free(offerapi_application_list *l)
 
 /* ---- reading ---- */
 
+void app_hide_reason(offerapi_application *a)
+{
+	if (a->show_reason)
+		return;
+	a->reason = OFFERAPI_REASON_NONE;
+	a->reason_text[0] = '\0';
+}
+
 int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_application *a)
 {
 	memset(a, 0, sizeof *a);
@@ -80,7 +90,21 @@ int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_appl
 	a->pdf_size = (size_t)db_int(r, row, c + 8);
 	a->created_at = db_int(r, row, c + 10);
 	int rc = 0;
-	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename)
+	offerapi_stage st;
+	offerapi_reject_reason why = OFFERAPI_REASON_NONE;
+	if (offerapi_stage_parse(&st, db_text(r, row, c + 11)) < 0 ||
+	    (!db_isnull(r, row, c + 13) &&
+	     offerapi_reject_reason_parse(&why, db_text(r, row, c + 13)) < 0))
+		return oa_error(OFFERAPI_ERROR, "application %lld: stored stage or reason unknown",
+		                (long long)a->id);
+	a->stage = st;
+	a->stage_at = db_isnull(r, row, c + 12) ? a->created_at : db_int(r, row, c + 12);
+	a->reason = why;
+	a->show_reason = db_int(r, row, c + 15) != 0;
+	a->reason_text = oa_strdup(db_isnull(r, row, c + 14) ? "" : db_text(r, row, c + 14));
+	a->candidate_email = oa_strdup(db_isnull(r, row, c + 16) ? "" : db_text(r, row, c + 16));
+	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename ||
+	    !a->reason_text || !a->candidate_email)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = oa_json_answers_parse(db_text(r, row, c + 9), &a->answers, &a->nanswers);
@@ -202,7 +226,7 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
-	if (r->nrows == 0 || !may_read(actor, db_int(r, 0, 2), db_int(r, 0, 12))) {
+	if (r->nrows == 0 || !may_read(actor, db_int(r, 0, 2), db_int(r, 0, APP_NCOLUMNS + 1))) {
 		/* the same answer for "absent" and "not yours" to anyone who
 		 * could not see it anyway hides which ids exist */
 		bool exists = r->nrows > 0;
@@ -222,6 +246,8 @@ static int app_read(offerapi_store *s, const offerapi_user *actor, offerapi_id i
 	rc = app_from_row(r, 0, 0, -1, a);
 	if (rc == 0 && (rc = app_text_open(s, a, r, 0, APP_NCOLUMNS)) < 0)
 		app_clear(a);
+	if (rc == 0 && actor->role == OFFERAPI_ROLE_CANDIDATE)
+		app_hide_reason(a);
 	db_result_free(r);
 	if (rc < 0) {
 		free(a);

@@ -104,6 +104,7 @@ const char *offerapi_strerror(int code)
 	case OFFERAPI_EPLUGIN: return "scorer plugin error";
 	case OFFERAPI_ETIMEOUT: return "timed out";
 	case OFFERAPI_EPDFTOOCOMPLEX: return "PDF file too complex to read";
+	case OFFERAPI_ECONFLICT: return "conflict with the current state";
 	default: return "unknown error code";
 	}
 }

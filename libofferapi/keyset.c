@@ -354,3 +354,19 @@ int ks_finish(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last
 	}
 	return 0;
 }
+
+int ks_page_of(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last, size_t limit,
+               int64_t total, const db_result *r, ks_row **rows, ks_page *out)
+{
+	memset(out, 0, sizeof *out);
+	size_t n = (size_t)r->nrows;
+	*rows = calloc(n ? n : 1, sizeof **rows);
+	if (!*rows)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n; i++) {
+		ks_row_key(r, (int)i, &(*rows)[i].key);
+		(*rows)[i].row = (int)i;
+	}
+	int rc = ks_finish(spec, scope, c, last, limit, total, *rows, &n, out);
+	return rc ? oa_error(rc, "out of memory") : 0;
+}

@@ -131,4 +131,10 @@ typedef struct ks_page {
 int ks_finish(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last, size_t limit,
               int64_t total, ks_row *rows, size_t *nrows, ks_page *out);
 
+/* The rows of @r (their keys in columns 0..3) as ks_rows, then
+ * ks_finish(): *rows (malloc'd, the caller frees it) holds them, the page's
+ * rows[out->first .. out->first + out->count). Error set. */
+int ks_page_of(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last, size_t limit,
+               int64_t total, const db_result *r, ks_row **rows, ks_page *out);
+
 #endif

@@ -120,23 +120,14 @@ static int page_from_result(offerapi_store *s, const ks_spec *spec, uint32_t sco
                             const ks_cursor *c, bool last, size_t limit, int base, bool with_text,
                             const db_result *r, offerapi_application_list *l)
 {
-	size_t n = (size_t)r->nrows;
-	ks_row *rows = calloc(n ? n : 1, sizeof *rows);
-	if (!rows)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		ks_row_key(r, (int)i, &rows[i].key);
-		rows[i].row = (int)i;
-	}
+	ks_row *rows = NULL;
 	ks_page pg;
-	int rc = ks_finish(spec, scope, c, last, limit, l->total, rows, &n, &pg);
+	int rc = ks_page_of(spec, scope, c, last, limit, l->total, r, &rows, &pg);
 	if (rc == 0) {
 		l->next = pg.next;
 		l->prev = pg.prev;
 		l->offset = pg.offset;
 		rc = page_items(s, r, base, with_text, rows, &pg, l);
-	} else {
-		rc = oa_error(rc, "out of memory");
 	}
 	free(rows);
 	return rc;
@@ -151,11 +142,13 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 	ks_query *q = malloc(sizeof *q);
 	if (!q)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	/* a ranked list has one offer ($1): its row is read once, not joined
-	 * to each application (PostgreSQL would merge-join offers_pkey) */
-	const char *join = spec->kind == 'r' ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
-	const char *tjoin = spec->kind == 'r' ? LIST_JOIN("$1") LIST_TEXT_JOIN
-	                                      : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
+	/* a ranked list, or one stage's, has one offer ($1): its row is read
+	 * once, not joined to each application (PostgreSQL would merge-join
+	 * offers_pkey) */
+	bool one_offer = spec->kind == 'r' || spec->kind == 's';
+	const char *join = one_offer ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
+	const char *tjoin = one_offer ? LIST_JOIN("$1") LIST_TEXT_JOIN
+	                              : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
 	int rc = ks_build(spec, c, last, count, limit, 0,
 	                  with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
 	                  with_text ? tjoin : join, fixed, q);
@@ -354,9 +347,59 @@ int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *
 	if ((rc = ks_page_parse(&spec, scope, page, &c, &limit)) < 0)
 		return rc;
 	unsigned pf = page ? page->flags : 0;
-	return apps_page(
+	rc = apps_page(
 		s, &spec, scope, (db_param[]){ P_INT(actor->id) }, &c, pf & OFFERAPI_PAGE_LAST,
 		pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit, false, out);
+	for (size_t i = 0; rc == 0 && i < (*out)->count; i++)
+		app_hide_reason(&(*out)->items[i]);
+	return rc;
+}
+
+/* An offer's applications at one stage, oldest first
+ * (applications_offer_stage). */
+static void stage_spec(ks_spec *spec)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = 's';
+	spec->nphases = 1;
+	spec->phases[0] = (ks_phase){
+		"a0.id",
+		" FROM applications a0 WHERE a0.offer_id = $1 AND a0.stage = $2",
+		{ { "a0.created_at", false }, { "a0.id", false } },
+		2,
+		0
+	};
+	spec->count_from = spec->phases[0].from;
+	spec->nfixed = 2;
+}
+
+int offerapi_application_list_stage_page(offerapi_store *s, const offerapi_user *actor,
+                                         offerapi_id offer_id, offerapi_stage stage,
+                                         const offerapi_page *page, offerapi_application_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "application list: no output given");
+	*out = NULL;
+	const char *name = offerapi_stage_name(stage);
+	if (!name)
+		return oa_error(OFFERAPI_EINVAL, "stage: %d is not a stage", (int)stage);
+	ks_spec spec;
+	stage_spec(&spec);
+	char what[64];
+	snprintf(what, sizeof what, "s|%lld|%s", (long long)offer_id, name);
+	uint32_t scope = ks_scope(what);
+	ks_cursor c;
+	size_t limit;
+	int rc = ks_page_parse(&spec, scope, page, &c, &limit);
+	if (rc == 0)
+		rc = store_check_owner(s, actor, offer_id, "read the applications to an offer");
+	if (rc < 0)
+		return rc;
+	unsigned pf = page ? page->flags : 0;
+	return apps_page(s, &spec, scope, (db_param[]){ P_INT(offer_id), P_TEXT(name) }, &c,
+	                 pf & OFFERAPI_PAGE_LAST,
+	                 pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit, false,
+	                 out);
 }
 
 /* ---- the whole lists, page after page ---- */
@@ -450,6 +493,9 @@ int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor
 		return rc;
 	ks_spec spec;
 	mine_spec(&spec);
-	return whole_list(s, &spec, mine_scope(actor->id), (db_param[]){ P_INT(actor->id) }, NULL,
-	                  flags & OFFERAPI_LIST_WITH_TEXT, out);
+	rc = whole_list(s, &spec, mine_scope(actor->id), (db_param[]){ P_INT(actor->id) }, NULL,
+	                flags & OFFERAPI_LIST_WITH_TEXT, out);
+	for (size_t i = 0; rc == 0 && i < (*out)->count; i++)
+		app_hide_reason(&(*out)->items[i]);
+	return rc;
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "offerapi/application.h"
 #include "offerapi/mail.h"
 
 /* One kind of message in one language. */
@@ -16,12 +17,16 @@ typedef struct mail_template {
 	const char *link_path; /* appended to the base URL, then the token; NULL: none */
 	bool notification; /* carries List-Unsubscribe */
 	const char *subject; /* may hold {name}, {offer} */
-	const char *body; /* paragraphs; may hold {name}, {offer}, {link} */
+	const char *body; /* paragraphs; may hold {name}, {offer}, {reason}, {link} */
 } mail_template;
 
 /* The template of @kind in @lang ("en", else French); NULL for an unknown
  * kind. */
 const mail_template *mail_template_find(const char *kind, const char *lang);
+
+/* The label of a rejection's @reason in @lang ("en", else French), as the
+ * candidate's message says it; "" for none or another value. */
+const char *mail_reason_label(offerapi_reject_reason reason, const char *lang);
 
 /* 0 when @url is http:// or https:// followed by a host, with no space,
  * quote or control character; error set (naming @what) otherwise. */

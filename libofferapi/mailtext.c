@@ -1,7 +1,8 @@
 /*
  * mailtext.c - the text of each kind of message, in French and English
  * (offerapi/mail.h). A body is paragraphs separated by blank lines;
- * {name}, {offer} and {link} are replaced by the message's fields. The
+ * {name}, {offer}, {reason} and {link} are replaced by the message's
+ * fields. The
  * HTML part is made from the same paragraphs (mime.c), so both parts
  * always say the same thing.
  */
@@ -40,7 +41,88 @@ static const mail_template templates[] = {
 	  "choose a new password, open this link (valid for one hour, once):\n\n{link}\n\n"
 	  "Every session you have open will be logged out.\n\n"
 	  "If you did not ask for this, ignore this message: your password does not change." },
+
+	/* stages of an application (stages.c): to the candidate... */
+	{ "stage-interview", "fr", "/me/applications", false,
+	  "Votre candidature « {offer} » : entretien",
+	  "Bonjour {name},\n\n"
+	  "Bonne nouvelle : le recruteur de l'offre « {offer} » souhaite vous rencontrer en "
+	  "entretien. Il vous contactera pour convenir d'un rendez-vous.\n\n"
+	  "Vos candidatures et leur étape :\n\n{link}" },
+	{ "stage-interview", "en", "/me/applications", false,
+	  "Your application for \"{offer}\": interview",
+	  "Hello {name},\n\n"
+	  "Good news: the recruiter of the offer \"{offer}\" would like to meet you for an "
+	  "interview. They will contact you to arrange it.\n\n"
+	  "Your applications and their stage:\n\n{link}" },
+	{ "stage-offer", "fr", "/me/applications", false,
+	  "Votre candidature « {offer} » : proposition",
+	  "Bonjour {name},\n\n"
+	  "Le recruteur de l'offre « {offer} » vous fait une proposition. Il vous en donnera le "
+	  "détail directement.\n\n"
+	  "Vos candidatures et leur étape :\n\n{link}" },
+	{ "stage-offer", "en", "/me/applications", false,
+	  "Your application for \"{offer}\": an offer",
+	  "Hello {name},\n\n"
+	  "The recruiter of the offer \"{offer}\" is making you an offer. They will give you the "
+	  "details directly.\n\n"
+	  "Your applications and their stage:\n\n{link}" },
+	{ "stage-hired", "fr", "/me/applications", false,
+	  "Votre candidature « {offer} » : embauche",
+	  "Bonjour {name},\n\n"
+	  "Félicitations : votre embauche pour l'offre « {offer} » est confirmée.\n\n"
+	  "Vos candidatures et leur étape :\n\n{link}" },
+	{ "stage-hired", "en", "/me/applications", false, "Your application for \"{offer}\": hired",
+	  "Hello {name},\n\n"
+	  "Congratulations: you are hired for the offer \"{offer}\".\n\n"
+	  "Your applications and their stage:\n\n{link}" },
+	{ "stage-rejected", "fr", "/me/applications", false, "Votre candidature « {offer} »",
+	  "Bonjour {name},\n\n"
+	  "Nous sommes désolés : votre candidature à l'offre « {offer} » n'a pas été retenue.\n\n"
+	  "Merci de l'intérêt que vous lui avez porté. Vos candidatures :\n\n{link}" },
+	{ "stage-rejected", "en", "/me/applications", false, "Your application for \"{offer}\"",
+	  "Hello {name},\n\n"
+	  "We are sorry: your application to the offer \"{offer}\" was not selected.\n\n"
+	  "Thank you for your interest. Your applications:\n\n{link}" },
+	{ "stage-rejected-reason", "fr", "/me/applications", false, "Votre candidature « {offer} »",
+	  "Bonjour {name},\n\n"
+	  "Nous sommes désolés : votre candidature à l'offre « {offer} » n'a pas été retenue.\n\n"
+	  "Motif : {reason}\n\n"
+	  "Merci de l'intérêt que vous lui avez porté. Vos candidatures :\n\n{link}" },
+	{ "stage-rejected-reason", "en", "/me/applications", false,
+	  "Your application for \"{offer}\"",
+	  "Hello {name},\n\n"
+	  "We are sorry: your application to the offer \"{offer}\" was not selected.\n\n"
+	  "Reason: {reason}\n\n"
+	  "Thank you for your interest. Your applications:\n\n{link}" },
+	/* ... and to the recruiter */
+	{ "application-withdrawn", "fr", "/applications/", false,
+	  "Candidature retirée : « {offer} »",
+	  "Bonjour {name},\n\n"
+	  "Un candidat a retiré sa candidature à votre offre « {offer} ».\n\n"
+	  "La candidature :\n\n{link}" },
+	{ "application-withdrawn", "en", "/applications/", false,
+	  "Application withdrawn: \"{offer}\"",
+	  "Hello {name},\n\n"
+	  "A candidate withdrew their application to your offer \"{offer}\".\n\n"
+	  "The application:\n\n{link}" },
 };
+
+/* The reasons of a rejection as a candidate reads them, by
+ * offerapi_reject_reason, French then English. */
+static const char *const reason_labels[OFFERAPI_NREASONS][2] = {
+	{ "", "" },
+	{ "votre profil ne correspond pas au poste", "your profile does not match the position" },
+	{ "l'expérience demandée n'est pas atteinte", "the experience required is not met" },
+	{ "le poste a été pourvu", "the position has been filled" },
+	{ "autre", "other" },
+};
+
+const char *mail_reason_label(offerapi_reject_reason reason, const char *lang)
+{
+	int en = lang && !strcmp(lang, "en");
+	return (unsigned)reason < OFFERAPI_NREASONS ? reason_labels[reason][en] : "";
+}
 
 const mail_template *mail_template_find(const char *kind, const char *lang)
 {

@@ -20,7 +20,9 @@
 #include "internal.h"
 #include "mail_internal.h"
 
-#define FIELD_MAX 1000 /* bytes of a field (name, offer title) */
+/* bytes of a field (name, offer title, a rejection's reason: its label
+ * and up to OFFERAPI_REASON_TEXT_MAX bytes of text) */
+#define FIELD_MAX 2000
 
 typedef struct sbuf {
 	char *p;
@@ -148,7 +150,7 @@ static void sb_base64(sbuf *b, const char *data, size_t len)
 }
 
 typedef struct fields {
-	const char *name, *offer, *link;
+	const char *name, *offer, *link, *reason;
 } fields;
 
 static void sb_html_escape(sbuf *b, const char *s)
@@ -165,7 +167,7 @@ static void sb_html_escape(sbuf *b, const char *s)
 	}
 }
 
-/* @tpl with {name}, {offer}, {link} replaced; @html escapes the values,
+/* @tpl with {name}, {offer}, {link}, {reason} replaced; @html escapes the values,
  * makes the link a link and each paragraph a <p>. */
 static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 {
@@ -180,6 +182,8 @@ static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 			val = f->offer, skip = 7;
 		else if (!strncmp(p, "{link}", 6))
 			val = f->link, skip = 6;
+		else if (!strncmp(p, "{reason}", 8))
+			val = f->reason, skip = 8;
 		if (skip && html && val == f->link) {
 			sb_str(b, "<a href=\"");
 			sb_html_escape(b, val);
@@ -213,21 +217,29 @@ static int get_field(json_t *params, const char *key, const char **out)
 	return oa_check_text(key, *out, 0, FIELD_MAX, false, true);
 }
 
-/* Fill @f from @m and @site: the link is base URL + path + token. */
+/* Fill @f from @m and @site: the link is base URL + path + token, or
+ * + the application's id ("app") when there is no token. */
 static int load_fields(const offerapi_mail *m, const offerapi_mail_site *site,
                        const mail_template *t, json_t *params, fields *f, char **link)
 {
-	const char *token = "";
+	const char *token = "", *app = "";
 	int rc;
 	*link = NULL;
 	if ((rc = get_field(params, "name", &f->name)) < 0 ||
 	    (rc = get_field(params, "offer", &f->offer)) < 0 ||
+	    (rc = get_field(params, "reason", &f->reason)) < 0 ||
+	    (rc = get_field(params, "app", &app)) < 0 ||
 	    (rc = get_field(params, "token", &token)) < 0)
 		return rc;
 	for (const char *p = token; *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
 			return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed token",
 			                (long long)m->id);
+	if (strspn(app, "0123456789") != strlen(app) || strlen(app) > 18)
+		return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed application id",
+		                (long long)m->id);
+	if (!*token)
+		token = app;
 	size_t n = strlen(site->base_url) + (t->link_path ? strlen(t->link_path) : 0) +
 	           strlen(token) + 1;
 	*link = malloc(n);
@@ -402,7 +414,7 @@ int offerapi_mail_subject(const offerapi_mail *m, char *out, size_t outsz)
 	const mail_template *t = NULL;
 	json_t *params = NULL;
 	int rc = prepare(m, NULL, &t, &params);
-	fields f = { "", "", "" };
+	fields f = { .name = "", .offer = "", .link = "", .reason = "" };
 	if (rc == 0 && ((rc = get_field(params, "name", &f.name)) < 0 ||
 	                (rc = get_field(params, "offer", &f.offer)) < 0))
 		f.name = f.offer = "";

@@ -369,10 +369,58 @@ static const char *const migration_8[] = {
 	NULL
 };
 
+/*
+ * Migration 9: application stages, their history, private notes (issue 13;
+ * stages.c, rules in offerapi/application.h).
+ *
+ * - applications.stage: the current stage by name (every existing
+ *   application starts as 'received'); stage_at: Unix seconds of the last
+ *   change (the application's date before any); the rejection's reason,
+ *   free text and whether the candidate sees them.
+ * - application_stages: one row per change (time, actor, from, to, reason);
+ *   the actor may be NULL once their account is gone.
+ * - application_notes: recruiters' private notes, read newest first by
+ *   page (application_notes_app ends with the ORDER BY's columns).
+ * - applications_offer_stage: an offer's applications at one stage, oldest
+ *   first, by page (the dashboard's ?stage=).
+ */
+static const char *const migration_9[] = {
+	"ALTER TABLE applications ADD COLUMN stage TEXT NOT NULL DEFAULT 'received'"
+	" CHECK (stage IN ('received', 'reviewed', 'interview', 'offer', 'hired', 'rejected',"
+	" 'withdrawn'))",
+	"ALTER TABLE applications ADD COLUMN stage_at BIGINT",
+	"UPDATE applications SET stage_at = created_at",
+	"ALTER TABLE applications ADD COLUMN reason TEXT",
+	"ALTER TABLE applications ADD COLUMN reason_text TEXT",
+	"ALTER TABLE applications ADD COLUMN show_reason INTEGER NOT NULL DEFAULT 0",
+	"CREATE INDEX applications_offer_stage ON applications (offer_id, stage, created_at, id)",
+
+	"CREATE TABLE application_stages ("
+	" id {{ID}},"
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" actor_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	" from_stage TEXT NOT NULL,"
+	" to_stage TEXT NOT NULL,"
+	" reason TEXT,"
+	" reason_text TEXT,"
+	" show_reason INTEGER NOT NULL DEFAULT 0,"
+	" created_at BIGINT NOT NULL)",
+	"CREATE INDEX application_stages_app ON application_stages (application_id, id)",
+
+	"CREATE TABLE application_notes ("
+	" id {{ID}},"
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" author_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	" body TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL)",
+	"CREATE INDEX application_notes_app ON application_notes (application_id, created_at, id)",
+	NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
 	migration_1, migration_2, migration_3, migration_4,
-	migration_5, migration_6, migration_7, migration_8
+	migration_5, migration_6, migration_7, migration_8, migration_9
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

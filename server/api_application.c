@@ -195,7 +195,7 @@ static bool dashboard_load(req *r, svc_dashboard *d)
 
 void api_offer_applications(req *r)
 {
-	static const char *const known[] = { "rank", NULL };
+	static const char *const known[] = { "rank", "stage", NULL };
 	char cursor[OFFERAPI_CURSOR_MAX];
 	offerapi_page page;
 	svc_dashboard d;
@@ -225,7 +225,8 @@ void api_offer_applications(req *r)
 	                        (json_int_t)d.scored, "scorers", scorers);
 	if (out) {
 		/* the page: ?limit and the opaque ?cursor of next/prev */
-		api_page_answer(r, out, d.list->next, d.list->prev, page.limit, (int64_t)d.count);
+		api_page_answer(r, out, d.list->next, d.list->prev, page.limit,
+		                d.staged ? d.staged->total : (int64_t)d.count);
 		json_t *hist = json_array();
 		for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++)
 			json_array_append_new(hist, json_integer(d.dash->histogram[k]));
@@ -283,22 +284,6 @@ void api_my_applications(req *r)
 	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_application_list_free(l);
 	respond_json(r, 200, out);
-}
-
-/* One application: a candidate sees their own (without scores), the
- * offer's recruiter sees it with scores and the extracted text. */
-void api_application_get(req *r)
-{
-	offerapi_application *a = NULL;
-	int rc = svc_application(r, &a);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_json(
-			r, 200,
-			json_pack("{s:o}", "application",
-		                  application_json(a, r->user->role == OFFERAPI_ROLE_RECRUITER)));
-	offerapi_application_free(a);
 }
 
 /* The scoring jobs of one application: its candidate sees the states,

@@ -352,10 +352,21 @@ json_t *application_json(const offerapi_application *a, bool scores)
 			json_array_append_new(sc, one);
 		}
 		json_object_set_new(j, "scores", sc);
+		json_object_set_new(j, "candidate_email",
+		                    a->candidate_email[0] ? json_string(a->candidate_email)
+		                                          : json_null());
 	} else {
-		/* the candidate's view: received, whatever the scoring does */
-		json_object_set_new(j, "status", json_string("received"));
+		/* the candidate's view: the stage, whatever the scoring does */
+		json_object_set_new(j, "status", json_string(offerapi_stage_name(a->stage)));
 	}
+	json_object_set_new(j, "stage", json_string(offerapi_stage_name(a->stage)));
+	json_object_set_new(j, "stage_at", json_integer((json_int_t)a->stage_at));
+	/* the library gives the candidate a reason only when it is shown */
+	if (a->reason != OFFERAPI_REASON_NONE)
+		json_object_set_new(j, "rejection",
+		                    json_pack("{s:s,s:s,s:b}", "reason",
+		                              offerapi_reject_reason_name(a->reason), "text",
+		                              a->reason_text, "shown", a->show_reason));
 	char link[80];
 	snprintf(link, sizeof link, "/api/v1/applications/%lld/cv.pdf", (long long)a->id);
 	json_object_set_new(j, "cv_pdf_url", json_string(link));

@@ -362,6 +362,7 @@ static int status_of(int rc, bool upload, const char **code)
 	case OFFERAPI_EPDFTOOCOMPLEX: *code = "pdf_too_complex"; return 422;
 	case OFFERAPI_ENOTEXT: *code = "no_text"; return 422;
 	case OFFERAPI_ECLOSED: *code = "closed"; return 409;
+	case OFFERAPI_ECONFLICT: *code = "conflict"; return 409;
 	case OFFERAPI_EUNAVAILABLE: *code = "unavailable"; return 503;
 	case OFFERAPI_EBUSY: *code = "busy"; return 503;
 	case OFFERAPI_EREADONLY: *code = "read_only"; return 503;

@@ -31,6 +31,7 @@ static msg msgs[] = {
 	{ "problem.method_not_allowed", { "Méthode non autorisée", "Method not allowed" } },
 	{ "problem.exists", { "Existe déjà", "Already exists" } },
 	{ "problem.closed", { "Offre fermée", "Offer closed" } },
+	{ "problem.conflict", { "Conflit avec l'état actuel", "Conflict with the current state" } },
 	{ "problem.too_big", { "Trop volumineux", "Too large" } },
 	{ "problem.not_pdf", { "Pas un PDF", "Not a PDF" } },
 	{ "problem.unsupported_media_type",
@@ -79,6 +80,68 @@ static msg msgs[] = {
 	    "The resource has changed since you read it (If-Match): read it again and retry." } },
 	{ "field.missing", { "champ requis", "required" } },
 	{ "field.string", { "doit être une chaîne", "must be a string" } },
+	{ "field.boolean", { "doit être true ou false", "must be true or false" } },
+	{ "err.stage_missing", { "stage : champ requis", "stage: required" } },
+	{ "err.stage_from",
+	  { "from : étape inconnue (received, reviewed, interview, offer, hired, rejected ou "
+	    "withdrawn)",
+	    "from: unknown stage (received, reviewed, interview, offer, hired, rejected or "
+	    "withdrawn)" } },
+	{ "err.bad_stage",
+	  { "stage : étape inconnue (received, reviewed, interview, offer, hired, rejected ou "
+	    "withdrawn)",
+	    "stage: unknown stage (received, reviewed, interview, offer, hired, rejected or "
+	    "withdrawn)" } },
+	{ "stage.received", { "Reçue", "Received" } },
+	{ "stage.reviewed", { "Examinée", "Reviewed" } },
+	{ "stage.interview", { "Entretien", "Interview" } },
+	{ "stage.offer", { "Proposition", "Offer" } },
+	{ "stage.hired", { "Embauche", "Hired" } },
+	{ "stage.rejected", { "Non retenue", "Rejected" } },
+	{ "stage.withdrawn", { "Retirée", "Withdrawn" } },
+	{ "act.reviewed", { "Marquer examinée", "Mark as reviewed" } },
+	{ "act.interview", { "Proposer un entretien", "Invite to an interview" } },
+	{ "act.offer", { "Faire une proposition", "Make an offer" } },
+	{ "act.hired", { "Confirmer l'embauche", "Confirm the hiring" } },
+	{ "act.rejected", { "Ne pas retenir", "Reject" } },
+	{ "act.withdraw", { "Retirer ma candidature", "Withdraw my application" } },
+	{ "reason.profile", { "Profil", "Profile" } },
+	{ "reason.experience", { "Expérience", "Experience" } },
+	{ "reason.position_filled", { "Poste pourvu", "Position filled" } },
+	{ "reason.other", { "Autre", "Other" } },
+	{ "col.stage", { "Étape", "Stage" } },
+	{ "col.login", { "Identifiant", "Login" } },
+	{ "col.email", { "Adresse e-mail", "E-mail address" } },
+	{ "col.reason", { "Motif", "Reason" } },
+	{ "app.reason", { "Motif", "Reason" } },
+	{ "app.reason_text", { "Précision (facultative)", "Details (optional)" } },
+	{ "app.show_reason",
+	  { "Montrer le motif au candidat", "Show the reason to the candidate" } },
+	{ "app.reason_shown", { "motif montré au candidat", "reason shown to the candidate" } },
+	{ "app.reason_hidden",
+	  { "motif non montré au candidat", "reason not shown to the candidate" } },
+	{ "app.actions", { "Étape suivante", "Next stage" } },
+	{ "app.move", { "Avancer la candidature", "Move the application forward" } },
+	{ "app.history", { "Historique", "History" } },
+	{ "app.history_none", { "Aucun changement d'étape.", "No change of stage yet." } },
+	{ "app.scores", { "Scores et explications", "Scores and explanations" } },
+	{ "app.no_scores", { "Pas encore de score.", "No score yet." } },
+	{ "app.no_answers", { "Aucune question.", "No question." } },
+	{ "app.notes", { "Notes", "Notes" } },
+	{ "app.notes_private",
+	  { "Visibles par vous seul, jamais par le candidat.",
+	    "Seen by you only, never by the candidate." } },
+	{ "app.notes_more", { "Notes plus anciennes", "Older notes" } },
+	{ "app.notes_newer", { "Notes plus récentes", "Newer notes" } },
+	{ "app.note_new", { "Nouvelle note", "New note" } },
+	{ "app.note_add", { "Ajouter la note", "Add the note" } },
+	{ "app.now_at", { "Étape actuelle :", "Current stage:" } },
+	{ "app.open", { "Voir la candidature", "Open the application" } },
+	{ "app.withdrawn_done", { "Candidature retirée.", "Application withdrawn." } },
+	{ "col.actions", { "Actions", "Actions" } },
+	{ "dash.stage_filter", { "Étape", "Stage" } },
+	{ "dash.stage_all", { "Toutes", "All" } },
+	{ "err.note_missing", { "note : champ requis", "note: required" } },
 	{ "field.array", { "doit être un tableau de chaînes", "must be an array of strings" } },
 	{ "field.too_many", { "trop d'éléments", "too many items" } },
 	{ "field.too_long", { "trop long", "too long" } },
@@ -506,6 +569,11 @@ const char *error_text(const req *r, int rc)
 		return en ? "This offer is closed to applications."
 		          : "Cette offre est fermée aux candidatures.";
 	case OFFERAPI_ENOTFOUND: return en ? "Not found." : "Introuvable.";
+	case OFFERAPI_ECONFLICT:
+		return en ? "This change is not possible at the application's current stage, or the "
+		            "stage changed meanwhile: reload the page and try again."
+		          : "Ce changement n'est pas possible à l'étape actuelle de la candidature, ou "
+		            "l'étape a changé entre-temps : rechargez la page et réessayez.";
 	case OFFERAPI_EPERM:
 		return en ? "You may not do this." : "Vous n'avez pas le droit de faire cela.";
 	case OFFERAPI_EUNAVAILABLE:

@@ -47,6 +47,10 @@ void page_dashboard_csv(req *r);
 void page_cv_pdf(req *r);
 void page_cv_text(req *r);
 void page_job_retry(req *r);
+void page_application(req *r);
+void page_application_stage(req *r);
+void page_application_note(req *r);
+void page_withdraw(req *r);
 void page_lang(req *r);
 void page_css(req *r);
 void page_not_found(req *r);
@@ -127,6 +131,13 @@ const char *scorer_label(req *r, const char *name);
 /* @v with @decimals digits after the page's decimal separator: "0,98"
  * in French, "0.98" in English (the server never calls setlocale). */
 void num_str(const req *r, char *dst, size_t n, double v, int decimals);
+/* Stages on the pages (pages_stage.c): the stage's name in the page's
+ * language; as a badge (a span with class stage-NAME); a rejection's
+ * reason and its text. */
+const char *stage_label(req *r, offerapi_stage st);
+void stage_badge(req *r, buf *b, offerapi_stage st);
+void reason_html(req *r, buf *b, offerapi_reject_reason why, const char *text);
+
 /* Size of a buffer that holds any date_str(). */
 #define DATE_STR_MAX 80
 /* Unix time @t as HTML in the page's language, "8 déc. 2026" or

@@ -196,6 +196,22 @@ void page_apply(req *r)
 	form_free(&f);
 }
 
+/* The candidate's withdraw button, while the application is open. */
+static void withdraw_button(req *r, buf *b, const offerapi_application *a)
+{
+	if (!offerapi_stage_allowed(a->stage, OFFERAPI_STAGE_WITHDRAWN, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	buf_printf(
+		b,
+		"<form method=\"post\" class=\"inline\" action=\"/me/applications/%lld/withdraw\">",
+		(long long)a->id);
+	hidden_csrf(r, b);
+	buf_printf(b, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s (",
+	           T(r, "act.withdraw"));
+	buf_esc(b, a->offer_title);
+	buf_printf(b, ")\">%s</button></form>", T(r, "act.withdraw"));
+}
+
 void page_my_applications(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
@@ -212,14 +228,16 @@ void page_my_applications(req *r)
 	buf_printf(&b, "<h1>%s</h1>", T(r, "nav.myapps"));
 	if (strstr(r->query, "applied=1"))
 		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "apply.done"));
+	if (strstr(r->query, "withdrawn=1"))
+		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "app.withdrawn_done"));
 	if (!list->count)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "myapps.none"));
 	else
 		buf_printf(
 			&b,
-			"<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			"<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 			T(r, "col.offer"), T(r, "col.received"), T(r, "col.status"),
-			T(r, "col.applied"), T(r, "col.cv"));
+			T(r, "col.applied"), T(r, "col.cv"), T(r, "col.actions"));
 	for (size_t i = 0; i < list->count; i++) {
 		offerapi_application *a = &list->items[i];
 		char d[DATE_STR_MAX];
@@ -229,15 +247,23 @@ void page_my_applications(req *r)
 		buf_printf(&b, "<tr><td data-label=\"%s\"><a href=\"/offers/%lld\">",
 		           T(r, "col.offer"), (long long)a->offer_id);
 		buf_esc(&b, a->offer_title);
+		buf_printf(&b, "</a></td><td class=\"received\" data-label=\"%s\">",
+		           T(r, "col.received"));
+		stage_badge(r, &b, a->stage);
+		if (a->reason != OFFERAPI_REASON_NONE) { /* only when the recruiter shows it */
+			buf_puts(&b, "<br>");
+			reason_html(r, &b, a->reason, a->reason_text);
+		}
 		buf_printf(&b,
-		           "</a></td><td class=\"received\" data-label=\"%s\">%s</td>"
-		           "<td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+		           "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
 		           "<td data-label=\"%s\"><a href=\"/applications/%lld/cv.pdf\">",
-		           T(r, "col.received"), T(r, "app.received"), T(r, "col.status"),
+		           T(r, "col.status"),
 		           T(r, a->offer_is_open ? "offer.open" : "offer.closed"),
 		           T(r, "col.applied"), d, T(r, "col.cv"), (long long)a->id);
 		buf_esc(&b, a->filename);
-		buf_puts(&b, "</a></td></tr>");
+		buf_printf(&b, "</a></td><td data-label=\"%s\">", T(r, "col.actions"));
+		withdraw_button(r, &b, a);
+		buf_puts(&b, "</td></tr>");
 	}
 	if (list->count)
 		buf_puts(&b, "</tbody></table></div>");

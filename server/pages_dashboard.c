@@ -92,6 +92,29 @@ static void svg_charts(req *r, buf *b, const svc_dashboard *d)
 	buf_printf(b, "</svg><figcaption>%s</figcaption></figure>", T(r, "dash.ranking"));
 }
 
+/* The filter by stage (?stage=), keeping the ranking. */
+static void stage_filter(req *r, buf *b, const svc_dashboard *d)
+{
+	buf_printf(
+		b,
+		"<form method=\"get\" class=\"inline stage-filter\"><label for=\"stage-filter\">"
+		"%s</label> <select id=\"stage-filter\" name=\"stage\"><option value=\"\">%s</option>",
+		T(r, "dash.stage_filter"), T(r, "dash.stage_all"));
+	for (int i = 0; i < OFFERAPI_NSTAGES; i++) {
+		const char *name = offerapi_stage_name((offerapi_stage)i);
+		buf_printf(b, "<option value=\"%s\"%s>%s</option>", name,
+		           d->stage && !strcmp(d->stage, name) ? " selected" : "",
+		           stage_label(r, (offerapi_stage)i));
+	}
+	buf_puts(b, "</select>");
+	if (d->by) {
+		buf_puts(b, "<input type=\"hidden\" name=\"rank\" value=\"");
+		buf_esc(b, d->by);
+		buf_puts(b, "\">");
+	}
+	buf_printf(b, " <button type=\"submit\">%s</button></form>", T(r, "dash.apply"));
+}
+
 /* Title, count and mean, the ranking choice and the CSV link. */
 static void dash_header(req *r, buf *b, const svc_dashboard *d)
 {
@@ -122,9 +145,13 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 			buf_esc(b, scorer_label(r, d->cols[i]));
 			buf_puts(b, "</option>");
 		}
-		buf_printf(b, "</select></label><button type=\"submit\">%s</button></form>",
-		           T(r, "dash.apply"));
+		buf_puts(b, "</select></label>");
+		if (d->stage)
+			buf_printf(b, "<input type=\"hidden\" name=\"stage\" value=\"%s\">",
+			           d->stage);
+		buf_printf(b, "<button type=\"submit\">%s</button></form>", T(r, "dash.apply"));
 	}
+	stage_filter(r, b, d);
 	buf_printf(b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv",
 	           (long long)d->offer->id);
 	if (d->by) {
@@ -177,14 +204,21 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i,
 	char day[DATE_STR_MAX];
 	date_str(r, day, sizeof day, a->created_at);
 	int64_t pos = d->list->offset >= 0 ? d->list->offset + (int64_t)i + 1 : 0;
-	if (pos)
+	if (pos && !d->stage)
 		buf_printf(b, "<tr><td>%lld</td><td>", (long long)pos);
 	else
 		buf_puts(b, "<tr><td></td><td>");
+	buf_printf(b, "<a href=\"/applications/%lld\">", (long long)a->id);
 	buf_esc(b, a->candidate_name);
-	buf_puts(b, " <small>");
+	buf_puts(b, "</a> <small>");
 	buf_esc(b, a->candidate_login);
-	buf_printf(b, "</small></td><td>%s</td>", day);
+	if (a->candidate_email[0]) {
+		buf_puts(b, "<br>");
+		buf_esc(b, a->candidate_email);
+	}
+	buf_puts(b, "</small></td><td>");
+	stage_badge(r, b, a->stage);
+	buf_printf(b, "</td><td>%s</td>", day);
 	for (size_t c = 0; c < d->ncols; c++)
 		score_cell(r, b, a, d->cols[c], jobs);
 	const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
@@ -212,8 +246,9 @@ static void dash_table(req *r, buf *b, const svc_dashboard *d, const offerapi_jo
 	}
 	buf_printf(
 		b,
-		"<div class=\"scroll\"><table class=\"ranked\"><thead><tr><th>#</th><th>%s</th><th>%s</th>",
-		T(r, "col.candidate"), T(r, "col.applied"));
+		"<div class=\"scroll\"><table class=\"ranked\"><thead><tr><th>#</th><th>%s</th><th>%s</th>"
+		"<th>%s</th>",
+		T(r, "col.candidate"), T(r, "col.stage"), T(r, "col.applied"));
 	for (size_t i = 0; i < d->ncols; i++) {
 		buf_printf(b, "<th class=\"num%s\">", d->cols[i] == d->by ? " by" : "");
 		buf_esc(b, scorer_label(r, d->cols[i]));
@@ -238,6 +273,8 @@ static void pager_link(req *r, buf *b, const svc_dashboard *d, const char *curso
 		buf_esc(b, enc);
 		buf_puts(b, "&amp;");
 	}
+	if (d->stage)
+		buf_printf(b, "stage=%s&amp;", d->stage);
 	buf_puts(b, "cursor=");
 	buf_esc(b, cursor); /* [A-Za-z0-9.-] (page.h) */
 	buf_printf(b, "\">%s</a> ", T(r, key));

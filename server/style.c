@@ -68,12 +68,18 @@ const char server_css[] =
 	".chart text{font-size:12px;fill:var(--fg)}.chart .lbl{fill:var(--muted)}.chart .val.in{fill:#fff;text-anchor:end}\n"
 	".scroll{overflow-x:auto}\n"
 	"table{border-collapse:collapse;width:100%;background:var(--card);border:1px solid var(--line)}\n"
-	"td:nth-child(3){white-space:nowrap}th,td{padding:.5rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
+	"td:nth-child(3),table.ranked td:nth-child(4){white-space:nowrap}th,td{padding:.5rem .6rem;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\n"
 	"th{background:#eef1f5;font-size:.9rem}th.by{background:#dfe7fb}\n"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}\n"
 	"td.answers p{margin:0 0 .3rem}td.expl{max-width:18rem;color:var(--muted);font-size:.9rem}\n"
+	/* an application's stage and page (pages_stage.c) */
+	".stage{display:inline-block;padding:0 .45rem;border:1px solid var(--field);border-radius:4px;font-size:.9rem;font-weight:600;background:var(--card)}\n"
+	".stage-rejected,.stage-withdrawn{color:var(--err);border-color:var(--err)}.stage-offer,.stage-hired{color:var(--ok);border-color:var(--ok)}\n"
+	".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.facts dt{font-weight:600}.facts dd{margin:0}\n"
+	".note{border-left:3px solid var(--line);padding-left:.75rem;margin:.5rem 0}.note-text{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+	"label.check{display:flex;gap:.4rem;align-items:center;margin:.5rem 0}.stage-filter select{display:inline-block;width:auto}\n"
 	"@media (max-width:700px){.search{grid-template-columns:1fr}.charts{grid-template-columns:1fr}"
-	"nav .lang{margin-left:0}.stats{flex-wrap:wrap}\n"
+	"nav .lang{margin-left:0}.stats{flex-wrap:wrap}.facts{grid-template-columns:1fr}\n"
 	/* phones: one line of header with a menu, stacked rows, tables and
 	 * charts that scroll inside their box with a shadow at the edge that
 	 * has more, chart text at its own size (12 px) */

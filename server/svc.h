@@ -135,6 +135,40 @@ int svc_cv_pdf(req *r, void **pdf, size_t *len);
 /* Application r->id with its CV text, for the same people. */
 int svc_application(req *r, offerapi_application **out);
 
+/* ---- stages and notes (svc_stage.c) -------------------------------------- */
+
+/* A change of stage as a form or a JSON body gives it: names, NULL for
+ * absent. */
+typedef struct svc_stage_in {
+	const char *stage; /* required: a stage name */
+	const char *reason; /* rejected: profile, experience, position_filled, other */
+	const char *reason_text; /* rejected: optional free text */
+	bool show_reason; /* rejected: the candidate sees the reason */
+	const char *from; /* NULL, or the stage the client read (else conflict) */
+} svc_stage_in;
+
+/* Move application r->id to another stage (the library's rules: the
+ * offer's recruiter; the candidate only withdraws). A bad field is
+ * OFFERAPI_EINVAL naming it. */
+int svc_stage_set(req *r, const svc_stage_in *in);
+/* The candidate withdraws their application r->id. */
+int svc_withdraw(req *r);
+/* Application r->id with its stage history, for its candidate or its
+ * offer's recruiter; for the recruiter also a page of notes (the first, or
+ * the one at @notes_cursor), none for the candidate. Free with
+ * svc_detail_free(). */
+typedef struct svc_detail {
+	offerapi_application *app;
+	offerapi_stage_history *history;
+	offerapi_note_list *notes; /* the recruiter's; NULL for the candidate */
+} svc_detail;
+int svc_detail_load(req *r, const char *notes_cursor, svc_detail *d);
+void svc_detail_free(svc_detail *d);
+/* Add a private note to application r->id (the offer's recruiter). */
+int svc_note_add(req *r, const char *text, offerapi_id *out);
+/* A page of the notes of application r->id (the offer's recruiter). */
+int svc_notes(req *r, const offerapi_page *page, offerapi_note_list **out);
+
 /* ---- scoring jobs (svc_jobs.c) -------------------------------------------- */
 
 /* The jobs of offer r->id, for its recruiter (one query). */
@@ -163,6 +197,10 @@ typedef struct svc_dashboard {
 	int64_t count; /* applications to the offer (every page) */
 	size_t scored; /* of them, with a score from @by */
 	double mean; /* of those scores (0 when none) */
+	/* ?stage=: the page is of the applications at that stage, oldest
+	 * first (offerapi_application_list_stage_page), not ranked */
+	offerapi_application_list *staged;
+	const char *stage; /* its name (static), or NULL */
 } svc_dashboard;
 
 /* The dashboard of offer r->id for its recruiter, ranked by @rank or, when
@@ -170,9 +208,9 @@ typedef struct svc_dashboard {
  * summary over every application, and the page @page (NULL: the first). */
 int svc_dashboard_load(req *r, const char *rank, const offerapi_page *page, svc_dashboard *d);
 void svc_dashboard_free(svc_dashboard *d);
-/* The dashboard the request's ?rank, ?cursor and ?limit ask for (a
- * malformed value is OFFERAPI_EINVAL; a too long or unknown rank ranks by
- * the default). */
+/* The dashboard the request's ?rank, ?cursor, ?limit and ?stage ask for (a
+ * malformed value or an unknown stage is OFFERAPI_EINVAL; a too long or
+ * unknown rank ranks by the default). */
 int svc_dashboard_for(req *r, svc_dashboard *d);
 /* The score of @a by @scorer, or NULL. */
 const offerapi_score *svc_find_score(const offerapi_application *a, const char *scorer);

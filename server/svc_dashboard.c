@@ -81,6 +81,7 @@ int svc_dashboard_load(req *r, const char *rank, const offerapi_page *page, svc_
 
 void svc_dashboard_free(svc_dashboard *d)
 {
+	offerapi_application_list_free(d->staged);
 	offerapi_dashboard_free(d->dash);
 	offerapi_offer_free(d->offer);
 	memset(d, 0, sizeof *d);
@@ -191,7 +192,28 @@ int svc_dashboard_for(req *r, svc_dashboard *d)
 	const char *want;
 	memset(d, 0, sizeof *d);
 	int rc = page_query(r, rank, sizeof rank, cursor, sizeof cursor, &page, &want);
-	return rc ? rc : svc_dashboard_load(r, want, &page, d);
+	char name[16];
+	int n = query_var(r, "stage", name, sizeof name);
+	offerapi_stage st = OFFERAPI_STAGE_RECEIVED;
+	if (rc == 0 && (n == -3 || n == -2 || (n > 0 && offerapi_stage_parse(&st, name) < 0)))
+		rc = svc_fail(OFFERAPI_EINVAL, "err.bad_stage");
+	if (rc || n <= 0)
+		return rc ? rc : svc_dashboard_load(r, want, &page, d);
+	/* the summary with the smallest ranked page, then the stage's page */
+	offerapi_page one = OFFERAPI_PAGE_INIT;
+	one.limit = 1;
+	if ((rc = svc_dashboard_load(r, want, &one, d)))
+		return rc;
+	page.flags |= OFFERAPI_PAGE_TOTAL;
+	rc = offerapi_application_list_stage_page(r->app->store, r->user, r->id, st, &page,
+	                                          &d->staged);
+	if (rc) {
+		svc_dashboard_free(d);
+		return rc;
+	}
+	d->list = d->staged;
+	d->stage = offerapi_stage_name(st);
+	return 0;
 }
 
 /* ---- the CSV, streamed ---- */

@@ -50,6 +50,74 @@ typedef struct offerapi_score {
 	int64_t created_at;
 } offerapi_score;
 
+/**
+ * Stages of an application (issue 13). Values are stored by name
+ * (offerapi_stage_name()); new stages are only appended.
+ *
+ * Allowed changes (offerapi_stage_allowed()):
+ *
+ *   - the offer's recruiter moves an open application (received, reviewed,
+ *     interview, offer) forward through received -> reviewed -> interview
+ *     -> offer, skipping steps if they like, never back; to hired only from
+ *     offer; to rejected from any open stage (with a reason);
+ *   - the candidate, and only they, withdraws their application from any
+ *     open stage;
+ *   - hired, rejected and withdrawn are final: nothing leaves them.
+ *
+ * Any other change is refused with OFFERAPI_ECONFLICT, whose message names
+ * both stages ("application 7 is rejected: it cannot move to interview").
+ */
+typedef enum offerapi_stage {
+	OFFERAPI_STAGE_RECEIVED = 0, /**< the initial stage */
+	OFFERAPI_STAGE_REVIEWED = 1,
+	OFFERAPI_STAGE_INTERVIEW = 2,
+	OFFERAPI_STAGE_OFFER = 3,
+	OFFERAPI_STAGE_HIRED = 4, /**< final */
+	OFFERAPI_STAGE_REJECTED = 5, /**< final; carries a reason */
+	OFFERAPI_STAGE_WITHDRAWN = 6 /**< final; by the candidate only */
+} offerapi_stage;
+
+/** Number of stages (for arrays indexed by stage). */
+#define OFFERAPI_NSTAGES 7
+
+/** Why an application was rejected. Stored by name; only appended. */
+typedef enum offerapi_reject_reason {
+	OFFERAPI_REASON_NONE = 0, /**< not rejected */
+	OFFERAPI_REASON_PROFILE = 1, /**< "profile": the profile does not fit */
+	OFFERAPI_REASON_EXPERIENCE = 2, /**< "experience": not enough experience */
+	OFFERAPI_REASON_POSITION_FILLED = 3, /**< "position_filled" */
+	OFFERAPI_REASON_OTHER = 4 /**< "other": see the free text */
+} offerapi_reject_reason;
+
+/** Number of reasons, OFFERAPI_REASON_NONE included. */
+#define OFFERAPI_NREASONS 5
+
+/** Longest free text of a rejection (bytes, one line). */
+#define OFFERAPI_REASON_TEXT_MAX 1000
+/** Longest note (bytes; several lines allowed). */
+#define OFFERAPI_NOTE_MAX 4000
+
+/** "received", "reviewed", "interview", "offer", "hired", "rejected",
+ *  "withdrawn" (static), or NULL for another value. */
+OFFERAPI_EXTERN const char *offerapi_stage_name(offerapi_stage stage);
+
+/** The stage called @p name into *out: 0, or OFFERAPI_EINVAL naming the
+ *  value and listing the stages. */
+OFFERAPI_EXTERN int offerapi_stage_parse(offerapi_stage *out, const char *name);
+
+/** "" (none), "profile", "experience", "position_filled", "other"
+ *  (static), or NULL for another value. */
+OFFERAPI_EXTERN const char *offerapi_reject_reason_name(offerapi_reject_reason reason);
+
+/** The reason called @p name (not "") into *out: 0, or OFFERAPI_EINVAL
+ *  naming the value and listing the reasons. */
+OFFERAPI_EXTERN int offerapi_reject_reason_parse(offerapi_reject_reason *out, const char *name);
+
+/** Whether a user of @p role may move an application from @p from to @p to
+ *  (the rules above); nonzero when allowed. */
+OFFERAPI_EXTERN int offerapi_stage_allowed(offerapi_stage from, offerapi_stage to,
+                                           offerapi_role role);
+
 /** An application. */
 typedef struct offerapi_application {
 	offerapi_id id;
@@ -67,6 +135,15 @@ typedef struct offerapi_application {
 	offerapi_score *scores; /**< every stored score, ordered by scorer name */
 	size_t nscores;
 	int64_t created_at;
+	/* appended with the stages (issue 13) */
+	offerapi_stage stage; /**< where it stands */
+	int64_t stage_at; /**< Unix seconds of the last change (created_at at first) */
+	/** Rejected: the reason; OFFERAPI_REASON_NONE otherwise, and for the
+	 *  candidate unless show_reason. */
+	offerapi_reject_reason reason;
+	char *reason_text; /**< "" when none (and for the candidate unless show_reason) */
+	int show_reason; /**< the recruiter shows the reason to the candidate */
+	char *candidate_email; /**< the candidate's address, "" when none */
 } offerapi_application;
 
 /**
@@ -216,6 +293,160 @@ OFFERAPI_EXTERN int offerapi_application_list_mine(offerapi_store *store,
 /** Free an application / a list. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_application_free(offerapi_application *app);
 OFFERAPI_EXTERN void offerapi_application_list_free(offerapi_application_list *list);
+
+/* ---- stages, their history, notes (issue 13) ---- */
+
+/** Version of offerapi_stage_change; set .version to this. */
+#define OFFERAPI_STAGE_CHANGE_VERSION 1
+
+/**
+ * A change of stage. Fill it with designated initializers
+ * (.version = OFFERAPI_STAGE_CHANGE_VERSION, .stage = ...) or start from
+ * OFFERAPI_STAGE_CHANGE_INIT.
+ */
+typedef struct offerapi_stage_change {
+	unsigned int version; /**< OFFERAPI_STAGE_CHANGE_VERSION */
+	offerapi_stage stage; /**< the new stage */
+	/** To rejected: required (not NONE); to any other stage: NONE. */
+	offerapi_reject_reason reason;
+	const char *reason_text; /**< rejected only; NULL or at most
+				       OFFERAPI_REASON_TEXT_MAX bytes, one line */
+	int show_reason; /**< rejected only: the candidate sees the reason */
+	/** Nonzero: the change applies only while the application is at
+	 *  @p from (the stage the caller read), else OFFERAPI_ECONFLICT. */
+	int check_from;
+	offerapi_stage from;
+} offerapi_stage_change;
+
+/** Initialiser: the current version, to received, no reason, no check. */
+#define OFFERAPI_STAGE_CHANGE_INIT                                                                 \
+	{                                                                                          \
+		OFFERAPI_STAGE_CHANGE_VERSION, OFFERAPI_STAGE_RECEIVED, OFFERAPI_REASON_NONE,      \
+			NULL, 0, 0, OFFERAPI_STAGE_RECEIVED                                        \
+	}
+
+/**
+ * Move application @p id to another stage as @p actor, following the rules
+ * of offerapi_stage: the offer's recruiter for every stage but withdrawn,
+ * the candidate for withdrawn only.
+ *
+ * Atomic: one transaction reads the stage, updates the row only if it is
+ * still at that stage, appends the change to the history (time, actor,
+ * from, to, reason) and writes the message of the change to the outbox
+ * (mail.h): to the candidate for interview, offer, hired and rejected (the
+ * reason only when shown), to the recruiter for withdrawn; in the
+ * recipient's language, only when the recipient has an address. Of two
+ * concurrent changes from the same stage one wins; the other gets
+ * OFFERAPI_ECONFLICT.
+ *
+ * @param out_stage  may be NULL; receives the stage after the change
+ * @return 0; OFFERAPI_EPERM (not logged in, not the offer's recruiter, not
+ *         the candidate, or a candidate asking for another stage than
+ *         withdrawn), OFFERAPI_ENOTFOUND (no such application, or one the
+ *         actor may not read), OFFERAPI_ECONFLICT (a change the rules
+ *         refuse, or the stage changed meanwhile: the message names the
+ *         stages), OFFERAPI_EINVAL (a field of @p change: the message names
+ *         it), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_set_stage(offerapi_store *store,
+                                                   const offerapi_user *actor, offerapi_id id,
+                                                   const offerapi_stage_change *change);
+
+/** The candidate @p actor withdraws their application @p id: the same as
+ *  offerapi_application_set_stage() to OFFERAPI_STAGE_WITHDRAWN. */
+OFFERAPI_EXTERN int offerapi_application_withdraw(offerapi_store *store, const offerapi_user *actor,
+                                                  offerapi_id id);
+
+/** One change of stage. */
+typedef struct offerapi_stage_event {
+	offerapi_id id;
+	offerapi_stage from, to;
+	offerapi_id actor_id; /**< 0 when the account is gone */
+	char *actor_name; /**< display name, "" when gone */
+	offerapi_role actor_role; /**< 0 when gone */
+	offerapi_reject_reason reason; /**< NONE unless to rejected (and shown, for the candidate) */
+	char *reason_text; /**< "" when none */
+	int show_reason;
+	int64_t created_at; /**< Unix seconds */
+} offerapi_stage_event;
+
+/** The history of an application, oldest first. */
+typedef struct offerapi_stage_history {
+	size_t count;
+	offerapi_stage_event *items;
+} offerapi_stage_history;
+
+/**
+ * Every change of stage of application @p id, oldest first (at most one
+ * per stage, so the list is short). The candidate reads their own
+ * application's history without the reasons they are not shown.
+ * @return 0, OFFERAPI_EPERM, OFFERAPI_ENOTFOUND (as offerapi_application_get),
+ *         a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_history(offerapi_store *store, const offerapi_user *actor,
+                                                 offerapi_id id, offerapi_stage_history **out);
+
+/** Free a history. NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_stage_history_free(offerapi_stage_history *history);
+
+/** A recruiter's private note on an application. */
+typedef struct offerapi_note {
+	offerapi_id id;
+	offerapi_id application_id;
+	offerapi_id author_id; /**< 0 when the account is gone */
+	char *author_name; /**< display name, "" when gone */
+	char *text;
+	int64_t created_at; /**< Unix seconds */
+} offerapi_note;
+
+/** A page of notes, newest first. */
+typedef struct offerapi_note_list {
+	size_t count;
+	offerapi_note *items;
+	char *next; /**< cursor of the page after (older notes); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< notes of the application with OFFERAPI_PAGE_TOTAL, else -1 */
+} offerapi_note_list;
+
+/**
+ * Add a private note to application @p id. Only the recruiter of its offer
+ * writes and reads notes; the candidate never sees them.
+ * @param text  1 to OFFERAPI_NOTE_MAX bytes of UTF-8, several lines allowed
+ * @param out_id  may be NULL; receives the note's id
+ * @return 0; OFFERAPI_EPERM (not the offer's recruiter), OFFERAPI_ENOTFOUND,
+ *         OFFERAPI_EINVAL / OFFERAPI_ETOOBIG ("note: ..."), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_note_add(offerapi_store *store, const offerapi_user *actor,
+                                                  offerapi_id id, const char *text,
+                                                  offerapi_id *out_id);
+
+/**
+ * One page of the notes of application @p id, newest first (date, then
+ * id, both descending), for the recruiter of its offer.
+ * @param page  NULL: the first page of OFFERAPI_PAGE_DEFAULT (page.h)
+ * @return 0; OFFERAPI_EPERM, OFFERAPI_ENOTFOUND, OFFERAPI_EINVAL (page or
+ *         cursor), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_note_list(offerapi_store *store,
+                                                   const offerapi_user *actor, offerapi_id id,
+                                                   const offerapi_page *page,
+                                                   offerapi_note_list **out);
+
+/** Free a list of notes. NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_note_list_free(offerapi_note_list *list);
+
+/**
+ * One page of the applications to offer @p offer_id at stage @p stage, for
+ * its recruiter, oldest first (date, then id), with their scores (index
+ * applications_offer_stage): the dashboard's filter by stage.
+ * @return 0; OFFERAPI_EPERM, OFFERAPI_ENOTFOUND, OFFERAPI_EINVAL (stage,
+ *         page or cursor), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_list_stage_page(offerapi_store *store,
+                                                         const offerapi_user *actor,
+                                                         offerapi_id offer_id, offerapi_stage stage,
+                                                         const offerapi_page *page,
+                                                         offerapi_application_list **out);
 
 /**
  * Store (or replace) the score of application @p id by a scorer. This is the

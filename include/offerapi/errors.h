@@ -38,9 +38,11 @@ typedef enum offerapi_error_code {
 	OFFERAPI_EREADONLY = -17, /**< the database refuses writes (read-only file) */
 	OFFERAPI_EPLUGIN = -18, /**< a scorer plugin was refused or failed */
 	OFFERAPI_ETIMEOUT = -19, /**< an operation took longer than allowed */
-	OFFERAPI_EPDFTOOCOMPLEX = -20 /**< the PDF needs more processor time to read
+	OFFERAPI_EPDFTOOCOMPLEX = -20, /**< the PDF needs more processor time to read
 					   than allowed (offerapi_cv_limits.max_cpu_ms):
 					   a property of the file, retrying is useless */
+	OFFERAPI_ECONFLICT = -21 /**< the state of the object forbids the change (an
+				   application's stage), or it changed meanwhile */
 } offerapi_error_code;
 
 /** The last error of the calling thread. */

@@ -62,7 +62,9 @@ OFFERAPI_EXTERN const char *offerapi_mail_state_name(offerapi_mail_state state);
 /** A claimed message. Free it with offerapi_mail_free(). */
 typedef struct offerapi_mail {
 	offerapi_id id; /**< the outbox row */
-	char *kind; /**< "verify-email", "password-reset", "application-received" */
+	char *kind; /**< "verify-email", "password-reset", "stage-interview",
+		       "stage-offer", "stage-hired", "stage-rejected",
+		       "stage-rejected-reason", "application-withdrawn" */
 	char *recipient; /**< the address */
 	char *lang; /**< "fr" or "en" */
 	char *params; /**< the template's fields: a JSON object */

@@ -105,6 +105,9 @@ typedef struct world {
 	char *text;
 	char tok2[OFFERAPI_TOKEN_SIZE];
 	char name[320];
+	offerapi_id stage_app; /* a new application for each stage change */
+	offerapi_stage_history *h;
+	offerapi_note_list *nl;
 } world;
 
 static const char *const SKILLS[] = { "C", "SQL", "Kubernetes" };
@@ -486,6 +489,85 @@ static int run_list_mine(world *w)
 	return offerapi_application_list_mine(w->s, w->cand, 0, &w->al);
 }
 
+/* ---- steps: stages, history, notes ---- */
+
+/* A new application at 'received' by a candidate with an address (so the
+ * change writes its message to the outbox too). */
+static void prep_stage(world *w)
+{
+	char email[80];
+	snprintf(w->name, sizeof w->name, "staged-%lu", w->iter);
+	snprintf(email, sizeof email, "staged-%lu@example.org", w->iter);
+	NEED(offerapi_user_create_with_email(w->s, w->name, "Zoé", PASSWORD,
+	                                     OFFERAPI_ROLE_CANDIDATE, email, "fr", &w->tmp_user));
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = w->pdf,
+		.pdf_len = w->pdf_len,
+	};
+	NEED(offerapi_application_submit(w->s, w->tmp_user, w->offer, &in, &w->stage_app));
+}
+
+static int run_set_stage(world *w)
+{
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_INTERVIEW;
+	return offerapi_application_set_stage(w->s, w->rec, w->stage_app, &ch);
+}
+
+/* All or nothing: the stage and its history row together. */
+static void after_set_stage(world *w, int rc)
+{
+	NEED(offerapi_application_get(w->s, w->rec, w->stage_app, &w->a));
+	NEED(offerapi_application_history(w->s, w->rec, w->stage_app, &w->h));
+	bool moved = w->a->stage == OFFERAPI_STAGE_INTERVIEW;
+	if (moved != (rc == 0) || w->h->count != (size_t)moved)
+		fail("set_stage returned %d: stage %s, %zu history rows", rc,
+		     offerapi_stage_name(w->a->stage), w->h->count);
+	offerapi_application_free(w->a);
+	w->a = NULL;
+	offerapi_stage_history_free(w->h);
+	w->h = NULL;
+	offerapi_user_free(w->tmp_user);
+	w->tmp_user = NULL;
+}
+
+static int run_history(world *w)
+{
+	return offerapi_application_history(w->s, w->cand, w->app, &w->h);
+}
+
+static void after_history(world *w, int rc)
+{
+	if (rc == 0 && !w->h)
+		fail("history returned 0 and no list");
+	offerapi_stage_history_free(w->h);
+	w->h = NULL;
+}
+
+static int run_note_add(world *w)
+{
+	return offerapi_application_note_add(w->s, w->rec, w->app,
+	                                     "Première note,\nsur deux lignes.", &w->id);
+}
+
+static int run_note_list(world *w)
+{
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	return offerapi_application_note_list(w->s, w->rec, w->app, &p, &w->nl);
+}
+
+static void after_note_list(world *w, int rc)
+{
+	if (rc == 0 && (!w->nl || w->nl->count < 1 || w->nl->total < (int64_t)w->nl->count ||
+	                strcmp(w->nl->items[0].text, "Première note,\nsur deux lignes.")))
+		fail("the notes read back are not the ones written");
+	offerapi_note_list_free(w->nl);
+	w->nl = NULL;
+}
+
 /* ---- steps: scores, scorers, extraction ---- */
 
 /* The base application's score by @p scorer, or -1. */
@@ -628,6 +710,10 @@ static const step STEPS[] = {
 	{ "store", "application_pdf", NULL, run_app_pdf, after_app_pdf },
 	{ "store", "application_list_offer", NULL, run_list_offer, after_list },
 	{ "store", "application_list_mine", NULL, run_list_mine, after_list },
+	{ "store", "application_set_stage", prep_stage, run_set_stage, after_set_stage },
+	{ "store", "application_history", NULL, run_history, after_history },
+	{ "store", "application_note_add", NULL, run_note_add, after_nothing },
+	{ "store", "application_note_list", NULL, run_note_list, after_note_list },
 	{ "store", "score_put", prep_score_put, run_score_put, after_score_put },
 	{ "store", "score_missing", NULL, run_score_missing, after_score_missing },
 	{ "store", "application_score (random plugin)", NULL, run_app_score, after_app_score },

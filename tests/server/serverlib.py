@@ -11,6 +11,8 @@ Environment (set by tests/server/meson.build):
   OFFERAPI_PLUGINS      scorer plugin files (.so), separated by ':'
   OFFERAPI_TEST_PG_URL  when set and the test asks for PostgreSQL
 """
+import email
+import email.policy
 import http.client
 import json
 import os
@@ -30,6 +32,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from contract import contract  # noqa: E402
 
 BIN = os.environ.get("OFFERAPI_SERVER_BIN", "")
+SMTPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail", "smtpd.py")
 
 
 def fail(msg):
@@ -369,6 +372,36 @@ class Server:
     def cleanup(self):
         if self.own_tmp:
             shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+class Smtpd:
+    """tests/mail/smtpd.py (Debian's python3-aiosmtpd) on a loopback port:
+    every message it receives is a .eml file in its folder."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="offerapi-smtpd.")
+        self.proc = subprocess.Popen(["/usr/bin/python3", SMTPD, self.dir], stdout=subprocess.PIPE)
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("port "):
+            fail("smtpd.py did not start (python3-aiosmtpd missing?)")
+        self.port = int(line.split()[1])
+
+    def messages(self):
+        return sorted(f for f in os.listdir(self.dir) if f.endswith(".eml"))
+
+    def wait(self, n, timeout=20):
+        deadline = time.time() + timeout
+        while len(self.messages()) < n and time.time() < deadline:
+            time.sleep(0.05)
+        got = self.messages()
+        if len(got) < n:
+            fail("%d message(s) at the SMTP server, expected %d" % (len(got), n))
+        with open(os.path.join(self.dir, got[n - 1]), "rb") as f:
+            return email.message_from_bytes(f.read(), policy=email.policy.default)
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=10)
 
 
 class Checker:

@@ -136,7 +136,7 @@ r = anon.get("/api/v1/offers?q=Ailleurs&cursor=" + nxt)
 T.status(r, 400, "a cursor of another search")
 for url, allowed in (("/api/v1/offers?offset=10", ["q", "location", "skill", "mine", "limit", "cursor"]),
                      ("/api/v1/me/applications?page=2", ["limit", "cursor"]),
-                     ("/api/v1/offers/%d/applications?sort=x" % oid, ["rank", "limit", "cursor"])):
+                     ("/api/v1/offers/%d/applications?sort=x" % oid, ["rank", "stage", "limit", "cursor"])):
     who = rec if "/offers/%d" % oid in url else cand
     r = who.get(url)
     if T.status(r, 400, url):

@@ -17,8 +17,6 @@ package parses it (MIME structure, RFC 2047 subject, UTF-8 parts).
   a good one, ends the account's sessions; used or bad links give a 400 page
   in French and English; --reset-limit counts the API and the page together.
 """
-import email
-import email.policy
 import os
 import re
 import signal
@@ -29,37 +27,9 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import Checker, Server, fail, unique  # noqa: E402
+from serverlib import Checker, Server, Smtpd, fail, unique  # noqa: E402
 
-SMTPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail", "smtpd.py")
 T = Checker("server-mail")
-
-
-class Smtpd:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="offerapi-smtpd.")
-        self.proc = subprocess.Popen(["/usr/bin/python3", SMTPD, self.dir], stdout=subprocess.PIPE)
-        line = self.proc.stdout.readline().decode()
-        if not line.startswith("port "):
-            fail("smtpd.py did not start (python3-aiosmtpd missing?)")
-        self.port = int(line.split()[1])
-
-    def messages(self):
-        return sorted(f for f in os.listdir(self.dir) if f.endswith(".eml"))
-
-    def wait(self, n, timeout=20):
-        deadline = time.time() + timeout
-        while len(self.messages()) < n and time.time() < deadline:
-            time.sleep(0.05)
-        got = self.messages()
-        if len(got) < n:
-            fail("%d message(s) at the SMTP server, expected %d" % (len(got), n))
-        with open(os.path.join(self.dir, got[n - 1]), "rb") as f:
-            return email.message_from_bytes(f.read(), policy=email.policy.default)
-
-    def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        self.proc.wait(timeout=10)
 
 
 def signup(s, addr, lang="fr"):

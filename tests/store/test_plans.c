@@ -183,6 +183,22 @@ static void fill_store(offerapi_store *s, int x)
 	    " CASE WHEN id % 100 = 5 THEN 0 WHEN id % 200 = 11 THEN 3 ELSE 2 END, 1, 1"
 	    " FROM applications",
 	    NULL, 0);
+	/* stages (migration 8): one application in three reviewed, one in
+	 * seven rejected, each with its history row; a note on each
+	 * application, and 300 on offer 41's first */
+	run(s, "UPDATE applications SET stage = 'reviewed' WHERE id % 3 = 0", NULL, 0);
+	run(s, "UPDATE applications SET stage = 'rejected', reason = 'other' WHERE id % 7 = 0",
+	    NULL, 0);
+	snprintf(sql, sizeof sql, "SELECT %d, 1, 'note ' || i, 6000 + i / 10", big + 1);
+	fill(s, 300, "INSERT INTO application_notes (application_id, author_id, body, created_at)",
+	     sql);
+	fill(s, big, "INSERT INTO application_notes (application_id, author_id, body, created_at)",
+	     "SELECT 1 + i, 1, 'note', 6000");
+	run(s,
+	    "INSERT INTO application_stages (application_id, actor_id, from_stage, to_stage,"
+	    " created_at) SELECT id, 1, 'received', stage, 6000 FROM applications"
+	    " WHERE stage <> 'received'",
+	    NULL, 0);
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
 	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
@@ -399,6 +415,57 @@ static void dashboard_calls(offerapi_store *s, const offerapi_user *rec)
 	offerapi_job_status_list_free(jl);
 }
 
+/* An offer's applications at one stage, page by page; an application's
+ * notes, page by page, and its history (stages.c). */
+static void stage_calls(offerapi_store *s, trace *t, const offerapi_user *rec)
+{
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.limit = 40;
+	char *c = NULL;
+	size_t n = 0;
+	for (int pages = 0; pages < 20; pages++) {
+		offerapi_application_list *l;
+		assert_rc(offerapi_application_list_stage_page(s, rec, 41, OFFERAPI_STAGE_REVIEWED,
+		                                               &p, &l),
+		          0);
+		for (size_t i = 0; i < l->count; i++)
+			assert_int_equal(l->items[i].stage, OFFERAPI_STAGE_REVIEWED);
+		n += l->count;
+		p.cursor = keep(&c, l->next);
+		offerapi_application_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	assert_true(n > 100);
+	offerapi_id app = 4000 * scale + 1;
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	p.limit = 50;
+	n = 0;
+	for (int pages = 0; pages < 10; pages++) {
+		offerapi_note_list *l;
+		assert_rc(offerapi_application_note_list(s, rec, app, &p, &l), 0);
+		n += l->count;
+		p.cursor = keep(&c, l->next);
+		offerapi_note_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	assert_int_equal(n, 300);
+	offerapi_stage_history *h;
+	assert_rc(offerapi_application_history(s, rec, app, &h), 0);
+	offerapi_stage_history_free(h);
+	t->relaxed = true; /* the counts read every row of their list */
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_application_list *l;
+	assert_rc(offerapi_application_list_stage_page(s, rec, 41, OFFERAPI_STAGE_REJECTED, &p, &l),
+	          0);
+	assert_true(l->total > 50);
+	offerapi_application_list_free(l);
+	t->relaxed = false;
+	free(c);
+}
+
 /* The whole list of before pages, over two pages of 500: in order. */
 static void legacy_calls(offerapi_store *s, const offerapi_user *rec, const offerapi_user *cand)
 {
@@ -460,6 +527,7 @@ static void test_plans(void **state)
 	ranked_calls(s, rec);
 	dashboard_calls(s, rec);
 	legacy_calls(s, rec, cand);
+	stage_calls(s, &t, rec);
 	db_set_trace(NULL, NULL);
 	bool pg = !strcmp(offerapi_store_backend(s), "postgresql");
 	int bad = 0, reads = 0;

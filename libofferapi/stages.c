@@ -1,0 +1,588 @@
+/*
+ * stages.c - an application's stages, their history and the recruiters'
+ * private notes (offerapi/application.h, migration 8).
+ *
+ * A change of stage is one transaction: read the stage, update the row
+ * only where it is still that stage (so that of two changes from the same
+ * stage the second updates nothing and is a conflict, on PostgreSQL whose
+ * UPDATE waits for the first and re-reads the row as on SQLite whose
+ * BEGIN IMMEDIATE orders them), append the history row, and write the
+ * message of the change to the outbox.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "internal.h"
+#include "keyset.h"
+#include "mail_internal.h"
+#include "store_internal.h"
+#include "offerapi/application.h"
+
+static const char *const stage_names[OFFERAPI_NSTAGES] = { "received", "reviewed", "interview",
+	                                                   "offer",    "hired",    "rejected",
+	                                                   "withdrawn" };
+
+static const char *const reason_names[OFFERAPI_NREASONS] = { "", "profile", "experience",
+	                                                     "position_filled", "other" };
+
+const char *offerapi_stage_name(offerapi_stage stage)
+{
+	return (unsigned)stage < OFFERAPI_NSTAGES ? stage_names[stage] : NULL;
+}
+
+int offerapi_stage_parse(offerapi_stage *out, const char *name)
+{
+	for (int i = 0; name && i < OFFERAPI_NSTAGES; i++)
+		if (!strcmp(name, stage_names[i])) {
+			*out = (offerapi_stage)i;
+			return 0;
+		}
+	return oa_error(OFFERAPI_EINVAL,
+	                "stage: \"%.40s\" unknown (received, reviewed, interview, offer, hired,"
+	                " rejected or withdrawn)",
+	                name ? name : "");
+}
+
+const char *offerapi_reject_reason_name(offerapi_reject_reason reason)
+{
+	return (unsigned)reason < OFFERAPI_NREASONS ? reason_names[reason] : NULL;
+}
+
+int offerapi_reject_reason_parse(offerapi_reject_reason *out, const char *name)
+{
+	for (int i = 1; name && i < OFFERAPI_NREASONS; i++)
+		if (!strcmp(name, reason_names[i])) {
+			*out = (offerapi_reject_reason)i;
+			return 0;
+		}
+	return oa_error(OFFERAPI_EINVAL,
+	                "reason: \"%.40s\" unknown (profile, experience, position_filled or other)",
+	                name ? name : "");
+}
+
+static bool stage_open(offerapi_stage s)
+{
+	return s <= OFFERAPI_STAGE_OFFER;
+}
+
+int offerapi_stage_allowed(offerapi_stage from, offerapi_stage to, offerapi_role role)
+{
+	if ((unsigned)from >= OFFERAPI_NSTAGES || (unsigned)to >= OFFERAPI_NSTAGES ||
+	    !stage_open(from))
+		return 0;
+	if (role == OFFERAPI_ROLE_CANDIDATE)
+		return to == OFFERAPI_STAGE_WITHDRAWN;
+	if (role != OFFERAPI_ROLE_RECRUITER)
+		return 0;
+	switch (to) {
+	case OFFERAPI_STAGE_REVIEWED:
+	case OFFERAPI_STAGE_INTERVIEW:
+	case OFFERAPI_STAGE_OFFER: return to > from;
+	case OFFERAPI_STAGE_HIRED: return from == OFFERAPI_STAGE_OFFER;
+	case OFFERAPI_STAGE_REJECTED: return 1;
+	default: return 0;
+	}
+}
+
+/* ---- who may touch an application ---- */
+
+/* The people around application @id, read on @c (in a transaction or not). */
+typedef struct app_people {
+	offerapi_id candidate_id, recruiter_id;
+	offerapi_stage stage;
+} app_people;
+
+/* Read @id's candidate, recruiter and stage; ENOTFOUND when there is none,
+ * EPERM when @actor is neither (the same answers as
+ * offerapi_application_get()), or, with @recruiter_only, not the
+ * recruiter. @what says what the actor tried. */
+static int app_access(db_conn *c, const offerapi_user *actor, offerapi_id id, bool recruiter_only,
+                      const char *what, app_people *out)
+{
+	if (!actor)
+		return oa_error(OFFERAPI_EPERM, "log in to %s", what);
+	db_result *r = NULL;
+	int rc = db_exec(c,
+	                 "SELECT a.candidate_id, o.recruiter_id, a.stage FROM applications a"
+	                 " JOIN offers o ON o.id = a.offer_id WHERE a.id = $1",
+	                 (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0) {
+		db_result_free(r);
+		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	}
+	out->candidate_id = db_int(r, 0, 0);
+	out->recruiter_id = db_int(r, 0, 1);
+	rc = offerapi_stage_parse(&out->stage, db_text(r, 0, 2));
+	db_result_free(r);
+	if (rc < 0)
+		return oa_error(OFFERAPI_ERROR, "application %lld: stored stage unknown",
+		                (long long)id);
+	bool recruiter = actor->role == OFFERAPI_ROLE_RECRUITER && actor->id == out->recruiter_id;
+	bool candidate = actor->role == OFFERAPI_ROLE_CANDIDATE && actor->id == out->candidate_id;
+	if (recruiter || (candidate && !recruiter_only))
+		return 0;
+	return oa_error(
+		OFFERAPI_EPERM, "application %lld: only %s can %s", (long long)id,
+		recruiter_only ? "the recruiter of its offer" : "its candidate or recruiter", what);
+}
+
+/* app_access() on a connection of its own. */
+static int app_check(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                     bool recruiter_only, const char *what, app_people *out)
+{
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
+	rc = app_access(c, actor, id, recruiter_only, what, out);
+	db_release(s->pool, c);
+	return rc;
+}
+
+/* ---- changing the stage ---- */
+
+static int check_change(const offerapi_user *actor, const offerapi_stage_change *ch)
+{
+	if (!ch)
+		return oa_error(OFFERAPI_EINVAL, "stage change: nothing given");
+	if (ch->version < 1 || ch->version > OFFERAPI_STAGE_CHANGE_VERSION)
+		return oa_error(OFFERAPI_EINVAL,
+		                "offerapi_stage_change: version %u unknown (this library reads 1 to"
+		                " %d: set .version = OFFERAPI_STAGE_CHANGE_VERSION)",
+		                ch->version, OFFERAPI_STAGE_CHANGE_VERSION);
+	if ((unsigned)ch->stage >= OFFERAPI_NSTAGES)
+		return oa_error(OFFERAPI_EINVAL, "stage: %d is not a stage", (int)ch->stage);
+	if (ch->check_from && (unsigned)ch->from >= OFFERAPI_NSTAGES)
+		return oa_error(OFFERAPI_EINVAL, "from: %d is not a stage", (int)ch->from);
+	if (!actor)
+		return oa_error(OFFERAPI_EPERM, "log in to change an application's stage");
+	if (ch->stage == OFFERAPI_STAGE_WITHDRAWN && actor->role != OFFERAPI_ROLE_CANDIDATE)
+		return oa_error(OFFERAPI_EPERM, "stage: only the candidate can withdraw");
+	if (ch->stage != OFFERAPI_STAGE_WITHDRAWN && actor->role != OFFERAPI_ROLE_RECRUITER)
+		return oa_error(OFFERAPI_EPERM,
+		                "stage: a candidate can only withdraw (the recruiter sets %s)",
+		                stage_names[ch->stage]);
+	bool rejected = ch->stage == OFFERAPI_STAGE_REJECTED;
+	if (rejected && (ch->reason <= OFFERAPI_REASON_NONE || ch->reason >= OFFERAPI_NREASONS))
+		return oa_error(
+			OFFERAPI_EINVAL,
+			"reason: required to reject (profile, experience, position_filled or"
+			" other)");
+	if (!rejected && (ch->reason != OFFERAPI_REASON_NONE || ch->reason_text || ch->show_reason))
+		return oa_error(OFFERAPI_EINVAL, "reason: only a rejection has one (stage %s)",
+		                stage_names[ch->stage]);
+	return oa_check_text("reason_text", ch->reason_text, 0, OFFERAPI_REASON_TEXT_MAX, false,
+	                     true);
+}
+
+/* What the message of a change needs, read in its transaction. */
+typedef struct mail_ctx {
+	const char *offer;
+	const char *to, *lang, *name; /* the recipient; @to NULL: no address */
+	offerapi_id user_id;
+} mail_ctx;
+
+/* The kind of message a change to @to sends, or NULL. */
+static const char *mail_kind(const offerapi_stage_change *ch)
+{
+	switch (ch->stage) {
+	case OFFERAPI_STAGE_INTERVIEW: return "stage-interview";
+	case OFFERAPI_STAGE_OFFER: return "stage-offer";
+	case OFFERAPI_STAGE_HIRED: return "stage-hired";
+	case OFFERAPI_STAGE_REJECTED:
+		return ch->show_reason ? "stage-rejected-reason" : "stage-rejected";
+	case OFFERAPI_STAGE_WITHDRAWN: return "application-withdrawn";
+	default: return NULL;
+	}
+}
+
+/* The reason as the message says it: the label, then the free text. */
+static char *reason_line(const offerapi_stage_change *ch, const char *lang)
+{
+	const char *label = mail_reason_label(ch->reason, lang);
+	const char *text = ch->reason_text ? ch->reason_text : "";
+	const char *sep = !*text ? "" : lang && !strcmp(lang, "en") ? ": " : " : ";
+	size_t n = strlen(label) + strlen(sep) + strlen(text) + 1;
+	char *out = malloc(n);
+	if (out)
+		snprintf(out, n, "%s%s%s", label, sep, text);
+	return out;
+}
+
+/* Write the change's message to the outbox on @c, when it has one and its
+ * recipient an address. */
+static int stage_mail_tx(db_conn *c, offerapi_id id, const offerapi_stage_change *ch,
+                         const mail_ctx *m)
+{
+	const char *kind = mail_kind(ch);
+	if (!kind || !m->to)
+		return 0;
+	char app[24];
+	snprintf(app, sizeof app, "%lld", (long long)id);
+	char *reason = ch->show_reason ? reason_line(ch, m->lang) : NULL;
+	json_t *o = json_pack("{s:s, s:s, s:s}", "name", m->name, "offer", m->offer, "app", app);
+	if (o && reason)
+		json_object_set_new(o, "reason", json_string(reason));
+	char *params = o && (!ch->show_reason || reason) ? json_dumps(o, JSON_COMPACT) : NULL;
+	json_decref(o);
+	free(reason);
+	if (!params)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = outbox_enqueue_tx(c, kind, m->to, m->lang, m->user_id, params);
+	free(params);
+	return rc;
+}
+
+/* Who gets the message of change @ch: the candidate, or the recruiter for
+ * a withdrawal; from row 0 of @r (see the SELECT in change_tx()). */
+static void mail_to(const db_result *r, const offerapi_stage_change *ch, mail_ctx *m)
+{
+	int k = ch->stage == OFFERAPI_STAGE_WITHDRAWN ? 5 : 1;
+	m->offer = db_text(r, 0, 0);
+	m->to = db_isnull(r, 0, k) ? NULL : db_text(r, 0, k);
+	m->lang = db_text(r, 0, k + 1);
+	m->name = db_text(r, 0, k + 2);
+	m->user_id = db_int(r, 0, k + 3);
+}
+
+/* The transaction's body on @c: check, update, record, mail. */
+static int change_tx(db_conn *c, const offerapi_user *actor, offerapi_id id,
+                     const offerapi_stage_change *ch)
+{
+	app_people p;
+	int rc = app_access(c, actor, id, ch->stage != OFFERAPI_STAGE_WITHDRAWN, "change its stage",
+	                    &p);
+	if (rc < 0)
+		return rc;
+	if (ch->check_from && p.stage != ch->from)
+		return oa_error(OFFERAPI_ECONFLICT,
+		                "stage: application %lld is now %s, no longer %s (read it again)",
+		                (long long)id, stage_names[p.stage], stage_names[ch->from]);
+	if (!offerapi_stage_allowed(p.stage, ch->stage, actor->role))
+		return oa_error(OFFERAPI_ECONFLICT,
+		                "stage: application %lld is %s: it cannot move to %s",
+		                (long long)id, stage_names[p.stage], stage_names[ch->stage]);
+	bool rej = ch->stage == OFFERAPI_STAGE_REJECTED;
+	int64_t now = oa_now();
+	db_result *r = NULL;
+	rc = db_exec(
+		c,
+		"UPDATE applications SET stage = $2, stage_at = $3, reason = $4,"
+		" reason_text = $5, show_reason = $6 WHERE id = $1 AND stage = $7 RETURNING id",
+		(db_param[]){ P_INT(id), P_TEXT(stage_names[ch->stage]), P_INT(now),
+	                      rej ? P_TEXT(reason_names[ch->reason]) : P_NULL(),
+	                      rej && ch->reason_text ? P_TEXT(ch->reason_text) : P_NULL(),
+	                      P_INT(rej && ch->show_reason), P_TEXT(stage_names[p.stage]) },
+		7, &r);
+	bool done = rc == 0 && r->nrows > 0;
+	db_result_free(r);
+	r = NULL;
+	if (rc == 0 && !done)
+		rc = oa_error(OFFERAPI_ECONFLICT,
+		              "stage: application %lld changed stage meanwhile (it was %s)",
+		              (long long)id, stage_names[p.stage]);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"INSERT INTO application_stages (application_id, actor_id, from_stage,"
+			" to_stage, reason, reason_text, show_reason, created_at)"
+			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			(db_param[]){ P_INT(id), P_INT(actor->id), P_TEXT(stage_names[p.stage]),
+		                      P_TEXT(stage_names[ch->stage]),
+		                      rej ? P_TEXT(reason_names[ch->reason]) : P_NULL(),
+		                      rej && ch->reason_text ? P_TEXT(ch->reason_text) : P_NULL(),
+		                      P_INT(rej && ch->show_reason), P_INT(now) },
+			8, NULL);
+	if (rc == 0 && mail_kind(ch))
+		rc = db_exec(c,
+		             "SELECT o.title, cu.email, cu.lang, cu.display_name, cu.id,"
+		             " ru.email, ru.lang, ru.display_name, ru.id"
+		             " FROM applications a JOIN offers o ON o.id = a.offer_id"
+		             " JOIN users cu ON cu.id = a.candidate_id"
+		             " JOIN users ru ON ru.id = o.recruiter_id WHERE a.id = $1",
+		             (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0 && r && r->nrows > 0) {
+		mail_ctx m;
+		mail_to(r, ch, &m);
+		rc = stage_mail_tx(c, id, ch, &m);
+	}
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_application_set_stage(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                                   const offerapi_stage_change *change)
+{
+	int rc = check_change(actor, change);
+	if (rc < 0)
+		return rc;
+	db_conn *c;
+	if ((rc = store_conn(s, &c)) < 0)
+		return rc;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = change_tx(c, actor, id, change);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(s->pool, c);
+	if (rc == 0 && mail_kind(change))
+		store_jobs_signal(s); /* wakes this process's mail senders */
+	return rc;
+}
+
+int offerapi_application_withdraw(offerapi_store *s, const offerapi_user *actor, offerapi_id id)
+{
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_WITHDRAWN;
+	return offerapi_application_set_stage(s, actor, id, &ch);
+}
+
+/* ---- history ---- */
+
+void offerapi_stage_history_free(offerapi_stage_history *h)
+{
+	if (!h)
+		return;
+	for (size_t i = 0; i < h->count; i++) {
+		free(h->items[i].actor_name);
+		free(h->items[i].reason_text);
+	}
+	free(h->items);
+	free(h);
+}
+
+/* Row @row of the history's SELECT into @e; the candidate (@hide) reads
+ * a reason only when shown. */
+static int event_from_row(const db_result *r, int row, bool hide, offerapi_stage_event *e)
+{
+	int rc = 0;
+	offerapi_stage from = 0, to = 0;
+	offerapi_reject_reason why = OFFERAPI_REASON_NONE;
+	e->id = db_int(r, row, 0);
+	e->actor_id = db_int(r, row, 1);
+	e->actor_role = (offerapi_role)db_int(r, row, 8);
+	e->show_reason = db_int(r, row, 6) != 0;
+	e->created_at = db_int(r, row, 7);
+	if (offerapi_stage_parse(&from, db_text(r, row, 2)) < 0 ||
+	    offerapi_stage_parse(&to, db_text(r, row, 3)) < 0 ||
+	    (!db_isnull(r, row, 4) && offerapi_reject_reason_parse(&why, db_text(r, row, 4)) < 0))
+		rc = oa_error(OFFERAPI_ERROR, "stage history %lld: stored stage or reason unknown",
+		              (long long)e->id);
+	bool shown = !hide || e->show_reason;
+	e->from = from;
+	e->to = to;
+	e->reason = shown ? why : OFFERAPI_REASON_NONE;
+	e->actor_name = oa_strdup(db_isnull(r, row, 9) ? "" : db_text(r, row, 9));
+	e->reason_text = oa_strdup(!shown || db_isnull(r, row, 5) ? "" : db_text(r, row, 5));
+	if (rc == 0 && (!e->actor_name || !e->reason_text))
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	return rc;
+}
+
+int offerapi_application_history(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                                 offerapi_stage_history **out)
+{
+	*out = NULL;
+	app_people p;
+	int rc = app_check(s, actor, id, false, "read its history", &p);
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s,
+	                "SELECT h.id, h.actor_id, h.from_stage, h.to_stage, h.reason,"
+	                " h.reason_text, h.show_reason, h.created_at, u.role, u.display_name"
+	                " FROM application_stages h LEFT JOIN users u ON u.id = h.actor_id"
+	                " WHERE h.application_id = $1 ORDER BY h.id",
+	                (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_stage_history *h = calloc(1, sizeof *h);
+	if (h)
+		h->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *h->items);
+	if (!h || !h->items)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	bool hide = actor->role == OFFERAPI_ROLE_CANDIDATE;
+	for (int i = 0; rc == 0 && i < r->nrows; i++) {
+		rc = event_from_row(r, i, hide, &h->items[i]);
+		h->count++; /* freed whatever happened */
+	}
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_stage_history_free(h);
+		return rc;
+	}
+	*out = h;
+	return 0;
+}
+
+/* ---- notes ---- */
+
+int offerapi_application_note_add(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                                  const char *text, offerapi_id *out_id)
+{
+	int rc = oa_check_text("note", text, 1, OFFERAPI_NOTE_MAX, true, false);
+	if (rc < 0)
+		return rc;
+	db_conn *c;
+	if ((rc = store_conn(s, &c)) < 0)
+		return rc;
+	app_people p;
+	db_result *r = NULL;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = app_access(c, actor, id, true, "write its notes", &p);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"INSERT INTO application_notes (application_id, author_id, body,"
+			" created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+			(db_param[]){ P_INT(id), P_INT(actor->id), P_TEXT(text), P_INT(oa_now()) },
+			4, &r);
+	if (rc == 0 && out_id)
+		*out_id = r->nrows ? db_int(r, 0, 0) : 0;
+	db_result_free(r);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(s->pool, c);
+	return rc;
+}
+
+void offerapi_note_list_free(offerapi_note_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->count; i++) {
+		free(l->items[i].author_name);
+		free(l->items[i].text);
+	}
+	free(l->items);
+	free(l->next);
+	free(l->prev);
+	free(l);
+}
+
+/* An application's notes, newest first (application_notes_app). */
+static void notes_spec(ks_spec *spec)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = 'n';
+	spec->nphases = 1;
+	spec->phases[0] = (ks_phase){ "n0.id",
+		                      " FROM application_notes n0 WHERE n0.application_id = $1",
+		                      { { "n0.created_at", true }, { "n0.id", true } },
+		                      2,
+		                      0 };
+	spec->count_from = spec->phases[0].from;
+	spec->nfixed = 1;
+}
+
+static uint32_t notes_scope(offerapi_id id)
+{
+	char what[64];
+	snprintf(what, sizeof what, "n|%lld", (long long)id);
+	return ks_scope(what);
+}
+
+/* The kept rows of @r (from column @base: id, application_id, author_id,
+ * author name, body, created_at) into @l. */
+static int notes_items(const db_result *r, int base, const ks_row *rows, const ks_page *pg,
+                       offerapi_note_list *l)
+{
+	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; i < pg->count; i++) {
+		int row = rows[pg->first + i].row;
+		offerapi_note *n = &l->items[l->count++];
+		n->id = db_int(r, row, base);
+		n->application_id = db_int(r, row, base + 1);
+		n->author_id = db_int(r, row, base + 2);
+		n->author_name = oa_strdup(db_isnull(r, row, base + 3) ? ""
+		                                                       : db_text(r, row, base + 3));
+		n->text = oa_strdup(db_text(r, row, base + 4));
+		n->created_at = db_int(r, row, base + 5);
+		if (!n->author_name || !n->text)
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	return 0;
+}
+
+/* The page of @r's rows into @l (ks_finish() then the items). */
+static int notes_page(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last,
+                      size_t limit, int base, const db_result *r, offerapi_note_list *l)
+{
+	ks_row *rows = NULL;
+	ks_page pg;
+	int rc = ks_page_of(spec, scope, c, last, limit, l->total, r, &rows, &pg);
+	if (rc == 0) {
+		l->next = pg.next;
+		l->prev = pg.prev;
+		rc = notes_items(r, base, rows, &pg, l);
+	}
+	free(rows);
+	return rc;
+}
+
+int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
+                                   const offerapi_page *page, offerapi_note_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "note list: no output given");
+	*out = NULL;
+	ks_spec spec;
+	notes_spec(&spec);
+	uint32_t scope = notes_scope(id);
+	ks_cursor cur;
+	size_t limit;
+	int rc = ks_page_parse(&spec, scope, page, &cur, &limit);
+	app_people p;
+	if (rc == 0)
+		rc = app_check(s, actor, id, true, "read its notes", &p);
+	if (rc < 0)
+		return rc;
+	unsigned pf = page ? page->flags : 0;
+	bool last = pf & OFFERAPI_PAGE_LAST, count = pf & OFFERAPI_PAGE_TOTAL;
+	ks_query *q = malloc(sizeof *q);
+	if (!q)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	db_param fixed[] = { P_INT(id) };
+	rc = ks_build(
+		&spec, &cur, last, count, limit, 0,
+		", n.id, n.application_id, n.author_id, u.display_name, n.body, n.created_at",
+		" JOIN application_notes n ON n.id = k.id LEFT JOIN users u ON u.id = n.author_id",
+		fixed, q);
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
+	free(q);
+	if (rc < 0)
+		return rc;
+	offerapi_note_list *l = calloc(1, sizeof *l);
+	if (!l)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (rc == 0) {
+		l->total = -1;
+		if (count && r->nrows)
+			l->total = db_int(r, 0, 4);
+		else if (count)
+			rc = store_count(s, spec.count_from, fixed, 1, &l->total);
+	}
+	if (rc == 0)
+		rc = notes_page(&spec, scope, &cur, last, limit, count ? 5 : 4, r, l);
+	db_result_free(r);
+	if (rc < 0) {
+		offerapi_note_list_free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}

@@ -1,0 +1,190 @@
+/*
+ * api_stage.c - one application in detail (stage, history, the
+ * recruiter's notes), changing its stage, notes, and the candidate's
+ * withdrawal.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "api.h"
+#include "i18n.h"
+
+static json_t *history_json(const offerapi_stage_history *h)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; h && i < h->count; i++) {
+		const offerapi_stage_event *e = &h->items[i];
+		json_t *one = json_pack(
+			"{s:I,s:s,s:s,s:o,s:s,s:I}", "id", (json_int_t)e->id, "from",
+			offerapi_stage_name(e->from), "to", offerapi_stage_name(e->to), "actor_id",
+			e->actor_id ? json_integer((json_int_t)e->actor_id) : json_null(),
+			"actor_name", e->actor_name, "created_at", (json_int_t)e->created_at);
+		if (one && e->reason != OFFERAPI_REASON_NONE)
+			json_object_set_new(one, "rejection",
+			                    json_pack("{s:s,s:s,s:b}", "reason",
+			                              offerapi_reject_reason_name(e->reason),
+			                              "text", e->reason_text, "shown",
+			                              e->show_reason));
+		json_array_append_new(a, one);
+	}
+	return a;
+}
+
+static json_t *note_json(const offerapi_note *n)
+{
+	return json_pack("{s:I,s:I,s:o,s:s,s:s,s:I}", "id", (json_int_t)n->id, "application_id",
+	                 (json_int_t)n->application_id, "author_id",
+	                 n->author_id ? json_integer((json_int_t)n->author_id) : json_null(),
+	                 "author_name", n->author_name, "text", n->text, "created_at",
+	                 (json_int_t)n->created_at);
+}
+
+static json_t *notes_json(const offerapi_note_list *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; l && i < l->count; i++)
+		json_array_append_new(a, note_json(&l->items[i]));
+	return a;
+}
+
+/* Answer @status with application r->id in detail, as its reader sees it. */
+static void detail_answer(req *r, int status)
+{
+	svc_detail d;
+	int rc = svc_detail_load(r, NULL, &d);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	bool rec = r->user->role == OFFERAPI_ROLE_RECRUITER;
+	json_t *j = application_json(d.app, rec);
+	if (j) {
+		json_object_set_new(j, "history", history_json(d.history));
+		if (d.notes) {
+			json_object_set_new(j, "notes", notes_json(d.notes));
+			json_object_set_new(j, "notes_next",
+			                    d.notes->next ? json_string(d.notes->next)
+			                                  : json_null());
+		}
+	}
+	svc_detail_free(&d);
+	respond_json(r, status, json_pack("{s:o}", "application", j));
+}
+
+/* One application: a candidate sees their own (without scores, with the
+ * reason of a rejection only when shown), the offer's recruiter sees it
+ * with scores, the extracted text, the history and the newest notes. */
+void api_application_get(req *r)
+{
+	detail_answer(r, 200);
+}
+
+/* POST {stage, reason, reason_text, show_reason, from}. */
+void api_application_stage(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	json_t *body = api_body(r);
+	if (!body)
+		return;
+	json_t *errs = json_array();
+	api_check_string(r, body, "stage", 32, true, errs);
+	api_check_string(r, body, "reason", 32, false, errs);
+	api_check_string(r, body, "reason_text", OFFERAPI_REASON_TEXT_MAX, false, errs);
+	api_check_string(r, body, "from", 32, false, errs);
+	json_t *show = json_object_get(body, "show_reason");
+	if (show && !json_is_boolean(show) && !json_is_null(show))
+		problem_add(r, errs, "/show_reason", "field.boolean");
+	if (!api_fields_ok(r, errs)) {
+		json_decref(body);
+		return;
+	}
+	bool bad = false;
+	svc_stage_in in = { jstr(body, "stage", &bad), jstr(body, "reason", &bad),
+		            jstr(body, "reason_text", &bad), json_is_true(show),
+		            jstr(body, "from", &bad) };
+	int rc = svc_stage_set(r, &in);
+	json_decref(body);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		detail_answer(r, 200);
+}
+
+/* The candidate withdraws: answers the application as they see it. */
+void api_withdraw(req *r)
+{
+	int rc = svc_withdraw(r);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		detail_answer(r, 200);
+}
+
+void api_application_notes(req *r)
+{
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	page.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_note_list *l = NULL;
+	int rc = svc_notes(r, &page, &l);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "notes",
+	                        notes_json(l));
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	offerapi_note_list_free(l);
+	respond_json(r, 200, out);
+}
+
+/* POST {text}: 201 with the note. */
+void api_application_note_add(req *r)
+{
+	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	json_t *body = api_body(r);
+	if (!body)
+		return;
+	json_t *errs = json_array();
+	api_check_string(r, body, "text", OFFERAPI_NOTE_MAX, true, errs);
+	if (!api_fields_ok(r, errs)) {
+		json_decref(body);
+		return;
+	}
+	bool bad = false;
+	offerapi_id id = 0;
+	int rc = svc_note_add(r, jstr(body, "text", &bad), &id);
+	json_decref(body);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	/* the new note is among the newest (notes written at the same time
+	 * by others may come before it) */
+	offerapi_page page = OFFERAPI_PAGE_INIT;
+	page.limit = OFFERAPI_PAGE_MAX;
+	offerapi_note_list *l = NULL;
+	rc = svc_notes(r, &page, &l);
+	const offerapi_note *n = NULL;
+	for (size_t i = 0; rc == 0 && !n && i < l->count; i++)
+		if (l->items[i].id == id)
+			n = &l->items[i];
+	if (rc == 0 && !n)
+		rc = OFFERAPI_ERROR; /* 500 notes written meanwhile */
+	if (rc) {
+		offerapi_note_list_free(l);
+		api_fail(r, rc, false);
+		return;
+	}
+	req_header(r, "Location: /api/v1/applications/%lld/notes", (long long)r->id);
+	respond_json(r, 201, json_pack("{s:o}", "note", note_json(n)));
+	offerapi_note_list_free(l);
+}

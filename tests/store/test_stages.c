@@ -1,0 +1,685 @@
+/*
+ * test_stages.c - application stages, their history, the recruiters'
+ * private notes and the messages the changes write to the outbox
+ * (offerapi/application.h, issue 13), on SQLite or PostgreSQL (argv[1]).
+ * It links the library's internal archive for store_open_upto(): a store
+ * left at the migration before the stages gets them, its applications
+ * 'received'.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <offerapi/offerapi.h>
+
+#include "pdfgen.h"
+#include "store_internal.h"
+#include "testdb.h"
+
+typedef struct fixture {
+	testdb db;
+	offerapi_store *s;
+	offerapi_user *rec, *rec2, *cand, *cand2;
+	char *pdf;
+	size_t pdf_len;
+	offerapi_id offer;
+} fixture;
+
+static offerapi_user *mkuser(offerapi_store *s, const char *login, offerapi_role role,
+                             const char *email, const char *lang)
+{
+	offerapi_user *u = NULL;
+	if (email)
+		assert_rc(offerapi_user_create_with_email(s, login, login, "correct horse", role,
+		                                          email, lang, &u),
+		          0);
+	else
+		assert_rc(offerapi_user_create(s, login, login, "correct horse", role, &u), 0);
+	return u;
+}
+
+/* Claim every message of the outbox; return the first whose kind is not
+ * "verify-email" (those come with the accounts), or NULL. Every claimed
+ * message is marked logged. */
+static offerapi_mail *next_mail(offerapi_store *s)
+{
+	offerapi_mail *found = NULL, *m = NULL;
+	for (;;) {
+		assert_rc(offerapi_mail_claim(s, "test", NULL, &m), 0);
+		if (!m)
+			return found;
+		if (!found && strcmp(m->kind, "verify-email") != 0) {
+			found = m;
+			continue; /* stays claimed: later claims skip it */
+		}
+		assert_rc(offerapi_mail_done(s, m, true, NULL), 0);
+		offerapi_mail_free(m);
+	}
+}
+
+static void expect_mail(offerapi_store *s, const char *kind, const char *to, const char *lang)
+{
+	offerapi_mail *m = next_mail(s);
+	if (!m)
+		fail_msg("no %s message in the outbox", kind);
+	assert_string_equal(m->kind, kind);
+	assert_string_equal(m->recipient, to);
+	assert_string_equal(m->lang, lang);
+	assert_rc(offerapi_mail_done(s, m, true, NULL), 0);
+	offerapi_mail_free(m);
+}
+
+static void expect_no_mail(offerapi_store *s)
+{
+	offerapi_mail *m = next_mail(s);
+	if (m)
+		fail_msg("unexpected %s message to %s", m->kind, m->recipient);
+}
+
+static int setup(void **state)
+{
+	fixture *f = calloc(1, sizeof *f);
+	testdb_create(&f->db);
+	f->s = testdb_open(&f->db);
+	f->rec = mkuser(f->s, "rhh", OFFERAPI_ROLE_RECRUITER, "rh@example.org", "en");
+	f->rec2 = mkuser(f->s, "other.rh", OFFERAPI_ROLE_RECRUITER, NULL, NULL);
+	f->cand = mkuser(f->s, "alice", OFFERAPI_ROLE_CANDIDATE, "alice@example.org", "fr");
+	f->cand2 = mkuser(f->s, "bobby", OFFERAPI_ROLE_CANDIDATE, NULL, NULL);
+	const char *lines[] = { "Curriculum vitae", "Alice Martin", "Skills: C, SQL" };
+	f->pdf = pdfgen_text(lines, 3, 1, &f->pdf_len);
+	assert_non_null(f->pdf);
+	offerapi_offer_fields o = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Développeuse C",
+		.description = "A job writing C for a living.",
+		.location = "Lyon",
+	};
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &f->offer), 0);
+	expect_no_mail(f->s); /* drains the verification messages */
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	offerapi_user_free(f->rec);
+	offerapi_user_free(f->rec2);
+	offerapi_user_free(f->cand);
+	offerapi_user_free(f->cand2);
+	free(f->pdf);
+	offerapi_store_free(f->s);
+	testdb_destroy(&f->db);
+	free(f);
+	return 0;
+}
+
+static offerapi_id apply(fixture *f, const offerapi_user *who)
+{
+	offerapi_application_input in = OFFERAPI_APPLICATION_INPUT_INIT;
+	in.filename = "cv.pdf";
+	in.pdf = f->pdf;
+	in.pdf_len = f->pdf_len;
+	offerapi_id id = 0;
+	assert_rc(offerapi_application_submit(f->s, who, f->offer, &in, &id), 0);
+	return id;
+}
+
+static int set_stage(fixture *f, const offerapi_user *who, offerapi_id id, offerapi_stage to)
+{
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = to;
+	return offerapi_application_set_stage(f->s, who, id, &ch);
+}
+
+static offerapi_stage stage_of(fixture *f, const offerapi_user *who, offerapi_id id)
+{
+	offerapi_application *a = NULL;
+	assert_rc(offerapi_application_get(f->s, who, id, &a), 0);
+	offerapi_stage st = a->stage;
+	offerapi_application_free(a);
+	return st;
+}
+
+static void assert_message_has(const char *needle)
+{
+	const char *msg = offerapi_error_last()->message;
+	if (!strstr(msg, needle))
+		fail_msg("message \"%s\" does not name \"%s\"", msg, needle);
+}
+
+/* ---- the rules ---- */
+
+static void test_names_and_rules(void **state)
+{
+	(void)state;
+	for (int i = 0; i < OFFERAPI_NSTAGES; i++) {
+		offerapi_stage st;
+		assert_rc(offerapi_stage_parse(&st, offerapi_stage_name((offerapi_stage)i)), 0);
+		assert_int_equal(st, i);
+	}
+	offerapi_stage st;
+	assert_rc(offerapi_stage_parse(&st, "hiring"), OFFERAPI_EINVAL);
+	assert_message_has("hiring");
+	assert_rc(offerapi_stage_parse(&st, NULL), OFFERAPI_EINVAL);
+	assert_null(offerapi_stage_name((offerapi_stage)OFFERAPI_NSTAGES));
+	offerapi_reject_reason why;
+	assert_rc(offerapi_reject_reason_parse(&why, "position_filled"), 0);
+	assert_int_equal(why, OFFERAPI_REASON_POSITION_FILLED);
+	assert_rc(offerapi_reject_reason_parse(&why, ""), OFFERAPI_EINVAL);
+	assert_rc(offerapi_reject_reason_parse(&why, "rude"), OFFERAPI_EINVAL);
+	assert_message_has("reason");
+
+	const offerapi_role R = OFFERAPI_ROLE_RECRUITER, C = OFFERAPI_ROLE_CANDIDATE;
+	assert_true(offerapi_stage_allowed(OFFERAPI_STAGE_RECEIVED, OFFERAPI_STAGE_REVIEWED, R));
+	assert_true(offerapi_stage_allowed(OFFERAPI_STAGE_RECEIVED, OFFERAPI_STAGE_INTERVIEW, R));
+	assert_true(offerapi_stage_allowed(OFFERAPI_STAGE_OFFER, OFFERAPI_STAGE_HIRED, R));
+	assert_true(offerapi_stage_allowed(OFFERAPI_STAGE_INTERVIEW, OFFERAPI_STAGE_REJECTED, R));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_INTERVIEW, OFFERAPI_STAGE_HIRED, R));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_INTERVIEW, OFFERAPI_STAGE_REVIEWED, R));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_REVIEWED, OFFERAPI_STAGE_REVIEWED, R));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_RECEIVED, OFFERAPI_STAGE_WITHDRAWN, R));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_REJECTED, OFFERAPI_STAGE_OFFER, R));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_HIRED, OFFERAPI_STAGE_REJECTED, R));
+	assert_true(offerapi_stage_allowed(OFFERAPI_STAGE_OFFER, OFFERAPI_STAGE_WITHDRAWN, C));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_RECEIVED, OFFERAPI_STAGE_REVIEWED, C));
+	assert_false(offerapi_stage_allowed(OFFERAPI_STAGE_HIRED, OFFERAPI_STAGE_WITHDRAWN, C));
+}
+
+/* ---- the happy path: history and messages ---- */
+
+static void test_flow_history_mail(void **state)
+{
+	fixture *f = *state;
+	offerapi_id id = apply(f, f->cand);
+	assert_int_equal(stage_of(f, f->rec, id), OFFERAPI_STAGE_RECEIVED);
+	expect_no_mail(f->s);
+
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_REVIEWED), 0);
+	expect_no_mail(f->s); /* reviewed tells nobody */
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_INTERVIEW), 0);
+	expect_mail(f->s, "stage-interview", "alice@example.org", "fr");
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_OFFER), 0);
+	expect_mail(f->s, "stage-offer", "alice@example.org", "fr");
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_HIRED), 0);
+	expect_mail(f->s, "stage-hired", "alice@example.org", "fr");
+	assert_int_equal(stage_of(f, f->cand, id), OFFERAPI_STAGE_HIRED);
+
+	offerapi_stage_history *h = NULL;
+	assert_rc(offerapi_application_history(f->s, f->cand, id, &h), 0);
+	assert_int_equal(h->count, 4);
+	const offerapi_stage expect[][2] = { { OFFERAPI_STAGE_RECEIVED, OFFERAPI_STAGE_REVIEWED },
+		                             { OFFERAPI_STAGE_REVIEWED, OFFERAPI_STAGE_INTERVIEW },
+		                             { OFFERAPI_STAGE_INTERVIEW, OFFERAPI_STAGE_OFFER },
+		                             { OFFERAPI_STAGE_OFFER, OFFERAPI_STAGE_HIRED } };
+	for (size_t i = 0; i < h->count; i++) {
+		assert_int_equal(h->items[i].from, expect[i][0]);
+		assert_int_equal(h->items[i].to, expect[i][1]);
+		assert_int_equal(h->items[i].actor_id, f->rec->id);
+		assert_int_equal(h->items[i].actor_role, OFFERAPI_ROLE_RECRUITER);
+		assert_string_equal(h->items[i].actor_name, "rhh");
+		assert_true(h->items[i].created_at > 0);
+	}
+	offerapi_stage_history_free(h);
+
+	/* hired is final */
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	ch.reason = OFFERAPI_REASON_POSITION_FILLED;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_ECONFLICT);
+	assert_message_has("hired");
+	assert_rc(offerapi_application_withdraw(f->s, f->cand, id), OFFERAPI_ECONFLICT);
+	expect_no_mail(f->s);
+}
+
+/* ---- refusals ---- */
+
+static void test_refusals(void **state)
+{
+	fixture *f = *state;
+	offerapi_id id = apply(f, f->cand);
+	assert_rc(set_stage(f, f->cand, id, OFFERAPI_STAGE_REVIEWED), OFFERAPI_EPERM);
+	assert_rc(set_stage(f, f->rec2, id, OFFERAPI_STAGE_REVIEWED), OFFERAPI_EPERM);
+	assert_rc(set_stage(f, NULL, id, OFFERAPI_STAGE_REVIEWED), OFFERAPI_EPERM);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_WITHDRAWN), OFFERAPI_EPERM);
+	assert_rc(offerapi_application_withdraw(f->s, f->cand2, id), OFFERAPI_EPERM);
+	assert_rc(set_stage(f, f->rec, id + 1000, OFFERAPI_STAGE_REVIEWED), OFFERAPI_ENOTFOUND);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_HIRED), OFFERAPI_ECONFLICT);
+	assert_message_has("received");
+	assert_message_has("hired");
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_RECEIVED), OFFERAPI_ECONFLICT);
+
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
+	assert_message_has("reason");
+	ch.stage = OFFERAPI_STAGE_REVIEWED;
+	ch.reason = OFFERAPI_REASON_OTHER;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
+	assert_message_has("reason");
+	ch = (offerapi_stage_change)OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	ch.reason = OFFERAPI_REASON_OTHER;
+	ch.reason_text = "two\nlines";
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
+	assert_message_has("reason_text");
+	ch.reason_text = NULL;
+	ch.version = 99;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
+	assert_message_has("offerapi_stage_change");
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, NULL), OFFERAPI_EINVAL);
+
+	/* a change from a stage no longer current */
+	ch = (offerapi_stage_change)OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_INTERVIEW;
+	ch.check_from = 1;
+	ch.from = OFFERAPI_STAGE_REVIEWED;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_ECONFLICT);
+	assert_message_has("reviewed");
+	ch.from = OFFERAPI_STAGE_RECEIVED;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), 0);
+
+	/* nothing refused was written */
+	offerapi_stage_history *h = NULL;
+	assert_rc(offerapi_application_history(f->s, f->rec, id, &h), 0);
+	assert_int_equal(h->count, 1);
+	offerapi_stage_history_free(h);
+	assert_rc(offerapi_application_history(f->s, f->cand2, id, &h), OFFERAPI_EPERM);
+	assert_rc(offerapi_application_history(f->s, f->rec2, id, &h), OFFERAPI_EPERM);
+	assert_null(h);
+	expect_mail(f->s, "stage-interview", "alice@example.org", "fr");
+}
+
+/* ---- rejections and what the candidate sees of them ---- */
+
+static void reject(fixture *f, offerapi_id id, int show)
+{
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	ch.reason = OFFERAPI_REASON_EXPERIENCE;
+	ch.reason_text = "Five years of C asked";
+	ch.show_reason = show;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), 0);
+}
+
+static void test_reject_reason(void **state)
+{
+	fixture *f = *state;
+	offerapi_id hidden = apply(f, f->cand);
+	reject(f, hidden, 0);
+	offerapi_mail *m = next_mail(f->s);
+	assert_non_null(m);
+	assert_string_equal(m->kind, "stage-rejected");
+	assert_null(strstr(m->params, "Five years"));
+	offerapi_mail_free(m);
+
+	offerapi_application *a = NULL;
+	assert_rc(offerapi_application_get(f->s, f->rec, hidden, &a), 0);
+	assert_int_equal(a->stage, OFFERAPI_STAGE_REJECTED);
+	assert_int_equal(a->reason, OFFERAPI_REASON_EXPERIENCE);
+	assert_string_equal(a->reason_text, "Five years of C asked");
+	assert_string_equal(a->candidate_email, "alice@example.org");
+	offerapi_application_free(a);
+	assert_rc(offerapi_application_get(f->s, f->cand, hidden, &a), 0);
+	assert_int_equal(a->stage, OFFERAPI_STAGE_REJECTED);
+	assert_int_equal(a->reason, OFFERAPI_REASON_NONE);
+	assert_string_equal(a->reason_text, "");
+	offerapi_application_free(a);
+	offerapi_stage_history *h = NULL;
+	assert_rc(offerapi_application_history(f->s, f->cand, hidden, &h), 0);
+	assert_int_equal(h->count, 1);
+	assert_int_equal(h->items[0].reason, OFFERAPI_REASON_NONE);
+	assert_string_equal(h->items[0].reason_text, "");
+	offerapi_stage_history_free(h);
+	assert_rc(offerapi_application_history(f->s, f->rec, hidden, &h), 0);
+	assert_int_equal(h->items[0].reason, OFFERAPI_REASON_EXPERIENCE);
+	offerapi_stage_history_free(h);
+
+	/* shown: in the candidate's list and in their message, in their language */
+	offerapi_user *carol = mkuser(f->s, "carol", OFFERAPI_ROLE_CANDIDATE, "carol@example.org",
+	                              "en");
+	offerapi_id shown = apply(f, carol);
+	expect_no_mail(f->s);
+	reject(f, shown, 1);
+	m = next_mail(f->s);
+	assert_non_null(m);
+	assert_string_equal(m->kind, "stage-rejected-reason");
+	assert_string_equal(m->recipient, "carol@example.org");
+	offerapi_mail_site site = { OFFERAPI_MAIL_SITE_VERSION, "jobs@example.org", NULL,
+		                    "https://jobs.example.org" };
+	char *text = NULL;
+	assert_rc(offerapi_mail_render(m, &site, &text, NULL), 0);
+	assert_non_null(strstr(m->params, "the experience required is not met: Five years"));
+	assert_non_null(strstr(text, "Content-Language: en"));
+	free(text);
+	offerapi_mail_free(m);
+	/* the longest text a rejection takes still makes a message */
+	offerapi_user *dan = mkuser(f->s, "daniel", OFFERAPI_ROLE_CANDIDATE, "dan@example.org",
+	                            "fr");
+	offerapi_id longest = apply(f, dan);
+	expect_no_mail(f->s);
+	char text_max[OFFERAPI_REASON_TEXT_MAX + 1];
+	memset(text_max, 'e', OFFERAPI_REASON_TEXT_MAX);
+	text_max[OFFERAPI_REASON_TEXT_MAX] = '\0';
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	ch.reason = OFFERAPI_REASON_POSITION_FILLED;
+	ch.reason_text = text_max;
+	ch.show_reason = 1;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, longest, &ch), 0);
+	m = next_mail(f->s);
+	assert_non_null(m);
+	assert_rc(offerapi_mail_render(m, &site, &text, NULL), 0);
+	free(text);
+	offerapi_mail_free(m);
+	offerapi_user_free(dan);
+
+	offerapi_application_list *l = NULL;
+	assert_rc(offerapi_application_list_mine(f->s, carol, 0, &l), 0);
+	assert_int_equal(l->count, 1);
+	assert_int_equal(l->items[0].reason, OFFERAPI_REASON_EXPERIENCE);
+	offerapi_application_list_free(l);
+	assert_rc(offerapi_application_list_mine(f->s, f->cand, 0, &l), 0);
+	assert_int_equal(l->items[0].reason, OFFERAPI_REASON_NONE);
+	offerapi_application_list_free(l);
+	offerapi_user_free(carol);
+}
+
+/* ---- withdrawal: the candidate's, told to the recruiter ---- */
+
+static void test_withdraw(void **state)
+{
+	fixture *f = *state;
+	offerapi_id id = apply(f, f->cand);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_INTERVIEW), 0);
+	expect_mail(f->s, "stage-interview", "alice@example.org", "fr");
+	assert_rc(offerapi_application_withdraw(f->s, f->cand, id), 0);
+	offerapi_mail *m = next_mail(f->s);
+	assert_non_null(m);
+	assert_string_equal(m->kind, "application-withdrawn");
+	assert_string_equal(m->recipient, "rh@example.org");
+	assert_string_equal(m->lang, "en");
+	offerapi_mail_site site = { OFFERAPI_MAIL_SITE_VERSION, "jobs@example.org", NULL,
+		                    "https://jobs.example.org" };
+	char subject[256];
+	assert_rc(offerapi_mail_subject(m, subject, sizeof subject), 0);
+	assert_string_equal(subject, "Application withdrawn: \"Développeuse C\"");
+	char *text = NULL;
+	assert_rc(offerapi_mail_render(m, &site, &text, NULL), 0);
+	free(text);
+	offerapi_mail_free(m);
+	assert_int_equal(stage_of(f, f->rec, id), OFFERAPI_STAGE_WITHDRAWN);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_OFFER), OFFERAPI_ECONFLICT);
+	assert_message_has("withdrawn");
+
+	/* a candidate without an address gets no message */
+	offerapi_id bob = apply(f, f->cand2);
+	assert_rc(set_stage(f, f->rec, bob, OFFERAPI_STAGE_INTERVIEW), 0);
+	expect_no_mail(f->s);
+}
+
+/* ---- notes ---- */
+
+static void test_notes(void **state)
+{
+	fixture *f = *state;
+	offerapi_id id = apply(f, f->cand);
+	offerapi_id nid = 0;
+	const char *texts[] = { "First call: good.", "Second\nline two", "Third" };
+	for (int i = 0; i < 3; i++)
+		assert_rc(offerapi_application_note_add(f->s, f->rec, id, texts[i], &nid), 0);
+	assert_true(nid > 0);
+	assert_rc(offerapi_application_note_add(f->s, f->cand, id, "mine", NULL), OFFERAPI_EPERM);
+	assert_rc(offerapi_application_note_add(f->s, f->rec2, id, "x", NULL), OFFERAPI_EPERM);
+	assert_rc(offerapi_application_note_add(f->s, f->rec, id + 99, "x", NULL),
+	          OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_application_note_add(f->s, f->rec, id, "", NULL), OFFERAPI_EINVAL);
+	assert_message_has("note");
+	char *big = malloc(OFFERAPI_NOTE_MAX + 2);
+	memset(big, 'x', OFFERAPI_NOTE_MAX + 1);
+	big[OFFERAPI_NOTE_MAX + 1] = '\0';
+	int rc = offerapi_application_note_add(f->s, f->rec, id, big, NULL);
+	assert_true(rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG);
+	big[OFFERAPI_NOTE_MAX] = '\0';
+	assert_rc(offerapi_application_note_add(f->s, f->rec, id, big, NULL), 0);
+	free(big);
+
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.limit = 2;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_note_list *l = NULL;
+	assert_rc(offerapi_application_note_list(f->s, f->rec, id, &p, &l), 0);
+	assert_int_equal(l->total, 4);
+	assert_int_equal(l->count, 2);
+	assert_int_equal(strlen(l->items[0].text), OFFERAPI_NOTE_MAX); /* newest first */
+	assert_string_equal(l->items[1].text, "Third");
+	assert_string_equal(l->items[1].author_name, "rhh");
+	assert_int_equal(l->items[1].author_id, f->rec->id);
+	assert_non_null(l->next);
+	assert_null(l->prev);
+	char next[OFFERAPI_CURSOR_MAX];
+	snprintf(next, sizeof next, "%s", l->next);
+	offerapi_note_list_free(l);
+	p.cursor = next;
+	p.flags = 0;
+	assert_rc(offerapi_application_note_list(f->s, f->rec, id, &p, &l), 0);
+	assert_int_equal(l->count, 2);
+	assert_string_equal(l->items[0].text, "Second\nline two");
+	assert_string_equal(l->items[1].text, "First call: good.");
+	assert_null(l->next);
+	offerapi_note_list_free(l);
+
+	/* never the candidate, never another recruiter; a cursor of another list */
+	assert_rc(offerapi_application_note_list(f->s, f->cand, id, NULL, &l), OFFERAPI_EPERM);
+	assert_null(l);
+	assert_rc(offerapi_application_note_list(f->s, f->rec2, id, NULL, &l), OFFERAPI_EPERM);
+	offerapi_id other = apply(f, f->cand2);
+	assert_rc(offerapi_application_note_list(f->s, f->rec, other, &p, &l), OFFERAPI_EINVAL);
+	p.cursor = NULL;
+	assert_rc(offerapi_application_note_list(f->s, f->rec, other, &p, &l), 0);
+	assert_int_equal(l->count, 0);
+	offerapi_note_list_free(l);
+}
+
+/* ---- the dashboard's filter ---- */
+
+static void test_list_by_stage(void **state)
+{
+	fixture *f = *state;
+	offerapi_id a = apply(f, f->cand), b = apply(f, f->cand2);
+	assert_rc(set_stage(f, f->rec, b, OFFERAPI_STAGE_REVIEWED), 0);
+	offerapi_application_list *l = NULL;
+	assert_rc(offerapi_application_list_stage_page(f->s, f->rec, f->offer,
+	                                               OFFERAPI_STAGE_REVIEWED, NULL, &l),
+	          0);
+	assert_int_equal(l->count, 1);
+	assert_int_equal(l->items[0].id, b);
+	assert_int_equal(l->items[0].stage, OFFERAPI_STAGE_REVIEWED);
+	offerapi_application_list_free(l);
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	assert_rc(offerapi_application_list_stage_page(f->s, f->rec, f->offer,
+	                                               OFFERAPI_STAGE_RECEIVED, &p, &l),
+	          0);
+	assert_int_equal(l->count, 1);
+	assert_int_equal(l->total, 1);
+	assert_int_equal(l->items[0].id, a);
+	offerapi_application_list_free(l);
+	assert_rc(offerapi_application_list_stage_page(f->s, f->rec2, f->offer,
+	                                               OFFERAPI_STAGE_RECEIVED, NULL, &l),
+	          OFFERAPI_EPERM);
+	assert_rc(offerapi_application_list_stage_page(f->s, f->cand, f->offer,
+	                                               OFFERAPI_STAGE_RECEIVED, NULL, &l),
+	          OFFERAPI_EPERM);
+	assert_rc(offerapi_application_list_stage_page(f->s, f->rec, f->offer, (offerapi_stage)42,
+	                                               NULL, &l),
+	          OFFERAPI_EINVAL);
+}
+
+/* ---- two changes at once ---- */
+
+typedef struct racer {
+	fixture *f;
+	offerapi_id id;
+	offerapi_stage to;
+	pthread_barrier_t *go;
+	int rc;
+} racer;
+
+static void *race(void *arg)
+{
+	racer *r = arg;
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = r->to;
+	if (r->to == OFFERAPI_STAGE_REJECTED)
+		ch.reason = OFFERAPI_REASON_PROFILE;
+	pthread_barrier_wait(r->go);
+	r->rc = offerapi_application_set_stage(r->f->s, r->f->rec, r->id, &ch);
+	return NULL;
+}
+
+static void test_concurrent_changes(void **state)
+{
+	fixture *f = *state;
+	enum { N = 4, ROUNDS = 5 };
+	for (int round = 0; round < ROUNDS; round++) {
+		offerapi_user *u = NULL;
+		char login[32];
+		snprintf(login, sizeof login, "racer%d", round);
+		u = mkuser(f->s, login, OFFERAPI_ROLE_CANDIDATE, NULL, NULL);
+		offerapi_id id = apply(f, u);
+		offerapi_user_free(u);
+		pthread_barrier_t go;
+		pthread_barrier_init(&go, NULL, N);
+		pthread_t t[N];
+		racer r[N];
+		const offerapi_stage to[N] = { OFFERAPI_STAGE_REVIEWED, OFFERAPI_STAGE_INTERVIEW,
+			                       OFFERAPI_STAGE_REJECTED, OFFERAPI_STAGE_OFFER };
+		for (int i = 0; i < N; i++) {
+			r[i] = (racer){ f, id, to[i], &go, 0 };
+			pthread_create(&t[i], NULL, race, &r[i]);
+		}
+		int won = 0, conflicts = 0;
+		for (int i = 0; i < N; i++) {
+			pthread_join(t[i], NULL);
+			won += r[i].rc == 0;
+			conflicts += r[i].rc == OFFERAPI_ECONFLICT;
+		}
+		pthread_barrier_destroy(&go);
+		/* from received every target is allowed: the first wins; the
+		 * others see its stage (a conflict) unless it leaves them a move
+		 * forward (reviewed, then interview or offer...): at least one
+		 * wins, every failure is a conflict, and the history holds
+		 * exactly the wins, chained */
+		assert_true(won >= 1);
+		assert_int_equal(won + conflicts, N);
+		offerapi_stage_history *h = NULL;
+		assert_rc(offerapi_application_history(f->s, f->rec, id, &h), 0);
+		assert_int_equal(h->count, (size_t)won);
+		offerapi_stage prev = OFFERAPI_STAGE_RECEIVED;
+		for (size_t i = 0; i < h->count; i++) {
+			assert_int_equal(h->items[i].from, prev);
+			prev = h->items[i].to;
+		}
+		assert_int_equal(stage_of(f, f->rec, id), prev);
+		offerapi_stage_history_free(h);
+	}
+
+	/* the same change N times at once: exactly one wins */
+	offerapi_id id = apply(f, f->cand);
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, N);
+	pthread_t t[N];
+	racer r[N];
+	for (int i = 0; i < N; i++) {
+		r[i] = (racer){ f, id, OFFERAPI_STAGE_REVIEWED, &go, 0 };
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	int won = 0;
+	for (int i = 0; i < N; i++) {
+		pthread_join(t[i], NULL);
+		if (r[i].rc == 0)
+			won++;
+		else
+			assert_int_equal(r[i].rc, OFFERAPI_ECONFLICT);
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(won, 1);
+}
+
+/* ---- the migration ---- */
+
+static void test_migration(void **state)
+{
+	(void)state;
+	testdb t;
+	testdb_create(&t);
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s = NULL;
+	int latest = offerapi_store_schema_latest();
+	assert_rc(store_open_upto(&s, t.url, &o, latest - 1), 0);
+	offerapi_user *rec = mkuser(s, "rhh", OFFERAPI_ROLE_RECRUITER, NULL, NULL);
+	offerapi_user *cand = mkuser(s, "alice", OFFERAPI_ROLE_CANDIDATE, NULL, NULL);
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = "Dev",
+		                     .description = "C",
+		                     .location = "Lyon" };
+	offerapi_id offer = 0;
+	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
+	/* the application row as the code before the stages wrote it */
+	db_conn *c;
+	assert_rc(store_conn(s, &c), 0);
+	assert_rc(db_exec(c,
+	                  "INSERT INTO applications (offer_id, candidate_id, filename, pdf_size,"
+	                  " answers, nanswers, created_at) VALUES ($1, $2, 'cv.pdf', 10, '[]', 0,"
+	                  " 1700000000)",
+	                  (db_param[]){ P_INT(offer), P_INT(cand->id) }, 2, NULL),
+	          0);
+	db_release(s->pool, c);
+	offerapi_store_free(s);
+
+	s = NULL;
+	assert_rc(offerapi_store_open(&s, t.url, &o), 0);
+	assert_int_equal(offerapi_store_schema_version(s), latest);
+	offerapi_application_list *l = NULL;
+	assert_rc(offerapi_application_list_stage_page(s, rec, offer, OFFERAPI_STAGE_RECEIVED, NULL,
+	                                               &l),
+	          0);
+	assert_int_equal(l->count, 1);
+	assert_int_equal(l->items[0].stage, OFFERAPI_STAGE_RECEIVED);
+	assert_int_equal(l->items[0].stage_at, 1700000000);
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REVIEWED;
+	assert_rc(offerapi_application_set_stage(s, rec, l->items[0].id, &ch), 0);
+	offerapi_application_list_free(l);
+	offerapi_user_free(rec);
+	offerapi_user_free(cand);
+	offerapi_store_free(s);
+	testdb_destroy(&t);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1)
+		testdb_backend = argv[1];
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_names_and_rules),
+		cmocka_unit_test_setup_teardown(test_flow_history_mail, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reject_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_by_stage, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_changes, setup, teardown),
+		cmocka_unit_test(test_migration),
+	};
+	char name[64];
+	snprintf(name, sizeof name, "stages-%s", testdb_backend);
+	return cmocka_run_group_tests_name(name, tests, NULL, NULL);
+}
