@@ -418,10 +418,9 @@ static const char *const migration_9[] = {
 };
 
 /* Index = version - 1. */
-static const char *const *const migrations[] = {
-	migration_1, migration_2, migration_3, migration_4,
-	migration_5, migration_6, migration_7, migration_8, migration_9
-};
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3,
+	                                         migration_4, migration_5, migration_6,
+	                                         migration_7, migration_8, migration_9 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in
