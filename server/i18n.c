@@ -87,6 +87,10 @@ static msg msgs[] = {
 	    "withdrawn)",
 	    "from: unknown stage (received, reviewed, interview, offer, hired, rejected or "
 	    "withdrawn)" } },
+	{ "err.bad_dialect",
+	  { "dialect : rfc4180 (par défaut) ou excel (Excel en français : « ; » et virgule "
+	    "décimale)",
+	    "dialect: rfc4180 (the default) or excel (French Excel: ';' and decimal commas)" } },
 	{ "err.bad_stage",
 	  { "stage : étape inconnue (received, reviewed, interview, offer, hired, rejected ou "
 	    "withdrawn)",
@@ -207,6 +211,7 @@ static msg msgs[] = {
 	{ "dash.apply", { "Classer", "Rank" } },
 	{ "dash.count", { "Candidatures", "Applications" } },
 	{ "dash.csv", { "Exporter en CSV", "Export as CSV" } },
+	{ "dash.csv_excel", { "CSV pour Excel (français)", "CSV for Excel (French)" } },
 	{ "dash.distribution", { "Distribution des scores", "Distribution of scores" } },
 	{ "dash.mean", { "Score moyen", "Mean score" } },
 	{ "dash.none", { "Aucune candidature pour l'instant.", "No applications yet." } },

@@ -152,15 +152,18 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 		buf_printf(b, "<button type=\"submit\">%s</button></form>", T(r, "dash.apply"));
 	}
 	stage_filter(r, b, d);
-	buf_printf(b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv",
-	           (long long)d->offer->id);
-	if (d->by) {
-		char enc[3 * OFFERAPI_SCORER_NAME_MAX + 1];
-		mg_url_encode(d->by, enc, sizeof enc);
-		buf_puts(b, "?rank=");
-		buf_esc(b, enc);
+	/* the CSV twice: as the standard says, and for Excel in French */
+	for (int excel = 0; excel < 2; excel++) {
+		buf_printf(b, " <a class=\"button secondary\" href=\"/offers/%lld/dashboard.csv%s",
+		           (long long)d->offer->id, excel ? "?dialect=excel" : "");
+		if (d->by) {
+			char enc[3 * OFFERAPI_SCORER_NAME_MAX + 1];
+			mg_url_encode(d->by, enc, sizeof enc);
+			buf_puts(b, excel ? "&amp;rank=" : "?rank=");
+			buf_esc(b, enc);
+		}
+		buf_printf(b, "\">%s</a>", T(r, excel ? "dash.csv_excel" : "dash.csv"));
 	}
-	buf_printf(b, "\">%s</a>", T(r, "dash.csv"));
 }
 
 /* A score cell: the score when there is one, else the job's state; a

@@ -111,50 +111,76 @@ static void date_ymd(char *dst, size_t n, int64_t t)
 	strftime(dst, n, "%Y-%m-%d", &tm);
 }
 
+/* How the CSV is written: RFC 4180 (',' and '.') by default; ?dialect=excel
+ * for a spreadsheet in a French locale (a UTF-8 byte order mark, ';' between
+ * cells and ',' in numbers: what French Excel opens as columns and numbers
+ * with a double click). */
+typedef struct csv_fmt {
+	char sep;
+	bool comma_decimals;
+	bool bom;
+} csv_fmt;
+
 /* The CSV's first line. */
-static void csv_header(const svc_dashboard *d, size_t maxq, buf *b)
+static void csv_header(const csv_fmt *f, const svc_dashboard *d, size_t maxq, buf *b)
 {
-	buf_puts(b, "rank,application_id,candidate,login,applied_at,filename");
+	static const char *const fixed[] = { "rank",        "application_id", "candidate",
+		                             "login",       "email",          "stage",
+		                             "stage_since", "applied_at",     "filename" };
+	if (f->bom)
+		buf_puts(b, "\xEF\xBB\xBF");
+	for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		buf_printf(b, "%s%s", i ? (char[]){ f->sep, 0 } : "", fixed[i]);
 	for (size_t c = 0; c < d->ncols; c++) {
-		buf_puts(b, ",");
+		buf_add(b, &f->sep, 1);
 		csv_cell(b, d->cols[c]);
 	}
-	buf_puts(b, ",explanation");
+	buf_printf(b, "%cexplanation", f->sep);
 	for (size_t q = 0; q < maxq; q++)
-		buf_printf(b, ",question_%zu,answer_%zu", q + 1, q + 1);
+		buf_printf(b, "%cquestion_%zu%canswer_%zu", f->sep, q + 1, f->sep, q + 1);
 	buf_puts(b, "\r\n");
 }
 
 /* One application's line, ranked @rank (from 1). */
-static void csv_row(const svc_dashboard *d, enum lang lang, size_t maxq, size_t rank,
-                    const offerapi_application *a, buf *b)
+static void csv_row(const csv_fmt *f, const svc_dashboard *d, enum lang lang, size_t maxq,
+                    size_t rank, const offerapi_application *a, buf *b)
 {
-	char day[16];
+	char day[16], since[16];
+	const char s1[2] = { f->sep, 0 };
 	date_ymd(day, sizeof day, a->created_at);
-	buf_printf(b, "%zu,%lld,", rank, (long long)a->id);
+	date_ymd(since, sizeof since, a->stage_at ? a->stage_at : a->created_at);
+	buf_printf(b, "%zu%s%lld%s", rank, s1, (long long)a->id, s1);
 	csv_cell(b, a->candidate_name);
-	buf_puts(b, ",");
+	buf_puts(b, s1);
 	csv_cell(b, a->candidate_login);
-	buf_printf(b, ",%s,", day);
+	buf_puts(b, s1);
+	csv_cell(b, a->candidate_email);
+	buf_printf(b, "%s%s%s%s%s%s%s", s1, offerapi_stage_name(a->stage), s1, since, s1, day, s1);
 	csv_cell(b, a->filename);
 	for (size_t c = 0; c < d->ncols; c++) {
 		const offerapi_score *s = svc_find_score(a, d->cols[c]);
-		if (s)
-			buf_printf(b, ",%.4f", s->score);
-		else
-			buf_puts(b, ",");
+		buf_puts(b, s1);
+		if (s) {
+			char num[32];
+			snprintf(num, sizeof num, "%.4f", s->score);
+			if (f->comma_decimals)
+				for (char *p = num; *p; p++)
+					if (*p == '.')
+						*p = ',';
+			buf_puts(b, num);
+		}
 	}
 	const offerapi_score *s = d->by ? svc_find_score(a, d->by) : NULL;
-	buf_puts(b, ",");
+	buf_puts(b, s1);
 	buf line;
 	buf_init(&line, 256);
 	explain_line(lang, &line, s ? s->explanation : "");
 	csv_cell(b, line.data ? line.data : "");
 	buf_free(&line);
 	for (size_t q = 0; q < maxq; q++) {
-		buf_puts(b, ",");
+		buf_puts(b, s1);
 		csv_cell(b, q < a->nanswers ? a->answers[q].question : "");
-		buf_puts(b, ",");
+		buf_puts(b, s1);
 		csv_cell(b, q < a->nanswers ? a->answers[q].answer : "");
 	}
 	buf_puts(b, "\r\n");
@@ -222,6 +248,7 @@ struct svc_csv {
 	svc_dashboard d; /* the summary only (no page) */
 	offerapi_application_iter *it;
 	enum lang lang;
+	csv_fmt fmt;
 	size_t rank; /* rows written */
 	bool header_done;
 };
@@ -233,6 +260,13 @@ int svc_dashboard_csv_open(req *r, svc_csv **out)
 	offerapi_page page;
 	const char *want;
 	int rc = page_query(r, rank, sizeof rank, cursor, sizeof cursor, &page, &want);
+	char dialect[16];
+	int n = query_var(r, "dialect", dialect, sizeof dialect);
+	csv_fmt fmt = { ',', false, false };
+	if (n >= 0 && !strcmp(dialect, "excel"))
+		fmt = (csv_fmt){ ';', true, true };
+	else if (rc == 0 && n != -1 && !(n >= 0 && !strcmp(dialect, "rfc4180")))
+		rc = svc_fail(OFFERAPI_EINVAL, "err.bad_dialect");
 	svc_csv *c = rc ? NULL : calloc(1, sizeof *c);
 	if (rc == 0 && !c)
 		rc = OFFERAPI_ENOMEM;
@@ -257,6 +291,7 @@ int svc_dashboard_csv_open(req *r, svc_csv **out)
 	}
 	take_summary(&c->d, offerapi_application_iter_summary(c->it));
 	c->lang = r->lang;
+	c->fmt = fmt;
 	*out = c;
 	return 0;
 }
@@ -266,7 +301,7 @@ int svc_dashboard_csv_next(svc_csv *c, buf *out, size_t want)
 	const offerapi_dashboard *x = offerapi_application_iter_summary(c->it);
 	size_t maxq = x->max_answers > 0 ? (size_t)x->max_answers : 0;
 	if (!c->header_done) {
-		csv_header(&c->d, maxq, out);
+		csv_header(&c->fmt, &c->d, maxq, out);
 		c->header_done = true;
 	}
 	while (out->len < want && !out->failed) {
@@ -276,7 +311,7 @@ int svc_dashboard_csv_next(svc_csv *c, buf *out, size_t want)
 			return rc;
 		if (!a)
 			return 1;
-		csv_row(&c->d, c->lang, maxq, ++c->rank, a, out);
+		csv_row(&c->fmt, &c->d, c->lang, maxq, ++c->rank, a, out);
 	}
 	return out->failed ? OFFERAPI_ENOMEM : 0;
 }

@@ -2,6 +2,7 @@
 """test_ranking.py - the dashboard ranks by the first scorer of --scorers
 (similarity by default), the same for page, API and CSV, and shows the
 similarity scorer's structured explanation in the reader's language."""
+import re
 import os
 import sys
 import time
@@ -75,6 +76,22 @@ T.check(len(lines) == 3 and "Camille" in lines[1], "the CSV ranks as the page do
 T.check("Compétences présentes" in lines[1], "the CSV explanation is in the reader's language")
 T.check(csv.headers_all("Transfer-Encoding") == ["chunked"] and not csv.headers_all("Content-Length"),
         "the CSV is streamed in chunks: %s" % dict(csv.headers))
+head = lines[0].split(",")
+T.check(head[:9] == ["rank", "application_id", "candidate", "login", "email", "stage", "stage_since",
+                     "applied_at", "filename"], "CSV columns: contact, stage and dates: %s" % head[:9])
+T.check(',"",received,20' in lines[1], "a candidate without an address, received: %s" % lines[1][:120])
+# the same for Excel in French: a byte order mark, ';' and decimal commas
+xl = rec.get("/offers/%d/dashboard.csv?dialect=excel" % oid)
+T.status(xl, 200, "CSV ?dialect=excel")
+T.check(xl.body.startswith(b"\xef\xbb\xbfrank;application_id;candidate;"), "Excel: BOM and ';' in the header")
+row = xl.body.decode("utf-8-sig").splitlines()[1].split(";")
+T.check(row[0] == "1" and "Camille" in row[2] and re.fullmatch(r"0,\d{4}", row[9]) is not None,
+        "Excel: the first row, its score with a decimal comma: %s" % row[:10])
+T.check(csv.text.splitlines()[1].split(",")[9].count(".") == 1, "RFC 4180: a decimal point")
+T.check('href="/offers/%d/dashboard.csv?dialect=excel' % oid in html, "the dashboard links the Excel CSV")
+bad = rec.get("/api/v1/offers/%d/applications.csv?dialect=semicolon" % oid,
+              headers={"Authorization": "Bearer " + rec.bearer})
+T.check(bad.status in (400, 422) and "dialect" in bad.text, "an unknown dialect is refused, named (%d)" % bad.status)
 # pages by key: limit 1 gives one row a page, the counts cover both
 hdr = {"Authorization": "Bearer " + rec.bearer}
 p1 = rec.api("GET", "/api/v1/offers/%d/applications?limit=1" % oid, headers=hdr).json()
