@@ -337,6 +337,72 @@ int offerapi_application_set_stage(offerapi_store *s, const offerapi_user *actor
 	return rc;
 }
 
+/* Close the offer and reject its open applications, on @c in a transaction. */
+static int close_rejecting_tx(db_conn *c, const offerapi_user *actor, offerapi_id offer_id,
+                              const offerapi_stage_change *reject, size_t *n)
+{
+	db_result *r = NULL;
+	int rc = db_exec(
+		c,
+		"UPDATE offers SET is_open = 0, updated_at = $1, version = version + 1"
+		" WHERE id = $2 AND recruiter_id = $3 AND archived_at IS NULL RETURNING id",
+		(db_param[]){ P_INT(oa_now()), P_INT(offer_id), P_INT(actor->id) }, 3, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found, or archived",
+		              (long long)offer_id);
+	db_result_free(r);
+	r = NULL;
+	if (rc == 0)
+		rc = db_exec(c,
+		             "SELECT id FROM applications WHERE offer_id = $1 AND stage IN"
+		             " ('received', 'reviewed', 'interview', 'offer') ORDER BY id",
+		             (db_param[]){ P_INT(offer_id) }, 1, &r);
+	for (int i = 0; rc == 0 && i < r->nrows; i++) {
+		rc = change_tx(c, actor, db_int(r, i, 0), reject);
+		if (rc == 0)
+			(*n)++;
+	}
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_offer_close_rejecting(offerapi_store *s, const offerapi_user *actor,
+                                   offerapi_id offer_id, const offerapi_stage_change *reject,
+                                   size_t *out_rejected)
+{
+	if (out_rejected)
+		*out_rejected = 0;
+	int rc = check_change(actor, reject);
+	if (rc < 0)
+		return rc;
+	if (reject->stage != OFFERAPI_STAGE_REJECTED)
+		return oa_error(OFFERAPI_EINVAL,
+		                "stage: closing an offer rejects its open applications (stage"
+		                " rejected, not %s)",
+		                stage_names[reject->stage]);
+	if ((rc = store_check_owner(s, actor, offer_id, "close an offer")) < 0)
+		return rc;
+	offerapi_stage_change ch = *reject;
+	ch.check_from = 0;
+	size_t n = 0;
+	db_conn *c;
+	if ((rc = store_conn(s, &c)) < 0)
+		return rc;
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = close_rejecting_tx(c, actor, offer_id, &ch, &n);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(s->pool, c);
+	if (rc == 0 && n > 0)
+		store_jobs_signal(s);
+	if (rc == 0 && out_rejected)
+		*out_rejected = n;
+	return rc;
+}
+
 int offerapi_application_withdraw(offerapi_store *s, const offerapi_user *actor, offerapi_id id)
 {
 	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;

@@ -200,13 +200,52 @@ void api_offer_update(req *r)
 	offer_write(r, false);
 }
 
+/* POST .../close: no body (or "applications": "keep") closes and keeps the
+ * applications; {"applications": "reject", "reason", "reason_text",
+ * "show_reason"} also rejects the open ones, each told by e-mail
+ * (answered as "rejected": how many). */
 void api_offer_close(req *r)
 {
 	int64_t version;
 	if (!offer_if_match(r, &version))
 		return;
+	json_t *body = NULL;
+	bool reject = false, bad = false;
+	if (r->ri->content_length > 0) {
+		if (!(body = api_body(r)))
+			return;
+		json_t *errs = json_array();
+		api_check_string(r, body, "applications", 16, false, errs);
+		api_check_string(r, body, "reason", 32, false, errs);
+		api_check_string(r, body, "reason_text", OFFERAPI_REASON_TEXT_MAX, false, errs);
+		json_t *show = json_object_get(body, "show_reason");
+		if (show && !json_is_boolean(show) && !json_is_null(show))
+			problem_add(r, errs, "/show_reason", "field.boolean");
+		const char *what = jstr(body, "applications", &bad);
+		if (what && strcmp(what, "keep") != 0 && strcmp(what, "reject") != 0)
+			problem_add(r, errs, "/applications", "field.keep_reject");
+		if (!api_fields_ok(r, errs)) {
+			json_decref(body);
+			return;
+		}
+		reject = what && !strcmp(what, "reject");
+	}
 	offerapi_offer *o = NULL;
-	int rc = svc_offer_set_open_if(r, 0, version, &o);
+	size_t rejected = 0;
+	int rc = reject && version ? svc_fail(OFFERAPI_EINVAL, "err.close_if_match")
+	         : reject          ? svc_offer_close_rejecting(
+					     r, jstr(body, "reason", &bad), jstr(body, "reason_text", &bad),
+					     json_is_true(json_object_get(body, "show_reason")), &rejected,
+					     &o)
+	                  : svc_offer_set_open_if(r, 0, version, &o);
+	json_decref(body);
+	if (rc == 0 && reject) {
+		respond_json(r, 200,
+		             json_pack("{s:o,s:I}", "offer", offer_json(o, r->user), "rejected",
+		                       (json_int_t)rejected));
+		offerapi_offer_free(o);
+		return;
+	}
 	offer_result(r, rc, 200, o);
 }
 

@@ -36,6 +36,7 @@ void page_offer(req *r);
 void page_offer_edit(req *r);
 void page_offer_update(req *r);
 void page_offer_close(req *r);
+void page_offer_close_confirm(req *r);
 void page_offer_reopen(req *r);
 void page_apply(req *r);
 void page_my_applications(req *r);

@@ -3,6 +3,7 @@
  * applications.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pages.h"
@@ -64,11 +65,19 @@ static void offer_article(req *r, buf *b, const offerapi_offer *o, bool owner)
 			"<a class=\"button secondary\" href=\"/offers/%lld/edit\">%s</a></p>",
 			(long long)o->id, T(r, "offer.dashboard"), (long long)o->napplications,
 			(long long)o->id, T(r, "offer.edit"));
-		buf_printf(b, "<form method=\"post\" action=\"/offers/%lld/%s\">", (long long)o->id,
-		           o->is_open ? "close" : "reopen");
-		hidden_csrf(r, b);
-		buf_printf(b, "<button type=\"submit\" class=\"secondary\">%s</button></form>",
-		           T(r, o->is_open ? "offer.close" : "offer.reopen"));
+		if (o->is_open) { /* asked first: what becomes of the applications */
+			buf_printf(
+				b,
+				"<p><a class=\"button secondary\" href=\"/offers/%lld/close\">%s</a></p>",
+				(long long)o->id, T(r, "offer.close"));
+		} else {
+			buf_printf(b, "<form method=\"post\" action=\"/offers/%lld/reopen\">",
+			           (long long)o->id);
+			hidden_csrf(r, b);
+			buf_printf(b,
+			           "<button type=\"submit\" class=\"secondary\">%s</button></form>",
+			           T(r, "offer.reopen"));
+		}
 	}
 	buf_puts(b, "</article>");
 }
@@ -98,6 +107,15 @@ static void offer_page(req *r, int status, const field_errs *errs, const form *f
 	buf b;
 	buf_init(&b, 16384);
 	page_start(r, &b, o->title);
+	if (owner && !o->is_open) { /* back from closing it: what was done */
+		char v[24], msg[256];
+		if (query_var(r, "rejected", v, sizeof v) > 0)
+			alert(r, &b, "ok",
+			      TF(r, msg, sizeof msg, "close.done_rejected",
+			         (size_t)strtoul(v, NULL, 10)));
+		else if (query_var(r, "closed", v, sizeof v) > 0)
+			alert(r, &b, "ok", T(r, "close.done_kept"));
+	}
 	offer_article(r, &b, o, owner);
 	ferr_summary(r, &b, errs);
 	if (applied) {

@@ -411,6 +411,7 @@ void page_offer_update(req *r)
 	offer_save(r, false);
 }
 
+/* POST /offers/{id}/reopen. */
 static void offer_set_open(req *r, int open)
 {
 	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
@@ -429,9 +430,86 @@ static void offer_set_open(req *r, int open)
 	respond_redirect(r, loc);
 }
 
+/* GET /offers/{id}/close: what closing does, asked before it is done:
+ * keep the applications for later, or reject the open ones (a reason,
+ * told to each candidate by e-mail). */
+void page_offer_close_confirm(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	offerapi_offer *o = NULL;
+	int rc = svc_offer_own(r, &o);
+	if (rc) {
+		page_fail(r, rc);
+		return;
+	}
+	buf b;
+	char action[64];
+	snprintf(action, sizeof action, "/offers/%lld/close", (long long)o->id);
+	form_page_start(r, &b, T(r, "close.title"), NULL, NULL, action);
+	buf_puts(&b, "<p><strong>");
+	buf_esc(&b, o->title);
+	buf_printf(&b, "</strong></p><p>%s</p>", T(r, "close.intro"));
+	buf_printf(&b,
+	           "<fieldset><legend>%s</legend>"
+	           "<label class=\"check\"><input type=\"radio\" name=\"applications\" "
+	           "value=\"keep\" checked> %s</label>"
+	           "<label class=\"check\"><input type=\"radio\" name=\"applications\" "
+	           "value=\"reject\"> %s</label></fieldset>",
+	           T(r, "close.what"), T(r, "close.keep"), T(r, "close.reject"));
+	buf_printf(&b,
+	           "<fieldset><legend>%s</legend><label for=\"close-reason\">%s</label>"
+	           "<select id=\"close-reason\" name=\"reason\">",
+	           T(r, "close.if_reject"), T(r, "app.reason"));
+	for (int i = 1; i < OFFERAPI_NREASONS; i++) {
+		char key[48];
+		const char *name = offerapi_reject_reason_name((offerapi_reject_reason)i);
+		snprintf(key, sizeof key, "reason.%s", name);
+		buf_printf(&b, "<option value=\"%s\"%s>%s</option>", name,
+		           i == OFFERAPI_REASON_POSITION_FILLED ? " selected" : "", T(r, key));
+	}
+	buf_printf(&b,
+	           "</select><label for=\"close-text\">%s</label>"
+	           "<input id=\"close-text\" name=\"reason_text\" type=\"text\" maxlength=\"%d\">"
+	           "<label class=\"check\"><input type=\"checkbox\" name=\"show_reason\" "
+	           "value=\"1\" checked> %s</label></fieldset>"
+	           "<button type=\"submit\">%s</button> <a href=\"/offers/%lld\">%s</a></form>"
+	           "</section>",
+	           T(r, "app.reason_text"), OFFERAPI_REASON_TEXT_MAX, T(r, "app.show_reason"),
+	           T(r, "offer.close"), (long long)o->id, T(r, "close.cancel"));
+	offerapi_offer_free(o);
+	page_send(r, 200, &b);
+}
+
+/* POST /offers/{id}/close: applications=keep (or absent) or reject (with
+ * reason, reason_text, show_reason); then back to the offer's page, which
+ * says what was done. */
 void page_offer_close(req *r)
 {
-	offer_set_open(r, 0);
+	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
+		return;
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	const char *what = form_get(&f, "applications"), *show = form_get(&f, "show_reason");
+	bool reject = what && !strcmp(what, "reject");
+	size_t rejected = 0;
+	int rc = reject ? svc_offer_close_rejecting(r, form_get(&f, "reason"),
+	                                            form_get(&f, "reason_text"),
+	                                            show && !strcmp(show, "1"), &rejected, NULL)
+	                : svc_offer_set_open(r, 0, NULL);
+	form_free(&f);
+	if (rc < 0) {
+		page_fail(r, rc);
+		return;
+	}
+	/* back to the offer, which says what was done */
+	char loc[96];
+	if (reject)
+		snprintf(loc, sizeof loc, "/offers/%lld?rejected=%zu", (long long)r->id, rejected);
+	else
+		snprintf(loc, sizeof loc, "/offers/%lld?closed=1", (long long)r->id);
+	respond_redirect(r, loc);
 }
 
 void page_offer_reopen(req *r)

@@ -48,6 +48,7 @@ static const route routes[] = {
 	{ "GET", "/offers/{id}", page_offer, R_PAGE },
 	{ "GET", "/offers/{id}/edit", page_offer_edit, R_PAGE },
 	{ "POST", "/offers/{id}/edit", page_offer_update, R_PAGE },
+	{ "GET", "/offers/{id}/close", page_offer_close_confirm, R_PAGE },
 	{ "POST", "/offers/{id}/close", page_offer_close, R_PAGE },
 	{ "POST", "/offers/{id}/reopen", page_offer_reopen, R_PAGE },
 	{ "POST", "/offers/{id}/apply", page_apply, R_PAGE },

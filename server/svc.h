@@ -106,6 +106,12 @@ int svc_offer_create(req *r, const offerapi_offer_fields *f, offerapi_id *id, of
 int svc_offer_update(req *r, const offerapi_offer_fields *f, offerapi_offer **out);
 /* Close (@open 0) or reopen offer r->id (its recruiter). */
 int svc_offer_set_open(req *r, int open, offerapi_offer **out);
+/* Close offer r->id and reject its open applications with @reason
+ * (profile, experience, position_filled, other), @reason_text (NULL or ""
+ * for none) and @show_reason, each told by e-mail, in one transaction:
+ * *rejected says how many. */
+int svc_offer_close_rejecting(req *r, const char *reason, const char *reason_text, bool show_reason,
+                              size_t *rejected, offerapi_offer **out);
 /* The same two only while the offer is at version @if_version (0: any),
  * checked by the write itself: SVC_ESTALE when it changed meanwhile. */
 int svc_offer_update_if(req *r, const offerapi_offer_fields *f, int64_t if_version,

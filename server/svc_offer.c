@@ -54,6 +54,26 @@ int svc_offer_set_open_if(req *r, int open, int64_t if_version, offerapi_offer *
 	return rc ? rc : reload(r, r->id, out);
 }
 
+int svc_offer_close_rejecting(req *r, const char *reason, const char *reason_text, bool show_reason,
+                              size_t *rejected, offerapi_offer **out)
+{
+	*rejected = 0;
+	if (out)
+		*out = NULL;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc)
+		return rc;
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	if (reason && *reason && (rc = offerapi_reject_reason_parse(&ch.reason, reason)) < 0)
+		return rc;
+	/* a form sends every field: an empty text is no text */
+	ch.reason_text = reason_text && *reason_text ? reason_text : NULL;
+	ch.show_reason = show_reason;
+	rc = offerapi_offer_close_rejecting(r->app->store, r->user, r->id, &ch, rejected);
+	return rc ? rc : reload(r, r->id, out);
+}
+
 int svc_offer_archive_if(req *r, int64_t if_version)
 {
 	int applied = 0;

@@ -352,6 +352,27 @@ OFFERAPI_EXTERN int offerapi_application_set_stage(offerapi_store *store,
                                                    const offerapi_user *actor, offerapi_id id,
                                                    const offerapi_stage_change *change);
 
+/**
+ * Close offer @p offer_id and reject, in the same transaction, each of its
+ * applications still open (received, reviewed, interview or offer) with
+ * @p reject (stage OFFERAPI_STAGE_REJECTED, its reason, text and
+ * show_reason; check_from is ignored): each gets its history row and its
+ * message to the candidate, as offerapi_application_set_stage() writes
+ * them. Hired, rejected and withdrawn applications stay as they are.
+ * Either the offer is closed and every open application rejected, or
+ * nothing changes. (To close and keep the applications for later, use
+ * offerapi_offer_set_open().)
+ * @param out_rejected  may be NULL; the number of applications rejected
+ * @return 0, OFFERAPI_EPERM (not the offer's recruiter), OFFERAPI_ENOTFOUND
+ *         (no such offer, or archived), OFFERAPI_EINVAL (@p reject is not a
+ *         rejection, or a field of it: the message names it), a database
+ *         error
+ */
+OFFERAPI_EXTERN int offerapi_offer_close_rejecting(offerapi_store *store,
+                                                   const offerapi_user *actor, offerapi_id offer_id,
+                                                   const offerapi_stage_change *reject,
+                                                   size_t *out_rejected);
+
 /** The candidate @p actor withdraws their application @p id: the same as
  *  offerapi_application_set_stage() to OFFERAPI_STAGE_WITHDRAWN. */
 OFFERAPI_EXTERN int offerapi_application_withdraw(offerapi_store *store, const offerapi_user *actor,

@@ -306,6 +306,63 @@ def page_checks(srv, rec, rec2, cand, cand2, offer, app, app2):
             "the recruiter sees it withdrawn")
 
 
+def close_checks(srv, d, rec, rec2, cand, cand2):
+    """Closing an offer asks first, then keeps or rejects the open
+    applications (each candidate told), page and API."""
+    n = len(d.messages())
+    o = create_offer(rec, title="Offre à fermer")
+    for c in (cand, cand2):
+        T.status(apply_api(c, o), 201, "apply to the offer to close")
+    page = rec.get("/offers/%d" % o)
+    T.check('href="/offers/%d/close"' % o in page.text, "the offer page asks before closing")
+    r = rec.get("/offers/%d/close" % o)
+    T.status(r, 200, "the confirmation page")
+    T.check('value="keep" checked' in r.text and 'value="reject"' in r.text
+            and 'name="reason"' in r.text, "keep (the default) or reject with a reason")
+    T.status(rec2.get("/offers/%d/close" % o), 403, "another recruiter: 403")
+    T.status(cand.get("/offers/%d/close" % o), 403, "a candidate: 403")
+    r = rec.post_form("/offers/%d/close" % o, {"applications": "reject", "reason": "position_filled",
+                                               "reason_text": "", "show_reason": "1"},
+                      csrf_from="/offers/%d/close" % o)
+    T.check(r.status == 303 and r.header("Location") == "/offers/%d?rejected=2" % o,
+            "closed, rejecting the open applications: back to the offer (%s)" % r.header("Location"))
+    T.check("Candidatures refusées : 2" in rec.get(r.header("Location") or "/").text,
+            "the offer's page says what was done")
+    mine = cand.get("/api/v1/me/applications").json()["applications"]
+    a = [x for x in mine if x["offer_id"] == o]
+    T.check(a and a[0]["stage"] == "rejected", "the candidate's application is rejected: %s" % a)
+    # (a message of an earlier step may still be on its way: look for this one)
+    told = None
+    for k in range(n + 1, n + 6):
+        m = d.wait(k)
+        body = m.get_body(("plain",)).get_content()
+        if "alice.%s@example.org" % SUFFIX in m["To"] and "Offre à fermer" in body:
+            told = body
+            break
+    T.check(told is not None and "position has been filled" in told,
+            "the candidate is told, with the reason shown: %s" % (told or "")[:300])
+    T.check(rec.get("/api/v1/offers/%d" % o).json()["offer"]["is_open"] is False, "the offer is closed")
+    # the API: keep (no body), then reject with a body
+    o2 = create_offer(rec, title="Offre gardée")
+    T.status(apply_api(cand2, o2), 201, "apply to the offer kept")
+    r = rec.api("POST", "/api/v1/offers/%d/close" % o2, None, headers=XRW)
+    T.check(r.status == 200 and "rejected" not in r.json(), "API: close, keeping")
+    a = rec.get("/api/v1/offers/%d/applications" % o2).json()["applications"]
+    T.check(a[0]["stage"] == "received", "kept at its stage")
+    o3 = create_offer(rec, title="Offre refusée")
+    T.status(apply_api(cand2, o3), 201, "apply to the third offer")
+    r = rec.api("POST", "/api/v1/offers/%d/close" % o3, {"applications": "maybe"}, headers=XRW)
+    T.check(r.status == 422 and "/applications" in r.text, "API: a bad choice, named (%d)" % r.status)
+    r = rec.api("POST", "/api/v1/offers/%d/close" % o3, {"applications": "reject"}, headers=XRW)
+    T.check(r.status == 422 and "reason" in r.text, "API: a rejection needs a reason (%d)" % r.status)
+    r = rec.api("POST", "/api/v1/offers/%d/close" % o3,
+                {"applications": "reject", "reason": "other", "reason_text": "Budget gelé."}, headers=XRW)
+    T.check(r.status == 200 and r.json()["rejected"] == 1 and r.json()["offer"]["is_open"] is False,
+            "API: closed, one rejected: %s" % r.text[:200])
+    T.status(rec2.api("POST", "/api/v1/offers/%d/close" % o3, {"applications": "reject", "reason": "other"},
+                      headers=XRW), 403, "API: another recruiter")
+
+
 SUFFIX = unique("s")
 
 
@@ -324,6 +381,7 @@ def main():
     app = api_checks(srv, d, rec, rec2, cand, cand2, offer)
     app2 = reject_and_withdraw(srv, d, rec, cand, cand2, offer, app)
     page_checks(srv, rec, rec2, cand, cand2, offer, app, app2)
+    close_checks(srv, d, rec, rec2, cand, cand2)
     srv.stop()
     srv.cleanup()
     d.stop()

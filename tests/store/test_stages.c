@@ -424,6 +424,76 @@ static void test_withdraw(void **state)
 	expect_no_mail(f->s);
 }
 
+/* ---- closing an offer and rejecting its open applications ---- */
+
+static void test_close_rejecting(void **state)
+{
+	fixture *f = *state;
+	offerapi_user *hired = mkuser(f->s, "carla", OFFERAPI_ROLE_CANDIDATE, "carla@example.org",
+	                              "en");
+	offerapi_user *gone = mkuser(f->s, "dany", OFFERAPI_ROLE_CANDIDATE, "dany@example.org",
+	                             "en");
+	expect_no_mail(f->s);
+	offerapi_id a = apply(f, f->cand), b = apply(f, f->cand2), h = apply(f, hired),
+		    w = apply(f, gone);
+	assert_rc(set_stage(f, f->rec, a, OFFERAPI_STAGE_INTERVIEW), 0);
+	assert_rc(set_stage(f, f->rec, h, OFFERAPI_STAGE_OFFER), 0);
+	assert_rc(set_stage(f, f->rec, h, OFFERAPI_STAGE_HIRED), 0);
+	assert_rc(offerapi_application_withdraw(f->s, gone, w), 0);
+	for (offerapi_mail *m; (m = next_mail(f->s));) { /* those changes' messages */
+		assert_rc(offerapi_mail_done(f->s, m, true, NULL), 0);
+		offerapi_mail_free(m);
+	}
+
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_INTERVIEW;
+	size_t n = 99;
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->rec, f->offer, &ch, &n), OFFERAPI_EINVAL);
+	assert_message_has("rejected");
+	assert_int_equal(n, 0);
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->rec, f->offer, &ch, &n), OFFERAPI_EINVAL);
+	assert_message_has("reason");
+	ch.reason = OFFERAPI_REASON_POSITION_FILLED;
+	ch.show_reason = 1;
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->rec2, f->offer, &ch, &n), OFFERAPI_EPERM);
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->cand, f->offer, &ch, &n), OFFERAPI_EPERM);
+	offerapi_offer *o = NULL;
+	assert_rc(offerapi_offer_get(f->s, f->offer, &o), 0);
+	assert_true(o->is_open); /* the refusals changed nothing */
+	offerapi_offer_free(o);
+
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->rec, f->offer, &ch, &n), 0);
+	assert_int_equal(n, 2);
+	assert_rc(offerapi_offer_get(f->s, f->offer, &o), 0);
+	assert_false(o->is_open);
+	offerapi_offer_free(o);
+	assert_int_equal(stage_of(f, f->rec, a), OFFERAPI_STAGE_REJECTED);
+	assert_int_equal(stage_of(f, f->rec, b), OFFERAPI_STAGE_REJECTED);
+	assert_int_equal(stage_of(f, f->rec, h), OFFERAPI_STAGE_HIRED);
+	assert_int_equal(stage_of(f, f->rec, w), OFFERAPI_STAGE_WITHDRAWN);
+	/* the candidate reads the reason shown, and the history has the change */
+	offerapi_application *got = NULL;
+	assert_rc(offerapi_application_get(f->s, f->cand, a, &got), 0);
+	assert_int_equal(got->reason, OFFERAPI_REASON_POSITION_FILLED);
+	offerapi_application_free(got);
+	offerapi_stage_history *hist = NULL;
+	assert_rc(offerapi_application_history(f->s, f->rec, a, &hist), 0);
+	assert_int_equal(hist->count, 2);
+	offerapi_stage_history_free(hist);
+	/* one message: the only rejected candidate with an address */
+	expect_mail(f->s, "stage-rejected-reason", "alice@example.org", "fr");
+	expect_no_mail(f->s);
+	/* closing again: nothing left to reject */
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->rec, f->offer, &ch, &n), 0);
+	assert_int_equal(n, 0);
+	assert_rc(offerapi_offer_archive(f->s, f->rec, f->offer, 0, NULL), 0);
+	assert_rc(offerapi_offer_close_rejecting(f->s, f->rec, f->offer, &ch, &n),
+	          OFFERAPI_ENOTFOUND);
+	offerapi_user_free(hired);
+	offerapi_user_free(gone);
+}
+
 /* ---- notes ---- */
 
 static void test_notes(void **state)
@@ -674,6 +744,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reject_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_close_rejecting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_by_stage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_changes, setup, teardown),
