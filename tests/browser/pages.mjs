@@ -118,14 +118,18 @@ try {
   const cands = [['jeanne.dupont', 'Jeanne Dupont', ['Jeanne Dupont - Developpeuse C', 'C, Linux, PostgreSQL, Meson']],
     ['paul.martin', 'Paul Martin', ['Paul Martin - Ingenieur', 'Python, SQL']],
     ['amelie.roux', 'Amélie Roux', ['Amelie Roux - SRE', 'Linux, Kubernetes, C']]];
-  let cand;
+  let cand, app1;
   for (const [login, name, lines] of cands) {
     const t = await user(login, name, 'candidate');
     cand = cand || t;
     const m = multipart({ answer_0: 'Un pilote réseau libre, testé sous ASan et fuzzé chaque nuit.' },
       { name: `cv-${login}-avec-un-nom-de-fichier-long.pdf`, data: makePdf(lines) });
-    await api('POST', `/api/v1/offers/${o1}/applications`, m.body, t, m.ct);
+    const a = await api('POST', `/api/v1/offers/${o1}/applications`, m.body, t, m.ct);
+    app1 = app1 || a.application.id;
   }
+  // one application further along, with a note: the application's page shows both
+  await api('POST', `/api/v1/applications/${app1}/stage`, { stage: 'interview' }, rec);
+  await api('POST', `/api/v1/applications/${app1}/notes`, { text: 'Entretien mardi, 10 h.' }, rec);
 
   browser = await launchChromium();
   const who = { anonymous: null, candidate: cand, recruiter: rec };
@@ -139,6 +143,7 @@ try {
         submit: 'form[action="/me/email"] button[type=submit]' },
       { name: 'apply-too-big', url: `/offers/${o2}`, file: true }],
     recruiter: ['/', '/offers/new', `/offers/${o1}`, `/offers/${o1}/edit`, `/offers/${o1}/dashboard`,
+      `/offers/${o1}/close`, `/applications/${app1}`,
       { name: 'offer-errors', url: '/offers/new', submit: 'form[action="/offers"] button[type=submit]' }],
   };
   for (const lang of ['fr', 'en']) {

@@ -11,6 +11,7 @@ Environment (set by tests/server/meson.build):
   OFFERAPI_PLUGINS      scorer plugin files (.so), separated by ':'
   OFFERAPI_TEST_PG_URL  when set and the test asks for PostgreSQL
 """
+import atexit
 import email
 import email.policy
 import http.client
@@ -38,6 +39,25 @@ SMTPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "mail", "
 def fail(msg):
     print("FAIL: " + msg, file=sys.stderr)
     sys.exit(1)
+
+
+# Every child a test starts (servers, the SMTP server) dies with the test,
+# however it ends: a failed check exits at once, and a child left behind
+# would keep meson's output pipe open, so meson would wait for its timeout.
+_CHILDREN = []
+
+
+def _reap():
+    for p in _CHILDREN:
+        if p.poll() is None:
+            p.kill()
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
+
+
+atexit.register(_reap)
 
 
 # Personal data the tests sent (names, e-mail addresses, CV lines, answers),
@@ -317,6 +337,7 @@ class Server:
             e.update(env)
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=e)
+        _CHILDREN.append(self.proc)
         deadline = time.time() + 30
         while True:
             if self.proc.poll() is not None:
@@ -381,6 +402,7 @@ class Smtpd:
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="offerapi-smtpd.")
         self.proc = subprocess.Popen(["/usr/bin/python3", SMTPD, self.dir], stdout=subprocess.PIPE)
+        _CHILDREN.append(self.proc)
         line = self.proc.stdout.readline().decode()
         if not line.startswith("port "):
             fail("smtpd.py did not start (python3-aiosmtpd missing?)")
