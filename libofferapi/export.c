@@ -351,6 +351,36 @@ static json_t *jobs_json(exporter *x, const offerapi_user *u, offerapi_id id, in
 	return arr;
 }
 
+/* The application's stages as its candidate reads them (a rejection's
+ * reason only when the recruiter showed it): the current one and every
+ * change. */
+static bool stages_json(exporter *x, const offerapi_user *u, const offerapi_application *a,
+                        json_t *o, int *rc)
+{
+	offerapi_stage_history *h = NULL;
+	if ((*rc = offerapi_application_history(x->store, u, a->id, &h)) < 0)
+		return false;
+	json_t *arr = json_array();
+	bool ok = put(o, "stage", jstr(offerapi_stage_name(a->stage))) &&
+	          put(o, "stage_since", jdate(a->stage_at ? a->stage_at : a->created_at)) &&
+	          set(o, "stage_history", arr);
+	for (size_t i = 0; ok && i < h->count; i++) {
+		const offerapi_stage_event *e = &h->items[i];
+		json_t *ev = json_object();
+		ok = push(arr, ev) && put(ev, "at", jdate(e->created_at)) &&
+		     put(ev, "from", jstr(offerapi_stage_name(e->from))) &&
+		     put(ev, "to", jstr(offerapi_stage_name(e->to)));
+		if (ok && e->reason != OFFERAPI_REASON_NONE)
+			ok = put(ev, "reason", jstr(offerapi_reject_reason_name(e->reason))) &&
+			     put(ev, "reason_text", jstr(e->reason_text));
+	}
+	json_decref(arr);
+	offerapi_stage_history_free(h);
+	if (!ok)
+		*rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	return ok;
+}
+
 static void cv_path(char *out, size_t n, offerapi_id id, const char *ext)
 {
 	snprintf(out, n, "cv/application-%lld.%s", (long long)id, ext);
@@ -378,6 +408,10 @@ static json_t *application_json(exporter *x, const offerapi_user *u, const offer
 	     put(o, "answers", answers_json(a)) && put(o, "scores", scores_json(a));
 	json_decref(jobs);
 	json_decref(offer);
+	if (ok && !stages_json(x, u, a, o, rc)) {
+		json_decref(o);
+		return NULL;
+	}
 	if (!ok) {
 		json_decref(o);
 		*rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -601,7 +635,8 @@ static const char readme_head[] =
 static const char readme_candidate_fr[] =
 	"  applications.json   vos candidatures : offre (id, titre, ouverte ou non),\n"
 	"                      date, réponses aux questions, scores (nom et version du\n"
-	"                      programme de notation, explication), état de la notation\n"
+	"                      programme de notation, explication), état de la notation,\n"
+	"                      étape (reçue, entretien, refusée...) et ses changements\n"
 	"  cv/application-N.pdf  le CV envoyé avec la candidature N, tel quel\n"
 	"  cv/application-N.txt  le texte qu'OffreAPI en a extrait\n";
 static const char readme_recruiter_fr[] =
@@ -619,7 +654,8 @@ static const char readme_en_head[] =
 static const char readme_candidate_en[] =
 	"  applications.json   your applications: offer (id, title, open or not), date,\n"
 	"                      answers to the questions, scores (name and version of the\n"
-	"                      scorer, explanation), scoring state\n"
+	"                      scorer, explanation), scoring state, stage (received,\n"
+	"                      interview, rejected...) and its changes\n"
 	"  cv/application-N.pdf  the CV sent with application N, as it was\n"
 	"  cv/application-N.txt  the text OffreAPI extracted from it\n";
 static const char readme_recruiter_en[] =

@@ -102,6 +102,15 @@ def check_candidate(files, what, cand, apps, other):
                 "%s: application %d: the similarity explanation and its skills" % (what, a["id"]))
         T.check({j["state"] for j in a["scoring_jobs"]} == {"done"},
                 "%s: application %d: scoring states" % (what, a["id"]))
+        want = src.get("stage", "received")
+        hist = a.get("stage_history")
+        T.check(a.get("stage") == want and a.get("stage_since", "").endswith("Z")
+                and isinstance(hist, list)
+                and [h["to"] for h in hist] == ([] if want == "received" else ["interview", "rejected"]),
+                "%s: application %d: its stage and history: %s %s" % (what, a["id"], a.get("stage"), hist))
+        if want == "rejected":
+            T.check(hist[1].get("reason") == "experience" and hist[1].get("reason_text") == "Trop tôt.",
+                    "%s: the reason shown to the candidate is in the history" % what)
         pdf = files.get(a["cv_pdf"])
         T.check(pdf == src["pdf"], "%s: %s is byte for byte the PDF sent" % (what, a["cv_pdf"]))
         txt = files.get(a["cv_text"], b"").decode()
@@ -203,6 +212,15 @@ try:
     other.app = r.json()["application"]["id"]
     for aid in list(apps) + [other.app]:
         T.check(wait_scored(rec, aid), "application %d scored by both scorers" % aid)
+    # one application moves on, then is rejected with a reason the candidate is shown
+    first = sorted(apps)[0]
+    for body in ({"stage": "interview"},
+                 {"stage": "rejected", "reason": "experience", "reason_text": "Trop tôt.",
+                  "show_reason": True}):
+        r = rec.api("POST", "/api/v1/applications/%d/stage" % first, body,
+                    headers={"X-Requested-With": "t"})
+        T.status(r, 200, "the recruiter moves application %d to %s" % (first, body["stage"]))
+    apps[first]["stage"] = "rejected"
 
     # anonymous: 401 (a problem); a bad format: 400 naming the parameter
     anon = srv.client()
