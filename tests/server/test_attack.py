@@ -350,7 +350,12 @@ T.check(m is not None and int(m.group(1)) == 1,
         "only the scrape itself is in flight (%s)" % (m.group(0) if m else "no gauge"))
 rss_end = rss_kib()
 print("server-attack: RSS %d KiB at the start, %d KiB after every attack" % (rss_start, rss_end))
-T.check(rss_end < rss_start + 16384, "RSS back near its start (%d -> %d KiB)" % (rss_start, rss_end))
+# (the normal build grows about 1 MiB; under ASan its allocator's own caches
+# and shadow add about 16 MiB over these attacks, measured 15.8 and 16.1 MiB
+# in two CI runs: that build gets twice the room)
+room = 32768 if asan else 16384
+T.check(rss_end < rss_start + room, "RSS back near its start (%d -> %d KiB, room %d)"
+        % (rss_start, rss_end, room))
 
 # 6. SIGTERM still stops it (a wedged worker blocked mg_stop forever)
 t0 = time.monotonic()

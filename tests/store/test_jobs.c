@@ -804,6 +804,12 @@ static int child_main(int argc, char **argv)
 	const char *mode = argv[2], *url = argv[3], *so = argv[4], *log = argv[5];
 	/* never outlive the test that started us */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* SIGTERM may come before the runner starts (the other child did all
+	 * the work while this one was still opening the store, slow under
+	 * ASan): handled from the start, it only means "stop at once" */
+	struct sigaction sa = { .sa_handler = on_term, .sa_flags = SA_RESTART };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	if (getppid() == 1)
 		return 1;
 	offerapi_store *s;
@@ -835,7 +841,6 @@ static int child_main(int argc, char **argv)
 		}
 		rc = j ? offerapi_job_process(s, set, j, &o, &rep) : 1;
 	} else {
-		signal(SIGTERM, on_term);
 		offerapi_job_runner_options ro = OFFERAPI_JOB_RUNNER_OPTIONS_INIT;
 		ro.threads = (unsigned)atoi(argv[6]);
 		ro.poll_ms = 20;
