@@ -19,6 +19,23 @@ uint32_t ks_scope(const char *what)
 	return h;
 }
 
+uint32_t ks_scope_id(char kind, int64_t id)
+{
+	char what[32];
+	snprintf(what, sizeof what, "%c|%" PRId64, kind, id);
+	return ks_scope(what);
+}
+
+void ks_spec_newest(ks_spec *spec, char kind, const char *id, const char *created, const char *from)
+{
+	memset(spec, 0, sizeof *spec);
+	spec->kind = kind;
+	spec->nphases = 1;
+	spec->phases[0] = (ks_phase){ id, from, { { created, true }, { id, true } }, 2, 0 };
+	spec->count_from = from;
+	spec->nfixed = 1;
+}
+
 /* ---- cursors ---- */
 
 /* Key slot (0: k1, 1: k2, 2: k3) of column @i of @ph. */

@@ -84,6 +84,15 @@ typedef struct ks_cursor {
 /* The 8-hex-digit scope of a list, from what identifies it. */
 uint32_t ks_scope(const char *what);
 
+/* The scope of the list of @kind under one owner's @id ("KIND|ID"). */
+uint32_t ks_scope_id(char kind, int64_t id);
+
+/* A one-phase list, newest first by (@created, @id) under the one parameter
+ * $1 of @from (" FROM table alias WHERE alias.owner = $1"). The strings are
+ * kept, not copied: pass literals. */
+void ks_spec_newest(ks_spec *spec, char kind, const char *id, const char *created,
+                    const char *from);
+
 /* Check @p (version, limit, cursor) and parse the cursor for the list of
  * @spec and @scope. Sets *limit (default applied). EINVAL naming the part
  * at fault. */

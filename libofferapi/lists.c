@@ -66,23 +66,8 @@ int ranked_page_parse(offerapi_id offer_id, const offerapi_rank *rank, const off
 /* A candidate's applications, newest first (applications_candidate_created). */
 static void mine_spec(ks_spec *spec)
 {
-	memset(spec, 0, sizeof *spec);
-	spec->kind = 'm';
-	spec->nphases = 1;
-	spec->phases[0] = (ks_phase){ "a0.id",
-		                      " FROM applications a0 WHERE a0.candidate_id = $1",
-		                      { { "a0.created_at", true }, { "a0.id", true } },
-		                      2,
-		                      0 };
-	spec->count_from = spec->phases[0].from;
-	spec->nfixed = 1;
-}
-
-static uint32_t mine_scope(offerapi_id candidate)
-{
-	char what[64];
-	snprintf(what, sizeof what, "m|%lld", (long long)candidate);
-	return ks_scope(what);
+	ks_spec_newest(spec, 'm', "a0.id", "a0.created_at",
+	               " FROM applications a0 WHERE a0.candidate_id = $1");
 }
 
 /* ---- a page ---- */
@@ -341,7 +326,7 @@ int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *
 		return rc;
 	ks_spec spec;
 	mine_spec(&spec);
-	uint32_t scope = mine_scope(actor->id);
+	uint32_t scope = ks_scope_id('m', actor->id);
 	ks_cursor c;
 	size_t limit;
 	if ((rc = ks_page_parse(&spec, scope, page, &c, &limit)) < 0)
@@ -493,8 +478,8 @@ int offerapi_application_list_mine(offerapi_store *s, const offerapi_user *actor
 		return rc;
 	ks_spec spec;
 	mine_spec(&spec);
-	rc = whole_list(s, &spec, mine_scope(actor->id), (db_param[]){ P_INT(actor->id) }, NULL,
-	                flags & OFFERAPI_LIST_WITH_TEXT, out);
+	rc = whole_list(s, &spec, ks_scope_id('m', actor->id), (db_param[]){ P_INT(actor->id) },
+	                NULL, flags & OFFERAPI_LIST_WITH_TEXT, out);
 	for (size_t i = 0; rc == 0 && i < (*out)->count; i++)
 		app_hide_reason(&(*out)->items[i]);
 	return rc;

@@ -539,23 +539,8 @@ void offerapi_note_list_free(offerapi_note_list *l)
 /* An application's notes, newest first (application_notes_app). */
 static void notes_spec(ks_spec *spec)
 {
-	memset(spec, 0, sizeof *spec);
-	spec->kind = 'n';
-	spec->nphases = 1;
-	spec->phases[0] = (ks_phase){ "n0.id",
-		                      " FROM application_notes n0 WHERE n0.application_id = $1",
-		                      { { "n0.created_at", true }, { "n0.id", true } },
-		                      2,
-		                      0 };
-	spec->count_from = spec->phases[0].from;
-	spec->nfixed = 1;
-}
-
-static uint32_t notes_scope(offerapi_id id)
-{
-	char what[64];
-	snprintf(what, sizeof what, "n|%lld", (long long)id);
-	return ks_scope(what);
+	ks_spec_newest(spec, 'n', "n0.id", "n0.created_at",
+	               " FROM application_notes n0 WHERE n0.application_id = $1");
 }
 
 /* The kept rows of @r (from column @base: id, application_id, author_id,
@@ -606,7 +591,7 @@ int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor
 	*out = NULL;
 	ks_spec spec;
 	notes_spec(&spec);
-	uint32_t scope = notes_scope(id);
+	uint32_t scope = ks_scope_id('n', id);
 	ks_cursor cur;
 	size_t limit;
 	int rc = ks_page_parse(&spec, scope, page, &cur, &limit);

@@ -52,6 +52,22 @@ static void signup_attempt_undo(const req *r)
 		        r->request_id, oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 }
 
+/* Links sent by mail (reset, address confirmation): at most --reset-limit an
+ * hour for @p key in @p bucket, counted in the database like the sign-ups.
+ * Returns 0, a database error, or SVC_ELIMITED with @p msg_key and
+ * *@p retry_after set to the seconds to wait. */
+static int hourly_limit(const req *r, const char *bucket, const char *key, const char *msg_key,
+                        unsigned *retry_after)
+{
+	*retry_after = 0;
+	unsigned max = r->app->cfg.reset_limit;
+	int rc = max ? offerapi_rate_limit_hit(r->app->store, bucket, key, max, 3600, retry_after)
+	             : 0;
+	if (rc < 0)
+		return rc;
+	return *retry_after ? svc_fail(SVC_ELIMITED, msg_key) : 0;
+}
+
 /* ---- services ------------------------------------------------------------------------------- */
 
 /* A new login or sign-up ends the session whose cookie the browser still
@@ -127,14 +143,9 @@ int svc_password_reset_request(req *r, const char *email, unsigned *retry_after)
 	char addr[OFFERAPI_EMAIL_MAX + 1];
 	if (offerapi_email_normalize(email ? email : "", addr) < 0)
 		return svc_fail(OFFERAPI_EINVAL, "err.email");
-	unsigned max = r->app->cfg.reset_limit;
-	int rc = max ? offerapi_rate_limit_hit(r->app->store, "password-reset", r->addr, max, 3600,
-	                                       retry_after)
-	             : 0;
-	if (rc < 0)
+	int rc = hourly_limit(r, "password-reset", r->addr, "err.reset_limited", retry_after);
+	if (rc)
 		return rc;
-	if (*retry_after)
-		return svc_fail(SVC_ELIMITED, "err.reset_limited");
 	rc = offerapi_password_reset_request(r->app->store, addr);
 	return rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG
 	               ? svc_fail(OFFERAPI_EINVAL, "err.email")
@@ -157,13 +168,9 @@ int svc_set_email(req *r, const char *email, unsigned *retry_after)
 		return 0; /* verified already: nothing to send */
 	char key[24];
 	snprintf(key, sizeof key, "%lld", (long long)r->user->id);
-	unsigned max = r->app->cfg.reset_limit;
-	rc = max ? offerapi_rate_limit_hit(r->app->store, "email-link", key, max, 3600, retry_after)
-	         : 0;
-	if (rc < 0)
+	rc = hourly_limit(r, "email-link", key, "err.email_limited", retry_after);
+	if (rc)
 		return rc;
-	if (*retry_after)
-		return svc_fail(SVC_ELIMITED, "err.email_limited");
 	rc = offerapi_user_set_email(r->app->store, r->user->id, addr,
 	                             r->lang == LANG_EN ? "en" : "fr");
 	if (rc == OFFERAPI_EEXISTS)
