@@ -396,6 +396,61 @@ static void pg_disconnect(void *handle)
 	free(c);
 }
 
+/* Check @p url before any network use and read what the connection needs
+ * from it: the password (to scrub from libpq's messages) and whether the
+ * user's own options set lock_timeout or random_page_cost. */
+static int read_url(pg_conn *c, const char *url)
+{
+	int rc;
+	/* libpq ends the credentials at the first '@', so a raw '@' in a
+	 * password would make the rest of it part of the host name, which
+	 * its messages then quote: refuse such a URL, with the fix. */
+	const char *auth = strstr(url, "://") + 3;
+	const char *at = memchr(auth, '@', strcspn(auth, "/"));
+	if (at && memchr(at + 1, '@', strcspn(at + 1, "/"))) {
+		rc = oa_error(OFFERAPI_EINVAL,
+		              "postgresql: invalid store URL %s: write '@' in a "
+		              "user name or password as %%40",
+		              c->where);
+		return rc;
+	}
+
+	/* Parse first: it catches a malformed URL without touching the network
+	 * and tells us the password (to scrub) and the user's own options. */
+	char *perr = NULL;
+	PQconninfoOption *opts = PQconninfoParse(url, &perr);
+	if (!opts) {
+		char msg[300];
+		tidy(msg, sizeof msg, perr ? perr : "out of memory");
+		PQfreemem(perr);
+		/* the message may quote a piece of the URL: drop it when the
+		 * URL holds a password that piece could belong to */
+		if (c->masked)
+			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s",
+			              c->where);
+		else
+			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s: %s",
+			              c->where, msg);
+		return rc;
+	}
+	for (PQconninfoOption *o = opts; o->keyword; o++) {
+		if (!o->val)
+			continue;
+		if (strcmp(o->keyword, "password") == 0 && o->val[0] &&
+		    !(c->password = strdup(o->val))) {
+			PQconninfoFree(opts);
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		}
+		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
+			c->set_lock_timeout = false;
+		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "random_page_cost"))
+			c->set_page_cost = false;
+	}
+	PQconninfoFree(opts);
+
+	return 0;
+}
+
 /*
  * Open one connection to @url, a postgresql:// or postgres:// URI as libpq
  * understands it. Settings we add sit before the URL in the keyword list
@@ -422,56 +477,11 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	c->lock_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 1; /* 0 = forever */
 	c->set_lock_timeout = true;
 	c->set_page_cost = true;
-	int rc;
-
-	/* libpq ends the credentials at the first '@', so a raw '@' in a
-	 * password would make the rest of it part of the host name, which
-	 * its messages then quote: refuse such a URL, with the fix. */
-	const char *auth = strstr(url, "://") + 3;
-	const char *at = memchr(auth, '@', strcspn(auth, "/"));
-	if (at && memchr(at + 1, '@', strcspn(at + 1, "/"))) {
-		rc = oa_error(OFFERAPI_EINVAL,
-		              "postgresql: invalid store URL %s: write '@' in a "
-		              "user name or password as %%40",
-		              c->where);
+	int rc = read_url(c, url);
+	if (rc < 0) {
 		pg_disconnect(c);
 		return rc;
 	}
-
-	/* Parse first: it catches a malformed URL without touching the network
-	 * and tells us the password (to scrub) and the user's own options. */
-	char *perr = NULL;
-	PQconninfoOption *opts = PQconninfoParse(url, &perr);
-	if (!opts) {
-		char msg[300];
-		tidy(msg, sizeof msg, perr ? perr : "out of memory");
-		PQfreemem(perr);
-		/* the message may quote a piece of the URL: drop it when the
-		 * URL holds a password that piece could belong to */
-		if (c->masked)
-			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s",
-			              c->where);
-		else
-			rc = oa_error(OFFERAPI_EINVAL, "postgresql: invalid store URL %s: %s",
-			              c->where, msg);
-		pg_disconnect(c);
-		return rc;
-	}
-	for (PQconninfoOption *o = opts; o->keyword; o++) {
-		if (!o->val)
-			continue;
-		if (strcmp(o->keyword, "password") == 0 && o->val[0] &&
-		    !(c->password = strdup(o->val))) {
-			PQconninfoFree(opts);
-			pg_disconnect(c);
-			return oa_error(OFFERAPI_ENOMEM, "out of memory");
-		}
-		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
-			c->set_lock_timeout = false;
-		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "random_page_cost"))
-			c->set_page_cost = false;
-	}
-	PQconninfoFree(opts);
 
 	char timeout[16];
 	snprintf(timeout, sizeof timeout, "%u",
@@ -619,12 +629,92 @@ static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const
 	return e->name;
 }
 
+/* Parameter @p ($@i + 1, from 0) as libpq takes it: integers and reals as
+ * text with explicit types (bigint, double precision) so that "$1 + 1"
+ * cannot be inferred as a 32-bit integer, text as text of unknown type (the
+ * server infers text, json, ...), blobs as binary bytea. @num holds the
+ * digits of a number. */
+static int pg_param(const db_param *p, size_t i, char num[40], const char **value, int *length,
+                    int *format, Oid *type)
+{
+	switch (p->type) {
+	case DB_NULL: return 0; /* value NULL, type inferred */
+	case DB_INT:
+		*type = PG_OID_INT8;
+		snprintf(num, 40, "%" PRId64, p->i);
+		*value = num;
+		return 0;
+	case DB_REAL:
+		*type = PG_OID_FLOAT8;
+		if (isnan(p->r))
+			snprintf(num, 40, "NaN");
+		else if (isinf(p->r))
+			snprintf(num, 40, "%sInfinity", p->r < 0 ? "-" : "");
+		else /* 17 significant digits: the double comes back exact */
+			snprintf(num, 40, "%.17g", p->r);
+		*value = num;
+		return 0;
+	case DB_TEXT: *value = p->p; return 0;
+	case DB_BLOB:
+		*type = PG_OID_BYTEA;
+		if (!p->p)
+			return 0;
+		if (p->len > INT_MAX)
+			return oa_error(
+				OFFERAPI_ETOOBIG,
+				"postgresql: parameter $%zu is %zu bytes, at most %d allowed",
+				i + 1, p->len, INT_MAX);
+		*value = p->p;
+		*length = (int)p->len;
+		*format = 1;
+		return 0;
+	default:
+		return oa_error(OFFERAPI_EINVAL, "postgresql: parameter $%zu has unknown type %d",
+		                i + 1, (int)p->type);
+	}
+}
+
+/* Run @sql with its parameters, prepared once per connection; *@res is
+ * the answer (NULL when libpq gave none). */
+static int pg_run_params(pg_conn *c, const char *sql, const db_param *params, int nparams,
+                         PGresult **res)
+{
+	*res = NULL;
+	size_t n = (size_t)nparams;
+	const char **values = calloc(n + 1, sizeof *values);
+	int *lengths = calloc(n + 1, sizeof *lengths);
+	int *formats = calloc(n + 1, sizeof *formats);
+	Oid *types = calloc(n + 1, sizeof *types);
+	char(*num)[40] = calloc(n + 1, sizeof *num);
+	int rc = 0;
+	if (!values || !lengths || !formats || !types || !num)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = pg_param(&params[i], i, num[i], &values[i], &lengths[i], &formats[i],
+		              &types[i]);
+	const char *name = rc == 0 ? prepared_name(c, sql, nparams, types, &rc) : NULL;
+	if (name) {
+		*res = PQexecPrepared(c->pg, name, nparams, values, lengths, formats, 0);
+		/* 26000: the statement is gone (a pooler's DISCARD ALL): it never
+		 * ran, so forget them all and run it unprepared */
+		const char *st = *res ? PQresultErrorField(*res, PG_DIAG_SQLSTATE) : NULL;
+		if (st && strcmp(st, "26000") == 0) {
+			PQclear(*res);
+			prepared_clear(c);
+			*res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats,
+			                    0);
+		}
+	} else if (rc == 0) {
+		*res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+	}
+	free(values), free(lengths), free(formats), free(types), free(num);
+	return rc;
+}
+
 /*
  * Run one statement. Parameters travel out of line ($1..$n), never spliced
- * into the SQL: integers and reals as text with explicit types (bigint,
- * double precision) so that "$1 + 1" cannot be inferred as a 32-bit integer,
- * text as text of unknown type (the server infers text, json, ...), blobs as
- * binary bytea. Results come back in text format and are materialised.
+ * into the SQL (pg_param). Results come back in text format and are
+ * materialised.
  *
  * A parameterless statement whose rows nobody reads goes through PQexec,
  * which accepts several statements separated by ';' (a migration script);
@@ -645,89 +735,12 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 		return conn_fail(c, "not connected to");
 
 	PGresult *res;
-	if (nparams == 0 && !out) {
-		res = PQexec(c->pg, sql);
-	} else {
-		size_t n = (size_t)nparams;
-		const char **values = calloc(n + 1, sizeof *values);
-		int *lengths = calloc(n + 1, sizeof *lengths);
-		int *formats = calloc(n + 1, sizeof *formats);
-		Oid *types = calloc(n + 1, sizeof *types);
-		char(*num)[40] = calloc(n + 1, sizeof *num);
-		if (!values || !lengths || !formats || !types || !num) {
-			free(values), free(lengths), free(formats), free(types), free(num);
-			return oa_error(OFFERAPI_ENOMEM, "out of memory");
-		}
-		int rc = 0;
-		for (size_t i = 0; i < n && rc == 0; i++) {
-			const db_param *p = &params[i];
-			switch (p->type) {
-			case DB_NULL: break; /* values[i] NULL, type inferred */
-			case DB_INT:
-				types[i] = PG_OID_INT8;
-				snprintf(num[i], sizeof num[i], "%" PRId64, p->i);
-				values[i] = num[i];
-				break;
-			case DB_REAL:
-				types[i] = PG_OID_FLOAT8;
-				if (isnan(p->r))
-					snprintf(num[i], sizeof num[i], "NaN");
-				else if (isinf(p->r))
-					snprintf(num[i], sizeof num[i], "%sInfinity",
-					         p->r < 0 ? "-" : "");
-				else /* 17 significant digits: the double comes back exact */
-					snprintf(num[i], sizeof num[i], "%.17g", p->r);
-				values[i] = num[i];
-				break;
-			case DB_TEXT: values[i] = p->p; break;
-			case DB_BLOB:
-				types[i] = PG_OID_BYTEA;
-				if (!p->p)
-					break;
-				if (p->len > INT_MAX) {
-					rc = oa_error(
-						OFFERAPI_ETOOBIG,
-						"postgresql: parameter $%zu is %zu bytes, at most %d allowed",
-						i + 1, p->len, INT_MAX);
-					break;
-				}
-				values[i] = p->p;
-				lengths[i] = (int)p->len;
-				formats[i] = 1;
-				break;
-			default:
-				rc = oa_error(OFFERAPI_EINVAL,
-				              "postgresql: parameter $%zu has unknown type %d",
-				              i + 1, (int)p->type);
-			}
-		}
-		res = NULL;
-		if (rc == 0) {
-			const char *name = prepared_name(c, sql, nparams, types, &rc);
-			if (name) {
-				res = PQexecPrepared(c->pg, name, nparams, values, lengths, formats,
-				                     0);
-				/* 26000: the statement is gone (a pooler's DISCARD ALL):
-				 * it never ran, so forget them all and run it unprepared */
-				const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE)
-				                     : NULL;
-				if (st && strcmp(st, "26000") == 0) {
-					PQclear(res);
-					prepared_clear(c);
-					res = PQexecParams(c->pg, sql, nparams, types, values,
-					                   lengths, formats, 0);
-				}
-			} else if (rc == 0) {
-				res = PQexecParams(c->pg, sql, nparams, types, values, lengths,
-				                   formats, 0);
-			}
-		}
-		free(values), free(lengths), free(formats), free(types), free(num);
-		if (rc < 0)
-			return rc;
-	}
-
 	int rc;
+	if (nparams == 0 && !out)
+		res = PQexec(c->pg, sql);
+	else if ((rc = pg_run_params(c, sql, params, nparams, &res)) < 0)
+		return rc;
+
 	switch (res ? PQresultStatus(res) : PGRES_FATAL_ERROR) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
