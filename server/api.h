@@ -65,6 +65,9 @@ bool api_need(req *r, int role);
  * errors with JSON pointers): add what is wrong to @errs... */
 void api_check_string(req *r, json_t *j, const char *name, size_t max, bool required, json_t *errs);
 void api_check_strings(req *r, json_t *j, const char *name, size_t max, size_t len, json_t *errs);
+/* A rejection's fields of @body (reason, reason_text: strings within
+ * their bounds; show_reason: a boolean), each fault added to @errs. */
+void api_check_rejection(req *r, json_t *body, json_t *errs);
 /* ...then answer 422 with them all and return false, or return true. Steals @errs. */
 bool api_fields_ok(req *r, json_t *errs);
 /* A JSON object body within --max-body, or NULL once answered. */

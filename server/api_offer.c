@@ -216,11 +216,7 @@ void api_offer_close(req *r)
 			return;
 		json_t *errs = json_array();
 		api_check_string(r, body, "applications", 16, false, errs);
-		api_check_string(r, body, "reason", 32, false, errs);
-		api_check_string(r, body, "reason_text", OFFERAPI_REASON_TEXT_MAX, false, errs);
-		json_t *show = json_object_get(body, "show_reason");
-		if (show && !json_is_boolean(show) && !json_is_null(show))
-			problem_add(r, errs, "/show_reason", "field.boolean");
+		api_check_rejection(r, body, errs);
 		const char *what = jstr(body, "applications", &bad);
 		if (what && strcmp(what, "keep") != 0 && strcmp(what, "reject") != 0)
 			problem_add(r, errs, "/applications", "field.keep_reject");

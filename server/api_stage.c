@@ -79,6 +79,15 @@ void api_application_get(req *r)
 	detail_answer(r, 200);
 }
 
+void api_check_rejection(req *r, json_t *body, json_t *errs)
+{
+	api_check_string(r, body, "reason", 32, false, errs);
+	api_check_string(r, body, "reason_text", OFFERAPI_REASON_TEXT_MAX, false, errs);
+	json_t *show = json_object_get(body, "show_reason");
+	if (show && !json_is_boolean(show) && !json_is_null(show))
+		problem_add(r, errs, "/show_reason", "field.boolean");
+}
+
 /* POST {stage, reason, reason_text, show_reason, from}. */
 void api_application_stage(req *r)
 {
@@ -89,12 +98,9 @@ void api_application_stage(req *r)
 		return;
 	json_t *errs = json_array();
 	api_check_string(r, body, "stage", 32, true, errs);
-	api_check_string(r, body, "reason", 32, false, errs);
-	api_check_string(r, body, "reason_text", OFFERAPI_REASON_TEXT_MAX, false, errs);
+	api_check_rejection(r, body, errs);
 	api_check_string(r, body, "from", 32, false, errs);
 	json_t *show = json_object_get(body, "show_reason");
-	if (show && !json_is_boolean(show) && !json_is_null(show))
-		problem_add(r, errs, "/show_reason", "field.boolean");
 	if (!api_fields_ok(r, errs)) {
 		json_decref(body);
 		return;

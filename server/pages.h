@@ -139,6 +139,11 @@ const char *stage_label(req *r, offerapi_stage st);
 void stage_badge(req *r, buf *b, offerapi_stage st);
 void reason_html(req *r, buf *b, offerapi_reject_reason why, const char *text);
 
+/* A rejection's fields, for a form: the reason (a list, @selected chosen;
+ * OFFERAPI_REASON_NONE: none, and the list is required), its free text, and
+ * whether the candidate is shown it (@shown: ticked). Ids start with @id. */
+void reason_fields(req *r, buf *b, const char *id, offerapi_reject_reason selected, bool shown);
+
 /* Size of a buffer that holds any date_str(). */
 #define DATE_STR_MAX 80
 /* Unix time @t as HTML in the page's language, "8 déc. 2026" or

@@ -457,25 +457,11 @@ void page_offer_close_confirm(req *r)
 	           "<label class=\"check\"><input type=\"radio\" name=\"applications\" "
 	           "value=\"reject\"> %s</label></fieldset>",
 	           T(r, "close.what"), T(r, "close.keep"), T(r, "close.reject"));
+	buf_printf(&b, "<fieldset><legend>%s</legend>", T(r, "close.if_reject"));
+	reason_fields(r, &b, "close", OFFERAPI_REASON_POSITION_FILLED, true);
 	buf_printf(&b,
-	           "<fieldset><legend>%s</legend><label for=\"close-reason\">%s</label>"
-	           "<select id=\"close-reason\" name=\"reason\">",
-	           T(r, "close.if_reject"), T(r, "app.reason"));
-	for (int i = 1; i < OFFERAPI_NREASONS; i++) {
-		char key[48];
-		const char *name = offerapi_reject_reason_name((offerapi_reject_reason)i);
-		snprintf(key, sizeof key, "reason.%s", name);
-		buf_printf(&b, "<option value=\"%s\"%s>%s</option>", name,
-		           i == OFFERAPI_REASON_POSITION_FILLED ? " selected" : "", T(r, key));
-	}
-	buf_printf(&b,
-	           "</select><label for=\"close-text\">%s</label>"
-	           "<input id=\"close-text\" name=\"reason_text\" type=\"text\" maxlength=\"%d\">"
-	           "<label class=\"check\"><input type=\"checkbox\" name=\"show_reason\" "
-	           "value=\"1\" checked> %s</label></fieldset>"
-	           "<button type=\"submit\">%s</button> <a href=\"/offers/%lld\">%s</a></form>"
-	           "</section>",
-	           T(r, "app.reason_text"), OFFERAPI_REASON_TEXT_MAX, T(r, "app.show_reason"),
+	           "</fieldset><button type=\"submit\">%s</button> <a href=\"/offers/%lld\">%s</a>"
+	           "</form></section>",
 	           T(r, "offer.close"), (long long)o->id, T(r, "close.cancel"));
 	offerapi_offer_free(o);
 	page_send(r, 200, &b);

@@ -141,6 +141,27 @@ static void stage_button(req *r, buf *b, const offerapi_application *a, offerapi
 	           offerapi_stage_name(to), offerapi_stage_name(a->stage), T(r, key));
 }
 
+void reason_fields(req *r, buf *b, const char *id, offerapi_reject_reason selected, bool shown)
+{
+	buf_printf(b,
+	           "<label for=\"%s-reason\">%s</label><select id=\"%s-reason\" name=\"reason\"%s>",
+	           id, T(r, "app.reason"), id, selected == OFFERAPI_REASON_NONE ? " required" : "");
+	for (int i = 1; i < OFFERAPI_NREASONS; i++) {
+		char key[48];
+		const char *name = offerapi_reject_reason_name((offerapi_reject_reason)i);
+		snprintf(key, sizeof key, "reason.%s", name);
+		buf_printf(b, "<option value=\"%s\"%s>%s</option>", name,
+		           i == (int)selected ? " selected" : "", T(r, key));
+	}
+	buf_printf(b,
+	           "</select><label for=\"%s-text\">%s</label>"
+	           "<input id=\"%s-text\" name=\"reason_text\" type=\"text\" maxlength=\"%d\">"
+	           "<label class=\"check\"><input type=\"checkbox\" name=\"show_reason\" "
+	           "value=\"1\"%s> %s</label>",
+	           id, T(r, "app.reason_text"), id, OFFERAPI_REASON_TEXT_MAX,
+	           shown ? " checked" : "", T(r, "app.show_reason"));
+}
+
 /* The rejection form: a reason from the list, a text, whether it is shown. */
 static void reject_form(req *r, buf *b, const offerapi_application *a)
 {
@@ -150,21 +171,10 @@ static void reject_form(req *r, buf *b, const offerapi_application *a)
 	buf_printf(b,
 	           "<input type=\"hidden\" name=\"stage\" value=\"rejected\">"
 	           "<input type=\"hidden\" name=\"from\" value=\"%s\">"
-	           "<fieldset><legend>%s</legend><label for=\"reject-reason\">%s</label>"
-	           "<select id=\"reject-reason\" name=\"reason\" required>",
-	           offerapi_stage_name(a->stage), T(r, "act.rejected"), T(r, "app.reason"));
-	for (int i = 1; i < OFFERAPI_NREASONS; i++) {
-		char key[48];
-		const char *name = offerapi_reject_reason_name((offerapi_reject_reason)i);
-		snprintf(key, sizeof key, "reason.%s", name);
-		buf_printf(b, "<option value=\"%s\">%s</option>", name, T(r, key));
-	}
-	buf_printf(b,
-	           "</select><label for=\"reject-text\">%s</label>"
-	           "<input id=\"reject-text\" name=\"reason_text\" type=\"text\" maxlength=\"%d\">"
-	           "<label class=\"check\"><input type=\"checkbox\" name=\"show_reason\" "
-	           "value=\"1\"> %s</label><button type=\"submit\">%s</button></fieldset></form>",
-	           T(r, "app.reason_text"), OFFERAPI_REASON_TEXT_MAX, T(r, "app.show_reason"),
+	           "<fieldset><legend>%s</legend>",
+	           offerapi_stage_name(a->stage), T(r, "act.rejected"));
+	reason_fields(r, b, "reject", OFFERAPI_REASON_NONE, false);
+	buf_printf(b, "<button type=\"submit\">%s</button></fieldset></form>",
 	           T(r, "act.rejected"));
 }
 

@@ -153,6 +153,10 @@ typedef struct svc_stage_in {
 	const char *from; /* NULL, or the stage the client read (else conflict) */
 } svc_stage_in;
 
+/* A rejection's reason (a name, NULL or "" for none), its free text (NULL
+ * or "" for none) and whether it is shown, into @ch. A bad reason is
+ * OFFERAPI_EINVAL naming it. */
+int svc_reason_fill(offerapi_stage_change *ch, const char *reason, const char *text, bool shown);
 /* Move application r->id to another stage (the library's rules: the
  * offer's recruiter; the candidate only withdraws). A bad field is
  * OFFERAPI_EINVAL naming it. */

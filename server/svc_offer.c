@@ -65,11 +65,8 @@ int svc_offer_close_rejecting(req *r, const char *reason, const char *reason_tex
 		return rc;
 	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
 	ch.stage = OFFERAPI_STAGE_REJECTED;
-	if (reason && *reason && (rc = offerapi_reject_reason_parse(&ch.reason, reason)) < 0)
+	if ((rc = svc_reason_fill(&ch, reason, reason_text, show_reason)) < 0)
 		return rc;
-	/* a form sends every field: an empty text is no text */
-	ch.reason_text = reason_text && *reason_text ? reason_text : NULL;
-	ch.show_reason = show_reason;
 	rc = offerapi_offer_close_rejecting(r->app->store, r->user, r->id, &ch, rejected);
 	return rc ? rc : reload(r, r->id, out);
 }

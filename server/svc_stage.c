@@ -9,6 +9,17 @@
 #include "app.h"
 #include "svc.h"
 
+int svc_reason_fill(offerapi_stage_change *ch, const char *reason, const char *text, bool shown)
+{
+	int rc;
+	if (reason && *reason && (rc = offerapi_reject_reason_parse(&ch->reason, reason)) < 0)
+		return rc;
+	/* a form sends every field: an empty text is no text */
+	ch->reason_text = text && *text ? text : NULL;
+	ch->show_reason = shown;
+	return 0;
+}
+
 int svc_stage_set(req *r, const svc_stage_in *in)
 {
 	int rc = svc_require(r, 0);
@@ -24,12 +35,8 @@ int svc_stage_set(req *r, const svc_stage_in *in)
 		if (offerapi_stage_parse(&ch.from, in->from) < 0)
 			return svc_fail(OFFERAPI_EINVAL, "err.stage_from");
 	}
-	if (in->reason && *in->reason &&
-	    (rc = offerapi_reject_reason_parse(&ch.reason, in->reason)) < 0)
+	if ((rc = svc_reason_fill(&ch, in->reason, in->reason_text, in->show_reason)) < 0)
 		return rc;
-	/* a form sends every field: an empty text is no text */
-	ch.reason_text = in->reason_text && *in->reason_text ? in->reason_text : NULL;
-	ch.show_reason = in->show_reason;
 	return offerapi_application_set_stage(r->app->store, r->user, r->id, &ch);
 }
 
