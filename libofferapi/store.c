@@ -417,10 +417,28 @@ static const char *const migration_9[] = {
 	NULL
 };
 
+/*
+ * Migration 10: personal access tokens (tokens.c): the SHA-256 of each,
+ * never the token; scopes as bits; NULL expires_at for no expiry. An
+ * account's tokens go with it.
+ */
+static const char *const migration_10[] = {
+	"CREATE TABLE api_tokens ("
+	" id {{ID}},"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL,"
+	" token_hash TEXT NOT NULL UNIQUE,"
+	" scopes INTEGER NOT NULL,"
+	" created_at BIGINT NOT NULL,"
+	" last_used_at BIGINT,"
+	" expires_at BIGINT)",
+	"CREATE INDEX api_tokens_user ON api_tokens (user_id, created_at)", NULL
+};
+
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1, migration_2, migration_3,
-	                                         migration_4, migration_5, migration_6,
-	                                         migration_7, migration_8, migration_9 };
+static const char *const *const migrations[] = { migration_1, migration_2, migration_3, migration_4,
+	                                         migration_5, migration_6, migration_7, migration_8,
+	                                         migration_9, migration_10 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in

@@ -79,8 +79,12 @@ int store_count(offerapi_store *s, const char *from, const db_param *p, int n, i
  * autocommit the write would already be done when its rows are read. */
 int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
-/* Fill a user from columns id, login, display_name, role, created_at
- * starting at @col of @row. */
+/* A user's columns (alias u), as store_user_from_row() reads them. */
+#define USER_COLUMNS                                                                               \
+	"u.id, u.login, u.display_name, u.role, u.created_at, u.email, u.email_verified_at, u.lang"
+#define USER_NCOLS 8 /* the columns of USER_COLUMNS; extra columns follow */
+
+/* Fill a user from USER_COLUMNS starting at @col of @row. */
 int store_user_from_row(const db_result *r, int row, int col, offerapi_user **out);
 
 /* OFFERAPI_EPERM unless @actor is a recruiter and owns offer @id

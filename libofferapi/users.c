@@ -12,11 +12,7 @@
 #include "internal.h"
 #include "store_internal.h"
 
-#define USER_COLUMNS                                                                               \
-	"u.id, u.login, u.display_name, u.role, u.created_at, u.email, u.email_verified_at, u.lang"
 _Static_assert(USERS_HASH_BUF == crypto_pwhash_STRBYTES, "hash buffer size");
-
-#define USER_NCOLS 8 /* the columns of USER_COLUMNS; extra columns follow */
 
 const char *offerapi_role_name(offerapi_role role)
 {

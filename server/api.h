@@ -27,6 +27,9 @@ void api_my_sessions(req *r);
 void api_my_email(req *r);
 void api_my_export(req *r);
 void api_session_revoke(req *r);
+void api_my_tokens(req *r);
+void api_token_create(req *r);
+void api_token_revoke(req *r);
 void api_offers_list(req *r);
 void api_offers_create(req *r);
 void api_offer_get(req *r);
@@ -58,6 +61,10 @@ void page_api_docs(req *r);
 /* ---- shared by the API (api_util.c) --------------------------------------------- */
 
 /* Answer failure @rc (library or service code) as JSON. */
+/* 403 insufficient_scope for a personal access token on a route that needs
+ * @scope (one offerapi_scope bit), or on an account route (0): tokens are
+ * never for those. */
+void api_scope_refused(req *r, unsigned scope);
 void api_fail(req *r, int rc, bool upload);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool api_need(req *r, int role);

@@ -4,6 +4,8 @@
  */
 #include <string.h>
 
+#include <sodium.h>
+
 #include "api.h"
 #include "i18n.h"
 
@@ -248,4 +250,107 @@ void api_my_export(req *r)
 	int rc = download_end(&d, svc_export(r, f, download_write, &d));
 	if (rc)
 		api_fail(r, rc, false);
+}
+
+/* ---- personal access tokens ---- */
+
+static json_t *token_json(const offerapi_pat *t)
+{
+	json_t *scopes = json_array();
+	for (unsigned bit = 1; bit <= OFFERAPI_SCOPE_ALL; bit <<= 1)
+		if (t->scopes & bit)
+			json_array_append_new(scopes, json_string(offerapi_scope_name(bit)));
+	json_t *o = json_pack("{s:I,s:s,s:o,s:I}", "id", (json_int_t)t->id, "name", t->name,
+	                      "scopes", scopes, "created_at", (json_int_t)t->created_at);
+	json_object_set_new(o, "last_used_at",
+	                    t->last_used_at ? json_integer(t->last_used_at) : json_null());
+	json_object_set_new(o, "expires_at",
+	                    t->expires_at ? json_integer(t->expires_at) : json_null());
+	return o;
+}
+
+void api_my_tokens(req *r)
+{
+	offerapi_pat_list *l = NULL;
+	int rc = svc_tokens(r, &l);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *arr = json_array();
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(arr, token_json(&l->items[i]));
+	offerapi_pat_list_free(l);
+	respond_json(r, 200, json_pack("{s:o}", "tokens", arr));
+}
+
+/* {name, scopes, expires_in_days}; expires_in_days absent: 90, null: never. */
+static bool token_body(req *r, json_t *body, svc_token_in *in, const char **names)
+{
+	json_t *errs = json_array();
+	api_check_string(r, body, "name", OFFERAPI_PAT_NAME_MAX, true, errs);
+	api_check_strings(r, body, "scopes", 4, 32, errs);
+	json_t *scopes = json_object_get(body, "scopes");
+	if (!json_array_size(scopes))
+		problem_add(r, errs, "/scopes", "field.missing");
+	json_t *days = json_object_get(body, "expires_in_days");
+	if (days && !json_is_null(days) &&
+	    (!json_is_integer(days) || json_integer_value(days) < 1 ||
+	     json_integer_value(days) > SVC_TOKEN_DAYS_MAX))
+		problem_add(r, errs, "/expires_in_days", "field.token_days");
+	if (!api_fields_ok(r, errs))
+		return false;
+	bool bad = false;
+	in->name = jstr(body, "name", &bad);
+	for (size_t i = 0; i < json_array_size(scopes) && i < 4; i++)
+		names[in->nscopes++] = json_string_value(json_array_get(scopes, i));
+	in->scopes = names;
+	in->expires_in_days = !days ? 90 : json_is_null(days) ? 0 : json_integer_value(days);
+	return true;
+}
+
+void api_token_create(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	json_t *body = api_body(r);
+	if (!body)
+		return;
+	const char *names[4];
+	svc_token_in in = { 0 };
+	if (!token_body(r, body, &in, names)) {
+		json_decref(body);
+		return;
+	}
+	char token[OFFERAPI_PAT_SIZE];
+	offerapi_id id = 0;
+	int rc = svc_token_create(r, &in, token, &id);
+	json_decref(body);
+	offerapi_pat_list *l = NULL;
+	if (rc == 0)
+		rc = svc_tokens(r, &l);
+	const offerapi_pat *made = NULL;
+	for (size_t i = 0; l && i < l->count && !made; i++)
+		if (l->items[i].id == id)
+			made = &l->items[i];
+	if (rc) {
+		api_fail(r, rc, false);
+	} else if (!made) { /* revoked between the two calls */
+		api_fail(r, svc_fail(OFFERAPI_ENOTFOUND, "err.no_token"), false);
+	} else {
+		json_t *o = token_json(made);
+		json_object_set_new(o, "token", json_string(token));
+		respond_json(r, 201, o);
+	}
+	sodium_memzero(token, sizeof token);
+	offerapi_pat_list_free(l);
+}
+
+void api_token_revoke(req *r)
+{
+	int rc = svc_token_revoke(r);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, 204, NULL, "", 0);
 }

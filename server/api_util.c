@@ -55,6 +55,20 @@ static json_t *field_errors(req *r, const char *msg)
 	return json_pack("[{s:s,s:s}]", "pointer", ptr, "detail", detail);
 }
 
+void api_scope_refused(req *r, unsigned scope)
+{
+	const char *name = offerapi_scope_name(scope);
+	char msg[256];
+	if (name) {
+		req_header(r, "WWW-Authenticate: Bearer error=\"insufficient_scope\", scope=\"%s\"",
+		           name);
+		snprintf(msg, sizeof msg, "%s%s", T(r, "err.scope_missing"), name);
+	} else {
+		snprintf(msg, sizeof msg, "%s", T(r, "err.scope_account"));
+	}
+	respond_api_error(r, 403, "insufficient_scope", msg);
+}
+
 /* The problem for library or service code @rc. The detail is the
  * library's line (English, precise) for English readers and the sentence
  * of the request's language otherwise; a field error also gets its

@@ -40,6 +40,8 @@ typedef struct req {
 	char session[OFFERAPI_TOKEN_SIZE]; /* session token from cookie/bearer, or "" */
 	bool via_bearer;
 	bool bad_token; /* a bearer token that is malformed, unknown or expired */
+	bool via_pat; /* the bearer is a personal access token (offerapi/token.h) */
+	unsigned pat_scopes; /* its offerapi_scope bits */
 	char anon[33]; /* anonymous CSRF seed cookie, or "" */
 	bool set_anon; /* send the anon cookie with the response */
 	offerapi_user *user; /* the logged-in user or NULL */

@@ -262,6 +262,8 @@ void page_my_sessions(req *r)
 	           "download>%s</a></p>",
 	           T(r, "export.title"), T(r, "export.intro"), T(r, "export.zip"),
 	           T(r, "export.targz"));
+	buf_printf(&b, "<h2>%s</h2><p><a href=\"/me/tokens\">%s</a></p>", T(r, "tokens.title"),
+	           T(r, "tokens.link"));
 	page_send(r, 200, &b);
 }
 

@@ -21,93 +21,109 @@
 
 enum { R_PAGE = 0, R_API = 1, R_OPS = 2 };
 
+/* What a personal access token needs for an API route: one of its scopes
+ * (offerapi_scope bits), S_ANY (any token), or 0: tokens refused (the
+ * account's own routes: sessions, e-mail, tokens, export). */
+#define S_OR OFFERAPI_SCOPE_OFFERS_READ
+#define S_OW OFFERAPI_SCOPE_OFFERS_WRITE
+#define S_AR OFFERAPI_SCOPE_APPLICATIONS_READ
+#define S_AW OFFERAPI_SCOPE_APPLICATIONS_WRITE
+#define S_ANY OFFERAPI_SCOPE_ALL
+
 typedef struct route {
 	const char *method;
 	const char *tmpl; /* "/offers/{id}/edit": {id} matches a positive integer */
 	handler_fn fn;
 	int kind;
+	unsigned scope; /* R_API: what a token needs (above) */
 } route;
 
 static const route routes[] = {
-	{ "GET", "/", page_home, R_PAGE },
-	{ "GET", "/static/style.css", page_css, R_PAGE },
-	{ "GET", "/lang/{lang}", page_lang, R_PAGE },
-	{ "GET", "/signup", page_signup, R_PAGE },
-	{ "POST", "/signup", page_signup_post, R_PAGE },
-	{ "GET", "/login", page_login, R_PAGE },
-	{ "POST", "/login", page_login_post, R_PAGE },
-	{ "POST", "/logout", page_logout, R_PAGE },
-	{ "GET", "/verify-email", page_verify_email, R_PAGE },
-	{ "POST", "/verify-email", page_verify_email_post, R_PAGE },
-	{ "GET", "/forgot-password", page_forgot_password, R_PAGE },
-	{ "POST", "/forgot-password", page_forgot_password_post, R_PAGE },
-	{ "GET", "/reset-password", page_reset_password, R_PAGE },
-	{ "POST", "/reset-password", page_reset_password_post, R_PAGE },
-	{ "GET", "/offers/new", page_offer_new, R_PAGE },
-	{ "POST", "/offers", page_offer_create, R_PAGE },
-	{ "GET", "/offers/{id}", page_offer, R_PAGE },
-	{ "GET", "/offers/{id}/edit", page_offer_edit, R_PAGE },
-	{ "POST", "/offers/{id}/edit", page_offer_update, R_PAGE },
-	{ "GET", "/offers/{id}/close", page_offer_close_confirm, R_PAGE },
-	{ "POST", "/offers/{id}/close", page_offer_close, R_PAGE },
-	{ "POST", "/offers/{id}/reopen", page_offer_reopen, R_PAGE },
-	{ "POST", "/offers/{id}/apply", page_apply, R_PAGE },
-	{ "GET", "/offers/{id}/dashboard", page_dashboard, R_PAGE },
-	{ "GET", "/offers/{id}/dashboard.csv", page_dashboard_csv, R_PAGE },
-	{ "GET", "/me/applications", page_my_applications, R_PAGE },
-	{ "GET", "/me/sessions", page_my_sessions, R_PAGE },
-	{ "GET", "/me/email", page_my_email, R_PAGE },
-	{ "POST", "/me/email", page_my_email_post, R_PAGE },
-	{ "GET", "/me/export", page_my_export, R_PAGE },
-	{ "POST", "/me/sessions/{sid}/revoke", page_session_revoke, R_PAGE },
-	{ "GET", "/applications/{id}/cv.pdf", page_cv_pdf, R_PAGE },
-	{ "GET", "/applications/{id}/cv.txt", page_cv_text, R_PAGE },
-	{ "POST", "/applications/{id}/retry", page_job_retry, R_PAGE },
-	{ "GET", "/applications/{id}", page_application, R_PAGE },
-	{ "POST", "/applications/{id}/stage", page_application_stage, R_PAGE },
-	{ "POST", "/applications/{id}/notes", page_application_note, R_PAGE },
-	{ "POST", "/me/applications/{id}/withdraw", page_withdraw, R_PAGE },
+	{ "GET", "/", page_home, R_PAGE, 0 },
+	{ "GET", "/static/style.css", page_css, R_PAGE, 0 },
+	{ "GET", "/lang/{lang}", page_lang, R_PAGE, 0 },
+	{ "GET", "/signup", page_signup, R_PAGE, 0 },
+	{ "POST", "/signup", page_signup_post, R_PAGE, 0 },
+	{ "GET", "/login", page_login, R_PAGE, 0 },
+	{ "POST", "/login", page_login_post, R_PAGE, 0 },
+	{ "POST", "/logout", page_logout, R_PAGE, 0 },
+	{ "GET", "/verify-email", page_verify_email, R_PAGE, 0 },
+	{ "POST", "/verify-email", page_verify_email_post, R_PAGE, 0 },
+	{ "GET", "/forgot-password", page_forgot_password, R_PAGE, 0 },
+	{ "POST", "/forgot-password", page_forgot_password_post, R_PAGE, 0 },
+	{ "GET", "/reset-password", page_reset_password, R_PAGE, 0 },
+	{ "POST", "/reset-password", page_reset_password_post, R_PAGE, 0 },
+	{ "GET", "/offers/new", page_offer_new, R_PAGE, 0 },
+	{ "POST", "/offers", page_offer_create, R_PAGE, 0 },
+	{ "GET", "/offers/{id}", page_offer, R_PAGE, 0 },
+	{ "GET", "/offers/{id}/edit", page_offer_edit, R_PAGE, 0 },
+	{ "POST", "/offers/{id}/edit", page_offer_update, R_PAGE, 0 },
+	{ "GET", "/offers/{id}/close", page_offer_close_confirm, R_PAGE, 0 },
+	{ "POST", "/offers/{id}/close", page_offer_close, R_PAGE, 0 },
+	{ "POST", "/offers/{id}/reopen", page_offer_reopen, R_PAGE, 0 },
+	{ "POST", "/offers/{id}/apply", page_apply, R_PAGE, 0 },
+	{ "GET", "/offers/{id}/dashboard", page_dashboard, R_PAGE, 0 },
+	{ "GET", "/offers/{id}/dashboard.csv", page_dashboard_csv, R_PAGE, 0 },
+	{ "GET", "/me/applications", page_my_applications, R_PAGE, 0 },
+	{ "GET", "/me/sessions", page_my_sessions, R_PAGE, 0 },
+	{ "GET", "/me/email", page_my_email, R_PAGE, 0 },
+	{ "POST", "/me/email", page_my_email_post, R_PAGE, 0 },
+	{ "GET", "/me/export", page_my_export, R_PAGE, 0 },
+	{ "POST", "/me/sessions/{sid}/revoke", page_session_revoke, R_PAGE, 0 },
+	{ "GET", "/me/tokens", page_my_tokens, R_PAGE, 0 },
+	{ "POST", "/me/tokens", page_token_create, R_PAGE, 0 },
+	{ "POST", "/me/tokens/{id}/revoke", page_token_revoke, R_PAGE, 0 },
+	{ "GET", "/applications/{id}/cv.pdf", page_cv_pdf, R_PAGE, 0 },
+	{ "GET", "/applications/{id}/cv.txt", page_cv_text, R_PAGE, 0 },
+	{ "POST", "/applications/{id}/retry", page_job_retry, R_PAGE, 0 },
+	{ "GET", "/applications/{id}", page_application, R_PAGE, 0 },
+	{ "POST", "/applications/{id}/stage", page_application_stage, R_PAGE, 0 },
+	{ "POST", "/applications/{id}/notes", page_application_note, R_PAGE, 0 },
+	{ "POST", "/me/applications/{id}/withdraw", page_withdraw, R_PAGE, 0 },
 
-	{ "POST", "/api/v1/users", api_signup, R_API },
-	{ "POST", "/api/v1/sessions", api_login, R_API },
-	{ "POST", "/api/v1/email-verifications", api_verify_email, R_API },
-	{ "POST", "/api/v1/password-resets", api_password_reset_request, R_API },
-	{ "POST", "/api/v1/password-resets/confirm", api_password_reset, R_API },
-	{ "DELETE", "/api/v1/sessions/current", api_logout, R_API },
-	{ "GET", "/api/v1/me", api_me, R_API },
-	{ "GET", "/api/v1/me/applications", api_my_applications, R_API },
-	{ "GET", "/api/v1/me/sessions", api_my_sessions, R_API },
-	{ "PUT", "/api/v1/me/email", api_my_email, R_API },
-	{ "GET", "/api/v1/me/export", api_my_export, R_API },
-	{ "DELETE", "/api/v1/me/sessions/{sid}", api_session_revoke, R_API },
-	{ "GET", "/api/v1/scorers", api_scorers, R_API },
-	{ "GET", "/api/v1/offers", api_offers_list, R_API },
-	{ "POST", "/api/v1/offers", api_offers_create, R_API },
-	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API },
-	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API },
-	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API },
-	{ "DELETE", "/api/v1/offers/{id}", api_offer_archive, R_API },
-	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API },
-	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API },
-	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API },
-	{ "GET", "/api/v1/offers/{id}/applications", api_offer_applications, R_API },
-	{ "GET", "/api/v1/offers/{id}/applications.csv", api_offer_applications_csv, R_API },
-	{ "GET", "/api/v1/applications/{id}", api_application_get, R_API },
-	{ "GET", "/api/v1/applications/{id}/cv.pdf", api_cv_pdf, R_API },
-	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API },
-	{ "GET", "/api/v1/applications/{id}/jobs", api_application_jobs, R_API },
-	{ "POST", "/api/v1/applications/{id}/retry", api_job_retry, R_API },
-	{ "POST", "/api/v1/applications/{id}/stage", api_application_stage, R_API },
-	{ "GET", "/api/v1/applications/{id}/notes", api_application_notes, R_API },
-	{ "POST", "/api/v1/applications/{id}/notes", api_application_note_add, R_API },
-	{ "POST", "/api/v1/me/applications/{id}/withdraw", api_withdraw, R_API },
-	{ "GET", "/api/v1/openapi.json", api_openapi_json, R_API },
-	{ "GET", "/api/v1/openapi.yaml", api_openapi_yaml, R_API },
-	{ "GET", "/api/docs", page_api_docs, R_PAGE },
+	{ "POST", "/api/v1/users", api_signup, R_API, 0 },
+	{ "POST", "/api/v1/sessions", api_login, R_API, 0 },
+	{ "POST", "/api/v1/email-verifications", api_verify_email, R_API, 0 },
+	{ "POST", "/api/v1/password-resets", api_password_reset_request, R_API, 0 },
+	{ "POST", "/api/v1/password-resets/confirm", api_password_reset, R_API, 0 },
+	{ "DELETE", "/api/v1/sessions/current", api_logout, R_API, 0 },
+	{ "GET", "/api/v1/me", api_me, R_API, S_ANY },
+	{ "GET", "/api/v1/me/applications", api_my_applications, R_API, S_AR },
+	{ "GET", "/api/v1/me/sessions", api_my_sessions, R_API, 0 },
+	{ "PUT", "/api/v1/me/email", api_my_email, R_API, 0 },
+	{ "GET", "/api/v1/me/export", api_my_export, R_API, 0 },
+	{ "DELETE", "/api/v1/me/sessions/{sid}", api_session_revoke, R_API, 0 },
+	{ "GET", "/api/v1/me/tokens", api_my_tokens, R_API, 0 },
+	{ "POST", "/api/v1/me/tokens", api_token_create, R_API, 0 },
+	{ "DELETE", "/api/v1/me/tokens/{id}", api_token_revoke, R_API, 0 },
+	{ "GET", "/api/v1/scorers", api_scorers, R_API, S_ANY },
+	{ "GET", "/api/v1/offers", api_offers_list, R_API, S_OR },
+	{ "POST", "/api/v1/offers", api_offers_create, R_API, S_OW },
+	{ "GET", "/api/v1/offers/{id}", api_offer_get, R_API, S_OR },
+	{ "PUT", "/api/v1/offers/{id}", api_offer_update, R_API, S_OW },
+	{ "PATCH", "/api/v1/offers/{id}", api_offer_patch, R_API, S_OW },
+	{ "DELETE", "/api/v1/offers/{id}", api_offer_archive, R_API, S_OW },
+	{ "POST", "/api/v1/offers/{id}/close", api_offer_close, R_API, S_OW },
+	{ "POST", "/api/v1/offers/{id}/reopen", api_offer_reopen, R_API, S_OW },
+	{ "POST", "/api/v1/offers/{id}/applications", api_apply, R_API, S_AW },
+	{ "GET", "/api/v1/offers/{id}/applications", api_offer_applications, R_API, S_AR },
+	{ "GET", "/api/v1/offers/{id}/applications.csv", api_offer_applications_csv, R_API, S_AR },
+	{ "GET", "/api/v1/applications/{id}", api_application_get, R_API, S_AR },
+	{ "GET", "/api/v1/applications/{id}/cv.pdf", api_cv_pdf, R_API, S_AR },
+	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API, S_AR },
+	{ "GET", "/api/v1/applications/{id}/jobs", api_application_jobs, R_API, S_AR },
+	{ "POST", "/api/v1/applications/{id}/retry", api_job_retry, R_API, S_AW },
+	{ "POST", "/api/v1/applications/{id}/stage", api_application_stage, R_API, S_AW },
+	{ "GET", "/api/v1/applications/{id}/notes", api_application_notes, R_API, S_AR },
+	{ "POST", "/api/v1/applications/{id}/notes", api_application_note_add, R_API, S_AW },
+	{ "POST", "/api/v1/me/applications/{id}/withdraw", api_withdraw, R_API, S_AW },
+	{ "GET", "/api/v1/openapi.json", api_openapi_json, R_API, S_ANY },
+	{ "GET", "/api/v1/openapi.yaml", api_openapi_yaml, R_API, S_ANY },
+	{ "GET", "/api/docs", page_api_docs, R_PAGE, 0 },
 
-	{ "GET", "/metrics", ops_metrics, R_OPS },
-	{ "GET", "/healthz", ops_healthz, R_OPS },
-	{ "GET", "/readyz", ops_readyz, R_OPS },
+	{ "GET", "/metrics", ops_metrics, R_OPS, 0 },
+	{ "GET", "/healthz", ops_healthz, R_OPS, 0 },
+	{ "GET", "/readyz", ops_readyz, R_OPS, 0 },
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 
@@ -231,6 +247,17 @@ static enum lang pick_lang(req *r)
 static int load_session(req *r)
 {
 	const char *auth = mg_get_header(r->conn, "Authorization");
+	if (auth && !strncasecmp(auth, "Bearer " OFFERAPI_PAT_PREFIX, 7 + 6)) {
+		/* a personal access token: the API only, within its scopes
+		 * (run_route); never a session, so nothing can log it out */
+		r->via_bearer = true;
+		if (!r->is_api)
+			return 0;
+		int rc = offerapi_pat_user(r->app->store, auth + 7, &r->user, &r->pat_scopes);
+		r->via_pat = rc == 0;
+		r->bad_token = rc == OFFERAPI_EAUTH;
+		return rc == OFFERAPI_EAUTH ? 0 : rc;
+	}
 	char tok[OFFERAPI_TOKEN_SIZE + 8] = "";
 	if (auth && !strncasecmp(auth, "Bearer ", 7)) {
 		snprintf(tok, sizeof tok, "%s", auth + 7);
@@ -554,6 +581,8 @@ static void run_route(req *r, const route *hit)
 		 * apart from no token at all */
 		req_header(r, "WWW-Authenticate: Bearer error=\"invalid_token\"");
 		respond_api_error(r, 401, "invalid_token", T(r, "err.invalid_token"));
+	} else if (r->via_pat && hit->kind == R_API && !(hit->scope & r->pat_scopes)) {
+		api_scope_refused(r, hit->scope);
 	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
 	           !mg_get_header(r->conn, "X-Requested-With")) {
 		respond_api_error(r, 403, "csrf", T(r, "err.api_csrf"));

@@ -87,6 +87,24 @@ int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESS
  * such live session); *was_current says it was the request's own. */
 int svc_session_revoke(req *r, bool *was_current);
 
+/* A new personal access token as a form or a JSON body gives it. */
+typedef struct svc_token_in {
+	const char *name;
+	const char *const *scopes; /* scope names (offerapi_scope_parse) */
+	size_t nscopes;
+	int64_t expires_in_days; /* 0: never; at most SVC_TOKEN_DAYS_MAX */
+} svc_token_in;
+#define SVC_TOKEN_DAYS_MAX 3650
+
+/* The live tokens of the logged-in account. */
+int svc_tokens(req *r, offerapi_pat_list **out);
+/* Make a token (shown once: @token); a bad field is OFFERAPI_EINVAL
+ * naming it. */
+int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZE],
+                     offerapi_id *id);
+/* Revoke token r->id of the logged-in account. */
+int svc_token_revoke(req *r);
+
 /* ---- the export: the rights of access and portability (svc_session.c) ------ */
 
 /* Write every piece of the request user's data as an archive of format @f

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app.h"
 #include "metrics.h"
@@ -283,4 +284,43 @@ void svc_export_filename(const req *r, offerapi_export_format f, char *out, size
 {
 	snprintf(out, n, "offreapi-%s.%s", r->user ? r->user->login : "export",
 	         offerapi_export_format_name(f));
+}
+
+/* ---- personal access tokens ------------------------------------------------------------------ */
+
+int svc_tokens(req *r, offerapi_pat_list **out)
+{
+	*out = NULL;
+	int rc = svc_require(r, 0);
+	return rc ? rc : offerapi_pat_list_user(r->app->store, r->user->id, out);
+}
+
+int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZE], offerapi_id *id)
+{
+	token[0] = '\0';
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	unsigned scopes = 0;
+	for (size_t i = 0; i < in->nscopes; i++) {
+		unsigned bit;
+		if ((rc = offerapi_scope_parse(in->scopes[i], &bit)) < 0)
+			return rc;
+		scopes |= bit;
+	}
+	if (in->expires_in_days < 0 || in->expires_in_days > SVC_TOKEN_DAYS_MAX)
+		return svc_fail(OFFERAPI_EINVAL, "err.token_days");
+	int64_t expires = in->expires_in_days ? (int64_t)time(NULL) + in->expires_in_days * 86400
+	                                      : 0;
+	rc = offerapi_pat_create(r->app->store, r->user, in->name ? in->name : "", scopes, expires,
+	                         token, id);
+	return rc == OFFERAPI_ETOOBIG ? svc_fail(OFFERAPI_ECONFLICT, "err.token_many") : rc;
+}
+
+int svc_token_revoke(req *r)
+{
+	int rc = svc_require(r, 0);
+	if (rc == 0)
+		rc = offerapi_pat_revoke(r->app->store, r->user->id, r->id);
+	return rc == OFFERAPI_ENOTFOUND ? svc_fail(rc, "err.no_token") : rc;
 }

@@ -24,5 +24,6 @@
 #include "mail.h"
 #include "idempotency.h"
 #include "export.h"
+#include "token.h"
 
 #endif

@@ -143,7 +143,8 @@ try {
         submit: 'form[action="/me/email"] button[type=submit]' },
       { name: 'apply-too-big', url: `/offers/${o2}`, file: true }],
     recruiter: ['/', '/offers/new', `/offers/${o1}`, `/offers/${o1}/edit`, `/offers/${o1}/dashboard`,
-      `/offers/${o1}/close`, `/applications/${app1}`,
+      `/offers/${o1}/close`, `/applications/${app1}`, '/me/tokens',
+      { name: 'token-errors', url: '/me/tokens', submit: 'form[action="/me/tokens"] button[type=submit]' },
       { name: 'offer-errors', url: '/offers/new', submit: 'form[action="/offers"] button[type=submit]' }],
   };
   for (const lang of ['fr', 'en']) {

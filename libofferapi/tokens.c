@@ -1,0 +1,225 @@
+/*
+ * tokens.c - personal access tokens (offerapi/token.h): made once, kept as
+ * their SHA-256, scoped, revocable.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "internal.h"
+#include "offerapi/token.h"
+#include "store_internal.h"
+
+static const char *const scope_names[] = { "offers:read", "offers:write", "applications:read",
+	                                   "applications:write" };
+#define NSCOPES (sizeof scope_names / sizeof *scope_names)
+_Static_assert(OFFERAPI_SCOPE_ALL == (1u << NSCOPES) - 1, "every scope has a name");
+
+/* A token's use is written at most this often (seconds). */
+#define LAST_USED_STEP 60
+
+#define PREFIX_LEN (sizeof OFFERAPI_PAT_PREFIX - 1)
+#define HASH_HEX (2 * crypto_hash_sha256_BYTES + 1)
+
+const char *offerapi_scope_name(unsigned scope)
+{
+	for (size_t i = 0; i < NSCOPES; i++)
+		if (scope == 1u << i)
+			return scope_names[i];
+	return NULL;
+}
+
+int offerapi_scope_parse(const char *name, unsigned *scope)
+{
+	for (size_t i = 0; name && i < NSCOPES; i++)
+		if (!strcmp(name, scope_names[i])) {
+			*scope = 1u << i;
+			return 0;
+		}
+	return oa_error(OFFERAPI_EINVAL,
+	                "scopes: \"%.40s\" is not a scope (offers:read, offers:write, "
+	                "applications:read or applications:write)",
+	                name ? name : "");
+}
+
+/* hex(SHA-256(token)): what the table keeps instead of the token. */
+static void pat_hash(const char *token, char out[HASH_HEX])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
+	sodium_bin2hex(out, HASH_HEX, h, sizeof h);
+}
+
+static bool pat_wellformed(const char *t)
+{
+	if (!t || strlen(t) != OFFERAPI_PAT_SIZE - 1 || strncmp(t, OFFERAPI_PAT_PREFIX, PREFIX_LEN))
+		return false;
+	for (const char *p = t + PREFIX_LEN; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+int offerapi_pat_create(offerapi_store *s, const offerapi_user *user, const char *name,
+                        unsigned scopes, int64_t expires_at, char token[OFFERAPI_PAT_SIZE],
+                        offerapi_id *id)
+{
+	if (!s || !user || !token)
+		return oa_error(OFFERAPI_EINVAL, "token: missing argument");
+	token[0] = '\0';
+	int rc = oa_check_text("name", name, 1, OFFERAPI_PAT_NAME_MAX, false, false);
+	if (rc < 0)
+		return rc;
+	if (scopes == 0 || (scopes & ~OFFERAPI_SCOPE_ALL))
+		return oa_error(OFFERAPI_EINVAL,
+		                "scopes: give at least one of offers:read, "
+		                "offers:write, applications:read, applications:write");
+	int64_t now = oa_now();
+	if (expires_at != 0 && expires_at <= now)
+		return oa_error(OFFERAPI_EINVAL, "expires_at: the date is already past");
+
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	memcpy(token, OFFERAPI_PAT_PREFIX, PREFIX_LEN);
+	sodium_bin2hex(token + PREFIX_LEN, OFFERAPI_PAT_SIZE - PREFIX_LEN, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+	char th[HASH_HEX];
+	pat_hash(token, th);
+
+	/* expired tokens go as the account makes a new one */
+	if ((rc = store_exec(s, "DELETE FROM api_tokens WHERE user_id = $1 AND expires_at <= $2",
+	                     (db_param[]){ P_INT(user->id), P_INT(now) }, 2, NULL)) < 0)
+		return rc;
+	/* the count and the insert in one statement: two requests at once
+	 * cannot both take the last place */
+	db_result *r = NULL;
+	rc = store_write(s,
+	                 "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at,"
+	                 " expires_at) SELECT $1, $2, $3, $4, $5, $6"
+	                 " WHERE (SELECT COUNT(*) FROM api_tokens WHERE user_id = $1"
+	                 " AND (expires_at IS NULL OR expires_at > $5)) < $7 RETURNING id",
+	                 (db_param[]){ P_INT(user->id), P_TEXT(name), P_TEXT(th),
+	                               P_INT((int64_t)scopes), P_INT(now),
+	                               expires_at ? P_INT(expires_at) : P_NULL(),
+	                               P_INT(OFFERAPI_PAT_MAX) },
+	                 7, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ETOOBIG,
+		              "tokens: this account already holds %d; revoke one first",
+		              OFFERAPI_PAT_MAX);
+	if (rc == 0 && id)
+		*id = db_int(r, 0, 0);
+	db_result_free(r);
+	if (rc < 0)
+		sodium_memzero(token, OFFERAPI_PAT_SIZE);
+	return rc;
+}
+
+int offerapi_pat_user(offerapi_store *s, const char *token, offerapi_user **out, unsigned *scopes)
+{
+	*out = NULL;
+	*scopes = 0;
+	if (!s || !pat_wellformed(token))
+		return oa_error(OFFERAPI_EAUTH, "unknown, revoked or expired token");
+	char th[HASH_HEX];
+	pat_hash(token, th);
+	int64_t now = oa_now();
+	db_result *r = NULL;
+	int rc = store_exec(
+		s,
+		"SELECT " USER_COLUMNS ", t.token_hash, t.scopes, t.id, t.last_used_at"
+		" FROM api_tokens t JOIN users u ON u.id = t.user_id"
+		" WHERE t.token_hash = $1 AND (t.expires_at IS NULL OR t.expires_at > $2)",
+		(db_param[]){ P_TEXT(th), P_INT(now) }, 2, &r);
+	if (rc < 0)
+		return rc;
+	/* the index matched; compare again in constant time so that no
+	 * collation or backend quirk can accept a near miss */
+	if (r->nrows != 1 || sodium_memcmp(db_text(r, 0, USER_NCOLS), th, sizeof th - 1) != 0) {
+		db_result_free(r);
+		return oa_error(OFFERAPI_EAUTH, "unknown, revoked or expired token");
+	}
+	unsigned bits = (unsigned)db_int(r, 0, USER_NCOLS + 1);
+	offerapi_id tid = db_int(r, 0, USER_NCOLS + 2);
+	bool stale = db_isnull(r, 0, USER_NCOLS + 3) ||
+	             db_int(r, 0, USER_NCOLS + 3) <= now - LAST_USED_STEP;
+	rc = store_user_from_row(r, 0, 0, out);
+	db_result_free(r);
+	if (rc < 0)
+		return rc == OFFERAPI_ENOMEM ? oa_error(rc, "out of memory") : rc;
+	/* a failed note of use does not refuse the request */
+	if (stale && store_exec(s,
+	                        "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2"
+	                        " AND (last_used_at IS NULL OR last_used_at <= $3)",
+	                        (db_param[]){ P_INT(now), P_INT(tid), P_INT(now - LAST_USED_STEP) },
+	                        3, NULL) < 0)
+		oa_log(OFFERAPI_LOG_WARNING, "token %lld: its last use was not recorded: %s",
+		       (long long)tid, offerapi_error_last()->message);
+	*scopes = bits;
+	return 0;
+}
+
+int offerapi_pat_list_user(offerapi_store *s, offerapi_id user_id, offerapi_pat_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "token list: missing argument");
+	*out = NULL;
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "token list: missing argument");
+	db_result *r = NULL;
+	int rc = store_exec(s,
+	                    "SELECT id, name, scopes, created_at, last_used_at, expires_at"
+	                    " FROM api_tokens WHERE user_id = $1"
+	                    " AND (expires_at IS NULL OR expires_at > $2)"
+	                    " ORDER BY created_at DESC, id DESC",
+	                    (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, 2, &r);
+	if (rc < 0)
+		return rc;
+	offerapi_pat_list *l = calloc(1, sizeof *l);
+	if (l)
+		l->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *l->items);
+	for (int i = 0; l && l->items && i < r->nrows; i++, l->count++) {
+		offerapi_pat *t = &l->items[i];
+		t->id = db_int(r, i, 0);
+		if (!(t->name = oa_strdup(db_text(r, i, 1))))
+			break;
+		t->scopes = (unsigned)db_int(r, i, 2);
+		t->created_at = db_int(r, i, 3);
+		t->last_used_at = db_isnull(r, i, 4) ? 0 : db_int(r, i, 4);
+		t->expires_at = db_isnull(r, i, 5) ? 0 : db_int(r, i, 5);
+	}
+	bool whole = l && l->items && l->count == (size_t)r->nrows;
+	db_result_free(r);
+	if (!whole) {
+		offerapi_pat_list_free(l);
+		return oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
+	}
+	*out = l;
+	return 0;
+}
+
+void offerapi_pat_list_free(offerapi_pat_list *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; l->items && i < l->count; i++)
+		free(l->items[i].name);
+	free(l->items);
+	free(l);
+}
+
+int offerapi_pat_revoke(offerapi_store *s, offerapi_id user_id, offerapi_id id)
+{
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "token revoke: missing argument");
+	db_result *r = NULL;
+	int rc = store_write(s,
+	                     "DELETE FROM api_tokens WHERE id = $1 AND user_id = $2 RETURNING id",
+	                     (db_param[]){ P_INT(id), P_INT(user_id) }, 2, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "token %lld: no such token", (long long)id);
+	db_result_free(r);
+	return rc;
+}

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""test_tokens.py - personal access tokens over real HTTP (issue 15).
+
+- a recruiter makes tokens through the API (201, the secret once, never
+  again in the list) and the /me/tokens page (shown once, no-store);
+- a token acts as its owner within its scopes: applications:read reads the
+  dashboard but cannot publish (403 insufficient_scope naming offers:write,
+  WWW-Authenticate says so); offers:write publishes without X-Requested-With;
+- no token reaches the account's own routes, whatever its scopes: tokens,
+  sessions, e-mail, export, logout (403 insufficient_scope);
+- revoked, unknown, malformed or expired tokens are 401 invalid_token; a
+  token revoked from the page stops at once; another account's token id is
+  404; a bad name, scope or lifetime is 422 naming the field; the 21st live
+  token is 409;
+- last_used_at is set by a use; the secret never appears in the log.
+Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
+import os
+import re
+import sqlite3
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverlib import Checker, Server, create_offer, personal, signup  # noqa: E402
+
+T = Checker("server-tokens")
+XRW = {"X-Requested-With": "test"}
+
+
+def as_token(srv, secret):
+    c = srv.client("en")
+    c.token = secret
+    return c
+
+
+def sql(srv, statement):
+    """Run one statement in the server's database itself."""
+    if srv.db_url.startswith("sqlite:"):
+        db = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
+        try:
+            db.execute(statement)
+            db.commit()
+        finally:
+            db.close()
+    else:
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", srv.db_url, "-c", statement],
+                       check=True)
+
+
+def make(c, body):
+    return c.api("POST", "/api/v1/me/tokens", body, headers=XRW)
+
+
+def api_checks(srv, rec, rec2):
+    offer = create_offer(rec)
+    r = make(rec, {"name": "ATS sync", "scopes": ["applications:read"]})
+    T.status(r, 201, "a token is made")
+    tok = r.json()
+    T.check(re.fullmatch(r"oapat_[0-9a-f]{64}", tok["token"]) is not None, "the secret's form")
+    T.check(tok["scopes"] == ["applications:read"], "its scopes come back")
+    T.check(tok["last_used_at"] is None, "never used yet")
+    T.check(tok["expires_at"] is not None and tok["expires_at"] - tok["created_at"] == 90 * 86400,
+            "no lifetime given: 90 days")
+    personal(tok["token"])
+    r = rec.get("/api/v1/me/tokens")
+    T.status(r, 200, "the list")
+    T.check(tok["token"] not in r.text, "the list never holds the secret")
+    T.check([t["id"] for t in r.json()["tokens"]] == [tok["id"]], "the list holds the token")
+
+    reader = as_token(srv, tok["token"])
+    r = reader.get("/api/v1/offers/%d/applications" % offer)
+    T.status(r, 200, "applications:read reads the dashboard")
+    r = reader.get("/api/v1/me")
+    T.status(r, 200, "any token reads /me")
+    T.check(r.json()["user"]["login"] == rec.login, "the token acts as its owner")
+    r = reader.api("POST", "/api/v1/offers", {"title": "x", "description": "y"})
+    T.status(r, 403, "applications:read cannot publish")
+    T.check(r.json().get("code") == "insufficient_scope", "the code is insufficient_scope")
+    T.check("offers:write" in (r.header("WWW-Authenticate") or ""), "the header names the scope")
+    T.check("offers:write" in r.json().get("detail", ""), "the detail names the scope")
+    for method, path, body in (("GET", "/api/v1/me/tokens", None),
+                               ("POST", "/api/v1/me/tokens", {"name": "x", "scopes": ["offers:read"]}),
+                               ("GET", "/api/v1/me/sessions", None),
+                               ("PUT", "/api/v1/me/email", {"email": "x@example.org"}),
+                               ("GET", "/api/v1/me/export", None),
+                               ("DELETE", "/api/v1/sessions/current", None),
+                               ("DELETE", "/api/v1/me/tokens/%d" % tok["id"], None)):
+        r = reader.api(method, path, body)
+        T.status(r, 403, "a token on the account route %s %s" % (method, path))
+        T.check(r.json().get("code") == "insufficient_scope", "%s %s: insufficient_scope" % (method, path))
+
+    r = make(rec, {"name": "Publisher", "scopes": ["offers:write", "offers:read"],
+                   "expires_in_days": None})
+    T.status(r, 201, "a token without end")
+    T.check(r.json()["expires_at"] is None, "no end: expires_at null")
+    writer = as_token(srv, r.json()["token"])
+    personal(r.json()["token"])
+    r = writer.api("POST", "/api/v1/offers", {"title": "Ingénieure C", "description": "Du C.",
+                                              "location": "Lyon", "skills": ["C"]})
+    T.status(r, 201, "offers:write publishes, without X-Requested-With")
+    r = writer.get("/api/v1/offers/%d/applications" % offer)
+    T.status(r, 403, "offers:write does not read applications")
+
+    r = rec.get("/api/v1/me/tokens")
+    used = [t for t in r.json()["tokens"] if t["id"] == tok["id"]][0]
+    T.check(used["last_used_at"] is not None, "a use sets last_used_at")
+
+    # refusals of the fields
+    for body, ptr in (({"scopes": ["offers:read"]}, "/name"),
+                      ({"name": "", "scopes": ["offers:read"]}, "/name"),
+                      ({"name": "x" * 101, "scopes": ["offers:read"]}, "/name"),
+                      ({"name": "x"}, "/scopes"),
+                      ({"name": "x", "scopes": []}, "/scopes"),
+                      ({"name": "x", "scopes": ["admin"]}, "/scopes"),
+                      ({"name": "x", "scopes": ["offers:read"], "expires_in_days": 0}, "/expires_in_days"),
+                      ({"name": "x", "scopes": ["offers:read"], "expires_in_days": 4000}, "/expires_in_days"),
+                      ({"name": "x", "scopes": ["offers:read"], "expires_in_days": "7"}, "/expires_in_days")):
+        r = make(rec, body)
+        T.status(r, 422, "refused: %r" % (body,))
+        ptrs = [e.get("pointer", "") for e in r.json().get("errors", [])]
+        T.check(any(p.startswith(ptr) for p in ptrs), "%r names %s (got %r)" % (body, ptr, ptrs))
+
+    # another account cannot revoke it; its owner can, and it stops at once
+    r = rec2.api("DELETE", "/api/v1/me/tokens/%d" % tok["id"], headers=XRW)
+    T.status(r, 404, "another account's token id is not found")
+    r = rec.api("DELETE", "/api/v1/me/tokens/%d" % tok["id"], headers=XRW)
+    T.status(r, 204, "revoked")
+    r = reader.get("/api/v1/me")
+    T.status(r, 401, "a revoked token")
+    T.check(r.json().get("code") == "invalid_token", "a revoked token is invalid_token")
+    for bad in ("oapat_" + "0" * 64, "oapat_short", "oapat_" + "G" * 64):
+        r = as_token(srv, bad).get("/api/v1/me")
+        T.status(r, 401, "an unknown or malformed token")
+        T.check(r.json().get("code") == "invalid_token", "%s...: invalid_token" % bad[:10])
+    r = rec.api("DELETE", "/api/v1/me/tokens/%d" % tok["id"], headers=XRW)
+    T.status(r, 404, "revoked twice: 404")
+
+    # at most 20 live tokens
+    n = len(rec.get("/api/v1/me/tokens").json()["tokens"])
+    for i in range(20 - n):
+        T.status(make(rec, {"name": "t%d" % i, "scopes": ["offers:read"]}), 201, "token %d" % i)
+    r = make(rec, {"name": "one too many", "scopes": ["offers:read"]})
+    T.status(r, 409, "the 21st live token")
+
+
+def expiry_check(srv, cand):
+    """A token whose end has passed: the store's clock cannot be moved from
+    here, so the row's end is set in the past by the test through SQL."""
+    r = make(cand, {"name": "Short", "scopes": ["applications:read"], "expires_in_days": 1})
+    T.status(r, 201, "a one-day token")
+    tok = r.json()
+    personal(tok["token"])
+    c = as_token(srv, tok["token"])
+    T.status(c.get("/api/v1/me/applications"), 200, "a candidate's token reads their applications")
+    sql(srv, "UPDATE api_tokens SET expires_at = 1000 WHERE id = %d" % tok["id"])
+    r = c.get("/api/v1/me/applications")
+    T.status(r, 401, "an expired token")
+    T.check(not [t for t in cand.get("/api/v1/me/tokens").json()["tokens"] if t["id"] == tok["id"]],
+            "an expired token leaves the list")
+
+
+def page_checks(srv, rec):
+    r = rec.get("/me/tokens")
+    T.status(r, 200, "the page")
+    T.check('name="offers:write"' in r.text and 'id="f-name"' in r.text, "the form")
+    r = rec.post_form("/me/tokens", {"name": "", "days": "30"}, csrf_from="/me/tokens")
+    T.status(r, 422, "the page refuses an empty name and no scope")
+    T.check('id="e-name"' in r.text and 'id="e-scopes"' in r.text, "each error beside its field")
+    r = rec.post_form("/me/tokens", {"name": "Script", "applications:read": "1", "days": "30"},
+                      csrf_from="/me/tokens")
+    T.status(r, 200, "made from the page")
+    m = re.search(r'value="(oapat_[0-9a-f]{64})"', r.text)
+    T.check(m is not None, "the page shows the secret once")
+    T.check((r.header("Cache-Control") or "").find("no-store") >= 0, "never cached")
+    secret = m.group(1) if m else ""
+    personal(secret)
+    T.check(secret not in rec.get("/me/tokens").text, "not shown again")
+    c = as_token(srv, secret)
+    T.status(c.get("/api/v1/me"), 200, "the page's token works")
+    tid = [t["id"] for t in rec.get("/api/v1/me/tokens").json()["tokens"] if t["name"] == "Script"]
+    r = rec.post_form("/me/tokens/%d/revoke" % tid[0], {}, csrf_from="/me/tokens")
+    T.status(r, 303, "revoked from the page")
+    T.status(c.get("/api/v1/me"), 401, "a token revoked from the page stops")
+    T.status(rec.post_form("/me/tokens", {"name": "x", "offers:read": "1"}, csrf=False), 403,
+             "no CSRF token: refused")
+
+
+def main():
+    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
+    srv = Server(db_url=db_url)
+    rec = signup(srv, "recruiter")
+    rec.token = rec.bearer
+    rec2 = signup(srv, "recruiter")
+    rec2.token = rec2.bearer
+    cand = signup(srv, "candidate")
+    cand.token = cand.bearer
+    api_checks(srv, rec, rec2)
+    expiry_check(srv, cand)
+    page = signup(srv, "recruiter")
+    page_checks(srv, page)
+    srv.stop()
+    srv.cleanup()
+    T.done()
+
+
+main()
