@@ -94,7 +94,7 @@ static void tokens_page(req *r, int status, const char *made, const char *err,
 	for (size_t i = 0; i < sizeof expiry_days / sizeof *expiry_days; i++) {
 		char label[64];
 		if (expiry_days[i])
-			snprintf(label, sizeof label, T(r, "tokens.days"), expiry_days[i]);
+			TF(r, label, sizeof label, "tokens.days", expiry_days[i]);
 		else
 			snprintf(label, sizeof label, "%s", T(r, "tokens.no_end"));
 		buf_printf(&b, "<option value=\"%d\"%s>%s</option>", expiry_days[i],
