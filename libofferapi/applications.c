@@ -13,6 +13,7 @@
 #include "store_internal.h"
 #include "app_internal.h"
 #include "jobs_internal.h"
+#include "webhooks_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
@@ -453,13 +454,16 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		if (rc == 0)
 			rc = jobs_enqueue_tx(c, id, set);
 		if (rc == 0)
+			rc = webhook_event_tx(c, OFFERAPI_EVENT_APPLICATION_CREATED, offer_id, id,
+			                      NULL, "received");
+		if (rc == 0)
 			rc = db_commit(c);
 		else
 			db_rollback(c);
 		db_release(s->pool, c);
 		if (rc == 0 && out_id)
 			*out_id = id;
-		if (rc == 0 && set && offerapi_scorers_count(set))
+		if (rc == 0) /* scoring jobs, webhook deliveries */
 			store_jobs_signal(s);
 	}
 	free(text);

@@ -94,7 +94,7 @@ static void write_unlock(offerapi_store *s)
 /* store_exec() of a job write. The connection is taken before the turn:
  * a thread waiting for its turn must never hold the connection that the
  * thread whose turn it is waits for. */
-static int job_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
+int jobs_queue_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
 	db_conn *c;
 	int rc = store_conn(s, &c);
@@ -256,7 +256,7 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 	if (!due)
 		return 0;
 	db_result *r = NULL;
-	int rc = job_write(
+	int rc = jobs_queue_write(
 		s,
 		"UPDATE jobs SET state = CASE WHEN attempts >= $2 THEN 3 ELSE 0 END,"
 		" finished_ms = CASE WHEN attempts >= $2 THEN $1 ELSE NULL END,"
@@ -298,10 +298,11 @@ static int claim_one(offerapi_store *s, const offerapi_scorer_info *info, const 
 {
 	int64_t token = new_token(), until = now + (int64_t)o->lease_s * 1000;
 	db_result *r = NULL;
-	int rc = job_write(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
-	                   (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
-	                                 P_TEXT(info->name), P_TEXT(info->version), P_INT(now) },
-	                   6, &r);
+	int rc = jobs_queue_write(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
+	                          (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
+	                                        P_TEXT(info->name), P_TEXT(info->version),
+	                                        P_INT(now) },
+	                          6, &r);
 	if (rc < 0 || r->nrows == 0) {
 		db_result_free(r);
 		return rc;
@@ -527,15 +528,15 @@ int offerapi_job_fail(offerapi_store *s, const offerapi_job *j, const char *erro
 	jobs_error_text(err, sizeof err, error);
 	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(&o, j->attempt);
 	db_result *r = NULL;
-	rc = job_write(s,
-	               "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
-	               " run_after_ms = $4, last_error = $5,"
-	               " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
-	               " claimed_until_ms = NULL, claim_token = NULL"
-	               " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
-	               (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(o.max_attempts),
-	                             P_INT(retry), P_TEXT(err), P_INT(now) },
-	               6, &r);
+	rc = jobs_queue_write(s,
+	                      "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
+	                      " run_after_ms = $4, last_error = $5,"
+	                      " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
+	                      " claimed_until_ms = NULL, claim_token = NULL"
+	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
+	                      (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(o.max_attempts),
+	                                    P_INT(retry), P_TEXT(err), P_INT(now) },
+	                      6, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was lost before its "
@@ -558,12 +559,13 @@ int offerapi_job_release(offerapi_store *s, const offerapi_job *j)
 	if (!s || (rc = check_job(j)) < 0)
 		return s ? rc : oa_error(OFFERAPI_EINVAL, "jobs: no store");
 	db_result *r = NULL;
-	rc = job_write(s,
-	               "UPDATE jobs SET state = 0,"
-	               " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	               " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	               " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	               (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(oa_now_ms()) }, 3, &r);
+	rc = jobs_queue_write(s,
+	                      "UPDATE jobs SET state = 0,"
+	                      " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+	                      " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
+	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
+	                      (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(oa_now_ms()) }, 3,
+	                      &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was already lost",

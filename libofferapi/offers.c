@@ -11,6 +11,7 @@
 #include "jsonlist.h"
 #include "search.h"
 #include "store_internal.h"
+#include "webhooks_internal.h"
 #include "offerapi/offer.h"
 #include "offerapi/application.h"
 
@@ -385,15 +386,41 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
 	if (rc < 0)
 		return rc;
+	/* a close and its webhook deliveries in one transaction */
+	db_conn *c;
+	if ((rc = store_conn(s, &c)) < 0)
+		return rc;
 	db_result *res = NULL;
-	rc = store_write(s,
-	                 "UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
-	                 " WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
-	                 " AND archived_at IS NULL"
-	                 " RETURNING id",
-	                 (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
-	                               P_INT(actor->id), P_INT(if_version) },
-	                 5, &res);
+	rc = db_begin(c);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
+			" WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
+			" AND archived_at IS NULL AND is_open <> $1 RETURNING id",
+			(db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
+		                      P_INT(actor->id), P_INT(if_version) },
+			5, &res);
+	bool closed = rc == 0 && !open && res->nrows > 0;
+	if (closed)
+		rc = webhook_event_tx(c, OFFERAPI_EVENT_OFFER_CLOSED, id, 0, NULL, NULL);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	db_release(s->pool, c);
+	if (rc == 0 && closed)
+		store_jobs_signal(s);
+	if (rc == 0 && res->nrows == 0) {
+		/* already in that state: applied all the same, unless a
+		 * precondition or the archive says otherwise */
+		db_result_free(res);
+		res = NULL;
+		rc = store_exec(s,
+		                "SELECT id FROM offers WHERE id = $1 AND ($2 = 0 OR version = $2)"
+		                " AND archived_at IS NULL",
+		                (db_param[]){ P_INT(id), P_INT(if_version) }, 2, &res);
+	}
 	return written(s, id, rc, res, applied);
 }
 

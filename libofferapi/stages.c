@@ -19,6 +19,7 @@
 #include "keyset.h"
 #include "mail_internal.h"
 #include "store_internal.h"
+#include "webhooks_internal.h"
 #include "offerapi/application.h"
 
 static const char *const stage_names[OFFERAPI_NSTAGES] = { "received", "reviewed", "interview",
@@ -91,7 +92,7 @@ int offerapi_stage_allowed(offerapi_stage from, offerapi_stage to, offerapi_role
 
 /* The people around application @id, read on @c (in a transaction or not). */
 typedef struct app_people {
-	offerapi_id candidate_id, recruiter_id;
+	offerapi_id candidate_id, recruiter_id, offer_id;
 	offerapi_stage stage;
 } app_people;
 
@@ -105,10 +106,11 @@ static int app_access(db_conn *c, const offerapi_user *actor, offerapi_id id, bo
 	if (!actor)
 		return oa_error(OFFERAPI_EPERM, "log in to %s", what);
 	db_result *r = NULL;
-	int rc = db_exec(c,
-	                 "SELECT a.candidate_id, o.recruiter_id, a.stage FROM applications a"
-	                 " JOIN offers o ON o.id = a.offer_id WHERE a.id = $1",
-	                 (db_param[]){ P_INT(id) }, 1, &r);
+	int rc = db_exec(
+		c,
+		"SELECT a.candidate_id, o.recruiter_id, a.stage, a.offer_id FROM applications a"
+		" JOIN offers o ON o.id = a.offer_id WHERE a.id = $1",
+		(db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
 	if (r->nrows == 0) {
@@ -117,6 +119,7 @@ static int app_access(db_conn *c, const offerapi_user *actor, offerapi_id id, bo
 	}
 	out->candidate_id = db_int(r, 0, 0);
 	out->recruiter_id = db_int(r, 0, 1);
+	out->offer_id = db_int(r, 0, 3);
 	rc = offerapi_stage_parse(&out->stage, db_text(r, 0, 2));
 	db_result_free(r);
 	if (rc < 0)
@@ -298,6 +301,9 @@ static int change_tx(db_conn *c, const offerapi_user *actor, offerapi_id id,
 		                      rej && ch->reason_text ? P_TEXT(ch->reason_text) : P_NULL(),
 		                      P_INT(rej && ch->show_reason), P_INT(now) },
 			8, NULL);
+	if (rc == 0)
+		rc = webhook_event_tx(c, OFFERAPI_EVENT_STAGE_CHANGED, p.offer_id, id,
+		                      stage_names[p.stage], stage_names[ch->stage]);
 	if (rc == 0 && mail_kind(ch))
 		rc = db_exec(c,
 		             "SELECT o.title, cu.email, cu.lang, cu.display_name, cu.id,"
@@ -332,8 +338,8 @@ int offerapi_application_set_stage(offerapi_store *s, const offerapi_user *actor
 	else
 		db_rollback(c);
 	db_release(s->pool, c);
-	if (rc == 0 && mail_kind(change))
-		store_jobs_signal(s); /* wakes this process's mail senders */
+	if (rc == 0)
+		store_jobs_signal(s); /* wakes this process's mail and webhook senders */
 	return rc;
 }
 
@@ -352,6 +358,8 @@ static int close_rejecting_tx(db_conn *c, const offerapi_user *actor, offerapi_i
 		              (long long)offer_id);
 	db_result_free(r);
 	r = NULL;
+	if (rc == 0)
+		rc = webhook_event_tx(c, OFFERAPI_EVENT_OFFER_CLOSED, offer_id, 0, NULL, NULL);
 	if (rc == 0)
 		rc = db_exec(c,
 		             "SELECT id FROM applications WHERE offer_id = $1 AND stage IN"
@@ -396,7 +404,7 @@ int offerapi_offer_close_rejecting(offerapi_store *s, const offerapi_user *actor
 	else
 		db_rollback(c);
 	db_release(s->pool, c);
-	if (rc == 0 && n > 0)
+	if (rc == 0)
 		store_jobs_signal(s);
 	if (rc == 0 && out_rejected)
 		*out_rejected = n;

@@ -435,10 +435,45 @@ static const char *const migration_10[] = {
 	"CREATE INDEX api_tokens_user ON api_tokens (user_id, created_at)", NULL
 };
 
+/*
+ * Migration 11: webhooks (webhooks.c): endpoints with their signing secret
+ * (needed to sign, so kept as given), and deliveries claimed as jobs are
+ * (state 0 pending, 1 sending, 2 done, 3 failed). An endpoint's deliveries
+ * go with it; an account's endpoints with the account.
+ */
+static const char *const migration_11[] = {
+	"CREATE TABLE webhook_endpoints ("
+	" id {{ID}},"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" url TEXT NOT NULL,"
+	" secret TEXT NOT NULL,"
+	" events INTEGER NOT NULL,"
+	" created_at BIGINT NOT NULL)",
+	"CREATE INDEX webhook_endpoints_user ON webhook_endpoints (user_id, created_at)",
+	"CREATE TABLE webhook_deliveries ("
+	" id {{ID}},"
+	" endpoint_id BIGINT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,"
+	" event TEXT NOT NULL,"
+	" body TEXT NOT NULL,"
+	" state INTEGER NOT NULL,"
+	" attempts INTEGER NOT NULL,"
+	" run_after_ms BIGINT NOT NULL,"
+	" claimed_until_ms BIGINT,"
+	" claim_token BIGINT,"
+	" last_status INTEGER,"
+	" last_error TEXT,"
+	" created_ms BIGINT NOT NULL,"
+	" finished_ms BIGINT)",
+	"CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, run_after_ms, id)",
+	"CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, id)",
+	NULL
+};
+
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1, migration_2, migration_3, migration_4,
-	                                         migration_5, migration_6, migration_7, migration_8,
-	                                         migration_9, migration_10 };
+static const char *const *const migrations[] = { migration_1,  migration_2, migration_3,
+	                                         migration_4,  migration_5, migration_6,
+	                                         migration_7,  migration_8, migration_9,
+	                                         migration_10, migration_11 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in

@@ -33,6 +33,9 @@ typedef struct config {
 	char mail_from[256]; /* From address of the mail */
 	char public_url[512]; /* base of links in mail; "" : http://LISTEN */
 	unsigned mail_senders; /* mail sender threads (0: offerapi-worker or none) */
+	unsigned webhook_senders; /* webhook sender threads (0: none in this process) */
+	unsigned webhook_backoff_ms; /* first retry delay of a failed delivery */
+	bool webhook_allow_private; /* deliveries may go to loopback and private addresses */
 	unsigned threads; /* CivetWeb workers */
 	unsigned keep_alive_ms; /* 0 disables keep-alive */
 	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
@@ -76,6 +79,7 @@ typedef struct app {
 	size_t nranked;
 	struct mg_context *mg;
 	struct offerapi_mail_sender *mail; /* the mail sender, or NULL */
+	struct offerapi_webhook_sender *webhooks; /* the webhook sender, or NULL */
 	unsigned char csrf_key[32];
 	volatile int draining; /* set on SIGTERM: /readyz answers 503 */
 	double start_time; /* Unix time, for process_start_time_seconds */

@@ -84,6 +84,12 @@ static const opt opts[] = {
 	  "http://LISTEN)" },
 	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N", O_UINT, F(mail_senders), 0, 16, "1",
 	  "mail sender threads; 0 leaves the outbox to another process" },
+	{ "webhook-senders", "OFFERAPI_WEBHOOK_SENDERS", "N", O_UINT, F(webhook_senders), 0, 16,
+	  "1", "webhook sender threads; 0 leaves the deliveries to another replica" },
+	{ "webhook-backoff-ms", "OFFERAPI_WEBHOOK_BACKOFF_MS", "MS", O_UINT, F(webhook_backoff_ms),
+	  1, 3600000, "30000",
+	  "first retry delay of a failed webhook delivery, doubled each time (at most an hour), "
+	  "8 attempts" },
 	{ "apply-wait-ms", "OFFERAPI_APPLY_WAIT_MS", "MS", O_UINT, F(apply_wait_ms), 0, 2000, "0",
 	  "an application may wait this long for this process's workers to score it (0: never)" },
 	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", O_SIZE, F(max_upload), 1024, 1ULL << 30,
@@ -120,6 +126,10 @@ static const opt opts[] = {
 	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },
 	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, O_BOOL, F(secure_cookies), 0, 0, NULL,
 	  "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
+	{ "webhook-allow-private", "OFFERAPI_WEBHOOK_ALLOW_PRIVATE", NULL, O_BOOL,
+	  F(webhook_allow_private), 0, 0, NULL,
+	  "let webhooks reach loopback and private addresses (tests, a private network; never on a "
+	  "public site: it would let recruiters probe the internal network)" },
 	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, O_BOOL, F(trust_proxy), 0, 0, NULL,
 	  "take the client address from X-Forwarded-For (login limits, logs)" },
 	{ "no-request-log", "OFFERAPI_NO_REQUEST_LOG", NULL, O_BOOL, F(no_request_log), 0, 0, NULL,

@@ -213,6 +213,24 @@ static int mail_start(app *a)
 	return 0;
 }
 
+/* The webhook sender (--webhook-senders threads; none with 0). */
+static int webhooks_start(app *a)
+{
+	const config *c = &a->cfg;
+	if (!c->webhook_senders)
+		return 0;
+	offerapi_webhook_sender_options o = OFFERAPI_WEBHOOK_SENDER_OPTIONS_INIT;
+	o.threads = c->webhook_senders;
+	o.allow_private = c->webhook_allow_private;
+	o.jobs.backoff_base_ms = c->webhook_backoff_ms;
+	if (offerapi_webhook_sender_start(&a->webhooks, a->store, &o) < 0) {
+		fprintf(stderr, "offerapi-server: webhooks (--webhook-senders): %s\n",
+		        offerapi_error_last()->message);
+		return -1;
+	}
+	return 0;
+}
+
 /* Listen and serve (the workers start here). */
 static int start_http(app *a)
 {
@@ -262,7 +280,7 @@ int app_start(app *a)
 {
 	process_setup(a);
 	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
-	    mail_start(a) < 0 || start_http(a) < 0)
+	    mail_start(a) < 0 || webhooks_start(a) < 0 || start_http(a) < 0)
 		return -1;
 	return 0;
 }
@@ -273,6 +291,8 @@ int app_stop(app *a)
 	deadline_stop();
 	offerapi_mail_sender_free(a->mail); /* a delivery in progress finishes */
 	a->mail = NULL;
+	offerapi_webhook_sender_free(a->webhooks); /* so does a webhook request */
+	a->webhooks = NULL;
 	if (jobs_stop(a) < 0)
 		return -1;
 	mg_exit_library();

@@ -105,6 +105,19 @@ int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZ
 /* Revoke token r->id of the logged-in account. */
 int svc_token_revoke(req *r);
 
+/* ---- webhooks (svc_webhook.c): a recruiter's endpoints ---------------------- */
+
+int svc_webhooks(req *r, offerapi_webhook_list **out);
+/* Register @url for the events named @events (the secret is shown once:
+ * @secret); a bad field is OFFERAPI_EINVAL naming it. */
+int svc_webhook_create(req *r, const char *url, const char *const *events, size_t nevents,
+                       char secret[OFFERAPI_WEBHOOK_SECRET_SIZE], offerapi_id *id);
+/* Endpoint r->id of the logged-in recruiter: remove it, send it a test
+ * event, or read its last deliveries. */
+int svc_webhook_delete(req *r);
+int svc_webhook_test(req *r);
+int svc_webhook_deliveries(req *r, offerapi_delivery_list **out);
+
 /* ---- the export: the rights of access and portability (svc_session.c) ------ */
 
 /* Write every piece of the request user's data as an archive of format @f

@@ -25,5 +25,6 @@
 #include "idempotency.h"
 #include "export.h"
 #include "token.h"
+#include "webhook.h"
 
 #endif
