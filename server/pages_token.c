@@ -31,16 +31,20 @@ static void token_row(req *r, buf *b, const offerapi_pat *t)
 	snprintf(e, sizeof e, "%s", T(r, "tokens.no_end"));
 	if (t->expires_at)
 		date_str(r, e, sizeof e, t->expires_at);
-	buf_puts(b, "<tr><td>");
+	/* data-label: the column's name, beside the value when the rows are
+	 * stacked on a phone */
+	buf_printf(b, "<tr><td data-label=\"%s\">", T(r, "tokens.name"));
 	buf_esc(b, t->name);
-	buf_puts(b, "</td><td>");
+	buf_printf(b, "</td><td data-label=\"%s\">", T(r, "tokens.scopes"));
 	for (size_t i = 0; i < NSCOPES; i++)
 		if (t->scopes & (1u << i))
 			buf_printf(b, "<code>%s</code> ", offerapi_scope_name(1u << i));
 	buf_printf(b,
-	           "</td><td>%s</td><td>%s</td><td>%s</td><td><form method=\"post\" "
+	           "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td>"
+	           "<td data-label=\"%s\">%s</td><td data-label=\"%s\"><form method=\"post\" "
 	           "action=\"/me/tokens/%lld/revoke\" class=\"inline\">",
-	           c, u, e, (long long)t->id);
+	           T(r, "tokens.created"), c, T(r, "tokens.last_used"), u, T(r, "tokens.expires"),
+	           e, T(r, "sessions.action"), (long long)t->id);
 	hidden_csrf(r, b);
 	buf_printf(b, "<button type=\"submit\" aria-label=\"%s ", T(r, "tokens.revoke"));
 	buf_esc(b, t->name);
@@ -102,12 +106,13 @@ static void tokens_page(req *r, int status, const char *made, const char *err,
 	}
 	buf_printf(&b, "</select><button type=\"submit\">%s</button></form>",
 	           T(r, "tokens.create"));
-	buf_printf(&b,
-	           "<h2>%s</h2><div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th>"
-	           "<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-	           T(r, "tokens.live"), T(r, "tokens.name"), T(r, "tokens.scopes"),
-	           T(r, "tokens.created"), T(r, "tokens.last_used"), T(r, "tokens.expires"),
-	           T(r, "sessions.action"));
+	buf_printf(
+		&b,
+		"<h2>%s</h2><div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th>"
+		"<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+		T(r, "tokens.live"), T(r, "tokens.name"), T(r, "tokens.scopes"),
+		T(r, "tokens.created"), T(r, "tokens.last_used"), T(r, "tokens.expires"),
+		T(r, "sessions.action"));
 	for (size_t i = 0; i < l->count; i++)
 		token_row(r, &b, &l->items[i]);
 	if (!l->count)
