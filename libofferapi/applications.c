@@ -452,6 +452,9 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 			*out_id = id;
 		if (rc == 0)
 			rc = jobs_enqueue_tx(c, id, set);
+		bool mailed = false; /* the recruiter's e-mail, in this transaction */
+		if (rc == 0)
+			rc = notify_application_tx(c, id, &mailed);
 		if (rc == 0)
 			rc = db_commit(c);
 		else
@@ -459,7 +462,7 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		db_release(s->pool, c);
 		if (rc == 0 && out_id)
 			*out_id = id;
-		if (rc == 0 && set && offerapi_scorers_count(set))
+		if (rc == 0 && ((set && offerapi_scorers_count(set)) || mailed))
 			store_jobs_signal(s);
 	}
 	free(text);

@@ -421,6 +421,26 @@ class Smtpd:
         with open(os.path.join(self.dir, got[n - 1]), "rb") as f:
             return email.message_from_bytes(f.read(), policy=email.policy.default)
 
+    def parsed(self):
+        """Every message received so far, parsed, oldest first."""
+        out = []
+        for name in self.messages():
+            with open(os.path.join(self.dir, name), "rb") as f:
+                out.append(email.message_from_bytes(f.read(), policy=email.policy.default))
+        return out
+
+    def find(self, pred, timeout=20):
+        """The first message received for which pred(message) is true,
+        waiting up to timeout seconds for it; None when none came."""
+        deadline = time.time() + timeout
+        while True:
+            for m in self.parsed():
+                if pred(m):
+                    return m
+            if time.time() > deadline:
+                return None
+            time.sleep(0.05)
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=10)

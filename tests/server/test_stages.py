@@ -104,7 +104,8 @@ def api_checks(srv, d, rec, rec2, cand, cand2, offer):
     T.check(r2.header("Idempotent-Replayed") == "true", "marked as replayed")
     r = stage(rec, app, {"stage": "interview"})
     T.status(r, 409, "interview -> interview")
-    m = d.wait(3)  # 1, 2: the verification messages
+    # (the recruiter's "new application" message may come first)
+    m = d.find(lambda m: "interview" in (m["Subject"] or "")) or d.wait(3)
     T.check(m["To"] and "alice.%s@example.org" % SUFFIX in m["To"], "to the candidate: %s"
             % m["To"])
     T.check(m["Subject"] == 'Your application for "Développeur C": interview',
@@ -198,8 +199,8 @@ def reject_and_withdraw(srv, d, rec, cand, cand2, offer, app):
     T.status(r, 200, "the candidate withdraws")
     T.check(r.json()["application"]["stage"] == "withdrawn", "withdrawn")
     T.status(cand.api("POST", path), 409, "twice is a conflict")
-    # 4: the offer to the candidate; the rejection reached nobody (no address)
-    m = d.wait(5)
+    # (the rejection reached nobody: no address)
+    m = d.find(lambda m: (m["Subject"] or "").startswith("Candidature retirée")) or d.wait(1)
     T.check("rh.%s@example.org" % SUFFIX in (m["To"] or ""), "to the recruiter: %s" % m["To"])
     T.check(m["Subject"] == "Candidature retirée : « Développeur C »",
             "the withdrawal message in the recruiter's language: %s" % m["Subject"])
