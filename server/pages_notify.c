@@ -95,11 +95,13 @@ static void unsub_what(req *r, buf *b, const offerapi_unsubscribe *u)
 	buf_puts(b, "</strong></p>");
 }
 
+/* A link that does not work: 400 for a cut or malformed one (a link is
+ * no form: no 422), 404 for an unknown one, with the reason. */
 static void unsub_fail(req *r, int rc)
 {
 	http_error e;
 	http_error_for(r, rc, false, &e);
-	page_error(r, e.status, e.message);
+	page_error(r, e.status == 422 ? 400 : e.status, e.message);
 }
 
 void page_unsubscribe(req *r)

@@ -489,14 +489,18 @@ def unique(prefix):
 
 
 def signup(server_or_client, role, login=None, name=None, password="staple-battery-horse-42",
-           must=True):
-    """Sign a new user up through the API; returns a Client logged in by
-    cookie (as a browser) and its bearer token. With must=False, a refused
-    sign-up returns None instead of failing the test."""
-    c = server_or_client.client() if isinstance(server_or_client, Server) else server_or_client
+           must=True, email=None, lang="fr"):
+    """Sign a new user up through the API (with an e-mail address when
+    given, in language lang); returns a Client logged in by cookie (as a
+    browser) and its bearer token. With must=False, a refused sign-up
+    returns None instead of failing the test."""
+    c = server_or_client.client(lang) if isinstance(server_or_client, Server) else server_or_client
     login = login or unique(role[:3])
-    r = c.api("POST", "/api/v1/users", {"login": login, "display_name": name or login.title(),
-                                         "password": password, "role": role})
+    body = {"login": login, "display_name": name or login.title(), "password": password,
+            "role": role}
+    if email:
+        body["email"] = email
+    r = c.api("POST", "/api/v1/users", body)
     if r.status != 201:
         if not must:
             return None
