@@ -408,6 +408,32 @@ static void sb_part(sbuf *b, const char *boundary, const char *type, const sbuf 
 	sb_base64(b, body->p ? body->p : "", body->len);
 }
 
+/* A notification's last paragraph: where to stop such messages (the
+ * one-click link's page, which asks before changing anything, or the
+ * settings). */
+static void sb_stop(sbuf *b, const mail_template *t, const fields *f, bool html)
+{
+	if (!t->notification)
+		return;
+	sbuf url = { 0 };
+	sb_str(&url, f->base);
+	sb_str(&url, *f->unsub ? "/unsubscribe?t=" : "/me/notifications");
+	sb_str(&url, f->unsub);
+	const char *u = url.p ? url.p : "";
+	sb_str(b, html ? "<p>" : "\r\n");
+	sb_str(b, !strcmp(t->lang, "en") ? "To stop these e-mails: "
+	                                 : "Pour ne plus recevoir ces e-mails : ");
+	if (html) {
+		sb_str(b, "<a href=\"");
+		sb_str(b, u); /* base URL checked, token hex: nothing to escape */
+		sb_str(b, "\">");
+	}
+	sb_str(b, u);
+	sb_str(b, html ? "</a></p>\r\n" : "\r\n");
+	b->oom = b->oom || url.oom;
+	free(url.p);
+}
+
 /* The whole message into @b from its checked pieces. */
 static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *site,
                     const mail_template *t, const fields *f)
@@ -417,12 +443,14 @@ static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *s
 	if (subject.len >= 2)
 		subject.p[subject.len -= 2] = '\0'; /* sb_fill ends with CRLF */
 	sb_fill(&text, t->body, f, false);
+	sb_stop(&text, t, f, false);
 	sb_printf(&html, "<!DOCTYPE html>\r\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
 	          t->lang);
 	sb_str(&html, "<title>");
 	sb_html_escape(&html, subject.p ? subject.p : "");
 	sb_str(&html, "</title></head>\r\n<body style=\"font-family: sans-serif\">\r\n");
 	sb_fill(&html, t->body, f, true);
+	sb_stop(&html, t, f, true);
 	sb_str(&html, "</body></html>\r\n");
 	unsigned char rnd[12];
 	randombytes_buf(rnd, sizeof rnd);

@@ -137,13 +137,14 @@ void page_unsubscribe(req *r)
 void page_unsubscribe_post(req *r)
 {
 	form f;
-	/* the body ("List-Unsubscribe=One-Click") is read and bounded, not needed */
-	if (form_parse(r, &f, 0, r->app->cfg.max_body) != 0) {
-		form_free(&f);
-		page_error(r, 400, T(r, "err.bad_form"));
+	/* the body ("List-Unsubscribe=One-Click", or none) is read and bounded,
+	 * not needed: the token is in the link */
+	int frc = form_parse(r, &f, 0, r->app->cfg.max_body);
+	form_free(&f);
+	if (frc == 413 || frc == 408) {
+		page_error(r, frc, T(r, frc == 413 ? "err.form_too_big" : "err.body_timeout"));
 		return;
 	}
-	form_free(&f);
 	char tb[65];
 	offerapi_unsubscribe *u = NULL;
 	int rc = svc_unsubscribe(r, unsub_token(r, tb), true, &u);

@@ -421,6 +421,12 @@ class Smtpd:
         with open(os.path.join(self.dir, got[n - 1]), "rb") as f:
             return email.message_from_bytes(f.read(), policy=email.policy.default)
 
+    def relay_args(self):
+        """The server options that send mail here, with links to
+        https://jobs.example.org."""
+        return ["--smtp-url", "smtp://127.0.0.1:%d" % self.port, "--mail-from",
+                "jobs@example.org", "--public-url", "https://jobs.example.org"]
+
     def parsed(self):
         """Every message received so far, parsed, oldest first."""
         out = []

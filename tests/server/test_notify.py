@@ -95,6 +95,10 @@ def each_and_unsubscribe(srv, d, rec, cand, cand2, o1):
     T.check("example.org" not in (u.group(2) if u else ""), "the token hides the address")
     T.check("Tux" in m.get_body(("plain",)).get_content(), "the candidate's name in the text")
     token = u.group(2) if u else "0" * 64
+    T.check("Pour ne plus recevoir ces e-mails : https://jobs.example.org/unsubscribe?t=" + token
+            in m.get_body(("plain",)).get_content(), "the text says how to stop them")
+    T.check('href="https://jobs.example.org/unsubscribe?t=%s"' % token
+            in m.get_body(("html",)).get_content(), "so does the HTML part")
 
     anon = srv.client()
     r = anon.get("/unsubscribe?t=" + token)
@@ -157,6 +161,8 @@ def candidate_setting(srv, d, rec, cand, o1):
             "nor of the interview (setting off then)")
     u = UNSUB.search(" ".join((m["List-Unsubscribe"] if m else "").split()))
     T.check(u is not None, "the stage message has its one-click link")
+    T.check(m is not None and "To stop these e-mails: https://jobs.example.org/unsubscribe?t="
+            in m.get_body(("plain",)).get_content(), "in English for the candidate")
     if u:
         r = srv.client().request("POST", "/unsubscribe?t=" + u.group(2), body=b"",
                                  headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -232,8 +238,7 @@ def killed(d, db_url, tmp, relay):
 def main():
     d = Smtpd()
     db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
-    relay = ["--smtp-url", "smtp://127.0.0.1:%d" % d.port, "--mail-from", "jobs@example.org",
-             "--public-url", "https://jobs.example.org"]
+    relay = d.relay_args()
     srv = Server(db_url=db_url, extra=relay)
     rec = signup(srv, "recruiter", email="rh.%s@example.org" % SUFFIX)
     rec2 = signup(srv, "recruiter")

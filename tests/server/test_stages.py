@@ -370,8 +370,7 @@ SUFFIX = unique("s")
 def main():
     d = Smtpd()
     db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
-    relay = ["--smtp-url", "smtp://127.0.0.1:%d" % d.port, "--mail-from", "jobs@example.org",
-             "--public-url", "https://jobs.example.org"]
+    relay = d.relay_args()
     srv = Server(db_url=db_url, extra=relay)
     rec = account(srv, "recruiter", "fr", "rh.%s@example.org" % SUFFIX)
     rec2 = account(srv, "recruiter", "en")
