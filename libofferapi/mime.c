@@ -170,6 +170,15 @@ static void sb_html_escape(sbuf *b, const char *s)
 	}
 }
 
+/* A field of the message's parameters: "" when absent; an error when it
+ * is not one line of UTF-8 of at most FIELD_MAX bytes. */
+static int get_field(json_t *params, const char *key, const char **out)
+{
+	json_t *v = json_object_get(params, key);
+	*out = v && json_is_string(v) ? json_string_value(v) : "";
+	return oa_check_text(key, *out, 0, FIELD_MAX, false, true);
+}
+
 /* A digest's applications, one a line: "offer: candidate" then the link. */
 static void sb_list(sbuf *b, const fields *f, bool html)
 {
@@ -177,9 +186,10 @@ static void sb_list(sbuf *b, const fields *f, bool html)
 	json_t *it;
 	json_array_foreach(f->items, i, it)
 	{
-		const char *offer = json_string_value(json_object_get(it, "offer"));
-		const char *who = json_string_value(json_object_get(it, "who"));
-		const char *app = json_string_value(json_object_get(it, "app"));
+		const char *offer, *who, *app; /* checked by load_items: "" when absent */
+		if (get_field(it, "offer", &offer) < 0 || get_field(it, "who", &who) < 0 ||
+		    get_field(it, "app", &app) < 0)
+			continue;
 		if (i)
 			sb_str(b, html ? "<br>\r\n" : "\r\n");
 		if (html) {
@@ -251,15 +261,6 @@ static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 		p += skip;
 	}
 	sb_str(b, html ? "</p>\r\n" : "\r\n");
-}
-
-/* A field of the message's parameters: "" when absent; an error when it
- * is not one line of UTF-8 of at most FIELD_MAX bytes. */
-static int get_field(json_t *params, const char *key, const char **out)
-{
-	json_t *v = json_object_get(params, key);
-	*out = v && json_is_string(v) ? json_string_value(v) : "";
-	return oa_check_text(key, *out, 0, FIELD_MAX, false, true);
 }
 
 static bool hex_ok(const char *s)

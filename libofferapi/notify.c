@@ -274,11 +274,12 @@ static char *digest_params(const char *name, const db_result *r, const char *tok
 }
 
 /* In the claim's transaction: list the waiting applications, clear them,
- * write the message. *@written: whether there was anything to say. */
-static int digest_body_tx(db_conn *c, offerapi_id rid, const db_result *who, bool *written)
+ * write the message (when the recruiter has an address). *@listed:
+ * whether there was anything to list (the transaction is then kept). */
+static int digest_body_tx(db_conn *c, offerapi_id rid, const db_result *who, bool *listed)
 {
 	db_result *r = NULL;
-	*written = false;
+	*listed = false;
 	int rc = db_exec(c,
 	                 "SELECT a.id, o.title, cu.display_name FROM applications a"
 	                 " JOIN offers o ON o.id = a.offer_id"
@@ -305,7 +306,7 @@ static int digest_body_tx(db_conn *c, offerapi_id rid, const db_result *who, boo
 		            : oa_error(OFFERAPI_ENOMEM, "out of memory");
 		free(params);
 	}
-	*written = rc == 0;
+	*listed = rc == 0;
 	db_result_free(r);
 	return rc;
 }
@@ -320,7 +321,7 @@ static int digest_one(offerapi_store *s, offerapi_id rid, int64_t last, int64_t 
 	if (rc < 0)
 		return rc;
 	db_result *who = NULL;
-	bool has_mail = false;
+	bool listed = false;
 	rc = db_begin(c);
 	if (rc == 0)
 		rc = db_exec(
@@ -329,15 +330,15 @@ static int digest_one(offerapi_store *s, offerapi_id rid, int64_t last, int64_t 
 			" AND COALESCE(digest_ms, -1) = $2 RETURNING email, lang, display_name",
 			(db_param[]){ P_INT(rid), P_INT(last), P_INT(now) }, 3, &who);
 	if (rc == 0 && who->nrows > 0) /* ours: no other process claimed it */
-		rc = digest_body_tx(c, rid, who, &has_mail);
+		rc = digest_body_tx(c, rid, who, &listed);
 	/* nothing to list (another claim took them): leave the day unspent */
-	if (rc == 0 && has_mail)
+	if (rc == 0 && listed)
 		rc = db_commit(c);
 	else
 		db_rollback(c);
+	*written = rc == 0 && listed && !db_isnull(who, 0, 0);
 	db_result_free(who);
 	db_release(s->pool, c);
-	*written = rc == 0 && has_mail;
 	return rc;
 }
 
