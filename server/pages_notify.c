@@ -19,20 +19,23 @@
 static void notify_page(req *r, bool stages)
 {
 	buf b;
-	form_page_start(r, &b, T(r, "notify.title"), NULL, NULL, "/me/notifications");
-	if (strstr(r->query, "saved=1"))
-		alert(r, &b, "ok", T(r, "notify.saved"));
-	if (r->user->role == OFFERAPI_ROLE_CANDIDATE) {
+	if (r->user->role != OFFERAPI_ROLE_CANDIDATE) {
+		/* a recruiter's settings are per offer, in each offer's form */
+		buf_init(&b, 4096);
+		page_start(r, &b, T(r, "notify.title"));
+		buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1><p>%s</p>",
+		           T(r, "notify.title"), T(r, "notify.recruiter"));
+	} else {
+		form_page_start(r, &b, T(r, "notify.title"), NULL, NULL, "/me/notifications");
+		if (strstr(r->query, "saved=1"))
+			alert(r, &b, "ok", T(r, "notify.saved"));
 		buf_printf(&b,
 		           "<input type=\"hidden\" name=\"set\" value=\"1\">"
 		           "<label class=\"check\"><input type=\"checkbox\" id=\"f-stage_emails\" "
 		           "name=\"stage_emails\" value=\"1\"%s> %s</label>"
-		           "<button type=\"submit\">%s</button>",
+		           "<button type=\"submit\">%s</button></form>",
 		           stages ? " checked" : "", T(r, "notify.stages"), T(r, "notify.save"));
 	}
-	buf_puts(&b, "</form>");
-	if (r->user->role == OFFERAPI_ROLE_RECRUITER)
-		buf_printf(&b, "<p>%s</p>", T(r, "notify.recruiter"));
 	buf_printf(&b, "<p>%s</p></section>", T(r, "notify.always"));
 	page_send(r, 200, &b);
 }

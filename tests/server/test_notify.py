@@ -170,7 +170,8 @@ def candidate_setting(srv, d, rec, cand, o1):
         T.check(cand.get("/api/v1/me/notifications").json()["notifications"]["stage_emails"]
                 is False, "it turned the stage e-mails off")
     r = rec.get("/me/notifications")
-    T.check(r.status == 200 and "stage_emails" not in r.text and "/me/notifications" in r.text,
+    T.check(r.status == 200 and "stage_emails" not in r.text and "<form method" not in
+            r.text.split("</nav>")[-1] and "formulaire" in r.text,
             "a recruiter's page points at the offers' forms")
 
 
