@@ -95,14 +95,23 @@ int offerapi_email_normalize(const char *email, char out[OFFERAPI_EMAIL_MAX + 1]
 	return 0;
 }
 
-static void hash_token(const char *token, char out[HASH_HEX])
+void hash_token(const char *token, char out[HASH_HEX])
 {
 	unsigned char h[crypto_hash_sha256_BYTES];
 	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
 	sodium_bin2hex(out, HASH_HEX, h, sizeof h);
 }
 
-static bool token_wellformed(const char *t)
+void token_new(char *token, char hash[HASH_HEX])
+{
+	unsigned char raw[32];
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(token, OFFERAPI_TOKEN_SIZE, raw, sizeof raw);
+	sodium_memzero(raw, sizeof raw);
+	hash_token(token, hash);
+}
+
+bool token_wellformed(const char *t)
 {
 	if (!t || strlen(t) != OFFERAPI_TOKEN_SIZE - 1)
 		return false;
@@ -118,12 +127,8 @@ static bool token_wellformed(const char *t)
 static int token_tx(db_conn *c, offerapi_id user_id, int purpose, const char *email, int64_t ttl_s,
                     char token[OFFERAPI_TOKEN_SIZE])
 {
-	unsigned char raw[32];
-	randombytes_buf(raw, sizeof raw);
-	sodium_bin2hex(token, OFFERAPI_TOKEN_SIZE, raw, sizeof raw);
-	sodium_memzero(raw, sizeof raw);
 	char th[HASH_HEX];
-	hash_token(token, th);
+	token_new(token, th);
 	int64_t now = oa_now();
 	int rc = db_exec(c,
 	                 "UPDATE account_tokens SET used_at = $3"

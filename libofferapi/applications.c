@@ -453,6 +453,10 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 			*out_id = id;
 		if (rc == 0)
 			rc = jobs_enqueue_tx(c, id, set);
+		bool mailed = false; /* the recruiter's e-mail, in this transaction */
+		if (rc == 0)
+			rc = notify_application_tx(c, id, &mailed);
+		(void)mailed; /* the senders are woken whatever: webhooks too */
 		if (rc == 0)
 			rc = webhook_event_tx(c, OFFERAPI_EVENT_APPLICATION_CREATED, offer_id, id,
 			                      NULL, "received");
@@ -463,7 +467,7 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 		db_release(s->pool, c);
 		if (rc == 0 && out_id)
 			*out_id = id;
-		if (rc == 0) /* scoring jobs, webhook deliveries */
+		if (rc == 0) /* scoring jobs, webhook deliveries, mail */
 			store_jobs_signal(s);
 	}
 	free(text);

@@ -17,7 +17,8 @@ typedef struct mail_template {
 	const char *link_path; /* appended to the base URL, then the token; NULL: none */
 	bool notification; /* carries List-Unsubscribe */
 	const char *subject; /* may hold {name}, {offer} */
-	const char *body; /* paragraphs; may hold {name}, {offer}, {reason}, {link} */
+	const char *body; /* paragraphs; may hold {name}, {offer}, {reason}, {who}, {link},
+	                     {list} */
 } mail_template;
 
 /* The template of @kind in @lang ("en", else French); NULL for an unknown

@@ -27,6 +27,8 @@
 #define TIMEOUT_DEFAULT_S 30
 #define POLL_DEFAULT_MS 1000
 #define THREADS_MAX 16
+/* Seconds between two looks for due digests (offerapi_mail_digest_run). */
+#define DIGEST_EVERY_S 5.0
 
 typedef struct sender_thread {
 	offerapi_mail_sender *ms;
@@ -269,13 +271,30 @@ static int send_once(sender_thread *t)
 	return 1;
 }
 
+/* The first thread writes the daily digests that are due, every
+ * DIGEST_EVERY_S: where mail is sent, digests are made; the claim in
+ * offerapi_mail_digest_run keeps replicas from both writing one. */
+static void digests_due(sender_thread *t, double *last)
+{
+	if (t != &t->ms->threads[0] || (*last && oa_monotonic() - *last < DIGEST_EVERY_S))
+		return;
+	*last = oa_monotonic();
+	int n = 0;
+	if (offerapi_mail_digest_run(t->ms->store, &n) < 0)
+		oa_log(OFFERAPI_LOG_WARNING, "mail sender %s: digests: %s", t->name,
+		       offerapi_error_last()->message);
+	else if (n)
+		oa_log(OFFERAPI_LOG_INFO, "mail sender %s: %d daily digest(s) written", t->name, n);
+}
+
 static void *sender_main(void *arg)
 {
 	sender_thread *t = arg;
 	offerapi_mail_sender *ms = t->ms;
 	unsigned int errors = 0;
-	double last_log = 0;
+	double last_log = 0, last_digest = 0;
 	while (!atomic_load(&ms->stop)) {
+		digests_due(t, &last_digest);
 		uint64_t seq = store_jobs_seq(ms->store);
 		int got = send_once(t);
 		if (got > 0) {

@@ -1,8 +1,8 @@
 /*
  * mailtext.c - the text of each kind of message, in French and English
  * (offerapi/mail.h). A body is paragraphs separated by blank lines;
- * {name}, {offer}, {reason} and {link} are replaced by the message's
- * fields. The
+ * {name}, {offer}, {reason}, {who} and {link} are replaced by the
+ * message's fields, {list} by a digest's applications (one a line). The
  * HTML part is made from the same paragraphs (mime.c), so both parts
  * always say the same thing.
  */
@@ -43,69 +43,89 @@ static const mail_template templates[] = {
 	  "If you did not ask for this, ignore this message: your password does not change." },
 
 	/* stages of an application (stages.c): to the candidate... */
-	{ "stage-interview", "fr", "/me/applications", false,
+	{ "stage-interview", "fr", "/me/applications", true,
 	  "Votre candidature « {offer} » : entretien",
 	  "Bonjour {name},\n\n"
 	  "Bonne nouvelle : le recruteur de l'offre « {offer} » souhaite vous rencontrer en "
 	  "entretien. Il vous contactera pour convenir d'un rendez-vous.\n\n"
 	  "Vos candidatures et leur étape :\n\n{link}" },
-	{ "stage-interview", "en", "/me/applications", false,
+	{ "stage-interview", "en", "/me/applications", true,
 	  "Your application for \"{offer}\": interview",
 	  "Hello {name},\n\n"
 	  "Good news: the recruiter of the offer \"{offer}\" would like to meet you for an "
 	  "interview. They will contact you to arrange it.\n\n"
 	  "Your applications and their stage:\n\n{link}" },
-	{ "stage-offer", "fr", "/me/applications", false,
+	{ "stage-offer", "fr", "/me/applications", true,
 	  "Votre candidature « {offer} » : proposition",
 	  "Bonjour {name},\n\n"
 	  "Le recruteur de l'offre « {offer} » vous fait une proposition. Il vous en donnera le "
 	  "détail directement.\n\n"
 	  "Vos candidatures et leur étape :\n\n{link}" },
-	{ "stage-offer", "en", "/me/applications", false,
+	{ "stage-offer", "en", "/me/applications", true,
 	  "Your application for \"{offer}\": an offer",
 	  "Hello {name},\n\n"
 	  "The recruiter of the offer \"{offer}\" is making you an offer. They will give you the "
 	  "details directly.\n\n"
 	  "Your applications and their stage:\n\n{link}" },
-	{ "stage-hired", "fr", "/me/applications", false,
-	  "Votre candidature « {offer} » : embauche",
+	{ "stage-hired", "fr", "/me/applications", true, "Votre candidature « {offer} » : embauche",
 	  "Bonjour {name},\n\n"
 	  "Félicitations : votre embauche pour l'offre « {offer} » est confirmée.\n\n"
 	  "Vos candidatures et leur étape :\n\n{link}" },
-	{ "stage-hired", "en", "/me/applications", false, "Your application for \"{offer}\": hired",
+	{ "stage-hired", "en", "/me/applications", true, "Your application for \"{offer}\": hired",
 	  "Hello {name},\n\n"
 	  "Congratulations: you are hired for the offer \"{offer}\".\n\n"
 	  "Your applications and their stage:\n\n{link}" },
-	{ "stage-rejected", "fr", "/me/applications", false, "Votre candidature « {offer} »",
+	{ "stage-rejected", "fr", "/me/applications", true, "Votre candidature « {offer} »",
 	  "Bonjour {name},\n\n"
 	  "Nous sommes désolés : votre candidature à l'offre « {offer} » n'a pas été retenue.\n\n"
 	  "Merci de l'intérêt que vous lui avez porté. Vos candidatures :\n\n{link}" },
-	{ "stage-rejected", "en", "/me/applications", false, "Your application for \"{offer}\"",
+	{ "stage-rejected", "en", "/me/applications", true, "Your application for \"{offer}\"",
 	  "Hello {name},\n\n"
 	  "We are sorry: your application to the offer \"{offer}\" was not selected.\n\n"
 	  "Thank you for your interest. Your applications:\n\n{link}" },
-	{ "stage-rejected-reason", "fr", "/me/applications", false, "Votre candidature « {offer} »",
+	{ "stage-rejected-reason", "fr", "/me/applications", true, "Votre candidature « {offer} »",
 	  "Bonjour {name},\n\n"
 	  "Nous sommes désolés : votre candidature à l'offre « {offer} » n'a pas été retenue.\n\n"
 	  "Motif : {reason}\n\n"
 	  "Merci de l'intérêt que vous lui avez porté. Vos candidatures :\n\n{link}" },
-	{ "stage-rejected-reason", "en", "/me/applications", false,
+	{ "stage-rejected-reason", "en", "/me/applications", true,
 	  "Your application for \"{offer}\"",
 	  "Hello {name},\n\n"
 	  "We are sorry: your application to the offer \"{offer}\" was not selected.\n\n"
 	  "Reason: {reason}\n\n"
 	  "Thank you for your interest. Your applications:\n\n{link}" },
 	/* ... and to the recruiter */
-	{ "application-withdrawn", "fr", "/applications/", false,
+	{ "application-withdrawn", "fr", "/applications/", true,
 	  "Candidature retirée : « {offer} »",
 	  "Bonjour {name},\n\n"
 	  "Un candidat a retiré sa candidature à votre offre « {offer} ».\n\n"
 	  "La candidature :\n\n{link}" },
-	{ "application-withdrawn", "en", "/applications/", false,
+	{ "application-withdrawn", "en", "/applications/", true,
 	  "Application withdrawn: \"{offer}\"",
 	  "Hello {name},\n\n"
 	  "A candidate withdrew their application to your offer \"{offer}\".\n\n"
 	  "The application:\n\n{link}" },
+	{ "application-received", "fr", "/applications/", true,
+	  "Nouvelle candidature : « {offer} »",
+	  "Bonjour {name},\n\n"
+	  "{who} a postulé à votre offre « {offer} ».\n\n"
+	  "La candidature :\n\n{link}\n\n"
+	  "Un e-mail par candidature, un résumé quotidien ou aucun : choisissez-le dans "
+	  "le formulaire de l'offre." },
+	{ "application-received", "en", "/applications/", true, "New application: \"{offer}\"",
+	  "Hello {name},\n\n"
+	  "{who} applied to your offer \"{offer}\".\n\n"
+	  "The application:\n\n{link}\n\n"
+	  "One e-mail per application, a daily digest or none: choose in the offer's form." },
+	{ "application-digest", "fr", NULL, true, "Vos nouvelles candidatures du jour",
+	  "Bonjour {name},\n\n"
+	  "Voici les candidatures reçues depuis votre dernier résumé :\n\n{list}\n\n"
+	  "Un e-mail par candidature, un résumé quotidien ou aucun : choisissez-le dans "
+	  "le formulaire de chaque offre." },
+	{ "application-digest", "en", NULL, true, "Your new applications of the day",
+	  "Hello {name},\n\n"
+	  "Here are the applications received since your last digest:\n\n{list}\n\n"
+	  "One e-mail per application, a daily digest or none: choose in each offer's form." },
 };
 
 /* The reasons of a rejection as a candidate reads them, by

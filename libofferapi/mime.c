@@ -150,7 +150,10 @@ static void sb_base64(sbuf *b, const char *data, size_t len)
 }
 
 typedef struct fields {
-	const char *name, *offer, *link, *reason;
+	const char *name, *offer, *link, *reason, *who;
+	const char *unsub; /* a one-click unsubscribe token, or "" */
+	const char *base; /* the site's base URL */
+	json_t *items; /* a digest's applications (checked), or NULL */
 } fields;
 
 static void sb_html_escape(sbuf *b, const char *s)
@@ -167,7 +170,54 @@ static void sb_html_escape(sbuf *b, const char *s)
 	}
 }
 
-/* @tpl with {name}, {offer}, {link}, {reason} replaced; @html escapes the values,
+/* A field of the message's parameters: "" when absent; an error when it
+ * is not one line of UTF-8 of at most FIELD_MAX bytes. */
+static int get_field(json_t *params, const char *key, const char **out)
+{
+	json_t *v = json_object_get(params, key);
+	*out = v && json_is_string(v) ? json_string_value(v) : "";
+	return oa_check_text(key, *out, 0, FIELD_MAX, false, true);
+}
+
+/* A digest's applications, one a line: "offer: candidate" then the link. */
+static void sb_list(sbuf *b, const fields *f, bool html)
+{
+	size_t i;
+	json_t *it;
+	json_array_foreach(f->items, i, it)
+	{
+		const char *offer, *who, *app; /* checked by load_items: "" when absent */
+		if (get_field(it, "offer", &offer) < 0 || get_field(it, "who", &who) < 0 ||
+		    get_field(it, "app", &app) < 0)
+			continue;
+		if (i)
+			sb_str(b, html ? "<br>\r\n" : "\r\n");
+		if (html) {
+			sb_str(b, "• ");
+			sb_html_escape(b, offer);
+			sb_str(b, " : ");
+			sb_html_escape(b, who);
+			for (int k = 0; k < 2; k++) { /* the href, then the text */
+				sb_str(b, k ? "\">" : "<br>\r\n<a href=\"");
+				sb_str(b, f->base);
+				sb_str(b, "/applications/");
+				sb_str(b, app);
+			}
+			sb_str(b, "</a>");
+		} else {
+			sb_str(b, "- ");
+			sb_str(b, offer);
+			sb_str(b, " : ");
+			sb_str(b, who);
+			sb_str(b, "\r\n  ");
+			sb_str(b, f->base);
+			sb_str(b, "/applications/");
+			sb_str(b, app);
+		}
+	}
+}
+
+/* @tpl with {name}, {offer}, {link}, {reason}, {who}, {list} replaced; @html escapes the values,
  * makes the link a link and each paragraph a <p>. */
 static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 {
@@ -184,7 +234,12 @@ static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 			val = f->link, skip = 6;
 		else if (!strncmp(p, "{reason}", 8))
 			val = f->reason, skip = 8;
-		if (skip && html && val == f->link) {
+		else if (!strncmp(p, "{who}", 5))
+			val = f->who, skip = 5;
+		if (!strncmp(p, "{list}", 6)) {
+			sb_list(b, f, html);
+			skip = 6;
+		} else if (skip && html && val == f->link) {
 			sb_str(b, "<a href=\"");
 			sb_html_escape(b, val);
 			sb_str(b, "\">");
@@ -208,13 +263,43 @@ static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 	sb_str(b, html ? "</p>\r\n" : "\r\n");
 }
 
-/* A field of the message's parameters: "" when absent; an error when it
- * is not one line of UTF-8 of at most FIELD_MAX bytes. */
-static int get_field(json_t *params, const char *key, const char **out)
+static bool hex_ok(const char *s)
 {
-	json_t *v = json_object_get(params, key);
-	*out = v && json_is_string(v) ? json_string_value(v) : "";
-	return oa_check_text(key, *out, 0, FIELD_MAX, false, true);
+	for (const char *p = s; *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
+			return false;
+	return true;
+}
+
+static bool app_ok(const char *app)
+{
+	return strspn(app, "0123456789") == strlen(app) && strlen(app) <= 18;
+}
+
+/* A digest's "items": each an object of "offer", "who" (text) and "app"
+ * (digits); f->items borrows them. */
+static int load_items(const offerapi_mail *m, json_t *params, fields *f)
+{
+	json_t *items = json_object_get(params, "items"), *it;
+	size_t i;
+	f->items = NULL;
+	if (!items)
+		return 0;
+	if (!json_is_array(items) || json_array_size(items) > OFFERAPI_DIGEST_MAX)
+		return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed list", (long long)m->id);
+	json_array_foreach(items, i, it)
+	{
+		const char *s;
+		int rc;
+		if ((rc = get_field(it, "offer", &s)) < 0 || (rc = get_field(it, "who", &s)) < 0 ||
+		    (rc = get_field(it, "app", &s)) < 0)
+			return rc;
+		if (!app_ok(s) || !*s)
+			return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed list",
+			                (long long)m->id);
+	}
+	f->items = items;
+	return 0;
 }
 
 /* Fill @f from @m and @site: the link is base URL + path + token, or
@@ -225,19 +310,21 @@ static int load_fields(const offerapi_mail *m, const offerapi_mail_site *site,
 	const char *token = "", *app = "";
 	int rc;
 	*link = NULL;
+	f->base = site->base_url;
 	if ((rc = get_field(params, "name", &f->name)) < 0 ||
 	    (rc = get_field(params, "offer", &f->offer)) < 0 ||
 	    (rc = get_field(params, "reason", &f->reason)) < 0 ||
+	    (rc = get_field(params, "who", &f->who)) < 0 ||
 	    (rc = get_field(params, "app", &app)) < 0 ||
-	    (rc = get_field(params, "token", &token)) < 0)
+	    (rc = get_field(params, "token", &token)) < 0 ||
+	    (rc = get_field(params, "unsub", &f->unsub)) < 0)
 		return rc;
-	for (const char *p = token; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed token",
-			                (long long)m->id);
-	if (strspn(app, "0123456789") != strlen(app) || strlen(app) > 18)
-		return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed application id",
-		                (long long)m->id);
+	if (!hex_ok(token) || !hex_ok(f->unsub))
+		return oa_error(OFFERAPI_EINVAL, "mail %lld: malformed token", (long long)m->id);
+	if (!app_ok(app) || (rc = load_items(m, params, f)) < 0)
+		return rc < 0 ? rc
+		              : oa_error(OFFERAPI_EINVAL, "mail %lld: malformed application id",
+		                         (long long)m->id);
 	if (!*token)
 		token = app;
 	size_t n = strlen(site->base_url) + (t->link_path ? strlen(t->link_path) : 0) +
@@ -278,7 +365,8 @@ static void sb_date(sbuf *b, time_t t)
 }
 
 static void sb_headers(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *site,
-                       const mail_template *t, const char *subject, const char *boundary)
+                       const mail_template *t, const fields *f, const char *subject,
+                       const char *boundary)
 {
 	const char *fname = site->from_name ? site->from_name : "OffreAPI";
 	char from[OFFERAPI_EMAIL_MAX + 1];
@@ -298,8 +386,19 @@ static void sb_headers(sbuf *b, const offerapi_mail *m, const offerapi_mail_site
 	          strchr(from, '@') ? strchr(from, '@') + 1 : "offerapi");
 	sb_str(b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
 	sb_printf(b, "Content-Language: %s\r\n", t->lang);
-	if (t->notification)
-		sb_printf(b, "List-Unsubscribe: <%s/me/notifications>\r\n", site->base_url);
+	if (t->notification) { /* RFC 8058 one-click (with a token), then the settings page */
+		sb_str(b, "List-Unsubscribe: <");
+		if (*f->unsub) {
+			sb_str(b, site->base_url);
+			sb_str(b, "/unsubscribe?t=");
+			sb_str(b, f->unsub);
+			sb_str(b, ">,\r\n <");
+		}
+		sb_str(b, site->base_url);
+		sb_str(b, "/me/notifications>\r\n");
+		if (*f->unsub)
+			sb_str(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+	}
 	sb_printf(b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", boundary);
 }
 
@@ -308,6 +407,32 @@ static void sb_part(sbuf *b, const char *boundary, const char *type, const sbuf 
 	sb_printf(b, "--%s\r\nContent-Type: %s; charset=UTF-8\r\n", boundary, type);
 	sb_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
 	sb_base64(b, body->p ? body->p : "", body->len);
+}
+
+/* A notification's last paragraph: where to stop such messages (the
+ * one-click link's page, which asks before changing anything, or the
+ * settings). */
+static void sb_stop(sbuf *b, const mail_template *t, const fields *f, bool html)
+{
+	if (!t->notification)
+		return;
+	sbuf url = { 0 };
+	sb_str(&url, f->base);
+	sb_str(&url, *f->unsub ? "/unsubscribe?t=" : "/me/notifications");
+	sb_str(&url, f->unsub);
+	const char *u = url.p ? url.p : "";
+	sb_str(b, html ? "<p>" : "\r\n");
+	sb_str(b, !strcmp(t->lang, "en") ? "To stop these e-mails: "
+	                                 : "Pour ne plus recevoir ces e-mails : ");
+	if (html) {
+		sb_str(b, "<a href=\"");
+		sb_str(b, u); /* base URL checked, token hex: nothing to escape */
+		sb_str(b, "\">");
+	}
+	sb_str(b, u);
+	sb_str(b, html ? "</a></p>\r\n" : "\r\n");
+	b->oom = b->oom || url.oom;
+	free(url.p);
 }
 
 /* The whole message into @b from its checked pieces. */
@@ -319,12 +444,14 @@ static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *s
 	if (subject.len >= 2)
 		subject.p[subject.len -= 2] = '\0'; /* sb_fill ends with CRLF */
 	sb_fill(&text, t->body, f, false);
+	sb_stop(&text, t, f, false);
 	sb_printf(&html, "<!DOCTYPE html>\r\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
 	          t->lang);
 	sb_str(&html, "<title>");
 	sb_html_escape(&html, subject.p ? subject.p : "");
 	sb_str(&html, "</title></head>\r\n<body style=\"font-family: sans-serif\">\r\n");
 	sb_fill(&html, t->body, f, true);
+	sb_stop(&html, t, f, true);
 	sb_str(&html, "</body></html>\r\n");
 	unsigned char rnd[12];
 	randombytes_buf(rnd, sizeof rnd);
@@ -332,7 +459,7 @@ static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *s
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
 	snprintf(boundary, sizeof boundary, "=_offerapi_%s", hex);
 	b->oom = subject.oom || text.oom || html.oom;
-	sb_headers(b, m, site, t, subject.p ? subject.p : "", boundary);
+	sb_headers(b, m, site, t, f, subject.p ? subject.p : "", boundary);
 	sb_part(b, boundary, "text/plain", &text);
 	sb_part(b, boundary, "text/html", &html);
 	sb_printf(b, "--%s--\r\n", boundary);
@@ -414,7 +541,7 @@ int offerapi_mail_subject(const offerapi_mail *m, char *out, size_t outsz)
 	const mail_template *t = NULL;
 	json_t *params = NULL;
 	int rc = prepare(m, NULL, &t, &params);
-	fields f = { .name = "", .offer = "", .link = "", .reason = "" };
+	fields f = { .name = "", .offer = "", .link = "", .reason = "", .who = "", .unsub = "" };
 	if (rc == 0 && ((rc = get_field(params, "name", &f.name)) < 0 ||
 	                (rc = get_field(params, "offer", &f.offer)) < 0))
 		f.name = f.offer = "";

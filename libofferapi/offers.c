@@ -130,6 +130,9 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 		                "offerapi_offer_fields: version %u unknown (this library reads"
 		                " 1 to %d: set .version = OFFERAPI_OFFER_FIELDS_VERSION)",
 		                f->version, OFFERAPI_OFFER_FIELDS_VERSION);
+	if (f->version >= 2 && f->notify != OFFERAPI_NOTIFY_UNSET &&
+	    !offerapi_notify_name(f->notify))
+		return oa_error(OFFERAPI_EINVAL, "notify: must be \"each\", \"daily\" or \"none\"");
 	int rc;
 	if ((rc = oa_check_text("title", f->title, 1, OFFERAPI_TITLE_MAX, false, false)) < 0 ||
 	    (rc = oa_check_text("description", f->description, 1, OFFERAPI_DESCRIPTION_MAX, true,
@@ -242,8 +245,8 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 	*out = NULL;
 	db_result *r = NULL;
 	int rc = store_exec(s,
-	                    "SELECT " OFFER_COLUMNS ", o.version, o.archived_at" OFFER_FROM
-	                    " WHERE o.id = $1",
+	                    "SELECT " OFFER_COLUMNS
+	                    ", o.version, o.archived_at, o.notify" OFFER_FROM " WHERE o.id = $1",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -261,12 +264,22 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 	if (rc == 0) {
 		o->version = db_int(r, 0, 11);
 		o->archived_at = db_int(r, 0, 12);
+		if (offerapi_notify_parse(db_text(r, 0, 13), &o->notify) < 0)
+			o->notify = OFFERAPI_NOTIFY_EACH; /* the CHECK allows no other */
 	}
 	db_result_free(r);
 	return rc;
 }
 
 /* ---- writing ---- */
+
+/* The notify column @f sets: its name, or NULL (unset, or a version 1
+ * struct, which has no such field). */
+static db_param notify_param(const offerapi_offer_fields *f)
+{
+	const char *n = f->version >= 2 ? offerapi_notify_name(f->notify) : NULL;
+	return n ? P_TEXT(n) : P_NULL();
+}
 
 int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
                           const offerapi_offer_fields *f, offerapi_id *out_id)
@@ -282,16 +295,16 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 	rc = store_write(s,
 	                 "INSERT INTO offers (recruiter_id, title, description, location,"
 	                 " skills, questions, search_text, location_fold, skills_fold,"
-	                 " published_at, updated_at, is_open, search_title, search_body)"
-	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12)"
-	                 " RETURNING id",
+	                 " published_at, updated_at, is_open, search_title, search_body, notify)"
+	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12,"
+	                 " COALESCE($13, 'each')) RETURNING id",
 	                 (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
 	                               P_TEXT(f->location ? f->location : ""),
 	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
 	                               P_TEXT(c.search), P_TEXT(c.location_fold),
 	                               P_TEXT(c.skills_fold), P_INT(now), P_TEXT(c.search_title),
-	                               P_TEXT(c.search_body) },
-	                 12, &r);
+	                               P_TEXT(c.search_body), notify_param(f) },
+	                 13, &r);
 	clean_offer_free(&c);
 	if (rc == 0 && out_id)
 		*out_id = db_int(r, 0, 0);
@@ -353,23 +366,31 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	/* recruiter_id in the WHERE clause keeps the check and the write one
 	 * step; the version there makes If-Match and the write one step */
 	db_result *res = NULL;
-	rc = store_write(
-		s,
-		"UPDATE offers SET title = $1, description = $2, location = $3,"
-		" skills = $4, questions = $5, search_text = $6, location_fold = $7,"
-		" skills_fold = $8, updated_at = $9, version = version + 1,"
-		" search_title = $13, search_body = $14"
-		" WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
-		" AND archived_at IS NULL"
-		" RETURNING id",
-		(db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
-	                      P_TEXT(f->location ? f->location : ""), P_TEXT(c.skills_json),
-	                      P_TEXT(c.questions_json), P_TEXT(c.search), P_TEXT(c.location_fold),
-	                      P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id), P_INT(actor->id),
-	                      P_INT(if_version), P_TEXT(c.search_title), P_TEXT(c.search_body) },
-		14, &res);
+	rc = store_write(s,
+	                 "UPDATE offers SET title = $1, description = $2, location = $3,"
+	                 " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
+	                 " skills_fold = $8, updated_at = $9, version = version + 1,"
+	                 " search_title = $13, search_body = $14, notify = COALESCE($15, notify)"
+	                 " WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
+	                 " AND archived_at IS NULL"
+	                 " RETURNING id",
+	                 (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
+	                               P_TEXT(f->location ? f->location : ""),
+	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
+	                               P_TEXT(c.search), P_TEXT(c.location_fold),
+	                               P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id),
+	                               P_INT(actor->id), P_INT(if_version), P_TEXT(c.search_title),
+	                               P_TEXT(c.search_body), notify_param(f) },
+	                 15, &res);
 	clean_offer_free(&c);
-	return written(s, id, rc, res, applied);
+	rc = written(s, id, rc, res, applied);
+	/* an offer no longer "daily": its waiting applications leave the digest */
+	if (rc == 0 && notify_param(f).type != DB_NULL && f->notify != OFFERAPI_NOTIFY_DAILY)
+		rc = store_exec(s,
+		                "UPDATE applications SET digest_pending = 0"
+		                " WHERE offer_id = $1 AND digest_pending = 1",
+		                (db_param[]){ P_INT(id) }, 1, NULL);
+	return rc;
 }
 
 int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerapi_id id,

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <sodium.h>
 
 #include "internal.h"
 #include "keyset.h"
@@ -187,7 +188,8 @@ static int check_change(const offerapi_user *actor, const offerapi_stage_change 
 typedef struct mail_ctx {
 	const char *offer;
 	const char *to, *lang, *name; /* the recipient; @to NULL: no address */
-	offerapi_id user_id;
+	offerapi_id user_id, offer_id;
+	bool wanted; /* the recipient's setting lets it go */
 } mail_ctx;
 
 /* The kind of message a change to @to sends, or NULL. */
@@ -223,12 +225,19 @@ static int stage_mail_tx(db_conn *c, offerapi_id id, const offerapi_stage_change
                          const mail_ctx *m)
 {
 	const char *kind = mail_kind(ch);
-	if (!kind || !m->to)
+	if (!kind || !m->to || !m->wanted)
 		return 0;
-	char app[24];
+	char app[24], token[OFFERAPI_TOKEN_SIZE];
 	snprintf(app, sizeof app, "%lld", (long long)id);
+	bool withdrawn = ch->stage == OFFERAPI_STAGE_WITHDRAWN;
+	int rc = notify_token_tx(c, m->user_id, withdrawn ? NOTIFY_KIND_OFFER : NOTIFY_KIND_STAGES,
+	                         withdrawn ? m->offer_id : 0, token);
+	if (rc < 0)
+		return rc;
 	char *reason = ch->show_reason ? reason_line(ch, m->lang) : NULL;
-	json_t *o = json_pack("{s:s, s:s, s:s}", "name", m->name, "offer", m->offer, "app", app);
+	json_t *o = json_pack("{s:s, s:s, s:s, s:s}", "name", m->name, "offer", m->offer, "app",
+	                      app, "unsub", token);
+	sodium_memzero(token, sizeof token);
 	if (o && reason)
 		json_object_set_new(o, "reason", json_string(reason));
 	char *params = o && (!ch->show_reason || reason) ? json_dumps(o, JSON_COMPACT) : NULL;
@@ -236,13 +245,14 @@ static int stage_mail_tx(db_conn *c, offerapi_id id, const offerapi_stage_change
 	free(reason);
 	if (!params)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	int rc = outbox_enqueue_tx(c, kind, m->to, m->lang, m->user_id, params);
+	rc = outbox_enqueue_tx(c, kind, m->to, m->lang, m->user_id, params);
 	free(params);
 	return rc;
 }
 
 /* Who gets the message of change @ch: the candidate, or the recruiter for
- * a withdrawal; from row 0 of @r (see the SELECT in change_tx()). */
+ * a withdrawal; from row 0 of @r (see the SELECT in change_tx()); whether
+ * their setting wants it, read in the change's transaction. */
 static void mail_to(const db_result *r, const offerapi_stage_change *ch, mail_ctx *m)
 {
 	int k = ch->stage == OFFERAPI_STAGE_WITHDRAWN ? 5 : 1;
@@ -251,6 +261,9 @@ static void mail_to(const db_result *r, const offerapi_stage_change *ch, mail_ct
 	m->lang = db_text(r, 0, k + 1);
 	m->name = db_text(r, 0, k + 2);
 	m->user_id = db_int(r, 0, k + 3);
+	m->offer_id = db_int(r, 0, 11);
+	/* the candidate's setting, or the offer's for its recruiter */
+	m->wanted = k == 1 ? db_int(r, 0, 9) != 0 : strcmp(db_text(r, 0, 10), "none") != 0;
 }
 
 /* The transaction's body on @c: check, update, record, mail. */
@@ -307,7 +320,8 @@ static int change_tx(db_conn *c, const offerapi_user *actor, offerapi_id id,
 	if (rc == 0 && mail_kind(ch))
 		rc = db_exec(c,
 		             "SELECT o.title, cu.email, cu.lang, cu.display_name, cu.id,"
-		             " ru.email, ru.lang, ru.display_name, ru.id"
+		             " ru.email, ru.lang, ru.display_name, ru.id,"
+		             " cu.notify_stages, o.notify, o.id"
 		             " FROM applications a JOIN offers o ON o.id = a.offer_id"
 		             " JOIN users cu ON cu.id = a.candidate_id"
 		             " JOIN users ru ON ru.id = o.recruiter_id WHERE a.id = $1",

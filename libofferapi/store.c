@@ -469,11 +469,47 @@ static const char *const migration_11[] = {
 	NULL
 };
 
+/*
+ * Migration 12: notifications people control (issue 13; notify.c, rules in
+ * offerapi/mail.h).
+ *
+ * - users.notify_stages: 1 (the default) when the candidate gets an e-mail
+ *   on each stage change of their applications; users.digest_ms: Unix ms
+ *   of the recruiter's last daily digest (NULL: none yet), moved by the
+ *   conditional UPDATE that claims a digest.
+ * - offers.notify: how the offer's recruiter hears of new applications:
+ *   'each' (one e-mail each, the default), 'daily' (a digest) or 'none'.
+ * - applications.digest_pending: 1 while the application waits for its
+ *   recruiter's next digest.
+ * - unsubscribe_tokens: the one-click unsubscribe links of notification
+ *   e-mails (RFC 8058); only the SHA-256 of a token is kept, with what it
+ *   turns off: kind 1 (the candidate's stage e-mails), 2 (the e-mails of
+ *   offer offer_id to its recruiter) or 3 (the recruiter's daily digests).
+ */
+static const char *const migration_12[] = {
+	"ALTER TABLE users ADD COLUMN notify_stages INTEGER NOT NULL DEFAULT 1",
+	"ALTER TABLE users ADD COLUMN digest_ms BIGINT",
+	"ALTER TABLE offers ADD COLUMN notify TEXT NOT NULL DEFAULT 'each'"
+	" CHECK (notify IN ('each', 'daily', 'none'))",
+	"ALTER TABLE applications ADD COLUMN digest_pending INTEGER NOT NULL DEFAULT 0",
+	"CREATE INDEX applications_digest ON applications (offer_id) WHERE digest_pending = 1",
+
+	"CREATE TABLE unsubscribe_tokens ("
+	" token_hash TEXT PRIMARY KEY,"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" kind INTEGER NOT NULL CHECK (kind IN (1, 2, 3)),"
+	" offer_id BIGINT REFERENCES offers(id) ON DELETE CASCADE,"
+	" created_ms BIGINT NOT NULL)",
+	"CREATE INDEX unsubscribe_tokens_user ON unsubscribe_tokens (user_id)",
+	"CREATE INDEX unsubscribe_tokens_created ON unsubscribe_tokens (created_ms)",
+	NULL
+};
+
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1,  migration_2, migration_3,
-	                                         migration_4,  migration_5, migration_6,
-	                                         migration_7,  migration_8, migration_9,
-	                                         migration_10, migration_11 };
+static const char *const *const migrations[] = { migration_1,  migration_2,  migration_3,
+	                                         migration_4,  migration_5,  migration_6,
+	                                         migration_7,  migration_8,  migration_9,
+	                                         migration_10, migration_11, migration_12 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in

@@ -114,6 +114,33 @@ int accounts_check_lang(const char *lang);
 int accounts_verify_tx(db_conn *c, offerapi_id user_id, const char *email, const char *lang,
                        const char *name);
 
+/* The SHA-256 of @token in hex (what token tables keep). */
+void hash_token(const char *token, char out[2 * 32 + 1]);
+
+/* A new token (32 random bytes in hex, OFFERAPI_TOKEN_SIZE with its NUL)
+ * and its hash as hash_token() gives it. */
+void token_new(char *token, char hash[2 * 32 + 1]);
+
+/* Whether @t is OFFERAPI_TOKEN_SIZE - 1 lower-case hex digits. */
+bool token_wellformed(const char *t);
+
+/* ---- notifications (notify.c) ---- */
+
+/* In the caller's transaction on @c, after application @app_id is
+ * stored: its recruiter's e-mail in the outbox when the offer notifies
+ * "each", or the application marked for the next digest when "daily".
+ * *@queued: whether a message was written (signal the sender after the
+ * commit). */
+int notify_application_tx(db_conn *c, offerapi_id app_id, bool *queued);
+
+/* A one-click unsubscribe token for (@user_id, @kind, @offer_id) on @c:
+ * the token into @token (OFFERAPI_TOKEN_SIZE), its hash into the table.
+ * @kind: NOTIFY_KIND_* (@offer_id 0 but for NOTIFY_KIND_OFFER). */
+#define NOTIFY_KIND_STAGES 1
+#define NOTIFY_KIND_OFFER 2
+#define NOTIFY_KIND_DIGEST 3
+int notify_token_tx(db_conn *c, offerapi_id user_id, int kind, offerapi_id offer_id, char *token);
+
 /* ---- the outbox (outbox.c) ---- */
 
 /* Put a message in the outbox on @c, inside the caller's transaction.

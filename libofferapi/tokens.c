@@ -44,14 +44,6 @@ int offerapi_scope_parse(const char *name, unsigned *scope)
 	                name ? name : "");
 }
 
-/* hex(SHA-256(token)): what the table keeps instead of the token. */
-static void pat_hash(const char *token, char out[HASH_HEX])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-	sodium_bin2hex(out, HASH_HEX, h, sizeof h);
-}
-
 static bool pat_wellformed(const char *t)
 {
 	if (!t || strlen(t) != OFFERAPI_PAT_SIZE - 1 || strncmp(t, OFFERAPI_PAT_PREFIX, PREFIX_LEN))
@@ -86,7 +78,7 @@ int offerapi_pat_create(offerapi_store *s, const offerapi_user *user, const char
 	sodium_bin2hex(token + PREFIX_LEN, OFFERAPI_PAT_SIZE - PREFIX_LEN, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
 	char th[HASH_HEX];
-	pat_hash(token, th);
+	hash_token(token, th);
 
 	/* expired tokens go as the account makes a new one */
 	if ((rc = store_exec(s, "DELETE FROM api_tokens WHERE user_id = $1 AND expires_at <= $2",
@@ -124,7 +116,7 @@ int offerapi_pat_user(offerapi_store *s, const char *token, offerapi_user **out,
 	if (!s || !pat_wellformed(token))
 		return oa_error(OFFERAPI_EAUTH, "unknown, revoked or expired token");
 	char th[HASH_HEX];
-	pat_hash(token, th);
+	hash_token(token, th);
 	int64_t now = oa_now();
 	db_result *r = NULL;
 	int rc = store_exec(

@@ -399,24 +399,6 @@ int offerapi_user_get_by_login(offerapi_store *s, const char *login, offerapi_us
 	return rc;
 }
 
-/* hex(SHA-256(token)): what the sessions table keeps instead of the token. */
-static void token_hash(const char *token, char out[2 * crypto_hash_sha256_BYTES + 1])
-{
-	unsigned char h[crypto_hash_sha256_BYTES];
-	crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
-	sodium_bin2hex(out, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof h);
-}
-
-static bool token_wellformed(const char *t)
-{
-	if (!t || strlen(t) != OFFERAPI_TOKEN_SIZE - 1)
-		return false;
-	for (const char *p = t; *p; p++)
-		if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f')))
-			return false;
-	return true;
-}
-
 int offerapi_session_create(offerapi_store *s, const offerapi_user *user,
                             char token[OFFERAPI_TOKEN_SIZE])
 {
@@ -427,7 +409,7 @@ int offerapi_session_create(offerapi_store *s, const offerapi_user *user,
 	sodium_bin2hex(token, OFFERAPI_TOKEN_SIZE, raw, sizeof raw);
 	sodium_memzero(raw, sizeof raw);
 	char th[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash(token, th);
+	hash_token(token, th); /* the sessions table keeps only this */
 	int64_t now = oa_now();
 	int rc = store_exec(s,
 	                    "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)"
@@ -446,7 +428,7 @@ int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **
 	if (!s || !token_wellformed(token))
 		return oa_error(OFFERAPI_EAUTH, "unknown or expired session");
 	char th[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash(token, th);
+	hash_token(token, th);
 	db_result *r = NULL;
 	int rc = store_exec(s,
 	                    "SELECT " USER_COLUMNS ", s.token_hash FROM sessions s"
@@ -470,7 +452,7 @@ int offerapi_session_delete(offerapi_store *s, const char *token)
 	if (!s || !token_wellformed(token))
 		return 0;
 	char th[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash(token, th);
+	hash_token(token, th);
 	return store_exec(s, "DELETE FROM sessions WHERE token_hash = $1",
 	                  (db_param[]){ P_TEXT(th) }, 1, NULL);
 }
@@ -498,7 +480,7 @@ int offerapi_session_id(const char *token, char id[OFFERAPI_SESSION_ID_SIZE])
 	if (!token_wellformed(token))
 		return oa_error(OFFERAPI_EINVAL, "session id: malformed token");
 	char th[2 * crypto_hash_sha256_BYTES + 1];
-	token_hash(token, th);
+	hash_token(token, th);
 	id_from_hash(th, id);
 	return 0;
 }

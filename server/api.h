@@ -25,6 +25,8 @@ void api_logout(req *r);
 void api_me(req *r);
 void api_my_sessions(req *r);
 void api_my_email(req *r);
+void api_my_notifications(req *r);
+void api_my_notifications_put(req *r);
 void api_my_export(req *r);
 void api_session_revoke(req *r);
 void api_my_tokens(req *r);

@@ -354,3 +354,44 @@ void api_token_revoke(req *r)
 	else
 		respond(r, 204, NULL, "", 0);
 }
+
+/* ---- /api/v1/me/notifications ---- */
+
+static void notifications_answer(req *r, int rc, bool stages)
+{
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond_json(r, 200,
+		             json_pack("{s:{s:b}}", "notifications", "stage_emails", stages));
+}
+
+void api_my_notifications(req *r)
+{
+	bool stages = true;
+	int rc = svc_notify_get(r, &stages);
+	notifications_answer(r, rc, stages);
+}
+
+/* PUT {"stage_emails": bool}: the candidate's stage e-mails on or off. */
+void api_my_notifications_put(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	json_t *j = api_body(r);
+	if (!j)
+		return;
+	json_t *v = json_object_get(j, "stage_emails"), *errs = json_array();
+	if (!v || json_is_null(v))
+		problem_add(r, errs, "/stage_emails", "field.missing");
+	else if (!json_is_boolean(v))
+		problem_add(r, errs, "/stage_emails", "field.boolean");
+	bool on = json_is_true(v);
+	json_decref(j);
+	if (!api_fields_ok(r, errs))
+		return;
+	int rc = svc_notify_set(r, on);
+	if (rc == 0)
+		rc = svc_notify_get(r, &on);
+	notifications_answer(r, rc, on);
+}

@@ -73,7 +73,7 @@ void api_offers_list(req *r)
 	respond_json(r, 200, out);
 }
 
-/* Parse {title, description, location, skills[], questions[]}: every
+/* Parse {title, description, location, skills[], questions[], notify}: every
  * invalid member is reported at once (422); the library still checks
  * them all. Arrays point into the JSON (borrowed). */
 static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const char **sk,
@@ -85,6 +85,10 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	api_check_string(r, j, "location", OFFERAPI_LOCATION_MAX, false, errs);
 	api_check_strings(r, j, "skills", OFFERAPI_SKILLS_MAX, OFFERAPI_SKILL_MAX, errs);
 	api_check_strings(r, j, "questions", OFFERAPI_QUESTIONS_MAX, OFFERAPI_QUESTION_MAX, errs);
+	offerapi_notify notify = OFFERAPI_NOTIFY_UNSET; /* absent: "each" on create, else kept */
+	json_t *nv = json_object_get(j, "notify");
+	if (nv && !json_is_null(nv) && offerapi_notify_parse(json_string_value(nv), &notify) < 0)
+		problem_add(r, errs, "/notify", "field.notify_api");
 	if (!api_fields_ok(r, errs))
 		return false;
 	bool bad = false;
@@ -92,6 +96,7 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	f->title = jstr(j, "title", &bad);
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);
+	f->notify = notify;
 	const char *names[2] = { "skills", "questions" };
 	const char **dst[2] = { sk, qs };
 	size_t *cnt[2] = { &f->nskills, &f->nquestions };
@@ -264,6 +269,8 @@ static json_t *offer_fields_doc(const offerapi_offer *o)
 	for (size_t i = 0; full && i < sizeof keys / sizeof keys[0]; i++)
 		json_object_set(doc, keys[i], json_object_get(full, keys[i]));
 	json_decref(full);
+	if (doc && offerapi_notify_name(o->notify))
+		json_object_set_new(doc, "notify", json_string(offerapi_notify_name(o->notify)));
 	return doc;
 }
 

@@ -291,8 +291,9 @@ static json_t *str_array(char **items, size_t n)
 	return a;
 }
 
-/* An offer as JSON. The number of applications is the dashboard's data:
- * only the offer's own recruiter (@viewer) sees it. */
+/* An offer as JSON. The number of applications is the dashboard's data,
+ * and notify the recruiter's own setting: only the offer's own recruiter
+ * (@viewer) sees them. */
 json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 {
 	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b}", "id", (json_int_t)o->id,
@@ -305,6 +306,9 @@ json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
 	if (j && viewer && viewer->role == OFFERAPI_ROLE_RECRUITER &&
 	    viewer->id == o->recruiter_id && o->napplications >= 0)
 		json_object_set_new(j, "applications", json_integer((json_int_t)o->napplications));
+	/* how its recruiter hears of applications: theirs to see (single reads) */
+	if (j && viewer && viewer->id == o->recruiter_id && offerapi_notify_name(o->notify))
+		json_object_set_new(j, "notify", json_string(offerapi_notify_name(o->notify)));
 	if (j && o->snippet) {
 		buf b;
 		buf_init(&b, 256);

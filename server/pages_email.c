@@ -259,7 +259,8 @@ static void email_form(req *r, int status, const char *err, const field_errs *er
 		buf_esc(&b, next);
 		buf_printf(&b, "\">%s</a></p>", T(r, "email.continue"));
 	}
-	buf_puts(&b, "</section>");
+	buf_printf(&b, "<p><a href=\"/me/notifications\">%s</a></p></section>",
+	           T(r, "notify.title"));
 	page_send(r, status, &b);
 }
 

@@ -246,9 +246,35 @@ static void textarea_ex(req *r, buf *b, const char *name, const char *label_key,
 	field_notes(b, name, err, NULL);
 }
 
+/* How the recruiter hears of new applications: three radios, @notify
+ * checked ("each" when unknown). */
+static void notify_fieldset(req *r, buf *b, const char *notify, const field_errs *errs)
+{
+	static const char *const names[] = { "each", "daily", "none" };
+	offerapi_notify n = OFFERAPI_NOTIFY_EACH;
+	if (notify && offerapi_notify_parse(notify, &n) < 0)
+		n = OFFERAPI_NOTIFY_EACH;
+	const char *err = ferr_get(errs, "notify");
+	buf_printf(b, "<fieldset%s><legend>%s</legend>",
+	           err ? " aria-describedby=\"e-notify\"" : "", T(r, "field.notify"));
+	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+		char key[32];
+		snprintf(key, sizeof key, "notify.%s", names[i]);
+		/* the first radio carries the id the error summary links to */
+		buf_printf(b,
+		           "<label class=\"check\"><input type=\"radio\"%s name=\"notify\" "
+		           "value=\"%s\"%s> %s</label>",
+		           i ? "" : " id=\"f-notify\"", names[i],
+		           (int)i + 1 == (int)n ? " checked" : "", T(r, key));
+	}
+	field_notes(b, "notify", err, NULL);
+	buf_puts(b, "</fieldset>");
+}
+
 static void offer_form(req *r, int status, const char *err, const field_errs *errs,
                        const char *action, const char *title, const char *desc, const char *loc,
-                       const char *skills, const char *questions, const char *heading)
+                       const char *skills, const char *questions, const char *notify,
+                       const char *heading)
 {
 	buf b;
 	form_page_start(r, &b, heading, err, errs, action);
@@ -262,6 +288,7 @@ static void offer_form(req *r, int status, const char *err, const field_errs *er
 	         NULL);
 	textarea_ex(r, &b, "questions", "field.questions", questions,
 	            "rows=\"4\" maxlength=\"10000\"", errs);
+	notify_fieldset(r, &b, notify, errs);
 	buf_printf(&b, "<button type=\"submit\">%s</button></form></section>", T(r, "offer.save"));
 	page_send(r, status, &b);
 }
@@ -270,7 +297,7 @@ void page_offer_new(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
 		return;
-	offer_form(r, 200, NULL, NULL, "/offers", "", "", "", "", "", T(r, "offer.new"));
+	offer_form(r, 200, NULL, NULL, "/offers", "", "", "", "", "", "each", T(r, "offer.new"));
 }
 
 /* Fill @fields from the form; the arrays point into @skcopy/@qcopy. Every
@@ -296,6 +323,9 @@ static bool offer_fields_from_form(req *r, const form *f, offerapi_offer_fields 
 	          OFFERAPI_DESCRIPTION_MAX, true);
 	ferr_text(r, e, "location", "field.location", fields->location, 0, OFFERAPI_LOCATION_MAX,
 	          false);
+	const char *notify = form_get(f, "notify"); /* absent: "each" on create, else kept */
+	if (notify && offerapi_notify_parse(notify, &fields->notify) < 0)
+		ferr_add(r, e, "notify", "field.notify", "ferr.notify");
 	if (fields->nskills > OFFERAPI_SKILLS_MAX)
 		ferr_add(r, e, "skills", "field.skills", "ferr.too_many", OFFERAPI_SKILLS_MAX);
 	for (size_t i = 0; i < fields->nskills && i < OFFERAPI_SKILLS_MAX; i++)
@@ -363,6 +393,7 @@ static void offer_save(req *r, bool create)
 			           &errs, action, form_get(&f, "title"),
 			           form_get(&f, "description"), form_get(&f, "location"),
 			           form_get(&f, "skills"), form_get(&f, "questions"),
+			           form_get(&f, "notify"),
 			           T(r, create ? "offer.new" : "offer.edit"));
 	}
 	free(skc);
@@ -400,7 +431,7 @@ void page_offer_edit(req *r)
 	char action[64];
 	snprintf(action, sizeof action, "/offers/%lld/edit", (long long)o->id);
 	offer_form(r, 200, NULL, NULL, action, o->title, o->description, o->location, sk.data,
-	           qs.data, T(r, "offer.edit"));
+	           qs.data, offerapi_notify_name(o->notify), T(r, "offer.edit"));
 	buf_free(&sk);
 	buf_free(&qs);
 	offerapi_offer_free(o);

@@ -78,6 +78,17 @@ int svc_password_reset_check(req *r, const char *token);
  * the library (every session of the account ends). *user_id (may be NULL):
  * the account. */
 int svc_password_reset(req *r, const char *token, const char *password, offerapi_id *user_id);
+
+/* ---- notifications (svc_notify.c) ---- */
+
+/* The request's account's stage e-mail setting. */
+int svc_notify_get(req *r, bool *stages);
+int svc_notify_set(req *r, bool stages);
+/* What unsubscribe link @token names (@apply false: changes nothing, for
+ * the GET page) or turn it off (@apply true: the POST). No session needed:
+ * the token is the proof. OFFERAPI_EINVAL: not a token's shape;
+ * OFFERAPI_ENOTFOUND: unknown. *out: free with offerapi_unsubscribe_free. */
+int svc_unsubscribe(req *r, const char *token, bool apply, offerapi_unsubscribe **out);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
 /* The user's live sessions, newest first; *current is the id of the

@@ -39,6 +39,7 @@
 #include "common.h"
 #include "store.h"
 #include "jobs.h"
+#include "user.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -254,6 +255,89 @@ OFFERAPI_EXTERN void offerapi_mail_sender_free(offerapi_mail_sender *sender);
 /** Check sender options without starting anything (for a host's
  *  configuration check). @return 0 or OFFERAPI_EINVAL */
 OFFERAPI_EXTERN int offerapi_mail_sender_check(const offerapi_mail_sender_options *opts);
+
+/* ---- notifications people control ---- */
+
+/*
+ * Notification e-mails (a candidate's stage changes, a recruiter's new
+ * applications and withdrawals) follow settings their recipient controls:
+ * users.notify_stages for the candidate, offers.notify (offer.h) for the
+ * recruiter. The setting is read in the transaction that writes the change
+ * and its message, so a message is written exactly when the setting was on
+ * at that moment. Each such message carries a one-click unsubscribe link
+ * (RFC 8058): a random token whose SHA-256 alone is stored, bound to one
+ * (account, kind, offer); it can turn off that one setting and nothing
+ * else.
+ */
+
+/** The candidate's setting: e-mail on each stage change of their
+ *  applications (default on). @return 0, OFFERAPI_ENOTFOUND or a database
+ *  error */
+OFFERAPI_EXTERN int offerapi_notify_stages_get(offerapi_store *store, offerapi_id user_id,
+                                               bool *out_on);
+
+/** Set @p actor's own stage e-mail setting.
+ *  @return 0, OFFERAPI_EPERM (no actor) or a database error */
+OFFERAPI_EXTERN int offerapi_notify_stages_set(offerapi_store *store, const offerapi_user *actor,
+                                               bool on);
+
+/** What an unsubscribe token turns off. */
+typedef enum offerapi_unsubscribe_kind {
+	OFFERAPI_UNSUBSCRIBE_STAGES = 1, /**< the candidate's stage e-mails */
+	OFFERAPI_UNSUBSCRIBE_OFFER = 2, /**< the e-mails of one offer to its recruiter */
+	OFFERAPI_UNSUBSCRIBE_DIGEST = 3 /**< the recruiter's daily digests: every offer
+	                                     of theirs set to "daily" becomes "none" */
+} offerapi_unsubscribe_kind;
+
+/** What an unsubscribe token names. Free with offerapi_unsubscribe_free(). */
+typedef struct offerapi_unsubscribe {
+	offerapi_unsubscribe_kind kind;
+	offerapi_id user_id;
+	offerapi_id offer_id; /**< OFFERAPI_UNSUBSCRIBE_OFFER only, else 0 */
+	char *offer_title; /**< OFFERAPI_UNSUBSCRIBE_OFFER only, else NULL */
+	char lang[4]; /**< the account's language */
+	bool was_on; /**< whether the setting was on before (apply) / is on (peek) */
+} offerapi_unsubscribe;
+
+/** Free it. NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_unsubscribe_free(offerapi_unsubscribe *u);
+
+/**
+ * Read what @p token (from a message's unsubscribe link) would turn off,
+ * changing nothing (for the confirmation page a GET shows).
+ * @return 0; OFFERAPI_EINVAL (not a token's shape: field "t");
+ *         OFFERAPI_ENOTFOUND (no such token, or its account or offer is
+ *         gone); or a database error
+ */
+OFFERAPI_EXTERN int offerapi_unsubscribe_peek(offerapi_store *store, const char *token,
+                                              offerapi_unsubscribe **out);
+
+/** Turn off the one setting @p token names (idempotent). Errors as
+ *  offerapi_unsubscribe_peek(). */
+OFFERAPI_EXTERN int offerapi_unsubscribe_apply(offerapi_store *store, const char *token,
+                                               offerapi_unsubscribe **out);
+
+/** A recruiter gets at most one digest per this many milliseconds. */
+#define OFFERAPI_DIGEST_PERIOD_MS (24 * 3600 * 1000LL)
+
+/** A digest lists at most this many applications; the rest wait for the
+ *  next one. */
+#define OFFERAPI_DIGEST_MAX 200
+
+/**
+ * Write the daily digests that are due into the outbox: for each recruiter
+ * with applications waiting on offers set to "daily" and no digest within
+ * OFFERAPI_DIGEST_PERIOD_MS, one message listing them. Each digest is
+ * claimed by a conditional UPDATE of users.digest_ms (... WHERE digest_ms
+ * IS the value read ... RETURNING) in the transaction that writes the
+ * message and clears the applications' digest_pending: two processes
+ * running this at once never both write one. No applications waiting: no
+ * digest. Mail senders call it (offerapi_mail_sender_start); also usable
+ * alone.
+ * @param out_written  may be NULL; receives the number of digests written
+ * @return 0 or a database error
+ */
+OFFERAPI_EXTERN int offerapi_mail_digest_run(offerapi_store *store, int *out_written);
 
 #ifdef __cplusplus
 }

@@ -26,6 +26,23 @@ extern "C" {
 #define OFFERAPI_QUESTION_MAX 500
 
 /** A job offer. */
+/** How an offer's recruiter hears of its new applications (offers.notify).
+ *  Values are stable. */
+typedef enum offerapi_notify {
+	OFFERAPI_NOTIFY_UNSET = 0, /**< in offerapi_offer_fields: "each" on create,
+	                                unchanged on update */
+	OFFERAPI_NOTIFY_EACH = 1, /**< one e-mail per application (the default) */
+	OFFERAPI_NOTIFY_DAILY = 2, /**< a daily digest (offerapi_mail_digest_run) */
+	OFFERAPI_NOTIFY_NONE = 3 /**< no e-mail */
+} offerapi_notify;
+
+/** "each", "daily", "none" (static); NULL for another value. */
+OFFERAPI_EXTERN const char *offerapi_notify_name(offerapi_notify notify);
+
+/** The value named @p name ("each", "daily", "none").
+ *  @return 0 or OFFERAPI_EINVAL (the message names field "notify") */
+OFFERAPI_EXTERN int offerapi_notify_parse(const char *name, offerapi_notify *out);
+
 typedef struct offerapi_offer {
 	offerapi_id id;
 	offerapi_id recruiter_id;
@@ -55,6 +72,8 @@ typedef struct offerapi_offer {
 				       when no word found is in the first 4 KiB
 				       of the description (a title match). Plain
 				       text: escape it before showing it as HTML */
+	/* appended in schema 10 (issue 13): */
+	offerapi_notify notify; /**< offerapi_offer_get() only (0 in lists) */
 } offerapi_offer;
 
 /** Around a matched word in offerapi_offer.snippet (control characters,
@@ -67,7 +86,7 @@ typedef struct offerapi_offer {
  * accepts every version from 1 to the one it was built with ("known and
  * not newer"); another is OFFERAPI_EINVAL naming the struct.
  */
-#define OFFERAPI_OFFER_FIELDS_VERSION 1
+#define OFFERAPI_OFFER_FIELDS_VERSION 2
 
 /**
  * The fields a recruiter writes. Fill it with designated initializers so
@@ -87,12 +106,16 @@ typedef struct offerapi_offer_fields {
 	size_t nskills; /**< duplicates (ignoring case) dropped */
 	const char *const *questions;
 	size_t nquestions;
+	/* version 2: */
+	offerapi_notify notify; /**< OFFERAPI_NOTIFY_UNSET: "each" on create,
+	                             unchanged on update */
 } offerapi_offer_fields;
 
 /** Initialiser: the current version, every field empty. */
 #define OFFERAPI_OFFER_FIELDS_INIT                                                                 \
 	{                                                                                          \
-		OFFERAPI_OFFER_FIELDS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, 0                  \
+		OFFERAPI_OFFER_FIELDS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, 0,                 \
+			OFFERAPI_NOTIFY_UNSET                                                      \
 	}
 
 /** Free an offer returned by the library. NULL is ignored. */

@@ -421,6 +421,32 @@ class Smtpd:
         with open(os.path.join(self.dir, got[n - 1]), "rb") as f:
             return email.message_from_bytes(f.read(), policy=email.policy.default)
 
+    def relay_args(self):
+        """The server options that send mail here, with links to
+        https://jobs.example.org."""
+        return ["--smtp-url", "smtp://127.0.0.1:%d" % self.port, "--mail-from",
+                "jobs@example.org", "--public-url", "https://jobs.example.org"]
+
+    def parsed(self):
+        """Every message received so far, parsed, oldest first."""
+        out = []
+        for name in self.messages():
+            with open(os.path.join(self.dir, name), "rb") as f:
+                out.append(email.message_from_bytes(f.read(), policy=email.policy.default))
+        return out
+
+    def find(self, pred, timeout=20):
+        """The first message received for which pred(message) is true,
+        waiting up to timeout seconds for it; None when none came."""
+        deadline = time.time() + timeout
+        while True:
+            for m in self.parsed():
+                if pred(m):
+                    return m
+            if time.time() > deadline:
+                return None
+            time.sleep(0.05)
+
     def stop(self):
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=10)
@@ -469,14 +495,18 @@ def unique(prefix):
 
 
 def signup(server_or_client, role, login=None, name=None, password="staple-battery-horse-42",
-           must=True):
-    """Sign a new user up through the API; returns a Client logged in by
-    cookie (as a browser) and its bearer token. With must=False, a refused
-    sign-up returns None instead of failing the test."""
-    c = server_or_client.client() if isinstance(server_or_client, Server) else server_or_client
+           must=True, email=None, lang="fr"):
+    """Sign a new user up through the API (with an e-mail address when
+    given, in language lang); returns a Client logged in by cookie (as a
+    browser) and its bearer token. With must=False, a refused sign-up
+    returns None instead of failing the test."""
+    c = server_or_client.client(lang) if isinstance(server_or_client, Server) else server_or_client
     login = login or unique(role[:3])
-    r = c.api("POST", "/api/v1/users", {"login": login, "display_name": name or login.title(),
-                                         "password": password, "role": role})
+    body = {"login": login, "display_name": name or login.title(), "password": password,
+            "role": role}
+    if email:
+        body["email"] = email
+    r = c.api("POST", "/api/v1/users", body)
     if r.status != 201:
         if not must:
             return None

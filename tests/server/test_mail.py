@@ -301,8 +301,7 @@ def rate_limit(relay):
 def main():
     d = Smtpd()
     tmp = tempfile.mkdtemp(prefix="offerapi-mail-test.")
-    relay = ["--smtp-url", "smtp://127.0.0.1:%d" % d.port, "--mail-from", "jobs@example.org",
-             "--public-url", "https://jobs.example.org"]
+    relay = d.relay_args()
     s = Server(extra=relay, tmp=tmp)
     c, r = signup(s, "Zoe@Example.org", "en")
     c_login = r.json()["user"]["login"] if r.status == 201 else ""

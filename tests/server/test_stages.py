@@ -104,7 +104,8 @@ def api_checks(srv, d, rec, rec2, cand, cand2, offer):
     T.check(r2.header("Idempotent-Replayed") == "true", "marked as replayed")
     r = stage(rec, app, {"stage": "interview"})
     T.status(r, 409, "interview -> interview")
-    m = d.wait(3)  # 1, 2: the verification messages
+    # (the recruiter's "new application" message may come first)
+    m = d.find(lambda m: "interview" in (m["Subject"] or "")) or d.wait(3)
     T.check(m["To"] and "alice.%s@example.org" % SUFFIX in m["To"], "to the candidate: %s"
             % m["To"])
     T.check(m["Subject"] == 'Your application for "Développeur C": interview',
@@ -198,8 +199,8 @@ def reject_and_withdraw(srv, d, rec, cand, cand2, offer, app):
     T.status(r, 200, "the candidate withdraws")
     T.check(r.json()["application"]["stage"] == "withdrawn", "withdrawn")
     T.status(cand.api("POST", path), 409, "twice is a conflict")
-    # 4: the offer to the candidate; the rejection reached nobody (no address)
-    m = d.wait(5)
+    # (the rejection reached nobody: no address)
+    m = d.find(lambda m: (m["Subject"] or "").startswith("Candidature retirée")) or d.wait(1)
     T.check("rh.%s@example.org" % SUFFIX in (m["To"] or ""), "to the recruiter: %s" % m["To"])
     T.check(m["Subject"] == "Candidature retirée : « Développeur C »",
             "the withdrawal message in the recruiter's language: %s" % m["Subject"])
@@ -369,8 +370,7 @@ SUFFIX = unique("s")
 def main():
     d = Smtpd()
     db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
-    relay = ["--smtp-url", "smtp://127.0.0.1:%d" % d.port, "--mail-from", "jobs@example.org",
-             "--public-url", "https://jobs.example.org"]
+    relay = d.relay_args()
     srv = Server(db_url=db_url, extra=relay)
     rec = account(srv, "recruiter", "fr", "rh.%s@example.org" % SUFFIX)
     rec2 = account(srv, "recruiter", "en")

@@ -19,6 +19,7 @@
 #include <offerapi/offerapi.h>
 
 #include "pdfgen.h"
+#include "internal.h"
 #include "store_internal.h"
 #include "testdb.h"
 
@@ -99,6 +100,10 @@ static int setup(void **state)
 		.title = "Développeuse C",
 		.description = "A job writing C for a living.",
 		.location = "Lyon",
+		/* the recruiter's new-application messages wait for a digest
+		 * nobody runs here: the outbox holds the stage messages only
+		 * (test_notify_* look at the others) */
+		.notify = OFFERAPI_NOTIFY_DAILY,
 	};
 	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &f->offer), 0);
 	expect_no_mail(f->s); /* drains the verification messages */
@@ -683,6 +688,250 @@ static void test_concurrent_changes(void **state)
 	assert_int_equal(won, 1);
 }
 
+/* ---- notifications people control ---- */
+
+static const offerapi_mail_site notify_site = { OFFERAPI_MAIL_SITE_VERSION, "jobs@example.org",
+	                                        NULL, "https://jobs.example.org" };
+
+/* The one-click unsubscribe token message @m carries (its params'
+ * "unsub"), checked against its rendering's headers. */
+static void unsub_of(const offerapi_mail *m, char token[OFFERAPI_TOKEN_SIZE])
+{
+	const char *p = strstr(m->params, "\"unsub\":\"");
+	assert_non_null(p);
+	memcpy(token, p + 9, OFFERAPI_TOKEN_SIZE - 1);
+	token[OFFERAPI_TOKEN_SIZE - 1] = '\0';
+	char *text = NULL, want[160];
+	assert_rc(offerapi_mail_render(m, &notify_site, &text, NULL), 0);
+	snprintf(want, sizeof want,
+	         "List-Unsubscribe: <https://jobs.example.org/unsubscribe?t=%s>,\r\n"
+	         " <https://jobs.example.org/me/notifications>\r\n",
+	         token);
+	if (!strstr(text, want))
+		fail_msg("no one-click List-Unsubscribe in:\n%s", text);
+	assert_non_null(strstr(text, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
+	assert_null(strstr(want, m->recipient)); /* the link tells nothing of the address */
+	free(text);
+}
+
+/* The next message: of @kind, to @to; its unsubscribe token into @token. */
+static void expect_notification(offerapi_store *s, const char *kind, const char *to,
+                                char token[OFFERAPI_TOKEN_SIZE])
+{
+	offerapi_mail *m = next_mail(s);
+	if (!m)
+		fail_msg("no %s message in the outbox", kind);
+	assert_string_equal(m->kind, kind);
+	assert_string_equal(m->recipient, to);
+	unsub_of(m, token);
+	assert_rc(offerapi_mail_done(s, m, true, NULL), 0);
+	offerapi_mail_free(m);
+}
+
+static offerapi_id offer_with(fixture *f, const char *title, offerapi_notify notify)
+{
+	offerapi_offer_fields o = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                    .title = title,
+		                    .description = "C again.",
+		                    .notify = notify };
+	offerapi_id id = 0;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &id), 0);
+	return id;
+}
+
+static offerapi_notify notify_of(fixture *f, offerapi_id offer)
+{
+	offerapi_offer *o = NULL;
+	assert_rc(offerapi_offer_get(f->s, offer, &o), 0);
+	offerapi_notify n = o->notify;
+	offerapi_offer_free(o);
+	return n;
+}
+
+/* The candidate's setting, both ways, read in the change's transaction;
+ * its unsubscribe link turns it off, a GET-like peek does not. */
+static void test_notify_stages(void **state)
+{
+	fixture *f = *state;
+	bool on = false;
+	assert_rc(offerapi_notify_stages_get(f->s, f->cand->id, &on), 0);
+	assert_true(on); /* the default */
+	offerapi_id id = apply(f, f->cand);
+	assert_rc(offerapi_notify_stages_set(f->s, f->cand, false), 0);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_INTERVIEW), 0);
+	expect_no_mail(f->s);
+	assert_rc(offerapi_notify_stages_set(f->s, f->cand, true), 0);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_OFFER), 0);
+	char token[OFFERAPI_TOKEN_SIZE];
+	expect_notification(f->s, "stage-offer", "alice@example.org", token);
+
+	offerapi_unsubscribe *u = NULL;
+	assert_rc(offerapi_unsubscribe_peek(f->s, token, &u), 0);
+	assert_int_equal(u->kind, OFFERAPI_UNSUBSCRIBE_STAGES);
+	assert_int_equal(u->user_id, f->cand->id);
+	assert_true(u->was_on);
+	offerapi_unsubscribe_free(u);
+	assert_rc(offerapi_notify_stages_get(f->s, f->cand->id, &on), 0);
+	assert_true(on); /* a peek changes nothing */
+	assert_rc(offerapi_unsubscribe_apply(f->s, token, &u), 0);
+	assert_true(u->was_on);
+	offerapi_unsubscribe_free(u);
+	assert_rc(offerapi_notify_stages_get(f->s, f->cand->id, &on), 0);
+	assert_false(on);
+	assert_rc(offerapi_unsubscribe_apply(f->s, token, &u), 0); /* again: no harm */
+	assert_false(u->was_on);
+	offerapi_unsubscribe_free(u);
+	assert_rc(set_stage(f, f->rec, id, OFFERAPI_STAGE_HIRED), 0);
+	expect_no_mail(f->s);
+	/* it turned off the stages, not the recruiter's offers */
+	assert_int_equal(notify_of(f, f->offer), OFFERAPI_NOTIFY_DAILY);
+}
+
+/* "each": one message per application in its transaction; its link turns
+ * off that offer only; forged and malformed tokens do nothing. */
+static void test_notify_each_unsubscribe(void **state)
+{
+	fixture *f = *state;
+	offerapi_id o1 = offer_with(f, "Poste un", OFFERAPI_NOTIFY_UNSET);
+	offerapi_id o2 = offer_with(f, "Poste deux", OFFERAPI_NOTIFY_EACH);
+	assert_int_equal(notify_of(f, o1), OFFERAPI_NOTIFY_EACH); /* the default */
+	f->offer = o1;
+	apply(f, f->cand);
+	char token[OFFERAPI_TOKEN_SIZE];
+	expect_notification(f->s, "application-received", "rh@example.org", token);
+
+	offerapi_unsubscribe *u = NULL;
+	char forged[OFFERAPI_TOKEN_SIZE];
+	memset(forged, 'a', sizeof forged - 1);
+	forged[sizeof forged - 1] = '\0';
+	assert_rc(offerapi_unsubscribe_apply(f->s, forged, &u), OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_unsubscribe_apply(f->s, "not-a-token", &u), OFFERAPI_EINVAL);
+	assert_rc(offerapi_unsubscribe_peek(f->s, "", &u), OFFERAPI_EINVAL);
+	assert_null(u);
+	assert_rc(offerapi_unsubscribe_peek(f->s, token, &u), 0);
+	assert_int_equal(u->kind, OFFERAPI_UNSUBSCRIBE_OFFER);
+	assert_int_equal(u->offer_id, o1);
+	assert_string_equal(u->offer_title, "Poste un");
+	offerapi_unsubscribe_free(u);
+	assert_int_equal(notify_of(f, o1), OFFERAPI_NOTIFY_EACH);
+	assert_rc(offerapi_unsubscribe_apply(f->s, token, &u), 0);
+	offerapi_unsubscribe_free(u);
+	assert_int_equal(notify_of(f, o1), OFFERAPI_NOTIFY_NONE);
+	assert_int_equal(notify_of(f, o2), OFFERAPI_NOTIFY_EACH); /* that offer only */
+	apply(f, f->cand2);
+	expect_no_mail(f->s);
+	f->offer = o2;
+	apply(f, f->cand2);
+	expect_notification(f->s, "application-received", "rh@example.org", token);
+
+	/* the setting on update: kept when unset, changed when given */
+	offerapi_offer_fields e = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                    .title = "Poste deux",
+		                    .description = "C again." };
+	assert_rc(offerapi_offer_update(f->s, f->rec, o2, &e), 0);
+	assert_int_equal(notify_of(f, o2), OFFERAPI_NOTIFY_EACH);
+	e.notify = OFFERAPI_NOTIFY_DAILY;
+	assert_rc(offerapi_offer_update(f->s, f->rec, o2, &e), 0);
+	assert_int_equal(notify_of(f, o2), OFFERAPI_NOTIFY_DAILY);
+	e.notify = (offerapi_notify)7;
+	assert_rc(offerapi_offer_update(f->s, f->rec, o2, &e), OFFERAPI_EINVAL);
+	e.notify = OFFERAPI_NOTIFY_NONE;
+	assert_rc(offerapi_offer_update(f->s, f->rec2, o2, &e), OFFERAPI_EPERM);
+	assert_int_equal(notify_of(f, o2), OFFERAPI_NOTIFY_DAILY);
+}
+
+typedef struct digester {
+	offerapi_store *s;
+	pthread_barrier_t *go;
+	int written, rc;
+} digester;
+
+static void *digest_race(void *arg)
+{
+	digester *d = arg;
+	pthread_barrier_wait(d->go);
+	d->rc = offerapi_mail_digest_run(d->s, &d->written);
+	return NULL;
+}
+
+/* Two stores (two servers) run the digest at once: one writes it. */
+static int digest_twice_at_once(fixture *f)
+{
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s2 = NULL;
+	assert_rc(offerapi_store_open(&s2, f->db.url, &o), 0);
+	pthread_barrier_t go;
+	pthread_barrier_init(&go, NULL, 2);
+	digester d[2] = { { f->s, &go, 0, 0 }, { s2, &go, 0, 0 } };
+	pthread_t t[2];
+	for (int i = 0; i < 2; i++)
+		pthread_create(&t[i], NULL, digest_race, &d[i]);
+	for (int i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	offerapi_store_free(s2);
+	assert_rc(d[0].rc, 0);
+	assert_rc(d[1].rc, 0);
+	return d[0].written + d[1].written;
+}
+
+/* "daily": nothing per application; one digest a day listing the new
+ * applications since the last one, claimed once across stores; none when
+ * there is nothing new. The clock is moved, not waited for. */
+static void test_notify_digest(void **state)
+{
+	fixture *f = *state; /* f->offer is "daily" */
+	offerapi_id a1 = apply(f, f->cand), a2 = apply(f, f->cand2);
+	expect_no_mail(f->s);
+	assert_int_equal(digest_twice_at_once(f), 1);
+	offerapi_mail *m = next_mail(f->s);
+	assert_non_null(m);
+	assert_string_equal(m->kind, "application-digest");
+	assert_string_equal(m->recipient, "rh@example.org");
+	char *text = NULL, l1[96], l2[96], token[OFFERAPI_TOKEN_SIZE];
+	assert_rc(offerapi_mail_render(m, &notify_site, &text, NULL), 0);
+	snprintf(l1, sizeof l1, "\"app\":\"%lld\"", (long long)a1);
+	snprintf(l2, sizeof l2, "\"app\":\"%lld\"", (long long)a2);
+	assert_non_null(strstr(m->params, l1));
+	assert_non_null(strstr(m->params, l2));
+	free(text);
+	unsub_of(m, token);
+	assert_rc(offerapi_mail_done(f->s, m, true, NULL), 0);
+	offerapi_mail_free(m);
+
+	/* the same day: a new application waits */
+	offerapi_user *c3 = mkuser(f->s, "carol", OFFERAPI_ROLE_CANDIDATE, NULL, NULL);
+	offerapi_id a3 = apply(f, c3);
+	offerapi_user_free(c3);
+	int n = -1;
+	assert_rc(offerapi_mail_digest_run(f->s, &n), 0);
+	assert_int_equal(n, 0);
+	expect_no_mail(f->s);
+	/* a day later: a digest of that one only */
+	oa_test_clock_advance(OFFERAPI_DIGEST_PERIOD_MS + 1000);
+	assert_int_equal(digest_twice_at_once(f), 1);
+	m = next_mail(f->s);
+	assert_non_null(m);
+	snprintf(l2, sizeof l2, "\"app\":\"%lld\"", (long long)a3);
+	assert_non_null(strstr(m->params, l2));
+	assert_null(strstr(m->params, l1));
+	assert_rc(offerapi_mail_done(f->s, m, true, NULL), 0);
+	offerapi_mail_free(m);
+	/* another day, nothing new: no digest */
+	oa_test_clock_advance(OFFERAPI_DIGEST_PERIOD_MS + 1000);
+	assert_rc(offerapi_mail_digest_run(f->s, &n), 0);
+	assert_int_equal(n, 0);
+	expect_no_mail(f->s);
+
+	/* the digest's link: every "daily" offer of the recruiter to "none" */
+	offerapi_unsubscribe *u = NULL;
+	assert_rc(offerapi_unsubscribe_apply(f->s, token, &u), 0);
+	assert_int_equal(u->kind, OFFERAPI_UNSUBSCRIBE_DIGEST);
+	offerapi_unsubscribe_free(u);
+	assert_int_equal(notify_of(f, f->offer), OFFERAPI_NOTIFY_NONE);
+	oa_test_clock_advance(-oa_test_clock_advance(0));
+}
+
 /* ---- the migration ---- */
 
 static void test_migration(void **state)
@@ -692,19 +941,24 @@ static void test_migration(void **state)
 	testdb_create(&t);
 	offerapi_store_options o = testdb_options();
 	offerapi_store *s = NULL;
-	int latest = offerapi_store_schema_latest();
-	assert_rc(store_open_upto(&s, t.url, &o, latest - 1), 0);
+	/* before the stages: migration 9 added them, and a released migration
+	 * keeps its number */
+	assert_rc(store_open_upto(&s, t.url, &o, 8), 0);
 	offerapi_user *rec = mkuser(s, "rhh", OFFERAPI_ROLE_RECRUITER, NULL, NULL);
 	offerapi_user *cand = mkuser(s, "alice", OFFERAPI_ROLE_CANDIDATE, NULL, NULL);
-	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
-		                     .title = "Dev",
-		                     .description = "C",
-		                     .location = "Lyon" };
-	offerapi_id offer = 0;
-	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
-	/* the application row as the code before the stages wrote it */
+	/* the offer and application rows as the code before the stages wrote them */
 	db_conn *c;
+	db_result *res = NULL;
 	assert_rc(store_conn(s, &c), 0);
+	assert_rc(db_exec(c,
+	                  "INSERT INTO offers (recruiter_id, title, description, location, skills,"
+	                  " questions, search_text, location_fold, skills_fold, published_at,"
+	                  " updated_at) VALUES ($1, 'Dev', 'C', 'Lyon', '[]', '[]', 'dev c',"
+	                  " 'lyon', '', 1700000000, 1700000000) RETURNING id",
+	                  (db_param[]){ P_INT(rec->id) }, 1, &res),
+	          0);
+	offerapi_id offer = db_int(res, 0, 0);
+	db_result_free(res);
 	assert_rc(db_exec(c,
 	                  "INSERT INTO applications (offer_id, candidate_id, filename, pdf_size,"
 	                  " answers, nanswers, created_at) VALUES ($1, $2, 'cv.pdf', 10, '[]', 0,"
@@ -716,7 +970,7 @@ static void test_migration(void **state)
 
 	s = NULL;
 	assert_rc(offerapi_store_open(&s, t.url, &o), 0);
-	assert_int_equal(offerapi_store_schema_version(s), latest);
+	assert_int_equal(offerapi_store_schema_version(s), offerapi_store_schema_latest());
 	offerapi_application_list *l = NULL;
 	assert_rc(offerapi_application_list_stage_page(s, rec, offer, OFFERAPI_STAGE_RECEIVED, NULL,
 	                                               &l),
@@ -748,6 +1002,9 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_by_stage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_stages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_each_unsubscribe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_notify_digest, setup, teardown),
 		cmocka_unit_test(test_migration),
 	};
 	char name[64];
