@@ -106,18 +106,20 @@ static void tokens_page(req *r, int status, const char *made, const char *err,
 	}
 	buf_printf(&b, "</select><button type=\"submit\">%s</button></form>",
 	           T(r, "tokens.create"));
-	buf_printf(
-		&b,
-		"<h2>%s</h2><div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th>"
-		"<th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
-		T(r, "tokens.live"), T(r, "tokens.name"), T(r, "tokens.scopes"),
-		T(r, "tokens.created"), T(r, "tokens.last_used"), T(r, "tokens.expires"),
-		T(r, "sessions.action"));
+	buf_printf(&b, "<h2>%s</h2>", T(r, "tokens.live"));
+	if (!l->count)
+		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "tokens.none"));
+	else
+		buf_printf(&b,
+		           "<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th>"
+		           "<th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>"
+		           "<tbody>",
+		           T(r, "tokens.name"), T(r, "tokens.scopes"), T(r, "tokens.created"),
+		           T(r, "tokens.last_used"), T(r, "tokens.expires"),
+		           T(r, "sessions.action"));
 	for (size_t i = 0; i < l->count; i++)
 		token_row(r, &b, &l->items[i]);
-	if (!l->count)
-		buf_printf(&b, "<tr><td colspan=\"6\">%s</td></tr>", T(r, "tokens.none"));
-	buf_puts(&b, "</tbody></table></div></section>");
+	buf_puts(&b, l->count ? "</tbody></table></div></section>" : "</section>");
 	offerapi_pat_list_free(l);
 	/* a new token is in this page only: never keep it in a cache */
 	if (made)
