@@ -243,11 +243,14 @@ int webhook_event_tx(db_conn *c, unsigned event, offerapi_id offer_id, offerapi_
 		json_object_set_new(data, "to", json_string(to));
 	}
 	const char *type = offerapi_event_name(event);
-	char *body = data && type ? event_body(type, data) : NULL;
-	if (!body) {
+	if (!type) {
 		json_decref(data);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		return oa_error(OFFERAPI_EINVAL, "webhook event: unknown event %u", event);
 	}
+	/* event_body takes @data, on failure too (json_pack's "o" steals) */
+	char *body = data ? event_body(type, data) : NULL;
+	if (!body)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	int rc = enqueue_tx(c, offer_id, 0, event, type, body);
 	free(body);
 	return rc;
