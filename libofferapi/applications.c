@@ -336,11 +336,10 @@ static int insert_cv(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_id 
 	return rc;
 }
 
-/* Apply, and enqueue a scoring job per scorer of @set (may be NULL) in the
- * same transaction (jobs.c). */
-static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
-                  const offerapi_application_input *in, const offerapi_scorers *set,
-                  offerapi_id *out_id)
+/* The checks of @in that need no store; *fname is @in's file name's last
+ * component. */
+static int check_input(const offerapi_user *actor, const offerapi_application_input *in,
+                       const char **fname)
 {
 	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "apply to an offer");
 	if (rc < 0)
@@ -353,123 +352,149 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 			"offerapi_application_input: version %u unknown (this library"
 			" reads 1 to %d: set .version = OFFERAPI_APPLICATION_INPUT_VERSION)",
 			in->version, OFFERAPI_APPLICATION_INPUT_VERSION);
-	const char *fname = in->filename ? base_name(in->filename) : NULL;
-	if ((rc = oa_check_text("file name", fname, 1, OFFERAPI_FILENAME_MAX, false, false)) < 0)
+	*fname = in->filename ? base_name(in->filename) : NULL;
+	if ((rc = oa_check_text("file name", *fname, 1, OFFERAPI_FILENAME_MAX, false, false)) < 0)
 		return rc;
 	if (!in->pdf || !in->pdf_len)
 		return oa_error(OFFERAPI_ENOTPDF, "the CV file is empty");
 	if (in->nanswers && !in->answers)
 		return oa_error(OFFERAPI_EINVAL, "answers: missing list");
+	return 0;
+}
+
+/* The cheap checks against the offer, before any PDF extraction: open, not
+ * applied to yet, answers that fit its questions. On success *answers is
+ * the answers' JSON (the caller frees it), padded to *nanswers questions.
+ * The transaction checks the offer again. */
+static int check_offer(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                       const offerapi_application_input *in, char **answers, size_t *nanswers)
+{
+	offerapi_offer *offer;
+	int rc = offerapi_offer_get(s, offer_id, &offer);
+	if (rc < 0)
+		return rc;
+	if (!offer->is_open)
+		rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
+		              (long long)offer_id);
+	else if (in->nanswers > offer->nquestions)
+		rc = oa_error(OFFERAPI_EINVAL, "answers: %zu given, the offer asks %zu questions",
+		              in->nanswers, offer->nquestions);
+	for (size_t i = 0; rc == 0 && i < in->nanswers; i++) {
+		char field[32];
+		snprintf(field, sizeof field, "answer %zu", i + 1);
+		rc = oa_check_text(field, in->answers[i], 0, OFFERAPI_ANSWER_MAX, true, true);
+	}
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = store_exec(
+			s, "SELECT 1 FROM applications WHERE offer_id = $1 AND candidate_id = $2",
+			(db_param[]){ P_INT(offer_id), P_INT(actor->id) }, 2, &r);
+	if (rc == 0 && r->nrows > 0)
+		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
+	db_result_free(r);
+	if (rc == 0) {
+		*answers = oa_json_answers(offer->questions, offer->nquestions, in->answers,
+		                           in->nanswers);
+		*nanswers = offer->nquestions; /* oa_json_answers pads to the questions */
+		if (!*answers)
+			rc = OFFERAPI_ENOMEM;
+	}
+	offerapi_offer_free(offer);
+	return rc;
+}
+
+/* What applying writes, in @c's open transaction: the application, its
+ * sealed CV, a scoring job per scorer of @set, the recruiter's e-mail and
+ * the webhook event. */
+static int submit_tx(offerapi_store *s, db_conn *c, const offerapi_user *actor,
+                     offerapi_id offer_id, const offerapi_application_input *in,
+                     const offerapi_scorers *set, const char *fname, const char *answers,
+                     size_t nanswers, const char *text, size_t text_len, offerapi_id key_id,
+                     offerapi_id *out_id)
+{
+	db_result *r = NULL;
+	int rc = db_exec(c, "SELECT is_open FROM offers WHERE id = $1",
+	                 (db_param[]){ P_INT(offer_id) }, 1, &r);
+	if (rc < 0)
+		return rc;
+	if (r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
+	else if (!db_int(r, 0, 0))
+		rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
+		              (long long)offer_id);
+	db_result_free(r);
+	r = NULL;
+	if (rc == 0)
+		rc = db_exec(c,
+		             "INSERT INTO applications (offer_id, candidate_id, filename,"
+		             " pdf_size, answers, nanswers, created_at)"
+		             " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		             (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
+		                           P_INT((int64_t)in->pdf_len), P_TEXT(answers),
+		                           P_INT((int64_t)nanswers), P_INT(oa_now()) },
+		             7, &r);
+	if (rc == OFFERAPI_EEXISTS)
+		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
+	offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
+	db_result_free(r);
+	/* the CV apart (list reads never walk it: migration 3), sealed
+	 * (migration 5) */
+	if (rc == 0)
+		rc = insert_cv(s, c, id, key_id, in->pdf, in->pdf_len, text, text_len);
+	if (rc == 0)
+		rc = jobs_enqueue_tx(c, id, set);
+	bool mailed = false; /* the recruiter's e-mail */
+	if (rc == 0)
+		rc = notify_application_tx(c, id, &mailed);
+	if (rc == 0)
+		rc = webhook_event_tx(c, OFFERAPI_EVENT_APPLICATION_CREATED, offer_id, id, NULL,
+		                      "received");
+	*out_id = id;
+	return rc;
+}
+
+/* Apply, and enqueue a scoring job per scorer of @set (may be NULL) in the
+ * same transaction (jobs.c). */
+static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                  const offerapi_application_input *in, const offerapi_scorers *set,
+                  offerapi_id *out_id)
+{
+	const char *fname = NULL;
+	int rc = check_input(actor, in, &fname);
+	if (rc < 0)
+		return rc;
 	offerapi_id key_id;
 	if ((rc = cv_key_id(s, &key_id)) < 0) /* before any work: no key, no CV */
 		return rc;
-
-	/* Cheap checks first, so that a closed offer or a second application
-	 * costs no PDF extraction. The transaction below checks again. */
-	offerapi_offer *offer;
-	if ((rc = offerapi_offer_get(s, offer_id, &offer)) < 0)
+	/* cheap checks first: a closed offer or a second application costs no
+	 * PDF extraction */
+	char *answers = NULL;
+	size_t nanswers = 0;
+	if ((rc = check_offer(s, actor, offer_id, in, &answers, &nanswers)) < 0)
 		return rc;
-	if (!offer->is_open) {
-		offerapi_offer_free(offer);
-		return oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
-		                (long long)offer_id);
-	}
-	if (in->nanswers > offer->nquestions) {
-		size_t nq = offer->nquestions;
-		offerapi_offer_free(offer);
-		return oa_error(OFFERAPI_EINVAL, "answers: %zu given, the offer asks %zu questions",
-		                in->nanswers, nq);
-	}
-	for (size_t i = 0; i < in->nanswers; i++) {
-		char field[32];
-		snprintf(field, sizeof field, "answer %zu", i + 1);
-		if ((rc = oa_check_text(field, in->answers[i], 0, OFFERAPI_ANSWER_MAX, true,
-		                        true)) < 0) {
-			offerapi_offer_free(offer);
-			return rc;
-		}
-	}
-	db_result *r = NULL;
-	rc = store_exec(s, "SELECT 1 FROM applications WHERE offer_id = $1 AND candidate_id = $2",
-	                (db_param[]){ P_INT(offer_id), P_INT(actor->id) }, 2, &r);
-	bool applied = rc == 0 && r->nrows > 0;
-	db_result_free(r);
-	r = NULL; /* reused below, where a failed BEGIN leaves it untouched */
-	if (rc == 0 && applied)
-		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-	char *answers = rc == 0 ? oa_json_answers(offer->questions, offer->nquestions, in->answers,
-	                                          in->nanswers)
-	                        : NULL;
-	size_t nanswers = offer->nquestions; /* oa_json_answers pads to the questions */
-	offerapi_offer_free(offer);
-	if (rc == 0 && !answers)
-		rc = OFFERAPI_ENOMEM;
-	if (rc < 0)
-		return rc;
-
 	char *text = NULL;
 	size_t text_len = 0;
 	rc = offerapi_cv_extract(&text, &text_len, in->pdf, in->pdf_len, &s->opts.cv_limits);
-	if (rc < 0) {
-		free(answers);
-		return rc;
-	}
-
-	db_conn *c;
-	if ((rc = store_conn(s, &c)) == 0) {
+	db_conn *c = NULL;
+	if (rc == 0)
+		rc = store_conn(s, &c);
+	offerapi_id id = 0;
+	if (rc == 0) {
 		rc = db_begin(c);
 		if (rc == 0)
-			rc = db_exec(c, "SELECT is_open FROM offers WHERE id = $1",
-			             (db_param[]){ P_INT(offer_id) }, 1, &r);
-		if (rc == 0) {
-			if (r->nrows == 0)
-				rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found",
-				              (long long)offer_id);
-			else if (!db_int(r, 0, 0))
-				rc = oa_error(OFFERAPI_ECLOSED,
-				              "offer %lld is closed to applications",
-				              (long long)offer_id);
-			db_result_free(r);
-			r = NULL;
-		}
-		if (rc == 0)
-			rc = db_exec(c,
-			             "INSERT INTO applications (offer_id, candidate_id, filename,"
-			             " pdf_size, answers, nanswers, created_at)"
-			             " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-			             (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
-			                           P_INT((int64_t)in->pdf_len), P_TEXT(answers),
-			                           P_INT((int64_t)nanswers), P_INT(oa_now()) },
-			             7, &r);
-		if (rc == OFFERAPI_EEXISTS)
-			rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
-		offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
-		db_result_free(r);
-		/* the CV apart (list reads never walk it: migration 3), sealed
-		 * (migration 5) */
-		if (rc == 0)
-			rc = insert_cv(s, c, id, key_id, in->pdf, in->pdf_len, text, text_len);
-		if (rc == 0 && out_id)
-			*out_id = id;
-		if (rc == 0)
-			rc = jobs_enqueue_tx(c, id, set);
-		bool mailed = false; /* the recruiter's e-mail, in this transaction */
-		if (rc == 0)
-			rc = notify_application_tx(c, id, &mailed);
-		(void)mailed; /* the senders are woken whatever: webhooks too */
-		if (rc == 0)
-			rc = webhook_event_tx(c, OFFERAPI_EVENT_APPLICATION_CREATED, offer_id, id,
-			                      NULL, "received");
+			rc = submit_tx(s, c, actor, offer_id, in, set, fname, answers, nanswers,
+			               text, text_len, key_id, &id);
 		if (rc == 0)
 			rc = db_commit(c);
 		else
 			db_rollback(c);
-		db_release(s->pool, c);
-		if (rc == 0 && out_id)
-			*out_id = id;
-		if (rc == 0) /* scoring jobs, webhook deliveries, mail */
-			store_jobs_signal(s);
 	}
+	if (c)
+		db_release(s->pool, c);
+	if (rc == 0 && out_id)
+		*out_id = id;
+	if (rc == 0) /* scoring jobs, webhook deliveries, mail */
+		store_jobs_signal(s);
 	free(text);
 	free(answers);
 	return rc;
