@@ -29,9 +29,16 @@ static void check(bool ok, const char *what)
 
 static void check_form(const form *f, const char *body, size_t len)
 {
+	check(f->nfields <= FORM_FIELDS_MAX && f->nfields <= f->cap, "field count bounded");
 	for (size_t i = 0; i < f->nfields; i++) {
 		check(strlen(f->fields[i].value) == f->fields[i].len, "value length");
 		check(f->fields[i].name != NULL, "field name");
+	}
+	if (f->nfields) { /* every field of the first name, in order */
+		const char *first = NULL;
+		check(form_get_all(f, f->fields[0].name, &first, 1) >= 1 &&
+		              first == f->fields[0].value,
+		      "form_get_all finds the first field");
 	}
 	if (f->has_file) {
 		check(f->file >= body && f->file + f->file_len <= body + len,

@@ -357,6 +357,107 @@ int offerapi_application_set_stage(offerapi_store *s, const offerapi_user *actor
 	return rc;
 }
 
+/* The list of a batch: 1 to OFFERAPI_STAGE_BATCH_MAX positive ids, each
+ * once (a second change of one application would be refused by the rules
+ * anyway, but as a puzzling conflict); *bad is the index of a faulty id. */
+static int check_batch(const offerapi_id *ids, size_t n, size_t *bad)
+{
+	*bad = n;
+	if (n == 0 || !ids)
+		return oa_error(OFFERAPI_EINVAL, "application_ids: no application given");
+	if (n > OFFERAPI_STAGE_BATCH_MAX)
+		return oa_error(OFFERAPI_ETOOBIG,
+		                "application_ids: too many (%zu): at most %d applications at once",
+		                n, OFFERAPI_STAGE_BATCH_MAX);
+	for (size_t i = 0; i < n; i++) {
+		*bad = i;
+		if (ids[i] <= 0)
+			return oa_error(OFFERAPI_EINVAL,
+			                "application_ids: %lld is not an application id",
+			                (long long)ids[i]);
+		for (size_t k = 0; k < i; k++) /* n <= 500: at most 125 000 comparisons */
+			if (ids[k] == ids[i])
+				return oa_error(OFFERAPI_EINVAL,
+				                "application_ids: application %lld is given twice",
+				                (long long)ids[i]);
+	}
+	*bad = n;
+	return 0;
+}
+
+/* The batch's body on @c in a transaction: the offer is the actor's, then
+ * each application is the offer's and moves (change_tx()). *bad: the
+ * index of the application that failed, @n when none did. */
+static int many_tx(db_conn *c, const offerapi_user *actor, offerapi_id offer_id,
+                   const offerapi_id *ids, size_t n, const offerapi_stage_change *ch, size_t *bad)
+{
+	db_result *r = NULL;
+	int rc = db_exec(c, "SELECT recruiter_id FROM offers WHERE id = $1",
+	                 (db_param[]){ P_INT(offer_id) }, 1, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
+	else if (rc == 0 && db_int(r, 0, 0) != actor->id)
+		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
+		              (long long)offer_id);
+	db_result_free(r);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		*bad = i;
+		r = NULL;
+		rc = db_exec(c, "SELECT 1 FROM applications WHERE id = $1 AND offer_id = $2",
+		             (db_param[]){ P_INT(ids[i]), P_INT(offer_id) }, 2, &r);
+		/* the same answer whether it is another offer's or none at all */
+		if (rc == 0 && r->nrows == 0)
+			rc = oa_error(OFFERAPI_EINVAL,
+			              "application_ids: application %lld is not an application to"
+			              " offer %lld",
+			              (long long)ids[i], (long long)offer_id);
+		db_result_free(r);
+		if (rc == 0)
+			rc = change_tx(c, actor, ids[i], ch);
+	}
+	if (rc == 0)
+		*bad = n;
+	return rc;
+}
+
+int offerapi_application_set_stage_many(offerapi_store *s, const offerapi_user *actor,
+                                        offerapi_id offer_id, const offerapi_id *ids, size_t n,
+                                        const offerapi_stage_change *change, size_t *out_moved,
+                                        size_t *out_bad)
+{
+	size_t bad = n;
+	if (out_moved)
+		*out_moved = 0;
+	int rc = check_change(actor, change);
+	if (rc == 0)
+		rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, "move applications");
+	if (rc == 0)
+		rc = check_batch(ids, n, &bad);
+	db_conn *c = NULL;
+	if (rc == 0 && s)
+		rc = store_conn(s, &c);
+	else if (rc == 0)
+		rc = oa_error(OFFERAPI_EINVAL, "no store");
+	if (rc == 0) {
+		rc = db_begin(c);
+		if (rc == 0)
+			rc = many_tx(c, actor, offer_id, ids, n, change, &bad);
+		if (rc == 0)
+			rc = db_commit(c);
+		else
+			db_rollback(c);
+		db_release(s->pool, c);
+	}
+	if (out_bad)
+		*out_bad = rc == 0 ? n : bad;
+	if (rc < 0)
+		return rc;
+	store_jobs_signal(s); /* wakes this process's mail and webhook senders */
+	if (out_moved)
+		*out_moved = n;
+	return 0;
+}
+
 /* Close the offer and reject its open applications, on @c in a transaction. */
 static int close_rejecting_tx(db_conn *c, const offerapi_user *actor, offerapi_id offer_id,
                               const offerapi_stage_change *reject, size_t *n)

@@ -4,6 +4,7 @@
  * withdrawal.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -115,6 +116,105 @@ void api_application_stage(req *r)
 		api_fail(r, rc, false);
 	else
 		detail_answer(r, 200);
+}
+
+/* Member application_ids of @body: an array of 1 to
+ * OFFERAPI_STAGE_BATCH_MAX positive integers, each fault added to @errs. */
+static void check_ids(req *r, json_t *body, json_t *errs)
+{
+	json_t *a = json_object_get(body, "application_ids");
+	if (!a || json_is_null(a)) {
+		problem_add(r, errs, "/application_ids", "field.missing");
+		return;
+	}
+	if (!json_is_array(a)) {
+		problem_add(r, errs, "/application_ids", "field.id_array");
+		return;
+	}
+	size_t n = json_array_size(a);
+	if (n == 0)
+		problem_add(r, errs, "/application_ids", "field.id_array");
+	else if (n > OFFERAPI_STAGE_BATCH_MAX)
+		problem_add(r, errs, "/application_ids", "field.ids_too_many");
+	for (size_t i = 0; i < n && i < OFFERAPI_STAGE_BATCH_MAX; i++) {
+		json_t *v = json_array_get(a, i);
+		if (!json_is_integer(v) || json_integer_value(v) < 1) {
+			char ptr[40];
+			snprintf(ptr, sizeof ptr, "/application_ids/%zu", i);
+			problem_add(r, errs, ptr, "field.app_id");
+		}
+	}
+}
+
+/* A refused batch: when one application stopped it (@bad < @n), the
+ * problem points at it (/application_ids/@bad) with the library's line
+ * naming it; otherwise as any failure. */
+static void many_fail(req *r, int rc, size_t bad, size_t n)
+{
+	if (bad >= n || rc == OFFERAPI_EPERM || rc == OFFERAPI_EAUTH) {
+		api_fail(r, rc, false);
+		return;
+	}
+	http_error e;
+	http_error_for(r, rc, false, &e);
+	char ptr[40];
+	snprintf(ptr, sizeof ptr, "/application_ids/%zu", bad);
+	json_t *errs = json_pack("[{s:s,s:s}]", "pointer", ptr, "detail", e.detail);
+	respond_problem(r, e.status, e.code, r->lang == LANG_EN ? e.detail : T(r, "err.bulk_one"),
+	                errs);
+}
+
+/* POST /api/v1/offers/{id}/applications/stage {application_ids, stage,
+ * reason, reason_text, show_reason, from}: all move or none; 200 with how
+ * many and which. */
+void api_offer_applications_stage(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	json_t *body = api_body(r);
+	if (!body)
+		return;
+	json_t *errs = json_array();
+	check_ids(r, body, errs);
+	api_check_string(r, body, "stage", 32, true, errs);
+	api_check_rejection(r, body, errs);
+	api_check_string(r, body, "from", 32, false, errs);
+	if (!api_fields_ok(r, errs)) {
+		json_decref(body);
+		return;
+	}
+	json_t *a = json_object_get(body, "application_ids");
+	size_t n = json_array_size(a);
+	offerapi_id *ids = malloc(n * sizeof *ids);
+	if (!ids) {
+		json_decref(body);
+		api_fail(r, OFFERAPI_ENOMEM, false);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		ids[i] = (offerapi_id)json_integer_value(json_array_get(a, i));
+	bool bad_type = false;
+	svc_stage_in in = { jstr(body, "stage", &bad_type), jstr(body, "reason", &bad_type),
+		            jstr(body, "reason_text", &bad_type),
+		            json_is_true(json_object_get(body, "show_reason")),
+		            jstr(body, "from", &bad_type) };
+	size_t moved = 0, bad = n;
+	int rc = svc_stage_many(r, &in, ids, n, &moved, &bad);
+	json_t *stage = json_string(in.stage); /* before the body goes */
+	json_decref(body);
+	if (rc) {
+		json_decref(stage);
+		free(ids);
+		many_fail(r, rc, bad, n);
+		return;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(list, json_integer((json_int_t)ids[i]));
+	free(ids);
+	respond_json(r, 200,
+	             json_pack("{s:I,s:I,s:o,s:o}", "offer_id", (json_int_t)r->id, "moved",
+	                       (json_int_t)moved, "stage", stage, "application_ids", list));
 }
 
 /* The candidate withdraws: answers the application as they see it. */

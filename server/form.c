@@ -125,13 +125,23 @@ static int form_fail(form *f, int status, const char *what)
 /* Record field @name = @value (both NUL-terminated in the body buffer). */
 static int form_add(form *f, char *name, char *value, size_t len)
 {
-	if (f->nfields >= sizeof f->fields / sizeof f->fields[0])
+	if (f->nfields >= FORM_FIELDS_MAX)
 		return form_fail(f, 400, "too many form fields");
 	if (memchr(value, '\0', len))
 		return form_fail(f, 400, "a form field holds a NUL byte");
 	f->fields_total += len;
 	if (f->fields_total > f->max_fields)
 		return form_fail(f, 413, "fields");
+	if (f->nfields == f->cap) { /* 16, 32, ... up to FORM_FIELDS_MAX */
+		size_t cap = f->cap ? f->cap * 2 : 16;
+		if (cap > FORM_FIELDS_MAX)
+			cap = FORM_FIELDS_MAX;
+		form_field *grown = realloc(f->fields, cap * sizeof *grown);
+		if (!grown)
+			return form_fail(f, 413, "fields");
+		f->fields = grown;
+		f->cap = cap;
+	}
 	f->fields[f->nfields++] = (form_field){ name, value, len };
 	return 0;
 }
@@ -403,6 +413,18 @@ const char *form_get(const form *f, const char *name)
 	return NULL;
 }
 
+size_t form_get_all(const form *f, const char *name, const char **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < f->nfields; i++)
+		if (!strcmp(f->fields[i].name, name)) {
+			if (n < max)
+				out[n] = f->fields[i].value;
+			n++;
+		}
+	return n;
+}
+
 size_t form_answers(const form *f, const char **answers, size_t max)
 {
 	size_t n = 0;
@@ -419,5 +441,7 @@ void form_free(form *f)
 {
 	free(f->body);
 	f->body = NULL;
-	f->nfields = 0;
+	free(f->fields);
+	f->fields = NULL;
+	f->nfields = f->cap = 0;
 }

@@ -34,9 +34,15 @@ typedef struct form_field {
 	size_t len;
 } form_field;
 
+/* Most fields a form may have: the dashboard's bulk form sends a checkbox
+ * per selected application (OFFERAPI_STAGE_BATCH_MAX) plus its own few;
+ * a form with more is refused (400). The array grows on the heap as
+ * fields arrive: most forms have a handful. */
+#define FORM_FIELDS_MAX (OFFERAPI_STAGE_BATCH_MAX + 64)
+
 typedef struct form {
-	form_field fields[64];
-	size_t nfields;
+	form_field *fields; /* nfields of them (malloc'd; form_free() frees it) */
+	size_t nfields, cap;
 	char filename[OFFERAPI_FILENAME_MAX + 1]; /* last path component, no control characters */
 	bool has_file;
 	const char *file; /* the file's bytes, inside body */
@@ -44,7 +50,7 @@ typedef struct form {
 	char *body; /* the request body (malloc'd) */
 	size_t max_file, max_fields; /* bounds */
 	size_t fields_total;
-	int error; /* 0, 413 (too big), 400 (malformed/too many) */
+	int error; /* 0, 413 (too big, or no memory for the fields), 400 (malformed/too many) */
 	const char *error_what; /* "file", "fields" or a sentence */
 } form;
 
@@ -57,6 +63,10 @@ int form_parse(struct req *r, form *f, size_t max_file, size_t max_fields);
 int form_parse_body(form *f, const char *ct, char *body, size_t len, size_t max_file,
                     size_t max_fields);
 const char *form_get(const form *f, const char *name); /* NULL when absent */
+/* The values of every field called @name (a list of checkboxes), in the
+ * order sent, into @out (at most @max): how many there are in all, which
+ * may be more than @max. */
+size_t form_get_all(const form *f, const char *name, const char **out, size_t max);
 /* The answers to screening questions: fields answer_0, answer_1... up to
  * the first missing one, at most @max. Returns how many. */
 size_t form_answers(const form *f, const char **answers, size_t max);

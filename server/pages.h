@@ -52,6 +52,7 @@ void page_token_create(req *r);
 void page_token_revoke(req *r);
 void page_dashboard(req *r);
 void page_dashboard_csv(req *r);
+void page_offer_applications_stage(req *r);
 void page_cv_pdf(req *r);
 void page_cv_text(req *r);
 void page_job_retry(req *r);

@@ -78,6 +78,12 @@ const char server_css[] =
 	".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.facts dt{font-weight:600}.facts dd{margin:0}\n"
 	".note{border-left:3px solid var(--line);padding-left:.75rem;margin:.5rem 0}.note-text{white-space:pre-wrap;overflow-wrap:anywhere}\n"
 	"label.check{display:flex;gap:.4rem;align-items:center;margin:.5rem 0}.stage-filter select{display:inline-block;width:auto}\n"
+	/* the dashboard's bulk form (pages_dashboard.c): a box per row, one form below */
+	".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n"
+	"td.sel{white-space:nowrap}td.sel input{width:1.5rem;height:1.5rem;margin:0 .3rem 0 0;vertical-align:middle}td.sel label{display:inline;margin:0}\n"
+	"form.bulk{background:var(--card);border:1px solid var(--line);border-radius:8px;padding:.5rem 1rem;margin:1rem 0}\n"
+	".bulk-part{margin:.5rem 0 1rem}.bulk-part button{margin-top:.6rem}\n"
+	"select[aria-invalid]{border:2px solid var(--err)}td.sel input[aria-invalid]{outline:2px solid var(--err)}\n"
 	"@media (max-width:700px){.search{grid-template-columns:1fr}.charts{grid-template-columns:1fr}"
 	"nav .lang{margin-left:0}.stats{flex-wrap:wrap}.facts{grid-template-columns:1fr}\n"
 	/* phones: one line of header with a menu, stacked rows, tables and

@@ -203,6 +203,13 @@ int svc_reason_fill(offerapi_stage_change *ch, const char *reason, const char *t
  * offer's recruiter; the candidate only withdraws). A bad field is
  * OFFERAPI_EINVAL naming it. */
 int svc_stage_set(req *r, const svc_stage_in *in);
+/* Move the applications @ids (@n of them) of offer r->id to the stage @in
+ * names, all or none, in one transaction (its recruiter): *moved says how
+ * many moved; on failure *bad is the index in @ids of the application
+ * that stopped the batch, or @n when the failure is not one
+ * application's (offerapi_application_set_stage_many()). */
+int svc_stage_many(req *r, const svc_stage_in *in, const offerapi_id *ids, size_t n, size_t *moved,
+                   size_t *bad);
 /* The candidate withdraws their application r->id. */
 int svc_withdraw(req *r);
 /* Application r->id with its stage history, for its candidate or its

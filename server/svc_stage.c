@@ -20,24 +20,47 @@ int svc_reason_fill(offerapi_stage_change *ch, const char *reason, const char *t
 	return 0;
 }
 
+/* The change @in names, into @ch. */
+static int change_of(const svc_stage_in *in, offerapi_stage_change *ch)
+{
+	int rc;
+	*ch = (offerapi_stage_change)OFFERAPI_STAGE_CHANGE_INIT;
+	if (!in->stage || !*in->stage)
+		return svc_fail(OFFERAPI_EINVAL, "err.stage_missing");
+	if ((rc = offerapi_stage_parse(&ch->stage, in->stage)) < 0)
+		return rc;
+	if (in->from && *in->from) {
+		ch->check_from = 1;
+		if (offerapi_stage_parse(&ch->from, in->from) < 0)
+			return svc_fail(OFFERAPI_EINVAL, "err.stage_from");
+	}
+	return svc_reason_fill(ch, in->reason, in->reason_text, in->show_reason);
+}
+
 int svc_stage_set(req *r, const svc_stage_in *in)
 {
 	int rc = svc_require(r, 0);
 	if (rc)
 		return rc;
-	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
-	if (!in->stage || !*in->stage)
-		return svc_fail(OFFERAPI_EINVAL, "err.stage_missing");
-	if ((rc = offerapi_stage_parse(&ch.stage, in->stage)) < 0)
-		return rc;
-	if (in->from && *in->from) {
-		ch.check_from = 1;
-		if (offerapi_stage_parse(&ch.from, in->from) < 0)
-			return svc_fail(OFFERAPI_EINVAL, "err.stage_from");
-	}
-	if ((rc = svc_reason_fill(&ch, in->reason, in->reason_text, in->show_reason)) < 0)
+	offerapi_stage_change ch;
+	if ((rc = change_of(in, &ch)) < 0)
 		return rc;
 	return offerapi_application_set_stage(r->app->store, r->user, r->id, &ch);
+}
+
+int svc_stage_many(req *r, const svc_stage_in *in, const offerapi_id *ids, size_t n, size_t *moved,
+                   size_t *bad)
+{
+	*moved = 0;
+	*bad = n;
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
+	if (rc)
+		return rc;
+	offerapi_stage_change ch;
+	if ((rc = change_of(in, &ch)) < 0)
+		return rc;
+	return offerapi_application_set_stage_many(r->app->store, r->user, r->id, ids, n, &ch,
+	                                           moved, bad);
 }
 
 int svc_withdraw(req *r)

@@ -352,6 +352,46 @@ OFFERAPI_EXTERN int offerapi_application_set_stage(offerapi_store *store,
                                                    const offerapi_user *actor, offerapi_id id,
                                                    const offerapi_stage_change *change);
 
+/** Most applications one offerapi_application_set_stage_many() moves. */
+#define OFFERAPI_STAGE_BATCH_MAX 500
+
+/**
+ * Move several applications of offer @p offer_id to the same stage at
+ * once, as its recruiter @p actor: the dashboard's "move or reject the
+ * selected ones with one message".
+ *
+ * One transaction, all or nothing: each application gets what
+ * offerapi_application_set_stage() gives a single change (its history row,
+ * the message to its candidate as their setting wants it, its
+ * application.stage_changed webhook event), in the order of @p ids; the
+ * first that cannot move (not an application to @p offer_id, a change the
+ * rules refuse, a stage changed meanwhile) rolls every change back, and
+ * its error names it. A rejection carries the same reason, text and
+ * show_reason for all; with check_from each must be at @p change->from.
+ *
+ * @param ids  1 to OFFERAPI_STAGE_BATCH_MAX distinct application ids
+ * @param change  as for offerapi_application_set_stage(); withdrawn is
+ *         the candidate's, so never a batch
+ * @param out_moved  may be NULL; the number of applications moved (@p n
+ *         on success, 0 on failure)
+ * @param out_bad  may be NULL; on failure, the index in @p ids of the
+ *         application that stopped the batch, or @p n when the failure
+ *         is not one application's (the offer, the change, the list)
+ * @return 0; OFFERAPI_EPERM (not a recruiter, or not the offer's),
+ *         OFFERAPI_ENOTFOUND (no such offer), OFFERAPI_EINVAL (no id, an
+ *         id given twice or not positive, an application not of the offer:
+ *         "application_ids: application 7 ...", or a field of
+ *         @p change), OFFERAPI_ETOOBIG (more than OFFERAPI_STAGE_BATCH_MAX
+ *         ids), OFFERAPI_ECONFLICT (as for a single change: the message
+ *         names the application and the stages), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_set_stage_many(offerapi_store *store,
+                                                        const offerapi_user *actor,
+                                                        offerapi_id offer_id,
+                                                        const offerapi_id *ids, size_t n,
+                                                        const offerapi_stage_change *change,
+                                                        size_t *out_moved, size_t *out_bad);
+
 /**
  * Close offer @p offer_id and reject, in the same transaction, each of its
  * applications still open (received, reviewed, interview or offer) with

@@ -93,7 +93,7 @@ typedef struct world {
 	/* what one run made, checked and freed by its step's after() */
 	offerapi_store *s2;
 	offerapi_scorers *set2;
-	offerapi_user *u, *tmp_user;
+	offerapi_user *u, *tmp_user, *tmp_user2;
 	offerapi_offer *o;
 	offerapi_offer_list *ol;
 	offerapi_application *a;
@@ -106,6 +106,7 @@ typedef struct world {
 	char tok2[OFFERAPI_TOKEN_SIZE];
 	char name[320];
 	offerapi_id stage_app; /* a new application for each stage change */
+	offerapi_id stage_app2; /* and a second for a batch */
 	offerapi_stage_history *h;
 	offerapi_note_list *nl;
 } world;
@@ -533,6 +534,59 @@ static void after_set_stage(world *w, int rc)
 	w->tmp_user = NULL;
 }
 
+/* Two new applications for a batch (prep_stage() makes the first). */
+static void prep_stage_many(world *w)
+{
+	prep_stage(w);
+	char email[80];
+	snprintf(w->name, sizeof w->name, "staged2-%lu", w->iter);
+	snprintf(email, sizeof email, "staged2-%lu@example.org", w->iter);
+	NEED(offerapi_user_create_with_email(w->s, w->name, "Yves", PASSWORD,
+	                                     OFFERAPI_ROLE_CANDIDATE, email, "en", &w->tmp_user2));
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = w->pdf,
+		.pdf_len = w->pdf_len,
+	};
+	NEED(offerapi_application_submit(w->s, w->tmp_user2, w->offer, &in, &w->stage_app2));
+}
+
+static int run_set_stage_many(world *w)
+{
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_REJECTED;
+	ch.reason = OFFERAPI_REASON_PROFILE;
+	ch.reason_text = "Pas le bon profil";
+	ch.show_reason = 1;
+	offerapi_id ids[] = { w->stage_app, w->stage_app2 };
+	size_t moved = 0;
+	return offerapi_application_set_stage_many(w->s, w->rec, w->offer, ids, 2, &ch, &moved,
+	                                           NULL);
+}
+
+/* All or nothing: both rejected with their history rows, or neither. */
+static void after_set_stage_many(world *w, int rc)
+{
+	offerapi_id ids[] = { w->stage_app, w->stage_app2 };
+	for (int i = 0; i < 2; i++) {
+		NEED(offerapi_application_get(w->s, w->rec, ids[i], &w->a));
+		NEED(offerapi_application_history(w->s, w->rec, ids[i], &w->h));
+		bool moved = w->a->stage == OFFERAPI_STAGE_REJECTED;
+		if (moved != (rc == 0) || w->h->count != (size_t)moved)
+			fail("set_stage_many returned %d: application %d %s, %zu history rows", rc,
+			     i, offerapi_stage_name(w->a->stage), w->h->count);
+		offerapi_application_free(w->a);
+		w->a = NULL;
+		offerapi_stage_history_free(w->h);
+		w->h = NULL;
+	}
+	offerapi_user_free(w->tmp_user);
+	w->tmp_user = NULL;
+	offerapi_user_free(w->tmp_user2);
+	w->tmp_user2 = NULL;
+}
+
 static int run_history(world *w)
 {
 	return offerapi_application_history(w->s, w->cand, w->app, &w->h);
@@ -711,6 +765,8 @@ static const step STEPS[] = {
 	{ "store", "application_list_offer", NULL, run_list_offer, after_list },
 	{ "store", "application_list_mine", NULL, run_list_mine, after_list },
 	{ "store", "application_set_stage", prep_stage, run_set_stage, after_set_stage },
+	{ "store", "application_set_stage_many", prep_stage_many, run_set_stage_many,
+	  after_set_stage_many },
 	{ "store", "application_history", NULL, run_history, after_history },
 	{ "store", "application_note_add", NULL, run_note_add, after_nothing },
 	{ "store", "application_note_list", NULL, run_note_list, after_note_list },

@@ -499,6 +499,214 @@ static void test_close_rejecting(void **state)
 	offerapi_user_free(gone);
 }
 
+/* ---- several at once (the dashboard's bulk actions) ---- */
+
+static size_t history_count(fixture *f, offerapi_id id)
+{
+	offerapi_stage_history *h = NULL;
+	assert_rc(offerapi_application_history(f->s, f->rec, id, &h), 0);
+	size_t n = h->count;
+	offerapi_stage_history_free(h);
+	return n;
+}
+
+static int64_t count_rows(fixture *f, const char *sql)
+{
+	db_result *r = NULL;
+	assert_rc(store_exec(f->s, sql, NULL, 0, &r), 0);
+	int64_t n = db_int(r, 0, 0);
+	db_result_free(r);
+	return n;
+}
+
+static void test_batch(void **state)
+{
+	fixture *f = *state;
+	offerapi_user *carla = mkuser(f->s, "carla", OFFERAPI_ROLE_CANDIDATE, "carla@example.org",
+	                              "en");
+	expect_no_mail(f->s);
+	offerapi_id a = apply(f, f->cand), b = apply(f, f->cand2), c = apply(f, carla);
+	char secret[OFFERAPI_WEBHOOK_SECRET_SIZE];
+	offerapi_id hook = 0;
+	assert_rc(offerapi_webhook_create(f->s, f->rec, "https://hooks.example.com/oa",
+	                                  OFFERAPI_EVENT_ALL, secret, &hook),
+	          0);
+	/* another offer of the same recruiter, and another recruiter's */
+	offerapi_offer_fields o = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                    .title = "Second",
+		                    .description = "Another job, in another town.",
+		                    .notify = OFFERAPI_NOTIFY_DAILY };
+	offerapi_id offer2 = 0, offer3 = 0;
+	assert_rc(offerapi_offer_create(f->s, f->rec, &o, &offer2), 0);
+	assert_rc(offerapi_offer_create(f->s, f->rec2, &o, &offer3), 0);
+	offerapi_id saved = f->offer;
+	f->offer = offer2;
+	offerapi_id elsewhere = apply(f, f->cand);
+	f->offer = saved;
+	int64_t deliveries = count_rows(f, "SELECT COUNT(*) FROM webhook_deliveries");
+
+	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
+	ch.stage = OFFERAPI_STAGE_INTERVIEW;
+	size_t moved = 99, bad = 99;
+	/* the list: empty, too long, an id twice, a bad id */
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, NULL, 0, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_EINVAL);
+	assert_message_has("application_ids");
+	assert_int_equal(moved, 0);
+	assert_int_equal(bad, 0);
+	offerapi_id *many = calloc(OFFERAPI_STAGE_BATCH_MAX + 1, sizeof *many);
+	assert_non_null(many);
+	for (size_t i = 0; i <= OFFERAPI_STAGE_BATCH_MAX; i++)
+		many[i] = (offerapi_id)i + 1;
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, many,
+	                                              OFFERAPI_STAGE_BATCH_MAX + 1, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_ETOOBIG);
+	assert_message_has("at most 500");
+	assert_int_equal(bad, OFFERAPI_STAGE_BATCH_MAX + 1);
+	free(many);
+	offerapi_id twice[] = { a, b, a };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, twice, 3, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_EINVAL);
+	assert_message_has("twice");
+	assert_int_equal(bad, 2);
+	offerapi_id zero[] = { a, 0 };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, zero, 2, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_EINVAL);
+	assert_int_equal(bad, 1);
+
+	/* ownership: the offer's recruiter only; each id of that offer */
+	offerapi_id ab[] = { a, b };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec2, f->offer, ab, 2, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_EPERM);
+	assert_int_equal(bad, 2);
+	assert_rc(offerapi_application_set_stage_many(f->s, f->cand, f->offer, ab, 2, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_EPERM);
+	assert_rc(
+		offerapi_application_set_stage_many(f->s, f->rec, offer3, ab, 2, &ch, &moved, &bad),
+		OFFERAPI_EPERM);
+	assert_rc(
+		offerapi_application_set_stage_many(f->s, f->rec, 999999, ab, 2, &ch, &moved, &bad),
+		OFFERAPI_ENOTFOUND);
+	offerapi_id mixed[] = { a, b, elsewhere };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, mixed, 3, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_EINVAL);
+	assert_int_equal(bad, 2);
+	char name[32];
+	snprintf(name, sizeof name, "application %lld", (long long)elsewhere);
+	assert_message_has(name);
+	offerapi_id missing[] = { a, 987654 };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, missing, 2, &ch,
+	                                              &moved, &bad),
+	          OFFERAPI_EINVAL);
+	assert_message_has("application 987654");
+	/* a withdrawal is the candidate's own */
+	offerapi_stage_change wd = OFFERAPI_STAGE_CHANGE_INIT;
+	wd.stage = OFFERAPI_STAGE_WITHDRAWN;
+	assert_rc(offerapi_application_set_stage_many(f->s, f->cand, f->offer, ab, 2, &wd, &moved,
+	                                              &bad),
+	          OFFERAPI_EPERM);
+
+	/* all or nothing: c is hired-bound (offer), so "to reviewed" fails on
+	 * it, after a and b moved inside the transaction */
+	assert_rc(set_stage(f, f->rec, c, OFFERAPI_STAGE_OFFER), 0);
+	expect_mail(f->s, "stage-offer", "carla@example.org", "en");
+	ch.stage = OFFERAPI_STAGE_REVIEWED;
+	offerapi_id abc[] = { a, b, c };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, abc, 3, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_ECONFLICT);
+	assert_int_equal(moved, 0);
+	assert_int_equal(bad, 2);
+	snprintf(name, sizeof name, "application %lld", (long long)c);
+	assert_message_has(name);
+	assert_int_equal(stage_of(f, f->rec, a), OFFERAPI_STAGE_RECEIVED);
+	assert_int_equal(stage_of(f, f->rec, b), OFFERAPI_STAGE_RECEIVED);
+	assert_int_equal(history_count(f, a), 0);
+	assert_int_equal(history_count(f, b), 0);
+	expect_no_mail(f->s);
+	/* the webhook saw c's move only (1 event), none of the refused ones */
+	assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM webhook_deliveries"), deliveries + 1);
+	/* check_from applies to each */
+	ch.check_from = 1;
+	ch.from = OFFERAPI_STAGE_RECEIVED;
+	offerapi_id ac[] = { a, c };
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, ac, 2, &ch, &moved,
+	                                              &bad),
+	          OFFERAPI_ECONFLICT);
+	assert_int_equal(bad, 1);
+	assert_int_equal(stage_of(f, f->rec, a), OFFERAPI_STAGE_RECEIVED);
+
+	/* a and b move together: each its history row, its event, its message */
+	ch.stage = OFFERAPI_STAGE_INTERVIEW;
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, ab, 2, &ch, &moved,
+	                                              &bad),
+	          0);
+	assert_int_equal(moved, 2);
+	assert_int_equal(bad, 2);
+	assert_int_equal(stage_of(f, f->rec, a), OFFERAPI_STAGE_INTERVIEW);
+	assert_int_equal(stage_of(f, f->rec, b), OFFERAPI_STAGE_INTERVIEW);
+	assert_int_equal(history_count(f, a), 1);
+	assert_int_equal(history_count(f, b), 1);
+	/* alice has an address, bobby none */
+	expect_mail(f->s, "stage-interview", "alice@example.org", "fr");
+	expect_no_mail(f->s);
+	assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM webhook_deliveries"), deliveries + 3);
+
+	/* one rejection for all three, the same reason, shown */
+	offerapi_stage_change rj = OFFERAPI_STAGE_CHANGE_INIT;
+	rj.stage = OFFERAPI_STAGE_REJECTED;
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, abc, 3, &rj, &moved,
+	                                              &bad),
+	          OFFERAPI_EINVAL);
+	assert_message_has("reason");
+	assert_int_equal(bad, 3);
+	rj.reason = OFFERAPI_REASON_POSITION_FILLED;
+	rj.reason_text = "We hired someone internally.";
+	rj.show_reason = 1;
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, abc, 3, &rj, &moved,
+	                                              NULL),
+	          0);
+	assert_int_equal(moved, 3);
+	offerapi_id each[] = { a, b, c };
+	for (int i = 0; i < 3; i++) {
+		offerapi_application *got = NULL;
+		assert_rc(offerapi_application_get(f->s, f->rec, each[i], &got), 0);
+		assert_int_equal(got->stage, OFFERAPI_STAGE_REJECTED);
+		assert_int_equal(got->reason, OFFERAPI_REASON_POSITION_FILLED);
+		assert_string_equal(got->reason_text, "We hired someone internally.");
+		offerapi_application_free(got);
+		offerapi_stage_history *h = NULL;
+		assert_rc(offerapi_application_history(f->s, f->rec, each[i], &h), 0);
+		assert_true(h->count >= 2);
+		assert_int_equal(h->items[h->count - 1].to, OFFERAPI_STAGE_REJECTED);
+		assert_int_equal(h->items[h->count - 1].actor_id, f->rec->id);
+		offerapi_stage_history_free(h);
+	}
+	/* one message each to alice and carla (bobby has no address) */
+	assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM outbox WHERE kind ="
+	                               " 'stage-rejected-reason' AND recipient IN"
+	                               " ('alice@example.org', 'carla@example.org')"),
+	                 2);
+	assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM outbox WHERE kind LIKE 'stage-%'"),
+	                 4); /* with carla's offer and alice's interview */
+	assert_int_equal(count_rows(f, "SELECT COUNT(*) FROM webhook_deliveries"), deliveries + 6);
+	/* final now: a second batch is a conflict naming the first */
+	snprintf(name, sizeof name, "application %lld", (long long)a);
+	assert_rc(offerapi_application_set_stage_many(f->s, f->rec, f->offer, abc, 3, &rj, &moved,
+	                                              &bad),
+	          OFFERAPI_ECONFLICT);
+	assert_message_has(name);
+	assert_int_equal(bad, 0);
+	offerapi_user_free(carla);
+}
+
 /* ---- notes ---- */
 
 static void test_notes(void **state)
@@ -999,6 +1207,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_reject_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_withdraw, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_close_rejecting, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_notes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_list_by_stage, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_changes, setup, teardown),
