@@ -303,7 +303,9 @@ static int load_items(const offerapi_mail *m, json_t *params, fields *f)
 }
 
 /* Fill @f from @m and @site: the link is base URL + path + token, or
- * + the application's id ("app") when there is no token. */
+ * + the application's id ("app") when there is no token and the path ends
+ * with '/' ("/applications/"; the candidate's "/me/applications" is one
+ * page for all their applications). */
 static int load_fields(const offerapi_mail *m, const offerapi_mail_site *site,
                        const mail_template *t, json_t *params, fields *f, char **link)
 {
@@ -325,8 +327,9 @@ static int load_fields(const offerapi_mail *m, const offerapi_mail_site *site,
 		return rc < 0 ? rc
 		              : oa_error(OFFERAPI_EINVAL, "mail %lld: malformed application id",
 		                         (long long)m->id);
+	size_t lp = t->link_path ? strlen(t->link_path) : 0;
 	if (!*token)
-		token = app;
+		token = lp && t->link_path[lp - 1] == '/' ? app : "";
 	size_t n = strlen(site->base_url) + (t->link_path ? strlen(t->link_path) : 0) +
 	           strlen(token) + 1;
 	*link = malloc(n);

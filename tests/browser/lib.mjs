@@ -1,7 +1,9 @@
 // lib.mjs - what the browser tests share: a real PDF, a free port, the
-// server process, Debian's Chromium.
+// server process, Debian's Chromium, axe-core inside a page, a real SMTP
+// server on loopback and the messages it received.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,4 +82,61 @@ export async function launchChromium() {
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
   });
+}
+
+// axe-core (run inside the page): every violation of any of its rules, one
+// line each ("TAG: rule (impact): help; targets"); [] when there is none.
+const require = createRequire(import.meta.url);
+let axeSource;
+export const axeVersion = () => JSON.parse(fs.readFileSync(require.resolve('axe-core/package.json'))).version;
+export async function axeViolations(page, tag) {
+  axeSource = axeSource || fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+  return res.violations.map((v) =>
+    `${tag}: ${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+}
+
+// tests/mail/smtpd.py (Debian's python3-aiosmtpd) on a loopback port, with
+// --json: each message it accepts is DIR/NNNN.json (envelope, decoded
+// subject, text and HTML parts). Returns { port, dir, proc, args, all(),
+// wait(pred, what) }; args are the server options that send mail there.
+export async function startSmtpd(dir) {
+  const script = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'mail', 'smtpd.py');
+  fs.mkdirSync(dir, { recursive: true });
+  for (const f of fs.readdirSync(dir)) fs.rmSync(path.join(dir, f));
+  const proc = spawn('/usr/bin/python3', [script, dir, '--json'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/^port (\d+)\n/);
+      if (m) resolve(Number(m[1]));
+    });
+    proc.once('exit', (code) => reject(new Error(`smtpd.py exited (${code}) before listening (python3-aiosmtpd missing?)`)));
+  });
+  const all = () => fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort()
+    .map((f) => ({ file: f, ...JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) }));
+  // The first message for which pred(message) is true, waiting up to
+  // timeoutMs for it; throws, saying what was awaited, when none came.
+  const wait = async (pred, what, timeoutMs = 20000) => {
+    const end = Date.now() + timeoutMs;
+    for (;;) {
+      const m = all().find(pred);
+      if (m) return m;
+      if (Date.now() > end) {
+        throw new Error(`no message at the SMTP server: ${what}; received: ` +
+          all().map((x) => `${x.rcpt_tos.join(',')} "${x.subject}"`).join('; '));
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  return { port, dir, proc, all, wait, args: ['--smtp-url', `smtp://127.0.0.1:${port}`] };
+}
+
+export async function stopSmtpd(smtpd) {
+  if (smtpd && smtpd.proc.exitCode === null) {
+    smtpd.proc.kill('SIGTERM');
+    await new Promise((r) => smtpd.proc.once('exit', r));
+  }
 }

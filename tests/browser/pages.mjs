@@ -14,12 +14,9 @@
 // Environment: as story.mjs (OFFERAPI_SERVER_BIN, OFFERAPI_PLUGINS,
 // ARTIFACT_DIR, CHROMIUM).
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { makePdf, startServer, stopServer, launchChromium } from './lib.mjs';
+import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 let passed = 0, failed = 0;
 function check(cond, what) {
   if (cond) passed++;
@@ -200,11 +197,8 @@ try {
             await page.click('details.menu summary');
           }
           await page.screenshot({ path: path.join(artifacts, `${role}-${spec.name}-${lang}-${w}.png`), fullPage: true });
-          await page.evaluate(axeSource);
-          const res = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ['violations'] }));
+          violations.push(...await axeViolations(page, tag));
           pagesChecked++;
-          for (const v of res.violations)
-            violations.push(`${tag}: ${v.id} (${v.impact}): ${v.help}; ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
         }
       }
       await ctx.close();
@@ -217,7 +211,7 @@ try {
   check(await stopServer(srv), 'server exits 0 on SIGTERM');
 }
 fs.writeFileSync(path.join(artifacts, 'axe.txt'),
-  `axe-core ${JSON.parse(fs.readFileSync(require.resolve('axe-core/package.json'))).version}: ` +
+  `axe-core ${axeVersion()}: ` +
   `${pagesChecked} page views, ${violations.length} violations\n` + violations.join('\n') + '\n');
 for (const v of violations) console.error('axe: ' + v);
 check(pagesChecked > 0 && violations.length === 0, `axe-core: ${violations.length} violations over ${pagesChecked} page views`);

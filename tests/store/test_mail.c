@@ -446,6 +446,48 @@ static void test_render(void **state)
 	offerapi_mail_free(m);
 }
 
+/* The link of each message about an application: the recruiter's lead to
+ * the application's page, the candidate's to "/me/applications", the one
+ * page of all their applications (it once got the application's id glued
+ * on: "/me/applications7", a 404; found by the browser-workflow test). */
+static void test_application_links(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *kind, *link;
+	} cases[] = {
+		{ "stage-interview", "https://jobs.example.org/me/applications\r\n" },
+		{ "stage-offer", "https://jobs.example.org/me/applications\r\n" },
+		{ "stage-hired", "https://jobs.example.org/me/applications\r\n" },
+		{ "stage-rejected", "https://jobs.example.org/me/applications\r\n" },
+		{ "stage-rejected-reason", "https://jobs.example.org/me/applications\r\n" },
+		{ "application-received", "https://jobs.example.org/applications/7\r\n" },
+		{ "application-withdrawn", "https://jobs.example.org/applications/7\r\n" },
+	};
+	char params[256];
+	snprintf(params, sizeof params,
+	         "{\"name\":\"Ana\",\"offer\":\"Dev C\",\"who\":\"Bob\",\"reason\":\"other\","
+	         "\"app\":\"7\",\"unsub\":\"%064d\"}",
+	         0);
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		for (int en = 0; en < 2; en++) {
+			offerapi_mail m = { .id = 1,
+				            .kind = (char *)cases[i].kind,
+				            .recipient = "ana@example.org",
+				            .lang = en ? "en" : "fr",
+				            .params = params };
+			char *msg = NULL;
+			assert_rc(offerapi_mail_render(&m, &site, &msg, NULL), 0);
+			char *text = part(msg, "text/plain");
+			if (!strstr(text, cases[i].link))
+				fail_msg("%s (%s): no link %s in:\n%s", cases[i].kind, m.lang,
+				         cases[i].link, text);
+			free(text);
+			free(msg);
+		}
+	}
+}
+
 /* ---- delivery to a real SMTP server ---- */
 
 typedef struct smtpd {
@@ -626,6 +668,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_retries_then_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_expires, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render, setup, teardown),
+		cmocka_unit_test(test_application_links),
 		cmocka_unit_test_setup_teardown(test_delivery, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_relay_logs, setup, teardown),
 		cmocka_unit_test(test_sender_options),
