@@ -237,6 +237,7 @@ static msg msgs[] = {
 	{ "erase.hint",
 	  { "Votre mot de passe actuel, pour confirmer que c'est bien vous.",
 	    "Your current password, to confirm it is you." } },
+	{ "erase.password", { "Mot de passe actuel", "Current password" } },
 	{ "erase.submit", { "Supprimer définitivement mon compte", "Delete my account for good" } },
 	{ "erase.cancel", { "Annuler et revenir à mes sessions", "Cancel and go back to my sessions" } },
 	{ "erase.done_title", { "Compte supprimé", "Account deleted" } },

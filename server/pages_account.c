@@ -34,7 +34,7 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 	         T(r, "hint.login"));
 	field_ex(&b, "text", "display_name", T(r, "field.name"),
 	         f ? form_get(f, "display_name") : "", "required maxlength=\"100\"", errs, NULL);
-	field_ex(&b, "password", "password", T(r, "field.password"), "",
+	field_ex(&b, "password", "password", T(r, "erase.password"), "",
 	         "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"", errs,
 	         NULL);
 	field_ex(&b, "email", "email", T(r, "field.email_opt"), f ? form_get(f, "email") : "",
@@ -310,7 +310,7 @@ static void delete_form(req *r, int status, const char *err, const field_errs *e
 	}
 	buf_printf(&b, "<p>%s <a href=\"/me/export\" download>%s</a></p>", T(r, "erase.export"),
 	           T(r, "export.zip"));
-	field_ex(&b, "password", "password", T(r, "field.password"), "",
+	field_ex(&b, "password", "password", T(r, "erase.password"), "",
 	         "required autocomplete=\"current-password\"", errs, T(r, "erase.hint"));
 	buf_printf(&b, "<button type=\"submit\" class=\"danger\">%s</button></form>"
 	               "<p><a href=\"/me/sessions\">%s</a></p></section>",
@@ -346,7 +346,7 @@ void page_my_delete_post(req *r)
 		if (e.status >= 500) {
 			page_error(r, e.status, e.message);
 		} else if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_EPERM) {
-			ferr_add(r, &errs, "password", "field.password",
+			ferr_add(r, &errs, "password", "erase.password",
 			         rc == OFFERAPI_EINVAL ? "ferr.erase_password" : "ferr.erase_bad_password");
 			delete_form(r, rc == OFFERAPI_EINVAL ? 422 : 403, NULL, &errs);
 		} else {
