@@ -85,8 +85,8 @@ static int erase_mentions_tx(offerapi_store *s, db_conn *c, const who *w, int64_
 	return rc;
 }
 
-/* Everything of account @id but its row, which @keep says to empty
- * rather than delete. */
+/* Everything of account @id, then its row: deleted, or emptied when the
+ * account has offers (a former recruiter's). */
 static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_erase_info *info)
 {
 	db_result *u = NULL;
