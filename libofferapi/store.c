@@ -505,11 +505,30 @@ static const char *const migration_12[] = {
 	NULL
 };
 
+/*
+ * Migration 13: the right to be forgotten (issue 16; erase.c, rules in
+ * offerapi/user.h).
+ *
+ * - users.erase_at: Unix seconds when the account is to be erased (NULL:
+ *   not asked). An account with erase_at set is disabled: no login; the
+ *   sweep of any server erases it once the time has come.
+ * - users.erased: 1 for what stays of an erased recruiter who had offers
+ *   (no login, name, address or password: the offers point at it and are
+ *   shown as a former recruiter's).
+ */
+static const char *const migration_13[] = {
+	"ALTER TABLE users ADD COLUMN erase_at BIGINT",
+	"ALTER TABLE users ADD COLUMN erased INTEGER NOT NULL DEFAULT 0",
+	"CREATE INDEX users_erase_at ON users (erase_at) WHERE erase_at IS NOT NULL",
+	NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = { migration_1,  migration_2,  migration_3,
 	                                         migration_4,  migration_5,  migration_6,
 	                                         migration_7,  migration_8,  migration_9,
-	                                         migration_10, migration_11, migration_12 };
+	                                         migration_10, migration_11, migration_12,
+	                                         migration_13 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in

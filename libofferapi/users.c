@@ -329,7 +329,7 @@ int offerapi_user_authenticate(offerapi_store *s, const char *login, const char 
 	if (valid_login) {
 		rc = store_exec(s,
 		                "SELECT " USER_COLUMNS ", u.password_hash FROM users u"
-		                " WHERE u.login = $1",
+		                " WHERE u.login = $1 AND u.erase_at IS NULL AND u.erased = 0",
 		                (db_param[]){ P_TEXT(norm) }, 1, &r);
 		if (rc < 0)
 			return rc;
@@ -367,7 +367,7 @@ int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
 {
 	*out = NULL;
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1",
+	int rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 AND u.erased = 0",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -387,7 +387,7 @@ int offerapi_user_get_by_login(offerapi_store *s, const char *login, offerapi_us
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.login = $1",
+	rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.login = $1 AND u.erased = 0",
 	                (db_param[]){ P_TEXT(norm) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -433,7 +433,7 @@ int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **
 	int rc = store_exec(s,
 	                    "SELECT " USER_COLUMNS ", s.token_hash FROM sessions s"
 	                    " JOIN users u ON u.id = s.user_id"
-	                    " WHERE s.token_hash = $1 AND s.expires_at > $2",
+	                    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.erase_at IS NULL",
 	                    (db_param[]){ P_TEXT(th), P_INT(oa_now()) }, 2, &r);
 	if (rc < 0)
 		return rc;

@@ -24,6 +24,7 @@ void api_password_reset(req *r);
 void api_logout(req *r);
 void api_me(req *r);
 void api_my_sessions(req *r);
+void api_erase_me(req *r);
 void api_my_email(req *r);
 void api_my_notifications(req *r);
 void api_my_notifications_put(req *r);
@@ -117,7 +118,7 @@ void api_page_answer(req *r, json_t *out, const char *next, const char *prev, si
 /* The user as its owner sees it (with the address: only ever sent to the
  * account's own session). */
 json_t *user_json(const offerapi_user *u);
-json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer);
+json_t *offer_json(const req *r, const offerapi_offer *o, const offerapi_user *viewer);
 json_t *application_json(const offerapi_application *a, bool scores);
 /* The scoring jobs of application @id in @l as a JSON array: scorer,
  * scorer_version, state (pending, running, done, failed), attempts and, for

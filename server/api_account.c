@@ -185,6 +185,34 @@ void api_my_email(req *r)
 	json_decref(j);
 }
 
+/* DELETE /api/v1/me {password}: the right to be forgotten. 200 with
+ * {status: "erased"} now, or {status: "scheduled", erase_at} with a grace
+ * period (the account is disabled meanwhile). */
+void api_erase_me(req *r)
+{
+	if (!api_need(r, 0))
+		return;
+	json_t *j = api_strings(r, (const char *[]){ "password" },
+	                        (size_t[]){ OFFERAPI_PASSWORD_MAX }, 1);
+	if (!j)
+		return;
+	int64_t at = 0;
+	unsigned wait = 0;
+	int rc = svc_erase(r, sval(j, "password"), &at, &wait);
+	json_decref(j);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
+	if (rc) {
+		api_fail(r, rc, false);
+		return;
+	}
+	if (!r->via_bearer)
+		cookie_clear_session(r);
+	json_t *o = json_pack("{s:s}", "status", at ? "scheduled" : "erased");
+	json_object_set_new(o, "erase_at", at ? json_integer((json_int_t)at) : json_null());
+	respond_json(r, 200, o);
+}
+
 void api_my_sessions(req *r)
 {
 	offerapi_session_list *l = NULL;

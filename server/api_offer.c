@@ -64,7 +64,7 @@ void api_offers_list(req *r)
 	}
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
-		json_array_append_new(a, offer_json(&l->items[i], r->user));
+		json_array_append_new(a, offer_json(r, &l->items[i], r->user));
 	json_t *out = json_pack("{s:o}", "offers", a);
 	if (query.words) /* "some": too few offers had every word (i18n: search.some_words) */
 		json_object_set_new(out, "match", json_string(l->any_words ? "some" : "all"));
@@ -127,7 +127,7 @@ static bool offer_if_match(req *r, int64_t *version)
 		api_fail(r, rc, false);
 		return false;
 	}
-	json_t *j = json_pack("{s:o}", "offer", offer_json(o, r->user));
+	json_t *j = json_pack("{s:o}", "offer", offer_json(r, o, r->user));
 	*version = o->version;
 	offerapi_offer_free(o);
 	char etag[35];
@@ -144,7 +144,7 @@ static void offer_result(req *r, int rc, int status, offerapi_offer *o)
 	if (rc)
 		api_fail(r, rc, false);
 	else
-		respond_json(r, status, json_pack("{s:o}", "offer", offer_json(o, r->user)));
+		respond_json(r, status, json_pack("{s:o}", "offer", offer_json(r, o, r->user)));
 	offerapi_offer_free(o);
 }
 
@@ -242,7 +242,7 @@ void api_offer_close(req *r)
 	json_decref(body);
 	if (rc == 0 && reject) {
 		respond_json(r, 200,
-		             json_pack("{s:o,s:I}", "offer", offer_json(o, r->user), "rejected",
+		             json_pack("{s:o,s:I}", "offer", offer_json(r, o, r->user), "rejected",
 		                       (json_int_t)rejected));
 		offerapi_offer_free(o);
 		return;
@@ -263,7 +263,7 @@ void api_offer_reopen(req *r)
 /* The offer's editable fields as JSON, the document a merge patch applies to. */
 static json_t *offer_fields_doc(const offerapi_offer *o)
 {
-	json_t *full = offer_json(o, NULL), *doc = json_object();
+	json_t *full = offer_json(NULL, o, NULL), *doc = json_object();
 	static const char *const keys[] = { "title", "description", "location", "skills",
 		                            "questions" };
 	for (size_t i = 0; full && i < sizeof keys / sizeof keys[0]; i++)

@@ -294,11 +294,15 @@ static json_t *str_array(char **items, size_t n)
 /* An offer as JSON. The number of applications is the dashboard's data,
  * and notify the recruiter's own setting: only the offer's own recruiter
  * (@viewer) sees them. */
-json_t *offer_json(const offerapi_offer *o, const offerapi_user *viewer)
+json_t *offer_json(const req *r, const offerapi_offer *o, const offerapi_user *viewer)
 {
+	/* an erased recruiter's offers stay, as a former recruiter's */
+	const char *rname = *o->recruiter_name ? o->recruiter_name
+	                    : r                ? T(r, "offer.former_recruiter")
+	                                       : "";
 	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b}", "id", (json_int_t)o->id,
 	                      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
-	                      o->recruiter_name, "title", o->title, "description", o->description,
+	                      rname, "title", o->title, "description", o->description,
 	                      "location", o->location ? o->location : "", "skills",
 	                      str_array(o->skills, o->nskills), "questions",
 	                      str_array(o->questions, o->nquestions), "published_at",

@@ -58,6 +58,8 @@ typedef struct config {
 	unsigned login_window_s;
 	unsigned signup_limit; /* sign-ups per address per hour, 0: off */
 	unsigned reset_limit; /* password-reset asks per address per hour, 0: off */
+	unsigned erase_grace_days; /* an erasure asked by its person waits this long (0: none) */
+	unsigned erase_sweep_s; /* seconds between two sweeps of the erasures due */
 	bool secure_cookies; /* always mark cookies Secure */
 	bool trust_proxy; /* believe X-Forwarded-Proto / -For */
 	bool demo;
@@ -80,6 +82,7 @@ typedef struct app {
 	struct mg_context *mg;
 	struct offerapi_mail_sender *mail; /* the mail sender, or NULL */
 	struct offerapi_webhook_sender *webhooks; /* the webhook sender, or NULL */
+	struct erase_sweeper *sweeper; /* the erasures' sweep (serve.c) */
 	unsigned char csrf_key[32];
 	volatile int draining; /* set on SIGTERM: /readyz answers 503 */
 	double start_time; /* Unix time, for process_start_time_seconds */

@@ -121,6 +121,12 @@ static const opt opts[] = {
 	{ "reset-limit", "OFFERAPI_RESET_LIMIT", "N", O_UINT, F(reset_limit), 0, 1000000, "10",
 	  "\"forgot password\" asks per client address per hour before 429, counted in the "
 	  "database (0 disables)" },
+	{ "erase-grace-days", "OFFERAPI_ERASE_GRACE_DAYS", "N", O_UINT, F(erase_grace_days), 0,
+	  3650, "0",
+	  "days between a person's asking to delete their account and its erasure; the account is "
+	  "disabled at once (0: erased at once)" },
+	{ "erase-sweep-s", "OFFERAPI_ERASE_SWEEP_S", "S", O_UINT, F(erase_sweep_s), 1, 86400, "60",
+	  "seconds between two looks for accounts whose grace period is over" },
 	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "
 	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },

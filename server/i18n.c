@@ -246,6 +246,70 @@ static msg msgs[] = {
 	{ "field.format",
 	  { "format inconnu ; valeurs permises : voir allowed",
 	    "unknown format; allowed values: see allowed" } },
+	{ "erase.title", { "Supprimer mon compte", "Delete my account" } },
+	{ "erase.teaser",
+	  { "Vous pouvez supprimer votre compte et toutes vos données (droit à l'effacement).",
+	    "You can delete your account and all your data (right to erasure)." } },
+	{ "erase.link", { "Supprimer mon compte…", "Delete my account…" } },
+	{ "erase.what_candidate",
+	  { "Seront supprimés : votre compte (identifiant, nom, adresse e-mail, mot de passe), vos "
+	    "sessions et jetons d'accès, toutes vos candidatures avec leurs CV (le PDF et le texte "
+	    "qui en est tiré), vos réponses, leurs scores, l'historique de leurs étapes, les notes "
+	    "des recruteurs sur elles, vos réglages de notification et les e-mails qui vous sont "
+	    "destinés.",
+	    "Removed: your account (login, name, e-mail address, password), your sessions and "
+	    "access tokens, all your applications with their CVs (the PDF and the text taken from "
+	    "it), your answers, their scores, the history of their stages, the recruiters' notes "
+	    "on them, your notification settings and the e-mails meant for you." } },
+	{ "erase.what_recruiter",
+	  { "Seront supprimés : votre compte (identifiant, nom, adresse e-mail, mot de passe), vos "
+	    "sessions, jetons d'accès, webhooks, réglages de notification et les e-mails qui vous "
+	    "sont destinés.",
+	    "Removed: your account (login, name, e-mail address, password), your sessions, access "
+	    "tokens, webhooks, notification settings and the e-mails meant for you." } },
+	{ "erase.kept_candidate",
+	  { "Rien ne reste qui vous désigne.", "Nothing that names you is kept." } },
+	{ "erase.kept_recruiter",
+	  { "Vos offres restent, fermées, au nom d'« un ancien recruteur », avec leurs "
+	    "candidatures ; vos notes et vos changements d'étape restent sans votre nom.",
+	    "Your offers stay, closed, shown as “a former recruiter”'s, with their "
+	    "applications; your notes and stage changes stay without your name." } },
+	{ "erase.grace",
+	  { "Votre compte sera désactivé tout de suite (plus de connexion possible) et effacé "
+	    "dans %u jour(s), le %s.",
+	    "Your account will be disabled at once (no more login) and erased in %u day(s), on "
+	    "%s." } },
+	{ "erase.now",
+	  { "L'effacement est immédiat et ne peut pas être annulé.",
+	    "The erasure is immediate and cannot be undone." } },
+	{ "erase.export",
+	  { "Vous pouvez d'abord télécharger vos données :", "You may first download your data:" } },
+	{ "erase.hint",
+	  { "Votre mot de passe actuel, pour confirmer que c'est bien vous.",
+	    "Your current password, to confirm it is you." } },
+	{ "erase.password", { "Mot de passe actuel", "Current password" } },
+	{ "erase.submit", { "Supprimer définitivement mon compte", "Delete my account for good" } },
+	{ "erase.cancel", { "Annuler et revenir à mes sessions", "Cancel and go back to my sessions" } },
+	{ "erase.done_title", { "Compte supprimé", "Account deleted" } },
+	{ "erase.done",
+	  { "Votre compte et vos données ont été effacés.",
+	    "Your account and your data have been erased." } },
+	{ "erase.scheduled",
+	  { "Votre compte est désactivé.", "Your account is disabled." } },
+	{ "erase.scheduled_on",
+	  { "Il sera effacé avec toutes vos données le %s.",
+	    "It will be erased with all your data on %s." } },
+	{ "erase.home", { "Retour à l'accueil", "Back to the home page" } },
+	{ "offer.former_recruiter", { "un ancien recruteur", "a former recruiter" } },
+	{ "err.erase_password",
+	  { "Donnez votre mot de passe pour confirmer.", "Give your password to confirm." } },
+	{ "err.erase_bad_password",
+	  { "Mot de passe incorrect : le compte n'a pas été supprimé.",
+	    "Wrong password: the account was not deleted." } },
+	{ "ferr.erase_password", { "donnez-le pour confirmer.", "give it to confirm." } },
+	{ "ferr.erase_bad_password",
+	  { "incorrect : le compte n'a pas été supprimé.",
+	    "wrong: the account was not deleted." } },
 	{ "export.title", { "Mes données", "My data" } },
 	{ "tokens.title", { "Jetons d'accès", "Access tokens" } },
 	{ "tokens.intro",

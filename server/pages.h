@@ -46,6 +46,8 @@ void page_apply(req *r);
 void page_my_applications(req *r);
 void page_my_sessions(req *r);
 void page_my_export(req *r);
+void page_my_delete(req *r);
+void page_my_delete_post(req *r);
 void page_session_revoke(req *r);
 void page_my_tokens(req *r);
 void page_token_create(req *r);

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "pages.h"
 
@@ -33,7 +34,7 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 	         T(r, "hint.login"));
 	field_ex(&b, "text", "display_name", T(r, "field.name"),
 	         f ? form_get(f, "display_name") : "", "required maxlength=\"100\"", errs, NULL);
-	field_ex(&b, "password", "password", T(r, "field.password"), "",
+	field_ex(&b, "password", "password", T(r, "erase.password"), "",
 	         "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"", errs,
 	         NULL);
 	field_ex(&b, "email", "email", T(r, "field.email_opt"), f ? form_get(f, "email") : "",
@@ -264,6 +265,8 @@ void page_my_sessions(req *r)
 	           T(r, "export.targz"));
 	buf_printf(&b, "<h2>%s</h2><p><a href=\"/me/tokens\">%s</a></p>", T(r, "tokens.title"),
 	           T(r, "tokens.link"));
+	buf_printf(&b, "<h2>%s</h2><p>%s</p><p><a href=\"/me/delete\">%s</a></p>",
+	           T(r, "erase.title"), T(r, "erase.teaser"), T(r, "erase.link"));
 	page_send(r, 200, &b);
 }
 
@@ -285,6 +288,90 @@ void page_session_revoke(req *r)
 	} else {
 		respond_redirect(r, "/me/sessions?revoked=1");
 	}
+}
+
+/* The erasure form: what goes, what stays, when, and the password. */
+static void delete_form(req *r, int status, const char *err, const field_errs *errs)
+{
+	buf b;
+	form_page_start(r, &b, T(r, "erase.title"), err, errs, "/me/delete");
+	bool recruiter = r->user->role == OFFERAPI_ROLE_RECRUITER;
+	buf_printf(&b, "<p>%s</p><p>%s</p>",
+	           T(r, recruiter ? "erase.what_recruiter" : "erase.what_candidate"),
+	           T(r, recruiter ? "erase.kept_recruiter" : "erase.kept_candidate"));
+	unsigned days = r->app->cfg.erase_grace_days;
+	if (days) {
+		char when[DATE_STR_MAX], msg[512];
+		date_str(r, when, sizeof when, (int64_t)time(NULL) + (int64_t)days * 86400);
+		buf_printf(&b, "<p><strong>%s</strong></p>",
+		           TF(r, msg, sizeof msg, "erase.grace", days, when));
+	} else {
+		buf_printf(&b, "<p><strong>%s</strong></p>", T(r, "erase.now"));
+	}
+	buf_printf(&b, "<p>%s <a href=\"/me/export\" download>%s</a></p>", T(r, "erase.export"),
+	           T(r, "export.zip"));
+	field_ex(&b, "password", "password", T(r, "erase.password"), "",
+	         "required autocomplete=\"current-password\"", errs, T(r, "erase.hint"));
+	buf_printf(&b, "<button type=\"submit\" class=\"danger\">%s</button></form>"
+	               "<p><a href=\"/me/sessions\">%s</a></p></section>",
+	           T(r, "erase.submit"), T(r, "erase.cancel"));
+	page_send(r, status, &b);
+}
+
+void page_my_delete(req *r)
+{
+	if (need_role(r, 0))
+		delete_form(r, 200, NULL, NULL);
+}
+
+void page_my_delete_post(req *r)
+{
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	if (!need_role(r, 0)) {
+		form_free(&f);
+		return;
+	}
+	int64_t at = 0;
+	unsigned wait = 0;
+	int rc = svc_erase(r, form_get(&f, "password"), &at, &wait);
+	form_free(&f);
+	if (rc) {
+		http_error e;
+		http_error_for(r, rc, false, &e);
+		if (rc == SVC_ELIMITED)
+			req_header(r, "Retry-After: %u", wait);
+		field_errs errs = { 0 };
+		if (e.status >= 500) {
+			page_error(r, e.status, e.message);
+		} else if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_EPERM) {
+			ferr_add(r, &errs, "password", "erase.password",
+			         rc == OFFERAPI_EINVAL ? "ferr.erase_password" : "ferr.erase_bad_password");
+			delete_form(r, rc == OFFERAPI_EINVAL ? 422 : 403, NULL, &errs);
+		} else {
+			delete_form(r, e.status, e.message, NULL);
+		}
+		return;
+	}
+	/* the account is gone (or disabled): so is this browser's session */
+	cookie_clear_session(r);
+	offerapi_user_free(r->user);
+	r->user = NULL;
+	buf b;
+	buf_init(&b, 2048);
+	page_start(r, &b, T(r, "erase.done_title"));
+	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1>", T(r, "erase.done_title"));
+	if (at) {
+		char when[DATE_STR_MAX], msg[512];
+		date_str(r, when, sizeof when, at);
+		alert(r, &b, "ok", T(r, "erase.scheduled"));
+		buf_printf(&b, "<p>%s</p>", TF(r, msg, sizeof msg, "erase.scheduled_on", when));
+	} else {
+		alert(r, &b, "ok", T(r, "erase.done"));
+	}
+	buf_printf(&b, "<p><a href=\"/\">%s</a></p></section>", T(r, "erase.home"));
+	page_send(r, 200, &b);
 }
 
 /* The archive of one's data; ?format=tar.gz for the other format. */

@@ -40,7 +40,7 @@ static void offer_article(req *r, buf *b, const offerapi_offer *o, bool owner)
 	}
 	char d[DATE_STR_MAX];
 	date_str(r, d, sizeof d, o->published_at);
-	buf_esc(b, o->recruiter_name);
+	buf_esc(b, *o->recruiter_name ? o->recruiter_name : T(r, "offer.former_recruiter"));
 	buf_printf(b, " · %s · %s</p>", d, T(r, o->is_open ? "offer.open" : "offer.closed"));
 	if (o->nskills) {
 		buf_puts(b, "<ul class=\"chips\">");

@@ -22,7 +22,7 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 		buf_esc(b, o->location);
 		buf_puts(b, "</span> · ");
 	}
-	buf_esc(b, o->recruiter_name);
+	buf_esc(b, *o->recruiter_name ? o->recruiter_name : T(r, "offer.former_recruiter"));
 	buf_printf(b, " · %s", d);
 	if (!o->is_open)
 		buf_printf(b, " · <strong class=\"closed\">%s</strong>", T(r, "offer.closed"));

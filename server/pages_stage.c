@@ -113,7 +113,7 @@ static void app_history(req *r, buf *b, const offerapi_stage_history *h)
 		buf_puts(b, " → ");
 		stage_badge(r, b, e->to);
 		buf_puts(b, " <small>");
-		buf_esc(b, e->actor_name);
+		buf_esc(b, *e->actor_name ? e->actor_name : T(r, "offer.former_recruiter"));
 		buf_puts(b, "</small>");
 		if (e->reason != OFFERAPI_REASON_NONE) {
 			buf_puts(b, "<br>");
@@ -201,7 +201,8 @@ static void app_notes(req *r, buf *b, const offerapi_application *a, const offer
 		char at[DATE_STR_MAX];
 		date_str(r, at, sizeof at, l->items[i].created_at);
 		buf_printf(b, "<article class=\"note\"><p><small>%s · ", at);
-		buf_esc(b, l->items[i].author_name);
+		buf_esc(b, *l->items[i].author_name ? l->items[i].author_name
+		                                    : T(r, "offer.former_recruiter"));
 		buf_puts(b, "</small></p><p class=\"note-text\">");
 		buf_esc(b, l->items[i].text);
 		buf_puts(b, "</p></article>");

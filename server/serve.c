@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -276,11 +277,86 @@ static int start_http(app *a)
 	return 0;
 }
 
+/* The erasures' sweep: a thread that erases, every --erase-sweep-s, the
+ * accounts whose grace period is over (offerapi_user_erase_due). The date
+ * is in the database: a restart, or another replica, carries on. */
+struct erase_sweeper {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool stop; /* under lock */
+	offerapi_store *store;
+	unsigned every_s;
+};
+
+static void *sweep_main(void *arg)
+{
+	struct erase_sweeper *w = arg;
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		pthread_mutex_unlock(&w->lock);
+		int64_t n = 0;
+		if (offerapi_user_erase_due(w->store, (int64_t)time(NULL), &n) < 0) {
+			char detail[600];
+			oa_logfmt_quote(detail, sizeof detail, offerapi_error_last()->message);
+			fprintf(stderr, "level=warn msg=\"erasure sweep failed\" detail=%s\n", detail);
+		} else if (n > 0) {
+			fprintf(stderr, "level=info msg=\"accounts erased\" count=%lld\n", (long long)n);
+		}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += w->every_s;
+		pthread_mutex_lock(&w->lock);
+		while (!w->stop && pthread_cond_timedwait(&w->cond, &w->lock, &until) != ETIMEDOUT)
+			;
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static int sweep_start(app *a)
+{
+	struct erase_sweeper *w = calloc(1, sizeof *w);
+	if (!w) {
+		fprintf(stderr, "offerapi-server: out of memory\n");
+		return -1;
+	}
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->cond, NULL);
+	w->store = a->store;
+	w->every_s = a->cfg.erase_sweep_s ? a->cfg.erase_sweep_s : 60;
+	if (pthread_create(&w->thread, NULL, sweep_main, w) != 0) {
+		pthread_cond_destroy(&w->cond);
+		pthread_mutex_destroy(&w->lock);
+		free(w);
+		fprintf(stderr, "offerapi-server: cannot start the erasure sweep\n");
+		return -1;
+	}
+	a->sweeper = w;
+	return 0;
+}
+
+static void sweep_stop(app *a)
+{
+	struct erase_sweeper *w = a->sweeper;
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	free(w);
+	a->sweeper = NULL;
+}
+
 int app_start(app *a)
 {
 	process_setup(a);
 	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
-	    mail_start(a) < 0 || webhooks_start(a) < 0 || start_http(a) < 0)
+	    mail_start(a) < 0 || webhooks_start(a) < 0 || sweep_start(a) < 0 || start_http(a) < 0)
 		return -1;
 	return 0;
 }
@@ -293,6 +369,7 @@ int app_stop(app *a)
 	a->mail = NULL;
 	offerapi_webhook_sender_free(a->webhooks); /* so does a webhook request */
 	a->webhooks = NULL;
+	sweep_stop(a); /* an erasure in progress finishes */
 	if (jobs_stop(a) < 0)
 		return -1;
 	mg_exit_library();

@@ -46,6 +46,7 @@ const char server_css[] =
 	"fieldset{border:1px solid var(--field);border-radius:6px;margin:.75rem 0}\n"
 	"button,.button{display:inline-block;background:var(--accent);color:var(--accent-fg);border:0;border-radius:6px;padding:.55rem 1.1rem;font:inherit;font-weight:600;cursor:pointer;text-decoration:none}\n"
 	"button.secondary,.button.secondary{background:#e9ecf1;color:var(--fg)}\n"
+	"button.danger{background:var(--err);color:#fff}\n"
 	"button.link{background:none;color:var(--accent);padding:0;font-weight:400;text-decoration:underline}\n"
 	"form.inline{display:inline}\n"
 	".search{display:grid;grid-template-columns:2fr 1fr 1fr auto;gap:.75rem;align-items:end;margin-bottom:1rem}\n"

@@ -137,6 +137,13 @@ int svc_webhook_deliveries(req *r, offerapi_delivery_list **out);
 int svc_export(req *r, offerapi_export_format f, offerapi_export_write_fn write, void *payload);
 /* The archive's file name: "offreapi-LOGIN.zip" (a login is already safe
  * in a header: [a-z0-9.@_+-]). */
+/* Erase the logged-in account (the right to be forgotten) once @password
+ * is its password (limited as logins are: SVC_ELIMITED with
+ * *retry_after): now with --erase-grace-days 0 (*erase_at = 0), else
+ * disabled now and erased at *erase_at (Unix seconds) by the sweep. The
+ * caller clears the session cookie. */
+int svc_erase(req *r, const char *password, int64_t *erase_at, unsigned *retry_after);
+
 void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n);
 
 /* ---- offers (svc_offer.c) ------------------------------------------------- */

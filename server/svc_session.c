@@ -280,6 +280,49 @@ int svc_export(req *r, offerapi_export_format f, offerapi_export_write_fn write,
 	return offerapi_user_export(r->app->store, r->user->id, f, write, payload);
 }
 
+int svc_erase(req *r, const char *password, int64_t *erase_at, unsigned *retry_after)
+{
+	*erase_at = 0;
+	*retry_after = 0;
+	int rc = svc_require(r, 0);
+	if (rc)
+		return rc;
+	if (!password || !*password)
+		return svc_fail(OFFERAPI_EINVAL, "err.erase_password");
+	/* the password proves it is the person, not a borrowed session; its
+	 * guesses count as failed logins do */
+	offerapi_user *u = NULL;
+	bool limit = r->app->cfg.login_max_failures > 0;
+	offerapi_login_throttle_options o = throttle_opts(r->app);
+	offerapi_login_ticket t;
+	if (limit) {
+		int trc = offerapi_login_throttle_begin(r->app->store, &o, r->user->login, r->addr,
+		                                        &t, retry_after);
+		if (trc < 0)
+			return trc;
+		if (*retry_after)
+			return svc_fail(SVC_ELIMITED, "err.rate_limited");
+	}
+	rc = offerapi_user_authenticate(r->app->store, r->user->login, password, &u);
+	bool bad = rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL;
+	if (limit)
+		offerapi_login_throttle_end(r->app->store, &o, &t,
+		                            rc == 0 ? OFFERAPI_LOGIN_SUCCEEDED
+		                            : bad   ? OFFERAPI_LOGIN_FAILED
+		                                    : OFFERAPI_LOGIN_UNDECIDED);
+	bool same = u && u->id == r->user->id;
+	offerapi_user_free(u);
+	if (bad || (rc == 0 && !same))
+		return svc_fail(OFFERAPI_EPERM, "err.erase_bad_password");
+	if (rc < 0)
+		return rc;
+	unsigned days = r->app->cfg.erase_grace_days;
+	if (days == 0)
+		return offerapi_user_erase(r->app->store, r->user->id, NULL);
+	return offerapi_user_erase_schedule(r->app->store, r->user->id,
+	                                    (int64_t)time(NULL) + (int64_t)days * 86400, erase_at);
+}
+
 void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n)
 {
 	snprintf(out, n, "offreapi-%s.%s", r->user ? r->user->login : "export",

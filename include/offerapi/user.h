@@ -244,6 +244,64 @@ OFFERAPI_EXTERN int offerapi_password_reset_check(offerapi_store *store, const c
 OFFERAPI_EXTERN int offerapi_password_reset(offerapi_store *store, const char *token,
                                             const char *password, offerapi_id *out_user_id);
 
+/* ---- the right to be forgotten (issue 16; docs/privacy.md) ---- */
+
+/** What an erasure removed. */
+typedef struct offerapi_erase_info {
+	int64_t applications; /**< the candidate's applications removed (with their CVs) */
+	int64_t offers_kept; /**< a recruiter's offers kept, now a former recruiter's */
+	int64_t messages; /**< mails removed from the outbox (to them, or naming them) */
+} offerapi_erase_info;
+
+/**
+ * Erase account @p user_id now, in one transaction, on either backend:
+ * its sessions, personal tokens, e-mail links, webhook endpoints (and their
+ * deliveries), unsubscribe links, stored answers to its requests, the mail
+ * to it and every mail not yet sent that names it, its applications with
+ * their CVs (PDF and text), answers, scores, jobs, stages and the
+ * recruiters' notes on them; then the account itself. A recruiter who has
+ * offers keeps them: the account stays as an empty row (no login, name,
+ * address or password; offerapi_user_get() no longer finds it), its offers
+ * are closed and shown as a former recruiter's (their recruiter_name is
+ * ""), and their applications stay. Stage history and notes that a
+ * removed recruiter wrote show an empty actor name. On SQLite the WAL is
+ * then checkpointed, and deleted content is overwritten (secure_delete).
+ * @param out  may be NULL; receives what was removed
+ * @return 0, OFFERAPI_ENOTFOUND (no such account, or already erased), or
+ *         a database error (then nothing was removed)
+ */
+OFFERAPI_EXTERN int offerapi_user_erase(offerapi_store *store, offerapi_id user_id,
+                                        offerapi_erase_info *out);
+
+/**
+ * Ask for the erasure of account @p user_id at @p at (Unix seconds): the
+ * account is disabled at once (login refused, sessions and personal tokens
+ * revoked, e-mail links voided) and erased by offerapi_user_erase_due()
+ * once @p at has come. Asking again keeps the first date.
+ * @param out_at  may be NULL; receives the date of the erasure
+ * @return 0, OFFERAPI_ENOTFOUND (no such account, or already erased), or
+ *         a database error
+ */
+OFFERAPI_EXTERN int offerapi_user_erase_schedule(offerapi_store *store, offerapi_id user_id,
+                                                 int64_t at, int64_t *out_at);
+
+/**
+ * Erase every account whose erasure date (offerapi_user_erase_schedule())
+ * is at or before @p now: the periodic sweep of the servers (any replica
+ * may run it; an account erased by another is skipped).
+ * @param out_count  may be NULL; receives how many were erased
+ * @return 0, or the first database error (accounts already erased stay so)
+ */
+OFFERAPI_EXTERN int offerapi_user_erase_due(offerapi_store *store, int64_t now,
+                                            int64_t *out_count);
+
+/**
+ * The erasure date of account @p user_id, or 0 in @p out_at when none was
+ * asked. @return 0, OFFERAPI_ENOTFOUND or a database error
+ */
+OFFERAPI_EXTERN int offerapi_user_erase_date(offerapi_store *store, offerapi_id user_id,
+                                             int64_t *out_at);
+
 #ifdef __cplusplus
 }
 #endif

@@ -138,9 +138,11 @@ try {
     candidate: ['/', `/offers/${o1}`, `/offers/${o2}`, '/me/applications', '/me/sessions', '/me/email',
       { name: 'email-errors', url: '/me/email', fill: { email: 'pas une adresse' },
         submit: 'form[action="/me/email"] button[type=submit]' },
+      '/me/delete',
+      { name: 'delete-errors', url: '/me/delete', submit: 'form[action="/me/delete"] button[type=submit]' },
       { name: 'apply-too-big', url: `/offers/${o2}`, file: true }],
     recruiter: ['/', '/offers/new', `/offers/${o1}`, `/offers/${o1}/edit`, `/offers/${o1}/dashboard`,
-      `/offers/${o1}/close`, `/applications/${app1}`, '/me/tokens',
+      `/offers/${o1}/close`, `/applications/${app1}`, '/me/tokens', '/me/delete',
       { name: 'token-errors', url: '/me/tokens', submit: 'form[action="/me/tokens"] button[type=submit]' },
       { name: 'offer-errors', url: '/offers/new', submit: 'form[action="/offers"] button[type=submit]' }],
   };

@@ -1,7 +1,7 @@
 /*
  * offerapi-admin - the operator's command-line tool (issue 16), on the same
  * store URL and data key file as the server: the encryption key's commands,
- * the integrity check and a person's export; see docs/privacy.md.
+ * the integrity check, a person's export and erasure; see docs/privacy.md.
  *
  * Exit status: 0 done; 1 the check found a problem; 2 usage error;
  * 3 the store or a key file could not be used; 4 no account has the login;
@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <offerapi/offerapi.h>
 
@@ -52,14 +53,17 @@ static void usage(FILE *f, bool fr)
 	           "  check                 vérifier que chaque CV chiffré s'ouvre\n"
 	           "  export --user LOGIN --out FICHIER [--format zip|tar.gz]\n"
 	           "                        toutes les données d'une personne dans une archive\n"
-	           "                        (droit d'accès) ; FICHIER ne doit pas exister\n\n"
+	           "                        (droit d'accès) ; FICHIER ne doit pas exister\n"
+	           "  erase --user LOGIN    effacer ce compte et toutes ses données, tout de\n"
+	           "                        suite (droit à l'effacement ; irréversible)\n"
+	           "  erase-due             effacer les comptes dont le délai de grâce est passé\n\n"
 	           "Options :\n"
 	           "  --database URL        sqlite:CHEMIN ou postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (défaut sqlite:offerapi.db)\n"
 	           "  --data-key-file F     clé qui chiffre les CV (défaut sur SQLite : CHEMIN.key)\n"
 	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
 	           "  --new-key-file F      la nouvelle clé (rotate-key)\n"
-	           "  --user LOGIN          le compte à exporter (export)\n"
+	           "  --user LOGIN          le compte à exporter ou effacer (export, erase)\n"
 	           "  --out FICHIER         l'archive à écrire, mode 0600 (export)\n"
 	           "  --format F            zip (défaut) ou tar.gz (export)\n"
 	           "  --json                résultat en JSON sur la sortie standard\n"
@@ -76,14 +80,17 @@ static void usage(FILE *f, bool fr)
 	           "  check                 check that every encrypted CV opens\n"
 	           "  export --user LOGIN --out FILE [--format zip|tar.gz]\n"
 	           "                        all of one person's data in an archive (right of\n"
-	           "                        access); FILE must not exist\n\n"
+	           "                        access); FILE must not exist\n"
+	           "  erase --user LOGIN    erase this account and all its data, now (right to\n"
+	           "                        erasure; cannot be undone)\n"
+	           "  erase-due             erase the accounts whose grace period is over\n\n"
 	           "Options:\n"
 	           "  --database URL        sqlite:PATH or postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (default sqlite:offerapi.db)\n"
 	           "  --data-key-file F     key that encrypts the CVs (default on SQLite: PATH.key)\n"
 	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
 	           "  --new-key-file F      the new key (rotate-key)\n"
-	           "  --user LOGIN          the account to export (export)\n"
+	           "  --user LOGIN          the account to export or erase (export, erase)\n"
 	           "  --out FILE            the archive to write, mode 0600 (export)\n"
 	           "  --format F            zip (default) or tar.gz (export)\n"
 	           "  --json                print the result as JSON on standard output\n"
@@ -250,7 +257,7 @@ static int export_usage(const admin *a, const char *msg_fr, const char *msg_en)
 }
 
 /* The account of --user, or an exit status other than EXIT_OK. */
-static int export_user(const admin *a, offerapi_store *s, offerapi_user **u)
+static int export_user(const admin *a, offerapi_store *s, offerapi_user **u, const char *cmd)
 {
 	int rc = offerapi_user_get_by_login(s, a->user, u);
 	if (rc == 0)
@@ -261,7 +268,7 @@ static int export_user(const admin *a, offerapi_store *s, offerapi_user **u)
 		json_str(msg);
 		printf("}\n");
 	}
-	fprintf(stderr, "offerapi-admin: export: %s: %s\n", a->user, msg);
+	fprintf(stderr, "offerapi-admin: %s: %s: %s\n", cmd, a->user, msg);
 	return rc == OFFERAPI_ENOTFOUND                          ? EXIT_NOUSER
 	       : rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG ? EXIT_USAGE
 	                                                         : EXIT_STORE;
@@ -319,7 +326,7 @@ static int cmd_export(const admin *a)
 	if (rc != EXIT_OK)
 		return rc;
 	offerapi_user *u = NULL;
-	if ((rc = export_user(a, s, &u)) == EXIT_OK)
+	if ((rc = export_user(a, s, &u, "export")) == EXIT_OK)
 		rc = export_write(a, s, u, f);
 	if (rc == EXIT_OK) {
 		if (a->json) {
@@ -336,6 +343,67 @@ static int cmd_export(const admin *a)
 	}
 	offerapi_user_free(u);
 	offerapi_store_free(s);
+	return rc;
+}
+
+static int cmd_erase(const admin *a)
+{
+	if (!a->user) {
+		fprintf(stderr, "offerapi-admin: erase: %s\n",
+		        a->fr ? "--user manque" : "--user is missing");
+		return EXIT_USAGE;
+	}
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_user *u = NULL;
+	offerapi_erase_info info;
+	if ((rc = export_user(a, s, &u, "erase")) == EXIT_OK &&
+	    offerapi_user_erase(s, u->id, &info) < 0) {
+		char what[OFFERAPI_LOGIN_MAX + 32];
+		snprintf(what, sizeof what, "erase %s", u->login);
+		rc = fail(a, what);
+	}
+	if (rc == EXIT_OK) {
+		if (a->json) {
+			printf("{\"ok\":true,\"user\":");
+			json_str(u->login);
+			printf(",\"applications\":%lld,\"offers_kept\":%lld,\"messages\":%lld}\n",
+			       (long long)info.applications, (long long)info.offers_kept,
+			       (long long)info.messages);
+		} else {
+			printf(a->fr ? "compte %s effacé : %lld candidature(s) supprimée(s), %lld offre(s) "
+			               "gardée(s) au nom d'un ancien recruteur, %lld message(s) "
+			               "supprimé(s)\n"
+			             : "account %s erased: %lld application(s) removed, %lld offer(s) "
+			               "kept as a former recruiter's, %lld message(s) removed\n",
+			       u->login, (long long)info.applications, (long long)info.offers_kept,
+			       (long long)info.messages);
+		}
+	}
+	offerapi_user_free(u);
+	offerapi_store_free(s);
+	return rc;
+}
+
+static int cmd_erase_due(const admin *a)
+{
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	int64_t n = 0;
+	if (offerapi_user_erase_due(s, (int64_t)time(NULL), &n) < 0)
+		rc = fail(a, "erase-due");
+	offerapi_store_free(s);
+	if (rc == EXIT_OK) {
+		if (a->json)
+			printf("{\"ok\":true,\"erased\":%lld}\n", (long long)n);
+		else
+			printf(a->fr ? "comptes effacés : %lld\n" : "accounts erased: %lld\n",
+			       (long long)n);
+	}
 	return rc;
 }
 
@@ -399,6 +467,10 @@ int main(int argc, char **argv)
 		return cmd_check(&a);
 	if (cmd && !arg && !strcmp(cmd, "export"))
 		return cmd_export(&a);
+	if (cmd && !arg && !strcmp(cmd, "erase"))
+		return cmd_erase(&a);
+	if (cmd && !arg && !strcmp(cmd, "erase-due"))
+		return cmd_erase_due(&a);
 	fprintf(stderr, "offerapi-admin: %s\n",
 	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
 	usage(stderr, a.fr);
