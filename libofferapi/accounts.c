@@ -305,7 +305,8 @@ int offerapi_password_reset_request(offerapi_store *s, const char *email)
 	db_result *r = NULL;
 	rc = db_begin(c);
 	if (rc == 0)
-		rc = db_exec(c, "SELECT id, lang, display_name FROM users WHERE email = $1"
+		rc = db_exec(c,
+		             "SELECT id, lang, display_name FROM users WHERE email = $1"
 		             " AND erase_at IS NULL",
 		             (db_param[]){ P_TEXT(addr) }, 1, &r);
 	bool found = rc == 0 && r->nrows == 1;

@@ -131,12 +131,13 @@ static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_eras
 	/* the mail to them, sent or not (its recipient is their address) */
 	if (rc == 0) {
 		r = NULL;
-		rc = db_exec(c,
-		             "DELETE FROM outbox WHERE user_id = $1 OR recipient = $2"
-		             " OR recipient = $3 RETURNING id",
-		             (db_param[]){ P_INT(id), P_TEXT(db_text(u, 0, 0)),
-		                           db_isnull(u, 0, 2) ? P_TEXT("") : P_TEXT(db_text(u, 0, 2)) },
-		             3, &r);
+		rc = db_exec(
+			c,
+			"DELETE FROM outbox WHERE user_id = $1 OR recipient = $2"
+			" OR recipient = $3 RETURNING id",
+			(db_param[]){ P_INT(id), P_TEXT(db_text(u, 0, 0)),
+		                      db_isnull(u, 0, 2) ? P_TEXT("") : P_TEXT(db_text(u, 0, 2)) },
+			3, &r);
 		if (rc == 0)
 			info->messages += r->nrows;
 		db_result_free(r);
@@ -161,10 +162,11 @@ static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_eras
 	             " WHERE id = $1",
 	             (db_param[]){ P_INT(id), P_TEXT(login) }, 2, NULL);
 	if (rc == 0)
-		rc = db_exec(c,
-		             "UPDATE offers SET is_open = 0, notify = 'none', version = version + 1,"
-		             " updated_at = $2 WHERE recruiter_id = $1 AND is_open = 1",
-		             (db_param[]){ P_INT(id), P_INT(oa_now()) }, 2, NULL);
+		rc = db_exec(
+			c,
+			"UPDATE offers SET is_open = 0, notify = 'none', version = version + 1,"
+			" updated_at = $2 WHERE recruiter_id = $1 AND is_open = 1",
+			(db_param[]){ P_INT(id), P_INT(oa_now()) }, 2, NULL);
 	return rc;
 }
 

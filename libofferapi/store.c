@@ -519,8 +519,7 @@ static const char *const migration_12[] = {
 static const char *const migration_13[] = {
 	"ALTER TABLE users ADD COLUMN erase_at BIGINT",
 	"ALTER TABLE users ADD COLUMN erased INTEGER NOT NULL DEFAULT 0",
-	"CREATE INDEX users_erase_at ON users (erase_at) WHERE erase_at IS NOT NULL",
-	NULL
+	"CREATE INDEX users_erase_at ON users (erase_at) WHERE erase_at IS NOT NULL", NULL
 };
 
 /* Index = version - 1. */

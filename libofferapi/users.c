@@ -367,7 +367,8 @@ int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
 {
 	*out = NULL;
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 AND u.erased = 0",
+	int rc = store_exec(s,
+	                    "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 AND u.erased = 0",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -387,7 +388,8 @@ int offerapi_user_get_by_login(offerapi_store *s, const char *login, offerapi_us
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = store_exec(s, "SELECT " USER_COLUMNS " FROM users u WHERE u.login = $1 AND u.erased = 0",
+	rc = store_exec(s,
+	                "SELECT " USER_COLUMNS " FROM users u WHERE u.login = $1 AND u.erased = 0",
 	                (db_param[]){ P_TEXT(norm) }, 1, &r);
 	if (rc < 0)
 		return rc;

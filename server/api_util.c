@@ -301,9 +301,9 @@ json_t *offer_json(const req *r, const offerapi_offer *o, const offerapi_user *v
 	                    : r                ? T(r, "offer.former_recruiter")
 	                                       : "";
 	json_t *j = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:o,s:o,s:I,s:b}", "id", (json_int_t)o->id,
-	                      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name",
-	                      rname, "title", o->title, "description", o->description,
-	                      "location", o->location ? o->location : "", "skills",
+	                      "recruiter_id", (json_int_t)o->recruiter_id, "recruiter_name", rname,
+	                      "title", o->title, "description", o->description, "location",
+	                      o->location ? o->location : "", "skills",
 	                      str_array(o->skills, o->nskills), "questions",
 	                      str_array(o->questions, o->nquestions), "published_at",
 	                      (json_int_t)o->published_at, "is_open", o->is_open);

@@ -312,8 +312,9 @@ static void delete_form(req *r, int status, const char *err, const field_errs *e
 	           T(r, "export.zip"));
 	field_ex(&b, "password", "password", T(r, "erase.password"), "",
 	         "required autocomplete=\"current-password\"", errs, T(r, "erase.hint"));
-	buf_printf(&b, "<button type=\"submit\" class=\"danger\">%s</button></form>"
-	               "<p><a href=\"/me/sessions\">%s</a></p></section>",
+	buf_printf(&b,
+	           "<button type=\"submit\" class=\"danger\">%s</button></form>"
+	           "<p><a href=\"/me/sessions\">%s</a></p></section>",
 	           T(r, "erase.submit"), T(r, "erase.cancel"));
 	page_send(r, status, &b);
 }
@@ -347,7 +348,8 @@ void page_my_delete_post(req *r)
 			page_error(r, e.status, e.message);
 		} else if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_EPERM) {
 			ferr_add(r, &errs, "password", "erase.password",
-			         rc == OFFERAPI_EINVAL ? "ferr.erase_password" : "ferr.erase_bad_password");
+			         rc == OFFERAPI_EINVAL ? "ferr.erase_password"
+			                               : "ferr.erase_bad_password");
 			delete_form(r, rc == OFFERAPI_EINVAL ? 422 : 403, NULL, &errs);
 		} else {
 			delete_form(r, e.status, e.message, NULL);

@@ -299,9 +299,11 @@ static void *sweep_main(void *arg)
 		if (offerapi_user_erase_due(w->store, (int64_t)time(NULL), &n) < 0) {
 			char detail[600];
 			oa_logfmt_quote(detail, sizeof detail, offerapi_error_last()->message);
-			fprintf(stderr, "level=warn msg=\"erasure sweep failed\" detail=%s\n", detail);
+			fprintf(stderr, "level=warn msg=\"erasure sweep failed\" detail=%s\n",
+			        detail);
 		} else if (n > 0) {
-			fprintf(stderr, "level=info msg=\"accounts erased\" count=%lld\n", (long long)n);
+			fprintf(stderr, "level=info msg=\"accounts erased\" count=%lld\n",
+			        (long long)n);
 		}
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);

@@ -292,8 +292,7 @@ OFFERAPI_EXTERN int offerapi_user_erase_schedule(offerapi_store *store, offerapi
  * @param out_count  may be NULL; receives how many were erased
  * @return 0, or the first database error (accounts already erased stay so)
  */
-OFFERAPI_EXTERN int offerapi_user_erase_due(offerapi_store *store, int64_t now,
-                                            int64_t *out_count);
+OFFERAPI_EXTERN int offerapi_user_erase_due(offerapi_store *store, int64_t now, int64_t *out_count);
 
 /**
  * The erasure date of account @p user_id, or 0 in @p out_at when none was
