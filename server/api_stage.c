@@ -59,6 +59,11 @@ static void detail_answer(req *r, int status)
 	}
 	bool rec = r->user->role == OFFERAPI_ROLE_RECRUITER;
 	json_t *j = application_json(d.app, rec);
+	/* the CV's text only where the document promises it, in the GET: a
+	 * POST's answer may be kept for its Idempotency-Key (in clear, for a
+	 * day), and a CV is kept only sealed (docs/privacy.md) */
+	if (j && d.app->cv_text && !strcmp(r->method, "GET"))
+		json_object_set_new(j, "cv_text", json_string(d.app->cv_text));
 	if (j) {
 		json_object_set_new(j, "history", history_json(d.history));
 		if (d.notes) {

@@ -394,7 +394,5 @@ json_t *application_json(const offerapi_application *a, bool scores)
 	json_object_set_new(j, "cv_pdf_url", json_string(link));
 	snprintf(link, sizeof link, "/api/v1/applications/%lld/cv.txt", (long long)a->id);
 	json_object_set_new(j, "cv_text_url", json_string(link));
-	if (a->cv_text)
-		json_object_set_new(j, "cv_text", json_string(a->cv_text));
-	return j;
+	return j; /* no cv_text: only the GET of one application has it (api_stage.c) */
 }

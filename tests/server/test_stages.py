@@ -99,6 +99,9 @@ def api_checks(srv, d, rec, rec2, cand, cand2, offer):
     T.check(a["stage"] == "interview" and len(a["history"]) == 1
             and a["history"][0]["from"] == "received" and a["history"][0]["to"] == "interview"
             and a["history"][0]["actor_id"] == rec.user["id"], "history: %s" % a["history"])
+    # the answer is kept for its key, in clear: no CV text in it (the CV is
+    # kept sealed; only the GET of the application gives its text)
+    T.check("cv_text" not in a and "cv_text_url" in a, "no CV text in a POST's answer")
     r2 = stage(rec, app, {"stage": "interview"}, headers=key)
     T.status(r2, 200, "the same key replays")
     T.check(r2.header("Idempotent-Replayed") == "true", "marked as replayed")
