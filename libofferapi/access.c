@@ -132,8 +132,8 @@ static int item_from_row(const db_result *r, int row, int base, bool full, offer
 	if (!v->viewer_name)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (full) {
-		v->viewer_login =
-			oa_strdup(db_isnull(r, row, base + 7) ? "" : db_text(r, row, base + 7));
+		v->viewer_login = oa_strdup(
+			db_isnull(r, row, base + 7) ? "" : db_text(r, row, base + 7));
 		v->address = oa_strdup(db_text(r, row, base + 8));
 		if (!v->viewer_login || !v->address)
 			return oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -168,9 +168,8 @@ static int check_candidate(offerapi_store *s, const offerapi_user *actor, offera
 	return rc;
 }
 
-int offerapi_access_views(offerapi_store *s, const offerapi_user *actor,
-                          offerapi_id application_id, const offerapi_page *page,
-                          offerapi_access_list **out)
+int offerapi_access_views(offerapi_store *s, const offerapi_user *actor, offerapi_id application_id,
+                          const offerapi_page *page, offerapi_access_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "access views: no output given");
@@ -264,7 +263,8 @@ int offerapi_access_search(offerapi_store *s, const offerapi_access_query *q,
 	db_param p[5];
 	int n = 0;
 	size_t len = (size_t)snprintf(sql, sizeof sql,
-	                              "SELECT " ITEM_COLUMNS ", u.login, l.address FROM access_log l"
+	                              "SELECT " ITEM_COLUMNS
+	                              ", u.login, l.address FROM access_log l"
 	                              " JOIN applications a ON a.id = l.application_id"
 	                              " LEFT JOIN users u ON u.id = l.user_id WHERE 1 = 1");
 	/* each filter a bound parameter; the sizes are fixed, so sql fits */

@@ -531,8 +531,7 @@ static const char *const migration_14[] = {
 	"CREATE INDEX access_log_application"
 	" ON access_log (application_id, by_candidate, created_at, id)",
 	"CREATE INDEX access_log_user ON access_log (user_id, created_at)",
-	"CREATE INDEX access_log_created ON access_log (created_at)",
-	NULL
+	"CREATE INDEX access_log_created ON access_log (created_at)", NULL
 };
 
 /* Index = version - 1; NULL: a number kept for another branch. */

@@ -309,12 +309,13 @@ void api_my_application_views(req *r)
 	for (size_t i = 0; i < l->count; i++) {
 		const offerapi_access *v = &l->items[i];
 		json_array_append_new(
-			a, json_pack("{s:I,s:o,s:o,s:s,s:I}", "id", (json_int_t)v->id, "viewer_id",
-		                     v->user_id ? json_integer((json_int_t)v->user_id) : json_null(),
-		                     "viewer_name",
-		                     *v->viewer_name ? json_string(v->viewer_name) : json_null(),
-		                     "kind", offerapi_access_kind_name(v->kind), "viewed_at",
-		                     (json_int_t)v->at));
+			a,
+			json_pack("{s:I,s:o,s:o,s:s,s:I}", "id", (json_int_t)v->id, "viewer_id",
+		                  v->user_id ? json_integer((json_int_t)v->user_id) : json_null(),
+		                  "viewer_name",
+		                  *v->viewer_name ? json_string(v->viewer_name) : json_null(),
+		                  "kind", offerapi_access_kind_name(v->kind), "viewed_at",
+		                  (json_int_t)v->at));
 	}
 	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "views", a);
 	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);

@@ -317,7 +317,8 @@ void page_my_application_views(req *r)
 	page.cursor = n > 0 ? cursor : NULL;
 	offerapi_access_list *l = NULL;
 	offerapi_application *a = NULL;
-	int rc = n < -1 ? svc_fail(OFFERAPI_EINVAL, "err.bad_query") : svc_access_views(r, &page, &l);
+	int rc = n < -1 ? svc_fail(OFFERAPI_EINVAL, "err.bad_query")
+	                : svc_access_views(r, &page, &l);
 	if (rc == 0)
 		rc = svc_application(r, &a);
 	if (rc) {
@@ -350,7 +351,8 @@ void page_my_application_views(req *r)
 			buf_esc(&b, v->viewer_name);
 		else
 			buf_puts(&b, T(r, "views.former"));
-		buf_printf(&b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
+		buf_printf(&b,
+		           "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
 		           T(r, "views.col_what"), access_kind_label(r, v->kind),
 		           T(r, "views.col_when"), d);
 	}

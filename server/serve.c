@@ -280,7 +280,8 @@ int app_start(app *a)
 {
 	process_setup(a);
 	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
-	    mail_start(a) < 0 || webhooks_start(a) < 0 || retention_start(a) < 0 || start_http(a) < 0)
+	    mail_start(a) < 0 || webhooks_start(a) < 0 || retention_start(a) < 0 ||
+	    start_http(a) < 0)
 		return -1;
 	return 0;
 }

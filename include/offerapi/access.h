@@ -75,8 +75,7 @@ OFFERAPI_EXTERN int offerapi_access_record(offerapi_store *store, const offerapi
  * *@p count (may be NULL): the records written. Errors as
  * offerapi_access_record().
  */
-OFFERAPI_EXTERN int offerapi_access_record_offer(offerapi_store *store,
-                                                 const offerapi_user *viewer,
+OFFERAPI_EXTERN int offerapi_access_record_offer(offerapi_store *store, const offerapi_user *viewer,
                                                  offerapi_id offer_id, const char *address,
                                                  int64_t *count);
 
