@@ -281,7 +281,7 @@ void page_my_applications(req *r)
 		buf_esc(&b, a->filename);
 		buf_printf(&b, "</a></td><td data-label=\"%s\">", T(r, "col.actions"));
 		buf_printf(&b, "<a href=\"/me/applications/%lld/views\" aria-label=\"%s (",
-		           (long long)a->id, T(r, "views.title"));
+		           (long long)a->id, T(r, "views.link"));
 		buf_esc(&b, a->offer_title);
 		buf_printf(&b, ")\">%s</a> ", T(r, "views.link"));
 		withdraw_button(r, &b, a);
