@@ -337,7 +337,10 @@ void page_my_application_views(req *r)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "views.none"));
 	else
 		buf_printf(&b,
-		           "<div class=\"scroll\"><table class=\"stack\"><caption>%s</caption>"
+		           /* a heading names the table: a caption would be squeezed
+		            * into a cell when the rows stack on a phone */
+		           "<h2 id=\"views-caption\">%s</h2><div class=\"scroll\">"
+		           "<table class=\"stack\" aria-labelledby=\"views-caption\">"
 		           "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
 		           "<th scope=\"col\">%s</th></tr></thead><tbody>",
 		           T(r, "views.caption"), T(r, "views.col_who"), T(r, "views.col_what"),

@@ -125,8 +125,8 @@ def recording(srv, rec, cand, app_id, offer_id, t0):
     T.check("Qui a consulté ma candidature" in p.text and "Claire Recruteuse" in p.text
             and "le CV (PDF)" in p.text and "le texte du CV" in p.text, "in French, who and what")
     T.check("127.0.0.1" not in p.text, "no address on the page")
-    T.check('<caption>' in p.text and 'data-label=' in p.text and 'scope="col"' in p.text,
-            "a table with a caption, headers, and labels for a phone")
+    T.check('aria-labelledby="views-caption"' in p.text and 'data-label=' in p.text
+            and 'scope="col"' in p.text, "a table with a name, headers, and labels for a phone")
     lst = cand.get("/me/applications")
     T.check('href="/me/applications/%d/views"' % app_id in lst.text,
             "the applications page links the views")
