@@ -137,9 +137,10 @@ static void test_record_and_views(void **state)
 	assert_int_equal(l2->count, 1);
 	assert_int_equal(l2->items[0].kind, OFFERAPI_ACCESS_APPLICATION);
 	assert_null(l2->next);
+	offerapi_access_list_free(l2);
 	/* a cursor of this list on another application's list: refused */
 	assert_rc(offerapi_access_views(f->s, f->cand2, f->app2, &page, &l2), OFFERAPI_EINVAL);
-	offerapi_access_list_free(l2);
+	assert_null(l2);
 	offerapi_access_list_free(l);
 
 	page = (offerapi_page)OFFERAPI_PAGE_INIT;
