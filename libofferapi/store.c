@@ -522,12 +522,38 @@ static const char *const migration_13[] = {
 	"CREATE INDEX users_erase_at ON users (erase_at) WHERE erase_at IS NOT NULL", NULL
 };
 
+/*
+ * Migration 14: the access log (issue 16; access.c, offerapi/access.h):
+ * one row per view or download of an application's page, its CV or its
+ * text (and per application in an offer's CSV export): who (user_id, NULL
+ * once that account is gone), what (application_id, kind), when
+ * (created_at, Unix seconds) and from where (address, the client address
+ * the server throttles logins by). by_candidate is 1 when the viewer is
+ * the application's own candidate, so that their list of viewers seeks
+ * past their own views in the index. A record goes with its application;
+ * the server deletes records older than --access-log-days.
+ */
+static const char *const migration_14[] = {
+	"CREATE TABLE access_log ("
+	" id {{ID}},"
+	" application_id BIGINT NOT NULL REFERENCES applications(id) ON DELETE CASCADE,"
+	" user_id BIGINT REFERENCES users(id) ON DELETE SET NULL,"
+	" by_candidate INTEGER NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('application', 'cv_pdf', 'cv_text', 'csv')),"
+	" address TEXT NOT NULL,"
+	" created_at BIGINT NOT NULL)",
+	"CREATE INDEX access_log_application"
+	" ON access_log (application_id, by_candidate, created_at, id)",
+	"CREATE INDEX access_log_user ON access_log (user_id, created_at)",
+	"CREATE INDEX access_log_created ON access_log (created_at)", NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = { migration_1,  migration_2,  migration_3,
 	                                         migration_4,  migration_5,  migration_6,
 	                                         migration_7,  migration_8,  migration_9,
 	                                         migration_10, migration_11, migration_12,
-	                                         migration_13 };
+	                                         migration_13, migration_14 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in

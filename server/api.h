@@ -59,6 +59,7 @@ void api_offer_applications_stage(req *r);
 void api_application_notes(req *r);
 void api_application_note_add(req *r);
 void api_withdraw(req *r);
+void api_my_application_views(req *r); /* who viewed it (access log) */
 void api_job_retry(req *r);
 void api_scorers(req *r);
 void api_not_found(req *r);

@@ -286,6 +286,43 @@ void api_my_applications(req *r)
 	respond_json(r, 200, out);
 }
 
+/* Who viewed the candidate's application r->id, newest first, by page:
+ * the viewer's id and display name, what and when (never the address). */
+void api_my_application_views(req *r)
+{
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	page.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_access_list *l = NULL;
+	int rc = svc_access_views(r, &page, &l);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
+	if (rc < 0) {
+		api_fail(r, rc, false);
+		return;
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->count; i++) {
+		const offerapi_access *v = &l->items[i];
+		json_array_append_new(
+			a,
+			json_pack("{s:I,s:o,s:o,s:s,s:I}", "id", (json_int_t)v->id, "viewer_id",
+		                  v->user_id ? json_integer((json_int_t)v->user_id) : json_null(),
+		                  "viewer_name",
+		                  *v->viewer_name ? json_string(v->viewer_name) : json_null(),
+		                  "kind", offerapi_access_kind_name(v->kind), "viewed_at",
+		                  (json_int_t)v->at));
+	}
+	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "views", a);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	offerapi_access_list_free(l);
+	respond_json(r, 200, out);
+}
+
 /* The scoring jobs of one application: its candidate sees the states,
  * its offer's recruiter also the reasons of failures. */
 void api_application_jobs(req *r)
@@ -337,7 +374,7 @@ void api_cv_pdf(req *r)
 void api_cv_text(req *r)
 {
 	offerapi_application *a = NULL;
-	int rc = svc_application(r, &a);
+	int rc = svc_cv_text(r, &a);
 	if (rc)
 		api_fail(r, rc, false);
 	else

@@ -36,6 +36,7 @@ typedef struct config {
 	unsigned webhook_senders; /* webhook sender threads (0: none in this process) */
 	unsigned webhook_backoff_ms; /* first retry delay of a failed delivery */
 	bool webhook_allow_private; /* deliveries may go to loopback and private addresses */
+	unsigned access_log_days; /* access records older than this are purged */
 	unsigned threads; /* CivetWeb workers */
 	unsigned keep_alive_ms; /* 0 disables keep-alive */
 	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
@@ -120,6 +121,14 @@ void router_init(void);
 int router_handle(struct mg_connection *conn, void *cbdata);
 /* Print the route table (METHOD TEMPLATE KIND), for --list-routes. */
 void router_print(void);
+
+/* ---- housekeeping (retention.c) ------------------------------------------ */
+
+/* Start the thread that purges the access log past --access-log-days, at
+ * once and then every hour. 0 or -1 (message printed). */
+int retention_start(app *a);
+/* Stop it (waits for a purge under way). Nothing when it never started. */
+void retention_stop(void);
 
 /* ---- ops endpoints (ops.c) ------------------------------------------------ */
 

@@ -90,6 +90,10 @@ static const opt opts[] = {
 	  1, 3600000, "30000",
 	  "first retry delay of a failed webhook delivery, doubled each time (at most an hour), "
 	  "8 attempts" },
+	{ "access-log-days", "OFFERAPI_ACCESS_LOG_DAYS", "DAYS", O_UINT, F(access_log_days), 1,
+	  3650, "365",
+	  "records of who viewed an application, a CV or its text are deleted after this many "
+	  "days (checked every hour; docs/privacy.md)" },
 	{ "apply-wait-ms", "OFFERAPI_APPLY_WAIT_MS", "MS", O_UINT, F(apply_wait_ms), 0, 2000, "0",
 	  "an application may wait this long for this process's workers to score it (0: never)" },
 	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", O_SIZE, F(max_upload), 1024, 1ULL << 30,

@@ -62,6 +62,7 @@ void page_application(req *r);
 void page_application_stage(req *r);
 void page_application_note(req *r);
 void page_withdraw(req *r);
+void page_my_application_views(req *r); /* who viewed it (access log) */
 void page_lang(req *r);
 void page_css(req *r);
 void page_not_found(req *r);

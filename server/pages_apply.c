@@ -280,11 +280,103 @@ void page_my_applications(req *r)
 		           T(r, "col.applied"), d, T(r, "col.cv"), (long long)a->id);
 		buf_esc(&b, a->filename);
 		buf_printf(&b, "</a></td><td data-label=\"%s\">", T(r, "col.actions"));
+		buf_printf(&b, "<a href=\"/me/applications/%lld/views\" aria-label=\"%s (",
+		           (long long)a->id, T(r, "views.link"));
+		buf_esc(&b, a->offer_title);
+		buf_printf(&b, ")\">%s</a> ", T(r, "views.link"));
 		withdraw_button(r, &b, a);
 		buf_puts(&b, "</td></tr>");
 	}
 	if (list->count)
 		buf_puts(&b, "</tbody></table></div>");
 	offerapi_application_list_free(list);
+	page_send(r, 200, &b);
+}
+
+/* The name of an access kind, as the candidate reads it. */
+static const char *access_kind_label(req *r, offerapi_access_kind k)
+{
+	switch (k) {
+	case OFFERAPI_ACCESS_CV_PDF: return T(r, "views.kind_cv_pdf");
+	case OFFERAPI_ACCESS_CV_TEXT: return T(r, "views.kind_cv_text");
+	case OFFERAPI_ACCESS_CSV: return T(r, "views.kind_csv");
+	default: return T(r, "views.kind_application");
+	}
+}
+
+/* GET /me/applications/{id}/views: who viewed the candidate's application
+ * (display name, what and when; never the address), newest first, by
+ * page (?cursor=). Another person gets 404, as for no such application. */
+void page_my_application_views(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	char cursor[OFFERAPI_CURSOR_MAX];
+	int n = query_var(r, "cursor", cursor, sizeof cursor);
+	offerapi_page page = OFFERAPI_PAGE_INIT;
+	page.cursor = n > 0 ? cursor : NULL;
+	offerapi_access_list *l = NULL;
+	offerapi_application *a = NULL;
+	int rc = n < -1 ? svc_fail(OFFERAPI_EINVAL, "err.bad_query")
+	                : svc_access_views(r, &page, &l);
+	if (rc == 0)
+		rc = svc_application(r, &a);
+	if (rc) {
+		offerapi_access_list_free(l);
+		page_fail(r, rc);
+		return;
+	}
+	buf b;
+	buf_init(&b, 8192);
+	page_start(r, &b, T(r, "views.title"));
+	buf_printf(&b, "<h1>%s</h1><p>%s <a href=\"/offers/%lld\">", T(r, "views.title"),
+	           T(r, "views.for"), (long long)a->offer_id);
+	buf_esc(&b, a->offer_title);
+	buf_printf(&b, "</a></p><p><small>%s</small></p>", T(r, "views.about"));
+	if (!l->count)
+		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "views.none"));
+	else
+		buf_printf(&b,
+		           /* a heading names the table: a caption would be squeezed
+		            * into a cell when the rows stack on a phone */
+		           "<h2 id=\"views-caption\">%s</h2><div class=\"scroll\">"
+		           "<table class=\"stack\" aria-labelledby=\"views-caption\">"
+		           "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		           "<th scope=\"col\">%s</th></tr></thead><tbody>",
+		           T(r, "views.caption"), T(r, "views.col_who"), T(r, "views.col_what"),
+		           T(r, "views.col_when"));
+	for (size_t i = 0; i < l->count; i++) {
+		const offerapi_access *v = &l->items[i];
+		char d[DATE_STR_MAX];
+		date_str(r, d, sizeof d, v->at);
+		buf_printf(&b, "<tr><td data-label=\"%s\">", T(r, "views.col_who"));
+		if (*v->viewer_name)
+			buf_esc(&b, v->viewer_name);
+		else
+			buf_puts(&b, T(r, "views.former"));
+		buf_printf(&b,
+		           "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">%s</td></tr>",
+		           T(r, "views.col_what"), access_kind_label(r, v->kind),
+		           T(r, "views.col_when"), d);
+	}
+	if (l->count)
+		buf_puts(&b, "</tbody></table></div>");
+	if (l->prev || l->next)
+		buf_printf(&b, "<nav class=\"pager\" aria-label=\"%s\">", T(r, "views.pages"));
+	if (l->prev) /* cursors are [A-Za-z0-9.-] (page.h) */
+		buf_printf(&b,
+		           "<a class=\"button secondary\" rel=\"prev\" "
+		           "href=\"/me/applications/%lld/views?cursor=%s\">%s</a> ",
+		           (long long)r->id, l->prev, T(r, "views.newer"));
+	if (l->next)
+		buf_printf(&b,
+		           "<a class=\"button secondary\" rel=\"next\" "
+		           "href=\"/me/applications/%lld/views?cursor=%s\">%s</a>",
+		           (long long)r->id, l->next, T(r, "views.older"));
+	if (l->prev || l->next)
+		buf_puts(&b, "</nav>");
+	buf_printf(&b, "<p><a href=\"/me/applications\">%s</a></p>", T(r, "views.back"));
+	offerapi_access_list_free(l);
+	offerapi_application_free(a);
 	page_send(r, 200, &b);
 }

@@ -712,7 +712,7 @@ void page_cv_pdf(req *r)
 void page_cv_text(req *r)
 {
 	offerapi_application *a = NULL;
-	int rc = svc_application(r, &a);
+	int rc = svc_cv_text(r, &a);
 	if (rc)
 		page_fail(r, rc);
 	else

@@ -87,6 +87,7 @@ static const route routes[] = {
 	{ "POST", "/applications/{id}/stage", page_application_stage, R_PAGE, 0 },
 	{ "POST", "/applications/{id}/notes", page_application_note, R_PAGE, 0 },
 	{ "POST", "/me/applications/{id}/withdraw", page_withdraw, R_PAGE, 0 },
+	{ "GET", "/me/applications/{id}/views", page_my_application_views, R_PAGE, 0 },
 
 	{ "POST", "/api/v1/users", api_signup, R_API, 0 },
 	{ "POST", "/api/v1/sessions", api_login, R_API, 0 },
@@ -134,6 +135,7 @@ static const route routes[] = {
 	{ "GET", "/api/v1/applications/{id}/notes", api_application_notes, R_API, S_AR },
 	{ "POST", "/api/v1/applications/{id}/notes", api_application_note_add, R_API, S_AW },
 	{ "POST", "/api/v1/me/applications/{id}/withdraw", api_withdraw, R_API, S_AW },
+	{ "GET", "/api/v1/me/applications/{id}/views", api_my_application_views, R_API, S_AR },
 	{ "GET", "/api/v1/openapi.json", api_openapi_json, R_API, S_ANY },
 	{ "GET", "/api/v1/openapi.yaml", api_openapi_yaml, R_API, S_ANY },
 	{ "GET", "/api/docs", page_api_docs, R_PAGE, 0 },

@@ -358,7 +358,8 @@ int app_start(app *a)
 {
 	process_setup(a);
 	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
-	    mail_start(a) < 0 || webhooks_start(a) < 0 || sweep_start(a) < 0 || start_http(a) < 0)
+	    mail_start(a) < 0 || webhooks_start(a) < 0 || sweep_start(a) < 0 ||
+	    retention_start(a) < 0 || start_http(a) < 0)
 		return -1;
 	return 0;
 }
@@ -367,6 +368,7 @@ int app_stop(app *a)
 {
 	mg_stop(a->mg); /* closes the listener, waits for workers in flight */
 	deadline_stop();
+	retention_stop(); /* a purge under way finishes */
 	offerapi_mail_sender_free(a->mail); /* a delivery in progress finishes */
 	a->mail = NULL;
 	offerapi_webhook_sender_free(a->webhooks); /* so does a webhook request */

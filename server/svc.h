@@ -43,6 +43,19 @@ int svc_fail(int rc, const char *key);
  * have that role (OFFERAPI_EPERM). */
 int svc_require(const req *r, int role);
 
+/* Record in the access log (offerapi/access.h) that the request's user
+ * accessed application @application_id (@kind), or with
+ * OFFERAPI_ACCESS_CSV every application of offer @application_id (*@count
+ * set, may be NULL), from the request's address. Called after the access
+ * check and before any of the data is sent. A record that cannot be
+ * written refuses the access: OFFERAPI_EUNAVAILABLE (503, "err.access_log"),
+ * logged without the database's message (docs/privacy.md says why). */
+int svc_access(req *r, offerapi_id application_id, offerapi_access_kind kind, int64_t *count);
+
+/* The views of application r->id by others (its candidate only: else
+ * OFFERAPI_ENOTFOUND). */
+int svc_access_views(req *r, const offerapi_page *page, offerapi_access_list **out);
+
 /* ---- sessions (svc_session.c) --------------------------------------------- */
 
 typedef struct svc_signup_in {
@@ -185,10 +198,14 @@ typedef struct svc_apply_in {
 /* Apply to offer @offer_id (candidates): store the application, then score
  * it; a scoring failure is counted and logged, never undoes the storing. */
 int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id *out);
-/* The PDF of application r->id, for its candidate or the offer's recruiter. */
+/* The PDF of application r->id, for its candidate or the offer's recruiter;
+ * recorded in the access log (svc_access). */
 int svc_cv_pdf(req *r, void **pdf, size_t *len);
-/* Application r->id with its CV text, for the same people. */
+/* Application r->id with its CV text, for the same people (not recorded:
+ * for what shows no CV data). */
 int svc_application(req *r, offerapi_application **out);
+/* The same, to send its CV text: recorded in the access log. */
+int svc_cv_text(req *r, offerapi_application **out);
 
 /* ---- stages and notes (svc_stage.c) -------------------------------------- */
 

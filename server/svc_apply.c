@@ -43,7 +43,31 @@ int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id 
 int svc_cv_pdf(req *r, void **pdf, size_t *len)
 {
 	int rc = svc_require(r, 0);
-	return rc ? rc : offerapi_application_pdf(r->app->store, r->user, r->id, pdf, len);
+	if (rc == 0)
+		rc = offerapi_application_pdf(r->app->store, r->user, r->id, pdf, len);
+	if (rc == 0 && (rc = svc_access(r, r->id, OFFERAPI_ACCESS_CV_PDF, NULL)) != 0) {
+		offerapi_free(*pdf);
+		*pdf = NULL;
+		*len = 0;
+	}
+	return rc;
+}
+
+int svc_cv_text(req *r, offerapi_application **out)
+{
+	int rc = svc_application(r, out);
+	if (rc == 0 && (rc = svc_access(r, r->id, OFFERAPI_ACCESS_CV_TEXT, NULL)) != 0) {
+		offerapi_application_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int svc_access_views(req *r, const offerapi_page *page, offerapi_access_list **out)
+{
+	*out = NULL;
+	int rc = svc_require(r, 0);
+	return rc ? rc : offerapi_access_views(r->app->store, r->user, r->id, page, out);
 }
 
 int svc_application(req *r, offerapi_application **out)

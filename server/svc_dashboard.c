@@ -285,6 +285,9 @@ int svc_dashboard_csv_open(req *r, svc_csv **out)
 			                                   &rk, 0);
 		}
 	}
+	/* the export shows every candidate's data: one record each */
+	if (rc == 0)
+		rc = svc_access(r, r->id, OFFERAPI_ACCESS_CSV, NULL);
 	if (rc) {
 		svc_dashboard_csv_close(c);
 		return rc;

@@ -83,6 +83,8 @@ int svc_detail_load(req *r, const char *notes_cursor, svc_detail *d)
 	if (rc == 0 && r->user->role == OFFERAPI_ROLE_RECRUITER)
 		rc = offerapi_application_note_list(r->app->store, r->user, r->id, &page,
 		                                    &d->notes);
+	if (rc == 0)
+		rc = svc_access(r, r->id, OFFERAPI_ACCESS_APPLICATION, NULL);
 	if (rc)
 		svc_detail_free(d);
 	return rc;

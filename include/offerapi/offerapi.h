@@ -26,5 +26,6 @@
 #include "export.h"
 #include "token.h"
 #include "webhook.h"
+#include "access.h"
 
 #endif

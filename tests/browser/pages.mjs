@@ -127,6 +127,8 @@ try {
   // one application further along, with a note: the application's page shows both
   await api('POST', `/api/v1/applications/${app1}/stage`, { stage: 'interview' }, rec);
   await api('POST', `/api/v1/applications/${app1}/notes`, { text: 'Entretien mardi, 10 h.' }, rec);
+  // the recruiter reads it: the candidate's "who viewed" page has a row
+  await api('GET', `/api/v1/applications/${app1}`, undefined, rec);
 
   browser = await launchChromium();
   const who = { anonymous: null, candidate: cand, recruiter: rec };
@@ -135,7 +137,8 @@ try {
       '/forgot-password', `/verify-email?token=${'0'.repeat(64)}`, `/reset-password?token=${'0'.repeat(64)}`,
       { name: 'forgot-errors', url: '/forgot-password', submit: 'form[action="/forgot-password"] button[type=submit]' },
       { name: 'signup-errors', url: '/signup', submit: 'form[action="/signup"] button[type=submit]' }],
-    candidate: ['/', `/offers/${o1}`, `/offers/${o2}`, '/me/applications', '/me/sessions', '/me/email',
+    candidate: ['/', `/offers/${o1}`, `/offers/${o2}`, '/me/applications', `/me/applications/${app1}/views`,
+      '/me/sessions', '/me/email',
       { name: 'email-errors', url: '/me/email', fill: { email: 'pas une adresse' },
         submit: 'form[action="/me/email"] button[type=submit]' },
       '/me/delete',

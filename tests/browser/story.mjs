@@ -157,6 +157,20 @@ try {
   // A small screen: the layout stays usable
   await rp.setViewportSize({ width: 390, height: 844 });
   await rp.screenshot({ path: path.join(artifacts, 'dashboard-mobile.png'), fullPage: true });
+  // The recruiter opens the application; the candidate sees who viewed it
+  // (the access log), on a phone too.
+  const viewsHref = await cp.getAttribute('a[href$="/views"]', 'href');
+  check(/^\/me\/applications\/\d+\/views$/.test(viewsHref || ''), 'my applications links who viewed each');
+  await rp.goto(base + '/applications/' + viewsHref.split('/')[3]);
+  check((await rp.textContent('main')).includes('Jeanne Dupont'), 'the recruiter reads the application');
+  await Promise.all([cp.waitForNavigation(), cp.click('a[href$="/views"]')]);
+  const seen = await cp.textContent('main');
+  check(seen.includes('Qui a consulté ma candidature') && seen.includes('Claire Recrute') &&
+    seen.includes('la candidature'), 'the candidate sees who viewed the application and what');
+  check(!seen.includes('127.0.0.1'), 'never the viewer\'s address');
+  await cp.screenshot({ path: path.join(artifacts, 'who-viewed.png'), fullPage: true });
+  await cp.setViewportSize({ width: 390, height: 844 });
+  await cp.screenshot({ path: path.join(artifacts, 'who-viewed-mobile.png'), fullPage: true });
   check(problems.length === 0, 'no console error or CSP violation: ' + problems.join('; '));
 } catch (e) {
   check(false, 'story: ' + (e && e.stack || e));

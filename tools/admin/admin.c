@@ -1,7 +1,8 @@
 /*
  * offerapi-admin - the operator's command-line tool (issue 16), on the same
  * store URL and data key file as the server: the encryption key's commands,
- * the integrity check, a person's export and erasure; see docs/privacy.md.
+ * the integrity check, a person's export and erasure, and the access log's
+ * search; see docs/privacy.md.
  *
  * Exit status: 0 done; 1 the check found a problem; 2 usage error;
  * 3 the store or a key file could not be used; 4 no account has the login;
@@ -27,6 +28,9 @@ typedef struct admin {
 	const char *user; /* export: the account's login */
 	const char *out; /* export: the archive to write */
 	const char *format; /* export: zip (default) or tar.gz */
+	const char *application; /* access-log: an application id */
+	const char *since, *until; /* access-log: ISO 8601 dates or times (UTC) */
+	const char *limit; /* access-log: most records shown */
 	bool json;
 	bool fr;
 } admin;
@@ -56,16 +60,26 @@ static void usage(FILE *f, bool fr)
 	           "                        (droit d'accès) ; FICHIER ne doit pas exister\n"
 	           "  erase --user LOGIN    effacer ce compte et toutes ses données, tout de\n"
 	           "                        suite (droit à l'effacement ; irréversible)\n"
-	           "  erase-due             effacer les comptes dont le délai de grâce est passé\n\n"
+	           "  erase-due             effacer les comptes dont le délai de grâce est passé\n"
+	           "  access-log [--user LOGIN] [--application ID] [--since DATE]\n"
+	           "             [--until DATE] [--limit N]\n"
+	           "                        qui a consulté quelle candidature, quand et d'où\n"
+	           "                        (les plus récentes d'abord ; DATE en UTC :\n"
+	           "                        AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ)\n\n"
 	           "Options :\n"
 	           "  --database URL        sqlite:CHEMIN ou postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (défaut sqlite:offerapi.db)\n"
 	           "  --data-key-file F     clé qui chiffre les CV (défaut sur SQLite : CHEMIN.key)\n"
 	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
 	           "  --new-key-file F      la nouvelle clé (rotate-key)\n"
-	           "  --user LOGIN          le compte à exporter ou effacer (export, erase)\n"
+	           "  --user LOGIN          le compte à exporter ou effacer (export, erase), ou\n"
+	           "                        qui a consulté (access-log)\n"
 	           "  --out FICHIER         l'archive à écrire, mode 0600 (export)\n"
 	           "  --format F            zip (défaut) ou tar.gz (export)\n"
+	           "  --application ID      une candidature (access-log)\n"
+	           "  --since DATE          à partir de DATE incluse (access-log)\n"
+	           "  --until DATE          avant DATE (access-log)\n"
+	           "  --limit N             au plus N lignes, 1000 par défaut (access-log)\n"
 	           "  --json                résultat en JSON sur la sortie standard\n"
 	           "  --help, --version\n\n"
 	           "Codes de sortie : 0 fait ; 1 la vérification a trouvé un problème ;\n"
@@ -83,16 +97,26 @@ static void usage(FILE *f, bool fr)
 	           "                        access); FILE must not exist\n"
 	           "  erase --user LOGIN    erase this account and all its data, now (right to\n"
 	           "                        erasure; cannot be undone)\n"
-	           "  erase-due             erase the accounts whose grace period is over\n\n"
+	           "  erase-due             erase the accounts whose grace period is over\n"
+	           "  access-log [--user LOGIN] [--application ID] [--since DATE]\n"
+	           "             [--until DATE] [--limit N]\n"
+	           "                        who viewed which application, when and from where\n"
+	           "                        (newest first; DATE in UTC: YYYY-MM-DD or\n"
+	           "                        YYYY-MM-DDTHH:MM:SSZ)\n\n"
 	           "Options:\n"
 	           "  --database URL        sqlite:PATH or postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (default sqlite:offerapi.db)\n"
 	           "  --data-key-file F     key that encrypts the CVs (default on SQLite: PATH.key)\n"
 	           "                        env: OFFERAPI_DATA_KEY_FILE\n"
 	           "  --new-key-file F      the new key (rotate-key)\n"
-	           "  --user LOGIN          the account to export or erase (export, erase)\n"
+	           "  --user LOGIN          the account to export or erase (export, erase), or\n"
+	           "                        the viewer (access-log)\n"
 	           "  --out FILE            the archive to write, mode 0600 (export)\n"
 	           "  --format F            zip (default) or tar.gz (export)\n"
+	           "  --application ID      one application (access-log)\n"
+	           "  --since DATE          from DATE on, included (access-log)\n"
+	           "  --until DATE          before DATE (access-log)\n"
+	           "  --limit N             at most N records, default 1000 (access-log)\n"
 	           "  --json                print the result as JSON on standard output\n"
 	           "  --help, --version\n\n"
 	           "Exit status: 0 done; 1 the check found a problem; 2 usage error;\n"
@@ -256,8 +280,9 @@ static int export_usage(const admin *a, const char *msg_fr, const char *msg_en)
 	return EXIT_USAGE;
 }
 
-/* The account of --user, or an exit status other than EXIT_OK. */
-static int export_user(const admin *a, offerapi_store *s, offerapi_user **u, const char *cmd)
+/* The account of --user, or an exit status other than EXIT_OK (@cmd
+ * names the command in the message). */
+static int find_user(const admin *a, offerapi_store *s, const char *cmd, offerapi_user **u)
 {
 	int rc = offerapi_user_get_by_login(s, a->user, u);
 	if (rc == 0)
@@ -326,7 +351,7 @@ static int cmd_export(const admin *a)
 	if (rc != EXIT_OK)
 		return rc;
 	offerapi_user *u = NULL;
-	if ((rc = export_user(a, s, &u, "export")) == EXIT_OK)
+	if ((rc = find_user(a, s, "export", &u)) == EXIT_OK)
 		rc = export_write(a, s, u, f);
 	if (rc == EXIT_OK) {
 		if (a->json) {
@@ -346,6 +371,153 @@ static int cmd_export(const admin *a)
 	return rc;
 }
 
+static int log_usage(const admin *a, const char *msg_fr, const char *msg_en, const char *v)
+{
+	fprintf(stderr, "offerapi-admin: access-log: %s%s%s\n", a->fr ? msg_fr : msg_en,
+	        v ? ": " : "", v ? v : "");
+	return EXIT_USAGE;
+}
+
+/* @s as Unix time: YYYY-MM-DD (midnight) or YYYY-MM-DDTHH:MM:SS with an
+ * optional Z, in UTC. -1 when it is neither or not a real date. */
+static int64_t parse_iso(const char *s)
+{
+	int y, mo, d, h = 0, mi = 0, sec = 0, n = 0;
+	size_t len = strlen(s);
+	if (len == 10) {
+		if (sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10)
+			return -1;
+	} else if (len == 19 || (len == 20 && s[19] == 'Z')) {
+		if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 ||
+		    n != 19)
+			return -1;
+	} else {
+		return -1;
+	}
+	/* digits where digits go: sscanf would take a sign or a space */
+	const char *shape = "dddd-dd-ddTdd:dd:dd";
+	for (size_t i = 0; i < 19 && i < len; i++)
+		if (shape[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != shape[i])
+			return -1;
+	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59)
+		return -1;
+	struct tm tm = { .tm_year = y - 1900,
+		         .tm_mon = mo - 1,
+		         .tm_mday = d,
+		         .tm_hour = h,
+		         .tm_min = mi,
+		         .tm_sec = sec };
+	time_t t = timegm(&tm);
+	if (t < 0 || tm.tm_mday != d) /* 31 February rolls over: refused */
+		return -1;
+	return (int64_t)t;
+}
+
+static void iso_time(int64_t t, char out[32])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm))
+		strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	else
+		snprintf(out, 32, "%lld", (long long)t);
+}
+
+/* Print the records of @l: TSV with a header line, or --json. */
+static void log_print(const admin *a, const offerapi_access_list *l)
+{
+	if (a->json)
+		printf("{\"ok\":true,\"count\":%zu,\"truncated\":%s,\"records\":[", l->count,
+		       l->truncated ? "true" : "false");
+	else
+		printf("%s\n", a->fr ? "date\tcandidature\toffre\tquoi\tpar\tnom\tadresse"
+		                     : "time\tapplication\toffer\tkind\tviewer\tname\taddress");
+	for (size_t i = 0; i < l->count; i++) {
+		const offerapi_access *v = &l->items[i];
+		char at[32];
+		iso_time(v->at, at);
+		const char *kind = offerapi_access_kind_name(v->kind);
+		if (a->json) {
+			printf("%s{\"id\":%lld,\"at\":\"%s\",\"application_id\":%lld,"
+			       "\"offer_id\":%lld,\"kind\":\"%s\",\"user_id\":",
+			       i ? "," : "", (long long)v->id, at, (long long)v->application_id,
+			       (long long)v->offer_id, kind ? kind : "?");
+			if (v->user_id)
+				printf("%lld", (long long)v->user_id);
+			else
+				printf("null");
+			printf(",\"login\":");
+			json_str(v->viewer_login);
+			printf(",\"name\":");
+			json_str(v->viewer_name);
+			printf(",\"address\":");
+			json_str(v->address);
+			printf("}");
+		} else {
+			/* a display name may hold a tab: shown as a space */
+			printf("%s\t%lld\t%lld\t%s\t%s\t", at, (long long)v->application_id,
+			       (long long)v->offer_id, kind ? kind : "?",
+			       *v->viewer_login ? v->viewer_login : "-");
+			for (const char *p = v->viewer_name; *p; p++)
+				putchar((unsigned char)*p < ' ' ? ' ' : *p);
+			printf("\t%s\n", v->address);
+		}
+	}
+	if (a->json)
+		printf("]}\n");
+	else if (l->truncated)
+		fprintf(stderr, "offerapi-admin: access-log: %s\n",
+		        a->fr ? "d'autres lignes correspondent : resserrez la recherche ou --limit"
+		              : "more records match: narrow the search or raise --limit");
+}
+
+static int cmd_access_log(const admin *a)
+{
+	offerapi_access_query q = OFFERAPI_ACCESS_QUERY_INIT;
+	char *end;
+	if (a->application) {
+		long long id = strtoll(a->application, &end, 10);
+		if (*end || end == a->application || id <= 0)
+			return log_usage(a, "--application : un numéro de candidature",
+			                 "--application: an application number", a->application);
+		q.application_id = id;
+	}
+	if (a->since && (q.since = parse_iso(a->since)) < 0)
+		return log_usage(a, "--since : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ",
+		                 "--since: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a->since);
+	if (a->until && (q.until = parse_iso(a->until)) < 0)
+		return log_usage(a, "--until : AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ",
+		                 "--until: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ", a->until);
+	if (a->since && a->until && q.since > q.until)
+		return log_usage(a, "--since après --until", "--since is after --until", NULL);
+	if (a->limit) {
+		long long n = strtoll(a->limit, &end, 10);
+		if (*end || end == a->limit || n < 1 || n > OFFERAPI_ACCESS_SEARCH_MAX)
+			return log_usage(a, "--limit : de 1 à 100000", "--limit: 1 to 100000",
+			                 a->limit);
+		q.limit = (size_t)n;
+	}
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_user *u = NULL;
+	if (a->user && (rc = find_user(a, s, "access-log", &u)) != EXIT_OK) {
+		offerapi_store_free(s);
+		return rc;
+	}
+	q.user_id = u ? u->id : 0;
+	offerapi_user_free(u);
+	offerapi_access_list *l = NULL;
+	if (offerapi_access_search(s, &q, &l) < 0)
+		rc = fail(a, "access-log");
+	else
+		log_print(a, l);
+	offerapi_access_list_free(l);
+	offerapi_store_free(s);
+	return rc;
+}
+
 static int cmd_erase(const admin *a)
 {
 	if (!a->user) {
@@ -359,7 +531,7 @@ static int cmd_erase(const admin *a)
 		return rc;
 	offerapi_user *u = NULL;
 	offerapi_erase_info info;
-	if ((rc = export_user(a, s, &u, "erase")) == EXIT_OK &&
+	if ((rc = find_user(a, s, "erase", &u)) == EXIT_OK &&
 	    offerapi_user_erase(s, u->id, &info) < 0) {
 		char what[OFFERAPI_LOGIN_MAX + 32];
 		snprintf(what, sizeof what, "erase %s", u->login);
@@ -435,6 +607,10 @@ int main(int argc, char **argv)
 		                   : !strcmp(o, "--user")          ? &a.user
 		                   : !strcmp(o, "--out")           ? &a.out
 		                   : !strcmp(o, "--format")        ? &a.format
+		                   : !strcmp(o, "--application")   ? &a.application
+		                   : !strcmp(o, "--since")         ? &a.since
+		                   : !strcmp(o, "--until")         ? &a.until
+		                   : !strcmp(o, "--limit")         ? &a.limit
 		                                                   : NULL;
 		if (dst) {
 			if (!(*dst = value(argc, argv, &i)))
@@ -471,6 +647,8 @@ int main(int argc, char **argv)
 		return cmd_erase(&a);
 	if (cmd && !arg && !strcmp(cmd, "erase-due"))
 		return cmd_erase_due(&a);
+	if (cmd && !arg && !strcmp(cmd, "access-log"))
+		return cmd_access_log(&a);
 	fprintf(stderr, "offerapi-admin: %s\n",
 	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
 	usage(stderr, a.fr);

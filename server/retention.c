@@ -1,0 +1,84 @@
+/*
+ * retention.c - the server's housekeeping thread: the retention purge of
+ * the access log (offerapi_access_purge: records older than
+ * --access-log-days), at start and then every hour. Every replica runs
+ * it; the DELETE is idempotent, so two replicas purging at once only
+ * repeat each other's work. A failed purge is logged and tried again at
+ * the next hour.
+ */
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "app.h"
+#include "oacommon.h"
+
+#define PURGE_EVERY_S 3600
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t wake;
+static pthread_t thread;
+static bool running, stopping;
+
+static void purge(app *a)
+{
+	int64_t n = 0;
+	char q[600];
+	if (offerapi_access_purge(a->store, a->cfg.access_log_days, &n) < 0)
+		fprintf(stderr, "level=warn msg=\"access log purge failed\" detail=%s\n",
+		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
+	else if (n)
+		fprintf(stderr,
+		        "level=info msg=\"access log purged\" records=%lld older_than_days=%u\n",
+		        (long long)n, a->cfg.access_log_days);
+}
+
+static void *run(void *arg)
+{
+	app *a = arg;
+	pthread_mutex_lock(&lock);
+	while (!stopping) {
+		pthread_mutex_unlock(&lock);
+		purge(a);
+		struct timespec until;
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += PURGE_EVERY_S;
+		pthread_mutex_lock(&lock);
+		while (!stopping &&
+		       pthread_cond_timedwait(&wake, &lock, &until) == 0) /* spurious: wait on */
+			;
+	}
+	pthread_mutex_unlock(&lock);
+	return NULL;
+}
+
+int retention_start(app *a)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&wake, &ca);
+	pthread_condattr_destroy(&ca);
+	stopping = false;
+	if (pthread_create(&thread, NULL, run, a) != 0) {
+		pthread_cond_destroy(&wake);
+		fprintf(stderr, "offerapi-server: cannot start the retention thread\n");
+		return -1;
+	}
+	running = true;
+	return 0;
+}
+
+void retention_stop(void)
+{
+	if (!running)
+		return;
+	pthread_mutex_lock(&lock);
+	stopping = true;
+	pthread_cond_signal(&wake);
+	pthread_mutex_unlock(&lock);
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&wake);
+	running = false;
+}
