@@ -55,6 +55,8 @@ void api_cv_pdf(req *r);
 void api_cv_text(req *r);
 void api_application_jobs(req *r);
 void api_application_stage(req *r);
+void api_application_patch(req *r);
+void api_application_delete(req *r);
 void api_offer_applications_stage(req *r);
 void api_application_notes(req *r);
 void api_application_note_add(req *r);

@@ -48,33 +48,72 @@ static json_t *notes_json(const offerapi_note_list *l)
 	return a;
 }
 
+/* Application r->id in detail as its reader sees it, loaded into @d (the
+ * caller frees it); the CV's text with it when @with_text (a recruiter's
+ * GET). NULL on failure, answered. */
+static json_t *detail_json(req *r, svc_detail *d, bool with_text)
+{
+	int rc = svc_detail_load(r, NULL, d);
+	if (rc) {
+		api_fail(r, rc, false);
+		return NULL;
+	}
+	bool rec = r->user->role == OFFERAPI_ROLE_RECRUITER;
+	json_t *j = application_json(d->app, rec);
+	if (!j)
+		return NULL;
+	/* the CV's text only where the document promises it, in the GET: a
+	 * POST's answer may be kept for its Idempotency-Key (in clear, for a
+	 * day), and a CV is kept only sealed (docs/privacy.md) */
+	if (with_text && d->app->cv_text)
+		json_object_set_new(j, "cv_text", json_string(d->app->cv_text));
+	json_object_set_new(j, "history", history_json(d->history));
+	if (d->notes) {
+		json_object_set_new(j, "notes", notes_json(d->notes));
+		json_object_set_new(j, "notes_next",
+		                    d->notes->next ? json_string(d->notes->next) : json_null());
+	}
+	return json_pack("{s:o}", "application", j);
+}
+
 /* Answer @status with application r->id in detail, as its reader sees it. */
 static void detail_answer(req *r, int status)
 {
 	svc_detail d;
-	int rc = svc_detail_load(r, NULL, &d);
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
-	bool rec = r->user->role == OFFERAPI_ROLE_RECRUITER;
-	json_t *j = application_json(d.app, rec);
-	/* the CV's text only where the document promises it, in the GET: a
-	 * POST's answer may be kept for its Idempotency-Key (in clear, for a
-	 * day), and a CV is kept only sealed (docs/privacy.md) */
-	if (j && d.app->cv_text && !strcmp(r->method, "GET"))
-		json_object_set_new(j, "cv_text", json_string(d.app->cv_text));
-	if (j) {
-		json_object_set_new(j, "history", history_json(d.history));
-		if (d.notes) {
-			json_object_set_new(j, "notes", notes_json(d.notes));
-			json_object_set_new(j, "notes_next",
-			                    d.notes->next ? json_string(d.notes->next)
-			                                  : json_null());
-		}
-	}
+	json_t *j = detail_json(r, &d, !strcmp(r->method, "GET"));
 	svc_detail_free(&d);
-	respond_json(r, status, json_pack("{s:o}", "application", j));
+	if (j)
+		respond_json(r, status, j);
+	else if (!r->status)
+		respond_json(r, 500, NULL);
+}
+
+/* If-Match on a write to application r->id: the application as its GET
+ * shows it now must carry one of the listed ETags ("*": any), else 412 and
+ * false. @from gets the stage it is at (empty without If-Match), which the
+ * write then names, so a change between this read and the write is a 409,
+ * not a lost update. */
+static bool app_if_match(req *r, char from[32])
+{
+	from[0] = '\0';
+	if (!mg_get_header(r->conn, "If-Match"))
+		return true;
+	svc_detail d;
+	json_t *j = detail_json(r, &d, true);
+	if (j)
+		snprintf(from, 32, "%s", offerapi_stage_name(d.app->stage));
+	svc_detail_free(&d);
+	if (!j) {
+		if (!r->status)
+			respond_json(r, 500, NULL);
+		return false;
+	}
+	char etag[35];
+	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
+	json_decref(j);
+	if (!ok)
+		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
+	return ok;
 }
 
 /* One application: a candidate sees their own (without scores, with the
@@ -220,6 +259,63 @@ void api_offer_applications_stage(req *r)
 	respond_json(r, 200,
 	             json_pack("{s:I,s:I,s:o,s:o}", "offer_id", (json_int_t)r->id, "moved",
 	                       (json_int_t)moved, "stage", stage, "application_ids", list));
+}
+
+/* PATCH, a JSON Merge Patch (RFC 7396) of the application's stage:
+ * {stage, reason, reason_text, show_reason}, nothing else. Honours
+ * If-Match. */
+void api_application_patch(req *r)
+{
+	char from[32];
+	if (!api_need(r, 0) || !app_if_match(r, from))
+		return;
+	char msg[96];
+	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
+	json_t *body = api_body_as(r, r->app->cfg.max_body, msg, "application/merge-patch+json");
+	if (!body)
+		return;
+	json_t *errs = json_array();
+	const char *key;
+	json_t *v;
+	json_object_foreach(body, key, v)
+	{
+		static const char *const known[] = { "stage", "reason", "reason_text", "show_reason" };
+		bool ok = false;
+		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
+			ok = ok || !strcmp(key, known[i]);
+		if (!ok) {
+			char where[72];
+			snprintf(where, sizeof where, "/%.64s", key);
+			problem_add(r, errs, where, "field.unknown_member");
+		}
+	}
+	api_check_string(r, body, "stage", 32, true, errs);
+	api_check_rejection(r, body, errs);
+	if (!api_fields_ok(r, errs)) {
+		json_decref(body);
+		return;
+	}
+	bool bad = false;
+	svc_stage_in in = { jstr(body, "stage", &bad), jstr(body, "reason", &bad),
+		            jstr(body, "reason_text", &bad),
+		            json_is_true(json_object_get(body, "show_reason")),
+		            from[0] ? from : NULL };
+	int rc = svc_stage_set(r, &in);
+	json_decref(body);
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		detail_answer(r, 200);
+}
+
+/* DELETE: the candidate withdraws (as POST .../withdraw). Honours
+ * If-Match. */
+void api_application_delete(req *r)
+{
+	char from[32];
+	if (!api_need(r, OFFERAPI_ROLE_CANDIDATE) || !app_if_match(r, from))
+		return;
+	api_withdraw(r);
 }
 
 /* The candidate withdraws: answers the application as they see it. */

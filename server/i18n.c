@@ -237,6 +237,8 @@ static msg msgs[] = {
 	{ "field.short", { "trop court", "too short" } },
 	{ "field.at_least", { "au moins", "at least" } },
 	{ "field.characters", { "caractères", "characters" } },
+	{ "field.unknown_member",
+	  { "ce champ ne se modifie pas ici", "not a member this operation changes" } },
 	{ "field.unknown_param",
 	  { "paramètre inconnu de cette liste", "not a parameter of this list" } },
 	{ "field.limit", { "un nombre entier de 1 à 500", "a whole number from 1 to 500" } },

@@ -127,6 +127,8 @@ static const route routes[] = {
 	{ "POST", "/api/v1/offers/{id}/applications/stage", api_offer_applications_stage, R_API,
 	  S_AW },
 	{ "GET", "/api/v1/applications/{id}", api_application_get, R_API, S_AR },
+	{ "PATCH", "/api/v1/applications/{id}", api_application_patch, R_API, S_AW },
+	{ "DELETE", "/api/v1/applications/{id}", api_application_delete, R_API, S_AW },
 	{ "GET", "/api/v1/applications/{id}/cv.pdf", api_cv_pdf, R_API, S_AR },
 	{ "GET", "/api/v1/applications/{id}/cv.txt", api_cv_text, R_API, S_AR },
 	{ "GET", "/api/v1/applications/{id}/jobs", api_application_jobs, R_API, S_AR },

@@ -213,6 +213,46 @@ def reject_and_withdraw(srv, d, rec, cand, cand2, offer, app):
     return app2
 
 
+def patch_checks(srv, rec, rec2, cand2):
+    """PATCH (JSON Merge Patch) and DELETE on /api/v1/applications/{id},
+    with If-Match: a stale ETag is 412 and changes nothing."""
+    offer = create_offer(rec)
+    r = apply_api(cand2, offer)
+    T.status(r, 201, "apply to a second offer")
+    app = r.json()["application"]["id"]
+    path = "/api/v1/applications/%d" % app
+    mp = {"Content-Type": "application/merge-patch+json", **XRW}
+    r = rec.get(path)
+    etag = r.header("ETag")
+    T.check(etag, "the application has an ETag")
+    r = rec.api("PATCH", path, {"stage": "reviewed"}, headers=mp)
+    T.status(r, 200, "PATCH moves the application")
+    T.check(r.json()["application"]["stage"] == "reviewed", "reviewed by PATCH")
+    T.check("cv_text" not in r.json()["application"], "no CV text in a PATCH's answer")
+    r = rec.api("PATCH", path, {"stage": "interview"}, headers={**mp, "If-Match": etag})
+    T.status(r, 412, "a stale If-Match on PATCH")
+    T.check(rec.get(path).json()["application"]["stage"] == "reviewed", "412 changed nothing")
+    etag = rec.get(path).header("ETag")
+    r = rec.api("PATCH", path, {"stage": "interview", "title": "x"}, headers=mp)
+    T.status(r, 422, "a member a PATCH of an application does not change")
+    T.check(any(e.get("pointer") == "/title" for e in r.json().get("errors", [])),
+            "its error points at /title: %s" % r.text)
+    T.status(rec.api("PATCH", path, {"stage": "interview"}, headers=XRW), 415, "PATCH needs merge-patch+json")
+    T.status(rec2.api("PATCH", path, {"stage": "interview"}, headers=mp), 403,
+             "another recruiter's PATCH")
+    r = rec.api("PATCH", path, {"stage": "interview"}, headers={**mp, "If-Match": etag})
+    T.status(r, 200, "PATCH with the current ETag")
+    T.check(r.json()["application"]["stage"] == "interview", "interview by PATCH")
+    # DELETE: the candidate withdraws
+    T.status(rec.api("DELETE", path, headers=XRW), 403, "the recruiter does not withdraw by DELETE")
+    T.status(cand2.api("DELETE", path, headers={"If-Match": etag, **XRW}), 412,
+             "a stale If-Match on DELETE")
+    r = cand2.api("DELETE", path, headers={"If-Match": cand2.get(path).header("ETag"), **XRW})
+    T.status(r, 200, "DELETE withdraws")
+    T.check(r.json()["application"]["stage"] == "withdrawn", "withdrawn by DELETE")
+    T.status(cand2.api("DELETE", path, headers=XRW), 409, "a second DELETE is a conflict")
+
+
 def csrf_of(page):
     m = re.search(r'name="csrf" value="([0-9a-f]{64})"', page.text)
     return m.group(1) if m else ""
@@ -384,6 +424,7 @@ def main():
     app = api_checks(srv, d, rec, rec2, cand, cand2, offer)
     app2 = reject_and_withdraw(srv, d, rec, cand, cand2, offer, app)
     page_checks(srv, rec, rec2, cand, cand2, offer, app, app2)
+    patch_checks(srv, rec, rec2, cand2)
     close_checks(srv, d, rec, rec2, cand, cand2)
     srv.stop()
     srv.cleanup()
