@@ -279,7 +279,8 @@ void api_application_patch(req *r)
 	json_t *v;
 	json_object_foreach(body, key, v)
 	{
-		static const char *const known[] = { "stage", "reason", "reason_text", "show_reason" };
+		static const char *const known[] = { "stage", "reason", "reason_text",
+			                             "show_reason" };
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 			ok = ok || !strcmp(key, known[i]);

@@ -12,9 +12,10 @@
  * stored: the retry runs again. Keys are per user and kept 24 hours.
  *
  * The body is read ahead (bounded by the largest any POST takes) to digest
- * it; the handler then reads it from memory (read_body). Without a user
- * (sign-up, log-in) the key is ignored: their answers carry a secret
- * token, which is never stored.
+ * it; the handler then reads it from memory (read_body). Without a user,
+ * and on the routes whose answer carries a secret (sign-up, log-in, a new
+ * personal token, a new webhook endpoint), the key is ignored: a secret is
+ * never stored in clear.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -113,8 +114,13 @@ void idem_run(req *r, handler_fn fn)
 {
 	bool bad;
 	const char *key = idem_key(r, &bad);
-	/* answers that carry a secret (a session token) are never stored */
-	bool secret = !strcmp(r->route, "/api/v1/users") || !strcmp(r->route, "/api/v1/sessions");
+	/* answers that carry a secret (a session or personal token, a webhook's
+	 * signing secret) are never stored: the key is ignored there */
+	static const char *const secret_routes[] = { "/api/v1/users", "/api/v1/sessions",
+		                                     "/api/v1/me/tokens", "/api/v1/me/webhooks" };
+	bool secret = false;
+	for (size_t i = 0; i < sizeof secret_routes / sizeof *secret_routes; i++)
+		secret = secret || !strcmp(r->route, secret_routes[i]);
 	if (!key || !r->user || secret) {
 		fn(r);
 		return;

@@ -62,6 +62,19 @@ def api_checks(srv, rec, rec2):
     T.check(tok["expires_at"] is not None and tok["expires_at"] - tok["created_at"] == 90 * 86400,
             "no lifetime given: 90 days")
     personal(tok["token"])
+    # an answer with a secret is never kept for an Idempotency-Key: a retry
+    # makes another token (a kept answer would hold the secret in clear)
+    key = {"Idempotency-Key": "k-%s" % tok["id"], **XRW}
+    r1 = rec.api("POST", "/api/v1/me/tokens", {"name": "twice", "scopes": ["applications:read"]}, headers=key)
+    r2 = rec.api("POST", "/api/v1/me/tokens", {"name": "twice", "scopes": ["applications:read"]}, headers=key)
+    T.status(r1, 201, "a token with an Idempotency-Key")
+    T.status(r2, 201, "the same key again")
+    T.check(r2.header("Idempotent-Replayed") is None and r1.json()["token"] != r2.json()["token"],
+            "no answer with a secret is replayed (nor kept)")
+    for x in (r1, r2):
+        personal(x.json()["token"])
+        T.status(rec.api("DELETE", "/api/v1/me/tokens/%d" % x.json()["id"], headers=XRW), 204,
+                 "revoke the key's token")
     r = rec.get("/api/v1/me/tokens")
     T.status(r, 200, "the list")
     T.check(tok["token"] not in r.text, "the list never holds the secret")
