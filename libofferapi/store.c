@@ -629,11 +629,24 @@ static int migrate(offerapi_store *s, int upto)
 	int rc = store_conn(s, &c);
 	if (rc < 0)
 		return rc;
-	rc = db_exec(c,
-	             "CREATE TABLE IF NOT EXISTS schema_migrations ("
-	             " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
-	             NULL, 0, NULL);
-	/* Two replicas starting at once both try; the loser sees the table. */
+	/* Two replicas starting at once both try: under the migration lock
+	 * (PostgreSQL's concurrent CREATE TABLE IF NOT EXISTS can fail on its
+	 * catalog's unique index, "type ... already exists"); the loser sees
+	 * the table. */
+	bool locked = false;
+	if (s->be->migration_lock_sql && (rc = db_begin(c)) == 0) {
+		locked = true;
+		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
+	}
+	if (rc == 0)
+		rc = db_exec(c,
+		             "CREATE TABLE IF NOT EXISTS schema_migrations ("
+		             " version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+		             NULL, 0, NULL);
+	if (locked && rc == 0)
+		rc = db_commit(c);
+	else if (locked)
+		db_rollback(c);
 	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
 		rc = 0;
 	for (int v = 1; rc == 0 && v <= NMIGRATIONS && v <= upto; v++) {
