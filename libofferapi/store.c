@@ -647,6 +647,11 @@ static int migrate(offerapi_store *s, int upto)
 		rc = db_commit(c);
 	else if (locked)
 		db_rollback(c);
+	if (locked && rc < 0 && rc != OFFERAPI_EEXISTS && rc != OFFERAPI_EREADONLY) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+		rc = oa_error(rc, "schema migration table: %s", msg);
+	}
 	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
 		rc = 0;
 	for (int v = 1; rc == 0 && v <= NMIGRATIONS && v <= upto; v++) {
