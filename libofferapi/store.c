@@ -623,16 +623,13 @@ static const char *for_backend(const db_backend *be, const char *stmt)
 	return stmt;
 }
 
-static int migrate(offerapi_store *s, int upto)
+/* Creates schema_migrations if missing. Two replicas starting at once
+ * both try: under the migration lock (PostgreSQL's concurrent CREATE TABLE
+ * IF NOT EXISTS can fail on its catalog's unique index, "type ... already
+ * exists"); the loser sees the table. */
+static int migrations_table(offerapi_store *s, db_conn *c)
 {
-	db_conn *c;
-	int rc = store_conn(s, &c);
-	if (rc < 0)
-		return rc;
-	/* Two replicas starting at once both try: under the migration lock
-	 * (PostgreSQL's concurrent CREATE TABLE IF NOT EXISTS can fail on its
-	 * catalog's unique index, "type ... already exists"); the loser sees
-	 * the table. */
+	int rc = 0;
 	bool locked = false;
 	if (s->be->migration_lock_sql && (rc = db_begin(c)) == 0) {
 		locked = true;
@@ -647,13 +644,87 @@ static int migrate(offerapi_store *s, int upto)
 		rc = db_commit(c);
 	else if (locked)
 		db_rollback(c);
-	if (locked && rc < 0 && rc != OFFERAPI_EEXISTS && rc != OFFERAPI_EREADONLY) {
+	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
+		return 0;
+	if (locked && rc < 0) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
 		rc = oa_error(rc, "schema migration table: %s", msg);
 	}
-	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_EREADONLY)
-		rc = 0;
+	return rc;
+}
+
+/* Runs migration @v's statements on @c, inside the caller's transaction. */
+static int migration_run(offerapi_store *s, db_conn *c, int v)
+{
+	int rc = 0;
+	for (const char *const *stmt = migrations[v - 1]; rc == 0 && *stmt; stmt++) {
+		const char *text = for_backend(s->be, *stmt);
+		if (!text)
+			continue;
+		if (strcmp(text, "{{SEARCH_BACKFILL}}") == 0) {
+			rc = offers_search_backfill(c);
+			continue;
+		}
+		char *sql = expand(s->be, text);
+		if (!sql)
+			return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		rc = db_exec(c, sql, NULL, 0, NULL);
+		free(sql);
+	}
+	if (rc == 0)
+		rc = db_exec(c,
+		             "INSERT INTO schema_migrations (version, applied_at)"
+		             " VALUES ($1, $2)",
+		             (db_param[]){ P_INT(v), P_INT(oa_now()) }, 2, NULL);
+	return rc;
+}
+
+/* Applies migration @v unless another replica has (checked under the lock). */
+static int migration_apply(offerapi_store *s, db_conn *c, int v)
+{
+	int rc = db_begin(c);
+	if (rc < 0)
+		return rc;
+	if (s->be->migration_lock_sql)
+		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+		             (db_param[]){ P_INT(v) }, 1, &r);
+	bool applied = rc == 0 && db_int(r, 0, 0) > 0;
+	db_result_free(r);
+	if (rc == 0 && applied) {
+		db_rollback(c);
+		return 0;
+	}
+	if (rc == 0)
+		rc = migration_run(s, c, v);
+	if (rc == 0)
+		rc = db_commit(c);
+	else
+		db_rollback(c);
+	if (rc < 0) {
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+		/* conditions a caller acts on keep their code (retry later, free
+		 * memory); anything else is a failed migration */
+		rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
+		                              rc == OFFERAPI_EBUSY || rc == OFFERAPI_ENOMEM
+		                      ? rc
+		                      : OFFERAPI_ERROR,
+		              "schema migration %d failed: %s", v, msg);
+	}
+	return rc;
+}
+
+static int migrate(offerapi_store *s, int upto)
+{
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
+	rc = migrations_table(s, c);
 	for (int v = 1; rc == 0 && v <= NMIGRATIONS && v <= upto; v++) {
 		if (!migrations[v - 1])
 			continue;
@@ -662,60 +733,8 @@ static int migrate(offerapi_store *s, int upto)
 		             (db_param[]){ P_INT(v) }, 1, &r);
 		bool applied = rc == 0 && db_int(r, 0, 0) > 0;
 		db_result_free(r);
-		r = NULL; /* reused below, where a failed lock leaves it untouched */
-		if (rc < 0 || applied)
-			continue;
-		if ((rc = db_begin(c)) < 0)
-			break;
-		if (s->be->migration_lock_sql)
-			rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
-		/* re-check under the lock: another replica may have won */
-		if (rc == 0)
-			rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
-			             (db_param[]){ P_INT(v) }, 1, &r);
-		if (rc == 0 && db_int(r, 0, 0) > 0) {
-			db_result_free(r);
-			db_rollback(c);
-			continue;
-		}
-		db_result_free(r);
-		for (const char *const *stmt = migrations[v - 1]; rc == 0 && *stmt; stmt++) {
-			const char *text = for_backend(s->be, *stmt);
-			if (!text)
-				continue;
-			if (strcmp(text, "{{SEARCH_BACKFILL}}") == 0) {
-				rc = offers_search_backfill(c);
-				continue;
-			}
-			char *sql = expand(s->be, text);
-			if (!sql) {
-				rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-				break;
-			}
-			rc = db_exec(c, sql, NULL, 0, NULL);
-			free(sql);
-		}
-		if (rc == 0)
-			rc = db_exec(c,
-			             "INSERT INTO schema_migrations (version, applied_at)"
-			             " VALUES ($1, $2)",
-			             (db_param[]){ P_INT(v), P_INT(oa_now()) }, 2, NULL);
-		if (rc == 0)
-			rc = db_commit(c);
-		else
-			db_rollback(c);
-		if (rc < 0) {
-			const offerapi_error *e = offerapi_error_last();
-			char msg[512];
-			snprintf(msg, sizeof msg, "%s", e->message);
-			/* conditions a caller acts on keep their code (retry later,
-			 * free memory); anything else is a failed migration */
-			rc = oa_error(rc == OFFERAPI_EUNAVAILABLE || rc == OFFERAPI_EREADONLY ||
-			                              rc == OFFERAPI_EBUSY || rc == OFFERAPI_ENOMEM
-			                      ? rc
-			                      : OFFERAPI_ERROR,
-			              "schema migration %d failed: %s", v, msg);
-		}
+		if (rc == 0 && !applied)
+			rc = migration_apply(s, c, v);
 	}
 	db_release(s->pool, c);
 	return rc;
