@@ -560,6 +560,83 @@ static void one_line(char *s)
 			*s = ' ';
 }
 
+/* The form's own checks of a bulk change of @n selected applications, in
+ * the page's words: false with bs->err_field and bs->err set when it fails. */
+static bool bulk_form_ok(req *r, bulk_state *bs, size_t n)
+{
+	field_errs fe = { 0 };
+	if (bs->reject)
+		ferr_text(r, &fe, "reason_text", "bulk.message", bs->reason_text, 0,
+		          OFFERAPI_REASON_TEXT_MAX, true);
+	if (n == 0) {
+		bs->err_field = "application_ids";
+		snprintf(bs->err, sizeof bs->err, "%s", T(r, "bulk.none"));
+	} else if (n > OFFERAPI_STAGE_BATCH_MAX) {
+		bs->err_field = "application_ids";
+		TF(r, bs->err, sizeof bs->err, "bulk.too_many", OFFERAPI_STAGE_BATCH_MAX);
+	} else if (bs->reject && (!bs->reason || !*bs->reason)) {
+		bs->err_field = "reason";
+		snprintf(bs->err, sizeof bs->err, "%s", T(r, "bulk.reason_missing"));
+	} else if (fe.n) {
+		bs->err_field = "reason_text";
+		snprintf(bs->err, sizeof bs->err, "%s", fe.text[0]);
+	}
+	return !bs->err_field;
+}
+
+/* Back to the dashboard, in the same view, saying @moved moved. */
+static void bulk_moved(req *r, size_t moved)
+{
+	svc_dashboard d;
+	buf loc;
+	buf_init(&loc, 256);
+	buf_printf(&loc, "/offers/%lld/dashboard?", (long long)r->id);
+	if (svc_dashboard_for(r, &d) == 0) {
+		view_query(r, &d, &loc, false, false);
+		if (loc.data[loc.len - 1] != '?')
+			buf_puts(&loc, "&");
+		svc_dashboard_free(&d);
+	}
+	buf_printf(&loc, "moved=%zu", moved);
+	if (loc.failed)
+		page_fail(r, OFFERAPI_ENOMEM);
+	else
+		respond_redirect(r, loc.data);
+	buf_free(&loc);
+}
+
+/* Moves the @n selected applications; 0 when done, else the library's
+ * code with bs->err_field and bs->err set where the form is at fault. */
+static int bulk_move(req *r, bulk_state *bs, size_t n, size_t *moved)
+{
+	offerapi_id ids[OFFERAPI_STAGE_BATCH_MAX];
+	for (size_t i = 0; i < n; i++) {
+		char *end;
+		long long v = strtoll(bs->sel[i], &end, 10);
+		ids[i] = *end || v < 1 ? 0 : (offerapi_id)v; /* 0: the library names it */
+	}
+	char text[OFFERAPI_REASON_TEXT_MAX + 1];
+	snprintf(text, sizeof text, "%s", bs->reason_text ? bs->reason_text : "");
+	one_line(text);
+	svc_stage_in in = { bs->stage, bs->reject ? bs->reason : NULL, bs->reject ? text : NULL,
+		            bs->reject && bs->show, NULL };
+	size_t bad = n;
+	int rc = svc_stage_many(r, &in, ids, n, moved, &bad);
+	if ((rc == OFFERAPI_EINVAL || rc == OFFERAPI_ECONFLICT || rc == OFFERAPI_ETOOBIG) &&
+	    bad < n) {
+		bs->err_field = "application_ids";
+		bs->bad_app = ids[bad];
+		bulk_app_message(r, rc, ids[bad], bs->stage, bs);
+	} else if (rc == OFFERAPI_EINVAL) {
+		const char *msg = offerapi_error_last()->message;
+		bs->err_field = !strncmp(msg, "reason_text", 11) ? "reason_text"
+		                : !strncmp(msg, "reason", 6)     ? "reason"
+		                                                 : "stage";
+		snprintf(bs->err, sizeof bs->err, "%s", error_text(r, rc));
+	}
+	return rc;
+}
+
 /* POST /offers/{id}/applications/stage: the bulk form of the dashboard.
  * All move or none; back to the dashboard saying how many, or the
  * dashboard again with the error tied to its field (422, 409). */
@@ -582,78 +659,14 @@ void page_offer_applications_stage(req *r)
 	bs.reason = form_get(&f, "reason");
 	bs.reason_text = form_get(&f, "reason_text");
 	bs.show = show && !strcmp(show, "1");
-	/* the form's own checks, in the page's words */
-	field_errs fe = { 0 };
-	if (bs.reject)
-		ferr_text(r, &fe, "reason_text", "bulk.message", bs.reason_text, 0,
-		          OFFERAPI_REASON_TEXT_MAX, true);
-	int status = 422, rc = 0;
-	if (n == 0) {
-		bs.err_field = "application_ids";
-		snprintf(bs.err, sizeof bs.err, "%s", T(r, "bulk.none"));
-	} else if (n > OFFERAPI_STAGE_BATCH_MAX) {
-		bs.err_field = "application_ids";
-		TF(r, bs.err, sizeof bs.err, "bulk.too_many", OFFERAPI_STAGE_BATCH_MAX);
-	} else if (bs.reject && (!bs.reason || !*bs.reason)) {
-		bs.err_field = "reason";
-		snprintf(bs.err, sizeof bs.err, "%s", T(r, "bulk.reason_missing"));
-	} else if (fe.n) {
-		bs.err_field = "reason_text";
-		snprintf(bs.err, sizeof bs.err, "%s", fe.text[0]);
-	} else {
-		offerapi_id ids[OFFERAPI_STAGE_BATCH_MAX];
-		for (size_t i = 0; i < n; i++) {
-			char *end;
-			long long v = strtoll(sel[i], &end, 10);
-			ids[i] = *end || v < 1 ? 0 : (offerapi_id)v; /* 0: the library names it */
-		}
-		char text[OFFERAPI_REASON_TEXT_MAX + 1];
-		snprintf(text, sizeof text, "%s", bs.reason_text ? bs.reason_text : "");
-		one_line(text);
-		svc_stage_in in = { bs.stage, bs.reject ? bs.reason : NULL, bs.reject ? text : NULL,
-			            bs.reject && bs.show, NULL };
-		size_t moved = 0, bad = n;
-		rc = svc_stage_many(r, &in, ids, n, &moved, &bad);
-		if (rc == 0) {
-			svc_dashboard d;
-			buf loc;
-			buf_init(&loc, 256);
-			buf_printf(&loc, "/offers/%lld/dashboard?", (long long)r->id);
-			if (svc_dashboard_for(r, &d) == 0) {
-				view_query(r, &d, &loc, false, false);
-				if (loc.data[loc.len - 1] != '?')
-					buf_puts(&loc, "&");
-				svc_dashboard_free(&d);
-			}
-			buf_printf(&loc, "moved=%zu", moved);
-			form_free(&f);
-			if (loc.failed)
-				page_fail(r, OFFERAPI_ENOMEM);
-			else
-				respond_redirect(r, loc.data);
-			buf_free(&loc);
-			return;
-		}
-		status = rc == OFFERAPI_ECONFLICT ? 409 : 422;
-		if ((rc == OFFERAPI_EINVAL || rc == OFFERAPI_ECONFLICT || rc == OFFERAPI_ETOOBIG) &&
-		    bad < n) {
-			bs.err_field = "application_ids";
-			bs.bad_app = ids[bad];
-			bulk_app_message(r, rc, ids[bad], bs.stage, &bs);
-		} else if (rc == OFFERAPI_EINVAL) {
-			const char *msg = offerapi_error_last()->message;
-			bs.err_field = !strncmp(msg, "reason_text", 11) ? "reason_text"
-			               : !strncmp(msg, "reason", 6)     ? "reason"
-			                                                : "stage";
-			snprintf(bs.err, sizeof bs.err, "%s", error_text(r, rc));
-		}
-	}
-	if (!bs.err_field) { /* not the form's fault: 403, 404, 503... */
-		form_free(&f);
+	int rc = 0;
+	size_t moved = 0;
+	if (bulk_form_ok(r, &bs, n) && (rc = bulk_move(r, &bs, n, &moved)) == 0)
+		bulk_moved(r, moved);
+	else if (!bs.err_field) /* not the form's fault: 403, 404, 503... */
 		page_fail(r, rc);
-		return;
-	}
-	dashboard_view(r, status, &bs);
+	else
+		dashboard_view(r, rc == OFFERAPI_ECONFLICT ? 409 : 422, &bs);
 	form_free(&f);
 }
 
