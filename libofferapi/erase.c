@@ -85,6 +85,63 @@ static int erase_mentions_tx(offerapi_store *s, db_conn *c, const who *w, int64_
 	return rc;
 }
 
+/* The rows of account @id (login @login, address @email or ""): its
+ * applications, and by cascade their CVs (sealed and any old plaintext
+ * row), scores, jobs, stage history and notes; its sessions, tokens,
+ * endpoints and keys; the mail to it, sent or not. */
+static int erase_rows_tx(db_conn *c, offerapi_id id, const char *login, const char *email,
+                         offerapi_erase_info *info)
+{
+	db_result *r = NULL;
+	int rc = db_exec(c, "DELETE FROM applications WHERE candidate_id = $1 RETURNING id",
+	                 (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0)
+		info->applications = r->nrows;
+	db_result_free(r);
+	static const char *const own[] = {
+		"DELETE FROM sessions WHERE user_id = $1",
+		"DELETE FROM api_tokens WHERE user_id = $1",
+		"DELETE FROM account_tokens WHERE user_id = $1",
+		"DELETE FROM webhook_endpoints WHERE user_id = $1",
+		"DELETE FROM unsubscribe_tokens WHERE user_id = $1",
+		"DELETE FROM idempotency_keys WHERE user_id = $1",
+	};
+	for (size_t i = 0; rc == 0 && i < sizeof own / sizeof *own; i++)
+		rc = db_exec(c, own[i], (db_param[]){ P_INT(id) }, 1, NULL);
+	if (rc < 0)
+		return rc;
+	r = NULL;
+	rc = db_exec(c,
+	             "DELETE FROM outbox WHERE user_id = $1 OR recipient = $2"
+	             " OR recipient = $3 RETURNING id",
+	             (db_param[]){ P_INT(id), P_TEXT(login), P_TEXT(email) }, 3, &r);
+	if (rc == 0)
+		info->messages += r->nrows;
+	db_result_free(r);
+	return rc;
+}
+
+/* A former recruiter's account @id: the offers stay, closed, pointing at
+ * an empty row that no login reaches ('#' is not a login character). */
+static int erase_keep_offers_tx(db_conn *c, offerapi_id id)
+{
+	char login[32];
+	snprintf(login, sizeof login, "#erased-%lld", (long long)id);
+	int rc = db_exec(c,
+	                 "UPDATE users SET login = $2, display_name = '', password_hash = '',"
+	                 " email = NULL, email_verified_at = NULL, lang = 'fr', notify_stages = 0,"
+	                 " digest_ms = NULL, created_at = 0, erase_at = NULL, erased = 1"
+	                 " WHERE id = $1",
+	                 (db_param[]){ P_INT(id), P_TEXT(login) }, 2, NULL);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"UPDATE offers SET is_open = 0, notify = 'none', version = version + 1,"
+			" updated_at = $2 WHERE recruiter_id = $1 AND is_open = 1",
+			(db_param[]){ P_INT(id), P_INT(oa_now()) }, 2, NULL);
+	return rc;
+}
+
 /* Everything of account @id, then its row: deleted, or emptied when the
  * account has offers (a former recruiter's). */
 static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_erase_info *info)
@@ -110,38 +167,8 @@ static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_eras
 		return rc;
 	}
 	info->offers_kept = db_int(u, 0, 3);
-	db_result *r = NULL;
-	/* the applications, and by cascade their CVs (sealed and any old
-	 * plaintext row), scores, jobs, stage history and notes */
-	rc = db_exec(c, "DELETE FROM applications WHERE candidate_id = $1 RETURNING id",
-	             (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc == 0)
-		info->applications = r->nrows;
-	db_result_free(r);
-	static const char *const own[] = {
-		"DELETE FROM sessions WHERE user_id = $1",
-		"DELETE FROM api_tokens WHERE user_id = $1",
-		"DELETE FROM account_tokens WHERE user_id = $1",
-		"DELETE FROM webhook_endpoints WHERE user_id = $1",
-		"DELETE FROM unsubscribe_tokens WHERE user_id = $1",
-		"DELETE FROM idempotency_keys WHERE user_id = $1",
-	};
-	for (size_t i = 0; rc == 0 && i < sizeof own / sizeof *own; i++)
-		rc = db_exec(c, own[i], (db_param[]){ P_INT(id) }, 1, NULL);
-	/* the mail to them, sent or not (its recipient is their address) */
-	if (rc == 0) {
-		r = NULL;
-		rc = db_exec(
-			c,
-			"DELETE FROM outbox WHERE user_id = $1 OR recipient = $2"
-			" OR recipient = $3 RETURNING id",
-			(db_param[]){ P_INT(id), P_TEXT(db_text(u, 0, 0)),
-		                      db_isnull(u, 0, 2) ? P_TEXT("") : P_TEXT(db_text(u, 0, 2)) },
-			3, &r);
-		if (rc == 0)
-			info->messages += r->nrows;
-		db_result_free(r);
-	}
+	rc = erase_rows_tx(c, id, db_text(u, 0, 0), db_isnull(u, 0, 2) ? "" : db_text(u, 0, 2),
+	                   info);
 	if (rc == 0)
 		rc = erase_mentions_tx(s, c, &w, &info->messages);
 	who_free(&w);
@@ -151,23 +178,7 @@ static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_eras
 	if (info->offers_kept == 0)
 		return db_exec(c, "DELETE FROM users WHERE id = $1", (db_param[]){ P_INT(id) }, 1,
 		               NULL);
-	/* a former recruiter: the offers stay, closed, pointing at an empty
-	 * row that no login reaches ('#' is not a login character) */
-	char login[32];
-	snprintf(login, sizeof login, "#erased-%lld", (long long)id);
-	rc = db_exec(c,
-	             "UPDATE users SET login = $2, display_name = '', password_hash = '',"
-	             " email = NULL, email_verified_at = NULL, lang = 'fr', notify_stages = 0,"
-	             " digest_ms = NULL, created_at = 0, erase_at = NULL, erased = 1"
-	             " WHERE id = $1",
-	             (db_param[]){ P_INT(id), P_TEXT(login) }, 2, NULL);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"UPDATE offers SET is_open = 0, notify = 'none', version = version + 1,"
-			" updated_at = $2 WHERE recruiter_id = $1 AND is_open = 1",
-			(db_param[]){ P_INT(id), P_INT(oa_now()) }, 2, NULL);
-	return rc;
+	return erase_keep_offers_tx(c, id);
 }
 
 int offerapi_user_erase(offerapi_store *s, offerapi_id user_id, offerapi_erase_info *out)
