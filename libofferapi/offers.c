@@ -719,8 +719,33 @@ static void ranked_spec(ks_spec *spec, const offer_filter *f)
 	spec->nfixed = f->np;
 }
 
+/* Run the ranking statement @sql: its keys (rank, published_at, id) in
+ * *@rows, *@n of them. */
+static int ranked_run(offerapi_store *s, const char *sql, const db_param *p, int np, ks_row **rows,
+                      size_t *n)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, sql, p, np, &r);
+	if (rc < 0)
+		return rc;
+	ks_row *v = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *v);
+	if (!v)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (int i = 0; v && i < r->nrows; i++) {
+		double x = db_real(r, i, 1); /* the score, computed once a row */
+		x = x > 0 ? x / (1 + x) : 0;
+		v[i] = (ks_row){ { 0, x, db_int(r, i, 2), db_int(r, i, 0) }, i };
+	}
+	if (v) {
+		*rows = v;
+		*n = (size_t)r->nrows;
+	}
+	db_result_free(r);
+	return rc;
+}
+
 /* The offers matching @sq (every word, or any with @any) under @f, best
- * first: their keys (rank, published_at, id) in *@rows, *@n of them. */
+ * first (from the search cache while no offer has changed): their keys (rank, published_at, id) in *@rows, *@n of them. */
 static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_query *sq, bool any,
                        ks_row **rows, size_t *n)
 {
@@ -749,24 +774,21 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 	db_param p[sizeof f->params / sizeof *f->params + 1];
 	memcpy(p, f->params, (size_t)f->np * sizeof *p);
 	p[f->np] = P_TEXT(match);
-	db_result *r = NULL;
-	int rc = store_exec(s, sql, p, f->np + 1, &r);
-	free(match);
-	if (rc < 0)
-		return rc;
-	ks_row *v = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *v);
-	if (!v)
+	int64_t gen = -1;
+	char *key = NULL;
+	int rc = s->search_gen ? search_generation(s, &gen) : 0;
+	if (rc == 0 && gen >= 0 && !(key = search_cache_key(sql, p, f->np + 1)))
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	for (int i = 0; v && i < r->nrows; i++) {
-		double x = db_real(r, i, 1); /* the score, computed once a row */
-		x = x > 0 ? x / (1 + x) : 0;
-		v[i] = (ks_row){ { 0, x, db_int(r, i, 2), db_int(r, i, 0) }, i };
+	if (rc < 0 || (key && search_cache_get(s->search, key, gen, rows, n))) {
+		free(match);
+		free(key);
+		return rc;
 	}
-	if (v) {
-		*rows = v;
-		*n = (size_t)r->nrows;
-	}
-	db_result_free(r);
+	rc = ranked_run(s, sql, p, f->np + 1, rows, n);
+	free(match);
+	if (rc == 0 && key)
+		search_cache_put(s->search, key, gen, *rows, *n);
+	free(key);
 	return rc;
 }
 

@@ -548,12 +548,34 @@ static const char *const migration_14[] = {
 	"CREATE INDEX access_log_created ON access_log (created_at)", NULL
 };
 
+/*
+ * Migration 15: the offers' generation (searchcache.c): one row whose gen
+ * every write to offers bumps, by trigger, so that a kept search ranking
+ * is used only while no offer has changed since, whoever wrote it.
+ */
+static const char *const migration_15[] = {
+	"CREATE TABLE offers_generation ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1), gen BIGINT NOT NULL)",
+	"INSERT INTO offers_generation (id, gen) VALUES (1, 0)",
+	"sqlite:CREATE TRIGGER offers_gen_insert AFTER INSERT ON offers"
+	" BEGIN UPDATE offers_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER offers_gen_update AFTER UPDATE ON offers"
+	" BEGIN UPDATE offers_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER offers_gen_delete AFTER DELETE ON offers"
+	" BEGIN UPDATE offers_generation SET gen = gen + 1 WHERE id = 1; END",
+	"postgresql:CREATE FUNCTION offers_gen_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN UPDATE offers_generation SET gen = gen + 1 WHERE id = 1; RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER offers_gen AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+	" ON offers FOR EACH STATEMENT EXECUTE FUNCTION offers_gen_bump()",
+	NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = { migration_1,  migration_2,  migration_3,
 	                                         migration_4,  migration_5,  migration_6,
 	                                         migration_7,  migration_8,  migration_9,
 	                                         migration_10, migration_11, migration_12,
-	                                         migration_13, migration_14 };
+	                                         migration_13, migration_14, migration_15 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in
@@ -562,6 +584,15 @@ static int sealed_cvs_version(void)
 {
 	for (int v = 1; v <= NMIGRATIONS; v++)
 		if (migrations[v - 1] == migration_6)
+			return v;
+	return NMIGRATIONS + 1; /* not reached */
+}
+
+/* The number of the migration that adds offers_generation. */
+static int search_gen_version(void)
+{
+	for (int v = 1; v <= NMIGRATIONS; v++)
+		if (migrations[v - 1] == migration_15)
 			return v;
 	return NMIGRATIONS + 1; /* not reached */
 }
@@ -896,6 +927,9 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	 * made by the tests of migrations stop before it) */
 	if (rc == 0 && upto >= sealed_cvs_version())
 		rc = crypt_store_open(s, url);
+	s->search_gen = upto >= search_gen_version();
+	if (rc == 0 && !(s->search = search_cache_new()))
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc < 0) {
 		offerapi_store_free(s);
 		return rc;
@@ -915,6 +949,7 @@ void offerapi_store_free(offerapi_store *s)
 	pthread_cond_destroy(&s->jobs_cond);
 	pthread_mutex_destroy(&s->jobs_lock);
 	pthread_mutex_destroy(&s->jobs_write);
+	search_cache_free(s->search);
 	free(s->dummy_hash);
 	free(s);
 }

@@ -13,6 +13,7 @@
 #include "offerapi/store.h"
 #include "offerapi/user.h"
 #include "db.h"
+#include "search_cache.h"
 
 struct offerapi_store {
 	db_pool *pool;
@@ -42,6 +43,10 @@ struct offerapi_store {
 	bool has_dk;
 	offerapi_id dk_id;
 	char *key_file;
+	/* the ranked matches of recent searches (searchcache.c), used when
+	 * the schema has offers_generation (search_gen) */
+	search_cache *search;
+	bool search_gen;
 };
 
 /* offerapi_store_open(), applying only the migrations up to @upto: for the

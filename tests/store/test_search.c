@@ -183,6 +183,35 @@ static void test_update_reindexes(void **state)
 	check(f, "plombier", false, (offerapi_id[]){ f->elec, 0 });
 }
 
+/* A ranking is kept between searches (searchcache.c) while no offer has
+ * changed: every write, this store's or another replica's, is seen by the
+ * next search, on both backends. */
+static void test_kept_rankings_follow_writes(void **state)
+{
+	fixture *f = *state;
+	offerapi_store *other = testdb_open(&f->db); /* another replica */
+	check(f, "kubernetes", false, (offerapi_id[]){ f->kube, 0 });
+	check(f, "kubernetes", false, (offerapi_id[]){ f->kube, 0 }); /* kept */
+	const char *py[] = { "Python" };
+	offerapi_id sre = mkoffer(f, "SRE Kubernetes", "Astreintes.", "Lyon", py, 1);
+	check(f, "kubernetes", false, (offerapi_id[]){ sre, f->kube, 0 });
+	/* the other replica closes one, then changes the other's title */
+	assert_rc(offerapi_offer_set_open(other, f->rec, sre, 0), 0);
+	check(f, "kubernetes", false, (offerapi_id[]){ f->kube, 0 });
+	offerapi_offer_fields o = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Ingénieur plateforme",
+		.description = "Conteneurs.",
+		.location = "Paris",
+	};
+	assert_rc(offerapi_offer_update(other, f->rec, f->kube, &o), 0);
+	check(f, "kubernetes", false, (offerapi_id[]){ 0 });
+	check(f, "plateforme", false, (offerapi_id[]){ f->kube, 0 });
+	assert_rc(offerapi_offer_set_open(other, f->rec, sre, 1), 0);
+	check(f, "kubernetes", false, (offerapi_id[]){ sre, 0 });
+	offerapi_store_free(other);
+}
+
 static void test_hostile_input(void **state)
 {
 	fixture *f = *state;
@@ -405,6 +434,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_any_word_when_too_few_have_all, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_update_reindexes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_rankings_follow_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hostile_input, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_snippets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cursor_pages, setup, teardown),
