@@ -113,6 +113,9 @@ bool api_page_query(req *r, const char *const *known, offerapi_page *page,
                     char cursor[OFFERAPI_CURSOR_MAX]);
 /* 400 for a cursor the library refused (OFFERAPI_EINVAL). */
 void api_page_bad_cursor(req *r);
+/* After reading a page of a list: false when @rc is 0; else answered (a
+ * refused cursor is a 400 on it, the rest as api_fail()) and true. */
+bool api_page_failed(req *r, int rc, const offerapi_page *page);
 /* Set next, prev (cursors or null), limit and total (null when < 0) in
  * @out and queue the RFC 8288 Link header (rel="next", rel="prev"). */
 void api_page_answer(req *r, json_t *out, const char *next, const char *prev, size_t limit,

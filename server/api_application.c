@@ -269,14 +269,8 @@ void api_my_applications(req *r)
 	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_application_list *l = NULL;
 	int rc = offerapi_application_list_mine_page(r->app->store, r->user, &page, &l);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc < 0) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, application_json(&l->items[i], false));
@@ -297,14 +291,8 @@ void api_my_application_views(req *r)
 	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_access_list *l = NULL;
 	int rc = svc_access_views(r, &page, &l);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc < 0) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++) {
 		const offerapi_access *v = &l->items[i];

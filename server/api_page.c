@@ -116,6 +116,17 @@ void api_page_bad_cursor(req *r)
 	respond_problem(r, 400, "invalid", T(r, "problem.bad_query"), errs);
 }
 
+bool api_page_failed(req *r, int rc, const offerapi_page *page)
+{
+	if (rc == 0)
+		return false;
+	if (rc == OFFERAPI_EINVAL && page->cursor)
+		api_page_bad_cursor(r);
+	else
+		api_fail(r, rc, false);
+	return true;
+}
+
 /* The link to this list with ?cursor=@cursor: the request's path and
  * query, its own cursor left out. Empty when it does not fit. */
 static void page_url(req *r, const char *cursor, char *out, size_t n)

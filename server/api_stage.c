@@ -338,14 +338,8 @@ void api_application_notes(req *r)
 	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_note_list *l = NULL;
 	int rc = svc_notes(r, &page, &l);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "notes",
 	                        notes_json(l));
 	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
