@@ -124,6 +124,9 @@ const char *next_path(req *r, const form *f, char *dst, size_t n);
  * fields before it arrived: true, with f->error 413, so the page can come
  * back with the answers kept. */
 bool page_form(req *r, form *f, size_t max_file);
+/* page_form(), then need_role(@role): false once answered (the form is
+ * read first, so a refused request still drains its body). */
+bool page_form_as(req *r, form *f, size_t max_file, int role);
 void alert(req *r, buf *b, const char *kind, const char *msg);
 /* Start @b (initialised here) as a page holding one form: its heading, the
  * error @err if any, the list of @errs (may be NULL), and the form's

@@ -328,12 +328,8 @@ void page_my_delete(req *r)
 void page_my_delete_post(req *r)
 {
 	form f;
-	if (!page_form(r, &f, 0))
+	if (!page_form_as(r, &f, 0, 0))
 		return;
-	if (!need_role(r, 0)) {
-		form_free(&f);
-		return;
-	}
 	int64_t at = 0;
 	unsigned wait = 0;
 	int rc = svc_erase(r, form_get(&f, "password"), &at, &wait);

@@ -276,12 +276,8 @@ void page_my_email(req *r)
 void page_my_email_post(req *r)
 {
 	form f;
-	if (!page_form(r, &f, 0))
+	if (!page_form_as(r, &f, 0, 0))
 		return;
-	if (!need_role(r, 0)) {
-		form_free(&f);
-		return;
-	}
 	char nb[256];
 	const char *next = next_path(r, &f, nb, sizeof nb);
 	const char *email = form_get(&f, "email");

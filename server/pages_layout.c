@@ -208,6 +208,16 @@ bool page_form(req *r, form *f, size_t max_file)
 	return true;
 }
 
+bool page_form_as(req *r, form *f, size_t max_file, int role)
+{
+	if (!page_form(r, f, max_file))
+		return false;
+	if (need_role(r, role))
+		return true;
+	form_free(f);
+	return false;
+}
+
 void hidden_csrf(req *r, buf *b)
 {
 	buf_printf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", r->csrf);

@@ -55,12 +55,8 @@ void page_my_notifications(req *r)
 void page_my_notifications_post(req *r)
 {
 	form f;
-	if (!page_form(r, &f, 0))
+	if (!page_form_as(r, &f, 0, 0))
 		return;
-	if (!need_role(r, 0)) {
-		form_free(&f);
-		return;
-	}
 	/* an unchecked box sends nothing: "set" tells the form was sent */
 	int rc = form_get(&f, "set") ? svc_notify_set(r, form_get(&f, "stage_emails") != NULL)
 	                             : svc_fail(OFFERAPI_EINVAL, "err.bad_form");

@@ -136,12 +136,8 @@ void page_my_tokens(req *r)
 void page_token_create(req *r)
 {
 	form f;
-	if (!page_form(r, &f, 0))
+	if (!page_form_as(r, &f, 0, 0))
 		return;
-	if (!need_role(r, 0)) {
-		form_free(&f);
-		return;
-	}
 	const char *names[NSCOPES];
 	svc_token_in in = { .name = form_get(&f, "name"), .scopes = names };
 	for (size_t i = 0; i < NSCOPES; i++)
