@@ -34,9 +34,9 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 	         T(r, "hint.login"));
 	field_ex(&b, "text", "display_name", T(r, "field.name"),
 	         f ? form_get(f, "display_name") : "", "required maxlength=\"100\"", errs, NULL);
-	field_ex(&b, "password", "password", T(r, "erase.password"), "",
+	field_ex(&b, "password", "password", T(r, "field.pw"), "",
 	         "required minlength=\"8\" maxlength=\"1024\" autocomplete=\"new-password\"", errs,
-	         NULL);
+	         T(r, "hint.pw_signup"));
 	field_ex(&b, "email", "email", T(r, "field.email_opt"), f ? form_get(f, "email") : "",
 	         "maxlength=\"254\" autocomplete=\"email\" inputmode=\"email\"", errs,
 	         T(r, "hint.email_signup"));

@@ -1,0 +1,229 @@
+// privacy.mjs - a candidate's rights (issue 16), walked in Debian's Chromium
+// (headless, driven by playwright-core) against a real offerapi-server:
+//  1. a recruiter signs up and publishes an offer;
+//  2. a candidate (a phone, French) signs up, reading what is kept, and
+//     applies with a PDF CV, reading the notice of the apply form and
+//     agreeing to stay in the pool for other offers;
+//  3. the recruiter opens her application and downloads the CV;
+//  4. the candidate sees who viewed her application (the recruiter's name);
+//  5. she downloads her data from her account page: a zip that Python's
+//     zipfile opens, holding her account, her application with its answer
+//     and her consent, and the PDF she sent;
+//  6. she deletes her account (confirmation, her password; the server's
+//     grace period is 0): she is logged out, her login no longer works, and
+//     the recruiter's dashboard no longer lists her.
+// Each page is checked with axe-core (0 violations) and for sideways
+// scrolling at 1280x800 and 390x844; a screenshot at both widths lands in
+// ARTIFACT_DIR/privacy/ (NN-step-what-WIDTH.png). Any failed check fails the
+// test.
+//
+// Environment: as story.mjs (OFFERAPI_SERVER_BIN, OFFERAPI_PLUGINS,
+// ARTIFACT_DIR, CHROMIUM).
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion } from './lib.mjs';
+
+let passed = 0, failed = 0;
+function check(cond, what) {
+  if (cond) passed++;
+  else { failed++; console.error('FAIL: ' + what); }
+  return !!cond;
+}
+
+const artifacts = path.join(process.env.ARTIFACT_DIR || process.cwd(), 'privacy');
+fs.mkdirSync(artifacts, { recursive: true });
+for (const f of fs.readdirSync(artifacts)) if (f.endsWith('.png') || f.endsWith('.zip')) fs.rmSync(path.join(artifacts, f));
+
+const OFFER = 'Technicienne de laboratoire';
+const ANSWER = 'Des dosages ELISA, chaque semaine, sous assurance qualité.';
+const CV_LINE = 'Culture cellulaire et dosages ELISA en laboratoire certifie';
+const people = {
+  claire: { login: 'claire.labo', name: 'Claire Labo', email: 'claire.labo@example.org', pw: 'motdepasse-solide' },
+  jeanne: { login: 'jeanne.martin', name: 'Jeanne Martin', email: 'jeanne.martin@example.org', pw: 'chanson-de-geste-17' },
+};
+
+const violations = [], problems = [];
+let views = 0, shot = 0, step = 0, finished = false, srv, browser, base;
+
+async function snap(page, what) {
+  const name = `${String(++shot).padStart(2, '0')}-${step}-${what}`;
+  const vp = page.viewportSize();
+  for (const [w, h] of [[1280, 800], [390, 844]]) {
+    await page.setViewportSize({ width: w, height: h });
+    const over = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+    check(over[0] <= over[1], `${name} ${w}px: no sideways scroll (scrollWidth ${over[0]} > innerWidth ${over[1]})`);
+    await page.screenshot({ path: path.join(artifacts, `${name}-${w}.png`), fullPage: true });
+    violations.push(...await axeViolations(page, `${name} ${w}px (${page.url()})`));
+    views++;
+  }
+  await page.setViewportSize(vp);
+}
+
+async function go(page, selector) {
+  const [resp] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return resp ? resp.status() : 0;
+}
+
+const text = async (page, sel = 'main') => (await page.textContent(sel)) || '';
+const h1 = async (page) => (await text(page, 'h1')).trim();
+
+async function context(locale, width, height) {
+  const ctx = await browser.newContext({ locale, viewport: { width, height }, acceptDownloads: true });
+  ctx.setDefaultTimeout(10000);
+  const page = await ctx.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !(m.text().startsWith('Failed to load resource: the server responded with a status of 4') &&
+      m.location().url === page.url())) problems.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e}`));
+  return page;
+}
+
+async function signup(page, who, role, look) {
+  await page.goto(base + '/signup');
+  if (look) await look(page);
+  await page.fill('input[name=login]', who.login);
+  await page.fill('input[name=display_name]', who.name);
+  await page.fill('input[name=password]', who.pw);
+  await page.fill('input[name=email]', who.email);
+  await page.check(`input[name=role][value=${role}]`);
+  await snap(page, `${role}-signup`);
+  const st = await go(page, 'form[action="/signup"] button[type=submit]');
+  check(st === 200 && (await text(page, 'header')).includes(who.name), `${who.login} is logged in after sign-up (${st})`);
+}
+
+for (const sig of ['SIGTERM', 'SIGINT']) {
+  process.on(sig, () => {
+    if (srv && srv.proc.exitCode === null) srv.proc.kill('SIGTERM');
+    console.error(`FAIL: stopped by ${sig} at step ${step}`);
+    process.exit(1);
+  });
+}
+
+try {
+  srv = await startServer(artifacts, ['--erase-grace-days', '0'], 'server');
+  base = srv.base;
+  browser = await launchChromium();
+  const { claire, jeanne } = people;
+
+  // 1. The recruiter publishes an offer.
+  step = 1;
+  const rp = await context('fr-FR', 1280, 800);
+  await signup(rp, claire, 'recruiter');
+  await rp.goto(base + '/offers/new');
+  await rp.fill('input[name=title]', OFFER);
+  await rp.fill('textarea[name=description]', 'Dosages, cultures et traçabilité en laboratoire.');
+  await rp.fill('input[name=location]', 'Grenoble');
+  await rp.fill('input[name=skills]', 'ELISA, culture cellulaire');
+  await rp.fill('textarea[name=questions]', 'Quelles techniques pratiquez-vous ?');
+  await go(rp, 'form[action="/offers"] button[type=submit]');
+  const offerUrl = rp.url();
+  check(/\/offers\/\d+$/.test(offerUrl), 'publishing leads to the offer page: ' + offerUrl);
+
+  // 2. The candidate signs up, then applies.
+  step = 2;
+  const jp = await context('fr-FR', 390, 844);
+  await signup(jp, jeanne, 'candidate', async (page) => {
+    const notice = await text(page, 'main');
+    check(/conserv/i.test(notice) && /donn[ée]es/i.test(notice), 'the sign-up page says what is kept: ' + notice.slice(0, 300));
+  });
+  await jp.goto(offerUrl);
+  const form = await text(jp, 'main form[enctype="multipart/form-data"]');
+  check(/conserv/i.test(form) && /(an|mois)/.test(form), 'the apply form says what is kept and for how long: ' + form.slice(0, 400));
+  await jp.setInputFiles('input[type=file][name=cv]', {
+    name: 'cv-jeanne.pdf', mimeType: 'application/pdf',
+    buffer: makePdf(['Jeanne Martin - Technicienne', CV_LINE, 'Tracabilite et bonnes pratiques']),
+  });
+  await jp.fill('textarea[name=answer_0]', ANSWER);
+  const pool = await jp.$('input[type=checkbox][name=pool_consent]');
+  if (check(pool, 'the apply form offers to stay in the pool for other offers')) {
+    check(!await pool.isChecked(), 'the pool box is not ticked by default');
+    await pool.check();
+  }
+  await snap(jp, 'apply-form');
+  check(await go(jp, 'form[enctype="multipart/form-data"] button[type=submit]') === 200, 'applying answers 200');
+  check((await text(jp)).includes(OFFER), 'her application is listed: ' + jp.url());
+  await snap(jp, 'applied');
+
+  // 3. The recruiter opens the application and its CV.
+  step = 3;
+  await rp.goto(offerUrl.replace(/$/, '/dashboard'));
+  check((await text(rp)).includes(jeanne.name), 'the dashboard lists Jeanne');
+  const appHref = await rp.getAttribute('main a[href^="/applications/"]', 'href');
+  check(/^\/applications\/\d+$/.test(appHref || ''), 'the dashboard links to her application: ' + appHref);
+  check((await rp.goto(base + appHref)).status() === 200 && await h1(rp) === jeanne.name, 'the recruiter opens it');
+  const cv = await rp.request.get(base + appHref + '/cv.pdf');
+  check(cv.status() === 200 && (await cv.body()).subarray(0, 5).toString() === '%PDF-', 'the recruiter downloads the CV');
+
+  // 4. Who viewed my application.
+  step = 4;
+  await jp.goto(base + '/me/applications');
+  check(await go(jp, 'main a[href$="/views"]') === 200, 'her list links to who viewed the application');
+  const seen = await text(jp);
+  check(seen.includes(claire.name), 'the recruiter is named among the viewers: ' + seen.slice(0, 400));
+  check(!seen.includes('127.0.0.1'), 'the address of the viewer is not shown');
+  await snap(jp, 'views');
+
+  // 5. Her data, from her account page.
+  step = 5;
+  await jp.goto(base + '/me/sessions');
+  check(await jp.isVisible('main a[href="/me/export"]'), 'the account page offers the export');
+  await snap(jp, 'account');
+  const [dl] = await Promise.all([jp.waitForEvent('download'), jp.click('main a[href="/me/export"]')]);
+  const zip = path.join(artifacts, 'export.zip');
+  await dl.saveAs(zip);
+  const listing = JSON.parse(execFileSync('python3', ['-c', `
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+out = {}
+for n in z.namelist():
+    b = z.read(n)
+    out[n] = b[:5].decode('latin-1') if n.endswith('.pdf') else b.decode('utf-8')
+print(json.dumps(out))`, zip], { encoding: 'utf8' }));
+  const names = Object.keys(listing);
+  check(names.some((n) => n.endsWith('.pdf') && listing[n] === '%PDF-'), 'the archive holds her PDF: ' + names.join(', '));
+  const all = Object.values(listing).join('\n');
+  check(all.includes(jeanne.login) && all.includes(jeanne.email), 'the archive holds her account');
+  check(all.includes(ANSWER) && all.includes(OFFER), 'the archive holds her application and answer');
+  check(all.includes(CV_LINE), 'the archive holds the text extracted from her CV');
+  check(/pool_consent/.test(all), 'the archive holds her consent to the pool');
+
+  // 6. She deletes her account.
+  step = 6;
+  await jp.goto(base + '/me/sessions');
+  check(await go(jp, 'main a[href="/me/delete"]') === 200, 'the account page links to the deletion');
+  await jp.fill('input[name=password]', jeanne.pw);
+  await snap(jp, 'delete-form');
+  check(await go(jp, 'main form[action="/me/delete"] button[type=submit]') === 200 && await h1(jp) === 'Compte supprimé',
+    'deleting answers "Compte supprimé"');
+  check(!(await text(jp, 'header')).includes(jeanne.name), 'she is logged out');
+  await snap(jp, 'deleted');
+  await jp.goto(base + '/login');
+  await jp.fill('input[name=login]', jeanne.login);
+  await jp.fill('input[name=password]', jeanne.pw);
+  check(await go(jp, 'form[action="/login"] button[type=submit]') !== 200 || !(await text(jp, 'header')).includes(jeanne.name),
+    'her login no longer works');
+  await rp.goto(offerUrl.replace(/$/, '/dashboard'));
+  check(!(await text(rp)).includes(jeanne.name), 'the dashboard no longer lists her');
+  check(problems.length === 0, 'no console error or CSP violation: ' + problems.join('; '));
+  finished = true;
+} catch (e) {
+  check(false, `privacy, step ${step}: ` + (e && e.stack || e));
+} finally {
+  if (browser) await browser.close();
+  if (srv) check(await stopServer(srv), 'server exits 0 on SIGTERM');
+}
+const log = fs.existsSync(path.join(artifacts, 'server.log')) ? fs.readFileSync(path.join(artifacts, 'server.log'), 'utf8') : '';
+for (const p of Object.values(people))
+  for (const v of [p.email, p.pw]) check(!log.includes(v), `the server log has no "${v}"`);
+check(!log.includes(ANSWER) && !log.includes(CV_LINE), 'the server log has no answer or CV text');
+
+fs.writeFileSync(path.join(artifacts, 'axe.txt'),
+  `axe-core ${axeVersion()}: ${views} page views, ${violations.length} violations\n` + violations.join('\n') + '\n');
+for (const v of violations) console.error('axe: ' + v);
+check(views > 0 && violations.length === 0, `axe-core: ${violations.length} violations over ${views} page views`);
+check(finished, `the story reached its end (step ${step}, ${shot} pages at two widths)`);
+console.log(`browser-privacy: ${shot} pages at 2 widths (${views} views checked by axe-core); ${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
