@@ -258,6 +258,7 @@ void api_offer_applications(req *r)
 		for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++)
 			json_array_append_new(hist, json_integer(d.dash->histogram[k]));
 		json_object_set_new(out, "histogram", hist);
+		json_object_set_new(out, "purged", json_integer(d.dash->purged));
 		json_object_set_new(out, "rank_by", d.by ? json_string(d.by) : json_null());
 		json_object_set_new(out, "mean", d.scored ? json_real(d.mean) : json_null());
 	}

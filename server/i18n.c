@@ -417,6 +417,7 @@ static msg msgs[] = {
 	{ "privacy.years", { "ans", "years" } },
 	{ "privacy.day", { "jour", "day" } },
 	{ "privacy.days", { "jours", "days" } },
+	{ "dash.purged", { "Effacées (durée de conservation)", "Deleted (retention period)" } },
 	{ "consent.col", { "Vivier", "Pool" } },
 	{ "consent.yes", { "oui", "yes" } },
 	{ "consent.no", { "non", "no" } },

@@ -262,6 +262,12 @@ static void test_purge_by_age(void **state)
 	assert_int_equal(
 		num(f, "SELECT CAST(SUM(applications) AS BIGINT) FROM retention_counts", 0), 4);
 	assert_int_equal(num(f, "SELECT COUNT(*) FROM application_stages", 0), 2); /* c's */
+	/* the dashboard keeps its total: one there, four purged */
+	offerapi_dashboard *dash = NULL;
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, f->offer, NULL, NULL, &dash), 0);
+	assert_int_equal(dash->count, 1);
+	assert_int_equal(dash->purged, 4);
+	offerapi_dashboard_free(dash);
 	offerapi_user *all[] = { a, b, c, d, e, g };
 	for (size_t i = 0; i < sizeof all / sizeof *all; i++)
 		offerapi_user_free(all[i]);
