@@ -140,8 +140,9 @@ void privacy_free(app *a);
 
 /* ---- housekeeping (retention.c) ------------------------------------------ */
 
-/* Start the thread that purges the access log past --access-log-days, at
- * once and then every hour. 0 or -1 (message printed). */
+/* Start the thread that purges the access log past --access-log-days and
+ * runs the retention purge (--retention-days...), at once and then every
+ * hour. 0 or -1 (message printed). */
 int retention_start(app *a);
 /* Stop it (waits for a purge under way). Nothing when it never started. */
 void retention_stop(void);
