@@ -548,10 +548,13 @@ int offerapi_mail_subject(const offerapi_mail *m, char *out, size_t outsz)
 	const mail_template *t = NULL;
 	json_t *params = NULL;
 	int rc = prepare(m, NULL, &t, &params);
-	fields f = { .name = "", .offer = "", .link = "", .reason = "", .who = "", .unsub = "" };
+	fields f = {
+		.name = "", .offer = "", .link = "", .reason = "", .who = "", .date = "", .unsub = ""
+	};
 	if (rc == 0 && ((rc = get_field(params, "name", &f.name)) < 0 ||
-	                (rc = get_field(params, "offer", &f.offer)) < 0))
-		f.name = f.offer = "";
+	                (rc = get_field(params, "offer", &f.offer)) < 0 ||
+	                (rc = get_field(params, "date", &f.date)) < 0))
+		f.name = f.offer = f.date = "";
 	if (t) {
 		sbuf s = { 0 };
 		sb_fill(&s, t->subject, &f, false);

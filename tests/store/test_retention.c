@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -173,6 +174,39 @@ static void to_day(int *at, int day)
 	*at = day;
 }
 
+/* The warning waiting in the outbox names the offer and the first day the
+ * purge may take the application (30 days on), and renders. */
+static void check_warning(fixture *f)
+{
+	offerapi_mail *m = NULL;
+	for (int i = 0; i < 10; i++) { /* the stage messages queued before it */
+		assert_rc(offerapi_mail_claim(f->s, "test", NULL, &m), 0);
+		assert_non_null(m);
+		if (!strcmp(m->kind, "retention-warning"))
+			break;
+		offerapi_mail_free(m);
+		m = NULL;
+	}
+	assert_non_null(m);
+	char subject[512], want[16];
+	assert_rc(offerapi_mail_subject(m, subject, sizeof subject), 0);
+	/* the day: 30 days from now, as the purge was run */
+	time_t when = (time_t)(oa_now() + 30 * 86400);
+	struct tm tm;
+	gmtime_r(&when, &tm);
+	strftime(want, sizeof want, "%Y-%m-%d", &tm);
+	assert_non_null(strstr(subject, "Offre"));
+	assert_non_null(strstr(subject, want));
+	offerapi_mail_site site = { .version = OFFERAPI_MAIL_SITE_VERSION,
+		                    .from = "board@example.org",
+		                    .base_url = "https://jobs.example.org" };
+	char *text = NULL;
+	assert_rc(offerapi_mail_render(m, &site, &text, NULL), 0);
+	assert_non_null(strstr(text, "warned@example.org"));
+	free(text);
+	offerapi_mail_free(m);
+}
+
 static void test_purge_by_age(void **state)
 {
 	fixture *f = *state;
@@ -220,6 +254,7 @@ static void test_purge_by_age(void **state)
 	                     " AND user_id = $1",
 	                     a->id),
 	                 1);
+	check_warning(f);
 	n = purge(f, 0); /* once only */
 	assert_int_equal(n.warned, 0);
 	assert_int_equal(num(f, "SELECT COUNT(*) FROM outbox WHERE kind = 'retention-warning'", 0),
