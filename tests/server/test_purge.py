@@ -146,6 +146,22 @@ try:
     r = rec.api("GET", "/api/v1/applications/%d" % gone["id"])
     T.status(r, 404, "the purged application")
 
+    # the API's withdrawal: PATCH pool_consent false (true is refused; not the recruiter's)
+    MP = dict(XRW, **{"Content-Type": "application/merge-patch+json"})
+    r = cands[1].api("PATCH", "/api/v1/applications/%d" % pooled["id"], {"pool_consent": True},
+                     headers=MP)
+    T.status(r, 422, "PATCH pool_consent true")
+    T.check(r.status != 422 or r.json()["errors"][0]["pointer"] == "/pool_consent",
+            "the 422 names /pool_consent: %s" % r.text[:300])
+    r = rec.api("PATCH", "/api/v1/applications/%d" % pooled["id"], {"pool_consent": False},
+                headers=MP)
+    T.status(r, 403, "the recruiter cannot withdraw a candidate's consent")
+    r = cands[2].api("PATCH", "/api/v1/applications/%d" % hired["id"], {"pool_consent": False},
+                     headers=MP)
+    T.status(r, 200, "PATCH pool_consent false")
+    T.check(r.status == 200 and r.json()["application"]["pool_consent"] is False,
+            "the answer shows pool_consent false")
+
     # the second candidate withdraws the consent: their application goes next
     page = cands[1].get("/me/applications").text
     T.check("/me/applications/%d/consent-withdraw" % pooled["id"] in page,
