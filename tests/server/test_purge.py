@@ -16,12 +16,14 @@ consent from /me/applications, and the next purge takes their application
 too. Bad values are refused (exit 2, 422). Last, a server started with
 --privacy-notice-file shows that text, French and English, under another
 version."""
+import io
 import json
 import os
 import re
 import sqlite3
 import subprocess
 import sys
+import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import (CV_LINES, Checker, Server, create_offer, fail, make_pdf,  # noqa: E402
@@ -111,6 +113,17 @@ try:
         r = rec.api("POST", "/api/v1/applications/%d/stage" % hired["id"], {"stage": stage},
                     headers=XRW)
         T.status(r, 200, "to %s" % stage)
+    # the consent is in the person's export
+    r = cands[1].api("GET", "/api/v1/me/export")
+    T.status(r, 200, "export")
+    exported = []
+    if r.status == 200:
+        with zipfile.ZipFile(io.BytesIO(r.body)) as z:
+            name = [n for n in z.namelist() if n.endswith("applications.json")]
+            exported = json.loads(z.read(name[0])) if name else []
+    T.check(len(exported) == 1 and exported[0].get("pool_consent") is True and
+            exported[0].get("notice_version") == version and exported[0].get("consent_at"),
+            "the export holds the consent, its time and the notice's version: %r" % exported)
     # the API's pool_consent: a bad value is refused
     body, ct = multipart({"pool_consent": "maybe"},
                          {"cv": ("cv.pdf", make_pdf(CV_LINES), "application/pdf")})
