@@ -394,8 +394,7 @@ static msg msgs[] = {
 	    "Pourquoi : pour ce recrutement, et seulement pour lui, sauf si vous acceptez de "
 	    "rester dans le vivier pour d'autres offres.\n\n"
 	    "Combien de temps : une candidature non retenue est effacée %s après le dernier "
-	    "échange (dépôt, changement d'étape, note), en vous prévenant par e-mail %s avant si "
-	    "votre adresse est vérifiée ; %s de plus si vous acceptez le vivier. Un compte sans "
+	    "échange (dépôt, changement d'étape, note)%s%s. Un compte sans "
 	    "candidature dont l'adresse e-mail n'a jamais été vérifiée est effacé après %s.\n\n"
 	    "Qui les voit : le recruteur de l'offre et l'exploitant d'OffreAPI.\n\n"
 	    "Vos droits : depuis votre compte, vous pouvez télécharger vos données, retirer votre "
@@ -406,12 +405,16 @@ static msg msgs[] = {
 	    "Why: for this recruitment, and only for it, unless you agree to stay in the pool "
 	    "for other offers.\n\n"
 	    "How long: an application that is not successful is deleted %s after the last "
-	    "activity (applying, a stage change, a note), and you are told by e-mail %s before "
-	    "when your address is verified; %s more if you agree to the pool. An account with no "
+	    "activity (applying, a stage change, a note)%s%s. An account with no "
 	    "application whose e-mail address was never verified is deleted after %s.\n\n"
 	    "Who sees it: the offer's recruiter and the operator of OffreAPI.\n\n"
 	    "Your rights: from your account you can download your data, withdraw your pool "
 	    "consent and delete your account." } },
+	{ "privacy.warn_clause",
+	  { ", en vous prévenant par e-mail %s avant si votre adresse est vérifiée",
+	    ", and you are told by e-mail %s before when your address is verified" } },
+	{ "privacy.pool_clause",
+	  { " ; %s de plus si vous acceptez le vivier", "; %s more if you agree to the pool" } },
 	{ "privacy.pool",
 	  { "Garder ma candidature dans le vivier pour d'autres offres pendant %s de plus",
 	    "Keep my application in the pool for other offers for %s more" } },

@@ -56,9 +56,13 @@ static char *default_notice(const config *c, enum lang l)
 	duration(l, warn, sizeof warn, c->retention_warn_days);
 	duration(l, pool, sizeof pool, c->pool_days);
 	duration(l, unv, sizeof unv, c->unverified_days);
-	char text[4096];
-	textf(l, text, sizeof text, "privacy.notice", keep, c->retention_warn_days ? warn : "-",
-	      c->pool_days ? pool : "0", unv);
+	/* the clauses of the warning and of the pool, only when they apply */
+	char wc[256] = "", pc[256] = "", text[4096];
+	if (c->retention_warn_days)
+		textf(l, wc, sizeof wc, "privacy.warn_clause", warn);
+	if (c->pool_days)
+		textf(l, pc, sizeof pc, "privacy.pool_clause", pool);
+	textf(l, text, sizeof text, "privacy.notice", keep, wc, pc, unv);
 	return strdup(text);
 }
 
