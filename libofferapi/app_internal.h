@@ -15,14 +15,15 @@
  * The columns app_from_row() reads, from column @c on: id, offer_id,
  * candidate_id, offer title, offer is_open, candidate name and login,
  * filename, pdf_size, answers, created_at, stage, stage_at, reason,
- * reason_text, show_reason, the candidate's email. @text_col (or -1) holds
+ * reason_text, show_reason, the candidate's email, pool_consent,
+ * consent_at, notice_version. @text_col (or -1) holds
  * the CV text.
  */
 #define APP_COLUMNS                                                                                \
 	"a.id, a.offer_id, a.candidate_id, o.title, o.is_open, u.display_name, u.login,"           \
 	" a.filename, a.pdf_size, a.answers, a.created_at, a.stage, a.stage_at, a.reason,"         \
-	" a.reason_text, a.show_reason, u.email"
-#define APP_NCOLUMNS 17
+	" a.reason_text, a.show_reason, u.email, a.pool_consent, a.consent_at, a.notice_version"
+#define APP_NCOLUMNS 20
 int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_application *a);
 void app_clear(offerapi_application *a);
 

@@ -32,6 +32,7 @@ void app_clear(offerapi_application *a)
 	free(a->cv_text);
 	free(a->reason_text);
 	free(a->candidate_email);
+	free(a->notice_version);
 	for (size_t i = 0; i < a->nanswers; i++) {
 		free(a->answers[i].question);
 		free(a->answers[i].answer);
@@ -104,8 +105,11 @@ int app_from_row(const db_result *r, int row, int c, int text_col, offerapi_appl
 	a->show_reason = db_int(r, row, c + 15) != 0;
 	a->reason_text = oa_strdup(db_isnull(r, row, c + 14) ? "" : db_text(r, row, c + 14));
 	a->candidate_email = oa_strdup(db_isnull(r, row, c + 16) ? "" : db_text(r, row, c + 16));
+	a->pool_consent = db_int(r, row, c + 17) != 0;
+	a->consent_at = db_isnull(r, row, c + 18) ? 0 : db_int(r, row, c + 18);
+	a->notice_version = oa_strdup(db_isnull(r, row, c + 19) ? "" : db_text(r, row, c + 19));
 	if (!a->offer_title || !a->candidate_name || !a->candidate_login || !a->filename ||
-	    !a->reason_text || !a->candidate_email)
+	    !a->reason_text || !a->candidate_email || !a->notice_version)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0)
 		rc = oa_json_answers_parse(db_text(r, row, c + 9), &a->answers, &a->nanswers);
@@ -359,6 +363,15 @@ static int check_input(const offerapi_user *actor, const offerapi_application_in
 		return oa_error(OFFERAPI_ENOTPDF, "the CV file is empty");
 	if (in->nanswers && !in->answers)
 		return oa_error(OFFERAPI_EINVAL, "answers: missing list");
+	const char *nv = in->version >= 2 ? in->notice_version : NULL;
+	if (nv && *nv &&
+	    (strlen(nv) > OFFERAPI_NOTICE_VERSION_MAX ||
+	     strspn(nv, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") !=
+	             strlen(nv)))
+		return oa_error(OFFERAPI_EINVAL,
+		                "notice version: at most %d characters among A-Z, a-z, 0-9, '.',"
+		                " '_' and '-'",
+		                OFFERAPI_NOTICE_VERSION_MAX);
 	return 0;
 }
 
@@ -424,15 +437,23 @@ static int submit_tx(offerapi_store *s, db_conn *c, const offerapi_user *actor,
 		              (long long)offer_id);
 	db_result_free(r);
 	r = NULL;
+	/* the consent and the notice it was given on (input version 2) */
+	bool v2 = in->version >= 2;
+	const char *nv = v2 && in->notice_version && *in->notice_version ? in->notice_version
+	                                                                 : NULL;
+	int64_t now = oa_now();
 	if (rc == 0)
 		rc = db_exec(c,
 		             "INSERT INTO applications (offer_id, candidate_id, filename,"
-		             " pdf_size, answers, nanswers, created_at)"
-		             " VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+		             " pdf_size, answers, nanswers, created_at, pool_consent, consent_at,"
+		             " notice_version)"
+		             " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9) RETURNING id",
 		             (db_param[]){ P_INT(offer_id), P_INT(actor->id), P_TEXT(fname),
 		                           P_INT((int64_t)in->pdf_len), P_TEXT(answers),
-		                           P_INT((int64_t)nanswers), P_INT(oa_now()) },
-		             7, &r);
+		                           P_INT((int64_t)nanswers), P_INT(now),
+		                           P_INT(v2 && in->pool_consent ? 1 : 0),
+		                           nv ? P_TEXT(nv) : P_NULL() },
+		             9, &r);
 	if (rc == OFFERAPI_EEXISTS)
 		rc = oa_error(OFFERAPI_EEXISTS, "you have already applied to this offer");
 	offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;

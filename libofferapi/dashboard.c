@@ -119,6 +119,14 @@ static int summary(offerapi_store *s, const offerapi_user *actor, offerapi_id of
 	if (rc == 0 && (rc = summary_names(r, rank, d)) == OFFERAPI_ENOMEM)
 		rc = oa_error(rc, "out of memory");
 	db_result_free(r);
+	r = NULL;
+	/* what the retention purge left of older applications: counts only */
+	if (rc == 0 && (rc = store_exec(s,
+	                                "SELECT CAST(COALESCE(SUM(applications), 0) AS BIGINT)"
+	                                " FROM retention_counts WHERE offer_id = $1",
+	                                (db_param[]){ P_INT(offer_id) }, 1, &r)) == 0)
+		d->purged = db_int(r, 0, 0);
+	db_result_free(r);
 	if (rc == 0 && !known)
 		rc = rank_allowed(by, d->scorers, d->nscorers);
 	if (rc == 0 && !(d->rank_by = oa_strdup(by)))

@@ -405,7 +405,10 @@ static json_t *application_json(exporter *x, const offerapi_user *u, const offer
 	     put(o, "cv_filename", jstr(a->filename)) &&
 	     put(o, "cv_size", json_integer((json_int_t)a->pdf_size)) &&
 	     put(o, "cv_pdf", json_string(pdf)) && put(o, "cv_text", json_string(txt)) &&
-	     put(o, "answers", answers_json(a)) && put(o, "scores", scores_json(a));
+	     put(o, "answers", answers_json(a)) && put(o, "scores", scores_json(a)) &&
+	     put(o, "pool_consent", json_boolean(a->pool_consent)) &&
+	     put(o, "consent_at", a->consent_at ? jdate(a->consent_at) : json_null()) &&
+	     put(o, "notice_version", *a->notice_version ? jstr(a->notice_version) : json_null());
 	json_decref(jobs);
 	json_decref(offer);
 	if (ok && !stages_json(x, u, a, o, rc)) {
@@ -636,7 +639,9 @@ static const char readme_candidate_fr[] =
 	"  applications.json   vos candidatures : offre (id, titre, ouverte ou non),\n"
 	"                      date, réponses aux questions, scores (nom et version du\n"
 	"                      programme de notation, explication), état de la notation,\n"
-	"                      étape (reçue, entretien, refusée...) et ses changements\n"
+	"                      étape (reçue, entretien, refusée...) et ses changements,\n"
+	"                      consentement au vivier (oui ou non, sa date, la version\n"
+	"                      de la notice d'information montrée)\n"
 	"  cv/application-N.pdf  le CV envoyé avec la candidature N, tel quel\n"
 	"  cv/application-N.txt  le texte qu'OffreAPI en a extrait\n";
 static const char readme_recruiter_fr[] =
@@ -655,7 +660,9 @@ static const char readme_candidate_en[] =
 	"  applications.json   your applications: offer (id, title, open or not), date,\n"
 	"                      answers to the questions, scores (name and version of the\n"
 	"                      scorer, explanation), scoring state, stage (received,\n"
-	"                      interview, rejected...) and its changes\n"
+	"                      interview, rejected...) and its changes, pool consent\n"
+	"                      (yes or no, its date, the version of the privacy notice\n"
+	"                      shown)\n"
 	"  cv/application-N.pdf  the CV sent with application N, as it was\n"
 	"  cv/application-N.txt  the text OffreAPI extracted from it\n";
 static const char readme_recruiter_en[] =

@@ -1,7 +1,7 @@
 /*
  * mailtext.c - the text of each kind of message, in French and English
  * (offerapi/mail.h). A body is paragraphs separated by blank lines;
- * {name}, {offer}, {reason}, {who} and {link} are replaced by the
+ * {name}, {offer}, {reason}, {who}, {date} and {link} are replaced by the
  * message's fields, {list} by a digest's applications (one a line). The
  * HTML part is made from the same paragraphs (mime.c), so both parts
  * always say the same thing.
@@ -117,6 +117,23 @@ static const mail_template templates[] = {
 	  "{who} applied to your offer \"{offer}\".\n\n"
 	  "The application:\n\n{link}\n\n"
 	  "One e-mail per application, a daily digest or none: choose in the offer's form." },
+	/* the retention purge's notice, a month before (retention.c) */
+	{ "retention-warning", "fr", "/me/applications", false,
+	  "Votre candidature « {offer} » sera effacée le {date}",
+	  "Bonjour {name},\n\n"
+	  "Votre candidature à l'offre « {offer} » n'a pas eu de suite depuis longtemps. Comme "
+	  "annoncé quand vous l'avez envoyée, elle sera effacée à partir du {date} : votre CV, son "
+	  "texte, vos réponses et son historique. Votre compte reste.\n\n"
+	  "Pour garder une copie, téléchargez vos données depuis votre compte avant cette date. "
+	  "Vos candidatures :\n\n{link}" },
+	{ "retention-warning", "en", "/me/applications", false,
+	  "Your application for \"{offer}\" will be deleted on {date}",
+	  "Hello {name},\n\n"
+	  "Your application to the offer \"{offer}\" has had no activity for a long time. As "
+	  "announced when you sent it, it will be deleted from {date} on: your CV, its text, your "
+	  "answers and its history. Your account stays.\n\n"
+	  "To keep a copy, download your data from your account before that date. Your "
+	  "applications:\n\n{link}" },
 	{ "application-digest", "fr", NULL, true, "Vos nouvelles candidatures du jour",
 	  "Bonjour {name},\n\n"
 	  "Voici les candidatures reçues depuis votre dernier résumé :\n\n{list}\n\n"

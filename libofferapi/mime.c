@@ -151,6 +151,7 @@ static void sb_base64(sbuf *b, const char *data, size_t len)
 
 typedef struct fields {
 	const char *name, *offer, *link, *reason, *who;
+	const char *date; /* a day, as the message's language writes it, or "" */
 	const char *unsub; /* a one-click unsubscribe token, or "" */
 	const char *base; /* the site's base URL */
 	json_t *items; /* a digest's applications (checked), or NULL */
@@ -217,7 +218,7 @@ static void sb_list(sbuf *b, const fields *f, bool html)
 	}
 }
 
-/* @tpl with {name}, {offer}, {link}, {reason}, {who}, {list} replaced; @html escapes the values,
+/* @tpl with {name}, {offer}, {link}, {reason}, {who}, {date}, {list} replaced; @html escapes the values,
  * makes the link a link and each paragraph a <p>. */
 static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 {
@@ -236,6 +237,8 @@ static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 			val = f->reason, skip = 8;
 		else if (!strncmp(p, "{who}", 5))
 			val = f->who, skip = 5;
+		else if (!strncmp(p, "{date}", 6))
+			val = f->date ? f->date : "", skip = 6;
 		if (!strncmp(p, "{list}", 6)) {
 			sb_list(b, f, html);
 			skip = 6;
@@ -317,6 +320,7 @@ static int load_fields(const offerapi_mail *m, const offerapi_mail_site *site,
 	    (rc = get_field(params, "offer", &f->offer)) < 0 ||
 	    (rc = get_field(params, "reason", &f->reason)) < 0 ||
 	    (rc = get_field(params, "who", &f->who)) < 0 ||
+	    (rc = get_field(params, "date", &f->date)) < 0 ||
 	    (rc = get_field(params, "app", &app)) < 0 ||
 	    (rc = get_field(params, "token", &token)) < 0 ||
 	    (rc = get_field(params, "unsub", &f->unsub)) < 0)
@@ -544,10 +548,13 @@ int offerapi_mail_subject(const offerapi_mail *m, char *out, size_t outsz)
 	const mail_template *t = NULL;
 	json_t *params = NULL;
 	int rc = prepare(m, NULL, &t, &params);
-	fields f = { .name = "", .offer = "", .link = "", .reason = "", .who = "", .unsub = "" };
+	fields f = {
+		.name = "", .offer = "", .link = "", .reason = "", .who = "", .date = "", .unsub = ""
+	};
 	if (rc == 0 && ((rc = get_field(params, "name", &f.name)) < 0 ||
-	                (rc = get_field(params, "offer", &f.offer)) < 0))
-		f.name = f.offer = "";
+	                (rc = get_field(params, "offer", &f.offer)) < 0 ||
+	                (rc = get_field(params, "date", &f.date)) < 0))
+		f.name = f.offer = f.date = "";
 	if (t) {
 		sbuf s = { 0 };
 		sb_fill(&s, t->subject, &f, false);

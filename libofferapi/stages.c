@@ -533,6 +533,28 @@ int offerapi_application_withdraw(offerapi_store *s, const offerapi_user *actor,
 	return offerapi_application_set_stage(s, actor, id, &ch);
 }
 
+int offerapi_application_consent_withdraw(offerapi_store *s, const offerapi_user *actor,
+                                          offerapi_id id)
+{
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "store: NULL");
+	int rc = store_require_role(actor, OFFERAPI_ROLE_CANDIDATE, "withdraw a consent");
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	/* consent_at moves only on a change: a second withdrawal keeps the
+	 * date of the first */
+	rc = store_write(s,
+	                 "UPDATE applications SET consent_at = CASE WHEN pool_consent = 1"
+	                 " THEN $3 ELSE consent_at END, pool_consent = 0"
+	                 " WHERE id = $1 AND candidate_id = $2 RETURNING id",
+	                 (db_param[]){ P_INT(id), P_INT(actor->id), P_INT(oa_now()) }, 3, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	db_result_free(r);
+	return rc;
+}
+
 /* ---- history ---- */
 
 void offerapi_stage_history_free(offerapi_stage_history *h)

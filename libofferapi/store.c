@@ -570,12 +570,43 @@ static const char *const migration_15[] = {
 	NULL
 };
 
+/*
+ * Migration 16: information and consent at collection, and the retention
+ * purge (issue 16; retention.c, offerapi/retention.h).
+ *
+ * - applications.pool_consent: 1 when the candidate agreed to stay in the
+ *   pool for other offers for longer (the retention policy's pool period);
+ *   consent_at: Unix seconds of that answer (given at applying, or its
+ *   withdrawal); notice_version: the version of the privacy notice shown
+ *   on applying (NULL for applications made before this migration).
+ * - applications.purge_warned_at: Unix seconds the candidate was told by
+ *   e-mail that the application is to be purged (NULL: not yet). A warning
+ *   older than the application's last activity no longer counts.
+ * - retention_counts: what stays of purged applications, without anyone
+ *   in it: per offer, per day of application (Unix seconds at 00:00 UTC)
+ *   and per stage reached, how many there were; the dashboards' statistics
+ *   and the FinOps unit costs add it to the rows still there.
+ */
+static const char *const migration_16[] = {
+	"ALTER TABLE applications ADD COLUMN pool_consent INTEGER NOT NULL DEFAULT 0",
+	"ALTER TABLE applications ADD COLUMN consent_at BIGINT",
+	"ALTER TABLE applications ADD COLUMN notice_version TEXT",
+	"ALTER TABLE applications ADD COLUMN purge_warned_at BIGINT",
+	"CREATE TABLE retention_counts ("
+	" offer_id BIGINT NOT NULL REFERENCES offers(id),"
+	" day BIGINT NOT NULL,"
+	" stage TEXT NOT NULL,"
+	" applications BIGINT NOT NULL,"
+	" PRIMARY KEY (offer_id, day, stage))",
+	NULL
+};
+
 /* Index = version - 1. */
-static const char *const *const migrations[] = { migration_1,  migration_2,  migration_3,
-	                                         migration_4,  migration_5,  migration_6,
-	                                         migration_7,  migration_8,  migration_9,
-	                                         migration_10, migration_11, migration_12,
-	                                         migration_13, migration_14, migration_15 };
+static const char *const *const migrations[] = {
+	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
+	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
+	migration_13, migration_14, migration_15, migration_16
+};
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
 /* The number of the migration that adds data_keys and cv_sealed, found in

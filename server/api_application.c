@@ -39,7 +39,24 @@ static void too_big(req *r)
 	respond_api_error(r, 413, "too_big", msg);
 }
 
-/* multipart/form-data: the file in field cv, answers as answer_0, answer_1... */
+/* The pool_consent field of a form: absent, "true"/"1"/"on" or
+ * "false"/"0"; false with a 422 for anything else. */
+static bool form_consent(req *r, const form *f, bool *out)
+{
+	const char *v = form_get(f, "pool_consent");
+	*out = false;
+	if (!v || !strcmp(v, "false") || !strcmp(v, "0"))
+		return true;
+	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "on")) {
+		*out = true;
+		return true;
+	}
+	respond_api_error(r, 422, "invalid", T(r, "err.pool_consent"));
+	return false;
+}
+
+/* multipart/form-data: the file in field cv, answers as answer_0, answer_1...,
+ * pool_consent */
 static bool apply_from_form(req *r, apply_body *b)
 {
 	b->has_form = true;
@@ -52,9 +69,13 @@ static bool apply_from_form(req *r, apply_body *b)
 		respond_api_error(r, 400, "bad_request",
 		                  b->f.error_what ? b->f.error_what : "malformed form");
 	} else {
-		b->in = (svc_apply_in){ b->f.filename, b->f.has_file ? b->f.file : NULL,
-			                b->f.file_len, b->answers,
-			                form_answers(&b->f, b->answers, OFFERAPI_QUESTIONS_MAX) };
+		b->in = (svc_apply_in){ b->f.filename,
+			                b->f.has_file ? b->f.file : NULL,
+			                b->f.file_len,
+			                b->answers,
+			                form_answers(&b->f, b->answers, OFFERAPI_QUESTIONS_MAX),
+			                false };
+		return form_consent(r, &b->f, &b->in.pool_consent);
 	}
 	return rc == 0;
 }
@@ -97,6 +118,12 @@ static bool apply_from_json(req *r, apply_body *b)
 	}
 	if (!json_answers(r, b))
 		return false;
+	json_t *pool = json_object_get(b->j, "pool_consent");
+	if (pool && !json_is_boolean(pool) && !json_is_null(pool)) {
+		respond_api_error(r, 422, "invalid", T(r, "err.pool_consent"));
+		return false;
+	}
+	b->in.pool_consent = json_is_true(pool);
 	size_t b64len = strlen(b64), cap = b64len / 4 * 3 + 3;
 	if (!(b->pdf = malloc(cap))) {
 		respond_api_error(r, 500, "internal", "out of memory");
@@ -231,6 +258,7 @@ void api_offer_applications(req *r)
 		for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++)
 			json_array_append_new(hist, json_integer(d.dash->histogram[k]));
 		json_object_set_new(out, "histogram", hist);
+		json_object_set_new(out, "purged", json_integer(d.dash->purged));
 		json_object_set_new(out, "rank_by", d.by ? json_string(d.by) : json_null());
 		json_object_set_new(out, "mean", d.scored ? json_real(d.mean) : json_null());
 	}

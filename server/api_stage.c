@@ -262,7 +262,9 @@ void api_offer_applications_stage(req *r)
 }
 
 /* PATCH, a JSON Merge Patch (RFC 7396) of the application's stage:
- * {stage, reason, reason_text, show_reason}, nothing else. Honours
+ * {stage, reason, reason_text, show_reason}, and the candidate's
+ * {pool_consent: false} (withdrawing the pool consent; true is refused:
+ * consent is given on applying, with the notice). Nothing else. Honours
  * If-Match. */
 void api_application_patch(req *r)
 {
@@ -280,7 +282,7 @@ void api_application_patch(req *r)
 	json_object_foreach(body, key, v)
 	{
 		static const char *const known[] = { "stage", "reason", "reason_text",
-			                             "show_reason" };
+			                             "show_reason", "pool_consent" };
 		bool ok = false;
 		for (size_t i = 0; i < sizeof known / sizeof *known; i++)
 			ok = ok || !strcmp(key, known[i]);
@@ -290,7 +292,10 @@ void api_application_patch(req *r)
 			problem_add(r, errs, where, "field.unknown_member");
 		}
 	}
-	api_check_string(r, body, "stage", 32, true, errs);
+	json_t *consent = json_object_get(body, "pool_consent");
+	if (consent && !json_is_false(consent))
+		problem_add(r, errs, "/pool_consent", "field.pool_consent_false");
+	api_check_string(r, body, "stage", 32, !consent, errs);
 	api_check_rejection(r, body, errs);
 	if (!api_fields_ok(r, errs)) {
 		json_decref(body);
@@ -301,7 +306,9 @@ void api_application_patch(req *r)
 		            jstr(body, "reason_text", &bad),
 		            json_is_true(json_object_get(body, "show_reason")),
 		            from[0] ? from : NULL };
-	int rc = svc_stage_set(r, &in);
+	int rc = consent ? svc_consent_withdraw(r) : 0;
+	if (rc == 0 && in.stage)
+		rc = svc_stage_set(r, &in);
 	json_decref(body);
 	if (rc)
 		api_fail(r, rc, false);

@@ -383,6 +383,12 @@ json_t *application_json(const offerapi_application *a, bool scores)
 	}
 	json_object_set_new(j, "stage", json_string(offerapi_stage_name(a->stage)));
 	json_object_set_new(j, "stage_at", json_integer((json_int_t)a->stage_at));
+	/* consent at collection (issue 16) */
+	json_object_set_new(j, "pool_consent", json_boolean(a->pool_consent));
+	json_object_set_new(j, "consent_at",
+	                    a->consent_at ? json_integer((json_int_t)a->consent_at) : json_null());
+	json_object_set_new(j, "notice_version",
+	                    *a->notice_version ? json_string(a->notice_version) : json_null());
 	/* the library gives the candidate a reason only when it is shown */
 	if (a->reason != OFFERAPI_REASON_NONE)
 		json_object_set_new(j, "rejection",

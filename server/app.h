@@ -37,6 +37,11 @@ typedef struct config {
 	unsigned webhook_backoff_ms; /* first retry delay of a failed delivery */
 	bool webhook_allow_private; /* deliveries may go to loopback and private addresses */
 	unsigned access_log_days; /* access records older than this are purged */
+	char privacy_notice_file[1024]; /* the operator's notice; "" for the default */
+	unsigned retention_days; /* non-hired applications kept after their last activity */
+	unsigned pool_days; /* more with the candidate's pool consent (0: not asked) */
+	unsigned unverified_days; /* accounts never verified are erased after this */
+	unsigned retention_warn_days; /* the candidate is told this long before a purge */
 	unsigned threads; /* CivetWeb workers */
 	unsigned keep_alive_ms; /* 0 disables keep-alive */
 	unsigned request_timeout_ms; /* CivetWeb's: the head, and each wait */
@@ -84,6 +89,10 @@ typedef struct app {
 	struct offerapi_mail_sender *mail; /* the mail sender, or NULL */
 	struct offerapi_webhook_sender *webhooks; /* the webhook sender, or NULL */
 	struct erase_sweeper *sweeper; /* the erasures' sweep (serve.c) */
+	/* the privacy notice shown at sign-up and on applying (privacy.c):
+	 * French, English, and its version (a short hash of both texts) */
+	char *notice[2];
+	char notice_version[16];
 	unsigned char csrf_key[32];
 	volatile int draining; /* set on SIGTERM: /readyz answers 503 */
 	double start_time; /* Unix time, for process_start_time_seconds */
@@ -122,10 +131,18 @@ int router_handle(struct mg_connection *conn, void *cbdata);
 /* Print the route table (METHOD TEMPLATE KIND), for --list-routes. */
 void router_print(void);
 
+/* ---- the privacy notice (privacy.c) ---------------------------------------- */
+
+/* Make @a->notice and its version from --privacy-notice-file or the
+ * default text (after i18n_init). 0 or -1 (message printed). */
+int privacy_init(app *a);
+void privacy_free(app *a);
+
 /* ---- housekeeping (retention.c) ------------------------------------------ */
 
-/* Start the thread that purges the access log past --access-log-days, at
- * once and then every hour. 0 or -1 (message printed). */
+/* Start the thread that purges the access log past --access-log-days and
+ * runs the retention purge (--retention-days...), at once and then every
+ * hour. 0 or -1 (message printed). */
 int retention_start(app *a);
 /* Stop it (waits for a purge under way). Nothing when it never started. */
 void retention_stop(void);

@@ -94,6 +94,25 @@ static const opt opts[] = {
 	  3650, "365",
 	  "records of who viewed an application, a CV or its text are deleted after this many "
 	  "days (checked every hour; docs/privacy.md)" },
+	{ "retention-days", "OFFERAPI_RETENTION_DAYS", "DAYS", O_UINT, F(retention_days), 1, 36500,
+	  "730",
+	  "a non-hired candidate's application is purged this many days after its last activity "
+	  "(applying, a stage change, a note), keeping only anonymous counts (docs/privacy.md)" },
+	{ "pool-days", "OFFERAPI_POOL_DAYS", "DAYS", O_UINT, F(pool_days), 0, 36500, "730",
+	  "days more an application is kept when its candidate ticks the pool box on applying (0: "
+	  "the box is not shown)" },
+	{ "unverified-days", "OFFERAPI_UNVERIFIED_DAYS", "DAYS", O_UINT, F(unverified_days), 1,
+	  3650, "30",
+	  "an account whose e-mail address was never verified, with no application or offer, is "
+	  "erased this many days after sign-up" },
+	{ "retention-warn-days", "OFFERAPI_RETENTION_WARN_DAYS", "DAYS", O_UINT,
+	  F(retention_warn_days), 0, 365, "30",
+	  "a candidate with a verified address is told by e-mail this long before an application is "
+	  "purged, and it is not purged sooner (0: no warning)" },
+	{ "privacy-notice-file", "OFFERAPI_PRIVACY_NOTICE_FILE", "PATH", O_STR,
+	  F(privacy_notice_file), 0, 0, NULL,
+	  "the notice shown at sign-up and on applying: French text, a line '---', English text "
+	  "(default: a notice with the figures above; docs/privacy.md)" },
 	{ "apply-wait-ms", "OFFERAPI_APPLY_WAIT_MS", "MS", O_UINT, F(apply_wait_ms), 0, 2000, "0",
 	  "an application may wait this long for this process's workers to score it (0: never)" },
 	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", O_SIZE, F(max_upload), 1024, 1ULL << 30,

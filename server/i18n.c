@@ -237,6 +237,9 @@ static msg msgs[] = {
 	{ "field.short", { "trop court", "too short" } },
 	{ "field.at_least", { "au moins", "at least" } },
 	{ "field.characters", { "caractères", "characters" } },
+	{ "field.pool_consent_false",
+	  { "seule la valeur false est permise : le consentement se donne en postulant",
+	    "only false is allowed: consent is given on applying" } },
 	{ "field.unknown_member",
 	  { "ce champ ne se modifie pas ici", "not a member this operation changes" } },
 	{ "field.unknown_param",
@@ -383,6 +386,53 @@ static msg msgs[] = {
 	{ "apply.max",
 	  { "Un PDF contenant du texte ; taille maximale :", "A PDF with text; largest size:" } },
 	{ "apply.title", { "Postuler", "Apply" } },
+	{ "privacy.title", { "Vos données : ce que nous gardons", "Your data: what we keep" } },
+	{ "privacy.notice",
+	  { "Ce que nous gardons : votre compte (identifiant, nom, adresse e-mail), le CV que "
+	    "vous envoyez et le texte qui en est extrait, vos réponses aux questions de l'offre, "
+	    "l'étape de votre candidature.\n\n"
+	    "Pourquoi : pour ce recrutement, et seulement pour lui, sauf si vous acceptez de "
+	    "rester dans le vivier pour d'autres offres.\n\n"
+	    "Combien de temps : une candidature non retenue est effacée %s après le dernier "
+	    "échange (dépôt, changement d'étape, note)%s%s. Un compte sans "
+	    "candidature dont l'adresse e-mail n'a jamais été vérifiée est effacé après %s.\n\n"
+	    "Qui les voit : le recruteur de l'offre et l'exploitant d'OffreAPI.\n\n"
+	    "Vos droits : depuis votre compte, vous pouvez télécharger vos données, retirer votre "
+	    "consentement au vivier et supprimer votre compte.",
+	    "What we keep: your account (login, name, e-mail address), the CV you send and the "
+	    "text extracted from it, your answers to the offer's questions, the stage of your "
+	    "application.\n\n"
+	    "Why: for this recruitment, and only for it, unless you agree to stay in the pool "
+	    "for other offers.\n\n"
+	    "How long: an application that is not successful is deleted %s after the last "
+	    "activity (applying, a stage change, a note)%s%s. An account with no "
+	    "application whose e-mail address was never verified is deleted after %s.\n\n"
+	    "Who sees it: the offer's recruiter and the operator of OffreAPI.\n\n"
+	    "Your rights: from your account you can download your data, withdraw your pool "
+	    "consent and delete your account." } },
+	{ "privacy.warn_clause",
+	  { ", en vous prévenant par e-mail %s avant si votre adresse est vérifiée",
+	    ", and you are told by e-mail %s before when your address is verified" } },
+	{ "privacy.pool_clause",
+	  { " ; %s de plus si vous acceptez le vivier", "; %s more if you agree to the pool" } },
+	{ "privacy.pool",
+	  { "Garder ma candidature dans le vivier pour d'autres offres pendant %s de plus",
+	    "Keep my application in the pool for other offers for %s more" } },
+	{ "privacy.version", { "Version de cette notice :", "Version of this notice:" } },
+	{ "privacy.year", { "an", "year" } },
+	{ "privacy.years", { "ans", "years" } },
+	{ "privacy.day", { "jour", "day" } },
+	{ "privacy.days", { "jours", "days" } },
+	{ "dash.purged", { "Effacées (durée de conservation)", "Deleted (retention period)" } },
+	{ "consent.col", { "Vivier", "Pool" } },
+	{ "consent.yes", { "oui", "yes" } },
+	{ "consent.no", { "non", "no" } },
+	{ "consent.withdraw", { "Retirer mon consentement", "Withdraw my consent" } },
+	{ "consent.withdrawn_done",
+	  { "Consentement retiré : cette candidature ne restera pas dans le vivier.",
+	    "Consent withdrawn: this application will not stay in the pool." } },
+	{ "err.pool_consent",
+	  { "pool_consent : true ou false attendu", "pool_consent: true or false expected" } },
 	{ "back.home", { "Retour à l'accueil", "Back to the home page" } },
 	{ "col.answers", { "Réponses", "Answers" } },
 	{ "col.applied", { "Reçue le", "Received" } },

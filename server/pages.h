@@ -14,10 +14,19 @@
 #include "i18n.h"
 #include "svc.h"
 
+/* ---- the privacy notice (privacy.c) ---------------------------------------- */
+
+/* The notice as a section with id privacy-notice (what the pool box's
+ * aria-describedby names). */
+void privacy_notice(req *r, buf *b);
+/* The unticked-by-default pool consent box (nothing when --pool-days 0). */
+void privacy_pool_box(req *r, buf *b, bool checked);
+
 /* ---- handlers (one per route) ---------------------------------------------- */
 
 void page_home(req *r);
 void page_signup(req *r);
+void page_consent_withdraw(req *r);
 void page_signup_post(req *r);
 void page_login(req *r);
 void page_login_post(req *r);

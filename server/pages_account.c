@@ -50,6 +50,7 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 		"</fieldset>",
 		T(r, "field.role"), rec ? "" : " checked", T(r, "role.candidate"),
 		rec ? " checked" : "", T(r, "role.recruiter"));
+	privacy_notice(r, &b);
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "signup.go"));
 	buf_printf(&b, "<p>%s <a href=\"/login%s%s\">%s</a></p></section>", T(r, "signup.have"),
 	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",

@@ -164,6 +164,9 @@ static void apply_form(req *r, buf *b, const offerapi_offer *o, const field_errs
 	snprintf(hint, sizeof hint, "%s %s.", T(r, "apply.max"), size);
 	field_ex(b, "file", "cv", T(r, "apply.cv"), "", "accept=\"application/pdf,.pdf\" required",
 	         errs, hint);
+	privacy_notice(r, b);
+	const char *pool = f ? form_get(f, "pool_consent") : NULL;
+	privacy_pool_box(r, b, pool && *pool);
 	buf_printf(b, "<button type=\"submit\">%s</button></form></section>", T(r, "apply.go"));
 }
 
@@ -189,8 +192,13 @@ void page_apply(req *r)
 		return;
 	}
 	const char *answers[OFFERAPI_QUESTIONS_MAX];
-	svc_apply_in in = { f.filename, f.has_file ? f.file : NULL, f.file_len, answers,
-		            form_answers(&f, answers, OFFERAPI_QUESTIONS_MAX) };
+	const char *pool = form_get(&f, "pool_consent");
+	svc_apply_in in = { f.filename,
+		            f.has_file ? f.file : NULL,
+		            f.file_len,
+		            answers,
+		            form_answers(&f, answers, OFFERAPI_QUESTIONS_MAX),
+		            pool && *pool };
 	offerapi_id id = 0;
 	int rc = svc_apply(r, r->id, &in, &id);
 	if (rc == 0) {
@@ -230,6 +238,41 @@ static void withdraw_button(req *r, buf *b, const offerapi_application *a)
 	buf_printf(b, ")\">%s</button></form>", T(r, "act.withdraw"));
 }
 
+/* The pool consent: yes with its withdraw button, or no. */
+static void consent_cell(req *r, buf *b, const offerapi_application *a)
+{
+	buf_printf(b, "<td data-label=\"%s\">%s", T(r, "consent.col"),
+	           T(r, a->pool_consent ? "consent.yes" : "consent.no"));
+	if (a->pool_consent) {
+		buf_printf(b,
+		           " <form method=\"post\" class=\"inline\" "
+		           "action=\"/me/applications/%lld/consent-withdraw\">",
+		           (long long)a->id);
+		hidden_csrf(r, b);
+		buf_printf(b, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s (",
+		           T(r, "consent.withdraw"));
+		buf_esc(b, a->offer_title);
+		buf_printf(b, ")\">%s</button></form>", T(r, "consent.withdraw"));
+	}
+	buf_puts(b, "</td>");
+}
+
+/* POST /me/applications/{id}/consent-withdraw: the candidate's button. */
+void page_consent_withdraw(req *r)
+{
+	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
+		return;
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	form_free(&f);
+	int rc = svc_consent_withdraw(r);
+	if (rc)
+		page_fail(r, rc);
+	else
+		respond_redirect(r, "/me/applications?consent_withdrawn=1");
+}
+
 void page_my_applications(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
@@ -248,14 +291,17 @@ void page_my_applications(req *r)
 		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "apply.done"));
 	if (strstr(r->query, "withdrawn=1"))
 		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "app.withdrawn_done"));
+	if (strstr(r->query, "consent_withdrawn=1"))
+		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "consent.withdrawn_done"));
 	if (!list->count)
 		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "myapps.none"));
 	else
 		buf_printf(
 			&b,
-			"<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
+			"<div class=\"scroll\"><table class=\"stack\"><thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead><tbody>",
 			T(r, "col.offer"), T(r, "col.received"), T(r, "col.status"),
-			T(r, "col.applied"), T(r, "col.cv"), T(r, "col.actions"));
+			T(r, "col.applied"), T(r, "col.cv"), T(r, "consent.col"),
+			T(r, "col.actions"));
 	for (size_t i = 0; i < list->count; i++) {
 		offerapi_application *a = &list->items[i];
 		char d[DATE_STR_MAX];
@@ -279,7 +325,9 @@ void page_my_applications(req *r)
 		           T(r, a->offer_is_open ? "offer.open" : "offer.closed"),
 		           T(r, "col.applied"), d, T(r, "col.cv"), (long long)a->id);
 		buf_esc(&b, a->filename);
-		buf_printf(&b, "</a></td><td data-label=\"%s\">", T(r, "col.actions"));
+		buf_puts(&b, "</a></td>");
+		consent_cell(r, &b, a);
+		buf_printf(&b, "<td data-label=\"%s\">", T(r, "col.actions"));
 		buf_printf(&b, "<a href=\"/me/applications/%lld/views\" aria-label=\"%s (",
 		           (long long)a->id, T(r, "views.link"));
 		buf_esc(&b, a->offer_title);

@@ -190,7 +190,13 @@ static void dash_header(req *r, buf *b, const svc_dashboard *d)
 		buf_puts(b, mean);
 	else
 		buf_puts(b, "-");
-	buf_puts(b, "</strong></div></div>");
+	buf_puts(b, "</strong></div>");
+	if (d->dash && d->dash->purged) /* older ones, gone by the retention policy */
+		buf_printf(b,
+		           "<div class=\"stat\"><span>%s</span><strong id=\"purged\">%lld</strong>"
+		           "</div>",
+		           T(r, "dash.purged"), (long long)d->dash->purged);
+	buf_puts(b, "</div>");
 	if (d->ncols) {
 		buf_printf(
 			b,

@@ -1,10 +1,13 @@
 /*
- * retention.c - the server's housekeeping thread: the retention purge of
- * the access log (offerapi_access_purge: records older than
- * --access-log-days), at start and then every hour. Every replica runs
- * it; the DELETE is idempotent, so two replicas purging at once only
- * repeat each other's work. A failed purge is logged and tried again at
- * the next hour.
+ * retention.c - the server's housekeeping thread, at start and then every
+ * hour: the retention purge of the access log (offerapi_access_purge:
+ * records older than --access-log-days), then the retention purge of
+ * applications, accounts never verified, sessions and tokens
+ * (offerapi_retention_purge with --retention-days, --pool-days,
+ * --unverified-days, --retention-warn-days; offerapi/retention.h). Every
+ * replica runs it; each step is idempotent, so two replicas purging at
+ * once only repeat each other's work. A failed purge is logged and tried
+ * again at the next hour.
  */
 #include <pthread.h>
 #include <stdbool.h>
@@ -32,6 +35,21 @@ static void purge(app *a)
 		fprintf(stderr,
 		        "level=info msg=\"access log purged\" records=%lld older_than_days=%u\n",
 		        (long long)n, a->cfg.access_log_days);
+	offerapi_retention_policy p = OFFERAPI_RETENTION_POLICY_INIT;
+	p.application_days = a->cfg.retention_days;
+	p.pool_days = a->cfg.pool_days;
+	p.unverified_days = a->cfg.unverified_days;
+	p.warn_days = a->cfg.retention_warn_days;
+	offerapi_retention_counts c;
+	if (offerapi_retention_purge(a->store, &p, (int64_t)time(NULL), &c) < 0)
+		fprintf(stderr, "level=warn msg=\"retention purge failed\" detail=%s\n",
+		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
+	else if (c.applications || c.accounts || c.warned)
+		fprintf(stderr,
+		        "level=info msg=\"retention purge\" applications=%lld accounts=%lld"
+		        " warnings=%lld sessions=%lld tokens=%lld\n",
+		        (long long)c.applications, (long long)c.accounts, (long long)c.warned,
+		        (long long)c.sessions, (long long)c.tokens);
 }
 
 static void *run(void *arg)

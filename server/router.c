@@ -87,6 +87,7 @@ static const route routes[] = {
 	{ "POST", "/applications/{id}/stage", page_application_stage, R_PAGE, 0 },
 	{ "POST", "/applications/{id}/notes", page_application_note, R_PAGE, 0 },
 	{ "POST", "/me/applications/{id}/withdraw", page_withdraw, R_PAGE, 0 },
+	{ "POST", "/me/applications/{id}/consent-withdraw", page_consent_withdraw, R_PAGE, 0 },
 	{ "GET", "/me/applications/{id}/views", page_my_application_views, R_PAGE, 0 },
 
 	{ "POST", "/api/v1/users", api_signup, R_API, 0 },

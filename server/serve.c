@@ -357,9 +357,9 @@ static void sweep_stop(app *a)
 int app_start(app *a)
 {
 	process_setup(a);
-	if (password_init() < 0 || deadline_start() < 0 || open_store(a) < 0 || jobs_start(a) < 0 ||
-	    mail_start(a) < 0 || webhooks_start(a) < 0 || sweep_start(a) < 0 ||
-	    retention_start(a) < 0 || start_http(a) < 0)
+	if (privacy_init(a) < 0 || password_init() < 0 || deadline_start() < 0 ||
+	    open_store(a) < 0 || jobs_start(a) < 0 || mail_start(a) < 0 || webhooks_start(a) < 0 ||
+	    sweep_start(a) < 0 || retention_start(a) < 0 || start_http(a) < 0)
 		return -1;
 	return 0;
 }
@@ -378,6 +378,7 @@ int app_stop(app *a)
 		return -1;
 	mg_exit_library();
 	offerapi_scorers_free(a->scorers);
+	privacy_free(a);
 	offerapi_store_free(a->store);
 	a->mg = NULL;
 	a->scorers = NULL;

@@ -78,6 +78,7 @@ const char server_css[] =
 	".stage-rejected,.stage-withdrawn{color:var(--err);border-color:var(--err)}.stage-offer,.stage-hired{color:var(--ok);border-color:var(--ok)}\n"
 	".facts{display:grid;grid-template-columns:max-content 1fr;gap:.25rem 1rem}.facts dt{font-weight:600}.facts dd{margin:0}\n"
 	".note{border-left:3px solid var(--line);padding-left:.75rem;margin:.5rem 0}.note-text{white-space:pre-wrap;overflow-wrap:anywhere}\n"
+	".notice{font-size:.9rem;border-left:3px solid var(--line);padding:0 0 0 .75rem;margin:1rem 0}.notice h2{font-size:1rem}\n"
 	"label.check{display:flex;gap:.4rem;align-items:center;margin:.5rem 0}.stage-filter select{display:inline-block;width:auto}\n"
 	/* the dashboard's bulk form (pages_dashboard.c): a box per row, one form below */
 	".vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}\n"

@@ -193,11 +193,14 @@ typedef struct svc_apply_in {
 	size_t len;
 	const char *const *answers;
 	size_t nanswers;
+	bool pool_consent; /* the pool box ticked; stored with the notice's version */
 } svc_apply_in;
 
 /* Apply to offer @offer_id (candidates): store the application, then score
  * it; a scoring failure is counted and logged, never undoes the storing. */
 int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id *out);
+/* The candidate withdraws the pool consent of application r->id. */
+int svc_consent_withdraw(req *r);
 /* The PDF of application r->id, for its candidate or the offer's recruiter;
  * recorded in the access log (svc_access). */
 int svc_cv_pdf(req *r, void **pdf, size_t *len);

@@ -26,6 +26,8 @@ int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id 
 		.pdf_len = in->len,
 		.answers = in->answers,
 		.nanswers = in->nanswers,
+		.pool_consent = in->pool_consent && r->app->cfg.pool_days > 0,
+		.notice_version = r->app->notice_version,
 	};
 	double t0 = now_mono();
 	/* the application and one scoring job per loaded scorer, in one
@@ -38,6 +40,12 @@ int svc_apply(req *r, offerapi_id offer_id, const svc_apply_in *in, offerapi_id 
 	metrics_application_received();
 	jobs_wait(*out, offerapi_scorers_count(r->app->scorers), r->app->cfg.apply_wait_ms);
 	return 0;
+}
+
+int svc_consent_withdraw(req *r)
+{
+	int rc = svc_require(r, OFFERAPI_ROLE_CANDIDATE);
+	return rc ? rc : offerapi_application_consent_withdraw(r->app->store, r->user, r->id);
 }
 
 int svc_cv_pdf(req *r, void **pdf, size_t *len)

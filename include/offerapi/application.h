@@ -144,6 +144,10 @@ typedef struct offerapi_application {
 	char *reason_text; /**< "" when none (and for the candidate unless show_reason) */
 	int show_reason; /**< the recruiter shows the reason to the candidate */
 	char *candidate_email; /**< the candidate's address, "" when none */
+	/* appended with consent at collection (issue 16) */
+	int pool_consent; /**< the candidate agreed to stay in the pool longer */
+	int64_t consent_at; /**< Unix seconds of that answer or its withdrawal; 0 unknown */
+	char *notice_version; /**< the privacy notice shown on applying; "" unknown */
 } offerapi_application;
 
 /**
@@ -165,7 +169,10 @@ typedef struct offerapi_application_list {
  * accepts every version from 1 to the one it was built with ("known and
  * not newer"); another is OFFERAPI_EINVAL naming the struct.
  */
-#define OFFERAPI_APPLICATION_INPUT_VERSION 1
+#define OFFERAPI_APPLICATION_INPUT_VERSION 2
+
+/** Longest privacy notice version (bytes of [A-Za-z0-9._-]). */
+#define OFFERAPI_NOTICE_VERSION_MAX 64
 
 /**
  * What a candidate sends. Fill it with designated initializers
@@ -179,12 +186,20 @@ typedef struct offerapi_application_input {
 	size_t pdf_len;
 	const char *const *answers; /**< in the order of the offer's questions; */
 	size_t nanswers; /**< fewer than the questions are padded with "" */
+	/* version 2 (issue 16): information and consent at collection */
+	/** Nonzero: the candidate ticked "keep my application in the pool for
+	 *  other offers" (offerapi/retention.h: the pool period). */
+	int pool_consent;
+	/** The version of the privacy notice the candidate was shown; NULL or
+	 *  "" when none; else 1 to OFFERAPI_NOTICE_VERSION_MAX bytes of
+	 *  [A-Za-z0-9._-]. Stored with the consent and its time. */
+	const char *notice_version;
 } offerapi_application_input;
 
 /** Initialiser: the current version, every field empty. */
 #define OFFERAPI_APPLICATION_INPUT_INIT                                                            \
 	{                                                                                          \
-		OFFERAPI_APPLICATION_INPUT_VERSION, NULL, NULL, 0, NULL, 0                         \
+		OFFERAPI_APPLICATION_INPUT_VERSION, NULL, NULL, 0, NULL, 0, 0, NULL                \
 	}
 
 /**
@@ -417,6 +432,19 @@ OFFERAPI_EXTERN int offerapi_offer_close_rejecting(offerapi_store *store,
  *  offerapi_application_set_stage() to OFFERAPI_STAGE_WITHDRAWN. */
 OFFERAPI_EXTERN int offerapi_application_withdraw(offerapi_store *store, const offerapi_user *actor,
                                                   offerapi_id id);
+
+/**
+ * The candidate @p actor withdraws the pool consent of their application
+ * @p id (issue 16): pool_consent becomes 0 and consent_at now, so that the
+ * retention policy's pool period no longer extends its keeping. Consent is
+ * given only at applying, with the notice it was given on; withdrawing it
+ * twice is not an error (consent_at keeps the first withdrawal).
+ * @return 0; OFFERAPI_EPERM (not a candidate), OFFERAPI_ENOTFOUND (no such
+ *         application of the actor's), a database error
+ */
+OFFERAPI_EXTERN int offerapi_application_consent_withdraw(offerapi_store *store,
+                                                          const offerapi_user *actor,
+                                                          offerapi_id id);
 
 /** One change of stage. */
 typedef struct offerapi_stage_event {

@@ -44,6 +44,11 @@ typedef struct offerapi_dashboard {
 	int64_t max_answers; /**< the most answers an application holds (CSV columns) */
 	/** The page asked for (page->total is count); NULL from the iterator. */
 	offerapi_application_list *page;
+	/* appended with the retention purge (issue 16) */
+	/** Applications to the offer deleted by the retention purge
+	 *  (retention.h): counted here, in no other field; count + purged is
+	 *  every application the offer ever had. */
+	int64_t purged;
 } offerapi_dashboard;
 
 /**

@@ -27,5 +27,6 @@
 #include "token.h"
 #include "webhook.h"
 #include "access.h"
+#include "retention.h"
 
 #endif

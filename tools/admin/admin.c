@@ -2,7 +2,7 @@
  * offerapi-admin - the operator's command-line tool (issue 16), on the same
  * store URL and data key file as the server: the encryption key's commands,
  * the integrity check, a person's export and erasure, and the access log's
- * search; see docs/privacy.md.
+ * search, the retention purge; see docs/privacy.md.
  *
  * Exit status: 0 done; 1 the check found a problem; 2 usage error;
  * 3 the store or a key file could not be used; 4 no account has the login;
@@ -31,6 +31,9 @@ typedef struct admin {
 	const char *application; /* access-log: an application id */
 	const char *since, *until; /* access-log: ISO 8601 dates or times (UTC) */
 	const char *limit; /* access-log: most records shown */
+	/* purge: the policy's days, as the server's options */
+	const char *retention_days, *pool_days, *unverified_days, *warn_days;
+	bool dry_run; /* purge: count only */
 	bool json;
 	bool fr;
 } admin;
@@ -65,7 +68,13 @@ static void usage(FILE *f, bool fr)
 	           "             [--until DATE] [--limit N]\n"
 	           "                        qui a consulté quelle candidature, quand et d'où\n"
 	           "                        (les plus récentes d'abord ; DATE en UTC :\n"
-	           "                        AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ)\n\n"
+	           "                        AAAA-MM-JJ ou AAAA-MM-JJTHH:MM:SSZ)\n"
+	           "  purge [--dry-run] [--retention-days N] [--pool-days N]\n"
+	           "        [--unverified-days N] [--retention-warn-days N]\n"
+	           "                        la purge de conservation (docs/privacy.md) : les\n"
+	           "                        candidatures non retenues trop anciennes, les comptes\n"
+	           "                        jamais vérifiés, sessions et jetons expirés ; avec\n"
+	           "                        --dry-run, compter sans rien effacer\n\n"
 	           "Options :\n"
 	           "  --database URL        sqlite:CHEMIN ou postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (défaut sqlite:offerapi.db)\n"
@@ -80,6 +89,11 @@ static void usage(FILE *f, bool fr)
 	           "  --since DATE          à partir de DATE incluse (access-log)\n"
 	           "  --until DATE          avant DATE (access-log)\n"
 	           "  --limit N             au plus N lignes, 1000 par défaut (access-log)\n"
+	           "  --retention-days N    jours gardés après la dernière activité (730)\n"
+	           "  --pool-days N         jours de plus avec le consentement au vivier (730)\n"
+	           "  --unverified-days N   jours gardés d'un compte jamais vérifié (30)\n"
+	           "  --retention-warn-days N  jours de préavis par e-mail (30 ; 0 : aucun)\n"
+	           "  --dry-run             compter ce qui partirait, sans rien effacer (purge)\n"
 	           "  --json                résultat en JSON sur la sortie standard\n"
 	           "  --help, --version\n\n"
 	           "Codes de sortie : 0 fait ; 1 la vérification a trouvé un problème ;\n"
@@ -102,7 +116,13 @@ static void usage(FILE *f, bool fr)
 	           "             [--until DATE] [--limit N]\n"
 	           "                        who viewed which application, when and from where\n"
 	           "                        (newest first; DATE in UTC: YYYY-MM-DD or\n"
-	           "                        YYYY-MM-DDTHH:MM:SSZ)\n\n"
+	           "                        YYYY-MM-DDTHH:MM:SSZ)\n"
+	           "  purge [--dry-run] [--retention-days N] [--pool-days N]\n"
+	           "        [--unverified-days N] [--retention-warn-days N]\n"
+	           "                        the retention purge (docs/privacy.md): non-hired\n"
+	           "                        applications past their keeping, accounts never\n"
+	           "                        verified, expired sessions and tokens; with\n"
+	           "                        --dry-run, count without deleting anything\n\n"
 	           "Options:\n"
 	           "  --database URL        sqlite:PATH or postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (default sqlite:offerapi.db)\n"
@@ -117,6 +137,11 @@ static void usage(FILE *f, bool fr)
 	           "  --since DATE          from DATE on, included (access-log)\n"
 	           "  --until DATE          before DATE (access-log)\n"
 	           "  --limit N             at most N records, default 1000 (access-log)\n"
+	           "  --retention-days N    days kept after the last activity (730)\n"
+	           "  --pool-days N         days more with the pool consent (730)\n"
+	           "  --unverified-days N   days an account never verified is kept (30)\n"
+	           "  --retention-warn-days N  days of notice by e-mail (30; 0: none)\n"
+	           "  --dry-run             count what would go, delete nothing (purge)\n"
 	           "  --json                print the result as JSON on standard output\n"
 	           "  --help, --version\n\n"
 	           "Exit status: 0 done; 1 the check found a problem; 2 usage error;\n"
@@ -579,6 +604,73 @@ static int cmd_erase_due(const admin *a)
 	return rc;
 }
 
+/* @v (an option's value, NULL: @def) as a number of days from @lo to @hi
+ * into *@out; false with a message. */
+static bool days_arg(const admin *a, const char *opt, const char *v, unsigned def, unsigned lo,
+                     unsigned hi, unsigned *out)
+{
+	*out = def;
+	if (!v)
+		return true;
+	char *end;
+	long long n = strtoll(v, &end, 10);
+	if (*end || end == v || n < lo || n > hi) {
+		fprintf(stderr,
+		        a->fr ? "offerapi-admin: purge: %s : de %u à %u jours, pas %s\n"
+		              : "offerapi-admin: purge: %s: %u to %u days, not %s\n",
+		        opt, lo, hi, v);
+		return false;
+	}
+	*out = (unsigned)n;
+	return true;
+}
+
+static void purge_print(const admin *a, const offerapi_retention_counts *n)
+{
+	if (a->json) {
+		printf("{\"ok\":true,\"dry_run\":%s,\"applications\":%lld,\"warned\":%lld,"
+		       "\"accounts\":%lld,\"sessions\":%lld,\"tokens\":%lld}\n",
+		       a->dry_run ? "true" : "false", (long long)n->applications,
+		       (long long)n->warned, (long long)n->accounts, (long long)n->sessions,
+		       (long long)n->tokens);
+		return;
+	}
+	printf(a->fr ? "%s : %lld candidature(s), %lld préavis envoyé(s), %lld compte(s) non "
+	               "vérifié(s), %lld session(s), %lld jeton(s)\n"
+	             : "%s: %lld application(s), %lld warning(s) sent, %lld unverified "
+	               "account(s), %lld session(s), %lld token(s)\n",
+	       a->dry_run
+	               ? (a->fr ? "purge à blanc (rien n'est effacé)" : "dry run (nothing deleted)")
+	               : (a->fr ? "purge faite" : "purged"),
+	       (long long)n->applications, (long long)n->warned, (long long)n->accounts,
+	       (long long)n->sessions, (long long)n->tokens);
+}
+
+static int cmd_purge(const admin *a)
+{
+	offerapi_retention_policy p = OFFERAPI_RETENTION_POLICY_INIT;
+	if (!days_arg(a, "--retention-days", a->retention_days, p.application_days, 1,
+	              OFFERAPI_RETENTION_DAYS_MAX, &p.application_days) ||
+	    !days_arg(a, "--pool-days", a->pool_days, p.pool_days, 0, OFFERAPI_RETENTION_DAYS_MAX,
+	              &p.pool_days) ||
+	    !days_arg(a, "--unverified-days", a->unverified_days, p.unverified_days, 1,
+	              OFFERAPI_RETENTION_DAYS_MAX, &p.unverified_days) ||
+	    !days_arg(a, "--retention-warn-days", a->warn_days, p.warn_days, 0, 365, &p.warn_days))
+		return EXIT_USAGE;
+	p.dry_run = a->dry_run;
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_retention_counts n;
+	if (offerapi_retention_purge(s, &p, (int64_t)time(NULL), &n) < 0)
+		rc = fail(a, "purge");
+	offerapi_store_free(s);
+	if (rc == EXIT_OK)
+		purge_print(a, &n);
+	return rc;
+}
+
 /* The value of option @argv[*i] (advancing *i), or NULL with a message. */
 static const char *value(int argc, char **argv, int *i)
 {
@@ -601,22 +693,28 @@ int main(int argc, char **argv)
 	const char *cmd = NULL, *arg = NULL;
 	for (int i = 1; i < argc; i++) {
 		const char *o = argv[i];
-		const char **dst = !strcmp(o, "--database")        ? &a.db_url
-		                   : !strcmp(o, "--data-key-file") ? &a.key_file
-		                   : !strcmp(o, "--new-key-file")  ? &a.new_key_file
-		                   : !strcmp(o, "--user")          ? &a.user
-		                   : !strcmp(o, "--out")           ? &a.out
-		                   : !strcmp(o, "--format")        ? &a.format
-		                   : !strcmp(o, "--application")   ? &a.application
-		                   : !strcmp(o, "--since")         ? &a.since
-		                   : !strcmp(o, "--until")         ? &a.until
-		                   : !strcmp(o, "--limit")         ? &a.limit
-		                                                   : NULL;
+		const char **dst = !strcmp(o, "--database")              ? &a.db_url
+		                   : !strcmp(o, "--data-key-file")       ? &a.key_file
+		                   : !strcmp(o, "--new-key-file")        ? &a.new_key_file
+		                   : !strcmp(o, "--user")                ? &a.user
+		                   : !strcmp(o, "--out")                 ? &a.out
+		                   : !strcmp(o, "--format")              ? &a.format
+		                   : !strcmp(o, "--application")         ? &a.application
+		                   : !strcmp(o, "--since")               ? &a.since
+		                   : !strcmp(o, "--until")               ? &a.until
+		                   : !strcmp(o, "--limit")               ? &a.limit
+		                   : !strcmp(o, "--retention-days")      ? &a.retention_days
+		                   : !strcmp(o, "--pool-days")           ? &a.pool_days
+		                   : !strcmp(o, "--unverified-days")     ? &a.unverified_days
+		                   : !strcmp(o, "--retention-warn-days") ? &a.warn_days
+		                                                         : NULL;
 		if (dst) {
 			if (!(*dst = value(argc, argv, &i)))
 				return EXIT_USAGE;
 		} else if (!strcmp(o, "--json")) {
 			a.json = true;
+		} else if (!strcmp(o, "--dry-run")) {
+			a.dry_run = true;
 		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
 			usage(stdout, a.fr);
 			return EXIT_OK;
@@ -649,6 +747,8 @@ int main(int argc, char **argv)
 		return cmd_erase_due(&a);
 	if (cmd && !arg && !strcmp(cmd, "access-log"))
 		return cmd_access_log(&a);
+	if (cmd && !arg && !strcmp(cmd, "purge"))
+		return cmd_purge(&a);
 	fprintf(stderr, "offerapi-admin: %s\n",
 	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
 	usage(stderr, a.fr);
