@@ -126,11 +126,13 @@ try {
   const jp = await context('fr-FR', 390, 844);
   await signup(jp, jeanne, 'candidate', async (page) => {
     const notice = await text(page, 'main');
-    check(/conserv/i.test(notice) && /donn[ée]es/i.test(notice), 'the sign-up page says what is kept: ' + notice.slice(0, 300));
+    check(notice.includes('Vos données : ce que nous gardons') && /\d+ ans/.test(notice),
+      'the sign-up page says what is kept and for how long: ' + notice.slice(0, 600));
   });
   await jp.goto(offerUrl);
   const form = await text(jp, 'main form[enctype="multipart/form-data"]');
-  check(/conserv/i.test(form) && /(an|mois)/.test(form), 'the apply form says what is kept and for how long: ' + form.slice(0, 400));
+  check(form.includes('Vos données : ce que nous gardons') && /\d+ ans/.test(form) && /Version de cette notice/.test(form),
+    'the apply form says what is kept, for how long, and the notice\'s version: ' + form.slice(0, 600));
   await jp.setInputFiles('input[type=file][name=cv]', {
     name: 'cv-jeanne.pdf', mimeType: 'application/pdf',
     buffer: makePdf(['Jeanne Martin - Technicienne', CV_LINE, 'Tracabilite et bonnes pratiques']),
