@@ -106,7 +106,7 @@ OFFERAPI_EXTERN int offerapi_user_get(offerapi_store *store, offerapi_id id, off
 OFFERAPI_EXTERN int offerapi_user_get_by_login(offerapi_store *store, const char *login,
                                                offerapi_user **out);
 
-/** A page of accounts, newest first (offerapi_user_list()). */
+/** A page of accounts, newest first (offerapi_user_list_page()). */
 typedef struct offerapi_user_list {
 	size_t count;
 	offerapi_user **items; /**< owned by the list */

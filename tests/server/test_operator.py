@@ -67,7 +67,8 @@ try:
     c = srv.client()
     r = c.api("POST", "/api/v1/users", {"login": unique("adm"), "display_name": "Admin",
                                          "password": PW, "role": "admin"})
-    T.check(r.status in (400, 422), "API sign-up as admin refused: %d" % r.status)
+    T.check(r.status == 422 and r.json()["code"] == "invalid",
+            "API sign-up as admin refused: %d %s" % (r.status, r.text[:200]))
     login = unique("adm")
     r = c.post_form("/signup", {"login": login, "display_name": "Admin", "password": PW,
                                 "role": "admin"}, csrf_from="/signup")
