@@ -94,6 +94,7 @@ static void test_migration_admits_admin(void **state)
 	offerapi_offer *o = NULL;
 	assert_rc(offerapi_offer_get(s, offer, &o), 0);
 	offerapi_offer_free(o);
+	offerapi_user_free(cand);
 	assert_rc(offerapi_user_authenticate(s, "rh@example.org", "password1", &cand), 0);
 	offerapi_user_free(cand);
 	/* the unique address index is there again */
