@@ -713,10 +713,20 @@ static int users_role_rebuild(db_conn *c)
 	if (rc == 0)
 		rc = db_exec(c, "SELECT seq FROM sqlite_sequence WHERE name = 'users'", NULL, 0,
 		             &seq);
-	const char *steps[] = { create, "INSERT INTO users_rebuild SELECT * FROM users",
-		                "DROP TABLE users", "ALTER TABLE users_rebuild RENAME TO users" };
+	/* the rename in legacy mode: the modern one checks every trigger and
+	 * view of the schema, and one of another table that names users would
+	 * fail it while users is gone ("no such table"); legacy mode only
+	 * renames, and nothing names users_rebuild */
+	const char *steps[] = { create,
+		                "INSERT INTO users_rebuild SELECT * FROM users",
+		                "DROP TABLE users",
+		                "PRAGMA legacy_alter_table = ON",
+		                "ALTER TABLE users_rebuild RENAME TO users",
+		                "PRAGMA legacy_alter_table = OFF" };
 	for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof *steps; i++)
 		rc = db_exec(c, steps[i], NULL, 0, NULL);
+	if (rc < 0) /* a failed rename must not leave the connection in legacy mode */
+		db_exec(c, "PRAGMA legacy_alter_table = OFF", NULL, 0, NULL);
 	if (rc == 0)
 		rc = exec_rows(c, aux);
 	if (rc == 0 && seq->nrows == 1)
