@@ -784,11 +784,6 @@ static int cmd_user_list(const admin *a)
 	int rc = open_store(a, &s);
 	if (rc != EXIT_OK)
 		return rc;
-	if (a->json)
-		printf("{\"ok\":true,\"users\":[");
-	else
-		printf("%s\n", a->fr ? "n°\tidentifiant\trôle\tnom\tadresse\tcréé"
-		                     : "id\tlogin\trole\tname\temail\tcreated");
 	offerapi_page page = OFFERAPI_PAGE_INIT;
 	page.limit = OFFERAPI_PAGE_MAX;
 	char cursor[OFFERAPI_CURSOR_MAX];
@@ -796,11 +791,17 @@ static int cmd_user_list(const admin *a)
 	for (;;) {
 		offerapi_user_list *l = NULL;
 		if (offerapi_user_list_page(s, role, &page, &l) < 0) {
-			/* with --json, the array begun is left open: stdout is
-			 * not JSON then, and the exit status says so */
+			/* after the first page, with --json, the array begun is
+			 * left open: stdout is not JSON then, the exit status
+			 * says so */
 			rc = fail(a, "user-list");
 			break;
 		}
+		if (!page.cursor && a->json)
+			printf("{\"ok\":true,\"users\":[");
+		else if (!page.cursor)
+			printf("%s\n", a->fr ? "n°\tidentifiant\trôle\tnom\tadresse\tcréé"
+			                     : "id\tlogin\trole\tname\temail\tcreated");
 		for (size_t i = 0; i < l->count; i++, n++) {
 			if (a->json) {
 				printf(n ? "," : "");
