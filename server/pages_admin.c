@@ -43,14 +43,21 @@ static void user_row(req *r, buf *b, const offerapi_user *u)
 	buf_printf(b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">",
 	           T(r, "admin.col_role"), role_label(r, u->role), T(r, "admin.col_email"));
 	buf_esc(b, u->email ? u->email : "-");
-	buf_printf(b,
-	           "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">"
-	           "<a href=\"/admin/users/%lld/export\" download>%s</a> · "
-	           "<a href=\"/admin/users/%lld/export?format=tar.gz\" download>%s</a> · "
-	           "<a href=\"/admin/users/%lld/erase\">%s</a></td></tr>",
-	           T(r, "admin.col_created"), d, T(r, "admin.col_actions"), (long long)u->id,
-	           T(r, "admin.export_zip"), (long long)u->id, T(r, "admin.export_targz"),
-	           (long long)u->id, T(r, "admin.erase_link"));
+	buf_printf(b, "</td><td data-label=\"%s\">%s</td><td data-label=\"%s\">",
+	           T(r, "admin.col_created"), d, T(r, "admin.col_actions"));
+	/* each link names its account for a screen reader, which lists the
+	 * links of a page out of their rows */
+	static const char *const links[][2] = { { "export", "admin.export_zip" },
+		                                { "export?format=tar.gz", "admin.export_targz" },
+		                                { "erase", "admin.erase_link" } };
+	for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+		buf_printf(b, "%s<a href=\"/admin/users/%lld/%s\"%s>%s<span class=\"vh\"> (",
+		           i ? " · " : "", (long long)u->id, links[i][0], i < 2 ? " download" : "",
+		           T(r, links[i][1]));
+		buf_esc(b, u->login);
+		buf_puts(b, ")</span></a>");
+	}
+	buf_puts(b, "</td></tr>");
 }
 
 static void users_table(req *r, buf *b, const offerapi_user_list *l, offerapi_role role)
