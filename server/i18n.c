@@ -704,6 +704,20 @@ static msg msgs[] = {
 	{ "admin.f_confirm", { "Identifiant du compte", "The account's login" } },
 	{ "admin.h_confirm", { "Recopiez « %s » pour confirmer.", "Type \"%s\" to confirm." } },
 	{ "admin.erase_submit", { "Effacer ce compte", "Erase this account" } },
+	{ "admin.erase_what",
+	  { "Seront supprimés : le compte (identifiant, nom, adresse e-mail, mot de passe), ses "
+	    "sessions, jetons d'accès, webhooks et réglages, les e-mails qui lui sont destinés ou "
+	    "qui le nomment, et pour un candidat toutes ses candidatures avec leurs CV, réponses, "
+	    "scores, étapes et les notes des recruteurs sur elles.",
+	    "Removed: the account (login, name, e-mail address, password), its sessions, access "
+	    "tokens, webhooks and settings, the e-mails meant for it or naming it, and for a "
+	    "candidate every application with its CV, answers, scores, stages and the recruiters' "
+	    "notes on it." } },
+	{ "admin.erase_kept_recruiter",
+	  { "Les offres de ce recruteur restent, fermées, au nom d'« un ancien recruteur », avec "
+	    "leurs candidatures.",
+	    "This recruiter's offers stay, closed, shown as “a former recruiter”'s, with their "
+	    "applications." } },
 	{ "scorer.llm", { "Sens (LLM)", "Meaning (LLM)" } },
 	{ "scorer.random", { "Aléatoire (démo)", "Random (demo)" } },
 	{ "scorer.similarity", { "Similarité CV-offre", "CV-offer similarity" } },

@@ -337,11 +337,10 @@ static void erase_form(req *r, int status, const offerapi_user *u, const char *e
 	buf_esc(&b, u->display_name);
 	buf_printf(&b, "</dd><dt>%s</dt><dd>%s</dd></dl>", T(r, "admin.col_role"),
 	           role_label(r, u->role));
-	bool rec = u->role == OFFERAPI_ROLE_RECRUITER;
-	buf_printf(&b, "<p>%s</p><p>%s</p><p><strong>%s</strong></p>",
-	           T(r, rec ? "erase.what_recruiter" : "erase.what_candidate"),
-	           T(r, rec ? "erase.kept_recruiter" : "erase.kept_candidate"),
-	           T(r, "admin.erase_now"));
+	buf_printf(&b, "<p>%s</p>", T(r, "admin.erase_what"));
+	if (u->role == OFFERAPI_ROLE_RECRUITER)
+		buf_printf(&b, "<p>%s</p>", T(r, "admin.erase_kept_recruiter"));
+	buf_printf(&b, "<p><strong>%s</strong></p>", T(r, "admin.erase_now"));
 	buf_printf(&b, "<p>%s <a href=\"/admin/users/%lld/export\" download>%s</a></p>",
 	           T(r, "admin.erase_export"), (long long)u->id, T(r, "admin.export_zip"));
 	field_ex(&b, "text", "confirm", T(r, "admin.f_confirm"), "",
@@ -350,7 +349,7 @@ static void erase_form(req *r, int status, const offerapi_user *u, const char *e
 	buf_printf(&b,
 	           "<button type=\"submit\" class=\"danger\">%s</button></form>"
 	           "<p><a href=\"/admin\">%s</a></p></section>",
-	           T(r, "admin.erase_submit"), T(r, "erase.cancel"));
+	           T(r, "admin.erase_submit"), T(r, "admin.back"));
 	page_send(r, status, &b);
 }
 
