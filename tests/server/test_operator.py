@@ -10,7 +10,8 @@ accounts, by role, in French and English, with the navigation's link),
 refused), a person's export (zip and tar.gz archives that open) and erasure
 (a confirmation form with its CSRF token; a wrong login typed, a missing
 token and the admin's own account refused; then the person is gone: no
-session, no row in the list, `offerapi-admin export` finds no such login).
+session, no row in the list, `offerapi-admin export` finds no such login;
+an erased recruiter's offer stays, a former recruiter's).
 A candidate and a recruiter get 403 on every operator route, an anonymous
 visitor the login page; an admin can neither publish nor apply (403)."""
 import io
@@ -194,6 +195,16 @@ try:
                          os.path.join(srv.tmp, "gone.zip"))
     T.check(rc == 4, "offerapi-admin finds no such login any more (%d)" % rc)
     T.status(rec.api("GET", "/api/v1/applications/%d" % app_id), 404, "their application is gone")
+
+    # a recruiter erased from /admin: the offer stays, a former recruiter's
+    path = "/admin/users/%d/erase" % rec.user["id"]
+    r = op.get(path)
+    T.check(r.status == 200 and "ancien recruteur" in r.text, "the recruiter's form says the offers stay")
+    r = op.post_form(path, {"confirm": rec.login}, csrf_from=path)
+    T.status(r, 303, "the recruiter erased")
+    r = srv.client().api("GET", "/api/v1/offers/%d" % oid)
+    T.check(r.status == 200 and r.json()["offer"].get("recruiter_name") == "un ancien recruteur",
+            "the offer is still there, a former recruiter's: %d %s" % (r.status, r.text[:200]))
 finally:
     log = srv.stop()
 T.check(re.search(r'msg="operator erase" admin_id=%d user_id=%d' % (op_id, cand.user["id"]), log),
