@@ -601,11 +601,27 @@ static const char *const migration_16[] = {
 	NULL
 };
 
+/*
+ * Migration 17: the operator's role (issue 16): users.role admits 3,
+ * OFFERAPI_ROLE_ADMIN. A CHECK constraint cannot be altered in place:
+ * PostgreSQL drops it and adds the wider one (validated against every
+ * row); SQLite rebuilds the table as its documentation says
+ * (users_role_rebuild below), with foreign keys off for the migration.
+ */
+static const char *const migration_17[] = {
+	"postgresql:ALTER TABLE users DROP CONSTRAINT users_role_check",
+	"postgresql:ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN (1, 2, 3))",
+	"sqlite:{{USERS_ROLE_REBUILD}}",
+	/* the operator's lists of accounts, newest first (all, or one role) */
+	"CREATE INDEX users_created ON users (created_at, id)",
+	"CREATE INDEX users_role_created ON users (role, created_at, id)", NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
 	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
 	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-	migration_13, migration_14, migration_15, migration_16
+	migration_13, migration_14, migration_15, migration_16, migration_17
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -615,6 +631,14 @@ static int sealed_cvs_version(void)
 {
 	for (int v = 1; v <= NMIGRATIONS; v++)
 		if (migrations[v - 1] == migration_6)
+			return v;
+	return NMIGRATIONS + 1; /* not reached */
+}
+
+int store_admin_role_version(void)
+{
+	for (int v = 1; v <= NMIGRATIONS; v++)
+		if (migrations[v - 1] == migration_17)
 			return v;
 	return NMIGRATIONS + 1; /* not reached */
 }
@@ -716,6 +740,117 @@ static int migrations_table(offerapi_store *s, db_conn *c)
 	return rc;
 }
 
+/* The CREATE statement of users_rebuild: users' own (@sql, as SQLite
+ * keeps it, with the columns later migrations appended) under the new
+ * name, its role CHECK widened to 3. Error set; *out malloc'd. */
+static int users_rebuild_sql(const char *sql, char **out)
+{
+	static const char *const heads[] = { "CREATE TABLE users ", "CREATE TABLE \"users\" ",
+		                             "CREATE TABLE users(", "CREATE TABLE \"users\"(" };
+	static const char narrow[] = "CHECK (role IN (1, 2))", wide[] = "CHECK (role IN (1, 2, 3))",
+			  head[] = "CREATE TABLE users_rebuild ";
+	size_t skip = 0;
+	for (size_t i = 0; !skip && i < sizeof heads / sizeof *heads; i++)
+		if (!strncmp(sql, heads[i], strlen(heads[i])))
+			skip = strlen(heads[i]) - (heads[i][strlen(heads[i]) - 1] == '(');
+	const char *check = strstr(sql, narrow);
+	if (!skip || !check)
+		return oa_error(OFFERAPI_ERROR,
+		                "users: its CREATE statement is not the one this migration widens");
+	size_t n = strlen(sql) + sizeof head + sizeof wide;
+	char *s = malloc(n);
+	if (!s)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	snprintf(s, n, "%s%.*s%s%s", head, (int)(check - sql - (ptrdiff_t)skip), sql + skip, wide,
+	         check + strlen(narrow));
+	*out = s;
+	return 0;
+}
+
+/* Run each statement of column 0 of @r on @c. */
+static int exec_rows(db_conn *c, const db_result *r)
+{
+	int rc = 0;
+	for (int i = 0; rc == 0 && i < r->nrows; i++)
+		rc = db_exec(c, db_text(r, i, 0), NULL, 0, NULL);
+	return rc;
+}
+
+/*
+ * Migration 16 on SQLite, in its transaction with foreign keys off (else
+ * dropping users would cascade to every table that references it): the
+ * table rebuild of SQLite's documentation (ALTER TABLE, "Making Other
+ * Kinds Of Table Schema Changes"): a new table, the rows copied, the old
+ * one dropped, the new one renamed, users' indexes and triggers made again
+ * from their stored statements, its AUTOINCREMENT counter kept (so that an
+ * erased account's id is never given again); then PRAGMA
+ * foreign_key_check must find nothing. The tables that reference users
+ * name it, so they reference the new table once renamed.
+ */
+static int users_role_rebuild(db_conn *c)
+{
+	db_result *t = NULL, *aux = NULL, *seq = NULL, *bad = NULL;
+	char *create = NULL;
+	int rc = db_exec(c, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'",
+	                 NULL, 0, &t);
+	if (rc == 0 && t->nrows != 1)
+		rc = oa_error(OFFERAPI_ERROR, "users: no such table");
+	if (rc == 0)
+		rc = users_rebuild_sql(db_text(t, 0, 0), &create);
+	if (rc == 0)
+		rc = db_exec(
+			c,
+			"SELECT sql FROM sqlite_master WHERE tbl_name = 'users'"
+			" AND type IN ('index', 'trigger') AND sql IS NOT NULL ORDER BY type, name",
+			NULL, 0, &aux);
+	if (rc == 0)
+		rc = db_exec(c, "SELECT seq FROM sqlite_sequence WHERE name = 'users'", NULL, 0,
+		             &seq);
+	/* the rename in legacy mode: the modern one checks every trigger and
+	 * view of the schema, and one of another table that names users would
+	 * fail it while users is gone ("no such table"); legacy mode only
+	 * renames, and nothing names users_rebuild */
+	const char *steps[] = { create,
+		                "INSERT INTO users_rebuild SELECT * FROM users",
+		                "DROP TABLE users",
+		                "PRAGMA legacy_alter_table = ON",
+		                "ALTER TABLE users_rebuild RENAME TO users",
+		                "PRAGMA legacy_alter_table = OFF" };
+	for (size_t i = 0; rc == 0 && i < sizeof steps / sizeof *steps; i++)
+		rc = db_exec(c, steps[i], NULL, 0, NULL);
+	if (rc < 0) /* a failed rename must not leave the connection in legacy mode */
+		db_exec(c, "PRAGMA legacy_alter_table = OFF", NULL, 0, NULL);
+	if (rc == 0)
+		rc = exec_rows(c, aux);
+	if (rc == 0 && seq->nrows == 1)
+		rc = db_exec(c,
+		             "UPDATE sqlite_sequence SET seq = MAX(seq, $1) WHERE name = 'users'",
+		             (db_param[]){ P_INT(db_int(seq, 0, 0)) }, 1, NULL);
+	if (rc == 0)
+		rc = db_exec(c, "PRAGMA foreign_key_check", NULL, 0, &bad);
+	if (rc == 0 && bad->nrows > 0)
+		rc = oa_error(OFFERAPI_ERROR, "users rebuilt: a row of %s breaks a foreign key",
+		              db_text(bad, 0, 0));
+	free(create);
+	db_result_free(t);
+	db_result_free(aux);
+	db_result_free(seq);
+	db_result_free(bad);
+	return rc;
+}
+
+/* Whether migration @m has a step that needs SQLite's foreign keys off
+ * (a PRAGMA that does nothing inside a transaction: set around it). */
+static bool needs_fk_off(const offerapi_store *s, const char *const *m)
+{
+	for (; *m; m++) {
+		const char *text = for_backend(s->be, *m);
+		if (text && !strcmp(text, "{{USERS_ROLE_REBUILD}}"))
+			return true;
+	}
+	return false;
+}
+
 /* Runs migration @v's statements on @c, inside the caller's transaction. */
 static int migration_run(offerapi_store *s, db_conn *c, int v)
 {
@@ -726,6 +861,10 @@ static int migration_run(offerapi_store *s, db_conn *c, int v)
 			continue;
 		if (strcmp(text, "{{SEARCH_BACKFILL}}") == 0) {
 			rc = offers_search_backfill(c);
+			continue;
+		}
+		if (strcmp(text, "{{USERS_ROLE_REBUILD}}") == 0) {
+			rc = users_role_rebuild(c);
 			continue;
 		}
 		char *sql = expand(s->be, text);
@@ -795,8 +934,19 @@ static int migrate(offerapi_store *s, int upto)
 		             (db_param[]){ P_INT(v) }, 1, &r);
 		bool applied = rc == 0 && db_int(r, 0, 0) > 0;
 		db_result_free(r);
-		if (rc == 0 && !applied)
-			rc = migration_apply(s, c, v);
+		if (rc < 0 || applied)
+			continue;
+		/* SQLite's PRAGMA does nothing inside a transaction: around it;
+		 * the connection goes back to the pool with its foreign keys on */
+		bool fk_off = needs_fk_off(s, migrations[v - 1]);
+		if (fk_off && (rc = db_exec(c, "PRAGMA foreign_keys = OFF", NULL, 0, NULL)) < 0)
+			break;
+		rc = migration_apply(s, c, v);
+		if (fk_off) {
+			int on = db_exec(c, "PRAGMA foreign_keys = ON", NULL, 0, NULL);
+			if (rc == 0)
+				rc = on;
+		}
 	}
 	db_release(s->pool, c);
 	return rc;

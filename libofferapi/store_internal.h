@@ -158,6 +158,10 @@ int outbox_enqueue_tx(db_conn *c, const char *kind, const char *to, const char *
  * every stored offer, on @c inside the migration's transaction. */
 int offers_search_backfill(db_conn *c);
 
+/* The number of the migration that lets users.role be 3 (the operator's
+ * admin role), for tests that open a store just before it. */
+int store_admin_role_version(void);
+
 int store_require_role(const offerapi_user *actor, offerapi_role role, const char *what);
 
 #endif

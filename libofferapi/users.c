@@ -19,6 +19,7 @@ const char *offerapi_role_name(offerapi_role role)
 	switch (role) {
 	case OFFERAPI_ROLE_CANDIDATE: return "candidate";
 	case OFFERAPI_ROLE_RECRUITER: return "recruiter";
+	case OFFERAPI_ROLE_ADMIN: return "admin";
 	default: return NULL;
 	}
 }
@@ -29,8 +30,11 @@ int offerapi_role_parse(offerapi_role *out, const char *name)
 		*out = OFFERAPI_ROLE_CANDIDATE;
 	else if (name && strcmp(name, "recruiter") == 0)
 		*out = OFFERAPI_ROLE_RECRUITER;
+	else if (name && strcmp(name, "admin") == 0)
+		*out = OFFERAPI_ROLE_ADMIN;
 	else
-		return oa_error(OFFERAPI_EINVAL, "role: must be \"candidate\" or \"recruiter\"");
+		return oa_error(OFFERAPI_EINVAL,
+		                "role: must be \"candidate\", \"recruiter\" or \"admin\"");
 	return 0;
 }
 
@@ -231,7 +235,7 @@ static int user_new_check(user_new *n, const char *login, const char *display_na
 	    (rc = users_check_password(password)) < 0)
 		return rc;
 	if (!offerapi_role_name(role))
-		return oa_error(OFFERAPI_EINVAL, "role: must be candidate or recruiter");
+		return oa_error(OFFERAPI_EINVAL, "role: must be candidate, recruiter or admin");
 	n->display_name = display_name;
 	n->role = role;
 	return 0;

@@ -72,6 +72,11 @@ void page_application_stage(req *r);
 void page_application_note(req *r);
 void page_withdraw(req *r);
 void page_my_application_views(req *r); /* who viewed it (access log) */
+void page_admin(req *r); /* the operator's pages (pages_admin.c) */
+void page_admin_access(req *r);
+void page_admin_export(req *r);
+void page_admin_erase(req *r);
+void page_admin_erase_post(req *r);
 void page_lang(req *r);
 void page_css(req *r);
 void page_not_found(req *r);
@@ -123,6 +128,8 @@ void page_error(req *r, int status, const char *message);
 /* A failure @rc on a page: the status and message of http_error_for(); a
  * visitor who must log in is sent to the login page. */
 void page_fail(req *r, int rc);
+/* A role's name in the page's language ("Candidat" / "Candidate"). */
+const char *role_label(req *r, offerapi_role role);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool need_role(req *r, int role);
 /* The path to return to after login, sign-up or giving an address (?next=

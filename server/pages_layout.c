@@ -44,6 +44,13 @@ void num_str(const req *r, char *dst, size_t n, double v, int decimals)
 				*p = ',';
 }
 
+const char *role_label(req *r, offerapi_role role)
+{
+	return T(r, role == OFFERAPI_ROLE_RECRUITER ? "role.recruiter"
+	            : role == OFFERAPI_ROLE_ADMIN   ? "role.admin"
+	                                            : "role.candidate");
+}
+
 /* The navigation's links (they depend on the role). */
 static void nav_links(req *r, buf *b)
 {
@@ -52,14 +59,14 @@ static void nav_links(req *r, buf *b)
 		buf_printf(b, "<a href=\"/offers/new\">%s</a>", T(r, "nav.publish"));
 	if (r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE)
 		buf_printf(b, "<a href=\"/me/applications\">%s</a>", T(r, "nav.myapps"));
+	if (r->user && r->user->role == OFFERAPI_ROLE_ADMIN)
+		buf_printf(b, "<a href=\"/admin\">%s</a>", T(r, "nav.admin"));
 	if (r->user) {
 		buf_printf(b, "<a href=\"/me/sessions\">%s</a>", T(r, "nav.sessions"));
 		buf_printf(b, "<a href=\"/me/email\">%s</a>", T(r, "nav.email"));
 		buf_puts(b, "<span class=\"who\">");
 		buf_esc(b, r->user->display_name);
-		buf_printf(b, " <small>(%s)</small></span>",
-		           T(r, r->user->role == OFFERAPI_ROLE_RECRUITER ? "role.recruiter"
-		                                                         : "role.candidate"));
+		buf_printf(b, " <small>(%s)</small></span>", role_label(r, r->user->role));
 		buf_printf(b,
 		           "<form method=\"post\" action=\"/logout\" class=\"inline\">"
 		           "<input type=\"hidden\" name=\"csrf\" value=\"%s\">"

@@ -89,6 +89,11 @@ static const route routes[] = {
 	{ "POST", "/me/applications/{id}/withdraw", page_withdraw, R_PAGE, 0 },
 	{ "POST", "/me/applications/{id}/consent-withdraw", page_consent_withdraw, R_PAGE, 0 },
 	{ "GET", "/me/applications/{id}/views", page_my_application_views, R_PAGE, 0 },
+	{ "GET", "/admin", page_admin, R_PAGE, 0 },
+	{ "GET", "/admin/access", page_admin_access, R_PAGE, 0 },
+	{ "GET", "/admin/users/{id}/export", page_admin_export, R_PAGE, 0 },
+	{ "GET", "/admin/users/{id}/erase", page_admin_erase, R_PAGE, 0 },
+	{ "POST", "/admin/users/{id}/erase", page_admin_erase_post, R_PAGE, 0 },
 
 	{ "POST", "/api/v1/users", api_signup, R_API, 0 },
 	{ "POST", "/api/v1/sessions", api_login, R_API, 0 },

@@ -33,9 +33,10 @@ int svc_require(const req *r, int role)
 	if (!r->user)
 		return svc_fail(OFFERAPI_EAUTH, "err.login_first");
 	if (role && (int)r->user->role != role)
-		return svc_fail(OFFERAPI_EPERM, role == OFFERAPI_ROLE_RECRUITER
-		                                        ? "err.recruiters_only"
-		                                        : "err.candidates_only");
+		return svc_fail(OFFERAPI_EPERM,
+		                role == OFFERAPI_ROLE_RECRUITER ? "err.recruiters_only"
+		                : role == OFFERAPI_ROLE_ADMIN   ? "err.admins_only"
+		                                                : "err.candidates_only");
 	return 0;
 }
 

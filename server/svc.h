@@ -159,6 +159,25 @@ int svc_erase(req *r, const char *password, int64_t *erase_at, unsigned *retry_a
 
 void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n);
 
+/* ---- the operator (svc_admin.c): OFFERAPI_ROLE_ADMIN only -------------------- */
+
+/* A page of the accounts (every role when @role is 0). */
+int svc_admin_users(req *r, offerapi_role role, const offerapi_page *page,
+                    offerapi_user_list **out);
+/* Account r->id (OFFERAPI_ENOTFOUND once erased). */
+int svc_admin_user(req *r, offerapi_user **out);
+/* Search the access log; @login (may be NULL or "") names the viewer
+ * (OFFERAPI_EINVAL "err.admin_no_login" when no account has it). */
+int svc_admin_access(req *r, const char *login, offerapi_access_query *q,
+                     offerapi_access_list **out);
+/* The archive of account r->id's data (as svc_export() for oneself). */
+int svc_admin_export(req *r, offerapi_export_format f, offerapi_export_write_fn write,
+                     void *payload);
+/* Erase account r->id now once @confirm is its login (OFFERAPI_EINVAL
+ * "err.admin_confirm" otherwise); never the operator's own account
+ * (OFFERAPI_ECONFLICT: that goes through /me/delete and its password). */
+int svc_admin_erase(req *r, const char *confirm, offerapi_erase_info *info);
+
 /* ---- offers (svc_offer.c) ------------------------------------------------- */
 
 /* Publish an offer (recruiters). *out (the stored offer) is the caller's;

@@ -94,7 +94,9 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 {
 	*user = NULL;
 	offerapi_role role;
-	if (!in->role || offerapi_role_parse(&role, in->role) < 0)
+	/* an admin account is the operator's to make (offerapi-admin), never
+	 * a sign-up's */
+	if (!in->role || offerapi_role_parse(&role, in->role) < 0 || role == OFFERAPI_ROLE_ADMIN)
 		return svc_fail(OFFERAPI_EINVAL, "err.role");
 	const char *weak = password_refusal(in->password, in->login, in->display_name);
 	if (weak)

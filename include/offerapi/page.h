@@ -21,7 +21,7 @@
  *     KIND "1." DIR "." POS "." SCOPE "." KEY
  *
  *   KIND   "o" offers, "m" a candidate's applications, "r" an offer's
- *          ranked applications
+ *          ranked applications, "u" the operator's list of accounts
  *   DIR    "n": the rows after KEY (the next page); "p": the rows before
  *          KEY (the previous page)
  *   POS    the position in the list of the first row after KEY ("n") or

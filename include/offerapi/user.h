@@ -11,16 +11,27 @@
 #define OFFERAPI_USER_H
 
 #include "common.h"
+#include "page.h"
 #include "store.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/** What a user may do. */
+/**
+ * What a user may do.
+ *
+ * OFFERAPI_ROLE_ADMIN (added in schema 16, issue 16) is the operator's:
+ * an account made only by the operator's tool (offerapi-admin user-create;
+ * the server refuses it at sign-up), which does the operator's work in the
+ * web pages (accounts, the access log, a person's export and erasure) and
+ * neither applies nor publishes: every call that needs a candidate or a
+ * recruiter refuses it (OFFERAPI_EPERM).
+ */
 typedef enum offerapi_role {
 	OFFERAPI_ROLE_CANDIDATE = 1, /**< browses offers and applies */
-	OFFERAPI_ROLE_RECRUITER = 2 /**< publishes offers and reads their applications */
+	OFFERAPI_ROLE_RECRUITER = 2, /**< publishes offers and reads their applications */
+	OFFERAPI_ROLE_ADMIN = 3 /**< the operator (see above) */
 } offerapi_role;
 
 /** Bounds on account fields, in bytes. */
@@ -47,10 +58,10 @@ typedef struct offerapi_user {
 /** Free a user returned by the library. NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_user_free(offerapi_user *user);
 
-/** "candidate" / "recruiter", or NULL for an unknown role. */
+/** "candidate" / "recruiter" / "admin", or NULL for an unknown role. */
 OFFERAPI_EXTERN const char *offerapi_role_name(offerapi_role role);
 
-/** Parse "candidate" / "recruiter". @return 0 or OFFERAPI_EINVAL. */
+/** Parse "candidate" / "recruiter" / "admin". @return 0 or OFFERAPI_EINVAL. */
 OFFERAPI_EXTERN int offerapi_role_parse(offerapi_role *out, const char *name);
 
 /**
@@ -94,6 +105,45 @@ OFFERAPI_EXTERN int offerapi_user_get(offerapi_store *store, offerapi_id id, off
  */
 OFFERAPI_EXTERN int offerapi_user_get_by_login(offerapi_store *store, const char *login,
                                                offerapi_user **out);
+
+/** A page of accounts, newest first (offerapi_user_list_page()). */
+typedef struct offerapi_user_list {
+	size_t count;
+	offerapi_user **items; /**< owned by the list */
+	char *next; /**< cursor of the page after (older accounts); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< accounts of the whole list with OFFERAPI_PAGE_TOTAL, else -1 */
+} offerapi_user_list;
+
+/** Free a list. NULL is ignored. */
+OFFERAPI_EXTERN void offerapi_user_list_free(offerapi_user_list *list);
+
+/**
+ * One page (offerapi/page.h) of the accounts, newest first by creation
+ * date: all of them, or those of @p role only. Erased accounts (what stays
+ * of an erased recruiter) are not listed; accounts awaiting their erasure
+ * are. No actor: the caller is the operator (offerapi-admin user-list) or
+ * the server's admin pages, which check the role first.
+ * @param role  0 for every role, else the role listed
+ * @param page  NULL for the first page of OFFERAPI_PAGE_DEFAULT accounts
+ * @return 0; OFFERAPI_EINVAL (an unknown role, a bad page or a cursor of
+ *         another list, named in the message); or a database error
+ */
+OFFERAPI_EXTERN int offerapi_user_list_page(offerapi_store *store, offerapi_role role,
+                                            const offerapi_page *page, offerapi_user_list **out);
+
+/**
+ * Change the role of account @p user_id (the operator's call: no actor).
+ * An account that acted in its role keeps it: a recruiter with offers, or
+ * a candidate with applications, is OFFERAPI_ECONFLICT (erase the account,
+ * or make another). Its sessions stay open; they carry the new role from
+ * their next request.
+ * @return 0 (also when the role is the same); OFFERAPI_EINVAL (unknown
+ *         role); OFFERAPI_ENOTFOUND (no such account, or erased);
+ *         OFFERAPI_ECONFLICT; or a database error
+ */
+OFFERAPI_EXTERN int offerapi_user_set_role(offerapi_store *store, offerapi_id user_id,
+                                           offerapi_role role);
 
 /** Size of a session token buffer: 64 hex digits and a NUL. */
 #define OFFERAPI_TOKEN_SIZE 65

@@ -466,6 +466,26 @@ static void stage_calls(offerapi_store *s, trace *t, const offerapi_user *rec)
 	free(c);
 }
 
+/* The operator's list of accounts (issue 16): every one, one role's; three
+ * pages each. */
+static void user_calls(offerapi_store *s)
+{
+	const offerapi_role roles[] = { 0, OFFERAPI_ROLE_CANDIDATE };
+	char *c = NULL;
+	for (size_t k = 0; k < sizeof roles / sizeof *roles; k++) {
+		offerapi_page p = OFFERAPI_PAGE_INIT;
+		p.limit = 20;
+		for (int pages = 0; pages < 3; pages++) {
+			offerapi_user_list *l;
+			assert_rc(offerapi_user_list_page(s, roles[k], &p, &l), 0);
+			assert_int_equal(l->count, 20);
+			p.cursor = keep(&c, l->next);
+			offerapi_user_list_free(l);
+		}
+	}
+	free(c);
+}
+
 /* The whole list of before pages, over two pages of 500: in order. */
 static void legacy_calls(offerapi_store *s, const offerapi_user *rec, const offerapi_user *cand)
 {
@@ -528,6 +548,7 @@ static void test_plans(void **state)
 	dashboard_calls(s, rec);
 	legacy_calls(s, rec, cand);
 	stage_calls(s, &t, rec);
+	user_calls(s);
 	db_set_trace(NULL, NULL);
 	bool pg = !strcmp(offerapi_store_backend(s), "postgresql");
 	int bad = 0, reads = 0;

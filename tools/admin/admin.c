@@ -4,12 +4,14 @@
  * the integrity check, a person's export and erasure, and the access log's
  * search, the retention purge; see docs/privacy.md.
  *
- * Exit status: 0 done; 1 the check found a problem; 2 usage error;
- * 3 the store or a key file could not be used; 4 no account has the login;
- * 5 the output file could not be written.
+ * Exit status: 0 done; 1 the check found a problem; 2 usage error (a
+ * field refused: named on stderr); 3 the store or a key file could not be
+ * used; 4 no account has the login; 5 the output file could not be
+ * written; 6 the login or address is taken, or the role cannot change.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <termios.h>
 #include <unistd.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -19,7 +21,15 @@
 
 #include <offerapi/offerapi.h>
 
-enum { EXIT_OK = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_STORE = 3, EXIT_NOUSER = 4, EXIT_OUT = 5 };
+enum {
+	EXIT_OK = 0,
+	EXIT_FOUND = 1,
+	EXIT_USAGE = 2,
+	EXIT_STORE = 3,
+	EXIT_NOUSER = 4,
+	EXIT_OUT = 5,
+	EXIT_TAKEN = 6
+};
 
 typedef struct admin {
 	const char *db_url;
@@ -34,6 +44,8 @@ typedef struct admin {
 	/* purge: the policy's days, as the server's options */
 	const char *retention_days, *pool_days, *unverified_days, *warn_days;
 	bool dry_run; /* purge: count only */
+	const char *login, *role, *email, *display_name, *lang; /* user-create, user-list */
+	const char *password_file; /* user-create: else the password is read on stdin */
 	bool json;
 	bool fr;
 } admin;
@@ -74,7 +86,17 @@ static void usage(FILE *f, bool fr)
 	           "                        la purge de conservation (docs/privacy.md) : les\n"
 	           "                        candidatures non retenues trop anciennes, les comptes\n"
 	           "                        jamais vérifiés, sessions et jetons expirés ; avec\n"
-	           "                        --dry-run, compter sans rien effacer\n\n"
+	           "                        --dry-run, compter sans rien effacer\n"
+	           "  user-create --login L --role R [--email E] [--display-name N]\n"
+	           "             [--lang fr|en] [--password-file F]\n"
+	           "                        créer un compte (R : candidate, recruiter ou admin,\n"
+	           "                        le rôle de l'exploitant dans les pages web) ; le mot\n"
+	           "                        de passe est lu sur l'entrée standard (1re ligne)\n"
+	           "                        ou dans F, jamais sur la ligne de commande\n"
+	           "  user-list [--role R]  les comptes, les plus récents d'abord\n"
+	           "  user-set-role --login L --role R\n"
+	           "                        changer le rôle d'un compte qui n'a encore ni offre\n"
+	           "                        ni candidature\n\n"
 	           "Options :\n"
 	           "  --database URL        sqlite:CHEMIN ou postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (défaut sqlite:offerapi.db)\n"
@@ -94,11 +116,19 @@ static void usage(FILE *f, bool fr)
 	           "  --unverified-days N   jours gardés d'un compte jamais vérifié (30)\n"
 	           "  --retention-warn-days N  jours de préavis par e-mail (30 ; 0 : aucun)\n"
 	           "  --dry-run             compter ce qui partirait, sans rien effacer (purge)\n"
+	           "  --login L             l'identifiant du compte (user-create, user-set-role)\n"
+	           "  --role R              candidate, recruiter ou admin (user-create,\n"
+	           "                        user-set-role ; user-list : ce rôle seulement)\n"
+	           "  --email E             son adresse ; un lien de vérification lui est envoyé\n"
+	           "  --display-name N      son nom affiché (défaut : l'identifiant)\n"
+	           "  --lang fr|en          la langue de ses e-mails (défaut fr)\n"
+	           "  --password-file F     lire le mot de passe dans F (1re ligne)\n"
 	           "  --json                résultat en JSON sur la sortie standard\n"
 	           "  --help, --version\n\n"
 	           "Codes de sortie : 0 fait ; 1 la vérification a trouvé un problème ;\n"
 	           "2 erreur d'usage ; 3 base ou fichier de clé inutilisable ;\n"
-	           "4 aucun compte n'a cet identifiant ; 5 impossible d'écrire le fichier.\n"
+	           "4 aucun compte n'a cet identifiant ; 5 impossible d'écrire le fichier ;\n"
+	           "6 identifiant ou adresse déjà pris, ou rôle qui ne peut changer.\n"
 	         : "Usage: offerapi-admin [OPTIONS] COMMAND\n"
 	           "The OffreAPI operator's tool, on the same database as the server.\n\n"
 	           "Commands:\n"
@@ -122,7 +152,17 @@ static void usage(FILE *f, bool fr)
 	           "                        the retention purge (docs/privacy.md): non-hired\n"
 	           "                        applications past their keeping, accounts never\n"
 	           "                        verified, expired sessions and tokens; with\n"
-	           "                        --dry-run, count without deleting anything\n\n"
+	           "                        --dry-run, count without deleting anything\n"
+	           "  user-create --login L --role R [--email E] [--display-name N]\n"
+	           "             [--lang fr|en] [--password-file F]\n"
+	           "                        create an account (R: candidate, recruiter or admin,\n"
+	           "                        the operator's role in the web pages); the password\n"
+	           "                        is read on standard input (first line) or from F,\n"
+	           "                        never from the command line\n"
+	           "  user-list [--role R]  the accounts, newest first\n"
+	           "  user-set-role --login L --role R\n"
+	           "                        change the role of an account that has no offer\n"
+	           "                        and no application yet\n\n"
 	           "Options:\n"
 	           "  --database URL        sqlite:PATH or postgresql://...\n"
 	           "                        env: OFFERAPI_DATABASE_URL (default sqlite:offerapi.db)\n"
@@ -142,11 +182,19 @@ static void usage(FILE *f, bool fr)
 	           "  --unverified-days N   days an account never verified is kept (30)\n"
 	           "  --retention-warn-days N  days of notice by e-mail (30; 0: none)\n"
 	           "  --dry-run             count what would go, delete nothing (purge)\n"
+	           "  --login L             the account's login (user-create, user-set-role)\n"
+	           "  --role R              candidate, recruiter or admin (user-create,\n"
+	           "                        user-set-role; user-list: this role only)\n"
+	           "  --email E             its address; a verification link is sent to it\n"
+	           "  --display-name N      its display name (default: the login)\n"
+	           "  --lang fr|en          the language of its e-mails (default fr)\n"
+	           "  --password-file F     read the password from F (first line)\n"
 	           "  --json                print the result as JSON on standard output\n"
 	           "  --help, --version\n\n"
 	           "Exit status: 0 done; 1 the check found a problem; 2 usage error;\n"
 	           "3 the database or a key file could not be used; 4 no account has the\n"
-	           "login; 5 the output file could not be written.\n",
+	           "login; 5 the output file could not be written; 6 the login or address\n"
+	           "is taken, or the role cannot change.\n",
 	      f);
 }
 
@@ -671,6 +719,236 @@ static int cmd_purge(const admin *a)
 	return rc;
 }
 
+/* ---- accounts: user-create, user-list, user-set-role ---- */
+
+static int user_usage(const admin *a, const char *cmd, const char *msg_fr, const char *msg_en)
+{
+	fprintf(stderr, "offerapi-admin: %s: %s\n", cmd, a->fr ? msg_fr : msg_en);
+	return EXIT_USAGE;
+}
+
+/* A library error of @cmd as an exit status: a field refused is a usage
+ * error, a taken login or address or a role that cannot change is 6. */
+static int user_fail(const admin *a, const char *cmd, int rc)
+{
+	int code = fail(a, cmd);
+	if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_ETOOBIG)
+		return EXIT_USAGE;
+	if (rc == OFFERAPI_EEXISTS || rc == OFFERAPI_ECONFLICT)
+		return EXIT_TAKEN;
+	if (rc == OFFERAPI_ENOTFOUND)
+		return EXIT_NOUSER;
+	return code;
+}
+
+/* Read the first line of @f into @pw (its end of line removed): 0, or -1
+ * when there is none or it is longer than OFFERAPI_PASSWORD_MAX. */
+static int read_line(FILE *f, char pw[OFFERAPI_PASSWORD_MAX + 2])
+{
+	if (!fgets(pw, OFFERAPI_PASSWORD_MAX + 2, f))
+		return -1;
+	size_t n = strlen(pw);
+	bool eol = n > 0 && pw[n - 1] == '\n';
+	if (eol)
+		pw[--n] = '\0';
+	if (n > 0 && pw[n - 1] == '\r')
+		pw[--n] = '\0';
+	if (!eol && n > OFFERAPI_PASSWORD_MAX)
+		return -1;
+	return 0;
+}
+
+/* The password of user-create: from --password-file, or standard input
+ * (not echoed when it is a terminal). */
+static int read_password(const admin *a, char pw[OFFERAPI_PASSWORD_MAX + 2])
+{
+	if (a->password_file) {
+		FILE *f = fopen(a->password_file, "r");
+		if (!f) {
+			fprintf(stderr, "offerapi-admin: user-create: %s: %s\n", a->password_file,
+			        strerror(errno));
+			return EXIT_USAGE;
+		}
+		int rc = read_line(f, pw);
+		fclose(f);
+		return rc < 0 ? user_usage(a, "user-create",
+		                           "le fichier n'a pas de mot de passe, ou trop long",
+		                           "the file holds no password, or one too long")
+		              : EXIT_OK;
+	}
+	struct termios old, quiet;
+	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+	if (tty) {
+		fputs(a->fr ? "Mot de passe : " : "Password: ", stderr);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+	}
+	int rc = read_line(stdin, pw);
+	if (tty) {
+		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+		fputc('\n', stderr);
+	}
+	return rc < 0 ? user_usage(a, "user-create",
+	                           "aucun mot de passe sur l'entrée standard, ou trop long",
+	                           "no password on standard input, or one too long")
+	              : EXIT_OK;
+}
+
+static void user_json(const offerapi_user *u)
+{
+	printf("{\"id\":%lld,\"login\":", (long long)u->id);
+	json_str(u->login);
+	printf(",\"display_name\":");
+	json_str(u->display_name);
+	printf(",\"role\":\"%s\",\"email\":", offerapi_role_name(u->role));
+	if (u->email)
+		json_str(u->email);
+	else
+		printf("null");
+	printf(",\"email_verified\":%s,\"created_at\":%lld}",
+	       u->email_verified_at ? "true" : "false", (long long)u->created_at);
+}
+
+static int user_create(const admin *a, offerapi_store *s, offerapi_role role, const char *pw)
+{
+	const char *name = a->display_name ? a->display_name : a->login;
+	offerapi_user *u = NULL;
+	int rc = a->email ? offerapi_user_create_with_email(s, a->login, name, pw, role, a->email,
+	                                                    a->lang ? a->lang : "fr", &u)
+	                  : offerapi_user_create(s, a->login, name, pw, role, &u);
+	if (rc < 0)
+		return user_fail(a, "user-create", rc);
+	if (a->json) {
+		printf("{\"ok\":true,\"user\":");
+		user_json(u);
+		printf("}\n");
+	} else {
+		printf(a->fr ? "compte créé : %s (%s, n° %lld)\n"
+		             : "account created: %s (%s, #%lld)\n",
+		       u->login, offerapi_role_name(u->role), (long long)u->id);
+	}
+	offerapi_user_free(u);
+	return EXIT_OK;
+}
+
+static int cmd_user_create(const admin *a)
+{
+	offerapi_role role;
+	if (!a->login)
+		return user_usage(a, "user-create", "--login manque", "--login is missing");
+	if (!a->role || offerapi_role_parse(&role, a->role) < 0)
+		return user_usage(a, "user-create", "--role : candidate, recruiter ou admin",
+		                  "--role: candidate, recruiter or admin");
+	if (a->lang && !a->email)
+		return user_usage(a, "user-create", "--lang va avec --email",
+		                  "--lang goes with --email");
+	char pw[OFFERAPI_PASSWORD_MAX + 2];
+	int rc = read_password(a, pw);
+	offerapi_store *s = NULL;
+	if (rc == EXIT_OK)
+		rc = open_store(a, &s);
+	if (rc == EXIT_OK)
+		rc = user_create(a, s, role, pw);
+	explicit_bzero(pw, sizeof pw);
+	offerapi_store_free(s);
+	return rc;
+}
+
+/* Print one account: TSV (id, login, role, name, address, created). */
+static void user_row(const offerapi_user *u)
+{
+	char at[32];
+	iso_time(u->created_at, at);
+	printf("%lld\t%s\t%s\t", (long long)u->id, u->login, offerapi_role_name(u->role));
+	for (const char *p = u->display_name; *p; p++)
+		putchar((unsigned char)*p < ' ' ? ' ' : *p);
+	printf("\t%s\t%s\n", u->email ? u->email : "-", at);
+}
+
+static int cmd_user_list(const admin *a)
+{
+	offerapi_role role = 0;
+	if (a->role && offerapi_role_parse(&role, a->role) < 0)
+		return user_usage(a, "user-list", "--role : candidate, recruiter ou admin",
+		                  "--role: candidate, recruiter or admin");
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_page page = OFFERAPI_PAGE_INIT;
+	page.limit = OFFERAPI_PAGE_MAX;
+	char cursor[OFFERAPI_CURSOR_MAX];
+	size_t n = 0;
+	for (;;) {
+		offerapi_user_list *l = NULL;
+		if (offerapi_user_list_page(s, role, &page, &l) < 0) {
+			/* after the first page, with --json, the array begun is
+			 * left open: stdout is not JSON then, the exit status
+			 * says so */
+			rc = fail(a, "user-list");
+			break;
+		}
+		if (!page.cursor && a->json)
+			printf("{\"ok\":true,\"users\":[");
+		else if (!page.cursor)
+			printf("%s\n", a->fr ? "n°\tidentifiant\trôle\tnom\tadresse\tcréé"
+			                     : "id\tlogin\trole\tname\temail\tcreated");
+		for (size_t i = 0; i < l->count; i++, n++) {
+			if (a->json) {
+				printf(n ? "," : "");
+				user_json(l->items[i]);
+			} else {
+				user_row(l->items[i]);
+			}
+		}
+		bool more = l->next != NULL;
+		if (more)
+			snprintf(cursor, sizeof cursor, "%s", l->next);
+		offerapi_user_list_free(l);
+		if (!more)
+			break;
+		page.cursor = cursor;
+	}
+	if (rc == EXIT_OK && a->json)
+		printf("],\"count\":%zu}\n", n);
+	offerapi_store_free(s);
+	return rc;
+}
+
+static int cmd_user_set_role(const admin *a)
+{
+	offerapi_role role;
+	if (!a->login)
+		return user_usage(a, "user-set-role", "--login manque", "--login is missing");
+	if (!a->role || offerapi_role_parse(&role, a->role) < 0)
+		return user_usage(a, "user-set-role", "--role : candidate, recruiter ou admin",
+		                  "--role: candidate, recruiter or admin");
+	offerapi_store *s;
+	int rc = open_store(a, &s);
+	if (rc != EXIT_OK)
+		return rc;
+	offerapi_user *u = NULL;
+	admin b = *a;
+	b.user = a->login;
+	if ((rc = find_user(&b, s, "user-set-role", &u)) == EXIT_OK) {
+		int lr = offerapi_user_set_role(s, u->id, role);
+		if (lr < 0)
+			rc = user_fail(a, "user-set-role", lr);
+	}
+	if (rc == EXIT_OK) {
+		if (a->json)
+			printf("{\"ok\":true,\"login\":\"%s\",\"role\":\"%s\"}\n", u->login,
+			       offerapi_role_name(role));
+		else
+			printf(a->fr ? "%s est maintenant %s\n" : "%s is now %s\n", u->login,
+			       offerapi_role_name(role));
+	}
+	offerapi_user_free(u);
+	offerapi_store_free(s);
+	return rc;
+}
+
 /* The value of option @argv[*i] (advancing *i), or NULL with a message. */
 static const char *value(int argc, char **argv, int *i)
 {
@@ -707,6 +985,12 @@ int main(int argc, char **argv)
 		                   : !strcmp(o, "--pool-days")           ? &a.pool_days
 		                   : !strcmp(o, "--unverified-days")     ? &a.unverified_days
 		                   : !strcmp(o, "--retention-warn-days") ? &a.warn_days
+		                   : !strcmp(o, "--login")               ? &a.login
+		                   : !strcmp(o, "--role")                ? &a.role
+		                   : !strcmp(o, "--email")               ? &a.email
+		                   : !strcmp(o, "--display-name")        ? &a.display_name
+		                   : !strcmp(o, "--lang")                ? &a.lang
+		                   : !strcmp(o, "--password-file")       ? &a.password_file
 		                                                         : NULL;
 		if (dst) {
 			if (!(*dst = value(argc, argv, &i)))
@@ -749,6 +1033,12 @@ int main(int argc, char **argv)
 		return cmd_access_log(&a);
 	if (cmd && !arg && !strcmp(cmd, "purge"))
 		return cmd_purge(&a);
+	if (cmd && !arg && !strcmp(cmd, "user-create"))
+		return cmd_user_create(&a);
+	if (cmd && !arg && !strcmp(cmd, "user-list"))
+		return cmd_user_list(&a);
+	if (cmd && !arg && !strcmp(cmd, "user-set-role"))
+		return cmd_user_set_role(&a);
 	fprintf(stderr, "offerapi-admin: %s\n",
 	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
 	usage(stderr, a.fr);
