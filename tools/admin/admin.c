@@ -14,6 +14,7 @@
 #include <termios.h>
 #include <unistd.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -963,6 +964,86 @@ static const char *value(int argc, char **argv, int *i)
 	return argv[++*i];
 }
 
+/* The options that take a value, and where it goes. */
+static const char **option_slot(admin *a, const char *o)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} opts[] = {
+		{ "--database", offsetof(admin, db_url) },
+		{ "--data-key-file", offsetof(admin, key_file) },
+		{ "--new-key-file", offsetof(admin, new_key_file) },
+		{ "--user", offsetof(admin, user) },
+		{ "--out", offsetof(admin, out) },
+		{ "--format", offsetof(admin, format) },
+		{ "--application", offsetof(admin, application) },
+		{ "--since", offsetof(admin, since) },
+		{ "--until", offsetof(admin, until) },
+		{ "--limit", offsetof(admin, limit) },
+		{ "--retention-days", offsetof(admin, retention_days) },
+		{ "--pool-days", offsetof(admin, pool_days) },
+		{ "--unverified-days", offsetof(admin, unverified_days) },
+		{ "--retention-warn-days", offsetof(admin, warn_days) },
+		{ "--login", offsetof(admin, login) },
+		{ "--role", offsetof(admin, role) },
+		{ "--email", offsetof(admin, email) },
+		{ "--display-name", offsetof(admin, display_name) },
+		{ "--lang", offsetof(admin, lang) },
+		{ "--password-file", offsetof(admin, password_file) },
+	};
+	for (size_t i = 0; i < sizeof opts / sizeof *opts; i++)
+		if (!strcmp(o, opts[i].name))
+			return (const char **)(void *)((char *)a + opts[i].off);
+	return NULL;
+}
+
+/* The commands but key-create (which takes a file name). */
+static const struct {
+	const char *name;
+	int (*run)(const admin *a);
+} commands[] = {
+	{ "rotate-key", cmd_rotate },   { "check", cmd_check },
+	{ "export", cmd_export },       { "erase", cmd_erase },
+	{ "erase-due", cmd_erase_due }, { "access-log", cmd_access_log },
+	{ "purge", cmd_purge },         { "user-create", cmd_user_create },
+	{ "user-list", cmd_user_list }, { "user-set-role", cmd_user_set_role },
+};
+
+/* Parse the command line into @a, *@cmd and *@arg: -1 to go on, else the
+ * exit status (--help, --version, a usage error). */
+static int parse_args(admin *a, int argc, char **argv, const char **cmd, const char **arg)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *o = argv[i];
+		const char **dst = option_slot(a, o);
+		if (dst) {
+			if (!(*dst = value(argc, argv, &i)))
+				return EXIT_USAGE;
+		} else if (!strcmp(o, "--json")) {
+			a->json = true;
+		} else if (!strcmp(o, "--dry-run")) {
+			a->dry_run = true;
+		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+			usage(stdout, a->fr);
+			return EXIT_OK;
+		} else if (!strcmp(o, "--version")) {
+			printf("offerapi-admin %s\n", offerapi_version());
+			return EXIT_OK;
+		} else if (o[0] == '-' || (*cmd && *arg)) {
+			fprintf(stderr, "offerapi-admin: %s: %s\n",
+			        a->fr ? "argument inconnu" : "unknown argument", o);
+			usage(stderr, a->fr);
+			return EXIT_USAGE;
+		} else if (!*cmd) {
+			*cmd = o;
+		} else {
+			*arg = o;
+		}
+	}
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	admin a = { .db_url = getenv("OFFERAPI_DATABASE_URL"),
@@ -973,76 +1054,15 @@ int main(int argc, char **argv)
 	if (a.key_file && !*a.key_file)
 		a.key_file = NULL;
 	const char *cmd = NULL, *arg = NULL;
-	for (int i = 1; i < argc; i++) {
-		const char *o = argv[i];
-		const char **dst = !strcmp(o, "--database")              ? &a.db_url
-		                   : !strcmp(o, "--data-key-file")       ? &a.key_file
-		                   : !strcmp(o, "--new-key-file")        ? &a.new_key_file
-		                   : !strcmp(o, "--user")                ? &a.user
-		                   : !strcmp(o, "--out")                 ? &a.out
-		                   : !strcmp(o, "--format")              ? &a.format
-		                   : !strcmp(o, "--application")         ? &a.application
-		                   : !strcmp(o, "--since")               ? &a.since
-		                   : !strcmp(o, "--until")               ? &a.until
-		                   : !strcmp(o, "--limit")               ? &a.limit
-		                   : !strcmp(o, "--retention-days")      ? &a.retention_days
-		                   : !strcmp(o, "--pool-days")           ? &a.pool_days
-		                   : !strcmp(o, "--unverified-days")     ? &a.unverified_days
-		                   : !strcmp(o, "--retention-warn-days") ? &a.warn_days
-		                   : !strcmp(o, "--login")               ? &a.login
-		                   : !strcmp(o, "--role")                ? &a.role
-		                   : !strcmp(o, "--email")               ? &a.email
-		                   : !strcmp(o, "--display-name")        ? &a.display_name
-		                   : !strcmp(o, "--lang")                ? &a.lang
-		                   : !strcmp(o, "--password-file")       ? &a.password_file
-		                                                         : NULL;
-		if (dst) {
-			if (!(*dst = value(argc, argv, &i)))
-				return EXIT_USAGE;
-		} else if (!strcmp(o, "--json")) {
-			a.json = true;
-		} else if (!strcmp(o, "--dry-run")) {
-			a.dry_run = true;
-		} else if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-			usage(stdout, a.fr);
-			return EXIT_OK;
-		} else if (!strcmp(o, "--version")) {
-			printf("offerapi-admin %s\n", offerapi_version());
-			return EXIT_OK;
-		} else if (o[0] == '-' || (cmd && arg)) {
-			fprintf(stderr, "offerapi-admin: %s: %s\n",
-			        a.fr ? "argument inconnu" : "unknown argument", o);
-			usage(stderr, a.fr);
-			return EXIT_USAGE;
-		} else if (!cmd) {
-			cmd = o;
-		} else {
-			arg = o;
-		}
-	}
+	int rc = parse_args(&a, argc, argv, &cmd, &arg);
+	if (rc >= 0)
+		return rc;
 	offerapi_set_log(OFFERAPI_LOG_WARNING, lib_log, NULL);
 	if (cmd && !strcmp(cmd, "key-create") && arg)
 		return cmd_key_create(&a, arg);
-	if (cmd && !arg && !strcmp(cmd, "rotate-key"))
-		return cmd_rotate(&a);
-	if (cmd && !arg && !strcmp(cmd, "check"))
-		return cmd_check(&a);
-	if (cmd && !arg && !strcmp(cmd, "export"))
-		return cmd_export(&a);
-	if (cmd && !arg && !strcmp(cmd, "erase"))
-		return cmd_erase(&a);
-	if (cmd && !arg && !strcmp(cmd, "erase-due"))
-		return cmd_erase_due(&a);
-	if (cmd && !arg && !strcmp(cmd, "access-log"))
-		return cmd_access_log(&a);
-	if (cmd && !arg && !strcmp(cmd, "purge"))
-		return cmd_purge(&a);
-	if (cmd && !arg && !strcmp(cmd, "user-create"))
-		return cmd_user_create(&a);
-	if (cmd && !arg && !strcmp(cmd, "user-list"))
-		return cmd_user_list(&a);
-	if (cmd && !arg && !strcmp(cmd, "user-set-role"))
-		return cmd_user_set_role(&a);
+	for (size_t i = 0; cmd && !arg && i < sizeof commands / sizeof *commands; i++)
+		if (!strcmp(cmd, commands[i].name))
+			return commands[i].run(&a);
 	fprintf(stderr, "offerapi-admin: %s\n",
 	        a.fr ? "commande manquante ou inconnue" : "missing or unknown command");
 	usage(stderr, a.fr);
