@@ -88,7 +88,8 @@ static int erase_mentions_tx(offerapi_store *s, db_conn *c, const who *w, int64_
 /* The rows of account @id (login @login, address @email or ""): its
  * applications, and by cascade their CVs (sealed and any old plaintext
  * row), scores, jobs, stage history and notes; its sessions, tokens,
- * endpoints and keys; the mail to it, sent or not. */
+ * endpoints and keys; the mail to it, sent or not; the addresses it
+ * viewed applications from. */
 static int erase_rows_tx(db_conn *c, offerapi_id id, const char *login, const char *email,
                          offerapi_erase_info *info)
 {
@@ -105,6 +106,9 @@ static int erase_rows_tx(db_conn *c, offerapi_id id, const char *login, const ch
 		"DELETE FROM webhook_endpoints WHERE user_id = $1",
 		"DELETE FROM unsubscribe_tokens WHERE user_id = $1",
 		"DELETE FROM idempotency_keys WHERE user_id = $1",
+		/* what they viewed stays in the candidates' access logs, without
+		 * where they viewed it from */
+		"UPDATE access_log SET address = '' WHERE user_id = $1",
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof own / sizeof *own; i++)
 		rc = db_exec(c, own[i], (db_param[]){ P_INT(id) }, 1, NULL);

@@ -263,6 +263,25 @@ def retention(srv, app_id):
             "--access-log-days 0 is refused (exit %d)" % p.returncode)
 
 
+def erased_viewer(url, rec, app_id):
+    """A viewer erased: their records stay (the candidate's history of who
+    saw the application) without their account or their address."""
+    before = [r for r in records(url, app_id) if r[0] == str(rec.user["id"])]
+    T.check(before and all(r[2] for r in before), "the recruiter's views carry an address")
+    rc, out, err = admin(url, "erase", "--user", rec.login)
+    T.check(rc == 0, "offerapi-admin erase of the recruiter: %d %s" % (rc, err))
+    after = records(url, app_id)
+    gone = ("", "None", str(rec.user["id"]))  # a former recruiter's emptied row, or none
+    T.check(len(after) >= len(before), "the records stay after the viewer's erasure")
+    T.check(all(r[2] for r in after if r[0] not in gone),
+            "the other viewers' records keep their address")
+    T.check(all(not r[2] for r in after if r[0] in gone),
+            "the erased viewer's records keep no address: %r" % after)
+    left = sql(url, "SELECT login, display_name FROM users WHERE id = %d" % rec.user["id"])
+    T.check(not left or (left[0][0].startswith("#erased-") and not left[0][1]),
+            "the erased viewer's account holds no login or name: %r" % left)
+
+
 def main():
     db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if backend == "postgresql" else None
     if backend == "postgresql" and not db_url:
@@ -285,6 +304,7 @@ def main():
     fail_closed(srv, rec, app_id)
     admin_search(url, rec, cand, app_id, other_app)
     retention(srv, app_id)
+    erased_viewer(url, rec, app_id)
     srv.cleanup()
     T.done()
 
