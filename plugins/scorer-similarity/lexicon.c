@@ -283,6 +283,19 @@ static bool collect_acronym(void *p, char *v, int lang, uint32_t concept)
 	return builder_add(&c->acr, sim_hash(0, f, n), 0);
 }
 
+/* Is the variant just analysed by @p w no longer what it says? A variant of
+ * several words that stop words leave as one ("days off" as "day", "A&E"
+ * as "e", "check-in" as "check", "year 4" as "4") would make every "day",
+ * every "(e)" and every "4" of a text that concept; and a single letter or
+ * number alone is never a term. Such variants are not phrases (the
+ * concept's other variants still are). */
+static bool collapsed(const worker *w)
+{
+	if (w->ntoks != 1)
+		return false;
+	return (w->toks[0].flags & T_MINOR) || w->stops[LANG_EN] + w->stops[LANG_FR] > 0;
+}
+
 static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 {
 	vocab_ctx *c = p;
@@ -290,7 +303,7 @@ static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 	if (!sim_tokenize(c->a, c->w, v, strlen(v)))
 		return false;
 	size_t n = c->w->ntoks;
-	if (n == 0 || n > PHRASE_MAX)
+	if (n == 0 || n > PHRASE_MAX || collapsed(c->w))
 		return true;
 	size_t b = (size_t)(c->w->toks[0].term[lang] >> 17) & (FIRST_BITS - 1);
 	c->first[lang][b / 64] |= 1ull << (b & 63);

@@ -386,11 +386,20 @@ static bool offer_units(const sim *s, worker *w, offer_model *o, size_t ntitle)
 	}
 	if (!sim_find_concepts(s->lex, w, o->lang))
 		goto fail;
-	for (size_t i = 0; i < w->nconc; i += 3) {
-		unit u = { .title = w->conc[i + 1] < ntitle, .nalt = 1, .concept = true };
+	for (size_t i = 0, next; i < w->nconc; i = next) {
+		unit u = { .title = w->conc[i + 1] < ntitle, .concept = true };
 		u.cover[0] = u.cover[1] = -1;
-		u.alt[0] = sim_feature(F_CONCEPT, w->conc[i]);
-		u.cred[0] = 1.0f;
+		/* the concepts of one span are one unit: an ambiguous word ("check":
+		 * control, inspection, check-in) is one meaning to find, not four
+		 * units that an identical word finds all at once and a translation
+		 * finds one of */
+		for (next = i; next < w->nconc && w->conc[next + 1] == w->conc[i + 1] &&
+		               w->conc[next + 2] == w->conc[i + 2];
+		     next += 3)
+			if (u.nalt < sizeof u.alt / sizeof u.alt[0]) {
+				u.alt[u.nalt] = sim_feature(F_CONCEPT, w->conc[next]);
+				u.cred[u.nalt++] = 1.0f;
+			}
 		unit *added = unit_add(o, &cap, &u);
 		if (!added)
 			goto fail;
