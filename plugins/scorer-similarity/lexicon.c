@@ -64,6 +64,7 @@ struct lexicon {
 	uint32_t *concepts;
 	trans *trans; /* sorted by fr */
 	size_t ntrans;
+	hashset targets; /* the English stems of the translations */
 	df_slot *df; /* open addressing: background passages, and vocabulary lines */
 	size_t df_mask;
 	double ndocs, nlines;
@@ -134,9 +135,20 @@ static bool may_start(const lexicon *lex, int lang, uint64_t term)
 	return lex->first[lang][b / 64] >> (b & 63) & 1;
 }
 
-static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang)
+static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang, bool other)
 {
 	int found = 0;
+	const tok *t = &w->toks[i];
+	/* one word of the other language's vocabulary in a text: an acronym or a
+	 * code ("CACES" in an English CV), or a word that the dictionaries do not
+	 * know in the text's language ("databases" in a French CV), is that
+	 * concept; a word of the text's language is more often a false friend
+	 * (the English "licence", "collective", the French "location"). A word is
+	 * French when it has translations, English when some French word
+	 * translates to it. */
+	bool word_alone = !other || (t->flags & T_CAPS) || !(t->flags & T_WORD) ||
+	                  !(lang == LANG_EN ? t->piv[0]
+	                                    : sim_hashset_has(&lex->targets, t->term[LANG_EN]));
 	if (!may_start(lex, lang, w->toks[i].term[lang]))
 		return 0;
 	uint64_t h = 0x51D0u + (uint64_t)lang;
@@ -145,6 +157,8 @@ static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang)
 		const phrase_slot *s = phrase_find(lex, h);
 		if (!s)
 			break;
+		if (k == 0 && !word_alone)
+			continue;
 		for (uint32_t c = 0; c < s->count; c++, found++)
 			if (!push_conc(w, lex->concepts[s->first + c], i, k + 1))
 				return -1;
@@ -156,10 +170,10 @@ bool sim_find_concepts(const lexicon *lex, worker *w, int lang)
 {
 	w->nconc = 0;
 	for (size_t i = 0; i < w->ntoks; i++) {
-		int n = phrases_at(lex, w, i, lang);
+		int n = phrases_at(lex, w, i, lang, false);
 		/* a French CV says "Key Account Manager", an English one "CACES" */
 		if (n == 0)
-			n = phrases_at(lex, w, i, 1 - lang);
+			n = phrases_at(lex, w, i, 1 - lang, true);
 		if (n < 0)
 			return false;
 	}
@@ -596,7 +610,22 @@ static bool build_translations(lexicon *lex, builder *pairs)
 		i = j;
 	}
 	lex->stats.translations = lex->ntrans;
-	lex->stats.bytes[1] = lex->ntrans * sizeof *lex->trans;
+	/* the distinct English stems, for sim_find_concepts */
+	hashset *e = &lex->targets;
+	e->v = malloc((lex->ntrans ? lex->ntrans : 1) * NPIV * sizeof *e->v);
+	if (!e->v)
+		return false;
+	for (size_t i = 0; i < lex->ntrans; i++)
+		for (int k = 0; k < NPIV && lex->trans[i].en[k]; k++)
+			e->v[e->n++] = lex->trans[i].en[k];
+	if (e->n)
+		qsort(e->v, e->n, sizeof *e->v, cmp_u64);
+	size_t n = 0;
+	for (size_t i = 0; i < e->n; i++)
+		if (n == 0 || e->v[i] != e->v[n - 1])
+			e->v[n++] = e->v[i];
+	e->n = n;
+	lex->stats.bytes[1] = lex->ntrans * sizeof *lex->trans + lex->ntrans * NPIV * sizeof *e->v;
 	return true;
 }
 
@@ -788,6 +817,7 @@ void sim_lexicon_free(lexicon *lex)
 	free(lex->phrases);
 	free(lex->concepts);
 	free(lex->trans);
+	free(lex->targets.v);
 	free(lex->df);
 	free(lex);
 }

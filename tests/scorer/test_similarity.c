@@ -266,6 +266,21 @@ static void finds_concepts_inside_a_skill(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* A word of the other language's vocabulary found in a text: an acronym
+ * or a code in capitals is that concept ("RH" in an English CV is human
+ * resources), an ordinary word alone is not (the English "licence" of a
+ * driving licence is not the French "licence", a bachelor's degree). */
+static void takes_acronyms_not_false_friends_across_languages(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "I worked ten years in RH for a retailer", "human resources",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "I hold a full driving licence and a forklift card",
+	                         "Bachelor's degree", NULL) < 0.5);
+	offerapi_scorers_free(set);
+}
+
 static int warnings;
 static char last_warning[2048];
 
@@ -481,6 +496,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(ignores_variants_that_stop_words_reduce),
 		cmocka_unit_test(counts_an_ambiguous_word_once),
 		cmocka_unit_test(finds_concepts_inside_a_skill),
+		cmocka_unit_test(takes_acronyms_not_false_friends_across_languages),
 		cmocka_unit_test(uses_the_dictionaries_when_present),
 		cmocka_unit_test(finds_cognates),
 		cmocka_unit_test(joins_words_cut_at_line_ends),
