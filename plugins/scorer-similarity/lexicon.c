@@ -135,6 +135,19 @@ static bool may_start(const lexicon *lex, int lang, uint64_t term)
 	return lex->first[lang][b / 64] >> (b & 63) & 1;
 }
 
+/* Keys of the variants that are one acronym in capitals ("REST", "CAP",
+ * "SIA"): they match a word in capitals, or a word that the dictionaries
+ * do not know ("sql"), never a word of either language ("rest", "cap"). */
+#define ACRO_SALT 0xAC50AC50AC50AC50u
+
+/* Is @p t a word of French (it has translations) or of English (some
+ * French word translates to it)? */
+static bool known_word(const lexicon *lex, const tok *t)
+{
+	return (t->flags & T_WORD) &&
+	       (t->piv[0] || sim_hashset_has(&lex->targets, t->term[LANG_EN]));
+}
+
 static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang, bool other)
 {
 	int found = 0;
@@ -152,6 +165,12 @@ static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang, bool ot
 	if (!may_start(lex, lang, w->toks[i].term[lang]))
 		return 0;
 	uint64_t h = 0x51D0u + (uint64_t)lang;
+	if ((t->flags & T_CAPS) || !known_word(lex, t)) {
+		const phrase_slot *s = phrase_find(lex, phrase_step(h, t->term[lang]) ^ ACRO_SALT);
+		for (uint32_t c = 0; s && c < s->count; c++, found++)
+			if (!push_conc(w, lex->concepts[s->first + c], i, 1))
+				return -1;
+	}
 	for (size_t k = 0; k < PHRASE_MAX && i + k < w->ntoks; k++) {
 		h = phrase_step(h, w->toks[i + k].term[lang]);
 		const phrase_slot *s = phrase_find(lex, h);
@@ -328,6 +347,8 @@ static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 			return false;
 	}
 	c->variants++;
+	if (n == 1 && is_acronym(v))
+		h ^= ACRO_SALT;
 	return builder_add(&c->pairs, h, concept);
 }
 

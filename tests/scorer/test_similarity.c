@@ -281,6 +281,18 @@ static void takes_acronyms_not_false_friends_across_languages(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* A vocabulary acronym that is also a word ("REST", "CAP") is that concept
+ * in capitals, or written in lower case when the word is no word of either
+ * language ("sql"), never as the word ("rest" after a night shift). */
+static void takes_acronyms_in_capitals_not_the_word(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "I built REST services in Go", "API", NULL) == 1.0);
+	assert_true(score_skills(set, "I need rest after night shifts", "API", NULL) == 0.0);
+	offerapi_scorers_free(set);
+}
+
 static int warnings;
 static char last_warning[2048];
 
@@ -497,6 +509,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(counts_an_ambiguous_word_once),
 		cmocka_unit_test(finds_concepts_inside_a_skill),
 		cmocka_unit_test(takes_acronyms_not_false_friends_across_languages),
+		cmocka_unit_test(takes_acronyms_in_capitals_not_the_word),
 		cmocka_unit_test(uses_the_dictionaries_when_present),
 		cmocka_unit_test(finds_cognates),
 		cmocka_unit_test(joins_words_cut_at_line_ends),
