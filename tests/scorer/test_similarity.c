@@ -190,6 +190,11 @@ static void bridges_french_and_english(void **state)
 	assert_true(score_skills(set, "Comptabilité fournisseurs", "Accounts payable", NULL) ==
 	            1.0);
 	assert_true(score_skills(set, "Infirmière en réanimation", "ICU nurse", NULL) == 1.0);
+	/* general conditions of work, not only job titles (2.3.0) */
+	assert_true(score_skills(set, "Heavy lifting every day in the warehouse", "port de charges",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "A heavy metal fan who charges phones", "port de charges",
+	                         NULL) < 0.5);
 	offerapi_scorers_free(set);
 }
 
