@@ -13,7 +13,8 @@
  *   cognate  a spelling key shared by cognates;
  *   concept  a vocabulary concept ("infirmier", "nurse" and "IDE" are one).
  *
- * The offer is the query. Each of its words and concepts is a unit weighted
+ * The offer is the query. Each of its words, and the concepts of each of its
+ * spans together (an ambiguous word is one meaning to find), is a unit weighted
  * by its inverse document frequency in a fixed background corpus (so a
  * score never changes when others apply), by 1 + ln(tf), and three times
  * more in the title. Three sub-scores in [0, 1]:
@@ -848,7 +849,7 @@ static const offerapi_scorer_v1 descriptor = {
 	.abi_version = OFFERAPI_SCORER_ABI,
 	.struct_size = sizeof(offerapi_scorer_v1),
 	.name = "similarity",
-	.version = "2.2.0",
+	.version = "2.3.0",
 	.description = "French/English similarity through a bilingual lexicon: offer words, "
 		       "title and skills found in the CV, weighted by a fixed background",
 	.flags = OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC,
