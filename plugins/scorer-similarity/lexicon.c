@@ -64,6 +64,7 @@ struct lexicon {
 	uint32_t *concepts;
 	trans *trans; /* sorted by fr */
 	size_t ntrans;
+	hashset targets; /* the English stems of the translations */
 	df_slot *df; /* open addressing: background passages, and vocabulary lines */
 	size_t df_mask;
 	double ndocs, nlines;
@@ -134,17 +135,49 @@ static bool may_start(const lexicon *lex, int lang, uint64_t term)
 	return lex->first[lang][b / 64] >> (b & 63) & 1;
 }
 
-static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang)
+/* Keys of the variants that are one acronym in capitals ("REST", "CAP",
+ * "SIA"): they match a word in capitals, or a word that the dictionaries
+ * do not know ("sql"), never a word of either language ("rest", "cap"). */
+#define ACRO_SALT 0xAC50AC50AC50AC50u
+
+/* Is @p t a word of French (it has translations) or of English (some
+ * French word translates to it)? */
+static bool known_word(const lexicon *lex, const tok *t)
+{
+	return (t->flags & T_WORD) &&
+	       (t->piv[0] || sim_hashset_has(&lex->targets, t->term[LANG_EN]));
+}
+
+static int phrases_at(const lexicon *lex, worker *w, size_t i, int lang, bool other)
 {
 	int found = 0;
+	const tok *t = &w->toks[i];
+	/* one word of the other language's vocabulary in a text: an acronym or a
+	 * code ("CACES" in an English CV), or a word that the dictionaries do not
+	 * know in the text's language ("databases" in a French CV), is that
+	 * concept; a word of the text's language is more often a false friend
+	 * (the English "licence", "collective", the French "location"). A word is
+	 * French when it has translations, English when some French word
+	 * translates to it. */
+	bool word_alone = !other || (t->flags & T_CAPS) || !(t->flags & T_WORD) ||
+	                  !(lang == LANG_EN ? t->piv[0]
+	                                    : sim_hashset_has(&lex->targets, t->term[LANG_EN]));
 	if (!may_start(lex, lang, w->toks[i].term[lang]))
 		return 0;
 	uint64_t h = 0x51D0u + (uint64_t)lang;
+	if ((t->flags & T_CAPS) || !known_word(lex, t)) {
+		const phrase_slot *s = phrase_find(lex, phrase_step(h, t->term[lang]) ^ ACRO_SALT);
+		for (uint32_t c = 0; s && c < s->count; c++, found++)
+			if (!push_conc(w, lex->concepts[s->first + c], i, 1))
+				return -1;
+	}
 	for (size_t k = 0; k < PHRASE_MAX && i + k < w->ntoks; k++) {
 		h = phrase_step(h, w->toks[i + k].term[lang]);
 		const phrase_slot *s = phrase_find(lex, h);
 		if (!s)
 			break;
+		if (k == 0 && !word_alone)
+			continue;
 		for (uint32_t c = 0; c < s->count; c++, found++)
 			if (!push_conc(w, lex->concepts[s->first + c], i, k + 1))
 				return -1;
@@ -156,10 +189,10 @@ bool sim_find_concepts(const lexicon *lex, worker *w, int lang)
 {
 	w->nconc = 0;
 	for (size_t i = 0; i < w->ntoks; i++) {
-		int n = phrases_at(lex, w, i, lang);
+		int n = phrases_at(lex, w, i, lang, false);
 		/* a French CV says "Key Account Manager", an English one "CACES" */
 		if (n == 0)
-			n = phrases_at(lex, w, i, 1 - lang);
+			n = phrases_at(lex, w, i, 1 - lang, true);
 		if (n < 0)
 			return false;
 	}
@@ -283,6 +316,19 @@ static bool collect_acronym(void *p, char *v, int lang, uint32_t concept)
 	return builder_add(&c->acr, sim_hash(0, f, n), 0);
 }
 
+/* Is the variant just analysed by @p w no longer what it says? A variant of
+ * several words that stop words leave as one ("days off" as "day", "A&E"
+ * as "e", "check-in" as "check", "year 4" as "4") would make every "day",
+ * every "(e)" and every "4" of a text that concept; and a single letter or
+ * number alone is never a term. Such variants are not phrases (the
+ * concept's other variants still are). */
+static bool collapsed(const worker *w)
+{
+	if (w->ntoks != 1)
+		return false;
+	return (w->toks[0].flags & T_MINOR) || w->stops[LANG_EN] + w->stops[LANG_FR] > 0;
+}
+
 static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 {
 	vocab_ctx *c = p;
@@ -290,7 +336,7 @@ static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 	if (!sim_tokenize(c->a, c->w, v, strlen(v)))
 		return false;
 	size_t n = c->w->ntoks;
-	if (n == 0 || n > PHRASE_MAX)
+	if (n == 0 || n > PHRASE_MAX || collapsed(c->w))
 		return true;
 	size_t b = (size_t)(c->w->toks[0].term[lang] >> 17) & (FIRST_BITS - 1);
 	c->first[lang][b / 64] |= 1ull << (b & 63);
@@ -301,6 +347,8 @@ static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 			return false;
 	}
 	c->variants++;
+	if (n == 1 && is_acronym(v))
+		h ^= ACRO_SALT;
 	return builder_add(&c->pairs, h, concept);
 }
 
@@ -583,7 +631,22 @@ static bool build_translations(lexicon *lex, builder *pairs)
 		i = j;
 	}
 	lex->stats.translations = lex->ntrans;
-	lex->stats.bytes[1] = lex->ntrans * sizeof *lex->trans;
+	/* the distinct English stems, for sim_find_concepts */
+	hashset *e = &lex->targets;
+	e->v = malloc((lex->ntrans ? lex->ntrans : 1) * NPIV * sizeof *e->v);
+	if (!e->v)
+		return false;
+	for (size_t i = 0; i < lex->ntrans; i++)
+		for (int k = 0; k < NPIV && lex->trans[i].en[k]; k++)
+			e->v[e->n++] = lex->trans[i].en[k];
+	if (e->n)
+		qsort(e->v, e->n, sizeof *e->v, cmp_u64);
+	size_t n = 0;
+	for (size_t i = 0; i < e->n; i++)
+		if (n == 0 || e->v[i] != e->v[n - 1])
+			e->v[n++] = e->v[i];
+	e->n = n;
+	lex->stats.bytes[1] = lex->ntrans * sizeof *lex->trans + lex->ntrans * NPIV * sizeof *e->v;
 	return true;
 }
 
@@ -775,6 +838,7 @@ void sim_lexicon_free(lexicon *lex)
 	free(lex->phrases);
 	free(lex->concepts);
 	free(lex->trans);
+	free(lex->targets.v);
 	free(lex->df);
 	free(lex);
 }

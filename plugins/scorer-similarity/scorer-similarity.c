@@ -13,7 +13,8 @@
  *   cognate  a spelling key shared by cognates;
  *   concept  a vocabulary concept ("infirmier", "nurse" and "IDE" are one).
  *
- * The offer is the query. Each of its words and concepts is a unit weighted
+ * The offer is the query. Each of its words, and the concepts of each of its
+ * spans together (an ambiguous word is one meaning to find), is a unit weighted
  * by its inverse document frequency in a fixed background corpus (so a
  * score never changes when others apply), by 1 + ln(tf), and three times
  * more in the title. Three sub-scores in [0, 1]:
@@ -386,11 +387,20 @@ static bool offer_units(const sim *s, worker *w, offer_model *o, size_t ntitle)
 	}
 	if (!sim_find_concepts(s->lex, w, o->lang))
 		goto fail;
-	for (size_t i = 0; i < w->nconc; i += 3) {
-		unit u = { .title = w->conc[i + 1] < ntitle, .nalt = 1, .concept = true };
+	for (size_t i = 0, next; i < w->nconc; i = next) {
+		unit u = { .title = w->conc[i + 1] < ntitle, .concept = true };
 		u.cover[0] = u.cover[1] = -1;
-		u.alt[0] = sim_feature(F_CONCEPT, w->conc[i]);
-		u.cred[0] = 1.0f;
+		/* the concepts of one span are one unit: an ambiguous word ("check":
+		 * control, inspection, check-in) is one meaning to find, not four
+		 * units that an identical word finds all at once and a translation
+		 * finds one of */
+		for (next = i; next < w->nconc && w->conc[next + 1] == w->conc[i + 1] &&
+		               w->conc[next + 2] == w->conc[i + 2];
+		     next += 3)
+			if (u.nalt < sizeof u.alt / sizeof u.alt[0]) {
+				u.alt[u.nalt] = sim_feature(F_CONCEPT, w->conc[next]);
+				u.cred[u.nalt++] = 1.0f;
+			}
 		unit *added = unit_add(o, &cap, &u);
 		if (!added)
 			goto fail;
@@ -839,7 +849,7 @@ static const offerapi_scorer_v1 descriptor = {
 	.abi_version = OFFERAPI_SCORER_ABI,
 	.struct_size = sizeof(offerapi_scorer_v1),
 	.name = "similarity",
-	.version = "2.2.0",
+	.version = "2.3.0",
 	.description = "French/English similarity through a bilingual lexicon: offer words, "
 		       "title and skills found in the CV, weighted by a fixed background",
 	.flags = OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC,

@@ -23,6 +23,8 @@ enum { LANG_EN = 0, LANG_FR = 1, NLANG = 2 };
 #define T_MINOR 1u /* one letter or only digits: matched in sequences, never a term alone */
 #define T_ACRO 2u /* an acronym in capitals whose lower case is a stop word ("IT") */
 #define T_NUM 4u /* only digits */
+#define T_CAPS 8u /* written in capitals, 2 to 6 letters ("CACES", "HACCP") */
+#define T_WORD 16u /* letters only: stemmed (not "C++", "3.5t", an acronym kept as is) */
 
 /* salts that keep the kinds of features apart in one hash table */
 #define F_WORD 0x57u

@@ -27,6 +27,7 @@
 #define PART_WORDS 8 /* words of an alternative that count */
 #define MAX_HITS 512
 #define WINDOW_SLACK 3
+#define PART_SUBS 8 /* concepts inside a part that count */
 
 typedef struct part {
 	tok t[PART_WORDS];
@@ -35,6 +36,11 @@ typedef struct part {
 	size_t n;
 	uint32_t concepts[4]; /* concepts that span the whole part */
 	size_t nconcepts;
+	struct {
+		uint32_t concept;
+		uint8_t first, n;
+	} sub[PART_SUBS]; /* concepts that span some of its words */
+	size_t nsub;
 } part;
 
 typedef struct group {
@@ -70,10 +76,25 @@ static size_t whole_concepts(const analyser *a, worker *w, int lang, uint32_t *o
 	size_t n = 0;
 	if (!a->lex || !w->ntoks || !sim_find_concepts(a->lex, w, lang))
 		return 0;
-	for (size_t i = 0; i + 2 < w->nconc + 0 && n < max; i += 3)
+	for (size_t i = 0; i + 2 < w->nconc && n < max; i += 3)
 		if (w->conc[i + 1] == 0 && w->conc[i + 2] == w->ntoks)
 			out[n++] = w->conc[i];
 	return n;
+}
+
+/* The concepts found by whole_concepts() in the part's words that span only
+ * some of them ("driving licence" in "Full UK driving licence"): the CV
+ * that shows such a concept shows those words, in any language. */
+static void sub_concepts(const worker *w, part *p)
+{
+	for (size_t i = 0; i + 2 < w->nconc && p->nsub < PART_SUBS; i += 3) {
+		uint32_t first = w->conc[i + 1], n = w->conc[i + 2];
+		if ((first == 0 && n == w->ntoks) || first + n > p->n)
+			continue;
+		p->sub[p->nsub].concept = w->conc[i];
+		p->sub[p->nsub].first = (uint8_t)first;
+		p->sub[p->nsub++].n = (uint8_t)n;
+	}
 }
 
 static bool add_part(const analyser *a, worker *w, skill_model *s, const char *text, size_t len,
@@ -109,6 +130,7 @@ static bool add_part(const analyser *a, worker *w, skill_model *s, const char *t
 		p->wsum += p->w[j];
 	}
 	p->nconcepts = whole_concepts(a, w, lang, p->concepts, 4);
+	sub_concepts(w, p);
 	return true;
 }
 
@@ -207,6 +229,9 @@ static size_t part_hits(const part *p, const worker *w, int cvlang, hit *h)
 		if (t->cog)
 			n = add_hits(w, sim_feature(F_COGNATE, t->cog), k, CRED_COGNATE, h, n);
 	}
+	for (size_t i = 0; i < p->nsub; i++)
+		for (uint8_t k = p->sub[i].first; k < p->sub[i].first + p->sub[i].n; k++)
+			n = add_hits(w, sim_feature(F_CONCEPT, p->sub[i].concept), k, 1.0f, h, n);
 	return n;
 }
 

@@ -318,6 +318,8 @@ static void analyse(const analyser *a, worker *w, const uint8_t *raw, size_t n, 
 		e->t.flags |= T_ACRO;
 		alpha = false;
 	}
+	if (all_caps(raw, n))
+		e->t.flags |= T_CAPS;
 	if (digits)
 		e->t.flags |= T_NUM | T_MINOR;
 	else if (fl == 1)
@@ -325,6 +327,7 @@ static void analyse(const analyser *a, worker *w, const uint8_t *raw, size_t n, 
 	for (int l = 0; l < NLANG; l++)
 		e->t.term[l] = alpha ? sim_stem(w, l, f, fl) : fh;
 	if (alpha) {
+		e->t.flags |= T_WORD;
 		e->t.cog = cognate_key(f, fl);
 		if (a->lex)
 			sim_lexicon_translate(a->lex, e->t.term[LANG_FR], e->t.piv);

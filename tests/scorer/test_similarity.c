@@ -39,6 +39,9 @@ static offerapi_scorers *load(const char *key, const char *value)
 
 static char why[512];
 
+static double score_pair(offerapi_scorers *set, const char *title, const char *desc,
+                         const char *cv);
+
 /* Score @p cv against an offer listing the skills given (NULL-terminated). */
 static double score_skills(offerapi_scorers *set, const char *cv, ...)
 {
@@ -187,6 +190,11 @@ static void bridges_french_and_english(void **state)
 	assert_true(score_skills(set, "Comptabilité fournisseurs", "Accounts payable", NULL) ==
 	            1.0);
 	assert_true(score_skills(set, "Infirmière en réanimation", "ICU nurse", NULL) == 1.0);
+	/* general conditions of work, not only job titles (2.3.0) */
+	assert_true(score_skills(set, "Heavy lifting every day in the warehouse", "port de charges",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "A heavy metal fan who charges phones", "port de charges",
+	                         NULL) < 0.5);
 	offerapi_scorers_free(set);
 }
 
@@ -201,6 +209,92 @@ static void weighs_a_bridge_like_the_same_word(void **state)
 	double same = score_skills(set, "Facteur", "facteur", NULL);
 	assert_true(same > 0);
 	assert_true(score_skills(set, "Postman", "facteur", NULL) == same);
+	offerapi_scorers_free(set);
+}
+
+/* A vocabulary variant that stop words leave as one word ("days off" as
+ * "day", "A&E" as "e", "check-in" as "check") is not a phrase: it would make
+ * every "(e)" of a French text the emergency department. The concept's
+ * other variants still match, in both languages. */
+static void ignores_variants_that_stop_words_reduce(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "Infirmière, service des urgences", "urgences", NULL) == 1.0);
+	assert_true(score_skills(set, "Emergency department nurse", "urgences", NULL) == 1.0);
+	assert_true(score_skills(set, "Assistant(e) qualifié(e)", "urgences", NULL) == 0.0);
+	assert_true(score_skills(set, "I work four days, then take rest days", "jours de repos",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "I do deliveries six days a week", "jours de repos", NULL) <
+	            1.0);
+	offerapi_scorers_free(set);
+}
+
+/* The concepts of one word of the offer are one meaning to find: an
+ * English CV that says "inspections" shows "checks" as fully as one that
+ * says "checks" (2.2.0 made "checks" four concept units, control,
+ * inspection, check-in and verification, that the same word finds all at
+ * once and a synonym or a translation one of). */
+static void counts_an_ambiguous_word_once(void **state)
+{
+	(void)state;
+	offerapi_scorers *set;
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, sim_so), 0);
+	const char *t = "Driver";
+	const char *d = "Vehicle checks before every round.";
+	double same = score_pair(set, t, d, "Driver. Vehicle checks before every round.");
+	double synonym = score_pair(set, t, d, "Driver. Vehicle inspections before every round.");
+	double other = score_pair(set, t, d, "Driver. Vehicle washing before every round.");
+	assert_true(synonym == same);
+	assert_true(other < same - 0.05);
+	offerapi_scorers_free(set);
+}
+
+/* A vocabulary phrase inside a skill ("driving licence" in "Full UK
+ * driving licence") is found in a CV that shows the concept in either
+ * language: its words count where the concept is ("permis de conduire"),
+ * in the skill's window; another concept does not. */
+static void finds_concepts_inside_a_skill(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	double both = score_skills(set, "Permis de conduire, véhicule propre",
+	                           "Driving licence and own vehicle", NULL);
+	assert_true(both == 1.0);
+	double part = score_skills(set, "Comptabilité fournisseurs (5 ans)",
+	                           "Accounts payable experience in retail", NULL);
+	double none = score_skills(set, "Comptabilité clients (5 ans)",
+	                           "Accounts payable experience in retail", NULL);
+	assert_true(part > 0.5);
+	assert_true(none < part - 0.25);
+	offerapi_scorers_free(set);
+}
+
+/* A word of the other language's vocabulary found in a text: an acronym
+ * or a code in capitals is that concept ("RH" in an English CV is human
+ * resources), an ordinary word alone is not (the English "licence" of a
+ * driving licence is not the French "licence", a bachelor's degree). */
+static void takes_acronyms_not_false_friends_across_languages(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "I worked ten years in RH for a retailer", "human resources",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "I hold a full driving licence and a forklift card",
+	                         "Bachelor's degree", NULL) < 0.5);
+	offerapi_scorers_free(set);
+}
+
+/* A vocabulary acronym that is also a word ("REST", "CAP") is that concept
+ * in capitals, or written in lower case when the word is no word of either
+ * language ("sql"), never as the word ("rest" after a night shift). */
+static void takes_acronyms_in_capitals_not_the_word(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "I built REST services in Go", "API", NULL) == 1.0);
+	assert_true(score_skills(set, "I need rest after night shifts", "API", NULL) == 0.0);
 	offerapi_scorers_free(set);
 }
 
@@ -416,6 +510,11 @@ int main(int argc, char **argv)
 		cmocka_unit_test(knows_synonyms_and_acronyms),
 		cmocka_unit_test(bridges_french_and_english),
 		cmocka_unit_test(weighs_a_bridge_like_the_same_word),
+		cmocka_unit_test(ignores_variants_that_stop_words_reduce),
+		cmocka_unit_test(counts_an_ambiguous_word_once),
+		cmocka_unit_test(finds_concepts_inside_a_skill),
+		cmocka_unit_test(takes_acronyms_not_false_friends_across_languages),
+		cmocka_unit_test(takes_acronyms_in_capitals_not_the_word),
 		cmocka_unit_test(uses_the_dictionaries_when_present),
 		cmocka_unit_test(finds_cognates),
 		cmocka_unit_test(joins_words_cut_at_line_ends),
