@@ -199,6 +199,11 @@ static void fill_store(offerapi_store *s, int x)
 	    " created_at) SELECT id, 1, 'received', stage, 6000 FROM applications"
 	    " WHERE stage <> 'received'",
 	    NULL, 0);
+	/* what purged applications left (migration 16): three days of counts
+	 * for every offer */
+	fill(s, 4000 * x * 3,
+	     "INSERT INTO retention_counts (offer_id, day, stage, applications)",
+	     "SELECT 1 + i / 3, 86400 * (i % 3), 'received', 1");
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
 	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
@@ -238,7 +243,9 @@ static bool pg_bad(const char *line, bool relaxed)
 		return true;
 	if (relaxed)
 		return false;
-	return pg_sort(p) || strstr(p, "Seq Scan on ") != NULL;
+	/* offers_generation holds one row (its CHECK): read whole */
+	return pg_sort(p) ||
+	       (strstr(p, "Seq Scan on ") != NULL && strncmp(p, "Seq Scan on offers_generation", 29));
 }
 
 /* The lines a ranked search may have: FTS5's MATCH, the sort by rank. */
