@@ -617,11 +617,21 @@ static const char *const migration_17[] = {
 	"CREATE INDEX users_role_created ON users (role, created_at, id)", NULL
 };
 
+/*
+ * Migration 18: an endpoint's delivery log is read page by page, newest
+ * first by (created_ms, id) (webhooks.c, keyset.h): the index the seeks
+ * of its cursors follow.
+ */
+static const char *const migration_18[] = {
+	"CREATE INDEX webhook_deliveries_log ON webhook_deliveries (endpoint_id, created_ms, id)",
+	NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
 	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
 	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-	migration_13, migration_14, migration_15, migration_16, migration_17
+	migration_13, migration_14, migration_15, migration_16, migration_17, migration_18
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

@@ -297,10 +297,20 @@ static json_t *token_json(const offerapi_pat *t)
 	return o;
 }
 
+/* The account's live tokens, newest first, by page (api_page.c). */
 void api_my_tokens(req *r)
 {
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor))
+		return;
+	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_pat_list *l = NULL;
-	int rc = svc_tokens(r, &l);
+	int rc = svc_tokens(r, &page, &l);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
 	if (rc) {
 		api_fail(r, rc, false);
 		return;
@@ -308,8 +318,10 @@ void api_my_tokens(req *r)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, token_json(&l->items[i]));
+	json_t *out = json_pack("{s:o}", "tokens", arr);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_pat_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "tokens", arr));
+	respond_json(r, 200, out);
 }
 
 /* {name, scopes, expires_in_days}; expires_in_days absent: 90, null: never. */
@@ -356,7 +368,7 @@ void api_token_create(req *r)
 	json_decref(body);
 	offerapi_pat_list *l = NULL;
 	if (rc == 0)
-		rc = svc_tokens(r, &l);
+		rc = svc_tokens(r, NULL, &l);
 	const offerapi_pat *made = NULL;
 	for (size_t i = 0; l && i < l->count && !made; i++)
 		if (l->items[i].id == id)

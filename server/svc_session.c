@@ -333,11 +333,14 @@ void svc_export_filename(const req *r, offerapi_export_format f, char *out, size
 
 /* ---- personal access tokens ------------------------------------------------------------------ */
 
-int svc_tokens(req *r, offerapi_pat_list **out)
+int svc_tokens(req *r, const offerapi_page *page, offerapi_pat_list **out)
 {
 	*out = NULL;
 	int rc = svc_require(r, 0);
-	return rc ? rc : offerapi_pat_list_user(r->app->store, r->user->id, out);
+	if (rc)
+		return rc;
+	return page ? offerapi_pat_list_page(r->app->store, r->user->id, page, out)
+	            : offerapi_pat_list_user(r->app->store, r->user->id, out);
 }
 
 int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZE], offerapi_id *id)
