@@ -618,12 +618,18 @@ static const char *const migration_17[] = {
 };
 
 /*
- * Migration 18: an endpoint's delivery log is read page by page, newest
- * first by (created_ms, id) (webhooks.c, keyset.h): the index the seeks
- * of its cursors follow.
+ * Migration 18: an account's tokens and webhook endpoints and an
+ * endpoint's delivery log are read page by page, newest first by (time,
+ * id) (tokens.c, webhooks.c, keyset.h): indexes in that order, which the
+ * seeks of their cursors follow (PostgreSQL's indexes, unlike SQLite's, do
+ * not end with the row's id), in place of the ones by owner and time.
  */
 static const char *const migration_18[] = {
 	"CREATE INDEX webhook_deliveries_log ON webhook_deliveries (endpoint_id, created_ms, id)",
+	"CREATE INDEX api_tokens_user_page ON api_tokens (user_id, created_at, id)",
+	"DROP INDEX api_tokens_user",
+	"CREATE INDEX webhook_endpoints_user_page ON webhook_endpoints (user_id, created_at, id)",
+	"DROP INDEX webhook_endpoints_user",
 	NULL
 };
 
