@@ -155,7 +155,7 @@ int offerapi_pat_user(offerapi_store *s, const char *token, offerapi_user **out,
 }
 
 /* A user's live tokens, newest first: (created_at, id) under $1 the user
- * and $2 the time (api_tokens_user seeks to the user). */
+ * and $2 the time (api_tokens_user_page). */
 static void tokens_spec(ks_spec *spec)
 {
 	ks_spec_newest(spec, 't', "t0.id", "t0.created_at",

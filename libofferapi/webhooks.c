@@ -138,7 +138,7 @@ int offerapi_webhook_create(offerapi_store *s, const offerapi_user *user, const 
 }
 
 /* Lists for their owner, newest first (keyset.h): an account's endpoints
- * under $1 the account (webhook_endpoints_user), an endpoint's deliveries
+ * under $1 the account (webhook_endpoints_user_page), an endpoint's deliveries
  * under $1 the endpoint (webhook_deliveries_log). */
 static void endpoints_spec(ks_spec *spec)
 {
