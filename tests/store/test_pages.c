@@ -664,88 +664,110 @@ static void walk_owner(fixture *f, owner_page_fn fn, offerapi_id owner, offerapi
 	assert_int_equal(got, nw);
 }
 
-static void test_account_lists(void **state)
+/* 8 tokens of rec (the first expired), 7 endpoints of rec (*hook the
+ * last, with 8 deliveries) and one of rec2 (*other); ties on the times. */
+static void account_rows(fixture *f, offerapi_id *hook, offerapi_id *other)
 {
-	fixture *f = *state;
-	offerapi_id hook = 0, other_hook = 0;
+	char secret[OFFERAPI_WEBHOOK_SECRET_SIZE], token[OFFERAPI_PAT_SIZE];
 	for (int i = 0; i < 8; i++) {
-		char name[16], secret[OFFERAPI_WEBHOOK_SECRET_SIZE], token[OFFERAPI_PAT_SIZE];
+		char name[16];
 		snprintf(name, sizeof name, "t%d", i);
 		assert_rc(
 			offerapi_pat_create(f->s, f->rec, name, OFFERAPI_SCOPE_ALL, 0, token, NULL),
 			0);
 		if (i < 7)
 			assert_rc(offerapi_webhook_create(f->s, f->rec, "https://example.org/h",
-			                                  OFFERAPI_EVENT_ALL, secret, &hook),
+			                                  OFFERAPI_EVENT_ALL, secret, hook),
 			          0);
 	}
 	assert_rc(offerapi_webhook_create(f->s, f->rec2, "https://example.org/o",
-	                                  OFFERAPI_EVENT_ALL,
-	                                  (char[OFFERAPI_WEBHOOK_SECRET_SIZE]){ 0 }, &other_hook),
+	                                  OFFERAPI_EVENT_ALL, secret, other),
 	          0);
 	for (int i = 0; i < 8; i++)
-		assert_rc(offerapi_webhook_test(f->s, f->rec->id, hook), 0);
-	/* ties on the time, broken by the id; one token expired */
+		assert_rc(offerapi_webhook_test(f->s, f->rec->id, *hook), 0);
 	sql_run(f, "UPDATE api_tokens SET created_at = 9000 + (id % 3)");
 	sql_run(f,
 	        "UPDATE api_tokens SET expires_at = 1 WHERE id = (SELECT MIN(id) FROM api_tokens)");
 	sql_run(f, "UPDATE webhook_endpoints SET created_at = 9000 + (id % 2)");
 	sql_run(f, "UPDATE webhook_deliveries SET created_ms = 9000000 + (id % 3)");
-	offerapi_id want[MAXROWS];
-	char sql[240], first[OFFERAPI_CURSOR_MAX], hooks_first[OFFERAPI_CURSOR_MAX];
-	long long rec = (long long)f->rec->id;
-	snprintf(sql, sizeof sql,
-	         "SELECT id FROM api_tokens WHERE user_id = %lld AND (expires_at IS NULL OR"
-	         " expires_at > 1000) ORDER BY created_at DESC, id DESC",
-	         rec);
-	size_t nw = sql_ids(f, sql, want);
+}
+
+/* The ids of the statement @head @id @tail. */
+static size_t owner_ids(fixture *f, const char *head, offerapi_id id, const char *tail,
+                        offerapi_id *want)
+{
+	char q[300];
+	snprintf(q, sizeof q, "%s%lld%s", head, (long long)id, tail);
+	return sql_ids(f, q, want);
+}
+
+static void test_token_pages(void **state)
+{
+	fixture *f = *state;
+	offerapi_id hook, other, want[MAXROWS], ids[OFFERAPI_PAGE_MAX];
+	account_rows(f, &hook, &other);
+	size_t nw = owner_ids(f, "SELECT id FROM api_tokens WHERE user_id = ", f->rec->id,
+	                      " AND (expires_at IS NULL OR expires_at > 1000)"
+	                      " ORDER BY created_at DESC, id DESC",
+	                      want);
 	assert_int_equal(nw, 7);
+	char first[OFFERAPI_CURSOR_MAX], next[OFFERAPI_CURSOR_MAX];
 	walk_owner(f, tokens_page, f->rec->id, 0, want, nw, first);
 	offerapi_page p = OFFERAPI_PAGE_INIT;
 	p.cursor = first; /* another account's list */
-	offerapi_id ids[OFFERAPI_PAGE_MAX];
 	size_t n;
 	int64_t total;
-	char next[OFFERAPI_CURSOR_MAX];
 	assert_rc(tokens_page(f, f->rec2->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
 	assert_non_null(strstr(offerapi_error_last()->message, "another list"));
-
-	snprintf(sql, sizeof sql,
-	         "SELECT id FROM webhook_endpoints WHERE user_id = %lld"
-	         " ORDER BY created_at DESC, id DESC",
-	         rec);
-	nw = sql_ids(f, sql, want);
-	walk_owner(f, hooks_page, f->rec->id, 0, want, nw, hooks_first);
-	p.cursor = first; /* a token list's cursor */
-	assert_rc(hooks_page(f, f->rec->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
-
-	snprintf(sql, sizeof sql,
-	         "SELECT id FROM webhook_deliveries WHERE endpoint_id = %lld"
-	         " ORDER BY created_ms DESC, id DESC",
-	         (long long)hook);
-	nw = sql_ids(f, sql, want);
-	assert_int_equal(nw, 8);
-	walk_owner(f, deliveries_page, f->rec->id, hook, want, nw, first);
-	p.cursor = hooks_first;
-	assert_rc(deliveries_page(f, f->rec->id, hook, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
-	p.cursor = NULL; /* another recruiter's endpoint: not found, whatever the page */
-	assert_rc(deliveries_page(f, f->rec2->id, hook, &p, ids, &n, next, &total),
-	          OFFERAPI_ENOTFOUND);
-	assert_rc(deliveries_page(f, f->rec->id, other_hook, &p, ids, &n, next, &total),
-	          OFFERAPI_ENOTFOUND);
+	p.cursor = NULL;
 	p.limit = OFFERAPI_PAGE_MAX + 1;
 	assert_rc(tokens_page(f, f->rec->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
-
-	/* the whole-list functions of before: every token and endpoint */
+	/* the whole list of before: every live token, no cursor */
 	offerapi_pat_list *tl;
 	assert_rc(offerapi_pat_list_user(f->s, f->rec->id, &tl), 0);
 	assert_int_equal(tl->count, 7);
 	assert_null(tl->next);
 	offerapi_pat_list_free(tl);
+}
+
+static void test_webhook_pages(void **state)
+{
+	fixture *f = *state;
+	offerapi_id hook, other, want[MAXROWS], ids[OFFERAPI_PAGE_MAX];
+	account_rows(f, &hook, &other);
+	char tokens_first[OFFERAPI_CURSOR_MAX], first[OFFERAPI_CURSOR_MAX],
+		next[OFFERAPI_CURSOR_MAX];
+	size_t nw = owner_ids(f, "SELECT id FROM api_tokens WHERE user_id = ", f->rec->id,
+	                      " AND (expires_at IS NULL OR expires_at > 1000)"
+	                      " ORDER BY created_at DESC, id DESC",
+	                      want);
+	walk_owner(f, tokens_page, f->rec->id, 0, want, nw, tokens_first);
+	nw = owner_ids(f, "SELECT id FROM webhook_endpoints WHERE user_id = ", f->rec->id,
+	               " ORDER BY created_at DESC, id DESC", want);
+	assert_int_equal(nw, 7);
+	walk_owner(f, hooks_page, f->rec->id, 0, want, nw, first);
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.cursor = tokens_first; /* a list of another kind */
+	size_t n;
+	int64_t total;
+	assert_rc(hooks_page(f, f->rec->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
 	offerapi_webhook_list *wl;
 	assert_rc(offerapi_webhook_list_user(f->s, f->rec->id, &wl), 0);
 	assert_int_equal(wl->count, 7);
 	offerapi_webhook_list_free(wl);
+
+	nw = owner_ids(f, "SELECT id FROM webhook_deliveries WHERE endpoint_id = ", hook,
+	               " ORDER BY created_ms DESC, id DESC", want);
+	assert_int_equal(nw, 8);
+	char dfirst[OFFERAPI_CURSOR_MAX];
+	walk_owner(f, deliveries_page, f->rec->id, hook, want, nw, dfirst);
+	p.cursor = first; /* an endpoints' cursor */
+	assert_rc(deliveries_page(f, f->rec->id, hook, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
+	p.cursor = NULL; /* another recruiter's endpoint: not found, whatever the page */
+	assert_rc(deliveries_page(f, f->rec2->id, hook, &p, ids, &n, next, &total),
+	          OFFERAPI_ENOTFOUND);
+	assert_rc(deliveries_page(f, f->rec->id, other, &p, ids, &n, next, &total),
+	          OFFERAPI_ENOTFOUND);
 }
 
 /* ---- the dashboard and the iterator ---- */
@@ -913,7 +935,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ranked_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mine_pages, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_account_lists, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_webhook_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard_empty_and_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),

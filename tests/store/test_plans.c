@@ -105,6 +105,30 @@ static void fill(offerapi_store *s, int n, const char *insert, const char *selec
 	run(s, sql, NULL, 0);
 }
 
+/* Webhooks and tokens, as many as accounts may hold: 10 endpoints for
+ * each of users 1..300, endpoint 1 with 3 000 deliveries and 900 others
+ * spread, times tied by tens; 20 tokens for each of users 1..150, one in
+ * ten expired. */
+static void fill_accounts(offerapi_store *s, int x)
+{
+	char sql[300];
+	fill(s, 3000 * x,
+	     "INSERT INTO webhook_endpoints (user_id, url, secret, events, created_at)",
+	     "SELECT 1 + i / 10, 'https://example.org/' || i, 's', 7, 7000 + i / 3");
+	snprintf(sql, sizeof sql,
+	         "SELECT CASE WHEN i < %d THEN 1 ELSE 2 + i %% 2999 END, 'ping', '{}', 2, 1, 1,"
+	         " 8000000 + i / 10",
+	         3000 * x);
+	fill(s, 3000 * x + 900,
+	     "INSERT INTO webhook_deliveries (endpoint_id, event, body, state, attempts,"
+	     " run_after_ms, created_ms)",
+	     sql);
+	fill(s, 3000 * x,
+	     "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at)",
+	     "SELECT 1 + i / 20, 't', 'h' || i, 1, 7000 + i / 4,"
+	     " CASE WHEN i % 10 = 0 THEN 1 ELSE NULL END");
+}
+
 /*
  * 3 000 candidates (ids 3..3002 after the two recruiters); 4 000 offers of
  * recruiter 1, one in ten closed, publication times tied by twenties;
@@ -199,25 +223,7 @@ static void fill_store(offerapi_store *s, int x)
 	    " created_at) SELECT id, 1, 'received', stage, 6000 FROM applications"
 	    " WHERE stage <> 'received'",
 	    NULL, 0);
-	/* webhooks and tokens, as many as accounts may hold: 10 endpoints
-	 * for each of users 1..300, endpoint 1 with 3 000 deliveries and 900
-	 * others spread, times tied by tens; 20 tokens for each of users
-	 * 1..150, one in ten expired */
-	fill(s, 3000 * x,
-	     "INSERT INTO webhook_endpoints (user_id, url, secret, events, created_at)",
-	     "SELECT 1 + i / 10, 'https://example.org/' || i, 's', 7, 7000 + i / 3");
-	snprintf(sql, sizeof sql,
-	         "SELECT CASE WHEN i < %d THEN 1 ELSE 2 + i %% 2999 END, 'ping', '{}', 2, 1, 1,"
-	         " 8000000 + i / 10",
-	         3000 * x);
-	fill(s, 3000 * x + 900,
-	     "INSERT INTO webhook_deliveries (endpoint_id, event, body, state, attempts,"
-	     " run_after_ms, created_ms)",
-	     sql);
-	fill(s, 3000 * x,
-	     "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at)",
-	     "SELECT 1 + i / 20, 't', 'h' || i, 1, 7000 + i / 4,"
-	     " CASE WHEN i % 10 = 0 THEN 1 ELSE NULL END");
+	fill_accounts(s, x);
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
 	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
