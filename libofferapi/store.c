@@ -623,6 +623,8 @@ static const char *const migration_17[] = {
  * id) (tokens.c, webhooks.c, keyset.h): indexes in that order, which the
  * seeks of their cursors follow (PostgreSQL's indexes, unlike SQLite's, do
  * not end with the row's id), in place of the ones by owner and time.
+ * The sessions table is made again with an integer id (its rows keep
+ * their token hash, owner and times).
  */
 static const char *const migration_18[] = {
 	"CREATE INDEX webhook_deliveries_log ON webhook_deliveries (endpoint_id, created_ms, id)",
@@ -630,7 +632,20 @@ static const char *const migration_18[] = {
 	"DROP INDEX api_tokens_user",
 	"CREATE INDEX webhook_endpoints_user_page ON webhook_endpoints (user_id, created_at, id)",
 	"DROP INDEX webhook_endpoints_user",
-	NULL
+	/* a session gets an integer id, the tie-break of its list's key (the
+	 * table is made again: SQLite adds no primary key to a table) */
+	"CREATE TABLE sessions_v2 ("
+	" id {{ID}},"
+	" token_hash TEXT NOT NULL UNIQUE,"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"INSERT INTO sessions_v2 (token_hash, user_id, created_at, expires_at)"
+	" SELECT token_hash, user_id, created_at, expires_at FROM sessions"
+	" ORDER BY created_at, token_hash",
+	"DROP TABLE sessions", "ALTER TABLE sessions_v2 RENAME TO sessions",
+	"CREATE INDEX sessions_expires ON sessions (expires_at)",
+	"CREATE INDEX sessions_user_page ON sessions (user_id, created_at, id)", NULL
 };
 
 /* Index = version - 1. */

@@ -213,11 +213,21 @@ void api_erase_me(req *r)
 	respond_json(r, 200, o);
 }
 
+/* The user's live sessions, newest first, by page (api_page.c). */
 void api_my_sessions(req *r)
 {
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor))
+		return;
+	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_session_list *l = NULL;
 	char current[OFFERAPI_SESSION_ID_SIZE];
-	int rc = svc_sessions(r, &l, current);
+	int rc = svc_sessions(r, &page, &l, current);
+	if (rc == OFFERAPI_EINVAL && page.cursor) {
+		api_page_bad_cursor(r);
+		return;
+	}
 	if (rc) {
 		api_fail(r, rc, false);
 		return;
@@ -229,8 +239,10 @@ void api_my_sessions(req *r)
 		                                "created_at", (json_int_t)l->items[i].created_at,
 		                                "expires_at", (json_int_t)l->items[i].expires_at,
 		                                "current", !strcmp(l->items[i].id, current)));
+	json_t *out = json_pack("{s:o}", "sessions", arr);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_session_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "sessions", arr));
+	respond_json(r, 200, out);
 }
 
 void api_session_revoke(req *r)

@@ -104,9 +104,11 @@ int svc_notify_set(req *r, bool stages);
 int svc_unsubscribe(req *r, const char *token, bool apply, offerapi_unsubscribe **out);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
-/* The user's live sessions, newest first; *current is the id of the
- * request's own session ("" with none). */
-int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE]);
+/* The user's live sessions, newest first: one page of @page, or every one
+ * with @page NULL; *current is the id of the request's own session (""
+ * with none). */
+int svc_sessions(req *r, const offerapi_page *page, offerapi_session_list **out,
+                 char current[OFFERAPI_SESSION_ID_SIZE]);
 /* End the user's session r->sid (OFFERAPI_ENOTFOUND when the user has no
  * such live session); *was_current says it was the request's own. */
 int svc_session_revoke(req *r, bool *was_current);

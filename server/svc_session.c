@@ -239,7 +239,8 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
 	return offerapi_session_create(r->app->store, *user, token);
 }
 
-int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE])
+int svc_sessions(req *r, const offerapi_page *page, offerapi_session_list **out,
+                 char current[OFFERAPI_SESSION_ID_SIZE])
 {
 	*out = NULL;
 	current[0] = '\0';
@@ -248,7 +249,8 @@ int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESS
 		return rc;
 	if (r->session[0])
 		offerapi_session_id(r->session, current);
-	return offerapi_session_list_user(r->app->store, r->user->id, out);
+	return page ? offerapi_session_list_page(r->app->store, r->user->id, page, out)
+	            : offerapi_session_list_user(r->app->store, r->user->id, out);
 }
 
 int svc_session_revoke(req *r, bool *was_current)

@@ -547,13 +547,14 @@ def link_rels(resp):
             re.findall(r'<([^>]*)>;\s*rel="([a-z]+)"', resp.header("Link") or "")}
 
 
-def check_paged_list(T, c, path, key, made, foreign_cursor=None):
+def check_paged_list(T, c, path, key, made, foreign_cursor=None, in_order=False):
     """Walk the API list @path (items under @key) 3 a page, by the body's
     next and then by the Link header, and check with @T: it holds exactly
-    the ids @made, each once, newest first (created_at, then id); pages of
-    3; total and limit; prev of page 2 is page 1; a malformed cursor,
-    @foreign_cursor (another list's) and a bad limit are 400 naming the
-    parameter. Returns the ids in list order."""
+    the ids @made, each once, newest first (created_at, then id; with
+    @in_order, created_at then the order of @made); pages of 3; total and
+    limit; prev of page 2 is page 1; a malformed cursor, @foreign_cursor
+    (another list's) and a bad limit are 400 naming the parameter. Returns
+    the ids in list order."""
     def walk(by_link):
         ids, pages, url = [], [], path + "?limit=3"
         while url and len(pages) < 50:
@@ -577,7 +578,12 @@ def check_paged_list(T, c, path, key, made, foreign_cursor=None):
             "%s: every item once, none missing (%s, made %s)" % (path, ids, sorted(made)))
     items = [x for p in pages for x in p[key]]
     order = sorted(items, key=lambda x: (x["created_at"], x["id"]), reverse=True)
-    T.check([x["id"] for x in order] == ids, "%s: newest first, then by id: %s" % (path, ids))
+    if in_order:
+        times = [x["created_at"] for x in items]
+        T.check(ids == list(made) and times == sorted(times, reverse=True),
+                "%s: newest first, in the order %s: %s" % (path, made, ids))
+    else:
+        T.check([x["id"] for x in order] == ids, "%s: newest first, then by id: %s" % (path, ids))
     T.check([len(p[key]) for p in pages] == [3] * (n // 3) + ([n % 3] if n % 3 else []),
             "%s: pages of 3 (%s)" % (path, [len(p[key]) for p in pages]))
     T.check(all(p["limit"] == 3 and p["total"] == n for p in pages),

@@ -17,7 +17,8 @@
   and by Link, each once, newest first, total 7; a token made between two
   pages does not shift them; a bad or another account's cursor, a bad
   limit and an unknown parameter are 400 naming it; the page /me/tokens
-  still shows every live token.
+  still shows every live token; the same for 7 sessions of one user
+  (GET /api/v1/me/sessions; the page /me/sessions shows them all).
 Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
 import os
 import re
@@ -229,6 +230,24 @@ def paging_checks(srv, pager, rec):
             "the page /me/tokens shows every live token")
 
 
+def session_paging(srv, rec):
+    """7 sessions of one user (sign-up and 6 log-ins), 3 a page."""
+    u = signup(srv, "candidate")
+    u.token = u.bearer
+    for i in range(6):
+        r = srv.client().api("POST", "/api/v1/sessions", {"login": u.login, "password": u.password})
+        T.status(r, [200, 201], "log-in %d" % i)
+    whole = u.get("/api/v1/me/sessions")
+    T.status(whole, 200, "every session on one page")
+    made = [x["id"] for x in whole.json()["sessions"]] if whole.status == 200 else []
+    T.check(len(made) == 7 and whole.json()["total"] == 7 and whole.json()["next"] is None,
+            "7 live sessions, one page of 50")
+    foreign = rec.get("/api/v1/me/tokens?limit=3").json()["next"]  # another kind of list
+    check_paged_list(T, u, "/api/v1/me/sessions", "sessions", made, foreign, in_order=True)
+    text = u.get("/me/sessions").text
+    T.check(all(sid in text for sid in made), "the page /me/sessions shows every session")
+
+
 def main():
     db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
     srv = Server(db_url=db_url)
@@ -245,6 +264,7 @@ def main():
     pager = signup(srv, "recruiter")
     pager.token = pager.bearer
     paging_checks(srv, pager, rec)
+    session_paging(srv, rec)
     srv.stop()
     srv.cleanup()
     T.done()

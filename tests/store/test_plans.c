@@ -107,8 +107,8 @@ static void fill(offerapi_store *s, int n, const char *insert, const char *selec
 
 /* Webhooks and tokens, as many as accounts may hold: 10 endpoints for
  * each of users 1..300, endpoint 1 with 3 000 deliveries and 900 others
- * spread, times tied by tens; 20 tokens for each of users 1..150, one in
- * ten expired. */
+ * spread, times tied by tens; 20 tokens and 20 sessions for each of
+ * users 1..150, one in ten expired. */
 static void fill_accounts(offerapi_store *s, int x)
 {
 	char sql[300];
@@ -127,6 +127,9 @@ static void fill_accounts(offerapi_store *s, int x)
 	     "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at)",
 	     "SELECT 1 + i / 20, 't', 'h' || i, 1, 7000 + i / 4,"
 	     " CASE WHEN i % 10 = 0 THEN 1 ELSE NULL END");
+	fill(s, 3000 * x, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)",
+	     "SELECT 's' || i, 1 + i / 20, 7000 + i / 4,"
+	     " CASE WHEN i % 10 = 0 THEN 1 ELSE 4000000000 END");
 }
 
 /*
@@ -511,8 +514,8 @@ static void user_calls(offerapi_store *s)
 	free(c);
 }
 
-/* An account's tokens and endpoints, and endpoint 1's deliveries, page
- * by page (tokens.c, webhooks.c). */
+/* An account's tokens, sessions and endpoints, and endpoint 1's
+ * deliveries, page by page (tokens.c, users.c, webhooks.c). */
 static void account_calls(offerapi_store *s, trace *t)
 {
 	offerapi_page p = OFFERAPI_PAGE_INIT;
@@ -529,6 +532,19 @@ static void account_calls(offerapi_store *s, trace *t)
 			break;
 	}
 	assert_int_equal(n, 18); /* 20, two expired */
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	p.limit = 7;
+	n = 0;
+	for (int pages = 0; pages < 10; pages++) {
+		offerapi_session_list *l;
+		assert_rc(offerapi_session_list_page(s, 1, &p, &l), 0);
+		n += l->count;
+		p.cursor = keep(&c, l->next);
+		offerapi_session_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	assert_int_equal(n, 18);
 	p = (offerapi_page)OFFERAPI_PAGE_INIT;
 	p.limit = 4;
 	offerapi_webhook_list *wl;
