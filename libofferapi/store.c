@@ -683,6 +683,14 @@ static int search_gen_version(void)
 	return NMIGRATIONS + 1; /* not reached */
 }
 
+int store_session_ids_version(void)
+{
+	for (int v = 1; v <= NMIGRATIONS; v++)
+		if (migrations[v - 1] == migration_16)
+			return v;
+	return NMIGRATIONS + 1; /* not reached */
+}
+
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */
 static char *expand(const db_backend *be, const char *sql)
 {

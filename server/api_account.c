@@ -224,14 +224,8 @@ void api_my_sessions(req *r)
 	offerapi_session_list *l = NULL;
 	char current[OFFERAPI_SESSION_ID_SIZE];
 	int rc = svc_sessions(r, &page, &l, current);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr,
@@ -319,14 +313,8 @@ void api_my_tokens(req *r)
 	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_pat_list *l = NULL;
 	int rc = svc_tokens(r, &page, &l);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, token_json(&l->items[i]));

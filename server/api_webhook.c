@@ -34,14 +34,8 @@ void api_my_webhooks(req *r)
 	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_webhook_list *l = NULL;
 	int rc = svc_webhooks(r, &page, &l);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, webhook_json(&l->items[i]));
@@ -140,14 +134,8 @@ void api_webhook_deliveries(req *r)
 	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_delivery_list *l = NULL;
 	int rc = svc_webhook_deliveries(r, &page, &l);
-	if (rc == OFFERAPI_EINVAL && page.cursor) {
-		api_page_bad_cursor(r);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
-	if (rc) {
-		api_fail(r, rc, false);
-		return;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, delivery_json(&l->items[i]));

@@ -291,16 +291,16 @@ static void test_migration_3_keeps_every_byte(void **state)
 	testdb_destroy(&t);
 }
 
-/* Migration 15 makes the sessions table again with an id: the sessions
- * open before it stay open, in their order, and later ones follow them. */
-static void test_sessions_keep_across_migration_15(void **state)
+/* The migration that makes the sessions table again with an id: the
+ * sessions open before it stay open, and later ones come first. */
+static void test_sessions_keep_their_ids_migration(void **state)
 {
 	(void)state;
 	testdb t;
 	testdb_create(&t);
 	offerapi_store_options o = testdb_options();
 	offerapi_store *s;
-	int before = offerapi_store_schema_latest() - 1;
+	int before = store_session_ids_version() - 1;
 	assert_rc(store_open_upto(&s, t.url, &o, before), 0);
 	assert_int_equal(offerapi_store_schema_version(s), before);
 	offerapi_user *u = testdb_user(s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
@@ -310,7 +310,7 @@ static void test_sessions_keep_across_migration_15(void **state)
 	assert_rc(store_exec(s, "UPDATE sessions SET created_at = 1700000000", NULL, 0, NULL), 0);
 	offerapi_store_free(s);
 
-	s = testdb_open(&t); /* migration 15 */
+	s = testdb_open(&t); /* that migration and the later ones */
 	assert_int_equal(offerapi_store_schema_version(s), offerapi_store_schema_latest());
 	for (int i = 0; i < 3; i++) {
 		offerapi_user *who;
@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 		testdb_backend = argv[1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migration_3_keeps_every_byte),
-		cmocka_unit_test(test_sessions_keep_across_migration_15),
+		cmocka_unit_test(test_sessions_keep_their_ids_migration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
