@@ -686,7 +686,7 @@ static int search_gen_version(void)
 int store_session_ids_version(void)
 {
 	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_16)
+		if (migrations[v - 1] == migration_18)
 			return v;
 	return NMIGRATIONS + 1; /* not reached */
 }
