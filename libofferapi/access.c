@@ -178,59 +178,36 @@ int offerapi_access_views(offerapi_store *s, const offerapi_user *actor, offerap
 		return oa_error(OFFERAPI_EINVAL, "access views: no store given");
 	ks_spec spec;
 	views_spec(&spec);
-	uint32_t scope = ks_scope_id('v', application_id);
-	ks_cursor cur;
-	size_t limit;
-	int rc = ks_page_parse(&spec, scope, page, &cur, &limit);
+	ks_req req;
+	int rc = ks_req_parse(&spec, ks_scope_id('v', application_id), page, &req);
 	if (rc == 0)
 		rc = check_candidate(s, actor, application_id);
-	if (rc < 0)
-		return rc;
-	unsigned pf = page ? page->flags : 0;
-	bool last = pf & OFFERAPI_PAGE_LAST, count = pf & OFFERAPI_PAGE_TOTAL;
-	ks_query *q = malloc(sizeof *q);
-	if (!q)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	db_param fixed[] = { P_INT(application_id) };
-	rc = ks_build(&spec, &cur, last, count, limit, 0, ", " ITEM_COLUMNS,
-	              " JOIN access_log l ON l.id = k.id JOIN applications a"
-	              " ON a.id = l.application_id LEFT JOIN users u ON u.id = l.user_id",
-	              fixed, q);
-	db_result *r = NULL;
+	ks_result res;
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
-	free(q);
+		rc = ks_run(s, &req, ", " ITEM_COLUMNS,
+		            " JOIN access_log l ON l.id = k.id JOIN applications a"
+		            " ON a.id = l.application_id LEFT JOIN users u ON u.id = l.user_id",
+		            (db_param[]){ P_INT(application_id) }, &res);
 	if (rc < 0)
 		return rc;
 	offerapi_access_list *l = calloc(1, sizeof *l);
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
-		l->total = -1;
-		if (count && r->nrows)
-			l->total = db_int(r, 0, 4);
-		else if (count)
-			rc = store_count(s, spec.count_from, fixed, 1, &l->total);
-	}
-	ks_row *rows = NULL;
-	ks_page pg;
-	int base = count ? 5 : 4;
-	if (rc == 0)
-		rc = ks_page_of(&spec, scope, &cur, last, limit, l->total, r, &rows, &pg);
-	if (rc == 0) {
-		l->next = pg.next;
-		l->prev = pg.prev;
-		l->items = calloc(pg.count ? pg.count : 1, sizeof *l->items);
+		l->total = res.total;
+		l->next = res.page.next;
+		l->prev = res.page.prev;
+		res.page.next = res.page.prev = NULL;
+		l->items = calloc(res.page.count ? res.page.count : 1, sizeof *l->items);
 		if (!l->items)
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		for (size_t i = 0; rc == 0 && i < pg.count; i++) {
-			rc = item_from_row(r, rows[pg.first + i].row, base, false,
+		for (size_t i = 0; rc == 0 && i < res.page.count; i++) {
+			rc = item_from_row(res.r, res.rows[res.page.first + i].row, res.base, false,
 			                   &l->items[l->count]);
 			l->count++; /* freed with the list even when half made */
 		}
 	}
-	free(rows);
-	db_result_free(r);
+	ks_result_free(&res);
 	if (rc < 0) {
 		offerapi_access_list_free(l);
 		return rc;

@@ -10,6 +10,7 @@
 
 #include "internal.h"
 #include "keyset.h"
+#include "store_internal.h"
 
 uint32_t ks_scope(const char *what)
 {
@@ -386,4 +387,54 @@ int ks_page_of(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool las
 	}
 	int rc = ks_finish(spec, scope, c, last, limit, total, *rows, &n, out);
 	return rc ? oa_error(rc, "out of memory") : 0;
+}
+
+/* ---- a page, start to end ---- */
+
+int ks_req_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, ks_req *req)
+{
+	memset(req, 0, sizeof *req);
+	req->spec = spec;
+	req->scope = scope;
+	req->total = -1;
+	unsigned flags = p ? p->flags : 0;
+	req->last = flags & OFFERAPI_PAGE_LAST;
+	req->count = flags & OFFERAPI_PAGE_TOTAL;
+	return ks_page_parse(spec, scope, p, &req->cur, &req->limit);
+}
+
+int ks_run(struct offerapi_store *s, const ks_req *req, const char *cols, const char *join,
+           const db_param *fixed, ks_result *out)
+{
+	memset(out, 0, sizeof *out);
+	const ks_spec *spec = req->spec;
+	ks_query *q = malloc(sizeof *q);
+	if (!q)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = ks_build(spec, &req->cur, req->last, req->count, req->limit, 0, cols, join, fixed,
+	                  q);
+	if (rc == 0)
+		rc = store_exec(s, q->sql, q->params, q->nparams, &out->r);
+	free(q);
+	out->base = req->count ? 5 : 4;
+	out->total = req->total >= 0 ? req->total : -1;
+	if (rc == 0 && req->count && out->r->nrows)
+		out->total = db_int(out->r, 0, 4);
+	else if (rc == 0 && req->count)
+		rc = store_count(s, spec->count_from, fixed, spec->nfixed, &out->total);
+	if (rc == 0)
+		rc = ks_page_of(spec, req->scope, &req->cur, req->last, req->limit, out->total,
+		                out->r, &out->rows, &out->page);
+	if (rc < 0)
+		ks_result_free(out);
+	return rc;
+}
+
+void ks_result_free(ks_result *res)
+{
+	db_result_free(res->r);
+	free(res->rows);
+	free(res->page.next);
+	free(res->page.prev);
+	memset(res, 0, sizeof *res);
 }

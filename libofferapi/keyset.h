@@ -146,4 +146,44 @@ int ks_finish(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last
 int ks_page_of(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last, size_t limit,
                int64_t total, const db_result *r, ks_row **rows, ks_page *out);
 
+/*
+ * One page of a list, from the request to its rows: what access.c,
+ * stages.c, lists.c, tokens.c and webhooks.c each did by hand.
+ */
+typedef struct ks_req {
+	const ks_spec *spec;
+	uint32_t scope;
+	ks_cursor cur; /* from ks_page_parse() */
+	size_t limit; /* from ks_page_parse() */
+	bool last; /* OFFERAPI_PAGE_LAST */
+	bool count; /* OFFERAPI_PAGE_TOTAL: count the list's rows */
+	int64_t total; /* the list's rows when known beforehand, else -1 */
+} ks_req;
+
+/* ks_page_parse() of @p into @req, and its flags. Error set. */
+int ks_req_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, ks_req *req);
+
+typedef struct ks_result {
+	db_result *r; /* the statement's rows */
+	int base; /* the caller's first column in @r (after the key and total) */
+	int64_t total; /* counted with req.count, else req.total */
+	ks_row *rows; /* the page: rows[page.first .. page.first + page.count) */
+	ks_page page; /* its cursors are freed by ks_result_free() unless taken */
+} ks_result;
+
+struct offerapi_store;
+
+/*
+ * ks_build() @cols and @join over @fixed ($1..$nfixed of the spec),
+ * store_exec(), the total (from the statement, or store_count() when the
+ * page is empty), then ks_page_of(). On success *out holds the page, to be
+ * released with ks_result_free(); on failure nothing is held. Error set.
+ */
+int ks_run(struct offerapi_store *s, const ks_req *req, const char *cols, const char *join,
+           const db_param *fixed, ks_result *out);
+
+/* Free what @res holds (the cursors too, unless a caller took them and set
+ * them to NULL). */
+void ks_result_free(ks_result *res);
+
 #endif

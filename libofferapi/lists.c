@@ -100,33 +100,14 @@ static int page_items(offerapi_store *s, const db_result *r, int base, bool with
 	return rc;
 }
 
-/* The rows of @r as keys, then the page (ks_finish) and its items. */
-static int page_from_result(offerapi_store *s, const ks_spec *spec, uint32_t scope,
-                            const ks_cursor *c, bool last, size_t limit, int base, bool with_text,
-                            const db_result *r, offerapi_application_list *l)
-{
-	ks_row *rows = NULL;
-	ks_page pg;
-	int rc = ks_page_of(spec, scope, c, last, limit, l->total, r, &rows, &pg);
-	if (rc == 0) {
-		l->next = pg.next;
-		l->prev = pg.prev;
-		l->offset = pg.offset;
-		rc = page_items(s, r, base, with_text, rows, &pg, l);
-	}
-	free(rows);
-	return rc;
-}
-
 /* One page of @spec over @fixed; @total as ranked_page() takes it. */
 static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
                      const ks_cursor *c, bool last, int64_t total, size_t limit, bool with_text,
                      offerapi_application_list **out)
 {
-	bool count = total == RANK_TOTAL_COUNT;
-	ks_query *q = malloc(sizeof *q);
-	if (!q)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	ks_req req = {
+		spec, scope, *c, limit, last, total == RANK_TOTAL_COUNT, total >= 0 ? total : -1
+	};
 	/* a ranked list, or one stage's, has one offer ($1): its row is read
 	 * once, not joined to each application (PostgreSQL would merge-join
 	 * offers_pkey) */
@@ -134,29 +115,23 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 	const char *join = one_offer ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
 	const char *tjoin = one_offer ? LIST_JOIN("$1") LIST_TEXT_JOIN
 	                              : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
-	int rc = ks_build(spec, c, last, count, limit, 0,
-	                  with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
-	                  with_text ? tjoin : join, fixed, q);
-	db_result *r = NULL;
-	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
-	free(q);
+	ks_result res;
+	int rc = ks_run(s, &req, with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
+	                with_text ? tjoin : join, fixed, &res);
 	if (rc < 0)
 		return rc;
 	offerapi_application_list *l = calloc(1, sizeof *l);
 	if (!l) {
-		db_result_free(r);
+		ks_result_free(&res);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	l->total = total >= 0 ? total : -1;
-	if (count && r->nrows)
-		l->total = db_int(r, 0, 4);
-	else if (count)
-		rc = store_count(s, spec->count_from, fixed, spec->nfixed, &l->total);
-	if (rc == 0)
-		rc = page_from_result(s, spec, scope, c, last, limit, count ? 5 : 4, with_text, r,
-		                      l);
-	db_result_free(r);
+	l->total = res.total;
+	l->next = res.page.next;
+	l->prev = res.page.prev;
+	l->offset = res.page.offset;
+	res.page.next = res.page.prev = NULL;
+	rc = page_items(s, res.r, res.base, with_text, res.rows, &res.page, l);
+	ks_result_free(&res);
 	if (rc < 0) {
 		offerapi_application_list_free(l);
 		return rc;

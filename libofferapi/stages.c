@@ -712,22 +712,6 @@ static int notes_items(const db_result *r, int base, const ks_row *rows, const k
 	return 0;
 }
 
-/* The page of @r's rows into @l (ks_finish() then the items). */
-static int notes_page(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last,
-                      size_t limit, int base, const db_result *r, offerapi_note_list *l)
-{
-	ks_row *rows = NULL;
-	ks_page pg;
-	int rc = ks_page_of(spec, scope, c, last, limit, l->total, r, &rows, &pg);
-	if (rc == 0) {
-		l->next = pg.next;
-		l->prev = pg.prev;
-		rc = notes_items(r, base, rows, &pg, l);
-	}
-	free(rows);
-	return rc;
-}
-
 int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                                    const offerapi_page *page, offerapi_note_list **out)
 {
@@ -736,45 +720,32 @@ int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor
 	*out = NULL;
 	ks_spec spec;
 	notes_spec(&spec);
-	uint32_t scope = ks_scope_id('n', id);
-	ks_cursor cur;
-	size_t limit;
-	int rc = ks_page_parse(&spec, scope, page, &cur, &limit);
+	ks_req req;
+	int rc = ks_req_parse(&spec, ks_scope_id('n', id), page, &req);
 	app_people p;
 	if (rc == 0)
 		rc = app_check(s, actor, id, true, "read its notes", &p);
-	if (rc < 0)
-		return rc;
-	unsigned pf = page ? page->flags : 0;
-	bool last = pf & OFFERAPI_PAGE_LAST, count = pf & OFFERAPI_PAGE_TOTAL;
-	ks_query *q = malloc(sizeof *q);
-	if (!q)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	db_param fixed[] = { P_INT(id) };
-	rc = ks_build(
-		&spec, &cur, last, count, limit, 0,
-		", n.id, n.application_id, n.author_id, u.display_name, n.body, n.created_at",
-		" JOIN application_notes n ON n.id = k.id LEFT JOIN users u ON u.id = n.author_id",
-		fixed, q);
-	db_result *r = NULL;
+	ks_result res;
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
-	free(q);
+		rc = ks_run(s, &req,
+		            ", n.id, n.application_id, n.author_id, u.display_name, n.body,"
+		            " n.created_at",
+		            " JOIN application_notes n ON n.id = k.id"
+		            " LEFT JOIN users u ON u.id = n.author_id",
+		            (db_param[]){ P_INT(id) }, &res);
 	if (rc < 0)
 		return rc;
 	offerapi_note_list *l = calloc(1, sizeof *l);
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
-		l->total = -1;
-		if (count && r->nrows)
-			l->total = db_int(r, 0, 4);
-		else if (count)
-			rc = store_count(s, spec.count_from, fixed, 1, &l->total);
+		l->total = res.total;
+		l->next = res.page.next;
+		l->prev = res.page.prev;
+		res.page.next = res.page.prev = NULL;
+		rc = notes_items(res.r, res.base, res.rows, &res.page, l);
 	}
-	if (rc == 0)
-		rc = notes_page(&spec, scope, &cur, last, limit, count ? 5 : 4, r, l);
-	db_result_free(r);
+	ks_result_free(&res);
 	if (rc < 0) {
 		offerapi_note_list_free(l);
 		return rc;

@@ -617,11 +617,42 @@ static const char *const migration_17[] = {
 	"CREATE INDEX users_role_created ON users (role, created_at, id)", NULL
 };
 
+/*
+ * Migration 18: an account's tokens and webhook endpoints and an
+ * endpoint's delivery log are read page by page, newest first by (time,
+ * id) (tokens.c, webhooks.c, keyset.h): indexes in that order, which the
+ * seeks of their cursors follow (PostgreSQL's indexes, unlike SQLite's, do
+ * not end with the row's id), in place of the ones by owner and time.
+ * The sessions table is made again with an integer id (its rows keep
+ * their token hash, owner and times).
+ */
+static const char *const migration_18[] = {
+	"CREATE INDEX webhook_deliveries_log ON webhook_deliveries (endpoint_id, created_ms, id)",
+	"CREATE INDEX api_tokens_user_page ON api_tokens (user_id, created_at, id)",
+	"DROP INDEX api_tokens_user",
+	"CREATE INDEX webhook_endpoints_user_page ON webhook_endpoints (user_id, created_at, id)",
+	"DROP INDEX webhook_endpoints_user",
+	/* a session gets an integer id, the tie-break of its list's key (the
+	 * table is made again: SQLite adds no primary key to a table) */
+	"CREATE TABLE sessions_v2 ("
+	" id {{ID}},"
+	" token_hash TEXT NOT NULL UNIQUE,"
+	" user_id BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+	" created_at BIGINT NOT NULL,"
+	" expires_at BIGINT NOT NULL)",
+	"INSERT INTO sessions_v2 (token_hash, user_id, created_at, expires_at)"
+	" SELECT token_hash, user_id, created_at, expires_at FROM sessions"
+	" ORDER BY created_at, token_hash",
+	"DROP TABLE sessions", "ALTER TABLE sessions_v2 RENAME TO sessions",
+	"CREATE INDEX sessions_expires ON sessions (expires_at)",
+	"CREATE INDEX sessions_user_page ON sessions (user_id, created_at, id)", NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
 	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
 	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-	migration_13, migration_14, migration_15, migration_16, migration_17
+	migration_13, migration_14, migration_15, migration_16, migration_17, migration_18
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -648,6 +679,14 @@ static int search_gen_version(void)
 {
 	for (int v = 1; v <= NMIGRATIONS; v++)
 		if (migrations[v - 1] == migration_15)
+			return v;
+	return NMIGRATIONS + 1; /* not reached */
+}
+
+int store_session_ids_version(void)
+{
+	for (int v = 1; v <= NMIGRATIONS; v++)
+		if (migrations[v - 1] == migration_18)
 			return v;
 	return NMIGRATIONS + 1; /* not reached */
 }

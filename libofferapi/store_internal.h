@@ -54,6 +54,10 @@ struct offerapi_store {
 int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_options *opts,
                     int upto);
 
+/* The number of the migration that gives sessions an integer id (found in
+ * the array: a renumbering at a merge needs no edit), for test_migrate. */
+int store_session_ids_version(void);
+
 /* Wake the job runners of this process (after enqueuing). */
 void store_jobs_signal(offerapi_store *s);
 

@@ -9,6 +9,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "keyset.h"
 #include "offerapi/token.h"
 #include "store_internal.h"
 
@@ -153,43 +154,81 @@ int offerapi_pat_user(offerapi_store *s, const char *token, offerapi_user **out,
 	return 0;
 }
 
-int offerapi_pat_list_user(offerapi_store *s, offerapi_id user_id, offerapi_pat_list **out)
+/* A user's live tokens, newest first: (created_at, id) under $1 the user
+ * and $2 the time (api_tokens_user_page). */
+static void tokens_spec(ks_spec *spec)
+{
+	ks_spec_newest(spec, 't', "t0.id", "t0.created_at",
+	               " FROM api_tokens t0 WHERE t0.user_id = $1"
+	               " AND (t0.expires_at IS NULL OR t0.expires_at > $2)");
+	spec->nfixed = 2;
+}
+
+/* The page's rows of @res into @l. */
+static int tokens_items(const ks_result *res, offerapi_pat_list *l)
+{
+	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
+	const db_result *r = res->r;
+	for (size_t i = 0; i < res->page.count; i++) {
+		int row = res->rows[res->page.first + i].row, b = res->base;
+		offerapi_pat *t = &l->items[l->count++];
+		t->id = db_int(r, row, b);
+		t->scopes = (unsigned)db_int(r, row, b + 2);
+		t->created_at = db_int(r, row, b + 3);
+		t->last_used_at = db_isnull(r, row, b + 4) ? 0 : db_int(r, row, b + 4);
+		t->expires_at = db_isnull(r, row, b + 5) ? 0 : db_int(r, row, b + 5);
+		if (!(t->name = oa_strdup(db_text(r, row, b + 1))))
+			return oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
+	}
+	return 0;
+}
+
+int offerapi_pat_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
+                           offerapi_pat_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "token list: missing argument");
 	*out = NULL;
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "token list: missing argument");
-	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT id, name, scopes, created_at, last_used_at, expires_at"
-	                    " FROM api_tokens WHERE user_id = $1"
-	                    " AND (expires_at IS NULL OR expires_at > $2)"
-	                    " ORDER BY created_at DESC, id DESC",
-	                    (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, 2, &r);
+	ks_spec spec;
+	tokens_spec(&spec);
+	ks_req req;
+	ks_result res;
+	int rc = ks_req_parse(&spec, ks_scope_id('t', user_id), page, &req);
+	if (rc == 0)
+		rc = ks_run(s, &req,
+		            ", t.id, t.name, t.scopes, t.created_at, t.last_used_at, t.expires_at",
+		            " JOIN api_tokens t ON t.id = k.id",
+		            (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, &res);
 	if (rc < 0)
 		return rc;
 	offerapi_pat_list *l = calloc(1, sizeof *l);
-	if (l)
-		l->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *l->items);
-	for (int i = 0; l && l->items && i < r->nrows; i++, l->count++) {
-		offerapi_pat *t = &l->items[i];
-		t->id = db_int(r, i, 0);
-		if (!(t->name = oa_strdup(db_text(r, i, 1))))
-			break;
-		t->scopes = (unsigned)db_int(r, i, 2);
-		t->created_at = db_int(r, i, 3);
-		t->last_used_at = db_isnull(r, i, 4) ? 0 : db_int(r, i, 4);
-		t->expires_at = db_isnull(r, i, 5) ? 0 : db_int(r, i, 5);
+	if (!l)
+		rc = oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
+	if (rc == 0) {
+		l->total = res.total;
+		l->next = res.page.next;
+		l->prev = res.page.prev;
+		res.page.next = res.page.prev = NULL;
+		rc = tokens_items(&res, l);
 	}
-	bool whole = l && l->items && l->count == (size_t)r->nrows;
-	db_result_free(r);
-	if (!whole) {
+	ks_result_free(&res);
+	if (rc < 0) {
 		offerapi_pat_list_free(l);
-		return oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
+		return rc;
 	}
 	*out = l;
 	return 0;
+}
+
+int offerapi_pat_list_user(offerapi_store *s, offerapi_id user_id, offerapi_pat_list **out)
+{
+	/* every live token: at most OFFERAPI_PAT_MAX, well under a page */
+	offerapi_page all = { OFFERAPI_PAGE_VERSION, NULL, OFFERAPI_PAGE_MAX, 0 };
+	return offerapi_pat_list_page(s, user_id, &all, out);
 }
 
 void offerapi_pat_list_free(offerapi_pat_list *l)
@@ -199,6 +238,8 @@ void offerapi_pat_list_free(offerapi_pat_list *l)
 	for (size_t i = 0; l->items && i < l->count; i++)
 		free(l->items[i].name);
 	free(l->items);
+	free(l->next);
+	free(l->prev);
 	free(l);
 }
 

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "keyset.h"
 #include "store_internal.h"
 
 _Static_assert(USERS_HASH_BUF == crypto_pwhash_STRBYTES, "hash buffer size");
@@ -497,7 +498,7 @@ static int session_rows(offerapi_store *s, offerapi_id user_id, db_result **r)
 	return store_exec(s,
 	                  "SELECT token_hash, created_at, expires_at FROM sessions"
 	                  " WHERE user_id = $1 AND expires_at > $2"
-	                  " ORDER BY created_at DESC, token_hash",
+	                  " ORDER BY created_at DESC, id DESC",
 	                  (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, 2, r);
 }
 
@@ -526,7 +527,60 @@ int offerapi_session_list_user(offerapi_store *s, offerapi_id user_id, offerapi_
 		l->items[i].expires_at = db_int(r, i, 2);
 	}
 	l->count = (size_t)r->nrows;
+	l->total = -1;
 	db_result_free(r);
+	*out = l;
+	return 0;
+}
+
+/* A user's live sessions, newest first: (created_at, id) under $1 the
+ * user and $2 the time (sessions_user_page). */
+static void sessions_spec(ks_spec *spec)
+{
+	ks_spec_newest(spec, 'e', "s0.id", "s0.created_at",
+	               " FROM sessions s0 WHERE s0.user_id = $1 AND s0.expires_at > $2");
+	spec->nfixed = 2;
+}
+
+int offerapi_session_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
+                               offerapi_session_list **out)
+{
+	if (!out)
+		return oa_error(OFFERAPI_EINVAL, "session list: missing argument");
+	*out = NULL;
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "session list: missing argument");
+	ks_spec spec;
+	sessions_spec(&spec);
+	ks_req req;
+	ks_result res;
+	int rc = ks_req_parse(&spec, ks_scope_id('e', user_id), page, &req);
+	if (rc == 0)
+		rc = ks_run(s, &req, ", s.token_hash, s.created_at, s.expires_at",
+		            " JOIN sessions s ON s.id = k.id",
+		            (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, &res);
+	if (rc < 0)
+		return rc;
+	offerapi_session_list *l = calloc(1, sizeof *l);
+	if (l)
+		l->items = calloc(res.page.count ? res.page.count : 1, sizeof *l->items);
+	if (!l || !l->items) {
+		ks_result_free(&res);
+		offerapi_session_list_free(l);
+		return oa_error(OFFERAPI_ENOMEM, "session list: out of memory");
+	}
+	for (size_t i = 0; i < res.page.count; i++) {
+		int row = res.rows[res.page.first + i].row;
+		id_from_hash(db_text(res.r, row, res.base), l->items[i].id);
+		l->items[i].created_at = db_int(res.r, row, res.base + 1);
+		l->items[i].expires_at = db_int(res.r, row, res.base + 2);
+	}
+	l->count = res.page.count;
+	l->total = res.total;
+	l->next = res.page.next;
+	l->prev = res.page.prev;
+	res.page.next = res.page.prev = NULL;
+	ks_result_free(&res);
 	*out = l;
 	return 0;
 }
@@ -536,6 +590,8 @@ void offerapi_session_list_free(offerapi_session_list *list)
 	if (!list)
 		return;
 	free(list->items);
+	free(list->next);
+	free(list->prev);
 	free(list);
 }
 

@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "jobs_internal.h"
+#include "keyset.h"
 #include "offerapi/webhook.h"
 #include "store_internal.h"
 #include "webhooks_internal.h"
@@ -136,39 +137,88 @@ int offerapi_webhook_create(offerapi_store *s, const offerapi_user *user, const 
 	return rc;
 }
 
-int offerapi_webhook_list_user(offerapi_store *s, offerapi_id user_id, offerapi_webhook_list **out)
+/* Lists for their owner, newest first (keyset.h): an account's endpoints
+ * under $1 the account (webhook_endpoints_user_page), an endpoint's deliveries
+ * under $1 the endpoint (webhook_deliveries_log). */
+static void endpoints_spec(ks_spec *spec)
+{
+	ks_spec_newest(spec, 'w', "w0.id", "w0.created_at",
+	               " FROM webhook_endpoints w0 WHERE w0.user_id = $1");
+}
+
+static void deliveries_spec(ks_spec *spec)
+{
+	ks_spec_newest(spec, 'd', "d0.id", "d0.created_ms",
+	               " FROM webhook_deliveries d0 WHERE d0.endpoint_id = $1");
+}
+
+/* The list's cursors and total from @res (taken from it). */
+#define TAKE_PAGE(l, res)                                                                          \
+	do {                                                                                       \
+		(l)->total = (res).total;                                                          \
+		(l)->next = (res).page.next;                                                       \
+		(l)->prev = (res).page.prev;                                                       \
+		(res).page.next = (res).page.prev = NULL;                                          \
+	} while (0)
+
+static int endpoints_items(const ks_result *res, offerapi_webhook_list *l)
+{
+	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
+	for (size_t i = 0; i < res->page.count; i++) {
+		int row = res->rows[res->page.first + i].row, b = res->base;
+		offerapi_webhook *w = &l->items[l->count++];
+		w->id = db_int(res->r, row, b);
+		w->events = (unsigned)db_int(res->r, row, b + 2);
+		w->created_at = db_int(res->r, row, b + 3);
+		if (!(w->url = oa_strdup(db_text(res->r, row, b + 1))))
+			return oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
+	}
+	return 0;
+}
+
+int offerapi_webhook_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
+                               offerapi_webhook_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "webhook list: missing argument");
 	*out = NULL;
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "webhook list: missing argument");
-	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT id, url, events, created_at FROM webhook_endpoints"
-	                    " WHERE user_id = $1 ORDER BY created_at DESC, id DESC",
-	                    (db_param[]){ P_INT(user_id) }, 1, &r);
+	ks_spec spec;
+	endpoints_spec(&spec);
+	ks_req req;
+	ks_result res;
+	int rc = ks_req_parse(&spec, ks_scope_id('w', user_id), page, &req);
+	if (rc == 0)
+		rc = ks_run(s, &req, ", w.id, w.url, w.events, w.created_at",
+		            " JOIN webhook_endpoints w ON w.id = k.id",
+		            (db_param[]){ P_INT(user_id) }, &res);
 	if (rc < 0)
 		return rc;
 	offerapi_webhook_list *l = calloc(1, sizeof *l);
-	if (l)
-		l->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *l->items);
-	for (int i = 0; l && l->items && i < r->nrows; i++, l->count++) {
-		offerapi_webhook *w = &l->items[i];
-		w->id = db_int(r, i, 0);
-		if (!(w->url = oa_strdup(db_text(r, i, 1))))
-			break;
-		w->events = (unsigned)db_int(r, i, 2);
-		w->created_at = db_int(r, i, 3);
+	if (!l)
+		rc = oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
+	if (rc == 0) {
+		TAKE_PAGE(l, res);
+		rc = endpoints_items(&res, l);
 	}
-	bool whole = l && l->items && l->count == (size_t)r->nrows;
-	db_result_free(r);
-	if (!whole) {
+	ks_result_free(&res);
+	if (rc < 0) {
 		offerapi_webhook_list_free(l);
-		return oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
+		return rc;
 	}
 	*out = l;
 	return 0;
+}
+
+_Static_assert(OFFERAPI_WEBHOOK_MAX <= OFFERAPI_PAGE_MAX, "an account's endpoints fit a page");
+
+int offerapi_webhook_list_user(offerapi_store *s, offerapi_id user_id, offerapi_webhook_list **out)
+{
+	offerapi_page all = { OFFERAPI_PAGE_VERSION, NULL, OFFERAPI_PAGE_MAX, 0 };
+	return offerapi_webhook_list_page(s, user_id, &all, out);
 }
 
 void offerapi_webhook_list_free(offerapi_webhook_list *l)
@@ -178,6 +228,8 @@ void offerapi_webhook_list_free(offerapi_webhook_list *l)
 	for (size_t i = 0; l->items && i < l->count; i++)
 		free(l->items[i].url);
 	free(l->items);
+	free(l->next);
+	free(l->prev);
 	free(l);
 }
 
@@ -281,51 +333,85 @@ int offerapi_webhook_test(offerapi_store *s, offerapi_id user_id, offerapi_id id
 	return rc;
 }
 
-int offerapi_webhook_deliveries(offerapi_store *s, offerapi_id user_id, offerapi_id id,
-                                offerapi_delivery_list **out)
+static int deliveries_items(const ks_result *res, offerapi_delivery_list *l)
+{
+	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
+	const db_result *r = res->r;
+	for (size_t i = 0; i < res->page.count; i++) {
+		int row = res->rows[res->page.first + i].row, b = res->base;
+		offerapi_delivery *d = &l->items[l->count++];
+		d->id = db_int(r, row, b);
+		d->state = (offerapi_delivery_state)db_int(r, row, b + 2);
+		d->attempts = (unsigned)db_int(r, row, b + 3);
+		d->last_status = db_isnull(r, row, b + 4) ? 0 : (int)db_int(r, row, b + 4);
+		d->created_at = db_int(r, row, b + 6) / 1000;
+		d->finished_at = db_isnull(r, row, b + 7) ? 0 : db_int(r, row, b + 7) / 1000;
+		if (!(d->event = oa_strdup(db_text(r, row, b + 1))) ||
+		    (!db_isnull(r, row, b + 5) &&
+		     !(d->last_error = oa_strdup(db_text(r, row, b + 5)))))
+			return oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
+	}
+	return 0;
+}
+
+/* Whether endpoint @id is @user_id's: 0 or ENOTFOUND. */
+static int endpoint_owned(offerapi_store *s, offerapi_id user_id, offerapi_id id)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT id FROM webhook_endpoints WHERE id = $1 AND user_id = $2",
+	                    (db_param[]){ P_INT(id), P_INT(user_id) }, 2, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "webhook %lld: no such endpoint", (long long)id);
+	db_result_free(r);
+	return rc;
+}
+
+int offerapi_webhook_deliveries_page(offerapi_store *s, offerapi_id user_id, offerapi_id id,
+                                     const offerapi_page *page, offerapi_delivery_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "delivery list: missing argument");
 	*out = NULL;
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "delivery list: missing argument");
-	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT e.id, d.id, d.event, d.state, d.attempts, d.last_status,"
-	                    " d.last_error, d.created_ms, d.finished_ms FROM webhook_endpoints e"
-	                    " LEFT JOIN webhook_deliveries d ON d.endpoint_id = e.id"
-	                    " WHERE e.id = $1 AND e.user_id = $2 ORDER BY d.id DESC LIMIT $3",
-	                    (db_param[]){ P_INT(id), P_INT(user_id), P_INT(DELIVERY_LOG_MAX) }, 3,
-	                    &r);
+	ks_spec spec;
+	deliveries_spec(&spec);
+	ks_req req;
+	ks_result res;
+	int rc = ks_req_parse(&spec, ks_scope_id('d', id), page, &req);
+	if (rc == 0)
+		rc = endpoint_owned(s, user_id, id);
+	if (rc == 0)
+		rc = ks_run(s, &req,
+		            ", d.id, d.event, d.state, d.attempts, d.last_status, d.last_error,"
+		            " d.created_ms, d.finished_ms",
+		            " JOIN webhook_deliveries d ON d.id = k.id", (db_param[]){ P_INT(id) },
+		            &res);
 	if (rc < 0)
 		return rc;
-	if (r->nrows == 0) {
-		db_result_free(r);
-		return oa_error(OFFERAPI_ENOTFOUND, "webhook %lld: no such endpoint",
-		                (long long)id);
-	}
 	offerapi_delivery_list *l = calloc(1, sizeof *l);
-	if (l)
-		l->items = calloc((size_t)r->nrows, sizeof *l->items);
-	bool oom = !l || !l->items;
-	for (int i = 0; !oom && i < r->nrows && !db_isnull(r, i, 1); i++, l->count++) {
-		offerapi_delivery *d = &l->items[i];
-		d->id = db_int(r, i, 1);
-		d->state = (offerapi_delivery_state)db_int(r, i, 3);
-		d->attempts = (unsigned)db_int(r, i, 4);
-		d->last_status = db_isnull(r, i, 5) ? 0 : (int)db_int(r, i, 5);
-		d->created_at = db_int(r, i, 7) / 1000;
-		d->finished_at = db_isnull(r, i, 8) ? 0 : db_int(r, i, 8) / 1000;
-		oom = !(d->event = oa_strdup(db_text(r, i, 2))) ||
-		      (!db_isnull(r, i, 6) && !(d->last_error = oa_strdup(db_text(r, i, 6))));
+	if (!l)
+		rc = oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
+	if (rc == 0) {
+		TAKE_PAGE(l, res);
+		rc = deliveries_items(&res, l);
 	}
-	db_result_free(r);
-	if (oom) {
+	ks_result_free(&res);
+	if (rc < 0) {
 		offerapi_delivery_list_free(l);
-		return oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
+		return rc;
 	}
 	*out = l;
 	return 0;
+}
+
+int offerapi_webhook_deliveries(offerapi_store *s, offerapi_id user_id, offerapi_id id,
+                                offerapi_delivery_list **out)
+{
+	offerapi_page last50 = { OFFERAPI_PAGE_VERSION, NULL, DELIVERY_LOG_MAX, 0 };
+	return offerapi_webhook_deliveries_page(s, user_id, id, &last50, out);
 }
 
 void offerapi_delivery_list_free(offerapi_delivery_list *l)
@@ -337,6 +423,8 @@ void offerapi_delivery_list_free(offerapi_delivery_list *l)
 		free(l->items[i].last_error);
 	}
 	free(l->items);
+	free(l->next);
+	free(l->prev);
 	free(l);
 }
 

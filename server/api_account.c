@@ -213,15 +213,19 @@ void api_erase_me(req *r)
 	respond_json(r, 200, o);
 }
 
+/* The user's live sessions, newest first, by page (api_page.c). */
 void api_my_sessions(req *r)
 {
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor))
+		return;
+	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_session_list *l = NULL;
 	char current[OFFERAPI_SESSION_ID_SIZE];
-	int rc = svc_sessions(r, &l, current);
-	if (rc) {
-		api_fail(r, rc, false);
+	int rc = svc_sessions(r, &page, &l, current);
+	if (api_page_failed(r, rc, &page))
 		return;
-	}
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr,
@@ -229,8 +233,10 @@ void api_my_sessions(req *r)
 		                                "created_at", (json_int_t)l->items[i].created_at,
 		                                "expires_at", (json_int_t)l->items[i].expires_at,
 		                                "current", !strcmp(l->items[i].id, current)));
+	json_t *out = json_pack("{s:o}", "sessions", arr);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_session_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "sessions", arr));
+	respond_json(r, 200, out);
 }
 
 void api_session_revoke(req *r)
@@ -297,19 +303,25 @@ static json_t *token_json(const offerapi_pat *t)
 	return o;
 }
 
+/* The account's live tokens, newest first, by page (api_page.c). */
 void api_my_tokens(req *r)
 {
-	offerapi_pat_list *l = NULL;
-	int rc = svc_tokens(r, &l);
-	if (rc) {
-		api_fail(r, rc, false);
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor))
 		return;
-	}
+	page.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_pat_list *l = NULL;
+	int rc = svc_tokens(r, &page, &l);
+	if (api_page_failed(r, rc, &page))
+		return;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, token_json(&l->items[i]));
+	json_t *out = json_pack("{s:o}", "tokens", arr);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_pat_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "tokens", arr));
+	respond_json(r, 200, out);
 }
 
 /* {name, scopes, expires_in_days}; expires_in_days absent: 90, null: never. */
@@ -356,7 +368,7 @@ void api_token_create(req *r)
 	json_decref(body);
 	offerapi_pat_list *l = NULL;
 	if (rc == 0)
-		rc = svc_tokens(r, &l);
+		rc = svc_tokens(r, NULL, &l);
 	const offerapi_pat *made = NULL;
 	for (size_t i = 0; l && i < l->count && !made; i++)
 		if (l->items[i].id == id)

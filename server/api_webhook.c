@@ -24,19 +24,25 @@ static json_t *webhook_json(const offerapi_webhook *w)
 	                 events_json(w->events), "created_at", (json_int_t)w->created_at);
 }
 
+/* The recruiter's endpoints, newest first, by page (api_page.c). */
 void api_my_webhooks(req *r)
 {
-	offerapi_webhook_list *l = NULL;
-	int rc = svc_webhooks(r, &l);
-	if (rc) {
-		api_fail(r, rc, false);
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor))
 		return;
-	}
+	page.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_webhook_list *l = NULL;
+	int rc = svc_webhooks(r, &page, &l);
+	if (api_page_failed(r, rc, &page))
+		return;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, webhook_json(&l->items[i]));
+	json_t *out = json_pack("{s:o}", "webhooks", arr);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_webhook_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "webhooks", arr));
+	respond_json(r, 200, out);
 }
 
 /* POST {url, events}: 201 with the secret, this once. */
@@ -67,7 +73,7 @@ void api_webhook_create(req *r)
 	int rc = svc_webhook_create(r, jstr(body, "url", &bad), names, n, secret, &id);
 	offerapi_webhook_list *l = NULL;
 	if (rc == 0)
-		rc = svc_webhooks(r, &l);
+		rc = svc_webhooks(r, NULL, &l);
 	const offerapi_webhook *made = NULL;
 	for (size_t i = 0; l && i < l->count && !made; i++)
 		if (l->items[i].id == id)
@@ -104,29 +110,37 @@ void api_webhook_test(req *r)
 		respond(r, 202, NULL, "", 0);
 }
 
+static json_t *delivery_json(const offerapi_delivery *d)
+{
+	json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I}", "id", (json_int_t)d->id, "event", d->event,
+	                      "state", offerapi_delivery_state_name(d->state), "attempts",
+	                      (json_int_t)d->attempts, "created_at", (json_int_t)d->created_at);
+	json_object_set_new(o, "last_status",
+	                    d->last_status ? json_integer(d->last_status) : json_null());
+	json_object_set_new(o, "last_error",
+	                    d->last_error ? json_string(d->last_error) : json_null());
+	json_object_set_new(o, "finished_at",
+	                    d->finished_at ? json_integer(d->finished_at) : json_null());
+	return o;
+}
+
+/* Endpoint r->id's deliveries, newest first, by page (api_page.c). */
 void api_webhook_deliveries(req *r)
 {
-	offerapi_delivery_list *l = NULL;
-	int rc = svc_webhook_deliveries(r, &l);
-	if (rc) {
-		api_fail(r, rc, false);
+	char cursor[OFFERAPI_CURSOR_MAX];
+	offerapi_page page;
+	if (!api_page_query(r, NULL, &page, cursor))
 		return;
-	}
+	page.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_delivery_list *l = NULL;
+	int rc = svc_webhook_deliveries(r, &page, &l);
+	if (api_page_failed(r, rc, &page))
+		return;
 	json_t *arr = json_array();
-	for (size_t i = 0; i < l->count; i++) {
-		const offerapi_delivery *d = &l->items[i];
-		json_t *o = json_pack("{s:I,s:s,s:s,s:I,s:I}", "id", (json_int_t)d->id, "event",
-		                      d->event, "state", offerapi_delivery_state_name(d->state),
-		                      "attempts", (json_int_t)d->attempts, "created_at",
-		                      (json_int_t)d->created_at);
-		json_object_set_new(o, "last_status",
-		                    d->last_status ? json_integer(d->last_status) : json_null());
-		json_object_set_new(o, "last_error",
-		                    d->last_error ? json_string(d->last_error) : json_null());
-		json_object_set_new(o, "finished_at",
-		                    d->finished_at ? json_integer(d->finished_at) : json_null());
-		json_array_append_new(arr, o);
-	}
+	for (size_t i = 0; i < l->count; i++)
+		json_array_append_new(arr, delivery_json(&l->items[i]));
+	json_t *out = json_pack("{s:o}", "deliveries", arr);
+	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
 	offerapi_delivery_list_free(l);
-	respond_json(r, 200, json_pack("{s:o}", "deliveries", arr));
+	respond_json(r, 200, out);
 }

@@ -228,7 +228,7 @@ void page_my_sessions(req *r)
 		return;
 	offerapi_session_list *l = NULL;
 	char current[OFFERAPI_SESSION_ID_SIZE];
-	int rc = svc_sessions(r, &l, current);
+	int rc = svc_sessions(r, NULL, &l, current);
 	if (rc) {
 		page_fail(r, rc);
 		return;

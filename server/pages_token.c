@@ -57,7 +57,7 @@ static void tokens_page(req *r, int status, const char *made, const char *err,
                         const field_errs *errs, const form *typed)
 {
 	offerapi_pat_list *l = NULL;
-	int rc = svc_tokens(r, &l);
+	int rc = svc_tokens(r, NULL, &l);
 	if (rc) {
 		page_fail(r, rc);
 		return;

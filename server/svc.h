@@ -104,9 +104,11 @@ int svc_notify_set(req *r, bool stages);
 int svc_unsubscribe(req *r, const char *token, bool apply, offerapi_unsubscribe **out);
 /* End the request's session (nothing when there is none). */
 int svc_logout(req *r);
-/* The user's live sessions, newest first; *current is the id of the
- * request's own session ("" with none). */
-int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE]);
+/* The user's live sessions, newest first: one page of @page, or every one
+ * with @page NULL; *current is the id of the request's own session (""
+ * with none). */
+int svc_sessions(req *r, const offerapi_page *page, offerapi_session_list **out,
+                 char current[OFFERAPI_SESSION_ID_SIZE]);
 /* End the user's session r->sid (OFFERAPI_ENOTFOUND when the user has no
  * such live session); *was_current says it was the request's own. */
 int svc_session_revoke(req *r, bool *was_current);
@@ -120,8 +122,10 @@ typedef struct svc_token_in {
 } svc_token_in;
 #define SVC_TOKEN_DAYS_MAX 3650
 
-/* The live tokens of the logged-in account. */
-int svc_tokens(req *r, offerapi_pat_list **out);
+/* The live tokens of the logged-in account, newest first: one page of
+ * @page, or every one with @page NULL (at most OFFERAPI_PAT_MAX). A bad
+ * page or cursor is OFFERAPI_EINVAL (offerapi_error_last() says why). */
+int svc_tokens(req *r, const offerapi_page *page, offerapi_pat_list **out);
 /* Make a token (shown once: @token); a bad field is OFFERAPI_EINVAL
  * naming it. */
 int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZE],
@@ -131,16 +135,18 @@ int svc_token_revoke(req *r);
 
 /* ---- webhooks (svc_webhook.c): a recruiter's endpoints ---------------------- */
 
-int svc_webhooks(req *r, offerapi_webhook_list **out);
+/* The recruiter's endpoints, newest first: one page of @page, or every
+ * one with @page NULL (at most OFFERAPI_WEBHOOK_MAX). */
+int svc_webhooks(req *r, const offerapi_page *page, offerapi_webhook_list **out);
 /* Register @url for the events named @events (the secret is shown once:
  * @secret); a bad field is OFFERAPI_EINVAL naming it. */
 int svc_webhook_create(req *r, const char *url, const char *const *events, size_t nevents,
                        char secret[OFFERAPI_WEBHOOK_SECRET_SIZE], offerapi_id *id);
 /* Endpoint r->id of the logged-in recruiter: remove it, send it a test
- * event, or read its last deliveries. */
+ * event, or read one page of its deliveries, newest first. */
 int svc_webhook_delete(req *r);
 int svc_webhook_test(req *r);
-int svc_webhook_deliveries(req *r, offerapi_delivery_list **out);
+int svc_webhook_deliveries(req *r, const offerapi_page *page, offerapi_delivery_list **out);
 
 /* ---- the export: the rights of access and portability (svc_session.c) ------ */
 

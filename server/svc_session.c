@@ -239,7 +239,8 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
 	return offerapi_session_create(r->app->store, *user, token);
 }
 
-int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESSION_ID_SIZE])
+int svc_sessions(req *r, const offerapi_page *page, offerapi_session_list **out,
+                 char current[OFFERAPI_SESSION_ID_SIZE])
 {
 	*out = NULL;
 	current[0] = '\0';
@@ -248,7 +249,8 @@ int svc_sessions(req *r, offerapi_session_list **out, char current[OFFERAPI_SESS
 		return rc;
 	if (r->session[0])
 		offerapi_session_id(r->session, current);
-	return offerapi_session_list_user(r->app->store, r->user->id, out);
+	return page ? offerapi_session_list_page(r->app->store, r->user->id, page, out)
+	            : offerapi_session_list_user(r->app->store, r->user->id, out);
 }
 
 int svc_session_revoke(req *r, bool *was_current)
@@ -333,11 +335,14 @@ void svc_export_filename(const req *r, offerapi_export_format f, char *out, size
 
 /* ---- personal access tokens ------------------------------------------------------------------ */
 
-int svc_tokens(req *r, offerapi_pat_list **out)
+int svc_tokens(req *r, const offerapi_page *page, offerapi_pat_list **out)
 {
 	*out = NULL;
 	int rc = svc_require(r, 0);
-	return rc ? rc : offerapi_pat_list_user(r->app->store, r->user->id, out);
+	if (rc)
+		return rc;
+	return page ? offerapi_pat_list_page(r->app->store, r->user->id, page, out)
+	            : offerapi_pat_list_user(r->app->store, r->user->id, out);
 }
 
 int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZE], offerapi_id *id)

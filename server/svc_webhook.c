@@ -5,11 +5,14 @@
 #include "app.h"
 #include "svc.h"
 
-int svc_webhooks(req *r, offerapi_webhook_list **out)
+int svc_webhooks(req *r, const offerapi_page *page, offerapi_webhook_list **out)
 {
 	*out = NULL;
 	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
-	return rc ? rc : offerapi_webhook_list_user(r->app->store, r->user->id, out);
+	if (rc)
+		return rc;
+	return page ? offerapi_webhook_list_page(r->app->store, r->user->id, page, out)
+	            : offerapi_webhook_list_user(r->app->store, r->user->id, out);
 }
 
 int svc_webhook_create(req *r, const char *url, const char *const *events, size_t nevents,
@@ -46,11 +49,11 @@ int svc_webhook_test(req *r)
 	return rc == OFFERAPI_ENOTFOUND ? svc_fail(rc, "err.no_webhook") : rc;
 }
 
-int svc_webhook_deliveries(req *r, offerapi_delivery_list **out)
+int svc_webhook_deliveries(req *r, const offerapi_page *page, offerapi_delivery_list **out)
 {
 	*out = NULL;
 	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
 	if (rc == 0)
-		rc = offerapi_webhook_deliveries(r->app->store, r->user->id, r->id, out);
+		rc = offerapi_webhook_deliveries_page(r->app->store, r->user->id, r->id, page, out);
 	return rc == OFFERAPI_ENOTFOUND ? svc_fail(rc, "err.no_webhook") : rc;
 }

@@ -21,7 +21,10 @@
  *     KIND "1." DIR "." POS "." SCOPE "." KEY
  *
  *   KIND   "o" offers, "m" a candidate's applications, "r" an offer's
- *          ranked applications, "u" the operator's list of accounts
+ *          ranked applications, "u" the operator's list of accounts,
+ *          "t" an account's personal access tokens, "w" its webhook
+ *          endpoints, "d" an endpoint's deliveries, "e" a user's
+ *          sessions (and others of the library's lists)
  *   DIR    "n": the rows after KEY (the next page); "p": the rows before
  *          KEY (the previous page)
  *   POS    the position in the list of the first row after KEY ("n") or

@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "page.h"
 #include "store.h"
 #include "user.h"
 
@@ -65,10 +66,14 @@ typedef struct offerapi_pat {
 	int64_t expires_at; /**< 0: no expiry */
 } offerapi_pat;
 
-/** The live tokens of one account, newest first. */
+/** The live tokens of one account, newest first (created_at, then id). */
 typedef struct offerapi_pat_list {
 	size_t count;
 	offerapi_pat *items;
+	/* appended (offerapi_pat_list_page()); the library allocates lists */
+	char *next; /**< cursor of the page after (older tokens); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< live tokens of the account with OFFERAPI_PAGE_TOTAL, else -1 */
 } offerapi_pat_list;
 
 /**
@@ -101,11 +106,26 @@ OFFERAPI_EXTERN int offerapi_pat_create(offerapi_store *store, const offerapi_us
 OFFERAPI_EXTERN int offerapi_pat_user(offerapi_store *store, const char *token,
                                       offerapi_user **user, unsigned *scopes);
 
-/** The live tokens of account @p user_id (free with offerapi_pat_list_free()). */
+/** Every live token of account @p user_id, newest first, in one list
+ *  (next and prev NULL, total -1; free with offerapi_pat_list_free()). */
 OFFERAPI_EXTERN int offerapi_pat_list_user(offerapi_store *store, offerapi_id user_id,
                                            offerapi_pat_list **out);
 
-/** Free a list returned by offerapi_pat_list_user(). NULL is ignored. */
+/**
+ * One page (offerapi/page.h) of the live tokens of account @p user_id,
+ * newest first (created_at, then id). Cursors are of kind "t"; a token
+ * that expires between two pages leaves the list.
+ *
+ * @param page  which page (NULL: the first of OFFERAPI_PAGE_DEFAULT)
+ * @param out   receives the list (free with offerapi_pat_list_free())
+ * @return 0, OFFERAPI_EINVAL for a bad page or cursor (the message names
+ *         the part at fault), or a database error.
+ */
+OFFERAPI_EXTERN int offerapi_pat_list_page(offerapi_store *store, offerapi_id user_id,
+                                           const offerapi_page *page, offerapi_pat_list **out);
+
+/** Free a list returned by offerapi_pat_list_user() or
+ *  offerapi_pat_list_page(). NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_pat_list_free(offerapi_pat_list *list);
 
 /** Revoke (delete) token @p id of account @p user_id. @return 0,

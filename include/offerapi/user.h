@@ -177,10 +177,15 @@ typedef struct offerapi_session_info {
 	int64_t expires_at; /**< Unix time, seconds */
 } offerapi_session_info;
 
-/** A list of sessions, newest first. */
+/** A list of sessions, newest first (created_at, then the order they
+ *  were made in). */
 typedef struct offerapi_session_list {
 	size_t count;
 	offerapi_session_info *items;
+	/* appended (offerapi_session_list_page()); the library allocates lists */
+	char *next; /**< cursor of the page after (older sessions); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< live sessions of the user with OFFERAPI_PAGE_TOTAL, else -1 */
 } offerapi_session_list;
 
 /** The id of the session of @p token (to tell "this session" in a list).
@@ -188,14 +193,29 @@ typedef struct offerapi_session_list {
 OFFERAPI_EXTERN int offerapi_session_id(const char *token, char id[OFFERAPI_SESSION_ID_SIZE]);
 
 /**
- * The live (unexpired) sessions of user @p user_id, newest first.
+ * Every live (unexpired) session of user @p user_id, newest first, in one
+ * list (next and prev NULL, total -1).
  * @param out  receives the list (free with offerapi_session_list_free)
  * @return 0, or a database error
  */
 OFFERAPI_EXTERN int offerapi_session_list_user(offerapi_store *store, offerapi_id user_id,
                                                offerapi_session_list **out);
 
-/** Free a list returned by offerapi_session_list_user(). NULL is ignored. */
+/**
+ * One page (offerapi/page.h) of the live sessions of user @p user_id,
+ * newest first; cursors are of kind "e". A session that expires between
+ * two pages leaves the list.
+ * @param page  which page (NULL: the first of OFFERAPI_PAGE_DEFAULT)
+ * @param out   receives the list (free with offerapi_session_list_free)
+ * @return 0, OFFERAPI_EINVAL for a bad page or cursor (the message names
+ *         the part at fault), or a database error
+ */
+OFFERAPI_EXTERN int offerapi_session_list_page(offerapi_store *store, offerapi_id user_id,
+                                               const offerapi_page *page,
+                                               offerapi_session_list **out);
+
+/** Free a list returned by offerapi_session_list_user() or
+ *  offerapi_session_list_page(). NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_session_list_free(offerapi_session_list *list);
 
 /**

@@ -44,6 +44,7 @@
 #include <stdint.h>
 
 #include "common.h"
+#include "page.h"
 #include "jobs.h"
 #include "store.h"
 #include "user.h"
@@ -83,9 +84,14 @@ typedef struct offerapi_webhook {
 	int64_t created_at;
 } offerapi_webhook;
 
+/** An account's endpoints, newest first (created_at, then id). */
 typedef struct offerapi_webhook_list {
 	size_t count;
 	offerapi_webhook *items;
+	/* appended (offerapi_webhook_list_page()); the library allocates lists */
+	char *next; /**< cursor of the page after (older endpoints); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< endpoints of the account with OFFERAPI_PAGE_TOTAL, else -1 */
 } offerapi_webhook_list;
 
 /**
@@ -105,11 +111,26 @@ OFFERAPI_EXTERN int offerapi_webhook_create(offerapi_store *store, const offerap
                                             char secret[OFFERAPI_WEBHOOK_SECRET_SIZE],
                                             offerapi_id *id);
 
-/** The endpoints of account @p user_id, newest first (free with
- *  offerapi_webhook_list_free()). */
+/** Every endpoint of account @p user_id, newest first, in one list (next
+ *  and prev NULL, total -1; free with offerapi_webhook_list_free()). */
 OFFERAPI_EXTERN int offerapi_webhook_list_user(offerapi_store *store, offerapi_id user_id,
                                                offerapi_webhook_list **out);
-/** Free a list returned by offerapi_webhook_list_user(). NULL is ignored. */
+
+/**
+ * One page (offerapi/page.h) of the endpoints of account @p user_id,
+ * newest first (created_at, then id); cursors are of kind "w".
+ *
+ * @param page  which page (NULL: the first of OFFERAPI_PAGE_DEFAULT)
+ * @param out   receives the list (free with offerapi_webhook_list_free())
+ * @return 0, OFFERAPI_EINVAL for a bad page or cursor (the message names
+ *         the part at fault), or a database error.
+ */
+OFFERAPI_EXTERN int offerapi_webhook_list_page(offerapi_store *store, offerapi_id user_id,
+                                               const offerapi_page *page,
+                                               offerapi_webhook_list **out);
+
+/** Free a list returned by offerapi_webhook_list_user() or
+ *  offerapi_webhook_list_page(). NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_webhook_list_free(offerapi_webhook_list *list);
 
 /** Remove endpoint @p id of account @p user_id with its deliveries.
@@ -146,16 +167,40 @@ typedef struct offerapi_delivery {
 	int64_t finished_at; /**< 0 until done or failed */
 } offerapi_delivery;
 
+/** An endpoint's deliveries, newest first (created_at, then id). */
 typedef struct offerapi_delivery_list {
 	size_t count;
 	offerapi_delivery *items;
+	/* appended (offerapi_webhook_deliveries_page()); the library allocates lists */
+	char *next; /**< cursor of the page after (older deliveries); NULL on the last */
+	char *prev; /**< cursor of the page before; NULL on the first */
+	int64_t total; /**< deliveries of the endpoint with OFFERAPI_PAGE_TOTAL, else -1 */
 } offerapi_delivery_list;
 
 /** The last 50 deliveries to endpoint @p id of account @p user_id, newest
- *  first. @return 0, OFFERAPI_ENOTFOUND or a database error. */
+ *  first: the first page of 50 of offerapi_webhook_deliveries_page() (next
+ *  is the cursor of older ones, if any). @return 0, OFFERAPI_ENOTFOUND or
+ *  a database error. */
 OFFERAPI_EXTERN int offerapi_webhook_deliveries(offerapi_store *store, offerapi_id user_id,
                                                 offerapi_id id, offerapi_delivery_list **out);
-/** Free a list returned by offerapi_webhook_deliveries(). NULL is ignored. */
+
+/**
+ * One page (offerapi/page.h) of the deliveries to endpoint @p id of
+ * account @p user_id, newest first (created_at in ms, then id); cursors are
+ * of kind "d".
+ *
+ * @param page  which page (NULL: the first of OFFERAPI_PAGE_DEFAULT)
+ * @param out   receives the list (free with offerapi_delivery_list_free())
+ * @return 0, OFFERAPI_EINVAL for a bad page or cursor (the message names
+ *         the part at fault), OFFERAPI_ENOTFOUND (no such endpoint of that
+ *         account, whatever the page), or a database error.
+ */
+OFFERAPI_EXTERN int offerapi_webhook_deliveries_page(offerapi_store *store, offerapi_id user_id,
+                                                     offerapi_id id, const offerapi_page *page,
+                                                     offerapi_delivery_list **out);
+
+/** Free a list returned by offerapi_webhook_deliveries() or
+ *  offerapi_webhook_deliveries_page(). NULL is ignored. */
 OFFERAPI_EXTERN void offerapi_delivery_list_free(offerapi_delivery_list *list);
 
 /** The sender's options (versioned as every option struct). */

@@ -539,3 +539,72 @@ def apply_api(c, offer_id, answers=("Parce que.",), pdf=None, filename="cv.pdf")
                                  "application/pdf")})
     return c.request("POST", "/api/v1/offers/%d/applications" % offer_id, body=body,
                      headers={"Content-Type": ct, "X-Requested-With": "test"})
+
+
+def link_rels(resp):
+    """{rel: url} of a response's RFC 8288 Link header."""
+    return {rel: url for url, rel in
+            re.findall(r'<([^>]*)>;\s*rel="([a-z]+)"', resp.header("Link") or "")}
+
+
+def check_paged_list(T, c, path, key, made, foreign_cursor=None, in_order=False):
+    """Walk the API list @path (items under @key) 3 a page, by the body's
+    next and then by the Link header, and check with @T: it holds exactly
+    the ids @made, each once, newest first (created_at, then id; with
+    @in_order, created_at then the order of @made); pages of 3; total and
+    limit; prev of page 2 is page 1; a malformed cursor, @foreign_cursor
+    (another list's) and a bad limit are 400 naming the parameter. Returns
+    the ids in list order."""
+    def walk(by_link):
+        ids, pages, url = [], [], path + "?limit=3"
+        while url and len(pages) < 50:
+            r = c.get(url)
+            if not T.status(r, 200, "GET " + url):
+                break
+            body = r.json()
+            pages.append(body)
+            ids += [x["id"] for x in body[key]]
+            T.check((body["next"] is None) == ("next" not in link_rels(r)),
+                    "%s: Link rel=next iff next" % url)
+            if by_link:
+                url = link_rels(r).get("next")
+            else:
+                url = path + "?limit=3&cursor=" + body["next"] if body["next"] else None
+        return ids, pages
+
+    ids, pages = walk(False)
+    n = len(made)
+    T.check(len(ids) == len(set(ids)) and sorted(ids) == sorted(made),
+            "%s: every item once, none missing (%s, made %s)" % (path, ids, sorted(made)))
+    items = [x for p in pages for x in p[key]]
+    order = sorted(items, key=lambda x: (x["created_at"], x["id"]), reverse=True)
+    if in_order:
+        times = [x["created_at"] for x in items]
+        T.check(ids == list(made) and times == sorted(times, reverse=True),
+                "%s: newest first, in the order %s: %s" % (path, made, ids))
+    else:
+        T.check([x["id"] for x in order] == ids, "%s: newest first, then by id: %s" % (path, ids))
+    T.check([len(p[key]) for p in pages] == [3] * (n // 3) + ([n % 3] if n % 3 else []),
+            "%s: pages of 3 (%s)" % (path, [len(p[key]) for p in pages]))
+    T.check(all(p["limit"] == 3 and p["total"] == n for p in pages),
+            "%s: limit 3 and total %d on every page" % (path, n))
+    T.check(pages[0]["prev"] is None and pages[-1]["next"] is None,
+            "%s: no prev on the first page, no next on the last" % path)
+    ids2, _ = walk(True)
+    T.check(ids2 == ids, "%s: the Link header walks the same pages" % path)
+    if len(pages) > 1:
+        r = c.get(path + "?limit=3&cursor=" + pages[1]["prev"])
+        T.check(r.status == 200 and [x["id"] for x in r.json()[key]] == ids[:3],
+                "%s: prev of page 2 is page 1" % path)
+    bad = [("cursor=t1.n.0.00000000.1.2.3.4", "cursor"), ("cursor=%25%25", "cursor"),
+           ("limit=0", "limit"), ("limit=501", "limit"), ("limit=x", "limit"),
+           ("colour=red", "colour")]
+    if foreign_cursor:
+        bad.append(("cursor=" + foreign_cursor, "cursor"))
+    for q, param in bad:
+        r = c.get(path + "?" + q)
+        T.status(r, 400, "%s?%s" % (path, q))
+        errs = r.json().get("errors", []) if r.status == 400 else []
+        T.check(any(e.get("parameter") == param and e.get("detail") for e in errs),
+                "%s?%s: the problem names %s with a message (%r)" % (path, q, param, errs))
+    return ids

@@ -12,7 +12,13 @@
   token revoked from the page stops at once; another account's token id is
   404; a bad name, scope or lifetime is 422 naming the field; the 21st live
   token is 409;
-- last_used_at is set by a use; the secret never appears in the log.
+- last_used_at is set by a use; the secret never appears in the log;
+- the list is paged like the other API lists: 7 tokens 3 a page by next
+  and by Link, each once, newest first, total 7; a token made between two
+  pages does not shift them; a bad or another account's cursor, a bad
+  limit and an unknown parameter are 400 naming it; the page /me/tokens
+  still shows every live token; the same for 7 sessions of one user
+  (GET /api/v1/me/sessions; the page /me/sessions shows them all).
 Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
 import os
 import re
@@ -21,7 +27,8 @@ import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import Checker, Server, create_offer, personal, signup  # noqa: E402
+from serverlib import (Checker, Server, check_paged_list, create_offer, personal,  # noqa: E402
+                       signup)
 
 T = Checker("server-tokens")
 XRW = {"X-Requested-With": "test"}
@@ -198,6 +205,49 @@ def page_checks(srv, rec):
              "no CSRF token: refused")
 
 
+def paging_checks(srv, pager, rec):
+    made = []
+    for i in range(7):
+        r = make(pager, {"name": "page-%d" % i, "scopes": ["offers:read"]})
+        T.status(r, 201, "token page-%d" % i)
+        personal(r.json()["token"])
+        made.append(r.json()["id"])
+    foreign = rec.get("/api/v1/me/tokens?limit=3").json()["next"]
+    T.check(foreign is not None, "another account's list has a next cursor")
+    ids = check_paged_list(T, pager, "/api/v1/me/tokens", "tokens", made, foreign)
+    # a token made after page 1 was read: the pages after it are unchanged
+    first = pager.get("/api/v1/me/tokens?limit=3").json()
+    r = make(pager, {"name": "late", "scopes": ["offers:read"]})
+    personal(r.json()["token"])
+    rest, url = [], "/api/v1/me/tokens?limit=3&cursor=" + first["next"]
+    while url:
+        body = pager.get(url).json()
+        rest += [t["id"] for t in body["tokens"]]
+        url = "/api/v1/me/tokens?limit=3&cursor=" + body["next"] if body["next"] else None
+    T.check(rest == ids[3:], "a new token does not shift the pages after the cursor")
+    text = pager.get("/me/tokens").text
+    T.check(all("page-%d" % i in text for i in range(7)) and "late" in text,
+            "the page /me/tokens shows every live token")
+
+
+def session_paging(srv, rec):
+    """7 sessions of one user (sign-up and 6 log-ins), 3 a page."""
+    u = signup(srv, "candidate")
+    u.token = u.bearer
+    for i in range(6):
+        r = srv.client().api("POST", "/api/v1/sessions", {"login": u.login, "password": u.password})
+        T.status(r, [200, 201], "log-in %d" % i)
+    whole = u.get("/api/v1/me/sessions")
+    T.status(whole, 200, "every session on one page")
+    made = [x["id"] for x in whole.json()["sessions"]] if whole.status == 200 else []
+    T.check(len(made) == 7 and whole.json()["total"] == 7 and whole.json()["next"] is None,
+            "7 live sessions, one page of 50")
+    foreign = rec.get("/api/v1/me/tokens?limit=3").json()["next"]  # another kind of list
+    check_paged_list(T, u, "/api/v1/me/sessions", "sessions", made, foreign, in_order=True)
+    text = u.get("/me/sessions").text
+    T.check(all(sid in text for sid in made), "the page /me/sessions shows every session")
+
+
 def main():
     db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
     srv = Server(db_url=db_url)
@@ -211,6 +261,10 @@ def main():
     expiry_check(srv, cand)
     page = signup(srv, "recruiter")
     page_checks(srv, page)
+    pager = signup(srv, "recruiter")
+    pager.token = pager.bearer
+    paging_checks(srv, pager, rec)
+    session_paging(srv, rec)
     srv.stop()
     srv.cleanup()
     T.done()

@@ -16,7 +16,11 @@ started here on loopback that checks every signature.
   log says the address is not public) and nothing arrives;
 - refusals: a candidate (403), a bad url or event (422 naming the field),
   another recruiter's endpoint (404), an 11th endpoint (409), a personal
-  access token (403 insufficient_scope).
+  access token (403 insufficient_scope);
+- the endpoints and a delivery log are paged like the other API lists:
+  7 endpoints, then 7 test events, 3 a page by next and by Link, each once,
+  newest first, totals 7; a bad or another list's cursor, a bad limit and
+  an unknown parameter are 400 naming it.
 Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
 import base64
 import hashlib
@@ -29,8 +33,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import (Checker, Server, apply_api, create_offer, free_port, personal,  # noqa: E402
-                       signup)
+from serverlib import (Checker, Server, apply_api, check_paged_list, create_offer,  # noqa: E402
+                       free_port, personal, signup)
 
 T = Checker("server-webhooks")
 XRW = {"X-Requested-With": "test"}
@@ -217,6 +221,44 @@ def refusals(srv, rec, rec2, cand, hook):
              "its log went with it")
 
 
+def paging(srv, rec, rec2):
+    """7 endpoints (of the 10 allowed), then 7 deliveries of one of them
+    to a receiver that accepts them."""
+    recv = Receiver()
+    recv.fail_first = False
+    made = []
+    for i in range(7):
+        r = rec.api("POST", "/api/v1/me/webhooks", {"url": "http://127.0.0.1:%d/p%d" % (recv.port, i),
+                                                   "events": ["offer.closed"]}, headers=XRW)
+        T.status(r, 201, "endpoint p%d" % i)
+        personal(r.json()["secret"])
+        made.append(r.json()["id"])
+        recv.secret = r.json()["secret"]  # the last one made gets the pings
+    for i in range(4):
+        T.status(rec2.api("POST", "/api/v1/me/webhooks", {"url": "https://example.org/q%d" % i,
+                                                        "events": ["offer.closed"]}, headers=XRW),
+                 201, "another recruiter's endpoint q%d" % i)
+    other = rec2.get("/api/v1/me/webhooks?limit=3").json()["next"]
+    T.check(other is not None, "another recruiter's list has a next cursor")
+    ids = check_paged_list(T, rec, "/api/v1/me/webhooks", "webhooks", made, other)
+    wid = made[-1]
+    for i in range(7):
+        T.status(rec.api("POST", "/api/v1/me/webhooks/%d/test" % wid, None, headers=XRW), 202,
+                 "ping %d" % i)
+    r = rec.get("/api/v1/me/webhooks/%d/deliveries?limit=50" % wid)
+    T.status(r, 200, "the whole log")
+    sent = [d["id"] for d in r.json()["deliveries"]] if r.status == 200 else []
+    T.check(len(sent) == 7, "7 deliveries logged: %s" % sent)
+    other = rec.get("/api/v1/me/webhooks?limit=3").json()["next"]  # a list of another kind
+    check_paged_list(T, rec, "/api/v1/me/webhooks/%d/deliveries" % wid, "deliveries", sent, other)
+    r = rec.get("/api/v1/me/webhooks/%d/deliveries?limit=3" % ids[1])
+    T.check(r.status == 200 and r.json()["deliveries"] == [] and r.json()["total"] == 0
+            and r.json()["next"] is None, "an endpoint with no delivery: an empty page")
+    wait_for(lambda: len(recv.got) == 7, "the 7 pings arrive")
+    T.check(not recv.bad, "the pings are signed: %s" % recv.bad)
+    recv.stop()
+
+
 def private_refused(db_url):
     """A server on its defaults never posts to loopback."""
     recv = Receiver()
@@ -252,6 +294,9 @@ def main():
     cand.token = cand.bearer
     hook = flow(srv, rec, cand, recv)
     refusals(srv, rec, rec2, cand, hook)
+    pager = signup(srv, "recruiter")
+    pager.token = pager.bearer
+    paging(srv, pager, rec2)
     srv.stop()
     srv.cleanup()
     recv.stop()

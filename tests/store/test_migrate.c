@@ -291,12 +291,56 @@ static void test_migration_3_keeps_every_byte(void **state)
 	testdb_destroy(&t);
 }
 
+/* The migration that makes the sessions table again with an id: the
+ * sessions open before it stay open, and later ones come first. */
+static void test_sessions_keep_their_ids_migration(void **state)
+{
+	(void)state;
+	testdb t;
+	testdb_create(&t);
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s;
+	int before = store_session_ids_version() - 1;
+	assert_rc(store_open_upto(&s, t.url, &o, before), 0);
+	assert_int_equal(offerapi_store_schema_version(s), before);
+	offerapi_user *u = testdb_user(s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
+	char tok[3][OFFERAPI_TOKEN_SIZE];
+	for (int i = 0; i < 3; i++)
+		assert_rc(offerapi_session_create(s, u, tok[i]), 0);
+	assert_rc(store_exec(s, "UPDATE sessions SET created_at = 1700000000", NULL, 0, NULL), 0);
+	offerapi_store_free(s);
+
+	s = testdb_open(&t); /* that migration and the later ones */
+	assert_int_equal(offerapi_store_schema_version(s), offerapi_store_schema_latest());
+	for (int i = 0; i < 3; i++) {
+		offerapi_user *who;
+		assert_rc(offerapi_session_user(s, tok[i], &who), 0);
+		assert_int_equal(who->id, u->id);
+		offerapi_user_free(who);
+	}
+	char late[OFFERAPI_TOKEN_SIZE], late_id[OFFERAPI_SESSION_ID_SIZE];
+	assert_rc(offerapi_session_create(s, u, late), 0);
+	assert_rc(offerapi_session_id(late, late_id), 0);
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_session_list *l;
+	assert_rc(offerapi_session_list_page(s, u->id, &p, &l), 0);
+	assert_int_equal(l->count, 4);
+	assert_int_equal(l->total, 4);
+	assert_string_equal(l->items[0].id, late_id); /* the newest */
+	offerapi_session_list_free(l);
+	offerapi_user_free(u);
+	offerapi_store_free(s);
+	testdb_destroy(&t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
 		testdb_backend = argv[1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migration_3_keeps_every_byte),
+		cmocka_unit_test(test_sessions_keep_their_ids_migration),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

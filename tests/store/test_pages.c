@@ -2,7 +2,9 @@
  * test_pages.c - every list read page by page (offerapi/page.h): the pages
  * put end to end, forwards and backwards, give exactly the list in the
  * documented order (which this test computes on its own, in SQL or in C);
- * cursors survive insertions; forged cursors are refused. argv[1] names
+ * cursors survive insertions; forged cursors are refused. Also an
+ * account's tokens, webhook endpoints and an endpoint's deliveries (ties
+ * on the time broken by the id). argv[1] names
  * the backend.
  */
 #include <math.h>
@@ -580,6 +582,194 @@ static void test_mine_pages(void **state)
 	assert_rc(offerapi_application_list_mine_page(f->s, f->rec, NULL, &l), OFFERAPI_EPERM);
 }
 
+/* ---- an account's tokens, webhook endpoints and deliveries ---- */
+
+/* One page of a list of one owner: its ids, its next cursor (or ""), its
+ * total; the return code of the library. */
+typedef int (*owner_page_fn)(fixture *f, offerapi_id owner, offerapi_id sub, const offerapi_page *p,
+                             offerapi_id *ids, size_t *n, char next[OFFERAPI_CURSOR_MAX],
+                             int64_t *total);
+
+#define TAKE_PAGE(l, field)                                                                        \
+	do {                                                                                       \
+		*n = (l)->count;                                                                   \
+		for (size_t i = 0; i < (l)->count; i++)                                            \
+			ids[i] = (l)->items[i].field;                                              \
+		snprintf(next, OFFERAPI_CURSOR_MAX, "%s", (l)->next ? (l)->next : "");             \
+		*total = (l)->total;                                                               \
+	} while (0)
+
+static int tokens_page(fixture *f, offerapi_id owner, offerapi_id sub, const offerapi_page *p,
+                       offerapi_id *ids, size_t *n, char next[OFFERAPI_CURSOR_MAX], int64_t *total)
+{
+	(void)sub;
+	offerapi_pat_list *l = NULL;
+	int rc = offerapi_pat_list_page(f->s, owner, p, &l);
+	if (rc == 0)
+		TAKE_PAGE(l, id);
+	offerapi_pat_list_free(l);
+	return rc;
+}
+
+static int hooks_page(fixture *f, offerapi_id owner, offerapi_id sub, const offerapi_page *p,
+                      offerapi_id *ids, size_t *n, char next[OFFERAPI_CURSOR_MAX], int64_t *total)
+{
+	(void)sub;
+	offerapi_webhook_list *l = NULL;
+	int rc = offerapi_webhook_list_page(f->s, owner, p, &l);
+	if (rc == 0)
+		TAKE_PAGE(l, id);
+	offerapi_webhook_list_free(l);
+	return rc;
+}
+
+static int deliveries_page(fixture *f, offerapi_id owner, offerapi_id hook, const offerapi_page *p,
+                           offerapi_id *ids, size_t *n, char next[OFFERAPI_CURSOR_MAX],
+                           int64_t *total)
+{
+	offerapi_delivery_list *l = NULL;
+	int rc = offerapi_webhook_deliveries_page(f->s, owner, hook, p, &l);
+	if (rc == 0)
+		TAKE_PAGE(l, id);
+	offerapi_delivery_list_free(l);
+	return rc;
+}
+
+/* Walk every page of 3 and compare with @want (the order computed in SQL);
+ * the total on every page; returns the cursor of page 1 in @first. */
+static void walk_owner(fixture *f, owner_page_fn fn, offerapi_id owner, offerapi_id sub,
+                       const offerapi_id *want, size_t nw, char first[OFFERAPI_CURSOR_MAX])
+{
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.limit = 3;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	char cursor[OFFERAPI_CURSOR_MAX];
+	size_t got = 0;
+	for (int pages = 0; pages < 100; pages++) {
+		offerapi_id ids[OFFERAPI_PAGE_MAX];
+		size_t n;
+		int64_t total;
+		assert_rc(fn(f, owner, sub, &p, ids, &n, cursor, &total), 0);
+		assert_int_equal(total, (int64_t)nw);
+		assert_true(got + n <= nw);
+		assert_ids(ids, n, want + got, n);
+		got += n;
+		if (pages == 0)
+			snprintf(first, OFFERAPI_CURSOR_MAX, "%s", cursor);
+		if (!cursor[0])
+			break;
+		assert_int_equal(n, 3);
+		p.cursor = cursor;
+	}
+	assert_int_equal(got, nw);
+}
+
+/* 8 tokens of rec (the first expired), 7 endpoints of rec (*hook the
+ * last, with 8 deliveries) and one of rec2 (*other); ties on the times. */
+static void account_rows(fixture *f, offerapi_id *hook, offerapi_id *other)
+{
+	char secret[OFFERAPI_WEBHOOK_SECRET_SIZE], token[OFFERAPI_PAT_SIZE];
+	for (int i = 0; i < 8; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "t%d", i);
+		assert_rc(
+			offerapi_pat_create(f->s, f->rec, name, OFFERAPI_SCOPE_ALL, 0, token, NULL),
+			0);
+		if (i < 7)
+			assert_rc(offerapi_webhook_create(f->s, f->rec, "https://example.org/h",
+			                                  OFFERAPI_EVENT_ALL, secret, hook),
+			          0);
+	}
+	assert_rc(offerapi_webhook_create(f->s, f->rec2, "https://example.org/o",
+	                                  OFFERAPI_EVENT_ALL, secret, other),
+	          0);
+	for (int i = 0; i < 8; i++)
+		assert_rc(offerapi_webhook_test(f->s, f->rec->id, *hook), 0);
+	sql_run(f, "UPDATE api_tokens SET created_at = 9000 + (id % 3)");
+	sql_run(f,
+	        "UPDATE api_tokens SET expires_at = 1 WHERE id = (SELECT MIN(id) FROM api_tokens)");
+	sql_run(f, "UPDATE webhook_endpoints SET created_at = 9000 + (id % 2)");
+	sql_run(f, "UPDATE webhook_deliveries SET created_ms = 9000000 + (id % 3)");
+}
+
+/* The ids of the statement @head @id @tail. */
+static size_t owner_ids(fixture *f, const char *head, offerapi_id id, const char *tail,
+                        offerapi_id *want)
+{
+	char q[300];
+	snprintf(q, sizeof q, "%s%lld%s", head, (long long)id, tail);
+	return sql_ids(f, q, want);
+}
+
+static void test_token_pages(void **state)
+{
+	fixture *f = *state;
+	offerapi_id hook, other, want[MAXROWS], ids[OFFERAPI_PAGE_MAX];
+	account_rows(f, &hook, &other);
+	size_t nw = owner_ids(f, "SELECT id FROM api_tokens WHERE user_id = ", f->rec->id,
+	                      " AND (expires_at IS NULL OR expires_at > 1000)"
+	                      " ORDER BY created_at DESC, id DESC",
+	                      want);
+	assert_int_equal(nw, 7);
+	char first[OFFERAPI_CURSOR_MAX], next[OFFERAPI_CURSOR_MAX];
+	walk_owner(f, tokens_page, f->rec->id, 0, want, nw, first);
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.cursor = first; /* another account's list */
+	size_t n;
+	int64_t total;
+	assert_rc(tokens_page(f, f->rec2->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "another list"));
+	p.cursor = NULL;
+	p.limit = OFFERAPI_PAGE_MAX + 1;
+	assert_rc(tokens_page(f, f->rec->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
+	/* the whole list of before: every live token, no cursor */
+	offerapi_pat_list *tl;
+	assert_rc(offerapi_pat_list_user(f->s, f->rec->id, &tl), 0);
+	assert_int_equal(tl->count, 7);
+	assert_null(tl->next);
+	offerapi_pat_list_free(tl);
+}
+
+static void test_webhook_pages(void **state)
+{
+	fixture *f = *state;
+	offerapi_id hook, other, want[MAXROWS], ids[OFFERAPI_PAGE_MAX];
+	account_rows(f, &hook, &other);
+	char tokens_first[OFFERAPI_CURSOR_MAX], first[OFFERAPI_CURSOR_MAX],
+		next[OFFERAPI_CURSOR_MAX];
+	size_t nw = owner_ids(f, "SELECT id FROM api_tokens WHERE user_id = ", f->rec->id,
+	                      " AND (expires_at IS NULL OR expires_at > 1000)"
+	                      " ORDER BY created_at DESC, id DESC",
+	                      want);
+	walk_owner(f, tokens_page, f->rec->id, 0, want, nw, tokens_first);
+	nw = owner_ids(f, "SELECT id FROM webhook_endpoints WHERE user_id = ", f->rec->id,
+	               " ORDER BY created_at DESC, id DESC", want);
+	assert_int_equal(nw, 7);
+	walk_owner(f, hooks_page, f->rec->id, 0, want, nw, first);
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.cursor = tokens_first; /* a list of another kind */
+	size_t n;
+	int64_t total;
+	assert_rc(hooks_page(f, f->rec->id, 0, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
+	offerapi_webhook_list *wl;
+	assert_rc(offerapi_webhook_list_user(f->s, f->rec->id, &wl), 0);
+	assert_int_equal(wl->count, 7);
+	offerapi_webhook_list_free(wl);
+
+	nw = owner_ids(f, "SELECT id FROM webhook_deliveries WHERE endpoint_id = ", hook,
+	               " ORDER BY created_ms DESC, id DESC", want);
+	assert_int_equal(nw, 8);
+	char dfirst[OFFERAPI_CURSOR_MAX];
+	walk_owner(f, deliveries_page, f->rec->id, hook, want, nw, dfirst);
+	p.cursor = first; /* an endpoints' cursor */
+	assert_rc(deliveries_page(f, f->rec->id, hook, &p, ids, &n, next, &total), OFFERAPI_EINVAL);
+	p.cursor = NULL; /* another recruiter's endpoint: not found, whatever the page */
+	assert_rc(deliveries_page(f, f->rec2->id, hook, &p, ids, &n, next, &total),
+	          OFFERAPI_ENOTFOUND);
+	assert_rc(deliveries_page(f, f->rec->id, other, &p, ids, &n, next, &total),
+	          OFFERAPI_ENOTFOUND);
+}
+
 /* ---- the dashboard and the iterator ---- */
 
 /* The summary computed apart: from every stored score, in C. */
@@ -745,6 +935,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_ranked_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mine_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_token_pages, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_webhook_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_dashboard_empty_and_answers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_iterator, setup, teardown),

@@ -105,6 +105,33 @@ static void fill(offerapi_store *s, int n, const char *insert, const char *selec
 	run(s, sql, NULL, 0);
 }
 
+/* Webhooks and tokens, as many as accounts may hold: 10 endpoints for
+ * each of users 1..300, endpoint 1 with 3 000 deliveries and 900 others
+ * spread, times tied by tens; 20 tokens and 20 sessions for each of
+ * users 1..150, one in ten expired. */
+static void fill_accounts(offerapi_store *s, int x)
+{
+	char sql[300];
+	fill(s, 3000 * x,
+	     "INSERT INTO webhook_endpoints (user_id, url, secret, events, created_at)",
+	     "SELECT 1 + i / 10, 'https://example.org/' || i, 's', 7, 7000 + i / 3");
+	snprintf(sql, sizeof sql,
+	         "SELECT CASE WHEN i < %d THEN 1 ELSE 2 + i %% 2999 END, 'ping', '{}', 2, 1, 1,"
+	         " 8000000 + i / 10",
+	         3000 * x);
+	fill(s, 3000 * x + 900,
+	     "INSERT INTO webhook_deliveries (endpoint_id, event, body, state, attempts,"
+	     " run_after_ms, created_ms)",
+	     sql);
+	fill(s, 3000 * x,
+	     "INSERT INTO api_tokens (user_id, name, token_hash, scopes, created_at, expires_at)",
+	     "SELECT 1 + i / 20, 't', 'h' || i, 1, 7000 + i / 4,"
+	     " CASE WHEN i % 10 = 0 THEN 1 ELSE NULL END");
+	fill(s, 3000 * x, "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)",
+	     "SELECT 's' || i, 1 + i / 20, 7000 + i / 4,"
+	     " CASE WHEN i % 10 = 0 THEN 1 ELSE 4000000000 END");
+}
+
 /*
  * 3 000 candidates (ids 3..3002 after the two recruiters); 4 000 offers of
  * recruiter 1, one in ten closed, publication times tied by twenties;
@@ -204,6 +231,7 @@ static void fill_store(offerapi_store *s, int x)
 	fill(s, 4000 * x * 3,
 	     "INSERT INTO retention_counts (offer_id, day, stage, applications)",
 	     "SELECT 1 + i / 3, 86400 * (i % 3), 'received', 1");
+	fill_accounts(s, x);
 	/* as autovacuum leaves a table: statistics, and a visibility map that
 	 * lets PostgreSQL answer from an index alone */
 	run(s, strcmp(offerapi_store_backend(s), "postgresql") ? "ANALYZE" : "VACUUM ANALYZE", NULL,
@@ -493,6 +521,67 @@ static void user_calls(offerapi_store *s)
 	free(c);
 }
 
+/* An account's tokens, sessions and endpoints, and endpoint 1's
+ * deliveries, page by page (tokens.c, users.c, webhooks.c). */
+static void account_calls(offerapi_store *s, trace *t)
+{
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	p.limit = 7;
+	char *c = NULL;
+	size_t n = 0;
+	for (int pages = 0; pages < 10; pages++) {
+		offerapi_pat_list *l;
+		assert_rc(offerapi_pat_list_page(s, 1, &p, &l), 0);
+		n += l->count;
+		p.cursor = keep(&c, l->next);
+		offerapi_pat_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	assert_int_equal(n, 18); /* 20, two expired */
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	p.limit = 7;
+	n = 0;
+	for (int pages = 0; pages < 10; pages++) {
+		offerapi_session_list *l;
+		assert_rc(offerapi_session_list_page(s, 1, &p, &l), 0);
+		n += l->count;
+		p.cursor = keep(&c, l->next);
+		offerapi_session_list_free(l);
+		if (!p.cursor)
+			break;
+	}
+	assert_int_equal(n, 18);
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	p.limit = 4;
+	offerapi_webhook_list *wl;
+	assert_rc(offerapi_webhook_list_page(s, 1, &p, &wl), 0);
+	assert_non_null(wl->next);
+	p.cursor = keep(&c, wl->next);
+	offerapi_webhook_list_free(wl);
+	assert_rc(offerapi_webhook_list_page(s, 1, &p, &wl), 0);
+	offerapi_webhook_list_free(wl);
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	n = 0;
+	for (int pages = 0; pages < 3; pages++) {
+		offerapi_delivery_list *l;
+		assert_rc(offerapi_webhook_deliveries_page(s, 1, 1, &p, &l), 0);
+		n += l->count;
+		p.cursor = keep(&c, l->next);
+		offerapi_delivery_list_free(l);
+	}
+	assert_int_equal(n, 150);
+	t->relaxed = true; /* the counts read every row of their list */
+	p = (offerapi_page)OFFERAPI_PAGE_INIT;
+	p.flags = OFFERAPI_PAGE_TOTAL;
+	offerapi_delivery_list *l;
+	assert_rc(offerapi_webhook_deliveries_page(s, 1, 1, &p, &l), 0);
+	assert_int_equal(l->total, 3000 * scale);
+	offerapi_delivery_list_free(l);
+	t->relaxed = false;
+	free(c);
+}
+
 /* The whole list of before pages, over two pages of 500: in order. */
 static void legacy_calls(offerapi_store *s, const offerapi_user *rec, const offerapi_user *cand)
 {
@@ -556,6 +645,7 @@ static void test_plans(void **state)
 	legacy_calls(s, rec, cand);
 	stage_calls(s, &t, rec);
 	user_calls(s);
+	account_calls(s, &t);
 	db_set_trace(NULL, NULL);
 	bool pg = !strcmp(offerapi_store_backend(s), "postgresql");
 	int bad = 0, reads = 0;
