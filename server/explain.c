@@ -31,6 +31,18 @@ static const char *subscore_name(enum lang lang, const char *name, char *key, si
 	return t == key ? name : t;
 }
 
+/* " 0.87" in English, " 0,87" in French (the page's decimal sign). */
+static void decimal(enum lang lang, buf *b, double v)
+{
+	char num[32];
+	snprintf(num, sizeof num, " %.2f", v);
+	if (lang != LANG_EN)
+		for (char *p = num; *p; p++)
+			if (*p == '.')
+				*p = ',';
+	buf_puts(b, num);
+}
+
 /* Parse, or NULL for plain text (damaged documents too: shown raw). */
 static offerapi_explanation *parse(const char *stored)
 {
@@ -79,7 +91,7 @@ void explain_html(enum lang lang, buf *b, const char *stored)
 			char key[64];
 			buf_puts(b, i ? " · " : "");
 			buf_esc(b, subscore_name(lang, e->subscores[i].name, key, sizeof key));
-			buf_printf(b, " %.2f", e->subscores[i].value);
+			decimal(lang, b, e->subscores[i].value);
 		}
 		buf_puts(b, "</p>");
 	}
@@ -106,9 +118,9 @@ void explain_line(enum lang lang, buf *b, const char *stored)
 	}
 	for (size_t i = 0; i < e->nsubscores; i++) {
 		char key[64];
-		buf_printf(b, "%s%s %.2f", any ? "; " : "",
-		           subscore_name(lang, e->subscores[i].name, key, sizeof key),
-		           e->subscores[i].value);
+		buf_printf(b, "%s%s", any ? "; " : "",
+		           subscore_name(lang, e->subscores[i].name, key, sizeof key));
+		decimal(lang, b, e->subscores[i].value);
 		any = true;
 	}
 	offerapi_explanation_free(e);

@@ -65,10 +65,16 @@ T.check(html.index("Camille") < html.index("Paul") if "Camille" in html else Fal
         "the page ranks the relevant CV first")
 T.check("Compétences présentes" in html, "the explanation is in French on a French page")
 T.check('{"v"' not in html and "&quot;v&quot;" not in html, "no raw JSON document on the page")
+subs = re.findall(r'<p class="sub">(.*?)</p>', html)
+T.check(subs and re.search(r"Texte \d,\d\d", subs[0]) and not re.search(r"\d\.\d", subs[0]),
+        "sub-scores with a decimal comma on a French page: %s" % subs[:1])
 en = srv.client(lang="en")
 en.cookies = rec.cookies
 page_en = en.get("/offers/%d/dashboard" % oid)
 T.check("Skills shown" in page_en.text, "the explanation is in English on an English page")
+subs_en = re.findall(r'<p class="sub">(.*?)</p>', page_en.text)
+T.check(subs_en and re.search(r"Text \d\.\d\d", subs_en[0]),
+        "sub-scores with a decimal point on an English page: %s" % subs_en[:1])
 csv = rec.get("/offers/%d/dashboard.csv" % oid)
 T.status(csv, 200, "CSV")
 lines = csv.text.splitlines()

@@ -228,8 +228,7 @@ static void fill_store(offerapi_store *s, int x)
 	    NULL, 0);
 	/* what purged applications left (migration 16): three days of counts
 	 * for every offer */
-	fill(s, 4000 * x * 3,
-	     "INSERT INTO retention_counts (offer_id, day, stage, applications)",
+	fill(s, 4000 * x * 3, "INSERT INTO retention_counts (offer_id, day, stage, applications)",
 	     "SELECT 1 + i / 3, 86400 * (i % 3), 'received', 1");
 	fill_accounts(s, x);
 	/* as autovacuum leaves a table: statistics, and a visibility map that
@@ -272,8 +271,8 @@ static bool pg_bad(const char *line, bool relaxed)
 	if (relaxed)
 		return false;
 	/* offers_generation holds one row (its CHECK): read whole */
-	return pg_sort(p) ||
-	       (strstr(p, "Seq Scan on ") != NULL && strncmp(p, "Seq Scan on offers_generation", 29));
+	return pg_sort(p) || (strstr(p, "Seq Scan on ") != NULL &&
+	                      strncmp(p, "Seq Scan on offers_generation", 29));
 }
 
 /* The lines a ranked search may have: FTS5's MATCH, the sort by rank. */
