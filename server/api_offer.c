@@ -158,7 +158,7 @@ static int64_t salary_member(req *r, json_t *j, const char *name, json_t *errs)
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
 	    json_integer_value(v) > OFFERAPI_SALARY_MAX) {
-		problem_add(r, errs, ptr, "field.salary");
+		problem_add(r, errs, ptr, "field.salary_api");
 		return 0;
 	}
 	return (int64_t)json_integer_value(v);
@@ -178,7 +178,7 @@ static int64_t deadline_member(req *r, json_t *j, json_t *errs)
 	}
 	if (!(v ? json_is_string(v) && offerapi_deadline_parse(json_string_value(v), &d) == 0
 	        : offerapi_deadline_parse(num, &d) == 0))
-		problem_add(r, errs, "/deadline", "field.deadline");
+		problem_add(r, errs, "/deadline", "field.deadline_api");
 	return d;
 }
 
