@@ -455,6 +455,21 @@ int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerap
 	return offerapi_offer_update_if(s, actor, id, f, 0, NULL);
 }
 
+/* An offer past its deadline stays closed: reopening it needs a later
+ * deadline first (else the housekeeping would close it again). */
+static int check_reopen(offerapi_store *s, offerapi_id id)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT deadline FROM offers WHERE id = $1",
+	                    (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0 && r->nrows > 0 && db_int(r, 0, 0) && oa_now() > db_int(r, 0, 0))
+		rc = oa_error(OFFERAPI_ECLOSED,
+		              "offer %lld: its deadline has passed: set a later one to reopen it",
+		              (long long)id);
+	db_result_free(r);
+	return rc;
+}
+
 int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                                int open, int64_t if_version, int *applied)
 {
@@ -462,6 +477,8 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 		*applied = 0;
 	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
 	if (rc < 0)
+		return rc;
+	if (open && (rc = check_reopen(s, id)) < 0)
 		return rc;
 	/* a close and its webhook deliveries in one transaction */
 	db_conn *c;

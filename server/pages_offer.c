@@ -115,6 +115,8 @@ static void home_pager(req *r, buf *b, const offerapi_offer_list *l, const char 
 			continue;
 		buf_puts(b, "<a href=\"/?");
 		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+			if (i >= 3 && !*values[i])
+				continue; /* the filters only when set */
 			char enc[1536];
 			mg_url_encode(values[i], enc, sizeof enc);
 			buf_printf(b, "%s%s=", i ? "&amp;" : "", names[i]);

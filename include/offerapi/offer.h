@@ -242,7 +242,9 @@ OFFERAPI_EXTERN int offerapi_offer_create(offerapi_store *store, const offerapi_
 OFFERAPI_EXTERN int offerapi_offer_update(offerapi_store *store, const offerapi_user *actor,
                                           offerapi_id id, const offerapi_offer_fields *fields);
 
-/** Close (@p open = 0) or reopen an offer (its recruiter only). */
+/** Close (@p open = 0) or reopen an offer (its recruiter only). An offer
+ *  past its deadline is not reopened (OFFERAPI_ECLOSED): give it a later
+ *  deadline first (offerapi_offer_update). */
 OFFERAPI_EXTERN int offerapi_offer_set_open(offerapi_store *store, const offerapi_user *actor,
                                             offerapi_id id, int open);
 

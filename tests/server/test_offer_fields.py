@@ -229,7 +229,7 @@ def pages_form(rec):
     return oid
 
 
-def pages_show(srv, oid, ids_):
+def pages_show(srv, rec, oid, ids_):
     """Cards and the offer page show the facts; the home filters narrow."""
     fr, en = srv.client(), srv.client("en")
     page = fr.get("/offers/%d" % oid).text
@@ -260,6 +260,16 @@ def pages_show(srv, oid, ids_):
     T.check(listed(page) == {cdi, free}, "salary_floor=55000: %s" % listed(page))
     T.check(selected(fr.get("/?contract=freelance").text, "contract") == "freelance",
             "the chosen filter stays chosen")
+    # 51 apprenticeships: page 2 by the pager's link keeps the filter
+    made = [post(rec, {"title": "Alternance %d" % i, "description": "x",
+                       "contract": "apprenticeship"}).json()["offer"]["id"] for i in range(51)]
+    page = fr.get("/?contract=apprenticeship").text
+    nxt = re.search(r'<a href="(/\?[^"]*)" rel="next"', page)
+    T.check(listed(page) <= set(made) and len(listed(page)) == 50 and nxt is not None
+            and "contract=apprenticeship" in nxt.group(1), "the pager keeps the filter")
+    if nxt:
+        got = listed(fr.get(html.unescape(nxt.group(1))).text)
+        T.check(got == set(made) - listed(page), "page 2: the last one: %s" % got)
     for bad in ("contract=x", "remote=moon", "salary_floor=abc", "salary_floor=99999999999"):
         r = fr.get("/?" + bad)
         T.status(r, 400, "home with " + bad)
@@ -276,7 +286,7 @@ def main():
     api_errors(rec)
     ids_ = api_filters(rec, anon)
     oid = pages_form(rec)
-    pages_show(srv, oid, ids_)
+    pages_show(srv, rec, oid, ids_)
     srv.stop()
     srv.cleanup()
     T.done()

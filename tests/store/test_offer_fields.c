@@ -414,6 +414,16 @@ static void test_deadline(void **state)
 	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
 	expect(f, &q, (offerapi_id[]){ never, later, 0 });
 
+	/* not reopened past its deadline; reopened with a later one */
+	assert_rc(offerapi_offer_set_open(f->s, f->rec, soon, 1), OFFERAPI_ECLOSED);
+	if (!strstr(offerapi_error_last()->message, "deadline"))
+		fail_msg("\"%s\" does not say the deadline", offerapi_error_last()->message);
+	o = base("Soon");
+	o.deadline = oa_now() + 86400;
+	assert_rc(offerapi_offer_update(f->s, f->rec, soon, &o), 0);
+	assert_rc(offerapi_offer_set_open(f->s, f->rec, soon, 1), 0);
+	assert_rc(offerapi_offer_set_open(f->s, f->rec, soon, 0), 0);
+
 	/* an update may keep a passed deadline (the offer stays closed) */
 	o = base("Soon");
 	o.deadline = oa_now() - 3600;
