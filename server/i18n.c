@@ -637,6 +637,11 @@ static msg msgs[] = {
 	    "Unknown search filter: choose the contract and remote work from the lists, and a "
 	    "salary as a whole number." } },
 	{ "field.company", { "Entreprise", "Company" } },
+	{ "err.reopen_deadline",
+	  { "La date limite de candidature de cette offre est passée : donnez-lui une date plus "
+	    "tardive (Modifier) avant de la rouvrir.",
+	    "This offer's application deadline has passed: give it a later one (Edit) before "
+	    "reopening it." } },
 	{ "field.contract", { "Type de contrat", "Contract type" } },
 	{ "field.remote", { "Télétravail", "Remote work" } },
 	{ "field.salary", { "Salaire (facultatif)", "Salary (optional)" } },

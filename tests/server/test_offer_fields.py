@@ -69,6 +69,24 @@ def api_write_read(rec, cand):
     o = r.json()["offer"]
     T.check(not any(k in o for k in RICH), "an offer without them shows none: %s" % o)
     T.status(apply_api(cand, oid, answers=()), 201, "applying before the deadline")
+    # an update may set a passed deadline: applying is refused, reopening too
+    r = post(rec, {"title": "Bientôt fermée", "description": "x", "deadline": "2099-01-01"})
+    late = r.json()["offer"]["id"]
+    r = rec.request("PATCH", "/api/v1/offers/%d" % late, body=b'{"deadline": 1000}',
+                    headers=PATCH)
+    T.check(r.status == 200 and r.json()["offer"].get("deadline") == 1000,
+            "PATCH to a passed deadline: %s" % r.text[:300])
+    r = apply_api(cand, late, answers=())
+    T.check(r.status == 409 and r.json().get("code") == "closed", "applying after the deadline: "
+            "409 closed: %s" % r.text[:300])
+    T.status(rec.api("POST", "/api/v1/offers/%d/close" % late, headers=XRW), 200, "close it")
+    r = rec.api("POST", "/api/v1/offers/%d/reopen" % late, headers=XRW)
+    T.check(r.status == 409 and "date limite" in str(r.json()), "not reopened past its "
+            "deadline, and told why: %s" % r.text[:300])
+    r = rec.request("PATCH", "/api/v1/offers/%d" % late, body=b'{"deadline": "2099-01-01"}',
+                    headers=PATCH)
+    T.status(r, 200, "a later deadline")
+    T.status(rec.api("POST", "/api/v1/offers/%d/reopen" % late, headers=XRW), 200, "reopened")
     return oid
 
 
