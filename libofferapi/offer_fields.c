@@ -17,6 +17,10 @@ static const char *const contract_names[] = { NULL,        "cdi",        "cdd",
 	                                      "freelance", "internship", "apprenticeship" };
 static const char *const remote_names[] = { NULL, "onsite", "hybrid", "remote" };
 static const char *const period_names[] = { NULL, "year", "month", "day", "hour" };
+#define CONTRACT_RULE                                                                              \
+	"contract: must be \"cdi\", \"cdd\", \"freelance\", \"internship\" or \"apprenticeship\""
+#define REMOTE_RULE "remote: must be \"onsite\", \"hybrid\" or \"remote\""
+#define PERIOD_RULE "salary_period: must be \"year\", \"month\", \"day\" or \"hour\""
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 
 static const char *name_of(const char *const *names, int n, int v)
@@ -41,9 +45,7 @@ int offerapi_contract_parse(const char *name, offerapi_contract *out)
 {
 	int i = index_of(contract_names, COUNT(contract_names), name);
 	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "contract: must be \"cdi\", \"cdd\", \"freelance\","
-		                " \"internship\" or \"apprenticeship\"");
+		return oa_error(OFFERAPI_EINVAL, CONTRACT_RULE);
 	*out = (offerapi_contract)i;
 	return 0;
 }
@@ -57,8 +59,7 @@ int offerapi_remote_parse(const char *name, offerapi_remote *out)
 {
 	int i = index_of(remote_names, COUNT(remote_names), name);
 	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "remote: must be \"onsite\", \"hybrid\" or \"remote\"");
+		return oa_error(OFFERAPI_EINVAL, REMOTE_RULE);
 	*out = (offerapi_remote)i;
 	return 0;
 }
@@ -72,8 +73,7 @@ int offerapi_salary_period_parse(const char *name, offerapi_salary_period *out)
 {
 	int i = index_of(period_names, COUNT(period_names), name);
 	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL, "salary_period: must be \"year\", \"month\","
-		                                 " \"day\" or \"hour\"");
+		return oa_error(OFFERAPI_EINVAL, PERIOD_RULE);
 	*out = (offerapi_salary_period)i;
 	return 0;
 }
@@ -153,8 +153,7 @@ static int clean_salary(const offerapi_offer_fields *f, rich_fields *r)
 		return oa_error(OFFERAPI_EINVAL, "salary_max: must not be below salary_min");
 	if (f->salary_period != OFFERAPI_PERIOD_UNSET &&
 	    !offerapi_salary_period_name(f->salary_period))
-		return oa_error(OFFERAPI_EINVAL, "salary_period: must be \"year\", \"month\","
-		                                 " \"day\" or \"hour\"");
+		return oa_error(OFFERAPI_EINVAL, PERIOD_RULE);
 	if (!any && (*cur || f->salary_period))
 		return oa_error(OFFERAPI_EINVAL,
 		                "salary_min: a currency or period is given without an amount");
@@ -192,9 +191,9 @@ int rich_clean(const offerapi_offer_fields *f, int64_t now, rich_fields *r)
 	if (rc < 0)
 		return rc;
 	if (f->contract != OFFERAPI_CONTRACT_UNSET && !offerapi_contract_name(f->contract))
-		return offerapi_contract_parse("", &(offerapi_contract){ 0 });
+		return oa_error(OFFERAPI_EINVAL, CONTRACT_RULE);
 	if (f->remote != OFFERAPI_REMOTE_UNSET && !offerapi_remote_name(f->remote))
-		return offerapi_remote_parse("", &(offerapi_remote){ 0 });
+		return oa_error(OFFERAPI_EINVAL, REMOTE_RULE);
 	if (f->deadline < 0 || f->deadline > OFFERAPI_DEADLINE_MAX)
 		return oa_error(OFFERAPI_EINVAL, "deadline: must be 0 (none) or Unix seconds up to"
 		                                 " 9999-12-31");

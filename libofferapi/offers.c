@@ -630,9 +630,11 @@ static int check_query(const offerapi_offer_query *q)
 	if (q->version < 3)
 		return 0;
 	if (q->contract != OFFERAPI_CONTRACT_UNSET && !offerapi_contract_name(q->contract))
-		return offerapi_contract_parse("", &(offerapi_contract){ 0 });
+		return oa_error(OFFERAPI_EINVAL, "contract: %d is no offerapi_contract",
+		                (int)q->contract);
 	if (q->remote != OFFERAPI_REMOTE_UNSET && !offerapi_remote_name(q->remote))
-		return offerapi_remote_parse("", &(offerapi_remote){ 0 });
+		return oa_error(OFFERAPI_EINVAL, "remote: %d is no offerapi_remote",
+		                (int)q->remote);
 	if (q->salary_floor < 0 || q->salary_floor > (int64_t)OFFERAPI_SALARY_MAX * 1607)
 		return oa_error(OFFERAPI_EINVAL, "salary floor: must be 0 (any) to %lld",
 		                (long long)OFFERAPI_SALARY_MAX * 1607);
