@@ -31,13 +31,13 @@ static bool rich_query(req *r, offerapi_offer_query *query, char *cur, size_t nc
 	    !query_param(r, "salary_currency", cur, ncur))
 		return false;
 	const char *bad = NULL, *key = NULL;
-	char *end = NULL;
-	long long fl = floor[0] ? strtoll(floor, &end, 10) : 0;
+	bool digits = strspn(floor, "0123456789") == strlen(floor) && strlen(floor) <= 10;
+	long long fl = floor[0] && digits ? strtoll(floor, NULL, 10) : 0;
 	if (contract[0] && offerapi_contract_parse(contract, &query->contract) < 0)
 		bad = "contract", key = "field.contract_api";
 	else if (remote[0] && offerapi_remote_parse(remote, &query->remote) < 0)
 		bad = "remote", key = "field.remote_api";
-	else if (floor[0] && (*end || fl < 0 || fl > OFFERAPI_SALARY_MAX))
+	else if (floor[0] && (!digits || fl > OFFERAPI_SALARY_MAX))
 		bad = "salary_floor", key = "field.salary_floor";
 	else if (cur[0] && (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
 		bad = "salary_currency", key = "field.currency";
@@ -169,17 +169,19 @@ static int64_t deadline_member(req *r, json_t *j, json_t *errs)
 {
 	json_t *v = json_object_get(j, "deadline");
 	int64_t d = 0;
-	char num[24];
+	bool ok = true;
 	if (!v || json_is_null(v))
 		return 0;
-	if (json_is_integer(v) && json_integer_value(v) > 0) {
-		snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-		v = NULL;
+	if (json_is_integer(v)) {
+		d = (int64_t)json_integer_value(v);
+		ok = d >= 1 && d <= OFFERAPI_DEADLINE_MAX;
+	} else { /* a day only: a number in a string is no date */
+		const char *s = json_string_value(v);
+		ok = s && strlen(s) == 10 && s[4] == '-' && offerapi_deadline_parse(s, &d) == 0;
 	}
-	if (!(v ? json_is_string(v) && offerapi_deadline_parse(json_string_value(v), &d) == 0
-	        : offerapi_deadline_parse(num, &d) == 0))
+	if (!ok)
 		problem_add(r, errs, "/deadline", "field.deadline_api");
-	return d;
+	return ok ? d : 0;
 }
 
 /* The richer fields (issue 14) of @j into @f, every one checked here so that

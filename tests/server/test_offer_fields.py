@@ -117,7 +117,7 @@ def api_errors(rec):
         T.check(r.status == 422 and pointers(r) == ["/deadline"]
                 and "déjà passée" in str(r.json()),
                 "a passed deadline %r: %s" % (bad, r.text[:300]))
-    for bad in ("2099-02-30", "", 0, 253402300800, True):
+    for bad in ("2099-02-30", "", 0, 253402300800, True, "4100457599", " 2099-12-08"):
         r = post(rec, {"title": "x", "description": "y", "deadline": bad})
         T.check(r.status == 422 and pointers(r) == ["/deadline"], "deadline %r: %s"
                 % (bad, r.text[:300]))
@@ -160,7 +160,8 @@ def api_filters(rec, anon):
                if i in made]
         T.check(got == [cdi], "%sall three: %s" % (q, got))
     for bad in ("contract=CDI", "remote=x", "salary_floor=-1", "salary_floor=12k",
-                "salary_floor=1000000001", "salary_currency=eur"):
+                "salary_floor=1000000001", "salary_floor=%2B5", "salary_floor=%205",
+                "salary_currency=eur"):
         r = anon.get("/api/v1/offers?" + bad)
         T.status(r, 400, "bad filter " + bad)
         T.check(bad.split("=")[0] in r.text, "the 400 names %s: %s" % (bad, r.text[:300]))
