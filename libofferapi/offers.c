@@ -98,18 +98,19 @@ static void clean_offer_free(clean_offer *c)
 }
 
 /* The terms of an offer (search.h): its title's, and its body's (the
- * description, location and skills). */
+ * description, location, company and skills). */
 static int offer_terms(const char *title, const char *description, const char *location,
-                       char *const *skills, size_t nskills, char **out_title, char **out_body)
+                       const char *company, char *const *skills, size_t nskills, char **out_title,
+                       char **out_body)
 {
 	*out_title = *out_body = NULL;
-	size_t n = strlen(description) + strlen(location) + 3;
+	size_t n = strlen(description) + strlen(location) + strlen(company) + 4;
 	for (size_t i = 0; i < nskills; i++)
 		n += strlen(skills[i]) + 1;
 	char *body = malloc(n);
 	if (!body)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	char *p = body + sprintf(body, "%s\n%s\n", description, location);
+	char *p = body + sprintf(body, "%s\n%s\n%s\n", description, location, company);
 	for (size_t i = 0; i < nskills; i++)
 		p += sprintf(p, "%s\n", skills[i]);
 	int rc = search_index_text(title, out_title);
@@ -175,17 +176,24 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 	free(all);
 	c->skills_json = oa_json_strings(c->skills, c->nskills);
 	c->questions_json = oa_json_strings(c->questions, c->nquestions);
-	if ((rc = offer_terms(f->title, f->description, f->location ? f->location : "", c->skills,
-	                      c->nskills, &c->search_title, &c->search_body)) < 0) {
-		clean_offer_free(c);
-		return rc;
-	}
 	if (!c->skills_fold || !c->search || !c->location_fold || !c->skills_json ||
 	    !c->questions_json) {
 		clean_offer_free(c);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/* The search terms of @f, whose company is @company (NULL: none), into
+ * @c (freed on failure). */
+static int clean_offer_terms(const offerapi_offer_fields *f, const char *company, clean_offer *c)
+{
+	int rc = offer_terms(f->title, f->description, f->location ? f->location : "",
+	                     company ? company : "", c->skills, c->nskills, &c->search_title,
+	                     &c->search_body);
+	if (rc < 0)
+		clean_offer_free(c);
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -303,6 +311,10 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 		clean_offer_free(&c);
 		return rc;
 	}
+	if ((rc = clean_offer_terms(f, rf.company, &c)) < 0) {
+		rich_free(&rf);
+		return rc;
+	}
 	db_result *r = NULL;
 	rc = store_write(
 		s,
@@ -374,6 +386,20 @@ static int written(offerapi_store *s, offerapi_id id, int rc, db_result *res, in
 	return rc;
 }
 
+/* The company stored for offer @id (NULL: none) in *@out. */
+static int stored_company(offerapi_store *s, offerapi_id id, char **out)
+{
+	*out = NULL;
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT company FROM offers WHERE id = $1",
+	                    (db_param[]){ P_INT(id) }, 1, &r);
+	const char *v = rc == 0 && r->nrows > 0 ? db_text(r, 0, 0) : NULL;
+	if (v && *v && !(*out = oa_strdup(v)))
+		rc = OFFERAPI_ENOMEM;
+	db_result_free(r);
+	return rc;
+}
+
 int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                              const offerapi_offer_fields *f, int64_t if_version, int *applied)
 {
@@ -386,8 +412,17 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	if ((rc = clean_offer_fields(f, &c)) < 0)
 		return rc;
 	rich_fields rf;
-	if ((rc = rich_clean(f, 0, &rf)) < 0) {
+	char *kept = NULL; /* an older struct keeps the stored company, searched */
+	if ((rc = rich_clean(f, 0, &rf)) < 0 ||
+	    (!rf.set && (rc = stored_company(s, id, &kept)) < 0)) {
 		clean_offer_free(&c);
+		rich_free(&rf);
+		return rc;
+	}
+	rc = clean_offer_terms(f, rf.set ? rf.company : kept, &c);
+	free(kept);
+	if (rc < 0) {
+		rich_free(&rf);
 		return rc;
 	}
 	/* recruiter_id in the WHERE clause keeps the check and the write one
@@ -552,8 +587,8 @@ int offers_search_backfill(db_conn *c)
 		size_t n = 0;
 		rc = oa_json_strings_parse(db_text(r, i, 4), "skills", &skills, &n);
 		if (rc == 0)
-			rc = offer_terms(db_text(r, i, 1), db_text(r, i, 2), db_text(r, i, 3),
-			                 skills, n, &title, &body);
+			rc = offer_terms(db_text(r, i, 1), db_text(r, i, 2), db_text(r, i, 3), "",
+			                 skills, n, &title, &body); /* before companies */
 		if (rc == 0)
 			rc = db_exec(
 				c,

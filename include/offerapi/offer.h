@@ -304,7 +304,7 @@ OFFERAPI_EXTERN int offerapi_offer_close_expired(offerapi_store *store, int64_t 
 typedef struct offerapi_offer_query {
 	unsigned int version; /**< OFFERAPI_OFFER_QUERY_VERSION (1 or 2) */
 	const char *words; /**< full-text search over the title, description,
-				       location and skills: letters and digits make
+				       location, company and skills: letters and digits make
 				       words, anything else separates them (no
 				       operators); case and accents ignored, French
 				       and English stems match ("developpeuse"

@@ -133,6 +133,13 @@ static void test_write_read(void **state)
 	assert_full(&l->items[0], o.deadline);
 	offerapi_offer_list_free(l);
 
+	/* the company is searched */
+	q.words = "acme";
+	assert_rc(offerapi_offer_list_page(f->s, &q, NULL, &l), 0);
+	assert_int_equal(l->count, 1);
+	assert_int_equal(l->items[0].id, id);
+	offerapi_offer_list_free(l);
+
 	/* version 2: no rich fields on create, those stored kept on update */
 	offerapi_offer_fields v2 = { .version = 2, .title = "Ancien", .description = "Texte." };
 	offerapi_id old = create(f, &v2);
@@ -145,6 +152,10 @@ static void test_write_read(void **state)
 	assert_string_equal(got->title, "Développeur C senior");
 	assert_full(got, o.deadline);
 	offerapi_offer_free(got);
+	q.words = "acme"; /* the kept company still searched */
+	assert_rc(offerapi_offer_list_page(f->s, &q, NULL, &l), 0);
+	assert_int_equal(l->count, 1);
+	offerapi_offer_list_free(l);
 
 	/* version 3: what the update says, zeros removing */
 	offerapi_offer_fields v3 = base("Développeur C");
@@ -168,6 +179,9 @@ static void test_write_read(void **state)
 	assert_rc(offerapi_offer_get(f->s, id, &got), 0);
 	assert_none(got);
 	offerapi_offer_free(got);
+	assert_rc(offerapi_offer_list_page(f->s, &q, NULL, &l), 0); /* no company: not found */
+	assert_int_equal(l->count, 0);
+	offerapi_offer_list_free(l);
 }
 
 /* @o refused with EINVAL, the message starting with @field. */
