@@ -375,6 +375,14 @@ static int check_input(const offerapi_user *actor, const offerapi_application_in
 	return 0;
 }
 
+/* Applying after an offer's deadline (offerapi_offer.deadline). */
+static int deadline_passed(offerapi_id offer_id)
+{
+	return oa_error(OFFERAPI_ECLOSED,
+	                "offer %lld: its deadline has passed, it takes no more applications",
+	                (long long)offer_id);
+}
+
 /* The cheap checks against the offer, before any PDF extraction: open, not
  * applied to yet, answers that fit its questions. On success *answers is
  * the answers' JSON (the caller frees it), padded to *nanswers questions.
@@ -389,6 +397,8 @@ static int check_offer(offerapi_store *s, const offerapi_user *actor, offerapi_i
 	if (!offer->is_open)
 		rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
 		              (long long)offer_id);
+	else if (offer->deadline && oa_now() > offer->deadline)
+		rc = deadline_passed(offer_id);
 	else if (in->nanswers > offer->nquestions)
 		rc = oa_error(OFFERAPI_EINVAL, "answers: %zu given, the offer asks %zu questions",
 		              in->nanswers, offer->nquestions);
@@ -426,7 +436,7 @@ static int submit_tx(offerapi_store *s, db_conn *c, const offerapi_user *actor,
                      offerapi_id *out_id)
 {
 	db_result *r = NULL;
-	int rc = db_exec(c, "SELECT is_open FROM offers WHERE id = $1",
+	int rc = db_exec(c, "SELECT is_open, deadline FROM offers WHERE id = $1",
 	                 (db_param[]){ P_INT(offer_id) }, 1, &r);
 	if (rc < 0)
 		return rc;
@@ -435,6 +445,8 @@ static int submit_tx(offerapi_store *s, db_conn *c, const offerapi_user *actor,
 	else if (!db_int(r, 0, 0))
 		rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
 		              (long long)offer_id);
+	else if (db_int(r, 0, 1) && oa_now() > db_int(r, 0, 1))
+		rc = deadline_passed(offer_id);
 	db_result_free(r);
 	r = NULL;
 	/* the consent and the notice it was given on (input version 2) */

@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "keyset.h"
+#include "offer_fields.h"
 #include "jsonlist.h"
 #include "search.h"
 #include "store_internal.h"
@@ -17,8 +18,10 @@
 
 #define OFFER_COLUMNS                                                                              \
 	"o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location,"                \
-	" o.skills, o.questions, o.published_at, o.is_open,"                                       \
+	" o.skills, o.questions, o.published_at, o.is_open," RICH_COLUMNS                          \
 	" (SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
+/* The columns after OFFER_COLUMNS (offerapi_offer_get), from this one. */
+#define OFFER_NCOLUMNS (11 + RICH_NCOLUMNS)
 #define OFFER_FROM " FROM offers o JOIN users u ON u.id = o.recruiter_id"
 
 /* ---- validation ---- */
@@ -95,18 +98,19 @@ static void clean_offer_free(clean_offer *c)
 }
 
 /* The terms of an offer (search.h): its title's, and its body's (the
- * description, location and skills). */
+ * description, location, company and skills). */
 static int offer_terms(const char *title, const char *description, const char *location,
-                       char *const *skills, size_t nskills, char **out_title, char **out_body)
+                       const char *company, char *const *skills, size_t nskills, char **out_title,
+                       char **out_body)
 {
 	*out_title = *out_body = NULL;
-	size_t n = strlen(description) + strlen(location) + 3;
+	size_t n = strlen(description) + strlen(location) + strlen(company) + 4;
 	for (size_t i = 0; i < nskills; i++)
 		n += strlen(skills[i]) + 1;
 	char *body = malloc(n);
 	if (!body)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	char *p = body + sprintf(body, "%s\n%s\n", description, location);
+	char *p = body + sprintf(body, "%s\n%s\n%s\n", description, location, company);
 	for (size_t i = 0; i < nskills; i++)
 		p += sprintf(p, "%s\n", skills[i]);
 	int rc = search_index_text(title, out_title);
@@ -172,17 +176,24 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 	free(all);
 	c->skills_json = oa_json_strings(c->skills, c->nskills);
 	c->questions_json = oa_json_strings(c->questions, c->nquestions);
-	if ((rc = offer_terms(f->title, f->description, f->location ? f->location : "", c->skills,
-	                      c->nskills, &c->search_title, &c->search_body)) < 0) {
-		clean_offer_free(c);
-		return rc;
-	}
 	if (!c->skills_fold || !c->search || !c->location_fold || !c->skills_json ||
 	    !c->questions_json) {
 		clean_offer_free(c);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
 	return 0;
+}
+
+/* The search terms of @f, whose company is @company (NULL: none), into
+ * @c (freed on failure). */
+static int clean_offer_terms(const offerapi_offer_fields *f, const char *company, clean_offer *c)
+{
+	int rc = offer_terms(f->title, f->description, f->location ? f->location : "",
+	                     company ? company : "", c->skills, c->nskills, &c->search_title,
+	                     &c->search_body);
+	if (rc < 0)
+		clean_offer_free(c);
+	return rc;
 }
 
 /* ---- reading ---- */
@@ -198,6 +209,7 @@ void offerapi_offer_free(offerapi_offer *o)
 	oa_strings_free(o->skills, o->nskills);
 	oa_strings_free(o->questions, o->nquestions);
 	free(o->snippet);
+	free(o->company);
 	free(o);
 }
 
@@ -210,6 +222,7 @@ static void offer_clear(offerapi_offer *o)
 	oa_strings_free(o->skills, o->nskills);
 	oa_strings_free(o->questions, o->nquestions);
 	free(o->snippet);
+	free(o->company);
 	memset(o, 0, sizeof *o);
 }
 
@@ -225,10 +238,12 @@ static int offer_from_row(const db_result *r, int row, int c, offerapi_offer *o)
 	o->location = oa_strdup(db_text(r, row, c + 5));
 	o->published_at = db_int(r, row, c + 8);
 	o->is_open = db_int(r, row, c + 9) != 0;
-	o->napplications = db_int(r, row, c + 10);
+	o->napplications = db_int(r, row, c + 10 + RICH_NCOLUMNS);
 	int rc = 0;
 	if (!o->recruiter_name || !o->title || !o->description || !o->location)
 		rc = OFFERAPI_ENOMEM;
+	if (rc == 0)
+		rc = rich_read(r, row, c + 10, o);
 	if (rc == 0)
 		rc = oa_json_strings_parse(db_text(r, row, c + 6), "skills", &o->skills,
 		                           &o->nskills);
@@ -262,9 +277,9 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 	else
 		*out = o;
 	if (rc == 0) {
-		o->version = db_int(r, 0, 11);
-		o->archived_at = db_int(r, 0, 12);
-		if (offerapi_notify_parse(db_text(r, 0, 13), &o->notify) < 0)
+		o->version = db_int(r, 0, OFFER_NCOLUMNS);
+		o->archived_at = db_int(r, 0, OFFER_NCOLUMNS + 1);
+		if (offerapi_notify_parse(db_text(r, 0, OFFER_NCOLUMNS + 2), &o->notify) < 0)
 			o->notify = OFFERAPI_NOTIFY_EACH; /* the CHECK allows no other */
 	}
 	db_result_free(r);
@@ -291,21 +306,40 @@ int offerapi_offer_create(offerapi_store *s, const offerapi_user *actor,
 	if ((rc = clean_offer_fields(f, &c)) < 0)
 		return rc;
 	int64_t now = oa_now();
+	rich_fields rf;
+	if ((rc = rich_clean(f, now, &rf)) < 0) {
+		clean_offer_free(&c);
+		return rc;
+	}
+	if ((rc = clean_offer_terms(f, rf.company, &c)) < 0) {
+		rich_free(&rf);
+		return rc;
+	}
 	db_result *r = NULL;
-	rc = store_write(s,
-	                 "INSERT INTO offers (recruiter_id, title, description, location,"
-	                 " skills, questions, search_text, location_fold, skills_fold,"
-	                 " published_at, updated_at, is_open, search_title, search_body, notify)"
-	                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12,"
-	                 " COALESCE($13, 'each')) RETURNING id",
-	                 (db_param[]){ P_INT(actor->id), P_TEXT(f->title), P_TEXT(f->description),
-	                               P_TEXT(f->location ? f->location : ""),
-	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
-	                               P_TEXT(c.search), P_TEXT(c.location_fold),
-	                               P_TEXT(c.skills_fold), P_INT(now), P_TEXT(c.search_title),
-	                               P_TEXT(c.search_body), notify_param(f) },
-	                 13, &r);
+	rc = store_write(
+		s,
+		"INSERT INTO offers (recruiter_id, title, description, location,"
+		" skills, questions, search_text, location_fold, skills_fold,"
+		" published_at, updated_at, is_open, search_title, search_body, notify,"
+		" company, contract, remote, salary_min, salary_max, salary_currency,"
+		" salary_period, deadline, salary_year)"
+		" VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, 1, $11, $12,"
+		" COALESCE($13, 'each'), $14, $15, $16, $17, $18, $19, $20, $21, $22)"
+		" RETURNING id",
+		(db_param[]){ P_INT(actor->id),       P_TEXT(f->title),
+	                      P_TEXT(f->description), P_TEXT(f->location ? f->location : ""),
+	                      P_TEXT(c.skills_json),  P_TEXT(c.questions_json),
+	                      P_TEXT(c.search),       P_TEXT(c.location_fold),
+	                      P_TEXT(c.skills_fold),  P_INT(now),
+	                      P_TEXT(c.search_title), P_TEXT(c.search_body),
+	                      notify_param(f),        rich_param(&rf, 0),
+	                      rich_param(&rf, 1),     rich_param(&rf, 2),
+	                      rich_param(&rf, 3),     rich_param(&rf, 4),
+	                      rich_param(&rf, 5),     rich_param(&rf, 6),
+	                      rich_param(&rf, 7),     rich_param(&rf, 8) },
+		22, &r);
 	clean_offer_free(&c);
+	rich_free(&rf);
 	if (rc == 0 && out_id)
 		*out_id = db_int(r, 0, 0);
 	db_result_free(r);
@@ -352,6 +386,20 @@ static int written(offerapi_store *s, offerapi_id id, int rc, db_result *res, in
 	return rc;
 }
 
+/* The company stored for offer @id (NULL: none) in *@out. */
+static int stored_company(offerapi_store *s, offerapi_id id, char **out)
+{
+	*out = NULL;
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT company FROM offers WHERE id = $1",
+	                    (db_param[]){ P_INT(id) }, 1, &r);
+	const char *v = rc == 0 && r->nrows > 0 ? db_text(r, 0, 0) : NULL;
+	if (v && *v && !(*out = oa_strdup(v)))
+		rc = OFFERAPI_ENOMEM;
+	db_result_free(r);
+	return rc;
+}
+
 int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                              const offerapi_offer_fields *f, int64_t if_version, int *applied)
 {
@@ -363,26 +411,69 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	clean_offer c;
 	if ((rc = clean_offer_fields(f, &c)) < 0)
 		return rc;
+	rich_fields rf;
+	char *kept = NULL; /* an older struct keeps the stored company, searched */
+	if ((rc = rich_clean(f, 0, &rf)) < 0 ||
+	    (!rf.set && (rc = stored_company(s, id, &kept)) < 0)) {
+		clean_offer_free(&c);
+		rich_free(&rf);
+		return rc;
+	}
+	rc = clean_offer_terms(f, rf.set ? rf.company : kept, &c);
+	free(kept);
+	if (rc < 0) {
+		rich_free(&rf);
+		return rc;
+	}
 	/* recruiter_id in the WHERE clause keeps the check and the write one
-	 * step; the version there makes If-Match and the write one step */
+	 * step; the version there makes If-Match and the write one step; $16
+	 * is 0 for a struct older than the rich fields, which stay as they are */
 	db_result *res = NULL;
 	rc = store_write(s,
 	                 "UPDATE offers SET title = $1, description = $2, location = $3,"
 	                 " skills = $4, questions = $5, search_text = $6, location_fold = $7,"
 	                 " skills_fold = $8, updated_at = $9, version = version + 1,"
-	                 " search_title = $13, search_body = $14, notify = COALESCE($15, notify)"
+	                 " search_title = $13, search_body = $14, notify = COALESCE($15, notify),"
+	                 " company = CASE WHEN $16 = 1 THEN $17 ELSE company END,"
+	                 " contract = CASE WHEN $16 = 1 THEN $18 ELSE contract END,"
+	                 " remote = CASE WHEN $16 = 1 THEN $19 ELSE remote END,"
+	                 " salary_min = CASE WHEN $16 = 1 THEN $20 ELSE salary_min END,"
+	                 " salary_max = CASE WHEN $16 = 1 THEN $21 ELSE salary_max END,"
+	                 " salary_currency = CASE WHEN $16 = 1 THEN $22 ELSE salary_currency END,"
+	                 " salary_period = CASE WHEN $16 = 1 THEN $23 ELSE salary_period END,"
+	                 " deadline = CASE WHEN $16 = 1 THEN $24 ELSE deadline END,"
+	                 " salary_year = CASE WHEN $16 = 1 THEN $25 ELSE salary_year END"
 	                 " WHERE id = $10 AND recruiter_id = $11 AND ($12 = 0 OR version = $12)"
 	                 " AND archived_at IS NULL"
 	                 " RETURNING id",
-	                 (db_param[]){ P_TEXT(f->title), P_TEXT(f->description),
+	                 (db_param[]){ P_TEXT(f->title),
+	                               P_TEXT(f->description),
 	                               P_TEXT(f->location ? f->location : ""),
-	                               P_TEXT(c.skills_json), P_TEXT(c.questions_json),
-	                               P_TEXT(c.search), P_TEXT(c.location_fold),
-	                               P_TEXT(c.skills_fold), P_INT(oa_now()), P_INT(id),
-	                               P_INT(actor->id), P_INT(if_version), P_TEXT(c.search_title),
-	                               P_TEXT(c.search_body), notify_param(f) },
-	                 15, &res);
+	                               P_TEXT(c.skills_json),
+	                               P_TEXT(c.questions_json),
+	                               P_TEXT(c.search),
+	                               P_TEXT(c.location_fold),
+	                               P_TEXT(c.skills_fold),
+	                               P_INT(oa_now()),
+	                               P_INT(id),
+	                               P_INT(actor->id),
+	                               P_INT(if_version),
+	                               P_TEXT(c.search_title),
+	                               P_TEXT(c.search_body),
+	                               notify_param(f),
+	                               P_INT(rf.set),
+	                               rich_param(&rf, 0),
+	                               rich_param(&rf, 1),
+	                               rich_param(&rf, 2),
+	                               rich_param(&rf, 3),
+	                               rich_param(&rf, 4),
+	                               rich_param(&rf, 5),
+	                               rich_param(&rf, 6),
+	                               rich_param(&rf, 7),
+	                               rich_param(&rf, 8) },
+	                 25, &res);
 	clean_offer_free(&c);
+	rich_free(&rf);
 	rc = written(s, id, rc, res, applied);
 	/* an offer no longer "daily": its waiting applications leave the digest */
 	if (rc == 0 && notify_param(f).type != DB_NULL && f->notify != OFFERAPI_NOTIFY_DAILY)
@@ -399,6 +490,21 @@ int offerapi_offer_update(offerapi_store *s, const offerapi_user *actor, offerap
 	return offerapi_offer_update_if(s, actor, id, f, 0, NULL);
 }
 
+/* An offer past its deadline stays closed: reopening it needs a later
+ * deadline first (else the housekeeping would close it again). */
+static int check_reopen(offerapi_store *s, offerapi_id id)
+{
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT deadline FROM offers WHERE id = $1",
+	                    (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0 && r->nrows > 0 && db_int(r, 0, 0) && oa_now() > db_int(r, 0, 0))
+		rc = oa_error(OFFERAPI_ECLOSED,
+		              "offer %lld: its deadline has passed: set a later one to reopen it",
+		              (long long)id);
+	db_result_free(r);
+	return rc;
+}
+
 int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                                int open, int64_t if_version, int *applied)
 {
@@ -406,6 +512,8 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 		*applied = 0;
 	int rc = store_check_owner(s, actor, id, open ? "reopen an offer" : "close an offer");
 	if (rc < 0)
+		return rc;
+	if (open && (rc = check_reopen(s, id)) < 0)
 		return rc;
 	/* a close and its webhook deliveries in one transaction */
 	db_conn *c;
@@ -479,8 +587,8 @@ int offers_search_backfill(db_conn *c)
 		size_t n = 0;
 		rc = oa_json_strings_parse(db_text(r, i, 4), "skills", &skills, &n);
 		if (rc == 0)
-			rc = offer_terms(db_text(r, i, 1), db_text(r, i, 2), db_text(r, i, 3),
-			                 skills, n, &title, &body);
+			rc = offer_terms(db_text(r, i, 1), db_text(r, i, 2), db_text(r, i, 3), "",
+			                 skills, n, &title, &body); /* before companies */
 		if (rc == 0)
 			rc = db_exec(
 				c,
@@ -527,11 +635,13 @@ static char *like_pattern(const char *s, bool nl)
  * its parameters, and what identifies it (for the cursors' scope). */
 typedef struct offer_filter {
 	char from[1536];
-	db_param params[4]; /* the recruiter, location, skill; the words (search) */
+	db_param params[9]; /* the recruiter, location, skill, contract, remote,
+	                       currency and floor; the words (search) */
 	int np;
 	char *owned[4];
 	int no;
 	char scope[1024];
+	char currency[4]; /* of the salary floor, in capitals */
 } offer_filter;
 
 static void filter_free(offer_filter *f)
@@ -552,7 +662,60 @@ static int check_query(const offerapi_offer_query *q)
 	    (rc = oa_check_text("location", q->location, 0, MAX_QUERY, false, true)) < 0 ||
 	    (rc = oa_check_text("skill", q->skill, 0, MAX_QUERY, false, true)) < 0)
 		return rc;
+	if (q->version < 3)
+		return 0;
+	if (q->contract != OFFERAPI_CONTRACT_UNSET && !offerapi_contract_name(q->contract))
+		return oa_error(OFFERAPI_EINVAL, "contract: %d is no offerapi_contract",
+		                (int)q->contract);
+	if (q->remote != OFFERAPI_REMOTE_UNSET && !offerapi_remote_name(q->remote))
+		return oa_error(OFFERAPI_EINVAL, "remote: %d is no offerapi_remote",
+		                (int)q->remote);
+	if (q->salary_floor < 0 || q->salary_floor > (int64_t)OFFERAPI_SALARY_MAX * 1607)
+		return oa_error(OFFERAPI_EINVAL, "salary floor: must be 0 (any) to %lld",
+		                (long long)OFFERAPI_SALARY_MAX * 1607);
+	const char *cur = q->salary_currency ? q->salary_currency : "";
+	bool letters = strlen(cur) == 3;
+	for (size_t i = 0; letters && i < 3; i++)
+		letters = (cur[i] >= 'A' && cur[i] <= 'Z') || (cur[i] >= 'a' && cur[i] <= 'z');
+	if (*cur && !letters)
+		return oa_error(OFFERAPI_EINVAL, "salary currency: must be an ISO 4217 code, three"
+		                                 " letters (EUR)");
 	return 0;
+}
+
+/* Append " AND @column = $n" for @p (its text in the scope as well). */
+static void filter_eq(offer_filter *f, size_t *n, const char *column, const char *op, db_param p,
+                      const char *text)
+{
+	f->params[f->np++] = p;
+	*n += (size_t)snprintf(f->from + *n, sizeof f->from - *n, " AND %s %s $%d", column, op,
+	                       f->np);
+	size_t l = strlen(f->scope);
+	snprintf(f->scope + l, sizeof f->scope - l, "|%s%s%s", column, op, text);
+}
+
+/* The contract, remote and salary filters of a version 3 query, as
+ * parameters (the search cache keys on the SQL and its parameters). */
+static void filter_rich(const offerapi_offer_query *q, offer_filter *f, size_t *n)
+{
+	if (q->version < 3)
+		return;
+	const char *v = offerapi_contract_name(q->contract);
+	if (v)
+		filter_eq(f, n, "o.contract", "=", P_TEXT(v), v);
+	if ((v = offerapi_remote_name(q->remote)))
+		filter_eq(f, n, "o.remote", "=", P_TEXT(v), v);
+	if (!q->salary_floor)
+		return;
+	const char *cur = q->salary_currency && *q->salary_currency ? q->salary_currency : "EUR";
+	for (int i = 0; i < 3; i++)
+		f->currency[i] = (char)(cur[i] >= 'a' && cur[i] <= 'z' ? cur[i] - 'a' + 'A'
+		                                                       : cur[i]);
+	f->currency[3] = '\0';
+	char floor[24];
+	snprintf(floor, sizeof floor, "%lld", (long long)q->salary_floor);
+	filter_eq(f, n, "o.salary_currency", "=", P_TEXT(f->currency), f->currency);
+	filter_eq(f, n, "o.salary_year", ">=", P_INT(q->salary_floor), floor);
 }
 
 /* Append " AND @column LIKE $n" for a pattern made of @value. */
@@ -597,6 +760,8 @@ static int filter_build(const offerapi_offer_query *q, offer_filter *f)
 		free(fold);
 		free(t);
 	}
+	if (rc == 0)
+		filter_rich(q, f, &n);
 	if (rc < 0)
 		filter_free(f);
 	return rc;
@@ -617,7 +782,7 @@ static void offer_spec(ks_spec *spec, const offer_filter *f)
 
 #define PAGE_COLUMNS                                                                               \
 	", o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location,"              \
-	" o.skills, o.questions, o.published_at, o.is_open,"
+	" o.skills, o.questions, o.published_at, o.is_open," RICH_COLUMNS
 #define PAGE_COUNT "(SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
 #define PAGE_JOIN " JOIN offers o ON o.id = k.id JOIN users u ON u.id = o.recruiter_id"
 

@@ -648,11 +648,37 @@ static const char *const migration_18[] = {
 	"CREATE INDEX sessions_user_page ON sessions (user_id, created_at, id)", NULL
 };
 
+/*
+ * Migration 19: richer offers (issue 14; offers.c, offerapi/offer.h): the
+ * company, contract type, remote policy, salary range (bounds, ISO 4217
+ * currency, period) and deadline, each NULL when not said (every offer
+ * written before). salary_year is the upper bound (or the lower, without
+ * one) made a year's (offerapi_salary_yearly), what the salary floor
+ * filter compares. offers_deadline holds the open offers with a deadline,
+ * for offerapi_offer_close_expired.
+ */
+static const char *const migration_19[] = {
+	"ALTER TABLE offers ADD COLUMN company TEXT",
+	"ALTER TABLE offers ADD COLUMN contract TEXT"
+	" CHECK (contract IN ('cdi', 'cdd', 'freelance', 'internship', 'apprenticeship'))",
+	"ALTER TABLE offers ADD COLUMN remote TEXT CHECK (remote IN ('onsite', 'hybrid', 'remote'))",
+	"ALTER TABLE offers ADD COLUMN salary_min BIGINT",
+	"ALTER TABLE offers ADD COLUMN salary_max BIGINT",
+	"ALTER TABLE offers ADD COLUMN salary_currency TEXT",
+	"ALTER TABLE offers ADD COLUMN salary_period TEXT"
+	" CHECK (salary_period IN ('year', 'month', 'day', 'hour'))",
+	"ALTER TABLE offers ADD COLUMN salary_year BIGINT",
+	"ALTER TABLE offers ADD COLUMN deadline BIGINT",
+	"CREATE INDEX offers_deadline ON offers (deadline) WHERE is_open = 1 AND deadline IS NOT NULL",
+	NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
-	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
-	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
-	migration_13, migration_14, migration_15, migration_16, migration_17, migration_18
+	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
+	migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
+	migration_11, migration_12, migration_13, migration_14, migration_15,
+	migration_16, migration_17, migration_18, migration_19
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 

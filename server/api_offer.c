@@ -3,6 +3,7 @@
  * and the scorers a dashboard can rank by.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
@@ -19,21 +20,58 @@ void api_scorers(req *r)
 	respond_json(r, 200, json_pack("{s:o}", "scorers", a));
 }
 
-/* One page of offers: open ones newest first, filtered by ?q, ?location
- * and ?skill; with ?mine=1 the recruiter's own, closed ones included (and
- * their total: one index range). Paged by ?limit and ?cursor (api_page.c). */
+/* The filters ?contract, ?remote, ?salary_floor and ?salary_currency into
+ * @query (@cur holds the currency); false when one is bad (400 sent). */
+static bool rich_query(req *r, offerapi_offer_query *query, char *cur, size_t ncur)
+{
+	char contract[24], remote[16], floor[24];
+	if (!query_param(r, "contract", contract, sizeof contract) ||
+	    !query_param(r, "remote", remote, sizeof remote) ||
+	    !query_param(r, "salary_floor", floor, sizeof floor) ||
+	    !query_param(r, "salary_currency", cur, ncur))
+		return false;
+	const char *bad = NULL, *key = NULL;
+	bool digits = strspn(floor, "0123456789") == strlen(floor) && strlen(floor) <= 10;
+	long long fl = floor[0] && digits ? strtoll(floor, NULL, 10) : 0;
+	if (contract[0] && offerapi_contract_parse(contract, &query->contract) < 0)
+		bad = "contract", key = "field.contract_api";
+	else if (remote[0] && offerapi_remote_parse(remote, &query->remote) < 0)
+		bad = "remote", key = "field.remote_api";
+	else if (floor[0] && (!digits || fl > OFFERAPI_SALARY_MAX))
+		bad = "salary_floor", key = "field.salary_floor";
+	else if (cur[0] && (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3))
+		bad = "salary_currency", key = "field.currency";
+	if (bad) {
+		char msg[200];
+		snprintf(msg, sizeof msg, "%s: %s", bad, T(r, key));
+		respond_api_error(r, 400, "invalid", msg);
+		return false;
+	}
+	query->salary_floor = fl;
+	query->salary_currency = cur[0] ? cur : NULL;
+	return true;
+}
+
+/* One page of offers: open ones newest first, filtered by ?q, ?location,
+ * ?skill, ?contract, ?remote and ?salary_floor (a year's pay, in
+ * ?salary_currency, EUR by default); with ?mine=1 the recruiter's own,
+ * closed ones included (and their total: one index range). Paged by ?limit
+ * and ?cursor (api_page.c). */
 void api_offers_list(req *r)
 {
-	static const char *const known[] = { "q", "location", "skill", "mine", NULL };
+	static const char *const known[] = {
+		"q",      "location",     "skill",           "mine", "contract",
+		"remote", "salary_floor", "salary_currency", NULL
+	};
 	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1], mine[8];
-	char cursor[OFFERAPI_CURSOR_MAX];
+	char cursor[OFFERAPI_CURSOR_MAX], cur[8];
 	offerapi_page page;
+	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
 	if (!api_page_query(r, known, &page, cursor) || !query_param(r, "q", q, sizeof q) ||
 	    !query_param(r, "location", loc, sizeof loc) ||
 	    !query_param(r, "skill", skill, sizeof skill) ||
-	    !query_param(r, "mine", mine, sizeof mine))
+	    !query_param(r, "mine", mine, sizeof mine) || !rich_query(r, &query, cur, sizeof cur))
 		return;
-	offerapi_offer_query query = OFFERAPI_OFFER_QUERY_INIT;
 	query.words = q[0] ? q : NULL;
 	query.location = loc[0] ? loc : NULL;
 	query.skill = skill[0] ? skill : NULL;
@@ -73,6 +111,116 @@ void api_offers_list(req *r)
 	respond_json(r, 200, out);
 }
 
+/* An enum member @name of @j parsed by @parse into *@out (UNSET when
+ * absent or null); a bad one adds @key to @errs. */
+static void enum_member(req *r, json_t *j, const char *name, int (*parse)(const char *, int *),
+                        int *out, const char *key, json_t *errs)
+{
+	json_t *v = json_object_get(j, name);
+	char ptr[32];
+	snprintf(ptr, sizeof ptr, "/%s", name);
+	*out = 0;
+	if (v && !json_is_null(v) && (!json_is_string(v) || parse(json_string_value(v), out) < 0))
+		problem_add(r, errs, ptr, key);
+}
+
+static int parse_contract(const char *s, int *out)
+{
+	offerapi_contract v;
+	int rc = offerapi_contract_parse(s, &v);
+	*out = (int)v;
+	return rc;
+}
+
+static int parse_remote(const char *s, int *out)
+{
+	offerapi_remote v;
+	int rc = offerapi_remote_parse(s, &v);
+	*out = (int)v;
+	return rc;
+}
+
+static int parse_period(const char *s, int *out)
+{
+	offerapi_salary_period v;
+	int rc = offerapi_salary_period_parse(s, &v);
+	*out = (int)v;
+	return rc;
+}
+
+/* Salary bound @name: absent or null (0), else an integer 1..max. */
+static int64_t salary_member(req *r, json_t *j, const char *name, json_t *errs)
+{
+	json_t *v = json_object_get(j, name);
+	char ptr[32];
+	snprintf(ptr, sizeof ptr, "/%s", name);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 1 ||
+	    json_integer_value(v) > OFFERAPI_SALARY_MAX) {
+		problem_add(r, errs, ptr, "field.salary_api");
+		return 0;
+	}
+	return (int64_t)json_integer_value(v);
+}
+
+/* The deadline: absent or null (0), Unix seconds, or a day "YYYY-MM-DD". */
+static int64_t deadline_member(req *r, json_t *j, json_t *errs)
+{
+	json_t *v = json_object_get(j, "deadline");
+	int64_t d = 0;
+	bool ok = true;
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_integer(v)) {
+		d = (int64_t)json_integer_value(v);
+		ok = d >= 1 && d <= OFFERAPI_DEADLINE_MAX;
+	} else { /* a day only: a number in a string is no date */
+		const char *s = json_string_value(v);
+		ok = s && strlen(s) == 10 && s[4] == '-' && offerapi_deadline_parse(s, &d) == 0;
+	}
+	if (!ok)
+		problem_add(r, errs, "/deadline", "field.deadline_api");
+	return ok ? d : 0;
+}
+
+/* The richer fields (issue 14) of @j into @f, every one checked here so that
+ * all the errors come at once in the request's language. */
+static void rich_fields_json(req *r, json_t *j, offerapi_offer_fields *f, json_t *errs)
+{
+	api_check_string(r, j, "company", OFFERAPI_COMPANY_MAX, false, errs);
+	api_check_string(r, j, "salary_currency", 3, false, errs);
+	int contract, remote, period;
+	enum_member(r, j, "contract", parse_contract, &contract, "field.contract_api", errs);
+	enum_member(r, j, "remote", parse_remote, &remote, "field.remote_api", errs);
+	enum_member(r, j, "salary_period", parse_period, &period, "field.period_api", errs);
+	f->contract = (offerapi_contract)contract;
+	f->remote = (offerapi_remote)remote;
+	f->salary_period = (offerapi_salary_period)period;
+	f->salary_min = salary_member(r, j, "salary_min", errs);
+	f->salary_max = salary_member(r, j, "salary_max", errs);
+	f->deadline = deadline_member(r, j, errs);
+	bool bad = false;
+	f->company = jstr(j, "company", &bad);
+	f->salary_currency = jstr(j, "salary_currency", &bad);
+	const char *cur = f->salary_currency ? f->salary_currency : "";
+	bool amount = f->salary_min || f->salary_max;
+	bool amount_given = json_is_integer(json_object_get(j, "salary_min")) ||
+	                    json_is_integer(json_object_get(j, "salary_max"));
+	const char *letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+	if (f->salary_min && f->salary_max && f->salary_min > f->salary_max)
+		problem_add(r, errs, "/salary_max", "field.salary_order");
+	size_t clen = strlen(cur); /* over 3: "too long" said already */
+	if (clen && clen <= 3 && (clen != 3 || strspn(cur, letters) != 3))
+		problem_add(r, errs, "/salary_currency", "field.currency");
+	else if (amount && !*cur)
+		problem_add(r, errs, "/salary_currency", "field.salary_needs");
+	if (amount && !json_is_string(json_object_get(j, "salary_period")))
+		problem_add(r, errs, "/salary_period", "field.salary_needs");
+	if (!amount_given && (*cur || f->salary_period))
+		problem_add(r, errs, "/salary_min", "field.salary_alone");
+}
+
 /* Parse {title, description, location, skills[], questions[], notify}: every
  * invalid member is reported at once (422); the library still checks
  * them all. Arrays point into the JSON (borrowed). */
@@ -89,10 +237,11 @@ static bool offer_fields_json(req *r, json_t *j, offerapi_offer_fields *f, const
 	json_t *nv = json_object_get(j, "notify");
 	if (nv && !json_is_null(nv) && offerapi_notify_parse(json_string_value(nv), &notify) < 0)
 		problem_add(r, errs, "/notify", "field.notify_api");
+	*f = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
+	rich_fields_json(r, j, f, errs);
 	if (!api_fields_ok(r, errs))
 		return false;
 	bool bad = false;
-	*f = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	f->title = jstr(j, "title", &bad);
 	f->description = jstr(j, "description", &bad);
 	f->location = jstr(j, "location", &bad);
@@ -264,10 +413,14 @@ void api_offer_reopen(req *r)
 static json_t *offer_fields_doc(const offerapi_offer *o)
 {
 	json_t *full = offer_json(NULL, o, NULL), *doc = json_object();
-	static const char *const keys[] = { "title", "description", "location", "skills",
-		                            "questions" };
+	static const char *const keys[] = { "title",      "description",     "location",
+		                            "skills",     "questions",       "company",
+		                            "contract",   "remote",          "salary_min",
+		                            "salary_max", "salary_currency", "salary_period",
+		                            "deadline" };
 	for (size_t i = 0; full && i < sizeof keys / sizeof keys[0]; i++)
-		json_object_set(doc, keys[i], json_object_get(full, keys[i]));
+		if (json_object_get(full, keys[i])) /* the rich ones when set */
+			json_object_set(doc, keys[i], json_object_get(full, keys[i]));
 	json_decref(full);
 	if (doc && offerapi_notify_name(o->notify))
 		json_object_set_new(doc, "notify", json_string(offerapi_notify_name(o->notify)));

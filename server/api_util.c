@@ -23,9 +23,13 @@ static json_t *field_errors(req *r, const char *msg)
 		                                { "skill", "skills" },
 		                                { "question", "questions" } };
 	static const char *const texts[][2] = {
-		{ "missing", "field.missing" },         { "too long", "field.too_long" },
-		{ "must not be empty", "field.empty" }, { "contains a control", "field.control" },
-		{ "not valid UTF-8", "field.utf8" },    { "too short", "field.short" },
+		{ "missing", "field.missing" },
+		{ "too long", "field.too_long" },
+		{ "must not be empty", "field.empty" },
+		{ "contains a control", "field.control" },
+		{ "not valid UTF-8", "field.utf8" },
+		{ "too short", "field.short" },
+		{ "already passed", "field.deadline_past" },
 	};
 	const char *colon = strstr(msg, ": ");
 	if (!colon || colon == msg || colon - msg > 24)
@@ -291,6 +295,31 @@ static json_t *str_array(char **items, size_t n)
 	return a;
 }
 
+/* The richer fields of @o (issue 14) into @j, those set only. */
+static void offer_rich_json(json_t *j, const offerapi_offer *o)
+{
+	if (!j)
+		return;
+	if (o->company)
+		json_object_set_new(j, "company", json_string(o->company));
+	if (offerapi_contract_name(o->contract))
+		json_object_set_new(j, "contract",
+		                    json_string(offerapi_contract_name(o->contract)));
+	if (offerapi_remote_name(o->remote))
+		json_object_set_new(j, "remote", json_string(offerapi_remote_name(o->remote)));
+	if (o->salary_min)
+		json_object_set_new(j, "salary_min", json_integer((json_int_t)o->salary_min));
+	if (o->salary_max)
+		json_object_set_new(j, "salary_max", json_integer((json_int_t)o->salary_max));
+	if (o->salary_currency[0])
+		json_object_set_new(j, "salary_currency", json_string(o->salary_currency));
+	if (offerapi_salary_period_name(o->salary_period))
+		json_object_set_new(j, "salary_period",
+		                    json_string(offerapi_salary_period_name(o->salary_period)));
+	if (o->deadline)
+		json_object_set_new(j, "deadline", json_integer((json_int_t)o->deadline));
+}
+
 /* An offer as JSON. The number of applications is the dashboard's data,
  * and notify the recruiter's own setting: only the offer's own recruiter
  * (@viewer) sees them. */
@@ -313,6 +342,7 @@ json_t *offer_json(const req *r, const offerapi_offer *o, const offerapi_user *v
 	/* how its recruiter hears of applications: theirs to see (single reads) */
 	if (j && viewer && viewer->id == o->recruiter_id && offerapi_notify_name(o->notify))
 		json_object_set_new(j, "notify", json_string(offerapi_notify_name(o->notify)));
+	offer_rich_json(j, o);
 	if (j && o->snippet) {
 		buf b;
 		buf_init(&b, 256);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -17,6 +18,13 @@ typedef struct demo_offer {
 	const char *title, *description, *location;
 	const char *skills[6];
 	const char *questions[2];
+	/* the richer fields (issue 14); deadline_days: from now, 0 for none */
+	const char *company;
+	offerapi_contract contract;
+	offerapi_remote remote;
+	int64_t salary_min, salary_max;
+	offerapi_salary_period period;
+	int deadline_days;
 } demo_offer;
 
 static const demo_offer offers[] = {
@@ -25,17 +33,38 @@ static const demo_offer offers[] = {
 	  "pilotes, protocoles réseau et outils de mesure. Tests, revue de code et sobriété.",
 	  "Lyon",
 	  { "C", "Linux", "PostgreSQL", "Meson", NULL },
-	  { "Quel projet en C vous rend fier ?", NULL } },
+	  { "Quel projet en C vous rend fier ?", NULL },
+	  "Acme Systèmes",
+	  OFFERAPI_CONTRACT_CDI,
+	  OFFERAPI_REMOTE_HYBRID,
+	  45000,
+	  55000,
+	  OFFERAPI_PERIOD_YEAR,
+	  30 },
 	{ "Ingénieure FinOps",
 	  "Mesurer et réduire les coûts de nos clusters Kubernetes avec Kubecost et Prometheus.",
 	  "Paris",
 	  { "Kubernetes", "Prometheus", "FinOps", NULL },
-	  { "Quelle économie avez-vous obtenue ?", NULL } },
+	  { "Quelle économie avez-vous obtenue ?", NULL },
+	  "Nuage & Cie",
+	  OFFERAPI_CONTRACT_CDI,
+	  OFFERAPI_REMOTE_ONSITE,
+	  52000,
+	  62000,
+	  OFFERAPI_PERIOD_YEAR,
+	  0 },
 	{ "Data engineer (remote)",
 	  "Pipelines SQL, qualité des données et tableaux de bord.",
 	  "Remote",
 	  { "SQL", "Python", "Grafana", NULL },
-	  { NULL } },
+	  { NULL },
+	  "DataSud",
+	  OFFERAPI_CONTRACT_FREELANCE,
+	  OFFERAPI_REMOTE_FULL,
+	  450,
+	  550,
+	  OFFERAPI_PERIOD_DAY,
+	  45 },
 };
 
 typedef struct demo_cand {
@@ -108,6 +137,16 @@ static int demo_offers(offerapi_store *store, const offerapi_user *rec, offerapi
 			.nskills = ns,
 			.questions = offers[i].questions,
 			.nquestions = nq,
+			.company = offers[i].company,
+			.contract = offers[i].contract,
+			.remote = offers[i].remote,
+			.salary_min = offers[i].salary_min,
+			.salary_max = offers[i].salary_max,
+			.salary_currency = "EUR",
+			.salary_period = offers[i].period,
+			.deadline = offers[i].deadline_days
+			                    ? (int64_t)time(NULL) + offers[i].deadline_days * 86400
+			                    : 0,
 		};
 		int rc = offerapi_offer_create(store, rec, &f, &ids[i]);
 		if (rc < 0)

@@ -83,7 +83,7 @@ void page_not_found(req *r);
 
 /* ---- forms that help (pages_form.c) --------------------------------------- */
 
-#define FIELD_ERRS_MAX 12
+#define FIELD_ERRS_MAX 16
 /* The errors of one form, each tied to a field name. */
 typedef struct field_errs {
 	size_t n;
@@ -173,6 +173,32 @@ void reason_html(req *r, buf *b, offerapi_reject_reason why, const char *text);
  * OFFERAPI_REASON_NONE: none, and the list is required), its free text, and
  * whether the candidate is shown it (@shown: ticked). Ids start with @id. */
 void reason_fields(req *r, buf *b, const char *id, offerapi_reject_reason selected, bool shown);
+
+/* The richer fields of an offer (pages_offer_fields.c, issue 14). */
+/* Its company, contract, remote policy, salary and deadline as a list of
+ * facts in the page's language; nothing when it says none. */
+void offer_facts(req *r, buf *b, const offerapi_offer *o);
+/* What the offer form shows in those fields: strings, pointing into the
+ * offer, the posted form or the struct's own arrays (do not copy it). */
+typedef struct offer_rich_values {
+	const char *company, *contract, *remote, *salary_min, *salary_max, *currency, *period,
+		*deadline;
+	char smin[24], smax[24], day[40];
+} offer_rich_values;
+/* From offer @o (NULL: a new offer's defaults), or from a posted form. */
+void rich_values_from_offer(const offerapi_offer *o, offer_rich_values *v);
+void rich_values_from_form(const form *f, offer_rich_values *v);
+/* The form's fields for them, each with its error from @errs. */
+void rich_form_fields(req *r, buf *b, const offer_rich_values *v, const field_errs *errs);
+/* Read them from the posted form into @o, every error said in @e (a
+ * deadline to come when @create). */
+void rich_from_form(req *r, const form *f, bool create, offerapi_offer_fields *o, field_errs *e);
+/* The home search's filters: contract, remote, salary floor (yearly,
+ * EUR); parsed into @q: NULL, or the i18n key of the 400's message. */
+void rich_filter_fields(req *r, buf *b, const char *contract, const char *remote,
+                        const char *floor);
+const char *rich_filter_parse(const char *contract, const char *remote, const char *floor,
+                              offerapi_offer_query *q);
 
 /* Size of a buffer that holds any date_str(). */
 #define DATE_STR_MAX 80

@@ -42,6 +42,7 @@ static void offer_article(req *r, buf *b, const offerapi_offer *o, bool owner)
 	date_str(r, d, sizeof d, o->published_at);
 	buf_esc(b, *o->recruiter_name ? o->recruiter_name : T(r, "offer.former_recruiter"));
 	buf_printf(b, " · %s · %s</p>", d, T(r, o->is_open ? "offer.open" : "offer.closed"));
+	offer_facts(r, b, o);
 	if (o->nskills) {
 		buf_puts(b, "<ul class=\"chips\">");
 		for (size_t i = 0; i < o->nskills; i++) {

@@ -27,6 +27,7 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 	if (!o->is_open)
 		buf_printf(b, " · <strong class=\"closed\">%s</strong>", T(r, "offer.closed"));
 	buf_puts(b, "</p>");
+	offer_facts(r, b, o);
 	if (o->snippet) {
 		buf_puts(b, "<p class=\"snippet\">");
 		buf_snippet(b, o->snippet);
@@ -53,6 +54,7 @@ static void offer_card(req *r, buf *b, const offerapi_offer *o, bool owner)
 /* The home page's search and page, from the query string. */
 typedef struct home_search {
 	char q[512], loc[OFFERAPI_LOCATION_MAX + 1], skill[OFFERAPI_SKILL_MAX + 1];
+	char contract[24], remote[16], floor[16]; /* the filters (pages_offer_fields.c) */
 	long page; /* the old ?page=N, still understood */
 	char cursor[OFFERAPI_CURSOR_MAX], mine[OFFERAPI_CURSOR_MAX]; /* pages by key */
 } home_search;
@@ -73,6 +75,14 @@ static const char *home_parse(req *r, home_search *s)
 	if (!oa_utf8_valid(s->q, strlen(s->q)) || !oa_utf8_valid(s->loc, strlen(s->loc)) ||
 	    !oa_utf8_valid(s->skill, strlen(s->skill)))
 		return "err.utf8";
+	if (form_var(r->query, ql, "contract", s->contract, sizeof s->contract) < -1 ||
+	    form_var(r->query, ql, "remote", s->remote, sizeof s->remote) < -1 ||
+	    form_var(r->query, ql, "salary_floor", s->floor, sizeof s->floor) < -1)
+		return "err.bad_filter";
+	offerapi_offer_query scratch = OFFERAPI_OFFER_QUERY_INIT;
+	const char *bad = rich_filter_parse(s->contract, s->remote, s->floor, &scratch);
+	if (bad)
+		return bad;
 	char pg[12] = "";
 	if (form_var(r->query, ql, "page", pg, sizeof pg) >= 0 && pg[0]) {
 		char *end;
@@ -88,28 +98,30 @@ static const char *home_parse(req *r, home_search *s)
 }
 
 /* Links to the pages before and after @l by key (?@param=cursor), keeping
- * the search, URL-encoded then HTML-escaped. A last page has no next
- * cursor, so "next" never leads to an empty page. */
+ * the search @s (NULL: none), URL-encoded then HTML-escaped. A last page has
+ * no next cursor, so "next" never leads to an empty page. */
 static void home_pager(req *r, buf *b, const offerapi_offer_list *l, const char *param,
-                       const char *q, const char *loc, const char *skill)
+                       const home_search *s)
 {
 	if (!l->prev && !l->next)
 		return;
-	char eq[1536], el[640], es[256];
-	mg_url_encode(q, eq, sizeof eq);
-	mg_url_encode(loc, el, sizeof el);
-	mg_url_encode(skill, es, sizeof es);
+	const char *names[] = { "q", "location", "skill", "contract", "remote", "salary_floor" };
+	const char *values[] = { s ? s->q : "",        s ? s->loc : "",    s ? s->skill : "",
+		                 s ? s->contract : "", s ? s->remote : "", s ? s->floor : "" };
 	buf_puts(b, "<nav class=\"pages\">");
 	for (int k = 0; k < 2; k++) {
 		const char *c = k == 0 ? l->prev : l->next;
 		if (!c)
 			continue;
-		buf_puts(b, "<a href=\"/?q=");
-		buf_esc(b, eq);
-		buf_puts(b, "&amp;location=");
-		buf_esc(b, el);
-		buf_puts(b, "&amp;skill=");
-		buf_esc(b, es);
+		buf_puts(b, "<a href=\"/?");
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+			if (i >= 3 && !*values[i])
+				continue; /* the filters only when set */
+			char enc[1536];
+			mg_url_encode(values[i], enc, sizeof enc);
+			buf_printf(b, "%s%s=", i ? "&amp;" : "", names[i]);
+			buf_esc(b, enc);
+		}
 		buf_printf(b, "&amp;%s=", param);
 		buf_esc(b, c); /* [A-Za-z0-9.-] (page.h) */
 		buf_printf(b, "\" rel=\"%s\">%s</a> ", k == 0 ? "prev" : "next",
@@ -128,7 +140,7 @@ static void home_mine(req *r, buf *b, const offerapi_offer_list *mine)
 		           T(r, "nav.publish"));
 	for (size_t i = 0; i < mine->count; i++)
 		offer_card(r, b, &mine->items[i], true);
-	home_pager(r, b, mine, "mine", "", "", "");
+	home_pager(r, b, mine, "mine", NULL);
 	buf_puts(b, "</section>");
 }
 
@@ -139,6 +151,7 @@ static int home_list(req *r, const home_search *s, offerapi_offer_list **list)
 	query.words = s->q[0] ? s->q : NULL;
 	query.location = s->loc[0] ? s->loc : NULL;
 	query.skill = s->skill[0] ? s->skill : NULL;
+	rich_filter_parse(s->contract, s->remote, s->floor, &query); /* checked by home_parse */
 	if (s->page > 1 && !s->cursor[0]) {
 		query.limit = HOME_PAGE_SIZE;
 		query.offset = (size_t)(s->page - 1) * HOME_PAGE_SIZE;
@@ -194,9 +207,15 @@ void page_home(req *r)
 		home_mine(r, &b, mine);
 	buf_printf(&b, "<section><h1>%s</h1>", T(r, "home.title"));
 	buf_puts(&b, "<form class=\"search\" method=\"get\" action=\"/\" role=\"search\">");
+	/* each label with its field, a cell of the form's grid */
+	buf_puts(&b, "<div>");
 	field(&b, "search", "q", T(r, "search.words"), s.q, "maxlength=\"500\"");
+	buf_puts(&b, "</div><div>");
 	field(&b, "text", "location", T(r, "search.location"), s.loc, "maxlength=\"200\"");
+	buf_puts(&b, "</div><div>");
 	field(&b, "text", "skill", T(r, "search.skill"), s.skill, "maxlength=\"80\"");
+	buf_puts(&b, "</div>");
+	rich_filter_fields(r, &b, s.contract, s.remote, s.floor);
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "search.go"));
 	if (list->any_words)
 		buf_printf(&b, "<p class=\"notice\" role=\"status\">%s</p>",
@@ -206,7 +225,7 @@ void page_home(req *r)
 	for (size_t i = 0; i < list->count; i++)
 		offer_card(r, &b, &list->items[i],
 		           r->user && list->items[i].recruiter_id == r->user->id);
-	home_pager(r, &b, list, "cursor", s.q, s.loc, s.skill);
+	home_pager(r, &b, list, "cursor", &s);
 	buf_puts(&b, "</section>");
 	offerapi_offer_list_free(list);
 	offerapi_offer_list_free(mine);
@@ -271,24 +290,29 @@ static void notify_fieldset(req *r, buf *b, const char *notify, const field_errs
 	buf_puts(b, "</fieldset>");
 }
 
+/* What the offer form shows. */
+typedef struct offer_values {
+	const char *title, *desc, *loc, *skills, *questions, *notify;
+	offer_rich_values rich; /* company, contract, remote, salary, deadline */
+} offer_values;
+
 static void offer_form(req *r, int status, const char *err, const field_errs *errs,
-                       const char *action, const char *title, const char *desc, const char *loc,
-                       const char *skills, const char *questions, const char *notify,
-                       const char *heading)
+                       const char *action, const offer_values *v, const char *heading)
 {
 	buf b;
 	form_page_start(r, &b, heading, err, errs, action);
-	field_ex(&b, "text", "title", T(r, "field.title"), title, "required maxlength=\"200\"",
+	field_ex(&b, "text", "title", T(r, "field.title"), v->title, "required maxlength=\"200\"",
 	         errs, NULL);
-	textarea_ex(r, &b, "description", "field.description", desc,
+	rich_form_fields(r, &b, &v->rich, errs);
+	textarea_ex(r, &b, "description", "field.description", v->desc,
 	            "rows=\"8\" required maxlength=\"20000\"", errs);
-	field_ex(&b, "text", "location", T(r, "field.location"), loc, "maxlength=\"200\"", errs,
+	field_ex(&b, "text", "location", T(r, "field.location"), v->loc, "maxlength=\"200\"", errs,
 	         NULL);
-	field_ex(&b, "text", "skills", T(r, "field.skills"), skills, "maxlength=\"4000\"", errs,
+	field_ex(&b, "text", "skills", T(r, "field.skills"), v->skills, "maxlength=\"4000\"", errs,
 	         NULL);
-	textarea_ex(r, &b, "questions", "field.questions", questions,
+	textarea_ex(r, &b, "questions", "field.questions", v->questions,
 	            "rows=\"4\" maxlength=\"10000\"", errs);
-	notify_fieldset(r, &b, notify, errs);
+	notify_fieldset(r, &b, v->notify, errs);
 	buf_printf(&b, "<button type=\"submit\">%s</button></form></section>", T(r, "offer.save"));
 	page_send(r, status, &b);
 }
@@ -297,14 +321,17 @@ void page_offer_new(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_RECRUITER))
 		return;
-	offer_form(r, 200, NULL, NULL, "/offers", "", "", "", "", "", "each", T(r, "offer.new"));
+	offer_values v = { "", "", "", "", "", "each", { 0 } };
+	rich_values_from_offer(NULL, &v.rich);
+	offer_form(r, 200, NULL, NULL, "/offers", &v, T(r, "offer.new"));
 }
 
 /* Fill @fields from the form; the arrays point into @skcopy/@qcopy. Every
  * rule the library would refuse is said in @e, all at once. Returns false
  * when out of memory. */
-static bool offer_fields_from_form(req *r, const form *f, offerapi_offer_fields *fields,
-                                   char **skcopy, char **qcopy, char **sk, char **qs, field_errs *e)
+static bool offer_fields_from_form(req *r, const form *f, bool create,
+                                   offerapi_offer_fields *fields, char **skcopy, char **qcopy,
+                                   char **sk, char **qs, field_errs *e)
 {
 	*fields = (offerapi_offer_fields){ .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	fields->title = form_get(f, "title");
@@ -319,6 +346,7 @@ static bool offer_fields_from_form(req *r, const form *f, offerapi_offer_fields 
 	fields->skills = (const char *const *)sk;
 	fields->questions = (const char *const *)qs;
 	ferr_text(r, e, "title", "field.title", fields->title, 1, OFFERAPI_TITLE_MAX, false);
+	rich_from_form(r, f, create, fields, e);
 	ferr_text(r, e, "description", "field.description", fields->description, 1,
 	          OFFERAPI_DESCRIPTION_MAX, true);
 	ferr_text(r, e, "location", "field.location", fields->location, 0, OFFERAPI_LOCATION_MAX,
@@ -365,7 +393,7 @@ static void offer_save(req *r, bool create)
 	char *skc = NULL, *qc = NULL, *sk[OFFERAPI_SKILLS_MAX], *qs[OFFERAPI_QUESTIONS_MAX];
 	field_errs errs = { 0 };
 	offerapi_id id = r->id;
-	if (!offer_fields_from_form(r, &f, &fields, &skc, &qc, sk, qs, &errs))
+	if (!offer_fields_from_form(r, &f, create, &fields, &skc, &qc, sk, qs, &errs))
 		rc = svc_fail(OFFERAPI_ENOMEM, "err.internal");
 	else if (errs.n)
 		rc = OFFERAPI_EINVAL;
@@ -382,6 +410,14 @@ static void offer_save(req *r, bool create)
 		char action[64] = "/offers";
 		if (!create)
 			snprintf(action, sizeof action, "/offers/%lld/edit", (long long)r->id);
+		offer_values v = { form_get(&f, "title"),
+			           form_get(&f, "description"),
+			           form_get(&f, "location"),
+			           form_get(&f, "skills"),
+			           form_get(&f, "questions"),
+			           form_get(&f, "notify"),
+			           { 0 } };
+		rich_values_from_form(&f, &v.rich);
 		if (e.status >= 500 || e.status == 403 || e.status == 404)
 			page_error(r, e.status, e.message);
 		else
@@ -390,11 +426,7 @@ static void offer_save(req *r, bool create)
 			           : e.message == offerapi_error_last()->message
 			                   ? T(r, "err.check_form")
 			                   : e.message,
-			           &errs, action, form_get(&f, "title"),
-			           form_get(&f, "description"), form_get(&f, "location"),
-			           form_get(&f, "skills"), form_get(&f, "questions"),
-			           form_get(&f, "notify"),
-			           T(r, create ? "offer.new" : "offer.edit"));
+			           &errs, action, &v, T(r, create ? "offer.new" : "offer.edit"));
 	}
 	free(skc);
 	free(qc);
@@ -430,8 +462,11 @@ void page_offer_edit(req *r)
 	join_lines(&qs, o->questions, o->nquestions, "\n");
 	char action[64];
 	snprintf(action, sizeof action, "/offers/%lld/edit", (long long)o->id);
-	offer_form(r, 200, NULL, NULL, action, o->title, o->description, o->location, sk.data,
-	           qs.data, offerapi_notify_name(o->notify), T(r, "offer.edit"));
+	offer_values v = { o->title, o->description, o->location,
+		           sk.data,  qs.data,        offerapi_notify_name(o->notify),
+		           { 0 } };
+	rich_values_from_offer(o, &v.rich);
+	offer_form(r, 200, NULL, NULL, action, &v, T(r, "offer.edit"));
 	buf_free(&sk);
 	buf_free(&qs);
 	offerapi_offer_free(o);

@@ -24,8 +24,25 @@ static pthread_cond_t wake;
 static pthread_t thread;
 static bool running, stopping;
 
+/* Close the offers past their deadline (offerapi_offer_close_expired). */
+static void close_expired(app *a)
+{
+	int64_t n = 0;
+	char q[600];
+	if (offerapi_offer_close_expired(a->store, (int64_t)time(NULL), &n) < 0)
+		fprintf(stderr,
+		        "level=warn msg=\"closing offers past their deadline failed\""
+		        " detail=%s\n",
+		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
+	else if (n)
+		fprintf(stderr,
+		        "level=info msg=\"offers past their deadline closed\" offers=%lld\n",
+		        (long long)n);
+}
+
 static void purge(app *a)
 {
+	close_expired(a);
 	int64_t n = 0;
 	char q[600];
 	if (offerapi_access_purge(a->store, a->cfg.access_log_days, &n) < 0)

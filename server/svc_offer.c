@@ -49,6 +49,8 @@ int svc_offer_set_open_if(req *r, int open, int64_t if_version, offerapi_offer *
 	if (rc == 0)
 		rc = offerapi_offer_set_open_if(r->app->store, r->user, r->id, open, if_version,
 		                                &applied);
+	if (rc == OFFERAPI_ECLOSED && open) /* past its deadline */
+		rc = svc_fail(OFFERAPI_ECLOSED, "err.reopen_deadline");
 	if (rc == 0 && !applied)
 		rc = svc_fail(SVC_ESTALE, "err.precondition");
 	return rc ? rc : reload(r, r->id, out);

@@ -24,6 +24,11 @@ extern "C" {
 #define OFFERAPI_SKILL_MAX 80
 #define OFFERAPI_QUESTIONS_MAX 20
 #define OFFERAPI_QUESTION_MAX 500
+#define OFFERAPI_COMPANY_MAX 200
+/** Largest salary amount (either bound), in the currency's units. */
+#define OFFERAPI_SALARY_MAX 1000000000
+/** Latest deadline: 9999-12-31T23:59:59Z. */
+#define OFFERAPI_DEADLINE_MAX INT64_C(253402300799)
 
 /** A job offer. */
 /** How an offer's recruiter hears of its new applications (offers.notify).
@@ -42,6 +47,72 @@ OFFERAPI_EXTERN const char *offerapi_notify_name(offerapi_notify notify);
 /** The value named @p name ("each", "daily", "none").
  *  @return 0 or OFFERAPI_EINVAL (the message names field "notify") */
 OFFERAPI_EXTERN int offerapi_notify_parse(const char *name, offerapi_notify *out);
+
+/** Contract type of an offer (offers.contract). Values are stable. */
+typedef enum offerapi_contract {
+	OFFERAPI_CONTRACT_UNSET = 0, /**< not said */
+	OFFERAPI_CONTRACT_CDI = 1, /**< "cdi": permanent (contrat à durée indéterminée) */
+	OFFERAPI_CONTRACT_CDD = 2, /**< "cdd": fixed-term (contrat à durée déterminée) */
+	OFFERAPI_CONTRACT_FREELANCE = 3, /**< "freelance" */
+	OFFERAPI_CONTRACT_INTERNSHIP = 4, /**< "internship" (stage) */
+	OFFERAPI_CONTRACT_APPRENTICESHIP = 5 /**< "apprenticeship" (alternance) */
+} offerapi_contract;
+
+/** "cdi", "cdd", "freelance", "internship", "apprenticeship" (static);
+ *  NULL for another value (UNSET included). */
+OFFERAPI_EXTERN const char *offerapi_contract_name(offerapi_contract contract);
+
+/** The value named @p name.
+ *  @return 0 or OFFERAPI_EINVAL (the message names field "contract") */
+OFFERAPI_EXTERN int offerapi_contract_parse(const char *name, offerapi_contract *out);
+
+/** Remote-work policy of an offer (offers.remote). Values are stable. */
+typedef enum offerapi_remote {
+	OFFERAPI_REMOTE_UNSET = 0, /**< not said */
+	OFFERAPI_REMOTE_ONSITE = 1, /**< "onsite": on site */
+	OFFERAPI_REMOTE_HYBRID = 2, /**< "hybrid": some days remote */
+	OFFERAPI_REMOTE_FULL = 3 /**< "remote": fully remote */
+} offerapi_remote;
+
+/** "onsite", "hybrid", "remote" (static); NULL for another value. */
+OFFERAPI_EXTERN const char *offerapi_remote_name(offerapi_remote remote);
+
+/** The value named @p name.
+ *  @return 0 or OFFERAPI_EINVAL (the message names field "remote") */
+OFFERAPI_EXTERN int offerapi_remote_parse(const char *name, offerapi_remote *out);
+
+/** What a salary amount is paid for (offers.salary_period). Stable values. */
+typedef enum offerapi_salary_period {
+	OFFERAPI_PERIOD_UNSET = 0, /**< no salary given */
+	OFFERAPI_PERIOD_YEAR = 1, /**< "year": gross a year */
+	OFFERAPI_PERIOD_MONTH = 2, /**< "month" */
+	OFFERAPI_PERIOD_DAY = 3, /**< "day" (a freelance's daily rate) */
+	OFFERAPI_PERIOD_HOUR = 4 /**< "hour" */
+} offerapi_salary_period;
+
+/** "year", "month", "day", "hour" (static); NULL for another value. */
+OFFERAPI_EXTERN const char *offerapi_salary_period_name(offerapi_salary_period period);
+
+/** The value named @p name.
+ *  @return 0 or OFFERAPI_EINVAL (the message names field "salary_period") */
+OFFERAPI_EXTERN int offerapi_salary_period_parse(const char *name, offerapi_salary_period *out);
+
+/**
+ * A deadline as people and the API write it: a day "YYYY-MM-DD" (the end
+ * of that day, 23:59:59 UTC: applications are taken through that day) or
+ * Unix seconds in decimal. Leading and trailing spaces are ignored.
+ * @return 0 and *@p out in 1..OFFERAPI_DEADLINE_MAX, or OFFERAPI_EINVAL
+ *         (the message names field "deadline")
+ */
+OFFERAPI_EXTERN int offerapi_deadline_parse(const char *text, int64_t *out);
+
+/**
+ * An amount of @p period as a year's: x1 a year, x12 a month, x218 a day
+ * (working days in a French year), x1607 an hour (the legal hours of a
+ * French full-time year). What the salary floor filter compares.
+ * @return the yearly amount, or 0 for OFFERAPI_PERIOD_UNSET
+ */
+OFFERAPI_EXTERN int64_t offerapi_salary_yearly(int64_t amount, offerapi_salary_period period);
 
 typedef struct offerapi_offer {
 	offerapi_id id;
@@ -74,6 +145,19 @@ typedef struct offerapi_offer {
 				       text: escape it before showing it as HTML */
 	/* appended in schema 10 (issue 13): */
 	offerapi_notify notify; /**< offerapi_offer_get() only (0 in lists) */
+	/* appended in schema 16 (issue 14), in lists and single reads alike;
+	 * offers written before have none of them: */
+	char *company; /**< the hiring company; NULL when not said */
+	offerapi_contract contract; /**< OFFERAPI_CONTRACT_UNSET when not said */
+	offerapi_remote remote; /**< OFFERAPI_REMOTE_UNSET when not said */
+	int64_t salary_min; /**< lower bound of the salary, 0: none given */
+	int64_t salary_max; /**< upper bound, 0: none given (a single
+				  amount has min = max) */
+	char salary_currency[4]; /**< ISO 4217 code ("EUR"); "" when no salary */
+	offerapi_salary_period salary_period; /**< UNSET when no salary */
+	int64_t deadline; /**< Unix time after which applications are refused
+				  (and the offer is closed by
+				  offerapi_offer_close_expired()); 0: none */
 } offerapi_offer;
 
 /** Around a matched word in offerapi_offer.snippet (control characters,
@@ -86,7 +170,7 @@ typedef struct offerapi_offer {
  * accepts every version from 1 to the one it was built with ("known and
  * not newer"); another is OFFERAPI_EINVAL naming the struct.
  */
-#define OFFERAPI_OFFER_FIELDS_VERSION 2
+#define OFFERAPI_OFFER_FIELDS_VERSION 3
 
 /**
  * The fields a recruiter writes. Fill it with designated initializers so
@@ -109,13 +193,36 @@ typedef struct offerapi_offer_fields {
 	/* version 2: */
 	offerapi_notify notify; /**< OFFERAPI_NOTIFY_UNSET: "each" on create,
 	                             unchanged on update */
+	/* version 3 (issue 14). Every one is optional, and with version 3
+	 * an update writes them all: a zero field removes what was there.
+	 * A version 1 or 2 struct, which has none of them, leaves the
+	 * stored ones unchanged on update and none on create. */
+	const char *company; /**< NULL or "" for none; one line, at most
+				  OFFERAPI_COMPANY_MAX bytes, trimmed */
+	offerapi_contract contract; /**< UNSET for none */
+	offerapi_remote remote; /**< UNSET for none */
+	int64_t salary_min; /**< 0 for none; else 1..OFFERAPI_SALARY_MAX */
+	int64_t salary_max; /**< 0 for none; else 1..OFFERAPI_SALARY_MAX and
+				  >= salary_min. With either bound, currency
+				  and period are required; without, they
+				  must be unset */
+	const char *salary_currency; /**< ISO 4217: three ASCII letters
+				  (stored in capitals); NULL or "" for none */
+	offerapi_salary_period salary_period; /**< UNSET for none */
+	int64_t deadline; /**< 0 for none; else Unix seconds, at most
+				  OFFERAPI_DEADLINE_MAX, and in the future
+				  when the offer is created (an update may
+				  keep a passed one). After it, applying is
+				  OFFERAPI_ECLOSED, and the offer is closed by
+				  offerapi_offer_close_expired() */
 } offerapi_offer_fields;
 
 /** Initialiser: the current version, every field empty. */
 #define OFFERAPI_OFFER_FIELDS_INIT                                                                 \
 	{                                                                                          \
 		OFFERAPI_OFFER_FIELDS_VERSION, NULL, NULL, NULL, NULL, 0, NULL, 0,                 \
-			OFFERAPI_NOTIFY_UNSET                                                      \
+			OFFERAPI_NOTIFY_UNSET, NULL, OFFERAPI_CONTRACT_UNSET,                      \
+			OFFERAPI_REMOTE_UNSET, 0, 0, NULL, OFFERAPI_PERIOD_UNSET, 0                \
 	}
 
 /** Free an offer returned by the library. NULL is ignored. */
@@ -135,7 +242,9 @@ OFFERAPI_EXTERN int offerapi_offer_create(offerapi_store *store, const offerapi_
 OFFERAPI_EXTERN int offerapi_offer_update(offerapi_store *store, const offerapi_user *actor,
                                           offerapi_id id, const offerapi_offer_fields *fields);
 
-/** Close (@p open = 0) or reopen an offer (its recruiter only). */
+/** Close (@p open = 0) or reopen an offer (its recruiter only). An offer
+ *  past its deadline is not reopened (OFFERAPI_ECLOSED): give it a later
+ *  deadline first (offerapi_offer_update). */
 OFFERAPI_EXTERN int offerapi_offer_set_open(offerapi_store *store, const offerapi_user *actor,
                                             offerapi_id id, int open);
 
@@ -171,8 +280,20 @@ OFFERAPI_EXTERN int offerapi_offer_archive(offerapi_store *store, const offerapi
 /** Read one offer. @return 0, OFFERAPI_ENOTFOUND or a database error. */
 OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, offerapi_offer **out);
 
-/** Version of offerapi_offer_query: 2 added flags (1 is still read). */
-#define OFFERAPI_OFFER_QUERY_VERSION 2
+/**
+ * Close every open offer whose deadline is before @p now (Unix
+ * seconds), as its recruiter closing it would (version raised, the
+ * offer.closed webhook event sent). Idempotent: any number of servers
+ * may run it at once. The server runs it at start and every hour; until
+ * then, applying to such an offer is refused all the same.
+ * @param n  may be NULL; else how many offers it closed
+ * @return 0 or a database error
+ */
+OFFERAPI_EXTERN int offerapi_offer_close_expired(offerapi_store *store, int64_t now, int64_t *n);
+
+/** Version of offerapi_offer_query: 2 added flags, 3 the contract, remote
+ * and salary filters (1 and 2 are still read). */
+#define OFFERAPI_OFFER_QUERY_VERSION 3
 
 /** Flags of offerapi_offer_query, version 2. */
 #define OFFERAPI_OFFER_COUNTS                                                                      \
@@ -183,7 +304,7 @@ OFFERAPI_EXTERN int offerapi_offer_get(offerapi_store *store, offerapi_id id, of
 typedef struct offerapi_offer_query {
 	unsigned int version; /**< OFFERAPI_OFFER_QUERY_VERSION (1 or 2) */
 	const char *words; /**< full-text search over the title, description,
-				       location and skills: letters and digits make
+				       location, company and skills: letters and digits make
 				       words, anything else separates them (no
 				       operators); case and accents ignored, French
 				       and English stems match ("developpeuse"
@@ -201,11 +322,23 @@ typedef struct offerapi_offer_query {
 				       (default and maximum 200) */
 	size_t offset; /**< offerapi_offer_search() only: skip this many */
 	unsigned int flags; /**< version 2: OFFERAPI_OFFER_COUNTS */
+	/* version 3 (issue 14); every filter applies to lists and word
+	 * searches alike, and an offer that does not say is left out: */
+	offerapi_contract contract; /**< UNSET: any; else only this contract */
+	offerapi_remote remote; /**< UNSET: any; else only this policy */
+	int64_t salary_floor; /**< 0: any; else only offers paid at least
+				  this much a year in salary_currency: their
+				  upper bound (or lower, without one) made a
+				  year's by offerapi_salary_yearly(), in the
+				  same currency (no conversion: offers in
+				  another currency are left out) */
+	const char *salary_currency; /**< of the floor: NULL or "" for "EUR" */
 } offerapi_offer_query;
 
 #define OFFERAPI_OFFER_QUERY_INIT                                                                  \
 	{                                                                                          \
-		OFFERAPI_OFFER_QUERY_VERSION, NULL, NULL, NULL, 0, 0, 0, 0, 0                      \
+		OFFERAPI_OFFER_QUERY_VERSION, NULL, NULL, NULL, 0, 0, 0, 0, 0,                     \
+			OFFERAPI_CONTRACT_UNSET, OFFERAPI_REMOTE_UNSET, 0, NULL                    \
 	}
 
 /** Below this many offers with every word, a search lists the offers

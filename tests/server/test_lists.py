@@ -134,7 +134,9 @@ T.status(r, 400, "a cursor of my applications given to the offers")
 nxt = anon.get("/api/v1/offers?q=Pagination&limit=2").json()["next"]
 r = anon.get("/api/v1/offers?q=Ailleurs&cursor=" + nxt)
 T.status(r, 400, "a cursor of another search")
-for url, allowed in (("/api/v1/offers?offset=10", ["q", "location", "skill", "mine", "limit", "cursor"]),
+OFFER_PARAMS = ["q", "location", "skill", "mine", "contract", "remote", "salary_floor",
+                "salary_currency", "limit", "cursor"]
+for url, allowed in (("/api/v1/offers?offset=10", OFFER_PARAMS),
                      ("/api/v1/me/applications?page=2", ["limit", "cursor"]),
                      ("/api/v1/offers/%d/applications?sort=x" % oid, ["rank", "stage", "limit", "cursor"])):
     who = rec if "/offers/%d" % oid in url else cand
