@@ -9,7 +9,10 @@
 //  5. she downloads her data from her account page: a zip that Python's
 //     zipfile opens, holding her account, her application with its answer
 //     and her consent, and the PDF she sent;
-//  6. she deletes her account (confirmation, her password; the server's
+//  6. the operator (an account of role admin made by offerapi-admin
+//     user-create) finds the recruiter's views in the access log at /admin,
+//     and opens the confirmation page of an erasure without confirming;
+//  7. she deletes her account (confirmation, her password; the server's
 //     grace period is 0): she is logged out, her login no longer works, and
 //     the recruiter's dashboard no longer lists her.
 // Each page is checked with axe-core (0 violations) and for sideways
@@ -18,10 +21,10 @@
 // test.
 //
 // Environment: as story.mjs (OFFERAPI_SERVER_BIN, OFFERAPI_PLUGINS,
-// ARTIFACT_DIR, CHROMIUM).
+// ARTIFACT_DIR, CHROMIUM), and OFFERAPI_ADMIN_BIN (offerapi-admin).
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion } from './lib.mjs';
 
 let passed = 0, failed = 0;
@@ -91,6 +94,16 @@ async function signup(page, who, role, look) {
   await snap(page, `${role}-signup`);
   const st = await go(page, 'form[action="/signup"] button[type=submit]');
   check(st === 200 && (await text(page, 'header')).includes(who.name), `${who.login} is logged in after sign-up (${st})`);
+}
+
+// The id of account @login, from the operator's list of accounts.
+async function userId(page, login) {
+  await page.goto(base + '/admin');
+  const href = await page.getAttribute(`main a[href^="/admin/users/"][href$="/erase"]:has-text("${login}")`, 'href')
+    .catch(() => null);
+  const m = (href || '').match(/\/admin\/users\/(\d+)\//);
+  check(m, `the list links to the erasure of ${login}: ${href}`);
+  return m ? m[1] : 0;
 }
 
 for (const sig of ['SIGTERM', 'SIGINT']) {
@@ -192,8 +205,34 @@ print(json.dumps(out))`, zip], { encoding: 'utf8' }));
   check(all.includes(CV_LINE), 'the archive holds the text extracted from her CV');
   check(/pool_consent/.test(all), 'the archive holds her consent to the pool');
 
-  // 6. She deletes her account.
+  // 6. The operator: the accounts, the access log, an erasure's confirmation.
   step = 6;
+  const admin = { login: 'ops.labo', pw: 'operateur-vigilant-31' };
+  const made = spawnSync(process.env.OFFERAPI_ADMIN_BIN, ['--database', 'sqlite:' + path.join(srv.tmp, 'db.sqlite'),
+    'user-create', '--login', admin.login, '--role', 'admin', '--display-name', 'Opératrice'],
+  { input: admin.pw + '\n', encoding: 'utf8', env: { ...process.env, LANG: 'C' } });
+  check(made.status === 0, `offerapi-admin user-create --role admin: ${made.status} ${made.stderr}`);
+  const op = await context('fr-FR', 1280, 800);
+  await op.goto(base + '/login');
+  await op.fill('input[name=login]', admin.login);
+  await op.fill('input[name=password]', admin.pw);
+  check(await go(op, 'form[action="/login"] button[type=submit]') === 200, 'the operator logs in');
+  check((await op.goto(base + '/admin')).status() === 200, 'the operator opens /admin');
+  const accounts = await text(op);
+  check(accounts.includes(claire.login) && accounts.includes(jeanne.login), 'the accounts list names both people');
+  await snap(op, 'admin-accounts');
+  await op.goto(base + '/admin/access');
+  await op.fill('input[name=login]', claire.login);
+  check(await go(op, 'form[action="/admin/access"] button[type=submit]') === 200, 'the access-log search answers 200');
+  const log = await text(op);
+  check(log.includes(claire.login) && log.includes('127.0.0.1'), 'the operator sees the recruiter\'s views with their address');
+  await snap(op, 'admin-access');
+  check((await op.goto(base + `/admin/users/${(await userId(op, jeanne.login))}/erase`)).status() === 200,
+    'the erasure asks for a confirmation first');
+  await snap(op, 'admin-erase-confirm');
+
+  // 7. She deletes her account.
+  step = 7;
   await jp.goto(base + '/me/sessions');
   check(await go(jp, 'main a[href="/me/delete"]') === 200, 'the account page links to the deletion');
   await jp.fill('input[name=password]', jeanne.pw);
