@@ -236,8 +236,8 @@ static void access_table(req *r, buf *b, const offerapi_access_list *l)
 		date_str(r, d, sizeof d, v->at);
 		buf_printf(
 			b,
-			"<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\">%lld "
-			"(<a href=\"/offers/%lld\">%s %lld</a>)</td><td data-label=\"%s\">%s</td>"
+			"<tr><td data-label=\"%s\">%s</td><td data-label=\"%s\"><span>%lld "
+			"(<a href=\"/offers/%lld\">%s %lld</a>)</span></td><td data-label=\"%s\">%s</td>"
 			"<td data-label=\"%s\">",
 			T(r, "views.col_when"), d, T(r, "admin.col_app"),
 			(long long)v->application_id, (long long)v->offer_id, T(r, "admin.offer"),
