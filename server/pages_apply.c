@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pages.h"
 
@@ -99,6 +100,9 @@ static void offer_page(req *r, int status, const field_errs *errs, const form *f
 	}
 	bool owner = r->user && r->user->id == o->recruiter_id;
 	bool candidate = r->user && r->user->role == OFFERAPI_ROLE_CANDIDATE;
+	/* past its deadline, closed for applications before the housekeeping
+	 * closes it (hourly) */
+	bool open = o->is_open && !(o->deadline && o->deadline < (int64_t)time(NULL));
 	offerapi_id applied = 0;
 	if (candidate && (rc = applied_to(r, o, &applied)) < 0) {
 		offerapi_offer_free(o);
@@ -122,15 +126,15 @@ static void offer_page(req *r, int status, const field_errs *errs, const form *f
 	if (applied) {
 		buf_printf(&b, "<p class=\"alert ok\">%s <a href=\"/me/applications\">%s</a></p>",
 		           T(r, "apply.already"), T(r, "nav.myapps"));
-	} else if (candidate && o->is_open) {
+	} else if (candidate && open) {
 		apply_form(r, &b, o, errs, f);
-	} else if (!r->user && o->is_open) {
+	} else if (!r->user && open) {
 		buf_printf(&b,
 		           "<p class=\"alert\">%s <a href=\"/login?next=/offers/%lld\">%s</a> %s "
 		           "<a href=\"/signup?next=/offers/%lld\">%s</a>.</p>",
 		           T(r, "apply.anon"), (long long)o->id, T(r, "apply.anon_login"),
 		           T(r, "apply.anon_or"), (long long)o->id, T(r, "apply.anon_signup"));
-	} else if (!o->is_open && !owner) {
+	} else if (!open && !owner) {
 		buf_printf(&b, "<p class=\"alert\">%s</p>", T(r, "apply.closed"));
 	}
 	offerapi_offer_free(o);

@@ -79,6 +79,10 @@ def api_write_read(rec, cand):
     r = apply_api(cand, late, answers=())
     T.check(r.status == 409 and r.json().get("code") == "closed", "applying after the deadline: "
             "409 closed: %s" % r.text[:300])
+    page = cand.get("/offers/%d" % late).text
+    T.check('enctype="multipart/form-data"' not in page and "alert" in page,
+            "past its deadline, still open until the housekeeping runs: the page shows no"
+            " apply form but says it is closed")
     T.status(rec.api("POST", "/api/v1/offers/%d/close" % late, headers=XRW), 200, "close it")
     r = rec.api("POST", "/api/v1/offers/%d/reopen" % late, headers=XRW)
     T.check(r.status == 409 and "date limite" in str(r.json()), "not reopened past its "
