@@ -230,6 +230,11 @@ void search_query_free(search_query *q)
 	for (int i = 0; i < q->nwords; i++)
 		forms_free(q->words[i].forms, q->words[i].nforms);
 	q->nwords = 0;
+	if (q->st) {
+		stemmers_close(q->st);
+		free(q->st);
+		q->st = NULL;
+	}
 }
 
 /* Set which forms of @w match as prefixes (all of PREFIX_MIN bytes or
@@ -300,7 +305,11 @@ int search_query_parse(const char *words, search_query *q)
 		q->words[q->nwords++] = w;
 	}
 	free(f);
-	if (opened)
+	/* kept for the snippets (search_snippet); a failed copy only means
+	 * each snippet opens its own */
+	if (opened && rc == 0 && q->nwords && (q->st = malloc(sizeof *q->st)))
+		*q->st = st;
+	else if (opened)
 		stemmers_close(&st);
 	if (rc == OFFERAPI_ENOMEM)
 		oa_error(rc, "search words: out of memory");
@@ -413,17 +422,19 @@ int search_snippet(const search_query *q, const char *text, size_t max, char **o
 	*out = NULL;
 	if (!q->nwords || !text)
 		return 0;
-	stemmers st;
-	int rc = stemmers_open(&st);
+	stemmers own, *stp = q->st;
+	int rc = stp ? 0 : stemmers_open(&own);
 	if (rc < 0)
 		return rc;
+	if (!stp)
+		stp = &own;
 	/* the first match is looked for in the first SNIPPET_SCAN bytes only:
 	 * a page of offers whose long descriptions lack the words (a title
 	 * match) costs a bounded number of words each */
 	size_t len = strlen(text), pos = 0, start, n, at = len;
 	size_t scan = len > SNIPPET_SCAN ? char_start(text, SNIPPET_SCAN) : len;
 	while (at == len && next_word(text, scan, &pos, true, &start, &n))
-		if (raw_matches(&st, q, text + start, n))
+		if (raw_matches(stp, q, text + start, n))
 			at = start;
 	if (at < len) {
 		size_t from, to;
@@ -434,7 +445,7 @@ int search_snippet(const search_query *q, const char *text, size_t max, char **o
 		size_t done = from;
 		pos = from;
 		while (next_word(text, to, &pos, true, &start, &n)) {
-			if (!raw_matches(&st, q, text + start, n))
+			if (!raw_matches(stp, q, text + start, n))
 				continue;
 			put(&b, text + done, start - done);
 			put(&b, "\x02", 1);
@@ -448,6 +459,7 @@ int search_snippet(const search_query *q, const char *text, size_t max, char **o
 		if (!(*out = buf_take(&b)))
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory making a snippet");
 	}
-	stemmers_close(&st);
+	if (stp == &own)
+		stemmers_close(&own);
 	return rc;
 }

@@ -52,6 +52,10 @@ typedef struct search_word {
 typedef struct search_query {
 	search_word words[SEARCH_MAX_WORDS];
 	int nwords; /* 0: the words held no letter or digit */
+	/* the stemmers the parse opened, kept for the snippets of the same
+	 * request (opening two stemmers for each of 50 snippets cost more
+	 * than the snippets); NULL when none. Not shared between threads. */
+	struct stemmers *st;
 } search_query;
 
 /* The indexed terms of @text (see above): malloc'd in *@out. 0, or
