@@ -29,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
@@ -246,11 +247,22 @@ static char *substitute(const uint8_t *in, size_t size, size_t *n)
  * @cap bytes kept). Returns the bytes kept. */
 static size_t exchange(const char *msg, size_t n, char *ans, size_t cap)
 {
-	int s = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET,
 		                 .sin_port = htons((uint16_t)port),
 		                 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof a) != 0) {
+	/* libFuzzer's -timeout watchdog is a SIGALRM each second: a connect()
+	 * it interrupts (EINTR) goes on in the background, so start again on
+	 * a new socket; every other call here just resumes */
+	int s = -1, rc = -1;
+	for (int tries = 0; rc != 0 && tries < 100; tries++) {
+		if (s >= 0)
+			close(s);
+		s = socket(AF_INET, SOCK_STREAM, 0);
+		rc = s < 0 ? -1 : connect(s, (struct sockaddr *)&a, sizeof a);
+		if (rc != 0 && errno != EINTR)
+			break;
+	}
+	if (rc != 0) {
 		/* say why: a refused connection is the server's, an exhausted
 		 * range of local ports (EADDRNOTAVAIL) the harness's */
 		fprintf(stderr, "fuzz_http: connect: %s\n", strerror(errno));
@@ -259,21 +271,33 @@ static size_t exchange(const char *msg, size_t n, char *ans, size_t cap)
 	size_t sent = 0;
 	while (sent < n) {
 		ssize_t w = send(s, msg + sent, n - sent, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w <= 0)
 			break; /* the server closed: it may refuse before reading all */
 		sent += (size_t)w;
 	}
 	shutdown(s, SHUT_WR);
 	size_t got = 0;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		struct pollfd p = { s, POLLIN, 0 };
-		int pr = poll(&p, 1, 10000);
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left = 10000 - (long)((t.tv_sec - t0.tv_sec) * 1000 +
+		                           (t.tv_nsec - t0.tv_nsec) / 1000000);
+		int pr = left > 0 ? poll(&p, 1, (int)left) : 0;
+		if (pr < 0 && errno == EINTR)
+			continue; /* with the time left of the 10 s */
 		if (pr == 0)
 			die("no answer within 10 s: the server hangs on this input");
 		char tmp[16384];
 		ssize_t r = recv(s, tmp, sizeof tmp, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			break;
+		clock_gettime(CLOCK_MONOTONIC, &t0); /* 10 s more for the next bytes */
 		size_t keep = got + (size_t)r <= cap ? (size_t)r : cap - got;
 		memcpy(ans + got, tmp, keep);
 		got += keep;
