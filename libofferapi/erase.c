@@ -210,10 +210,8 @@ int offerapi_user_erase(offerapi_store *s, offerapi_id user_id, offerapi_erase_i
 		pthread_mutex_unlock(&s->jobs_write);
 	/* the WAL may still hold the pages as they were: copy them back into
 	 * the database file (where secure_delete zeroed the freed content)
-	 * and empty it; a reader in the way only delays it to a later
-	 * checkpoint */
-	if (rc == 0 && !is_pg(s) &&
-	    db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, NULL) < 0)
+	 * and empty it, waiting up to 2 s for readers in the way */
+	if (rc == 0 && !is_pg(s) && store_wal_truncate(c) < 0)
 		oa_log(OFFERAPI_LOG_WARNING, "erasure of user %lld: WAL checkpoint: %s",
 		       (long long)user_id, offerapi_error_last()->message);
 	db_release(s->pool, c);

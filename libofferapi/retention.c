@@ -264,8 +264,7 @@ static int purge_batch(offerapi_store *s, const char *where, const db_param *p, 
 		db_rollback(c);
 	if (!is_pg(s))
 		pthread_mutex_unlock(&s->jobs_write);
-	if (rc == 0 && done && !is_pg(s) &&
-	    db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, NULL) < 0)
+	if (rc == 0 && done && !is_pg(s) && store_wal_truncate(c) < 0)
 		oa_log(OFFERAPI_LOG_WARNING, "retention purge: WAL checkpoint: %s",
 		       offerapi_error_last()->message);
 	db_release(s->pool, c);

@@ -1017,6 +1017,24 @@ static int migrate(offerapi_store *s, int upto)
 	return rc;
 }
 
+int store_wal_truncate(db_conn *c)
+{
+	/* the PRAGMA answers (busy, log, checkpointed) and succeeds even when
+	 * a reader kept it from finishing (busy = 1): try again for about two
+	 * seconds, as readers come and go */
+	for (int i = 0; i < 40; i++) {
+		db_result *r = NULL;
+		int rc = db_exec(c, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, &r);
+		bool busy = rc == 0 && r->nrows && db_int(r, 0, 0) != 0;
+		db_result_free(r);
+		if (rc < 0 || !busy)
+			return rc;
+		struct timespec ts = { 0, 50 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return oa_error(OFFERAPI_EBUSY, "WAL checkpoint: readers kept it from finishing for 2 s");
+}
+
 int store_conn(offerapi_store *s, db_conn **out)
 {
 	return db_acquire(s->pool, out);

@@ -78,6 +78,10 @@ int store_conn(offerapi_store *s, db_conn **out);
 
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
+/* SQLite: copy the WAL back into the database file and empty it, so that
+ * deleted rows leave no copy behind (erasure, purge); retried while a
+ * reader is in the way, OFFERAPI_EBUSY after about 2 s. */
+int store_wal_truncate(db_conn *c);
 
 /* COUNT(*) of " FROM ... WHERE ..." (@from) with parameters @p. */
 int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out);
