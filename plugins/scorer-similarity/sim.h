@@ -140,6 +140,10 @@ const lexicon_stats *sim_lexicon_stats(const lexicon *lex);
 int sim_lexicon_translate(const lexicon *lex, uint64_t fr, uint64_t out[NPIV]);
 /* Concepts of the phrase whose term ids (in @p lang) hash to @p key. */
 size_t sim_lexicon_concepts(const lexicon *lex, int lang, uint64_t key, const uint32_t **out);
+/* Can the meaning of token @p t of a text in @p lang be found in a text of
+ * the other language: is it a code or an acronym, a word with a
+ * translation, or one with a cognate the other language knows? */
+bool sim_lexicon_reachable(const lexicon *lex, const tok *t, int lang);
 /* Background inverse document frequency of feature @p f. */
 double sim_lexicon_idf(const lexicon *lex, uint64_t f);
 /* Hash of a phrase of term ids, as the concept table keys it. */
