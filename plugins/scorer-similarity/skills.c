@@ -182,6 +182,16 @@ skill_model *sim_skill_build(const analyser *a, worker *w, const char *text, int
 	const char *p = text, *start = text;
 	bool new_group = true;
 	for (;;) {
+		/* "Assistant(e) dentaire" is one part: the ending is no separator */
+		size_t fem = p > text && ((unsigned char)p[-1] >= 0x80 ||
+		                          ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'))
+		                     ? sim_gender_ending((const uint8_t *)p,
+		                                         (const uint8_t *)p + strlen(p))
+		                     : 0;
+		if (fem) {
+			p += fem;
+			continue;
+		}
 		bool alt = false, sep = *p == '\0' || strchr("/,;()[]:&", *p);
 		size_t conn = sep ? 0 : connective(text, p, &alt);
 		if (!sep && !conn) {
