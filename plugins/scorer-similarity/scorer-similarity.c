@@ -24,7 +24,9 @@
  *   skills  mean credit of the offer's skills (skills.c: compounds, any word
  *           order, synonyms and acronyms through the vocabulary).
  * A CV in the other language has its three sub-scores scaled by
- * XLANG_CALIBRATION (capped at 1), so that both languages share one scale.
+ * XLANG_CALIBRATION (capped at 1), so that both languages share one scale,
+ * and is not asked for the offer's words that no bridge reaches in its
+ * language (they stay out of the denominators, sim_lexicon_reachable).
  * Score = skills_weight * skills + (1 - skills_weight) * (title_weight *
  * title + (1 - title_weight) * text); without skills, the text and the
  * title share the whole score.
@@ -867,7 +869,7 @@ static const offerapi_scorer_v1 descriptor = {
 	.abi_version = OFFERAPI_SCORER_ABI,
 	.struct_size = sizeof(offerapi_scorer_v1),
 	.name = "similarity",
-	.version = "2.3.0",
+	.version = "2.4.0",
 	.description = "French/English similarity through a bilingual lexicon: offer words, "
 		       "title and skills found in the CV, weighted by a fixed background",
 	.flags = OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC,

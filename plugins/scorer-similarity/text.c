@@ -6,7 +6,9 @@
  *   1. runs of letters, digits and combining marks (libunistring's general
  *      categories); "+" and "#" glued to a run's end (C++, C#), a "." between
  *      letters (node.js); a word cut by a hyphen at a line end ("sur-\n
- *      veillance", as PDF extractors give it) is joined again;
+ *      veillance", as PDF extractors give it) is joined again; the
+ *      feminine ending of inclusive writing glued to a word ("assistant(e)",
+ *      "technicien·ne") is skipped;
  *   2. each run is split where letters and digits meet ("STM32F4" -> stm 32
  *      f 4, "Java17" -> java 17, "CO₂" -> co 2), so that a skill matches a
  *      longer product name and a version number;
