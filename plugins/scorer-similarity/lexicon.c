@@ -65,6 +65,7 @@ struct lexicon {
 	trans *trans; /* sorted by fr */
 	size_t ntrans;
 	hashset targets; /* the English stems of the translations */
+	hashset cogs[NLANG]; /* cognate keys of the known words of each language */
 	df_slot *df; /* open addressing: background passages, and vocabulary lines */
 	size_t df_mask;
 	double ndocs, nlines;
@@ -301,6 +302,7 @@ typedef struct vocab_ctx {
 	builder pairs; /* (phrase key, concept) */
 	builder prefixes; /* (prefix key, 0) */
 	builder acr; /* (folded acronym hash, 0) */
+	builder *cogs; /* (cognate key, language) */
 	size_t variants;
 } vocab_ctx;
 
@@ -346,6 +348,9 @@ static bool add_variant(void *p, char *v, int lang, uint32_t concept)
 		if (k + 1 < n && !builder_add(&c->prefixes, h, 0))
 			return false;
 	}
+	for (size_t k = 0; k < n; k++)
+		if (c->w->toks[k].cog && !builder_add(c->cogs, c->w->toks[k].cog, (uint64_t)lang))
+			return false;
 	c->variants++;
 	if (n == 1 && is_acronym(v))
 		h ^= ACRO_SALT;
@@ -422,9 +427,9 @@ static bool build_phrases(lexicon *lex, vocab_ctx *c)
 	return true;
 }
 
-static bool load_vocabulary(lexicon *lex, analyser *a, worker *w)
+static bool load_vocabulary(lexicon *lex, analyser *a, worker *w, builder *cogs)
 {
-	vocab_ctx c = { .first = lex->first, .a = a, .w = w };
+	vocab_ctx c = { .first = lex->first, .a = a, .w = w, .cogs = cogs };
 	bool ok = build_acronyms(&c) && each_variant(add_variant, &c, &lex->stats.concepts) &&
 	          build_phrases(lex, &c);
 	lex->stats.variants = c.variants;
@@ -514,12 +519,16 @@ static char *read_dz(const char *path, size_t *len)
 	return buf;
 }
 
-/* The one content word of @p s in @p lang, or 0 ("to work" -> work). */
-static uint64_t one_word(const analyser *a, worker *w, const char *s, size_t n, int lang)
+/* The one content word of @p s in @p lang, or 0 ("to work" -> work); its
+ * cognate key, if any, goes into @p cogs for that language. */
+static uint64_t one_word(const analyser *a, worker *w, const char *s, size_t n, int lang,
+                         builder *cogs, bool *oom)
 {
 	sim_reset_text(w);
 	if (!sim_tokenize(a, w, s, n) || w->ntoks != 1 || (w->toks[0].flags & T_MINOR))
 		return 0;
+	if (w->toks[0].cog && !builder_add(cogs, w->toks[0].cog, (uint64_t)lang))
+		*oom = true;
 	return w->toks[0].term[lang];
 }
 
@@ -527,6 +536,8 @@ typedef struct dict_ctx {
 	const analyser *a;
 	worker *w;
 	builder *pairs; /* (fr stem, en stem) */
+	builder *cogs; /* (cognate key, language) */
+	bool oom;
 	bool fr_to_en; /* fra-eng: headword French */
 	size_t used;
 } dict_ctx;
@@ -550,7 +561,7 @@ static bool parse_entry(dict_ctx *c, uint64_t head, char *def)
 			if (paren)
 				*paren = '\0';
 			uint64_t x = one_word(c->a, c->w, t, strlen(t),
-			                      c->fr_to_en ? LANG_EN : LANG_FR);
+			                      c->fr_to_en ? LANG_EN : LANG_FR, c->cogs, &c->oom);
 			if (!x)
 				continue;
 			taken++;
@@ -574,7 +585,7 @@ static bool parse_dict(dict_ctx *c, char *index, const char *dict, size_t dlen)
 		    len > dlen - off || len > 4096)
 			continue;
 		uint64_t head = one_word(c->a, c->w, line, (size_t)(t1 - line),
-		                         c->fr_to_en ? LANG_FR : LANG_EN);
+		                         c->fr_to_en ? LANG_FR : LANG_EN, c->cogs, &c->oom);
 		if (!head)
 			continue;
 		char def[4097];
@@ -603,7 +614,7 @@ static int load_dict(dict_ctx *c, const char *dir, const char *name, char *missi
 		free(dict);
 		return 0;
 	}
-	bool ok = parse_dict(c, index, dict, dlen);
+	bool ok = parse_dict(c, index, dict, dlen) && !c->oom;
 	free(index);
 	free(dict);
 	return ok ? 1 : -1;
@@ -650,6 +661,40 @@ static bool build_translations(lexicon *lex, builder *pairs)
 	return true;
 }
 
+/* The cognate keys of the words the vocabulary and the dictionaries know,
+ * per language: a word of one language whose key is among the other's has
+ * a cognate there ("électricien", "electrician"). */
+static bool build_cognates(lexicon *lex, builder *cogs)
+{
+	for (int l = 0; l < NLANG; l++) {
+		hashset *h = &lex->cogs[l];
+		h->v = malloc((cogs->n ? cogs->n : 1) * sizeof *h->v);
+		if (!h->v)
+			return false;
+		for (size_t i = 0; i < cogs->n; i++)
+			if (cogs->v[i].b == (uint64_t)l)
+				h->v[h->n++] = cogs->v[i].a;
+		if (h->n)
+			qsort(h->v, h->n, sizeof *h->v, cmp_u64);
+		size_t n = 0;
+		for (size_t i = 0; i < h->n; i++)
+			if (n == 0 || h->v[i] != h->v[n - 1])
+				h->v[n++] = h->v[i];
+		h->n = n;
+		lex->stats.bytes[1] += n * sizeof *h->v;
+	}
+	return true;
+}
+
+bool sim_lexicon_reachable(const lexicon *lex, const tok *t, int lang)
+{
+	if (!(t->flags & T_WORD) || (t->flags & T_CAPS))
+		return true; /* codes, acronyms, C++: the same in both languages */
+	if (lang == LANG_FR ? t->piv[0] != 0 : sim_hashset_has(&lex->targets, t->term[LANG_EN]))
+		return true;
+	return t->cog && sim_hashset_has(&lex->cogs[1 - lang], t->cog);
+}
+
 int sim_lexicon_translate(const lexicon *lex, uint64_t fr, uint64_t out[NPIV])
 {
 	size_t lo = 0, hi = lex->ntrans;
@@ -670,10 +715,10 @@ int sim_lexicon_translate(const lexicon *lex, uint64_t fr, uint64_t out[NPIV])
 }
 
 static int load_dictionaries(lexicon *lex, const analyser *a, worker *w, const char *dir,
-                             char *note, size_t notesz)
+                             builder *cogs, char *note, size_t notesz)
 {
 	builder pairs = { 0 };
-	dict_ctx c = { .a = a, .w = w, .pairs = &pairs, .fr_to_en = true };
+	dict_ctx c = { .a = a, .w = w, .pairs = &pairs, .cogs = cogs, .fr_to_en = true };
 	char missing[1100] = "";
 	int r1 = load_dict(&c, dir, "fra-eng", missing, sizeof missing);
 	lex->stats.dict_words[0] = c.used;
@@ -839,6 +884,8 @@ void sim_lexicon_free(lexicon *lex)
 	free(lex->concepts);
 	free(lex->trans);
 	free(lex->targets.v);
+	for (int l = 0; l < NLANG; l++)
+		free(lex->cogs[l].v);
 	free(lex->df);
 	free(lex);
 }
@@ -858,12 +905,16 @@ lexicon *sim_lexicon_new(analyser *a, worker *w, const char *freedict_dir, char 
 	}
 	note[0] = '\0';
 	a->lex = NULL;
-	if (!load_vocabulary(lex, a, w) ||
-	    load_dictionaries(lex, a, w, freedict_dir, note, notesz) < 0) {
+	builder cogs = { 0 };
+	if (!load_vocabulary(lex, a, w, &cogs) ||
+	    load_dictionaries(lex, a, w, freedict_dir, &cogs, note, notesz) < 0 ||
+	    !build_cognates(lex, &cogs)) {
+		free(cogs.v);
 		snprintf(err, errsz, "out of memory while loading the lexicon");
 		sim_lexicon_free(lex);
 		return NULL;
 	}
+	free(cogs.v);
 	/* from here on, analysed words carry their translations */
 	a->lex = lex;
 	sim_worker_forget(w);

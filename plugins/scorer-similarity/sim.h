@@ -107,6 +107,12 @@ void sim_worker_forget(worker *w); /* empty the token cache */
 void sim_reset_text(worker *w);
 bool sim_tokenize(const analyser *a, worker *w, const char *text, size_t len);
 int sim_guess_lang(const worker *w, int fallback);
+/* The feminine ending that inclusive French writing glues to a word at @p p
+ * ("assistant(e)", "conseiller(ère)", "technicien·ne", "salarié·e·s"): it
+ * is no word, and as a token of its own it would cut the vocabulary phrase
+ * of a job title ("assistant(e) dentaire" is "assistant dentaire").
+ * Returns the bytes to skip, else 0. */
+size_t sim_gender_ending(const uint8_t *p, const uint8_t *end);
 /* Fold @p n bytes (case, accents, NFKC) into @p out (size >= 4 * n + 1). */
 size_t sim_fold(const uint8_t *raw, size_t n, uint8_t *out, size_t size);
 /* Stem folded @p s in language @p lang; returns the term id. */
@@ -140,6 +146,10 @@ const lexicon_stats *sim_lexicon_stats(const lexicon *lex);
 int sim_lexicon_translate(const lexicon *lex, uint64_t fr, uint64_t out[NPIV]);
 /* Concepts of the phrase whose term ids (in @p lang) hash to @p key. */
 size_t sim_lexicon_concepts(const lexicon *lex, int lang, uint64_t key, const uint32_t **out);
+/* Can the meaning of token @p t of a text in @p lang be found in a text of
+ * the other language: is it a code or an acronym, a word with a
+ * translation, or one with a cognate the other language knows? */
+bool sim_lexicon_reachable(const lexicon *lex, const tok *t, int lang);
 /* Background inverse document frequency of feature @p f. */
 double sim_lexicon_idf(const lexicon *lex, uint64_t f);
 /* Hash of a phrase of term ids, as the concept table keys it. */

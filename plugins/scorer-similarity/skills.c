@@ -18,6 +18,10 @@
  * English stem of its translation (CRED_PIVOT) or a cognate (CRED_COGNATE);
  * an alternative, or the whole skill, that is a vocabulary concept (CRM,
  * "gestion de la relation client") matches the concept in any language.
+ * For a CV in the other language, a word that no bridge reaches there
+ * (sim_lexicon_reachable) is left out of its part's weight, as the offer's
+ * text does: "Remortgage & product transfer" asks a French CV for "product
+ * transfer" only.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +37,7 @@ typedef struct part {
 	tok t[PART_WORDS];
 	double w[PART_WORDS]; /* weight of each word (background IDF) */
 	double wsum;
+	double wsum_x; /* of the words that a CV in the other language can show */
 	size_t n;
 	uint32_t concepts[4]; /* concepts that span the whole part */
 	size_t nconcepts;
@@ -49,6 +54,7 @@ typedef struct group {
 } group;
 
 struct skill_model {
+	int lang; /* the offer's */
 	group *groups;
 	size_t ngroups;
 	uint32_t concepts[4]; /* concepts that span the whole skill */
@@ -121,6 +127,12 @@ static bool add_part(const analyser *a, worker *w, skill_model *s, const char *t
 	memset(p, 0, sizeof *p);
 	p->n = w->ntoks < PART_WORDS ? w->ntoks : PART_WORDS;
 	memcpy(p->t, w->toks, p->n * sizeof *p->t);
+	p->nconcepts = whole_concepts(a, w, lang, p->concepts, 4);
+	sub_concepts(w, p);
+	bool reach[PART_WORDS] = { false }; /* through a concept */
+	for (size_t i = 0; i < p->nsub; i++)
+		for (size_t k = p->sub[i].first; k < (size_t)p->sub[i].first + p->sub[i].n; k++)
+			reach[k] = true;
 	/* "Stock management": finding "stock" is worth more than "management" */
 	for (size_t j = 0; j < p->n; j++) {
 		double idf = a->lex ? sim_lexicon_idf(a->lex,
@@ -128,9 +140,13 @@ static bool add_part(const analyser *a, worker *w, skill_model *s, const char *t
 		                    : 1.0;
 		p->w[j] = (p->t[j].flags & T_MINOR) ? 1.0 : idf < 0.5 ? 0.5 : idf;
 		p->wsum += p->w[j];
+		/* as for the offer's text: a word that no bridge reaches in the
+		 * other language is not asked of a CV in that language */
+		if (reach[j] || !a->lex || sim_lexicon_reachable(a->lex, &p->t[j], lang))
+			p->wsum_x += p->w[j];
 	}
-	p->nconcepts = whole_concepts(a, w, lang, p->concepts, 4);
-	sub_concepts(w, p);
+	if (p->nconcepts || p->wsum_x <= 0)
+		p->wsum_x = p->wsum;
 	return true;
 }
 
@@ -158,6 +174,7 @@ skill_model *sim_skill_build(const analyser *a, worker *w, const char *text, int
 	skill_model *s = calloc(1, sizeof *s);
 	if (!s)
 		return NULL;
+	s->lang = lang;
 	sim_reset_text(w);
 	if (!sim_tokenize(a, w, text, strlen(text)))
 		goto fail;
@@ -165,6 +182,16 @@ skill_model *sim_skill_build(const analyser *a, worker *w, const char *text, int
 	const char *p = text, *start = text;
 	bool new_group = true;
 	for (;;) {
+		/* "Assistant(e) dentaire" is one part: the ending is no separator */
+		size_t fem = p > text && ((unsigned char)p[-1] >= 0x80 ||
+		                          ((p[-1] | 0x20) >= 'a' && (p[-1] | 0x20) <= 'z'))
+		                     ? sim_gender_ending((const uint8_t *)p,
+		                                         (const uint8_t *)p + strlen(p))
+		                     : 0;
+		if (fem) {
+			p += fem;
+			continue;
+		}
 		bool alt = false, sep = *p == '\0' || strchr("/,;()[]:&", *p);
 		size_t conn = sep ? 0 : connective(text, p, &alt);
 		if (!sep && !conn) {
@@ -243,8 +270,9 @@ static bool has_concept(const worker *w, const uint32_t *c, size_t n)
 	return false;
 }
 
-static double part_credit(const part *p, const worker *w, int cvlang)
+static double part_credit(const part *p, const worker *w, int cvlang, int lang)
 {
+	double wsum = cvlang == lang ? p->wsum : p->wsum_x;
 	if (has_concept(w, p->concepts, p->nconcepts))
 		return 1.0;
 	hit h[MAX_HITS];
@@ -257,7 +285,7 @@ static double part_credit(const part *p, const worker *w, int cvlang)
 			best[h[i].word] = h[i].cred;
 	for (size_t j = 0; j < p->n; j++)
 		present += best[j] * p->w[j];
-	present /= p->wsum;
+	present = present / wsum > 1 ? 1 : present / wsum;
 	if (p->n == 1)
 		return present;
 	qsort(h, nh, sizeof *h, cmp_hit);
@@ -269,8 +297,8 @@ static double part_credit(const part *p, const worker *w, int cvlang)
 				in[h[k].word] = h[k].cred;
 		for (size_t j = 0; j < p->n; j++)
 			sum += in[j] * p->w[j];
-		if (sum / p->wsum > window)
-			window = sum / p->wsum;
+		if (sum / wsum > window)
+			window = sum / wsum > 1 ? 1 : sum / wsum;
 	}
 	return 0.4 * present + 0.6 * window;
 }
@@ -285,7 +313,7 @@ double sim_skill_credit(const skill_model *s, const worker *w, int cvlang)
 	for (size_t g = 0; g < s->ngroups; g++) {
 		double best = 0;
 		for (size_t k = 0; k < s->groups[g].nalts; k++) {
-			double c = part_credit(&s->groups[g].alts[k], w, cvlang);
+			double c = part_credit(&s->groups[g].alts[k], w, cvlang, s->lang);
 			best = c > best ? c : best;
 		}
 		sum += best;

@@ -6,7 +6,9 @@
  *   1. runs of letters, digits and combining marks (libunistring's general
  *      categories); "+" and "#" glued to a run's end (C++, C#), a "." between
  *      letters (node.js); a word cut by a hyphen at a line end ("sur-\n
- *      veillance", as PDF extractors give it) is joined again;
+ *      veillance", as PDF extractors give it) is joined again; the
+ *      feminine ending of inclusive writing glued to a word ("assistant(e)",
+ *      "technicien·ne") is skipped;
  *   2. each run is split where letters and digits meet ("STM32F4" -> stm 32
  *      f 4, "Java17" -> java 17, "CO₂" -> co 2), so that a skill matches a
  *      longer product name and a version number;
@@ -515,6 +517,48 @@ static const uint8_t *read_run(const uint8_t *p, const uint8_t *end, run *r)
 	return p;
 }
 
+size_t sim_gender_ending(const uint8_t *p, const uint8_t *end)
+{
+	static const char *const endings[] = {
+		"e",   "es",   "ne",   "nes",   "le",   "les",   "se",         "ses",
+		"te",  "tes",  "ve",   "ves",   "x",    "s",     "\xc3\xa8re", "\xc3\xa8res",
+		"ere", "eres", "euse", "euses", "rice", "trice", "trices"
+	};
+	const uint8_t *q = p;
+	bool paren = q < end && *q == '(';
+	bool dot = end - q >= 2 && q[0] == 0xC2 && q[1] == 0xB7; /* U+00B7 MIDDLE DOT */
+	if (!paren && !dot)
+		return 0;
+	size_t total = 0;
+	for (int round = 0; round < 2; round++) {
+		q = p + total;
+		size_t open = q < end && *q == '('                           ? 1
+		              : end - q >= 2 && q[0] == 0xC2 && q[1] == 0xB7 ? 2
+		                                                             : 0;
+		if (!open || (round && paren))
+			break;
+		const uint8_t *e = q + open;
+		while (e < end && e - q < 12 &&
+		       ((*e >= 'a' && *e <= 'z') || (*e >= 'A' && *e <= 'Z') || *e >= 0x80) &&
+		       !(e[0] == 0xC2 && e + 1 < end && e[1] == 0xB7))
+			e++;
+		size_t n = (size_t)(e - q - open);
+		bool known = false;
+		for (size_t k = 0; !known && k < sizeof endings / sizeof *endings; k++) {
+			size_t len = strlen(endings[k]), i = 0;
+			while (len == n && i < n &&
+			       (q[open + i] | (q[open + i] < 0x80 ? 0x20 : 0)) ==
+			               (uint8_t)endings[k][i])
+				i++;
+			known = len == n && i == n;
+		}
+		if (!known || (paren && (e >= end || *e != ')')))
+			break;
+		total = (size_t)(e - p) + (paren ? 1 : 0);
+	}
+	return total;
+}
+
 static bool keep_piece(const analyser *a, worker *w, const uint8_t *b, size_t n)
 {
 	const cache_entry *e = lookup(a, w, b, n);
@@ -542,6 +586,8 @@ bool sim_tokenize(const analyser *a, worker *w, const char *text, size_t len)
 		p = read_run(p, end, &r);
 		if (r.toolong || r.n == 0)
 			continue;
+		if (r.cls[r.n - 1] == 1)
+			p += sim_gender_ending(p, end);
 		/* an elided article or pronoun before an apostrophe: l'équipe */
 		if (p < end &&
 		    (*p == '\'' ||

@@ -353,6 +353,32 @@ static void joins_words_cut_at_line_ends(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* Inclusive French writing: the feminine ending glued to a job title is no
+ * word, and the title stays one vocabulary phrase ("assistant(e) dentaire"
+ * is "assistant dentaire", which an English CV says "dental nurse"). */
+static void reads_inclusive_writing(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	assert_true(score_skills(set, "Dental nurse in a busy practice", "Assistant(e) dentaire",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "Dental nurse in a busy practice", "Assistante dentaire",
+	                         NULL) == 1.0);
+	assert_true(score_skills(set, "Maintenance technician, night shifts",
+	                         "Technicien·ne de maintenance", NULL) == 1.0);
+	assert_true(score_skills(set, "Maintenance technician, night shifts",
+	                         "Technicien(ne) de maintenance", NULL) == 1.0);
+	/* only endings: a word in brackets is still a part of its own */
+	assert_true(score_skills(set, "Kubernetes, Helm", "Docker(Kubernetes)", NULL) == 0.5);
+	/* a title reads as the same title without its endings */
+	const char *cv = "Dental nurse since 2019, surgery and sterilisation";
+	double plain = score_pair(set, "Assistant dentaire", "Cabinet de groupe.", cv);
+	assert_true(plain > 0.5);
+	assert_true(score_pair(set, "Assistant(e) dentaire", "Cabinet de groupe.", cv) == plain);
+	assert_true(score_pair(set, "Assistant·e dentaire", "Cabinet de groupe.", cv) == plain);
+	offerapi_scorers_free(set);
+}
+
 static void tells_c_from_cpp_and_elisions(void **state)
 {
 	(void)state;
@@ -518,6 +544,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(uses_the_dictionaries_when_present),
 		cmocka_unit_test(finds_cognates),
 		cmocka_unit_test(joins_words_cut_at_line_ends),
+		cmocka_unit_test(reads_inclusive_writing),
 		cmocka_unit_test(tells_c_from_cpp_and_elisions),
 		cmocka_unit_test(guesses_the_language),
 		cmocka_unit_test(scores_text_similarity),
