@@ -4,8 +4,9 @@
 #   docker build -t registry.example.com/offreapi/offerapi:0.1.0 .
 #
 # Stage 1 builds with meson from Debian's -dev packages; stage 2 holds only
-# the runtime libraries (checked with ldd on the built binaries) and the
-# installed tree. Without a Docker engine, tests/k8s/image-build.sh and
+# the runtime libraries (checked with ldd on the built binaries; libarchive13
+# is opened with dlopen on the first data export, so ldd does not list it)
+# and the installed tree. Without a Docker engine, tests/k8s/image-build.sh and
 # image-runtime.sh (meson test --suite k8s-image) perform these stages'
 # steps, read from this file, in debootstrapped Debian 12 roots and start
 # the server there.

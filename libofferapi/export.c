@@ -9,10 +9,9 @@
 #include <string.h>
 #include <time.h>
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <jansson.h>
 
+#include "archive_dl.h"
 #include "internal.h"
 #include "store_internal.h"
 #include "offerapi/application.h"
@@ -27,6 +26,7 @@
 
 typedef struct exporter {
 	offerapi_store *store;
+	const oa_libarchive *la; /* libarchive's functions (archive_dl.h) */
 	struct archive *ar;
 	offerapi_export_write_fn write;
 	void *payload;
@@ -82,47 +82,49 @@ static int archive_fail(exporter *x, const char *what)
 	if (x->write_failed)
 		return oa_error(OFFERAPI_ERROR, "export: the output refused the archive (%s)",
 		                what);
-	const char *msg = archive_error_string(x->ar);
+	const char *msg = x->la->error_string(x->ar);
 	return oa_error(OFFERAPI_ERROR, "export: %s: %s", what, msg ? msg : "archive error");
 }
 
 static int archive_begin(exporter *x, offerapi_export_format f)
 {
-	x->ar = archive_write_new();
+	if (!(x->la = oa_libarchive_get()))
+		return OFFERAPI_ERROR;
+	x->ar = x->la->write_new();
 	if (!x->ar)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	int rc = f == OFFERAPI_EXPORT_ZIP ? archive_write_set_format_zip(x->ar)
-	         : archive_write_set_format_pax_restricted(x->ar) == ARCHIVE_OK
-	                 ? archive_write_add_filter_gzip(x->ar)
+	int rc = f == OFFERAPI_EXPORT_ZIP ? x->la->write_set_format_zip(x->ar)
+	         : x->la->write_set_format_pax_restricted(x->ar) == ARCHIVE_OK
+	                 ? x->la->write_add_filter_gzip(x->ar)
 	                 : ARCHIVE_FATAL;
 	if (rc == ARCHIVE_OK && f == OFFERAPI_EXPORT_ZIP)
-		rc = archive_write_zip_set_compression_deflate(x->ar);
+		rc = x->la->write_zip_set_compression_deflate(x->ar);
 	/* no zero padding after the last byte: a gzip stream ends there */
 	if (rc == ARCHIVE_OK)
-		rc = archive_write_set_bytes_in_last_block(x->ar, 1);
+		rc = x->la->write_set_bytes_in_last_block(x->ar, 1);
 	if (rc == ARCHIVE_OK)
-		rc = archive_write_open(x->ar, x, NULL, to_caller, NULL);
+		rc = x->la->write_open(x->ar, x, NULL, to_caller, NULL);
 	return rc == ARCHIVE_OK ? 0 : archive_fail(x, "starting the archive");
 }
 
 /* One file of @len bytes at @path in the archive. */
 static int add_file(exporter *x, const char *path, const void *data, size_t len)
 {
-	struct archive_entry *e = archive_entry_new();
+	struct archive_entry *e = x->la->entry_new();
 	if (!e)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	archive_entry_set_pathname(e, path);
-	archive_entry_set_filetype(e, AE_IFREG);
-	archive_entry_set_perm(e, 0600);
-	archive_entry_set_size(e, (la_int64_t)len);
-	archive_entry_set_mtime(e, (time_t)x->now, 0);
-	int rc = archive_write_header(x->ar, e) == ARCHIVE_OK && !x->write_failed
+	x->la->entry_set_pathname(e, path);
+	x->la->entry_set_filetype(e, AE_IFREG);
+	x->la->entry_set_perm(e, 0600);
+	x->la->entry_set_size(e, (la_int64_t)len);
+	x->la->entry_set_mtime(e, (time_t)x->now, 0);
+	int rc = x->la->write_header(x->ar, e) == ARCHIVE_OK && !x->write_failed
 	                 ? 0
 	                 : archive_fail(x, path);
-	archive_entry_free(e);
+	x->la->entry_free(e);
 	const char *p = data;
 	while (rc == 0 && len > 0) {
-		la_ssize_t n = archive_write_data(x->ar, p, len);
+		la_ssize_t n = x->la->write_data(x->ar, p, len);
 		if (n <= 0 || x->write_failed)
 			return archive_fail(x, path);
 		p += n;
@@ -702,15 +704,15 @@ int offerapi_user_export(offerapi_store *s, offerapi_id user_id, offerapi_export
 	if (rc == 0)
 		rc = u->role == OFFERAPI_ROLE_CANDIDATE ? add_applications(&x, u)
 		                                        : add_offers(&x, u);
-	if (rc == 0 && (archive_write_close(x.ar) != ARCHIVE_OK || x.write_failed))
+	if (rc == 0 && (x.la->write_close(x.ar) != ARCHIVE_OK || x.write_failed))
 		rc = archive_fail(&x, "finishing the archive");
 	/* after an error, close to free libarchive's buffers, but let no
 	 * trailer out: a failed archive must not look whole */
 	x.discard = true;
 	if (x.ar && rc < 0)
-		archive_write_close(x.ar);
+		x.la->write_close(x.ar);
 	if (x.ar)
-		archive_write_free(x.ar);
+		x.la->write_free(x.ar);
 	offerapi_user_free(u);
 	return rc;
 }

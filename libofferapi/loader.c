@@ -50,6 +50,7 @@ typedef struct plugin {
 	void *dl; /* dlopen handle, closed in free */
 	const offerapi_scorer_v1 *desc;
 	void *self; /* the instance create() returned */
+	atomic_bool created; /* self is valid (set once, under lock) */
 	bool serialize; /* no THREADSAFE flag: one call at a time */
 	pthread_mutex_t lock;
 	offerapi_host_v1 host; /* stable address: plugins may keep it */
@@ -67,6 +68,7 @@ struct offerapi_scorers {
 	size_t nallow;
 	setting *settings;
 	size_t nsettings;
+	bool defer; /* create() on the first score, not at load */
 };
 
 /* ---- small helpers ---- */
@@ -146,11 +148,11 @@ static void host_log(const offerapi_host_v1 *host, int level, const char *msg)
 	oa_log((offerapi_log_level)level, "scorer %s: %s", p ? p->name : "?", msg ? msg : "(null)");
 }
 
-static void plugin_free(plugin *p, bool created)
+static void plugin_free(plugin *p)
 {
 	if (!p)
 		return;
-	if (created && p->desc && p->desc->destroy)
+	if (atomic_load(&p->created) && p->desc && p->desc->destroy)
 		p->desc->destroy(p->self);
 	if (p->dl)
 		dlclose(p->dl);
@@ -189,7 +191,7 @@ void offerapi_scorers_free(offerapi_scorers *set)
 		return;
 	/* destroy in reverse load order, as a stack of resources */
 	for (size_t i = set->count; i-- > 0;)
-		plugin_free(set->items[i], true);
+		plugin_free(set->items[i]);
 	free(set->items);
 	free_allow(set);
 	for (size_t i = 0; i < set->nsettings; i++) {
@@ -256,6 +258,14 @@ fail_nomem:
 		free(allow[i]);
 	free(allow);
 	return OFFERAPI_ENOMEM;
+}
+
+int offerapi_scorers_defer_create(offerapi_scorers *set, int defer)
+{
+	if (!set)
+		return oa_error(OFFERAPI_EINVAL, "scorers: no set");
+	set->defer = defer != 0;
+	return 0;
 }
 
 int offerapi_scorers_set(offerapi_scorers *set, const char *name, const char *key,
@@ -569,6 +579,7 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
 	p->file = file;
+	atomic_init(&p->created, false);
 	pthread_mutex_init(&p->lock, NULL);
 
 	const offerapi_scorer_v1 *d = NULL;
@@ -579,7 +590,7 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 		goto refuse;
 	if (use_allow && !allowed(set, d->name)) {
 		oa_log(OFFERAPI_LOG_DEBUG, "%s: scorer %s is not enabled, skipped", file, d->name);
-		plugin_free(p, false);
+		plugin_free(p);
 		return 1;
 	}
 	for (size_t i = 0; i < set->count; i++) {
@@ -599,15 +610,18 @@ static int load_one(offerapi_scorers *set, const char *path, bool use_allow)
 		goto refuse;
 	}
 	set->items = items;
-	rc = plugin_create(set, p);
-	if (rc < 0)
-		goto refuse;
+	if (!set->defer) {
+		if ((rc = plugin_create(set, p)) < 0)
+			goto refuse;
+		atomic_store(&p->created, true);
+	}
 	set->items[set->count++] = p;
-	oa_log(OFFERAPI_LOG_INFO, "scorer %s %s loaded from %s", p->name, p->version, p->file);
+	oa_log(OFFERAPI_LOG_INFO, "scorer %s %s loaded from %s%s", p->name, p->version, p->file,
+	       set->defer ? " (created on its first score)" : "");
 	return 0;
 
 refuse:
-	plugin_free(p, false);
+	plugin_free(p);
 	return rc;
 }
 
@@ -828,11 +842,33 @@ static int call_plugin(plugin *p, const offerapi_score_input *v, double *out_sco
 	return 0;
 }
 
+/* The instance of @p p, created now if its creation was deferred
+ * (offerapi_scorers_defer_create). One thread creates; the others wait on
+ * the plugin's lock. */
+static int ensure_created(const offerapi_scorers *set, plugin *p)
+{
+	if (atomic_load(&p->created))
+		return 0;
+	pthread_mutex_lock(&p->lock);
+	int rc = 0;
+	if (!atomic_load(&p->created)) {
+		rc = plugin_create(set, p);
+		if (rc == 0) {
+			atomic_store(&p->created, true);
+			oa_log(OFFERAPI_LOG_INFO, "scorer %s created on its first score", p->name);
+		}
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
 int offerapi_scorers_score(offerapi_scorers *set, size_t index, const offerapi_score_input *in,
                            double *out_score, char *expl, size_t explsz)
 {
 	offerapi_score_input v;
 	int rc = check_input(set, index, in, out_score, expl, explsz, &v);
+	if (rc == 0)
+		rc = ensure_created(set, set->items[index]);
 	return rc < 0 ? rc : call_plugin(set->items[index], &v, out_score, expl, explsz);
 }
 
@@ -847,6 +883,8 @@ int offerapi_scorers_score_explained(offerapi_scorers *set, size_t index,
 	if (docsz == 0)
 		return oa_error(OFFERAPI_EINVAL, "score: no room for the explanation");
 	plugin *p = set->items[index];
+	if ((rc = ensure_created(set, p)) < 0)
+		return rc;
 	oa_report report;
 	if ((rc = oa_report_init(&report, v.skill_count)) < 0)
 		return rc;

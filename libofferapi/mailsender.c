@@ -46,14 +46,6 @@ struct offerapi_mail_sender {
 	atomic_bool stop;
 };
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 /* Whether @host names this machine's loopback. */
 static bool loopback(const char *host)
 {
@@ -156,6 +148,9 @@ static size_t read_cb(char *buf, size_t size, size_t n, void *arg)
 /* Hand @text to the relay for @to. 0, or an error with one line. */
 static int smtp_send(offerapi_mail_sender *ms, const char *to, const char *text, size_t len)
 {
+	int rc = oa_curl_init();
+	if (rc < 0)
+		return rc;
 	CURL *h = curl_easy_init();
 	if (!h)
 		return oa_error(OFFERAPI_ENOMEM, "SMTP: cannot make a curl handle");
@@ -387,9 +382,6 @@ int offerapi_mail_sender_start(offerapi_mail_sender **out, offerapi_store *s,
 		return oa_error(OFFERAPI_EINVAL, "mail sender: no store");
 	if ((rc = check_options(opts, &tls)) < 0)
 		return rc;
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return oa_error(OFFERAPI_ERROR, "mail sender: libcurl did not initialise");
 	offerapi_mail_sender *ms = calloc(1, sizeof *ms);
 	if (!ms)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");

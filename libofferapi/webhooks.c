@@ -446,14 +446,6 @@ typedef struct delivery {
 	int64_t token;
 } delivery;
 
-static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
-static CURLcode curl_init_rc;
-
-static void curl_init(void)
-{
-	curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
-}
-
 static bool is_pg(const offerapi_store *s)
 {
 	return strcmp(s->be->name, "postgresql") == 0;
@@ -647,6 +639,10 @@ static long post(const offerapi_webhook_sender *ws, const delivery *d, char *err
 	snprintf(h_id, sizeof h_id, "webhook-id: %s", msg_id);
 	snprintf(h_ts, sizeof h_ts, "webhook-timestamp: %lld", ts);
 	snprintf(h_sig, sizeof h_sig, "webhook-signature: %s", sig);
+	if (oa_curl_init() < 0) {
+		snprintf(err, errn, "%s", offerapi_error_last()->message);
+		return 0;
+	}
 	CURL *c = curl_easy_init();
 	struct curl_slist *h = NULL, *t;
 	const char *const lines[] = { "Content-Type: application/json",
@@ -797,9 +793,6 @@ int offerapi_webhook_sender_start(offerapi_webhook_sender **out, offerapi_store 
 		                "webhook sender: the lease (%u s) must outlast a"
 		                " request's timeout (%u s)",
 		                o.jobs.lease_s, o.timeout_s);
-	pthread_once(&curl_once, curl_init);
-	if (curl_init_rc != CURLE_OK)
-		return oa_error(OFFERAPI_ERROR, "webhook sender: libcurl did not initialise");
 	offerapi_webhook_sender *ws = calloc(1, sizeof *ws);
 	if (!ws || !(ws->threads = calloc(o.threads, sizeof *ws->threads))) {
 		free(ws);

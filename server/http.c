@@ -161,6 +161,53 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 	buf_free(&out);
 }
 
+void respond_buf(req *r, int status, const char *ctype, buf *b)
+{
+	if (r->status || b->failed) {
+		if (b->failed)
+			respond(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
+		buf_free(b);
+		return;
+	}
+	size_t len = b->len;
+	idem_store(r, status, ctype, b->data, len);
+	char length[48];
+	snprintf(length, sizeof length, "Content-Length: %zu", len);
+	buf h;
+	buf_init(&h, 1024);
+	head(r, &h, status, ctype, length);
+	bool body = strcmp(r->method, "HEAD") != 0;
+	r->status = status;
+	/* the headers go in front of the body, in the body's own spare room: a
+	 * page of 50 KB then needs no second 50 KB copy while it is sent */
+	if (h.failed || (body && b->cap < len + h.len + 1)) {
+		if (h.failed)
+			write_oom(r);
+		else {
+			buf_add(&h, b->data, len);
+			if (h.failed)
+				write_oom(r);
+			else {
+				mg_write(r->conn, h.data, h.len);
+				r->sent = len;
+			}
+		}
+		buf_free(&h);
+		buf_free(b);
+		return;
+	}
+	if (body) {
+		memmove(b->data + h.len, b->data, len);
+		memcpy(b->data, h.data, h.len);
+		mg_write(r->conn, b->data, h.len + len);
+	} else {
+		mg_write(r->conn, h.data, h.len);
+	}
+	r->sent = len;
+	buf_free(&h);
+	buf_free(b);
+}
+
 /* HTTP/1.0 knows no chunks: the body then ends with the connection. Read
  * once at the start of a stream: head() may mark the request 1.0 to close
  * the connection after it (close_after). */

@@ -70,6 +70,10 @@ typedef void (*handler_fn)(req *r);
  * empty body. Adds the security headers, the request id and any headers
  * queued with req_header(). A second call on the same request is ignored. */
 void respond(req *r, int status, const char *ctype, const void *body, size_t len);
+/* respond() with the body in @b, sent from @b itself (the headers are
+ * moved in front of it when its spare room allows, without a copy of the
+ * body); frees @b. A failed @b answers 500. */
+void respond_buf(req *r, int status, const char *ctype, buf *b);
 /* The reason phrase of @status ("Bad Request"), "Unknown" for others. */
 const char *http_reason(int status);
 /* A response of unknown length, streamed in chunks (Transfer-Encoding:

@@ -124,13 +124,9 @@ void page_start(req *r, buf *b, const char *title)
 void page_send(req *r, int status, buf *b)
 {
 	buf_printf(b, "</main><footer>OffreAPI %s</footer></body></html>\n", OFFERAPI_VERSION);
-	if (b->failed) {
-		respond(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
-	} else {
+	if (!b->failed)
 		req_header(r, "Cache-Control: no-store");
-		respond(r, status, "text/html; charset=utf-8", b->data, b->len);
-	}
-	buf_free(b);
+	respond_buf(r, status, "text/html; charset=utf-8", b);
 }
 
 void alert(req *r, buf *b, const char *kind, const char *msg)

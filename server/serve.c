@@ -177,6 +177,13 @@ static int open_store(app *a)
 		fprintf(stderr, "offerapi-server: out of memory\n");
 		return -1;
 	}
+	/* With --workers 0 the scoring runs in offerapi-worker processes (which
+	 * create the scorers at start, so a broken setting stops them there):
+	 * this process needs the scorers' names and versions only, and builds an
+	 * instance (the similarity scorer's lexicon: about 5 MiB) only if it
+	 * ever scores (--demo does) */
+	if (!c->workers)
+		offerapi_scorers_defer_create(a->scorers, 1);
 	if (c->scorers[0] && load_scorers(&a->cfg) < 0)
 		return -1;
 	if (c->demo && (demo_fill(a->store, a->scorers) < 0 || demo_passwords(a) < 0))

@@ -73,6 +73,19 @@ OFFERAPI_EXTERN void offerapi_scorers_free(offerapi_scorers *set);
 OFFERAPI_EXTERN int offerapi_scorers_allow(offerapi_scorers *set, const char *names);
 
 /**
+ * Defer each later-loaded plugin's create() to its first score (when @p
+ * defer is non-zero): loading then opens the file and checks its
+ * descriptor, name and version only. For a process that may never score
+ * (a server whose scoring runs in offerapi-worker processes) it spares the
+ * memory an instance builds (the similarity scorer's lexicon: about 5 MiB).
+ * A create() that fails then fails that score call (OFFERAPI_EPLUGIN), and
+ * the next score call tries again. Off by default: create() runs at load,
+ * so a misconfigured scorer stops the start-up.
+ * @return 0, or OFFERAPI_EINVAL when @p set is NULL
+ */
+OFFERAPI_EXTERN int offerapi_scorers_defer_create(offerapi_scorers *set, int defer);
+
+/**
  * Give setting @p key = @p value to the scorer @p name when it is loaded; it
  * overrides OFFERAPI_SCORER_<NAME>_<KEY>. Setting a key twice keeps the last.
  * @return 0, OFFERAPI_EINVAL (bad name or empty key) or OFFERAPI_ENOMEM

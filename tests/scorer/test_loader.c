@@ -471,6 +471,55 @@ static void plugins_log_through_the_host(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* offerapi_scorers_defer_create: loading checks the descriptor only; the
+ * instance is made on the first score, and a create() that fails fails
+ * each score call (never the load). */
+static void defers_create_to_the_first_score(void **state)
+{
+	(void)state;
+	offerapi_scorers *set;
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_defer_create(set, 1), 0);
+	/* bad-create refuses to start without its token: deferred, it loads */
+	assert_int_equal(offerapi_scorers_load_file(set, bad("bad-create")), 0);
+	assert_int_equal(offerapi_scorers_count(set), 1);
+	assert_string_equal(offerapi_scorers_info(set, 0)->name, "bad-create");
+	offerapi_score_input in = input(1);
+	double sc = -1;
+	char expl[128];
+	for (int i = 0; i < 2; i++) { /* each call tries create() again */
+		assert_int_equal(offerapi_scorers_score(set, 0, &in, &sc, expl, sizeof expl),
+		                 OFFERAPI_EPLUGIN);
+		assert_non_null(
+			strstr(offerapi_error_last()->message, "setting token is required"));
+	}
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &sc, expl, sizeof expl),
+	                 OFFERAPI_EPLUGIN);
+	assert_true(sc == -1);
+	offerapi_scorers_free(set); /* never created: nothing to destroy */
+
+	/* random logs its unknown setting from create(): at the first score */
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_defer_create(set, 1), 0);
+	assert_int_equal(offerapi_scorers_set(set, "random", "colour", "blue"), 0);
+	logged[0] = '\0';
+	offerapi_set_log(OFFERAPI_LOG_WARNING, capture, NULL);
+	assert_int_equal(offerapi_scorers_load_file(set, random_so), 0);
+	assert_string_equal(logged, "");
+	double deferred = score_of(set, 42);
+	offerapi_set_log(OFFERAPI_LOG_ERROR, NULL, NULL);
+	assert_string_equal(logged, "scorer random: unknown setting 'colour' ignored");
+	assert_true(score_of(set, 42) == deferred);
+	offerapi_scorers_free(set);
+
+	/* the same score as an instance created at load */
+	set = load_random(NULL, NULL, NULL, NULL);
+	assert_non_null(set);
+	assert_true(score_of(set, 42) == deferred);
+	offerapi_scorers_free(set);
+	assert_int_equal(offerapi_scorers_defer_create(NULL, 1), OFFERAPI_EINVAL);
+}
+
 /* ---- structured explanations (ABI 1, revision 2) ---- */
 
 static offerapi_scorers *load_one_file(const char *path)
@@ -669,6 +718,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(random_is_uniform),
 		cmocka_unit_test(random_settings),
 		cmocka_unit_test(plugins_log_through_the_host),
+		cmocka_unit_test(defers_create_to_the_first_score),
 		cmocka_unit_test(reports_details_as_a_document),
 		cmocka_unit_test(rev1_plugin_keeps_plain_text),
 		cmocka_unit_test(leaves_out_bad_reports),

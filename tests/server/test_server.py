@@ -80,6 +80,11 @@ r = srv.client().get("/", headers={"X-Big": "a" * 20000})
 T.status(r, (400, 413, 431), "a request head over --max-header is refused")
 r = anon.request("HEAD", "/")
 T.check(r.status == 200 and r.body == b"" and int(r.header("Content-Length")) > 0, "HEAD gives headers only")
+g = anon.get("/")
+# pages are sent from their own buffer, the headers moved in front of the body
+T.check(int(r.header("Content-Length")) == len(g.body) == int(g.header("Content-Length"))
+        and g.body.startswith(b"<!DOCTYPE html>") and g.body.endswith(b"</html>\n"),
+        "a page's Content-Length is its body's, HEAD or GET, and the body is whole")
 r = anon.get("/", headers={"X-Request-Id": "abc-123"})
 T.check(r.header("X-Request-Id") == "abc-123", "X-Request-Id is echoed")
 
