@@ -137,6 +137,22 @@ static void test_fold(void **state)
 	assert_non_null(f);
 	assert_string_equal(f, "developpeur eleve a montreal, strasse œuvre");
 	free(f);
+	/* ASCII (read without libunistring): A-Z folded, nothing else moves */
+	char ascii[128], lower[128];
+	for (int c = 1; c < 128; c++) {
+		ascii[c - 1] = (char)c;
+		lower[c - 1] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	ascii[127] = lower[127] = '\0';
+	assert_non_null(f = oa_fold(ascii));
+	assert_string_equal(f, lower);
+	free(f);
+	assert_non_null(f = oa_fold(""));
+	assert_string_equal(f, "");
+	free(f);
+	assert_non_null(f = oa_fold("KELVIN \xE2\x84\xAA")); /* U+212A folds to k */
+	assert_string_equal(f, "kelvin k");
+	free(f);
 	assert_null(oa_fold("bad \xC3"));
 	assert_int_equal(offerapi_error_last()->code, OFFERAPI_EINVAL);
 }
