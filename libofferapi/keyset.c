@@ -334,10 +334,16 @@ int ks_finish(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last
 {
 	memset(out, 0, sizeof *out);
 	tl_spec = spec;
-	qsort(rows, *nrows, sizeof *rows, row_cmp);
+	/* rows in order already (a kept search ranking: 1 000 of them, sorted
+	 * on every page) are left as they are, as qsort would leave them */
+	size_t i = 1;
+	while (i < *nrows && row_cmp(&rows[i - 1], &rows[i]) < 0)
+		i++;
+	if (i < *nrows)
+		qsort(rows, *nrows, sizeof *rows, row_cmp);
 	tl_spec = NULL;
 	size_t m = 0; /* merge the rows of one list row (same key) */
-	for (size_t i = 0; i < *nrows; i++)
+	for (i = 0; i < *nrows; i++)
 		if (m == 0 || ks_compare(spec, &rows[m - 1].key, &rows[i].key) != 0)
 			rows[m++] = rows[i];
 	*nrows = m;

@@ -19,12 +19,27 @@
 #define PREFIX_MIN 4
 
 /* The two stemmers of one call (a stemmer is not thread-safe). */
+/* Whether a folded word of a snippet matched the query: the words of one
+ * page's descriptions repeat (50 snippets, two stemmers a word), so each is
+ * stemmed once a request. Open addressing; a word that finds no slot is
+ * not kept. */
+#define MEMO_SLOTS 256
+#define MEMO_WORD 24 /* longer words are not kept */
+#define MEMO_PROBES 8
+
+typedef struct memo_slot {
+	char word[MEMO_WORD]; /* "": free */
+	bool hit;
+} memo_slot;
+
 typedef struct stemmers {
 	struct sb_stemmer *fr, *en;
+	memo_slot *memo; /* of the query these stemmers belong to; NULL: none */
 } stemmers;
 
 static int stemmers_open(stemmers *st)
 {
+	st->memo = NULL;
 	st->fr = sb_stemmer_new("french", "UTF_8");
 	st->en = sb_stemmer_new("english", "UTF_8");
 	if (!st->fr || !st->en) {
@@ -39,6 +54,25 @@ static void stemmers_close(stemmers *st)
 {
 	sb_stemmer_delete(st->fr);
 	sb_stemmer_delete(st->en);
+	free(st->memo);
+	st->memo = NULL;
+}
+
+/* The slot of folded word @w (length @n) in @memo: its own, a free one, or
+ * NULL (too long, or no free slot within MEMO_PROBES). */
+static memo_slot *memo_find(memo_slot *memo, const char *w, size_t n)
+{
+	if (!memo || n == 0 || n >= MEMO_WORD)
+		return NULL;
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)w[i]) * 16777619u;
+	for (int p = 0; p < MEMO_PROBES; p++) {
+		memo_slot *m = &memo[(h + (uint32_t)p) % MEMO_SLOTS];
+		if (!m->word[0] || (strncmp(m->word, w, n) == 0 && m->word[n] == '\0'))
+			return m;
+	}
+	return NULL;
 }
 
 /* True for a character that belongs to a word: the characters FTS5's
@@ -307,9 +341,10 @@ int search_query_parse(const char *words, search_query *q)
 	free(f);
 	/* kept for the snippets (search_snippet); a failed copy only means
 	 * each snippet opens its own */
-	if (opened && rc == 0 && q->nwords && (q->st = malloc(sizeof *q->st)))
+	if (opened && rc == 0 && q->nwords && (q->st = malloc(sizeof *q->st))) {
 		*q->st = st;
-	else if (opened)
+		q->st->memo = calloc(MEMO_SLOTS, sizeof *q->st->memo); /* NULL: none */
+	} else if (opened)
 		stemmers_close(&st);
 	if (rc == OFFERAPI_ENOMEM)
 		oa_error(rc, "search words: out of memory");
@@ -357,11 +392,14 @@ char *search_tsquery(const search_query *q, bool any)
 /* True when the folded word @w (length @n) matches a word of @q. */
 static bool word_matches(stemmers *st, const search_query *q, const char *w, size_t n)
 {
+	memo_slot *m = memo_find(st->memo, w, n);
+	if (m && m->word[0])
+		return m->hit;
 	char *forms[SEARCH_MAX_FORMS];
 	int nf = 0;
 	if (word_forms(st, w, n, forms, &nf) < 0) {
 		forms_free(forms, nf);
-		return false;
+		return false; /* not kept: the next word tries again */
 	}
 	bool hit = false;
 	for (int i = 0; i < q->nwords && !hit; i++)
@@ -373,6 +411,11 @@ static bool word_matches(stemmers *st, const search_query *q, const char *w, siz
 				                            : strcmp(forms[d], qf) == 0;
 		}
 	forms_free(forms, nf);
+	if (m) {
+		memcpy(m->word, w, n);
+		m->word[n] = '\0';
+		m->hit = hit;
+	}
 	return hit;
 }
 

@@ -25,12 +25,17 @@ int search_generation(struct offerapi_store *s, int64_t *gen);
  * when out of memory. */
 char *search_cache_key(const char *sql, const db_param *p, int np);
 
-/* A copy of the rows ranked for @key at generation @gen into *@rows (the
- * caller frees it) and *@n: true, or false when there is none. */
-bool search_cache_get(search_cache *c, const char *key, int64_t gen, ks_row **rows, size_t *n);
+/* A copy of the rows ranked for @key at generation @gen, still right at
+ * the time @now (oa_now(), seconds), into *@rows (the caller frees it) and
+ * *@n: true, or false when there is none. */
+bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now, ks_row **rows,
+                      size_t *n);
 
-/* Keep a copy of @n @rows ranked for @key at generation @gen (nothing is
- * kept when out of memory). */
-void search_cache_put(search_cache *c, const char *key, int64_t gen, const ks_row *rows, size_t n);
+/* Keep a copy of @n @rows ranked for @key at generation @gen, right until
+ * the time @until included (the next deadline of an open offer: past it
+ * that offer leaves the lists; INT64_MAX: no end). Nothing is kept when out
+ * of memory. */
+void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until,
+                      const ks_row *rows, size_t n);
 
 #endif

@@ -11,7 +11,10 @@
  * write by any replica or tool is seen. A lookup reads the generation
  * first, then uses an entry only when it was ranked at that generation;
  * a ranking made after reading generation g is at least as new as g, so
- * an entry is never older than its label. The bound: CACHE_ENTRIES
+ * an entry is never older than its label. The lists leave out an open
+ * offer past its deadline, which no write marks: an entry also keeps the
+ * first deadline to come when it was ranked, and serves until then only.
+ * The bound: CACHE_ENTRIES
  * entries of at most OFFERAPI_SEARCH_MAX keys (40 bytes each), 640 KiB.
  */
 #include <pthread.h>
@@ -28,6 +31,7 @@
 typedef struct entry {
 	char *key; /* NULL: a free slot */
 	int64_t gen;
+	int64_t until; /* right until this time (an offer's deadline) */
 	uint64_t used; /* the clock at the last hit: the smallest goes first */
 	ks_row *rows;
 	size_t n;
@@ -87,13 +91,14 @@ char *search_cache_key(const char *sql, const db_param *p, int np)
 	return k;
 }
 
-bool search_cache_get(search_cache *c, const char *key, int64_t gen, ks_row **rows, size_t *n)
+bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now, ks_row **rows,
+                      size_t *n)
 {
 	bool hit = false;
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < CACHE_ENTRIES && !hit; i++) {
 		entry *e = &c->e[i];
-		if (!e->key || e->gen != gen || strcmp(e->key, key) != 0)
+		if (!e->key || e->gen != gen || now > e->until || strcmp(e->key, key) != 0)
 			continue;
 		ks_row *v = malloc((e->n ? e->n : 1) * sizeof *v);
 		if (!v)
@@ -108,7 +113,8 @@ bool search_cache_get(search_cache *c, const char *key, int64_t gen, ks_row **ro
 	return hit;
 }
 
-void search_cache_put(search_cache *c, const char *key, int64_t gen, const ks_row *rows, size_t n)
+void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until,
+                      const ks_row *rows, size_t n)
 {
 	char *k = strdup(key);
 	ks_row *v = malloc((n ? n : 1) * sizeof *v);
@@ -131,6 +137,6 @@ void search_cache_put(search_cache *c, const char *key, int64_t gen, const ks_ro
 	}
 	free(slot->key);
 	free(slot->rows);
-	*slot = (entry){ k, gen, ++c->clock, v, n };
+	*slot = (entry){ k, gen, until, ++c->clock, v, n };
 	pthread_mutex_unlock(&c->lock);
 }

@@ -98,6 +98,19 @@ void buf_printf(buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+void buf_int(buf *b, long long v)
+{
+	char d[24], *p = d + sizeof d;
+	/* negative: digits of -(v + 1) + 1 never overflow, even for LLONG_MIN */
+	unsigned long long u = v < 0 ? (unsigned long long)(-(v + 1)) + 1 : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	buf_add(b, p, (size_t)(d + sizeof d - p));
+}
+
 /* Escape for HTML: the five characters that can end a text node or an
  * attribute value. Control characters other than tab/newline are dropped
  * so that stored junk cannot produce invalid documents. */

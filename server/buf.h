@@ -22,6 +22,8 @@ void buf_free(buf *b);
 void buf_add(buf *b, const void *p, size_t n);
 void buf_puts(buf *b, const char *s);
 void buf_printf(buf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+/* Append @v in decimal, as "%lld" would (without printf's cost). */
+void buf_int(buf *b, long long v);
 /* Append @s escaped for HTML text and attribute values (& < > " '). This is
  * the one escaping function of every page, SVG and attribute. */
 void buf_esc(buf *b, const char *s);

@@ -155,9 +155,11 @@ typedef struct offerapi_offer {
 				  amount has min = max) */
 	char salary_currency[4]; /**< ISO 4217 code ("EUR"); "" when no salary */
 	offerapi_salary_period salary_period; /**< UNSET when no salary */
-	int64_t deadline; /**< Unix time after which applications are refused
-				  (and the offer is closed by
-				  offerapi_offer_close_expired()); 0: none */
+	int64_t deadline; /**< Unix time after which applications are refused,
+				  the lists of open offers leave the offer
+				  out and the others show it closed (and
+				  offerapi_offer_close_expired() closes it);
+				  0: none */
 } offerapi_offer;
 
 /** Around a matched word in offerapi_offer.snippet (control characters,

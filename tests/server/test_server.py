@@ -295,6 +295,14 @@ r = api_c3.request("POST", "/api/v1/offers/%d/applications" % offer_id, body=b"{
 T.status(r, 400, "API: malformed JSON")
 T.check(r.json()["code"] == "bad_json", "bad_json code")
 
+# the owner's home: the offer's applications beside its dashboard link in
+# "my offers" (the lists once forgot to count and said -1); on the board
+# below, the link alone
+r = owner.get("/")
+T.check(r.text.count('<a href="/offers/%d/dashboard">Tableau de bord (3)</a>' % offer_id) == 1
+        and r.text.count('<a href="/offers/%d/dashboard">Tableau de bord</a>' % offer_id) == 1
+        and "(-1)" not in r.text, "the owner's home counts the offer's 3 applications")
+
 # ---- dashboard ----------------------------------------------------------------------------------------
 r = owner.get("/offers/%d/dashboard" % offer_id)
 T.status(r, 200, "GET dashboard")

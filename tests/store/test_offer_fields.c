@@ -387,7 +387,41 @@ static int apply(fixture *f, const offerapi_user *cand, offerapi_id offer)
 	return rc;
 }
 
-/* After its deadline an offer takes no application, and
+/* Whether offer @id is in the recruiter's own list (closed ones too), and
+ * listed open. */
+static bool mine_lists_open(fixture *f, offerapi_id id)
+{
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	q.recruiter_id = f->rec->id;
+	q.include_closed = 1;
+	offerapi_offer_list *l = NULL;
+	assert_rc(offerapi_offer_list_page(f->s, &q, NULL, &l), 0);
+	int open = -1;
+	for (size_t i = 0; i < l->count; i++)
+		if (l->items[i].id == id)
+			open = l->items[i].is_open;
+	offerapi_offer_list_free(l);
+	if (open < 0)
+		fail_msg("offer %lld is not in its recruiter's list", (long long)id);
+	return open;
+}
+
+/* The ids the legacy search by offset lists for @words, in *@got (@max). */
+static size_t search_ids(fixture *f, const char *words, offerapi_id *got, size_t max)
+{
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	q.words = words;
+	offerapi_offer_list *l = NULL;
+	assert_rc(offerapi_offer_search(f->s, &q, &l), 0);
+	size_t n = l->count < max ? l->count : max;
+	for (size_t i = 0; i < n; i++)
+		got[i] = l->items[i].id;
+	offerapi_offer_list_free(l);
+	return n;
+}
+
+/* After its deadline an offer takes no application, leaves the lists of
+ * open offers at once (searches too, though their rankings are kept), and
  * offerapi_offer_close_expired() closes it, once. */
 static void test_deadline(void **state)
 {
@@ -405,8 +439,23 @@ static void test_deadline(void **state)
 	int64_t n = -1;
 	assert_rc(offerapi_offer_close_expired(f->s, oa_now(), &n), 0);
 	assert_int_equal(n, 0);
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	offerapi_offer_query words = OFFERAPI_OFFER_QUERY_INIT;
+	words.words = "developpeur";
+	expect(f, &q, (offerapi_id[]){ never, later, soon, 0 });
+	expect(f, &words, (offerapi_id[]){ never, later, soon, 0 }); /* ranked, kept */
+	assert_true(mine_lists_open(f, soon));
+	offerapi_id ids[4];
+	assert_int_equal(search_ids(f, "developpeur", ids, 4), 3);
 
 	oa_test_clock_advance(2 * 3600 * 1000); /* past the first deadline */
+	/* no write since: the same generation, and no longer listed */
+	expect(f, &q, (offerapi_id[]){ never, later, 0 });
+	expect(f, &words, (offerapi_id[]){ never, later, 0 });
+	assert_int_equal(search_ids(f, "developpeur", ids, 4), 2);
+	assert_true(ids[0] != soon && ids[1] != soon);
+	assert_false(mine_lists_open(f, soon)); /* listed closed to its recruiter */
+	assert_true(mine_lists_open(f, later));
 	assert_rc(apply(f, f->cand2, soon), OFFERAPI_ECLOSED);
 	if (!strstr(offerapi_error_last()->message, "deadline"))
 		fail_msg("\"%s\" does not say the deadline", offerapi_error_last()->message);
@@ -425,7 +474,6 @@ static void test_deadline(void **state)
 	assert_rc(offerapi_offer_close_expired(f->s, oa_now(), NULL), 0);
 	assert_rc(offerapi_offer_close_expired(f->s, oa_now(), &n), 0);
 	assert_int_equal(n, 0);
-	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
 	expect(f, &q, (offerapi_id[]){ never, later, 0 });
 
 	/* not reopened past its deadline; reopened with a later one */

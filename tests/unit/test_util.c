@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 
 #include "internal.h"
+#include "jsonlist.h"
 
 static void test_error_last(void **state)
 {
@@ -135,8 +137,89 @@ static void test_fold(void **state)
 	assert_non_null(f);
 	assert_string_equal(f, "developpeur eleve a montreal, strasse œuvre");
 	free(f);
+	/* ASCII (read without libunistring): A-Z folded, nothing else moves */
+	char ascii[128], lower[128];
+	for (int c = 1; c < 128; c++) {
+		ascii[c - 1] = (char)c;
+		lower[c - 1] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+	}
+	ascii[127] = lower[127] = '\0';
+	assert_non_null(f = oa_fold(ascii));
+	assert_string_equal(f, lower);
+	free(f);
+	assert_non_null(f = oa_fold(""));
+	assert_string_equal(f, "");
+	free(f);
+	assert_non_null(f = oa_fold("KELVIN \xE2\x84\xAA")); /* U+212A folds to k */
+	assert_string_equal(f, "kelvin k");
+	free(f);
 	assert_null(oa_fold("bad \xC3"));
 	assert_int_equal(offerapi_error_last()->code, OFFERAPI_EINVAL);
+}
+
+/* @text read by oa_json_strings_parse gives what jansson alone gives: the
+ * same strings (a non-string element as ""), or a refusal. */
+static void strings_as_jansson(const char *text)
+{
+	char **v = NULL;
+	size_t n = 0;
+	int rc = oa_json_strings_parse(text, "skills", &v, &n);
+	json_t *a = json_loads(text ? text : "[]", 0, NULL);
+	if (!a || !json_is_array(a)) {
+		if (rc != OFFERAPI_ERROR)
+			fail_msg("'%s' is no array for jansson, read with %d", text, rc);
+		assert_null(v);
+		assert_int_equal(n, 0);
+		json_decref(a);
+		return;
+	}
+	if (rc != 0)
+		fail_msg("'%s' refused (%d) but jansson reads it", text, rc);
+	assert_int_equal(n, json_array_size(a));
+	for (size_t i = 0; i < n; i++) {
+		const char *want = json_string_value(json_array_get(a, i));
+		assert_string_equal(v[i], want ? want : "");
+	}
+	json_decref(a);
+	oa_strings_free(v, n);
+}
+
+static void test_json_strings(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"[]",
+		" [ ] ",
+		"[\"SQL\",\"Linux\"]",
+		" [ \"a\" ,\n\"b c\"\t] \r\n",
+		"[\"Développeur\",\"Œuvre 日本\"]",
+		"[\"\"]",
+		"[\"a\\\"b\",\"c\\\\d\"]",
+		"[\"\\u00e9t\\u00e9\"]",
+		"[\"a\",1,null,[\"x\"],{\"k\":\"v\"}]",
+		"[\"a\",]",
+		"[\"a\"",
+		"[\"a\"] x",
+		"[\"a\" \"b\"]",
+		"[,\"a\"]",
+		"{\"a\":1}",
+		"\"a\"",
+		"",
+		"[\"\x01\"]",
+		"[\"\xff\"]",
+		"[\"\xc3\"]",
+		"[\"\xed\xa0\x80\"]",
+		"[\"\xc0\xaf\"]",
+		"[\"\\ud83d\\ude00\"]",
+		"[\"\\u0000\"]",
+		"[\"a\"]]",
+		"[[]",
+		"[\"a\",\"b\"]\x0b",
+		"[\"tab\there\"]",
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		strings_as_jansson(texts[i]);
+	strings_as_jansson(NULL);
 }
 
 int main(void)
@@ -149,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_check_text),
 		cmocka_unit_test(test_fold),
+		cmocka_unit_test(test_json_strings),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
