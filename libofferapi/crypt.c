@@ -309,6 +309,25 @@ static int seal_batch(offerapi_store *s, bool *done)
 	return rc;
 }
 
+/* SQLite: rewrite the file (VACUUM), then empty the WAL as erasure and
+ * purge do (store_wal_truncate), on one connection. A checkpoint that
+ * readers kept from finishing for 2 s is logged, not an error: the CVs are
+ * sealed and a later checkpoint drops the old frames. */
+static int vacuum_and_truncate(offerapi_store *s)
+{
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_exec(c, "VACUUM", NULL, 0, NULL);
+	if (rc == 0 && (rc = store_wal_truncate(c)) == OFFERAPI_EBUSY) {
+		oa_log(OFFERAPI_LOG_WARNING, "encrypting CVs: %s", offerapi_error_last()->message);
+		rc = 0;
+	}
+	db_release(s->pool, c);
+	return rc;
+}
+
 /* Seal every plaintext CV; on SQLite, then rewrite the file (VACUUM) and
  * empty the WAL, so that no freed page or old frame keeps a plaintext copy. */
 static int seal_legacy(offerapi_store *s)
@@ -328,11 +347,8 @@ static int seal_legacy(offerapi_store *s)
 	bool done = false;
 	while (rc == 0 && !done)
 		rc = seal_batch(s, &done);
-	if (rc == 0 && strcmp(s->be->name, "sqlite") == 0) {
-		rc = store_exec(s, "VACUUM", NULL, 0, NULL);
-		if (rc == 0)
-			rc = store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, NULL);
-	}
+	if (rc == 0 && strcmp(s->be->name, "sqlite") == 0)
+		rc = vacuum_and_truncate(s);
 	return rc;
 }
 

@@ -1034,6 +1034,25 @@ static int ranked_matches(offerapi_store *s, const offer_filter *f, const search
 	return 0;
 }
 
+/* The row of @r (ids in column 0, in increasing order) whose id is @id,
+ * or -1: a binary search, so that mapping a page of n ranked ids to their
+ * rows takes n log n steps, not n * n. */
+static int row_of_id(const db_result *r, int64_t id)
+{
+	int lo = 0, hi = r->nrows;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		int64_t v = db_int(r, mid, 0);
+		if (v == id)
+			return mid;
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 /* Fill l->items with the offers of @rows (ids in k3), in that order, each
  * with its snippet. */
 static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row *rows, size_t n,
@@ -1055,15 +1074,13 @@ static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row
 	for (size_t i = 0; i < n; i++) /* ids are integers: no quoting to get wrong */
 		k += (size_t)snprintf(sql + k, cap - k, "%s%lld", i ? ", " : "",
 		                      (long long)rows[i].key.k3);
-	snprintf(sql + k, cap - k, ")");
+	snprintf(sql + k, cap - k, ") ORDER BY o.id");
 	db_result *r = NULL;
 	int rc = store_exec(s, sql, NULL, 0, &r);
 	free(sql);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int row = 0;
-		while (row < r->nrows && db_int(r, row, 0) != rows[i].key.k3)
-			row++;
-		if (row == r->nrows)
+		int row = row_of_id(r, rows[i].key.k3);
+		if (row < 0)
 			continue; /* deleted since it was ranked */
 		offerapi_offer *o = &l->items[l->count];
 		if ((rc = offer_from_row(r, row, 0, o)) < 0)
