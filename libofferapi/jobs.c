@@ -72,25 +72,6 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 	return 0;
 }
 
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
-
-/* On SQLite, one job writer of this process at a time (see jobs_write);
- * PostgreSQL's row locks need no such help. */
-static void write_lock(offerapi_store *s)
-{
-	if (!is_pg(s))
-		pthread_mutex_lock(&s->jobs_write);
-}
-
-static void write_unlock(offerapi_store *s)
-{
-	if (!is_pg(s))
-		pthread_mutex_unlock(&s->jobs_write);
-}
-
 /* store_exec() of a job write. The connection is taken before the turn:
  * a thread waiting for its turn must never hold the connection that the
  * thread whose turn it is waits for. */
@@ -100,9 +81,9 @@ int jobs_queue_write(offerapi_store *s, const char *sql, const db_param *p, int 
 	int rc = store_conn(s, &c);
 	if (rc < 0)
 		return rc;
-	write_lock(s);
+	store_queue_lock(s);
 	rc = db_exec(c, sql, p, n, out);
-	write_unlock(s);
+	store_queue_unlock(s);
 	db_release(s->pool, c);
 	return rc;
 }
@@ -298,7 +279,7 @@ static int claim_one(offerapi_store *s, const offerapi_scorer_info *info, const 
 {
 	int64_t token = new_token(), until = now + (int64_t)o->lease_s * 1000;
 	db_result *r = NULL;
-	int rc = jobs_queue_write(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
+	int rc = jobs_queue_write(s, store_is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
 	                          (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
 	                                        P_TEXT(info->name), P_TEXT(info->version),
 	                                        P_INT(now) },
@@ -459,7 +440,7 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 	                        true)) < 0)
 		return rc;
 	int64_t now = oa_now_ms(), enqueued = now;
-	if (is_pg(s)) {
+	if (store_is_pg(s)) {
 		rc = complete_pg(s, j, score, explanation ? explanation : "", now, &enqueued);
 		if (rc == 0 && out_latency_s)
 			*out_latency_s = now > enqueued ? (double)(now - enqueued) / 1000.0 : 0.0;
@@ -468,15 +449,11 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 	db_conn *c;
 	if ((rc = store_conn(s, &c)) < 0)
 		return rc;
-	write_lock(s);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = complete_tx(c, j, score, explanation ? explanation : "", now, &enqueued);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	write_unlock(s);
+	store_queue_lock(s);
+	if ((rc = db_begin(c)) == 0)
+		rc = db_end(c, complete_tx(c, j, score, explanation ? explanation : "", now,
+		                           &enqueued));
+	store_queue_unlock(s);
 	db_release(s->pool, c);
 	if (rc == 0 && out_latency_s)
 		*out_latency_s = now > enqueued ? (double)(now - enqueued) / 1000.0 : 0.0;

@@ -518,27 +518,20 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 		return rc;
 	/* a close and its webhook deliveries in one transaction */
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
 	db_result *res = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
-			" WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
-			" AND archived_at IS NULL AND is_open <> $1 RETURNING id",
-			(db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
-		                      P_INT(actor->id), P_INT(if_version) },
-			5, &res);
+	rc = db_exec(c,
+	             "UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
+	             " WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
+	             " AND archived_at IS NULL AND is_open <> $1 RETURNING id",
+	             (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
+	                           P_INT(actor->id), P_INT(if_version) },
+	             5, &res);
 	bool closed = rc == 0 && !open && res->nrows > 0;
 	if (closed)
 		rc = webhook_event_tx(c, OFFERAPI_EVENT_OFFER_CLOSED, id, 0, NULL, NULL);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc == 0 && closed)
 		store_jobs_signal(s);
 	if (rc == 0 && res->nrows == 0) {

@@ -446,11 +446,6 @@ typedef struct delivery {
 	int64_t token;
 } delivery;
 
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
-
 static void delivery_free(delivery *d)
 {
 	free(d->event);
@@ -506,7 +501,7 @@ static int claim(offerapi_store *s, const offerapi_job_options *o, delivery *d)
 	         " webhook_deliveries WHERE state = 0 AND run_after_ms <= $3"
 	         " ORDER BY run_after_ms, id LIMIT 1%s)"
 	         " RETURNING id, endpoint_id, event, body, attempts",
-	         is_pg(s) ? " FOR UPDATE SKIP LOCKED" : "");
+	         store_is_pg(s) ? " FOR UPDATE SKIP LOCKED" : "");
 	db_result *r = NULL;
 	rc = jobs_queue_write(
 		s, sql,
