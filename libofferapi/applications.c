@@ -577,17 +577,10 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 	offerapi_id offer_id = rc == 0 ? db_int(r, 0, 0) : 0;
 	int64_t app_created_at = rc == 0 ? db_int(r, 0, 1) : 0;
 	db_result_free(r);
-	/* one upsert: two writers storing the same (application, scorer) at
-	 * once (two replicas rescoring) both succeed, the last one wins */
+	/* one upsert: the last of two concurrent writers wins (SCORES_UPSERT) */
 	if (rc == 0)
 		rc = db_exec(
-			c,
-			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at, offer_id, app_created_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-			" ON CONFLICT (application_id, scorer) DO UPDATE SET"
-			" scorer_version = excluded.scorer_version, score = excluded.score,"
-			" explanation = excluded.explanation, created_at = excluded.created_at",
+			c, SCORES_INSERT " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" SCORES_UPSERT,
 			(db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version), P_REAL(score),
 		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()),
 		                      P_INT(offer_id), P_INT(app_created_at) },

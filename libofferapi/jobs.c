@@ -216,7 +216,7 @@ int offerapi_job_enqueue_missing(offerapi_store *s, const offerapi_scorers *set,
 
 /* ---- claiming ---- */
 
-static int64_t new_token(void)
+int64_t jobs_claim_token(void)
 {
 	uint64_t u;
 	randombytes_buf(&u, sizeof u);
@@ -258,26 +258,21 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 	return rc;
 }
 
-static const char claim_sql_sqlite[] =
-	"UPDATE jobs SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM jobs WHERE state = 0 AND scorer = $4"
-	" AND scorer_version = $5 AND run_after_ms <= $6"
-	" ORDER BY priority DESC, run_after_ms, id LIMIT 1)"
-	" RETURNING id, application_id, attempts, enqueued_ms";
-static const char claim_sql_pg[] =
-	"UPDATE jobs SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM jobs WHERE state = 0 AND scorer = $4"
-	" AND scorer_version = $5 AND run_after_ms <= $6"
-	" ORDER BY priority DESC, run_after_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-	" RETURNING id, application_id, attempts, enqueued_ms";
+#define CLAIM_SQL(skip)                                                                            \
+	"UPDATE jobs SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"               \
+	" claim_token = $2, claimed_by = $3"                                                       \
+	" WHERE id = (SELECT id FROM jobs WHERE state = 0 AND scorer = $4"                         \
+	" AND scorer_version = $5 AND run_after_ms <= $6"                                          \
+	" ORDER BY priority DESC, run_after_ms, id LIMIT 1" skip ")"                               \
+	" RETURNING id, application_id, attempts, enqueued_ms"
+static const char claim_sql_sqlite[] = CLAIM_SQL("");
+static const char claim_sql_pg[] = CLAIM_SQL(JOBS_SKIP_LOCKED);
 
 /* Claim the next ready job of scorer @info; *out stays NULL when none. */
 static int claim_one(offerapi_store *s, const offerapi_scorer_info *info, const char *worker,
                      const offerapi_job_options *o, int64_t now, offerapi_job **out)
 {
-	int64_t token = new_token(), until = now + (int64_t)o->lease_s * 1000;
+	int64_t token = jobs_claim_token(), until = now + (int64_t)o->lease_s * 1000;
 	db_result *r = NULL;
 	int rc = jobs_queue_write(s, store_is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
 	                          (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
@@ -348,6 +343,21 @@ void offerapi_job_free(offerapi_job *j)
 
 /* ---- outcomes ---- */
 
+/* The answer of a statement that completes job @j (@rc, @r, freed here):
+ * its enqueue time into *@enqueued, or ENOTFOUND when no row came back. */
+static int claim_answer(const offerapi_job *j, int rc, db_result *r, int64_t *enqueued)
+{
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND,
+		              "job %lld (application %lld, %s): the claim was lost (lease "
+		              "expired and the job taken again, or released); result dropped",
+		              (long long)j->id, (long long)j->application_id, j->scorer);
+	if (rc == 0)
+		*enqueued = db_int(r, 0, 0);
+	db_result_free(r);
+	return rc;
+}
+
 /* Store the score and mark the job done, on @c inside a transaction.
  * *enqueued receives the job's enqueue time. */
 static int complete_tx(db_conn *c, const offerapi_job *j, double score, const char *expl,
@@ -360,27 +370,15 @@ static int complete_tx(db_conn *c, const offerapi_job *j, double score, const ch
 	                 " WHERE id = $1 AND claim_token = $2 AND state IN (1, 2)"
 	                 " RETURNING enqueued_ms",
 	                 (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(now) }, 3, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND,
-		              "job %lld (application %lld, %s): the claim was lost (lease "
-		              "expired and the job taken again, or released); result dropped",
-		              (long long)j->id, (long long)j->application_id, j->scorer);
+	rc = claim_answer(j, rc, r, enqueued);
 	if (rc == 0)
-		*enqueued = db_int(r, 0, 0);
-	db_result_free(r);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at, offer_id, app_created_at)"
-			" SELECT $1, $2, $3, $4, $5, $6, offer_id, created_at FROM applications"
-			" WHERE id = $1 ON CONFLICT (application_id, scorer) DO UPDATE SET"
-			" scorer_version = excluded.scorer_version, score = excluded.score,"
-			" explanation = excluded.explanation, created_at = excluded.created_at",
-			(db_param[]){ P_INT(j->application_id), P_TEXT(j->scorer),
-		                      P_TEXT(j->scorer_version), P_REAL(score), P_TEXT(expl),
-		                      P_INT(now / 1000) },
-			6, NULL);
+		rc = db_exec(c,
+		             SCORES_INSERT " SELECT $1, $2, $3, $4, $5, $6, offer_id, created_at"
+		                           " FROM applications WHERE id = $1" SCORES_UPSERT,
+		             (db_param[]){ P_INT(j->application_id), P_TEXT(j->scorer),
+		                           P_TEXT(j->scorer_version), P_REAL(score), P_TEXT(expl),
+		                           P_INT(now / 1000) },
+		             6, NULL);
 	return rc;
 }
 
@@ -396,25 +394,15 @@ static int complete_pg(offerapi_store *s, const offerapi_job *j, double score, c
 		" last_error = NULL, finished_ms = CASE WHEN state = 2 THEN finished_ms ELSE $3 END"
 		" WHERE id = $1 AND claim_token = $2 AND state IN (1, 2)"
 		" RETURNING application_id, scorer, scorer_version, enqueued_ms),"
-		" stored AS (INSERT INTO scores (application_id, scorer, scorer_version, score,"
-		" explanation, created_at, offer_id, app_created_at)"
+		" stored AS (" SCORES_INSERT
 		" SELECT d.application_id, d.scorer, d.scorer_version, $4, $5, $6, a.offer_id,"
-		" a.created_at FROM done d JOIN applications a ON a.id = d.application_id"
-		" ON CONFLICT (application_id, scorer) DO UPDATE SET"
-		" scorer_version = excluded.scorer_version, score = excluded.score,"
-		" explanation = excluded.explanation, created_at = excluded.created_at)"
+		" a.created_at FROM done d JOIN applications a ON a.id = d.application_id" SCORES_UPSERT
+		")"
 		" SELECT enqueued_ms FROM done",
 		(db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(now), P_REAL(score),
 	                      P_TEXT(expl), P_INT(now / 1000) },
 		6, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND,
-		              "job %lld (application %lld, %s): the claim was lost (lease "
-		              "expired and the job taken again, or released); result dropped",
-		              (long long)j->id, (long long)j->application_id, j->scorer);
-	if (rc == 0)
-		*enqueued = db_int(r, 0, 0);
-	db_result_free(r);
+	rc = claim_answer(j, rc, r, enqueued);
 	return rc;
 }
 

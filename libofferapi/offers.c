@@ -199,21 +199,6 @@ static int clean_offer_terms(const offerapi_offer_fields *f, const char *company
 
 /* ---- reading ---- */
 
-void offerapi_offer_free(offerapi_offer *o)
-{
-	if (!o)
-		return;
-	free(o->recruiter_name);
-	free(o->title);
-	free(o->description);
-	free(o->location);
-	oa_strings_free(o->skills, o->nskills);
-	oa_strings_free(o->questions, o->nquestions);
-	free(o->snippet);
-	free(o->company);
-	free(o);
-}
-
 static void offer_clear(offerapi_offer *o)
 {
 	free(o->recruiter_name);
@@ -225,6 +210,14 @@ static void offer_clear(offerapi_offer *o)
 	free(o->snippet);
 	free(o->company);
 	memset(o, 0, sizeof *o);
+}
+
+void offerapi_offer_free(offerapi_offer *o)
+{
+	if (!o)
+		return;
+	offer_clear(o);
+	free(o);
 }
 
 /* Fill @o from the OFFER_COLUMNS of @row, starting at column @c. */

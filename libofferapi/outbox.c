@@ -65,14 +65,6 @@ int outbox_enqueue_tx(db_conn *c, const char *kind, const char *to, const char *
 	               6, NULL);
 }
 
-static int64_t new_token(void)
-{
-	uint64_t u;
-	randombytes_buf(&u, sizeof u);
-	int64_t t = (int64_t)(u >> 1);
-	return t ? t : 1;
-}
-
 /* Messages whose sender's lease expired: pending again, or failed. */
 static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int64_t now)
 {
@@ -100,18 +92,14 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 	return rc;
 }
 
-static const char claim_sql_sqlite[] =
-	"UPDATE outbox SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM outbox WHERE state = 0 AND run_after_ms <= $4"
-	" ORDER BY run_after_ms, id LIMIT 1)"
-	" RETURNING id, kind, recipient, lang, params, attempts, enqueued_ms";
-static const char claim_sql_pg[] =
-	"UPDATE outbox SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM outbox WHERE state = 0 AND run_after_ms <= $4"
-	" ORDER BY run_after_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-	" RETURNING id, kind, recipient, lang, params, attempts, enqueued_ms";
+#define CLAIM_SQL(skip)                                                                            \
+	"UPDATE outbox SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"             \
+	" claim_token = $2, claimed_by = $3"                                                       \
+	" WHERE id = (SELECT id FROM outbox WHERE state = 0 AND run_after_ms <= $4"                \
+	" ORDER BY run_after_ms, id LIMIT 1" skip ")"                                              \
+	" RETURNING id, kind, recipient, lang, params, attempts, enqueued_ms"
+static const char claim_sql_sqlite[] = CLAIM_SQL("");
+static const char claim_sql_pg[] = CLAIM_SQL(JOBS_SKIP_LOCKED);
 
 static int mail_from_row(const db_result *r, offerapi_mail **out)
 {
@@ -148,7 +136,7 @@ int offerapi_mail_claim(offerapi_store *s, const char *worker, const offerapi_jo
 	int64_t now = oa_now_ms();
 	if ((rc = requeue_expired(s, &o, now)) < 0)
 		return rc;
-	int64_t token = new_token(), until = now + (int64_t)o.lease_s * 1000;
+	int64_t token = jobs_claim_token(), until = now + (int64_t)o.lease_s * 1000;
 	db_result *r = NULL;
 	rc = jobs_queue_write(
 		s, store_is_pg(s) ? claim_sql_pg : claim_sql_sqlite,

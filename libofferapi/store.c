@@ -682,39 +682,36 @@ static const char *const *const migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
-/* The number of the migration that adds data_keys and cv_sealed, found in
- * the array so that renumbering the migrations at a merge needs no edit. */
-static int sealed_cvs_version(void)
+/* The number of migration @m, found in the array so that renumbering the
+ * migrations at a merge needs no edit. */
+static int version_of(const char *const *m)
 {
 	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_6)
+		if (migrations[v - 1] == m)
 			return v;
 	return NMIGRATIONS + 1; /* not reached */
+}
+
+/* The migration that adds data_keys and cv_sealed. */
+static int sealed_cvs_version(void)
+{
+	return version_of(migration_6);
 }
 
 int store_admin_role_version(void)
 {
-	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_17)
-			return v;
-	return NMIGRATIONS + 1; /* not reached */
+	return version_of(migration_17);
 }
 
-/* The number of the migration that adds offers_generation. */
+/* The migration that adds offers_generation. */
 static int search_gen_version(void)
 {
-	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_15)
-			return v;
-	return NMIGRATIONS + 1; /* not reached */
+	return version_of(migration_15);
 }
 
 int store_session_ids_version(void)
 {
-	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_18)
-			return v;
-	return NMIGRATIONS + 1; /* not reached */
+	return version_of(migration_18);
 }
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */

@@ -116,6 +116,19 @@ int store_count(offerapi_store *s, const char *from, const db_param *p, int n, i
  * autocommit the write would already be done when its rows are read. */
 int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
+/* The start and end of the one upsert that stores a score: two writers
+ * storing the same (application, scorer) at once (two replicas rescoring)
+ * both succeed, the last one wins. The rows between give, in this order,
+ * application_id, scorer, scorer_version, score, explanation, created_at,
+ * offer_id, app_created_at. */
+#define SCORES_INSERT                                                                              \
+	"INSERT INTO scores (application_id, scorer, scorer_version, score,"                       \
+	" explanation, created_at, offer_id, app_created_at)"
+#define SCORES_UPSERT                                                                              \
+	" ON CONFLICT (application_id, scorer) DO UPDATE SET"                                      \
+	" scorer_version = excluded.scorer_version, score = excluded.score,"                       \
+	" explanation = excluded.explanation, created_at = excluded.created_at"
+
 /* A user's columns (alias u), as store_user_from_row() reads them. */
 #define USER_COLUMNS                                                                               \
 	"u.id, u.login, u.display_name, u.role, u.created_at, u.email, u.email_verified_at, u.lang"

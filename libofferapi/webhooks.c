@@ -491,9 +491,7 @@ static int claim(offerapi_store *s, const offerapi_job_options *o, delivery *d)
 	int rc = requeue_expired(s, o, now);
 	if (rc < 0)
 		return rc;
-	uint64_t u;
-	randombytes_buf(&u, sizeof u);
-	int64_t token = (int64_t)(u >> 1) | 1;
+	int64_t token = jobs_claim_token();
 	char sql[600];
 	snprintf(sql, sizeof sql,
 	         "UPDATE webhook_deliveries SET state = 1, attempts = attempts + 1,"
@@ -501,7 +499,7 @@ static int claim(offerapi_store *s, const offerapi_job_options *o, delivery *d)
 	         " webhook_deliveries WHERE state = 0 AND run_after_ms <= $3"
 	         " ORDER BY run_after_ms, id LIMIT 1%s)"
 	         " RETURNING id, endpoint_id, event, body, attempts",
-	         store_is_pg(s) ? " FOR UPDATE SKIP LOCKED" : "");
+	         store_is_pg(s) ? JOBS_SKIP_LOCKED : "");
 	db_result *r = NULL;
 	rc = jobs_queue_write(
 		s, sql,
