@@ -1257,8 +1257,5 @@ void offerapi_offer_list_free(offerapi_offer_list *l)
 		return;
 	for (size_t i = 0; i < l->count; i++)
 		offer_clear(&l->items[i]);
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }

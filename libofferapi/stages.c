@@ -646,10 +646,7 @@ void offerapi_note_list_free(offerapi_note_list *l)
 		free(l->items[i].author_name);
 		free(l->items[i].text);
 	}
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 /* An application's notes, newest first (application_notes_app). */
@@ -710,10 +707,7 @@ int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
-		l->total = res.total;
-		l->next = res.page.next;
-		l->prev = res.page.prev;
-		res.page.next = res.page.prev = NULL;
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
 		rc = notes_items(res.r, res.base, res.rows, &res.page, l);
 	}
 	ks_result_free(&res);

@@ -569,10 +569,7 @@ int offerapi_session_list_page(offerapi_store *s, offerapi_id user_id, const off
 		l->items[i].expires_at = db_int(res.r, row, res.base + 2);
 	}
 	l->count = res.page.count;
-	l->total = res.total;
-	l->next = res.page.next;
-	l->prev = res.page.prev;
-	res.page.next = res.page.prev = NULL;
+	ks_take_page(&res, &l->total, &l->next, &l->prev);
 	ks_result_free(&res);
 	*out = l;
 	return 0;
@@ -582,10 +579,7 @@ void offerapi_session_list_free(offerapi_session_list *list)
 {
 	if (!list)
 		return;
-	free(list->items);
-	free(list->next);
-	free(list->prev);
-	free(list);
+	ks_list_free(list->items, list->next, list->prev, list);
 }
 
 int offerapi_session_revoke(offerapi_store *s, offerapi_id user_id, const char *id)
