@@ -112,10 +112,7 @@ void offerapi_access_list_free(offerapi_access_list *l)
 		free(l->items[i].viewer_login);
 		free(l->items[i].address);
 	}
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 /* Row @row of @r from column @base: id, application_id, offer_id, user_id,
@@ -194,10 +191,7 @@ int offerapi_access_views(offerapi_store *s, const offerapi_user *actor, offerap
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
-		l->total = res.total;
-		l->next = res.page.next;
-		l->prev = res.page.prev;
-		res.page.next = res.page.prev = NULL;
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
 		l->items = calloc(res.page.count ? res.page.count : 1, sizeof *l->items);
 		if (!l->items)
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");

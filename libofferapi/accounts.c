@@ -213,17 +213,11 @@ int offerapi_user_set_email(offerapi_store *s, offerapi_id id, const char *email
 	    (lang && (rc = accounts_check_lang(lang)) < 0))
 		return rc;
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = set_email_tx(c, id, addr, lang);
+	rc = set_email_tx(c, id, addr, lang);
 	bool sent = rc == 0;
-	if (rc >= 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc > 0 ? 0 : rc); /* 1: nothing to change */
 	if (rc == OFFERAPI_EEXISTS)
 		return oa_error(OFFERAPI_EEXISTS, "email: another account has this address");
 	if (rc == 0 && sent)
@@ -262,13 +256,11 @@ int offerapi_email_verify(offerapi_store *s, const char *token, offerapi_id *out
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "store: NULL");
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL, *u = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = use_token_tx(c, token, PURPOSE_VERIFY, &r);
+	rc = use_token_tx(c, token, PURPOSE_VERIFY, &r);
 	if (rc == 0)
 		rc = db_exec(c,
 		             "UPDATE users SET email_verified_at = $3"
@@ -281,11 +273,7 @@ int offerapi_email_verify(offerapi_store *s, const char *token, offerapi_id *out
 	offerapi_id id = rc == 0 ? db_int(r, 0, 0) : 0;
 	db_result_free(r);
 	db_result_free(u);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc == 0 && out_user_id)
 		*out_user_id = id;
 	return rc;
@@ -300,15 +288,13 @@ int offerapi_password_reset_request(offerapi_store *s, const char *email)
 	if ((rc = offerapi_email_normalize(email, addr)) < 0)
 		return rc;
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(c,
-		             "SELECT id, lang, display_name FROM users WHERE email = $1"
-		             " AND erase_at IS NULL",
-		             (db_param[]){ P_TEXT(addr) }, 1, &r);
+	rc = db_exec(c,
+	             "SELECT id, lang, display_name FROM users WHERE email = $1"
+	             " AND erase_at IS NULL",
+	             (db_param[]){ P_TEXT(addr) }, 1, &r);
 	bool found = rc == 0 && r->nrows == 1;
 	char token[OFFERAPI_TOKEN_SIZE];
 	if (found)
@@ -318,11 +304,7 @@ int offerapi_password_reset_request(offerapi_store *s, const char *email)
 		                      db_text(r, 0, 2), token);
 	sodium_memzero(token, sizeof token);
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc == 0 && found)
 		store_jobs_signal(s);
 	return rc;
@@ -394,16 +376,8 @@ int offerapi_password_reset(offerapi_store *s, const char *token, const char *pa
 		return rc;
 	db_conn *c;
 	offerapi_id id = 0;
-	if ((rc = store_conn(s, &c)) == 0) {
-		rc = db_begin(c);
-		if (rc == 0)
-			rc = reset_tx(c, token, hash, &id);
-		if (rc == 0)
-			rc = db_commit(c);
-		else
-			db_rollback(c);
-		db_release(s->pool, c);
-	}
+	if ((rc = store_begin(s, &c)) == 0)
+		rc = store_end(s, c, reset_tx(c, token, hash, &id));
 	sodium_memzero(hash, sizeof hash);
 	if (rc == 0 && out_user_id)
 		*out_user_id = id;

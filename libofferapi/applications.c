@@ -508,22 +508,14 @@ static int submit(offerapi_store *s, const offerapi_user *actor, offerapi_id off
 	char *text = NULL;
 	size_t text_len = 0;
 	rc = offerapi_cv_extract(&text, &text_len, in->pdf, in->pdf_len, &s->opts.cv_limits);
-	db_conn *c = NULL;
+	db_conn *c;
 	if (rc == 0)
-		rc = store_conn(s, &c);
+		rc = store_begin(s, &c);
 	offerapi_id id = 0;
-	if (rc == 0) {
-		rc = db_begin(c);
-		if (rc == 0)
-			rc = submit_tx(s, c, actor, offer_id, in, set, fname, answers, nanswers,
-			               text, text_len, key_id, &id);
-		if (rc == 0)
-			rc = db_commit(c);
-		else
-			db_rollback(c);
-	}
-	if (c)
-		db_release(s->pool, c);
+	if (rc == 0)
+		rc = store_end(s, c,
+		               submit_tx(s, c, actor, offer_id, in, set, fname, answers, nanswers,
+		                         text, text_len, key_id, &id));
 	if (rc == 0 && out_id)
 		*out_id = id;
 	if (rc == 0) /* scoring jobs, webhook deliveries, mail */
@@ -574,40 +566,26 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 		return oa_error(OFFERAPI_EINVAL, "score from %s: %g is not in [0, 1]", scorer,
 		                score);
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
-		             (db_param[]){ P_INT(id) }, 1, &r);
+	rc = db_exec(c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
+	             (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
 	/* the application's offer and date ride along, for scores_rank */
 	offerapi_id offer_id = rc == 0 ? db_int(r, 0, 0) : 0;
 	int64_t app_created_at = rc == 0 ? db_int(r, 0, 1) : 0;
 	db_result_free(r);
-	/* one upsert: two writers storing the same (application, scorer) at
-	 * once (two replicas rescoring) both succeed, the last one wins */
+	/* one upsert: the last of two concurrent writers wins (SCORES_UPSERT) */
 	if (rc == 0)
 		rc = db_exec(
-			c,
-			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at, offer_id, app_created_at)"
-			" VALUES ($1, $2, $3, $4, $5, $6, $7, $8)"
-			" ON CONFLICT (application_id, scorer) DO UPDATE SET"
-			" scorer_version = excluded.scorer_version, score = excluded.score,"
-			" explanation = excluded.explanation, created_at = excluded.created_at",
+			c, SCORES_INSERT " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)" SCORES_UPSERT,
 			(db_param[]){ P_INT(id), P_TEXT(scorer), P_TEXT(version), P_REAL(score),
 		                      P_TEXT(explanation ? explanation : ""), P_INT(oa_now()),
 		                      P_INT(offer_id), P_INT(app_created_at) },
 			8, NULL);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
-	return rc;
+	return store_end(s, c, rc);
 }
 
 int offerapi_score_missing(offerapi_store *s, const char *scorer, const char *version, size_t max,

@@ -152,11 +152,10 @@ static char *key_path(const offerapi_store *s, const char *url, bool *is_default
 static int make_dk(offerapi_store *s, const unsigned char kek[32])
 {
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
-	rc = db_begin(c);
-	if (rc == 0 && s->be->migration_lock_sql)
+	if (s->be->migration_lock_sql)
 		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
 	db_result *r = NULL;
 	if (rc == 0)
@@ -176,12 +175,7 @@ static int make_dk(offerapi_store *s, const unsigned char kek[32])
 			             (db_param[]){ P_BLOB(w, wlen), P_INT(oa_now()) }, 2, NULL);
 		free(w);
 	}
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
-	return rc;
+	return store_end(s, c, rc);
 }
 
 /* Unwrap the store's data key with @kek into s->dk (ENOTFOUND: none yet). */
@@ -267,16 +261,14 @@ static int setup_key(offerapi_store *s, const char *url)
 static int seal_batch(offerapi_store *s, bool *done)
 {
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(c,
-		             "SELECT application_id, pdf, cv_text FROM application_cvs"
-		             " ORDER BY application_id LIMIT 32",
-		             NULL, 0, &r);
+	rc = db_exec(c,
+	             "SELECT application_id, pdf, cv_text FROM application_cvs"
+	             " ORDER BY application_id LIMIT 32",
+	             NULL, 0, &r);
 	*done = rc == 0 && r->nrows == 0;
 	for (int i = 0; rc == 0 && r && i < r->nrows; i++) {
 		offerapi_id id = db_int(r, i, 0);
@@ -301,10 +293,24 @@ static int seal_batch(offerapi_store *s, bool *done)
 		free(st);
 	}
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
+	return store_end(s, c, rc);
+}
+
+/* SQLite: rewrite the file (VACUUM), then empty the WAL as erasure and
+ * purge do (store_wal_truncate), on one connection. A checkpoint that
+ * readers kept from finishing for 2 s is logged, not an error: the CVs are
+ * sealed and a later checkpoint drops the old frames. */
+static int vacuum_and_truncate(offerapi_store *s)
+{
+	db_conn *c;
+	int rc = store_conn(s, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_exec(c, "VACUUM", NULL, 0, NULL);
+	if (rc == 0 && (rc = store_wal_truncate(c)) == OFFERAPI_EBUSY) {
+		oa_log(OFFERAPI_LOG_WARNING, "encrypting CVs: %s", offerapi_error_last()->message);
+		rc = 0;
+	}
 	db_release(s->pool, c);
 	return rc;
 }
@@ -328,11 +334,8 @@ static int seal_legacy(offerapi_store *s)
 	bool done = false;
 	while (rc == 0 && !done)
 		rc = seal_batch(s, &done);
-	if (rc == 0 && strcmp(s->be->name, "sqlite") == 0) {
-		rc = store_exec(s, "VACUUM", NULL, 0, NULL);
-		if (rc == 0)
-			rc = store_exec(s, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, 0, NULL);
-	}
+	if (rc == 0 && strcmp(s->be->name, "sqlite") == 0)
+		rc = vacuum_and_truncate(s);
 	return rc;
 }
 

@@ -256,6 +256,14 @@ int db_commit(db_conn *c)
 	return 0;
 }
 
+int db_end(db_conn *c, int rc)
+{
+	if (rc == 0)
+		return db_commit(c);
+	db_rollback(c);
+	return rc;
+}
+
 void db_rollback(db_conn *c)
 {
 	if (!c->in_tx)

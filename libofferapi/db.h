@@ -149,5 +149,8 @@ void db_set_trace(db_trace_fn fn, void *payload);
 int db_begin(db_conn *conn);
 int db_commit(db_conn *conn);
 void db_rollback(db_conn *conn); /* errors ignored: the connection is reset if lost */
+/* End the transaction as @rc says: commit when it is 0 (the commit's error,
+ * or 0), roll back otherwise (@rc, the caller's error kept). */
+int db_end(db_conn *conn, int rc);
 
 #endif

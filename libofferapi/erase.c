@@ -22,11 +22,6 @@
 #include "internal.h"
 #include "store_internal.h"
 
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
-
 /* @s as a JSON string with its quotes (malloc'd), or NULL. */
 static char *json_quoted(const char *s)
 {
@@ -64,14 +59,14 @@ static int who_add(who *w, const char *s)
  * any account that hold one of @w's strings. */
 static int erase_mentions_tx(offerapi_store *s, db_conn *c, const who *w, int64_t *messages)
 {
-	const char *mail = is_pg(s) ? "DELETE FROM outbox WHERE state IN (0, 1)"
-	                              " AND strpos(params, $1) > 0 RETURNING id"
-	                            : "DELETE FROM outbox WHERE state IN (0, 1)"
-	                              " AND instr(params, $1) > 0 RETURNING id";
-	const char *idem = is_pg(s) ? "DELETE FROM idempotency_keys WHERE body IS NOT NULL"
-	                              " AND position(convert_to($1, 'UTF8') in body) > 0"
-	                            : "DELETE FROM idempotency_keys WHERE body IS NOT NULL"
-	                              " AND instr(body, CAST($1 AS BLOB)) > 0";
+	const char *mail = store_is_pg(s) ? "DELETE FROM outbox WHERE state IN (0, 1)"
+	                                    " AND strpos(params, $1) > 0 RETURNING id"
+	                                  : "DELETE FROM outbox WHERE state IN (0, 1)"
+	                                    " AND instr(params, $1) > 0 RETURNING id";
+	const char *idem = store_is_pg(s) ? "DELETE FROM idempotency_keys WHERE body IS NOT NULL"
+	                                    " AND position(convert_to($1, 'UTF8') in body) > 0"
+	                                  : "DELETE FROM idempotency_keys WHERE body IS NOT NULL"
+	                                    " AND instr(body, CAST($1 AS BLOB)) > 0";
 	int rc = 0;
 	for (size_t i = 0; rc == 0 && i < w->n; i++) {
 		db_result *r = NULL;
@@ -197,23 +192,18 @@ int offerapi_user_erase(offerapi_store *s, offerapi_id user_id, offerapi_erase_i
 	if (rc < 0)
 		return rc;
 	/* on SQLite the outbox and job writes of this process take turns */
-	if (!is_pg(s))
-		pthread_mutex_lock(&s->jobs_write);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = erase_tx(s, c, user_id, &info);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!is_pg(s))
-		pthread_mutex_unlock(&s->jobs_write);
+	store_queue_lock(s);
+	if ((rc = db_begin(c)) == 0)
+		rc = db_end(c, erase_tx(s, c, user_id, &info));
+	store_queue_unlock(s);
 	/* the WAL may still hold the pages as they were: copy them back into
 	 * the database file (where secure_delete zeroed the freed content)
 	 * and empty it, waiting up to 2 s for readers in the way */
-	if (rc == 0 && !is_pg(s) && store_wal_truncate(c) < 0)
-		oa_log(OFFERAPI_LOG_WARNING, "erasure of user %lld: WAL checkpoint: %s",
-		       (long long)user_id, offerapi_error_last()->message);
+	if (rc == 0) {
+		char what[64];
+		snprintf(what, sizeof what, "erasure of user %lld", (long long)user_id);
+		store_wal_scrub(s, c, what);
+	}
 	db_release(s->pool, c);
 	if (rc == 0) {
 		oa_log(OFFERAPI_LOG_INFO,
@@ -234,16 +224,14 @@ int offerapi_user_erase_schedule(offerapi_store *s, offerapi_id user_id, int64_t
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "store: NULL");
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(c,
-		             "UPDATE users SET erase_at = COALESCE(erase_at, $2)"
-		             " WHERE id = $1 AND erased = 0 RETURNING erase_at",
-		             (db_param[]){ P_INT(user_id), P_INT(at) }, 2, &r);
+	rc = db_exec(c,
+	             "UPDATE users SET erase_at = COALESCE(erase_at, $2)"
+	             " WHERE id = $1 AND erased = 0 RETURNING erase_at",
+	             (db_param[]){ P_INT(user_id), P_INT(at) }, 2, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)user_id);
 	int64_t when = rc == 0 ? db_int(r, 0, 0) : 0;
@@ -255,11 +243,7 @@ int offerapi_user_erase_schedule(offerapi_store *s, offerapi_id user_id, int64_t
 	};
 	for (size_t i = 0; rc == 0 && i < sizeof revoke / sizeof *revoke; i++)
 		rc = db_exec(c, revoke[i], (db_param[]){ P_INT(user_id) }, 1, NULL);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc == 0 && out_at)
 		*out_at = when;
 	return rc;

@@ -72,25 +72,6 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 	return 0;
 }
 
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
-
-/* On SQLite, one job writer of this process at a time (see jobs_write);
- * PostgreSQL's row locks need no such help. */
-static void write_lock(offerapi_store *s)
-{
-	if (!is_pg(s))
-		pthread_mutex_lock(&s->jobs_write);
-}
-
-static void write_unlock(offerapi_store *s)
-{
-	if (!is_pg(s))
-		pthread_mutex_unlock(&s->jobs_write);
-}
-
 /* store_exec() of a job write. The connection is taken before the turn:
  * a thread waiting for its turn must never hold the connection that the
  * thread whose turn it is waits for. */
@@ -100,9 +81,9 @@ int jobs_queue_write(offerapi_store *s, const char *sql, const db_param *p, int 
 	int rc = store_conn(s, &c);
 	if (rc < 0)
 		return rc;
-	write_lock(s);
+	store_queue_lock(s);
 	rc = db_exec(c, sql, p, n, out);
-	write_unlock(s);
+	store_queue_unlock(s);
 	db_release(s->pool, c);
 	return rc;
 }
@@ -235,7 +216,7 @@ int offerapi_job_enqueue_missing(offerapi_store *s, const offerapi_scorers *set,
 
 /* ---- claiming ---- */
 
-static int64_t new_token(void)
+int64_t jobs_claim_token(void)
 {
 	uint64_t u;
 	randombytes_buf(&u, sizeof u);
@@ -277,28 +258,23 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 	return rc;
 }
 
-static const char claim_sql_sqlite[] =
-	"UPDATE jobs SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM jobs WHERE state = 0 AND scorer = $4"
-	" AND scorer_version = $5 AND run_after_ms <= $6"
-	" ORDER BY priority DESC, run_after_ms, id LIMIT 1)"
-	" RETURNING id, application_id, attempts, enqueued_ms";
-static const char claim_sql_pg[] =
-	"UPDATE jobs SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM jobs WHERE state = 0 AND scorer = $4"
-	" AND scorer_version = $5 AND run_after_ms <= $6"
-	" ORDER BY priority DESC, run_after_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-	" RETURNING id, application_id, attempts, enqueued_ms";
+#define CLAIM_SQL(skip)                                                                            \
+	"UPDATE jobs SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"               \
+	" claim_token = $2, claimed_by = $3"                                                       \
+	" WHERE id = (SELECT id FROM jobs WHERE state = 0 AND scorer = $4"                         \
+	" AND scorer_version = $5 AND run_after_ms <= $6"                                          \
+	" ORDER BY priority DESC, run_after_ms, id LIMIT 1" skip ")"                               \
+	" RETURNING id, application_id, attempts, enqueued_ms"
+static const char claim_sql_sqlite[] = CLAIM_SQL("");
+static const char claim_sql_pg[] = CLAIM_SQL(JOBS_SKIP_LOCKED);
 
 /* Claim the next ready job of scorer @info; *out stays NULL when none. */
 static int claim_one(offerapi_store *s, const offerapi_scorer_info *info, const char *worker,
                      const offerapi_job_options *o, int64_t now, offerapi_job **out)
 {
-	int64_t token = new_token(), until = now + (int64_t)o->lease_s * 1000;
+	int64_t token = jobs_claim_token(), until = now + (int64_t)o->lease_s * 1000;
 	db_result *r = NULL;
-	int rc = jobs_queue_write(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
+	int rc = jobs_queue_write(s, store_is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
 	                          (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker),
 	                                        P_TEXT(info->name), P_TEXT(info->version),
 	                                        P_INT(now) },
@@ -367,6 +343,21 @@ void offerapi_job_free(offerapi_job *j)
 
 /* ---- outcomes ---- */
 
+/* The answer of a statement that completes job @j (@rc, @r, freed here):
+ * its enqueue time into *@enqueued, or ENOTFOUND when no row came back. */
+static int claim_answer(const offerapi_job *j, int rc, db_result *r, int64_t *enqueued)
+{
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND,
+		              "job %lld (application %lld, %s): the claim was lost (lease "
+		              "expired and the job taken again, or released); result dropped",
+		              (long long)j->id, (long long)j->application_id, j->scorer);
+	if (rc == 0)
+		*enqueued = db_int(r, 0, 0);
+	db_result_free(r);
+	return rc;
+}
+
 /* Store the score and mark the job done, on @c inside a transaction.
  * *enqueued receives the job's enqueue time. */
 static int complete_tx(db_conn *c, const offerapi_job *j, double score, const char *expl,
@@ -379,27 +370,15 @@ static int complete_tx(db_conn *c, const offerapi_job *j, double score, const ch
 	                 " WHERE id = $1 AND claim_token = $2 AND state IN (1, 2)"
 	                 " RETURNING enqueued_ms",
 	                 (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(now) }, 3, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND,
-		              "job %lld (application %lld, %s): the claim was lost (lease "
-		              "expired and the job taken again, or released); result dropped",
-		              (long long)j->id, (long long)j->application_id, j->scorer);
+	rc = claim_answer(j, rc, r, enqueued);
 	if (rc == 0)
-		*enqueued = db_int(r, 0, 0);
-	db_result_free(r);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"INSERT INTO scores (application_id, scorer, scorer_version, score,"
-			" explanation, created_at, offer_id, app_created_at)"
-			" SELECT $1, $2, $3, $4, $5, $6, offer_id, created_at FROM applications"
-			" WHERE id = $1 ON CONFLICT (application_id, scorer) DO UPDATE SET"
-			" scorer_version = excluded.scorer_version, score = excluded.score,"
-			" explanation = excluded.explanation, created_at = excluded.created_at",
-			(db_param[]){ P_INT(j->application_id), P_TEXT(j->scorer),
-		                      P_TEXT(j->scorer_version), P_REAL(score), P_TEXT(expl),
-		                      P_INT(now / 1000) },
-			6, NULL);
+		rc = db_exec(c,
+		             SCORES_INSERT " SELECT $1, $2, $3, $4, $5, $6, offer_id, created_at"
+		                           " FROM applications WHERE id = $1" SCORES_UPSERT,
+		             (db_param[]){ P_INT(j->application_id), P_TEXT(j->scorer),
+		                           P_TEXT(j->scorer_version), P_REAL(score), P_TEXT(expl),
+		                           P_INT(now / 1000) },
+		             6, NULL);
 	return rc;
 }
 
@@ -415,25 +394,15 @@ static int complete_pg(offerapi_store *s, const offerapi_job *j, double score, c
 		" last_error = NULL, finished_ms = CASE WHEN state = 2 THEN finished_ms ELSE $3 END"
 		" WHERE id = $1 AND claim_token = $2 AND state IN (1, 2)"
 		" RETURNING application_id, scorer, scorer_version, enqueued_ms),"
-		" stored AS (INSERT INTO scores (application_id, scorer, scorer_version, score,"
-		" explanation, created_at, offer_id, app_created_at)"
+		" stored AS (" SCORES_INSERT
 		" SELECT d.application_id, d.scorer, d.scorer_version, $4, $5, $6, a.offer_id,"
-		" a.created_at FROM done d JOIN applications a ON a.id = d.application_id"
-		" ON CONFLICT (application_id, scorer) DO UPDATE SET"
-		" scorer_version = excluded.scorer_version, score = excluded.score,"
-		" explanation = excluded.explanation, created_at = excluded.created_at)"
+		" a.created_at FROM done d JOIN applications a ON a.id = d.application_id" SCORES_UPSERT
+		")"
 		" SELECT enqueued_ms FROM done",
 		(db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(now), P_REAL(score),
 	                      P_TEXT(expl), P_INT(now / 1000) },
 		6, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND,
-		              "job %lld (application %lld, %s): the claim was lost (lease "
-		              "expired and the job taken again, or released); result dropped",
-		              (long long)j->id, (long long)j->application_id, j->scorer);
-	if (rc == 0)
-		*enqueued = db_int(r, 0, 0);
-	db_result_free(r);
+	rc = claim_answer(j, rc, r, enqueued);
 	return rc;
 }
 
@@ -459,7 +428,7 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 	                        true)) < 0)
 		return rc;
 	int64_t now = oa_now_ms(), enqueued = now;
-	if (is_pg(s)) {
+	if (store_is_pg(s)) {
 		rc = complete_pg(s, j, score, explanation ? explanation : "", now, &enqueued);
 		if (rc == 0 && out_latency_s)
 			*out_latency_s = now > enqueued ? (double)(now - enqueued) / 1000.0 : 0.0;
@@ -468,15 +437,11 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 	db_conn *c;
 	if ((rc = store_conn(s, &c)) < 0)
 		return rc;
-	write_lock(s);
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = complete_tx(c, j, score, explanation ? explanation : "", now, &enqueued);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	write_unlock(s);
+	store_queue_lock(s);
+	if ((rc = db_begin(c)) == 0)
+		rc = db_end(c, complete_tx(c, j, score, explanation ? explanation : "", now,
+		                           &enqueued));
+	store_queue_unlock(s);
 	db_release(s->pool, c);
 	if (rc == 0 && out_latency_s)
 		*out_latency_s = now > enqueued ? (double)(now - enqueued) / 1000.0 : 0.0;

@@ -27,7 +27,16 @@ int64_t jobs_backoff_ms(const offerapi_job_options *o, unsigned int attempt);
  * ERROR_KEPT_MAX bytes cut on a character boundary (jobs and mail). */
 void jobs_error_text(char *out, size_t outsz, const char *in);
 
-/* store_exec() of a write to a queue (jobs, webhook deliveries): on SQLite
+/* A random claim token for a queue row: positive, never 0 (jobs, mail,
+ * webhook deliveries). */
+int64_t jobs_claim_token(void);
+
+/* What ends the subquery that picks the next ready row of a queue to claim,
+ * on PostgreSQL: concurrent claimers pass each other by (SQLite has one
+ * queue writer at a time: jobs_queue_write). */
+#define JOBS_SKIP_LOCKED " FOR UPDATE SKIP LOCKED"
+
+/* store_exec() of a write to a queue (jobs, webhook deliveries, mail): on SQLite
  * it takes its turn with this process's other queue writes, so that their
  * threads do not make each other wait for the lock. */
 int jobs_queue_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);

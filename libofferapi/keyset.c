@@ -444,3 +444,19 @@ void ks_result_free(ks_result *res)
 	free(res->page.prev);
 	memset(res, 0, sizeof *res);
 }
+
+void ks_take_page(ks_result *res, int64_t *total, char **next, char **prev)
+{
+	*total = res->total;
+	*next = res->page.next;
+	*prev = res->page.prev;
+	res->page.next = res->page.prev = NULL;
+}
+
+void ks_list_free(void *items, char *next, char *prev, void *list)
+{
+	free(items);
+	free(next);
+	free(prev);
+	free(list);
+}

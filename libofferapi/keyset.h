@@ -186,4 +186,12 @@ int ks_run(struct offerapi_store *s, const ks_req *req, const char *cols, const 
  * them to NULL). */
 void ks_result_free(ks_result *res);
 
+/* A list's total and cursors from @res: the cursors taken (set to NULL in
+ * @res), so that ks_result_free() leaves them to the list. */
+void ks_take_page(ks_result *res, int64_t *total, char **next, char **prev);
+
+/* The end of every paged list's _free(), once its items' contents are
+ * freed: the @items array, the @next and @prev cursors, the list. */
+void ks_list_free(void *items, char *next, char *prev, void *list);
+
 #endif

@@ -125,11 +125,8 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 		ks_result_free(&res);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	l->total = res.total;
-	l->next = res.page.next;
-	l->prev = res.page.prev;
 	l->offset = res.page.offset;
-	res.page.next = res.page.prev = NULL;
+	ks_take_page(&res, &l->total, &l->next, &l->prev);
 	rc = page_items(s, res.r, res.base, with_text, res.rows, &res.page, l);
 	ks_result_free(&res);
 	if (rc < 0) {

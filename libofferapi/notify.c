@@ -225,12 +225,10 @@ int offerapi_unsubscribe_apply(offerapi_store *s, const char *token, offerapi_un
 		return oa_error(OFFERAPI_EINVAL, "unsubscribe: no store or no output");
 	*out = NULL;
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = unsub_read(c, token, out);
+	rc = unsub_read(c, token, out);
 	if (rc == 0)
 		rc = unsub_write(c, *out);
 	/* a daily offer turned off: its waiting applications leave the digest */
@@ -240,11 +238,7 @@ int offerapi_unsubscribe_apply(offerapi_store *s, const char *token, offerapi_un
 		             " AND offer_id IN (SELECT id FROM offers WHERE recruiter_id = $1"
 		             " AND notify <> 'daily')",
 		             (db_param[]){ P_INT((*out)->user_id) }, 1, NULL);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc < 0) {
 		offerapi_unsubscribe_free(*out);
 		*out = NULL;
@@ -317,18 +311,15 @@ static int digest_one(offerapi_store *s, offerapi_id rid, int64_t last, int64_t 
 {
 	db_conn *c;
 	*written = false;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
 	db_result *who = NULL;
 	bool listed = false;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"UPDATE users SET digest_ms = $3 WHERE id = $1"
-			" AND COALESCE(digest_ms, -1) = $2 RETURNING email, lang, display_name",
-			(db_param[]){ P_INT(rid), P_INT(last), P_INT(now) }, 3, &who);
+	rc = db_exec(c,
+	             "UPDATE users SET digest_ms = $3 WHERE id = $1"
+	             " AND COALESCE(digest_ms, -1) = $2 RETURNING email, lang, display_name",
+	             (db_param[]){ P_INT(rid), P_INT(last), P_INT(now) }, 3, &who);
 	if (rc == 0 && who->nrows > 0) /* ours: no other process claimed it */
 		rc = digest_body_tx(c, rid, who, &listed);
 	/* nothing to list (another claim took them): leave the day unspent */

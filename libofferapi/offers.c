@@ -199,21 +199,6 @@ static int clean_offer_terms(const offerapi_offer_fields *f, const char *company
 
 /* ---- reading ---- */
 
-void offerapi_offer_free(offerapi_offer *o)
-{
-	if (!o)
-		return;
-	free(o->recruiter_name);
-	free(o->title);
-	free(o->description);
-	free(o->location);
-	oa_strings_free(o->skills, o->nskills);
-	oa_strings_free(o->questions, o->nquestions);
-	free(o->snippet);
-	free(o->company);
-	free(o);
-}
-
 static void offer_clear(offerapi_offer *o)
 {
 	free(o->recruiter_name);
@@ -225,6 +210,14 @@ static void offer_clear(offerapi_offer *o)
 	free(o->snippet);
 	free(o->company);
 	memset(o, 0, sizeof *o);
+}
+
+void offerapi_offer_free(offerapi_offer *o)
+{
+	if (!o)
+		return;
+	offer_clear(o);
+	free(o);
 }
 
 /* Fill @o from the OFFER_COLUMNS of @row, starting at column @c. */
@@ -518,27 +511,20 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 		return rc;
 	/* a close and its webhook deliveries in one transaction */
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
 	db_result *res = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
-			" WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
-			" AND archived_at IS NULL AND is_open <> $1 RETURNING id",
-			(db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
-		                      P_INT(actor->id), P_INT(if_version) },
-			5, &res);
+	rc = db_exec(c,
+	             "UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
+	             " WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
+	             " AND archived_at IS NULL AND is_open <> $1 RETURNING id",
+	             (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
+	                           P_INT(actor->id), P_INT(if_version) },
+	             5, &res);
 	bool closed = rc == 0 && !open && res->nrows > 0;
 	if (closed)
 		rc = webhook_event_tx(c, OFFERAPI_EVENT_OFFER_CLOSED, id, 0, NULL, NULL);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc == 0 && closed)
 		store_jobs_signal(s);
 	if (rc == 0 && res->nrows == 0) {
@@ -1034,6 +1020,25 @@ static int ranked_matches(offerapi_store *s, const offer_filter *f, const search
 	return 0;
 }
 
+/* The row of @r (ids in column 0, in increasing order) whose id is @id,
+ * or -1: a binary search, so that mapping a page of n ranked ids to their
+ * rows takes n log n steps, not n * n. */
+static int row_of_id(const db_result *r, int64_t id)
+{
+	int lo = 0, hi = r->nrows;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		int64_t v = db_int(r, mid, 0);
+		if (v == id)
+			return mid;
+		if (v < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 /* Fill l->items with the offers of @rows (ids in k3), in that order, each
  * with its snippet. */
 static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row *rows, size_t n,
@@ -1055,15 +1060,13 @@ static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row
 	for (size_t i = 0; i < n; i++) /* ids are integers: no quoting to get wrong */
 		k += (size_t)snprintf(sql + k, cap - k, "%s%lld", i ? ", " : "",
 		                      (long long)rows[i].key.k3);
-	snprintf(sql + k, cap - k, ")");
+	snprintf(sql + k, cap - k, ") ORDER BY o.id");
 	db_result *r = NULL;
 	int rc = store_exec(s, sql, NULL, 0, &r);
 	free(sql);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
-		int row = 0;
-		while (row < r->nrows && db_int(r, row, 0) != rows[i].key.k3)
-			row++;
-		if (row == r->nrows)
+		int row = row_of_id(r, rows[i].key.k3);
+		if (row < 0)
 			continue; /* deleted since it was ranked */
 		offerapi_offer *o = &l->items[l->count];
 		if ((rc = offer_from_row(r, row, 0, o)) < 0)
@@ -1254,8 +1257,5 @@ void offerapi_offer_list_free(offerapi_offer_list *l)
 		return;
 	for (size_t i = 0; i < l->count; i++)
 		offer_clear(&l->items[i]);
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }

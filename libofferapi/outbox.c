@@ -52,28 +52,6 @@ static int mail_options(offerapi_job_options *o, const offerapi_job_options *in)
 	return jobs_options(o, &d);
 }
 
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
-
-/* A write of the outbox; on SQLite it takes its turn with the job writes
- * of this process (see jobs_write in store_internal.h). */
-static int mail_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
-{
-	db_conn *c;
-	int rc = store_conn(s, &c);
-	if (rc < 0)
-		return rc;
-	if (!is_pg(s))
-		pthread_mutex_lock(&s->jobs_write);
-	rc = db_exec(c, sql, p, n, out);
-	if (!is_pg(s))
-		pthread_mutex_unlock(&s->jobs_write);
-	db_release(s->pool, c);
-	return rc;
-}
-
 int outbox_enqueue_tx(db_conn *c, const char *kind, const char *to, const char *lang,
                       offerapi_id user_id, const char *params)
 {
@@ -87,14 +65,6 @@ int outbox_enqueue_tx(db_conn *c, const char *kind, const char *to, const char *
 	               6, NULL);
 }
 
-static int64_t new_token(void)
-{
-	uint64_t u;
-	randombytes_buf(&u, sizeof u);
-	int64_t t = (int64_t)(u >> 1);
-	return t ? t : 1;
-}
-
 /* Messages whose sender's lease expired: pending again, or failed. */
 static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int64_t now)
 {
@@ -103,7 +73,7 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 		return 0;
 	last = now;
 	db_result *r = NULL;
-	int rc = mail_write(
+	int rc = jobs_queue_write(
 		s,
 		"UPDATE outbox SET state = CASE WHEN attempts >= $2 THEN 3 ELSE 0 END,"
 		" finished_ms = CASE WHEN attempts >= $2 THEN $1 ELSE NULL END,"
@@ -122,18 +92,14 @@ static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int
 	return rc;
 }
 
-static const char claim_sql_sqlite[] =
-	"UPDATE outbox SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM outbox WHERE state = 0 AND run_after_ms <= $4"
-	" ORDER BY run_after_ms, id LIMIT 1)"
-	" RETURNING id, kind, recipient, lang, params, attempts, enqueued_ms";
-static const char claim_sql_pg[] =
-	"UPDATE outbox SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"
-	" claim_token = $2, claimed_by = $3"
-	" WHERE id = (SELECT id FROM outbox WHERE state = 0 AND run_after_ms <= $4"
-	" ORDER BY run_after_ms, id LIMIT 1 FOR UPDATE SKIP LOCKED)"
-	" RETURNING id, kind, recipient, lang, params, attempts, enqueued_ms";
+#define CLAIM_SQL(skip)                                                                            \
+	"UPDATE outbox SET state = 1, attempts = attempts + 1, claimed_until_ms = $1,"             \
+	" claim_token = $2, claimed_by = $3"                                                       \
+	" WHERE id = (SELECT id FROM outbox WHERE state = 0 AND run_after_ms <= $4"                \
+	" ORDER BY run_after_ms, id LIMIT 1" skip ")"                                              \
+	" RETURNING id, kind, recipient, lang, params, attempts, enqueued_ms"
+static const char claim_sql_sqlite[] = CLAIM_SQL("");
+static const char claim_sql_pg[] = CLAIM_SQL(JOBS_SKIP_LOCKED);
 
 static int mail_from_row(const db_result *r, offerapi_mail **out)
 {
@@ -170,11 +136,11 @@ int offerapi_mail_claim(offerapi_store *s, const char *worker, const offerapi_jo
 	int64_t now = oa_now_ms();
 	if ((rc = requeue_expired(s, &o, now)) < 0)
 		return rc;
-	int64_t token = new_token(), until = now + (int64_t)o.lease_s * 1000;
+	int64_t token = jobs_claim_token(), until = now + (int64_t)o.lease_s * 1000;
 	db_result *r = NULL;
-	rc = mail_write(s, is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
-	                (db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker), P_INT(now) }, 4,
-	                &r);
+	rc = jobs_queue_write(
+		s, store_is_pg(s) ? claim_sql_pg : claim_sql_sqlite,
+		(db_param[]){ P_INT(until), P_INT(token), P_TEXT(worker), P_INT(now) }, 4, &r);
 	if (rc == 0 && r->nrows > 0 && (rc = mail_from_row(r, out)) == 0) {
 		(*out)->claimed_until_ms = until;
 		(*out)->token = token;
@@ -219,14 +185,15 @@ int offerapi_mail_done(offerapi_store *s, const offerapi_mail *m, bool logged,
 		return rc;
 	int64_t now = oa_now_ms();
 	db_result *r = NULL;
-	rc = mail_write(s,
-	                "UPDATE outbox SET state = $3, finished_ms = $4, params = '{}',"
-	                " claimed_until_ms = NULL, claim_token = NULL, last_error = NULL"
-	                " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING enqueued_ms",
-	                (db_param[]){ P_INT(m->id), P_INT(m->token),
-	                              P_INT(logged ? OFFERAPI_MAIL_LOGGED : OFFERAPI_MAIL_SENT),
-	                              P_INT(now) },
-	                4, &r);
+	rc = jobs_queue_write(
+		s,
+		"UPDATE outbox SET state = $3, finished_ms = $4, params = '{}',"
+		" claimed_until_ms = NULL, claim_token = NULL, last_error = NULL"
+		" WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING enqueued_ms",
+		(db_param[]){ P_INT(m->id), P_INT(m->token),
+	                      P_INT(logged ? OFFERAPI_MAIL_LOGGED : OFFERAPI_MAIL_SENT),
+	                      P_INT(now) },
+		4, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = lost(m);
 	if (rc == 0 && out_latency_s)
@@ -251,16 +218,17 @@ int offerapi_mail_fail(offerapi_store *s, const offerapi_mail *m, const char *er
 	jobs_error_text(err, sizeof err, error);
 	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(&o, m->attempt);
 	db_result *r = NULL;
-	rc = mail_write(s,
-	                "UPDATE outbox SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
-	                " run_after_ms = $4, last_error = $5,"
-	                " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
-	                " params = CASE WHEN attempts >= $3 THEN '{}' ELSE params END,"
-	                " claimed_until_ms = NULL, claim_token = NULL"
-	                " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
-	                (db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(o.max_attempts),
-	                              P_INT(retry), P_TEXT(err), P_INT(now) },
-	                6, &r);
+	rc = jobs_queue_write(
+		s,
+		"UPDATE outbox SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
+		" run_after_ms = $4, last_error = $5,"
+		" finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
+		" params = CASE WHEN attempts >= $3 THEN '{}' ELSE params END,"
+		" claimed_until_ms = NULL, claim_token = NULL"
+		" WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
+		(db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(o.max_attempts), P_INT(retry),
+	                      P_TEXT(err), P_INT(now) },
+		6, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = lost(m);
 	if (rc == 0) {
@@ -280,12 +248,13 @@ int offerapi_mail_release(offerapi_store *s, const offerapi_mail *m)
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = mail_write(s,
-	                "UPDATE outbox SET state = 0,"
-	                " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	                " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	                " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	                (db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(oa_now_ms()) }, 3, &r);
+	rc = jobs_queue_write(s,
+	                      "UPDATE outbox SET state = 0,"
+	                      " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+	                      " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
+	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
+	                      (db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(oa_now_ms()) }, 3,
+	                      &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = lost(m);
 	db_result_free(r);

@@ -23,11 +23,6 @@
 #define BATCH 200
 #define DAY_S INT64_C(86400)
 
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
-
 /* The application's last activity: applying, its last stage change, its
  * newest note. */
 #define LAST_ACTIVITY(fn)                                                                          \
@@ -45,7 +40,7 @@ typedef struct purge_sql {
 static void sql_init(const offerapi_store *s, purge_sql *q)
 {
 	snprintf(q->last, sizeof q->last, "%s",
-	         is_pg(s) ? LAST_ACTIVITY("GREATEST") : LAST_ACTIVITY("MAX"));
+	         store_is_pg(s) ? LAST_ACTIVITY("GREATEST") : LAST_ACTIVITY("MAX"));
 	snprintf(q->until, sizeof q->until,
 	         "(%s + CAST($1 AS BIGINT) + CASE WHEN a.pool_consent = 1"
 	         " THEN CAST($2 AS BIGINT) ELSE 0 END)",
@@ -137,16 +132,14 @@ static int warn_batch(offerapi_store *s, const purge_sql *q, const db_param *p, 
 {
 	char sql[2048];
 	warn_select(q, sql, sizeof sql, false);
+	*more = false;
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
 	int64_t queued = 0;
-	*more = false;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(c, sql, p, 3, &r);
+	rc = db_exec(c, sql, p, 3, &r);
 	for (int i = 0; rc == 0 && i < r->nrows; i++) {
 		bool sent;
 		rc = warn_one_tx(c, r, i, now, from, &sent);
@@ -155,11 +148,7 @@ static int warn_batch(offerapi_store *s, const purge_sql *q, const db_param *p, 
 	if (rc == 0)
 		*more = r->nrows == BATCH;
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, rc);
 	if (rc == 0 && queued) {
 		*n += queued;
 		store_jobs_signal(s); /* the mail senders of this process */
@@ -247,8 +236,7 @@ static int purge_batch(offerapi_store *s, const char *where, const db_param *p, 
 	if (rc < 0)
 		return rc;
 	/* on SQLite the job writes of this process take turns (erase.c) */
-	if (!is_pg(s))
-		pthread_mutex_lock(&s->jobs_write);
+	store_queue_lock(s);
 	db_result *r = NULL;
 	*more = false;
 	rc = db_begin(c);
@@ -258,15 +246,10 @@ static int purge_batch(offerapi_store *s, const char *where, const db_param *p, 
 		rc = count_purged_tx(c, r);
 	int64_t done = rc == 0 ? r->nrows : 0;
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (!is_pg(s))
-		pthread_mutex_unlock(&s->jobs_write);
-	if (rc == 0 && done && !is_pg(s) && store_wal_truncate(c) < 0)
-		oa_log(OFFERAPI_LOG_WARNING, "retention purge: WAL checkpoint: %s",
-		       offerapi_error_last()->message);
+	rc = db_end(c, rc);
+	store_queue_unlock(s);
+	if (rc == 0 && done)
+		store_wal_scrub(s, c, "retention purge");
 	db_release(s->pool, c);
 	if (rc == 0) {
 		*n += done;

@@ -342,16 +342,9 @@ int offerapi_application_set_stage(offerapi_store *s, const offerapi_user *actor
 	if (rc < 0)
 		return rc;
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = change_tx(c, actor, id, change);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, change_tx(c, actor, id, change));
 	if (rc == 0)
 		store_jobs_signal(s); /* wakes this process's mail and webhook senders */
 	return rc;
@@ -433,21 +426,13 @@ int offerapi_application_set_stage_many(offerapi_store *s, const offerapi_user *
 		rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, "move applications");
 	if (rc == 0)
 		rc = check_batch(ids, n, &bad);
-	db_conn *c = NULL;
+	db_conn *c;
 	if (rc == 0 && s)
-		rc = store_conn(s, &c);
+		rc = store_begin(s, &c);
 	else if (rc == 0)
 		rc = oa_error(OFFERAPI_EINVAL, "no store");
-	if (rc == 0) {
-		rc = db_begin(c);
-		if (rc == 0)
-			rc = many_tx(c, actor, offer_id, ids, n, change, &bad);
-		if (rc == 0)
-			rc = db_commit(c);
-		else
-			db_rollback(c);
-		db_release(s->pool, c);
-	}
+	if (rc == 0)
+		rc = store_end(s, c, many_tx(c, actor, offer_id, ids, n, change, &bad));
 	if (out_bad)
 		*out_bad = rc == 0 ? n : bad;
 	if (rc < 0)
@@ -509,16 +494,9 @@ int offerapi_offer_close_rejecting(offerapi_store *s, const offerapi_user *actor
 	ch.check_from = 0;
 	size_t n = 0;
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = close_rejecting_tx(c, actor, offer_id, &ch, &n);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
+	rc = store_end(s, c, close_rejecting_tx(c, actor, offer_id, &ch, &n));
 	if (rc == 0)
 		store_jobs_signal(s);
 	if (rc == 0 && out_rejected)
@@ -642,13 +620,11 @@ int offerapi_application_note_add(offerapi_store *s, const offerapi_user *actor,
 	if (rc < 0)
 		return rc;
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
 	app_people p;
 	db_result *r = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = app_access(c, actor, id, true, "write its notes", &p);
+	rc = app_access(c, actor, id, true, "write its notes", &p);
 	if (rc == 0)
 		rc = db_exec(
 			c,
@@ -659,12 +635,7 @@ int offerapi_application_note_add(offerapi_store *s, const offerapi_user *actor,
 	if (rc == 0 && out_id)
 		*out_id = r->nrows ? db_int(r, 0, 0) : 0;
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
-	return rc;
+	return store_end(s, c, rc);
 }
 
 void offerapi_note_list_free(offerapi_note_list *l)
@@ -675,10 +646,7 @@ void offerapi_note_list_free(offerapi_note_list *l)
 		free(l->items[i].author_name);
 		free(l->items[i].text);
 	}
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 /* An application's notes, newest first (application_notes_app). */
@@ -739,10 +707,7 @@ int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
-		l->total = res.total;
-		l->next = res.page.next;
-		l->prev = res.page.prev;
-		res.page.next = res.page.prev = NULL;
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
 		rc = notes_items(res.r, res.base, res.rows, &res.page, l);
 	}
 	ks_result_free(&res);

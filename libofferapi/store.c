@@ -682,39 +682,36 @@ static const char *const *const migrations[] = {
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
-/* The number of the migration that adds data_keys and cv_sealed, found in
- * the array so that renumbering the migrations at a merge needs no edit. */
-static int sealed_cvs_version(void)
+/* The number of migration @m, found in the array so that renumbering the
+ * migrations at a merge needs no edit. */
+static int version_of(const char *const *m)
 {
 	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_6)
+		if (migrations[v - 1] == m)
 			return v;
 	return NMIGRATIONS + 1; /* not reached */
+}
+
+/* The migration that adds data_keys and cv_sealed. */
+static int sealed_cvs_version(void)
+{
+	return version_of(migration_6);
 }
 
 int store_admin_role_version(void)
 {
-	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_17)
-			return v;
-	return NMIGRATIONS + 1; /* not reached */
+	return version_of(migration_17);
 }
 
-/* The number of the migration that adds offers_generation. */
+/* The migration that adds offers_generation. */
 static int search_gen_version(void)
 {
-	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_15)
-			return v;
-	return NMIGRATIONS + 1; /* not reached */
+	return version_of(migration_15);
 }
 
 int store_session_ids_version(void)
 {
-	for (int v = 1; v <= NMIGRATIONS; v++)
-		if (migrations[v - 1] == migration_18)
-			return v;
-	return NMIGRATIONS + 1; /* not reached */
+	return version_of(migration_18);
 }
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */
@@ -966,11 +963,7 @@ static int migration_apply(offerapi_store *s, db_conn *c, int v)
 	}
 	if (rc == 0)
 		rc = migration_run(s, c, v);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	if (rc < 0) {
+	if ((rc = db_end(c, rc)) < 0) {
 		char msg[512];
 		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
 		/* conditions a caller acts on keep their code (retry later, free
@@ -1035,29 +1028,65 @@ int store_wal_truncate(db_conn *c)
 	return oa_error(OFFERAPI_EBUSY, "WAL checkpoint: readers kept it from finishing for 2 s");
 }
 
+void store_wal_scrub(offerapi_store *s, db_conn *c, const char *what)
+{
+	if (!store_is_pg(s) && store_wal_truncate(c) < 0)
+		oa_log(OFFERAPI_LOG_WARNING, "%s: WAL checkpoint: %s", what,
+		       offerapi_error_last()->message);
+}
+
 int store_conn(offerapi_store *s, db_conn **out)
 {
 	return db_acquire(s->pool, out);
 }
 
+bool store_is_pg(const offerapi_store *s)
+{
+	return strcmp(s->be->name, db_pg_backend.name) == 0;
+}
+
+void store_queue_lock(offerapi_store *s)
+{
+	if (!store_is_pg(s))
+		pthread_mutex_lock(&s->jobs_write);
+}
+
+void store_queue_unlock(offerapi_store *s)
+{
+	if (!store_is_pg(s))
+		pthread_mutex_unlock(&s->jobs_write);
+}
+
+int store_begin(offerapi_store *s, db_conn **out)
+{
+	int rc = db_acquire(s->pool, out);
+	if (rc < 0)
+		return rc;
+	if ((rc = db_begin(*out)) < 0) {
+		db_release(s->pool, *out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int store_end(offerapi_store *s, db_conn *c, int rc)
+{
+	rc = db_end(c, rc);
+	db_release(s->pool, c);
+	return rc;
+}
+
 int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
 	db_conn *c;
-	int rc = db_acquire(s->pool, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(c, sql, p, n, out);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
+	rc = store_end(s, c, db_exec(c, sql, p, n, out));
 	if (rc < 0 && out) {
 		db_result_free(*out);
 		*out = NULL;
 	}
-	db_release(s->pool, c);
 	return rc;
 }
 

@@ -73,8 +73,26 @@ struct timespec store_deadline_in(unsigned int ms);
  * set (job runners and mail senders). */
 void store_jobs_wait(offerapi_store *s, uint64_t seq, atomic_bool *stop, unsigned int ms);
 
+/* Whether the store is on PostgreSQL (else SQLite). */
+bool store_is_pg(const offerapi_store *s);
+
+/* SQLite: take (give back) this process's turn at queue writes (jobs_write);
+ * PostgreSQL's row locks need no such help: nothing. Take the connection
+ * first: a thread waiting for its turn must never hold the connection
+ * that the thread whose turn it is waits for. */
+void store_queue_lock(offerapi_store *s);
+void store_queue_unlock(offerapi_store *s);
+
 /* Borrow a connection; on failure the error is set. */
 int store_conn(offerapi_store *s, db_conn **out);
+
+/* Borrow a connection and open a write transaction on it; on failure the
+ * error is set and nothing is held. End it with store_end(). */
+int store_begin(offerapi_store *s, db_conn **out);
+
+/* Commit (@rc 0) or roll back (db_end) the transaction of store_begin(),
+ * then give the connection back; the commit's error or @rc. */
+int store_end(offerapi_store *s, db_conn *c, int rc);
 
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
@@ -82,6 +100,12 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
  * deleted rows leave no copy behind (erasure, purge); retried while a
  * reader is in the way, OFFERAPI_EBUSY after about 2 s. */
 int store_wal_truncate(db_conn *c);
+
+/* After a commit that deleted personal data, on @c: on SQLite,
+ * store_wal_truncate(), a failure logged as a warning naming @what (the
+ * rows are gone from the database file; a later checkpoint drops the old
+ * frames); nothing on PostgreSQL. */
+void store_wal_scrub(offerapi_store *s, db_conn *c, const char *what);
 
 /* COUNT(*) of " FROM ... WHERE ..." (@from) with parameters @p. */
 int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out);
@@ -91,6 +115,19 @@ int store_count(offerapi_store *s, const char *from, const db_param *p, int n, i
  * rolled back, so that an error always means nothing was written. In
  * autocommit the write would already be done when its rows are read. */
 int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
+
+/* The start and end of the one upsert that stores a score: two writers
+ * storing the same (application, scorer) at once (two replicas rescoring)
+ * both succeed, the last one wins. The rows between give, in this order,
+ * application_id, scorer, scorer_version, score, explanation, created_at,
+ * offer_id, app_created_at. */
+#define SCORES_INSERT                                                                              \
+	"INSERT INTO scores (application_id, scorer, scorer_version, score,"                       \
+	" explanation, created_at, offer_id, app_created_at)"
+#define SCORES_UPSERT                                                                              \
+	" ON CONFLICT (application_id, scorer) DO UPDATE SET"                                      \
+	" scorer_version = excluded.scorer_version, score = excluded.score,"                       \
+	" explanation = excluded.explanation, created_at = excluded.created_at"
 
 /* A user's columns (alias u), as store_user_from_row() reads them. */
 #define USER_COLUMNS                                                                               \

@@ -204,11 +204,7 @@ static int try_begin(db_conn *c, const offerapi_login_throttle_options *o, offer
 		t->id = rc == 0 ? db_int(r, 0, 0) : 0;
 		db_result_free(r);
 	}
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	return rc;
+	return db_end(c, rc);
 }
 
 static void nap_ms(long ms)
@@ -303,11 +299,10 @@ int offerapi_login_throttle_end(offerapi_store *s, const offerapi_login_throttle
 	    (unsigned)verdict > OFFERAPI_LOGIN_UNDECIDED)
 		return oa_error(OFFERAPI_EINVAL, "login throttle: not a ticket from begin()");
 	db_conn *c;
-	if ((rc = store_conn(s, &c)) < 0)
+	if ((rc = store_begin(s, &c)) < 0)
 		return rc;
 	int64_t now = oa_now();
 	keyset k = keys_in_order(t, &o);
-	rc = db_begin(c);
 	for (int i = 0; i < 2 && rc == 0 && verdict == OFFERAPI_LOGIN_FAILED; i++)
 		rc = count_failure(c, k.key[i], now, o.window_s);
 	if (rc == 0 && verdict == OFFERAPI_LOGIN_SUCCEEDED)
@@ -316,12 +311,7 @@ int offerapi_login_throttle_end(offerapi_store *s, const offerapi_login_throttle
 	if (rc == 0 && t->id > 0)
 		rc = db_exec(c, "DELETE FROM login_attempts WHERE id = $1",
 		             (db_param[]){ P_INT(t->id) }, 1, NULL);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
-	db_release(s->pool, c);
-	return rc;
+	return store_end(s, c, rc);
 }
 
 /* ---- rate limits (offerapi_rate_limit_*) ---- */

@@ -209,10 +209,7 @@ int offerapi_pat_list_page(offerapi_store *s, offerapi_id user_id, const offerap
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
 	if (rc == 0) {
-		l->total = res.total;
-		l->next = res.page.next;
-		l->prev = res.page.prev;
-		res.page.next = res.page.prev = NULL;
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
 		rc = tokens_items(&res, l);
 	}
 	ks_result_free(&res);
@@ -237,10 +234,7 @@ void offerapi_pat_list_free(offerapi_pat_list *l)
 		return;
 	for (size_t i = 0; l->items && i < l->count; i++)
 		free(l->items[i].name);
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 int offerapi_pat_revoke(offerapi_store *s, offerapi_id user_id, offerapi_id id)

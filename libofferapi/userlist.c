@@ -15,10 +15,7 @@ void offerapi_user_list_free(offerapi_user_list *l)
 		return;
 	for (size_t i = 0; i < l->count; i++)
 		offerapi_user_free(l->items[i]);
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 /* Every account, or one role's, newest first (users_created,

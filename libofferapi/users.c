@@ -176,36 +176,29 @@ static int pw_verify(offerapi_store *s, const char *hash, const char *pw)
 static int insert_user(offerapi_store *s, const user_new *n, const char *hash, offerapi_user **out)
 {
 	db_conn *c;
-	int rc = store_conn(s, &c);
+	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = db_begin(c);
-	if (rc == 0)
-		rc = db_exec(
-			c,
-			"INSERT INTO users (login, display_name, role, password_hash, created_at,"
-			" email, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-			" RETURNING id, login, display_name, role, created_at, email,"
-			" email_verified_at, lang",
-			(db_param[]){ P_TEXT(n->login), P_TEXT(n->display_name), P_INT(n->role),
-		                      P_TEXT(hash), P_INT(oa_now()), P_TEXT(n->email),
-		                      P_TEXT(n->lang) },
-			7, &r);
+	rc = db_exec(c,
+	             "INSERT INTO users (login, display_name, role, password_hash, created_at,"
+	             " email, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+	             " RETURNING id, login, display_name, role, created_at, email,"
+	             " email_verified_at, lang",
+	             (db_param[]){ P_TEXT(n->login), P_TEXT(n->display_name), P_INT(n->role),
+	                           P_TEXT(hash), P_INT(oa_now()), P_TEXT(n->email),
+	                           P_TEXT(n->lang) },
+	             7, &r);
 	if (rc == 0 && n->email)
 		rc = accounts_verify_tx(c, db_int(r, 0, 0), n->email, n->lang, n->display_name);
 	if (rc == 0 && out)
 		rc = store_user_from_row(r, 0, 0, out);
 	db_result_free(r);
-	if (rc == 0)
-		rc = db_commit(c);
-	else
-		db_rollback(c);
+	rc = store_end(s, c, rc);
 	if (rc < 0 && out) {
 		offerapi_user_free(*out);
 		*out = NULL;
 	}
-	db_release(s->pool, c);
 	if (rc == 0 && n->email)
 		store_jobs_signal(s); /* wake the mail sender */
 	return rc;
@@ -576,10 +569,7 @@ int offerapi_session_list_page(offerapi_store *s, offerapi_id user_id, const off
 		l->items[i].expires_at = db_int(res.r, row, res.base + 2);
 	}
 	l->count = res.page.count;
-	l->total = res.total;
-	l->next = res.page.next;
-	l->prev = res.page.prev;
-	res.page.next = res.page.prev = NULL;
+	ks_take_page(&res, &l->total, &l->next, &l->prev);
 	ks_result_free(&res);
 	*out = l;
 	return 0;
@@ -589,10 +579,7 @@ void offerapi_session_list_free(offerapi_session_list *list)
 {
 	if (!list)
 		return;
-	free(list->items);
-	free(list->next);
-	free(list->prev);
-	free(list);
+	ks_list_free(list->items, list->next, list->prev, list);
 }
 
 int offerapi_session_revoke(offerapi_store *s, offerapi_id user_id, const char *id)

@@ -152,15 +152,6 @@ static void deliveries_spec(ks_spec *spec)
 	               " FROM webhook_deliveries d0 WHERE d0.endpoint_id = $1");
 }
 
-/* The list's cursors and total from @res (taken from it). */
-#define TAKE_PAGE(l, res)                                                                          \
-	do {                                                                                       \
-		(l)->total = (res).total;                                                          \
-		(l)->next = (res).page.next;                                                       \
-		(l)->prev = (res).page.prev;                                                       \
-		(res).page.next = (res).page.prev = NULL;                                          \
-	} while (0)
-
 static int endpoints_items(const ks_result *res, offerapi_webhook_list *l)
 {
 	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
@@ -201,7 +192,7 @@ int offerapi_webhook_list_page(offerapi_store *s, offerapi_id user_id, const off
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
 	if (rc == 0) {
-		TAKE_PAGE(l, res);
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
 		rc = endpoints_items(&res, l);
 	}
 	ks_result_free(&res);
@@ -227,10 +218,7 @@ void offerapi_webhook_list_free(offerapi_webhook_list *l)
 		return;
 	for (size_t i = 0; l->items && i < l->count; i++)
 		free(l->items[i].url);
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 int offerapi_webhook_delete(offerapi_store *s, offerapi_id user_id, offerapi_id id)
@@ -395,7 +383,7 @@ int offerapi_webhook_deliveries_page(offerapi_store *s, offerapi_id user_id, off
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
 	if (rc == 0) {
-		TAKE_PAGE(l, res);
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
 		rc = deliveries_items(&res, l);
 	}
 	ks_result_free(&res);
@@ -422,10 +410,7 @@ void offerapi_delivery_list_free(offerapi_delivery_list *l)
 		free(l->items[i].event);
 		free(l->items[i].last_error);
 	}
-	free(l->items);
-	free(l->next);
-	free(l->prev);
-	free(l);
+	ks_list_free(l->items, l->next, l->prev, l);
 }
 
 /* ---- the sender ---- */
@@ -445,11 +430,6 @@ typedef struct delivery {
 	unsigned attempt;
 	int64_t token;
 } delivery;
-
-static bool is_pg(const offerapi_store *s)
-{
-	return strcmp(s->be->name, "postgresql") == 0;
-}
 
 static void delivery_free(delivery *d)
 {
@@ -496,9 +476,7 @@ static int claim(offerapi_store *s, const offerapi_job_options *o, delivery *d)
 	int rc = requeue_expired(s, o, now);
 	if (rc < 0)
 		return rc;
-	uint64_t u;
-	randombytes_buf(&u, sizeof u);
-	int64_t token = (int64_t)(u >> 1) | 1;
+	int64_t token = jobs_claim_token();
 	char sql[600];
 	snprintf(sql, sizeof sql,
 	         "UPDATE webhook_deliveries SET state = 1, attempts = attempts + 1,"
@@ -506,7 +484,7 @@ static int claim(offerapi_store *s, const offerapi_job_options *o, delivery *d)
 	         " webhook_deliveries WHERE state = 0 AND run_after_ms <= $3"
 	         " ORDER BY run_after_ms, id LIMIT 1%s)"
 	         " RETURNING id, endpoint_id, event, body, attempts",
-	         is_pg(s) ? " FOR UPDATE SKIP LOCKED" : "");
+	         store_is_pg(s) ? JOBS_SKIP_LOCKED : "");
 	db_result *r = NULL;
 	rc = jobs_queue_write(
 		s, sql,

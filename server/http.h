@@ -164,8 +164,9 @@ void http_error_for(req *r, int rc, bool upload, http_error *out);
 
 /* Run @fn under the request's Idempotency-Key, if any (and a user):
  * replay a stored answer, refuse a mismatch (422) or a duplicate still
- * running (409), else run it and store its answer. */
-void idem_run(req *r, handler_fn fn);
+ * running (409), else run it and store its answer. With @secret (the
+ * route's answer carries a secret: router.c's table) the key is ignored. */
+void idem_run(req *r, handler_fn fn, bool secret);
 /* Called by respond() before it sends: store the answer of a request
  * running under a key (a 5xx frees the key instead). */
 void idem_store(req *r, int status, const char *ctype, const void *body, size_t len);

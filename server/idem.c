@@ -13,9 +13,9 @@
  *
  * The body is read ahead (bounded by the largest any POST takes) to digest
  * it; the handler then reads it from memory (read_body). Without a user,
- * and on the routes whose answer carries a secret (sign-up, log-in, a new
- * personal token, a new webhook endpoint), the key is ignored: a secret is
- * never stored in clear.
+ * and on the routes whose answer carries a secret (marked so in router.c's
+ * table: sign-up, log-in, a new personal token, a new webhook endpoint),
+ * the key is ignored: a secret is never stored in clear.
  */
 #include <stdatomic.h>
 #include <stdio.h>
@@ -110,17 +110,11 @@ static void purge_now_and_then(req *r, int64_t now)
 		        oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 }
 
-void idem_run(req *r, handler_fn fn)
+void idem_run(req *r, handler_fn fn, bool secret)
 {
 	bool bad;
 	const char *key = idem_key(r, &bad);
-	/* answers that carry a secret (a session or personal token, a webhook's
-	 * signing secret) are never stored: the key is ignored there */
-	static const char *const secret_routes[] = { "/api/v1/users", "/api/v1/sessions",
-		                                     "/api/v1/me/tokens", "/api/v1/me/webhooks" };
-	bool secret = false;
-	for (size_t i = 0; i < sizeof secret_routes / sizeof *secret_routes; i++)
-		secret = secret || !strcmp(r->route, secret_routes[i]);
+	/* answers that carry a secret are never stored: the key is ignored */
 	if (!key || !r->user || secret) {
 		fn(r);
 		return;

@@ -35,8 +35,14 @@ typedef struct route {
 	const char *tmpl; /* "/offers/{id}/edit": {id} matches a positive integer */
 	handler_fn fn;
 	int kind;
-	unsigned scope; /* R_API: what a token needs (above) */
+	unsigned scope; /* R_API: what a token needs (above), and SECRET */
 } route;
+
+/* Not a scope, a mark on a scope of 0: the route's answer carries a secret
+ * (a session or personal token, a webhook's signing secret), never stored
+ * for an Idempotency-Key (idem.c). No token scope has this bit. */
+#define SECRET (1u << 31)
+_Static_assert((OFFERAPI_SCOPE_ALL & SECRET) == 0, "SECRET is not a token scope");
 
 static const route routes[] = {
 	{ "GET", "/", page_home, R_PAGE, 0 },
@@ -95,8 +101,8 @@ static const route routes[] = {
 	{ "GET", "/admin/users/{id}/erase", page_admin_erase, R_PAGE, 0 },
 	{ "POST", "/admin/users/{id}/erase", page_admin_erase_post, R_PAGE, 0 },
 
-	{ "POST", "/api/v1/users", api_signup, R_API, 0 },
-	{ "POST", "/api/v1/sessions", api_login, R_API, 0 },
+	{ "POST", "/api/v1/users", api_signup, R_API, SECRET },
+	{ "POST", "/api/v1/sessions", api_login, R_API, SECRET },
 	{ "POST", "/api/v1/email-verifications", api_verify_email, R_API, 0 },
 	{ "POST", "/api/v1/password-resets", api_password_reset_request, R_API, 0 },
 	{ "POST", "/api/v1/password-resets/confirm", api_password_reset, R_API, 0 },
@@ -111,10 +117,10 @@ static const route routes[] = {
 	{ "GET", "/api/v1/me/export", api_my_export, R_API, 0 },
 	{ "DELETE", "/api/v1/me/sessions/{sid}", api_session_revoke, R_API, 0 },
 	{ "GET", "/api/v1/me/tokens", api_my_tokens, R_API, 0 },
-	{ "POST", "/api/v1/me/tokens", api_token_create, R_API, 0 },
+	{ "POST", "/api/v1/me/tokens", api_token_create, R_API, SECRET },
 	{ "DELETE", "/api/v1/me/tokens/{id}", api_token_revoke, R_API, 0 },
 	{ "GET", "/api/v1/me/webhooks", api_my_webhooks, R_API, 0 },
-	{ "POST", "/api/v1/me/webhooks", api_webhook_create, R_API, 0 },
+	{ "POST", "/api/v1/me/webhooks", api_webhook_create, R_API, SECRET },
 	{ "DELETE", "/api/v1/me/webhooks/{id}", api_webhook_delete, R_API, 0 },
 	{ "POST", "/api/v1/me/webhooks/{id}/test", api_webhook_test, R_API, 0 },
 	{ "GET", "/api/v1/me/webhooks/{id}/deliveries", api_webhook_deliveries, R_API, 0 },
@@ -609,12 +615,12 @@ static void run_route(req *r, const route *hit)
 		req_header(r, "WWW-Authenticate: Bearer error=\"invalid_token\"");
 		respond_api_error(r, 401, "invalid_token", T(r, "err.invalid_token"));
 	} else if (r->via_pat && hit->kind == R_API && !(hit->scope & r->pat_scopes)) {
-		api_scope_refused(r, hit->scope);
+		api_scope_refused(r, hit->scope & ~SECRET);
 	} else if (r->is_api && r->user && !r->via_bearer && !is_safe_method(r->method) &&
 	           !mg_get_header(r->conn, "X-Requested-With")) {
 		respond_api_error(r, 403, "csrf", T(r, "err.api_csrf"));
 	} else if (r->is_api && !strcmp(r->method, "POST")) {
-		idem_run(r, hit->fn);
+		idem_run(r, hit->fn, hit->scope & SECRET);
 	} else {
 		hit->fn(r);
 	}

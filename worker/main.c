@@ -287,22 +287,23 @@ static bool apply_opt(wconfig *c, const char *name, const char *v)
 		if (!strcmp(name, nums[i].name))
 			return parse_num(name, v, nums[i].lo, nums[i].hi,
 			                 (unsigned long long *)((char *)c + nums[i].off));
-	if (!strcmp(name, "database"))
-		return set_str(c->db_url, sizeof c->db_url, name, v);
-	if (!strcmp(name, "data-key-file"))
-		return set_str(c->data_key_file, sizeof c->data_key_file, name, v);
-	if (!strcmp(name, "plugin-dir"))
-		return set_str(c->plugin_dir, sizeof c->plugin_dir, name, v);
-	if (!strcmp(name, "scorers"))
-		return set_str(c->scorers, sizeof c->scorers, name, v);
-	if (!strcmp(name, "listen"))
-		return set_str(c->listen, sizeof c->listen, name, v);
-	if (!strcmp(name, "smtp-url"))
-		return set_str(c->smtp_url, sizeof c->smtp_url, name, v);
-	if (!strcmp(name, "mail-from"))
-		return set_str(c->mail_from, sizeof c->mail_from, name, v);
-	if (!strcmp(name, "public-url"))
-		return set_str(c->public_url, sizeof c->public_url, name, v);
+#define STR(n, field)                                                                              \
+	{                                                                                          \
+		n, offsetof(wconfig, field), sizeof((wconfig *)0)->field                           \
+	}
+	static const struct {
+		const char *name;
+		size_t off, size;
+	} strs[] = {
+		STR("database", db_url),       STR("data-key-file", data_key_file),
+		STR("plugin-dir", plugin_dir), STR("scorers", scorers),
+		STR("listen", listen),         STR("smtp-url", smtp_url),
+		STR("mail-from", mail_from),   STR("public-url", public_url),
+	};
+#undef STR
+	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
+		if (!strcmp(name, strs[i].name))
+			return set_str((char *)c + strs[i].off, strs[i].size, name, v);
 	if (!strcmp(name, "no-rescore"))
 		c->rescore = !truthy(v);
 	else if (!strcmp(name, "no-job-log"))

@@ -29,6 +29,7 @@
 
 #include <zlib.h>
 
+#include "oacommon.h"
 #include "sim.h"
 
 #define INDEX_MAX (8u << 20) /* bytes of a dictd index we accept */
@@ -113,14 +114,10 @@ size_t sim_lexicon_concepts(const lexicon *lex, int lang, uint64_t key, const ui
 
 static bool push_conc(worker *w, uint32_t c, size_t pos, size_t len)
 {
-	if (w->nconc + 3 > w->conccap) {
-		size_t cap = w->conccap ? w->conccap * 2 : 768;
-		uint32_t *n = realloc(w->conc, cap * sizeof *n);
-		if (!n)
-			return false;
-		w->conc = n;
-		w->conccap = cap;
-	}
+	uint32_t *n = oa_grow(w->conc, &w->conccap, w->nconc + 3, sizeof *n, 768);
+	if (!n)
+		return false;
+	w->conc = n;
 	w->conc[w->nconc++] = c;
 	w->conc[w->nconc++] = (uint32_t)pos;
 	w->conc[w->nconc++] = (uint32_t)len;
@@ -209,14 +206,10 @@ typedef struct builder {
 
 static bool builder_add(builder *b, uint64_t x, uint64_t y)
 {
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 4096;
-		pair *n = realloc(b->v, cap * sizeof *n);
-		if (!n)
-			return false;
-		b->v = n;
-		b->cap = cap;
-	}
+	pair *n = oa_grow(b->v, &b->cap, b->n + 1, sizeof *n, 4096);
+	if (!n)
+		return false;
+	b->v = n;
 	b->v[b->n] = (pair){ x, y, (uint32_t)b->n };
 	b->n++;
 	return true;

@@ -215,18 +215,17 @@ static bool cv_reset(worker *w, size_t expect)
 
 static bool cv_add(worker *w, uint64_t f, uint32_t pos)
 {
-	if (w->nocc == w->occcap) {
-		size_t cap = w->occcap ? w->occcap * 2 : 4096;
-		uint32_t *p = realloc(w->occ_pos, cap * sizeof *p);
-		if (!p)
-			return false;
-		w->occ_pos = p;
-		uint32_t *n = realloc(w->occ_next, cap * sizeof *n);
-		if (!n)
-			return false;
-		w->occ_next = n;
-		w->occcap = cap;
-	}
+	/* two parallel arrays: the capacity counts once both have grown */
+	size_t cap_pos = w->occcap, cap_next = w->occcap;
+	uint32_t *p = oa_grow(w->occ_pos, &cap_pos, w->nocc + 1, sizeof *p, 4096);
+	if (!p)
+		return false;
+	w->occ_pos = p;
+	uint32_t *n = oa_grow(w->occ_next, &cap_next, w->nocc + 1, sizeof *n, 4096);
+	if (!n)
+		return false;
+	w->occ_next = n;
+	w->occcap = cap_pos;
 	size_t mask = w->fsize - 1, i = (size_t)f & mask;
 	while (w->ftab[i].epoch == w->fepoch && w->ftab[i].key != f)
 		i = (i + 1) & mask;

@@ -39,6 +39,7 @@
 #include <uninorm.h>
 #include <unistr.h>
 
+#include "oacommon.h"
 #include "sim.h"
 
 #define CACHE_SIZE (1u << 15) /* token cache entries per worker */
@@ -397,14 +398,10 @@ static bool is_elision(const uint8_t *raw, size_t n)
 
 static bool push_token(worker *w, const tok *t)
 {
-	if (w->ntoks == w->tokcap) {
-		size_t cap = w->tokcap ? w->tokcap * 2 : 1024;
-		tok *n = realloc(w->toks, cap * sizeof *n);
-		if (!n)
-			return false;
-		w->toks = n;
-		w->tokcap = cap;
-	}
+	tok *n = oa_grow(w->toks, &w->tokcap, w->ntoks + 1, sizeof *n, 1024);
+	if (!n)
+		return false;
+	w->toks = n;
 	w->toks[w->ntoks++] = *t;
 	return true;
 }

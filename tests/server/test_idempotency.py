@@ -6,7 +6,8 @@ application) and gets the first answer back (status, body, Location,
 Idempotent-Replayed); the key with another body is 422; keys are per user;
 eight concurrent duplicates create one offer, the others get the first
 answer or 409; a malformed key is 400; without a session (sign-up) the key
-is ignored. Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
+is ignored, and so it is for a logged-in user on the routes whose answer
+holds a secret (log-in, a webhook endpoint). Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
 import os
 import sys
 import threading
@@ -132,6 +133,31 @@ for i in range(2):
                  headers={"Idempotency-Key": "signup-key"})
     T.status(r, 201, "sign-up %d with the same key" % i)
     T.check(r.header("Idempotent-Replayed") is None, "never replayed")
+
+# 8. a logged-in user: the routes whose answer holds a secret (marked in the
+# server's route table) run again, with a new secret each time
+secrets = []
+key = unique("secret-")
+for i in range(2):
+    r = rec.api("POST", "/api/v1/me/webhooks",
+                {"url": "https://example.org/hook", "events": ["offer.closed"]},
+                headers={"Idempotency-Key": key})
+    T.status(r, 201, "a webhook endpoint %d with a key" % i)
+    T.check(r.header("Idempotent-Replayed") is None, "its answer is not replayed")
+    secrets.append(r.json().get("secret"))
+# a log-in while logged in (the bearer of the last log-in each time)
+again = signup(srv, "candidate")
+again.token = again.bearer
+key = unique("secret-")
+for i in range(2):
+    r = again.api("POST", "/api/v1/sessions", {"login": again.login, "password": again.password},
+                  headers={"Idempotency-Key": key})
+    T.check(r.status in (200, 201) and r.header("Idempotent-Replayed") is None,
+            "log-in %d with a key: run, not replayed (%d)" % (i, r.status))
+    secrets.append(r.json().get("token"))
+    again.token = secrets[-1]
+T.check(None not in secrets and len(set(secrets)) == 4,
+        "each answer has a secret of its own: %r" % [s and s[:8] for s in secrets])
 srv.stop()
 srv.cleanup()
 T.done()

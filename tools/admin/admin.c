@@ -231,6 +231,13 @@ static int fail(const admin *a, const char *what)
 	return EXIT_STORE;
 }
 
+/* A usage error of command @cmd, in the user's language: exit status 2. */
+static int usage_error(const admin *a, const char *cmd, const char *msg_fr, const char *msg_en)
+{
+	fprintf(stderr, "offerapi-admin: %s: %s\n", cmd, a->fr ? msg_fr : msg_en);
+	return EXIT_USAGE;
+}
+
 static void lib_log(offerapi_log_level level, const char *msg, void *payload)
 {
 	(void)payload;
@@ -273,11 +280,9 @@ static int cmd_key_create(const admin *a, const char *path)
 
 static int cmd_rotate(const admin *a)
 {
-	if (!a->new_key_file) {
-		fprintf(stderr, "offerapi-admin: rotate-key: %s\n",
-		        a->fr ? "--new-key-file manque" : "--new-key-file is missing");
-		return EXIT_USAGE;
-	}
+	if (!a->new_key_file)
+		return usage_error(a, "rotate-key", "--new-key-file manque",
+		                   "--new-key-file is missing");
 	offerapi_store *s;
 	int rc = open_store(a, &s);
 	if (rc != EXIT_OK)
@@ -352,12 +357,6 @@ static int write_out(const void *data, size_t len, void *payload)
 	return 0;
 }
 
-static int export_usage(const admin *a, const char *msg_fr, const char *msg_en)
-{
-	fprintf(stderr, "offerapi-admin: export: %s\n", a->fr ? msg_fr : msg_en);
-	return EXIT_USAGE;
-}
-
 /* The account of --user, or an exit status other than EXIT_OK (@cmd
  * names the command in the message). */
 static int find_user(const admin *a, offerapi_store *s, const char *cmd, offerapi_user **u)
@@ -419,11 +418,12 @@ static int cmd_export(const admin *a)
 {
 	offerapi_export_format f;
 	if (!a->user)
-		return export_usage(a, "--user manque", "--user is missing");
+		return usage_error(a, "export", "--user manque", "--user is missing");
 	if (!a->out)
-		return export_usage(a, "--out manque", "--out is missing");
+		return usage_error(a, "export", "--out manque", "--out is missing");
 	if (offerapi_export_format_parse(&f, a->format) < 0)
-		return export_usage(a, "--format : zip ou tar.gz", "--format: zip or tar.gz");
+		return usage_error(a, "export", "--format : zip ou tar.gz",
+		                   "--format: zip or tar.gz");
 	offerapi_store *s;
 	int rc = open_store(a, &s);
 	if (rc != EXIT_OK)
@@ -598,11 +598,8 @@ static int cmd_access_log(const admin *a)
 
 static int cmd_erase(const admin *a)
 {
-	if (!a->user) {
-		fprintf(stderr, "offerapi-admin: erase: %s\n",
-		        a->fr ? "--user manque" : "--user is missing");
-		return EXIT_USAGE;
-	}
+	if (!a->user)
+		return usage_error(a, "erase", "--user manque", "--user is missing");
 	offerapi_store *s;
 	int rc = open_store(a, &s);
 	if (rc != EXIT_OK)
@@ -726,12 +723,6 @@ static int cmd_purge(const admin *a)
 
 /* ---- accounts: user-create, user-list, user-set-role ---- */
 
-static int user_usage(const admin *a, const char *cmd, const char *msg_fr, const char *msg_en)
-{
-	fprintf(stderr, "offerapi-admin: %s: %s\n", cmd, a->fr ? msg_fr : msg_en);
-	return EXIT_USAGE;
-}
-
 /* A library error of @cmd as an exit status: a field refused is a usage
  * error, a taken login or address or a role that cannot change is 6. */
 static int user_fail(const admin *a, const char *cmd, int rc)
@@ -776,9 +767,9 @@ static int read_password(const admin *a, char pw[OFFERAPI_PASSWORD_MAX + 2])
 		}
 		int rc = read_line(f, pw);
 		fclose(f);
-		return rc < 0 ? user_usage(a, "user-create",
-		                           "le fichier n'a pas de mot de passe, ou trop long",
-		                           "the file holds no password, or one too long")
+		return rc < 0 ? usage_error(a, "user-create",
+		                            "le fichier n'a pas de mot de passe, ou trop long",
+		                            "the file holds no password, or one too long")
 		              : EXIT_OK;
 	}
 	struct termios old, quiet;
@@ -794,9 +785,9 @@ static int read_password(const admin *a, char pw[OFFERAPI_PASSWORD_MAX + 2])
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
 		fputc('\n', stderr);
 	}
-	return rc < 0 ? user_usage(a, "user-create",
-	                           "aucun mot de passe sur l'entrée standard, ou trop long",
-	                           "no password on standard input, or one too long")
+	return rc < 0 ? usage_error(a, "user-create",
+	                            "aucun mot de passe sur l'entrée standard, ou trop long",
+	                            "no password on standard input, or one too long")
 	              : EXIT_OK;
 }
 
@@ -837,19 +828,29 @@ static int user_create(const admin *a, offerapi_store *s, offerapi_role role, co
 	return EXIT_OK;
 }
 
+/* The --login and --role that @cmd needs (the role into *@role), or a
+ * usage error. */
+static int login_and_role(const admin *a, const char *cmd, offerapi_role *role)
+{
+	if (!a->login)
+		return usage_error(a, cmd, "--login manque", "--login is missing");
+	if (!a->role || offerapi_role_parse(role, a->role) < 0)
+		return usage_error(a, cmd, "--role : candidate, recruiter ou admin",
+		                   "--role: candidate, recruiter or admin");
+	return EXIT_OK;
+}
+
 static int cmd_user_create(const admin *a)
 {
 	offerapi_role role;
-	if (!a->login)
-		return user_usage(a, "user-create", "--login manque", "--login is missing");
-	if (!a->role || offerapi_role_parse(&role, a->role) < 0)
-		return user_usage(a, "user-create", "--role : candidate, recruiter ou admin",
-		                  "--role: candidate, recruiter or admin");
+	int rc = login_and_role(a, "user-create", &role);
+	if (rc != EXIT_OK)
+		return rc;
 	if (a->lang && !a->email)
-		return user_usage(a, "user-create", "--lang va avec --email",
-		                  "--lang goes with --email");
+		return usage_error(a, "user-create", "--lang va avec --email",
+		                   "--lang goes with --email");
 	char pw[OFFERAPI_PASSWORD_MAX + 2];
-	int rc = read_password(a, pw);
+	rc = read_password(a, pw);
 	offerapi_store *s = NULL;
 	if (rc == EXIT_OK)
 		rc = open_store(a, &s);
@@ -875,8 +876,8 @@ static int cmd_user_list(const admin *a)
 {
 	offerapi_role role = 0;
 	if (a->role && offerapi_role_parse(&role, a->role) < 0)
-		return user_usage(a, "user-list", "--role : candidate, recruiter ou admin",
-		                  "--role: candidate, recruiter or admin");
+		return usage_error(a, "user-list", "--role : candidate, recruiter ou admin",
+		                   "--role: candidate, recruiter or admin");
 	offerapi_store *s;
 	int rc = open_store(a, &s);
 	if (rc != EXIT_OK)
@@ -924,14 +925,11 @@ static int cmd_user_list(const admin *a)
 static int cmd_user_set_role(const admin *a)
 {
 	offerapi_role role;
-	if (!a->login)
-		return user_usage(a, "user-set-role", "--login manque", "--login is missing");
-	if (!a->role || offerapi_role_parse(&role, a->role) < 0)
-		return user_usage(a, "user-set-role", "--role : candidate, recruiter ou admin",
-		                  "--role: candidate, recruiter or admin");
-	offerapi_store *s;
-	int rc = open_store(a, &s);
+	int rc = login_and_role(a, "user-set-role", &role);
 	if (rc != EXIT_OK)
+		return rc;
+	offerapi_store *s;
+	if ((rc = open_store(a, &s)) != EXIT_OK)
 		return rc;
 	offerapi_user *u = NULL;
 	admin b = *a;
