@@ -7,12 +7,18 @@
  * multipart and JSON bodies; several pipelined requests too), the sending
  * side is shut, and the answer is read to its end.
  *
- * What the fuzzer cannot guess is put in for it: in the input, "$RT" and
- * "$CT" become the session tokens of a recruiter and a candidate, "$RX" and
- * "$CX" their CSRF tokens, "$AC" an anonymous cookie and "$AX" its CSRF
- * token, "$RO" the id of an offer of that recruiter, "$CA" the id of the
- * candidate's application to it. So the corpus
- * (fuzz/corpus/http) reaches the logged-in pages, forms and API calls.
+ * What the fuzzer cannot guess is put in for it: in the input, "$RT",
+ * "$CT" and "$OT" become the session tokens of a recruiter, a candidate and
+ * an administrator (the operator), "$RX", "$CX" and "$OX" their CSRF
+ * tokens, "$AC" an anonymous cookie and "$AX" its CSRF token, "$RO" the id
+ * of an offer of that recruiter, "$CA" the id of the candidate's
+ * application to it, "$RU", "$CU" and "$OU" the recruiter's, the
+ * candidate's and the administrator's user ids, "$GU" the id of
+ * "fuzz-gone", an account there for the administrator to erase. So the
+ * corpus (fuzz/corpus/http) reaches the logged-in pages, forms and API
+ * calls, the administration's included. An account an input erased (the
+ * administrator's erasure, or an account's own) is made again before the
+ * next input, under the same login.
  *
  * Beyond "no crash, no leak, no hang" (an answer takes more than 10 s:
  * abort), it checks the answer: nothing, or an HTTP/1.1 status line with a
@@ -25,6 +31,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,8 +50,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int port;
 static char dir[64];
-static char rec_tok[OFFERAPI_TOKEN_SIZE], cand_tok[OFFERAPI_TOKEN_SIZE];
-static char rec_csrf[65], cand_csrf[65], anon_csrf[65], offer_id[24], app_id[24];
+static char rec_tok[OFFERAPI_TOKEN_SIZE], cand_tok[OFFERAPI_TOKEN_SIZE],
+	adm_tok[OFFERAPI_TOKEN_SIZE];
+static char rec_csrf[65], cand_csrf[65], adm_csrf[65], anon_csrf[65], offer_id[24], app_id[24];
+static char rec_id[24], cand_id[24], adm_id[24], gone_id[24];
 static const char anon[] = "0123456789abcdef0123456789abcdef";
 
 static void die(const char *what)
@@ -92,10 +101,11 @@ static const char cv_pdf[] =
 	"5 0 obj\n<< /Length 44 >>\nstream\nBT /F1 11 Tf 56 780 Td (Jeanne C Linux) Tj ET\n"
 	"endstream\nendobj\n";
 
-/* The recruiter's and the candidate's session (and CSRF token), renewed
- * when an input ended it (a log-out, a session revoked, a new log-in):
- * later inputs must still reach the logged-in handlers. */
-static offerapi_user *rec, *cand;
+/* The recruiter's, the candidate's and the administrator's session (and
+ * CSRF token), renewed when an input ended it (a log-out, a session
+ * revoked, a new log-in): later inputs must still reach the logged-in
+ * handlers. */
+static offerapi_user *rec, *cand, *adm, *gone;
 
 static void renew(offerapi_user *u, char tok[OFFERAPI_TOKEN_SIZE], char csrf[65])
 {
@@ -109,15 +119,43 @@ static void renew(offerapi_user *u, char tok[OFFERAPI_TOKEN_SIZE], char csrf[65]
 	csrf_for(tok, u, csrf);
 }
 
-/* A recruiter with an offer, and a candidate who applied to it. */
+/* Whether account @p u is still there (an input may have erased it). */
+static bool alive(const offerapi_user *u)
+{
+	offerapi_user *now = NULL;
+	if (offerapi_user_get(g_app.store, u->id, &now) != 0)
+		return false;
+	offerapi_user_free(now);
+	return true;
+}
+
+/* Account @p login (@p role) in *@p u and its id in @p id, made (again)
+ * when there is none or an input erased it. Returns whether it was made. */
+static bool ensure_user(offerapi_user **u, const char *login, offerapi_role role, char id[24])
+{
+	if (*u && alive(*u))
+		return false;
+	offerapi_user_free(*u);
+	*u = NULL;
+	if (offerapi_user_create(g_app.store, login, login, "staple-battery-horse-42", role, u))
+		die(offerapi_error_last()->message);
+	if (id)
+		snprintf(id, 24, "%lld", (long long)(*u)->id);
+	return true;
+}
+
+/* A recruiter with an offer, a candidate who applied to it, an
+ * administrator, and an account for the administrator to erase. */
 static void make_users(void)
 {
 	offerapi_store *s = g_app.store;
-	if (offerapi_user_create(s, "fuzz-rec", "Fuzz Rec", "staple-battery-horse-42",
-	                         OFFERAPI_ROLE_RECRUITER, &rec) ||
-	    offerapi_user_create(s, "fuzz-cand", "Fuzz Cand", "staple-battery-horse-42",
-	                         OFFERAPI_ROLE_CANDIDATE, &cand))
-		die(offerapi_error_last()->message);
+	bool new_rec = ensure_user(&rec, "fuzz-rec", OFFERAPI_ROLE_RECRUITER, rec_id);
+	bool new_cand = ensure_user(&cand, "fuzz-cand", OFFERAPI_ROLE_CANDIDATE, cand_id);
+	ensure_user(&adm, "fuzz-admin", OFFERAPI_ROLE_ADMIN, adm_id);
+	ensure_user(&gone, "fuzz-gone", OFFERAPI_ROLE_CANDIDATE, gone_id);
+	if (!new_rec && !new_cand)
+		return;
+	/* a new offer: an input may have closed the last one */
 	offerapi_offer_fields f = { .version = OFFERAPI_OFFER_FIELDS_VERSION };
 	f.title = "Fuzz";
 	f.description = "An offer to fuzz";
@@ -135,13 +173,14 @@ static void make_users(void)
 	if (offerapi_application_submit(s, cand, id, &in, &aid))
 		die(offerapi_error_last()->message);
 	snprintf(app_id, sizeof app_id, "%lld", (long long)aid);
-	csrf_for(NULL, NULL, anon_csrf);
 }
 
 static void stop(void)
 {
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
+	offerapi_user_free(adm);
+	offerapi_user_free(gone);
 	app_stop(&g_app);
 	char p[128];
 	static const char *const files[] = { "f.db", "f.db-wal", "f.db-shm", "f.db-journal" };
@@ -210,6 +249,7 @@ static void start(void)
 	    app_start(&g_app) != 0)
 		die("the server did not start");
 	make_users();
+	csrf_for(NULL, NULL, anon_csrf);
 	atexit(stop);
 }
 
@@ -218,9 +258,11 @@ static char *substitute(const uint8_t *in, size_t size, size_t *n)
 {
 	const struct {
 		const char *key, *value;
-	} subs[] = { { "$RT", rec_tok },   { "$CT", cand_tok }, { "$RX", rec_csrf },
-		     { "$CX", cand_csrf }, { "$AC", anon },     { "$AX", anon_csrf },
-		     { "$RO", offer_id },  { "$CA", app_id } };
+	} subs[] = { { "$RT", rec_tok },  { "$CT", cand_tok },  { "$OT", adm_tok },
+		     { "$RX", rec_csrf }, { "$CX", cand_csrf }, { "$OX", adm_csrf },
+		     { "$AC", anon },     { "$AX", anon_csrf }, { "$RO", offer_id },
+		     { "$CA", app_id },   { "$RU", rec_id },    { "$CU", cand_id },
+		     { "$OU", adm_id },   { "$GU", gone_id } };
 	char *out = malloc(size * 22 + 1); /* each 3-byte marker at most 64 bytes */
 	if (!out)
 		return NULL;
@@ -340,8 +382,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		start();
 		started = true;
 	}
+	make_users(); /* again if an input erased one */
 	renew(rec, rec_tok, rec_csrf);
 	renew(cand, cand_tok, cand_csrf);
+	renew(adm, adm_tok, adm_csrf);
 	size_t n;
 	char *msg = substitute(data, size, &n);
 	if (!msg)

@@ -31,14 +31,34 @@ static const char *const PLUGINS[] = { FUZZ_SCORER_RANDOM, FUZZ_SCORER_SIMILARIT
 #define NPLUGINS (sizeof PLUGINS / sizeof PLUGINS[0])
 #define MAX_ENV 64
 
-/* Keep the plugins mapped between runs: each load then costs create(), not
- * the dynamic linker's work. */
+/* An empty environment, for the instances held below. */
+static char *no_env[] = { NULL };
+
+/* Keep the plugins mapped between runs, so that each load costs create(),
+ * not the dynamic linker's work; and keep a similarity instance alive for
+ * each set of dictionary files an input can lead to (those of the default
+ * freedict_dir, and none: any other directory), so that an input's
+ * instance shares its lexicon (plugins/scorer-similarity shares it between
+ * the instances that read the same files) instead of building it again:
+ * create() still parses every setting and looks at the files. */
 static void hold_plugins(void)
 {
 	static int held;
-	for (size_t i = 0; !held && i < NPLUGINS; i++)
+	static offerapi_scorers *keep[2];
+	if (held)
+		return;
+	for (size_t i = 0; i < NPLUGINS; i++)
 		if (!dlopen(PLUGINS[i], RTLD_NOW | RTLD_LOCAL))
 			abort(); /* the target is broken, not the input */
+	char **saved = environ;
+	environ = no_env;
+	for (int k = 0; k < 2; k++)
+		if (offerapi_scorers_new(&keep[k]) != 0 ||
+		    (k == 1 && offerapi_scorers_set(keep[k], "similarity", "freedict_dir",
+		                                    "/nonexistent") != 0) ||
+		    offerapi_scorers_load_file(keep[k], FUZZ_SCORER_SIMILARITY) != 0)
+			abort();
+	environ = saved;
 	held = 1;
 }
 

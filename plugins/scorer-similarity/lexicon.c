@@ -590,19 +590,23 @@ static bool parse_dict(dict_ctx *c, char *index, const char *dict, size_t dlen)
 	return true;
 }
 
-/* Load one dictionary; returns 1 when loaded, 0 when absent (with its path
- * in @p missing), -1 on out of memory. */
-static int load_dict(dict_ctx *c, const char *dir, const char *name, char *missing, size_t msz)
+static const char *const dict_names[2] = { "fra-eng", "eng-fra" };
+static const char *const dict_suffixes[2] = { "index", "dict.dz" };
+
+/* Load dictionary @p d (0 fra-eng, 1 eng-fra); returns 1 when loaded, 0
+ * when absent (recorded in @p st), -1 on out of memory. */
+static int load_dict(dict_ctx *c, const char *dir, int d, lexicon_stats *st)
 {
 	char ipath[1024], dpath[1024];
-	snprintf(ipath, sizeof ipath, "%s/freedict-%s.index", dir, name);
-	snprintf(dpath, sizeof dpath, "%s/freedict-%s.dict.dz", dir, name);
+	snprintf(ipath, sizeof ipath, "%s/freedict-%s.%s", dir, dict_names[d], dict_suffixes[0]);
+	snprintf(dpath, sizeof dpath, "%s/freedict-%s.%s", dir, dict_names[d], dict_suffixes[1]);
 	size_t ilen = 0, dlen = 0;
+	errno = 0;
 	char *index = read_file(ipath, INDEX_MAX, &ilen);
 	char *dict = index ? read_dz(dpath, &dlen) : NULL;
 	if (!index || !dict) {
-		snprintf(missing, msz, "%s: %s", index ? dpath : ipath,
-		         errno == EFBIG ? "too big" : strerror(errno ? errno : ENOENT));
+		st->missing[d] = index ? 1 : 0;
+		st->missing_errno[d] = errno ? errno : ENOENT;
 		free(index);
 		free(dict);
 		return 0;
@@ -708,30 +712,85 @@ int sim_lexicon_translate(const lexicon *lex, uint64_t fr, uint64_t out[NPIV])
 }
 
 static int load_dictionaries(lexicon *lex, const analyser *a, worker *w, const char *dir,
-                             builder *cogs, char *note, size_t notesz)
+                             builder *cogs)
 {
 	builder pairs = { 0 };
 	dict_ctx c = { .a = a, .w = w, .pairs = &pairs, .cogs = cogs, .fr_to_en = true };
-	char missing[1100] = "";
-	int r1 = load_dict(&c, dir, "fra-eng", missing, sizeof missing);
+	lex->stats.missing[0] = lex->stats.missing[1] = -1;
+	int r1 = load_dict(&c, dir, 0, &lex->stats);
 	lex->stats.dict_words[0] = c.used;
 	c.fr_to_en = false;
 	c.used = 0;
-	char missing2[1100] = "";
-	int r2 = r1 < 0 ? -1 : load_dict(&c, dir, "eng-fra", missing2, sizeof missing2);
-	if (!missing[0])
-		memcpy(missing, missing2, sizeof missing);
+	int r2 = r1 < 0 ? -1 : load_dict(&c, dir, 1, &lex->stats);
 	lex->stats.dict_words[1] = c.used;
 	int rc = (r1 < 0 || r2 < 0 || !build_translations(lex, &pairs)) ? -1 : 0;
 	free(pairs.v);
 	lex->stats.dictionaries = r1 > 0 && r2 > 0;
-	if (rc == 0 && !lex->stats.dictionaries)
-		snprintf(note, notesz,
-		         "FreeDict dictionaries not loaded (%s): French-English bridge from the "
-		         "built-in vocabulary and cognates only; install dict-freedict-fra-eng and "
-		         "dict-freedict-eng-fra, or set freedict_dir",
-		         missing);
 	return rc;
+}
+
+static void probe_file(const char *path, dict_file_id *out)
+{
+	struct stat st;
+	*out = (dict_file_id){ 0 };
+	if (stat(path, &st) != 0) {
+		out->err = errno ? errno : ENOENT;
+		return;
+	}
+	out->dev = (uint64_t)st.st_dev;
+	out->ino = (uint64_t)st.st_ino;
+	out->size = (int64_t)st.st_size;
+	out->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	out->ctime_ns = (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec;
+}
+
+void sim_dict_probe(const char *dir, dict_probe *out)
+{
+	for (int d = 0; d < 2; d++)
+		for (int f = 0; f < 2; f++) {
+			char path[1024];
+			snprintf(path, sizeof path, "%s/freedict-%s.%s", dir, dict_names[d],
+			         dict_suffixes[f]);
+			probe_file(path, &out->file[d][f]);
+		}
+}
+
+bool sim_dict_same_data(const dict_probe *a, const dict_probe *b)
+{
+	for (int d = 0; d < 2; d++)
+		for (int f = 0; f < 2; f++) {
+			const dict_file_id *x = &a->file[d][f], *y = &b->file[d][f];
+			if ((x->err != 0) != (y->err != 0))
+				return false;
+			if (!x->err &&
+			    (x->dev != y->dev || x->ino != y->ino || x->size != y->size ||
+			     x->mtime_ns != y->mtime_ns || x->ctime_ns != y->ctime_ns))
+				return false;
+		}
+	return true;
+}
+
+void sim_lexicon_note(const lexicon *lex, const char *dir, const dict_probe *p, char *note,
+                      size_t notesz)
+{
+	const lexicon_stats *st = &lex->stats;
+	note[0] = '\0';
+	if (st->dictionaries)
+		return;
+	int d = st->missing[0] >= 0 ? 0 : 1;
+	int f = st->missing[d] >= 0 ? st->missing[d] : 0;
+	/* the same files as the lexicon's builder, maybe by another path: a file
+	 * absent here says why in this path's words; a present one that could
+	 * not be read is the very file the builder could not read */
+	int e = p->file[d][f].err ? p->file[d][f].err : st->missing_errno[d];
+	char missing[1100];
+	snprintf(missing, sizeof missing, "%s/freedict-%s.%s: %s", dir, dict_names[d],
+	         dict_suffixes[f], e == EFBIG ? "too big" : strerror(e));
+	snprintf(note, notesz,
+	         "FreeDict dictionaries not loaded (%s): French-English bridge from the "
+	         "built-in vocabulary and cognates only; install dict-freedict-fra-eng and "
+	         "dict-freedict-eng-fra, or set freedict_dir",
+	         missing);
 }
 
 /* ---- background statistics ---- */
@@ -888,20 +947,17 @@ const lexicon_stats *sim_lexicon_stats(const lexicon *lex)
 	return &lex->stats;
 }
 
-lexicon *sim_lexicon_new(analyser *a, worker *w, const char *freedict_dir, char *note,
-                         size_t notesz, char *err, size_t errsz)
+lexicon *sim_lexicon_new(analyser *a, worker *w, const char *freedict_dir, char *err, size_t errsz)
 {
 	lexicon *lex = calloc(1, sizeof *lex);
 	if (!lex) {
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	note[0] = '\0';
 	a->lex = NULL;
 	builder cogs = { 0 };
 	if (!load_vocabulary(lex, a, w, &cogs) ||
-	    load_dictionaries(lex, a, w, freedict_dir, &cogs, note, notesz) < 0 ||
-	    !build_cognates(lex, &cogs)) {
+	    load_dictionaries(lex, a, w, freedict_dir, &cogs) < 0 || !build_cognates(lex, &cogs)) {
 		free(cogs.v);
 		snprintf(err, errsz, "out of memory while loading the lexicon");
 		sim_lexicon_free(lex);

@@ -43,8 +43,9 @@
  *                  work area of about 1.5 MiB, and more calls wait
  *
  * Thread-safe: work areas come from a bounded pool; the lexicon is read
- * only; the offer cache is shared under a mutex with reference-counted
- * entries.
+ * only, and shared by the instances that read the same dictionary files
+ * (a process-wide, reference-counted registry under a mutex); the offer
+ * cache is shared under a mutex with reference-counted entries.
  */
 #ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 200809L
@@ -124,8 +125,9 @@ typedef struct sim {
 	const char *freedict_setting; /* borrowed during create() */
 	size_t max_bytes;
 	char *freedict_dir;
-	analyser an;
-	lexicon *lex;
+	struct shared *data; /* the analyser's word sets and the lexicon */
+	const analyser *an; /* &data->an */
+	const lexicon *lex; /* data->lex */
 	pthread_mutex_t lock; /* guards pool, nworkers, offers, tick */
 	pthread_cond_t freed;
 	worker *pool;
@@ -133,6 +135,108 @@ typedef struct sim {
 	offer_model *offers[OFFER_CACHE];
 	uint64_t tick;
 } sim;
+
+/* ---- the shared lexicon ----
+ *
+ * The analyser's word sets and the lexicon (about 2 MiB, and the seconds
+ * create() takes) depend on nothing but the compiled-in texts and the
+ * FreeDict files read: every instance whose freedict_dir leads to the same
+ * files (the same device, inode, size and times, or the same ones absent)
+ * would build the same tables. Such instances share one copy, read only,
+ * counted under a process-wide mutex and freed with the last of them. It
+ * is built outside the mutex, so no create() or destroy() waits for
+ * another instance's build; two instances created at the same moment may
+ * both build it, and the copy that comes second is dropped.
+ */
+typedef struct shared {
+	struct shared *next;
+	dict_probe probe;
+	size_t refs; /* guarded by shared_lock */
+	analyser an;
+	lexicon *lex;
+} shared;
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static shared *shared_list; /* guarded by shared_lock */
+
+static void shared_free(shared *d)
+{
+	sim_lexicon_free(d->lex);
+	for (int l = 0; l < NLANG; l++)
+		free(d->an.stop[l].v);
+	free(d->an.acronyms.v);
+	free(d);
+}
+
+/* A new reference to the entry for @p p, or NULL (under shared_lock); *others
+ * gets how many instances held it already. */
+static shared *shared_find(const dict_probe *p, size_t *others)
+{
+	for (shared *d = shared_list; d; d = d->next)
+		if (sim_dict_same_data(&d->probe, p)) {
+			*others = d->refs++;
+			return d;
+		}
+	return NULL;
+}
+
+/* The tables for the files of @p dir (probed as @p p), shared or built with
+ * worker @p w; NULL with a message in @p err. */
+static shared *shared_get(const char *dir, const dict_probe *p, worker *w, size_t *others,
+                          char *err, size_t errsz)
+{
+	pthread_mutex_lock(&shared_lock);
+	shared *d = shared_find(p, others);
+	pthread_mutex_unlock(&shared_lock);
+	if (d)
+		return d;
+	d = calloc(1, sizeof *d);
+	if (!d || sim_hashset_build(&d->an.stop[LANG_EN], sim_stopwords_en) < 0 ||
+	    sim_hashset_build(&d->an.stop[LANG_FR], sim_stopwords_fr) < 0) {
+		snprintf(err, errsz, "out of memory");
+		if (d)
+			shared_free(d);
+		return NULL;
+	}
+	d->lex = sim_lexicon_new(&d->an, w, dir, err, errsz);
+	if (!d->lex) {
+		shared_free(d);
+		return NULL;
+	}
+	d->probe = *p;
+	d->refs = 1;
+	pthread_mutex_lock(&shared_lock);
+	shared *first = shared_find(p, others); /* built meanwhile by another create() */
+	if (!first) {
+		*others = 0;
+		d->next = shared_list;
+		shared_list = d;
+	}
+	pthread_mutex_unlock(&shared_lock);
+	if (first) {
+		shared_free(d);
+		sim_worker_forget(w); /* its cached tokens came from the dropped copy */
+		return first;
+	}
+	return d;
+}
+
+static void shared_put(shared *d)
+{
+	if (!d)
+		return;
+	pthread_mutex_lock(&shared_lock);
+	bool last = --d->refs == 0;
+	if (last)
+		for (shared **p = &shared_list; *p; p = &(*p)->next)
+			if (*p == d) {
+				*p = d->next;
+				break;
+			}
+	pthread_mutex_unlock(&shared_lock);
+	if (last)
+		shared_free(d);
+}
 
 /* ---- worker pool ---- */
 
@@ -450,7 +554,7 @@ static bool offer_skills(const sim *s, worker *w, offer_model *o, const offerapi
 		return false;
 	for (size_t i = 0; i < o->nskills; i++) {
 		o->skill_names[i] = strdup(in->skills[i]);
-		o->skills[i] = sim_skill_build(&s->an, w, in->skills[i], o->lang);
+		o->skills[i] = sim_skill_build(s->an, w, in->skills[i], o->lang);
 		if (!o->skill_names[i] || !o->skills[i])
 			return false;
 	}
@@ -468,13 +572,13 @@ static offer_model *offer_build(const sim *s, worker *w, const offerapi_score_in
 	o->key = key;
 	atomic_init(&o->refs, 1);
 	sim_reset_text(w);
-	if (!sim_tokenize(&s->an, w, in->offer_title, strlen(in->offer_title)))
+	if (!sim_tokenize(s->an, w, in->offer_title, strlen(in->offer_title)))
 		goto fail;
 	size_t ntitle = w->ntoks;
-	if (!sim_tokenize(&s->an, w, in->offer_description, strlen(in->offer_description)))
+	if (!sim_tokenize(s->an, w, in->offer_description, strlen(in->offer_description)))
 		goto fail;
 	for (size_t i = 0; i < in->skill_count; i++)
-		if (!sim_tokenize(&s->an, w, in->skills[i], strlen(in->skills[i])))
+		if (!sim_tokenize(s->an, w, in->skills[i], strlen(in->skills[i])))
 			goto fail;
 	o->lang = sim_guess_lang(w, LANG_EN);
 	if (!offer_units(s, w, o, ntitle) || !offer_skills(s, w, o, in))
@@ -685,7 +789,7 @@ static int score_cv(sim *s, worker *w, const offer_model *o, const offerapi_scor
 {
 	sim_reset_text(w);
 	size_t len = in->cv_len < s->max_bytes ? in->cv_len : s->max_bytes;
-	if (!sim_tokenize(&s->an, w, in->cv_text, len))
+	if (!sim_tokenize(s->an, w, in->cv_text, len))
 		return -1;
 	r->lang = s->force_lang >= 0 ? s->force_lang : sim_guess_lang(w, o->lang);
 	if (!cv_features(s, w, r->lang))
@@ -751,10 +855,7 @@ static void sim_destroy(void *self)
 	}
 	for (int i = 0; i < OFFER_CACHE; i++)
 		offer_unref(s->offers[i]);
-	sim_lexicon_free(s->lex);
-	for (int l = 0; l < NLANG; l++)
-		free(s->an.stop[l].v);
-	free(s->an.acronyms.v);
+	shared_put(s->data);
 	free(s->freedict_dir);
 	pthread_cond_destroy(&s->freed);
 	pthread_mutex_destroy(&s->lock);
@@ -796,7 +897,7 @@ static const oa_setting settings[] = {
 	  .hi = 900 },
 };
 
-static void log_lexicon(const sim *s, const char *note)
+static void log_lexicon(const sim *s, const char *note, size_t others)
 {
 	if (!s->host || !s->host->log)
 		return;
@@ -805,10 +906,11 @@ static void log_lexicon(const sim *s, const char *note)
 	snprintf(msg, sizeof msg,
 	         "lexicon: %zu concepts (%zu variants, %zu acronyms; %zu KiB), FreeDict %s (%zu + "
 	         "%zu entries, %zu French words translated; %zu KiB), %zu background passages "
-	         "(%zu KiB)",
+	         "(%zu KiB)%s",
 	         st->concepts, st->variants, st->acronyms, st->bytes[0] / 1024,
 	         st->dictionaries ? "loaded" : "absent", st->dict_words[0], st->dict_words[1],
-	         st->translations, st->bytes[1] / 1024, st->background_docs, st->bytes[2] / 1024);
+	         st->translations, st->bytes[1] / 1024, st->background_docs, st->bytes[2] / 1024,
+	         others ? "; shared with the instances that read the same dictionary files" : "");
 	s->host->log(s->host, OFFERAPI_SCORER_LOG_INFO, msg);
 	if (note[0])
 		s->host->log(s->host, OFFERAPI_SCORER_LOG_WARNING, note);
@@ -839,11 +941,6 @@ static int sim_create(void **out, const offerapi_host_v1 *host, const char *cons
 		snprintf(err, errsz, "out of memory");
 		goto fail;
 	}
-	if (sim_hashset_build(&s->an.stop[LANG_EN], sim_stopwords_en) < 0 ||
-	    sim_hashset_build(&s->an.stop[LANG_FR], sim_stopwords_fr) < 0) {
-		snprintf(err, errsz, "out of memory");
-		goto fail;
-	}
 	/* fail now, not on the first score, if the stemmers are missing */
 	worker *w = sim_worker_new();
 	if (!w) {
@@ -852,11 +949,17 @@ static int sim_create(void **out, const offerapi_host_v1 *host, const char *cons
 	}
 	s->pool = w;
 	s->nworkers = 1;
-	char note[1400];
-	s->lex = sim_lexicon_new(&s->an, w, s->freedict_dir, note, sizeof note, err, errsz);
-	if (!s->lex)
+	dict_probe probe;
+	sim_dict_probe(s->freedict_dir, &probe);
+	size_t others = 0;
+	s->data = shared_get(s->freedict_dir, &probe, w, &others, err, errsz);
+	if (!s->data)
 		goto fail;
-	log_lexicon(s, note);
+	s->an = &s->data->an;
+	s->lex = s->data->lex;
+	char note[1400];
+	sim_lexicon_note(s->lex, s->freedict_dir, &probe, note, sizeof note);
+	log_lexicon(s, note, others);
 	*out = s;
 	return 0;
 fail:

@@ -133,15 +133,44 @@ typedef struct lexicon_stats {
 	size_t background_docs;
 	size_t bytes[3]; /* memory: vocabulary, dictionaries, background */
 	bool dictionaries; /* FreeDict loaded */
+	/* per dictionary (fra-eng, eng-fra) not loaded: the file that could not
+	 * be read (0 the index, 1 the dictzip file) and why (an errno value;
+	 * EFBIG: too big); missing[d] is -1 when dictionary d was loaded */
+	int missing[2], missing_errno[2];
 } lexicon_stats;
 
+/* One FreeDict file as it is on disk: absent (err, an errno value), or
+ * present and identified by device, inode, size and times. */
+typedef struct dict_file_id {
+	int err;
+	uint64_t dev, ino;
+	int64_t size, mtime_ns, ctime_ns;
+} dict_file_id;
+
+/* The FreeDict files a freedict_dir leads to: [fra-eng, eng-fra] x [index,
+ * dictzip]. Two directories with the same files give the same lexicon. */
+typedef struct dict_probe {
+	dict_file_id file[2][2];
+} dict_probe;
+
+/* Look at (stat) the four files of @p freedict_dir. */
+void sim_dict_probe(const char *freedict_dir, dict_probe *out);
+/* Whether @p a and @p b give the same lexicon: every file absent in both
+ * (whatever the error) or the same file, unchanged, in both. */
+bool sim_dict_same_data(const dict_probe *a, const dict_probe *b);
+
 /* Build the lexicon: the built-in vocabulary, the FreeDict dictionaries in
- * @p freedict_dir (missing ones are reported in @p note, not an error),
- * and the background statistics. Returns NULL with a message in err. */
-lexicon *sim_lexicon_new(analyser *a, worker *w, const char *freedict_dir, char *note,
-                         size_t notesz, char *err, size_t errsz);
+ * @p freedict_dir (missing ones are recorded in its stats, not an error:
+ * see sim_lexicon_note), and the background statistics. Returns NULL with
+ * a message in err. */
+lexicon *sim_lexicon_new(analyser *a, worker *w, const char *freedict_dir, char *err, size_t errsz);
 void sim_lexicon_free(lexicon *lex);
 const lexicon_stats *sim_lexicon_stats(const lexicon *lex);
+/* The warning for an instance whose freedict_dir is @p dir (probed as @p p)
+ * when @p lex lacks a dictionary, naming that instance's own path; an empty
+ * string when both dictionaries are loaded. */
+void sim_lexicon_note(const lexicon *lex, const char *dir, const dict_probe *p, char *note,
+                      size_t notesz);
 /* English stems of French stem @p fr (up to NPIV); returns how many. */
 int sim_lexicon_translate(const lexicon *lex, uint64_t fr, uint64_t out[NPIV]);
 /* Concepts of the phrase whose term ids (in @p lang) hash to @p key. */

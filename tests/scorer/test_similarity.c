@@ -8,8 +8,10 @@
  *
  * Usage: test_similarity SIMILARITY.so [TEST_NAME]
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -332,6 +334,125 @@ static void uses_the_dictionaries_when_present(void **state)
 	offerapi_set_log(OFFERAPI_LOG_ERROR, NULL, NULL);
 }
 
+/* The "lexicon: ..." line each instance logs when it starts, and its
+ * warning, if any. */
+static char lexicon_line[2048], lexicon_warning[2048];
+
+static void keep_lexicon_lines(offerapi_log_level level, const char *msg, void *payload)
+{
+	(void)payload;
+	if (level == OFFERAPI_LOG_INFO && strstr(msg, "lexicon: "))
+		snprintf(lexicon_line, sizeof lexicon_line, "%s", msg);
+	if (level == OFFERAPI_LOG_WARNING && strstr(msg, "FreeDict"))
+		snprintf(lexicon_warning, sizeof lexicon_warning, "%s", msg);
+}
+
+/* Load with freedict_dir @p dir (NULL: the default); returns whether the new
+ * instance says it shares the lexicon of a live one. */
+static bool load_shared(offerapi_scorers **out, const char *dir)
+{
+	lexicon_line[0] = lexicon_warning[0] = '\0';
+	*out = load(dir ? "freedict_dir" : NULL, dir);
+	assert_non_null(*out);
+	assert_non_null(strstr(lexicon_line, "lexicon: "));
+	return strstr(lexicon_line, "; shared with") != NULL;
+}
+
+static void shares_the_lexicon(void **state)
+{
+	(void)state;
+	offerapi_set_log(OFFERAPI_LOG_DEBUG, keep_lexicon_lines, NULL);
+	offerapi_scorers *a, *b, *c, *d, *e, *f;
+	/* the first instance builds it, the second one reads the same files */
+	assert_false(load_shared(&a, NULL));
+	assert_non_null(strstr(lexicon_line, "FreeDict loaded"));
+	assert_true(load_shared(&b, NULL));
+	assert_non_null(strstr(lexicon_line, "FreeDict loaded"));
+	/* the same files by another path are the same data */
+	assert_true(load_shared(&c, "/usr/share/../share/dictd/"));
+	/* other files (here none): another lexicon, without the dictionaries */
+	assert_false(load_shared(&d, "/nonexistent/one"));
+	assert_non_null(strstr(lexicon_line, "FreeDict absent"));
+	assert_non_null(strstr(lexicon_warning, "/nonexistent/one/freedict-fra-eng.index"));
+	/* the same absence elsewhere: shared, and the warning names its own path */
+	assert_true(load_shared(&e, "/nonexistent/two"));
+	assert_non_null(strstr(lexicon_warning, "/nonexistent/two/freedict-fra-eng.index"));
+	assert_null(strstr(lexicon_warning, "/nonexistent/one"));
+	/* each instance bridges with its own lexicon */
+	assert_true(score_skills(b, "Postman for the Royal Mail", "facteur", NULL) > 0.8);
+	assert_true(score_skills(c, "Postman for the Royal Mail", "facteur", NULL) > 0.8);
+	assert_true(score_skills(e, "Postman for the Royal Mail", "facteur", NULL) == 0.0);
+	/* one holder left is enough to keep it... */
+	offerapi_scorers_free(a);
+	offerapi_scorers_free(b);
+	offerapi_scorers_free(d);
+	assert_true(score_skills(c, "Postman for the Royal Mail", "facteur", NULL) > 0.8);
+	assert_true(load_shared(&f, NULL));
+	offerapi_scorers_free(f);
+	/* ...and it goes with the last one: the next instance builds anew */
+	offerapi_scorers_free(c);
+	offerapi_scorers_free(e);
+	assert_false(load_shared(&f, NULL));
+	assert_true(score_skills(f, "Postman for the Royal Mail", "facteur", NULL) > 0.8);
+	offerapi_scorers_free(f);
+	offerapi_set_log(OFFERAPI_LOG_ERROR, NULL, NULL);
+}
+
+/* Instances created, used and destroyed from several threads at once, half
+ * of them with the dictionaries and half without: the registry of shared
+ * lexicons under ThreadSanitizer (suite conformance). */
+#define CONCURRENT 4
+
+static void *create_score_free(void *arg)
+{
+	const char *dir = arg;
+	for (int round = 0; round < 3; round++) {
+		offerapi_scorers *set;
+		if (offerapi_scorers_new(&set) != 0)
+			return "offerapi_scorers_new failed";
+		if ((dir && offerapi_scorers_set(set, "similarity", "freedict_dir", dir) != 0) ||
+		    offerapi_scorers_load_file(set, sim_so) != 0) {
+			offerapi_scorers_free(set);
+			return "load failed";
+		}
+		const char *skills[] = { "facteur" };
+		offerapi_score_input in = {
+			.struct_size = sizeof in,
+			.offer_id = 1,
+			.offer_title = "Facteur",
+			.offer_description = "Tournées de distribution du courrier",
+			.skills = skills,
+			.skill_count = 1,
+			.cv_text = "Postman for the Royal Mail",
+			.cv_len = strlen("Postman for the Royal Mail"),
+			.application_id = 1,
+		};
+		double score = -1;
+		char expl[256];
+		int rc = offerapi_scorers_score(set, 0, &in, &score, expl, sizeof expl);
+		offerapi_scorers_free(set);
+		if (rc != 0 || !(score >= 0 && score <= 1))
+			return "score failed";
+	}
+	return NULL;
+}
+
+static void creates_instances_from_threads(void **state)
+{
+	(void)state;
+	pthread_t t[CONCURRENT];
+	for (int i = 0; i < CONCURRENT; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, create_score_free,
+		                                i % 2 ? "/nonexistent" : NULL),
+		                 0);
+	for (int i = 0; i < CONCURRENT; i++) {
+		void *failure = NULL;
+		assert_int_equal(pthread_join(t[i], &failure), 0);
+		if (failure)
+			fail_msg("thread %d: %s", i, (const char *)failure);
+	}
+}
+
 static void finds_cognates(void **state)
 {
 	(void)state;
@@ -542,6 +663,8 @@ int main(int argc, char **argv)
 		cmocka_unit_test(takes_acronyms_not_false_friends_across_languages),
 		cmocka_unit_test(takes_acronyms_in_capitals_not_the_word),
 		cmocka_unit_test(uses_the_dictionaries_when_present),
+		cmocka_unit_test(shares_the_lexicon),
+		cmocka_unit_test(creates_instances_from_threads),
 		cmocka_unit_test(finds_cognates),
 		cmocka_unit_test(joins_words_cut_at_line_ends),
 		cmocka_unit_test(reads_inclusive_writing),
