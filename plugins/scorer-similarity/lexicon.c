@@ -647,13 +647,7 @@ static bool build_translations(lexicon *lex, builder *pairs)
 	for (size_t i = 0; i < lex->ntrans; i++)
 		for (int k = 0; k < NPIV && lex->trans[i].en[k]; k++)
 			e->v[e->n++] = lex->trans[i].en[k];
-	if (e->n)
-		qsort(e->v, e->n, sizeof *e->v, cmp_u64);
-	size_t n = 0;
-	for (size_t i = 0; i < e->n; i++)
-		if (n == 0 || e->v[i] != e->v[n - 1])
-			e->v[n++] = e->v[i];
-	e->n = n;
+	sim_hashset_seal(e);
 	lex->stats.bytes[1] = lex->ntrans * sizeof *lex->trans + lex->ntrans * NPIV * sizeof *e->v;
 	return true;
 }
@@ -671,14 +665,8 @@ static bool build_cognates(lexicon *lex, builder *cogs)
 		for (size_t i = 0; i < cogs->n; i++)
 			if (cogs->v[i].b == (uint64_t)l)
 				h->v[h->n++] = cogs->v[i].a;
-		if (h->n)
-			qsort(h->v, h->n, sizeof *h->v, cmp_u64);
-		size_t n = 0;
-		for (size_t i = 0; i < h->n; i++)
-			if (n == 0 || h->v[i] != h->v[n - 1])
-				h->v[n++] = h->v[i];
-		h->n = n;
-		lex->stats.bytes[1] += n * sizeof *h->v;
+		sim_hashset_seal(h);
+		lex->stats.bytes[1] += h->n * sizeof *h->v;
 	}
 	return true;
 }

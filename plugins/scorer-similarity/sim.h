@@ -98,6 +98,9 @@ typedef struct analyser {
 uint64_t sim_hash(uint64_t seed, const void *data, size_t len);
 uint64_t sim_mix(uint64_t z);
 int sim_hashset_build(hashset *s, const char *const *words);
+/* Sort the @p s->n hashes of @p s and drop repeated ones, for
+ * sim_hashset_has(). */
+void sim_hashset_seal(hashset *s);
 bool sim_hashset_has(const hashset *s, uint64_t h);
 
 /* workers and tokens (text.c) */

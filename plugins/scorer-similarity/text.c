@@ -99,6 +99,17 @@ int sim_hashset_build(hashset *s, const char *const *words)
 	return 0;
 }
 
+void sim_hashset_seal(hashset *s)
+{
+	if (s->n)
+		qsort(s->v, s->n, sizeof *s->v, cmp_u64);
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (n == 0 || s->v[i] != s->v[n - 1])
+			s->v[n++] = s->v[i];
+	s->n = n;
+}
+
 bool sim_hashset_has(const hashset *s, uint64_t h)
 {
 	size_t lo = 0, hi = s->n;
