@@ -165,6 +165,36 @@ static void splits_compound_skills(void **state)
 	offerapi_scorers_free(set);
 }
 
+/* The offer form splits skills on every comma, also inside brackets: the
+ * fragments of "Docker (Kubernetes, Helm)" are one skill again, with credit
+ * per part, and a bracket never closed joins nothing. */
+static void joins_skills_cut_inside_brackets(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	/* one skill of three parts (1/3), not two skills (1/2 and 0: 1/4) */
+	double one = score_skills(set, "Docker seulement", "Docker (Kubernetes", "Helm)", NULL);
+	assert_true(one > 0.33 && one < 0.34);
+	assert_non_null(strstr(why, "skills 0/1; partly: Docker (Kubernetes, Helm)"));
+	assert_true(score_skills(set, "Helm, Kubernetes, Docker, Linux", "Docker (Kubernetes",
+	                         "Helm)", "Linux", NULL) == 1.0);
+	assert_non_null(strstr(why, "skills 2/2"));
+	/* brackets of several levels, and square ones */
+	/* (five parts, one shown) */
+	double nested = score_skills(set, "Docker", "Docker [Kubernetes (Helm", "Argo)", "Flux]",
+	                             NULL);
+	assert_true(nested > 0.19 && nested < 0.21);
+	assert_non_null(strstr(why, "/1;"));
+	/* an opening bracket never closed: three skills, as typed */
+	double open = score_skills(set, "Spring et SQL", "Java (8+", "Spring", "SQL", NULL);
+	assert_non_null(strstr(why, "skills 2/3"));
+	assert_true(open > 0.66);
+	/* a closing bracket first joins nothing either */
+	score_skills(set, "Spring", "SQL)", "Spring", NULL);
+	assert_non_null(strstr(why, "skills 1/2"));
+	offerapi_scorers_free(set);
+}
+
 static void knows_synonyms_and_acronyms(void **state)
 {
 	(void)state;
@@ -654,6 +684,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(stems_french_and_english),
 		cmocka_unit_test(matches_words_in_any_order),
 		cmocka_unit_test(splits_compound_skills),
+		cmocka_unit_test(joins_skills_cut_inside_brackets),
 		cmocka_unit_test(knows_synonyms_and_acronyms),
 		cmocka_unit_test(bridges_french_and_english),
 		cmocka_unit_test(weighs_a_bridge_like_the_same_word),
