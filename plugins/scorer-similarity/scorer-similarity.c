@@ -608,9 +608,11 @@ static bool offer_skills(const sim *s, worker *w, offer_model *o, const offerapi
 			o->head[k] = i;
 			o->skill_names[k] = k == i && n > 1 ? join_run(in, i, n)
 			                                    : strdup(in->skills[k]);
+			if (!o->skill_names[k])
+				return false;
 			o->skills[k] = sim_skill_build(s->an, w, k == i ? o->skill_names[i] : "",
 			                               o->lang);
-			if (!o->skill_names[k] || !o->skills[k])
+			if (!o->skills[k])
 				return false;
 		}
 		i += n;
