@@ -1031,7 +1031,7 @@ static const offerapi_scorer_v1 descriptor = {
 	.abi_version = OFFERAPI_SCORER_ABI,
 	.struct_size = sizeof(offerapi_scorer_v1),
 	.name = "similarity",
-	.version = "2.5.0",
+	.version = "2.6.0",
 	.description = "French/English similarity through a bilingual lexicon: offer words, "
 		       "title and skills found in the CV, weighted by a fixed background",
 	.flags = OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC,
