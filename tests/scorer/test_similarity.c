@@ -20,7 +20,9 @@
 #include <cmocka.h>
 
 #include "offerapi/common.h"
+#include "offerapi/application.h"
 #include "offerapi/scorers.h"
+#include "offerapi/scoring.h"
 
 static const char *sim_so;
 
@@ -192,6 +194,34 @@ static void joins_skills_cut_inside_brackets(void **state)
 	/* a closing bracket first joins nothing either */
 	score_skills(set, "Spring", "SQL)", "Spring", NULL);
 	assert_non_null(strstr(why, "skills 1/2"));
+
+	/* the details report every fragment, with the credit of its skill */
+	const char *skills[] = { "Docker (Kubernetes", "Helm)", "Linux" };
+	const char *cv = "Docker et Linux";
+	offerapi_score_input in = {
+		.struct_size = sizeof in,
+		.offer_id = 2,
+		.offer_title = "Offre",
+		.offer_description = "Description",
+		.skills = skills,
+		.skill_count = 3,
+		.cv_text = cv,
+		.cv_len = strlen(cv),
+		.application_id = 1,
+	};
+	static char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double score = -1;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	offerapi_explanation *e = NULL;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_true(e->version >= 1);
+	assert_int_equal(e->nskills, 3);
+	assert_string_equal(e->skills[0].skill, "Docker (Kubernetes");
+	assert_string_equal(e->skills[1].skill, "Helm)");
+	assert_true(e->skills[0].credit > 0.33 && e->skills[0].credit < 0.34);
+	assert_true(e->skills[1].credit == e->skills[0].credit);
+	assert_true(e->skills[2].credit == 1.0);
+	offerapi_explanation_free(e);
 	offerapi_scorers_free(set);
 }
 
