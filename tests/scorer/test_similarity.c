@@ -46,6 +46,22 @@ static char why[512];
 static double score_pair(offerapi_scorers *set, const char *title, const char *desc,
                          const char *cv);
 
+/* The input of @p cv against an offer that lists @p n @p skills. */
+static offerapi_score_input skills_input(const char **skills, size_t n, const char *cv)
+{
+	return (offerapi_score_input){
+		.struct_size = sizeof(offerapi_score_input),
+		.offer_id = 1,
+		.offer_title = "Offre",
+		.offer_description = "Description",
+		.skills = skills,
+		.skill_count = n,
+		.cv_text = cv,
+		.cv_len = strlen(cv),
+		.application_id = 1,
+	};
+}
+
 /* Score @p cv against an offer listing the skills given (NULL-terminated). */
 static double score_skills(offerapi_scorers *set, const char *cv, ...)
 {
@@ -56,17 +72,7 @@ static double score_skills(offerapi_scorers *set, const char *cv, ...)
 	for (const char *s; n < 16 && (s = va_arg(ap, const char *));)
 		skills[n++] = s;
 	va_end(ap);
-	offerapi_score_input in = {
-		.struct_size = sizeof in,
-		.offer_id = 1,
-		.offer_title = "Offre",
-		.offer_description = "Description",
-		.skills = skills,
-		.skill_count = n,
-		.cv_text = cv,
-		.cv_len = strlen(cv),
-		.application_id = 1,
-	};
+	offerapi_score_input in = skills_input(skills, n, cv);
 	double s = -1;
 	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s, why, sizeof why), 0);
 	print_message("    %.3f \"%s\"\n", s, why);
@@ -197,18 +203,7 @@ static void joins_skills_cut_inside_brackets(void **state)
 
 	/* the details report every fragment, with the credit of its skill */
 	const char *skills[] = { "Docker (Kubernetes", "Helm)", "Linux" };
-	const char *cv = "Docker et Linux";
-	offerapi_score_input in = {
-		.struct_size = sizeof in,
-		.offer_id = 2,
-		.offer_title = "Offre",
-		.offer_description = "Description",
-		.skills = skills,
-		.skill_count = 3,
-		.cv_text = cv,
-		.cv_len = strlen(cv),
-		.application_id = 1,
-	};
+	offerapi_score_input in = skills_input(skills, 3, "Docker et Linux");
 	static char doc[OFFERAPI_EXPLANATION_MAX + 1];
 	double score = -1;
 	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
