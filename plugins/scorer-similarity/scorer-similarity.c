@@ -115,6 +115,7 @@ typedef struct offer_model {
 	size_t nskills;
 	char **skill_names;
 	skill_model **skills;
+	size_t *head; /* the skill a fragment belongs to (itself, or see bracket_run) */
 } offer_model;
 
 typedef struct sim {
@@ -407,6 +408,7 @@ static void offer_unref(offer_model *o)
 	}
 	free(o->skill_names);
 	free(o->skills);
+	free(o->head);
 	free(o);
 }
 
@@ -545,18 +547,75 @@ fail:
 	return false;
 }
 
+#define RUN_MAX 8 /* most fragments of one skill that bracket_run joins */
+
+/* How many skills from number @p i on are the fragments of one: the offer
+ * form (and many API clients) split skills on every comma, also inside
+ * brackets, so "Calage et réglages (encrage, mouillage, repérage)" arrives as
+ * three skills, two of them with an unbalanced bracket. The fragments from an
+ * opening bracket to the one that closes it are one skill again; 1 when the
+ * brackets of skill @p i balance, or do not within RUN_MAX fragments (a
+ * bracket left open by mistake joins nothing). */
+static size_t bracket_run(const offerapi_score_input *in, size_t i)
+{
+	long depth = 0;
+	for (size_t j = i; j < in->skill_count && j - i < RUN_MAX; j++) {
+		for (const char *p = in->skills[j]; *p; p++) {
+			depth += *p == '(' || *p == '[';
+			depth -= *p == ')' || *p == ']';
+		}
+		if (depth <= 0)
+			return depth == 0 ? j - i + 1 : 1;
+	}
+	return 1;
+}
+
+/* The fragments @p i .. @p i + @p n - 1 of one skill, joined by ", ". */
+static char *join_run(const offerapi_score_input *in, size_t i, size_t n)
+{
+	size_t len = 1;
+	for (size_t k = i; k < i + n; k++)
+		len += strlen(in->skills[k]) + 2;
+	char *out = malloc(len), *p = out;
+	if (!out)
+		return NULL;
+	for (size_t k = i; k < i + n; k++) {
+		size_t m = strlen(in->skills[k]);
+		if (k > i) {
+			memcpy(p, ", ", 2);
+			p += 2;
+		}
+		memcpy(p, in->skills[k], m);
+		p += m;
+	}
+	*p = '\0';
+	return out;
+}
+
 static bool offer_skills(const sim *s, worker *w, offer_model *o, const offerapi_score_input *in)
 {
 	o->nskills = in->skill_count;
 	o->skill_names = calloc(o->nskills ? o->nskills : 1, sizeof *o->skill_names);
 	o->skills = calloc(o->nskills ? o->nskills : 1, sizeof *o->skills);
-	if (!o->skill_names || !o->skills)
+	o->head = calloc(o->nskills ? o->nskills : 1, sizeof *o->head);
+	if (!o->skill_names || !o->skills || !o->head)
 		return false;
-	for (size_t i = 0; i < o->nskills; i++) {
-		o->skill_names[i] = strdup(in->skills[i]);
-		o->skills[i] = sim_skill_build(s->an, w, in->skills[i], o->lang);
-		if (!o->skill_names[i] || !o->skills[i])
-			return false;
+	for (size_t i = 0; i < o->nskills;) {
+		size_t n = bracket_run(in, i);
+		/* the joined skill is built at its first fragment; the others stay
+		 * empty models (not real skills: counted once, not n times) */
+		for (size_t k = i; k < i + n; k++) {
+			o->head[k] = i;
+			o->skill_names[k] = k == i && n > 1 ? join_run(in, i, n)
+			                                    : strdup(in->skills[k]);
+			if (!o->skill_names[k])
+				return false;
+			o->skills[k] = sim_skill_build(s->an, w, k == i ? o->skill_names[i] : "",
+			                               o->lang);
+			if (!o->skills[k])
+				return false;
+		}
+		i += n;
 	}
 	return true;
 }
@@ -773,9 +832,10 @@ static void report(const offer_model *o, const result *r, const offerapi_score_i
 	if (!OFFERAPI_SCORER_HAS_FIELD(in, offerapi_score_input, report) || !in->report)
 		return;
 	offerapi_score_report *rep = in->report;
+	/* the fragments of a skill cut at commas inside brackets share its credit */
 	for (size_t i = 0; i < o->nskills && i < in->skill_count; i++)
-		if (sim_skill_real(o->skills[i]))
-			rep->skill(rep, i, r->credit[i]);
+		if (sim_skill_real(o->skills[o->head[i]]))
+			rep->skill(rep, i, r->credit[o->head[i]]);
 	rep->subscore(rep, "text", r->text);
 	rep->subscore(rep, "title", r->title);
 	if (r->nreal)
@@ -971,7 +1031,7 @@ static const offerapi_scorer_v1 descriptor = {
 	.abi_version = OFFERAPI_SCORER_ABI,
 	.struct_size = sizeof(offerapi_scorer_v1),
 	.name = "similarity",
-	.version = "2.5.0",
+	.version = "2.6.0",
 	.description = "French/English similarity through a bilingual lexicon: offer words, "
 		       "title and skills found in the CV, weighted by a fixed background",
 	.flags = OFFERAPI_SCORER_THREADSAFE | OFFERAPI_SCORER_DETERMINISTIC,

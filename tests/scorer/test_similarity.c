@@ -20,7 +20,9 @@
 #include <cmocka.h>
 
 #include "offerapi/common.h"
+#include "offerapi/application.h"
 #include "offerapi/scorers.h"
+#include "offerapi/scoring.h"
 
 static const char *sim_so;
 
@@ -44,6 +46,22 @@ static char why[512];
 static double score_pair(offerapi_scorers *set, const char *title, const char *desc,
                          const char *cv);
 
+/* The input of @p cv against an offer that lists @p n @p skills. */
+static offerapi_score_input skills_input(const char **skills, size_t n, const char *cv)
+{
+	return (offerapi_score_input){
+		.struct_size = sizeof(offerapi_score_input),
+		.offer_id = 1,
+		.offer_title = "Offre",
+		.offer_description = "Description",
+		.skills = skills,
+		.skill_count = n,
+		.cv_text = cv,
+		.cv_len = strlen(cv),
+		.application_id = 1,
+	};
+}
+
 /* Score @p cv against an offer listing the skills given (NULL-terminated). */
 static double score_skills(offerapi_scorers *set, const char *cv, ...)
 {
@@ -54,17 +72,7 @@ static double score_skills(offerapi_scorers *set, const char *cv, ...)
 	for (const char *s; n < 16 && (s = va_arg(ap, const char *));)
 		skills[n++] = s;
 	va_end(ap);
-	offerapi_score_input in = {
-		.struct_size = sizeof in,
-		.offer_id = 1,
-		.offer_title = "Offre",
-		.offer_description = "Description",
-		.skills = skills,
-		.skill_count = n,
-		.cv_text = cv,
-		.cv_len = strlen(cv),
-		.application_id = 1,
-	};
+	offerapi_score_input in = skills_input(skills, n, cv);
 	double s = -1;
 	assert_int_equal(offerapi_scorers_score(set, 0, &in, &s, why, sizeof why), 0);
 	print_message("    %.3f \"%s\"\n", s, why);
@@ -162,6 +170,53 @@ static void splits_compound_skills(void **state)
 	double two = score_skills(set, "SPI and I2C drivers", "Bus CAN / SPI / I2C", NULL);
 	assert_true(two > 0.66 && two < 0.67);
 	assert_true(score_skills(set, "pneumatique", "Pneumatique et hydraulique", NULL) == 0.5);
+	offerapi_scorers_free(set);
+}
+
+/* The offer form splits skills on every comma, also inside brackets: the
+ * fragments of "Docker (Kubernetes, Helm)" are one skill again, with credit
+ * per part, and a bracket never closed joins nothing. */
+static void joins_skills_cut_inside_brackets(void **state)
+{
+	(void)state;
+	offerapi_scorers *set = load(NULL, NULL);
+	/* one skill of three parts (1/3), not two skills (1/2 and 0: 1/4) */
+	double one = score_skills(set, "Docker seulement", "Docker (Kubernetes", "Helm)", NULL);
+	assert_true(one > 0.33 && one < 0.34);
+	assert_non_null(strstr(why, "skills 0/1; partly: Docker (Kubernetes, Helm)"));
+	assert_true(score_skills(set, "Helm, Kubernetes, Docker, Linux", "Docker (Kubernetes",
+	                         "Helm)", "Linux", NULL) == 1.0);
+	assert_non_null(strstr(why, "skills 2/2"));
+	/* brackets of several levels, and square ones */
+	/* (five parts, one shown) */
+	double nested = score_skills(set, "Docker", "Docker [Kubernetes (Helm", "Argo)", "Flux]",
+	                             NULL);
+	assert_true(nested > 0.19 && nested < 0.21);
+	assert_non_null(strstr(why, "/1;"));
+	/* an opening bracket never closed: three skills, as typed */
+	double open = score_skills(set, "Spring et SQL", "Java (8+", "Spring", "SQL", NULL);
+	assert_non_null(strstr(why, "skills 2/3"));
+	assert_true(open > 0.66);
+	/* a closing bracket first joins nothing either */
+	score_skills(set, "Spring", "SQL)", "Spring", NULL);
+	assert_non_null(strstr(why, "skills 1/2"));
+
+	/* the details report every fragment, with the credit of its skill */
+	const char *skills[] = { "Docker (Kubernetes", "Helm)", "Linux" };
+	offerapi_score_input in = skills_input(skills, 3, "Docker et Linux");
+	static char doc[OFFERAPI_EXPLANATION_MAX + 1];
+	double score = -1;
+	assert_int_equal(offerapi_scorers_score_explained(set, 0, &in, &score, doc, sizeof doc), 0);
+	offerapi_explanation *e = NULL;
+	assert_int_equal(offerapi_explanation_parse(doc, &e), 0);
+	assert_true(e->version >= 1);
+	assert_int_equal(e->nskills, 3);
+	assert_string_equal(e->skills[0].skill, "Docker (Kubernetes");
+	assert_string_equal(e->skills[1].skill, "Helm)");
+	assert_true(e->skills[0].credit > 0.33 && e->skills[0].credit < 0.34);
+	assert_true(e->skills[1].credit == e->skills[0].credit);
+	assert_true(e->skills[2].credit == 1.0);
+	offerapi_explanation_free(e);
 	offerapi_scorers_free(set);
 }
 
@@ -654,6 +709,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(stems_french_and_english),
 		cmocka_unit_test(matches_words_in_any_order),
 		cmocka_unit_test(splits_compound_skills),
+		cmocka_unit_test(joins_skills_cut_inside_brackets),
 		cmocka_unit_test(knows_synonyms_and_acronyms),
 		cmocka_unit_test(bridges_french_and_english),
 		cmocka_unit_test(weighs_a_bridge_like_the_same_word),
