@@ -253,24 +253,61 @@ void page_home(req *r)
 	page_send(r, 200, &b);
 }
 
-/* Split @copy in place at any of @seps; items are trimmed of spaces and
- * empty ones dropped. Returns the number of items found, which may exceed
- * @max (only @max are stored): the caller refuses too many. */
-static size_t split_list(char *copy, const char *seps, char **items, size_t max)
+/* Store @t, trimmed of spaces, as the next item unless it is empty. */
+static void list_item(char *t, char **items, size_t max, size_t *n)
+{
+	while (*t == ' ' || *t == '\t' || *t == '\r')
+		t++;
+	size_t l = strlen(t);
+	while (l && (t[l - 1] == ' ' || t[l - 1] == '\t' || t[l - 1] == '\r'))
+		t[--l] = '\0';
+	if (!l)
+		return;
+	if (*n < max)
+		items[*n] = t;
+	(*n)++;
+}
+
+/* Whether every bracket opened in @line closes in it, in order. */
+static bool brackets_close(const char *line)
+{
+	int depth = 0;
+	for (; *line; line++) {
+		if (*line == '(' || *line == '[')
+			depth++;
+		else if ((*line == ')' || *line == ']') && depth > 0)
+			depth--;
+	}
+	return depth == 0;
+}
+
+/* Split @copy in place into lines, and each line at @item_sep when
+ * @item_sep is not 0; items are trimmed of spaces and empty ones dropped.
+ * A separator inside brackets that close on the same line does not split:
+ * "Calage (encrage, mouillage)" is one skill, as the recruiter wrote it; a
+ * line whose brackets never close splits at every separator. Returns the
+ * number of items found, which may exceed @max (only @max are stored): the
+ * caller refuses too many. */
+static size_t split_list(char *copy, char item_sep, char **items, size_t max)
 {
 	size_t n = 0;
 	char *save = NULL;
-	for (char *t = strtok_r(copy, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
-		while (*t == ' ' || *t == '\t' || *t == '\r')
-			t++;
-		size_t l = strlen(t);
-		while (l && (t[l - 1] == ' ' || t[l - 1] == '\t' || t[l - 1] == '\r'))
-			t[--l] = '\0';
-		if (!l)
-			continue;
-		if (n < max)
-			items[n] = t;
-		n++;
+	for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		bool nest = item_sep && brackets_close(line);
+		int depth = 0;
+		char *start = line;
+		for (char *c = line; item_sep && *c; c++) {
+			if (nest && (*c == '(' || *c == '['))
+				depth++;
+			else if (nest && (*c == ')' || *c == ']') && depth > 0)
+				depth--;
+			else if (*c == item_sep && depth == 0) {
+				*c = '\0';
+				list_item(start, items, max, &n);
+				start = c + 1;
+			}
+		}
+		list_item(start, items, max, &n);
 	}
 	return n;
 }
@@ -362,8 +399,8 @@ static bool offer_fields_from_form(req *r, const form *f, bool create,
 	*qcopy = strdup(form_get(f, "questions") ? form_get(f, "questions") : "");
 	if (!*skcopy || !*qcopy)
 		return false;
-	fields->nskills = split_list(*skcopy, ",\n", sk, OFFERAPI_SKILLS_MAX);
-	fields->nquestions = split_list(*qcopy, "\n", qs, OFFERAPI_QUESTIONS_MAX);
+	fields->nskills = split_list(*skcopy, ',', sk, OFFERAPI_SKILLS_MAX);
+	fields->nquestions = split_list(*qcopy, 0, qs, OFFERAPI_QUESTIONS_MAX);
 	fields->skills = (const char *const *)sk;
 	fields->questions = (const char *const *)qs;
 	ferr_text(r, e, "title", "field.title", fields->title, 1, OFFERAPI_TITLE_MAX, false);

@@ -157,6 +157,19 @@ T.check("title" in r.text, "the message names the field")
 r = owner.post_form("/offers", {"title": "t", "description": "d",
                                 "skills": ",".join("s%d" % i for i in range(60))}, csrf_from="/offers/new")
 T.status(r, 422, "too many skills")
+# a comma inside brackets that close on the line does not split a skill
+# (the similarity scorer reads "Calage (encrage, mouillage)" as one skill);
+# an unclosed bracket splits at every comma, as before
+r = owner.post_form("/offers", {"title": "Conducteur offset", "description": "Presse offset.",
+                                "skills": "Calage (encrage, mouillage), Offset\nJava (17, Kotlin\n[a, b] c",
+                                "questions": ""}, csrf_from="/offers/new")
+T.status(r, 303, "POST an offer with bracketed skills")
+br_id = int(re.match(r"^/offers/(\d+)$", r.header("Location") or "/offers/0").group(1))
+br_skills = json.loads(anon.get("/api/v1/offers/%d" % br_id).text)["offer"]["skills"]
+T.check(br_skills == ["Calage (encrage, mouillage)", "Offset", "Java (17", "Kotlin", "[a, b] c"],
+        "skills split at commas outside closed brackets")
+r = owner.get("/offers/%d/edit" % br_id)
+T.check("Calage (encrage, mouillage)" in r.text, "the edit form shows the bracketed skill whole")
 r = owner.get("/offers/%d/edit" % offer_id)
 T.status(r, 200, "GET edit")
 T.check("Ingénieur C" in r.text and "Votre projet préféré ?" in r.text, "edit form is pre-filled")
