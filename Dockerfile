@@ -5,7 +5,10 @@
 #
 # Stage 1 builds with meson from Debian's -dev packages; stage 2 holds only
 # the runtime libraries (checked with ldd on the built binaries; libarchive13
-# is opened with dlopen on the first data export, so ldd does not list it)
+# is opened with dlopen on the first data export, libpq5 on the first
+# PostgreSQL connection, libcurl4 for the first mail or webhook, so ldd does
+# not list them for libofferapi: libcurl4 still shows through finops-report
+# and scorer-llm)
 # and the installed tree. Without a Docker engine, tests/k8s/image-build.sh and
 # image-runtime.sh (meson test --suite k8s-image) perform these stages'
 # steps, read from this file, in debootstrapped Debian 12 roots and start
