@@ -56,6 +56,9 @@ RUN ldconfig
 # --demo`; Kubernetes sets the database URL and the rest.
 ENV OFFERAPI_LISTEN=0.0.0.0:8080 \
     OFFERAPI_DATABASE_URL=sqlite:/tmp/offerapi.db
+# glibc's malloc without its per-thread caches: 2-3 MiB less resident with
+# the server's 64 worker threads (docs/deployment.md, bench/http/README.md).
+ENV GLIBC_TUNABLES=glibc.malloc.tcache_count=0
 WORKDIR /tmp
 USER 10001:10001
 EXPOSE 8080

@@ -48,6 +48,11 @@ SIZES = (200, 2000, 20000)
 BOARD_OFFERS = 10000
 PASSWORD = "Quartz-Violon-92!"
 TICK = os.sysconf("SC_CLK_TCK")
+# glibc's settings of the server's container (Dockerfile, k8s/base/server/
+# deployment.yaml): no per-thread cache of freed blocks. --glibc-defaults
+# runs the server without them.
+DEPLOYMENT_TUNABLES = "glibc.malloc.tcache_count=0"
+TUNABLES = DEPLOYMENT_TUNABLES
 
 
 # ---- process figures ---------------------------------------------------------
@@ -146,11 +151,14 @@ class Server:
                 os.symlink(so, os.path.join(plugins, name + ".so"))
         self.port = free_port()
         self.log = open(os.path.join(tmp, "server.log"), "ab")
+        env = dict(os.environ)
+        if TUNABLES:
+            env["GLIBC_TUNABLES"] = TUNABLES
         self.proc = subprocess.Popen(
             [os.path.join(bd, "server", "offerapi-server"), "--listen",
              "127.0.0.1:%d" % self.port, "--database", db_url, "--plugin-dir", plugins,
              "--scorers", "random,similarity", "--threads", "64", "--no-request-log",
-             "--signup-limit", "0"] + list(extra), stdout=self.log, stderr=self.log)
+             "--signup-limit", "0"] + list(extra), stdout=self.log, stderr=self.log, env=env)
         wait_up(self.port, self.proc)
         self.base = "http://127.0.0.1:%d" % self.port
 
@@ -367,8 +375,9 @@ def login_bursts(port, rounds):
 
 
 def login_case(bd, tmp, db_url, duration):
-    """16 concurrent correct logins to one account, the limiter on (defaults)."""
-    srv = Server(bd, tmp, db_url)
+    """16 concurrent correct logins to one account, the limiter on (defaults),
+    no scoring worker (--workers 0, as the Deployment runs the server)."""
+    srv = Server(bd, tmp, db_url, ["--workers", "0"])
     try:
         signup(srv.port, "bench-login", "candidate")
         lua = os.path.join(tmp, "login.lua")
@@ -476,9 +485,9 @@ def mem_report(results, a):
 
 def report(results, a):
     print("\nwrk -t2 -d%ds (CSV: -d%ds) on loopback, server --threads 64, %d cores, "
-          "load average before: %s, after: %s"
+          "load average before: %s, after: %s; server GLIBC_TUNABLES=%s"
           % (a.duration, 3 * a.duration, os.cpu_count(), a.load,
-             open("/proc/loadavg").read().split()[0]))
+             open("/proc/loadavg").read().split()[0], TUNABLES or "(none)"))
     print("%-10s %-26s %5s %9s %8s %8s %8s %7s %7s %7s %5s" % (
         "backend", "case", "conns", "req/s", "p50 ms", "p99 ms", "cpu us", "db us", "us/app",
         "peak MB",
@@ -527,7 +536,12 @@ def main():
     ap.add_argument("--mem", type=int, default=0, metavar="SECONDS",
                     help="after each case, wait SECONDS idle, then print its VmRSS and "
                     "where the memory is (smaps)")
+    ap.add_argument("--glibc-defaults", action="store_true",
+                    help="run the server without the Deployment's GLIBC_TUNABLES (%s)"
+                    % DEPLOYMENT_TUNABLES)
     a = ap.parse_args()
+    global TUNABLES
+    TUNABLES = "" if a.glibc_defaults else DEPLOYMENT_TUNABLES
     for tool in ("wrk", "sqlite3", "psql"):
         if not shutil.which(tool):
             sys.exit("%s is not installed (apt-get install wrk sqlite3 postgresql)" % tool)
