@@ -454,7 +454,7 @@ def run_backend(backend, bd, a):
 
 def fmt_row(backend, name, r, ref):
     cost = "%7.2f" % (r["cpu_us"] / r["napps"]) if r.get("napps") else "      -"
-    ratio = "%5.2f" % (r["rps"] / ref["rps"]) if ref else "    -"
+    ratio = "%5.2f" % (r["rps"] / ref["rps"]) if ref and ref["rps"] else "    -"
     db = "%7.0f" % r["db_us"] if r["db_us"] == r["db_us"] else "      -"
     bad = r["non2xx"] + (1 if r["errors"] else 0)
     return "%-10s %-26s %5d %9.1f %8.1f %8.1f %8.0f %7s %7s %7.1f %5s %s" % (
@@ -556,10 +556,10 @@ def main():
         if a.backend in (backend, "both"):
             print("%s:" % backend, file=sys.stderr, flush=True)
             results[backend] = run_backend(backend, bd, a)
-    report(results, a)
-    if a.json:
+    if a.json:  # first: the figures survive a failing report
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)
+    report(results, a)
 
 
 if __name__ == "__main__":
