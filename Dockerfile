@@ -5,7 +5,10 @@
 #
 # Stage 1 builds with meson from Debian's -dev packages; stage 2 holds only
 # the runtime libraries (checked with ldd on the built binaries; libarchive13
-# is opened with dlopen on the first data export, so ldd does not list it)
+# is opened with dlopen on the first data export, libpq5 on the first
+# PostgreSQL connection, libcurl4 for the first mail or webhook, so ldd does
+# not list them for libofferapi: libcurl4 still shows through finops-report
+# and scorer-llm)
 # and the installed tree. Without a Docker engine, tests/k8s/image-build.sh and
 # image-runtime.sh (meson test --suite k8s-image) perform these stages'
 # steps, read from this file, in debootstrapped Debian 12 roots and start
@@ -53,6 +56,9 @@ RUN ldconfig
 # --demo`; Kubernetes sets the database URL and the rest.
 ENV OFFERAPI_LISTEN=0.0.0.0:8080 \
     OFFERAPI_DATABASE_URL=sqlite:/tmp/offerapi.db
+# glibc's malloc without its per-thread caches: 2-3 MiB less resident with
+# the server's 64 worker threads (docs/deployment.md, bench/http/README.md).
+ENV GLIBC_TUNABLES=glibc.malloc.tcache_count=0
 WORKDIR /tmp
 USER 10001:10001
 EXPOSE 8080

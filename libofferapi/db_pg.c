@@ -25,6 +25,10 @@
  * that needs a client-side deadline (PQsendQueryParams, poll, PQcancel),
  * and a per-statement time budget that db.h does not carry.
  *
+ * libpq itself is opened on the first connection (pq_dl.h): every call goes
+ * through the oa_pq table, which pg_connect() fills before the first PGconn
+ * exists.
+ *
  * Errors are mapped by SQLSTATE (see pg_fail) and every message is one line
  * starting "postgresql: ". The password of the URL never appears in one: the
  * URL is only ever echoed with its password masked.
@@ -38,10 +42,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libpq-fe.h>
-
 #include "db.h"
 #include "internal.h"
+#include "pq_dl.h"
 
 /* Type OIDs from the server's catalog (pg_type.dat); stable since 7.x. */
 #define PG_OID_BYTEA 17
@@ -198,7 +201,7 @@ static void notice_to_log(void *arg, const char *message)
 static int conn_fail(const pg_conn *c, const char *what)
 {
 	char msg[400];
-	tidy(msg, sizeof msg, c->pg ? PQerrorMessage(c->pg) : "out of memory");
+	tidy(msg, sizeof msg, c->pg ? oa_pq.PQerrorMessage(c->pg) : "out of memory");
 	scrub(msg, c->password);
 	if (!msg[0])
 		snprintf(msg, sizeof msg, "no answer from the server");
@@ -240,15 +243,15 @@ static int code_of_sqlstate(const char *st)
  */
 static int pg_fail(const pg_conn *c, const PGresult *res)
 {
-	const char *st = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
-	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *st = res ? oa_pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? oa_pq.PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char msg[400];
 	if (primary)
 		tidy(msg, sizeof msg, primary);
-	else if (res && PQresultErrorMessage(res)[0])
-		tidy(msg, sizeof msg, PQresultErrorMessage(res));
+	else if (res && oa_pq.PQresultErrorMessage(res)[0])
+		tidy(msg, sizeof msg, oa_pq.PQresultErrorMessage(res));
 	else
-		tidy(msg, sizeof msg, PQerrorMessage(c->pg));
+		tidy(msg, sizeof msg, oa_pq.PQerrorMessage(c->pg));
 	scrub(msg, c->password);
 	if (!msg[0])
 		snprintf(msg, sizeof msg, "no answer from the server");
@@ -258,7 +261,7 @@ static int pg_fail(const pg_conn *c, const PGresult *res)
 		snprintf(state, sizeof state, " (SQLSTATE %s)", st);
 
 	int code;
-	if (!res || PQstatus(c->pg) == CONNECTION_BAD)
+	if (!res || oa_pq.PQstatus(c->pg) == CONNECTION_BAD)
 		code = OFFERAPI_EUNAVAILABLE;
 	else
 		code = code_of_sqlstate(st);
@@ -278,37 +281,38 @@ static int pg_fail(const pg_conn *c, const PGresult *res)
  */
 static int materialise(const PGresult *res, db_result **out)
 {
-	int nrows = PQntuples(res), ncols = PQnfields(res);
+	int nrows = oa_pq.PQntuples(res), ncols = oa_pq.PQnfields(res);
 	db_result *r;
 	int rc = db_result_new(&r, nrows, ncols);
 	if (rc < 0)
 		return rc;
 	for (int col = 0; col < ncols; col++) {
-		bool bytea = PQftype(res, col) == PG_OID_BYTEA && PQfformat(res, col) == 0;
+		bool bytea = oa_pq.PQftype(res, col) == PG_OID_BYTEA &&
+		             oa_pq.PQfformat(res, col) == 0;
 		for (int row = 0; row < nrows; row++) {
-			if (PQgetisnull(res, row, col))
+			if (oa_pq.PQgetisnull(res, row, col))
 				continue;
 			db_cell *cell = &r->cells[(size_t)row * (size_t)ncols + (size_t)col];
-			const char *v = PQgetvalue(res, row, col);
-			size_t len = (size_t)PQgetlength(res, row, col);
+			const char *v = oa_pq.PQgetvalue(res, row, col);
+			size_t len = (size_t)oa_pq.PQgetlength(res, row, col);
 			unsigned char *raw = NULL;
 			if (bytea) {
 				/* libpq allocates the decoded copy; we hand out our
 				 * own malloc'd copy so callers free with free() */
-				raw = PQunescapeBytea((const unsigned char *)v, &len);
+				raw = oa_pq.PQunescapeBytea((const unsigned char *)v, &len);
 				if (!raw)
 					goto nomem;
 				v = (const char *)raw;
 			}
 			cell->data = malloc(len + 1);
 			if (!cell->data) {
-				PQfreemem(raw);
+				oa_pq.PQfreemem(raw);
 				goto nomem;
 			}
 			memcpy(cell->data, v, len);
 			cell->data[len] = '\0';
 			cell->len = len;
-			PQfreemem(raw);
+			oa_pq.PQfreemem(raw);
 		}
 	}
 	*out = r;
@@ -344,11 +348,11 @@ nomem:
  */
 static int session_setup(pg_conn *c)
 {
-	if (PQserverVersion(c->pg) < 100000)
+	if (oa_pq.PQserverVersion(c->pg) < 100000)
 		/* identity columns ({{ID}}) need PostgreSQL 10 */
 		return oa_error(OFFERAPI_ERROR,
 		                "postgresql: server %s runs version %d, 10 or later is needed",
-		                c->where, PQserverVersion(c->pg));
+		                c->where, oa_pq.PQserverVersion(c->pg));
 	char sql[128] = "";
 	size_t n = 0;
 	if (c->set_lock_timeout)
@@ -356,15 +360,15 @@ static int session_setup(pg_conn *c)
 		                      c->lock_timeout_ms);
 	if (c->set_page_cost)
 		n += (size_t)snprintf(sql + n, sizeof sql - n, "SET random_page_cost = 1.1;");
-	if (PQserverVersion(c->pg) >= 120000)
+	if (oa_pq.PQserverVersion(c->pg) >= 120000)
 		snprintf(sql + n, sizeof sql - n, "SET plan_cache_mode = force_generic_plan;");
 	if (!sql[0])
 		return 0;
-	PGresult *res = PQexec(c->pg, sql);
+	PGresult *res = oa_pq.PQexec(c->pg, sql);
 	int rc = 0;
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK)
+	if (!res || oa_pq.PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = pg_fail(c, res);
-	PQclear(res);
+	oa_pq.PQclear(res);
 	return rc;
 }
 
@@ -384,7 +388,7 @@ static void pg_disconnect(void *handle)
 	if (!c)
 		return;
 	prepared_clear(c);
-	PQfinish(c->pg);
+	oa_pq.PQfinish(c->pg);
 	free(c->where);
 	if (c->password) {
 		/* do not leave the password lying around in freed memory */
@@ -418,11 +422,11 @@ static int read_url(pg_conn *c, const char *url)
 	/* Parse first: it catches a malformed URL without touching the network
 	 * and tells us the password (to scrub) and the user's own options. */
 	char *perr = NULL;
-	PQconninfoOption *opts = PQconninfoParse(url, &perr);
+	PQconninfoOption *opts = oa_pq.PQconninfoParse(url, &perr);
 	if (!opts) {
 		char msg[300];
 		tidy(msg, sizeof msg, perr ? perr : "out of memory");
-		PQfreemem(perr);
+		oa_pq.PQfreemem(perr);
 		/* the message may quote a piece of the URL: drop it when the
 		 * URL holds a password that piece could belong to */
 		if (c->masked)
@@ -438,7 +442,7 @@ static int read_url(pg_conn *c, const char *url)
 			continue;
 		if (strcmp(o->keyword, "password") == 0 && o->val[0] &&
 		    !(c->password = strdup(o->val))) {
-			PQconninfoFree(opts);
+			oa_pq.PQconninfoFree(opts);
 			return oa_error(OFFERAPI_ENOMEM, "out of memory");
 		}
 		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "lock_timeout"))
@@ -446,7 +450,7 @@ static int read_url(pg_conn *c, const char *url)
 		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "random_page_cost"))
 			c->set_page_cost = false;
 	}
-	PQconninfoFree(opts);
+	oa_pq.PQconninfoFree(opts);
 
 	return 0;
 }
@@ -465,7 +469,12 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 		return oa_error(
 			OFFERAPI_EINVAL,
 			"postgresql: the store URL must start with postgresql:// or postgres://");
-	if (!PQisthreadsafe())
+	/* libpq is opened on the first connection (pq_dl.h): a SQLite
+	 * process never maps it */
+	int rc = oa_libpq_load();
+	if (rc < 0)
+		return rc;
+	if (!oa_pq.PQisthreadsafe())
 		return oa_error(OFFERAPI_ERROR,
 		                "postgresql: this libpq was built without thread safety");
 
@@ -477,7 +486,7 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	c->lock_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 1; /* 0 = forever */
 	c->set_lock_timeout = true;
 	c->set_page_cost = true;
-	int rc = read_url(c, url);
+	rc = read_url(c, url);
 	if (rc < 0) {
 		pg_disconnect(c);
 		return rc;
@@ -494,18 +503,18 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 		                     "client_encoding", NULL };
 	const char *const vals[] = { timeout, "offerapi", "1", "30",   "10",
 		                     "3",     "60000",    url, "UTF8", NULL };
-	c->pg = PQconnectdbParams(keys, vals, 1);
+	c->pg = oa_pq.PQconnectdbParams(keys, vals, 1);
 	if (!c->pg) {
 		pg_disconnect(c);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	if (PQstatus(c->pg) != CONNECTION_OK) {
+	if (oa_pq.PQstatus(c->pg) != CONNECTION_OK) {
 		rc = conn_fail(c, "cannot connect to");
 		pg_disconnect(c);
 		return rc;
 	}
 	/* kept by the PGconn across PQreset */
-	PQsetNoticeProcessor(c->pg, notice_to_log, NULL);
+	oa_pq.PQsetNoticeProcessor(c->pg, notice_to_log, NULL);
 	rc = session_setup(c);
 	if (rc < 0) {
 		pg_disconnect(c);
@@ -523,8 +532,8 @@ static int pg_reset(void *handle)
 {
 	pg_conn *c = handle;
 	prepared_clear(c); /* a new session has none */
-	PQreset(c->pg);
-	if (PQstatus(c->pg) != CONNECTION_OK)
+	oa_pq.PQreset(c->pg);
+	if (oa_pq.PQstatus(c->pg) != CONNECTION_OK)
 		return conn_fail(c, "cannot reconnect to");
 	return session_setup(c);
 }
@@ -541,12 +550,13 @@ static int pg_check(void *handle)
 	/* Read whatever is pending, a few times over: a shutting-down server
 	 * sends an error message and then closes, and libpq only notices the
 	 * close on a read that finds nothing more. */
-	for (int round = 0; round < 8 && PQstatus(c->pg) == CONNECTION_OK; round++) {
-		struct pollfd p = { .fd = PQsocket(c->pg), .events = POLLIN };
+	for (int round = 0; round < 8 && oa_pq.PQstatus(c->pg) == CONNECTION_OK; round++) {
+		struct pollfd p = { .fd = oa_pq.PQsocket(c->pg), .events = POLLIN };
 		int n = poll(&p, 1, 0);
 		if (n == 0)
 			return 0; /* quiet: alive */
-		if (n < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)) || !PQconsumeInput(c->pg))
+		if (n < 0 || (p.revents & (POLLHUP | POLLERR | POLLNVAL)) ||
+		    !oa_pq.PQconsumeInput(c->pg))
 			break;
 	}
 	oa_log(OFFERAPI_LOG_INFO, "postgresql: connection to %s lost while idle, reconnecting",
@@ -562,17 +572,17 @@ static int pg_check(void *handle)
 static void abandon_copy(pg_conn *c)
 {
 	PGresult *res;
-	while ((res = PQgetResult(c->pg)) != NULL) {
-		ExecStatusType st = PQresultStatus(res);
-		PQclear(res);
+	while ((res = oa_pq.PQgetResult(c->pg)) != NULL) {
+		ExecStatusType st = oa_pq.PQresultStatus(res);
+		oa_pq.PQclear(res);
 		if (st == PGRES_COPY_IN || st == PGRES_COPY_BOTH) {
-			if (PQputCopyEnd(c->pg, "COPY is not supported") < 0)
+			if (oa_pq.PQputCopyEnd(c->pg, "COPY is not supported") < 0)
 				return;
 		} else if (st == PGRES_COPY_OUT) {
 			char *buf;
 			int n;
-			while ((n = PQgetCopyData(c->pg, &buf, 0)) > 0)
-				PQfreemem(buf);
+			while ((n = oa_pq.PQgetCopyData(c->pg, &buf, 0)) > 0)
+				oa_pq.PQfreemem(buf);
 			if (n == -2)
 				return;
 		}
@@ -614,15 +624,15 @@ static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const
 	if (nparams)
 		memcpy(e->types, types, (size_t)nparams * sizeof *types);
 	snprintf(e->name, sizeof e->name, "oa%u", ++c->next_name);
-	PGresult *res = PQprepare(c->pg, e->name, sql, nparams, types);
-	if (!res || PQresultStatus(res) != PGRES_COMMAND_OK) {
+	PGresult *res = oa_pq.PQprepare(c->pg, e->name, sql, nparams, types);
+	if (!res || oa_pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*rc = pg_fail(c, res);
-		PQclear(res);
+		oa_pq.PQclear(res);
 		free(e->sql);
 		free(e->types);
 		return NULL;
 	}
-	PQclear(res);
+	oa_pq.PQclear(res);
 	e->hash = h;
 	e->nparams = nparams;
 	c->nprepared++;
@@ -694,18 +704,18 @@ static int pg_run_params(pg_conn *c, const char *sql, const db_param *params, in
 		              &types[i]);
 	const char *name = rc == 0 ? prepared_name(c, sql, nparams, types, &rc) : NULL;
 	if (name) {
-		*res = PQexecPrepared(c->pg, name, nparams, values, lengths, formats, 0);
+		*res = oa_pq.PQexecPrepared(c->pg, name, nparams, values, lengths, formats, 0);
 		/* 26000: the statement is gone (a pooler's DISCARD ALL): it never
 		 * ran, so forget them all and run it unprepared */
-		const char *st = *res ? PQresultErrorField(*res, PG_DIAG_SQLSTATE) : NULL;
+		const char *st = *res ? oa_pq.PQresultErrorField(*res, PG_DIAG_SQLSTATE) : NULL;
 		if (st && strcmp(st, "26000") == 0) {
-			PQclear(*res);
+			oa_pq.PQclear(*res);
 			prepared_clear(c);
-			*res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats,
-			                    0);
+			*res = oa_pq.PQexecParams(c->pg, sql, nparams, types, values, lengths,
+			                          formats, 0);
 		}
 	} else if (rc == 0) {
-		*res = PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+		*res = oa_pq.PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
 	}
 	free(values), free(lengths), free(formats), free(types), free(num);
 	return rc;
@@ -730,18 +740,18 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 		return oa_error(OFFERAPI_EINVAL,
 		                "postgresql: %d parameters given, at most %d allowed", nparams,
 		                PG_MAX_PARAMS);
-	if (PQstatus(c->pg) != CONNECTION_OK)
+	if (oa_pq.PQstatus(c->pg) != CONNECTION_OK)
 		/* do not even try: libpq would only say "no connection" */
 		return conn_fail(c, "not connected to");
 
 	PGresult *res;
 	int rc;
 	if (nparams == 0 && !out)
-		res = PQexec(c->pg, sql);
+		res = oa_pq.PQexec(c->pg, sql);
 	else if ((rc = pg_run_params(c, sql, params, nparams, &res)) < 0)
 		return rc;
 
-	switch (res ? PQresultStatus(res) : PGRES_FATAL_ERROR) {
+	switch (res ? oa_pq.PQresultStatus(res) : PGRES_FATAL_ERROR) {
 	case PGRES_COMMAND_OK:
 	case PGRES_TUPLES_OK:
 	case PGRES_EMPTY_QUERY:
@@ -758,7 +768,7 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 		break;
 	default: rc = pg_fail(c, res);
 	}
-	PQclear(res);
+	oa_pq.PQclear(res);
 	return rc;
 }
 

@@ -21,11 +21,6 @@
 int oa_error(int code, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 int oa_verror(int code, const char *fmt, va_list ap) OFFERAPI_PRINTF(2, 0);
 
-/* libcurl's global initialisation, run once by the first caller
- * (curlinit.c): call it before a curl handle is made. 0, or
- * OFFERAPI_ERROR. */
-int oa_curl_init(void);
-
 /* Log through the callback installed with offerapi_set_log(), if any. */
 void oa_log(offerapi_log_level level, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 

@@ -17,9 +17,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <sodium.h>
 
+#include "curl_dl.h"
 #include "internal.h"
 #include "jobs_internal.h"
 #include "mail_internal.h"
@@ -66,25 +66,27 @@ static int check_url(const char *url, bool *loop)
 		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7F)
 			return oa_error(OFFERAPI_EINVAL,
 			                "SMTP URL: spaces and non-ASCII not allowed");
-	CURLU *u = curl_url();
+	int rc = oa_curl_load(); /* the URL parser: no global init needed */
+	if (rc < 0)
+		return rc;
+	CURLU *u = oa_curl.url();
 	if (!u)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	char *host = NULL, *user = NULL, *pass = NULL;
-	int rc = 0;
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host)
+	if (oa_curl.url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    oa_curl.url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK || !host || !*host)
 		rc = oa_error(OFFERAPI_EINVAL, "SMTP URL: not a URL with a host");
-	else if (curl_url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
-	         curl_url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK)
+	else if (oa_curl.url_get(u, CURLUPART_USER, &user, 0) == CURLUE_OK ||
+	         oa_curl.url_get(u, CURLUPART_PASSWORD, &pass, 0) == CURLUE_OK)
 		rc = oa_error(OFFERAPI_EINVAL,
 		              "SMTP URL: holds credentials; give them in OFFERAPI_SMTP_USER and "
 		              "OFFERAPI_SMTP_PASSWORD instead (a URL ends up in logs)");
 	else
 		*loop = loopback(host);
-	curl_free(host);
-	curl_free(user);
-	curl_free(pass);
-	curl_url_cleanup(u);
+	oa_curl.free(host);
+	oa_curl.free(user);
+	oa_curl.free(pass);
+	oa_curl.url_cleanup(u);
 	return rc;
 }
 
@@ -151,46 +153,47 @@ static int smtp_send(offerapi_mail_sender *ms, const char *to, const char *text,
 	int rc = oa_curl_init();
 	if (rc < 0)
 		return rc;
-	CURL *h = curl_easy_init();
+	CURL *h = oa_curl.easy_init();
 	if (!h)
 		return oa_error(OFFERAPI_ENOMEM, "SMTP: cannot make a curl handle");
 	char from[OFFERAPI_EMAIL_MAX + 3], rcpt[OFFERAPI_EMAIL_MAX + 3];
 	snprintf(from, sizeof from, "<%s>", ms->from);
 	snprintf(rcpt, sizeof rcpt, "<%s>", to);
-	struct curl_slist *rcpts = curl_slist_append(NULL, rcpt);
+	struct curl_slist *rcpts = oa_curl.slist_append(NULL, rcpt);
 	upload up = { text, len, 0 };
 	char errbuf[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(h, CURLOPT_URL, ms->url);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
-	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
-	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
-	curl_easy_setopt(h, CURLOPT_READDATA, &up);
-	curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
-	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)ms->o.timeout_s);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
-	                 (long)(ms->o.timeout_s < 10 ? ms->o.timeout_s : 10));
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
-	curl_easy_setopt(h, CURLOPT_USE_SSL,
-	                 (long)(ms->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+	oa_curl.easy_setopt(h, CURLOPT_URL, ms->url);
+	oa_curl.easy_setopt(h, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+	oa_curl.easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	oa_curl.easy_setopt(h, CURLOPT_MAIL_RCPT, rcpts);
+	oa_curl.easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	oa_curl.easy_setopt(h, CURLOPT_READDATA, &up);
+	oa_curl.easy_setopt(h, CURLOPT_UPLOAD, 1L);
+	oa_curl.easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	oa_curl.easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	oa_curl.easy_setopt(h, CURLOPT_TIMEOUT, (long)ms->o.timeout_s);
+	oa_curl.easy_setopt(h, CURLOPT_CONNECTTIMEOUT,
+	                    (long)(ms->o.timeout_s < 10 ? ms->o.timeout_s : 10));
+	oa_curl.easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	oa_curl.easy_setopt(h, CURLOPT_USE_SSL,
+	                    (long)(ms->require_tls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 	if (ms->user) {
-		curl_easy_setopt(h, CURLOPT_USERNAME, ms->user);
-		curl_easy_setopt(h, CURLOPT_PASSWORD, ms->password);
+		oa_curl.easy_setopt(h, CURLOPT_USERNAME, ms->user);
+		oa_curl.easy_setopt(h, CURLOPT_PASSWORD, ms->password);
 	}
-	CURLcode cc = rcpts ? curl_easy_perform(h) : CURLE_OUT_OF_MEMORY;
+	CURLcode cc = rcpts ? oa_curl.easy_perform(h) : CURLE_OUT_OF_MEMORY;
 	long code = 0;
-	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
-	curl_slist_free_all(rcpts);
-	curl_easy_cleanup(h);
+	oa_curl.easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	oa_curl.slist_free_all(rcpts);
+	oa_curl.easy_cleanup(h);
 	if (cc == CURLE_OK)
 		return 0;
 	for (char *p = errbuf; *p; p++)
 		if (*p == '\n' || *p == '\r')
 			*p = ' ';
 	return oa_error(OFFERAPI_EUNAVAILABLE, "SMTP: %s (%s; last reply %ld)",
-	                errbuf[0] ? errbuf : curl_easy_strerror(cc), curl_easy_strerror(cc), code);
+	                errbuf[0] ? errbuf : oa_curl.easy_strerror(cc), oa_curl.easy_strerror(cc),
+	                code);
 }
 
 /* The recipient as logs may show it: first character, then the domain. */

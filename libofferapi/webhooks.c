@@ -13,10 +13,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
 #include <jansson.h>
 #include <sodium.h>
 
+#include "curl_dl.h"
 #include "internal.h"
 #include "jobs_internal.h"
 #include "keyset.h"
@@ -621,7 +621,7 @@ static long post(const offerapi_webhook_sender *ws, const delivery *d, char *err
 		snprintf(err, errn, "%s", offerapi_error_last()->message);
 		return 0;
 	}
-	CURL *c = curl_easy_init();
+	CURL *c = oa_curl.easy_init();
 	struct curl_slist *h = NULL, *t;
 	const char *const lines[] = { "Content-Type: application/json",
 		                      "User-Agent: offerapi-webhooks",
@@ -630,43 +630,43 @@ static long post(const offerapi_webhook_sender *ws, const delivery *d, char *err
 		                      h_ts,
 		                      h_sig };
 	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
-		if (!(t = curl_slist_append(h, lines[i])))
+		if (!(t = oa_curl.slist_append(h, lines[i])))
 			break;
 		h = t;
 	}
 	if (!c || !h) {
-		curl_slist_free_all(h);
-		curl_easy_cleanup(c);
+		oa_curl.slist_free_all(h);
+		oa_curl.easy_cleanup(c);
 		snprintf(err, errn, "out of memory");
 		return 0;
 	}
 	post_ctx pc = { .allow_private = ws->o.allow_private };
 	char cerr[CURL_ERROR_SIZE] = "";
-	curl_easy_setopt(c, CURLOPT_URL, d->url);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, (long)ws->o.timeout_s);
-	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-	curl_easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
-	curl_easy_setopt(c, CURLOPT_OPENSOCKETDATA, &pc);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, drop_answer);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &pc);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-	CURLcode cc = curl_easy_perform(c);
+	oa_curl.easy_setopt(c, CURLOPT_URL, d->url);
+	oa_curl.easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	oa_curl.easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	oa_curl.easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	oa_curl.easy_setopt(c, CURLOPT_TIMEOUT, (long)ws->o.timeout_s);
+	oa_curl.easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	oa_curl.easy_setopt(c, CURLOPT_POSTFIELDS, d->body);
+	oa_curl.easy_setopt(c, CURLOPT_OPENSOCKETFUNCTION, open_socket);
+	oa_curl.easy_setopt(c, CURLOPT_OPENSOCKETDATA, &pc);
+	oa_curl.easy_setopt(c, CURLOPT_WRITEFUNCTION, drop_answer);
+	oa_curl.easy_setopt(c, CURLOPT_WRITEDATA, &pc);
+	oa_curl.easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
+	CURLcode cc = oa_curl.easy_perform(c);
 	long status = 0;
-	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	oa_curl.easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 	if (pc.refused)
 		snprintf(err, errn,
 		         "the address is not public (loopback, private or reserved):"
 		         " refused");
 	else if (cc != CURLE_OK && cc != CURLE_WRITE_ERROR)
-		snprintf(err, errn, "%s", cerr[0] ? cerr : curl_easy_strerror(cc));
+		snprintf(err, errn, "%s", cerr[0] ? cerr : oa_curl.easy_strerror(cc));
 	else if (status < 200 || status > 299)
 		snprintf(err, errn, "the receiver answered %ld", status);
-	curl_slist_free_all(h);
-	curl_easy_cleanup(c);
+	oa_curl.slist_free_all(h);
+	oa_curl.easy_cleanup(c);
 	return pc.refused ? 0 : status;
 }
 

@@ -491,6 +491,31 @@ static void refuse_request(req *r, int status, const char *detail)
 static const char *const known_methods[] = { "GET",    "HEAD",  "POST",   "PUT",
 	                                     "DELETE", "PATCH", "OPTIONS" };
 
+/* Requests in flight, and whether one since the last trim was large. */
+static atomic_int busy;
+static atomic_bool grown;
+
+/* An answer of this size or more (a dashboard, a CSV export) leaves the
+ * heap grown by its buffers and rows, and by those of the requests beside
+ * it. */
+#define TRIM_AFTER_BYTES (64 * 1024)
+
+/* Give the heap's free pages back to the system: at once after a POST (it
+ * may have hashed a password, 19 MiB, or read a PDF with MuPDF), and after
+ * large answers once no request is in flight, so that a burst of dashboards
+ * or exports does not stay resident (glibc keeps freed chunks otherwise;
+ * measured in bench/http/README.md). A busy server trims only when it
+ * drains; small pages never trim. */
+static void trim_heap(const req *r)
+{
+	bool post = strcmp(r->method, "POST") == 0;
+	if (post || r->sent >= TRIM_AFTER_BYTES)
+		atomic_store(&grown, true);
+	bool last = atomic_fetch_sub(&busy, 1) == 1;
+	if ((post || last) && atomic_exchange(&grown, false))
+		malloc_trim(0);
+}
+
 /* After the answer: account, log, free. Returns the status for CivetWeb. */
 static int finish(req *r, double t0)
 {
@@ -502,12 +527,7 @@ static int finish(req *r, double t0)
 	log_request(r, dt);
 	offerapi_user_free(r->user);
 	free(r->pre_body);
-	/* A POST may have hashed a password (19 MiB) or read a PDF with MuPDF:
-	 * give the heap those left behind back to the system, so a pod's
-	 * resident memory falls back after uploads and logins. GETs never grow
-	 * it much, and POSTs are rare next to them. */
-	if (strcmp(r->method, "POST") == 0)
-		malloc_trim(0);
+	trim_heap(r);
 	return r->status;
 }
 
@@ -631,6 +651,7 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 {
 	double t0 = now_mono();
 	metrics_inflight(1);
+	atomic_fetch_add(&busy, 1);
 	req r;
 	const char *detail;
 	int refuse = req_frame(&r, conn, cbdata, &detail);

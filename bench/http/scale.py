@@ -48,6 +48,11 @@ SIZES = (200, 2000, 20000)
 BOARD_OFFERS = 10000
 PASSWORD = "Quartz-Violon-92!"
 TICK = os.sysconf("SC_CLK_TCK")
+# glibc's settings of the server's container (Dockerfile, k8s/base/server/
+# deployment.yaml): no per-thread cache of freed blocks. --glibc-defaults
+# runs the server without them.
+DEPLOYMENT_TUNABLES = "glibc.malloc.tcache_count=0"
+TUNABLES = DEPLOYMENT_TUNABLES
 
 
 # ---- process figures ---------------------------------------------------------
@@ -87,6 +92,30 @@ def mem_mib(pid):
             int(re.search(r"VmHWM:\s+(\d+)", s).group(1)) / 1024.0)
 
 
+def smaps_mib(pid):
+    """Resident MiB of @pid by kind: the main heap ([heap]), anonymous
+    mappings (other malloc arenas, large blocks, thread stacks), shared
+    libraries (file-backed .so), the rest; and the libraries' top three."""
+    kinds, libs, kind = {"heap": 0, "anon": 0, "libs": 0, "other": 0}, {}, None
+    with open("/proc/%d/smaps" % pid) as f:
+        for line in f:
+            m = re.match(r"[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$", line)
+            if m:
+                path = m.group(1).strip()
+                name = os.path.basename(path)
+                kind = ("heap" if path == "[heap]" else "anon" if not path or path == "[stack]"
+                        else "libs" if ".so" in name else "other")
+                continue
+            if line.startswith("Rss:"):
+                kb = int(line.split()[1])
+                kinds[kind] += kb
+                if kind == "libs":
+                    libs[name] = libs.get(name, 0) + kb
+    top = sorted(libs.items(), key=lambda kv: -kv[1])[:3]
+    return ({k: v / 1024.0 for k, v in kinds.items()},
+            ", ".join("%s %.1f" % (n.split(".so")[0], kb / 1024.0) for n, kb in top))
+
+
 def wrk(url, duration, conns, script=None, headers=()):
     args = ["wrk", "-t2", "-c%d" % conns, "-d%ds" % duration, "--latency", "--timeout", "10s"]
     for h in headers:
@@ -122,11 +151,14 @@ class Server:
                 os.symlink(so, os.path.join(plugins, name + ".so"))
         self.port = free_port()
         self.log = open(os.path.join(tmp, "server.log"), "ab")
+        env = dict(os.environ)
+        if TUNABLES:
+            env["GLIBC_TUNABLES"] = TUNABLES
         self.proc = subprocess.Popen(
             [os.path.join(bd, "server", "offerapi-server"), "--listen",
              "127.0.0.1:%d" % self.port, "--database", db_url, "--plugin-dir", plugins,
              "--scorers", "random,similarity", "--threads", "64", "--no-request-log",
-             "--signup-limit", "0"] + list(extra), stdout=self.log, stderr=self.log)
+             "--signup-limit", "0"] + list(extra), stdout=self.log, stderr=self.log, env=env)
         wait_up(self.port, self.proc)
         self.base = "http://127.0.0.1:%d" % self.port
 
@@ -310,8 +342,16 @@ def run_case(srv, pg_pid, path, hdrs, duration, conns):
     n = max(r["requests"], 1)
     r["cpu_us"] = (c1 - c0) * 1e6 / n
     r["db_us"] = (d1 - d0) * 1e6 / n if pg_pid else float("nan")
-    r["peak"] = mem_mib(srv.proc.pid)[1]
+    r["rss"], r["peak"] = mem_mib(srv.proc.pid)
     return r
+
+
+def mem_detail(srv, r, pause):
+    """After a case: VmRSS after @pause seconds idle (what the process gave
+    back) and where the resident memory is (smaps)."""
+    time.sleep(pause)
+    r["rss_idle"] = mem_mib(srv.proc.pid)[0]
+    r["smaps"], r["top_libs"] = smaps_mib(srv.proc.pid)
 
 
 def login_bursts(port, rounds):
@@ -335,8 +375,9 @@ def login_bursts(port, rounds):
 
 
 def login_case(bd, tmp, db_url, duration):
-    """16 concurrent correct logins to one account, the limiter on (defaults)."""
-    srv = Server(bd, tmp, db_url)
+    """16 concurrent correct logins to one account, the limiter on (defaults),
+    no scoring worker (--workers 0, as the Deployment runs the server)."""
+    srv = Server(bd, tmp, db_url, ["--workers", "0"])
     try:
         signup(srv.port, "bench-login", "candidate")
         lua = os.path.join(tmp, "login.lua")
@@ -379,14 +420,23 @@ def run_backend(backend, bd, a):
             srv.stop()
         out["seed_s"] = seed_sql(backend, seed_target, ids)
         # A fresh process for the page cases: its peak is the pages' own.
-        srv = Server(bd, tmp, db_url, ["--workers", "0", "--login-max-failures", "0"])
+        # With --fresh, one fresh process per case: its peak is that case's.
+        page_args = ["--workers", "0", "--login-max-failures", "0"]
+        srv = Server(bd, tmp, db_url, page_args)
         try:
+            time.sleep(1)
             out["idle"] = mem_mib(srv.proc.pid)[0]
+            out["idle_smaps"] = smaps_mib(srv.proc.pid)
             for name, path, hdrs, napps in page_cases(srv.port, ids, a.only == "home"):
+                if a.fresh and out["cases"]:
+                    srv.stop()
+                    srv = Server(bd, tmp, db_url, page_args)
                 out["bytes_" + name] = check_case(srv.port, path, hdrs)
                 r = run_case(srv, pg_pid, path, hdrs, a.duration, a.connections)
                 r["napps"] = napps
                 r["conns"] = min(a.connections, 4) if path.endswith(".csv") else a.connections
+                if a.mem:
+                    mem_detail(srv, r, a.mem)
                 out["cases"].append((name, r))
                 print("  %-26s %9.0f req/s" % (name, r["rps"]), file=sys.stderr, flush=True)
             time.sleep(2)
@@ -404,7 +454,7 @@ def run_backend(backend, bd, a):
 
 def fmt_row(backend, name, r, ref):
     cost = "%7.2f" % (r["cpu_us"] / r["napps"]) if r.get("napps") else "      -"
-    ratio = "%5.2f" % (r["rps"] / ref["rps"]) if ref else "    -"
+    ratio = "%5.2f" % (r["rps"] / ref["rps"]) if ref and ref["rps"] else "    -"
     db = "%7.0f" % r["db_us"] if r["db_us"] == r["db_us"] else "      -"
     bad = r["non2xx"] + (1 if r["errors"] else 0)
     return "%-10s %-26s %5d %9.1f %8.1f %8.1f %8.0f %7s %7s %7.1f %5s %s" % (
@@ -414,11 +464,30 @@ def fmt_row(backend, name, r, ref):
         ("non-2xx=%d %s" % (r["non2xx"], r["errors"])) if bad else "")
 
 
+def mem_report(results, a):
+    print("\nmemory per case, MiB (%s): peak = VmHWM during the case, end = VmRSS at its end, "
+          "idle = VmRSS %d s later; then the idle process's smaps: [heap], anonymous "
+          "mappings (arenas, large blocks, stacks), shared libraries"
+          % ("a fresh server per case" if a.fresh else "one server, peak reset per case", a.mem))
+    print("%-10s %-26s %6s %6s %6s %6s %6s %6s  %s" % (
+        "backend", "case", "peak", "end", "idle", "heap", "anon", "libs", "largest libraries"))
+    for backend, res in results.items():
+        k, top = res["idle_smaps"]
+        print("%-10s %-26s %6s %6s %6.1f %6.1f %6.1f %6.1f  %s" % (
+            backend, "idle after start-up", "-", "-", res["idle"], k["heap"], k["anon"],
+            k["libs"], top))
+        for name, r in res["cases"]:
+            k = r["smaps"]
+            print("%-10s %-26s %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f  %s" % (
+                backend, name, r["peak"], r["rss"], r["rss_idle"], k["heap"], k["anon"],
+                k["libs"], r["top_libs"]))
+
+
 def report(results, a):
     print("\nwrk -t2 -d%ds (CSV: -d%ds) on loopback, server --threads 64, %d cores, "
-          "load average before: %s, after: %s"
+          "load average before: %s, after: %s; server GLIBC_TUNABLES=%s"
           % (a.duration, 3 * a.duration, os.cpu_count(), a.load,
-             open("/proc/loadavg").read().split()[0]))
+             open("/proc/loadavg").read().split()[0], TUNABLES or "(none)"))
     print("%-10s %-26s %5s %9s %8s %8s %8s %7s %7s %7s %5s" % (
         "backend", "case", "conns", "req/s", "p50 ms", "p99 ms", "cpu us", "db us", "us/app",
         "peak MB",
@@ -433,6 +502,8 @@ def report(results, a):
             print(fmt_row(backend, name, r, ref))
     print("(16 logins: wrk's non-2xx are refusals of a right password: 429 after the limiter's"
           " 5 s wait)")
+    if a.mem:
+        mem_report(results, a)
     for backend, res in results.items():
         peak = max(r["peak"] for _, r in res["cases"])
         if "login" not in res:
@@ -460,7 +531,17 @@ def main():
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--only", choices=("home",),
                     help="home: only the home page cases (no dashboards, no logins)")
+    ap.add_argument("--fresh", action="store_true",
+                    help="run each page case in a fresh server (its peak is its own)")
+    ap.add_argument("--mem", type=int, default=0, metavar="SECONDS",
+                    help="after each case, wait SECONDS idle, then print its VmRSS and "
+                    "where the memory is (smaps)")
+    ap.add_argument("--glibc-defaults", action="store_true",
+                    help="run the server without the Deployment's GLIBC_TUNABLES (%s)"
+                    % DEPLOYMENT_TUNABLES)
     a = ap.parse_args()
+    global TUNABLES
+    TUNABLES = "" if a.glibc_defaults else DEPLOYMENT_TUNABLES
     for tool in ("wrk", "sqlite3", "psql"):
         if not shutil.which(tool):
             sys.exit("%s is not installed (apt-get install wrk sqlite3 postgresql)" % tool)
@@ -475,10 +556,10 @@ def main():
         if a.backend in (backend, "both"):
             print("%s:" % backend, file=sys.stderr, flush=True)
             results[backend] = run_backend(backend, bd, a)
-    report(results, a)
-    if a.json:
+    if a.json:  # first: the figures survive a failing report
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)
+    report(results, a)
 
 
 if __name__ == "__main__":

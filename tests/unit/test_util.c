@@ -13,8 +13,11 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "curl_dl.h"
+#include "dl.h"
 #include "internal.h"
 #include "jsonlist.h"
+#include "pq_dl.h"
 
 static void test_error_last(void **state)
 {
@@ -222,6 +225,57 @@ static void test_json_strings(void **state)
 	strings_as_jansson(NULL);
 }
 
+/* Libraries opened on first use (dl.h): a missing library or function is
+ * refused with a message naming it; a present one fills its slots. */
+static void test_dl_open(void **state)
+{
+	(void)state;
+	char why[300] = "";
+	size_t (*len)(const char *) = NULL;
+	oa_dl_sym sym = { "strlen", &len };
+	assert_int_equal(oa_dl_open("libofferapi-absent.so.9", &sym, 1, why, sizeof why), -1);
+	assert_non_null(strstr(why, "cannot open libofferapi-absent.so.9: "));
+	assert_null(len);
+	oa_dl_sym absent = { "offerapi_no_such_function", &len };
+	assert_int_equal(oa_dl_open("libc.so.6", &absent, 1, why, sizeof why), -1);
+	assert_string_equal(why, "libc.so.6 has no offerapi_no_such_function");
+	assert_int_equal(oa_dl_open("libc.so.6", &sym, 1, why, sizeof why), 0);
+	assert_non_null(len);
+	assert_int_equal(len("four"), 4);
+
+	/* once per process: the outcome and its message stay */
+	static size_t (*slen)(const char *);
+	static const oa_dl_sym one[] = { { "strlen", &slen } };
+	static oa_dl_lib absent_lib = OA_DL_LIB("libofferapi-absent.so.9", one, "test");
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(oa_dl_load(&absent_lib), OFFERAPI_ERROR);
+		assert_non_null(strstr(offerapi_error_last()->message,
+		                       "test: cannot open libofferapi-absent.so.9: "));
+	}
+	static oa_dl_lib libc_lib = OA_DL_LIB("libc.so.6", one, "test");
+	assert_int_equal(oa_dl_load(&libc_lib), 0);
+	assert_int_equal(slen("four"), 4);
+}
+
+/* libpq and libcurl load on demand and their tables are complete. */
+static void test_dl_tables(void **state)
+{
+	(void)state;
+	assert_int_equal(oa_libpq_load(), 0);
+	assert_int_equal(oa_pq.PQisthreadsafe(), 1);
+	assert_int_equal(oa_curl_load(), 0);
+	CURLU *u = oa_curl.url();
+	assert_non_null(u);
+	char *host = NULL;
+	assert_int_equal(oa_curl.url_set(u, CURLUPART_URL, "smtp://relay.example:25", 0),
+	                 CURLUE_OK);
+	assert_int_equal(oa_curl.url_get(u, CURLUPART_HOST, &host, 0), CURLUE_OK);
+	assert_string_equal(host, "relay.example");
+	oa_curl.free(host);
+	oa_curl.url_cleanup(u);
+	assert_int_equal(oa_curl_init(), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +287,8 @@ int main(void)
 		cmocka_unit_test(test_check_text),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_json_strings),
+		cmocka_unit_test(test_dl_open),
+		cmocka_unit_test(test_dl_tables),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
