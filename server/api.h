@@ -95,6 +95,9 @@ json_t *api_body(req *r);
 json_t *api_body_max(req *r, size_t max, const char *toobig);
 /* The same with Content-Type @ctype ("application/merge-patch+json"). */
 json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype);
+/* A JSON merge patch (application/merge-patch+json) within --max-body,
+ * or NULL once answered. */
+json_t *api_patch_body(req *r);
 /* A string member, or NULL (absent or null); *bad set for another type. */
 const char *jstr(json_t *o, const char *key, bool *bad);
 /* Query parameter @name (UTF-8, decoded) into @dst, "" when absent: answers

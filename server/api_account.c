@@ -256,13 +256,8 @@ void api_session_revoke(req *r)
  * allowed values is sent. */
 static bool export_format(req *r, offerapi_export_format *f)
 {
-	char v[16];
-	int n = query_var(r, "format", v, sizeof v);
-	if (n == -1 || (n >= 0 && offerapi_export_format_parse(f, v) == 0)) {
-		if (n == -1)
-			*f = OFFERAPI_EXPORT_ZIP;
+	if (query_export_format(r, f))
 		return true;
-	}
 	json_t *errs = json_array();
 	problem_add(r, errs, "format", "field.format");
 	json_object_set_new(json_array_get(errs, 0), "allowed",
@@ -277,11 +272,7 @@ void api_my_export(req *r)
 	offerapi_export_format f;
 	if (!api_need(r, 0) || !export_format(r, &f))
 		return;
-	char name[OFFERAPI_LOGIN_MAX + 32];
-	svc_export_filename(r, f, name, sizeof name);
-	download d;
-	download_begin(r, &d, offerapi_export_format_media_type(f), name);
-	int rc = download_end(&d, svc_export(r, f, download_write, &d));
+	int rc = download_export(r, f, r->user->login, svc_export);
 	if (rc)
 		api_fail(r, rc, false);
 }

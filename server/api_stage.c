@@ -108,12 +108,7 @@ static bool app_if_match(req *r, char from[32])
 			respond_json(r, 500, NULL);
 		return false;
 	}
-	char etag[35];
-	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
-	json_decref(j);
-	if (!ok)
-		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
-	return ok;
+	return if_match_json(r, j);
 }
 
 /* One application: a candidate sees their own (without scores, with the
@@ -271,9 +266,7 @@ void api_application_patch(req *r)
 	char from[32];
 	if (!api_need(r, 0) || !app_if_match(r, from))
 		return;
-	char msg[96];
-	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
-	json_t *body = api_body_as(r, r->app->cfg.max_body, msg, "application/merge-patch+json");
+	json_t *body = api_patch_body(r);
 	if (!body)
 		return;
 	json_t *errs = json_array();

@@ -106,6 +106,10 @@ bool json_etag(const json_t *j, char out[35]);
 /* Whether header @name (If-None-Match, If-Match) lists @etag or is "*".
  * @weak: weak comparison (W/ tags match), as If-None-Match asks. */
 bool etag_listed(req *r, const char *name, const char *etag, bool weak);
+/* If-Match against @j, the resource as its GET shows it now (@j is
+ * taken): true when the header lists its ETag or "*", else a 412 is sent
+ * and false. */
+bool if_match_json(req *r, json_t *j);
 /* respond_problem() without a list of fields. */
 void respond_api_error(req *r, int status, const char *code, const char *message);
 /* Append {pointer|parameter: @where, detail: the text of i18n key @key}
@@ -139,6 +143,16 @@ typedef struct download {
 void download_begin(req *r, download *d, const char *ctype, const char *filename);
 int download_write(const void *data, size_t len, void *download);
 int download_end(download *d, int rc);
+/* The data archive of account @login in format @f, written by @export
+ * (svc_export or svc_admin_export) as a download named
+ * "offreapi-LOGIN.EXT" (a login is safe in a header: [a-z0-9.@_+-]); as
+ * download_end(), 0 or the error to answer when nothing was sent. */
+typedef int (*export_fn)(req *r, offerapi_export_format f, offerapi_export_write_fn write,
+                         void *payload);
+int download_export(req *r, offerapi_export_format f, const char *login, export_fn export);
+/* The export format ?format= asks for (zip when absent) in *@f; false
+ * when it names none (the caller answers 400). */
+bool query_export_format(const req *r, offerapi_export_format *f);
 void respond_pdf(req *r, const void *pdf, size_t len);
 void respond_cv_text(req *r, const offerapi_application *a);
 

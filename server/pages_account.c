@@ -127,12 +127,8 @@ void page_signup_post(req *r)
 		respond_redirect(r, next);
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
-		const char *msg = form_message(&e, rc);
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (e.message == T(r, "err.email") || e.message == T(r, "err.email_taken")) {
 			/* the address: said beside its field */
 			if (e.message == T(r, "err.email"))
@@ -142,6 +138,7 @@ void page_signup_post(req *r)
 				         e.message);
 			signup_form(r, e.status, NULL, &errs, &f, next);
 		} else {
+			const char *msg = form_message(&e, rc);
 			signup_form(r, e.status, msg ? msg : T(r, "err.check_form"), NULL, &f,
 			            next);
 		}
@@ -191,18 +188,14 @@ void page_login_post(req *r)
 		respond_redirect(r, next);
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
 		char waitmsg[256];
-		if (rc == SVC_ELIMITED) {
-			req_header(r, "Retry-After: %u", wait);
+		if (!form_refused(r, rc, wait, &e)) {
 			/* how long, in minutes rounded up (the text holds one %u) */
-			e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait",
-			               (wait + 59) / 60);
-		}
-		if (e.status >= 500)
-			page_error(r, e.status, e.message);
-		else
+			if (rc == SVC_ELIMITED)
+				e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait",
+				               (wait + 59) / 60);
 			login_form(r, e.status, e.message, login, next);
+		}
 	}
 	form_free(&f);
 }
@@ -337,12 +330,9 @@ void page_my_delete_post(req *r)
 	form_free(&f);
 	if (rc) {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
 		field_errs errs = { 0 };
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_EPERM) {
 			ferr_add(r, &errs, "password", "erase.password",
 			         rc == OFFERAPI_EINVAL ? "ferr.erase_password"
@@ -373,23 +363,21 @@ void page_my_delete_post(req *r)
 	page_send(r, 200, &b);
 }
 
+bool page_export_format(req *r, offerapi_export_format *f)
+{
+	if (query_export_format(r, f))
+		return true;
+	page_error(r, 400, T(r, "export.bad_format"));
+	return false;
+}
+
 /* The archive of one's data; ?format=tar.gz for the other format. */
 void page_my_export(req *r)
 {
-	if (!need_role(r, 0))
+	offerapi_export_format f;
+	if (!need_role(r, 0) || !page_export_format(r, &f))
 		return;
-	char v[16];
-	offerapi_export_format f = OFFERAPI_EXPORT_ZIP;
-	int n = query_var(r, "format", v, sizeof v);
-	if (n != -1 && (n < 0 || offerapi_export_format_parse(&f, v) < 0)) {
-		page_error(r, 400, T(r, "export.bad_format"));
-		return;
-	}
-	char name[OFFERAPI_LOGIN_MAX + 32];
-	svc_export_filename(r, f, name, sizeof name);
-	download d;
-	download_begin(r, &d, offerapi_export_format_media_type(f), name);
-	int rc = download_end(&d, svc_export(r, f, download_write, &d));
+	int rc = download_export(r, f, r->user->login, svc_export);
 	if (rc)
 		page_fail(r, rc);
 }

@@ -133,11 +133,8 @@ void page_forgot_password_post(req *r)
 		             "nav.login");
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (rc == OFFERAPI_EINVAL) {
 			field_errs errs = { 0 };
 			ferr_add(r, &errs, "email", "field.email", "ferr.email");
@@ -290,12 +287,9 @@ void page_my_email_post(req *r)
 		respond_redirect(r, to);
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
 		field_errs errs = { 0 };
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (rc == OFFERAPI_EINVAL) {
 			ferr_add(r, &errs, "email", "field.email", "ferr.email");
 			email_form(r, 422, NULL, &errs, email, strcmp(next, "/") ? next : NULL);
