@@ -91,6 +91,8 @@ void api_check_rejection(req *r, json_t *body, json_t *errs);
 bool api_fields_ok(req *r, json_t *errs);
 /* A JSON object body within --max-body, or NULL once answered. */
 json_t *api_body(req *r);
+/* api_need(@role), then api_body(): NULL once answered. */
+json_t *api_need_body(req *r, int role);
 /* The same within @max bytes; @toobig is the message when larger. */
 json_t *api_body_max(req *r, size_t max, const char *toobig);
 /* The same with Content-Type @ctype ("application/merge-patch+json"). */

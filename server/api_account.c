@@ -342,9 +342,7 @@ static bool token_body(req *r, json_t *body, svc_token_in *in, const char **name
 
 void api_token_create(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, 0);
 	if (!body)
 		return;
 	const char *names[4];
@@ -407,9 +405,7 @@ void api_my_notifications(req *r)
 /* PUT {"stage_emails": bool}: the candidate's stage e-mails on or off. */
 void api_my_notifications_put(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *j = api_body(r);
+	json_t *j = api_need_body(r, 0);
 	if (!j)
 		return;
 	json_t *v = json_object_get(j, "stage_emails"), *errs = json_array();

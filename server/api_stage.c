@@ -131,9 +131,7 @@ void api_check_rejection(req *r, json_t *body, json_t *errs)
 /* POST {stage, reason, reason_text, show_reason, from}. */
 void api_application_stage(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, 0);
 	if (!body)
 		return;
 	json_t *errs = json_array();
@@ -208,9 +206,7 @@ static void many_fail(req *r, int rc, size_t bad, size_t n)
  * many and which. */
 void api_offer_applications_stage(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, 0);
 	if (!body)
 		return;
 	json_t *errs = json_array();
@@ -350,9 +346,7 @@ void api_application_notes(req *r)
 /* POST {text}: 201 with the note. */
 void api_application_note_add(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, OFFERAPI_ROLE_RECRUITER);
 	if (!body)
 		return;
 	json_t *errs = json_array();

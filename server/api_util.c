@@ -228,6 +228,11 @@ json_t *api_body(req *r)
 	return body_within_max(r, "application/json");
 }
 
+json_t *api_need_body(req *r, int role)
+{
+	return api_need(r, role) ? api_body(r) : NULL;
+}
+
 json_t *api_patch_body(req *r)
 {
 	return body_within_max(r, "application/merge-patch+json");

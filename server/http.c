@@ -2,6 +2,7 @@
  * http.c - responses (one write each), the error mapping shared by pages and
  * API, request bodies, query strings, cookies and CSRF tokens.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -285,6 +286,16 @@ void respond_redirect(req *r, const char *location)
 {
 	req_header(r, "Location: %s", location);
 	respond(r, 303, NULL, "", 0);
+}
+
+void respond_redirectf(req *r, const char *fmt, ...)
+{
+	char location[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(location, sizeof location, fmt, ap);
+	va_end(ap);
+	respond_redirect(r, location);
 }
 
 void etag_of(const void *data, size_t len, char out[35])

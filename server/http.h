@@ -88,6 +88,9 @@ void respond_stream_end(req *r, bool ok);
 /* Queue one header line ("Name: value", no CRLF) for the response. */
 void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 void respond_redirect(req *r, const char *location);
+/* respond_redirect() to a location made as printf makes it (at most 511
+ * bytes: the paths of this server). */
+void respond_redirectf(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 /* JSON body (steals @j); never cached. A 200 to a GET carries an ETag and
  * becomes 304 when If-None-Match lists it. */
 void respond_json(req *r, int status, json_t *j);

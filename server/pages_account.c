@@ -23,6 +23,18 @@ static void hidden_next(buf *b, const char *next)
 		buf_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
 }
 
+/* The end of the sign-up and login forms: the link (i18n keys @intro_key
+ * and @link_key) to the other one at @path, keeping @next; then the page
+ * is sent. */
+static void form_end(req *r, buf *b, int status, const char *intro_key, const char *path,
+                     const char *link_key, const char *next)
+{
+	bool keep = strcmp(next, "/") != 0;
+	buf_printf(b, "<p>%s <a href=\"%s%s%s\">%s</a></p></section>", T(r, intro_key), path,
+	           keep ? "?next=" : "", keep ? next : "", T(r, link_key));
+	page_send(r, status, b);
+}
+
 static void signup_form(req *r, int status, const char *err, const field_errs *errs, const form *f,
                         const char *next)
 {
@@ -52,10 +64,7 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 		rec ? " checked" : "", T(r, "role.recruiter"));
 	privacy_notice(r, &b);
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "signup.go"));
-	buf_printf(&b, "<p>%s <a href=\"/login%s%s\">%s</a></p></section>", T(r, "signup.have"),
-	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
-	           T(r, "nav.login"));
-	page_send(r, status, &b);
+	form_end(r, &b, status, "signup.have", "/login", "nav.login", next);
 }
 
 void page_signup(req *r)
@@ -158,10 +167,7 @@ static void login_form(req *r, int status, const char *err, const char *login, c
 	      "required maxlength=\"1024\" autocomplete=\"current-password\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "login.go"));
 	buf_printf(&b, "<p><a href=\"/forgot-password\">%s</a></p>", T(r, "login.forgot"));
-	buf_printf(&b, "<p>%s <a href=\"/signup%s%s\">%s</a></p></section>", T(r, "login.new"),
-	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
-	           T(r, "nav.signup"));
-	page_send(r, status, &b);
+	form_end(r, &b, status, "login.new", "/signup", "nav.signup", next);
 }
 
 void page_login(req *r)

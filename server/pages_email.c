@@ -281,10 +281,8 @@ void page_my_email_post(req *r)
 	unsigned wait = 0;
 	int rc = svc_set_email(r, email, &wait);
 	if (rc == 0) {
-		char to[300];
-		snprintf(to, sizeof to, "/me/email?sent=1%s%s", strcmp(next, "/") ? "&next=" : "",
-		         strcmp(next, "/") ? next : "");
-		respond_redirect(r, to);
+		respond_redirectf(r, "/me/email?sent=1%s%s", strcmp(next, "/") ? "&next=" : "",
+		                  strcmp(next, "/") ? next : "");
 	} else {
 		http_error e;
 		field_errs errs = { 0 };

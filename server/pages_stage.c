@@ -291,9 +291,7 @@ void page_application_stage(req *r)
 		stage_refused(r, rc);
 		return;
 	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/applications/%lld", (long long)r->id);
-	respond_redirect(r, loc);
+	respond_redirectf(r, "/applications/%lld", (long long)r->id);
 }
 
 /* POST /applications/{id}/notes: text; back to the page's notes. */
@@ -310,9 +308,7 @@ void page_application_note(req *r)
 		page_fail(r, rc);
 		return;
 	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/applications/%lld#notes", (long long)r->id);
-	respond_redirect(r, loc);
+	respond_redirectf(r, "/applications/%lld#notes", (long long)r->id);
 }
 
 /* POST /me/applications/{id}/withdraw: the candidate's button. */
