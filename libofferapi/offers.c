@@ -394,6 +394,28 @@ static int stored_company(offerapi_store *s, offerapi_id id, char **out)
 	return rc;
 }
 
+/* @f checked and cleaned for an update of offer @id into *@c and *@rf,
+ * which the caller frees on success (nothing is held on failure). */
+static int update_clean(offerapi_store *s, offerapi_id id, const offerapi_offer_fields *f,
+                        clean_offer *c, rich_fields *rf)
+{
+	int rc = clean_offer_fields(f, c);
+	if (rc < 0)
+		return rc;
+	char *kept = NULL; /* an older struct keeps the stored company, searched */
+	if ((rc = rich_clean(f, 0, rf)) < 0 ||
+	    (!rf->set && (rc = stored_company(s, id, &kept)) < 0)) {
+		clean_offer_free(c);
+		rich_free(rf);
+		return rc;
+	}
+	rc = clean_offer_terms(f, rf->set ? rf->company : kept, c);
+	free(kept);
+	if (rc < 0)
+		rich_free(rf);
+	return rc;
+}
+
 int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                              const offerapi_offer_fields *f, int64_t if_version, int *applied)
 {
@@ -403,22 +425,9 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	if (rc < 0)
 		return rc;
 	clean_offer c;
-	if ((rc = clean_offer_fields(f, &c)) < 0)
-		return rc;
 	rich_fields rf;
-	char *kept = NULL; /* an older struct keeps the stored company, searched */
-	if ((rc = rich_clean(f, 0, &rf)) < 0 ||
-	    (!rf.set && (rc = stored_company(s, id, &kept)) < 0)) {
-		clean_offer_free(&c);
-		rich_free(&rf);
+	if ((rc = update_clean(s, id, f, &c, &rf)) < 0)
 		return rc;
-	}
-	rc = clean_offer_terms(f, rf.set ? rf.company : kept, &c);
-	free(kept);
-	if (rc < 0) {
-		rich_free(&rf);
-		return rc;
-	}
 	/* recruiter_id in the WHERE clause keeps the check and the write one
 	 * step; the version there makes If-Match and the write one step; $16
 	 * is 0 for a struct older than the rich fields, which stay as they are */
