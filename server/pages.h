@@ -103,6 +103,9 @@ void ferr_add(req *r, field_errs *e, const char *name, const char *label_key, co
  * answer is sent (a server error's page); false: the caller shows its
  * form again with *@e. */
 bool form_refused(req *r, int rc, unsigned wait, http_error *e);
+/* A button's POST, a form of nothing but its CSRF token: @action(@r),
+ * then a redirect to @to, or the page of its failure. */
+void page_button_post(req *r, int (*action)(req *r), const char *to);
 /* The error of field @name, or NULL (also when @e is NULL). */
 const char *ferr_get(const field_errs *e, const char *name);
 /* The library's text rules for one field: @min visible characters, @max

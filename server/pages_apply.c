@@ -263,17 +263,8 @@ static void consent_cell(req *r, buf *b, const offerapi_application *a)
 /* POST /me/applications/{id}/consent-withdraw: the candidate's button. */
 void page_consent_withdraw(req *r)
 {
-	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
-		return;
-	form f;
-	if (!page_form(r, &f, 0))
-		return;
-	form_free(&f);
-	int rc = svc_consent_withdraw(r);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_redirect(r, "/me/applications?consent_withdrawn=1");
+	if (need_role(r, OFFERAPI_ROLE_CANDIDATE))
+		page_button_post(r, svc_consent_withdraw, "/me/applications?consent_withdrawn=1");
 }
 
 void page_my_applications(req *r)

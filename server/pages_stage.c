@@ -314,15 +314,6 @@ void page_application_note(req *r)
 /* POST /me/applications/{id}/withdraw: the candidate's button. */
 void page_withdraw(req *r)
 {
-	if (!need_role(r, 0))
-		return;
-	form f;
-	if (!page_form(r, &f, 0))
-		return;
-	form_free(&f);
-	int rc = svc_withdraw(r);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_redirect(r, "/me/applications?withdrawn=1");
+	if (need_role(r, 0))
+		page_button_post(r, svc_withdraw, "/me/applications?withdrawn=1");
 }
