@@ -288,13 +288,11 @@ int offerapi_password_reset_request(offerapi_store *s, const char *email)
 	if ((rc = offerapi_email_normalize(email, addr)) < 0)
 		return rc;
 	db_conn *c;
-	if ((rc = store_begin(s, &c)) < 0)
-		return rc;
 	db_result *r = NULL;
-	rc = db_exec(c,
-	             "SELECT id, lang, display_name FROM users WHERE email = $1"
-	             " AND erase_at IS NULL",
-	             (db_param[]){ P_TEXT(addr) }, 1, &r);
+	rc = store_begin_exec(s, &c,
+	                      "SELECT id, lang, display_name FROM users WHERE email = $1"
+	                      " AND erase_at IS NULL",
+	                      (db_param[]){ P_TEXT(addr) }, 1, &r);
 	bool found = rc == 0 && r->nrows == 1;
 	char token[OFFERAPI_TOKEN_SIZE];
 	if (found)

@@ -566,11 +566,9 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 		return oa_error(OFFERAPI_EINVAL, "score from %s: %g is not in [0, 1]", scorer,
 		                score);
 	db_conn *c;
-	if ((rc = store_begin(s, &c)) < 0)
-		return rc;
 	db_result *r = NULL;
-	rc = db_exec(c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
-	             (db_param[]){ P_INT(id) }, 1, &r);
+	rc = store_begin_exec(s, &c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
+	                      (db_param[]){ P_INT(id) }, 1, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
 	/* the application's offer and date ride along, for scores_rank */

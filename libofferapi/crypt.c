@@ -261,14 +261,11 @@ static int setup_key(offerapi_store *s, const char *url)
 static int seal_batch(offerapi_store *s, bool *done)
 {
 	db_conn *c;
-	int rc = store_begin(s, &c);
-	if (rc < 0)
-		return rc;
 	db_result *r = NULL;
-	rc = db_exec(c,
-	             "SELECT application_id, pdf, cv_text FROM application_cvs"
-	             " ORDER BY application_id LIMIT 32",
-	             NULL, 0, &r);
+	int rc = store_begin_exec(s, &c,
+	                          "SELECT application_id, pdf, cv_text FROM application_cvs"
+	                          " ORDER BY application_id LIMIT 32",
+	                          NULL, 0, &r);
 	*done = rc == 0 && r->nrows == 0;
 	for (int i = 0; rc == 0 && r && i < r->nrows; i++) {
 		offerapi_id id = db_int(r, i, 0);

@@ -224,14 +224,11 @@ int offerapi_user_erase_schedule(offerapi_store *s, offerapi_id user_id, int64_t
 	if (!s)
 		return oa_error(OFFERAPI_EINVAL, "store: NULL");
 	db_conn *c;
-	int rc = store_begin(s, &c);
-	if (rc < 0)
-		return rc;
 	db_result *r = NULL;
-	rc = db_exec(c,
-	             "UPDATE users SET erase_at = COALESCE(erase_at, $2)"
-	             " WHERE id = $1 AND erased = 0 RETURNING erase_at",
-	             (db_param[]){ P_INT(user_id), P_INT(at) }, 2, &r);
+	int rc = store_begin_exec(s, &c,
+	                          "UPDATE users SET erase_at = COALESCE(erase_at, $2)"
+	                          " WHERE id = $1 AND erased = 0 RETURNING erase_at",
+	                          (db_param[]){ P_INT(user_id), P_INT(at) }, 2, &r);
 	if (rc == 0 && r->nrows == 0)
 		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)user_id);
 	int64_t when = rc == 0 ? db_int(r, 0, 0) : 0;

@@ -198,14 +198,19 @@ static bool push(json_t *arr, json_t *v)
 	return v && json_array_append_new(arr, v) == 0;
 }
 
-/* Count @item's JSON toward @total; OFFERAPI_ETOOBIG past the bound. */
-static int bound(size_t *total, json_t *item, const char *path)
+/* Append @item (taken; NULL: out of memory) to @arr, the list of file
+ * @path, counting its JSON toward @total: OFFERAPI_ETOOBIG past the bound. */
+static int push_bounded(json_t *arr, json_t *item, size_t *total, const char *path)
 {
+	if (!item)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	*total += json_dumpb(item, NULL, 0, JSON_INDENT(2)) + 8;
-	if (*total > OFFERAPI_EXPORT_JSON_MAX)
+	if (*total > OFFERAPI_EXPORT_JSON_MAX) {
+		json_decref(item);
 		return oa_error(OFFERAPI_ETOOBIG, "export: %s would exceed %u bytes", path,
 		                OFFERAPI_EXPORT_JSON_MAX);
-	return 0;
+	}
+	return push(arr, item) ? 0 : oa_error(OFFERAPI_ENOMEM, "out of memory");
 }
 
 /* ---- account.json ---- */
@@ -445,11 +450,37 @@ static int id_add(id_list *l, offerapi_id id)
 	return 0;
 }
 
-/* Append one page of @u's applications to @arr and their ids to @ids;
- * *cursor becomes the next page's (NULL after the last). */
-static int applications_page(exporter *x, const offerapi_user *u, char **cursor, json_t *arr,
-                             id_list *ids, size_t *total)
+/* Append one page of a list of @u's to @arr (@extra: what the list's
+ * function wants besides); *cursor, the page's (NULL: the first), becomes
+ * the next page's (NULL after the last). */
+typedef int (*page_fn)(exporter *x, const offerapi_user *u, char **cursor, json_t *arr,
+                       size_t *total, void *extra);
+
+/* Every page of a list, through @page, into a new array *@out. */
+static int all_pages(exporter *x, const offerapi_user *u, page_fn page, void *extra, json_t **out,
+                     size_t *total)
 {
+	json_t *arr = json_array();
+	if (!arr)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	char *cursor = NULL;
+	int rc;
+	do
+		rc = page(x, u, &cursor, arr, total, extra);
+	while (rc == 0 && cursor);
+	free(cursor);
+	if (rc < 0)
+		json_decref(arr);
+	else
+		*out = arr;
+	return rc;
+}
+
+/* A page_fn: the applications, their ids appended to @extra (an id_list). */
+static int applications_page(exporter *x, const offerapi_user *u, char **cursor, json_t *arr,
+                             size_t *total, void *extra)
+{
+	id_list *ids = extra;
 	offerapi_page page = OFFERAPI_PAGE_INIT;
 	page.cursor = *cursor;
 	page.limit = EXPORT_PAGE;
@@ -459,10 +490,8 @@ static int applications_page(exporter *x, const offerapi_user *u, char **cursor,
 	*cursor = NULL;
 	for (size_t i = 0; rc == 0 && i < l->count; i++) {
 		json_t *o = application_json(x, u, &l->items[i], &rc);
-		if (rc == 0 && (rc = bound(total, o, "applications.json")) == 0 && !push(arr, o))
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		else if (rc < 0)
-			json_decref(o);
+		if (rc == 0) /* else o is NULL */
+			rc = push_bounded(arr, o, total, "applications.json");
 		if (rc == 0)
 			rc = id_add(ids, l->items[i].id);
 	}
@@ -498,21 +527,12 @@ static int add_cv(exporter *x, const offerapi_user *u, offerapi_id id)
 
 static int add_applications(exporter *x, const offerapi_user *u)
 {
-	json_t *arr = json_array();
-	if (!arr)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	id_list ids = { 0 };
-	char *cursor = NULL;
 	size_t total = 0;
-	int rc;
-	do
-		rc = applications_page(x, u, &cursor, arr, &ids, &total);
-	while (rc == 0 && cursor);
-	free(cursor);
+	json_t *arr = NULL;
+	int rc = all_pages(x, u, applications_page, &ids, &arr, &total);
 	if (rc == 0)
 		rc = add_json(x, "applications.json", arr);
-	else
-		json_decref(arr);
 	for (size_t i = 0; rc == 0 && i < ids.count; i++)
 		rc = add_cv(x, u, ids.ids[i]);
 	free(ids.ids);
@@ -549,9 +569,11 @@ static json_t *offer_json(const offerapi_offer *f)
 	return ok ? o : NULL;
 }
 
+/* A page_fn: the offers. */
 static int offers_page(exporter *x, const offerapi_user *u, char **cursor, json_t *arr,
-                       size_t *total)
+                       size_t *total, void *extra)
 {
+	(void)extra;
 	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
 	q.recruiter_id = u->id;
 	q.include_closed = 1;
@@ -563,15 +585,8 @@ static int offers_page(exporter *x, const offerapi_user *u, char **cursor, json_
 	int rc = offerapi_offer_list_page(x->store, &q, &page, &l);
 	free(*cursor);
 	*cursor = NULL;
-	for (size_t i = 0; rc == 0 && i < l->count; i++) {
-		json_t *o = offer_json(&l->items[i]);
-		if (!o)
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		else if ((rc = bound(total, o, "offers.json")) < 0)
-			json_decref(o);
-		else if (!push(arr, o))
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
+	for (size_t i = 0; rc == 0 && i < l->count; i++)
+		rc = push_bounded(arr, offer_json(&l->items[i]), total, "offers.json");
 	if (rc == 0 && l->next && !(*cursor = oa_strdup(l->next)))
 		rc = OFFERAPI_ENOMEM;
 	offerapi_offer_list_free(l);
@@ -593,12 +608,7 @@ static int archived_offers(exporter *x, const offerapi_user *u, json_t *arr, siz
 			break;
 		json_t *o = offer_json(f);
 		offerapi_offer_free(f);
-		if (!o)
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		else if ((rc = bound(total, o, "offers.json")) < 0)
-			json_decref(o);
-		else if (!push(arr, o))
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+		rc = push_bounded(arr, o, total, "offers.json");
 	}
 	db_result_free(r);
 	return rc;
@@ -606,23 +616,12 @@ static int archived_offers(exporter *x, const offerapi_user *u, json_t *arr, siz
 
 static int add_offers(exporter *x, const offerapi_user *u)
 {
-	json_t *arr = json_array();
-	if (!arr)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	char *cursor = NULL;
 	size_t total = 0;
-	int rc;
-	do
-		rc = offers_page(x, u, &cursor, arr, &total);
-	while (rc == 0 && cursor);
-	free(cursor);
-	if (rc == 0)
-		rc = archived_offers(x, u, arr, &total);
-	if (rc < 0) {
+	json_t *arr = NULL;
+	int rc = all_pages(x, u, offers_page, NULL, &arr, &total);
+	if (rc == 0 && (rc = archived_offers(x, u, arr, &total)) < 0)
 		json_decref(arr);
-		return rc;
-	}
-	return add_json(x, "offers.json", arr);
+	return rc < 0 ? rc : add_json(x, "offers.json", arr);
 }
 
 /* ---- README.txt ---- */

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
 #include "jobs_internal.h"
@@ -178,18 +177,11 @@ static int runner_options(offerapi_job_runner_options *o, const offerapi_job_run
 
 static int start_threads(offerapi_job_runner *r)
 {
-	char host[64] = "host";
-	if (gethostname(host, sizeof host) != 0)
-		snprintf(host, sizeof host, "host");
-	host[sizeof host - 1] = '\0';
 	for (unsigned int i = 0; i < r->o.threads; i++) {
 		worker *w = &r->workers[i];
 		w->r = r;
 		w->index = i;
-		if (r->o.name)
-			snprintf(w->name, sizeof w->name, "%s/%u", r->o.name, i);
-		else
-			snprintf(w->name, sizeof w->name, "%s:%ld/%u", host, (long)getpid(), i);
+		jobs_worker_name(w->name, sizeof w->name, r->o.name, "", i);
 		pthread_mutex_lock(&r->lock);
 		r->alive++;
 		pthread_mutex_unlock(&r->lock);

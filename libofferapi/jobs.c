@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -215,6 +216,19 @@ int offerapi_job_enqueue_missing(offerapi_store *s, const offerapi_scorers *set,
 }
 
 /* ---- claiming ---- */
+
+void jobs_worker_name(char *out, size_t outsz, const char *name, const char *kind, unsigned int i)
+{
+	if (name) {
+		snprintf(out, outsz, "%s/%s%u", name, kind, i);
+		return;
+	}
+	char host[64] = "host";
+	if (gethostname(host, sizeof host) != 0)
+		snprintf(host, sizeof host, "host");
+	host[sizeof host - 1] = '\0';
+	snprintf(out, outsz, "%s:%ld/%s%u", host, (long)getpid(), kind, i);
+}
 
 int64_t jobs_claim_token(void)
 {

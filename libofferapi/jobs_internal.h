@@ -31,6 +31,10 @@ void jobs_error_text(char *out, size_t outsz, const char *in);
  * webhook deliveries). */
 int64_t jobs_claim_token(void);
 
+/* The name a worker thread claims with (jobs and mail): "@name/@kind@i"
+ * when the operator named the process, else "host:pid/@kind@i". */
+void jobs_worker_name(char *out, size_t outsz, const char *name, const char *kind, unsigned int i);
+
 /* What ends the subquery that picks the next ready row of a queue to claim,
  * on PostgreSQL: concurrent claimers pass each other by (SQLite has one
  * queue writer at a time: jobs_queue_write). */

@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include <sodium.h>
 
@@ -354,17 +353,10 @@ static int copy_options(offerapi_mail_sender *ms, const offerapi_mail_sender_opt
 
 static int start_threads(offerapi_mail_sender *ms)
 {
-	char host[64] = "host";
-	if (gethostname(host, sizeof host) != 0)
-		snprintf(host, sizeof host, "host");
-	host[sizeof host - 1] = '\0';
 	for (unsigned int i = 0; i < ms->o.threads; i++) {
 		sender_thread *t = &ms->threads[i];
 		t->ms = ms;
-		if (ms->name)
-			snprintf(t->name, sizeof t->name, "%s/mail%u", ms->name, i);
-		else
-			snprintf(t->name, sizeof t->name, "%s:%ld/mail%u", host, (long)getpid(), i);
+		jobs_worker_name(t->name, sizeof t->name, ms->name, "mail", i);
 		if (pthread_create(&t->thread, NULL, sender_main, t) != 0)
 			return oa_error(OFFERAPI_ERROR, "mail sender: cannot start thread %u",
 			                i + 1);

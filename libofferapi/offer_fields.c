@@ -273,15 +273,13 @@ int offerapi_offer_close_expired(offerapi_store *s, int64_t now, int64_t *n)
 	if (n)
 		*n = 0;
 	db_conn *c;
-	int rc = store_begin(s, &c);
-	if (rc < 0)
-		return rc;
 	db_result *res = NULL;
-	rc = db_exec(c,
-	             "UPDATE offers SET is_open = 0, updated_at = $1, version = version + 1"
-	             " WHERE is_open = 1 AND deadline IS NOT NULL AND deadline < $1"
-	             " AND archived_at IS NULL RETURNING id",
-	             (db_param[]){ P_INT(now) }, 1, &res);
+	int rc = store_begin_exec(
+		s, &c,
+		"UPDATE offers SET is_open = 0, updated_at = $1, version = version + 1"
+		" WHERE is_open = 1 AND deadline IS NOT NULL AND deadline < $1"
+		" AND archived_at IS NULL RETURNING id",
+		(db_param[]){ P_INT(now) }, 1, &res);
 	for (int i = 0; rc == 0 && i < res->nrows; i++)
 		rc = webhook_event_tx(c, OFFERAPI_EVENT_OFFER_CLOSED, db_int(res, i, 0), 0, NULL,
 		                      NULL);

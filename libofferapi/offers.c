@@ -394,6 +394,28 @@ static int stored_company(offerapi_store *s, offerapi_id id, char **out)
 	return rc;
 }
 
+/* @f checked and cleaned for an update of offer @id into *@c and *@rf,
+ * which the caller frees on success (nothing is held on failure). */
+static int update_clean(offerapi_store *s, offerapi_id id, const offerapi_offer_fields *f,
+                        clean_offer *c, rich_fields *rf)
+{
+	int rc = clean_offer_fields(f, c);
+	if (rc < 0)
+		return rc;
+	char *kept = NULL; /* an older struct keeps the stored company, searched */
+	if ((rc = rich_clean(f, 0, rf)) < 0 ||
+	    (!rf->set && (rc = stored_company(s, id, &kept)) < 0)) {
+		clean_offer_free(c);
+		rich_free(rf);
+		return rc;
+	}
+	rc = clean_offer_terms(f, rf->set ? rf->company : kept, c);
+	free(kept);
+	if (rc < 0)
+		rich_free(rf);
+	return rc;
+}
+
 int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                              const offerapi_offer_fields *f, int64_t if_version, int *applied)
 {
@@ -403,22 +425,9 @@ int offerapi_offer_update_if(offerapi_store *s, const offerapi_user *actor, offe
 	if (rc < 0)
 		return rc;
 	clean_offer c;
-	if ((rc = clean_offer_fields(f, &c)) < 0)
-		return rc;
 	rich_fields rf;
-	char *kept = NULL; /* an older struct keeps the stored company, searched */
-	if ((rc = rich_clean(f, 0, &rf)) < 0 ||
-	    (!rf.set && (rc = stored_company(s, id, &kept)) < 0)) {
-		clean_offer_free(&c);
-		rich_free(&rf);
+	if ((rc = update_clean(s, id, f, &c, &rf)) < 0)
 		return rc;
-	}
-	rc = clean_offer_terms(f, rf.set ? rf.company : kept, &c);
-	free(kept);
-	if (rc < 0) {
-		rich_free(&rf);
-		return rc;
-	}
 	/* recruiter_id in the WHERE clause keeps the check and the write one
 	 * step; the version there makes If-Match and the write one step; $16
 	 * is 0 for a struct older than the rich fields, which stay as they are */
@@ -511,16 +520,15 @@ int offerapi_offer_set_open_if(offerapi_store *s, const offerapi_user *actor, of
 		return rc;
 	/* a close and its webhook deliveries in one transaction */
 	db_conn *c;
-	if ((rc = store_begin(s, &c)) < 0)
-		return rc;
 	db_result *res = NULL;
-	rc = db_exec(c,
-	             "UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
-	             " WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
-	             " AND archived_at IS NULL AND is_open <> $1 RETURNING id",
-	             (db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id),
-	                           P_INT(actor->id), P_INT(if_version) },
-	             5, &res);
+	rc = store_begin_exec(
+		s, &c,
+		"UPDATE offers SET is_open = $1, updated_at = $2, version = version + 1"
+		" WHERE id = $3 AND recruiter_id = $4 AND ($5 = 0 OR version = $5)"
+		" AND archived_at IS NULL AND is_open <> $1 RETURNING id",
+		(db_param[]){ P_INT(open ? 1 : 0), P_INT(oa_now()), P_INT(id), P_INT(actor->id),
+	                      P_INT(if_version) },
+		5, &res);
 	bool closed = rc == 0 && !open && res->nrows > 0;
 	if (closed)
 		rc = webhook_event_tx(c, OFFERAPI_EVENT_OFFER_CLOSED, id, 0, NULL, NULL);
@@ -1172,6 +1180,23 @@ static int search_offset(offerapi_store *s, offer_filter *f, const search_query 
 	return 0;
 }
 
+/* Check @q and read its words and filter; on success the caller frees
+ * both. @paged: a page says how many, so @q gives no limit nor offset. */
+static int query_prepare(const offerapi_offer_query *q, bool paged, search_query *sq,
+                         offer_filter *f)
+{
+	int rc = check_query(q);
+	if (rc < 0)
+		return rc;
+	if (paged && (q->limit || q->offset))
+		return oa_error(OFFERAPI_EINVAL, "offer query: limit and offset are for "
+		                                 "offerapi_offer_search; a page says how many");
+	rc = search_query_parse(q->words, sq);
+	if (rc == 0 && (rc = filter_build(q, f)) < 0)
+		search_query_free(sq);
+	return rc;
+}
+
 int offerapi_offer_list_page(offerapi_store *s, const offerapi_offer_query *q,
                              const offerapi_page *page, offerapi_offer_list **out)
 {
@@ -1181,20 +1206,11 @@ int offerapi_offer_list_page(offerapi_store *s, const offerapi_offer_query *q,
 	offerapi_offer_query def = OFFERAPI_OFFER_QUERY_INIT;
 	if (!q)
 		q = &def;
-	int rc = check_query(q);
+	search_query sq;
+	offer_filter f;
+	int rc = query_prepare(q, true, &sq, &f);
 	if (rc < 0)
 		return rc;
-	if (q->limit || q->offset)
-		return oa_error(OFFERAPI_EINVAL, "offer query: limit and offset are for "
-		                                 "offerapi_offer_search; a page says how many");
-	search_query sq;
-	if ((rc = search_query_parse(q->words, &sq)) < 0)
-		return rc;
-	offer_filter f;
-	if ((rc = filter_build(q, &f)) < 0) {
-		search_query_free(&sq);
-		return rc;
-	}
 	if (sq.nwords) {
 		rc = search_page(s, q, &f, &sq, page, out);
 		search_query_free(&sq);
@@ -1223,17 +1239,11 @@ int offerapi_offer_search(offerapi_store *s, const offerapi_offer_query *q,
 	offerapi_offer_query def = OFFERAPI_OFFER_QUERY_INIT;
 	if (!q)
 		q = &def;
-	int rc = check_query(q);
+	search_query sq;
+	offer_filter f;
+	int rc = query_prepare(q, false, &sq, &f);
 	if (rc < 0)
 		return rc;
-	search_query sq;
-	if ((rc = search_query_parse(q->words, &sq)) < 0)
-		return rc;
-	offer_filter f;
-	if ((rc = filter_build(q, &f)) < 0) {
-		search_query_free(&sq);
-		return rc;
-	}
 	ks_cursor first = { false, false, -1, { 0, 0, 0, 0 } };
 	size_t limit = q->limit && q->limit < 200 ? q->limit : 200;
 	size_t offset = q->offset > 1000000 ? 1000000 : q->offset;

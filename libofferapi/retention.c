@@ -134,12 +134,9 @@ static int warn_batch(offerapi_store *s, const purge_sql *q, const db_param *p, 
 	warn_select(q, sql, sizeof sql, false);
 	*more = false;
 	db_conn *c;
-	int rc = store_begin(s, &c);
-	if (rc < 0)
-		return rc;
 	db_result *r = NULL;
 	int64_t queued = 0;
-	rc = db_exec(c, sql, p, 3, &r);
+	int rc = store_begin_exec(s, &c, sql, p, 3, &r);
 	for (int i = 0; rc == 0 && i < r->nrows; i++) {
 		bool sent;
 		rc = warn_one_tx(c, r, i, now, from, &sent);

@@ -1059,6 +1059,7 @@ void store_queue_unlock(offerapi_store *s)
 
 int store_begin(offerapi_store *s, db_conn **out)
 {
+	*out = NULL;
 	int rc = db_acquire(s->pool, out);
 	if (rc < 0)
 		return rc;
@@ -1069,8 +1070,17 @@ int store_begin(offerapi_store *s, db_conn **out)
 	return rc;
 }
 
+int store_begin_exec(offerapi_store *s, db_conn **out, const char *sql, const db_param *p, int n,
+                     db_result **res)
+{
+	int rc = store_begin(s, out);
+	return rc < 0 ? rc : db_exec(*out, sql, p, n, res);
+}
+
 int store_end(offerapi_store *s, db_conn *c, int rc)
 {
+	if (!c)
+		return rc;
 	rc = db_end(c, rc);
 	db_release(s->pool, c);
 	return rc;
@@ -1079,10 +1089,8 @@ int store_end(offerapi_store *s, db_conn *c, int rc)
 int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
 	db_conn *c;
-	int rc = store_begin(s, &c);
-	if (rc < 0)
-		return rc;
-	rc = store_end(s, c, db_exec(c, sql, p, n, out));
+	int rc = store_begin_exec(s, &c, sql, p, n, out);
+	rc = store_end(s, c, rc);
 	if (rc < 0 && out) {
 		db_result_free(*out);
 		*out = NULL;

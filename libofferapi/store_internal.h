@@ -90,8 +90,16 @@ int store_conn(offerapi_store *s, db_conn **out);
  * error is set and nothing is held. End it with store_end(). */
 int store_begin(offerapi_store *s, db_conn **out);
 
+/* store_begin(), then the transaction's first statement: what a write
+ * that reads what it changed starts with. Whatever it returns, end with
+ * store_end(s, *out, rc); when the transaction could not begin, *out is
+ * NULL, *res untouched and store_end() only returns @rc. */
+int store_begin_exec(offerapi_store *s, db_conn **out, const char *sql, const db_param *p, int n,
+                     db_result **res);
+
 /* Commit (@rc 0) or roll back (db_end) the transaction of store_begin(),
- * then give the connection back; the commit's error or @rc. */
+ * then give the connection back; the commit's error or @rc. @c NULL (a
+ * transaction that did not begin): @rc. */
 int store_end(offerapi_store *s, db_conn *c, int rc);
 
 /* Run a single statement on a borrowed connection of its own. */

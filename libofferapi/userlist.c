@@ -54,47 +54,22 @@ int offerapi_user_list_page(offerapi_store *s, offerapi_role role, const offerap
 		return oa_error(OFFERAPI_EINVAL, "role: %d is not a role", (int)role);
 	ks_spec spec;
 	list_spec(&spec, role);
-	uint32_t scope = ks_scope_id('u', role);
-	ks_cursor cur;
-	size_t limit;
-	int rc = ks_page_parse(&spec, scope, page, &cur, &limit);
-	if (rc < 0)
-		return rc;
-	unsigned pf = page ? page->flags : 0;
-	bool last = pf & OFFERAPI_PAGE_LAST, count = pf & OFFERAPI_PAGE_TOTAL;
-	ks_query *q = malloc(sizeof *q);
-	if (!q)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	db_param fixed[] = { P_INT(role) };
-	rc = ks_build(&spec, &cur, last, count, limit, 0, ", " USER_COLUMNS,
-	              " JOIN users u ON u.id = k.id", fixed, q);
-	db_result *r = NULL;
+	ks_req req;
+	ks_result res;
+	int rc = ks_req_parse(&spec, ks_scope_id('u', role), page, &req);
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
-	free(q);
+		rc = ks_run(s, &req, ", " USER_COLUMNS, " JOIN users u ON u.id = k.id",
+		            (db_param[]){ P_INT(role) }, &res);
 	if (rc < 0)
 		return rc;
 	offerapi_user_list *l = calloc(1, sizeof *l);
 	if (!l)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0) {
-		l->total = -1;
-		if (count && r->nrows)
-			l->total = db_int(r, 0, 4);
-		else if (count)
-			rc = store_count(s, spec.count_from, fixed, 1, &l->total);
+		ks_take_page(&res, &l->total, &l->next, &l->prev);
+		rc = list_fill(l, res.r, res.rows, &res.page, res.base);
 	}
-	ks_row *rows = NULL;
-	ks_page pg;
-	if (rc == 0)
-		rc = ks_page_of(&spec, scope, &cur, last, limit, l->total, r, &rows, &pg);
-	if (rc == 0) {
-		l->next = pg.next;
-		l->prev = pg.prev;
-		rc = list_fill(l, r, rows, &pg, count ? 5 : 4);
-	}
-	free(rows);
-	db_result_free(r);
+	ks_result_free(&res);
 	if (rc < 0) {
 		offerapi_user_list_free(l);
 		return rc;

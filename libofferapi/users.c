@@ -176,19 +176,16 @@ static int pw_verify(offerapi_store *s, const char *hash, const char *pw)
 static int insert_user(offerapi_store *s, const user_new *n, const char *hash, offerapi_user **out)
 {
 	db_conn *c;
-	int rc = store_begin(s, &c);
-	if (rc < 0)
-		return rc;
 	db_result *r = NULL;
-	rc = db_exec(c,
-	             "INSERT INTO users (login, display_name, role, password_hash, created_at,"
-	             " email, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)"
-	             " RETURNING id, login, display_name, role, created_at, email,"
-	             " email_verified_at, lang",
-	             (db_param[]){ P_TEXT(n->login), P_TEXT(n->display_name), P_INT(n->role),
-	                           P_TEXT(hash), P_INT(oa_now()), P_TEXT(n->email),
-	                           P_TEXT(n->lang) },
-	             7, &r);
+	int rc = store_begin_exec(
+		s, &c,
+		"INSERT INTO users (login, display_name, role, password_hash, created_at,"
+		" email, lang) VALUES ($1, $2, $3, $4, $5, $6, $7)"
+		" RETURNING id, login, display_name, role, created_at, email,"
+		" email_verified_at, lang",
+		(db_param[]){ P_TEXT(n->login), P_TEXT(n->display_name), P_INT(n->role),
+	                      P_TEXT(hash), P_INT(oa_now()), P_TEXT(n->email), P_TEXT(n->lang) },
+		7, &r);
 	if (rc == 0 && n->email)
 		rc = accounts_verify_tx(c, db_int(r, 0, 0), n->email, n->lang, n->display_name);
 	if (rc == 0 && out)

@@ -91,10 +91,15 @@ void api_check_rejection(req *r, json_t *body, json_t *errs);
 bool api_fields_ok(req *r, json_t *errs);
 /* A JSON object body within --max-body, or NULL once answered. */
 json_t *api_body(req *r);
+/* api_need(@role), then api_body(): NULL once answered. */
+json_t *api_need_body(req *r, int role);
 /* The same within @max bytes; @toobig is the message when larger. */
 json_t *api_body_max(req *r, size_t max, const char *toobig);
 /* The same with Content-Type @ctype ("application/merge-patch+json"). */
 json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype);
+/* A JSON merge patch (application/merge-patch+json) within --max-body,
+ * or NULL once answered. */
+json_t *api_patch_body(req *r);
 /* A string member, or NULL (absent or null); *bad set for another type. */
 const char *jstr(json_t *o, const char *key, bool *bad);
 /* Query parameter @name (UTF-8, decoded) into @dst, "" when absent: answers

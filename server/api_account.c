@@ -256,13 +256,8 @@ void api_session_revoke(req *r)
  * allowed values is sent. */
 static bool export_format(req *r, offerapi_export_format *f)
 {
-	char v[16];
-	int n = query_var(r, "format", v, sizeof v);
-	if (n == -1 || (n >= 0 && offerapi_export_format_parse(f, v) == 0)) {
-		if (n == -1)
-			*f = OFFERAPI_EXPORT_ZIP;
+	if (query_export_format(r, f))
 		return true;
-	}
 	json_t *errs = json_array();
 	problem_add(r, errs, "format", "field.format");
 	json_object_set_new(json_array_get(errs, 0), "allowed",
@@ -277,11 +272,7 @@ void api_my_export(req *r)
 	offerapi_export_format f;
 	if (!api_need(r, 0) || !export_format(r, &f))
 		return;
-	char name[OFFERAPI_LOGIN_MAX + 32];
-	svc_export_filename(r, f, name, sizeof name);
-	download d;
-	download_begin(r, &d, offerapi_export_format_media_type(f), name);
-	int rc = download_end(&d, svc_export(r, f, download_write, &d));
+	int rc = download_export(r, f, r->user->login, svc_export);
 	if (rc)
 		api_fail(r, rc, false);
 }
@@ -351,9 +342,7 @@ static bool token_body(req *r, json_t *body, svc_token_in *in, const char **name
 
 void api_token_create(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, 0);
 	if (!body)
 		return;
 	const char *names[4];
@@ -416,9 +405,7 @@ void api_my_notifications(req *r)
 /* PUT {"stage_emails": bool}: the candidate's stage e-mails on or off. */
 void api_my_notifications_put(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *j = api_body(r);
+	json_t *j = api_need_body(r, 0);
 	if (!j)
 		return;
 	json_t *v = json_object_get(j, "stage_emails"), *errs = json_array();

@@ -359,9 +359,7 @@ void api_application_jobs(req *r)
  * all its attempts; answers the application's jobs. */
 void api_job_retry(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, OFFERAPI_ROLE_RECRUITER);
 	if (!body)
 		return;
 	bool bad = false;

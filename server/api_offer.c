@@ -279,12 +279,7 @@ static bool offer_if_match(req *r, int64_t *version)
 	json_t *j = json_pack("{s:o}", "offer", offer_json(r, o, r->user));
 	*version = o->version;
 	offerapi_offer_free(o);
-	char etag[35];
-	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
-	json_decref(j);
-	if (!ok)
-		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
-	return ok;
+	return if_match_json(r, j);
 }
 
 /* Answer the offer a service returned, or its failure. */
@@ -436,9 +431,7 @@ void api_offer_patch(req *r)
 	int64_t version;
 	if (!api_need(r, OFFERAPI_ROLE_RECRUITER) || !offer_if_match(r, &version))
 		return;
-	char msg[96];
-	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
-	json_t *patch = api_body_as(r, r->app->cfg.max_body, msg, "application/merge-patch+json");
+	json_t *patch = api_patch_body(r);
 	if (!patch)
 		return;
 	offerapi_offer *o = NULL;

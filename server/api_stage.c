@@ -108,12 +108,7 @@ static bool app_if_match(req *r, char from[32])
 			respond_json(r, 500, NULL);
 		return false;
 	}
-	char etag[35];
-	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
-	json_decref(j);
-	if (!ok)
-		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
-	return ok;
+	return if_match_json(r, j);
 }
 
 /* One application: a candidate sees their own (without scores, with the
@@ -136,9 +131,7 @@ void api_check_rejection(req *r, json_t *body, json_t *errs)
 /* POST {stage, reason, reason_text, show_reason, from}. */
 void api_application_stage(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, 0);
 	if (!body)
 		return;
 	json_t *errs = json_array();
@@ -213,9 +206,7 @@ static void many_fail(req *r, int rc, size_t bad, size_t n)
  * many and which. */
 void api_offer_applications_stage(req *r)
 {
-	if (!api_need(r, 0))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, 0);
 	if (!body)
 		return;
 	json_t *errs = json_array();
@@ -271,9 +262,7 @@ void api_application_patch(req *r)
 	char from[32];
 	if (!api_need(r, 0) || !app_if_match(r, from))
 		return;
-	char msg[96];
-	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
-	json_t *body = api_body_as(r, r->app->cfg.max_body, msg, "application/merge-patch+json");
+	json_t *body = api_patch_body(r);
 	if (!body)
 		return;
 	json_t *errs = json_array();
@@ -357,9 +346,7 @@ void api_application_notes(req *r)
 /* POST {text}: 201 with the note. */
 void api_application_note_add(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, OFFERAPI_ROLE_RECRUITER);
 	if (!body)
 		return;
 	json_t *errs = json_array();

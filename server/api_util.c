@@ -215,11 +215,27 @@ json_t *api_body_as(req *r, size_t max, const char *toobig, const char *ctype)
 }
 
 /* A JSON object body within --max-body. */
-json_t *api_body(req *r)
+/* A body of Content-Type @ctype within --max-body. */
+static json_t *body_within_max(req *r, const char *ctype)
 {
 	char msg[96];
 	snprintf(msg, sizeof msg, "the body is larger than %zu bytes", r->app->cfg.max_body);
-	return api_body_max(r, r->app->cfg.max_body, msg);
+	return api_body_as(r, r->app->cfg.max_body, msg, ctype);
+}
+
+json_t *api_body(req *r)
+{
+	return body_within_max(r, "application/json");
+}
+
+json_t *api_need_body(req *r, int role)
+{
+	return api_need(r, role) ? api_body(r) : NULL;
+}
+
+json_t *api_patch_body(req *r)
+{
+	return body_within_max(r, "application/merge-patch+json");
 }
 
 /* A string member, or NULL (absent or JSON null); *bad set when present

@@ -48,9 +48,7 @@ void api_my_webhooks(req *r)
 /* POST {url, events}: 201 with the secret, this once. */
 void api_webhook_create(req *r)
 {
-	if (!api_need(r, OFFERAPI_ROLE_RECRUITER))
-		return;
-	json_t *body = api_body(r);
+	json_t *body = api_need_body(r, OFFERAPI_ROLE_RECRUITER);
 	if (!body)
 		return;
 	json_t *errs = json_array();

@@ -2,6 +2,7 @@
  * http.c - responses (one write each), the error mapping shared by pages and
  * API, request bodies, query strings, cookies and CSRF tokens.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,16 @@ void respond_redirect(req *r, const char *location)
 	respond(r, 303, NULL, "", 0);
 }
 
+void respond_redirectf(req *r, const char *fmt, ...)
+{
+	char location[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(location, sizeof location, fmt, ap);
+	va_end(ap);
+	respond_redirect(r, location);
+}
+
 void etag_of(const void *data, size_t len, char out[35])
 {
 	unsigned char h[16];
@@ -304,6 +315,16 @@ bool json_etag(const json_t *j, char out[35])
 		etag_of(s, strlen(s), out);
 	free(s);
 	return s != NULL;
+}
+
+bool if_match_json(req *r, json_t *j)
+{
+	char etag[35];
+	bool ok = json_etag(j, etag) && etag_listed(r, "If-Match", etag, false);
+	json_decref(j);
+	if (!ok)
+		respond_api_error(r, 412, "precondition_failed", T(r, "err.precondition"));
+	return ok;
 }
 
 bool etag_listed(req *r, const char *name, const char *etag, bool weak)
@@ -676,6 +697,24 @@ int download_end(download *d, int rc)
 	if (rc == 0) /* nothing to send is still an answer */
 		respond(d->r, 200, d->ctype, "", 0);
 	return rc;
+}
+
+int download_export(req *r, offerapi_export_format f, const char *login, export_fn export)
+{
+	char name[OFFERAPI_LOGIN_MAX + 32];
+	snprintf(name, sizeof name, "offreapi-%s.%s", login ? login : "export",
+	         offerapi_export_format_name(f));
+	download d;
+	download_begin(r, &d, offerapi_export_format_media_type(f), name);
+	return download_end(&d, export(r, f, download_write, &d));
+}
+
+bool query_export_format(const req *r, offerapi_export_format *f)
+{
+	char v[16];
+	*f = OFFERAPI_EXPORT_ZIP;
+	int n = query_var(r, "format", v, sizeof v);
+	return n == -1 || (n >= 0 && offerapi_export_format_parse(f, v) == 0);
 }
 
 /* A CV is a document a stranger wrote: it is downloaded, never rendered

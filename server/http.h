@@ -88,6 +88,9 @@ void respond_stream_end(req *r, bool ok);
 /* Queue one header line ("Name: value", no CRLF) for the response. */
 void req_header(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 void respond_redirect(req *r, const char *location);
+/* respond_redirect() to a location made as printf makes it (at most 511
+ * bytes: the paths of this server). */
+void respond_redirectf(req *r, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 /* JSON body (steals @j); never cached. A 200 to a GET carries an ETag and
  * becomes 304 when If-None-Match lists it. */
 void respond_json(req *r, int status, json_t *j);
@@ -106,6 +109,10 @@ bool json_etag(const json_t *j, char out[35]);
 /* Whether header @name (If-None-Match, If-Match) lists @etag or is "*".
  * @weak: weak comparison (W/ tags match), as If-None-Match asks. */
 bool etag_listed(req *r, const char *name, const char *etag, bool weak);
+/* If-Match against @j, the resource as its GET shows it now (@j is
+ * taken): true when the header lists its ETag or "*", else a 412 is sent
+ * and false. */
+bool if_match_json(req *r, json_t *j);
 /* respond_problem() without a list of fields. */
 void respond_api_error(req *r, int status, const char *code, const char *message);
 /* Append {pointer|parameter: @where, detail: the text of i18n key @key}
@@ -139,6 +146,16 @@ typedef struct download {
 void download_begin(req *r, download *d, const char *ctype, const char *filename);
 int download_write(const void *data, size_t len, void *download);
 int download_end(download *d, int rc);
+/* The data archive of account @login in format @f, written by @export
+ * (svc_export or svc_admin_export) as a download named
+ * "offreapi-LOGIN.EXT" (a login is safe in a header: [a-z0-9.@_+-]); as
+ * download_end(), 0 or the error to answer when nothing was sent. */
+typedef int (*export_fn)(req *r, offerapi_export_format f, offerapi_export_write_fn write,
+                         void *payload);
+int download_export(req *r, offerapi_export_format f, const char *login, export_fn export);
+/* The export format ?format= asks for (zip when absent) in *@f; false
+ * when it names none (the caller answers 400). */
+bool query_export_format(const req *r, offerapi_export_format *f);
 void respond_pdf(req *r, const void *pdf, size_t len);
 void respond_cv_text(req *r, const offerapi_application *a);
 

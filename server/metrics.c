@@ -513,6 +513,26 @@ static void render_counters(buf *b)
 		           (unsigned long long)M.logins[i]);
 }
 
+/* The samples of counter @name by scorer and @label: for each loaded
+ * scorer, its failures by reason (@failures) or its jobs by result, one
+ * sample per name of @values (0 where this process counted none). M.lock
+ * held. */
+static void scorer_counts(buf *b, const offerapi_scorers *set, size_t nloaded, const char *name,
+                          const char *label, const char *const *values, bool failures)
+{
+	char l1[256];
+	for (size_t i = 0; i < nloaded; i++) {
+		size_t k = scorer_index(offerapi_scorers_info(set, i)->name);
+		label_esc(l1, sizeof l1, offerapi_scorers_info(set, i)->name);
+		const uint64_t *n = NULL;
+		if (k < M.nscorers)
+			n = failures ? M.scorer[k].failures : M.scorer[k].results;
+		for (size_t j = 0; j < (failures ? NREASONS : NRESULTS); j++)
+			buf_printf(b, "%s{scorer=\"%s\",%s=\"%s\"} %llu\n", name, l1, label,
+			           values[j], (unsigned long long)(n ? n[j] : 0));
+	}
+}
+
 /* Counters and latency of the jobs this process's workers processed, with
  * the names offerapi-worker uses (M.lock held). */
 static void render_jobs(buf *b, const offerapi_scorers *set, size_t nloaded)
@@ -520,28 +540,11 @@ static void render_jobs(buf *b, const offerapi_scorers *set, size_t nloaded)
 	char l1[256], labels[320];
 	family(b, "offerapi_worker_jobs_total", "counter",
 	       "Jobs this process processed, by scorer and result.");
-	for (size_t i = 0; i < nloaded; i++) {
-		size_t k = scorer_index(offerapi_scorers_info(set, i)->name);
-		label_esc(l1, sizeof l1, offerapi_scorers_info(set, i)->name);
-		for (size_t j = 0; j < NRESULTS; j++)
-			buf_printf(
-				b, "offerapi_worker_jobs_total{scorer=\"%s\",result=\"%s\"} %llu\n",
-				l1, job_results[j],
-				(unsigned long long)(k < M.nscorers ? M.scorer[k].results[j] : 0));
-	}
+	scorer_counts(b, set, nloaded, "offerapi_worker_jobs_total", "result", job_results, false);
 	family(b, "offerapi_worker_job_failures_total", "counter",
 	       "Failed attempts, by scorer and reason.");
-	for (size_t i = 0; i < nloaded; i++) {
-		size_t k = scorer_index(offerapi_scorers_info(set, i)->name);
-		label_esc(l1, sizeof l1, offerapi_scorers_info(set, i)->name);
-		for (size_t j = 0; j < NREASONS; j++)
-			buf_printf(
-				b,
-				"offerapi_worker_job_failures_total{scorer=\"%s\",reason=\"%s\"} "
-				"%llu\n",
-				l1, job_reasons[j],
-				(unsigned long long)(k < M.nscorers ? M.scorer[k].failures[j] : 0));
-	}
+	scorer_counts(b, set, nloaded, "offerapi_worker_job_failures_total", "reason", job_reasons,
+	              true);
 	family(b, "offerapi_job_latency_seconds", "histogram",
 	       "From enqueue to done, for the jobs this process completed.");
 	for (size_t i = 0; i < nloaded; i++) {

@@ -55,6 +55,9 @@ void page_apply(req *r);
 void page_my_applications(req *r);
 void page_my_sessions(req *r);
 void page_my_export(req *r);
+/* ?format= of an export (zip when absent) into *@f; false when it is
+ * unknown, once a 400 page said so (pages_account.c). */
+bool page_export_format(req *r, offerapi_export_format *f);
 void page_my_delete(req *r);
 void page_my_delete_post(req *r);
 void page_session_revoke(req *r);
@@ -95,6 +98,14 @@ typedef struct field_errs {
  * @label_key, the message i18n key @fmt_key (a printf format). */
 void ferr_add(req *r, field_errs *e, const char *name, const char *label_key, const char *fmt_key,
               ...);
+/* A form's refusal @rc: *@e its status and message (http_error_for), and
+ * a Retry-After of @wait seconds when it is SVC_ELIMITED. True when the
+ * answer is sent (a server error's page); false: the caller shows its
+ * form again with *@e. */
+bool form_refused(req *r, int rc, unsigned wait, http_error *e);
+/* A button's POST, a form of nothing but its CSRF token: @action(@r),
+ * then a redirect to @to, or the page of its failure. */
+void page_button_post(req *r, int (*action)(req *r), const char *to);
 /* The error of field @name, or NULL (also when @e is NULL). */
 const char *ferr_get(const field_errs *e, const char *name);
 /* The library's text rules for one field: @min visible characters, @max

@@ -23,6 +23,18 @@ static void hidden_next(buf *b, const char *next)
 		buf_printf(b, "<input type=\"hidden\" name=\"next\" value=\"%s\">", next);
 }
 
+/* The end of the sign-up and login forms: the link (i18n keys @intro_key
+ * and @link_key) to the other one at @path, keeping @next; then the page
+ * is sent. */
+static void form_end(req *r, buf *b, int status, const char *intro_key, const char *path,
+                     const char *link_key, const char *next)
+{
+	bool keep = strcmp(next, "/") != 0;
+	buf_printf(b, "<p>%s <a href=\"%s%s%s\">%s</a></p></section>", T(r, intro_key), path,
+	           keep ? "?next=" : "", keep ? next : "", T(r, link_key));
+	page_send(r, status, b);
+}
+
 static void signup_form(req *r, int status, const char *err, const field_errs *errs, const form *f,
                         const char *next)
 {
@@ -52,10 +64,7 @@ static void signup_form(req *r, int status, const char *err, const field_errs *e
 		rec ? " checked" : "", T(r, "role.recruiter"));
 	privacy_notice(r, &b);
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "signup.go"));
-	buf_printf(&b, "<p>%s <a href=\"/login%s%s\">%s</a></p></section>", T(r, "signup.have"),
-	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
-	           T(r, "nav.login"));
-	page_send(r, status, &b);
+	form_end(r, &b, status, "signup.have", "/login", "nav.login", next);
 }
 
 void page_signup(req *r)
@@ -127,12 +136,8 @@ void page_signup_post(req *r)
 		respond_redirect(r, next);
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
-		const char *msg = form_message(&e, rc);
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (e.message == T(r, "err.email") || e.message == T(r, "err.email_taken")) {
 			/* the address: said beside its field */
 			if (e.message == T(r, "err.email"))
@@ -142,6 +147,7 @@ void page_signup_post(req *r)
 				         e.message);
 			signup_form(r, e.status, NULL, &errs, &f, next);
 		} else {
+			const char *msg = form_message(&e, rc);
 			signup_form(r, e.status, msg ? msg : T(r, "err.check_form"), NULL, &f,
 			            next);
 		}
@@ -161,10 +167,7 @@ static void login_form(req *r, int status, const char *err, const char *login, c
 	      "required maxlength=\"1024\" autocomplete=\"current-password\"");
 	buf_printf(&b, "<button type=\"submit\">%s</button></form>", T(r, "login.go"));
 	buf_printf(&b, "<p><a href=\"/forgot-password\">%s</a></p>", T(r, "login.forgot"));
-	buf_printf(&b, "<p>%s <a href=\"/signup%s%s\">%s</a></p></section>", T(r, "login.new"),
-	           strcmp(next, "/") ? "?next=" : "", strcmp(next, "/") ? next : "",
-	           T(r, "nav.signup"));
-	page_send(r, status, &b);
+	form_end(r, &b, status, "login.new", "/signup", "nav.signup", next);
 }
 
 void page_login(req *r)
@@ -191,18 +194,14 @@ void page_login_post(req *r)
 		respond_redirect(r, next);
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
 		char waitmsg[256];
-		if (rc == SVC_ELIMITED) {
-			req_header(r, "Retry-After: %u", wait);
+		if (!form_refused(r, rc, wait, &e)) {
 			/* how long, in minutes rounded up (the text holds one %u) */
-			e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait",
-			               (wait + 59) / 60);
-		}
-		if (e.status >= 500)
-			page_error(r, e.status, e.message);
-		else
+			if (rc == SVC_ELIMITED)
+				e.message = TF(r, waitmsg, sizeof waitmsg, "err.login_wait",
+				               (wait + 59) / 60);
 			login_form(r, e.status, e.message, login, next);
+		}
 	}
 	form_free(&f);
 }
@@ -337,12 +336,9 @@ void page_my_delete_post(req *r)
 	form_free(&f);
 	if (rc) {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
 		field_errs errs = { 0 };
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (rc == OFFERAPI_EINVAL || rc == OFFERAPI_EPERM) {
 			ferr_add(r, &errs, "password", "erase.password",
 			         rc == OFFERAPI_EINVAL ? "ferr.erase_password"
@@ -373,23 +369,21 @@ void page_my_delete_post(req *r)
 	page_send(r, 200, &b);
 }
 
+bool page_export_format(req *r, offerapi_export_format *f)
+{
+	if (query_export_format(r, f))
+		return true;
+	page_error(r, 400, T(r, "export.bad_format"));
+	return false;
+}
+
 /* The archive of one's data; ?format=tar.gz for the other format. */
 void page_my_export(req *r)
 {
-	if (!need_role(r, 0))
+	offerapi_export_format f;
+	if (!need_role(r, 0) || !page_export_format(r, &f))
 		return;
-	char v[16];
-	offerapi_export_format f = OFFERAPI_EXPORT_ZIP;
-	int n = query_var(r, "format", v, sizeof v);
-	if (n != -1 && (n < 0 || offerapi_export_format_parse(&f, v) < 0)) {
-		page_error(r, 400, T(r, "export.bad_format"));
-		return;
-	}
-	char name[OFFERAPI_LOGIN_MAX + 32];
-	svc_export_filename(r, f, name, sizeof name);
-	download d;
-	download_begin(r, &d, offerapi_export_format_media_type(f), name);
-	int rc = download_end(&d, svc_export(r, f, download_write, &d));
+	int rc = download_export(r, f, r->user->login, svc_export);
 	if (rc)
 		page_fail(r, rc);
 }

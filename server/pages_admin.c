@@ -296,27 +296,17 @@ void page_admin_access(req *r)
 /* GET /admin/users/{id}/export[?format=tar.gz]: the person's archive. */
 void page_admin_export(req *r)
 {
-	if (!need_role(r, OFFERAPI_ROLE_ADMIN))
+	offerapi_export_format f;
+	if (!need_role(r, OFFERAPI_ROLE_ADMIN) || !page_export_format(r, &f))
 		return;
-	char v[16];
-	offerapi_export_format f = OFFERAPI_EXPORT_ZIP;
-	int n = query_var(r, "format", v, sizeof v);
-	if (n != -1 && (n < 0 || offerapi_export_format_parse(&f, v) < 0)) {
-		page_error(r, 400, T(r, "export.bad_format"));
-		return;
-	}
 	offerapi_user *u = NULL;
 	int rc = svc_admin_user(r, &u);
 	if (rc) {
 		page_fail(r, rc);
 		return;
 	}
-	char name[OFFERAPI_LOGIN_MAX + 32];
-	snprintf(name, sizeof name, "offreapi-%s.%s", u->login, offerapi_export_format_name(f));
+	rc = download_export(r, f, u->login, svc_admin_export);
 	offerapi_user_free(u);
-	download d;
-	download_begin(r, &d, offerapi_export_format_media_type(f), name);
-	rc = download_end(&d, svc_admin_export(r, f, download_write, &d));
 	if (rc)
 		page_fail(r, rc);
 }

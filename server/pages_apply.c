@@ -227,20 +227,25 @@ void page_apply(req *r)
 	form_free(&f);
 }
 
+/* A button of the candidate's on application @a: a form posting to
+ * /me/applications/ID/@action, the text of i18n key @key, and the offer's
+ * title in its accessible name. */
+static void app_button(req *r, buf *b, const offerapi_application *a, const char *action,
+                       const char *key)
+{
+	buf_printf(b, "<form method=\"post\" class=\"inline\" action=\"/me/applications/%lld/%s\">",
+	           (long long)a->id, action);
+	hidden_csrf(r, b);
+	buf_printf(b, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s (", T(r, key));
+	buf_esc(b, a->offer_title);
+	buf_printf(b, ")\">%s</button></form>", T(r, key));
+}
+
 /* The candidate's withdraw button, while the application is open. */
 static void withdraw_button(req *r, buf *b, const offerapi_application *a)
 {
-	if (!offerapi_stage_allowed(a->stage, OFFERAPI_STAGE_WITHDRAWN, OFFERAPI_ROLE_CANDIDATE))
-		return;
-	buf_printf(
-		b,
-		"<form method=\"post\" class=\"inline\" action=\"/me/applications/%lld/withdraw\">",
-		(long long)a->id);
-	hidden_csrf(r, b);
-	buf_printf(b, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s (",
-	           T(r, "act.withdraw"));
-	buf_esc(b, a->offer_title);
-	buf_printf(b, ")\">%s</button></form>", T(r, "act.withdraw"));
+	if (offerapi_stage_allowed(a->stage, OFFERAPI_STAGE_WITHDRAWN, OFFERAPI_ROLE_CANDIDATE))
+		app_button(r, b, a, "withdraw", "act.withdraw");
 }
 
 /* The pool consent: yes with its withdraw button, or no. */
@@ -249,15 +254,8 @@ static void consent_cell(req *r, buf *b, const offerapi_application *a)
 	buf_printf(b, "<td data-label=\"%s\">%s", T(r, "consent.col"),
 	           T(r, a->pool_consent ? "consent.yes" : "consent.no"));
 	if (a->pool_consent) {
-		buf_printf(b,
-		           " <form method=\"post\" class=\"inline\" "
-		           "action=\"/me/applications/%lld/consent-withdraw\">",
-		           (long long)a->id);
-		hidden_csrf(r, b);
-		buf_printf(b, "<button type=\"submit\" class=\"secondary\" aria-label=\"%s (",
-		           T(r, "consent.withdraw"));
-		buf_esc(b, a->offer_title);
-		buf_printf(b, ")\">%s</button></form>", T(r, "consent.withdraw"));
+		buf_puts(b, " ");
+		app_button(r, b, a, "consent-withdraw", "consent.withdraw");
 	}
 	buf_puts(b, "</td>");
 }
@@ -265,17 +263,8 @@ static void consent_cell(req *r, buf *b, const offerapi_application *a)
 /* POST /me/applications/{id}/consent-withdraw: the candidate's button. */
 void page_consent_withdraw(req *r)
 {
-	if (!need_role(r, OFFERAPI_ROLE_CANDIDATE))
-		return;
-	form f;
-	if (!page_form(r, &f, 0))
-		return;
-	form_free(&f);
-	int rc = svc_consent_withdraw(r);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_redirect(r, "/me/applications?consent_withdrawn=1");
+	if (need_role(r, OFFERAPI_ROLE_CANDIDATE))
+		page_button_post(r, svc_consent_withdraw, "/me/applications?consent_withdrawn=1");
 }
 
 void page_my_applications(req *r)

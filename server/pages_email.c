@@ -133,11 +133,8 @@ void page_forgot_password_post(req *r)
 		             "nav.login");
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (rc == OFFERAPI_EINVAL) {
 			field_errs errs = { 0 };
 			ferr_add(r, &errs, "email", "field.email", "ferr.email");
@@ -284,18 +281,13 @@ void page_my_email_post(req *r)
 	unsigned wait = 0;
 	int rc = svc_set_email(r, email, &wait);
 	if (rc == 0) {
-		char to[300];
-		snprintf(to, sizeof to, "/me/email?sent=1%s%s", strcmp(next, "/") ? "&next=" : "",
-		         strcmp(next, "/") ? next : "");
-		respond_redirect(r, to);
+		respond_redirectf(r, "/me/email?sent=1%s%s", strcmp(next, "/") ? "&next=" : "",
+		                  strcmp(next, "/") ? next : "");
 	} else {
 		http_error e;
-		http_error_for(r, rc, false, &e);
-		if (rc == SVC_ELIMITED)
-			req_header(r, "Retry-After: %u", wait);
 		field_errs errs = { 0 };
-		if (e.status >= 500) {
-			page_error(r, e.status, e.message);
+		if (form_refused(r, rc, wait, &e)) {
+			/* a server error: answered */
 		} else if (rc == OFFERAPI_EINVAL) {
 			ferr_add(r, &errs, "email", "field.email", "ferr.email");
 			email_form(r, 422, NULL, &errs, email, strcmp(next, "/") ? next : NULL);

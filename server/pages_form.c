@@ -10,6 +10,30 @@
 
 #include "pages.h"
 
+void page_button_post(req *r, int (*action)(req *r), const char *to)
+{
+	form f;
+	if (!page_form(r, &f, 0))
+		return;
+	form_free(&f);
+	int rc = action(r);
+	if (rc)
+		page_fail(r, rc);
+	else
+		respond_redirect(r, to);
+}
+
+bool form_refused(req *r, int rc, unsigned wait, http_error *e)
+{
+	http_error_for(r, rc, false, e);
+	if (rc == SVC_ELIMITED)
+		req_header(r, "Retry-After: %u", wait);
+	if (e->status < 500)
+		return false;
+	page_error(r, e->status, e->message);
+	return true;
+}
+
 void ferr_add(req *r, field_errs *e, const char *name, const char *label_key, const char *fmt_key,
               ...)
 {

@@ -291,9 +291,7 @@ void page_application_stage(req *r)
 		stage_refused(r, rc);
 		return;
 	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/applications/%lld", (long long)r->id);
-	respond_redirect(r, loc);
+	respond_redirectf(r, "/applications/%lld", (long long)r->id);
 }
 
 /* POST /applications/{id}/notes: text; back to the page's notes. */
@@ -310,23 +308,12 @@ void page_application_note(req *r)
 		page_fail(r, rc);
 		return;
 	}
-	char loc[64];
-	snprintf(loc, sizeof loc, "/applications/%lld#notes", (long long)r->id);
-	respond_redirect(r, loc);
+	respond_redirectf(r, "/applications/%lld#notes", (long long)r->id);
 }
 
 /* POST /me/applications/{id}/withdraw: the candidate's button. */
 void page_withdraw(req *r)
 {
-	if (!need_role(r, 0))
-		return;
-	form f;
-	if (!page_form(r, &f, 0))
-		return;
-	form_free(&f);
-	int rc = svc_withdraw(r);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_redirect(r, "/me/applications?withdrawn=1");
+	if (need_role(r, 0))
+		page_button_post(r, svc_withdraw, "/me/applications?withdrawn=1");
 }

@@ -170,13 +170,5 @@ void page_token_create(req *r)
 
 void page_token_revoke(req *r)
 {
-	form f;
-	if (!page_form(r, &f, 0))
-		return;
-	form_free(&f);
-	int rc = svc_token_revoke(r);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_redirect(r, "/me/tokens?revoked=1");
+	page_button_post(r, svc_token_revoke, "/me/tokens?revoked=1");
 }

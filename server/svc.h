@@ -154,16 +154,12 @@ int svc_webhook_deliveries(req *r, const offerapi_page *page, offerapi_delivery_
  * through @write (offerapi_user_export(); nothing is written before the
  * account is read): any logged-in user, for themself only. */
 int svc_export(req *r, offerapi_export_format f, offerapi_export_write_fn write, void *payload);
-/* The archive's file name: "offreapi-LOGIN.zip" (a login is already safe
- * in a header: [a-z0-9.@_+-]). */
 /* Erase the logged-in account (the right to be forgotten) once @password
  * is its password (limited as logins are: SVC_ELIMITED with
  * *retry_after): now with --erase-grace-days 0 (*erase_at = 0), else
  * disabled now and erased at *erase_at (Unix seconds) by the sweep. The
  * caller clears the session cookie. */
 int svc_erase(req *r, const char *password, int64_t *erase_at, unsigned *retry_after);
-
-void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n);
 
 /* ---- the operator (svc_admin.c): OFFERAPI_ROLE_ADMIN only -------------------- */
 

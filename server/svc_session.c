@@ -199,6 +199,34 @@ int svc_password_reset(req *r, const char *token, const char *password, offerapi
 	return rc == OFFERAPI_EAUTH ? svc_fail(rc, "err.bad_link") : rc;
 }
 
+/* offerapi_user_authenticate() under the failed-login limit, when
+ * --login-max-failures sets one: SVC_ELIMITED with *@retry_after while it
+ * holds. *@wrong: the password or login was refused (a failure counted). */
+static int authenticate_limited(req *r, const char *login, const char *password,
+                                offerapi_user **user, unsigned *retry_after, bool *wrong)
+{
+	*wrong = false;
+	bool limit = r->app->cfg.login_max_failures > 0;
+	offerapi_login_throttle_options o = throttle_opts(r->app);
+	offerapi_login_ticket t;
+	if (limit) {
+		int trc = offerapi_login_throttle_begin(r->app->store, &o, login, r->addr, &t,
+		                                        retry_after);
+		if (trc < 0)
+			return trc;
+		if (*retry_after)
+			return svc_fail(SVC_ELIMITED, "err.rate_limited");
+	}
+	int rc = offerapi_user_authenticate(r->app->store, login, password, user);
+	*wrong = rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL;
+	if (limit)
+		offerapi_login_throttle_end(r->app->store, &o, &t,
+		                            rc == 0  ? OFFERAPI_LOGIN_SUCCEEDED
+		                            : *wrong ? OFFERAPI_LOGIN_FAILED
+		                                     : OFFERAPI_LOGIN_UNDECIDED);
+	return rc;
+}
+
 /* Rate-limited per (account, address) and per address, in the database
  * (shared by replicas). The password hash makes a login slow on purpose. */
 int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
@@ -208,26 +236,10 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
 	*retry_after = 0;
 	if (!login || !password)
 		return svc_fail(OFFERAPI_EINVAL, "err.login_fields");
-	bool limit = r->app->cfg.login_max_failures > 0;
-	offerapi_login_throttle_options o = throttle_opts(r->app);
-	offerapi_login_ticket t;
-	if (limit) {
-		int trc = offerapi_login_throttle_begin(r->app->store, &o, login, r->addr, &t,
-		                                        retry_after);
-		if (trc < 0)
-			return trc;
-		if (*retry_after) {
-			metrics_login(false, true);
-			return svc_fail(SVC_ELIMITED, "err.rate_limited");
-		}
-	}
-	int rc = offerapi_user_authenticate(r->app->store, login, password, user);
-	bool bad = rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL;
-	if (limit)
-		offerapi_login_throttle_end(r->app->store, &o, &t,
-		                            rc == 0 ? OFFERAPI_LOGIN_SUCCEEDED
-		                            : bad   ? OFFERAPI_LOGIN_FAILED
-		                                    : OFFERAPI_LOGIN_UNDECIDED);
+	bool bad;
+	int rc = authenticate_limited(r, login, password, user, retry_after, &bad);
+	if (rc == SVC_ELIMITED)
+		metrics_login(false, true);
 	if (bad) {
 		metrics_login(false, false);
 		return svc_fail(OFFERAPI_EAUTH, "err.bad_login");
@@ -296,24 +308,8 @@ int svc_erase(req *r, const char *password, int64_t *erase_at, unsigned *retry_a
 	/* the password proves it is the person, not a borrowed session; its
 	 * guesses count as failed logins do */
 	offerapi_user *u = NULL;
-	bool limit = r->app->cfg.login_max_failures > 0;
-	offerapi_login_throttle_options o = throttle_opts(r->app);
-	offerapi_login_ticket t;
-	if (limit) {
-		int trc = offerapi_login_throttle_begin(r->app->store, &o, r->user->login, r->addr,
-		                                        &t, retry_after);
-		if (trc < 0)
-			return trc;
-		if (*retry_after)
-			return svc_fail(SVC_ELIMITED, "err.rate_limited");
-	}
-	rc = offerapi_user_authenticate(r->app->store, r->user->login, password, &u);
-	bool bad = rc == OFFERAPI_EAUTH || rc == OFFERAPI_EINVAL;
-	if (limit)
-		offerapi_login_throttle_end(r->app->store, &o, &t,
-		                            rc == 0 ? OFFERAPI_LOGIN_SUCCEEDED
-		                            : bad   ? OFFERAPI_LOGIN_FAILED
-		                                    : OFFERAPI_LOGIN_UNDECIDED);
+	bool bad;
+	rc = authenticate_limited(r, r->user->login, password, &u, retry_after, &bad);
 	bool same = u && u->id == r->user->id;
 	offerapi_user_free(u);
 	if (bad || (rc == 0 && !same))
@@ -325,12 +321,6 @@ int svc_erase(req *r, const char *password, int64_t *erase_at, unsigned *retry_a
 		return offerapi_user_erase(r->app->store, r->user->id, NULL);
 	return offerapi_user_erase_schedule(r->app->store, r->user->id,
 	                                    (int64_t)time(NULL) + (int64_t)days * 86400, erase_at);
-}
-
-void svc_export_filename(const req *r, offerapi_export_format f, char *out, size_t n)
-{
-	snprintf(out, n, "offreapi-%s.%s", r->user ? r->user->login : "export",
-	         offerapi_export_format_name(f));
 }
 
 /* ---- personal access tokens ------------------------------------------------------------------ */
