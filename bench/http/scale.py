@@ -263,15 +263,18 @@ def walk_last(port, path, param, cookie):
     sys.exit("no last page after %d pages" % BOARD_OFFERS)
 
 
-def page_cases(port, ids, home_only=False):
-    """(name, path, headers, applications) of every page case."""
+def page_cases(port, ids, only=None):
+    """(name, path, headers, applications) of every page case (@only: "home"
+    or "dashboard" keeps those cases)."""
     rec = ("Cookie: oa_session=" + ids["rec"],)
     board = ("Cookie: oa_session=" + ids["board"],)
     cases = []
-    for k, n in enumerate(SIZES if not home_only else ()):
+    for k, n in enumerate(SIZES if only != "home" else ()):
         o = ids["offers"][k]
         cases.append(("dashboard %d, page 1" % n, "/offers/%d/dashboard" % o, rec, n))
         cases.append(("dashboard %d, CSV" % n, "/offers/%d/dashboard.csv" % o, rec, n))
+    if only == "dashboard":
+        return cases
     last_anon = walk_last(port, "/", "cursor", None)
     # As the owner: both lists (the board and "my offers") at their last page.
     last_mine = walk_last(port, "/", "mine", "oa_session=" + ids["board"])
@@ -382,7 +385,7 @@ def run_backend(backend, bd, a):
         srv = Server(bd, tmp, db_url, ["--workers", "0", "--login-max-failures", "0"])
         try:
             out["idle"] = mem_mib(srv.proc.pid)[0]
-            for name, path, hdrs, napps in page_cases(srv.port, ids, a.only == "home"):
+            for name, path, hdrs, napps in page_cases(srv.port, ids, a.only):
                 out["bytes_" + name] = check_case(srv.port, path, hdrs)
                 r = run_case(srv, pg_pid, path, hdrs, a.duration, a.connections)
                 r["napps"] = napps
@@ -393,7 +396,7 @@ def run_backend(backend, bd, a):
             out["after"] = mem_mib(srv.proc.pid)[0]
         finally:
             srv.stop()
-        if a.only != "home":
+        if a.only is None:
             out["login"] = login_case(bd, tmp, db_url, a.duration)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -458,8 +461,9 @@ def main():
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--only", choices=("home",),
-                    help="home: only the home page cases (no dashboards, no logins)")
+    ap.add_argument("--only", choices=("home", "dashboard"),
+                    help="home: only the home page cases; dashboard: only the dashboard"
+                    " cases (page 1 and CSV at each size); neither runs the logins")
     a = ap.parse_args()
     for tool in ("wrk", "sqlite3", "psql"):
         if not shutil.which(tool):
