@@ -796,6 +796,11 @@ int store_session_ids_version(void)
 	return version_of(migration_18);
 }
 
+int store_dashboard_aggs_version(void)
+{
+	return version_of(migration_20);
+}
+
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */
 static char *expand(const db_backend *be, const char *sql)
 {

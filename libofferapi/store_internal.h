@@ -57,6 +57,9 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 /* The number of the migration that gives sessions an integer id (found in
  * the array: a renumbering at a merge needs no edit), for test_migrate. */
 int store_session_ids_version(void);
+/* The migration that adds the dashboard's aggregates (score_bins,
+ * offer_app_counts): for its test. */
+int store_dashboard_aggs_version(void);
 
 /* Wake the job runners of this process (after enqueuing). */
 void store_jobs_signal(offerapi_store *s);
