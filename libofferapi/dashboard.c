@@ -23,17 +23,21 @@
 #define SC " FROM scores s WHERE s.offer_id = o.id AND s.scorer = $2"
 #define SB " FROM score_bins b WHERE b.offer_id = o.id AND b.scorer = $2"
 #define BIN(k) ", COALESCE((SELECT b.n" SB " AND b.bin = " k "), 0)"
-#define SUMMARY_SQL                                                                                                \
-	"SELECT NULL AS name, o.recruiter_id,"                                                                     \
-	" COALESCE((SELECT c.applications FROM offer_app_counts c WHERE c.offer_id = o.id), 0),"                   \
-	" (SELECT SUM(b.total)" SB "), (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"                  \
-	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id)" BIN("0") BIN(                      \
-		"1") BIN("2") BIN("3") BIN("4") BIN("5") BIN("6") BIN("7") BIN("8")                                \
-		BIN("9") ", (SELECT CAST(COALESCE(SUM(rc.applications), 0) AS BIGINT) FROM retention_counts rc"    \
-			 " WHERE rc.offer_id = o.id) FROM offers o WHERE o.id = $1"                                \
-			 " UNION ALL SELECT b.scorer, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-			 " NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM score_bins b WHERE b.offer_id = $1"       \
-			 " GROUP BY b.scorer HAVING SUM(b.n) > 0"
+#define COUNT OFFER_APP_COUNT("o")
+#define PURGED                                                                                     \
+	"(SELECT CAST(COALESCE(SUM(rc.applications), 0) AS BIGINT) FROM retention_counts rc"       \
+	" WHERE rc.offer_id = o.id)"
+#define BINS                                                                                       \
+	BIN("0") BIN("1") BIN("2") BIN("3") BIN("4") BIN("5") BIN("6") BIN("7") BIN("8") BIN("9")
+#define NAMES                                                                                      \
+	" UNION ALL SELECT b.scorer, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"  \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM score_bins b WHERE b.offer_id = $1"        \
+	" GROUP BY b.scorer HAVING SUM(b.n) > 0"
+#define SUMMARY_SQL                                                                                \
+	"SELECT NULL AS name, o.recruiter_id, " COUNT ", (SELECT SUM(b.total)" SB "),"             \
+	" (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"                               \
+	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id)" BINS ", " PURGED   \
+	" FROM offers o WHERE o.id = $1" NAMES
 #define SUMMARY_PURGED 17 /* the column of the purged count */
 
 void offerapi_dashboard_free(offerapi_dashboard *d)

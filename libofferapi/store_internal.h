@@ -132,6 +132,13 @@ int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db
 	" scorer_version = excluded.scorer_version, score = excluded.score,"                       \
 	" explanation = excluded.explanation, created_at = excluded.created_at"
 
+/* The number of applications to offer @o (an alias of offers): the count
+ * that migration 20's triggers keep, one primary-key seek however many
+ * there are. */
+#define OFFER_APP_COUNT(o)                                                                         \
+	"COALESCE((SELECT oac.applications FROM offer_app_counts oac WHERE oac.offer_id = " o      \
+	".id), 0)"
+
 /* A user's columns (alias u), as store_user_from_row() reads them. */
 #define USER_COLUMNS                                                                               \
 	"u.id, u.login, u.display_name, u.role, u.created_at, u.email, u.email_verified_at, u.lang"
