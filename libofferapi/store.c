@@ -680,15 +680,19 @@ static const char *const migration_19[] = {
  * - score_bins: per offer, scorer and histogram bin (0..9, as
  *   offerapi/dashboard.h defines them: SCORE_BIN below), how many scores
  *   and their sum. A bin emptied by deletions keeps its row (n = 0).
- * - offer_app_counts: per offer, how many applications it has.
+ * - offer_app_counts: per offer (a row made with it), how many
+ *   applications it has.
  *
  * Triggers keep both in the transaction of every write to scores or
  * applications, whoever runs it (the score upsert, applying, the erasure
  * of an account, the retention purge, a cascade): no code path can forget
  * them. Increments are in the statement (n = n + 1), never read then
- * written, so two workers scoring one offer at once lose nothing; on
- * PostgreSQL a score that changes bin takes the lower bin's row first, so
- * two such changes cannot deadlock. The minimum and maximum are not kept:
+ * written, so two workers scoring one offer at once lose nothing. SQLite
+ * runs a trigger per row; PostgreSQL one per statement, over its
+ * transition tables (a row trigger made a bulk insert of 20 000
+ * applications to one offer quadratic: each update of the one row walks
+ * the versions the same transaction left), adding in key order so that
+ * two writers take the rows in the same order. The minimum and maximum are not kept:
  * each is one seek in scores_rank, and keeping them would mean a
  * recomputation at every deletion of an extreme.
  */
@@ -713,6 +717,33 @@ static const char *const migration_19[] = {
 	" ON CONFLICT (offer_id) DO UPDATE SET applications = offer_app_counts.applications + 1;"
 #define APP_SUB                                                                                    \
 	" UPDATE offer_app_counts SET applications = applications - 1 WHERE offer_id = OLD.offer_id;"
+/* PostgreSQL: one statement per write statement (its transition table),
+ * so that a statement writing many rows (a bulk import, a purge) updates
+ * each bin once, in key order. */
+#define PG_SCORES(t, sign)                                                                         \
+	"SELECT offer_id, scorer, " SCORE_BIN("score") " AS bin, " sign "1 AS n, " sign            \
+						       "score AS total FROM " t
+#define PG_BINS_UPSERT(rows)                                                                       \
+	" INSERT INTO score_bins (offer_id, scorer, bin, n, total)"                                \
+	" SELECT offer_id, scorer, bin, SUM(n), SUM(total) FROM (" rows ") d"                      \
+	" GROUP BY offer_id, scorer, bin HAVING SUM(n) <> 0 OR SUM(total) <> 0"                    \
+	" ORDER BY offer_id, scorer, bin ON CONFLICT (offer_id, scorer, bin) DO UPDATE"            \
+	" SET n = score_bins.n + excluded.n, total = score_bins.total + excluded.total;"
+#define PG_BINS_SUB                                                                                \
+	" UPDATE score_bins b SET n = b.n + d.n, total = b.total + d.total FROM"                   \
+	" (SELECT offer_id, scorer, bin, SUM(n) AS n, SUM(total) AS total FROM (" PG_SCORES(       \
+		"old_rows",                                                                        \
+		"-") ") x GROUP BY offer_id, scorer, bin) d"                                       \
+		     " WHERE b.offer_id = d.offer_id AND b.scorer = d.scorer AND b.bin = d.bin;"
+#define PG_APPS_ADD                                                                                \
+	" INSERT INTO offer_app_counts (offer_id, applications)"                                   \
+	" SELECT offer_id, COUNT(*) FROM new_rows GROUP BY offer_id ORDER BY offer_id"             \
+	" ON CONFLICT (offer_id) DO UPDATE"                                                        \
+	" SET applications = offer_app_counts.applications + excluded.applications;"
+#define PG_APPS_SUB                                                                                \
+	" UPDATE offer_app_counts c SET applications = c.applications - d.n"                       \
+	" FROM (SELECT offer_id, COUNT(*) AS n FROM old_rows GROUP BY offer_id) d"                 \
+	" WHERE c.offer_id = d.offer_id;"
 static const char *const migration_20[] = {
 	"CREATE TABLE score_bins ("
 	" offer_id BIGINT NOT NULL REFERENCES offers(id) ON DELETE CASCADE,"
@@ -728,8 +759,17 @@ static const char *const migration_20[] = {
 	" SELECT offer_id, scorer, " SCORE_BIN("score") ", COUNT(*), SUM(score) FROM scores"
 							" GROUP BY offer_id, scorer, " SCORE_BIN(
 								"score"),
-	"INSERT INTO offer_app_counts (offer_id, applications)"
-	" SELECT offer_id, COUNT(*) FROM applications GROUP BY offer_id",
+	"INSERT INTO offer_app_counts (offer_id, applications) SELECT o.id,"
+	" (SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id) FROM offers o",
+	"sqlite:CREATE TRIGGER offer_app_counts_offer AFTER INSERT ON offers BEGIN"
+	" INSERT INTO offer_app_counts (offer_id, applications) VALUES (NEW.id, 0)"
+	" ON CONFLICT (offer_id) DO NOTHING; END",
+	"postgresql:CREATE FUNCTION offer_app_counts_offer() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN INSERT INTO offer_app_counts (offer_id, applications) SELECT id, 0 FROM new_rows"
+	" ON CONFLICT (offer_id) DO NOTHING; RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER offer_app_counts_offer AFTER INSERT ON offers"
+	" REFERENCING NEW TABLE AS new_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION offer_app_counts_offer()",
 	"sqlite:CREATE TRIGGER score_bins_insert AFTER INSERT ON scores BEGIN" BIN_ADD(
 		"NEW") " END",
 	"sqlite:CREATE TRIGGER score_bins_delete AFTER DELETE ON scores BEGIN" BIN_SUB(
@@ -741,17 +781,25 @@ static const char *const migration_20[] = {
 	"sqlite:CREATE TRIGGER offer_app_counts_delete AFTER DELETE ON applications BEGIN" APP_SUB
 	" END",
 	"postgresql:CREATE FUNCTION score_bins_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
-	" IF TG_OP = 'INSERT' THEN" BIN_ADD("NEW") " ELSIF TG_OP = 'DELETE' THEN" BIN_SUB(
-		"OLD") " ELSIF (" SCORE_BIN("OLD.score") ") < (" SCORE_BIN("NEW.score") ") THEN" BIN_SUB("OLD")
-		BIN_ADD("NEW") " ELSE" BIN_ADD("NEW") BIN_SUB("OLD") " END IF; RETURN NULL; END $$",
-	"postgresql:CREATE TRIGGER score_bins_write AFTER INSERT OR DELETE ON scores"
-	" FOR EACH ROW EXECUTE FUNCTION score_bins_keep()",
-	"postgresql:CREATE TRIGGER score_bins_update AFTER UPDATE OF score, offer_id, scorer ON scores"
-	" FOR EACH ROW WHEN (" SCORE_MOVED ") EXECUTE FUNCTION score_bins_keep()",
+	" IF TG_OP = 'INSERT' THEN" PG_BINS_UPSERT(PG_SCORES("new_rows", "")) " ELSIF TG_OP = 'UPDATE' THEN" PG_BINS_UPSERT(
+		PG_SCORES("new_rows", "") " UNION ALL " PG_SCORES(
+			"old_rows", "-")) " ELSE" PG_BINS_SUB " END IF; RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER score_bins_insert AFTER INSERT ON scores"
+	" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
+	"postgresql:CREATE TRIGGER score_bins_update AFTER UPDATE ON scores"
+	" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
+	"postgresql:CREATE TRIGGER score_bins_delete AFTER DELETE ON scores"
+	" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
 	"postgresql:CREATE FUNCTION offer_app_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$"
-	" BEGIN IF TG_OP = 'INSERT' THEN" APP_ADD " ELSE" APP_SUB " END IF; RETURN NULL; END $$",
-	"postgresql:CREATE TRIGGER offer_app_counts_keep AFTER INSERT OR DELETE ON applications"
-	" FOR EACH ROW EXECUTE FUNCTION offer_app_counts_keep()",
+	" BEGIN IF TG_OP = 'INSERT' THEN" PG_APPS_ADD " ELSE" PG_APPS_SUB " END IF;"
+	" RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER offer_app_counts_insert AFTER INSERT ON applications"
+	" REFERENCING NEW TABLE AS new_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION offer_app_counts_keep()",
+	"postgresql:CREATE TRIGGER offer_app_counts_delete AFTER DELETE ON applications"
+	" REFERENCING OLD TABLE AS old_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION offer_app_counts_keep()",
 	NULL
 };
 
