@@ -407,7 +407,7 @@ def run_backend(backend, bd, a):
 
 def fmt_row(backend, name, r, ref):
     cost = "%7.2f" % (r["cpu_us"] / r["napps"]) if r.get("napps") else "      -"
-    ratio = "%5.2f" % (r["rps"] / ref["rps"]) if ref else "    -"
+    ratio = "%5.2f" % (r["rps"] / ref["rps"]) if ref and ref["rps"] else "    -"
     db = "%7.0f" % r["db_us"] if r["db_us"] == r["db_us"] else "      -"
     bad = r["non2xx"] + (1 if r["errors"] else 0)
     return "%-10s %-26s %5d %9.1f %8.1f %8.1f %8.0f %7s %7s %7.1f %5s %s" % (
