@@ -54,14 +54,10 @@ void offerapi_dashboard_free(offerapi_dashboard *d)
 static int summary_row(const db_result *r, const offerapi_user *actor, offerapi_id offer_id,
                        offerapi_dashboard *d)
 {
-	int row = 0; /* the offer's row: the one without a name */
-	while (row < r->nrows && !db_isnull(r, row, 0))
-		row++;
-	if (row == r->nrows)
-		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
-	if (db_int(r, row, 1) != actor->id)
-		return oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
-		                (long long)offer_id);
+	int row; /* the offer's row: the one without a name */
+	int rc = store_owner_row(r, 0, 1, actor, offer_id, &row);
+	if (rc < 0)
+		return rc;
 	d->count = db_int(r, row, 2);
 	for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++) {
 		d->histogram[k] = db_int(r, row, 7 + k);

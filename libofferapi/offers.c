@@ -359,6 +359,21 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
 	return rc;
 }
 
+int store_owner_row(const db_result *r, int marker, int col, const offerapi_user *actor,
+                    offerapi_id id, int *row)
+{
+	int i = 0;
+	while (i < r->nrows && !db_isnull(r, i, marker))
+		i++;
+	*row = i;
+	if (i == r->nrows)
+		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)id);
+	if (db_int(r, i, col) != actor->id)
+		return oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
+		                (long long)id);
+	return 0;
+}
+
 /* The rows an UPDATE RETURNING wrote to offer @id: none when the version
  * no longer matched (*@p applied is then 0), or when the offer is archived
  * (OFFERAPI_ENOTFOUND: an archived offer is gone for writes). */

@@ -153,6 +153,13 @@ int store_user_from_row(const db_result *r, int row, int col, offerapi_user **ou
 int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                       const char *what);
 
+/* The same check over a result that carries the offer's row among others
+ * (one round trip): the row whose column @marker is NULL has the offer's
+ * recruiter_id in column @col; its index in *@row. OFFERAPI_ENOTFOUND
+ * without such a row. */
+int store_owner_row(const db_result *r, int marker, int col, const offerapi_user *actor,
+                    offerapi_id id, int *row);
+
 /* ---- accounts (users.c, accounts.c) ---- */
 
 /* Room for an Argon2id hash string (crypto_pwhash_STRBYTES). */
