@@ -11,32 +11,34 @@
 #include "offerapi/dashboard.h"
 
 /*
- * The summary in one statement: its first row from the offer (whose
- * recruiter_id checks the permission), with one aggregate per column over
- * the indexes (applications_offer_created, scores_rank: a count is a walk
- * of the offer's index entries, MIN and MAX a seek each, the largest
- * number of answers a seek in applications_offer_answers); then a row per
- * scorer with stored scores (a loose index scan of scores_rank).
+ * The summary in one statement, O(scorers) rows whatever the number of
+ * applications: its first row from the offer (whose recruiter_id checks the
+ * permission), with the counts kept by migration 20's triggers
+ * (offer_app_counts; score_bins: a primary-key seek per bin and their sum),
+ * the extremes a seek each in scores_rank, the largest number of answers a
+ * seek in applications_offer_answers and what the retention purge left
+ * (retention_counts); then a row per scorer with stored scores (score_bins).
  * $1 the offer, $2 the ranking scorer.
  */
 #define SC " FROM scores s WHERE s.offer_id = o.id AND s.scorer = $2"
-#define BIN(lo, hi) ", (SELECT COUNT(*)" SC " AND s.score >= " lo " AND s.score < " hi ")"
-#define SUMMARY_SQL                                                                                           \
-	"WITH RECURSIVE n(s) AS (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                          \
-	" UNION ALL SELECT (SELECT MIN(scorer) FROM scores WHERE offer_id = $1"                               \
-	" AND scorer > n.s) FROM n WHERE n.s IS NOT NULL)"                                                    \
-	" SELECT NULL AS name, o.recruiter_id,"                                                               \
-	" (SELECT COUNT(*) FROM applications c WHERE c.offer_id = o.id),"                                     \
-	" (SELECT SUM(s.score)" SC "), (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"             \
-	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id),"                              \
-	" (SELECT COUNT(*)" SC                                                                                \
-	" AND s.score < 0.1)" BIN("0.1", "0.2") BIN("0.2", "0.3") BIN("0.3", "0.4") BIN(                      \
-		"0.4", "0.5") BIN("0.5", "0.6") BIN("0.6", "0.7") BIN("0.7", "0.8")                           \
-		BIN("0.8",                                                                                    \
-	            "0.9") ", (SELECT COUNT(*)" SC " AND s.score >= 0.9)"                                     \
-			   " FROM offers o WHERE o.id = $1"                                                   \
-			   " UNION ALL SELECT s, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL," \
-			   " NULL, NULL, NULL, NULL, NULL, NULL FROM n WHERE s IS NOT NULL"
+#define SB " FROM score_bins b WHERE b.offer_id = o.id AND b.scorer = $2"
+#define BIN(k) ", COALESCE((SELECT b.n" SB " AND b.bin = " k "), 0)"
+#define COUNT OFFER_APP_COUNT("o")
+#define PURGED                                                                                     \
+	"(SELECT CAST(COALESCE(SUM(rc.applications), 0) AS BIGINT) FROM retention_counts rc"       \
+	" WHERE rc.offer_id = o.id)"
+#define BINS                                                                                       \
+	BIN("0") BIN("1") BIN("2") BIN("3") BIN("4") BIN("5") BIN("6") BIN("7") BIN("8") BIN("9")
+#define NAMES                                                                                      \
+	" UNION ALL SELECT b.scorer, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"  \
+	" NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM score_bins b WHERE b.offer_id = $1"        \
+	" GROUP BY b.scorer HAVING SUM(b.n) > 0"
+#define SUMMARY_SQL                                                                                \
+	"SELECT NULL AS name, o.recruiter_id, " COUNT ", (SELECT SUM(b.total)" SB "),"             \
+	" (SELECT MIN(s.score)" SC "), (SELECT MAX(s.score)" SC "),"                               \
+	" (SELECT MAX(c.nanswers) FROM applications c WHERE c.offer_id = o.id)" BINS ", " PURGED   \
+	" FROM offers o WHERE o.id = $1" NAMES
+#define SUMMARY_PURGED 17 /* the column of the purged count */
 
 void offerapi_dashboard_free(offerapi_dashboard *d)
 {
@@ -52,14 +54,10 @@ void offerapi_dashboard_free(offerapi_dashboard *d)
 static int summary_row(const db_result *r, const offerapi_user *actor, offerapi_id offer_id,
                        offerapi_dashboard *d)
 {
-	int row = 0; /* the offer's row: the one without a name */
-	while (row < r->nrows && !db_isnull(r, row, 0))
-		row++;
-	if (row == r->nrows)
-		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
-	if (db_int(r, row, 1) != actor->id)
-		return oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
-		                (long long)offer_id);
+	int row; /* the offer's row: the one without a name */
+	int rc = store_owner_row(r, 0, 1, actor, offer_id, &row);
+	if (rc < 0)
+		return rc;
 	d->count = db_int(r, row, 2);
 	for (int k = 0; k < OFFERAPI_DASHBOARD_BINS; k++) {
 		d->histogram[k] = db_int(r, row, 7 + k);
@@ -71,17 +69,27 @@ static int summary_row(const db_result *r, const offerapi_user *actor, offerapi_
 		d->max = db_real(r, row, 5);
 	}
 	d->max_answers = db_int(r, row, 6);
+	d->purged = db_int(r, row, SUMMARY_PURGED);
 	return 0;
 }
 
-/* The columns: the host's scorers, then those of the summary's name rows. */
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The columns: the host's scorers, then those of the summary's name rows
+ * by name. */
 static int summary_names(const db_result *r, const offerapi_rank *rank, offerapi_dashboard *d)
 {
-	size_t host = rank ? rank->nscorers : 0, k = 0;
+	size_t host = rank ? rank->nscorers : 0, k = 0,
+	       first = SIZE_MAX; /* where the name rows start */
 	d->scorers = calloc(host + (size_t)r->nrows + 1, sizeof *d->scorers);
 	if (!d->scorers)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	for (size_t i = 0; i < host + (size_t)r->nrows; i++) {
+		if (i == host)
+			first = k;
 		const char *name = i < host ? rank->scorers[i] : db_text(r, (int)(i - host), 0);
 		bool seen = !name;
 		for (size_t j = 0; j < k && !seen; j++)
@@ -92,6 +100,8 @@ static int summary_names(const db_result *r, const offerapi_rank *rank, offerapi
 			return OFFERAPI_ENOMEM;
 		d->nscorers = ++k;
 	}
+	if (first != SIZE_MAX && k > first)
+		qsort(d->scorers + first, k - first, sizeof *d->scorers, name_cmp);
 	return 0;
 }
 
@@ -118,14 +128,6 @@ static int summary(offerapi_store *s, const offerapi_user *actor, offerapi_id of
 		rc = summary_row(r, actor, offer_id, d);
 	if (rc == 0 && (rc = summary_names(r, rank, d)) == OFFERAPI_ENOMEM)
 		rc = oa_error(rc, "out of memory");
-	db_result_free(r);
-	r = NULL;
-	/* what the retention purge left of older applications: counts only */
-	if (rc == 0 && (rc = store_exec(s,
-	                                "SELECT CAST(COALESCE(SUM(applications), 0) AS BIGINT)"
-	                                " FROM retention_counts WHERE offer_id = $1",
-	                                (db_param[]){ P_INT(offer_id) }, 1, &r)) == 0)
-		d->purged = db_int(r, 0, 0);
 	db_result_free(r);
 	if (rc == 0 && !known)
 		rc = rank_allowed(by, d->scorers, d->nscorers);

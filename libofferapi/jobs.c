@@ -792,6 +792,8 @@ static int status_list(const db_result *r, bool errors, offerapi_job_status_list
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
 	for (int i = 0; i < r->nrows; i++) {
+		if (db_isnull(r, i, 1))
+			continue; /* STATUS_OFFER_SQL's offer row */
 		offerapi_job_status *st = &l->items[l->count++];
 		st->application_id = db_int(r, i, 0);
 		st->scorer = oa_strdup(db_text(r, i, 1));
@@ -840,9 +842,12 @@ int offerapi_job_status_application(offerapi_store *s, const offerapi_user *acto
  * 20 000 applications, 12 ms per dashboard page. Sorted in C, not by an
  * ORDER BY that would sort in a temporary b-tree.
  */
+/* Its first row is the offer's (recruiter_id first, NULL scorer): the
+ * owner check in the same round trip. */
 #define STATUS_OFFER_SQL                                                                           \
-	STATUS_SQL " WHERE j.state <> 2 AND"                                                       \
-		   " (SELECT a.offer_id FROM applications a WHERE a.id = j.application_id) = $1"
+	"SELECT o.recruiter_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM offers o"      \
+	" WHERE o.id = $1 UNION ALL " STATUS_SQL " WHERE j.state <> 2 AND"                         \
+	" (SELECT a.offer_id FROM applications a WHERE a.id = j.application_id) = $1"
 
 static int status_cmp(const void *pa, const void *pb)
 {
@@ -858,12 +863,16 @@ int offerapi_job_status_offer(offerapi_store *s, const offerapi_user *actor, off
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "jobs: no output");
 	*out = NULL;
-	int rc = s ? store_check_owner(s, actor, offer_id, "read the applications to an offer")
+	int rc = s ? store_require_role(actor, OFFERAPI_ROLE_RECRUITER,
+	                                "read the applications to an offer")
 	           : oa_error(OFFERAPI_EINVAL, "no store");
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
 	rc = store_exec(s, STATUS_OFFER_SQL, (db_param[]){ P_INT(offer_id) }, 1, &r);
+	int owner;
+	if (rc == 0)
+		rc = store_owner_row(r, 1, 0, actor, offer_id, &owner);
 	if (rc == 0)
 		rc = status_list(r, true, out);
 	db_result_free(r);

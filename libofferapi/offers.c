@@ -19,8 +19,7 @@
 #define OFFER_COLUMNS_NO_COUNT                                                                     \
 	"o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location,"                \
 	" o.skills, o.questions, o.published_at, o.is_open," RICH_COLUMNS
-#define OFFER_COLUMNS                                                                              \
-	OFFER_COLUMNS_NO_COUNT " (SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
+#define OFFER_COLUMNS OFFER_COLUMNS_NO_COUNT " " OFFER_APP_COUNT("o")
 /* The columns after OFFER_COLUMNS (offerapi_offer_get), from this one. */
 #define OFFER_NCOLUMNS (11 + RICH_NCOLUMNS)
 #define OFFER_FROM " FROM offers o JOIN users u ON u.id = o.recruiter_id"
@@ -358,6 +357,21 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
 		              (long long)id);
 	db_result_free(r);
 	return rc;
+}
+
+int store_owner_row(const db_result *r, int marker, int col, const offerapi_user *actor,
+                    offerapi_id id, int *row)
+{
+	int i = 0;
+	while (i < r->nrows && !db_isnull(r, i, marker))
+		i++;
+	*row = i;
+	if (i == r->nrows)
+		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)id);
+	if (db_int(r, i, col) != actor->id)
+		return oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
+		                (long long)id);
+	return 0;
 }
 
 /* The rows an UPDATE RETURNING wrote to offer @id: none when the version
@@ -792,7 +806,7 @@ static void offer_spec(ks_spec *spec, const offer_filter *f)
 #define PAGE_COLUMNS                                                                               \
 	", o.id, o.recruiter_id, u.display_name, o.title, o.description, o.location,"              \
 	" o.skills, o.questions, o.published_at, o.is_open," RICH_COLUMNS
-#define PAGE_COUNT "(SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id)"
+#define PAGE_COUNT OFFER_APP_COUNT("o")
 #define PAGE_JOIN " JOIN offers o ON o.id = k.id JOIN users u ON u.id = o.recruiter_id"
 
 /* A listed offer past its deadline reads as closed at once, as

@@ -673,12 +673,142 @@ static const char *const migration_19[] = {
 	NULL
 };
 
+/*
+ * Migration 20: a dashboard's summary from stored aggregates (issue 18;
+ * dashboard.c), so that it reads O(scorers) rows, not every score:
+ *
+ * - score_bins: per offer, scorer and histogram bin (0..9, as
+ *   offerapi/dashboard.h defines them: SCORE_BIN below), how many scores
+ *   and their sum. A bin emptied by deletions keeps its row (n = 0).
+ * - offer_app_counts: per offer (a row made with it), how many
+ *   applications it has.
+ *
+ * Triggers keep both in the transaction of every write to scores or
+ * applications, whoever runs it (the score upsert, applying, the erasure
+ * of an account, the retention purge, a cascade): no code path can forget
+ * them. Increments are in the statement (n = n + 1), never read then
+ * written, so two workers scoring one offer at once lose nothing. SQLite
+ * runs a trigger per row; PostgreSQL one per statement, over its
+ * transition tables (a row trigger made a bulk insert of 20 000
+ * applications to one offer quadratic: each update of the one row walks
+ * the versions the same transaction left), adding in key order so that
+ * two writers take the rows in the same order. The minimum and maximum are not kept:
+ * each is one seek in scores_rank, and keeping them would mean a
+ * recomputation at every deletion of an extreme.
+ */
+#define SCORE_BIN(x)                                                                               \
+	"CASE WHEN " x " < 0.1 THEN 0 WHEN " x " < 0.2 THEN 1 WHEN " x " < 0.3 THEN 2 WHEN " x     \
+	" < 0.4 THEN 3 WHEN " x " < 0.5 THEN 4 WHEN " x " < 0.6 THEN 5 WHEN " x " < 0.7 THEN 6"    \
+	" WHEN " x " < 0.8 THEN 7 WHEN " x " < 0.9 THEN 8 ELSE 9 END"
+#define BIN_ADD(r)                                                                                   \
+	" INSERT INTO score_bins (offer_id, scorer, bin, n, total) VALUES (" r ".offer_id, " r       \
+	".scorer, " SCORE_BIN(                                                                       \
+		r                                                                                    \
+		".score") ", 1, " r ".score)"                                                        \
+			  " ON CONFLICT (offer_id, scorer, bin) DO UPDATE SET n = score_bins.n + 1," \
+			  " total = score_bins.total + excluded.total;"
+#define BIN_SUB(r)                                                                                 \
+	" UPDATE score_bins SET n = n - 1, total = total - " r ".score WHERE offer_id = " r        \
+	".offer_id AND scorer = " r ".scorer AND bin = " SCORE_BIN(r ".score") ";"
+#define SCORE_MOVED                                                                                \
+	"OLD.score <> NEW.score OR OLD.offer_id <> NEW.offer_id OR OLD.scorer <> NEW.scorer"
+#define APP_ADD                                                                                    \
+	" INSERT INTO offer_app_counts (offer_id, applications) VALUES (NEW.offer_id, 1)"          \
+	" ON CONFLICT (offer_id) DO UPDATE SET applications = offer_app_counts.applications + 1;"
+#define APP_SUB                                                                                    \
+	" UPDATE offer_app_counts SET applications = applications - 1 WHERE offer_id = OLD.offer_id;"
+/* PostgreSQL: one statement per write statement (its transition table),
+ * so that a statement writing many rows (a bulk import, a purge) updates
+ * each bin once, in key order. */
+#define PG_SCORES(t, sign)                                                                         \
+	"SELECT offer_id, scorer, " SCORE_BIN("score") " AS bin, " sign "1 AS n, " sign            \
+						       "score AS total FROM " t
+#define PG_BINS_UPSERT(rows)                                                                       \
+	" INSERT INTO score_bins (offer_id, scorer, bin, n, total)"                                \
+	" SELECT offer_id, scorer, bin, SUM(n), SUM(total) FROM (" rows ") d"                      \
+	" GROUP BY offer_id, scorer, bin HAVING SUM(n) <> 0 OR SUM(total) <> 0"                    \
+	" ORDER BY offer_id, scorer, bin ON CONFLICT (offer_id, scorer, bin) DO UPDATE"            \
+	" SET n = score_bins.n + excluded.n, total = score_bins.total + excluded.total;"
+#define PG_BINS_SUB                                                                                \
+	" UPDATE score_bins b SET n = b.n + d.n, total = b.total + d.total FROM"                   \
+	" (SELECT offer_id, scorer, bin, SUM(n) AS n, SUM(total) AS total FROM (" PG_SCORES(       \
+		"old_rows",                                                                        \
+		"-") ") x GROUP BY offer_id, scorer, bin) d"                                       \
+		     " WHERE b.offer_id = d.offer_id AND b.scorer = d.scorer AND b.bin = d.bin;"
+#define PG_APPS_ADD                                                                                \
+	" INSERT INTO offer_app_counts (offer_id, applications)"                                   \
+	" SELECT offer_id, COUNT(*) FROM new_rows GROUP BY offer_id ORDER BY offer_id"             \
+	" ON CONFLICT (offer_id) DO UPDATE"                                                        \
+	" SET applications = offer_app_counts.applications + excluded.applications;"
+#define PG_APPS_SUB                                                                                \
+	" UPDATE offer_app_counts c SET applications = c.applications - d.n"                       \
+	" FROM (SELECT offer_id, COUNT(*) AS n FROM old_rows GROUP BY offer_id) d"                 \
+	" WHERE c.offer_id = d.offer_id;"
+static const char *const migration_20[] = {
+	"CREATE TABLE score_bins ("
+	" offer_id BIGINT NOT NULL REFERENCES offers(id) ON DELETE CASCADE,"
+	" scorer TEXT NOT NULL,"
+	" bin INTEGER NOT NULL CHECK (bin >= 0 AND bin <= 9),"
+	" n BIGINT NOT NULL,"
+	" total {{REAL}} NOT NULL,"
+	" PRIMARY KEY (offer_id, scorer, bin))",
+	"CREATE TABLE offer_app_counts ("
+	" offer_id BIGINT PRIMARY KEY REFERENCES offers(id) ON DELETE CASCADE,"
+	" applications BIGINT NOT NULL)",
+	"INSERT INTO score_bins (offer_id, scorer, bin, n, total)"
+	" SELECT offer_id, scorer, " SCORE_BIN("score") ", COUNT(*), SUM(score) FROM scores"
+							" GROUP BY offer_id, scorer, " SCORE_BIN(
+								"score"),
+	"INSERT INTO offer_app_counts (offer_id, applications) SELECT o.id,"
+	" (SELECT COUNT(*) FROM applications a WHERE a.offer_id = o.id) FROM offers o",
+	"sqlite:CREATE TRIGGER offer_app_counts_offer AFTER INSERT ON offers BEGIN"
+	" INSERT INTO offer_app_counts (offer_id, applications) VALUES (NEW.id, 0)"
+	" ON CONFLICT (offer_id) DO NOTHING; END",
+	"postgresql:CREATE FUNCTION offer_app_counts_offer() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN INSERT INTO offer_app_counts (offer_id, applications) SELECT id, 0 FROM new_rows"
+	" ON CONFLICT (offer_id) DO NOTHING; RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER offer_app_counts_offer AFTER INSERT ON offers"
+	" REFERENCING NEW TABLE AS new_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION offer_app_counts_offer()",
+	"sqlite:CREATE TRIGGER score_bins_insert AFTER INSERT ON scores BEGIN" BIN_ADD(
+		"NEW") " END",
+	"sqlite:CREATE TRIGGER score_bins_delete AFTER DELETE ON scores BEGIN" BIN_SUB(
+		"OLD") " END",
+	"sqlite:CREATE TRIGGER score_bins_update AFTER UPDATE OF score, offer_id, scorer ON scores"
+	" WHEN " SCORE_MOVED " BEGIN" BIN_SUB("OLD") BIN_ADD("NEW") " END",
+	"sqlite:CREATE TRIGGER offer_app_counts_insert AFTER INSERT ON applications BEGIN" APP_ADD
+	" END",
+	"sqlite:CREATE TRIGGER offer_app_counts_delete AFTER DELETE ON applications BEGIN" APP_SUB
+	" END",
+	"postgresql:CREATE FUNCTION score_bins_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+	" IF TG_OP = 'INSERT' THEN" PG_BINS_UPSERT(PG_SCORES("new_rows", "")) " ELSIF TG_OP = 'UPDATE' THEN" PG_BINS_UPSERT(
+		PG_SCORES("new_rows", "") " UNION ALL " PG_SCORES(
+			"old_rows", "-")) " ELSE" PG_BINS_SUB " END IF; RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER score_bins_insert AFTER INSERT ON scores"
+	" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
+	"postgresql:CREATE TRIGGER score_bins_update AFTER UPDATE ON scores"
+	" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
+	"postgresql:CREATE TRIGGER score_bins_delete AFTER DELETE ON scores"
+	" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
+	"postgresql:CREATE FUNCTION offer_app_counts_keep() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN IF TG_OP = 'INSERT' THEN" PG_APPS_ADD " ELSE" PG_APPS_SUB " END IF;"
+	" RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER offer_app_counts_insert AFTER INSERT ON applications"
+	" REFERENCING NEW TABLE AS new_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION offer_app_counts_keep()",
+	"postgresql:CREATE TRIGGER offer_app_counts_delete AFTER DELETE ON applications"
+	" REFERENCING OLD TABLE AS old_rows"
+	" FOR EACH STATEMENT EXECUTE FUNCTION offer_app_counts_keep()",
+	NULL
+};
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
 	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
 	migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
 	migration_11, migration_12, migration_13, migration_14, migration_15,
-	migration_16, migration_17, migration_18, migration_19
+	migration_16, migration_17, migration_18, migration_19, migration_20
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -712,6 +842,11 @@ static int search_gen_version(void)
 int store_session_ids_version(void)
 {
 	return version_of(migration_18);
+}
+
+int store_dashboard_aggs_version(void)
+{
+	return version_of(migration_20);
 }
 
 /* Expand {{ID}}, {{BLOB}}, {{REAL}}, {{JSON}} for the backend. */

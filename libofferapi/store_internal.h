@@ -57,6 +57,9 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 /* The number of the migration that gives sessions an integer id (found in
  * the array: a renumbering at a merge needs no edit), for test_migrate. */
 int store_session_ids_version(void);
+/* The migration that adds the dashboard's aggregates (score_bins,
+ * offer_app_counts): for its test. */
+int store_dashboard_aggs_version(void);
 
 /* Wake the job runners of this process (after enqueuing). */
 void store_jobs_signal(offerapi_store *s);
@@ -137,6 +140,13 @@ int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db
 	" scorer_version = excluded.scorer_version, score = excluded.score,"                       \
 	" explanation = excluded.explanation, created_at = excluded.created_at"
 
+/* The number of applications to offer @o (an alias of offers): the count
+ * that migration 20's triggers keep, one primary-key seek however many
+ * there are. */
+#define OFFER_APP_COUNT(o)                                                                         \
+	"COALESCE((SELECT oac.applications FROM offer_app_counts oac WHERE oac.offer_id = " o      \
+	".id), 0)"
+
 /* A user's columns (alias u), as store_user_from_row() reads them. */
 #define USER_COLUMNS                                                                               \
 	"u.id, u.login, u.display_name, u.role, u.created_at, u.email, u.email_verified_at, u.lang"
@@ -150,6 +160,13 @@ int store_user_from_row(const db_result *r, int row, int col, offerapi_user **ou
  * actor tried ("edit an offer"). */
 int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                       const char *what);
+
+/* The same check over a result that carries the offer's row among others
+ * (one round trip): the row whose column @marker is NULL has the offer's
+ * recruiter_id in column @col; its index in *@row. OFFERAPI_ENOTFOUND
+ * without such a row. */
+int store_owner_row(const db_result *r, int marker, int col, const offerapi_user *actor,
+                    offerapi_id id, int *row);
 
 /* ---- accounts (users.c, accounts.c) ---- */
 

@@ -295,15 +295,18 @@ def walk_last(port, path, param, cookie):
     sys.exit("no last page after %d pages" % BOARD_OFFERS)
 
 
-def page_cases(port, ids, home_only=False):
-    """(name, path, headers, applications) of every page case."""
+def page_cases(port, ids, only=None):
+    """(name, path, headers, applications) of every page case (@only: "home"
+    or "dashboard" keeps those cases)."""
     rec = ("Cookie: oa_session=" + ids["rec"],)
     board = ("Cookie: oa_session=" + ids["board"],)
     cases = []
-    for k, n in enumerate(SIZES if not home_only else ()):
+    for k, n in enumerate(SIZES if only != "home" else ()):
         o = ids["offers"][k]
         cases.append(("dashboard %d, page 1" % n, "/offers/%d/dashboard" % o, rec, n))
         cases.append(("dashboard %d, CSV" % n, "/offers/%d/dashboard.csv" % o, rec, n))
+    if only == "dashboard":
+        return cases
     last_anon = walk_last(port, "/", "cursor", None)
     # As the owner: both lists (the board and "my offers") at their last page.
     last_mine = walk_last(port, "/", "mine", "oa_session=" + ids["board"])
@@ -427,7 +430,7 @@ def run_backend(backend, bd, a):
             time.sleep(1)
             out["idle"] = mem_mib(srv.proc.pid)[0]
             out["idle_smaps"] = smaps_mib(srv.proc.pid)
-            for name, path, hdrs, napps in page_cases(srv.port, ids, a.only == "home"):
+            for name, path, hdrs, napps in page_cases(srv.port, ids, a.only):
                 if a.fresh and out["cases"]:
                     srv.stop()
                     srv = Server(bd, tmp, db_url, page_args)
@@ -443,7 +446,7 @@ def run_backend(backend, bd, a):
             out["after"] = mem_mib(srv.proc.pid)[0]
         finally:
             srv.stop()
-        if a.only != "home":
+        if a.only is None:
             out["login"] = login_case(bd, tmp, db_url, a.duration)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -529,8 +532,9 @@ def main():
     ap.add_argument("--duration", type=int, default=5)
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--json", help="also write the figures to this file")
-    ap.add_argument("--only", choices=("home",),
-                    help="home: only the home page cases (no dashboards, no logins)")
+    ap.add_argument("--only", choices=("home", "dashboard"),
+                    help="home: only the home page cases; dashboard: only the dashboard"
+                    " cases (page 1 and CSV at each size); neither runs the logins")
     ap.add_argument("--fresh", action="store_true",
                     help="run each page case in a fresh server (its peak is its own)")
     ap.add_argument("--mem", type=int, default=0, metavar="SECONDS",

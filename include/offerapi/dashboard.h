@@ -3,8 +3,10 @@
  * recruiter: one call for pages, API and CSV alike.
  *
  * The summary (counts, mean, extremes, histogram) covers every application
- * of the offer and comes from aggregate queries over indexes, however many
- * applications there are; the applications themselves come one page at a
+ * of the offer and costs the same however many applications there are: the
+ * counts, sums and bins are kept by the store in the transaction of every
+ * write to scores and applications, the extremes are an index seek each;
+ * the applications themselves come one page at a
  * time (offerapi_dashboard_get) or one batch at a time (the iterator), in
  * the order that application.h's "Ranking" defines. Nothing here holds a
  * CV text or a PDF.

@@ -214,6 +214,19 @@ static void test_submit_enqueues(void **state)
 	offerapi_job_status_list_free(l);
 	assert_rc(offerapi_job_status_application(f->s, f->rec2, app, &l), OFFERAPI_EPERM);
 	assert_rc(offerapi_job_status_application(f->s, f->rec, app + 99, &l), OFFERAPI_ENOTFOUND);
+	/* the offer's jobs: the owner checked in the same statement */
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT offer_id FROM applications WHERE id = %lld",
+	         (long long)app);
+	offerapi_id offer = query_int(f->s, sql);
+	assert_rc(offerapi_job_status_offer(f->s, f->rec, offer, &l), 0);
+	assert_int_equal(l->count, 2);
+	assert_string_equal(l->items[0].scorer, "always-fails");
+	assert_int_equal(l->items[1].application_id, app);
+	offerapi_job_status_list_free(l);
+	assert_rc(offerapi_job_status_offer(f->s, f->rec2, offer, &l), OFFERAPI_EPERM);
+	assert_rc(offerapi_job_status_offer(f->s, f->cand, offer, &l), OFFERAPI_EPERM);
+	assert_rc(offerapi_job_status_offer(f->s, f->rec, offer + 99, &l), OFFERAPI_ENOTFOUND);
 
 	/* the old call enqueues nothing; enqueue_missing catches it up */
 	offerapi_id old = apply(f, NULL);

@@ -17,6 +17,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "aggcheck.h"
 #include "pdfgen.h"
 #include "store_internal.h"
 #include "testdb.h"
@@ -263,6 +264,8 @@ static void test_migration_3_keeps_every_byte(void **state)
 	assert_rc(offerapi_user_get(s, rec_id, &rec), 0);
 	for (int i = 0; i < NAPPS; i++)
 		check_app(s, rec, &a[i], i);
+	for (int k = 0; k < 2; k++) /* migration 20 back-filled them */
+		aggcheck_offer(s, rec, offers[k]);
 	check_layout(s, a);
 	/* the search index (a later migration) holds the offers stored before
 	 * it, accents and stems included */
@@ -334,6 +337,102 @@ static void test_sessions_keep_their_ids_migration(void **state)
 	testdb_destroy(&t);
 }
 
+/* An application as the code before migration 20 wrote it (its CV
+ * aside: no dashboard reads it); its id. */
+static offerapi_id pre20_apply(offerapi_store *s, offerapi_id cand, offerapi_id offer)
+{
+	db_result *r = NULL;
+	assert_rc(store_exec(s,
+	                     "INSERT INTO applications (offer_id, candidate_id, filename,"
+	                     " pdf_size, answers, nanswers, created_at, pool_consent, consent_at,"
+	                     " notice_version) VALUES ($1, $2, 'cv.pdf', 100, '[]', 0, $3, 0, $3,"
+	                     " NULL) RETURNING id",
+	                     (db_param[]){ P_INT(offer), P_INT(cand), P_INT(1700000000 + cand) }, 3,
+	                     &r),
+	          0);
+	offerapi_id id = db_int(r, 0, 0);
+	db_result_free(r);
+	return id;
+}
+
+/* The migration that adds the dashboard's aggregates fills them from the
+ * rows already there: a store at the version before it, written as the
+ * code before it wrote (applications to two offers; scores of three
+ * scorers on and between the bins' bounds, one replaced, and an erased
+ * candidate, by today's calls, whose statements it left as they were),
+ * then opened as today. */
+static void test_dashboard_aggregates_backfilled(void **state)
+{
+	(void)state;
+	testdb t;
+	testdb_create(&t);
+	offerapi_store_options o = testdb_options();
+	offerapi_store *s;
+	int before = store_dashboard_aggs_version() - 1;
+	assert_rc(store_open_upto(&s, t.url, &o, before), 0);
+	assert_int_equal(offerapi_store_schema_version(s), before);
+	offerapi_user *rec = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
+	offerapi_id offer[3];
+	for (int i = 0; i < 3; i++) {
+		offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+			                     .title = "Offre",
+			                     .description = "C." };
+		assert_rc(offerapi_offer_create(s, rec, &of, &offer[i]), 0);
+	}
+	const char *lines[] = { "Curriculum vitae", "C, SQL" };
+	size_t pdf_len;
+	char *pdf = pdfgen_text(lines, 2, 1, &pdf_len);
+	offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		                          .filename = "cv.pdf",
+		                          .pdf = pdf,
+		                          .pdf_len = pdf_len };
+	offerapi_user *cand[6];
+	for (int i = 0; i < 6; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "cand%d@example.org", i);
+		cand[i] = testdb_user(s, login, OFFERAPI_ROLE_CANDIDATE);
+		for (int k = 0; k < 2; k++) { /* offer[2] stays without any */
+			offerapi_id id = pre20_apply(s, cand[i]->id, offer[k]);
+			assert_rc(offerapi_score_put(s, id, "similarity", "1", i / 5.0, ""), 0);
+			assert_rc(offerapi_score_put(s, id, "random", "1", 0.05 + i * 0.15, ""), 0);
+			if (i % 2)
+				assert_rc(offerapi_score_put(s, id, "llm", "1", 0.9, ""), 0);
+			if (i == 3) /* replaced, into another bin */
+				assert_rc(offerapi_score_put(s, id, "similarity", "1", 0.95, ""),
+				          0);
+		}
+	}
+	assert_rc(offerapi_user_erase(s, cand[4]->id, NULL), 0);
+	offerapi_store_free(s);
+
+	s = testdb_open(&t); /* that migration and the later ones */
+	assert_int_equal(offerapi_store_schema_version(s), offerapi_store_schema_latest());
+	int64_t rows;
+	assert_rc(store_count(s, " FROM score_bins", NULL, 0, &rows), 0);
+	assert_true(rows > 0);
+	for (int k = 0; k < 3; k++)
+		aggcheck_offer(s, rec, offer[k]);
+	offerapi_dashboard *d;
+	offerapi_rank rank = OFFERAPI_RANK_INIT;
+	rank.by = "similarity";
+	assert_rc(offerapi_dashboard_get(s, rec, offer[0], &rank, NULL, &d), 0);
+	assert_int_equal(d->count, 5);
+	assert_int_equal(d->scored, 5);
+	assert_true(d->max == 1.0); /* cand5 */
+	offerapi_dashboard_free(d);
+	/* and the triggers keep them from then on */
+	offerapi_id id;
+	assert_rc(offerapi_application_submit(s, cand[0], offer[2], &in, &id), 0);
+	assert_rc(offerapi_score_put(s, id, "similarity", "1", 0.1, ""), 0);
+	aggcheck_offer(s, rec, offer[2]);
+	for (int i = 0; i < 6; i++)
+		offerapi_user_free(cand[i]);
+	offerapi_user_free(rec);
+	free(pdf);
+	offerapi_store_free(s);
+	testdb_destroy(&t);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -341,6 +440,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_migration_3_keeps_every_byte),
 		cmocka_unit_test(test_sessions_keep_their_ids_migration),
+		cmocka_unit_test(test_dashboard_aggregates_backfilled),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
