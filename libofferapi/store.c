@@ -723,27 +723,28 @@ static const char *const migration_19[] = {
 #define PG_SCORES(t, sign)                                                                         \
 	"SELECT offer_id, scorer, " SCORE_BIN("score") " AS bin, " sign "1 AS n, " sign            \
 						       "score AS total FROM " t
+/* Deletions subtract through the same ordered upsert as additions, so that
+ * two large deletes (an erasure and a purge) lock the rows in one order and
+ * cannot deadlock; rows of an offer deleted in the same statement (its
+ * counts went with it by cascade) are skipped. */
+#define PG_OFFER_KEPT(t) "EXISTS (SELECT 1 FROM offers o WHERE o.id = " t ".offer_id)"
 #define PG_BINS_UPSERT(rows)                                                                       \
 	" INSERT INTO score_bins (offer_id, scorer, bin, n, total)"                                \
 	" SELECT offer_id, scorer, bin, SUM(n), SUM(total) FROM (" rows ") d"                      \
 	" GROUP BY offer_id, scorer, bin HAVING SUM(n) <> 0 OR SUM(total) <> 0"                    \
 	" ORDER BY offer_id, scorer, bin ON CONFLICT (offer_id, scorer, bin) DO UPDATE"            \
 	" SET n = score_bins.n + excluded.n, total = score_bins.total + excluded.total;"
-#define PG_BINS_SUB                                                                                \
-	" UPDATE score_bins b SET n = b.n + d.n, total = b.total + d.total FROM"                   \
-	" (SELECT offer_id, scorer, bin, SUM(n) AS n, SUM(total) AS total FROM (" PG_SCORES(       \
-		"old_rows",                                                                        \
-		"-") ") x GROUP BY offer_id, scorer, bin) d"                                       \
-		     " WHERE b.offer_id = d.offer_id AND b.scorer = d.scorer AND b.bin = d.bin;"
 #define PG_APPS_ADD                                                                                \
 	" INSERT INTO offer_app_counts (offer_id, applications)"                                   \
 	" SELECT offer_id, COUNT(*) FROM new_rows GROUP BY offer_id ORDER BY offer_id"             \
 	" ON CONFLICT (offer_id) DO UPDATE"                                                        \
 	" SET applications = offer_app_counts.applications + excluded.applications;"
 #define PG_APPS_SUB                                                                                \
-	" UPDATE offer_app_counts c SET applications = c.applications - d.n"                       \
-	" FROM (SELECT offer_id, COUNT(*) AS n FROM old_rows GROUP BY offer_id) d"                 \
-	" WHERE c.offer_id = d.offer_id;"
+	" INSERT INTO offer_app_counts (offer_id, applications)"                                   \
+	" SELECT offer_id, -COUNT(*) FROM old_rows WHERE " PG_OFFER_KEPT(                          \
+		"old_rows") " GROUP BY offer_id ORDER BY offer_id"                                 \
+			    " ON CONFLICT (offer_id) DO UPDATE"                                    \
+			    " SET applications = offer_app_counts.applications + excluded.applications;"
 static const char *const migration_20[] = {
 	"CREATE TABLE score_bins ("
 	" offer_id BIGINT NOT NULL REFERENCES offers(id) ON DELETE CASCADE,"
@@ -783,7 +784,9 @@ static const char *const migration_20[] = {
 	"postgresql:CREATE FUNCTION score_bins_keep() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
 	" IF TG_OP = 'INSERT' THEN" PG_BINS_UPSERT(PG_SCORES("new_rows", "")) " ELSIF TG_OP = 'UPDATE' THEN" PG_BINS_UPSERT(
 		PG_SCORES("new_rows", "") " UNION ALL " PG_SCORES(
-			"old_rows", "-")) " ELSE" PG_BINS_SUB " END IF; RETURN NULL; END $$",
+			"old_rows",
+			"-")) " ELSE" PG_BINS_UPSERT(PG_SCORES("old_rows",
+	                                                       "-") " WHERE " PG_OFFER_KEPT("old_rows")) " END IF; RETURN NULL; END $$",
 	"postgresql:CREATE TRIGGER score_bins_insert AFTER INSERT ON scores"
 	" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION score_bins_keep()",
 	"postgresql:CREATE TRIGGER score_bins_update AFTER UPDATE ON scores"
