@@ -43,8 +43,7 @@ static void test_score_application(void **state)
 {
 	(void)state;
 	testdb db;
-	testdb_create(&db);
-	offerapi_store *s = testdb_open(&db);
+	offerapi_store *s = testdb_open_new(&db);
 	offerapi_user *rec, *cand;
 	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
@@ -62,13 +61,7 @@ static void test_score_application(void **state)
 	const char *lines[] = { "I write C and SQL every day." };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = {
-		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		.filename = "cv.pdf",
-		.pdf = pdf,
-		.pdf_len = len,
-	};
-	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+	app = testdb_submit(s, cand, offer, pdf, len);
 
 	offerapi_scorers *set;
 	assert_rc(offerapi_scorers_new(&set), 0);
@@ -108,8 +101,7 @@ static void test_score_application(void **state)
 	free(pdf);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 /* Details reported by a plugin are stored as the versioned document and
@@ -118,8 +110,7 @@ static void test_stores_structured_explanations(void **state)
 {
 	(void)state;
 	testdb db;
-	testdb_create(&db);
-	offerapi_store *s = testdb_open(&db);
+	offerapi_store *s = testdb_open_new(&db);
 	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "SQL", "Gestion de projet", "C" };
@@ -136,13 +127,7 @@ static void test_stores_structured_explanations(void **state)
 	const char *lines[] = { "I write C and SQL every day." };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = {
-		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		.filename = "cv.pdf",
-		.pdf = pdf,
-		.pdf_len = len,
-	};
-	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+	app = testdb_submit(s, cand, offer, pdf, len);
 
 	offerapi_scorers *set;
 	assert_rc(offerapi_scorers_new(&set), 0);
@@ -174,8 +159,7 @@ static void test_stores_structured_explanations(void **state)
 	free(pdf);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 int main(int argc, char **argv)
