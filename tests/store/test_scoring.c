@@ -39,6 +39,29 @@ static void on_score(const char *scorer, int rc, double seconds, const char *mes
 	}
 }
 
+/* @cand applies with a one-line CV ("I write C and SQL every day.") to a
+ * new offer of @rec, "Dev" in Paris, asking for @skills. */
+static offerapi_id apply_dev(offerapi_store *s, const offerapi_user *rec, const offerapi_user *cand,
+                             const char **skills, size_t nskills)
+{
+	offerapi_offer_fields of = {
+		.version = OFFERAPI_OFFER_FIELDS_VERSION,
+		.title = "Dev",
+		.description = "Write C",
+		.location = "Paris",
+		.skills = skills,
+		.nskills = nskills,
+	};
+	offerapi_id offer;
+	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
+	const char *lines[] = { "I write C and SQL every day." };
+	size_t len;
+	char *pdf = pdfgen_text(lines, 1, 1, &len);
+	offerapi_id app = testdb_submit(s, cand, offer, pdf, len);
+	free(pdf);
+	return app;
+}
+
 static void test_score_application(void **state)
 {
 	(void)state;
@@ -48,20 +71,7 @@ static void test_score_application(void **state)
 	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "C", "SQL" };
-	offerapi_offer_fields of = {
-		.version = OFFERAPI_OFFER_FIELDS_VERSION,
-		.title = "Dev",
-		.description = "Write C",
-		.location = "Paris",
-		.skills = skills,
-		.nskills = 2,
-	};
-	offerapi_id offer, app;
-	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
-	const char *lines[] = { "I write C and SQL every day." };
-	size_t len;
-	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	app = testdb_submit(s, cand, offer, pdf, len);
+	offerapi_id app = apply_dev(s, rec, cand, skills, 2);
 
 	offerapi_scorers *set;
 	assert_rc(offerapi_scorers_new(&set), 0);
@@ -98,7 +108,6 @@ static void test_score_application(void **state)
 	assert_rc(offerapi_application_score(s, set, app + 100, 0, NULL, NULL), OFFERAPI_ENOTFOUND);
 
 	offerapi_scorers_free(set);
-	free(pdf);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
 	testdb_close(&db, s);
@@ -114,20 +123,7 @@ static void test_stores_structured_explanations(void **state)
 	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "SQL", "Gestion de projet", "C" };
-	offerapi_offer_fields of = {
-		.version = OFFERAPI_OFFER_FIELDS_VERSION,
-		.title = "Dev",
-		.description = "Write C",
-		.location = "Paris",
-		.skills = skills,
-		.nskills = 3,
-	};
-	offerapi_id offer, app;
-	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
-	const char *lines[] = { "I write C and SQL every day." };
-	size_t len;
-	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	app = testdb_submit(s, cand, offer, pdf, len);
+	offerapi_id app = apply_dev(s, rec, cand, skills, 3);
 
 	offerapi_scorers *set;
 	assert_rc(offerapi_scorers_new(&set), 0);
@@ -156,7 +152,6 @@ static void test_stores_structured_explanations(void **state)
 	}
 	offerapi_application_free(a);
 	offerapi_scorers_free(set);
-	free(pdf);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
 	testdb_close(&db, s);
