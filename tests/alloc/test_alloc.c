@@ -844,7 +844,7 @@ static unsigned long runs; /* with an allocation failed */
  * ALLOC_SEED (unset: the time; printed, so that a failure can be replayed).
  * ALLOC_STRIDE=1 fails every allocation, as a full run does.
  */
-enum { FULL = 500, PER_SITE = 1, SITE_DEPTH = 4, STRIDE_MIN = 4, MAX_STRIDED = 200 };
+enum { FULL = 100, PER_SITE = 1, SITE_DEPTH = 4, STRIDE_MIN = 4, MAX_STRIDED = 200 };
 
 static struct {
 	unsigned long full, per_site, stride; /* stride 0: per step */
