@@ -828,26 +828,34 @@ static unsigned long runs; /* with an allocation failed */
  * file (after_open_new()), so every run of that step costs a whole
  * migration. Its 2 x 4 200 runs (the first 3 000 points, then 1 200 spread
  * evenly) took nearly all of the 450 to 520 s alloc-failure-store took under
- * ASan. So a clean run first records the call path of each allocation
- * (failmalloc_record()), and then the n-th allocation is failed when
- *   - n <= full: every one of the first allocations (the pool, the first
- *     statements, the locks), or
+ * ASan. So every n is tried up to full (1 000; 100 for a new store), as
+ * before: the first calls of a step run cold, preparing their statements,
+ * and those runs fail the preparation at every point. Past full, a clean
+ * run records the call path of each allocation (failmalloc_record()), and
+ * the n-th allocation is failed when
  *   - its call path (the site_depth innermost frames) has been failed
  *     fewer than per_site times in this step: every distinct allocation
  *     site, at its first occurrences, or
  *   - n is on a stride from an offset the seed picks for each step and
  *     kind of failure (different depths on each run), or
  *   - it is one of the last 3, or past what the clean run counted.
- * Each is set by the environment: ALLOC_FULL, ALLOC_PER_SITE,
+ * Each is set by the environment: ALLOC_FULL (for every step), ALLOC_PER_SITE,
  * ALLOC_SITE_DEPTH, ALLOC_STRIDE (unset: the per-step stride that keeps a
  * step to about MAX_STRIDED strided runs, and at least STRIDE_MIN),
  * ALLOC_SEED (unset: the time; printed, so that a failure can be replayed).
  * ALLOC_STRIDE=1 fails every allocation, as a full run does.
  */
-enum { FULL = 100, PER_SITE = 1, SITE_DEPTH = 4, STRIDE_MIN = 4, MAX_STRIDED = 200 };
+enum {
+	FULL = 1000,
+	FULL_NEW_STORE = 100,
+	PER_SITE = 1,
+	SITE_DEPTH = 4,
+	STRIDE_MIN = 4,
+	MAX_STRIDED = 200
+};
 
 static struct {
-	unsigned long full, per_site, stride; /* stride 0: per step */
+	unsigned long full, full_new, per_site, stride; /* stride 0: per step */
 	int depth;
 	uint64_t seed;
 } plan;
@@ -870,6 +878,7 @@ static unsigned long env_ulong(const char *name, unsigned long dflt)
 static void plan_from_env(void)
 {
 	plan.full = env_ulong("ALLOC_FULL", FULL);
+	plan.full_new = env_ulong("ALLOC_FULL", FULL_NEW_STORE);
 	plan.per_site = env_ulong("ALLOC_PER_SITE", PER_SITE);
 	plan.stride = env_ulong("ALLOC_STRIDE", 0);
 	plan.depth = (int)env_ulong("ALLOC_SITE_DEPTH", SITE_DEPTH);
@@ -911,7 +920,7 @@ static unsigned long *site_failed(uint64_t site)
  * @p end is failed; counts its site when so. */
 static bool chosen(unsigned long n, unsigned long end, unsigned long stride, unsigned long offset)
 {
-	if (n <= plan.full || n + 3 > end || (n + offset) % stride == 0)
+	if (n + 3 > end || (n + offset) % stride == 0)
 		return true;
 	if (n > MAX_RECORDED)
 		return false;
@@ -953,19 +962,16 @@ static unsigned long count_sites(unsigned long end)
 	return n;
 }
 
-/* Run @p s with nothing failed; when @p record, record its allocations'
- * sites. Returns the number of allocations. */
-static unsigned long clean_run(world *w, const step *s, bool record)
+/* Run @p s with nothing failed, recording its allocations' sites. Returns
+ * the number of allocations. */
+static unsigned long clean_run(world *w, const step *s)
 {
 	cur_n = 0;
 	w->iter++;
 	if (s->prep)
 		s->prep(w);
 	offerapi_error_clear();
-	if (record)
-		failmalloc_record(rec_sites, MAX_RECORDED, plan.depth);
-	else
-		failmalloc_arm(0, false);
+	failmalloc_record(rec_sites, MAX_RECORDED, plan.depth);
 	int rc = s->run(w);
 	unsigned long end = failmalloc_disarm();
 	if (rc != 0)
@@ -975,26 +981,30 @@ static unsigned long clean_run(world *w, const step *s, bool record)
 	return end;
 }
 
-/* Run @p s twice with nothing failed (the first fills the caches a first
- * call fills, such as prepared statements), recording the sites of the
- * second's allocations; then with the n-th allocation failing for each n
- * the plan picks, until a run no longer reaches n. */
+/* Run @p s with the n-th allocation failing for each n the plan picks
+ * (every n up to full, then a sample from the sites of a clean run), until
+ * a run no longer reaches n. */
 static pass_stats pass_step(world *w, const step *s, size_t index, bool persistent)
 {
 	pass_stats st = { 0, 0, 0, 0 };
 	cur_step = s->name;
 	cur_persistent = persistent;
-	clean_run(w, s, false);
-	unsigned long end = clean_run(w, s, true);
-	st.sites = count_sites(end);
-	st.stride = plan.stride ? plan.stride
-	            : end > plan.full + MAX_STRIDED * STRIDE_MIN
-	                    ? (end - plan.full) / MAX_STRIDED + 1
-	                    : STRIDE_MIN;
-	unsigned long offset = splitmix64(plan.seed ^ (index * 2 + persistent)) % st.stride;
+	unsigned long full = s->run == run_open_new ? plan.full_new : plan.full;
+	unsigned long end = 0, offset = 0;
+	bool sampling = false;
 	/* ALLOC_FROM=n starts at the n-th allocation (debugging) */
 	for (unsigned long n = env_ulong("ALLOC_FROM", 1);; n++) {
-		if (!chosen(n, end, st.stride, offset))
+		if (n > full && !sampling) {
+			end = clean_run(w, s);
+			st.sites = count_sites(end);
+			st.stride = plan.stride ? plan.stride
+			            : end > full + MAX_STRIDED * STRIDE_MIN
+			                    ? (end - full) / MAX_STRIDED + 1
+			                    : STRIDE_MIN;
+			offset = splitmix64(plan.seed ^ (index * 2 + persistent)) % st.stride;
+			sampling = true;
+		}
+		if (sampling && !chosen(n, end, st.stride, offset))
 			continue;
 		cur_n = n;
 		runs++;
@@ -1117,10 +1127,11 @@ int main(int argc, char **argv)
 	w.scorer_file = argv[2];
 	plan_from_env();
 	setup(&w, argv[1]);
-	printf("sampling: ALLOC_FULL=%lu ALLOC_PER_SITE=%lu ALLOC_SITE_DEPTH=%d ALLOC_STRIDE=%lu%s "
-	       "ALLOC_SEED=%llu (ALLOC_STRIDE=1: every allocation)\n",
-	       plan.full, plan.per_site, plan.depth, plan.stride, plan.stride ? "" : " (per step)",
-	       (unsigned long long)plan.seed);
+	printf("sampling: ALLOC_FULL=%lu (%lu for a new store) ALLOC_PER_SITE=%lu "
+	       "ALLOC_SITE_DEPTH=%d ALLOC_STRIDE=%lu%s ALLOC_SEED=%llu "
+	       "(ALLOC_STRIDE=1: every allocation)\n",
+	       plan.full, plan.full_new, plan.per_site, plan.depth, plan.stride,
+	       plan.stride ? "" : " (per step)", (unsigned long long)plan.seed);
 	printf("%-40s %7s %6s %6s %10s %10s %6s\n", "step", "points", "sites", "stride", "runs",
 	       "runs (p)", "cpu s");
 	unsigned long total[3] = { 0, 0, 0 };
