@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <unwind.h>
 
 #include "failmalloc.h"
 
@@ -63,6 +64,10 @@ static void resolve(void)
 static _Thread_local bool armed, persistent, fired;
 static _Thread_local unsigned long target, counted;
 static _Thread_local void *fired_caller; /* return address of the first failed call */
+static _Thread_local uint64_t *rec_sites; /* failmalloc_record()'s output, or NULL */
+static _Thread_local unsigned long rec_cap;
+static _Thread_local int rec_depth;
+static _Thread_local bool in_backtrace; /* allocations backtrace() makes are not counted */
 
 void failmalloc_arm(unsigned long n, bool persist)
 {
@@ -71,7 +76,58 @@ void failmalloc_arm(unsigned long n, bool persist)
 	counted = 0;
 	fired = false;
 	fired_caller = NULL;
+	rec_sites = NULL;
 	armed = true;
+}
+
+enum { MAX_DEPTH = 16 };
+
+void failmalloc_record(uint64_t *sites, unsigned long cap, int depth)
+{
+	failmalloc_arm(0, false);
+	rec_sites = sites;
+	rec_cap = cap;
+	rec_depth = depth < 1 ? 1 : depth > MAX_DEPTH ? MAX_DEPTH : depth;
+}
+
+/* libgcc's unwinder, called directly: glibc's backtrace() dlopen()s
+ * libgcc_s on first use, and LeakSanitizer counts what that keeps. */
+typedef struct walk {
+	void *frames[MAX_DEPTH + 8];
+	int n;
+} walk;
+
+static _Unwind_Reason_Code walk_frame(struct _Unwind_Context *ctx, void *arg)
+{
+	walk *w = arg;
+	if (w->n == (int)(sizeof w->frames / sizeof w->frames[0]))
+		return _URC_END_OF_STACK;
+	w->frames[w->n++] = (void *)_Unwind_GetIP(ctx);
+	return _URC_NO_REASON;
+}
+
+/* FNV-1a over the return addresses from @p caller (the code that called
+ * malloc) outwards: the frames of failmalloc itself are skipped. */
+static uint64_t site_of(void *caller)
+{
+	walk w = { .n = 0 };
+	in_backtrace = true;
+	_Unwind_Backtrace(walk_frame, &w);
+	in_backtrace = false;
+	int from = 0;
+	while (from < w.n && w.frames[from] != caller)
+		from++;
+	if (from == w.n) /* not found (a tail call): the caller alone */
+		w.frames[0] = caller, from = 0, w.n = 1;
+	uint64_t h = 14695981039346656037u;
+	for (int i = from; i < w.n && i < from + rec_depth; i++) {
+		uintptr_t a = (uintptr_t)w.frames[i];
+		for (size_t b = 0; b < sizeof a; b++) {
+			h ^= (a >> (8 * b)) & 0xff;
+			h *= 1099511628211u;
+		}
+	}
+	return h;
 }
 
 unsigned long failmalloc_disarm(void)
@@ -97,9 +153,11 @@ const char *failmalloc_fired_in(void)
 /* True when this allocation, asked for by code at @p caller, must fail. */
 static bool should_fail(void *caller)
 {
-	if (!armed)
+	if (!armed || in_backtrace)
 		return false;
 	counted++;
+	if (rec_sites && counted <= rec_cap)
+		rec_sites[counted - 1] = site_of(caller);
 	if (target == 0 || counted < target || (counted > target && !persistent))
 		return false;
 	if (!fired)

@@ -18,10 +18,19 @@
 #define OFFERAPI_TEST_FAILMALLOC_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Count allocations from now on this thread; the @p n-th (from 1) fails,
  * and when @p persistent every later one too (0: count, fail none). */
 void failmalloc_arm(unsigned long n, bool persistent);
+
+/* Count allocations from now on this thread without failing any, and record
+ * where each comes from: @p sites[i] is a hash of the @p depth return
+ * addresses above malloc (the caller and its callers) of the (i+1)-th
+ * allocation, for the first @p cap allocations. Two allocations with the
+ * same hash were asked for along the same call path. The hashes are only
+ * meaningful within this process (addresses move from run to run). */
+void failmalloc_record(uint64_t *sites, unsigned long cap, int depth);
 
 /* Stop counting. Returns the number of allocations counted since arming
  * (failed ones included). */

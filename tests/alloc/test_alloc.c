@@ -4,9 +4,10 @@
  * A representative scenario (a store on SQLite opened new and existing,
  * users, sessions, offers, an application from a real PDF, scores, lists,
  * scorer plugins, CV extraction) is cut into steps, each one library call.
- * For every step and every n from 1, the step runs with the n-th allocation
- * of the process failing (failmalloc.h), until a run no longer reaches n:
- * that step then has n-1 failure points. Each run must end either in
+ * For every step and every n from 1 that the sampling below picks (every n
+ * with ALLOC_STRIDE=1), the step runs with the n-th allocation of the
+ * process failing (failmalloc.h), until a run no longer reaches n: that
+ * step then has n-1 failure points. Each run must end either in
  * success with correct results (the library or a dependency got over the
  * failure) or in OFFERAPI_ENOMEM with a message; it must not crash, must not
  * leave a partial write behind (each step checks the store afterwards), and
@@ -14,15 +15,19 @@
  * everything again with every allocation from the n-th on failing
  * ("persistent" failures, which reach the error paths' own allocations).
  *
- * usage: test_alloc CV.pdf SCORER-RANDOM.so
- * Prints the number of failure points per step and in all.
+ * usage: test_alloc store|submit|cv|all CV.pdf SCORER-RANDOM.so
+ * Prints the sampling's settings, then per step its failure points, the
+ * distinct call paths of its allocations, the stride, the runs of each kind
+ * and the CPU seconds they took.
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <offerapi/offerapi.h>
@@ -171,8 +176,10 @@ static int run_open_new(world *w)
 static void remove_db(const char *path)
 {
 	char p[400];
-	static const char *const suffix[] = { "", "-wal", "-shm", "-journal" };
-	for (size_t i = 0; i < 4; i++) {
+	/* the key file is the data key an SQLite store makes beside itself
+	 * (crypt.c): left behind, it kept the folder from being removed */
+	static const char *const suffix[] = { "", "-wal", "-shm", "-journal", ".key" };
+	for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
 		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
 		unlink(p);
 	}
@@ -729,20 +736,6 @@ typedef struct step {
 	void (*after)(world *w, int rc); /* checks the outcome, frees it */
 } step;
 
-/*
- * Opening a new file runs every migration: some 18 000 allocations, nearly
- * all SQLite's own while it parses and runs DDL, and each run repeats all
- * those before its failure point. Every point there took 400 of the 410
- * seconds of this test (twice as long under ASan). Its first SAMPLE_FROM
- * points (the pool, the first statements, the migration lock) are all
- * tried, then SAMPLE_RUNS points evenly spread over the rest, and the last
- * few: every migration statement still gets a dozen failures or more at
- * different depths, and the cost no longer grows with each migration added
- * (one in 7 at first grew to 270 s under ASan with seven migrations).
- */
-#define SAMPLE_FROM 3000
-#define SAMPLE_RUNS 1200
-
 static const step STEPS[] = {
 	{ "store", "store_open (new file, migrations)", prep_open_new, run_open_new,
 	  after_open_new },
@@ -828,37 +821,194 @@ static void check_outcome(int rc)
 
 static unsigned long runs; /* with an allocation failed */
 
-/* Run @p s with the n-th allocation failing for n = 1, 2, ... until a run
- * no longer reaches n (a sampled step skips some n: see SAMPLE_FROM).
- * Returns the number of failure points (n - 1). */
-static unsigned long pass_step(world *w, const step *s, bool persistent)
+/*
+ * Which allocations are failed. Opening a new file runs every migration:
+ * 88 000 allocations (December 2026), nearly all SQLite's while it parses
+ * and runs DDL, and each failed open is followed by a full open of the same
+ * file (after_open_new()), so every run of that step costs a whole
+ * migration. Its 2 x 4 200 runs (the first 3 000 points, then 1 200 spread
+ * evenly) took nearly all of the 450 to 520 s alloc-failure-store took under
+ * ASan. So every n is tried up to full (1 000; 100 for a new store), as
+ * before: the first calls of a step run cold, preparing their statements,
+ * and those runs fail the preparation at every point. Past full, a clean
+ * run records the call path of each allocation (failmalloc_record()), and
+ * the n-th allocation is failed when
+ *   - its call path (the site_depth innermost frames) has been failed
+ *     fewer than per_site times in this step: every distinct allocation
+ *     site, at its first occurrences, or
+ *   - n is on a stride from an offset the seed picks for each step and
+ *     kind of failure (different depths on each run), or
+ *   - it is one of the last 3, or past what the clean run counted.
+ * Each is set by the environment: ALLOC_FULL (for every step), ALLOC_PER_SITE,
+ * ALLOC_SITE_DEPTH, ALLOC_STRIDE (unset: the per-step stride that keeps a
+ * step to about MAX_STRIDED strided runs, and at least STRIDE_MIN),
+ * ALLOC_SEED (unset: the time; printed, so that a failure can be replayed).
+ * ALLOC_STRIDE=1 fails every allocation, as a full run does.
+ */
+enum {
+	FULL = 1000,
+	FULL_NEW_STORE = 100,
+	PER_SITE = 1,
+	SITE_DEPTH = 4,
+	STRIDE_MIN = 4,
+	MAX_STRIDED = 200
+};
+
+static struct {
+	unsigned long full, full_new, per_site, stride; /* stride 0: per step */
+	int depth;
+	uint64_t seed;
+} plan;
+
+static unsigned long env_ulong(const char *name, unsigned long dflt)
 {
+	const char *v = getenv(name);
+	if (!v || !*v)
+		return dflt;
+	char *end;
+	errno = 0;
+	unsigned long n = strtoul(v, &end, 10);
+	if (errno || *end || n > 1000000000ul) {
+		fprintf(stderr, "setup: %s=%s is not a whole number up to 10^9\n", name, v);
+		exit(2);
+	}
+	return n;
+}
+
+static void plan_from_env(void)
+{
+	plan.full = env_ulong("ALLOC_FULL", FULL);
+	plan.full_new = env_ulong("ALLOC_FULL", FULL_NEW_STORE);
+	plan.per_site = env_ulong("ALLOC_PER_SITE", PER_SITE);
+	plan.stride = env_ulong("ALLOC_STRIDE", 0);
+	plan.depth = (int)env_ulong("ALLOC_SITE_DEPTH", SITE_DEPTH);
+	if (plan.depth < 1 || plan.depth > 16) {
+		fprintf(stderr, "setup: ALLOC_SITE_DEPTH is from 1 to 16\n");
+		exit(2);
+	}
+	plan.seed = env_ulong("ALLOC_SEED", (unsigned long)time(NULL) % 1000000000ul);
+}
+
+static uint64_t splitmix64(uint64_t x)
+{
+	x += 0x9e3779b97f4a7c15u;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9u;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebu;
+	return x ^ (x >> 31);
+}
+
+/* The sites of one clean run, and how often each was failed. */
+enum { MAX_RECORDED = 1 << 18 };
+static uint64_t rec_sites[MAX_RECORDED];
+static struct site_count {
+	uint64_t site;
+	unsigned long failed;
+} * site_table;
+static size_t site_cap;
+
+/* The counter of @p site (open addressing; the table is cleared per step). */
+static unsigned long *site_failed(uint64_t site)
+{
+	size_t i = (size_t)splitmix64(site) & (site_cap - 1);
+	while (site_table[i].failed && site_table[i].site != site)
+		i = (i + 1) & (site_cap - 1);
+	site_table[i].site = site;
+	return &site_table[i].failed;
+}
+
+/* Whether the n-th allocation (n from 1) of a step whose clean run made
+ * @p end is failed; counts its site when so. */
+static bool chosen(unsigned long n, unsigned long end, unsigned long stride, unsigned long offset)
+{
+	if (n + 3 > end || (n + offset) % stride == 0)
+		return true;
+	if (n > MAX_RECORDED)
+		return false;
+	unsigned long *f = site_failed(rec_sites[n - 1]);
+	if (*f >= plan.per_site)
+		return false;
+	++*f;
+	return true;
+}
+
+/* What pass_step() did, for the table. */
+typedef struct pass_stats {
+	unsigned long points; /* allocations reached by the failing runs */
+	unsigned long sites; /* distinct call paths in the clean run */
+	unsigned long stride, runs;
+} pass_stats;
+
+/* Count the distinct sites of the clean run's @p end allocations. */
+static unsigned long count_sites(unsigned long end)
+{
+	unsigned long n = 0;
+	size_t need = 1;
+	while (need < 2 * (size_t)end + 2)
+		need *= 2;
+	if (need > site_cap) {
+		free(site_table);
+		site_table = malloc(need * sizeof *site_table);
+		if (!site_table)
+			exit(1);
+		site_cap = need;
+	}
+	memset(site_table, 0, site_cap * sizeof *site_table);
+	for (unsigned long i = 0; i < end && i < MAX_RECORDED; i++) {
+		unsigned long *f = site_failed(rec_sites[i]);
+		n += *f == 0;
+		*f = 1;
+	}
+	memset(site_table, 0, site_cap * sizeof *site_table);
+	return n;
+}
+
+/* Run @p s with nothing failed, recording its allocations' sites. Returns
+ * the number of allocations. */
+static unsigned long clean_run(world *w, const step *s)
+{
+	cur_n = 0;
+	w->iter++;
+	if (s->prep)
+		s->prep(w);
+	offerapi_error_clear();
+	failmalloc_record(rec_sites, MAX_RECORDED, plan.depth);
+	int rc = s->run(w);
+	unsigned long end = failmalloc_disarm();
+	if (rc != 0)
+		fail("failed with no allocation failed: %d (%s)", rc,
+		     offerapi_error_last()->message);
+	s->after(w, rc);
+	return end;
+}
+
+/* Run @p s with the n-th allocation failing for each n the plan picks
+ * (every n up to full, then a sample from the sites of a clean run), until
+ * a run no longer reaches n. */
+static pass_stats pass_step(world *w, const step *s, size_t index, bool persistent)
+{
+	pass_stats st = { 0, 0, 0, 0 };
 	cur_step = s->name;
 	cur_persistent = persistent;
-	/* the one sampled step; end: its allocations in a clean run */
-	unsigned long sample_from = s->run == run_open_new ? SAMPLE_FROM : 0, end = 0;
-	if (sample_from) {
-		cur_n = 0;
-		w->iter++;
-		if (s->prep)
-			s->prep(w);
-		failmalloc_arm(0, false);
-		int rc = s->run(w);
-		end = failmalloc_disarm();
-		if (rc != 0)
-			fail("failed with no allocation failed: %d (%s)", rc,
-			     offerapi_error_last()->message);
-		s->after(w, rc);
-	}
-	unsigned long stride = end > sample_from ? (end - sample_from) / SAMPLE_RUNS + 1 : 1;
+	unsigned long full = s->run == run_open_new ? plan.full_new : plan.full;
+	unsigned long end = 0, offset = 0;
+	bool sampling = false;
 	/* ALLOC_FROM=n starts at the n-th allocation (debugging) */
-	const char *from = getenv("ALLOC_FROM");
-	for (unsigned long n = from ? strtoul(from, NULL, 10) : 1;; n++) {
-		if (sample_from && n > sample_from && n + 3 < end &&
-		    (n - sample_from) % stride != 0)
+	for (unsigned long n = env_ulong("ALLOC_FROM", 1);; n++) {
+		if (n > full && !sampling) {
+			end = clean_run(w, s);
+			st.sites = count_sites(end);
+			st.stride = plan.stride ? plan.stride
+			            : end > full + MAX_STRIDED * STRIDE_MIN
+			                    ? (end - full) / MAX_STRIDED + 1
+			                    : STRIDE_MIN;
+			offset = splitmix64(plan.seed ^ (index * 2 + persistent)) % st.stride;
+			sampling = true;
+		}
+		if (sampling && !chosen(n, end, st.stride, offset))
 			continue;
 		cur_n = n;
 		runs++;
+		st.runs++;
 		w->iter++;
 		if (s->prep)
 			s->prep(w);
@@ -873,8 +1023,10 @@ static unsigned long pass_step(world *w, const step *s, bool persistent)
 			fail("failed with no allocation failed: %d (%s)", rc,
 			     offerapi_error_last()->message);
 		s->after(w, rc);
-		if (!fired)
-			return n - 1;
+		if (!fired) {
+			st.points = n - 1;
+			return st;
+		}
 	}
 }
 
@@ -973,25 +1125,35 @@ int main(int argc, char **argv)
 	signal(SIGABRT, on_crash);
 	static world w;
 	w.scorer_file = argv[2];
+	plan_from_env();
 	setup(&w, argv[1]);
-	unsigned long total[2] = { 0, 0 };
-	printf("%-40s %10s %10s\n", "step", "transient", "persistent");
+	printf("sampling: ALLOC_FULL=%lu (%lu for a new store) ALLOC_PER_SITE=%lu "
+	       "ALLOC_SITE_DEPTH=%d ALLOC_STRIDE=%lu%s ALLOC_SEED=%llu "
+	       "(ALLOC_STRIDE=1: every allocation)\n",
+	       plan.full, plan.full_new, plan.per_site, plan.depth, plan.stride,
+	       plan.stride ? "" : " (per step)", (unsigned long long)plan.seed);
+	printf("%-40s %7s %6s %6s %10s %10s %6s\n", "step", "points", "sites", "stride", "runs",
+	       "runs (p)", "cpu s");
+	unsigned long total[3] = { 0, 0, 0 };
 	/* ALLOC_ONLY=text runs the steps whose name contains it (debugging) */
 	const char *only = getenv("ALLOC_ONLY");
 	for (size_t i = 0; i < sizeof STEPS / sizeof STEPS[0]; i++) {
 		if ((only && !strstr(STEPS[i].name, only)) ||
 		    (strcmp(group, "all") && strcmp(group, STEPS[i].group)))
 			continue;
-		unsigned long t = pass_step(&w, &STEPS[i], false);
-		unsigned long p = pass_step(&w, &STEPS[i], true);
-		printf("%-40s %10lu %10lu%s\n", STEPS[i].name, t, p,
-		       STEPS[i].run == run_open_new ? " (sampled)" : "");
-		total[0] += t;
-		total[1] += p;
+		clock_t c0 = clock();
+		pass_stats t = pass_step(&w, &STEPS[i], i, false);
+		pass_stats p = pass_step(&w, &STEPS[i], i, true);
+		printf("%-40s %7lu %6lu %6lu %10lu %10lu %6.1f\n", STEPS[i].name, t.points, t.sites,
+		       t.stride, t.runs, p.runs, (double)(clock() - c0) / CLOCKS_PER_SEC);
+		total[0] += t.points;
+		total[1] += t.runs;
+		total[2] += p.runs;
 	}
 	cur_step = "teardown";
 	teardown(&w);
-	printf("%-40s %10lu %10lu\n", "all steps (failure points)", total[0], total[1]);
+	printf("%-40s %7lu %6s %6s %10lu %10lu (runs)\n", "all steps", total[0], "", "", total[1],
+	       total[2]);
 	for (size_t i = 0; i < sizeof TOLERATED / sizeof TOLERATED[0]; i++)
 		if (tolerated_count[i])
 			printf("accepted %lu time(s) in %s: %s returned %s (%s)\n",

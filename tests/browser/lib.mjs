@@ -140,3 +140,78 @@ export async function stopSmtpd(smtpd) {
     await new Promise((r) => smtpd.proc.once('exit', r));
   }
 }
+
+// Click (or submit) and wait for the page it leads to; its HTTP status.
+export async function go(page, selector) {
+  const [resp] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
+  return resp ? resp.status() : 0;
+}
+
+export const text = async (page, sel = 'main') => (await page.textContent(sel)) || '';
+export const h1 = async (page) => (await text(page, 'h1')).trim();
+
+// A walk through the pages of a story (privacy.mjs, workflow.mjs). W.check
+// counts checks and prints each failure; W.step names the step in
+// progress; W.snap(page, what) looks at the page as it is at 1280x800 and
+// 390x844 (no sideways scroll, a screenshot DIR/NN-STEP-WHAT-WIDTH.png,
+// axe-core into W.violations) and gives it back its width; W.context()
+// opens a page whose console errors and exceptions go to W.problems (a 4xx
+// page is logged as a console error too: its status is checked where it is
+// expected); W.signup() signs a person { login, name, pw, email } up with
+// the form; W.finish(name, ok) writes DIR/axe.txt, checks axe-core and ok,
+// prints the tally and exits.
+export function walk(dir) {
+  const W = { dir, passed: 0, failed: 0, views: 0, shot: 0, step: 0, violations: [], problems: [] };
+  W.check = (cond, what) => {
+    if (cond) W.passed++;
+    else { W.failed++; console.error('FAIL: ' + what); }
+    return !!cond;
+  };
+  W.snap = async (page, what) => {
+    const name = `${String(++W.shot).padStart(2, '0')}-${W.step}-${what}`;
+    const vp = page.viewportSize();
+    for (const [w, h] of [[1280, 800], [390, 844]]) {
+      await page.setViewportSize({ width: w, height: h });
+      const over = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
+      W.check(over[0] <= over[1], `${name} ${w}px: no sideways scroll (scrollWidth ${over[0]} > innerWidth ${over[1]})`);
+      await page.screenshot({ path: path.join(dir, `${name}-${w}.png`), fullPage: true });
+      W.violations.push(...await axeViolations(page, `${name} ${w}px (${page.url()})`));
+      W.views++;
+    }
+    await page.setViewportSize(vp);
+  };
+  W.context = async (browser, locale, width, height, options = {}) => {
+    const ctx = await browser.newContext({ locale, viewport: { width, height }, ...options });
+    ctx.setDefaultTimeout(10000);
+    const page = await ctx.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !(m.text().startsWith('Failed to load resource: the server responded with a status of 4') &&
+        m.location().url === page.url())) W.problems.push(`${page.url()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => W.problems.push(`${page.url()}: ${e}`));
+    return page;
+  };
+  // (look(page), when given, runs on the empty form)
+  W.signup = async (page, base, who, role, look) => {
+    await page.goto(base + '/signup');
+    if (look) await look(page);
+    await page.fill('input[name=login]', who.login);
+    await page.fill('input[name=display_name]', who.name);
+    await page.fill('input[name=password]', who.pw);
+    await page.fill('input[name=email]', who.email);
+    await page.check(`input[name=role][value=${role}]`);
+    await W.snap(page, `${role}-signup`);
+    const st = await go(page, 'form[action="/signup"] button[type=submit]');
+    W.check(st === 200 && (await text(page, 'header')).includes(who.name), `${who.login} is logged in after sign-up (${st})`);
+  };
+  W.finish = (name, ok) => {
+    fs.writeFileSync(path.join(dir, 'axe.txt'),
+      `axe-core ${axeVersion()}: ${W.views} page views, ${W.violations.length} violations\n` + W.violations.join('\n') + '\n');
+    for (const v of W.violations) console.error('axe: ' + v);
+    W.check(W.views > 0 && W.violations.length === 0, `axe-core: ${W.violations.length} violations over ${W.views} page views`);
+    W.check(ok, `the story reached its end (step ${W.step}, ${W.shot} pages at two widths)`);
+    console.log(`${name}: ${W.shot} pages at 2 widths (${W.views} views checked by axe-core); ${W.passed} passed, ${W.failed} failed`);
+    process.exit(W.failed ? 1 : 0);
+  };
+  return W;
+}

@@ -25,14 +25,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion } from './lib.mjs';
+import { makePdf, startServer, stopServer, launchChromium, go, h1, text, walk } from './lib.mjs';
 
-let passed = 0, failed = 0;
-function check(cond, what) {
-  if (cond) passed++;
-  else { failed++; console.error('FAIL: ' + what); }
-  return !!cond;
-}
 
 const artifacts = path.join(process.env.ARTIFACT_DIR || process.cwd(), 'privacy');
 fs.mkdirSync(artifacts, { recursive: true });
@@ -46,55 +40,10 @@ const people = {
   jeanne: { login: 'jeanne.martin', name: 'Jeanne Martin', email: 'jeanne.martin@example.org', pw: 'chanson-de-geste-17' },
 };
 
-const violations = [], problems = [];
-let views = 0, shot = 0, step = 0, finished = false, srv, browser, base;
+const W = walk(artifacts);
+const { check, snap } = W;
+let finished = false, srv, browser, base;
 
-async function snap(page, what) {
-  const name = `${String(++shot).padStart(2, '0')}-${step}-${what}`;
-  const vp = page.viewportSize();
-  for (const [w, h] of [[1280, 800], [390, 844]]) {
-    await page.setViewportSize({ width: w, height: h });
-    const over = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
-    check(over[0] <= over[1], `${name} ${w}px: no sideways scroll (scrollWidth ${over[0]} > innerWidth ${over[1]})`);
-    await page.screenshot({ path: path.join(artifacts, `${name}-${w}.png`), fullPage: true });
-    violations.push(...await axeViolations(page, `${name} ${w}px (${page.url()})`));
-    views++;
-  }
-  await page.setViewportSize(vp);
-}
-
-async function go(page, selector) {
-  const [resp] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  return resp ? resp.status() : 0;
-}
-
-const text = async (page, sel = 'main') => (await page.textContent(sel)) || '';
-const h1 = async (page) => (await text(page, 'h1')).trim();
-
-async function context(locale, width, height) {
-  const ctx = await browser.newContext({ locale, viewport: { width, height }, acceptDownloads: true });
-  ctx.setDefaultTimeout(10000);
-  const page = await ctx.newPage();
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !(m.text().startsWith('Failed to load resource: the server responded with a status of 4') &&
-      m.location().url === page.url())) problems.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e}`));
-  return page;
-}
-
-async function signup(page, who, role, look) {
-  await page.goto(base + '/signup');
-  if (look) await look(page);
-  await page.fill('input[name=login]', who.login);
-  await page.fill('input[name=display_name]', who.name);
-  await page.fill('input[name=password]', who.pw);
-  await page.fill('input[name=email]', who.email);
-  await page.check(`input[name=role][value=${role}]`);
-  await snap(page, `${role}-signup`);
-  const st = await go(page, 'form[action="/signup"] button[type=submit]');
-  check(st === 200 && (await text(page, 'header')).includes(who.name), `${who.login} is logged in after sign-up (${st})`);
-}
 
 // The id of account @login, from the operator's list of accounts.
 async function userId(page, login) {
@@ -109,7 +58,7 @@ async function userId(page, login) {
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, () => {
     if (srv && srv.proc.exitCode === null) srv.proc.kill('SIGTERM');
-    console.error(`FAIL: stopped by ${sig} at step ${step}`);
+    console.error(`FAIL: stopped by ${sig} at step ${W.step}`);
     process.exit(1);
   });
 }
@@ -121,9 +70,9 @@ try {
   const { claire, jeanne } = people;
 
   // 1. The recruiter publishes an offer.
-  step = 1;
-  const rp = await context('fr-FR', 1280, 800);
-  await signup(rp, claire, 'recruiter');
+  W.step = 1;
+  const rp = await W.context(browser, 'fr-FR', 1280, 800, { acceptDownloads: true });
+  await W.signup(rp, base, claire, 'recruiter');
   await rp.goto(base + '/offers/new');
   await rp.fill('input[name=title]', OFFER);
   await rp.fill('textarea[name=description]', 'Dosages, cultures et traçabilité en laboratoire.');
@@ -135,9 +84,9 @@ try {
   check(/\/offers\/\d+$/.test(offerUrl), 'publishing leads to the offer page: ' + offerUrl);
 
   // 2. The candidate signs up, then applies.
-  step = 2;
-  const jp = await context('fr-FR', 390, 844);
-  await signup(jp, jeanne, 'candidate', async (page) => {
+  W.step = 2;
+  const jp = await W.context(browser, 'fr-FR', 390, 844, { acceptDownloads: true });
+  await W.signup(jp, base, jeanne, 'candidate', async (page) => {
     const notice = await text(page, 'main');
     check(notice.includes('Vos données : ce que nous gardons') && /\d+ ans/.test(notice),
       'the sign-up page says what is kept and for how long: ' + notice.slice(0, 600));
@@ -162,7 +111,7 @@ try {
   await snap(jp, 'applied');
 
   // 3. The recruiter opens the application and its CV.
-  step = 3;
+  W.step = 3;
   await rp.goto(offerUrl.replace(/$/, '/dashboard'));
   check((await text(rp)).includes(jeanne.name), 'the dashboard lists Jeanne');
   const appHref = await rp.getAttribute('main a[href^="/applications/"]', 'href');
@@ -172,7 +121,7 @@ try {
   check(cv.status() === 200 && (await cv.body()).subarray(0, 5).toString() === '%PDF-', 'the recruiter downloads the CV');
 
   // 4. Who viewed my application.
-  step = 4;
+  W.step = 4;
   await jp.goto(base + '/me/applications');
   check(await go(jp, 'main a[href$="/views"]') === 200, 'her list links to who viewed the application');
   const seen = await text(jp);
@@ -181,7 +130,7 @@ try {
   await snap(jp, 'views');
 
   // 5. Her data, from her account page.
-  step = 5;
+  W.step = 5;
   await jp.goto(base + '/me/sessions');
   check(await jp.isVisible('main a[href="/me/export"]'), 'the account page offers the export');
   await snap(jp, 'account');
@@ -206,13 +155,13 @@ print(json.dumps(out))`, zip], { encoding: 'utf8' }));
   check(/pool_consent/.test(all), 'the archive holds her consent to the pool');
 
   // 6. The operator: the accounts, the access log, an erasure's confirmation.
-  step = 6;
+  W.step = 6;
   const admin = { login: 'ops.labo', pw: 'operateur-vigilant-31' };
   const made = spawnSync(process.env.OFFERAPI_ADMIN_BIN, ['--database', 'sqlite:' + path.join(srv.tmp, 'db.sqlite'),
     'user-create', '--login', admin.login, '--role', 'admin', '--display-name', 'Opératrice'],
   { input: admin.pw + '\n', encoding: 'utf8', env: { ...process.env, LANG: 'C' } });
   check(made.status === 0, `offerapi-admin user-create --role admin: ${made.status} ${made.stderr}`);
-  const op = await context('fr-FR', 1280, 800);
+  const op = await W.context(browser, 'fr-FR', 1280, 800, { acceptDownloads: true });
   await op.goto(base + '/login');
   await op.fill('input[name=login]', admin.login);
   await op.fill('input[name=password]', admin.pw);
@@ -232,7 +181,7 @@ print(json.dumps(out))`, zip], { encoding: 'utf8' }));
   await snap(op, 'admin-erase-confirm');
 
   // 7. She deletes her account.
-  step = 7;
+  W.step = 7;
   await jp.goto(base + '/me/sessions');
   check(await go(jp, 'main a[href="/me/delete"]') === 200, 'the account page links to the deletion');
   await jp.fill('input[name=password]', jeanne.pw);
@@ -248,10 +197,10 @@ print(json.dumps(out))`, zip], { encoding: 'utf8' }));
     'her login no longer works');
   await rp.goto(offerUrl.replace(/$/, '/dashboard'));
   check(!(await text(rp)).includes(jeanne.name), 'the dashboard no longer lists her');
-  check(problems.length === 0, 'no console error or CSP violation: ' + problems.join('; '));
+  check(W.problems.length === 0, 'no console error or CSP violation: ' + W.problems.join('; '));
   finished = true;
 } catch (e) {
-  check(false, `privacy, step ${step}: ` + (e && e.stack || e));
+  check(false, `privacy, step ${W.step}: ` + (e && e.stack || e));
 } finally {
   if (browser) await browser.close();
   if (srv) check(await stopServer(srv), 'server exits 0 on SIGTERM');
@@ -261,10 +210,4 @@ for (const p of Object.values(people))
   for (const v of [p.email, p.pw]) check(!log.includes(v), `the server log has no "${v}"`);
 check(!log.includes(ANSWER) && !log.includes(CV_LINE), 'the server log has no answer or CV text');
 
-fs.writeFileSync(path.join(artifacts, 'axe.txt'),
-  `axe-core ${axeVersion()}: ${views} page views, ${violations.length} violations\n` + violations.join('\n') + '\n');
-for (const v of violations) console.error('axe: ' + v);
-check(views > 0 && violations.length === 0, `axe-core: ${violations.length} violations over ${views} page views`);
-check(finished, `the story reached its end (step ${step}, ${shot} pages at two widths)`);
-console.log(`browser-privacy: ${shot} pages at 2 widths (${views} views checked by axe-core); ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+W.finish('browser-privacy', finished);

@@ -31,15 +31,9 @@
 // ARTIFACT_DIR, CHROMIUM).
 import fs from 'node:fs';
 import path from 'node:path';
-import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion, startSmtpd, stopSmtpd }
+import { makePdf, startServer, stopServer, launchChromium, startSmtpd, stopSmtpd, go, h1, text, walk }
   from './lib.mjs';
 
-let passed = 0, failed = 0;
-function check(cond, what) {
-  if (cond) passed++;
-  else { failed++; console.error('FAIL: ' + what); }
-  return !!cond;
-}
 
 const artifacts = path.join(process.env.ARTIFACT_DIR || process.cwd(), 'workflow');
 fs.mkdirSync(artifacts, { recursive: true });
@@ -55,30 +49,9 @@ const people = {
     pw2: 'green-forest-lake-4' },
 };
 
-const violations = [], problems = [];
-let views = 0, shot = 0, step = 0, finished = false, smtpd, srv, browser, base;
-
-// The page as it is, at both widths: no sideways scroll, a screenshot,
-// axe-core. The page keeps the width it had.
-async function snap(page, what) {
-  const name = `${String(++shot).padStart(2, '0')}-${step}-${what}`;
-  const vp = page.viewportSize();
-  for (const [w, h] of [[1280, 800], [390, 844]]) {
-    await page.setViewportSize({ width: w, height: h });
-    const over = await page.evaluate(() => [document.scrollingElement.scrollWidth, window.innerWidth]);
-    check(over[0] <= over[1], `${name} ${w}px: no sideways scroll (scrollWidth ${over[0]} > innerWidth ${over[1]})`);
-    await page.screenshot({ path: path.join(artifacts, `${name}-${w}.png`), fullPage: true });
-    violations.push(...await axeViolations(page, `${name} ${w}px (${page.url()})`));
-    views++;
-  }
-  await page.setViewportSize(vp);
-}
-
-// Click (or submit) and wait for the page it leads to; its HTTP status.
-async function go(page, selector) {
-  const [resp] = await Promise.all([page.waitForNavigation(), page.click(selector)]);
-  return resp ? resp.status() : 0;
-}
+const W = walk(artifacts);
+const { check, snap } = W;
+let finished = false, smtpd, srv, browser, base;
 
 // A link of the navigation: in the line on a wide screen, in the
 // <details> menu on a phone (opened first, no JavaScript).
@@ -86,34 +59,6 @@ async function nav(page, href) {
   if (await page.isVisible('nav.wide')) return go(page, `nav.wide a[href="${href}"]`);
   await page.click('details.menu summary');
   return go(page, `details.menu nav a[href="${href}"]`);
-}
-
-const text = async (page, sel = 'main') => (await page.textContent(sel)) || '';
-const h1 = async (page) => (await text(page, 'h1')).trim();
-
-async function context(locale, width, height) {
-  const ctx = await browser.newContext({ locale, viewport: { width, height } });
-  ctx.setDefaultTimeout(10000);
-  const page = await ctx.newPage();
-  // (a 4xx page itself is logged as a console error too: its status is checked where it is expected)
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !(m.text().startsWith('Failed to load resource: the server responded with a status of 4') &&
-      m.location().url === page.url())) problems.push(`${page.url()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${page.url()}: ${e}`));
-  return page;
-}
-
-async function signup(page, who, role) {
-  await page.goto(base + '/signup');
-  await page.fill('input[name=login]', who.login);
-  await page.fill('input[name=display_name]', who.name);
-  await page.fill('input[name=password]', who.pw);
-  await page.fill('input[name=email]', who.email);
-  await page.check(`input[name=role][value=${role}]`);
-  await snap(page, `${role}-signup`);
-  const st = await go(page, 'form[action="/signup"] button[type=submit]');
-  check(st === 200 && (await text(page, 'header')).includes(who.name), `${who.login} is logged in after sign-up (${st})`);
 }
 
 // Messages already looked at: a check never counts one twice.
@@ -147,7 +92,7 @@ async function myStage(page) {
 for (const sig of ['SIGTERM', 'SIGINT']) {
   process.on(sig, () => {
     for (const p of [srv && srv.proc, smtpd && smtpd.proc]) if (p && p.exitCode === null) p.kill('SIGTERM');
-    console.error(`FAIL: stopped by ${sig} at step ${step}`);
+    console.error(`FAIL: stopped by ${sig} at step ${W.step}`);
     process.exit(1);
   });
 }
@@ -160,9 +105,9 @@ try {
   const { claire, jeanne, paul } = people;
 
   // 1. The recruiter (a desktop) signs up and publishes an offer with a question.
-  step = 1;
-  const rp = await context('fr-FR', 1280, 800);
-  await signup(rp, claire, 'recruiter');
+  W.step = 1;
+  const rp = await W.context(browser, 'fr-FR', 1280, 800);
+  await W.signup(rp, base, claire, 'recruiter');
   check(await nav(rp, '/offers/new') === 200, 'the recruiter opens the offer form');
   await rp.fill('input[name=title]', OFFER);
   await rp.fill('textarea[name=description]', 'Pilotes, protocoles et mesures. Du C testé et sobre.');
@@ -178,9 +123,9 @@ try {
   await mail(claire.email, 'Confirmez votre adresse e-mail sur OffreAPI', 'the recruiter\'s verification');
 
   // 2. The candidate (a phone, French) signs up and verifies her address.
-  step = 2;
-  const jp = await context('fr-FR', 390, 844);
-  await signup(jp, jeanne, 'candidate');
+  W.step = 2;
+  const jp = await W.context(browser, 'fr-FR', 390, 844);
+  await W.signup(jp, base, jeanne, 'candidate');
   check((await text(jp, 'main .alert a[href="/me/email"]')).includes('Confirmez votre adresse e-mail'),
     'a reminder asks to confirm the address');
   await snap(jp, 'candidate-reminder');
@@ -203,7 +148,7 @@ try {
   await snap(jp, 'verify-again');
 
   // 3. She applies with a PDF and an answer; a second candidate (English) too.
-  step = 3;
+  W.step = 3;
   await jp.goto(base + '/');
   check(await go(jp, `main a[href="${new URL(offerUrl).pathname}"]`) === 200, 'the home page links to the offer');
   await jp.setInputFiles('input[type=file][name=cv]', {
@@ -222,8 +167,8 @@ try {
   const appLink = mailLink(rm1, '/applications/', 'the recruiter\'s message');
   check(/\/applications\/\d+$/.test(appLink), 'the recruiter\'s message links to the application: ' + appLink);
 
-  const pp = await context('en-GB', 390, 844);
-  await signup(pp, paul, 'candidate');
+  const pp = await W.context(browser, 'en-GB', 390, 844);
+  await W.signup(pp, base, paul, 'candidate');
   await mail(paul.email, 'Confirm your e-mail address on OffreAPI', 'Paul\'s verification (English)');
   await pp.goto(offerUrl);
   await pp.setInputFiles('input[type=file][name=cv]', {
@@ -236,7 +181,7 @@ try {
   await mail(claire.email, `Nouvelle candidature : « ${OFFER} »`, 'the recruiter\'s message for Paul');
 
   // 4. The recruiter: dashboard, the application's page, a note, stages.
-  step = 4;
+  W.step = 4;
   await rp.goto(offerUrl);
   check(await go(rp, 'main a[href$="/dashboard"]') === 200, 'the offer page links to the dashboard');
   const dash = await text(rp);
@@ -265,14 +210,14 @@ try {
   await snap(rp, 'reviewed');
 
   // 5. ... and the candidate sees each stage, and a message for each she cares about.
-  step = 5;
+  W.step = 5;
   check(await nav(jp, '/me/applications') === 200 && await myStage(jp) === 'Examinée',
     'Jeanne sees "Examinée" on Mes candidatures (through the phone menu)');
   await snap(jp, 'stage-reviewed');
-  step = 4;
+  W.step = 4;
   await move('interview', 'Entretien');
   await snap(rp, 'interview');
-  step = 5;
+  W.step = 5;
   const im = await mail(jeanne.email, `Votre candidature « ${OFFER} » : entretien`, 'the interview message');
   check(im.text.includes('souhaite vous rencontrer'), 'the interview message says so');
   check(/^<.*\/unsubscribe\?t=[0-9a-f]{64}>/.test(im.headers['List-Unsubscribe'] || ''),
@@ -281,7 +226,7 @@ try {
   check((await jp.goto(myLink)).status() === 200 && await myStage(jp) === 'Entretien',
     'the message\'s link shows "Entretien" on Mes candidatures');
   await snap(jp, 'stage-interview');
-  step = 4;
+  W.step = 4;
   await rp.selectOption('#reject-reason', 'experience');
   await rp.fill('#reject-text', REASON_TEXT);
   await rp.check('#actions input[name=show_reason]');
@@ -293,7 +238,7 @@ try {
     'the page shows the reason, shown to the candidate');
   check(!await rp.isVisible('#actions'), 'no stage action is left on a rejected application');
   await snap(rp, 'rejected');
-  step = 5;
+  W.step = 5;
   const jm = await mail(jeanne.email, `Votre candidature « ${OFFER} »`, 'the rejection message');
   check(jm.text.includes('n\'a pas été retenue') && jm.text.includes('Motif : l\'expérience demandée n\'est pas atteinte') &&
     jm.text.includes(REASON_TEXT), 'the rejection message gives the reason and its text: ' + jm.text);
@@ -306,8 +251,8 @@ try {
   await snap(jp, 'stage-rejected');
 
   // 6. Paul forgets his password: reset by e-mail, from another browser.
-  step = 6;
-  const fp = await context('en-GB', 390, 844);
+  W.step = 6;
+  const fp = await W.context(browser, 'en-GB', 390, 844);
   await fp.goto(base + '/login');
   check(await go(fp, 'main a[href="/forgot-password"]') === 200 && await h1(fp) === 'Forgotten password',
     'the login page links to "forgot password"');
@@ -346,7 +291,7 @@ try {
   await snap(fp, 'login-new-password');
 
   // 7. The recruiter closes the offer, rejecting the applications still open.
-  step = 7;
+  W.step = 7;
   await rp.goto(offerUrl);
   check(await go(rp, `main a[href="${new URL(offerUrl).pathname}/close"]`) === 200 && await h1(rp) === 'Fermer l\'offre',
     'the offer page asks for confirmation before closing');
@@ -383,10 +328,10 @@ try {
   check(!got.some((m) => (m.text + m.html).includes(NOTE)), 'no message carries the private note');
   fs.writeFileSync(path.join(artifacts, 'mail.txt'),
     got.map((m) => `${m.file}\t${m.rcpt_tos.join(',')}\t${m.subject}`).join('\n') + '\n');
-  check(problems.length === 0, 'no console error or CSP violation: ' + problems.join('; '));
+  check(W.problems.length === 0, 'no console error or CSP violation: ' + W.problems.join('; '));
   finished = true;
 } catch (e) {
-  check(false, `workflow, step ${step}: ` + (e && e.stack || e));
+  check(false, `workflow, step ${W.step}: ` + (e && e.stack || e));
 } finally {
   if (browser) await browser.close();
   if (srv) check(await stopServer(srv), 'server exits 0 on SIGTERM');
@@ -398,10 +343,4 @@ for (const p of Object.values(people))
   for (const v of [p.email, p.pw, p.pw2].filter(Boolean)) check(!log.includes(v), `the server log has no "${v}"`);
 check(!log.includes(NOTE) && !log.includes(REASON_TEXT), 'the server log has no note or reason text');
 
-fs.writeFileSync(path.join(artifacts, 'axe.txt'),
-  `axe-core ${axeVersion()}: ${views} page views, ${violations.length} violations\n` + violations.join('\n') + '\n');
-for (const v of violations) console.error('axe: ' + v);
-check(views > 0 && violations.length === 0, `axe-core: ${violations.length} violations over ${views} page views`);
-check(finished && shot >= 30, `the story reached its end (step ${step}, ${shot} pages at two widths)`);
-console.log(`browser-workflow: ${shot} pages at 2 widths (${views} views checked by axe-core); ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+W.finish('browser-workflow', finished && W.shot >= 30);

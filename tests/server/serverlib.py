@@ -10,6 +10,7 @@ Environment (set by tests/server/meson.build):
   OFFERAPI_SERVER_BIN   path of build/server/offerapi-server
   OFFERAPI_PLUGINS      scorer plugin files (.so), separated by ':'
   OFFERAPI_TEST_PG_URL  when set and the test asks for PostgreSQL
+  OFFERAPI_ADMIN_BIN    path of build/tools/admin/offerapi-admin (admin())
 """
 import atexit
 import email
@@ -21,6 +22,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -484,6 +486,68 @@ class Checker:
                    % c.checked)
         print("%s: %d passed, %d failed" % (self.name, self.passed, self.failed))
         sys.exit(1 if self.failed else 0)
+
+
+def backend_db_url(backend):
+    """The database a test on @backend gives the server: None on SQLite
+    (the server's own file), else the URL tests/with-postgresql.sh exports
+    (its absence fails the test)."""
+    if backend != "postgresql":
+        return None
+    return os.environ.get("OFFERAPI_TEST_PG_URL") or fail(
+        "OFFERAPI_TEST_PG_URL is not set: run under tests/with-postgresql.sh")
+
+
+PG_BIN = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
+
+
+def sql(db_url, statement, params=()):
+    """Run one statement in a server's database, beside the server (an
+    SQLite file, or PostgreSQL through psql); returns its rows, each a list
+    of strings. @params fill '?' placeholders (integers on PostgreSQL)."""
+    if db_url.startswith("sqlite:"):
+        db = sqlite3.connect(db_url[len("sqlite:"):], timeout=30)
+        try:
+            rows = [[str(v) for v in row] for row in db.execute(statement, params).fetchall()]
+            db.commit()
+            return rows
+        finally:
+            db.close()
+    for v in params:
+        statement = statement.replace("?", str(int(v)), 1)
+    psql = os.path.join(PG_BIN, "psql")
+    p = subprocess.run([psql if os.access(psql, os.X_OK) else "psql", "-q", "-At", "-v",
+                        "ON_ERROR_STOP=1", db_url, "-c", statement], capture_output=True,
+                       timeout=60)
+    if p.returncode != 0:
+        fail("psql failed: %s" % p.stderr.decode())
+    return [ln.split("|") for ln in p.stdout.decode().splitlines() if ln]
+
+
+def admin_bin():
+    """offerapi-admin (OFFERAPI_ADMIN_BIN); its absence fails the test."""
+    path = os.environ.get("OFFERAPI_ADMIN_BIN")
+    if not path or not os.access(path, os.X_OK):
+        fail("OFFERAPI_ADMIN_BIN names the offerapi-admin binary: %r" % path)
+    return path
+
+
+def admin(*args, database=None, stdin=None, env=None, timeout=120):
+    """Run offerapi-admin ARGS (after --database DATABASE when given) in
+    the C locale, with @stdin as input and @env over the environment;
+    returns (exit status, stdout, stderr) as text."""
+    e = dict(os.environ)
+    e["LANG"] = "C"
+    e.update(env or {})
+    pre = ["--database", database] if database else []
+    p = subprocess.run([admin_bin()] + pre + list(args), input=stdin, capture_output=True,
+                       encoding="utf-8", env=e, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def admin_on(database, *args, **kw):
+    """admin() on the database at URL @database."""
+    return admin(*args, database=database, **kw)
 
 
 _seq = [0]

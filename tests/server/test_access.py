@@ -19,44 +19,23 @@ tests/with-postgresql.sh).
   server runs at once; younger ones stay."""
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import Checker, Server, apply_api, create_offer, fail, signup, unique  # noqa: E402
+from serverlib import (Checker, Server, admin_bin, admin_on, apply_api,  # noqa: E402
+                       backend_db_url, create_offer, signup, sql, unique)
 
 backend = "postgresql" if sys.argv[1:] == ["postgresql"] else "sqlite"
 T = Checker("server-access-" + backend)
-ADMIN = os.environ.get("OFFERAPI_ADMIN_BIN")
-if not ADMIN or not os.access(ADMIN, os.X_OK):
-    fail("OFFERAPI_ADMIN_BIN names the offerapi-admin binary: %r" % ADMIN)
+admin_bin()  # offerapi-admin is there, or the test fails now
 XRW = {"X-Requested-With": "test"}
 DAY = 86400
 
 
-def sql(url, statement):
-    """Run one statement in the server's database; the rows, as strings."""
-    if url.startswith("sqlite:"):
-        db = sqlite3.connect(url[len("sqlite:"):], timeout=10)
-        try:
-            rows = [[str(v) for v in row] for row in db.execute(statement).fetchall()]
-            db.commit()
-            return rows
-        finally:
-            db.close()
-    p = subprocess.run(["psql", "-q", "-At", "-v", "ON_ERROR_STOP=1", url, "-c", statement],
-                       check=True, capture_output=True)
-    return [ln.split("|") for ln in p.stdout.decode().splitlines() if ln]
 
 
-def admin(url, *args):
-    e = dict(os.environ)
-    e["LANG"] = "C"
-    p = subprocess.run([ADMIN, "--database", url] + list(args), capture_output=True, env=e,
-                       timeout=120)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
 def records(url, app_id):
@@ -179,7 +158,7 @@ def fail_closed(srv, rec, app_id):
 
 
 def admin_search(url, rec, cand, app_id, other_app):
-    rc, out, err = admin(url, "access-log", "--user", rec.login, "--json")
+    rc, out, err = admin_on(url, "access-log", "--user", rec.login, "--json")
     T.check(rc == 0, "access-log --user: exit 0 (%d: %s)" % (rc, err))
     j = json.loads(out or "{}")
     recs = j.get("records", [])
@@ -192,17 +171,17 @@ def admin_search(url, rec, cand, app_id, other_app):
             "login, name, address, ISO time")
     T.check(any(x["application_id"] == other_app for x in recs), "and the other application")
 
-    rc, out, err = admin(url, "access-log", "--application", str(app_id), "--json")
+    rc, out, err = admin_on(url, "access-log", "--application", str(app_id), "--json")
     j = json.loads(out or "{}")
     T.check(rc == 0 and {x["application_id"] for x in j.get("records", [])} == {app_id},
             "--application: only that one")
     T.check(any(x["login"] == cand.login for x in j.get("records", [])),
             "the operator sees the candidate's own view too")
-    rc, out, err = admin(url, "access-log", "--application", str(app_id), "--limit", "2", "--json")
+    rc, out, err = admin_on(url, "access-log", "--application", str(app_id), "--limit", "2", "--json")
     j = json.loads(out or "{}")
     T.check(rc == 0 and j.get("count") == 2 and j.get("truncated") is True, "--limit: truncated")
 
-    rc, out, err = admin(url, "access-log", "--user", rec.login, "--application", str(app_id))
+    rc, out, err = admin_on(url, "access-log", "--user", rec.login, "--application", str(app_id))
     lines = out.splitlines()
     T.check(rc == 0 and lines and lines[0].startswith("time\tapplication"), "TSV with a header")
     T.check(len(lines) > 1 and all(("\t%d\t" % app_id) in ln and rec.login in ln
@@ -210,11 +189,11 @@ def admin_search(url, rec, cand, app_id, other_app):
             "a line per record: %s" % lines[1:2])
 
     today = time.strftime("%Y-%m-%d", time.gmtime())
-    rc, out, _ = admin(url, "access-log", "--since", today, "--json")
+    rc, out, _ = admin_on(url, "access-log", "--since", today, "--json")
     T.check(rc == 0 and json.loads(out)["count"] >= 5, "--since today: found")
-    rc, out, _ = admin(url, "access-log", "--until", today, "--json")
+    rc, out, _ = admin_on(url, "access-log", "--until", today, "--json")
     T.check(rc == 0 and json.loads(out)["count"] == 0, "--until today (midnight): none")
-    rc, out, _ = admin(url, "access-log", "--since", "2000-01-01T00:00:00Z",
+    rc, out, _ = admin_on(url, "access-log", "--since", "2000-01-01T00:00:00Z",
                        "--until", "2000-01-02", "--json")
     T.check(rc == 0 and json.loads(out)["records"] == [], "a window in the past: none")
 
@@ -224,11 +203,11 @@ def admin_search(url, rec, cand, app_id, other_app):
                        (["--since", "2026-02-02", "--until", "2026-02-01"], "since after until"),
                        (["--application", "abc"], "a bad --application"),
                        (["--limit", "0"], "a zero --limit")]:
-        rc, _, err = admin(url, "access-log", *args)
+        rc, _, err = admin_on(url, "access-log", *args)
         T.check(rc == 2 and "access-log" in err, "%s: exit 2 (%d: %s)" % (what, rc, err.strip()))
-    rc, _, err = admin(url, "access-log", "--user", "nobody-" + unique("x"))
+    rc, _, err = admin_on(url, "access-log", "--user", "nobody-" + unique("x"))
     T.check(rc == 4, "an unknown --user: exit 4 (%d: %s)" % (rc, err.strip()))
-    rc, out, _ = admin(url, "--help")
+    rc, out, _ = admin_on(url, "--help")
     T.check(rc == 0 and "access-log" in out and "--since" in out, "--help names it")
 
 
@@ -268,7 +247,7 @@ def erased_viewer(url, rec, app_id):
     saw the application) without their account or their address."""
     before = [r for r in records(url, app_id) if r[0] == str(rec.user["id"])]
     T.check(before and all(r[2] for r in before), "the recruiter's views carry an address")
-    rc, out, err = admin(url, "erase", "--user", rec.login)
+    rc, out, err = admin_on(url, "erase", "--user", rec.login)
     T.check(rc == 0, "offerapi-admin erase of the recruiter: %d %s" % (rc, err))
     after = records(url, app_id)
     gone = ("", "None", str(rec.user["id"]))  # a former recruiter's emptied row, or none
@@ -283,9 +262,7 @@ def erased_viewer(url, rec, app_id):
 
 
 def main():
-    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") if backend == "postgresql" else None
-    if backend == "postgresql" and not db_url:
-        fail("OFFERAPI_TEST_PG_URL is not set: run under tests/with-postgresql.sh")
+    db_url = backend_db_url(backend)
     srv = Server(db_url=db_url)
     url = srv.db_url
     rec = signup(srv, "recruiter", name="Claire Recruteuse")

@@ -23,25 +23,18 @@ sweep of a restarted server erases it once the date is moved past."""
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import (Checker, Server, apply_api, create_offer, fail, make_pdf,  # noqa: E402
-                       personal, unique)
+from serverlib import (PG_BIN, Checker, Server, admin, admin_bin, apply_api,  # noqa: E402
+                       backend_db_url, create_offer, fail, make_pdf, personal, sql, unique)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 T = Checker("erase-" + backend)
-ADMIN = os.environ.get("OFFERAPI_ADMIN_BIN")
-if not ADMIN or not os.access(ADMIN, os.X_OK):
-    fail("OFFERAPI_ADMIN_BIN names the offerapi-admin binary: %r" % ADMIN)
-PG_BIN = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
-db_url = None
-if backend == "postgresql":
-    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") or fail(
-        "OFFERAPI_TEST_PG_URL is not set: run under tests/with-postgresql.sh")
+admin_bin()  # offerapi-admin is there, or the test fails now
+db_url = backend_db_url(backend)
 XRW = {"X-Requested-With": "test"}
 PW = "staple-battery-horse-42"
 
@@ -104,27 +97,8 @@ def found(blob, s):
     return any(f in blob for f in forms(s))
 
 
-def sql(srv, statement, params=()):
-    """Run one statement on the store, beside the server."""
-    if backend == "sqlite":
-        con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=30)
-        con.execute(statement, params)
-        con.commit()
-        con.close()
-        return
-    for p in params:
-        statement = statement.replace("?", str(int(p)), 1)
-    p = subprocess.run([os.path.join(PG_BIN, "psql"), "-v", "ON_ERROR_STOP=1", "-q", db_url,
-                        "-c", statement], capture_output=True, timeout=60)
-    if p.returncode != 0:
-        fail("psql failed: %s" % p.stderr.decode())
 
 
-def admin(*args):
-    e = dict(os.environ)
-    e["LANG"] = "C"
-    p = subprocess.run([ADMIN] + list(args), capture_output=True, env=e, timeout=120)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
 def wait_scored(rec, app_id, n=2, limit=60):
@@ -346,7 +320,7 @@ try:
 finally:
     srv.stop()
 # the date comes while no server runs; the next one's sweep erases the account
-sql(srv, "UPDATE users SET erase_at = ? WHERE erase_at IS NOT NULL", (int(time.time()) - 1,))
+sql(srv.db_url, "UPDATE users SET erase_at = ? WHERE erase_at IS NOT NULL", (int(time.time()) - 1,))
 srv = Server(db_url=db_url, extra=["--erase-sweep-s", "1"], tmp=srv.tmp)
 try:
     rec = srv.client()

@@ -26,18 +26,13 @@ import zipfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import subprocess  # noqa: E402
 
-from serverlib import (Checker, Server, apply_api, create_offer, fail, make_pdf,  # noqa: E402
-                       signup, unique)
+from serverlib import (Checker, Server, admin, admin_bin, apply_api, backend_db_url,  # noqa: E402
+                       create_offer, make_pdf, signup, unique)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 T = Checker("export-" + backend)
-ADMIN = os.environ.get("OFFERAPI_ADMIN_BIN")
-if not ADMIN or not os.access(ADMIN, os.X_OK):
-    fail("OFFERAPI_ADMIN_BIN names the offerapi-admin binary: %r" % ADMIN)
-db_url = None
-if backend == "postgresql":
-    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") or fail(
-        "OFFERAPI_TEST_PG_URL is not set: run under tests/with-postgresql.sh")
+ADMIN = admin_bin()
+db_url = backend_db_url(backend)
 
 CV_A = ["Camille Martin - Ingenieure systeme", "Noyau Linux et pilotes de cartes reseau"]
 CV_B = ["Camille Martin - Developpeuse C", "Huit ans de protocoles industriels en C"]
@@ -172,11 +167,6 @@ def cut_short(srv, rec, offers):
             "cut-short: what came (%d bytes) is no whole zip" % len(got))
 
 
-def admin(*args):
-    e = dict(os.environ)
-    e["LANG"] = "C"
-    p = subprocess.run([ADMIN] + list(args), capture_output=True, env=e, timeout=120)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
 srv = Server(db_url=db_url)

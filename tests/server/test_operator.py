@@ -18,34 +18,22 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tarfile
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import (CV_LINES, Checker, Server, apply_api, create_offer, fail,  # noqa: E402
-                       personal, signup, unique)
+from serverlib import (CV_LINES, Checker, Server, admin_bin, admin_on, apply_api,  # noqa: E402
+                       backend_db_url, create_offer, personal, signup, unique)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 T = Checker("operator-" + backend)
-ADMIN = os.environ.get("OFFERAPI_ADMIN_BIN")
-if not ADMIN or not os.access(ADMIN, os.X_OK):
-    fail("OFFERAPI_ADMIN_BIN names the offerapi-admin binary: %r" % ADMIN)
-db_url = None
-if backend == "postgresql":
-    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") or fail(
-        "OFFERAPI_TEST_PG_URL is not set: run under tests/with-postgresql.sh")
+admin_bin()  # offerapi-admin is there, or the test fails now
+db_url = backend_db_url(backend)
 XRW = {"X-Requested-With": "test"}
 PW = "staple-battery-horse-42"
 
 
-def admin(srv, *args, stdin=None):
-    e = dict(os.environ)
-    e["LANG"] = "C"
-    p = subprocess.run([ADMIN, "--database", srv.db_url] + list(args), input=stdin,
-                       capture_output=True, text=True, env=e, timeout=120)
-    return p.returncode, p.stdout, p.stderr
 
 
 def operator_routes(uid):
@@ -75,27 +63,27 @@ try:
                                 "role": "admin"}, csrf_from="/signup")
     T.check(r.status not in (302, 303) and "oa_session" not in c.cookies,
             "page sign-up as admin refused: %d" % r.status)
-    rc, out, err = admin(srv, "--json", "user-list", "--role", "admin")
+    rc, out, err = admin_on(srv.db_url, "--json", "user-list", "--role", "admin")
     T.check(rc == 0 and json.loads(out)["users"] == [], "no admin yet: %d %s %s" % (rc, out, err))
 
     # offerapi-admin makes one; the password never on the command line
     op_login = unique("ops")
-    rc, out, err = admin(srv, "user-create", "--login", op_login, "--role", "admin",
+    rc, out, err = admin_on(srv.db_url, "user-create", "--login", op_login, "--role", "admin",
                          "--display-name", "Exploitant", stdin=PW + "\n")
     T.check(rc == 0 and "account created" in out, "user-create admin: %d %s %s" % (rc, out, err))
-    rc, out, err = admin(srv, "user-create", "--login", op_login, "--role", "admin", stdin=PW)
+    rc, out, err = admin_on(srv.db_url, "user-create", "--login", op_login, "--role", "admin", stdin=PW)
     T.check(rc == 6, "the same login again: exit 6 (%d %s)" % (rc, err))
-    rc, out, err = admin(srv, "user-create", "--login", unique("ops"), "--role", "admin",
+    rc, out, err = admin_on(srv.db_url, "user-create", "--login", unique("ops"), "--role", "admin",
                          stdin="short\n")
     T.check(rc == 2 and "password" in err, "a short password: exit 2 (%d %s)" % (rc, err))
-    rc, out, err = admin(srv, "user-create", "--login", unique("ops"), "--role", "boss", stdin=PW)
+    rc, out, err = admin_on(srv.db_url, "user-create", "--login", unique("ops"), "--role", "boss", stdin=PW)
     T.check(rc == 2, "an unknown role: exit 2 (%d)" % rc)
-    rc, out, err = admin(srv, "--json", "user-list", "--role", "admin")
+    rc, out, err = admin_on(srv.db_url, "--json", "user-list", "--role", "admin")
     users = json.loads(out)["users"] if rc == 0 else []
     T.check(len(users) == 1 and users[0]["login"] == op_login and users[0]["role"] == "admin",
             "user-list --role admin: %s" % out)
     op_id = users[0]["id"] if users else 0
-    rc, out, err = admin(srv, "user-list")
+    rc, out, err = admin_on(srv.db_url, "user-list")
     T.check(rc == 0 and cand.login in out and rec.login in out and op_login in out,
             "user-list shows every account")
 
@@ -191,7 +179,7 @@ try:
     T.check(r.status == 200 and cand.login not in r.text, "the candidate is no longer listed")
     T.status(cand.api("GET", "/api/v1/me"), 401, "the candidate's session is gone")
     T.status(op.get(path), 404, "the erased account's form: 404")
-    rc, out, err = admin(srv, "export", "--user", cand.login, "--out",
+    rc, out, err = admin_on(srv.db_url, "export", "--user", cand.login, "--out",
                          os.path.join(srv.tmp, "gone.zip"))
     T.check(rc == 4, "offerapi-admin finds no such login any more (%d)" % rc)
     T.status(rec.api("GET", "/api/v1/applications/%d" % app_id), 404, "their application is gone")

@@ -20,49 +20,24 @@ import io
 import json
 import os
 import re
-import sqlite3
 import subprocess
 import sys
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import (CV_LINES, Checker, Server, create_offer, fail, make_pdf,  # noqa: E402
-                       multipart, signup)
+from serverlib import (CV_LINES, Checker, Server, admin_bin, admin_on, backend_db_url,  # noqa: E402
+                       create_offer, make_pdf, multipart, signup, sql)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 T = Checker("purge-" + backend)
-ADMIN = os.environ.get("OFFERAPI_ADMIN_BIN")
-if not ADMIN or not os.access(ADMIN, os.X_OK):
-    fail("OFFERAPI_ADMIN_BIN names the offerapi-admin binary: %r" % ADMIN)
-PG_BIN = os.environ.get("PG_BINDIR", "/usr/lib/postgresql/15/bin")
-db_url = None
-if backend == "postgresql":
-    db_url = os.environ.get("OFFERAPI_TEST_PG_URL") or fail(
-        "OFFERAPI_TEST_PG_URL is not set: run under tests/with-postgresql.sh")
+admin_bin()  # offerapi-admin is there, or the test fails now
+db_url = backend_db_url(backend)
 XRW = {"X-Requested-With": "test"}
 POLICY = ["--retention-days", "1", "--pool-days", "5", "--retention-warn-days", "0"]
 
 
-def admin(srv, *args):
-    e = dict(os.environ)
-    e["LANG"] = "C"
-    p = subprocess.run([ADMIN, "--database", srv.db_url] + list(args), capture_output=True,
-                       env=e, timeout=120)
-    return p.returncode, p.stdout.decode(), p.stderr.decode()
 
 
-def sql(srv, statement):
-    """Run one statement on the store, beside the server."""
-    if backend == "sqlite":
-        con = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=30)
-        con.execute(statement)
-        con.commit()
-        con.close()
-        return
-    p = subprocess.run([os.path.join(PG_BIN, "psql"), "-v", "ON_ERROR_STOP=1", "-q", db_url,
-                        "-c", statement], capture_output=True, timeout=60)
-    if p.returncode != 0:
-        fail("psql failed: %s" % p.stderr.decode())
 
 
 def apply_form(c, offer_id, consent):
@@ -132,19 +107,19 @@ try:
     T.status(r, 422, "pool_consent=maybe")
 
     # three days old: past one day, within one + five
-    sql(srv, "UPDATE applications SET created_at = created_at - 259200,"
+    sql(srv.db_url, "UPDATE applications SET created_at = created_at - 259200,"
              " stage_at = stage_at - 259200")
-    sql(srv, "UPDATE application_stages SET created_at = created_at - 259200")
+    sql(srv.db_url, "UPDATE application_stages SET created_at = created_at - 259200")
 
-    rc, out, err = admin(srv, "purge", "--retention-days", "0")
+    rc, out, err = admin_on(srv.db_url, "purge", "--retention-days", "0")
     T.check(rc == 2 and "--retention-days" in err, "a bad --retention-days: exit 2 (%d %s)" % (rc, err))
-    rc, out, err = admin(srv, "purge", "--dry-run", "--json", *POLICY)
+    rc, out, err = admin_on(srv.db_url, "purge", "--dry-run", "--json", *POLICY)
     T.check(rc == 0, "purge --dry-run: %d %s" % (rc, err))
     res = json.loads(out) if rc == 0 else {}
     T.check(res.get("dry_run") is True and res.get("applications") == 1,
             "the dry run counts one application: %s" % out)
     T.check(gone["id"] in my_ids(cands[0]), "the dry run deleted nothing")
-    rc, out, err = admin(srv, "purge", "--json", *POLICY)
+    rc, out, err = admin_on(srv.db_url, "purge", "--json", *POLICY)
     res = json.loads(out) if rc == 0 else {}
     T.check(rc == 0 and res.get("applications") == 1, "purge: one application: %s %s" % (out, err))
     T.check(my_ids(cands[0]) == [], "gone from its candidate's list (API)")
@@ -187,12 +162,12 @@ try:
     T.status(r, 404, "another candidate cannot withdraw it")
     a = cands[1].api("GET", "/api/v1/applications/%d" % pooled["id"]).json()["application"]
     T.check(a["pool_consent"] is False, "pool_consent is false after the withdrawal")
-    rc, out, err = admin(srv, "purge", "--json", *POLICY)
+    rc, out, err = admin_on(srv.db_url, "purge", "--json", *POLICY)
     res = json.loads(out) if rc == 0 else {}
     T.check(rc == 0 and res.get("applications") == 1, "the next purge: %s %s" % (out, err))
     T.check(my_ids(cands[1]) == [] and my_ids(cands[2]) == [hired["id"]],
             "the withdrawn one is gone, the hired one stays")
-    rc, out, err = admin(srv, "purge", *POLICY)
+    rc, out, err = admin_on(srv.db_url, "purge", *POLICY)
     T.check(rc == 0 and "purged: 0 application(s)" in out, "a third purge has nothing: %s" % out)
 finally:
     srv.stop()

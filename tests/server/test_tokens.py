@@ -22,13 +22,11 @@
 Runs on SQLite, or PostgreSQL with the argument 'postgresql'."""
 import os
 import re
-import sqlite3
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import (Checker, Server, check_paged_list, create_offer, personal,  # noqa: E402
-                       signup)
+                       signup, sql)
 
 T = Checker("server-tokens")
 XRW = {"X-Requested-With": "test"}
@@ -40,18 +38,6 @@ def as_token(srv, secret):
     return c
 
 
-def sql(srv, statement):
-    """Run one statement in the server's database itself."""
-    if srv.db_url.startswith("sqlite:"):
-        db = sqlite3.connect(srv.db_url[len("sqlite:"):], timeout=10)
-        try:
-            db.execute(statement)
-            db.commit()
-        finally:
-            db.close()
-    else:
-        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", srv.db_url, "-c", statement],
-                       check=True)
 
 
 def make(c, body):
@@ -172,7 +158,7 @@ def expiry_check(srv, cand):
     personal(tok["token"])
     c = as_token(srv, tok["token"])
     T.status(c.get("/api/v1/me/applications"), 200, "a candidate's token reads their applications")
-    sql(srv, "UPDATE api_tokens SET expires_at = 1000 WHERE id = %d" % tok["id"])
+    sql(srv.db_url, "UPDATE api_tokens SET expires_at = 1000 WHERE id = %d" % tok["id"])
     r = c.get("/api/v1/me/applications")
     T.status(r, 401, "an expired token")
     T.check(not [t for t in cand.get("/api/v1/me/tokens").json()["tokens"] if t["id"] == tok["id"]],

@@ -34,12 +34,7 @@ static offerapi_id apply(fixture *f, const offerapi_user *cand)
 	const char *lines[] = { "Curriculum vitae", "C et Linux" };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 2, 1, &len);
-	offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		                          .filename = "cv.pdf",
-		                          .pdf = pdf,
-		                          .pdf_len = len };
-	offerapi_id id;
-	assert_rc(offerapi_application_submit(f->s, cand, f->offer, &in, &id), 0);
+	offerapi_id id = testdb_submit(f->s, cand, f->offer, pdf, len);
 	free(pdf);
 	return id;
 }
@@ -47,15 +42,11 @@ static offerapi_id apply(fixture *f, const offerapi_user *cand)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	f->cand = testdb_user(f->s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
 	f->cand2 = testdb_user(f->s, "cand2@example.org", OFFERAPI_ROLE_CANDIDATE);
-	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
-		                     .title = "Offre",
-		                     .description = "C." };
-	assert_rc(offerapi_offer_create(f->s, f->rec, &of, &f->offer), 0);
+	f->offer = testdb_offer(f->s, f->rec, "Offre");
 	f->app = apply(f, f->cand);
 	f->app2 = apply(f, f->cand2);
 	*state = f;
@@ -69,8 +60,7 @@ static int teardown(void **state)
 	offerapi_user_free(f->rec);
 	offerapi_user_free(f->cand);
 	offerapi_user_free(f->cand2);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f);
 	return 0;
 }

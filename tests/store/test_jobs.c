@@ -85,8 +85,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = testdb_user(f->s, "rec", OFFERAPI_ROLE_RECRUITER);
 	f->rec2 = testdb_user(f->s, "rec2", OFFERAPI_ROLE_RECRUITER);
 	f->cand = testdb_user(f->s, "cand", OFFERAPI_ROLE_CANDIDATE);
@@ -111,8 +110,7 @@ static int teardown(void **state)
 	offerapi_user_free(f->rec);
 	offerapi_user_free(f->rec2);
 	offerapi_user_free(f->cand);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f->pdf);
 	unlink(f->log);
 	free(f);

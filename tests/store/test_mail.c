@@ -30,28 +30,12 @@
 
 static const char *smtpd_py;
 
-typedef struct fixture {
-	testdb db;
-	offerapi_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
-	*state = f;
-	return 0;
-}
+typedef testdb_fixture fixture;
 
 static int teardown(void **state)
 {
-	fixture *f = *state;
 	oa_test_clock_advance(-oa_test_clock_advance(0));
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
-	free(f);
-	return 0;
+	return testdb_teardown(state);
 }
 
 static const offerapi_mail_site site = { OFFERAPI_MAIL_SITE_VERSION, "Jobs@Example.org",
@@ -661,16 +645,18 @@ int main(int argc, char **argv)
 	smtpd_py = argv[2];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalize),
-		cmocka_unit_test_setup_teardown(test_signup_verifies, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_taken_address_writes_nothing, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_links_expire_and_change, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reset, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_retries_then_fails, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lease_expires, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_render, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_signup_verifies, testdb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_taken_address_writes_nothing, testdb_setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_links_expire_and_change, testdb_setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_reset, testdb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_retries_then_fails, testdb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lease_expires, testdb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_render, testdb_setup, teardown),
 		cmocka_unit_test(test_application_links),
-		cmocka_unit_test_setup_teardown(test_delivery, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_no_relay_logs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_delivery, testdb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_relay_logs, testdb_setup, teardown),
 		cmocka_unit_test(test_sender_options),
 	};
 	return cmocka_run_group_tests_name("mail", tests, NULL, NULL);

@@ -333,8 +333,7 @@ static void test_sessions_keep_their_ids_migration(void **state)
 	assert_string_equal(l->items[0].id, late_id); /* the newest */
 	offerapi_session_list_free(l);
 	offerapi_user_free(u);
-	offerapi_store_free(s);
-	testdb_destroy(&t);
+	testdb_close(&t, s);
 }
 
 /* An application as the code before migration 20 wrote it (its CV

@@ -23,35 +23,12 @@
 #include "pdfgen.h"
 #include "testdb.h"
 
-typedef struct fixture {
-	testdb db;
-	offerapi_store *s;
-	offerapi_user *rec, *cand, *cand2;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
-	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
-	f->cand = testdb_user(f->s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
-	f->cand2 = testdb_user(f->s, "cand2@example.org", OFFERAPI_ROLE_CANDIDATE);
-	*state = f;
-	return 0;
-}
+typedef testdb_fixture fixture;
 
 static int teardown(void **state)
 {
-	fixture *f = *state;
 	oa_test_clock_advance(-oa_test_clock_advance(0)); /* back to the real clock */
-	offerapi_user_free(f->rec);
-	offerapi_user_free(f->cand);
-	offerapi_user_free(f->cand2);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
-	free(f);
-	return 0;
+	return testdb_teardown(state);
 }
 
 static offerapi_offer_fields base(const char *title)
@@ -501,10 +478,10 @@ int main(int argc, char **argv)
 	if (argc > 1)
 		testdb_backend = argv[1];
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_write_read, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deadline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_read, testdb_setup_people, teardown),
+		cmocka_unit_test_setup_teardown(test_validation, testdb_setup_people, teardown),
+		cmocka_unit_test_setup_teardown(test_filters, testdb_setup_people, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline, testdb_setup_people, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

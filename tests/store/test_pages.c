@@ -36,8 +36,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	f->rec2 = testdb_user(f->s, "rh2@example.org", OFFERAPI_ROLE_RECRUITER);
 	const char *lines[] = { "Curriculum vitae", "C, SQL, Go" };
@@ -54,8 +53,7 @@ static int teardown(void **state)
 	for (int i = 0; i < 24; i++)
 		offerapi_user_free(f->cand[i]);
 	free(f->pdf);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f);
 	return 0;
 }
@@ -319,14 +317,7 @@ static offerapi_id apply(fixture *f, int who, offerapi_id offer)
 		snprintf(login, sizeof login, "cand%02d@example.org", who);
 		f->cand[who] = testdb_user(f->s, login, OFFERAPI_ROLE_CANDIDATE);
 	}
-	offerapi_application_input in = {
-		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		.filename = "cv.pdf",
-		.pdf = f->pdf,
-		.pdf_len = f->pdf_len,
-	};
-	offerapi_id id;
-	assert_rc(offerapi_application_submit(f->s, f->cand[who], offer, &in, &id), 0);
+	offerapi_id id = testdb_submit(f->s, f->cand[who], offer, f->pdf, f->pdf_len);
 	return id;
 }
 

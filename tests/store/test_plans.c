@@ -626,8 +626,7 @@ static void test_plans(void **state)
 {
 	(void)state;
 	testdb db;
-	testdb_create(&db);
-	offerapi_store *s = testdb_open(&db);
+	offerapi_store *s = testdb_open_new(&db);
 	offerapi_user *rec = testdb_user(s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *rec2 = testdb_user(s, "rh2@example.org", OFFERAPI_ROLE_RECRUITER);
 	assert_int_equal(rec->id, 1);
@@ -661,8 +660,7 @@ static void test_plans(void **state)
 	offerapi_user_free(rec);
 	offerapi_user_free(rec2);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 /* SQLite connections keep a 256 KiB page cache, not SQLite's 2 MiB: four
@@ -674,15 +672,13 @@ static void test_sqlite_cache_size(void **state)
 	if (!strcmp(testdb_backend, "postgresql"))
 		skip();
 	testdb db;
-	testdb_create(&db);
-	offerapi_store *s = testdb_open(&db);
+	offerapi_store *s = testdb_open_new(&db);
 	db_result *r = NULL;
 	assert_rc(store_exec(s, "PRAGMA cache_size", NULL, 0, &r), 0);
 	assert_int_equal(r->nrows, 1);
 	assert_int_equal(db_int(r, 0, 0), -256);
 	db_result_free(r);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 int main(int argc, char **argv)

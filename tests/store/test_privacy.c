@@ -94,8 +94,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	f->cand = testdb_user(f->s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
 	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
@@ -115,8 +114,7 @@ static int teardown(void **state)
 	fixture *f = *state;
 	offerapi_user_free(f->rec);
 	offerapi_user_free(f->cand);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f->pdf);
 	free(f);
 	return 0;
@@ -124,13 +122,7 @@ static int teardown(void **state)
 
 static offerapi_id apply(fixture *f, offerapi_store *s, const offerapi_user *cand)
 {
-	offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		                          .filename = "cv.pdf",
-		                          .pdf = f->pdf,
-		                          .pdf_len = f->pdf_len };
-	offerapi_id id;
-	assert_rc(offerapi_application_submit(s, cand, f->offer, &in, &id), 0);
-	return id;
+	return testdb_submit(s, cand, f->offer, f->pdf, f->pdf_len);
 }
 
 /* The CV of @id reads back whole through the public calls. */
@@ -423,8 +415,7 @@ static void test_no_key_no_cv(void **state)
 	assert_non_null(strstr(offerapi_error_last()->message, "no data key"));
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&t);
+	testdb_close(&t, s);
 }
 
 /* ---- the export (export.h) ---- */

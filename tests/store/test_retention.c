@@ -36,8 +36,7 @@ typedef struct fixture {
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = testdb_user(f->s, "recruteuse", OFFERAPI_ROLE_RECRUITER);
 	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
 		                     .title = "Offre",
@@ -52,8 +51,7 @@ static int teardown(void **state)
 	fixture *f = *state;
 	oa_test_clock_advance(-oa_test_clock_advance(0)); /* back to the real clock */
 	offerapi_user_free(f->rec);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f);
 	return 0;
 }

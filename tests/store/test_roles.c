@@ -171,32 +171,10 @@ static void test_migration_admits_admin(void **state)
 	                     " created_at) VALUES ('y', 'y', 4, 'x', 1)",
 	                     NULL) < 0);
 	offerapi_user_free(admin);
-	offerapi_store_free(s);
-	testdb_destroy(&t);
+	testdb_close(&t, s);
 }
 
-typedef struct fixture {
-	testdb db;
-	offerapi_store *s;
-} fixture;
-
-static int setup(void **state)
-{
-	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture *f = *state;
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
-	free(f);
-	return 0;
-}
+typedef testdb_fixture fixture;
 
 static void test_role_names(void **state)
 {
@@ -318,8 +296,9 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_role_names),
 		cmocka_unit_test(test_migration_admits_admin),
-		cmocka_unit_test_setup_teardown(test_list_by_page, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_set_role_and_admin_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_list_by_page, testdb_setup, testdb_teardown),
+		cmocka_unit_test_setup_teardown(test_set_role_and_admin_limits, testdb_setup,
+		                                testdb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

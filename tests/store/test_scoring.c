@@ -39,36 +39,39 @@ static void on_score(const char *scorer, int rc, double seconds, const char *mes
 	}
 }
 
-static void test_score_application(void **state)
+/* @cand applies with a one-line CV ("I write C and SQL every day.") to a
+ * new offer of @rec, "Dev" in Paris, asking for @skills. */
+static offerapi_id apply_dev(offerapi_store *s, const offerapi_user *rec, const offerapi_user *cand,
+                             const char **skills, size_t nskills)
 {
-	(void)state;
-	testdb db;
-	testdb_create(&db);
-	offerapi_store *s = testdb_open(&db);
-	offerapi_user *rec, *cand;
-	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
-	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
-	const char *skills[] = { "C", "SQL" };
 	offerapi_offer_fields of = {
 		.version = OFFERAPI_OFFER_FIELDS_VERSION,
 		.title = "Dev",
 		.description = "Write C",
 		.location = "Paris",
 		.skills = skills,
-		.nskills = 2,
+		.nskills = nskills,
 	};
-	offerapi_id offer, app;
+	offerapi_id offer;
 	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
 	const char *lines[] = { "I write C and SQL every day." };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = {
-		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		.filename = "cv.pdf",
-		.pdf = pdf,
-		.pdf_len = len,
-	};
-	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+	offerapi_id app = testdb_submit(s, cand, offer, pdf, len);
+	free(pdf);
+	return app;
+}
+
+static void test_score_application(void **state)
+{
+	(void)state;
+	testdb db;
+	offerapi_store *s = testdb_open_new(&db);
+	offerapi_user *rec, *cand;
+	rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
+	cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
+	const char *skills[] = { "C", "SQL" };
+	offerapi_id app = apply_dev(s, rec, cand, skills, 2);
 
 	offerapi_scorers *set;
 	assert_rc(offerapi_scorers_new(&set), 0);
@@ -105,11 +108,9 @@ static void test_score_application(void **state)
 	assert_rc(offerapi_application_score(s, set, app + 100, 0, NULL, NULL), OFFERAPI_ENOTFOUND);
 
 	offerapi_scorers_free(set);
-	free(pdf);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 /* Details reported by a plugin are stored as the versioned document and
@@ -118,31 +119,11 @@ static void test_stores_structured_explanations(void **state)
 {
 	(void)state;
 	testdb db;
-	testdb_create(&db);
-	offerapi_store *s = testdb_open(&db);
+	offerapi_store *s = testdb_open_new(&db);
 	offerapi_user *rec = testdb_user(s, "rec", OFFERAPI_ROLE_RECRUITER);
 	offerapi_user *cand = testdb_user(s, "cand", OFFERAPI_ROLE_CANDIDATE);
 	const char *skills[] = { "SQL", "Gestion de projet", "C" };
-	offerapi_offer_fields of = {
-		.version = OFFERAPI_OFFER_FIELDS_VERSION,
-		.title = "Dev",
-		.description = "Write C",
-		.location = "Paris",
-		.skills = skills,
-		.nskills = 3,
-	};
-	offerapi_id offer, app;
-	assert_rc(offerapi_offer_create(s, rec, &of, &offer), 0);
-	const char *lines[] = { "I write C and SQL every day." };
-	size_t len;
-	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = {
-		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		.filename = "cv.pdf",
-		.pdf = pdf,
-		.pdf_len = len,
-	};
-	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+	offerapi_id app = apply_dev(s, rec, cand, skills, 3);
 
 	offerapi_scorers *set;
 	assert_rc(offerapi_scorers_new(&set), 0);
@@ -171,11 +152,9 @@ static void test_stores_structured_explanations(void **state)
 	}
 	offerapi_application_free(a);
 	offerapi_scorers_free(set);
-	free(pdf);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 int main(int argc, char **argv)

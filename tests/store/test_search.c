@@ -44,8 +44,7 @@ static offerapi_id mkoffer(fixture *f, const char *title, const char *descriptio
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	const char *c[] = { "C", "Linux" }, *py[] = { "Python" };
 	f->dev = mkoffer(f, "Développeur C", "Un poste de firmware embarqué.", "Lyon", c, 2);
@@ -68,8 +67,7 @@ static int teardown(void **state)
 {
 	fixture *f = *state;
 	offerapi_user_free(f->rec);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f);
 	return 0;
 }

@@ -167,8 +167,7 @@ static void test_locked_file(void **state)
 	assert_rc(
 		offerapi_user_create(s, "waiting", "W", "password1", OFFERAPI_ROLE_CANDIDATE, NULL),
 		0);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 static void test_not_a_database(void **state)

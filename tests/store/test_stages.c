@@ -86,8 +86,7 @@ static void expect_no_mail(offerapi_store *s)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = mkuser(f->s, "rhh", OFFERAPI_ROLE_RECRUITER, "rh@example.org", "en");
 	f->rec2 = mkuser(f->s, "other.rh", OFFERAPI_ROLE_RECRUITER, NULL, NULL);
 	f->cand = mkuser(f->s, "alice", OFFERAPI_ROLE_CANDIDATE, "alice@example.org", "fr");
@@ -119,8 +118,7 @@ static int teardown(void **state)
 	offerapi_user_free(f->cand);
 	offerapi_user_free(f->cand2);
 	free(f->pdf);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f);
 	return 0;
 }
@@ -1192,8 +1190,7 @@ static void test_migration(void **state)
 	offerapi_application_list_free(l);
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
-	offerapi_store_free(s);
-	testdb_destroy(&t);
+	testdb_close(&t, s);
 }
 
 int main(int argc, char **argv)

@@ -49,8 +49,7 @@ static char *cv_pdf(const char *utf8_line, size_t *len)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	f->rec = mkuser(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	f->rec2 = mkuser(f->s, "other.rh@example.org", OFFERAPI_ROLE_RECRUITER);
 	f->cand = mkuser(f->s, "alice", OFFERAPI_ROLE_CANDIDATE);
@@ -68,8 +67,7 @@ static int teardown(void **state)
 	offerapi_user_free(f->cand);
 	offerapi_user_free(f->cand2);
 	free(f->pdf);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	free(f);
 	return 0;
 }

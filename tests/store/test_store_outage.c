@@ -62,13 +62,7 @@ static void test_outage_and_recovery(void **state)
 	const char *lines[] = { "A CV written before the outage" };
 	size_t len;
 	char *pdf = pdfgen_text(lines, 1, 1, &len);
-	offerapi_application_input in = {
-		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-		.filename = "cv.pdf",
-		.pdf = pdf,
-		.pdf_len = len,
-	};
-	assert_rc(offerapi_application_submit(s, cand, offer, &in, &app), 0);
+	app = testdb_submit(s, cand, offer, pdf, len);
 
 	server("stop");
 	double t0 = now();
@@ -105,8 +99,7 @@ static void test_outage_and_recovery(void **state)
 	offerapi_user_free(rec);
 	offerapi_user_free(cand);
 	free(pdf);
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 /* A replica opening the store while another holds the migration lock waits;
@@ -132,8 +125,7 @@ static void test_migration_lock_busy(void **state)
 	PQfinish(holder); /* the lock goes with the session */
 	assert_rc(offerapi_store_open(&s, url, &o), 0);
 	assert_int_equal(offerapi_store_schema_version(s), offerapi_store_schema_latest());
-	offerapi_store_free(s);
-	testdb_destroy(&db);
+	testdb_close(&db, s);
 }
 
 int main(void)

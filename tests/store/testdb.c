@@ -112,3 +112,67 @@ offerapi_user *testdb_user(offerapi_store *s, const char *login, offerapi_role r
 	assert_rc(offerapi_user_create(s, login, login, "password1", role, &u), 0);
 	return u;
 }
+
+offerapi_store *testdb_open_new(testdb *t)
+{
+	testdb_create(t);
+	return testdb_open(t);
+}
+
+void testdb_close(testdb *t, offerapi_store *s)
+{
+	offerapi_store_free(s);
+	testdb_destroy(t);
+}
+
+offerapi_id testdb_offer(offerapi_store *s, const offerapi_user *rec, const char *title)
+{
+	offerapi_offer_fields of = { .version = OFFERAPI_OFFER_FIELDS_VERSION,
+		                     .title = title,
+		                     .description = "C." };
+	offerapi_id id = 0;
+	assert_rc(offerapi_offer_create(s, rec, &of, &id), 0);
+	return id;
+}
+
+offerapi_id testdb_submit(offerapi_store *s, const offerapi_user *cand, offerapi_id offer,
+                          const void *pdf, size_t len)
+{
+	offerapi_application_input in = { .version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		                          .filename = "cv.pdf",
+		                          .pdf = pdf,
+		                          .pdf_len = len };
+	offerapi_id id = 0;
+	assert_rc(offerapi_application_submit(s, cand, offer, &in, &id), 0);
+	return id;
+}
+
+int testdb_setup(void **state)
+{
+	testdb_fixture *f = calloc(1, sizeof *f);
+	assert_non_null(f);
+	f->s = testdb_open_new(&f->db);
+	*state = f;
+	return 0;
+}
+
+int testdb_setup_people(void **state)
+{
+	testdb_setup(state);
+	testdb_fixture *f = *state;
+	f->rec = testdb_user(f->s, "rh@example.org", OFFERAPI_ROLE_RECRUITER);
+	f->cand = testdb_user(f->s, "cand@example.org", OFFERAPI_ROLE_CANDIDATE);
+	f->cand2 = testdb_user(f->s, "cand2@example.org", OFFERAPI_ROLE_CANDIDATE);
+	return 0;
+}
+
+int testdb_teardown(void **state)
+{
+	testdb_fixture *f = *state;
+	offerapi_user_free(f->rec);
+	offerapi_user_free(f->cand);
+	offerapi_user_free(f->cand2);
+	testdb_close(&f->db, f->s);
+	free(f);
+	return 0;
+}

@@ -50,4 +50,37 @@ offerapi_store_options testdb_options(void);
 /* Open a store on a fresh database (fails the test on error). */
 offerapi_store *testdb_open(testdb *t);
 
+/* testdb_create() then testdb_open(): a store on a new database. */
+offerapi_store *testdb_open_new(testdb *t);
+
+/* Free @s, then drop its database (testdb_destroy()). */
+void testdb_close(testdb *t, offerapi_store *s);
+
+/* A new offer of @rec titled @title, described "C.", with nothing else;
+ * returns its id (fails the test on error). */
+offerapi_id testdb_offer(offerapi_store *s, const offerapi_user *rec, const char *title);
+
+/* @cand applies to @offer with the PDF @pdf of @len bytes as "cv.pdf" and
+ * no answers; returns the application's id (fails the test on error). */
+offerapi_id testdb_submit(offerapi_store *s, const offerapi_user *cand, offerapi_id offer,
+                          const void *pdf, size_t len);
+
+/*
+ * The fixture most store tests start from, for cmocka's group or test
+ * setup and teardown: testdb_setup() opens a store on a fresh database;
+ * testdb_setup_people() also makes a recruiter "rh@example.org" and two
+ * candidates "cand@example.org" and "cand2@example.org" (testdb_user());
+ * testdb_teardown() frees all of it. A test reads it as
+ * `testdb_fixture *f = *state`.
+ */
+typedef struct testdb_fixture {
+	testdb db;
+	offerapi_store *s;
+	offerapi_user *rec, *cand, *cand2; /* NULL after testdb_setup() */
+} testdb_fixture;
+
+int testdb_setup(void **state);
+int testdb_setup_people(void **state);
+int testdb_teardown(void **state);
+
 #endif

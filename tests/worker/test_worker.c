@@ -69,8 +69,7 @@ static void sh(const char *fmt, ...)
 static int setup(void **state)
 {
 	fixture *f = calloc(1, sizeof *f);
-	testdb_create(&f->db);
-	f->s = testdb_open(&f->db);
+	f->s = testdb_open_new(&f->db);
 	snprintf(f->dir, sizeof f->dir, "/tmp/offerapi-worker-XXXXXX");
 	if (!mkdtemp(f->dir))
 		fail_msg("mkdtemp failed");
@@ -93,8 +92,7 @@ static int teardown(void **state)
 	offerapi_scorers_free(f->set);
 	offerapi_user_free(f->rec);
 	offerapi_user_free(f->cand);
-	offerapi_store_free(f->s);
-	testdb_destroy(&f->db);
+	testdb_close(&f->db, f->s);
 	sh("rm -rf '%s'", f->dir);
 	free(f);
 	return 0;
