@@ -816,6 +816,46 @@ static int offers_from_page(const db_result *r, int base, ks_row *rows, const ks
  * A page of offers: after a cursor (or first, or last), or at @offset
  * (the legacy search, no cursor).
  */
+static int next_deadline(offerapi_store *s, int64_t now, int64_t *until);
+
+/* store_exec() of a list's page @q under @f, from the store's page cache
+ * while no offer, application or recruiter's name has changed since
+ * (pages_generation, searchcache.c), whichever process wrote it. The key
+ * leaves @f's time out: a page of the open offers serves until the next
+ * deadline, when an offer may leave it. */
+static int page_exec(offerapi_store *s, const offer_filter *f, const ks_query *q, db_result **out)
+{
+	if (!s->page_gen)
+		return store_exec(s, q->sql, q->params, q->nparams, out);
+	int64_t gen = -1, until = INT64_MAX;
+	int rc = search_generation(s, "pages_generation", &gen);
+	if (rc < 0)
+		return rc;
+	db_param kp[sizeof q->params / sizeof *q->params];
+	memcpy(kp, q->params, (size_t)q->nparams * sizeof *kp);
+	if (f->now_param >= 0)
+		kp[f->now_param] = P_INT(0);
+	char *key = search_cache_key(q->sql, kp, q->nparams);
+	void *kept = NULL;
+	size_t size = 0;
+	if (!key)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (search_cache_get(s->pages, key, gen, f->now, &kept, &size)) {
+		free(key);
+		*out = db_result_unpack(kept);
+		return *out ? 0 : OFFERAPI_ENOMEM;
+	}
+	if (f->now_param >= 0)
+		rc = next_deadline(s, f->now, &until);
+	if (rc == 0)
+		rc = store_exec(s, q->sql, q->params, q->nparams, out);
+	if (rc == 0 && (kept = db_result_pack(*out, &size)))
+		search_cache_put(s->pages, key, gen, until, kept, size);
+	free(kept);
+	free(key);
+	return rc;
+}
+
 static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor *c, bool last,
                        bool total, bool counts, size_t limit, size_t offset, uint32_t scope,
                        offerapi_offer_list **out)
@@ -830,7 +870,7 @@ static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor
 	                  f->params, q);
 	db_result *r = NULL;
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
+		rc = page_exec(s, f, q, &r);
 	free(q);
 	if (rc < 0)
 		return rc;
@@ -969,7 +1009,7 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 	p[f->np] = P_TEXT(match);
 	int64_t gen = -1, until = INT64_MAX;
 	char *key = NULL;
-	int rc = s->search_gen ? search_generation(s, &gen) : 0;
+	int rc = s->search_gen ? search_generation(s, "offers_generation", &gen) : 0;
 	if (rc == 0 && gen >= 0) {
 		/* the key leaves the time out: an entry serves until the next
 		 * deadline (search_cache.h) */
@@ -980,7 +1020,11 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 		if (!(key = search_cache_key(sql, kp, f->np + 1)))
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	if (rc < 0 || (key && search_cache_get(s->search, key, gen, f->now, rows, n))) {
+	void *kept = NULL;
+	size_t size = 0;
+	if (rc < 0 || (key && search_cache_get(s->search, key, gen, f->now, &kept, &size))) {
+		*rows = kept;
+		*n = size / sizeof **rows;
 		free(match);
 		free(key);
 		return rc;
@@ -991,7 +1035,7 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 		rc = ranked_run(s, sql, p, f->np + 1, rows, n);
 	free(match);
 	if (rc == 0 && key)
-		search_cache_put(s->search, key, gen, until, *rows, *n);
+		search_cache_put(s->search, key, gen, until, *rows, *n * sizeof **rows);
 	free(key);
 	return rc;
 }
