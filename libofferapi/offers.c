@@ -818,37 +818,40 @@ static int offers_from_page(const db_result *r, int base, ks_row *rows, const ks
  */
 static int next_deadline(offerapi_store *s, int64_t now, int64_t *until);
 
-/* store_exec() of a list's page @q under @f, from the store's page cache
- * while no offer, application or recruiter's name has changed since
- * (pages_generation, searchcache.c), whichever process wrote it. The key
- * leaves @f's time out: a page of the open offers serves until the next
- * deadline, when an offer may leave it. */
-static int page_exec(offerapi_store *s, const offer_filter *f, const ks_query *q, db_result **out)
+/* store_exec() of a statement @sql that reads a page of offers, from the
+ * store's page cache while no offer, application or recruiter's name has
+ * changed since (pages_generation, searchcache.c), whichever process
+ * wrote it. The key leaves out the time @now, parameter @now_param (-1:
+ * none): a page of the open offers serves until the next deadline, when
+ * an offer may leave it. At most KS_PARAMS parameters. */
+static int page_exec(offerapi_store *s, const char *sql, const db_param *p, int np, int now_param,
+                     int64_t now, db_result **out)
 {
 	if (!s->page_gen)
-		return store_exec(s, q->sql, q->params, q->nparams, out);
+		return store_exec(s, sql, p, np, out);
 	int64_t gen = -1, until = INT64_MAX;
 	int rc = search_generation(s, "pages_generation", &gen);
 	if (rc < 0)
 		return rc;
-	db_param kp[sizeof q->params / sizeof *q->params];
-	memcpy(kp, q->params, (size_t)q->nparams * sizeof *kp);
-	if (f->now_param >= 0)
-		kp[f->now_param] = P_INT(0);
-	char *key = search_cache_key(q->sql, kp, q->nparams);
+	db_param kp[KS_PARAMS];
+	if (np) /* p may be NULL then */
+		memcpy(kp, p, (size_t)np * sizeof *kp);
+	if (now_param >= 0)
+		kp[now_param] = P_INT(0);
+	char *key = search_cache_key(sql, kp, np);
 	void *kept = NULL;
 	size_t size = 0;
 	if (!key)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	if (search_cache_get(s->pages, key, gen, f->now, &kept, &size)) {
+	if (search_cache_get(s->pages, key, gen, now, &kept, &size)) {
 		free(key);
 		*out = db_result_unpack(kept);
 		return *out ? 0 : OFFERAPI_ENOMEM;
 	}
-	if (f->now_param >= 0)
-		rc = next_deadline(s, f->now, &until);
+	if (now_param >= 0)
+		rc = next_deadline(s, now, &until);
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, out);
+		rc = store_exec(s, sql, p, np, out);
 	if (rc == 0 && (kept = db_result_pack(*out, &size)))
 		search_cache_put(s->pages, key, gen, until, kept, size);
 	free(kept);
@@ -870,7 +873,7 @@ static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor
 	                  f->params, q);
 	db_result *r = NULL;
 	if (rc == 0)
-		rc = page_exec(s, f, q, &r);
+		rc = page_exec(s, q->sql, q->params, q->nparams, f->now_param, f->now, &r);
 	free(q);
 	if (rc < 0)
 		return rc;
@@ -1106,7 +1109,7 @@ static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row
 		                      (long long)rows[i].key.k3);
 	snprintf(sql + k, cap - k, ") ORDER BY o.id");
 	db_result *r = NULL;
-	int rc = store_exec(s, sql, NULL, 0, &r);
+	int rc = page_exec(s, sql, NULL, 0, -1, now, &r); /* by id: whatever the time */
 	free(sql);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int row = row_of_id(r, rows[i].key.k3);

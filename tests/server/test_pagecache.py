@@ -64,6 +64,10 @@ oid = create_offer(rec_b, title="Offre créée par B")
 T.check(oid in cards(home(anon)), "an offer created through B is on A's board at once")
 T.check(oid in mine(home(rec_a)), "... and in its recruiter's offers on A")
 
+# a search kept by A (its ranking and its page of offers)
+for _ in range(2):
+    T.check("Offre créée par B" in home(anon, "/?q=offre"), "the search finds it on A")
+
 # edited through B
 r = rec_b.api("PATCH", "/api/v1/offers/%d" % oid, {"title": "Offre modifiée par B"},
               headers={"X-Requested-With": "test", "Content-Type": "application/merge-patch+json"})
@@ -71,6 +75,9 @@ T.status(r, 200, "edit through B")
 page = home(anon)
 T.check("Offre modifiée par B" in cards(page).get(oid, ""), "the edit through B shows on A")
 T.check("Offre créée par B" not in page, "the old title is gone on A")
+page = home(anon, "/?q=offre")
+T.check("Offre modifiée par B" in page and "Offre créée par B" not in page,
+        "the searched page on A shows the edit through B")
 
 # no cross-user leak: each viewer's own page, after the others' were kept
 pa, po, pn = home(rec_a), home(other), home(anon)
