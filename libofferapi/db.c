@@ -49,6 +49,65 @@ int db_result_new(db_result **out, int nrows, int ncols)
 	return 0;
 }
 
+/* A packed result (db_result_pack): its shape, then each cell's offset
+ * (SIZE_MAX: SQL NULL) and length, then the cells' bytes, each with its NUL. */
+typedef struct packed_cell {
+	size_t off, len;
+} packed_cell;
+
+typedef struct packed_head {
+	int nrows, ncols;
+} packed_head;
+
+static size_t packed_cells_at(void)
+{
+	return (sizeof(packed_head) + _Alignof(packed_cell) - 1) / _Alignof(packed_cell) *
+	       _Alignof(packed_cell);
+}
+
+void *db_result_pack(const db_result *r, size_t *size)
+{
+	size_t n = (size_t)r->nrows * (size_t)r->ncols, bytes = 0;
+	for (size_t i = 0; i < n; i++)
+		bytes += r->cells[i].data ? r->cells[i].len + 1 : 0;
+	size_t head = packed_cells_at() + n * sizeof(packed_cell);
+	char *b = malloc(head + bytes);
+	if (!b)
+		return NULL;
+	memcpy(b, &(packed_head){ r->nrows, r->ncols }, sizeof(packed_head));
+	packed_cell *c = (packed_cell *)(void *)(b + packed_cells_at());
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		const db_cell *x = &r->cells[i];
+		c[i] = (packed_cell){ x->data ? at : SIZE_MAX, x->len };
+		if (!x->data)
+			continue;
+		memcpy(b + head + at, x->data, x->len + 1);
+		at += x->len + 1;
+	}
+	*size = head + bytes;
+	return b;
+}
+
+db_result *db_result_unpack(void *block)
+{
+	packed_head h;
+	memcpy(&h, block, sizeof h);
+	db_result *r = NULL;
+	if (db_result_new(&r, h.nrows, h.ncols) < 0) {
+		free(block);
+		return NULL;
+	}
+	size_t n = (size_t)h.nrows * (size_t)h.ncols;
+	const packed_cell *c = (const packed_cell *)(const void *)((char *)block +
+	                                                           packed_cells_at());
+	char *bytes = (char *)block + packed_cells_at() + n * sizeof(packed_cell);
+	for (size_t i = 0; i < n; i++)
+		r->cells[i] = (db_cell){ c[i].off == SIZE_MAX ? NULL : bytes + c[i].off, c[i].len };
+	r->arena = block; /* the cells point into it: freed with the result */
+	return r;
+}
+
 void db_result_free(db_result *r)
 {
 	if (!r)

@@ -107,6 +107,14 @@ extern const db_backend db_sqlite_backend;
 extern const db_backend db_pg_backend;
 
 void db_result_free(db_result *r);
+
+/* @r as one malloc'd block of *@size bytes (its shape, then each cell's
+ * offset and length, then the cells' bytes), to keep in a cache; NULL when
+ * out of memory. db_result_unpack() takes such a block back, and owns it
+ * from then on (freed with the result, or at once on failure): NULL when
+ * out of memory. */
+void *db_result_pack(const db_result *r, size_t *size);
+db_result *db_result_unpack(void *block);
 static inline const db_cell *db_cell_at(const db_result *r, int row, int col)
 {
 	return &r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];

@@ -99,10 +99,13 @@ void ks_spec_newest(ks_spec *spec, char kind, const char *id, const char *create
 int ks_page_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, ks_cursor *out,
                   size_t *limit);
 
+/* The most parameters a keyset statement binds. */
+#define KS_PARAMS 24
+
 /* A statement and its parameters. */
 typedef struct ks_query {
 	char sql[8192];
-	db_param params[24];
+	db_param params[KS_PARAMS];
 	int nparams;
 	bool back; /* rows come from before the cursor */
 } ks_query;

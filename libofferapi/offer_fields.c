@@ -261,7 +261,11 @@ int rich_read(const db_result *r, int row, int c, offerapi_offer *o)
 	o->salary_min = db_int(r, row, c + 3);
 	o->salary_max = db_int(r, row, c + 4);
 	const char *cur = db_text(r, row, c + 5);
-	snprintf(o->salary_currency, sizeof o->salary_currency, "%s", cur ? cur : "");
+	/* a bounded copy, not snprintf: 50 to 100 times a home page */
+	size_t n = cur ? strnlen(cur, sizeof o->salary_currency - 1) : 0;
+	if (n)
+		memcpy(o->salary_currency, cur, n);
+	o->salary_currency[n] = '\0';
 	v = index_of(period_names, COUNT(period_names), db_text(r, row, c + 6));
 	o->salary_period = v > 0 ? (offerapi_salary_period)v : OFFERAPI_PERIOD_UNSET;
 	o->deadline = db_int(r, row, c + 7);

@@ -838,6 +838,49 @@ static int offers_from_page(const db_result *r, int base, ks_row *rows, const ks
  * A page of offers: after a cursor (or first, or last), or at @offset
  * (the legacy search, no cursor).
  */
+static int next_deadline(offerapi_store *s, int64_t now, int64_t *until);
+
+/* store_exec() of a statement @sql that reads a page of offers, from the
+ * store's page cache while no offer, application or recruiter's name has
+ * changed since (pages_generation, searchcache.c), whichever process
+ * wrote it. The key leaves out the time @now, parameter @now_param (-1:
+ * none): a page of the open offers serves until the next deadline, when
+ * an offer may leave it. At most KS_PARAMS parameters. */
+static int page_exec(offerapi_store *s, const char *sql, const db_param *p, int np, int now_param,
+                     int64_t now, db_result **out)
+{
+	if (!s->page_gen)
+		return store_exec(s, sql, p, np, out);
+	int64_t gen = -1, until = INT64_MAX;
+	int rc = search_generation(s, "pages_generation", &gen);
+	if (rc < 0)
+		return rc;
+	db_param kp[KS_PARAMS];
+	if (np) /* p may be NULL then */
+		memcpy(kp, p, (size_t)np * sizeof *kp);
+	if (now_param >= 0)
+		kp[now_param] = P_INT(0);
+	char *key = search_cache_key(sql, kp, np);
+	void *kept = NULL;
+	size_t size = 0;
+	if (!key)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	if (search_cache_get(s->pages, key, gen, now, &kept, &size)) {
+		free(key);
+		*out = db_result_unpack(kept);
+		return *out ? 0 : OFFERAPI_ENOMEM;
+	}
+	if (now_param >= 0)
+		rc = next_deadline(s, now, &until);
+	if (rc == 0)
+		rc = store_exec(s, sql, p, np, out);
+	if (rc == 0 && (kept = db_result_pack(*out, &size)))
+		search_cache_put(s->pages, key, gen, until, kept, size);
+	free(kept);
+	free(key);
+	return rc;
+}
+
 static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor *c, bool last,
                        bool total, bool counts, size_t limit, size_t offset, uint32_t scope,
                        offerapi_offer_list **out)
@@ -852,7 +895,7 @@ static int offers_page(offerapi_store *s, const offer_filter *f, const ks_cursor
 	                  f->params, q);
 	db_result *r = NULL;
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
+		rc = page_exec(s, q->sql, q->params, q->nparams, f->now_param, f->now, &r);
 	free(q);
 	if (rc < 0)
 		return rc;
@@ -991,7 +1034,7 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 	p[f->np] = P_TEXT(match);
 	int64_t gen = -1, until = INT64_MAX;
 	char *key = NULL;
-	int rc = s->search_gen ? search_generation(s, &gen) : 0;
+	int rc = s->search_gen ? search_generation(s, "offers_generation", &gen) : 0;
 	if (rc == 0 && gen >= 0) {
 		/* the key leaves the time out: an entry serves until the next
 		 * deadline (search_cache.h) */
@@ -1002,7 +1045,11 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 		if (!(key = search_cache_key(sql, kp, f->np + 1)))
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	if (rc < 0 || (key && search_cache_get(s->search, key, gen, f->now, rows, n))) {
+	void *kept = NULL;
+	size_t size = 0;
+	if (rc < 0 || (key && search_cache_get(s->search, key, gen, f->now, &kept, &size))) {
+		*rows = kept;
+		*n = size / sizeof **rows;
 		free(match);
 		free(key);
 		return rc;
@@ -1013,7 +1060,7 @@ static int ranked_rows(offerapi_store *s, const offer_filter *f, const search_qu
 		rc = ranked_run(s, sql, p, f->np + 1, rows, n);
 	free(match);
 	if (rc == 0 && key)
-		search_cache_put(s->search, key, gen, until, *rows, *n);
+		search_cache_put(s->search, key, gen, until, *rows, *n * sizeof **rows);
 	free(key);
 	return rc;
 }
@@ -1084,7 +1131,7 @@ static int ranked_offers(offerapi_store *s, const search_query *sq, const ks_row
 		                      (long long)rows[i].key.k3);
 	snprintf(sql + k, cap - k, ") ORDER BY o.id");
 	db_result *r = NULL;
-	int rc = store_exec(s, sql, NULL, 0, &r);
+	int rc = page_exec(s, sql, NULL, 0, -1, now, &r); /* by id: whatever the time */
 	free(sql);
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		int row = row_of_id(r, rows[i].key.k3);

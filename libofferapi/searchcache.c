@@ -14,8 +14,13 @@
  * an entry is never older than its label. The lists leave out an open
  * offer past its deadline, which no write marks: an entry also keeps the
  * first deadline to come when it was ranked, and serves until then only.
- * The bound: CACHE_ENTRIES
- * entries of at most OFFERAPI_SEARCH_MAX keys (40 bytes each), 640 KiB.
+ * The same cache keeps the pages of offers the lists read (offers.c),
+ * labelled with pages_generation, which triggers bump with every write to
+ * offers, to the applications counted beside them and to the recruiters'
+ * names shown on them (migration 21).
+ * The bound: a fixed number of entries of a fixed size each, chosen by
+ * the store (store.c): 16 searches of at most OFFERAPI_SEARCH_MAX keys (40
+ * bytes each), 640 KiB; 32 pages of at most 128 KiB, 4 MiB.
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -26,28 +31,34 @@
 #include "search_cache.h"
 #include "store_internal.h"
 
-#define CACHE_ENTRIES 16
-
 typedef struct entry {
 	char *key; /* NULL: a free slot */
 	int64_t gen;
 	int64_t until; /* right until this time (an offer's deadline) */
 	uint64_t used; /* the clock at the last hit: the smallest goes first */
-	ks_row *rows;
-	size_t n;
+	void *data;
+	size_t size;
 } entry;
 
 struct search_cache {
 	pthread_mutex_t lock;
 	uint64_t clock;
-	entry e[CACHE_ENTRIES];
+	size_t nentries, max_bytes;
+	entry *e;
 };
 
-search_cache *search_cache_new(void)
+search_cache *search_cache_new(size_t entries, size_t max_bytes)
 {
 	search_cache *c = calloc(1, sizeof *c);
-	if (c)
+	if (c && !(c->e = calloc(entries, sizeof *c->e))) {
+		free(c);
+		return NULL;
+	}
+	if (c) {
+		c->nentries = entries;
+		c->max_bytes = max_bytes;
 		pthread_mutex_init(&c->lock, NULL);
+	}
 	return c;
 }
 
@@ -55,18 +66,21 @@ void search_cache_free(search_cache *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < CACHE_ENTRIES; i++) {
+	for (size_t i = 0; i < c->nentries; i++) {
 		free(c->e[i].key);
-		free(c->e[i].rows);
+		free(c->e[i].data);
 	}
 	pthread_mutex_destroy(&c->lock);
+	free(c->e);
 	free(c);
 }
 
-int search_generation(offerapi_store *s, int64_t *gen)
+int search_generation(offerapi_store *s, const char *table, int64_t *gen)
 {
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT gen FROM %s WHERE id = 1", table);
 	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT gen FROM offers_generation WHERE id = 1", NULL, 0, &r);
+	int rc = store_exec(s, sql, NULL, 0, &r);
 	if (rc == 0)
 		*gen = r->nrows ? db_int(r, 0, 0) : -1;
 	db_result_free(r);
@@ -91,21 +105,21 @@ char *search_cache_key(const char *sql, const db_param *p, int np)
 	return k;
 }
 
-bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now, ks_row **rows,
-                      size_t *n)
+bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now, void **data,
+                      size_t *size)
 {
 	bool hit = false;
 	pthread_mutex_lock(&c->lock);
-	for (size_t i = 0; i < CACHE_ENTRIES && !hit; i++) {
+	for (size_t i = 0; i < c->nentries && !hit; i++) {
 		entry *e = &c->e[i];
 		if (!e->key || e->gen != gen || now > e->until || strcmp(e->key, key) != 0)
 			continue;
-		ks_row *v = malloc((e->n ? e->n : 1) * sizeof *v);
+		void *v = malloc(e->size ? e->size : 1);
 		if (!v)
-			break; /* rank again: the caller's out-of-memory path */
-		memcpy(v, e->rows, e->n * sizeof *v);
-		*rows = v;
-		*n = e->n;
+			break; /* run it again: the caller's out-of-memory path */
+		memcpy(v, e->data, e->size);
+		*data = v;
+		*size = e->size;
 		e->used = ++c->clock;
 		hit = true;
 	}
@@ -114,21 +128,23 @@ bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now
 }
 
 void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until,
-                      const ks_row *rows, size_t n)
+                      const void *data, size_t size)
 {
+	if (size > c->max_bytes)
+		return;
 	char *k = strdup(key);
-	ks_row *v = malloc((n ? n : 1) * sizeof *v);
-	if (!k || !v) { /* not kept: the next search ranks again */
+	void *v = malloc(size ? size : 1);
+	if (!k || !v) { /* not kept: the next one runs again */
 		free(k);
 		free(v);
 		return;
 	}
-	memcpy(v, rows, n * sizeof *v);
+	memcpy(v, data, size);
 	pthread_mutex_lock(&c->lock);
 	entry *slot = &c->e[0];
-	for (size_t i = 0; i < CACHE_ENTRIES; i++) {
+	for (size_t i = 0; i < c->nentries; i++) {
 		entry *e = &c->e[i];
-		if (e->key && !strcmp(e->key, key)) { /* the same search: replace it */
+		if (e->key && !strcmp(e->key, key)) { /* the same statement: replace it */
 			slot = e;
 			break;
 		}
@@ -136,7 +152,7 @@ void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t unt
 			slot = e; /* a free slot, one of a past generation, the least used */
 	}
 	free(slot->key);
-	free(slot->rows);
-	*slot = (entry){ k, gen, until, ++c->clock, v, n };
+	free(slot->data);
+	*slot = (entry){ k, gen, until, ++c->clock, v, size };
 	pthread_mutex_unlock(&c->lock);
 }

@@ -11,6 +11,8 @@
 
 #include "crypt_internal.h"
 #include "internal.h"
+#include "keyset.h"
+#include "offerapi/offer.h"
 #include "store_internal.h"
 
 /*
@@ -806,12 +808,53 @@ static const char *const migration_20[] = {
 	NULL
 };
 
+/*
+ * Migration 21: the pages' generation (searchcache.c): one row whose gen
+ * every write to what a list of offers shows bumps, by trigger: the
+ * offers, the applications counted beside a recruiter's own, and the
+ * recruiters' names (erasing an account blanks it). A kept page is used
+ * only while no such row has changed since, whoever wrote it.
+ */
+static const char *const migration_21[] = {
+	"CREATE TABLE pages_generation ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1), gen BIGINT NOT NULL)",
+	"INSERT INTO pages_generation (id, gen) VALUES (1, 0)",
+	"sqlite:CREATE TRIGGER pages_gen_offers_insert AFTER INSERT ON offers"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER pages_gen_offers_update AFTER UPDATE ON offers"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER pages_gen_offers_delete AFTER DELETE ON offers"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER pages_gen_apps_insert AFTER INSERT ON applications"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER pages_gen_apps_delete AFTER DELETE ON applications"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; END",
+	"sqlite:CREATE TRIGGER pages_gen_names AFTER UPDATE OF display_name ON users"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; END",
+	"postgresql:CREATE FUNCTION pages_gen_bump() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN UPDATE pages_generation SET gen = gen + 1 WHERE id = 1; RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER pages_gen_offers AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+	" ON offers FOR EACH STATEMENT EXECUTE FUNCTION pages_gen_bump()",
+	"postgresql:CREATE TRIGGER pages_gen_apps AFTER INSERT OR DELETE OR TRUNCATE"
+	" ON applications FOR EACH STATEMENT EXECUTE FUNCTION pages_gen_bump()",
+	"postgresql:CREATE TRIGGER pages_gen_names AFTER UPDATE OF display_name"
+	" ON users FOR EACH STATEMENT EXECUTE FUNCTION pages_gen_bump()",
+	NULL
+};
+
+/* The caches' bounds (searchcache.c): 16 searches of at most
+ * OFFERAPI_SEARCH_MAX keys, 640 KiB; 32 pages of 128 KiB, 4 MiB. */
+#define SEARCH_ENTRIES 16
+#define SEARCH_BYTES ((size_t)OFFERAPI_SEARCH_MAX * sizeof(ks_row))
+#define PAGE_ENTRIES 32
+#define PAGE_BYTES ((size_t)128 * 1024)
+
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
-	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,
-	migration_6,  migration_7,  migration_8,  migration_9,  migration_10,
-	migration_11, migration_12, migration_13, migration_14, migration_15,
-	migration_16, migration_17, migration_18, migration_19, migration_20
+	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
+	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
+	migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
+	migration_19, migration_20, migration_21
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -840,6 +883,12 @@ int store_admin_role_version(void)
 static int search_gen_version(void)
 {
 	return version_of(migration_15);
+}
+
+/* The migration that adds pages_generation. */
+static int page_gen_version(void)
+{
+	return version_of(migration_21);
 }
 
 int store_session_ids_version(void)
@@ -1367,7 +1416,9 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	if (rc == 0 && upto >= sealed_cvs_version())
 		rc = crypt_store_open(s, url);
 	s->search_gen = upto >= search_gen_version();
-	if (rc == 0 && !(s->search = search_cache_new()))
+	s->page_gen = upto >= page_gen_version();
+	if (rc == 0 && (!(s->search = search_cache_new(SEARCH_ENTRIES, SEARCH_BYTES)) ||
+	                !(s->pages = search_cache_new(PAGE_ENTRIES, PAGE_BYTES))))
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc < 0) {
 		offerapi_store_free(s);
@@ -1389,6 +1440,7 @@ void offerapi_store_free(offerapi_store *s)
 	pthread_mutex_destroy(&s->jobs_lock);
 	pthread_mutex_destroy(&s->jobs_write);
 	search_cache_free(s->search);
+	search_cache_free(s->pages);
 	free(s->dummy_hash);
 	free(s);
 }

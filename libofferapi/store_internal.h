@@ -47,6 +47,10 @@ struct offerapi_store {
 	 * the schema has offers_generation (search_gen) */
 	search_cache *search;
 	bool search_gen;
+	/* the pages of offers the lists read lately (offers.c), used when the
+	 * schema has pages_generation (page_gen) */
+	search_cache *pages;
+	bool page_gen;
 };
 
 /* offerapi_store_open(), applying only the migrations up to @upto: for the

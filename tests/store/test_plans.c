@@ -270,9 +270,11 @@ static bool pg_bad(const char *line, bool relaxed)
 		return true;
 	if (relaxed)
 		return false;
-	/* offers_generation holds one row (its CHECK): read whole */
+	/* offers_generation and pages_generation hold one row (their CHECK):
+	 * read whole */
 	return pg_sort(p) || (strstr(p, "Seq Scan on ") != NULL &&
-	                      strncmp(p, "Seq Scan on offers_generation", 29));
+	                      strncmp(p, "Seq Scan on offers_generation", 29) &&
+	                      strncmp(p, "Seq Scan on pages_generation", 28));
 }
 
 /* The lines a ranked search may have: FTS5's MATCH, the sort by rank. */
