@@ -65,15 +65,24 @@ static size_t packed_cells_at(void)
 	       _Alignof(packed_cell);
 }
 
-void *db_result_pack(const db_result *r, size_t *size)
+static void keep_block(void *block)
+{
+	(void)block;
+}
+
+size_t db_result_packed_size(const db_result *r)
 {
 	size_t n = (size_t)r->nrows * (size_t)r->ncols, bytes = 0;
 	for (size_t i = 0; i < n; i++)
 		bytes += r->cells[i].data ? r->cells[i].len + 1 : 0;
+	return packed_cells_at() + n * sizeof(packed_cell) + bytes;
+}
+
+void db_result_pack(const db_result *r, void *dst)
+{
+	size_t n = (size_t)r->nrows * (size_t)r->ncols;
 	size_t head = packed_cells_at() + n * sizeof(packed_cell);
-	char *b = malloc(head + bytes);
-	if (!b)
-		return NULL;
+	char *b = dst;
 	memcpy(b, &(packed_head){ r->nrows, r->ncols }, sizeof(packed_head));
 	packed_cell *c = (packed_cell *)(void *)(b + packed_cells_at());
 	size_t at = 0;
@@ -85,26 +94,27 @@ void *db_result_pack(const db_result *r, size_t *size)
 		memcpy(b + head + at, x->data, x->len + 1);
 		at += x->len + 1;
 	}
-	*size = head + bytes;
-	return b;
 }
 
-db_result *db_result_unpack(void *block)
+db_result *db_result_view(const void *block, void (*release)(void *), void *owner)
 {
 	packed_head h;
 	memcpy(&h, block, sizeof h);
 	db_result *r = NULL;
-	if (db_result_new(&r, h.nrows, h.ncols) < 0) {
-		free(block);
+	if (db_result_new(&r, h.nrows, h.ncols) < 0)
 		return NULL;
-	}
 	size_t n = (size_t)h.nrows * (size_t)h.ncols;
-	const packed_cell *c = (const packed_cell *)(const void *)((char *)block +
-	                                                           packed_cells_at());
-	char *bytes = (char *)block + packed_cells_at() + n * sizeof(packed_cell);
+	const char *at = block;
+	const packed_cell *c = (const packed_cell *)(const void *)(at + packed_cells_at());
+	/* the cells are read only: db_cell's data is not const for the
+	 * results a backend builds, which own theirs */
+	char *bytes = (char *)(uintptr_t)(at + packed_cells_at() + n * sizeof(packed_cell));
 	for (size_t i = 0; i < n; i++)
 		r->cells[i] = (db_cell){ c[i].off == SIZE_MAX ? NULL : bytes + c[i].off, c[i].len };
-	r->arena = block; /* the cells point into it: freed with the result */
+	/* without @release, nothing to give back (but the cells are not the
+	 * result's to free one by one either) */
+	r->arena = release ? owner : bytes;
+	r->release = release ? release : keep_block;
 	return r;
 }
 
@@ -113,7 +123,9 @@ void db_result_free(db_result *r)
 	if (!r)
 		return;
 	size_t n = (size_t)r->nrows * (size_t)r->ncols;
-	if (r->arena)
+	if (r->arena && r->release)
+		r->release(r->arena);
+	else if (r->arena)
 		free(r->arena);
 	else
 		for (size_t i = 0; i < n; i++)

@@ -46,13 +46,15 @@ typedef struct db_cell {
 } db_cell;
 
 /* A whole result, materialised in memory (rows * cols cells, row-major).
- * With @arena set, every cell's data points into that one block (freed
- * with it); otherwise each cell's data is its own malloc'd block. */
+ * With @arena set, every cell's data points into that one block, given
+ * back with the result by @release(@arena) (free() when @release is
+ * NULL); otherwise each cell's data is its own malloc'd block. */
 typedef struct db_result {
 	int nrows;
 	int ncols;
 	db_cell *cells;
-	char *arena;
+	void *arena;
+	void (*release)(void *arena);
 } db_result;
 
 /* Connection settings from offerapi_store_options, defaults applied. */
@@ -108,13 +110,17 @@ extern const db_backend db_pg_backend;
 
 void db_result_free(db_result *r);
 
-/* @r as one malloc'd block of *@size bytes (its shape, then each cell's
- * offset and length, then the cells' bytes), to keep in a cache; NULL when
- * out of memory. db_result_unpack() takes such a block back, and owns it
- * from then on (freed with the result, or at once on failure): NULL when
- * out of memory. */
-void *db_result_pack(const db_result *r, size_t *size);
-db_result *db_result_unpack(void *block);
+/* The bytes db_result_pack() writes for @r: its shape, then each cell's
+ * offset and length, then the cells' bytes (to keep in a cache). */
+size_t db_result_packed_size(const db_result *r);
+/* Write @r packed into @dst: db_result_packed_size(@r) bytes, aligned as
+ * malloc() aligns. */
+void db_result_pack(const db_result *r, void *dst);
+/* A result whose cells point into the packed @block, which is only read
+ * and must outlive it: freeing the result calls @release(@owner) (@owner
+ * not NULL), or nothing when @release is NULL. NULL when out of memory,
+ * and then @release is not called: the caller still holds @owner. */
+db_result *db_result_view(const void *block, void (*release)(void *), void *owner);
 static inline const db_cell *db_cell_at(const db_result *r, int row, int col)
 {
 	return &r->cells[(size_t)row * (size_t)r->ncols + (size_t)col];

@@ -1,7 +1,7 @@
 /*
  * jsonlist.c - the JSON lists kept in text columns (jsonlist.h), with
  * jansson; a list of plain strings (what a home page reads 100 times) is
- * read without it (strings_plain).
+ * read without it (plain_scan).
  *
  * Two things jansson 2.14 gets wrong when memory runs out, found by the
  * allocation-failure pass (tests/alloc):
@@ -18,6 +18,7 @@
  *    failed or not.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,60 +104,79 @@ static const char *plain_string_end(const char *p)
 /*
  * What every stored list is (oa_json_strings writes no escape but for a
  * quote, a backslash or a control character): ["a","b"], strings without
- * escapes, parsed here without jansson's tree, about a tenth of its cost
- * on a home page of 50 offers. Returns 1 with *@p out and *@p count set, 0
- * when @p text is anything else (jansson reads it, and refuses or accepts
- * it as before), or OFFERAPI_ENOMEM.
+ * escapes, read here without jansson's tree, about a tenth of its cost
+ * on a home page of 50 offers. True when @p text is such a list, with its
+ * count in *@p n, the bytes of its strings with a NUL each in *@p bytes and
+ * where the first string's quote is in *@p first; false when it is
+ * anything else (jansson reads it, and refuses or accepts it as before).
  */
-static int strings_plain(const char *text, char ***out, size_t *count)
+static bool plain_scan(const char *text, size_t *n, size_t *bytes, const char **first)
 {
 	const char *p = skip_ws(text);
 	if (*p++ != '[')
-		return 0;
+		return false;
 	p = skip_ws(p);
-	size_t n = 0;
-	const char *first = p;
+	*n = *bytes = 0;
+	*first = p;
 	if (*p != ']') {
-		for (;;) { /* check the whole text before allocating */
+		for (;;) {
 			const char *e = *p == '"' ? plain_string_end(p + 1) : NULL;
 			if (!e)
-				return 0;
-			n++;
+				return false;
+			(*n)++;
+			*bytes += (size_t)(e - p); /* the string and its NUL */
 			p = skip_ws(e + 1);
 			if (*p == ']')
 				break;
 			if (*p != ',')
-				return 0;
+				return false;
 			p = skip_ws(p + 1);
 		}
 	}
-	if (*skip_ws(p + 1) != '\0')
-		return 0;
-	char **v = calloc(n ? n : 1, sizeof *v);
-	if (!v)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	p = first;
-	for (size_t i = 0; i < n; i++) {
-		const char *e = strchr(p + 1, '"');
-		if (!(v[i] = oa_strndup(p + 1, (size_t)(e - p - 1)))) {
-			oa_strings_free(v, i);
-			return OFFERAPI_ENOMEM;
-		}
-		p = skip_ws(e + 1);
-		p = skip_ws(p + 1); /* the comma (or the closing bracket) */
-	}
-	*out = v;
-	*count = n;
-	return 1;
+	return *skip_ws(p + 1) == '\0';
+}
+
+/* The string of a plain list (plain_scan) whose quote is at @p p: its
+ * start in *@p at and length in *@p len; returns the next one's quote. */
+static const char *plain_next(const char *p, const char **at, size_t *len)
+{
+	const char *e = strchr(p + 1, '"');
+	*at = p + 1;
+	*len = (size_t)(e - *at);
+	return skip_ws(skip_ws(e + 1) + 1); /* past the comma */
 }
 
 int oa_json_strings_parse(const char *text, const char *what, char ***out, size_t *count)
 {
 	*out = NULL;
 	*count = 0;
-	int plain = strings_plain(text ? text : "[]", out, count);
-	if (plain != 0)
-		return plain < 0 ? plain : 0;
+	oa_strlist l;
+	int rc = oa_strlist_open(&l, text, what);
+	if (rc < 0 || !l.plain) {
+		*out = l.v;
+		*count = l.n;
+		return rc;
+	}
+	char **v = calloc(l.n ? l.n : 1, sizeof *v);
+	if (!v)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	const char *p = l.plain, *at;
+	size_t len;
+	for (size_t i = 0; i < l.n; i++) {
+		p = plain_next(p, &at, &len);
+		if (!(v[i] = oa_strndup(at, len))) {
+			oa_strings_free(v, i);
+			return OFFERAPI_ENOMEM;
+		}
+	}
+	*out = v;
+	*count = l.n;
+	return 0;
+}
+
+/* jansson's reading of a list that is not plain (the rare one with escapes). */
+static int strlist_json(oa_strlist *l, const char *text, const char *what)
+{
 	json_t *a;
 	int rc = load_array(text, what, &a);
 	if (rc < 0)
@@ -174,11 +194,50 @@ int oa_json_strings_parse(const char *text, const char *what, char ***out, size_
 			json_decref(a);
 			return OFFERAPI_ENOMEM;
 		}
+		l->bytes += strlen(v[i]) + 1;
 	}
 	json_decref(a);
-	*out = v;
-	*count = n;
+	l->v = v;
+	l->n = n;
 	return 0;
+}
+
+int oa_strlist_open(oa_strlist *l, const char *text, const char *what)
+{
+	memset(l, 0, sizeof *l);
+	const char *first;
+	if (plain_scan(text ? text : "[]", &l->n, &l->bytes, &first)) {
+		l->plain = first;
+		return 0;
+	}
+	memset(l, 0, sizeof *l); /* what plain_scan counted before it gave up */
+	return strlist_json(l, text, what);
+}
+
+char *oa_strlist_fill(const oa_strlist *l, char **v, char *dst)
+{
+	const char *p = l->plain, *at;
+	size_t len;
+	for (size_t i = 0; p && i < l->n; i++, dst += len + 1) {
+		p = plain_next(p, &at, &len);
+		v[i] = memcpy(dst, at, len);
+		dst[len] = '\0';
+	}
+	if (p)
+		return dst;
+	for (size_t i = 0; i < l->n; i++) {
+		size_t size = strlen(l->v[i]) + 1;
+		v[i] = memcpy(dst, l->v[i], size);
+		dst += size;
+	}
+	return dst;
+}
+
+void oa_strlist_close(oa_strlist *l)
+{
+	if (!l->plain)
+		oa_strings_free(l->v, l->n);
+	memset(l, 0, sizeof *l);
 }
 
 char *oa_json_answers(char *const *questions, size_t nq, const char *const *answers, size_t na)

@@ -22,6 +22,24 @@ char *oa_json_strings(char *const *v, size_t n);
  */
 int oa_json_strings_parse(const char *text, const char *what, char ***out, size_t *count);
 
+/*
+ * A stored list read to be copied into one block: @p n strings of @p bytes
+ * in all, a NUL each. A plain list (no escapes: what oa_json_strings
+ * writes) is read in place, from @p plain; any other through jansson,
+ * into @p v. Open it (the errors of oa_json_strings_parse), fill the
+ * block, close it.
+ */
+typedef struct oa_strlist {
+	const char *plain;
+	char **v;
+	size_t n, bytes;
+} oa_strlist;
+int oa_strlist_open(oa_strlist *l, const char *text, const char *what);
+/* Write the strings at @p dst (l->bytes bytes) and point @p v[0..n) at
+ * them; returns the end of what was written. */
+char *oa_strlist_fill(const oa_strlist *l, char **v, char *dst);
+void oa_strlist_close(oa_strlist *l);
+
 /* Free @p n strings and their array. */
 void oa_strings_free(char **v, size_t n);
 

@@ -248,11 +248,8 @@ db_param rich_param(const rich_fields *r, int i)
 	}
 }
 
-int rich_read(const db_result *r, int row, int c, offerapi_offer *o)
+void rich_read(const db_result *r, int row, int c, offerapi_offer *o)
 {
-	const char *company = db_text(r, row, c);
-	if (company && *company && !(o->company = oa_strdup(company)))
-		return OFFERAPI_ENOMEM;
 	/* a NULL reads as unset; the CHECKs allow no other value */
 	int v = index_of(contract_names, COUNT(contract_names), db_text(r, row, c + 1));
 	o->contract = v > 0 ? (offerapi_contract)v : OFFERAPI_CONTRACT_UNSET;
@@ -269,7 +266,6 @@ int rich_read(const db_result *r, int row, int c, offerapi_offer *o)
 	v = index_of(period_names, COUNT(period_names), db_text(r, row, c + 6));
 	o->salary_period = v > 0 ? (offerapi_salary_period)v : OFFERAPI_PERIOD_UNSET;
 	o->deadline = db_int(r, row, c + 7);
-	return 0;
 }
 
 int offerapi_offer_close_expired(offerapi_store *s, int64_t now, int64_t *n)

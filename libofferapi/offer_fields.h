@@ -38,8 +38,8 @@ void rich_free(rich_fields *r);
  * salary_year, which lists do not read) for @r. */
 db_param rich_param(const rich_fields *r, int i);
 
-/* Fill @o's rich fields from the RICH_COLUMNS of @r's @row from column @c.
- * @return 0 or OFFERAPI_ENOMEM */
-int rich_read(const db_result *r, int row, int c, offerapi_offer *o);
+/* Fill @o's rich fields but the company (a string: offer_from_row copies
+ * it with the others) from the RICH_COLUMNS of @r's @row from column @c. */
+void rich_read(const db_result *r, int row, int c, offerapi_offer *o);
 
 #endif

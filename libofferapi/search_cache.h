@@ -29,17 +29,31 @@ int search_generation(struct offerapi_store *s, const char *table, int64_t *gen)
  * of memory. */
 char *search_cache_key(const char *sql, const db_param *p, int np);
 
-/* A copy of the @size bytes kept for @key at generation @gen, still right
- * at the time @now (oa_now(), seconds), into *@data (malloc'd, at least one
- * byte; the caller frees it) and *@size: true, or false when there is none. */
-bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now, void **data,
-                      size_t *size);
+/* A value kept in a cache: written once by its maker before
+ * search_cache_put(), only read from then on, by the cache and any reader
+ * at once; freed when its last reference goes. */
+typedef struct search_blob search_blob;
 
-/* Keep a copy of the @size bytes at @data for @key at generation @gen,
- * right until the time @until included (the next deadline of an open
- * offer: past it that offer leaves the lists; INT64_MAX: no end). Nothing
- * is kept when out of memory or when @size is over the cache's max_bytes. */
-void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until,
-                      const void *data, size_t size);
+/* A blob of @size bytes (aligned as malloc() aligns) with one reference,
+ * the caller's; NULL when out of memory. */
+search_blob *search_blob_new(size_t size);
+void *search_blob_data(search_blob *b);
+size_t search_blob_size(const search_blob *b);
+/* Drop a reference to the search_blob @blob (NULL: nothing); the last one
+ * frees it. A void * so that it can be a db_result's release. */
+void search_blob_release(void *blob);
+
+/* A reference to the blob kept for @key at generation @gen, still right at
+ * the time @now (oa_now(), seconds): the caller releases it
+ * (search_blob_release); NULL when there is none. The lock is held only
+ * to find it: no bytes are copied. */
+search_blob *search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now);
+
+/* Keep the blob @b for @key at generation @gen, right until the time
+ * @until included (the next deadline of an open offer: past it that offer
+ * leaves the lists; INT64_MAX: no end). The cache takes a reference of its
+ * own; the caller keeps theirs. Nothing is kept when out of memory or when
+ * the blob is over the cache's max_bytes. */
+void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until, search_blob *b);
 
 #endif

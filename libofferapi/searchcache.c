@@ -23,6 +23,8 @@
  * bytes each), 640 KiB; 32 pages of at most 128 KiB, 4 MiB.
  */
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,13 +33,19 @@
 #include "search_cache.h"
 #include "store_internal.h"
 
+struct search_blob {
+	atomic_size_t refs;
+	size_t size;
+	max_align_t data[]; /* size bytes */
+};
+
 typedef struct entry {
 	char *key; /* NULL: a free slot */
+	uint64_t hash; /* of key: most keys differ in it, long SQL texts alike */
 	int64_t gen;
 	int64_t until; /* right until this time (an offer's deadline) */
 	uint64_t used; /* the clock at the last hit: the smallest goes first */
-	void *data;
-	size_t size;
+	search_blob *blob; /* one reference */
 } entry;
 
 struct search_cache {
@@ -46,6 +54,35 @@ struct search_cache {
 	size_t nentries, max_bytes;
 	entry *e;
 };
+
+search_blob *search_blob_new(size_t size)
+{
+	if (size > SIZE_MAX - sizeof(search_blob))
+		return NULL;
+	search_blob *b = malloc(sizeof *b + (size ? size : 1));
+	if (b) {
+		atomic_init(&b->refs, 1);
+		b->size = size;
+	}
+	return b;
+}
+
+void *search_blob_data(search_blob *b)
+{
+	return b->data;
+}
+
+size_t search_blob_size(const search_blob *b)
+{
+	return b->size;
+}
+
+void search_blob_release(void *blob)
+{
+	search_blob *b = blob;
+	if (b && atomic_fetch_sub_explicit(&b->refs, 1, memory_order_acq_rel) == 1)
+		free(b);
+}
 
 search_cache *search_cache_new(size_t entries, size_t max_bytes)
 {
@@ -68,7 +105,7 @@ void search_cache_free(search_cache *c)
 		return;
 	for (size_t i = 0; i < c->nentries; i++) {
 		free(c->e[i].key);
-		free(c->e[i].data);
+		search_blob_release(c->e[i].blob);
 	}
 	pthread_mutex_destroy(&c->lock);
 	free(c->e);
@@ -105,54 +142,56 @@ char *search_cache_key(const char *sql, const db_param *p, int np)
 	return k;
 }
 
-bool search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now, void **data,
-                      size_t *size)
+static uint64_t key_hash(const char *key)
 {
-	bool hit = false;
+	uint64_t h = 14695981039346656037u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)key; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+search_blob *search_cache_get(search_cache *c, const char *key, int64_t gen, int64_t now)
+{
+	search_blob *hit = NULL;
+	uint64_t h = key_hash(key);
 	pthread_mutex_lock(&c->lock);
 	for (size_t i = 0; i < c->nentries && !hit; i++) {
 		entry *e = &c->e[i];
-		if (!e->key || e->gen != gen || now > e->until || strcmp(e->key, key) != 0)
+		if (!e->key || e->hash != h || e->gen != gen || now > e->until ||
+		    strcmp(e->key, key) != 0)
 			continue;
-		void *v = malloc(e->size ? e->size : 1);
-		if (!v)
-			break; /* run it again: the caller's out-of-memory path */
-		memcpy(v, e->data, e->size);
-		*data = v;
-		*size = e->size;
+		atomic_fetch_add_explicit(&e->blob->refs, 1, memory_order_relaxed);
 		e->used = ++c->clock;
-		hit = true;
+		hit = e->blob;
 	}
 	pthread_mutex_unlock(&c->lock);
 	return hit;
 }
 
-void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until,
-                      const void *data, size_t size)
+void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until, search_blob *b)
 {
-	if (size > c->max_bytes)
+	if (b->size > c->max_bytes)
 		return;
 	char *k = strdup(key);
-	void *v = malloc(size ? size : 1);
-	if (!k || !v) { /* not kept: the next one runs again */
-		free(k);
-		free(v);
+	if (!k) /* not kept: the next one runs again */
 		return;
-	}
-	memcpy(v, data, size);
+	uint64_t h = key_hash(key);
+	atomic_fetch_add_explicit(&b->refs, 1, memory_order_relaxed);
 	pthread_mutex_lock(&c->lock);
 	entry *slot = &c->e[0];
 	for (size_t i = 0; i < c->nentries; i++) {
 		entry *e = &c->e[i];
-		if (e->key && !strcmp(e->key, key)) { /* the same statement: replace it */
+		if (e->key && e->hash == h && !strcmp(e->key, key)) { /* the same statement */
 			slot = e;
 			break;
 		}
 		if (!e->key || e->gen < gen || e->used < slot->used)
 			slot = e; /* a free slot, one of a past generation, the least used */
 	}
-	free(slot->key);
-	free(slot->data);
-	*slot = (entry){ k, gen, until, ++c->clock, v, size };
+	char *old_key = slot->key;
+	search_blob *old = slot->blob;
+	*slot = (entry){ k, h, gen, until, ++c->clock, b };
 	pthread_mutex_unlock(&c->lock);
+	free(old_key); /* outside the lock */
+	search_blob_release(old);
 }
