@@ -60,19 +60,13 @@ static bool buf_grow(buf *b, size_t n)
 	return true;
 }
 
-void buf_add(buf *b, const void *p, size_t n)
+void buf_add_grow(buf *b, const void *p, size_t n)
 {
 	if (!n || !buf_grow(b, n))
 		return;
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 	b->data[b->len] = '\0';
-}
-
-void buf_puts(buf *b, const char *s)
-{
-	if (s)
-		buf_add(b, s, strlen(s));
 }
 
 void buf_printf(buf *b, const char *fmt, ...)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 #include <offerapi/common.h>
 
@@ -19,8 +20,29 @@ typedef struct buf {
 
 void buf_init(buf *b, size_t cap);
 void buf_free(buf *b);
-void buf_add(buf *b, const void *p, size_t n);
-void buf_puts(buf *b, const char *s);
+/* buf_add() when the bytes do not fit (or the buffer has failed). */
+void buf_add_grow(buf *b, const void *p, size_t n);
+
+/* Append the @n bytes at @p. Inline: a page appends thousands of short
+ * pieces, most of which fit. */
+static inline void buf_add(buf *b, const void *p, size_t n)
+{
+	if (n && !b->failed && b->len + n < b->cap) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else if (n) {
+		buf_add_grow(b, p, n);
+	}
+}
+
+/* Append the string @s (NULL: nothing). Inline, so that the length of a
+ * literal is known when compiling. */
+static inline void buf_puts(buf *b, const char *s)
+{
+	if (s)
+		buf_add(b, s, strlen(s));
+}
 void buf_printf(buf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
 /* Append @v in decimal, as "%lld" would (without printf's cost). */
 void buf_int(buf *b, long long v);
