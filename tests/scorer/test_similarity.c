@@ -8,6 +8,7 @@
  *
  * Usage: test_similarity SIMILARITY.so [TEST_NAME]
  */
+#include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -266,6 +267,36 @@ static void weighs_a_bridge_like_the_same_word(void **state)
 	double same = score_skills(set, "Facteur", "facteur", NULL);
 	assert_true(same > 0);
 	assert_true(score_skills(set, "Postman", "facteur", NULL) == same);
+	offerapi_scorers_free(set);
+}
+
+/* A CV in the other language is asked for each unit of the offer by how
+ * often a bridge finds its kind (2.7.0): the whole of a code, 85 % of a
+ * concept and of the words inside it, half of a word that only a FreeDict
+ * translation or a cognate reaches. 2.6.0 scaled every other-language pair
+ * by 1.1, which left such CVs behind where the vocabulary covers little of
+ * the offer. */
+static void asks_other_languages_by_bridge_kind(void **state)
+{
+	(void)state;
+	offerapi_scorers *set;
+	assert_int_equal(offerapi_scorers_new(&set), 0);
+	assert_int_equal(offerapi_scorers_load_file(set, sim_so), 0);
+	/* concepts only ("entrepôt | warehouse", "facturation | invoicing"):
+	 * each CV shows the second, in its language */
+	const char *t = "Entrepôt", *d = "Entrepôt et facturation.";
+	double fr = score_pair(set, t, d, "Je travaille dans la facturation depuis dix ans.");
+	double en = score_pair(set, t, d, "I have been working in invoicing for ten years.");
+	assert_true(fr > 0.05 && fr < 0.5);
+	assert_true(fabs(en - fr / 0.85) < 1e-9);
+	/* words that only FreeDict links ("facteur" / "postman", "horloge",
+	 * "valise"): each CV shows the first */
+	t = "Horloge";
+	d = "Facteur et valise.";
+	fr = score_pair(set, t, d, "Je suis facteur depuis dix ans.");
+	en = score_pair(set, t, d, "I have been a postman for ten years.");
+	assert_true(fr > 0.05 && fr < 0.5);
+	assert_true(fabs(en - fr / 0.5) < 1e-9);
 	offerapi_scorers_free(set);
 }
 
@@ -713,6 +744,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(knows_synonyms_and_acronyms),
 		cmocka_unit_test(bridges_french_and_english),
 		cmocka_unit_test(weighs_a_bridge_like_the_same_word),
+		cmocka_unit_test(asks_other_languages_by_bridge_kind),
 		cmocka_unit_test(ignores_variants_that_stop_words_reduce),
 		cmocka_unit_test(counts_an_ambiguous_word_once),
 		cmocka_unit_test(finds_concepts_inside_a_skill),
