@@ -114,6 +114,11 @@ OFFERAPI_EXTERN int offerapi_deadline_parse(const char *text, int64_t *out);
  */
 OFFERAPI_EXTERN int64_t offerapi_salary_yearly(int64_t amount, offerapi_salary_period period);
 
+/**
+ * An offer as the library reads it (offerapi_offer_get, the lists). Its
+ * strings and arrays belong to it: read them, never free or replace one;
+ * offerapi_offer_free() (or offerapi_offer_list_free()) frees them all.
+ */
 typedef struct offerapi_offer {
 	offerapi_id id;
 	offerapi_id recruiter_id;

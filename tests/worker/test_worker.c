@@ -362,8 +362,17 @@ static void test_refusals(void **state)
 		         "cd '%s' && '%s' --database '%s' %s 2>err.txt; echo $? > rc.txt; "
 		         "grep -qF -- \"%s\" err.txt",
 		         f->dir, worker_bin, f->db.url, args, cases[i].expect);
-		if (system(cmd) != 0)
+		if (system(cmd) != 0) {
+			char got[sizeof f->dir + 16];
+			snprintf(got, sizeof got, "%s/err.txt", f->dir);
+			fprintf(stderr, "case %zu: the worker's stderr:\n", i);
+			FILE *e = fopen(got, "r");
+			for (int ch; e && (ch = fgetc(e)) != EOF;)
+				fputc(ch, stderr);
+			if (e)
+				fclose(e);
 			fail_msg("case %zu (%s): message \"%s\" missing", i, args, cases[i].expect);
+		}
 		char path[200];
 		snprintf(path, sizeof path, "%s/rc.txt", f->dir);
 		FILE *fp = fopen(path, "r");
