@@ -25,6 +25,10 @@ void search_cache_free(search_cache *c);
  * row that triggers bump) into *@gen. */
 int search_generation(struct offerapi_store *s, const char *table, int64_t *gen);
 
+/* A write through the store @s on this thread: the next list of the
+ * request (offerapi_store_reads_begin) reads the generation again. */
+void search_reads_written(const struct offerapi_store *s);
+
 /* The key of a statement @sql with parameters @p: malloc'd, NULL when out
  * of memory. */
 char *search_cache_key(const char *sql, const db_param *p, int np);

@@ -112,8 +112,41 @@ void search_cache_free(search_cache *c)
 	free(c);
 }
 
+/* The reads of one request on this thread (offerapi_store_reads_begin):
+ * the pages generation read once, until a write (search_reads_written). */
+static _Thread_local struct {
+	const offerapi_store *s;
+	int depth;
+	bool have;
+	int64_t pages_gen;
+} reads;
+
+void offerapi_store_reads_begin(offerapi_store *s)
+{
+	if (reads.depth++ == 0)
+		reads.s = s, reads.have = false;
+}
+
+void offerapi_store_reads_end(offerapi_store *s)
+{
+	(void)s;
+	if (reads.depth > 0 && --reads.depth == 0)
+		reads.s = NULL, reads.have = false;
+}
+
+void search_reads_written(const offerapi_store *s)
+{
+	if (reads.s == s)
+		reads.have = false;
+}
+
 int search_generation(offerapi_store *s, const char *table, int64_t *gen)
 {
+	bool pages = strcmp(table, "pages_generation") == 0, scoped = pages && reads.s == s;
+	if (scoped && reads.have) {
+		*gen = reads.pages_gen;
+		return 0;
+	}
 	char sql[64];
 	snprintf(sql, sizeof sql, "SELECT gen FROM %s WHERE id = 1", table);
 	db_result *r = NULL;
@@ -121,6 +154,8 @@ int search_generation(offerapi_store *s, const char *table, int64_t *gen)
 	if (rc == 0)
 		*gen = r->nrows ? db_int(r, 0, 0) : -1;
 	db_result_free(r);
+	if (rc == 0 && scoped)
+		reads.pages_gen = *gen, reads.have = true;
 	return rc;
 }
 

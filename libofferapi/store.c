@@ -12,6 +12,7 @@
 #include "crypt_internal.h"
 #include "internal.h"
 #include "keyset.h"
+#include "search_cache.h"
 #include "offerapi/offer.h"
 #include "store_internal.h"
 
@@ -1224,6 +1225,7 @@ void store_wal_scrub(offerapi_store *s, db_conn *c, const char *what)
 
 int store_conn(offerapi_store *s, db_conn **out)
 {
+	search_reads_written(s); /* the caller may write with it */
 	return db_acquire(s->pool, out);
 }
 
@@ -1247,6 +1249,7 @@ void store_queue_unlock(offerapi_store *s)
 int store_begin(offerapi_store *s, db_conn **out)
 {
 	*out = NULL;
+	search_reads_written(s);
 	int rc = db_acquire(s->pool, out);
 	if (rc < 0)
 		return rc;
@@ -1287,6 +1290,8 @@ int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db
 
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
+	if (strncmp(sql, "SELECT", 6) != 0) /* a write, or may be one */
+		search_reads_written(s);
 	db_conn *c;
 	int rc = db_acquire(s->pool, &c);
 	if (rc < 0)

@@ -661,9 +661,12 @@ int router_handle(struct mg_connection *conn, void *cbdata)
 	}
 	const route *other;
 	const route *hit = find_route(&r, &other);
-	if (hit)
+	if (hit) {
+		/* the lists of one page read the store's state once (store.h) */
+		offerapi_store_reads_begin(r.app->store);
 		run_route(&r, hit);
-	else
+		offerapi_store_reads_end(r.app->store);
+	} else
 		answer_unrouted(&r, other);
 	return finish(&r, t0);
 }

@@ -97,6 +97,18 @@ OFFERAPI_EXTERN int offerapi_store_open(offerapi_store **out, const char *url,
  *  running on the store. */
 OFFERAPI_EXTERN void offerapi_store_free(offerapi_store *store);
 
+/**
+ * Mark the reads of one request on this thread, up to
+ * offerapi_store_reads_end(): the store reads the state that labels its
+ * kept pages of offers once for all the lists of the request (one round
+ * trip saved for each list after the first, and every list read from the
+ * same state), and again after any write through the store on this
+ * thread. Optional: without it, each list reads that state itself. Calls
+ * nest; each begin needs its end, on the same thread.
+ */
+OFFERAPI_EXTERN void offerapi_store_reads_begin(offerapi_store *store);
+OFFERAPI_EXTERN void offerapi_store_reads_end(offerapi_store *store);
+
 /** Check that the database answers (for readiness probes).
  *  @return 0 or OFFERAPI_EUNAVAILABLE / OFFERAPI_EBUSY */
 OFFERAPI_EXTERN int offerapi_store_ping(offerapi_store *store);

@@ -96,6 +96,47 @@ static void mkoffers(fixture *f, offerapi_user *rec, int n)
 	}
 }
 
+/* How many offers the first page of the board lists (at most 50). */
+static size_t board_count(offerapi_store *s)
+{
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	offerapi_offer_list *l;
+	assert_rc(offerapi_offer_list_page(s, &q, &p, &l), 0);
+	size_t n = l->count;
+	offerapi_offer_list_free(l);
+	return n;
+}
+
+/* offerapi_store_reads_begin/end: within a request the lists come from
+ * one state, whatever another replica writes meanwhile; a write through
+ * the store itself, or the request's end, shows the new state. */
+static void test_read_scope(void **state)
+{
+	fixture *f = *state;
+	mkoffers(f, f->rec, 3);
+	offerapi_store *other = testdb_open(&f->db); /* another replica */
+	assert_int_equal(board_count(f->s), 3);
+	offerapi_store_reads_begin(f->s);
+	assert_int_equal(board_count(f->s), 3);
+	testdb_offer(other, f->rec2, "Offre d'une autre réplique");
+	assert_int_equal(board_count(f->s), 3); /* the request's state */
+	offerapi_store_reads_begin(f->s); /* nested: the same request */
+	offerapi_store_reads_end(f->s);
+	assert_int_equal(board_count(f->s), 3);
+	offerapi_store_reads_end(f->s);
+	assert_int_equal(board_count(f->s), 4); /* a new request sees it */
+	offerapi_store_reads_begin(f->s);
+	assert_int_equal(board_count(f->s), 4);
+	testdb_offer(f->s, f->rec, "Offre de cette requête"); /* its own write */
+	assert_int_equal(board_count(f->s), 5);
+	testdb_offer(other, f->rec2, "Une autre encore");
+	assert_int_equal(board_count(f->s), 5);
+	offerapi_store_reads_end(f->s);
+	assert_int_equal(board_count(f->s), 6);
+	offerapi_store_free(other);
+}
+
 /* Every page of a list of offers put end to end: forwards from the first
  * page, or backwards from the last. Checks the page invariants on the way. */
 static size_t walk_offers(fixture *f, const offerapi_offer_query *q, size_t limit, bool back,
@@ -922,6 +963,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_offer_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_prev_and_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_refusals, setup, teardown),
