@@ -427,7 +427,7 @@ const fr_msg *fr_messages(size_t *n);
 /* FR_LANG_FR when LC_ALL, else LC_MESSAGES, else LANG starts with "fr". */
 int fr_lang_from_env(void);
 
-/* An output format: the registry is one table in formats.c. */
+/* An output format, defined by FR_FORMAT in its own file. */
 typedef struct fr_format {
 	const char *name;
 	const char *alias; /* another accepted name, or NULL */
@@ -479,10 +479,14 @@ void fr_rows_open(fr_rows *it, const fr_outctx *c, int kind, int ranked);
 const fr_row *fr_rows_next(fr_rows *it);
 void fr_rows_close(fr_rows *it);
 
-/* Defines the renderer of format `name` (registered in formats.c):
- * FR_RENDERER(table) { ... }. */
-#define FR_RENDERER(name)                                                                          \
+/* Defines output format `name`: its descriptor fr_format_<name> (alias:
+ * another accepted name or NULL; csv_like and emit: fr_format's fields),
+ * then its renderer, whose body follows: FR_FORMAT(table, NULL, 0, 0) {...}.
+ * meson.build's finops_formats lists the formats (formats.c reads that list). */
+#define FR_FORMAT(name, alias, csv_like, emit)                                                     \
 	int fr_out_##name(FILE *f, const fr_outctx *c);                                            \
+	extern const fr_format fr_format_##name;                                                   \
+	const fr_format fr_format_##name = { #name, alias, fr_out_##name, csv_like, emit };        \
 	int fr_out_##name(FILE *f, const fr_outctx *c)
 
 /* The JSON renderer, called by the unit tests too. */

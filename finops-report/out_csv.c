@@ -166,7 +166,7 @@ static void group_rows(FILE *f, const fr_outctx *c)
 	fr_rows_close(&it);
 }
 
-FR_RENDERER(csv)
+FR_FORMAT(csv, NULL, 1, 0)
 {
 	if (c->groupby == FR_BY_CONTAINER)
 		container_rows(f, c);

@@ -166,12 +166,12 @@ static int emit(FILE *f, const fr_outctx *c, int vpa)
 	return rc;
 }
 
-FR_RENDERER(patch)
+FR_FORMAT(patch, NULL, 0, 1)
 {
 	return emit(f, c, 0);
 }
 
-FR_RENDERER(vpa)
+FR_FORMAT(vpa, NULL, 0, 1)
 {
 	return emit(f, c, 1);
 }

@@ -352,7 +352,7 @@ static void trend_table(FILE *f, const fr_outctx *c)
 	fr_grid_free(&g);
 }
 
-FR_RENDERER(html)
+FR_FORMAT(html, NULL, 0, 0)
 {
 	head(f, c);
 	trend_table(f, c);

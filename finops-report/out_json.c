@@ -312,7 +312,7 @@ static int write_pod(FILE *f, const fr_outctx *c, const fr_pod *pod)
  * as dumping the whole tree with an indent of 2. Returns -1 when a part could
  * not be built (jansson returns NULL for a string that is not UTF-8, or out
  * of memory): the caller must not exit 0 on a missing or truncated report. */
-FR_RENDERER(json)
+FR_FORMAT(json, NULL, 0, 0)
 {
 	json_t *head = json_head(c);
 	char *txt = head ? json_dumps(head, JSON_INDENT(2) | JSON_REAL_PRECISION(12)) : NULL;

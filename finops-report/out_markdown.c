@@ -203,7 +203,7 @@ static void md_tail(FILE *f, const fr_outctx *c)
 	}
 }
 
-FR_RENDERER(markdown)
+FR_FORMAT(markdown, "md", 0, 0)
 {
 	md_method(f, c);
 	md_summary(f, c);

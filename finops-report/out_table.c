@@ -225,7 +225,7 @@ static void grid_sections(FILE *f, const fr_outctx *c, int trend)
 	fr_grid_free(&g);
 }
 
-FR_RENDERER(table)
+FR_FORMAT(table, NULL, 0, 0)
 {
 	const fr_model *m = c->m;
 	summary(f, c);
