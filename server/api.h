@@ -125,6 +125,20 @@ bool api_page_failed(req *r, int rc, const offerapi_page *page);
  * @out and queue the RFC 8288 Link header (rel="next", rel="prev"). */
 void api_page_answer(req *r, json_t *out, const char *next, const char *prev, size_t limit,
                      int64_t total);
+/* The request of a list that counts its total and has no parameter of its
+ * own: its page, whose cursor points into its own buffer. */
+typedef struct api_list {
+	offerapi_page page;
+	char cursor[OFFERAPI_CURSOR_MAX];
+} api_list;
+/* api_page_query() of @q, then api_need(@role) unless @role is 0 (its
+ * service checks who may read it); the page asks for the total. False
+ * once answered. */
+bool api_list_query(req *r, int role, api_list *q);
+/* 200 with @out (NULL: a server error) and, in it, the page's cursors
+ * @next and @prev, its limit and @total (api_page_answer()). */
+void api_list_send(req *r, const api_list *q, json_t *out, const char *next, const char *prev,
+                   int64_t total);
 
 /* The user as its owner sees it (with the address: only ever sent to the
  * account's own session). */

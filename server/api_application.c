@@ -290,36 +290,29 @@ void api_offer_applications_csv(req *r)
  * the total is one index range (applications_candidate_created). */
 void api_my_applications(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_CANDIDATE))
+	api_list q;
+	if (!api_list_query(r, OFFERAPI_ROLE_CANDIDATE, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_application_list *l = NULL;
-	int rc = offerapi_application_list_mine_page(r->app->store, r->user, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	int rc = offerapi_application_list_mine_page(r->app->store, r->user, &q.page, &l);
+	if (api_page_failed(r, rc, &q.page))
 		return;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, application_json(&l->items[i], false));
-	json_t *out = json_pack("{s:o}", "applications", a);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q, json_pack("{s:o}", "applications", a), l->next, l->prev, l->total);
 	offerapi_application_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* Who viewed the candidate's application r->id, newest first, by page:
  * the viewer's id and display name, what and when (never the address). */
 void api_my_application_views(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_CANDIDATE))
+	api_list q;
+	if (!api_list_query(r, OFFERAPI_ROLE_CANDIDATE, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_access_list *l = NULL;
-	int rc = svc_access_views(r, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_access_views(r, &q.page, &l), &q.page))
 		return;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++) {
@@ -333,10 +326,10 @@ void api_my_application_views(req *r)
 		                  "kind", offerapi_access_kind_name(v->kind), "viewed_at",
 		                  (json_int_t)v->at));
 	}
-	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "views", a);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q,
+	              json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "views", a),
+	              l->next, l->prev, l->total);
 	offerapi_access_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* The scoring jobs of one application: its candidate sees the states,
