@@ -78,6 +78,11 @@ void page_api_docs(req *r);
  * never for those. */
 void api_scope_refused(req *r, unsigned scope);
 void api_fail(req *r, int rc, bool upload);
+/* api_fail() of a request that carried no file (a fail_fn, http.h). */
+void api_fail_plain(req *r, int rc);
+/* The end of an action that answers no body: @status when @rc is 0, else
+ * api_fail_plain(). */
+void api_done(req *r, int rc, int status);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool api_need(req *r, int role);
 /* Field checks that report every invalid member at once (RFC 9457

@@ -101,11 +101,7 @@ void api_verify_email(req *r)
 	json_t *j = api_strings(r, (const char *[]){ "token" }, (size_t[]){ 64 }, 1);
 	if (!j)
 		return;
-	int rc = svc_verify_email(r, sval(j, "token"));
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_verify_email(r, sval(j, "token")), 204);
 	json_decref(j);
 }
 
@@ -119,10 +115,7 @@ void api_password_reset_request(req *r)
 	int rc = svc_password_reset_request(r, sval(j, "email"), &wait);
 	if (rc == SVC_ELIMITED)
 		req_header(r, "Retry-After: %u", wait);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 202, NULL, "", 0);
+	api_done(r, rc, 202);
 	json_decref(j);
 }
 
@@ -132,11 +125,7 @@ void api_password_reset(req *r)
 	                        (size_t[]){ 64, OFFERAPI_PASSWORD_MAX }, 2);
 	if (!j)
 		return;
-	int rc = svc_password_reset(r, sval(j, "token"), sval(j, "password"), NULL);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_password_reset(r, sval(j, "token"), sval(j, "password"), NULL), 204);
 	json_decref(j);
 }
 
@@ -367,11 +356,7 @@ void api_token_create(req *r)
 
 void api_token_revoke(req *r)
 {
-	int rc = svc_token_revoke(r);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_token_revoke(r), 204);
 }
 
 /* ---- /api/v1/me/notifications ---- */

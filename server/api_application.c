@@ -368,25 +368,12 @@ void api_job_retry(req *r)
 
 void api_cv_pdf(req *r)
 {
-	void *pdf = NULL;
-	size_t len = 0;
-	int rc = svc_cv_pdf(r, &pdf, &len);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_pdf(r, pdf, len);
-	offerapi_free(pdf);
+	respond_cv(r, false, api_fail_plain);
 }
 
 void api_cv_text(req *r)
 {
-	offerapi_application *a = NULL;
-	int rc = svc_cv_text(r, &a);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_cv_text(r, a);
-	offerapi_application_free(a);
+	respond_cv(r, true, api_fail_plain);
 }
 
 void api_not_found(req *r)

@@ -87,20 +87,12 @@ void api_webhook_create(req *r)
 
 void api_webhook_delete(req *r)
 {
-	int rc = svc_webhook_delete(r);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_webhook_delete(r), 204);
 }
 
 void api_webhook_test(req *r)
 {
-	int rc = svc_webhook_test(r);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 202, NULL, "", 0);
+	api_done(r, svc_webhook_test(r), 202);
 }
 
 static json_t *delivery_json(const offerapi_delivery *d)

@@ -718,23 +718,10 @@ void page_dashboard_csv(req *r)
 
 void page_cv_pdf(req *r)
 {
-	void *pdf = NULL;
-	size_t len = 0;
-	int rc = svc_cv_pdf(r, &pdf, &len);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_pdf(r, pdf, len);
-	offerapi_free(pdf);
+	respond_cv(r, false, page_fail);
 }
 
 void page_cv_text(req *r)
 {
-	offerapi_application *a = NULL;
-	int rc = svc_cv_text(r, &a);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_cv_text(r, a);
-	offerapi_application_free(a);
+	respond_cv(r, true, page_fail);
 }
