@@ -196,6 +196,9 @@ void num_str(const req *r, char *dst, size_t n, double v, int decimals);
 const char *stage_label(req *r, offerapi_stage st);
 void stage_badge(req *r, buf *b, offerapi_stage st);
 void reason_html(req *r, buf *b, offerapi_reject_reason why, const char *text);
+/* The candidate's answers to the offer's questions, a paragraph each: the
+ * question in bold, markup @sep, the answer. */
+void answers_html(buf *b, const offerapi_application *a, const char *sep);
 
 /* A rejection's fields, for a form: the reason (a list, @selected chosen;
  * OFFERAPI_REASON_NONE: none, and the list is required), its free text, and

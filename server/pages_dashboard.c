@@ -306,13 +306,7 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i,
 	buf_puts(b, "<td class=\"expl\">");
 	explain_html(r->lang, b, s ? s->explanation : "");
 	buf_puts(b, "</td><td class=\"answers\">");
-	for (size_t k = 0; k < a->nanswers; k++) {
-		buf_puts(b, "<p><strong>");
-		buf_esc(b, a->answers[k].question);
-		buf_puts(b, "</strong> ");
-		buf_esc(b, a->answers[k].answer);
-		buf_puts(b, "</p>");
-	}
+	answers_html(b, a, " ");
 	buf_printf(b,
 	           "</td><td><a href=\"/applications/%lld/cv.pdf\">PDF</a> · "
 	           "<a href=\"/applications/%lld/cv.txt\">%s</a></td></tr>",
