@@ -278,19 +278,29 @@ void page_admin_access(req *r)
 	page_send(r, e.n ? 422 : 200, &b);
 }
 
+/* Account r->id, which an operator's page is about (the caller frees
+ * it), or NULL once the failure's page is sent. */
+static offerapi_user *admin_user(req *r)
+{
+	offerapi_user *u = NULL;
+	int rc = svc_admin_user(r, &u);
+	if (rc) {
+		page_fail(r, rc);
+		return NULL;
+	}
+	return u;
+}
+
 /* GET /admin/users/{id}/export[?format=tar.gz]: the person's archive. */
 void page_admin_export(req *r)
 {
 	offerapi_export_format f;
 	if (!need_role(r, OFFERAPI_ROLE_ADMIN) || !page_export_format(r, &f))
 		return;
-	offerapi_user *u = NULL;
-	int rc = svc_admin_user(r, &u);
-	if (rc) {
-		page_fail(r, rc);
+	offerapi_user *u = admin_user(r);
+	if (!u)
 		return;
-	}
-	rc = download_export(r, f, u->login, svc_admin_export);
+	int rc = download_export(r, f, u->login, svc_admin_export);
 	offerapi_user_free(u);
 	if (rc)
 		page_fail(r, rc);
@@ -333,12 +343,9 @@ void page_admin_erase(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_ADMIN))
 		return;
-	offerapi_user *u = NULL;
-	int rc = svc_admin_user(r, &u);
-	if (rc) {
-		page_fail(r, rc);
+	offerapi_user *u = admin_user(r);
+	if (!u)
 		return;
-	}
 	erase_form(r, 200, u, NULL, NULL);
 	offerapi_user_free(u);
 }
