@@ -266,24 +266,13 @@ void api_offer_applications(req *r)
 	respond_json(r, 200, out);
 }
 
-static int csv_produce(void *ctx, buf *out, size_t want)
-{
-	return svc_dashboard_csv_next(ctx, out, want);
-}
-
 void api_offer_applications_csv(req *r)
 {
 	svc_dashboard d;
 	if (!dashboard_load(r, &d))
 		return;
 	svc_dashboard_free(&d);
-	svc_csv *c = NULL;
-	int rc = svc_dashboard_csv_open(r, &c);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_csv_stream(r, csv_produce, c);
-	svc_dashboard_csv_close(c);
+	respond_dashboard_csv(r, api_fail_plain);
 }
 
 /* The candidate's applications, newest first, by page (api_page.c);

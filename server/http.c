@@ -736,6 +736,22 @@ static void respond_cv_text(req *r, const offerapi_application *a)
 	respond(r, 200, "text/plain; charset=utf-8", t, strlen(t));
 }
 
+static int dashboard_csv_produce(void *ctx, buf *out, size_t want)
+{
+	return svc_dashboard_csv_next(ctx, out, want);
+}
+
+void respond_dashboard_csv(req *r, fail_fn fail)
+{
+	svc_csv *c = NULL;
+	int rc = svc_dashboard_csv_open(r, &c);
+	if (rc)
+		fail(r, rc);
+	else
+		respond_csv_stream(r, dashboard_csv_produce, c);
+	svc_dashboard_csv_close(c);
+}
+
 void respond_cv(req *r, bool text, fail_fn fail)
 {
 	if (text) {

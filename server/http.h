@@ -163,6 +163,9 @@ typedef void (*fail_fn)(req *r, int rc);
  * or when @text the text extracted from it (svc_cv_text()); @fail answers
  * a refusal. */
 void respond_cv(req *r, bool text, fail_fn fail);
+/* Offer r->id's applications as CSV, streamed (svc_dashboard_csv_open());
+ * @fail answers a refusal. */
+void respond_dashboard_csv(req *r, fail_fn fail);
 
 /* ---- errors: one mapping for pages and API ------------------------------- */
 

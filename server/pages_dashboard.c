@@ -670,11 +670,6 @@ void page_offer_applications_stage(req *r)
 	form_free(&f);
 }
 
-static int csv_produce(void *ctx, buf *out, size_t want)
-{
-	return svc_dashboard_csv_next(ctx, out, want);
-}
-
 /* The retry button: the failed job of a scorer on application r->id goes
  * back to the queue; then back to the offer's dashboard. */
 void page_job_retry(req *r)
@@ -701,13 +696,7 @@ void page_job_retry(req *r)
 
 void page_dashboard_csv(req *r)
 {
-	svc_csv *c = NULL;
-	int rc = svc_dashboard_csv_open(r, &c);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_csv_stream(r, csv_produce, c);
-	svc_dashboard_csv_close(c);
+	respond_dashboard_csv(r, page_fail);
 }
 
 void page_cv_pdf(req *r)
