@@ -40,6 +40,22 @@ static void csv_n(FILE *f, double v, int last)
 	fputc(last ? '\n' : ',', f);
 }
 
+/* Writes @n text fields, none of them the row's last. */
+static void csv_strs(FILE *f, const char *const *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_s(f, s[i], 0);
+}
+
+/* Writes @n number fields, none of them the row's last. */
+static void csv_nums(FILE *f, const double *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_n(f, v[i], 0);
+}
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 static void container_rows(FILE *f, const fr_outctx *c)
 {
 	const char *cur = c->o->pricing.currency;
@@ -62,8 +78,7 @@ static void container_rows(FILE *f, const fr_outctx *c)
 		const fr_container *x = r->c;
 		double cw = c->m->cost_from_kubecost ? NAN : x->cost_cpu + x->cost_ram;
 		const char *id[] = { p->ns, p->name, x->name, p->ctrl_kind, p->ctrl_name };
-		for (size_t i = 0; i < 5; i++)
-			csv_s(f, id[i], 0);
+		csv_strs(f, id, COUNT(id));
 		const double num[] = { x->cpu.request,
 			               x->cpu.limit,
 			               x->cpu.p50,
@@ -81,8 +96,7 @@ static void container_rows(FILE *f, const fr_outctx *c)
 			               x->savings_month,
 			               x->cpu_eff,
 			               x->mem_eff };
-		for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
-			csv_n(f, num[i], 0);
+		csv_nums(f, num, COUNT(num));
 		csv_s(f, fr_severity_name(x->severity), 0);
 		csv_s(f, fr_risk_names(x->risks, rk, sizeof rk), 0);
 		csv_s(f, p->hpa ? p->hpa->name : "", 0);
@@ -96,8 +110,7 @@ static void container_rows(FILE *f, const fr_outctx *c)
 			                x->mem.p50,
 			                x->cpu.recommended_limit,
 			                x->mem.recommended_limit };
-		for (size_t i = 0; i < sizeof more / sizeof more[0]; i++)
-			csv_n(f, more[i], 0);
+		csv_nums(f, more, COUNT(more));
 		csv_s(f, x->rec_above_request ? "yes" : "no", 0);
 		csv_s(f, x->not_enough_data ? "yes" : "no", 1);
 	}
@@ -119,13 +132,11 @@ static void pod_rows(FILE *f, const fr_outctx *c)
 		for (size_t j = 0; j < p->nc; j++)
 			risky += p->c[j].severity == FR_SEV_RISK;
 		const char *id[] = { p->ns, p->name, p->ctrl_kind, p->ctrl_name };
-		for (size_t i = 0; i < 4; i++)
-			csv_s(f, id[i], 0);
+		csv_strs(f, id, COUNT(id));
 		const double num[] = { p->cost.cpu,   p->cost.ram, p->cost.pv,    p->cost.network,
 			               p->cost.total, r->month,    p->eff_cpu,    p->eff_ram,
 			               p->eff_total,  r->savings,  (double)p->nc, risky };
-		for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
-			csv_n(f, num[i], 0);
+		csv_nums(f, num, COUNT(num));
 		csv_s(f, p->kubecost_matched == 1 ? "kubecost" : "pricing-model", 0);
 		csv_s(f, c->o->pricing.currency, 1);
 	}
@@ -154,8 +165,7 @@ static void group_rows(FILE *f, const fr_outctx *c)
 			               g->cpu_req,       g->cpu_rec,
 			               g->mem_req,       g->mem_rec,
 			               g->eff_total,     (double)g->risks };
-		for (size_t i = 0; i < sizeof num / sizeof num[0]; i++)
-			csv_n(f, num[i], 0);
+		csv_nums(f, num, COUNT(num));
 		csv_s(f, g->hpa ? "yes" : "no", 0);
 		csv_s(f, c->o->pricing.currency, 0);
 		csv_n(f, g->savings.cpu, 0);

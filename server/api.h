@@ -78,6 +78,11 @@ void page_api_docs(req *r);
  * never for those. */
 void api_scope_refused(req *r, unsigned scope);
 void api_fail(req *r, int rc, bool upload);
+/* api_fail() of a request that carried no file (a fail_fn, http.h). */
+void api_fail_plain(req *r, int rc);
+/* The end of an action that answers no body: @status when @rc is 0, else
+ * api_fail_plain(). */
+void api_done(req *r, int rc, int status);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool api_need(req *r, int role);
 /* Field checks that report every invalid member at once (RFC 9457
@@ -125,6 +130,20 @@ bool api_page_failed(req *r, int rc, const offerapi_page *page);
  * @out and queue the RFC 8288 Link header (rel="next", rel="prev"). */
 void api_page_answer(req *r, json_t *out, const char *next, const char *prev, size_t limit,
                      int64_t total);
+/* The request of a list that counts its total and has no parameter of its
+ * own: its page, whose cursor points into its own buffer. */
+typedef struct api_list {
+	offerapi_page page;
+	char cursor[OFFERAPI_CURSOR_MAX];
+} api_list;
+/* api_page_query() of @q, then api_need(@role) unless @role is 0 (its
+ * service checks who may read it); the page asks for the total. False
+ * once answered. */
+bool api_list_query(req *r, int role, api_list *q);
+/* 200 with @out (NULL: a server error) and, in it, the page's cursors
+ * @next and @prev, its limit and @total (api_page_answer()). */
+void api_list_send(req *r, const api_list *q, json_t *out, const char *next, const char *prev,
+                   int64_t total);
 
 /* The user as its owner sees it (with the address: only ever sent to the
  * account's own session). */

@@ -101,11 +101,7 @@ void api_verify_email(req *r)
 	json_t *j = api_strings(r, (const char *[]){ "token" }, (size_t[]){ 64 }, 1);
 	if (!j)
 		return;
-	int rc = svc_verify_email(r, sval(j, "token"));
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_verify_email(r, sval(j, "token")), 204);
 	json_decref(j);
 }
 
@@ -119,10 +115,7 @@ void api_password_reset_request(req *r)
 	int rc = svc_password_reset_request(r, sval(j, "email"), &wait);
 	if (rc == SVC_ELIMITED)
 		req_header(r, "Retry-After: %u", wait);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 202, NULL, "", 0);
+	api_done(r, rc, 202);
 	json_decref(j);
 }
 
@@ -132,11 +125,7 @@ void api_password_reset(req *r)
 	                        (size_t[]){ 64, OFFERAPI_PASSWORD_MAX }, 2);
 	if (!j)
 		return;
-	int rc = svc_password_reset(r, sval(j, "token"), sval(j, "password"), NULL);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_password_reset(r, sval(j, "token"), sval(j, "password"), NULL), 204);
 	json_decref(j);
 }
 
@@ -216,15 +205,12 @@ void api_erase_me(req *r)
 /* The user's live sessions, newest first, by page (api_page.c). */
 void api_my_sessions(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor))
+	api_list q;
+	if (!api_list_query(r, 0, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_session_list *l = NULL;
 	char current[OFFERAPI_SESSION_ID_SIZE];
-	int rc = svc_sessions(r, &page, &l, current);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_sessions(r, &q.page, &l, current), &q.page))
 		return;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
@@ -233,10 +219,8 @@ void api_my_sessions(req *r)
 		                                "created_at", (json_int_t)l->items[i].created_at,
 		                                "expires_at", (json_int_t)l->items[i].expires_at,
 		                                "current", !strcmp(l->items[i].id, current)));
-	json_t *out = json_pack("{s:o}", "sessions", arr);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q, json_pack("{s:o}", "sessions", arr), l->next, l->prev, l->total);
 	offerapi_session_list_free(l);
-	respond_json(r, 200, out);
 }
 
 void api_session_revoke(req *r)
@@ -297,22 +281,17 @@ static json_t *token_json(const offerapi_pat *t)
 /* The account's live tokens, newest first, by page (api_page.c). */
 void api_my_tokens(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor))
+	api_list q;
+	if (!api_list_query(r, 0, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_pat_list *l = NULL;
-	int rc = svc_tokens(r, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_tokens(r, &q.page, &l), &q.page))
 		return;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, token_json(&l->items[i]));
-	json_t *out = json_pack("{s:o}", "tokens", arr);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q, json_pack("{s:o}", "tokens", arr), l->next, l->prev, l->total);
 	offerapi_pat_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* {name, scopes, expires_in_days}; expires_in_days absent: 90, null: never. */
@@ -377,11 +356,7 @@ void api_token_create(req *r)
 
 void api_token_revoke(req *r)
 {
-	int rc = svc_token_revoke(r);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_token_revoke(r), 204);
 }
 
 /* ---- /api/v1/me/notifications ---- */

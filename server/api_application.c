@@ -266,60 +266,42 @@ void api_offer_applications(req *r)
 	respond_json(r, 200, out);
 }
 
-static int csv_produce(void *ctx, buf *out, size_t want)
-{
-	return svc_dashboard_csv_next(ctx, out, want);
-}
-
 void api_offer_applications_csv(req *r)
 {
 	svc_dashboard d;
 	if (!dashboard_load(r, &d))
 		return;
 	svc_dashboard_free(&d);
-	svc_csv *c = NULL;
-	int rc = svc_dashboard_csv_open(r, &c);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_csv_stream(r, csv_produce, c);
-	svc_dashboard_csv_close(c);
+	respond_dashboard_csv(r, api_fail_plain);
 }
 
 /* The candidate's applications, newest first, by page (api_page.c);
  * the total is one index range (applications_candidate_created). */
 void api_my_applications(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_CANDIDATE))
+	api_list q;
+	if (!api_list_query(r, OFFERAPI_ROLE_CANDIDATE, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_application_list *l = NULL;
-	int rc = offerapi_application_list_mine_page(r->app->store, r->user, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	int rc = offerapi_application_list_mine_page(r->app->store, r->user, &q.page, &l);
+	if (api_page_failed(r, rc, &q.page))
 		return;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(a, application_json(&l->items[i], false));
-	json_t *out = json_pack("{s:o}", "applications", a);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q, json_pack("{s:o}", "applications", a), l->next, l->prev, l->total);
 	offerapi_application_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* Who viewed the candidate's application r->id, newest first, by page:
  * the viewer's id and display name, what and when (never the address). */
 void api_my_application_views(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_CANDIDATE))
+	api_list q;
+	if (!api_list_query(r, OFFERAPI_ROLE_CANDIDATE, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_access_list *l = NULL;
-	int rc = svc_access_views(r, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_access_views(r, &q.page, &l), &q.page))
 		return;
 	json_t *a = json_array();
 	for (size_t i = 0; i < l->count; i++) {
@@ -333,10 +315,10 @@ void api_my_application_views(req *r)
 		                  "kind", offerapi_access_kind_name(v->kind), "viewed_at",
 		                  (json_int_t)v->at));
 	}
-	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "views", a);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q,
+	              json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "views", a),
+	              l->next, l->prev, l->total);
 	offerapi_access_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* The scoring jobs of one application: its candidate sees the states,
@@ -375,25 +357,12 @@ void api_job_retry(req *r)
 
 void api_cv_pdf(req *r)
 {
-	void *pdf = NULL;
-	size_t len = 0;
-	int rc = svc_cv_pdf(r, &pdf, &len);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_pdf(r, pdf, len);
-	offerapi_free(pdf);
+	respond_cv(r, false, api_fail_plain);
 }
 
 void api_cv_text(req *r)
 {
-	offerapi_application *a = NULL;
-	int rc = svc_cv_text(r, &a);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond_cv_text(r, a);
-	offerapi_application_free(a);
+	respond_cv(r, true, api_fail_plain);
 }
 
 void api_not_found(req *r)

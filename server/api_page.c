@@ -172,3 +172,18 @@ void api_page_answer(req *r, json_t *out, const char *next, const char *prev, si
 		req_header(r, "Link: <%s>; rel=\"%s\"", link[0][0] ? link[0] : link[1],
 		           link[0][0] ? "next" : "prev");
 }
+
+bool api_list_query(req *r, int role, api_list *q)
+{
+	if (!api_page_query(r, NULL, &q->page, q->cursor) || (role && !api_need(r, role)))
+		return false;
+	q->page.flags = OFFERAPI_PAGE_TOTAL;
+	return true;
+}
+
+void api_list_send(req *r, const api_list *q, json_t *out, const char *next, const char *prev,
+                   int64_t total)
+{
+	api_page_answer(r, out, next, prev, q->page.limit, total);
+	respond_json(r, 200, out);
+}

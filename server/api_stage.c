@@ -327,20 +327,17 @@ void api_withdraw(req *r)
 
 void api_application_notes(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor) || !api_need(r, OFFERAPI_ROLE_RECRUITER))
+	api_list q;
+	if (!api_list_query(r, OFFERAPI_ROLE_RECRUITER, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_note_list *l = NULL;
-	int rc = svc_notes(r, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_notes(r, &q.page, &l), &q.page))
 		return;
-	json_t *out = json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "notes",
-	                        notes_json(l));
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(
+		r, &q,
+		json_pack("{s:I,s:o}", "application_id", (json_int_t)r->id, "notes", notes_json(l)),
+		l->next, l->prev, l->total);
 	offerapi_note_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* POST {text}: 201 with the note. */

@@ -90,6 +90,19 @@ void api_fail(req *r, int rc, bool upload)
 	respond_problem(r, e.status, e.code, detail, errs);
 }
 
+void api_fail_plain(req *r, int rc)
+{
+	api_fail(r, rc, false);
+}
+
+void api_done(req *r, int rc, int status)
+{
+	if (rc)
+		api_fail(r, rc, false);
+	else
+		respond(r, status, NULL, "", 0);
+}
+
 /* Check member @name of @j: a string of at most @max bytes, required or
  * not; adds what is wrong to @errs (the library checks the rest). */
 void api_check_string(req *r, json_t *j, const char *name, size_t max, bool required, json_t *errs)

@@ -27,22 +27,17 @@ static json_t *webhook_json(const offerapi_webhook *w)
 /* The recruiter's endpoints, newest first, by page (api_page.c). */
 void api_my_webhooks(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor))
+	api_list q;
+	if (!api_list_query(r, 0, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_webhook_list *l = NULL;
-	int rc = svc_webhooks(r, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_webhooks(r, &q.page, &l), &q.page))
 		return;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, webhook_json(&l->items[i]));
-	json_t *out = json_pack("{s:o}", "webhooks", arr);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q, json_pack("{s:o}", "webhooks", arr), l->next, l->prev, l->total);
 	offerapi_webhook_list_free(l);
-	respond_json(r, 200, out);
 }
 
 /* POST {url, events}: 201 with the secret, this once. */
@@ -92,20 +87,12 @@ void api_webhook_create(req *r)
 
 void api_webhook_delete(req *r)
 {
-	int rc = svc_webhook_delete(r);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 204, NULL, "", 0);
+	api_done(r, svc_webhook_delete(r), 204);
 }
 
 void api_webhook_test(req *r)
 {
-	int rc = svc_webhook_test(r);
-	if (rc)
-		api_fail(r, rc, false);
-	else
-		respond(r, 202, NULL, "", 0);
+	api_done(r, svc_webhook_test(r), 202);
 }
 
 static json_t *delivery_json(const offerapi_delivery *d)
@@ -125,20 +112,15 @@ static json_t *delivery_json(const offerapi_delivery *d)
 /* Endpoint r->id's deliveries, newest first, by page (api_page.c). */
 void api_webhook_deliveries(req *r)
 {
-	char cursor[OFFERAPI_CURSOR_MAX];
-	offerapi_page page;
-	if (!api_page_query(r, NULL, &page, cursor))
+	api_list q;
+	if (!api_list_query(r, 0, &q))
 		return;
-	page.flags = OFFERAPI_PAGE_TOTAL;
 	offerapi_delivery_list *l = NULL;
-	int rc = svc_webhook_deliveries(r, &page, &l);
-	if (api_page_failed(r, rc, &page))
+	if (api_page_failed(r, svc_webhook_deliveries(r, &q.page, &l), &q.page))
 		return;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < l->count; i++)
 		json_array_append_new(arr, delivery_json(&l->items[i]));
-	json_t *out = json_pack("{s:o}", "deliveries", arr);
-	api_page_answer(r, out, l->next, l->prev, page.limit, l->total);
+	api_list_send(r, &q, json_pack("{s:o}", "deliveries", arr), l->next, l->prev, l->total);
 	offerapi_delivery_list_free(l);
-	respond_json(r, 200, out);
 }

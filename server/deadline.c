@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bgthread.h"
 #include "deadline.h"
 
 #define SLOTS 1024 /* --threads is at most 1024 */
@@ -35,10 +36,7 @@ typedef struct slot {
 } slot;
 
 static slot slots[SLOTS];
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t changed;
-static pthread_t watchdog;
-static bool running, stopping;
+static bg_thread watchdog = BG_THREAD_INIT; /* its lock also guards slots */
 static _Thread_local int my_slot = -1;
 
 static void on_kick(int sig)
@@ -83,16 +81,16 @@ static bool kick_expired(const struct timespec *now, struct timespec *next)
 static void *watchdog_run(void *arg)
 {
 	(void)arg;
-	pthread_mutex_lock(&lock);
-	while (!stopping) {
+	pthread_mutex_lock(&watchdog.lock);
+	while (!watchdog.stopping) {
 		struct timespec now, next;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (kick_expired(&now, &next))
-			pthread_cond_timedwait(&changed, &lock, &next);
+			pthread_cond_timedwait(&watchdog.wake, &watchdog.lock, &next);
 		else
-			pthread_cond_wait(&changed, &lock);
+			pthread_cond_wait(&watchdog.wake, &watchdog.lock);
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&watchdog.lock);
 	return NULL;
 }
 
@@ -105,51 +103,36 @@ int deadline_start(void)
 	sa.sa_flags = 0; /* no SA_RESTART: the wait must end */
 	if (sigaction(SIGUSR1, &sa, NULL) != 0)
 		return -1;
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&changed, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&watchdog, NULL, watchdog_run, NULL) != 0)
-		return -1;
-	running = true;
-	return 0;
+	return bg_thread_start(&watchdog, watchdog_run, NULL);
 }
 
 void deadline_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&lock);
-	stopping = true;
-	pthread_cond_signal(&changed);
-	pthread_mutex_unlock(&lock);
-	pthread_join(watchdog, NULL);
-	running = false;
+	bg_thread_stop(&watchdog);
 }
 
 void deadline_arm(unsigned ms)
 {
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	pthread_mutex_lock(&lock);
-	for (int i = 0; running && my_slot < 0 && i < SLOTS; i++)
+	pthread_mutex_lock(&watchdog.lock);
+	for (int i = 0; watchdog.running && my_slot < 0 && i < SLOTS; i++)
 		if (!slots[i].used)
 			my_slot = i;
 	if (my_slot >= 0) {
 		slots[my_slot] = (slot){ true, false, pthread_self(), after_ms(&now, ms) };
-		pthread_cond_signal(&changed);
+		pthread_cond_signal(&watchdog.wake);
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&watchdog.lock);
 }
 
 bool deadline_expired(void)
 {
 	if (my_slot < 0)
 		return false;
-	pthread_mutex_lock(&lock);
+	pthread_mutex_lock(&watchdog.lock);
 	bool e = slots[my_slot].expired;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&watchdog.lock);
 	return e;
 }
 
@@ -157,10 +140,10 @@ bool deadline_disarm(void)
 {
 	if (my_slot < 0)
 		return false;
-	pthread_mutex_lock(&lock);
+	pthread_mutex_lock(&watchdog.lock);
 	bool e = slots[my_slot].expired;
 	slots[my_slot].used = false;
 	my_slot = -1;
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&watchdog.lock);
 	return e;
 }

@@ -719,7 +719,7 @@ bool query_export_format(const req *r, offerapi_export_format *f)
 
 /* A CV is a document a stranger wrote: it is downloaded, never rendered
  * from our origin, and sandboxed should a browser render it anyway. */
-void respond_pdf(req *r, const void *pdf, size_t len)
+static void respond_pdf(req *r, const void *pdf, size_t len)
 {
 	req_header(r, "Content-Disposition: attachment; filename=\"cv-%lld.pdf\"",
 	           (long long)r->id);
@@ -728,10 +728,48 @@ void respond_pdf(req *r, const void *pdf, size_t len)
 	respond(r, 200, "application/pdf", pdf, len);
 }
 
-void respond_cv_text(req *r, const offerapi_application *a)
+static void respond_cv_text(req *r, const offerapi_application *a)
 {
 	const char *t = a->cv_text ? a->cv_text : "";
 	req_header(r, "Content-Security-Policy: sandbox; default-src 'none'");
 	req_header(r, "Cache-Control: private, no-store");
 	respond(r, 200, "text/plain; charset=utf-8", t, strlen(t));
+}
+
+static int dashboard_csv_produce(void *ctx, buf *out, size_t want)
+{
+	return svc_dashboard_csv_next(ctx, out, want);
+}
+
+void respond_dashboard_csv(req *r, fail_fn fail)
+{
+	svc_csv *c = NULL;
+	int rc = svc_dashboard_csv_open(r, &c);
+	if (rc)
+		fail(r, rc);
+	else
+		respond_csv_stream(r, dashboard_csv_produce, c);
+	svc_dashboard_csv_close(c);
+}
+
+void respond_cv(req *r, bool text, fail_fn fail)
+{
+	if (text) {
+		offerapi_application *a = NULL;
+		int rc = svc_cv_text(r, &a);
+		if (rc)
+			fail(r, rc);
+		else
+			respond_cv_text(r, a);
+		offerapi_application_free(a);
+		return;
+	}
+	void *pdf = NULL;
+	size_t len = 0;
+	int rc = svc_cv_pdf(r, &pdf, &len);
+	if (rc)
+		fail(r, rc);
+	else
+		respond_pdf(r, pdf, len);
+	offerapi_free(pdf);
 }

@@ -156,8 +156,16 @@ int download_export(req *r, offerapi_export_format f, const char *login, export_
 /* The export format ?format= asks for (zip when absent) in *@f; false
  * when it names none (the caller answers 400). */
 bool query_export_format(const req *r, offerapi_export_format *f);
-void respond_pdf(req *r, const void *pdf, size_t len);
-void respond_cv_text(req *r, const offerapi_application *a);
+/* How a handler answers a refusal @rc: page_fail() on a page,
+ * api_fail_plain() in the API. */
+typedef void (*fail_fn)(req *r, int rc);
+/* Application r->id's CV for the people svc_cv_pdf() lets see it: the PDF,
+ * or when @text the text extracted from it (svc_cv_text()); @fail answers
+ * a refusal. */
+void respond_cv(req *r, bool text, fail_fn fail);
+/* Offer r->id's applications as CSV, streamed (svc_dashboard_csv_open());
+ * @fail answers a refusal. */
+void respond_dashboard_csv(req *r, fail_fn fail);
 
 /* ---- errors: one mapping for pages and API ------------------------------- */
 

@@ -155,6 +155,23 @@ bool page_form(req *r, form *f, size_t max_file);
  * read first, so a refused request still drains its body). */
 bool page_form_as(req *r, form *f, size_t max_file, int role);
 void alert(req *r, buf *b, const char *kind, const char *msg);
+/* A list of @n rows as a table that stacks on a phone. No row: the
+ * paragraph of i18n key @empty_key, and false. Else true, once written
+ * the heading @caption_key with id "@id-caption" (NULL: the caller wrote
+ * it), which names the table (a caption would be squeezed into a cell
+ * when the rows stack), and the table up to its <tbody>, with a column
+ * header for each i18n key of @cols (NULL-terminated). */
+bool table_start(req *r, buf *b, size_t n, const char *empty_key, const char *id,
+                 const char *caption_key, const char *const *cols);
+/* The "ok" alert of i18n key @msg_key when the query holds @flag
+ * ("erased=1": what a redirect after a POST says was done). */
+void alert_done(req *r, buf *b, const char *flag, const char *msg_key);
+/* Start @b (initialised here with room for @size bytes) as the page of
+ * i18n key @title_key: the head, the title as its heading (in a narrow
+ * section when @narrow, left open) and the paragraph @intro_key (NULL:
+ * none). */
+void page_open(req *r, buf *b, size_t size, const char *title_key, const char *intro_key,
+               bool narrow);
 /* Start @b (initialised here) as a page holding one form: its heading, the
  * error @err if any, the list of @errs (may be NULL), and the form's
  * opening tag with its CSRF token. */
@@ -179,6 +196,9 @@ void num_str(const req *r, char *dst, size_t n, double v, int decimals);
 const char *stage_label(req *r, offerapi_stage st);
 void stage_badge(req *r, buf *b, offerapi_stage st);
 void reason_html(req *r, buf *b, offerapi_reject_reason why, const char *text);
+/* The candidate's answers to the offer's questions, a paragraph each: the
+ * question in bold, markup @sep, the answer. */
+void answers_html(buf *b, const offerapi_application *a, const char *sep);
 
 /* A rejection's fields, for a form: the reason (a list, @selected chosen;
  * OFFERAPI_REASON_NONE: none, and the list is required), its free text, and

@@ -233,11 +233,8 @@ void page_my_sessions(req *r)
 		return;
 	}
 	buf b;
-	buf_init(&b, 4096);
-	page_start(r, &b, T(r, "nav.sessions"));
-	buf_printf(&b, "<h1>%s</h1><p>%s</p>", T(r, "nav.sessions"), T(r, "sessions.intro"));
-	if (strstr(r->query, "revoked=1"))
-		alert(r, &b, "ok", T(r, "sessions.revoked"));
+	page_open(r, &b, 4096, "nav.sessions", "sessions.intro", false);
+	alert_done(r, &b, "revoked=1", "sessions.revoked");
 	buf_printf(&b,
 	           "<div class=\"scroll\"><table><thead><tr><th>%s</th><th>%s</th><th>%s</th>"
 	           "</tr></thead><tbody>",
@@ -354,9 +351,7 @@ void page_my_delete_post(req *r)
 	offerapi_user_free(r->user);
 	r->user = NULL;
 	buf b;
-	buf_init(&b, 2048);
-	page_start(r, &b, T(r, "erase.done_title"));
-	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1>", T(r, "erase.done_title"));
+	page_open(r, &b, 2048, "erase.done_title", NULL, true);
 	if (at) {
 		char when[DATE_STR_MAX], msg[512];
 		date_str(r, when, sizeof when, at);

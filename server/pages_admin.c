@@ -66,17 +66,15 @@ static void users_table(req *r, buf *b, const offerapi_user_list *l, offerapi_ro
 	TF(r, total, sizeof total, "admin.total", (long long)l->total);
 	buf_printf(b, "<h2 id=\"users-caption\">%s</h2><p>%s</p>", T(r, "admin.users"), total);
 	role_filter(r, b, role);
-	if (!l->count) {
-		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, "admin.no_users"));
+	static const char *const cols[] = { "admin.col_login",
+		                            "admin.col_name",
+		                            "admin.col_role",
+		                            "admin.col_email",
+		                            "admin.col_created",
+		                            "admin.col_actions",
+		                            NULL };
+	if (!table_start(r, b, l->count, "admin.no_users", "users", NULL, cols))
 		return;
-	}
-	buf_printf(b,
-	           "<div class=\"scroll\"><table class=\"stack\" aria-labelledby=\"users-caption\">"
-	           "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	           "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	           "<th scope=\"col\">%s</th></tr></thead><tbody>",
-	           T(r, "admin.col_login"), T(r, "admin.col_name"), T(r, "admin.col_role"),
-	           T(r, "admin.col_email"), T(r, "admin.col_created"), T(r, "admin.col_actions"));
 	for (size_t i = 0; i < l->count; i++)
 		user_row(r, b, l->items[i]);
 	buf_puts(b, "</tbody></table></div>");
@@ -120,11 +118,8 @@ void page_admin(req *r)
 		return;
 	}
 	buf b;
-	buf_init(&b, 16384);
-	page_start(r, &b, T(r, "admin.title"));
-	buf_printf(&b, "<h1>%s</h1><p>%s</p>", T(r, "admin.title"), T(r, "admin.intro"));
-	if (strstr(r->query, "erased=1"))
-		alert(r, &b, "ok", T(r, "admin.erased"));
+	page_open(r, &b, 16384, "admin.title", "admin.intro", false);
+	alert_done(r, &b, "erased=1", "admin.erased");
 	buf_printf(&b, "<p><a class=\"button\" href=\"/admin/access\">%s</a></p>",
 	           T(r, "admin.access_link"));
 	users_table(r, &b, l, role);
@@ -219,17 +214,10 @@ static const char *kind_label(req *r, offerapi_access_kind k)
 
 static void access_table(req *r, buf *b, const offerapi_access_list *l)
 {
-	if (!l->count) {
-		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, "admin.no_access"));
+	static const char *const cols[] = { "views.col_when", "admin.col_app",  "views.col_what",
+		                            "views.col_who",  "admin.col_addr", NULL };
+	if (!table_start(r, b, l->count, "admin.no_access", "access", "admin.access_caption", cols))
 		return;
-	}
-	buf_printf(b,
-	           "<h2 id=\"access-caption\">%s</h2><div class=\"scroll\">"
-	           "<table class=\"stack\" aria-labelledby=\"access-caption\"><thead><tr>"
-	           "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-	           "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead><tbody>",
-	           T(r, "admin.access_caption"), T(r, "views.col_when"), T(r, "admin.col_app"),
-	           T(r, "views.col_what"), T(r, "views.col_who"), T(r, "admin.col_addr"));
 	for (size_t i = 0; i < l->count; i++) {
 		const offerapi_access *v = &l->items[i];
 		char d[DATE_STR_MAX];
@@ -280,10 +268,7 @@ void page_admin_access(req *r)
 		return;
 	}
 	buf b;
-	buf_init(&b, 16384);
-	page_start(r, &b, T(r, "admin.access_title"));
-	buf_printf(&b, "<h1>%s</h1><p>%s</p>", T(r, "admin.access_title"),
-	           T(r, "admin.access_intro"));
+	page_open(r, &b, 16384, "admin.access_title", "admin.access_intro", false);
 	ferr_summary(r, &b, &e);
 	access_form_html(r, &b, &f, &e);
 	if (l)
@@ -293,19 +278,29 @@ void page_admin_access(req *r)
 	page_send(r, e.n ? 422 : 200, &b);
 }
 
+/* Account r->id, which an operator's page is about (the caller frees
+ * it), or NULL once the failure's page is sent. */
+static offerapi_user *admin_user(req *r)
+{
+	offerapi_user *u = NULL;
+	int rc = svc_admin_user(r, &u);
+	if (rc) {
+		page_fail(r, rc);
+		return NULL;
+	}
+	return u;
+}
+
 /* GET /admin/users/{id}/export[?format=tar.gz]: the person's archive. */
 void page_admin_export(req *r)
 {
 	offerapi_export_format f;
 	if (!need_role(r, OFFERAPI_ROLE_ADMIN) || !page_export_format(r, &f))
 		return;
-	offerapi_user *u = NULL;
-	int rc = svc_admin_user(r, &u);
-	if (rc) {
-		page_fail(r, rc);
+	offerapi_user *u = admin_user(r);
+	if (!u)
 		return;
-	}
-	rc = download_export(r, f, u->login, svc_admin_export);
+	int rc = download_export(r, f, u->login, svc_admin_export);
 	offerapi_user_free(u);
 	if (rc)
 		page_fail(r, rc);
@@ -348,12 +343,9 @@ void page_admin_erase(req *r)
 {
 	if (!need_role(r, OFFERAPI_ROLE_ADMIN))
 		return;
-	offerapi_user *u = NULL;
-	int rc = svc_admin_user(r, &u);
-	if (rc) {
-		page_fail(r, rc);
+	offerapi_user *u = admin_user(r);
+	if (!u)
 		return;
-	}
 	erase_form(r, 200, u, NULL, NULL);
 	offerapi_user_free(u);
 }

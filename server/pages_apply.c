@@ -278,9 +278,7 @@ void page_my_applications(req *r)
 		return;
 	}
 	buf b;
-	buf_init(&b, 8192);
-	page_start(r, &b, T(r, "nav.myapps"));
-	buf_printf(&b, "<h1>%s</h1>", T(r, "nav.myapps"));
+	page_open(r, &b, 8192, "nav.myapps", NULL, false);
 	if (strstr(r->query, "applied=1"))
 		buf_printf(&b, "<p class=\"alert ok\">%s</p>", T(r, "apply.done"));
 	if (strstr(r->query, "withdrawn=1"))
@@ -375,18 +373,9 @@ void page_my_application_views(req *r)
 	           T(r, "views.for"), (long long)a->offer_id);
 	buf_esc(&b, a->offer_title);
 	buf_printf(&b, "</a></p><p><small>%s</small></p>", T(r, "views.about"));
-	if (!l->count)
-		buf_printf(&b, "<p class=\"empty\">%s</p>", T(r, "views.none"));
-	else
-		buf_printf(&b,
-		           /* a heading names the table: a caption would be squeezed
-		            * into a cell when the rows stack on a phone */
-		           "<h2 id=\"views-caption\">%s</h2><div class=\"scroll\">"
-		           "<table class=\"stack\" aria-labelledby=\"views-caption\">"
-		           "<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		           "<th scope=\"col\">%s</th></tr></thead><tbody>",
-		           T(r, "views.caption"), T(r, "views.col_who"), T(r, "views.col_what"),
-		           T(r, "views.col_when"));
+	static const char *const cols[] = { "views.col_who", "views.col_what", "views.col_when",
+		                            NULL };
+	table_start(r, &b, l->count, "views.none", "views", "views.caption", cols);
 	for (size_t i = 0; i < l->count; i++) {
 		const offerapi_access *v = &l->items[i];
 		char d[DATE_STR_MAX];

@@ -306,13 +306,7 @@ static void dash_row(req *r, buf *b, const svc_dashboard *d, size_t i,
 	buf_puts(b, "<td class=\"expl\">");
 	explain_html(r->lang, b, s ? s->explanation : "");
 	buf_puts(b, "</td><td class=\"answers\">");
-	for (size_t k = 0; k < a->nanswers; k++) {
-		buf_puts(b, "<p><strong>");
-		buf_esc(b, a->answers[k].question);
-		buf_puts(b, "</strong> ");
-		buf_esc(b, a->answers[k].answer);
-		buf_puts(b, "</p>");
-	}
+	answers_html(b, a, " ");
 	buf_printf(b,
 	           "</td><td><a href=\"/applications/%lld/cv.pdf\">PDF</a> · "
 	           "<a href=\"/applications/%lld/cv.txt\">%s</a></td></tr>",
@@ -676,11 +670,6 @@ void page_offer_applications_stage(req *r)
 	form_free(&f);
 }
 
-static int csv_produce(void *ctx, buf *out, size_t want)
-{
-	return svc_dashboard_csv_next(ctx, out, want);
-}
-
 /* The retry button: the failed job of a scorer on application r->id goes
  * back to the queue; then back to the offer's dashboard. */
 void page_job_retry(req *r)
@@ -707,34 +696,15 @@ void page_job_retry(req *r)
 
 void page_dashboard_csv(req *r)
 {
-	svc_csv *c = NULL;
-	int rc = svc_dashboard_csv_open(r, &c);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_csv_stream(r, csv_produce, c);
-	svc_dashboard_csv_close(c);
+	respond_dashboard_csv(r, page_fail);
 }
 
 void page_cv_pdf(req *r)
 {
-	void *pdf = NULL;
-	size_t len = 0;
-	int rc = svc_cv_pdf(r, &pdf, &len);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_pdf(r, pdf, len);
-	offerapi_free(pdf);
+	respond_cv(r, false, page_fail);
 }
 
 void page_cv_text(req *r)
 {
-	offerapi_application *a = NULL;
-	int rc = svc_cv_text(r, &a);
-	if (rc)
-		page_fail(r, rc);
-	else
-		respond_cv_text(r, a);
-	offerapi_application_free(a);
+	respond_cv(r, true, page_fail);
 }

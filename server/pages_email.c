@@ -226,8 +226,7 @@ static void email_form(req *r, int status, const char *err, const field_errs *er
 	const offerapi_user *u = r->user;
 	buf b;
 	form_page_start(r, &b, T(r, "email.title"), err, errs, "/me/email");
-	if (strstr(r->query, "sent=1"))
-		alert(r, &b, "ok", T(r, "email.sent"));
+	alert_done(r, &b, "sent=1", "email.sent");
 	buf_puts(&b, "<p>");
 	if (!u->email) {
 		buf_puts(&b, T(r, "email.none"));

@@ -172,6 +172,41 @@ void alert(req *r, buf *b, const char *kind, const char *msg)
 	buf_puts(b, "</p>");
 }
 
+bool table_start(req *r, buf *b, size_t n, const char *empty_key, const char *id,
+                 const char *caption_key, const char *const *cols)
+{
+	if (!n) {
+		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, empty_key));
+		return false;
+	}
+	if (caption_key)
+		buf_printf(b, "<h2 id=\"%s-caption\">%s</h2>", id, T(r, caption_key));
+	buf_printf(b,
+	           "<div class=\"scroll\"><table class=\"stack\" aria-labelledby=\"%s-caption\">"
+	           "<thead><tr>",
+	           id);
+	for (; *cols; cols++)
+		buf_printf(b, "<th scope=\"col\">%s</th>", T(r, *cols));
+	buf_puts(b, "</tr></thead><tbody>");
+	return true;
+}
+
+void alert_done(req *r, buf *b, const char *flag, const char *msg_key)
+{
+	if (strstr(r->query, flag))
+		alert(r, b, "ok", T(r, msg_key));
+}
+
+void page_open(req *r, buf *b, size_t size, const char *title_key, const char *intro_key,
+               bool narrow)
+{
+	buf_init(b, size);
+	page_start(r, b, T(r, title_key));
+	buf_printf(b, "%s<h1>%s</h1>", narrow ? "<section class=\"narrow\">" : "", T(r, title_key));
+	if (intro_key)
+		buf_printf(b, "<p>%s</p>", T(r, intro_key));
+}
+
 void page_error(req *r, int status, const char *message)
 {
 	buf b;

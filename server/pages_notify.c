@@ -21,14 +21,10 @@ static void notify_page(req *r, bool stages)
 	buf b;
 	if (r->user->role != OFFERAPI_ROLE_CANDIDATE) {
 		/* a recruiter's settings are per offer, in each offer's form */
-		buf_init(&b, 4096);
-		page_start(r, &b, T(r, "notify.title"));
-		buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1><p>%s</p>",
-		           T(r, "notify.title"), T(r, "notify.recruiter"));
+		page_open(r, &b, 4096, "notify.title", "notify.recruiter", true);
 	} else {
 		form_page_start(r, &b, T(r, "notify.title"), NULL, NULL, "/me/notifications");
-		if (strstr(r->query, "saved=1"))
-			alert(r, &b, "ok", T(r, "notify.saved"));
+		alert_done(r, &b, "saved=1", "notify.saved");
 		buf_printf(&b,
 		           "<input type=\"hidden\" name=\"set\" value=\"1\">"
 		           "<label class=\"check\"><input type=\"checkbox\" id=\"f-stage_emails\" "
@@ -114,10 +110,7 @@ void page_unsubscribe(req *r)
 		return;
 	}
 	buf b;
-	buf_init(&b, 4096);
-	page_start(r, &b, T(r, "unsub.title"));
-	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1><p>%s</p>", T(r, "unsub.title"),
-	           T(r, "unsub.confirm"));
+	page_open(r, &b, 4096, "unsub.title", "unsub.confirm", true);
 	unsub_what(r, &b, u);
 	if (!u->was_on)
 		alert(r, &b, "ok", T(r, "unsub.already"));
@@ -152,9 +145,7 @@ void page_unsubscribe_post(req *r)
 		return;
 	}
 	buf b;
-	buf_init(&b, 4096);
-	page_start(r, &b, T(r, "unsub.done_title"));
-	buf_printf(&b, "<section class=\"narrow\"><h1>%s</h1>", T(r, "unsub.done_title"));
+	page_open(r, &b, 4096, "unsub.done_title", NULL, true);
 	alert(r, &b, "ok", T(r, "unsub.done"));
 	unsub_what(r, &b, u);
 	buf_printf(&b, "<p><a href=\"/me/notifications\">%s</a></p></section>",

@@ -42,6 +42,17 @@ void reason_html(req *r, buf *b, offerapi_reject_reason why, const char *text)
 	buf_puts(b, "</span>");
 }
 
+void answers_html(buf *b, const offerapi_application *a, const char *sep)
+{
+	for (size_t k = 0; k < a->nanswers; k++) {
+		buf_puts(b, "<p><strong>");
+		buf_esc(b, a->answers[k].question);
+		buf_printf(b, "</strong>%s", sep);
+		buf_esc(b, a->answers[k].answer);
+		buf_puts(b, "</p>");
+	}
+}
+
 /* Who, when, the stage and the CV links. */
 static void app_summary(req *r, buf *b, const offerapi_application *a)
 {
@@ -78,13 +89,7 @@ static void app_answers_scores(req *r, buf *b, const offerapi_application *a)
 	buf_printf(b, "<section><h2>%s</h2>", T(r, "col.answers"));
 	if (!a->nanswers)
 		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, "app.no_answers"));
-	for (size_t k = 0; k < a->nanswers; k++) {
-		buf_puts(b, "<p><strong>");
-		buf_esc(b, a->answers[k].question);
-		buf_puts(b, "</strong><br>");
-		buf_esc(b, a->answers[k].answer);
-		buf_puts(b, "</p>");
-	}
+	answers_html(b, a, "<br>");
 	buf_printf(b, "</section><section><h2>%s</h2>", T(r, "app.scores"));
 	if (!a->nscores)
 		buf_printf(b, "<p class=\"empty\">%s</p>", T(r, "app.no_scores"));

@@ -72,8 +72,7 @@ static void tokens_page(req *r, int status, const char *made, const char *err,
 		           "autocomplete=\"off\"></p></div>",
 		           T(r, "tokens.made"), T(r, "tokens.secret"), made);
 	}
-	if (strstr(r->query, "revoked=1"))
-		alert(r, &b, "ok", T(r, "tokens.revoked"));
+	alert_done(r, &b, "revoked=1", "tokens.revoked");
 	buf_printf(&b, "<p>%s</p>", T(r, "tokens.intro"));
 	const char *name = typed ? form_get(typed, "name") : NULL;
 	field_ex(&b, "text", "name", T(r, "tokens.name"), name ? name : "",

@@ -15,14 +15,12 @@
 #include <time.h>
 
 #include "app.h"
+#include "bgthread.h"
 #include "oacommon.h"
 
 #define PURGE_EVERY_S 3600
 
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake;
-static pthread_t thread;
-static bool running, stopping;
+static bg_thread bg = BG_THREAD_INIT;
 
 /* Close the offers past their deadline (offerapi_offer_close_expired). */
 static void close_expired(app *a)
@@ -72,48 +70,34 @@ static void purge(app *a)
 static void *run(void *arg)
 {
 	app *a = arg;
-	pthread_mutex_lock(&lock);
-	while (!stopping) {
-		pthread_mutex_unlock(&lock);
+	pthread_mutex_lock(&bg.lock);
+	while (!bg.stopping) {
+		pthread_mutex_unlock(&bg.lock);
 		purge(a);
 		struct timespec until;
 		clock_gettime(CLOCK_MONOTONIC, &until);
 		until.tv_sec += PURGE_EVERY_S;
-		pthread_mutex_lock(&lock);
-		while (!stopping &&
-		       pthread_cond_timedwait(&wake, &lock, &until) == 0) /* spurious: wait on */
+		pthread_mutex_lock(&bg.lock);
+		while (!bg.stopping && pthread_cond_timedwait(&bg.wake, &bg.lock, &until) ==
+		                               0) /* spurious: wait on */
 			;
 	}
-	pthread_mutex_unlock(&lock);
+	pthread_mutex_unlock(&bg.lock);
 	return NULL;
 }
 
 int retention_start(app *a)
 {
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&wake, &ca);
-	pthread_condattr_destroy(&ca);
-	stopping = false;
-	if (pthread_create(&thread, NULL, run, a) != 0) {
-		pthread_cond_destroy(&wake);
+	if (bg_thread_start(&bg, run, a) != 0) {
+		pthread_cond_destroy(&bg.wake);
 		fprintf(stderr, "offerapi-server: cannot start the retention thread\n");
 		return -1;
 	}
-	running = true;
 	return 0;
 }
 
 void retention_stop(void)
 {
-	if (!running)
-		return;
-	pthread_mutex_lock(&lock);
-	stopping = true;
-	pthread_cond_signal(&wake);
-	pthread_mutex_unlock(&lock);
-	pthread_join(thread, NULL);
-	pthread_cond_destroy(&wake);
-	running = false;
+	if (bg_thread_stop(&bg))
+		pthread_cond_destroy(&bg.wake);
 }

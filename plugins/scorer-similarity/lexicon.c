@@ -241,13 +241,7 @@ static char *trim(char *s)
 
 static bool is_acronym(const char *s)
 {
-	size_t n = strlen(s);
-	if (n < 2 || n > 6)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < 'A' || s[i] > 'Z')
-			return false;
-	return true;
+	return sim_all_caps((const uint8_t *)s, strlen(s));
 }
 
 /* Call @p fn for every variant of every concept line of the vocabulary:

@@ -116,6 +116,10 @@ int sim_guess_lang(const worker *w, int fallback);
  * of a job title ("assistant(e) dentaire" is "assistant dentaire").
  * Returns the bytes to skip, else 0. */
 size_t sim_gender_ending(const uint8_t *p, const uint8_t *end);
+/* Whether @p n bytes at @p raw are an acronym as written: 2 to 6 capital
+ * ASCII letters ("IT", "SQL"), the one rule of the vocabulary's acronyms
+ * and of the words read. */
+bool sim_all_caps(const uint8_t *raw, size_t n);
 /* Fold @p n bytes (case, accents, NFKC) into @p out (size >= 4 * n + 1). */
 size_t sim_fold(const uint8_t *raw, size_t n, uint8_t *out, size_t size);
 /* Stem folded @p s in language @p lang; returns the term id. */

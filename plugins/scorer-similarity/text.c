@@ -297,7 +297,7 @@ static uint64_t cognate_key(const uint8_t *f, size_t n)
 
 /* ---- analysis of one piece (on cache misses only) ---- */
 
-static bool all_caps(const uint8_t *raw, size_t n)
+bool sim_all_caps(const uint8_t *raw, size_t n)
 {
 	if (n < 2 || n > 6)
 		return false;
@@ -327,12 +327,12 @@ static void analyse(const analyser *a, worker *w, const uint8_t *raw, size_t n, 
 		e->eflags |= STOP_EN;
 	if (sim_hashset_has(&a->stop[LANG_FR], fh))
 		e->eflags |= STOP_FR;
-	if (e->eflags && all_caps(raw, n) && sim_hashset_has(&a->acronyms, fh)) {
+	if (e->eflags && sim_all_caps(raw, n) && sim_hashset_has(&a->acronyms, fh)) {
 		e->eflags = 0; /* "IT", "AS": kept as an acronym, not stemmed */
 		e->t.flags |= T_ACRO;
 		alpha = false;
 	}
-	if (all_caps(raw, n))
+	if (sim_all_caps(raw, n))
 		e->t.flags |= T_CAPS;
 	if (digits)
 		e->t.flags |= T_NUM | T_MINOR;
