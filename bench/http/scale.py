@@ -93,24 +93,44 @@ def mem_mib(pid):
 
 
 def smaps_mib(pid):
-    """Resident MiB of @pid by kind: the main heap ([heap]), anonymous
-    mappings (other malloc arenas, large blocks, thread stacks), shared
-    libraries (file-backed .so), the rest; and the libraries' top three."""
-    kinds, libs, kind = {"heap": 0, "anon": 0, "libs": 0, "other": 0}, {}, None
+    """Resident MiB of @pid by kind: the main heap ([heap]); thread stacks
+    (anonymous read-write mappings right after a one-page guard: CivetWeb's
+    workers have 100 KiB stacks, the pages their deepest request touched
+    stay resident); the rest of anonymous memory (glibc's other arena,
+    blocks of 512 KiB or more, the main thread's stack); shared libraries
+    (file-backed .so); SQLite's WAL index (the database's -shm file, which
+    grows with the WAL and is mapped by each connection); the rest (the
+    executable); and the libraries' top three."""
+    kinds = {"heap": 0, "stacks": 0, "anon": 0, "libs": 0, "shm": 0, "other": 0}
+    libs, maps = {}, []
     with open("/proc/%d/smaps" % pid) as f:
         for line in f:
-            m = re.match(r"[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \d+\s*(.*)$", line)
+            m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ \d+\s*(.*)$", line)
             if m:
-                path = m.group(1).strip()
-                name = os.path.basename(path)
-                kind = ("heap" if path == "[heap]" else "anon" if not path or path == "[stack]"
-                        else "libs" if ".so" in name else "other")
-                continue
-            if line.startswith("Rss:"):
-                kb = int(line.split()[1])
-                kinds[kind] += kb
-                if kind == "libs":
-                    libs[name] = libs.get(name, 0) + kb
+                maps.append([int(m.group(1), 16), int(m.group(2), 16), m.group(3),
+                             m.group(4).strip(), 0])
+            elif line.startswith("Rss:"):
+                maps[-1][4] = int(line.split()[1])
+    prev = None
+    for lo, hi, perm, path, kb in maps:
+        name = os.path.basename(path)
+        guarded = (prev and prev[1] == lo and prev[2] == "---p" and not prev[3]
+                   and prev[1] - prev[0] == 4096)
+        if path == "[heap]":
+            kind = "heap"
+        elif not path and perm.startswith("rw") and guarded:
+            kind = "stacks"
+        elif not path or path == "[stack]":
+            kind = "anon"
+        elif ".so" in name:
+            kind = "libs"
+            libs[name] = libs.get(name, 0) + kb
+        elif name.endswith("-shm"):
+            kind = "shm"
+        else:
+            kind = "other"
+        kinds[kind] += kb
+        prev = (lo, hi, perm, path)
     top = sorted(libs.items(), key=lambda kv: -kv[1])[:3]
     return ({k: v / 1024.0 for k, v in kinds.items()},
             ", ".join("%s %.1f" % (n.split(".so")[0], kb / 1024.0) for n, kb in top))
@@ -440,6 +460,8 @@ def run_backend(backend, bd, a):
                 r["conns"] = min(a.connections, 4) if path.endswith(".csv") else a.connections
                 if a.mem:
                     mem_detail(srv, r, a.mem)
+                    wal = seed_target + "-wal"
+                    r["wal"] = os.path.getsize(wal) / 1048576.0 if os.path.exists(wal) else None
                 out["cases"].append((name, r))
                 print("  %-26s %9.0f req/s" % (name, r["rps"]), file=sys.stderr, flush=True)
             time.sleep(2)
@@ -469,21 +491,24 @@ def fmt_row(backend, name, r, ref):
 
 def mem_report(results, a):
     print("\nmemory per case, MiB (%s): peak = VmHWM during the case, end = VmRSS at its end, "
-          "idle = VmRSS %d s later; then the idle process's smaps: [heap], anonymous "
-          "mappings (arenas, large blocks, stacks), shared libraries"
+          "idle = VmRSS %d s later; then the idle process's smaps: [heap], thread stacks, "
+          "other anonymous mappings (arena, large blocks), shared libraries, SQLite's WAL "
+          "index (-shm); wal = size of SQLite's WAL file after the case"
           % ("a fresh server per case" if a.fresh else "one server, peak reset per case", a.mem))
-    print("%-10s %-26s %6s %6s %6s %6s %6s %6s  %s" % (
-        "backend", "case", "peak", "end", "idle", "heap", "anon", "libs", "largest libraries"))
+    cols = ("heap", "stacks", "anon", "libs", "shm")
+    print("%-10s %-26s %6s %6s %6s %6s %6s %6s %6s %6s %6s  %s" % (
+        ("backend", "case", "peak", "end", "idle") + cols + ("wal", "largest libraries")))
     for backend, res in results.items():
         k, top = res["idle_smaps"]
-        print("%-10s %-26s %6s %6s %6.1f %6.1f %6.1f %6.1f  %s" % (
-            backend, "idle after start-up", "-", "-", res["idle"], k["heap"], k["anon"],
-            k["libs"], top))
+        print("%-10s %-26s %6s %6s %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6s  %s" % (
+            (backend, "idle after start-up", "-", "-", res["idle"]) + tuple(k[c] for c in cols)
+            + ("-", top)))
         for name, r in res["cases"]:
             k = r["smaps"]
-            print("%-10s %-26s %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f  %s" % (
-                backend, name, r["peak"], r["rss"], r["rss_idle"], k["heap"], k["anon"],
-                k["libs"], r["top_libs"]))
+            wal = "%6.0f" % r["wal"] if r.get("wal") is not None else "-"
+            print("%-10s %-26s %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6.1f %6s  %s" % (
+                (backend, name, r["peak"], r["rss"], r["rss_idle"]) + tuple(k[c] for c in cols)
+                + (wal, r["top_libs"])))
 
 
 def report(results, a):
