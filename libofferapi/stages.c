@@ -649,18 +649,16 @@ void offerapi_note_list_free(offerapi_note_list *l)
 	ks_list_free(l->items, l->next, l->prev, l);
 }
 
-/* An application's notes, newest first (application_notes_app). */
-static void notes_spec(ks_spec *spec)
+/* The kept rows of @res (from its base column: id, application_id,
+ * author_id, author name, body, created_at) into @list (ks_list_type.fill). */
+static int notes_fill(ks_result *res, void *list)
 {
-	ks_spec_newest(spec, 'n', "n0.id", "n0.created_at",
-	               " FROM application_notes n0 WHERE n0.application_id = $1");
-}
-
-/* The kept rows of @r (from column @base: id, application_id, author_id,
- * author name, body, created_at) into @l. */
-static int notes_items(const db_result *r, int base, const ks_row *rows, const ks_page *pg,
-                       offerapi_note_list *l)
-{
+	offerapi_note_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	const db_result *r = res->r;
+	const ks_row *rows = res->rows;
+	const ks_page *pg = &res->page;
+	int base = res->base;
 	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -680,41 +678,36 @@ static int notes_items(const db_result *r, int base, const ks_row *rows, const k
 	return 0;
 }
 
+static void notes_free(void *list)
+{
+	offerapi_note_list_free(list);
+}
+
+/* An application's notes, newest first (application_notes_app). */
+static const ks_list_type notes_list = {
+	KS_SPEC_NEWEST('n', "n0.id", "n0.created_at",
+	               " FROM application_notes n0 WHERE n0.application_id = $1", 1),
+	", n.id, n.application_id, n.author_id, u.display_name, n.body, n.created_at",
+	" JOIN application_notes n ON n.id = k.id LEFT JOIN users u ON u.id = n.author_id",
+	sizeof(offerapi_note_list),
+	notes_fill,
+	notes_free,
+	"note list: no store given",
+	"out of memory"
+};
+
 int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                                    const offerapi_page *page, offerapi_note_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "note list: no output given");
 	*out = NULL;
-	ks_spec spec;
-	notes_spec(&spec);
 	ks_req req;
-	int rc = ks_req_parse(&spec, ks_scope_id('n', id), page, &req);
+	int rc = ks_list_req(s, &notes_list, id, page, &req);
 	app_people p;
 	if (rc == 0)
 		rc = app_check(s, actor, id, true, "read its notes", &p);
-	ks_result res;
 	if (rc == 0)
-		rc = ks_run(s, &req,
-		            ", n.id, n.application_id, n.author_id, u.display_name, n.body,"
-		            " n.created_at",
-		            " JOIN application_notes n ON n.id = k.id"
-		            " LEFT JOIN users u ON u.id = n.author_id",
-		            (db_param[]){ P_INT(id) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_note_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		rc = notes_items(res.r, res.base, res.rows, &res.page, l);
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_note_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+		*out = ks_list_run(s, &notes_list, &req, (db_param[]){ P_INT(id) }, &rc);
+	return rc;
 }
