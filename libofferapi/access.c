@@ -21,15 +21,13 @@ static const char *const kind_names[] = { NULL, "application", "cv_pdf", "cv_tex
 
 const char *offerapi_access_kind_name(offerapi_access_kind kind)
 {
-	return (int)kind > 0 && (int)kind < NKINDS ? kind_names[kind] : NULL;
+	return oa_name_of(kind_names, NKINDS, 1, (int)kind);
 }
 
 static offerapi_access_kind kind_parse(const char *s)
 {
-	for (int k = 1; k < NKINDS; k++)
-		if (s && !strcmp(s, kind_names[k]))
-			return (offerapi_access_kind)k;
-	return (offerapi_access_kind)0;
+	int k = oa_index_of(kind_names, NKINDS, 1, s);
+	return (offerapi_access_kind)(k < 0 ? 0 : k);
 }
 
 /* The checks both record calls make. */

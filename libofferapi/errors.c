@@ -146,6 +146,27 @@ void offerapi_free(void *ptr)
 	free(ptr);
 }
 
+const char *oa_name_of(const char *const *names, int n, int first, int v)
+{
+	return v >= first && v < n ? names[v] : NULL;
+}
+
+int oa_index_of(const char *const *names, int n, int first, const char *name)
+{
+	for (int i = first; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+const char *oa_bit_name(const char *const *names, int n, unsigned bit)
+{
+	for (int i = 0; i < n; i++)
+		if (bit == 1u << i)
+			return names[i];
+	return NULL;
+}
+
 char *oa_strdup(const char *s)
 {
 	char *d = s ? strdup(s) : NULL;

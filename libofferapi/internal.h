@@ -34,6 +34,15 @@ void oa_log(offerapi_log_level level, const char *fmt, ...) OFFERAPI_PRINTF(2, 3
 int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,
                   bool optional);
 
+/* Name tables: @names[v] is the name of value v, for @first <= v < @n.
+ * oa_name_of(): that name, or NULL for any other @v. oa_index_of(): the v
+ * whose name is @name, or -1 (a NULL @name too). oa_bit_name(): for a
+ * table of flags (@names[i] names 1u << i), the name of the one flag
+ * @bit, or NULL. */
+const char *oa_name_of(const char *const *names, int n, int first, int v);
+int oa_index_of(const char *const *names, int n, int first, const char *name);
+const char *oa_bit_name(const char *const *names, int n, unsigned bit);
+
 /* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
 char *oa_strdup(const char *s);
 char *oa_strndup(const char *s, size_t n);

@@ -36,7 +36,7 @@ static const char *const state_names[] = { "pending", "running", "done", "failed
 
 const char *offerapi_job_state_name(offerapi_job_state st)
 {
-	return (unsigned)st < 4 ? state_names[st] : NULL;
+	return oa_name_of(state_names, 4, 0, (int)st);
 }
 
 /* Copy @in (NULL: defaults) into @o with defaults applied and bounds checked. */

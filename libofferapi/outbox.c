@@ -30,7 +30,7 @@ static const char *const state_names[] = { "pending", "sending", "sent", "failed
 
 const char *offerapi_mail_state_name(offerapi_mail_state st)
 {
-	return (unsigned)st < OFFERAPI_MAIL_NSTATES ? state_names[st] : NULL;
+	return oa_name_of(state_names, OFFERAPI_MAIL_NSTATES, 0, (int)st);
 }
 
 /* The job options with the outbox's own defaults for zero fields. */

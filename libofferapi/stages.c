@@ -32,37 +32,36 @@ static const char *const reason_names[OFFERAPI_NREASONS] = { "", "profile", "exp
 
 const char *offerapi_stage_name(offerapi_stage stage)
 {
-	return (unsigned)stage < OFFERAPI_NSTAGES ? stage_names[stage] : NULL;
+	return oa_name_of(stage_names, OFFERAPI_NSTAGES, 0, (int)stage);
 }
 
 int offerapi_stage_parse(offerapi_stage *out, const char *name)
 {
-	for (int i = 0; name && i < OFFERAPI_NSTAGES; i++)
-		if (!strcmp(name, stage_names[i])) {
-			*out = (offerapi_stage)i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "stage: \"%.40s\" unknown (received, reviewed, interview, offer, hired,"
-	                " rejected or withdrawn)",
-	                name ? name : "");
+	int i = oa_index_of(stage_names, OFFERAPI_NSTAGES, 0, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "stage: \"%.40s\" unknown (received, reviewed, interview, offer,"
+		                " hired, rejected or withdrawn)",
+		                name ? name : "");
+	*out = (offerapi_stage)i;
+	return 0;
 }
 
 const char *offerapi_reject_reason_name(offerapi_reject_reason reason)
 {
-	return (unsigned)reason < OFFERAPI_NREASONS ? reason_names[reason] : NULL;
+	return oa_name_of(reason_names, OFFERAPI_NREASONS, 0, (int)reason);
 }
 
 int offerapi_reject_reason_parse(offerapi_reject_reason *out, const char *name)
 {
-	for (int i = 1; name && i < OFFERAPI_NREASONS; i++)
-		if (!strcmp(name, reason_names[i])) {
-			*out = (offerapi_reject_reason)i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "reason: \"%.40s\" unknown (profile, experience, position_filled or other)",
-	                name ? name : "");
+	int i = oa_index_of(reason_names, OFFERAPI_NREASONS, 1, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "reason: \"%.40s\" unknown (profile, experience, position_filled or"
+		                " other)",
+		                name ? name : "");
+	*out = (offerapi_reject_reason)i;
+	return 0;
 }
 
 static bool stage_open(offerapi_stage s)

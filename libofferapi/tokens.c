@@ -15,7 +15,7 @@
 
 static const char *const scope_names[] = { "offers:read", "offers:write", "applications:read",
 	                                   "applications:write" };
-#define NSCOPES (sizeof scope_names / sizeof *scope_names)
+#define NSCOPES ((int)(sizeof scope_names / sizeof *scope_names))
 _Static_assert(OFFERAPI_SCOPE_ALL == (1u << NSCOPES) - 1, "every scope has a name");
 
 /* A token's use is written at most this often (seconds). */
@@ -26,23 +26,19 @@ _Static_assert(OFFERAPI_SCOPE_ALL == (1u << NSCOPES) - 1, "every scope has a nam
 
 const char *offerapi_scope_name(unsigned scope)
 {
-	for (size_t i = 0; i < NSCOPES; i++)
-		if (scope == 1u << i)
-			return scope_names[i];
-	return NULL;
+	return oa_bit_name(scope_names, NSCOPES, scope);
 }
 
 int offerapi_scope_parse(const char *name, unsigned *scope)
 {
-	for (size_t i = 0; name && i < NSCOPES; i++)
-		if (!strcmp(name, scope_names[i])) {
-			*scope = 1u << i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "scopes: \"%.40s\" is not a scope (offers:read, offers:write, "
-	                "applications:read or applications:write)",
-	                name ? name : "");
+	int i = oa_index_of(scope_names, NSCOPES, 0, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "scopes: \"%.40s\" is not a scope (offers:read, offers:write, "
+		                "applications:read or applications:write)",
+		                name ? name : "");
+	*scope = 1u << i;
+	return 0;
 }
 
 static bool pat_wellformed(const char *t)

@@ -15,27 +15,22 @@
 
 _Static_assert(USERS_HASH_BUF == crypto_pwhash_STRBYTES, "hash buffer size");
 
+static const char *const role_names[] = { NULL, "candidate", "recruiter", "admin" };
+#define NROLES ((int)(sizeof role_names / sizeof *role_names))
+_Static_assert(NROLES == OFFERAPI_ROLE_ADMIN + 1, "every role has a name");
+
 const char *offerapi_role_name(offerapi_role role)
 {
-	switch (role) {
-	case OFFERAPI_ROLE_CANDIDATE: return "candidate";
-	case OFFERAPI_ROLE_RECRUITER: return "recruiter";
-	case OFFERAPI_ROLE_ADMIN: return "admin";
-	default: return NULL;
-	}
+	return oa_name_of(role_names, NROLES, 1, (int)role);
 }
 
 int offerapi_role_parse(offerapi_role *out, const char *name)
 {
-	if (name && strcmp(name, "candidate") == 0)
-		*out = OFFERAPI_ROLE_CANDIDATE;
-	else if (name && strcmp(name, "recruiter") == 0)
-		*out = OFFERAPI_ROLE_RECRUITER;
-	else if (name && strcmp(name, "admin") == 0)
-		*out = OFFERAPI_ROLE_ADMIN;
-	else
+	int i = oa_index_of(role_names, NROLES, 1, name);
+	if (i < 0)
 		return oa_error(OFFERAPI_EINVAL,
 		                "role: must be \"candidate\", \"recruiter\" or \"admin\"");
+	*out = (offerapi_role)i;
 	return 0;
 }
 

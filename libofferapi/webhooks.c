@@ -26,7 +26,7 @@
 
 static const char *const event_names[] = { "application.created", "application.stage_changed",
 	                                   "offer.closed" };
-#define NEVENTS (sizeof event_names / sizeof *event_names)
+#define NEVENTS ((int)(sizeof event_names / sizeof *event_names))
 _Static_assert(OFFERAPI_EVENT_ALL == (1u << NEVENTS) - 1, "every event has a name");
 
 #define SECRET_PREFIX "whsec_"
@@ -43,29 +43,25 @@ _Static_assert(OFFERAPI_EVENT_ALL == (1u << NEVENTS) - 1, "every event has a nam
 
 const char *offerapi_event_name(unsigned event)
 {
-	for (size_t i = 0; i < NEVENTS; i++)
-		if (event == 1u << i)
-			return event_names[i];
-	return NULL;
+	return oa_bit_name(event_names, NEVENTS, event);
 }
 
 int offerapi_event_parse(const char *name, unsigned *event)
 {
-	for (size_t i = 0; name && i < NEVENTS; i++)
-		if (!strcmp(name, event_names[i])) {
-			*event = 1u << i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "events: \"%.40s\" is not an event (application.created,"
-	                " application.stage_changed or offer.closed)",
-	                name ? name : "");
+	int i = oa_index_of(event_names, NEVENTS, 0, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "events: \"%.40s\" is not an event (application.created,"
+		                " application.stage_changed or offer.closed)",
+		                name ? name : "");
+	*event = 1u << i;
+	return 0;
 }
 
 const char *offerapi_delivery_state_name(offerapi_delivery_state st)
 {
 	static const char *const names[] = { "pending", "sending", "done", "failed" };
-	return (unsigned)st < sizeof names / sizeof *names ? names[st] : NULL;
+	return oa_name_of(names, (int)(sizeof names / sizeof *names), 0, (int)st);
 }
 
 /* ---- endpoints ---- */
