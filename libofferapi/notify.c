@@ -110,8 +110,7 @@ int offerapi_notify_stages_get(offerapi_store *s, offerapi_id user_id, bool *out
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT notify_stages FROM users WHERE id = $1",
 	                    (db_param[]){ P_INT(user_id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)user_id);
+	rc = store_found(rc, &r, "user", user_id);
 	if (rc == 0)
 		*out_on = db_int(r, 0, 0) != 0;
 	db_result_free(r);

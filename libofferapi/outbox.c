@@ -296,8 +296,7 @@ int offerapi_mail_state_get(offerapi_store *s, offerapi_id id, offerapi_mail_sta
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT state, attempts FROM outbox WHERE id = $1",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "mail %lld: not found", (long long)id);
+	rc = store_found(rc, &r, "mail", id);
 	if (rc == 0) {
 		*out_state = (offerapi_mail_state)db_int(r, 0, 0);
 		if (out_attempts)

@@ -111,12 +111,8 @@ static int app_access(db_conn *c, const offerapi_user *actor, offerapi_id id, bo
 		"SELECT a.candidate_id, o.recruiter_id, a.stage, a.offer_id FROM applications a"
 		" JOIN offers o ON o.id = a.offer_id WHERE a.id = $1",
 		(db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "application", id)) < 0)
 		return rc;
-	if (r->nrows == 0) {
-		db_result_free(r);
-		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
-	}
 	out->candidate_id = db_int(r, 0, 0);
 	out->recruiter_id = db_int(r, 0, 1);
 	out->offer_id = db_int(r, 0, 3);
@@ -386,9 +382,8 @@ static int many_tx(db_conn *c, const offerapi_user *actor, offerapi_id offer_id,
 	db_result *r = NULL;
 	int rc = db_exec(c, "SELECT recruiter_id FROM offers WHERE id = $1",
 	                 (db_param[]){ P_INT(offer_id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
-	else if (rc == 0 && db_int(r, 0, 0) != actor->id)
+	rc = store_found(rc, &r, "offer", offer_id);
+	if (rc == 0 && db_int(r, 0, 0) != actor->id)
 		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
 		              (long long)offer_id);
 	db_result_free(r);
@@ -526,8 +521,7 @@ int offerapi_application_consent_withdraw(offerapi_store *s, const offerapi_user
 	                 " THEN $3 ELSE consent_at END, pool_consent = 0"
 	                 " WHERE id = $1 AND candidate_id = $2 RETURNING id",
 	                 (db_param[]){ P_INT(id), P_INT(actor->id), P_INT(oa_now()) }, 3, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	rc = store_found(rc, &r, "application", id);
 	db_result_free(r);
 	return rc;
 }

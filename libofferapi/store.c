@@ -1296,6 +1296,15 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+int store_found(int rc, db_result **r, const char *what, offerapi_id id)
+{
+	if (rc < 0 || (*r)->nrows > 0)
+		return rc;
+	db_result_free(*r);
+	*r = NULL;
+	return oa_error(OFFERAPI_ENOTFOUND, "%s %lld: not found", what, (long long)id);
+}
+
 int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out)
 {
 	char sql[2048];

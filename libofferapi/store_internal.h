@@ -111,6 +111,12 @@ int store_end(offerapi_store *s, db_conn *c, int rc);
 
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
+
+/* After a statement that reads or writes the row of @what @id into *r
+ * and returned @rc: when @rc is 0 and no row came back, *r is freed (and
+ * NULL) and the answer is ENOTFOUND "@what @id: not found"; else @rc.
+ * Call it as store_found(store_exec(..., &r), &r, "user", id). */
+int store_found(int rc, db_result **r, const char *what, offerapi_id id);
 /* SQLite: copy the WAL back into the database file and empty it, so that
  * deleted rows leave no copy behind (erasure, purge); retried while a
  * reader is in the way, OFFERAPI_EBUSY after about 2 s. */

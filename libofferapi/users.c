@@ -360,12 +360,9 @@ int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
 	int rc = store_exec(s,
 	                    "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 AND u.erased = 0",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "user", id)) < 0)
 		return rc;
-	if (r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)id);
-	else
-		rc = store_user_from_row(r, 0, 0, out);
+	rc = store_user_from_row(r, 0, 0, out);
 	db_result_free(r);
 	return rc;
 }
