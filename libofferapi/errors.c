@@ -215,6 +215,14 @@ int64_t oa_test_clock_advance(int64_t ms)
 	return atomic_fetch_add(&clock_offset_ms, ms) + ms;
 }
 
+int oa_check_version(const char *what, unsigned version, unsigned max)
+{
+	if (version < 1 || version > max)
+		return oa_error(OFFERAPI_EINVAL, "%s: version %u, this library knows 1 to %u", what,
+		                version, max);
+	return 0;
+}
+
 int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,
                   bool optional)
 {

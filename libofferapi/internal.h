@@ -43,6 +43,11 @@ const char *oa_name_of(const char *const *names, int n, int first, int v);
 int oa_index_of(const char *const *names, int n, int first, const char *name);
 const char *oa_bit_name(const char *const *names, int n, unsigned bit);
 
+/* Check the version of a struct the caller filled (options, query,
+ * page): 1 to @max, else EINVAL "@what: version V, this library knows 1
+ * to @max". */
+int oa_check_version(const char *what, unsigned version, unsigned max);
+
 /* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
 char *oa_strdup(const char *s);
 char *oa_strndup(const char *s, size_t n);

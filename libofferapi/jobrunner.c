@@ -151,11 +151,10 @@ static int runner_options(offerapi_job_runner_options *o, const offerapi_job_run
 	if (in) {
 		/* known and not newer; every version so far is 1, so the whole
 		 * struct is read (a version 2 will copy by size, as store.c does) */
-		if (in->version < 1 || in->version > OFFERAPI_JOB_RUNNER_OPTIONS_VERSION)
-			return oa_error(
-				OFFERAPI_EINVAL,
-				"job runner options: version %u, this library knows 1 to %u",
-				in->version, OFFERAPI_JOB_RUNNER_OPTIONS_VERSION);
+		int rc = oa_check_version("job runner options", in->version,
+		                          OFFERAPI_JOB_RUNNER_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		*o = *in;
 	}
 	if (o->threads > 256)

@@ -46,10 +46,9 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 	if (in) {
 		/* known and not newer; every version so far is 1, so the whole
 		 * struct is read (a version 2 will copy by size, as store.c does) */
-		if (in->version < 1 || in->version > OFFERAPI_JOB_OPTIONS_VERSION)
-			return oa_error(OFFERAPI_EINVAL,
-			                "job options: version %u, this library knows 1 to %u",
-			                in->version, OFFERAPI_JOB_OPTIONS_VERSION);
+		int rc = oa_check_version("job options", in->version, OFFERAPI_JOB_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		*o = *in;
 	}
 	if (!o->lease_s)

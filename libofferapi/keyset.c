@@ -179,9 +179,9 @@ int ks_page_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, k
 	offerapi_page def = OFFERAPI_PAGE_INIT;
 	if (!p)
 		p = &def;
-	if (p->version < 1 || p->version > OFFERAPI_PAGE_VERSION)
-		return oa_error(OFFERAPI_EINVAL, "page: version %u, this library knows 1 to %d",
-		                p->version, OFFERAPI_PAGE_VERSION);
+	int rc = oa_check_version("page", p->version, OFFERAPI_PAGE_VERSION);
+	if (rc < 0)
+		return rc;
 	if (p->flags & ~(OFFERAPI_PAGE_TOTAL | OFFERAPI_PAGE_LAST))
 		return oa_error(OFFERAPI_EINVAL, "page: unknown flags 0x%x", p->flags);
 	if (p->limit > OFFERAPI_PAGE_MAX)

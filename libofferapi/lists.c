@@ -161,9 +161,9 @@ int rank_choose(const offerapi_rank *rank, char by[OFFERAPI_SCORER_NAME_MAX + 1]
 	offerapi_rank def = OFFERAPI_RANK_INIT;
 	if (!rank)
 		rank = &def;
-	if (rank->version < 1 || rank->version > OFFERAPI_RANK_VERSION)
-		return oa_error(OFFERAPI_EINVAL, "rank: version %u, this library knows 1 to %d",
-		                rank->version, OFFERAPI_RANK_VERSION);
+	int rc = oa_check_version("rank", rank->version, OFFERAPI_RANK_VERSION);
+	if (rc < 0)
+		return rc;
 	if (rank->nscorers && !rank->scorers)
 		return oa_error(OFFERAPI_EINVAL, "rank: %zu scorers and no list", rank->nscorers);
 	for (size_t i = 0; i < rank->nscorers; i++)
@@ -173,8 +173,7 @@ int rank_choose(const offerapi_rank *rank, char by[OFFERAPI_SCORER_NAME_MAX + 1]
 	const char *name = rank->by;
 	*known = true;
 	if (name) {
-		int rc = check_scorer_name(name);
-		if (rc < 0)
+		if ((rc = check_scorer_name(name)) < 0)
 			return rc;
 		*known = false;
 		for (size_t i = 0; i < rank->nscorers && !*known; i++)

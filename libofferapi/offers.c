@@ -659,11 +659,9 @@ static void filter_free(offer_filter *f)
 
 static int check_query(const offerapi_offer_query *q)
 {
-	if (q->version < 1 || q->version > OFFERAPI_OFFER_QUERY_VERSION)
-		return oa_error(OFFERAPI_EINVAL,
-		                "offer query: version %u, this library knows 1 to %d", q->version,
-		                OFFERAPI_OFFER_QUERY_VERSION);
-	int rc;
+	int rc = oa_check_version("offer query", q->version, OFFERAPI_OFFER_QUERY_VERSION);
+	if (rc < 0)
+		return rc;
 	if ((rc = oa_check_text("search words", q->words, 0, MAX_QUERY, false, true)) < 0 ||
 	    (rc = oa_check_text("location", q->location, 0, MAX_QUERY, false, true)) < 0 ||
 	    (rc = oa_check_text("skill", q->skill, 0, MAX_QUERY, false, true)) < 0)

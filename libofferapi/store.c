@@ -1331,10 +1331,10 @@ static int apply_defaults(offerapi_store_options *o, const offerapi_store_option
 {
 	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;
 	if (in) {
-		if (in->version < 1 || in->version > OFFERAPI_STORE_OPTIONS_VERSION)
-			return oa_error(OFFERAPI_EINVAL,
-			                "store options: version %u, this library knows 1 to %u",
-			                in->version, OFFERAPI_STORE_OPTIONS_VERSION);
+		int rc = oa_check_version("store options", in->version,
+		                          OFFERAPI_STORE_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		/* a version-1 struct is shorter: read only what it has */
 		memcpy(&def, in,
 		       in->version == 1   ? STORE_OPTIONS_V1_SIZE

@@ -33,11 +33,10 @@ static int throttle_options(offerapi_login_throttle_options *o,
 	if (in) {
 		/* known and not newer; every version so far is 1, so the whole
 		 * struct is read (a version 2 will copy by size, as store.c does) */
-		if (in->version < 1 || in->version > OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION)
-			return oa_error(
-				OFFERAPI_EINVAL,
-				"login throttle options: version %u, this library knows 1 to %u",
-				in->version, OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION);
+		int rc = oa_check_version("login throttle options", in->version,
+		                          OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		*o = *in;
 	}
 	if (!o->max_failures)
