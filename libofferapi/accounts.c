@@ -154,8 +154,7 @@ static int token_message_tx(db_conn *c, const char *kind, offerapi_id user_id, c
 	if (!params)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	int rc = outbox_enqueue_tx(c, kind, email, lang, user_id, params);
-	sodium_memzero(params, strlen(params));
-	free(params);
+	oa_free_secret(params);
 	return rc;
 }
 

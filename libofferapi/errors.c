@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "internal.h"
 
 #define OA_ERRMSG_SIZE 512
@@ -165,6 +167,14 @@ const char *oa_bit_name(const char *const *names, int n, unsigned bit)
 		if (bit == 1u << i)
 			return names[i];
 	return NULL;
+}
+
+void oa_free_secret(char *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
 }
 
 char *oa_strdup(const char *s)

@@ -48,6 +48,10 @@ const char *oa_bit_name(const char *const *names, int n, unsigned bit);
  * to @max". */
 int oa_check_version(const char *what, unsigned version, unsigned max);
 
+/* Wipe a secret string (a password, a signing secret, a link with a
+ * token) and free it. NULL is ignored. */
+void oa_free_secret(char *s);
+
 /* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
 char *oa_strdup(const char *s);
 char *oa_strndup(const char *s, size_t n);

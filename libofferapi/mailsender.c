@@ -410,10 +410,7 @@ void offerapi_mail_sender_free(offerapi_mail_sender *ms)
 	free(ms->threads);
 	free(ms->url);
 	free(ms->user);
-	if (ms->password) {
-		sodium_memzero(ms->password, strlen(ms->password));
-		free(ms->password);
-	}
+	oa_free_secret(ms->password);
 	free(ms->from);
 	free(ms->from_name);
 	free(ms->base_url);

@@ -526,10 +526,7 @@ int offerapi_mail_render(const offerapi_mail *m, const offerapi_mail_site *site,
 	sbuf b = { 0 };
 	compose(&b, m, site, t, &f);
 	json_decref(params);
-	if (link) {
-		sodium_memzero(link, strlen(link));
-		free(link);
-	}
+	oa_free_secret(link);
 	if (b.oom) {
 		free(b.p);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");

@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "internal.h"
 #include "jobs_internal.h"
 #include "offerapi/mail.h"
@@ -156,10 +154,7 @@ void offerapi_mail_free(offerapi_mail *m)
 	free(m->kind);
 	free(m->recipient);
 	free(m->lang);
-	if (m->params) {
-		sodium_memzero(m->params, strlen(m->params));
-		free(m->params);
-	}
+	oa_free_secret(m->params);
 	free(m);
 }
 

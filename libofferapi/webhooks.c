@@ -412,10 +412,7 @@ static void delivery_free(delivery *d)
 	free(d->event);
 	free(d->body);
 	free(d->url);
-	if (d->secret) {
-		sodium_memzero(d->secret, strlen(d->secret));
-		free(d->secret);
-	}
+	oa_free_secret(d->secret);
 	memset(d, 0, sizeof *d);
 }
 
