@@ -402,9 +402,7 @@ void offerapi_mail_sender_free(offerapi_mail_sender *ms)
 	if (!ms)
 		return;
 	atomic_store(&ms->stop, true);
-	pthread_mutex_lock(&ms->store->jobs_lock);
-	pthread_cond_broadcast(&ms->store->jobs_cond);
-	pthread_mutex_unlock(&ms->store->jobs_lock);
+	store_jobs_wake(ms->store);
 	for (unsigned int i = 0; i < ms->started; i++)
 		pthread_join(ms->threads[i].thread, NULL);
 	free(ms->threads);

@@ -1411,11 +1411,7 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	pthread_cond_init(&s->pw_cond, NULL);
 	pthread_mutex_init(&s->jobs_lock, NULL);
 	pthread_mutex_init(&s->jobs_write, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->jobs_cond, &ca);
-	pthread_condattr_destroy(&ca);
+	store_cond_init(&s->jobs_cond);
 	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
 	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
 	if (rc == 0)

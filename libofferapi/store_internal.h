@@ -72,9 +72,22 @@ void store_jobs_signal(offerapi_store *s);
  * wake-up between the claim and store_jobs_wait() is lost. */
 uint64_t store_jobs_seq(offerapi_store *s);
 
+/* Wake, without an enqueue, every thread of this process sleeping in
+ * store_jobs_wait(), so that it sees its stop flag. */
+void store_jobs_wake(offerapi_store *s);
+
 /* A deadline @ms from now on the monotonic clock (the clock of
  * jobs_cond, and of the runners' and senders' stop conditions). */
 struct timespec store_deadline_in(unsigned int ms);
+
+/* pthread_cond_init() on the clock of store_deadline_in(), so that a
+ * wall-clock step does not stretch a wait. */
+void store_cond_init(pthread_cond_t *c);
+
+/* Whether a periodic chore of this process is due: at most once per
+ * @every (in @now's unit) since *@last, or when the clock went back; when
+ * due, *@last becomes @now. *@last is read and set under jobs_lock. */
+bool store_due(offerapi_store *s, int64_t *last, int64_t now, int64_t every);
 
 /* Sleep up to @ms, unless this process enqueued since @seq or *@stop is
  * set (job runners and mail senders). */

@@ -98,12 +98,7 @@ static void key_of(char out[65], char kind, const char *s, const char *s2)
 /* Delete expired counters and tickets, at most once per PURGE_EVERY_S. */
 static void purge(offerapi_store *s, int64_t now)
 {
-	pthread_mutex_lock(&s->jobs_lock);
-	bool due = now - s->throttle_purged_s >= PURGE_EVERY_S || now < s->throttle_purged_s;
-	if (due)
-		s->throttle_purged_s = now;
-	pthread_mutex_unlock(&s->jobs_lock);
-	if (!due)
+	if (!store_due(s, &s->throttle_purged_s, now, PURGE_EVERY_S))
 		return;
 	/* failures are best-effort housekeeping: the next purge tries again */
 	if (store_exec(s, "DELETE FROM login_throttle WHERE expires_at <= $1",

@@ -768,9 +768,7 @@ void offerapi_webhook_sender_free(offerapi_webhook_sender *ws)
 	if (!ws)
 		return;
 	atomic_store(&ws->stop, true);
-	pthread_mutex_lock(&ws->store->jobs_lock);
-	pthread_cond_broadcast(&ws->store->jobs_cond);
-	pthread_mutex_unlock(&ws->store->jobs_lock);
+	store_jobs_wake(ws->store);
 	for (unsigned i = 0; i < ws->started; i++)
 		pthread_join(ws->threads[i], NULL);
 	free(ws->threads);
