@@ -1130,20 +1130,29 @@ static int migration_run(offerapi_store *s, db_conn *c, int v)
 	return rc;
 }
 
+int store_locked_any(offerapi_store *s, db_conn *c, const char *sql, const db_param *p, int n,
+                     bool *any)
+{
+	int rc = 0;
+	if (s->be->migration_lock_sql)
+		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = db_exec(c, sql, p, n, &r);
+	*any = rc == 0 && db_int(r, 0, 0) > 0;
+	db_result_free(r);
+	return rc;
+}
+
 /* Applies migration @v unless another replica has (checked under the lock). */
 static int migration_apply(offerapi_store *s, db_conn *c, int v)
 {
 	int rc = db_begin(c);
 	if (rc < 0)
 		return rc;
-	if (s->be->migration_lock_sql)
-		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
-	db_result *r = NULL;
-	if (rc == 0)
-		rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
-		             (db_param[]){ P_INT(v) }, 1, &r);
-	bool applied = rc == 0 && db_int(r, 0, 0) > 0;
-	db_result_free(r);
+	bool applied;
+	rc = store_locked_any(s, c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+	                      (db_param[]){ P_INT(v) }, 1, &applied);
 	if (rc == 0 && applied) {
 		db_rollback(c);
 		return 0;

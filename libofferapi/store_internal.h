@@ -122,6 +122,13 @@ int store_begin_exec(offerapi_store *s, db_conn **out, const char *sql, const db
  * transaction that did not begin): @rc. */
 int store_end(offerapi_store *s, db_conn *c, int rc);
 
+/* In a transaction on @c: take the migration lock (PostgreSQL: replicas
+ * starting together take turns), then set *@any to whether the count
+ * @sql (a SELECT COUNT(*) over @p) is above 0: "did another replica do it
+ * first?" for the migrations and the data key. */
+int store_locked_any(offerapi_store *s, db_conn *c, const char *sql, const db_param *p, int n,
+                     bool *any);
+
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
