@@ -21,15 +21,13 @@ static const char *const kind_names[] = { NULL, "application", "cv_pdf", "cv_tex
 
 const char *offerapi_access_kind_name(offerapi_access_kind kind)
 {
-	return (int)kind > 0 && (int)kind < NKINDS ? kind_names[kind] : NULL;
+	return oa_name_of(kind_names, NKINDS, 1, (int)kind);
 }
 
 static offerapi_access_kind kind_parse(const char *s)
 {
-	for (int k = 1; k < NKINDS; k++)
-		if (s && !strcmp(s, kind_names[k]))
-			return (offerapi_access_kind)k;
-	return (offerapi_access_kind)0;
+	int k = oa_index_of(kind_names, NKINDS, 1, s);
+	return (offerapi_access_kind)(k < 0 ? 0 : k);
 }
 
 /* The checks both record calls make. */
@@ -141,14 +139,6 @@ static int item_from_row(const db_result *r, int row, int base, bool full, offer
 #define ITEM_COLUMNS                                                                               \
 	"l.id, l.application_id, a.offer_id, l.user_id, u.display_name, l.kind, l.created_at"
 
-/* A candidate's list: others' views of one application, newest first
- * (access_log_application: application, by_candidate, date, id). */
-static void views_spec(ks_spec *spec)
-{
-	ks_spec_newest(spec, 'v', "v0.id", "v0.created_at",
-	               " FROM access_log v0 WHERE v0.application_id = $1 AND v0.by_candidate = 0");
-}
-
 /* Whether @actor is the candidate of application @id: 0 or ENOTFOUND
  * (the same answer for every other case, so that ids reveal nothing). */
 static int check_candidate(offerapi_store *s, const offerapi_user *actor, offerapi_id id)
@@ -165,49 +155,58 @@ static int check_candidate(offerapi_store *s, const offerapi_user *actor, offera
 	return rc;
 }
 
+/* The page of @res into @list (ks_list_type.fill). */
+static int views_fill(ks_result *res, void *list)
+{
+	offerapi_access_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < res->page.count; i++) {
+		rc = item_from_row(res->r, res->rows[res->page.first + i].row, res->base, false,
+		                   &l->items[l->count]);
+		l->count++; /* freed with the list even when half made */
+	}
+	return rc;
+}
+
+static void views_free(void *list)
+{
+	offerapi_access_list_free(list);
+}
+
+/* A candidate's list: others' views of one application, newest first
+ * (access_log_application: application, by_candidate, date, id). */
+static const ks_list_type views_list = {
+	KS_SPEC_NEWEST('v', "v0.id", "v0.created_at",
+	               " FROM access_log v0 WHERE v0.application_id = $1 AND v0.by_candidate = 0",
+	               1),
+	", " ITEM_COLUMNS,
+	" JOIN access_log l ON l.id = k.id JOIN applications a"
+	" ON a.id = l.application_id LEFT JOIN users u ON u.id = l.user_id",
+	sizeof(offerapi_access_list),
+	views_fill,
+	views_free,
+	"access views: no store given",
+	"out of memory"
+};
+
 int offerapi_access_views(offerapi_store *s, const offerapi_user *actor, offerapi_id application_id,
                           const offerapi_page *page, offerapi_access_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "access views: no output given");
 	*out = NULL;
-	if (!s)
-		return oa_error(OFFERAPI_EINVAL, "access views: no store given");
-	ks_spec spec;
-	views_spec(&spec);
 	ks_req req;
-	int rc = ks_req_parse(&spec, ks_scope_id('v', application_id), page, &req);
+	int rc = ks_list_req(s, &views_list, application_id, page, &req);
 	if (rc == 0)
 		rc = check_candidate(s, actor, application_id);
-	ks_result res;
 	if (rc == 0)
-		rc = ks_run(s, &req, ", " ITEM_COLUMNS,
-		            " JOIN access_log l ON l.id = k.id JOIN applications a"
-		            " ON a.id = l.application_id LEFT JOIN users u ON u.id = l.user_id",
-		            (db_param[]){ P_INT(application_id) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_access_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		l->items = calloc(res.page.count ? res.page.count : 1, sizeof *l->items);
-		if (!l->items)
-			rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-		for (size_t i = 0; rc == 0 && i < res.page.count; i++) {
-			rc = item_from_row(res.r, res.rows[res.page.first + i].row, res.base, false,
-			                   &l->items[l->count]);
-			l->count++; /* freed with the list even when half made */
-		}
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_access_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+		*out = ks_list_run(s, &views_list, &req, (db_param[]){ P_INT(application_id) },
+		                   &rc);
+	return rc;
 }
 
 int offerapi_access_search(offerapi_store *s, const offerapi_access_query *q,

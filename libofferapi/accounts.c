@@ -154,8 +154,7 @@ static int token_message_tx(db_conn *c, const char *kind, offerapi_id user_id, c
 	if (!params)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	int rc = outbox_enqueue_tx(c, kind, email, lang, user_id, params);
-	sodium_memzero(params, strlen(params));
-	free(params);
+	oa_free_secret(params);
 	return rc;
 }
 
@@ -179,8 +178,7 @@ static int set_email_tx(db_conn *c, offerapi_id id, const char *addr, const char
 	                 "SELECT email, email_verified_at, lang, display_name FROM users"
 	                 " WHERE id = $1",
 	                 (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)id);
+	rc = store_found(rc, &r, "user", id);
 	if (rc < 0) {
 		db_result_free(r);
 		return rc;

@@ -55,11 +55,19 @@ uint32_t ranked_scope(offerapi_id offer_id, const char *by);
  * it must have stored scores for the offer: rank_check_stored()). */
 int rank_choose(const offerapi_rank *rank, char by[OFFERAPI_SCORER_NAME_MAX + 1], bool *known);
 
-/* rank_choose() into @by and @known, then @page read as a place in the
- * offer's ranked list by @by: into @c and @limit. */
+/* A request for a page of an offer's ranked list. */
+typedef struct ranked_req {
+	char by[OFFERAPI_SCORER_NAME_MAX + 1]; /* the ranking scorer */
+	bool known; /* rank_choose()'s */
+	ks_cursor c;
+	size_t limit;
+	bool last, total; /* OFFERAPI_PAGE_LAST, OFFERAPI_PAGE_TOTAL */
+} ranked_req;
+
+/* rank_choose() into @out's by and known, then @page read as a place in
+ * the offer's ranked list by that scorer: its cursor, limit and flags. */
 int ranked_page_parse(offerapi_id offer_id, const offerapi_rank *rank, const offerapi_page *page,
-                      char by[OFFERAPI_SCORER_NAME_MAX + 1], bool *known, ks_cursor *c,
-                      size_t *limit);
+                      ranked_req *out);
 
 /* The scorers of @rank's host list then those with stored scores for the
  * offer, by name, without repeats: malloc'd names (free with

@@ -292,12 +292,8 @@ int offerapi_application_pdf(offerapi_store *s, const offerapi_user *actor, offe
 	db_result *r = NULL;
 	rc = store_exec(s, "SELECT pdf FROM cv_sealed WHERE application_id = $1",
 	                (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "application", id)) < 0)
 		return rc;
-	if (r->nrows == 0) {
-		db_result_free(r);
-		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
-	}
 	const db_cell *c = &r->cells[0];
 	char *pdf = NULL;
 	rc = cv_open(s, id, CV_PDF, c->data, c->len, &pdf, out_len);
@@ -438,11 +434,9 @@ static int submit_tx(offerapi_store *s, db_conn *c, const offerapi_user *actor,
 	db_result *r = NULL;
 	int rc = db_exec(c, "SELECT is_open, deadline FROM offers WHERE id = $1",
 	                 (db_param[]){ P_INT(offer_id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "offer", offer_id)) < 0)
 		return rc;
-	if (r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
-	else if (!db_int(r, 0, 0))
+	if (!db_int(r, 0, 0))
 		rc = oa_error(OFFERAPI_ECLOSED, "offer %lld is closed to applications",
 		              (long long)offer_id);
 	else if (db_int(r, 0, 1) && oa_now() > db_int(r, 0, 1))
@@ -569,8 +563,7 @@ int offerapi_score_put(offerapi_store *s, offerapi_id id, const char *scorer, co
 	db_result *r = NULL;
 	rc = store_begin_exec(s, &c, "SELECT offer_id, created_at FROM applications WHERE id = $1",
 	                      (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	rc = store_found(rc, &r, "application", id);
 	/* the application's offer and date ride along, for scores_rank */
 	offerapi_id offer_id = rc == 0 ? db_int(r, 0, 0) : 0;
 	int64_t app_created_at = rc == 0 ? db_int(r, 0, 1) : 0;

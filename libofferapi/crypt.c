@@ -155,13 +155,8 @@ static int make_dk(offerapi_store *s, const unsigned char kek[32])
 	int rc = store_begin(s, &c);
 	if (rc < 0)
 		return rc;
-	if (s->be->migration_lock_sql)
-		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
-	db_result *r = NULL;
-	if (rc == 0)
-		rc = db_exec(c, "SELECT COUNT(*) FROM data_keys", NULL, 0, &r);
-	bool exists = rc == 0 && db_int(r, 0, 0) > 0;
-	db_result_free(r);
+	bool exists;
+	rc = store_locked_any(s, c, "SELECT COUNT(*) FROM data_keys", NULL, 0, &exists);
 	if (rc == 0 && !exists) {
 		unsigned char dk[32], *w = NULL;
 		size_t wlen = 0;

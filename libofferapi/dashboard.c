@@ -149,18 +149,14 @@ int offerapi_dashboard_get(offerapi_store *s, const offerapi_user *actor, offera
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "dashboard: no output given");
 	*out = NULL;
-	char by[OFFERAPI_SCORER_NAME_MAX + 1];
-	bool known;
-	ks_cursor c;
-	size_t limit;
-	int rc = ranked_page_parse(offer_id, rank, page, by, &known, &c, &limit);
+	ranked_req q;
+	int rc = ranked_page_parse(offer_id, rank, page, &q);
 	if (rc < 0)
 		return rc;
 	offerapi_dashboard *d;
-	if ((rc = summary(s, actor, offer_id, rank, by, known, &d)) < 0)
+	if ((rc = summary(s, actor, offer_id, rank, q.by, q.known, &d)) < 0)
 		return rc;
-	bool last = page && (page->flags & OFFERAPI_PAGE_LAST);
-	rc = ranked_page(s, offer_id, by, &c, last, d->count, limit, false, &d->page);
+	rc = ranked_page(s, offer_id, q.by, &q.c, q.last, d->count, q.limit, false, &d->page);
 	if (rc < 0) {
 		offerapi_dashboard_free(d);
 		return rc;

@@ -151,12 +151,8 @@ static int erase_tx(offerapi_store *s, db_conn *c, offerapi_id id, offerapi_eras
 	                 " (SELECT COUNT(*) FROM offers o WHERE o.recruiter_id = users.id)"
 	                 " FROM users WHERE id = $1 AND erased = 0",
 	                 (db_param[]){ P_INT(id) }, 1, &u);
-	if (rc < 0)
+	if ((rc = store_found(rc, &u, "user", id)) < 0)
 		return rc;
-	if (u->nrows == 0) {
-		db_result_free(u);
-		return oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)id);
-	}
 	who w = { { NULL }, 0 };
 	if ((rc = who_add(&w, db_text(u, 0, 0))) < 0 ||
 	    (rc = who_add(&w, db_isnull(u, 0, 2) ? NULL : db_text(u, 0, 2))) < 0 ||
@@ -229,8 +225,7 @@ int offerapi_user_erase_schedule(offerapi_store *s, offerapi_id user_id, int64_t
 	                          "UPDATE users SET erase_at = COALESCE(erase_at, $2)"
 	                          " WHERE id = $1 AND erased = 0 RETURNING erase_at",
 	                          (db_param[]){ P_INT(user_id), P_INT(at) }, 2, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)user_id);
+	rc = store_found(rc, &r, "user", user_id);
 	int64_t when = rc == 0 ? db_int(r, 0, 0) : 0;
 	db_result_free(r);
 	static const char *const revoke[] = {
@@ -279,8 +274,7 @@ int offerapi_user_erase_date(offerapi_store *s, offerapi_id user_id, int64_t *ou
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT erase_at FROM users WHERE id = $1 AND erased = 0",
 	                    (db_param[]){ P_INT(user_id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)user_id);
+	rc = store_found(rc, &r, "user", user_id);
 	if (rc == 0 && !db_isnull(r, 0, 0))
 		*out_at = db_int(r, 0, 0);
 	db_result_free(r);

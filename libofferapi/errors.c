@@ -7,6 +7,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <sodium.h>
+
 #include "internal.h"
 
 #define OA_ERRMSG_SIZE 512
@@ -146,6 +148,65 @@ void offerapi_free(void *ptr)
 	free(ptr);
 }
 
+const char *oa_name_of(const char *const *names, int n, int first, int v)
+{
+	return v >= first && v < n ? names[v] : NULL;
+}
+
+int oa_index_of(const char *const *names, int n, int first, const char *name)
+{
+	for (int i = first; name && i < n; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+const char *oa_bit_name(const char *const *names, int n, unsigned bit)
+{
+	for (int i = 0; i < n; i++)
+		if (bit == 1u << i)
+			return names[i];
+	return NULL;
+}
+
+void oa_buf_add(oa_buf *b, const char *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (n >= SIZE_MAX / 4 - b->len) {
+		b->failed = true;
+		return;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+void oa_buf_str(oa_buf *b, const char *s)
+{
+	oa_buf_add(b, s, strlen(s));
+}
+
+void oa_free_secret(char *s)
+{
+	if (!s)
+		return;
+	sodium_memzero(s, strlen(s));
+	free(s);
+}
+
 char *oa_strdup(const char *s)
 {
 	char *d = s ? strdup(s) : NULL;
@@ -192,6 +253,14 @@ int64_t oa_now_ms(void)
 int64_t oa_test_clock_advance(int64_t ms)
 {
 	return atomic_fetch_add(&clock_offset_ms, ms) + ms;
+}
+
+int oa_check_version(const char *what, unsigned version, unsigned max)
+{
+	if (version < 1 || version > max)
+		return oa_error(OFFERAPI_EINVAL, "%s: version %u, this library knows 1 to %u", what,
+		                version, max);
+	return 0;
 }
 
 int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,

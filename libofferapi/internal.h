@@ -34,6 +34,36 @@ void oa_log(offerapi_log_level level, const char *fmt, ...) OFFERAPI_PRINTF(2, 3
 int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool multiline,
                   bool optional);
 
+/* Name tables: @names[v] is the name of value v, for @first <= v < @n.
+ * oa_name_of(): that name, or NULL for any other @v. oa_index_of(): the v
+ * whose name is @name, or -1 (a NULL @name too). oa_bit_name(): for a
+ * table of flags (@names[i] names 1u << i), the name of the one flag
+ * @bit, or NULL. */
+const char *oa_name_of(const char *const *names, int n, int first, int v);
+int oa_index_of(const char *const *names, int n, int first, const char *name);
+const char *oa_bit_name(const char *const *names, int n, unsigned bit);
+
+/* Check the version of a struct the caller filled (options, query,
+ * page): 1 to @max, else EINVAL "@what: version V, this library knows 1
+ * to @max". */
+int oa_check_version(const char *what, unsigned version, unsigned max);
+
+/* Wipe a secret string (a password, a signing secret, a link with a
+ * token) and free it. NULL is ignored. */
+void oa_free_secret(char *s);
+
+/* A growing string, zero-initialised: @p holds @len bytes and a NUL once
+ * anything was added. After a failed allocation @failed is set and
+ * later additions do nothing (the caller checks once, at the end). */
+typedef struct oa_buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+} oa_buf;
+
+void oa_buf_add(oa_buf *b, const char *s, size_t n);
+void oa_buf_str(oa_buf *b, const char *s);
+
 /* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
 char *oa_strdup(const char *s);
 char *oa_strndup(const char *s, size_t n);

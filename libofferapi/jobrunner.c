@@ -151,11 +151,10 @@ static int runner_options(offerapi_job_runner_options *o, const offerapi_job_run
 	if (in) {
 		/* known and not newer; every version so far is 1, so the whole
 		 * struct is read (a version 2 will copy by size, as store.c does) */
-		if (in->version < 1 || in->version > OFFERAPI_JOB_RUNNER_OPTIONS_VERSION)
-			return oa_error(
-				OFFERAPI_EINVAL,
-				"job runner options: version %u, this library knows 1 to %u",
-				in->version, OFFERAPI_JOB_RUNNER_OPTIONS_VERSION);
+		int rc = oa_check_version("job runner options", in->version,
+		                          OFFERAPI_JOB_RUNNER_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		*o = *in;
 	}
 	if (o->threads > 256)
@@ -220,11 +219,7 @@ int offerapi_job_runner_start(offerapi_job_runner **out, offerapi_store *s, offe
 	r->store = s;
 	r->set = set;
 	pthread_mutex_init(&r->lock, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&r->exited, &ca);
-	pthread_condattr_destroy(&ca);
+	store_cond_init(&r->exited);
 	if ((rc = start_threads(r)) < 0) {
 		char msg[256];
 		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
@@ -261,10 +256,7 @@ int offerapi_job_runner_stop(offerapi_job_runner *r, unsigned int timeout_ms)
 	if (!r)
 		return 0;
 	atomic_store(&r->stop, true);
-	offerapi_store *s = r->store;
-	pthread_mutex_lock(&s->jobs_lock);
-	pthread_cond_broadcast(&s->jobs_cond);
-	pthread_mutex_unlock(&s->jobs_lock);
+	store_jobs_wake(r->store);
 	struct timespec until = store_deadline_in(timeout_ms);
 	int rc = 0;
 	pthread_mutex_lock(&r->lock);

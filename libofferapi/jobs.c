@@ -36,7 +36,7 @@ static const char *const state_names[] = { "pending", "running", "done", "failed
 
 const char *offerapi_job_state_name(offerapi_job_state st)
 {
-	return (unsigned)st < 4 ? state_names[st] : NULL;
+	return oa_name_of(state_names, 4, 0, (int)st);
 }
 
 /* Copy @in (NULL: defaults) into @o with defaults applied and bounds checked. */
@@ -46,10 +46,9 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 	if (in) {
 		/* known and not newer; every version so far is 1, so the whole
 		 * struct is read (a version 2 will copy by size, as store.c does) */
-		if (in->version < 1 || in->version > OFFERAPI_JOB_OPTIONS_VERSION)
-			return oa_error(OFFERAPI_EINVAL,
-			                "job options: version %u, this library knows 1 to %u",
-			                in->version, OFFERAPI_JOB_OPTIONS_VERSION);
+		int rc = oa_check_version("job options", in->version, OFFERAPI_JOB_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		*o = *in;
 	}
 	if (!o->lease_s)
@@ -97,6 +96,13 @@ void store_jobs_signal(offerapi_store *s)
 	pthread_mutex_unlock(&s->jobs_lock);
 }
 
+void store_jobs_wake(offerapi_store *s)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	pthread_cond_broadcast(&s->jobs_cond);
+	pthread_mutex_unlock(&s->jobs_lock);
+}
+
 uint64_t store_jobs_seq(offerapi_store *s)
 {
 	pthread_mutex_lock(&s->jobs_lock);
@@ -116,6 +122,25 @@ struct timespec store_deadline_in(unsigned int ms)
 		t.tv_nsec -= 1000000000L;
 	}
 	return t;
+}
+
+void store_cond_init(pthread_cond_t *c)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(c, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+bool store_due(offerapi_store *s, int64_t *last, int64_t now, int64_t every)
+{
+	pthread_mutex_lock(&s->jobs_lock);
+	bool due = now - *last >= every || now < *last;
+	if (due)
+		*last = now;
+	pthread_mutex_unlock(&s->jobs_lock);
+	return due;
 }
 
 void store_jobs_wait(offerapi_store *s, uint64_t seq, atomic_bool *stop, unsigned int ms)
@@ -243,12 +268,7 @@ int64_t jobs_claim_token(void)
  * REQUEUE_EVERY_MS per store. */
 static int requeue_expired(offerapi_store *s, const offerapi_job_options *o, int64_t now)
 {
-	pthread_mutex_lock(&s->jobs_lock);
-	bool due = now - s->jobs_requeued_ms >= REQUEUE_EVERY_MS || now < s->jobs_requeued_ms;
-	if (due)
-		s->jobs_requeued_ms = now;
-	pthread_mutex_unlock(&s->jobs_lock);
-	if (!due)
+	if (!store_due(s, &s->jobs_requeued_ms, now, REQUEUE_EVERY_MS))
 		return 0;
 	db_result *r = NULL;
 	int rc = jobs_queue_write(

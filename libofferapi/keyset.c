@@ -29,12 +29,7 @@ uint32_t ks_scope_id(char kind, int64_t id)
 
 void ks_spec_newest(ks_spec *spec, char kind, const char *id, const char *created, const char *from)
 {
-	memset(spec, 0, sizeof *spec);
-	spec->kind = kind;
-	spec->nphases = 1;
-	spec->phases[0] = (ks_phase){ id, from, { { created, true }, { id, true } }, 2, 0 };
-	spec->count_from = from;
-	spec->nfixed = 1;
+	*spec = (ks_spec)KS_SPEC_NEWEST(kind, id, created, from, 1);
 }
 
 /* ---- cursors ---- */
@@ -184,9 +179,9 @@ int ks_page_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, k
 	offerapi_page def = OFFERAPI_PAGE_INIT;
 	if (!p)
 		p = &def;
-	if (p->version < 1 || p->version > OFFERAPI_PAGE_VERSION)
-		return oa_error(OFFERAPI_EINVAL, "page: version %u, this library knows 1 to %d",
-		                p->version, OFFERAPI_PAGE_VERSION);
+	int rc = oa_check_version("page", p->version, OFFERAPI_PAGE_VERSION);
+	if (rc < 0)
+		return rc;
 	if (p->flags & ~(OFFERAPI_PAGE_TOTAL | OFFERAPI_PAGE_LAST))
 		return oa_error(OFFERAPI_EINVAL, "page: unknown flags 0x%x", p->flags);
 	if (p->limit > OFFERAPI_PAGE_MAX)
@@ -459,4 +454,37 @@ void ks_list_free(void *items, char *next, char *prev, void *list)
 	free(next);
 	free(prev);
 	free(list);
+}
+
+int ks_list_req(struct offerapi_store *s, const ks_list_type *t, int64_t owner,
+                const offerapi_page *p, ks_req *req)
+{
+	if (!s)
+		return oa_error(OFFERAPI_EINVAL, "%s", t->nostore);
+	return ks_req_parse(&t->spec, ks_scope_id(t->spec.kind, owner), p, req);
+}
+
+void *ks_list_run(struct offerapi_store *s, const ks_list_type *t, const ks_req *req,
+                  const db_param *fixed, int *rc)
+{
+	ks_result res;
+	if ((*rc = ks_run(s, req, t->cols, t->join, fixed, &res)) < 0)
+		return NULL;
+	void *l = calloc(1, t->size);
+	*rc = l ? t->fill(&res, l) : oa_error(OFFERAPI_ENOMEM, "%s", t->oom);
+	ks_result_free(&res);
+	if (*rc < 0) {
+		t->free(l);
+		return NULL;
+	}
+	return l;
+}
+
+void *ks_list_page(struct offerapi_store *s, const ks_list_type *t, int64_t owner,
+                   const offerapi_page *p, const db_param *fixed, int *rc)
+{
+	ks_req req;
+	if ((*rc = ks_list_req(s, t, owner, p, &req)) < 0)
+		return NULL;
+	return ks_list_run(s, t, &req, fixed, rc);
 }

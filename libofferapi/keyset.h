@@ -197,4 +197,44 @@ void ks_take_page(ks_result *res, int64_t *total, char **next, char **prev);
  * freed: the @items array, the @next and @prev cursors, the list. */
 void ks_list_free(void *items, char *next, char *prev, void *list);
 
+/* ks_spec_newest() as a constant initializer, with @nfixed parameters. */
+#define KS_SPEC_NEWEST(kind, id, created, from, nfixed)                                            \
+	{                                                                                          \
+		(kind), { { (id), (from), { { (created), true }, { (id), true } }, 2, 0 } }, 1,    \
+			(from), (nfixed)                                                           \
+	}
+
+/*
+ * One kind of paged list of the public API (an offerapi_*_list with items,
+ * count, next, prev and total), newest first under one owner: what
+ * access.c, stages.c, tokens.c, userlist.c, users.c and webhooks.c each did
+ * by hand, from the arguments to the list.
+ */
+typedef struct ks_list_type {
+	ks_spec spec; /* KS_SPEC_NEWEST(); its kind also names the scope */
+	const char *cols, *join; /* ks_run()'s */
+	size_t size; /* of the list */
+	/* Take the page's total and cursors (ks_take_page()) and make the
+	 * items from the kept rows of @res, counting each as it goes so that
+	 * @free frees a half-made list. Error set. */
+	int (*fill)(ks_result *res, void *list);
+	void (*free)(void *list); /* the list's public _free() (NULL ignored) */
+	const char *nostore, *oom; /* the messages for a NULL store, a failed calloc */
+} ks_list_type;
+
+/* The request for the page @p of the list of type @t owned by @owner
+ * (scope ks_scope_id(kind, @owner)): EINVAL when @s is NULL, else
+ * ks_req_parse(). */
+int ks_list_req(struct offerapi_store *s, const ks_list_type *t, int64_t owner,
+                const offerapi_page *p, ks_req *req);
+
+/* ks_run() of @req over @fixed, then the list of type @t from its rows.
+ * Returns the list, or NULL with *rc set (nothing held); else *rc is 0. */
+void *ks_list_run(struct offerapi_store *s, const ks_list_type *t, const ks_req *req,
+                  const db_param *fixed, int *rc);
+
+/* ks_list_req(), then ks_list_run(): a list with nothing to check between. */
+void *ks_list_page(struct offerapi_store *s, const ks_list_type *t, int64_t owner,
+                   const offerapi_page *p, const db_param *fixed, int *rc);
+
 #endif

@@ -52,15 +52,17 @@ uint32_t ranked_scope(offerapi_id offer_id, const char *by)
 }
 
 int ranked_page_parse(offerapi_id offer_id, const offerapi_rank *rank, const offerapi_page *page,
-                      char by[OFFERAPI_SCORER_NAME_MAX + 1], bool *known, ks_cursor *c,
-                      size_t *limit)
+                      ranked_req *out)
 {
-	int rc = rank_choose(rank, by, known);
+	int rc = rank_choose(rank, out->by, &out->known);
 	if (rc < 0)
 		return rc;
+	unsigned flags = page ? page->flags : 0;
+	out->last = flags & OFFERAPI_PAGE_LAST;
+	out->total = flags & OFFERAPI_PAGE_TOTAL;
 	ks_spec spec;
 	ranked_spec(&spec);
-	return ks_page_parse(&spec, ranked_scope(offer_id, by), page, c, limit);
+	return ks_page_parse(&spec, ranked_scope(offer_id, out->by), page, &out->c, &out->limit);
 }
 
 /* A candidate's applications, newest first (applications_candidate_created). */
@@ -161,9 +163,9 @@ int rank_choose(const offerapi_rank *rank, char by[OFFERAPI_SCORER_NAME_MAX + 1]
 	offerapi_rank def = OFFERAPI_RANK_INIT;
 	if (!rank)
 		rank = &def;
-	if (rank->version < 1 || rank->version > OFFERAPI_RANK_VERSION)
-		return oa_error(OFFERAPI_EINVAL, "rank: version %u, this library knows 1 to %d",
-		                rank->version, OFFERAPI_RANK_VERSION);
+	int rc = oa_check_version("rank", rank->version, OFFERAPI_RANK_VERSION);
+	if (rc < 0)
+		return rc;
 	if (rank->nscorers && !rank->scorers)
 		return oa_error(OFFERAPI_EINVAL, "rank: %zu scorers and no list", rank->nscorers);
 	for (size_t i = 0; i < rank->nscorers; i++)
@@ -173,8 +175,7 @@ int rank_choose(const offerapi_rank *rank, char by[OFFERAPI_SCORER_NAME_MAX + 1]
 	const char *name = rank->by;
 	*known = true;
 	if (name) {
-		int rc = check_scorer_name(name);
-		if (rc < 0)
+		if ((rc = check_scorer_name(name)) < 0)
 			return rc;
 		*known = false;
 		for (size_t i = 0; i < rank->nscorers && !*known; i++)
@@ -262,29 +263,24 @@ int offerapi_application_list_offer_page(offerapi_store *s, const offerapi_user 
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "application list: no output given");
 	*out = NULL;
-	char by[OFFERAPI_SCORER_NAME_MAX + 1];
-	bool known;
-	ks_cursor c;
-	size_t limit;
-	int rc = ranked_page_parse(offer_id, rank, page, by, &known, &c, &limit);
+	ranked_req q;
+	int rc = ranked_page_parse(offer_id, rank, page, &q);
 	if (rc < 0)
 		return rc;
 	if ((rc = store_check_owner(s, actor, offer_id, "read the applications to an offer")) < 0)
 		return rc;
-	if (!known) {
+	if (!q.known) {
 		char **names;
 		size_t n;
 		if ((rc = rank_names(s, offer_id, rank, &names, &n)) < 0)
 			return rc;
-		rc = rank_allowed(by, names, n);
+		rc = rank_allowed(q.by, names, n);
 		rank_names_free(names, n);
 		if (rc < 0)
 			return rc;
 	}
-	unsigned pf = page ? page->flags : 0;
-	return ranked_page(s, offer_id, by, &c, pf & OFFERAPI_PAGE_LAST,
-	                   pf & OFFERAPI_PAGE_TOTAL ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, limit,
-	                   false, out);
+	return ranked_page(s, offer_id, q.by, &q.c, q.last,
+	                   q.total ? RANK_TOTAL_COUNT : RANK_TOTAL_NO, q.limit, false, out);
 }
 
 int offerapi_application_list_mine_page(offerapi_store *s, const offerapi_user *actor,

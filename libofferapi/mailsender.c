@@ -402,18 +402,13 @@ void offerapi_mail_sender_free(offerapi_mail_sender *ms)
 	if (!ms)
 		return;
 	atomic_store(&ms->stop, true);
-	pthread_mutex_lock(&ms->store->jobs_lock);
-	pthread_cond_broadcast(&ms->store->jobs_cond);
-	pthread_mutex_unlock(&ms->store->jobs_lock);
+	store_jobs_wake(ms->store);
 	for (unsigned int i = 0; i < ms->started; i++)
 		pthread_join(ms->threads[i].thread, NULL);
 	free(ms->threads);
 	free(ms->url);
 	free(ms->user);
-	if (ms->password) {
-		sodium_memzero(ms->password, strlen(ms->password));
-		free(ms->password);
-	}
+	oa_free_secret(ms->password);
 	free(ms->from);
 	free(ms->from_name);
 	free(ms->base_url);

@@ -24,40 +24,8 @@
  * and up to OFFERAPI_REASON_TEXT_MAX bytes of text) */
 #define FIELD_MAX 2000
 
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-} sbuf;
-
-static void sb_add(sbuf *b, const char *s, size_t n)
-{
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 1024;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->oom = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void sb_str(sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-static void sb_printf(sbuf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
-static void sb_printf(sbuf *b, const char *fmt, ...)
+static void sb_printf(oa_buf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+static void sb_printf(oa_buf *b, const char *fmt, ...)
 {
 	char tmp[1024];
 	va_list ap;
@@ -65,9 +33,9 @@ static void sb_printf(sbuf *b, const char *fmt, ...)
 	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
 	va_end(ap);
 	if (n < 0 || (size_t)n >= sizeof tmp)
-		b->oom = true; /* never with the short headers written this way */
+		b->failed = true; /* never with the short headers written this way */
 	else
-		sb_add(b, tmp, (size_t)n);
+		oa_buf_add(b, tmp, (size_t)n);
 }
 
 int mail_check_base_url(const char *what, const char *url)
@@ -111,7 +79,7 @@ static size_t utf8_cut(const char *s, size_t len, size_t max)
 
 /* @s as RFC 2047 encoded-words ("=?UTF-8?B?...?=", 64 characters each, so
  * that a header line stays under 78), folded with CRLF SP. */
-static void sb_encoded_words(sbuf *b, const char *s)
+static void sb_encoded_words(oa_buf *b, const char *s)
 {
 	size_t len = strlen(s), off = 0;
 	while (off < len) {
@@ -120,32 +88,32 @@ static void sb_encoded_words(sbuf *b, const char *s)
 		sodium_bin2base64(enc, sizeof enc, (const unsigned char *)s + off, n,
 		                  sodium_base64_VARIANT_ORIGINAL);
 		if (off)
-			sb_str(b, "\r\n ");
+			oa_buf_str(b, "\r\n ");
 		sb_printf(b, "=?UTF-8?B?%s?=", enc);
 		off += n;
 	}
 }
 
-static void sb_header_text(sbuf *b, const char *name, const char *value)
+static void sb_header_text(oa_buf *b, const char *name, const char *value)
 {
 	sb_printf(b, "%s: ", name);
 	if (header_plain(value))
-		sb_str(b, value);
+		oa_buf_str(b, value);
 	else
 		sb_encoded_words(b, value);
-	sb_str(b, "\r\n");
+	oa_buf_str(b, "\r\n");
 }
 
 /* @data in base64, 76 characters a line, CRLF after each. */
-static void sb_base64(sbuf *b, const char *data, size_t len)
+static void sb_base64(oa_buf *b, const char *data, size_t len)
 {
 	for (size_t off = 0; off < len; off += 57) {
 		size_t n = len - off < 57 ? len - off : 57;
 		char line[sodium_base64_ENCODED_LEN(57, sodium_base64_VARIANT_ORIGINAL)];
 		sodium_bin2base64(line, sizeof line, (const unsigned char *)data + off, n,
 		                  sodium_base64_VARIANT_ORIGINAL);
-		sb_str(b, line);
-		sb_str(b, "\r\n");
+		oa_buf_str(b, line);
+		oa_buf_str(b, "\r\n");
 	}
 }
 
@@ -157,16 +125,16 @@ typedef struct fields {
 	json_t *items; /* a digest's applications (checked), or NULL */
 } fields;
 
-static void sb_html_escape(sbuf *b, const char *s)
+static void sb_html_escape(oa_buf *b, const char *s)
 {
 	for (; *s; s++) {
 		switch (*s) {
-		case '&': sb_str(b, "&amp;"); break;
-		case '<': sb_str(b, "&lt;"); break;
-		case '>': sb_str(b, "&gt;"); break;
-		case '"': sb_str(b, "&quot;"); break;
-		case '\'': sb_str(b, "&#39;"); break;
-		default: sb_add(b, s, 1);
+		case '&': oa_buf_str(b, "&amp;"); break;
+		case '<': oa_buf_str(b, "&lt;"); break;
+		case '>': oa_buf_str(b, "&gt;"); break;
+		case '"': oa_buf_str(b, "&quot;"); break;
+		case '\'': oa_buf_str(b, "&#39;"); break;
+		default: oa_buf_add(b, s, 1);
 		}
 	}
 }
@@ -181,7 +149,7 @@ static int get_field(json_t *params, const char *key, const char **out)
 }
 
 /* A digest's applications, one a line: "offer: candidate" then the link. */
-static void sb_list(sbuf *b, const fields *f, bool html)
+static void sb_list(oa_buf *b, const fields *f, bool html)
 {
 	size_t i;
 	json_t *it;
@@ -192,38 +160,38 @@ static void sb_list(sbuf *b, const fields *f, bool html)
 		    get_field(it, "app", &app) < 0)
 			continue;
 		if (i)
-			sb_str(b, html ? "<br>\r\n" : "\r\n");
+			oa_buf_str(b, html ? "<br>\r\n" : "\r\n");
 		if (html) {
-			sb_str(b, "• ");
+			oa_buf_str(b, "• ");
 			sb_html_escape(b, offer);
-			sb_str(b, " : ");
+			oa_buf_str(b, " : ");
 			sb_html_escape(b, who);
 			for (int k = 0; k < 2; k++) { /* the href, then the text */
-				sb_str(b, k ? "\">" : "<br>\r\n<a href=\"");
-				sb_str(b, f->base);
-				sb_str(b, "/applications/");
-				sb_str(b, app);
+				oa_buf_str(b, k ? "\">" : "<br>\r\n<a href=\"");
+				oa_buf_str(b, f->base);
+				oa_buf_str(b, "/applications/");
+				oa_buf_str(b, app);
 			}
-			sb_str(b, "</a>");
+			oa_buf_str(b, "</a>");
 		} else {
-			sb_str(b, "- ");
-			sb_str(b, offer);
-			sb_str(b, " : ");
-			sb_str(b, who);
-			sb_str(b, "\r\n  ");
-			sb_str(b, f->base);
-			sb_str(b, "/applications/");
-			sb_str(b, app);
+			oa_buf_str(b, "- ");
+			oa_buf_str(b, offer);
+			oa_buf_str(b, " : ");
+			oa_buf_str(b, who);
+			oa_buf_str(b, "\r\n  ");
+			oa_buf_str(b, f->base);
+			oa_buf_str(b, "/applications/");
+			oa_buf_str(b, app);
 		}
 	}
 }
 
 /* @tpl with {name}, {offer}, {link}, {reason}, {who}, {date}, {list} replaced; @html escapes the values,
  * makes the link a link and each paragraph a <p>. */
-static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
+static void sb_fill(oa_buf *b, const char *tpl, const fields *f, bool html)
 {
 	if (html)
-		sb_str(b, "<p>");
+		oa_buf_str(b, "<p>");
 	for (const char *p = tpl; *p;) {
 		const char *val = NULL;
 		size_t skip = 0;
@@ -243,27 +211,27 @@ static void sb_fill(sbuf *b, const char *tpl, const fields *f, bool html)
 			sb_list(b, f, html);
 			skip = 6;
 		} else if (skip && html && val == f->link) {
-			sb_str(b, "<a href=\"");
+			oa_buf_str(b, "<a href=\"");
 			sb_html_escape(b, val);
-			sb_str(b, "\">");
+			oa_buf_str(b, "\">");
 			sb_html_escape(b, val);
-			sb_str(b, "</a>");
+			oa_buf_str(b, "</a>");
 		} else if (skip) {
-			html ? sb_html_escape(b, val) : sb_str(b, val);
+			html ? sb_html_escape(b, val) : oa_buf_str(b, val);
 		} else if (html && !strncmp(p, "\n\n", 2)) {
-			sb_str(b, "</p>\r\n<p>");
+			oa_buf_str(b, "</p>\r\n<p>");
 			skip = 2;
 		} else if (*p == '\n') {
-			sb_str(b, html ? "<br>\r\n" : "\r\n");
+			oa_buf_str(b, html ? "<br>\r\n" : "\r\n");
 			skip = 1;
 		} else {
 			char one[2] = { *p, 0 };
-			html ? sb_html_escape(b, one) : sb_add(b, p, 1);
+			html ? sb_html_escape(b, one) : oa_buf_add(b, p, 1);
 			skip = 1;
 		}
 		p += skip;
 	}
-	sb_str(b, html ? "</p>\r\n" : "\r\n");
+	oa_buf_str(b, html ? "</p>\r\n" : "\r\n");
 }
 
 static bool hex_ok(const char *s)
@@ -359,7 +327,7 @@ static int check_site(const offerapi_mail_site *site)
 	return mail_check_base_url("mail base URL", site->base_url);
 }
 
-static void sb_date(sbuf *b, time_t t)
+static void sb_date(oa_buf *b, time_t t)
 {
 	static const char *const days[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
@@ -371,7 +339,7 @@ static void sb_date(sbuf *b, time_t t)
 	          tm.tm_sec);
 }
 
-static void sb_headers(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *site,
+static void sb_headers(oa_buf *b, const offerapi_mail *m, const offerapi_mail_site *site,
                        const mail_template *t, const fields *f, const char *subject,
                        const char *boundary)
 {
@@ -379,7 +347,7 @@ static void sb_headers(sbuf *b, const offerapi_mail *m, const offerapi_mail_site
 	char from[OFFERAPI_EMAIL_MAX + 1];
 	if (offerapi_email_normalize(site->from, from) < 0) /* checked before */
 		from[0] = '\0';
-	sb_str(b, "From: ");
+	oa_buf_str(b, "From: ");
 	if (header_plain(fname) && !strpbrk(fname, "\"\\"))
 		sb_printf(b, "\"%s\"", fname);
 	else
@@ -391,62 +359,62 @@ static void sb_headers(sbuf *b, const offerapi_mail *m, const offerapi_mail_site
 	sb_printf(b, "Message-ID: <offerapi.%lld.%lld@%s>\r\n", (long long)m->id,
 	          (long long)m->enqueued_ms,
 	          strchr(from, '@') ? strchr(from, '@') + 1 : "offerapi");
-	sb_str(b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
+	oa_buf_str(b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
 	sb_printf(b, "Content-Language: %s\r\n", t->lang);
 	if (t->notification) { /* RFC 8058 one-click (with a token), then the settings page */
-		sb_str(b, "List-Unsubscribe: <");
+		oa_buf_str(b, "List-Unsubscribe: <");
 		if (*f->unsub) {
-			sb_str(b, site->base_url);
-			sb_str(b, "/unsubscribe?t=");
-			sb_str(b, f->unsub);
-			sb_str(b, ">,\r\n <");
+			oa_buf_str(b, site->base_url);
+			oa_buf_str(b, "/unsubscribe?t=");
+			oa_buf_str(b, f->unsub);
+			oa_buf_str(b, ">,\r\n <");
 		}
-		sb_str(b, site->base_url);
-		sb_str(b, "/me/notifications>\r\n");
+		oa_buf_str(b, site->base_url);
+		oa_buf_str(b, "/me/notifications>\r\n");
 		if (*f->unsub)
-			sb_str(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
+			oa_buf_str(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
 	}
 	sb_printf(b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", boundary);
 }
 
-static void sb_part(sbuf *b, const char *boundary, const char *type, const sbuf *body)
+static void sb_part(oa_buf *b, const char *boundary, const char *type, const oa_buf *body)
 {
 	sb_printf(b, "--%s\r\nContent-Type: %s; charset=UTF-8\r\n", boundary, type);
-	sb_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
+	oa_buf_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
 	sb_base64(b, body->p ? body->p : "", body->len);
 }
 
 /* A notification's last paragraph: where to stop such messages (the
  * one-click link's page, which asks before changing anything, or the
  * settings). */
-static void sb_stop(sbuf *b, const mail_template *t, const fields *f, bool html)
+static void sb_stop(oa_buf *b, const mail_template *t, const fields *f, bool html)
 {
 	if (!t->notification)
 		return;
-	sbuf url = { 0 };
-	sb_str(&url, f->base);
-	sb_str(&url, *f->unsub ? "/unsubscribe?t=" : "/me/notifications");
-	sb_str(&url, f->unsub);
+	oa_buf url = { 0 };
+	oa_buf_str(&url, f->base);
+	oa_buf_str(&url, *f->unsub ? "/unsubscribe?t=" : "/me/notifications");
+	oa_buf_str(&url, f->unsub);
 	const char *u = url.p ? url.p : "";
-	sb_str(b, html ? "<p>" : "\r\n");
-	sb_str(b, !strcmp(t->lang, "en") ? "To stop these e-mails: "
-	                                 : "Pour ne plus recevoir ces e-mails : ");
+	oa_buf_str(b, html ? "<p>" : "\r\n");
+	oa_buf_str(b, !strcmp(t->lang, "en") ? "To stop these e-mails: "
+	                                     : "Pour ne plus recevoir ces e-mails : ");
 	if (html) {
-		sb_str(b, "<a href=\"");
-		sb_str(b, u); /* base URL checked, token hex: nothing to escape */
-		sb_str(b, "\">");
+		oa_buf_str(b, "<a href=\"");
+		oa_buf_str(b, u); /* base URL checked, token hex: nothing to escape */
+		oa_buf_str(b, "\">");
 	}
-	sb_str(b, u);
-	sb_str(b, html ? "</a></p>\r\n" : "\r\n");
-	b->oom = b->oom || url.oom;
+	oa_buf_str(b, u);
+	oa_buf_str(b, html ? "</a></p>\r\n" : "\r\n");
+	b->failed = b->failed || url.failed;
 	free(url.p);
 }
 
 /* The whole message into @b from its checked pieces. */
-static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *site,
+static void compose(oa_buf *b, const offerapi_mail *m, const offerapi_mail_site *site,
                     const mail_template *t, const fields *f)
 {
-	sbuf subject = { 0 }, text = { 0 }, html = { 0 };
+	oa_buf subject = { 0 }, text = { 0 }, html = { 0 };
 	sb_fill(&subject, t->subject, f, false);
 	if (subject.len >= 2)
 		subject.p[subject.len -= 2] = '\0'; /* sb_fill ends with CRLF */
@@ -454,18 +422,18 @@ static void compose(sbuf *b, const offerapi_mail *m, const offerapi_mail_site *s
 	sb_stop(&text, t, f, false);
 	sb_printf(&html, "<!DOCTYPE html>\r\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
 	          t->lang);
-	sb_str(&html, "<title>");
+	oa_buf_str(&html, "<title>");
 	sb_html_escape(&html, subject.p ? subject.p : "");
-	sb_str(&html, "</title></head>\r\n<body style=\"font-family: sans-serif\">\r\n");
+	oa_buf_str(&html, "</title></head>\r\n<body style=\"font-family: sans-serif\">\r\n");
 	sb_fill(&html, t->body, f, true);
 	sb_stop(&html, t, f, true);
-	sb_str(&html, "</body></html>\r\n");
+	oa_buf_str(&html, "</body></html>\r\n");
 	unsigned char rnd[12];
 	randombytes_buf(rnd, sizeof rnd);
 	char hex[2 * sizeof rnd + 1], boundary[48];
 	sodium_bin2hex(hex, sizeof hex, rnd, sizeof rnd);
 	snprintf(boundary, sizeof boundary, "=_offerapi_%s", hex);
-	b->oom = subject.oom || text.oom || html.oom;
+	b->failed = subject.failed || text.failed || html.failed;
 	sb_headers(b, m, site, t, f, subject.p ? subject.p : "", boundary);
 	sb_part(b, boundary, "text/plain", &text);
 	sb_part(b, boundary, "text/html", &html);
@@ -523,14 +491,11 @@ int offerapi_mail_render(const offerapi_mail *m, const offerapi_mail_site *site,
 		free(link);
 		return rc;
 	}
-	sbuf b = { 0 };
+	oa_buf b = { 0 };
 	compose(&b, m, site, t, &f);
 	json_decref(params);
-	if (link) {
-		sodium_memzero(link, strlen(link));
-		free(link);
-	}
-	if (b.oom) {
+	oa_free_secret(link);
+	if (b.failed) {
 		free(b.p);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
@@ -556,11 +521,11 @@ int offerapi_mail_subject(const offerapi_mail *m, char *out, size_t outsz)
 	                (rc = get_field(params, "date", &f.date)) < 0))
 		f.name = f.offer = f.date = "";
 	if (t) {
-		sbuf s = { 0 };
+		oa_buf s = { 0 };
 		sb_fill(&s, t->subject, &f, false);
 		if (s.len >= 2)
 			s.p[s.len - 2] = '\0';
-		snprintf(out, outsz, "%s", s.p && !s.oom ? s.p : "");
+		snprintf(out, outsz, "%s", s.p && !s.failed ? s.p : "");
 		free(s.p);
 	}
 	json_decref(params);

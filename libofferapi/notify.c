@@ -29,17 +29,16 @@ static const char *const notify_names[] = { NULL, "each", "daily", "none" };
 
 const char *offerapi_notify_name(offerapi_notify n)
 {
-	return n > OFFERAPI_NOTIFY_UNSET && n <= OFFERAPI_NOTIFY_NONE ? notify_names[n] : NULL;
+	return oa_name_of(notify_names, OFFERAPI_NOTIFY_NONE + 1, OFFERAPI_NOTIFY_EACH, (int)n);
 }
 
 int offerapi_notify_parse(const char *name, offerapi_notify *out)
 {
-	for (int i = OFFERAPI_NOTIFY_EACH; i <= OFFERAPI_NOTIFY_NONE; i++)
-		if (name && !strcmp(name, notify_names[i])) {
-			*out = (offerapi_notify)i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL, "notify: must be \"each\", \"daily\" or \"none\"");
+	int i = oa_index_of(notify_names, OFFERAPI_NOTIFY_NONE + 1, OFFERAPI_NOTIFY_EACH, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL, "notify: must be \"each\", \"daily\" or \"none\"");
+	*out = (offerapi_notify)i;
+	return 0;
 }
 
 int notify_token_tx(db_conn *c, offerapi_id user_id, int kind, offerapi_id offer_id, char *token)
@@ -111,8 +110,7 @@ int offerapi_notify_stages_get(offerapi_store *s, offerapi_id user_id, bool *out
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT notify_stages FROM users WHERE id = $1",
 	                    (db_param[]){ P_INT(user_id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)user_id);
+	rc = store_found(rc, &r, "user", user_id);
 	if (rc == 0)
 		*out_on = db_int(r, 0, 0) != 0;
 	db_result_free(r);

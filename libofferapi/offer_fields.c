@@ -13,6 +13,7 @@
 #include "webhooks_internal.h"
 #include "offerapi/webhook.h"
 
+/* Value 0 is "unset" in each table: never named, never parsed. */
 static const char *const contract_names[] = { NULL,        "cdi",        "cdd",
 	                                      "freelance", "internship", "apprenticeship" };
 static const char *const remote_names[] = { NULL, "onsite", "hybrid", "remote" };
@@ -23,27 +24,14 @@ static const char *const period_names[] = { NULL, "year", "month", "day", "hour"
 #define PERIOD_RULE "salary_period: must be \"year\", \"month\", \"day\" or \"hour\""
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
 
-static const char *name_of(const char *const *names, int n, int v)
-{
-	return v > 0 && v < n ? names[v] : NULL;
-}
-
-static int index_of(const char *const *names, int n, const char *name)
-{
-	for (int i = 1; name && i < n; i++)
-		if (!strcmp(name, names[i]))
-			return i;
-	return -1;
-}
-
 const char *offerapi_contract_name(offerapi_contract v)
 {
-	return name_of(contract_names, COUNT(contract_names), (int)v);
+	return oa_name_of(contract_names, COUNT(contract_names), 1, (int)v);
 }
 
 int offerapi_contract_parse(const char *name, offerapi_contract *out)
 {
-	int i = index_of(contract_names, COUNT(contract_names), name);
+	int i = oa_index_of(contract_names, COUNT(contract_names), 1, name);
 	if (i < 0)
 		return oa_error(OFFERAPI_EINVAL, CONTRACT_RULE);
 	*out = (offerapi_contract)i;
@@ -52,12 +40,12 @@ int offerapi_contract_parse(const char *name, offerapi_contract *out)
 
 const char *offerapi_remote_name(offerapi_remote v)
 {
-	return name_of(remote_names, COUNT(remote_names), (int)v);
+	return oa_name_of(remote_names, COUNT(remote_names), 1, (int)v);
 }
 
 int offerapi_remote_parse(const char *name, offerapi_remote *out)
 {
-	int i = index_of(remote_names, COUNT(remote_names), name);
+	int i = oa_index_of(remote_names, COUNT(remote_names), 1, name);
 	if (i < 0)
 		return oa_error(OFFERAPI_EINVAL, REMOTE_RULE);
 	*out = (offerapi_remote)i;
@@ -66,12 +54,12 @@ int offerapi_remote_parse(const char *name, offerapi_remote *out)
 
 const char *offerapi_salary_period_name(offerapi_salary_period v)
 {
-	return name_of(period_names, COUNT(period_names), (int)v);
+	return oa_name_of(period_names, COUNT(period_names), 1, (int)v);
 }
 
 int offerapi_salary_period_parse(const char *name, offerapi_salary_period *out)
 {
-	int i = index_of(period_names, COUNT(period_names), name);
+	int i = oa_index_of(period_names, COUNT(period_names), 1, name);
 	if (i < 0)
 		return oa_error(OFFERAPI_EINVAL, PERIOD_RULE);
 	*out = (offerapi_salary_period)i;
@@ -251,9 +239,9 @@ db_param rich_param(const rich_fields *r, int i)
 void rich_read(const db_result *r, int row, int c, offerapi_offer *o)
 {
 	/* a NULL reads as unset; the CHECKs allow no other value */
-	int v = index_of(contract_names, COUNT(contract_names), db_text(r, row, c + 1));
+	int v = oa_index_of(contract_names, COUNT(contract_names), 1, db_text(r, row, c + 1));
 	o->contract = v > 0 ? (offerapi_contract)v : OFFERAPI_CONTRACT_UNSET;
-	v = index_of(remote_names, COUNT(remote_names), db_text(r, row, c + 2));
+	v = oa_index_of(remote_names, COUNT(remote_names), 1, db_text(r, row, c + 2));
 	o->remote = v > 0 ? (offerapi_remote)v : OFFERAPI_REMOTE_UNSET;
 	o->salary_min = db_int(r, row, c + 3);
 	o->salary_max = db_int(r, row, c + 4);
@@ -263,7 +251,7 @@ void rich_read(const db_result *r, int row, int c, offerapi_offer *o)
 	if (n)
 		memcpy(o->salary_currency, cur, n);
 	o->salary_currency[n] = '\0';
-	v = index_of(period_names, COUNT(period_names), db_text(r, row, c + 6));
+	v = oa_index_of(period_names, COUNT(period_names), 1, db_text(r, row, c + 6));
 	o->salary_period = v > 0 ? (offerapi_salary_period)v : OFFERAPI_PERIOD_UNSET;
 	o->deadline = db_int(r, row, c + 7);
 }

@@ -296,12 +296,8 @@ int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 	                    "SELECT " OFFER_COLUMNS
 	                    ", o.version, o.archived_at, o.notify" OFFER_FROM " WHERE o.id = $1",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "offer", id)) < 0)
 		return rc;
-	if (r->nrows == 0) {
-		db_result_free(r);
-		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)id);
-	}
 	offerapi_offer *o = calloc(1, sizeof *o);
 	if (!o)
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -388,11 +384,9 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
 	db_result *r = NULL;
 	rc = store_exec(s, "SELECT recruiter_id FROM offers WHERE id = $1",
 	                (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "offer", id)) < 0)
 		return rc;
-	if (r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)id);
-	else if (db_int(r, 0, 0) != actor->id)
+	if (db_int(r, 0, 0) != actor->id)
 		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
 		              (long long)id);
 	db_result_free(r);
@@ -705,11 +699,9 @@ static void filter_free(offer_filter *f)
 
 static int check_query(const offerapi_offer_query *q)
 {
-	if (q->version < 1 || q->version > OFFERAPI_OFFER_QUERY_VERSION)
-		return oa_error(OFFERAPI_EINVAL,
-		                "offer query: version %u, this library knows 1 to %d", q->version,
-		                OFFERAPI_OFFER_QUERY_VERSION);
-	int rc;
+	int rc = oa_check_version("offer query", q->version, OFFERAPI_OFFER_QUERY_VERSION);
+	if (rc < 0)
+		return rc;
 	if ((rc = oa_check_text("search words", q->words, 0, MAX_QUERY, false, true)) < 0 ||
 	    (rc = oa_check_text("location", q->location, 0, MAX_QUERY, false, true)) < 0 ||
 	    (rc = oa_check_text("skill", q->skill, 0, MAX_QUERY, false, true)) < 0)

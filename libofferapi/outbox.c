@@ -14,8 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sodium.h>
-
 #include "internal.h"
 #include "jobs_internal.h"
 #include "offerapi/mail.h"
@@ -30,7 +28,7 @@ static const char *const state_names[] = { "pending", "sending", "sent", "failed
 
 const char *offerapi_mail_state_name(offerapi_mail_state st)
 {
-	return (unsigned)st < OFFERAPI_MAIL_NSTATES ? state_names[st] : NULL;
+	return oa_name_of(state_names, OFFERAPI_MAIL_NSTATES, 0, (int)st);
 }
 
 /* The job options with the outbox's own defaults for zero fields. */
@@ -156,10 +154,7 @@ void offerapi_mail_free(offerapi_mail *m)
 	free(m->kind);
 	free(m->recipient);
 	free(m->lang);
-	if (m->params) {
-		sodium_memzero(m->params, strlen(m->params));
-		free(m->params);
-	}
+	oa_free_secret(m->params);
 	free(m);
 }
 
@@ -296,8 +291,7 @@ int offerapi_mail_state_get(offerapi_store *s, offerapi_id id, offerapi_mail_sta
 	db_result *r = NULL;
 	int rc = store_exec(s, "SELECT state, attempts FROM outbox WHERE id = $1",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "mail %lld: not found", (long long)id);
+	rc = store_found(rc, &r, "mail", id);
 	if (rc == 0) {
 		*out_state = (offerapi_mail_state)db_int(r, 0, 0);
 		if (out_attempts)

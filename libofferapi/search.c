@@ -183,38 +183,7 @@ static void forms_free(char **forms, int n)
 		free(forms[i]);
 }
 
-/* A growing string. */
-typedef struct buf {
-	char *p;
-	size_t n, cap;
-	bool failed;
-} buf;
-
-static void put(buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->n + n + 1 > b->cap) {
-		size_t cap = (b->cap ? b->cap * 2 : 256) + n;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = '\0';
-}
-
-static void puts_(buf *b, const char *s)
-{
-	put(b, s, strlen(s));
-}
-
-static char *buf_take(buf *b)
+static char *buf_take(oa_buf *b)
 {
 	if (b->failed || !b->p) {
 		free(b->p);
@@ -232,7 +201,7 @@ int search_index_text(const char *text, char **out)
 	stemmers st;
 	int rc = stemmers_open(&st);
 	bool opened = rc == 0;
-	buf b = { 0 };
+	oa_buf b = { 0 };
 	size_t len = strlen(f), pos = 0, start, n;
 	while (rc == 0 && next_word(f, len, &pos, false, &start, &n)) {
 		char *forms[SEARCH_MAX_FORMS];
@@ -243,9 +212,9 @@ int search_index_text(const char *text, char **out)
 		for (int i = 0; i < nf; i++) {
 			if (i > 0 && strncmp(forms[0], forms[i], strlen(forms[i])) == 0)
 				continue;
-			if (b.n)
-				put(&b, " ", 1);
-			puts_(&b, forms[i]);
+			if (b.len)
+				oa_buf_add(&b, " ", 1);
+			oa_buf_str(&b, forms[i]);
 		}
 		forms_free(forms, nf);
 	}
@@ -359,22 +328,22 @@ int search_query_parse(const char *words, search_query *q)
 static char *expression(const search_query *q, const char *join, const char *or_form,
                         const char *quote, const char *star)
 {
-	buf b = { 0 };
+	oa_buf b = { 0 };
 	for (int i = 0; i < q->nwords; i++) {
 		const search_word *w = &q->words[i];
 		if (i)
-			puts_(&b, join);
-		puts_(&b, "(");
+			oa_buf_str(&b, join);
+		oa_buf_str(&b, "(");
 		for (int k = 0; k < w->nforms; k++) {
 			if (k)
-				puts_(&b, or_form);
-			puts_(&b, quote);
-			puts_(&b, w->forms[k]); /* letters and digits only */
-			puts_(&b, quote);
+				oa_buf_str(&b, or_form);
+			oa_buf_str(&b, quote);
+			oa_buf_str(&b, w->forms[k]); /* letters and digits only */
+			oa_buf_str(&b, quote);
 			if (w->prefix[k])
-				puts_(&b, star);
+				oa_buf_str(&b, star);
 		}
-		puts_(&b, ")");
+		oa_buf_str(&b, ")");
 	}
 	return buf_take(&b);
 }
@@ -482,23 +451,23 @@ int search_snippet(const search_query *q, const char *text, size_t max, char **o
 	if (at < len) {
 		size_t from, to;
 		window(text, len, at, max, &from, &to);
-		buf b = { 0 };
+		oa_buf b = { 0 };
 		if (from > 0)
-			puts_(&b, "…");
+			oa_buf_str(&b, "…");
 		size_t done = from;
 		pos = from;
 		while (next_word(text, to, &pos, true, &start, &n)) {
 			if (!raw_matches(stp, q, text + start, n))
 				continue;
-			put(&b, text + done, start - done);
-			put(&b, "\x02", 1);
-			put(&b, text + start, n);
-			put(&b, "\x03", 1);
+			oa_buf_add(&b, text + done, start - done);
+			oa_buf_add(&b, "\x02", 1);
+			oa_buf_add(&b, text + start, n);
+			oa_buf_add(&b, "\x03", 1);
 			done = start + n;
 		}
-		put(&b, text + done, to - done);
+		oa_buf_add(&b, text + done, to - done);
 		if (to < len)
-			puts_(&b, "…");
+			oa_buf_str(&b, "…");
 		if (!(*out = buf_take(&b)))
 			rc = oa_error(OFFERAPI_ENOMEM, "out of memory making a snippet");
 	}

@@ -32,37 +32,36 @@ static const char *const reason_names[OFFERAPI_NREASONS] = { "", "profile", "exp
 
 const char *offerapi_stage_name(offerapi_stage stage)
 {
-	return (unsigned)stage < OFFERAPI_NSTAGES ? stage_names[stage] : NULL;
+	return oa_name_of(stage_names, OFFERAPI_NSTAGES, 0, (int)stage);
 }
 
 int offerapi_stage_parse(offerapi_stage *out, const char *name)
 {
-	for (int i = 0; name && i < OFFERAPI_NSTAGES; i++)
-		if (!strcmp(name, stage_names[i])) {
-			*out = (offerapi_stage)i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "stage: \"%.40s\" unknown (received, reviewed, interview, offer, hired,"
-	                " rejected or withdrawn)",
-	                name ? name : "");
+	int i = oa_index_of(stage_names, OFFERAPI_NSTAGES, 0, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "stage: \"%.40s\" unknown (received, reviewed, interview, offer,"
+		                " hired, rejected or withdrawn)",
+		                name ? name : "");
+	*out = (offerapi_stage)i;
+	return 0;
 }
 
 const char *offerapi_reject_reason_name(offerapi_reject_reason reason)
 {
-	return (unsigned)reason < OFFERAPI_NREASONS ? reason_names[reason] : NULL;
+	return oa_name_of(reason_names, OFFERAPI_NREASONS, 0, (int)reason);
 }
 
 int offerapi_reject_reason_parse(offerapi_reject_reason *out, const char *name)
 {
-	for (int i = 1; name && i < OFFERAPI_NREASONS; i++)
-		if (!strcmp(name, reason_names[i])) {
-			*out = (offerapi_reject_reason)i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "reason: \"%.40s\" unknown (profile, experience, position_filled or other)",
-	                name ? name : "");
+	int i = oa_index_of(reason_names, OFFERAPI_NREASONS, 1, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "reason: \"%.40s\" unknown (profile, experience, position_filled or"
+		                " other)",
+		                name ? name : "");
+	*out = (offerapi_reject_reason)i;
+	return 0;
 }
 
 static bool stage_open(offerapi_stage s)
@@ -112,12 +111,8 @@ static int app_access(db_conn *c, const offerapi_user *actor, offerapi_id id, bo
 		"SELECT a.candidate_id, o.recruiter_id, a.stage, a.offer_id FROM applications a"
 		" JOIN offers o ON o.id = a.offer_id WHERE a.id = $1",
 		(db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "application", id)) < 0)
 		return rc;
-	if (r->nrows == 0) {
-		db_result_free(r);
-		return oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
-	}
 	out->candidate_id = db_int(r, 0, 0);
 	out->recruiter_id = db_int(r, 0, 1);
 	out->offer_id = db_int(r, 0, 3);
@@ -387,9 +382,8 @@ static int many_tx(db_conn *c, const offerapi_user *actor, offerapi_id offer_id,
 	db_result *r = NULL;
 	int rc = db_exec(c, "SELECT recruiter_id FROM offers WHERE id = $1",
 	                 (db_param[]){ P_INT(offer_id) }, 1, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)offer_id);
-	else if (rc == 0 && db_int(r, 0, 0) != actor->id)
+	rc = store_found(rc, &r, "offer", offer_id);
+	if (rc == 0 && db_int(r, 0, 0) != actor->id)
 		rc = oa_error(OFFERAPI_EPERM, "offer %lld belongs to another recruiter",
 		              (long long)offer_id);
 	db_result_free(r);
@@ -527,8 +521,7 @@ int offerapi_application_consent_withdraw(offerapi_store *s, const offerapi_user
 	                 " THEN $3 ELSE consent_at END, pool_consent = 0"
 	                 " WHERE id = $1 AND candidate_id = $2 RETURNING id",
 	                 (db_param[]){ P_INT(id), P_INT(actor->id), P_INT(oa_now()) }, 3, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "application %lld: not found", (long long)id);
+	rc = store_found(rc, &r, "application", id);
 	db_result_free(r);
 	return rc;
 }
@@ -649,18 +642,16 @@ void offerapi_note_list_free(offerapi_note_list *l)
 	ks_list_free(l->items, l->next, l->prev, l);
 }
 
-/* An application's notes, newest first (application_notes_app). */
-static void notes_spec(ks_spec *spec)
+/* The kept rows of @res (from its base column: id, application_id,
+ * author_id, author name, body, created_at) into @list (ks_list_type.fill). */
+static int notes_fill(ks_result *res, void *list)
 {
-	ks_spec_newest(spec, 'n', "n0.id", "n0.created_at",
-	               " FROM application_notes n0 WHERE n0.application_id = $1");
-}
-
-/* The kept rows of @r (from column @base: id, application_id, author_id,
- * author name, body, created_at) into @l. */
-static int notes_items(const db_result *r, int base, const ks_row *rows, const ks_page *pg,
-                       offerapi_note_list *l)
-{
+	offerapi_note_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	const db_result *r = res->r;
+	const ks_row *rows = res->rows;
+	const ks_page *pg = &res->page;
+	int base = res->base;
 	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -680,41 +671,36 @@ static int notes_items(const db_result *r, int base, const ks_row *rows, const k
 	return 0;
 }
 
+static void notes_free(void *list)
+{
+	offerapi_note_list_free(list);
+}
+
+/* An application's notes, newest first (application_notes_app). */
+static const ks_list_type notes_list = {
+	KS_SPEC_NEWEST('n', "n0.id", "n0.created_at",
+	               " FROM application_notes n0 WHERE n0.application_id = $1", 1),
+	", n.id, n.application_id, n.author_id, u.display_name, n.body, n.created_at",
+	" JOIN application_notes n ON n.id = k.id LEFT JOIN users u ON u.id = n.author_id",
+	sizeof(offerapi_note_list),
+	notes_fill,
+	notes_free,
+	"note list: no store given",
+	"out of memory"
+};
+
 int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
                                    const offerapi_page *page, offerapi_note_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "note list: no output given");
 	*out = NULL;
-	ks_spec spec;
-	notes_spec(&spec);
 	ks_req req;
-	int rc = ks_req_parse(&spec, ks_scope_id('n', id), page, &req);
+	int rc = ks_list_req(s, &notes_list, id, page, &req);
 	app_people p;
 	if (rc == 0)
 		rc = app_check(s, actor, id, true, "read its notes", &p);
-	ks_result res;
 	if (rc == 0)
-		rc = ks_run(s, &req,
-		            ", n.id, n.application_id, n.author_id, u.display_name, n.body,"
-		            " n.created_at",
-		            " JOIN application_notes n ON n.id = k.id"
-		            " LEFT JOIN users u ON u.id = n.author_id",
-		            (db_param[]){ P_INT(id) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_note_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		rc = notes_items(res.r, res.base, res.rows, &res.page, l);
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_note_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+		*out = ks_list_run(s, &notes_list, &req, (db_param[]){ P_INT(id) }, &rc);
+	return rc;
 }

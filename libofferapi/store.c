@@ -1131,20 +1131,29 @@ static int migration_run(offerapi_store *s, db_conn *c, int v)
 	return rc;
 }
 
+int store_locked_any(offerapi_store *s, db_conn *c, const char *sql, const db_param *p, int n,
+                     bool *any)
+{
+	int rc = 0;
+	if (s->be->migration_lock_sql)
+		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
+	db_result *r = NULL;
+	if (rc == 0)
+		rc = db_exec(c, sql, p, n, &r);
+	*any = rc == 0 && db_int(r, 0, 0) > 0;
+	db_result_free(r);
+	return rc;
+}
+
 /* Applies migration @v unless another replica has (checked under the lock). */
 static int migration_apply(offerapi_store *s, db_conn *c, int v)
 {
 	int rc = db_begin(c);
 	if (rc < 0)
 		return rc;
-	if (s->be->migration_lock_sql)
-		rc = db_exec(c, s->be->migration_lock_sql, NULL, 0, NULL);
-	db_result *r = NULL;
-	if (rc == 0)
-		rc = db_exec(c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
-		             (db_param[]){ P_INT(v) }, 1, &r);
-	bool applied = rc == 0 && db_int(r, 0, 0) > 0;
-	db_result_free(r);
+	bool applied;
+	rc = store_locked_any(s, c, "SELECT COUNT(*) FROM schema_migrations WHERE version = $1",
+	                      (db_param[]){ P_INT(v) }, 1, &applied);
 	if (rc == 0 && applied) {
 		db_rollback(c);
 		return 0;
@@ -1301,6 +1310,15 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+int store_found(int rc, db_result **r, const char *what, offerapi_id id)
+{
+	if (rc < 0 || (*r)->nrows > 0)
+		return rc;
+	db_result_free(*r);
+	*r = NULL;
+	return oa_error(OFFERAPI_ENOTFOUND, "%s %lld: not found", what, (long long)id);
+}
+
 int store_count(offerapi_store *s, const char *from, const db_param *p, int n, int64_t *out)
 {
 	char sql[2048];
@@ -1327,10 +1345,10 @@ static int apply_defaults(offerapi_store_options *o, const offerapi_store_option
 {
 	offerapi_store_options def = OFFERAPI_STORE_OPTIONS_INIT;
 	if (in) {
-		if (in->version < 1 || in->version > OFFERAPI_STORE_OPTIONS_VERSION)
-			return oa_error(OFFERAPI_EINVAL,
-			                "store options: version %u, this library knows 1 to %u",
-			                in->version, OFFERAPI_STORE_OPTIONS_VERSION);
+		int rc = oa_check_version("store options", in->version,
+		                          OFFERAPI_STORE_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		/* a version-1 struct is shorter: read only what it has */
 		memcpy(&def, in,
 		       in->version == 1   ? STORE_OPTIONS_V1_SIZE
@@ -1407,11 +1425,7 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	pthread_cond_init(&s->pw_cond, NULL);
 	pthread_mutex_init(&s->jobs_lock, NULL);
 	pthread_mutex_init(&s->jobs_write, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&s->jobs_cond, &ca);
-	pthread_condattr_destroy(&ca);
+	store_cond_init(&s->jobs_cond);
 	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
 	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
 	if (rc == 0)

@@ -72,9 +72,22 @@ void store_jobs_signal(offerapi_store *s);
  * wake-up between the claim and store_jobs_wait() is lost. */
 uint64_t store_jobs_seq(offerapi_store *s);
 
+/* Wake, without an enqueue, every thread of this process sleeping in
+ * store_jobs_wait(), so that it sees its stop flag. */
+void store_jobs_wake(offerapi_store *s);
+
 /* A deadline @ms from now on the monotonic clock (the clock of
  * jobs_cond, and of the runners' and senders' stop conditions). */
 struct timespec store_deadline_in(unsigned int ms);
+
+/* pthread_cond_init() on the clock of store_deadline_in(), so that a
+ * wall-clock step does not stretch a wait. */
+void store_cond_init(pthread_cond_t *c);
+
+/* Whether a periodic chore of this process is due: at most once per
+ * @every (in @now's unit) since *@last, or when the clock went back; when
+ * due, *@last becomes @now. *@last is read and set under jobs_lock. */
+bool store_due(offerapi_store *s, int64_t *last, int64_t now, int64_t every);
 
 /* Sleep up to @ms, unless this process enqueued since @seq or *@stop is
  * set (job runners and mail senders). */
@@ -109,8 +122,21 @@ int store_begin_exec(offerapi_store *s, db_conn **out, const char *sql, const db
  * transaction that did not begin): @rc. */
 int store_end(offerapi_store *s, db_conn *c, int rc);
 
+/* In a transaction on @c: take the migration lock (PostgreSQL: replicas
+ * starting together take turns), then set *@any to whether the count
+ * @sql (a SELECT COUNT(*) over @p) is above 0: "did another replica do it
+ * first?" for the migrations and the data key. */
+int store_locked_any(offerapi_store *s, db_conn *c, const char *sql, const db_param *p, int n,
+                     bool *any);
+
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
+
+/* After a statement that reads or writes the row of @what @id into *r
+ * and returned @rc: when @rc is 0 and no row came back, *r is freed (and
+ * NULL) and the answer is ENOTFOUND "@what @id: not found"; else @rc.
+ * Call it as store_found(store_exec(..., &r), &r, "user", id). */
+int store_found(int rc, db_result **r, const char *what, offerapi_id id);
 /* SQLite: copy the WAL back into the database file and empty it, so that
  * deleted rows leave no copy behind (erasure, purge); retried while a
  * reader is in the way, OFFERAPI_EBUSY after about 2 s. */

@@ -33,11 +33,10 @@ static int throttle_options(offerapi_login_throttle_options *o,
 	if (in) {
 		/* known and not newer; every version so far is 1, so the whole
 		 * struct is read (a version 2 will copy by size, as store.c does) */
-		if (in->version < 1 || in->version > OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION)
-			return oa_error(
-				OFFERAPI_EINVAL,
-				"login throttle options: version %u, this library knows 1 to %u",
-				in->version, OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION);
+		int rc = oa_check_version("login throttle options", in->version,
+		                          OFFERAPI_LOGIN_THROTTLE_OPTIONS_VERSION);
+		if (rc < 0)
+			return rc;
 		*o = *in;
 	}
 	if (!o->max_failures)
@@ -99,12 +98,7 @@ static void key_of(char out[65], char kind, const char *s, const char *s2)
 /* Delete expired counters and tickets, at most once per PURGE_EVERY_S. */
 static void purge(offerapi_store *s, int64_t now)
 {
-	pthread_mutex_lock(&s->jobs_lock);
-	bool due = now - s->throttle_purged_s >= PURGE_EVERY_S || now < s->throttle_purged_s;
-	if (due)
-		s->throttle_purged_s = now;
-	pthread_mutex_unlock(&s->jobs_lock);
-	if (!due)
+	if (!store_due(s, &s->throttle_purged_s, now, PURGE_EVERY_S))
 		return;
 	/* failures are best-effort housekeeping: the next purge tries again */
 	if (store_exec(s, "DELETE FROM login_throttle WHERE expires_at <= $1",

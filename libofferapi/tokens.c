@@ -15,7 +15,7 @@
 
 static const char *const scope_names[] = { "offers:read", "offers:write", "applications:read",
 	                                   "applications:write" };
-#define NSCOPES (sizeof scope_names / sizeof *scope_names)
+#define NSCOPES ((int)(sizeof scope_names / sizeof *scope_names))
 _Static_assert(OFFERAPI_SCOPE_ALL == (1u << NSCOPES) - 1, "every scope has a name");
 
 /* A token's use is written at most this often (seconds). */
@@ -26,23 +26,19 @@ _Static_assert(OFFERAPI_SCOPE_ALL == (1u << NSCOPES) - 1, "every scope has a nam
 
 const char *offerapi_scope_name(unsigned scope)
 {
-	for (size_t i = 0; i < NSCOPES; i++)
-		if (scope == 1u << i)
-			return scope_names[i];
-	return NULL;
+	return oa_bit_name(scope_names, NSCOPES, scope);
 }
 
 int offerapi_scope_parse(const char *name, unsigned *scope)
 {
-	for (size_t i = 0; name && i < NSCOPES; i++)
-		if (!strcmp(name, scope_names[i])) {
-			*scope = 1u << i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "scopes: \"%.40s\" is not a scope (offers:read, offers:write, "
-	                "applications:read or applications:write)",
-	                name ? name : "");
+	int i = oa_index_of(scope_names, NSCOPES, 0, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "scopes: \"%.40s\" is not a scope (offers:read, offers:write, "
+		                "applications:read or applications:write)",
+		                name ? name : "");
+	*scope = 1u << i;
+	return 0;
 }
 
 static bool pat_wellformed(const char *t)
@@ -154,19 +150,11 @@ int offerapi_pat_user(offerapi_store *s, const char *token, offerapi_user **out,
 	return 0;
 }
 
-/* A user's live tokens, newest first: (created_at, id) under $1 the user
- * and $2 the time (api_tokens_user_page). */
-static void tokens_spec(ks_spec *spec)
+/* The page of @res into @list (ks_list_type.fill). */
+static int tokens_fill(ks_result *res, void *list)
 {
-	ks_spec_newest(spec, 't', "t0.id", "t0.created_at",
-	               " FROM api_tokens t0 WHERE t0.user_id = $1"
-	               " AND (t0.expires_at IS NULL OR t0.expires_at > $2)");
-	spec->nfixed = 2;
-}
-
-/* The page's rows of @res into @l. */
-static int tokens_items(const ks_result *res, offerapi_pat_list *l)
-{
+	offerapi_pat_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
 	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
@@ -185,40 +173,36 @@ static int tokens_items(const ks_result *res, offerapi_pat_list *l)
 	return 0;
 }
 
+static void tokens_free(void *list)
+{
+	offerapi_pat_list_free(list);
+}
+
+/* A user's live tokens, newest first: (created_at, id) under $1 the user
+ * and $2 the time (api_tokens_user_page). */
+static const ks_list_type tokens_list = {
+	KS_SPEC_NEWEST('t', "t0.id", "t0.created_at",
+	               " FROM api_tokens t0 WHERE t0.user_id = $1"
+	               " AND (t0.expires_at IS NULL OR t0.expires_at > $2)",
+	               2),
+	", t.id, t.name, t.scopes, t.created_at, t.last_used_at, t.expires_at",
+	" JOIN api_tokens t ON t.id = k.id",
+	sizeof(offerapi_pat_list),
+	tokens_fill,
+	tokens_free,
+	"token list: missing argument",
+	"token list: out of memory"
+};
+
 int offerapi_pat_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
                            offerapi_pat_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "token list: missing argument");
-	*out = NULL;
-	if (!s)
-		return oa_error(OFFERAPI_EINVAL, "token list: missing argument");
-	ks_spec spec;
-	tokens_spec(&spec);
-	ks_req req;
-	ks_result res;
-	int rc = ks_req_parse(&spec, ks_scope_id('t', user_id), page, &req);
-	if (rc == 0)
-		rc = ks_run(s, &req,
-		            ", t.id, t.name, t.scopes, t.created_at, t.last_used_at, t.expires_at",
-		            " JOIN api_tokens t ON t.id = k.id",
-		            (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_pat_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "token list: out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		rc = tokens_items(&res, l);
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_pat_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+	int rc;
+	*out = ks_list_page(s, &tokens_list, user_id, page,
+	                    (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, &rc);
+	return rc;
 }
 
 int offerapi_pat_list_user(offerapi_store *s, offerapi_id user_id, offerapi_pat_list **out)

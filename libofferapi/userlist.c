@@ -18,29 +18,41 @@ void offerapi_user_list_free(offerapi_user_list *l)
 	ks_list_free(l->items, l->next, l->prev, l);
 }
 
-/* Every account, or one role's, newest first (users_created,
- * users_role_created: the ORDER BY's columns last). */
-static void list_spec(ks_spec *spec, offerapi_role role)
+/* The page's accounts from @res (USER_COLUMNS) into @list
+ * (ks_list_type.fill). */
+static int list_fill(ks_result *res, void *list)
 {
-	ks_spec_newest(spec, 'u', "u0.id", "u0.created_at",
-	               role ? " FROM users u0 WHERE u0.role = $1 AND u0.erased = 0"
-	                    : " FROM users u0 WHERE $1 = 0 AND u0.erased = 0");
-}
-
-/* The page's accounts from @r (USER_COLUMNS from column @base). */
-static int list_fill(offerapi_user_list *l, const db_result *r, const ks_row *rows,
-                     const ks_page *pg, int base)
-{
+	offerapi_user_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	const ks_page *pg = &res->page;
 	l->items = calloc(pg->count ? pg->count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	for (size_t i = 0; i < pg->count; i++) {
-		if (store_user_from_row(r, rows[pg->first + i].row, base, &l->items[i]) < 0)
+		if (store_user_from_row(res->r, res->rows[pg->first + i].row, res->base,
+		                        &l->items[i]) < 0)
 			return oa_error(OFFERAPI_ENOMEM, "out of memory");
 		l->count++;
 	}
 	return 0;
 }
+
+static void list_free(void *list)
+{
+	offerapi_user_list_free(list);
+}
+
+/* Every account, or one role's, newest first (users_created,
+ * users_role_created: the ORDER BY's columns last); the rows under @from. */
+#define USER_LIST(from)                                                                            \
+	{                                                                                          \
+		KS_SPEC_NEWEST('u', "u0.id", "u0.created_at", from, 1), ", " USER_COLUMNS,         \
+			" JOIN users u ON u.id = k.id", sizeof(offerapi_user_list), list_fill,     \
+			list_free, "user list: no store given", "out of memory"                    \
+	}
+static const ks_list_type all_users = USER_LIST(" FROM users u0 WHERE $1 = 0 AND u0.erased = 0");
+static const ks_list_type role_users = USER_LIST(
+	" FROM users u0 WHERE u0.role = $1 AND u0.erased = 0");
 
 int offerapi_user_list_page(offerapi_store *s, offerapi_role role, const offerapi_page *page,
                             offerapi_user_list **out)
@@ -52,30 +64,10 @@ int offerapi_user_list_page(offerapi_store *s, offerapi_role role, const offerap
 		return oa_error(OFFERAPI_EINVAL, "user list: no store given");
 	if (role && !offerapi_role_name(role))
 		return oa_error(OFFERAPI_EINVAL, "role: %d is not a role", (int)role);
-	ks_spec spec;
-	list_spec(&spec, role);
-	ks_req req;
-	ks_result res;
-	int rc = ks_req_parse(&spec, ks_scope_id('u', role), page, &req);
-	if (rc == 0)
-		rc = ks_run(s, &req, ", " USER_COLUMNS, " JOIN users u ON u.id = k.id",
-		            (db_param[]){ P_INT(role) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_user_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		rc = list_fill(l, res.r, res.rows, &res.page, res.base);
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_user_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+	int rc;
+	*out = ks_list_page(s, role ? &role_users : &all_users, role, page,
+	                    (db_param[]){ P_INT(role) }, &rc);
+	return rc;
 }
 
 /* ECONFLICT when account @id acted in @role: a recruiter's offers, a

@@ -15,27 +15,22 @@
 
 _Static_assert(USERS_HASH_BUF == crypto_pwhash_STRBYTES, "hash buffer size");
 
+static const char *const role_names[] = { NULL, "candidate", "recruiter", "admin" };
+#define NROLES ((int)(sizeof role_names / sizeof *role_names))
+_Static_assert(NROLES == OFFERAPI_ROLE_ADMIN + 1, "every role has a name");
+
 const char *offerapi_role_name(offerapi_role role)
 {
-	switch (role) {
-	case OFFERAPI_ROLE_CANDIDATE: return "candidate";
-	case OFFERAPI_ROLE_RECRUITER: return "recruiter";
-	case OFFERAPI_ROLE_ADMIN: return "admin";
-	default: return NULL;
-	}
+	return oa_name_of(role_names, NROLES, 1, (int)role);
 }
 
 int offerapi_role_parse(offerapi_role *out, const char *name)
 {
-	if (name && strcmp(name, "candidate") == 0)
-		*out = OFFERAPI_ROLE_CANDIDATE;
-	else if (name && strcmp(name, "recruiter") == 0)
-		*out = OFFERAPI_ROLE_RECRUITER;
-	else if (name && strcmp(name, "admin") == 0)
-		*out = OFFERAPI_ROLE_ADMIN;
-	else
+	int i = oa_index_of(role_names, NROLES, 1, name);
+	if (i < 0)
 		return oa_error(OFFERAPI_EINVAL,
 		                "role: must be \"candidate\", \"recruiter\" or \"admin\"");
+	*out = (offerapi_role)i;
 	return 0;
 }
 
@@ -365,12 +360,9 @@ int offerapi_user_get(offerapi_store *s, offerapi_id id, offerapi_user **out)
 	int rc = store_exec(s,
 	                    "SELECT " USER_COLUMNS " FROM users u WHERE u.id = $1 AND u.erased = 0",
 	                    (db_param[]){ P_INT(id) }, 1, &r);
-	if (rc < 0)
+	if ((rc = store_found(rc, &r, "user", id)) < 0)
 		return rc;
-	if (r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "user %lld: not found", (long long)id);
-	else
-		rc = store_user_from_row(r, 0, 0, out);
+	rc = store_user_from_row(r, 0, 0, out);
 	db_result_free(r);
 	return rc;
 }
@@ -523,53 +515,52 @@ int offerapi_session_list_user(offerapi_store *s, offerapi_id user_id, offerapi_
 	return 0;
 }
 
+/* The page of @res into @list (ks_list_type.fill). */
+static int sessions_fill(ks_result *res, void *list)
+{
+	offerapi_session_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
+	if (!l->items)
+		return oa_error(OFFERAPI_ENOMEM, "session list: out of memory");
+	for (size_t i = 0; i < res->page.count; i++) {
+		int row = res->rows[res->page.first + i].row;
+		id_from_hash(db_text(res->r, row, res->base), l->items[i].id);
+		l->items[i].created_at = db_int(res->r, row, res->base + 1);
+		l->items[i].expires_at = db_int(res->r, row, res->base + 2);
+	}
+	l->count = res->page.count;
+	return 0;
+}
+
+static void sessions_free(void *list)
+{
+	offerapi_session_list_free(list);
+}
+
 /* A user's live sessions, newest first: (created_at, id) under $1 the
  * user and $2 the time (sessions_user_page). */
-static void sessions_spec(ks_spec *spec)
-{
-	ks_spec_newest(spec, 'e', "s0.id", "s0.created_at",
-	               " FROM sessions s0 WHERE s0.user_id = $1 AND s0.expires_at > $2");
-	spec->nfixed = 2;
-}
+static const ks_list_type sessions_list = {
+	KS_SPEC_NEWEST('e', "s0.id", "s0.created_at",
+	               " FROM sessions s0 WHERE s0.user_id = $1 AND s0.expires_at > $2", 2),
+	", s.token_hash, s.created_at, s.expires_at",
+	" JOIN sessions s ON s.id = k.id",
+	sizeof(offerapi_session_list),
+	sessions_fill,
+	sessions_free,
+	"session list: missing argument",
+	"session list: out of memory"
+};
 
 int offerapi_session_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
                                offerapi_session_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "session list: missing argument");
-	*out = NULL;
-	if (!s)
-		return oa_error(OFFERAPI_EINVAL, "session list: missing argument");
-	ks_spec spec;
-	sessions_spec(&spec);
-	ks_req req;
-	ks_result res;
-	int rc = ks_req_parse(&spec, ks_scope_id('e', user_id), page, &req);
-	if (rc == 0)
-		rc = ks_run(s, &req, ", s.token_hash, s.created_at, s.expires_at",
-		            " JOIN sessions s ON s.id = k.id",
-		            (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_session_list *l = calloc(1, sizeof *l);
-	if (l)
-		l->items = calloc(res.page.count ? res.page.count : 1, sizeof *l->items);
-	if (!l || !l->items) {
-		ks_result_free(&res);
-		offerapi_session_list_free(l);
-		return oa_error(OFFERAPI_ENOMEM, "session list: out of memory");
-	}
-	for (size_t i = 0; i < res.page.count; i++) {
-		int row = res.rows[res.page.first + i].row;
-		id_from_hash(db_text(res.r, row, res.base), l->items[i].id);
-		l->items[i].created_at = db_int(res.r, row, res.base + 1);
-		l->items[i].expires_at = db_int(res.r, row, res.base + 2);
-	}
-	l->count = res.page.count;
-	ks_take_page(&res, &l->total, &l->next, &l->prev);
-	ks_result_free(&res);
-	*out = l;
-	return 0;
+	int rc;
+	*out = ks_list_page(s, &sessions_list, user_id, page,
+	                    (db_param[]){ P_INT(user_id), P_INT(oa_now()) }, &rc);
+	return rc;
 }
 
 void offerapi_session_list_free(offerapi_session_list *list)

@@ -26,7 +26,7 @@
 
 static const char *const event_names[] = { "application.created", "application.stage_changed",
 	                                   "offer.closed" };
-#define NEVENTS (sizeof event_names / sizeof *event_names)
+#define NEVENTS ((int)(sizeof event_names / sizeof *event_names))
 _Static_assert(OFFERAPI_EVENT_ALL == (1u << NEVENTS) - 1, "every event has a name");
 
 #define SECRET_PREFIX "whsec_"
@@ -43,29 +43,25 @@ _Static_assert(OFFERAPI_EVENT_ALL == (1u << NEVENTS) - 1, "every event has a nam
 
 const char *offerapi_event_name(unsigned event)
 {
-	for (size_t i = 0; i < NEVENTS; i++)
-		if (event == 1u << i)
-			return event_names[i];
-	return NULL;
+	return oa_bit_name(event_names, NEVENTS, event);
 }
 
 int offerapi_event_parse(const char *name, unsigned *event)
 {
-	for (size_t i = 0; name && i < NEVENTS; i++)
-		if (!strcmp(name, event_names[i])) {
-			*event = 1u << i;
-			return 0;
-		}
-	return oa_error(OFFERAPI_EINVAL,
-	                "events: \"%.40s\" is not an event (application.created,"
-	                " application.stage_changed or offer.closed)",
-	                name ? name : "");
+	int i = oa_index_of(event_names, NEVENTS, 0, name);
+	if (i < 0)
+		return oa_error(OFFERAPI_EINVAL,
+		                "events: \"%.40s\" is not an event (application.created,"
+		                " application.stage_changed or offer.closed)",
+		                name ? name : "");
+	*event = 1u << i;
+	return 0;
 }
 
 const char *offerapi_delivery_state_name(offerapi_delivery_state st)
 {
 	static const char *const names[] = { "pending", "sending", "done", "failed" };
-	return (unsigned)st < sizeof names / sizeof *names ? names[st] : NULL;
+	return oa_name_of(names, (int)(sizeof names / sizeof *names), 0, (int)st);
 }
 
 /* ---- endpoints ---- */
@@ -137,23 +133,11 @@ int offerapi_webhook_create(offerapi_store *s, const offerapi_user *user, const 
 	return rc;
 }
 
-/* Lists for their owner, newest first (keyset.h): an account's endpoints
- * under $1 the account (webhook_endpoints_user_page), an endpoint's deliveries
- * under $1 the endpoint (webhook_deliveries_log). */
-static void endpoints_spec(ks_spec *spec)
+/* The page of @res into @list (ks_list_type.fill). */
+static int endpoints_fill(ks_result *res, void *list)
 {
-	ks_spec_newest(spec, 'w', "w0.id", "w0.created_at",
-	               " FROM webhook_endpoints w0 WHERE w0.user_id = $1");
-}
-
-static void deliveries_spec(ks_spec *spec)
-{
-	ks_spec_newest(spec, 'd', "d0.id", "d0.created_ms",
-	               " FROM webhook_deliveries d0 WHERE d0.endpoint_id = $1");
-}
-
-static int endpoints_items(const ks_result *res, offerapi_webhook_list *l)
-{
+	offerapi_webhook_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
 	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
@@ -169,39 +153,34 @@ static int endpoints_items(const ks_result *res, offerapi_webhook_list *l)
 	return 0;
 }
 
+static void endpoints_free(void *list)
+{
+	offerapi_webhook_list_free(list);
+}
+
+/* Lists for their owner, newest first (keyset.h): an account's endpoints
+ * under $1 the account (webhook_endpoints_user_page), an endpoint's deliveries
+ * under $1 the endpoint (webhook_deliveries_log). */
+static const ks_list_type endpoints_list = {
+	KS_SPEC_NEWEST('w', "w0.id", "w0.created_at",
+	               " FROM webhook_endpoints w0 WHERE w0.user_id = $1", 1),
+	", w.id, w.url, w.events, w.created_at",
+	" JOIN webhook_endpoints w ON w.id = k.id",
+	sizeof(offerapi_webhook_list),
+	endpoints_fill,
+	endpoints_free,
+	"webhook list: missing argument",
+	"webhook list: out of memory"
+};
+
 int offerapi_webhook_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
                                offerapi_webhook_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "webhook list: missing argument");
-	*out = NULL;
-	if (!s)
-		return oa_error(OFFERAPI_EINVAL, "webhook list: missing argument");
-	ks_spec spec;
-	endpoints_spec(&spec);
-	ks_req req;
-	ks_result res;
-	int rc = ks_req_parse(&spec, ks_scope_id('w', user_id), page, &req);
-	if (rc == 0)
-		rc = ks_run(s, &req, ", w.id, w.url, w.events, w.created_at",
-		            " JOIN webhook_endpoints w ON w.id = k.id",
-		            (db_param[]){ P_INT(user_id) }, &res);
-	if (rc < 0)
-		return rc;
-	offerapi_webhook_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "webhook list: out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		rc = endpoints_items(&res, l);
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_webhook_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+	int rc;
+	*out = ks_list_page(s, &endpoints_list, user_id, page, (db_param[]){ P_INT(user_id) }, &rc);
+	return rc;
 }
 
 _Static_assert(OFFERAPI_WEBHOOK_MAX <= OFFERAPI_PAGE_MAX, "an account's endpoints fit a page");
@@ -321,8 +300,11 @@ int offerapi_webhook_test(offerapi_store *s, offerapi_id user_id, offerapi_id id
 	return rc;
 }
 
-static int deliveries_items(const ks_result *res, offerapi_delivery_list *l)
+/* The page of @res into @list (ks_list_type.fill). */
+static int deliveries_fill(ks_result *res, void *list)
 {
+	offerapi_delivery_list *l = list;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
 	l->items = calloc(res->page.count ? res->page.count : 1, sizeof *l->items);
 	if (!l->items)
 		return oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
@@ -344,6 +326,24 @@ static int deliveries_items(const ks_result *res, offerapi_delivery_list *l)
 	return 0;
 }
 
+static void deliveries_free(void *list)
+{
+	offerapi_delivery_list_free(list);
+}
+
+static const ks_list_type deliveries_list = {
+	KS_SPEC_NEWEST('d', "d0.id", "d0.created_ms",
+	               " FROM webhook_deliveries d0 WHERE d0.endpoint_id = $1", 1),
+	", d.id, d.event, d.state, d.attempts, d.last_status, d.last_error, d.created_ms,"
+	" d.finished_ms",
+	" JOIN webhook_deliveries d ON d.id = k.id",
+	sizeof(offerapi_delivery_list),
+	deliveries_fill,
+	deliveries_free,
+	"delivery list: missing argument",
+	"delivery list: out of memory"
+};
+
 /* Whether endpoint @id is @user_id's: 0 or ENOTFOUND. */
 static int endpoint_owned(offerapi_store *s, offerapi_id user_id, offerapi_id id)
 {
@@ -362,37 +362,13 @@ int offerapi_webhook_deliveries_page(offerapi_store *s, offerapi_id user_id, off
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "delivery list: missing argument");
 	*out = NULL;
-	if (!s)
-		return oa_error(OFFERAPI_EINVAL, "delivery list: missing argument");
-	ks_spec spec;
-	deliveries_spec(&spec);
 	ks_req req;
-	ks_result res;
-	int rc = ks_req_parse(&spec, ks_scope_id('d', id), page, &req);
+	int rc = ks_list_req(s, &deliveries_list, id, page, &req);
 	if (rc == 0)
 		rc = endpoint_owned(s, user_id, id);
 	if (rc == 0)
-		rc = ks_run(s, &req,
-		            ", d.id, d.event, d.state, d.attempts, d.last_status, d.last_error,"
-		            " d.created_ms, d.finished_ms",
-		            " JOIN webhook_deliveries d ON d.id = k.id", (db_param[]){ P_INT(id) },
-		            &res);
-	if (rc < 0)
-		return rc;
-	offerapi_delivery_list *l = calloc(1, sizeof *l);
-	if (!l)
-		rc = oa_error(OFFERAPI_ENOMEM, "delivery list: out of memory");
-	if (rc == 0) {
-		ks_take_page(&res, &l->total, &l->next, &l->prev);
-		rc = deliveries_items(&res, l);
-	}
-	ks_result_free(&res);
-	if (rc < 0) {
-		offerapi_delivery_list_free(l);
-		return rc;
-	}
-	*out = l;
-	return 0;
+		*out = ks_list_run(s, &deliveries_list, &req, (db_param[]){ P_INT(id) }, &rc);
+	return rc;
 }
 
 int offerapi_webhook_deliveries(offerapi_store *s, offerapi_id user_id, offerapi_id id,
@@ -436,10 +412,7 @@ static void delivery_free(delivery *d)
 	free(d->event);
 	free(d->body);
 	free(d->url);
-	if (d->secret) {
-		sodium_memzero(d->secret, strlen(d->secret));
-		free(d->secret);
-	}
+	oa_free_secret(d->secret);
 	memset(d, 0, sizeof *d);
 }
 
@@ -795,9 +768,7 @@ void offerapi_webhook_sender_free(offerapi_webhook_sender *ws)
 	if (!ws)
 		return;
 	atomic_store(&ws->stop, true);
-	pthread_mutex_lock(&ws->store->jobs_lock);
-	pthread_cond_broadcast(&ws->store->jobs_cond);
-	pthread_mutex_unlock(&ws->store->jobs_lock);
+	store_jobs_wake(ws->store);
 	for (unsigned i = 0; i < ws->started; i++)
 		pthread_join(ws->threads[i], NULL);
 	free(ws->threads);
