@@ -273,11 +273,25 @@ static int pg_fail(const pg_conn *c, const PGresult *res)
 
 /* ---- results ---- */
 
+/* The bytes every non-NULL cell of @res takes with its NUL: an upper
+ * bound for a bytea cell, whose decoded bytes are fewer than its hex. */
+static size_t cells_size(const PGresult *res, int nrows, int ncols)
+{
+	size_t total = 0;
+	for (int row = 0; row < nrows; row++)
+		for (int col = 0; col < ncols; col++)
+			if (!oa_pq.PQgetisnull(res, row, col))
+				total += (size_t)oa_pq.PQgetlength(res, row, col) + 1;
+	return total;
+}
+
 /*
- * Copy every cell of @res into a new db_result. Text cells are copied as
- * they are; bytea cells (requested in text format, so hex-escaped by the
- * server) are decoded to their raw bytes. Every non-NULL cell gets a
- * trailing NUL after its len bytes, as db.h promises.
+ * Copy every cell of @res into a new db_result, all of them in one block
+ * (the result's arena): a page of R rows and C columns costs two
+ * allocations, not R * C. Text cells are copied as they are; bytea cells
+ * (requested in text format, so hex-escaped by the server) are decoded to
+ * their raw bytes. Every non-NULL cell gets a trailing NUL after its len
+ * bytes, as db.h promises.
  */
 static int materialise(const PGresult *res, db_result **out)
 {
@@ -286,6 +300,9 @@ static int materialise(const PGresult *res, db_result **out)
 	int rc = db_result_new(&r, nrows, ncols);
 	if (rc < 0)
 		return rc;
+	char *at = r->arena = malloc(cells_size(res, nrows, ncols) + 1);
+	if (!at)
+		goto nomem;
 	for (int col = 0; col < ncols; col++) {
 		bool bytea = oa_pq.PQftype(res, col) == PG_OID_BYTEA &&
 		             oa_pq.PQfformat(res, col) == 0;
@@ -296,22 +313,14 @@ static int materialise(const PGresult *res, db_result **out)
 			const char *v = oa_pq.PQgetvalue(res, row, col);
 			size_t len = (size_t)oa_pq.PQgetlength(res, row, col);
 			unsigned char *raw = NULL;
-			if (bytea) {
-				/* libpq allocates the decoded copy; we hand out our
-				 * own malloc'd copy so callers free with free() */
-				raw = oa_pq.PQunescapeBytea((const unsigned char *)v, &len);
-				if (!raw)
-					goto nomem;
-				v = (const char *)raw;
-			}
-			cell->data = malloc(len + 1);
-			if (!cell->data) {
-				oa_pq.PQfreemem(raw);
+			/* libpq allocates the decoded copy: into the arena, then
+			 * given back */
+			if (bytea && !(raw = oa_pq.PQunescapeBytea((const unsigned char *)v, &len)))
 				goto nomem;
-			}
-			memcpy(cell->data, v, len);
-			cell->data[len] = '\0';
-			cell->len = len;
+			memcpy(at, raw ? (const char *)raw : v, len);
+			at[len] = '\0';
+			*cell = (db_cell){ at, len };
+			at += len + 1;
 			oa_pq.PQfreemem(raw);
 		}
 	}
