@@ -221,13 +221,14 @@ static int iter_fetch(offerapi_application_iter *it)
 		if (rc < 0)
 			return rc;
 	}
-	offerapi_application_list *l;
+	/* the last batch goes before the next is read (its items were
+	 * borrowed until this call): one batch in memory, not two */
+	offerapi_application_list_free(it->cur);
+	it->cur = NULL;
 	int rc = ranked_page(it->s, it->summary->offer_id, it->summary->rank_by, &c, false,
-	                     RANK_TOTAL_NO, it->batch, false, &l);
+	                     RANK_TOTAL_NO, it->batch, false, &it->cur);
 	if (rc < 0)
 		return rc;
-	offerapi_application_list_free(it->cur);
-	it->cur = l;
 	it->next = 0;
 	return 0;
 }
