@@ -303,7 +303,7 @@ static int vacuum_and_truncate(offerapi_store *s)
 		oa_log(OFFERAPI_LOG_WARNING, "encrypting CVs: %s", offerapi_error_last()->message);
 		rc = 0;
 	}
-	db_release(s->pool, c);
+	store_release(s, c);
 	return rc;
 }
 

@@ -94,6 +94,12 @@ typedef struct db_backend {
 	 * resetting it if the server closed it meanwhile (a restart). Runs no
 	 * statement. NULL when connections cannot die (SQLite). */
 	int (*check)(void *conn);
+	/* On a connection that ran LISTEN: wait up to @timeout_ms for
+	 * notifications, or for @stop_fd to be readable. The number of
+	 * notifications read (0: none came, or @stop_fd woke it), or
+	 * OFFERAPI_EUNAVAILABLE when the connection is lost. NULL when the
+	 * backend has no notifications (SQLite). */
+	int (*wait_notify)(void *conn, int stop_fd, int timeout_ms);
 	/* Statement that opens a write transaction ("BEGIN IMMEDIATE" / "BEGIN"). */
 	const char *begin_sql;
 	/* Expansions of {{ID}}, {{BLOB}}, {{REAL}} in migrations, and of

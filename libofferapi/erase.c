@@ -200,7 +200,7 @@ int offerapi_user_erase(offerapi_store *s, offerapi_id user_id, offerapi_erase_i
 		snprintf(what, sizeof what, "erasure of user %lld", (long long)user_id);
 		store_wal_scrub(s, c, what);
 	}
-	db_release(s->pool, c);
+	store_release(s, c);
 	if (rc == 0) {
 		oa_log(OFFERAPI_LOG_INFO,
 		       "user %lld erased: %lld application(s), %lld offer(s) kept, %lld message(s)",

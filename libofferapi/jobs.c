@@ -84,7 +84,7 @@ int jobs_queue_write(offerapi_store *s, const char *sql, const db_param *p, int 
 	store_queue_lock(s);
 	rc = db_exec(c, sql, p, n, out);
 	store_queue_unlock(s);
-	db_release(s->pool, c);
+	store_release(s, c);
 	return rc;
 }
 
@@ -476,7 +476,7 @@ int offerapi_job_complete(offerapi_store *s, const offerapi_job *j, double score
 		rc = db_end(c, complete_tx(c, j, score, explanation ? explanation : "", now,
 		                           &enqueued));
 	store_queue_unlock(s);
-	db_release(s->pool, c);
+	store_release(s, c);
 	if (rc == 0 && out_latency_s)
 		*out_latency_s = now > enqueued ? (double)(now - enqueued) / 1000.0 : 0.0;
 	return rc;

@@ -191,7 +191,7 @@ int offerapi_unsubscribe_peek(offerapi_store *s, const char *token, offerapi_uns
 	int rc = store_conn(s, &c);
 	if (rc == 0) {
 		rc = unsub_read(c, token, out);
-		db_release(s->pool, c);
+		store_release(s, c);
 	}
 	return rc;
 }
@@ -327,7 +327,7 @@ static int digest_one(offerapi_store *s, offerapi_id rid, int64_t last, int64_t 
 		db_rollback(c);
 	*written = rc == 0 && listed && !db_isnull(who, 0, 0);
 	db_result_free(who);
-	db_release(s->pool, c);
+	store_release(s, c);
 	return rc;
 }
 

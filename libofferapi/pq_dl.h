@@ -34,6 +34,7 @@
 	X(PQgetvalue)                                                                              \
 	X(PQisthreadsafe)                                                                          \
 	X(PQnfields)                                                                               \
+	X(PQnotifies)                                                                              \
 	X(PQntuples)                                                                               \
 	X(PQprepare)                                                                               \
 	X(PQputCopyEnd)                                                                            \

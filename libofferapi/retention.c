@@ -247,7 +247,7 @@ static int purge_batch(offerapi_store *s, const char *where, const db_param *p, 
 	store_queue_unlock(s);
 	if (rc == 0 && done)
 		store_wal_scrub(s, c, "retention purge");
-	db_release(s->pool, c);
+	store_release(s, c);
 	if (rc == 0) {
 		*n += done;
 		*more = done == BATCH;

@@ -18,6 +18,8 @@
  * labelled with pages_generation, which triggers bump with every write to
  * offers, to the applications counted beside them and to the recruiters'
  * names shown on them (migration 21).
+ * On PostgreSQL, reading a generation is a round trip: there the values
+ * read are kept in memory while a listener hears of no change (genwatch.c).
  * The bound: a fixed number of entries of a fixed size each, chosen by
  * the store (store.c): 16 searches of at most OFFERAPI_SEARCH_MAX keys (40
  * bytes each), 640 KiB; 32 pages of at most 128 KiB, 4 MiB.
@@ -147,13 +149,20 @@ int search_generation(offerapi_store *s, const char *table, int64_t *gen)
 		*gen = reads.pages_gen;
 		return 0;
 	}
-	char sql[64];
-	snprintf(sql, sizeof sql, "SELECT gen FROM %s WHERE id = 1", table);
-	db_result *r = NULL;
-	int rc = store_exec(s, sql, NULL, 0, &r);
-	if (rc == 0)
-		*gen = r->nrows ? db_int(r, 0, 0) : -1;
-	db_result_free(r);
+	int which = pages ? GEN_PAGES : GEN_OFFERS;
+	uint64_t epoch;
+	int rc = 0;
+	if (!gen_watch_get(s->watch, which, gen, &epoch)) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "SELECT gen FROM %s WHERE id = 1", table);
+		db_result *r = NULL;
+		rc = store_exec(s, sql, NULL, 0, &r);
+		if (rc == 0)
+			*gen = r->nrows ? db_int(r, 0, 0) : -1;
+		db_result_free(r);
+		if (rc == 0)
+			gen_watch_put(s->watch, which, *gen, epoch);
+	}
 	if (rc == 0 && scoped)
 		reads.pages_gen = *gen, reads.have = true;
 	return rc;

@@ -139,7 +139,7 @@ static int app_check(offerapi_store *s, const offerapi_user *actor, offerapi_id 
 	if (rc < 0)
 		return rc;
 	rc = app_access(c, actor, id, recruiter_only, what, out);
-	db_release(s->pool, c);
+	store_release(s, c);
 	return rc;
 }
 

@@ -843,6 +843,23 @@ static const char *const migration_21[] = {
 	NULL
 };
 
+/*
+ * Migration 22 (PostgreSQL only): a change of either generation is told to
+ * the processes that listen (genwatch.c), after the writer's commit, so
+ * that they keep the generations in memory instead of reading them for
+ * every list. One notification a transaction and table: PostgreSQL folds
+ * the same payload sent twice in one transaction.
+ */
+static const char *const migration_22[] = {
+	"postgresql:CREATE FUNCTION generation_notify() RETURNS trigger LANGUAGE plpgsql AS $$"
+	" BEGIN PERFORM pg_notify('offerapi_generations', TG_TABLE_NAME); RETURN NULL; END $$",
+	"postgresql:CREATE TRIGGER offers_generation_notify AFTER UPDATE ON offers_generation"
+	" FOR EACH STATEMENT EXECUTE FUNCTION generation_notify()",
+	"postgresql:CREATE TRIGGER pages_generation_notify AFTER UPDATE ON pages_generation"
+	" FOR EACH STATEMENT EXECUTE FUNCTION generation_notify()",
+	NULL
+};
+
 /* The caches' bounds (searchcache.c): 16 searches of at most
  * OFFERAPI_SEARCH_MAX keys, 640 KiB; 32 pages of 128 KiB, 4 MiB. */
 #define SEARCH_ENTRIES 16
@@ -855,7 +872,7 @@ static const char *const *const migrations[] = {
 	migration_1,  migration_2,  migration_3,  migration_4,  migration_5,  migration_6,
 	migration_7,  migration_8,  migration_9,  migration_10, migration_11, migration_12,
 	migration_13, migration_14, migration_15, migration_16, migration_17, migration_18,
-	migration_19, migration_20, migration_21
+	migration_19, migration_20, migration_21, migration_22
 };
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof *migrations))
 
@@ -890,6 +907,12 @@ static int search_gen_version(void)
 static int page_gen_version(void)
 {
 	return version_of(migration_21);
+}
+
+/* The migration whose triggers tell the generations' listeners. */
+static int generation_notify_version(void)
+{
+	return version_of(migration_22);
 }
 
 int store_session_ids_version(void)
@@ -1238,6 +1261,12 @@ int store_conn(offerapi_store *s, db_conn **out)
 	return db_acquire(s->pool, out);
 }
 
+void store_release(offerapi_store *s, db_conn *c)
+{
+	db_release(s->pool, c);
+	gen_watch_written(s->watch); /* after what it wrote has committed */
+}
+
 bool store_is_pg(const offerapi_store *s)
 {
 	return strcmp(s->be->name, db_pg_backend.name) == 0;
@@ -1281,7 +1310,7 @@ int store_end(offerapi_store *s, db_conn *c, int rc)
 	if (!c)
 		return rc;
 	rc = db_end(c, rc);
-	db_release(s->pool, c);
+	store_release(s, c);
 	return rc;
 }
 
@@ -1299,14 +1328,18 @@ int store_write(offerapi_store *s, const char *sql, const db_param *p, int n, db
 
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out)
 {
-	if (strncmp(sql, "SELECT", 6) != 0) /* a write, or may be one */
+	bool write = strncmp(sql, "SELECT", 6) != 0; /* a write, or may be one */
+	if (write)
 		search_reads_written(s);
 	db_conn *c;
 	int rc = db_acquire(s->pool, &c);
 	if (rc < 0)
 		return rc;
 	rc = db_exec(c, sql, p, n, out);
-	db_release(s->pool, c);
+	if (write)
+		store_release(s, c);
+	else
+		db_release(s->pool, c);
 	return rc;
 }
 
@@ -1436,6 +1469,9 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 		rc = crypt_store_open(s, url);
 	s->search_gen = upto >= search_gen_version();
 	s->page_gen = upto >= page_gen_version();
+	/* NULL on SQLite, and on a store its tests left before migration 22 */
+	if (rc == 0 && upto >= generation_notify_version())
+		s->watch = gen_watch_new(be, url, &cfg);
 	if (rc == 0 && (!(s->search = search_cache_new(SEARCH_ENTRIES, SEARCH_BYTES)) ||
 	                !(s->pages = search_cache_new(PAGE_ENTRIES, PAGE_BYTES))))
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -1451,6 +1487,7 @@ void offerapi_store_free(offerapi_store *s)
 {
 	if (!s)
 		return;
+	gen_watch_free(s->watch);
 	db_pool_free(s->pool);
 	crypt_store_close(s);
 	pthread_cond_destroy(&s->pw_cond);

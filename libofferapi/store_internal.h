@@ -13,6 +13,7 @@
 #include "offerapi/store.h"
 #include "offerapi/user.h"
 #include "db.h"
+#include "genwatch.h"
 #include "search_cache.h"
 
 struct offerapi_store {
@@ -51,6 +52,9 @@ struct offerapi_store {
 	 * schema has pages_generation (page_gen) */
 	search_cache *pages;
 	bool page_gen;
+	/* PostgreSQL: the generations kept while no write is told (NULL on
+	 * SQLite) */
+	gen_watch *watch;
 };
 
 /* offerapi_store_open(), applying only the migrations up to @upto: for the
@@ -105,6 +109,10 @@ void store_queue_unlock(offerapi_store *s);
 
 /* Borrow a connection; on failure the error is set. */
 int store_conn(offerapi_store *s, db_conn **out);
+/* Give back a connection from store_conn(), once what was written with it
+ * has committed or rolled back: the generations kept in memory are read
+ * again (genwatch.c). */
+void store_release(offerapi_store *s, db_conn *c);
 
 /* Borrow a connection and open a write transaction on it; on failure the
  * error is set and nothing is held. End it with store_end(). */

@@ -237,7 +237,7 @@ int offerapi_login_throttle_begin(offerapi_store *s, const offerapi_login_thrott
 		int verdict = ADMITTED;
 		unsigned int wait = 0;
 		rc = try_begin(c, &o, t, oa_now(), &wait, &verdict);
-		db_release(s->pool, c);
+		store_release(s, c);
 		if (rc < 0 || verdict == ADMITTED)
 			return rc;
 		if (verdict == REFUSED) {
