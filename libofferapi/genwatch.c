@@ -27,13 +27,14 @@
  * - While the listener is not listening (not yet, or its connection was
  *   lost and it reconnects every second), nothing is kept: every read goes
  *   to the database, as before. Connecting and losing move the epoch too.
- * - A kept value serves at most GW_MAX_AGE_S (one second): a listener cut off without
- *   noticing it (a silent network loss, until TCP keepalive gives up)
- *   delays what other processes write by that much at worst.
- *   The age is on the monotonic clock: the wall clock may jump.
+ * - The listener also moves the epoch when a second passes without a
+ *   notification: a kept value serves a second at most, so a listener cut
+ *   off without noticing it (a silent network loss, until TCP keepalive
+ *   gives up) delays what other processes write by that much at worst.
  *
  * What another replica or a tool writes reaches this process's lists when
  * its notification arrives: well under a millisecond on one machine.
+ * users.c keeps the sessions it reads by the same epoch (gen_watch_now).
  */
 #include <poll.h>
 #include <pthread.h>
@@ -45,7 +46,7 @@
 #include "genwatch.h"
 #include "internal.h"
 
-#define GW_MAX_AGE_S 1.0 /* the longest a kept value serves */
+#define GW_TICK_MS 1000 /* the longest a kept value serves */
 #define GW_RETRY_MS 1000 /* between two tries to (re)connect the listener */
 #define GW_CHANNEL "offerapi_generations"
 
@@ -60,9 +61,9 @@ struct gen_watch {
 	atomic_bool stopping;
 	atomic_bool listening;
 	atomic_uint_fast64_t epoch;
+	atomic_uint_fast64_t heard; /* notifications, for the tests */
 	struct {
 		int64_t gen;
-		double at; /* oa_monotonic() when it was read */
 		uint64_t epoch;
 		bool have;
 	} kept[GEN_TABLES];
@@ -97,11 +98,12 @@ static void listen_on(gen_watch *w, void *conn)
 {
 	atomic_fetch_add(&w->epoch, 1);
 	atomic_store(&w->listening, true);
-	int n;
+	int n; /* notifications, or none for a second: the tick */
 	while (!atomic_load(&w->stopping) &&
-	       (n = w->be->wait_notify(conn, w->stop[0], 60 * 1000)) >= 0)
-		if (n > 0)
-			atomic_fetch_add(&w->epoch, 1);
+	       (n = w->be->wait_notify(conn, w->stop[0], GW_TICK_MS)) >= 0) {
+		atomic_fetch_add(&w->heard, (uint_fast64_t)n);
+		atomic_fetch_add(&w->epoch, 1);
+	}
 	atomic_store(&w->listening, false);
 	atomic_fetch_add(&w->epoch, 1);
 	if (!atomic_load(&w->stopping))
@@ -162,24 +164,32 @@ void gen_watch_free(gen_watch *w)
 	free(w);
 }
 
-bool gen_watch_get(gen_watch *w, int table, int64_t *gen, uint64_t *epoch)
+bool gen_watch_now(gen_watch *w, uint64_t *epoch)
 {
-	*epoch = 0;
+	*epoch = UINT64_MAX;
 	if (!w)
 		return false;
-	pthread_mutex_lock(&w->lock);
-	if (!w->started)
-		start(w);
-	bool use = false;
-	if (atomic_load(&w->listening)) {
-		*epoch = atomic_load(&w->epoch);
-		use = w->kept[table].have && w->kept[table].epoch == *epoch &&
-		      oa_monotonic() - w->kept[table].at < GW_MAX_AGE_S;
-		if (use)
-			*gen = w->kept[table].gen;
-	} else {
-		*epoch = UINT64_MAX; /* not listening: nothing to keep */
+	if (!atomic_load(&w->listening)) {
+		pthread_mutex_lock(&w->lock);
+		if (!w->started)
+			start(w);
+		pthread_mutex_unlock(&w->lock);
+		if (!atomic_load(&w->listening))
+			return false;
 	}
+	/* listening, then the epoch: one taken after the listener (re)connected */
+	*epoch = atomic_load(&w->epoch);
+	return true;
+}
+
+bool gen_watch_get(gen_watch *w, int table, int64_t *gen, uint64_t *epoch)
+{
+	if (!gen_watch_now(w, epoch))
+		return false;
+	pthread_mutex_lock(&w->lock);
+	bool use = w->kept[table].have && w->kept[table].epoch == *epoch;
+	if (use)
+		*gen = w->kept[table].gen;
 	pthread_mutex_unlock(&w->lock);
 	return use;
 }
@@ -192,7 +202,6 @@ void gen_watch_put(gen_watch *w, int table, int64_t gen, uint64_t epoch)
 	if (atomic_load(&w->listening) && atomic_load(&w->epoch) == epoch) {
 		w->kept[table].gen = gen;
 		w->kept[table].epoch = epoch;
-		w->kept[table].at = oa_monotonic();
 		w->kept[table].have = true;
 	}
 	pthread_mutex_unlock(&w->lock);
@@ -209,7 +218,7 @@ bool gen_watch_listening(const gen_watch *w)
 	return w && atomic_load(&w->listening);
 }
 
-uint64_t gen_watch_epoch(const gen_watch *w)
+uint64_t gen_watch_heard(const gen_watch *w)
 {
-	return w ? atomic_load(&w->epoch) : 0;
+	return w ? atomic_load(&w->heard) : 0;
 }

@@ -25,6 +25,13 @@ gen_watch *gen_watch_new(const db_backend *be, const char *url, const db_config 
 /* Stop the listener, if it started, and free @w (NULL: nothing). */
 void gen_watch_free(gen_watch *w);
 
+/* Whether values read from the database now may be kept: true while the
+ * listener listens, with *@epoch the epoch to keep them with; a kept value
+ * serves while gen_watch_now() gives the same epoch, a second at most.
+ * False otherwise (*@epoch UINT64_MAX). The first call starts the
+ * listener. */
+bool gen_watch_now(gen_watch *w, uint64_t *epoch);
+
 /* The kept generation of @table into *@gen: true when it may be used.
  * Otherwise false, and *@epoch is what to give gen_watch_put() with the
  * value the caller reads from the database next. The first call starts
@@ -38,10 +45,9 @@ void gen_watch_put(gen_watch *w, int table, int64_t gen, uint64_t epoch);
 /* A write through this process has committed: drop every kept value. */
 void gen_watch_written(gen_watch *w);
 
-/* Tests: whether the listener is listening now, and the epoch (moved by
- * each notification, each write through the process, each connection and
- * loss of the listener). */
+/* Tests: whether the listener is listening now, and how many
+ * notifications it has heard. */
 bool gen_watch_listening(const gen_watch *w);
-uint64_t gen_watch_epoch(const gen_watch *w);
+uint64_t gen_watch_heard(const gen_watch *w);
 
 #endif

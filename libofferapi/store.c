@@ -844,11 +844,13 @@ static const char *const migration_21[] = {
 };
 
 /*
- * Migration 22 (PostgreSQL only): a change of either generation is told to
- * the processes that listen (genwatch.c), after the writer's commit, so
- * that they keep the generations in memory instead of reading them for
- * every list. One notification a transaction and table: PostgreSQL folds
- * the same payload sent twice in one transaction.
+ * Migration 22 (PostgreSQL only): a change of either generation, of a
+ * session or of an account is told to the processes that listen
+ * (genwatch.c), after the writer's commit, so that they keep the
+ * generations and the sessions they read in memory instead of reading them
+ * for every request. A new session changes no kept one: inserts are not
+ * told. One notification a transaction and table: PostgreSQL folds the
+ * same payload sent twice in one transaction.
  */
 static const char *const migration_22[] = {
 	"postgresql:CREATE FUNCTION generation_notify() RETURNS trigger LANGUAGE plpgsql AS $$"
@@ -856,6 +858,10 @@ static const char *const migration_22[] = {
 	"postgresql:CREATE TRIGGER offers_generation_notify AFTER UPDATE ON offers_generation"
 	" FOR EACH STATEMENT EXECUTE FUNCTION generation_notify()",
 	"postgresql:CREATE TRIGGER pages_generation_notify AFTER UPDATE ON pages_generation"
+	" FOR EACH STATEMENT EXECUTE FUNCTION generation_notify()",
+	"postgresql:CREATE TRIGGER sessions_notify AFTER UPDATE OR DELETE OR TRUNCATE ON sessions"
+	" FOR EACH STATEMENT EXECUTE FUNCTION generation_notify()",
+	"postgresql:CREATE TRIGGER users_notify AFTER UPDATE OR DELETE OR TRUNCATE ON users"
 	" FOR EACH STATEMENT EXECUTE FUNCTION generation_notify()",
 	NULL
 };
@@ -866,6 +872,9 @@ static const char *const migration_22[] = {
 #define SEARCH_BYTES ((size_t)OFFERAPI_SEARCH_MAX * sizeof(ks_row))
 #define PAGE_ENTRIES 32
 #define PAGE_BYTES ((size_t)128 * 1024)
+/* PostgreSQL: the sessions read lately (users.c), 256 of at most 2 KiB */
+#define SESSION_ENTRIES 256
+#define SESSION_BYTES ((size_t)2048)
 
 /* Index = version - 1. */
 static const char *const *const migrations[] = {
@@ -1472,6 +1481,9 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	/* NULL on SQLite, and on a store its tests left before migration 22 */
 	if (rc == 0 && upto >= generation_notify_version())
 		s->watch = gen_watch_new(be, url, &cfg);
+	if (rc == 0 && s->watch &&
+	    !(s->sessions = search_cache_new(SESSION_ENTRIES, SESSION_BYTES)))
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0 && (!(s->search = search_cache_new(SEARCH_ENTRIES, SEARCH_BYTES)) ||
 	                !(s->pages = search_cache_new(PAGE_ENTRIES, PAGE_BYTES))))
 		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
@@ -1497,6 +1509,7 @@ void offerapi_store_free(offerapi_store *s)
 	pthread_mutex_destroy(&s->jobs_write);
 	search_cache_free(s->search);
 	search_cache_free(s->pages);
+	search_cache_free(s->sessions);
 	free(s->dummy_hash);
 	free(s);
 }

@@ -52,9 +52,10 @@ struct offerapi_store {
 	 * schema has pages_generation (page_gen) */
 	search_cache *pages;
 	bool page_gen;
-	/* PostgreSQL: the generations kept while no write is told (NULL on
-	 * SQLite) */
+	/* PostgreSQL: the generations kept while no write is told, and the
+	 * sessions read lately, kept likewise (users.c); NULL on SQLite */
 	gen_watch *watch;
+	search_cache *sessions;
 };
 
 /* offerapi_store_open(), applying only the migrations up to @upto: for the

@@ -411,6 +411,43 @@ int offerapi_session_create(offerapi_store *s, const offerapi_user *user,
 	return rc;
 }
 
+/*
+ * The session whose token hashes to @th, with its account, at time @now:
+ * no row when there is none. On PostgreSQL the rows read are kept while
+ * the generations' listener hears of no change to a session or an account
+ * and for a second at most (genwatch.c; migration 22's triggers): a
+ * request then costs no round trip to know who asks. A session ended
+ * through this process ends at once; through another, when its
+ * notification arrives. A kept row serves until the session expires, no
+ * later.
+ */
+static int session_row(offerapi_store *s, const char *th, int64_t now, db_result **out)
+{
+	uint64_t epoch;
+	bool keep = gen_watch_now(s->watch, &epoch);
+	search_blob *kept = keep ? search_cache_get(s->sessions, th, (int64_t)epoch, now) : NULL;
+	if (kept) { /* the result reads the kept block: no copy */
+		if ((*out = db_result_view(search_blob_data(kept), search_blob_release, kept)))
+			return 0;
+		search_blob_release(kept);
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	int rc = store_exec(s,
+	                    "SELECT " USER_COLUMNS ", s.token_hash, s.expires_at FROM sessions s"
+	                    " JOIN users u ON u.id = s.user_id"
+	                    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.erase_at IS NULL",
+	                    (db_param[]){ P_TEXT(th), P_INT(now) }, 2, out);
+	if (rc == 0 && keep && (*out)->nrows == 1 &&
+	    (kept = search_blob_new(db_result_packed_size(*out)))) {
+		db_result_pack(*out, search_blob_data(kept));
+		/* right until the second before it expires */
+		search_cache_put(s->sessions, th, (int64_t)epoch,
+		                 db_int(*out, 0, USER_NCOLS + 1) - 1, kept);
+		search_blob_release(kept);
+	}
+	return rc;
+}
+
 int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **out)
 {
 	*out = NULL;
@@ -419,11 +456,7 @@ int offerapi_session_user(offerapi_store *s, const char *token, offerapi_user **
 	char th[2 * crypto_hash_sha256_BYTES + 1];
 	hash_token(token, th);
 	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT " USER_COLUMNS ", s.token_hash FROM sessions s"
-	                    " JOIN users u ON u.id = s.user_id"
-	                    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.erase_at IS NULL",
-	                    (db_param[]){ P_TEXT(th), P_INT(oa_now()) }, 2, &r);
+	int rc = session_row(s, th, oa_now(), &r);
 	if (rc < 0)
 		return rc;
 	/* The index lookup already matched; compare again in constant time so

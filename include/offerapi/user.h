@@ -156,7 +156,10 @@ OFFERAPI_EXTERN int offerapi_session_create(offerapi_store *store, const offerap
                                             char token[OFFERAPI_TOKEN_SIZE]);
 
 /** The user of a live session. @return 0, OFFERAPI_EAUTH (unknown, malformed
- *  or expired token) or a database error. */
+ *  or expired token) or a database error. The caller owns *@p out.
+ *  On PostgreSQL the store keeps what it read while no session or account
+ *  changes (docs/threading.md): a session ended through another process is
+ *  refused once the database's notification arrives. */
 OFFERAPI_EXTERN int offerapi_session_user(offerapi_store *store, const char *token,
                                           offerapi_user **out);
 

@@ -149,84 +149,6 @@ static void test_read_scope(void **state)
 	offerapi_store_free(other);
 }
 
-/* Until @cond holds, or 10 s. */
-#define WAIT_FOR(cond)                                                                             \
-	for (int wait_ = 0; wait_ < 10000 && !(cond); wait_++)                                     \
-	nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL)
-
-static int gen_reads;
-static void count_gen_reads(const char *sql, const db_param *p, int n, void *payload)
-{
-	(void)p, (void)n, (void)payload;
-	if (strstr(sql, "FROM pages_generation"))
-		gen_reads++;
-}
-
-/* How many times listing the board reads pages_generation. */
-static int board_gen_reads(offerapi_store *s)
-{
-	gen_reads = 0;
-	db_set_trace(count_gen_reads, NULL);
-	board_count(s);
-	db_set_trace(NULL, NULL);
-	return gen_reads;
-}
-
-/* PostgreSQL keeps the generations in memory while its listener hears of
- * no change (genwatch.c); SQLite reads them for every list. */
-static void test_generation_watch(void **state)
-{
-	fixture *f = *state;
-	mkoffers(f, f->rec, 2);
-	if (!store_is_pg(f->s)) {
-		assert_null(f->s->watch);
-		assert_int_equal(board_gen_reads(f->s), 1);
-		assert_int_equal(board_gen_reads(f->s), 1);
-		return;
-	}
-	gen_watch *w = f->s->watch;
-	assert_non_null(w);
-	assert_int_equal(board_count(f->s), 2); /* starts the listener */
-	WAIT_FOR(gen_watch_listening(w));
-	assert_true(gen_watch_listening(w));
-	board_count(f->s);
-	assert_int_equal(board_gen_reads(f->s), 0); /* kept */
-
-	/* another replica's write: told by its notification */
-	offerapi_store *other = testdb_open(&f->db);
-	uint64_t e = gen_watch_epoch(w);
-	testdb_offer(other, f->rec2, "Offre d'une autre réplique");
-	WAIT_FOR(gen_watch_epoch(w) != e);
-	assert_true(gen_watch_epoch(w) != e);
-	assert_int_equal(board_count(f->s), 3);
-	assert_int_equal(board_gen_reads(f->s), 0);
-
-	/* a write through this store drops what is kept at once, even one
-	 * that no notification follows */
-	assert_rc(store_write(f->s, "UPDATE users SET lang = 'en' WHERE id = $1",
-	                      (db_param[]){ P_INT(f->rec->id) }, 1, NULL),
-	          0);
-	assert_int_equal(board_gen_reads(f->s), 1);
-	testdb_offer(f->s, f->rec, "Offre de cette réplique");
-	assert_int_equal(board_count(f->s), 4);
-
-	/* the listener lost: every list reads the generation, until it is
-	 * back */
-	assert_rc(store_exec(other,
-	                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-	                     " WHERE query = 'LISTEN offerapi_generations'",
-	                     NULL, 0, NULL),
-	          0);
-	WAIT_FOR(!gen_watch_listening(w));
-	assert_false(gen_watch_listening(w));
-	assert_int_equal(board_gen_reads(f->s), 1);
-	WAIT_FOR(gen_watch_listening(w)); /* it reconnects every second */
-	assert_true(gen_watch_listening(w));
-	board_count(f->s);
-	assert_int_equal(board_gen_reads(f->s), 0);
-	offerapi_store_free(other);
-}
-
 /* Every page of a list of offers put end to end: forwards from the first
  * page, or backwards from the last. Checks the page invariants on the way. */
 static size_t walk_offers(fixture *f, const offerapi_offer_query *q, size_t limit, bool back,
@@ -1054,7 +976,6 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_offer_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_prev_and_counts, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_scope, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_generation_watch, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forged_cursors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ranked_refusals, setup, teardown),

@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <libpq-fe.h>
 
 #include <offerapi/offerapi.h>
 
+#include "store_internal.h"
 #include "testdb.h"
 
 typedef struct fixture {
@@ -183,7 +185,8 @@ static void test_update_reindexes(void **state)
 
 /* A ranking is kept between searches (searchcache.c) while no offer has
  * changed: every write, this store's or another replica's, is seen by the
- * next search, on both backends. */
+ * next search, on both backends (another replica's on PostgreSQL once its
+ * notification came: TESTDB_BY_OTHER). */
 static void test_kept_rankings_follow_writes(void **state)
 {
 	fixture *f = *state;
@@ -194,7 +197,7 @@ static void test_kept_rankings_follow_writes(void **state)
 	offerapi_id sre = mkoffer(f, "SRE Kubernetes", "Astreintes.", "Lyon", py, 1);
 	check(f, "kubernetes", false, (offerapi_id[]){ sre, f->kube, 0 });
 	/* the other replica closes one, then changes the other's title */
-	assert_rc(offerapi_offer_set_open(other, f->rec, sre, 0), 0);
+	TESTDB_BY_OTHER(f->s, assert_rc(offerapi_offer_set_open(other, f->rec, sre, 0), 0));
 	check(f, "kubernetes", false, (offerapi_id[]){ f->kube, 0 });
 	offerapi_offer_fields o = {
 		.version = OFFERAPI_OFFER_FIELDS_VERSION,
@@ -202,10 +205,10 @@ static void test_kept_rankings_follow_writes(void **state)
 		.description = "Conteneurs.",
 		.location = "Paris",
 	};
-	assert_rc(offerapi_offer_update(other, f->rec, f->kube, &o), 0);
+	TESTDB_BY_OTHER(f->s, assert_rc(offerapi_offer_update(other, f->rec, f->kube, &o), 0));
 	check(f, "kubernetes", false, (offerapi_id[]){ 0 });
 	check(f, "plateforme", false, (offerapi_id[]){ f->kube, 0 });
-	assert_rc(offerapi_offer_set_open(other, f->rec, sre, 1), 0);
+	TESTDB_BY_OTHER(f->s, assert_rc(offerapi_offer_set_open(other, f->rec, sre, 1), 0));
 	check(f, "kubernetes", false, (offerapi_id[]){ sre, 0 });
 	offerapi_store_free(other);
 }

@@ -53,6 +53,20 @@ offerapi_store *testdb_open(testdb *t);
 /* testdb_create() then testdb_open(): a store on a new database. */
 offerapi_store *testdb_open_new(testdb *t);
 
+/* Run @call, a write through another store (another replica), then wait
+ * (10 s at most) until the store @s has heard of it: on PostgreSQL @s
+ * keeps what it read while its listener hears of no change (genwatch.c).
+ * For the internal tests (store_internal.h, <time.h>). */
+#define TESTDB_BY_OTHER(s, call)                                                                   \
+	do {                                                                                       \
+		gen_watch *w_ = (s)->watch;                                                        \
+		uint64_t h_ = gen_watch_heard(w_);                                                 \
+		call;                                                                              \
+		for (int i_ = 0;                                                                   \
+		     i_ < 10000 && gen_watch_listening(w_) && gen_watch_heard(w_) == h_; i_++)     \
+			nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);                     \
+	} while (0)
+
 /* Free @s, then drop its database (testdb_destroy()). */
 void testdb_close(testdb *t, offerapi_store *s);
 
