@@ -567,26 +567,35 @@ int offerapi_job_fail(offerapi_store *s, const offerapi_job *j, const char *erro
 	return rc;
 }
 
+int jobs_queue_release(offerapi_store *s, const char *table, offerapi_id id, int64_t token)
+{
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "UPDATE %s SET state = 0,"
+	         " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+	         " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
+	         " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
+	         table);
+	db_result *r = NULL;
+	int rc = jobs_queue_write(
+		s, sql, (db_param[]){ P_INT(id), P_INT(token), P_INT(oa_now_ms()) }, 3, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = 1;
+	db_result_free(r);
+	if (rc == 0)
+		store_jobs_signal(s);
+	return rc;
+}
+
 int offerapi_job_release(offerapi_store *s, const offerapi_job *j)
 {
 	int rc;
 	if (!s || (rc = check_job(j)) < 0)
 		return s ? rc : oa_error(OFFERAPI_EINVAL, "jobs: no store");
-	db_result *r = NULL;
-	rc = jobs_queue_write(s,
-	                      "UPDATE jobs SET state = 0,"
-	                      " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	                      " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	                      (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(oa_now_ms()) }, 3,
-	                      &r);
-	if (rc == 0 && r->nrows == 0)
+	if ((rc = jobs_queue_release(s, "jobs", j->id, j->token)) == 1)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was already lost",
 		              (long long)j->id, (long long)j->application_id, j->scorer);
-	db_result_free(r);
-	if (rc == 0)
-		store_jobs_signal(s);
 	return rc;
 }
 

@@ -52,6 +52,13 @@ typedef struct queue_failure {
 int jobs_queue_fail(offerapi_store *s, const char *sql, const queue_failure *f,
                     const offerapi_job_options *o, bool *out_failed, int64_t *out_retry_ms);
 
+/* Give the row @id of queue @table ("jobs" or "outbox": a constant), claimed
+ * with @token, back before it was tried: pending at once, its attempt not
+ * counted; then wake the workers (store_jobs_signal()). Returns 0, 1 when
+ * no row is claimed with that token any more (the caller says whose; no
+ * error set), or an error. */
+int jobs_queue_release(offerapi_store *s, const char *table, offerapi_id id, int64_t token);
+
 /* A random claim token for a queue row: positive, never 0 (jobs, mail,
  * webhook deliveries). */
 int64_t jobs_claim_token(void);

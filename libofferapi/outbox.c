@@ -232,22 +232,9 @@ int offerapi_mail_fail(offerapi_store *s, const offerapi_mail *m, const char *er
 int offerapi_mail_release(offerapi_store *s, const offerapi_mail *m)
 {
 	int rc = check_mail(s, m);
-	if (rc < 0)
-		return rc;
-	db_result *r = NULL;
-	rc = jobs_queue_write(s,
-	                      "UPDATE outbox SET state = 0,"
-	                      " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	                      " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	                      (db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(oa_now_ms()) }, 3,
-	                      &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = lost(m);
-	db_result_free(r);
 	if (rc == 0)
-		store_jobs_signal(s);
-	return rc;
+		rc = jobs_queue_release(s, "outbox", m->id, m->token);
+	return rc == 1 ? lost(m) : rc;
 }
 
 int offerapi_mail_stats_get(offerapi_store *s, offerapi_mail_stats *out)
