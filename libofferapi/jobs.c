@@ -509,6 +509,31 @@ void jobs_error_text(char *out, size_t outsz, const char *in)
 			*p = ' ';
 }
 
+int jobs_queue_fail(offerapi_store *s, const char *sql, const queue_failure *f,
+                    const offerapi_job_options *o, bool *out_failed, int64_t *out_retry_ms)
+{
+	char err[ERROR_KEPT_MAX + 1];
+	jobs_error_text(err, sizeof err, f->error);
+	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(o, f->attempt);
+	db_param p[7] = { P_INT(f->id), P_INT(f->token), P_INT(o->max_attempts),
+		          P_INT(retry), P_TEXT(err),     P_INT(now) };
+	if (f->status)
+		p[6] = *f->status;
+	db_result *r = NULL;
+	int rc = jobs_queue_write(s, sql, p, f->status ? 7 : 6, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = 1;
+	if (rc == 0) {
+		bool failed = db_int(r, 0, 0) == OFFERAPI_JOB_FAILED;
+		if (out_failed)
+			*out_failed = failed;
+		if (out_retry_ms)
+			*out_retry_ms = failed ? 0 : retry;
+	}
+	db_result_free(r);
+	return rc;
+}
+
 int offerapi_job_fail(offerapi_store *s, const offerapi_job *j, const char *error,
                       const offerapi_job_options *opts, offerapi_job_state *out_state,
                       int64_t *out_retry_ms)
@@ -523,32 +548,42 @@ int offerapi_job_fail(offerapi_store *s, const offerapi_job *j, const char *erro
 		return s ? rc : oa_error(OFFERAPI_EINVAL, "jobs: no store");
 	if ((rc = jobs_options(&o, opts)) < 0)
 		return rc;
-	char err[ERROR_KEPT_MAX + 1];
-	jobs_error_text(err, sizeof err, error);
-	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(&o, j->attempt);
-	db_result *r = NULL;
-	rc = jobs_queue_write(s,
-	                      "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
-	                      " run_after_ms = $4, last_error = $5,"
-	                      " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
-	                      " claimed_until_ms = NULL, claim_token = NULL"
-	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
-	                      (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(o.max_attempts),
-	                                    P_INT(retry), P_TEXT(err), P_INT(now) },
-	                      6, &r);
-	if (rc == 0 && r->nrows == 0)
+	bool failed = false;
+	rc = jobs_queue_fail(s,
+	                     "UPDATE jobs SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
+	                     " run_after_ms = $4, last_error = $5,"
+	                     " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
+	                     " claimed_until_ms = NULL, claim_token = NULL"
+	                     " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
+	                     &(queue_failure){ j->id, j->token, j->attempt, error, NULL }, &o,
+	                     &failed, out_retry_ms);
+	if (rc == 1)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was lost before its "
 		              "failure could be recorded",
 		              (long long)j->id, (long long)j->application_id, j->scorer);
-	if (rc == 0) {
-		bool failed = db_int(r, 0, 0) == OFFERAPI_JOB_FAILED;
-		if (out_state)
-			*out_state = failed ? OFFERAPI_JOB_FAILED : OFFERAPI_JOB_PENDING;
-		if (out_retry_ms)
-			*out_retry_ms = failed ? 0 : retry;
-	}
+	if (rc == 0 && out_state)
+		*out_state = failed ? OFFERAPI_JOB_FAILED : OFFERAPI_JOB_PENDING;
+	return rc;
+}
+
+int jobs_queue_release(offerapi_store *s, const char *table, offerapi_id id, int64_t token)
+{
+	char sql[400];
+	snprintf(sql, sizeof sql,
+	         "UPDATE %s SET state = 0,"
+	         " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
+	         " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
+	         " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
+	         table);
+	db_result *r = NULL;
+	int rc = jobs_queue_write(
+		s, sql, (db_param[]){ P_INT(id), P_INT(token), P_INT(oa_now_ms()) }, 3, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = 1;
 	db_result_free(r);
+	if (rc == 0)
+		store_jobs_signal(s);
 	return rc;
 }
 
@@ -557,21 +592,10 @@ int offerapi_job_release(offerapi_store *s, const offerapi_job *j)
 	int rc;
 	if (!s || (rc = check_job(j)) < 0)
 		return s ? rc : oa_error(OFFERAPI_EINVAL, "jobs: no store");
-	db_result *r = NULL;
-	rc = jobs_queue_write(s,
-	                      "UPDATE jobs SET state = 0,"
-	                      " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	                      " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	                      (db_param[]){ P_INT(j->id), P_INT(j->token), P_INT(oa_now_ms()) }, 3,
-	                      &r);
-	if (rc == 0 && r->nrows == 0)
+	if ((rc = jobs_queue_release(s, "jobs", j->id, j->token)) == 1)
 		rc = oa_error(OFFERAPI_ENOTFOUND,
 		              "job %lld (application %lld, %s): the claim was already lost",
 		              (long long)j->id, (long long)j->application_id, j->scorer);
-	db_result_free(r);
-	if (rc == 0)
-		store_jobs_signal(s);
 	return rc;
 }
 

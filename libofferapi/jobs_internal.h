@@ -27,6 +27,38 @@ int64_t jobs_backoff_ms(const offerapi_job_options *o, unsigned int attempt);
  * ERROR_KEPT_MAX bytes cut on a character boundary (jobs and mail). */
 void jobs_error_text(char *out, size_t outsz, const char *in);
 
+/* One failed attempt at a claimed row of a queue (jobs, mail, webhook
+ * deliveries), as jobs_queue_fail() records it. */
+typedef struct queue_failure {
+	offerapi_id id; /* the row */
+	int64_t token; /* its claim */
+	unsigned int attempt; /* the attempt that failed, from 1 */
+	const char *error; /* why; kept as jobs_error_text() makes it */
+	const db_param *status; /* NULL, or $7 of the UPDATE (a webhook receiver's answer) */
+} queue_failure;
+
+/*
+ * Record failure @f with @sql, the queue's UPDATE, by the rule every queue
+ * follows: at its last attempt (o->max_attempts) the row fails for good,
+ * else it is pending again after jobs_backoff_ms(). @sql takes $1 the id,
+ * $2 the claim token, $3 o->max_attempts, $4 the time of the retry, $5 the
+ * error kept, $6 now (and $7 f->status when given); it changes only the
+ * row still claimed with that token and returns its new state (3: failed).
+ * On success *@out_failed (may be NULL) says whether the row failed for
+ * good and *@out_retry_ms (may be NULL) when it runs again (0 when failed).
+ * Returns 0, 1 when no row is claimed with that token any more (the claim
+ * was lost: the caller says whose; no error set), or an error.
+ */
+int jobs_queue_fail(offerapi_store *s, const char *sql, const queue_failure *f,
+                    const offerapi_job_options *o, bool *out_failed, int64_t *out_retry_ms);
+
+/* Give the row @id of queue @table ("jobs" or "outbox": a constant), claimed
+ * with @token, back before it was tried: pending at once, its attempt not
+ * counted; then wake the workers (store_jobs_signal()). Returns 0, 1 when
+ * no row is claimed with that token any more (the caller says whose; no
+ * error set), or an error. */
+int jobs_queue_release(offerapi_store *s, const char *table, offerapi_id id, int64_t token);
+
 /* A random claim token for a queue row: positive, never 0 (jobs, mail,
  * webhook deliveries). */
 int64_t jobs_claim_token(void);

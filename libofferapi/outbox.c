@@ -26,6 +26,9 @@
 
 static const char *const state_names[] = { "pending", "sending", "sent", "failed", "logged" };
 
+/* jobs_queue_fail() reads a row's new state as a job's */
+_Static_assert((int)OFFERAPI_MAIL_FAILED == (int)OFFERAPI_JOB_FAILED, "the queues share state 3");
+
 const char *offerapi_mail_state_name(offerapi_mail_state st)
 {
 	return oa_name_of(state_names, OFFERAPI_MAIL_NSTATES, 0, (int)st);
@@ -209,53 +212,29 @@ int offerapi_mail_fail(offerapi_store *s, const offerapi_mail *m, const char *er
 	int rc;
 	if ((rc = check_mail(s, m)) < 0 || (rc = mail_options(&o, opts)) < 0)
 		return rc;
-	char err[ERROR_KEPT_MAX + 1];
-	jobs_error_text(err, sizeof err, error);
-	int64_t now = oa_now_ms(), retry = now + jobs_backoff_ms(&o, m->attempt);
-	db_result *r = NULL;
-	rc = jobs_queue_write(
-		s,
-		"UPDATE outbox SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
-		" run_after_ms = $4, last_error = $5,"
-		" finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
-		" params = CASE WHEN attempts >= $3 THEN '{}' ELSE params END,"
-		" claimed_until_ms = NULL, claim_token = NULL"
-		" WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
-		(db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(o.max_attempts), P_INT(retry),
-	                      P_TEXT(err), P_INT(now) },
-		6, &r);
-	if (rc == 0 && r->nrows == 0)
+	bool failed = false;
+	rc = jobs_queue_fail(s,
+	                     "UPDATE outbox SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0 END,"
+	                     " run_after_ms = $4, last_error = $5,"
+	                     " finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
+	                     " params = CASE WHEN attempts >= $3 THEN '{}' ELSE params END,"
+	                     " claimed_until_ms = NULL, claim_token = NULL"
+	                     " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING state",
+	                     &(queue_failure){ m->id, m->token, m->attempt, error, NULL }, &o,
+	                     &failed, out_retry_ms);
+	if (rc == 1)
 		rc = lost(m);
-	if (rc == 0) {
-		bool failed = db_int(r, 0, 0) == OFFERAPI_MAIL_FAILED;
-		if (out_state)
-			*out_state = failed ? OFFERAPI_MAIL_FAILED : OFFERAPI_MAIL_PENDING;
-		if (out_retry_ms)
-			*out_retry_ms = failed ? 0 : retry;
-	}
-	db_result_free(r);
+	if (rc == 0 && out_state)
+		*out_state = failed ? OFFERAPI_MAIL_FAILED : OFFERAPI_MAIL_PENDING;
 	return rc;
 }
 
 int offerapi_mail_release(offerapi_store *s, const offerapi_mail *m)
 {
 	int rc = check_mail(s, m);
-	if (rc < 0)
-		return rc;
-	db_result *r = NULL;
-	rc = jobs_queue_write(s,
-	                      "UPDATE outbox SET state = 0,"
-	                      " attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,"
-	                      " run_after_ms = $3, claimed_until_ms = NULL, claim_token = NULL"
-	                      " WHERE id = $1 AND claim_token = $2 AND state = 1 RETURNING id",
-	                      (db_param[]){ P_INT(m->id), P_INT(m->token), P_INT(oa_now_ms()) }, 3,
-	                      &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = lost(m);
-	db_result_free(r);
 	if (rc == 0)
-		store_jobs_signal(s);
-	return rc;
+		rc = jobs_queue_release(s, "outbox", m->id, m->token);
+	return rc == 1 ? lost(m) : rc;
 }
 
 int offerapi_mail_stats_get(offerapi_store *s, offerapi_mail_stats *out)

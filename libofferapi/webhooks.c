@@ -659,18 +659,17 @@ static void record(offerapi_webhook_sender *ws, const delivery *d, long status, 
 			NULL);
 	} else {
 		jobs_error_text(kept, sizeof kept, err);
-		int64_t retry = now + jobs_backoff_ms(&ws->o.jobs, d->attempt);
-		rc = jobs_queue_write(
+		db_param st = status ? P_INT(status) : P_NULL();
+		/* a lost claim (1) is not an error here: the row is another's */
+		rc = jobs_queue_fail(
 			ws->store,
 			"UPDATE webhook_deliveries SET state = CASE WHEN attempts >= $3 THEN 3 ELSE 0"
-			" END, run_after_ms = $4, last_status = $5, last_error = $6,"
-			" finished_ms = CASE WHEN attempts >= $3 THEN $7 ELSE NULL END,"
+			" END, run_after_ms = $4, last_status = $7, last_error = $5,"
+			" finished_ms = CASE WHEN attempts >= $3 THEN $6 ELSE NULL END,"
 			" claimed_until_ms = NULL, claim_token = NULL"
-			" WHERE id = $1 AND claim_token = $2",
-			(db_param[]){ P_INT(d->id), P_INT(d->token), P_INT(ws->o.jobs.max_attempts),
-		                      P_INT(retry), status ? P_INT(status) : P_NULL(), P_TEXT(kept),
-		                      P_INT(now) },
-			7, NULL);
+			" WHERE id = $1 AND claim_token = $2 RETURNING state",
+			&(queue_failure){ d->id, d->token, d->attempt, kept, &st }, &ws->o.jobs,
+			NULL, NULL);
 		oa_log(OFFERAPI_LOG_WARNING, "webhook delivery %lld (%s) attempt %u: %s",
 		       (long long)d->id, d->event, d->attempt, kept);
 	}

@@ -270,6 +270,35 @@ static offerapi_job_options fast(unsigned int attempts)
 	return o;
 }
 
+/* A release gives the claim back before any try: pending at once, its
+ * attempt not counted, and only once per claim. */
+static void test_release(void **state)
+{
+	fixture *f = *state;
+	offerapi_user *u = testdb_user(f->s, "ana", OFFERAPI_ROLE_CANDIDATE);
+	assert_rc(offerapi_user_set_email(f->s, u->id, "ana@example.org", "fr"), 0);
+	offerapi_user_free(u);
+	offerapi_job_options o = fast(3);
+	offerapi_mail *m = NULL;
+	assert_rc(offerapi_mail_claim(f->s, "w", &o, &m), 0);
+	assert_non_null(m);
+	assert_int_equal(m->attempt, 1);
+	assert_rc(offerapi_mail_release(f->s, m), 0);
+	assert_rc(offerapi_mail_release(f->s, m), OFFERAPI_ENOTFOUND);
+	offerapi_mail_state st;
+	unsigned int n = 99;
+	assert_rc(offerapi_mail_state_get(f->s, m->id, &st, &n), 0);
+	assert_int_equal(st, OFFERAPI_MAIL_PENDING);
+	assert_int_equal(n, 0);
+	offerapi_mail *again = NULL; /* no backoff: claimable at once */
+	assert_rc(offerapi_mail_claim(f->s, "w", &o, &again), 0);
+	assert_non_null(again);
+	assert_int_equal(again->id, m->id);
+	assert_int_equal(again->attempt, 1);
+	offerapi_mail_free(m);
+	offerapi_mail_free(again);
+}
+
 static void test_retries_then_fails(void **state)
 {
 	fixture *f = *state;
@@ -651,6 +680,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_links_expire_and_change, testdb_setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_reset, testdb_setup, teardown),
+		cmocka_unit_test_setup_teardown(test_release, testdb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_retries_then_fails, testdb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lease_expires, testdb_setup, teardown),
 		cmocka_unit_test_setup_teardown(test_render, testdb_setup, teardown),
