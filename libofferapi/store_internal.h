@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "offerapi/offer.h"
 #include "offerapi/store.h"
 #include "offerapi/user.h"
 #include "db.h"
@@ -203,6 +204,11 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
  * without such a row. */
 int store_owner_row(const db_result *r, int marker, int col, const offerapi_user *actor,
                     offerapi_id id, int *row);
+
+/* offerapi_offer_get()'s statement ($1 the offer), and the offer from its
+ * result: ENOTFOUND "offer ID: not found" without a row. */
+extern const char offer_get_sql[];
+int offer_get_take(const db_result *r, offerapi_id id, offerapi_offer **out);
 
 /* ---- accounts (users.c, accounts.c) ---- */
 

@@ -295,7 +295,7 @@ const offerapi_job_status *svc_job_find(const offerapi_job_status_list *l,
 #define SVC_MAX_COLUMNS 32
 
 typedef struct svc_dashboard {
-	offerapi_offer *offer;
+	const offerapi_offer *offer; /* dash->offer (the CSV: its own, svc_csv) */
 	offerapi_dashboard *dash; /* the library's: summary and page */
 	const offerapi_application_list *list; /* the page, ranked by @by, best first */
 	const char *cols[SVC_MAX_COLUMNS]; /* scorer columns: loaded ones, then stored others */

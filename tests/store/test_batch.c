@@ -2,7 +2,10 @@
  * test_batch.c - db_batch() (db.h) on the backend of argv[1]: results in
  * the order of the statements, an error in the middle statement named
  * and nothing returned, the connection usable afterwards (the store has a
- * pool of one connection, so every call here runs on the same one).
+ * pool of one connection, so every call here runs on the same one); and
+ * offerapi_dashboard_get(), which reads its offer, summary, page and jobs
+ * in one batch: the same as the calls one by one, and the permission
+ * checked before anything of the offer is returned.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +18,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "pdfgen.h"
 #include "store_internal.h"
 #include "testdb.h"
 
@@ -143,12 +147,73 @@ static void test_batch(void **state)
 	assert_rc(store_batch(f->s, 1, &write, none), OFFERAPI_EINVAL);
 }
 
+/* The dashboard's offer and jobs are those of the calls one by one; the
+ * summary's count and the page agree. */
+static void test_dashboard(void **state)
+{
+	fixture *f = *state;
+	offerapi_id offer = testdb_offer(f->s, f->rec, "Dev C");
+	size_t len;
+	const char *lines[] = { "Curriculum vitae", "C, SQL" };
+	char *pdf = pdfgen_text(lines, 2, 1, &len);
+	testdb_submit(f->s, f->cand, offer, pdf, len);
+	for (int i = 0; i < 2; i++) {
+		char login[32];
+		snprintf(login, sizeof login, "c%d@example.org", i);
+		offerapi_user *u = testdb_user(f->s, login, OFFERAPI_ROLE_CANDIDATE);
+		testdb_submit(f->s, u, offer, pdf, len);
+		offerapi_user_free(u);
+	}
+	free(pdf);
+
+	offerapi_dashboard *d;
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, NULL, NULL, &d), 0);
+	assert_non_null(d->offer);
+	assert_int_equal(d->offer->id, offer);
+	assert_string_equal(d->offer->title, "Dev C");
+	assert_int_equal(d->offer->recruiter_id, f->rec->id);
+	offerapi_offer *o;
+	assert_rc(offerapi_offer_get(f->s, offer, &o), 0);
+	assert_int_equal(d->offer->version, o->version);
+	assert_int_equal(d->offer->napplications, o->napplications);
+	offerapi_offer_free(o);
+	assert_non_null(d->jobs);
+	offerapi_job_status_list *jobs;
+	assert_rc(offerapi_job_status_offer(f->s, f->rec, offer, &jobs), 0);
+	assert_int_equal(d->jobs->count, jobs->count);
+	offerapi_job_status_list_free(jobs);
+	assert_int_equal(d->count, 3);
+	assert_int_equal(d->page->total, 3);
+	assert_int_equal(d->page->count, 3);
+	offerapi_dashboard_free(d);
+
+	/* another recruiter's offer, a missing one: refused, nothing given,
+	 * with a bad cursor too (the permission first) */
+	d = (offerapi_dashboard *)1;
+	assert_rc(offerapi_dashboard_get(f->s, f->rec2, offer, NULL, NULL, &d), OFFERAPI_EPERM);
+	assert_null(d);
+	offerapi_page bad = OFFERAPI_PAGE_INIT;
+	bad.cursor = "r1.n.0.00000000.u.1.1";
+	assert_rc(offerapi_dashboard_get(f->s, f->rec2, offer, NULL, &bad, &d), OFFERAPI_EPERM);
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer + 99, NULL, &bad, &d),
+	          OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer + 99, NULL, NULL, &d),
+	          OFFERAPI_ENOTFOUND);
+	assert_rc(offerapi_dashboard_get(f->s, f->cand, offer, NULL, NULL, &d), OFFERAPI_EPERM);
+	/* the owner's bad cursor is the cursor's error */
+	assert_rc(offerapi_dashboard_get(f->s, f->rec, offer, NULL, &bad, &d), OFFERAPI_EINVAL);
+	assert_null(d);
+	if (!strstr(offerapi_error_last()->message, "cursor"))
+		fail_msg("\"%s\" does not name the cursor", offerapi_error_last()->message);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
 		testdb_backend = argv[1];
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_batch, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_dashboard, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
