@@ -965,18 +965,37 @@ static int batch_once(pg_conn *c, int n, const db_stmt *stmts, db_result **out, 
 	int rc = 0, nsent = 0;
 	while (nsent < n && (rc = batch_send(c, &stmts[nsent], &sent[nsent])) == 0)
 		nsent++;
-	if (rc < 0)
+	char msg[512] = "";
+	if (rc < 0) {
 		*failed = nsent;
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+	}
 	/* what was sent is read to its end even after an error, so that the
 	 * connection is left idle and out of pipeline mode */
 	if (oa_pq.PQstatus(c->pg) == CONNECTION_OK && oa_pq.PQpipelineSync(c->pg)) {
-		int r = batch_read(c, nsent, sent, out, failed, gone);
-		rc = rc < 0 ? rc : r;
+		int at = -1, r = batch_read(c, nsent, sent, out, &at, gone);
+		if (rc == 0) {
+			rc = r;
+			*failed = at;
+		} else { /* the send's error is the batch's */
+			*gone = false;
+			oa_error(rc, "%s", msg);
+		}
 	} else if (rc == 0) {
 		rc = pg_fail(c, NULL);
 	}
-	if (!oa_pq.PQexitPipelineMode(c->pg) && rc == 0)
+	if (oa_pq.PQexitPipelineMode(c->pg))
+		return rc;
+	if (rc == 0)
 		rc = pg_fail(c, NULL);
+	if (oa_pq.PQstatus(c->pg) == CONNECTION_OK) {
+		/* never lend a connection left in pipeline mode, where every
+		 * later statement would fail: a new session instead (a lost
+		 * one is reset by pg_check() before it is lent again) */
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+		pg_reset(c);
+		oa_error(rc, "%s", msg);
+	}
 	return rc;
 }
 

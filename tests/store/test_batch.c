@@ -88,6 +88,18 @@ static void batch_fails_second(db_conn *c, const char *bad, const db_param *bp, 
 		assert_null(r[k]);
 }
 
+/* The server process of @c's session on PostgreSQL, 0 on SQLite. */
+static int64_t backend_pid(db_conn *c)
+{
+	if (strcmp(testdb_backend, "postgresql") != 0)
+		return 0;
+	db_result *r = NULL;
+	assert_rc(db_exec(c, "SELECT pg_backend_pid()", NULL, 0, &r), 0);
+	int64_t pid = db_int(r, 0, 0);
+	db_result_free(r);
+	return pid;
+}
+
 static void test_batch(void **state)
 {
 	fixture *f = *state;
@@ -95,6 +107,7 @@ static void test_batch(void **state)
 	assert_rc(db_acquire(f->s->pool, &c), 0);
 	batch_ok(f, c); /* prepares them (PostgreSQL), inside the pipeline */
 	batch_ok(f, c); /* runs them prepared */
+	int64_t pid = backend_pid(c);
 
 	/* a statement the database refuses to prepare: no such table */
 	batch_fails_second(c, "SELECT x FROM no_such_table WHERE x = $1", (db_param[]){ P_INT(1) },
@@ -111,9 +124,22 @@ static void test_batch(void **state)
 		assert_int_equal(db_int(r[0], 0, 0), 6);
 		db_result_free(r[0]);
 		batch_fails_second(c, "SELECT 6 / CAST($1 AS BIGINT)", zero, 1);
+		/* refused before it is sent, the first one already in the
+		 * pipeline: read to its end all the same */
+		db_result *rr[3] = { (db_result *)1, (db_result *)1, (db_result *)1 };
+		db_stmt st[] = { { PLUS_SQL, one, 1 },
+			         { PLUS_SQL, one, -1 },
+			         { PLUS_SQL, one, 1 } };
+		assert_rc(db_batch(c, 3, st, rr), OFFERAPI_EINVAL);
+		if (!strstr(offerapi_error_last()->message, "statement 2 of 3: postgresql: -1 "))
+			fail_msg("unexpected error: %s", offerapi_error_last()->message);
+		for (int k = 0; k < 3; k++)
+			assert_null(rr[k]);
 	}
 
-	/* the connection still works, for a statement and for a batch */
+	/* the connection still works, for a statement and for a batch, and
+	 * is the same session: nothing was reset */
+	assert_int_equal(backend_pid(c), pid);
 	db_result *r = NULL;
 	assert_rc(db_exec(c, PLUS_SQL, (db_param[]){ P_INT(1) }, 1, &r), 0);
 	assert_int_equal(db_int(r, 0, 0), 2);
