@@ -164,7 +164,7 @@ enum { DASH_OFFER, DASH_SUMMARY, DASH_PAGE, DASH_JOBS, DASH_NSTMTS };
 /* The dashboard from the batch's results @r: the summary's owner check
  * first, so that nothing of another recruiter's offer is read further;
  * the page once the summary gave its total. The results stay the
- * caller's but the page's, taken (and set to NULL). */
+ * caller's, but the page's once ranked_page_take() took it (then NULL). */
 static int dashboard_take(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
                           const offerapi_rank *rank, const ranked_req *q, db_result **r,
                           offerapi_dashboard **out)
@@ -176,10 +176,11 @@ static int dashboard_take(offerapi_store *s, const offerapi_user *actor, offerap
 	rc = offer_get_take(r[DASH_OFFER], offer_id, &d->offer);
 	if (rc == 0)
 		rc = job_status_offer_take(r[DASH_JOBS], actor, offer_id, &d->jobs);
-	if (rc == 0)
+	if (rc == 0) {
 		rc = ranked_page_take(s, offer_id, q->by, &q->c, q->last, d->count, q->limit,
 		                      r[DASH_PAGE], &d->page);
-	r[DASH_PAGE] = NULL; /* taken, even on failure */
+		r[DASH_PAGE] = NULL; /* taken, even on failure */
+	}
 	if (rc < 0) {
 		offerapi_dashboard_free(d);
 		return rc;

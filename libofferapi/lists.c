@@ -126,23 +126,19 @@ static ks_req apps_req(const ks_spec *spec, uint32_t scope, const ks_cursor *c, 
 	};
 }
 
-/* The list from the statement's result @r (taken, ks_run_take()). */
-static int apps_list(offerapi_store *s, const ks_req *req, const db_param *fixed, bool with_text,
-                     db_result *r, offerapi_application_list **out)
+/* The list from the page of @res (released here). */
+static int apps_list(offerapi_store *s, bool with_text, ks_result *res,
+                     offerapi_application_list **out)
 {
-	ks_result res;
-	int rc = ks_run_take(s, req, fixed, r, &res);
-	if (rc < 0)
-		return rc;
 	offerapi_application_list *l = calloc(1, sizeof *l);
 	if (!l) {
-		ks_result_free(&res);
+		ks_result_free(res);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	l->offset = res.page.offset;
-	ks_take_page(&res, &l->total, &l->next, &l->prev);
-	rc = page_items(s, res.r, res.base, with_text, res.rows, &res.page, l);
-	ks_result_free(&res);
+	l->offset = res->page.offset;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	int rc = page_items(s, res->r, res->base, with_text, res->rows, &res->page, l);
+	ks_result_free(res);
 	if (rc < 0) {
 		offerapi_application_list_free(l);
 		return rc;
@@ -159,15 +155,9 @@ static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, con
 	ks_req req = apps_req(spec, scope, c, last, total, limit);
 	const char *cols, *join;
 	apps_sql(spec, with_text, &cols, &join);
-	ks_query *q = malloc(sizeof *q);
-	if (!q)
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	db_result *r = NULL;
-	int rc = ks_build(spec, &req.cur, last, req.count, limit, 0, cols, join, fixed, q);
-	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
-	free(q);
-	return rc < 0 ? rc : apps_list(s, &req, fixed, with_text, r, out);
+	ks_result res;
+	int rc = ks_run(s, &req, cols, join, fixed, &res);
+	return rc < 0 ? rc : apps_list(s, with_text, &res, out);
 }
 
 /* The list's scorer, after the list is made. */
@@ -212,7 +202,10 @@ int ranked_page_take(offerapi_store *s, offerapi_id offer_id, const char *by, co
 	ranked_spec(&spec);
 	db_param fixed[] = { P_INT(offer_id), P_TEXT(by) };
 	ks_req req = apps_req(&spec, ranked_scope(offer_id, by), c, last, total, limit);
-	int rc = apps_list(s, &req, fixed, false, r, out);
+	ks_result res;
+	int rc = ks_run_take(s, &req, fixed, r, &res);
+	if (rc == 0)
+		rc = apps_list(s, false, &res, out);
 	return ranked_by(by, rc, out);
 }
 
