@@ -89,4 +89,13 @@ int ranked_page(offerapi_store *s, offerapi_id offer_id, const char *by, const k
                 bool last, int64_t total, size_t limit, bool with_text,
                 offerapi_application_list **out);
 
+/* ranked_page() in two steps around a batch (no CV text, no total
+ * counted): the page's statement into @q, then the page from its result
+ * @r (taken: freed here) once the total (>= 0) is known. */
+int ranked_page_query(offerapi_id offer_id, const char *by, const ks_cursor *c, bool last,
+                      size_t limit, ks_query *q);
+int ranked_page_take(offerapi_store *s, offerapi_id offer_id, const char *by, const ks_cursor *c,
+                     bool last, int64_t total, size_t limit, db_result *r,
+                     offerapi_application_list **out);
+
 #endif

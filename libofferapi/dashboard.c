@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "app_internal.h"
+#include "jobs_internal.h"
 #include "offerapi/dashboard.h"
 
 /*
@@ -51,6 +52,8 @@ void offerapi_dashboard_free(offerapi_dashboard *d)
 	free(d->rank_by);
 	rank_names_free(d->scorers, d->nscorers);
 	offerapi_application_list_free(d->page);
+	offerapi_offer_free(d->offer);
+	offerapi_job_status_list_free(d->jobs);
 	free(d);
 }
 
@@ -111,28 +114,19 @@ static int summary_names(const db_result *r, const offerapi_rank *rank, offerapi
 
 /*
  * The summary of @offer_id ranked by @by (checked against the allowed
- * names unless @known), the permission checked.
+ * names unless @known) from SUMMARY_SQL's result @r, the permission
+ * checked first.
  */
-static int summary(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
-                   const offerapi_rank *rank, const char *by, bool known, offerapi_dashboard **out)
+static int summary_take(const db_result *r, const offerapi_user *actor, offerapi_id offer_id,
+                        const offerapi_rank *rank, const char *by, bool known,
+                        offerapi_dashboard **out)
 {
 	*out = NULL;
-	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER,
-	                            "read the applications to an offer");
-	if (rc < 0)
-		return rc;
-	db_result *r = NULL;
-	rc = store_exec(s, SUMMARY_SQL, (db_param[]){ P_INT(offer_id), P_TEXT(by) }, 2, &r);
-	if (rc < 0)
-		return rc;
 	offerapi_dashboard *d = calloc(1, sizeof *d);
-	if (!d)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	if (rc == 0)
-		rc = summary_row(r, actor, offer_id, d);
+	int rc = d ? summary_row(r, actor, offer_id, d)
+	           : oa_error(OFFERAPI_ENOMEM, "out of memory");
 	if (rc == 0 && (rc = summary_names(r, rank, d)) == OFFERAPI_ENOMEM)
 		rc = oa_error(rc, "out of memory");
-	db_result_free(r);
 	if (rc == 0 && !known)
 		rc = rank_allowed(by, d->scorers, d->nscorers);
 	if (rc == 0 && !(d->rank_by = oa_strdup(by)))
@@ -146,6 +140,98 @@ static int summary(offerapi_store *s, const offerapi_user *actor, offerapi_id of
 	return 0;
 }
 
+#define READ_APPS "read the applications to an offer"
+
+/* The summary alone (the iterator's), the permission checked. */
+static int summary(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                   const offerapi_rank *rank, const char *by, bool known, offerapi_dashboard **out)
+{
+	*out = NULL;
+	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, READ_APPS);
+	if (rc < 0)
+		return rc;
+	db_result *r = NULL;
+	rc = store_exec(s, SUMMARY_SQL, (db_param[]){ P_INT(offer_id), P_TEXT(by) }, 2, &r);
+	if (rc == 0)
+		rc = summary_take(r, actor, offer_id, rank, by, known, out);
+	db_result_free(r);
+	return rc;
+}
+
+/* The statements of a dashboard, sent together (dashboard_read). */
+enum { DASH_OFFER, DASH_SUMMARY, DASH_PAGE, DASH_JOBS, DASH_NSTMTS };
+
+/* The dashboard from the batch's results @r: the summary's owner check
+ * first, so that nothing of another recruiter's offer is read further;
+ * the page once the summary gave its total. The results stay the
+ * caller's, but the page's once ranked_page_take() took it (then NULL). */
+static int dashboard_take(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                          const offerapi_rank *rank, const ranked_req *q, db_result **r,
+                          offerapi_dashboard **out)
+{
+	offerapi_dashboard *d;
+	int rc = summary_take(r[DASH_SUMMARY], actor, offer_id, rank, q->by, q->known, &d);
+	if (rc < 0)
+		return rc;
+	rc = offer_get_take(r[DASH_OFFER], offer_id, &d->offer);
+	if (rc == 0)
+		rc = job_status_offer_take(r[DASH_JOBS], actor, offer_id, &d->jobs);
+	if (rc == 0) {
+		rc = ranked_page_take(s, offer_id, q->by, &q->c, q->last, d->count, q->limit,
+		                      r[DASH_PAGE], &d->page);
+		r[DASH_PAGE] = NULL; /* taken, even on failure */
+	}
+	if (rc < 0) {
+		offerapi_dashboard_free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+/*
+ * The offer, the summary, the ranked page and the jobs in one batch
+ * (store_batch): on PostgreSQL one round trip instead of four, and one
+ * snapshot, so the page and the summary's count and histogram agree even
+ * while applications arrive. The page's statement needs no count (the
+ * summary's is its total, applied after both results are in).
+ */
+static int dashboard_read(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
+                          const offerapi_rank *rank, const ranked_req *q, offerapi_dashboard **out)
+{
+	ks_query *pq = malloc(sizeof *pq);
+	if (!pq)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = ranked_page_query(offer_id, q->by, &q->c, q->last, q->limit, pq);
+	db_param id[] = { P_INT(offer_id) }, idby[] = { P_INT(offer_id), P_TEXT(q->by) };
+	db_stmt st[DASH_NSTMTS] = {
+		[DASH_OFFER] = { offer_get_sql, id, 1 },
+		[DASH_SUMMARY] = { SUMMARY_SQL, idby, 2 },
+		[DASH_PAGE] = { pq->sql, pq->params, pq->nparams },
+		[DASH_JOBS] = { job_status_offer_sql, id, 1 },
+	};
+	db_result *r[DASH_NSTMTS] = { NULL };
+	if (rc == 0)
+		rc = store_batch(s, DASH_NSTMTS, st, r);
+	free(pq);
+	if (rc == 0)
+		rc = dashboard_take(s, actor, offer_id, rank, q, r, out);
+	for (int k = 0; k < DASH_NSTMTS; k++)
+		db_result_free(r[k]);
+	return rc;
+}
+
+/* A page or cursor refused (@rc) for an offer the actor may not read is
+ * refused for the offer: the permission is checked first, as when the
+ * offer was read before anything else. */
+static int owner_first(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id, int rc)
+{
+	char msg[512];
+	snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+	int own = store_check_owner(s, actor, offer_id, READ_APPS);
+	return own < 0 ? own : oa_error(rc, "%s", msg);
+}
+
 int offerapi_dashboard_get(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
                            const offerapi_rank *rank, const offerapi_page *page,
                            offerapi_dashboard **out)
@@ -153,20 +239,13 @@ int offerapi_dashboard_get(offerapi_store *s, const offerapi_user *actor, offera
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "dashboard: no output given");
 	*out = NULL;
-	ranked_req q;
-	int rc = ranked_page_parse(offer_id, rank, page, &q);
+	int rc = store_require_role(actor, OFFERAPI_ROLE_RECRUITER, READ_APPS);
 	if (rc < 0)
 		return rc;
-	offerapi_dashboard *d;
-	if ((rc = summary(s, actor, offer_id, rank, q.by, q.known, &d)) < 0)
-		return rc;
-	rc = ranked_page(s, offer_id, q.by, &q.c, q.last, d->count, q.limit, false, &d->page);
-	if (rc < 0) {
-		offerapi_dashboard_free(d);
-		return rc;
-	}
-	*out = d;
-	return 0;
+	ranked_req q;
+	if ((rc = ranked_page_parse(offer_id, rank, page, &q)) < 0)
+		return owner_first(s, actor, offer_id, rc);
+	return dashboard_read(s, actor, offer_id, rank, &q, out);
 }
 
 /* ---- the iterator ---- */

@@ -303,6 +303,50 @@ int db_exec(db_conn *c, const char *sql, const db_param *params, int nparams, db
 	return c->pool->be->exec(c->handle, sql, params, nparams, out);
 }
 
+/* One after the other on the backend's exec: a batch where a statement
+ * costs no round trip. */
+static int batch_each(db_conn *c, int n, const db_stmt *stmts, db_result **out, int *failed)
+{
+	for (int k = 0; k < n; k++) {
+		int rc = c->pool->be->exec(c->handle, stmts[k].sql, stmts[k].params,
+		                           stmts[k].nparams, &out[k]);
+		if (rc < 0) {
+			*failed = k;
+			return rc;
+		}
+	}
+	return 0;
+}
+
+int db_batch(db_conn *c, int n, const db_stmt *stmts, db_result **out)
+{
+	if (n < 1 || n > DB_BATCH_MAX)
+		return oa_error(OFFERAPI_EINVAL, "batch: %d statements, 1 to %d allowed", n,
+		                DB_BATCH_MAX);
+	for (int k = 0; k < n; k++) {
+		out[k] = NULL;
+		if (trace_fn)
+			trace_fn(stmts[k].sql, stmts[k].params, stmts[k].nparams, trace_payload);
+	}
+	int failed = -1;
+	const db_backend *be = c->pool->be;
+	int rc = be->batch ? be->batch(c->handle, n, stmts, out, &failed)
+	                   : batch_each(c, n, stmts, out, &failed);
+	if (rc == 0)
+		return 0;
+	for (int k = 0; k < n; k++) {
+		db_result_free(out[k]);
+		out[k] = NULL;
+	}
+	if (failed >= 0) {
+		/* name the statement at fault; the code stays the backend's */
+		char msg[512];
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+		oa_error(rc, "statement %d of %d: %s", failed + 1, n, msg);
+	}
+	return rc;
+}
+
 int db_begin(db_conn *c)
 {
 	int rc = db_exec(c, c->pool->be->begin_sql, NULL, 0, NULL);

@@ -57,6 +57,13 @@ typedef struct db_result {
 	void (*release)(void *arena);
 } db_result;
 
+/* One statement of a batch (db_batch): its SQL and parameters. */
+typedef struct db_stmt {
+	const char *sql;
+	const db_param *params;
+	int nparams;
+} db_stmt;
+
 /* Connection settings from offerapi_store_options, defaults applied. */
 typedef struct db_config {
 	unsigned int busy_timeout_ms;
@@ -88,6 +95,14 @@ typedef struct db_backend {
 	 * free it with db_result_free(). */
 	int (*exec)(void *conn, const char *sql, const db_param *params, int nparams,
 	            db_result **out);
+	/* Run the @n read statements of @stmts in one round trip and give
+	 * their results in @out[0..n) (all set, or none: on failure every
+	 * @out[k] is NULL and *@failed is the index of the statement at
+	 * fault, or -1 when none is, a lost connection). The connection stays
+	 * usable after a statement's error. NULL: db_batch() runs them one
+	 * after the other with exec (SQLite, where a statement is a call, not
+	 * a round trip). */
+	int (*batch)(void *conn, int n, const db_stmt *stmts, db_result **out, int *failed);
 	/* Re-establish a lost connection in place (PostgreSQL: PQreset). */
 	int (*reset)(void *conn);
 	/* Before an idle pooled connection is lent: make sure it is alive,
@@ -159,6 +174,25 @@ void db_release(db_pool *pool, db_conn *conn);
  * a connection lost mid-statement may have committed it already, so the
  * error goes to the caller (db_acquire() checks idle connections instead). */
 int db_exec(db_conn *conn, const char *sql, const db_param *params, int nparams, db_result **out);
+
+/* The most statements one db_batch() runs. */
+#define DB_BATCH_MAX 16
+
+/*
+ * Run the @n (1..DB_BATCH_MAX) read statements of @stmts on a borrowed
+ * connection and give their @n results, in order, in @out[0..n): every one
+ * (each freed by the caller with db_result_free()), or none (all NULL) and
+ * an error whose message names the statement at fault ("statement 2 of 4:
+ * ..."). On PostgreSQL the batch is one pipeline, one round trip: the
+ * statements not yet prepared on the connection are prepared inside it, and
+ * outside a transaction they run in one implicit transaction up to its
+ * Sync, so they all read one snapshot. On SQLite they run one after the
+ * other (each its own snapshot outside a transaction). Writes do not
+ * belong in a batch: a statement is never retried, but a batch whose
+ * prepared statements vanished server-side (26000, a pooler's DISCARD ALL)
+ * is sent again once, which reads cannot mind.
+ */
+int db_batch(db_conn *conn, int n, const db_stmt *stmts, db_result **out);
 
 /* Tests only: call @fn with every statement db_exec() is about to run
  * (NULL stops). Not synchronised: set it while no other thread runs. */

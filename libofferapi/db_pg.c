@@ -631,27 +631,36 @@ static void abandon_copy(pg_conn *c)
 	}
 }
 
-/*
- * The name of the statement prepared for (@sql, @types) on this connection,
- * preparing it now if needed; NULL when the list is full (run it
- * unprepared). A statement the server refuses to prepare (a syntax error,
- * an aborted transaction) sets *rc with the server's error, as running it
- * would have.
- */
-static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const Oid *types,
-                                 int *rc)
+/* FNV-1a over the text of a statement and its parameter types. */
+static uint64_t prepared_hash(const char *sql, int nparams, const Oid *types)
 {
-	uint64_t h = 14695981039346656037u; /* FNV-1a over the text and the types */
+	uint64_t h = 14695981039346656037u;
 	for (const unsigned char *p = (const unsigned char *)sql; *p; p++)
 		h = (h ^ *p) * 1099511628211u;
 	for (int i = 0; i < nparams; i++)
 		h = (h ^ (uint64_t)types[i]) * 1099511628211u;
+	return h;
+}
+
+/* The statement prepared for (@sql, @types) on this connection, or NULL. */
+static pg_prepared *prepared_find(pg_conn *c, const char *sql, int nparams, const Oid *types)
+{
+	uint64_t h = prepared_hash(sql, nparams, types);
 	for (int i = 0; i < c->nprepared; i++) {
 		pg_prepared *e = &c->prepared[i];
 		if (e->hash == h && e->nparams == nparams && strcmp(e->sql, sql) == 0 &&
 		    (nparams == 0 || memcmp(e->types, types, (size_t)nparams * sizeof *types) == 0))
-			return e->name;
+			return e;
 	}
+	return NULL;
+}
+
+/* A new entry for (@sql, @types) with a fresh name, not yet prepared on
+ * the server (the caller prepares it, and drops the entry if that fails);
+ * NULL when the list is full, or out of memory (*rc set). */
+static pg_prepared *prepared_add(pg_conn *c, const char *sql, int nparams, const Oid *types,
+                                 int *rc)
+{
 	if (c->nprepared == PG_PREPARED)
 		return NULL;
 	pg_prepared *e = &c->prepared[c->nprepared];
@@ -666,18 +675,50 @@ static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const
 	if (nparams)
 		memcpy(e->types, types, (size_t)nparams * sizeof *types);
 	snprintf(e->name, sizeof e->name, "oa%u", ++c->next_name);
+	e->hash = prepared_hash(sql, nparams, types);
+	e->nparams = nparams;
+	c->nprepared++;
+	return e;
+}
+
+/* Forget the entry named @name (its PREPARE failed or never ran). */
+static void prepared_drop(pg_conn *c, const char *name)
+{
+	for (int i = 0; i < c->nprepared; i++) {
+		pg_prepared *e = &c->prepared[i];
+		if (strcmp(e->name, name) != 0)
+			continue;
+		free(e->sql);
+		free(e->types);
+		memmove(e, e + 1, (size_t)(c->nprepared - i - 1) * sizeof *e);
+		c->nprepared--;
+		return;
+	}
+}
+
+/*
+ * The name of the statement prepared for (@sql, @types) on this connection,
+ * preparing it now if needed; NULL when the list is full (run it
+ * unprepared). A statement the server refuses to prepare (a syntax error,
+ * an aborted transaction) sets *rc with the server's error, as running it
+ * would have.
+ */
+static const char *prepared_name(pg_conn *c, const char *sql, int nparams, const Oid *types,
+                                 int *rc)
+{
+	pg_prepared *e = prepared_find(c, sql, nparams, types);
+	if (e)
+		return e->name;
+	if (!(e = prepared_add(c, sql, nparams, types, rc)))
+		return NULL;
 	PGresult *res = oa_pq.PQprepare(c->pg, e->name, sql, nparams, types);
 	if (!res || oa_pq.PQresultStatus(res) != PGRES_COMMAND_OK) {
 		*rc = pg_fail(c, res);
 		oa_pq.PQclear(res);
-		free(e->sql);
-		free(e->types);
+		prepared_drop(c, e->name);
 		return NULL;
 	}
 	oa_pq.PQclear(res);
-	e->hash = h;
-	e->nparams = nparams;
-	c->nprepared++;
 	return e->name;
 }
 
@@ -726,40 +767,69 @@ static int pg_param(const db_param *p, size_t i, char num[40], const char **valu
 	}
 }
 
+/* The parameters of one statement as libpq takes them (pg_param). */
+typedef struct pg_args {
+	const char **values;
+	int *lengths;
+	int *formats;
+	Oid *types;
+	char (*num)[40];
+} pg_args;
+
+static void pg_args_free(pg_args *a)
+{
+	free(a->values), free(a->lengths), free(a->formats), free(a->types), free(a->num);
+	memset(a, 0, sizeof *a);
+}
+
+/* @a from the @nparams parameters @params; nothing held on failure. */
+static int pg_args_make(pg_args *a, const db_param *params, int nparams)
+{
+	size_t n = (size_t)nparams;
+	a->values = calloc(n + 1, sizeof *a->values);
+	a->lengths = calloc(n + 1, sizeof *a->lengths);
+	a->formats = calloc(n + 1, sizeof *a->formats);
+	a->types = calloc(n + 1, sizeof *a->types);
+	a->num = calloc(n + 1, sizeof *a->num);
+	int rc = 0;
+	if (!a->values || !a->lengths || !a->formats || !a->types || !a->num)
+		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = pg_param(&params[i], i, a->num[i], &a->values[i], &a->lengths[i],
+		              &a->formats[i], &a->types[i]);
+	if (rc < 0)
+		pg_args_free(a);
+	return rc;
+}
+
 /* Run @sql with its parameters, prepared once per connection; *@res is
  * the answer (NULL when libpq gave none). */
 static int pg_run_params(pg_conn *c, const char *sql, const db_param *params, int nparams,
                          PGresult **res)
 {
 	*res = NULL;
-	size_t n = (size_t)nparams;
-	const char **values = calloc(n + 1, sizeof *values);
-	int *lengths = calloc(n + 1, sizeof *lengths);
-	int *formats = calloc(n + 1, sizeof *formats);
-	Oid *types = calloc(n + 1, sizeof *types);
-	char(*num)[40] = calloc(n + 1, sizeof *num);
-	int rc = 0;
-	if (!values || !lengths || !formats || !types || !num)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = pg_param(&params[i], i, num[i], &values[i], &lengths[i], &formats[i],
-		              &types[i]);
-	const char *name = rc == 0 ? prepared_name(c, sql, nparams, types, &rc) : NULL;
+	pg_args a;
+	int rc = pg_args_make(&a, params, nparams);
+	if (rc < 0)
+		return rc;
+	const char *name = prepared_name(c, sql, nparams, a.types, &rc);
 	if (name) {
-		*res = oa_pq.PQexecPrepared(c->pg, name, nparams, values, lengths, formats, 0);
+		*res = oa_pq.PQexecPrepared(c->pg, name, nparams, a.values, a.lengths, a.formats,
+		                            0);
 		/* 26000: the statement is gone (a pooler's DISCARD ALL): it never
 		 * ran, so forget them all and run it unprepared */
 		const char *st = *res ? oa_pq.PQresultErrorField(*res, PG_DIAG_SQLSTATE) : NULL;
 		if (st && strcmp(st, "26000") == 0) {
 			oa_pq.PQclear(*res);
 			prepared_clear(c);
-			*res = oa_pq.PQexecParams(c->pg, sql, nparams, types, values, lengths,
-			                          formats, 0);
+			*res = oa_pq.PQexecParams(c->pg, sql, nparams, a.types, a.values, a.lengths,
+			                          a.formats, 0);
 		}
 	} else if (rc == 0) {
-		*res = oa_pq.PQexecParams(c->pg, sql, nparams, types, values, lengths, formats, 0);
+		*res = oa_pq.PQexecParams(c->pg, sql, nparams, a.types, a.values, a.lengths,
+		                          a.formats, 0);
 	}
-	free(values), free(lengths), free(formats), free(types), free(num);
+	pg_args_free(&a);
 	return rc;
 }
 
@@ -814,11 +884,192 @@ static int pg_exec(void *handle, const char *sql, const db_param *params, int np
 	return rc;
 }
 
+/* ---- batches: one pipeline ---- */
+
+/* What the pipeline holds for one statement: the PREPARE sent before it
+ * when it was not yet prepared on the connection (its name, else ""). */
+typedef struct pg_sent {
+	char prepared[16];
+} pg_sent;
+
+/* Queue statement @st in the pipeline, after a PREPARE of it when the
+ * connection has none yet (the list full: unprepared). Error set. */
+static int batch_send(pg_conn *c, const db_stmt *st, pg_sent *sent)
+{
+	sent->prepared[0] = '\0';
+	if (st->nparams < 0 || st->nparams > PG_MAX_PARAMS || (st->nparams > 0 && !st->params))
+		return oa_error(OFFERAPI_EINVAL,
+		                "postgresql: %d parameters given, at most %d allowed", st->nparams,
+		                PG_MAX_PARAMS);
+	pg_args a;
+	int rc = pg_args_make(&a, st->params, st->nparams);
+	if (rc < 0)
+		return rc;
+	pg_prepared *e = prepared_find(c, st->sql, st->nparams, a.types);
+	if (!e && (e = prepared_add(c, st->sql, st->nparams, a.types, &rc)) != NULL) {
+		snprintf(sent->prepared, sizeof sent->prepared, "%s", e->name);
+		if (!oa_pq.PQsendPrepare(c->pg, e->name, st->sql, st->nparams, a.types)) {
+			prepared_drop(c, sent->prepared);
+			sent->prepared[0] = '\0';
+			rc = pg_fail(c, NULL);
+		}
+	}
+	if (rc == 0 && e &&
+	    !oa_pq.PQsendQueryPrepared(c->pg, e->name, st->nparams, a.values, a.lengths, a.formats,
+	                               0))
+		rc = pg_fail(c, NULL);
+	else if (rc == 0 && !e &&
+	         !oa_pq.PQsendQueryParams(c->pg, st->sql, st->nparams, a.types, a.values, a.lengths,
+	                                  a.formats, 0))
+		rc = pg_fail(c, NULL);
+	pg_args_free(&a);
+	return rc;
+}
+
+/* The results of one item of the pipeline, up to libpq's NULL that ends
+ * it: the first (NULL when none came), the others cleared. */
+static PGresult *item_result(pg_conn *c)
+{
+	PGresult *first = NULL, *res;
+	while ((res = oa_pq.PQgetResult(c->pg)) != NULL) {
+		if (!first)
+			first = res;
+		else
+			oa_pq.PQclear(res);
+	}
+	return first;
+}
+
+/* Note the error of statement @k (@res: its failed result) unless an
+ * earlier one was noted: the first error is the batch's. */
+static int batch_error(pg_conn *c, const PGresult *res, int k, int rc, int *failed, bool *gone)
+{
+	if (rc < 0)
+		return rc;
+	const char *st = res ? oa_pq.PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	*gone = st && strcmp(st, "26000") == 0;
+	*failed = k;
+	return pg_fail(c, res);
+}
+
+/*
+ * Read the pipeline's answers to its @n statements (a PREPARE's first),
+ * then its Sync, leaving the connection idle. A statement after a failed
+ * one comes back PGRES_PIPELINE_ABORTED (never ran). The results of the
+ * statements go to @out; *@gone tells whether the error was 26000.
+ */
+static int batch_read(pg_conn *c, int n, pg_sent *sent, db_result **out, int *failed, bool *gone)
+{
+	int rc = 0;
+	for (int k = 0; k < n && oa_pq.PQstatus(c->pg) == CONNECTION_OK; k++) {
+		PGresult *res;
+		if (sent[k].prepared[0]) {
+			res = item_result(c);
+			ExecStatusType st = res ? oa_pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
+			if (st != PGRES_COMMAND_OK)
+				prepared_drop(c, sent[k].prepared);
+			if (st != PGRES_COMMAND_OK && st != PGRES_PIPELINE_ABORTED)
+				rc = batch_error(c, res, k, rc, failed, gone);
+			oa_pq.PQclear(res);
+		}
+		res = item_result(c);
+		ExecStatusType st = res ? oa_pq.PQresultStatus(res) : PGRES_FATAL_ERROR;
+		if (rc == 0 && (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK))
+			rc = materialise(res, &out[k]);
+		else if (st != PGRES_PIPELINE_ABORTED)
+			rc = batch_error(c, res, k, rc, failed, gone);
+		oa_pq.PQclear(res);
+	}
+	PGresult *res = oa_pq.PQgetResult(c->pg);
+	if (rc == 0 && (!res || oa_pq.PQresultStatus(res) != PGRES_PIPELINE_SYNC))
+		rc = pg_fail(c, res);
+	oa_pq.PQclear(res);
+	return rc;
+}
+
+/* One pipeline: every statement, then the Sync, then every answer. */
+static int batch_once(pg_conn *c, int n, const db_stmt *stmts, db_result **out, int *failed,
+                      bool *gone)
+{
+	pg_sent sent[DB_BATCH_MAX];
+	*gone = false;
+	if (!oa_pq.PQenterPipelineMode(c->pg))
+		return pg_fail(c, NULL);
+	int rc = 0, nsent = 0;
+	while (nsent < n && (rc = batch_send(c, &stmts[nsent], &sent[nsent])) == 0)
+		nsent++;
+	char msg[512] = "";
+	if (rc < 0) {
+		*failed = nsent;
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+	}
+	/* what was sent is read to its end even after an error, so that the
+	 * connection is left idle and out of pipeline mode */
+	if (oa_pq.PQstatus(c->pg) == CONNECTION_OK && oa_pq.PQpipelineSync(c->pg)) {
+		int at = -1, r = batch_read(c, nsent, sent, out, &at, gone);
+		if (rc == 0) {
+			rc = r;
+			*failed = at;
+		} else { /* the send's error is the batch's */
+			*gone = false;
+			oa_error(rc, "%s", msg);
+		}
+	} else if (rc == 0) {
+		rc = pg_fail(c, NULL);
+	}
+	if (oa_pq.PQexitPipelineMode(c->pg))
+		return rc;
+	if (rc == 0)
+		rc = pg_fail(c, NULL);
+	if (oa_pq.PQstatus(c->pg) == CONNECTION_OK) {
+		/* never lend a connection left in pipeline mode, where every
+		 * later statement would fail: a new session instead (a lost
+		 * one is reset by pg_check() before it is lent again) */
+		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
+		pg_reset(c);
+		oa_error(rc, "%s", msg);
+	}
+	return rc;
+}
+
+/*
+ * db.h's batch: the statements in one pipeline, one round trip. Outside a
+ * transaction, PostgreSQL runs everything up to the pipeline's Sync in one
+ * implicit transaction: every statement of the batch reads the same
+ * snapshot (a dashboard's summary and page agree). Statements not yet
+ * prepared on the connection are prepared inside the pipeline, each
+ * PREPARE just before its first run. When a prepared statement is gone
+ * (26000: a pooler's DISCARD ALL), the list is forgotten and the batch,
+ * reads only, is sent once more.
+ */
+static int pg_batch(void *handle, int n, const db_stmt *stmts, db_result **out, int *failed)
+{
+	pg_conn *c = handle;
+	*failed = -1;
+	if (n < 1 || n > DB_BATCH_MAX)
+		return oa_error(OFFERAPI_EINVAL, "postgresql: a batch of %d statements", n);
+	if (oa_pq.PQstatus(c->pg) != CONNECTION_OK)
+		return conn_fail(c, "not connected to");
+	bool gone;
+	int rc = batch_once(c, n, stmts, out, failed, &gone);
+	if (rc < 0 && gone) {
+		for (int k = 0; k < n; k++) {
+			db_result_free(out[k]);
+			out[k] = NULL;
+		}
+		prepared_clear(c);
+		*failed = -1;
+		rc = batch_once(c, n, stmts, out, failed, &gone);
+	}
+	return rc;
+}
+
 const db_backend db_pg_backend = {
 	.name = "postgresql",
 	.connect = pg_connect,
 	.disconnect = pg_disconnect,
 	.exec = pg_exec,
+	.batch = pg_batch,
 	.reset = pg_reset,
 	.check = pg_check,
 	.wait_notify = pg_wait_notify,

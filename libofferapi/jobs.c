@@ -901,6 +901,21 @@ static int status_cmp(const void *pa, const void *pb)
 	return strcmp(a->scorer, b->scorer);
 }
 
+const char job_status_offer_sql[] = STATUS_OFFER_SQL;
+
+int job_status_offer_take(const db_result *r, const offerapi_user *actor, offerapi_id offer_id,
+                          offerapi_job_status_list **out)
+{
+	*out = NULL;
+	int owner;
+	int rc = store_owner_row(r, 1, 0, actor, offer_id, &owner);
+	if (rc == 0)
+		rc = status_list(r, true, out);
+	if (rc == 0 && (*out)->count > 1)
+		qsort((*out)->items, (*out)->count, sizeof *(*out)->items, status_cmp);
+	return rc;
+}
+
 int offerapi_job_status_offer(offerapi_store *s, const offerapi_user *actor, offerapi_id offer_id,
                               offerapi_job_status_list **out)
 {
@@ -913,15 +928,10 @@ int offerapi_job_status_offer(offerapi_store *s, const offerapi_user *actor, off
 	if (rc < 0)
 		return rc;
 	db_result *r = NULL;
-	rc = store_exec(s, STATUS_OFFER_SQL, (db_param[]){ P_INT(offer_id) }, 1, &r);
-	int owner;
+	rc = store_exec(s, job_status_offer_sql, (db_param[]){ P_INT(offer_id) }, 1, &r);
 	if (rc == 0)
-		rc = store_owner_row(r, 1, 0, actor, offer_id, &owner);
-	if (rc == 0)
-		rc = status_list(r, true, out);
+		rc = job_status_offer_take(r, actor, offer_id, out);
 	db_result_free(r);
-	if (rc == 0 && (*out)->count > 1)
-		qsort((*out)->items, (*out)->count, sizeof *(*out)->items, status_cmp);
 	return rc;
 }
 

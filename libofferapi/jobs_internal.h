@@ -9,6 +9,13 @@
 #include "offerapi/scorer.h"
 #include "store_internal.h"
 
+/* offerapi_job_status_offer()'s statement ($1 the offer; its first row
+ * the offer's, for the owner check), and the list from its result, the
+ * owner checked (EPERM / ENOTFOUND as store_owner_row). */
+extern const char job_status_offer_sql[];
+int job_status_offer_take(const db_result *r, const offerapi_user *actor, offerapi_id offer_id,
+                          offerapi_job_status_list **out);
+
 /* Priorities of jobs: new applications and retries before rescoring. */
 #define JOB_PRIORITY_RESCORE 0
 #define JOB_PRIORITY_NEW 1

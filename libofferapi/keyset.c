@@ -404,6 +404,27 @@ int ks_req_parse(const ks_spec *spec, uint32_t scope, const offerapi_page *p, ks
 	return ks_page_parse(spec, scope, p, &req->cur, &req->limit);
 }
 
+int ks_run_take(struct offerapi_store *s, const ks_req *req, const db_param *fixed, db_result *r,
+                ks_result *out)
+{
+	memset(out, 0, sizeof *out);
+	const ks_spec *spec = req->spec;
+	int rc = 0;
+	out->r = r;
+	out->base = req->count ? 5 : 4;
+	out->total = req->total >= 0 ? req->total : -1;
+	if (req->count && r->nrows)
+		out->total = db_int(r, 0, 4);
+	else if (req->count)
+		rc = store_count(s, spec->count_from, fixed, spec->nfixed, &out->total);
+	if (rc == 0)
+		rc = ks_page_of(spec, req->scope, &req->cur, req->last, req->limit, out->total, r,
+		                &out->rows, &out->page);
+	if (rc < 0)
+		ks_result_free(out);
+	return rc;
+}
+
 int ks_run(struct offerapi_store *s, const ks_req *req, const char *cols, const char *join,
            const db_param *fixed, ks_result *out)
 {
@@ -412,23 +433,13 @@ int ks_run(struct offerapi_store *s, const ks_req *req, const char *cols, const 
 	ks_query *q = malloc(sizeof *q);
 	if (!q)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	db_result *r = NULL;
 	int rc = ks_build(spec, &req->cur, req->last, req->count, req->limit, 0, cols, join, fixed,
 	                  q);
 	if (rc == 0)
-		rc = store_exec(s, q->sql, q->params, q->nparams, &out->r);
+		rc = store_exec(s, q->sql, q->params, q->nparams, &r);
 	free(q);
-	out->base = req->count ? 5 : 4;
-	out->total = req->total >= 0 ? req->total : -1;
-	if (rc == 0 && req->count && out->r->nrows)
-		out->total = db_int(out->r, 0, 4);
-	else if (rc == 0 && req->count)
-		rc = store_count(s, spec->count_from, fixed, spec->nfixed, &out->total);
-	if (rc == 0)
-		rc = ks_page_of(spec, req->scope, &req->cur, req->last, req->limit, out->total,
-		                out->r, &out->rows, &out->page);
-	if (rc < 0)
-		ks_result_free(out);
-	return rc;
+	return rc < 0 ? rc : ks_run_take(s, req, fixed, r, out);
 }
 
 void ks_result_free(ks_result *res)

@@ -185,6 +185,12 @@ struct offerapi_store;
 int ks_run(struct offerapi_store *s, const ks_req *req, const char *cols, const char *join,
            const db_param *fixed, ks_result *out);
 
+/* The second half of ks_run(), for a statement that ran elsewhere (in a
+ * batch): the total and the page from its result @r, which *out holds
+ * from now on (freed with it, or here on failure). Error set. */
+int ks_run_take(struct offerapi_store *s, const ks_req *req, const db_param *fixed, db_result *r,
+                ks_result *out);
+
 /* Free what @res holds (the cursors too, unless a caller took them and set
  * them to NULL). */
 void ks_result_free(ks_result *res);

@@ -102,41 +102,73 @@ static int page_items(offerapi_store *s, const db_result *r, int base, bool with
 	return rc;
 }
 
-/* One page of @spec over @fixed; @total as ranked_page() takes it. */
-static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
-                     const ks_cursor *c, bool last, int64_t total, size_t limit, bool with_text,
-                     offerapi_application_list **out)
+/* The columns and joins of a page of applications, with_text the CV text:
+ * a ranked list, or one stage's, has one offer ($1) whose row is read
+ * once, not joined to each application (PostgreSQL would merge-join
+ * offers_pkey). */
+static void apps_sql(const ks_spec *spec, bool with_text, const char **cols, const char **join)
 {
-	ks_req req = {
+	bool one_offer = spec->kind == 'r' || spec->kind == 's';
+	*cols = with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS;
+	if (with_text)
+		*join = one_offer ? LIST_JOIN("$1") LIST_TEXT_JOIN
+		                  : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
+	else
+		*join = one_offer ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
+}
+
+/* The request of a page of @spec; @total as ranked_page() takes it. */
+static ks_req apps_req(const ks_spec *spec, uint32_t scope, const ks_cursor *c, bool last,
+                       int64_t total, size_t limit)
+{
+	return (ks_req){
 		spec, scope, *c, limit, last, total == RANK_TOTAL_COUNT, total >= 0 ? total : -1
 	};
-	/* a ranked list, or one stage's, has one offer ($1): its row is read
-	 * once, not joined to each application (PostgreSQL would merge-join
-	 * offers_pkey) */
-	bool one_offer = spec->kind == 'r' || spec->kind == 's';
-	const char *join = one_offer ? LIST_JOIN("$1") : LIST_JOIN("a.offer_id");
-	const char *tjoin = one_offer ? LIST_JOIN("$1") LIST_TEXT_JOIN
-	                              : LIST_JOIN("a.offer_id") LIST_TEXT_JOIN;
-	ks_result res;
-	int rc = ks_run(s, &req, with_text ? LIST_COLUMNS ", c.cv_text" : LIST_COLUMNS,
-	                with_text ? tjoin : join, fixed, &res);
-	if (rc < 0)
-		return rc;
+}
+
+/* The list from the page of @res (released here). */
+static int apps_list(offerapi_store *s, bool with_text, ks_result *res,
+                     offerapi_application_list **out)
+{
 	offerapi_application_list *l = calloc(1, sizeof *l);
 	if (!l) {
-		ks_result_free(&res);
+		ks_result_free(res);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	l->offset = res.page.offset;
-	ks_take_page(&res, &l->total, &l->next, &l->prev);
-	rc = page_items(s, res.r, res.base, with_text, res.rows, &res.page, l);
-	ks_result_free(&res);
+	l->offset = res->page.offset;
+	ks_take_page(res, &l->total, &l->next, &l->prev);
+	int rc = page_items(s, res->r, res->base, with_text, res->rows, &res->page, l);
+	ks_result_free(res);
 	if (rc < 0) {
 		offerapi_application_list_free(l);
 		return rc;
 	}
 	*out = l;
 	return 0;
+}
+
+/* One page of @spec over @fixed; @total as ranked_page() takes it. */
+static int apps_page(offerapi_store *s, const ks_spec *spec, uint32_t scope, const db_param *fixed,
+                     const ks_cursor *c, bool last, int64_t total, size_t limit, bool with_text,
+                     offerapi_application_list **out)
+{
+	ks_req req = apps_req(spec, scope, c, last, total, limit);
+	const char *cols, *join;
+	apps_sql(spec, with_text, &cols, &join);
+	ks_result res;
+	int rc = ks_run(s, &req, cols, join, fixed, &res);
+	return rc < 0 ? rc : apps_list(s, with_text, &res, out);
+}
+
+/* The list's scorer, after the list is made. */
+static int ranked_by(const char *by, int rc, offerapi_application_list **out)
+{
+	if (rc == 0 && !((*out)->rank_by = oa_strdup(by))) {
+		offerapi_application_list_free(*out);
+		*out = NULL;
+		rc = OFFERAPI_ENOMEM;
+	}
+	return rc;
 }
 
 int ranked_page(offerapi_store *s, offerapi_id offer_id, const char *by, const ks_cursor *c,
@@ -148,12 +180,33 @@ int ranked_page(offerapi_store *s, offerapi_id offer_id, const char *by, const k
 	db_param fixed[] = { P_INT(offer_id), P_TEXT(by) };
 	int rc = apps_page(s, &spec, ranked_scope(offer_id, by), fixed, c, last, total, limit,
 	                   with_text, out);
-	if (rc == 0 && !((*out)->rank_by = oa_strdup(by))) {
-		offerapi_application_list_free(*out);
-		*out = NULL;
-		rc = OFFERAPI_ENOMEM;
-	}
-	return rc;
+	return ranked_by(by, rc, out);
+}
+
+int ranked_page_query(offerapi_id offer_id, const char *by, const ks_cursor *c, bool last,
+                      size_t limit, ks_query *q)
+{
+	ks_spec spec;
+	ranked_spec(&spec);
+	db_param fixed[] = { P_INT(offer_id), P_TEXT(by) };
+	const char *cols, *join;
+	apps_sql(&spec, false, &cols, &join);
+	return ks_build(&spec, c, last, false, limit, 0, cols, join, fixed, q);
+}
+
+int ranked_page_take(offerapi_store *s, offerapi_id offer_id, const char *by, const ks_cursor *c,
+                     bool last, int64_t total, size_t limit, db_result *r,
+                     offerapi_application_list **out)
+{
+	ks_spec spec;
+	ranked_spec(&spec);
+	db_param fixed[] = { P_INT(offer_id), P_TEXT(by) };
+	ks_req req = apps_req(&spec, ranked_scope(offer_id, by), c, last, total, limit);
+	ks_result res;
+	int rc = ks_run_take(s, &req, fixed, r, &res);
+	if (rc == 0)
+		rc = apps_list(s, false, &res, out);
+	return ranked_by(by, rc, out);
 }
 
 /* ---- the ranking scorer ---- */

@@ -288,29 +288,37 @@ static int offer_from_row(const db_result *r, int row, int c, offerapi_offer *o)
 	return rc;
 }
 
+const char offer_get_sql[] = "SELECT " OFFER_COLUMNS
+			     ", o.version, o.archived_at, o.notify" OFFER_FROM " WHERE o.id = $1";
+
+int offer_get_take(const db_result *r, offerapi_id id, offerapi_offer **out)
+{
+	*out = NULL;
+	if (r->nrows == 0)
+		return oa_error(OFFERAPI_ENOTFOUND, "offer %lld: not found", (long long)id);
+	offerapi_offer *o = calloc(1, sizeof *o);
+	if (!o)
+		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	int rc = offer_from_row(r, 0, 0, o);
+	if (rc < 0) {
+		free(o);
+		return rc;
+	}
+	o->version = db_int(r, 0, OFFER_NCOLUMNS);
+	o->archived_at = db_int(r, 0, OFFER_NCOLUMNS + 1);
+	if (offerapi_notify_parse(db_text(r, 0, OFFER_NCOLUMNS + 2), &o->notify) < 0)
+		o->notify = OFFERAPI_NOTIFY_EACH; /* the CHECK allows no other */
+	*out = o;
+	return 0;
+}
+
 int offerapi_offer_get(offerapi_store *s, offerapi_id id, offerapi_offer **out)
 {
 	*out = NULL;
 	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT " OFFER_COLUMNS
-	                    ", o.version, o.archived_at, o.notify" OFFER_FROM " WHERE o.id = $1",
-	                    (db_param[]){ P_INT(id) }, 1, &r);
-	if ((rc = store_found(rc, &r, "offer", id)) < 0)
-		return rc;
-	offerapi_offer *o = calloc(1, sizeof *o);
-	if (!o)
-		rc = oa_error(OFFERAPI_ENOMEM, "out of memory");
-	else if ((rc = offer_from_row(r, 0, 0, o)) < 0)
-		free(o);
-	else
-		*out = o;
-	if (rc == 0) {
-		o->version = db_int(r, 0, OFFER_NCOLUMNS);
-		o->archived_at = db_int(r, 0, OFFER_NCOLUMNS + 1);
-		if (offerapi_notify_parse(db_text(r, 0, OFFER_NCOLUMNS + 2), &o->notify) < 0)
-			o->notify = OFFERAPI_NOTIFY_EACH; /* the CHECK allows no other */
-	}
+	int rc = store_exec(s, offer_get_sql, (db_param[]){ P_INT(id) }, 1, &r);
+	if (rc == 0)
+		rc = offer_get_take(r, id, out);
 	db_result_free(r);
 	return rc;
 }

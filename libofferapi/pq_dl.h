@@ -19,29 +19,35 @@
 	X(PQconninfoFree)                                                                          \
 	X(PQconninfoParse)                                                                         \
 	X(PQconsumeInput)                                                                          \
+	X(PQenterPipelineMode)                                                                     \
 	X(PQerrorMessage)                                                                          \
 	X(PQexec)                                                                                  \
 	X(PQexecParams)                                                                            \
 	X(PQexecPrepared)                                                                          \
+	X(PQexitPipelineMode)                                                                      \
 	X(PQfformat)                                                                               \
 	X(PQfinish)                                                                                \
 	X(PQfreemem)                                                                               \
 	X(PQftype)                                                                                 \
 	X(PQgetCopyData)                                                                           \
-	X(PQgetResult)                                                                             \
 	X(PQgetisnull)                                                                             \
 	X(PQgetlength)                                                                             \
+	X(PQgetResult)                                                                             \
 	X(PQgetvalue)                                                                              \
 	X(PQisthreadsafe)                                                                          \
 	X(PQnfields)                                                                               \
 	X(PQnotifies)                                                                              \
 	X(PQntuples)                                                                               \
+	X(PQpipelineSync)                                                                          \
 	X(PQprepare)                                                                               \
 	X(PQputCopyEnd)                                                                            \
 	X(PQreset)                                                                                 \
 	X(PQresultErrorField)                                                                      \
 	X(PQresultErrorMessage)                                                                    \
 	X(PQresultStatus)                                                                          \
+	X(PQsendPrepare)                                                                           \
+	X(PQsendQueryParams)                                                                       \
+	X(PQsendQueryPrepared)                                                                     \
 	X(PQserverVersion)                                                                         \
 	X(PQsetNoticeProcessor)                                                                    \
 	X(PQsocket)                                                                                \

@@ -1352,6 +1352,24 @@ int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_
 	return rc;
 }
 
+int store_batch(offerapi_store *s, int n, const db_stmt *stmts, db_result **out)
+{
+	/* reads only: nothing here tells the caches that anything changed */
+	for (int k = 0; k < n; k++) {
+		out[k] = NULL;
+		if (strncmp(stmts[k].sql, "SELECT", 6) != 0)
+			return oa_error(OFFERAPI_EINVAL,
+			                "batch: statement %d of %d is not a SELECT", k + 1, n);
+	}
+	db_conn *c;
+	int rc = db_acquire(s->pool, &c);
+	if (rc < 0)
+		return rc;
+	rc = db_batch(c, n, stmts, out);
+	db_release(s->pool, c);
+	return rc;
+}
+
 int store_found(int rc, db_result **r, const char *what, offerapi_id id)
 {
 	if (rc < 0 || (*r)->nrows > 0)

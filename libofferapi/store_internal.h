@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "offerapi/offer.h"
 #include "offerapi/store.h"
 #include "offerapi/user.h"
 #include "db.h"
@@ -141,6 +142,12 @@ int store_locked_any(offerapi_store *s, db_conn *c, const char *sql, const db_pa
 /* Run a single statement on a borrowed connection of its own. */
 int store_exec(offerapi_store *s, const char *sql, const db_param *p, int n, db_result **out);
 
+/* Run the @n read statements (SELECTs) of @stmts on a borrowed connection
+ * of their own, in one round trip on PostgreSQL (db_batch(), which says
+ * what they see): their results in @out[0..n), each freed by the caller, or
+ * none (all NULL) and an error naming the statement at fault. */
+int store_batch(offerapi_store *s, int n, const db_stmt *stmts, db_result **out);
+
 /* After a statement that reads or writes the row of @what @id into *r
  * and returned @rc: when @rc is 0 and no row came back, *r is freed (and
  * NULL) and the answer is ENOTFOUND "@what @id: not found"; else @rc.
@@ -206,6 +213,11 @@ int store_check_owner(offerapi_store *s, const offerapi_user *actor, offerapi_id
  * without such a row. */
 int store_owner_row(const db_result *r, int marker, int col, const offerapi_user *actor,
                     offerapi_id id, int *row);
+
+/* offerapi_offer_get()'s statement ($1 the offer), and the offer from its
+ * result: ENOTFOUND "offer ID: not found" without a row. */
+extern const char offer_get_sql[];
+int offer_get_take(const db_result *r, offerapi_id id, offerapi_offer **out);
 
 /* ---- accounts (users.c, accounts.c) ---- */
 

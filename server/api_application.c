@@ -228,13 +228,8 @@ void api_offer_applications(req *r)
 	svc_dashboard d;
 	if (!api_page_query(r, known, &page, cursor) || !dashboard_load(r, &d))
 		return;
-	offerapi_job_status_list *jobs = NULL;
-	int rc = svc_jobs_offer(r, &jobs);
-	if (rc) {
-		svc_dashboard_free(&d);
-		api_fail(r, rc, false);
-		return;
-	}
+	/* read with the dashboard, in the same round trip */
+	const offerapi_job_status_list *jobs = d.dash->jobs;
 	json_t *a = json_array(), *scorers = json_array();
 	for (size_t i = 0; i < d.list->count; i++) {
 		json_t *one = application_json(&d.list->items[i], true);
@@ -243,7 +238,6 @@ void api_offer_applications(req *r)
 			                    jobs_json(jobs, d.list->items[i].id, true));
 		json_array_append_new(a, one);
 	}
-	offerapi_job_status_list_free(jobs);
 	for (size_t i = 0; i < offerapi_scorers_count(r->app->scorers); i++)
 		json_array_append_new(scorers,
 		                      json_string(offerapi_scorers_info(r->app->scorers, i)->name));

@@ -475,13 +475,8 @@ static void dashboard_view(req *r, int status, const bulk_state *bs)
 		page_fail(r, rc);
 		return;
 	}
-	offerapi_job_status_list *jobs = NULL;
-	rc = svc_jobs_offer(r, &jobs);
-	if (rc) {
-		svc_dashboard_free(&d);
-		page_fail(r, rc);
-		return;
-	}
+	/* read with the dashboard, in the same round trip */
+	const offerapi_job_status_list *jobs = d.dash->jobs;
 	buf b;
 	buf_init(&b, 65536);
 	page_start(r, &b, T(r, "offer.dashboard"));
@@ -505,7 +500,6 @@ static void dashboard_view(req *r, int status, const bulk_state *bs)
 	if (d.list->count)
 		bulk_form(r, &b, &d, bs);
 	dash_pager(r, &b, &d);
-	offerapi_job_status_list_free(jobs);
 	svc_dashboard_free(&d);
 	page_send(r, status, &b);
 }

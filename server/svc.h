@@ -278,8 +278,7 @@ int svc_notes(req *r, const offerapi_page *page, offerapi_note_list **out);
 
 /* ---- scoring jobs (svc_jobs.c) -------------------------------------------- */
 
-/* The jobs of offer r->id, for its recruiter (one query). */
-int svc_jobs_offer(req *r, offerapi_job_status_list **out);
+/* (An offer's jobs come with its dashboard: svc_dashboard's dash->jobs.) */
 /* The jobs of application r->id, for its candidate or its offer's recruiter
  * (the library blanks the failure reason for the candidate). */
 int svc_jobs_application(req *r, offerapi_job_status_list **out);
@@ -295,7 +294,7 @@ const offerapi_job_status *svc_job_find(const offerapi_job_status_list *l,
 #define SVC_MAX_COLUMNS 32
 
 typedef struct svc_dashboard {
-	offerapi_offer *offer;
+	const offerapi_offer *offer; /* dash->offer (the CSV: its own, svc_csv) */
 	offerapi_dashboard *dash; /* the library's: summary and page */
 	const offerapi_application_list *list; /* the page, ranked by @by, best first */
 	const char *cols[SVC_MAX_COLUMNS]; /* scorer columns: loaded ones, then stored others */

@@ -63,17 +63,24 @@ static int get_dashboard(req *r, const char *want, const offerapi_page *page,
 }
 
 /* The summary comes from aggregate queries over every application; the
- * rows are one page of @page (library: offerapi_dashboard_get). */
+ * rows are one page of @page; the offer and its jobs come with them, the
+ * permission checked by the library before any of it is read
+ * (offerapi_dashboard_get: one round trip on PostgreSQL). Its errors are
+ * svc_offer_own()'s: a recruiter's role first, then another's offer is
+ * err.not_yours and a missing one the library's 404. */
 int svc_dashboard_load(req *r, const char *rank, const offerapi_page *page, svc_dashboard *d)
 {
 	memset(d, 0, sizeof *d);
-	int rc = svc_offer_own(r, &d->offer);
+	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
 	if (rc == 0)
 		rc = get_dashboard(r, rank && *rank ? rank : NULL, page, &d->dash);
+	if (rc == OFFERAPI_EPERM)
+		rc = svc_fail(rc, "err.not_yours");
 	if (rc) {
 		svc_dashboard_free(d);
 		return rc;
 	}
+	d->offer = d->dash->offer; /* borrowed from the dashboard */
 	d->list = d->dash->page;
 	take_summary(d, d->dash);
 	return 0;
@@ -82,8 +89,7 @@ int svc_dashboard_load(req *r, const char *rank, const offerapi_page *page, svc_
 void svc_dashboard_free(svc_dashboard *d)
 {
 	offerapi_application_list_free(d->staged);
-	offerapi_dashboard_free(d->dash);
-	offerapi_offer_free(d->offer);
+	offerapi_dashboard_free(d->dash); /* and d->offer, its own */
 	memset(d, 0, sizeof *d);
 }
 
@@ -245,7 +251,8 @@ int svc_dashboard_for(req *r, svc_dashboard *d)
 /* ---- the CSV, streamed ---- */
 
 struct svc_csv {
-	svc_dashboard d; /* the summary only (no page) */
+	svc_dashboard d; /* the summary only (no page); d.offer is @offer */
+	offerapi_offer *offer;
 	offerapi_application_iter *it;
 	enum lang lang;
 	csv_fmt fmt;
@@ -271,7 +278,7 @@ int svc_dashboard_csv_open(req *r, svc_csv **out)
 	if (rc == 0 && !c)
 		rc = OFFERAPI_ENOMEM;
 	if (rc == 0)
-		rc = svc_offer_own(r, &c->d.offer);
+		rc = svc_offer_own(r, &c->offer);
 	const char *host[SVC_MAX_COLUMNS];
 	offerapi_rank rk = OFFERAPI_RANK_INIT;
 	rk.scorers = host;
@@ -293,6 +300,7 @@ int svc_dashboard_csv_open(req *r, svc_csv **out)
 		return rc;
 	}
 	take_summary(&c->d, offerapi_application_iter_summary(c->it));
+	c->d.offer = c->offer;
 	c->lang = r->lang;
 	c->fmt = fmt;
 	*out = c;
@@ -324,6 +332,6 @@ void svc_dashboard_csv_close(svc_csv *c)
 	if (!c)
 		return;
 	offerapi_application_iter_free(c->it);
-	offerapi_offer_free(c->d.offer);
+	offerapi_offer_free(c->offer);
 	free(c);
 }

@@ -1,18 +1,12 @@
 /*
  * svc_jobs.c - the scoring jobs as users see them: the states of an
- * offer's or an application's jobs, and the recruiter's retry.
+ * application's jobs, and the recruiter's retry (an offer's come with its
+ * dashboard, svc_dashboard.c).
  */
 #include <string.h>
 
 #include "app.h"
 #include "svc.h"
-
-int svc_jobs_offer(req *r, offerapi_job_status_list **out)
-{
-	*out = NULL;
-	int rc = svc_require(r, OFFERAPI_ROLE_RECRUITER);
-	return rc ? rc : offerapi_job_status_offer(r->app->store, r->user, r->id, out);
-}
 
 int svc_jobs_application(req *r, offerapi_job_status_list **out)
 {

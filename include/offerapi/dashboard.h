@@ -19,6 +19,8 @@
 #include "store.h"
 #include "user.h"
 #include "application.h"
+#include "jobs.h"
+#include "offer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -51,12 +53,28 @@ typedef struct offerapi_dashboard {
 	 *  (retention.h): counted here, in no other field; count + purged is
 	 *  every application the offer ever had. */
 	int64_t purged;
+	/* appended with the batched dashboard (issue 18). The dashboard is
+	 * only ever allocated by the library and read through a pointer, so
+	 * appending fields changes neither the size callers see nor the
+	 * offset of any earlier field: the ABI stays compatible. */
+	/** The offer itself, as offerapi_offer_get() gives it, owned by the
+	 *  dashboard (freed with it); NULL from the iterator. */
+	offerapi_offer *offer;
+	/** The scoring jobs not done of the offer's applications, as
+	 *  offerapi_job_status_offer() gives them, owned by the dashboard;
+	 *  NULL from the iterator. */
+	offerapi_job_status_list *jobs;
 } offerapi_dashboard;
 
 /**
  * The dashboard of offer @p offer_id for its recruiter: the summary and one
- * page of ranked applications, with every stored score and explanation.
- * Two statements: the summary (with the permission check), then the page.
+ * page of ranked applications, with every stored score and explanation,
+ * the offer and its scoring jobs not done. Four statements (the offer,
+ * the summary with the permission check, the page, the jobs) sent
+ * together: on PostgreSQL one round trip, in which they read one snapshot.
+ * Nothing of an offer the actor may not read is returned, and the
+ * permission is checked before the page and cursor are: a bad cursor for
+ * another recruiter's offer is OFFERAPI_EPERM.
  * @param rank  the ranking scorer and the host's scorers (NULL: the
  *              default, see application.h)
  * @param page  which page (NULL: the first of OFFERAPI_PAGE_DEFAULT);

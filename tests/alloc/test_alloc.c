@@ -114,6 +114,7 @@ typedef struct world {
 	offerapi_id stage_app2; /* and a second for a batch */
 	offerapi_stage_history *h;
 	offerapi_note_list *nl;
+	offerapi_dashboard *dash;
 } world;
 
 static const char *const SKILLS[] = { "C", "SQL", "Kubernetes" };
@@ -492,6 +493,23 @@ static void after_list(world *w, int rc)
 	w->al = NULL;
 }
 
+/* The dashboard: its four statements in one batch (store_batch). */
+static int run_dashboard(world *w)
+{
+	return offerapi_dashboard_get(w->s, w->rec, w->offer, NULL, NULL, &w->dash);
+}
+
+static void after_dashboard(world *w, int rc)
+{
+	if (rc == 0 && (!w->dash || !w->dash->offer || !w->dash->jobs || !w->dash->page ||
+	                w->dash->page->count < 1 || w->dash->offer->id != w->offer))
+		fail("the dashboard lacks its offer, jobs or page");
+	if (rc != 0 && w->dash)
+		fail("a failed dashboard was given out");
+	offerapi_dashboard_free(w->dash);
+	w->dash = NULL;
+}
+
 static int run_list_mine(world *w)
 {
 	return offerapi_application_list_mine(w->s, w->cand, 0, &w->al);
@@ -757,6 +775,7 @@ static const step STEPS[] = {
 	{ "store", "application_pdf", NULL, run_app_pdf, after_app_pdf },
 	{ "store", "application_list_offer", NULL, run_list_offer, after_list },
 	{ "store", "application_list_mine", NULL, run_list_mine, after_list },
+	{ "store", "dashboard_get", NULL, run_dashboard, after_dashboard },
 	{ "store", "application_set_stage", prep_stage, run_set_stage, after_set_stage },
 	{ "store", "application_set_stage_many", prep_stage_many, run_set_stage_many,
 	  after_set_stage_many },

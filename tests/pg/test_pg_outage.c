@@ -160,6 +160,64 @@ static void test_outage_and_recovery(void **state)
 	free(url);
 }
 
+/* Two statements in one batch (db_batch) on @c: 0 with 1 and 2, or the
+ * error (every result then NULL). */
+static int batch_one_two(db_conn *c)
+{
+	db_param one[] = { P_INT(1) }, two[] = { P_INT(2) };
+	db_stmt st[] = { { "SELECT CAST($1 AS BIGINT)", one, 1 },
+		         { "SELECT CAST($1 AS BIGINT) + 0", two, 1 } };
+	db_result *r[2];
+	int rc = db_batch(c, 2, st, r);
+	if (rc < 0) {
+		assert_null(r[0]);
+		assert_null(r[1]);
+		return rc;
+	}
+	assert_int_equal(db_int(r[0], 0, 0), 1);
+	assert_int_equal(db_int(r[1], 0, 0), 2);
+	db_result_free(r[0]);
+	db_result_free(r[1]);
+	return 0;
+}
+
+/*
+ * A batch (one pipeline) on a connection whose server went away fails
+ * with EUNAVAILABLE, quickly, without the password; once the server is
+ * back, the same pool's connection, reset, runs batches again (the
+ * pipeline left behind by the lost session does not stay in the way, and
+ * the statements are prepared anew).
+ */
+static void test_batch_outage(void **state)
+{
+	(void)state;
+	char *url = pgt_fresh_db("t_batch_outage");
+	char *password = password_of(url);
+	db_pool *pool;
+	PGT_OK(db_pool_open(&pool, &db_pg_backend, url, &cfg, 1));
+	db_conn *c;
+	PGT_OK(db_acquire(pool, &c));
+	PGT_OK(batch_one_two(c));
+
+	server("stop");
+	double t0 = pgt_now();
+	PGT_FAILS(batch_one_two(c), OFFERAPI_EUNAVAILABLE);
+	if (pgt_now() - t0 > CONNECT_TIMEOUT_S + 1.0)
+		fail_msg("a batch to a stopped server took %.1f s to fail", pgt_now() - t0);
+	PGT_MSG_HAS("postgresql: ");
+	PGT_MSG_LACKS(password);
+	db_release(pool, c);
+	server("start");
+
+	PGT_OK(db_acquire(pool, &c));
+	PGT_OK(batch_one_two(c));
+	PGT_OK(batch_one_two(c));
+	db_release(pool, c);
+	db_pool_free(pool);
+	free(password);
+	free(url);
+}
+
 /* A wrong password is EUNAVAILABLE, says why, and quotes neither the
  * wrong nor the right password. */
 static void test_wrong_password(void **state)
@@ -230,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_wrong_password),
 		cmocka_unit_test(test_unreachable_port),
 		cmocka_unit_test(test_outage_and_recovery),
+		cmocka_unit_test(test_batch_outage),
 	};
 	return cmocka_run_group_tests_name("pg_outage", tests, NULL, NULL);
 }
