@@ -97,25 +97,13 @@ static void mkoffers(fixture *f, offerapi_user *rec, int n)
 	}
 }
 
-/* How many offers the first page of the board lists (at most 50). */
-static size_t board_count(offerapi_store *s)
-{
-	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
-	offerapi_page p = OFFERAPI_PAGE_INIT;
-	offerapi_offer_list *l;
-	assert_rc(offerapi_offer_list_page(s, &q, &p, &l), 0);
-	size_t n = l->count;
-	offerapi_offer_list_free(l);
-	return n;
-}
-
 /* How many offers the board lists once it lists @want, or after 10 s:
  * what another process writes reaches the lists when its notification
  * arrives (genwatch.c). */
 static size_t board_count_soon(offerapi_store *s, size_t want)
 {
 	size_t n = 0;
-	for (int i = 0; i < 10000 && (n = board_count(s)) != want; i++)
+	for (int i = 0; i < 10000 && (n = testdb_board_count(s)) != want; i++)
 		nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);
 	return n;
 }
@@ -128,22 +116,22 @@ static void test_read_scope(void **state)
 	fixture *f = *state;
 	mkoffers(f, f->rec, 3);
 	offerapi_store *other = testdb_open(&f->db); /* another replica */
-	assert_int_equal(board_count(f->s), 3);
+	assert_int_equal(testdb_board_count(f->s), 3);
 	offerapi_store_reads_begin(f->s);
-	assert_int_equal(board_count(f->s), 3);
+	assert_int_equal(testdb_board_count(f->s), 3);
 	testdb_offer(other, f->rec2, "Offre d'une autre réplique");
-	assert_int_equal(board_count(f->s), 3); /* the request's state */
+	assert_int_equal(testdb_board_count(f->s), 3); /* the request's state */
 	offerapi_store_reads_begin(f->s); /* nested: the same request */
 	offerapi_store_reads_end(f->s);
-	assert_int_equal(board_count(f->s), 3);
+	assert_int_equal(testdb_board_count(f->s), 3);
 	offerapi_store_reads_end(f->s);
 	assert_int_equal(board_count_soon(f->s, 4), 4); /* a new request sees it */
 	offerapi_store_reads_begin(f->s);
-	assert_int_equal(board_count(f->s), 4);
+	assert_int_equal(testdb_board_count(f->s), 4);
 	testdb_offer(f->s, f->rec, "Offre de cette requête"); /* its own write */
-	assert_int_equal(board_count(f->s), 5);
+	assert_int_equal(testdb_board_count(f->s), 5);
 	testdb_offer(other, f->rec2, "Une autre encore");
-	assert_int_equal(board_count(f->s), 5);
+	assert_int_equal(testdb_board_count(f->s), 5);
 	offerapi_store_reads_end(f->s);
 	assert_int_equal(board_count_soon(f->s, 6), 6);
 	offerapi_store_free(other);

@@ -63,23 +63,12 @@ static void count_reads(const char *sql, const db_param *p, int n, void *payload
 		reads++;
 }
 
-static size_t board_count(offerapi_store *s)
-{
-	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
-	offerapi_page p = OFFERAPI_PAGE_INIT;
-	offerapi_offer_list *l;
-	assert_rc(offerapi_offer_list_page(s, &q, &p, &l), 0);
-	size_t n = l->count;
-	offerapi_offer_list_free(l);
-	return n;
-}
-
 /* How many times listing the board reads pages_generation. */
 static int board_reads(offerapi_store *s)
 {
 	tracked = "FROM pages_generation", reads = 0;
 	db_set_trace(count_reads, NULL);
-	board_count(s);
+	testdb_board_count(s);
 	db_set_trace(NULL, NULL);
 	return reads;
 }
@@ -90,7 +79,7 @@ static int board_reads(offerapi_store *s)
 static bool board_kept(offerapi_store *s)
 {
 	for (int i = 0; i < 3; i++) {
-		board_count(s);
+		testdb_board_count(s);
 		if (board_reads(s) == 0)
 			return true;
 	}
@@ -147,7 +136,7 @@ static void test_generations(void **state)
 	}
 	gen_watch *w = f->s->watch;
 	assert_non_null(w);
-	assert_int_equal(board_count(f->s), 2); /* starts the listener */
+	assert_int_equal(testdb_board_count(f->s), 2); /* starts the listener */
 	WAIT_FOR(gen_watch_listening(w));
 	assert_true(gen_watch_listening(w));
 	assert_true(board_kept(f->s));
@@ -158,7 +147,7 @@ static void test_generations(void **state)
 	testdb_offer(other, f->rec2, "Offre d'une autre réplique");
 	WAIT_FOR(gen_watch_heard(w) != heard);
 	assert_true(gen_watch_heard(w) != heard);
-	assert_int_equal(board_count(f->s), 3);
+	assert_int_equal(testdb_board_count(f->s), 3);
 	assert_true(board_kept(f->s));
 
 	/* a write through this store drops what is kept at once, even one
@@ -168,7 +157,7 @@ static void test_generations(void **state)
 	          0);
 	assert_int_equal(board_reads(f->s), 1);
 	testdb_offer(f->s, f->rec, "Offre de cette réplique");
-	assert_int_equal(board_count(f->s), 4);
+	assert_int_equal(testdb_board_count(f->s), 4);
 
 	/* the listener lost: every list reads the generation, until it is
 	 * back (it reconnects every second) */

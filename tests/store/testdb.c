@@ -135,6 +135,17 @@ offerapi_id testdb_offer(offerapi_store *s, const offerapi_user *rec, const char
 	return id;
 }
 
+size_t testdb_board_count(offerapi_store *s)
+{
+	offerapi_offer_query q = OFFERAPI_OFFER_QUERY_INIT;
+	offerapi_page p = OFFERAPI_PAGE_INIT;
+	offerapi_offer_list *l;
+	assert_rc(offerapi_offer_list_page(s, &q, &p, &l), 0);
+	size_t n = l->count;
+	offerapi_offer_list_free(l);
+	return n;
+}
+
 offerapi_id testdb_submit(offerapi_store *s, const offerapi_user *cand, offerapi_id offer,
                           const void *pdf, size_t len)
 {

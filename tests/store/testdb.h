@@ -67,6 +67,9 @@ offerapi_store *testdb_open_new(testdb *t);
 			nanosleep(&(struct timespec){ 0, 1000 * 1000 }, NULL);                     \
 	} while (0)
 
+/* How many offers the first page of the board lists (at most 50). */
+size_t testdb_board_count(offerapi_store *s);
+
 /* Free @s, then drop its database (testdb_destroy()). */
 void testdb_close(testdb *t, offerapi_store *s);
 
