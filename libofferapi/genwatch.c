@@ -33,7 +33,8 @@
  *   gives up) delays what other processes write by that much at worst.
  *
  * What another replica or a tool writes reaches this process's lists when
- * its notification arrives: well under a millisecond on one machine.
+ * its notification arrives: about half a round trip after the writer's
+ * commit (bench/notify).
  * users.c keeps the sessions it reads by the same epoch (gen_watch_now).
  */
 #include <poll.h>

@@ -7,7 +7,7 @@ recruiter) so that its store keeps the pages; server B, a second process on
 the same database, then creates, edits, closes, archives an offer, takes an
 application and erases the recruiter's account; after each write A's next
 page shows it. On PostgreSQL, A learns of B's writes by a notification
-(libofferapi/genwatch.c), well under a millisecond later: each check after
+(libofferapi/genwatch.c), about half a round trip later: each check after
 a write through B asks again until it holds, for 2 s at most. The pages kept for one visitor never carry another's: the
 edit links, the counts of "my offers", the name and the CSRF token of the
 header are the viewer's own."""

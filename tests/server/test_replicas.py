@@ -110,8 +110,8 @@ T.check(oks == [201] * 12, "12 right passwords at once through A and B all pass:
 r = cb.post_form("/logout", {})
 T.status(r, 303, "log out on B")
 # A keeps the sessions it read while its listener hears of no change
-# (libofferapi/genwatch.c): B's logout reaches it by a notification, well
-# under a millisecond later; asked again for 2 s at most
+# (libofferapi/genwatch.c): B's logout reaches it by a notification, about
+# half a round trip later (bench/notify); asked again for 2 s at most
 end = time.monotonic() + 2
 while (r := ca.get("/offers/new")).status != 303 and time.monotonic() < end:
     time.sleep(0.01)
