@@ -903,23 +903,17 @@ static int page_exec(offerapi_store *s, const char *sql, const db_param *p, int 
 	char *key = search_cache_key(sql, kp, np);
 	if (!key)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	search_blob *kept = search_cache_get(s->pages, key, gen, now);
-	if (kept) { /* the result reads the kept block: no copy */
+	rc = search_cache_get_result(s->pages, key, gen, now, out); /* a view: no copy */
+	if (rc != 0) {
 		free(key);
-		if ((*out = db_result_view(search_blob_data(kept), search_blob_release, kept)))
-			return 0;
-		search_blob_release(kept);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+		return rc < 0 ? rc : 0;
 	}
 	if (now_param >= 0)
 		rc = next_deadline(s, now, &until);
 	if (rc == 0)
 		rc = store_exec(s, sql, p, np, out);
-	if (rc == 0 && (kept = search_blob_new(db_result_packed_size(*out)))) {
-		db_result_pack(*out, search_blob_data(kept));
-		search_cache_put(s->pages, key, gen, until, kept);
-		search_blob_release(kept);
-	}
+	if (rc == 0)
+		search_cache_put_result(s->pages, key, gen, until, *out);
 	free(key);
 	return rc;
 }

@@ -60,4 +60,15 @@ search_blob *search_cache_get(search_cache *c, const char *key, int64_t gen, int
  * the blob is over the cache's max_bytes. */
 void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t until, search_blob *b);
 
+/* A statement's result kept whole (packed, db_result_pack()): into *@out,
+ * a view on the kept bytes (no copy) of the result kept for @key at @gen,
+ * right at @now (search_cache_get()). 1 when found, 0 when not (*@out
+ * untouched), OFFERAPI_ENOMEM. */
+int search_cache_get_result(search_cache *c, const char *key, int64_t gen, int64_t now,
+                            db_result **out);
+/* Keep a packed copy of @r for @key at @gen until @until
+ * (search_cache_put()); nothing when out of memory. */
+void search_cache_put_result(search_cache *c, const char *key, int64_t gen, int64_t until,
+                             const db_result *r);
+
 #endif

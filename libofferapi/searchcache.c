@@ -239,3 +239,26 @@ void search_cache_put(search_cache *c, const char *key, int64_t gen, int64_t unt
 	free(old_key); /* outside the lock */
 	search_blob_release(old);
 }
+
+int search_cache_get_result(search_cache *c, const char *key, int64_t gen, int64_t now,
+                            db_result **out)
+{
+	search_blob *kept = search_cache_get(c, key, gen, now);
+	if (!kept)
+		return 0;
+	if ((*out = db_result_view(search_blob_data(kept), search_blob_release, kept)))
+		return 1;
+	search_blob_release(kept);
+	return oa_error(OFFERAPI_ENOMEM, "out of memory");
+}
+
+void search_cache_put_result(search_cache *c, const char *key, int64_t gen, int64_t until,
+                             const db_result *r)
+{
+	search_blob *b = search_blob_new(db_result_packed_size(r));
+	if (!b)
+		return;
+	db_result_pack(r, search_blob_data(b));
+	search_cache_put(c, key, gen, until, b);
+	search_blob_release(b);
+}

@@ -425,26 +425,17 @@ static int session_row(offerapi_store *s, const char *th, int64_t now, db_result
 {
 	uint64_t epoch;
 	bool keep = gen_watch_now(s->watch, &epoch);
-	search_blob *kept = keep ? search_cache_get(s->sessions, th, (int64_t)epoch, now) : NULL;
-	if (kept) { /* the result reads the kept block: no copy */
-		if ((*out = db_result_view(search_blob_data(kept), search_blob_release, kept)))
-			return 0;
-		search_blob_release(kept);
-		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	int rc = store_exec(s,
-	                    "SELECT " USER_COLUMNS ", s.token_hash, s.expires_at FROM sessions s"
-	                    " JOIN users u ON u.id = s.user_id"
-	                    " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.erase_at IS NULL",
-	                    (db_param[]){ P_TEXT(th), P_INT(now) }, 2, out);
-	if (rc == 0 && keep && (*out)->nrows == 1 &&
-	    (kept = search_blob_new(db_result_packed_size(*out)))) {
-		db_result_pack(*out, search_blob_data(kept));
-		/* right until the second before it expires */
-		search_cache_put(s->sessions, th, (int64_t)epoch,
-		                 db_int(*out, 0, USER_NCOLS + 1) - 1, kept);
-		search_blob_release(kept);
-	}
+	int rc = keep ? search_cache_get_result(s->sessions, th, (int64_t)epoch, now, out) : 0;
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
+	rc = store_exec(s,
+	                "SELECT " USER_COLUMNS ", s.token_hash, s.expires_at FROM sessions s"
+	                " JOIN users u ON u.id = s.user_id"
+	                " WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.erase_at IS NULL",
+	                (db_param[]){ P_TEXT(th), P_INT(now) }, 2, out);
+	if (rc == 0 && keep && (*out)->nrows == 1) /* right until the second before it expires */
+		search_cache_put_result(s->sessions, th, (int64_t)epoch,
+		                        db_int(*out, 0, USER_NCOLS + 1) - 1, *out);
 	return rc;
 }
 
