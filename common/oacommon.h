@@ -7,9 +7,11 @@
 #ifndef OFFERAPI_OACOMMON_H
 #define OFFERAPI_OACOMMON_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* True when the @len bytes at @s are strict UTF-8: no overlong forms, no
  * surrogates, nothing above U+10FFFF, and no NUL byte (text is handled as
@@ -32,6 +34,36 @@ size_t oa_logfmt_quote(char *dst, size_t cap, const char *src);
 
 /* oa_logfmt_quote() that returns @dst, for a printf argument list. */
 const char *oa_logfmt_q(char *dst, size_t cap, const char *src);
+
+/* ---- growing strings (buf.c) --------------------------------------------- */
+
+/* A growing string, zero-initialised: @p holds @len bytes and a NUL once
+ * anything was added. After a failed allocation @failed is set and later
+ * additions do nothing, so the caller checks once, at the end. */
+typedef struct oa_buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+} oa_buf;
+
+/* Append the @n bytes at @s. */
+void oa_buf_add(oa_buf *b, const char *s, size_t n);
+
+/* Append the string @s. */
+void oa_buf_str(oa_buf *b, const char *s);
+
+/* Append what printf would write, whatever its length. */
+void oa_buf_printf(oa_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Free the bytes and zero @b, ready to be used again. */
+void oa_buf_free(oa_buf *b);
+
+/* ---- language (lang.c) --------------------------------------------------- */
+
+/* True when the environment asks for French, as setlocale would read it:
+ * the first of LC_ALL, LC_MESSAGES and LANG that is set and not empty is
+ * "fr", or starts with "fr_", "fr." or "fr@". */
+bool oa_env_french(void);
 
 /* ---- URLs (url.c) --------------------------------------------------------- */
 
@@ -104,6 +136,15 @@ uint64_t oa_fnv1a(uint64_t h, const void *data, size_t len);
 /* Milliseconds on the monotonic clock (CLOCK_MONOTONIC): only differences
  * between two calls mean something. */
 double oa_mono_ms(void);
+
+/* The time @ms milliseconds from now on @clock, as pthread_cond_timedwait()
+ * takes it: CLOCK_MONOTONIC for a condition made by
+ * oa_cond_init_monotonic(), CLOCK_REALTIME for one made the default way. */
+struct timespec oa_deadline_ms(clockid_t clock, unsigned int ms);
+
+/* pthread_cond_init() on CLOCK_MONOTONIC, so that a step of the wall clock
+ * neither stretches nor cuts a timed wait. */
+void oa_cond_init_monotonic(pthread_cond_t *c);
 
 /* ---- PDF (pdf.c) ---------------------------------------------------------- */
 

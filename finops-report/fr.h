@@ -424,8 +424,6 @@ const char *fr_tr(int lang, const char *en) __attribute__((format_arg(2)));
 #define FR_N(en) en
 /* The catalogue, for the tests. */
 const fr_msg *fr_messages(size_t *n);
-/* FR_LANG_FR when LC_ALL, else LC_MESSAGES, else LANG starts with "fr". */
-int fr_lang_from_env(void);
 
 /* An output format, defined by FR_FORMAT in its own file. */
 typedef struct fr_format {

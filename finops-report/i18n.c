@@ -32,20 +32,3 @@ const fr_msg *fr_messages(size_t *n)
 	*n = sizeof fr_catalogue / sizeof fr_catalogue[0];
 	return fr_catalogue;
 }
-
-/* The language the environment asks for, as setlocale would read it:
- * LC_ALL, then LC_MESSAGES, then LANG; "fr" or "fr_FR.UTF-8" is French,
- * anything else (or nothing) English. */
-int fr_lang_from_env(void)
-{
-	static const char *const vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return strncmp(v, "fr", 2) == 0 && (v[2] == '\0' || v[2] == '_' ||
-			                                    v[2] == '.' || v[2] == '@')
-			               ? FR_LANG_FR
-			               : FR_LANG_EN;
-	}
-	return FR_LANG_EN;
-}

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "oacommon.h"
+
 enum otype {
 	OT_STR, /* const char *: the text as given */
 	OT_FLAG, /* int: 1 when given */
@@ -750,7 +752,7 @@ static int check_rest(fr_config *cfg)
 		           o->cpu_limit_factor);
 	o->strategy.cpu_use_max = cfg->strategy == 1;
 	if (cfg->lang < 0)
-		cfg->lang = fr_lang_from_env();
+		cfg->lang = oa_env_french() ? FR_LANG_FR : FR_LANG_EN;
 	rc = set_window(cfg);
 	if (rc != FR_CONTINUE)
 		return rc;

@@ -191,11 +191,7 @@ int db_pool_open(db_pool **out, const db_backend *be, const char *url, const db_
 		p->conns[i].pool = p;
 	pthread_mutex_init(&p->lock, NULL);
 	/* wait on the monotonic clock: a wall-clock step must not stretch it */
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->freed, &ca);
-	pthread_condattr_destroy(&ca);
+	oa_cond_init_monotonic(&p->freed);
 	*out = p;
 	return 0;
 }
@@ -221,15 +217,7 @@ const db_backend *db_pool_backend(const db_pool *p)
 
 int db_acquire(db_pool *p, db_conn **out)
 {
-	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	unsigned int ms = p->cfg.busy_timeout_ms;
-	deadline.tv_sec += ms / 1000;
-	deadline.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (deadline.tv_nsec >= 1000000000L) {
-		deadline.tv_sec++;
-		deadline.tv_nsec -= 1000000000L;
-	}
+	struct timespec deadline = oa_deadline_ms(CLOCK_MONOTONIC, p->cfg.busy_timeout_ms);
 
 	db_conn *c = NULL;
 	pthread_mutex_lock(&p->lock);
@@ -248,7 +236,7 @@ int db_acquire(db_pool *p, db_conn **out)
 			pthread_mutex_unlock(&p->lock);
 			return oa_error(OFFERAPI_EBUSY,
 			                "all %u database connections stayed busy for %u ms",
-			                p->size, ms);
+			                p->size, p->cfg.busy_timeout_ms);
 		}
 	}
 	c->in_use = true;

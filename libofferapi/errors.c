@@ -169,36 +169,6 @@ const char *oa_bit_name(const char *const *names, int n, unsigned bit)
 	return NULL;
 }
 
-void oa_buf_add(oa_buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (n >= SIZE_MAX / 4 - b->len) {
-		b->failed = true;
-		return;
-	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-void oa_buf_str(oa_buf *b, const char *s)
-{
-	oa_buf_add(b, s, strlen(s));
-}
-
 void oa_free_secret(char *s)
 {
 	if (!s)

@@ -52,17 +52,7 @@ int oa_check_version(const char *what, unsigned version, unsigned max);
  * token) and free it. NULL is ignored. */
 void oa_free_secret(char *s);
 
-/* A growing string, zero-initialised: @p holds @len bytes and a NUL once
- * anything was added. After a failed allocation @failed is set and
- * later additions do nothing (the caller checks once, at the end). */
-typedef struct oa_buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-} oa_buf;
-
-void oa_buf_add(oa_buf *b, const char *s, size_t n);
-void oa_buf_str(oa_buf *b, const char *s);
+/* oa_buf, the growing string: oacommon.h. */
 
 /* strdup/strndup that set OFFERAPI_ENOMEM on failure. */
 char *oa_strdup(const char *s);

@@ -219,7 +219,7 @@ int offerapi_job_runner_start(offerapi_job_runner **out, offerapi_store *s, offe
 	r->store = s;
 	r->set = set;
 	pthread_mutex_init(&r->lock, NULL);
-	store_cond_init(&r->exited);
+	oa_cond_init_monotonic(&r->exited);
 	if ((rc = start_threads(r)) < 0) {
 		char msg[256];
 		snprintf(msg, sizeof msg, "%s", offerapi_error_last()->message);
@@ -257,7 +257,7 @@ int offerapi_job_runner_stop(offerapi_job_runner *r, unsigned int timeout_ms)
 		return 0;
 	atomic_store(&r->stop, true);
 	store_jobs_wake(r->store);
-	struct timespec until = store_deadline_in(timeout_ms);
+	struct timespec until = oa_deadline_ms(CLOCK_MONOTONIC, timeout_ms);
 	int rc = 0;
 	pthread_mutex_lock(&r->lock);
 	r->stopped = true;

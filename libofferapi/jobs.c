@@ -111,28 +111,6 @@ uint64_t store_jobs_seq(offerapi_store *s)
 	return v;
 }
 
-struct timespec store_deadline_in(unsigned int ms)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	t.tv_sec += ms / 1000;
-	t.tv_nsec += (long)(ms % 1000) * 1000000L;
-	if (t.tv_nsec >= 1000000000L) {
-		t.tv_sec++;
-		t.tv_nsec -= 1000000000L;
-	}
-	return t;
-}
-
-void store_cond_init(pthread_cond_t *c)
-{
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(c, &ca);
-	pthread_condattr_destroy(&ca);
-}
-
 bool store_due(offerapi_store *s, int64_t *last, int64_t now, int64_t every)
 {
 	pthread_mutex_lock(&s->jobs_lock);
@@ -145,7 +123,7 @@ bool store_due(offerapi_store *s, int64_t *last, int64_t now, int64_t every)
 
 void store_jobs_wait(offerapi_store *s, uint64_t seq, atomic_bool *stop, unsigned int ms)
 {
-	struct timespec until = store_deadline_in(ms);
+	struct timespec until = oa_deadline_ms(CLOCK_MONOTONIC, ms);
 	pthread_mutex_lock(&s->jobs_lock);
 	while (s->jobs_seq == seq && !atomic_load(stop))
 		if (pthread_cond_timedwait(&s->jobs_cond, &s->jobs_lock, &until) == ETIMEDOUT)

@@ -8,7 +8,6 @@
  * lines of 76 characters. Every value taken from the message (name, offer
  * title, link) is checked as one line of UTF-8 and escaped in the HTML.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,20 +22,6 @@
 /* bytes of a field (name, offer title, a rejection's reason: its label
  * and up to OFFERAPI_REASON_TEXT_MAX bytes of text) */
 #define FIELD_MAX 2000
-
-static void sb_printf(oa_buf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
-static void sb_printf(oa_buf *b, const char *fmt, ...)
-{
-	char tmp[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof tmp)
-		b->failed = true; /* never with the short headers written this way */
-	else
-		oa_buf_add(b, tmp, (size_t)n);
-}
 
 int mail_check_base_url(const char *what, const char *url)
 {
@@ -89,14 +74,14 @@ static void sb_encoded_words(oa_buf *b, const char *s)
 		                  sodium_base64_VARIANT_ORIGINAL);
 		if (off)
 			oa_buf_str(b, "\r\n ");
-		sb_printf(b, "=?UTF-8?B?%s?=", enc);
+		oa_buf_printf(b, "=?UTF-8?B?%s?=", enc);
 		off += n;
 	}
 }
 
 static void sb_header_text(oa_buf *b, const char *name, const char *value)
 {
-	sb_printf(b, "%s: ", name);
+	oa_buf_printf(b, "%s: ", name);
 	if (header_plain(value))
 		oa_buf_str(b, value);
 	else
@@ -334,9 +319,9 @@ static void sb_date(oa_buf *b, time_t t)
 		                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
 	gmtime_r(&t, &tm);
-	sb_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
-	          tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-	          tm.tm_sec);
+	oa_buf_printf(b, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n", days[tm.tm_wday],
+	              tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+	              tm.tm_sec);
 }
 
 static void sb_headers(oa_buf *b, const offerapi_mail *m, const offerapi_mail_site *site,
@@ -349,18 +334,18 @@ static void sb_headers(oa_buf *b, const offerapi_mail *m, const offerapi_mail_si
 		from[0] = '\0';
 	oa_buf_str(b, "From: ");
 	if (header_plain(fname) && !strpbrk(fname, "\"\\"))
-		sb_printf(b, "\"%s\"", fname);
+		oa_buf_printf(b, "\"%s\"", fname);
 	else
 		sb_encoded_words(b, fname);
-	sb_printf(b, "\r\n <%s>\r\n", from);
-	sb_printf(b, "To: <%s>\r\n", m->recipient);
+	oa_buf_printf(b, "\r\n <%s>\r\n", from);
+	oa_buf_printf(b, "To: <%s>\r\n", m->recipient);
 	sb_header_text(b, "Subject", subject);
 	sb_date(b, (time_t)(oa_now_ms() / 1000));
-	sb_printf(b, "Message-ID: <offerapi.%lld.%lld@%s>\r\n", (long long)m->id,
-	          (long long)m->enqueued_ms,
-	          strchr(from, '@') ? strchr(from, '@') + 1 : "offerapi");
+	oa_buf_printf(b, "Message-ID: <offerapi.%lld.%lld@%s>\r\n", (long long)m->id,
+	              (long long)m->enqueued_ms,
+	              strchr(from, '@') ? strchr(from, '@') + 1 : "offerapi");
 	oa_buf_str(b, "MIME-Version: 1.0\r\nAuto-Submitted: auto-generated\r\n");
-	sb_printf(b, "Content-Language: %s\r\n", t->lang);
+	oa_buf_printf(b, "Content-Language: %s\r\n", t->lang);
 	if (t->notification) { /* RFC 8058 one-click (with a token), then the settings page */
 		oa_buf_str(b, "List-Unsubscribe: <");
 		if (*f->unsub) {
@@ -374,12 +359,13 @@ static void sb_headers(oa_buf *b, const offerapi_mail *m, const offerapi_mail_si
 		if (*f->unsub)
 			oa_buf_str(b, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n");
 	}
-	sb_printf(b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n", boundary);
+	oa_buf_printf(b, "Content-Type: multipart/alternative;\r\n boundary=\"%s\"\r\n\r\n",
+	              boundary);
 }
 
 static void sb_part(oa_buf *b, const char *boundary, const char *type, const oa_buf *body)
 {
-	sb_printf(b, "--%s\r\nContent-Type: %s; charset=UTF-8\r\n", boundary, type);
+	oa_buf_printf(b, "--%s\r\nContent-Type: %s; charset=UTF-8\r\n", boundary, type);
 	oa_buf_str(b, "Content-Transfer-Encoding: base64\r\n\r\n");
 	sb_base64(b, body->p ? body->p : "", body->len);
 }
@@ -420,8 +406,8 @@ static void compose(oa_buf *b, const offerapi_mail *m, const offerapi_mail_site 
 		subject.p[subject.len -= 2] = '\0'; /* sb_fill ends with CRLF */
 	sb_fill(&text, t->body, f, false);
 	sb_stop(&text, t, f, false);
-	sb_printf(&html, "<!DOCTYPE html>\r\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
-	          t->lang);
+	oa_buf_printf(&html, "<!DOCTYPE html>\r\n<html lang=\"%s\"><head><meta charset=\"utf-8\">",
+	              t->lang);
 	oa_buf_str(&html, "<title>");
 	sb_html_escape(&html, subject.p ? subject.p : "");
 	oa_buf_str(&html, "</title></head>\r\n<body style=\"font-family: sans-serif\">\r\n");
@@ -437,7 +423,7 @@ static void compose(oa_buf *b, const offerapi_mail *m, const offerapi_mail_site 
 	sb_headers(b, m, site, t, f, subject.p ? subject.p : "", boundary);
 	sb_part(b, boundary, "text/plain", &text);
 	sb_part(b, boundary, "text/html", &html);
-	sb_printf(b, "--%s--\r\n", boundary);
+	oa_buf_printf(b, "--%s--\r\n", boundary);
 	free(subject.p);
 	free(text.p);
 	free(html.p);

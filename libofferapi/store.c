@@ -1485,7 +1485,7 @@ int store_open_upto(offerapi_store **out, const char *url, const offerapi_store_
 	pthread_cond_init(&s->pw_cond, NULL);
 	pthread_mutex_init(&s->jobs_lock, NULL);
 	pthread_mutex_init(&s->jobs_write, NULL);
-	store_cond_init(&s->jobs_cond);
+	oa_cond_init_monotonic(&s->jobs_cond);
 	db_config cfg = { s->opts.busy_timeout_ms, s->opts.connect_timeout_s };
 	rc = db_pool_open(&s->pool, be, url, &cfg, s->opts.pool_size);
 	if (rc == 0)

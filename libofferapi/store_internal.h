@@ -82,13 +82,8 @@ uint64_t store_jobs_seq(offerapi_store *s);
  * store_jobs_wait(), so that it sees its stop flag. */
 void store_jobs_wake(offerapi_store *s);
 
-/* A deadline @ms from now on the monotonic clock (the clock of
- * jobs_cond, and of the runners' and senders' stop conditions). */
-struct timespec store_deadline_in(unsigned int ms);
-
-/* pthread_cond_init() on the clock of store_deadline_in(), so that a
- * wall-clock step does not stretch a wait. */
-void store_cond_init(pthread_cond_t *c);
+/* jobs_cond and the runners' and senders' stop conditions wait on the
+ * monotonic clock: oa_cond_init_monotonic(), oa_deadline_ms() (oacommon.h). */
 
 /* Whether a periodic chore of this process is due: at most once per
  * @every (in @now's unit) since *@last, or when the clock went back; when

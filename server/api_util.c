@@ -377,7 +377,7 @@ json_t *offer_json(const req *r, const offerapi_offer *o, const offerapi_user *v
 		buf_init(&b, 256);
 		buf_snippet(&b, o->snippet);
 		if (!b.failed)
-			json_object_set_new(j, "snippet_html", json_string(b.data));
+			json_object_set_new(j, "snippet_html", json_string(b.p));
 		buf_free(&b);
 	}
 	return j;

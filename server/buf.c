@@ -12,84 +12,16 @@
 
 #include "buf.h"
 
-/* Start an empty buffer with room for @cap bytes (allocation is lazy on
- * failure: .failed is set and appends are dropped). */
 void buf_init(buf *b, size_t cap)
 {
-	b->len = 0;
-	b->failed = false;
-	b->cap = cap ? cap : 64;
-	b->data = malloc(b->cap);
-	if (!b->data) {
+	*b = (buf){ .cap = cap ? cap : 64 };
+	b->p = malloc(b->cap);
+	if (!b->p) {
 		b->cap = 0;
 		b->failed = true;
 	} else {
-		b->data[0] = '\0';
+		b->p[0] = '\0';
 	}
-}
-
-void buf_free(buf *b)
-{
-	free(b->data);
-	b->data = NULL;
-	b->len = b->cap = 0;
-}
-
-/* Make room for @n more bytes plus the NUL; doubles to keep appends O(1). */
-static bool buf_grow(buf *b, size_t n)
-{
-	if (b->failed)
-		return false;
-	if (b->len + n + 1 <= b->cap)
-		return true;
-	size_t cap = b->cap ? b->cap : 64;
-	while (cap < b->len + n + 1) {
-		if (cap > SIZE_MAX / 2) {
-			b->failed = true;
-			return false;
-		}
-		cap *= 2;
-	}
-	char *p = realloc(b->data, cap);
-	if (!p) {
-		b->failed = true;
-		return false;
-	}
-	b->data = p;
-	b->cap = cap;
-	return true;
-}
-
-void buf_add_grow(buf *b, const void *p, size_t n)
-{
-	if (!n || !buf_grow(b, n))
-		return;
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-}
-
-void buf_printf(buf *b, const char *fmt, ...)
-{
-	va_list ap;
-	char small[256];
-	va_start(ap, fmt);
-	int n = vsnprintf(small, sizeof small, fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		b->failed = true;
-		return;
-	}
-	if ((size_t)n < sizeof small) {
-		buf_add(b, small, (size_t)n);
-		return;
-	}
-	if (!buf_grow(b, (size_t)n))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
-	b->len += (size_t)n;
 }
 
 void buf_int(buf *b, long long v)

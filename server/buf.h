@@ -1,7 +1,9 @@
 /*
- * buf.h - a growable byte buffer, always NUL-terminated. On allocation
- * failure it sets .failed and drops later appends, so callers check once at
- * the end (page_send, respond).
+ * buf.h - the pages' growable byte buffer: oacommon.h's oa_buf, always
+ * NUL-terminated. On allocation failure it sets .failed and drops later
+ * appends, so callers check once at the end (page_send, respond). What is
+ * here is the server's: a preallocating start, an inline append for the
+ * thousands of short pieces of a page, and HTML escaping.
  */
 #ifndef OFFERAPI_SERVER_BUF_H
 #define OFFERAPI_SERVER_BUF_H
@@ -12,27 +14,30 @@
 
 #include <offerapi/common.h>
 
-typedef struct buf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-} buf;
+#include "oacommon.h"
 
+typedef oa_buf buf;
+
+/* Start an empty buffer with room for @cap bytes (on failure .failed is
+ * set and appends are dropped). */
 void buf_init(buf *b, size_t cap);
-void buf_free(buf *b);
-/* buf_add() when the bytes do not fit (or the buffer has failed). */
-void buf_add_grow(buf *b, const void *p, size_t n);
+
+/* Free the bytes; the buffer is empty and usable again. */
+static inline void buf_free(buf *b)
+{
+	oa_buf_free(b);
+}
 
 /* Append the @n bytes at @p. Inline: a page appends thousands of short
  * pieces, most of which fit. */
 static inline void buf_add(buf *b, const void *p, size_t n)
 {
 	if (n && !b->failed && b->len + n < b->cap) {
-		memcpy(b->data + b->len, p, n);
+		memcpy(b->p + b->len, p, n);
 		b->len += n;
-		b->data[b->len] = '\0';
+		b->p[b->len] = '\0';
 	} else if (n) {
-		buf_add_grow(b, p, n);
+		oa_buf_add(b, p, n);
 	}
 }
 
@@ -43,7 +48,8 @@ static inline void buf_puts(buf *b, const char *s)
 	if (s)
 		buf_add(b, s, strlen(s));
 }
-void buf_printf(buf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
+/* Append what printf would write, whatever its length. */
+#define buf_printf(...) oa_buf_printf(__VA_ARGS__)
 /* Append @v in decimal, as "%lld" would (without printf's cost). */
 void buf_int(buf *b, long long v);
 /* Append @s escaped for HTML text and attribute values (& < > " '). This is

@@ -82,7 +82,7 @@ void explain_html(enum lang lang, buf *b, const char *stored)
 		buf_init(&mb, 128);
 		if (skills_of(&mb, e, m, true))
 			buf_printf(b, "<p class=\"skills-%d\"><span class=\"k\">%s</span> %s</p>",
-			           m, i18n_text(lang, match_keys[m]), mb.data ? mb.data : "");
+			           m, i18n_text(lang, match_keys[m]), mb.p ? mb.p : "");
 		buf_free(&mb);
 	}
 	if (e->nsubscores) {
@@ -111,7 +111,7 @@ void explain_line(enum lang lang, buf *b, const char *stored)
 		buf_init(&mb, 128);
 		if (skills_of(&mb, e, m, false)) {
 			buf_printf(b, "%s%s %s", any ? "; " : "", i18n_text(lang, match_keys[m]),
-			           mb.data ? mb.data : "");
+			           mb.p ? mb.p : "");
 			any = true;
 		}
 		buf_free(&mb);

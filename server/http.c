@@ -156,7 +156,7 @@ void respond(req *r, int status, const char *ctype, const void *body, size_t len
 	if (out.failed) {
 		write_oom(r);
 	} else {
-		mg_write(r->conn, out.data, out.len);
+		mg_write(r->conn, out.p, out.len);
 		r->sent = len;
 	}
 	buf_free(&out);
@@ -171,7 +171,7 @@ void respond_buf(req *r, int status, const char *ctype, buf *b)
 		return;
 	}
 	size_t len = b->len;
-	idem_store(r, status, ctype, b->data, len);
+	idem_store(r, status, ctype, b->p, len);
 	char length[48];
 	snprintf(length, sizeof length, "Content-Length: %zu", len);
 	buf h;
@@ -185,11 +185,11 @@ void respond_buf(req *r, int status, const char *ctype, buf *b)
 		if (h.failed)
 			write_oom(r);
 		else {
-			buf_add(&h, b->data, len);
+			buf_add(&h, b->p, len);
 			if (h.failed)
 				write_oom(r);
 			else {
-				mg_write(r->conn, h.data, h.len);
+				mg_write(r->conn, h.p, h.len);
 				r->sent = len;
 			}
 		}
@@ -198,11 +198,11 @@ void respond_buf(req *r, int status, const char *ctype, buf *b)
 		return;
 	}
 	if (body) {
-		memmove(b->data + h.len, b->data, len);
-		memcpy(b->data, h.data, h.len);
-		mg_write(r->conn, b->data, h.len + len);
+		memmove(b->p + h.len, b->p, len);
+		memcpy(b->p, h.p, h.len);
+		mg_write(r->conn, b->p, h.len + len);
 	} else {
-		mg_write(r->conn, h.data, h.len);
+		mg_write(r->conn, h.p, h.len);
 	}
 	r->sent = len;
 	buf_free(&h);
@@ -250,7 +250,7 @@ static int stream_write(req *r, const void *data, size_t len, const char *tail)
 	if (tail && !head_only)
 		buf_puts(b, tail);
 	int rc = b->failed ? -1 : 0;
-	if (rc == 0 && b->len && mg_write(r->conn, b->data, b->len) <= 0)
+	if (rc == 0 && b->len && mg_write(r->conn, b->p, b->len) <= 0)
 		rc = -1;
 	if (rc == 0 && !head_only)
 		r->sent += len;
@@ -512,7 +512,7 @@ int read_body(req *r, size_t max, char **out, size_t *out_len)
 		buf_free(&b);
 		return 400;
 	}
-	*out = b.data;
+	*out = b.p;
 	*out_len = b.len;
 	return 0;
 }
@@ -542,7 +542,7 @@ static int form_parse_too_big(req *r, form *f, const char *ct, size_t max_file, 
 	}
 	r->keep_alive_off = true;
 	if (!b.failed) { /* NUL-terminated, as the parser needs */
-		form_parse_body(f, ct, b.data, b.len, max_file, max_fields);
+		form_parse_body(f, ct, b.p, b.len, max_file, max_fields);
 	} else {
 		buf_free(&b);
 		memset(f, 0, sizeof *f);
@@ -646,7 +646,7 @@ void respond_csv(req *r, const buf *b)
 	req_header(r, "Content-Disposition: attachment; filename=\"offer-%lld-applications.csv\"",
 	           (long long)r->id);
 	req_header(r, "Cache-Control: no-store");
-	respond(r, 200, "text/csv; charset=utf-8", b->data, b->len);
+	respond(r, 200, "text/csv; charset=utf-8", b->p, b->len);
 }
 
 void respond_csv_stream(req *r, stream_fn produce, void *ctx)
@@ -661,7 +661,7 @@ void respond_csv_stream(req *r, stream_fn produce, void *ctx)
 	while (rc == 0) {
 		b.len = 0;
 		rc = produce(ctx, &b, STREAM_CHUNK);
-		if (rc >= 0 && respond_stream_chunk(r, b.data, b.len) != 0)
+		if (rc >= 0 && respond_stream_chunk(r, b.p, b.len) != 0)
 			rc = -1;
 	}
 	buf_free(&b);

@@ -111,14 +111,8 @@ void jobs_wait(offerapi_id application_id, size_t njobs, unsigned wait_ms)
 {
 	if (!runner || !wait_ms || !njobs)
 		return;
-	struct timespec until;
-	clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += wait_ms / 1000;
-	until.tv_nsec += (long)(wait_ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	/* done_ring.cond is made with PTHREAD_COND_INITIALIZER: the wall clock */
+	struct timespec until = oa_deadline_ms(CLOCK_REALTIME, wait_ms);
 	pthread_mutex_lock(&done_ring.lock);
 	while (ring_count(application_id) < njobs)
 		if (pthread_cond_timedwait(&done_ring.cond, &done_ring.lock, &until) != 0)

@@ -17,7 +17,7 @@ void ops_metrics(req *r)
 		respond(r, 500, "text/plain; charset=utf-8", "out of memory\n", 14);
 		return;
 	}
-	respond(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	respond(r, 200, "text/plain; version=0.0.4; charset=utf-8", b.p, b.len);
 	buf_free(&b);
 }
 

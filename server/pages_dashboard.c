@@ -587,7 +587,7 @@ static void bulk_moved(req *r, size_t moved)
 	buf_printf(&loc, "/offers/%lld/dashboard?", (long long)r->id);
 	if (svc_dashboard_for(r, &d) == 0) {
 		view_query(r, &d, &loc, false, false);
-		if (loc.data[loc.len - 1] != '?')
+		if (loc.p[loc.len - 1] != '?')
 			buf_puts(&loc, "&");
 		svc_dashboard_free(&d);
 	}
@@ -595,7 +595,7 @@ static void bulk_moved(req *r, size_t moved)
 	if (loc.failed)
 		page_fail(r, OFFERAPI_ENOMEM);
 	else
-		respond_redirect(r, loc.data);
+		respond_redirect(r, loc.p);
 	buf_free(&loc);
 }
 

@@ -141,11 +141,11 @@ void page_start(req *r, buf *b, const char *title)
 	buf_init(&links, 1024);
 	nav_links(r, &links);
 	buf_printf(b, "<nav class=\"wide\" aria-label=\"%s\">%s</nav>", T(r, "nav.label"),
-	           links.failed ? "" : links.data);
+	           links.failed ? "" : links.p);
 	buf_printf(b,
 	           "<details class=\"menu\"><summary>%s</summary><nav aria-label=\"%s\">%s</nav>"
 	           "</details>",
-	           T(r, "nav.menu"), T(r, "nav.label"), links.failed ? "" : links.data);
+	           T(r, "nav.menu"), T(r, "nav.label"), links.failed ? "" : links.p);
 	b->failed |= links.failed;
 	buf_free(&links);
 	buf_puts(b, "</header><main id=\"main\" tabindex=\"-1\">");

@@ -523,7 +523,7 @@ void page_offer_edit(req *r)
 	char action[64];
 	snprintf(action, sizeof action, "/offers/%lld/edit", (long long)o->id);
 	offer_values v = { o->title, o->description, o->location,
-		           sk.data,  qs.data,        offerapi_notify_name(o->notify),
+		           sk.p,     qs.p,           offerapi_notify_name(o->notify),
 		           { 0 } };
 	rich_values_from_offer(o, &v.rich);
 	offer_form(r, 200, NULL, NULL, action, &v, T(r, "offer.edit"));

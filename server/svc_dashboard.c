@@ -181,7 +181,7 @@ static void csv_row(const csv_fmt *f, const svc_dashboard *d, enum lang lang, si
 	buf line;
 	buf_init(&line, 256);
 	explain_line(lang, &line, s ? s->explanation : "");
-	csv_cell(b, line.data ? line.data : "");
+	csv_cell(b, line.p ? line.p : "");
 	buf_free(&line);
 	for (size_t q = 0; q < maxq; q++) {
 		buf_puts(b, s1);

@@ -26,6 +26,8 @@
 
 #include <offerapi/offerapi.h>
 
+#include "oacommon.h"
+
 #include "metrics.h"
 
 typedef struct wconfig {
@@ -191,21 +193,9 @@ static const opt_desc opts[] = {
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
-/* French when the locale variables ask for it (LC_ALL, LC_MESSAGES, LANG). */
-static bool french(void)
-{
-	const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return !strncmp(v, "fr", 2);
-	}
-	return false;
-}
-
 static void usage(FILE *f)
 {
-	bool fr = french();
+	bool fr = oa_env_french();
 	fprintf(f,
 	        fr ? "utilisation : offerapi-worker [OPTION]...\n\n"
 	             "Les travailleurs de notation d'OffreAPI, seuls : ils prennent les tâches\n"
@@ -483,12 +473,12 @@ static int on_http(struct mg_connection *conn, void *cbdata)
 		return respond(conn, 200, text, "ready\n", 6);
 	}
 	if (!strcmp(path, "/metrics")) {
-		wbuf b = { 0 };
+		oa_buf b = { 0 };
 		wm_render(&b, w.store, w.runner);
 		int st = b.failed ? respond(conn, 503, text, "out of memory\n", 14)
 		                  : respond(conn, 200, "text/plain; version=0.0.4; charset=utf-8",
-		                            b.data, b.len);
-		wbuf_free(&b);
+		                            b.p, b.len);
+		oa_buf_free(&b);
 		return st;
 	}
 	return respond(conn, 404, text, "not found\n", 10);

@@ -53,42 +53,6 @@ static struct {
 	double start_time;
 } m = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
-void wbuf_printf(wbuf *b, const char *fmt, ...)
-{
-	if (b->failed)
-		return;
-	for (;;) {
-		va_list ap;
-		va_start(ap, fmt);
-		int n = vsnprintf(b->data ? b->data + b->len : NULL, b->cap - b->len, fmt, ap);
-		va_end(ap);
-		if (n < 0) {
-			b->failed = true;
-			return;
-		}
-		if (b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = b->cap ? b->cap * 2 : 16384;
-		while (cap <= b->len + (size_t)n)
-			cap *= 2;
-		char *p = realloc(b->data, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->data = p;
-		b->cap = cap;
-	}
-}
-
-void wbuf_free(wbuf *b)
-{
-	free(b->data);
-	memset(b, 0, sizeof *b);
-}
-
 void wm_init(const offerapi_scorers *set, unsigned int workers)
 {
 	struct timespec ts;
@@ -151,73 +115,74 @@ void wm_stats_error(void)
 	pthread_mutex_unlock(&m.lock);
 }
 
-static void render_hist(wbuf *b, const char *name, const char *scorer, const hist *h,
+static void render_hist(oa_buf *b, const char *name, const char *scorer, const hist *h,
                         const double *bounds, size_t nb)
 {
 	uint64_t cum = 0;
 	for (size_t i = 0; i < nb; i++) {
 		cum += h->counts[i];
-		wbuf_printf(b, "%s_bucket{scorer=\"%s\",le=\"%g\"} %llu\n", name, scorer, bounds[i],
-		            (unsigned long long)cum);
+		oa_buf_printf(b, "%s_bucket{scorer=\"%s\",le=\"%g\"} %llu\n", name, scorer,
+		              bounds[i], (unsigned long long)cum);
 	}
-	wbuf_printf(b, "%s_bucket{scorer=\"%s\",le=\"+Inf\"} %llu\n", name, scorer,
-	            (unsigned long long)h->count);
-	wbuf_printf(b, "%s_sum{scorer=\"%s\"} %.6f\n%s_count{scorer=\"%s\"} %llu\n", name, scorer,
-	            h->sum, name, scorer, (unsigned long long)h->count);
+	oa_buf_printf(b, "%s_bucket{scorer=\"%s\",le=\"+Inf\"} %llu\n", name, scorer,
+	              (unsigned long long)h->count);
+	oa_buf_printf(b, "%s_sum{scorer=\"%s\"} %.6f\n%s_count{scorer=\"%s\"} %llu\n", name, scorer,
+	              h->sum, name, scorer, (unsigned long long)h->count);
 }
 
 /* Counters and histograms of the jobs this process worked on (m.lock held). */
-static void render_jobs(wbuf *b)
+static void render_jobs(oa_buf *b)
 {
-	wbuf_printf(b, "# HELP offerapi_worker_jobs_total Jobs this process processed, by "
-	               "scorer and result.\n# TYPE offerapi_worker_jobs_total counter\n");
+	oa_buf_printf(b, "# HELP offerapi_worker_jobs_total Jobs this process processed, by "
+	                 "scorer and result.\n# TYPE offerapi_worker_jobs_total counter\n");
 	for (size_t i = 0; i < m.nscorers; i++)
 		for (size_t k = 0; k < NRESULTS; k++)
-			wbuf_printf(
+			oa_buf_printf(
 				b, "offerapi_worker_jobs_total{scorer=\"%s\",result=\"%s\"} %llu\n",
 				m.s[i].name, result_names[k],
 				(unsigned long long)m.s[i].results[k]);
-	wbuf_printf(b, "# HELP offerapi_worker_job_failures_total Failed attempts, by scorer and "
-	               "reason.\n# TYPE offerapi_worker_job_failures_total counter\n");
+	oa_buf_printf(b, "# HELP offerapi_worker_job_failures_total Failed attempts, by scorer and "
+	                 "reason.\n# TYPE offerapi_worker_job_failures_total counter\n");
 	for (size_t i = 0; i < m.nscorers; i++)
 		for (size_t k = 0; k < NREASONS; k++)
-			wbuf_printf(
+			oa_buf_printf(
 				b,
 				"offerapi_worker_job_failures_total{scorer=\"%s\",reason=\"%s\"} "
 				"%llu\n",
 				m.s[i].name, reason_names[k],
 				(unsigned long long)m.s[i].failures[k]);
-	wbuf_printf(b, "# HELP offerapi_job_latency_seconds From enqueue to done, for the jobs "
-	               "this process completed.\n# TYPE offerapi_job_latency_seconds histogram\n");
+	oa_buf_printf(b,
+	              "# HELP offerapi_job_latency_seconds From enqueue to done, for the jobs "
+	              "this process completed.\n# TYPE offerapi_job_latency_seconds histogram\n");
 	for (size_t i = 0; i < m.nscorers; i++)
 		render_hist(b, "offerapi_job_latency_seconds", m.s[i].name, &m.s[i].latency,
 		            latency_buckets, NLB);
-	wbuf_printf(b, "# HELP offerapi_job_scoring_seconds Time in the scorer per attempt.\n"
-	               "# TYPE offerapi_job_scoring_seconds histogram\n");
+	oa_buf_printf(b, "# HELP offerapi_job_scoring_seconds Time in the scorer per attempt.\n"
+	                 "# TYPE offerapi_job_scoring_seconds histogram\n");
 	for (size_t i = 0; i < m.nscorers; i++)
 		render_hist(b, "offerapi_job_scoring_seconds", m.s[i].name, &m.s[i].scoring,
 		            scoring_buckets, NSB);
-	wbuf_printf(b, "# HELP offerapi_job_attempts Attempts a completed job took.\n"
-	               "# TYPE offerapi_job_attempts histogram\n");
+	oa_buf_printf(b, "# HELP offerapi_job_attempts Attempts a completed job took.\n"
+	                 "# TYPE offerapi_job_attempts histogram\n");
 	for (size_t i = 0; i < m.nscorers; i++)
 		render_hist(b, "offerapi_job_attempts", m.s[i].name, &m.s[i].attempts,
 		            attempt_buckets, NAB);
 }
 
 /* The queue as the database holds it (all workers together). */
-static void render_queue(wbuf *b, offerapi_store *store)
+static void render_queue(oa_buf *b, offerapi_store *store)
 {
 	offerapi_job_stats *st = NULL;
 	bool up = offerapi_job_stats_get(store, &st) == 0;
 	if (!up)
 		wm_stats_error();
-	wbuf_printf(b,
-	            "# HELP offerapi_jobs_stats_up Whether the queue could be read for this "
-	            "scrape.\n# TYPE offerapi_jobs_stats_up gauge\nofferapi_jobs_stats_up %d\n",
-	            up);
+	oa_buf_printf(b,
+	              "# HELP offerapi_jobs_stats_up Whether the queue could be read for this "
+	              "scrape.\n# TYPE offerapi_jobs_stats_up gauge\nofferapi_jobs_stats_up %d\n",
+	              up);
 	if (up) {
-		wbuf_printf(b, "# HELP offerapi_jobs Jobs in the queue, by scorer and state.\n"
-		               "# TYPE offerapi_jobs gauge\n");
+		oa_buf_printf(b, "# HELP offerapi_jobs Jobs in the queue, by scorer and state.\n"
+		                 "# TYPE offerapi_jobs gauge\n");
 		pthread_mutex_lock(&m.lock);
 		/* every (loaded scorer, state) pair, 0 when absent, so that a
 		 * queue that empties reads 0 rather than vanishing */
@@ -228,12 +193,13 @@ static void render_queue(wbuf *b, offerapi_store *store)
 					if ((int)st->items[k].state == state &&
 					    !strcmp(st->items[k].scorer, m.s[i].name))
 						n = (long long)st->items[k].count;
-				wbuf_printf(b, "offerapi_jobs{scorer=\"%s\",state=\"%s\"} %lld\n",
-				            m.s[i].name,
-				            offerapi_job_state_name((offerapi_job_state)state), n);
+				oa_buf_printf(b, "offerapi_jobs{scorer=\"%s\",state=\"%s\"} %lld\n",
+				              m.s[i].name,
+				              offerapi_job_state_name((offerapi_job_state)state),
+				              n);
 			}
 		pthread_mutex_unlock(&m.lock);
-		wbuf_printf(
+		oa_buf_printf(
 			b,
 			"# HELP offerapi_jobs_oldest_pending_seconds Age of the oldest pending "
 			"job (0 when none).\n# TYPE offerapi_jobs_oldest_pending_seconds gauge\n"
@@ -244,7 +210,7 @@ static void render_queue(wbuf *b, offerapi_store *store)
 }
 
 /* Standard process metrics, from /proc and getrusage. */
-static void render_process(wbuf *b)
+static void render_process(oa_buf *b)
 {
 	struct rusage ru;
 	getrusage(RUSAGE_SELF, &ru);
@@ -265,37 +231,37 @@ static void render_process(wbuf *b)
 		closedir(d);
 	struct rlimit rl = { 0, 0 };
 	getrlimit(RLIMIT_NOFILE, &rl);
-	wbuf_printf(b,
-	            "# HELP process_cpu_seconds_total User and system CPU time.\n"
-	            "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.3f\n"
-	            "# HELP process_resident_memory_bytes Resident memory.\n"
-	            "# TYPE process_resident_memory_bytes gauge\n"
-	            "process_resident_memory_bytes %lld\n"
-	            "# HELP process_start_time_seconds Start time since the epoch.\n"
-	            "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.3f\n"
-	            "# HELP process_open_fds Open file descriptors.\n"
-	            "# TYPE process_open_fds gauge\nprocess_open_fds %d\n"
-	            "# HELP process_max_fds Limit of open file descriptors.\n"
-	            "# TYPE process_max_fds gauge\nprocess_max_fds %lld\n",
-	            cpu, (long long)rss_pages * (long long)sysconf(_SC_PAGESIZE), m.start_time,
-	            fds - (d ? 1 : 0), (long long)rl.rlim_cur);
+	oa_buf_printf(b,
+	              "# HELP process_cpu_seconds_total User and system CPU time.\n"
+	              "# TYPE process_cpu_seconds_total counter\nprocess_cpu_seconds_total %.3f\n"
+	              "# HELP process_resident_memory_bytes Resident memory.\n"
+	              "# TYPE process_resident_memory_bytes gauge\n"
+	              "process_resident_memory_bytes %lld\n"
+	              "# HELP process_start_time_seconds Start time since the epoch.\n"
+	              "# TYPE process_start_time_seconds gauge\nprocess_start_time_seconds %.3f\n"
+	              "# HELP process_open_fds Open file descriptors.\n"
+	              "# TYPE process_open_fds gauge\nprocess_open_fds %d\n"
+	              "# HELP process_max_fds Limit of open file descriptors.\n"
+	              "# TYPE process_max_fds gauge\nprocess_max_fds %lld\n",
+	              cpu, (long long)rss_pages * (long long)sysconf(_SC_PAGESIZE), m.start_time,
+	              fds - (d ? 1 : 0), (long long)rl.rlim_cur);
 }
 
-void wm_render(wbuf *b, offerapi_store *store, const offerapi_job_runner *runner)
+void wm_render(oa_buf *b, offerapi_store *store, const offerapi_job_runner *runner)
 {
 	pthread_mutex_lock(&m.lock);
-	wbuf_printf(b,
-	            "# HELP offerapi_build_info What runs.\n# TYPE offerapi_build_info gauge\n"
-	            "offerapi_build_info{version=\"%s\",component=\"worker\"} 1\n"
-	            "# HELP offerapi_worker_threads Worker threads of this process.\n"
-	            "# TYPE offerapi_worker_threads gauge\nofferapi_worker_threads %u\n"
-	            "# HELP offerapi_worker_threads_busy Worker threads processing a job now.\n"
-	            "# TYPE offerapi_worker_threads_busy gauge\nofferapi_worker_threads_busy %u\n"
-	            "# HELP offerapi_jobs_stats_errors_total Failed reads of the queue.\n"
-	            "# TYPE offerapi_jobs_stats_errors_total counter\n"
-	            "offerapi_jobs_stats_errors_total %llu\n",
-	            offerapi_version(), m.workers, offerapi_job_runner_busy(runner),
-	            (unsigned long long)m.stats_errors);
+	oa_buf_printf(b,
+	              "# HELP offerapi_build_info What runs.\n# TYPE offerapi_build_info gauge\n"
+	              "offerapi_build_info{version=\"%s\",component=\"worker\"} 1\n"
+	              "# HELP offerapi_worker_threads Worker threads of this process.\n"
+	              "# TYPE offerapi_worker_threads gauge\nofferapi_worker_threads %u\n"
+	              "# HELP offerapi_worker_threads_busy Worker threads processing a job now.\n"
+	              "# TYPE offerapi_worker_threads_busy gauge\nofferapi_worker_threads_busy %u\n"
+	              "# HELP offerapi_jobs_stats_errors_total Failed reads of the queue.\n"
+	              "# TYPE offerapi_jobs_stats_errors_total counter\n"
+	              "offerapi_jobs_stats_errors_total %llu\n",
+	              offerapi_version(), m.workers, offerapi_job_runner_busy(runner),
+	              (unsigned long long)m.stats_errors);
 	render_jobs(b);
 	pthread_mutex_unlock(&m.lock);
 	render_queue(b, store);

@@ -12,16 +12,7 @@
 
 #include <offerapi/offerapi.h>
 
-/* A growing text buffer; on allocation failure it sets .failed and
- * ignores further writes. */
-typedef struct wbuf {
-	char *data;
-	size_t len, cap;
-	bool failed;
-} wbuf;
-
-void wbuf_printf(wbuf *b, const char *fmt, ...) OFFERAPI_PRINTF(2, 3);
-void wbuf_free(wbuf *b);
+#include "oacommon.h"
 
 /* Set up the series of the scorers of @set (at most 32) before the runner
  * starts; @workers is the size of the pool. */
@@ -35,6 +26,6 @@ void wm_stats_error(void);
 
 /* Render every metric into @b. The queue's depth is read from @store now
  * (one query); @runner gives the busy workers. */
-void wm_render(wbuf *b, offerapi_store *store, const offerapi_job_runner *runner);
+void wm_render(oa_buf *b, offerapi_store *store, const offerapi_job_runner *runner);
 
 #endif

@@ -549,30 +549,6 @@ static void test_i18n(void **st)
 	}
 	assert_string_equal(fr_tr(FR_LANG_FR, "Cost per pod"), "Coût par pod");
 	assert_string_equal(fr_tr(FR_LANG_FR, "no such text"), "no such text");
-	static const struct {
-		const char *all, *messages, *lang;
-		int want;
-	} env[] = { { NULL, NULL, NULL, FR_LANG_EN },
-		    { NULL, NULL, "fr_FR.UTF-8", FR_LANG_FR },
-		    { NULL, NULL, "fr", FR_LANG_FR },
-		    { NULL, NULL, "fry_DE.UTF-8", FR_LANG_EN },
-		    { NULL, NULL, "C.UTF-8", FR_LANG_EN },
-		    { "en_GB.UTF-8", NULL, "fr_FR.UTF-8", FR_LANG_EN },
-		    { NULL, "fr_CA.UTF-8", "en_US.UTF-8", FR_LANG_FR },
-		    { "", "", "fr_BE.UTF-8", FR_LANG_FR } };
-	for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
-		const char *v[] = { env[i].all, env[i].messages, env[i].lang };
-		const char *name[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-		for (int k = 0; k < 3; k++)
-			if (v[k])
-				setenv(name[k], v[k], 1);
-			else
-				unsetenv(name[k]);
-		assert_int_equal(fr_lang_from_env(), env[i].want);
-	}
-	unsetenv("LC_ALL");
-	unsetenv("LC_MESSAGES");
-	unsetenv("LANG");
 }
 
 static void test_hpa_report(void **st)

@@ -1,8 +1,10 @@
 /*
  * test_common.c - the helpers of common/ (oacommon.h): UTF-8, URL
- * redaction, the table-driven plugin settings, growing arrays, FNV-1a and
- * the monotonic clock.
+ * redaction, the table-driven plugin settings, growing arrays and strings,
+ * FNV-1a, the monotonic clock and deadlines, and the messages' language.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -252,6 +254,109 @@ static void test_logfmt_quote(void **unused)
 	}
 }
 
+/* The language of the messages: the first of LC_ALL, LC_MESSAGES, LANG
+ * that is set and not empty, French only for "fr" itself or a French
+ * locale ("fry" is Frisian). */
+static void test_env_french(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *all, *messages, *lang;
+		bool want;
+	} env[] = { { NULL, NULL, NULL, false },
+		    { NULL, NULL, "fr_FR.UTF-8", true },
+		    { NULL, NULL, "fr", true },
+		    { NULL, NULL, "fr@euro", true },
+		    { NULL, NULL, "fry_DE.UTF-8", false },
+		    { NULL, NULL, "C.UTF-8", false },
+		    { "en_GB.UTF-8", NULL, "fr_FR.UTF-8", false },
+		    { NULL, "fr_CA.UTF-8", "en_US.UTF-8", true },
+		    { "", "", "fr_BE.UTF-8", true } };
+	static const char *const name[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
+	for (size_t i = 0; i < sizeof env / sizeof env[0]; i++) {
+		const char *v[] = { env[i].all, env[i].messages, env[i].lang };
+		for (int k = 0; k < 3; k++)
+			if (v[k])
+				setenv(name[k], v[k], 1);
+			else
+				unsetenv(name[k]);
+		if (oa_env_french() != env[i].want)
+			fail_msg("case %zu: LC_ALL=%s LC_MESSAGES=%s LANG=%s", i, v[0] ? v[0] : "-",
+			         v[1] ? v[1] : "-", v[2] ? v[2] : "-");
+	}
+	for (int k = 0; k < 3; k++)
+		unsetenv(name[k]);
+}
+
+/* A growing string: bytes, strings and printf of any length, one failure
+ * flag, and free that leaves it ready again. */
+static void test_buf(void **unused)
+{
+	(void)unused;
+	oa_buf b = { 0 };
+	oa_buf_str(&b, "ab");
+	oa_buf_add(&b, "cdef", 2);
+	assert_string_equal(b.p, "abcd");
+	assert_int_equal(b.len, 4);
+	/* longer than the first allocation, and than any stack buffer */
+	char big[5000];
+	memset(big, 'x', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	oa_buf_printf(&b, "[%s|%d]", big, 42);
+	assert_int_equal(b.len, 4 + 1 + 4999 + 4);
+	assert_memory_equal(b.p + 4 + 1 + 4999, "|42]", 5); /* and its NUL */
+	assert_true(b.cap > b.len);
+	/* a printf that fits the room left writes once and ends with a NUL */
+	size_t before = b.len;
+	oa_buf_printf(&b, "%s", "");
+	assert_int_equal(b.len, before);
+	oa_buf_printf(&b, "%03u", 7u);
+	assert_string_equal(b.p + before, "007");
+	assert_false(b.failed);
+	oa_buf_free(&b);
+	assert_null(b.p);
+	assert_int_equal(b.len, 0);
+	assert_int_equal(b.cap, 0);
+	oa_buf_printf(&b, "%d", -1);
+	assert_string_equal(b.p, "-1");
+	/* after a failure, nothing more is added */
+	b.failed = true;
+	oa_buf_str(&b, "lost");
+	oa_buf_printf(&b, "%s", "lost");
+	assert_string_equal(b.p, "-1");
+	oa_buf_free(&b);
+	assert_false(b.failed);
+}
+
+/* A deadline is @ms after now on the clock asked for, its nanoseconds
+ * always below a second (pthread_cond_timedwait refuses others). */
+static void test_deadline(void **unused)
+{
+	(void)unused;
+	static const unsigned ms[] = { 0, 1, 999, 1000, 1001, 2500, 86400000u };
+	static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME };
+	for (size_t c = 0; c < 2; c++)
+		for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+			struct timespec now;
+			clock_gettime(clocks[c], &now);
+			struct timespec t = oa_deadline_ms(clocks[c], ms[i]);
+			assert_true(t.tv_nsec >= 0 && t.tv_nsec < 1000000000L);
+			double d = (double)(t.tv_sec - now.tv_sec) * 1e3 +
+			           (double)(t.tv_nsec - now.tv_nsec) / 1e6;
+			/* at or after @ms; a loaded machine may add, never take away */
+			assert_true(d >= ms[i]);
+		}
+	/* a monotonic condition times out on that deadline */
+	pthread_mutex_t m = PTHREAD_MUTEX_INITIALIZER;
+	pthread_cond_t cv;
+	oa_cond_init_monotonic(&cv);
+	pthread_mutex_lock(&m);
+	struct timespec t = oa_deadline_ms(CLOCK_MONOTONIC, 5);
+	assert_int_equal(pthread_cond_timedwait(&cv, &m, &t), ETIMEDOUT);
+	pthread_mutex_unlock(&m);
+	pthread_cond_destroy(&cv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -263,6 +368,9 @@ int main(void)
 		cmocka_unit_test(test_fnv1a),
 		cmocka_unit_test(test_now_ms),
 		cmocka_unit_test(test_logfmt_quote),
+		cmocka_unit_test(test_env_french),
+		cmocka_unit_test(test_buf),
+		cmocka_unit_test(test_deadline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -22,6 +22,8 @@
 
 #include <offerapi/offerapi.h>
 
+#include "oacommon.h"
+
 enum {
 	EXIT_OK = 0,
 	EXIT_FOUND = 1,
@@ -50,17 +52,6 @@ typedef struct admin {
 	bool json;
 	bool fr;
 } admin;
-
-static bool french(void)
-{
-	const char *vars[] = { "LC_ALL", "LC_MESSAGES", "LANG" };
-	for (size_t i = 0; i < 3; i++) {
-		const char *v = getenv(vars[i]);
-		if (v && *v)
-			return !strncmp(v, "fr", 2);
-	}
-	return false;
-}
 
 static const char usage_fr[] =
 	"Usage : offerapi-admin [OPTIONS] COMMANDE\n"
@@ -1046,7 +1037,7 @@ int main(int argc, char **argv)
 {
 	admin a = { .db_url = getenv("OFFERAPI_DATABASE_URL"),
 		    .key_file = getenv("OFFERAPI_DATA_KEY_FILE"),
-		    .fr = french() };
+		    .fr = oa_env_french() };
 	if (!a.db_url || !*a.db_url)
 		a.db_url = "sqlite:offerapi.db";
 	if (a.key_file && !*a.key_file)
