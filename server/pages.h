@@ -177,6 +177,11 @@ void page_open(req *r, buf *b, size_t size, const char *title_key, const char *i
  * opening tag with its CSRF token. */
 void form_page_start(req *r, buf *b, const char *heading, const char *err, const field_errs *errs,
                      const char *action);
+/* End and send (with @status) a form page of form_page_start() whose
+ * submission cannot be undone: the red submit button @submit, the form's
+ * end, and a way back to @back_href named @back. */
+void form_page_end_danger(req *r, buf *b, int status, const char *submit, const char *back_href,
+                          const char *back);
 void hidden_csrf(req *r, buf *b);
 /* A labelled <input>. */
 void field(buf *b, const char *type, const char *name, const char *label, const char *value,

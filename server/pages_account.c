@@ -309,11 +309,8 @@ static void delete_form(req *r, int status, const char *err, const field_errs *e
 	           T(r, "export.zip"));
 	field_ex(&b, "password", "password", T(r, "erase.password"), "",
 	         "required autocomplete=\"current-password\"", errs, T(r, "erase.hint"));
-	buf_printf(&b,
-	           "<button type=\"submit\" class=\"danger\">%s</button></form>"
-	           "<p><a href=\"/me/sessions\">%s</a></p></section>",
-	           T(r, "erase.submit"), T(r, "erase.cancel"));
-	page_send(r, status, &b);
+	form_page_end_danger(r, &b, status, T(r, "erase.submit"), "/me/sessions",
+	                     T(r, "erase.cancel"));
 }
 
 void page_my_delete(req *r)

@@ -331,11 +331,8 @@ static void erase_form(req *r, int status, const offerapi_user *u, const char *e
 	field_ex(&b, "text", "confirm", T(r, "admin.f_confirm"), "",
 	         "required autocomplete=\"off\" autocapitalize=\"none\" spellcheck=\"false\"", errs,
 	         TF(r, msg, sizeof msg, "admin.h_confirm", u->login));
-	buf_printf(&b,
-	           "<button type=\"submit\" class=\"danger\">%s</button></form>"
-	           "<p><a href=\"/admin\">%s</a></p></section>",
-	           T(r, "admin.erase_submit"), T(r, "admin.back"));
-	page_send(r, status, &b);
+	form_page_end_danger(r, &b, status, T(r, "admin.erase_submit"), "/admin",
+	                     T(r, "admin.back"));
 }
 
 /* GET /admin/users/{id}/erase */

@@ -353,6 +353,19 @@ void form_page_start(req *r, buf *b, const char *heading, const char *err, const
 	hidden_csrf(r, b);
 }
 
+void form_page_end_danger(req *r, buf *b, int status, const char *submit, const char *back_href,
+                          const char *back)
+{
+	buf_puts(b, "<button type=\"submit\" class=\"danger\">");
+	buf_esc(b, submit);
+	buf_puts(b, "</button></form><p><a href=\"");
+	buf_esc(b, back_href);
+	buf_puts(b, "\">");
+	buf_esc(b, back);
+	buf_puts(b, "</a></p></section>");
+	page_send(r, status, b);
+}
+
 void demo_banner(req *r, buf *b)
 {
 	const app *a = r->app;
