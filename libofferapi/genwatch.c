@@ -109,7 +109,8 @@ static void listen_on(gen_watch *w, void *conn)
 	atomic_fetch_add(&w->epoch, 1);
 	if (!atomic_load(&w->stopping))
 		oa_log(OFFERAPI_LOG_WARNING,
-		       "%s; the lists read their generations from the database until it is back",
+		       "generations listener: %s; the lists and the sessions are read from the "
+		       "database until it is back",
 		       offerapi_error_last()->message);
 }
 
