@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <time.h>
 
 /* True when the @len bytes at @s are strict UTF-8: no overlong forms, no
@@ -64,6 +65,54 @@ void oa_buf_free(oa_buf *b);
  * the first of LC_ALL, LC_MESSAGES and LANG that is set and not empty is
  * "fr", or starts with "fr_", "fr." or "fr@". */
 bool oa_env_french(void);
+
+/* ---- command-line options (opts.c) ---------------------------------------- */
+
+/* What an option's value is, and where it goes in the configuration. */
+typedef enum oa_opt_type {
+	OA_OPT_STR, /* text, into a char array of @size bytes */
+	OA_OPT_UINT, /* a number in [lo, hi], into an unsigned int */
+	OA_OPT_SIZE, /* a number in [lo, hi], into a size_t */
+	OA_OPT_ULL, /* a number in [lo, hi], into an unsigned long long */
+	OA_OPT_BOOL, /* a switch, into a bool; as a variable: 1/true/yes/on/"" */
+	OA_OPT_ACTION, /* --help, --version...: parsing stops, the caller acts */
+} oa_opt_type;
+
+/* One option of a program: the one place that says its flag, variable,
+ * type, field, range, default and help. */
+typedef struct oa_opt {
+	const char *flag; /* long option, without "--" */
+	const char *env; /* its environment variable; NULL: none */
+	const char *arg; /* the value's placeholder in --help; NULL for a switch */
+	oa_opt_type type;
+	size_t off, size; /* the field in the configuration struct: OA_OPT_FIELD() */
+	unsigned long long lo, hi; /* range of a number */
+	const char *def; /* default, parsed like any value; NULL: none (zero) */
+	const char *help; /* one line, English */
+	const char *help_fr; /* the same in French; NULL: @help in both */
+} oa_opt;
+
+/* The offset and size of @field in the struct @type, for oa_opt. */
+#define OA_OPT_FIELD(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+
+/* Fill the configuration @cfg (zeroed by the caller) from the @n options
+ * of @opts: every default, then every variable, then the flags of @argv;
+ * a flag wins over its variable, -h is --help. A value not of its type or
+ * range, an unknown option or a stray argument prints one line on stderr
+ * that names @prog and the flag, the variable or the default at fault, and
+ * returns -1. An OA_OPT_ACTION flag stops the parse and returns 1 with
+ * *@action set to it. Otherwise 0. Not thread-safe (getopt_long). */
+int oa_opts_parse(const char *prog, const oa_opt *opts, size_t n, void *cfg, int argc, char **argv,
+                  const oa_opt **action);
+
+/* The options part of --help: each flag with its placeholder and help (the
+ * flags in a column @width wide), then its default, its range and its
+ * variable; the help and the labels in French when @fr. */
+void oa_opts_print(FILE *f, const oa_opt *opts, size_t n, int width, bool fr);
+
+/* Whether @listen is IPV4:PORT as CivetWeb 1.15 takes it here: no IPv6
+ * (brackets), no list (commas), a port at the end (docs/dependencies.md). */
+bool oa_listen_valid(const char *listen);
 
 /* ---- URLs (url.c) --------------------------------------------------------- */
 

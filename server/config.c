@@ -5,170 +5,184 @@
  * docs/server.md shows --help as it prints (a test compares them).
  * Adding an option: one line here, one field in struct config (app.h).
  */
-#include <errno.h>
-#include <getopt.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include <civetweb.h>
 
 #include "app.h"
 
-typedef enum { O_STR, O_UINT, O_SIZE, O_ULL, O_BOOL, O_ACTION } opt_type;
-
-typedef struct opt {
-	const char *flag; /* long option */
-	const char *env; /* OFFERAPI_* variable, NULL for none */
-	const char *arg; /* value placeholder, NULL for a switch */
-	opt_type type;
-	size_t off, size; /* the field in struct config and its size */
-	unsigned long long lo, hi; /* range of numbers */
-	const char *def; /* default, parsed like any value; NULL: none */
-	const char *help;
-} opt;
-
-#define F(field) offsetof(config, field), sizeof(((config *)0)->field)
+#define F(field) OA_OPT_FIELD(config, field)
 #define NONE 0, 0
 
-static const opt opts[] = {
-	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT", O_STR, F(listen), 0, 0, "127.0.0.1:8080",
-	  "address and port to listen on (IPv4 only)" },
-	{ "database", "OFFERAPI_DATABASE_URL", "URL", O_STR, F(db_url), 0, 0, "sqlite:offerapi.db",
-	  "sqlite:PATH or postgresql://..." },
-	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE", O_STR, F(data_key_file), 0, 0, NULL,
+static const oa_opt opts[] = {
+	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT", OA_OPT_STR, F(listen), 0, 0, "127.0.0.1:8080",
+	  "address and port to listen on (IPv4 only)", NULL },
+	{ "database", "OFFERAPI_DATABASE_URL", "URL", OA_OPT_STR, F(db_url), 0, 0,
+	  "sqlite:offerapi.db", "sqlite:PATH or postgresql://...", NULL },
+	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE", OA_OPT_STR, F(data_key_file), 0, 0,
+	  NULL,
 	  "key that encrypts the stored CVs (64 hex digits; offerapi-admin key-create makes one); "
 	  "default on SQLite: PATH.key beside the database, created on first start; required on "
-	  "PostgreSQL" },
-	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", O_STR, F(plugin_dir), 0, 0,
+	  "PostgreSQL",
+	  NULL },
+	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", OA_OPT_STR, F(plugin_dir), 0, 0,
 	  OFFERAPI_DEFAULT_PLUGIN_DIR,
-	  "folders of scorer plugins (*.so), separated by ':' (the build tree's when not installed)" },
-	{ "scorers", "OFFERAPI_SCORERS", "LIST", O_STR, F(scorers), 0, 0, "similarity,random",
-	  "scorers to load, comma-separated; the first ranks dashboards (\"\" loads none)" },
-	{ "threads", "OFFERAPI_THREADS", "N", O_UINT, F(threads), 2, 1024, "64",
-	  "worker threads = connections served at once" },
-	{ "keep-alive-ms", "OFFERAPI_KEEP_ALIVE_MS", "MS", O_UINT, F(keep_alive_ms), 0, 600000,
-	  "500",
-	  "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off" },
-	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS", O_UINT, F(request_timeout_ms),
-	  100, 600000, "5000",
+	  "folders of scorer plugins (*.so), separated by ':' (the build tree's when not installed)",
+	  NULL },
+	{ "scorers", "OFFERAPI_SCORERS", "LIST", OA_OPT_STR, F(scorers), 0, 0, "similarity,random",
+	  "scorers to load, comma-separated; the first ranks dashboards (\"\" loads none)", NULL },
+	{ "threads", "OFFERAPI_THREADS", "N", OA_OPT_UINT, F(threads), 2, 1024, "64",
+	  "worker threads = connections served at once", NULL },
+	{ "keep-alive-ms", "OFFERAPI_KEEP_ALIVE_MS", "MS", OA_OPT_UINT, F(keep_alive_ms), 0, 600000,
+	  "500", "idle keep-alive time before a worker drops a connection; 0 turns keep-alive off",
+	  NULL },
+	{ "request-timeout-ms", "OFFERAPI_REQUEST_TIMEOUT_MS", "MS", OA_OPT_UINT,
+	  F(request_timeout_ms), 100, 600000, "5000",
 	  "time allowed to receive a request's line and headers (CivetWeb checks it after each "
 	  "read: a trickling client gets up to about twice this); also the longest wait for "
-	  "any one read or write" },
-	{ "body-timeout-ms", "OFFERAPI_BODY_TIMEOUT_MS", "MS", O_UINT, F(body_timeout_ms), 100,
-	  3600000, "60000", "time allowed to receive a request's body, once its head is in (408)" },
-	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", O_UINT, F(drain_ms), 0, 600000, "0",
+	  "any one read or write",
+	  NULL },
+	{ "body-timeout-ms", "OFFERAPI_BODY_TIMEOUT_MS", "MS", OA_OPT_UINT, F(body_timeout_ms), 100,
+	  3600000, "60000", "time allowed to receive a request's body, once its head is in (408)",
+	  NULL },
+	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", OA_OPT_UINT, F(drain_ms), 0, 600000, "0",
 	  "after SIGTERM, keep serving this long with /readyz at 503 so load balancers stop "
-	  "sending, then stop" },
-	{ "workers", "OFFERAPI_WORKERS", "N", O_UINT, F(workers), 0, 256, "2",
-	  "scoring worker threads; 0 leaves scoring to offerapi-worker processes" },
-	{ "worker-drain-ms", "OFFERAPI_WORKER_DRAIN_MS", "MS", O_UINT, F(worker_drain_ms), 0,
+	  "sending, then stop",
+	  NULL },
+	{ "workers", "OFFERAPI_WORKERS", "N", OA_OPT_UINT, F(workers), 0, 256, "2",
+	  "scoring worker threads; 0 leaves scoring to offerapi-worker processes", NULL },
+	{ "worker-drain-ms", "OFFERAPI_WORKER_DRAIN_MS", "MS", OA_OPT_UINT, F(worker_drain_ms), 0,
 	  600000, "10000",
-	  "at stop, time for jobs being scored to finish; then they are released to another worker" },
-	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", O_UINT, F(lease_s), 1, 86400, "300",
-	  "a job's claim lasts this long; more than the slowest scorer takes" },
-	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", O_UINT, F(max_attempts), 1, 100, "5",
-	  "attempts before a scoring job is failed (the recruiter may retry it)" },
-	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", O_UINT, F(backoff_ms), 1, 900000, "10000",
-	  "first retry delay of a failed job, doubled each time (at most 15 min), with jitter" },
-	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL", O_STR, F(smtp_url), 0, 0, "",
+	  "at stop, time for jobs being scored to finish; then they are released to another worker",
+	  NULL },
+	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", OA_OPT_UINT, F(lease_s), 1, 86400, "300",
+	  "a job's claim lasts this long; more than the slowest scorer takes", NULL },
+	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", OA_OPT_UINT, F(max_attempts), 1, 100,
+	  "5", "attempts before a scoring job is failed (the recruiter may retry it)", NULL },
+	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", OA_OPT_UINT, F(backoff_ms), 1, 900000,
+	  "10000",
+	  "first retry delay of a failed job, doubled each time (at most 15 min), with jitter",
+	  NULL },
+	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL", OA_OPT_STR, F(smtp_url), 0, 0, "",
 	  "mail relay: smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT]; credentials from "
 	  "OFFERAPI_SMTP_USER and OFFERAPI_SMTP_PASSWORD, never in the URL; \"\" logs each message "
-	  "instead of sending it" },
-	{ "mail-from", "OFFERAPI_MAIL_FROM", "ADDR", O_STR, F(mail_from), 0, 0,
-	  "no-reply@offerapi.invalid", "address the mail comes from" },
-	{ "public-url", "OFFERAPI_PUBLIC_URL", "URL", O_STR, F(public_url), 0, 0, "",
+	  "instead of sending it",
+	  NULL },
+	{ "mail-from", "OFFERAPI_MAIL_FROM", "ADDR", OA_OPT_STR, F(mail_from), 0, 0,
+	  "no-reply@offerapi.invalid", "address the mail comes from", NULL },
+	{ "public-url", "OFFERAPI_PUBLIC_URL", "URL", OA_OPT_STR, F(public_url), 0, 0, "",
 	  "the site's address for links in mail, e.g. https://jobs.example.org (\"\": "
-	  "http://LISTEN)" },
-	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N", O_UINT, F(mail_senders), 0, 16, "1",
-	  "mail sender threads; 0 leaves the outbox to another process" },
-	{ "webhook-senders", "OFFERAPI_WEBHOOK_SENDERS", "N", O_UINT, F(webhook_senders), 0, 16,
-	  "1", "webhook sender threads; 0 leaves the deliveries to another replica" },
-	{ "webhook-backoff-ms", "OFFERAPI_WEBHOOK_BACKOFF_MS", "MS", O_UINT, F(webhook_backoff_ms),
-	  1, 3600000, "30000",
+	  "http://LISTEN)",
+	  NULL },
+	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N", OA_OPT_UINT, F(mail_senders), 0, 16, "1",
+	  "mail sender threads; 0 leaves the outbox to another process", NULL },
+	{ "webhook-senders", "OFFERAPI_WEBHOOK_SENDERS", "N", OA_OPT_UINT, F(webhook_senders), 0,
+	  16, "1", "webhook sender threads; 0 leaves the deliveries to another replica", NULL },
+	{ "webhook-backoff-ms", "OFFERAPI_WEBHOOK_BACKOFF_MS", "MS", OA_OPT_UINT,
+	  F(webhook_backoff_ms), 1, 3600000, "30000",
 	  "first retry delay of a failed webhook delivery, doubled each time (at most an hour), "
-	  "8 attempts" },
-	{ "access-log-days", "OFFERAPI_ACCESS_LOG_DAYS", "DAYS", O_UINT, F(access_log_days), 1,
+	  "8 attempts",
+	  NULL },
+	{ "access-log-days", "OFFERAPI_ACCESS_LOG_DAYS", "DAYS", OA_OPT_UINT, F(access_log_days), 1,
 	  3650, "365",
 	  "records of who viewed an application, a CV or its text are deleted after this many "
-	  "days (checked every hour; docs/privacy.md)" },
-	{ "retention-days", "OFFERAPI_RETENTION_DAYS", "DAYS", O_UINT, F(retention_days), 1, 36500,
-	  "730",
+	  "days (checked every hour; docs/privacy.md)",
+	  NULL },
+	{ "retention-days", "OFFERAPI_RETENTION_DAYS", "DAYS", OA_OPT_UINT, F(retention_days), 1,
+	  36500, "730",
 	  "a non-hired candidate's application is purged this many days after its last activity "
-	  "(applying, a stage change, a note), keeping only anonymous counts (docs/privacy.md)" },
-	{ "pool-days", "OFFERAPI_POOL_DAYS", "DAYS", O_UINT, F(pool_days), 0, 36500, "730",
+	  "(applying, a stage change, a note), keeping only anonymous counts (docs/privacy.md)",
+	  NULL },
+	{ "pool-days", "OFFERAPI_POOL_DAYS", "DAYS", OA_OPT_UINT, F(pool_days), 0, 36500, "730",
 	  "days more an application is kept when its candidate ticks the pool box on applying (0: "
-	  "the box is not shown)" },
-	{ "unverified-days", "OFFERAPI_UNVERIFIED_DAYS", "DAYS", O_UINT, F(unverified_days), 1,
+	  "the box is not shown)",
+	  NULL },
+	{ "unverified-days", "OFFERAPI_UNVERIFIED_DAYS", "DAYS", OA_OPT_UINT, F(unverified_days), 1,
 	  3650, "30",
 	  "an account whose e-mail address was never verified, with no application or offer, is "
-	  "erased this many days after sign-up" },
-	{ "retention-warn-days", "OFFERAPI_RETENTION_WARN_DAYS", "DAYS", O_UINT,
+	  "erased this many days after sign-up",
+	  NULL },
+	{ "retention-warn-days", "OFFERAPI_RETENTION_WARN_DAYS", "DAYS", OA_OPT_UINT,
 	  F(retention_warn_days), 0, 365, "30",
 	  "a candidate with a verified address is told by e-mail this long before an application is "
-	  "purged, and it is not purged sooner (0: no warning)" },
-	{ "privacy-notice-file", "OFFERAPI_PRIVACY_NOTICE_FILE", "PATH", O_STR,
+	  "purged, and it is not purged sooner (0: no warning)",
+	  NULL },
+	{ "privacy-notice-file", "OFFERAPI_PRIVACY_NOTICE_FILE", "PATH", OA_OPT_STR,
 	  F(privacy_notice_file), 0, 0, NULL,
 	  "the notice shown at sign-up and on applying: French text, a line '---', English text "
-	  "(default: a notice with the figures above; docs/privacy.md)" },
-	{ "apply-wait-ms", "OFFERAPI_APPLY_WAIT_MS", "MS", O_UINT, F(apply_wait_ms), 0, 2000, "0",
-	  "an application may wait this long for this process's workers to score it (0: never)" },
-	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", O_SIZE, F(max_upload), 1024, 1ULL << 30,
-	  "10485760", "largest CV PDF accepted" },
-	{ "max-body", "OFFERAPI_MAX_BODY", "BYTES", O_SIZE, F(max_body), 1024, 64ULL << 20,
-	  "262144", "largest form or JSON body without a file" },
-	{ "max-header", "OFFERAPI_MAX_HEADER", "BYTES", O_SIZE, F(max_header), 1024, 1ULL << 20,
-	  "16384", "largest request line plus headers" },
-	{ "max-pages", "OFFERAPI_MAX_PAGES", "N", O_UINT, F(max_pages), 1, 10000, "50",
-	  "most CV pages read" },
-	{ "max-cv-cpu-ms", "OFFERAPI_MAX_CV_CPU_MS", "MS", O_UINT, F(max_cv_cpu_ms), 10, 600000,
-	  "3000", "processor time one CV may take to read; past it the CV is refused (422)" },
-	{ "db-pool", "OFFERAPI_DB_POOL", "N", O_UINT, F(db_pool), 0, 256, "0",
-	  "database connections (0: the library's default, 4)" },
-	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N", O_UINT, F(pwhash_concurrency),
-	  1, 256, "2", "password hashes computed at once" },
-	{ "pwhash-memlimit", "OFFERAPI_PWHASH_MEMLIMIT", "BYTES", O_SIZE, F(pwhash_mem), 0,
-	  1ULL << 32, "0", "Argon2id memory per hash (0: the library's, 19 MiB; at least 8192)" },
-	{ "pwhash-opslimit", "OFFERAPI_PWHASH_OPSLIMIT", "N", O_ULL, F(pwhash_ops), 0, 100, "0",
-	  "Argon2id passes (0: the library's, 2)" },
-	{ "login-max-failures", "OFFERAPI_LOGIN_MAX_FAILURES", "N", O_UINT, F(login_max_failures),
-	  0, 1000000, "5",
-	  "failed logins per account from one address per window before 429 (an address gets 4x; 0 disables)" },
-	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", O_UINT, F(login_window_s), 1, 86400 * 7,
-	  "900", "window of the failed-login limit" },
-	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", O_UINT, F(signup_limit), 0, 1000000, "20",
+	  "(default: a notice with the figures above; docs/privacy.md)",
+	  NULL },
+	{ "apply-wait-ms", "OFFERAPI_APPLY_WAIT_MS", "MS", OA_OPT_UINT, F(apply_wait_ms), 0, 2000,
+	  "0",
+	  "an application may wait this long for this process's workers to score it (0: never)",
+	  NULL },
+	{ "max-upload", "OFFERAPI_MAX_UPLOAD", "BYTES", OA_OPT_SIZE, F(max_upload), 1024,
+	  1ULL << 30, "10485760", "largest CV PDF accepted", NULL },
+	{ "max-body", "OFFERAPI_MAX_BODY", "BYTES", OA_OPT_SIZE, F(max_body), 1024, 64ULL << 20,
+	  "262144", "largest form or JSON body without a file", NULL },
+	{ "max-header", "OFFERAPI_MAX_HEADER", "BYTES", OA_OPT_SIZE, F(max_header), 1024,
+	  1ULL << 20, "16384", "largest request line plus headers", NULL },
+	{ "max-pages", "OFFERAPI_MAX_PAGES", "N", OA_OPT_UINT, F(max_pages), 1, 10000, "50",
+	  "most CV pages read", NULL },
+	{ "max-cv-cpu-ms", "OFFERAPI_MAX_CV_CPU_MS", "MS", OA_OPT_UINT, F(max_cv_cpu_ms), 10,
+	  600000, "3000", "processor time one CV may take to read; past it the CV is refused (422)",
+	  NULL },
+	{ "db-pool", "OFFERAPI_DB_POOL", "N", OA_OPT_UINT, F(db_pool), 0, 256, "0",
+	  "database connections (0: the library's default, 4)", NULL },
+	{ "pwhash-concurrency", "OFFERAPI_PWHASH_CONCURRENCY", "N", OA_OPT_UINT,
+	  F(pwhash_concurrency), 1, 256, "2", "password hashes computed at once", NULL },
+	{ "pwhash-memlimit", "OFFERAPI_PWHASH_MEMLIMIT", "BYTES", OA_OPT_SIZE, F(pwhash_mem), 0,
+	  1ULL << 32, "0", "Argon2id memory per hash (0: the library's, 19 MiB; at least 8192)",
+	  NULL },
+	{ "pwhash-opslimit", "OFFERAPI_PWHASH_OPSLIMIT", "N", OA_OPT_ULL, F(pwhash_ops), 0, 100,
+	  "0", "Argon2id passes (0: the library's, 2)", NULL },
+	{ "login-max-failures", "OFFERAPI_LOGIN_MAX_FAILURES", "N", OA_OPT_UINT,
+	  F(login_max_failures), 0, 1000000, "5",
+	  "failed logins per account from one address per window before 429 (an address gets 4x; 0 disables)",
+	  NULL },
+	{ "login-window-s", "OFFERAPI_LOGIN_WINDOW_S", "S", OA_OPT_UINT, F(login_window_s), 1,
+	  86400 * 7, "900", "window of the failed-login limit", NULL },
+	{ "signup-limit", "OFFERAPI_SIGNUP_LIMIT", "N", OA_OPT_UINT, F(signup_limit), 0, 1000000,
+	  "20",
 	  "sign-ups per client address per hour before 429, counted in the database (0 disables: "
-	  "tests, bulk imports)" },
-	{ "reset-limit", "OFFERAPI_RESET_LIMIT", "N", O_UINT, F(reset_limit), 0, 1000000, "10",
+	  "tests, bulk imports)",
+	  NULL },
+	{ "reset-limit", "OFFERAPI_RESET_LIMIT", "N", OA_OPT_UINT, F(reset_limit), 0, 1000000, "10",
 	  "\"forgot password\" asks per client address per hour before 429, counted in the "
-	  "database (0 disables)" },
-	{ "erase-grace-days", "OFFERAPI_ERASE_GRACE_DAYS", "N", O_UINT, F(erase_grace_days), 0,
+	  "database (0 disables)",
+	  NULL },
+	{ "erase-grace-days", "OFFERAPI_ERASE_GRACE_DAYS", "N", OA_OPT_UINT, F(erase_grace_days), 0,
 	  3650, "0",
 	  "days between a person's asking to delete their account and its erasure; the account is "
-	  "disabled at once (0: erased at once)" },
-	{ "erase-sweep-s", "OFFERAPI_ERASE_SWEEP_S", "S", O_UINT, F(erase_sweep_s), 1, 86400, "60",
-	  "seconds between two looks for accounts whose grace period is over" },
-	{ "secret", "OFFERAPI_SECRET", "STRING", O_STR, F(secret), 0, 0, NULL,
+	  "disabled at once (0: erased at once)",
+	  NULL },
+	{ "erase-sweep-s", "OFFERAPI_ERASE_SWEEP_S", "S", OA_OPT_UINT, F(erase_sweep_s), 1, 86400,
+	  "60", "seconds between two looks for accounts whose grace period is over", NULL },
+	{ "secret", "OFFERAPI_SECRET", "STRING", OA_OPT_STR, F(secret), 0, 0, NULL,
 	  "key for CSRF tokens; give all replicas the same (default: random per process); "
-	  "at least 32 bytes unless --listen is on loopback, never a published placeholder" },
-	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, O_BOOL, F(secure_cookies), 0, 0, NULL,
-	  "always mark cookies Secure (they are when X-Forwarded-Proto is https)" },
-	{ "webhook-allow-private", "OFFERAPI_WEBHOOK_ALLOW_PRIVATE", NULL, O_BOOL,
+	  "at least 32 bytes unless --listen is on loopback, never a published placeholder",
+	  NULL },
+	{ "secure-cookies", "OFFERAPI_SECURE_COOKIES", NULL, OA_OPT_BOOL, F(secure_cookies), 0, 0,
+	  NULL, "always mark cookies Secure (they are when X-Forwarded-Proto is https)", NULL },
+	{ "webhook-allow-private", "OFFERAPI_WEBHOOK_ALLOW_PRIVATE", NULL, OA_OPT_BOOL,
 	  F(webhook_allow_private), 0, 0, NULL,
 	  "let webhooks reach loopback and private addresses (tests, a private network; never on a "
-	  "public site: it would let recruiters probe the internal network)" },
-	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, O_BOOL, F(trust_proxy), 0, 0, NULL,
-	  "take the client address from X-Forwarded-For (login limits, logs)" },
-	{ "no-request-log", "OFFERAPI_NO_REQUEST_LOG", NULL, O_BOOL, F(no_request_log), 0, 0, NULL,
-	  "do not log one line per request" },
-	{ "demo", "OFFERAPI_DEMO", NULL, O_BOOL, F(demo), 0, 0, NULL,
-	  "fill an empty database with demo offers, candidates and CVs" },
-	{ "list-routes", NULL, NULL, O_ACTION, NONE, 0, 0, NULL,
-	  "print the route table (METHOD TEMPLATE KIND) and exit" },
-	{ "help", NULL, NULL, O_ACTION, NONE, 0, 0, NULL, "print this help and exit" },
-	{ "version", NULL, NULL, O_ACTION, NONE, 0, 0, NULL, "print the version and exit" },
+	  "public site: it would let recruiters probe the internal network)",
+	  NULL },
+	{ "trust-proxy", "OFFERAPI_TRUST_PROXY", NULL, OA_OPT_BOOL, F(trust_proxy), 0, 0, NULL,
+	  "take the client address from X-Forwarded-For (login limits, logs)", NULL },
+	{ "no-request-log", "OFFERAPI_NO_REQUEST_LOG", NULL, OA_OPT_BOOL, F(no_request_log), 0, 0,
+	  NULL, "do not log one line per request", NULL },
+	{ "demo", "OFFERAPI_DEMO", NULL, OA_OPT_BOOL, F(demo), 0, 0, NULL,
+	  "fill an empty database with demo offers, candidates and CVs", NULL },
+	{ "list-routes", NULL, NULL, OA_OPT_ACTION, NONE, 0, 0, NULL,
+	  "print the route table (METHOD TEMPLATE KIND) and exit", NULL },
+	{ "help", NULL, NULL, OA_OPT_ACTION, NONE, 0, 0, NULL, "print this help and exit", NULL },
+	{ "version", NULL, NULL, OA_OPT_ACTION, NONE, 0, 0, NULL, "print the version and exit",
+	  NULL },
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -178,66 +192,13 @@ static void usage(FILE *f)
 	           "The OffreAPI web application: HTML pages, the JSON API under /api/v1,\n"
 	           "/metrics, /healthz and /readyz. Every option can also be given as an\n"
 	           "environment variable; a flag wins over the variable.\n\n");
-	for (size_t i = 0; i < NOPTS; i++) {
-		const opt *o = &opts[i];
-		char left[64];
-		snprintf(left, sizeof left, "--%s%s%s", o->flag, o->arg ? "=" : "",
-		         o->arg ? o->arg : "");
-		fprintf(f, "  %-30s %s\n", left, o->help);
-		if (o->def && o->def[0])
-			fprintf(f, "  %-30s   default: %s\n", "", o->def);
-		if (o->type == O_UINT || o->type == O_SIZE || o->type == O_ULL)
-			fprintf(f, "  %-30s   range: %llu..%llu\n", "", o->lo, o->hi);
-		if (o->env)
-			fprintf(f, "  %-30s   env: %s%s\n", "", o->env, o->arg ? "" : "=1");
-	}
+	oa_opts_print(f, opts, NOPTS, 30, false);
 	fprintf(f, "\nScorer settings come from OFFERAPI_SCORER_<NAME>_<KEY> variables.\n"
 	           "SIGTERM or SIGINT: stop accepting, finish requests in flight, exit 0.\n");
 }
 
-static bool truthy(const char *v)
-{
-	return !strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
-	       !strcasecmp(v, "on") || !*v;
-}
-
-/* Set option @o from text @v (a flag's value, a variable or the default);
- * prints a message naming @source and returns false when @v is not valid. */
-static bool opt_set(config *c, const opt *o, const char *v, const char *source)
-{
-	char *field = (char *)c + o->off;
-	if (o->type == O_STR) {
-		if (strlen(v) >= o->size) {
-			fprintf(stderr, "offerapi-server: %s: longer than %zu bytes\n", source,
-			        o->size - 1);
-			return false;
-		}
-		memcpy(field, v, strlen(v) + 1);
-		return true;
-	}
-	if (o->type == O_BOOL) {
-		*(bool *)field = truthy(v);
-		return true;
-	}
-	char *end;
-	errno = 0;
-	unsigned long long n = strtoull(v, &end, 10);
-	if (errno || end == v || *end || v[0] == '-' || n < o->lo || n > o->hi) {
-		fprintf(stderr, "offerapi-server: %s: '%s' is not a number in %llu..%llu\n", source,
-		        v, o->lo, o->hi);
-		return false;
-	}
-	if (o->type == O_UINT)
-		*(unsigned *)field = (unsigned)n;
-	else if (o->type == O_SIZE)
-		*(size_t *)field = (size_t)n;
-	else
-		*(unsigned long long *)field = n;
-	return true;
-}
-
 /* --help, --version, --list-routes: print and return 1. */
-static int opt_action(const opt *o)
+static int opt_action(const oa_opt *o)
 {
 	if (!strcmp(o->flag, "help"))
 		usage(stdout);
@@ -293,10 +254,7 @@ static int secret_check(const config *c)
 static int config_check(config *c)
 {
 	/* CivetWeb 1.15 here has no IPv6 and must never do TLS (docs/dependencies.md). */
-	const char *colon = strrchr(c->listen, ':');
-	size_t ll = strlen(c->listen);
-	if (!colon || colon == c->listen || strchr(c->listen, '[') || strchr(c->listen, ',') ||
-	    c->listen[ll - 1] < '0' || c->listen[ll - 1] > '9') {
+	if (!oa_listen_valid(c->listen)) {
 		fprintf(stderr,
 		        "offerapi-server: --listen: expected IPV4:PORT such as 127.0.0.1:8080, got '%s'\n",
 		        c->listen);
@@ -312,49 +270,9 @@ static int config_check(config *c)
 int config_load(config *c, int argc, char **argv)
 {
 	memset(c, 0, sizeof *c);
-	for (size_t i = 0; i < NOPTS; i++) {
-		const opt *o = &opts[i];
-		char source[96];
-		snprintf(source, sizeof source, "default of --%s", o->flag);
-		if (o->def && !opt_set(c, o, o->def, source))
-			return -1;
-		const char *v = o->env ? getenv(o->env) : NULL;
-		if (v && !opt_set(c, o, v, o->env))
-			return -1;
-	}
-	struct option lo[NOPTS + 1];
-	for (size_t i = 0; i < NOPTS; i++)
-		lo[i] = (struct option){ opts[i].flag,
-			                 opts[i].arg ? required_argument : no_argument, NULL,
-			                 (int)(256 + i) };
-	lo[NOPTS] = (struct option){ 0, 0, 0, 0 };
-	int ch;
-	opterr = 0;
-	optind = 1;
-	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		if (ch == 'h')
-			ch = 'h' + 256; /* -h is --help */
-		if (ch < 256) {
-			fprintf(stderr,
-			        "offerapi-server: unknown or incomplete option '%s' (see --help)\n",
-			        argv[optind - 1]);
-			return -1;
-		}
-		const opt *o = ch == 'h' + 256 ? NULL : &opts[ch - 256];
-		for (size_t i = 0; !o && i < NOPTS; i++)
-			if (!strcmp(opts[i].flag, "help"))
-				o = &opts[i];
-		char source[96];
-		snprintf(source, sizeof source, "--%s", o->flag);
-		if (o->type == O_ACTION)
-			return opt_action(o);
-		if (!opt_set(c, o, o->arg ? optarg : "1", source))
-			return -1;
-	}
-	if (optind < argc) {
-		fprintf(stderr, "offerapi-server: unexpected argument '%s' (see --help)\n",
-		        argv[optind]);
-		return -1;
-	}
-	return config_check(c);
+	const oa_opt *action;
+	int rc = oa_opts_parse("offerapi-server", opts, NOPTS, c, argc, argv, &action);
+	if (rc == 1)
+		return opt_action(action);
+	return rc < 0 ? rc : config_check(c);
 }

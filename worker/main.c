@@ -9,7 +9,6 @@
  * and /readyz over CivetWeb. Logs are logfmt lines on stderr.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stddef.h>
@@ -17,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,7 +38,7 @@ typedef struct wconfig {
 	unsigned long long mail_senders;
 	unsigned long long workers, poll_ms, lease_s, max_attempts, backoff_ms, backoff_max_ms;
 	unsigned long long drain_ms, db_pool;
-	bool rescore, log_jobs;
+	bool no_rescore, no_job_log;
 } wconfig;
 
 static struct {
@@ -105,7 +103,7 @@ static const char *const result_names[] = { "completed", "retrying", "gave_up",
 static void on_report(const offerapi_job_report *rep, void *payload)
 {
 	wm_report(rep, payload);
-	if (!w.cfg.log_jobs && rep->result == OFFERAPI_JOB_COMPLETED)
+	if (w.cfg.no_job_log && rep->result == OFFERAPI_JOB_COMPLETED)
 		return;
 	char m[600];
 	logline(rep->result == OFFERAPI_JOB_COMPLETED ? "info" : "warn",
@@ -120,76 +118,77 @@ static void on_report(const offerapi_job_report *rep, void *payload)
 
 /* ---- configuration ---- */
 
-typedef struct opt_desc {
-	const char *flag;
-	const char *env; /* OFFERAPI_* variable, NULL for none */
-	const char *arg; /* placeholder, NULL for a switch */
-	const char *en, *fr; /* help */
-} opt_desc;
+#define F(field) OA_OPT_FIELD(wconfig, field)
+#define NONE 0, 0
 
-static const opt_desc opts[] = {
-	{ "database", "OFFERAPI_DATABASE_URL", "URL",
-	  "sqlite:PATH or postgresql://... (default sqlite:offerapi.db)",
-	  "sqlite:CHEMIN ou postgresql://... (défaut sqlite:offerapi.db)" },
-	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE",
+static const oa_opt opts[] = {
+	{ "database", "OFFERAPI_DATABASE_URL", "URL", OA_OPT_STR, F(db_url), 0, 0,
+	  "sqlite:offerapi.db", "sqlite:PATH or postgresql://...",
+	  "sqlite:CHEMIN ou postgresql://..." },
+	{ "data-key-file", "OFFERAPI_DATA_KEY_FILE", "FILE", OA_OPT_STR, F(data_key_file), 0, 0,
+	  NULL,
 	  "key that encrypts the stored CVs (default on SQLite: PATH.key beside the database)",
 	  "clé qui chiffre les CV stockés (défaut sur SQLite : CHEMIN.key à côté de la base)" },
-	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS",
-	  "folders of scorer plugins (*.so), separated by ':' (default " OFFERAPI_DEFAULT_PLUGIN_DIR
-	  ", or the build tree's when not installed)",
-	  "dossiers des greffons de notation (*.so), séparés par ':' (défaut " OFFERAPI_DEFAULT_PLUGIN_DIR
-	  ", ou ceux de l'arbre de construction)" },
-	{ "scorers", "OFFERAPI_SCORERS", "LIST",
-	  "scorers to run, comma-separated (default similarity,random: the server's)",
-	  "notateurs à faire tourner, séparés par des virgules (défaut random)" },
-	{ "workers", "OFFERAPI_WORKERS", "N", "worker threads (default 2, 1..256)",
-	  "fils de travail (défaut 2, 1..256)" },
-	{ "poll-ms", "OFFERAPI_JOB_POLL_MS", "MS",
-	  "an idle worker looks for jobs this often (default 250, 10..60000)",
-	  "un fil inoccupé cherche des tâches à cet intervalle (défaut 250, 10..60000)" },
-	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S",
-	  "a claim lasts this long; more than the slowest scorer (default 300)",
-	  "durée d'une prise de tâche ; plus que le notateur le plus lent (défaut 300)" },
-	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N",
-	  "attempts before a job is failed (default 5, 1..100)",
-	  "essais avant qu'une tâche échoue pour de bon (défaut 5, 1..100)" },
-	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS",
-	  "first retry delay, doubled each time, with jitter (default 10000)",
-	  "délai avant le premier nouvel essai, doublé à chaque fois, avec gigue (défaut 10000)" },
-	{ "backoff-max-ms", "OFFERAPI_JOB_BACKOFF_MAX_MS", "MS",
-	  "longest retry delay (default 900000)",
-	  "plus long délai entre deux essais (défaut 900000)" },
-	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS",
-	  "after SIGTERM, time to finish the jobs being scored before releasing them (default 30000)",
-	  "après SIGTERM, temps laissé aux tâches en cours avant de les rendre (défaut 30000)" },
-	{ "db-pool", "OFFERAPI_DB_POOL", "N", "database connections (default workers + 2)",
-	  "connexions à la base (défaut fils + 2)" },
-	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT",
+	{ "plugin-dir", "OFFERAPI_PLUGIN_DIR", "DIRS", OA_OPT_STR, F(plugin_dir), 0, 0,
+	  OFFERAPI_DEFAULT_PLUGIN_DIR,
+	  "folders of scorer plugins (*.so), separated by ':' (the build tree's when not installed)",
+	  "dossiers des greffons de notation (*.so), séparés par ':' (ceux de l'arbre de "
+	  "construction s'ils ne sont pas installés)" },
+	{ "scorers", "OFFERAPI_SCORERS", "LIST", OA_OPT_STR, F(scorers), 0, 0, "similarity,random",
+	  "scorers to run, comma-separated (the server's by default)",
+	  "notateurs à faire tourner, séparés par des virgules (ceux du serveur par défaut)" },
+	{ "workers", "OFFERAPI_WORKERS", "N", OA_OPT_ULL, F(workers), 1, 256, "2", "worker threads",
+	  "fils de travail" },
+	{ "poll-ms", "OFFERAPI_JOB_POLL_MS", "MS", OA_OPT_ULL, F(poll_ms), 10, 60000, "250",
+	  "an idle worker looks for jobs this often",
+	  "un fil inoccupé cherche des tâches à cet intervalle" },
+	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", OA_OPT_ULL, F(lease_s), 1, 86400, NULL,
+	  "a claim lasts this long; more than the slowest scorer (default: the library's, 300)",
+	  "durée d'une prise de tâche ; plus que le notateur le plus lent (défaut : celui de la "
+	  "bibliothèque, 300)" },
+	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", OA_OPT_ULL, F(max_attempts), 1, 100,
+	  NULL, "attempts before a job is failed (default: the library's, 5)",
+	  "essais avant qu'une tâche échoue pour de bon (défaut : celui de la bibliothèque, 5)" },
+	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", OA_OPT_ULL, F(backoff_ms), 1, 86400000,
+	  NULL, "first retry delay, doubled each time, with jitter (default: the library's, 10000)",
+	  "délai avant le premier nouvel essai, doublé à chaque fois, avec gigue (défaut : celui "
+	  "de la bibliothèque, 10000)" },
+	{ "backoff-max-ms", "OFFERAPI_JOB_BACKOFF_MAX_MS", "MS", OA_OPT_ULL, F(backoff_max_ms), 1,
+	  86400000, NULL, "longest retry delay (default: the library's, 900000)",
+	  "plus long délai entre deux essais (défaut : celui de la bibliothèque, 900000)" },
+	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", OA_OPT_ULL, F(drain_ms), 0, 3600000, "30000",
+	  "after SIGTERM, time to finish the jobs being scored before releasing them",
+	  "après SIGTERM, temps laissé aux tâches en cours avant de les rendre" },
+	{ "db-pool", "OFFERAPI_DB_POOL", "N", OA_OPT_ULL, F(db_pool), 1, 256, NULL,
+	  "database connections (default: workers + mail senders + 2)",
+	  "connexions à la base (défaut : fils de travail + fils d'envoi + 2)" },
+	{ "listen", "OFFERAPI_LISTEN", "ADDR:PORT", OA_OPT_STR, F(listen), 0, 0, NULL,
 	  "serve /metrics, /healthz and /readyz there (default: no HTTP; IPv4 only)",
 	  "servir /metrics, /healthz et /readyz à cette adresse (défaut : pas de HTTP ; IPv4)" },
-	{ "no-rescore", "OFFERAPI_NO_RESCORE", NULL,
+	{ "no-rescore", "OFFERAPI_NO_RESCORE", NULL, OA_OPT_BOOL, F(no_rescore), 0, 0, NULL,
 	  "do not enqueue, at start, the jobs the loaded scorers lack (new scorer or version)",
 	  "ne pas mettre en file, au démarrage, les notes manquantes des notateurs chargés" },
-	{ "no-job-log", "OFFERAPI_NO_JOB_LOG", NULL,
+	{ "no-job-log", "OFFERAPI_NO_JOB_LOG", NULL, OA_OPT_BOOL, F(no_job_log), 0, 0, NULL,
 	  "do not log a line per completed job (failures are always logged)",
 	  "ne pas écrire de ligne par tâche réussie (les échecs le sont toujours)" },
-	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N",
-	  "mail sender threads (default 0: this process sends no mail; 0..16)",
-	  "fils d'envoi des e-mails (défaut 0 : ce processus n'envoie rien ; 0..16)" },
-	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL",
+	{ "mail-senders", "OFFERAPI_MAIL_SENDERS", "N", OA_OPT_ULL, F(mail_senders), 0, 16, "0",
+	  "mail sender threads (0: this process sends no mail)",
+	  "fils d'envoi des e-mails (0 : ce processus n'envoie rien)" },
+	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL", OA_OPT_STR, F(smtp_url), 0, 0, NULL,
 	  "mail relay, smtp:// (STARTTLS) or smtps://; credentials from OFFERAPI_SMTP_USER and "
 	  "OFFERAPI_SMTP_PASSWORD (default none: each message is logged instead)",
 	  "relais de courrier, smtp:// (STARTTLS) ou smtps:// ; identifiants dans "
 	  "OFFERAPI_SMTP_USER et OFFERAPI_SMTP_PASSWORD (défaut aucun : chaque message est "
 	  "journalisé)" },
-	{ "mail-from", "OFFERAPI_MAIL_FROM", "ADDR",
-	  "address the mail comes from (default no-reply@offerapi.invalid)",
-	  "adresse d'expédition (défaut no-reply@offerapi.invalid)" },
-	{ "public-url", "OFFERAPI_PUBLIC_URL", "URL",
+	{ "mail-from", "OFFERAPI_MAIL_FROM", "ADDR", OA_OPT_STR, F(mail_from), 0, 0,
+	  "no-reply@offerapi.invalid", "address the mail comes from", "adresse d'expédition" },
+	{ "public-url", "OFFERAPI_PUBLIC_URL", "URL", OA_OPT_STR, F(public_url), 0, 0, NULL,
 	  "the site's address for links in mail (required with --mail-senders)",
 	  "adresse du site pour les liens des e-mails (obligatoire avec --mail-senders)" },
-	{ "help", NULL, NULL, "print this help and exit", "afficher cette aide et quitter" },
-	{ "version", NULL, NULL, "print the version and exit", "afficher la version et quitter" },
+	{ "help", NULL, NULL, OA_OPT_ACTION, NONE, 0, 0, NULL, "print this help and exit",
+	  "afficher cette aide et quitter" },
+	{ "version", NULL, NULL, OA_OPT_ACTION, NONE, 0, 0, NULL, "print the version and exit",
+	  "afficher la version et quitter" },
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -205,15 +204,7 @@ static void usage(FILE *f)
 	             "OffreAPI's scoring workers alone: they claim scoring jobs from the\n"
 	             "database, score and store the scores. Every option can also be given as\n"
 	             "an environment variable; a flag wins over the variable.\n\n");
-	for (size_t i = 0; i < NOPTS; i++) {
-		char left[64];
-		snprintf(left, sizeof left, "--%s%s%s", opts[i].flag, opts[i].arg ? "=" : "",
-		         opts[i].arg ? opts[i].arg : "");
-		fprintf(f, "  %-26s %s\n", left, fr ? opts[i].fr : opts[i].en);
-		if (opts[i].env)
-			fprintf(f, "  %-26s   env: %s%s\n", "", opts[i].env,
-			        opts[i].arg ? "" : "=1");
-	}
+	oa_opts_print(f, opts, NOPTS, 26, fr);
 	fprintf(f,
 	        fr ? "\nLes réglages des notateurs viennent des variables "
 	             "OFFERAPI_SCORER_<NOM>_<CLÉ>.\n"
@@ -224,97 +215,6 @@ static void usage(FILE *f)
 	             "progress, exit 0.\n");
 }
 
-static bool parse_num(const char *what, const char *s, unsigned long long lo, unsigned long long hi,
-                      unsigned long long *out)
-{
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(s, &end, 10);
-	if (errno || end == s || *end || s[0] == '-' || v < lo || v > hi) {
-		fprintf(stderr, "offerapi-worker: %s: '%s' is not a number in %llu..%llu\n", what,
-		        s, lo, hi);
-		return false;
-	}
-	*out = v;
-	return true;
-}
-
-static bool set_str(char *dst, size_t sz, const char *what, const char *v)
-{
-	if (strlen(v) >= sz) {
-		fprintf(stderr, "offerapi-worker: %s: longer than %zu bytes\n", what, sz - 1);
-		return false;
-	}
-	memcpy(dst, v, strlen(v) + 1);
-	return true;
-}
-
-static bool truthy(const char *v)
-{
-	return !*v || !strcmp(v, "1") || !strcasecmp(v, "true") || !strcasecmp(v, "yes") ||
-	       !strcasecmp(v, "on");
-}
-
-/* Apply option @name = @v (a flag or a variable); false on a bad value. */
-static bool apply_opt(wconfig *c, const char *name, const char *v)
-{
-	static const struct {
-		const char *name;
-		size_t off;
-		unsigned long long lo, hi;
-	} nums[] = {
-		{ "workers", offsetof(wconfig, workers), 1, 256 },
-		{ "poll-ms", offsetof(wconfig, poll_ms), 10, 60000 },
-		{ "lease-s", offsetof(wconfig, lease_s), 1, 86400 },
-		{ "max-attempts", offsetof(wconfig, max_attempts), 1, 100 },
-		{ "backoff-ms", offsetof(wconfig, backoff_ms), 1, 86400000 },
-		{ "backoff-max-ms", offsetof(wconfig, backoff_max_ms), 1, 86400000 },
-		{ "drain-ms", offsetof(wconfig, drain_ms), 0, 3600000 },
-		{ "db-pool", offsetof(wconfig, db_pool), 1, 256 },
-		{ "mail-senders", offsetof(wconfig, mail_senders), 0, 16 },
-	};
-	for (size_t i = 0; i < sizeof nums / sizeof *nums; i++)
-		if (!strcmp(name, nums[i].name))
-			return parse_num(name, v, nums[i].lo, nums[i].hi,
-			                 (unsigned long long *)((char *)c + nums[i].off));
-#define STR(n, field)                                                                              \
-	{                                                                                          \
-		n, offsetof(wconfig, field), sizeof((wconfig *)0)->field                           \
-	}
-	static const struct {
-		const char *name;
-		size_t off, size;
-	} strs[] = {
-		STR("database", db_url),       STR("data-key-file", data_key_file),
-		STR("plugin-dir", plugin_dir), STR("scorers", scorers),
-		STR("listen", listen),         STR("smtp-url", smtp_url),
-		STR("mail-from", mail_from),   STR("public-url", public_url),
-	};
-#undef STR
-	for (size_t i = 0; i < sizeof strs / sizeof *strs; i++)
-		if (!strcmp(name, strs[i].name))
-			return set_str((char *)c + strs[i].off, strs[i].size, name, v);
-	if (!strcmp(name, "no-rescore"))
-		c->rescore = !truthy(v);
-	else if (!strcmp(name, "no-job-log"))
-		c->log_jobs = !truthy(v);
-	return true;
-}
-
-static void defaults(wconfig *c)
-{
-	memset(c, 0, sizeof *c);
-	snprintf(c->db_url, sizeof c->db_url, "sqlite:offerapi.db");
-	snprintf(c->plugin_dir, sizeof c->plugin_dir, "%s", OFFERAPI_DEFAULT_PLUGIN_DIR);
-	snprintf(c->scorers, sizeof c->scorers, "similarity,random");
-	snprintf(c->mail_from, sizeof c->mail_from, "no-reply@offerapi.invalid");
-	c->workers = 2;
-	c->poll_ms = 250;
-	c->drain_ms = 30000;
-	c->rescore = true;
-	c->log_jobs = true;
-}
-
 /* After parsing: what a flag cannot check alone. */
 static bool check_config(const wconfig *c)
 {
@@ -322,17 +222,12 @@ static bool check_config(const wconfig *c)
 		fprintf(stderr, "offerapi-worker: --backoff-max-ms is below --backoff-ms\n");
 		return false;
 	}
-	if (c->listen[0]) {
-		const char *colon = strrchr(c->listen, ':');
-		size_t n = strlen(c->listen);
-		if (!colon || colon == c->listen || strchr(c->listen, '[') ||
-		    strchr(c->listen, ',') || c->listen[n - 1] < '0' || c->listen[n - 1] > '9') {
-			fprintf(stderr,
-			        "offerapi-worker: --listen: expected IPV4:PORT such as "
-			        "127.0.0.1:9090, got '%s'\n",
-			        c->listen);
-			return false;
-		}
+	if (c->listen[0] && !oa_listen_valid(c->listen)) {
+		fprintf(stderr,
+		        "offerapi-worker: --listen: expected IPV4:PORT such as 127.0.0.1:9090, got "
+		        "'%s'\n",
+		        c->listen);
+		return false;
 	}
 	if (!c->scorers[0]) {
 		fprintf(stderr, "offerapi-worker: --scorers is empty: nothing to do\n");
@@ -345,48 +240,18 @@ static bool check_config(const wconfig *c)
  * -1 exit 2 (bad configuration). */
 static int configure(wconfig *c, int argc, char **argv)
 {
-	defaults(c);
-	for (size_t i = 0; i < NOPTS; i++) {
-		const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
-		if (v && !apply_opt(c, opts[i].flag, v)) {
-			fprintf(stderr, "offerapi-worker: in %s\n", opts[i].env);
-			return -1;
-		}
-	}
-	struct option lo[NOPTS + 1];
-	for (size_t i = 0; i < NOPTS; i++)
-		lo[i] = (struct option){ opts[i].flag,
-			                 opts[i].arg ? required_argument : no_argument, NULL,
-			                 (int)(256 + i) };
-	lo[NOPTS] = (struct option){ 0, 0, 0, 0 };
-	opterr = 0;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		const char *flag = ch >= 256 ? opts[ch - 256].flag : NULL;
-		if (ch == 'h' || (flag && !strcmp(flag, "help"))) {
+	memset(c, 0, sizeof *c);
+	const oa_opt *action;
+	int rc = oa_opts_parse("offerapi-worker", opts, NOPTS, c, argc, argv, &action);
+	if (rc == 1) {
+		if (!strcmp(action->flag, "help"))
 			usage(stdout);
-			return 1;
-		}
-		if (flag && !strcmp(flag, "version")) {
+		else
 			printf("offerapi-worker %s (libofferapi %s)\n", OFFERAPI_VERSION,
 			       offerapi_version());
-			return 1;
-		}
-		if (!flag) {
-			fprintf(stderr,
-			        "offerapi-worker: unknown or incomplete option '%s' (see --help)\n",
-			        argv[optind - 1]);
-			return -1;
-		}
-		if (!apply_opt(c, flag, opts[ch - 256].arg ? optarg : "1"))
-			return -1;
+		return 1;
 	}
-	if (optind < argc) {
-		fprintf(stderr, "offerapi-worker: unexpected argument '%s' (see --help)\n",
-		        argv[optind]);
-		return -1;
-	}
-	return check_config(c) ? 0 : -1;
+	return rc < 0 || !check_config(c) ? -1 : 0;
 }
 
 /* Load the allowed scorers from the ':'-separated folders (the build
@@ -541,7 +406,7 @@ static bool open_all(const wconfig *c)
 	}
 	if (offerapi_scorers_new(&w.set) < 0 || !load_scorers(c, w.set))
 		return false;
-	if (c->rescore) {
+	if (!c->no_rescore) {
 		size_t n = 0;
 		if (offerapi_job_enqueue_missing(w.store, w.set, &n) < 0)
 			logline("warn", "msg=\"cannot enqueue missing scores\" detail=\"%s\"",

@@ -1,7 +1,8 @@
 /*
  * test_common.c - the helpers of common/ (oacommon.h): UTF-8, URL
  * redaction, the table-driven plugin settings, growing arrays and strings,
- * FNV-1a, the monotonic clock and deadlines, and the messages' language.
+ * FNV-1a, the monotonic clock and deadlines, the messages' language, and
+ * options from a table.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <limits.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -357,6 +360,172 @@ static void test_deadline(void **unused)
 	pthread_cond_destroy(&cv);
 }
 
+/* ---- options from one table (opts.c) ---- */
+
+typedef struct ocfg {
+	char name[8];
+	unsigned n;
+	size_t size;
+	unsigned long long big;
+	bool on, off;
+} ocfg;
+
+static const oa_opt otable[] = {
+	{ "name", "OA_TEST_NAME", "TEXT", OA_OPT_STR, OA_OPT_FIELD(ocfg, name), 0, 0, "abc",
+	  "a name", "un nom" },
+	{ "n", "OA_TEST_N", "N", OA_OPT_UINT, OA_OPT_FIELD(ocfg, n), 1, 10, "5", "a count", NULL },
+	{ "size", NULL, "BYTES", OA_OPT_SIZE, OA_OPT_FIELD(ocfg, size), 0, 100, NULL, "a size",
+	  NULL },
+	{ "big", "OA_TEST_BIG", "N", OA_OPT_ULL, OA_OPT_FIELD(ocfg, big), 0, ULLONG_MAX, "0",
+	  "a large number", NULL },
+	{ "on", "OA_TEST_ON", NULL, OA_OPT_BOOL, OA_OPT_FIELD(ocfg, on), 0, 0, NULL, "a switch",
+	  NULL },
+	{ "off", NULL, NULL, OA_OPT_BOOL, OA_OPT_FIELD(ocfg, off), 0, 0, NULL, "another", NULL },
+	{ "help", NULL, NULL, OA_OPT_ACTION, 0, 0, 0, 0, NULL, "print this help", NULL },
+};
+#define NOTABLE (sizeof otable / sizeof otable[0])
+
+/* oa_opts_parse() of the words of @line (space-separated) into @c, what
+ * it printed on stderr into @err. */
+static int oparse(const char *line, ocfg *c, const oa_opt **action, char *err, size_t errsz)
+{
+	char buf[256], *argv[16] = { "prog" };
+	int argc = 1;
+	snprintf(buf, sizeof buf, "%s", line);
+	for (char *save, *w = strtok_r(buf, " ", &save); w && argc < 15;
+	     w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	memset(c, 0, sizeof *c);
+	fflush(stderr);
+	int saved = dup(2);
+	FILE *tmp = tmpfile();
+	assert_non_null(tmp);
+	dup2(fileno(tmp), 2);
+	int rc = oa_opts_parse("prog", otable, NOTABLE, c, argc, argv, action);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(err, 1, errsz - 1, tmp);
+	err[n] = '\0';
+	fclose(tmp);
+	return rc;
+}
+
+/* Defaults, then variables, then flags; every refusal names the program
+ * and the flag, the variable or the default at fault. */
+static void test_opts_parse(void **unused)
+{
+	(void)unused;
+	ocfg c;
+	const oa_opt *act;
+	char err[512];
+	unsetenv("OA_TEST_NAME");
+	unsetenv("OA_TEST_N");
+	unsetenv("OA_TEST_BIG");
+	unsetenv("OA_TEST_ON");
+	assert_int_equal(oparse("", &c, &act, err, sizeof err), 0);
+	assert_string_equal(c.name, "abc");
+	assert_int_equal(c.n, 5);
+	assert_int_equal(c.size, 0);
+	assert_false(c.on);
+	assert_null(act);
+	assert_string_equal(err, "");
+	/* a variable beats the default, a flag beats the variable */
+	setenv("OA_TEST_N", "7", 1);
+	setenv("OA_TEST_NAME", "env", 1);
+	setenv("OA_TEST_ON", "yes", 1);
+	assert_int_equal(oparse("--n 9 --size=100 --big 18446744073709551615 --off", &c, &act, err,
+	                        sizeof err),
+	                 0);
+	assert_int_equal(c.n, 9);
+	assert_string_equal(c.name, "env");
+	assert_int_equal(c.size, 100);
+	assert_true(c.big == ULLONG_MAX);
+	assert_true(c.on && c.off);
+	setenv("OA_TEST_ON", "0", 1);
+	assert_int_equal(oparse("", &c, &act, err, sizeof err), 0);
+	assert_false(c.on);
+	assert_int_equal(c.n, 7);
+	unsetenv("OA_TEST_ON");
+	/* refusals */
+	static const struct {
+		const char *line, *msg;
+	} bad[] = {
+		{ "--n 11", "prog: --n: '11' is not a number in 1..10\n" },
+		{ "--n 0", "prog: --n: '0' is not a number in 1..10\n" },
+		{ "--n -1", "prog: --n: '-1' is not a number in 1..10\n" },
+		{ "--n 3x", "prog: --n: '3x' is not a number in 1..10\n" },
+		{ "--big 18446744073709551616",
+		  "prog: --big: '18446744073709551616' is not a number in 0..18446744073709551615\n" },
+		{ "--name 12345678", "prog: --name: longer than 7 bytes\n" },
+		{ "--bogus", "prog: unknown or incomplete option '--bogus' (see --help)\n" },
+		{ "--n", "prog: unknown or incomplete option '--n' (see --help)\n" },
+		{ "-x", "prog: unknown or incomplete option '-x' (see --help)\n" },
+		{ "stray", "prog: unexpected argument 'stray' (see --help)\n" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		assert_int_equal(oparse(bad[i].line, &c, &act, err, sizeof err), -1);
+		assert_string_equal(err, bad[i].msg);
+	}
+	setenv("OA_TEST_N", "ten", 1);
+	assert_int_equal(oparse("--n 2", &c, &act, err, sizeof err), -1);
+	assert_string_equal(err, "prog: OA_TEST_N: 'ten' is not a number in 1..10\n");
+	unsetenv("OA_TEST_N");
+	/* an action stops the parse, -h is --help */
+	assert_int_equal(oparse("--help --bogus", &c, &act, err, sizeof err), 1);
+	assert_ptr_equal(act, &otable[6]);
+	assert_int_equal(oparse("-h", &c, &act, err, sizeof err), 1);
+	assert_ptr_equal(act, &otable[6]);
+	assert_string_equal(err, "");
+	unsetenv("OA_TEST_NAME");
+}
+
+/* --help's lines: the flag, the help, default, range, variable; French
+ * help and labels when asked. */
+static void test_opts_print(void **unused)
+{
+	(void)unused;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	oa_opts_print(f, otable, 2, 12, false);
+	oa_opts_print(f, otable, 1, 12, true);
+	oa_opts_print(f, otable + 4, 1, 12, true);
+	fclose(f);
+	assert_string_equal(text, "  --name=TEXT  a name\n"
+	                          "                 default: abc\n"
+	                          "                 env: OA_TEST_NAME\n"
+	                          "  --n=N        a count\n"
+	                          "                 default: 5\n"
+	                          "                 range: 1..10\n"
+	                          "                 env: OA_TEST_N\n"
+	                          "  --name=TEXT  un nom\n"
+	                          "                 d\xc3\xa9"
+	                          "faut : abc\n"
+	                          "                 variable : OA_TEST_NAME\n"
+	                          "  --on         a switch\n"
+	                          "                 variable : OA_TEST_ON=1\n");
+	free(text);
+}
+
+/* What CivetWeb 1.15 takes to listen on here: IPV4:PORT. */
+static void test_listen_valid(void **unused)
+{
+	(void)unused;
+	assert_true(oa_listen_valid("127.0.0.1:8080"));
+	assert_true(oa_listen_valid("0.0.0.0:80"));
+	assert_true(oa_listen_valid("localhost:9090"));
+	assert_false(oa_listen_valid("localhost"));
+	assert_false(oa_listen_valid(":8080"));
+	assert_false(oa_listen_valid("[::1]:8080"));
+	assert_false(oa_listen_valid("1.2.3.4:80,5.6.7.8:81"));
+	assert_false(oa_listen_valid("1.2.3.4:80s"));
+	assert_false(oa_listen_valid("1.2.3.4:"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +540,9 @@ int main(void)
 		cmocka_unit_test(test_env_french),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_opts_parse),
+		cmocka_unit_test(test_opts_print),
+		cmocka_unit_test(test_listen_valid),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
