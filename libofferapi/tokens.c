@@ -52,7 +52,7 @@ static bool pat_wellformed(const char *t)
 }
 
 int offerapi_pat_create(offerapi_store *s, const offerapi_user *user, const char *name,
-                        unsigned scopes, int64_t expires_at, char token[OFFERAPI_PAT_SIZE],
+                        unsigned scopes, int64_t lifetime, char token[OFFERAPI_PAT_SIZE],
                         offerapi_id *id)
 {
 	if (!s || !user || !token)
@@ -65,9 +65,14 @@ int offerapi_pat_create(offerapi_store *s, const offerapi_user *user, const char
 		return oa_error(OFFERAPI_EINVAL,
 		                "scopes: give at least one of offers:read, "
 		                "offers:write, applications:read, applications:write");
+	if (lifetime < 0 || lifetime > OFFERAPI_PAT_LIFETIME_MAX)
+		return oa_error(OFFERAPI_EINVAL,
+		                "lifetime: %lld s is neither 0 (never) nor 1 to %d s (ten years)",
+		                (long long)lifetime, OFFERAPI_PAT_LIFETIME_MAX);
+	/* one read of the clock for both ends: a second that turns between two
+	 * reads would make a token of 90 days one second short */
 	int64_t now = oa_now();
-	if (expires_at != 0 && expires_at <= now)
-		return oa_error(OFFERAPI_EINVAL, "expires_at: the date is already past");
+	int64_t expires_at = lifetime ? now + lifetime : 0;
 
 	unsigned char raw[32];
 	randombytes_buf(raw, sizeof raw);

@@ -13,23 +13,35 @@ import sys
 import yaml
 
 METHODS = ("get", "put", "post", "delete", "patch")
-TEXT = {
-    "fr": {"title": "Référence de l'API JSON", "skip": "Aller au contenu",
-           "intro": "Généré depuis le document OpenAPI {v} ; le document lui-même : ",
-           "ops": "Opérations", "params": "Paramètres", "name": "Nom", "in": "Dans",
-           "type": "Type", "req": "Requis", "desc": "Description", "body": "Corps de la requête",
-           "resp": "Réponses", "problems": "Codes d'erreur", "status": "Statut", "media": "Types", "schemas": "Schémas",
-           "prop": "Propriété", "yes": "oui", "no": "non", "auth": "Authentification :",
-           "none": "aucune", "note": "Les descriptions détaillées sont en anglais.",
-           "lang": "English", "other": "en"},
-    "en": {"title": "JSON API reference", "skip": "Skip to content",
-           "intro": "Generated from the OpenAPI document {v}; the document itself: ",
-           "ops": "Operations", "params": "Parameters", "name": "Name", "in": "In",
-           "type": "Type", "req": "Required", "desc": "Description", "body": "Request body",
-           "resp": "Responses", "problems": "Error codes", "status": "Status", "media": "Types", "schemas": "Schemas",
-           "prop": "Property", "yes": "yes", "no": "no", "auth": "Authentication:",
-           "none": "none", "note": "", "lang": "Français", "other": "fr"},
-}
+# The page's own words: a key, then its French and English text.
+WORDS = (
+    ("title", "Référence de l'API JSON", "JSON API reference"),
+    ("skip", "Aller au contenu", "Skip to content"),
+    ("intro", "Généré depuis le document OpenAPI {v} ; le document lui-même : ",
+     "Generated from the OpenAPI document {v}; the document itself: "),
+    ("ops", "Opérations", "Operations"),
+    ("params", "Paramètres", "Parameters"),
+    ("name", "Nom", "Name"),
+    ("in", "Dans", "In"),
+    ("type", "Type", "Type"),
+    ("req", "Requis", "Required"),
+    ("desc", "Description", "Description"),
+    ("body", "Corps de la requête", "Request body"),
+    ("resp", "Réponses", "Responses"),
+    ("problems", "Codes d'erreur", "Error codes"),
+    ("status", "Statut", "Status"),
+    ("media", "Types", "Types"),
+    ("schemas", "Schémas", "Schemas"),
+    ("prop", "Propriété", "Property"),
+    ("yes", "oui", "yes"),
+    ("no", "non", "no"),
+    ("auth", "Authentification :", "Authentication:"),
+    ("none", "aucune", "none"),
+    ("note", "Les descriptions détaillées sont en anglais.", ""),
+    ("lang", "English", "Français"),  # the other language: by name,
+    ("other", "en", "fr"),  # and by code
+)
+TEXT = {lang: {row[0]: row[1 + i] for row in WORDS} for i, lang in enumerate(("fr", "en"))}
 
 
 def e(s):

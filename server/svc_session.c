@@ -350,10 +350,8 @@ int svc_token_create(req *r, const svc_token_in *in, char token[OFFERAPI_PAT_SIZ
 	}
 	if (in->expires_in_days < 0 || in->expires_in_days > SVC_TOKEN_DAYS_MAX)
 		return svc_fail(OFFERAPI_EINVAL, "err.token_days");
-	int64_t expires = in->expires_in_days ? (int64_t)time(NULL) + in->expires_in_days * 86400
-	                                      : 0;
-	rc = offerapi_pat_create(r->app->store, r->user, in->name ? in->name : "", scopes, expires,
-	                         token, id);
+	rc = offerapi_pat_create(r->app->store, r->user, in->name ? in->name : "", scopes,
+	                         in->expires_in_days * 86400, token, id);
 	return rc == OFFERAPI_ETOOBIG ? svc_fail(OFFERAPI_ECONFLICT, "err.token_many") : rc;
 }
 

@@ -32,6 +32,7 @@
 
 #include <offerapi/offerapi.h>
 
+#include "cvtext.h"
 #include "pdfgen.h"
 
 static double now_s(void)
@@ -54,36 +55,22 @@ static void sleep_ms(long ms)
 		;
 }
 
-/* Words of made-up CVs: job vocabulary in French and English. */
-static const char *const words[] = {
-	"développeur", "developer",  "python",     "java",      "sql",         "postgresql",
-	"kubernetes",  "docker",     "linux",      "réseau",    "network",     "gestion",
-	"projet",      "project",    "management", "équipe",    "team",        "client",
-	"comptable",   "accounting", "logistique", "warehouse", "électricien", "maintenance",
-	"analyse",     "données",    "data",       "cloud",     "sécurité",    "security",
-	"formation",   "anglais",    "english",    "français",  "rigueur",     "autonomie",
-};
-#define NWORDS (sizeof words / sizeof *words)
-
-/* A CV of about 120 words, different for each @seed. */
-static char *cv_pdf(unsigned seed, size_t *len)
+/* CV @i: about 120 words of bench_cv_text() in lines of 12, different for
+ * each @i. */
+static char *cv_pdf(int i, size_t *len)
 {
-	char lines[8][160];
-	const char *ptrs[8];
-	for (int l = 0; l < 8; l++) {
-		size_t n = 0;
-		for (int k = 0; k < 15; k++) {
-			seed = seed * 1103515245u + 12345u;
-			n += (size_t)snprintf(lines[l] + n, sizeof lines[l] - n, "%s ",
-			                      words[(seed >> 16) % NWORDS]);
-		}
-		ptrs[l] = lines[l];
+	char text[2048], *latin[16];
+	bench_cv_text(text, sizeof text, i, 120, 0);
+	size_t nlines = 0;
+	for (char *line = text; *line && nlines < 16; nlines++) {
+		char *end = strchr(line, '\n');
+		if (end)
+			*end = '\0';
+		latin[nlines] = pdfgen_latin1(line);
+		line = end ? end + 1 : line + strlen(line);
 	}
-	char *latin[8];
-	for (int l = 0; l < 8; l++)
-		latin[l] = pdfgen_latin1(ptrs[l]);
-	char *pdf = pdfgen_text((const char *const *)latin, 8, 1, len);
-	for (int l = 0; l < 8; l++)
+	char *pdf = pdfgen_text((const char *const *)latin, nlines, 1, len);
+	for (size_t l = 0; l < nlines; l++)
 		free(latin[l]);
 	return pdf;
 }
@@ -115,7 +102,7 @@ static void world_make(world *w, offerapi_store *s, int n)
 		if (offerapi_user_create(s, login, login, "bench-password", OFFERAPI_ROLE_CANDIDATE,
 		                         &w->cands[i]) < 0)
 			die("candidate");
-		w->pdfs[i] = cv_pdf((unsigned)i + 1, &w->lens[i]);
+		w->pdfs[i] = cv_pdf(i, &w->lens[i]);
 	}
 }
 
@@ -131,9 +118,9 @@ static void world_free(world *w)
 	offerapi_user_free(w->rec);
 }
 
-/* A new offer and the first @n candidates' applications to it, each with
- * its jobs when @set is given; their ids (malloc'd). */
-static offerapi_id *fill(world *w, int n, const offerapi_scorers *set)
+/* A new offer of the bench's recruiter, for a round's applications (see
+ * the top of the file); its id. */
+static offerapi_id post_offer(world *w)
 {
 	const char *skills[] = { "Python", "PostgreSQL", "Kubernetes", "gestion de projet" };
 	offerapi_offer_fields of = {
@@ -147,18 +134,33 @@ static offerapi_id *fill(world *w, int n, const offerapi_scorers *set)
 	offerapi_id offer;
 	if (offerapi_offer_create(w->s, w->rec, &of, &offer) < 0)
 		die("offer");
+	return offer;
+}
+
+/* Candidate @i's application to @offer, with its jobs when @set is given;
+ * its id. */
+static offerapi_id apply(world *w, int i, offerapi_id offer, const offerapi_scorers *set)
+{
+	offerapi_application_input in = {
+		.version = OFFERAPI_APPLICATION_INPUT_VERSION,
+		.filename = "cv.pdf",
+		.pdf = w->pdfs[i],
+		.pdf_len = w->lens[i],
+	};
+	offerapi_id id;
+	if (offerapi_application_submit_jobs(w->s, w->cands[i], offer, &in, set, &id) < 0)
+		die("application");
+	return id;
+}
+
+/* A new offer and the first @n candidates' applications to it, each with
+ * its jobs when @set is given; their ids (malloc'd). */
+static offerapi_id *fill(world *w, int n, const offerapi_scorers *set)
+{
+	offerapi_id offer = post_offer(w);
 	offerapi_id *ids = calloc((size_t)n, sizeof *ids);
-	for (int i = 0; i < n; i++) {
-		offerapi_application_input in = {
-			.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-			.filename = "cv.pdf",
-			.pdf = w->pdfs[i],
-			.pdf_len = w->lens[i],
-		};
-		if (offerapi_application_submit_jobs(w->s, w->cands[i], offer, &in, set, &ids[i]) <
-		    0)
-			die("application");
-	}
+	for (int i = 0; i < n; i++)
+		ids[i] = apply(w, i, offer, set);
 	return ids;
 }
 
@@ -267,28 +269,10 @@ static double pickup(world *w, offerapi_store *back, offerapi_scorers *set, int 
 	counter c = { .lock = PTHREAD_MUTEX_INITIALIZER };
 	offerapi_job_runner *r = runner(back, set, 1, poll_ms, &c);
 	sleep_ms(50);
-	const char *skills[] = { "Python" };
-	offerapi_offer_fields of = {
-		.version = OFFERAPI_OFFER_FIELDS_VERSION,
-		.title = "Dev",
-		.description = "Python",
-		.location = "Lyon",
-		.skills = skills,
-		.nskills = 1,
-	};
-	offerapi_id offer, app;
-	if (offerapi_offer_create(w->s, w->rec, &of, &offer) < 0)
-		die("offer");
+	offerapi_id offer = post_offer(w);
 	unsigned seed = 7;
 	for (int i = 0; i < k; i++) {
-		offerapi_application_input in = {
-			.version = OFFERAPI_APPLICATION_INPUT_VERSION,
-			.filename = "cv.pdf",
-			.pdf = w->pdfs[i],
-			.pdf_len = w->lens[i],
-		};
-		if (offerapi_application_submit_jobs(w->s, w->cands[i], offer, &in, set, &app) < 0)
-			die("application");
+		apply(w, i, offer, set);
 		while (atomic_load(&c.done) + atomic_load(&c.failed) <= i)
 			sleep_ms(1);
 		/* land anywhere in the worker's next poll */

@@ -16,7 +16,6 @@
  *
  * Not a test: no figure decides anything. See bench/scorers/README.md.
  */
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,72 +27,12 @@
 
 #include <offerapi/scorers.h>
 
-static const char *const vocab[] = {
-	"développeur", "developer",    "C",          "Linux",      "PostgreSQL",   "réseau",
-	"network",     "performance",  "experience", "expérience", "projet",       "project",
-	"équipe",      "team",         "Python",     "Java",       "Spring",       "Kubernetes",
-	"Terraform",   "AWS",          "React",      "TypeScript", "comptabilité", "accounting",
-	"soins",       "patient",      "chantier",   "sécurité",   "safety",       "the",
-	"and",         "of",           "with",       "in",         "de",           "la",
-	"le",          "et",           "des",        "pour",       "avec",         "managed",
-	"géré",        "conçu",        "designed",   "built",      "développé",    "optimised",
-	"tests",       "clients",      "customers",  "données",    "data",         "pipeline",
-	"services",    "API",          "REST",       "SQL",        "Git",          "Docker",
-	"monitoring",  "supervision",  "production", "release",    "2019",         "2021",
-	"ans",         "years",        "master",     "ingénieur",  "engineer",     "université",
-	"university",  "anglais",      "English",    "français",   "French",       "latency",
-	"latence",     "mémoire",      "memory",     "sockets",    "epoll",        "valgrind",
-	"profiling",   "optimisation",
-};
-#define NVOCAB (sizeof vocab / sizeof *vocab)
+#include "cvtext.h"
 
 static const char *skills[] = { "C", "Linux", "PostgreSQL", "network programming",
 	                        "performance tuning" };
 
-static uint64_t rng(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9E3779B97F4A7C15u);
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-	return z ^ (z >> 31);
-}
-
-/* Syllables of made-up words (names, companies, places): they defeat the
- * scorers' caches the way real CVs do. */
-static const char *const syll[] = { "ka",  "lo",  "mi",  "ren", "tor", "bé", "sa",
-	                            "vin", "du",  "mar", "ti",  "gel", "pa", "ro",
-	                            "né",  "shi", "ber", "na",  "quo", "lé" };
-#define NSYLL (sizeof syll / sizeof *syll)
 static int rare_percent = 15;
-
-/* CV number @p i: the same text on every run. */
-static size_t make_cv(char *buf, size_t size, int i, int words)
-{
-	uint64_t s = (uint64_t)i * 7919u + 1;
-	size_t n = 0;
-	for (int w = 0; w < words; w++) {
-		char made[32];
-		const char *word;
-		uint64_t r = rng(&s);
-		if ((int)(r % 100) < rare_percent) {
-			int k = 2 + (int)((r >> 8) % 3);
-			made[0] = '\0';
-			for (int j = 0; j < k; j++)
-				strcat(made, syll[(r >> (16 + 5 * j)) % NSYLL]);
-			word = made;
-		} else {
-			word = vocab[(r >> 8) % NVOCAB];
-		}
-		size_t len = strlen(word);
-		if (n + len + 2 >= size)
-			break;
-		memcpy(buf + n, word, len);
-		n += len;
-		buf[n++] = (w % 12 == 11) ? '\n' : ' ';
-	}
-	buf[n] = '\0';
-	return n;
-}
 
 static double now(void)
 {
@@ -159,7 +98,7 @@ static int child(const char *path, int n, int words, int fd)
 	static char cv[1 << 16];
 	double t0 = now(), c0 = cpu();
 	for (int i = 0; i < n; i++) {
-		size_t len = make_cv(cv, sizeof cv, i, words);
+		size_t len = bench_cv_text(cv, sizeof cv, i, words, rare_percent);
 		if (!set) {
 			r.checksum += (double)len;
 			continue;
@@ -242,7 +181,7 @@ int main(int argc, char **argv)
 		} else if (nplugins < 32)
 			plugins[nplugins++] = argv[i];
 	}
-	if (n < 1 || words < 1 || nplugins == 0) {
+	if (n < 1 || words < 1 || rare_percent < 0 || rare_percent > 100 || nplugins == 0) {
 		fprintf(stderr,
 		        "usage: %s [--n N] [--words W] [--rare PERCENT] [--set NAME:KEY=VALUE] PLUGIN.so...\n",
 		        argv[0]);

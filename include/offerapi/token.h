@@ -48,6 +48,8 @@ typedef enum offerapi_scope {
 #define OFFERAPI_PAT_NAME_MAX 100
 /** Most live tokens one account may hold. */
 #define OFFERAPI_PAT_MAX 20
+/** Longest lifetime of a token, in seconds: ten years. */
+#define OFFERAPI_PAT_LIFETIME_MAX (3650 * 86400)
 
 /** The name of one scope bit ("offers:read"...), or NULL. */
 OFFERAPI_EXTERN const char *offerapi_scope_name(unsigned scope);
@@ -82,16 +84,19 @@ typedef struct offerapi_pat_list {
  * @param name        what it is for (1 to OFFERAPI_PAT_NAME_MAX bytes of
  *                    printable UTF-8)
  * @param scopes      a non-empty set of offerapi_scope bits
- * @param expires_at  Unix time after which it stops working, or 0 for never
+ * @param lifetime    seconds from its creation until it stops working (1 to
+ *                    OFFERAPI_PAT_LIFETIME_MAX), or 0 for never: the library
+ *                    reads the clock once for created_at and expires_at, so
+ *                    expires_at - created_at is exactly @p lifetime
  * @param token       receives the secret (OFFERAPI_PAT_PREFIX and 64 hex
  *                    digits): give it to the person once, it is not kept
  * @param id          receives the token's id (may be NULL)
- * @return 0, OFFERAPI_EINVAL naming the field (name, scopes, expires_at),
+ * @return 0, OFFERAPI_EINVAL naming the field (name, scopes, lifetime),
  *         OFFERAPI_ETOOBIG when the account holds OFFERAPI_PAT_MAX live
  *         tokens, or a database error.
  */
 OFFERAPI_EXTERN int offerapi_pat_create(offerapi_store *store, const offerapi_user *user,
-                                        const char *name, unsigned scopes, int64_t expires_at,
+                                        const char *name, unsigned scopes, int64_t lifetime,
                                         char token[OFFERAPI_PAT_SIZE], offerapi_id *id);
 
 /**

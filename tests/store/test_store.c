@@ -319,6 +319,44 @@ static void test_session_expiry(void **state)
 	offerapi_store_free(s);
 }
 
+/* ---- personal access tokens ---- */
+
+/* A token's lifetime is counted from its creation: expires_at is exactly
+ * created_at plus the lifetime (one clock read), 0 means never, and a
+ * negative lifetime, one over ten years or a date (what the parameter was
+ * before) is refused naming it. */
+static void test_pat_lifetime(void **state)
+{
+	fixture *f = *state;
+	char tok[OFFERAPI_PAT_SIZE];
+	offerapi_id days90, never;
+	assert_rc(offerapi_pat_create(f->s, f->rec, "ninety", OFFERAPI_SCOPE_OFFERS_READ,
+	                              90 * 86400, tok, &days90),
+	          0);
+	assert_rc(offerapi_pat_create(f->s, f->rec, "never", OFFERAPI_SCOPE_OFFERS_READ, 0, tok,
+	                              &never),
+	          0);
+	const int64_t bad[] = { -1, OFFERAPI_PAT_LIFETIME_MAX + 1, 1765000000 };
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_rc(offerapi_pat_create(f->s, f->rec, "bad", OFFERAPI_SCOPE_OFFERS_READ,
+		                              bad[i], tok, NULL),
+		          OFFERAPI_EINVAL);
+		assert_non_null(strstr(offerapi_error_last()->message, "lifetime"));
+		assert_string_equal(tok, "");
+	}
+	offerapi_pat_list *l = NULL;
+	assert_rc(offerapi_pat_list_user(f->s, f->rec->id, &l), 0);
+	assert_int_equal(l->count, 2);
+	for (size_t i = 0; i < l->count; i++) {
+		const offerapi_pat *t = &l->items[i];
+		if (t->id == days90)
+			assert_int_equal(t->expires_at - t->created_at, 90 * 86400);
+		else
+			assert_true(t->id == never && t->expires_at == 0);
+	}
+	offerapi_pat_list_free(l);
+}
+
 /* ---- offers ---- */
 
 static void test_offer_create_and_get(void **state)
@@ -900,6 +938,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_sessions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_list_revoke, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_session_expiry, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pat_lifetime, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_create_and_get, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_bad_fields, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_offer_fields_version, setup, teardown),
