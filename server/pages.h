@@ -144,7 +144,9 @@ const char *role_label(req *r, offerapi_role role);
 /* The user must have @role (0: any): answers and returns false otherwise. */
 bool need_role(req *r, int role);
 /* The path to return to after login, sign-up or giving an address (?next=
- * or the form's hidden field @f), or "/" when absent or not a local path. */
+ * or the form's hidden field @f), or "/" when absent or not a local path.
+ * The query's value is copied into @dst of @n bytes; with a form, which
+ * keeps its own values, @dst may be NULL. */
 const char *next_path(req *r, const form *f, char *dst, size_t n);
 /* Parse a POSTed form and check its CSRF token and UTF-8: answers and
  * returns false on failure. A file over @max_file is not a failure when the

@@ -114,8 +114,7 @@ void page_signup_post(req *r)
 	form f;
 	if (!page_form(r, &f, 0))
 		return;
-	char nb[256];
-	const char *next = next_path(r, &f, nb, sizeof nb);
+	const char *next = next_path(r, &f, NULL, 0);
 	field_errs errs = { 0 };
 	signup_check(r, &f, &errs);
 	if (errs.n) {
@@ -181,8 +180,7 @@ void page_login_post(req *r)
 	form f;
 	if (!page_form(r, &f, 0))
 		return;
-	char nb[256];
-	const char *next = next_path(r, &f, nb, sizeof nb);
+	const char *next = next_path(r, &f, NULL, 0);
 	const char *login = form_get(&f, "login"), *pw = form_get(&f, "password");
 	offerapi_user *u = NULL;
 	char token[OFFERAPI_TOKEN_SIZE];

@@ -274,8 +274,7 @@ void page_my_email_post(req *r)
 	form f;
 	if (!page_form_as(r, &f, 0, 0))
 		return;
-	char nb[256];
-	const char *next = next_path(r, &f, nb, sizeof nb);
+	const char *next = next_path(r, &f, NULL, 0);
 	const char *email = form_get(&f, "email");
 	unsigned wait = 0;
 	int rc = svc_set_email(r, email, &wait);
