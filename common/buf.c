@@ -1,7 +1,7 @@
 /*
- * buf.c - a growing string (oacommon.h) for the library, the worker and the
- * PDF writer: one failure flag checked once at the end instead of a test
- * after every addition.
+ * buf.c - a growing string (oacommon.h) for the library, the server, the
+ * worker and the PDF writer: one failure flag checked once at the end
+ * instead of a test after every addition.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -39,7 +39,8 @@ void oa_buf_add(oa_buf *b, const char *s, size_t n)
 {
 	if (!reserve(b, n))
 		return;
-	memcpy(b->p + b->len, s, n);
+	if (n) /* @s may be NULL then */
+		memcpy(b->p + b->len, s, n);
 	b->len += n;
 	b->p[b->len] = '\0';
 }
@@ -63,8 +64,11 @@ void oa_buf_printf(oa_buf *b, const char *fmt, ...)
 		return;
 	}
 	if ((size_t)n >= room) { /* cut short: grow and write it again */
-		if (!reserve(b, (size_t)n))
+		if (!reserve(b, (size_t)n)) {
+			if (b->p) /* the cut text stays past len: end before it */
+				b->p[b->len] = '\0';
 			return;
+		}
 		va_start(ap, fmt);
 		vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
 		va_end(ap);

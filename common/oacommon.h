@@ -110,8 +110,10 @@ int oa_opts_parse(const char *prog, const oa_opt *opts, size_t n, void *cfg, int
  * variable; the help and the labels in French when @fr. */
 void oa_opts_print(FILE *f, const oa_opt *opts, size_t n, int width, bool fr);
 
-/* Whether @listen is IPV4:PORT as CivetWeb 1.15 takes it here: no IPv6
- * (brackets), no list (commas), a port at the end (docs/dependencies.md). */
+/* Whether @listen has the shape HOST:PORT that CivetWeb 1.15 takes here:
+ * no IPv6 (brackets), no list (commas), a port of 1 to 65535 in decimal at
+ * the end (docs/dependencies.md). The host is left to CivetWeb, which
+ * refuses at start what it cannot use. */
 bool oa_listen_valid(const char *listen);
 
 /* ---- URLs (url.c) --------------------------------------------------------- */

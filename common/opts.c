@@ -3,6 +3,7 @@
  * variables, flags, ranges and --help all come from the table, for
  * offerapi-server and offerapi-worker alike.
  */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -30,6 +31,10 @@ static bool numeric(oa_opt_type t)
 static bool set(const char *prog, void *cfg, const oa_opt *o, const char *v, const char *source)
 {
 	char *field = (char *)cfg + o->off;
+	assert(o->type != OA_OPT_UINT || o->size == sizeof(unsigned));
+	assert(o->type != OA_OPT_SIZE || o->size == sizeof(size_t));
+	assert(o->type != OA_OPT_ULL || o->size == sizeof(unsigned long long));
+	assert(o->type != OA_OPT_BOOL || o->size == sizeof(bool));
 	if (o->type == OA_OPT_STR) {
 		size_t n = strlen(v);
 		if (n >= o->size) {
@@ -104,7 +109,11 @@ int oa_opts_parse(const char *prog, const oa_opt *opts, size_t n, void *cfg, int
 		for (size_t i = 0; ch == 'h' && !o && i < n; i++) /* -h is --help */
 			if (!strcmp(opts[i].flag, "help"))
 				o = &opts[i];
-		if (!o) {
+		if (!o && ch == '?' && optopt > 0 && optopt < 256) { /* -x, maybe in "-xy" */
+			fprintf(stderr, "%s: unknown or incomplete option '-%c' (see --help)\n",
+			        prog, optopt);
+			rc = -1;
+		} else if (!o) {
 			fprintf(stderr, "%s: unknown or incomplete option '%s' (see --help)\n",
 			        prog, argv[optind - 1]);
 			rc = -1;
@@ -149,7 +158,11 @@ void oa_opts_print(FILE *f, const oa_opt *opts, size_t n, int width, bool fr)
 bool oa_listen_valid(const char *listen)
 {
 	const char *colon = strrchr(listen, ':');
-	size_t n = strlen(listen);
-	return colon && colon != listen && !strchr(listen, '[') && !strchr(listen, ',') &&
-	       listen[n - 1] >= '0' && listen[n - 1] <= '9';
+	if (!colon || colon == listen || strchr(listen, '[') || strchr(listen, ','))
+		return false;
+	unsigned long port = 0;
+	const char *p = colon + 1;
+	for (; *p >= '0' && *p <= '9' && port <= 65535; p++)
+		port = port * 10 + (unsigned long)(*p - '0');
+	return p > colon + 1 && !*p && port >= 1 && port <= 65535;
 }

@@ -2,9 +2,7 @@
  * buf.c - the growable byte buffer of buf.h, and the HTML escaping every
  * page goes through.
  */
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

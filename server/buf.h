@@ -1,9 +1,9 @@
 /*
- * buf.h - the pages' growable byte buffer: oacommon.h's oa_buf, always
- * NUL-terminated. On allocation failure it sets .failed and drops later
- * appends, so callers check once at the end (page_send, respond). What is
- * here is the server's: a preallocating start, an inline append for the
- * thousands of short pieces of a page, and HTML escaping.
+ * buf.h - the pages' growable byte buffer: oacommon.h's oa_buf,
+ * NUL-terminated from buf_init() on. On allocation failure it sets .failed
+ * and drops later appends, so callers check once at the end (page_send,
+ * respond). What is here is the server's: a preallocating start, an inline
+ * append for the thousands of short pieces of a page, and HTML escaping.
  */
 #ifndef OFFERAPI_SERVER_BUF_H
 #define OFFERAPI_SERVER_BUF_H

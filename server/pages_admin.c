@@ -274,7 +274,9 @@ void page_admin_access(req *r)
 	if (l)
 		access_table(r, &b, l);
 	offerapi_access_list_free(l);
-	buf_printf(&b, "<p><a href=\"/admin\">%s</a></p>", T(r, "admin.back"));
+	buf_puts(&b, "<p><a href=\"/admin\">");
+	buf_esc(&b, T(r, "admin.back"));
+	buf_puts(&b, "</a></p>");
 	page_send(r, e.n ? 422 : 200, &b);
 }
 

@@ -529,8 +529,8 @@ static void conversions(const char *s, char *out, size_t n)
 }
 
 /* Every French text takes the same printf arguments as its English one,
- * is not empty, and is what fr_tr gives; English is the identity; the
- * language follows LC_ALL, then LC_MESSAGES, then LANG. */
+ * is not empty, and is what fr_tr gives; English is the identity (the
+ * language the environment asks for: unit-common's test_env_french). */
 static void test_i18n(void **st)
 {
 	(void)st;

@@ -463,6 +463,7 @@ static void test_opts_parse(void **unused)
 		{ "--bogus", "prog: unknown or incomplete option '--bogus' (see --help)\n" },
 		{ "--n", "prog: unknown or incomplete option '--n' (see --help)\n" },
 		{ "-x", "prog: unknown or incomplete option '-x' (see --help)\n" },
+		{ "-xh", "prog: unknown or incomplete option '-x' (see --help)\n" },
 		{ "stray", "prog: unexpected argument 'stray' (see --help)\n" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
@@ -524,6 +525,11 @@ static void test_listen_valid(void **unused)
 	assert_false(oa_listen_valid("1.2.3.4:80,5.6.7.8:81"));
 	assert_false(oa_listen_valid("1.2.3.4:80s"));
 	assert_false(oa_listen_valid("1.2.3.4:"));
+	assert_false(oa_listen_valid("1.2.3.4:8a0"));
+	assert_false(oa_listen_valid("1.2.3.4:0"));
+	assert_false(oa_listen_valid("1.2.3.4:65536"));
+	assert_false(oa_listen_valid("1.2.3.4:99999999999999999999"));
+	assert_true(oa_listen_valid("1.2.3.4:65535"));
 }
 
 int main(void)
