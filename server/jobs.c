@@ -31,7 +31,15 @@ static struct {
 	pthread_cond_t cond;
 	offerapi_id recent[RECENT];
 	size_t next;
-} done_ring = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, { 0 }, 0 };
+} done_ring = { .lock = PTHREAD_MUTEX_INITIALIZER }; /* cond: ring_init() */
+static pthread_once_t ring_once = PTHREAD_ONCE_INIT;
+
+/* done_ring.cond waits on the monotonic clock: a step of the wall clock
+ * neither stretches nor cuts a request's wait for its scores. */
+static void ring_init(void)
+{
+	oa_cond_init_monotonic(&done_ring.cond);
+}
 
 static const char *const result_names[] = { "completed", "retrying", "gave_up",
 	                                    "released",  "lost",     "unrecorded" };
@@ -73,6 +81,7 @@ int jobs_start(app *a)
 		fprintf(stderr, "level=info msg=\"rescoring enqueued\" jobs=%zu\n", n);
 	if (!a->cfg.workers)
 		return 0;
+	pthread_once(&ring_once, ring_init);
 	offerapi_job_runner_options ro = OFFERAPI_JOB_RUNNER_OPTIONS_INIT;
 	ro.threads = a->cfg.workers;
 	ro.on_report = on_report;
@@ -111,8 +120,7 @@ void jobs_wait(offerapi_id application_id, size_t njobs, unsigned wait_ms)
 {
 	if (!runner || !wait_ms || !njobs)
 		return;
-	/* done_ring.cond is made with PTHREAD_COND_INITIALIZER: the wall clock */
-	struct timespec until = oa_deadline_ms(CLOCK_REALTIME, wait_ms);
+	struct timespec until = oa_deadline_ms(CLOCK_MONOTONIC, wait_ms);
 	pthread_mutex_lock(&done_ring.lock);
 	while (ring_count(application_id) < njobs)
 		if (pthread_cond_timedwait(&done_ring.cond, &done_ring.lock, &until) != 0)

@@ -70,19 +70,9 @@ static void purge(app *a)
 static void *run(void *arg)
 {
 	app *a = arg;
-	pthread_mutex_lock(&bg.lock);
-	while (!bg.stopping) {
-		pthread_mutex_unlock(&bg.lock);
+	do
 		purge(a);
-		struct timespec until;
-		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += PURGE_EVERY_S;
-		pthread_mutex_lock(&bg.lock);
-		while (!bg.stopping && pthread_cond_timedwait(&bg.wake, &bg.lock, &until) ==
-		                               0) /* spurious: wait on */
-			;
-	}
-	pthread_mutex_unlock(&bg.lock);
+	while (bg_thread_sleep(&bg, PURGE_EVERY_S * 1000u));
 	return NULL;
 }
 

@@ -18,6 +18,7 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "bgthread.h"
 #include "deadline.h"
 #include "i18n.h"
 #include "metrics.h"
@@ -293,10 +294,7 @@ static int start_http(app *a)
  * accounts whose grace period is over (offerapi_user_erase_due). The date
  * is in the database: a restart, or another replica, carries on. */
 struct erase_sweeper {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool stop; /* under lock */
+	bg_thread bg;
 	offerapi_store *store;
 	unsigned every_s;
 };
@@ -304,9 +302,7 @@ struct erase_sweeper {
 static void *sweep_main(void *arg)
 {
 	struct erase_sweeper *w = arg;
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		pthread_mutex_unlock(&w->lock);
+	do {
 		int64_t n = 0;
 		if (offerapi_user_erase_due(w->store, (int64_t)time(NULL), &n) < 0) {
 			char detail[600];
@@ -317,31 +313,22 @@ static void *sweep_main(void *arg)
 			fprintf(stderr, "level=info msg=\"accounts erased\" count=%lld\n",
 			        (long long)n);
 		}
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += w->every_s;
-		pthread_mutex_lock(&w->lock);
-		while (!w->stop && pthread_cond_timedwait(&w->cond, &w->lock, &until) != ETIMEDOUT)
-			;
-	}
-	pthread_mutex_unlock(&w->lock);
+	} while (bg_thread_sleep(&w->bg, w->every_s * 1000u));
 	return NULL;
 }
 
 static int sweep_start(app *a)
 {
-	struct erase_sweeper *w = calloc(1, sizeof *w);
+	struct erase_sweeper *w = malloc(sizeof *w);
 	if (!w) {
 		fprintf(stderr, "offerapi-server: out of memory\n");
 		return -1;
 	}
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_cond_init(&w->cond, NULL);
-	w->store = a->store;
-	w->every_s = a->cfg.erase_sweep_s ? a->cfg.erase_sweep_s : 60;
-	if (pthread_create(&w->thread, NULL, sweep_main, w) != 0) {
-		pthread_cond_destroy(&w->cond);
-		pthread_mutex_destroy(&w->lock);
+	*w = (struct erase_sweeper){ .bg = BG_THREAD_INIT,
+		                     .store = a->store,
+		                     .every_s = a->cfg.erase_sweep_s ? a->cfg.erase_sweep_s : 60 };
+	if (bg_thread_start(&w->bg, sweep_main, w) != 0) {
+		pthread_cond_destroy(&w->bg.wake);
 		free(w);
 		fprintf(stderr, "offerapi-server: cannot start the erasure sweep\n");
 		return -1;
@@ -355,13 +342,8 @@ static void sweep_stop(app *a)
 	struct erase_sweeper *w = a->sweeper;
 	if (!w)
 		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
+	bg_thread_stop(&w->bg);
+	pthread_cond_destroy(&w->bg.wake);
 	free(w);
 	a->sweeper = NULL;
 }
