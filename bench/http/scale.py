@@ -170,7 +170,8 @@ class Server:
                 so = os.path.join(bd, "plugins", name, name + ".so")
                 os.symlink(so, os.path.join(plugins, name + ".so"))
         self.port = free_port()
-        self.log = open(os.path.join(tmp, "server.log"), "ab")
+        self.log_path = os.path.join(tmp, "server.log")
+        self.log = open(self.log_path, "ab")
         env = dict(os.environ)
         if TUNABLES:
             env["GLIBC_TUNABLES"] = TUNABLES
@@ -359,14 +360,27 @@ def run_case(srv, pg_pid, path, hdrs, duration, conns):
         conns, duration = min(conns, 4), duration * 3
     check_case(srv.port, path, hdrs)
     reset_peak(srv.proc.pid)
+    srv.log.flush()
+    log_from = os.path.getsize(srv.log_path)
     c0, d0 = cpu_s(srv.proc.pid), children_cpu_s(pg_pid) if pg_pid else 0.0
     r = wrk(srv.base + path, duration, conns, headers=hdrs)
     c1, d1 = cpu_s(srv.proc.pid), children_cpu_s(pg_pid) if pg_pid else 0.0
+    r["server_said"] = server_warnings(srv.log_path, log_from)
     n = max(r["requests"], 1)
     r["cpu_us"] = (c1 - c0) * 1e6 / n
     r["db_us"] = (d1 - d0) * 1e6 / n if pg_pid else float("nan")
     r["rss"], r["peak"] = mem_mib(srv.proc.pid)
     return r
+
+
+def server_warnings(path, start, most=3):
+    """The server's warning and error lines logged since byte @start (a 5xx
+    answer logs one; --no-request-log keeps the rest out), at most @most."""
+    with open(path, "rb") as f:
+        f.seek(start)
+        lines = f.read().decode("utf-8", "replace").splitlines()
+    said = [l for l in lines if "level=warn" in l or "level=error" in l]
+    return said[:most] + (["... and %d more" % (len(said) - most)] if len(said) > most else [])
 
 
 def mem_detail(srv, r, pause):
@@ -464,6 +478,8 @@ def run_backend(backend, bd, a):
                     r["wal"] = os.path.getsize(wal) / 1048576.0 if os.path.exists(wal) else None
                 out["cases"].append((name, r))
                 print("  %-26s %9.0f req/s" % (name, r["rps"]), file=sys.stderr, flush=True)
+                for line in r["server_said"]:
+                    print("    server: %s" % line[:300], file=sys.stderr, flush=True)
             time.sleep(2)
             out["after"] = mem_mib(srv.proc.pid)[0]
         finally:
