@@ -19,14 +19,16 @@ static void respond_session(req *r, const offerapi_user *u, const char *token)
 
 /* The answer of a sign-up or login: the session, or the refusal (with
  * Retry-After when a limit was hit). */
-static void answer_session(req *r, int rc, unsigned wait, const offerapi_user *u, const char *token)
+/* Answer a sign-up or a login and free its session. */
+static void answer_session(req *r, int rc, svc_session *s)
 {
 	if (rc == SVC_ELIMITED)
-		req_header(r, "Retry-After: %u", wait);
+		req_header(r, "Retry-After: %u", s->retry_after);
 	if (rc)
 		api_fail(r, rc, false);
 	else
-		respond_session(r, u, token);
+		respond_session(r, s->user, s->token);
+	svc_session_free(s);
 }
 
 void api_signup(req *r)
@@ -48,12 +50,8 @@ void api_signup(req *r)
 	svc_signup_in in = { jstr(j, "login", &bad), jstr(j, "display_name", &bad),
 		             jstr(j, "password", &bad), jstr(j, "role", &bad),
 		             json_string_value(json_object_get(j, "email")) };
-	offerapi_user *u = NULL;
-	char token[OFFERAPI_TOKEN_SIZE];
-	unsigned wait = 0;
-	int rc = svc_signup(r, &in, &u, token, &wait);
-	answer_session(r, rc, wait, u, token);
-	offerapi_user_free(u);
+	svc_session s;
+	answer_session(r, svc_signup(r, &in, &s), &s);
 	json_decref(j);
 }
 
@@ -64,13 +62,9 @@ void api_login(req *r)
 		return;
 	bool bad = false;
 	const char *login = jstr(j, "login", &bad), *pw = jstr(j, "password", &bad);
-	offerapi_user *u = NULL;
-	char token[OFFERAPI_TOKEN_SIZE];
-	unsigned wait = 0;
-	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.login_fields")
-	             : svc_login(r, login, pw, &u, token, &wait);
-	answer_session(r, rc, wait, u, token);
-	offerapi_user_free(u);
+	svc_session s = { 0 };
+	int rc = bad ? svc_fail(OFFERAPI_EINVAL, "err.login_fields") : svc_login(r, login, pw, &s);
+	answer_session(r, rc, &s);
 	json_decref(j);
 }
 

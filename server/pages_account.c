@@ -109,6 +109,19 @@ static const char *form_message(const http_error *e, int rc)
 	                                                                             : e->message;
 }
 
+/* The end of a sign-up or a login that opened session @p s: its cookie
+ * and the way on to @p next (true); false when @p rc refused it. Frees
+ * the session's user either way. */
+static bool session_begun(req *r, int rc, svc_session *s, const char *next)
+{
+	svc_session_free(s);
+	if (rc)
+		return false;
+	cookie_set_session(r, s->token);
+	respond_redirect(r, next);
+	return true;
+}
+
 void page_signup_post(req *r)
 {
 	form f;
@@ -125,17 +138,11 @@ void page_signup_post(req *r)
 	svc_signup_in in = { form_get(&f, "login"), form_get(&f, "display_name"),
 		             form_get(&f, "password"), form_get(&f, "role"),
 		             form_get(&f, "email") };
-	offerapi_user *u = NULL;
-	char token[OFFERAPI_TOKEN_SIZE];
-	unsigned wait = 0;
-	int rc = svc_signup(r, &in, &u, token, &wait);
-	offerapi_user_free(u);
-	if (rc == 0) {
-		cookie_set_session(r, token);
-		respond_redirect(r, next);
-	} else {
+	svc_session s;
+	int rc = svc_signup(r, &in, &s);
+	if (!session_begun(r, rc, &s, next)) {
 		http_error e;
-		if (form_refused(r, rc, wait, &e)) {
+		if (form_refused(r, rc, s.retry_after, &e)) {
 			/* a server error: answered */
 		} else if (e.message == T(r, "err.email") || e.message == T(r, "err.email_taken")) {
 			/* the address: said beside its field */
@@ -182,17 +189,12 @@ void page_login_post(req *r)
 		return;
 	const char *next = next_path(r, &f, NULL, 0);
 	const char *login = form_get(&f, "login"), *pw = form_get(&f, "password");
-	offerapi_user *u = NULL;
-	char token[OFFERAPI_TOKEN_SIZE];
-	unsigned wait = 0;
-	int rc = svc_login(r, login ? login : "", pw ? pw : "", &u, token, &wait);
-	offerapi_user_free(u);
-	if (rc == 0) {
-		cookie_set_session(r, token);
-		respond_redirect(r, next);
-	} else {
+	svc_session s;
+	int rc = svc_login(r, login ? login : "", pw ? pw : "", &s);
+	if (!session_begun(r, rc, &s, next)) {
 		http_error e;
 		char waitmsg[256];
+		unsigned wait = s.retry_after;
 		if (!form_refused(r, rc, wait, &e)) {
 			/* how long, in minutes rounded up (the text holds one %u) */
 			if (rc == SVC_ELIMITED)

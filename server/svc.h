@@ -63,15 +63,22 @@ typedef struct svc_signup_in {
 	const char *email; /* NULL or "": none (a verification link goes to one) */
 } svc_signup_in;
 
-/* Create an account and open its session. *user is the caller's. Limited
- * per address (--signup-limit an hour, per process): SVC_ELIMITED with
- * *retry_after set. */
-int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
-               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
+/* A session just opened: its account and its token, or, refused with
+ * SVC_ELIMITED, the seconds to wait. Free with svc_session_free(). */
+typedef struct svc_session {
+	offerapi_user *user;
+	char token[OFFERAPI_TOKEN_SIZE];
+	unsigned retry_after;
+} svc_session;
+void svc_session_free(svc_session *s);
+
+/* Create an account and open its session. Limited per address
+ * (--signup-limit an hour, per process): SVC_ELIMITED with
+ * out->retry_after set. */
+int svc_signup(req *r, const svc_signup_in *in, svc_session *out);
 /* Log in, limited per account and per address: SVC_ELIMITED with
- * *retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
-int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
-              char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after);
+ * out->retry_after set, OFFERAPI_EAUTH for a wrong login or password. */
+int svc_login(req *r, const char *login, const char *password, svc_session *out);
 /* Follow a verification link (OFFERAPI_EAUTH: not valid, or no longer). */
 int svc_verify_email(req *r, const char *token);
 /* Forgot password: 0 whether or not an account has @email; OFFERAPI_EINVAL

@@ -89,10 +89,15 @@ static void revoke_held_session(req *r)
 		        r->request_id, oa_logfmt_q(q, sizeof q, offerapi_error_last()->message));
 }
 
-int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
-               char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after)
+void svc_session_free(svc_session *s)
 {
-	*user = NULL;
+	offerapi_user_free(s->user);
+	s->user = NULL;
+}
+
+int svc_signup(req *r, const svc_signup_in *in, svc_session *out)
+{
+	*out = (svc_session){ 0 };
 	offerapi_role role;
 	/* an admin account is the operator's to make (offerapi-admin), never
 	 * a sign-up's */
@@ -105,17 +110,17 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 	char addr[OFFERAPI_EMAIL_MAX + 1];
 	if (email && offerapi_email_normalize(in->email, addr) < 0)
 		return svc_fail(OFFERAPI_EINVAL, "err.email");
-	int rc = signup_attempt_begin(r, retry_after);
+	int rc = signup_attempt_begin(r, &out->retry_after);
 	if (rc < 0)
 		return rc;
-	if (*retry_after)
+	if (out->retry_after)
 		return svc_fail(SVC_ELIMITED, "err.signup_limited");
 	const char *login = in->login ? in->login : "",
 		   *name = in->display_name ? in->display_name : "",
 		   *pw = in->password ? in->password : "";
 	rc = email ? offerapi_user_create_with_email(r->app->store, login, name, pw, role, addr,
-	                                             r->lang == LANG_EN ? "en" : "fr", user)
-	           : offerapi_user_create(r->app->store, login, name, pw, role, user);
+	                                             r->lang == LANG_EN ? "en" : "fr", &out->user)
+	           : offerapi_user_create(r->app->store, login, name, pw, role, &out->user);
 	if (rc < 0)
 		signup_attempt_undo(r);
 	if (rc == OFFERAPI_EEXISTS && strstr(offerapi_error_last()->message, "email"))
@@ -124,7 +129,7 @@ int svc_signup(req *r, const svc_signup_in *in, offerapi_user **user,
 		return svc_fail(rc, "err.login_taken");
 	if (rc == 0) {
 		revoke_held_session(r);
-		rc = offerapi_session_create(r->app->store, *user, token);
+		rc = offerapi_session_create(r->app->store, out->user, out->token);
 	}
 	return rc;
 }
@@ -229,15 +234,13 @@ static int authenticate_limited(req *r, const char *login, const char *password,
 
 /* Rate-limited per (account, address) and per address, in the database
  * (shared by replicas). The password hash makes a login slow on purpose. */
-int svc_login(req *r, const char *login, const char *password, offerapi_user **user,
-              char token[OFFERAPI_TOKEN_SIZE], unsigned *retry_after)
+int svc_login(req *r, const char *login, const char *password, svc_session *out)
 {
-	*user = NULL;
-	*retry_after = 0;
+	*out = (svc_session){ 0 };
 	if (!login || !password)
 		return svc_fail(OFFERAPI_EINVAL, "err.login_fields");
 	bool bad;
-	int rc = authenticate_limited(r, login, password, user, retry_after, &bad);
+	int rc = authenticate_limited(r, login, password, &out->user, &out->retry_after, &bad);
 	if (rc == SVC_ELIMITED)
 		metrics_login(false, true);
 	if (bad) {
@@ -248,7 +251,7 @@ int svc_login(req *r, const char *login, const char *password, offerapi_user **u
 		return rc;
 	metrics_login(true, false);
 	revoke_held_session(r);
-	return offerapi_session_create(r->app->store, *user, token);
+	return offerapi_session_create(r->app->store, out->user, out->token);
 }
 
 int svc_sessions(req *r, const offerapi_page *page, offerapi_session_list **out,
