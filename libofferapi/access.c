@@ -155,6 +155,12 @@ static int check_candidate(offerapi_store *s, const offerapi_user *actor, offera
 	return rc;
 }
 
+/* check_candidate() as ks_list_type.check: @who is the actor. */
+static int views_check(offerapi_store *s, const void *who, int64_t id)
+{
+	return check_candidate(s, who, id);
+}
+
 /* The page of @res into @list (ks_list_type.fill). */
 static int views_fill(ks_result *res, void *list)
 {
@@ -190,7 +196,8 @@ static const ks_list_type views_list = {
 	views_fill,
 	views_free,
 	"access views: no store given",
-	"out of memory"
+	"out of memory",
+	views_check
 };
 
 int offerapi_access_views(offerapi_store *s, const offerapi_user *actor, offerapi_id application_id,
@@ -198,14 +205,8 @@ int offerapi_access_views(offerapi_store *s, const offerapi_user *actor, offerap
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "access views: no output given");
-	*out = NULL;
-	ks_req req;
-	int rc = ks_list_req(s, &views_list, application_id, page, &req);
-	if (rc == 0)
-		rc = check_candidate(s, actor, application_id);
-	if (rc == 0)
-		*out = ks_list_run(s, &views_list, &req, (db_param[]){ P_INT(application_id) },
-		                   &rc);
+	int rc;
+	*out = ks_list_checked(s, &views_list, actor, application_id, page, &rc);
 	return rc;
 }
 

@@ -26,9 +26,9 @@ enum { PURPOSE_VERIFY = 1, PURPOSE_RESET = 2 };
 
 int accounts_check_lang(const char *lang)
 {
-	if (lang && (!strcmp(lang, "fr") || !strcmp(lang, "en")))
-		return 0;
-	return oa_error(OFFERAPI_EINVAL, "lang: must be \"fr\" or \"en\"");
+	static const char *const langs[] = { "fr", "en" };
+	int i;
+	return oa_name_parse("lang", langs, 2, 0, lang, &i);
 }
 
 static bool local_char(unsigned char ch)

@@ -161,6 +161,31 @@ int oa_index_of(const char *const *names, int n, int first, const char *name)
 	return -1;
 }
 
+int oa_name_error(const char *field, const char *const *names, int n, int first, const char *value)
+{
+	char list[256] = "";
+	size_t len = 0;
+	for (int i = first; i < n && len < sizeof list; i++) {
+		const char *sep = i == first ? "" : i == n - 1 ? " or " : ", ";
+		int w = snprintf(list + len, sizeof list - len, "%s%s", sep, names[i]);
+		len += w > 0 ? (size_t)w : 0;
+	}
+	if (!value)
+		return oa_error(OFFERAPI_EINVAL, "%s: unknown value (%s)", field, list);
+	return oa_error(OFFERAPI_EINVAL, "%s: \"%.*s\" unknown (%s)", field, oa_utf8_fit(value, 40),
+	                value, list);
+}
+
+int oa_name_parse(const char *field, const char *const *names, int n, int first, const char *name,
+                  int *out)
+{
+	int i = oa_index_of(names, n, first, name);
+	if (i < 0)
+		return oa_name_error(field, names, n, first, name ? name : "");
+	*out = i;
+	return 0;
+}
+
 const char *oa_bit_name(const char *const *names, int n, unsigned bit)
 {
 	for (int i = 0; i < n; i++)

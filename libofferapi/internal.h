@@ -42,6 +42,14 @@ int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool
 const char *oa_name_of(const char *const *names, int n, int first, int v);
 int oa_index_of(const char *const *names, int n, int first, const char *name);
 const char *oa_bit_name(const char *const *names, int n, unsigned bit);
+/* OFFERAPI_EINVAL with the one message of a value outside a name table,
+ * its names written from the table: `field: "value" unknown (a, b or c)`;
+ * `field: unknown value (a, b or c)` when @value is NULL (a number the
+ * caller gave, not a name). */
+int oa_name_error(const char *field, const char *const *names, int n, int first, const char *value);
+/* oa_index_of() into *@out, else oa_name_error() for @name. */
+int oa_name_parse(const char *field, const char *const *names, int n, int first, const char *name,
+                  int *out);
 
 /* Check the version of a struct the caller filled (options, query,
  * page): 1 to @max, else EINVAL "@what: version V, this library knows 1

@@ -499,3 +499,12 @@ void *ks_list_page(struct offerapi_store *s, const ks_list_type *t, int64_t owne
 		return NULL;
 	return ks_list_run(s, t, &req, fixed, rc);
 }
+
+void *ks_list_checked(struct offerapi_store *s, const ks_list_type *t, const void *who,
+                      int64_t owner, const offerapi_page *p, int *rc)
+{
+	ks_req req;
+	if ((*rc = ks_list_req(s, t, owner, p, &req)) < 0 || (*rc = t->check(s, who, owner)) < 0)
+		return NULL;
+	return ks_list_run(s, t, &req, (db_param[]){ P_INT(owner) }, rc);
+}

@@ -226,6 +226,9 @@ typedef struct ks_list_type {
 	int (*fill)(ks_result *res, void *list);
 	void (*free)(void *list); /* the list's public _free() (NULL ignored) */
 	const char *nostore, *oom; /* the messages for a NULL store, a failed calloc */
+	/* ks_list_checked()'s: 0 when @who may read the list of @owner, else
+	 * the error to return (set). NULL for the lists ks_list_page() runs. */
+	int (*check)(struct offerapi_store *s, const void *who, int64_t owner);
 } ks_list_type;
 
 /* The request for the page @p of the list of type @t owned by @owner
@@ -242,5 +245,12 @@ void *ks_list_run(struct offerapi_store *s, const ks_list_type *t, const ks_req 
 /* ks_list_req(), then ks_list_run(): a list with nothing to check between. */
 void *ks_list_page(struct offerapi_store *s, const ks_list_type *t, int64_t owner,
                    const offerapi_page *p, const db_param *fixed, int *rc);
+
+/* The list of type @t of what @owner holds (its one fixed parameter, $1),
+ * for @who: ks_list_req(), then @t->check(@s, @who, @owner), then
+ * ks_list_run(); so a bad page is refused before the database is asked.
+ * Returns the list, or NULL with *rc set. */
+void *ks_list_checked(struct offerapi_store *s, const ks_list_type *t, const void *who,
+                      int64_t owner, const offerapi_page *p, int *rc);
 
 #endif

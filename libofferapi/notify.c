@@ -27,6 +27,12 @@
 
 static const char *const notify_names[] = { NULL, "each", "daily", "none" };
 
+int notify_error(void)
+{
+	return oa_name_error("notify", notify_names, OFFERAPI_NOTIFY_NONE + 1, OFFERAPI_NOTIFY_EACH,
+	                     NULL);
+}
+
 const char *offerapi_notify_name(offerapi_notify n)
 {
 	return oa_name_of(notify_names, OFFERAPI_NOTIFY_NONE + 1, OFFERAPI_NOTIFY_EACH, (int)n);
@@ -34,11 +40,12 @@ const char *offerapi_notify_name(offerapi_notify n)
 
 int offerapi_notify_parse(const char *name, offerapi_notify *out)
 {
-	int i = oa_index_of(notify_names, OFFERAPI_NOTIFY_NONE + 1, OFFERAPI_NOTIFY_EACH, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL, "notify: must be \"each\", \"daily\" or \"none\"");
-	*out = (offerapi_notify)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("notify", notify_names, OFFERAPI_NOTIFY_NONE + 1,
+	                       OFFERAPI_NOTIFY_EACH, name, &i);
+	if (rc == 0)
+		*out = (offerapi_notify)i;
+	return rc;
 }
 
 int notify_token_tx(db_conn *c, offerapi_id user_id, int kind, offerapi_id offer_id, char *token)

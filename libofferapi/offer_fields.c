@@ -18,11 +18,10 @@ static const char *const contract_names[] = { NULL,        "cdi",        "cdd",
 	                                      "freelance", "internship", "apprenticeship" };
 static const char *const remote_names[] = { NULL, "onsite", "hybrid", "remote" };
 static const char *const period_names[] = { NULL, "year", "month", "day", "hour" };
-#define CONTRACT_RULE                                                                              \
-	"contract: must be \"cdi\", \"cdd\", \"freelance\", \"internship\" or \"apprenticeship\""
-#define REMOTE_RULE "remote: must be \"onsite\", \"hybrid\" or \"remote\""
-#define PERIOD_RULE "salary_period: must be \"year\", \"month\", \"day\" or \"hour\""
 #define COUNT(a) ((int)(sizeof(a) / sizeof *(a)))
+/* The refusal of a value outside table @names for @field: @value, or a
+ * number when NULL. */
+#define NAME_ERROR(field, names, value) oa_name_error(field, names, COUNT(names), 1, value)
 
 const char *offerapi_contract_name(offerapi_contract v)
 {
@@ -31,11 +30,11 @@ const char *offerapi_contract_name(offerapi_contract v)
 
 int offerapi_contract_parse(const char *name, offerapi_contract *out)
 {
-	int i = oa_index_of(contract_names, COUNT(contract_names), 1, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL, CONTRACT_RULE);
-	*out = (offerapi_contract)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("contract", contract_names, COUNT(contract_names), 1, name, &i);
+	if (rc == 0)
+		*out = (offerapi_contract)i;
+	return rc;
 }
 
 const char *offerapi_remote_name(offerapi_remote v)
@@ -45,11 +44,11 @@ const char *offerapi_remote_name(offerapi_remote v)
 
 int offerapi_remote_parse(const char *name, offerapi_remote *out)
 {
-	int i = oa_index_of(remote_names, COUNT(remote_names), 1, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL, REMOTE_RULE);
-	*out = (offerapi_remote)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("remote", remote_names, COUNT(remote_names), 1, name, &i);
+	if (rc == 0)
+		*out = (offerapi_remote)i;
+	return rc;
 }
 
 const char *offerapi_salary_period_name(offerapi_salary_period v)
@@ -59,11 +58,11 @@ const char *offerapi_salary_period_name(offerapi_salary_period v)
 
 int offerapi_salary_period_parse(const char *name, offerapi_salary_period *out)
 {
-	int i = oa_index_of(period_names, COUNT(period_names), 1, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL, PERIOD_RULE);
-	*out = (offerapi_salary_period)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("salary_period", period_names, COUNT(period_names), 1, name, &i);
+	if (rc == 0)
+		*out = (offerapi_salary_period)i;
+	return rc;
 }
 
 int64_t offerapi_salary_yearly(int64_t amount, offerapi_salary_period period)
@@ -141,7 +140,7 @@ static int clean_salary(const offerapi_offer_fields *f, rich_fields *r)
 		return oa_error(OFFERAPI_EINVAL, "salary_max: must not be below salary_min");
 	if (f->salary_period != OFFERAPI_PERIOD_UNSET &&
 	    !offerapi_salary_period_name(f->salary_period))
-		return oa_error(OFFERAPI_EINVAL, PERIOD_RULE);
+		return NAME_ERROR("salary_period", period_names, NULL);
 	if (!any && (*cur || f->salary_period))
 		return oa_error(OFFERAPI_EINVAL,
 		                "salary_min: a currency or period is given without an amount");
@@ -179,9 +178,9 @@ int rich_clean(const offerapi_offer_fields *f, int64_t now, rich_fields *r)
 	if (rc < 0)
 		return rc;
 	if (f->contract != OFFERAPI_CONTRACT_UNSET && !offerapi_contract_name(f->contract))
-		return oa_error(OFFERAPI_EINVAL, CONTRACT_RULE);
+		return NAME_ERROR("contract", contract_names, NULL);
 	if (f->remote != OFFERAPI_REMOTE_UNSET && !offerapi_remote_name(f->remote))
-		return oa_error(OFFERAPI_EINVAL, REMOTE_RULE);
+		return NAME_ERROR("remote", remote_names, NULL);
 	if (f->deadline < 0 || f->deadline > OFFERAPI_DEADLINE_MAX)
 		return oa_error(OFFERAPI_EINVAL, "deadline: must be 0 (none) or Unix seconds up to"
 		                                 " 9999-12-31");

@@ -136,7 +136,7 @@ static int clean_offer_fields(const offerapi_offer_fields *f, clean_offer *c)
 		                f->version, OFFERAPI_OFFER_FIELDS_VERSION);
 	if (f->version >= 2 && f->notify != OFFERAPI_NOTIFY_UNSET &&
 	    !offerapi_notify_name(f->notify))
-		return oa_error(OFFERAPI_EINVAL, "notify: must be \"each\", \"daily\" or \"none\"");
+		return notify_error();
 	int rc;
 	if ((rc = oa_check_text("title", f->title, 1, OFFERAPI_TITLE_MAX, false, false)) < 0 ||
 	    (rc = oa_check_text("description", f->description, 1, OFFERAPI_DESCRIPTION_MAX, true,

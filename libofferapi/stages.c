@@ -37,14 +37,11 @@ const char *offerapi_stage_name(offerapi_stage stage)
 
 int offerapi_stage_parse(offerapi_stage *out, const char *name)
 {
-	int i = oa_index_of(stage_names, OFFERAPI_NSTAGES, 0, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "stage: \"%.40s\" unknown (received, reviewed, interview, offer,"
-		                " hired, rejected or withdrawn)",
-		                name ? name : "");
-	*out = (offerapi_stage)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("stage", stage_names, OFFERAPI_NSTAGES, 0, name, &i);
+	if (rc == 0)
+		*out = (offerapi_stage)i;
+	return rc;
 }
 
 const char *offerapi_reject_reason_name(offerapi_reject_reason reason)
@@ -54,14 +51,11 @@ const char *offerapi_reject_reason_name(offerapi_reject_reason reason)
 
 int offerapi_reject_reason_parse(offerapi_reject_reason *out, const char *name)
 {
-	int i = oa_index_of(reason_names, OFFERAPI_NREASONS, 1, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "reason: \"%.40s\" unknown (profile, experience, position_filled or"
-		                " other)",
-		                name ? name : "");
-	*out = (offerapi_reject_reason)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("reason", reason_names, OFFERAPI_NREASONS, 1, name, &i);
+	if (rc == 0)
+		*out = (offerapi_reject_reason)i;
+	return rc;
 }
 
 static bool stage_open(offerapi_stage s)
@@ -677,6 +671,14 @@ static void notes_free(void *list)
 }
 
 /* An application's notes, newest first (application_notes_app). */
+/* Whether @who, the actor, is the recruiter of application @id
+ * (ks_list_type.check). */
+static int notes_check(offerapi_store *s, const void *who, int64_t id)
+{
+	app_people p;
+	return app_check(s, who, id, true, "read its notes", &p);
+}
+
 static const ks_list_type notes_list = {
 	KS_SPEC_NEWEST('n', "n0.id", "n0.created_at",
 	               " FROM application_notes n0 WHERE n0.application_id = $1", 1),
@@ -686,7 +688,8 @@ static const ks_list_type notes_list = {
 	notes_fill,
 	notes_free,
 	"note list: no store given",
-	"out of memory"
+	"out of memory",
+	notes_check
 };
 
 int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor, offerapi_id id,
@@ -694,13 +697,7 @@ int offerapi_application_note_list(offerapi_store *s, const offerapi_user *actor
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "note list: no output given");
-	*out = NULL;
-	ks_req req;
-	int rc = ks_list_req(s, &notes_list, id, page, &req);
-	app_people p;
-	if (rc == 0)
-		rc = app_check(s, actor, id, true, "read its notes", &p);
-	if (rc == 0)
-		*out = ks_list_run(s, &notes_list, &req, (db_param[]){ P_INT(id) }, &rc);
+	int rc;
+	*out = ks_list_checked(s, &notes_list, actor, id, page, &rc);
 	return rc;
 }

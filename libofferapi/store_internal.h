@@ -254,6 +254,10 @@ bool token_wellformed(const char *t);
  * commit). */
 int notify_application_tx(db_conn *c, offerapi_id app_id, bool *queued);
 
+/* The refusal of an offer's notify outside offerapi_notify: EINVAL naming
+ * the field and its values. */
+int notify_error(void);
+
 /* A one-click unsubscribe token for (@user_id, @kind, @offer_id) on @c:
  * the token into @token (OFFERAPI_TOKEN_SIZE), its hash into the table.
  * @kind: NOTIFY_KIND_* (@offer_id 0 but for NOTIFY_KIND_OFFER). */

@@ -31,14 +31,11 @@ const char *offerapi_scope_name(unsigned scope)
 
 int offerapi_scope_parse(const char *name, unsigned *scope)
 {
-	int i = oa_index_of(scope_names, NSCOPES, 0, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "scopes: \"%.40s\" is not a scope (offers:read, offers:write, "
-		                "applications:read or applications:write)",
-		                name ? name : "");
-	*scope = 1u << i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("scopes", scope_names, NSCOPES, 0, name, &i);
+	if (rc == 0)
+		*scope = 1u << i;
+	return rc;
 }
 
 static bool pat_wellformed(const char *t)
@@ -196,7 +193,8 @@ static const ks_list_type tokens_list = {
 	tokens_fill,
 	tokens_free,
 	"token list: missing argument",
-	"token list: out of memory"
+	"token list: out of memory",
+	NULL /* no check: ks_list_page() */
 };
 
 int offerapi_pat_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,

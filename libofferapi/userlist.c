@@ -48,7 +48,7 @@ static void list_free(void *list)
 	{                                                                                          \
 		KS_SPEC_NEWEST('u', "u0.id", "u0.created_at", from, 1), ", " USER_COLUMNS,         \
 			" JOIN users u ON u.id = k.id", sizeof(offerapi_user_list), list_fill,     \
-			list_free, "user list: no store given", "out of memory"                    \
+			list_free, "user list: no store given", "out of memory", NULL              \
 	}
 static const ks_list_type all_users = USER_LIST(" FROM users u0 WHERE $1 = 0 AND u0.erased = 0");
 static const ks_list_type role_users = USER_LIST(

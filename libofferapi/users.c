@@ -26,12 +26,11 @@ const char *offerapi_role_name(offerapi_role role)
 
 int offerapi_role_parse(offerapi_role *out, const char *name)
 {
-	int i = oa_index_of(role_names, NROLES, 1, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "role: must be \"candidate\", \"recruiter\" or \"admin\"");
-	*out = (offerapi_role)i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("role", role_names, NROLES, 1, name, &i);
+	if (rc == 0)
+		*out = (offerapi_role)i;
+	return rc;
 }
 
 void offerapi_user_free(offerapi_user *u)
@@ -573,7 +572,8 @@ static const ks_list_type sessions_list = {
 	sessions_fill,
 	sessions_free,
 	"session list: missing argument",
-	"session list: out of memory"
+	"session list: out of memory",
+	NULL /* no check: ks_list_page() */
 };
 
 int offerapi_session_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,

@@ -48,14 +48,11 @@ const char *offerapi_event_name(unsigned event)
 
 int offerapi_event_parse(const char *name, unsigned *event)
 {
-	int i = oa_index_of(event_names, NEVENTS, 0, name);
-	if (i < 0)
-		return oa_error(OFFERAPI_EINVAL,
-		                "events: \"%.40s\" is not an event (application.created,"
-		                " application.stage_changed or offer.closed)",
-		                name ? name : "");
-	*event = 1u << i;
-	return 0;
+	int i;
+	int rc = oa_name_parse("events", event_names, NEVENTS, 0, name, &i);
+	if (rc == 0)
+		*event = 1u << i;
+	return rc;
 }
 
 const char *offerapi_delivery_state_name(offerapi_delivery_state st)
@@ -170,7 +167,8 @@ static const ks_list_type endpoints_list = {
 	endpoints_fill,
 	endpoints_free,
 	"webhook list: missing argument",
-	"webhook list: out of memory"
+	"webhook list: out of memory",
+	NULL /* no check: ks_list_page() */
 };
 
 int offerapi_webhook_list_page(offerapi_store *s, offerapi_id user_id, const offerapi_page *page,
@@ -331,6 +329,20 @@ static void deliveries_free(void *list)
 	offerapi_delivery_list_free(list);
 }
 
+/* Whether endpoint @id is the account's that @who points to (an
+ * offerapi_id): 0 or ENOTFOUND (ks_list_type.check). */
+static int endpoint_owned(offerapi_store *s, const void *who, int64_t id)
+{
+	offerapi_id user_id = *(const offerapi_id *)who;
+	db_result *r = NULL;
+	int rc = store_exec(s, "SELECT id FROM webhook_endpoints WHERE id = $1 AND user_id = $2",
+	                    (db_param[]){ P_INT(id), P_INT(user_id) }, 2, &r);
+	if (rc == 0 && r->nrows == 0)
+		rc = oa_error(OFFERAPI_ENOTFOUND, "webhook %lld: no such endpoint", (long long)id);
+	db_result_free(r);
+	return rc;
+}
+
 static const ks_list_type deliveries_list = {
 	KS_SPEC_NEWEST('d', "d0.id", "d0.created_ms",
 	               " FROM webhook_deliveries d0 WHERE d0.endpoint_id = $1", 1),
@@ -341,33 +353,17 @@ static const ks_list_type deliveries_list = {
 	deliveries_fill,
 	deliveries_free,
 	"delivery list: missing argument",
-	"delivery list: out of memory"
+	"delivery list: out of memory",
+	endpoint_owned
 };
-
-/* Whether endpoint @id is @user_id's: 0 or ENOTFOUND. */
-static int endpoint_owned(offerapi_store *s, offerapi_id user_id, offerapi_id id)
-{
-	db_result *r = NULL;
-	int rc = store_exec(s, "SELECT id FROM webhook_endpoints WHERE id = $1 AND user_id = $2",
-	                    (db_param[]){ P_INT(id), P_INT(user_id) }, 2, &r);
-	if (rc == 0 && r->nrows == 0)
-		rc = oa_error(OFFERAPI_ENOTFOUND, "webhook %lld: no such endpoint", (long long)id);
-	db_result_free(r);
-	return rc;
-}
 
 int offerapi_webhook_deliveries_page(offerapi_store *s, offerapi_id user_id, offerapi_id id,
                                      const offerapi_page *page, offerapi_delivery_list **out)
 {
 	if (!out)
 		return oa_error(OFFERAPI_EINVAL, "delivery list: missing argument");
-	*out = NULL;
-	ks_req req;
-	int rc = ks_list_req(s, &deliveries_list, id, page, &req);
-	if (rc == 0)
-		rc = endpoint_owned(s, user_id, id);
-	if (rc == 0)
-		*out = ks_list_run(s, &deliveries_list, &req, (db_param[]){ P_INT(id) }, &rc);
+	int rc;
+	*out = ks_list_checked(s, &deliveries_list, &user_id, id, page, &rc);
 	return rc;
 }
 

@@ -36,6 +36,39 @@ static void test_error_last(void **state)
 	assert_true(strlen(offerapi_error_last()->message) < 600);
 }
 
+/* The refusal of a value outside a name table lists the table's names,
+ * cuts a long value on a character and says "value" for a number. */
+static void test_name_error(void **state)
+{
+	(void)state;
+	static const char *const names[] = { NULL, "each", "daily", "none" };
+	int i = -1;
+	assert_int_equal(oa_name_parse("notify", names, 4, 1, "daily", &i), 0);
+	assert_int_equal(i, 2);
+	/* value 0 is the table's "unset": never a name */
+	assert_int_equal(oa_name_parse("notify", names, 4, 1, NULL, &i), OFFERAPI_EINVAL);
+	assert_int_equal(i, 2);
+	assert_string_equal(offerapi_error_last()->message,
+	                    "notify: \"\" unknown (each, daily or none)");
+	assert_int_equal(oa_name_parse("notify", names, 4, 1, "weekly", &i), OFFERAPI_EINVAL);
+	assert_string_equal(offerapi_error_last()->message,
+	                    "notify: \"weekly\" unknown (each, daily or none)");
+	assert_int_equal(oa_name_error("notify", names, 4, 1, NULL), OFFERAPI_EINVAL);
+	assert_string_equal(offerapi_error_last()->message,
+	                    "notify: unknown value (each, daily or none)");
+	/* 39 letters and an "é" (2 bytes): cut before the "é", not inside */
+	char longv[64];
+	memset(longv, 'a', 39);
+	strcpy(longv + 39, "\xc3\xa9zzz");
+	oa_name_parse("lang", (const char *const[]){ "fr", "en" }, 2, 0, longv, &i);
+	const char *m = offerapi_error_last()->message;
+	assert_non_null(strstr(m, "aaaa\" unknown (fr or en)"));
+	assert_true(oa_utf8_valid(m, strlen(m)));
+	/* a table of one name */
+	oa_name_parse("kind", (const char *const[]){ "only" }, 1, 0, "x", &i);
+	assert_string_equal(offerapi_error_last()->message, "kind: \"x\" unknown (only)");
+}
+
 static void *other_thread(void *arg)
 {
 	(void)arg;
@@ -282,6 +315,7 @@ int main(void)
 		cmocka_unit_test(test_error_last),
 		cmocka_unit_test(test_error_per_thread),
 		cmocka_unit_test(test_error_message_sanitized),
+		cmocka_unit_test(test_name_error),
 		cmocka_unit_test(test_strerror),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_check_text),
