@@ -538,7 +538,16 @@ typedef struct fr_grid {
 
 void fr_grid_init(fr_grid *g, size_t ncols, const char *const *head);
 void fr_grid_add(fr_grid *g, const char *const *cells); /* ncols cells, copied */
-const char *fr_grid_cell(const fr_grid *g, size_t row, size_t col);
+/* The punctuation of a row in a document format: before the first cell,
+ * before each other, after each cell, at the row's end. */
+typedef struct fr_grid_marks {
+	const char *first, *sep, *close, *end;
+} fr_grid_marks;
+/* Writes the @n @cells of a row, each esc()aped, between @m's marks. */
+void fr_grid_row(FILE *f, const char *const *cells, size_t n, const fr_grid_marks *m,
+                 void (*esc)(FILE *, const char *));
+/* Row @row of @g as fr_grid_row() takes it. */
+const char *const *fr_grid_cells(const fr_grid *g, size_t row);
 void fr_grid_free(fr_grid *g);
 /* The trend: previous window, window, then each day (cost, requests,
  * usage, savings per month, change of cost); 0 without a trend. */
@@ -553,8 +562,20 @@ int fr_grid_units(const fr_outctx *c, fr_grid *g);
 void fr_pad(FILE *f, const char *s, size_t w, int right);
 /* A container row's note in the report's language. */
 const char *fr_note_text(const fr_outctx *c, const fr_row *r, char *b, size_t n);
-/* Writes each item as pre, esc(item), post. */
-void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
-                 void (*esc)(FILE *, const char *));
+
+/* How a document format (HTML, Markdown) writes the parts that
+ * fr_doc_tail() puts together; each escapes its text. */
+typedef struct fr_doc_ops {
+	void (*heading)(FILE *f, const char *text);
+	void (*grid)(FILE *f, const fr_grid *g, const char *id);
+	/* a bulleted list; @id names it ("incomplete", "breached") */
+	void (*list)(FILE *f, char *const *items, size_t n, const char *id);
+} fr_doc_ops;
+
+/* The end of a document report, the same in every format: the unit
+ * economics when the report has any, the incomplete data when some is,
+ * the thresholds breached when one is; each a heading and its grid or
+ * list. */
+void fr_doc_tail(FILE *f, const fr_outctx *c, const fr_doc_ops *ops);
 
 #endif

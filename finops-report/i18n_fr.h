@@ -174,7 +174,6 @@ static const fr_msg fr_catalogue[] = {
 	{ "Source", "Source" },
 	{ "THRESHOLD BREACHED", "SEUIL DÉPASSÉ" },
 	{ "TOTAL", "TOTAL" },
-	{ "Threshold breached", "Seuil dépassé" },
 	{ "Thresholds breached", "Seuils dépassés" },
 	{ "Total", "Total" },
 	{ "Trend", "Tendance" },

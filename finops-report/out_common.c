@@ -202,9 +202,20 @@ void fr_grid_add(fr_grid *g, const char *const *cells)
 	g->nrows++;
 }
 
-const char *fr_grid_cell(const fr_grid *g, size_t row, size_t col)
+const char *const *fr_grid_cells(const fr_grid *g, size_t row)
 {
-	return g->cells[row * g->ncols + col];
+	return (const char *const *)&g->cells[row * g->ncols];
+}
+
+void fr_grid_row(FILE *f, const char *const *cells, size_t n, const fr_grid_marks *m,
+                 void (*esc)(FILE *, const char *))
+{
+	for (size_t k = 0; k < n; k++) {
+		fputs(k ? m->sep : m->first, f);
+		esc(f, cells[k]);
+		fputs(m->close, f);
+	}
+	fputs(m->end, f);
 }
 
 void fr_grid_free(fr_grid *g)
@@ -324,13 +335,23 @@ void fr_pad(FILE *f, const char *s, size_t w, int right)
 		fputc(' ', f);
 }
 
-void fr_out_list(FILE *f, char *const *items, size_t n, const char *pre, const char *post,
-                 void (*esc)(FILE *, const char *))
+void fr_doc_tail(FILE *f, const fr_outctx *c, const fr_doc_ops *ops)
 {
-	for (size_t i = 0; i < n; i++) {
-		fputs(pre, f);
-		esc(f, items[i]);
-		fputs(post, f);
+	fr_grid g;
+	if (fr_grid_units(c, &g)) {
+		char *t = fr_printf("%s (%s)", FR_T(c, "Unit economics"), c->o->pricing.currency);
+		ops->heading(f, t);
+		free(t);
+		ops->grid(f, &g, "units");
+	}
+	fr_grid_free(&g);
+	if (c->m->nwarn) {
+		ops->heading(f, FR_T(c, "Incomplete data"));
+		ops->list(f, c->m->warnings, c->m->nwarn, "incomplete");
+	}
+	if (c->t->nbreached) {
+		ops->heading(f, FR_T(c, "Thresholds breached"));
+		ops->list(f, c->t->breached, (size_t)c->t->nbreached, "breached");
 	}
 }
 

@@ -108,21 +108,12 @@ static void svg_bars(FILE *f, const chart *ch)
 /* A grid as an HTML table: the first column text, figures right. */
 static void html_grid(FILE *f, const fr_grid *g, const char *id)
 {
-	fprintf(f, "<table id=\"%s\"><tr>", id);
-	for (size_t k = 0; k < g->ncols; k++) {
-		fputs("<th>", f);
-		hesc(f, g->head[k]);
-		fputs("</th>", f);
-	}
-	fputs("</tr>\n", f);
-	for (size_t i = 0; i < g->nrows; i++) {
-		for (size_t k = 0; k < g->ncols; k++) {
-			fputs(k ? "<td class=\"n\">" : "<tr><td>", f);
-			hesc(f, fr_grid_cell(g, i, k));
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
+	static const fr_grid_marks th = { "<tr><th>", "<th>", "</th>", "</tr>\n" },
+				   td = { "<tr><td>", "<td class=\"n\">", "</td>", "</tr>\n" };
+	fprintf(f, "<table id=\"%s\">", id);
+	fr_grid_row(f, g->head, g->ncols, &th, hesc);
+	for (size_t i = 0; i < g->nrows; i++)
+		fr_grid_row(f, fr_grid_cells(g, i), g->ncols, &td, hesc);
 	fputs("</table>\n", f);
 }
 
@@ -299,27 +290,18 @@ static void rightsizing_table(FILE *f, const fr_outctx *c)
 	fr_rows_close(&it);
 }
 
-static void tail(FILE *f, const fr_outctx *c)
+static void html_list(FILE *f, char *const *items, size_t n, const char *id)
 {
-	const fr_model *m = c->m;
-	fr_grid g;
-	if (fr_grid_units(c, &g)) {
-		char *t = fr_printf("%s (%s)", T("Unit economics"), c->o->pricing.currency);
-		h2(f, t);
-		free(t);
-		html_grid(f, &g, "units");
+	fprintf(f, "<ul id=\"%s\"%s>\n", id, strcmp(id, "breached") ? "" : " class=\"risk\"");
+	for (size_t i = 0; i < n; i++) {
+		fputs("<li>", f);
+		hesc(f, items[i]);
+		fputs("</li>\n", f);
 	}
-	fr_grid_free(&g);
-	if (m->nwarn) {
-		h2(f, T("Incomplete data"));
-		fputs("<ul id=\"incomplete\">\n", f);
-		fr_out_list(f, m->warnings, m->nwarn, "<li>", "</li>\n", hesc);
-		fputs("</ul>\n", f);
-	}
-	char *pre = fr_printf("<p class=\"risk\">%s: ", T("Threshold breached"));
-	fr_out_list(f, c->t->breached, (size_t)c->t->nbreached, pre, "</p>\n", hesc);
-	free(pre);
+	fputs("</ul>\n", f);
 }
+
+static const fr_doc_ops html_doc = { h2, html_grid, html_list };
 
 /* A sparkline of the daily cost: an inline SVG polyline, no axis. */
 static void sparkline(FILE *f, const fr_model *m)
@@ -359,7 +341,7 @@ FR_FORMAT(html, NULL, 0, 0)
 	charts(f, c);
 	cost_table(f, c);
 	rightsizing_table(f, c);
-	tail(f, c);
+	fr_doc_tail(f, c, &html_doc);
 	fputs("</body></html>\n", f);
 	return 0;
 }

@@ -25,21 +25,16 @@ static void md(FILE *f, const char *s)
 /* A grid as a Markdown table: the first column left, figures right. */
 static void md_grid(FILE *f, const fr_grid *g)
 {
-	for (size_t k = 0; k < g->ncols; k++) {
-		fputs(k ? " | " : "| ", f);
-		md(f, g->head[k]);
-	}
-	fputs(" |\n|", f);
-	for (size_t k = 0; k < g->ncols; k++)
-		fputs(k ? "---:|" : "---|", f);
-	fputc('\n', f);
-	for (size_t i = 0; i < g->nrows; i++) {
-		for (size_t k = 0; k < g->ncols; k++) {
-			fputs(k ? " | " : "| ", f);
-			md(f, fr_grid_cell(g, i, k));
-		}
-		fputs(" |\n", f);
-	}
+	static const fr_grid_marks cell = { "| ", " | ", "", " |\n" },
+				   rule = { "|", "", "|", "\n" };
+	/* the rule under the head: the first column left, the figures right */
+	static const char *const align[FR_GRID_COLS] = { "---",  "---:", "---:", "---:",
+		                                         "---:", "---:", "---:", "---:",
+		                                         "---:", "---:", "---:", "---:" };
+	fr_grid_row(f, g->head, g->ncols, &cell, md);
+	fr_grid_row(f, align, g->ncols, &rule, md);
+	for (size_t i = 0; i < g->nrows; i++)
+		fr_grid_row(f, fr_grid_cells(g, i), g->ncols, &cell, md);
 }
 
 /* Title, window, sources and method. */
@@ -183,25 +178,30 @@ static void md_containers(FILE *f, const fr_outctx *c)
 	fr_rows_close(&it);
 }
 
-/* Unit economics, incomplete data and breached thresholds. */
-static void md_tail(FILE *f, const fr_outctx *c)
+static void md_heading(FILE *f, const char *text)
 {
-	const fr_model *m = c->m;
-	fr_grid g;
-	if (fr_grid_units(c, &g)) {
-		fprintf(f, "\n## %s (%s)\n\n", T("Unit economics"), c->o->pricing.currency);
-		md_grid(f, &g);
-	}
-	fr_grid_free(&g);
-	if (m->nwarn) {
-		fprintf(f, "\n## %s\n\n", T("Incomplete data"));
-		fr_out_list(f, m->warnings, m->nwarn, "- ", "\n", md);
-	}
-	if (c->t->nbreached) {
-		fprintf(f, "\n## %s\n\n", T("Thresholds breached"));
-		fr_out_list(f, c->t->breached, (size_t)c->t->nbreached, "- ", "\n", md);
+	fputs("\n## ", f);
+	md(f, text);
+	fputs("\n\n", f);
+}
+
+static void md_grid_id(FILE *f, const fr_grid *g, const char *id)
+{
+	(void)id; /* Markdown has no ids */
+	md_grid(f, g);
+}
+
+static void md_list(FILE *f, char *const *items, size_t n, const char *id)
+{
+	(void)id;
+	for (size_t i = 0; i < n; i++) {
+		fputs("- ", f);
+		md(f, items[i]);
+		fputc('\n', f);
 	}
 }
+
+static const fr_doc_ops md_doc = { md_heading, md_grid_id, md_list };
 
 FR_FORMAT(markdown, "md", 0, 0)
 {
@@ -209,6 +209,6 @@ FR_FORMAT(markdown, "md", 0, 0)
 	md_summary(f, c);
 	md_trend_cost(f, c);
 	md_containers(f, c);
-	md_tail(f, c);
+	fr_doc_tail(f, c, &md_doc);
 	return 0;
 }

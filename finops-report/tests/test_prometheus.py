@@ -270,6 +270,18 @@ def run(tmp):
                  "savings" in r.json["thresholds"]["breached"][0],
                  "breach listed in JSON")
         ck.check("threshold breached" in r.stderr, "breach on stderr")
+        # the document formats end alike: a heading, then one item a breach
+        breach = r.json["thresholds"]["breached"][0]
+        r = tool("-n", "data", "--fail-if-savings-over", "0.5", fmt="markdown")
+        ck.check("\n## Thresholds breached\n\n- " in r.out and "## Incomplete data" not in r.out,
+                 "markdown: breaches in a list, no empty incomplete section")
+        r = tool("-n", "data", "--fail-if-savings-over", "0.5", fmt="html")
+        tc = TagCheck()
+        tc.feed(r.out)
+        ck.check(not tc.errors and not tc.stack, "html with a breach well nested")
+        ck.check("<h2>Thresholds breached</h2>\n<ul id=\"breached\" class=\"risk\">\n<li>"
+                 in r.out and breach.split(" ")[0] in r.out and 'id="incomplete"' not in r.out,
+                 "html: breaches in a list: %s" % r.out[-600:])
         r = tool("-n", "data", "--fail-if-savings-over", "1")
         ck.check(r.code == 0, "savings 0.66 <= 1 -> 0: %d" % r.code)
         r = tool("-n", "data", "--min-efficiency", "90")
