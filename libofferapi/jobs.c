@@ -925,30 +925,44 @@ void offerapi_job_stats_free(offerapi_job_stats *st)
 	free(st);
 }
 
-/* Fill the oldest enqueue time of each scorer's pending jobs. */
-static int stats_oldest(offerapi_store *s, offerapi_job_stats *st)
+/* The counts of @counts (scorer, state, count) into a new @st. */
+static offerapi_job_stats *stats_counts(const db_result *counts)
 {
-	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT scorer, MIN(enqueued_ms) FROM jobs WHERE state = 0"
-	                    " GROUP BY scorer",
-	                    NULL, 0, &r);
-	if (rc < 0)
-		return rc;
-	int64_t oldest = 0;
-	for (int i = 0; i < r->nrows; i++) {
-		int64_t t = db_int(r, i, 1);
+	offerapi_job_stats *st = calloc(1, sizeof *st);
+	if (!st ||
+	    !(st->items = calloc(counts->nrows ? (size_t)counts->nrows : 1, sizeof *st->items))) {
+		free(st);
+		return NULL;
+	}
+	for (int i = 0; i < counts->nrows; i++) {
+		offerapi_job_count *c = &st->items[st->count];
+		if (!(c->scorer = oa_strdup(db_text(counts, i, 0)))) {
+			offerapi_job_stats_free(st);
+			return NULL;
+		}
+		c->state = (offerapi_job_state)db_int(counts, i, 1);
+		c->count = db_int(counts, i, 2);
+		st->count++;
+	}
+	return st;
+}
+
+/* The oldest enqueue time of each scorer's pending jobs, from @oldest
+ * (scorer, MIN(enqueued_ms)), into @st. */
+static void stats_oldest(offerapi_job_stats *st, const db_result *oldest)
+{
+	int64_t first = 0;
+	for (int i = 0; i < oldest->nrows; i++) {
+		int64_t t = db_int(oldest, i, 1);
 		for (size_t k = 0; k < st->count; k++)
 			if (st->items[k].state == OFFERAPI_JOB_PENDING &&
-			    !strcmp(st->items[k].scorer, db_text(r, i, 0)))
+			    !strcmp(st->items[k].scorer, db_text(oldest, i, 0)))
 				st->items[k].oldest_enqueued_ms = t;
-		if (!oldest || t < oldest)
-			oldest = t;
+		if (!first || t < first)
+			first = t;
 	}
-	db_result_free(r);
-	if (oldest && st->now_ms > oldest)
-		st->oldest_pending_s = (double)(st->now_ms - oldest) / 1000.0;
-	return 0;
+	if (first && st->now_ms > first)
+		st->oldest_pending_s = (double)(st->now_ms - first) / 1000.0;
 }
 
 int offerapi_job_stats_get(offerapi_store *s, offerapi_job_stats **out)
@@ -956,35 +970,28 @@ int offerapi_job_stats_get(offerapi_store *s, offerapi_job_stats **out)
 	if (!s || !out)
 		return oa_error(OFFERAPI_EINVAL, "jobs: no store or no output");
 	*out = NULL;
-	db_result *r = NULL;
-	int rc = store_exec(s,
-	                    "SELECT scorer, state, COUNT(*) FROM jobs GROUP BY scorer, state"
-	                    " ORDER BY scorer, state",
-	                    NULL, 0, &r);
+	/* one round trip on PostgreSQL: the counts read the index (jobs_state)
+	 * alone; the oldest reads the table for the pending jobs only */
+	const db_stmt q[2] = {
+		{ "SELECT scorer, state, COUNT(*) FROM jobs GROUP BY scorer, state"
+		  " ORDER BY scorer, state",
+		  NULL, 0 },
+		{ "SELECT scorer, MIN(enqueued_ms) FROM jobs WHERE state = 0 GROUP BY scorer", NULL,
+		  0 },
+	};
+	db_result *r[2];
+	int rc = store_batch(s, 2, q, r);
 	if (rc < 0)
 		return rc;
-	offerapi_job_stats *st = calloc(1, sizeof *st);
-	if (st)
-		st->items = calloc(r->nrows ? (size_t)r->nrows : 1, sizeof *st->items);
-	for (int i = 0; st && st->items && i < r->nrows; i++) {
-		offerapi_job_count *c = &st->items[st->count];
-		if (!(c->scorer = oa_strdup(db_text(r, i, 0))))
-			break;
-		c->state = (offerapi_job_state)db_int(r, i, 1);
-		c->count = db_int(r, i, 2);
-		st->count++;
+	offerapi_job_stats *st = stats_counts(r[0]);
+	if (st) {
+		st->now_ms = oa_now_ms();
+		stats_oldest(st, r[1]);
 	}
-	bool complete = st && st->items && st->count == (size_t)r->nrows;
-	db_result_free(r);
-	if (!complete) {
-		offerapi_job_stats_free(st);
+	db_result_free(r[0]);
+	db_result_free(r[1]);
+	if (!st)
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
-	}
-	st->now_ms = oa_now_ms();
-	if ((rc = stats_oldest(s, st)) < 0) {
-		offerapi_job_stats_free(st);
-		return rc;
-	}
 	*out = st;
 	return 0;
 }
