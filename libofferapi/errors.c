@@ -161,15 +161,22 @@ int oa_index_of(const char *const *names, int n, int first, const char *name)
 	return -1;
 }
 
-int oa_name_error(const char *field, const char *const *names, int n, int first, const char *value)
+const char *oa_name_list(char *dst, size_t cap, const char *const *names, int n, int first)
 {
-	char list[256] = "";
 	size_t len = 0;
-	for (int i = first; i < n && len < sizeof list; i++) {
+	dst[0] = '\0';
+	for (int i = first; i < n && len < cap; i++) {
 		const char *sep = i == first ? "" : i == n - 1 ? " or " : ", ";
-		int w = snprintf(list + len, sizeof list - len, "%s%s", sep, names[i]);
+		int w = snprintf(dst + len, cap - len, "%s%s", sep, names[i]);
 		len += w > 0 ? (size_t)w : 0;
 	}
+	return dst;
+}
+
+int oa_name_error(const char *field, const char *const *names, int n, int first, const char *value)
+{
+	char list[256];
+	oa_name_list(list, sizeof list, names, n, first);
 	if (!value)
 		return oa_error(OFFERAPI_EINVAL, "%s: unknown value (%s)", field, list);
 	return oa_error(OFFERAPI_EINVAL, "%s: \"%.*s\" unknown (%s)", field, oa_utf8_fit(value, 40),

@@ -42,6 +42,9 @@ int oa_check_text(const char *field, const char *s, size_t min, size_t max, bool
 const char *oa_name_of(const char *const *names, int n, int first, int v);
 int oa_index_of(const char *const *names, int n, int first, const char *name);
 const char *oa_bit_name(const char *const *names, int n, unsigned bit);
+/* The names @names[@first..@n) as a person reads them, "a, b or c", into
+ * @dst of @cap bytes (cut to fit); @dst. */
+const char *oa_name_list(char *dst, size_t cap, const char *const *names, int n, int first);
 /* OFFERAPI_EINVAL with the one message of a value outside a name table,
  * its names written from the table: `field: "value" unknown (a, b or c)`;
  * `field: unknown value (a, b or c)` when @value is NULL (a number the

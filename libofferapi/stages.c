@@ -161,11 +161,13 @@ static int check_change(const offerapi_user *actor, const offerapi_stage_change 
 		                "stage: a candidate can only withdraw (the recruiter sets %s)",
 		                stage_names[ch->stage]);
 	bool rejected = ch->stage == OFFERAPI_STAGE_REJECTED;
-	if (rejected && (ch->reason <= OFFERAPI_REASON_NONE || ch->reason >= OFFERAPI_NREASONS))
+	char reasons[128];
+	if (rejected && ch->reason == OFFERAPI_REASON_NONE)
 		return oa_error(
-			OFFERAPI_EINVAL,
-			"reason: required to reject (profile, experience, position_filled or"
-			" other)");
+			OFFERAPI_EINVAL, "reason: required to reject (%s)",
+			oa_name_list(reasons, sizeof reasons, reason_names, OFFERAPI_NREASONS, 1));
+	if (rejected && !offerapi_reject_reason_name(ch->reason))
+		return oa_name_error("reason", reason_names, OFFERAPI_NREASONS, 1, NULL);
 	if (!rejected && (ch->reason != OFFERAPI_REASON_NONE || ch->reason_text || ch->show_reason))
 		return oa_error(OFFERAPI_EINVAL, "reason: only a rejection has one (stage %s)",
 		                stage_names[ch->stage]);

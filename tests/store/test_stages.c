@@ -261,7 +261,11 @@ static void test_refusals(void **state)
 	offerapi_stage_change ch = OFFERAPI_STAGE_CHANGE_INIT;
 	ch.stage = OFFERAPI_STAGE_REJECTED;
 	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
-	assert_message_has("reason");
+	assert_message_has("reason: required to reject (profile, experience, position_filled or "
+	                   "other)");
+	ch.reason = (offerapi_reject_reason)OFFERAPI_NREASONS;
+	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
+	assert_message_has("reason: unknown value (profile, experience");
 	ch.stage = OFFERAPI_STAGE_REVIEWED;
 	ch.reason = OFFERAPI_REASON_OTHER;
 	assert_rc(offerapi_application_set_stage(f->s, f->rec, id, &ch), OFFERAPI_EINVAL);
