@@ -94,6 +94,10 @@ typedef struct oa_opt {
 
 /* The offset and size of @field in the struct @type, for oa_opt. */
 #define OA_OPT_FIELD(type, field) offsetof(type, field), sizeof(((type *)0)->field)
+/* A number macro as a string, for a default: OA_STR(OFFERAPI_JOB_LEASE_S_DEFAULT)
+ * is "300". */
+#define OA_STR(x) OA_STR_(x)
+#define OA_STR_(x) #x
 
 /* Fill the configuration @cfg (zeroed by the caller) from the @n options
  * of @opts: every default, then every variable, then the flags of @argv;

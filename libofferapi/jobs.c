@@ -24,10 +24,6 @@
 #include "internal.h"
 #include "jobs_internal.h"
 
-#define LEASE_DEFAULT_S 300
-#define ATTEMPTS_DEFAULT 5
-#define BACKOFF_BASE_DEFAULT_MS 10000
-#define BACKOFF_MAX_DEFAULT_MS 900000
 #define REQUEUE_EVERY_MS 1000 /* look for expired leases at most this often */
 #define RESCORE_BATCH 5000 /* applications per statement of enqueue_missing */
 #define VERSION_MAX 64
@@ -52,19 +48,24 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 		*o = *in;
 	}
 	if (!o->lease_s)
-		o->lease_s = LEASE_DEFAULT_S;
+		o->lease_s = OFFERAPI_JOB_LEASE_S_DEFAULT;
 	if (!o->max_attempts)
-		o->max_attempts = ATTEMPTS_DEFAULT;
+		o->max_attempts = OFFERAPI_JOB_ATTEMPTS_DEFAULT;
 	if (!o->backoff_base_ms)
-		o->backoff_base_ms = BACKOFF_BASE_DEFAULT_MS;
+		o->backoff_base_ms = OFFERAPI_JOB_BACKOFF_MS_DEFAULT;
 	if (!o->backoff_max_ms)
-		o->backoff_max_ms = BACKOFF_MAX_DEFAULT_MS;
-	if (o->lease_s > 86400)
-		return oa_error(OFFERAPI_EINVAL, "job options: lease_s %u is over 86400",
-		                o->lease_s);
-	if (o->max_attempts > 100)
-		return oa_error(OFFERAPI_EINVAL, "job options: max_attempts %u is over 100",
-		                o->max_attempts);
+		o->backoff_max_ms = o->backoff_base_ms > OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT
+		                            ? o->backoff_base_ms
+		                            : OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT;
+	if (o->lease_s > OFFERAPI_JOB_LEASE_S_MAX)
+		return oa_error(OFFERAPI_EINVAL, "job options: lease_s %u is over %d", o->lease_s,
+		                OFFERAPI_JOB_LEASE_S_MAX);
+	if (o->max_attempts > OFFERAPI_JOB_ATTEMPTS_MAX)
+		return oa_error(OFFERAPI_EINVAL, "job options: max_attempts %u is over %d",
+		                o->max_attempts, OFFERAPI_JOB_ATTEMPTS_MAX);
+	if (o->backoff_max_ms > OFFERAPI_JOB_BACKOFF_MS_MAX)
+		return oa_error(OFFERAPI_EINVAL, "job options: backoff_max_ms %u is over %d",
+		                o->backoff_max_ms, OFFERAPI_JOB_BACKOFF_MS_MAX);
 	if (o->backoff_max_ms < o->backoff_base_ms)
 		return oa_error(OFFERAPI_EINVAL,
 		                "job options: backoff_max_ms %u is below backoff_base_ms %u",

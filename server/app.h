@@ -50,7 +50,8 @@ typedef struct config {
 	unsigned workers; /* scoring worker threads (0: offerapi-worker does it) */
 	unsigned worker_drain_ms; /* at stop, time for jobs being scored to finish */
 	unsigned apply_wait_ms; /* an application may wait this long for its scores */
-	unsigned lease_s, max_attempts, backoff_ms; /* scoring jobs (jobs.h) */
+	/* scoring jobs (offerapi/jobs.h) */
+	unsigned lease_s, max_attempts, backoff_ms, backoff_max_ms;
 	size_t max_upload; /* largest CV in bytes */
 	size_t max_body; /* largest non-file request body */
 	size_t max_header; /* largest request head */

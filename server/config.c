@@ -58,13 +58,20 @@ static const oa_opt opts[] = {
 	  600000, "10000",
 	  "at stop, time for jobs being scored to finish; then they are released to another worker",
 	  NULL },
-	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", OA_OPT_UINT, F(lease_s), 1, 86400, "300",
+	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", OA_OPT_UINT, F(lease_s), 1,
+	  OFFERAPI_JOB_LEASE_S_MAX, OA_STR(OFFERAPI_JOB_LEASE_S_DEFAULT),
 	  "a job's claim lasts this long; more than the slowest scorer takes", NULL },
-	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", OA_OPT_UINT, F(max_attempts), 1, 100,
-	  "5", "attempts before a scoring job is failed (the recruiter may retry it)", NULL },
-	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", OA_OPT_UINT, F(backoff_ms), 1, 900000,
-	  "10000",
-	  "first retry delay of a failed job, doubled each time (at most 15 min), with jitter",
+	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", OA_OPT_UINT, F(max_attempts), 1,
+	  OFFERAPI_JOB_ATTEMPTS_MAX, OA_STR(OFFERAPI_JOB_ATTEMPTS_DEFAULT),
+	  "attempts before a scoring job is failed (the recruiter may retry it)", NULL },
+	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", OA_OPT_UINT, F(backoff_ms), 1,
+	  OFFERAPI_JOB_BACKOFF_MS_MAX, OA_STR(OFFERAPI_JOB_BACKOFF_MS_DEFAULT),
+	  "first retry delay of a failed job, doubled each time up to --backoff-max-ms, with jitter",
+	  NULL },
+	{ "backoff-max-ms", "OFFERAPI_JOB_BACKOFF_MAX_MS", "MS", OA_OPT_UINT, F(backoff_max_ms), 1,
+	  OFFERAPI_JOB_BACKOFF_MS_MAX, NULL,
+	  "longest retry delay of a failed job, not below --backoff-ms (default: " OA_STR(
+		  OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT) ", or --backoff-ms when more)",
 	  NULL },
 	{ "smtp-url", "OFFERAPI_SMTP_URL", "URL", OA_OPT_STR, F(smtp_url), 0, 0, "",
 	  "mail relay: smtp://HOST[:PORT] (STARTTLS) or smtps://HOST[:PORT]; credentials from "
@@ -262,6 +269,10 @@ static int config_check(config *c)
 	}
 	if (c->pwhash_mem && c->pwhash_mem < 8192) {
 		fprintf(stderr, "offerapi-server: --pwhash-memlimit: at least 8192 bytes, or 0\n");
+		return -1;
+	}
+	if (c->backoff_max_ms && c->backoff_max_ms < c->backoff_ms) {
+		fprintf(stderr, "offerapi-server: --backoff-max-ms is below --backoff-ms\n");
 		return -1;
 	}
 	return secret_check(c);

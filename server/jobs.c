@@ -88,7 +88,7 @@ int jobs_start(app *a)
 	ro.jobs.lease_s = a->cfg.lease_s;
 	ro.jobs.max_attempts = a->cfg.max_attempts;
 	ro.jobs.backoff_base_ms = a->cfg.backoff_ms;
-	ro.jobs.backoff_max_ms = a->cfg.backoff_ms > 900000 ? a->cfg.backoff_ms : 900000;
+	ro.jobs.backoff_max_ms = a->cfg.backoff_max_ms; /* 0: the library's */
 	if (offerapi_job_runner_start(&runner, a->store, a->scorers, &ro) < 0) {
 		fprintf(stderr, "offerapi-server: cannot start the scoring workers: %s\n",
 		        offerapi_error_last()->message);

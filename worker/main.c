@@ -142,20 +142,24 @@ static const oa_opt opts[] = {
 	{ "poll-ms", "OFFERAPI_JOB_POLL_MS", "MS", OA_OPT_ULL, F(poll_ms), 10, 60000, "250",
 	  "an idle worker looks for jobs this often",
 	  "un fil inoccupé cherche des tâches à cet intervalle" },
-	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", OA_OPT_ULL, F(lease_s), 1, 86400, NULL,
-	  "a claim lasts this long; more than the slowest scorer (default: the library's, 300)",
-	  "durée d'une prise de tâche ; plus que le notateur le plus lent (défaut : celui de la "
-	  "bibliothèque, 300)" },
-	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", OA_OPT_ULL, F(max_attempts), 1, 100,
-	  NULL, "attempts before a job is failed (default: the library's, 5)",
-	  "essais avant qu'une tâche échoue pour de bon (défaut : celui de la bibliothèque, 5)" },
-	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", OA_OPT_ULL, F(backoff_ms), 1, 86400000,
-	  NULL, "first retry delay, doubled each time, with jitter (default: the library's, 10000)",
-	  "délai avant le premier nouvel essai, doublé à chaque fois, avec gigue (défaut : celui "
-	  "de la bibliothèque, 10000)" },
+	{ "lease-s", "OFFERAPI_JOB_LEASE_S", "S", OA_OPT_ULL, F(lease_s), 1,
+	  OFFERAPI_JOB_LEASE_S_MAX, OA_STR(OFFERAPI_JOB_LEASE_S_DEFAULT),
+	  "a claim lasts this long; more than the slowest scorer",
+	  "durée d'une prise de tâche ; plus que le notateur le plus lent" },
+	{ "max-attempts", "OFFERAPI_JOB_MAX_ATTEMPTS", "N", OA_OPT_ULL, F(max_attempts), 1,
+	  OFFERAPI_JOB_ATTEMPTS_MAX, OA_STR(OFFERAPI_JOB_ATTEMPTS_DEFAULT),
+	  "attempts before a job is failed", "essais avant qu'une tâche échoue pour de bon" },
+	{ "backoff-ms", "OFFERAPI_JOB_BACKOFF_MS", "MS", OA_OPT_ULL, F(backoff_ms), 1,
+	  OFFERAPI_JOB_BACKOFF_MS_MAX, OA_STR(OFFERAPI_JOB_BACKOFF_MS_DEFAULT),
+	  "first retry delay, doubled each time up to --backoff-max-ms, with jitter",
+	  "délai avant le premier nouvel essai, doublé à chaque fois jusqu'à --backoff-max-ms, "
+	  "avec gigue" },
 	{ "backoff-max-ms", "OFFERAPI_JOB_BACKOFF_MAX_MS", "MS", OA_OPT_ULL, F(backoff_max_ms), 1,
-	  86400000, NULL, "longest retry delay (default: the library's, 900000)",
-	  "plus long délai entre deux essais (défaut : celui de la bibliothèque, 900000)" },
+	  OFFERAPI_JOB_BACKOFF_MS_MAX, NULL,
+	  "longest retry delay, not below --backoff-ms (default: " OA_STR(
+		  OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT) ", or --backoff-ms when more)",
+	  "plus long délai entre deux essais, pas moins que --backoff-ms (défaut : " OA_STR(
+		  OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT) ", ou --backoff-ms s'il est plus grand)" },
 	{ "drain-ms", "OFFERAPI_DRAIN_MS", "MS", OA_OPT_ULL, F(drain_ms), 0, 3600000, "30000",
 	  "after SIGTERM, time to finish the jobs being scored before releasing them",
 	  "après SIGTERM, temps laissé aux tâches en cours avant de les rendre" },
@@ -449,8 +453,6 @@ static bool start_runner(const wconfig *c)
 	ro.jobs.max_attempts = (unsigned)c->max_attempts;
 	ro.jobs.backoff_base_ms = (unsigned)c->backoff_ms;
 	ro.jobs.backoff_max_ms = (unsigned)c->backoff_max_ms;
-	if (ro.jobs.backoff_base_ms && !ro.jobs.backoff_max_ms && ro.jobs.backoff_base_ms > 900000)
-		ro.jobs.backoff_max_ms = ro.jobs.backoff_base_ms;
 	ro.on_report = on_report;
 	if (offerapi_job_runner_start(&w.runner, w.store, w.set, &ro) < 0) {
 		fprintf(stderr, "offerapi-worker: cannot start the workers: %s\n",

@@ -69,21 +69,38 @@ OFFERAPI_EXTERN const char *offerapi_job_state_name(offerapi_job_state state);
 /** Version of offerapi_job_options; set .version to this. */
 #define OFFERAPI_JOB_OPTIONS_VERSION 1
 
+/** @name Defaults and bounds of offerapi_job_options
+ *  Plain numbers, so that a program may also write them in its help
+ *  (the server's and the worker's options take them). @{ */
+#define OFFERAPI_JOB_LEASE_S_DEFAULT 300
+#define OFFERAPI_JOB_LEASE_S_MAX 86400
+#define OFFERAPI_JOB_ATTEMPTS_DEFAULT 5
+#define OFFERAPI_JOB_ATTEMPTS_MAX 100
+#define OFFERAPI_JOB_BACKOFF_MS_DEFAULT 10000
+#define OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT 900000
+/** The most either backoff field may be: a day. */
+#define OFFERAPI_JOB_BACKOFF_MS_MAX 86400000
+/** @} */
+
 /** How workers treat jobs. A zero field takes its default. */
 typedef struct offerapi_job_options {
 	unsigned int version; /**< OFFERAPI_JOB_OPTIONS_VERSION */
-	/** Seconds a claim lasts (default 300, at most 86400). Give more than
-	 *  the slowest scorer can take (the llm scorer's timeout and retries):
-	 *  a job still scoring when its lease ends may be claimed again. */
+	/** Seconds a claim lasts (OFFERAPI_JOB_LEASE_S_DEFAULT, at most
+	 *  OFFERAPI_JOB_LEASE_S_MAX). Give more than the slowest scorer can
+	 *  take (the llm scorer's timeout and retries): a job still scoring
+	 *  when its lease ends may be claimed again. */
 	unsigned int lease_s;
-	/** Claims a job may have in all before it is failed (default 5, at
-	 *  most 100). A worker that dies mid-job uses one up. */
+	/** Claims a job may have in all before it is failed
+	 *  (OFFERAPI_JOB_ATTEMPTS_DEFAULT, at most OFFERAPI_JOB_ATTEMPTS_MAX).
+	 *  A worker that dies mid-job uses one up. */
 	unsigned int max_attempts;
 	/** Backoff before attempt n + 1: base * 2^(n - 1), capped at max, then
-	 *  drawn uniformly in [half, all] of it (jitter). Defaults 10 000 ms
-	 *  and 900 000 ms (15 minutes). */
+	 *  drawn uniformly in [half, all] of it (jitter). Defaults
+	 *  OFFERAPI_JOB_BACKOFF_MS_DEFAULT (10 s) and
+	 *  OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT (15 minutes), or the base when
+	 *  it is more; each at most OFFERAPI_JOB_BACKOFF_MS_MAX. */
 	unsigned int backoff_base_ms;
-	unsigned int backoff_max_ms; /**< see backoff_base_ms */
+	unsigned int backoff_max_ms; /**< see backoff_base_ms; at least the base */
 } offerapi_job_options;
 
 /** Initialiser giving every default. */

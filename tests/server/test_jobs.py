@@ -167,7 +167,10 @@ T.check(wait_state(c, app2, "llm", ("done",))["state"] == "done", "another serve
 srv2.stop()
 
 # ---- 3. failed, reason, retry --------------------------------------------------------------
-bad = server("/status/500", extra=["--workers", "1", "--max-attempts", "1"])
+# a first delay over the old 15-minute bound: the worker took it, the server
+# refused it; both now take one range (offerapi/jobs.h)
+bad = server("/status/500", extra=["--workers", "1", "--max-attempts", "1",
+                                   "--backoff-ms", "1000000"])
 c3 = signup(bad, "candidate")
 c3.token = c3.bearer
 r = apply_api(c3, oid, answers=[])
@@ -219,6 +222,10 @@ T.status(rc.api("POST", "/api/v1/applications/%d/retry" % app3, {"scorer": 3},
 T.status(rc.api("POST", "/api/v1/applications/%d/retry" % app2, {"scorer": "llm"},
                 headers={"X-Requested-With": "test"}), 422, "a done job cannot be retried")
 idle.stop()
+p = subprocess.run([os.environ["OFFERAPI_SERVER_BIN"], "--database", db_url, "--backoff-ms",
+                    "20000", "--backoff-max-ms", "10000"], capture_output=True, timeout=60)
+T.check(p.returncode == 2 and b"--backoff-max-ms is below --backoff-ms" in p.stderr,
+        "a longest delay below the first is refused (exit %d): %s" % (p.returncode, p.stderr))
 good = server("/", extra=["--workers", "1"])
 c = good.client()
 c.token = rec.bearer

@@ -33,6 +33,7 @@
 #include <offerapi/offerapi.h>
 
 #include "internal.h"
+#include "jobs_internal.h"
 #include "store_internal.h"
 #include "pdfgen.h"
 #include "testdb.h"
@@ -184,6 +185,40 @@ static offerapi_job_options fast_options(void)
 	o.backoff_base_ms = 10000;
 	o.backoff_max_ms = 15000;
 	return o;
+}
+
+/* The options' defaults and bounds are the header's constants, and a
+ * long base backoff raises the default longest one instead of failing. */
+static void test_option_bounds(void **state)
+{
+	(void)state;
+	offerapi_job_options o, in = OFFERAPI_JOB_OPTIONS_INIT;
+	assert_rc(jobs_options(&o, NULL), 0);
+	assert_int_equal(o.lease_s, OFFERAPI_JOB_LEASE_S_DEFAULT);
+	assert_int_equal(o.max_attempts, OFFERAPI_JOB_ATTEMPTS_DEFAULT);
+	assert_int_equal(o.backoff_base_ms, OFFERAPI_JOB_BACKOFF_MS_DEFAULT);
+	assert_int_equal(o.backoff_max_ms, OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT);
+	in.backoff_base_ms = OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT + 1;
+	assert_rc(jobs_options(&o, &in), 0);
+	assert_int_equal(o.backoff_max_ms, OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT + 1);
+	in.backoff_base_ms = OFFERAPI_JOB_BACKOFF_MS_MAX;
+	assert_rc(jobs_options(&o, &in), 0);
+	in.backoff_base_ms = OFFERAPI_JOB_BACKOFF_MS_MAX + 1;
+	assert_rc(jobs_options(&o, &in), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "backoff_max_ms"));
+	in = (offerapi_job_options)OFFERAPI_JOB_OPTIONS_INIT;
+	in.backoff_base_ms = 20000;
+	in.backoff_max_ms = 10000;
+	assert_rc(jobs_options(&o, &in), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "below backoff_base_ms"));
+	in = (offerapi_job_options)OFFERAPI_JOB_OPTIONS_INIT;
+	in.lease_s = OFFERAPI_JOB_LEASE_S_MAX + 1;
+	assert_rc(jobs_options(&o, &in), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "lease_s"));
+	in.lease_s = OFFERAPI_JOB_LEASE_S_MAX;
+	in.max_attempts = OFFERAPI_JOB_ATTEMPTS_MAX + 1;
+	assert_rc(jobs_options(&o, &in), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "max_attempts"));
 }
 
 /* ---- enqueuing ---- */
@@ -897,6 +932,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rescore_on_version_bump, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stats, setup, teardown),
+		cmocka_unit_test(test_option_bounds),
 		cmocka_unit_test_setup_teardown(test_claims_exclusive_across_processes, setup,
 		                                teardown),
 		cmocka_unit_test_setup_teardown(test_killed_worker_loses_nothing, setup, teardown),

@@ -343,6 +343,10 @@ static void test_refusals(void **state)
 	} cases[] = {
 		{ "--workers 0", "workers: '0' is not a number in 1..256", 2 },
 		{ "--poll-ms 5", "poll-ms", 2 },
+		{ "--backoff-ms 20000 --backoff-max-ms 10000",
+		  "--backoff-max-ms is below --backoff-ms", 2 },
+		{ "--backoff-max-ms 86400001",
+		  "backoff-max-ms: '86400001' is not a number in 1..86400000", 2 },
 		{ "--listen localhost", "--listen: expected IPV4:PORT", 2 },
 		{ "--scorers ''", "--scorers is empty", 2 },
 		{ "--bogus", "unknown or incomplete option", 2 },
