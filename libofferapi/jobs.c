@@ -53,6 +53,9 @@ int jobs_options(offerapi_job_options *o, const offerapi_job_options *in)
 		o->max_attempts = OFFERAPI_JOB_ATTEMPTS_DEFAULT;
 	if (!o->backoff_base_ms)
 		o->backoff_base_ms = OFFERAPI_JOB_BACKOFF_MS_DEFAULT;
+	if (o->backoff_base_ms > OFFERAPI_JOB_BACKOFF_MS_MAX)
+		return oa_error(OFFERAPI_EINVAL, "job options: backoff_base_ms %u is over %d",
+		                o->backoff_base_ms, OFFERAPI_JOB_BACKOFF_MS_MAX);
 	if (!o->backoff_max_ms)
 		o->backoff_max_ms = o->backoff_base_ms > OFFERAPI_JOB_BACKOFF_MAX_MS_DEFAULT
 		                            ? o->backoff_base_ms

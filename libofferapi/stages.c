@@ -672,7 +672,6 @@ static void notes_free(void *list)
 	offerapi_note_list_free(list);
 }
 
-/* An application's notes, newest first (application_notes_app). */
 /* Whether @who, the actor, is the recruiter of application @id
  * (ks_list_type.check). */
 static int notes_check(offerapi_store *s, const void *who, int64_t id)
@@ -681,6 +680,7 @@ static int notes_check(offerapi_store *s, const void *who, int64_t id)
 	return app_check(s, who, id, true, "read its notes", &p);
 }
 
+/* An application's notes, newest first (application_notes_app). */
 static const ks_list_type notes_list = {
 	KS_SPEC_NEWEST('n', "n0.id", "n0.created_at",
 	               " FROM application_notes n0 WHERE n0.application_id = $1", 1),

@@ -18,8 +18,7 @@ static void respond_session(req *r, const offerapi_user *u, const char *token)
 }
 
 /* The answer of a sign-up or login: the session, or the refusal (with
- * Retry-After when a limit was hit). */
-/* Answer a sign-up or a login and free its session. */
+ * Retry-After when a limit was hit). Frees the session's user. */
 static void answer_session(req *r, int rc, svc_session *s)
 {
 	if (rc == SVC_ELIMITED)

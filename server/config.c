@@ -272,7 +272,8 @@ static int config_check(config *c)
 		return -1;
 	}
 	if (c->backoff_max_ms && c->backoff_max_ms < c->backoff_ms) {
-		fprintf(stderr, "offerapi-server: --backoff-max-ms is below --backoff-ms\n");
+		fprintf(stderr, "offerapi-server: --backoff-max-ms %u is below --backoff-ms %u\n",
+		        c->backoff_max_ms, c->backoff_ms);
 		return -1;
 	}
 	return secret_check(c);

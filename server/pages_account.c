@@ -114,12 +114,12 @@ static const char *form_message(const http_error *e, int rc)
  * the session's user either way. */
 static bool session_begun(req *r, int rc, svc_session *s, const char *next)
 {
+	if (rc == 0) {
+		cookie_set_session(r, s->token);
+		respond_redirect(r, next);
+	}
 	svc_session_free(s);
-	if (rc)
-		return false;
-	cookie_set_session(r, s->token);
-	respond_redirect(r, next);
-	return true;
+	return rc == 0;
 }
 
 void page_signup_post(req *r)

@@ -222,8 +222,10 @@ static void usage(FILE *f)
 /* After parsing: what a flag cannot check alone. */
 static bool check_config(const wconfig *c)
 {
-	if (c->backoff_ms && c->backoff_max_ms && c->backoff_max_ms < c->backoff_ms) {
-		fprintf(stderr, "offerapi-worker: --backoff-max-ms is below --backoff-ms\n");
+	if (c->backoff_max_ms && c->backoff_max_ms < c->backoff_ms) {
+		fprintf(stderr,
+		        "offerapi-worker: --backoff-max-ms %llu is below --backoff-ms %llu\n",
+		        c->backoff_max_ms, c->backoff_ms);
 		return false;
 	}
 	if (c->listen[0] && !oa_listen_valid(c->listen)) {

@@ -224,7 +224,7 @@ T.status(rc.api("POST", "/api/v1/applications/%d/retry" % app2, {"scorer": "llm"
 idle.stop()
 p = subprocess.run([os.environ["OFFERAPI_SERVER_BIN"], "--database", db_url, "--backoff-ms",
                     "20000", "--backoff-max-ms", "10000"], capture_output=True, timeout=60)
-T.check(p.returncode == 2 and b"--backoff-max-ms is below --backoff-ms" in p.stderr,
+T.check(p.returncode == 2 and b"--backoff-max-ms 10000 is below --backoff-ms 20000" in p.stderr,
         "a longest delay below the first is refused (exit %d): %s" % (p.returncode, p.stderr))
 good = server("/", extra=["--workers", "1"])
 c = good.client()

@@ -205,7 +205,11 @@ static void test_option_bounds(void **state)
 	assert_rc(jobs_options(&o, &in), 0);
 	in.backoff_base_ms = OFFERAPI_JOB_BACKOFF_MS_MAX + 1;
 	assert_rc(jobs_options(&o, &in), OFFERAPI_EINVAL);
-	assert_non_null(strstr(offerapi_error_last()->message, "backoff_max_ms"));
+	assert_non_null(strstr(offerapi_error_last()->message, "backoff_base_ms 86400001 is over"));
+	in.backoff_base_ms = 0;
+	in.backoff_max_ms = OFFERAPI_JOB_BACKOFF_MS_MAX + 1;
+	assert_rc(jobs_options(&o, &in), OFFERAPI_EINVAL);
+	assert_non_null(strstr(offerapi_error_last()->message, "backoff_max_ms 86400001 is over"));
 	in = (offerapi_job_options)OFFERAPI_JOB_OPTIONS_INIT;
 	in.backoff_base_ms = 20000;
 	in.backoff_max_ms = 10000;

@@ -344,7 +344,9 @@ static void test_refusals(void **state)
 		{ "--workers 0", "workers: '0' is not a number in 1..256", 2 },
 		{ "--poll-ms 5", "poll-ms", 2 },
 		{ "--backoff-ms 20000 --backoff-max-ms 10000",
-		  "--backoff-max-ms is below --backoff-ms", 2 },
+		  "--backoff-max-ms 10000 is below --backoff-ms 20000", 2 },
+		/* the first delay's default (10000) counts too */
+		{ "--backoff-max-ms 5000", "--backoff-max-ms 5000 is below --backoff-ms 10000", 2 },
 		{ "--backoff-max-ms 86400001",
 		  "backoff-max-ms: '86400001' is not a number in 1..86400000", 2 },
 		{ "--listen localhost", "--listen: expected IPV4:PORT", 2 },
