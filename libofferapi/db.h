@@ -90,6 +90,11 @@ typedef struct db_backend {
 	const char *name; /* "sqlite", "postgresql" */
 	/* Open one connection to @url (the whole store URL). */
 	int (*connect)(void **out, const char *url, const db_config *cfg);
+	/* connect(), given up as soon as @stop_fd is readable (then
+	 * OFFERAPI_EUNAVAILABLE, "stopped"): for the listener, which must stop
+	 * with its store even while the database does not answer (genwatch.c).
+	 * Set on the backends that have wait_notify. */
+	int (*connect_stoppable)(void **out, const char *url, const db_config *cfg, int stop_fd);
 	void (*disconnect)(void *conn);
 	/* Run one statement. @out (may be NULL) receives the rows, if any;
 	 * free it with db_result_free(). */

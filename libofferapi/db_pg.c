@@ -42,6 +42,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "internal.h"
@@ -85,6 +86,8 @@ typedef struct pg_conn {
 	unsigned int lock_timeout_ms;
 	bool set_lock_timeout; /* false when the URL's own options set it */
 	bool set_page_cost; /* false when the URL's own options set random_page_cost */
+	unsigned hosts; /* in the URL (libpq tries each in turn) */
+	int url_timeout_s; /* the URL's connect_timeout; -1: none given, or negative */
 } pg_conn;
 
 /* ---- messages ---- */
@@ -459,6 +462,14 @@ static int read_url(pg_conn *c, const char *url)
 			c->set_lock_timeout = false;
 		if (strcmp(o->keyword, "options") == 0 && strstr(o->val, "random_page_cost"))
 			c->set_page_cost = false;
+		if (strcmp(o->keyword, "connect_timeout") == 0)
+			c->url_timeout_s = atoi(o->val);
+		if (strcmp(o->keyword, "host") == 0 || strcmp(o->keyword, "hostaddr") == 0) {
+			unsigned n = 1;
+			for (const char *h = o->val; *h; h++)
+				n += *h == ',';
+			c->hosts = n > c->hosts ? n : c->hosts;
+		}
 	}
 	oa_pq.PQconninfoFree(opts);
 
@@ -472,7 +483,65 @@ static int read_url(pg_conn *c, const char *url)
  * client_encoding: every string in the library is UTF-8, and another
  * client encoding would silently transcode it.
  */
+/*
+ * PQconnectdbParams() in steps, so that a readable @stop_fd ends it
+ * (*stopped set): poll() on libpq's socket, as PQconnectPoll() asks, and
+ * on @stop_fd. libpq leaves the timeout to its caller here: @timeout_s
+ * (0: none), for a URL of one host (libpq would not go on to the next).
+ */
+static PGconn *connect_polled(const char *const *keys, const char *const *vals, unsigned timeout_s,
+                              int stop_fd, bool *stopped)
+{
+	PGconn *pg = oa_pq.PQconnectStartParams(keys, vals, 1);
+	if (!pg || oa_pq.PQstatus(pg) == CONNECTION_BAD)
+		return pg;
+	struct timespec deadline;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += (time_t)timeout_s;
+	PostgresPollingStatusType st = PGRES_POLLING_WRITING; /* as libpq says to start */
+	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
+		int left = -1;
+		if (timeout_s) {
+			struct timespec now;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			int64_t ms = (int64_t)(deadline.tv_sec - now.tv_sec) * 1000 +
+			             (deadline.tv_nsec - now.tv_nsec) / 1000000;
+			if (ms <= 0)
+				break; /* PQstatus() is not OK: conn_fail() says why */
+			left = ms > INT_MAX ? INT_MAX : (int)ms;
+		}
+		struct pollfd p[2] = {
+			{ .fd = oa_pq.PQsocket(pg),
+			  .events = st == PGRES_POLLING_READING ? POLLIN : POLLOUT },
+			{ .fd = stop_fd, .events = POLLIN },
+		};
+		int n = poll(p, 2, left);
+		if (n < 0 && errno != EINTR)
+			break;
+		if (p[1].revents) {
+			*stopped = true;
+			break;
+		}
+		if (n > 0)
+			st = oa_pq.PQconnectPoll(pg);
+	}
+	return pg;
+}
+
+static int pg_connect_fd(void **out, const char *url, const db_config *cfg, int stop_fd);
+
 static int pg_connect(void **out, const char *url, const db_config *cfg)
+{
+	return pg_connect_fd(out, url, cfg, -1);
+}
+
+static int pg_connect_stoppable(void **out, const char *url, const db_config *cfg, int stop_fd)
+{
+	return pg_connect_fd(out, url, cfg, stop_fd);
+}
+
+/* pg_connect(), ended by @stop_fd when it is not -1. */
+static int pg_connect_fd(void **out, const char *url, const db_config *cfg, int stop_fd)
 {
 	*out = NULL;
 	if (strncmp(url, "postgresql://", 13) != 0 && strncmp(url, "postgres://", 11) != 0)
@@ -496,15 +565,17 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 	c->lock_timeout_ms = cfg->busy_timeout_ms ? cfg->busy_timeout_ms : 1; /* 0 = forever */
 	c->set_lock_timeout = true;
 	c->set_page_cost = true;
+	c->url_timeout_s = -1;
 	rc = read_url(c, url);
 	if (rc < 0) {
 		pg_disconnect(c);
 		return rc;
 	}
 
+	unsigned timeout_s = cfg->connect_timeout_s ? cfg->connect_timeout_s
+	                                            : PG_DEFAULT_CONNECT_TIMEOUT_S;
 	char timeout[16];
-	snprintf(timeout, sizeof timeout, "%u",
-	         cfg->connect_timeout_s ? cfg->connect_timeout_s : PG_DEFAULT_CONNECT_TIMEOUT_S);
+	snprintf(timeout, sizeof timeout, "%u", timeout_s);
 	const char *const keys[] = { "connect_timeout", "fallback_application_name",
 		                     /* detect a vanished peer in about a minute: 30 s idle, then
 		 * 3 probes 10 s apart; unacknowledged data after 60 s */
@@ -513,10 +584,25 @@ static int pg_connect(void **out, const char *url, const db_config *cfg)
 		                     "client_encoding", NULL };
 	const char *const vals[] = { timeout, "offerapi", "1", "30",   "10",
 		                     "3",     "60000",    url, "UTF8", NULL };
-	c->pg = oa_pq.PQconnectdbParams(keys, vals, 1);
+	bool stopped = false;
+	if (stop_fd < 0 || c->hosts > 1) {
+		/* with several hosts, a stop waits for the connect: libpq moves
+		 * on to the next host at each one's timeout only by itself */
+		c->pg = oa_pq.PQconnectdbParams(keys, vals, 1);
+	} else {
+		/* the URL's own connect_timeout wins, as in the list above; libpq
+		 * takes 1 as 2 and a negative one as none */
+		if (c->url_timeout_s >= 0)
+			timeout_s = c->url_timeout_s == 1 ? 2 : (unsigned)c->url_timeout_s;
+		c->pg = connect_polled(keys, vals, timeout_s, stop_fd, &stopped);
+	}
 	if (!c->pg) {
 		pg_disconnect(c);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
+	}
+	if (stopped) {
+		pg_disconnect(c);
+		return oa_error(OFFERAPI_EUNAVAILABLE, "postgresql: connecting stopped");
 	}
 	if (oa_pq.PQstatus(c->pg) != CONNECTION_OK) {
 		rc = conn_fail(c, "cannot connect to");
@@ -1067,6 +1153,7 @@ static int pg_batch(void *handle, int n, const db_stmt *stmts, db_result **out, 
 const db_backend db_pg_backend = {
 	.name = "postgresql",
 	.connect = pg_connect,
+	.connect_stoppable = pg_connect_stoppable,
 	.disconnect = pg_disconnect,
 	.exec = pg_exec,
 	.batch = pg_batch,

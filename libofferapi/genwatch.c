@@ -27,6 +27,9 @@
  * - While the listener is not listening (not yet, or its connection was
  *   lost and it reconnects every second), nothing is kept: every read goes
  *   to the database, as before. Connecting and losing move the epoch too.
+ *   Its connect ends when the store does (connect_stoppable): a database
+ *   that does not answer does not hold a stopping process for
+ *   connect_timeout (a URL of several hosts excepted, db_pg.c).
  * - The listener also moves the epoch when a second passes without a
  *   notification: a kept value serves a second at most, so a listener cut
  *   off without noticing it (a silent network loss, until TCP keepalive
@@ -72,7 +75,7 @@ struct gen_watch {
 
 gen_watch *gen_watch_new(const db_backend *be, const char *url, const db_config *cfg)
 {
-	if (!be->wait_notify)
+	if (!be->wait_notify || !be->connect_stoppable)
 		return NULL;
 	gen_watch *w = calloc(1, sizeof *w);
 	if (!w || !(w->url = oa_strdup(url))) {
@@ -120,7 +123,7 @@ static void *listener(void *arg)
 	bool told = false; /* the failure to connect was logged */
 	while (!atomic_load(&w->stopping)) {
 		void *conn = NULL;
-		int rc = w->be->connect(&conn, w->url, &w->cfg);
+		int rc = w->be->connect_stoppable(&conn, w->url, &w->cfg, w->stop[0]);
 		if (rc == 0)
 			rc = w->be->exec(conn, "LISTEN " GW_CHANNEL, NULL, 0, NULL);
 		if (rc == 0) {

@@ -16,6 +16,8 @@
 #define OA_PQ_FUNCTIONS(X)                                                                         \
 	X(PQclear)                                                                                 \
 	X(PQconnectdbParams)                                                                       \
+	X(PQconnectPoll)                                                                           \
+	X(PQconnectStartParams)                                                                    \
 	X(PQconninfoFree)                                                                          \
 	X(PQconninfoParse)                                                                         \
 	X(PQconsumeInput)                                                                          \

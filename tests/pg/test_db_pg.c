@@ -10,6 +10,13 @@
 #include <stdbool.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+
+#include "genwatch.h"
 #include "pg_test.h"
 
 #define BUSY_MS 300u
@@ -581,6 +588,150 @@ static void test_invalid_url(void **state)
 	PGT_MSG_LACKS("w0rd");
 }
 
+/* ---- a connect that must stop (the generations listener) ---- */
+
+/* A database host whose server hangs: it accepts connections on loopback
+ * and never answers. */
+typedef struct silent {
+	int fd, port;
+	pthread_t thread;
+	int client; /* the accepted connection, -1 before */
+	pthread_mutex_t lock;
+} silent;
+
+static void *silent_accept(void *arg)
+{
+	silent *s = arg;
+	int c = accept(s->fd, NULL, NULL);
+	pthread_mutex_lock(&s->lock);
+	s->client = c;
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+static void silent_start(silent *s)
+{
+	s->client = -1;
+	pthread_mutex_init(&s->lock, NULL);
+	s->fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s->fd >= 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof a;
+	assert_int_equal(bind(s->fd, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(s->fd, 4), 0);
+	assert_int_equal(getsockname(s->fd, (struct sockaddr *)&a, &len), 0);
+	s->port = ntohs(a.sin_port);
+	assert_int_equal(pthread_create(&s->thread, NULL, silent_accept, s), 0);
+}
+
+/* The accepted connection, waiting up to 20 s for it; -1 if none came. */
+static int silent_client(silent *s)
+{
+	for (int i = 0; i < 2000; i++) {
+		pthread_mutex_lock(&s->lock);
+		int c = s->client;
+		pthread_mutex_unlock(&s->lock);
+		if (c >= 0)
+			return c;
+		usleep(10000);
+	}
+	return -1;
+}
+
+static void silent_stop(silent *s)
+{
+	shutdown(s->fd, SHUT_RDWR); /* ends an accept() still waiting */
+	pthread_join(s->thread, NULL);
+	if (s->client >= 0)
+		close(s->client);
+	close(s->fd);
+	pthread_mutex_destroy(&s->lock);
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* connect_stoppable() connects like connect() (the real server, its
+ * password and settings), gives up at once when told to stop, and keeps
+ * the URL's connect_timeout against a server that never answers. */
+static void test_connect_stoppable(void **state)
+{
+	fixture *f = *state;
+	int stop[2];
+	assert_int_equal(pipe(stop), 0);
+	void *h = NULL;
+	PGT_OK(db_pg_backend.connect_stoppable(&h, f->url, &test_cfg, stop[0]));
+	db_result *r = NULL;
+	PGT_OK(db_pg_backend.exec(h, "SHOW client_encoding", NULL, 0, &r));
+	assert_string_equal(db_text(r, 0, 0), "UTF8");
+	db_result_free(r);
+	db_pg_backend.disconnect(h);
+
+	silent s;
+	silent_start(&s);
+	char url[96];
+	snprintf(url, sizeof url, "postgresql://u@127.0.0.1:%d/db?connect_timeout=2", s.port);
+	const db_config slow = { BUSY_MS, 600 };
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	h = NULL;
+	PGT_FAILS(db_pg_backend.connect_stoppable(&h, url, &slow, stop[0]), OFFERAPI_EUNAVAILABLE);
+	assert_null(h);
+	/* the URL's 2 s, not the configuration's 10 minutes, nor never (libpq
+	 * alone keeps no time in this mode) */
+	double took = seconds_since(&t0);
+	if (took > 60)
+		fail_msg("the URL's connect_timeout=2 gave up after %.0f s", took);
+	silent_stop(&s);
+
+	silent_start(&s);
+	snprintf(url, sizeof url, "postgresql://u@127.0.0.1:%d/db?connect_timeout=600", s.port);
+	assert_int_equal(write(stop[1], "x", 1), 1);
+	PGT_FAILS(db_pg_backend.connect_stoppable(&h, url, &test_cfg, stop[0]),
+	          OFFERAPI_EUNAVAILABLE);
+	PGT_MSG_HAS("stopped");
+	silent_stop(&s);
+	close(stop[0]);
+	close(stop[1]);
+}
+
+/* A store stops while its generations listener is still connecting to a
+ * server that does not answer: the listener gives the connect up, instead
+ * of holding the store's end for connect_timeout (here 10 minutes). */
+static void test_listener_stops_while_connecting(void **state)
+{
+	(void)state;
+	silent s;
+	silent_start(&s);
+	char url[96];
+	snprintf(url, sizeof url, "postgresql://u@127.0.0.1:%d/db", s.port);
+	const db_config cfg = { BUSY_MS, 600 };
+	gen_watch *w = gen_watch_new(&db_pg_backend, url, &cfg);
+	assert_non_null(w);
+	uint64_t epoch;
+	assert_false(gen_watch_now(w, &epoch)); /* starts the listener */
+	int client = silent_client(&s);
+	assert_true(client >= 0); /* the listener is inside its connect */
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	gen_watch_free(w);
+	double took = seconds_since(&t0);
+	if (took > 60)
+		fail_msg("the store's end waited %.0f s for the listener's connect", took);
+	/* and the listener closed its socket: the server reads the end */
+	struct pollfd p = { .fd = client, .events = POLLIN };
+	char b[256];
+	ssize_t n = 1;
+	while (n > 0 && poll(&p, 1, 20000) == 1)
+		n = read(client, b, sizeof b);
+	assert_int_equal(n, 0);
+	silent_stop(&s);
+}
+
 typedef struct seen_log {
 	int notices;
 } seen_log;
@@ -618,6 +769,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_pool_exhaustion, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_threads, setup, teardown),
 		cmocka_unit_test(test_invalid_url),
+		cmocka_unit_test_setup_teardown(test_connect_stoppable, setup, teardown),
+		cmocka_unit_test(test_listener_stops_while_connecting),
 		cmocka_unit_test_setup_teardown(test_notices_logged, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("db_pg", tests, NULL, NULL);
