@@ -14,6 +14,14 @@
 #include <stdio.h>
 #include <time.h>
 
+/* printf-style checking of a function's format, as OFFERAPI_PRINTF does
+ * in the public headers (which plugins and tools need not include). */
+#if defined(__GNUC__) || defined(__clang__)
+#define OA_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+#else
+#define OA_PRINTF(fmt, args)
+#endif
+
 /* True when the @len bytes at @s are strict UTF-8: no overlong forms, no
  * surrogates, nothing above U+10FFFF, and no NUL byte (text is handled as
  * C strings everywhere). */
@@ -54,7 +62,7 @@ void oa_buf_add(oa_buf *b, const char *s, size_t n);
 void oa_buf_str(oa_buf *b, const char *s);
 
 /* Append what printf would write, whatever its length. */
-void oa_buf_printf(oa_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void oa_buf_printf(oa_buf *b, const char *fmt, ...) OA_PRINTF(2, 3);
 
 /* Free the bytes and zero @b, ready to be used again. */
 void oa_buf_free(oa_buf *b);
