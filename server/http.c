@@ -232,8 +232,8 @@ void respond_stream_start(req *r, int status, const char *ctype)
 }
 
 /* Headers not yet written, then the chunk of @data (its size line, the
- * data, CRLF), then @tail: one mg_write() (FIELD-NOTES: one write per
- * message part, no Nagle stalls). */
+ * data, CRLF), then @tail: one mg_write() (docs/dependencies.md, "One
+ * write per response": two writes meet Nagle's algorithm). */
 static int stream_write(req *r, const void *data, size_t len, const char *tail)
 {
 	if (!r->streaming)

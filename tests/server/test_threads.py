@@ -2,7 +2,7 @@
 """test_threads.py - more keep-alive connections than worker threads.
 
 CivetWeb serves one connection per worker thread, keep-alive included
-(FIELD-NOTES): with 4 workers and 16 clients holding keep-alive
+(docs/dependencies.md, "One connection per worker"): with 4 workers and 16 clients holding keep-alive
 connections, waiting clients are served only when a worker drops an idle
 connection after --keep-alive-ms. This checks that every request of every
 client is answered, completely, and that the server stays healthy: a stall
