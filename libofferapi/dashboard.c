@@ -294,7 +294,9 @@ static int iter_fetch(offerapi_application_iter *it)
 	if (it->cur) {
 		ks_spec spec;
 		ranked_spec(&spec);
-		offerapi_page p = { OFFERAPI_PAGE_VERSION, it->cur->next, it->batch, 0 };
+		offerapi_page p = { .version = OFFERAPI_PAGE_VERSION,
+			            .cursor = it->cur->next,
+			            .limit = it->batch };
 		uint32_t scope = ranked_scope(it->summary->offer_id, it->summary->rank_by);
 		int rc = ks_page_parse(&spec, scope, &p, &c, &(size_t){ 0 });
 		if (rc < 0)

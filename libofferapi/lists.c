@@ -440,8 +440,9 @@ static int whole_list(offerapi_store *s, const ks_spec *spec, uint32_t scope, co
 			rc = list_append(all, l);
 		if (rc == 0 && !l->next)
 			break;
-		offerapi_page next = { OFFERAPI_PAGE_VERSION, l ? l->next : NULL, OFFERAPI_PAGE_MAX,
-			               0 };
+		offerapi_page next = { .version = OFFERAPI_PAGE_VERSION,
+			               .cursor = l ? l->next : NULL,
+			               .limit = OFFERAPI_PAGE_MAX };
 		if (rc == 0)
 			rc = ks_page_parse(spec, scope, &next, &c, &(size_t){ 0 });
 		offerapi_application_list_free(l);

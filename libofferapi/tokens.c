@@ -211,7 +211,7 @@ int offerapi_pat_list_page(offerapi_store *s, offerapi_id user_id, const offerap
 int offerapi_pat_list_user(offerapi_store *s, offerapi_id user_id, offerapi_pat_list **out)
 {
 	/* every live token: at most OFFERAPI_PAT_MAX, well under a page */
-	offerapi_page all = { OFFERAPI_PAGE_VERSION, NULL, OFFERAPI_PAGE_MAX, 0 };
+	offerapi_page all = { .version = OFFERAPI_PAGE_VERSION, .limit = OFFERAPI_PAGE_MAX };
 	return offerapi_pat_list_page(s, user_id, &all, out);
 }
 

@@ -185,7 +185,7 @@ _Static_assert(OFFERAPI_WEBHOOK_MAX <= OFFERAPI_PAGE_MAX, "an account's endpoint
 
 int offerapi_webhook_list_user(offerapi_store *s, offerapi_id user_id, offerapi_webhook_list **out)
 {
-	offerapi_page all = { OFFERAPI_PAGE_VERSION, NULL, OFFERAPI_PAGE_MAX, 0 };
+	offerapi_page all = { .version = OFFERAPI_PAGE_VERSION, .limit = OFFERAPI_PAGE_MAX };
 	return offerapi_webhook_list_page(s, user_id, &all, out);
 }
 
@@ -370,7 +370,7 @@ int offerapi_webhook_deliveries_page(offerapi_store *s, offerapi_id user_id, off
 int offerapi_webhook_deliveries(offerapi_store *s, offerapi_id user_id, offerapi_id id,
                                 offerapi_delivery_list **out)
 {
-	offerapi_page last50 = { OFFERAPI_PAGE_VERSION, NULL, DELIVERY_LOG_MAX, 0 };
+	offerapi_page last50 = { .version = OFFERAPI_PAGE_VERSION, .limit = DELIVERY_LOG_MAX };
 	return offerapi_webhook_deliveries_page(s, user_id, id, &last50, out);
 }
 

@@ -38,8 +38,10 @@ static int teardown(void **state)
 	return testdb_teardown(state);
 }
 
-static const offerapi_mail_site site = { OFFERAPI_MAIL_SITE_VERSION, "Jobs@Example.org",
-	                                 "Offres d'emploi é", "https://jobs.example.org" };
+static const offerapi_mail_site site = { .version = OFFERAPI_MAIL_SITE_VERSION,
+	                                 .from = "Jobs@Example.org",
+	                                 .from_name = "Offres d'emploi é",
+	                                 .base_url = "https://jobs.example.org" };
 
 /* Claim the next message (the test fails when there is none). */
 static offerapi_mail *claim(offerapi_store *s)

@@ -358,8 +358,9 @@ static void test_reject_reason(void **state)
 	assert_non_null(m);
 	assert_string_equal(m->kind, "stage-rejected-reason");
 	assert_string_equal(m->recipient, "carol@example.org");
-	offerapi_mail_site site = { OFFERAPI_MAIL_SITE_VERSION, "jobs@example.org", NULL,
-		                    "https://jobs.example.org" };
+	offerapi_mail_site site = { .version = OFFERAPI_MAIL_SITE_VERSION,
+		                    .from = "jobs@example.org",
+		                    .base_url = "https://jobs.example.org" };
 	char *text = NULL;
 	assert_rc(offerapi_mail_render(m, &site, &text, NULL), 0);
 	assert_non_null(strstr(m->params, "the experience required is not met: Five years"));
@@ -412,8 +413,9 @@ static void test_withdraw(void **state)
 	assert_string_equal(m->kind, "application-withdrawn");
 	assert_string_equal(m->recipient, "rh@example.org");
 	assert_string_equal(m->lang, "en");
-	offerapi_mail_site site = { OFFERAPI_MAIL_SITE_VERSION, "jobs@example.org", NULL,
-		                    "https://jobs.example.org" };
+	offerapi_mail_site site = { .version = OFFERAPI_MAIL_SITE_VERSION,
+		                    .from = "jobs@example.org",
+		                    .base_url = "https://jobs.example.org" };
 	char subject[256];
 	assert_rc(offerapi_mail_subject(m, subject, sizeof subject), 0);
 	assert_string_equal(subject, "Application withdrawn: \"Développeuse C\"");
@@ -900,8 +902,9 @@ static void test_concurrent_changes(void **state)
 
 /* ---- notifications people control ---- */
 
-static const offerapi_mail_site notify_site = { OFFERAPI_MAIL_SITE_VERSION, "jobs@example.org",
-	                                        NULL, "https://jobs.example.org" };
+static const offerapi_mail_site notify_site = { .version = OFFERAPI_MAIL_SITE_VERSION,
+	                                        .from = "jobs@example.org",
+	                                        .base_url = "https://jobs.example.org" };
 
 /* The one-click unsubscribe token message @m carries (its params'
  * "unsub"), checked against its rendering's headers. */
