@@ -485,12 +485,13 @@ static int read_url(pg_conn *c, const char *url)
  */
 /*
  * PQconnectdbParams() in steps, so that a readable @stop_fd ends it
- * (*stopped set): poll() on libpq's socket, as PQconnectPoll() asks, and
- * on @stop_fd. libpq leaves the timeout to its caller here: @timeout_s
- * (0: none), for a URL of one host (libpq would not go on to the next).
+ * (*ended "stopped"): poll() on libpq's socket, as PQconnectPoll() asks,
+ * and on @stop_fd. libpq leaves the timeout to its caller here: @timeout_s
+ * (0: none; *ended "timed out"), for a URL of one host (libpq would not go
+ * on to the next). *ended stays NULL otherwise.
  */
 static PGconn *connect_polled(const char *const *keys, const char *const *vals, unsigned timeout_s,
-                              int stop_fd, bool *stopped)
+                              int stop_fd, const char **ended)
 {
 	PGconn *pg = oa_pq.PQconnectStartParams(keys, vals, 1);
 	if (!pg || oa_pq.PQstatus(pg) == CONNECTION_BAD)
@@ -506,8 +507,10 @@ static PGconn *connect_polled(const char *const *keys, const char *const *vals, 
 			clock_gettime(CLOCK_MONOTONIC, &now);
 			int64_t ms = (int64_t)(deadline.tv_sec - now.tv_sec) * 1000 +
 			             (deadline.tv_nsec - now.tv_nsec) / 1000000;
-			if (ms <= 0)
-				break; /* PQstatus() is not OK: conn_fail() says why */
+			if (ms <= 0) {
+				*ended = "timed out";
+				break;
+			}
 			left = ms > INT_MAX ? INT_MAX : (int)ms;
 		}
 		struct pollfd p[2] = {
@@ -519,7 +522,7 @@ static PGconn *connect_polled(const char *const *keys, const char *const *vals, 
 		if (n < 0 && errno != EINTR)
 			break;
 		if (p[1].revents) {
-			*stopped = true;
+			*ended = "stopped";
 			break;
 		}
 		if (n > 0)
@@ -584,7 +587,7 @@ static int pg_connect_fd(void **out, const char *url, const db_config *cfg, int 
 		                     "client_encoding", NULL };
 	const char *const vals[] = { timeout, "offerapi", "1", "30",   "10",
 		                     "3",     "60000",    url, "UTF8", NULL };
-	bool stopped = false;
+	const char *ended = NULL;
 	if (stop_fd < 0 || c->hosts > 1) {
 		/* with several hosts, a stop waits for the connect: libpq moves
 		 * on to the next host at each one's timeout only by itself */
@@ -594,15 +597,18 @@ static int pg_connect_fd(void **out, const char *url, const db_config *cfg, int 
 		 * takes 1 as 2 and a negative one as none */
 		if (c->url_timeout_s >= 0)
 			timeout_s = c->url_timeout_s == 1 ? 2 : (unsigned)c->url_timeout_s;
-		c->pg = connect_polled(keys, vals, timeout_s, stop_fd, &stopped);
+		c->pg = connect_polled(keys, vals, timeout_s, stop_fd, &ended);
 	}
 	if (!c->pg) {
 		pg_disconnect(c);
 		return oa_error(OFFERAPI_ENOMEM, "out of memory");
 	}
-	if (stopped) {
+	if (ended) {
+		rc = oa_error(OFFERAPI_EUNAVAILABLE,
+		              "postgresql: cannot connect to %s: %s (connect_timeout %u s)",
+		              c->where, ended, timeout_s);
 		pg_disconnect(c);
-		return oa_error(OFFERAPI_EUNAVAILABLE, "postgresql: connecting stopped");
+		return rc;
 	}
 	if (oa_pq.PQstatus(c->pg) != CONNECTION_OK) {
 		rc = conn_fail(c, "cannot connect to");

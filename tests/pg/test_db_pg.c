@@ -680,6 +680,7 @@ static void test_connect_stoppable(void **state)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	h = NULL;
 	PGT_FAILS(db_pg_backend.connect_stoppable(&h, url, &slow, stop[0]), OFFERAPI_EUNAVAILABLE);
+	PGT_MSG_HAS("timed out (connect_timeout 2 s)");
 	assert_null(h);
 	/* the URL's 2 s, not the configuration's 10 minutes, nor never (libpq
 	 * alone keeps no time in this mode) */
