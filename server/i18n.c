@@ -112,19 +112,13 @@ static msg msgs[] = {
 	{ "field.boolean", { "doit être true ou false", "must be true or false" } },
 	{ "err.stage_missing", { "stage : champ requis", "stage: required" } },
 	{ "err.stage_from",
-	  { "from : étape inconnue (received, reviewed, interview, offer, hired, rejected ou "
-	    "withdrawn)",
-	    "from: unknown stage (received, reviewed, interview, offer, hired, rejected or "
-	    "withdrawn)" } },
+	  { "from : étape inconnue ({stage})", "from: unknown stage ({stage})" } },
 	{ "err.bad_dialect",
 	  { "dialect : rfc4180 (par défaut) ou excel (Excel en français : « ; » et virgule "
 	    "décimale)",
 	    "dialect: rfc4180 (the default) or excel (French Excel: ';' and decimal commas)" } },
 	{ "err.bad_stage",
-	  { "stage : étape inconnue (received, reviewed, interview, offer, hired, rejected ou "
-	    "withdrawn)",
-	    "stage: unknown stage (received, reviewed, interview, offer, hired, rejected or "
-	    "withdrawn)" } },
+	  { "stage : étape inconnue ({stage})", "stage: unknown stage ({stage})" } },
 	{ "stage.received", { "Reçue", "Received" } },
 	{ "stage.reviewed", { "Examinée", "Reviewed" } },
 	{ "stage.interview", { "Entretien", "Interview" } },
@@ -876,15 +870,11 @@ static msg msgs[] = {
 	{ "ferr.notify",
 	  { "choisissez « un e-mail par candidature », « un résumé par jour » ou « aucun e-mail ».",
 	    "choose \"one e-mail per application\", \"one digest a day\" or \"no e-mail\"." } },
-	{ "field.notify_api",
-	  { "doit valoir each, daily ou none", "must be each, daily or none" } },
-	{ "field.contract_api",
-	  { "doit valoir cdi, cdd, freelance, internship ou apprenticeship",
-	    "must be cdi, cdd, freelance, internship or apprenticeship" } },
-	{ "field.remote_api",
-	  { "doit valoir onsite, hybrid ou remote", "must be onsite, hybrid or remote" } },
-	{ "field.period_api",
-	  { "doit valoir year, month, day ou hour", "must be year, month, day or hour" } },
+	/* {notify}, {contract}...: the API's values, from the library (i18n_init) */
+	{ "field.notify_api", { "doit valoir {notify}", "must be {notify}" } },
+	{ "field.contract_api", { "doit valoir {contract}", "must be {contract}" } },
+	{ "field.remote_api", { "doit valoir {remote}", "must be {remote}" } },
+	{ "field.period_api", { "doit valoir {salary_period}", "must be {salary_period}" } },
 	{ "field.salary_api",
 	  { "doit être un entier de 1 à 1000000000", "must be an integer from 1 to 1000000000" } },
 	{ "field.salary_order",
@@ -1031,10 +1021,68 @@ static int cmp(const void *a, const void *b)
 	return strcmp(((const msg *)a)->key, ((const msg *)b)->key);
 }
 
-/* Sort once before the workers start, so T() can binary-search. */
+/* The values of the library's enumerations that the API takes, by the
+ * placeholder a text writes for their list. */
+enum { V_STAGE, V_NOTIFY, V_CONTRACT, V_REMOTE, V_PERIOD, NVALUES };
+static const char *const placeholders[NVALUES] = { "{stage}", "{notify}", "{contract}", "{remote}",
+	                                           "{salary_period}" };
+
+/* The API name of value @i of enumeration @v; NULL or "" for none. */
+static const char *value_name(int v, int i)
+{
+	switch (v) {
+	case V_STAGE: return offerapi_stage_name((offerapi_stage)i);
+	case V_NOTIFY: return offerapi_notify_name((offerapi_notify)i);
+	case V_CONTRACT: return offerapi_contract_name((offerapi_contract)i);
+	case V_REMOTE: return offerapi_remote_name((offerapi_remote)i);
+	default: return offerapi_salary_period_name((offerapi_salary_period)i);
+	}
+}
+
+/* @text with its placeholder @v replaced by the values, as @lang lists
+ * them ("a, b ou c"), in new memory kept for the process; NULL when out of
+ * memory (the text then shows its placeholder). */
+static char *expand(const char *text, int v, enum lang lang)
+{
+	const char *at = strstr(text, placeholders[v]);
+	const char *names[32];
+	size_t n = 0;
+	for (int i = 0; i < 64 && n < 32; i++) {
+		const char *s = value_name(v, i);
+		if (s && *s)
+			names[n++] = s;
+	}
+	char list[512];
+	size_t len = 0;
+	list[0] = '\0';
+	for (size_t k = 0; k < n && len < sizeof list; k++) {
+		const char *sep = !k ? "" : k + 1 < n ? ", " : lang == LANG_EN ? " or " : " ou ";
+		int w = snprintf(list + len, sizeof list - len, "%s%s", sep, names[k]);
+		len += w > 0 ? (size_t)w : 0;
+	}
+	size_t size = strlen(text) - strlen(placeholders[v]) + strlen(list) + 1;
+	char *out = malloc(size);
+	if (out)
+		snprintf(out, size, "%.*s%s%s", (int)(at - text), text, list,
+		         at + strlen(placeholders[v]));
+	return out;
+}
+
+/* Sort once before the workers start, so T() can binary-search; write the
+ * lists of values into the texts that name them, so that a value the
+ * library adds is in every message that lists them. */
 void i18n_init(void)
 {
 	qsort(msgs, NMSGS, sizeof msgs[0], cmp);
+	for (size_t m = 0; m < NMSGS; m++)
+		for (int lang = 0; lang < 2; lang++)
+			for (int v = 0; v < NVALUES; v++) {
+				char *s = strstr(msgs[m].text[lang], placeholders[v])
+				                  ? expand(msgs[m].text[lang], v, (enum lang)lang)
+				                  : NULL;
+				if (s)
+					msgs[m].text[lang] = s;
+			}
 }
 
 /* The text of @key in the request's language; a missing key shows itself

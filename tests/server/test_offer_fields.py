@@ -103,7 +103,12 @@ def api_errors(rec):
     T.check(pointers(r) == ["/company", "/contract", "/deadline", "/remote", "/salary_currency",
                             "/salary_max", "/salary_period"],
             "each named at once: %s" % r.text[:600])
-    T.check("doit valoir cdi, cdd" in str(r.json()), "in French: %s" % r.text[:600])
+    # the values listed are the library's, joined in the reader's language
+    details = {e.get("pointer"): e.get("detail") for e in r.json().get("errors", [])}
+    T.check(details.get("/contract") == "doit valoir cdi, cdd, freelance, internship ou "
+            "apprenticeship" and details.get("/remote") == "doit valoir onsite, hybrid ou remote"
+            and details.get("/salary_period") == "doit valoir year, month, day ou hour",
+            "in French, every value: %s" % r.text[:600])
     r = rec.api("POST", "/api/v1/offers", {"title": "x", "description": "y", "salary_min": 10},
                 headers=dict(XRW, **{"Accept-Language": "en"}))
     T.status(r, 422, "an amount without currency or period")

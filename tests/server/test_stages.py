@@ -334,6 +334,10 @@ def page_checks(srv, rec, rec2, cand, cand2, offer, app, app2):
     T.check('href="/applications/%d"' % app2 in r.text
             and 'href="/applications/%d"' % app not in r.text, "only the rejected one")
     T.status(rec.get("/offers/%d/dashboard?stage=nope" % offer), 422, "an unknown stage")
+    r = rec.get("/offers/%d/dashboard?stage=nope" % offer, headers={"Accept-Language": "en"})
+    T.status(r, 422, "an unknown stage, in English")
+    T.check("stage: unknown stage (received, reviewed, interview, offer, hired, rejected or "
+            "withdrawn)" in r.text, "the stages listed, the library's: %s" % r.text[:400])
 
     # Mes candidatures: the stage and a withdraw button
     r = cand.get("/me/applications")
