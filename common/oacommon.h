@@ -69,6 +69,12 @@ void oa_buf_free(oa_buf *b);
 
 /* ---- language (lang.c) --------------------------------------------------- */
 
+/* The @n @items as a person lists them, "a, b or c": ", " between them
+ * and @last (" or ", " ou ") before the last one; into @dst of @cap bytes
+ * (cut to fit, always ended); returns @dst. */
+const char *oa_list_join(char *dst, size_t cap, const char *const *items, size_t n,
+                         const char *last);
+
 /* True when the environment asks for French, as setlocale would read it:
  * the first of LC_ALL, LC_MESSAGES and LANG that is set and not empty is
  * "fr", or starts with "fr_", "fr." or "fr@". */

@@ -163,14 +163,7 @@ int oa_index_of(const char *const *names, int n, int first, const char *name)
 
 const char *oa_name_list(char *dst, size_t cap, const char *const *names, int n, int first)
 {
-	size_t len = 0;
-	dst[0] = '\0';
-	for (int i = first; i < n && len < cap; i++) {
-		const char *sep = i == first ? "" : i == n - 1 ? " or " : ", ";
-		int w = snprintf(dst + len, cap - len, "%s%s", sep, names[i]);
-		len += w > 0 ? (size_t)w : 0;
-	}
-	return dst;
+	return oa_list_join(dst, cap, names + first, n > first ? (size_t)(n - first) : 0, " or ");
 }
 
 int oa_name_error(const char *field, const char *const *names, int n, int first, const char *value)

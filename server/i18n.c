@@ -1053,13 +1053,7 @@ static char *expand(const char *text, int v, enum lang lang)
 			names[n++] = s;
 	}
 	char list[512];
-	size_t len = 0;
-	list[0] = '\0';
-	for (size_t k = 0; k < n && len < sizeof list; k++) {
-		const char *sep = !k ? "" : k + 1 < n ? ", " : lang == LANG_EN ? " or " : " ou ";
-		int w = snprintf(list + len, sizeof list - len, "%s%s", sep, names[k]);
-		len += w > 0 ? (size_t)w : 0;
-	}
+	oa_list_join(list, sizeof list, names, n, lang == LANG_EN ? " or " : " ou ");
 	size_t size = strlen(text) - strlen(placeholders[v]) + strlen(list) + 1;
 	char *out = malloc(size);
 	if (out)

@@ -260,6 +260,20 @@ static void test_logfmt_quote(void **unused)
 /* The language of the messages: the first of LC_ALL, LC_MESSAGES, LANG
  * that is set and not empty, French only for "fr" itself or a French
  * locale ("fry" is Frisian). */
+/* Lists as a sentence writes them, cut to the room given. */
+static void test_list_join(void **unused)
+{
+	(void)unused;
+	const char *const abc[] = { "a", "b", "c" };
+	char out[32];
+	assert_string_equal(oa_list_join(out, sizeof out, abc, 3, " or "), "a, b or c");
+	assert_string_equal(oa_list_join(out, sizeof out, abc, 2, " ou "), "a ou b");
+	assert_string_equal(oa_list_join(out, sizeof out, abc, 1, " or "), "a");
+	assert_string_equal(oa_list_join(out, sizeof out, abc, 0, " or "), "");
+	char small[6];
+	assert_string_equal(oa_list_join(small, sizeof small, abc, 3, " or "), "a, b ");
+}
+
 static void test_env_french(void **unused)
 {
 	(void)unused;
@@ -549,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_fnv1a),
 		cmocka_unit_test(test_now_ms),
 		cmocka_unit_test(test_logfmt_quote),
+		cmocka_unit_test(test_list_join),
 		cmocka_unit_test(test_env_french),
 		cmocka_unit_test(test_buf),
 		cmocka_unit_test(test_deadline),
