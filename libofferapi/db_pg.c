@@ -42,7 +42,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
 #include "internal.h"
@@ -496,22 +495,17 @@ static PGconn *connect_polled(const char *const *keys, const char *const *vals, 
 	PGconn *pg = oa_pq.PQconnectStartParams(keys, vals, 1);
 	if (!pg || oa_pq.PQstatus(pg) == CONNECTION_BAD)
 		return pg;
-	struct timespec deadline;
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)timeout_s;
+	double deadline = oa_mono_ms() + 1000.0 * timeout_s;
 	PostgresPollingStatusType st = PGRES_POLLING_WRITING; /* as libpq says to start */
 	while (st != PGRES_POLLING_OK && st != PGRES_POLLING_FAILED) {
 		int left = -1;
 		if (timeout_s) {
-			struct timespec now;
-			clock_gettime(CLOCK_MONOTONIC, &now);
-			int64_t ms = (int64_t)(deadline.tv_sec - now.tv_sec) * 1000 +
-			             (deadline.tv_nsec - now.tv_nsec) / 1000000;
+			double ms = deadline - oa_mono_ms();
 			if (ms <= 0) {
 				*ended = "timed out";
 				break;
 			}
-			left = ms > INT_MAX ? INT_MAX : (int)ms;
+			left = ms > INT_MAX ? INT_MAX : (int)ms + 1; /* poll() ends no sooner */
 		}
 		struct pollfd p[2] = {
 			{ .fd = oa_pq.PQsocket(pg),
