@@ -11,8 +11,10 @@ int bg_thread_start(bg_thread *t, void *(*run)(void *), void *arg)
 {
 	oa_cond_init_monotonic(&t->wake);
 	t->stopping = false;
-	if (pthread_create(&t->thread, NULL, run, arg) != 0)
+	if (pthread_create(&t->thread, NULL, run, arg) != 0) {
+		pthread_cond_destroy(&t->wake);
 		return -1;
+	}
 	t->running = true;
 	return 0;
 }

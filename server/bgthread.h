@@ -23,7 +23,8 @@ typedef struct bg_thread {
 		.lock = PTHREAD_MUTEX_INITIALIZER                                                  \
 	}
 
-/* Start @run(@arg) on @t: 0, or -1 when no thread could start. */
+/* Start @run(@arg) on @t: 0, or -1 when no thread could start (@t then
+ * holds nothing to free). */
 int bg_thread_start(bg_thread *t, void *(*run)(void *), void *arg);
 /* On @t's thread, between two rounds of a periodic chore: sleep @ms
  * milliseconds, or less when told to stop. True to do the next round,

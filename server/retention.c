@@ -79,7 +79,6 @@ static void *run(void *arg)
 int retention_start(app *a)
 {
 	if (bg_thread_start(&bg, run, a) != 0) {
-		pthread_cond_destroy(&bg.wake);
 		fprintf(stderr, "offerapi-server: cannot start the retention thread\n");
 		return -1;
 	}

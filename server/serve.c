@@ -328,7 +328,6 @@ static int sweep_start(app *a)
 		                     .store = a->store,
 		                     .every_s = a->cfg.erase_sweep_s ? a->cfg.erase_sweep_s : 60 };
 	if (bg_thread_start(&w->bg, sweep_main, w) != 0) {
-		pthread_cond_destroy(&w->bg.wake);
 		free(w);
 		fprintf(stderr, "offerapi-server: cannot start the erasure sweep\n");
 		return -1;
