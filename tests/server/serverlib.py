@@ -605,6 +605,19 @@ def apply_api(c, offer_id, answers=("Parce que.",), pdf=None, filename="cv.pdf")
                      headers={"Content-Type": ct, "X-Requested-With": "test"})
 
 
+def wait_scored(rec, app_id, n=2, limit=60):
+    """Poll (as the offer's recruiter @rec) until application @app_id has @n
+    scores: scoring is a job, and an answer to apply may come before it (its
+    wait is bounded). True once scored, False after @limit seconds."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        r = rec.api("GET", "/api/v1/applications/%d" % app_id)
+        if r.status == 200 and len(r.json()["application"].get("scores", [])) >= n:
+            return True
+        time.sleep(0.1)
+    return False
+
+
 def link_rels(resp):
     """{rel: url} of a response's RFC 8288 Link header."""
     return {rel: url for url, rel in

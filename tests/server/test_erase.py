@@ -29,7 +29,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import (PG_BIN, Checker, Server, admin, admin_bin, apply_api,  # noqa: E402
-                       backend_db_url, create_offer, fail, make_pdf, personal, sql, unique)
+                       backend_db_url, create_offer, fail, make_pdf, personal, sql, unique,
+                       wait_scored)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 T = Checker("erase-" + backend)
@@ -100,15 +101,6 @@ def found(blob, s):
 
 
 
-
-def wait_scored(rec, app_id, n=2, limit=60):
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        r = rec.api("GET", "/api/v1/applications/%d" % app_id)
-        if r.status == 200 and len(r.json()["application"].get("scores", [])) >= n:
-            return True
-        time.sleep(0.1)
-    return False
 
 
 CV_C = ["Zephyrine Quatrebarbe - Soudeuse orbitale", "Reparation de satellites a Kourou 2031",

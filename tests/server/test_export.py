@@ -20,14 +20,13 @@ import os
 import sqlite3
 import sys
 import tarfile
-import time
 import zipfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import subprocess  # noqa: E402
 
 from serverlib import (Checker, Server, admin, admin_bin, apply_api, backend_db_url,  # noqa: E402
-                       create_offer, make_pdf, signup, unique)
+                       create_offer, make_pdf, signup, unique, wait_scored)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 T = Checker("export-" + backend)
@@ -115,16 +114,6 @@ def check_candidate(files, what, cand, apps, other):
                  ("application-%d" % other.app).encode()]:
         T.check(leak not in everything, "%s: nothing of the other candidate: %r" % (what, leak))
 
-
-def wait_scored(rec, app_id, n=2, limit=60):
-    """Poll (as the offer's recruiter) until @n scores are stored: scoring is a job."""
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        r = rec.api("GET", "/api/v1/applications/%d" % app_id)
-        if r.status == 200 and len(r.json()["application"].get("scores", [])) >= n:
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def cut_short(srv, rec, offers):

@@ -26,7 +26,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import Checker, Server, Smtpd, apply_api, create_offer, unique  # noqa: E402
+from serverlib import (Checker, Server, Smtpd, apply_api, create_offer, unique,  # noqa: E402
+                       wait_scored)
 
 T = Checker("server-stages")
 XRW = {"X-Requested-With": "test"}
@@ -223,6 +224,8 @@ def patch_checks(srv, rec, rec2, cand2):
     app = r.json()["application"]["id"]
     path = "/api/v1/applications/%d" % app
     mp = {"Content-Type": "application/merge-patch+json", **XRW}
+    # the recruiter's ETag covers the scores: read it once they are in
+    T.check(wait_scored(rec, app), "application %d scored by both scorers" % app)
     r = rec.get(path)
     etag = r.header("ETag")
     T.check(etag, "the application has an ETag")
