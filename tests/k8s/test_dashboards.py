@@ -363,6 +363,12 @@ def main():
         r = subprocess.run([sys.executable, os.path.join(HERE, "load.py"), base, password, "20"])
         if r.returncode != 0:
             fail("load.py failed against the server")
+        # its applications are scored by jobs: the latency panels need them done
+        end = time.time() + 60
+        while time.time() < end and re.search(
+                r'^offerapi_jobs\{[^}]*state="(pending|running)"\} [1-9]',
+                get(base + "/metrics")[1].decode(), re.M):
+            time.sleep(0.3)
         n0 = scrapes()
         end = time.time() + 30
         while scrapes() < n0 + 3 and time.time() < end:

@@ -365,6 +365,17 @@ class Server:
         except OSError:
             return ""
 
+    def wait_log(self, pattern, limit=30):
+        """The server's log once the regular expression @pattern matches in
+        it (its workers log a job after reporting it), or after @limit
+        seconds."""
+        deadline = time.time() + limit
+        while True:
+            text = self.logtext()
+            if re.search(pattern, text, re.M) or time.time() > deadline:
+                return text
+            time.sleep(0.05)
+
     def client(self, lang="fr"):
         return Client(self.port, lang)
 
@@ -616,6 +627,32 @@ def wait_scored(rec, app_id, n=2, limit=60):
             return True
         time.sleep(0.1)
     return False
+
+
+def wait_offer_scored(c, offer_id, n=2, limit=60):
+    """Poll (as offer @offer_id's recruiter @c) until each of its first 100
+    applications has @n scores. True once they have, False after @limit
+    seconds."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        r = c.get("/api/v1/offers/%d/applications?limit=100" % offer_id)
+        if r.status == 200 and all(len(a.get("scores", [])) >= n
+                                   for a in r.json()["applications"]):
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def wait_metric(c, pattern, limit=30):
+    """Poll /metrics (as @c) until the regular expression @pattern matches a
+    line: a worker counts a job just after storing its result. Returns the
+    exposition text, the last one read if it never matched."""
+    deadline = time.time() + limit
+    while True:
+        text = c.get("/metrics").text
+        if re.search(pattern, text, re.M) or time.time() > deadline:
+            return text
+        time.sleep(0.1)
 
 
 def link_rels(resp):

@@ -20,7 +20,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import (CV_LINES, Checker, Server, apply_api, create_offer, fail, make_pdf,  # noqa: E402
-                       make_pdf_bomb, signup)
+                       make_pdf_bomb, signup, wait_scored)
 
 T = Checker("server-faults")
 failing = os.environ.get("OFFERAPI_FAILING_SCORER") or fail("OFFERAPI_FAILING_SCORER not set")
@@ -35,15 +35,20 @@ cand = signup(srv, "candidate")
 cand.token = cand.bearer
 r = apply_api(cand, oid, answers=[])
 T.status(r, 201, "apply while a scorer fails")
+# the answer waits for the jobs at most 2 s: then wait for them here (a
+# worker counts a job, then logs it)
+app = r.json()["application"]["id"]
+T.check(wait_scored(rec, app, n=1), "the working scorer scored")
+log = srv.wait_log(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up')
+m = rec.get("/metrics").text
 r = rec.get("/api/v1/offers/%d/applications" % oid)
 d = r.json()
 T.check(d["count"] == 1, "the application is stored")
 T.check([s["scorer"] for s in d["applications"][0]["scores"]] == ["random"], "the working scorer's score is stored")
-m = rec.get("/metrics").text
 T.check('offerapi_scorer_errors_total{scorer="always-fails"} 1' in m, "scorer error counted")
 T.check("offerapi_scoring_failures_total 1" in m, "scoring failure counted")
 T.check("offerapi_applications_received_total 1" in m, "application counted as received")
-T.check(re.search(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up', srv.logtext())
+T.check(re.search(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up', log)
         is not None, "scorer failure logged")
 rec.cookies["oa_session"] = rec.bearer
 rec.token = None

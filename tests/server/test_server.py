@@ -19,7 +19,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from serverlib import (CV_LINES, Checker, Server, apply_api, create_offer, fail,  # noqa: E402
-                       make_image_only_pdf, make_pdf, signup, unique)
+                       make_image_only_pdf, make_pdf, signup, unique, wait_offer_scored,
+                       wait_scored)
 
 backend = sys.argv[1] if len(sys.argv) > 1 else "sqlite"
 if backend == "postgresql":
@@ -317,6 +318,8 @@ T.check(r.text.count('<a href="/offers/%d/dashboard">Tableau de bord (3)</a>' % 
         and "(-1)" not in r.text, "the owner's home counts the offer's 3 applications")
 
 # ---- dashboard ----------------------------------------------------------------------------------------
+# scoring is a job: the charts, the mean and the score cells once all three are scored
+T.check(wait_offer_scored(owner, offer_id), "the offer's applications are scored")
 r = owner.get("/offers/%d/dashboard" % offer_id)
 T.status(r, 200, "GET dashboard")
 T.check('<strong id="count">3</strong>' in r.text, "dashboard counts 3 applications")
@@ -385,6 +388,7 @@ c4.token = c4.bearer
 r = apply_api(c4, oid, answers=["R1"])
 T.status(r, 201, "apply to the API offer")
 aid = r.json()["application"]["id"]
+T.check(wait_scored(rec, aid), "the API offer's application is scored")
 r = c4.get("/api/v1/me/applications")
 T.check(r.status == 200 and r.json()["applications"][0]["id"] == aid, "GET /api/v1/me/applications")
 # the number of applications is dashboard data: its recruiter only
