@@ -328,15 +328,27 @@ class Server:
                       [p for p in os.environ.get("OFFERAPI_PLUGINS", "").split(":") if p]):
                 os.symlink(os.path.abspath(p), os.path.join(self.plugin_dir, os.path.basename(p)))
         self.db_url = db_url or "sqlite:" + os.path.join(self.tmp, "test.db")
+        self.extra, self.env, self.scorers = list(extra), env, scorers
+        # a free port may be taken before the server binds it (a client's
+        # own port, another test's server): then start on another
+        for _ in range(5):
+            if self._start():
+                break
+        else:
+            fail("the server found no free port in 5 tries:\n" + self.logtext())
+
+    def _start(self):
+        """Start on a free port until /healthz answers: True; False when the
+        port was taken meanwhile (the process is gone); fails otherwise."""
         self.port = free_port()
         self.log_path = os.path.join(self.tmp, "server-%d.log" % self.port)
         args = [BIN, "--listen", "127.0.0.1:%d" % self.port, "--database", self.db_url,
-                "--plugin-dir", self.plugin_dir, "--scorers", scorers,
+                "--plugin-dir", self.plugin_dir, "--scorers", self.scorers,
                 "--pwhash-memlimit", "8192", "--pwhash-opslimit", "1",
-                "--secret", "test-secret", "--signup-limit", "0"] + list(extra)
+                "--secret", "test-secret", "--signup-limit", "0"] + self.extra
         e = dict(os.environ)
-        if env:
-            e.update(env)
+        if self.env:
+            e.update(self.env)
         self.log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT, env=e)
         _CHILDREN.append(self.proc)
@@ -344,13 +356,15 @@ class Server:
         while True:
             if self.proc.poll() is not None:
                 self.log.flush()
+                if "offerapi-server: cannot listen on " in self.logtext():
+                    return False
                 fail("the server exited with %d at start-up:\n%s" % (self.proc.returncode, self.logtext()))
             try:
                 c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 c.request("GET", "/healthz")
                 if c.getresponse().status == 200:
                     c.close()
-                    break
+                    return True
             except OSError:
                 pass
             if time.time() > deadline:
