@@ -147,6 +147,21 @@ export async function go(page, selector) {
   return resp ? resp.status() : 0;
 }
 
+// Scoring is a job, done after the answer to an application: poll the
+// offer's applications (as its recruiter: @headers carry a bearer token or
+// the session cookie) until each has @n scores. True once they have, false
+// after @limitMs (a hang guard, not a timing).
+export async function waitOfferScored(base, offerId, headers, n = 2, limitMs = 60000) {
+  const until = Date.now() + limitMs;
+  while (Date.now() < until) {
+    const r = await fetch(`${base}/api/v1/offers/${offerId}/applications?limit=100`, { headers });
+    if (r.status === 200 && (await r.json()).applications.every((a) => (a.scores || []).length >= n))
+      return true;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return false;
+}
+
 export const text = async (page, sel = 'main') => (await page.textContent(sel)) || '';
 export const h1 = async (page) => (await text(page, 'h1')).trim();
 

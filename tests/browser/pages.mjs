@@ -15,7 +15,7 @@
 // ARTIFACT_DIR, CHROMIUM).
 import fs from 'node:fs';
 import path from 'node:path';
-import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion } from './lib.mjs';
+import { makePdf, startServer, stopServer, launchChromium, axeViolations, axeVersion, waitOfferScored } from './lib.mjs';
 
 let passed = 0, failed = 0;
 function check(cond, what) {
@@ -129,6 +129,8 @@ try {
   await api('POST', `/api/v1/applications/${app1}/notes`, { text: 'Entretien mardi, 10 h.' }, rec);
   // the recruiter reads it: the candidate's "who viewed" page has a row
   await api('GET', `/api/v1/applications/${app1}`, undefined, rec);
+  // the dashboard's charts (whose labels are checked below) once all are scored
+  check(await waitOfferScored(base, o1, { Authorization: 'Bearer ' + rec }), 'the applications are scored');
 
   browser = await launchChromium();
   const who = { anonymous: null, candidate: cand, recruiter: rec };

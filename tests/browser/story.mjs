@@ -10,7 +10,7 @@
 // /usr/bin/chromium).
 import fs from 'node:fs';
 import path from 'node:path';
-import { makePdf, startServer, stopServer, launchChromium } from './lib.mjs';
+import { makePdf, startServer, stopServer, launchChromium, waitOfferScored } from './lib.mjs';
 
 let passed = 0, failed = 0;
 function check(cond, what) {
@@ -76,7 +76,10 @@ try {
   check((await cp.textContent('main')).includes('Développeuse C systèmes'), 'my applications lists the offer');
   await cp.screenshot({ path: path.join(artifacts, 'my-applications.png'), fullPage: true });
 
-  // The recruiter opens the dashboard.
+  // The recruiter opens the dashboard, once the scores are in.
+  const session = (await rctx.cookies()).find((c) => c.name === 'oa_session');
+  check(await waitOfferScored(base, Number(offerUrl.match(/\d+$/)[0]), { Cookie: `oa_session=${session.value}` }),
+    'the application is scored');
   await rp.goto(offerUrl);
   await Promise.all([rp.waitForNavigation(), rp.click('a[href$="/dashboard"]')]);
   const main = await rp.textContent('main');
