@@ -357,6 +357,7 @@ class Server:
             if self.proc.poll() is not None:
                 self.log.flush()
                 if "offerapi-server: cannot listen on " in self.logtext():
+                    self.log.close()
                     return False
                 fail("the server exited with %d at start-up:\n%s" % (self.proc.returncode, self.logtext()))
             try:
