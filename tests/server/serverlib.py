@@ -360,14 +360,15 @@ class Server:
                     self.log.close()
                     return False
                 fail("the server exited with %d at start-up:\n%s" % (self.proc.returncode, self.logtext()))
+            c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
             try:
-                c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
                 c.request("GET", "/healthz")
                 if c.getresponse().status == 200:
-                    c.close()
                     return True
             except OSError:
                 pass
+            finally:
+                c.close()
             if time.time() > deadline:
                 self.proc.kill()
                 fail("the server did not answer /healthz within 30 s:\n" + self.logtext())
