@@ -385,12 +385,7 @@ class Server:
         """The server's log once the regular expression @pattern matches in
         it (its workers log a job after reporting it), or after @limit
         seconds."""
-        deadline = time.time() + limit
-        while True:
-            text = self.logtext()
-            if re.search(pattern, text, re.M) or time.time() > deadline:
-                return text
-            time.sleep(0.05)
+        return poll(self.logtext, lambda t: re.search(pattern, t, re.M), limit, every=0.05)
 
     def client(self, lang="fr"):
         return Client(self.port, lang)
@@ -632,43 +627,43 @@ def apply_api(c, offer_id, answers=("Parce que.",), pdf=None, filename="cv.pdf")
                      headers={"Content-Type": ct, "X-Requested-With": "test"})
 
 
+def poll(read, done, limit, every=0.1):
+    """Call read() every @every seconds until done(its value) is true or
+    @limit seconds have passed (a hang guard, not a timing): the last value
+    read."""
+    deadline = time.time() + limit
+    while True:
+        value = read()
+        if done(value) or time.time() > deadline:
+            return value
+        time.sleep(every)
+
+
 def wait_scored(rec, app_id, n=2, limit=60):
     """Poll (as the offer's recruiter @rec) until application @app_id has @n
     scores: scoring is a job, and an answer to apply may come before it (its
     wait is bounded). True once scored, False after @limit seconds."""
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        r = rec.api("GET", "/api/v1/applications/%d" % app_id)
-        if r.status == 200 and len(r.json()["application"].get("scores", [])) >= n:
-            return True
-        time.sleep(0.1)
-    return False
+    def scored(r):
+        return r.status == 200 and len(r.json()["application"].get("scores", [])) >= n
+    return scored(poll(lambda: rec.api("GET", "/api/v1/applications/%d" % app_id), scored, limit))
 
 
 def wait_offer_scored(c, offer_id, n=2, limit=60):
     """Poll (as offer @offer_id's recruiter @c) until each of its first 100
     applications has @n scores. True once they have, False after @limit
     seconds."""
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        r = c.get("/api/v1/offers/%d/applications?limit=100" % offer_id)
-        if r.status == 200 and all(len(a.get("scores", [])) >= n
-                                   for a in r.json()["applications"]):
-            return True
-        time.sleep(0.1)
-    return False
+    def scored(r):
+        return r.status == 200 and all(len(a.get("scores", [])) >= n
+                                       for a in r.json()["applications"])
+    return scored(poll(lambda: c.get("/api/v1/offers/%d/applications?limit=100" % offer_id),
+                       scored, limit))
 
 
 def wait_metric(c, pattern, limit=30):
     """Poll /metrics (as @c) until the regular expression @pattern matches a
     line: a worker counts a job just after storing its result. Returns the
     exposition text, the last one read if it never matched."""
-    deadline = time.time() + limit
-    while True:
-        text = c.get("/metrics").text
-        if re.search(pattern, text, re.M) or time.time() > deadline:
-            return text
-        time.sleep(0.1)
+    return poll(lambda: c.get("/metrics").text, lambda t: re.search(pattern, t, re.M), limit)
 
 
 def link_rels(resp):

@@ -39,7 +39,8 @@ T.status(r, 201, "apply while a scorer fails")
 # worker counts a job, then logs it)
 app = r.json()["application"]["id"]
 T.check(wait_scored(rec, app, n=1), "the working scorer scored")
-log = srv.wait_log(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up')
+gave_up = r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up'
+log = srv.wait_log(gave_up)
 m = rec.get("/metrics").text
 r = rec.get("/api/v1/offers/%d/applications" % oid)
 d = r.json()
@@ -48,8 +49,7 @@ T.check([s["scorer"] for s in d["applications"][0]["scores"]] == ["random"], "th
 T.check('offerapi_scorer_errors_total{scorer="always-fails"} 1' in m, "scorer error counted")
 T.check("offerapi_scoring_failures_total 1" in m, "scoring failure counted")
 T.check("offerapi_applications_received_total 1" in m, "application counted as received")
-T.check(re.search(r'msg=job job_id=\d+ application_id=\d+ scorer=always-fails result=gave_up', log)
-        is not None, "scorer failure logged")
+T.check(re.search(gave_up, log) is not None, "scorer failure logged")
 rec.cookies["oa_session"] = rec.bearer
 rec.token = None
 r = rec.get("/offers/%d/dashboard" % oid)

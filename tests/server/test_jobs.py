@@ -23,7 +23,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from serverlib import (Checker, Server, apply_api, create_offer, fail, signup,  # noqa: E402
+from serverlib import (Checker, Server, apply_api, create_offer, fail, poll, signup,  # noqa: E402
                        wait_metric)
 
 T = Checker("server-jobs")
@@ -72,12 +72,8 @@ def jobs(c, app_id):
 
 def wait_state(c, app_id, scorer, states, limit=60):
     """Poll until the job is in one of @states (a hang guard only)."""
-    for _ in range(int(limit / 0.05)):
-        j = jobs(c, app_id).get(scorer)
-        if j and j["state"] in states:
-            return j
-        time.sleep(0.05)
-    return jobs(c, app_id).get(scorer)
+    return poll(lambda: jobs(c, app_id).get(scorer), lambda j: j and j["state"] in states, limit,
+                every=0.05)
 
 
 def timed_applies(srv, n, peek=None):
@@ -186,9 +182,9 @@ j = wait_state(rb, app3, "llm", ("failed",))
 T.check(j["state"] == "failed" and "500" in j.get("error", ""), "failed with its reason: %s" % j)
 T.check("error" not in jobs(c3, app3)["llm"], "the candidate does not read the reason")
 # the worker counts the job just after storing its state: wait for it
-m = wait_metric(rb, r'offerapi_worker_job_failures_total\{scorer="llm",reason="plugin"\} 1')
-T.check(re.search(r'offerapi_worker_job_failures_total\{scorer="llm",reason="plugin"\} 1', m) is not None,
-        "failure counted by reason")
+counted = r'offerapi_worker_job_failures_total\{scorer="llm",reason="plugin"\} 1'
+m = wait_metric(rb, counted)
+T.check(re.search(counted, m) is not None, "failure counted by reason")
 T.check('offerapi_jobs{scorer="llm",state="failed"} 1' in m, "failed jobs in the queue gauge")
 bad.stop()
 # no workers from here: the states stay where the retry puts them
